@@ -1,0 +1,220 @@
+/* Unit tests for vtepd/options: the command-line contract. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "lib/ds.h"
+#include "vtepd/options.h"
+
+/* The sentinel that ends an argument list (a typed NULL, as varargs need). */
+#define END ((const char *) NULL)
+
+struct parse {
+    struct vtepd_options opts;
+    struct ds out;
+    struct ds err;
+    enum vtepd_options_result result;
+};
+
+/* Parses the NULL-terminated arguments after "vtepd". */
+static void
+parse(struct parse *p, ...)
+{
+    char *argv[32];
+    int argc = 0;
+    va_list args;
+    const char *arg;
+
+    argv[argc++] = "vtepd";
+    va_start(args, p);
+    while ((arg = va_arg(args, const char *)) != NULL) {
+        assert_true(argc < 31);
+        argv[argc++] = (char *) arg;
+    }
+    va_end(args);
+    argv[argc] = NULL;
+    ds_init(&p->out);
+    ds_init(&p->err);
+    p->result = vtepd_options_parse(&p->opts, argc, argv, &p->out, &p->err);
+}
+
+static void
+parse_done(struct parse *p)
+{
+    vtepd_options_destroy(&p->opts);
+    ds_destroy(&p->out);
+    ds_destroy(&p->err);
+}
+
+static void
+expect_error(const char *needle, ...)
+{
+    /* Up to two arguments, NULL-terminated. */
+    struct parse p;
+    va_list args;
+    const char *a1, *a2 = NULL;
+
+    va_start(args, needle);
+    a1 = va_arg(args, const char *);
+    if (a1) {
+        a2 = va_arg(args, const char *);
+    }
+    va_end(args);
+    parse(&p, a1, a2, END);
+    if (p.result != VTEPD_OPTIONS_EXIT_ERROR) {
+        fail_msg("'%s' was accepted", a1);
+    }
+    if (!strstr(ds_cstr(&p.err), needle)) {
+        fail_msg("error \"%s\" lacks \"%s\"", ds_cstr(&p.err), needle);
+    }
+    parse_done(&p);
+}
+
+static void
+test_defaults(void **state)
+{
+    struct parse p;
+
+    parse(&p, END);
+    assert_int_equal(p.result, VTEPD_OPTIONS_RUN);
+    assert_string_equal(p.opts.database, "run/vtep.db");
+    assert_int_equal(p.opts.n_remotes, 2);
+    assert_true(p.opts.default_remotes);
+    assert_string_equal(p.opts.remotes[0], "ptcp:6640:127.0.0.1");
+    assert_string_equal(p.opts.remotes[1], "punix:run/db.sock");
+    assert_string_equal(p.opts.unixctl, "run/vtepd.ctl");
+    assert_int_equal(p.opts.hal, VTEPD_HAL_ASIC);
+    assert_null(p.opts.pidfile);
+    assert_null(p.opts.log_file);
+    assert_false(p.opts.detach);
+    parse_done(&p);
+}
+
+static void
+test_everything(void **state)
+{
+    struct parse p;
+
+    parse(&p, "--remote=punix:/tmp/a.sock", "--remote=ptcp:6641:[::1]",
+          "--remote=tcp:10.0.0.1:6640", "--remote=ssl:[fe80::1]:6640",
+          "--remote=db:hardware_vtep,Global,managers", "--private-key=k.pem",
+          "--certificate=c.pem", "--ca-cert=ca.pem", "--hal=netdev",
+          "--platform=trident2", "--switch-name=tor1", "--tunnel-ip=192.0.2.1",
+          "--management-ip=2001:db8::1", "--port=eth1", "--port=eth2",
+          "--pidfile", "--log-file", "--detach", "-v", "-v", "/var/db/x.db",
+          END);
+    assert_int_equal(p.result, VTEPD_OPTIONS_RUN);
+    assert_string_equal(p.opts.database, "/var/db/x.db");
+    assert_int_equal(p.opts.n_remotes, 5);
+    assert_false(p.opts.default_remotes);
+    assert_string_equal(p.opts.remotes[4], "db:hardware_vtep,Global,managers");
+    assert_string_equal(p.opts.private_key, "k.pem");
+    assert_string_equal(p.opts.certificate, "c.pem");
+    assert_string_equal(p.opts.ca_cert, "ca.pem");
+    assert_int_equal(p.opts.hal, VTEPD_HAL_NETDEV);
+    assert_string_equal(p.opts.platform, "trident2");
+    assert_string_equal(p.opts.switch_name, "tor1");
+    assert_string_equal(p.opts.tunnel_ip, "192.0.2.1");
+    assert_string_equal(p.opts.management_ip, "2001:db8::1");
+    assert_int_equal(p.opts.n_ports, 2);
+    assert_string_equal(p.opts.ports[1], "eth2");
+    assert_string_equal(p.opts.pidfile, "/var/db/vtepd.pid");
+    assert_string_equal(p.opts.log_file, "/var/db/vtepd.log");
+    assert_string_equal(p.opts.unixctl, "/var/db/vtepd.ctl");
+    assert_true(p.opts.detach);
+    assert_int_equal(p.opts.verbosity, 2);
+    parse_done(&p);
+}
+
+static void
+test_help_and_version(void **state)
+{
+    struct parse p;
+
+    parse(&p, "--help", END);
+    assert_int_equal(p.result, VTEPD_OPTIONS_EXIT_OK);
+    assert_non_null(strstr(ds_cstr(&p.out), "--remote=punix:PATH"));
+    assert_non_null(strstr(ds_cstr(&p.out), "--hal=asic|netdev|none"));
+    parse_done(&p);
+
+    parse(&p, "--version", END);
+    assert_int_equal(p.result, VTEPD_OPTIONS_EXIT_OK);
+    assert_non_null(strstr(ds_cstr(&p.out), VTEPD_VERSION));
+    parse_done(&p);
+}
+
+static void
+test_bad_input(void **state)
+{
+    expect_error("unknown remote type", "--remote=http:80", END);
+    expect_error("malformed ptcp", "--remote=ptcp:99999", END);
+    expect_error("malformed ptcp", "--remote=ptcp:6640:not-an-ip", END);
+    expect_error("malformed tcp", "--remote=tcp:10.0.0.1", END);
+    expect_error("malformed tcp", "--remote=tcp:host.example:6640", END);
+    expect_error("malformed punix", "--remote=punix:", END);
+    expect_error("malformed db", "--remote=db:hardware_vtep,Global", END);
+    expect_error("expected asic, netdev or none", "--hal=tofino", END);
+    expect_error("not an IPv4 address", "--tunnel-ip=2001:db8::1", END);
+    expect_error("not an IP address", "--management-ip=switch1", END);
+    expect_error("not a valid interface name", "--port=a-very-long-ifname0",
+                 END);
+    expect_error("requires --hal=none", "--schema=x.ovsschema", END);
+    expect_error("at most one DATABASE", "a.db", "b.db", END);
+    expect_error("--help", "--no-such-option", END);
+}
+
+static void
+test_unimplemented(void **state)
+{
+    struct vtepd_features saved = vtepd_features;
+    struct parse p;
+
+    memset(&vtepd_features, 0, sizeof vtepd_features);
+
+    /* The defaults never count as asking for something missing. */
+    parse(&p, END);
+    assert_null(vtepd_options_unimplemented(&p.opts));
+    parse_done(&p);
+
+    parse(&p, "--remote=ptcp:6640", END);
+    assert_non_null(vtepd_options_unimplemented(&p.opts));
+    vtepd_features.ovsdb_server = true;
+    assert_null(vtepd_options_unimplemented(&p.opts));
+    parse_done(&p);
+
+    parse(&p, "--remote=pssl:6640", END);
+    assert_non_null(strstr(vtepd_options_unimplemented(&p.opts), "TLS"));
+    vtepd_features.tls = true;
+    assert_null(vtepd_options_unimplemented(&p.opts));
+    parse_done(&p);
+
+    parse(&p, "--hal=netdev", END);
+    assert_string_equal(vtepd_options_unimplemented(&p.opts), "--hal=netdev");
+    parse_done(&p);
+
+    parse(&p, "--tunnel-ip=192.0.2.1", END);
+    assert_non_null(
+        strstr(vtepd_options_unimplemented(&p.opts), "reconciler"));
+    parse_done(&p);
+
+    vtepd_features = saved;
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_defaults),
+        cmocka_unit_test(test_everything),
+        cmocka_unit_test(test_help_and_version),
+        cmocka_unit_test(test_bad_input),
+        cmocka_unit_test(test_unimplemented),
+    };
+    return cmocka_run_group_tests_name("vtepd/options", tests, NULL, NULL);
+}

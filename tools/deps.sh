@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Installs, with apt-get, every build and test dependency of vtepd that is
+# missing, and nothing else.  A fast no-op when everything is installed.
+set -eu
+
+packages=(
+    # Build.
+    gcc make pkg-config git
+    libev-dev libjansson-dev libssl-dev libnl-3-dev libnl-route-3-dev
+    libcmocka-dev
+    # Real peers for interop and dataplane tests.
+    openvswitch-common openvswitch-switch openvswitch-vtep python3-openvswitch
+    ovn-central ovn-controller-vtep
+    iproute2 iputils-ping tcpdump openssl
+    # Checkers (make valgrind, make lint).
+    valgrind clang-format cppcheck
+)
+
+missing=()
+while read -r name status; do
+    [ "$status" = "installed" ] || missing+=("$name")
+done < <(dpkg-query -W -f='${Package} ${db:Status-Status}\n' "${packages[@]}" 2>/dev/null || true)
+# dpkg-query prints nothing at all for packages it has never heard of.
+for p in "${packages[@]}"; do
+    dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null | grep -qx installed \
+        || [[ " ${missing[*]-} " == *" $p "* ]] || missing+=("$p")
+done
+
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "deps: installing ${missing[*]}"
+if [ "$(id -u)" -ne 0 ]; then
+    sudo=sudo
+else
+    sudo=
+fi
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" </dev/null

@@ -1,0 +1,129 @@
+#include "vtepd/daemon.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "lib/log.h"
+#include "lib/util.h"
+
+static char *pidfile_path;
+static int pidfile_fd = -1;
+static int ready_fd = -1;
+
+int
+daemon_pidfile_create(const char *path, struct ds *err)
+{
+    char buf[32];
+    int fd, n;
+
+    fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0) {
+        int error = errno;
+
+        ds_put_format(err, "%s: cannot create pid file (%s)", path,
+                      strerror(error));
+        return -error;
+    }
+    if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+        int error = errno;
+        ssize_t len = read(fd, buf, sizeof buf - 1);
+
+        buf[len > 0 ? len : 0] = '\0';
+        buf[strcspn(buf, "\n")] = '\0';
+        ds_put_format(err, "%s: already locked by a running daemon (pid %s)",
+                      path, *buf ? buf : "unknown");
+        close(fd);
+        return error == EWOULDBLOCK ? -EBUSY : -error;
+    }
+    n = snprintf(buf, sizeof buf, "%ld\n", (long) getpid());
+    if (ftruncate(fd, 0) < 0 || write(fd, buf, (size_t) n) != n) {
+        int error = errno;
+
+        ds_put_format(err, "%s: cannot write pid file (%s)", path,
+                      strerror(error));
+        close(fd);
+        return -error;
+    }
+    pidfile_fd = fd;
+    free(pidfile_path);
+    pidfile_path = xstrdup(path);
+    return 0;
+}
+
+void
+daemon_pidfile_remove(void)
+{
+    if (pidfile_path) {
+        unlink(pidfile_path);
+        free(pidfile_path);
+        pidfile_path = NULL;
+    }
+    if (pidfile_fd >= 0) {
+        close(pidfile_fd);
+        pidfile_fd = -1;
+    }
+}
+
+void
+daemon_detach_start(void)
+{
+    int fds[2];
+    pid_t pid;
+
+    if (pipe(fds) < 0) {
+        vtep_abort("pipe failed (%s)", strerror(errno));
+    }
+    pid = fork();
+    if (pid < 0) {
+        vtep_abort("fork failed (%s)", strerror(errno));
+    }
+    if (pid > 0) {
+        char c;
+        int status;
+
+        close(fds[1]);
+        if (read(fds[0], &c, 1) == 1) {
+            _exit(0);
+        }
+        /* The child exited (or crashed) before it was ready. */
+        if (waitpid(pid, &status, 0) == pid && WIFEXITED(status)) {
+            _exit(WEXITSTATUS(status) ? WEXITSTATUS(status) : 1);
+        }
+        _exit(1);
+    }
+    close(fds[0]);
+    ready_fd = fds[1];
+    setsid();
+}
+
+void
+daemon_ready(void)
+{
+    int null_fd;
+
+    if (ready_fd < 0) {
+        return;
+    }
+    null_fd = open("/dev/null", O_RDWR);
+    if (null_fd >= 0) {
+        dup2(null_fd, STDIN_FILENO);
+        dup2(null_fd, STDOUT_FILENO);
+        dup2(null_fd, STDERR_FILENO);
+        if (null_fd > STDERR_FILENO) {
+            close(null_fd);
+        }
+    }
+    vlog_set_level(VLD_CONSOLE, VLL_OFF);
+    if (write(ready_fd, "", 1) != 1) {
+        /* The parent died; nothing to tell. */
+    }
+    close(ready_fd);
+    ready_fd = -1;
+}

@@ -1,0 +1,146 @@
+/* vtepd: options, wiring and the event loop.  Everything else lives in the
+ * modules this file starts. */
+#include <ev.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "lib/ds.h"
+#include "lib/log.h"
+#include "lib/util.h"
+#include "vtepd/daemon.h"
+#include "vtepd/options.h"
+
+VLOG_DEFINE_THIS_MODULE(vtepd);
+
+static void
+on_exit_signal(struct ev_loop *loop, ev_signal *w, int revents)
+{
+    VLOG_INFO("%s received, exiting", strsignal(w->signum));
+    ev_break(loop, EVBREAK_ALL);
+}
+
+static void
+on_sighup(struct ev_loop *loop, ev_signal *w, int revents)
+{
+    int error = vlog_reopen_log_file();
+
+    if (error) {
+        VLOG_WARN("%s: cannot reopen log file (%s)", vlog_get_log_file(),
+                  strerror(-error));
+    }
+}
+
+static void
+setup_logging(const struct vtepd_options *opts)
+{
+    if (opts->verbosity) {
+        vlog_set_level(VLD_CONSOLE, VLL_DBG);
+        vlog_set_level(VLD_FILE, VLL_DBG);
+        vlog_set_level(VLD_SYSLOG, VLL_DBG);
+    }
+    if (opts->log_file) {
+        int error = vlog_open_log_file(opts->log_file);
+
+        if (error) {
+            fprintf(stderr, "%s: %s: cannot open log file (%s)\n",
+                    program_name, opts->log_file, strerror(-error));
+            exit(EXIT_FAILURE);
+        }
+    }
+    if (opts->syslog_ident) {
+        vlog_open_syslog(opts->syslog_ident);
+    }
+}
+
+/* Says, once at start-up, what this build of vtepd serves. */
+static void
+report_status(const struct vtepd_options *opts)
+{
+    struct ds remotes = DS_EMPTY_INITIALIZER;
+    size_t i;
+
+    for (i = 0; i < opts->n_remotes; i++) {
+        ds_put_format(&remotes, "%s%s", i ? ", " : "", opts->remotes[i]);
+    }
+    VLOG_INFO("vtepd %s starting (database %s, hal %s)", VTEPD_VERSION,
+              opts->database, vtepd_hal_name(opts->hal));
+    if (!vtepd_features.ovsdb_server) {
+        VLOG_WARN("the OVSDB server is not implemented yet: NOT serving %s; "
+                  "this build only runs the event loop (Ctrl-C to stop)",
+                  ds_cstr(&remotes));
+    }
+    if (opts->hal == VTEPD_HAL_ASIC && !vtepd_features.hal_asic) {
+        VLOG_WARN("the asic backend is not implemented yet: no forwarding "
+                  "state is kept");
+    }
+    ds_destroy(&remotes);
+}
+
+/* Frees what main() allocated and returns 'status', for every exit path. */
+static int
+finish(struct vtepd_options *opts, struct ds *out, struct ds *err, int status)
+{
+    vtepd_options_destroy(opts);
+    ds_destroy(out);
+    ds_destroy(err);
+    vlog_close();
+    return status;
+}
+
+int
+main(int argc, char *argv[])
+{
+    struct vtepd_options opts;
+    struct ds out = DS_EMPTY_INITIALIZER, err = DS_EMPTY_INITIALIZER;
+    ev_signal sigint_w, sigterm_w, sighup_w;
+    struct ev_loop *loop;
+    const char *missing;
+
+    set_program_name(argv[0]);
+    switch (vtepd_options_parse(&opts, argc, argv, &out, &err)) {
+    case VTEPD_OPTIONS_EXIT_OK:
+        fputs(ds_cstr(&out), stdout);
+        return finish(&opts, &out, &err, EXIT_SUCCESS);
+    case VTEPD_OPTIONS_EXIT_ERROR:
+        fprintf(stderr, "%s: %s\n", program_name, ds_cstr(&err));
+        return finish(&opts, &out, &err, EXIT_FAILURE);
+    case VTEPD_OPTIONS_RUN:
+        break;
+    }
+    missing = vtepd_options_unimplemented(&opts);
+    if (missing) {
+        fprintf(stderr, "%s: %s: not implemented yet\n", program_name,
+                missing);
+        return finish(&opts, &out, &err, EXIT_FAILURE);
+    }
+
+    setup_logging(&opts);
+    signal(SIGPIPE, SIG_IGN);
+    if (opts.detach) {
+        daemon_detach_start();
+    }
+    if (opts.pidfile) {
+        ds_clear(&err);
+        if (daemon_pidfile_create(opts.pidfile, &err)) {
+            VLOG_ERR("%s", ds_cstr(&err));
+            return finish(&opts, &out, &err, EXIT_FAILURE);
+        }
+    }
+
+    loop = ev_default_loop(EVFLAG_AUTO);
+    ev_signal_init(&sigint_w, on_exit_signal, SIGINT);
+    ev_signal_init(&sigterm_w, on_exit_signal, SIGTERM);
+    ev_signal_init(&sighup_w, on_sighup, SIGHUP);
+    ev_signal_start(loop, &sigint_w);
+    ev_signal_start(loop, &sigterm_w);
+    ev_signal_start(loop, &sighup_w);
+
+    report_status(&opts);
+    daemon_ready();
+    ev_run(loop, 0);
+
+    daemon_pidfile_remove();
+    ev_loop_destroy(loop);
+    return finish(&opts, &out, &err, EXIT_SUCCESS);
+}

@@ -1,0 +1,79 @@
+/* vtepd's command line (the contract in docs/ARCHITECTURE.md). */
+#ifndef VTEPD_OPTIONS_H
+#define VTEPD_OPTIONS_H 1
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "lib/ds.h"
+
+#define VTEPD_VERSION "0.1.0"
+
+enum vtepd_hal {
+    VTEPD_HAL_ASIC,
+    VTEPD_HAL_NETDEV,
+    VTEPD_HAL_NONE,
+};
+
+struct vtepd_options {
+    char *database; /* DATABASE, default "run/vtep.db". */
+    char **remotes; /* --remote, in order given. */
+    size_t n_remotes;
+    bool default_remotes; /* True if no --remote was given. */
+    char *private_key;
+    char *certificate;
+    char *ca_cert;
+    enum vtepd_hal hal;
+    bool hal_given;    /* True if --hal was on the command line. */
+    char *schema;      /* --schema, or NULL for the built-in one. */
+    char *platform;    /* --platform, or NULL for the default. */
+    char *switch_name; /* --switch-name, or NULL for the host name. */
+    char *tunnel_ip;
+    char *management_ip;
+    char **ports; /* --port, in order given. */
+    size_t n_ports;
+    char *unixctl;      /* Control socket path (defaulted). */
+    bool unixctl_given; /* True if --unixctl was on the command line. */
+    char *pidfile;      /* NULL unless --pidfile. */
+    bool detach;
+    char *log_file;     /* NULL unless --log-file. */
+    char *syslog_ident; /* NULL unless --syslog. */
+    int verbosity;      /* Number of -v. */
+};
+
+enum vtepd_options_result {
+    VTEPD_OPTIONS_RUN,        /* Start the daemon. */
+    VTEPD_OPTIONS_EXIT_OK,    /* --help or --version: print 'out', exit 0. */
+    VTEPD_OPTIONS_EXIT_ERROR, /* Print 'err', exit 1. */
+};
+
+/* Parses argc/argv into 'opts' (which it initialises), filling in every
+ * default.  Output for --help/--version is appended to 'out', error messages
+ * (one line, no program name) to 'err'. */
+enum vtepd_options_result vtepd_options_parse(struct vtepd_options *opts,
+                                              int argc, char *argv[],
+                                              struct ds *out, struct ds *err);
+void vtepd_options_destroy(struct vtepd_options *);
+
+const char *vtepd_hal_name(enum vtepd_hal);
+
+/* Returns NULL if everything 'opts' asks for exists in this build, otherwise
+ * a description of the first thing that does not (e.g. "--remote=ssl:..."),
+ * which the caller reports as "not implemented yet". */
+const char *vtepd_options_unimplemented(const struct vtepd_options *opts);
+
+/* Features that exist in this build, set by the modules that provide them
+ * (before option parsing).  Each is false until its module lands. */
+struct vtepd_features {
+    bool ovsdb_server; /* punix:, ptcp:, unix:, tcp: remotes; database. */
+    bool tls;          /* pssl:, ssl: and the key/cert options. */
+    bool db_remotes;   /* db:DB,TABLE,COLUMN remotes. */
+    bool unixctl;      /* The control socket. */
+    bool hal_asic;
+    bool hal_netdev;
+    bool reconciler; /* The switch side: --switch-name, --tunnel-ip... */
+    bool ports;      /* --port with the chosen backend. */
+};
+extern struct vtepd_features vtepd_features;
+
+#endif /* vtepd/options.h */
