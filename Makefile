@@ -7,6 +7,11 @@
 #   PROGRAMS   += NAME    NAME_SRCS := ...   NAME_LIBS := internal libraries
 #   UNIT_TESTS += NAME    NAME_SRCS := ...   NAME_LIBS := internal libraries
 #   SCRIPT_TESTS += path/to/test.sh          (run by tests/run-tests.sh)
+#   TEST_PROGRAMS += NAME  NAME_SRCS/_LIBS/_PKGS as above: a helper binary in
+#                          $(BUILD)/tests/ that tests or benchmarks run
+#   BENCH_SCRIPTS += path/to/bench.sh        (run by 'make bench')
+#
+# A fragment may also define its own targets (e.g. a long differential run).
 #
 # Internal libraries are static archives; programs and tests link only the
 # libraries they name (and the pkg-config packages those libraries need).
@@ -39,6 +44,8 @@ LIBRARIES :=
 PROGRAMS :=
 UNIT_TESTS :=
 SCRIPT_TESTS :=
+TEST_PROGRAMS :=
+BENCH_SCRIPTS :=
 
 .DEFAULT_GOAL := all
 include $(sort $(wildcard */module.mk */*/module.mk tests/*/module.mk))
@@ -78,10 +85,11 @@ endef
 ALL_OBJS :=
 $(foreach l,$(LIBRARIES),$(eval $(call LIBRARY_template,$(l))))
 $(foreach p,$(PROGRAMS),$(eval $(call LINK_template,$(p),$(BUILD)/bin)))
-$(foreach t,$(UNIT_TESTS),$(eval $(call LINK_template,$(t),$(BUILD)/tests)))
+$(foreach t,$(UNIT_TESTS) $(TEST_PROGRAMS),$(eval $(call LINK_template,$(t),$(BUILD)/tests)))
 
 BIN_TARGETS := $(addprefix $(BUILD)/bin/,$(PROGRAMS))
 TEST_TARGETS := $(addprefix $(BUILD)/tests/,$(UNIT_TESTS))
+TEST_PROGRAM_TARGETS := $(addprefix $(BUILD)/tests/,$(TEST_PROGRAMS))
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(@D)
@@ -91,9 +99,9 @@ $(BUILD)/obj/%.o: %.c
 -include $(ALL_OBJS:.o=.d)
 
 .PHONY: all tests deps run check check-nodeps asan ubsan valgrind lint \
-        format clean distclean
+        format clean distclean bench
 all: $(BIN_TARGETS)
-tests: $(BIN_TARGETS) $(TEST_TARGETS)
+tests: $(BIN_TARGETS) $(TEST_TARGETS) $(TEST_PROGRAM_TARGETS)
 
 # Installs (apt-get) whatever build or test dependency is missing; a fast
 # no-op when everything is there.
@@ -114,6 +122,13 @@ check-nodeps:
 	@$(MAKE) --no-print-directory -j$(NPROC) tests
 	@BUILD=$(BUILD) TEST_WRAPPER="$(TEST_WRAPPER)" \
 	    tests/run-tests.sh $(TEST_TARGETS) $(SCRIPT_TESTS)
+
+# Benchmarks: long, never part of 'make check'.  Each script prints its own
+# figures.
+bench: deps
+	@$(MAKE) --no-print-directory -j$(NPROC) tests
+	@set -e; for b in $(BENCH_SCRIPTS); do \
+	    echo "== $$b"; BUILD=$(BUILD) bash $$b; done
 
 SAN_COMMON := -O1 -g -fno-omit-frame-pointer
 asan: deps
