@@ -11,7 +11,3 @@ test-hal-asic_SRCS := tests/unit/test-hal-asic.c tests/unit/hal-asic-fixture.c
 test-hal-asic_LIBS := hal-asic hal lib
 test-hal-asic_PKGS := cmocka
 
-TEST_PROGRAMS += bench-asic-fdb
-bench-asic-fdb_SRCS := tests/bench/bench-asic-fdb.c
-bench-asic-fdb_LIBS := hal-asic hal lib
-BENCH_SCRIPTS += tests/bench/asic-fdb.sh
