@@ -11,3 +11,9 @@ test-hal-asic_SRCS := tests/unit/test-hal-asic.c tests/unit/hal-asic-fixture.c
 test-hal-asic_LIBS := hal-asic hal lib
 test-hal-asic_PKGS := cmocka
 
+
+UNIT_TESTS += test-hal-asic-forward
+test-hal-asic-forward_SRCS := tests/unit/test-hal-asic-forward.c \
+                              tests/unit/hal-asic-fixture.c
+test-hal-asic-forward_LIBS := hal-asic hal lib
+test-hal-asic-forward_PKGS := cmocka
