@@ -17,3 +17,8 @@ test-hal-asic-forward_SRCS := tests/unit/test-hal-asic-forward.c \
                               tests/unit/hal-asic-fixture.c
 test-hal-asic-forward_LIBS := hal-asic hal lib
 test-hal-asic-forward_PKGS := cmocka
+
+TEST_PROGRAMS += bench-asic-fdb
+bench-asic-fdb_SRCS := tests/bench/bench-asic-fdb.c
+bench-asic-fdb_LIBS := hal-asic hal lib
+BENCH_SCRIPTS += tests/bench/asic-fdb.sh
