@@ -307,9 +307,8 @@ binding_row_cmp(const void *a_, const void *b_)
 void
 hal_dump_bindings(const struct hal *hal, struct ds *out)
 {
-    struct binding_collect bc = {
-        hal, { NULL, sizeof(struct binding_row), 0, 0 }
-    };
+    struct binding_collect bc = { hal,
+                                  { NULL, sizeof(struct binding_row), 0, 0 } };
     size_t i;
 
     hal_binding_walk(hal, binding_collect_cb, &bc);

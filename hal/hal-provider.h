@@ -28,8 +28,7 @@ struct hal {
 };
 
 /* Initialises the generic part of a backend's handle. */
-void hal_init(struct hal *hal, const struct hal_provider *provider,
-              bool warm);
+void hal_init(struct hal *hal, const struct hal_provider *provider, bool warm);
 
 /* Passes 'n' events to the registered callback, if any.  Call only from
  * the provider's run(). */
@@ -69,13 +68,13 @@ struct hal_provider {
                           size_t n, int *status);
     int (*fdb_set)(struct hal *hal, const struct hal_fdb_entry *, size_t n,
                    int *status);
-    int (*fdb_remove)(struct hal *hal, const struct hal_fdb_entry *,
-                      size_t n, int *status);
+    int (*fdb_remove)(struct hal *hal, const struct hal_fdb_entry *, size_t n,
+                      int *status);
     int (*fdb_flush)(struct hal *hal, const struct hal_fdb_flush *);
-    int (*flood_set)(struct hal *hal, const struct hal_flood_group *,
-                     size_t n, int *status);
-    int (*mcast_set)(struct hal *hal, const struct hal_flood_group *,
-                     size_t n, int *status);
+    int (*flood_set)(struct hal *hal, const struct hal_flood_group *, size_t n,
+                     int *status);
+    int (*mcast_set)(struct hal *hal, const struct hal_flood_group *, size_t n,
+                     int *status);
     int (*mcast_remove)(struct hal *hal, const struct hal_flood_group *,
                         size_t n, int *status);
 

@@ -38,8 +38,7 @@ hal_unregister_all(void)
 }
 
 int
-hal_open(const char *name, const struct hal_config *config,
-         struct hal **halp)
+hal_open(const char *name, const struct hal_config *config, struct hal **halp)
 {
     static const struct hal_config default_config;
     size_t i;
@@ -47,8 +46,7 @@ hal_open(const char *name, const struct hal_config *config,
     *halp = NULL;
     for (i = 0; i < n_providers; i++) {
         if (!strcmp(providers[i]->name, name)) {
-            return providers[i]->open(config ? config : &default_config,
-                                      halp);
+            return providers[i]->open(config ? config : &default_config, halp);
         }
     }
     return -ENOENT;
@@ -240,8 +238,7 @@ hal_bridge_set(struct hal *hal, const struct hal_bridge_config *config,
         || !vni_is_valid(config->vni)
         || (config->replication != HAL_REPLICATION_SERVICE_NODE
             && config->replication != HAL_REPLICATION_SOURCE_NODE)
-        || (*oid != HAL_OID_NULL
-            && hal_oid_type(*oid) != HAL_OBJECT_BRIDGE)) {
+        || (*oid != HAL_OID_NULL && hal_oid_type(*oid) != HAL_OBJECT_BRIDGE)) {
         return -EINVAL;
     }
     return hal->provider->bridge_set(hal, config, oid);
@@ -325,11 +322,11 @@ bulk_call(struct hal *hal, const void *entries, size_t size, size_t n,
 }
 
 /* Adapters from the generic bulk signature to the typed provider calls. */
-#define BULK_ADAPTER(OP, TYPE)                                              \
-    static int OP##_op(struct hal *hal, const void *entries, size_t n,     \
-                       int *status)                                         \
-    {                                                                       \
-        return hal->provider->OP(hal, (const TYPE *) entries, n, status);   \
+#define BULK_ADAPTER(OP, TYPE)                                            \
+    static int OP##_op(struct hal *hal, const void *entries, size_t n,    \
+                       int *status)                                       \
+    {                                                                     \
+        return hal->provider->OP(hal, (const TYPE *) entries, n, status); \
     }
 BULK_ADAPTER(binding_set, struct hal_binding)
 BULK_ADAPTER(binding_remove, struct hal_binding)
@@ -344,8 +341,7 @@ binding_check(const void *entry_)
 {
     const struct hal_binding *b = entry_;
 
-    return hal_oid_type(b->port) == HAL_OBJECT_PORT
-           && b->vlan <= HAL_VLAN_MAX;
+    return hal_oid_type(b->port) == HAL_OBJECT_PORT && b->vlan <= HAL_VLAN_MAX;
 }
 
 static bool
@@ -376,8 +372,7 @@ fdb_set_check(const void *entry_)
     if (e->remote) {
         return e->remote_ip.s_addr != 0 && vni_is_valid(e->vni);
     }
-    return hal_oid_type(e->port) == HAL_OBJECT_PORT
-           && e->vlan <= HAL_VLAN_MAX;
+    return hal_oid_type(e->port) == HAL_OBJECT_PORT && e->vlan <= HAL_VLAN_MAX;
 }
 
 static bool
@@ -417,8 +412,8 @@ mcast_check(const void *entry_)
     bulk_call(HAL, ENTRIES, sizeof *(ENTRIES), N, STATUS, CHECK, OP##_op)
 
 int
-hal_binding_set(struct hal *hal, const struct hal_binding *bindings,
-                size_t n, int *status)
+hal_binding_set(struct hal *hal, const struct hal_binding *bindings, size_t n,
+                int *status)
 {
     return BULK(hal, bindings, n, status, binding_set_check, binding_set);
 }
@@ -438,8 +433,8 @@ hal_fdb_set(struct hal *hal, const struct hal_fdb_entry *entries, size_t n,
 }
 
 int
-hal_fdb_remove(struct hal *hal, const struct hal_fdb_entry *entries,
-               size_t n, int *status)
+hal_fdb_remove(struct hal *hal, const struct hal_fdb_entry *entries, size_t n,
+               int *status)
 {
     return BULK(hal, entries, n, status, fdb_key_check, fdb_remove);
 }
@@ -455,15 +450,15 @@ hal_fdb_flush(struct hal *hal, const struct hal_fdb_flush *filter)
 }
 
 int
-hal_flood_set(struct hal *hal, const struct hal_flood_group *groups,
-              size_t n, int *status)
+hal_flood_set(struct hal *hal, const struct hal_flood_group *groups, size_t n,
+              int *status)
 {
     return BULK(hal, groups, n, status, flood_check, flood_set);
 }
 
 int
-hal_mcast_set(struct hal *hal, const struct hal_flood_group *groups,
-              size_t n, int *status)
+hal_mcast_set(struct hal *hal, const struct hal_flood_group *groups, size_t n,
+              int *status)
 {
     return BULK(hal, groups, n, status, mcast_check, mcast_set);
 }
@@ -480,8 +475,7 @@ hal_mcast_remove(struct hal *hal, const struct hal_flood_group *groups,
 int
 hal_resync_begin(struct hal *hal)
 {
-    return hal->provider->resync_begin ? hal->provider->resync_begin(hal)
-                                       : 0;
+    return hal->provider->resync_begin ? hal->provider->resync_begin(hal) : 0;
 }
 
 int

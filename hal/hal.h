@@ -97,7 +97,7 @@ struct hal_mac {
 };
 
 #define HAL_MAC_FMT "%02x:%02x:%02x:%02x:%02x:%02x"
-#define HAL_MAC_ARGS(MAC)                                                  \
+#define HAL_MAC_ARGS(MAC)                                                 \
     (MAC)->ea[0], (MAC)->ea[1], (MAC)->ea[2], (MAC)->ea[3], (MAC)->ea[4], \
         (MAC)->ea[5]
 
@@ -176,17 +176,27 @@ bool hal_is_warm(const struct hal *hal);
 /* ---- Events ------------------------------------------------------------- */
 
 enum hal_event_type {
-    HAL_EVENT_FDB_LEARNED,  /* A new learned entry: 'fdb'. */
-    HAL_EVENT_FDB_AGED,     /* A learned entry aged out: 'fdb'. */
-    HAL_EVENT_FDB_MOVED,    /* A learned MAC moved: 'fdb' (new), old_*. */
-    HAL_EVENT_FDB_FLUSHED,  /* A learned entry was flushed (by
-                             * hal_fdb_flush(), port down, bridge removal,
-                             * or a static entry taking over the MAC). */
-    HAL_EVENT_PORT_STATE,   /* A port's oper status changed: 'port'. */
-    HAL_EVENT_RESOURCE_EXHAUSTED, /* An insert failed: 'resource'. */
-    HAL_EVENT_RESOURCE_FREED,     /* Room again after exhaustion. */
-    HAL_EVENT_OVERFLOW,     /* The event FIFO overflowed and 'lost' events
-                             * were dropped; walk the FDB to resync. */
+    /* A new learned entry: 'fdb'. */
+    HAL_EVENT_FDB_LEARNED,
+    /* A learned entry aged out: 'fdb'. */
+    HAL_EVENT_FDB_AGED,
+    /* A learned MAC was seen on another port or VLAN of its bridge: 'fdb'
+     * is the new location, 'fdb.old_port' and 'fdb.old_vlan' the old. */
+    HAL_EVENT_FDB_MOVED,
+    /* A learned entry was removed by hal_fdb_flush(), a link going down, a
+     * binding or bridge going away, or a static entry taking its MAC. */
+    HAL_EVENT_FDB_FLUSHED,
+    /* A port's oper status changed: 'port'. */
+    HAL_EVENT_PORT_STATE,
+    /* An insert (programmed or learned) failed for lack of room:
+     * 'resource'.  Reported once until HAL_EVENT_RESOURCE_FREED. */
+    HAL_EVENT_RESOURCE_EXHAUSTED,
+    /* The table in 'resource' has room again: retry failed inserts.  A hint,
+     * not a promise: a retry may hit a full hash bucket again. */
+    HAL_EVENT_RESOURCE_FREED,
+    /* The event FIFO overflowed and 'lost' events were dropped: rebuild the
+     * view of learned entries with hal_fdb_walk(). */
+    HAL_EVENT_OVERFLOW,
 };
 
 enum hal_table {
@@ -228,8 +238,7 @@ struct hal_event {
 
 /* Receives a batch of 'n' events in the order they happened.  'events' is
  * borrowed for the duration of the call. */
-typedef void hal_event_cb(const struct hal_event *events, size_t n,
-                          void *aux);
+typedef void hal_event_cb(const struct hal_event *events, size_t n, void *aux);
 
 /* Sets (or, with NULL, clears) the event callback. */
 void hal_set_event_cb(struct hal *hal, hal_event_cb *cb, void *aux);
@@ -269,8 +278,7 @@ int hal_port_get(const struct hal *hal, size_t index,
                  struct hal_port_info *info);
 
 /* Finds the port named 'name'.  Returns 0 or -ENOENT. */
-int hal_port_by_name(const struct hal *hal, const char *name,
-                     hal_oid_t *oid);
+int hal_port_by_name(const struct hal *hal, const char *name, hal_oid_t *oid);
 
 /* ---- Bridges ------------------------------------------------------------ */
 
@@ -280,10 +288,11 @@ enum hal_replication {
 };
 
 struct hal_bridge_config {
-    char name[HAL_NAME_MAX];  /* The logical switch's name. */
-    uint32_t vni;             /* Or HAL_VNI_NONE for no tunnel map. */
+    char name[HAL_NAME_MAX]; /* The logical switch's name. */
+    uint32_t vni;            /* Or HAL_VNI_NONE for no tunnel map. */
     enum hal_replication replication;
-    bool learning;            /* Learn source MACs on local bindings. */
+    /* Learn source MACs of frames from local bindings. */
+    bool learning;
 };
 
 /* Creates or updates a bridge.  If '*oid' is a bridge, updates (and maybe
@@ -342,8 +351,8 @@ struct hal_fdb_entry {
 /* Adds or replaces static FDB entries ('type' must be HAL_FDB_STATIC).  A
  * static entry replaces a learned entry for the same MAC, which is then
  * reported as flushed. */
-int hal_fdb_set(struct hal *hal, const struct hal_fdb_entry *entries,
-                size_t n, int *status);
+int hal_fdb_set(struct hal *hal, const struct hal_fdb_entry *entries, size_t n,
+                int *status);
 
 /* Removes FDB entries by (bridge, mac), whatever their type. */
 int hal_fdb_remove(struct hal *hal, const struct hal_fdb_entry *entries,
@@ -370,10 +379,10 @@ const char *hal_flood_type_name(enum hal_flood_type type);
 /* A list of remote VTEPs for a flood or multicast group. */
 struct hal_flood_group {
     hal_oid_t bridge;
-    enum hal_flood_type type;       /* For hal_flood_set() only. */
-    struct hal_mac mac;             /* For hal_mcast_*() only. */
-    const struct in_addr *remotes;  /* Borrowed. */
-    size_t n_remotes;               /* 0 removes the flood list. */
+    enum hal_flood_type type;      /* For hal_flood_set() only. */
+    struct hal_mac mac;            /* For hal_mcast_*() only. */
+    const struct in_addr *remotes; /* Borrowed; distinct addresses. */
+    size_t n_remotes;              /* 0 removes the flood list. */
 };
 
 /* Replaces the remote VTEP list of (bridge, type).  Local bindings of the
@@ -412,8 +421,8 @@ struct hal_tunnel_stats {
 };
 
 /* Reads the counters of binding (port, vlan).  Returns 0 or -ENOENT. */
-int hal_binding_stats_get(const struct hal *hal, hal_oid_t port,
-                          uint16_t vlan, struct hal_binding_stats *stats);
+int hal_binding_stats_get(const struct hal *hal, hal_oid_t port, uint16_t vlan,
+                          struct hal_binding_stats *stats);
 
 /* Reads the counters of the tunnel to 'remote'.  Returns 0 or -ENOENT. */
 int hal_tunnel_stats_get(const struct hal *hal, struct in_addr remote,
@@ -434,22 +443,21 @@ void hal_resources_get(const struct hal *hal,
  * HAL_OID_NULL), in no particular order.  The entry is borrowed for the
  * call.  The callback must not modify the HAL. */
 typedef void hal_fdb_walk_cb(const struct hal_fdb_entry *, void *aux);
-void hal_fdb_walk(const struct hal *hal, hal_oid_t bridge,
-                  hal_fdb_walk_cb *cb, void *aux);
+void hal_fdb_walk(const struct hal *hal, hal_oid_t bridge, hal_fdb_walk_cb *cb,
+                  void *aux);
 
 typedef void hal_binding_walk_cb(const struct hal_binding *, void *aux);
 void hal_binding_walk(const struct hal *hal, hal_binding_walk_cb *cb,
                       void *aux);
 
 /* Visits flood lists (type valid, mac zero) and multicast groups. */
-typedef void hal_flood_walk_cb(const struct hal_flood_group *,
-                               bool is_mcast, void *aux);
+typedef void hal_flood_walk_cb(const struct hal_flood_group *, bool is_mcast,
+                               void *aux);
 void hal_flood_walk(const struct hal *hal, hal_flood_walk_cb *cb, void *aux);
 
 typedef void hal_bridge_walk_cb(hal_oid_t, const struct hal_bridge_config *,
                                 void *aux);
-void hal_bridge_walk(const struct hal *hal, hal_bridge_walk_cb *cb,
-                     void *aux);
+void hal_bridge_walk(const struct hal *hal, hal_bridge_walk_cb *cb, void *aux);
 
 /* ---- Introspection (the control socket's hal/ commands) -----------------
  *

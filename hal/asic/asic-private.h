@@ -139,11 +139,11 @@ void asic_table_index(struct asic_table *, uint32_t idx, uint32_t hash);
 void asic_table_unindex(struct asic_table *, uint32_t idx);
 
 /* Walks the indexed slots with hash HASH; IDX is a uint32_t variable. */
-#define ASIC_TABLE_FOR_EACH_WITH_HASH(IDX, HASH, TABLE)                  \
-    for (struct hmap_node *IDX##_n__ =                                   \
-             hmap_first_with_hash(&(TABLE)->index, HASH);                \
-         IDX##_n__ ? ((IDX) = (uint32_t)(IDX##_n__ - (TABLE)->nodes), 1) \
-                   : 0;                                                  \
+#define ASIC_TABLE_FOR_EACH_WITH_HASH(IDX, HASH, TABLE)                   \
+    for (struct hmap_node *IDX##_n__ =                                    \
+             hmap_first_with_hash(&(TABLE)->index, HASH);                 \
+         IDX##_n__ ? ((IDX) = (uint32_t) (IDX##_n__ - (TABLE)->nodes), 1) \
+                   : 0;                                                   \
          IDX##_n__ = hmap_next_with_hash(IDX##_n__))
 
 struct asic_fdb_bank {
@@ -178,16 +178,16 @@ struct hal_asic {
     uint32_t fdb_learned;
 
     /* Indexes over chip memory. */
-    struct asic_table t_bridge;  /* By name. */
+    struct asic_table t_bridge; /* By name. */
     struct hmap bridge_by_vni;
     struct hmap_node *bridge_vni_nodes;
-    struct asic_table t_binding; /* By (port, vlan). */
+    struct asic_table t_binding;  /* By (port, vlan). */
     struct list *bridge_bindings; /* Per bridge: its bindings. */
     struct list *binding_nodes;   /* Per binding: in bridge_bindings. */
     struct asic_table t_tunnel;   /* By IP. */
     uint32_t *tunnel_refs;
-    struct asic_table t_repl;     /* Not indexed. */
-    struct asic_table t_mcast;    /* By (bridge, MAC). */
+    struct asic_table t_repl;  /* Not indexed. */
+    struct asic_table t_mcast; /* By (bridge, MAC). */
 
     /* Events, delivered by hal_run(). */
     struct hal_event *fifo;
@@ -239,8 +239,7 @@ int64_t asic_port_index(const struct hal_asic *, hal_oid_t oid);
 int64_t asic_bridge_index(const struct hal_asic *, hal_oid_t oid);
 
 /* chip.c */
-int asic_chip_attach(struct hal_asic *, const struct hal_config *,
-                     bool *warm);
+int asic_chip_attach(struct hal_asic *, const struct hal_config *, bool *warm);
 void asic_chip_detach(struct hal_asic *);
 void asic_indexes_build(struct hal_asic *);
 void asic_indexes_destroy(struct hal_asic *);
@@ -261,7 +260,7 @@ int64_t asic_next_wake(const struct hal_asic *);
 static inline uint64_t
 asic_fdb_key(uint32_t bridge, const struct hal_mac *mac)
 {
-    uint64_t key = (uint64_t)(bridge + 1) << 48;
+    uint64_t key = (uint64_t) (bridge + 1) << 48;
     int i;
 
     for (i = 0; i < 6; i++) {
@@ -273,7 +272,7 @@ asic_fdb_key(uint32_t bridge, const struct hal_mac *mac)
 static inline uint32_t
 asic_fdb_key_bridge(uint64_t key)
 {
-    return (uint32_t)(key >> 48) - 1;
+    return (uint32_t) (key >> 48) - 1;
 }
 
 void asic_fdb_key_mac(uint64_t key, struct hal_mac *);
@@ -322,15 +321,12 @@ void asic_mcast_destroy(struct hal_asic *, uint32_t idx);
 int asic_bridge_set(struct hal *, const struct hal_bridge_config *,
                     hal_oid_t *);
 int asic_bridge_remove(struct hal *, hal_oid_t);
-int asic_bridge_get(const struct hal *, hal_oid_t,
-                    struct hal_bridge_config *);
-int asic_binding_set(struct hal *, const struct hal_binding *, size_t,
-                     int *);
+int asic_bridge_get(const struct hal *, hal_oid_t, struct hal_bridge_config *);
+int asic_binding_set(struct hal *, const struct hal_binding *, size_t, int *);
 int asic_binding_remove(struct hal *, const struct hal_binding *, size_t,
                         int *);
 int asic_fdb_set(struct hal *, const struct hal_fdb_entry *, size_t, int *);
-int asic_fdb_remove(struct hal *, const struct hal_fdb_entry *, size_t,
-                    int *);
+int asic_fdb_remove(struct hal *, const struct hal_fdb_entry *, size_t, int *);
 int asic_fdb_flush(struct hal *, const struct hal_fdb_flush *);
 int asic_flood_set(struct hal *, const struct hal_flood_group *, size_t,
                    int *);

@@ -199,19 +199,18 @@ asic_resources_get(const struct hal *hal, struct hal_resource res[])
 {
     const struct hal_asic *asic = asic_cast(hal);
 
-    res[HAL_TABLE_FDB] = (struct hal_resource){ asic->fdb_used,
-                                                asic->fdb_capacity };
-    res[HAL_TABLE_BRIDGE] = (struct hal_resource){ asic->t_bridge.used,
-                                                   asic->t_bridge.capacity };
-    res[HAL_TABLE_BINDING] = (struct hal_resource){
-        asic->t_binding.used, asic->t_binding.capacity
-    };
-    res[HAL_TABLE_TUNNEL] = (struct hal_resource){ asic->t_tunnel.used,
-                                                   asic->t_tunnel.capacity };
-    res[HAL_TABLE_FLOOD] = (struct hal_resource){ asic->t_repl.used,
-                                                  asic->t_repl.capacity };
-    res[HAL_TABLE_MCAST] = (struct hal_resource){ asic->t_mcast.used,
-                                                  asic->t_mcast.capacity };
+    res[HAL_TABLE_FDB] =
+        (struct hal_resource){ asic->fdb_used, asic->fdb_capacity };
+    res[HAL_TABLE_BRIDGE] =
+        (struct hal_resource){ asic->t_bridge.used, asic->t_bridge.capacity };
+    res[HAL_TABLE_BINDING] = (struct hal_resource){ asic->t_binding.used,
+                                                    asic->t_binding.capacity };
+    res[HAL_TABLE_TUNNEL] =
+        (struct hal_resource){ asic->t_tunnel.used, asic->t_tunnel.capacity };
+    res[HAL_TABLE_FLOOD] =
+        (struct hal_resource){ asic->t_repl.used, asic->t_repl.capacity };
+    res[HAL_TABLE_MCAST] =
+        (struct hal_resource){ asic->t_mcast.used, asic->t_mcast.capacity };
 }
 
 const struct hal_provider hal_asic_provider = {
@@ -251,8 +250,7 @@ const struct hal_provider hal_asic_provider = {
 struct hal_asic *
 hal_asic_cast(struct hal *hal)
 {
-    return hal && hal->provider == &hal_asic_provider ? asic_cast(hal)
-                                                      : NULL;
+    return hal && hal->provider == &hal_asic_provider ? asic_cast(hal) : NULL;
 }
 
 const struct hal_asic_profile *

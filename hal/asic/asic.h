@@ -94,8 +94,7 @@ struct hal_asic_frame {
  * 'learn', learns its source MAC (as of 'now_ms') when the bridge learns.
  * Counts it on the ingress binding, egress bindings and tunnels. */
 void hal_asic_forward(struct hal_asic *, const struct hal_asic_frame *,
-                      bool learn, int64_t now_ms,
-                      struct hal_asic_decision *);
+                      bool learn, int64_t now_ms, struct hal_asic_decision *);
 
 /* A VXLAN packet received from the network, after outer header checks. */
 struct hal_asic_vxlan_frame {

@@ -37,9 +37,9 @@ chip_layout(const struct hal_asic_profile *p, struct chip_layout *l)
 {
     size_t off = align64(sizeof(struct asic_chip_header));
 
-#define SECTION(FIELD, TYPE, N)                      \
-    l->FIELD = off;                                  \
-    off = align64(off + (size_t)(N) * sizeof(TYPE));
+#define SECTION(FIELD, TYPE, N) \
+    l->FIELD = off;             \
+    off = align64(off + (size_t) (N) * sizeof(TYPE));
     SECTION(ports, struct asic_port, p->n_ports);
     SECTION(bridges, struct asic_bridge, p->bridges);
     SECTION(bindings, struct asic_binding, p->bindings);
@@ -114,8 +114,8 @@ chip_header_ok(const struct hal_asic *asic, uint64_t signature)
     const struct asic_chip_header *hdr = asic->hdr;
 
     return !memcmp(hdr->magic, ASIC_CHIP_MAGIC, sizeof hdr->magic)
-           && hdr->version == ASIC_CHIP_VERSION
-           && hdr->signature == signature && hdr->size == asic->mem_size;
+           && hdr->version == ASIC_CHIP_VERSION && hdr->signature == signature
+           && hdr->size == asic->mem_size;
 }
 
 static int
@@ -129,8 +129,7 @@ chip_map_file(struct hal_asic *asic, const struct hal_config *config,
     if (fd < 0) {
         int error = -errno;
 
-        VLOG_ERR("%s: open failed (%s)", config->state_file,
-                 strerror(errno));
+        VLOG_ERR("%s: open failed (%s)", config->state_file, strerror(errno));
         return error;
     }
     if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
@@ -151,8 +150,8 @@ chip_map_file(struct hal_asic *asic, const struct hal_config *config,
         close(fd);
         return error;
     }
-    asic->mem = mmap(NULL, asic->mem_size, PROT_READ | PROT_WRITE,
-                     MAP_SHARED, fd, 0);
+    asic->mem =
+        mmap(NULL, asic->mem_size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
     if (asic->mem == MAP_FAILED) {
         int error = -errno;
 

@@ -25,9 +25,11 @@ asic_event_queue(struct hal_asic *asic, const struct hal_event *event)
         asic->fifo_lost++;
         return;
     }
-    asic->fifo[(asic->fifo_head + asic->fifo_n++) % depth] = *event;
-    asic->fifo[(asic->fifo_head + asic->fifo_n - 1) % depth].time_ms =
-        asic->now_ms;
+    struct hal_event *slot =
+        &asic->fifo[(asic->fifo_head + asic->fifo_n++) % depth];
+
+    *slot = *event;
+    slot->time_ms = asic->now_ms;
 }
 
 void

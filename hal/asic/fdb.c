@@ -18,7 +18,7 @@ asic_fdb_key_mac(uint64_t key, struct hal_mac *mac)
     int i;
 
     for (i = 0; i < 6; i++) {
-        mac->ea[i] = (uint8_t)(key >> (40 - 8 * i));
+        mac->ea[i] = (uint8_t) (key >> (40 - 8 * i));
     }
 }
 
@@ -129,8 +129,7 @@ asic_fdb_to_entry(const struct hal_asic *asic,
     memset(e, 0, sizeof *e);
     e->bridge = asic_bridge_oid(asic_fdb_key_bridge(slot->key));
     asic_fdb_key_mac(slot->key, &e->mac);
-    e->type = slot->flags & ASIC_FDB_STATIC ? HAL_FDB_STATIC
-                                            : HAL_FDB_LEARNED;
+    e->type = slot->flags & ASIC_FDB_STATIC ? HAL_FDB_STATIC : HAL_FDB_LEARNED;
     e->remote = (slot->flags & ASIC_FDB_REMOTE) != 0;
     if (e->remote) {
         e->remote_ip.s_addr = asic->tunnels[slot->tunnel].ip;
@@ -311,8 +310,8 @@ asic_fdb_set(struct hal *hal, const struct hal_fdb_entry *entries, size_t n,
 }
 
 int
-asic_fdb_remove(struct hal *hal, const struct hal_fdb_entry *entries,
-                size_t n, int *status)
+asic_fdb_remove(struct hal *hal, const struct hal_fdb_entry *entries, size_t n,
+                int *status)
 {
     struct hal_asic *asic = asic_cast(hal);
     int first = 0;
@@ -354,14 +353,14 @@ asic_fdb_flush(struct hal *hal, const struct hal_fdb_flush *filter)
     if (bridge < 0 || port < 0) {
         return -ENOENT;
     }
-    asic_fdb_flush_learned(asic, (uint32_t) bridge, (uint32_t) port,
-                           ASIC_NONE, HAL_EVENT_FDB_FLUSHED);
+    asic_fdb_flush_learned(asic, (uint32_t) bridge, (uint32_t) port, ASIC_NONE,
+                           HAL_EVENT_FDB_FLUSHED);
     return 0;
 }
 
 void
-asic_fdb_walk(const struct hal *hal, hal_oid_t bridge_oid,
-              hal_fdb_walk_cb *cb, void *aux)
+asic_fdb_walk(const struct hal *hal, hal_oid_t bridge_oid, hal_fdb_walk_cb *cb,
+              void *aux)
 {
     const struct hal_asic *asic = asic_cast(hal);
     int64_t bridge = -1;
@@ -376,8 +375,7 @@ asic_fdb_walk(const struct hal *hal, hal_oid_t bridge_oid,
     for (i = 0; i < asic->fdb_capacity; i++) {
         const struct asic_fdb_slot *s = &asic->fdb[i];
 
-        if (s->key
-            && (bridge < 0 || asic_fdb_key_bridge(s->key) == bridge)) {
+        if (s->key && (bridge < 0 || asic_fdb_key_bridge(s->key) == bridge)) {
             struct hal_fdb_entry e;
 
             asic_fdb_to_entry(asic, s, &e);
@@ -387,8 +385,8 @@ asic_fdb_walk(const struct hal *hal, hal_oid_t bridge_oid,
 }
 
 uint32_t
-hal_asic_fdb_bucket(const struct hal_asic *asic, size_t bank,
-                    hal_oid_t bridge, const struct hal_mac *mac)
+hal_asic_fdb_bucket(const struct hal_asic *asic, size_t bank, hal_oid_t bridge,
+                    const struct hal_mac *mac)
 {
     int64_t idx = asic_bridge_index(asic, bridge);
 

@@ -78,8 +78,8 @@ add_local(struct hal_asic *asic, struct hal_asic_decision *d, uint32_t port,
 }
 
 static void
-add_remote(struct hal_asic *asic, struct hal_asic_decision *d,
-           uint32_t tunnel, uint32_t vni, uint32_t bytes)
+add_remote(struct hal_asic *asic, struct hal_asic_decision *d, uint32_t tunnel,
+           uint32_t vni, uint32_t bytes)
 {
     struct asic_tunnel *t = &asic->tunnels[tunnel];
 
@@ -103,7 +103,7 @@ flood_local(struct hal_asic *asic, struct hal_asic_decision *d,
 
     for (node = asic->bridge_bindings[bridge].next;
          node != &asic->bridge_bindings[bridge]; node = node->next) {
-        uint32_t idx = (uint32_t)(node - asic->binding_nodes);
+        uint32_t idx = (uint32_t) (node - asic->binding_nodes);
 
         if (idx != in_binding) {
             add_local(asic, d, asic->bindings[idx].port,

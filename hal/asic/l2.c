@@ -9,8 +9,7 @@ asic_port_index(const struct hal_asic *asic, hal_oid_t oid)
 {
     uint64_t idx = oid & ((UINT64_C(1) << 56) - 1);
 
-    return hal_oid_type(oid) == HAL_OBJECT_PORT
-                   && idx < asic->profile->n_ports
+    return hal_oid_type(oid) == HAL_OBJECT_PORT && idx < asic->profile->n_ports
                ? (int64_t) idx
                : -1;
 }
@@ -21,8 +20,7 @@ asic_bridge_index(const struct hal_asic *asic, hal_oid_t oid)
     uint64_t idx = oid & ((UINT64_C(1) << 56) - 1);
 
     return hal_oid_type(oid) == HAL_OBJECT_BRIDGE
-                   && idx < asic->profile->bridges
-                   && asic->bridges[idx].valid
+                   && idx < asic->profile->bridges && asic->bridges[idx].valid
                ? (int64_t) idx
                : -1;
 }
@@ -44,8 +42,9 @@ bridge_by_name(const struct hal_asic *asic, const char *name)
 {
     uint32_t idx;
 
-    ASIC_TABLE_FOR_EACH_WITH_HASH (idx, asic_bridge_name_hash(name),
-                                   &asic->t_bridge) {
+    ASIC_TABLE_FOR_EACH_WITH_HASH(idx, asic_bridge_name_hash(name),
+                                  &asic->t_bridge)
+    {
         if (!strcmp(asic->bridges[idx].name, name)) {
             return idx;
         }
@@ -60,7 +59,7 @@ asic_bridge_by_vni(const struct hal_asic *asic, uint32_t vni)
 
     for (node = hmap_first_with_hash(&asic->bridge_by_vni, hash_int(vni, 0));
          node; node = hmap_next_with_hash(node)) {
-        uint32_t idx = (uint32_t)(node - asic->bridge_vni_nodes);
+        uint32_t idx = (uint32_t) (node - asic->bridge_vni_nodes);
 
         if (asic->bridges[idx].vni == vni) {
             return idx;
@@ -106,8 +105,8 @@ asic_bridge_set(struct hal *hal, const struct hal_bridge_config *c,
                 hal_oid_t *oid)
 {
     struct hal_asic *asic = asic_cast(hal);
-    int64_t idx = *oid ? asic_bridge_index(asic, *oid)
-                       : bridge_by_name(asic, c->name);
+    int64_t idx =
+        *oid ? asic_bridge_index(asic, *oid) : bridge_by_name(asic, c->name);
     int64_t other;
 
     if (*oid && idx < 0) {
@@ -155,7 +154,7 @@ asic_bridge_destroy(struct hal_asic *asic, uint32_t idx)
     while (!list_is_empty(&asic->bridge_bindings[idx])) {
         struct list *node = list_front(&asic->bridge_bindings[idx]);
 
-        asic_binding_destroy(asic, (uint32_t)(node - asic->binding_nodes));
+        asic_binding_destroy(asic, (uint32_t) (node - asic->binding_nodes));
     }
     for (i = 0; i < asic->fdb_capacity; i++) {
         struct asic_fdb_slot *s = &asic->fdb[i];
@@ -248,8 +247,9 @@ asic_binding_find(const struct hal_asic *asic, uint32_t port, uint16_t vlan)
 {
     uint32_t idx;
 
-    ASIC_TABLE_FOR_EACH_WITH_HASH (idx, asic_binding_hash(port, vlan),
-                                   &asic->t_binding) {
+    ASIC_TABLE_FOR_EACH_WITH_HASH(idx, asic_binding_hash(port, vlan),
+                                  &asic->t_binding)
+    {
         if (asic->bindings[idx].port == port
             && asic->bindings[idx].vlan == vlan) {
             return idx;
@@ -322,8 +322,8 @@ binding_set_one(struct hal_asic *asic, const struct hal_binding *hb)
 }
 
 int
-asic_binding_set(struct hal *hal, const struct hal_binding *bindings,
-                 size_t n, int *status)
+asic_binding_set(struct hal *hal, const struct hal_binding *bindings, size_t n,
+                 int *status)
 {
     struct hal_asic *asic = asic_cast(hal);
     int first = 0;

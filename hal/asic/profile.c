@@ -56,8 +56,8 @@ static const struct builtin builtins[] = {
     { "lab", { 64, 64 }, 4, 16, 32, 16, 64, 16, 256, 4, 10000 },
 };
 
-static void
-set_error(char **error, const char *format, ...) PRINTF_FORMAT(2, 3);
+static void set_error(char **error, const char *format, ...)
+    PRINTF_FORMAT(2, 3);
 
 static void
 set_error(char **error, const char *format, ...)
@@ -65,6 +65,7 @@ set_error(char **error, const char *format, ...)
     if (error) {
         va_list args;
 
+        free(*error);
         va_start(args, format);
         *error = xvasprintf(format, args);
         va_end(args);
@@ -250,8 +251,7 @@ parse_ports(const json_t *ports, struct hal_asic_profile *p, char **error)
         }
         return 0;
     }
-    if (!json_is_array(ports)
-        || json_array_size(ports) > HAL_ASIC_MAX_PORTS) {
+    if (!json_is_array(ports) || json_array_size(ports) > HAL_ASIC_MAX_PORTS) {
         set_error(error, "\"ports\" must be an array or a range object");
         return -EINVAL;
     }
@@ -263,10 +263,8 @@ parse_ports(const json_t *ports, struct hal_asic_profile *p, char **error)
 
         if (!json_is_string(name)
             || strlen(json_string_value(name)) >= HAL_NAME_MAX
-            || json_u32(port, "speed_mbps", &p->ports[i].speed_mbps,
-                        error)) {
-            set_error(error, "port %zu: need \"name\" and \"speed_mbps\"",
-                      i);
+            || json_u32(port, "speed_mbps", &p->ports[i].speed_mbps, error)) {
+            set_error(error, "port %zu: need \"name\" and \"speed_mbps\"", i);
             return -EINVAL;
         }
         snprintf(p->ports[i].name, sizeof p->ports[i].name, "%s",
@@ -360,9 +358,9 @@ hal_asic_profile_clone(const struct hal_asic_profile *profile)
 {
     struct hal_asic_profile *p = xmemdup(profile, sizeof *profile);
 
-    p->ports = xmemdup(profile->ports,
-                       (profile->n_ports ? profile->n_ports : 1)
-                           * sizeof *profile->ports);
+    p->ports =
+        xmemdup(profile->ports, (profile->n_ports ? profile->n_ports : 1)
+                                    * sizeof *profile->ports);
     return p;
 }
 

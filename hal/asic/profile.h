@@ -64,12 +64,12 @@ struct hal_asic_profile {
  * stores a new profile in '*profilep' and returns 0; otherwise returns
  * -ENOENT or -EINVAL and, if 'error' is nonnull, stores a new message in
  * '*error' that the caller frees. */
-int hal_asic_profile_load(const char *name,
-                          struct hal_asic_profile **profilep, char **error);
+int hal_asic_profile_load(const char *name, struct hal_asic_profile **profilep,
+                          char **error);
 
 /* Returns a new copy of 'profile'. */
-struct hal_asic_profile *hal_asic_profile_clone(
-    const struct hal_asic_profile *profile);
+struct hal_asic_profile *
+hal_asic_profile_clone(const struct hal_asic_profile *profile);
 
 void hal_asic_profile_destroy(struct hal_asic_profile *profile);
 
@@ -82,7 +82,8 @@ int hal_asic_profile_set_ports(struct hal_asic_profile *profile,
 uint32_t hal_asic_profile_fdb_capacity(const struct hal_asic_profile *);
 
 /* Checks limits and geometry.  Returns 0 or -EINVAL with a new message in
- * '*error' (if nonnull). */
+ * '*error' (if 'error' is nonnull, '*error' must be NULL or an earlier
+ * message, which is freed). */
 int hal_asic_profile_validate(const struct hal_asic_profile *profile,
                               char **error);
 

@@ -22,8 +22,8 @@ asic_tunnel_find(const struct hal_asic *asic, uint32_t ip)
 {
     uint32_t idx;
 
-    ASIC_TABLE_FOR_EACH_WITH_HASH (idx, asic_tunnel_hash(ip),
-                                   &asic->t_tunnel) {
+    ASIC_TABLE_FOR_EACH_WITH_HASH(idx, asic_tunnel_hash(ip), &asic->t_tunnel)
+    {
         if (asic->tunnels[idx].ip == ip) {
             return idx;
         }
@@ -78,8 +78,9 @@ asic_mcast_find(const struct hal_asic *asic, uint32_t bridge,
 {
     uint32_t idx;
 
-    ASIC_TABLE_FOR_EACH_WITH_HASH (idx, asic_mcast_hash(bridge, mac),
-                                   &asic->t_mcast) {
+    ASIC_TABLE_FOR_EACH_WITH_HASH(idx, asic_mcast_hash(bridge, mac),
+                                  &asic->t_mcast)
+    {
         if (asic->mcast[idx].bridge == bridge
             && !memcmp(&asic->mcast[idx].mac, mac, sizeof *mac)) {
             return idx;
@@ -200,8 +201,7 @@ repl_replace(struct hal_asic *asic, uint32_t *head, uint16_t *len,
 }
 
 static size_t
-repl_collect(const struct hal_asic *asic, uint32_t head,
-             struct in_addr *out)
+repl_collect(const struct hal_asic *asic, uint32_t head, struct in_addr *out)
 {
     size_t n = 0;
 
@@ -214,8 +214,8 @@ repl_collect(const struct hal_asic *asic, uint32_t head,
 /* ---- Flood lists -------------------------------------------------------- */
 
 int
-asic_flood_set(struct hal *hal, const struct hal_flood_group *groups,
-               size_t n, int *status)
+asic_flood_set(struct hal *hal, const struct hal_flood_group *groups, size_t n,
+               int *status)
 {
     struct hal_asic *asic = asic_cast(hal);
     int first = 0;
@@ -230,9 +230,9 @@ asic_flood_set(struct hal *hal, const struct hal_flood_group *groups,
         } else {
             struct asic_bridge *b = &asic->bridges[bridge];
 
-            status[i] = repl_replace(asic, &b->flood_head[g->type],
-                                     &b->flood_len[g->type], g->remotes,
-                                     g->n_remotes);
+            status[i] =
+                repl_replace(asic, &b->flood_head[g->type],
+                             &b->flood_len[g->type], g->remotes, g->n_remotes);
             if (!status[i] && asic->resyncing) {
                 asic->seen_flood[bridge * HAL_FLOOD_N + g->type] = 1;
             }
@@ -305,8 +305,8 @@ mcast_set_one(struct hal_asic *asic, const struct hal_flood_group *g)
 }
 
 int
-asic_mcast_set(struct hal *hal, const struct hal_flood_group *groups,
-               size_t n, int *status)
+asic_mcast_set(struct hal *hal, const struct hal_flood_group *groups, size_t n,
+               int *status)
 {
     struct hal_asic *asic = asic_cast(hal);
     int first = 0;

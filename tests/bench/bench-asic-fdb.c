@@ -54,11 +54,10 @@ one_round(const char *platform, size_t n, int round)
         uint32_t m = (uint32_t) i * 2654435761u + (uint32_t) round;
 
         entries[i].bridge = bridge;
-        entries[i].mac = (struct hal_mac){ { 0x02, (uint8_t)(i >> 24),
-                                             (uint8_t)(m >> 24),
-                                             (uint8_t)(m >> 16),
-                                             (uint8_t)(m >> 8),
-                                             (uint8_t) m } };
+        entries[i].mac =
+            (struct hal_mac){ { 0x02, (uint8_t) (i >> 24), (uint8_t) (m >> 24),
+                                (uint8_t) (m >> 16), (uint8_t) (m >> 8),
+                                (uint8_t) m } };
         entries[i].type = HAL_FDB_STATIC;
         entries[i].remote = true;
         entries[i].remote_ip.s_addr = htonl(0xc6120000 | (i % 64 + 1));

@@ -85,8 +85,8 @@ fixture_count(const struct fixture *f, enum hal_event_type type)
 struct hal_mac
 test_mac(uint32_t n)
 {
-    struct hal_mac mac = { { 0x02, 0x00, (uint8_t)(n >> 24),
-                             (uint8_t)(n >> 16), (uint8_t)(n >> 8),
+    struct hal_mac mac = { { 0x02, 0x00, (uint8_t) (n >> 24),
+                             (uint8_t) (n >> 16), (uint8_t) (n >> 8),
                              (uint8_t) n } };
     return mac;
 }

@@ -39,7 +39,7 @@ void test_bind(struct fixture *, hal_oid_t port, uint16_t vlan,
                hal_oid_t bridge);
 struct hal_fdb_entry test_remote(hal_oid_t bridge, uint32_t mac,
                                  const char *ip);
-struct hal_fdb_entry test_local(hal_oid_t bridge, uint32_t mac,
-                                hal_oid_t port, uint16_t vlan);
+struct hal_fdb_entry test_local(hal_oid_t bridge, uint32_t mac, hal_oid_t port,
+                                uint16_t vlan);
 
 #endif /* tests/unit/hal-asic-fixture.h */

@@ -51,10 +51,10 @@ topo_close(struct topo *t)
 
 static const struct hal_asic_decision *
 send_frame(struct topo *t, hal_oid_t port, uint16_t vlan, uint32_t src,
-     uint32_t dst, int64_t now)
+           uint32_t dst, int64_t now)
 {
-    struct hal_asic_frame frame = { port, vlan, test_mac(src),
-                                    test_mac(dst), 100 };
+    struct hal_asic_frame frame = { port, vlan, test_mac(src), test_mac(dst),
+                                    100 };
 
     if (dst == UINT32_MAX) {
         memset(&frame.dst, 0xff, sizeof frame.dst);
@@ -70,8 +70,9 @@ set_flood(struct topo *t, hal_oid_t br, enum hal_flood_type type,
           const char *a, const char *b)
 {
     struct in_addr remotes[2] = { test_ip(a), test_ip(b) };
-    struct hal_flood_group g = { .bridge = br, .type = type,
-                                 .remotes = remotes, .n_remotes = 2 };
+    struct hal_flood_group g = {
+        .bridge = br, .type = type, .remotes = remotes, .n_remotes = 2
+    };
 
     assert_int_equal(hal_flood_set(t->f.hal, &g, 1, NULL), 0);
 }
@@ -262,8 +263,8 @@ test_forward_bum(void **state)
     int mode;
 
     for (mode = 0; mode < 2; mode++) {
-        enum hal_replication r = mode ? HAL_REPLICATION_SERVICE_NODE
-                                      : HAL_REPLICATION_SOURCE_NODE;
+        enum hal_replication r =
+            mode ? HAL_REPLICATION_SERVICE_NODE : HAL_REPLICATION_SOURCE_NODE;
 
         topo_open(&t, r);
         set_flood(&t, t.ls0, HAL_FLOOD_UNKNOWN_UNICAST, "192.0.2.1",
@@ -391,7 +392,8 @@ test_dumps(void **state)
         "                    TYPE\n"
         "ls0              5000     02:00:00:00:00:10  port=swp2,vlan=untagged"
         "        learned\n"
-        "ls0              5000     02:00:00:00:00:20  remote=192.0.2.3,vni=7000"
+        "ls0              5000     02:00:00:00:00:20  "
+        "remote=192.0.2.3,vni=7000"
         "      static\n"
         "ls1              -        02:00:00:00:00:30  port=swp3,vlan=20"
         "              static\n");

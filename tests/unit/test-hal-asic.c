@@ -142,8 +142,7 @@ test_fdb_capacity_edges(void **state)
 /* Finds 'n' MACs that hash to the same bucket as test_mac(1) in every bank
  * of the lab profile. */
 static size_t
-find_colliding_macs(struct fixture *f, hal_oid_t br, uint32_t *macs,
-                    size_t n)
+find_colliding_macs(struct fixture *f, hal_oid_t br, uint32_t *macs, size_t n)
 {
     size_t n_banks = hal_asic_profile(f->asic)->n_banks;
     struct hal_mac m0 = test_mac(1);
@@ -385,8 +384,7 @@ test_flood_and_tunnels(void **state)
 static hal_oid_t
 program(struct fixture *f, bool with_stale)
 {
-    struct in_addr remotes[2] = { test_ip("192.0.2.1"),
-                                  test_ip("192.0.2.2") };
+    struct in_addr remotes[2] = { test_ip("192.0.2.1"), test_ip("192.0.2.2") };
     struct hal_flood_group g = { .remotes = remotes, .n_remotes = 2 };
     struct hal_fdb_entry e[3];
     hal_oid_t br, swp1 = test_port(f, "swp1");

@@ -256,9 +256,9 @@ test_bulk_checks(void **state)
         e[i].vni = HAL_VNI_NONE;
         e[i].mac.ea[5] = (uint8_t) i;
     }
-    e[1].mac.ea[0] = 1;           /* Multicast MAC. */
-    e[2].vni = 1u << 24;          /* VNI too large. */
-    e[3].mac.ea[5] = 0x99;        /* The backend refuses it. */
+    e[1].mac.ea[0] = 1;    /* Multicast MAC. */
+    e[2].vni = 1u << 24;   /* VNI too large. */
+    e[3].mac.ea[5] = 0x99; /* The backend refuses it. */
     assert_int_equal(hal_fdb_set(hal, e, 4, status), -EINVAL);
     assert_int_equal(status[0], 0);
     assert_int_equal(status[1], -EINVAL);
@@ -286,8 +286,7 @@ test_mac_and_names(void **state)
     assert_int_equal(mac.ea[1], 0x1a);
     assert_int_equal(mac.ea[5], 0x5e);
     assert_int_equal(hal_mac_from_string("00:1a:2b:3c:4d", &mac), -EINVAL);
-    assert_int_equal(hal_mac_from_string("00:1a:2b:3c:4d:5e:", &mac),
-                     -EINVAL);
+    assert_int_equal(hal_mac_from_string("00:1a:2b:3c:4d:5e:", &mac), -EINVAL);
     assert_int_equal(hal_mac_from_string("0:1a:2b:3c:4d:5e", &mac), -EINVAL);
     assert_false(hal_mac_is_broadcast(&mac));
     memset(&mac, 0xff, sizeof mac);
@@ -345,10 +344,10 @@ test_dumps(void **state)
 
     ds_clear(&out);
     hal_dump_resources(hal, &out);
-    assert_non_null(strstr(ds_cstr(&out),
-                           "fdb                 3       1000\n"));
-    assert_non_null(strstr(ds_cstr(&out),
-                           "mcast               0          0\n"));
+    assert_non_null(
+        strstr(ds_cstr(&out), "fdb                 3       1000\n"));
+    assert_non_null(
+        strstr(ds_cstr(&out), "mcast               0          0\n"));
     ds_destroy(&out);
 }
 
