@@ -50,9 +50,11 @@ uint32_t hal_asic_fdb_bucket(const struct hal_asic *, size_t bank,
  * learns. */
 
 enum hal_asic_action {
-    HAL_ASIC_DROP,   /* 'drop_reason' says why. */
-    HAL_ASIC_FORWARD /* Send to 'locals' and 'remotes' (either may be
-                      * empty only if both are: then it is a drop). */
+    /* Discard the frame; 'drop_reason' says why. */
+    HAL_ASIC_DROP,
+    /* Send a copy to each of 'locals' and encapsulate one to each of
+     * 'remotes'; at least one of the two is nonempty. */
+    HAL_ASIC_FORWARD
 };
 
 struct hal_asic_local_out {

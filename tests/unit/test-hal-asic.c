@@ -503,6 +503,47 @@ test_state_file_locked(void **state)
     unlink(file);
 }
 
+static void
+test_ports_and_rename(void **state)
+{
+    const char *const names[] = { "eth1", "eth2" };
+    struct hal_config config = { .platform = "lab",
+                                 .ports = names,
+                                 .n_ports = 2 };
+    struct hal_bridge_config c;
+    struct hal_port_info info;
+    struct fixture f;
+    struct hal *hal;
+    hal_oid_t br, oid;
+
+    fixture_open(&f, "lab", NULL, false);
+    assert_int_equal(hal_port_count(f.hal), 4);
+    assert_int_equal(hal_port_get(f.hal, 3, &info), 0);
+    assert_string_equal(info.name, "swp4");
+    assert_true(info.oper_up);
+    assert_int_equal(info.speed_mbps, 10000);
+    assert_int_equal(hal_port_get(f.hal, 4, &info), -ENOENT);
+
+    /* A bridge set through its id may be renamed; the id stays. */
+    br = test_bridge(&f, "ls0", 5000, HAL_REPLICATION_SOURCE_NODE);
+    memset(&c, 0, sizeof c);
+    snprintf(c.name, sizeof c.name, "renamed");
+    c.vni = 5000;
+    oid = br;
+    assert_int_equal(hal_bridge_set(f.hal, &c, &oid), 0);
+    assert_int_equal(oid, br);
+    assert_int_equal(hal_bridge_get(f.hal, br, &c), 0);
+    assert_string_equal(c.name, "renamed");
+    fixture_close(&f);
+
+    /* vtepd's --port replaces the platform's port list. */
+    assert_int_equal(hal_open("asic", &config, &hal), 0);
+    assert_int_equal(hal_port_count(hal), 2);
+    assert_int_equal(hal_port_by_name(hal, "eth2", &oid), 0);
+    assert_int_equal(hal_port_by_name(hal, "swp1", &oid), -ENOENT);
+    hal_close(hal);
+}
+
 int
 main(void)
 {
@@ -516,6 +557,7 @@ main(void)
         cmocka_unit_test(test_flood_and_tunnels),
         cmocka_unit_test(test_warm_restart),
         cmocka_unit_test(test_state_file_locked),
+        cmocka_unit_test(test_ports_and_rename),
     };
     return cmocka_run_group_tests_name("hal/asic", tests, NULL, NULL);
 }
