@@ -48,44 +48,114 @@ put_vlan(struct ds *out, uint16_t vlan)
     }
 }
 
+/* Names of every bridge and port, collected once per dump and looked up by
+ * object id, so that a dump of a large table walks the small ones once. */
+struct named_bridge {
+    hal_oid_t oid;
+    struct hal_bridge_config config;
+};
+
+struct named_port {
+    hal_oid_t oid;
+    char name[HAL_NAME_MAX];
+};
+
+struct dump_names {
+    struct collect bridges; /* Of struct named_bridge, sorted by oid. */
+    struct named_port *ports;
+    size_t n_ports;
+    struct hal_bridge_config unknown; /* For ids with no bridge. */
+};
+
 static void
-port_name(const struct hal *hal, hal_oid_t port, char *name, size_t size)
+names_bridge_cb(hal_oid_t oid, const struct hal_bridge_config *config,
+                void *names_)
 {
-    size_t n = hal_port_count(hal);
-    size_t i;
+    struct dump_names *names = names_;
+    struct named_bridge *nb = collect_add(&names->bridges);
 
-    for (i = 0; i < n; i++) {
-        struct hal_port_info info;
+    nb->oid = oid;
+    nb->config = *config;
+}
 
-        if (!hal_port_get(hal, i, &info) && info.oid == port) {
-            snprintf(name, size, "%s", info.name);
-            return;
-        }
-    }
-    snprintf(name, size, "0x%llx", (unsigned long long) port);
+static int
+oid_cmp(const void *a_, const void *b_)
+{
+    hal_oid_t a = *(const hal_oid_t *) a_;
+    hal_oid_t b = *(const hal_oid_t *) b_;
+
+    return a < b ? -1 : a > b;
 }
 
 static void
-bridge_info(const struct hal *hal, hal_oid_t bridge,
-            struct hal_bridge_config *cfg)
+names_init(struct dump_names *names, const struct hal *hal)
 {
-    if (hal_bridge_get(hal, bridge, cfg)) {
-        memset(cfg, 0, sizeof *cfg);
-        snprintf(cfg->name, sizeof cfg->name, "0x%llx",
-                 (unsigned long long) bridge);
-        cfg->vni = HAL_VNI_NONE;
+    size_t i;
+
+    memset(names, 0, sizeof *names);
+    names->bridges.size = sizeof(struct named_bridge);
+    hal_bridge_walk(hal, names_bridge_cb, names);
+    if (names->bridges.n) {
+        qsort(names->bridges.data, names->bridges.n,
+              sizeof(struct named_bridge), oid_cmp);
     }
+    names->n_ports = hal_port_count(hal);
+    names->ports =
+        xcalloc(names->n_ports ? names->n_ports : 1, sizeof *names->ports);
+    for (i = 0; i < names->n_ports; i++) {
+        struct hal_port_info info;
+
+        if (!hal_port_get(hal, i, &info)) {
+            names->ports[i].oid = info.oid;
+            memcpy(names->ports[i].name, info.name, sizeof info.name);
+        }
+    }
+    qsort(names->ports, names->n_ports, sizeof *names->ports, oid_cmp);
+    snprintf(names->unknown.name, sizeof names->unknown.name, "?");
+    names->unknown.vni = HAL_VNI_NONE;
+}
+
+static void
+names_destroy(struct dump_names *names)
+{
+    free(names->bridges.data);
+    free(names->ports);
+}
+
+/* Returns the configuration of 'bridge'; borrowed from 'names'. */
+static const struct hal_bridge_config *
+names_bridge(const struct dump_names *names, hal_oid_t bridge)
+{
+    const struct named_bridge *nb =
+        names->bridges.n
+            ? bsearch(&bridge, names->bridges.data, names->bridges.n,
+                      sizeof(struct named_bridge), oid_cmp)
+            : NULL;
+
+    return nb ? &nb->config : &names->unknown;
+}
+
+/* Returns the name of 'port'; borrowed from 'names'. */
+static const char *
+names_port(const struct dump_names *names, hal_oid_t port)
+{
+    const struct named_port *np =
+        names->n_ports ? bsearch(&port, names->ports, names->n_ports,
+                                 sizeof *names->ports, oid_cmp)
+                       : NULL;
+
+    return np ? np->name : "?";
 }
 
 /* ---- hal/dump-fdb ------------------------------------------------------- */
 
 struct fdb_row {
-    struct hal_bridge_config bridge;
+    const struct hal_bridge_config *bridge;
     struct hal_fdb_entry entry;
 };
 
 struct fdb_collect {
-    const struct hal *hal;
+    const struct dump_names *names;
     struct collect rows;
 };
 
@@ -96,7 +166,7 @@ fdb_collect_cb(const struct hal_fdb_entry *entry, void *fc_)
     struct fdb_row *row = collect_add(&fc->rows);
 
     row->entry = *entry;
-    bridge_info(fc->hal, entry->bridge, &row->bridge);
+    row->bridge = names_bridge(fc->names, entry->bridge);
 }
 
 static int
@@ -104,41 +174,33 @@ fdb_row_cmp(const void *a_, const void *b_)
 {
     const struct fdb_row *a = a_;
     const struct fdb_row *b = b_;
-    int cmp = strcmp(a->bridge.name, b->bridge.name);
+    int cmp = strcmp(a->bridge->name, b->bridge->name);
 
     return cmp ? cmp : memcmp(&a->entry.mac, &b->entry.mac, 6);
-}
-
-struct bridge_find {
-    const char *name;
-    hal_oid_t oid;
-};
-
-static void
-bridge_find_cb(hal_oid_t oid, const struct hal_bridge_config *cfg, void *bf_)
-{
-    struct bridge_find *bf = bf_;
-
-    if (!strcmp(cfg->name, bf->name)) {
-        bf->oid = oid;
-    }
 }
 
 int
 hal_dump_fdb(const struct hal *hal, const char *bridge_name, struct ds *out)
 {
-    struct fdb_collect fc = { hal, { NULL, sizeof(struct fdb_row), 0, 0 } };
+    struct dump_names names;
+    struct fdb_collect fc = { &names, { NULL, sizeof(struct fdb_row), 0, 0 } };
     hal_oid_t bridge = HAL_OID_NULL;
     size_t i;
 
+    names_init(&names, hal);
     if (bridge_name) {
-        struct bridge_find bf = { bridge_name, HAL_OID_NULL };
+        for (i = 0; i < names.bridges.n; i++) {
+            const struct named_bridge *nb =
+                (struct named_bridge *) names.bridges.data + i;
 
-        hal_bridge_walk(hal, bridge_find_cb, &bf);
-        if (!bf.oid) {
+            if (!strcmp(nb->config.name, bridge_name)) {
+                bridge = nb->oid;
+            }
+        }
+        if (!bridge) {
+            names_destroy(&names);
             return -ENOENT;
         }
-        bridge = bf.oid;
     }
     hal_fdb_walk(hal, bridge, fdb_collect_cb, &fc);
     if (fc.rows.n) {
@@ -152,8 +214,8 @@ hal_dump_fdb(const struct hal *hal, const char *bridge_name, struct ds *out)
         const struct hal_fdb_entry *e = &row->entry;
         size_t start;
 
-        ds_put_format(out, "%-16s ", row->bridge.name);
-        put_vni(out, row->bridge.vni);
+        ds_put_format(out, "%-16s ", row->bridge->name);
+        put_vni(out, row->bridge->vni);
         ds_put_format(out, HAL_MAC_FMT "  ", HAL_MAC_ARGS(&e->mac));
         start = out->length;
         if (e->remote) {
@@ -165,10 +227,7 @@ hal_dump_fdb(const struct hal *hal, const char *bridge_name, struct ds *out)
                 ds_put_format(out, ",vni=%u", (unsigned) e->vni);
             }
         } else {
-            char name[HAL_NAME_MAX];
-
-            port_name(hal, e->port, name, sizeof name);
-            ds_put_format(out, "port=%s,vlan=", name);
+            ds_put_format(out, "port=%s,vlan=", names_port(&names, e->port));
             put_vlan(out, e->vlan);
         }
         ds_put_format(out, "%*s %s\n",
@@ -176,13 +235,14 @@ hal_dump_fdb(const struct hal *hal, const char *bridge_name, struct ds *out)
                       e->type == HAL_FDB_STATIC ? "static" : "learned");
     }
     free(fc.rows.data);
+    names_destroy(&names);
     return 0;
 }
 
 /* ---- hal/dump-flood ----------------------------------------------------- */
 
 struct flood_row {
-    struct hal_bridge_config bridge;
+    const struct hal_bridge_config *bridge;
     bool is_mcast;
     enum hal_flood_type type;
     struct hal_mac mac;
@@ -190,7 +250,7 @@ struct flood_row {
 };
 
 struct flood_collect {
-    const struct hal *hal;
+    const struct dump_names *names;
     struct collect rows;
 };
 
@@ -202,7 +262,7 @@ flood_collect_cb(const struct hal_flood_group *g, bool is_mcast, void *fc_)
     struct ds s = DS_EMPTY_INITIALIZER;
     size_t i;
 
-    bridge_info(fc->hal, g->bridge, &row->bridge);
+    row->bridge = names_bridge(fc->names, g->bridge);
     row->is_mcast = is_mcast;
     row->type = g->type;
     row->mac = g->mac;
@@ -220,7 +280,7 @@ flood_row_cmp(const void *a_, const void *b_)
 {
     const struct flood_row *a = a_;
     const struct flood_row *b = b_;
-    int cmp = strcmp(a->bridge.name, b->bridge.name);
+    int cmp = strcmp(a->bridge->name, b->bridge->name);
 
     if (cmp) {
         return cmp;
@@ -236,10 +296,12 @@ flood_row_cmp(const void *a_, const void *b_)
 void
 hal_dump_flood(const struct hal *hal, struct ds *out)
 {
-    struct flood_collect fc = { hal,
+    struct dump_names names;
+    struct flood_collect fc = { &names,
                                 { NULL, sizeof(struct flood_row), 0, 0 } };
     size_t i;
 
+    names_init(&names, hal);
     hal_flood_walk(hal, flood_collect_cb, &fc);
     if (fc.rows.n) {
         qsort(fc.rows.data, fc.rows.n, sizeof(struct flood_row),
@@ -250,10 +312,10 @@ hal_dump_flood(const struct hal *hal, struct ds *out)
     for (i = 0; i < fc.rows.n; i++) {
         struct flood_row *row = (struct flood_row *) fc.rows.data + i;
 
-        ds_put_format(out, "%-16s ", row->bridge.name);
-        put_vni(out, row->bridge.vni);
+        ds_put_format(out, "%-16s ", row->bridge->name);
+        put_vni(out, row->bridge->vni);
         ds_put_format(out, "%-12s ",
-                      row->bridge.replication == HAL_REPLICATION_SOURCE_NODE
+                      row->bridge->replication == HAL_REPLICATION_SOURCE_NODE
                           ? "source_node"
                           : "service_node");
         if (row->is_mcast) {
@@ -266,19 +328,21 @@ hal_dump_flood(const struct hal *hal, struct ds *out)
         free(row->remotes);
     }
     free(fc.rows.data);
+    names_destroy(&names);
 }
 
 /* ---- hal/dump-bindings -------------------------------------------------- */
 
 struct binding_row {
-    char port[HAL_NAME_MAX];
+    const char *port;
     uint16_t vlan;
-    struct hal_bridge_config bridge;
+    const struct hal_bridge_config *bridge;
     struct hal_binding_stats stats;
 };
 
 struct binding_collect {
     const struct hal *hal;
+    const struct dump_names *names;
     struct collect rows;
 };
 
@@ -288,9 +352,9 @@ binding_collect_cb(const struct hal_binding *b, void *bc_)
     struct binding_collect *bc = bc_;
     struct binding_row *row = collect_add(&bc->rows);
 
-    port_name(bc->hal, b->port, row->port, sizeof row->port);
+    row->port = names_port(bc->names, b->port);
     row->vlan = b->vlan;
-    bridge_info(bc->hal, b->bridge, &row->bridge);
+    row->bridge = names_bridge(bc->names, b->bridge);
     hal_binding_stats_get(bc->hal, b->port, b->vlan, &row->stats);
 }
 
@@ -307,10 +371,13 @@ binding_row_cmp(const void *a_, const void *b_)
 void
 hal_dump_bindings(const struct hal *hal, struct ds *out)
 {
+    struct dump_names names;
     struct binding_collect bc = { hal,
+                                  &names,
                                   { NULL, sizeof(struct binding_row), 0, 0 } };
     size_t i;
 
+    names_init(&names, hal);
     hal_binding_walk(hal, binding_collect_cb, &bc);
     if (bc.rows.n) {
         qsort(bc.rows.data, bc.rows.n, sizeof(struct binding_row),
@@ -328,8 +395,8 @@ hal_dump_bindings(const struct hal *hal, struct ds *out)
         put_vlan(out, row->vlan);
         ds_put_format(out, "%*s %-16s ",
                       (int) MAX(0, 8 - (int) (out->length - start)), "",
-                      row->bridge.name);
-        put_vni(out, row->bridge.vni);
+                      row->bridge->name);
+        put_vni(out, row->bridge->vni);
         ds_put_format(out, "%llu/%llu %llu/%llu\n",
                       (unsigned long long) row->stats.packets_from_local,
                       (unsigned long long) row->stats.bytes_from_local,
@@ -337,6 +404,7 @@ hal_dump_bindings(const struct hal *hal, struct ds *out)
                       (unsigned long long) row->stats.bytes_to_local);
     }
     free(bc.rows.data);
+    names_destroy(&names);
 }
 
 /* ---- hal/resources ------------------------------------------------------ */
