@@ -247,7 +247,10 @@ void hal_set_event_cb(struct hal *hal, hal_event_cb *cb, void *aux);
  * entries and delivers queued events to the callback, in batches. */
 void hal_run(struct hal *hal, int64_t now_ms);
 
-/* Returns the time at which hal_run() next has work to do, or INT64_MAX. */
+/* Returns the time at which hal_run() next has work to do, or INT64_MAX.
+ * Any HAL call may queue events (a removed binding flushes what was learned
+ * on it, for example), so ask again after each batch of calls; a time in
+ * the past means "run now". */
 int64_t hal_next_wake(const struct hal *hal);
 
 /* ---- Switch and ports --------------------------------------------------- */
