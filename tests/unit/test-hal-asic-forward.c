@@ -173,6 +173,37 @@ test_event_overflow(void **state)
 }
 
 static void
+test_learning_exhaustion(void **state)
+{
+    struct hal_fdb_flush flush = { HAL_OID_NULL, HAL_OID_NULL };
+    struct hal_resource res[HAL_TABLE_N];
+    struct topo t;
+    uint32_t i;
+
+    topo_open(&t, HAL_REPLICATION_SOURCE_NODE);
+    /* 200 source MACs into a 128-entry table: learning stops when there is
+     * no room, frames still forward, and exhaustion is reported once. */
+    for (i = 1; i <= 200; i++) {
+        assert_int_equal(send_frame(&t, t.swp1, 10, i, 1000, 0)->action,
+                         HAL_ASIC_FORWARD);
+    }
+    fixture_run(&t.f, 0);
+    hal_resources_get(t.f.hal, res);
+    assert_true(res[HAL_TABLE_FDB].used <= 128);
+    assert_int_equal(fixture_count(&t.f, HAL_EVENT_FDB_LEARNED),
+                     res[HAL_TABLE_FDB].used);
+    assert_int_equal(fixture_count(&t.f, HAL_EVENT_RESOURCE_EXHAUSTED), 1);
+    fixture_clear_events(&t.f);
+
+    assert_int_equal(hal_fdb_flush(t.f.hal, &flush), 0);
+    fixture_run(&t.f, 0);
+    assert_int_equal(fixture_count(&t.f, HAL_EVENT_RESOURCE_FREED), 1);
+    hal_resources_get(t.f.hal, res);
+    assert_int_equal(res[HAL_TABLE_FDB].used, 0);
+    topo_close(&t);
+}
+
+static void
 test_static_beats_learned(void **state)
 {
     struct hal_fdb_entry e;
@@ -442,6 +473,7 @@ main(void)
         cmocka_unit_test(test_learn_move_age),
         cmocka_unit_test(test_event_batches_and_flush),
         cmocka_unit_test(test_event_overflow),
+        cmocka_unit_test(test_learning_exhaustion),
         cmocka_unit_test(test_static_beats_learned),
         cmocka_unit_test(test_forward_unicast),
         cmocka_unit_test(test_forward_bum),
