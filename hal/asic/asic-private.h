@@ -1,0 +1,344 @@
+/* Internals of the software ASIC, shared by the files of hal/asic/.
+ *
+ * The model has two halves:
+ *
+ *   - "Chip memory" (chip.c): fixed-size tables in one contiguous region,
+ *     laid out from the profile, holding no pointers, only indexes.  It is
+ *     what a switch ASIC holds in its tables and what survives a restart
+ *     when the region is a mapped file.
+ *
+ *   - Process state (struct hal_asic): hash indexes, free lists, the event
+ *     FIFO and resync marks.  It is what an SDK keeps in host memory, and it
+ *     is rebuilt from chip memory on every open.
+ *
+ * Every change to chip memory that a real SDK would push to the hardware
+ * goes through a function that counts it in 'writes', so that tests can
+ * prove that a resync rewrote nothing. */
+#ifndef HAL_ASIC_ASIC_PRIVATE_H
+#define HAL_ASIC_ASIC_PRIVATE_H 1
+
+#include "hal/asic/asic.h"
+#include "hal/asic/profile.h"
+#include "hal/hal-provider.h"
+#include "lib/hmap.h"
+#include "lib/list.h"
+
+/* ---- Chip memory -------------------------------------------------------- */
+
+#define ASIC_CHIP_MAGIC "VTEPASIC"
+#define ASIC_CHIP_VERSION 1
+#define ASIC_NONE UINT32_MAX /* "No entry" in index fields. */
+
+struct asic_chip_header {
+    char magic[8];
+    uint32_t version;
+    uint32_t clean;      /* 1 after an orderly close. */
+    uint64_t signature;  /* Hash of the layout: geometry and port names. */
+    uint64_t size;       /* Bytes mapped. */
+    uint64_t generation; /* Incremented on every attach. */
+    char profile[32];
+    /* Switch attributes. */
+    uint32_t tunnel_src; /* Network byte order. */
+    uint32_t aging_time_s;
+    uint16_t vxlan_port;
+    uint16_t pad[3];
+};
+
+struct asic_port {
+    char name[HAL_NAME_MAX];
+    uint32_t speed_mbps;
+    uint8_t oper_up;
+    uint8_t pad[3];
+};
+
+struct asic_bridge {
+    char name[HAL_NAME_MAX];
+    uint32_t vni;
+    uint8_t valid;
+    uint8_t replication; /* enum hal_replication. */
+    uint8_t learning;
+    uint8_t pad;
+    uint32_t flood_head[HAL_FLOOD_N]; /* First asic_repl, or ASIC_NONE. */
+    uint16_t flood_len[HAL_FLOOD_N];
+    uint16_t pad2;
+};
+
+struct asic_binding {
+    uint8_t valid;
+    uint8_t pad;
+    uint16_t port;
+    uint16_t vlan;
+    uint16_t bridge;
+    struct hal_binding_stats stats;
+};
+
+struct asic_tunnel {
+    uint8_t valid;
+    uint8_t pad[3];
+    uint32_t ip; /* Network byte order. */
+    struct hal_tunnel_stats stats;
+};
+
+/* One entry of a replication list (flood list or multicast group). */
+struct asic_repl {
+    uint8_t valid;
+    uint8_t pad;
+    uint16_t tunnel;
+    uint32_t next; /* Or ASIC_NONE. */
+};
+
+struct asic_mcast {
+    uint8_t valid;
+    uint8_t pad;
+    uint16_t bridge;
+    struct hal_mac mac;
+    uint16_t len;
+    uint32_t head;
+};
+
+#define ASIC_FDB_STATIC 0x01
+#define ASIC_FDB_REMOTE 0x02
+
+/* An L2 entry.  'key' is 0 in an empty slot. */
+struct asic_fdb_slot {
+    uint64_t key; /* (bridge index + 1) << 48 | MAC. */
+    int64_t last_seen_ms;
+    uint32_t vni; /* Remote entries: per-entry VNI or HAL_VNI_NONE. */
+    uint16_t port;
+    uint16_t vlan;
+    uint16_t tunnel;
+    uint8_t flags;
+    uint8_t pad;
+    uint32_t pad2;
+};
+
+/* ---- Process state ------------------------------------------------------ */
+
+/* A fixed-capacity table of chip slots with a free list and a hash index
+ * (one hmap_node per slot, so indexing never allocates). */
+struct asic_table {
+    uint32_t capacity;
+    uint32_t used;
+    uint32_t *free_stack; /* Lowest index on top. */
+    uint32_t n_free;
+    uint8_t *in_use;
+    struct hmap index;
+    struct hmap_node *nodes;
+};
+
+void asic_table_init(struct asic_table *, uint32_t capacity);
+void asic_table_destroy(struct asic_table *);
+/* Takes the lowest free slot.  Returns its index or HAL_E_TABLE_FULL. */
+int64_t asic_table_alloc(struct asic_table *);
+/* Marks slot 'idx' in use when rebuilding from chip memory; call
+ * asic_table_claims_done() after the last claim to rebuild the free list. */
+void asic_table_claim(struct asic_table *, uint32_t idx);
+void asic_table_claims_done(struct asic_table *);
+void asic_table_free(struct asic_table *, uint32_t idx);
+void asic_table_index(struct asic_table *, uint32_t idx, uint32_t hash);
+void asic_table_unindex(struct asic_table *, uint32_t idx);
+
+/* Walks the indexed slots with hash HASH; IDX is a uint32_t variable. */
+#define ASIC_TABLE_FOR_EACH_WITH_HASH(IDX, HASH, TABLE)                   \
+    for (struct hmap_node *IDX##_n__ =                                    \
+             hmap_first_with_hash(&(TABLE)->index, HASH);                 \
+         IDX##_n__ ? ((IDX) = (uint32_t) (IDX##_n__ - (TABLE)->nodes), 1) \
+                   : 0;                                                   \
+         IDX##_n__ = hmap_next_with_hash(IDX##_n__))
+
+struct asic_fdb_bank {
+    uint32_t base; /* Index of the bank's first slot. */
+    uint32_t mask; /* n_buckets - 1. */
+    uint32_t ways;
+    uint32_t seed;
+};
+
+struct hal_asic {
+    struct hal up;
+    struct hal_asic_profile *profile;
+
+    /* Chip memory. */
+    void *mem;
+    size_t mem_size;
+    int fd; /* Mapped state file, or -1 for anonymous memory. */
+    struct asic_chip_header *hdr;
+    struct asic_port *ports;
+    struct asic_bridge *bridges;
+    struct asic_binding *bindings;
+    struct asic_tunnel *tunnels;
+    struct asic_repl *repl;
+    struct asic_mcast *mcast;
+    struct asic_fdb_slot *fdb;
+
+    /* L2 table geometry and occupancy. */
+    size_t n_banks;
+    struct asic_fdb_bank banks[HAL_ASIC_MAX_BANKS];
+    uint32_t fdb_capacity;
+    uint32_t fdb_used;
+    uint32_t fdb_learned;
+
+    /* Indexes over chip memory. */
+    struct asic_table t_bridge; /* By name. */
+    struct hmap bridge_by_vni;
+    struct hmap_node *bridge_vni_nodes;
+    struct asic_table t_binding;  /* By (port, vlan). */
+    struct list *bridge_bindings; /* Per bridge: its bindings. */
+    struct list *binding_nodes;   /* Per binding: in bridge_bindings. */
+    struct asic_table t_tunnel;   /* By IP. */
+    uint32_t *tunnel_refs;
+    struct asic_table t_repl;  /* Not indexed. */
+    struct asic_table t_mcast; /* By (bridge, MAC). */
+
+    /* Events, delivered by hal_run(). */
+    struct hal_event *fifo;
+    size_t fifo_head;
+    size_t fifo_n;
+    uint64_t fifo_lost;
+    bool exhausted[HAL_TABLE_N];
+
+    /* Clock and aging. */
+    int64_t now_ms;
+    int64_t next_age_ms;
+
+    /* Resync marks (NULL outside a resync). */
+    bool resyncing;
+    uint8_t *seen_bridge;
+    uint8_t *seen_flood; /* bridges × HAL_FLOOD_N. */
+    uint8_t *seen_binding;
+    uint8_t *seen_mcast;
+    uint8_t *seen_fdb;
+
+    /* Statistics. */
+    uint64_t writes;
+    uint64_t bucket_full;
+    uint64_t learn_failures;
+};
+
+static inline struct hal_asic *
+asic_cast(const struct hal *hal)
+{
+    return container_of(hal, struct hal_asic, up);
+}
+
+/* Object ids. */
+static inline hal_oid_t
+asic_port_oid(uint32_t idx)
+{
+    return ((hal_oid_t) HAL_OBJECT_PORT << 56) | idx;
+}
+
+static inline hal_oid_t
+asic_bridge_oid(uint32_t idx)
+{
+    return ((hal_oid_t) HAL_OBJECT_BRIDGE << 56) | idx;
+}
+
+/* Returns the index of port 'oid', or -1 if there is no such port. */
+int64_t asic_port_index(const struct hal_asic *, hal_oid_t oid);
+/* Returns the index of bridge 'oid', or -1 if there is no such bridge. */
+int64_t asic_bridge_index(const struct hal_asic *, hal_oid_t oid);
+
+/* chip.c */
+int asic_chip_attach(struct hal_asic *, const struct hal_config *, bool *warm);
+void asic_chip_detach(struct hal_asic *);
+void asic_indexes_build(struct hal_asic *);
+void asic_indexes_destroy(struct hal_asic *);
+
+/* events.c */
+void asic_event_queue(struct hal_asic *, const struct hal_event *);
+/* Queues an FDB event about 'slot'; 'old' is the entry before a move. */
+void asic_event_fdb(struct hal_asic *, enum hal_event_type,
+                    const struct asic_fdb_slot *slot,
+                    const struct asic_fdb_slot *old);
+void asic_note_exhausted(struct hal_asic *, enum hal_table, int error);
+void asic_note_freed(struct hal_asic *, enum hal_table);
+void asic_events_deliver(struct hal_asic *);
+void asic_age(struct hal_asic *);
+int64_t asic_next_wake(const struct hal_asic *);
+
+/* fdb.c */
+static inline uint64_t
+asic_fdb_key(uint32_t bridge, const struct hal_mac *mac)
+{
+    uint64_t key = (uint64_t) (bridge + 1) << 48;
+    int i;
+
+    for (i = 0; i < 6; i++) {
+        key |= (uint64_t) mac->ea[i] << (40 - 8 * i);
+    }
+    return key;
+}
+
+static inline uint32_t
+asic_fdb_key_bridge(uint64_t key)
+{
+    return (uint32_t) (key >> 48) - 1;
+}
+
+void asic_fdb_key_mac(uint64_t key, struct hal_mac *);
+uint32_t asic_fdb_bucket(const struct hal_asic *, size_t bank, uint64_t key);
+struct asic_fdb_slot *asic_fdb_find(const struct hal_asic *, uint64_t key);
+/* Finds room for 'key' (not present).  Returns a free slot, or NULL with
+ * '*error' set to HAL_E_TABLE_FULL or HAL_E_BUCKET_FULL. */
+struct asic_fdb_slot *asic_fdb_alloc(struct hal_asic *, uint64_t key,
+                                     int *error);
+/* Empties 'slot', dropping its tunnel reference. */
+void asic_fdb_free(struct hal_asic *, struct asic_fdb_slot *);
+/* Learns or refreshes (bridge, mac) at (port, vlan).  Returns 0 or an
+ * error if the entry could not be added. */
+int asic_fdb_learn(struct hal_asic *, uint32_t bridge, const struct hal_mac *,
+                   uint32_t port, uint16_t vlan);
+/* Removes learned entries matching the arguments (ASIC_NONE: any) and
+ * reports them with 'type'. */
+void asic_fdb_flush_learned(struct hal_asic *, uint32_t bridge, uint32_t port,
+                            uint32_t vlan, enum hal_event_type type);
+void asic_fdb_to_entry(const struct hal_asic *, const struct asic_fdb_slot *,
+                       struct hal_fdb_entry *);
+
+/* l2.c: bridges, bindings. */
+int64_t asic_binding_find(const struct hal_asic *, uint32_t port,
+                          uint16_t vlan);
+int64_t asic_bridge_by_vni(const struct hal_asic *, uint32_t vni);
+uint32_t asic_bridge_name_hash(const char *name);
+uint32_t asic_binding_hash(uint32_t port, uint16_t vlan);
+void asic_bridge_destroy(struct hal_asic *, uint32_t bridge);
+void asic_binding_destroy(struct hal_asic *, uint32_t idx);
+
+/* repl.c: tunnels, replication lists, multicast groups. */
+uint32_t asic_tunnel_hash(uint32_t ip);
+int64_t asic_tunnel_find(const struct hal_asic *, uint32_t ip);
+/* Takes a reference on the tunnel to 'ip', creating it if needed.
+ * Returns its index or HAL_E_TABLE_FULL. */
+int64_t asic_tunnel_ref(struct hal_asic *, uint32_t ip);
+void asic_tunnel_unref(struct hal_asic *, uint32_t idx);
+uint32_t asic_mcast_hash(uint32_t bridge, const struct hal_mac *);
+int64_t asic_mcast_find(const struct hal_asic *, uint32_t bridge,
+                        const struct hal_mac *);
+void asic_repl_release(struct hal_asic *, uint32_t *head, uint16_t *len);
+void asic_mcast_destroy(struct hal_asic *, uint32_t idx);
+
+/* Provider callbacks, by file. */
+int asic_bridge_set(struct hal *, const struct hal_bridge_config *,
+                    hal_oid_t *);
+int asic_bridge_remove(struct hal *, hal_oid_t);
+int asic_bridge_get(const struct hal *, hal_oid_t, struct hal_bridge_config *);
+int asic_binding_set(struct hal *, const struct hal_binding *, size_t, int *);
+int asic_binding_remove(struct hal *, const struct hal_binding *, size_t,
+                        int *);
+int asic_fdb_set(struct hal *, const struct hal_fdb_entry *, size_t, int *);
+int asic_fdb_remove(struct hal *, const struct hal_fdb_entry *, size_t, int *);
+int asic_fdb_flush(struct hal *, const struct hal_fdb_flush *);
+int asic_flood_set(struct hal *, const struct hal_flood_group *, size_t,
+                   int *);
+int asic_mcast_set(struct hal *, const struct hal_flood_group *, size_t,
+                   int *);
+int asic_mcast_remove(struct hal *, const struct hal_flood_group *, size_t,
+                      int *);
+int asic_resync_begin(struct hal *);
+int asic_resync_end(struct hal *);
+void asic_fdb_walk(const struct hal *, hal_oid_t, hal_fdb_walk_cb *, void *);
+void asic_binding_walk(const struct hal *, hal_binding_walk_cb *, void *);
+void asic_flood_walk(const struct hal *, hal_flood_walk_cb *, void *);
+void asic_bridge_walk(const struct hal *, hal_bridge_walk_cb *, void *);
+
+#endif /* hal/asic/asic-private.h */

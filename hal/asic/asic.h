@@ -1,0 +1,115 @@
+/* The software ASIC backend ("asic"): a faithful model of a switch ASIC's
+ * L2/VXLAN tables with finite, profile-sized tables, hashed L2 banks with
+ * buckets, software learning and aging, a bounded event FIFO, per-binding
+ * and per-tunnel counters, and warm restart through a mapped state file.
+ *
+ * Register it with hal_register_provider(&hal_asic_provider) and open it
+ * with hal_open("asic", ...).  The functions below are the parts that only
+ * make sense for this backend: the forwarding pipeline used by the software
+ * dataplane (sim/), port link changes, and introspection for tests. */
+#ifndef HAL_ASIC_ASIC_H
+#define HAL_ASIC_ASIC_H 1
+
+#include "hal/hal.h"
+
+struct hal_asic;
+struct hal_asic_profile;
+
+extern const struct hal_provider hal_asic_provider;
+
+/* Returns the asic backend behind 'hal', or NULL if 'hal' is another
+ * backend.  Borrowed: valid until hal_close(). */
+struct hal_asic *hal_asic_cast(struct hal *hal);
+
+/* Returns the profile in use; borrowed. */
+const struct hal_asic_profile *hal_asic_profile(const struct hal_asic *);
+
+/* Sets port 'port''s link state, as a PHY would: queues
+ * HAL_EVENT_PORT_STATE and, when the link goes down, flushes the learned
+ * entries on the port.  Returns 0 or -ENOENT. */
+int hal_asic_set_link(struct hal_asic *, hal_oid_t port, bool up);
+
+/* Returns the number of table writes made since open (warm restart proves
+ * zero churn with this). */
+uint64_t hal_asic_writes(const struct hal_asic *);
+
+/* Returns the state file's generation: 1 on a cold start, incremented on
+ * every warm reattach. */
+uint64_t hal_asic_generation(const struct hal_asic *);
+
+/* Returns the bucket of L2 bank 'bank' that (bridge, mac) hashes to, or
+ * UINT32_MAX for a bad bank or bridge.  For tests that craft collisions. */
+uint32_t hal_asic_fdb_bucket(const struct hal_asic *, size_t bank,
+                             hal_oid_t bridge, const struct hal_mac *mac);
+
+/* ---- Forwarding ----------------------------------------------------------
+ *
+ * The pipeline a frame takes through the chip, as a function of the tables:
+ * the software dataplane asks for a decision and then does the I/O.  It
+ * never changes configuration; it updates counters and, when asked,
+ * learns. */
+
+enum hal_asic_action {
+    /* Discard the frame; 'drop_reason' says why. */
+    HAL_ASIC_DROP,
+    /* Send a copy to each of 'locals' and encapsulate one to each of
+     * 'remotes'; at least one of the two is nonempty. */
+    HAL_ASIC_FORWARD
+};
+
+struct hal_asic_local_out {
+    hal_oid_t port;
+    uint16_t vlan; /* 0: send untagged. */
+};
+
+struct hal_asic_remote_out {
+    struct in_addr ip;
+    uint32_t vni;
+};
+
+/* A decision.  Initialise with hal_asic_decision_init() and reuse across
+ * calls: its arrays grow as needed and are freed by _uninit(). */
+struct hal_asic_decision {
+    enum hal_asic_action action;
+    const char *drop_reason; /* Static string, for HAL_ASIC_DROP. */
+    hal_oid_t bridge;
+    bool flooded; /* Unknown unicast, broadcast or multicast. */
+    struct hal_asic_local_out *locals;
+    size_t n_locals, allocated_locals;
+    struct hal_asic_remote_out *remotes;
+    size_t n_remotes, allocated_remotes;
+};
+
+void hal_asic_decision_init(struct hal_asic_decision *);
+void hal_asic_decision_uninit(struct hal_asic_decision *);
+
+/* A frame received on a front-panel port. */
+struct hal_asic_frame {
+    hal_oid_t port;
+    uint16_t vlan; /* 0 for an untagged frame. */
+    struct hal_mac src;
+    struct hal_mac dst;
+    uint32_t bytes;
+};
+
+/* Decides what happens to a frame that came in on a front-panel port.  If
+ * 'learn', learns its source MAC (as of 'now_ms') when the bridge learns.
+ * Counts it on the ingress binding, egress bindings and tunnels. */
+void hal_asic_forward(struct hal_asic *, const struct hal_asic_frame *,
+                      bool learn, int64_t now_ms, struct hal_asic_decision *);
+
+/* A VXLAN packet received from the network, after outer header checks. */
+struct hal_asic_vxlan_frame {
+    uint32_t vni;
+    struct in_addr outer_src;
+    struct hal_mac src;
+    struct hal_mac dst;
+    uint32_t bytes; /* Of the inner frame. */
+};
+
+/* Decides which local bindings get a decapsulated frame.  Never sends it
+ * back into the overlay (split horizon). */
+void hal_asic_decap(struct hal_asic *, const struct hal_asic_vxlan_frame *,
+                    struct hal_asic_decision *);
+
+#endif /* hal/asic/asic.h */

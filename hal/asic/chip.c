@@ -1,0 +1,367 @@
+/* Chip memory: the layout of the tables, the state file that keeps them
+ * across restarts, and the host-side indexes rebuilt from them.
+ *
+ * With a state file, chip memory is a MAP_SHARED mapping of it, so every
+ * write lands in the page cache at once and survives the process (not a
+ * reboot, when the file is under /dev/shm).  The header's signature covers
+ * the layout; a file with a different layout (another profile or port list,
+ * another version) is discarded and the start is cold.  flock() keeps two
+ * processes from driving the same chip. */
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "hal/asic/asic-private.h"
+#include "lib/hash.h"
+#include "lib/log.h"
+
+VLOG_DEFINE_THIS_MODULE(asic_chip);
+
+struct chip_layout {
+    size_t ports, bridges, bindings, tunnels, repl, mcast, fdb;
+    size_t size;
+};
+
+static size_t
+align64(size_t x)
+{
+    return (x + 63) & ~(size_t) 63;
+}
+
+static void
+chip_layout(const struct hal_asic_profile *p, struct chip_layout *l)
+{
+    size_t off = align64(sizeof(struct asic_chip_header));
+
+#define SECTION(FIELD, TYPE, N) \
+    l->FIELD = off;             \
+    off = align64(off + (size_t) (N) * sizeof(TYPE));
+    SECTION(ports, struct asic_port, p->n_ports);
+    SECTION(bridges, struct asic_bridge, p->bridges);
+    SECTION(bindings, struct asic_binding, p->bindings);
+    SECTION(tunnels, struct asic_tunnel, p->tunnels);
+    SECTION(repl, struct asic_repl, p->flood_entries);
+    SECTION(mcast, struct asic_mcast, p->mcast_groups);
+    SECTION(fdb, struct asic_fdb_slot, hal_asic_profile_fdb_capacity(p));
+#undef SECTION
+    l->size = off;
+}
+
+static uint64_t
+chip_signature(const struct hal_asic_profile *p, const struct chip_layout *l)
+{
+    uint32_t h = hash_bytes(l, sizeof *l, ASIC_CHIP_VERSION);
+    uint32_t h2 = hash_bytes(p->banks, sizeof p->banks, h);
+    size_t i;
+
+    for (i = 0; i < p->n_ports; i++) {
+        h2 = hash_string(p->ports[i].name, h2);
+    }
+    return ((uint64_t) h << 32) | h2;
+}
+
+static void
+chip_set_pointers(struct hal_asic *asic, const struct chip_layout *l)
+{
+    char *base = asic->mem;
+
+    asic->hdr = (struct asic_chip_header *) (void *) base;
+    asic->ports = (struct asic_port *) (void *) (base + l->ports);
+    asic->bridges = (struct asic_bridge *) (void *) (base + l->bridges);
+    asic->bindings = (struct asic_binding *) (void *) (base + l->bindings);
+    asic->tunnels = (struct asic_tunnel *) (void *) (base + l->tunnels);
+    asic->repl = (struct asic_repl *) (void *) (base + l->repl);
+    asic->mcast = (struct asic_mcast *) (void *) (base + l->mcast);
+    asic->fdb = (struct asic_fdb_slot *) (void *) (base + l->fdb);
+}
+
+/* Initialises zeroed chip memory for a cold start. */
+static void
+chip_format(struct hal_asic *asic, uint64_t signature)
+{
+    const struct hal_asic_profile *p = asic->profile;
+    struct asic_chip_header *hdr = asic->hdr;
+    size_t i;
+    int t;
+
+    memcpy(hdr->magic, ASIC_CHIP_MAGIC, sizeof hdr->magic);
+    hdr->version = ASIC_CHIP_VERSION;
+    hdr->signature = signature;
+    hdr->size = asic->mem_size;
+    hdr->generation = 1;
+    memcpy(hdr->profile, p->name, sizeof hdr->profile);
+    hdr->vxlan_port = 4789;
+    hdr->aging_time_s = 300;
+    for (i = 0; i < p->n_ports; i++) {
+        memcpy(asic->ports[i].name, p->ports[i].name, HAL_NAME_MAX);
+        asic->ports[i].speed_mbps = p->ports[i].speed_mbps;
+        asic->ports[i].oper_up = 1;
+    }
+    for (i = 0; i < p->bridges; i++) {
+        for (t = 0; t < HAL_FLOOD_N; t++) {
+            asic->bridges[i].flood_head[t] = ASIC_NONE;
+        }
+    }
+}
+
+static bool
+chip_header_ok(const struct hal_asic *asic, uint64_t signature)
+{
+    const struct asic_chip_header *hdr = asic->hdr;
+
+    return !memcmp(hdr->magic, ASIC_CHIP_MAGIC, sizeof hdr->magic)
+           && hdr->version == ASIC_CHIP_VERSION && hdr->signature == signature
+           && hdr->size == asic->mem_size;
+}
+
+static int
+chip_map_file(struct hal_asic *asic, const struct hal_config *config,
+              bool *reuse)
+{
+    struct stat st;
+    int fd;
+
+    fd = open(config->state_file, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        int error = -errno;
+
+        VLOG_ERR("%s: open failed (%s)", config->state_file, strerror(errno));
+        return error;
+    }
+    if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+        VLOG_ERR("%s: in use by another process", config->state_file);
+        close(fd);
+        return -EBUSY;
+    }
+    *reuse = !config->cold_start && !fstat(fd, &st)
+             && (size_t) st.st_size == asic->mem_size;
+    /* Truncating to zero first makes every page of a cold chip zero. */
+    if (!*reuse
+        && (ftruncate(fd, 0) < 0
+            || ftruncate(fd, (off_t) asic->mem_size) < 0)) {
+        int error = -errno;
+
+        VLOG_ERR("%s: cannot size to %zu bytes (%s)", config->state_file,
+                 asic->mem_size, strerror(errno));
+        close(fd);
+        return error;
+    }
+    asic->mem =
+        mmap(NULL, asic->mem_size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    if (asic->mem == MAP_FAILED) {
+        int error = -errno;
+
+        asic->mem = NULL;
+        close(fd);
+        return error;
+    }
+    asic->fd = fd;
+    return 0;
+}
+
+int
+asic_chip_attach(struct hal_asic *asic, const struct hal_config *config,
+                 bool *warm)
+{
+    struct chip_layout layout;
+    uint64_t signature;
+    bool reuse = false;
+
+    chip_layout(asic->profile, &layout);
+    signature = chip_signature(asic->profile, &layout);
+    asic->mem_size = layout.size;
+    asic->fd = -1;
+    if (config->state_file) {
+        int error = chip_map_file(asic, config, &reuse);
+
+        if (error) {
+            return error;
+        }
+    } else {
+        asic->mem = xzalloc(asic->mem_size);
+    }
+    chip_set_pointers(asic, &layout);
+
+    if (reuse && !chip_header_ok(asic, signature)) {
+        VLOG_WARN("%s: state is for another layout or version; cold start",
+                  config->state_file);
+        memset(asic->mem, 0, asic->mem_size);
+        reuse = false;
+    }
+    if (reuse) {
+        if (!asic->hdr->clean) {
+            VLOG_WARN("%s: previous run did not close cleanly",
+                      config->state_file);
+        }
+        asic->hdr->generation++;
+    } else {
+        chip_format(asic, signature);
+    }
+    asic->hdr->clean = 0;
+    *warm = reuse;
+    return 0;
+}
+
+void
+asic_chip_detach(struct hal_asic *asic)
+{
+    if (!asic->mem) {
+        return;
+    }
+    asic->hdr->clean = 1;
+    if (asic->fd >= 0) {
+        munmap(asic->mem, asic->mem_size);
+        close(asic->fd);
+    } else {
+        free(asic->mem);
+    }
+    asic->mem = NULL;
+}
+
+/* ---- Host-side indexes -------------------------------------------------- */
+
+static void
+index_bridges(struct hal_asic *asic)
+{
+    uint32_t i;
+
+    for (i = 0; i < asic->profile->bridges; i++) {
+        const struct asic_bridge *b = &asic->bridges[i];
+
+        list_init(&asic->bridge_bindings[i]);
+        if (b->valid) {
+            asic_table_claim(&asic->t_bridge, i);
+            asic_table_index(&asic->t_bridge, i,
+                             asic_bridge_name_hash(b->name));
+            if (b->vni != HAL_VNI_NONE) {
+                hmap_insert(&asic->bridge_by_vni, &asic->bridge_vni_nodes[i],
+                            hash_int(b->vni, 0));
+            }
+        }
+    }
+    asic_table_claims_done(&asic->t_bridge);
+}
+
+static void
+index_bindings(struct hal_asic *asic)
+{
+    uint32_t i;
+
+    for (i = 0; i < asic->profile->bindings; i++) {
+        const struct asic_binding *b = &asic->bindings[i];
+
+        if (b->valid) {
+            asic_table_claim(&asic->t_binding, i);
+            asic_table_index(&asic->t_binding, i,
+                             asic_binding_hash(b->port, b->vlan));
+            list_push_back(&asic->bridge_bindings[b->bridge],
+                           &asic->binding_nodes[i]);
+        }
+    }
+    asic_table_claims_done(&asic->t_binding);
+}
+
+/* Tunnels are reference-counted by the FDB and replication entries that
+ * name them; the counts are host state, recomputed here. */
+static void
+index_tunnels_and_lists(struct hal_asic *asic)
+{
+    const struct hal_asic_profile *p = asic->profile;
+    uint32_t i;
+
+    for (i = 0; i < p->tunnels; i++) {
+        if (asic->tunnels[i].valid) {
+            asic_table_claim(&asic->t_tunnel, i);
+            asic_table_index(&asic->t_tunnel, i,
+                             asic_tunnel_hash(asic->tunnels[i].ip));
+        }
+    }
+    asic_table_claims_done(&asic->t_tunnel);
+    for (i = 0; i < p->flood_entries; i++) {
+        if (asic->repl[i].valid) {
+            asic_table_claim(&asic->t_repl, i);
+            asic->tunnel_refs[asic->repl[i].tunnel]++;
+        }
+    }
+    asic_table_claims_done(&asic->t_repl);
+    for (i = 0; i < p->mcast_groups; i++) {
+        const struct asic_mcast *m = &asic->mcast[i];
+
+        if (m->valid) {
+            asic_table_claim(&asic->t_mcast, i);
+            asic_table_index(&asic->t_mcast, i,
+                             asic_mcast_hash(m->bridge, &m->mac));
+        }
+    }
+    asic_table_claims_done(&asic->t_mcast);
+}
+
+static void
+index_fdb(struct hal_asic *asic)
+{
+    uint32_t i;
+
+    for (i = 0; i < asic->fdb_capacity; i++) {
+        const struct asic_fdb_slot *s = &asic->fdb[i];
+
+        if (s->key) {
+            asic->fdb_used++;
+            if (!(s->flags & ASIC_FDB_STATIC)) {
+                asic->fdb_learned++;
+            }
+            if (s->flags & ASIC_FDB_REMOTE) {
+                asic->tunnel_refs[s->tunnel]++;
+            }
+        }
+    }
+}
+
+void
+asic_indexes_build(struct hal_asic *asic)
+{
+    const struct hal_asic_profile *p = asic->profile;
+    uint32_t i;
+
+    asic_table_init(&asic->t_bridge, p->bridges);
+    hmap_init(&asic->bridge_by_vni);
+    asic->bridge_vni_nodes = xcalloc(p->bridges, sizeof(struct hmap_node));
+    asic->bridge_bindings = xcalloc(p->bridges, sizeof(struct list));
+    asic_table_init(&asic->t_binding, p->bindings);
+    asic->binding_nodes = xcalloc(p->bindings, sizeof(struct list));
+    asic_table_init(&asic->t_tunnel, p->tunnels);
+    asic->tunnel_refs = xcalloc(p->tunnels, sizeof *asic->tunnel_refs);
+    asic_table_init(&asic->t_repl, p->flood_entries);
+    asic_table_init(&asic->t_mcast, p->mcast_groups);
+
+    index_bridges(asic);
+    index_bindings(asic);
+    index_tunnels_and_lists(asic);
+    index_fdb(asic);
+
+    /* A tunnel nothing refers to can only be left over from a crash. */
+    for (i = 0; i < p->tunnels; i++) {
+        if (asic->tunnels[i].valid && !asic->tunnel_refs[i]) {
+            asic->tunnel_refs[i] = 1;
+            asic_tunnel_unref(asic, i);
+        }
+    }
+}
+
+void
+asic_indexes_destroy(struct hal_asic *asic)
+{
+    asic_table_destroy(&asic->t_bridge);
+    hmap_destroy(&asic->bridge_by_vni);
+    free(asic->bridge_vni_nodes);
+    free(asic->bridge_bindings);
+    asic_table_destroy(&asic->t_binding);
+    free(asic->binding_nodes);
+    asic_table_destroy(&asic->t_tunnel);
+    free(asic->tunnel_refs);
+    asic_table_destroy(&asic->t_repl);
+    asic_table_destroy(&asic->t_mcast);
+}

@@ -1,0 +1,397 @@
+/* The L2 table: hashed banks of multi-way buckets.
+ *
+ * An entry for key K may live in one bucket of each bank: bucket
+ * hash_b(K) & mask_b of bank b, where every bank hashes with its own seed.
+ * Lookup probes those buckets; insertion picks the least-full of them (the
+ * first bank among equals).  When every candidate bucket is full the insert
+ * fails with HAL_E_BUCKET_FULL even though other buckets have room, as on a
+ * real chip; only when no slot at all is free does it fail with
+ * HAL_E_TABLE_FULL. */
+#include <string.h>
+
+#include "hal/asic/asic-private.h"
+#include "lib/hash.h"
+
+void
+asic_fdb_key_mac(uint64_t key, struct hal_mac *mac)
+{
+    int i;
+
+    for (i = 0; i < 6; i++) {
+        mac->ea[i] = (uint8_t) (key >> (40 - 8 * i));
+    }
+}
+
+uint32_t
+asic_fdb_bucket(const struct hal_asic *asic, size_t bank, uint64_t key)
+{
+    return hash_uint64(key, asic->banks[bank].seed) & asic->banks[bank].mask;
+}
+
+/* Probes the candidate buckets of 'key'.  Returns the slot holding 'key',
+ * or NULL; in that case '*room' is the least-full bucket's free slot or
+ * NULL if every candidate bucket is full. */
+static struct asic_fdb_slot *
+fdb_probe(const struct hal_asic *asic, uint64_t key,
+          struct asic_fdb_slot **room)
+{
+    uint32_t best_used = UINT32_MAX;
+    size_t b;
+
+    *room = NULL;
+    for (b = 0; b < asic->n_banks; b++) {
+        const struct asic_fdb_bank *bank = &asic->banks[b];
+        struct asic_fdb_slot *bucket =
+            &asic->fdb[bank->base
+                       + asic_fdb_bucket(asic, b, key) * bank->ways];
+        struct asic_fdb_slot *free_slot = NULL;
+        uint32_t used = 0;
+        uint32_t w;
+
+        for (w = 0; w < bank->ways; w++) {
+            if (bucket[w].key == key) {
+                return &bucket[w];
+            } else if (bucket[w].key) {
+                used++;
+            } else if (!free_slot) {
+                free_slot = &bucket[w];
+            }
+        }
+        if (free_slot && used < best_used) {
+            best_used = used;
+            *room = free_slot;
+        }
+    }
+    return NULL;
+}
+
+struct asic_fdb_slot *
+asic_fdb_find(const struct hal_asic *asic, uint64_t key)
+{
+    struct asic_fdb_slot *room;
+
+    return fdb_probe(asic, key, &room);
+}
+
+struct asic_fdb_slot *
+asic_fdb_alloc(struct hal_asic *asic, uint64_t key, int *error)
+{
+    struct asic_fdb_slot *room;
+
+    if (asic->fdb_used >= asic->fdb_capacity) {
+        *error = HAL_E_TABLE_FULL;
+        return NULL;
+    }
+    fdb_probe(asic, key, &room);
+    if (!room) {
+        asic->bucket_full++;
+        *error = HAL_E_BUCKET_FULL;
+    }
+    return room;
+}
+
+/* Writes 'value' into 'slot', which is empty or holds the same key. */
+static void
+fdb_write(struct hal_asic *asic, struct asic_fdb_slot *slot,
+          const struct asic_fdb_slot *value)
+{
+    if (!slot->key) {
+        asic->fdb_used++;
+    } else if (!(slot->flags & ASIC_FDB_STATIC)) {
+        asic->fdb_learned--;
+    }
+    if (!(value->flags & ASIC_FDB_STATIC)) {
+        asic->fdb_learned++;
+    }
+    *slot = *value;
+    asic->writes++;
+}
+
+void
+asic_fdb_free(struct hal_asic *asic, struct asic_fdb_slot *slot)
+{
+    if (slot->flags & ASIC_FDB_REMOTE) {
+        asic_tunnel_unref(asic, slot->tunnel);
+    }
+    if (!(slot->flags & ASIC_FDB_STATIC)) {
+        asic->fdb_learned--;
+    }
+    memset(slot, 0, sizeof *slot);
+    asic->fdb_used--;
+    asic->writes++;
+    asic_note_freed(asic, HAL_TABLE_FDB);
+}
+
+void
+asic_fdb_to_entry(const struct hal_asic *asic,
+                  const struct asic_fdb_slot *slot, struct hal_fdb_entry *e)
+{
+    memset(e, 0, sizeof *e);
+    e->bridge = asic_bridge_oid(asic_fdb_key_bridge(slot->key));
+    asic_fdb_key_mac(slot->key, &e->mac);
+    e->type = slot->flags & ASIC_FDB_STATIC ? HAL_FDB_STATIC : HAL_FDB_LEARNED;
+    e->remote = (slot->flags & ASIC_FDB_REMOTE) != 0;
+    if (e->remote) {
+        e->remote_ip.s_addr = asic->tunnels[slot->tunnel].ip;
+        e->vni = slot->vni;
+    } else {
+        e->port = asic_port_oid(slot->port);
+        e->vlan = slot->vlan;
+        e->vni = HAL_VNI_NONE;
+    }
+}
+
+/* ---- Learning ----------------------------------------------------------- */
+
+int
+asic_fdb_learn(struct hal_asic *asic, uint32_t bridge,
+               const struct hal_mac *mac, uint32_t port, uint16_t vlan)
+{
+    uint64_t key = asic_fdb_key(bridge, mac);
+    struct asic_fdb_slot value = { .key = key,
+                                   .last_seen_ms = asic->now_ms,
+                                   .vni = HAL_VNI_NONE,
+                                   .port = (uint16_t) port,
+                                   .vlan = vlan };
+    struct asic_fdb_slot *slot = asic_fdb_find(asic, key);
+    int error;
+
+    if (slot) {
+        if (slot->flags & ASIC_FDB_STATIC) {
+            /* Programmed entries win over what the data plane sees. */
+            return 0;
+        } else if (slot->port == port && slot->vlan == vlan) {
+            slot->last_seen_ms = asic->now_ms; /* The hit bit. */
+            return 0;
+        } else {
+            struct asic_fdb_slot old = *slot;
+
+            fdb_write(asic, slot, &value);
+            asic_event_fdb(asic, HAL_EVENT_FDB_MOVED, slot, &old);
+            return 0;
+        }
+    }
+    slot = asic_fdb_alloc(asic, key, &error);
+    if (!slot) {
+        asic->learn_failures++;
+        asic_note_exhausted(asic, HAL_TABLE_FDB, error);
+        return error;
+    }
+    fdb_write(asic, slot, &value);
+    asic_event_fdb(asic, HAL_EVENT_FDB_LEARNED, slot, NULL);
+    return 0;
+}
+
+void
+asic_fdb_flush_learned(struct hal_asic *asic, uint32_t bridge, uint32_t port,
+                       uint32_t vlan, enum hal_event_type type)
+{
+    uint32_t i;
+
+    if (!asic->fdb_learned) {
+        return;
+    }
+    for (i = 0; i < asic->fdb_capacity; i++) {
+        struct asic_fdb_slot *s = &asic->fdb[i];
+
+        if (s->key && !(s->flags & ASIC_FDB_STATIC)
+            && (bridge == ASIC_NONE || asic_fdb_key_bridge(s->key) == bridge)
+            && (port == ASIC_NONE || s->port == port)
+            && (vlan == ASIC_NONE || s->vlan == vlan)) {
+            asic_event_fdb(asic, type, s, NULL);
+            asic_fdb_free(asic, s);
+        }
+    }
+}
+
+/* ---- Static entries ----------------------------------------------------- */
+
+static bool
+fdb_same_static(const struct hal_asic *asic, const struct asic_fdb_slot *s,
+                const struct asic_fdb_slot *v)
+{
+    if (s->flags != v->flags) {
+        return false;
+    } else if (s->flags & ASIC_FDB_REMOTE) {
+        return asic->tunnels[s->tunnel].ip == asic->tunnels[v->tunnel].ip
+               && s->vni == v->vni;
+    } else {
+        return s->port == v->port && s->vlan == v->vlan;
+    }
+}
+
+static void
+fdb_mark_seen(struct hal_asic *asic, const struct asic_fdb_slot *slot)
+{
+    if (asic->resyncing) {
+        asic->seen_fdb[slot - asic->fdb] = 1;
+    }
+}
+
+static int
+fdb_set_one(struct hal_asic *asic, const struct hal_fdb_entry *e)
+{
+    int64_t bridge = asic_bridge_index(asic, e->bridge);
+    int64_t port = e->remote ? 0 : asic_port_index(asic, e->port);
+    struct asic_fdb_slot value, *slot, *room;
+    int64_t tunnel = -1;
+    int error;
+
+    if (bridge < 0 || port < 0) {
+        return -ENOENT;
+    }
+    memset(&value, 0, sizeof value);
+    value.key = asic_fdb_key((uint32_t) bridge, &e->mac);
+    value.last_seen_ms = asic->now_ms;
+    value.flags = ASIC_FDB_STATIC | (e->remote ? ASIC_FDB_REMOTE : 0);
+    value.vni = e->remote ? e->vni : HAL_VNI_NONE;
+    value.port = (uint16_t) port;
+    value.vlan = e->remote ? 0 : e->vlan;
+
+    slot = fdb_probe(asic, value.key, &room);
+    if (e->remote) {
+        int64_t existing = asic_tunnel_find(asic, e->remote_ip.s_addr);
+
+        /* Compare before taking a reference, so that an unchanged entry
+         * touches nothing. */
+        value.tunnel = existing >= 0 ? (uint16_t) existing : 0;
+        if (slot && existing >= 0 && fdb_same_static(asic, slot, &value)) {
+            fdb_mark_seen(asic, slot);
+            return 0;
+        }
+    } else if (slot && fdb_same_static(asic, slot, &value)) {
+        fdb_mark_seen(asic, slot);
+        return 0;
+    }
+
+    if (!slot) {
+        slot = asic_fdb_alloc(asic, value.key, &error);
+        if (!slot) {
+            asic_note_exhausted(asic, HAL_TABLE_FDB, error);
+            return error;
+        }
+    }
+    if (e->remote) {
+        tunnel = asic_tunnel_ref(asic, e->remote_ip.s_addr);
+        if (tunnel < 0) {
+            asic_note_exhausted(asic, HAL_TABLE_TUNNEL, (int) tunnel);
+            return (int) tunnel;
+        }
+        value.tunnel = (uint16_t) tunnel;
+    }
+    if (slot->key) {
+        if (!(slot->flags & ASIC_FDB_STATIC)) {
+            asic_event_fdb(asic, HAL_EVENT_FDB_FLUSHED, slot, NULL);
+        }
+        if (slot->flags & ASIC_FDB_REMOTE) {
+            asic_tunnel_unref(asic, slot->tunnel);
+        }
+    }
+    fdb_write(asic, slot, &value);
+    fdb_mark_seen(asic, slot);
+    return 0;
+}
+
+int
+asic_fdb_set(struct hal *hal, const struct hal_fdb_entry *entries, size_t n,
+             int *status)
+{
+    struct hal_asic *asic = asic_cast(hal);
+    int first = 0;
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        status[i] = fdb_set_one(asic, &entries[i]);
+        if (!first) {
+            first = status[i];
+        }
+    }
+    return first;
+}
+
+int
+asic_fdb_remove(struct hal *hal, const struct hal_fdb_entry *entries, size_t n,
+                int *status)
+{
+    struct hal_asic *asic = asic_cast(hal);
+    int first = 0;
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        int64_t bridge = asic_bridge_index(asic, entries[i].bridge);
+        struct asic_fdb_slot *slot =
+            bridge < 0 ? NULL
+                       : asic_fdb_find(asic, asic_fdb_key((uint32_t) bridge,
+                                                          &entries[i].mac));
+
+        if (slot) {
+            asic_fdb_free(asic, slot);
+            status[i] = 0;
+        } else {
+            status[i] = -ENOENT;
+        }
+        if (!first) {
+            first = status[i];
+        }
+    }
+    return first;
+}
+
+int
+asic_fdb_flush(struct hal *hal, const struct hal_fdb_flush *filter)
+{
+    struct hal_asic *asic = asic_cast(hal);
+    int64_t bridge = ASIC_NONE;
+    int64_t port = ASIC_NONE;
+
+    if (filter->bridge) {
+        bridge = asic_bridge_index(asic, filter->bridge);
+    }
+    if (filter->port) {
+        port = asic_port_index(asic, filter->port);
+    }
+    if (bridge < 0 || port < 0) {
+        return -ENOENT;
+    }
+    asic_fdb_flush_learned(asic, (uint32_t) bridge, (uint32_t) port, ASIC_NONE,
+                           HAL_EVENT_FDB_FLUSHED);
+    return 0;
+}
+
+void
+asic_fdb_walk(const struct hal *hal, hal_oid_t bridge_oid, hal_fdb_walk_cb *cb,
+              void *aux)
+{
+    const struct hal_asic *asic = asic_cast(hal);
+    int64_t bridge = -1;
+    uint32_t i;
+
+    if (bridge_oid) {
+        bridge = asic_bridge_index(asic, bridge_oid);
+        if (bridge < 0) {
+            return;
+        }
+    }
+    for (i = 0; i < asic->fdb_capacity; i++) {
+        const struct asic_fdb_slot *s = &asic->fdb[i];
+
+        if (s->key && (bridge < 0 || asic_fdb_key_bridge(s->key) == bridge)) {
+            struct hal_fdb_entry e;
+
+            asic_fdb_to_entry(asic, s, &e);
+            cb(&e, aux);
+        }
+    }
+}
+
+uint32_t
+hal_asic_fdb_bucket(const struct hal_asic *asic, size_t bank, hal_oid_t bridge,
+                    const struct hal_mac *mac)
+{
+    int64_t idx = asic_bridge_index(asic, bridge);
+
+    if (bank >= asic->n_banks || idx < 0) {
+        return UINT32_MAX;
+    }
+    return asic_fdb_bucket(asic, bank, asic_fdb_key((uint32_t) idx, mac));
+}

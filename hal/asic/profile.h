@@ -1,0 +1,90 @@
+/* Platform profiles for the software ASIC: table geometry and capacities,
+ * and the front-panel port list.  Built in by name ("trident2", "tomahawk",
+ * "lab") or loaded from a JSON file:
+ *
+ *   {
+ *     "name": "my-switch",
+ *     "fdb_banks": [ { "entries": 16384, "ways": 4 }, ... ],
+ *     "bridges": 4096, "bindings": 8192, "tunnels": 2048,
+ *     "flood_entries": 8192, "mcast_groups": 1024, "event_fifo": 4096,
+ *     "ports": [ { "name": "swp1", "speed_mbps": 10000 }, ... ]
+ *   }
+ *
+ * "ports" may instead be { "prefix": "swp", "count": 32, "speed_mbps": N },
+ * which names ports swp1..swp32.  Each FDB bank may also give a "seed" for
+ * its hash; by default every bank gets a different built-in one. */
+#ifndef HAL_ASIC_PROFILE_H
+#define HAL_ASIC_PROFILE_H 1
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "hal/hal.h"
+
+#define HAL_ASIC_MAX_BANKS 8
+#define HAL_ASIC_MAX_WAYS 8
+#define HAL_ASIC_MAX_PORTS 1024
+#define HAL_ASIC_MAX_BRIDGES 65535 /* Bridge index is 16 bits. */
+#define HAL_ASIC_MAX_TUNNELS 65535
+#define HAL_ASIC_MAX_FDB (1u << 23)
+
+/* The platform a vtepd runs on when none is given. */
+#define HAL_ASIC_DEFAULT_PLATFORM "trident2"
+
+/* One hash bank of the L2 table: 'n_buckets' (a power of two) buckets of
+ * 'ways' entries each, indexed by a hash of (bridge, MAC) seeded by
+ * 'seed'. */
+struct hal_asic_bank {
+    uint32_t n_buckets;
+    uint32_t ways;
+    uint32_t seed;
+};
+
+struct hal_asic_port_spec {
+    char name[HAL_NAME_MAX];
+    uint32_t speed_mbps;
+};
+
+struct hal_asic_profile {
+    char name[32];
+    size_t n_banks;
+    struct hal_asic_bank banks[HAL_ASIC_MAX_BANKS];
+    uint32_t bridges;       /* Bridges, i.e. VNIs in the tunnel map. */
+    uint32_t bindings;      /* (port, VLAN) → bridge entries. */
+    uint32_t tunnels;       /* Remote VTEPs. */
+    uint32_t flood_entries; /* Replication list entries. */
+    uint32_t mcast_groups;  /* Multicast MAC groups. */
+    uint32_t event_fifo;    /* Depth of the event FIFO. */
+    size_t n_ports;
+    struct hal_asic_port_spec *ports; /* Owned. */
+};
+
+/* Loads the built-in profile 'name' or, if there is none by that name, the
+ * JSON file 'name' (NULL means HAL_ASIC_DEFAULT_PLATFORM).  On success
+ * stores a new profile in '*profilep' and returns 0; otherwise returns
+ * -ENOENT or -EINVAL and, if 'error' is nonnull, stores a new message in
+ * '*error' that the caller frees. */
+int hal_asic_profile_load(const char *name, struct hal_asic_profile **profilep,
+                          char **error);
+
+/* Returns a new copy of 'profile'. */
+struct hal_asic_profile *
+hal_asic_profile_clone(const struct hal_asic_profile *profile);
+
+void hal_asic_profile_destroy(struct hal_asic_profile *profile);
+
+/* Replaces the port list with 'n' ports named 'names' (borrowed), keeping
+ * the platform's speed of the first port.  Returns 0 or -EINVAL. */
+int hal_asic_profile_set_ports(struct hal_asic_profile *profile,
+                               const char *const *names, size_t n);
+
+/* Returns the L2 table capacity: the sum of the banks' entries. */
+uint32_t hal_asic_profile_fdb_capacity(const struct hal_asic_profile *);
+
+/* Checks limits and geometry.  Returns 0 or -EINVAL with a new message in
+ * '*error' (if 'error' is nonnull, '*error' must be NULL or an earlier
+ * message, which is freed). */
+int hal_asic_profile_validate(const struct hal_asic_profile *profile,
+                              char **error);
+
+#endif /* hal/asic/profile.h */
