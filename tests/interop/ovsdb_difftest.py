@@ -90,7 +90,10 @@ class Gen:
 
     # Operations.
     def columns(self, table):
-        return list(self.s["tables"][table]["columns"].keys())
+        # ovsdb-tool rereads the database for every transaction and so
+        # forgets ephemeral columns: leave them alone.
+        cols = self.s["tables"][table]["columns"]
+        return [c for c in cols if not cols[c].get("ephemeral")]
 
     def ctype(self, table, col):
         return self.s["tables"][table]["columns"][col]["type"]
@@ -137,7 +140,10 @@ class Gen:
                 arg = ["set", [self.atom(t["key"], names)]]
         else:
             base = t if isinstance(t, str) else t["key"]
+            # Not "*= 0": ovsdb-tool 3.1 dies of SIGFPE on some of those.
             arg = self.pick([0, 1, 2, -3, 1000, 4611686018427387904, 0.5])
+            if m == "*=" and arg == 0:
+                arg = 3
             if isinstance(base, (str, dict)) and (
                     base == "real" or (isinstance(base, dict)
                                        and base.get("type") == "real")):
@@ -146,7 +152,7 @@ class Gen:
 
     def op(self, names):
         r = self.r
-        table = self.pick(list(self.s["tables"]))
+        table = self.pick([t for t in self.s["tables"] if self.columns(t)])
         kind = self.pick(["insert"] * 6 + ["select"] * 2 + ["update"] * 3 +
                          ["mutate"] * 3 + ["delete"] * 2 + ["wait", "comment",
                                                             "commit"] +
@@ -246,7 +252,14 @@ def main():
         p = subprocess.run(["ovsdb-tool", "transact", db, json.dumps(t)],
                            capture_output=True, text=True)
         out = p.stdout.strip()
-        expected.append(json.loads(out) if out else {"crash": p.stderr})
+        if not out:
+            # ovsdb-tool could not reread its own database: an upstream bug
+            # (e.g. a logged diff that violates the column's max size).
+            print("ovsdb-tool failed at txn %d (status %d): %s %s"
+                  % (len(expected), p.returncode, p.stderr.strip(),
+                     json.dumps(t)))
+            return 1
+        expected.append(json.loads(out))
 
     p = subprocess.run([engine, schema_path], input="".join(
         json.dumps(t) + "\n" for t in txns), capture_output=True, text=True)

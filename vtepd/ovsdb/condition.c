@@ -26,6 +26,24 @@ is_ordering(enum ovsdb_function f)
            || f == OVSDB_F_GT;
 }
 
+/* Returns the type the argument of 'function' on a column of 'type' must
+ * have, as ovsdb-server relaxes it, using 'arg' for storage. */
+static const struct ovsdb_type *
+argument_type(enum ovsdb_function function, const struct ovsdb_type *type,
+              struct ovsdb_type *arg)
+{
+    *arg = *type;
+    if (is_ordering(function)) {
+        arg->n_min = 1; /* An ordering needs a value to compare with. */
+    } else if (function == OVSDB_F_INCLUDES && !ovsdb_type_is_scalar(type)) {
+        arg->n_min = 0;
+    } else if (function == OVSDB_F_EXCLUDES && !ovsdb_type_is_scalar(type)) {
+        arg->n_min = 0;
+        arg->n_max = OVSDB_UNLIMITED;
+    }
+    return arg;
+}
+
 static struct ovsdb_error *
 clause_from_json(struct ovsdb_clause *clause,
                  const struct ovsdb_table_schema *ts, const json_t *json,
@@ -33,6 +51,7 @@ clause_from_json(struct ovsdb_clause *clause,
 {
     const char *column_name, *function_name;
     const struct ovsdb_type *type;
+    struct ovsdb_type arg;
     size_t i;
 
     if (json_is_boolean(json)) {
@@ -73,8 +92,9 @@ clause_from_json(struct ovsdb_clause *clause,
                                   ovsdb_atomic_type_to_string(
                                       type->key.type));
     }
-    return ovsdb_datum_from_json(&clause->arg, type, json_array_get(json, 2),
-                                 symtab);
+    return ovsdb_datum_from_json(&clause->arg,
+                                 argument_type(clause->function, type, &arg),
+                                 json_array_get(json, 2), symtab);
 }
 
 struct ovsdb_error *

@@ -161,6 +161,121 @@ parse_table(struct exec *x, struct op_parser *p)
     return table;
 }
 
+/* ovsdb-server reads the members of a row object in the order of its
+ * string hash table (Open vSwitch's murmur-based hash_string() and hmap
+ * bucket order), which decides the error reported when several columns are
+ * wrong.  These helpers reproduce that order. */
+static uint32_t
+ovs_mhash_add(uint32_t hash, uint32_t data)
+{
+    if (data) {
+        data *= 0xcc9e2d51;
+        data = (data << 15) | (data >> 17);
+        data *= 0x1b873593;
+        hash ^= data;
+    }
+    hash = (hash << 13) | (hash >> 19);
+    return hash * 5 + 0xe6546b64;
+}
+
+static uint32_t
+ovs_hash_string(const char *s)
+{
+    size_t n = strlen(s), left = n;
+    uint32_t hash = 0, word;
+
+    for (; left >= 4; left -= 4, s += 4) {
+        memcpy(&word, s, 4);
+        hash = ovs_mhash_add(hash, word);
+    }
+    if (left) {
+        word = 0;
+        memcpy(&word, s, left);
+        hash = ovs_mhash_add(hash, word);
+    }
+    hash ^= (uint32_t) n;
+    hash ^= hash >> 16;
+    hash *= 0x85ebca6b;
+    hash ^= hash >> 13;
+    hash *= 0xc2b2ae35;
+    hash ^= hash >> 16;
+    return hash;
+}
+
+static size_t
+ovs_calc_mask(size_t capacity)
+{
+    size_t mask = capacity / 2;
+
+    for (unsigned int shift = 1; shift < 64; shift *= 2) {
+        mask |= mask >> shift;
+    }
+    return mask | (mask & 1) << 1;
+}
+
+struct ovs_node {
+    const char *key;
+    uint32_t hash;
+    struct ovs_node *next;
+};
+
+/* Moves every node of 'buckets' (mask 'mask') into a new bucket array with
+ * 'new_mask', as Open vSwitch's hmap resize does. */
+static struct ovs_node **
+ovs_resize(struct ovs_node **buckets, size_t mask, size_t new_mask)
+{
+    struct ovs_node **new = xcalloc(new_mask + 1, sizeof *new);
+
+    for (size_t i = 0; i <= mask; i++) {
+        struct ovs_node *node, *next;
+
+        for (node = buckets[i]; node; node = next) {
+            next = node->next;
+            node->next = new[node->hash & new_mask];
+            new[node->hash & new_mask] = node;
+        }
+    }
+    free(buckets);
+    return new;
+}
+
+/* Stores the member names of object 'json' in 'keys' in the order
+ * ovsdb-server visits them; returns their number. */
+static size_t
+ovs_member_order(const json_t *json, const char **keys)
+{
+    size_t n = json_object_size(json), mask = 0, k = 0;
+    struct ovs_node *nodes = xcalloc(n + 1, sizeof *nodes);
+    struct ovs_node **buckets = xcalloc(1, sizeof *buckets);
+    const char *key;
+    json_t *value;
+
+    json_object_foreach ((json_t *) json, key, value) {
+        struct ovs_node *node = &nodes[k++];
+
+        node->key = key;
+        node->hash = ovs_hash_string(key);
+        node->next = buckets[node->hash & mask];
+        buckets[node->hash & mask] = node;
+        if (k / 2 > mask && ovs_calc_mask(k) > mask) {
+            size_t new_mask = ovs_calc_mask(k);
+
+            buckets = ovs_resize(buckets, mask, new_mask);
+            mask = new_mask;
+        }
+    }
+    k = 0;
+    for (size_t i = 0; i <= mask; i++) {
+        for (const struct ovs_node *node = buckets[i]; node;
+             node = node->next) {
+            keys[k++] = node->key;
+        }
+    }
+    free(buckets);
+    free(nodes);
+    return k;
+}
+
 /* Parses row object 'json' into 'row', listing in 'set' (sized for every
  * column of the table) the columns it names. */
 static struct ovsdb_error *
@@ -169,30 +284,34 @@ parse_row(struct exec *x, const struct ovsdb_table *table, const json_t *json,
           size_t *n_set)
 {
     const struct ovsdb_table_schema *ts = table->schema;
-    const char *name;
-    json_t *value;
+    const char **keys = xcalloc(json_object_size(json) + 1, sizeof *keys);
+    size_t n_keys = ovs_member_order(json, keys);
+    struct ovsdb_error *error = NULL;
 
     *n_set = 0;
-    json_object_foreach ((json_t *) json, name, value) {
+    for (size_t i = 0; !error && i < n_keys; i++) {
         const struct ovsdb_column *column;
-        struct ovsdb_error *error;
         struct ovsdb_datum datum;
 
-        column = ovsdb_table_schema_find_column(ts, name);
+        column = ovsdb_table_schema_find_column(ts, keys[i]);
         if (!column) {
-            return ovsdb_syntax_error(json, "unknown column",
-                                      "No column %s in table %s.", name,
-                                      ts->name);
+            error = ovsdb_syntax_error(json, "unknown column",
+                                       "No column %s in table %s.", keys[i],
+                                       ts->name);
+        } else if (*n_set >= ts->n_columns) {
+            error = ovsdb_syntax_error(json, NULL, "too many columns");
+        } else {
+            error = ovsdb_datum_from_json(&datum, &column->type,
+                                          json_object_get(json, keys[i]),
+                                          &x->symtab);
         }
-        error = ovsdb_datum_from_json(&datum, &column->type, value,
-                                      &x->symtab);
-        if (error) {
-            return error;
+        if (!error) {
+            ovsdb_row_set(row, column, &datum);
+            set[(*n_set)++] = column;
         }
-        ovsdb_row_set(row, column, &datum);
-        set[(*n_set)++] = column;
     }
-    return NULL;
+    free(keys);
+    return error;
 }
 
 /* Parses a "columns" array; with 'json' NULL, selects every column. */
@@ -362,6 +481,49 @@ parse_where(struct exec *x, struct op_parser *p,
     return ovsdb_condition_from_json(cond, table->schema, where, &x->symtab);
 }
 
+static bool rows_equal_on(const struct ovsdb_row *,
+                          const struct ovsdb_row *,
+                          const struct ovsdb_column **, size_t);
+
+struct distinct_node {
+    struct hmap_node node;
+    const struct ovsdb_row *row;
+};
+
+/* Removes from 'rows' those equal on 'columns' to an earlier one, as
+ * ovsdb-server's select does when given "columns"; returns the new
+ * count. */
+static size_t
+distinct_rows(struct ovsdb_row **rows, size_t n,
+              const struct ovsdb_column **columns, size_t n_columns)
+{
+    struct distinct_node *nodes = xcalloc(n + 1, sizeof *nodes);
+    struct hmap seen = HMAP_INITIALIZER(&seen);
+    size_t k = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        uint32_t hash = ovsdb_row_hash_columns(rows[i], columns, n_columns,
+                                               0);
+        struct distinct_node *d;
+        bool dup = false;
+
+        HMAP_FOR_EACH_WITH_HASH (d, node, hash, &seen) {
+            if (rows_equal_on(d->row, rows[i], columns, n_columns)) {
+                dup = true;
+                break;
+            }
+        }
+        if (!dup) {
+            nodes[k].row = rows[i];
+            hmap_insert(&seen, &nodes[k].node, hash);
+            rows[k++] = rows[i];
+        }
+    }
+    hmap_destroy(&seen);
+    free(nodes);
+    return k;
+}
+
 static struct ovsdb_error *
 execute_select(struct exec *x, struct op_parser *p, json_t *result)
 {
@@ -387,6 +549,9 @@ execute_select(struct exec *x, struct op_parser *p, json_t *result)
     }
     if (!error) {
         n_rows = ovsdb_condition_find_rows(&cond, table, &rows);
+        if (columns_json) {
+            n_rows = distinct_rows(rows, n_rows, columns, n_columns);
+        }
         array = json_array();
         for (size_t i = 0; i < n_rows; i++) {
             json_array_append_new(array,

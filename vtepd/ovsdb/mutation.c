@@ -116,14 +116,14 @@ mutation_from_json(struct ovsdb_mutation *m,
                                   ovsdb_atomic_type_to_string(
                                       m->column->type.key.type));
     }
-    if (m->mutator == OVSDB_M_DELETE && ovsdb_type_is_map(&m->type)
-        && !(json_is_array(arg)
-             && !strcmp(json_string_value(json_array_get(arg, 0)) ?: "",
-                        "map"))) {
-        /* "delete" on a map also takes a set of keys. */
-        m->type.value.type = OVSDB_TYPE_VOID;
-    }
     error = ovsdb_datum_from_json(&m->arg, &m->type, arg, symtab);
+    if (error && m->mutator == OVSDB_M_DELETE && ovsdb_type_is_map(&m->type)) {
+        /* "delete" on a map also takes a set of keys: try that, and report
+         * its error if both fail, as ovsdb-server does. */
+        ovsdb_error_destroy(error);
+        m->type.value.type = OVSDB_TYPE_VOID;
+        error = ovsdb_datum_from_json(&m->arg, &m->type, arg, symtab);
+    }
     if (error) {
         m->column = NULL;
     }

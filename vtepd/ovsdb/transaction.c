@@ -448,11 +448,14 @@ check_max_rows(struct commit *c)
     return NULL;
 }
 
+/* True if 'atom' is a weak reference to a missing row.  'self', the row
+ * being examined, counts as present even while it is out of its table
+ * for modification. */
 static bool
 is_dangling(struct commit *c, const struct ovsdb_base_type *base,
-            const union ovsdb_atom *atom)
+            const union ovsdb_atom *atom, const struct uuid *self)
 {
-    return ovsdb_base_type_is_weak_ref(base)
+    return ovsdb_base_type_is_weak_ref(base) && !uuid_equals(&atom->uuid, self)
            && !ovsdb_table_find(c->txn->db->tables[base->u.uuid.ref_table],
                                 &atom->uuid);
 }
@@ -467,8 +470,10 @@ has_dangling_refs(struct commit *c, const struct ovsdb_row *row,
 
     ovsdb_row_get(row, column, &v);
     for (unsigned int i = 0; i < v.n; i++) {
-        if (is_dangling(c, &column->type.key, &v.keys[i])
-            || (v.values && is_dangling(c, &column->type.value, &v.values[i]))) {
+        if (is_dangling(c, &column->type.key, &v.keys[i], &row->uuid)
+            || (v.values
+                && is_dangling(c, &column->type.value, &v.values[i],
+                               &row->uuid))) {
             return true;
         }
     }
@@ -484,9 +489,10 @@ drop_dangling_refs(struct commit *c, struct ovsdb_row *row,
     ovsdb_row_get(row, column, &v);
     ovsdb_datum_clone(&copy, &v, &column->type);
     for (unsigned int i = copy.n; i-- > 0;) {
-        if (is_dangling(c, &column->type.key, &copy.keys[i])
+        if (is_dangling(c, &column->type.key, &copy.keys[i], &row->uuid)
             || (copy.values
-                && is_dangling(c, &column->type.value, &copy.values[i]))) {
+                && is_dangling(c, &column->type.value, &copy.values[i],
+                               &row->uuid))) {
             ovsdb_datum_remove(&copy, i, &column->type);
         }
     }
