@@ -637,8 +637,13 @@ session_read(struct jsonrpc_session *s)
                                        "of a message",
                              stream_name(s->stream));
                 session_close_later(s, NULL);
-            } else {
+            } else if (s->remote && !s->remote->pstream) {
                 session_close_later(s, xstrdup("connection closed by peer"));
+            } else {
+                /* Clients of listeners come and go; not news. */
+                VLOG_DBG("%s: connection closed by peer",
+                         stream_name(s->stream));
+                session_close_later(s, NULL);
             }
             return;
         } else if (n < 0) {
