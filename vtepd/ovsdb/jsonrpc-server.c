@@ -811,7 +811,7 @@ remote_connect(struct jsonrpc_remote *r)
     if (error) {
         int delay = reconnect_failed(&r->reconnect);
 
-        VLOG_INFO("%s: connection attempt failed (%s), retrying in %d ms",
+        VLOG_INFO("%s: connection attempt failed (%s), reconnecting in %d ms",
                   r->name, strerror(-error), delay);
         ev_timer_set(&r->retry_w, delay / 1000.0, 0.);
         ev_timer_start(r->server->loop, &r->retry_w);
