@@ -54,7 +54,7 @@ command_find(const char *name)
 {
     struct unixctl_command *c;
 
-    HMAP_FOR_EACH_WITH_HASH (c, node, hash_string(name, 0), &commands) {
+    HMAP_FOR_EACH_WITH_HASH(c, node, hash_string(name, 0), &commands) {
         if (!strcmp(c->name, name)) {
             return c;
         }
@@ -89,7 +89,7 @@ commands_clear(void)
 {
     struct unixctl_command *c;
 
-    HMAP_FOR_EACH_SAFE (c, node, &commands) {
+    HMAP_FOR_EACH_SAFE(c, node, &commands) {
         hmap_remove(&commands, &c->node);
         free(c->name);
         free(c->usage);
@@ -159,8 +159,8 @@ unixctl_dispatch(struct jsonrpc_session *s, const struct jsonrpc_msg *request,
         error = xasprintf("\"%s\" command requires at least %d arguments",
                           c->name, c->min_args);
     } else if (n > (size_t) c->max_args) {
-        error = xasprintf("\"%s\" command takes at most %d arguments",
-                          c->name, c->max_args);
+        error = xasprintf("\"%s\" command takes at most %d arguments", c->name,
+                          c->max_args);
     } else {
         for (i = 0; i < n; i++) {
             if (!json_is_string(json_array_get(request->params, i))) {
@@ -206,14 +206,13 @@ cmd_list_commands(struct unixctl_conn *conn, int argc, const char *argv[],
     const struct unixctl_command *c;
     struct ds out = DS_EMPTY_INITIALIZER;
 
-    HMAP_FOR_EACH (c, node, &commands) {
+    HMAP_FOR_EACH(c, node, &commands) {
         sorted[i++] = c;
     }
     qsort(sorted, n, sizeof *sorted, compare_commands);
     ds_put_cstr(&out, "The available commands are:\n");
     for (i = 0; i < n; i++) {
-        ds_put_format(&out, "  %-23s %s\n", sorted[i]->name,
-                      sorted[i]->usage);
+        ds_put_format(&out, "  %-23s %s\n", sorted[i]->name, sorted[i]->usage);
     }
     unixctl_command_reply(conn, ds_cstr(&out));
     ds_destroy(&out);
@@ -221,8 +220,7 @@ cmd_list_commands(struct unixctl_conn *conn, int argc, const char *argv[],
 }
 
 static void
-cmd_version(struct unixctl_conn *conn, int argc, const char *argv[],
-            void *aux)
+cmd_version(struct unixctl_conn *conn, int argc, const char *argv[], void *aux)
 {
     char *text = xasprintf("vtepd (vtepd) %s", VTEPD_VERSION);
 
@@ -231,7 +229,8 @@ cmd_version(struct unixctl_conn *conn, int argc, const char *argv[],
 }
 
 static void
-cmd_exit(struct unixctl_conn *conn, int argc, const char *argv[], void *server_)
+cmd_exit(struct unixctl_conn *conn, int argc, const char *argv[],
+         void *server_)
 {
     struct unixctl_server *server = server_;
 
@@ -244,8 +243,8 @@ cmd_exit(struct unixctl_conn *conn, int argc, const char *argv[], void *server_)
 void
 unixctl_memory_register(unixctl_memory_func *cb, void *aux)
 {
-    memory_hooks = xrealloc(memory_hooks,
-                            (n_memory_hooks + 1) * sizeof *memory_hooks);
+    memory_hooks =
+        xrealloc(memory_hooks, (n_memory_hooks + 1) * sizeof *memory_hooks);
     memory_hooks[n_memory_hooks].cb = cb;
     memory_hooks[n_memory_hooks].aux = aux;
     n_memory_hooks++;
@@ -331,8 +330,7 @@ static int
 destination_from_string(const char *s)
 {
     static const char *const names[] = {
-        [VLD_CONSOLE] = "console", [VLD_SYSLOG] = "syslog",
-        [VLD_FILE] = "file"
+        [VLD_CONSOLE] = "console", [VLD_SYSLOG] = "syslog", [VLD_FILE] = "file"
     };
     size_t i;
 
@@ -495,8 +493,7 @@ unixctl_server_create(struct ev_loop *loop, const char *path,
                              NULL);
     unixctl_command_register("version", "", 0, 0, cmd_version, NULL);
     unixctl_command_register("exit", "", 0, 0, cmd_exit, server);
-    unixctl_command_register("memory/show", "", 0, 0, cmd_memory_show,
-                             server);
+    unixctl_command_register("memory/show", "", 0, 0, cmd_memory_show, server);
     unixctl_command_register("vlog/list", "", 0, 0, cmd_vlog_list, NULL);
     unixctl_command_register("vlog/set", "{spec...}", 1, UNIXCTL_MAX_ARGS - 1,
                              cmd_vlog_set, NULL);

@@ -386,7 +386,7 @@ def main():
         act.wait()
         log = open(os.path.join(TMP, "active-%s.log" % kind)).read()
         report("reconnecting in 1000 ms" in log
-               and "retrying in 2000 ms" in log,
+               and "reconnecting in 2000 ms" in log,
                "%s: reconnection backs off 1 s, 2 s..." % kind)
 
     c.request("add", [5, 5], 300)

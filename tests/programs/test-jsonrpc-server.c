@@ -52,7 +52,8 @@ method_add(struct jsonrpc_session *s, const struct jsonrpc_msg *request,
         return;
     }
     jsonrpc_session_reply(
-        s, request, json_integer(json_integer_value(a) + json_integer_value(b)));
+        s, request,
+        json_integer(json_integer_value(a) + json_integer_value(b)));
 }
 
 static void
@@ -127,8 +128,8 @@ method_cancel(struct jsonrpc_session *s, const struct jsonrpc_msg *request,
     if (d) {
         struct pending *p = jsonrpc_deferred_aux(d);
 
-        jsonrpc_deferred_reply_error(d, json_pack("{s:s}", "error",
-                                                  "canceled"));
+        jsonrpc_deferred_reply_error(d,
+                                     json_pack("{s:s}", "error", "canceled"));
         pending_free(p);
     }
 }
@@ -151,7 +152,8 @@ method_broadcast(struct jsonrpc_session *s, const struct jsonrpc_msg *request,
     jsonrpc_buf_unref(buf);
     jsonrpc_msg_destroy(msg);
     jsonrpc_session_reply(
-        s, request, json_integer((json_int_t) jsonrpc_server_n_sessions(server)));
+        s, request,
+        json_integer((json_int_t) jsonrpc_server_n_sessions(server)));
 }
 
 static void

@@ -114,8 +114,7 @@ test_partial_message_is_remembered(void **state)
     struct jsonrpc_parser *p = jsonrpc_parser_create(0, 0);
     struct ds out = DS_EMPTY_INITIALIZER;
 
-    assert_int_equal(feed_all(p, "  {\"a\":", 7, 7, &out),
-                     JSONRPC_PARSE_MORE);
+    assert_int_equal(feed_all(p, "  {\"a\":", 7, 7, &out), JSONRPC_PARSE_MORE);
     assert_true(jsonrpc_parser_is_partial(p));
     assert_int_equal(feed_all(p, "1}", 2, 2, &out), JSONRPC_PARSE_MORE);
     assert_string_equal(ds_cstr(&out), "{\"a\":1}\n");
@@ -131,8 +130,7 @@ test_oversized_message(void **state)
     const char *ok = "{\"a\":\"0123456\"}"; /* 15 bytes. */
     const char *big = "   {\"a\":\"012345678\"}";
 
-    assert_int_equal(feed_all(p, ok, strlen(ok), 1, &out),
-                     JSONRPC_PARSE_MORE);
+    assert_int_equal(feed_all(p, ok, strlen(ok), 1, &out), JSONRPC_PARSE_MORE);
     assert_int_equal(feed_all(p, big, strlen(big), 3, &out),
                      JSONRPC_PARSE_TOO_BIG);
     assert_non_null(strstr(jsonrpc_parser_error(p), "exceeds 16 bytes"));
@@ -297,8 +295,8 @@ test_encoding_matches_ovsdb_server(void **state)
     assert_string_equal(s,
                         "{\"id\":null,\"method\":\"update\",\"params\":[]}");
     free(s);
-    s = encode(jsonrpc_create_request("echo", json_array(),
-                                      json_string("echo")));
+    s = encode(
+        jsonrpc_create_request("echo", json_array(), json_string("echo")));
     assert_string_equal(s,
                         "{\"id\":\"echo\",\"method\":\"echo\",\"params\":[]}");
     free(s);

@@ -77,19 +77,19 @@ struct jsonrpc_session {
     struct jsonrpc_parser *parser;
 
     ev_io io_w;
-    int io_events;        /* Events 'io_w' is started with, or 0. */
-    ev_timer probe_w;     /* Inactivity probe; connect timeout. */
-    ev_timer close_w;     /* Fires once to close a 'closing' session. */
-    ev_tstamp last_rx;    /* When something last arrived. */
-    bool probe_sent;      /* An "echo" probe is outstanding. */
-    bool connecting;      /* Active connection in progress. */
-    bool closing;         /* Disconnect scheduled; no more I/O. */
-    char *close_reason;   /* Why, for the log; owned. */
+    int io_events;      /* Events 'io_w' is started with, or 0. */
+    ev_timer probe_w;   /* Inactivity probe; connect timeout. */
+    ev_timer close_w;   /* Fires once to close a 'closing' session. */
+    ev_tstamp last_rx;  /* When something last arrived. */
+    bool probe_sent;    /* An "echo" probe is outstanding. */
+    bool connecting;    /* Active connection in progress. */
+    bool closing;       /* Disconnect scheduled; no more I/O. */
+    char *close_reason; /* Why, for the log; owned. */
 
     struct list output; /* Of out_chunk. */
     size_t backlog;     /* Unsent bytes in 'output'. */
 
-    struct hmap deferred; /* Of jsonrpc_deferred, by id. */
+    struct hmap deferred;              /* Of jsonrpc_deferred, by id. */
     const struct jsonrpc_msg *current; /* Request being dispatched. */
     bool current_done;                 /* It was answered or deferred. */
 
@@ -164,8 +164,8 @@ session_create(struct jsonrpc_server *server, struct jsonrpc_remote *remote,
     s->remote = remote;
     s->stream = stream;
     s->options = remote->options;
-    s->parser = jsonrpc_parser_create(s->options.max_msg_size,
-                                      s->options.max_depth);
+    s->parser =
+        jsonrpc_parser_create(s->options.max_msg_size, s->options.max_depth);
     s->connecting = connecting;
     s->last_rx = ev_now(server->loop);
     list_init(&s->output);
@@ -202,7 +202,7 @@ session_destroy(struct jsonrpc_session *s)
     ev_timer_stop(loop, &s->close_w);
     s->closing = true;
 
-    HMAP_FOR_EACH_SAFE (d, node, &s->deferred) {
+    HMAP_FOR_EACH_SAFE(d, node, &s->deferred) {
         if (d->cancel_cb) {
             d->cancel_cb(d, d->aux);
         }
@@ -213,7 +213,7 @@ session_destroy(struct jsonrpc_session *s)
         s->close_cb(s, s->data);
     }
 
-    LIST_FOR_EACH_SAFE (chunk, next, node, &s->output) {
+    LIST_FOR_EACH_SAFE(chunk, next, node, &s->output) {
         jsonrpc_buf_unref(chunk->buf);
         free(chunk);
     }
@@ -233,8 +233,8 @@ session_destroy(struct jsonrpc_session *s)
 static void
 session_close_cb(struct ev_loop *loop, ev_timer *w, int revents)
 {
-    struct jsonrpc_session *s = container_of(w, struct jsonrpc_session,
-                                             close_w);
+    struct jsonrpc_session *s =
+        container_of(w, struct jsonrpc_session, close_w);
 
     if (s->close_reason) {
         VLOG_INFO("%s: %s", stream_name(s->stream), s->close_reason);
@@ -286,9 +286,9 @@ session_update_io(struct jsonrpc_session *s)
     if (s->closing) {
         return;
     }
-    events = s->connecting ? EV_WRITE
-                           : EV_READ | (list_is_empty(&s->output) ? 0
-                                                                  : EV_WRITE);
+    events = s->connecting
+                 ? EV_WRITE
+                 : EV_READ | (list_is_empty(&s->output) ? 0 : EV_WRITE);
     if (events != s->io_events) {
         ev_io_stop(s->server->loop, &s->io_w);
         ev_io_set(&s->io_w, stream_fd(s->stream), events);
@@ -305,15 +305,15 @@ session_flush(struct jsonrpc_session *s)
         struct out_chunk *chunk =
             container_of(list_front(&s->output), struct out_chunk, node);
         size_t size = jsonrpc_buf_size(chunk->buf);
-        ssize_t n = stream_send(s->stream,
-                                jsonrpc_buf_data(chunk->buf) + chunk->ofs,
-                                size - chunk->ofs);
+        ssize_t n =
+            stream_send(s->stream, jsonrpc_buf_data(chunk->buf) + chunk->ofs,
+                        size - chunk->ofs);
 
         if (n == -EAGAIN) {
             break;
         } else if (n < 0) {
-            session_close_later(s, xasprintf("send error (%s)",
-                                             strerror((int) -n)));
+            session_close_later(
+                s, xasprintf("send error (%s)", strerror((int) -n)));
             return;
         }
         chunk->ofs += (size_t) n;
@@ -426,7 +426,7 @@ jsonrpc_session_find_deferred(const struct jsonrpc_session *s,
 {
     struct jsonrpc_deferred *d;
 
-    HMAP_FOR_EACH_WITH_HASH (d, node, hash_id(id), &s->deferred) {
+    HMAP_FOR_EACH_WITH_HASH(d, node, hash_id(id), &s->deferred) {
         if (json_equal(d->request->id, id)) {
             return d;
         }
@@ -504,9 +504,9 @@ duplicate_id_error(const struct jsonrpc_msg *request)
     json_t *error = json_object();
 
     json_object_set_new(error, "syntax", json_string(syntax ? syntax : ""));
-    json_object_set_new(error, "details",
-                        json_sprintf("%s: duplicate request ID",
-                                     request->method));
+    json_object_set_new(
+        error, "details",
+        json_sprintf("%s: duplicate request ID", request->method));
     json_object_set_new(error, "error", json_string("syntax error"));
     free(syntax);
     return error;
@@ -532,7 +532,7 @@ session_dispatch_request(struct jsonrpc_session *s,
 
     s->current = msg;
     s->current_done = false;
-    HMAP_FOR_EACH_WITH_HASH (m, node, hash, &server->methods) {
+    HMAP_FOR_EACH_WITH_HASH(m, node, hash, &server->methods) {
         if (!strcmp(m->name, msg->method)) {
             break;
         }
@@ -633,8 +633,9 @@ session_read(struct jsonrpc_session *s)
             return;
         } else if (n == 0) {
             if (jsonrpc_parser_is_partial(s->parser)) {
-                VLOG_WARN_RL(&peer_rl, "%s: connection closed in the middle "
-                                       "of a message",
+                VLOG_WARN_RL(&peer_rl,
+                             "%s: connection closed in the middle "
+                             "of a message",
                              stream_name(s->stream));
                 session_close_later(s, NULL);
             } else if (s->remote && !s->remote->pstream) {
@@ -647,8 +648,8 @@ session_read(struct jsonrpc_session *s)
             }
             return;
         } else if (n < 0) {
-            session_close_later(s, xasprintf("receive error (%s)",
-                                             strerror((int) -n)));
+            session_close_later(
+                s, xasprintf("receive error (%s)", strerror((int) -n)));
             return;
         }
         s->last_rx = ev_now(s->server->loop);
@@ -666,8 +667,8 @@ session_finish_connect(struct jsonrpc_session *s)
     if (error == -EAGAIN) {
         return;
     } else if (error) {
-        session_close_later(s, xasprintf("connection attempt failed (%s)",
-                                         strerror(-error)));
+        session_close_later(
+            s, xasprintf("connection attempt failed (%s)", strerror(-error)));
         return;
     }
     VLOG_INFO("%s: connected", stream_name(s->stream));
@@ -681,8 +682,7 @@ session_finish_connect(struct jsonrpc_session *s)
 static void
 session_io_cb(struct ev_loop *loop, ev_io *w, int revents)
 {
-    struct jsonrpc_session *s = container_of(w, struct jsonrpc_session,
-                                             io_w);
+    struct jsonrpc_session *s = container_of(w, struct jsonrpc_session, io_w);
 
     if (s->connecting) {
         session_finish_connect(s);
@@ -699,8 +699,8 @@ session_io_cb(struct ev_loop *loop, ev_io *w, int revents)
 static void
 session_probe_cb(struct ev_loop *loop, ev_timer *w, int revents)
 {
-    struct jsonrpc_session *s = container_of(w, struct jsonrpc_session,
-                                             probe_w);
+    struct jsonrpc_session *s =
+        container_of(w, struct jsonrpc_session, probe_w);
     double interval = s->options.probe_ms / 1000.0;
     double idle = ev_now(loop) - s->last_rx;
     double next;
@@ -781,8 +781,8 @@ jsonrpc_session_backlog(const struct jsonrpc_session *s)
 static void
 remote_accept_cb(struct ev_loop *loop, ev_io *w, int revents)
 {
-    struct jsonrpc_remote *r = container_of(w, struct jsonrpc_remote,
-                                            accept_w);
+    struct jsonrpc_remote *r =
+        container_of(w, struct jsonrpc_remote, accept_w);
     int i;
 
     for (i = 0; i < MAX_ACCEPTS_PER_EVENT; i++) {
@@ -841,7 +841,7 @@ remote_find(const struct jsonrpc_server *server, const char *name)
 {
     struct jsonrpc_remote *r;
 
-    LIST_FOR_EACH (r, node, &server->remotes) {
+    LIST_FOR_EACH(r, node, &server->remotes) {
         if (!strcmp(r->name, name)) {
             return r;
         }
@@ -893,7 +893,7 @@ remote_destroy(struct jsonrpc_remote *r)
     struct jsonrpc_session *s, *next;
     struct ev_loop *loop = r->server->loop;
 
-    LIST_FOR_EACH_SAFE (s, next, node, &r->server->sessions) {
+    LIST_FOR_EACH_SAFE(s, next, node, &r->server->sessions) {
         if (s->remote == r) {
             s->remote = NULL;
             session_close_later(s, xstrdup("remote removed"));
@@ -962,14 +962,14 @@ jsonrpc_server_destroy(struct jsonrpc_server *server)
     if (!server) {
         return;
     }
-    LIST_FOR_EACH_SAFE (s, next_s, node, &server->sessions) {
+    LIST_FOR_EACH_SAFE(s, next_s, node, &server->sessions) {
         s->remote = NULL;
         session_destroy(s);
     }
-    LIST_FOR_EACH_SAFE (r, next_r, node, &server->remotes) {
+    LIST_FOR_EACH_SAFE(r, next_r, node, &server->remotes) {
         remote_destroy(r);
     }
-    HMAP_FOR_EACH_SAFE (m, node, &server->methods) {
+    HMAP_FOR_EACH_SAFE(m, node, &server->methods) {
         hmap_remove(&server->methods, &m->node);
         free(m->name);
         free(m);
@@ -985,7 +985,7 @@ jsonrpc_server_register(struct jsonrpc_server *server, const char *method,
     uint32_t hash = hash_string(method, 0);
     struct jsonrpc_method *m;
 
-    HMAP_FOR_EACH_WITH_HASH (m, node, hash, &server->methods) {
+    HMAP_FOR_EACH_WITH_HASH(m, node, hash, &server->methods) {
         if (!strcmp(m->name, method)) {
             m->func = func;
             m->aux = aux;
@@ -1023,7 +1023,7 @@ jsonrpc_server_for_each_session(struct jsonrpc_server *server,
 {
     struct jsonrpc_session *s, *next;
 
-    LIST_FOR_EACH_SAFE (s, next, node, &server->sessions) {
+    LIST_FOR_EACH_SAFE(s, next, node, &server->sessions) {
         if (!s->closing && !s->connecting) {
             cb(s, aux);
         }

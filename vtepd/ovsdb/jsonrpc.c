@@ -47,8 +47,7 @@ jsonrpc_create_reply(json_t *result, const json_t *id)
 struct jsonrpc_msg *
 jsonrpc_create_error(json_t *error, const json_t *id)
 {
-    return msg_new(JSONRPC_ERROR, NULL, NULL, NULL, error,
-                   json_deep_copy(id));
+    return msg_new(JSONRPC_ERROR, NULL, NULL, NULL, error, json_deep_copy(id));
 }
 
 void
@@ -144,7 +143,8 @@ jsonrpc_msg_from_json(const json_t *json, char **errorp)
         *errorp = xstrdup("\"params\" must be JSON array");
         return NULL;
     }
-    json_object_foreach ((json_t *) json, key, value) {
+    json_object_foreach((json_t *) json, key, value)
+    {
         size_t i;
 
         for (i = 0; i < ARRAY_SIZE(member_names); i++) {
@@ -161,7 +161,7 @@ jsonrpc_msg_from_json(const json_t *json, char **errorp)
     result = get_nonnull(json, "result");
     error = get_nonnull(json, "error");
     id = get_nonnull(json, "id");
-    type = result ? JSONRPC_REPLY
+    type = result  ? JSONRPC_REPLY
            : error ? JSONRPC_ERROR
            : id    ? JSONRPC_REQUEST
                    : JSONRPC_NOTIFY;
@@ -181,26 +181,25 @@ jsonrpc_msg_to_json(const struct jsonrpc_msg *msg)
 {
     json_t *json = json_object();
 
-    json_object_set_new(json, "id", msg->id ? json_incref(msg->id)
-                                            : json_null());
+    json_object_set_new(json, "id",
+                        msg->id ? json_incref(msg->id) : json_null());
     switch (msg->type) {
     case JSONRPC_REQUEST:
     case JSONRPC_NOTIFY:
         json_object_set_new(json, "method", json_string(msg->method));
-        json_object_set_new(json, "params", msg->params
-                                                ? json_incref(msg->params)
-                                                : json_array());
+        json_object_set_new(json, "params",
+                            msg->params ? json_incref(msg->params)
+                                        : json_array());
         break;
     case JSONRPC_REPLY:
-        json_object_set_new(json, "result", msg->result
-                                                ? json_incref(msg->result)
-                                                : json_null());
+        json_object_set_new(json, "result",
+                            msg->result ? json_incref(msg->result)
+                                        : json_null());
         json_object_set_new(json, "error", json_null());
         break;
     case JSONRPC_ERROR:
-        json_object_set_new(json, "error", msg->error
-                                               ? json_incref(msg->error)
-                                               : json_null());
+        json_object_set_new(
+            json, "error", msg->error ? json_incref(msg->error) : json_null());
         break;
     }
     return json;
@@ -308,9 +307,9 @@ jsonrpc_parser_feed(struct jsonrpc_parser *p, const char *data, size_t n,
         }
         if (p->buf.length + (i - start) + 1 > p->max_size) {
             *used = i + 1;
-            return parser_fail(p, JSONRPC_PARSE_TOO_BIG,
-                               xasprintf("message exceeds %zu bytes",
-                                         p->max_size));
+            return parser_fail(
+                p, JSONRPC_PARSE_TOO_BIG,
+                xasprintf("message exceeds %zu bytes", p->max_size));
         }
         if (p->in_string) {
             if (p->escaped) {

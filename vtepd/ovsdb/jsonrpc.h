@@ -175,24 +175,23 @@ struct jsonrpc_deferred;
 /* Takes a copy of 'request''s id, method and params.  'cancel_cb', if
  * nonnull, is called with 'aux' when the session closes before an answer
  * (the deferred request is freed right after). */
-struct jsonrpc_deferred *
-jsonrpc_session_defer(struct jsonrpc_session *s,
-                      const struct jsonrpc_msg *request,
-                      void (*cancel_cb)(struct jsonrpc_deferred *, void *aux),
-                      void *aux);
+struct jsonrpc_deferred *jsonrpc_session_defer(
+    struct jsonrpc_session *s, const struct jsonrpc_msg *request,
+    void (*cancel_cb)(struct jsonrpc_deferred *, void *aux), void *aux);
 /* Answers and frees 'd'; takes ownership of 'result' / 'error'. */
 void jsonrpc_deferred_reply(struct jsonrpc_deferred *d, json_t *result);
 void jsonrpc_deferred_reply_error(struct jsonrpc_deferred *d, json_t *error);
 /* Frees 'd' without answering or calling its cancel callback. */
 void jsonrpc_deferred_forget(struct jsonrpc_deferred *d);
 /* Finds the pending request with 'id' (borrowed), or NULL: for "cancel". */
-struct jsonrpc_deferred *jsonrpc_session_find_deferred(
-    const struct jsonrpc_session *s, const json_t *id);
-struct jsonrpc_session *jsonrpc_deferred_session(
-    const struct jsonrpc_deferred *);
+struct jsonrpc_deferred *
+jsonrpc_session_find_deferred(const struct jsonrpc_session *s,
+                              const json_t *id);
+struct jsonrpc_session *
+jsonrpc_deferred_session(const struct jsonrpc_deferred *);
 /* The copied request; borrowed. */
-const struct jsonrpc_msg *jsonrpc_deferred_request(
-    const struct jsonrpc_deferred *);
+const struct jsonrpc_msg *
+jsonrpc_deferred_request(const struct jsonrpc_deferred *);
 void *jsonrpc_deferred_aux(const struct jsonrpc_deferred *);
 
 /* The server. */
@@ -210,8 +209,9 @@ typedef void jsonrpc_reply_func(struct jsonrpc_session *s,
 
 /* Creates a server on 'loop' with default per-session settings 'options'
  * (copied; NULL for defaults). */
-struct jsonrpc_server *jsonrpc_server_create(
-    struct ev_loop *loop, const struct jsonrpc_options *options);
+struct jsonrpc_server *
+jsonrpc_server_create(struct ev_loop *loop,
+                      const struct jsonrpc_options *options);
 /* Closes every listener, remote and session (calling close callbacks and
  * cancelling deferred requests) and frees the server.  Accepts NULL. */
 void jsonrpc_server_destroy(struct jsonrpc_server *);

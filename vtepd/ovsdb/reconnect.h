@@ -13,8 +13,8 @@
 
 struct reconnect {
     int max_backoff_ms;
-    int backoff_ms;     /* Last wait used, 0 before any failure. */
-    bool had_activity;  /* The current connection received something. */
+    int backoff_ms;    /* Last wait used, 0 before any failure. */
+    bool had_activity; /* The current connection received something. */
 };
 
 /* Initialises 'r'; 'max_backoff_ms' <= 0 selects the default (8 s). */

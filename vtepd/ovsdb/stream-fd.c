@@ -86,8 +86,8 @@ fd_open(const struct stream_class *class, const char *suffix,
         return error;
     }
     set_nodelay(fd, ss->ss_family);
-    *streamp = fd_stream_new(class, fd, xasprintf("%s:%s", class->name,
-                                                  suffix));
+    *streamp =
+        fd_stream_new(class, fd, xasprintf("%s:%s", class->name, suffix));
     return 0;
 }
 
@@ -237,8 +237,8 @@ tcp_open(const char *suffix, struct stream **streamp)
     socklen_t len;
     int error = stream_parse_inet_active(suffix, &ss, &len);
 
-    return error ? error : fd_open(&stream_tcp_class, suffix, &ss, len,
-                                   streamp);
+    return error ? error
+                 : fd_open(&stream_tcp_class, suffix, &ss, len, streamp);
 }
 
 static int
@@ -314,8 +314,8 @@ unix_open(const char *suffix, struct stream **streamp)
     socklen_t len;
     int error = stream_parse_unix(suffix, &ss, &len);
 
-    return error ? error : fd_open(&stream_unix_class, suffix, &ss, len,
-                                   streamp);
+    return error ? error
+                 : fd_open(&stream_unix_class, suffix, &ss, len, streamp);
 }
 
 /* Removes the socket file at 'ss' if no server answers on it any more.
@@ -368,8 +368,7 @@ unix_listen(const char *suffix, struct pstream **pstreamp)
     if (error) {
         return error;
     }
-    ps = fd_pstream_new(&stream_unix_class, fd,
-                        xasprintf("punix:%s", suffix));
+    ps = fd_pstream_new(&stream_unix_class, fd, xasprintf("punix:%s", suffix));
     ps->unlink_path = xstrdup(suffix);
     *pstreamp = &ps->up;
     return 0;

@@ -180,8 +180,8 @@ stream_init(struct stream *stream, const struct stream_class *class, int fd,
 }
 
 void
-pstream_init(struct pstream *pstream, const struct stream_class *class,
-             int fd, char *name)
+pstream_init(struct pstream *pstream, const struct stream_class *class, int fd,
+             char *name)
 {
     pstream->class = class;
     pstream->fd = fd;

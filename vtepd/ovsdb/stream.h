@@ -124,7 +124,7 @@ struct stream {
 struct pstream {
     const struct stream_class *class;
     int fd;
-    char *name; /* Owned. */
+    char *name;    /* Owned. */
     uint16_t port; /* Bound TCP port, or 0. */
 };
 
