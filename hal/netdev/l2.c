@@ -145,7 +145,6 @@ static int
 vxlan_create(struct hal_netdev *nd, struct nd_bridge *br)
 {
     char name[IFNAMSIZ];
-    struct nd_link_info info;
     int error;
 
     hal_netdev_vxlan_ifname(br->index, name);
@@ -154,15 +153,14 @@ vxlan_create(struct hal_netdev *nd, struct nd_bridge *br)
                                             nd->sw.vxlan_port,
                                             br->br_ifindex));
     if (!error) {
-        error = nd_link_get(nd, 0, name, &info);
+        error = nd_link_tag(nd, name, HAL_NETDEV_TAG " vxlan",
+                            &br->vx_ifindex);
     }
     if (error) {
         VLOG_WARN_RL(&rl, "%s (VNI %u): %s", name, (unsigned) br->config.vni,
                      strerror(-error));
-        return error;
     }
-    br->vx_ifindex = info.ifindex;
-    return 0;
+    return error;
 }
 
 static void
@@ -229,9 +227,9 @@ bridge_create(struct hal_netdev *nd, const struct hal_bridge_config *c,
 {
     char alias[HAL_NETDEV_ALIAS_MAX];
     char name[IFNAMSIZ];
-    struct nd_link_info info;
     struct nd_bridge *br;
     uint32_t index;
+    int ifindex = 0;
     int error;
 
     if (bridge_alias(c, alias, sizeof alias)) {
@@ -246,21 +244,24 @@ bridge_create(struct hal_netdev *nd, const struct hal_bridge_config *c,
             continue;
         }
         hal_netdev_bridge_ifname(index, name);
-        error = nd_request(nd, nd_msg_bridge_add(name, alias));
+        error = nd_request(nd, nd_msg_bridge_add(name));
         if (error != -EEXIST) {
             break;
         }
     }
     if (!error) {
-        error = nd_link_get(nd, 0, name, &info);
+        error = nd_link_tag(nd, name, alias, &ifindex);
     }
     if (error) {
         VLOG_WARN_RL(&rl, "%s (%s): %s", name, c->name, strerror(-error));
+        if (ifindex) {
+            nd_request(nd, nd_msg_link_del(ifindex));
+        }
         return error;
     }
     br = nd_bridge_alloc(nd, index);
     br->config = *c;
-    br->br_ifindex = info.ifindex;
+    br->br_ifindex = ifindex;
     br->seen = true;
     nd_request(nd,
                nd_msg_bridge_ageing(br->br_ifindex, nd_bridge_ageing_cs(nd)));
@@ -418,7 +419,6 @@ subif_create(struct hal_netdev *nd, const struct nd_port *port, uint16_t vlan,
              int *ifindex)
 {
     char name[IFNAMSIZ];
-    struct nd_link_info info;
     int error;
 
     if (nd->vlan_unsupported) {
@@ -435,14 +435,12 @@ subif_create(struct hal_netdev *nd, const struct nd_port *port, uint16_t vlan,
         return error;
     }
     if (!error) {
-        error = nd_link_get(nd, 0, name, &info);
+        error = nd_link_tag(nd, name, HAL_NETDEV_TAG " binding", ifindex);
     }
     if (error) {
         VLOG_WARN_RL(&rl, "%s: %s", name, strerror(-error));
-        return error;
     }
-    *ifindex = info.ifindex;
-    return 0;
+    return error;
 }
 
 /* Re-installs or forgets the kernel side of static entries toward binding

@@ -185,7 +185,9 @@ int nd_dump(struct hal_netdev *, int type, int family, nd_dump_cb *cb,
 
 /* Request builders.  Each returns a new message, or NULL when libnl cannot
  * build it. */
-struct nl_msg *nd_msg_bridge_add(const char *name, const char *alias);
+/* Creating an interface does not set its alias: follow with
+ * nd_msg_link_alias(). */
+struct nl_msg *nd_msg_bridge_add(const char *name);
 struct nl_msg *nd_msg_vxlan_add(const char *name, uint32_t vni,
                                 struct in_addr local, uint16_t port,
                                 int master);
@@ -230,6 +232,11 @@ struct nd_link_info {
 };
 int nd_link_get(struct hal_netdev *, int ifindex, const char *name,
                 struct nd_link_info *);
+
+/* Looks up interface 'name' and tags it with 'alias'.  Returns its ifindex
+ * in '*ifindex'; returns 0 or a negative errno. */
+int nd_link_tag(struct hal_netdev *, const char *name, const char *alias,
+                int *ifindex);
 
 /* Fills '*info' from an RTM_NEWLINK message.  Returns 0 or -EINVAL. */
 int nd_link_parse(struct nlmsghdr *, struct nd_link_info *);

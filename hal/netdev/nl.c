@@ -391,6 +391,20 @@ nd_link_get(struct hal_netdev *nd, int ifindex, const char *name,
     return error ? error : aux.error;
 }
 
+int
+nd_link_tag(struct hal_netdev *nd, const char *name, const char *alias,
+            int *ifindex)
+{
+    struct nd_link_info info;
+    int error = nd_link_get(nd, 0, name, &info);
+
+    if (!error) {
+        *ifindex = info.ifindex;
+        error = nd_request(nd, nd_msg_link_alias(info.ifindex, alias));
+    }
+    return error;
+}
+
 /* ---- Parsing ------------------------------------------------------------ */
 
 static void
@@ -453,6 +467,7 @@ nd_link_parse(struct nlmsghdr *nlh, struct nd_link_info *info)
     if (!msg) {
         return -ENOMEM;
     }
+    nlmsg_set_proto(msg, NETLINK_ROUTE);
     memset(info, 0, sizeof *info);
     error = nl_msg_parse(msg, link_parse_cb, info);
     nlmsg_free(msg);
@@ -530,8 +545,10 @@ link_change(int ifindex, struct rtnl_link *changes)
     return msg;
 }
 
+/* The kernel ignores IFLA_IFALIAS when it creates an interface, so the
+ * callers tag new interfaces with nd_msg_link_alias() afterwards. */
 struct nl_msg *
-nd_msg_bridge_add(const char *name, const char *alias)
+nd_msg_bridge_add(const char *name)
 {
     struct rtnl_link *link = rtnl_link_alloc();
 
@@ -540,7 +557,6 @@ nd_msg_bridge_add(const char *name, const char *alias)
     }
     rtnl_link_set_type(link, "bridge");
     rtnl_link_set_name(link, name);
-    rtnl_link_set_ifalias(link, alias);
     rtnl_link_set_flags(link, IFF_UP);
     return link_add(link);
 }
@@ -555,7 +571,6 @@ nd_msg_vxlan_add(const char *name, uint32_t vni, struct in_addr local,
         return NULL;
     }
     rtnl_link_set_name(link, name);
-    rtnl_link_set_ifalias(link, HAL_NETDEV_TAG " vxlan");
     rtnl_link_vxlan_set_id(link, vni);
     if (local.s_addr) {
         struct nl_addr *addr = nl_addr_build(AF_INET, &local, sizeof local);
@@ -583,7 +598,6 @@ nd_msg_vlan_add(const char *name, int lower, uint16_t vlan)
     }
     rtnl_link_set_name(link, name);
     rtnl_link_set_link(link, lower);
-    rtnl_link_set_ifalias(link, HAL_NETDEV_TAG " binding");
     rtnl_link_vlan_set_id(link, vlan);
     return link_add(link);
 }
@@ -707,11 +721,6 @@ neigh_build(const struct nd_neigh *n)
     if (n->self) {
         rtnl_neigh_set_flags(neigh, NTF_SELF);
         rtnl_neigh_set_state(neigh, NUD_PERMANENT);
-        if (n->dst.s_addr) {
-            addr = nl_addr_build(AF_INET, &n->dst, sizeof n->dst);
-            rtnl_neigh_set_dst(neigh, addr);
-            nl_addr_put(addr);
-        }
     } else {
         rtnl_neigh_set_flags(neigh, NTF_MASTER);
         rtnl_neigh_set_state(neigh, NUD_NOARP);
@@ -719,12 +728,17 @@ neigh_build(const struct nd_neigh *n)
     return neigh;
 }
 
-/* Appends NDA_VNI, which libnl-route-3.7 cannot express. */
+/* Appends what libnl-route-3.7 cannot express for a bridge FDB entry: the
+ * remote VTEP (it puts NDA_DST only in neighbours of AF_INET and AF_INET6)
+ * and NDA_VNI. */
 static struct nl_msg *
-neigh_put_vni(struct nl_msg *msg, const struct nd_neigh *n)
+neigh_put_extra(struct nl_msg *msg, const struct nd_neigh *n)
 {
-    if (msg && n->self && n->vni != HAL_VNI_NONE
-        && nla_put_u32(msg, NDA_VNI, n->vni)) {
+    if (msg && n->self
+        && ((n->dst.s_addr
+             && nla_put(msg, NDA_DST, sizeof n->dst, &n->dst))
+            || (n->vni != HAL_VNI_NONE
+                && nla_put_u32(msg, NDA_VNI, n->vni)))) {
         nlmsg_free(msg);
         return NULL;
     }
@@ -744,7 +758,7 @@ nd_msg_neigh_add(const struct nd_neigh *n, bool append)
         msg = NULL;
     }
     rtnl_neigh_put(neigh);
-    return neigh_put_vni(msg, n);
+    return neigh_put_extra(msg, n);
 }
 
 struct nl_msg *
@@ -757,5 +771,5 @@ nd_msg_neigh_del(const struct nd_neigh *n)
         msg = NULL;
     }
     rtnl_neigh_put(neigh);
-    return neigh_put_vni(msg, n);
+    return neigh_put_extra(msg, n);
 }
