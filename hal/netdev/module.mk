@@ -15,3 +15,4 @@ test-hal-netdev_PKGS := cmocka
 TEST_PROGRAMS += netdev-hal-ctl
 netdev-hal-ctl_SRCS := tests/dataplane/netdev-hal-ctl.c
 netdev-hal-ctl_LIBS := hal-netdev hal lib
+SCRIPT_TESTS += tests/dataplane/netdev-lab.sh
