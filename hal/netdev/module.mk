@@ -16,3 +16,4 @@ TEST_PROGRAMS += netdev-hal-ctl
 netdev-hal-ctl_SRCS := tests/dataplane/netdev-hal-ctl.c
 netdev-hal-ctl_LIBS := hal-netdev hal lib
 SCRIPT_TESTS += tests/dataplane/netdev-lab.sh
+BENCH_SCRIPTS += tests/bench/netdev-fdb.sh
