@@ -29,7 +29,7 @@ tunnel_find(const struct hal_netdev *nd, struct in_addr ip)
 {
     struct nd_tunnel *t;
 
-    HMAP_FOR_EACH_WITH_HASH (t, node, hash_int(ip.s_addr, 0), &nd->tunnels) {
+    HMAP_FOR_EACH_WITH_HASH(t, node, hash_int(ip.s_addr, 0), &nd->tunnels) {
         if (t->ip.s_addr == ip.s_addr) {
             return t;
         }
@@ -89,7 +89,7 @@ nd_fdb_find(const struct nd_bridge *br, const struct hal_mac *mac)
 {
     struct nd_fdb *f;
 
-    HMAP_FOR_EACH_WITH_HASH (f, node, mac_hash(mac), &br->fdb) {
+    HMAP_FOR_EACH_WITH_HASH(f, node, mac_hash(mac), &br->fdb) {
         if (!memcmp(&f->e.mac, mac, sizeof *mac)) {
             return f;
         }
@@ -133,7 +133,7 @@ nd_mcast_find(const struct nd_bridge *br, const struct hal_mac *mac)
 {
     struct nd_mcast *m;
 
-    HMAP_FOR_EACH_WITH_HASH (m, node, mac_hash(mac), &br->mcast) {
+    HMAP_FOR_EACH_WITH_HASH(m, node, mac_hash(mac), &br->mcast) {
         if (!memcmp(&m->mac, mac, sizeof *mac)) {
             return m;
         }
@@ -159,10 +159,10 @@ nd_bridge_clear_tables(struct hal_netdev *nd, struct nd_bridge *br)
     struct nd_fdb *f;
     size_t i;
 
-    HMAP_FOR_EACH_SAFE (f, node, &br->fdb) {
+    HMAP_FOR_EACH_SAFE(f, node, &br->fdb) {
         nd_fdb_delete(nd, br, f);
     }
-    HMAP_FOR_EACH_SAFE (m, node, &br->mcast) {
+    HMAP_FOR_EACH_SAFE(m, node, &br->mcast) {
         nd_mcast_delete(nd, br, m);
     }
     for (i = 0; i < HAL_FLOOD_N; i++) {
@@ -405,8 +405,9 @@ nd_mcast_remove(struct hal *hal, const struct hal_flood_group *groups,
 
         status[i] = m ? 0 : -ENOENT;
         if (m && br->vx_ifindex && m->n_remotes) {
-            struct nd_neigh del = { br->vx_ifindex, m->mac, true, { 0 },
-                                    HAL_VNI_NONE };
+            struct nd_neigh del = {
+                br->vx_ifindex, m->mac, true, { 0 }, HAL_VNI_NONE
+            };
             int error = nd_request(nd, nd_msg_neigh_del(&del));
 
             status[i] = error == -ENOENT ? 0 : error;
@@ -424,7 +425,7 @@ nd_flood_walk(const struct hal *hal, hal_flood_walk_cb *cb, void *aux)
 {
     const struct nd_bridge *br;
 
-    HMAP_FOR_EACH (br, node, &nd_cast(hal)->bridges) {
+    HMAP_FOR_EACH(br, node, &nd_cast(hal)->bridges) {
         hal_oid_t oid = nd_bridge_oid(br->index);
         const struct nd_mcast *m;
         int t;
@@ -437,7 +438,7 @@ nd_flood_walk(const struct hal *hal, hal_flood_walk_cb *cb, void *aux)
                 cb(&g, false, aux);
             }
         }
-        HMAP_FOR_EACH (m, node, &br->mcast) {
+        HMAP_FOR_EACH(m, node, &br->mcast) {
             struct hal_flood_group g = { oid, 0, m->mac, m->remotes,
                                          m->n_remotes };
 
@@ -456,14 +457,16 @@ fdb_kernel_del(const struct nd_bridge *br, const struct nd_fdb *f,
 {
     if (f->e.type == HAL_FDB_STATIC && f->e.remote) {
         if (br->vx_ifindex) {
-            struct nd_neigh n = { br->vx_ifindex, f->e.mac, true, { 0 },
-                                  HAL_VNI_NONE };
+            struct nd_neigh n = {
+                br->vx_ifindex, f->e.mac, true, { 0 }, HAL_VNI_NONE
+            };
 
             nd_batch_add(batch, nd_msg_neigh_del(&n), status);
         }
     } else if (f->ifindex) {
-        struct nd_neigh n = { f->ifindex, f->e.mac, false, { 0 },
-                              HAL_VNI_NONE };
+        struct nd_neigh n = {
+            f->ifindex, f->e.mac, false, { 0 }, HAL_VNI_NONE
+        };
 
         nd_batch_add(batch, nd_msg_neigh_del(&n), status);
     }
@@ -484,10 +487,10 @@ fdb_same(const struct nd_bridge *br, const struct nd_fdb *f,
     if (f->e.type != HAL_FDB_STATIC || f->e.remote != e->remote) {
         return false;
     }
-    return e->remote ? (f->e.remote_ip.s_addr == e->remote_ip.s_addr
-                        && effective_vni(br, f->e.vni)
-                               == effective_vni(br, e->vni))
-                     : (f->e.port == e->port && f->e.vlan == e->vlan);
+    return e->remote
+               ? (f->e.remote_ip.s_addr == e->remote_ip.s_addr
+                  && effective_vni(br, f->e.vni) == effective_vni(br, e->vni))
+               : (f->e.port == e->port && f->e.vlan == e->vlan);
 }
 
 /* The interface a local static entry goes on: its binding's, if the
@@ -536,8 +539,8 @@ nd_fdb_set(struct hal *hal, const struct hal_fdb_entry *entries, size_t n,
             fdb_kernel_del(br, f, &batch, NULL);
         }
         if (e->remote && br->vx_ifindex) {
-            struct nd_neigh add = { br->vx_ifindex, e->mac, true,
-                                    e->remote_ip, e->vni };
+            struct nd_neigh add = { br->vx_ifindex, e->mac, true, e->remote_ip,
+                                    e->vni };
 
             nd_batch_add(&batch, nd_msg_neigh_add(&add, false), &status[i]);
         } else if (!e->remote) {
@@ -546,8 +549,9 @@ nd_fdb_set(struct hal *hal, const struct hal_fdb_entry *entries, size_t n,
                 fdb_kernel_del(br, f, &batch, NULL);
             }
             if (ifindex[i]) {
-                struct nd_neigh add = { ifindex[i], e->mac, false, { 0 },
-                                        HAL_VNI_NONE };
+                struct nd_neigh add = {
+                    ifindex[i], e->mac, false, { 0 }, HAL_VNI_NONE
+                };
 
                 nd_batch_add(&batch, nd_msg_neigh_add(&add, false),
                              &status[i]);
@@ -620,9 +624,8 @@ flush_bridge(struct hal_netdev *nd, struct nd_bridge *br, int ifindex,
 {
     struct nd_fdb *f;
 
-    HMAP_FOR_EACH_SAFE (f, node, &br->fdb) {
-        if (f->e.type == HAL_FDB_LEARNED
-            && (!ifindex || f->ifindex == ifindex)
+    HMAP_FOR_EACH_SAFE(f, node, &br->fdb) {
+        if (f->e.type == HAL_FDB_LEARNED && (!ifindex || f->ifindex == ifindex)
             && (!port || f->e.port == port)) {
             if (batch) {
                 fdb_kernel_del(br, f, batch, NULL);
@@ -645,7 +648,7 @@ nd_fdb_flush_learned(struct hal_netdev *nd, struct nd_bridge *bridge,
         flush_bridge(nd, bridge, ifindex, HAL_OID_NULL,
                      kernel ? &batch : NULL);
     } else {
-        HMAP_FOR_EACH (br, node, &nd->bridges) {
+        HMAP_FOR_EACH(br, node, &nd->bridges) {
             flush_bridge(nd, br, ifindex, HAL_OID_NULL,
                          kernel ? &batch : NULL);
         }
@@ -667,7 +670,7 @@ nd_fdb_flush(struct hal *hal, const struct hal_fdb_flush *filter)
         return -ENOENT;
     }
     nd_batch_init(&batch, nd);
-    HMAP_FOR_EACH (br, node, &nd->bridges) {
+    HMAP_FOR_EACH(br, node, &nd->bridges) {
         if (!filter->bridge || nd_bridge_oid(br->index) == filter->bridge) {
             flush_bridge(nd, br, 0, filter->port, &batch);
         }
@@ -683,13 +686,13 @@ nd_fdb_walk(const struct hal *hal, hal_oid_t bridge, hal_fdb_walk_cb *cb,
     const struct hal_netdev *nd = nd_cast(hal);
     const struct nd_bridge *br;
 
-    HMAP_FOR_EACH (br, node, &nd->bridges) {
+    HMAP_FOR_EACH(br, node, &nd->bridges) {
         const struct nd_fdb *f;
 
         if (bridge && nd_bridge_oid(br->index) != bridge) {
             continue;
         }
-        HMAP_FOR_EACH (f, node, &br->fdb) {
+        HMAP_FOR_EACH(f, node, &br->fdb) {
             cb(&f->e, aux);
         }
     }

@@ -33,8 +33,8 @@ nd_bridge_find(const struct hal_netdev *nd, hal_oid_t oid)
     if (hal_oid_type(oid) != HAL_OBJECT_BRIDGE || index > UINT32_MAX) {
         return NULL;
     }
-    HMAP_FOR_EACH_WITH_HASH (br, node, hash_int((uint32_t) index, 0),
-                             &nd->bridges) {
+    HMAP_FOR_EACH_WITH_HASH(br, node, hash_int((uint32_t) index, 0),
+                            &nd->bridges) {
         if (br->index == index) {
             return br;
         }
@@ -47,7 +47,7 @@ nd_bridge_by_ifindex(const struct hal_netdev *nd, int ifindex)
 {
     struct nd_bridge *br;
 
-    HMAP_FOR_EACH (br, node, &nd->bridges) {
+    HMAP_FOR_EACH(br, node, &nd->bridges) {
         if (br->br_ifindex == ifindex) {
             return br;
         }
@@ -60,7 +60,7 @@ bridge_by_name(const struct hal_netdev *nd, const char *name)
 {
     struct nd_bridge *br;
 
-    HMAP_FOR_EACH (br, node, &nd->bridges) {
+    HMAP_FOR_EACH(br, node, &nd->bridges) {
         if (!strcmp(br->config.name, name)) {
             return br;
         }
@@ -106,8 +106,7 @@ nd_binding_find(const struct hal_netdev *nd, uint32_t port, uint16_t vlan)
 {
     struct nd_binding *b;
 
-    HMAP_FOR_EACH_WITH_HASH (b, node, binding_hash(port, vlan),
-                             &nd->bindings) {
+    HMAP_FOR_EACH_WITH_HASH(b, node, binding_hash(port, vlan), &nd->bindings) {
         if (b->port == port && b->vlan == vlan) {
             return b;
         }
@@ -120,8 +119,8 @@ nd_binding_by_ifindex(const struct hal_netdev *nd, int ifindex)
 {
     struct nd_binding *b;
 
-    HMAP_FOR_EACH_WITH_HASH (b, if_node, hash_int((uint32_t) ifindex, 0),
-                             &nd->bindings_by_ifindex) {
+    HMAP_FOR_EACH_WITH_HASH(b, if_node, hash_int((uint32_t) ifindex, 0),
+                            &nd->bindings_by_ifindex) {
         if (b->ifindex == ifindex) {
             return b;
         }
@@ -148,13 +147,12 @@ vxlan_create(struct hal_netdev *nd, struct nd_bridge *br)
     int error;
 
     hal_netdev_vxlan_ifname(br->index, name);
-    error = nd_request(nd, nd_msg_vxlan_add(name, br->config.vni,
-                                            nd->sw.tunnel_src,
-                                            nd->sw.vxlan_port,
-                                            br->br_ifindex));
+    error = nd_request(
+        nd, nd_msg_vxlan_add(name, br->config.vni, nd->sw.tunnel_src,
+                             nd->sw.vxlan_port, br->br_ifindex));
     if (!error) {
-        error = nd_link_tag(nd, name, HAL_NETDEV_TAG " vxlan",
-                            &br->vx_ifindex);
+        error =
+            nd_link_tag(nd, name, HAL_NETDEV_TAG " vxlan", &br->vx_ifindex);
     }
     if (error) {
         VLOG_WARN_RL(&rl, "%s (VNI %u): %s", name, (unsigned) br->config.vni,
@@ -185,7 +183,7 @@ nd_bridge_replay_vxlan(struct hal_netdev *nd, struct nd_bridge *br)
         return;
     }
     nd_batch_init(&batch, nd);
-    HMAP_FOR_EACH (f, node, &br->fdb) {
+    HMAP_FOR_EACH(f, node, &br->fdb) {
         if (f->e.remote) {
             struct nd_neigh n = { br->vx_ifindex, f->e.mac, true,
                                   f->e.remote_ip, f->e.vni };
@@ -193,17 +191,18 @@ nd_bridge_replay_vxlan(struct hal_netdev *nd, struct nd_bridge *br)
             nd_batch_add(&batch, nd_msg_neigh_add(&n, false), NULL);
         }
     }
-    HMAP_FOR_EACH (m, node, &br->mcast) {
+    HMAP_FOR_EACH(m, node, &br->mcast) {
         for (i = 0; i < m->n_remotes; i++) {
-            struct nd_neigh n = { br->vx_ifindex, m->mac, true,
-                                  m->remotes[i], HAL_VNI_NONE };
+            struct nd_neigh n = { br->vx_ifindex, m->mac, true, m->remotes[i],
+                                  HAL_VNI_NONE };
 
             nd_batch_add(&batch, nd_msg_neigh_add(&n, true), NULL);
         }
     }
     for (i = 0; i < br->n_bum; i++) {
-        struct nd_neigh n = { br->vx_ifindex, { { 0 } }, true, br->bum[i],
-                              HAL_VNI_NONE };
+        struct nd_neigh n = {
+            br->vx_ifindex, { { 0 } }, true, br->bum[i], HAL_VNI_NONE
+        };
 
         nd_batch_add(&batch, nd_msg_neigh_add(&n, true), NULL);
     }
@@ -278,15 +277,14 @@ bridge_create(struct hal_netdev *nd, const struct hal_bridge_config *c,
 }
 
 static void
-bridge_set_learning(struct hal_netdev *nd, struct nd_bridge *br,
-                    bool learning)
+bridge_set_learning(struct hal_netdev *nd, struct nd_bridge *br, bool learning)
 {
     hal_oid_t oid = nd_bridge_oid(br->index);
     struct nd_batch batch;
     struct nd_binding *b;
 
     nd_batch_init(&batch, nd);
-    HMAP_FOR_EACH (b, node, &nd->bindings) {
+    HMAP_FOR_EACH(b, node, &nd->bindings) {
         if (b->bridge == oid) {
             nd_batch_add(&batch, nd_msg_brport_learning(b->ifindex, learning),
                          NULL);
@@ -345,7 +343,7 @@ nd_bridge_set(struct hal *hal, const struct hal_bridge_config *c,
     if (*oid && !br) {
         return -ENOENT;
     }
-    HMAP_FOR_EACH (other, node, &nd->bridges) {
+    HMAP_FOR_EACH(other, node, &nd->bridges) {
         if (other != br
             && ((c->vni != HAL_VNI_NONE && other->config.vni == c->vni)
                 || !strcmp(other->config.name, c->name))) {
@@ -371,7 +369,7 @@ nd_bridge_remove(struct hal *hal, hal_oid_t oid)
         return -ENOENT;
     }
     nd_batch_init(&batch, nd);
-    HMAP_FOR_EACH_SAFE (b, node, &nd->bindings) {
+    HMAP_FOR_EACH_SAFE(b, node, &nd->bindings) {
         if (b->bridge == oid) {
             nd_binding_destroy(nd, b, &batch);
         }
@@ -405,7 +403,7 @@ nd_bridge_walk(const struct hal *hal, hal_bridge_walk_cb *cb, void *aux)
 {
     const struct nd_bridge *br;
 
-    HMAP_FOR_EACH (br, node, &nd_cast(hal)->bridges) {
+    HMAP_FOR_EACH(br, node, &nd_cast(hal)->bridges) {
         cb(nd_bridge_oid(br->index), &br->config, aux);
     }
 }
@@ -446,9 +444,8 @@ subif_create(struct hal_netdev *nd, const struct nd_port *port, uint16_t vlan,
 /* Re-installs or forgets the kernel side of static entries toward binding
  * ('port', 'vlan') of 'br', which comes ('ifindex' nonzero) or goes. */
 static void
-local_static_rebind(struct hal_netdev *nd, struct nd_bridge *br,
-                    uint32_t port, uint16_t vlan, int ifindex,
-                    struct nd_batch *batch)
+local_static_rebind(struct hal_netdev *nd, struct nd_bridge *br, uint32_t port,
+                    uint16_t vlan, int ifindex, struct nd_batch *batch)
 {
     hal_oid_t port_oid = nd_port_oid(port);
     struct nd_fdb *f;
@@ -456,13 +453,14 @@ local_static_rebind(struct hal_netdev *nd, struct nd_bridge *br,
     if (!br || !br->n_local_static) {
         return;
     }
-    HMAP_FOR_EACH (f, node, &br->fdb) {
+    HMAP_FOR_EACH(f, node, &br->fdb) {
         if (f->e.type == HAL_FDB_STATIC && !f->e.remote
             && f->e.port == port_oid && f->e.vlan == vlan) {
             f->ifindex = ifindex;
             if (ifindex) {
-                struct nd_neigh n = { ifindex, f->e.mac, false,
-                                      { 0 }, HAL_VNI_NONE };
+                struct nd_neigh n = {
+                    ifindex, f->e.mac, false, { 0 }, HAL_VNI_NONE
+                };
 
                 nd_batch_add(batch, nd_msg_neigh_add(&n, false), NULL);
             }
@@ -557,8 +555,8 @@ nd_binding_set(struct hal *hal, const struct hal_binding *entries, size_t n,
         } else if (e->vlan == HAL_VLAN_UNTAGGED) {
             ops[i].ifindex = nd->ports[p].ifindex;
         } else {
-            status[i] = subif_create(nd, &nd->ports[p], e->vlan,
-                                     &ops[i].ifindex);
+            status[i] =
+                subif_create(nd, &nd->ports[p], e->vlan, &ops[i].ifindex);
             if (status[i]) {
                 continue;
             }
@@ -568,10 +566,10 @@ nd_binding_set(struct hal *hal, const struct hal_binding *entries, size_t n,
                      &status[i]);
         /* A new bridge port learns; say so either way, since a port that
          * moved may carry the old bridge's setting. */
-        nd_batch_add(&batch,
-                     nd_msg_brport_learning(ops[i].ifindex,
-                                            br->config.learning),
-                     &status[i]);
+        nd_batch_add(
+            &batch,
+            nd_msg_brport_learning(ops[i].ifindex, br->config.learning),
+            &status[i]);
     }
     nd_batch_flush(&batch);
     for (i = 0; i < n; i++) {
@@ -589,8 +587,8 @@ nd_binding_set(struct hal *hal, const struct hal_binding *entries, size_t n,
 }
 
 int
-nd_binding_remove(struct hal *hal, const struct hal_binding *entries,
-                  size_t n, int *status)
+nd_binding_remove(struct hal *hal, const struct hal_binding *entries, size_t n,
+                  int *status)
 {
     struct hal_netdev *nd = nd_cast(hal);
     struct nd_batch batch;
@@ -618,7 +616,7 @@ nd_binding_walk(const struct hal *hal, hal_binding_walk_cb *cb, void *aux)
 {
     const struct nd_binding *b;
 
-    HMAP_FOR_EACH (b, node, &nd_cast(hal)->bindings) {
+    HMAP_FOR_EACH(b, node, &nd_cast(hal)->bindings) {
         struct hal_binding binding = { nd_port_oid(b->port), b->vlan,
                                        b->bridge };
 

@@ -76,8 +76,8 @@ nd_monitor_open(struct hal_netdev *nd)
     nl_socket_disable_seq_check(nd->mon);
     error = nl_connect(nd->mon, NETLINK_ROUTE);
     if (!error) {
-        error = nl_socket_add_memberships(nd->mon, RTNLGRP_LINK,
-                                          RTNLGRP_NEIGH, 0);
+        error =
+            nl_socket_add_memberships(nd->mon, RTNLGRP_LINK, RTNLGRP_NEIGH, 0);
     }
     if (!error) {
         error = nl_socket_set_nonblocking(nd->mon);
@@ -198,7 +198,7 @@ port_set_state(struct hal_netdev *nd, size_t i, bool up)
          * before its notifications (which then find nothing) arrive. */
         struct nd_binding *b;
 
-        HMAP_FOR_EACH (b, node, &nd->bindings) {
+        HMAP_FOR_EACH(b, node, &nd->bindings) {
             if (b->port == i) {
                 nd_fdb_flush_learned(nd, NULL, b->ifindex, false);
             }
@@ -311,20 +311,20 @@ nd_monitor_reread(struct hal_netdev *nd)
     struct nd_bridge *br;
     size_t i;
 
-    HMAP_FOR_EACH (br, node, &nd->bridges) {
+    HMAP_FOR_EACH(br, node, &nd->bridges) {
         struct nd_fdb *f;
 
-        HMAP_FOR_EACH (f, node, &br->fdb) {
+        HMAP_FOR_EACH(f, node, &br->fdb) {
             f->seen = f->e.type != HAL_FDB_LEARNED;
         }
     }
     if (nd_dump(nd, RTM_GETNEIGH, AF_BRIDGE, reread_neigh_cb, nd)) {
         return;
     }
-    HMAP_FOR_EACH (br, node, &nd->bridges) {
+    HMAP_FOR_EACH(br, node, &nd->bridges) {
         struct nd_fdb *f;
 
-        HMAP_FOR_EACH_SAFE (f, node, &br->fdb) {
+        HMAP_FOR_EACH_SAFE(f, node, &br->fdb) {
             if (!f->seen) {
                 nd_event_fdb(nd, HAL_EVENT_FDB_AGED, &f->e, HAL_OID_NULL, 0);
                 nd_fdb_delete(nd, br, f);

@@ -42,8 +42,8 @@ struct nd_bridge {
     uint32_t index;        /* N; the object id's low bits. */
     struct hal_bridge_config config;
     int br_ifindex;
-    int vx_ifindex;   /* 0 when the bridge has no VNI. */
-    struct hmap fdb;  /* struct nd_fdb, by MAC. */
+    int vx_ifindex;    /* 0 when the bridge has no VNI. */
+    struct hmap fdb;   /* struct nd_fdb, by MAC. */
     struct hmap mcast; /* struct nd_mcast, by MAC. */
 
     /* The flood lists as the caller set them, one per traffic class. */
@@ -204,9 +204,9 @@ struct nl_msg *nd_msg_brport_learning(int ifindex, bool learning);
 struct nd_neigh {
     int ifindex;
     struct hal_mac mac;
-    bool self;           /* NTF_SELF, else NTF_MASTER. */
-    struct in_addr dst;  /* Self entries: the remote VTEP. */
-    uint32_t vni;        /* HAL_VNI_NONE: the device's VNI. */
+    bool self;          /* NTF_SELF, else NTF_MASTER. */
+    struct in_addr dst; /* Self entries: the remote VTEP. */
+    uint32_t vni;       /* HAL_VNI_NONE: the device's VNI. */
 };
 
 /* 'append' adds one more destination for the MAC (flood lists, multicast
@@ -224,8 +224,8 @@ struct nd_link_info {
     int master;
     int lower; /* IFLA_LINK */
     bool oper_up;
-    uint16_t vlan;    /* kind "vlan" */
-    uint32_t vni;     /* kind "vxlan" */
+    uint16_t vlan; /* kind "vlan" */
+    uint32_t vni;  /* kind "vxlan" */
     struct in_addr local;
     uint16_t vxlan_port;
     uint64_t rx_packets, rx_bytes, tx_packets, tx_bytes;
@@ -257,8 +257,7 @@ int nd_neigh_parse(struct nlmsghdr *, struct nd_neigh_info *);
 /* ---- l2.c --------------------------------------------------------------- */
 
 struct nd_bridge *nd_bridge_find(const struct hal_netdev *, hal_oid_t);
-struct nd_bridge *nd_bridge_by_ifindex(const struct hal_netdev *,
-                                       int ifindex);
+struct nd_bridge *nd_bridge_by_ifindex(const struct hal_netdev *, int ifindex);
 struct nd_bridge *nd_bridge_alloc(struct hal_netdev *, uint32_t index);
 void nd_bridge_free(struct hal_netdev *, struct nd_bridge *);
 struct nd_binding *nd_binding_find(const struct hal_netdev *, uint32_t port,
@@ -272,8 +271,7 @@ void nd_binding_destroy(struct hal_netdev *, struct nd_binding *,
                         struct nd_batch *batch);
 uint32_t nd_bridge_ageing_cs(const struct hal_netdev *);
 
-int nd_bridge_set(struct hal *, const struct hal_bridge_config *,
-                  hal_oid_t *);
+int nd_bridge_set(struct hal *, const struct hal_bridge_config *, hal_oid_t *);
 int nd_bridge_remove(struct hal *, hal_oid_t);
 int nd_bridge_get(const struct hal *, hal_oid_t, struct hal_bridge_config *);
 void nd_bridge_walk(const struct hal *, hal_bridge_walk_cb *, void *);

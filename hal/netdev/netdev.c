@@ -95,16 +95,16 @@ nd_free(struct hal_netdev *nd)
     struct nd_bridge *br;
     struct nd_tunnel *t;
 
-    HMAP_FOR_EACH_SAFE (b, node, &nd->bindings) {
+    HMAP_FOR_EACH_SAFE(b, node, &nd->bindings) {
         hmap_remove(&nd->bindings, &b->node);
         hmap_remove(&nd->bindings_by_ifindex, &b->if_node);
         free(b);
     }
-    HMAP_FOR_EACH_SAFE (br, node, &nd->bridges) {
+    HMAP_FOR_EACH_SAFE(br, node, &nd->bridges) {
         nd_bridge_clear_tables(nd, br);
         nd_bridge_free(nd, br);
     }
-    HMAP_FOR_EACH_SAFE (t, node, &nd->tunnels) {
+    HMAP_FOR_EACH_SAFE(t, node, &nd->tunnels) {
         hmap_remove(&nd->tunnels, &t->node);
         free(t);
     }
@@ -241,12 +241,12 @@ nd_switch_set(struct hal *hal, const struct hal_switch_config *c)
     }
     nd->sw = *c;
     nd_batch_init(&batch, nd);
-    HMAP_FOR_EACH (br, node, &nd->bridges) {
+    HMAP_FOR_EACH(br, node, &nd->bridges) {
         if (old.aging_time_s != c->aging_time_s) {
-            nd_batch_add(&batch,
-                         nd_msg_bridge_ageing(br->br_ifindex,
-                                              nd_bridge_ageing_cs(nd)),
-                         &error);
+            nd_batch_add(
+                &batch,
+                nd_msg_bridge_ageing(br->br_ifindex, nd_bridge_ageing_cs(nd)),
+                &error);
         }
         if (br->vx_ifindex && old.vxlan_port == c->vxlan_port
             && old.tunnel_src.s_addr != c->tunnel_src.s_addr) {
@@ -258,7 +258,7 @@ nd_switch_set(struct hal *hal, const struct hal_switch_config *c)
     nd_batch_destroy(&batch);
     if (old.vxlan_port != c->vxlan_port) {
         /* The kernel cannot change a VXLAN device's port: rebuild them. */
-        HMAP_FOR_EACH (br, node, &nd->bridges) {
+        HMAP_FOR_EACH(br, node, &nd->bridges) {
             if (br->vx_ifindex) {
                 nd_bridge_replay_vxlan(nd, br);
             }

@@ -60,8 +60,7 @@ void hal_netdev_vxlan_ifname(uint32_t index, char name[IFNAMSIZ]);
 
 /* Parses a kernel interface name made by the functions above.  Returns 0
  * and sets '*index' and '*is_vxlan', or -EINVAL for any other name. */
-int hal_netdev_parse_ifname(const char *name, uint32_t *index,
-                            bool *is_vxlan);
+int hal_netdev_parse_ifname(const char *name, uint32_t *index, bool *is_vxlan);
 
 /* Writes the name of the 802.1Q sub-interface for ('port', 'vlan'):
  * "PORT.VLAN" when that fits IFNAMSIZ, else "vts<ifindex>.<vlan>" in

@@ -186,8 +186,7 @@ batch_replies(struct nd_batch *b, const char *buf, size_t len, uint32_t last)
         uint32_t i = nlh->nlmsg_seq - b->first_seq;
 
         if (nlh->nlmsg_type != NLMSG_ERROR
-            || nlh->nlmsg_len < NLMSG_LENGTH(sizeof err->error)
-            || i >= b->n) {
+            || nlh->nlmsg_len < NLMSG_LENGTH(sizeof err->error) || i >= b->n) {
             continue; /* A stray reply from an abandoned batch. */
         }
         if (err->error && b->slots[i] && !*b->slots[i]) {
@@ -333,8 +332,7 @@ query(struct hal_netdev *nd, struct nl_msg *msg, bool dump, nd_dump_cb *cb,
 }
 
 int
-nd_dump(struct hal_netdev *nd, int type, int family, nd_dump_cb *cb,
-        void *aux)
+nd_dump(struct hal_netdev *nd, int type, int family, nd_dump_cb *cb, void *aux)
 {
     struct nl_msg *msg = nlmsg_alloc_simple(type, 0);
     union {
@@ -735,8 +733,7 @@ static struct nl_msg *
 neigh_put_extra(struct nl_msg *msg, const struct nd_neigh *n)
 {
     if (msg && n->self
-        && ((n->dst.s_addr
-             && nla_put(msg, NDA_DST, sizeof n->dst, &n->dst))
+        && ((n->dst.s_addr && nla_put(msg, NDA_DST, sizeof n->dst, &n->dst))
             || (n->vni != HAL_VNI_NONE
                 && nla_put_u32(msg, NDA_VNI, n->vni)))) {
         nlmsg_free(msg);

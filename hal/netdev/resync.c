@@ -204,7 +204,7 @@ load_neigh_cb(struct nlmsghdr *nlh, void *nd_)
         return;
     }
     if (n.flags & NTF_SELF) {
-        HMAP_FOR_EACH (br, node, &nd->bridges) {
+        HMAP_FOR_EACH(br, node, &nd->bridges) {
             if (br->vx_ifindex && br->vx_ifindex == n.ifindex) {
                 load_vxlan_entry(nd, br, &n);
                 return;
@@ -237,13 +237,13 @@ load_flood(struct hal_netdev *nd)
     struct nd_bridge *br;
     int t;
 
-    HMAP_FOR_EACH (br, node, &nd->bridges) {
+    HMAP_FOR_EACH(br, node, &nd->bridges) {
         struct in_addr *sorted = nd_ips_sorted(br->bum, &br->n_bum);
         struct nd_mcast *m;
 
         free(br->bum);
         br->bum = sorted;
-        HMAP_FOR_EACH (m, node, &br->mcast) {
+        HMAP_FOR_EACH(m, node, &br->mcast) {
             sorted = nd_ips_sorted(m->remotes, &m->n_remotes);
             free(m->remotes);
             m->remotes = sorted;
@@ -279,8 +279,7 @@ nd_state_load(struct hal_netdev *nd, bool cold, bool *warm)
     if (cold) {
         /* Deleting a bridge releases its ports. */
         for (i = 0; i < list.n; i++) {
-            nd_batch_add(&batch, nd_msg_link_del(list.links[i].ifindex),
-                         NULL);
+            nd_batch_add(&batch, nd_msg_link_del(list.links[i].ifindex), NULL);
         }
         nd_batch_destroy(&batch);
         if (list.n) {
@@ -309,7 +308,7 @@ nd_state_clear(struct hal_netdev *nd)
 {
     struct nd_bridge *br;
 
-    HMAP_FOR_EACH_SAFE (br, node, &nd->bridges) {
+    HMAP_FOR_EACH_SAFE(br, node, &nd->bridges) {
         nd_bridge_remove(&nd->up, nd_bridge_oid(br->index));
     }
     /* Nobody is left to hear about what was flushed. */
@@ -330,19 +329,19 @@ nd_resync_begin(struct hal *hal)
         return -EBUSY;
     }
     nd->resyncing = true;
-    HMAP_FOR_EACH (b, node, &nd->bindings) {
+    HMAP_FOR_EACH(b, node, &nd->bindings) {
         b->seen = false;
     }
-    HMAP_FOR_EACH (br, node, &nd->bridges) {
+    HMAP_FOR_EACH(br, node, &nd->bridges) {
         struct nd_mcast *m;
         struct nd_fdb *f;
 
         br->seen = false;
         memset(br->flood_seen, 0, sizeof br->flood_seen);
-        HMAP_FOR_EACH (f, node, &br->fdb) {
+        HMAP_FOR_EACH(f, node, &br->fdb) {
             f->seen = false;
         }
-        HMAP_FOR_EACH (m, node, &br->mcast) {
+        HMAP_FOR_EACH(m, node, &br->mcast) {
             m->seen = false;
         }
     }
@@ -360,7 +359,7 @@ sweep_bridge(struct hal_netdev *nd, struct nd_bridge *br)
     struct nd_fdb *f;
     int t;
 
-    HMAP_FOR_EACH (f, node, &br->fdb) {
+    HMAP_FOR_EACH(f, node, &br->fdb) {
         if (!f->seen && f->e.type == HAL_FDB_STATIC) {
             if (n >= allocated) {
                 stale = x2nrealloc(stale, &allocated, n + 1, sizeof *stale);
@@ -375,7 +374,7 @@ sweep_bridge(struct hal_netdev *nd, struct nd_bridge *br)
         free(status);
     }
     free(stale);
-    HMAP_FOR_EACH_SAFE (m, node, &br->mcast) {
+    HMAP_FOR_EACH_SAFE(m, node, &br->mcast) {
         if (!m->seen) {
             struct hal_flood_group g = { oid, 0, m->mac, NULL, 0 };
             int status;
@@ -405,24 +404,24 @@ nd_resync_end(struct hal *hal)
         return -EINVAL;
     }
     nd->resyncing = false;
-    HMAP_FOR_EACH_SAFE (br, node, &nd->bridges) {
+    HMAP_FOR_EACH_SAFE(br, node, &nd->bridges) {
         if (!br->seen) {
             VLOG_INFO("resync: removing stale bridge %s", br->config.name);
             nd_bridge_remove(hal, nd_bridge_oid(br->index));
         }
     }
     nd_batch_init(&batch, nd);
-    HMAP_FOR_EACH_SAFE (b, node, &nd->bindings) {
+    HMAP_FOR_EACH_SAFE(b, node, &nd->bindings) {
         if (!b->seen) {
             nd_binding_destroy(nd, b, &batch);
         }
     }
     nd_batch_destroy(&batch);
-    HMAP_FOR_EACH (br, node, &nd->bridges) {
+    HMAP_FOR_EACH(br, node, &nd->bridges) {
         struct nd_fdb *f;
 
         sweep_bridge(nd, br);
-        HMAP_FOR_EACH (f, node, &br->fdb) {
+        HMAP_FOR_EACH(f, node, &br->fdb) {
             if (f->e.type == HAL_FDB_LEARNED) {
                 nd_event_fdb(nd, HAL_EVENT_FDB_LEARNED, &f->e, HAL_OID_NULL,
                              0);

@@ -554,28 +554,17 @@ struct command {
 };
 
 static const struct command commands[] = {
-    { "bridge", 3, cmd_bridge },
-    { "bridge-remove", 2, cmd_bridge_remove },
-    { "bind", 4, cmd_bind },
-    { "unbind", 3, cmd_bind },
-    { "fdb-add", 4, cmd_fdb_add },
-    { "fdb-local", 5, cmd_fdb_local },
-    { "fdb-del", 3, cmd_fdb_del },
-    { "flush", 1, cmd_flush },
-    { "flood", 4, cmd_flood },
-    { "mcast", 4, cmd_mcast },
-    { "mcast-del", 3, cmd_mcast },
-    { "dump-fdb", 1, cmd_dump },
-    { "dump-flood", 1, cmd_dump },
-    { "dump-bindings", 1, cmd_dump },
-    { "resources", 1, cmd_dump },
-    { "stats", 3, cmd_stats },
-    { "resync-begin", 1, cmd_misc },
-    { "resync-end", 1, cmd_misc },
-    { "writes", 1, cmd_misc },
-    { "warm", 1, cmd_misc },
-    { "events", 1, cmd_misc },
-    { "wait-event", 4, cmd_wait_event },
+    { "bridge", 3, cmd_bridge },     { "bridge-remove", 2, cmd_bridge_remove },
+    { "bind", 4, cmd_bind },         { "unbind", 3, cmd_bind },
+    { "fdb-add", 4, cmd_fdb_add },   { "fdb-local", 5, cmd_fdb_local },
+    { "fdb-del", 3, cmd_fdb_del },   { "flush", 1, cmd_flush },
+    { "flood", 4, cmd_flood },       { "mcast", 4, cmd_mcast },
+    { "mcast-del", 3, cmd_mcast },   { "dump-fdb", 1, cmd_dump },
+    { "dump-flood", 1, cmd_dump },   { "dump-bindings", 1, cmd_dump },
+    { "resources", 1, cmd_dump },    { "stats", 3, cmd_stats },
+    { "resync-begin", 1, cmd_misc }, { "resync-end", 1, cmd_misc },
+    { "writes", 1, cmd_misc },       { "warm", 1, cmd_misc },
+    { "events", 1, cmd_misc },       { "wait-event", 4, cmd_wait_event },
     { "bench", 4, cmd_bench },
 };
 
@@ -627,8 +616,7 @@ main(int argc, char *argv[])
         { "clear-on-close", no_argument, NULL, 'x' },
         { NULL, 0, NULL, 0 },
     };
-    struct hal_switch_config sw = { .vxlan_port = 4789,
-                                    .aging_time_s = 300 };
+    struct hal_switch_config sw = { .vxlan_port = 4789, .aging_time_s = 300 };
     struct hal_config config;
     const char **ports = xcalloc((size_t) argc, sizeof *ports);
     char line[1024];

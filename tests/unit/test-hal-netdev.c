@@ -346,6 +346,5 @@ main(void)
         cmocka_unit_test(test_warm_resync),
     };
 
-    return cmocka_run_group_tests_name("hal/netdev", tests, setup_group,
-                                       NULL);
+    return cmocka_run_group_tests_name("hal/netdev", tests, setup_group, NULL);
 }
