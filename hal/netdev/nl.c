@@ -371,11 +371,15 @@ int
 nd_link_get(struct hal_netdev *nd, int ifindex, const char *name,
             struct nd_link_info *info)
 {
-    struct link_get_aux aux = { info, -ENOENT };
-    struct nl_msg *msg = nlmsg_alloc_simple(RTM_GETLINK, 0);
+    struct link_get_aux aux;
+    struct nl_msg *msg;
     struct ifinfomsg ifi;
     int error;
 
+    memset(info, 0, sizeof *info);
+    aux.info = info;
+    aux.error = -ENOENT;
+    msg = nlmsg_alloc_simple(RTM_GETLINK, 0);
     if (!msg) {
         return -ENOMEM;
     }
