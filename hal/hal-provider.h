@@ -100,6 +100,10 @@ struct hal_provider {
                        void *aux);
     void (*bridge_walk)(const struct hal *hal, hal_bridge_walk_cb *cb,
                         void *aux);
+
+    /* Optional: NULL means no descriptor to watch (hal_poll_fd() returns
+     * -1); the backend then only needs hal_run() at hal_next_wake(). */
+    int (*poll_fd)(const struct hal *hal);
 };
 
 #endif /* hal/hal-provider.h */

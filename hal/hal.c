@@ -181,6 +181,12 @@ hal_next_wake(const struct hal *hal)
     return hal->provider->next_wake(hal);
 }
 
+int
+hal_poll_fd(const struct hal *hal)
+{
+    return hal->provider->poll_fd ? hal->provider->poll_fd(hal) : -1;
+}
+
 /* ---- Switch, ports, bridges --------------------------------------------- */
 
 int

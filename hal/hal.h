@@ -143,6 +143,12 @@ struct hal_config {
      * platform's port list (vtepd's --port). */
     const char *const *ports;
     size_t n_ports;
+
+    /* Remove the backend's table state on hal_close() instead of leaving it
+     * for a warm restart.  For "netdev", deletes the kernel bridges and
+     * VXLAN devices it made and releases the ports; "asic" keeps its state
+     * in 'state_file' and ignores this. */
+    bool clear_on_close;
 };
 
 /* A backend, as registered with hal_register_provider(); see
@@ -252,6 +258,14 @@ void hal_run(struct hal *hal, int64_t now_ms);
  * on it, for example), so ask again after each batch of calls; a time in
  * the past means "run now". */
 int64_t hal_next_wake(const struct hal *hal);
+
+/* Returns a file descriptor that becomes readable when the backend has
+ * input for hal_run() (for "netdev", kernel notifications: learned MACs,
+ * link changes), or -1 if the backend has none.  Watch it for reading, for
+ * example with an ev_io, and call hal_run() when it fires, as well as when
+ * hal_next_wake() says.  The descriptor is the backend's; it stays valid
+ * until hal_close(). */
+int hal_poll_fd(const struct hal *hal);
 
 /* ---- Switch and ports --------------------------------------------------- */
 

@@ -227,6 +227,8 @@ test_registry(void **state)
     assert_null(other);
     assert_string_equal(hal_backend_name(hal), "fake");
     assert_false(hal_is_warm(hal));
+    /* No poll_fd op: nothing to watch. */
+    assert_int_equal(hal_poll_fd(hal), -1);
     assert_int_equal(hal_port_by_name(hal, "p2", &oid), 0);
     assert_int_equal(oid, PORT(1));
     assert_int_equal(hal_port_by_name(hal, "p3", &oid), -ENOENT);

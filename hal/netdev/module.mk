@@ -1,0 +1,19 @@
+# hal/netdev/: the Linux backend (kernel bridges and VXLAN devices over
+# libnl-route-3).
+LIBRARIES += hal-netdev
+hal-netdev_SRCS := hal/netdev/netdev.c hal/netdev/nl.c hal/netdev/l2.c \
+                   hal/netdev/fdb.c hal/netdev/monitor.c hal/netdev/resync.c
+hal-netdev_PKGS := libnl-3.0 libnl-route-3.0
+
+UNIT_TESTS += test-hal-netdev
+test-hal-netdev_SRCS := tests/unit/test-hal-netdev.c
+test-hal-netdev_LIBS := hal-netdev hal lib
+test-hal-netdev_PKGS := cmocka
+
+# Drives the backend from a script on stdin; run by the dataplane test and
+# the benchmark inside network namespaces.
+TEST_PROGRAMS += netdev-hal-ctl
+netdev-hal-ctl_SRCS := tests/dataplane/netdev-hal-ctl.c
+netdev-hal-ctl_LIBS := hal-netdev hal lib
+SCRIPT_TESTS += tests/dataplane/netdev-lab.sh
+BENCH_SCRIPTS += tests/bench/netdev-fdb.sh

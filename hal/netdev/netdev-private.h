@@ -1,0 +1,348 @@
+/* Internals of the netdev backend, shared by its files:
+ *
+ *   netdev.c   the provider table, open/close, clock, events, switch,
+ *              ports, counters and resources
+ *   nl.c       the rtnetlink transport: batched requests, dumps, and the
+ *              builders of link and neighbour requests
+ *   l2.c       bridges (Linux bridge + VXLAN device) and bindings
+ *   fdb.c      static FDB entries, flood lists, multicast groups, tunnels
+ *   monitor.c  notifications: learned MACs and port link state
+ *   resync.c   recognising earlier state on open, resync, clearing
+ *
+ * The backend keeps a mirror of everything it programmed (and everything
+ * the bridges learned on bound ports).  Calls compare against the mirror,
+ * so an entry that is already right costs no netlink message, and walks
+ * and dumps never ask the kernel. */
+#ifndef HAL_NETDEV_NETDEV_PRIVATE_H
+#define HAL_NETDEV_NETDEV_PRIVATE_H 1
+
+#include <net/if.h>
+
+#include "hal/hal-provider.h"
+#include "hal/netdev/netdev.h"
+#include "lib/hmap.h"
+#include "lib/util.h"
+
+struct nl_msg;
+struct nl_sock;
+struct nlmsghdr;
+
+/* A front-panel port: a Linux interface named on the command line. */
+struct nd_port {
+    char name[IFNAMSIZ];
+    int ifindex; /* 0 while the interface does not exist. */
+    bool oper_up;
+    uint32_t speed_mbps;
+};
+
+/* A HAL bridge: Linux bridge "vtbN" plus, with a VNI, VXLAN device
+ * "vtxN". */
+struct nd_bridge {
+    struct hmap_node node; /* In 'bridges', by index. */
+    uint32_t index;        /* N; the object id's low bits. */
+    struct hal_bridge_config config;
+    int br_ifindex;
+    int vx_ifindex;    /* 0 when the bridge has no VNI. */
+    struct hmap fdb;   /* struct nd_fdb, by MAC. */
+    struct hmap mcast; /* struct nd_mcast, by MAC. */
+
+    /* The flood lists as the caller set them, one per traffic class. */
+    struct in_addr *flood[HAL_FLOOD_N];
+    size_t n_flood[HAL_FLOOD_N];
+    bool flood_seen[HAL_FLOOD_N]; /* Resync marks. */
+
+    /* The all-zero-MAC entries on the VXLAN device: the kernel has one
+     * default destination list for every class of BUM traffic. */
+    struct in_addr *bum;
+    size_t n_bum;
+    uint32_t n_local_static; /* Static entries toward local bindings. */
+    bool seen;
+};
+
+struct nd_fdb {
+    struct hmap_node node; /* In its bridge's 'fdb'. */
+    struct hal_fdb_entry e;
+    int ifindex; /* Local entries: the binding's interface. */
+    bool seen;
+};
+
+struct nd_mcast {
+    struct hmap_node node; /* In its bridge's 'mcast'. */
+    struct hal_mac mac;
+    struct in_addr *remotes;
+    size_t n_remotes;
+    bool seen;
+};
+
+struct nd_binding {
+    struct hmap_node node;    /* In 'bindings', by (port, vlan). */
+    struct hmap_node if_node; /* In 'bindings_by_ifindex'. */
+    uint32_t port;            /* Index into 'ports'. */
+    uint16_t vlan;
+    hal_oid_t bridge;
+    int ifindex; /* The port itself, or its 802.1Q sub-interface. */
+    bool seen;
+};
+
+/* A remote VTEP, counted by the entries and lists that name it. */
+struct nd_tunnel {
+    struct hmap_node node;
+    struct in_addr ip;
+    uint32_t refs;
+};
+
+struct hal_netdev {
+    struct hal up;
+    struct nl_sock *req; /* Requests and dumps. */
+    struct nl_sock *mon; /* RTNLGRP_LINK and RTNLGRP_NEIGH. */
+    uint32_t seq;
+
+    struct hal_switch_config sw;
+    struct nd_port *ports;
+    size_t n_ports;
+
+    struct hmap bridges;
+    struct hmap bindings;
+    struct hmap bindings_by_ifindex;
+    struct hmap tunnels;
+    uint32_t n_fdb, n_flood, n_mcast;
+
+    bool clear_on_close;
+    bool resyncing;
+    bool vlan_unsupported;
+    bool mon_overflow; /* Notifications were lost: re-read the kernel. */
+
+    /* Events waiting for run(): a bounded ring. */
+    struct hal_event *fifo;
+    size_t fifo_head, fifo_n, fifo_cap;
+    uint64_t lost;
+
+    int64_t now_ms;
+    uint64_t writes;
+};
+
+static inline struct hal_netdev *
+nd_cast(const struct hal *hal)
+{
+    return container_of(hal, struct hal_netdev, up);
+}
+
+static inline hal_oid_t
+nd_bridge_oid(uint32_t index)
+{
+    return ((hal_oid_t) HAL_OBJECT_BRIDGE << 56) | index;
+}
+
+static inline hal_oid_t
+nd_port_oid(uint32_t index)
+{
+    return ((hal_oid_t) HAL_OBJECT_PORT << 56) | (index + 1);
+}
+
+/* Returns the index of port 'oid', or -1. */
+int64_t nd_port_index(const struct hal_netdev *, hal_oid_t oid);
+
+/* netdev.c: events. */
+void nd_event_queue(struct hal_netdev *, const struct hal_event *);
+void nd_event_fdb(struct hal_netdev *, enum hal_event_type,
+                  const struct hal_fdb_entry *, hal_oid_t old_port,
+                  uint16_t old_vlan);
+
+/* ---- nl.c --------------------------------------------------------------- */
+
+int nd_nl_open(struct hal_netdev *);
+void nd_nl_close(struct hal_netdev *);
+
+/* A batch of requests sent back to back and acknowledged together.  Each
+ * request has a status slot; several requests may share one, which then
+ * gets the first error. */
+struct nd_batch {
+    struct hal_netdev *nd;
+    char *buf;
+    size_t len, allocated;
+    int **slots; /* By sequence number minus 'first_seq'. */
+    size_t n, allocated_slots;
+    uint32_t first_seq;
+};
+
+void nd_batch_init(struct nd_batch *, struct hal_netdev *);
+/* Queues 'msg' (takes ownership) with status slot 'status' (may be NULL).
+ * May send what is queued already. */
+void nd_batch_add(struct nd_batch *, struct nl_msg *msg, int *status);
+/* Sends what is queued and waits for the kernel's verdicts. */
+void nd_batch_flush(struct nd_batch *);
+void nd_batch_destroy(struct nd_batch *);
+
+/* Sends one request and waits for its verdict.  Takes ownership of
+ * 'msg'.  Returns 0 or a negative errno. */
+int nd_request(struct hal_netdev *, struct nl_msg *msg);
+
+/* Dumps 'type' (RTM_GETLINK, RTM_GETNEIGH) of 'family', calling 'cb' for
+ * each message.  Returns 0 or a negative errno. */
+typedef void nd_dump_cb(struct nlmsghdr *, void *aux);
+int nd_dump(struct hal_netdev *, int type, int family, nd_dump_cb *cb,
+            void *aux);
+
+/* Request builders.  Each returns a new message, or NULL when libnl cannot
+ * build it. */
+/* Creating an interface does not set its alias: follow with
+ * nd_msg_link_alias(). */
+struct nl_msg *nd_msg_bridge_add(const char *name);
+struct nl_msg *nd_msg_vxlan_add(const char *name, uint32_t vni,
+                                struct in_addr local, uint16_t port,
+                                int master);
+struct nl_msg *nd_msg_vlan_add(const char *name, int lower, uint16_t vlan);
+struct nl_msg *nd_msg_link_del(int ifindex);
+struct nl_msg *nd_msg_link_alias(int ifindex, const char *alias);
+struct nl_msg *nd_msg_link_master(int ifindex, int master, bool up);
+struct nl_msg *nd_msg_vxlan_local(int ifindex, struct in_addr local);
+struct nl_msg *nd_msg_bridge_ageing(int ifindex, uint32_t ageing_cs);
+struct nl_msg *nd_msg_brport_learning(int ifindex, bool learning);
+
+/* A bridge FDB entry: 'self' entries live in the VXLAN device's own table
+ * (with 'dst' and optional 'vni'), 'master' ones in the Linux bridge. */
+struct nd_neigh {
+    int ifindex;
+    struct hal_mac mac;
+    bool self;          /* NTF_SELF, else NTF_MASTER. */
+    struct in_addr dst; /* Self entries: the remote VTEP. */
+    uint32_t vni;       /* HAL_VNI_NONE: the device's VNI. */
+};
+
+/* 'append' adds one more destination for the MAC (flood lists, multicast
+ * groups); otherwise the entry is created or replaced. */
+struct nl_msg *nd_msg_neigh_add(const struct nd_neigh *, bool append);
+struct nl_msg *nd_msg_neigh_del(const struct nd_neigh *);
+
+/* Reads the kernel's view of interface 'ifindex'.  Returns 0 or a
+ * negative errno. */
+struct nd_link_info {
+    int ifindex;
+    char name[IFNAMSIZ];
+    char alias[HAL_NETDEV_ALIAS_MAX];
+    char kind[16];
+    int master;
+    int lower; /* IFLA_LINK */
+    bool oper_up;
+    uint16_t vlan; /* kind "vlan" */
+    uint32_t vni;  /* kind "vxlan" */
+    struct in_addr local;
+    uint16_t vxlan_port;
+    uint64_t rx_packets, rx_bytes, tx_packets, tx_bytes;
+};
+int nd_link_get(struct hal_netdev *, int ifindex, const char *name,
+                struct nd_link_info *);
+
+/* Looks up interface 'name' and tags it with 'alias'.  Returns its ifindex
+ * in '*ifindex'; returns 0 or a negative errno. */
+int nd_link_tag(struct hal_netdev *, const char *name, const char *alias,
+                int *ifindex);
+
+/* Fills '*info' from an RTM_NEWLINK message.  Returns 0 or -EINVAL. */
+int nd_link_parse(struct nlmsghdr *, struct nd_link_info *);
+
+/* A parsed bridge FDB notification or dump entry. */
+struct nd_neigh_info {
+    int ifindex;
+    int master;
+    struct hal_mac mac;
+    uint16_t state; /* NUD_* */
+    uint8_t flags;  /* NTF_* */
+    bool has_dst;
+    struct in_addr dst;
+    uint32_t vni; /* HAL_VNI_NONE without NDA_VNI. */
+};
+int nd_neigh_parse(struct nlmsghdr *, struct nd_neigh_info *);
+
+/* ---- l2.c --------------------------------------------------------------- */
+
+struct nd_bridge *nd_bridge_find(const struct hal_netdev *, hal_oid_t);
+struct nd_bridge *nd_bridge_by_ifindex(const struct hal_netdev *, int ifindex);
+struct nd_bridge *nd_bridge_alloc(struct hal_netdev *, uint32_t index);
+void nd_bridge_free(struct hal_netdev *, struct nd_bridge *);
+struct nd_binding *nd_binding_find(const struct hal_netdev *, uint32_t port,
+                                   uint16_t vlan);
+struct nd_binding *nd_binding_by_ifindex(const struct hal_netdev *,
+                                         int ifindex);
+void nd_binding_insert(struct hal_netdev *, struct nd_binding *);
+/* Detaches 'b' from its bridge in the kernel (requests go into 'batch'),
+ * reports what was learned on it as flushed, and frees it. */
+void nd_binding_destroy(struct hal_netdev *, struct nd_binding *,
+                        struct nd_batch *batch);
+uint32_t nd_bridge_ageing_cs(const struct hal_netdev *);
+
+int nd_bridge_set(struct hal *, const struct hal_bridge_config *, hal_oid_t *);
+int nd_bridge_remove(struct hal *, hal_oid_t);
+int nd_bridge_get(const struct hal *, hal_oid_t, struct hal_bridge_config *);
+void nd_bridge_walk(const struct hal *, hal_bridge_walk_cb *, void *);
+int nd_binding_set(struct hal *, const struct hal_binding *, size_t,
+                   int *status);
+int nd_binding_remove(struct hal *, const struct hal_binding *, size_t,
+                      int *status);
+void nd_binding_walk(const struct hal *, hal_binding_walk_cb *, void *);
+
+/* ---- fdb.c -------------------------------------------------------------- */
+
+struct nd_fdb *nd_fdb_find(const struct nd_bridge *, const struct hal_mac *);
+struct nd_fdb *nd_fdb_insert(struct hal_netdev *, struct nd_bridge *,
+                             const struct hal_fdb_entry *);
+void nd_fdb_delete(struct hal_netdev *, struct nd_bridge *, struct nd_fdb *);
+struct nd_mcast *nd_mcast_find(const struct nd_bridge *,
+                               const struct hal_mac *);
+void nd_mcast_delete(struct hal_netdev *, struct nd_bridge *,
+                     struct nd_mcast *);
+/* Returns a sorted copy of 'ips' without duplicates, and its length in
+ * '*n'.  The caller frees it. */
+struct in_addr *nd_ips_sorted(const struct in_addr *ips, size_t *n);
+void nd_tunnel_ref(struct hal_netdev *, struct in_addr);
+void nd_tunnel_unref(struct hal_netdev *, struct in_addr);
+/* Reprograms the all-zero entries of 'br' from its flood lists.  Returns 0
+ * or the first error. */
+int nd_flood_sync(struct hal_netdev *, struct nd_bridge *);
+/* Adds every entry of 'br' that lives on its VXLAN device (after the
+ * device was recreated). */
+void nd_bridge_replay_vxlan(struct hal_netdev *, struct nd_bridge *);
+/* Flushes learned entries; 'bridge', 'ifindex' 0 match all.  Reports each
+ * as HAL_EVENT_FDB_FLUSHED; with 'kernel', also deletes them there. */
+void nd_fdb_flush_learned(struct hal_netdev *, struct nd_bridge *bridge,
+                          int ifindex, bool kernel);
+void nd_bridge_clear_tables(struct hal_netdev *, struct nd_bridge *);
+
+int nd_fdb_set(struct hal *, const struct hal_fdb_entry *, size_t,
+               int *status);
+int nd_fdb_remove(struct hal *, const struct hal_fdb_entry *, size_t,
+                  int *status);
+int nd_fdb_flush(struct hal *, const struct hal_fdb_flush *);
+int nd_flood_set(struct hal *, const struct hal_flood_group *, size_t,
+                 int *status);
+int nd_mcast_set(struct hal *, const struct hal_flood_group *, size_t,
+                 int *status);
+int nd_mcast_remove(struct hal *, const struct hal_flood_group *, size_t,
+                    int *status);
+void nd_fdb_walk(const struct hal *, hal_oid_t, hal_fdb_walk_cb *, void *);
+void nd_flood_walk(const struct hal *, hal_flood_walk_cb *, void *);
+
+/* ---- monitor.c ---------------------------------------------------------- */
+
+/* Subscribes 'nd->mon' to link and neighbour notifications. */
+int nd_monitor_open(struct hal_netdev *);
+/* Handles every notification waiting on 'nd->mon'. */
+void nd_monitor_run(struct hal_netdev *);
+/* Handles one bridge FDB entry from a notification or a dump.  'deleted'
+ * for RTM_DELNEIGH. */
+void nd_monitor_neigh(struct hal_netdev *, const struct nd_neigh_info *,
+                      bool deleted);
+/* Re-reads learned entries and port states after lost notifications. */
+void nd_monitor_reread(struct hal_netdev *);
+
+/* ---- resync.c ----------------------------------------------------------- */
+
+/* Rebuilds the mirror from what an earlier run left in the kernel; sets
+ * '*warm' if it found anything.  With 'cold', deletes it instead. */
+int nd_state_load(struct hal_netdev *, bool cold, bool *warm);
+/* Deletes every kernel object the backend owns. */
+void nd_state_clear(struct hal_netdev *);
+int nd_resync_begin(struct hal *);
+int nd_resync_end(struct hal *);
+
+#endif /* hal/netdev/netdev-private.h */

@@ -1,0 +1,350 @@
+/* Unit tests for hal/netdev/: kernel object naming and tags, and, in a
+ * private network namespace of the test process's own (root only; skipped
+ * otherwise), argument validation, zero-churn sets and resync against the
+ * real kernel. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <arpa/inet.h>
+#include <cmocka.h>
+#include <sched.h>
+
+#include "hal/hal.h"
+#include "hal/netdev/netdev.h"
+#include "lib/util.h"
+
+/* ---- Naming ------------------------------------------------------------- */
+
+static void
+test_ifnames(void **state)
+{
+    char name[IFNAMSIZ];
+    uint32_t index;
+    bool is_vxlan;
+
+    hal_netdev_bridge_ifname(7, name);
+    assert_string_equal(name, "vtb7");
+    hal_netdev_vxlan_ifname(HAL_NETDEV_INDEX_MAX, name);
+    assert_string_equal(name, "vtx999999999");
+    assert_true(strlen(name) < IFNAMSIZ);
+
+    assert_int_equal(hal_netdev_parse_ifname("vtb12", &index, &is_vxlan), 0);
+    assert_int_equal(index, 12);
+    assert_false(is_vxlan);
+    assert_int_equal(hal_netdev_parse_ifname("vtx3", &index, &is_vxlan), 0);
+    assert_int_equal(index, 3);
+    assert_true(is_vxlan);
+
+    assert_int_equal(hal_netdev_parse_ifname("vtb", &index, &is_vxlan),
+                     -EINVAL);
+    assert_int_equal(hal_netdev_parse_ifname("vtb0", &index, &is_vxlan),
+                     -EINVAL);
+    assert_int_equal(hal_netdev_parse_ifname("vtb01", &index, &is_vxlan),
+                     -EINVAL);
+    assert_int_equal(hal_netdev_parse_ifname("vtq1", &index, &is_vxlan),
+                     -EINVAL);
+    assert_int_equal(hal_netdev_parse_ifname("vtb1a", &index, &is_vxlan),
+                     -EINVAL);
+    assert_int_equal(hal_netdev_parse_ifname("eth0", &index, &is_vxlan),
+                     -EINVAL);
+    assert_int_equal(
+        hal_netdev_parse_ifname("vtb1000000000", &index, &is_vxlan), -EINVAL);
+}
+
+static void
+test_subif_names(void **state)
+{
+    char name[IFNAMSIZ];
+
+    hal_netdev_subif_name("eth0", 3, 100, name);
+    assert_string_equal(name, "eth0.100");
+    hal_netdev_subif_name("enp0s31f6", 3, 4095, name);
+    assert_string_equal(name, "enp0s31f6.4095");
+    /* Too long for "PORT.VLAN": falls back to the ifindex, in hex. */
+    hal_netdev_subif_name("enp0s31f6long", 0x7fffffff, 4095, name);
+    assert_string_equal(name, "vts7fffffff.fff");
+    assert_true(strlen(name) < IFNAMSIZ);
+}
+
+static void
+test_bridge_alias(void **state)
+{
+    struct hal_bridge_config c, parsed;
+    char alias[HAL_NETDEV_ALIAS_MAX];
+
+    memset(&c, 0, sizeof c);
+    snprintf(c.name, sizeof c.name, "ls with spaces=and equals");
+    c.vni = 5000;
+    c.replication = HAL_REPLICATION_SERVICE_NODE;
+    c.learning = true;
+    assert_int_equal(hal_netdev_bridge_alias(&c, alias, sizeof alias), 0);
+    assert_string_equal(alias, "vtepd:1 bridge repl=service learn=1 "
+                               "ls=ls with spaces=and equals");
+    memset(&parsed, 0, sizeof parsed);
+    assert_int_equal(hal_netdev_parse_bridge_alias(alias, &parsed), 0);
+    assert_string_equal(parsed.name, c.name);
+    assert_int_equal(parsed.replication, HAL_REPLICATION_SERVICE_NODE);
+    assert_true(parsed.learning);
+
+    c.replication = HAL_REPLICATION_SOURCE_NODE;
+    c.learning = false;
+    assert_int_equal(hal_netdev_bridge_alias(&c, alias, sizeof alias), 0);
+    assert_int_equal(hal_netdev_parse_bridge_alias(alias, &parsed), 0);
+    assert_int_equal(parsed.replication, HAL_REPLICATION_SOURCE_NODE);
+    assert_false(parsed.learning);
+
+    /* A buffer too small is an error, not a truncated tag. */
+    assert_int_equal(hal_netdev_bridge_alias(&c, alias, 20), -EINVAL);
+
+    assert_int_equal(hal_netdev_parse_bridge_alias("", &parsed), -EINVAL);
+    assert_int_equal(hal_netdev_parse_bridge_alias("vtepd:1 vxlan", &parsed),
+                     -EINVAL);
+    assert_int_equal(hal_netdev_parse_bridge_alias(
+                         "vtepd:1 bridge repl=both learn=1 ls=x", &parsed),
+                     -EINVAL);
+    assert_int_equal(hal_netdev_parse_bridge_alias(
+                         "vtepd:1 bridge repl=source learn=2 ls=x", &parsed),
+                     -EINVAL);
+    assert_int_equal(hal_netdev_parse_bridge_alias(
+                         "vtepd:1 bridge repl=source learn=1 ls=", &parsed),
+                     -EINVAL);
+    assert_int_equal(hal_netdev_parse_bridge_alias(
+                         "vtepd:2 bridge repl=source learn=1 ls=x", &parsed),
+                     -EINVAL);
+}
+
+static void
+test_service_node(void **state)
+{
+    struct in_addr ips[3];
+
+    inet_pton(AF_INET, "198.51.100.20", &ips[0]);
+    inet_pton(AF_INET, "198.51.100.3", &ips[1]);
+    inet_pton(AF_INET, "198.51.100.100", &ips[2]);
+    assert_int_equal(hal_netdev_service_node(ips, 3).s_addr, ips[1].s_addr);
+    assert_int_equal(hal_netdev_service_node(ips, 1).s_addr, ips[0].s_addr);
+}
+
+/* ---- Against the kernel, in a private namespace ------------------------- */
+
+static bool have_netns;
+
+/* Opens the backend; 'cold' discards what earlier tests left behind. */
+static struct hal *
+open_netdev(const char *port, bool cold)
+{
+    const char *ports[] = { port };
+    struct hal_config config = { .ports = ports,
+                                 .n_ports = 1,
+                                 .cold_start = cold };
+    struct hal_switch_config sw = { .vxlan_port = 4789, .aging_time_s = 300 };
+    struct hal *hal;
+
+    if (!have_netns) {
+        skip();
+    }
+    inet_pton(AF_INET, "192.0.2.1", &sw.tunnel_src);
+    assert_int_equal(hal_open("netdev", &config, &hal), 0);
+    assert_int_equal(hal_switch_set(hal, &sw), 0);
+    return hal;
+}
+
+static hal_oid_t
+add_bridge(struct hal *hal, const char *name, uint32_t vni)
+{
+    struct hal_bridge_config c;
+    hal_oid_t oid = HAL_OID_NULL;
+
+    memset(&c, 0, sizeof c);
+    snprintf(c.name, sizeof c.name, "%s", name);
+    c.vni = vni;
+    c.learning = true;
+    assert_int_equal(hal_bridge_set(hal, &c, &oid), 0);
+    return oid;
+}
+
+static struct hal_fdb_entry
+remote_entry(hal_oid_t bridge, uint8_t last, const char *ip)
+{
+    struct hal_fdb_entry e;
+
+    memset(&e, 0, sizeof e);
+    e.bridge = bridge;
+    e.mac = (struct hal_mac){ { 0x02, 0, 0, 0, 0, last } };
+    e.type = HAL_FDB_STATIC;
+    e.remote = true;
+    e.vni = HAL_VNI_NONE;
+    inet_pton(AF_INET, ip, &e.remote_ip);
+    return e;
+}
+
+static void
+test_validation(void **state)
+{
+    struct hal *hal = open_netdev("nosuchport0", true);
+    struct hal_bridge_config c;
+    hal_oid_t red = add_bridge(hal, "red", 100);
+    hal_oid_t other = HAL_OID_NULL;
+    hal_oid_t port;
+    struct hal_binding b;
+    struct hal_fdb_entry e;
+    int status;
+
+    assert_true(hal_poll_fd(hal) >= 0);
+    assert_false(hal_is_warm(hal));
+
+    /* Another bridge may not take the VNI or the name. */
+    memset(&c, 0, sizeof c);
+    snprintf(c.name, sizeof c.name, "blue");
+    c.vni = 100;
+    assert_int_equal(hal_bridge_set(hal, &c, &other), -EEXIST);
+    c.vni = 200;
+    snprintf(c.name, sizeof c.name, "red");
+    other = add_bridge(hal, "blue", 200);
+    assert_int_equal(hal_bridge_set(hal, &c, &other), -EEXIST);
+
+    /* A port whose interface does not exist cannot be bound. */
+    assert_int_equal(hal_port_by_name(hal, "nosuchport0", &port), 0);
+    b = (struct hal_binding){ port, 0, red };
+    assert_int_equal(hal_binding_set(hal, &b, 1, &status), -ENOENT);
+    assert_int_equal(status, -ENOENT);
+
+    /* Unknown bridges. */
+    e = remote_entry(red + 1000, 1, "192.0.2.2");
+    assert_int_equal(hal_fdb_set(hal, &e, 1, &status), -ENOENT);
+    assert_int_equal(hal_bridge_remove(hal, red + 1000), -ENOENT);
+
+    assert_int_equal(hal_bridge_remove(hal, red), 0);
+    assert_int_equal(hal_bridge_remove(hal, red), -ENOENT);
+    hal_close(hal);
+}
+
+static uint64_t
+writes(struct hal *hal)
+{
+    return hal_netdev_writes(hal_netdev_cast(hal));
+}
+
+static void
+test_zero_churn(void **state)
+{
+    struct hal *hal = open_netdev("lo", true);
+    hal_oid_t red = add_bridge(hal, "red", 100);
+    struct hal_fdb_entry e[2] = { remote_entry(red, 1, "192.0.2.2"),
+                                  remote_entry(red, 2, "192.0.2.3") };
+    struct in_addr ips[2];
+    struct hal_flood_group g = { red, HAL_FLOOD_BROADCAST, { { 0 } }, ips, 2 };
+    struct hal_resource res[HAL_TABLE_N];
+    int status[2];
+    uint64_t w;
+
+    inet_pton(AF_INET, "192.0.2.2", &ips[0]);
+    inet_pton(AF_INET, "192.0.2.3", &ips[1]);
+    assert_int_equal(hal_fdb_set(hal, e, 2, status), 0);
+    assert_int_equal(hal_flood_set(hal, &g, 1, status), 0);
+    w = writes(hal);
+    assert_true(w > 0);
+
+    /* The same entries again, and the list in another order. */
+    assert_int_equal(hal_fdb_set(hal, e, 2, status), 0);
+    ips[0] = ips[1];
+    inet_pton(AF_INET, "192.0.2.2", &ips[1]);
+    assert_int_equal(hal_flood_set(hal, &g, 1, status), 0);
+    add_bridge(hal, "red", 100);
+    assert_int_equal(writes(hal), w);
+
+    hal_resources_get(hal, res);
+    assert_int_equal(res[HAL_TABLE_FDB].used, 2);
+    assert_int_equal(res[HAL_TABLE_TUNNEL].used, 2);
+    assert_int_equal(res[HAL_TABLE_FLOOD].used, 2);
+    assert_int_equal(res[HAL_TABLE_BRIDGE].used, 1);
+
+    /* Removing one entry changes one. */
+    assert_int_equal(hal_fdb_remove(hal, e, 1, status), 0);
+    assert_int_equal(writes(hal), w + 1);
+    assert_int_equal(hal_fdb_remove(hal, e, 1, status), -ENOENT);
+    hal_close(hal);
+}
+
+static void
+test_warm_resync(void **state)
+{
+    struct hal *hal = open_netdev("lo", true);
+    hal_oid_t red = add_bridge(hal, "red", 100);
+    hal_oid_t blue = add_bridge(hal, "blue", 200);
+    struct hal_fdb_entry e[2] = { remote_entry(red, 1, "192.0.2.2"),
+                                  remote_entry(red, 2, "192.0.2.3") };
+    struct hal_bridge_config c;
+    int status[2];
+    uint64_t w;
+
+    assert_int_equal(hal_fdb_set(hal, e, 2, status), 0);
+    hal_close(hal);
+
+    /* A new handle finds both bridges and the entries in the kernel. */
+    hal = open_netdev("lo", false);
+    assert_true(hal_is_warm(hal));
+    assert_int_equal(hal_bridge_get(hal, red, &c), 0);
+    assert_string_equal(c.name, "red");
+    assert_int_equal(c.vni, 100);
+    w = writes(hal);
+    assert_int_equal(hal_resync_begin(hal), 0);
+    assert_int_equal(hal_resync_begin(hal), -EBUSY);
+    add_bridge(hal, "red", 100);
+    assert_int_equal(hal_fdb_set(hal, e, 1, status), 0);
+    assert_int_equal(writes(hal), w);
+    assert_int_equal(hal_resync_end(hal), 0);
+    assert_int_equal(hal_resync_end(hal), -EINVAL);
+
+    /* What the replay left out is gone. */
+    assert_int_equal(hal_bridge_get(hal, blue, &c), -ENOENT);
+    assert_int_equal(hal_fdb_remove(hal, &e[1], 1, status), -ENOENT);
+    hal_close(hal);
+
+    /* Cold start: nothing survives. */
+    {
+        const char *ports[] = { "lo" };
+        struct hal_config config = { .ports = ports,
+                                     .n_ports = 1,
+                                     .cold_start = true };
+
+        assert_int_equal(hal_open("netdev", &config, &hal), 0);
+        assert_false(hal_is_warm(hal));
+        assert_int_equal(hal_bridge_get(hal, red, &c), -ENOENT);
+        hal_close(hal);
+    }
+}
+
+static int
+setup_group(void **state)
+{
+    hal_register_provider(&hal_netdev_provider);
+    /* A network namespace of our own, so nothing here touches the host. */
+    have_netns = !unshare(CLONE_NEWNET);
+    if (!have_netns) {
+        fprintf(stderr, "SKIP: kernel tests (cannot unshare a network "
+                        "namespace: not root?)\n");
+    }
+    return 0;
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_ifnames),
+        cmocka_unit_test(test_subif_names),
+        cmocka_unit_test(test_bridge_alias),
+        cmocka_unit_test(test_service_node),
+        cmocka_unit_test(test_validation),
+        cmocka_unit_test(test_zero_churn),
+        cmocka_unit_test(test_warm_resync),
+    };
+
+    return cmocka_run_group_tests_name("hal/netdev", tests, setup_group, NULL);
+}
