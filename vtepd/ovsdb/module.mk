@@ -63,3 +63,14 @@ test-ovsdb-reconnect_PKGS := cmocka
 test-ovsdb-jsonrpc_SRCS := tests/unit/test-jsonrpc.c
 test-ovsdb-jsonrpc_LIBS := ovsdb-net lib
 test-ovsdb-jsonrpc_PKGS := cmocka
+
+# vtepd/ovsdb/: storage: the standalone database file (log framing,
+# transaction records, durability, compaction).
+LIBRARIES += ovsdb-storage
+ovsdb-storage_SRCS := vtepd/ovsdb/log.c vtepd/ovsdb/file.c \
+                      vtepd/ovsdb/store.c
+ovsdb-storage_PKGS := jansson openssl libev
+
+TEST_PROGRAMS += ovsdb-store-tool
+ovsdb-store-tool_SRCS := tests/ovsdb/ovsdb-store-tool.c
+ovsdb-store-tool_LIBS := ovsdb-storage ovsdb lib
