@@ -100,8 +100,7 @@ print_stats(const struct ovsdb_store *store)
     printf("stats commit_seq=%llu durable_seq=%llu syncs=%llu "
            "compactions=%llu log_bytes=%lld snapshot_bytes=%lld\n",
            (unsigned long long) s.commit_seq,
-           (unsigned long long) s.durable_seq,
-           (unsigned long long) s.n_syncs,
+           (unsigned long long) s.durable_seq, (unsigned long long) s.n_syncs,
            (unsigned long long) s.n_compactions, (long long) s.log_bytes,
            (long long) s.snapshot_bytes);
 }
@@ -129,8 +128,8 @@ handle_line(struct tool *t, const char *line)
         return;
     }
     params = json_loads(line, 0, &jerror);
-    reply = params ? ovsdb_execute(ovsdb_store_get_db(t->store), params,
-                                   &ctx, &timeout)
+    reply = params ? ovsdb_execute(ovsdb_store_get_db(t->store), params, &ctx,
+                                   &timeout)
                    : json_pack("{ss}", "error", "syntax error");
     json_decref(params);
 
@@ -207,8 +206,8 @@ query(struct tool *t, const char *txn)
         fprintf(stderr, "ovsdb-store-tool: bad transaction\n");
         exit(1);
     }
-    reply = ovsdb_execute(ovsdb_store_get_db(t->store), params, &ctx,
-                          &timeout);
+    reply =
+        ovsdb_execute(ovsdb_store_get_db(t->store), params, &ctx, &timeout);
     s = ovsdb_json_to_string(reply);
     printf("%s\n", s);
     free(s);

@@ -85,10 +85,10 @@ datum_diff(struct ovsdb_datum *diff, const struct ovsdb_datum *old,
 
     init_with_room(diff, old->n + new->n, type);
     while (i < old->n || j < new->n) {
-        int cmp = i >= old->n   ? 1
-                  : j >= new->n ? -1
-                                : ovsdb_atom_compare(&old->keys[i],
-                                                     &new->keys[j], kt);
+        int cmp = i >= old->n ? 1
+                  : j >= new->n
+                      ? -1
+                      : ovsdb_atom_compare(&old->keys[i], &new->keys[j], kt);
 
         if (cmp < 0) {
             append_element(diff, old, i++, type);
@@ -115,10 +115,10 @@ datum_apply_diff(struct ovsdb_datum *out, const struct ovsdb_datum *cur,
 
     init_with_room(out, cur->n + diff->n, type);
     while (i < cur->n || j < diff->n) {
-        int cmp = i >= cur->n    ? 1
-                  : j >= diff->n ? -1
-                                 : ovsdb_atom_compare(&cur->keys[i],
-                                                      &diff->keys[j], kt);
+        int cmp = i >= cur->n ? 1
+                  : j >= diff->n
+                      ? -1
+                      : ovsdb_atom_compare(&cur->keys[i], &diff->keys[j], kt);
 
         if (cmp < 0) {
             append_element(out, cur, i++, type);
@@ -219,8 +219,7 @@ ovsdb_file_txn_to_json(const struct ovsdb_changeset *changes,
     }
     json_object_set_new(record, "_is_diff", json_true());
     if (changes->comment) {
-        json_object_set_new(record, "_comment",
-                            json_string(changes->comment));
+        json_object_set_new(record, "_comment", json_string(changes->comment));
     }
     return record;
 }
@@ -241,7 +240,8 @@ ovsdb_file_snapshot_to_json(const struct ovsdb_db *db, const char *comment,
             continue;
         }
         table_json = json_object();
-        OVSDB_TABLE_FOR_EACH (row, table) {
+        OVSDB_TABLE_FOR_EACH(row, table)
+        {
             char uuid[UUID_LEN + 1];
 
             uuid_to_string(&row->uuid, uuid);
@@ -267,7 +267,8 @@ column_from_json(struct ovsdb_row *row, const struct ovsdb_column *column,
     struct ovsdb_datum value, diff, cur;
     struct ovsdb_error *error;
 
-    if (is_diff && type_is_composite(type) && !column_is_default(row, column)) {
+    if (is_diff && type_is_composite(type)
+        && !column_is_default(row, column)) {
         struct ovsdb_type loose = *type;
 
         loose.n_min = 0;
@@ -304,9 +305,10 @@ row_from_json(struct ovsdb_row *row, const struct ovsdb_table_schema *ts,
     if (!json_is_object(json)) {
         return ovsdb_syntax_error(json, NULL, "row must be a JSON object");
     }
-    json_object_foreach ((json_t *) json, name, value) {
-        const struct ovsdb_column *column
-            = ovsdb_table_schema_find_column(ts, name);
+    json_object_foreach((json_t *) json, name, value)
+    {
+        const struct ovsdb_column *column =
+            ovsdb_table_schema_find_column(ts, name);
         struct ovsdb_error *error;
 
         if (!column || column->index <= OVSDB_COL_VERSION) {
@@ -324,8 +326,8 @@ row_from_json(struct ovsdb_row *row, const struct ovsdb_table_schema *ts,
 }
 
 static struct ovsdb_error *
-apply_row(struct ovsdb_txn *txn, struct ovsdb_table *table,
-          const char *uuid_s, const json_t *json, bool is_diff)
+apply_row(struct ovsdb_txn *txn, struct ovsdb_table *table, const char *uuid_s,
+          const json_t *json, bool is_diff)
 {
     const struct ovsdb_table_schema *ts = table->schema;
     struct ovsdb_error *error;
@@ -375,16 +377,16 @@ apply_table(struct ovsdb_txn *txn, struct ovsdb_table *table,
     json_t *row_json;
 
     if (!json_is_object(json)) {
-        return ovsdb_syntax_error(json, NULL,
-                                  "table must be a JSON object");
+        return ovsdb_syntax_error(json, NULL, "table must be a JSON object");
     }
-    json_object_foreach ((json_t *) json, uuid_s, row_json) {
-        struct ovsdb_error *error
-            = apply_row(txn, table, uuid_s, row_json, is_diff);
+    json_object_foreach((json_t *) json, uuid_s, row_json)
+    {
+        struct ovsdb_error *error =
+            apply_row(txn, table, uuid_s, row_json, is_diff);
 
         if (error) {
-            ovsdb_error_prefix(error, "table %s row %s",
-                               table->schema->name, uuid_s);
+            ovsdb_error_prefix(error, "table %s row %s", table->schema->name,
+                               uuid_s);
             return error;
         }
     }
@@ -404,7 +406,8 @@ ovsdb_file_apply_record(struct ovsdb_db *db, const json_t *record)
                                   "record must be a JSON object");
     }
     txn = ovsdb_txn_create(db);
-    json_object_foreach ((json_t *) record, name, value) {
+    json_object_foreach((json_t *) record, name, value)
+    {
         struct ovsdb_table *table;
         struct ovsdb_error *error;
 

@@ -39,9 +39,9 @@ json_t *ovsdb_file_snapshot_to_json(const struct ovsdb_db *db,
 /* Applies the transaction or snapshot record 'record' (borrowed) to 'db'
  * as one transaction, with ovsdb-server's commit-time checks.  Returns
  * NULL on success; on error nothing changed. */
-struct ovsdb_error *ovsdb_file_apply_record(struct ovsdb_db *db,
-                                            const json_t *record)
-    WARN_UNUSED_RESULT;
+struct ovsdb_error *
+ovsdb_file_apply_record(struct ovsdb_db *db,
+                        const json_t *record) WARN_UNUSED_RESULT;
 
 /* Milliseconds since the epoch, for "_date". */
 long long ovsdb_file_wall_msec(void);

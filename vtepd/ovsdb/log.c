@@ -145,8 +145,8 @@ pread_all(int fd, void *buf, size_t n, off_t offset, size_t *n_read)
     size_t done = 0;
 
     while (done < n) {
-        ssize_t r = pread(fd, (char *) buf + done, n - done,
-                          offset + (off_t) done);
+        ssize_t r =
+            pread(fd, (char *) buf + done, n - done, offset + (off_t) done);
 
         if (r < 0) {
             if (errno == EINTR) {
@@ -192,7 +192,8 @@ dir_name(const char *path)
     if (!slash) {
         return xstrdup(".");
     }
-    return slash == path ? xstrdup("/") : xstrndup(path, (size_t) (slash - path));
+    return slash == path ? xstrdup("/")
+                         : xstrndup(path, (size_t) (slash - path));
 }
 
 static int
@@ -284,8 +285,8 @@ ovsdb_log_open(const char *path, enum ovsdb_log_mode mode,
         }
         return error;
     }
-    if (!pread_all(fd, magic, sizeof magic - 1, 0, &n)
-        && n == sizeof magic - 1 && !memcmp(magic, CLUSTER_MAGIC, n)) {
+    if (!pread_all(fd, magic, sizeof magic - 1, 0, &n) && n == sizeof magic - 1
+        && !memcmp(magic, CLUSTER_MAGIC, n)) {
         VLOG_ERR("%s: clustered databases are not supported", path);
         close(fd);
         if (lock_fd >= 0) {
@@ -362,8 +363,8 @@ handle_bad_record(struct ovsdb_log *log, const char *reason)
                  log->path, (long long) start, reason);
         return -EILSEQ;
     }
-    VLOG_WARN("%s: torn record at offset %lld (%s): %s %zu bytes",
-              log->path, (long long) start, reason,
+    VLOG_WARN("%s: torn record at offset %lld (%s): %s %zu bytes", log->path,
+              (long long) start, reason,
               log->mode == OVSDB_LOG_READ_WRITE ? "truncating" : "ignoring",
               rest);
     if (log->mode == OVSDB_LOG_READ_WRITE) {

@@ -77,8 +77,7 @@ int ovsdb_log_sync(struct ovsdb_log *log);
 /* Replaces the whole log by the 'n' records 'records' (borrowed): writes
  * them to "PATH.tmp", syncs it, renames it over PATH and syncs the
  * directory.  If any step fails, the old log is intact and still in use. */
-int ovsdb_log_replace(struct ovsdb_log *log, json_t *const *records,
-                      size_t n);
+int ovsdb_log_replace(struct ovsdb_log *log, json_t *const *records, size_t n);
 
 /* Bytes of valid records (where the next record will be written). */
 off_t ovsdb_log_offset(const struct ovsdb_log *log);

@@ -74,3 +74,11 @@ ovsdb-storage_PKGS := jansson openssl libev
 TEST_PROGRAMS += ovsdb-store-tool
 ovsdb-store-tool_SRCS := tests/ovsdb/ovsdb-store-tool.c
 ovsdb-store-tool_LIBS := ovsdb-storage ovsdb lib
+
+UNIT_TESTS += test-ovsdb-log test-ovsdb-file
+test-ovsdb-log_SRCS := tests/unit/test-ovsdb-log.c
+test-ovsdb-log_LIBS := ovsdb-storage ovsdb lib
+test-ovsdb-log_PKGS := cmocka
+test-ovsdb-file_SRCS := tests/unit/test-ovsdb-file.c
+test-ovsdb-file_LIBS := ovsdb-storage ovsdb lib
+test-ovsdb-file_PKGS := cmocka

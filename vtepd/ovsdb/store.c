@@ -23,13 +23,13 @@ struct ovsdb_store {
     struct ovsdb_commit_hook *hook;
     struct ovsdb_store_options opts;
 
-    uint64_t commit_seq;  /* Records appended since open. */
-    uint64_t durable_seq; /* Records known to be on stable storage. */
+    uint64_t commit_seq;      /* Records appended since open. */
+    uint64_t durable_seq;     /* Records known to be on stable storage. */
     uint64_t durable_request; /* For ovsdb_store_take_durable_seq(). */
-    bool sync_needed;     /* A durable commit or waiter wants a sync. */
-    int sync_error;       /* Sticky: the file lost track of the database. */
-    bool compact_needed;  /* Auto-compaction is due. */
-    bool diverged;        /* An append failed: only a snapshot can fix it. */
+    bool sync_needed;         /* A durable commit or waiter wants a sync. */
+    int sync_error;      /* Sticky: the file lost track of the database. */
+    bool compact_needed; /* Auto-compaction is due. */
+    bool diverged;       /* An append failed: only a snapshot can fix it. */
 
     off_t snapshot_bytes;
     long long last_compact_ms;
@@ -60,8 +60,10 @@ replay(struct ovsdb_store *st, const char *path)
     retval = ovsdb_log_read(st->log, &st->schema_json);
     if (retval || !st->schema_json) {
         return retval ? io_error(retval, path, "cannot read schema")
-                      : ovsdb_error("syntax error", "%s: database file is "
-                                    "empty", path);
+                      : ovsdb_error("syntax error",
+                                    "%s: database file is "
+                                    "empty",
+                                    path);
     }
     error = ovsdb_schema_from_json(st->schema_json, &schema);
     if (error) {
@@ -155,11 +157,11 @@ commit_cb(const struct ovsdb_changeset *changes, void *st_)
         off_t size = ovsdb_log_offset(st->log);
         long long now = time_msec();
 
-        st->compact_needed
-            = size >= st->opts.compact_min_bytes
-              && size / st->opts.compact_ratio >= st->snapshot_bytes
-              && (st->opts.compact_interval_ms < 0
-                  || now - st->last_compact_ms >= st->opts.compact_interval_ms);
+        st->compact_needed =
+            size >= st->opts.compact_min_bytes
+            && size / st->opts.compact_ratio >= st->snapshot_bytes
+            && (st->opts.compact_interval_ms < 0
+                || now - st->last_compact_ms >= st->opts.compact_interval_ms);
     }
     if (st->opts.loop) {
         if (st->sync_needed || st->compact_needed) {
@@ -188,7 +190,7 @@ complete_waiters(struct ovsdb_store *st, int error)
     struct list ready;
 
     list_init(&ready);
-    LIST_FOR_EACH_SAFE (w, next, list_node, &st->waiters) {
+    LIST_FOR_EACH_SAFE(w, next, list_node, &st->waiters) {
         if (error || w->seq <= st->durable_seq) {
             list_remove(&w->list_node);
             list_push_back(&ready, &w->list_node);
@@ -197,8 +199,8 @@ complete_waiters(struct ovsdb_store *st, int error)
     /* A callback may cancel another ready waiter, so take them one at a
      * time. */
     while (!list_is_empty(&ready)) {
-        w = container_of(list_pop_front(&ready),
-                         struct ovsdb_store_waiter, list_node);
+        w = container_of(list_pop_front(&ready), struct ovsdb_store_waiter,
+                         list_node);
         w->list_node.next = w->list_node.prev = NULL;
         w->cb(w, error);
     }
@@ -233,7 +235,7 @@ store_run(struct ovsdb_store *st)
 
 struct ovsdb_error *
 ovsdb_store_open(const char *path, const struct ovsdb_store_options *opts,
-                   struct ovsdb_store **storep)
+                 struct ovsdb_store **storep)
 {
     struct ovsdb_store *st = xzalloc(sizeof *st);
     struct ovsdb_error *error = NULL;
@@ -326,7 +328,7 @@ ovsdb_store_waiter_init(struct ovsdb_store_waiter *w)
 
 void
 ovsdb_store_wait(struct ovsdb_store *st, struct ovsdb_store_waiter *w,
-                   uint64_t seq, ovsdb_store_durable_cb *cb)
+                 uint64_t seq, ovsdb_store_durable_cb *cb)
 {
     w->seq = seq;
     w->cb = cb;
@@ -388,7 +390,7 @@ ovsdb_store_compact(struct ovsdb_store *st)
 
 void
 ovsdb_store_get_stats(const struct ovsdb_store *st,
-                        struct ovsdb_store_stats *stats)
+                      struct ovsdb_store_stats *stats)
 {
     stats->commit_seq = st->commit_seq;
     stats->durable_seq = st->durable_seq;

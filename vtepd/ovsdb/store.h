@@ -74,8 +74,7 @@ struct ovsdb_store_options {
  * storage ('error' 0), or can no longer get there ('error' a negative
  * errno: the change is in memory but may be lost on power failure).  The
  * waiter is no longer registered and may be freed. */
-typedef void ovsdb_store_durable_cb(struct ovsdb_store_waiter *,
-                                      int error);
+typedef void ovsdb_store_durable_cb(struct ovsdb_store_waiter *, int error);
 
 /* Embed one in whatever waits (e.g. a deferred reply); container_of()
  * recovers it in the callback. */
@@ -86,12 +85,12 @@ struct ovsdb_store_waiter {
 };
 
 struct ovsdb_store_stats {
-    uint64_t commit_seq;     /* Sequence number of the last record. */
-    uint64_t durable_seq;    /* Last one known to be on stable storage. */
-    uint64_t n_syncs;        /* Syncs for durable commits. */
-    uint64_t n_compactions;  /* Snapshots written. */
-    off_t log_bytes;         /* Current file size. */
-    off_t snapshot_bytes;    /* File size right after the last snapshot. */
+    uint64_t commit_seq;    /* Sequence number of the last record. */
+    uint64_t durable_seq;   /* Last one known to be on stable storage. */
+    uint64_t n_syncs;       /* Syncs for durable commits. */
+    uint64_t n_compactions; /* Snapshots written. */
+    off_t log_bytes;        /* Current file size. */
+    off_t snapshot_bytes;   /* File size right after the last snapshot. */
 };
 
 /* Opens the database file 'path' (creating it if 'options' says so),
@@ -99,10 +98,9 @@ struct ovsdb_store_stats {
  * storage in '*storep', owned by the caller, and returns NULL.
  * Refuses a file that is corrupt anywhere but at its tail (a torn tail is
  * logged and truncated).  'options' may be NULL for the defaults. */
-struct ovsdb_error *ovsdb_store_open(const char *path,
-                                       const struct ovsdb_store_options *,
-                                       struct ovsdb_store **storep)
-    WARN_UNUSED_RESULT;
+struct ovsdb_error *
+ovsdb_store_open(const char *path, const struct ovsdb_store_options *,
+                 struct ovsdb_store **storep) WARN_UNUSED_RESULT;
 
 /* Syncs what is pending, calls the remaining waiters (with the sync's
  * result), then frees the storage and its database.  NULL is a no-op. */
@@ -122,9 +120,8 @@ uint64_t ovsdb_store_take_durable_seq(struct ovsdb_store *);
 /* Calls 'cb' once record 'seq' is on stable storage, from the event loop
  * (never from inside this call, unless the storage has no loop).  A sync
  * is scheduled if one is needed. */
-void ovsdb_store_wait(struct ovsdb_store *,
-                        struct ovsdb_store_waiter *waiter, uint64_t seq,
-                        ovsdb_store_durable_cb *cb);
+void ovsdb_store_wait(struct ovsdb_store *, struct ovsdb_store_waiter *waiter,
+                      uint64_t seq, ovsdb_store_durable_cb *cb);
 /* Unregisters a waiter that has not been called (e.g. its session
  * closed); a no-op if it was already called or never registered. */
 void ovsdb_store_waiter_cancel(struct ovsdb_store_waiter *);
@@ -136,6 +133,6 @@ void ovsdb_store_waiter_init(struct ovsdb_store_waiter *);
 int ovsdb_store_compact(struct ovsdb_store *);
 
 void ovsdb_store_get_stats(const struct ovsdb_store *,
-                             struct ovsdb_store_stats *);
+                           struct ovsdb_store_stats *);
 
 #endif /* vtepd/ovsdb/store.h */
