@@ -6,7 +6,8 @@
  *       line at a time from stdin: a transaction ("transact" params) is
  *       executed and answered "ok N REPLY" once it is as durable as it
  *       asked to be (N counts input lines from 1); "compact" compacts and
- *       answers "compacted N"; "stats" prints the store's counters.
+ *       answers "compacted N ERROR"; "stats" prints the store's counters,
+ *       as does the end of input once every answer is out.
  *   ovsdb-store-tool [OPTIONS] DB query TXN
  *       Prints the reply to TXN (like "ovsdb-tool query"), key-sorted.
  *
@@ -255,6 +256,7 @@ main(int argc, char *argv[])
     }
     if (!strcmp(argv[i + 1], "run")) {
         run(&t, use_loop);
+        print_stats(t.store);
     } else if (!strcmp(argv[i + 1], "query") && i + 2 < argc) {
         query(&t, argv[i + 2]);
     } else {

@@ -294,6 +294,13 @@ ovsdb_log_open(const char *path, enum ovsdb_log_mode mode,
         }
         return -EPROTONOSUPPORT;
     }
+    if (mode == OVSDB_LOG_READ_WRITE) {
+        /* A replacement that a crash interrupted before its rename. */
+        char *tmp = xasprintf("%s.tmp", path);
+
+        unlink(tmp);
+        free(tmp);
+    }
     *logp = log_alloc(path, mode, fd, lock_fd);
     (*logp)->file_size = st.st_size;
     return 0;

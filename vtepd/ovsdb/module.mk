@@ -82,3 +82,4 @@ test-ovsdb-log_PKGS := cmocka
 test-ovsdb-file_SRCS := tests/unit/test-ovsdb-file.c
 test-ovsdb-file_LIBS := ovsdb-storage ovsdb lib
 test-ovsdb-file_PKGS := cmocka
+SCRIPT_TESTS += tests/ovsdb/storage.sh
