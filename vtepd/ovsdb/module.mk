@@ -50,8 +50,8 @@ test-ovsdb-txn_PKGS := cmocka
 LIBRARIES += ovsdb-net
 ovsdb-net_SRCS := vtepd/ovsdb/stream.c vtepd/ovsdb/stream-fd.c \
                   vtepd/ovsdb/reconnect.c vtepd/ovsdb/jsonrpc.c \
-                  vtepd/ovsdb/jsonrpc-server.c
-ovsdb-net_PKGS := jansson libev
+                  vtepd/ovsdb/jsonrpc-server.c vtepd/ovsdb/stream-ssl.c
+ovsdb-net_PKGS := jansson libev openssl
 
 UNIT_TESTS += test-ovsdb-stream test-ovsdb-reconnect test-ovsdb-jsonrpc
 test-ovsdb-stream_SRCS := tests/unit/test-stream.c
@@ -83,3 +83,9 @@ test-ovsdb-file_SRCS := tests/unit/test-ovsdb-file.c
 test-ovsdb-file_LIBS := ovsdb-storage ovsdb lib
 test-ovsdb-file_PKGS := cmocka
 SCRIPT_TESTS += tests/ovsdb/storage.sh
+
+# TLS streams against ovsdb-client and Python's ssl module.
+TEST_PROGRAMS += test-ssl-server
+test-ssl-server_SRCS := tests/programs/test-ssl-server.c
+test-ssl-server_LIBS := ovsdb-net lib
+SCRIPT_TESTS += tests/interop/ssl.sh
