@@ -60,12 +60,13 @@ find_txn_row(const struct ovsdb_txn *txn, const struct ovsdb_table *table,
 
 static struct txn_row *
 add_txn_row(struct ovsdb_txn *txn, struct ovsdb_table *table,
-            struct ovsdb_row *old, struct ovsdb_row *new)
+            const struct uuid *uuid, struct ovsdb_row *old,
+            struct ovsdb_row *new)
 {
     struct txn_row *tr = xzalloc(sizeof *tr);
 
     tr->table = table;
-    tr->uuid = old ? old->uuid : new->uuid;
+    tr->uuid = *uuid;
     tr->old = old;
     tr->new = new;
     hmap_insert(&txn->rows, &tr->node, row_key_hash(table, &tr->uuid));
@@ -148,7 +149,7 @@ ovsdb_txn_insert(struct ovsdb_txn *txn, struct ovsdb_table *table,
         VTEP_ASSERT(!tr->new);
         tr->new = row;
     } else {
-        add_txn_row(txn, table, NULL, row);
+        add_txn_row(txn, table, &row->uuid, NULL, row);
     }
 }
 
@@ -164,7 +165,7 @@ ovsdb_txn_modify_begin(struct ovsdb_txn *txn, struct ovsdb_table *table,
     }
     copy = ovsdb_row_clone(row, table->schema);
     copy->txn_serial = txn->serial;
-    add_txn_row(txn, table, row, copy);
+    add_txn_row(txn, table, &row->uuid, row, copy);
     return copy;
 }
 
@@ -186,7 +187,7 @@ ovsdb_txn_delete(struct ovsdb_txn *txn, struct ovsdb_table *table,
         tr->new = NULL;
         ovsdb_row_destroy(row, table->schema);
     } else {
-        add_txn_row(txn, table, row, NULL);
+        add_txn_row(txn, table, &row->uuid, row, NULL);
     }
 }
 
