@@ -135,46 +135,54 @@ datum_apply_diff(struct ovsdb_datum *out, const struct ovsdb_datum *cur,
     }
 }
 
-/* Returns the JSON of 'new' for a file: its non-default persistent
- * columns when 'old' is NULL (a new row, or a snapshot), else the columns
- * 'change' marks as changed, composite ones as diffs.  Returns NULL if a
- * modified row has nothing to write. */
+/* Returns the non-default persistent columns of 'row' (a new row, or a
+ * row of a snapshot) as a JSON object. */
 static json_t *
-row_to_json(const struct ovsdb_table_schema *ts, const struct ovsdb_row *old,
-            const struct ovsdb_row_change *change, const struct ovsdb_row *new)
+new_row_to_json(const struct ovsdb_table_schema *ts,
+                const struct ovsdb_row *row)
 {
+    json_t *json = json_object();
+
+    for (unsigned int i = 0; i < ts->n_columns; i++) {
+        const struct ovsdb_column *column = ts->columns[i];
+
+        if (column_is_persistent(column) && !column_is_default(row, column)) {
+            json_object_set_new(json, column->name,
+                                ovsdb_row_column_to_json(row, column));
+        }
+    }
+    return json;
+}
+
+/* Returns the persistent columns a modification changed, composite ones
+ * as diffs, as a JSON object, or NULL if there are none. */
+static json_t *
+changed_row_to_json(const struct ovsdb_row_change *change)
+{
+    const struct ovsdb_table_schema *ts = change->table->schema;
     json_t *json = json_object();
 
     for (unsigned int i = 0; i < ts->n_columns; i++) {
         const struct ovsdb_column *column = ts->columns[i];
         struct ovsdb_datum a, b, diff;
 
-        if (!column_is_persistent(column)) {
-            continue;
-        }
-        if (!old) {
-            if (!column_is_default(new, column)) {
-                json_object_set_new(json, column->name,
-                                    ovsdb_row_column_to_json(new, column));
-            }
-            continue;
-        }
-        if (!ovsdb_row_change_column_changed(change, i)) {
+        if (!column_is_persistent(column)
+            || !ovsdb_row_change_column_changed(change, i)) {
             continue;
         }
         if (!type_is_composite(&column->type)) {
             json_object_set_new(json, column->name,
-                                ovsdb_row_column_to_json(new, column));
+                                ovsdb_row_column_to_json(change->new, column));
             continue;
         }
-        ovsdb_row_get(old, column, &a);
-        ovsdb_row_get(new, column, &b);
+        ovsdb_row_get(change->old, column, &a);
+        ovsdb_row_get(change->new, column, &b);
         datum_diff(&diff, &a, &b, &column->type);
         json_object_set_new(json, column->name,
                             ovsdb_datum_to_json(&diff, &column->type));
         ovsdb_datum_destroy(&diff, &column->type);
     }
-    if (old && !json_object_size(json)) {
+    if (!json_object_size(json)) {
         json_decref(json);
         return NULL;
     }
@@ -198,8 +206,10 @@ ovsdb_file_txn_to_json(const struct ovsdb_changeset *changes,
 
         if (!c->new) {
             row_json = json_null();
+        } else if (!c->old) {
+            row_json = new_row_to_json(ts, c->new);
         } else {
-            row_json = row_to_json(ts, c->old, c, c->new);
+            row_json = changed_row_to_json(c);
             if (!row_json) {
                 continue;
             }
@@ -246,7 +256,7 @@ ovsdb_file_snapshot_to_json(const struct ovsdb_db *db, const char *comment,
 
             uuid_to_string(&row->uuid, uuid);
             json_object_set_new(table_json, uuid,
-                                row_to_json(table->schema, NULL, NULL, row));
+                                new_row_to_json(table->schema, row));
         }
         json_object_set_new(record, table->schema->name, table_json);
     }
