@@ -51,8 +51,8 @@ test-ovsdb-txn_PKGS := cmocka
 LIBRARIES += ovsdb-net
 ovsdb-net_SRCS := vtepd/ovsdb/stream.c vtepd/ovsdb/stream-fd.c \
                   vtepd/ovsdb/reconnect.c vtepd/ovsdb/jsonrpc.c \
-                  vtepd/ovsdb/jsonrpc-server.c
-ovsdb-net_PKGS := jansson libev
+                  vtepd/ovsdb/jsonrpc-server.c vtepd/ovsdb/stream-ssl.c
+ovsdb-net_PKGS := jansson libev openssl
 
 UNIT_TESTS += test-ovsdb-stream test-ovsdb-reconnect test-ovsdb-jsonrpc
 test-ovsdb-stream_SRCS := tests/unit/test-stream.c
@@ -64,3 +64,29 @@ test-ovsdb-reconnect_PKGS := cmocka
 test-ovsdb-jsonrpc_SRCS := tests/unit/test-jsonrpc.c
 test-ovsdb-jsonrpc_LIBS := ovsdb-net lib
 test-ovsdb-jsonrpc_PKGS := cmocka
+
+# vtepd/ovsdb/: storage: the standalone database file (log framing,
+# transaction records, durability, compaction).
+LIBRARIES += ovsdb-storage
+ovsdb-storage_SRCS := vtepd/ovsdb/log.c vtepd/ovsdb/file.c \
+                      vtepd/ovsdb/store.c
+ovsdb-storage_PKGS := jansson openssl libev
+
+TEST_PROGRAMS += ovsdb-store-tool
+ovsdb-store-tool_SRCS := tests/ovsdb/ovsdb-store-tool.c
+ovsdb-store-tool_LIBS := ovsdb-storage ovsdb lib
+
+UNIT_TESTS += test-ovsdb-log test-ovsdb-file
+test-ovsdb-log_SRCS := tests/unit/test-ovsdb-log.c
+test-ovsdb-log_LIBS := ovsdb-storage ovsdb lib
+test-ovsdb-log_PKGS := cmocka
+test-ovsdb-file_SRCS := tests/unit/test-ovsdb-file.c
+test-ovsdb-file_LIBS := ovsdb-storage ovsdb lib
+test-ovsdb-file_PKGS := cmocka
+SCRIPT_TESTS += tests/ovsdb/storage.sh
+
+# TLS streams against ovsdb-client and Python's ssl module.
+TEST_PROGRAMS += test-ssl-server
+test-ssl-server_SRCS := tests/programs/test-ssl-server.c
+test-ssl-server_LIBS := ovsdb-net lib
+SCRIPT_TESTS += tests/interop/ssl.sh

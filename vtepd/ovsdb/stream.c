@@ -14,6 +14,7 @@
 static const struct stream_class *const stream_classes[] = {
     &stream_tcp_class,
     &stream_unix_class,
+    &stream_ssl_class,
 };
 
 /* Finds the provider whose prefix starts 'name' and points '*suffix' past

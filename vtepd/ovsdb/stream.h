@@ -137,8 +137,19 @@ void pstream_init(struct pstream *, const struct stream_class *, int fd,
 void stream_uninit(struct stream *);
 void pstream_uninit(struct pstream *);
 
-/* Built-in providers (stream-fd.c). */
+/* Built-in providers (stream-fd.c, stream-ssl.c). */
 extern const struct stream_class stream_tcp_class;
 extern const struct stream_class stream_unix_class;
+extern const struct stream_class stream_ssl_class;
+
+/* TLS configuration for "ssl:" and "pssl:" (--private-key, --certificate,
+ * --ca-cert), shared by every TLS stream.  Paths are copied.  The files
+ * are read when the first TLS stream opens and re-read whenever one of
+ * them changes (checked at each new connection).  Until all three are set,
+ * opening an ssl: or pssl: remote fails with -ENOPROTOOPT. */
+void stream_ssl_set_private_key_file(const char *path);
+void stream_ssl_set_certificate_file(const char *path);
+void stream_ssl_set_ca_cert_file(const char *path);
+bool stream_ssl_is_configured(void);
 
 #endif /* vtepd/ovsdb/stream.h */

@@ -1,0 +1,437 @@
+/* Transaction and snapshot records of OVSDB standalone database files. */
+#include "vtepd/ovsdb/file.h"
+
+#include <string.h>
+#include <time.h>
+
+#include "vtepd/ovsdb/datum.h"
+#include "vtepd/ovsdb/db.h"
+#include "vtepd/ovsdb/error.h"
+#include "vtepd/ovsdb/row.h"
+#include "vtepd/ovsdb/schema.h"
+#include "vtepd/ovsdb/table.h"
+#include "vtepd/ovsdb/transaction.h"
+
+long long
+ovsdb_file_wall_msec(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (long long) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* True for the columns a file holds: not _uuid, _version or ephemeral. */
+static bool
+column_is_persistent(const struct ovsdb_column *column)
+{
+    return column->index > OVSDB_COL_VERSION && !column->ephemeral;
+}
+
+/* True if a column's value is written as a diff in "_is_diff" records. */
+static bool
+type_is_composite(const struct ovsdb_type *type)
+{
+    return type->n_max > 1;
+}
+
+static bool
+column_is_default(const struct ovsdb_row *row,
+                  const struct ovsdb_column *column)
+{
+    struct ovsdb_datum view, def;
+    bool equal;
+
+    ovsdb_row_get(row, column, &view);
+    ovsdb_datum_init_default(&def, &column->type);
+    equal = ovsdb_datum_equals(&view, &def, &column->type);
+    ovsdb_datum_destroy(&def, &column->type);
+    return equal;
+}
+
+/* Appends element 'i' of 'src' to 'dst', whose arrays have room. */
+static void
+append_element(struct ovsdb_datum *dst, const struct ovsdb_datum *src,
+               unsigned int i, const struct ovsdb_type *type)
+{
+    ovsdb_atom_clone(&dst->keys[dst->n], &src->keys[i], type->key.type);
+    if (dst->values) {
+        ovsdb_atom_clone(&dst->values[dst->n], &src->values[i],
+                         type->value.type);
+    }
+    dst->n++;
+}
+
+static void
+init_with_room(struct ovsdb_datum *datum, unsigned int n,
+               const struct ovsdb_type *type)
+{
+    datum->n = 0;
+    datum->keys = xcalloc(n ? n : 1, sizeof *datum->keys);
+    datum->values = ovsdb_type_is_map(type)
+                        ? xcalloc(n ? n : 1, sizeof *datum->values)
+                        : NULL;
+}
+
+/* Computes the diff that turns 'old' into 'new' (both sorted): the
+ * elements only one of them has and, for a map, the new pairs of keys
+ * whose value changed. */
+static void
+datum_diff(struct ovsdb_datum *diff, const struct ovsdb_datum *old,
+           const struct ovsdb_datum *new, const struct ovsdb_type *type)
+{
+    enum ovsdb_atomic_type kt = type->key.type, vt = type->value.type;
+    unsigned int i = 0, j = 0;
+
+    init_with_room(diff, old->n + new->n, type);
+    while (i < old->n || j < new->n) {
+        int cmp = i >= old->n ? 1
+                  : j >= new->n
+                      ? -1
+                      : ovsdb_atom_compare(&old->keys[i], &new->keys[j], kt);
+
+        if (cmp < 0) {
+            append_element(diff, old, i++, type);
+        } else if (cmp > 0) {
+            append_element(diff, new, j++, type);
+        } else {
+            if (diff->values
+                && !ovsdb_atom_equals(&old->values[i], &new->values[j], vt)) {
+                append_element(diff, new, j, type);
+            }
+            i++;
+            j++;
+        }
+    }
+}
+
+/* Applies 'diff' to 'cur' (both sorted), storing the result in 'out'. */
+static void
+datum_apply_diff(struct ovsdb_datum *out, const struct ovsdb_datum *cur,
+                 const struct ovsdb_datum *diff, const struct ovsdb_type *type)
+{
+    enum ovsdb_atomic_type kt = type->key.type, vt = type->value.type;
+    unsigned int i = 0, j = 0;
+
+    init_with_room(out, cur->n + diff->n, type);
+    while (i < cur->n || j < diff->n) {
+        int cmp = i >= cur->n ? 1
+                  : j >= diff->n
+                      ? -1
+                      : ovsdb_atom_compare(&cur->keys[i], &diff->keys[j], kt);
+
+        if (cmp < 0) {
+            append_element(out, cur, i++, type);
+        } else if (cmp > 0) {
+            append_element(out, diff, j++, type);
+        } else {
+            if (out->values
+                && !ovsdb_atom_equals(&cur->values[i], &diff->values[j], vt)) {
+                append_element(out, diff, j, type);
+            }
+            i++;
+            j++;
+        }
+    }
+}
+
+/* Returns the non-default persistent columns of 'row' (a new row, or a
+ * row of a snapshot) as a JSON object. */
+static json_t *
+new_row_to_json(const struct ovsdb_table_schema *ts,
+                const struct ovsdb_row *row)
+{
+    json_t *json = json_object();
+
+    for (unsigned int i = 0; i < ts->n_columns; i++) {
+        const struct ovsdb_column *column = ts->columns[i];
+
+        if (column_is_persistent(column) && !column_is_default(row, column)) {
+            json_object_set_new(json, column->name,
+                                ovsdb_row_column_to_json(row, column));
+        }
+    }
+    return json;
+}
+
+/* Returns the persistent columns a modification changed, composite ones
+ * as diffs, as a JSON object, or NULL if there are none. */
+static json_t *
+changed_row_to_json(const struct ovsdb_row_change *change)
+{
+    const struct ovsdb_table_schema *ts = change->table->schema;
+    json_t *json = json_object();
+
+    for (unsigned int i = 0; i < ts->n_columns; i++) {
+        const struct ovsdb_column *column = ts->columns[i];
+        struct ovsdb_datum a, b, diff;
+
+        if (!column_is_persistent(column)
+            || !ovsdb_row_change_column_changed(change, i)) {
+            continue;
+        }
+        if (!type_is_composite(&column->type)) {
+            json_object_set_new(json, column->name,
+                                ovsdb_row_column_to_json(change->new, column));
+            continue;
+        }
+        ovsdb_row_get(change->old, column, &a);
+        ovsdb_row_get(change->new, column, &b);
+        datum_diff(&diff, &a, &b, &column->type);
+        json_object_set_new(json, column->name,
+                            ovsdb_datum_to_json(&diff, &column->type));
+        ovsdb_datum_destroy(&diff, &column->type);
+    }
+    if (!json_object_size(json)) {
+        json_decref(json);
+        return NULL;
+    }
+    return json;
+}
+
+json_t *
+ovsdb_file_txn_to_json(const struct ovsdb_changeset *changes,
+                       long long date_msec)
+{
+    json_t *record = json_object();
+    bool any = false;
+
+    json_object_set_new(record, "_date", json_integer(date_msec));
+    for (size_t i = 0; i < changes->n_changes; i++) {
+        const struct ovsdb_row_change *c = &changes->changes[i];
+        const struct ovsdb_table_schema *ts = c->table->schema;
+        const struct ovsdb_row *any_row = c->new ? c->new : c->old;
+        char uuid[UUID_LEN + 1];
+        json_t *table_json, *row_json;
+
+        if (!c->new) {
+            row_json = json_null();
+        } else if (!c->old) {
+            row_json = new_row_to_json(ts, c->new);
+        } else {
+            row_json = changed_row_to_json(c);
+            if (!row_json) {
+                continue;
+            }
+        }
+        table_json = json_object_get(record, ts->name);
+        if (!table_json) {
+            table_json = json_object();
+            json_object_set_new(record, ts->name, table_json);
+        }
+        uuid_to_string(&any_row->uuid, uuid);
+        json_object_set_new(table_json, uuid, row_json);
+        any = true;
+    }
+    if (!any) {
+        json_decref(record);
+        return NULL;
+    }
+    json_object_set_new(record, "_is_diff", json_true());
+    if (changes->comment) {
+        json_object_set_new(record, "_comment", json_string(changes->comment));
+    }
+    return record;
+}
+
+json_t *
+ovsdb_file_snapshot_to_json(const struct ovsdb_db *db, const char *comment,
+                            long long date_msec)
+{
+    json_t *record = json_object();
+
+    json_object_set_new(record, "_date", json_integer(date_msec));
+    for (unsigned int t = 0; t < db->schema->n_tables; t++) {
+        const struct ovsdb_table *table = db->tables[t];
+        const struct ovsdb_row *row;
+        json_t *table_json;
+
+        if (!ovsdb_table_count(table)) {
+            continue;
+        }
+        table_json = json_object();
+        OVSDB_TABLE_FOR_EACH(row, table)
+        {
+            char uuid[UUID_LEN + 1];
+
+            uuid_to_string(&row->uuid, uuid);
+            json_object_set_new(table_json, uuid,
+                                new_row_to_json(table->schema, row));
+        }
+        json_object_set_new(record, table->schema->name, table_json);
+    }
+    if (comment) {
+        json_object_set_new(record, "_comment", json_string(comment));
+    }
+    return record;
+}
+
+/* Sets 'column' of 'row' from 'json': a whole value, or a diff against the
+ * current value if 'is_diff' and the column is composite and not at its
+ * default (as ovsdb-server reads it). */
+static struct ovsdb_error *
+column_from_json(struct ovsdb_row *row, const struct ovsdb_column *column,
+                 const json_t *json, bool is_diff)
+{
+    const struct ovsdb_type *type = &column->type;
+    struct ovsdb_datum value, diff, cur;
+    struct ovsdb_error *error;
+
+    if (is_diff && type_is_composite(type)
+        && !column_is_default(row, column)) {
+        struct ovsdb_type loose = *type;
+
+        loose.n_min = 0;
+        loose.n_max = OVSDB_UNLIMITED;
+        error = ovsdb_datum_from_json(&diff, &loose, json, NULL);
+        if (error) {
+            return error;
+        }
+        ovsdb_row_get(row, column, &cur);
+        datum_apply_diff(&value, &cur, &diff, type);
+        ovsdb_datum_destroy(&diff, type);
+    } else {
+        error = ovsdb_datum_from_json(&value, type, json, NULL);
+        if (error) {
+            return error;
+        }
+    }
+    error = ovsdb_datum_check_size(&value, type);
+    if (error) {
+        ovsdb_datum_destroy(&value, type);
+        return error;
+    }
+    ovsdb_row_set(row, column, &value);
+    return NULL;
+}
+
+static struct ovsdb_error *
+row_from_json(struct ovsdb_row *row, const struct ovsdb_table_schema *ts,
+              const json_t *json, bool is_diff)
+{
+    const char *name;
+    json_t *value;
+
+    if (!json_is_object(json)) {
+        return ovsdb_syntax_error(json, NULL, "row must be a JSON object");
+    }
+    json_object_foreach((json_t *) json, name, value)
+    {
+        const struct ovsdb_column *column =
+            ovsdb_table_schema_find_column(ts, name);
+        struct ovsdb_error *error;
+
+        if (!column || column->index <= OVSDB_COL_VERSION) {
+            return ovsdb_syntax_error(json, "unknown column",
+                                      "no column %s in table %s", name,
+                                      ts->name);
+        }
+        error = column_from_json(row, column, value, is_diff);
+        if (error) {
+            ovsdb_error_prefix(error, "column %s", name);
+            return error;
+        }
+    }
+    return NULL;
+}
+
+static struct ovsdb_error *
+apply_row(struct ovsdb_txn *txn, struct ovsdb_table *table, const char *uuid_s,
+          const json_t *json, bool is_diff)
+{
+    const struct ovsdb_table_schema *ts = table->schema;
+    struct ovsdb_error *error;
+    struct ovsdb_row *row;
+    struct uuid uuid;
+
+    if (strlen(uuid_s) != UUID_LEN || !uuid_from_string(&uuid, uuid_s)) {
+        return ovsdb_syntax_error(json, NULL, "\"%s\" is not a valid UUID",
+                                  uuid_s);
+    }
+    row = ovsdb_table_find(table, &uuid);
+    if (json_is_null(json)) {
+        if (!row) {
+            return ovsdb_error("syntax error",
+                               "delete of nonexistent row %s in table %s",
+                               uuid_s, ts->name);
+        }
+        ovsdb_txn_delete(txn, table, row);
+        return NULL;
+    }
+    if (row) {
+        row = ovsdb_txn_modify_begin(txn, table, row);
+        error = row_from_json(row, ts, json, is_diff);
+        ovsdb_txn_modify_end(txn, table, row);
+        return error;
+    }
+    if (ovsdb_txn_uuid_in_use(txn, table, &uuid)) {
+        return ovsdb_error("syntax error", "row %s in table %s reinserted",
+                           uuid_s, ts->name);
+    }
+    row = ovsdb_row_create(ts);
+    row->uuid = uuid;
+    error = row_from_json(row, ts, json, false);
+    if (error) {
+        ovsdb_row_destroy(row, ts);
+        return error;
+    }
+    ovsdb_txn_insert(txn, table, row);
+    return NULL;
+}
+
+static struct ovsdb_error *
+apply_table(struct ovsdb_txn *txn, struct ovsdb_table *table,
+            const json_t *json, bool is_diff)
+{
+    const char *uuid_s;
+    json_t *row_json;
+
+    if (!json_is_object(json)) {
+        return ovsdb_syntax_error(json, NULL, "table must be a JSON object");
+    }
+    json_object_foreach((json_t *) json, uuid_s, row_json)
+    {
+        struct ovsdb_error *error =
+            apply_row(txn, table, uuid_s, row_json, is_diff);
+
+        if (error) {
+            ovsdb_error_prefix(error, "table %s row %s", table->schema->name,
+                               uuid_s);
+            return error;
+        }
+    }
+    return NULL;
+}
+
+struct ovsdb_error *
+ovsdb_file_apply_record(struct ovsdb_db *db, const json_t *record)
+{
+    bool is_diff = json_is_true(json_object_get(record, "_is_diff"));
+    struct ovsdb_txn *txn;
+    const char *name;
+    json_t *value;
+
+    if (!json_is_object(record)) {
+        return ovsdb_syntax_error(record, NULL,
+                                  "record must be a JSON object");
+    }
+    txn = ovsdb_txn_create(db);
+    json_object_foreach((json_t *) record, name, value)
+    {
+        struct ovsdb_table *table;
+        struct ovsdb_error *error;
+
+        if (name[0] == '_') {
+            continue; /* "_date", "_comment", "_is_diff". */
+        }
+        table = ovsdb_db_find_table(db, name);
+        error = table ? apply_table(txn, table, value, is_diff)
+                      : ovsdb_syntax_error(record, "unknown table",
+                                           "No table named %s.", name);
+        if (error) {
+            ovsdb_txn_abort(txn);
+            return error;
+        }
+    }
+    return ovsdb_txn_commit(txn, false);
+}

@@ -1,0 +1,624 @@
+/* The OVSDB standalone log: record framing, torn-tail recovery, atomic
+ * creation and replacement. */
+#include "vtepd/ovsdb/log.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <openssl/evp.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "lib/log.h"
+#include "lib/util.h"
+
+VLOG_DEFINE_THIS_MODULE(ovsdb_log);
+
+#define MAGIC "OVSDB JSON "
+#define CLUSTER_MAGIC "OVSDB CLUSTER "
+#define SHA1_HEX_LEN 40
+
+/* A torn tail is at most a few records long; anything that would need
+ * more memory than this to examine is treated as corruption. */
+#define MAX_TAIL_SCAN (1024u * 1024 * 1024)
+
+struct ovsdb_log {
+    char *path;
+    enum ovsdb_log_mode mode;
+    int fd;
+    int lock_fd;     /* -1 for a read-only log. */
+    off_t offset;    /* End of the last good record. */
+    off_t file_size; /* Size of the file as read. */
+    bool broken;     /* A failed write could not be undone. */
+};
+
+/* A parsed record header. */
+struct record_header {
+    size_t header_len; /* Bytes of the header line, newline included. */
+    size_t body_len;   /* Bytes of JSON text. */
+    char sha1[SHA1_HEX_LEN + 1];
+};
+
+static void
+sha1_hex(const void *data, size_t n, char hex[SHA1_HEX_LEN + 1])
+{
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int md_len = 0;
+
+    if (!EVP_Digest(data, n, md, &md_len, EVP_sha1(), NULL)
+        || md_len * 2 != SHA1_HEX_LEN) {
+        vtep_abort("SHA-1 digest failed");
+    }
+    for (unsigned int i = 0; i < md_len; i++) {
+        snprintf(&hex[i * 2], 3, "%02x", md[i]);
+    }
+}
+
+/* Parses the header at the start of 'buf' ('n' bytes available).  Returns
+ * 0 on success, otherwise -EILSEQ and a static reason in '*reason'. */
+static int
+parse_header(const char *buf, size_t n, struct record_header *h,
+             const char **reason)
+{
+    const char *p = buf, *nl = memchr(buf, '\n', n);
+    unsigned long long len = 0;
+    int digits = 0;
+
+    if (!nl) {
+        *reason = "incomplete header";
+        return -EILSEQ;
+    }
+    if ((size_t) (nl - buf) < strlen(MAGIC)
+        || memcmp(p, MAGIC, strlen(MAGIC))) {
+        *reason = "bad record magic";
+        return -EILSEQ;
+    }
+    p += strlen(MAGIC);
+    for (; p < nl && *p >= '0' && *p <= '9'; p++) {
+        len = len * 10 + (unsigned long long) (*p - '0');
+        if (++digits > 10) {
+            break;
+        }
+    }
+    if (!digits || digits > 10 || len > OVSDB_LOG_MAX_RECORD) {
+        *reason = "bad or excessive record length";
+        return -EILSEQ;
+    }
+    if (p >= nl || *p++ != ' ' || nl - p != SHA1_HEX_LEN) {
+        *reason = "bad header syntax";
+        return -EILSEQ;
+    }
+    for (int i = 0; i < SHA1_HEX_LEN; i++) {
+        char c = p[i];
+
+        if (c >= 'A' && c <= 'F') {
+            c = (char) (c - 'A' + 'a');
+        } else if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+            *reason = "bad header syntax";
+            return -EILSEQ;
+        }
+        h->sha1[i] = c;
+    }
+    h->sha1[SHA1_HEX_LEN] = '\0';
+    h->header_len = (size_t) (nl - buf) + 1;
+    h->body_len = (size_t) len;
+    return 0;
+}
+
+/* Checks the 'h->body_len' bytes at 'body' (JSON text and, as written, a
+ * newline) against the header's checksum and parses them.  Returns 0 and
+ * a new JSON object in '*jsonp' ('jsonp' may be NULL to check only the
+ * checksum), or -EILSEQ and a reason. */
+static int
+check_body(const struct record_header *h, const char *body, json_t **jsonp,
+           const char **reason)
+{
+    char sha1[SHA1_HEX_LEN + 1];
+    json_error_t jerror;
+    json_t *json;
+
+    sha1_hex(body, h->body_len, sha1);
+    if (strcmp(sha1, h->sha1)) {
+        *reason = "checksum mismatch";
+        return -EILSEQ;
+    }
+    if (!jsonp) {
+        return 0;
+    }
+    json = json_loadb(body, h->body_len, JSON_REJECT_DUPLICATES, &jerror);
+    if (!json || !json_is_object(json)) {
+        json_decref(json);
+        *reason = "record is not a JSON object";
+        return -EILSEQ;
+    }
+    *jsonp = json;
+    return 0;
+}
+
+static int
+pread_all(int fd, void *buf, size_t n, off_t offset, size_t *n_read)
+{
+    size_t done = 0;
+
+    while (done < n) {
+        ssize_t r =
+            pread(fd, (char *) buf + done, n - done, offset + (off_t) done);
+
+        if (r < 0) {
+            if (errno == EINTR) {
+                continue;
+            }
+            return -errno;
+        }
+        if (!r) {
+            break;
+        }
+        done += (size_t) r;
+    }
+    *n_read = done;
+    return 0;
+}
+
+static int
+pwrite_all(int fd, const void *buf, size_t n, off_t offset)
+{
+    size_t done = 0;
+
+    while (done < n) {
+        ssize_t r = pwrite(fd, (const char *) buf + done, n - done,
+                           offset + (off_t) done);
+
+        if (r < 0) {
+            if (errno == EINTR) {
+                continue;
+            }
+            return -errno;
+        }
+        done += (size_t) r;
+    }
+    return 0;
+}
+
+/* Splits 'path' into a malloc'd directory name ("." if none). */
+static char *
+dir_name(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+
+    if (!slash) {
+        return xstrdup(".");
+    }
+    return slash == path ? xstrdup("/")
+                         : xstrndup(path, (size_t) (slash - path));
+}
+
+static int
+sync_dir(const char *path)
+{
+    char *dir = dir_name(path);
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    int error = 0;
+
+    if (fd < 0 || fsync(fd)) {
+        error = -errno;
+    }
+    if (fd >= 0) {
+        close(fd);
+    }
+    free(dir);
+    return error;
+}
+
+/* Takes ovsdb-server's lock for 'path' ("DIR/.NAME.~lock~").  Returns the
+ * lock file's descriptor or a negative errno (-EAGAIN if held). */
+static int
+lock_db(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    const char *base = slash ? slash + 1 : path;
+    char *dir = dir_name(path);
+    char *lock_path = xasprintf("%s/.%s.~lock~", dir, base);
+    struct flock lk = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
+    int fd = open(lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    int error;
+
+    free(dir);
+    if (fd < 0) {
+        error = -errno;
+        VLOG_ERR("%s: cannot open lock file: %s", lock_path, strerror(errno));
+        free(lock_path);
+        return error;
+    }
+    if (fcntl(fd, F_SETLK, &lk) < 0) {
+        error = errno == EACCES || errno == EAGAIN ? -EAGAIN : -errno;
+        VLOG_ERR("%s: database is locked by another process", path);
+        close(fd);
+        free(lock_path);
+        return error;
+    }
+    free(lock_path);
+    return fd;
+}
+
+static struct ovsdb_log *
+log_alloc(const char *path, enum ovsdb_log_mode mode, int fd, int lock_fd)
+{
+    struct ovsdb_log *log = xzalloc(sizeof *log);
+
+    log->path = xstrdup(path);
+    log->mode = mode;
+    log->fd = fd;
+    log->lock_fd = lock_fd;
+    return log;
+}
+
+int
+ovsdb_log_open(const char *path, enum ovsdb_log_mode mode,
+               struct ovsdb_log **logp)
+{
+    int lock_fd = -1, fd, flags;
+    struct stat st;
+    char magic[sizeof CLUSTER_MAGIC];
+    size_t n;
+
+    *logp = NULL;
+    if (mode == OVSDB_LOG_READ_WRITE) {
+        lock_fd = lock_db(path);
+        if (lock_fd < 0) {
+            return lock_fd;
+        }
+    }
+    flags = (mode == OVSDB_LOG_READ_WRITE ? O_RDWR : O_RDONLY) | O_CLOEXEC;
+    fd = open(path, flags);
+    if (fd < 0 || fstat(fd, &st) < 0) {
+        int error = -errno;
+
+        if (fd >= 0) {
+            close(fd);
+        }
+        if (lock_fd >= 0) {
+            close(lock_fd);
+        }
+        return error;
+    }
+    if (!pread_all(fd, magic, sizeof magic - 1, 0, &n) && n == sizeof magic - 1
+        && !memcmp(magic, CLUSTER_MAGIC, n)) {
+        VLOG_ERR("%s: clustered databases are not supported", path);
+        close(fd);
+        if (lock_fd >= 0) {
+            close(lock_fd);
+        }
+        return -EPROTONOSUPPORT;
+    }
+    if (mode == OVSDB_LOG_READ_WRITE) {
+        /* A replacement that a crash interrupted before its rename. */
+        char *tmp = xasprintf("%s.tmp", path);
+
+        unlink(tmp);
+        free(tmp);
+    }
+    *logp = log_alloc(path, mode, fd, lock_fd);
+    (*logp)->file_size = st.st_size;
+    return 0;
+}
+
+void
+ovsdb_log_close(struct ovsdb_log *log)
+{
+    if (log) {
+        close(log->fd);
+        if (log->lock_fd >= 0) {
+            close(log->lock_fd);
+        }
+        free(log->path);
+        free(log);
+    }
+}
+
+/* True if 'buf' ('n' bytes) contains a complete, correctly checksummed
+ * record anywhere. */
+static bool
+contains_valid_record(const char *buf, size_t n)
+{
+    const char *p = buf, *end = buf + n;
+
+    while ((p = memmem(p, (size_t) (end - p), MAGIC, strlen(MAGIC)))) {
+        struct record_header h;
+        const char *reason;
+
+        if (!parse_header(p, (size_t) (end - p), &h, &reason)
+            && h.header_len + h.body_len <= (size_t) (end - p)
+            && !check_body(&h, p + h.header_len, NULL, &reason)) {
+            return true;
+        }
+        p++;
+    }
+    return false;
+}
+
+/* Handles the bad record at 'log->offset': truncates it if nothing valid
+ * follows, otherwise reports corruption. */
+static int
+handle_bad_record(struct ovsdb_log *log, const char *reason)
+{
+    off_t start = log->offset;
+    size_t rest = (size_t) (log->file_size - start);
+    bool valid_after = true;
+    char *buf;
+    size_t n;
+    int error;
+
+    if (rest <= MAX_TAIL_SCAN) {
+        buf = xmalloc(rest);
+        error = pread_all(log->fd, buf, rest, start, &n);
+        if (error) {
+            free(buf);
+            return error;
+        }
+        /* Skip the bad record's own first byte so that its header does not
+         * count. */
+        valid_after = n > 1 && contains_valid_record(buf + 1, n - 1);
+        free(buf);
+    }
+    if (valid_after) {
+        VLOG_ERR("%s: corrupt record at offset %lld (%s) followed by valid "
+                 "records; refusing to guess",
+                 log->path, (long long) start, reason);
+        return -EILSEQ;
+    }
+    VLOG_WARN("%s: torn record at offset %lld (%s): %s %zu bytes", log->path,
+              (long long) start, reason,
+              log->mode == OVSDB_LOG_READ_WRITE ? "truncating" : "ignoring",
+              rest);
+    if (log->mode == OVSDB_LOG_READ_WRITE) {
+        if (ftruncate(log->fd, start) < 0 || fsync(log->fd) < 0) {
+            return -errno;
+        }
+        log->file_size = start;
+    }
+    return 0;
+}
+
+int
+ovsdb_log_read(struct ovsdb_log *log, json_t **jsonp)
+{
+    char hdr_buf[OVSDB_LOG_MAX_HEADER];
+    struct record_header h;
+    const char *reason;
+    size_t n, want;
+    char *body;
+    int error;
+
+    *jsonp = NULL;
+    if (log->offset >= log->file_size) {
+        return 0;
+    }
+    want = MIN(sizeof hdr_buf, (size_t) (log->file_size - log->offset));
+    error = pread_all(log->fd, hdr_buf, want, log->offset, &n);
+    if (error) {
+        return error;
+    }
+    if (parse_header(hdr_buf, n, &h, &reason)) {
+        return handle_bad_record(log, reason);
+    }
+    if ((off_t) (h.header_len + h.body_len) > log->file_size - log->offset) {
+        return handle_bad_record(log, "record extends past end of file");
+    }
+    body = xmalloc(h.body_len);
+    error = pread_all(log->fd, body, h.body_len,
+                      log->offset + (off_t) h.header_len, &n);
+    if (!error && n != h.body_len) {
+        error = -EIO;
+    }
+    if (!error && check_body(&h, body, jsonp, &reason)) {
+        error = handle_bad_record(log, reason);
+        free(body);
+        return error;
+    }
+    free(body);
+    if (!error) {
+        log->offset += (off_t) (h.header_len + h.body_len);
+    }
+    return error;
+}
+
+char *
+ovsdb_log_format_record(const json_t *json, size_t *sizep)
+{
+    char *text = json_dumps(json, JSON_COMPACT | JSON_ENCODE_ANY);
+    char sha1[SHA1_HEX_LEN + 1];
+    size_t len, hdr_len, size;
+    char *buf;
+
+    if (!text) {
+        vtep_abort("cannot encode JSON record");
+    }
+    /* The length and checksum cover the JSON text and its newline. */
+    len = strlen(text);
+    size = OVSDB_LOG_MAX_HEADER + len + 1;
+    buf = xmalloc(size);
+    memcpy(buf + OVSDB_LOG_MAX_HEADER, text, len);
+    buf[OVSDB_LOG_MAX_HEADER + len++] = '\n';
+    free(text);
+
+    sha1_hex(buf + OVSDB_LOG_MAX_HEADER, len, sha1);
+    hdr_len = (size_t) snprintf(buf, OVSDB_LOG_MAX_HEADER, MAGIC "%zu %s\n",
+                                len, sha1);
+    memmove(buf + hdr_len, buf + OVSDB_LOG_MAX_HEADER, len);
+    *sizep = hdr_len + len;
+    return buf;
+}
+
+int
+ovsdb_log_write(struct ovsdb_log *log, const json_t *json)
+{
+    size_t size;
+    char *buf;
+    int error;
+
+    if (log->mode != OVSDB_LOG_READ_WRITE) {
+        return -EBADF;
+    }
+    if (log->broken) {
+        return -EIO;
+    }
+    buf = ovsdb_log_format_record(json, &size);
+    error = pwrite_all(log->fd, buf, size, log->offset);
+    free(buf);
+    if (error) {
+        /* Take back whatever part of the record made it, so that a later
+         * record never follows a half-written one. */
+        if (ftruncate(log->fd, log->offset) < 0) {
+            log->broken = true;
+        }
+        VLOG_ERR("%s: write failed: %s", log->path, strerror(-error));
+        return error;
+    }
+    log->offset += (off_t) size;
+    log->file_size = log->offset;
+    return 0;
+}
+
+int
+ovsdb_log_sync(struct ovsdb_log *log)
+{
+    if (fdatasync(log->fd) < 0) {
+        int error = -errno;
+
+        VLOG_ERR("%s: sync failed: %s", log->path, strerror(errno));
+        return error;
+    }
+    return 0;
+}
+
+/* Writes 'records' to a new file 'path' (replacing any file there) and
+ * syncs it.  Returns the open descriptor and the file size in '*sizep', or
+ * a negative errno (the file is removed). */
+static int
+write_file(const char *path, json_t *const *records, size_t n, mode_t mode,
+           off_t *sizep)
+{
+    int fd = open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+    off_t offset = 0;
+    int error = 0;
+
+    if (fd < 0) {
+        return -errno;
+    }
+    for (size_t i = 0; i < n && !error; i++) {
+        size_t size;
+        char *buf = ovsdb_log_format_record(records[i], &size);
+
+        error = pwrite_all(fd, buf, size, offset);
+        offset += (off_t) size;
+        free(buf);
+    }
+    if (!error && fsync(fd) < 0) {
+        error = -errno;
+    }
+    if (error) {
+        close(fd);
+        unlink(path);
+        return error;
+    }
+    *sizep = offset;
+    return fd;
+}
+
+/* Writes 'records' to "PATH.tmp", renames it to 'path' and syncs the
+ * directory.  Returns the new file's descriptor or a negative errno. */
+static int
+write_file_atomic(const char *path, json_t *const *records, size_t n,
+                  mode_t mode, off_t *sizep)
+{
+    char *tmp = xasprintf("%s.tmp", path);
+    int fd = write_file(tmp, records, n, mode, sizep);
+    int error;
+
+    if (fd < 0) {
+        VLOG_ERR("%s: cannot write: %s", tmp, strerror(-fd));
+        free(tmp);
+        return fd;
+    }
+    if (rename(tmp, path) < 0) {
+        error = -errno;
+        VLOG_ERR("%s: cannot rename to %s: %s", tmp, path, strerror(errno));
+        close(fd);
+        unlink(tmp);
+        free(tmp);
+        return error;
+    }
+    free(tmp);
+    error = sync_dir(path);
+    if (error) {
+        /* The rename happened; only its durability is in doubt. */
+        VLOG_WARN("%s: cannot sync directory: %s", path, strerror(-error));
+    }
+    return fd;
+}
+
+int
+ovsdb_log_create(const char *path, json_t *const *records, size_t n,
+                 struct ovsdb_log **logp)
+{
+    int lock_fd, fd;
+    off_t size;
+
+    *logp = NULL;
+    lock_fd = lock_db(path);
+    if (lock_fd < 0) {
+        return lock_fd;
+    }
+    if (!access(path, F_OK)) {
+        close(lock_fd);
+        return -EEXIST;
+    }
+    fd = write_file_atomic(path, records, n, 0644, &size);
+    if (fd < 0) {
+        close(lock_fd);
+        return fd;
+    }
+    *logp = log_alloc(path, OVSDB_LOG_READ_WRITE, fd, lock_fd);
+    (*logp)->file_size = size;
+    return 0;
+}
+
+int
+ovsdb_log_replace(struct ovsdb_log *log, json_t *const *records, size_t n)
+{
+    struct stat st;
+    off_t size;
+    int fd;
+
+    if (log->mode != OVSDB_LOG_READ_WRITE) {
+        return -EBADF;
+    }
+    if (fstat(log->fd, &st) < 0) {
+        return -errno;
+    }
+    fd = write_file_atomic(log->path, records, n, st.st_mode & 07777, &size);
+    if (fd < 0) {
+        return fd;
+    }
+    close(log->fd);
+    log->fd = fd;
+    log->offset = log->file_size = size;
+    log->broken = false;
+    return 0;
+}
+
+off_t
+ovsdb_log_offset(const struct ovsdb_log *log)
+{
+    return log->offset;
+}
+
+const char *
+ovsdb_log_path(const struct ovsdb_log *log)
+{
+    return log->path;
+}

@@ -1,0 +1,91 @@
+/* The on-disk log of a standalone OVSDB database, in the format Open
+ * vSwitch's ovsdb-server and ovsdb-tool read and write.
+ *
+ * A log is a sequence of records.  Each is a header line
+ *
+ *     OVSDB JSON <length> <sha1>\n
+ *
+ * followed by <length> bytes: the JSON text of one object and a newline.
+ * <sha1> is the lower-case hex SHA-1 of those bytes, newline included.  The
+ * first record of a database is its schema; each later one is a
+ * transaction or a snapshot (see storage.h).
+ *
+ * Writes only ever append, so a crash can damage only the end of the file.
+ * Reading therefore treats a bad record (short, wrong checksum, not JSON)
+ * with no valid record after it as a torn tail: it is logged and, in a
+ * writable log, cut off.  A bad record followed by a valid one is
+ * corruption, and reading fails rather than guess.
+ *
+ * A writable log holds a lock on ".NAME.~lock~" beside the file, the same
+ * lock file ovsdb-server and ovsdb-tool take, so they exclude each other.
+ *
+ * Functions return 0 or a negative errno.  -EILSEQ means a malformed or
+ * corrupt file. */
+#ifndef VTEPD_OVSDB_LOG_H
+#define VTEPD_OVSDB_LOG_H 1
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+/* The largest record accepted, in bytes after the header. */
+#define OVSDB_LOG_MAX_RECORD (256u * 1024 * 1024)
+
+/* The largest header line: magic, 20 digits, a space, 40 hex digits. */
+#define OVSDB_LOG_MAX_HEADER 80
+
+enum ovsdb_log_mode {
+    OVSDB_LOG_READ_ONLY,  /* No lock; never changes the file. */
+    OVSDB_LOG_READ_WRITE, /* Locked; may truncate a torn tail; appends. */
+};
+
+struct ovsdb_log;
+
+/* Opens the existing log at 'path'.  On success stores a new log, owned by
+ * the caller, in '*logp'.  Returns -EAGAIN if another process holds the
+ * lock. */
+int ovsdb_log_open(const char *path, enum ovsdb_log_mode mode,
+                   struct ovsdb_log **logp);
+
+/* Creates a log at 'path' holding the 'n' records 'records' (borrowed),
+ * atomically: the file appears whole, synced, or not at all.  Fails with
+ * -EEXIST if 'path' exists.  On success '*logp' is a new read-write log
+ * positioned at the start: reading returns the records just written. */
+int ovsdb_log_create(const char *path, json_t *const *records, size_t n,
+                     struct ovsdb_log **logp);
+
+/* Closes 'log' and releases its lock; NULL is a no-op. */
+void ovsdb_log_close(struct ovsdb_log *log);
+
+/* Reads the next record.  Stores it (a new reference to a JSON object) in
+ * '*jsonp' and returns 0; at the end of the log (including a torn tail,
+ * which is logged and, if writable, truncated) stores NULL and returns 0.
+ * Returns -EILSEQ for corruption before the end, with '*jsonp' NULL. */
+int ovsdb_log_read(struct ovsdb_log *log, json_t **jsonp);
+
+/* Appends 'json' (borrowed) as one record after the last record read or
+ * written.  The record reaches the operating system (it survives a crash
+ * of this process) but not necessarily the disk: see ovsdb_log_sync().  On
+ * failure nothing of the record is left in the file; if that cannot be
+ * ensured, the log refuses all later writes with -EIO. */
+int ovsdb_log_write(struct ovsdb_log *log, const json_t *json);
+
+/* Waits until everything written so far is on stable storage. */
+int ovsdb_log_sync(struct ovsdb_log *log);
+
+/* Replaces the whole log by the 'n' records 'records' (borrowed): writes
+ * them to "PATH.tmp", syncs it, renames it over PATH and syncs the
+ * directory.  If any step fails, the old log is intact and still in use. */
+int ovsdb_log_replace(struct ovsdb_log *log, json_t *const *records, size_t n);
+
+/* Bytes of valid records (where the next record will be written). */
+off_t ovsdb_log_offset(const struct ovsdb_log *log);
+const char *ovsdb_log_path(const struct ovsdb_log *log);
+
+/* Formats 'json' (borrowed) as one complete record, header and trailing
+ * newline included.  Returns a malloc'd buffer and its size in '*sizep'.
+ * Exposed for tests. */
+char *ovsdb_log_format_record(const json_t *json, size_t *sizep);
+
+#endif /* vtepd/ovsdb/log.h */

@@ -1,0 +1,138 @@
+/* The store: persistent storage of one OVSDB database in a standalone database file,
+ * the format ovsdb-server and ovsdb-tool use (see log.h and file.h).
+ *
+ * Opening a file reads the schema and replays every record into a new
+ * database, which the storage owns.  From then on the storage follows the
+ * database through a commit hook: every commit that changes persistent
+ * data appends one record, which reaches the operating system before the
+ * commit returns (it survives a crash of vtepd) and stable storage when
+ * synced (it survives a power loss).
+ *
+ * Durability.  A transaction with a "commit" operation asking for
+ * "durable": true must not be answered before its record is synced.  Each
+ * record gets a sequence number; the server layer asks, right after
+ * ovsdb_execute(), which number the reply must wait for:
+ *
+ *     seq = ovsdb_store_take_durable_seq(storage);
+ *     if (seq) {
+ *         ovsdb_store_wait(storage, &pending->waiter, seq, reply_cb);
+ *     } else {
+ *         reply now;
+ *     }
+ *
+ * The storage syncs once per event-loop iteration, just before the loop
+ * blocks, so all durable commits made in one iteration share one sync
+ * ("group commit"); each waiter's callback then runs from the loop.
+ *
+ * Compaction rewrites the file as the schema plus one snapshot record.  It
+ * runs when ovsdb_store_compact() is called (the control socket's
+ * "ovsdb/compact") and automatically when the log has grown past both a
+ * minimum size and a multiple of the last snapshot, no more often than a
+ * minimum interval (ovsdb-server's defaults: 10 MiB, 4 times, 10 minutes).
+ * It is synchronous: nothing can commit while it runs, so nothing is lost,
+ * and the new file replaces the old one atomically. */
+#ifndef VTEPD_OVSDB_STORE_H
+#define VTEPD_OVSDB_STORE_H 1
+
+#include <ev.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "lib/list.h"
+#include "lib/util.h"
+
+struct ovsdb_db;
+struct ovsdb_error;
+struct ovsdb_store;
+struct ovsdb_store_waiter;
+
+#define OVSDB_STORE_COMPACT_MIN_BYTES (10u * 1024 * 1024)
+#define OVSDB_STORE_COMPACT_RATIO 4
+#define OVSDB_STORE_COMPACT_INTERVAL_MS (10 * 60 * 1000)
+
+/* How to open a database file.  Zero fields select the defaults. */
+struct ovsdb_store_options {
+    /* The loop that syncs and runs waiter callbacks.  Without one, a
+     * durable commit syncs before its commit returns and waiters are
+     * called at once. */
+    struct ev_loop *loop;
+
+    /* If the file does not exist, create it with this schema (JSON text,
+     * e.g. ovsdb_builtin_vtep_schema()); NULL makes a missing file an
+     * error. */
+    const char *create_schema;
+
+    /* Automatic compaction (see above). */
+    bool no_auto_compact;
+    off_t compact_min_bytes;       /* Default 10 MiB. */
+    unsigned int compact_ratio;    /* Default 4. */
+    long long compact_interval_ms; /* Default 10 minutes; < 0 for none. */
+};
+
+/* Called when everything up to the waiter's sequence number is on stable
+ * storage ('error' 0), or can no longer get there ('error' a negative
+ * errno: the change is in memory but may be lost on power failure).  The
+ * waiter is no longer registered and may be freed. */
+typedef void ovsdb_store_durable_cb(struct ovsdb_store_waiter *, int error);
+
+/* Embed one in whatever waits (e.g. a deferred reply); container_of()
+ * recovers it in the callback. */
+struct ovsdb_store_waiter {
+    struct list list_node; /* In the storage's waiters, while pending. */
+    uint64_t seq;
+    ovsdb_store_durable_cb *cb;
+};
+
+struct ovsdb_store_stats {
+    uint64_t commit_seq;    /* Sequence number of the last record. */
+    uint64_t durable_seq;   /* Last one known to be on stable storage. */
+    uint64_t n_syncs;       /* Syncs for durable commits. */
+    uint64_t n_compactions; /* Snapshots written. */
+    off_t log_bytes;        /* Current file size. */
+    off_t snapshot_bytes;   /* File size right after the last snapshot. */
+};
+
+/* Opens the database file 'path' (creating it if 'options' says so),
+ * replays it and locks it against other writers.  On success stores a new
+ * storage in '*storep', owned by the caller, and returns NULL.
+ * Refuses a file that is corrupt anywhere but at its tail (a torn tail is
+ * logged and truncated).  'options' may be NULL for the defaults. */
+struct ovsdb_error *
+ovsdb_store_open(const char *path, const struct ovsdb_store_options *,
+                 struct ovsdb_store **storep) WARN_UNUSED_RESULT;
+
+/* Syncs what is pending, calls the remaining waiters (with the sync's
+ * result), then frees the storage and its database.  NULL is a no-op. */
+void ovsdb_store_destroy(struct ovsdb_store *);
+
+/* The database (borrowed: it lives as long as the storage).  Callers may
+ * add their own commit hooks. */
+struct ovsdb_db *ovsdb_store_get_db(const struct ovsdb_store *);
+const char *ovsdb_store_get_path(const struct ovsdb_store *);
+
+/* For the server layer, right after ovsdb_execute(): if the transaction
+ * just committed asked for durability and its record (or, if it wrote
+ * none, the last record) is not yet synced, returns the sequence number to
+ * wait for; otherwise returns 0.  Clears the request either way. */
+uint64_t ovsdb_store_take_durable_seq(struct ovsdb_store *);
+
+/* Calls 'cb' once record 'seq' is on stable storage, from the event loop
+ * (never from inside this call, unless the storage has no loop).  A sync
+ * is scheduled if one is needed. */
+void ovsdb_store_wait(struct ovsdb_store *, struct ovsdb_store_waiter *waiter,
+                      uint64_t seq, ovsdb_store_durable_cb *cb);
+/* Unregisters a waiter that has not been called (e.g. its session
+ * closed); a no-op if it was already called or never registered. */
+void ovsdb_store_waiter_cancel(struct ovsdb_store_waiter *);
+/* Zeroes a waiter so that a cancel before any wait is harmless. */
+void ovsdb_store_waiter_init(struct ovsdb_store_waiter *);
+
+/* Rewrites the file as a snapshot now.  Returns 0 or a negative errno (the
+ * old file is then still in use and intact). */
+int ovsdb_store_compact(struct ovsdb_store *);
+
+void ovsdb_store_get_stats(const struct ovsdb_store *,
+                           struct ovsdb_store_stats *);
+
+#endif /* vtepd/ovsdb/store.h */
