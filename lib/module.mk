@@ -1,6 +1,7 @@
 # lib/: shared plumbing (logging, allocation, containers).
 LIBRARIES += lib
-lib_SRCS := lib/util.c lib/hash.c lib/hmap.c lib/list.c lib/ds.c lib/log.c
+lib_SRCS := lib/util.c lib/hash.c lib/hmap.c lib/list.c lib/ds.c lib/log.c \
+            lib/uuid.c
 
 UNIT_TESTS += test-lib-hmap test-lib-list test-lib-util test-lib-log
 test-lib-hmap_SRCS := tests/unit/test-hmap.c
