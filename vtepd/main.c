@@ -1,15 +1,19 @@
 /* vtepd: options, wiring and the event loop.  Everything else lives in the
  * modules this file starts. */
+#include <errno.h>
 #include <ev.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
 
 #include "lib/ds.h"
 #include "lib/log.h"
 #include "lib/util.h"
 #include "vtepd/daemon.h"
 #include "vtepd/options.h"
+#include "vtepd/unixctl.h"
 
 VLOG_DEFINE_THIS_MODULE(vtepd);
 
@@ -53,6 +57,48 @@ setup_logging(const struct vtepd_options *opts)
     }
 }
 
+/* Creates the directories leading to 'path' (like "mkdir -p DIR").
+ * Returns 0 or a negative errno. */
+static int
+make_parent_dirs(const char *path)
+{
+    char *dir = xstrdup(path);
+    char *p;
+    int error = 0;
+
+    for (p = dir + 1; *p && !error; p++) {
+        if (*p == '/') {
+            *p = '\0';
+            if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
+                error = -errno;
+            }
+            *p = '/';
+        }
+    }
+    free(dir);
+    return error;
+}
+
+/* Opens the control socket; returns NULL (after logging why) on failure. */
+static struct unixctl_server *
+start_unixctl(struct ev_loop *loop, const char *path)
+{
+    struct unixctl_server *server;
+    int error = make_parent_dirs(path);
+
+    if (!error) {
+        error = unixctl_server_create(loop, path, &server);
+    }
+    if (error) {
+        VLOG_ERR("%s: cannot open control socket (%s)", path,
+                 strerror(-error));
+        return NULL;
+    }
+    VLOG_INFO("control socket at %s (try: ovs-appctl -t %s list-commands)",
+              path, path);
+    return server;
+}
+
 /* Says, once at start-up, what this build of vtepd serves. */
 static void
 report_status(const struct vtepd_options *opts)
@@ -94,10 +140,12 @@ main(int argc, char *argv[])
     struct vtepd_options opts;
     struct ds out = DS_EMPTY_INITIALIZER, err = DS_EMPTY_INITIALIZER;
     ev_signal sigint_w, sigterm_w, sighup_w;
+    struct unixctl_server *unixctl;
     struct ev_loop *loop;
     const char *missing;
 
     set_program_name(argv[0]);
+    vtepd_features.unixctl = true;
     switch (vtepd_options_parse(&opts, argc, argv, &out, &err)) {
     case VTEPD_OPTIONS_EXIT_OK:
         fputs(ds_cstr(&out), stdout);
@@ -137,9 +185,16 @@ main(int argc, char *argv[])
     ev_signal_start(loop, &sighup_w);
 
     report_status(&opts);
+    unixctl = start_unixctl(loop, opts.unixctl);
+    if (!unixctl) {
+        daemon_pidfile_remove();
+        ev_loop_destroy(loop);
+        return finish(&opts, &out, &err, EXIT_FAILURE);
+    }
     daemon_ready();
     ev_run(loop, 0);
 
+    unixctl_server_destroy(unixctl);
     daemon_pidfile_remove();
     ev_loop_destroy(loop);
     return finish(&opts, &out, &err, EXIT_SUCCESS);

@@ -3,9 +3,14 @@
 LIBRARIES += vtepd-core
 vtepd-core_SRCS := vtepd/options.c vtepd/daemon.c
 
+# The control socket (ovs-appctl's protocol), on the JSON-RPC server.
+LIBRARIES += vtepd-ctl
+vtepd-ctl_SRCS := vtepd/unixctl.c
+vtepd-ctl_PKGS := jansson libev
+
 PROGRAMS += vtepd
 vtepd_SRCS := vtepd/main.c
-vtepd_LIBS := vtepd-core lib
+vtepd_LIBS := vtepd-ctl vtepd-core ovsdb-net lib
 vtepd_PKGS := libev
 
 UNIT_TESTS += test-vtepd-options
