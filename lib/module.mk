@@ -16,3 +16,7 @@ test-lib-util_PKGS := cmocka
 test-lib-log_SRCS := tests/unit/test-log.c
 test-lib-log_LIBS := lib
 test-lib-log_PKGS := cmocka
+UNIT_TESTS += test-lib-uuid
+test-lib-uuid_SRCS := tests/unit/test-uuid.c
+test-lib-uuid_LIBS := lib
+test-lib-uuid_PKGS := cmocka

@@ -34,6 +34,17 @@ difftest: deps
 	@$(MAKE) --no-print-directory -j$(NPROC) tests
 	@BUILD=$(BUILD) DIFFTEST_SEEDS=$(SEEDS) bash tests/interop/ovsdb-difftest.sh
 
+UNIT_TESTS += test-ovsdb-schema test-ovsdb-datum test-ovsdb-txn
+test-ovsdb-schema_SRCS := tests/unit/test-ovsdb-schema.c
+test-ovsdb-schema_LIBS := ovsdb lib
+test-ovsdb-schema_PKGS := cmocka
+test-ovsdb-datum_SRCS := tests/unit/test-ovsdb-datum.c
+test-ovsdb-datum_LIBS := ovsdb lib
+test-ovsdb-datum_PKGS := cmocka
+test-ovsdb-txn_SRCS := tests/unit/test-ovsdb-txn.c
+test-ovsdb-txn_LIBS := ovsdb lib
+test-ovsdb-txn_PKGS := cmocka
+
 # vtepd/ovsdb/: the network half of the OVSDB server: streams (unix, tcp),
 # JSON-RPC framing, sessions and the server that dispatches methods.
 LIBRARIES += ovsdb-net
