@@ -5,7 +5,7 @@ ovsdb_SRCS := vtepd/ovsdb/error.c vtepd/ovsdb/type.c vtepd/ovsdb/atom.c \
               vtepd/ovsdb/table.c vtepd/ovsdb/condition.c \
               vtepd/ovsdb/mutation.c vtepd/ovsdb/transaction.c \
               vtepd/ovsdb/execution.c vtepd/ovsdb/db.c \
-              vtepd/ovsdb/builtin-schema.c
+              vtepd/ovsdb/builtin-schema.c vtepd/ovsdb/monitor.c
 ovsdb_PKGS := jansson
 
 # The hardware_vtep schema, compiled in so that vtepd needs no files.
