@@ -5,7 +5,7 @@ ovsdb_SRCS := vtepd/ovsdb/error.c vtepd/ovsdb/type.c vtepd/ovsdb/atom.c \
               vtepd/ovsdb/table.c vtepd/ovsdb/condition.c \
               vtepd/ovsdb/mutation.c vtepd/ovsdb/transaction.c \
               vtepd/ovsdb/execution.c vtepd/ovsdb/db.c \
-              vtepd/ovsdb/builtin-schema.c vtepd/ovsdb/monitor.c
+              vtepd/ovsdb/builtin-schema.c
 ovsdb_PKGS := jansson
 
 # The hardware_vtep schema, compiled in so that vtepd needs no files.
@@ -63,3 +63,9 @@ test-ovsdb-reconnect_PKGS := cmocka
 test-ovsdb-jsonrpc_SRCS := tests/unit/test-jsonrpc.c
 test-ovsdb-jsonrpc_LIBS := ovsdb-net lib
 test-ovsdb-jsonrpc_PKGS := cmocka
+
+# vtepd/ovsdb/: the OVSDB server's own ideas, on top of the engine (in the
+# engine library, free of the network, so each has a unit test linked
+# against the engine alone): monitors, the transaction history of
+# monitor_cond_since, and locks.
+ovsdb_SRCS += vtepd/ovsdb/monitor.c vtepd/ovsdb/history.c vtepd/ovsdb/lock.c
