@@ -92,6 +92,7 @@ ovsdb_lock_release(struct ovsdb_lock_table *table,
     struct ovsdb_lock_waiter *new_owner = NULL;
 
     list_remove(&waiter->lock_node);
+    list_remove(&waiter->owner_node);
     free(waiter);
     if (list_is_empty(&lock->waiters)) {
         hmap_remove(&table->locks, &lock->node);

@@ -19,7 +19,8 @@ struct ovsdb_lock;
 /* One session's claim on one lock. */
 struct ovsdb_lock_waiter {
     struct list lock_node;  /* In the lock's queue; the front owns it. */
-    struct list owner_node; /* For the owner's use (its list of claims). */
+    struct list owner_node; /* For the owner's use (its list of claims);
+                             * initialised empty. */
     struct ovsdb_lock *lock;
     void *owner;
 };
@@ -41,7 +42,8 @@ size_t ovsdb_lock_table_count(const struct ovsdb_lock_table *);
 struct ovsdb_lock_waiter *ovsdb_lock_acquire(struct ovsdb_lock_table *,
                                              const char *name, void *owner,
                                              bool steal, void **victimp);
-/* Withdraws 'waiter' and frees it.  Returns the waiter that now owns the
+/* Withdraws 'waiter' (also from the owner's list, if it put it on one)
+ * and frees it.  Returns the waiter that now owns the
  * lock if ownership passed to it (to notify with "locked"), else NULL. */
 struct ovsdb_lock_waiter *ovsdb_lock_release(struct ovsdb_lock_table *,
                                              struct ovsdb_lock_waiter *);

@@ -69,3 +69,9 @@ test-ovsdb-jsonrpc_PKGS := cmocka
 # against the engine alone): monitors, the transaction history of
 # monitor_cond_since, and locks.
 ovsdb_SRCS += vtepd/ovsdb/monitor.c vtepd/ovsdb/history.c vtepd/ovsdb/lock.c
+
+# The OVSDB server: RFC 7047's methods for one database plus _Server, on
+# the JSON-RPC server.
+LIBRARIES += ovsdb-server
+ovsdb-server_SRCS := vtepd/ovsdb/server.c vtepd/ovsdb/server-monitor.c
+ovsdb-server_PKGS := jansson libev
