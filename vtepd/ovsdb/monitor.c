@@ -228,7 +228,8 @@ parse_request(struct mon_table *mt, enum ovsdb_monitor_version version,
     struct ovsdb_error *error;
 
     if (!json_is_object(request)) {
-        error = parse_error(request, context, "Object expected.");
+        /* ovsdb-server names no JSON for this one. */
+        error = parse_error(NULL, context, "Object expected.");
         goto out;
     }
     error = version == OVSDB_MONITOR_V1
@@ -411,7 +412,7 @@ parse_change_request(struct mon_table *mt, const json_t *request)
     struct ovsdb_error *error;
 
     if (!json_is_object(request)) {
-        error = parse_error(request, context, "Object expected.");
+        error = parse_error(NULL, context, "Object expected.");
     } else {
         error = get_member(request, context, "where", is_array, &where);
         if (!error) {

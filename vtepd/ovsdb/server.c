@@ -85,7 +85,6 @@ server_lookup_db(struct server_session *ss, const struct jsonrpc_msg *request)
 
 /* Sessions. */
 
-static void trigger_destroy(struct trigger *);
 static void session_release_locks(struct server_session *);
 
 static void
@@ -319,14 +318,15 @@ handle_transact(struct jsonrpc_session *s, const struct jsonrpc_msg *request,
     trigger_set_timeout(t, timeout);
 }
 
-/* "cancel" (a notification): ends a waiting transaction with the error
- * "canceled", as ovsdb-server does. */
+/* "cancel" (a notification): abandons a waiting transaction.  RFC 7047
+ * says the server answers it with the error "canceled", but ovsdb-server
+ * 3.1 sends nothing at all and frees the request id, and clients are
+ * written against that, so neither do we. */
 static void
 handle_cancel(struct jsonrpc_session *s, const struct jsonrpc_msg *request,
               void *server_)
 {
     struct jsonrpc_deferred *d;
-    struct trigger *t;
 
     if (request->type != JSONRPC_NOTIFY) {
         jsonrpc_session_reply_error(s, request, json_string("unknown method"));
@@ -337,9 +337,8 @@ handle_cancel(struct jsonrpc_session *s, const struct jsonrpc_msg *request,
     }
     d = jsonrpc_session_find_deferred(s, json_array_get(request->params, 0));
     if (d && !strcmp(jsonrpc_deferred_request(d)->method, "transact")) {
-        t = jsonrpc_deferred_aux(d);
-        trigger_destroy(t);
-        jsonrpc_deferred_reply_error(d, json_string("canceled"));
+        trigger_destroy(jsonrpc_deferred_aux(d));
+        jsonrpc_deferred_forget(d);
     }
 }
 
