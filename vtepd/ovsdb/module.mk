@@ -75,3 +75,6 @@ ovsdb_SRCS += vtepd/ovsdb/monitor.c vtepd/ovsdb/history.c vtepd/ovsdb/lock.c
 LIBRARIES += ovsdb-server
 ovsdb-server_SRCS := vtepd/ovsdb/server.c vtepd/ovsdb/server-monitor.c
 ovsdb-server_PKGS := jansson libev
+
+SCRIPT_TESTS += tests/interop/ovsdb-server.sh tests/interop/vtep-ctl.sh \
+                tests/interop/ovsdb-client.sh tests/interop/python-idl.sh

@@ -251,6 +251,9 @@ parse_request(struct mon_table *mt, enum ovsdb_monitor_version version,
         error = parse_select(select_json, mt->ts->name, &select);
     }
     if (!error) {
+        /* The table wants these changes even with no columns at all (the
+         * IDL monitors Global that way, to learn its rows' UUIDs). */
+        mt->select |= select;
         error = parse_columns(mt, columns, select);
     }
     if (!error && where) {
