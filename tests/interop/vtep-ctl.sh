@@ -23,7 +23,7 @@ run() {
         echo "\$ vtep-ctl $cmd"
         # shellcheck disable=SC2086
         timeout 10 vtep-ctl --timeout=5 --db=unix:"$1/db.sock" $cmd 2>&1 |
-            sed 's/^vtep-ctl: //'
+            sed -e 's/^vtep-ctl: //' -e '/^[0-9-]*T[0-9:.]*Z|/d'
         echo "[exit ${PIPESTATUS[0]}]"
     done <tests/interop/vtep-ctl.cmds
 }
