@@ -78,3 +78,8 @@ ovsdb-server_PKGS := jansson libev
 
 SCRIPT_TESTS += tests/interop/ovsdb-server.sh tests/interop/vtep-ctl.sh \
                 tests/interop/ovsdb-client.sh tests/interop/python-idl.sh
+
+UNIT_TESTS += test-ovsdb-monitor
+test-ovsdb-monitor_SRCS := tests/unit/test-ovsdb-monitor.c
+test-ovsdb-monitor_LIBS := ovsdb lib
+test-ovsdb-monitor_PKGS := cmocka
