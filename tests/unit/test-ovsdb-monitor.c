@@ -17,13 +17,13 @@
 #include "vtepd/ovsdb/schema.h"
 #include "vtepd/ovsdb/transaction.h"
 
-static const char schema_text[]
-    = "{\"name\":\"t\",\"tables\":{\"T\":{\"columns\":{"
-      "\"name\":{\"type\":\"string\"},"
-      "\"n\":{\"type\":{\"key\":\"integer\",\"min\":0}},"
-      "\"s\":{\"type\":{\"key\":\"string\",\"min\":0,\"max\":\"unlimited\"}},"
-      "\"m\":{\"type\":{\"key\":\"string\",\"value\":\"string\",\"min\":0,"
-      "\"max\":\"unlimited\"}}}}}}";
+static const char schema_text[] =
+    "{\"name\":\"t\",\"tables\":{\"T\":{\"columns\":{"
+    "\"name\":{\"type\":\"string\"},"
+    "\"n\":{\"type\":{\"key\":\"integer\",\"min\":0}},"
+    "\"s\":{\"type\":{\"key\":\"string\",\"min\":0,\"max\":\"unlimited\"}},"
+    "\"m\":{\"type\":{\"key\":\"string\",\"value\":\"string\",\"min\":0,"
+    "\"max\":\"unlimited\"}}}}}}";
 
 /* The fixture: a database, the specs under test, and the updates each
  * composed for the last commit. */
@@ -42,8 +42,7 @@ on_commit(const struct ovsdb_changeset *cs, void *f_)
 
     for (int i = 0; i < N_SPECS; i++) {
         json_decref(f->updates[i]);
-        f->updates[i] = ovsdb_monitor_compose_changes(f->specs[i],
-                                                      cs->changes,
+        f->updates[i] = ovsdb_monitor_compose_changes(f->specs[i], cs->changes,
                                                       cs->n_changes);
     }
     ovsdb_history_add(f->history, cs);
@@ -74,8 +73,9 @@ setup(void **state)
     f->db = ovsdb_db_create(schema);
     f->specs[V1] = parse(f, OVSDB_MONITOR_V1,
                          "{\"T\":{\"columns\":[\"name\",\"n\",\"s\",\"m\"]}}");
-    f->specs[V2] = parse(f, OVSDB_MONITOR_V2,
-                         "{\"T\":[{\"columns\":[\"name\",\"n\",\"s\",\"m\"]}]}");
+    f->specs[V2] =
+        parse(f, OVSDB_MONITOR_V2,
+              "{\"T\":[{\"columns\":[\"name\",\"n\",\"s\",\"m\"]}]}");
     f->specs[V2_COND] = parse(f, OVSDB_MONITOR_V2,
                               "{\"T\":{\"columns\":[\"name\"],"
                               "\"where\":[[\"n\",\"==\",1]]}}");
@@ -162,9 +162,10 @@ test_insert_modify_delete(void **state)
                   "\"n\":[\"set\",[]],\"s\":[\"set\",[]]}}");
     /* V2: a map diff has changed and added pairs and removed ones; a set
      * diff the added and removed elements; a scalar its new value. */
-    assert_update(f->updates[V2],
-                  "{\"modify\":{\"m\":[\"map\",[[\"k\",\"v9\"],[\"k2\",\"v2\"],"
-                  "[\"k3\",\"v3\"]]],\"n\":1,\"s\":[\"set\",[\"x\",\"y\"]]}}");
+    assert_update(
+        f->updates[V2],
+        "{\"modify\":{\"m\":[\"map\",[[\"k\",\"v9\"],[\"k2\",\"v2\"],"
+        "[\"k3\",\"v3\"]]],\"n\":1,\"s\":[\"set\",[\"x\",\"y\"]]}}");
     /* The row now matches n == 1: it enters the conditional view. */
     assert_update(f->updates[V2_COND], "{\"insert\":{\"name\":\"a\"}}");
 
@@ -196,10 +197,10 @@ test_initial_and_cond_change(void **state)
     json_decref(updates);
 
     change = json_loads("{\"T\":[{\"where\":[[\"n\",\"==\",2]]}]}", 0, NULL);
-    assert_null(ovsdb_monitor_spec_change(f->specs[V2_COND], change,
-                                          &changed));
-    updates = ovsdb_monitor_compose_cond_change(f->specs[V2_COND], changed,
-                                                f->db);
+    assert_null(
+        ovsdb_monitor_spec_change(f->specs[V2_COND], change, &changed));
+    updates =
+        ovsdb_monitor_compose_cond_change(f->specs[V2_COND], changed, f->db);
     assert_int_equal(json_object_size(json_object_get(updates, "T")), 2);
     json_decref(updates);
     json_decref(change);
@@ -222,8 +223,8 @@ test_spec_keys_and_errors(void **state)
     ovsdb_monitor_spec_destroy(b);
 
     json = json_loads("{\"T\":{\"columns\":[\"nope\"]}}", 0, NULL);
-    error = ovsdb_monitor_spec_parse(f->db->schema, OVSDB_MONITOR_V1, json,
-                                     &spec);
+    error =
+        ovsdb_monitor_spec_parse(f->db->schema, OVSDB_MONITOR_V1, json, &spec);
     assert_non_null(error);
     assert_null(spec);
     assert_string_equal(ovsdb_error_details(error),
@@ -233,8 +234,8 @@ test_spec_keys_and_errors(void **state)
 
     /* V1 takes no conditions. */
     json = json_loads("{\"T\":{\"where\":[]}}", 0, NULL);
-    error = ovsdb_monitor_spec_parse(f->db->schema, OVSDB_MONITOR_V1, json,
-                                     &spec);
+    error =
+        ovsdb_monitor_spec_parse(f->db->schema, OVSDB_MONITOR_V1, json, &spec);
     assert_non_null(error);
     assert_string_equal(ovsdb_error_details(error),
                         "Parsing table T failed: Member 'where' is present "
@@ -251,7 +252,8 @@ test_history(void **state)
     struct uuid first, start = *ovsdb_history_last_id(f->history);
     size_t n;
 
-    transact(f, "{\"op\":\"insert\",\"table\":\"T\",\"row\":{\"name\":\"a\"}}");
+    transact(f,
+             "{\"op\":\"insert\",\"table\":\"T\",\"row\":{\"name\":\"a\"}}");
     first = *ovsdb_history_last_id(f->history);
     transact(f, "{\"op\":\"update\",\"table\":\"T\",\"where\":[],"
                 "\"row\":{\"n\":5}}");

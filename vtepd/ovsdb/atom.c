@@ -19,7 +19,7 @@ ovsdb_str_intern(const char *s, size_t len)
     uint32_t hash = hash_bytes(s, len, 0);
     struct ovsdb_str *str;
 
-    HMAP_FOR_EACH_WITH_HASH (str, node, hash, &strings) {
+    HMAP_FOR_EACH_WITH_HASH(str, node, hash, &strings) {
         if (str->len == len && !memcmp(str->s, s, len)) {
             str->refcnt++;
             return str;
@@ -195,10 +195,9 @@ atom_to_ds(const union ovsdb_atom *atom, enum ovsdb_atomic_type type,
          * mistaken for a boolean or a UUID. */
         for (size_t i = 0; i < s->len && bare; i++) {
             unsigned char c = s->s[i];
-            bare = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
-                   || c == '_'
-                   || (i > 0
-                       && ((c >= '0' && c <= '9') || c == '-' || c == '.'));
+            bare =
+                (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'
+                || (i > 0 && ((c >= '0' && c <= '9') || c == '-' || c == '.'));
         }
         bare = bare && strcmp(s->s, "true") && strcmp(s->s, "false")
                && !uuid_from_string(&uuid, s->s);
@@ -265,8 +264,8 @@ check_real(double v, const struct ovsdb_base_type *base)
 {
     if (v < base->u.real.min) {
         return ovsdb_error("constraint violation",
-                           "%.17g is less than minimum allowed value %.17g",
-                           v, base->u.real.min);
+                           "%.17g is less than minimum allowed value %.17g", v,
+                           base->u.real.min);
     } else if (v > base->u.real.max) {
         return ovsdb_error("constraint violation",
                            "%.17g is greater than maximum allowed value %.17g",
