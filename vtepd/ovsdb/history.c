@@ -96,14 +96,13 @@ copy_row(const struct ovsdb_row *row, const struct ovsdb_table_schema *ts,
 }
 
 const struct uuid *
-ovsdb_history_add(struct ovsdb_history *h,
-                  const struct ovsdb_changeset *cs)
+ovsdb_history_add(struct ovsdb_history *h, const struct ovsdb_changeset *cs)
 {
     struct history_txn *txn = xzalloc(sizeof *txn);
 
     uuid_generate(&txn->id);
-    txn->changes = xcalloc(cs->n_changes ? cs->n_changes : 1,
-                           sizeof *txn->changes);
+    txn->changes =
+        xcalloc(cs->n_changes ? cs->n_changes : 1, sizeof *txn->changes);
     txn->n_changes = cs->n_changes;
     txn->bytes = sizeof *txn + cs->n_changes * sizeof *txn->changes;
     for (size_t i = 0; i < cs->n_changes; i++) {
@@ -182,8 +181,7 @@ net_to_change(const struct net_change *net, struct ovsdb_row_change *dst)
     }
     if (net->old && net->new) {
         for (unsigned int i = OVSDB_COL_VERSION + 1; i < ts->n_columns; i++) {
-            if (!ovsdb_row_column_equals(net->old, net->new,
-                                         ts->columns[i])) {
+            if (!ovsdb_row_column_equals(net->old, net->new, ts->columns[i])) {
                 if (!bitmap) {
                     bitmap = xzalloc(bitmap_bytes(ts));
                 }
@@ -214,7 +212,7 @@ ovsdb_history_changes_since(const struct ovsdb_history *h,
     *changesp = NULL;
     *np = 0;
     if (!uuid_equals(id, &h->base_id)) {
-        LIST_FOR_EACH (txn, node, &h->txns) {
+        LIST_FOR_EACH(txn, node, &h->txns) {
             if (uuid_equals(id, &txn->id)) {
                 start = txn;
                 break;
@@ -226,7 +224,7 @@ ovsdb_history_changes_since(const struct ovsdb_history *h,
     }
 
     /* Merge every commit after 'start' (after the base if it is NULL). */
-    LIST_FOR_EACH (txn, node, &h->txns) {
+    LIST_FOR_EACH(txn, node, &h->txns) {
         if (start) {
             if (txn == start) {
                 start = NULL;
@@ -239,7 +237,7 @@ ovsdb_history_changes_since(const struct ovsdb_history *h,
     }
 
     ordered = xcalloc(n ? n : 1, sizeof *ordered);
-    HMAP_FOR_EACH (net, node, &rows) {
+    HMAP_FOR_EACH(net, node, &rows) {
         ordered[net->order] = net;
     }
     *changesp = xcalloc(n ? n : 1, sizeof **changesp);

@@ -57,7 +57,8 @@ check_members(const json_t *object, const char *context,
     const char *name;
     json_t *value;
 
-    json_object_foreach ((json_t *) object, name, value) {
+    json_object_foreach((json_t *) object, name, value)
+    {
         const char *const *p;
 
         for (p = allowed; *p && strcmp(*p, name); p++) {
@@ -115,8 +116,7 @@ is_boolean(const json_t *json)
 
 /* Parses a <monitor-select> object into '*selectp'. */
 static struct ovsdb_error *
-parse_select(const json_t *json, const char *table_name,
-             unsigned int *selectp)
+parse_select(const json_t *json, const char *table_name, unsigned int *selectp)
 {
     static const char *const names[] = { "initial", "insert", "delete",
                                          "modify", NULL };
@@ -150,8 +150,8 @@ add_column(struct mon_table *mt, const struct ovsdb_column *column,
                                       column->name);
         }
     }
-    mt->columns = xrealloc(mt->columns,
-                           (mt->n_columns + 1) * sizeof *mt->columns);
+    mt->columns =
+        xrealloc(mt->columns, (mt->n_columns + 1) * sizeof *mt->columns);
     mt->columns[mt->n_columns].column = column;
     mt->columns[mt->n_columns].select = select;
     mt->n_columns++;
@@ -176,7 +176,8 @@ parse_columns(struct mon_table *mt, const json_t *columns, unsigned int select)
         }
         return error;
     }
-    json_array_foreach (columns, i, name) {
+    json_array_foreach(columns, i, name)
+    {
         const struct ovsdb_column *column;
 
         if (!json_is_string(name)) {
@@ -221,7 +222,7 @@ parse_request(struct mon_table *mt, enum ovsdb_monitor_version version,
 {
     static const char *const v1_members[] = { "columns", "select", NULL };
     static const char *const v2_members[] = { "columns", "select", "where",
-                                               NULL };
+                                              NULL };
     const json_t *where = NULL, *columns, *select_json;
     char *context = xasprintf("table %s", mt->ts->name);
     unsigned int select = OVSDB_MONITOR_ALL;
@@ -239,8 +240,8 @@ parse_request(struct mon_table *mt, enum ovsdb_monitor_version version,
         error = get_member(request, context, "columns", is_array, &columns);
     }
     if (!error) {
-        error = get_member(request, context, "select", is_object,
-                           &select_json);
+        error =
+            get_member(request, context, "select", is_object, &select_json);
     }
     if (!error) {
         error = check_members(request, context,
@@ -280,8 +281,9 @@ compare_columns(const void *a_, const void *b_)
 {
     const struct mon_column *a = a_, *b = b_;
 
-    return a->column->index < b->column->index ? -1
-           : a->column->index > b->column->index;
+    return a->column->index < b->column->index
+               ? -1
+               : a->column->index > b->column->index;
 }
 
 static struct ovsdb_monitor_spec *
@@ -292,8 +294,8 @@ spec_alloc(const struct ovsdb_schema *schema,
 
     spec->schema = schema;
     spec->version = version;
-    spec->tables = xcalloc(schema->n_tables ? schema->n_tables : 1,
-                           sizeof *spec->tables);
+    spec->tables =
+        xcalloc(schema->n_tables ? schema->n_tables : 1, sizeof *spec->tables);
     return spec;
 }
 
@@ -342,7 +344,8 @@ ovsdb_monitor_spec_parse(const struct ovsdb_schema *schema,
                                   "monitor-requests must be object");
     }
     spec = spec_alloc(schema, version);
-    json_object_foreach ((json_t *) requests, name, value) {
+    json_object_foreach((json_t *) requests, name, value)
+    {
         const struct ovsdb_table_schema *ts;
         struct mon_table *mt;
 
@@ -360,7 +363,8 @@ ovsdb_monitor_spec_parse(const struct ovsdb_schema *schema,
             size_t i;
             json_t *request;
 
-            json_array_foreach (value, i, request) {
+            json_array_foreach(value, i, request)
+            {
                 error = parse_request(mt, version, request);
                 if (error) {
                     break;
@@ -388,8 +392,7 @@ mon_table_clone(const struct mon_table *old)
     struct mon_table *mt = xzalloc(sizeof *mt);
 
     mt->ts = old->ts;
-    mt->columns = xmemdup(old->columns,
-                          old->n_columns * sizeof *old->columns);
+    mt->columns = xmemdup(old->columns, old->n_columns * sizeof *old->columns);
     mt->n_columns = old->n_columns;
     mt->select = old->select;
     if (old->where) {
@@ -419,8 +422,8 @@ parse_change_request(struct mon_table *mt, const json_t *request)
     } else {
         error = get_member(request, context, "where", is_array, &where);
         if (!error) {
-            error = get_member(request, context, "columns", is_array,
-                               &columns);
+            error =
+                get_member(request, context, "columns", is_array, &columns);
         }
         if (!error) {
             error = check_members(request, context, members);
@@ -458,7 +461,8 @@ ovsdb_monitor_spec_change(const struct ovsdb_monitor_spec *old,
             spec->tables[i] = mon_table_clone(old->tables[i]);
         }
     }
-    json_object_foreach ((json_t *) changes, name, value) {
+    json_object_foreach((json_t *) changes, name, value)
+    {
         const struct ovsdb_table_schema *ts;
         size_t i;
         json_t *request;
@@ -474,9 +478,9 @@ ovsdb_monitor_spec_change(const struct ovsdb_monitor_spec *old,
                 NULL, NULL, "table %s no monitor-cond-change JSON array",
                 name);
         } else {
-            json_array_foreach (value, i, request) {
-                error = parse_change_request(spec->tables[ts->index],
-                                             request);
+            json_array_foreach(value, i, request)
+            {
+                error = parse_change_request(spec->tables[ts->index], request);
                 if (error) {
                     break;
                 }
@@ -560,8 +564,8 @@ column_diff_to_json(const struct ovsdb_row *old, const struct ovsdb_row *new,
     /* 'diff' borrows the atoms of 'a' and 'b': only its arrays are ours. */
     diff.n = 0;
     diff.keys = xmalloc((a.n + b.n + 1) * sizeof *diff.keys);
-    diff.values = is_map ? xmalloc((a.n + b.n + 1) * sizeof *diff.values)
-                         : NULL;
+    diff.values =
+        is_map ? xmalloc((a.n + b.n + 1) * sizeof *diff.values) : NULL;
     while (i < a.n || j < b.n) {
         int cmp = i >= a.n   ? 1
                   : j >= b.n ? -1
@@ -570,9 +574,10 @@ column_diff_to_json(const struct ovsdb_row *old, const struct ovsdb_row *new,
         const struct ovsdb_datum *src = cmp < 0 ? &a : &b;
         unsigned int idx = cmp < 0 ? i : j;
 
-        if (!cmp && (!is_map
-                     || ovsdb_atom_equals(&a.values[i], &b.values[j],
-                                          type->value.type))) {
+        if (!cmp
+            && (!is_map
+                || ovsdb_atom_equals(&a.values[i], &b.values[j],
+                                     type->value.type))) {
             i++, j++;
             continue;
         }
@@ -669,10 +674,9 @@ row_update_v2(const struct mon_table *mt, unsigned int type,
     switch (type) {
     case OVSDB_MONITOR_INITIAL:
     case OVSDB_MONITOR_INSERT:
-        json_object_set_new(update,
-                            type == OVSDB_MONITOR_INITIAL ? "initial"
-                                                          : "insert",
-                            columns_to_json(mt, change->new, type, true));
+        json_object_set_new(
+            update, type == OVSDB_MONITOR_INITIAL ? "initial" : "insert",
+            columns_to_json(mt, change->new, type, true));
         break;
     case OVSDB_MONITOR_DELETE:
         json_object_set_new(update, "delete", json_null());
@@ -762,7 +766,8 @@ ovsdb_monitor_compose_initial(const struct ovsdb_monitor_spec *spec,
             continue;
         }
         table = db->tables[i];
-        OVSDB_TABLE_FOR_EACH (row, table) {
+        OVSDB_TABLE_FOR_EACH(row, table)
+        {
             struct ovsdb_row_change change = { .table = table, .new = row };
 
             if (row_matches(mt, row)) {
@@ -776,15 +781,14 @@ ovsdb_monitor_compose_initial(const struct ovsdb_monitor_spec *spec,
 
 json_t *
 ovsdb_monitor_compose_changes(const struct ovsdb_monitor_spec *spec,
-                              const struct ovsdb_row_change *changes,
-                              size_t n)
+                              const struct ovsdb_row_change *changes, size_t n)
 {
     json_t *updates = NULL;
 
     for (size_t i = 0; i < n; i++) {
         const struct ovsdb_row_change *change = &changes[i];
-        const struct mon_table *mt = spec->tables[change->table->schema
-                                                      ->index];
+        const struct mon_table *mt =
+            spec->tables[change->table->schema->index];
         bool old_in, new_in;
         unsigned int type;
 
@@ -827,7 +831,8 @@ ovsdb_monitor_compose_cond_change(const struct ovsdb_monitor_spec *old,
                        mt_new->where ? mt_new->where : "")) {
             continue;
         }
-        OVSDB_TABLE_FOR_EACH (row, table) {
+        OVSDB_TABLE_FOR_EACH(row, table)
+        {
             bool was_in = row_matches(mt_old, row);
             bool is_in = row_matches(mt_new, row);
             struct ovsdb_row_change change = { .table = table };

@@ -53,11 +53,9 @@ ovsdb_monitor_spec_parse(const struct ovsdb_schema *schema,
  * "monitor_cond_change" and stores in '*specp' a new spec equal to 'old'
  * except for the conditions it names.  Returns NULL or an error (and
  * '*specp' NULL), e.g. for a table 'old' does not monitor. */
-struct ovsdb_error *
-ovsdb_monitor_spec_change(const struct ovsdb_monitor_spec *old,
-                          const json_t *changes,
-                          struct ovsdb_monitor_spec **specp)
-    WARN_UNUSED_RESULT;
+struct ovsdb_error *ovsdb_monitor_spec_change(
+    const struct ovsdb_monitor_spec *old, const json_t *changes,
+    struct ovsdb_monitor_spec **specp) WARN_UNUSED_RESULT;
 
 void ovsdb_monitor_spec_destroy(struct ovsdb_monitor_spec *);
 

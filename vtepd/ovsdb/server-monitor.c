@@ -34,8 +34,7 @@ struct monitor {
     json_t *id;
 };
 
-static const char *const update_methods[] = { "update", "update2",
-                                              "update3" };
+static const char *const update_methods[] = { "update", "update2", "update3" };
 
 static uint32_t
 hash_json(const json_t *json)
@@ -146,7 +145,7 @@ fan_out(struct monitor_spec_ref *ref, const struct uuid *txn_id,
     size_t n_cache = 0, allocated = 0;
     struct monitor *m;
 
-    LIST_FOR_EACH (m, ref_node, &ref->monitors) {
+    LIST_FOR_EACH(m, ref_node, &ref->monitors) {
         struct jsonrpc_buf *buf = NULL;
 
         for (size_t i = 0; i < n_cache && !buf; i++) {
@@ -182,7 +181,7 @@ server_monitor_publish(struct server_db *sdb,
     const struct uuid *txn_id = ovsdb_history_add(sdb->history, changes);
     struct monitor_spec_ref *ref;
 
-    HMAP_FOR_EACH (ref, node, &sdb->specs) {
+    HMAP_FOR_EACH(ref, node, &sdb->specs) {
         json_t *updates = ovsdb_monitor_compose_changes(
             ref->spec, changes->changes, changes->n_changes);
 
@@ -225,15 +224,16 @@ parse_last_txn_id(struct jsonrpc_session *s, const struct jsonrpc_msg *request,
     const json_t *json = json_array_get(request->params, 3);
 
     if (!json_is_string(json)) {
-        server_reply_error(s, request,
-                           ovsdb_syntax_error(json, NULL,
-                                              "last-txn-id must be string"));
+        server_reply_error(
+            s, request,
+            ovsdb_syntax_error(json, NULL, "last-txn-id must be string"));
         return false;
     }
     if (!uuid_from_string(id, json_string_value(json))) {
         server_reply_error(
             s, request,
-            ovsdb_syntax_error(json, NULL, "last-txn-id must be UUID format."));
+            ovsdb_syntax_error(json, NULL,
+                               "last-txn-id must be UUID format."));
         return false;
     }
     return true;
@@ -267,10 +267,10 @@ static void
 handle_monitor(struct jsonrpc_session *s, const struct jsonrpc_msg *request,
                void *server_)
 {
-    enum ovsdb_monitor_version version
-        = !strcmp(request->method, "monitor")        ? OVSDB_MONITOR_V1
-          : !strcmp(request->method, "monitor_cond") ? OVSDB_MONITOR_V2
-                                                     : OVSDB_MONITOR_V3;
+    enum ovsdb_monitor_version version =
+        !strcmp(request->method, "monitor")        ? OVSDB_MONITOR_V1
+        : !strcmp(request->method, "monitor_cond") ? OVSDB_MONITOR_V2
+                                                   : OVSDB_MONITOR_V3;
     struct server_session *ss;
     const json_t *params = request->params, *id, *requests;
     struct ovsdb_monitor_spec *spec;
@@ -292,7 +292,8 @@ handle_monitor(struct jsonrpc_session *s, const struct jsonrpc_msg *request,
     if (version == OVSDB_MONITOR_V3 ? json_array_size(params) != 4
                                     : json_array_size(params) < 3) {
         server_reply_error(
-            s, request, ovsdb_syntax_error(params, NULL, "invalid parameters"));
+            s, request,
+            ovsdb_syntax_error(params, NULL, "invalid parameters"));
         return;
     }
     id = json_array_get(params, 1);
@@ -309,8 +310,8 @@ handle_monitor(struct jsonrpc_session *s, const struct jsonrpc_msg *request,
             s, request, ovsdb_syntax_error(id, NULL, "duplicate monitor ID"));
         return;
     }
-    error = ovsdb_monitor_spec_parse(sdb->db->schema, version, requests,
-                                     &spec);
+    error =
+        ovsdb_monitor_spec_parse(sdb->db->schema, version, requests, &spec);
     if (error) {
         server_reply_error(s, request, error);
         return;
@@ -328,9 +329,8 @@ handle_monitor(struct jsonrpc_session *s, const struct jsonrpc_msg *request,
     ss->server->n_monitors++;
     monitor_attach(m, spec_ref_get(sdb, spec));
 
-    updates = first_updates(m->ref,
-                            version == OVSDB_MONITOR_V3 ? &last_id : NULL,
-                            &found);
+    updates = first_updates(
+        m->ref, version == OVSDB_MONITOR_V3 ? &last_id : NULL, &found);
     if (version == OVSDB_MONITOR_V3) {
         char s_id[UUID_LEN + 1];
 
@@ -394,7 +394,8 @@ handle_monitor_cond_change(struct jsonrpc_session *s,
     ss = server_session_get(server_, s);
     if (json_array_size(params) != 3) {
         server_reply_error(
-            s, request, ovsdb_syntax_error(params, NULL, "invalid parameters"));
+            s, request,
+            ovsdb_syntax_error(params, NULL, "invalid parameters"));
         return;
     }
     m = find_monitor(ss, json_array_get(params, 0));
@@ -406,9 +407,9 @@ handle_monitor_cond_change(struct jsonrpc_session *s,
     }
     new_id = json_array_get(params, 1);
     if (!json_equal(m->id, new_id) && find_monitor(ss, new_id)) {
-        server_reply_error(s, request,
-                           ovsdb_syntax_error(new_id, NULL,
-                                              "duplicate monitor ID"));
+        server_reply_error(
+            s, request,
+            ovsdb_syntax_error(new_id, NULL, "duplicate monitor ID"));
         return;
     }
     error = ovsdb_monitor_spec_change(m->ref->spec, json_array_get(params, 2),
@@ -424,8 +425,8 @@ handle_monitor_cond_change(struct jsonrpc_session *s,
     /* Tell the client which rows enter and leave its view, then move the
      * monitor to the spec of its new request. */
     version = ovsdb_monitor_spec_version(spec);
-    updates = ovsdb_monitor_compose_cond_change(m->ref->spec, spec,
-                                                m->ref->sdb->db);
+    updates =
+        ovsdb_monitor_compose_cond_change(m->ref->spec, spec, m->ref->sdb->db);
     if (updates) {
         jsonrpc_session_notify(
             s, update_methods[version],
@@ -446,9 +447,8 @@ handle_monitor_cond_change(struct jsonrpc_session *s,
 void
 server_monitor_register(struct ovsdb_server *server)
 {
-    static const char *const monitor_methods[] = {
-        "monitor", "monitor_cond", "monitor_cond_since"
-    };
+    static const char *const monitor_methods[] = { "monitor", "monitor_cond",
+                                                   "monitor_cond_since" };
 
     for (size_t i = 0; i < ARRAY_SIZE(monitor_methods); i++) {
         jsonrpc_server_register(server->rpc, monitor_methods[i],

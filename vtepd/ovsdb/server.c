@@ -134,8 +134,8 @@ handle_list_dbs(struct jsonrpc_session *s, const struct jsonrpc_msg *request,
 }
 
 static void
-handle_get_schema(struct jsonrpc_session *s,
-                  const struct jsonrpc_msg *request, void *server_)
+handle_get_schema(struct jsonrpc_session *s, const struct jsonrpc_msg *request,
+                  void *server_)
 {
     struct server_session *ss = server_session_get(server_, s);
     struct server_db *sdb;
@@ -193,7 +193,7 @@ session_owns_lock(const char *name, void *ss_)
     struct server_session *ss = ss_;
     struct ovsdb_lock_waiter *w;
 
-    LIST_FOR_EACH (w, owner_node, &ss->waiters) {
+    LIST_FOR_EACH(w, owner_node, &ss->waiters) {
         if (!strcmp(ovsdb_lock_waiter_name(w), name)) {
             return ovsdb_lock_waiter_is_owner(w);
         }
@@ -204,8 +204,8 @@ session_owns_lock(const char *name, void *ss_)
 /* Runs the transaction 'params' for 'ss'.  Returns its result, or NULL if
  * it must keep waiting, with '*timeout_msec' as ovsdb_execute() says. */
 static json_t *
-execute(struct server_session *ss, struct server_db *sdb,
-        const json_t *params, long long elapsed_msec, long long *timeout_msec)
+execute(struct server_session *ss, struct server_db *sdb, const json_t *params,
+        long long elapsed_msec, long long *timeout_msec)
 {
     struct ovsdb_exec_ctx ctx = {
         .lock_owned = session_owns_lock,
@@ -243,8 +243,8 @@ static void
 trigger_run(struct trigger *t)
 {
     const struct jsonrpc_msg *request = jsonrpc_deferred_request(t->deferred);
-    long long elapsed = (long long) ((ev_now(t->server->loop) - t->start)
-                                     * 1000);
+    long long elapsed =
+        (long long) ((ev_now(t->server->loop) - t->start) * 1000);
     long long timeout;
     json_t *result;
 
@@ -275,8 +275,8 @@ trigger_cancel_cb(struct jsonrpc_deferred *d, void *t)
 static void
 retry_cb(struct ev_loop *loop, ev_timer *w, int revents)
 {
-    struct ovsdb_server *server = container_of(w, struct ovsdb_server,
-                                               retry_w);
+    struct ovsdb_server *server =
+        container_of(w, struct ovsdb_server, retry_w);
     struct trigger *t, *next;
 
     LIST_FOR_EACH_SAFE(t, next, node, &server->triggers) {
@@ -398,7 +398,7 @@ session_find_waiter(const struct server_session *ss, const char *name)
 {
     struct ovsdb_lock_waiter *w;
 
-    LIST_FOR_EACH (w, owner_node, &ss->waiters) {
+    LIST_FOR_EACH(w, owner_node, &ss->waiters) {
         if (!strcmp(ovsdb_lock_waiter_name(w), name)) {
             return w;
         }
@@ -540,13 +540,13 @@ describe_db(struct ovsdb_db *server_db, const struct ovsdb_db *db)
     json_t *params, *result;
     long long timeout;
 
-    params = json_pack("[s{s:s,s:s,s:{s:s,s:s,s:b,s:b,s:s}}]", "_Server",
-                       "op", "insert", "table", "Database", "row", "name",
-                       db->schema->name, "model", "standalone", "connected",
-                       1, "leader", 1, "schema", text ? text : "");
+    params = json_pack("[s{s:s,s:s,s:{s:s,s:s,s:b,s:b,s:s}}]", "_Server", "op",
+                       "insert", "table", "Database", "row", "name",
+                       db->schema->name, "model", "standalone", "connected", 1,
+                       "leader", 1, "schema", text ? text : "");
     result = ovsdb_execute(server_db, params, NULL, &timeout);
-    VTEP_ASSERT(result && !json_object_get(json_array_get(result, 0),
-                                           "error"));
+    VTEP_ASSERT(result
+                && !json_object_get(json_array_get(result, 0), "error"));
     json_decref(result);
     json_decref(params);
     json_decref(schema);
@@ -604,8 +604,8 @@ ovsdb_server_create(struct ev_loop *loop, struct ovsdb_db *db)
     server_db_init(server, &server->dbs[SERVER_SERVER_DB], server->server_db);
 
     for (size_t i = 0; i < ARRAY_SIZE(methods); i++) {
-        jsonrpc_server_register(server->rpc, methods[i].name,
-                                methods[i].func, server);
+        jsonrpc_server_register(server->rpc, methods[i].name, methods[i].func,
+                                server);
     }
     server_monitor_register(server);
     return server;
@@ -653,7 +653,7 @@ ovsdb_server_get_stats(const struct ovsdb_server *server,
     stats->monitors = server->n_monitors;
     stats->monitor_specs = server_monitor_n_specs(server);
     stats->update_encodings = server->n_encodings;
-    LIST_FOR_EACH (t, node, &server->triggers) {
+    LIST_FOR_EACH(t, node, &server->triggers) {
         stats->triggers++;
     }
     stats->locks = ovsdb_lock_table_count(&server->locks);
