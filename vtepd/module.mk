@@ -10,7 +10,7 @@ vtepd-ctl_PKGS := jansson libev
 
 PROGRAMS += vtepd
 vtepd_SRCS := vtepd/main.c
-vtepd_LIBS := vtepd-ctl vtepd-core ovsdb-net lib
+vtepd_LIBS := vtepd-ctl vtepd-core ovsdb-server ovsdb ovsdb-net lib
 vtepd_PKGS := libev
 
 UNIT_TESTS += test-vtepd-options

@@ -187,14 +187,20 @@ atom_to_ds(const union ovsdb_atom *atom, enum ovsdb_atomic_type type,
         break;
     case OVSDB_TYPE_STRING: {
         const struct ovsdb_str *s = atom->string;
+        struct uuid uuid;
         bool bare = s->len > 0;
 
+        /* Bare like ovsdb-server: an identifier-like word (a letter or '_'
+         * first, then letters, digits, '_', '-' or '.') that cannot be
+         * mistaken for a boolean or a UUID. */
         for (size_t i = 0; i < s->len && bare; i++) {
             unsigned char c = s->s[i];
-            bare = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
-                   || (c >= '0' && c <= '9') || c == '_' || c == '-'
-                   || c == '.' || c == ':';
+            bare =
+                (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'
+                || (i > 0 && ((c >= '0' && c <= '9') || c == '-' || c == '.'));
         }
+        bare = bare && strcmp(s->s, "true") && strcmp(s->s, "false")
+               && !uuid_from_string(&uuid, s->s);
         if (bare) {
             ds_put_buffer(out, s->s, s->len);
         } else {

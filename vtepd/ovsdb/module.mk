@@ -90,3 +90,23 @@ TEST_PROGRAMS += test-ssl-server
 test-ssl-server_SRCS := tests/programs/test-ssl-server.c
 test-ssl-server_LIBS := ovsdb-net lib
 SCRIPT_TESTS += tests/interop/ssl.sh
+
+# vtepd/ovsdb/: the OVSDB server's own ideas, on top of the engine (in the
+# engine library, free of the network, so each has a unit test linked
+# against the engine alone): monitors, the transaction history of
+# monitor_cond_since, and locks.
+ovsdb_SRCS += vtepd/ovsdb/monitor.c vtepd/ovsdb/history.c vtepd/ovsdb/lock.c
+
+# The OVSDB server: RFC 7047's methods for one database plus _Server, on
+# the JSON-RPC server.
+LIBRARIES += ovsdb-server
+ovsdb-server_SRCS := vtepd/ovsdb/server.c vtepd/ovsdb/server-monitor.c
+ovsdb-server_PKGS := jansson libev
+
+SCRIPT_TESTS += tests/interop/ovsdb-server.sh tests/interop/vtep-ctl.sh \
+                tests/interop/ovsdb-client.sh tests/interop/python-idl.sh
+
+UNIT_TESTS += test-ovsdb-monitor
+test-ovsdb-monitor_SRCS := tests/unit/test-ovsdb-monitor.c
+test-ovsdb-monitor_LIBS := ovsdb lib
+test-ovsdb-monitor_PKGS := cmocka

@@ -367,6 +367,12 @@ bind_ref(struct ovsdb_schema *schema, struct ovsdb_table_schema *ts,
     if (base->u.uuid.ref_type == OVSDB_REF_WEAK) {
         schema->tables[target->index]->weakly_referenced = true;
     }
+    if (base->u.uuid.ref_type == OVSDB_REF_STRONG && !target->is_root) {
+        /* As in ovsdb-server: a strong reference to a non-root table is
+         * always persistent, whatever the schema says, since losing it on
+         * restart would garbage-collect the row it keeps alive. */
+        column->ephemeral = false;
+    }
     return NULL;
 }
 
@@ -559,7 +565,7 @@ table_to_json(const struct ovsdb_table_schema *ts, bool default_is_root)
     if (ts->max_rows != UINT_MAX) {
         json_object_set_new(json, "maxRows", json_integer(ts->max_rows));
     }
-    if (!default_is_root) {
+    if (ts->is_root != default_is_root) {
         json_object_set_new(json, "isRoot", json_boolean(ts->is_root));
     }
     if (ts->n_indexes) {

@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# The OVS Python IDL against vtepd; monitor_cond_since across a
+# reconnection; one encoding per commit for many identical monitors.
+. tests/lib.sh
+. tests/interop/ovsdb-server-lib.sh
+
+tmp=$(make_tmpdir)
+start_vtepd "$tmp/vtepd" || { fail "vtepd starts"; exit 1; }
+sock=$tmp/vtepd/db.sock
+
+# report OUTPUT: turns the helpers' "ok:"/"error:" lines into checks.
+report() {
+    local line
+    while IFS= read -r line; do
+        case $line in
+        ok:*) pass "${line#ok: }" ;;
+        error:*) fail "${line#error: }" ;;
+        *) echo "$line" ;;
+        esac
+    done <<<"$1"
+}
+
+if $PY -c 'import ovs.db.idl' 2>/dev/null && test -f "$VTEP_SCHEMA"; then
+    report "$(timeout 60 $PY tests/interop/python_idl.py "unix:$sock" 2>&1)"
+else
+    skip "Python IDL (python3-openvswitch is not installed)"
+fi
+report "$(timeout 60 $PY tests/interop/monitor_since.py "$sock" 2>&1)"
+
+# Fan-out: five clients with the same monitor (and id, as the C IDL does)
+# cost one encoding per commit.
+before=$(ovs-appctl -t "$tmp/vtepd/ctl" memory/show | grep -o 'update-encodings:[0-9]*' | cut -d: -f2)
+out=$($PY - "$sock" <<'PY'
+import json, socket, sys
+socks = []
+for i in range(5):
+    s = socket.socket(socket.AF_UNIX)
+    s.connect(sys.argv[1])
+    s.sendall(json.dumps({"method": "monitor_cond", "id": 1, "params": [
+        "hardware_vtep", ["monid", "hardware_vtep"],
+        {"Logical_Switch": [{"columns": ["name"]}]}]}).encode())
+    s.recv(65536)
+    socks.append(s)
+socks[0].sendall(json.dumps({"method": "transact", "id": 2, "params": [
+    "hardware_vtep", {"op": "insert", "table": "Logical_Switch",
+                      "row": {"name": "fan"}}]}).encode())
+got = 0
+for s in socks:
+    s.settimeout(5)
+    data = b""
+    while b"update2" not in data:
+        data += s.recv(65536)
+    got += b'"fan"' in data
+print(got)
+PY
+)
+after=$(ovs-appctl -t "$tmp/vtepd/ctl" memory/show | grep -o 'update-encodings:[0-9]*' | cut -d: -f2)
+check "five identical monitors all get the update" test "$out" = 5
+check "and the update is encoded once" test $((after - before)) -eq 1
+check "vtepd is still running" kill -0 "$(cat "$tmp/vtepd/pid")"
+finish

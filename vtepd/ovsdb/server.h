@@ -1,0 +1,56 @@
+/* The OVSDB server: RFC 7047's methods on the JSON-RPC server, answering
+ * the way Open vSwitch's ovsdb-server does, for one database plus the
+ * "_Server" database that describes it.
+ *
+ * Methods: list_dbs, get_schema, transact (a "wait" that must block is
+ * retried after each commit and on its timeout; the "cancel" notification
+ * ends it), monitor, monitor_cond, monitor_cond_since (backed by an
+ * in-memory transaction history), monitor_cond_change, monitor_cancel,
+ * lock, steal, unlock, get_server_id, set_db_change_aware and echo.
+ *
+ * Each commit is composed once per distinct monitor request and encoded
+ * once per distinct monitor id, whatever the number of clients. */
+#ifndef VTEPD_OVSDB_SERVER_H
+#define VTEPD_OVSDB_SERVER_H 1
+
+#include <ev.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct ovsdb_db;
+struct ovsdb_server;
+
+/* Creates a server on 'loop' for 'db' (borrowed: it must outlive the
+ * server; other code may commit to it, and monitors see those commits).
+ * Serves no remote until ovsdb_server_add_remote(). */
+struct ovsdb_server *ovsdb_server_create(struct ev_loop *loop,
+                                         struct ovsdb_db *db);
+/* Closes every remote and session and frees the server; NULL is a no-op.
+ * Unregisters from 'db', which is left as it is. */
+void ovsdb_server_destroy(struct ovsdb_server *);
+
+/* Serves clients on 'remote' (punix:PATH, ptcp:PORT[:IP], or the active
+ * unix:PATH, tcp:IP:PORT).  Returns 0 or a negative errno (-EADDRINUSE
+ * when another process has the port...). */
+int ovsdb_server_add_remote(struct ovsdb_server *, const char *remote);
+/* The port a "ptcp:" listener is bound to (useful with "ptcp:0"), or 0. */
+uint16_t ovsdb_server_get_port(const struct ovsdb_server *,
+                               const char *remote);
+
+/* What the server holds, for "memory/show". */
+struct ovsdb_server_stats {
+    size_t sessions;         /* Connected clients. */
+    size_t monitors;         /* Monitors over all sessions. */
+    size_t monitor_specs;    /* Distinct monitor requests among them. */
+    size_t update_encodings; /* Update notifications encoded so far (one
+                              * per distinct request and id per commit). */
+    size_t triggers;         /* Transactions waiting on a "wait". */
+    size_t locks;            /* Locks held or waited for. */
+    size_t rows;             /* Rows in the database. */
+    size_t history_txns;     /* Commits kept for monitor_cond_since. */
+    size_t history_bytes;
+};
+void ovsdb_server_get_stats(const struct ovsdb_server *,
+                            struct ovsdb_server_stats *);
+
+#endif /* vtepd/ovsdb/server.h */
