@@ -1,7 +1,7 @@
 # vtepd/: the daemon (its OVSDB engine and hardware_vtep logic have their
 # own fragments in vtepd/ovsdb/ and vtepd/vtep/).
 LIBRARIES += vtepd-core
-vtepd-core_SRCS := vtepd/options.c vtepd/daemon.c
+vtepd-core_SRCS := vtepd/options.c vtepd/daemon.c vtepd/paths.c
 
 # The control socket (ovs-appctl's protocol), on the JSON-RPC server.
 LIBRARIES += vtepd-ctl
@@ -9,8 +9,8 @@ vtepd-ctl_SRCS := vtepd/unixctl.c
 vtepd-ctl_PKGS := jansson libev
 
 PROGRAMS += vtepd
-vtepd_SRCS := vtepd/main.c
-vtepd_LIBS := vtepd-ctl vtepd-core ovsdb-server ovsdb ovsdb-net lib
+vtepd_SRCS := vtepd/main.c vtepd/database.c
+vtepd_LIBS := vtepd-ctl vtepd-core ovsdb-server ovsdb-storage ovsdb ovsdb-net lib
 vtepd_PKGS := libev
 
 UNIT_TESTS += test-vtepd-options

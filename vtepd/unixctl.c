@@ -453,15 +453,6 @@ cmd_vlog_set(struct unixctl_conn *conn, int argc, const char *argv[],
     unixctl_command_reply(conn, NULL);
 }
 
-static void
-cmd_ovsdb_compact(struct unixctl_conn *conn, int argc, const char *argv[],
-                  void *aux)
-{
-    unixctl_command_reply_error(conn, "ovsdb/compact: not supported yet: "
-                                      "vtepd has no on-disk database "
-                                      "storage yet");
-}
-
 /* The server. */
 
 int
@@ -497,8 +488,6 @@ unixctl_server_create(struct ev_loop *loop, const char *path,
     unixctl_command_register("vlog/list", "", 0, 0, cmd_vlog_list, NULL);
     unixctl_command_register("vlog/set", "{spec...}", 1, UNIXCTL_MAX_ARGS - 1,
                              cmd_vlog_set, NULL);
-    unixctl_command_register("ovsdb/compact", "", 0, 1, cmd_ovsdb_compact,
-                             NULL);
     *serverp = server;
     return 0;
 }

@@ -43,7 +43,7 @@ void unixctl_memory_put(struct ds *out, const char *key,
 
 /* Listens on the Unix socket 'path' (replacing a stale socket file) and
  * registers the built-in commands: list-commands, version, exit (breaks
- * 'loop'), memory/show, vlog/list, vlog/set, ovsdb/compact.  Returns 0 and
+ * 'loop'), memory/show, vlog/list, vlog/set.  Returns 0 and
  * the new server in '*serverp' (owned by the caller), or a negative errno. */
 int unixctl_server_create(struct ev_loop *loop, const char *path,
                           struct unixctl_server **serverp);

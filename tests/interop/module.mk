@@ -4,3 +4,4 @@ test-jsonrpc-server_SRCS := tests/programs/test-jsonrpc-server.c
 test-jsonrpc-server_LIBS := ovsdb-net lib
 
 SCRIPT_TESTS += tests/interop/unixctl.sh tests/interop/jsonrpc.sh
+SCRIPT_TESTS += tests/interop/vtepd-database.sh

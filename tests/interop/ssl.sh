@@ -15,23 +15,7 @@ then
     exit 0
 fi
 
-# make_cert NAME CN [CA]: a P-256 key and a certificate, self-signed when
-# CA is empty.
-make_cert() {
-    local name=$1 cn=$2 ca=$3
-    if [ -z "$ca" ]; then
-        openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 \
-            -nodes -keyout "$tmp/$name.key" -out "$tmp/$name.crt" \
-            -subj "/CN=$cn" -days 2 2>/dev/null
-    else
-        openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 \
-            -nodes -keyout "$tmp/$name.key" -out "$tmp/$name.csr" \
-            -subj "/CN=$cn" 2>/dev/null &&
-            openssl x509 -req -in "$tmp/$name.csr" -CA "$tmp/$ca.crt" \
-                -CAkey "$tmp/$ca.key" -CAcreateserial -out "$tmp/$name.crt" \
-                -days 2 2>/dev/null
-    fi
-}
+. tests/interop/certs.sh
 make_cert ca1 "Test CA 1" && make_cert ca2 "Test CA 2" &&
     make_cert server server ca1 && make_cert client client ca1 &&
     make_cert foreign foreign ca2 ||

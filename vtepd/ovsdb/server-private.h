@@ -37,8 +37,9 @@ struct ovsdb_server {
     struct ovsdb_db *server_db;         /* _Server, owned. */
     struct uuid id;                     /* For get_server_id. */
     struct ovsdb_lock_table locks;
-    struct list triggers; /* Of 'struct trigger'. */
-    ev_timer retry_w;     /* Retries triggers after a commit. */
+    struct ovsdb_store *store; /* Durable commits wait for it; may be NULL. */
+    struct list triggers;      /* Of 'struct trigger'. */
+    ev_timer retry_w;          /* Retries triggers after a commit. */
     size_t n_monitors;
     size_t n_encodings;
 };

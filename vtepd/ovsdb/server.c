@@ -15,6 +15,7 @@
 #include "vtepd/ovsdb/history.h"
 #include "vtepd/ovsdb/schema.h"
 #include "vtepd/ovsdb/server-private.h"
+#include "vtepd/ovsdb/store.h"
 #include "vtepd/ovsdb/table.h"
 
 VLOG_DEFINE_THIS_MODULE(ovsdb_server);
@@ -44,6 +45,11 @@ struct trigger {
     struct jsonrpc_deferred *deferred;
     ev_tstamp start;
     ev_timer timeout_w;
+
+    /* Once the transaction has committed with "durable": true, its result
+     * waits here for the store to sync its record. */
+    json_t *result;
+    struct ovsdb_store_waiter waiter;
 };
 
 /* Errors and lookups. */
@@ -235,7 +241,71 @@ trigger_destroy(struct trigger *t)
 {
     ev_timer_stop(t->server->loop, &t->timeout_w);
     list_remove(&t->node);
+    ovsdb_store_waiter_cancel(&t->waiter);
+    json_decref(t->result);
     free(t);
+}
+
+/* The store has synced the record 't' was waiting for, or failed to. */
+static void
+trigger_durable_cb(struct ovsdb_store_waiter *waiter, int error)
+{
+    struct trigger *t = container_of(waiter, struct trigger, waiter);
+    struct jsonrpc_deferred *d = t->deferred;
+    json_t *result = t->result;
+
+    t->result = NULL;
+    trigger_destroy(t);
+    if (error) {
+        static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(5, 5);
+
+        VLOG_ERR_RL(&rl, "cannot sync the database to disk (%s)",
+                    strerror(-error));
+        json_decref(result);
+        jsonrpc_deferred_reply_error(
+            d, json_pack("{s:s,s:s}", "error", "I/O error", "details",
+                         "the commit could not be made durable"));
+        return;
+    }
+    jsonrpc_deferred_reply(d, result);
+}
+
+/* Parks 't', whose transaction committed with 'result' (taken) and asked
+ * for durability, until record 'seq' is on stable storage. */
+static void
+trigger_wait_durable(struct trigger *t, json_t *result, uint64_t seq)
+{
+    /* Off the retry list: only the sync can finish it now. */
+    ev_timer_stop(t->server->loop, &t->timeout_w);
+    list_remove(&t->node);
+    list_init(&t->node);
+    t->result = result;
+    ovsdb_store_wait(t->server->store, &t->waiter, seq, trigger_durable_cb);
+}
+
+/* Returns the record a transaction that just committed must wait for
+ * before it is answered, or 0 to answer at once. */
+static uint64_t
+take_durable_seq(const struct ovsdb_server *server)
+{
+    return server->store ? ovsdb_store_take_durable_seq(server->store) : 0;
+}
+
+/* 't''s transaction has finished with 'result' (taken): answers it now, or
+ * once its record is on stable storage if it asked for durability. */
+static void
+trigger_finish(struct trigger *t, json_t *result)
+{
+    uint64_t seq = take_durable_seq(t->server);
+
+    if (seq) {
+        trigger_wait_durable(t, result, seq);
+    } else {
+        struct jsonrpc_deferred *d = t->deferred;
+
+        trigger_destroy(t);
+        jsonrpc_deferred_reply(d, result);
+    }
 }
 
 /* Retries 't'; answers and frees it if it has finished. */
@@ -250,10 +320,7 @@ trigger_run(struct trigger *t)
 
     result = execute(t->session, t->sdb, request->params, elapsed, &timeout);
     if (result) {
-        struct jsonrpc_deferred *d = t->deferred;
-
-        trigger_destroy(t);
-        jsonrpc_deferred_reply(d, result);
+        trigger_finish(t, result);
     } else {
         trigger_set_timeout(t, timeout);
     }
@@ -294,6 +361,7 @@ handle_transact(struct jsonrpc_session *s, const struct jsonrpc_msg *request,
     struct trigger *t;
     long long timeout;
     json_t *result;
+    uint64_t seq;
 
     if (request->type == JSONRPC_NOTIFY) {
         return;
@@ -303,7 +371,8 @@ handle_transact(struct jsonrpc_session *s, const struct jsonrpc_msg *request,
         return;
     }
     result = execute(ss, sdb, request->params, 0, &timeout);
-    if (result) {
+    seq = result ? take_durable_seq(server) : 0;
+    if (result && !seq) {
         jsonrpc_session_reply(s, request, result);
         return;
     }
@@ -313,9 +382,14 @@ handle_transact(struct jsonrpc_session *s, const struct jsonrpc_msg *request,
     t->sdb = sdb;
     t->start = ev_now(server->loop);
     ev_timer_init(&t->timeout_w, trigger_timeout_cb, 0., 0.);
+    ovsdb_store_waiter_init(&t->waiter);
     list_push_back(&server->triggers, &t->node);
     t->deferred = jsonrpc_session_defer(s, request, trigger_cancel_cb, t);
-    trigger_set_timeout(t, timeout);
+    if (result) {
+        trigger_wait_durable(t, result, seq);
+    } else {
+        trigger_set_timeout(t, timeout);
+    }
 }
 
 /* "cancel" (a notification): abandons a waiting transaction.  RFC 7047
@@ -627,6 +701,12 @@ ovsdb_server_destroy(struct ovsdb_server *server)
     ovsdb_db_destroy(server->server_db);
     ovsdb_lock_table_destroy(&server->locks);
     free(server);
+}
+
+void
+ovsdb_server_set_store(struct ovsdb_server *server, struct ovsdb_store *store)
+{
+    server->store = store;
 }
 
 int

@@ -19,6 +19,7 @@
 
 struct ovsdb_db;
 struct ovsdb_server;
+struct ovsdb_store;
 
 /* Creates a server on 'loop' for 'db' (borrowed: it must outlive the
  * server; other code may commit to it, and monitors see those commits).
@@ -28,6 +29,12 @@ struct ovsdb_server *ovsdb_server_create(struct ev_loop *loop,
 /* Closes every remote and session and frees the server; NULL is a no-op.
  * Unregisters from 'db', which is left as it is. */
 void ovsdb_server_destroy(struct ovsdb_server *);
+
+/* Makes transactions that commit with "durable": true wait for 'store'
+ * (borrowed; it must hold the served database and outlive the server) to
+ * put their record on stable storage before they are answered.  Without a
+ * store, every transaction is answered as soon as it commits. */
+void ovsdb_server_set_store(struct ovsdb_server *, struct ovsdb_store *);
 
 /* Serves clients on 'remote' (punix:PATH, ptcp:PORT[:IP], or the active
  * unix:PATH, tcp:IP:PORT).  Returns 0 or a negative errno (-EADDRINUSE

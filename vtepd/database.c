@@ -1,0 +1,286 @@
+#include "vtepd/database.h"
+
+#include <errno.h>
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/ds.h"
+#include "lib/log.h"
+#include "lib/util.h"
+#include "vtepd/options.h"
+#include "vtepd/ovsdb/db.h"
+#include "vtepd/ovsdb/error.h"
+#include "vtepd/ovsdb/execution.h"
+#include "vtepd/ovsdb/schema.h"
+#include "vtepd/ovsdb/server.h"
+#include "vtepd/ovsdb/store.h"
+#include "vtepd/ovsdb/stream.h"
+#include "vtepd/ovsdb/table.h"
+#include "vtepd/paths.h"
+#include "vtepd/unixctl.h"
+
+VLOG_DEFINE_THIS_MODULE(database);
+
+struct vtepd_database {
+    struct ovsdb_store *store;   /* Owns the database. */
+    struct ovsdb_server *server;
+};
+
+/* Logs 'error' (destroying it) as the reason 'what' failed. */
+static void
+log_ovsdb_error(const char *what, struct ovsdb_error *error)
+{
+    const char *details = ovsdb_error_details(error);
+
+    VLOG_ERR("%s: %s%s%s", what, ovsdb_error_tag(error),
+             details ? ": " : "", details ? details : "");
+    ovsdb_error_destroy(error);
+}
+
+/* Returns the schema text that a missing database file is created with:
+ * the built-in hardware_vtep schema or the --schema file (normalised to
+ * compact JSON).  The caller frees the result; NULL after logging why. */
+static char *
+creation_schema(const struct vtepd_options *opts)
+{
+    json_error_t jerror;
+    json_t *json;
+    char *text;
+
+    if (!opts->schema) {
+        return xstrdup(ovsdb_builtin_vtep_schema());
+    }
+    json = json_load_file(opts->schema, 0, &jerror);
+    if (!json) {
+        VLOG_ERR("%s: cannot read schema (%s, line %d)", opts->schema,
+                 jerror.text, jerror.line);
+        return NULL;
+    }
+    text = json_dumps(json, JSON_COMPACT);
+    json_decref(json);
+    return text;
+}
+
+static struct ovsdb_store *
+open_store(struct ev_loop *loop, const struct vtepd_options *opts)
+{
+    struct ovsdb_store_options so = { .loop = loop };
+    struct ovsdb_store *store = NULL;
+    struct ovsdb_error *error;
+    char *schema = creation_schema(opts);
+    int mkerror;
+
+    if (!schema) {
+        return NULL;
+    }
+    mkerror = vtepd_make_parent_dirs(opts->database);
+    if (mkerror) {
+        VLOG_ERR("%s: cannot create its directory (%s)", opts->database,
+                 strerror(-mkerror));
+        free(schema);
+        return NULL;
+    }
+    so.create_schema = schema;
+    error = ovsdb_store_open(opts->database, &so, &store);
+    free(schema);
+    if (error) {
+        log_ovsdb_error(opts->database, error);
+        return NULL;
+    }
+    return store;
+}
+
+/* Makes sure the hardware_vtep database has its one Global row, which
+ * vtep-ctl and controllers expect. */
+static void
+ensure_global_row(struct ovsdb_db *db)
+{
+    const struct ovsdb_table *global = ovsdb_db_find_table(db, "Global");
+    json_t *params, *result;
+    long long timeout;
+
+    if (!global || ovsdb_table_count(global)) {
+        return;
+    }
+    params = json_pack("[s{s:s,s:s,s:{}}]", db->schema->name, "op", "insert",
+                       "table", "Global", "row");
+    result = ovsdb_execute(db, params, NULL, &timeout);
+    if (!result || json_object_get(json_array_get(result, 0), "error")) {
+        VLOG_ERR("cannot create the Global row");
+    }
+    json_decref(result);
+    json_decref(params);
+}
+
+/* Passes the TLS files to the stream layer; refuses TLS remotes without
+ * all three.  Returns false after logging why. */
+static bool
+configure_tls(const struct vtepd_options *opts)
+{
+    bool wants_tls = false;
+
+    for (size_t i = 0; i < opts->n_remotes; i++) {
+        wants_tls |= str_starts_with(opts->remotes[i], "pssl:")
+                     || str_starts_with(opts->remotes[i], "ssl:");
+    }
+    if (opts->private_key) {
+        stream_ssl_set_private_key_file(opts->private_key);
+    }
+    if (opts->certificate) {
+        stream_ssl_set_certificate_file(opts->certificate);
+    }
+    if (opts->ca_cert) {
+        stream_ssl_set_ca_cert_file(opts->ca_cert);
+    }
+    if (wants_tls && !stream_ssl_is_configured()) {
+        VLOG_ERR("pssl: and ssl: remotes need --private-key, --certificate "
+                 "and --ca-cert");
+        return false;
+    }
+    return true;
+}
+
+/* Logs how to reach the listener 'remote' with vtep-ctl. */
+static void
+log_listener(const struct ovsdb_server *server, const char *remote)
+{
+    if (str_starts_with(remote, "punix:")) {
+        VLOG_INFO("listening on %s (try: vtep-ctl --db=unix:%s show)", remote,
+                  remote + strlen("punix:"));
+    } else if (str_starts_with(remote, "ptcp:")
+               || str_starts_with(remote, "pssl:")) {
+        const char *ip = strchr(remote + strlen("ptcp:"), ':');
+        bool tls = str_starts_with(remote, "pssl:");
+
+        VLOG_INFO("listening on %s (try: vtep-ctl --db=%s:%s:%u%s show)",
+                  remote, tls ? "ssl" : "tcp",
+                  ip && strcmp(ip + 1, "0.0.0.0") ? ip + 1 : "127.0.0.1",
+                  (unsigned int) ovsdb_server_get_port(server, remote),
+                  tls ? " --private-key=... --certificate=... --ca-cert=..."
+                      : "");
+    } else {
+        VLOG_INFO("connecting to %s", remote);
+    }
+}
+
+static void
+memory_cb(struct ds *out, void *dbp)
+{
+    const struct vtepd_database *db = dbp;
+    struct ovsdb_server_stats st;
+    struct ovsdb_store_stats ss;
+
+    ovsdb_server_get_stats(db->server, &st);
+    unixctl_memory_put(out, "sessions", st.sessions);
+    unixctl_memory_put(out, "monitors", st.monitors);
+    unixctl_memory_put(out, "monitor-requests", st.monitor_specs);
+    unixctl_memory_put(out, "update-encodings", st.update_encodings);
+    unixctl_memory_put(out, "triggers", st.triggers);
+    unixctl_memory_put(out, "locks", st.locks);
+    unixctl_memory_put(out, "rows", st.rows);
+    unixctl_memory_put(out, "history-txns", st.history_txns);
+    unixctl_memory_put(out, "history-bytes", st.history_bytes);
+    ovsdb_store_get_stats(db->store, &ss);
+    unixctl_memory_put(out, "log-bytes", (unsigned long long) ss.log_bytes);
+}
+
+/* "ovsdb/compact [DB]": rewrites the database file as a snapshot. */
+static void
+compact_cb(struct unixctl_conn *conn, int argc, const char *argv[], void *dbp)
+{
+    struct vtepd_database *db = dbp;
+    const char *name = vtepd_database_get_db(db)->schema->name;
+    int error;
+
+    if (argc > 1 && strcmp(argv[1], name)) {
+        char *msg = xasprintf("%s: unknown database", argv[1]);
+
+        unixctl_command_reply_error(conn, msg);
+        free(msg);
+        return;
+    }
+    error = ovsdb_store_compact(db->store);
+    if (error) {
+        char *msg = xasprintf("compaction failed (%s)", strerror(-error));
+
+        unixctl_command_reply_error(conn, msg);
+        free(msg);
+        return;
+    }
+    unixctl_command_reply(conn, NULL);
+}
+
+static int
+add_remotes(struct vtepd_database *db, const struct vtepd_options *opts)
+{
+    for (size_t i = 0; i < opts->n_remotes; i++) {
+        const char *remote = opts->remotes[i];
+        int error = 0;
+
+        if (str_starts_with(remote, "punix:")) {
+            error = vtepd_make_parent_dirs(remote + strlen("punix:"));
+        }
+        if (!error) {
+            error = ovsdb_server_add_remote(db->server, remote);
+        }
+        if (error) {
+            VLOG_ERR("%s: cannot serve the database (%s)%s", remote,
+                     strerror(-error),
+                     error == -EADDRINUSE
+                         ? "; is another vtepd or ovsdb-server running? "
+                           "(choose other remotes with --remote)"
+                         : "");
+            return error;
+        }
+        log_listener(db->server, remote);
+    }
+    return 0;
+}
+
+struct vtepd_database *
+vtepd_database_start(struct ev_loop *loop, const struct vtepd_options *opts)
+{
+    struct vtepd_database *db;
+    struct ovsdb_store *store;
+
+    if (!configure_tls(opts)) {
+        return NULL;
+    }
+    store = open_store(loop, opts);
+    if (!store) {
+        return NULL;
+    }
+    db = xzalloc(sizeof *db);
+    db->store = store;
+    if (!opts->schema) {
+        ensure_global_row(ovsdb_store_get_db(store));
+    }
+    db->server = ovsdb_server_create(loop, ovsdb_store_get_db(store));
+    ovsdb_server_set_store(db->server, store);
+    if (add_remotes(db, opts)) {
+        vtepd_database_stop(db);
+        return NULL;
+    }
+    VLOG_INFO("serving database %s from %s",
+              ovsdb_store_get_db(store)->schema->name, opts->database);
+    unixctl_memory_register(memory_cb, db);
+    unixctl_command_register("ovsdb/compact", "[DB]", 0, 1, compact_cb, db);
+    return db;
+}
+
+void
+vtepd_database_stop(struct vtepd_database *db)
+{
+    if (db) {
+        ovsdb_server_destroy(db->server);
+        ovsdb_store_destroy(db->store);
+        free(db);
+    }
+}
+
+struct ovsdb_db *
+vtepd_database_get_db(const struct vtepd_database *db)
+{
+    return ovsdb_store_get_db(db->store);
+}

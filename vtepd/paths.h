@@ -1,0 +1,9 @@
+/* File-system helpers for the daemon's run directory. */
+#ifndef VTEPD_PATHS_H
+#define VTEPD_PATHS_H 1
+
+/* Creates the directories leading to 'path' (like "mkdir -p DIR" for the
+ * directory part of 'path').  Returns 0 or a negative errno. */
+int vtepd_make_parent_dirs(const char *path);
+
+#endif /* vtepd/paths.h */
