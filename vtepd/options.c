@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "lib/util.h"
+#include "vtepd/paths.h"
 
 struct vtepd_features vtepd_features;
 
@@ -93,31 +94,6 @@ static const char usage_text[] =
     "  -v, --verbose               log debug messages\n"
     "  -h, --help                  show this help and exit\n"
     "  -V, --version               show the version and exit\n";
-
-/* Returns the directory part of 'path' ("." if none), newly allocated. */
-static char *
-dir_name(const char *path)
-{
-    const char *slash = strrchr(path, '/');
-
-    if (!slash) {
-        return xstrdup(".");
-    }
-    if (slash == path) {
-        return xstrdup("/");
-    }
-    return xstrndup(path, (size_t) (slash - path));
-}
-
-static char *
-path_beside_database(const char *database, const char *file)
-{
-    char *dir = dir_name(database);
-    char *path = xasprintf("%s/%s", dir, file);
-
-    free(dir);
-    return path;
-}
 
 static bool
 parse_port_number(const char *s, bool allow_zero)
@@ -379,7 +355,7 @@ fill_defaults(struct vtepd_options *opts)
         opts->database = xstrdup("run/vtep.db");
     }
     if (!opts->n_remotes) {
-        char *dir = dir_name(opts->database);
+        char *dir = vtepd_dir_name(opts->database);
         char *sock = xasprintf("punix:%s/db.sock", dir);
 
         opts->default_remotes = true;
@@ -389,15 +365,15 @@ fill_defaults(struct vtepd_options *opts)
         free(dir);
     }
     if (!opts->unixctl) {
-        opts->unixctl = path_beside_database(opts->database, "vtepd.ctl");
+        opts->unixctl = vtepd_path_beside(opts->database, "vtepd.ctl");
     }
     if (opts->pidfile && !*opts->pidfile) {
         free(opts->pidfile);
-        opts->pidfile = path_beside_database(opts->database, "vtepd.pid");
+        opts->pidfile = vtepd_path_beside(opts->database, "vtepd.pid");
     }
     if (opts->log_file && !*opts->log_file) {
         free(opts->log_file);
-        opts->log_file = path_beside_database(opts->database, "vtepd.log");
+        opts->log_file = vtepd_path_beside(opts->database, "vtepd.log");
     }
 }
 

@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 
 #include "lib/util.h"
@@ -23,4 +24,28 @@ vtepd_make_parent_dirs(const char *path)
     }
     free(dir);
     return error;
+}
+
+char *
+vtepd_dir_name(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+
+    if (!slash) {
+        return xstrdup(".");
+    }
+    if (slash == path) {
+        return xstrdup("/");
+    }
+    return xstrndup(path, (size_t) (slash - path));
+}
+
+char *
+vtepd_path_beside(const char *path, const char *file)
+{
+    char *dir = vtepd_dir_name(path);
+    char *result = xasprintf("%s/%s", dir, file);
+
+    free(dir);
+    return result;
 }
