@@ -1,0 +1,9 @@
+# sim/: the software dataplane for the asic backend, and the lab runner.
+LIBRARIES += sim
+sim_SRCS := sim/frame.c sim/port.c sim/underlay.c sim/sim.c
+sim_PKGS := libev
+
+UNIT_TESTS += test-sim-frame
+test-sim-frame_SRCS := tests/unit/test-sim-frame.c
+test-sim-frame_LIBS := sim lib
+test-sim-frame_PKGS := cmocka
