@@ -7,3 +7,8 @@ UNIT_TESTS += test-sim-frame
 test-sim-frame_SRCS := tests/unit/test-sim-frame.c
 test-sim-frame_LIBS := sim lib
 test-sim-frame_PKGS := cmocka
+
+UNIT_TESTS += test-sim
+test-sim_SRCS := tests/unit/test-sim.c
+test-sim_LIBS := sim hal-asic hal lib
+test-sim_PKGS := cmocka
