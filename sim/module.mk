@@ -1,6 +1,6 @@
 # sim/: the software dataplane for the asic backend, and the lab runner.
 LIBRARIES += sim
-sim_SRCS := sim/frame.c sim/port.c sim/underlay.c sim/sim.c
+sim_SRCS := sim/frame.c sim/port.c sim/underlay.c sim/sim.c sim/lab.c
 sim_PKGS := libev
 
 UNIT_TESTS += test-sim-frame
@@ -12,3 +12,9 @@ UNIT_TESTS += test-sim
 test-sim_SRCS := tests/unit/test-sim.c
 test-sim_LIBS := sim hal-asic hal lib
 test-sim_PKGS := cmocka
+
+# The lab runner: the asic backend, a scripted configuration and the
+# dataplane, without OVSDB.
+PROGRAMS += vtep-sim
+vtep-sim_SRCS := sim/vtep-sim.c
+vtep-sim_LIBS := sim hal-asic hal lib
