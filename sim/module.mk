@@ -18,3 +18,5 @@ test-sim_PKGS := cmocka
 PROGRAMS += vtep-sim
 vtep-sim_SRCS := sim/vtep-sim.c
 vtep-sim_LIBS := sim hal-asic hal lib
+
+SCRIPT_TESTS += tests/dataplane/sim-interop.sh
