@@ -20,3 +20,4 @@ vtep-sim_SRCS := sim/vtep-sim.c
 vtep-sim_LIBS := sim hal-asic hal lib
 
 SCRIPT_TESTS += tests/dataplane/sim-interop.sh
+SCRIPT_TESTS += tests/dataplane/sim-tagged.sh
