@@ -21,3 +21,4 @@ vtep-sim_LIBS := sim hal-asic hal lib
 
 SCRIPT_TESTS += tests/dataplane/sim-interop.sh
 SCRIPT_TESTS += tests/dataplane/sim-tagged.sh
+SCRIPT_TESTS += tests/dataplane/sim-replication.sh

@@ -111,8 +111,11 @@ lab_start() {
     local config=$1
     shift
     CTL=$TMP/vtep-sim.ctl
-    nsx vtep "$SIM" --port=p1 --port=p2 --tunnel-ip="$VTEP_IP" \
-        --config="$config" --ctl="$CTL" "$@" >"$TMP/vtep-sim.log" 2>&1 &
+    # Not through nsx(): 'ip netns exec' must be the process that '&'
+    # starts, so that $! is vtep-sim itself once it execs.
+    ip netns exec "$NS-vtep" "$SIM" --port=p1 --port=p2 \
+        --tunnel-ip="$VTEP_IP" --config="$config" --ctl="$CTL" "$@" \
+        >"$TMP/vtep-sim.log" 2>&1 &
     SIM_PID=$!
     on_exit "kill $SIM_PID; wait $SIM_PID"
     if ! wait_for 5 test -S "$CTL"; then
