@@ -22,3 +22,4 @@ vtep-sim_LIBS := sim hal-asic hal lib
 SCRIPT_TESTS += tests/dataplane/sim-interop.sh
 SCRIPT_TESTS += tests/dataplane/sim-tagged.sh
 SCRIPT_TESTS += tests/dataplane/sim-replication.sh
+SCRIPT_TESTS += tests/dataplane/sim-fdb.sh
