@@ -23,3 +23,8 @@ SCRIPT_TESTS += tests/dataplane/sim-interop.sh
 SCRIPT_TESTS += tests/dataplane/sim-tagged.sh
 SCRIPT_TESTS += tests/dataplane/sim-replication.sh
 SCRIPT_TESTS += tests/dataplane/sim-fdb.sh
+
+TEST_PROGRAMS += bench-sim-gen
+bench-sim-gen_SRCS := tests/bench/bench-sim-gen.c
+bench-sim-gen_LIBS := hal lib
+BENCH_SCRIPTS += tests/bench/sim-pps.sh
