@@ -22,8 +22,8 @@ put_be16(uint8_t *p, uint16_t v)
 static uint32_t
 get_be32(const uint8_t *p)
 {
-    return (uint32_t) p[0] << 24 | (uint32_t) p[1] << 16
-           | (uint32_t) p[2] << 8 | p[3];
+    return (uint32_t) p[0] << 24 | (uint32_t) p[1] << 16 | (uint32_t) p[2] << 8
+           | p[3];
 }
 
 int

@@ -16,8 +16,8 @@
 #include "hal/hal.h"
 
 #define SIM_ETH_ALEN 6
-#define SIM_ETH_HLEN 14  /* Destination, source, EtherType. */
-#define SIM_VLAN_HLEN 4  /* TPID and TCI of an 802.1Q tag. */
+#define SIM_ETH_HLEN 14 /* Destination, source, EtherType. */
+#define SIM_VLAN_HLEN 4 /* TPID and TCI of an 802.1Q tag. */
 #define SIM_ETH_TPID_8021Q 0x8100
 #define SIM_VLAN_VID_MASK 0x0fff
 
@@ -89,7 +89,6 @@ int sim_vxlan_decap(const uint8_t *pkt, size_t len, uint32_t *vni);
  * from 'start' to its end (the field at 'start + offset' holds the
  * pseudo-header sum, as Linux leaves it) and stores the result in that
  * field.  Returns 0, or -EINVAL if the field lies outside the frame. */
-int sim_csum_complete(uint8_t *frame, size_t len, size_t start,
-                      size_t offset);
+int sim_csum_complete(uint8_t *frame, size_t len, size_t start, size_t offset);
 
 #endif /* sim/frame.h */

@@ -158,9 +158,8 @@ cmd_link(struct hal *hal, int argc, char *argv[], struct ds *out)
         ds_put_format(out, "%s: say up or down\n", argv[2]);
         return -EINVAL;
     }
-    return hal_failed(argv[0],
-                      hal_asic_set_link(asic, port, !strcmp(argv[2], "up")),
-                      out);
+    return hal_failed(
+        argv[0], hal_asic_set_link(asic, port, !strcmp(argv[2], "up")), out);
 }
 
 /* ---- Bridges and bindings ----------------------------------------------- */
@@ -266,16 +265,15 @@ cmd_fdb(struct hal *hal, int argc, char *argv[], struct ds *out)
             error = parse_vlan(argv[4], &e.vlan, out);
         }
     }
-    return error ? error : hal_failed(argv[0], hal_fdb_set(hal, &e, 1, NULL),
-                                      out);
+    return error ? error
+                 : hal_failed(argv[0], hal_fdb_set(hal, &e, 1, NULL), out);
 }
 
 static int
 cmd_flush(struct hal *hal, int argc, char *argv[], struct ds *out)
 {
     struct hal_fdb_flush filter = { HAL_OID_NULL, HAL_OID_NULL };
-    int error = argc > 1 ? parse_bridge(hal, argv[1], &filter.bridge, out)
-                         : 0;
+    int error = argc > 1 ? parse_bridge(hal, argv[1], &filter.bridge, out) : 0;
 
     return error ? error
                  : hal_failed(argv[0], hal_fdb_flush(hal, &filter), out);
@@ -336,9 +334,8 @@ static int
 cmd_dump(struct hal *hal, int argc, char *argv[], struct ds *out)
 {
     if (!strcmp(argv[0], "dump-fdb")) {
-        return hal_failed(argv[0],
-                          hal_dump_fdb(hal, argc > 1 ? argv[1] : NULL, out),
-                          out);
+        return hal_failed(
+            argv[0], hal_dump_fdb(hal, argc > 1 ? argv[1] : NULL, out), out);
     } else if (!strcmp(argv[0], "dump-flood")) {
         hal_dump_flood(hal, out);
     } else if (!strcmp(argv[0], "dump-bindings")) {
@@ -442,8 +439,7 @@ sim_lab_exec(struct hal *hal, const char *line, struct ds *out)
 
         if (!strcmp(argv[0], c->name)) {
             if (argc - 1 < c->min_args || argc - 1 > c->max_args) {
-                ds_put_format(out, "%s: wrong number of arguments\n",
-                              c->name);
+                ds_put_format(out, "%s: wrong number of arguments\n", c->name);
             } else {
                 error = c->handler(hal, argc, argv, out);
             }

@@ -50,8 +50,7 @@ set_nonblocking(int fd)
 static int
 setsockopt_int(int fd, int level, int name, int value)
 {
-    return setsockopt(fd, level, name, &value, sizeof value) < 0 ? -errno
-                                                                 : 0;
+    return setsockopt(fd, level, name, &value, sizeof value) < 0 ? -errno : 0;
 }
 
 /* Binds an AF_PACKET socket to 'port''s interface: every protocol,
@@ -78,8 +77,8 @@ open_packet(struct sim_port *port)
         error = setsockopt_int(port->fd, SOL_PACKET, PACKET_VNET_HDR, 1);
     }
     if (!error) {
-        error = setsockopt_int(port->fd, SOL_PACKET, PACKET_IGNORE_OUTGOING,
-                               1);
+        error =
+            setsockopt_int(port->fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, 1);
     }
     if (error) {
         return error;
@@ -89,7 +88,8 @@ open_packet(struct sim_port *port)
     mreq.mr_ifindex = port->ifindex;
     mreq.mr_type = PACKET_MR_PROMISC;
     if (setsockopt(port->fd, SOL_PACKET, PACKET_ADD_MEMBERSHIP, &mreq,
-                   sizeof mreq) < 0) {
+                   sizeof mreq)
+        < 0) {
         return -errno;
     }
 
@@ -143,8 +143,8 @@ open_tap(struct sim_port *port)
 }
 
 int
-sim_port_open(struct sim_port *port, const char *name,
-              enum sim_port_kind kind, int fd)
+sim_port_open(struct sim_port *port, const char *name, enum sim_port_kind kind,
+              int fd)
 {
     int error;
 
@@ -199,8 +199,7 @@ apply_vnet_hdr(const struct virtio_net_hdr *vh, uint8_t *frame, size_t len)
         return -EOPNOTSUPP;
     }
     if (vh->flags & VIRTIO_NET_HDR_F_NEEDS_CSUM) {
-        return sim_csum_complete(frame, len, vh->csum_start,
-                                 vh->csum_offset);
+        return sim_csum_complete(frame, len, vh->csum_start, vh->csum_offset);
     }
     return 0;
 }
@@ -216,8 +215,7 @@ stripped_tag(struct msghdr *msg, int *tag)
     for (cmsg = CMSG_FIRSTHDR(msg); cmsg; cmsg = CMSG_NXTHDR(msg, cmsg)) {
         struct tpacket_auxdata aux;
 
-        if (cmsg->cmsg_level != SOL_PACKET
-            || cmsg->cmsg_type != PACKET_AUXDATA
+        if (cmsg->cmsg_level != SOL_PACKET || cmsg->cmsg_type != PACKET_AUXDATA
             || cmsg->cmsg_len < CMSG_LEN(sizeof aux)) {
             continue;
         }

@@ -103,8 +103,8 @@ port_by_oid(const struct sim *sim, hal_oid_t oid)
 {
     struct sim_port_slot *slot;
 
-    HMAP_FOR_EACH_WITH_HASH (slot, node, hash_uint64(oid, 0),
-                             &sim->ports_by_oid) {
+    HMAP_FOR_EACH_WITH_HASH(slot, node, hash_uint64(oid, 0),
+                            &sim->ports_by_oid) {
         if (slot->oid == oid) {
             return slot;
         }
@@ -167,8 +167,7 @@ send_remote(struct sim *sim, const struct hal_asic_remote_out *out,
     }
     n = 1 + sim_eth_retag(frame, len, eth, 0, tag, iov + 1);
     inner_len = sim_iov_length(iov + 1, n - 1);
-    if (sim_vxlan_encap(hdr, sport, sim->underlay.port, out->vni,
-                        inner_len)) {
+    if (sim_vxlan_encap(hdr, sport, sim->underlay.port, out->vni, inner_len)) {
         count_drop(sim, DROP_OVERSIZE);
         return;
     }
@@ -268,8 +267,8 @@ vxlan_input(struct sim *sim, struct in_addr src, const uint8_t *pkt,
     sim->stats.vxlan_rx_bytes += len;
     error = sim_vxlan_decap(pkt, len, &vni);
     if (error) {
-        count_drop(sim, error == -EBADMSG ? DROP_VXLAN_FLAGS
-                                         : DROP_VXLAN_SHORT);
+        count_drop(sim,
+                   error == -EBADMSG ? DROP_VXLAN_FLAGS : DROP_VXLAN_SHORT);
         return;
     }
     inner = pkt + SIM_VXLAN_HLEN;
@@ -324,8 +323,8 @@ rx_error(struct sim *sim, const char *where, ssize_t error)
 static void
 port_cb(struct ev_loop *loop, ev_io *w, int revents)
 {
-    struct sim_port_slot *slot = container_of(w, struct sim_port_slot,
-                                              watcher);
+    struct sim_port_slot *slot =
+        container_of(w, struct sim_port_slot, watcher);
     struct sim *sim = slot->sim;
     int64_t now_ms = time_msec();
     int i;
@@ -350,8 +349,8 @@ underlay_cb(struct ev_loop *loop, ev_io *w, int revents)
 
     for (i = 0; i < SIM_BATCH; i++) {
         struct in_addr src;
-        ssize_t n = sim_underlay_recv(&sim->underlay, sim->buf,
-                                      sizeof sim->buf, &src);
+        ssize_t n =
+            sim_underlay_recv(&sim->underlay, sim->buf, sizeof sim->buf, &src);
 
         if (n >= 0) {
             vxlan_input(sim, src, sim->buf, (size_t) n);
@@ -368,8 +367,8 @@ open_ports(struct sim *sim, const struct sim_config *config)
 {
     size_t i;
 
-    sim->ports = xcalloc(config->n_ports ? config->n_ports : 1,
-                         sizeof *sim->ports);
+    sim->ports =
+        xcalloc(config->n_ports ? config->n_ports : 1, sizeof *sim->ports);
     for (i = 0; i < config->n_ports; i++) {
         const struct sim_port_spec *spec = &config->ports[i];
         struct sim_port_slot *slot = &sim->ports[i];
@@ -561,8 +560,7 @@ sim_inject_frame(struct sim *sim, size_t port_index, const uint8_t *frame,
                  size_t len, int tag)
 {
     if (port_index < sim->n_ports) {
-        port_input(sim, &sim->ports[port_index], frame, len, tag,
-                   time_msec());
+        port_input(sim, &sim->ports[port_index], frame, len, tag, time_msec());
     }
 }
 

@@ -70,11 +70,11 @@ void sim_destroy(struct sim *sim);
 /* Counters of the dataplane itself; the per-binding and per-tunnel traffic
  * counters live in the HAL. */
 struct sim_stats {
-    uint64_t port_rx, port_rx_bytes; /* Frames received on ports. */
-    uint64_t port_tx, port_tx_bytes; /* Frames sent on ports. */
+    uint64_t port_rx, port_rx_bytes;   /* Frames received on ports. */
+    uint64_t port_tx, port_tx_bytes;   /* Frames sent on ports. */
     uint64_t vxlan_rx, vxlan_rx_bytes; /* VXLAN packets received. */
     uint64_t vxlan_tx, vxlan_tx_bytes; /* VXLAN packets sent. */
-    uint64_t drops;     /* Every drop, whatever the reason. */
+    uint64_t drops;                    /* Every drop, whatever the reason. */
     uint64_t tx_errors; /* Send calls that failed (included in drops). */
 };
 
@@ -92,8 +92,8 @@ void sim_format_stats(const struct sim *sim, struct ds *out);
  * 'port_index' (in config order) had received it with the kernel-stripped
  * 802.1Q TCI 'tag' (or SIM_PORT_NO_TAG).  'frame' is borrowed.  For tests
  * and for frames obtained elsewhere (pcap replay). */
-void sim_inject_frame(struct sim *sim, size_t port_index,
-                      const uint8_t *frame, size_t len, int tag);
+void sim_inject_frame(struct sim *sim, size_t port_index, const uint8_t *frame,
+                      size_t len, int tag);
 
 /* Feeds the 'len'-byte UDP payload 'pkt' to the pipeline as if it had
  * arrived on the VXLAN port from 'src'.  'pkt' is borrowed. */

@@ -44,8 +44,8 @@ open_tx(struct sim_underlay *u)
     struct sock_fprog prog = { 1, &reject };
     int pmtu = IP_PMTUDISC_DONT;
 
-    u->tx_fd = socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK,
-                      IPPROTO_UDP);
+    u->tx_fd =
+        socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, IPPROTO_UDP);
     if (u->tx_fd < 0) {
         return -errno;
     }

@@ -232,8 +232,8 @@ ctl_cb(struct ev_loop *loop, ev_io *w, int revents)
 {
     struct vtep_sim *vs = container_of(w, struct vtep_sim, ctl_watcher);
     struct timeval tv = { CTL_TIMEOUT_S, 0 };
-    struct ds out = DS_EMPTY_INITIALIZER;
-    char req[CTL_MAX_REQUEST + 1];
+    struct ds out = DS_EMPTY_INITIALIZER, reply = DS_EMPTY_INITIALIZER;
+    char req[CTL_MAX_REQUEST + 1] = "";
     size_t len = 0;
     int fd;
 
@@ -253,21 +253,17 @@ ctl_cb(struct ev_loop *loop, ev_io *w, int revents)
     }
     req[len] = '\0';
     req[strcspn(req, "\n")] = '\0';
+    ds_put_cstr(&reply, "OK\n");
     if (execute(vs, req, &out)) {
-        ds_put_cstr(&out, "");
-    } else {
-        struct ds ok = DS_EMPTY_INITIALIZER;
-
-        ds_put_cstr(&ok, "OK\n");
-        ds_put_buffer(&ok, ds_cstr(&out), out.length);
-        ds_destroy(&out);
-        out = ok;
+        ds_clear(&reply); /* The error text alone, without "OK". */
     }
-    if (write(fd, ds_cstr(&out), out.length) < 0) {
+    ds_put_buffer(&reply, ds_cstr(&out), out.length);
+    if (write(fd, ds_cstr(&reply), reply.length) < 0) {
         VLOG_WARN("control: reply lost (%s)", strerror(errno));
     }
     close(fd);
     ds_destroy(&out);
+    ds_destroy(&reply);
 }
 
 static int

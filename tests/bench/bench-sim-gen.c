@@ -126,9 +126,10 @@ main(int argc, char *argv[])
     } else if (argc == 7 && !strcmp(argv[1], "vxlan")) {
         sent = gen_vxlan(argv);
     } else {
-        fprintf(stderr, "usage: %s eth IFNAME DST_MAC SRC_MAC SECONDS\n"
-                        "       %s vxlan DST_IP VNI DST_MAC SRC_MAC "
-                        "SECONDS\n",
+        fprintf(stderr,
+                "usage: %s eth IFNAME DST_MAC SRC_MAC SECONDS\n"
+                "       %s vxlan DST_IP VNI DST_MAC SRC_MAC "
+                "SECONDS\n",
                 program_name, program_name);
         return EXIT_FAILURE;
     }

@@ -179,9 +179,23 @@ test_vxlan_encap_layout(void **state)
     uint8_t hdr[SIM_ENCAP_HLEN];
     static const uint8_t expected[SIM_ENCAP_HLEN] = {
         /* UDP: source 50000, destination 4789, length 8+8+60, csum 0. */
-        0xc3, 0x50, 0x12, 0xb5, 0x00, 0x4c, 0x00, 0x00,
+        0xc3,
+        0x50,
+        0x12,
+        0xb5,
+        0x00,
+        0x4c,
+        0x00,
+        0x00,
         /* VXLAN: I flag, reserved, VNI 0x123456, reserved. */
-        0x08, 0x00, 0x00, 0x00, 0x12, 0x34, 0x56, 0x00,
+        0x08,
+        0x00,
+        0x00,
+        0x00,
+        0x12,
+        0x34,
+        0x56,
+        0x00,
     };
 
     assert_int_equal(sim_vxlan_encap(hdr, 50000, 4789, 0x123456, 60), 0);
@@ -263,8 +277,8 @@ test_csum_complete(void **state)
 {
     /* An ICMP-like header whose checksum covers bytes 2..9; the field at
      * offset 2 starts at zero (no pseudo-header). */
-    uint8_t buf[10] = { 0xee, 0xee, 0x08, 0x00, 0x00, 0x00, 0x12, 0x34,
-                        0x00, 0x01 };
+    uint8_t buf[10] = { 0xee, 0xee, 0x08, 0x00, 0x00,
+                        0x00, 0x12, 0x34, 0x00, 0x01 };
 
     assert_int_equal(sim_csum_complete(buf, sizeof buf, 2, 2), 0);
     /* 0x0800 + 0x1234 + 0x0001 = 0x1a35; ~ = 0xe5ca. */

@@ -91,8 +91,7 @@ env_teardown(void **state)
 /* Builds an ARP-typed frame dst/src with 'vlan' in the bytes if nonzero;
  * returns its length. */
 static size_t
-make_frame(uint8_t *buf, const uint8_t *dst, const uint8_t *src,
-           uint16_t vlan)
+make_frame(uint8_t *buf, const uint8_t *dst, const uint8_t *src, uint16_t vlan)
 {
     size_t len = 12;
 
@@ -317,10 +316,10 @@ int
 main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_untagged_in_tagged_out,
-                                        env_setup, env_teardown),
-        cmocka_unit_test_setup_teardown(test_tagged_in_untagged_out,
-                                        env_setup, env_teardown),
+        cmocka_unit_test_setup_teardown(test_untagged_in_tagged_out, env_setup,
+                                        env_teardown),
+        cmocka_unit_test_setup_teardown(test_tagged_in_untagged_out, env_setup,
+                                        env_teardown),
         cmocka_unit_test_setup_teardown(test_unbound_vlan_and_garbage_dropped,
                                         env_setup, env_teardown),
         cmocka_unit_test_setup_teardown(test_learning_and_unicast, env_setup,
