@@ -5,7 +5,7 @@ sim_PKGS := libev
 
 UNIT_TESTS += test-sim-frame
 test-sim-frame_SRCS := tests/unit/test-sim-frame.c
-test-sim-frame_LIBS := sim lib
+test-sim-frame_LIBS := sim hal lib
 test-sim-frame_PKGS := cmocka
 
 UNIT_TESTS += test-sim
