@@ -402,8 +402,13 @@ open_ports(struct sim *sim, const struct sim_config *config)
         sim->n_ports++;
         ev_io_init(&slot->watcher, port_cb, slot->io.fd, EV_READ);
         ev_io_start(sim->loop, &slot->watcher);
-        VLOG_INFO("port %s: %s", spec->name,
-                  sim_port_kind_name(slot->io.kind));
+        if (spec->kind == SIM_PORT_AUTO && slot->io.kind == SIM_PORT_TAP) {
+            VLOG_INFO("port %s: no such interface, created a TAP device",
+                      spec->name);
+        } else {
+            VLOG_INFO("port %s: %s", spec->name,
+                      sim_port_kind_name(slot->io.kind));
+        }
     }
     return 0;
 }
