@@ -11,7 +11,7 @@ packages=(
     # Real peers for interop and dataplane tests.
     openvswitch-common openvswitch-switch openvswitch-vtep python3-openvswitch
     ovn-central ovn-controller-vtep
-    iproute2 iputils-ping tcpdump openssl
+    iproute2 iputils-ping tcpdump openssl python3
     # Checkers (make valgrind, make lint).
     valgrind clang-format cppcheck
 )

@@ -1,0 +1,94 @@
+/* Frame formats of the software dataplane, as pure functions over byte
+ * buffers: Ethernet II with an optional 802.1Q tag, tag removal and
+ * insertion for output, and the VXLAN encapsulation of RFC 7348.
+ *
+ * Nothing here does I/O or keeps state, so every function can be tested
+ * with hand-made bytes.  Every parser assumes its input is hostile: it
+ * checks the length before each header it reads. */
+#ifndef SIM_FRAME_H
+#define SIM_FRAME_H 1
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/uio.h>
+
+#include "hal/hal.h"
+
+#define SIM_ETH_ALEN 6
+#define SIM_ETH_HLEN 14 /* Destination, source, EtherType. */
+#define SIM_VLAN_HLEN 4 /* TPID and TCI of an 802.1Q tag. */
+#define SIM_ETH_TPID_8021Q 0x8100
+#define SIM_VLAN_VID_MASK 0x0fff
+
+#define SIM_UDP_HLEN 8
+#define SIM_VXLAN_HLEN 8
+#define SIM_VXLAN_FLAG_I 0x08 /* "The VNI is valid" (RFC 7348, 5). */
+#define SIM_VXLAN_PORT 4789   /* IANA-assigned UDP port. */
+
+/* The source port range RFC 7348 recommends for the flow hash. */
+#define SIM_VXLAN_SPORT_MIN 49152
+#define SIM_VXLAN_SPORT_MAX 65535
+
+/* The UDP and VXLAN headers that precede an encapsulated frame. */
+#define SIM_ENCAP_HLEN (SIM_UDP_HLEN + SIM_VXLAN_HLEN)
+
+/* A parsed Ethernet header. */
+struct sim_eth {
+    struct hal_mac dst;
+    struct hal_mac src;
+    bool tagged;        /* An 802.1Q tag is present in the bytes. */
+    uint16_t vlan;      /* Its VLAN ID; 0 if untagged or priority-tagged. */
+    uint16_t ethertype; /* After the tag, in host order. */
+    size_t payload;     /* Offset of the bytes after 'ethertype'. */
+};
+
+/* Parses the Ethernet header of the 'len'-byte 'frame' into '*eth'.  A
+ * frame with TPID 0x8100 after the addresses is tagged; VLAN ID 0 (a
+ * priority tag) means untagged, as in 802.1Q.  Returns 0, or -EINVAL if
+ * the frame is too short for the header it announces. */
+int sim_eth_parse(const uint8_t *frame, size_t len, struct sim_eth *eth);
+
+/* Describes in 'iov' the 'len'-byte 'frame', parsed into 'eth', as it
+ * leaves on VLAN 'vlan': the addresses, a new 802.1Q tag (built in 'tag')
+ * when 'vlan' is nonzero, then everything that followed the original tag,
+ * if any.  Nothing is copied: 'iov' points into 'frame' and 'tag'.
+ * Returns the number of 'iov' entries used, 2 or 3. */
+size_t sim_eth_retag(const uint8_t *frame, size_t len,
+                     const struct sim_eth *eth, uint16_t vlan,
+                     uint8_t tag[SIM_VLAN_HLEN], struct iovec iov[3]);
+
+/* Returns the total length of the 'n' buffers in 'iov'. */
+size_t sim_iov_length(const struct iovec *iov, size_t n);
+
+/* Returns the UDP source port for encapsulating 'frame': a hash of its
+ * addresses and EtherType and, for IPv4, of its IP addresses, protocol and
+ * (unless fragmented) TCP/UDP ports, mapped into
+ * SIM_VXLAN_SPORT_MIN..SIM_VXLAN_SPORT_MAX, so that one flow keeps one
+ * path through an ECMP underlay and different flows spread
+ * (RFC 7348, 5). */
+uint16_t sim_vxlan_sport(const uint8_t *frame, size_t len,
+                         const struct sim_eth *eth);
+
+/* Writes into 'hdr' the UDP header (source port 'sport', destination port
+ * 'dport', zero checksum as RFC 7348 recommends for IPv4) followed by the
+ * VXLAN header (I flag, 'vni', reserved fields zero) for an inner frame of
+ * 'inner_len' bytes.  Returns 0, or -EINVAL if 'vni' exceeds 24 bits or
+ * the datagram would exceed 65535 bytes. */
+int sim_vxlan_encap(uint8_t hdr[SIM_ENCAP_HLEN], uint16_t sport,
+                    uint16_t dport, uint32_t vni, size_t inner_len);
+
+/* Validates the VXLAN header at the start of the 'len'-byte UDP payload
+ * 'pkt' and stores its VNI in '*vni'.  The reserved bits are ignored, as
+ * the RFC asks of a receiver.  Returns 0, -EINVAL if 'pkt' is too short to
+ * hold the header and an inner Ethernet header, or -EBADMSG if the I flag
+ * is clear. */
+int sim_vxlan_decap(const uint8_t *pkt, size_t len, uint32_t *vni);
+
+/* Completes a checksum that the sender left to "hardware": sums 'frame'
+ * from 'start' to its end (the field at 'start + offset' holds the
+ * pseudo-header sum, as Linux leaves it) and stores the result in that
+ * field.  Returns 0, or -EINVAL if the field lies outside the frame. */
+int sim_csum_complete(uint8_t *frame, size_t len, size_t start, size_t offset);
+
+#endif /* sim/frame.h */

@@ -1,0 +1,322 @@
+/* Front-panel port I/O over AF_PACKET, TAP or a caller's descriptor.  See
+ * port.h for what the kernel does to frames and how it is undone. */
+#include "sim/port.h"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <linux/if_ether.h>
+#include <linux/if_packet.h>
+#include <linux/if_tun.h>
+#include <linux/virtio_net.h>
+#include <net/if.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "sim/frame.h"
+
+#ifndef PACKET_IGNORE_OUTGOING
+#define PACKET_IGNORE_OUTGOING 23
+#endif
+
+const char *
+sim_port_kind_name(enum sim_port_kind kind)
+{
+    switch (kind) {
+    case SIM_PORT_AUTO:
+        return "auto";
+    case SIM_PORT_PACKET:
+        return "packet";
+    case SIM_PORT_TAP:
+        return "tap";
+    case SIM_PORT_FD:
+        return "fd";
+    }
+    return "?";
+}
+
+static int
+set_nonblocking(int fd)
+{
+    int flags = fcntl(fd, F_GETFL);
+
+    if (flags < 0 || fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0) {
+        return -errno;
+    }
+    return 0;
+}
+
+static int
+setsockopt_int(int fd, int level, int name, int value)
+{
+    return setsockopt(fd, level, name, &value, sizeof value) < 0 ? -errno : 0;
+}
+
+/* Binds an AF_PACKET socket to 'port''s interface: every protocol,
+ * promiscuous, tags and checksum state reported, our own transmissions
+ * not looped back. */
+static int
+open_packet(struct sim_port *port)
+{
+    struct packet_mreq mreq;
+    struct sockaddr_ll sll;
+    int error;
+
+    port->ifindex = (int) if_nametoindex(port->name);
+    if (!port->ifindex) {
+        return -ENODEV;
+    }
+    port->fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK,
+                      htons(ETH_P_ALL));
+    if (port->fd < 0) {
+        return -errno;
+    }
+    error = setsockopt_int(port->fd, SOL_PACKET, PACKET_AUXDATA, 1);
+    if (!error) {
+        error = setsockopt_int(port->fd, SOL_PACKET, PACKET_VNET_HDR, 1);
+    }
+    if (!error) {
+        error =
+            setsockopt_int(port->fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, 1);
+    }
+    if (error) {
+        return error;
+    }
+
+    memset(&mreq, 0, sizeof mreq);
+    mreq.mr_ifindex = port->ifindex;
+    mreq.mr_type = PACKET_MR_PROMISC;
+    if (setsockopt(port->fd, SOL_PACKET, PACKET_ADD_MEMBERSHIP, &mreq,
+                   sizeof mreq)
+        < 0) {
+        return -errno;
+    }
+
+    memset(&sll, 0, sizeof sll);
+    sll.sll_family = AF_PACKET;
+    sll.sll_protocol = htons(ETH_P_ALL);
+    sll.sll_ifindex = port->ifindex;
+    if (bind(port->fd, (struct sockaddr *) &sll, sizeof sll) < 0) {
+        return -errno;
+    }
+    return 0;
+}
+
+/* Creates, or attaches to, the TAP device named after 'port' and brings
+ * its link up so that frames flow as soon as the other side is up. */
+static int
+open_tap(struct sim_port *port)
+{
+    struct ifreq ifr;
+    int sock;
+    int error = 0;
+
+    port->fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC | O_NONBLOCK);
+    if (port->fd < 0) {
+        return -errno;
+    }
+    memset(&ifr, 0, sizeof ifr);
+    ifr.ifr_flags = IFF_TAP | IFF_NO_PI;
+    if (strlen(port->name) >= sizeof ifr.ifr_name) {
+        return -ENAMETOOLONG;
+    }
+    memcpy(ifr.ifr_name, port->name, strlen(port->name) + 1);
+    if (ioctl(port->fd, TUNSETIFF, &ifr) < 0) {
+        return -errno;
+    }
+
+    sock = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (sock < 0) {
+        return -errno;
+    }
+    if (ioctl(sock, SIOCGIFFLAGS, &ifr) < 0) {
+        error = -errno;
+    } else if (!(ifr.ifr_flags & IFF_UP)) {
+        ifr.ifr_flags |= IFF_UP;
+        if (ioctl(sock, SIOCSIFFLAGS, &ifr) < 0) {
+            error = -errno;
+        }
+    }
+    close(sock);
+    return error;
+}
+
+int
+sim_port_open(struct sim_port *port, const char *name, enum sim_port_kind kind,
+              int fd)
+{
+    int error;
+
+    memset(port, 0, sizeof *port);
+    port->fd = -1;
+    if (strlen(name) >= sizeof port->name || strlen(name) >= IFNAMSIZ) {
+        return -ENAMETOOLONG;
+    }
+    memcpy(port->name, name, strlen(name) + 1);
+    if (kind == SIM_PORT_AUTO) {
+        kind = if_nametoindex(name) ? SIM_PORT_PACKET : SIM_PORT_TAP;
+    }
+    port->kind = kind;
+
+    switch (kind) {
+    case SIM_PORT_PACKET:
+        error = open_packet(port);
+        break;
+    case SIM_PORT_TAP:
+        error = open_tap(port);
+        break;
+    case SIM_PORT_FD:
+        port->fd = fd;
+        error = set_nonblocking(fd);
+        break;
+    case SIM_PORT_AUTO:
+    default:
+        error = -EINVAL;
+        break;
+    }
+    if (error) {
+        sim_port_close(port);
+    }
+    return error;
+}
+
+void
+sim_port_close(struct sim_port *port)
+{
+    if (port->fd >= 0) {
+        close(port->fd);
+        port->fd = -1;
+    }
+}
+
+/* Applies the virtio-net header the kernel put before an AF_PACKET frame:
+ * completes a partial checksum, refuses a GSO frame. */
+static int
+apply_vnet_hdr(const struct virtio_net_hdr *vh, uint8_t *frame, size_t len)
+{
+    if (vh->gso_type != VIRTIO_NET_HDR_GSO_NONE) {
+        return -EOPNOTSUPP;
+    }
+    if (vh->flags & VIRTIO_NET_HDR_F_NEEDS_CSUM) {
+        return sim_csum_complete(frame, len, vh->csum_start, vh->csum_offset);
+    }
+    return 0;
+}
+
+/* Stores in '*tag' the 802.1Q TCI that the kernel stripped from the frame
+ * described by 'msg''s auxiliary data, or SIM_PORT_NO_TAG.  Returns 0, or
+ * -EOPNOTSUPP for a tag of another kind (802.1ad). */
+static int
+stripped_tag(struct msghdr *msg, int *tag)
+{
+    struct cmsghdr *cmsg;
+
+    for (cmsg = CMSG_FIRSTHDR(msg); cmsg; cmsg = CMSG_NXTHDR(msg, cmsg)) {
+        struct tpacket_auxdata aux;
+
+        if (cmsg->cmsg_level != SOL_PACKET || cmsg->cmsg_type != PACKET_AUXDATA
+            || cmsg->cmsg_len < CMSG_LEN(sizeof aux)) {
+            continue;
+        }
+        memcpy(&aux, CMSG_DATA(cmsg), sizeof aux);
+        if (!(aux.tp_status & TP_STATUS_VLAN_VALID)) {
+            break;
+        }
+        if (aux.tp_status & TP_STATUS_VLAN_TPID_VALID
+            && aux.tp_vlan_tpid != SIM_ETH_TPID_8021Q) {
+            return -EOPNOTSUPP;
+        }
+        *tag = aux.tp_vlan_tci;
+        return 0;
+    }
+    *tag = SIM_PORT_NO_TAG;
+    return 0;
+}
+
+static ssize_t
+recv_packet(struct sim_port *port, uint8_t *buf, size_t size, int *tag)
+{
+    union {
+        char buf[CMSG_SPACE(sizeof(struct tpacket_auxdata))];
+        struct cmsghdr align;
+    } control;
+    struct virtio_net_hdr vh;
+    struct iovec iov[2] = { { &vh, sizeof vh }, { buf, size } };
+    struct msghdr msg;
+    ssize_t n;
+    size_t len;
+    int error;
+
+    memset(&msg, 0, sizeof msg);
+    msg.msg_iov = iov;
+    msg.msg_iovlen = 2;
+    msg.msg_control = &control;
+    msg.msg_controllen = sizeof control;
+    n = recvmsg(port->fd, &msg, MSG_TRUNC);
+    if (n < 0) {
+        return -errno;
+    } else if ((size_t) n < sizeof vh) {
+        return -EINVAL;
+    } else if ((size_t) n - sizeof vh > size) {
+        return -EMSGSIZE;
+    }
+    len = (size_t) n - sizeof vh;
+    error = apply_vnet_hdr(&vh, buf, len);
+    if (!error) {
+        error = stripped_tag(&msg, tag);
+    }
+    return error ? error : (ssize_t) len;
+}
+
+ssize_t
+sim_port_recv(struct sim_port *port, uint8_t *buf, size_t size, int *tag)
+{
+    ssize_t n;
+
+    if (port->kind == SIM_PORT_PACKET) {
+        return recv_packet(port, buf, size, tag);
+    }
+    *tag = SIM_PORT_NO_TAG;
+    n = port->kind == SIM_PORT_TAP ? read(port->fd, buf, size)
+                                   : recv(port->fd, buf, size, MSG_TRUNC);
+    if (n < 0) {
+        return -errno;
+    }
+    /* A TAP read truncates silently; a frame that fills the buffer may
+     * have been longer, so it is refused as well. */
+    return (size_t) n >= size ? -EMSGSIZE : n;
+}
+
+int
+sim_port_send(struct sim_port *port, const struct iovec *iov, size_t n)
+{
+    struct virtio_net_hdr vh;
+    struct iovec all[5];
+    struct msghdr msg;
+    ssize_t sent;
+
+    if (n > 4) {
+        return -EINVAL;
+    }
+    if (port->kind == SIM_PORT_TAP) {
+        sent = writev(port->fd, iov, (int) n);
+        return sent < 0 ? -errno : 0;
+    }
+
+    memset(&msg, 0, sizeof msg);
+    msg.msg_iov = (struct iovec *) iov;
+    msg.msg_iovlen = n;
+    if (port->kind == SIM_PORT_PACKET) {
+        /* With PACKET_VNET_HDR every frame we send starts with one; ours
+         * asks for no offload. */
+        memset(&vh, 0, sizeof vh);
+        all[0].iov_base = &vh;
+        all[0].iov_len = sizeof vh;
+        memcpy(&all[1], iov, n * sizeof *iov);
+        msg.msg_iov = all;
+        msg.msg_iovlen = n + 1;
+    }
+    sent = sendmsg(port->fd, &msg, MSG_DONTWAIT);
+    return sent < 0 ? -errno : 0;
+}

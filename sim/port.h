@@ -1,0 +1,79 @@
+/* Front-panel ports of the software dataplane: where Ethernet frames enter
+ * and leave the simulated chip.
+ *
+ * A port is backed by one of:
+ *
+ *   SIM_PORT_PACKET  an existing Linux interface (a veth, a VM's NIC),
+ *                    through an AF_PACKET socket in promiscuous mode;
+ *   SIM_PORT_TAP     a TAP device that the port creates (or attaches to)
+ *                    under its name, for QEMU guests and the like;
+ *   SIM_PORT_FD      a datagram file descriptor the caller supplies, one
+ *                    frame per datagram (tests use socketpairs).
+ *
+ * AF_PACKET sees frames as the kernel holds them, which is not quite as
+ * they were on the wire.  Two differences matter and are undone here:
+ *
+ *   - Receive VLAN offload: the kernel may move an 802.1Q tag out of the
+ *     frame into metadata (veths always do).  The socket asks for
+ *     PACKET_AUXDATA and sim_port_recv() reports the tag.
+ *   - Checksum and segmentation offload: a frame from a local stack may
+ *     carry a partial TCP/UDP checksum, or be a GSO super-frame larger
+ *     than the MTU.  The socket asks for a virtio-net header
+ *     (PACKET_VNET_HDR): partial checksums are completed in software and
+ *     GSO frames are refused (a switch never sees one; turn off TSO/GSO on
+ *     the sender, or segment before the port). */
+#ifndef SIM_PORT_H
+#define SIM_PORT_H 1
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <sys/uio.h>
+
+#include "hal/hal.h"
+
+enum sim_port_kind {
+    SIM_PORT_AUTO,   /* PACKET if the interface exists, else TAP. */
+    SIM_PORT_PACKET, /* AF_PACKET on an existing interface. */
+    SIM_PORT_TAP,    /* A TAP device. */
+    SIM_PORT_FD,     /* A caller-supplied datagram descriptor. */
+};
+
+/* Returns "packet", "tap", "fd" or "auto"; static. */
+const char *sim_port_kind_name(enum sim_port_kind);
+
+/* The receive status sim_port_recv() reports besides the frame. */
+#define SIM_PORT_NO_TAG (-1)
+
+struct sim_port {
+    char name[HAL_NAME_MAX];
+    enum sim_port_kind kind; /* Never SIM_PORT_AUTO once open. */
+    int fd;
+    int ifindex; /* SIM_PORT_PACKET only. */
+};
+
+/* Opens the port 'name' of 'kind' into '*port'.  For SIM_PORT_FD, 'fd' is
+ * the descriptor and the port takes ownership of it; otherwise 'fd' is
+ * ignored.  The descriptor is nonblocking.  Returns 0 or a negative errno
+ * (-ENODEV: no such interface). */
+int sim_port_open(struct sim_port *port, const char *name,
+                  enum sim_port_kind kind, int fd);
+
+/* Closes 'port''s descriptor.  Accepts a port that failed to open. */
+void sim_port_close(struct sim_port *port);
+
+/* Receives one frame into 'buf' (of 'size' bytes).  On success returns its
+ * length and stores in '*tag' the 802.1Q TCI (0..65535) the kernel stripped from it,
+ * or SIM_PORT_NO_TAG.  Returns -EAGAIN when nothing is waiting; -EMSGSIZE
+ * for a frame larger than 'size' (dropped); -EOPNOTSUPP for a GSO frame or
+ * a stripped tag that is not 802.1Q (dropped); another negative errno on
+ * error. */
+ssize_t sim_port_recv(struct sim_port *port, uint8_t *buf, size_t size,
+                      int *tag);
+
+/* Sends the frame gathered from the 'n' entries of 'iov' (at most 4).
+ * Returns 0 or a negative errno (-EAGAIN: the interface queue is full). */
+int sim_port_send(struct sim_port *port, const struct iovec *iov, size_t n);
+
+#endif /* sim/port.h */

@@ -1,0 +1,56 @@
+/* The underlay side of the software dataplane: VXLAN packets to and from
+ * remote VTEPs over the host's IPv4 stack.
+ *
+ * Receiving uses an ordinary UDP socket bound to the tunnel IP and the
+ * VXLAN port: the kernel reassembles fragments, verifies the IP and UDP
+ * checksums, and hands over the UDP payload (VXLAN header and inner frame)
+ * with the outer source address.
+ *
+ * Sending uses a raw IPPROTO_UDP socket bound to the tunnel IP: we write
+ * the UDP header ourselves, because RFC 7348 wants the source port to be a
+ * hash of the inner frame (entropy for ECMP in the underlay), and a bound
+ * UDP socket sends from one fixed port.  The kernel still builds the IPv4
+ * header (source address, routing, TTL, ID, fragmentation) as it would for
+ * its own VXLAN device.  The raw socket would also receive a copy of every
+ * incoming UDP datagram; a filter that accepts nothing keeps its queue
+ * empty. */
+#ifndef SIM_UNDERLAY_H
+#define SIM_UNDERLAY_H 1
+
+#include <netinet/in.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <sys/uio.h>
+
+struct sim_underlay {
+    int rx_fd; /* UDP, bound to local:port. */
+    int tx_fd; /* Raw IPPROTO_UDP, bound to local. */
+    struct in_addr local;
+    uint16_t port; /* Host order. */
+};
+
+/* Opens the sockets for VXLAN at 'local' (which must be an address of this
+ * host) and UDP port 'port' into '*u'.  Both are nonblocking.  Returns 0 or
+ * a negative errno (-EADDRNOTAVAIL, -EADDRINUSE, -EPERM without
+ * CAP_NET_RAW). */
+int sim_underlay_open(struct sim_underlay *u, struct in_addr local,
+                      uint16_t port);
+
+/* Closes the sockets.  Accepts an underlay that failed to open. */
+void sim_underlay_close(struct sim_underlay *u);
+
+/* Receives one UDP payload into 'buf' (of 'size' bytes) and its sender's
+ * address into '*src'.  Returns the payload's length, -EAGAIN when nothing
+ * is waiting, -EMSGSIZE for a datagram larger than 'size' (dropped), or
+ * another negative errno. */
+ssize_t sim_underlay_recv(struct sim_underlay *u, uint8_t *buf, size_t size,
+                          struct in_addr *src);
+
+/* Sends to 'dst' the UDP datagram gathered from the 'n' entries of 'iov'
+ * (at most 8), which must start with the UDP header.  Returns 0 or a
+ * negative errno. */
+int sim_underlay_send(struct sim_underlay *u, struct in_addr dst,
+                      const struct iovec *iov, size_t n);
+
+#endif /* sim/underlay.h */
