@@ -1,6 +1,7 @@
 # lib/: shared plumbing (logging, allocation, containers).
 LIBRARIES += lib
-lib_SRCS := lib/util.c lib/hash.c lib/hmap.c lib/list.c lib/ds.c lib/log.c
+lib_SRCS := lib/util.c lib/hash.c lib/hmap.c lib/list.c lib/ds.c lib/log.c \
+            lib/uuid.c
 
 UNIT_TESTS += test-lib-hmap test-lib-list test-lib-util test-lib-log
 test-lib-hmap_SRCS := tests/unit/test-hmap.c
@@ -15,3 +16,7 @@ test-lib-util_PKGS := cmocka
 test-lib-log_SRCS := tests/unit/test-log.c
 test-lib-log_LIBS := lib
 test-lib-log_PKGS := cmocka
+UNIT_TESTS += test-lib-uuid
+test-lib-uuid_SRCS := tests/unit/test-uuid.c
+test-lib-uuid_LIBS := lib
+test-lib-uuid_PKGS := cmocka

@@ -1,0 +1,151 @@
+/* UUIDs: generation, parsing, formatting. */
+#include "lib/uuid.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <sys/random.h>
+
+#include "lib/hash.h"
+
+/* xorshift128+ state; zero until first use. */
+static uint64_t state[2];
+
+void
+uuid_set_seed(uint64_t seed)
+{
+    /* splitmix64 spreads a small seed over both state words. */
+    for (int i = 0; i < 2; i++) {
+        uint64_t z = (seed += 0x9e3779b97f4a7c15ULL);
+        z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+        z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+        state[i] = z ^ (z >> 31);
+    }
+    if (!state[0] && !state[1]) {
+        state[0] = 1;
+    }
+}
+
+static uint64_t
+next_random(void)
+{
+    if (!state[0] && !state[1]) {
+        uint64_t seed;
+
+        if (getrandom(&seed, sizeof seed, 0) != sizeof seed) {
+            seed = (uint64_t) (uintptr_t) &seed ^ 0x5deece66dULL;
+        }
+        uuid_set_seed(seed);
+    }
+
+    uint64_t s1 = state[0];
+    const uint64_t s0 = state[1];
+    state[0] = s0;
+    s1 ^= s1 << 23;
+    state[1] = s1 ^ s0 ^ (s1 >> 17) ^ (s0 >> 26);
+    return state[1] + s0;
+}
+
+void
+uuid_generate(struct uuid *uuid)
+{
+    uint64_t hi = next_random();
+    uint64_t lo = next_random();
+
+    uuid->parts[0] = (uint32_t) (hi >> 32);
+    /* Version 4 in the high nibble of the third group. */
+    uuid->parts[1] = ((uint32_t) hi & 0xffff0fff) | 0x00004000;
+    /* Variant 10x in the top bits of the fourth group. */
+    uuid->parts[2] = ((uint32_t) (lo >> 32) & 0x3fffffff) | 0x80000000;
+    uuid->parts[3] = (uint32_t) lo;
+}
+
+void
+uuid_zero(struct uuid *uuid)
+{
+    memset(uuid, 0, sizeof *uuid);
+}
+
+bool
+uuid_is_zero(const struct uuid *uuid)
+{
+    return !(uuid->parts[0] | uuid->parts[1] | uuid->parts[2]
+             | uuid->parts[3]);
+}
+
+bool
+uuid_equals(const struct uuid *a, const struct uuid *b)
+{
+    return !memcmp(a, b, sizeof *a);
+}
+
+int
+uuid_compare(const struct uuid *a, const struct uuid *b)
+{
+    for (int i = 0; i < 4; i++) {
+        if (a->parts[i] != b->parts[i]) {
+            return a->parts[i] < b->parts[i] ? -1 : 1;
+        }
+    }
+    return 0;
+}
+
+uint32_t
+uuid_hash(const struct uuid *uuid)
+{
+    /* Random UUIDs are already well mixed. */
+    return uuid->parts[0];
+}
+
+static int
+hexit(char c)
+{
+    if (c >= '0' && c <= '9') {
+        return c - '0';
+    } else if (c >= 'a' && c <= 'f') {
+        return c - 'a' + 10;
+    } else if (c >= 'A' && c <= 'F') {
+        return c - 'A' + 10;
+    }
+    return -1;
+}
+
+bool
+uuid_from_string(struct uuid *uuid, const char *s)
+{
+    /* Offsets of the dashes; every other position is a hex digit. */
+    static const int dash[] = { 8, 13, 18, 23 };
+    int d = 0;
+
+    uuid_zero(uuid);
+    for (int i = 0, part = 0, nibbles = 0; i < UUID_LEN; i++) {
+        if (d < 4 && i == dash[d]) {
+            if (s[i] != '-') {
+                goto error;
+            }
+            d++;
+            continue;
+        }
+        int h = hexit(s[i]);
+        if (h < 0) {
+            goto error;
+        }
+        uuid->parts[part] = (uuid->parts[part] << 4) | (uint32_t) h;
+        if (++nibbles == 8) {
+            nibbles = 0;
+            part++;
+        }
+    }
+    return true;
+
+error:
+    uuid_zero(uuid);
+    return false;
+}
+
+void
+uuid_to_string(const struct uuid *uuid, char buf[UUID_LEN + 1])
+{
+    snprintf(buf, UUID_LEN + 1, "%08x-%04x-%04x-%04x-%04x%08x",
+             uuid->parts[0], uuid->parts[1] >> 16, uuid->parts[1] & 0xffff,
+             uuid->parts[2] >> 16, uuid->parts[2] & 0xffff, uuid->parts[3]);
+}

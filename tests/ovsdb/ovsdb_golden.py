@@ -1,0 +1,108 @@
+#!/usr/bin/python3
+"""Golden tests for the vtepd OVSDB engine.
+
+Each tests/ovsdb-golden/NAME.txn holds transactions ("transact" params),
+one per line, run in order on a fresh database of the schema its
+"# schema:" line names.  NAME.out holds the replies the real ovsdb-tool
+gave (regenerate with "ovsdb_golden.py generate DIR"); "ovsdb_golden.py
+check ENGINE DIR" runs the engine on every file and compares replies after
+normalising UUIDs (numbered by first appearance) and dropping the
+free-text "details" and "syntax" members.  Prints PASS:/FAIL: lines.
+"""
+
+import glob
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+
+SCHEMAS = {"vtep": "schema/vtep.ovsschema",
+           "difftest": "tests/interop/difftest.ovsschema"}
+UUID_RE = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-"
+                     r"[0-9a-f]{12}")
+
+
+def read_case(path):
+    schema, txns = None, []
+    for line in open(path):
+        line = line.strip()
+        m = re.match(r"#\s*schema:\s*(\S+)", line)
+        if m:
+            schema = SCHEMAS[m.group(1)]
+        elif line and not line.startswith("#"):
+            txns.append(line)
+    return schema, txns
+
+
+def generate(directory):
+    for path in sorted(glob.glob(os.path.join(directory, "*.txn"))):
+        schema, txns = read_case(path)
+        with tempfile.TemporaryDirectory() as tmp:
+            db = os.path.join(tmp, "db")
+            subprocess.run(["ovsdb-tool", "create", db, schema], check=True)
+            out = []
+            for t in txns:
+                p = subprocess.run(["ovsdb-tool", "transact", db, t],
+                                   capture_output=True, text=True)
+                out.append(p.stdout.strip() or json.dumps(
+                    {"ovsdb-tool": p.stderr.strip()}))
+        with open(path[:-4] + ".out", "w") as f:
+            f.write("\n".join(out) + "\n")
+        print("generated", path[:-4] + ".out")
+
+
+def mask(x):
+    return UUID_RE.sub("U", json.dumps(x, sort_keys=True))
+
+
+def strip(x):
+    if isinstance(x, list):
+        return [strip(y) for y in x]
+    if isinstance(x, dict):
+        out = {k: strip(v) for k, v in x.items()
+               if k not in ("details", "syntax", "_version")}
+        if isinstance(out.get("rows"), list):
+            out["rows"] = sorted(out["rows"], key=mask)
+        return out
+    if isinstance(x, float) and x == int(x):
+        return int(x)
+    return x
+
+
+def number_uuids(replies):
+    names = {}
+
+    def sub(m):
+        return "#%d" % names.setdefault(m.group(0), len(names))
+    return [UUID_RE.sub(sub, json.dumps(r, sort_keys=True)) for r in replies]
+
+
+def check(engine, directory):
+    failures = 0
+    for path in sorted(glob.glob(os.path.join(directory, "*.txn"))):
+        schema, txns = read_case(path)
+        expected = [json.loads(line) for line in open(path[:-4] + ".out")]
+        p = subprocess.run([engine, schema], input="\n".join(txns) + "\n",
+                           capture_output=True, text=True)
+        actual = [json.loads(line) for line in p.stdout.splitlines()]
+        e = number_uuids([strip(x) for x in expected])
+        a = number_uuids([strip(x) for x in actual])
+        name = os.path.basename(path)
+        for i, t in enumerate(txns):
+            if i >= len(a) or a[i] != e[i]:
+                failures += 1
+                print("FAIL: golden %s line %d\n  txn:  %s\n  want: %s\n"
+                      "  got:  %s" % (name, i + 1, t, e[i],
+                                      a[i] if i < len(a) else p.stderr))
+            else:
+                print("PASS: golden %s line %d" % (name, i + 1))
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    if sys.argv[1] == "generate":
+        generate(sys.argv[2])
+    else:
+        sys.exit(check(sys.argv[2], sys.argv[3]))

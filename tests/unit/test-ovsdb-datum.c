@@ -1,0 +1,195 @@
+/* Unit tests for vtepd/ovsdb atoms and datums. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "vtepd/ovsdb/datum.h"
+#include "vtepd/ovsdb/error.h"
+#include "vtepd/ovsdb/type.h"
+
+static void
+parse_type(struct ovsdb_type *type, const char *text)
+{
+    json_t *json = json_loads(text, JSON_DECODE_ANY, NULL);
+    struct ovsdb_error *error = ovsdb_type_from_json(type, json);
+
+    assert_null(error);
+    json_decref(json);
+}
+
+/* Parses 'text' as a datum of 'type'; returns the error tag or NULL. */
+static const char *
+parse_datum(struct ovsdb_datum *datum, const struct ovsdb_type *type,
+            const char *text)
+{
+    static char tag[64];
+    json_t *json = json_loads(text, JSON_DECODE_ANY, NULL);
+    struct ovsdb_error *error;
+
+    assert_non_null(json);
+    error = ovsdb_datum_from_json(datum, type, json, NULL);
+    json_decref(json);
+    if (!error) {
+        return NULL;
+    }
+    snprintf(tag, sizeof tag, "%s", ovsdb_error_tag(error));
+    ovsdb_error_destroy(error);
+    return tag;
+}
+
+static void
+assert_json(const json_t *json, const char *expected)
+{
+    char *s = ovsdb_json_to_string(json);
+
+    assert_string_equal(s, expected);
+    free(s);
+}
+
+static void
+test_set_sorted_round_trip(void **state)
+{
+    struct ovsdb_type type;
+    struct ovsdb_datum d;
+    json_t *json;
+
+    parse_type(&type, "{\"key\":\"string\",\"min\":0,\"max\":\"unlimited\"}");
+    assert_null(parse_datum(&d, &type, "[\"set\",[\"c\",\"a\",\"b\"]]"));
+    assert_int_equal(d.n, 3);
+    json = ovsdb_datum_to_json(&d, &type);
+    assert_json(json, "[\"set\",[\"a\",\"b\",\"c\"]]");
+    json_decref(json);
+    ovsdb_datum_destroy(&d, &type);
+
+    /* A bare atom is a one-element set and prints as one. */
+    assert_null(parse_datum(&d, &type, "\"x\""));
+    json = ovsdb_datum_to_json(&d, &type);
+    assert_json(json, "\"x\"");
+    json_decref(json);
+    ovsdb_datum_destroy(&d, &type);
+
+    assert_string_equal(parse_datum(&d, &type, "[\"set\",[\"a\",\"a\"]]"),
+                        "ovsdb error");
+    ovsdb_type_destroy(&type);
+}
+
+static void
+test_map(void **state)
+{
+    struct ovsdb_type type;
+    struct ovsdb_datum a, b;
+    json_t *json;
+
+    parse_type(&type, "{\"key\":\"integer\",\"value\":\"string\",\"min\":0,"
+                      "\"max\":\"unlimited\"}");
+    assert_null(parse_datum(&a, &type, "[\"map\",[[2,\"b\"],[1,\"a\"]]]"));
+    assert_null(parse_datum(&b, &type, "[\"map\",[[1,\"z\"],[3,\"c\"]]]"));
+    ovsdb_datum_union(&a, &b, &type);
+    json = ovsdb_datum_to_json(&a, &type);
+    assert_json(json, "[\"map\",[[1,\"a\"],[2,\"b\"],[3,\"c\"]]]");
+    json_decref(json);
+
+    /* Deleting pairs removes only exact matches. */
+    ovsdb_datum_subtract(&a, &type, &b, &type);
+    json = ovsdb_datum_to_json(&a, &type);
+    assert_json(json, "[\"map\",[[1,\"a\"],[2,\"b\"]]]");
+    json_decref(json);
+    assert_true(ovsdb_datum_excludes_all(&a, &b, &type));
+
+    assert_string_equal(parse_datum(&b, &type, "[\"set\",[]]"),
+                        "syntax error");
+    assert_string_equal(parse_datum(&b, &type, "[\"map\",[[1]]]"),
+                        "syntax error");
+    ovsdb_datum_destroy(&a, &type);
+    ovsdb_type_destroy(&type);
+}
+
+static void
+test_constraints(void **state)
+{
+    struct ovsdb_type type;
+    struct ovsdb_datum d;
+
+    parse_type(&type, "{\"key\":{\"type\":\"integer\",\"minInteger\":0,"
+                      "\"maxInteger\":4095}}");
+    assert_null(parse_datum(&d, &type, "4095"));
+    ovsdb_datum_destroy(&d, &type);
+    assert_null(parse_datum(&d, &type, "7.0")); /* An integer to OVS. */
+    assert_int_equal(d.keys[0].integer, 7);
+    ovsdb_datum_destroy(&d, &type);
+    assert_string_equal(parse_datum(&d, &type, "4096"),
+                        "constraint violation");
+    assert_string_equal(parse_datum(&d, &type, "1.5"), "syntax error");
+    ovsdb_type_destroy(&type);
+
+    parse_type(&type, "{\"key\":{\"type\":\"string\",\"enum\":[\"set\","
+                      "[\"b\",\"a\"]]}}");
+    assert_null(parse_datum(&d, &type, "\"a\""));
+    ovsdb_datum_destroy(&d, &type);
+    assert_string_equal(parse_datum(&d, &type, "\"c\""),
+                        "constraint violation");
+    ovsdb_type_destroy(&type);
+
+    parse_type(&type, "{\"key\":{\"type\":\"string\",\"maxLength\":2}}");
+    assert_string_equal(parse_datum(&d, &type, "\"abc\""),
+                        "constraint violation");
+    assert_null(parse_datum(&d, &type, "\"\xc3\xa9\xc3\xa9\""));
+    ovsdb_datum_destroy(&d, &type);
+    ovsdb_type_destroy(&type);
+
+    parse_type(&type, "\"uuid\"");
+    assert_string_equal(parse_datum(&d, &type, "[\"uuid\",\"nope\"]"),
+                        "syntax error");
+    assert_string_equal(parse_datum(&d, &type, "[\"named-uuid\",\"x\"]"),
+                        "syntax error");
+    ovsdb_type_destroy(&type);
+}
+
+static void
+test_interned_strings(void **state)
+{
+    size_t before = ovsdb_str_count();
+    struct ovsdb_str *a = ovsdb_str_intern("hello", 5);
+    struct ovsdb_str *b = ovsdb_str_intern("hello", 5);
+
+    assert_ptr_equal(a, b);
+    assert_int_equal(ovsdb_str_count(), before + 1);
+    ovsdb_str_unref(a);
+    ovsdb_str_unref(b);
+    assert_int_equal(ovsdb_str_count(), before);
+}
+
+static void
+test_type_json(void **state)
+{
+    struct ovsdb_type type;
+    json_t *json;
+
+    parse_type(&type, "{\"key\":{\"type\":\"uuid\",\"refTable\":\"T\","
+                      "\"refType\":\"weak\"},\"min\":0,\"max\":2}");
+    json = ovsdb_type_to_json(&type);
+    assert_json(json, "{\"key\":{\"refTable\":\"T\",\"refType\":\"weak\","
+                      "\"type\":\"uuid\"},\"max\":2,\"min\":0}");
+    json_decref(json);
+    ovsdb_type_destroy(&type);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_set_sorted_round_trip),
+        cmocka_unit_test(test_map),
+        cmocka_unit_test(test_constraints),
+        cmocka_unit_test(test_interned_strings),
+        cmocka_unit_test(test_type_json),
+    };
+
+    return cmocka_run_group_tests_name("vtepd/ovsdb/datum", tests, NULL,
+                                       NULL);
+}

@@ -1,0 +1,246 @@
+/* Unit tests for vtepd/ovsdb transactions: execution results, change sets
+ * and commit hooks, blocking waits, lock assertions. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "vtepd/ovsdb/db.h"
+#include "vtepd/ovsdb/error.h"
+#include "vtepd/ovsdb/execution.h"
+#include "vtepd/ovsdb/row.h"
+#include "vtepd/ovsdb/schema.h"
+#include "vtepd/ovsdb/table.h"
+#include "vtepd/ovsdb/transaction.h"
+
+struct record {
+    int calls;
+    size_t inserts, modifies, deletes;
+    bool durable;
+    char comment[64];
+    bool mac_changed;
+};
+
+static void
+on_commit(const struct ovsdb_changeset *cs, void *aux)
+{
+    struct record *r = aux;
+
+    r->calls++;
+    r->durable = cs->durable;
+    snprintf(r->comment, sizeof r->comment, "%s",
+             cs->comment ? cs->comment : "");
+    for (size_t i = 0; i < cs->n_changes; i++) {
+        const struct ovsdb_row_change *c = &cs->changes[i];
+
+        if (!c->old) {
+            r->inserts++;
+        } else if (!c->new) {
+            r->deletes++;
+        } else {
+            const struct ovsdb_column *mac;
+
+            r->modifies++;
+            mac = ovsdb_table_schema_find_column(c->table->schema, "MAC");
+            r->mac_changed = mac
+                             && ovsdb_row_change_column_changed(c, mac->index);
+        }
+    }
+}
+
+static int
+setup(void **state)
+{
+    json_t *json = json_loads(ovsdb_builtin_vtep_schema(), 0, NULL);
+    struct ovsdb_schema *schema;
+    struct ovsdb_error *error = ovsdb_schema_from_json(json, &schema);
+
+    json_decref(json);
+    assert_null(error);
+    *state = ovsdb_db_create(schema);
+    return 0;
+}
+
+static int
+teardown(void **state)
+{
+    ovsdb_db_destroy(*state);
+    return 0;
+}
+
+static json_t *
+run(struct ovsdb_db *db, const char *text)
+{
+    struct ovsdb_exec_ctx ctx = { .may_block = false };
+    json_t *params = json_loads(text, 0, NULL), *reply;
+    long long timeout;
+
+    assert_non_null(params);
+    reply = ovsdb_execute(db, params, &ctx, &timeout);
+    json_decref(params);
+    assert_non_null(reply);
+    return reply;
+}
+
+static const char *
+error_of(const json_t *reply, size_t i)
+{
+    return json_string_value(
+        json_object_get(json_array_get(reply, i), "error"));
+}
+
+#define SETUP_MAC                                                            \
+    "[\"hardware_vtep\",{\"op\":\"insert\",\"table\":\"Logical_Switch\","  \
+    "\"row\":{\"name\":\"ls\"},\"uuid-name\":\"ls\"},{\"op\":\"insert\","  \
+    "\"table\":\"Physical_Locator\",\"row\":{\"dst_ip\":\"1.2.3.4\","      \
+    "\"encapsulation_type\":\"vxlan_over_ipv4\"},\"uuid-name\":\"l\"},"    \
+    "{\"op\":\"insert\",\"table\":\"Ucast_Macs_Remote\",\"row\":{\"MAC\":" \
+    "\"m1\",\"logical_switch\":[\"named-uuid\",\"ls\"],\"locator\":"       \
+    "[\"named-uuid\",\"l\"]}},{\"op\":\"comment\",\"comment\":\"hi\"},"    \
+    "{\"op\":\"commit\",\"durable\":true}]"
+
+static void
+test_change_sets(void **state)
+{
+    struct ovsdb_db *db = *state;
+    struct record r = { 0 };
+    struct ovsdb_commit_hook *hook;
+    json_t *reply;
+
+    hook = ovsdb_db_add_commit_hook(db, on_commit, &r);
+    reply = run(db, SETUP_MAC);
+    assert_int_equal(json_array_size(reply), 5);
+    json_decref(reply);
+    assert_int_equal(r.calls, 1);
+    assert_int_equal(r.inserts, 3);
+    assert_true(r.durable);
+    assert_string_equal(r.comment, "hi");
+
+    /* An update that changes nothing yields no change. */
+    memset(&r, 0, sizeof r);
+    json_decref(run(db, "[\"hardware_vtep\",{\"op\":\"update\",\"table\":"
+                        "\"Ucast_Macs_Remote\",\"where\":[],\"row\":{\"MAC\":"
+                        "\"m1\"}}]"));
+    assert_int_equal(r.calls, 1);
+    assert_int_equal(r.modifies, 0);
+
+    memset(&r, 0, sizeof r);
+    json_decref(run(db, "[\"hardware_vtep\",{\"op\":\"update\",\"table\":"
+                        "\"Ucast_Macs_Remote\",\"where\":[],\"row\":{\"MAC\":"
+                        "\"m2\"}}]"));
+    assert_int_equal(r.modifies, 1);
+    assert_true(r.mac_changed);
+    assert_false(r.durable);
+
+    /* Deleting the MAC garbage-collects the unreferenced locator. */
+    memset(&r, 0, sizeof r);
+    json_decref(run(db, "[\"hardware_vtep\",{\"op\":\"delete\",\"table\":"
+                        "\"Ucast_Macs_Remote\",\"where\":[]}]"));
+    assert_int_equal(r.deletes, 2);
+    assert_int_equal(
+        ovsdb_table_count(ovsdb_db_find_table(db, "Physical_Locator")), 0);
+    ovsdb_db_remove_commit_hook(db, hook);
+}
+
+static void
+test_all_or_nothing(void **state)
+{
+    struct ovsdb_db *db = *state;
+    struct record r = { 0 };
+    json_t *reply;
+
+    ovsdb_db_add_commit_hook(db, on_commit, &r);
+    json_decref(run(db, SETUP_MAC));
+    memset(&r, 0, sizeof r);
+
+    /* The Logical_Switch is still referenced: the commit fails and the
+     * reply gets an extra error element; nothing changes. */
+    reply = run(db, "[\"hardware_vtep\",{\"op\":\"insert\",\"table\":"
+                    "\"Logical_Switch\",\"row\":{\"name\":\"x\"}},{\"op\":"
+                    "\"delete\",\"table\":\"Logical_Switch\",\"where\":[[\"name"
+                    "\",\"==\",\"ls\"]]}]");
+    assert_int_equal(json_array_size(reply), 3);
+    assert_string_equal(error_of(reply, 2), "referential integrity violation");
+    json_decref(reply);
+    assert_int_equal(r.calls, 0);
+    assert_int_equal(
+        ovsdb_table_count(ovsdb_db_find_table(db, "Logical_Switch")), 1);
+
+    /* A failing operation leaves null results after it. */
+    reply = run(db, "[\"hardware_vtep\",{\"op\":\"abort\"},{\"op\":"
+                    "\"comment\",\"comment\":\"x\"}]");
+    assert_string_equal(error_of(reply, 0), "aborted");
+    assert_true(json_is_null(json_array_get(reply, 1)));
+    json_decref(reply);
+    assert_int_equal(r.calls, 0);
+}
+
+static bool
+owns_lock(const char *name, void *aux)
+{
+    return !strcmp(name, aux);
+}
+
+static void
+test_wait_blocks_and_assert(void **state)
+{
+    struct ovsdb_db *db = *state;
+    struct ovsdb_exec_ctx ctx = { .lock_owned = owns_lock,
+                                  .aux = (void *) "mine",
+                                  .may_block = true };
+    json_t *params, *reply;
+    long long timeout;
+
+    params = json_loads("[\"hardware_vtep\",{\"op\":\"wait\",\"table\":"
+                        "\"Logical_Switch\",\"where\":[],\"columns\":[\"name"
+                        "\"],\"until\":\"!=\",\"rows\":[],\"timeout\":500}]",
+                        0, NULL);
+    assert_null(ovsdb_execute(db, params, &ctx, &timeout));
+    assert_int_equal(timeout, 500);
+    ctx.elapsed_msec = 200;
+    assert_null(ovsdb_execute(db, params, &ctx, &timeout));
+    assert_int_equal(timeout, 300);
+    ctx.elapsed_msec = 500;
+    reply = ovsdb_execute(db, params, &ctx, &timeout);
+    assert_string_equal(error_of(reply, 0), "timed out");
+    json_decref(reply);
+    json_decref(params);
+
+    params = json_loads("[\"hardware_vtep\",{\"op\":\"assert\",\"lock\":"
+                        "\"mine\"},{\"op\":\"assert\",\"lock\":\"other\"}]",
+                        0, NULL);
+    reply = ovsdb_execute(db, params, &ctx, &timeout);
+    assert_null(error_of(reply, 0));
+    assert_string_equal(error_of(reply, 1), "not owner");
+    json_decref(reply);
+    json_decref(params);
+}
+
+static void
+test_compact_rows(void **state)
+{
+    struct ovsdb_db *db = *state;
+    const struct ovsdb_table *table;
+
+    table = ovsdb_db_find_table(db, "Ucast_Macs_Remote");
+    /* Header plus four inline atoms: no heap allocation per column. */
+    assert_true(table->schema->row_size <= 128);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_change_sets, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_all_or_nothing, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_wait_blocks_and_assert, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_compact_rows, setup, teardown),
+    };
+
+    return cmocka_run_group_tests_name("vtepd/ovsdb/transaction", tests, NULL,
+                                       NULL);
+}

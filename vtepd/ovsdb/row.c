@@ -1,0 +1,178 @@
+/* OVSDB rows in their compact layout. */
+#include "vtepd/ovsdb/row.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/hash.h"
+
+static void *
+value_ptr(const struct ovsdb_row *row, const struct ovsdb_column *column)
+{
+    return (char *) row->values + column->offset;
+}
+
+struct ovsdb_row *
+ovsdb_row_create(const struct ovsdb_table_schema *ts)
+{
+    struct ovsdb_row *row = xzalloc(ts->row_size);
+
+    for (unsigned int i = 0; i < ts->n_columns; i++) {
+        const struct ovsdb_column *column = ts->columns[i];
+        struct ovsdb_datum datum;
+
+        if (column->storage == OVSDB_STORE_ATOM) {
+            ovsdb_atom_init_default(value_ptr(row, column),
+                                    column->type.key.type);
+        } else if (column->storage == OVSDB_STORE_DATUM) {
+            ovsdb_datum_init_default(&datum, &column->type);
+            memcpy(value_ptr(row, column), &datum, sizeof datum);
+        }
+    }
+    return row;
+}
+
+struct ovsdb_row *
+ovsdb_row_clone(const struct ovsdb_row *old,
+                const struct ovsdb_table_schema *ts)
+{
+    struct ovsdb_row *row = xmalloc(ts->row_size);
+
+    memcpy(row, old, sizeof *row + ts->values_size);
+    for (unsigned int i = 0; i < ts->n_columns; i++) {
+        const struct ovsdb_column *column = ts->columns[i];
+
+        if (column->storage == OVSDB_STORE_ATOM) {
+            ovsdb_atom_clone(value_ptr(row, column), value_ptr(old, column),
+                             column->type.key.type);
+        } else if (column->storage == OVSDB_STORE_DATUM) {
+            ovsdb_datum_clone(value_ptr(row, column), value_ptr(old, column),
+                              &column->type);
+        }
+    }
+    return row;
+}
+
+void
+ovsdb_row_destroy(struct ovsdb_row *row, const struct ovsdb_table_schema *ts)
+{
+    if (!row) {
+        return;
+    }
+    for (unsigned int i = 0; i < ts->n_columns; i++) {
+        const struct ovsdb_column *column = ts->columns[i];
+
+        if (column->storage == OVSDB_STORE_ATOM) {
+            ovsdb_atom_destroy(value_ptr(row, column), column->type.key.type);
+        } else if (column->storage == OVSDB_STORE_DATUM) {
+            ovsdb_datum_destroy(value_ptr(row, column), &column->type);
+        }
+    }
+    free(row);
+}
+
+void
+ovsdb_row_get(const struct ovsdb_row *row, const struct ovsdb_column *column,
+              struct ovsdb_datum *view)
+{
+    view->values = NULL;
+    view->n = 1;
+    switch (column->storage) {
+    case OVSDB_STORE_HEADER:
+        view->keys = (union ovsdb_atom *) (void *) (column->index
+                                                            == OVSDB_COL_UUID
+                                                        ? &row->uuid
+                                                        : &row->version);
+        break;
+    case OVSDB_STORE_ATOM:
+        view->keys = value_ptr(row, column);
+        break;
+    case OVSDB_STORE_DATUM:
+        memcpy(view, value_ptr(row, column), sizeof *view);
+        break;
+    }
+}
+
+void
+ovsdb_row_set(struct ovsdb_row *row, const struct ovsdb_column *column,
+              struct ovsdb_datum *value)
+{
+    union ovsdb_atom *atom;
+
+    switch (column->storage) {
+    case OVSDB_STORE_HEADER:
+        VTEP_ASSERT(value->n == 1);
+        memcpy(column->index == OVSDB_COL_UUID ? &row->uuid : &row->version,
+               &value->keys[0].uuid, sizeof(struct uuid));
+        ovsdb_datum_destroy(value, &column->type);
+        break;
+    case OVSDB_STORE_ATOM:
+        VTEP_ASSERT(value->n == 1);
+        atom = value_ptr(row, column);
+        ovsdb_atom_destroy(atom, column->type.key.type);
+        *atom = value->keys[0];
+        free(value->keys);
+        ovsdb_datum_init_empty(value);
+        break;
+    case OVSDB_STORE_DATUM:
+        ovsdb_datum_destroy(value_ptr(row, column), &column->type);
+        memcpy(value_ptr(row, column), value, sizeof *value);
+        ovsdb_datum_init_empty(value);
+        break;
+    }
+}
+
+json_t *
+ovsdb_row_column_to_json(const struct ovsdb_row *row,
+                         const struct ovsdb_column *column)
+{
+    struct ovsdb_datum view;
+
+    ovsdb_row_get(row, column, &view);
+    return ovsdb_datum_to_json(&view, &column->type);
+}
+
+json_t *
+ovsdb_row_to_json(const struct ovsdb_row *row,
+                  const struct ovsdb_table_schema *ts,
+                  const struct ovsdb_column *const *columns, size_t n_columns)
+{
+    json_t *json = json_object();
+
+    if (!columns) {
+        columns = (const struct ovsdb_column *const *) ts->columns;
+        n_columns = ts->n_columns;
+    }
+    for (size_t i = 0; i < n_columns; i++) {
+        json_object_set_new(json, columns[i]->name,
+                            ovsdb_row_column_to_json(row, columns[i]));
+    }
+    return json;
+}
+
+bool
+ovsdb_row_column_equals(const struct ovsdb_row *a, const struct ovsdb_row *b,
+                        const struct ovsdb_column *column)
+{
+    struct ovsdb_datum va, vb;
+
+    ovsdb_row_get(a, column, &va);
+    ovsdb_row_get(b, column, &vb);
+    return ovsdb_datum_equals(&va, &vb, &column->type);
+}
+
+uint32_t
+ovsdb_row_hash_columns(const struct ovsdb_row *row,
+                       const struct ovsdb_column *const *columns,
+                       size_t n_columns, uint32_t basis)
+{
+    uint32_t hash = basis;
+
+    for (size_t i = 0; i < n_columns; i++) {
+        struct ovsdb_datum view;
+
+        ovsdb_row_get(row, columns[i], &view);
+        hash = ovsdb_datum_hash(&view, &columns[i]->type, hash);
+    }
+    return hash;
+}

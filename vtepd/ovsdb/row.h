@@ -1,0 +1,84 @@
+/* OVSDB rows, stored compactly.  A row is one allocation: a header (hash
+ * node, _uuid, _version, strong reference count) followed by each
+ * column's value at the offset the schema assigned it, then one hash node
+ * per table index.  A column holding exactly one atom stores it inline
+ * (strings as interned pointers), so scalar columns cost no extra heap
+ * allocation; other columns store a 'struct ovsdb_datum' inline. */
+#ifndef VTEPD_OVSDB_ROW_H
+#define VTEPD_OVSDB_ROW_H 1
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "lib/hmap.h"
+#include "lib/uuid.h"
+#include "vtepd/ovsdb/datum.h"
+#include "vtepd/ovsdb/schema.h"
+
+struct ovsdb_row {
+    struct hmap_node node; /* In its table's rows, hashed by _uuid. */
+    struct uuid uuid;
+    struct uuid version;
+    uint32_t n_refs;     /* Strong references from committed rows. */
+    uint32_t txn_serial; /* Last transaction that modified this copy. */
+    uint64_t values[];   /* Column values, then index nodes. */
+};
+
+/* Returns a new row of table 'ts' with every column at its default value
+ * and a zero _uuid and _version.  Not in any table. */
+struct ovsdb_row *ovsdb_row_create(const struct ovsdb_table_schema *ts);
+/* Returns a deep copy of 'row' (same _uuid, _version and n_refs). */
+struct ovsdb_row *ovsdb_row_clone(const struct ovsdb_row *row,
+                                  const struct ovsdb_table_schema *ts);
+/* Frees 'row' and its values; NULL is a no-op. */
+void ovsdb_row_destroy(struct ovsdb_row *row,
+                       const struct ovsdb_table_schema *ts);
+
+/* Points '*view' at the value of 'column' (borrowed: valid until the row
+ * changes; never destroy it). */
+void ovsdb_row_get(const struct ovsdb_row *row,
+                   const struct ovsdb_column *column,
+                   struct ovsdb_datum *view);
+/* Replaces the value of 'column' by 'value', taking ownership of its
+ * contents ('value' is left empty).  For an inline atom 'value' must hold
+ * exactly one element.  _uuid and _version are set directly instead. */
+void ovsdb_row_set(struct ovsdb_row *row, const struct ovsdb_column *column,
+                   struct ovsdb_datum *value);
+
+/* Returns the JSON form of 'column' in 'row' (new reference). */
+json_t *ovsdb_row_column_to_json(const struct ovsdb_row *row,
+                                 const struct ovsdb_column *column);
+/* Returns a JSON object of the listed columns, or of all columns if
+ * 'columns' is NULL (new reference). */
+json_t *ovsdb_row_to_json(const struct ovsdb_row *row,
+                          const struct ovsdb_table_schema *ts,
+                          const struct ovsdb_column *const *columns,
+                          size_t n_columns);
+
+bool ovsdb_row_column_equals(const struct ovsdb_row *a,
+                             const struct ovsdb_row *b,
+                             const struct ovsdb_column *column);
+uint32_t ovsdb_row_hash_columns(const struct ovsdb_row *row,
+                                const struct ovsdb_column *const *columns,
+                                size_t n_columns, uint32_t basis);
+
+/* The hash node of index 'i' of the row's table. */
+static inline struct hmap_node *
+ovsdb_row_index_node(const struct ovsdb_row *row,
+                     const struct ovsdb_table_schema *ts, unsigned int i)
+{
+    return (struct hmap_node *) ((char *) row->values + ts->index_offset)
+           + i;
+}
+
+/* The row whose index 'i' node is 'node'. */
+static inline struct ovsdb_row *
+ovsdb_row_from_index_node(const struct hmap_node *node,
+                          const struct ovsdb_table_schema *ts, unsigned int i)
+{
+    return (struct ovsdb_row *) ((char *) (node - i) - ts->index_offset
+                                 - offsetof(struct ovsdb_row, values));
+}
+
+#endif /* vtepd/ovsdb/row.h */

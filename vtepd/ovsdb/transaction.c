@@ -1,0 +1,824 @@
+/* OVSDB transactions and commit-time checks. */
+#include "vtepd/ovsdb/transaction.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/ds.h"
+#include "lib/hash.h"
+#include "lib/hmap.h"
+#include "vtepd/ovsdb/db.h"
+#include "vtepd/ovsdb/error.h"
+#include "vtepd/ovsdb/row.h"
+#include "vtepd/ovsdb/table.h"
+
+/* A row the transaction touched. */
+struct txn_row {
+    struct hmap_node node; /* In 'rows' of ovsdb_txn, by uuid and table. */
+    struct ovsdb_table *table;
+    struct uuid uuid;
+    struct ovsdb_row *old; /* Committed version, or NULL if inserted. */
+    struct ovsdb_row *new; /* Current version, or NULL if deleted. */
+};
+
+struct ovsdb_txn {
+    struct ovsdb_db *db;
+    uint32_t serial; /* Stamped on the row copies this txn owns. */
+    struct hmap rows;
+    struct txn_row **order; /* 'rows' in the order first touched. */
+    size_t n_order, allocated_order;
+    struct ds comment;
+};
+
+/* A pending change to the strong reference count of a row. */
+struct ref_delta {
+    struct hmap_node node;
+    struct ovsdb_table *table;
+    struct uuid uuid;
+    int delta;
+};
+
+static uint32_t
+row_key_hash(const struct ovsdb_table *table, const struct uuid *uuid)
+{
+    return hash_int(uuid_hash(uuid), table->schema->index);
+}
+
+static struct txn_row *
+find_txn_row(const struct ovsdb_txn *txn, const struct ovsdb_table *table,
+             const struct uuid *uuid)
+{
+    struct txn_row *tr;
+
+    HMAP_FOR_EACH_WITH_HASH (tr, node, row_key_hash(table, uuid),
+                             &txn->rows) {
+        if (tr->table == table && uuid_equals(&tr->uuid, uuid)) {
+            return tr;
+        }
+    }
+    return NULL;
+}
+
+static struct txn_row *
+add_txn_row(struct ovsdb_txn *txn, struct ovsdb_table *table,
+            struct ovsdb_row *old, struct ovsdb_row *new)
+{
+    struct txn_row *tr = xzalloc(sizeof *tr);
+
+    tr->table = table;
+    tr->uuid = old ? old->uuid : new->uuid;
+    tr->old = old;
+    tr->new = new;
+    hmap_insert(&txn->rows, &tr->node, row_key_hash(table, &tr->uuid));
+    if (txn->n_order >= txn->allocated_order) {
+        txn->order = x2nrealloc(txn->order, &txn->allocated_order,
+                                txn->n_order + 1, sizeof *txn->order);
+    }
+    txn->order[txn->n_order++] = tr;
+    return tr;
+}
+
+struct ovsdb_txn *
+ovsdb_txn_create(struct ovsdb_db *db)
+{
+    struct ovsdb_txn *txn = xzalloc(sizeof *txn);
+
+    VTEP_ASSERT(!db->in_txn);
+    db->in_txn = true;
+    txn->db = db;
+    txn->serial = ++db->txn_serial;
+    hmap_init(&txn->rows);
+    ds_init(&txn->comment);
+    return txn;
+}
+
+static void
+txn_free(struct ovsdb_txn *txn)
+{
+    for (size_t i = 0; i < txn->n_order; i++) {
+        free(txn->order[i]);
+    }
+    free(txn->order);
+    hmap_destroy(&txn->rows);
+    ds_destroy(&txn->comment);
+    txn->db->in_txn = false;
+    free(txn);
+}
+
+void
+ovsdb_txn_abort(struct ovsdb_txn *txn)
+{
+    if (!txn) {
+        return;
+    }
+    for (size_t i = txn->n_order; i-- > 0;) {
+        struct txn_row *tr = txn->order[i];
+
+        if (tr->new) {
+            ovsdb_table_remove(tr->table, tr->new);
+            ovsdb_row_destroy(tr->new, tr->table->schema);
+        }
+        if (tr->old) {
+            ovsdb_table_insert(tr->table, tr->old);
+        }
+    }
+    txn_free(txn);
+}
+
+void
+ovsdb_txn_add_comment(struct ovsdb_txn *txn, const char *comment)
+{
+    if (txn->comment.length) {
+        ds_put_char(&txn->comment, '\n');
+    }
+    ds_put_cstr(&txn->comment, comment);
+}
+
+void
+ovsdb_txn_insert(struct ovsdb_txn *txn, struct ovsdb_table *table,
+                 struct ovsdb_row *row)
+{
+    struct txn_row *tr = find_txn_row(txn, table, &row->uuid);
+
+    row->txn_serial = txn->serial;
+    row->n_refs = 0;
+    ovsdb_table_insert(table, row);
+    if (tr) {
+        /* The uuid of a row deleted by this transaction: only the user's
+         * "uuid" member could do that, and execution refuses it. */
+        VTEP_ASSERT(!tr->new);
+        tr->new = row;
+    } else {
+        add_txn_row(txn, table, NULL, row);
+    }
+}
+
+struct ovsdb_row *
+ovsdb_txn_modify_begin(struct ovsdb_txn *txn, struct ovsdb_table *table,
+                       struct ovsdb_row *row)
+{
+    struct ovsdb_row *copy;
+
+    ovsdb_table_remove(table, row);
+    if (row->txn_serial == txn->serial) {
+        return row;
+    }
+    copy = ovsdb_row_clone(row, table->schema);
+    copy->txn_serial = txn->serial;
+    add_txn_row(txn, table, row, copy);
+    return copy;
+}
+
+void
+ovsdb_txn_modify_end(struct ovsdb_txn *txn, struct ovsdb_table *table,
+                     struct ovsdb_row *row)
+{
+    ovsdb_table_insert(table, row);
+}
+
+void
+ovsdb_txn_delete(struct ovsdb_txn *txn, struct ovsdb_table *table,
+                 struct ovsdb_row *row)
+{
+    ovsdb_table_remove(table, row);
+    if (row->txn_serial == txn->serial) {
+        struct txn_row *tr = find_txn_row(txn, table, &row->uuid);
+
+        tr->new = NULL;
+        ovsdb_row_destroy(row, table->schema);
+    } else {
+        add_txn_row(txn, table, row, NULL);
+    }
+}
+
+bool
+ovsdb_txn_uuid_in_use(const struct ovsdb_txn *txn,
+                      const struct ovsdb_table *table, const struct uuid *uuid)
+{
+    return ovsdb_table_find(table, uuid) || find_txn_row(txn, table, uuid);
+}
+
+/* Commit-time checks. */
+
+struct commit {
+    struct ovsdb_txn *txn;
+    struct hmap deltas; /* Of 'struct ref_delta'. */
+};
+
+static struct ref_delta *
+find_delta(struct commit *c, struct ovsdb_table *table,
+           const struct uuid *uuid, bool create)
+{
+    uint32_t hash = row_key_hash(table, uuid);
+    struct ref_delta *d;
+
+    HMAP_FOR_EACH_WITH_HASH (d, node, hash, &c->deltas) {
+        if (d->table == table && uuid_equals(&d->uuid, uuid)) {
+            return d;
+        }
+    }
+    if (!create) {
+        return NULL;
+    }
+    d = xzalloc(sizeof *d);
+    d->table = table;
+    d->uuid = *uuid;
+    hmap_insert(&c->deltas, &d->node, hash);
+    return d;
+}
+
+/* The strong reference count 'row' of 'table' would have after commit. */
+static long long
+ref_count(struct commit *c, struct ovsdb_table *table,
+          const struct ovsdb_row *row)
+{
+    const struct ref_delta *d = find_delta(c, table, &row->uuid, false);
+
+    return (long long) row->n_refs + (d ? d->delta : 0);
+}
+
+static char *
+uuid_str(const struct uuid *uuid, char buf[UUID_LEN + 1])
+{
+    uuid_to_string(uuid, buf);
+    return buf;
+}
+
+/* Adds 'delta' to the count of every row that 'base' in 'row's 'column'
+ * references strongly.  With 'delta' > 0 the targets must exist. */
+static struct ovsdb_error *
+adjust_base_refs(struct commit *c, struct txn_row *tr,
+                 const struct ovsdb_column *column,
+                 const struct ovsdb_base_type *base,
+                 const union ovsdb_atom *atoms, unsigned int n, int delta)
+{
+    struct ovsdb_table *target;
+    char b1[UUID_LEN + 1], b2[UUID_LEN + 1];
+
+    if (!ovsdb_base_type_is_strong_ref(base)) {
+        return NULL;
+    }
+    target = c->txn->db->tables[base->u.uuid.ref_table];
+    for (unsigned int i = 0; i < n; i++) {
+        if (delta > 0 && !ovsdb_table_find(target, &atoms[i].uuid)) {
+            return ovsdb_error("referential integrity violation",
+                               "Table %s column %s row %s references "
+                               "nonexistent row %s in table %s.",
+                               tr->table->schema->name, column->name,
+                               uuid_str(&tr->uuid, b1),
+                               uuid_str(&atoms[i].uuid, b2),
+                               target->schema->name);
+        }
+        find_delta(c, target, &atoms[i].uuid, true)->delta += delta;
+    }
+    return NULL;
+}
+
+static struct ovsdb_error *
+adjust_row_refs(struct commit *c, struct txn_row *tr,
+                const struct ovsdb_row *row,
+                const struct ovsdb_column *column, int delta)
+{
+    struct ovsdb_error *error;
+    struct ovsdb_datum v;
+
+    ovsdb_row_get(row, column, &v);
+    error = adjust_base_refs(c, tr, column, &column->type.key, v.keys, v.n,
+                             delta);
+    if (!error && v.values) {
+        error = adjust_base_refs(c, tr, column, &column->type.value,
+                                 v.values, v.n, delta);
+    }
+    return error;
+}
+
+static bool
+column_has_strong_refs(const struct ovsdb_column *column)
+{
+    return ovsdb_base_type_is_strong_ref(&column->type.key)
+           || ovsdb_base_type_is_strong_ref(&column->type.value);
+}
+
+/* Counts the strong references that 'tr' adds and drops. */
+static struct ovsdb_error *
+count_row_refs(struct commit *c, struct txn_row *tr)
+{
+    const struct ovsdb_table_schema *ts = tr->table->schema;
+
+    for (unsigned int i = 0; i < ts->n_columns; i++) {
+        const struct ovsdb_column *column = ts->columns[i];
+        struct ovsdb_error *error;
+
+        if (!column_has_strong_refs(column)
+            || (tr->old && tr->new
+                && ovsdb_row_column_equals(tr->old, tr->new, column))) {
+            continue;
+        }
+        if (tr->old) {
+            error = adjust_row_refs(c, tr, tr->old, column, -1);
+            VTEP_ASSERT(!error);
+        }
+        if (tr->new) {
+            error = adjust_row_refs(c, tr, tr->new, column, 1);
+            if (error) {
+                return error;
+            }
+        }
+    }
+    return NULL;
+}
+
+static struct ovsdb_error *
+count_refs(struct commit *c)
+{
+    struct ovsdb_txn *txn = c->txn;
+    char buf[UUID_LEN + 1];
+
+    for (size_t i = 0; i < txn->n_order; i++) {
+        struct ovsdb_error *error = count_row_refs(c, txn->order[i]);
+
+        if (error) {
+            return error;
+        }
+    }
+    for (size_t i = 0; i < txn->n_order; i++) {
+        struct txn_row *tr = txn->order[i];
+        long long n;
+
+        if (!tr->old || tr->new) {
+            continue;
+        }
+        n = ref_count(c, tr->table, tr->old);
+        if (n > 0) {
+            return ovsdb_error("referential integrity violation",
+                               "cannot delete %s row %s because of %lld "
+                               "remaining reference(s)",
+                               tr->table->schema->name,
+                               uuid_str(&tr->uuid, buf), n);
+        }
+    }
+    return NULL;
+}
+
+/* Deletes 'row' as garbage and drops the references it held. */
+static void
+collect_row(struct commit *c, struct ovsdb_table *table,
+            struct ovsdb_row *row)
+{
+    const struct ovsdb_table_schema *ts = table->schema;
+    struct txn_row tr = { .table = table, .uuid = row->uuid };
+
+    for (unsigned int i = 0; i < ts->n_columns; i++) {
+        if (column_has_strong_refs(ts->columns[i])) {
+            struct ovsdb_error *error;
+
+            error = adjust_row_refs(c, &tr, row, ts->columns[i], -1);
+            VTEP_ASSERT(!error);
+        }
+    }
+    ovsdb_txn_delete(c->txn, table, row);
+}
+
+/* Returns the row 'table' holds with 'uuid' if it is unreferenced garbage:
+ * in a non-root table, present, and with no strong references left. */
+static struct ovsdb_row *
+garbage(struct commit *c, struct ovsdb_table *table, const struct uuid *uuid)
+{
+    struct ovsdb_row *row;
+
+    if (table->schema->is_root) {
+        return NULL;
+    }
+    row = ovsdb_table_find(table, uuid);
+    return row && ref_count(c, table, row) <= 0 ? row : NULL;
+}
+
+/* Deletes unreferenced rows of non-root tables that the transaction
+ * touched, repeating until nothing more becomes garbage. */
+static void
+collect_garbage(struct commit *c)
+{
+    bool progress = true;
+
+    while (progress) {
+        struct ovsdb_txn *txn = c->txn;
+        struct ref_delta *d;
+
+        progress = false;
+        for (size_t i = 0; i < txn->n_order; i++) {
+            struct txn_row *tr = txn->order[i];
+            struct ovsdb_row *row;
+
+            if (tr->new && (row = garbage(c, tr->table, &tr->uuid))) {
+                collect_row(c, tr->table, row);
+                progress = true;
+            }
+        }
+        HMAP_FOR_EACH (d, node, &c->deltas) {
+            struct ovsdb_row *row = garbage(c, d->table, &d->uuid);
+
+            if (row && d->delta < 0) {
+                /* collect_row() may add deltas: restart the walk. */
+                collect_row(c, d->table, row);
+                progress = true;
+                break;
+            }
+        }
+    }
+}
+
+static struct ovsdb_error *
+check_max_rows(struct commit *c)
+{
+    struct ovsdb_db *db = c->txn->db;
+
+    for (unsigned int i = 0; i < db->schema->n_tables; i++) {
+        const struct ovsdb_table *table = db->tables[i];
+        size_t n = ovsdb_table_count(table);
+
+        if (n > table->schema->max_rows) {
+            return ovsdb_error("constraint violation",
+                               "transaction causes \"%s\" table to contain "
+                               "%zu rows, greater than the schema-defined "
+                               "limit of %u row(s)",
+                               table->schema->name, n,
+                               table->schema->max_rows);
+        }
+    }
+    return NULL;
+}
+
+/* True if 'atom' is a weak reference to a missing row.  'self', the row
+ * being examined, counts as present even while it is out of its table
+ * for modification. */
+static bool
+is_dangling(struct commit *c, const struct ovsdb_base_type *base,
+            const union ovsdb_atom *atom, const struct uuid *self)
+{
+    return ovsdb_base_type_is_weak_ref(base) && !uuid_equals(&atom->uuid, self)
+           && !ovsdb_table_find(c->txn->db->tables[base->u.uuid.ref_table],
+                                &atom->uuid);
+}
+
+/* Returns true if 'column' of 'row' has a weak reference to a missing
+ * row. */
+static bool
+has_dangling_refs(struct commit *c, const struct ovsdb_row *row,
+                  const struct ovsdb_column *column)
+{
+    struct ovsdb_datum v;
+
+    ovsdb_row_get(row, column, &v);
+    for (unsigned int i = 0; i < v.n; i++) {
+        if (is_dangling(c, &column->type.key, &v.keys[i], &row->uuid)
+            || (v.values
+                && is_dangling(c, &column->type.value, &v.values[i],
+                               &row->uuid))) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static void
+drop_dangling_refs(struct commit *c, struct ovsdb_row *row,
+                   const struct ovsdb_column *column)
+{
+    struct ovsdb_datum v, copy;
+
+    ovsdb_row_get(row, column, &v);
+    ovsdb_datum_clone(&copy, &v, &column->type);
+    for (unsigned int i = copy.n; i-- > 0;) {
+        if (is_dangling(c, &column->type.key, &copy.keys[i], &row->uuid)
+            || (copy.values
+                && is_dangling(c, &column->type.value, &copy.values[i],
+                               &row->uuid))) {
+            ovsdb_datum_remove(&copy, i, &column->type);
+        }
+    }
+    ovsdb_row_set(row, column, &copy);
+}
+
+static bool
+column_has_weak_refs(const struct ovsdb_column *column)
+{
+    return ovsdb_base_type_is_weak_ref(&column->type.key)
+           || ovsdb_base_type_is_weak_ref(&column->type.value);
+}
+
+/* Removes weak references to missing rows from 'row' of 'table'. */
+static void
+assess_weak_refs(struct commit *c, struct ovsdb_table *table,
+                 struct ovsdb_row *row)
+{
+    const struct ovsdb_table_schema *ts = table->schema;
+    struct ovsdb_row *copy = NULL;
+
+    for (unsigned int i = 0; i < ts->n_columns; i++) {
+        const struct ovsdb_column *column = ts->columns[i];
+
+        if (column_has_weak_refs(column)
+            && has_dangling_refs(c, copy ? copy : row, column)) {
+            if (!copy) {
+                copy = ovsdb_txn_modify_begin(c->txn, table, row);
+            }
+            drop_dangling_refs(c, copy, column);
+        }
+    }
+    if (copy) {
+        ovsdb_txn_modify_end(c->txn, table, copy);
+    }
+}
+
+/* True if this transaction deleted a row that 'ts' may refer to weakly. */
+static bool
+weak_targets_deleted(struct commit *c, const struct ovsdb_table_schema *ts,
+                     const bool *deleted)
+{
+    for (unsigned int i = 0; i < ts->n_columns; i++) {
+        const struct ovsdb_type *type = &ts->columns[i]->type;
+
+        if ((ovsdb_base_type_is_weak_ref(&type->key)
+             && deleted[type->key.u.uuid.ref_table])
+            || (ovsdb_base_type_is_weak_ref(&type->value)
+                && deleted[type->value.u.uuid.ref_table])) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Drops weak references to rows that do not exist after the transaction,
+ * both in rows the transaction wrote and in rows that referred to rows it
+ * deleted.  Only tables that hold weak references are ever scanned. */
+static void
+remove_weak_refs(struct commit *c)
+{
+    struct ovsdb_db *db = c->txn->db;
+    bool *deleted = xcalloc(db->schema->n_tables + 1, sizeof *deleted);
+    size_t n = c->txn->n_order;
+
+    for (size_t i = 0; i < n; i++) {
+        struct txn_row *tr = c->txn->order[i];
+
+        if (tr->old && !tr->new) {
+            deleted[tr->table->schema->index] = true;
+        }
+    }
+    for (unsigned int t = 0; t < db->schema->n_tables; t++) {
+        struct ovsdb_table *table = db->tables[t];
+        struct ovsdb_row **rows = NULL, *row;
+        size_t n_rows = 0, allocated = 0;
+
+        if (!weak_targets_deleted(c, table->schema, deleted)) {
+            continue;
+        }
+        OVSDB_TABLE_FOR_EACH (row, table) {
+            if (n_rows >= allocated) {
+                rows = x2nrealloc(rows, &allocated, n_rows + 1, sizeof *rows);
+            }
+            rows[n_rows++] = row;
+        }
+        for (size_t i = 0; i < n_rows; i++) {
+            assess_weak_refs(c, table, rows[i]);
+        }
+        free(rows);
+    }
+    for (size_t i = 0; i < n; i++) {
+        struct txn_row *tr = c->txn->order[i];
+
+        if (tr->new) {
+            assess_weak_refs(c, tr->table, tr->new);
+        }
+    }
+    free(deleted);
+}
+
+/* Checks set sizes, which removing weak references may have broken. */
+static struct ovsdb_error *
+check_sizes(struct commit *c)
+{
+    for (size_t i = 0; i < c->txn->n_order; i++) {
+        const struct txn_row *tr = c->txn->order[i];
+        const struct ovsdb_table_schema *ts = tr->table->schema;
+
+        for (unsigned int j = 0; tr->new && j < ts->n_columns; j++) {
+            const struct ovsdb_column *column = ts->columns[j];
+            struct ovsdb_error *error;
+            struct ovsdb_datum v;
+
+            ovsdb_row_get(tr->new, column, &v);
+            error = ovsdb_datum_check_size(&v, &column->type);
+            if (error) {
+                ovsdb_error_prefix(error, "Table %s column %s", ts->name,
+                                   column->name);
+                return error;
+            }
+        }
+    }
+    return NULL;
+}
+
+static void
+describe_row(struct ds *s, const struct txn_row *tr, const char *which)
+{
+    char buf[UUID_LEN + 1];
+
+    ds_put_format(s, "  %s row, with UUID %s, ", which,
+                  uuid_str(&tr->uuid, buf));
+    if (!tr->old) {
+        ds_put_cstr(s, "was inserted by this transaction.");
+    } else {
+        ds_put_cstr(s, "was modified by this transaction.");
+    }
+}
+
+static struct ovsdb_error *
+duplicate_error(struct commit *c, const struct ovsdb_table *table,
+                unsigned int i, const struct txn_row *tr,
+                const struct ovsdb_row *other)
+{
+    const struct ovsdb_index *index = &table->schema->indexes[i];
+    const struct txn_row *other_tr;
+    struct ds s = DS_EMPTY_INITIALIZER;
+    struct ovsdb_error *error;
+    char buf[UUID_LEN + 1];
+
+    ds_put_format(&s, "Transaction causes multiple rows in \"%s\" table to "
+                      "have identical values (",
+                  table->schema->name);
+    for (unsigned int j = 0; j < index->n_columns; j++) {
+        json_t *value = ovsdb_row_column_to_json(tr->new, index->columns[j]);
+        char *text = ovsdb_json_to_string(value);
+
+        ds_put_format(&s, "%s%s", j ? ", " : "", text);
+        free(text);
+        json_decref(value);
+    }
+    ds_put_format(&s, ") for index on column%s",
+                  index->n_columns > 1 ? "s" : "");
+    for (unsigned int j = 0; j < index->n_columns; j++) {
+        ds_put_format(&s, "%s \"%s\"", j ? "," : "",
+                      index->columns[j]->name);
+    }
+    ds_put_char(&s, '.');
+    other_tr = find_txn_row(c->txn, table, &other->uuid);
+    if (other_tr) {
+        describe_row(&s, other_tr, "First");
+    } else {
+        ds_put_format(&s, "  First row, with UUID %s, existed in the "
+                          "database before this transaction and was not "
+                          "modified by the transaction.",
+                      uuid_str(&other->uuid, buf));
+    }
+    describe_row(&s, tr, "Second");
+    error = ovsdb_error("constraint violation", "%s", ds_cstr(&s));
+    ds_destroy(&s);
+    return error;
+}
+
+static struct ovsdb_error *
+check_indexes(struct commit *c)
+{
+    for (size_t i = 0; i < c->txn->n_order; i++) {
+        const struct txn_row *tr = c->txn->order[i];
+        const struct ovsdb_table *table = tr->table;
+        const struct ovsdb_table_schema *ts = table->schema;
+
+        for (unsigned int j = 0; tr->new && j < ts->n_indexes; j++) {
+            const struct hmap_node *node = ovsdb_row_index_node(tr->new, ts,
+                                                                j);
+
+            for (node = hmap_first_with_hash(&table->indexes[j], node->hash);
+                 node; node = hmap_next_with_hash(node)) {
+                const struct ovsdb_row *other;
+
+                other = ovsdb_row_from_index_node(node, ts, j);
+                if (other != tr->new
+                    && ovsdb_table_index_equal(table, j, other, tr->new)) {
+                    return duplicate_error(c, table, j, tr, other);
+                }
+            }
+        }
+    }
+    return NULL;
+}
+
+/* Returns a bitmap of the columns whose values differ between 'old' and
+ * 'new' (a new allocation), or NULL if none does. */
+static uint64_t *
+changed_columns(const struct ovsdb_table_schema *ts,
+                const struct ovsdb_row *old, const struct ovsdb_row *new)
+{
+    uint64_t *bitmap = NULL;
+
+    for (unsigned int i = OVSDB_COL_VERSION + 1; i < ts->n_columns; i++) {
+        if (!ovsdb_row_column_equals(old, new, ts->columns[i])) {
+            if (!bitmap) {
+                bitmap = xcalloc((ts->n_columns + 63) / 64, sizeof *bitmap);
+            }
+            bitmap[i / 64] |= UINT64_C(1) << (i % 64);
+        }
+    }
+    return bitmap;
+}
+
+static void
+apply_deltas(struct commit *c)
+{
+    struct ref_delta *d;
+
+    HMAP_FOR_EACH (d, node, &c->deltas) {
+        struct ovsdb_row *row = ovsdb_table_find(d->table, &d->uuid);
+
+        if (row) {
+            row->n_refs = (uint32_t) ((long long) row->n_refs + d->delta);
+        }
+    }
+}
+
+/* Makes the transaction permanent: stamps new versions, builds the change
+ * set, runs the hooks and frees the superseded rows. */
+static void
+finish_commit(struct commit *c, bool durable)
+{
+    struct ovsdb_txn *txn = c->txn;
+    struct ovsdb_row_change *changes;
+    struct ovsdb_changeset cs;
+    size_t n = 0;
+
+    changes = xcalloc(txn->n_order + 1, sizeof *changes);
+    for (size_t i = 0; i < txn->n_order; i++) {
+        struct txn_row *tr = txn->order[i];
+        struct ovsdb_row_change *change = &changes[n];
+
+        if (!tr->old && !tr->new) {
+            continue;
+        }
+        change->table = tr->table;
+        change->old = tr->old;
+        change->new = tr->new;
+        if (tr->old && tr->new) {
+            change->changed = changed_columns(tr->table->schema, tr->old,
+                                              tr->new);
+            if (!change->changed) {
+                continue; /* Written back unchanged. */
+            }
+        }
+        if (tr->new) {
+            uuid_generate(&tr->new->version);
+        }
+        n++;
+    }
+    apply_deltas(c);
+
+    cs.changes = changes;
+    cs.n_changes = n;
+    cs.durable = durable;
+    cs.comment = txn->comment.length ? ds_cstr(&txn->comment) : NULL;
+    ovsdb_db_run_commit_hooks(txn->db, &cs);
+
+    for (size_t i = 0; i < n; i++) {
+        free((uint64_t *) changes[i].changed);
+    }
+    free(changes);
+    for (size_t i = 0; i < txn->n_order; i++) {
+        ovsdb_row_destroy(txn->order[i]->old, txn->order[i]->table->schema);
+    }
+}
+
+struct ovsdb_error *
+ovsdb_txn_commit(struct ovsdb_txn *txn, bool durable)
+{
+    struct commit c = { .txn = txn };
+    struct ovsdb_error *error;
+    struct ref_delta *d;
+
+    hmap_init(&c.deltas);
+    error = count_refs(&c);
+    if (!error) {
+        collect_garbage(&c);
+        error = check_max_rows(&c);
+    }
+    if (!error) {
+        remove_weak_refs(&c);
+        error = check_sizes(&c);
+    }
+    if (!error) {
+        error = check_indexes(&c);
+    }
+    if (!error) {
+        finish_commit(&c, durable);
+    }
+    HMAP_FOR_EACH_SAFE (d, node, &c.deltas) {
+        hmap_remove(&c.deltas, &d->node);
+        free(d);
+    }
+    hmap_destroy(&c.deltas);
+    if (error) {
+        ovsdb_txn_abort(txn);
+    } else {
+        txn_free(txn);
+    }
+    return error;
+}
