@@ -4,3 +4,9 @@ vtep_SRCS := vtepd/vtep/vtep.c vtepd/vtep/vtep-db.c vtepd/vtep/vtep-switch.c \
              vtepd/vtep/vtep-ls.c vtepd/vtep/vtep-macs.c \
              vtepd/vtep/vtep-local.c vtepd/vtep/vtep-stats.c
 vtep_PKGS := jansson
+
+UNIT_TESTS += test-vtep
+test-vtep_SRCS := tests/unit/test-vtep.c tests/unit/vtep-fixture.c \
+                  tests/unit/vtep-mock-hal.c
+test-vtep_LIBS := vtep ovsdb hal lib
+test-vtep_PKGS := cmocka
