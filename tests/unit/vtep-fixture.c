@@ -34,7 +34,7 @@ vfx_start(struct vfx *f)
 }
 
 void
-vfx_setup(struct vfx *f, bool warm)
+vfx_setup_hal(struct vfx *f, struct hal *hal)
 {
     json_t *json = json_loads(ovsdb_builtin_vtep_schema(), 0, NULL);
     struct ovsdb_schema *schema;
@@ -42,9 +42,18 @@ vfx_setup(struct vfx *f, bool warm)
     assert_null(ovsdb_schema_from_json(json, &schema));
     json_decref(json);
     f->db = ovsdb_db_create(schema);
-    f->mock = mock_hal_open(&f->hal, warm);
+    f->hal = hal;
     f->now = 1000;
     vfx_start(f);
+}
+
+void
+vfx_setup(struct vfx *f, bool warm)
+{
+    struct hal *hal;
+
+    f->mock = mock_hal_open(&hal, warm);
+    vfx_setup_hal(f, hal);
 }
 
 void

@@ -25,6 +25,9 @@ struct vfx {
 
 /* Creates the database and the mock HAL, then the reconciler. */
 void vfx_setup(struct vfx *, bool warm);
+/* Creates the database and the reconciler on 'hal' (which the fixture
+ * then owns). */
+void vfx_setup_hal(struct vfx *, struct hal *hal);
 /* Creates the reconciler on the fixture's database and HAL. */
 void vfx_start(struct vfx *);
 /* Destroys the reconciler only. */

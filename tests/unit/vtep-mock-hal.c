@@ -5,6 +5,8 @@
 #include <string.h>
 
 #include "hal/hal-provider.h"
+#include "lib/hash.h"
+#include "lib/hmap.h"
 #include "lib/util.h"
 #include "tests/unit/vtep-mock-hal.h"
 
@@ -18,11 +20,16 @@ struct mock {
     struct mock_hal m;
     struct hal_bridge_config bridges[MAX_BRIDGES]; /* By oid - 1. */
     bool used[MAX_BRIDGES];
-    struct hal_fdb_entry *fdb; /* Static entries held. */
-    size_t allocated_fdb;
+    struct hmap fdb; /* Of 'struct mock_fdb': static entries held. */
+};
+
+struct mock_fdb {
+    struct hmap_node node;
+    struct hal_fdb_entry e;
 };
 
 static const struct hal_provider mock_provider;
+static void fdb_forget_bridge(struct mock *, hal_oid_t bridge);
 
 static struct mock *
 mock_cast(const struct hal *hal)
@@ -71,6 +78,7 @@ mock_open(const struct hal_config *config, struct hal **halp)
 
     hal_init(&mock->up, &mock_provider, false);
     ds_init(&mock->m.log);
+    hmap_init(&mock->fdb);
     mock->m.fdb_capacity = SIZE_MAX;
     *halp = &mock->up;
     return 0;
@@ -84,7 +92,8 @@ mock_close(struct hal *hal)
     ds_destroy(&mock->m.log);
     free(mock->m.events);
     free(mock->m.learned);
-    free(mock->fdb);
+    fdb_forget_bridge(mock, HAL_OID_NULL);
+    hmap_destroy(&mock->fdb);
     free(mock);
 }
 
@@ -180,19 +189,6 @@ mock_bridge_set(struct hal *hal, const struct hal_bridge_config *c,
     return 0;
 }
 
-static void
-fdb_forget_bridge(struct mock *mock, hal_oid_t bridge)
-{
-    size_t i, j;
-
-    for (i = j = 0; i < mock->m.n_fdb; i++) {
-        if (mock->fdb[i].bridge != bridge) {
-            mock->fdb[j++] = mock->fdb[i];
-        }
-    }
-    mock->m.n_fdb = j;
-}
-
 static int
 mock_bridge_remove(struct hal *hal, hal_oid_t oid)
 {
@@ -257,18 +253,39 @@ mock_binding_remove(struct hal *hal, const struct hal_binding *b, size_t n,
     return mock_binding_op(hal, "binding_remove", b, n, status);
 }
 
-static struct hal_fdb_entry *
+static uint32_t
+fdb_hash(const struct hal_fdb_entry *e)
+{
+    return hash_bytes(e->mac.ea, sizeof e->mac.ea, hash_uint64(e->bridge, 0));
+}
+
+static struct mock_fdb *
 fdb_find(struct mock *mock, const struct hal_fdb_entry *e)
 {
-    size_t i;
+    struct mock_fdb *f;
 
-    for (i = 0; i < mock->m.n_fdb; i++) {
-        if (mock->fdb[i].bridge == e->bridge
-            && !memcmp(&mock->fdb[i].mac, &e->mac, sizeof e->mac)) {
-            return &mock->fdb[i];
+    HMAP_FOR_EACH_WITH_HASH (f, node, fdb_hash(e), &mock->fdb) {
+        if (f->e.bridge == e->bridge
+            && !memcmp(&f->e.mac, &e->mac, sizeof e->mac)) {
+            return f;
         }
     }
     return NULL;
+}
+
+/* Forgets the entries of 'bridge', or all with HAL_OID_NULL. */
+static void
+fdb_forget_bridge(struct mock *mock, hal_oid_t bridge)
+{
+    struct mock_fdb *f;
+
+    HMAP_FOR_EACH_SAFE (f, node, &mock->fdb) {
+        if (!bridge || f->e.bridge == bridge) {
+            hmap_remove(&mock->fdb, &f->node);
+            free(f);
+            mock->m.n_fdb--;
+        }
+    }
 }
 
 static int
@@ -281,7 +298,7 @@ mock_fdb_set(struct hal *hal, const struct hal_fdb_entry *e, size_t n,
 
     note_bulk(mock, n);
     for (i = 0; i < n; i++) {
-        struct hal_fdb_entry *old = fdb_find(mock, &e[i]);
+        struct mock_fdb *old = fdb_find(mock, &e[i]);
         char ip[INET_ADDRSTRLEN];
 
         inet_ntop(AF_INET, &e[i].remote_ip, ip, sizeof ip);
@@ -293,14 +310,15 @@ mock_fdb_set(struct hal *hal, const struct hal_fdb_entry *e, size_t n,
         }
         status[i] = 0;
         if (old) {
-            *old = e[i];
+            old->e = e[i];
         } else if (mock->m.n_fdb >= mock->m.fdb_capacity) {
             status[i] = HAL_E_TABLE_FULL;
             ds_put_cstr(&mock->m.log, " FULL");
         } else {
-            mock->fdb = x2nrealloc(mock->fdb, &mock->allocated_fdb,
-                                   mock->m.n_fdb + 1, sizeof *mock->fdb);
-            mock->fdb[mock->m.n_fdb++] = e[i];
+            old = xmalloc(sizeof *old);
+            old->e = e[i];
+            hmap_insert(&mock->fdb, &old->node, fdb_hash(&e[i]));
+            mock->m.n_fdb++;
         }
         ds_put_char(&mock->m.log, '\n');
         error = error ? error : status[i];
@@ -317,13 +335,15 @@ mock_fdb_remove(struct hal *hal, const struct hal_fdb_entry *e, size_t n,
 
     note_bulk(mock, n);
     for (i = 0; i < n; i++) {
-        struct hal_fdb_entry *old = fdb_find(mock, &e[i]);
+        struct mock_fdb *old = fdb_find(mock, &e[i]);
 
         ds_put_format(&mock->m.log, "fdb_remove %s " HAL_MAC_FMT "\n",
                       bridge_name(mock, e[i].bridge), HAL_MAC_ARGS(&e[i].mac));
         status[i] = old ? 0 : -ENOENT;
         if (old) {
-            *old = mock->fdb[--mock->m.n_fdb];
+            hmap_remove(&mock->fdb, &old->node);
+            free(old);
+            mock->m.n_fdb--;
         }
     }
     return 0;

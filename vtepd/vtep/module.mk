@@ -10,3 +10,9 @@ test-vtep_SRCS := tests/unit/test-vtep.c tests/unit/vtep-fixture.c \
                   tests/unit/vtep-mock-hal.c
 test-vtep_LIBS := vtep ovsdb hal lib
 test-vtep_PKGS := cmocka
+
+UNIT_TESTS += test-vtep-local
+test-vtep-local_SRCS := tests/unit/test-vtep-local.c \
+                        tests/unit/vtep-fixture.c tests/unit/vtep-mock-hal.c
+test-vtep-local_LIBS := vtep ovsdb hal lib
+test-vtep-local_PKGS := cmocka
