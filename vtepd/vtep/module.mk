@@ -16,3 +16,9 @@ test-vtep-local_SRCS := tests/unit/test-vtep-local.c \
                         tests/unit/vtep-fixture.c tests/unit/vtep-mock-hal.c
 test-vtep-local_LIBS := vtep ovsdb hal lib
 test-vtep-local_PKGS := cmocka
+
+UNIT_TESTS += test-vtep-warm
+test-vtep-warm_SRCS := tests/unit/test-vtep-warm.c tests/unit/vtep-fixture.c \
+                       tests/unit/vtep-mock-hal.c
+test-vtep-warm_LIBS := vtep ovsdb hal-asic hal lib
+test-vtep-warm_PKGS := cmocka
