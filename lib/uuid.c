@@ -145,7 +145,7 @@ error:
 void
 uuid_to_string(const struct uuid *uuid, char buf[UUID_LEN + 1])
 {
-    snprintf(buf, UUID_LEN + 1, "%08x-%04x-%04x-%04x-%04x%08x",
-             uuid->parts[0], uuid->parts[1] >> 16, uuid->parts[1] & 0xffff,
+    snprintf(buf, UUID_LEN + 1, "%08x-%04x-%04x-%04x-%04x%08x", uuid->parts[0],
+             uuid->parts[1] >> 16, uuid->parts[1] & 0xffff,
              uuid->parts[2] >> 16, uuid->parts[2] & 0xffff, uuid->parts[3]);
 }

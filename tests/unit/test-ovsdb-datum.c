@@ -100,6 +100,7 @@ test_map(void **state)
     assert_json(json, "[\"map\",[[1,\"a\"],[2,\"b\"]]]");
     json_decref(json);
     assert_true(ovsdb_datum_excludes_all(&a, &b, &type));
+    ovsdb_datum_destroy(&b, &type);
 
     assert_string_equal(parse_datum(&b, &type, "[\"set\",[]]"),
                         "syntax error");
@@ -190,6 +191,5 @@ main(void)
         cmocka_unit_test(test_type_json),
     };
 
-    return cmocka_run_group_tests_name("vtepd/ovsdb/datum", tests, NULL,
-                                       NULL);
+    return cmocka_run_group_tests_name("vtepd/ovsdb/datum", tests, NULL, NULL);
 }

@@ -45,8 +45,8 @@ on_commit(const struct ovsdb_changeset *cs, void *aux)
 
             r->modifies++;
             mac = ovsdb_table_schema_find_column(c->table->schema, "MAC");
-            r->mac_changed = mac
-                             && ovsdb_row_change_column_changed(c, mac->index);
+            r->mac_changed =
+                mac && ovsdb_row_change_column_changed(c, mac->index);
         }
     }
 }
@@ -92,7 +92,7 @@ error_of(const json_t *reply, size_t i)
         json_object_get(json_array_get(reply, i), "error"));
 }
 
-#define SETUP_MAC                                                            \
+#define SETUP_MAC                                                          \
     "[\"hardware_vtep\",{\"op\":\"insert\",\"table\":\"Logical_Switch\","  \
     "\"row\":{\"name\":\"ls\"},\"uuid-name\":\"ls\"},{\"op\":\"insert\","  \
     "\"table\":\"Physical_Locator\",\"row\":{\"dst_ip\":\"1.2.3.4\","      \
@@ -158,10 +158,11 @@ test_all_or_nothing(void **state)
 
     /* The Logical_Switch is still referenced: the commit fails and the
      * reply gets an extra error element; nothing changes. */
-    reply = run(db, "[\"hardware_vtep\",{\"op\":\"insert\",\"table\":"
-                    "\"Logical_Switch\",\"row\":{\"name\":\"x\"}},{\"op\":"
-                    "\"delete\",\"table\":\"Logical_Switch\",\"where\":[[\"name"
-                    "\",\"==\",\"ls\"]]}]");
+    reply =
+        run(db, "[\"hardware_vtep\",{\"op\":\"insert\",\"table\":"
+                "\"Logical_Switch\",\"row\":{\"name\":\"x\"}},{\"op\":"
+                "\"delete\",\"table\":\"Logical_Switch\",\"where\":[[\"name"
+                "\",\"==\",\"ls\"]]}]");
     assert_int_equal(json_array_size(reply), 3);
     assert_string_equal(error_of(reply, 2), "referential integrity violation");
     json_decref(reply);

@@ -51,7 +51,7 @@ test_generate(void **state)
     uuid_generate(&b);
     assert_false(uuid_equals(&a, &b));
     uuid_to_string(&a, buf);
-    assert_int_equal(buf[14], '4'); /* Version 4. */
+    assert_int_equal(buf[14], '4');               /* Version 4. */
     assert_true(strchr("89ab", buf[19]) != NULL); /* RFC 4122 variant. */
 
     uuid_set_seed(42);

@@ -19,7 +19,7 @@ ovsdb_str_intern(const char *s, size_t len)
     uint32_t hash = hash_bytes(s, len, 0);
     struct ovsdb_str *str;
 
-    HMAP_FOR_EACH_WITH_HASH (str, node, hash, &strings) {
+    HMAP_FOR_EACH_WITH_HASH(str, node, hash, &strings) {
         if (str->len == len && !memcmp(str->s, s, len)) {
             str->refcnt++;
             return str;
@@ -258,8 +258,8 @@ check_real(double v, const struct ovsdb_base_type *base)
 {
     if (v < base->u.real.min) {
         return ovsdb_error("constraint violation",
-                           "%.17g is less than minimum allowed value %.17g",
-                           v, base->u.real.min);
+                           "%.17g is less than minimum allowed value %.17g", v,
+                           base->u.real.min);
     } else if (v > base->u.real.max) {
         return ovsdb_error("constraint violation",
                            "%.17g is greater than maximum allowed value %.17g",

@@ -13,10 +13,14 @@ static const struct {
     const char *name;
     enum ovsdb_function function;
 } functions[] = {
-    { "<", OVSDB_F_LT },         { "<=", OVSDB_F_LE },
-    { "==", OVSDB_F_EQ },        { "!=", OVSDB_F_NE },
-    { ">=", OVSDB_F_GE },        { ">", OVSDB_F_GT },
-    { "includes", OVSDB_F_INCLUDES }, { "excludes", OVSDB_F_EXCLUDES },
+    { "<", OVSDB_F_LT },
+    { "<=", OVSDB_F_LE },
+    { "==", OVSDB_F_EQ },
+    { "!=", OVSDB_F_NE },
+    { ">=", OVSDB_F_GE },
+    { ">", OVSDB_F_GT },
+    { "includes", OVSDB_F_INCLUDES },
+    { "excludes", OVSDB_F_EXCLUDES },
 };
 
 static bool
@@ -89,8 +93,7 @@ clause_from_json(struct ovsdb_clause *clause,
                                   "Type mismatch: \"%s\" operator may not "
                                   "be applied to column %s of type %s.",
                                   function_name, column_name,
-                                  ovsdb_atomic_type_to_string(
-                                      type->key.type));
+                                  ovsdb_atomic_type_to_string(type->key.type));
     }
     return ovsdb_datum_from_json(&clause->arg,
                                  argument_type(clause->function, type, &arg),
@@ -227,8 +230,8 @@ find_usable_index(const struct ovsdb_condition *cond,
             if (!clause) {
                 break;
             }
-            *hash = ovsdb_datum_hash(&clause->arg, &clause->column->type,
-                                     *hash);
+            *hash =
+                ovsdb_datum_hash(&clause->arg, &clause->column->type, *hash);
         }
         if (j == index->n_columns) {
             return (int) i;
@@ -283,7 +286,8 @@ ovsdb_condition_find_rows(const struct ovsdb_condition *cond,
         return n;
     }
 
-    OVSDB_TABLE_FOR_EACH (row, table) {
+    OVSDB_TABLE_FOR_EACH(row, table)
+    {
         if (ovsdb_condition_match(cond, row)) {
             add_row(rowsp, &n, &allocated, row);
         }

@@ -41,12 +41,9 @@ struct ovsdb_condition {
 
 /* Parses 'json' (borrowed) against table 'ts'.  On success 'cond' owns its
  * clauses (free with ovsdb_condition_destroy()). */
-struct ovsdb_error *
-ovsdb_condition_from_json(struct ovsdb_condition *cond,
-                          const struct ovsdb_table_schema *ts,
-                          const json_t *json,
-                          struct ovsdb_symbol_table *symtab)
-    WARN_UNUSED_RESULT;
+struct ovsdb_error *ovsdb_condition_from_json(
+    struct ovsdb_condition *cond, const struct ovsdb_table_schema *ts,
+    const json_t *json, struct ovsdb_symbol_table *symtab) WARN_UNUSED_RESULT;
 void ovsdb_condition_destroy(struct ovsdb_condition *);
 
 bool ovsdb_condition_match(const struct ovsdb_condition *,

@@ -174,8 +174,8 @@ ovsdb_datum_check_constraints(const struct ovsdb_datum *datum,
     for (unsigned int i = 0; !error && i < datum->n; i++) {
         error = ovsdb_atom_check_constraints(&datum->keys[i], &type->key);
         if (!error && datum->values) {
-            error = ovsdb_atom_check_constraints(&datum->values[i],
-                                                 &type->value);
+            error =
+                ovsdb_atom_check_constraints(&datum->values[i], &type->value);
         }
     }
     return error;
@@ -193,8 +193,8 @@ json_elements(const json_t *json, bool is_map, struct ovsdb_error **error)
     *error = NULL;
     if (is_map) {
         if (!tagged || strcmp(kind, "map")) {
-            *error = ovsdb_syntax_error(json, NULL,
-                                        "expected [\"map\", <array>]");
+            *error =
+                ovsdb_syntax_error(json, NULL, "expected [\"map\", <array>]");
             return NULL;
         }
         return json_array_get(json, 1);
@@ -212,8 +212,8 @@ parse_element(struct ovsdb_datum *datum, const struct ovsdb_type *type,
     struct ovsdb_error *error;
 
     if (!ovsdb_type_is_map(type)) {
-        error = ovsdb_atom_from_json(&datum->keys[i], &type->key, elem,
-                                     symtab);
+        error =
+            ovsdb_atom_from_json(&datum->keys[i], &type->key, elem, symtab);
         if (!error) {
             datum->n++;
         }
@@ -438,8 +438,7 @@ ovsdb_datum_union(struct ovsdb_datum *a, const struct ovsdb_datum *b,
         a->values = xrealloc(a->values, max * sizeof *a->values);
     }
     for (unsigned int i = 0; i < b->n; i++) {
-        if (ovsdb_datum_find_key(a, &b->keys[i], type->key.type)
-            == UINT_MAX) {
+        if (ovsdb_datum_find_key(a, &b->keys[i], type->key.type) == UINT_MAX) {
             ovsdb_atom_clone(&a->keys[n], &b->keys[i], type->key.type);
             if (map) {
                 ovsdb_atom_clone(&a->values[n], &b->values[i],
@@ -506,7 +505,7 @@ ovsdb_symbol_table_destroy(struct ovsdb_symbol_table *symtab)
     if (!symtab) {
         return;
     }
-    HMAP_FOR_EACH_SAFE (symbol, node, &symtab->symbols) {
+    HMAP_FOR_EACH_SAFE(symbol, node, &symtab->symbols) {
         hmap_remove(&symtab->symbols, &symbol->node);
         free(symbol);
     }
@@ -518,8 +517,8 @@ ovsdb_symbol_table_find(struct ovsdb_symbol_table *symtab, const char *name)
 {
     struct ovsdb_symbol *symbol;
 
-    HMAP_FOR_EACH_WITH_HASH (symbol, node, hash_string(name, 0),
-                             &symtab->symbols) {
+    HMAP_FOR_EACH_WITH_HASH(symbol, node, hash_string(name, 0),
+                            &symtab->symbols) {
         if (!strcmp(symbol->name, name)) {
             return symbol;
         }

@@ -74,18 +74,16 @@ uint32_t ovsdb_atom_hash(const union ovsdb_atom *, enum ovsdb_atomic_type,
 
 /* Parses an atom of 'base' from JSON (borrowed), checking its constraints.
  * 'symtab' resolves ["named-uuid", N] (NULL forbids it). */
-struct ovsdb_error *ovsdb_atom_from_json(union ovsdb_atom *,
-                                         const struct ovsdb_base_type *base,
-                                         const json_t *,
-                                         struct ovsdb_symbol_table *symtab)
-    WARN_UNUSED_RESULT;
+struct ovsdb_error *
+ovsdb_atom_from_json(union ovsdb_atom *, const struct ovsdb_base_type *base,
+                     const json_t *,
+                     struct ovsdb_symbol_table *symtab) WARN_UNUSED_RESULT;
 /* Returns the JSON form (new reference). */
 json_t *ovsdb_atom_to_json(const union ovsdb_atom *, enum ovsdb_atomic_type);
 /* Checks enum, range and length constraints of 'base'. */
-struct ovsdb_error *
-ovsdb_atom_check_constraints(const union ovsdb_atom *,
-                             const struct ovsdb_base_type *base)
-    WARN_UNUSED_RESULT;
+struct ovsdb_error *ovsdb_atom_check_constraints(
+    const union ovsdb_atom *,
+    const struct ovsdb_base_type *base) WARN_UNUSED_RESULT;
 
 /* Datums. */
 void ovsdb_datum_init_empty(struct ovsdb_datum *);
@@ -99,26 +97,25 @@ void ovsdb_datum_swap(struct ovsdb_datum *, struct ovsdb_datum *);
 /* Parses a datum of 'type' from JSON (borrowed), checking every constraint
  * except the set size, which callers check with
  * ovsdb_datum_check_size() when the whole value is known. */
-struct ovsdb_error *ovsdb_datum_from_json(struct ovsdb_datum *,
-                                          const struct ovsdb_type *type,
-                                          const json_t *,
-                                          struct ovsdb_symbol_table *symtab)
-    WARN_UNUSED_RESULT;
+struct ovsdb_error *
+ovsdb_datum_from_json(struct ovsdb_datum *, const struct ovsdb_type *type,
+                      const json_t *,
+                      struct ovsdb_symbol_table *symtab) WARN_UNUSED_RESULT;
 /* Returns the RFC 7047 JSON form (new reference). */
 json_t *ovsdb_datum_to_json(const struct ovsdb_datum *,
                             const struct ovsdb_type *);
 
-struct ovsdb_error *ovsdb_datum_check_size(const struct ovsdb_datum *,
-                                           const struct ovsdb_type *)
-    WARN_UNUSED_RESULT;
+struct ovsdb_error *
+ovsdb_datum_check_size(const struct ovsdb_datum *,
+                       const struct ovsdb_type *) WARN_UNUSED_RESULT;
 struct ovsdb_error *
 ovsdb_datum_check_constraints(const struct ovsdb_datum *,
                               const struct ovsdb_type *) WARN_UNUSED_RESULT;
 
 /* Sorts 'datum' by key; returns an error if two keys are equal. */
-struct ovsdb_error *ovsdb_datum_sort(struct ovsdb_datum *,
-                                     const struct ovsdb_type *)
-    WARN_UNUSED_RESULT;
+struct ovsdb_error *
+ovsdb_datum_sort(struct ovsdb_datum *,
+                 const struct ovsdb_type *) WARN_UNUSED_RESULT;
 
 bool ovsdb_datum_equals(const struct ovsdb_datum *, const struct ovsdb_datum *,
                         const struct ovsdb_type *);

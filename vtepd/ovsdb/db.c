@@ -32,7 +32,7 @@ ovsdb_db_destroy(struct ovsdb_db *db)
     if (!db) {
         return;
     }
-    LIST_FOR_EACH_SAFE (hook, next, list_node, &db->hooks) {
+    LIST_FOR_EACH_SAFE(hook, next, list_node, &db->hooks) {
         list_remove(&hook->list_node);
         free(hook);
     }
@@ -80,7 +80,7 @@ ovsdb_db_run_commit_hooks(struct ovsdb_db *db,
 {
     struct ovsdb_commit_hook *hook;
 
-    LIST_FOR_EACH (hook, list_node, &db->hooks) {
+    LIST_FOR_EACH(hook, list_node, &db->hooks) {
         hook->cb(changes, hook->aux);
     }
 }

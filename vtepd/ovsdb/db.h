@@ -40,10 +40,10 @@ struct ovsdb_table *ovsdb_db_find_table(const struct ovsdb_db *,
 
 /* Registers 'cb' with 'aux'; returns a handle for
  * ovsdb_db_remove_commit_hook() (owned by the database). */
-struct ovsdb_commit_hook *ovsdb_db_add_commit_hook(struct ovsdb_db *,
-                                                   ovsdb_commit_cb *cb,
-                                                   void *aux);
-void ovsdb_db_remove_commit_hook(struct ovsdb_db *, struct ovsdb_commit_hook *);
+struct ovsdb_commit_hook *
+ovsdb_db_add_commit_hook(struct ovsdb_db *, ovsdb_commit_cb *cb, void *aux);
+void ovsdb_db_remove_commit_hook(struct ovsdb_db *,
+                                 struct ovsdb_commit_hook *);
 
 /* Runs every hook with 'changes' (for transaction.c). */
 void ovsdb_db_run_commit_hooks(struct ovsdb_db *,

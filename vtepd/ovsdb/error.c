@@ -12,9 +12,8 @@ struct ovsdb_error {
     char *syntax;    /* Owned compact JSON, or NULL. */
 };
 
-static struct ovsdb_error *
-error_valist(const char *tag, const char *fmt, va_list args)
-    PRINTF_FORMAT(2, 0);
+static struct ovsdb_error *error_valist(const char *tag, const char *fmt,
+                                        va_list args) PRINTF_FORMAT(2, 0);
 
 static struct ovsdb_error *
 error_valist(const char *tag, const char *fmt, va_list args)
@@ -112,7 +111,7 @@ ovsdb_error_to_json(const struct ovsdb_error *error)
 char *
 ovsdb_json_to_string(const json_t *json)
 {
-    char *s = json_dumps(json, JSON_COMPACT | JSON_SORT_KEYS
-                                   | JSON_ENCODE_ANY | JSON_REAL_PRECISION(17));
+    char *s = json_dumps(json, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY
+                                   | JSON_REAL_PRECISION(17));
     return s ? s : xstrdup("null");
 }

@@ -11,6 +11,7 @@
 #include "vtepd/ovsdb/datum.h"
 #include "vtepd/ovsdb/db.h"
 #include "vtepd/ovsdb/error.h"
+#include "vtepd/ovsdb/json-order.h"
 #include "vtepd/ovsdb/mutation.h"
 #include "vtepd/ovsdb/row.h"
 #include "vtepd/ovsdb/table.h"
@@ -46,8 +47,8 @@ struct exec {
     struct ovsdb_symbol_table symtab;
     const struct ovsdb_exec_ctx *ctx;
     bool durable;
-    bool blocked;            /* A wait must block. */
-    long long timeout_msec;  /* How long it may block. */
+    bool blocked;           /* A wait must block. */
+    long long timeout_msec; /* How long it may block. */
 };
 
 static void parser_raise(struct op_parser *, const char *format, ...)
@@ -75,8 +76,7 @@ parser_raise(struct op_parser *p, const char *format, ...)
 static bool
 is_id(const char *s)
 {
-    if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z')
-          || *s == '_')) {
+    if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || *s == '_')) {
         return false;
     }
     for (s++; *s; s++) {
@@ -130,7 +130,8 @@ parser_finish(struct op_parser *p)
     const char *key;
     json_t *value;
 
-    json_object_foreach ((json_t *) p->json, key, value) {
+    json_object_foreach((json_t *) p->json, key, value)
+    {
         size_t i;
 
         for (i = 0; i < p->n_used && strcmp(key, p->used[i]); i++) {
@@ -161,121 +162,6 @@ parse_table(struct exec *x, struct op_parser *p)
     return table;
 }
 
-/* ovsdb-server reads the members of a row object in the order of its
- * string hash table (Open vSwitch's murmur-based hash_string() and hmap
- * bucket order), which decides the error reported when several columns are
- * wrong.  These helpers reproduce that order. */
-static uint32_t
-ovs_mhash_add(uint32_t hash, uint32_t data)
-{
-    if (data) {
-        data *= 0xcc9e2d51;
-        data = (data << 15) | (data >> 17);
-        data *= 0x1b873593;
-        hash ^= data;
-    }
-    hash = (hash << 13) | (hash >> 19);
-    return hash * 5 + 0xe6546b64;
-}
-
-static uint32_t
-ovs_hash_string(const char *s)
-{
-    size_t n = strlen(s), left = n;
-    uint32_t hash = 0, word;
-
-    for (; left >= 4; left -= 4, s += 4) {
-        memcpy(&word, s, 4);
-        hash = ovs_mhash_add(hash, word);
-    }
-    if (left) {
-        word = 0;
-        memcpy(&word, s, left);
-        hash = ovs_mhash_add(hash, word);
-    }
-    hash ^= (uint32_t) n;
-    hash ^= hash >> 16;
-    hash *= 0x85ebca6b;
-    hash ^= hash >> 13;
-    hash *= 0xc2b2ae35;
-    hash ^= hash >> 16;
-    return hash;
-}
-
-static size_t
-ovs_calc_mask(size_t capacity)
-{
-    size_t mask = capacity / 2;
-
-    for (unsigned int shift = 1; shift < 64; shift *= 2) {
-        mask |= mask >> shift;
-    }
-    return mask | (mask & 1) << 1;
-}
-
-struct ovs_node {
-    const char *key;
-    uint32_t hash;
-    struct ovs_node *next;
-};
-
-/* Moves every node of 'buckets' (mask 'mask') into a new bucket array with
- * 'new_mask', as Open vSwitch's hmap resize does. */
-static struct ovs_node **
-ovs_resize(struct ovs_node **buckets, size_t mask, size_t new_mask)
-{
-    struct ovs_node **new = xcalloc(new_mask + 1, sizeof *new);
-
-    for (size_t i = 0; i <= mask; i++) {
-        struct ovs_node *node, *next;
-
-        for (node = buckets[i]; node; node = next) {
-            next = node->next;
-            node->next = new[node->hash & new_mask];
-            new[node->hash & new_mask] = node;
-        }
-    }
-    free(buckets);
-    return new;
-}
-
-/* Stores the member names of object 'json' in 'keys' in the order
- * ovsdb-server visits them; returns their number. */
-static size_t
-ovs_member_order(const json_t *json, const char **keys)
-{
-    size_t n = json_object_size(json), mask = 0, k = 0;
-    struct ovs_node *nodes = xcalloc(n + 1, sizeof *nodes);
-    struct ovs_node **buckets = xcalloc(1, sizeof *buckets);
-    const char *key;
-    json_t *value;
-
-    json_object_foreach ((json_t *) json, key, value) {
-        struct ovs_node *node = &nodes[k++];
-
-        node->key = key;
-        node->hash = ovs_hash_string(key);
-        node->next = buckets[node->hash & mask];
-        buckets[node->hash & mask] = node;
-        if (k / 2 > mask && ovs_calc_mask(k) > mask) {
-            size_t new_mask = ovs_calc_mask(k);
-
-            buckets = ovs_resize(buckets, mask, new_mask);
-            mask = new_mask;
-        }
-    }
-    k = 0;
-    for (size_t i = 0; i <= mask; i++) {
-        for (const struct ovs_node *node = buckets[i]; node;
-             node = node->next) {
-            keys[k++] = node->key;
-        }
-    }
-    free(buckets);
-    free(nodes);
-    return k;
-}
-
 /* Parses row object 'json' into 'row', listing in 'set' (sized for every
  * column of the table) the columns it names. */
 static struct ovsdb_error *
@@ -285,7 +171,7 @@ parse_row(struct exec *x, const struct ovsdb_table *table, const json_t *json,
 {
     const struct ovsdb_table_schema *ts = table->schema;
     const char **keys = xcalloc(json_object_size(json) + 1, sizeof *keys);
-    size_t n_keys = ovs_member_order(json, keys);
+    size_t n_keys = ovsdb_json_member_order(json, keys);
     struct ovsdb_error *error = NULL;
 
     *n_set = 0;
@@ -427,10 +313,10 @@ static struct ovsdb_error *
 execute_insert(struct exec *x, struct op_parser *p, json_t *result)
 {
     struct ovsdb_table *table = parse_table(x, p);
-    const json_t *uuid_name = parser_member(p, "uuid-name",
-                                            OP_ID | OP_OPTIONAL);
-    const json_t *uuid_json = parser_member(p, "uuid",
-                                            OP_STRING | OP_OPTIONAL);
+    const json_t *uuid_name =
+        parser_member(p, "uuid-name", OP_ID | OP_OPTIONAL);
+    const json_t *uuid_json =
+        parser_member(p, "uuid", OP_STRING | OP_OPTIONAL);
     const json_t *row_json = parser_member(p, "row", OP_OBJECT | OP_OPTIONAL);
     const struct ovsdb_column **set;
     struct ovsdb_error *error;
@@ -481,8 +367,7 @@ parse_where(struct exec *x, struct op_parser *p,
     return ovsdb_condition_from_json(cond, table->schema, where, &x->symtab);
 }
 
-static bool rows_equal_on(const struct ovsdb_row *,
-                          const struct ovsdb_row *,
+static bool rows_equal_on(const struct ovsdb_row *, const struct ovsdb_row *,
                           const struct ovsdb_column **, size_t);
 
 struct distinct_node {
@@ -502,12 +387,11 @@ distinct_rows(struct ovsdb_row **rows, size_t n,
     size_t k = 0;
 
     for (size_t i = 0; i < n; i++) {
-        uint32_t hash = ovsdb_row_hash_columns(rows[i], columns, n_columns,
-                                               0);
+        uint32_t hash = ovsdb_row_hash_columns(rows[i], columns, n_columns, 0);
         struct distinct_node *d;
         bool dup = false;
 
-        HMAP_FOR_EACH_WITH_HASH (d, node, hash, &seen) {
+        HMAP_FOR_EACH_WITH_HASH(d, node, hash, &seen) {
             if (rows_equal_on(d->row, rows[i], columns, n_columns)) {
                 dup = true;
                 break;
@@ -529,8 +413,8 @@ execute_select(struct exec *x, struct op_parser *p, json_t *result)
 {
     struct ovsdb_table *table = parse_table(x, p);
     const json_t *where = parser_member(p, "where", OP_ARRAY);
-    const json_t *columns_json = parser_member(p, "columns",
-                                               OP_ARRAY | OP_OPTIONAL);
+    const json_t *columns_json =
+        parser_member(p, "columns", OP_ARRAY | OP_OPTIONAL);
     const struct ovsdb_column **columns = NULL;
     struct ovsdb_condition cond = { NULL, 0 };
     struct ovsdb_row **rows = NULL;
@@ -541,8 +425,7 @@ execute_select(struct exec *x, struct op_parser *p, json_t *result)
     if (p->error) {
         return p->error;
     }
-    error = ovsdb_condition_from_json(&cond, table->schema, where,
-                                      &x->symtab);
+    error = ovsdb_condition_from_json(&cond, table->schema, where, &x->symtab);
     if (!error) {
         error = parse_column_set(table->schema, columns_json, &columns,
                                  &n_columns);
@@ -554,9 +437,9 @@ execute_select(struct exec *x, struct op_parser *p, json_t *result)
         }
         array = json_array();
         for (size_t i = 0; i < n_rows; i++) {
-            json_array_append_new(array,
-                                  ovsdb_row_to_json(rows[i], table->schema,
-                                                    columns, n_columns));
+            json_array_append_new(
+                array,
+                ovsdb_row_to_json(rows[i], table->schema, columns, n_columns));
         }
         json_object_set_new(result, "rows", array);
     }
@@ -608,8 +491,8 @@ execute_update(struct exec *x, struct op_parser *p, json_t *result)
         }
     }
     if (!error) {
-        error = ovsdb_condition_from_json(&cond, table->schema, where,
-                                          &x->symtab);
+        error =
+            ovsdb_condition_from_json(&cond, table->schema, where, &x->symtab);
     }
     if (!error) {
         n_rows = ovsdb_condition_find_rows(&cond, table, &rows);
@@ -620,7 +503,8 @@ execute_update(struct exec *x, struct op_parser *p, json_t *result)
             copy_columns(row, update, set, n_set);
             ovsdb_txn_modify_end(x->txn, table, row);
         }
-        json_object_set_new(result, "count", json_integer((json_int_t) n_rows));
+        json_object_set_new(result, "count",
+                            json_integer((json_int_t) n_rows));
     }
     free(rows);
     free(set);
@@ -647,8 +531,8 @@ execute_mutate(struct exec *x, struct op_parser *p, json_t *result)
     error = ovsdb_mutation_set_from_json(&set, table->schema, mutations,
                                          &x->symtab);
     if (!error) {
-        error = ovsdb_condition_from_json(&cond, table->schema, where,
-                                          &x->symtab);
+        error =
+            ovsdb_condition_from_json(&cond, table->schema, where, &x->symtab);
     }
     if (!error) {
         n_rows = ovsdb_condition_find_rows(&cond, table, &rows);
@@ -661,7 +545,8 @@ execute_mutate(struct exec *x, struct op_parser *p, json_t *result)
         }
     }
     if (!error) {
-        json_object_set_new(result, "count", json_integer((json_int_t) n_rows));
+        json_object_set_new(result, "count",
+                            json_integer((json_int_t) n_rows));
     }
     free(rows);
     ovsdb_mutation_set_destroy(&set);
@@ -687,7 +572,8 @@ execute_delete(struct exec *x, struct op_parser *p, json_t *result)
         for (size_t i = 0; i < n_rows; i++) {
             ovsdb_txn_delete(x->txn, table, rows[i]);
         }
-        json_object_set_new(result, "count", json_integer((json_int_t) n_rows));
+        json_object_set_new(result, "count",
+                            json_integer((json_int_t) n_rows));
     }
     free(rows);
     ovsdb_condition_destroy(&cond);
@@ -708,9 +594,8 @@ rows_equal_on(const struct ovsdb_row *a, const struct ovsdb_row *b,
 
 /* True if every row of 'a' equals (on 'columns') some row of 'b'. */
 static bool
-rows_subset(struct ovsdb_row *const *a, size_t n_a,
-            struct ovsdb_row *const *b, size_t n_b,
-            const struct ovsdb_column **columns, size_t n_columns)
+rows_subset(struct ovsdb_row *const *a, size_t n_a, struct ovsdb_row *const *b,
+            size_t n_b, const struct ovsdb_column **columns, size_t n_columns)
 {
     for (size_t i = 0; i < n_a; i++) {
         size_t j;
@@ -780,8 +665,8 @@ check_wait(struct exec *x, const struct ovsdb_table *table,
     size_t n_columns, n_actual, n_expected = json_array_size(rows_json);
     struct ovsdb_error *error;
 
-    error = parse_column_set(table->schema, columns_json, &columns,
-                             &n_columns);
+    error =
+        parse_column_set(table->schema, columns_json, &columns, &n_columns);
     if (!error) {
         error = parse_expected_rows(x, table, rows_json, &expected);
     }
@@ -791,8 +676,8 @@ check_wait(struct exec *x, const struct ovsdb_table *table,
         n_actual = ovsdb_condition_find_rows(cond, table, &actual);
         equal = rows_subset(actual, n_actual, expected, n_expected, columns,
                             n_columns)
-                && rows_subset(expected, n_expected, actual, n_actual,
-                               columns, n_columns);
+                && rows_subset(expected, n_expected, actual, n_actual, columns,
+                               n_columns);
         if (equal != until_eq) {
             error = wait_unsatisfied(x, timeout_msec);
         }
@@ -810,8 +695,8 @@ static struct ovsdb_error *
 execute_wait(struct exec *x, struct op_parser *p, json_t *result)
 {
     struct ovsdb_table *table = parse_table(x, p);
-    const json_t *timeout = parser_member(p, "timeout",
-                                          OP_INTEGER | OP_OPTIONAL);
+    const json_t *timeout =
+        parser_member(p, "timeout", OP_INTEGER | OP_OPTIONAL);
     const json_t *where = parser_member(p, "where", OP_ARRAY);
     const json_t *columns = parser_member(p, "columns", OP_ARRAY);
     const json_t *until = parser_member(p, "until", OP_STRING);
@@ -836,11 +721,10 @@ execute_wait(struct exec *x, struct op_parser *p, json_t *result)
         return ovsdb_syntax_error(until, NULL, "unknown wait condition %s",
                                   json_string_value(until));
     }
-    error = ovsdb_condition_from_json(&cond, table->schema, where,
-                                      &x->symtab);
+    error = ovsdb_condition_from_json(&cond, table->schema, where, &x->symtab);
     if (!error) {
-        error = check_wait(x, table, &cond, columns, rows, until_eq,
-                           timeout_msec);
+        error =
+            check_wait(x, table, &cond, columns, rows, until_eq, timeout_msec);
     }
     ovsdb_condition_destroy(&cond);
     return error;
@@ -993,7 +877,8 @@ json_t *
 ovsdb_execute(struct ovsdb_db *db, const json_t *params,
               const struct ovsdb_exec_ctx *ctx, long long *timeout_msec)
 {
-    struct exec x = { .db = db, .ctx = ctx,
+    struct exec x = { .db = db,
+                      .ctx = ctx,
                       .timeout_msec = OVSDB_WAIT_FOREVER };
     json_t *results = check_params(db, params);
     struct ovsdb_error *error;

@@ -5,6 +5,7 @@ ovsdb_SRCS := vtepd/ovsdb/error.c vtepd/ovsdb/type.c vtepd/ovsdb/atom.c \
               vtepd/ovsdb/table.c vtepd/ovsdb/condition.c \
               vtepd/ovsdb/mutation.c vtepd/ovsdb/transaction.c \
               vtepd/ovsdb/execution.c vtepd/ovsdb/db.c \
+              vtepd/ovsdb/json-order.c \
               vtepd/ovsdb/builtin-schema.c
 ovsdb_PKGS := jansson
 

@@ -10,9 +10,9 @@
 #include "vtepd/ovsdb/schema.h"
 
 static const char *const mutator_names[] = {
-    [OVSDB_M_ADD] = "+=",       [OVSDB_M_SUB] = "-=",
-    [OVSDB_M_MUL] = "*=",       [OVSDB_M_DIV] = "/=",
-    [OVSDB_M_MOD] = "%=",       [OVSDB_M_INSERT] = "insert",
+    [OVSDB_M_ADD] = "+=",        [OVSDB_M_SUB] = "-=",
+    [OVSDB_M_MUL] = "*=",        [OVSDB_M_DIV] = "/=",
+    [OVSDB_M_MOD] = "%=",        [OVSDB_M_INSERT] = "insert",
     [OVSDB_M_DELETE] = "delete",
 };
 
@@ -109,12 +109,12 @@ mutation_from_json(struct ovsdb_mutation *m,
     m->mutator = (enum ovsdb_mutator) i;
 
     if (!argument_type(m->mutator, &m->column->type, &m->type)) {
-        return ovsdb_syntax_error(json, NULL,
-                                  "Type mismatch: \"%s\" operator may not "
-                                  "be applied to column %s of type %s.",
-                                  mutator_name, column_name,
-                                  ovsdb_atomic_type_to_string(
-                                      m->column->type.key.type));
+        return ovsdb_syntax_error(
+            json, NULL,
+            "Type mismatch: \"%s\" operator may not "
+            "be applied to column %s of type %s.",
+            mutator_name, column_name,
+            ovsdb_atomic_type_to_string(m->column->type.key.type));
     }
     error = ovsdb_datum_from_json(&m->arg, &m->type, arg, symtab);
     if (error && m->mutator == OVSDB_M_DELETE && ovsdb_type_is_map(&m->type)) {

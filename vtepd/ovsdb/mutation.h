@@ -35,18 +35,15 @@ struct ovsdb_mutation_set {
 };
 
 /* Parses the "mutations" array 'json' (borrowed) for table 'ts'. */
-struct ovsdb_error *
-ovsdb_mutation_set_from_json(struct ovsdb_mutation_set *,
-                             const struct ovsdb_table_schema *ts,
-                             const json_t *json,
-                             struct ovsdb_symbol_table *symtab)
-    WARN_UNUSED_RESULT;
+struct ovsdb_error *ovsdb_mutation_set_from_json(
+    struct ovsdb_mutation_set *, const struct ovsdb_table_schema *ts,
+    const json_t *json, struct ovsdb_symbol_table *symtab) WARN_UNUSED_RESULT;
 void ovsdb_mutation_set_destroy(struct ovsdb_mutation_set *);
 
 /* Applies the mutations to 'row' (a private copy the caller may modify).
  * On error 'row' may be partly mutated; the caller discards it. */
-struct ovsdb_error *ovsdb_mutation_set_execute(
-    const struct ovsdb_mutation_set *, struct ovsdb_row *row)
-    WARN_UNUSED_RESULT;
+struct ovsdb_error *
+ovsdb_mutation_set_execute(const struct ovsdb_mutation_set *,
+                           struct ovsdb_row *row) WARN_UNUSED_RESULT;
 
 #endif /* vtepd/ovsdb/mutation.h */

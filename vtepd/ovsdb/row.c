@@ -79,10 +79,10 @@ ovsdb_row_get(const struct ovsdb_row *row, const struct ovsdb_column *column,
     view->n = 1;
     switch (column->storage) {
     case OVSDB_STORE_HEADER:
-        view->keys = (union ovsdb_atom *) (void *) (column->index
-                                                            == OVSDB_COL_UUID
-                                                        ? &row->uuid
-                                                        : &row->version);
+        view->keys =
+            (union ovsdb_atom *) (void *) (column->index == OVSDB_COL_UUID
+                                               ? &row->uuid
+                                               : &row->version);
         break;
     case OVSDB_STORE_ATOM:
         view->keys = value_ptr(row, column);

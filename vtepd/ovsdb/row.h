@@ -68,8 +68,7 @@ static inline struct hmap_node *
 ovsdb_row_index_node(const struct ovsdb_row *row,
                      const struct ovsdb_table_schema *ts, unsigned int i)
 {
-    return (struct hmap_node *) ((char *) row->values + ts->index_offset)
-           + i;
+    return (struct hmap_node *) ((char *) row->values + ts->index_offset) + i;
 }
 
 /* The row whose index 'i' node is 'node'. */

@@ -46,7 +46,8 @@ check_members(const json_t *json, const char *const *allowed, size_t n)
     const char *key;
     json_t *value;
 
-    json_object_foreach ((json_t *) json, key, value) {
+    json_object_foreach((json_t *) json, key, value)
+    {
         size_t i;
 
         for (i = 0; i < n && strcmp(key, allowed[i]); i++) {
@@ -126,8 +127,9 @@ column_from_json(struct ovsdb_column *column, const json_t *json)
         return error;
     }
     if (!type) {
-        return ovsdb_syntax_error(json, NULL, "Required 'type' member is "
-                                              "missing.");
+        return ovsdb_syntax_error(json, NULL,
+                                  "Required 'type' member is "
+                                  "missing.");
     }
     error = ovsdb_type_from_json(&column->type, type);
     if (error) {
@@ -161,9 +163,10 @@ parse_columns(struct ovsdb_table_schema *ts, const json_t *json)
     }
     ts->columns = xcalloc(json_object_size(json) + 2, sizeof *ts->columns);
     ts->columns[ts->n_columns++] = implicit_column("_uuid", OVSDB_COL_UUID);
-    ts->columns[ts->n_columns++] = implicit_column("_version",
-                                                   OVSDB_COL_VERSION);
-    json_object_foreach ((json_t *) json, name, value) {
+    ts->columns[ts->n_columns++] =
+        implicit_column("_version", OVSDB_COL_VERSION);
+    json_object_foreach((json_t *) json, name, value)
+    {
         struct ovsdb_column *column;
         struct ovsdb_error *error;
 
@@ -173,9 +176,8 @@ parse_columns(struct ovsdb_table_schema *ts, const json_t *json)
                                       "\"_\" are reserved",
                                       name);
         } else if (!is_id(name)) {
-            return ovsdb_syntax_error(json, NULL,
-                                      "column %s: name must be a valid id",
-                                      name);
+            return ovsdb_syntax_error(
+                json, NULL, "column %s: name must be a valid id", name);
         }
         column = column_create(name, ts->n_columns);
         ts->columns[ts->n_columns++] = column;
@@ -380,8 +382,8 @@ bind_refs(struct ovsdb_schema *schema)
 
             error = bind_ref(schema, ts, column, &column->type.key, "key");
             if (!error) {
-                error = bind_ref(schema, ts, column, &column->type.value,
-                                 "value");
+                error =
+                    bind_ref(schema, ts, column, &column->type.value, "value");
             }
             if (error) {
                 return error;
@@ -409,8 +411,9 @@ parse_header(struct ovsdb_schema *schema, const json_t *json)
         return ovsdb_syntax_error(json, NULL,
                                   "schema name must be a valid id");
     }
-    if (version && (!json_is_string(version)
-                    || !is_version(json_string_value(version)))) {
+    if (version
+        && (!json_is_string(version)
+            || !is_version(json_string_value(version)))) {
         return ovsdb_syntax_error(json, NULL,
                                   "schema version must be of the form "
                                   "x.y.z");
@@ -437,9 +440,10 @@ parse_tables(struct ovsdb_schema *schema, const json_t *json)
                                   "Required 'tables' member is missing or "
                                   "not an object.");
     }
-    schema->tables = xcalloc(json_object_size(json) + 1,
-                             sizeof *schema->tables);
-    json_object_foreach ((json_t *) json, name, value) {
+    schema->tables =
+        xcalloc(json_object_size(json) + 1, sizeof *schema->tables);
+    json_object_foreach((json_t *) json, name, value)
+    {
         struct ovsdb_table_schema *ts;
         struct ovsdb_error *error;
 
@@ -593,8 +597,7 @@ ovsdb_schema_to_json(const struct ovsdb_schema *schema)
     }
     for (unsigned int i = 0; i < schema->n_tables; i++) {
         json_object_set_new(tables, schema->tables[i]->name,
-                            table_to_json(schema->tables[i],
-                                          default_is_root));
+                            table_to_json(schema->tables[i], default_is_root));
     }
     json_object_set_new(json, "tables", tables);
     return json;

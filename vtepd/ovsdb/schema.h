@@ -69,13 +69,13 @@ struct ovsdb_schema {
 /* Parses and validates a database schema from JSON (borrowed).  On error
  * returns it, naming the offending table, column or member, and sets
  * '*schemap' to NULL. */
-struct ovsdb_error *ovsdb_schema_from_json(const json_t *json,
-                                           struct ovsdb_schema **schemap)
-    WARN_UNUSED_RESULT;
+struct ovsdb_error *
+ovsdb_schema_from_json(const json_t *json,
+                       struct ovsdb_schema **schemap) WARN_UNUSED_RESULT;
 /* Reads a schema from file 'path'. */
-struct ovsdb_error *ovsdb_schema_from_file(const char *path,
-                                           struct ovsdb_schema **schemap)
-    WARN_UNUSED_RESULT;
+struct ovsdb_error *
+ovsdb_schema_from_file(const char *path,
+                       struct ovsdb_schema **schemap) WARN_UNUSED_RESULT;
 void ovsdb_schema_destroy(struct ovsdb_schema *);
 
 /* Returns the schema as "get_schema" sends it (new reference). */

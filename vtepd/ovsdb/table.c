@@ -25,7 +25,7 @@ ovsdb_table_destroy(struct ovsdb_table *table)
     if (!table) {
         return;
     }
-    HMAP_FOR_EACH_SAFE (row, node, &table->rows) {
+    HMAP_FOR_EACH_SAFE(row, node, &table->rows) {
         hmap_remove(&table->rows, &row->node);
         ovsdb_row_destroy(row, table->schema);
     }
@@ -42,7 +42,7 @@ ovsdb_table_find(const struct ovsdb_table *table, const struct uuid *uuid)
 {
     struct ovsdb_row *row;
 
-    HMAP_FOR_EACH_WITH_HASH (row, node, uuid_hash(uuid), &table->rows) {
+    HMAP_FOR_EACH_WITH_HASH(row, node, uuid_hash(uuid), &table->rows) {
         if (uuid_equals(&row->uuid, uuid)) {
             return row;
         }

@@ -46,6 +46,6 @@ bool ovsdb_table_index_equal(const struct ovsdb_table *, unsigned int i,
 
 /* Iterates over the rows of TABLE.  The body must not add or remove rows. */
 #define OVSDB_TABLE_FOR_EACH(ROW, TABLE) \
-    HMAP_FOR_EACH (ROW, node, &(TABLE)->rows)
+    HMAP_FOR_EACH(ROW, node, &(TABLE)->rows)
 
 #endif /* vtepd/ovsdb/table.h */

@@ -50,8 +50,7 @@ find_txn_row(const struct ovsdb_txn *txn, const struct ovsdb_table *table,
 {
     struct txn_row *tr;
 
-    HMAP_FOR_EACH_WITH_HASH (tr, node, row_key_hash(table, uuid),
-                             &txn->rows) {
+    HMAP_FOR_EACH_WITH_HASH(tr, node, row_key_hash(table, uuid), &txn->rows) {
         if (tr->table == table && uuid_equals(&tr->uuid, uuid)) {
             return tr;
         }
@@ -61,12 +60,13 @@ find_txn_row(const struct ovsdb_txn *txn, const struct ovsdb_table *table,
 
 static struct txn_row *
 add_txn_row(struct ovsdb_txn *txn, struct ovsdb_table *table,
-            struct ovsdb_row *old, struct ovsdb_row *new)
+            const struct uuid *uuid, struct ovsdb_row *old,
+            struct ovsdb_row *new)
 {
     struct txn_row *tr = xzalloc(sizeof *tr);
 
     tr->table = table;
-    tr->uuid = old ? old->uuid : new->uuid;
+    tr->uuid = *uuid;
     tr->old = old;
     tr->new = new;
     hmap_insert(&txn->rows, &tr->node, row_key_hash(table, &tr->uuid));
@@ -149,7 +149,7 @@ ovsdb_txn_insert(struct ovsdb_txn *txn, struct ovsdb_table *table,
         VTEP_ASSERT(!tr->new);
         tr->new = row;
     } else {
-        add_txn_row(txn, table, NULL, row);
+        add_txn_row(txn, table, &row->uuid, NULL, row);
     }
 }
 
@@ -165,7 +165,7 @@ ovsdb_txn_modify_begin(struct ovsdb_txn *txn, struct ovsdb_table *table,
     }
     copy = ovsdb_row_clone(row, table->schema);
     copy->txn_serial = txn->serial;
-    add_txn_row(txn, table, row, copy);
+    add_txn_row(txn, table, &row->uuid, row, copy);
     return copy;
 }
 
@@ -187,7 +187,7 @@ ovsdb_txn_delete(struct ovsdb_txn *txn, struct ovsdb_table *table,
         tr->new = NULL;
         ovsdb_row_destroy(row, table->schema);
     } else {
-        add_txn_row(txn, table, row, NULL);
+        add_txn_row(txn, table, &row->uuid, row, NULL);
     }
 }
 
@@ -212,7 +212,7 @@ find_delta(struct commit *c, struct ovsdb_table *table,
     uint32_t hash = row_key_hash(table, uuid);
     struct ref_delta *d;
 
-    HMAP_FOR_EACH_WITH_HASH (d, node, hash, &c->deltas) {
+    HMAP_FOR_EACH_WITH_HASH(d, node, hash, &c->deltas) {
         if (d->table == table && uuid_equals(&d->uuid, uuid)) {
             return d;
         }
@@ -261,13 +261,12 @@ adjust_base_refs(struct commit *c, struct txn_row *tr,
     target = c->txn->db->tables[base->u.uuid.ref_table];
     for (unsigned int i = 0; i < n; i++) {
         if (delta > 0 && !ovsdb_table_find(target, &atoms[i].uuid)) {
-            return ovsdb_error("referential integrity violation",
-                               "Table %s column %s row %s references "
-                               "nonexistent row %s in table %s.",
-                               tr->table->schema->name, column->name,
-                               uuid_str(&tr->uuid, b1),
-                               uuid_str(&atoms[i].uuid, b2),
-                               target->schema->name);
+            return ovsdb_error(
+                "referential integrity violation",
+                "Table %s column %s row %s references "
+                "nonexistent row %s in table %s.",
+                tr->table->schema->name, column->name, uuid_str(&tr->uuid, b1),
+                uuid_str(&atoms[i].uuid, b2), target->schema->name);
         }
         find_delta(c, target, &atoms[i].uuid, true)->delta += delta;
     }
@@ -276,18 +275,18 @@ adjust_base_refs(struct commit *c, struct txn_row *tr,
 
 static struct ovsdb_error *
 adjust_row_refs(struct commit *c, struct txn_row *tr,
-                const struct ovsdb_row *row,
-                const struct ovsdb_column *column, int delta)
+                const struct ovsdb_row *row, const struct ovsdb_column *column,
+                int delta)
 {
     struct ovsdb_error *error;
     struct ovsdb_datum v;
 
     ovsdb_row_get(row, column, &v);
-    error = adjust_base_refs(c, tr, column, &column->type.key, v.keys, v.n,
-                             delta);
+    error =
+        adjust_base_refs(c, tr, column, &column->type.key, v.keys, v.n, delta);
     if (!error && v.values) {
-        error = adjust_base_refs(c, tr, column, &column->type.value,
-                                 v.values, v.n, delta);
+        error = adjust_base_refs(c, tr, column, &column->type.value, v.values,
+                                 v.n, delta);
     }
     return error;
 }
@@ -310,8 +309,9 @@ count_row_refs(struct commit *c, struct txn_row *tr)
         struct ovsdb_error *error;
 
         if (!column_has_strong_refs(column)
-            || (tr->old && tr->new
-                && ovsdb_row_column_equals(tr->old, tr->new, column))) {
+            || (tr->old
+                && tr->new &&ovsdb_row_column_equals(tr->old, tr->new,
+                                                     column))) {
             continue;
         }
         if (tr->old) {
@@ -362,8 +362,7 @@ count_refs(struct commit *c)
 
 /* Deletes 'row' as garbage and drops the references it held. */
 static void
-collect_row(struct commit *c, struct ovsdb_table *table,
-            struct ovsdb_row *row)
+collect_row(struct commit *c, struct ovsdb_table *table, struct ovsdb_row *row)
 {
     const struct ovsdb_table_schema *ts = table->schema;
     struct txn_row tr = { .table = table, .uuid = row->uuid };
@@ -414,7 +413,7 @@ collect_garbage(struct commit *c)
                 progress = true;
             }
         }
-        HMAP_FOR_EACH (d, node, &c->deltas) {
+        HMAP_FOR_EACH(d, node, &c->deltas) {
             struct ovsdb_row *row = garbage(c, d->table, &d->uuid);
 
             if (row && d->delta < 0) {
@@ -573,7 +572,8 @@ remove_weak_refs(struct commit *c)
         if (!weak_targets_deleted(c, table->schema, deleted)) {
             continue;
         }
-        OVSDB_TABLE_FOR_EACH (row, table) {
+        OVSDB_TABLE_FOR_EACH(row, table)
+        {
             if (n_rows >= allocated) {
                 rows = x2nrealloc(rows, &allocated, n_rows + 1, sizeof *rows);
             }
@@ -602,7 +602,7 @@ check_sizes(struct commit *c)
         const struct txn_row *tr = c->txn->order[i];
         const struct ovsdb_table_schema *ts = tr->table->schema;
 
-        for (unsigned int j = 0; tr->new && j < ts->n_columns; j++) {
+        for (unsigned int j = 0; tr->new &&j < ts->n_columns; j++) {
             const struct ovsdb_column *column = ts->columns[j];
             struct ovsdb_error *error;
             struct ovsdb_datum v;
@@ -644,8 +644,9 @@ duplicate_error(struct commit *c, const struct ovsdb_table *table,
     struct ovsdb_error *error;
     char buf[UUID_LEN + 1];
 
-    ds_put_format(&s, "Transaction causes multiple rows in \"%s\" table to "
-                      "have identical values (",
+    ds_put_format(&s,
+                  "Transaction causes multiple rows in \"%s\" table to "
+                  "have identical values (",
                   table->schema->name);
     for (unsigned int j = 0; j < index->n_columns; j++) {
         json_t *value = ovsdb_row_column_to_json(tr->new, index->columns[j]);
@@ -658,17 +659,17 @@ duplicate_error(struct commit *c, const struct ovsdb_table *table,
     ds_put_format(&s, ") for index on column%s",
                   index->n_columns > 1 ? "s" : "");
     for (unsigned int j = 0; j < index->n_columns; j++) {
-        ds_put_format(&s, "%s \"%s\"", j ? "," : "",
-                      index->columns[j]->name);
+        ds_put_format(&s, "%s \"%s\"", j ? "," : "", index->columns[j]->name);
     }
     ds_put_char(&s, '.');
     other_tr = find_txn_row(c->txn, table, &other->uuid);
     if (other_tr) {
         describe_row(&s, other_tr, "First");
     } else {
-        ds_put_format(&s, "  First row, with UUID %s, existed in the "
-                          "database before this transaction and was not "
-                          "modified by the transaction.",
+        ds_put_format(&s,
+                      "  First row, with UUID %s, existed in the "
+                      "database before this transaction and was not "
+                      "modified by the transaction.",
                       uuid_str(&other->uuid, buf));
     }
     describe_row(&s, tr, "Second");
@@ -685,17 +686,18 @@ check_indexes(struct commit *c)
         const struct ovsdb_table *table = tr->table;
         const struct ovsdb_table_schema *ts = table->schema;
 
-        for (unsigned int j = 0; tr->new && j < ts->n_indexes; j++) {
-            const struct hmap_node *node = ovsdb_row_index_node(tr->new, ts,
-                                                                j);
+        for (unsigned int j = 0; tr->new &&j < ts->n_indexes; j++) {
+            const struct hmap_node *node =
+                ovsdb_row_index_node(tr->new, ts, j);
 
             for (node = hmap_first_with_hash(&table->indexes[j], node->hash);
                  node; node = hmap_next_with_hash(node)) {
                 const struct ovsdb_row *other;
 
                 other = ovsdb_row_from_index_node(node, ts, j);
-                if (other != tr->new
-                    && ovsdb_table_index_equal(table, j, other, tr->new)) {
+                if (other
+                    != tr->new &&ovsdb_table_index_equal(table, j, other,
+                                                         tr->new)) {
                     return duplicate_error(c, table, j, tr, other);
                 }
             }
@@ -728,7 +730,7 @@ apply_deltas(struct commit *c)
 {
     struct ref_delta *d;
 
-    HMAP_FOR_EACH (d, node, &c->deltas) {
+    HMAP_FOR_EACH(d, node, &c->deltas) {
         struct ovsdb_row *row = ovsdb_table_find(d->table, &d->uuid);
 
         if (row) {
@@ -759,8 +761,8 @@ finish_commit(struct commit *c, bool durable)
         change->old = tr->old;
         change->new = tr->new;
         if (tr->old && tr->new) {
-            change->changed = changed_columns(tr->table->schema, tr->old,
-                                              tr->new);
+            change->changed =
+                changed_columns(tr->table->schema, tr->old, tr->new);
             if (!change->changed) {
                 continue; /* Written back unchanged. */
             }
@@ -810,7 +812,7 @@ ovsdb_txn_commit(struct ovsdb_txn *txn, bool durable)
     if (!error) {
         finish_commit(&c, durable);
     }
-    HMAP_FOR_EACH_SAFE (d, node, &c.deltas) {
+    HMAP_FOR_EACH_SAFE(d, node, &c.deltas) {
         hmap_remove(&c.deltas, &d->node);
         free(d);
     }

@@ -26,7 +26,7 @@ struct ovsdb_row_change {
     const struct ovsdb_table *table;
     const struct ovsdb_row *old; /* NULL if the row was inserted. */
     const struct ovsdb_row *new; /* NULL if the row was deleted. */
-    const uint64_t *changed; /* Bitmap by column index; NULL unless both
+    const uint64_t *changed;     /* Bitmap by column index; NULL unless both
                               * 'old' and 'new' are set. */
 };
 
@@ -59,8 +59,8 @@ void ovsdb_txn_abort(struct ovsdb_txn *txn);
  * makes the changes permanent, runs the database's commit hooks and
  * returns NULL; on failure rolls everything back and returns the error.
  * Frees 'txn' either way. */
-struct ovsdb_error *ovsdb_txn_commit(struct ovsdb_txn *txn, bool durable)
-    WARN_UNUSED_RESULT;
+struct ovsdb_error *ovsdb_txn_commit(struct ovsdb_txn *txn,
+                                     bool durable) WARN_UNUSED_RESULT;
 
 /* Appends 'comment' to the transaction's comment. */
 void ovsdb_txn_add_comment(struct ovsdb_txn *, const char *comment);
@@ -85,7 +85,6 @@ void ovsdb_txn_delete(struct ovsdb_txn *, struct ovsdb_table *,
 /* True if 'uuid' names a row of 'table' or one this transaction deleted
  * from it (a new row may not reuse either). */
 bool ovsdb_txn_uuid_in_use(const struct ovsdb_txn *,
-                           const struct ovsdb_table *,
-                           const struct uuid *);
+                           const struct ovsdb_table *, const struct uuid *);
 
 #endif /* vtepd/ovsdb/transaction.h */

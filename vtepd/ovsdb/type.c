@@ -10,9 +10,9 @@
 #include "vtepd/ovsdb/error.h"
 
 static const char *const atomic_type_names[OVSDB_N_TYPES] = {
-    [OVSDB_TYPE_VOID] = "void",       [OVSDB_TYPE_INTEGER] = "integer",
-    [OVSDB_TYPE_REAL] = "real",       [OVSDB_TYPE_BOOLEAN] = "boolean",
-    [OVSDB_TYPE_STRING] = "string",   [OVSDB_TYPE_UUID] = "uuid",
+    [OVSDB_TYPE_VOID] = "void",     [OVSDB_TYPE_INTEGER] = "integer",
+    [OVSDB_TYPE_REAL] = "real",     [OVSDB_TYPE_BOOLEAN] = "boolean",
+    [OVSDB_TYPE_STRING] = "string", [OVSDB_TYPE_UUID] = "uuid",
 };
 
 const char *
@@ -62,8 +62,7 @@ static void
 base_type_destroy(struct ovsdb_base_type *base)
 {
     if (base->enum_) {
-        struct ovsdb_type enum_type = { .n_min = 1,
-                                        .n_max = OVSDB_UNLIMITED };
+        struct ovsdb_type enum_type = { .n_min = 1, .n_max = OVSDB_UNLIMITED };
 
         base_type_init(&enum_type.key, base->type);
         ovsdb_datum_destroy(base->enum_, &enum_type);
@@ -78,8 +77,8 @@ base_type_destroy(struct ovsdb_base_type *base)
 
 /* The members a base type object may have, as a bit per name. */
 static const char *const base_members[] = {
-    "type",      "enum",      "minInteger", "maxInteger", "minReal",
-    "maxReal",   "minLength", "maxLength",  "refTable",   "refType",
+    "type",    "enum",      "minInteger", "maxInteger", "minReal",
+    "maxReal", "minLength", "maxLength",  "refTable",   "refType",
 };
 
 static struct ovsdb_error *
@@ -112,7 +111,8 @@ check_base_members(const json_t *json, enum ovsdb_atomic_type type)
         break;
     }
 
-    json_object_foreach ((json_t *) json, key, value) {
+    json_object_foreach((json_t *) json, key, value)
+    {
         size_t i;
 
         for (i = 0; i < ARRAY_SIZE(base_members); i++) {
@@ -354,7 +354,8 @@ ovsdb_type_from_json(struct ovsdb_type *type, const json_t *json)
     if (!json_is_object(json) || !json_object_get(json, "key")) {
         return ovsdb_syntax_error(json, NULL, "ovsdb type expected");
     }
-    json_object_foreach ((json_t *) json, name, member) {
+    json_object_foreach((json_t *) json, name, member)
+    {
         size_t i;
 
         for (i = 0; i < ARRAY_SIZE(members) && strcmp(name, members[i]); i++) {
@@ -379,8 +380,8 @@ ovsdb_type_from_json(struct ovsdb_type *type, const json_t *json)
         error = base_type_from_json(&type->key, json_object_get(json, "key"));
     }
     if (!error && json_object_get(json, "value")) {
-        error = base_type_from_json(&type->value,
-                                    json_object_get(json, "value"));
+        error =
+            base_type_from_json(&type->value, json_object_get(json, "value"));
     }
     if (error) {
         ovsdb_type_destroy(type);
@@ -481,8 +482,7 @@ base_type_to_json(const struct ovsdb_base_type *base)
     json_object_set_new(json, "type",
                         json_string(ovsdb_atomic_type_to_string(base->type)));
     if (base->enum_) {
-        struct ovsdb_type enum_type = { .n_min = 1,
-                                        .n_max = OVSDB_UNLIMITED };
+        struct ovsdb_type enum_type = { .n_min = 1, .n_max = OVSDB_UNLIMITED };
 
         base_type_init(&enum_type.key, base->type);
         json_object_set_new(json, "enum",

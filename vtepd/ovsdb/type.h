@@ -23,10 +23,7 @@ enum ovsdb_atomic_type {
     OVSDB_N_TYPES
 };
 
-enum ovsdb_ref_type {
-    OVSDB_REF_STRONG,
-    OVSDB_REF_WEAK
-};
+enum ovsdb_ref_type { OVSDB_REF_STRONG, OVSDB_REF_WEAK };
 
 /* An atomic type plus the constraints RFC 7047 allows on it. */
 struct ovsdb_base_type {
@@ -43,7 +40,7 @@ struct ovsdb_base_type {
             unsigned int min_len, max_len; /* In UTF-8 characters. */
         } string;
         struct {
-            char *ref_table_name; /* NULL if not a reference. */
+            char *ref_table_name;   /* NULL if not a reference. */
             unsigned int ref_table; /* Index in the schema, once bound. */
             enum ovsdb_ref_type ref_type;
         } uuid;
@@ -63,9 +60,9 @@ const char *ovsdb_atomic_type_to_string(enum ovsdb_atomic_type);
 
 /* Parses a column type from JSON (borrowed).  On success returns NULL and
  * 'type' owns its allocations (free with ovsdb_type_destroy()). */
-struct ovsdb_error *ovsdb_type_from_json(struct ovsdb_type *type,
-                                         const json_t *json)
-    WARN_UNUSED_RESULT;
+struct ovsdb_error *
+ovsdb_type_from_json(struct ovsdb_type *type,
+                     const json_t *json) WARN_UNUSED_RESULT;
 void ovsdb_type_destroy(struct ovsdb_type *);
 
 /* Returns the normalised JSON form of 'type' (new reference). */
