@@ -269,6 +269,5 @@ main(void)
         cmocka_unit_test_setup_teardown(test_slicing, setup, teardown),
     };
 
-    return cmocka_run_group_tests_name("vtepd/vtep-local", tests, NULL,
-                                       NULL);
+    return cmocka_run_group_tests_name("vtepd/vtep-local", tests, NULL, NULL);
 }

@@ -67,14 +67,16 @@ add_umr(struct vfx *f, const char *ls, const char *mac, const char *ip,
         int key)
 {
     char *ls_uuid = uuid_of(f, "Logical_Switch", ls);
-    char *where = key >= 0
-                  ? xasprintf("[[\"dst_ip\", \"==\", \"%s\"], [\"tunnel_key\","
-                              " \"==\", %d]]", ip, key)
-                  : xasprintf("[[\"dst_ip\", \"==\", \"%s\"], [\"tunnel_key\","
-                              " \"==\", [\"set\", []]]]", ip);
+    char *where =
+        key >= 0 ? xasprintf("[[\"dst_ip\", \"==\", \"%s\"], [\"tunnel_key\","
+                             " \"==\", %d]]",
+                             ip, key)
+                 : xasprintf("[[\"dst_ip\", \"==\", \"%s\"], [\"tunnel_key\","
+                             " \"==\", [\"set\", []]]]",
+                             ip);
     char *loc = vfx_query(f, "Physical_Locator", "_uuid", where);
-    char *key_json = key >= 0 ? xasprintf(", \"tunnel_key\": %d", key)
-                              : xstrdup("");
+    char *key_json =
+        key >= 0 ? xasprintf(", \"tunnel_key\": %d", key) : xstrdup("");
 
     if (loc[0]) {
         vfx_transact(f,
@@ -112,9 +114,8 @@ del_umr(struct vfx *f, const char *mac, int limit)
     free(ops);
     json_t *rows = json_object_get(json_array_get(result, 0), "rows");
     for (size_t i = 0; i < json_array_size(rows) && (int) i < limit; i++) {
-        char *uuid = json_dumps(json_object_get(json_array_get(rows, i),
-                                                "_uuid"),
-                                JSON_COMPACT);
+        char *uuid = json_dumps(
+            json_object_get(json_array_get(rows, i), "_uuid"), JSON_COMPACT);
 
         vfx_transact(f,
                      "[{\"op\": \"delete\", \"table\": \"Ucast_Macs_Remote\", "
@@ -192,8 +193,7 @@ test_switch_rows(void **state)
 
     assert_int_equal(vfx_count(f, "Global"), 1);
     vfx_assert_query(f, "Physical_Switch", "name", "[]", "\"sw0\"");
-    vfx_assert_query(f, "Physical_Switch", "tunnel_ips", "[]",
-                     "\"10.0.0.1\"");
+    vfx_assert_query(f, "Physical_Switch", "tunnel_ips", "[]", "\"10.0.0.1\"");
     vfx_assert_query(f, "Physical_Switch", "management_ips", "[]",
                      "\"192.168.0.1\"");
     vfx_assert_query(f, "Physical_Switch", "description", "[]",
@@ -518,8 +518,8 @@ test_vlan_bound_twice(void **state)
 
     /* Fixed: the duplicate row goes (unreferenced, it is collected). */
     ls1 = uuid_of(f, "Logical_Switch", "ls1");
-    where = xasprintf("[[\"vlan_bindings\", \"==\", [\"map\", [[10, %s]]]]]",
-                      ls1);
+    where =
+        xasprintf("[[\"vlan_bindings\", \"==\", [\"map\", [[10, %s]]]]]", ls1);
     dup = vfx_query(f, "Physical_Port", "_uuid", where);
     vfx_transact(f,
                  "[{\"op\": \"mutate\", \"table\": \"Physical_Switch\", "

@@ -103,7 +103,8 @@ vfx_transact(struct vfx *f, const char *format, ...)
     ops = xvasprintf(format, args);
     va_end(args);
     result = vfx_transact_result(f, ops);
-    json_array_foreach (result, i, elem) {
+    json_array_foreach(result, i, elem)
+    {
         if (json_is_object(elem) && json_object_get(elem, "error")) {
             char *s = json_dumps(result, JSON_COMPACT);
 
@@ -170,9 +171,9 @@ vfx_query(struct vfx *f, const char *table, const char *column,
 
     assert_non_null(rows);
     for (i = 0; i < n; i++) {
-        values[i] = json_dumps(json_object_get(json_array_get(rows, i),
-                                               column),
-                               JSON_COMPACT | JSON_ENCODE_ANY);
+        values[i] =
+            json_dumps(json_object_get(json_array_get(rows, i), column),
+                       JSON_COMPACT | JSON_ENCODE_ANY);
     }
     qsort(values, n, sizeof *values, compare_strings);
     for (i = 0; i < n; i++) {

@@ -161,7 +161,8 @@ mock_bridge_set(struct hal *hal, const struct hal_bridge_config *c,
     note_bulk(mock, 1);
     ds_put_format(&mock->m.log, "bridge_set %s vni=%u %s\n", c->name, c->vni,
                   c->replication == HAL_REPLICATION_SOURCE_NODE
-                  ? "source_node" : "service_node");
+                      ? "source_node"
+                      : "service_node");
     if (mock->m.no_source_node
         && c->replication == HAL_REPLICATION_SOURCE_NODE) {
         return -EOPNOTSUPP;
@@ -264,7 +265,7 @@ fdb_find(struct mock *mock, const struct hal_fdb_entry *e)
 {
     struct mock_fdb *f;
 
-    HMAP_FOR_EACH_WITH_HASH (f, node, fdb_hash(e), &mock->fdb) {
+    HMAP_FOR_EACH_WITH_HASH(f, node, fdb_hash(e), &mock->fdb) {
         if (f->e.bridge == e->bridge
             && !memcmp(&f->e.mac, &e->mac, sizeof e->mac)) {
             return f;
@@ -279,7 +280,7 @@ fdb_forget_bridge(struct mock *mock, hal_oid_t bridge)
 {
     struct mock_fdb *f;
 
-    HMAP_FOR_EACH_SAFE (f, node, &mock->fdb) {
+    HMAP_FOR_EACH_SAFE(f, node, &mock->fdb) {
         if (!bridge || f->e.bridge == bridge) {
             hmap_remove(&mock->fdb, &f->node);
             free(f);
@@ -377,9 +378,8 @@ put_group(struct mock *mock, const char *op, const struct hal_flood_group *g,
 }
 
 static int
-mock_group_op(struct hal *hal, const char *op,
-              const struct hal_flood_group *g, size_t n, int *status,
-              bool is_mcast)
+mock_group_op(struct hal *hal, const char *op, const struct hal_flood_group *g,
+              size_t n, int *status, bool is_mcast)
 {
     struct mock *mock = mock_cast(hal);
     size_t i;

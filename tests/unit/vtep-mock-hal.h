@@ -13,13 +13,13 @@
 #include "lib/ds.h"
 
 struct mock_hal {
-    struct ds log;         /* "op args\n" per entry, since the last take. */
-    size_t n_calls;        /* Bulk and bridge calls. */
-    size_t max_bulk;       /* Largest 'n' of a bulk call. */
-    size_t fdb_capacity;   /* Static FDB entries that fit (SIZE_MAX). */
-    size_t n_fdb;          /* Static FDB entries held. */
-    bool no_source_node;   /* Refuse source node replication. */
-    bool warm;             /* Report a warm start. */
+    struct ds log;            /* "op args\n" per entry, since the last take. */
+    size_t n_calls;           /* Bulk and bridge calls. */
+    size_t max_bulk;          /* Largest 'n' of a bulk call. */
+    size_t fdb_capacity;      /* Static FDB entries that fit (SIZE_MAX). */
+    size_t n_fdb;             /* Static FDB entries held. */
+    bool no_source_node;      /* Refuse source node replication. */
+    bool warm;                /* Report a warm start. */
     struct hal_event *events; /* Queued for the next run. */
     size_t n_events;
     struct hal_fdb_entry *learned; /* Returned by fdb_walk. */

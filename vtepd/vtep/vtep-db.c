@@ -70,8 +70,8 @@ vtep_row_string_set_equals(const struct ovsdb_row *row,
     for (i = 0; i < n; i++) {
         struct ovsdb_str *s = ovsdb_str_intern(strings[i], strlen(strings[i]));
         union ovsdb_atom atom = { .string = s };
-        bool found = ovsdb_datum_find_key(&d, &atom, OVSDB_TYPE_STRING)
-                     != UINT_MAX;
+        bool found =
+            ovsdb_datum_find_key(&d, &atom, OVSDB_TYPE_STRING) != UINT_MAX;
 
         ovsdb_str_unref(s);
         if (!found) {
@@ -107,10 +107,10 @@ find_column(struct ovsdb_table *table, const char *name,
 int
 vtep_schema_init(struct vtep_schema *s, struct ovsdb_db *db)
 {
-    static const char *const lbs_names[4] = {
-        "bytes_from_local", "packets_from_local", "bytes_to_local",
-        "packets_to_local"
-    };
+    static const char *const lbs_names[4] = { "bytes_from_local",
+                                              "packets_from_local",
+                                              "bytes_to_local",
+                                              "packets_to_local" };
     const struct {
         struct ovsdb_table **table;
         const char *name;
@@ -223,7 +223,8 @@ result_has_error(const json_t *result)
     if (!json_is_array(result)) {
         return true;
     }
-    json_array_foreach (result, i, elem) {
+    json_array_foreach(result, i, elem)
+    {
         if (json_is_object(elem) && json_object_get(elem, "error")) {
             return true;
         }

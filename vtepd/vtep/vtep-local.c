@@ -30,8 +30,8 @@ ls_by_bridge(const struct vtep *vtep, hal_oid_t bridge)
 {
     struct vtep_ls *ls;
 
-    HMAP_FOR_EACH_WITH_HASH (ls, oid_node, hash_uint64(bridge, 0),
-                             &vtep->ls_by_oid) {
+    HMAP_FOR_EACH_WITH_HASH(ls, oid_node, hash_uint64(bridge, 0),
+                            &vtep->ls_by_oid) {
         if (ls->bridge == bridge) {
             return ls;
         }
@@ -45,7 +45,7 @@ local_mac_get(struct vtep *vtep, struct vtep_ls *ls, const struct hal_mac *mac)
     uint32_t hash = vtep_hash_ls_mac(&ls->uuid, mac);
     struct vtep_local_mac *lm;
 
-    HMAP_FOR_EACH_WITH_HASH (lm, node, hash, &vtep->local_macs) {
+    HMAP_FOR_EACH_WITH_HASH(lm, node, hash, &vtep->local_macs) {
         if (lm->ls == ls && !memcmp(&lm->mac, mac, sizeof *mac)) {
             return lm;
         }
@@ -82,7 +82,8 @@ vtep_local_init(struct vtep *vtep)
 {
     const struct ovsdb_row *row;
 
-    OVSDB_TABLE_FOR_EACH (row, vtep->s.mml) {
+    OVSDB_TABLE_FOR_EACH(row, vtep->s.mml)
+    {
         struct uuid ls_uuid;
         struct vtep_ls *ls;
 
@@ -177,7 +178,7 @@ vtep_local_ls_gone(struct vtep *vtep, struct vtep_ls *ls)
 {
     struct vtep_local_mac *lm;
 
-    LIST_FOR_EACH (lm, ls_node, &ls->local_macs) {
+    LIST_FOR_EACH(lm, ls_node, &ls->local_macs) {
         local_mac_want(vtep, lm, false);
     }
     vtep_q_dirty(&vtep->local_ls_dirty, &ls->local_q);
@@ -204,17 +205,17 @@ local_sweep(struct vtep *vtep, json_t *ops)
     struct vtep_local_mac *lm;
     const struct ovsdb_row *row;
 
-    HMAP_FOR_EACH (lm, node, &vtep->local_macs) {
+    HMAP_FOR_EACH(lm, node, &vtep->local_macs) {
         lm->in_db = false;
         local_mac_want(vtep, lm, false);
     }
-    OVSDB_TABLE_FOR_EACH (row, vtep->s.uml) {
+    OVSDB_TABLE_FOR_EACH(row, vtep->s.uml)
+    {
         struct uuid ls_uuid;
         struct hal_mac mac;
         struct vtep_ls *ls;
 
-        if (hal_mac_from_string(vtep_row_string(row, vtep->s.uml_mac),
-                                &mac)) {
+        if (hal_mac_from_string(vtep_row_string(row, vtep->s.uml_mac), &mac)) {
             continue;
         }
         vtep_row_uuid(row, vtep->s.uml_ls, &ls_uuid);
@@ -223,8 +224,8 @@ local_sweep(struct vtep *vtep, json_t *ops)
         vtep_ls_unref(vtep, ls);
         if (lm->in_db) {
             /* A duplicate row: drop it, keep the first. */
-            json_t *op = json_pack("{s:s, s:s, s:o}", "op", "delete",
-                                   "table", "Ucast_Macs_Local", "where",
+            json_t *op = json_pack("{s:s, s:s, s:o}", "op", "delete", "table",
+                                   "Ucast_Macs_Local", "where",
                                    vtep_json_where_uuid(&row->uuid));
 
             json_array_append_new(ops, op);
@@ -273,7 +274,7 @@ own_locator(struct vtep *vtep, struct own *own, json_t *ops)
         return &own->locator;
     }
     own->have_locator = true;
-    HMAP_FOR_EACH (loc, node, &vtep->locators) {
+    HMAP_FOR_EACH(loc, node, &vtep->locators) {
         if (loc->present && loc->is_own) {
             own->locator = loc->uuid;
             return &own->locator;
@@ -281,10 +282,10 @@ own_locator(struct vtep *vtep, struct own *own, json_t *ops)
     }
     uuid_generate(&own->locator);
     json_array_append_new(
-        ops, op_insert("Physical_Locator", &own->locator,
-                       json_pack("{s:s, s:s}", "encapsulation_type",
-                                 "vxlan_over_ipv4", "dst_ip",
-                                 vtep->tunnel_ip_s)));
+        ops,
+        op_insert("Physical_Locator", &own->locator,
+                  json_pack("{s:s, s:s}", "encapsulation_type",
+                            "vxlan_over_ipv4", "dst_ip", vtep->tunnel_ip_s)));
     return &own->locator;
 }
 
@@ -298,7 +299,7 @@ own_set(struct vtep *vtep, struct own *own, json_t *ops)
         return &own->set;
     }
     own->have_set = true;
-    HMAP_FOR_EACH (set, node, &vtep->sets) {
+    HMAP_FOR_EACH(set, node, &vtep->sets) {
         if (set->present && set->n_locators == 1
             && uuid_equals(&set->locators[0]->uuid, locator)) {
             own->set = set->uuid;
@@ -330,18 +331,17 @@ local_macs_run(struct vtep *vtep, struct own *own, json_t *ops)
             snprintf(mac, sizeof mac, HAL_MAC_FMT, HAL_MAC_ARGS(&lm->mac));
             uuid_generate(&lm->row_uuid);
             json_array_append_new(
-                ops, op_insert("Ucast_Macs_Local", &lm->row_uuid,
-                               json_pack("{s:s, s:o, s:o}", "MAC", mac,
-                                         "logical_switch",
-                                         vtep_json_uuid(&lm->ls->uuid),
-                                         "locator",
-                                         vtep_json_uuid(own_locator(
-                                             vtep, own, ops)))));
+                ops,
+                op_insert(
+                    "Ucast_Macs_Local", &lm->row_uuid,
+                    json_pack("{s:s, s:o, s:o}", "MAC", mac, "logical_switch",
+                              vtep_json_uuid(&lm->ls->uuid), "locator",
+                              vtep_json_uuid(own_locator(vtep, own, ops)))));
             lm->in_db = true;
         } else if (!want && lm->in_db) {
             if (ovsdb_table_find(vtep->s.uml, &lm->row_uuid)) {
-                json_array_append_new(ops, op_delete("Ucast_Macs_Local",
-                                                     &lm->row_uuid));
+                json_array_append_new(
+                    ops, op_delete("Ucast_Macs_Local", &lm->row_uuid));
             }
             lm->in_db = false;
         }
@@ -363,18 +363,17 @@ local_ls_run(struct vtep *vtep, struct own *own, json_t *ops)
         if (want && !ls->has_mml) {
             uuid_generate(&ls->mml_uuid);
             json_array_append_new(
-                ops, op_insert("Mcast_Macs_Local", &ls->mml_uuid,
-                               json_pack("{s:s, s:o, s:o}", "MAC",
-                                         UNKNOWN_DST, "logical_switch",
-                                         vtep_json_uuid(&ls->uuid),
-                                         "locator_set",
-                                         vtep_json_uuid(own_set(vtep, own,
-                                                                ops)))));
+                ops,
+                op_insert("Mcast_Macs_Local", &ls->mml_uuid,
+                          json_pack("{s:s, s:o, s:o}", "MAC", UNKNOWN_DST,
+                                    "logical_switch",
+                                    vtep_json_uuid(&ls->uuid), "locator_set",
+                                    vtep_json_uuid(own_set(vtep, own, ops)))));
             ls->has_mml = true;
         } else if (!want && ls->has_mml) {
             if (ovsdb_table_find(vtep->s.mml, &ls->mml_uuid)) {
-                json_array_append_new(ops, op_delete("Mcast_Macs_Local",
-                                                     &ls->mml_uuid));
+                json_array_append_new(
+                    ops, op_delete("Mcast_Macs_Local", &ls->mml_uuid));
             }
             ls->has_mml = false;
         }
@@ -401,7 +400,7 @@ vtep_local_destroy(struct vtep *vtep)
 {
     struct vtep_local_mac *lm;
 
-    HMAP_FOR_EACH_SAFE (lm, node, &vtep->local_macs) {
+    HMAP_FOR_EACH_SAFE(lm, node, &vtep->local_macs) {
         hmap_remove(&vtep->local_macs, &lm->node);
         free(lm);
     }

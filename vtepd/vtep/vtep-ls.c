@@ -29,7 +29,7 @@ ls_find(const struct vtep *vtep, const struct uuid *uuid)
 {
     struct vtep_ls *ls;
 
-    HMAP_FOR_EACH_WITH_HASH (ls, node, uuid_hash(uuid), &vtep->lss) {
+    HMAP_FOR_EACH_WITH_HASH(ls, node, uuid_hash(uuid), &vtep->lss) {
         if (uuid_equals(&ls->uuid, uuid)) {
             return ls;
         }
@@ -43,7 +43,7 @@ ls_mark_flood(struct vtep *vtep, struct vtep_ls *ls)
     struct vtep_mcast *mc;
 
     vtep_q_dirty(&vtep->flood_dirty, &ls->flood_q);
-    LIST_FOR_EACH (mc, ls_node, &ls->mcasts) {
+    LIST_FOR_EACH(mc, ls_node, &ls->mcasts) {
         vtep_q_dirty(&vtep->mcast_dirty, &mc->q);
     }
 }
@@ -73,10 +73,10 @@ vtep_ls_row_changed(struct vtep *vtep, const struct ovsdb_row *old,
     ls->present = true;
     name = vtep_row_string(new, s->ls_name);
     has_key = vtep_row_integer(new, s->ls_key, &key);
-    replication = (!strcmp(vtep_row_string(new, s->ls_replication),
-                           "source_node")
-                   ? HAL_REPLICATION_SOURCE_NODE
-                   : HAL_REPLICATION_SERVICE_NODE);
+    replication =
+        (!strcmp(vtep_row_string(new, s->ls_replication), "source_node")
+             ? HAL_REPLICATION_SOURCE_NODE
+             : HAL_REPLICATION_SERVICE_NODE);
 
     if (strcmp(name, ls->name)) {
         free(ls->name);
@@ -104,10 +104,10 @@ vtep_ls_mark_entries(struct vtep *vtep, struct vtep_ls *ls)
     struct vtep_ucast *uc;
     struct vtep_claim *claim;
 
-    LIST_FOR_EACH (uc, ls_node, &ls->ucasts) {
+    LIST_FOR_EACH(uc, ls_node, &ls->ucasts) {
         vtep_q_dirty(&vtep->ucast_dirty, &uc->q);
     }
-    LIST_FOR_EACH (claim, ls_node, &ls->claims) {
+    LIST_FOR_EACH(claim, ls_node, &ls->claims) {
         vtep_q_dirty(&vtep->binding_dirty, &claim->binding->q);
     }
     ls_mark_flood(vtep, ls);
@@ -140,11 +140,11 @@ ls_bridge_gone(struct vtep *vtep, struct vtep_ls *ls)
 
     hmap_remove(&vtep->ls_by_oid, &ls->oid_node);
     ls->bridge = HAL_OID_NULL;
-    LIST_FOR_EACH (uc, ls_node, &ls->ucasts) {
+    LIST_FOR_EACH(uc, ls_node, &ls->ucasts) {
         uc->programmed = false;
         vtep_q_dirty(&vtep->ucast_dirty, &uc->q);
     }
-    LIST_FOR_EACH (mc, ls_node, &ls->mcasts) {
+    LIST_FOR_EACH(mc, ls_node, &ls->mcasts) {
         free(mc->prog);
         mc->prog = NULL;
         mc->n_prog = 0;
@@ -153,7 +153,7 @@ ls_bridge_gone(struct vtep *vtep, struct vtep_ls *ls)
     free(ls->flood);
     ls->flood = NULL;
     ls->n_flood = 0;
-    LIST_FOR_EACH (claim, ls_node, &ls->claims) {
+    LIST_FOR_EACH(claim, ls_node, &ls->claims) {
         if (claim->binding->prog_ls == ls) {
             binding_unprogram(vtep, claim->binding);
         }
@@ -169,7 +169,7 @@ retry_vni_conflicts(struct vtep *vtep)
 {
     struct vtep_ls *ls;
 
-    HMAP_FOR_EACH (ls, node, &vtep->lss) {
+    HMAP_FOR_EACH(ls, node, &vtep->lss) {
         if (ls->error == -EEXIST) {
             vtep_q_dirty(&vtep->ls_dirty, &ls->q);
         }
@@ -277,8 +277,8 @@ void
 vtep_ls_run(struct vtep *vtep)
 {
     while (!list_is_empty(&vtep->ls_dirty)) {
-        struct vtep_ls *ls = container_of(list_front(&vtep->ls_dirty),
-                                          struct vtep_ls, q.node);
+        struct vtep_ls *ls =
+            container_of(list_front(&vtep->ls_dirty), struct vtep_ls, q.node);
         struct hal_bridge_config c;
 
         vtep_q_idle(&ls->q);
@@ -289,8 +289,10 @@ vtep_ls_run(struct vtep *vtep)
             continue;
         }
         if (ls->present && !ls->has_key) {
-            VLOG_INFO_RL(&rl, "logical switch %s has no tunnel_key: not "
-                         "programmed", ls->name);
+            VLOG_INFO_RL(&rl,
+                         "logical switch %s has no tunnel_key: not "
+                         "programmed",
+                         ls->name);
         }
         if (ls->bridge) {
             ls_remove_bridge(vtep, ls);
@@ -309,7 +311,7 @@ port_find(const struct vtep *vtep, const struct uuid *uuid)
 {
     struct vtep_port *port;
 
-    HMAP_FOR_EACH_WITH_HASH (port, node, uuid_hash(uuid), &vtep->ports) {
+    HMAP_FOR_EACH_WITH_HASH(port, node, uuid_hash(uuid), &vtep->ports) {
         if (uuid_equals(&port->uuid, uuid)) {
             return port;
         }
@@ -323,7 +325,7 @@ binding_get(struct vtep *vtep, const char *name, uint16_t vlan)
     uint32_t hash = vtep_hash_port_vlan(name, vlan);
     struct vtep_binding *b;
 
-    HMAP_FOR_EACH_WITH_HASH (b, node, hash, &vtep->bindings) {
+    HMAP_FOR_EACH_WITH_HASH(b, node, hash, &vtep->bindings) {
         if (b->vlan == vlan && !strcmp(b->port_name, name)) {
             return b;
         }
@@ -385,8 +387,7 @@ vtep_port_row_changed(struct vtep *vtep, const struct ovsdb_row *old,
     const struct vtep_schema *s = &vtep->s;
     struct vtep_port *port;
 
-    if (old && new
-        && ovsdb_row_column_equals(old, new, s->port_name)
+    if (old && new &&ovsdb_row_column_equals(old, new, s->port_name)
         && ovsdb_row_column_equals(old, new, s->port_bindings)) {
         return;
     }
@@ -428,11 +429,12 @@ binding_desired(const struct vtep *vtep, const struct vtep_binding *b,
     struct vtep_claim *claim;
     struct vtep_ls *ls = NULL;
 
-    LIST_FOR_EACH (claim, binding_node, &b->claims) {
+    LIST_FOR_EACH(claim, binding_node, &b->claims) {
         if (ls && claim->ls != ls) {
-            VLOG_WARN_RL(&brl, "port %s VLAN %u is bound to more than one "
-                         "logical switch: not programmed", b->port_name,
-                         b->vlan);
+            VLOG_WARN_RL(&brl,
+                         "port %s VLAN %u is bound to more than one "
+                         "logical switch: not programmed",
+                         b->port_name, b->vlan);
             return false;
         }
         ls = claim->ls;
@@ -454,7 +456,7 @@ binding_done(struct vtep *vtep, struct vtep_binding *b)
 {
     struct vtep_claim *claim;
 
-    LIST_FOR_EACH (claim, binding_node, &b->claims) {
+    LIST_FOR_EACH(claim, binding_node, &b->claims) {
         vtep_q_dirty(&vtep->fault_dirty, &claim->port->fault_q);
     }
     if (list_is_empty(&b->claims) && !b->programmed
@@ -466,16 +468,16 @@ binding_done(struct vtep *vtep, struct vtep_binding *b)
 }
 
 static void
-binding_set_result(struct vtep *vtep, struct vtep_binding *b,
-                   hal_oid_t port, struct vtep_ls *ls, int error)
+binding_set_result(struct vtep *vtep, struct vtep_binding *b, hal_oid_t port,
+                   struct vtep_ls *ls, int error)
 {
     b->error = error;
     if (error == HAL_E_TABLE_FULL || error == HAL_E_BUCKET_FULL) {
         vtep_q_block(&vtep->binding_blocked, &b->q);
         return;
     } else if (error) {
-        VLOG_WARN_RL(&rl, "binding port %s VLAN %u: %s", b->port_name,
-                     b->vlan, hal_strerror(error));
+        VLOG_WARN_RL(&rl, "binding port %s VLAN %u: %s", b->port_name, b->vlan,
+                     hal_strerror(error));
         binding_unprogram(vtep, b);
         return;
     }
@@ -508,8 +510,8 @@ vtep_bindings_run(struct vtep *vtep)
 
     while (n_set + n_rm + n_idle < n_max
            && !list_is_empty(&vtep->binding_dirty)) {
-        struct vtep_binding *b = container_of(
-            list_front(&vtep->binding_dirty), struct vtep_binding, q.node);
+        struct vtep_binding *b = container_of(list_front(&vtep->binding_dirty),
+                                              struct vtep_binding, q.node);
         struct vtep_ls *ls = NULL;
         hal_oid_t port = HAL_OID_NULL;
 
@@ -606,18 +608,18 @@ vtep_ls_model_destroy(struct vtep *vtep)
     struct vtep_binding *b;
     struct vtep_ls *ls;
 
-    HMAP_FOR_EACH_SAFE (port, node, &vtep->ports) {
+    HMAP_FOR_EACH_SAFE(port, node, &vtep->ports) {
         free(port->claims);
         free(port->name);
         hmap_remove(&vtep->ports, &port->node);
         free(port);
     }
-    HMAP_FOR_EACH_SAFE (b, node, &vtep->bindings) {
+    HMAP_FOR_EACH_SAFE(b, node, &vtep->bindings) {
         free(b->port_name);
         hmap_remove(&vtep->bindings, &b->node);
         free(b);
     }
-    HMAP_FOR_EACH_SAFE (ls, node, &vtep->lss) {
+    HMAP_FOR_EACH_SAFE(ls, node, &vtep->lss) {
         hmap_remove(&vtep->lss, &ls->node);
         free(ls->flood);
         free(ls->name);

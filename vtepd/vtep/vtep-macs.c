@@ -29,7 +29,7 @@ locator_lookup(struct vtep *vtep, const struct uuid *uuid)
 {
     struct vtep_locator *loc;
 
-    HMAP_FOR_EACH_WITH_HASH (loc, node, uuid_hash(uuid), &vtep->locators) {
+    HMAP_FOR_EACH_WITH_HASH(loc, node, uuid_hash(uuid), &vtep->locators) {
         if (uuid_equals(&loc->uuid, uuid)) {
             return loc;
         }
@@ -71,7 +71,7 @@ locator_mark_users(struct vtep *vtep, struct vtep_locator *loc)
 {
     struct vtep_umr *umr;
 
-    LIST_FOR_EACH (umr, locator_node, &loc->umrs) {
+    LIST_FOR_EACH(umr, locator_node, &loc->umrs) {
         if (umr->ucast) {
             vtep_q_dirty(&vtep->ucast_dirty, &umr->ucast->q);
         }
@@ -84,8 +84,8 @@ vtep_locator_row_changed(struct vtep *vtep, const struct ovsdb_row *old,
 {
     static struct vlog_rate_limit lrl = VLOG_RATE_LIMIT_INIT(10, 10);
     const struct vtep_schema *s = &vtep->s;
-    struct vtep_locator *loc = locator_lookup(vtep, new ? &new->uuid
-                                                        : &old->uuid);
+    struct vtep_locator *loc =
+        locator_lookup(vtep, new ? &new->uuid : &old->uuid);
     const char *ip;
 
     if (loc->present && !loc->ip_ok) {
@@ -101,8 +101,10 @@ vtep_locator_row_changed(struct vtep *vtep, const struct ovsdb_row *old,
     ip = vtep_row_string(new, s->locator_ip);
     loc->ip_ok = inet_pton(AF_INET, ip, &loc->ip) == 1;
     if (!loc->ip_ok) {
-        VLOG_WARN_RL(&lrl, "physical locator with unusable IP \"%s\": not "
-                     "programmed", ip);
+        VLOG_WARN_RL(&lrl,
+                     "physical locator with unusable IP \"%s\": not "
+                     "programmed",
+                     ip);
         vtep->n_bad_locators++;
         vtep->switch_dirty = true;
     }
@@ -119,7 +121,7 @@ set_lookup(struct vtep *vtep, const struct uuid *uuid)
 {
     struct vtep_set *set;
 
-    HMAP_FOR_EACH_WITH_HASH (set, node, uuid_hash(uuid), &vtep->sets) {
+    HMAP_FOR_EACH_WITH_HASH(set, node, uuid_hash(uuid), &vtep->sets) {
         if (uuid_equals(&set->uuid, uuid)) {
             return set;
         }
@@ -187,7 +189,7 @@ ucast_get(struct vtep *vtep, const struct uuid *ls_uuid,
     uint32_t hash = vtep_hash_ls_mac(ls_uuid, mac);
     struct vtep_ucast *uc;
 
-    HMAP_FOR_EACH_WITH_HASH (uc, node, hash, &vtep->ucasts) {
+    HMAP_FOR_EACH_WITH_HASH(uc, node, hash, &vtep->ucasts) {
         if (uuid_equals(&uc->ls->uuid, ls_uuid)
             && !memcmp(&uc->mac, mac, sizeof *mac)) {
             return uc;
@@ -208,7 +210,7 @@ umr_find(const struct vtep *vtep, const struct uuid *uuid)
 {
     struct vtep_umr *umr;
 
-    HMAP_FOR_EACH_WITH_HASH (umr, node, uuid_hash(uuid), &vtep->umrs) {
+    HMAP_FOR_EACH_WITH_HASH(umr, node, uuid_hash(uuid), &vtep->umrs) {
         if (uuid_equals(&umr->uuid, uuid)) {
             return umr;
         }
@@ -247,8 +249,10 @@ umr_create(struct vtep *vtep, const struct ovsdb_row *row)
     umr->locator = locator_ref(vtep, &loc_uuid);
     list_push_back(&umr->locator->umrs, &umr->locator_node);
     if (hal_mac_from_string(mac_s, &mac) || hal_mac_is_multicast(&mac)) {
-        VLOG_WARN_RL(&rl, "Ucast_Macs_Remote with unusable MAC \"%s\": not "
-                     "programmed", mac_s);
+        VLOG_WARN_RL(&rl,
+                     "Ucast_Macs_Remote with unusable MAC \"%s\": not "
+                     "programmed",
+                     mac_s);
         vtep->n_bad_rows++;
         vtep->switch_dirty = true;
     } else {
@@ -284,7 +288,7 @@ ucast_desired(const struct vtep_ucast *uc, struct hal_fdb_entry *e)
     if (!uc->ls->bridge) {
         return false;
     }
-    LIST_FOR_EACH (umr, ucast_node, &uc->rows) {
+    LIST_FOR_EACH(umr, ucast_node, &uc->rows) {
         const struct vtep_locator *loc = umr->locator;
 
         if (loc->present && loc->ip_ok
@@ -416,7 +420,7 @@ mcast_get(struct vtep *vtep, struct vtep_ls *ls, const struct hal_mac *mac)
     uint32_t hash = vtep_hash_ls_mac(&ls->uuid, mac);
     struct vtep_mcast *mc;
 
-    HMAP_FOR_EACH_WITH_HASH (mc, node, hash, &vtep->mcasts) {
+    HMAP_FOR_EACH_WITH_HASH(mc, node, hash, &vtep->mcasts) {
         if (mc->ls == ls && !memcmp(&mc->mac, mac, sizeof *mac)) {
             return mc;
         }
@@ -437,7 +441,7 @@ mmr_find(const struct vtep *vtep, const struct uuid *uuid)
 {
     struct vtep_mmr *mmr;
 
-    HMAP_FOR_EACH_WITH_HASH (mmr, node, uuid_hash(uuid), &vtep->mmrs) {
+    HMAP_FOR_EACH_WITH_HASH(mmr, node, uuid_hash(uuid), &vtep->mmrs) {
         if (uuid_equals(&mmr->uuid, uuid)) {
             return mmr;
         }
@@ -494,8 +498,10 @@ mmr_create(struct vtep *vtep, const struct ovsdb_row *row)
         mmr->mcast = mcast_get(vtep, mmr->ls, &mac);
         list_push_back(&mmr->mcast->rows, &mmr->node_in_key);
     } else {
-        VLOG_WARN_RL(&rl, "Mcast_Macs_Remote with unusable MAC \"%s\": not "
-                     "programmed", mac_s);
+        VLOG_WARN_RL(&rl,
+                     "Mcast_Macs_Remote with unusable MAC \"%s\": not "
+                     "programmed",
+                     mac_s);
         vtep->n_bad_rows++;
         vtep->switch_dirty = true;
     }
@@ -539,21 +545,20 @@ compare_ip(const void *a_, const void *b_)
  * caller frees). */
 static size_t
 remotes_from_rows(const struct vtep *vtep, const struct list *rows,
-                  enum hal_replication replication,
-                  struct in_addr **remotesp)
+                  enum hal_replication replication, struct in_addr **remotesp)
 {
     struct in_addr *remotes = NULL;
     size_t n = 0, allocated = 0, i, j;
     struct vtep_mmr *mmr;
 
-    LIST_FOR_EACH (mmr, node_in_key, rows) {
+    LIST_FOR_EACH(mmr, node_in_key, rows) {
         for (i = 0; i < mmr->set->n_locators; i++) {
             const struct vtep_locator *loc = mmr->set->locators[i];
 
             if (loc->present && loc->ip_ok
                 && loc->ip.s_addr != vtep->tunnel_ip.s_addr) {
-                remotes = x2nrealloc(remotes, &allocated, n + 1,
-                                     sizeof *remotes);
+                remotes =
+                    x2nrealloc(remotes, &allocated, n + 1, sizeof *remotes);
                 remotes[n++] = loc->ip;
             }
         }
@@ -627,14 +632,15 @@ vtep_flood_run(struct vtep *vtep)
     }
     for (i = 0; i < n; i += HAL_FLOOD_N) {
         struct vtep_ls *ls = group_ls[i];
-        int error = status[i] ? status[i]
-                    : status[i + 1] ? status[i + 1] : status[i + 2];
+        int error = status[i]       ? status[i]
+                    : status[i + 1] ? status[i + 1]
+                                    : status[i + 2];
 
         if (!error) {
             free(ls->flood);
             ls->n_flood = groups[i].n_remotes;
-            ls->flood = xmemdup(groups[i].remotes,
-                                ls->n_flood * sizeof *ls->flood);
+            ls->flood =
+                xmemdup(groups[i].remotes, ls->n_flood * sizeof *ls->flood);
         } else if (is_resource_error(error)) {
             vtep_q_block(&vtep->flood_blocked, &ls->flood_q);
         } else {
@@ -683,12 +689,11 @@ vtep_mcast_run(struct vtep *vtep)
 
         vtep_q_idle(&mc->q);
         if (mc->ls->bridge) {
-            n_remotes = remotes_from_rows(vtep, &mc->rows,
-                                          mc->ls->programmed.replication,
-                                          &remotes);
+            n_remotes = remotes_from_rows(
+                vtep, &mc->rows, mc->ls->programmed.replication, &remotes);
         }
-        if (n_remotes && !remotes_equal(remotes, n_remotes, mc->prog,
-                                        mc->n_prog)) {
+        if (n_remotes
+            && !remotes_equal(remotes, n_remotes, mc->prog, mc->n_prog)) {
             set[n_set] = (struct hal_flood_group){
                 .bridge = mc->ls->bridge,
                 .mac = mc->mac,
@@ -760,29 +765,29 @@ vtep_macs_model_destroy(struct vtep *vtep)
     struct vtep_set *set;
     struct vtep_locator *loc;
 
-    HMAP_FOR_EACH_SAFE (umr, node, &vtep->umrs) {
+    HMAP_FOR_EACH_SAFE(umr, node, &vtep->umrs) {
         hmap_remove(&vtep->umrs, &umr->node);
         free(umr);
     }
-    HMAP_FOR_EACH_SAFE (mmr, node, &vtep->mmrs) {
+    HMAP_FOR_EACH_SAFE(mmr, node, &vtep->mmrs) {
         hmap_remove(&vtep->mmrs, &mmr->node);
         free(mmr);
     }
-    HMAP_FOR_EACH_SAFE (uc, node, &vtep->ucasts) {
+    HMAP_FOR_EACH_SAFE(uc, node, &vtep->ucasts) {
         hmap_remove(&vtep->ucasts, &uc->node);
         free(uc);
     }
-    HMAP_FOR_EACH_SAFE (mc, node, &vtep->mcasts) {
+    HMAP_FOR_EACH_SAFE(mc, node, &vtep->mcasts) {
         hmap_remove(&vtep->mcasts, &mc->node);
         free(mc->prog);
         free(mc);
     }
-    HMAP_FOR_EACH_SAFE (set, node, &vtep->sets) {
+    HMAP_FOR_EACH_SAFE(set, node, &vtep->sets) {
         hmap_remove(&vtep->sets, &set->node);
         free(set->locators);
         free(set);
     }
-    HMAP_FOR_EACH_SAFE (loc, node, &vtep->locators) {
+    HMAP_FOR_EACH_SAFE(loc, node, &vtep->locators) {
         hmap_remove(&vtep->locators, &loc->node);
         free(loc);
     }

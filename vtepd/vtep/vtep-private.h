@@ -114,10 +114,10 @@ struct vtep_port {
 struct vtep_claim {
     struct vtep_port *port;
     uint16_t vlan;
-    struct vtep_ls *ls;            /* Referenced. */
-    struct vtep_binding *binding;  /* Referenced. */
-    struct list binding_node;      /* In binding->claims. */
-    struct list ls_node;           /* In ls->claims. */
+    struct vtep_ls *ls;           /* Referenced. */
+    struct vtep_binding *binding; /* Referenced. */
+    struct list binding_node;     /* In binding->claims. */
+    struct list ls_node;          /* In ls->claims. */
 };
 
 struct vtep_binding {
@@ -142,8 +142,8 @@ struct vtep_locator {
     struct in_addr ip;
     bool has_key;
     int64_t key;
-    bool is_own;       /* Our tunnel IP, no tunnel_key. */
-    struct list umrs;  /* vtep_umr's 'locator_node'. */
+    bool is_own;      /* Our tunnel IP, no tunnel_key. */
+    struct list umrs; /* vtep_umr's 'locator_node'. */
 };
 
 struct vtep_set {
@@ -192,7 +192,7 @@ struct vtep_mcast {
 struct vtep_mmr {
     struct hmap_node node; /* In vtep->mmrs, by uuid. */
     struct uuid uuid;
-    struct vtep_ls *ls;      /* Referenced; NULL if the MAC is malformed. */
+    struct vtep_ls *ls;       /* Referenced; NULL if the MAC is malformed. */
     struct vtep_mcast *mcast; /* NULL for unknown-dst. */
     struct list node_in_key;  /* In ls->flood_rows or mcast->rows. */
     struct vtep_set *set;     /* Referenced. */
@@ -204,9 +204,9 @@ struct vtep_local_mac {
     struct vtep_ls *ls;    /* Referenced. */
     struct hal_mac mac;
     struct list ls_node;
-    bool in_db;       /* A row with 'row_uuid' exists. */
+    bool in_db; /* A row with 'row_uuid' exists. */
     struct uuid row_uuid;
-    bool want;        /* The HAL has the entry. */
+    bool want; /* The HAL has the entry. */
     struct vtep_qnode q;
 };
 
@@ -247,23 +247,23 @@ struct vtep {
     int64_t next_stats_ms;
     int64_t now_ms;
 
-    struct hmap lss, ls_by_oid, ports, bindings, locators, sets, umrs,
-        ucasts, mmrs, mcasts, local_macs;
+    struct hmap lss, ls_by_oid, ports, bindings, locators, sets, umrs, ucasts,
+        mmrs, mcasts, local_macs;
 
-    struct list ls_dirty, binding_dirty, ucast_dirty, flood_dirty,
-        mcast_dirty, fault_dirty, local_ls_dirty, local_dirty;
+    struct list ls_dirty, binding_dirty, ucast_dirty, flood_dirty, mcast_dirty,
+        fault_dirty, local_ls_dirty, local_dirty;
     struct list ls_blocked, binding_blocked, ucast_blocked, flood_blocked,
         mcast_blocked;
 
-    bool resyncing;       /* Between hal_resync_begin() and _end(). */
-    bool local_sweep;     /* Rebuild Ucast_Macs_Local from a HAL walk. */
-    bool switch_dirty;    /* Recompute switch_fault_status. */
+    bool resyncing;    /* Between hal_resync_begin() and _end(). */
+    bool local_sweep;  /* Rebuild Ucast_Macs_Local from a HAL walk. */
+    bool switch_dirty; /* Recompute switch_fault_status. */
     bool exhausted[HAL_TABLE_N];
-    size_t n_ls_failed;      /* Logical switches the HAL refused. */
-    size_t n_ls_unsupported; /* ...because of their replication mode. */
+    size_t n_ls_failed;         /* Logical switches the HAL refused. */
+    size_t n_ls_unsupported;    /* ...because of their replication mode. */
     unsigned int switch_faults; /* Bitmap last written, or UINT_MAX. */
-    size_t n_bad_rows;    /* Remote rows with malformed MACs. */
-    size_t n_bad_locators; /* Present locators with unparsable IPs. */
+    size_t n_bad_rows;          /* Remote rows with malformed MACs. */
+    size_t n_bad_locators;      /* Present locators with unparsable IPs. */
 
     struct vtep_stats stats;
 };

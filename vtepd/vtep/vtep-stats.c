@@ -66,11 +66,11 @@ update_lbs(struct vtep *vtep, const struct uuid *lbs_uuid, const int64_t c[4],
         }
     }
     if (i < 4) {
-        json_array_append_new(
-            ops, json_pack("{s:s, s:s, s:o, s:o}", "op", "update", "table",
-                           "Logical_Binding_Stats", "where",
-                           vtep_json_where_uuid(lbs_uuid), "row",
-                           counters_row(vtep, c)));
+        json_array_append_new(ops, json_pack("{s:s, s:s, s:o, s:o}", "op",
+                                             "update", "table",
+                                             "Logical_Binding_Stats", "where",
+                                             vtep_json_where_uuid(lbs_uuid),
+                                             "row", counters_row(vtep, c)));
     }
 }
 
@@ -120,9 +120,9 @@ port_stats_run(struct vtep *vtep, const struct vtep_port *port,
             uuid_generate(&uuid);
             uuid_to_string(&uuid, s);
             json_array_append_new(
-                ops, json_pack("{s:s, s:s, s:s, s:o}", "op", "insert",
-                               "table", "Logical_Binding_Stats", "uuid", s,
-                               "row", counters_row(vtep, c)));
+                ops, json_pack("{s:s, s:s, s:s, s:o}", "op", "insert", "table",
+                               "Logical_Binding_Stats", "uuid", s, "row",
+                               counters_row(vtep, c)));
             json_array_append_new(inserts,
                                   json_pack("[I, o]", (json_int_t) claim->vlan,
                                             vtep_json_uuid(&uuid)));
@@ -148,11 +148,11 @@ port_stats_run(struct vtep *vtep, const struct vtep_port *port,
                                   json_pack("[s, s, [s, O]]", "vlan_stats",
                                             "insert", "map", inserts));
         }
-        json_array_append_new(
-            ops, json_pack("{s:s, s:s, s:o, s:o}", "op", "mutate", "table",
-                           "Physical_Port", "where",
-                           vtep_json_where_uuid(&port->uuid), "mutations",
-                           mutations));
+        json_array_append_new(ops,
+                              json_pack("{s:s, s:s, s:o, s:o}", "op", "mutate",
+                                        "table", "Physical_Port", "where",
+                                        vtep_json_where_uuid(&port->uuid),
+                                        "mutations", mutations));
     }
     json_decref(inserts);
     json_decref(deletes);
@@ -164,9 +164,9 @@ vtep_stats_run(struct vtep *vtep, json_t *ops)
 {
     const struct vtep_port *port;
 
-    HMAP_FOR_EACH (port, node, &vtep->ports) {
-        const struct ovsdb_row *row = ovsdb_table_find(vtep->s.port,
-                                                       &port->uuid);
+    HMAP_FOR_EACH(port, node, &vtep->ports) {
+        const struct ovsdb_row *row =
+            ovsdb_table_find(vtep->s.port, &port->uuid);
 
         if (row) {
             port_stats_run(vtep, port, row, ops);

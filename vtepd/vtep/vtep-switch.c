@@ -24,7 +24,8 @@ vtep_switch_row(const struct vtep *vtep)
 {
     const struct ovsdb_row *row;
 
-    OVSDB_TABLE_FOR_EACH (row, vtep->s.ps) {
+    OVSDB_TABLE_FOR_EACH(row, vtep->s.ps)
+    {
         if (!strcmp(vtep_row_string(row, vtep->s.ps_name),
                     vtep->switch_name)) {
             return row;
@@ -71,8 +72,8 @@ switch_has_port(const struct vtep *vtep, const struct ovsdb_row *ps,
     }
     ovsdb_row_get(ps, vtep->s.ps_ports, &ports);
     for (i = 0; i < ports.n; i++) {
-        const struct ovsdb_row *port = ovsdb_table_find(vtep->s.port,
-                                                        &ports.keys[i].uuid);
+        const struct ovsdb_row *port =
+            ovsdb_table_find(vtep->s.port, &ports.keys[i].uuid);
 
         if (port && !strcmp(vtep_row_string(port, vtep->s.port_name), name)) {
             return true;
@@ -99,9 +100,9 @@ add_missing_ports(struct vtep *vtep, const struct ovsdb_row *ps,
             continue;
         }
         uuid_generate(&uuid);
-        json_array_append_new(ops, op_insert("Physical_Port", &uuid,
-                                             json_pack("{s:s}", "name",
-                                                       info.name)));
+        json_array_append_new(
+            ops, op_insert("Physical_Port", &uuid,
+                           json_pack("{s:s}", "name", info.name)));
         json_array_append_new(new_ports, vtep_json_uuid(&uuid));
     }
     if (json_array_size(new_ports)) {
@@ -132,9 +133,9 @@ vtep_switch_init(struct vtep *vtep, const struct vtep_config *config)
                     "management_ips",
                     vtep_json_string_set(&mgmt, mgmt && mgmt[0] ? 1 : 0));
     if (config->description || !ps) {
-        json_object_set_new(row, "description",
-                            json_string(config->description
-                                        ? config->description : ""));
+        json_object_set_new(
+            row, "description",
+            json_string(config->description ? config->description : ""));
     }
     if (ps) {
         json_t *op = op_where("update", "Physical_Switch", &ps->uuid);
@@ -145,8 +146,8 @@ vtep_switch_init(struct vtep *vtep, const struct vtep_config *config)
     } else {
         uuid_generate(&ps_uuid);
         json_object_set_new(row, "name", json_string(vtep->switch_name));
-        json_array_append_new(ops, op_insert("Physical_Switch", &ps_uuid,
-                                             row));
+        json_array_append_new(ops,
+                              op_insert("Physical_Switch", &ps_uuid, row));
     }
     if (global) {
         json_t *op = op_where("mutate", "Global", &global->uuid);
@@ -266,21 +267,21 @@ switch_faults_run(struct vtep *vtep, json_t *ops)
 /* Logical routers and ACLs are not implemented: every such row says so in
  * its fault column. */
 static void
-unsupported_rows_run(struct vtep *vtep, json_t *ops,
-                     struct ovsdb_table *table,
+unsupported_rows_run(struct vtep *vtep, json_t *ops, struct ovsdb_table *table,
                      const struct ovsdb_column *column)
 {
     static const char *const unsupported[] = { "unspecified_fault" };
     const struct ovsdb_row *row;
 
-    OVSDB_TABLE_FOR_EACH (row, table) {
+    OVSDB_TABLE_FOR_EACH(row, table)
+    {
         if (!vtep_row_string_set_equals(row, column, unsupported, 1)) {
             json_t *op = op_where("update", table->schema->name, &row->uuid);
 
-            json_object_set_new(op, "row",
-                                json_pack("{s:o}", column->name,
-                                          vtep_json_string_set(unsupported,
-                                                               1)));
+            json_object_set_new(
+                op, "row",
+                json_pack("{s:o}", column->name,
+                          vtep_json_string_set(unsupported, 1)));
             json_array_append_new(ops, op);
         }
     }
@@ -292,7 +293,7 @@ port_faults_run(struct vtep *vtep, json_t *ops)
     static const char *const invalid[] = { "invalid_vlan_map" };
     struct vtep_port *port, *next;
 
-    LIST_FOR_EACH_SAFE (port, next, fault_q.node, &vtep->fault_dirty) {
+    LIST_FOR_EACH_SAFE(port, next, fault_q.node, &vtep->fault_dirty) {
         const struct ovsdb_row *row;
         bool fault;
 
@@ -307,10 +308,10 @@ port_faults_run(struct vtep *vtep, json_t *ops)
                                            fault)) {
             json_t *op = op_where("update", "Physical_Port", &port->uuid);
 
-            json_object_set_new(op, "row",
-                                json_pack("{s:o}", "port_fault_status",
-                                          vtep_json_string_set(invalid,
-                                                               fault)));
+            json_object_set_new(
+                op, "row",
+                json_pack("{s:o}", "port_fault_status",
+                          vtep_json_string_set(invalid, fault)));
             json_array_append_new(ops, op);
         }
     }

@@ -56,8 +56,8 @@ void
 vtep_q_unblock(struct list *blocked, struct list *dirty)
 {
     while (!list_is_empty(blocked)) {
-        struct vtep_qnode *q = container_of(list_front(blocked),
-                                            struct vtep_qnode, node);
+        struct vtep_qnode *q =
+            container_of(list_front(blocked), struct vtep_qnode, node);
 
         vtep_q_dirty(dirty, q);
     }
@@ -86,7 +86,7 @@ vtep_ls_ref(struct vtep *vtep, const struct uuid *uuid)
 {
     struct vtep_ls *ls;
 
-    HMAP_FOR_EACH_WITH_HASH (ls, node, uuid_hash(uuid), &vtep->lss) {
+    HMAP_FOR_EACH_WITH_HASH(ls, node, uuid_hash(uuid), &vtep->lss) {
         if (uuid_equals(&ls->uuid, uuid)) {
             ls->n_refs++;
             return ls;
@@ -188,8 +188,8 @@ static void
 vtep_load(struct vtep *vtep)
 {
     struct ovsdb_table *tables[] = {
-        vtep->s.ls,  vtep->s.locator, vtep->s.set,
-        vtep->s.port, vtep->s.umr,    vtep->s.mmr,
+        vtep->s.ls,   vtep->s.locator, vtep->s.set,
+        vtep->s.port, vtep->s.umr,     vtep->s.mmr,
     };
     size_t i;
 
@@ -197,7 +197,8 @@ vtep_load(struct vtep *vtep)
         row_changed_fn *fn = handler_for(vtep, tables[i]);
         struct ovsdb_row *row;
 
-        OVSDB_TABLE_FOR_EACH (row, tables[i]) {
+        OVSDB_TABLE_FOR_EACH(row, tables[i])
+        {
             fn(vtep, NULL, row);
         }
     }
@@ -209,8 +210,7 @@ vtep_load(struct vtep *vtep)
 static int
 vtep_check_config(const struct vtep_config *config, struct in_addr *ip)
 {
-    if (!config->switch_name || !config->switch_name[0]
-        || !config->tunnel_ip
+    if (!config->switch_name || !config->switch_name[0] || !config->tunnel_ip
         || inet_pton(AF_INET, config->tunnel_ip, ip) != 1) {
         return -EINVAL;
     }
@@ -221,14 +221,14 @@ static void
 vtep_init_containers(struct vtep *vtep)
 {
     struct hmap *maps[] = {
-        &vtep->lss,   &vtep->ls_by_oid, &vtep->ports,  &vtep->bindings,
-        &vtep->locators, &vtep->sets,   &vtep->umrs,   &vtep->ucasts,
-        &vtep->mmrs,  &vtep->mcasts,    &vtep->local_macs,
+        &vtep->lss,      &vtep->ls_by_oid, &vtep->ports,      &vtep->bindings,
+        &vtep->locators, &vtep->sets,      &vtep->umrs,       &vtep->ucasts,
+        &vtep->mmrs,     &vtep->mcasts,    &vtep->local_macs,
     };
     struct list *lists[] = {
-        &vtep->ls_dirty,      &vtep->binding_dirty, &vtep->ucast_dirty,
-        &vtep->flood_dirty,   &vtep->mcast_dirty,   &vtep->fault_dirty,
-        &vtep->local_ls_dirty, &vtep->local_dirty,  &vtep->ls_blocked,
+        &vtep->ls_dirty,        &vtep->binding_dirty, &vtep->ucast_dirty,
+        &vtep->flood_dirty,     &vtep->mcast_dirty,   &vtep->fault_dirty,
+        &vtep->local_ls_dirty,  &vtep->local_dirty,   &vtep->ls_blocked,
         &vtep->binding_blocked, &vtep->ucast_blocked, &vtep->flood_blocked,
         &vtep->mcast_blocked,
     };
@@ -263,9 +263,9 @@ vtep_create(struct ovsdb_db *db, struct hal *hal,
     vtep->switch_name = xstrdup(config->switch_name);
     vtep->tunnel_ip_s = xstrdup(config->tunnel_ip);
     vtep->batch = config->batch ? config->batch : VTEP_DEFAULT_BATCH;
-    vtep->stats_interval_ms = (config->stats_interval_ms > 0
-                               ? config->stats_interval_ms
-                               : VTEP_DEFAULT_STATS_INTERVAL_MS);
+    vtep->stats_interval_ms =
+        (config->stats_interval_ms > 0 ? config->stats_interval_ms
+                                       : VTEP_DEFAULT_STATS_INTERVAL_MS);
     vtep_init_containers(vtep);
 
     error = vtep_schema_init(&vtep->s, db);
@@ -383,8 +383,7 @@ vtep_run(struct vtep *vtep, int64_t now_ms)
         int error = hal_resync_end(vtep->hal);
 
         if (error) {
-            VLOG_WARN("ending the HAL resync failed: %s",
-                      hal_strerror(error));
+            VLOG_WARN("ending the HAL resync failed: %s", hal_strerror(error));
         }
         vtep->resyncing = false;
         VLOG_INFO("warm start: HAL resynchronised");

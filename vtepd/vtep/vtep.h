@@ -42,14 +42,14 @@ struct vtep_config {
 
 /* Counters of the work done, for tests and "memory/show"-style reports. */
 struct vtep_stats {
-    uint64_t commits_seen;   /* Commits whose change sets were read. */
-    uint64_t hal_calls;      /* Bulk and bridge calls made. */
-    uint64_t hal_entries;    /* Entries passed in those calls. */
-    uint64_t hal_failures;   /* Entries the HAL refused. */
-    uint64_t db_txns;        /* Transactions the reconciler committed. */
-    uint64_t db_txn_errors;  /* Of those, ones the database rejected. */
-    size_t pending;          /* Entries still waiting for the HAL. */
-    size_t blocked;          /* Entries waiting for room in a HAL table. */
+    uint64_t commits_seen;  /* Commits whose change sets were read. */
+    uint64_t hal_calls;     /* Bulk and bridge calls made. */
+    uint64_t hal_entries;   /* Entries passed in those calls. */
+    uint64_t hal_failures;  /* Entries the HAL refused. */
+    uint64_t db_txns;       /* Transactions the reconciler committed. */
+    uint64_t db_txn_errors; /* Of those, ones the database rejected. */
+    size_t pending;         /* Entries still waiting for the HAL. */
+    size_t blocked;         /* Entries waiting for room in a HAL table. */
 };
 
 /* Creates a reconciler for 'db' (which must have the hardware_vtep schema)
