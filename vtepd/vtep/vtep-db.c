@@ -198,7 +198,7 @@ vtep_json_uuid(const struct uuid *uuid)
 json_t *
 vtep_json_where_uuid(const struct uuid *uuid)
 {
-    return json_pack("[[ssO]]", "_uuid", "==", vtep_json_uuid(uuid));
+    return json_pack("[[sso]]", "_uuid", "==", vtep_json_uuid(uuid));
 }
 
 /* Returns ["set", [strings...]] (new reference). */
