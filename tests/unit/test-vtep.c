@@ -1,6 +1,7 @@
 /* Unit tests for vtepd/vtep, database to HAL: a controller's transactions
  * against an in-memory hardware_vtep database become exactly the expected
  * calls on a recording mock HAL. */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -231,6 +232,21 @@ test_restart_keeps_rows(void **state)
     free(ls);
     free(ps_before);
     free(ps_after);
+}
+
+static void
+test_bad_config(void **state)
+{
+    struct vfx *f = *state;
+    struct vtep_config config = { .switch_name = "sw1",
+                                  .tunnel_ip = "not-an-ip" };
+    struct vtep *vtep;
+
+    assert_int_equal(vtep_create(f->db, f->hal, &config, &vtep), -EINVAL);
+    assert_null(vtep);
+    config.tunnel_ip = "10.0.0.1";
+    config.switch_name = "";
+    assert_int_equal(vtep_create(f->db, f->hal, &config, &vtep), -EINVAL);
 }
 
 /* ---- Database to HAL ---- */
@@ -614,6 +630,7 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_switch_rows, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_bad_config, setup, teardown),
         cmocka_unit_test_setup_teardown(test_restart_keeps_rows, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_ls_bindings_ucast, setup,
