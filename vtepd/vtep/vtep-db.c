@@ -1,0 +1,264 @@
+/* The reconciler's access to the database: typed reads of committed rows,
+ * the schema columns it uses, and transactions built from JSON operations,
+ * exactly as a controller would send them. */
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/log.h"
+#include "vtepd/ovsdb/datum.h"
+#include "vtepd/ovsdb/db.h"
+#include "vtepd/ovsdb/execution.h"
+#include "vtepd/ovsdb/row.h"
+#include "vtepd/ovsdb/schema.h"
+#include "vtepd/vtep/vtep-private.h"
+
+VLOG_DEFINE_THIS_MODULE(vtep_db);
+
+/* Returns the string in 'col' of 'row' (borrowed), or "" if empty. */
+const char *
+vtep_row_string(const struct ovsdb_row *row, const struct ovsdb_column *col)
+{
+    struct ovsdb_datum d;
+
+    ovsdb_row_get(row, col, &d);
+    return d.n ? d.keys[0].string->s : "";
+}
+
+bool
+vtep_row_integer(const struct ovsdb_row *row, const struct ovsdb_column *col,
+                 int64_t *value)
+{
+    struct ovsdb_datum d;
+
+    ovsdb_row_get(row, col, &d);
+    if (!d.n) {
+        return false;
+    }
+    *value = d.keys[0].integer;
+    return true;
+}
+
+bool
+vtep_row_uuid(const struct ovsdb_row *row, const struct ovsdb_column *col,
+              struct uuid *uuid)
+{
+    struct ovsdb_datum d;
+
+    ovsdb_row_get(row, col, &d);
+    if (!d.n) {
+        uuid_zero(uuid);
+        return false;
+    }
+    *uuid = d.keys[0].uuid;
+    return true;
+}
+
+bool
+vtep_row_string_set_equals(const struct ovsdb_row *row,
+                           const struct ovsdb_column *col,
+                           const char *const *strings, size_t n)
+{
+    struct ovsdb_datum d;
+    size_t i;
+
+    ovsdb_row_get(row, col, &d);
+    if (d.n != n) {
+        return false;
+    }
+    for (i = 0; i < n; i++) {
+        struct ovsdb_str *s = ovsdb_str_intern(strings[i], strlen(strings[i]));
+        union ovsdb_atom atom = { .string = s };
+        bool found =
+            ovsdb_datum_find_key(&d, &atom, OVSDB_TYPE_STRING) != UINT_MAX;
+
+        ovsdb_str_unref(s);
+        if (!found) {
+            return false;
+        }
+    }
+    return true;
+}
+
+struct column_ref {
+    const struct ovsdb_column **column;
+    struct ovsdb_table **table;
+    const char *name;
+};
+
+static int
+find_table(struct ovsdb_db *db, const char *name, struct ovsdb_table **table)
+{
+    *table = ovsdb_db_find_table(db, name);
+    return *table ? 0 : -EINVAL;
+}
+
+static int
+find_column(struct ovsdb_table *table, const char *name,
+            const struct ovsdb_column **column)
+{
+    *column = ovsdb_table_schema_find_column(table->schema, name);
+    return *column ? 0 : -EINVAL;
+}
+
+/* Looks up every table and column the reconciler uses.  Returns 0, or
+ * -EINVAL if 'db' does not have the hardware_vtep schema. */
+int
+vtep_schema_init(struct vtep_schema *s, struct ovsdb_db *db)
+{
+    static const char *const lbs_names[4] = { "bytes_from_local",
+                                              "packets_from_local",
+                                              "bytes_to_local",
+                                              "packets_to_local" };
+    const struct {
+        struct ovsdb_table **table;
+        const char *name;
+    } tables[] = {
+        { &s->global, "Global" },
+        { &s->ps, "Physical_Switch" },
+        { &s->port, "Physical_Port" },
+        { &s->ls, "Logical_Switch" },
+        { &s->locator, "Physical_Locator" },
+        { &s->set, "Physical_Locator_Set" },
+        { &s->umr, "Ucast_Macs_Remote" },
+        { &s->mmr, "Mcast_Macs_Remote" },
+        { &s->uml, "Ucast_Macs_Local" },
+        { &s->mml, "Mcast_Macs_Local" },
+        { &s->lbs, "Logical_Binding_Stats" },
+        { &s->lr, "Logical_Router" },
+        { &s->acl, "ACL" },
+    };
+    const struct column_ref columns[] = {
+        { &s->global_switches, &s->global, "switches" },
+        { &s->ps_name, &s->ps, "name" },
+        { &s->ps_ports, &s->ps, "ports" },
+        { &s->ps_tunnel_ips, &s->ps, "tunnel_ips" },
+        { &s->ps_management_ips, &s->ps, "management_ips" },
+        { &s->ps_description, &s->ps, "description" },
+        { &s->ps_fault, &s->ps, "switch_fault_status" },
+        { &s->port_name, &s->port, "name" },
+        { &s->port_bindings, &s->port, "vlan_bindings" },
+        { &s->port_stats, &s->port, "vlan_stats" },
+        { &s->port_fault, &s->port, "port_fault_status" },
+        { &s->ls_name, &s->ls, "name" },
+        { &s->ls_key, &s->ls, "tunnel_key" },
+        { &s->ls_replication, &s->ls, "replication_mode" },
+        { &s->locator_encap, &s->locator, "encapsulation_type" },
+        { &s->locator_ip, &s->locator, "dst_ip" },
+        { &s->locator_key, &s->locator, "tunnel_key" },
+        { &s->set_locators, &s->set, "locators" },
+        { &s->umr_mac, &s->umr, "MAC" },
+        { &s->umr_ls, &s->umr, "logical_switch" },
+        { &s->umr_locator, &s->umr, "locator" },
+        { &s->mmr_mac, &s->mmr, "MAC" },
+        { &s->mmr_ls, &s->mmr, "logical_switch" },
+        { &s->mmr_set, &s->mmr, "locator_set" },
+        { &s->uml_mac, &s->uml, "MAC" },
+        { &s->uml_ls, &s->uml, "logical_switch" },
+        { &s->uml_locator, &s->uml, "locator" },
+        { &s->mml_mac, &s->mml, "MAC" },
+        { &s->mml_ls, &s->mml, "logical_switch" },
+        { &s->mml_set, &s->mml, "locator_set" },
+        { &s->lr_fault, &s->lr, "LR_fault_status" },
+        { &s->acl_fault, &s->acl, "acl_fault_status" },
+    };
+    size_t i;
+
+    for (i = 0; i < ARRAY_SIZE(tables); i++) {
+        if (find_table(db, tables[i].name, tables[i].table)) {
+            return -EINVAL;
+        }
+    }
+    for (i = 0; i < ARRAY_SIZE(columns); i++) {
+        if (find_column(*columns[i].table, columns[i].name,
+                        columns[i].column)) {
+            return -EINVAL;
+        }
+    }
+    for (i = 0; i < 4; i++) {
+        if (find_column(s->lbs, lbs_names[i], &s->lbs_columns[i])) {
+            return -EINVAL;
+        }
+    }
+    return 0;
+}
+
+/* Returns ["uuid", "<uuid>"] (new reference). */
+json_t *
+vtep_json_uuid(const struct uuid *uuid)
+{
+    char s[UUID_LEN + 1];
+
+    uuid_to_string(uuid, s);
+    return json_pack("[ss]", "uuid", s);
+}
+
+/* Returns [["_uuid", "==", ["uuid", "<uuid>"]]] (new reference). */
+json_t *
+vtep_json_where_uuid(const struct uuid *uuid)
+{
+    return json_pack("[[sso]]", "_uuid", "==", vtep_json_uuid(uuid));
+}
+
+/* Returns ["set", [strings...]] (new reference). */
+json_t *
+vtep_json_string_set(const char *const *strings, size_t n)
+{
+    json_t *array = json_array();
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        json_array_append_new(array, json_string(strings[i]));
+    }
+    return json_pack("[so]", "set", array);
+}
+
+static bool
+result_has_error(const json_t *result)
+{
+    size_t i;
+    json_t *elem;
+
+    if (!json_is_array(result)) {
+        return true;
+    }
+    json_array_foreach(result, i, elem)
+    {
+        if (json_is_object(elem) && json_object_get(elem, "error")) {
+            return true;
+        }
+    }
+    return false;
+}
+
+json_t *
+vtep_transact(struct vtep *vtep, json_t *ops)
+{
+    static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(5, 5);
+    struct ovsdb_exec_ctx ctx = { .may_block = false };
+    long long timeout;
+    json_t *params, *result;
+
+    params = json_array();
+    json_array_append_new(params, json_string(vtep->db->schema->name));
+    json_array_extend(params, ops);
+    json_decref(ops);
+
+    vtep->stats.db_txns++;
+    result = ovsdb_execute(vtep->db, params, &ctx, &timeout);
+    if (!result || result_has_error(result)) {
+        char *params_s = json_dumps(params, JSON_COMPACT);
+        char *result_s = result ? json_dumps(result, JSON_COMPACT) : NULL;
+
+        VLOG_ERR_RL(&rl, "transaction %.400s failed: %.400s", params_s,
+                    result_s ? result_s : "(blocked)");
+        free(params_s);
+        free(result_s);
+        json_decref(result);
+        result = NULL;
+        vtep->stats.db_txn_errors++;
+    }
+    json_decref(params);
+    return result;
+}

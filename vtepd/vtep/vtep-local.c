@@ -1,0 +1,407 @@
+/* HAL events become the rows the switch side owns for its MACs:
+ *
+ *   - a learned MAC is a Ucast_Macs_Local row whose locator is our own
+ *     tunnel IP; aged or flushed, the row is deleted;
+ *   - every logical switch bound to a local port has a Mcast_Macs_Local
+ *     "unknown-dst" row pointing at our own locator, so that controllers
+ *     send us its BUM traffic.
+ *
+ * Events only update 'want' of a keyed entry, so a MAC learned and aged
+ * between two runs costs no transaction.  A full rebuild from the database
+ * and a walk of the HAL's FDB (the "sweep") runs at start, after an event
+ * overflow and after a rejected transaction. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "hal/hal.h"
+#include "lib/hash.h"
+#include "lib/log.h"
+#include "lib/util.h"
+#include "vtepd/ovsdb/row.h"
+#include "vtepd/ovsdb/table.h"
+#include "vtepd/vtep/vtep-private.h"
+
+VLOG_DEFINE_THIS_MODULE(vtep_local);
+
+#define UNKNOWN_DST "unknown-dst"
+
+static struct vtep_ls *
+ls_by_bridge(const struct vtep *vtep, hal_oid_t bridge)
+{
+    struct vtep_ls *ls;
+
+    HMAP_FOR_EACH_WITH_HASH(ls, oid_node, hash_uint64(bridge, 0),
+                            &vtep->ls_by_oid) {
+        if (ls->bridge == bridge) {
+            return ls;
+        }
+    }
+    return NULL;
+}
+
+static struct vtep_local_mac *
+local_mac_get(struct vtep *vtep, struct vtep_ls *ls, const struct hal_mac *mac)
+{
+    uint32_t hash = vtep_hash_ls_mac(&ls->uuid, mac);
+    struct vtep_local_mac *lm;
+
+    HMAP_FOR_EACH_WITH_HASH(lm, node, hash, &vtep->local_macs) {
+        if (lm->ls == ls && !memcmp(&lm->mac, mac, sizeof *mac)) {
+            return lm;
+        }
+    }
+    lm = xzalloc(sizeof *lm);
+    lm->ls = ls;
+    ls->n_refs++;
+    lm->mac = *mac;
+    vtep_q_init(&lm->q);
+    list_push_back(&ls->local_macs, &lm->ls_node);
+    hmap_insert(&vtep->local_macs, &lm->node, hash);
+    return lm;
+}
+
+static void
+local_mac_want(struct vtep *vtep, struct vtep_local_mac *lm, bool want)
+{
+    lm->want = want;
+    vtep_q_dirty(&vtep->local_dirty, &lm->q);
+}
+
+static void
+local_mac_free(struct vtep *vtep, struct vtep_local_mac *lm)
+{
+    vtep_q_idle(&lm->q);
+    list_remove(&lm->ls_node);
+    hmap_remove(&vtep->local_macs, &lm->node);
+    vtep_ls_unref(vtep, lm->ls);
+    free(lm);
+}
+
+void
+vtep_local_init(struct vtep *vtep)
+{
+    const struct ovsdb_row *row;
+
+    OVSDB_TABLE_FOR_EACH(row, vtep->s.mml)
+    {
+        struct uuid ls_uuid;
+        struct vtep_ls *ls;
+
+        if (strcmp(vtep_row_string(row, vtep->s.mml_mac), UNKNOWN_DST)) {
+            continue;
+        }
+        vtep_row_uuid(row, vtep->s.mml_ls, &ls_uuid);
+        ls = vtep_ls_ref(vtep, &ls_uuid);
+        if (!ls->has_mml) {
+            ls->has_mml = true;
+            ls->mml_uuid = row->uuid;
+            vtep_q_dirty(&vtep->local_ls_dirty, &ls->local_q);
+        }
+        vtep_ls_unref(vtep, ls);
+    }
+    vtep->local_sweep = true;
+}
+
+/* ---- Events ---- */
+
+static void
+fdb_event(struct vtep *vtep, const struct hal_event *ev, bool want)
+{
+    struct vtep_ls *ls = ls_by_bridge(vtep, ev->fdb.bridge);
+
+    if (ls) {
+        local_mac_want(vtep, local_mac_get(vtep, ls, &ev->fdb.mac), want);
+    }
+}
+
+static void
+resource_event(struct vtep *vtep, const struct hal_event *ev, bool freed)
+{
+    enum hal_table t = ev->resource.table;
+
+    if (t >= HAL_TABLE_N) {
+        return;
+    }
+    if (!freed) {
+        VLOG_WARN("HAL %s table is full", hal_table_name(t));
+    }
+    vtep->exhausted[t] = !freed;
+    if (freed) {
+        vtep_q_unblock(&vtep->ls_blocked, &vtep->ls_dirty);
+        vtep_q_unblock(&vtep->binding_blocked, &vtep->binding_dirty);
+        vtep_q_unblock(&vtep->ucast_blocked, &vtep->ucast_dirty);
+        vtep_q_unblock(&vtep->flood_blocked, &vtep->flood_dirty);
+        vtep_q_unblock(&vtep->mcast_blocked, &vtep->mcast_dirty);
+    }
+}
+
+/* The HAL event callback (see hal_set_event_cb()). */
+void
+vtep_local_on_events(const struct hal_event *events, size_t n, void *vtep_)
+{
+    struct vtep *vtep = vtep_;
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        const struct hal_event *ev = &events[i];
+
+        switch (ev->type) {
+        case HAL_EVENT_FDB_LEARNED:
+        case HAL_EVENT_FDB_MOVED:
+            fdb_event(vtep, ev, true);
+            break;
+        case HAL_EVENT_FDB_AGED:
+        case HAL_EVENT_FDB_FLUSHED:
+            fdb_event(vtep, ev, false);
+            break;
+        case HAL_EVENT_RESOURCE_EXHAUSTED:
+            resource_event(vtep, ev, false);
+            break;
+        case HAL_EVENT_RESOURCE_FREED:
+            resource_event(vtep, ev, true);
+            break;
+        case HAL_EVENT_OVERFLOW:
+            VLOG_WARN("HAL lost %llu events: rebuilding local MACs",
+                      (unsigned long long) ev->lost);
+            vtep->local_sweep = true;
+            break;
+        case HAL_EVENT_PORT_STATE:
+        default:
+            break;
+        }
+    }
+}
+
+/* The bridge of 'ls' went away, and the HAL's learned entries with it. */
+void
+vtep_local_ls_gone(struct vtep *vtep, struct vtep_ls *ls)
+{
+    struct vtep_local_mac *lm;
+
+    LIST_FOR_EACH(lm, ls_node, &ls->local_macs) {
+        local_mac_want(vtep, lm, false);
+    }
+    vtep_q_dirty(&vtep->local_ls_dirty, &ls->local_q);
+}
+
+/* ---- The sweep ---- */
+
+static void
+sweep_fdb_cb(const struct hal_fdb_entry *e, void *vtep_)
+{
+    struct vtep *vtep = vtep_;
+    struct vtep_ls *ls;
+
+    if (e->type == HAL_FDB_LEARNED && (ls = ls_by_bridge(vtep, e->bridge))) {
+        local_mac_want(vtep, local_mac_get(vtep, ls, &e->mac), true);
+    }
+}
+
+/* Rebuilds the local MAC entries: what the database has, from
+ * Ucast_Macs_Local, and what it should have, from the HAL. */
+static void
+local_sweep(struct vtep *vtep, json_t *ops)
+{
+    struct vtep_local_mac *lm;
+    const struct ovsdb_row *row;
+
+    HMAP_FOR_EACH(lm, node, &vtep->local_macs) {
+        lm->in_db = false;
+        local_mac_want(vtep, lm, false);
+    }
+    OVSDB_TABLE_FOR_EACH(row, vtep->s.uml)
+    {
+        struct uuid ls_uuid;
+        struct hal_mac mac;
+        struct vtep_ls *ls;
+
+        if (hal_mac_from_string(vtep_row_string(row, vtep->s.uml_mac), &mac)) {
+            continue;
+        }
+        vtep_row_uuid(row, vtep->s.uml_ls, &ls_uuid);
+        ls = vtep_ls_ref(vtep, &ls_uuid);
+        lm = local_mac_get(vtep, ls, &mac);
+        vtep_ls_unref(vtep, ls);
+        if (lm->in_db) {
+            /* A duplicate row: drop it, keep the first. */
+            json_t *op = json_pack("{s:s, s:s, s:o}", "op", "delete", "table",
+                                   "Ucast_Macs_Local", "where",
+                                   vtep_json_where_uuid(&row->uuid));
+
+            json_array_append_new(ops, op);
+            continue;
+        }
+        lm->in_db = true;
+        lm->row_uuid = row->uuid;
+        local_mac_want(vtep, lm, false);
+    }
+    hal_fdb_walk(vtep->hal, HAL_OID_NULL, sweep_fdb_cb, vtep);
+}
+
+/* ---- Writing rows ---- */
+
+static json_t *
+op_insert(const char *table, const struct uuid *uuid, json_t *row)
+{
+    char s[UUID_LEN + 1];
+
+    uuid_to_string(uuid, s);
+    return json_pack("{s:s, s:s, s:s, s:o}", "op", "insert", "table", table,
+                     "uuid", s, "row", row);
+}
+
+static json_t *
+op_delete(const char *table, const struct uuid *uuid)
+{
+    return json_pack("{s:s, s:s, s:o}", "op", "delete", "table", table,
+                     "where", vtep_json_where_uuid(uuid));
+}
+
+/* The Physical_Locator and single-locator Physical_Locator_Set of our own
+ * tunnel IP, found in the model or inserted by the transaction being
+ * built. */
+struct own {
+    bool have_locator, have_set;
+    struct uuid locator, set;
+};
+
+static const struct uuid *
+own_locator(struct vtep *vtep, struct own *own, json_t *ops)
+{
+    struct vtep_locator *loc;
+
+    if (own->have_locator) {
+        return &own->locator;
+    }
+    own->have_locator = true;
+    HMAP_FOR_EACH(loc, node, &vtep->locators) {
+        if (loc->present && loc->is_own) {
+            own->locator = loc->uuid;
+            return &own->locator;
+        }
+    }
+    uuid_generate(&own->locator);
+    json_array_append_new(
+        ops,
+        op_insert("Physical_Locator", &own->locator,
+                  json_pack("{s:s, s:s}", "encapsulation_type",
+                            "vxlan_over_ipv4", "dst_ip", vtep->tunnel_ip_s)));
+    return &own->locator;
+}
+
+static const struct uuid *
+own_set(struct vtep *vtep, struct own *own, json_t *ops)
+{
+    const struct uuid *locator = own_locator(vtep, own, ops);
+    struct vtep_set *set;
+
+    if (own->have_set) {
+        return &own->set;
+    }
+    own->have_set = true;
+    HMAP_FOR_EACH(set, node, &vtep->sets) {
+        if (set->present && set->n_locators == 1
+            && uuid_equals(&set->locators[0]->uuid, locator)) {
+            own->set = set->uuid;
+            return &own->set;
+        }
+    }
+    uuid_generate(&own->set);
+    json_array_append_new(
+        ops, op_insert("Physical_Locator_Set", &own->set,
+                       json_pack("{s:[s, [o]]}", "locators", "set",
+                                 vtep_json_uuid(locator))));
+    return &own->set;
+}
+
+static void
+local_macs_run(struct vtep *vtep, struct own *own, json_t *ops)
+{
+    size_t n = 0;
+
+    while (n++ < vtep->batch && !list_is_empty(&vtep->local_dirty)) {
+        struct vtep_local_mac *lm = container_of(
+            list_front(&vtep->local_dirty), struct vtep_local_mac, q.node);
+        bool want = lm->want && lm->ls->bridge;
+
+        vtep_q_idle(&lm->q);
+        if (want && !lm->in_db) {
+            char mac[18];
+
+            snprintf(mac, sizeof mac, HAL_MAC_FMT, HAL_MAC_ARGS(&lm->mac));
+            uuid_generate(&lm->row_uuid);
+            json_array_append_new(
+                ops,
+                op_insert(
+                    "Ucast_Macs_Local", &lm->row_uuid,
+                    json_pack("{s:s, s:o, s:o}", "MAC", mac, "logical_switch",
+                              vtep_json_uuid(&lm->ls->uuid), "locator",
+                              vtep_json_uuid(own_locator(vtep, own, ops)))));
+            lm->in_db = true;
+        } else if (!want && lm->in_db) {
+            if (ovsdb_table_find(vtep->s.uml, &lm->row_uuid)) {
+                json_array_append_new(
+                    ops, op_delete("Ucast_Macs_Local", &lm->row_uuid));
+            }
+            lm->in_db = false;
+        }
+        if (!want) {
+            local_mac_free(vtep, lm);
+        }
+    }
+}
+
+static void
+local_ls_run(struct vtep *vtep, struct own *own, json_t *ops)
+{
+    while (!list_is_empty(&vtep->local_ls_dirty)) {
+        struct vtep_ls *ls = container_of(list_front(&vtep->local_ls_dirty),
+                                          struct vtep_ls, local_q.node);
+        bool want = ls->present && ls->bridge && ls->n_bound;
+
+        vtep_q_idle(&ls->local_q);
+        if (want && !ls->has_mml) {
+            uuid_generate(&ls->mml_uuid);
+            json_array_append_new(
+                ops,
+                op_insert("Mcast_Macs_Local", &ls->mml_uuid,
+                          json_pack("{s:s, s:o, s:o}", "MAC", UNKNOWN_DST,
+                                    "logical_switch",
+                                    vtep_json_uuid(&ls->uuid), "locator_set",
+                                    vtep_json_uuid(own_set(vtep, own, ops)))));
+            ls->has_mml = true;
+        } else if (!want && ls->has_mml) {
+            if (ovsdb_table_find(vtep->s.mml, &ls->mml_uuid)) {
+                json_array_append_new(
+                    ops, op_delete("Mcast_Macs_Local", &ls->mml_uuid));
+            }
+            ls->has_mml = false;
+        }
+    }
+}
+
+/* Adds to 'ops' the *_Local changes that the HAL events since the last
+ * call asked for. */
+void
+vtep_local_run(struct vtep *vtep, json_t *ops)
+{
+    struct own own = { .have_locator = false };
+
+    if (vtep->local_sweep) {
+        vtep->local_sweep = false;
+        local_sweep(vtep, ops);
+    }
+    local_ls_run(vtep, &own, ops);
+    local_macs_run(vtep, &own, ops);
+}
+
+void
+vtep_local_destroy(struct vtep *vtep)
+{
+    struct vtep_local_mac *lm;
+
+    HMAP_FOR_EACH_SAFE(lm, node, &vtep->local_macs) {
+        hmap_remove(&vtep->local_macs, &lm->node);
+        free(lm);
+    }
+}

@@ -1,0 +1,342 @@
+/* The reconciler's internals, shared by the files of vtepd/vtep/.
+ *
+ * The model mirrors the rows the reconciler cares about, keyed by _uuid,
+ * and derives from them the desired HAL state keyed by natural keys:
+ *
+ *   vtep_ls        Logical_Switch row  -> one HAL bridge (name, VNI, mode)
+ *   vtep_port      Physical_Port row   -> vtep_claim per vlan_bindings entry
+ *   vtep_binding   (port name, VLAN)   -> one HAL binding, from its claims
+ *   vtep_locator   Physical_Locator row
+ *   vtep_set       Physical_Locator_Set row
+ *   vtep_umr       Ucast_Macs_Remote row -> a vtep_ucast
+ *   vtep_ucast     (LS, MAC)           -> one static remote FDB entry
+ *   vtep_mmr       Mcast_Macs_Remote row -> LS flood list or a vtep_mcast
+ *   vtep_mcast     (LS, MAC)           -> one HAL multicast group
+ *
+ * Rows reference each other by _uuid and may arrive in any order within a
+ * commit, so a reference to a row not seen yet creates a placeholder
+ * ('present' false) that the row fills in.  Objects are reference counted
+ * by the objects that point to them.
+ *
+ * The commit hook only updates the mirror and queues the natural keys it
+ * touched on 'dirty' lists; vtep_run() computes each queued key's desired
+ * state from the mirror, compares it with what the HAL was last told and
+ * issues bulk calls for the differences.  Entries the HAL refused for lack
+ * of room wait on 'blocked' lists until HAL_EVENT_RESOURCE_FREED. */
+#ifndef VTEPD_VTEP_VTEP_PRIVATE_H
+#define VTEPD_VTEP_VTEP_PRIVATE_H 1
+
+#include <jansson.h>
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "hal/hal.h"
+#include "lib/hmap.h"
+#include "lib/list.h"
+#include "lib/uuid.h"
+#include "vtepd/vtep/vtep.h"
+
+struct ovsdb_column;
+struct ovsdb_row;
+struct ovsdb_table;
+
+/* ---- Work queues ---- */
+
+enum vtep_qstate {
+    VTEP_Q_IDLE,
+    VTEP_Q_DIRTY,   /* On a dirty list: recompute at the next run. */
+    VTEP_Q_BLOCKED, /* On a blocked list: waiting for HAL room. */
+};
+
+struct vtep_qnode {
+    struct list node;
+    enum vtep_qstate state;
+};
+
+void vtep_q_init(struct vtep_qnode *);
+void vtep_q_dirty(struct list *dirty, struct vtep_qnode *);
+void vtep_q_block(struct list *blocked, struct vtep_qnode *);
+void vtep_q_idle(struct vtep_qnode *);
+/* Moves every node of 'blocked' to 'dirty'. */
+void vtep_q_unblock(struct list *blocked, struct list *dirty);
+
+/* ---- Mirror of the database ---- */
+
+struct vtep_ls {
+    struct hmap_node node;     /* In vtep->lss, by uuid. */
+    struct hmap_node oid_node; /* In vtep->ls_by_oid while 'bridge' set. */
+    struct uuid uuid;
+    bool present;
+    unsigned int n_refs;
+
+    char *name;
+    bool has_key;
+    int64_t key;
+    enum hal_replication replication;
+
+    /* The HAL bridge, or HAL_OID_NULL. */
+    hal_oid_t bridge;
+    struct hal_bridge_config programmed;
+    int error; /* Last refusal of the bridge, or 0. */
+    struct vtep_qnode q;
+
+    struct list ucasts;     /* vtep_ucast's 'ls_node'. */
+    struct list mcasts;     /* vtep_mcast's 'ls_node'. */
+    struct list claims;     /* vtep_claim's 'ls_node'. */
+    struct list flood_rows; /* unknown-dst vtep_mmr's 'node_in_key'. */
+
+    /* The programmed flood list (the same for all three traffic classes). */
+    struct in_addr *flood;
+    size_t n_flood;
+    struct vtep_qnode flood_q;
+
+    /* Local side: bindings programmed to this bridge, and the
+     * Mcast_Macs_Local unknown-dst row the reconciler keeps while there is
+     * at least one. */
+    unsigned int n_bound;
+    bool has_mml;
+    struct uuid mml_uuid;
+    struct vtep_qnode local_q;
+    struct list local_macs; /* vtep_local_mac's 'ls_node'. */
+};
+
+struct vtep_port {
+    struct hmap_node node; /* In vtep->ports, by uuid. */
+    struct uuid uuid;
+    char *name;
+    struct vtep_claim *claims;
+    size_t n_claims;
+    struct vtep_qnode fault_q; /* Fault status to recompute. */
+};
+
+/* One vlan_bindings entry of one Physical_Port row. */
+struct vtep_claim {
+    struct vtep_port *port;
+    uint16_t vlan;
+    struct vtep_ls *ls;           /* Referenced. */
+    struct vtep_binding *binding; /* Referenced. */
+    struct list binding_node;     /* In binding->claims. */
+    struct list ls_node;          /* In ls->claims. */
+};
+
+struct vtep_binding {
+    struct hmap_node node; /* In vtep->bindings, by name and VLAN. */
+    char *port_name;
+    uint16_t vlan;
+    struct list claims;
+    struct vtep_qnode q;
+
+    bool programmed;
+    hal_oid_t prog_port;
+    struct vtep_ls *prog_ls; /* Referenced while programmed. */
+    int error;
+};
+
+struct vtep_locator {
+    struct hmap_node node; /* In vtep->locators, by uuid. */
+    struct uuid uuid;
+    bool present;
+    unsigned int n_refs;
+    bool ip_ok;
+    struct in_addr ip;
+    bool has_key;
+    int64_t key;
+    bool is_own;      /* Our tunnel IP, no tunnel_key. */
+    struct list umrs; /* vtep_umr's 'locator_node'. */
+};
+
+struct vtep_set {
+    struct hmap_node node; /* In vtep->sets, by uuid. */
+    struct uuid uuid;
+    bool present;
+    unsigned int n_refs;
+    struct vtep_locator **locators; /* Referenced. */
+    size_t n_locators;
+};
+
+struct vtep_ucast {
+    struct hmap_node node; /* In vtep->ucasts, by LS uuid and MAC. */
+    struct vtep_ls *ls;    /* Referenced. */
+    struct hal_mac mac;
+    struct list ls_node;
+    struct list rows; /* vtep_umr's 'ucast_node'; the first one wins. */
+    struct vtep_qnode q;
+
+    bool programmed;
+    struct in_addr prog_ip;
+    uint32_t prog_vni;
+};
+
+struct vtep_umr {
+    struct hmap_node node; /* In vtep->umrs, by uuid. */
+    struct uuid uuid;
+    struct vtep_ucast *ucast; /* NULL if the row's MAC is malformed. */
+    struct list ucast_node;
+    struct vtep_locator *locator; /* Referenced. */
+    struct list locator_node;
+};
+
+struct vtep_mcast {
+    struct hmap_node node; /* In vtep->mcasts, by LS uuid and MAC. */
+    struct vtep_ls *ls;    /* Referenced. */
+    struct hal_mac mac;
+    struct list ls_node;
+    struct list rows; /* vtep_mmr's 'node_in_key'. */
+    struct vtep_qnode q;
+
+    struct in_addr *prog; /* Programmed remotes, or NULL if none. */
+    size_t n_prog;
+};
+
+struct vtep_mmr {
+    struct hmap_node node; /* In vtep->mmrs, by uuid. */
+    struct uuid uuid;
+    struct vtep_ls *ls;       /* Referenced; NULL if the MAC is malformed. */
+    struct vtep_mcast *mcast; /* NULL for unknown-dst. */
+    struct list node_in_key;  /* In ls->flood_rows or mcast->rows. */
+    struct vtep_set *set;     /* Referenced. */
+};
+
+/* A MAC the HAL learned, as a Ucast_Macs_Local row. */
+struct vtep_local_mac {
+    struct hmap_node node; /* In vtep->local_macs, by LS uuid and MAC. */
+    struct vtep_ls *ls;    /* Referenced. */
+    struct hal_mac mac;
+    struct list ls_node;
+    bool in_db; /* A row with 'row_uuid' exists. */
+    struct uuid row_uuid;
+    bool want; /* The HAL has the entry. */
+    struct vtep_qnode q;
+};
+
+/* ---- Schema ---- */
+
+struct vtep_schema {
+    struct ovsdb_table *global, *ps, *port, *ls, *locator, *set, *umr, *mmr,
+        *uml, *mml, *lbs, *lr, *acl;
+    const struct ovsdb_column *global_switches;
+    const struct ovsdb_column *ps_name, *ps_ports, *ps_tunnel_ips,
+        *ps_management_ips, *ps_description, *ps_fault;
+    const struct ovsdb_column *port_name, *port_bindings, *port_stats,
+        *port_fault;
+    const struct ovsdb_column *ls_name, *ls_key, *ls_replication;
+    const struct ovsdb_column *locator_encap, *locator_ip, *locator_key;
+    const struct ovsdb_column *set_locators;
+    const struct ovsdb_column *umr_mac, *umr_ls, *umr_locator;
+    const struct ovsdb_column *mmr_mac, *mmr_ls, *mmr_set;
+    const struct ovsdb_column *uml_mac, *uml_ls, *uml_locator;
+    const struct ovsdb_column *mml_mac, *mml_ls, *mml_set;
+    const struct ovsdb_column *lbs_columns[4];
+    const struct ovsdb_column *lr_fault, *acl_fault;
+};
+
+/* ---- The reconciler ---- */
+
+struct vtep {
+    struct ovsdb_db *db;
+    struct hal *hal;
+    struct ovsdb_commit_hook *hook;
+    struct vtep_schema s;
+
+    char *switch_name;
+    char *tunnel_ip_s;
+    struct in_addr tunnel_ip;
+    size_t batch;
+    int64_t stats_interval_ms;
+    int64_t next_stats_ms;
+    int64_t now_ms;
+
+    struct hmap lss, ls_by_oid, ports, bindings, locators, sets, umrs, ucasts,
+        mmrs, mcasts, local_macs;
+
+    struct list ls_dirty, binding_dirty, ucast_dirty, flood_dirty, mcast_dirty,
+        fault_dirty, local_ls_dirty, local_dirty;
+    struct list ls_blocked, binding_blocked, ucast_blocked, flood_blocked,
+        mcast_blocked;
+
+    bool resyncing;    /* Between hal_resync_begin() and _end(). */
+    bool local_sweep;  /* Rebuild Ucast_Macs_Local from a HAL walk. */
+    bool switch_dirty; /* Recompute switch_fault_status. */
+    bool exhausted[HAL_TABLE_N];
+    size_t n_ls_failed;         /* Logical switches the HAL refused. */
+    size_t n_ls_unsupported;    /* ...because of their replication mode. */
+    unsigned int switch_faults; /* Bitmap last written, or UINT_MAX. */
+    size_t n_bad_rows;          /* Remote rows with malformed MACs. */
+    size_t n_bad_locators;      /* Present locators with unparsable IPs. */
+
+    struct vtep_stats stats;
+};
+
+/* vtep.c */
+void vtep_ls_unref(struct vtep *, struct vtep_ls *);
+struct vtep_ls *vtep_ls_ref(struct vtep *, const struct uuid *);
+void vtep_count_hal_call(struct vtep *, size_t n_entries, const int *status);
+
+/* vtep-db.c: reading rows and writing transactions. */
+const char *vtep_row_string(const struct ovsdb_row *,
+                            const struct ovsdb_column *);
+bool vtep_row_integer(const struct ovsdb_row *, const struct ovsdb_column *,
+                      int64_t *);
+bool vtep_row_uuid(const struct ovsdb_row *, const struct ovsdb_column *,
+                   struct uuid *);
+int vtep_schema_init(struct vtep_schema *, struct ovsdb_db *);
+json_t *vtep_json_uuid(const struct uuid *);
+json_t *vtep_json_where_uuid(const struct uuid *);
+json_t *vtep_json_string_set(const char *const *strings, size_t n);
+/* Executes the operations in 'ops' (stolen) as one transaction.  Returns
+ * the result array (new reference) on success, NULL on failure (logged). */
+json_t *vtep_transact(struct vtep *, json_t *ops);
+/* Returns true if the string set in column 'col' of 'row' is exactly
+ * 'strings'. */
+bool vtep_row_string_set_equals(const struct ovsdb_row *,
+                                const struct ovsdb_column *,
+                                const char *const *strings, size_t n);
+
+/* vtep-switch.c: the switch side. */
+int vtep_switch_init(struct vtep *, const struct vtep_config *);
+const struct ovsdb_row *vtep_switch_row(const struct vtep *);
+void vtep_switch_run(struct vtep *, json_t *ops);
+void vtep_faults_run(struct vtep *, json_t *ops);
+
+/* vtep-ls.c: logical switches, ports and bindings. */
+void vtep_ls_row_changed(struct vtep *, const struct ovsdb_row *old,
+                         const struct ovsdb_row *new);
+void vtep_port_row_changed(struct vtep *, const struct ovsdb_row *old,
+                           const struct ovsdb_row *new);
+void vtep_ls_run(struct vtep *);
+void vtep_bindings_run(struct vtep *);
+void vtep_ls_mark_entries(struct vtep *, struct vtep_ls *);
+bool vtep_port_fault(const struct vtep_port *);
+bool vtep_port_busy(const struct vtep_port *);
+void vtep_ls_model_destroy(struct vtep *);
+
+/* vtep-macs.c: locators, sets, remote MACs and flood lists. */
+void vtep_locator_row_changed(struct vtep *, const struct ovsdb_row *old,
+                              const struct ovsdb_row *new);
+void vtep_set_row_changed(struct vtep *, const struct ovsdb_row *old,
+                          const struct ovsdb_row *new);
+void vtep_umr_row_changed(struct vtep *, const struct ovsdb_row *old,
+                          const struct ovsdb_row *new);
+void vtep_mmr_row_changed(struct vtep *, const struct ovsdb_row *old,
+                          const struct ovsdb_row *new);
+void vtep_ucast_run(struct vtep *);
+void vtep_flood_run(struct vtep *);
+void vtep_mcast_run(struct vtep *);
+void vtep_macs_model_destroy(struct vtep *);
+
+/* vtep-local.c: HAL events into *_Local rows. */
+void vtep_local_init(struct vtep *);
+void vtep_local_on_events(const struct hal_event *, size_t n, void *vtep);
+void vtep_local_ls_gone(struct vtep *, struct vtep_ls *);
+void vtep_local_run(struct vtep *, json_t *ops);
+void vtep_local_destroy(struct vtep *);
+
+/* vtep-stats.c: counters into Logical_Binding_Stats. */
+void vtep_stats_run(struct vtep *, json_t *ops);
+
+/* Hashes of natural keys. */
+uint32_t vtep_hash_ls_mac(const struct uuid *ls, const struct hal_mac *);
+uint32_t vtep_hash_port_vlan(const char *port_name, uint16_t vlan);
+
+#endif /* vtepd/vtep/vtep-private.h */

@@ -1,0 +1,87 @@
+/* The VTEP reconciler: the only part of vtepd that knows the hardware_vtep
+ * tables.  It follows every commit of the database through a commit hook,
+ * keeps a desired-state model keyed by natural keys (logical switch, port
+ * and VLAN, logical switch and MAC), and hands the HAL the differences in
+ * bulk.  In the other direction it turns HAL events and counters into the
+ * rows the switch side owns: Physical_Switch, Physical_Port,
+ * Ucast_Macs_Local, Mcast_Macs_Local, Logical_Binding_Stats and the fault
+ * statuses.
+ *
+ * Work happens in vtep_run(), never in the commit hook, so a controller's
+ * transaction is answered before the HAL is programmed, and a large
+ * transaction is programmed in slices across several vtep_run() calls.
+ *
+ * The reconciler owns the HAL's event callback and calls hal_run() itself;
+ * the main loop only needs a timer for vtep_next_wake(). */
+#ifndef VTEPD_VTEP_VTEP_H
+#define VTEPD_VTEP_VTEP_H 1
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct hal;
+struct ovsdb_db;
+struct vtep;
+
+struct vtep_config {
+    const char *switch_name;   /* Physical_Switch name; required. */
+    const char *tunnel_ip;     /* Dotted IPv4 VXLAN source; required. */
+    const char *management_ip; /* Or NULL. */
+    const char *description;   /* Or NULL. */
+
+    /* Most entries of one table handed to the HAL per vtep_run() call (and
+     * so the largest bulk call); 0 means VTEP_DEFAULT_BATCH. */
+    size_t batch;
+    /* How often counters are copied into Logical_Binding_Stats; 0 means
+     * VTEP_DEFAULT_STATS_INTERVAL_MS. */
+    int64_t stats_interval_ms;
+};
+
+#define VTEP_DEFAULT_BATCH 10000
+#define VTEP_DEFAULT_STATS_INTERVAL_MS 5000
+
+/* Counters of the work done, for tests and "memory/show"-style reports. */
+struct vtep_stats {
+    uint64_t commits_seen;  /* Commits whose change sets were read. */
+    uint64_t hal_calls;     /* Bulk and bridge calls made. */
+    uint64_t hal_entries;   /* Entries passed in those calls. */
+    uint64_t hal_failures;  /* Entries the HAL refused. */
+    uint64_t db_txns;       /* Transactions the reconciler committed. */
+    uint64_t db_txn_errors; /* Of those, ones the database rejected. */
+    size_t pending;         /* Entries still waiting for the HAL. */
+    size_t blocked;         /* Entries waiting for room in a HAL table. */
+};
+
+/* Creates a reconciler for 'db' (which must have the hardware_vtep schema)
+ * and 'hal', both borrowed and required to outlive it; 'config' is
+ * borrowed for the duration of the call.  Makes sure the Global row, the
+ * Physical_Switch named config->switch_name and one Physical_Port per HAL
+ * port exist (reusing existing rows, so columns a controller wrote
+ * survive), sets the HAL's switch attributes and event callback, reads the
+ * whole database as desired state and, when hal_is_warm(), starts a HAL
+ * resync that vtep_run() ends once everything is replayed.
+ *
+ * Returns 0 and stores the reconciler in '*vtepp', or a negative errno:
+ * -EINVAL for a bad configuration or a database without the hardware_vtep
+ * tables, -EIO if the database refused the switch-side rows. */
+int vtep_create(struct ovsdb_db *db, struct hal *hal,
+                const struct vtep_config *config, struct vtep **vtepp);
+
+/* Detaches from the database and the HAL and frees 'vtep'; NULL is a no-op.
+ * Nothing is removed from the HAL (a restart reconciles it). */
+void vtep_destroy(struct vtep *vtep);
+
+/* Does one slice of pending work at monotonic time 'now_ms': runs the HAL
+ * (delivering its events), programs at most config->batch entries per
+ * table, and writes the rows and columns the switch side owns. */
+void vtep_run(struct vtep *vtep, int64_t now_ms);
+
+/* Returns when vtep_run() next has work to do: a time at or before now if
+ * work is pending (after any commit, for instance), else the earlier of
+ * the HAL's next wake and the next counter poll. */
+int64_t vtep_next_wake(const struct vtep *vtep);
+
+/* Fills '*stats'. */
+void vtep_get_stats(const struct vtep *vtep, struct vtep_stats *stats);
+
+#endif /* vtepd/vtep/vtep.h */
