@@ -23,7 +23,7 @@
 VLOG_DEFINE_THIS_MODULE(database);
 
 struct vtepd_database {
-    struct ovsdb_store *store;   /* Owns the database. */
+    struct ovsdb_store *store; /* Owns the database. */
     struct ovsdb_server *server;
 };
 
@@ -33,8 +33,8 @@ log_ovsdb_error(const char *what, struct ovsdb_error *error)
 {
     const char *details = ovsdb_error_details(error);
 
-    VLOG_ERR("%s: %s%s%s", what, ovsdb_error_tag(error),
-             details ? ": " : "", details ? details : "");
+    VLOG_ERR("%s: %s%s%s", what, ovsdb_error_tag(error), details ? ": " : "",
+             details ? details : "");
     ovsdb_error_destroy(error);
 }
 

@@ -12,6 +12,7 @@
 #include "lib/util.h"
 #include "vtepd/daemon.h"
 #include "vtepd/database.h"
+#include "vtepd/forwarding.h"
 #include "vtepd/options.h"
 #include "vtepd/paths.h"
 #include "vtepd/unixctl.h"
@@ -78,28 +79,12 @@ start_unixctl(struct ev_loop *loop, const char *path)
     return server;
 }
 
-/* Says, once at start-up, what this build of vtepd serves. */
+/* Says, once at start-up, what is starting. */
 static void
 report_status(const struct vtepd_options *opts)
 {
-    struct ds remotes = DS_EMPTY_INITIALIZER;
-    size_t i;
-
-    for (i = 0; i < opts->n_remotes; i++) {
-        ds_put_format(&remotes, "%s%s", i ? ", " : "", opts->remotes[i]);
-    }
     VLOG_INFO("vtepd %s starting (database %s, hal %s)", VTEPD_VERSION,
               opts->database, vtepd_hal_name(opts->hal));
-    if (!vtepd_features.ovsdb_server) {
-        VLOG_WARN("the OVSDB server is not implemented yet: NOT serving %s; "
-                  "this build only runs the event loop (Ctrl-C to stop)",
-                  ds_cstr(&remotes));
-    }
-    if (opts->hal == VTEPD_HAL_ASIC && !vtepd_features.hal_asic) {
-        VLOG_WARN("the asic backend is not implemented yet: no forwarding "
-                  "state is kept");
-    }
-    ds_destroy(&remotes);
 }
 
 /* Frees what main() allocated and returns 'status', for every exit path. */
@@ -121,6 +106,7 @@ main(int argc, char *argv[])
     ev_signal sigint_w, sigterm_w, sighup_w;
     struct unixctl_server *unixctl;
     struct vtepd_database *database = NULL;
+    struct vtepd_forwarding *forwarding = NULL;
     struct ev_loop *loop;
     const char *missing;
 
@@ -128,6 +114,7 @@ main(int argc, char *argv[])
     vtepd_features.unixctl = true;
     vtepd_features.ovsdb_server = true;
     vtepd_features.tls = true;
+    vtepd_forwarding_init();
     switch (vtepd_options_parse(&opts, argc, argv, &out, &err)) {
     case VTEPD_OPTIONS_EXIT_OK:
         fputs(ds_cstr(&out), stdout);
@@ -171,6 +158,14 @@ main(int argc, char *argv[])
     if (unixctl) {
         database = vtepd_database_start(loop, &opts);
     }
+    if (database && opts.hal != VTEPD_HAL_NONE) {
+        forwarding = vtepd_forwarding_start(loop, &opts,
+                                            vtepd_database_get_db(database));
+        if (!forwarding) {
+            vtepd_database_stop(database);
+            database = NULL;
+        }
+    }
     if (!database) {
         unixctl_server_destroy(unixctl);
         daemon_pidfile_remove();
@@ -180,6 +175,7 @@ main(int argc, char *argv[])
     daemon_ready();
     ev_run(loop, 0);
 
+    vtepd_forwarding_stop(forwarding);
     vtepd_database_stop(database);
     unixctl_server_destroy(unixctl);
     daemon_pidfile_remove();

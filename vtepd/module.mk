@@ -9,8 +9,9 @@ vtepd-ctl_SRCS := vtepd/unixctl.c
 vtepd-ctl_PKGS := jansson libev
 
 PROGRAMS += vtepd
-vtepd_SRCS := vtepd/main.c vtepd/database.c
-vtepd_LIBS := vtepd-ctl vtepd-core ovsdb-server ovsdb-storage ovsdb ovsdb-net lib
+vtepd_SRCS := vtepd/main.c vtepd/database.c vtepd/forwarding.c
+vtepd_LIBS := vtepd-ctl vtepd-core ovsdb-server ovsdb-storage ovsdb ovsdb-net \
+              vtep sim hal-asic hal-netdev hal lib
 vtepd_PKGS := libev
 
 UNIT_TESTS += test-vtepd-options

@@ -1,0 +1,329 @@
+#include "vtepd/forwarding.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "hal/asic/asic.h"
+#include "hal/hal.h"
+#include "hal/netdev/netdev.h"
+#include "lib/ds.h"
+#include "lib/log.h"
+#include "lib/util.h"
+#include "sim/sim.h"
+#include "vtepd/options.h"
+#include "vtepd/paths.h"
+#include "vtepd/unixctl.h"
+#include "vtepd/vtep/vtep.h"
+
+VLOG_DEFINE_THIS_MODULE(forwarding);
+
+struct vtepd_forwarding {
+    struct ev_loop *loop;
+    struct hal *hal;
+    struct vtep *vtep;
+    struct sim *sim;         /* NULL unless asic with --port. */
+    ev_timer wake_w;         /* Fires at vtep_next_wake(). */
+    ev_prepare prepare_w;    /* Re-arms 'wake_w' before the loop blocks. */
+    ev_io hal_w;             /* The backend's event socket, if any. */
+};
+
+void
+vtepd_forwarding_init(void)
+{
+    hal_register_provider(&hal_asic_provider);
+    hal_register_provider(&hal_netdev_provider);
+    vtepd_features.hal_asic = true;
+    vtepd_features.hal_netdev = true;
+    vtepd_features.reconciler = true;
+    vtepd_features.ports = true;
+}
+
+static void
+run_vtep(struct vtepd_forwarding *fw)
+{
+    vtep_run(fw->vtep, time_msec());
+}
+
+static void
+wake_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+    run_vtep(container_of(w, struct vtepd_forwarding, wake_w));
+}
+
+static void
+hal_io_cb(struct ev_loop *loop, ev_io *w, int revents)
+{
+    run_vtep(container_of(w, struct vtepd_forwarding, hal_w));
+}
+
+/* Before the loop blocks: anything that ran (a commit, a frame through the
+ * dataplane, a HAL call) may have given the reconciler work, so ask it
+ * again when it next wants to run. */
+static void
+prepare_cb(struct ev_loop *loop, ev_prepare *w, int revents)
+{
+    struct vtepd_forwarding *fw =
+        container_of(w, struct vtepd_forwarding, prepare_w);
+    int64_t delay = vtep_next_wake(fw->vtep) - time_msec();
+
+    ev_timer_stop(loop, &fw->wake_w);
+    ev_timer_set(&fw->wake_w, delay > 0 ? delay / 1000.0 : 0., 0.);
+    ev_timer_start(loop, &fw->wake_w);
+}
+
+/* The control commands.  Each one answers with a dump of the HAL. */
+static void
+reply_dump(struct unixctl_conn *conn, int error, struct ds *out,
+           const char *what)
+{
+    if (error) {
+        char *msg = xasprintf("%s: %s", what, strerror(-error));
+
+        unixctl_command_reply_error(conn, msg);
+        free(msg);
+    } else {
+        unixctl_command_reply(conn, ds_cstr(out));
+    }
+    ds_destroy(out);
+}
+
+static void
+dump_fdb_cb(struct unixctl_conn *conn, int argc, const char *argv[],
+            void *fw_)
+{
+    struct vtepd_forwarding *fw = fw_;
+    struct ds out = DS_EMPTY_INITIALIZER;
+    const char *ls = argc > 1 ? argv[1] : NULL;
+
+    reply_dump(conn, hal_dump_fdb(fw->hal, ls, &out), &out,
+               ls ? ls : "hal/dump-fdb");
+}
+
+static void
+dump_flood_cb(struct unixctl_conn *conn, int argc, const char *argv[],
+              void *fw_)
+{
+    struct vtepd_forwarding *fw = fw_;
+    struct ds out = DS_EMPTY_INITIALIZER;
+
+    hal_dump_flood(fw->hal, &out);
+    reply_dump(conn, 0, &out, argv[0]);
+}
+
+static void
+dump_bindings_cb(struct unixctl_conn *conn, int argc, const char *argv[],
+                 void *fw_)
+{
+    struct vtepd_forwarding *fw = fw_;
+    struct ds out = DS_EMPTY_INITIALIZER;
+
+    hal_dump_bindings(fw->hal, &out);
+    reply_dump(conn, 0, &out, argv[0]);
+}
+
+static void
+resources_cb(struct unixctl_conn *conn, int argc, const char *argv[],
+             void *fw_)
+{
+    struct vtepd_forwarding *fw = fw_;
+    struct ds out = DS_EMPTY_INITIALIZER;
+
+    hal_dump_resources(fw->hal, &out);
+    reply_dump(conn, 0, &out, argv[0]);
+}
+
+static void
+dataplane_cb(struct unixctl_conn *conn, int argc, const char *argv[],
+             void *fw_)
+{
+    struct vtepd_forwarding *fw = fw_;
+    struct ds out = DS_EMPTY_INITIALIZER;
+
+    if (!fw->sim) {
+        unixctl_command_reply_error(conn, "no software dataplane: it runs "
+                                          "with --hal=asic and --port");
+        return;
+    }
+    sim_format_stats(fw->sim, &out);
+    unixctl_command_reply(conn, ds_cstr(&out));
+    ds_destroy(&out);
+}
+
+static void
+vtep_memory_cb(struct ds *out, void *fw_)
+{
+    struct vtepd_forwarding *fw = fw_;
+    struct vtep_stats st;
+
+    vtep_get_stats(fw->vtep, &st);
+    unixctl_memory_put(out, "vtep-pending", st.pending);
+    unixctl_memory_put(out, "vtep-blocked", st.blocked);
+    unixctl_memory_put(out, "hal-entries", st.hal_entries);
+    unixctl_memory_put(out, "hal-failures", st.hal_failures);
+}
+
+static void
+register_commands(struct vtepd_forwarding *fw)
+{
+    unixctl_command_register("hal/dump-fdb", "[LS]", 0, 1, dump_fdb_cb, fw);
+    unixctl_command_register("hal/dump-flood", "", 0, 0, dump_flood_cb, fw);
+    unixctl_command_register("hal/dump-bindings", "", 0, 0, dump_bindings_cb,
+                             fw);
+    unixctl_command_register("hal/resources", "", 0, 0, resources_cb, fw);
+    unixctl_command_register("sim/show", "", 0, 0, dataplane_cb, fw);
+    unixctl_memory_register(vtep_memory_cb, fw);
+}
+
+static struct hal *
+open_hal(const struct vtepd_options *opts)
+{
+    const char *backend = vtepd_hal_name(opts->hal);
+    struct hal_config config = {
+        .platform = opts->platform,
+        .ports = (const char *const *) opts->ports,
+        .n_ports = opts->n_ports,
+    };
+    char *state_file = NULL;
+    struct hal *hal;
+    int error;
+
+    if (opts->hal == VTEPD_HAL_ASIC) {
+        /* The "chip" keeps its tables in a file beside the database, so
+         * they survive a restart of vtepd (warm restart). */
+        state_file = vtepd_path_beside(opts->database, "vtepd.chip");
+        config.state_file = state_file;
+    }
+    error = hal_open(backend, &config, &hal);
+    free(state_file);
+    if (error) {
+        VLOG_ERR("cannot open the %s backend (%s)", backend,
+                 hal_strerror(error));
+        return NULL;
+    }
+    VLOG_INFO("%s backend %s (%s start)", backend,
+              opts->platform ? opts->platform : "on its default platform",
+              hal_is_warm(hal) ? "warm" : "cold");
+    return hal;
+}
+
+/* The vtep_config for 'opts', with defaults for what was not given.
+ * '*hostname' receives storage the caller frees. */
+static struct vtep_config
+make_vtep_config(const struct vtepd_options *opts, char **hostname)
+{
+    struct vtep_config config = {
+        .switch_name = opts->switch_name,
+        .tunnel_ip = opts->tunnel_ip,
+        .management_ip = opts->management_ip,
+        .description = "vtepd " VTEPD_VERSION,
+    };
+    char buf[256];
+
+    *hostname = NULL;
+    if (!config.switch_name) {
+        if (gethostname(buf, sizeof buf) || !buf[0]) {
+            snprintf(buf, sizeof buf, "vtepd");
+        }
+        buf[sizeof buf - 1] = '\0';
+        buf[strcspn(buf, ".")] = '\0';
+        *hostname = xstrdup(buf);
+        config.switch_name = *hostname;
+    }
+    if (!config.tunnel_ip) {
+        config.tunnel_ip = "127.0.0.1";
+        VLOG_WARN("no --tunnel-ip: using 127.0.0.1, which no remote VTEP "
+                  "can reach");
+    }
+    return config;
+}
+
+static int
+start_dataplane(struct vtepd_forwarding *fw, const struct vtepd_options *opts)
+{
+    struct sim_port_spec *specs;
+    struct sim_config config = { .n_ports = opts->n_ports };
+    int error;
+
+    specs = xcalloc(opts->n_ports, sizeof *specs);
+    for (size_t i = 0; i < opts->n_ports; i++) {
+        specs[i].name = opts->ports[i];
+    }
+    config.ports = specs;
+    if (opts->tunnel_ip) {
+        inet_pton(AF_INET, opts->tunnel_ip, &config.tunnel_ip);
+    }
+    error = sim_create(fw->loop, fw->hal, &config, &fw->sim);
+    free(specs);
+    if (error) {
+        VLOG_ERR("cannot start the software dataplane (%s)", strerror(-error));
+        return error;
+    }
+    VLOG_INFO("software dataplane forwarding on %zu port%s", opts->n_ports,
+              opts->n_ports == 1 ? "" : "s");
+    return 0;
+}
+
+struct vtepd_forwarding *
+vtepd_forwarding_start(struct ev_loop *loop, const struct vtepd_options *opts,
+                       struct ovsdb_db *db)
+{
+    struct vtepd_forwarding *fw = xzalloc(sizeof *fw);
+    struct vtep_config config;
+    char *hostname;
+    int error, fd;
+
+    fw->loop = loop;
+    fw->hal = open_hal(opts);
+    if (!fw->hal) {
+        free(fw);
+        return NULL;
+    }
+    config = make_vtep_config(opts, &hostname);
+    error = vtep_create(db, fw->hal, &config, &fw->vtep);
+    if (error) {
+        VLOG_ERR("cannot start the reconciler (%s)", strerror(-error));
+    } else {
+        VLOG_INFO("physical switch %s, tunnel IP %s", config.switch_name,
+                  config.tunnel_ip);
+    }
+    free(hostname);
+    if (!error && opts->hal == VTEPD_HAL_ASIC && opts->n_ports) {
+        error = start_dataplane(fw, opts);
+    }
+    if (error) {
+        vtepd_forwarding_stop(fw);
+        return NULL;
+    }
+
+    ev_timer_init(&fw->wake_w, wake_cb, 0., 0.);
+    ev_prepare_init(&fw->prepare_w, prepare_cb);
+    ev_prepare_start(loop, &fw->prepare_w);
+    fd = hal_poll_fd(fw->hal);
+    if (fd >= 0) {
+        ev_io_init(&fw->hal_w, hal_io_cb, fd, EV_READ);
+        ev_io_start(loop, &fw->hal_w);
+    }
+    register_commands(fw);
+    return fw;
+}
+
+void
+vtepd_forwarding_stop(struct vtepd_forwarding *fw)
+{
+    if (!fw) {
+        return;
+    }
+    if (fw->loop) {
+        ev_timer_stop(fw->loop, &fw->wake_w);
+        ev_prepare_stop(fw->loop, &fw->prepare_w);
+        ev_io_stop(fw->loop, &fw->hal_w);
+    }
+    sim_destroy(fw->sim);
+    vtep_destroy(fw->vtep);
+    hal_close(fw->hal);
+    free(fw);
+}

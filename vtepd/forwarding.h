@@ -1,0 +1,29 @@
+/* vtepd's forwarding side: the HAL backend chosen with --hal, the VTEP
+ * reconciler between it and the database, the software dataplane that
+ * moves the asic backend's frames on --port interfaces, and the control
+ * commands that show the forwarding state (hal/dump-fdb and friends). */
+#ifndef VTEPD_FORWARDING_H
+#define VTEPD_FORWARDING_H 1
+
+#include <ev.h>
+
+struct ovsdb_db;
+struct vtepd_forwarding;
+struct vtepd_options;
+
+/* Makes the backends compiled into vtepd available (call once, before
+ * option parsing, so the options know which features exist). */
+void vtepd_forwarding_init(void);
+
+/* Opens the backend 'opts->hal' (which must not be "none"), starts the
+ * reconciler on 'db' (borrowed; it must outlive the result) and, for the
+ * asic backend with --port, the software dataplane.  Returns NULL after
+ * logging why on failure. */
+struct vtepd_forwarding *vtepd_forwarding_start(struct ev_loop *,
+                                                const struct vtepd_options *,
+                                                struct ovsdb_db *db);
+/* Stops everything; the backend's tables persist for a warm restart.
+ * NULL is a no-op. */
+void vtepd_forwarding_stop(struct vtepd_forwarding *);
+
+#endif /* vtepd/forwarding.h */
