@@ -9,6 +9,7 @@
 #include "lib/log.h"
 #include "lib/util.h"
 #include "vtepd/options.h"
+#include "vtepd/ovs-rundir.h"
 #include "vtepd/ovsdb/db.h"
 #include "vtepd/ovsdb/error.h"
 #include "vtepd/ovsdb/execution.h"
@@ -232,6 +233,9 @@ add_remotes(struct vtepd_database *db, const struct vtepd_options *opts)
                            "(choose other remotes with --remote)"
                          : "");
             return error;
+        }
+        if (str_starts_with(remote, "punix:")) {
+            ovs_rundir_publish_socket(remote + strlen("punix:"));
         }
         log_listener(db->server, remote);
     }

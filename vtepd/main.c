@@ -14,6 +14,7 @@
 #include "vtepd/database.h"
 #include "vtepd/forwarding.h"
 #include "vtepd/options.h"
+#include "vtepd/ovs-rundir.h"
 #include "vtepd/paths.h"
 #include "vtepd/unixctl.h"
 
@@ -46,7 +47,11 @@ setup_logging(const struct vtepd_options *opts)
         vlog_set_level(VLD_SYSLOG, VLL_DBG);
     }
     if (opts->log_file) {
-        int error = vlog_open_log_file(opts->log_file);
+        int error = vtepd_make_parent_dirs(opts->log_file);
+
+        if (!error) {
+            error = vlog_open_log_file(opts->log_file);
+        }
 
         if (error) {
             fprintf(stderr, "%s: %s: cannot open log file (%s)\n",
@@ -74,6 +79,7 @@ start_unixctl(struct ev_loop *loop, const char *path)
                  strerror(-error));
         return NULL;
     }
+    ovs_rundir_publish_unixctl(path);
     VLOG_INFO("control socket at %s (try: ovs-appctl -t %s list-commands)",
               path, path);
     return server;
@@ -91,6 +97,7 @@ report_status(const struct vtepd_options *opts)
 static int
 finish(struct vtepd_options *opts, struct ds *out, struct ds *err, int status)
 {
+    ovs_rundir_unpublish();
     vtepd_options_destroy(opts);
     ds_destroy(out);
     ds_destroy(err);
@@ -139,6 +146,7 @@ main(int argc, char *argv[])
     }
     if (opts.pidfile) {
         ds_clear(&err);
+        vtepd_make_parent_dirs(opts.pidfile);
         if (daemon_pidfile_create(opts.pidfile, &err)) {
             VLOG_ERR("%s", ds_cstr(&err));
             return finish(&opts, &out, &err, EXIT_FAILURE);

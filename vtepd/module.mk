@@ -9,7 +9,8 @@ vtepd-ctl_SRCS := vtepd/unixctl.c
 vtepd-ctl_PKGS := jansson libev
 
 PROGRAMS += vtepd
-vtepd_SRCS := vtepd/main.c vtepd/database.c vtepd/forwarding.c
+vtepd_SRCS := vtepd/main.c vtepd/database.c vtepd/forwarding.c \
+              vtepd/ovs-rundir.c
 vtepd_LIBS := vtepd-ctl vtepd-core ovsdb-server ovsdb-storage ovsdb ovsdb-net \
               vtep sim hal-asic hal-netdev hal lib
 vtepd_PKGS := libev
