@@ -24,6 +24,18 @@ stop_vtepd() {
     wait_for 10 bash -c "! kill -0 $pid 2>/dev/null"
 }
 
+# check_clean_exit DIR: stops the vtepd of DIR and checks that it exited
+# without sanitizer reports (make asan, make ubsan) on its stderr.
+check_clean_exit() {
+    if stop_vtepd "$1" &&
+        ! grep -qE 'Sanitizer|runtime error:' "$1/stderr" 2>/dev/null; then
+        pass "vtepd exits cleanly"
+    else
+        fail "vtepd exits cleanly"
+        grep -E -A20 'Sanitizer|runtime error:' "$1/stderr" | sed 's/^/    /'
+    fi
+}
+
 # hal DIR COMMAND [ARG...]: runs a control command of the vtepd of DIR.
 hal() {
     local dir=$1

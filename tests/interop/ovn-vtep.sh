@@ -251,5 +251,6 @@ check_output "no flood list is left in the HAL" 10 "" \
 check_output "vtepd counted no HAL failures" 1 0 memory_stat "$v" hal-failures
 check "ovn-controller-vtep and vtepd are still running" \
     kill -0 "$(cat "$tmp/controller-vtep.pid")" "$(cat "$v/pid")"
+check_clean_exit "$v"
 
 finish

@@ -132,5 +132,6 @@ check_output "and the HAL is empty again" 5 "" bash -c \
     "ovs-appctl -t $v/ctl hal/dump-fdb | tail -n +2;
      ovs-appctl -t $v/ctl hal/dump-bindings | tail -n +2;
      ovs-appctl -t $v/ctl hal/dump-flood | tail -n +2 | awk '\$5 != \"\"'"
+check_clean_exit "$v"
 
 finish

@@ -187,7 +187,7 @@ dumps() {
     done
 }
 before=$(dumps "$v")
-check "vtepd stops" stop_vtepd "$v"
+check_clean_exit "$v"
 check "vtepd starts again on the same database" \
     start_vtepd_hal "$v" --switch-name=$PS --tunnel-ip=$TUNNEL_IP
 wait_for 10 grep -q 'warm start: HAL resynchronised' "$v/log"
@@ -204,7 +204,7 @@ start_vtepd_hal "$v" --switch-name=$PS --tunnel-ip=$TUNNEL_IP
 check_output "after a cold restart the HAL dumps are identical" 10 \
     "$before" dumps "$v"
 check "and the chip was written" test "$(memory_stat "$v" asic-writes)" -gt 0
-stop_vtepd "$v"
+check_clean_exit "$v"
 
 # ---- Ports named with --port (TAP devices, in a private namespace) ----
 w=$tmp/b
@@ -238,5 +238,6 @@ if ovs-appctl -t "$n/ctl" hal/dump-fdb >/dev/null 2>&1; then
 else
     pass "--hal=none has no hal/ commands"
 fi
+check_clean_exit "$n"
 
 finish
