@@ -86,15 +86,20 @@ vc add-ls lsv -- bind-ls $PS swp1 0 lsv
 nb ls-add ls0 -- lsp-add ls0 ls0-vtep -- lsp-set-type ls0-vtep vtep \
     -- lsp-set-options ls0-vtep vtep-physical-switch=$PS \
     vtep-logical-switch=lsv -- lsp-set-addresses ls0-vtep unknown
+# A VTEP reaches hypervisors only over VXLAN: ovn-controller-vtep leaves
+# out chassis without a vxlan encap (gnv1, geneve only).
 for i in 1 2 3; do
     sb chassis-add hv$i vxlan 192.0.2.$i
 done
+sb chassis-add gnv1 geneve 192.0.2.50
 nb lsp-add ls0 vm1 -- lsp-set-addresses vm1 "00:00:00:00:01:01 10.0.0.1" \
     -- lsp-add ls0 vm2 -- lsp-set-addresses vm2 "00:00:00:00:01:02 10.0.0.2" \
-    -- lsp-add ls0 vm3 -- lsp-set-addresses vm3 "00:00:00:00:01:03 10.0.0.3"
+    -- lsp-add ls0 vm3 -- lsp-set-addresses vm3 "00:00:00:00:01:03 10.0.0.3" \
+    -- lsp-add ls0 vm4 -- lsp-set-addresses vm4 "00:00:00:00:01:04 10.0.0.4"
 wait_for 10 bash -c "[ \$(ovn-sbctl --db=unix:$tmp/sb.sock --bare \
-    --columns=logical_port list Port_Binding | grep -c vm) -eq 3 ]"
-sb lsp-bind vm1 hv1 -- lsp-bind vm2 hv2 -- lsp-bind vm3 hv3
+    --columns=logical_port list Port_Binding | grep -c vm) -eq 4 ]"
+sb lsp-bind vm1 hv1 -- lsp-bind vm2 hv2 -- lsp-bind vm3 hv3 \
+    -- lsp-bind vm4 gnv1
 
 check_output "ovn-controller-vtep claims the vtep port for $PS" 10 \
     "$(sb --bare --columns=_uuid find Chassis name=$PS)" \
@@ -105,7 +110,7 @@ ls0_key=$(sb --bare --columns=tunnel_key find Datapath_Binding \
 check_output "the OVN tunnel key of ls0 lands in Logical_Switch.tunnel_key" \
     10 "$ls0_key" vc get Logical_Switch lsv tunnel_key
 
-check_output "Ucast_Macs_Remote for every hypervisor port" 10 \
+check_output "Ucast_Macs_Remote for every port on a VXLAN hypervisor" 10 \
     "ucast-mac-remote
   00:00:00:00:01:01 -> vxlan_over_ipv4/192.0.2.1
   00:00:00:00:01:02 -> vxlan_over_ipv4/192.0.2.2
