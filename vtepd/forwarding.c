@@ -158,11 +158,18 @@ vtep_memory_cb(struct ds *out, void *fw_)
     struct vtepd_forwarding *fw = fw_;
     struct vtep_stats st;
 
+    struct hal_asic *asic = hal_asic_cast(fw->hal);
+
     vtep_get_stats(fw->vtep, &st);
     unixctl_memory_put(out, "vtep-pending", st.pending);
     unixctl_memory_put(out, "vtep-blocked", st.blocked);
     unixctl_memory_put(out, "hal-entries", st.hal_entries);
     unixctl_memory_put(out, "hal-failures", st.hal_failures);
+    if (asic) {
+        /* Table writes since this vtepd opened the chip: zero after a warm
+         * restart that found everything already programmed. */
+        unixctl_memory_put(out, "asic-writes", hal_asic_writes(asic));
+    }
 }
 
 static void

@@ -6,3 +6,6 @@ test-jsonrpc-server_LIBS := ovsdb-net lib
 SCRIPT_TESTS += tests/interop/unixctl.sh tests/interop/jsonrpc.sh
 SCRIPT_TESTS += tests/interop/vtepd-database.sh
 SCRIPT_TESTS += tests/interop/relative-names.sh
+SCRIPT_TESTS += tests/interop/ovn-vtep.sh
+SCRIPT_TESTS += tests/interop/vtepd-hal.sh
+SCRIPT_TESTS += tests/interop/raw-controller.sh

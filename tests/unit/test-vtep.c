@@ -468,6 +468,35 @@ test_ls_without_key(void **state)
                      "[[\"name\", \"==\", \"p1\"]]", "[\"set\",[]]");
 }
 
+/* ovn-controller-vtep sets tunnel_key 0 on every logical switch it has no
+ * OVN datapath for: such switches get no bridge, and do not fight over
+ * VNI 0. */
+static void
+test_ls_key_zero(void **state)
+{
+    struct vfx *f = *state;
+
+    add_ls(f, "ls0", 0);
+    add_ls(f, "ls1", 0);
+    bind_ls(f, "p1", 10, "ls0");
+    vfx_run(f);
+    vfx_assert_log(f, "");
+    vfx_assert_query(f, "Physical_Port", "port_fault_status",
+                     "[[\"name\", \"==\", \"p1\"]]", "\"invalid_vlan_map\"");
+
+    vfx_transact(f, "[{\"op\": \"update\", \"table\": \"Logical_Switch\", "
+                    "\"where\": [[\"name\", \"==\", \"ls0\"]], "
+                    "\"row\": {\"tunnel_key\": 1}}]");
+    vfx_run(f);
+    vfx_assert_log(f, "bridge_set ls0 vni=1 service_node\n"
+                      "binding_set p1/10 ls0\n");
+    vfx_transact(f, "[{\"op\": \"update\", \"table\": \"Logical_Switch\", "
+                    "\"where\": [[\"name\", \"==\", \"ls0\"]], "
+                    "\"row\": {\"tunnel_key\": 0}}]");
+    vfx_run(f);
+    vfx_assert_log(f, "bridge_remove ls0\n");
+}
+
 static void
 test_bad_locator(void **state)
 {
@@ -647,6 +676,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_duplicate_mac_rows, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_ls_without_key, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_ls_key_zero, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_locator, setup, teardown),
         cmocka_unit_test_setup_teardown(test_vlan_bound_twice, setup,
                                         teardown),

@@ -202,14 +202,24 @@ ls_free(struct vtep *vtep, struct vtep_ls *ls)
     free(ls);
 }
 
+/* Returns true if 'ls' has a tunnel key that can be its VNI.  Key 0 counts
+ * as none: ovn-controller-vtep writes 0 into every logical switch it has no
+ * OVN datapath for, so several switches may hold it at once, and switch
+ * ASICs reserve VNI 0 anyway. */
+static bool
+ls_has_vni(const struct vtep_ls *ls)
+{
+    return ls->has_key && ls->key > 0 && ls->key <= HAL_VNI_MAX;
+}
+
 /* Fills '*c' with the bridge 'ls' should have; returns false if it should
  * have none. */
 static bool
 ls_desired(const struct vtep_ls *ls, struct hal_bridge_config *c)
 {
     memset(c, 0, sizeof *c);
-    if (!ls->present || !ls->has_key || ls->key < 0 || ls->key > HAL_VNI_MAX
-        || !ls->name[0] || strlen(ls->name) >= sizeof c->name) {
+    if (!ls->present || !ls_has_vni(ls) || !ls->name[0]
+        || strlen(ls->name) >= sizeof c->name) {
         return false;
     }
     snprintf(c->name, sizeof c->name, "%s", ls->name);
@@ -288,9 +298,9 @@ vtep_ls_run(struct vtep *vtep)
             }
             continue;
         }
-        if (ls->present && !ls->has_key) {
+        if (ls->present && !ls_has_vni(ls)) {
             VLOG_INFO_RL(&rl,
-                         "logical switch %s has no tunnel_key: not "
+                         "logical switch %s has no usable tunnel_key: not "
                          "programmed",
                          ls->name);
         }
