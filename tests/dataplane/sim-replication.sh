@@ -7,7 +7,7 @@
 . tests/lib.sh
 . tests/dataplane/sim-topology.sh
 
-lab_require "BUM replication"
+lab_require "BUM replication" "$SIM"
 if ! command -v tcpdump >/dev/null; then
     skip "BUM replication (no tcpdump)"
     exit 0
