@@ -3,3 +3,11 @@
 # modules: sim/module.mk, hal/netdev/module.mk.)
 SCRIPT_TESTS += tests/dataplane/vtepd-sim.sh
 SCRIPT_TESTS += tests/dataplane/vtepd-netdev.sh
+
+# The same lab left running to play with; see "A lab" in README.md.
+.PHONY: lab lab-clean
+lab: all
+	@tests/dataplane/lab.sh up
+
+lab-clean:
+	@tests/dataplane/lab.sh down

@@ -25,7 +25,7 @@ vtepd_start() {
         --tunnel-ip="$VTEP_IP" --switch-name="$SWITCH" \
         --remote=punix:"$VDIR/db.sock" --unixctl="$VDIR/vtepd.ctl" \
         --pidfile="$VDIR/vtepd.pid" --log-file="$VDIR/vtepd.log" \
-        "$@" "$VDIR/vtep.db" 2>>"$VDIR/vtepd.stderr" &
+        "$@" "$VDIR/vtep.db" >>"$VDIR/vtepd.stderr" 2>&1 &
     VTEPD_PID=$!
     if ! wait_for 5 vtepd_ready; then
         fail "vtepd started"
