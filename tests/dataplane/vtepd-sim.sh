@@ -60,4 +60,49 @@ check "red2's MAC leaves Ucast_Macs_Local" \
 vctl bind-ls "$SWITCH" p1 0 red
 check "rebound red2 reaches red1" ping_ok red2 "$RED1_IP"
 
+# BUM replication on the wire: three VTEPs in red's unknown-dst set (all
+# addresses of the hypervisor); one broadcast from red2 leaves as three
+# VXLAN copies with source-node replication, as one with service node.
+# flood_mode MODE: red's flood list in the HAL replicates with MODE.
+flood_mode() {
+    appctl hal/dump-flood | grep -q "^red .*$1"
+}
+if command -v tcpdump >/dev/null; then
+    nsx hv ip addr add 10.99.0.3/24 dev u0
+    nsx hv ip addr add 10.99.0.4/24 dev u0
+    vctl add-mcast-remote red unknown-dst 10.99.0.3 -- \
+        add-mcast-remote red unknown-dst 10.99.0.4 -- \
+        set Logical_Switch red replication_mode=source_node
+    check "red floods with source_node" wait_for 3 flood_mode source_node
+    capture_flood 02:00:00:00:01:aa
+    check "source_node: one copy per remote VTEP (3)" \
+        test "$(grep -c . "$TMP/02:00:00:00:01:aa.copies")" -eq 3
+    vctl set Logical_Switch red replication_mode=service_node
+    check "red floods with service_node" wait_for 3 flood_mode service_node
+    capture_flood 02:00:00:00:01:bb
+    check "service_node: one copy in all" \
+        test "$(grep -c . "$TMP/02:00:00:00:01:bb.copies")" -eq 1
+else
+    skip "BUM replication on the underlay (no tcpdump)"
+fi
+
+# A MAC seen on p1 untagged, then on p2 VLAN 10 (also red), moves; with
+# other_config:mac_aging_time=2 it then ages out of Ucast_Macs_Local.
+MAC=02:00:00:00:01:77
+# learned_on PORT VLAN: the HAL has $MAC learned on PORT, VLAN.
+learned_on() {
+    appctl hal/dump-fdb red | grep -q "$MAC .*port=$1,vlan=$2 .*learned"
+}
+vctl bind-ls "$SWITCH" p2 10 red -- \
+    set Physical_Switch "$SWITCH" other_config:mac_aging_time=2
+nsx red2 $FRAMES send eth0 "$MAC" ff:ff:ff:ff:ff:ff
+check "MAC learned on p1" wait_for 3 learned_on p1 untagged
+check "MAC in Ucast_Macs_Local" wait_for 3 local_mac red "$MAC"
+nsx blue2 $FRAMES send eth0 "$MAC" ff:ff:ff:ff:ff:ff 10
+check "MAC moved to p2 VLAN 10" wait_for 3 learned_on p2 10
+check "moved MAC still in Ucast_Macs_Local" local_mac red "$MAC"
+check "MAC ages out of Ucast_Macs_Local (aging time 2 s)" \
+    wait_for 6 no_local_mac red "$MAC"
+check "aging time reported" grep -q "MAC aging time 2 s" "$VDIR/vtepd.log"
+
 finish
