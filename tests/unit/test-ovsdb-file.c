@@ -95,15 +95,39 @@ execute(struct ovsdb_db *db, const char *ops)
     return reply;
 }
 
-/* The rows of R, without _version, as compact sorted JSON. */
+static int
+compare_rows_by_uuid(const void *a_, const void *b_)
+{
+    json_t *const *a = a_, *const *b = b_;
+    json_t *ua = json_array_get(json_object_get(*a, "_uuid"), 1);
+    json_t *ub = json_array_get(json_object_get(*b, "_uuid"), 1);
+
+    return strcmp(json_string_value(ua), json_string_value(ub));
+}
+
+/* The rows of R, without _version, in UUID order (a table's own order
+ * depends on the order rows were inserted), as compact sorted JSON. */
 static char *
 contents(struct ovsdb_db *db)
 {
     json_t *reply = execute(db, "{\"op\":\"select\",\"table\":\"R\","
                                 "\"where\":[],\"columns\":[\"_uuid\","
                                 "\"name\",\"n\",\"tags\",\"opts\",\"opt\"]}");
-    char *s = ovsdb_json_to_string(reply);
+    json_t *rows = json_object_get(json_array_get(reply, 0), "rows");
+    size_t i, n = json_array_size(rows);
+    json_t **sorted = xcalloc(n ? n : 1, sizeof *sorted);
+    char *s;
 
+    for (i = 0; i < n; i++) {
+        sorted[i] = json_incref(json_array_get(rows, i));
+    }
+    qsort(sorted, n, sizeof *sorted, compare_rows_by_uuid);
+    json_array_clear(rows);
+    for (i = 0; i < n; i++) {
+        json_array_append_new(rows, sorted[i]);
+    }
+    free(sorted);
+    s = ovsdb_json_to_string(reply);
     json_decref(reply);
     return s;
 }
