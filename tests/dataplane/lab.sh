@@ -91,7 +91,9 @@ lab_up() {
         die "a lab is already running (make lab-clean removes it)"
     fi
     mkdir -p "$LAB"
+    on_exit "rm -rf '$LAB'"
     lab_build
+    on_exit vtepd_stop
     vtepd_start asic
     start_capture
     # Success: the lab stays up, so forget the cleanups that would tear
