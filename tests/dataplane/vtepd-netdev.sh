@@ -83,7 +83,7 @@ nsx red2 ping -q -i 0.1 -c 40 "$RED1_IP" >"$TMP/ping.out" 2>&1 &
 pinger=$!
 on_exit "kill $pinger"
 sleep 0.5
-vtepd_stop
+check "vtepd stops cleanly" vtepd_stop
 sleep 0.5
 vtepd_start netdev
 wait "$pinger"
@@ -118,4 +118,5 @@ fi
 vctl unbind-ls "$SWITCH" p2 10
 check "untagged blue on p2 unaffected" ping_ok blue2 "$BLUE1_IP"
 
+check "vtepd stops cleanly" vtepd_stop
 finish

@@ -105,4 +105,5 @@ check "MAC ages out of Ucast_Macs_Local (aging time 2 s)" \
     wait_for 6 no_local_mac red "$MAC"
 check "aging time reported" grep -q "MAC aging time 2 s" "$VDIR/vtepd.log"
 
+check "vtepd stops cleanly" vtepd_stop
 finish

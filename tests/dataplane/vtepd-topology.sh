@@ -39,12 +39,20 @@ vtepd_ready() {
         && vctl list-ps 2>/dev/null | grep -qx "$SWITCH"
 }
 
-# vtepd_stop: stops vtepd (SIGTERM) and waits for it to exit.
+# vtepd_stop: stops vtepd (SIGTERM) and waits for it to exit; fails, with
+# what vtepd wrote to stderr, unless it exits with status 0 (a sanitizer's
+# report, for instance, makes it fail).
 vtepd_stop() {
+    local status=0
     [ -n "$VTEPD_PID" ] || return 0
     kill "$VTEPD_PID"
-    wait "$VTEPD_PID"
+    wait "$VTEPD_PID" || status=$?
     VTEPD_PID=
+    if [ "$status" -ne 0 ]; then
+        echo "vtepd exited with status $status"
+        cat "$VDIR/vtepd.stderr"
+        return 1
+    fi
 }
 
 # vctl ARGS...: vtep-ctl against the lab's vtepd.
