@@ -3,6 +3,7 @@
 # modules: sim/module.mk, hal/netdev/module.mk.)
 SCRIPT_TESTS += tests/dataplane/vtepd-sim.sh
 SCRIPT_TESTS += tests/dataplane/vtepd-netdev.sh
+SCRIPT_TESTS += tests/dataplane/vtepd-ovn.sh
 
 # The same lab left running to play with; see "A lab" in README.md.
 .PHONY: lab lab-clean
