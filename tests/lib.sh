@@ -31,12 +31,15 @@ check() {
     if "$@"; then pass "$name"; else fail "$name"; fi
 }
 
+# The test's temporary directories live under one root, made here and
+# removed at exit: make_tmpdir runs in a command substitution, a subshell
+# whose on_exit would never run in the test's own shell.
+_TMPROOT=$(mktemp -d "${TMPDIR:-/tmp}/vtepd-test.XXXXXX")
+on_exit "rm -rf '$_TMPROOT'"
+
 # Makes a private temporary directory, removed at exit; prints its path.
 make_tmpdir() {
-    local d
-    d=$(mktemp -d "${TMPDIR:-/tmp}/vtepd-test.XXXXXX")
-    on_exit "rm -rf '$d'"
-    echo "$d"
+    mktemp -d "$_TMPROOT/XXXXXX"
 }
 
 # wait_for SECONDS COMMAND...: polls COMMAND every 50 ms until it succeeds.

@@ -5,7 +5,7 @@
 . tests/lib.sh
 . tests/dataplane/sim-topology.sh
 
-lab_require "MAC moves and aging"
+lab_require "MAC moves and aging" "$SIM"
 TMP=$(make_tmpdir)
 lab_build
 

@@ -6,7 +6,7 @@
 . tests/lib.sh
 . tests/dataplane/sim-topology.sh
 
-lab_require "kernel VXLAN interop"
+lab_require "kernel VXLAN interop" "$SIM"
 TMP=$(make_tmpdir)
 lab_build
 

@@ -7,7 +7,7 @@
 . tests/lib.sh
 . tests/dataplane/sim-topology.sh
 
-lab_require "tagged binding end to end"
+lab_require "tagged binding end to end" "$SIM"
 TMP=$(make_tmpdir)
 lab_build
 

@@ -249,6 +249,46 @@ test_bad_config(void **state)
     assert_int_equal(vtep_create(f->db, f->hal, &config, &vtep), -EINVAL);
 }
 
+/* Sets other_config:mac_aging_time on the switch row, or clears
+ * other_config if 'value' is NULL. */
+static void
+set_aging_time(struct vfx *f, const char *value)
+{
+    vfx_transact(f,
+                 "[{\"op\": \"update\", \"table\": \"Physical_Switch\", "
+                 "\"where\": [], \"row\": {\"other_config\": "
+                 "[\"map\", [%s%s%s]]}}]",
+                 value ? "[\"mac_aging_time\", \"" : "", value ? value : "",
+                 value ? "\"]" : "");
+}
+
+static void
+test_mac_aging_time(void **state)
+{
+    struct vfx *f = *state;
+
+    set_aging_time(f, "2");
+    vfx_run(f);
+    vfx_assert_log(f, "switch_set 10.0.0.1 aging=2\n");
+    set_aging_time(f, "0");
+    vfx_run(f);
+    vfx_assert_log(f, "switch_set 10.0.0.1 aging=0\n");
+    /* Malformed or out of range: the default. */
+    set_aging_time(f, "2s");
+    vfx_run(f);
+    vfx_assert_log(f, "switch_set 10.0.0.1 aging=300\n");
+    set_aging_time(f, "99999999999");
+    vfx_run(f);
+    vfx_assert_log(f, "");
+    set_aging_time(f, "60");
+    vfx_run(f);
+    vfx_assert_log(f, "switch_set 10.0.0.1 aging=60\n");
+    /* Removing the key restores the default. */
+    set_aging_time(f, NULL);
+    vfx_run(f);
+    vfx_assert_log(f, "switch_set 10.0.0.1 aging=300\n");
+}
+
 /* ---- Database to HAL ---- */
 
 static void
@@ -659,6 +699,7 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_switch_rows, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_mac_aging_time, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_config, setup, teardown),
         cmocka_unit_test_setup_teardown(test_restart_keeps_rows, setup,
                                         teardown),

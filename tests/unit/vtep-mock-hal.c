@@ -1,5 +1,6 @@
 /* The recording HAL of the reconciler's unit tests. */
 #include <arpa/inet.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -122,14 +123,16 @@ mock_switch_set(struct hal *hal, const struct hal_switch_config *c)
     char ip[INET_ADDRSTRLEN];
 
     inet_ntop(AF_INET, &c->tunnel_src, ip, sizeof ip);
-    ds_put_format(&mock_cast(hal)->m.log, "switch_set %s\n", ip);
+    ds_put_format(&mock_cast(hal)->m.log, "switch_set %s aging=%" PRIu32 "\n",
+                  ip, c->aging_time_s);
+    mock_cast(hal)->m.sw = *c;
     return 0;
 }
 
 static void
 mock_switch_get(const struct hal *hal, struct hal_switch_config *c)
 {
-    memset(c, 0, sizeof *c);
+    *c = mock_cast(hal)->m.sw;
 }
 
 static size_t

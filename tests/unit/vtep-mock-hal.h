@@ -25,6 +25,7 @@ struct mock_hal {
     struct hal_fdb_entry *learned; /* Returned by fdb_walk. */
     size_t n_learned;
     struct hal_binding_stats stats; /* Of every binding. */
+    struct hal_switch_config sw;    /* As last set. */
 };
 
 /* Registers the provider (idempotent) and opens it; the returned mock is

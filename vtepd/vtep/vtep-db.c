@@ -55,6 +55,21 @@ vtep_row_uuid(const struct ovsdb_row *row, const struct ovsdb_column *col,
     return true;
 }
 
+const char *
+vtep_row_map_get(const struct ovsdb_row *row, const struct ovsdb_column *col,
+                 const char *key)
+{
+    struct ovsdb_str *s = ovsdb_str_intern(key, strlen(key));
+    union ovsdb_atom atom = { .string = s };
+    struct ovsdb_datum d;
+    unsigned int idx;
+
+    ovsdb_row_get(row, col, &d);
+    idx = ovsdb_datum_find_key(&d, &atom, OVSDB_TYPE_STRING);
+    ovsdb_str_unref(s);
+    return idx == UINT_MAX ? NULL : d.values[idx].string->s;
+}
+
 bool
 vtep_row_string_set_equals(const struct ovsdb_row *row,
                            const struct ovsdb_column *col,
@@ -137,6 +152,7 @@ vtep_schema_init(struct vtep_schema *s, struct ovsdb_db *db)
         { &s->ps_management_ips, &s->ps, "management_ips" },
         { &s->ps_description, &s->ps, "description" },
         { &s->ps_fault, &s->ps, "switch_fault_status" },
+        { &s->ps_other_config, &s->ps, "other_config" },
         { &s->port_name, &s->port, "name" },
         { &s->port_bindings, &s->port, "vlan_bindings" },
         { &s->port_stats, &s->port, "vlan_stats" },

@@ -217,7 +217,7 @@ struct vtep_schema {
         *uml, *mml, *lbs, *lr, *acl;
     const struct ovsdb_column *global_switches;
     const struct ovsdb_column *ps_name, *ps_ports, *ps_tunnel_ips,
-        *ps_management_ips, *ps_description, *ps_fault;
+        *ps_management_ips, *ps_description, *ps_fault, *ps_other_config;
     const struct ovsdb_column *port_name, *port_bindings, *port_stats,
         *port_fault;
     const struct ovsdb_column *ls_name, *ls_key, *ls_replication;
@@ -258,6 +258,7 @@ struct vtep {
     bool resyncing;    /* Between hal_resync_begin() and _end(). */
     bool local_sweep;  /* Rebuild Ucast_Macs_Local from a HAL walk. */
     bool switch_dirty; /* Recompute switch_fault_status. */
+    bool aging_dirty;  /* Re-read other_config:mac_aging_time. */
     bool exhausted[HAL_TABLE_N];
     size_t n_ls_failed;         /* Logical switches the HAL refused. */
     size_t n_ls_unsupported;    /* ...because of their replication mode. */
@@ -280,6 +281,10 @@ bool vtep_row_integer(const struct ovsdb_row *, const struct ovsdb_column *,
                       int64_t *);
 bool vtep_row_uuid(const struct ovsdb_row *, const struct ovsdb_column *,
                    struct uuid *);
+/* Returns the value of 'key' in the string-to-string map in column 'col' of
+ * 'row' (borrowed from the row), or NULL if the key is absent. */
+const char *vtep_row_map_get(const struct ovsdb_row *,
+                             const struct ovsdb_column *, const char *key);
 int vtep_schema_init(struct vtep_schema *, struct ovsdb_db *);
 json_t *vtep_json_uuid(const struct uuid *);
 json_t *vtep_json_where_uuid(const struct uuid *);
@@ -298,6 +303,7 @@ int vtep_switch_init(struct vtep *, const struct vtep_config *);
 const struct ovsdb_row *vtep_switch_row(const struct vtep *);
 void vtep_switch_run(struct vtep *, json_t *ops);
 void vtep_faults_run(struct vtep *, json_t *ops);
+void vtep_aging_run(struct vtep *);
 
 /* vtep-ls.c: logical switches, ports and bindings. */
 void vtep_ls_row_changed(struct vtep *, const struct ovsdb_row *old,

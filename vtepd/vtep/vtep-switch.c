@@ -329,3 +329,68 @@ vtep_faults_run(struct vtep *vtep, json_t *ops)
     }
     switch_faults_run(vtep, ops);
 }
+
+/* Parses 's', an other_config:mac_aging_time value, into '*seconds'.
+ * Returns false if it is not a decimal number of seconds in range. */
+static bool
+parse_aging_time(const char *s, uint32_t *seconds)
+{
+    unsigned long value;
+    char *end;
+
+    if (*s < '0' || *s > '9') {
+        return false;
+    }
+    errno = 0;
+    value = strtoul(s, &end, 10);
+    if (errno || *end || value > VTEP_MAX_MAC_AGING_S) {
+        return false;
+    }
+    *seconds = value;
+    return true;
+}
+
+/* Gives the HAL the aging time that vtepd's Physical_Switch asks for in
+ * other_config:mac_aging_time (seconds, 0 for never), or the default when
+ * the key is absent or malformed. */
+void
+vtep_aging_run(struct vtep *vtep)
+{
+    static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(1, 5);
+    const struct ovsdb_row *ps;
+    struct hal_switch_config sw;
+    uint32_t seconds = VTEP_DEFAULT_MAC_AGING_S;
+    const char *value = NULL;
+    int error;
+
+    if (!vtep->aging_dirty) {
+        return;
+    }
+    vtep->aging_dirty = false;
+    ps = vtep_switch_row(vtep);
+    if (ps) {
+        value =
+            vtep_row_map_get(ps, vtep->s.ps_other_config, "mac_aging_time");
+    }
+    if (value && !parse_aging_time(value, &seconds)) {
+        VLOG_WARN_RL(&rl,
+                     "other_config:mac_aging_time=%s: expected seconds, "
+                     "0 to %u; using %u",
+                     value, VTEP_MAX_MAC_AGING_S, VTEP_DEFAULT_MAC_AGING_S);
+        seconds = VTEP_DEFAULT_MAC_AGING_S;
+    }
+
+    hal_switch_get(vtep->hal, &sw);
+    if (sw.aging_time_s == seconds) {
+        return;
+    }
+    sw.aging_time_s = seconds;
+    error = hal_switch_set(vtep->hal, &sw);
+    if (error) {
+        VLOG_WARN_RL(&rl, "setting the MAC aging time to %u s failed: %s",
+                     seconds, hal_strerror(error));
+    } else {
+        VLOG_INFO("MAC aging time %u s%s", seconds,
+                  seconds ? "" : " (learned MACs never age)");
+    }
+}

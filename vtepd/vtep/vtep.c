@@ -178,6 +178,8 @@ vtep_on_commit(const struct ovsdb_changeset *cs, void *vtep_)
             fn(vtep, c->old, c->new);
         } else if (c->table == vtep->s.lr || c->table == vtep->s.acl) {
             vtep->switch_dirty = true;
+        } else if (c->table == vtep->s.ps) {
+            vtep->aging_dirty = true;
         }
     }
 }
@@ -285,6 +287,7 @@ vtep_create(struct ovsdb_db *db, struct hal *hal,
 
     vtep->hook = ovsdb_db_add_commit_hook(db, vtep_on_commit, vtep);
     vtep_load(vtep);
+    vtep->aging_dirty = true;
     vtep_local_init(vtep);
     hal_set_event_cb(hal, vtep_local_on_events, vtep);
     if (hal_is_warm(hal) && !hal_resync_begin(hal)) {
@@ -330,7 +333,7 @@ vtep_destroy(struct vtep *vtep)
 static bool
 hal_work_pending(const struct vtep *vtep)
 {
-    return !list_is_empty(&vtep->ls_dirty)
+    return vtep->aging_dirty || !list_is_empty(&vtep->ls_dirty)
            || !list_is_empty(&vtep->binding_dirty)
            || !list_is_empty(&vtep->ucast_dirty)
            || !list_is_empty(&vtep->flood_dirty)
@@ -373,6 +376,7 @@ vtep_run(struct vtep *vtep, int64_t now_ms)
     vtep->now_ms = now_ms;
     hal_run(vtep->hal, now_ms);
 
+    vtep_aging_run(vtep);
     vtep_ls_run(vtep);
     vtep_bindings_run(vtep);
     vtep_ucast_run(vtep);

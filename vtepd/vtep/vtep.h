@@ -40,6 +40,12 @@ struct vtep_config {
 #define VTEP_DEFAULT_BATCH 10000
 #define VTEP_DEFAULT_STATS_INTERVAL_MS 5000
 
+/* The aging time of learned MACs comes from vtepd's Physical_Switch row,
+ * other_config:mac_aging_time (seconds; 0 means never), and defaults to
+ * this when the key is absent or out of range. */
+#define VTEP_DEFAULT_MAC_AGING_S 300
+#define VTEP_MAX_MAC_AGING_S 1000000
+
 /* Counters of the work done, for tests and "memory/show"-style reports. */
 struct vtep_stats {
     uint64_t commits_seen;  /* Commits whose change sets were read. */

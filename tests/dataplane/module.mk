@@ -1,0 +1,14 @@
+# tests/dataplane/: the hardware-VTEP lab through vtepd, with vtep-ctl or
+# OVN as the controller.  (The labs of the HAL test programs register with their
+# modules: sim/module.mk, hal/netdev/module.mk.)
+SCRIPT_TESTS += tests/dataplane/vtepd-sim.sh
+SCRIPT_TESTS += tests/dataplane/vtepd-netdev.sh
+SCRIPT_TESTS += tests/dataplane/vtepd-ovn.sh
+
+# The same lab left running to play with; see "A lab" in README.md.
+.PHONY: lab lab-clean
+lab: all
+	@tests/dataplane/lab.sh up
+
+lab-clean:
+	@tests/dataplane/lab.sh down
