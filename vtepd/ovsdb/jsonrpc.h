@@ -251,8 +251,8 @@ const char *jsonrpc_remote_state_to_string(enum jsonrpc_remote_state);
 
 struct jsonrpc_remote_status {
     enum jsonrpc_remote_state state;
-    size_t n_sessions;         /* Open sessions (at most 1 when active). */
-    ev_tstamp last_connected;  /* Active: loop time of the latest
+    size_t n_sessions;           /* Open sessions (at most 1 when active). */
+    ev_tstamp last_connected;    /* Active: loop time of the latest
                                 * connection, or 0 if never connected. */
     ev_tstamp last_disconnected; /* Active: when a connection last ended,
                                   * or 0 if none has. */

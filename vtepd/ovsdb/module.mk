@@ -100,7 +100,8 @@ ovsdb_SRCS += vtepd/ovsdb/monitor.c vtepd/ovsdb/history.c vtepd/ovsdb/lock.c
 # The OVSDB server: RFC 7047's methods for one database plus _Server, on
 # the JSON-RPC server.
 LIBRARIES += ovsdb-server
-ovsdb-server_SRCS := vtepd/ovsdb/server.c vtepd/ovsdb/server-monitor.c
+ovsdb-server_SRCS := vtepd/ovsdb/server.c vtepd/ovsdb/server-monitor.c \
+                     vtepd/ovsdb/remotes.c
 ovsdb-server_PKGS := jansson libev
 
 SCRIPT_TESTS += tests/interop/ovsdb-server.sh tests/interop/vtep-ctl.sh \

@@ -771,7 +771,7 @@ ovsdb_server_get_remote_status(const struct ovsdb_server *server,
     if (ss) {
         LIST_FOR_EACH(w, owner_node, &ss->waiters) {
             char **listp = ovsdb_lock_waiter_is_owner(w) ? &status->locks_held
-                           : w->steal ? &status->locks_lost
+                           : w->steal                    ? &status->locks_lost
                                       : &status->locks_waiting;
 
             append_lock_name(listp, ovsdb_lock_waiter_name(w));
