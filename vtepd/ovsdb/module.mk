@@ -111,3 +111,8 @@ UNIT_TESTS += test-ovsdb-monitor
 test-ovsdb-monitor_SRCS := tests/unit/test-ovsdb-monitor.c
 test-ovsdb-monitor_LIBS := ovsdb lib
 test-ovsdb-monitor_PKGS := cmocka
+
+UNIT_TESTS += test-ovsdb-remotes
+test-ovsdb-remotes_SRCS := tests/unit/test-ovsdb-remotes.c
+test-ovsdb-remotes_LIBS := ovsdb-server ovsdb-storage ovsdb-net ovsdb lib
+test-ovsdb-remotes_PKGS := cmocka libev

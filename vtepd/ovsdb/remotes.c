@@ -62,7 +62,7 @@ struct ovsdb_remotes {
     size_t n_specs;
     struct hmap remotes; /* Of 'struct db_remote': the current set. */
     struct ovsdb_commit_hook *hook;
-    bool dirty;          /* The database changed under the remotes. */
+    bool dirty; /* The database changed under the remotes. */
     ev_timer reconfigure_w;
     ev_timer status_w; /* Periodic. */
     ev_timer soon_w;   /* One-shot, after a connection came or went. */
@@ -104,7 +104,8 @@ remotes_clear(struct hmap *remotes)
 static bool
 options_equal(const struct jsonrpc_options *a, const struct jsonrpc_options *b)
 {
-    return a->probe_ms == b->probe_ms && a->max_backoff_ms == b->max_backoff_ms;
+    return a->probe_ms == b->probe_ms
+           && a->max_backoff_ms == b->max_backoff_ms;
 }
 
 /* Reading the database. */
@@ -185,7 +186,8 @@ spec_collect(const struct remote_spec *spec, struct hmap *wanted)
     static const struct jsonrpc_options defaults;
     const struct ovsdb_row *row;
 
-    OVSDB_TABLE_FOR_EACH(row, spec->table) {
+    OVSDB_TABLE_FOR_EACH(row, spec->table)
+    {
         struct ovsdb_datum d;
 
         ovsdb_row_get(row, spec->column, &d);
@@ -227,7 +229,8 @@ remote_start(struct ovsdb_remotes *rs, struct db_remote *r)
 
     if (!error) {
         VLOG_INFO("%s: %s (named by the database)", r->target,
-                  str_starts_with(r->target, "p") ? "listening" : "connecting");
+                  str_starts_with(r->target, "p") ? "listening"
+                                                  : "connecting");
         r->added = true;
     } else if (error != -EEXIST) {
         log_remote_error(r->target, error);
@@ -250,8 +253,7 @@ remotes_reconfigure(struct ovsdb_remotes *rs)
     HMAP_FOR_EACH_SAFE(old, node, &rs->remotes) {
         if (!remote_find(&wanted, old->target)) {
             if (old->added) {
-                VLOG_INFO("%s: remote removed from the database",
-                          old->target);
+                VLOG_INFO("%s: remote removed from the database", old->target);
                 ovsdb_server_remove_remote(rs->server, old->target);
             }
             remote_free(&rs->remotes, old);
@@ -407,12 +409,14 @@ status_update(struct ovsdb_remotes *rs)
         if (!spec->ref_table || (!spec->status && !spec->is_connected)) {
             continue;
         }
-        OVSDB_TABLE_FOR_EACH(row, spec->table) {
+        OVSDB_TABLE_FOR_EACH(row, spec->table)
+        {
             struct ovsdb_datum d;
 
             ovsdb_row_get(row, spec->column, &d);
             for (unsigned int j = 0; j < d.n; j++) {
-                const struct ovsdb_row *ref = spec_ref_row(spec, &d.keys[j].uuid);
+                const struct ovsdb_row *ref =
+                    spec_ref_row(spec, &d.keys[j].uuid);
 
                 if (ref) {
                     status_update_row(rs, spec, ref, params);
@@ -492,8 +496,7 @@ change_is_relevant(const struct remote_spec *spec,
 
     if (change->table == spec->table) {
         return !change->old || !change->new
-               || ovsdb_row_change_column_changed(change,
-                                                  spec->column->index);
+               || ovsdb_row_change_column_changed(change, spec->column->index);
     }
     if (change->table != spec->ref_table) {
         return false;
@@ -517,8 +520,8 @@ commit_cb(const struct ovsdb_changeset *changes, void *rs_)
 
     for (size_t i = 0; i < changes->n_changes && !rs->dirty; i++) {
         for (size_t j = 0; j < rs->n_specs && !rs->dirty; j++) {
-            rs->dirty = change_is_relevant(&rs->specs[j],
-                                           &changes->changes[i]);
+            rs->dirty =
+                change_is_relevant(&rs->specs[j], &changes->changes[i]);
         }
     }
     if (rs->dirty && !ev_is_active(&rs->reconfigure_w)) {
@@ -606,13 +609,12 @@ spec_parse(struct ovsdb_remotes *rs, const char *spec_text,
         }
         spec->max_backoff = find_typed_column(
             ts, "max_backoff", OVSDB_TYPE_INTEGER, OVSDB_TYPE_VOID, 1);
-        spec->probe = find_typed_column(ts, "inactivity_probe",
-                                        OVSDB_TYPE_INTEGER, OVSDB_TYPE_VOID, 1);
+        spec->probe = find_typed_column(
+            ts, "inactivity_probe", OVSDB_TYPE_INTEGER, OVSDB_TYPE_VOID, 1);
         spec->is_connected = find_typed_column(
             ts, "is_connected", OVSDB_TYPE_BOOLEAN, OVSDB_TYPE_VOID, 1);
-        spec->status =
-            find_typed_column(ts, "status", OVSDB_TYPE_STRING,
-                              OVSDB_TYPE_STRING, OVSDB_UNLIMITED);
+        spec->status = find_typed_column(ts, "status", OVSDB_TYPE_STRING,
+                                         OVSDB_TYPE_STRING, OVSDB_UNLIMITED);
     }
 out:
     free(copy);

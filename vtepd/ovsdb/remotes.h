@@ -40,8 +40,7 @@ void ovsdb_remotes_destroy(struct ovsdb_remotes *);
  * it names at once.  Returns 0, or -EINVAL with a malloc'd explanation in
  * '*errorp' if 'spec' is malformed or does not name a suitable column of
  * the served database. */
-int ovsdb_remotes_add(struct ovsdb_remotes *, const char *spec,
-                      char **errorp);
+int ovsdb_remotes_add(struct ovsdb_remotes *, const char *spec, char **errorp);
 
 /* Applies pending database changes and writes status now instead of from
  * the event loop (for tests). */
