@@ -32,11 +32,13 @@ check() {
 }
 
 # Makes a private temporary directory, removed at exit; prints its path.
+# Callers run it in a subshell (tmp=$(make_tmpdir)), where on_exit would be
+# lost, so every directory lives under one made, and registered for
+# removal, when this file is sourced.
+_test_root=$(mktemp -d "${TMPDIR:-/tmp}/vtepd-test.XXXXXX")
+on_exit "rm -rf '$_test_root'"
 make_tmpdir() {
-    local d
-    d=$(mktemp -d "${TMPDIR:-/tmp}/vtepd-test.XXXXXX")
-    on_exit "rm -rf '$d'"
-    echo "$d"
+    mktemp -d "$_test_root/t.XXXXXX"
 }
 
 # wait_for SECONDS COMMAND...: polls COMMAND every 50 ms until it succeeds.

@@ -137,6 +137,32 @@ ctl del-manager
 check "removing the ptcp: Manager closes its port" \
     wait_for 5 bash -c "! ovsdb-client list-dbs tcp:127.0.0.1:$port 2>/dev/null"
 
+# An ssl: target, with vtepd's --private-key, --certificate and --ca-cert.
+. tests/interop/certs.sh
+if make_cert ca "Test CA" && make_cert ctrl controller ca &&
+    make_cert sw switch ca; then
+    start_vtepd "$tmp/t" --remote=db:hardware_vtep,Global,managers \
+        --private-key="$tmp/sw.key" --certificate="$tmp/sw.crt" \
+        --ca-cert="$tmp/ca.crt"
+    start_listener h --tls "$tmp/ctrl.crt" "$tmp/ctrl.key" "$tmp/ca.crt"
+    H=ssl:127.0.0.1:$(sed -n 's/^port //p' "$tmp/h.out")
+    vtep-ctl --db=unix:"$tmp/t/db.sock" set-manager "$H"
+    check "an ssl: target is dialled with TLS" \
+        wait_for 10 saw h "list_dbs _Server,hardware_vtep"
+    check "the ssl: Manager is ACTIVE" wait_for 6 bash -c \
+        "vtep-ctl --db=unix:$tmp/t/db.sock get Manager $H status:state 2>/dev/null |
+         grep -qx ACTIVE"
+    check "an ssl: target without TLS options is retried, not fatal" \
+        bash -c "ctl() { vtep-ctl --db=unix:$SOCK \"\$@\"; }
+                 ctl set-manager $H && sleep 1.5 &&
+                 ctl get Manager $H status:state | grep -qx BACKOFF &&
+                 kill -0 \$(cat $tmp/v/pid) &&
+                 grep -q '$H: TLS needs --private-key' $tmp/v/log"
+    ctl del-manager
+else
+    skip "ssl: targets (openssl cannot make test certificates)"
+fi
+
 # The same status keys as ovsdb-server, connected and disconnected.
 mkdir -p "$tmp/r"
 ovsdb-tool create "$tmp/r/ref.db" "$VTEP_SCHEMA"

@@ -324,9 +324,8 @@ test_string_column(void **state)
     transact_(f, ops);
     free(ops);
     assert_int_equal(
-        ovsdb_remotes_add(f->remotes,
-                          "db:hardware_vtep,Logical_Switch,description",
-                          &error),
+        ovsdb_remotes_add(
+            f->remotes, "db:hardware_vtep,Logical_Switch,description", &error),
         0);
     assert_true(is_served(f, a));
     transact_(f, "[{\"op\":\"delete\",\"table\":\"Logical_Switch\","

@@ -15,6 +15,7 @@
 #include "vtepd/ovsdb/jsonrpc.h"
 #include "vtepd/ovsdb/reconnect.h"
 #include "vtepd/ovsdb/server.h"
+#include "vtepd/ovsdb/stream.h"
 #include "vtepd/ovsdb/transaction.h"
 
 VLOG_DEFINE_THIS_MODULE(remotes);
@@ -227,6 +228,15 @@ remote_start(struct ovsdb_remotes *rs, struct db_remote *r)
     int error = ovsdb_server_add_remote_with_options(rs->server, r->target,
                                                      &r->options);
 
+    if (!error
+        && (str_starts_with(r->target, "ssl:")
+            || str_starts_with(r->target, "pssl:"))
+        && !stream_ssl_is_configured()) {
+        VLOG_WARN_RL(&remote_rl,
+                     "%s: TLS needs --private-key, --certificate and "
+                     "--ca-cert; this remote will not work without them",
+                     r->target);
+    }
     if (!error) {
         VLOG_INFO("%s: %s (named by the database)", r->target,
                   str_starts_with(r->target, "p") ? "listening"
