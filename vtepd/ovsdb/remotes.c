@@ -220,6 +220,12 @@ log_remote_error(const char *target, int error)
                  error == -EINVAL ? "invalid remote name" : strerror(-error));
 }
 
+static bool
+is_tls_remote(const char *target)
+{
+    return str_starts_with(target, "ssl:") || str_starts_with(target, "pssl:");
+}
+
 /* Starts serving 'r' (in 'rs->remotes').  A remote the command line
  * already serves is left alone. */
 static void
@@ -228,23 +234,20 @@ remote_start(struct ovsdb_remotes *rs, struct db_remote *r)
     int error = ovsdb_server_add_remote_with_options(rs->server, r->target,
                                                      &r->options);
 
-    if (!error
-        && (str_starts_with(r->target, "ssl:")
-            || str_starts_with(r->target, "pssl:"))
-        && !stream_ssl_is_configured()) {
+    if (error == -EEXIST) {
+        return;
+    } else if (error) {
+        log_remote_error(r->target, error);
+        return;
+    }
+    VLOG_INFO("%s: remote added from the database", r->target);
+    if (is_tls_remote(r->target) && !stream_ssl_is_configured()) {
         VLOG_WARN_RL(&remote_rl,
                      "%s: TLS needs --private-key, --certificate and "
                      "--ca-cert; this remote will not work without them",
                      r->target);
     }
-    if (!error) {
-        VLOG_INFO("%s: %s (named by the database)", r->target,
-                  str_starts_with(r->target, "p") ? "listening"
-                                                  : "connecting");
-        r->added = true;
-    } else if (error != -EEXIST) {
-        log_remote_error(r->target, error);
-    }
+    r->added = true;
 }
 
 /* Brings the server's remotes in line with the database: removes those no
