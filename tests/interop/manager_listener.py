@@ -8,8 +8,8 @@ monotonic timestamp: "accept T", "list_dbs DB,DB T", "transact ok T",
 "lock ok T", "echo T" (an inactivity probe arrived), "closed T".
 
 Options: --port N (bind N instead of a free port), --drop (close each
-connection at once), --no-echo (never answer probes), --lock NAME (take
-the lock NAME after connecting), --tls CERT KEY CA (speak TLS, requiring a
+connection at once), --no-echo (never answer probes), --lock NAME (queue
+for the lock NAME after connecting), --steal NAME (steal it instead), --tls CERT KEY CA (speak TLS, requiring a
 client certificate signed by CA)."""
 
 import argparse
@@ -59,8 +59,9 @@ def serve(conn, args):
                 "params": ["hardware_vtep",
                            {"op": "select", "table": "Manager",
                             "where": [], "columns": ["target"]}]})
-    if args.lock:
-        send(conn, {"method": "lock", "params": [args.lock], "id": "lock"})
+    if args.lock or args.steal:
+        send(conn, {"method": "steal" if args.steal else "lock",
+                    "params": [args.steal or args.lock], "id": "lock"})
     for msg in messages(conn):
         if msg.get("method") == "echo":
             log("echo")
@@ -74,7 +75,7 @@ def serve(conn, args):
             log("transact", "error" if "error" in result[0] else "ok")
         elif msg.get("id") == "lock":
             locked = (msg.get("result") or {}).get("locked")
-            log("lock", "ok" if locked else "error")
+            log("lock", "ok" if locked else "queued")
 
 
 def main():
@@ -83,6 +84,7 @@ def main():
     ap.add_argument("--drop", action="store_true")
     ap.add_argument("--no-echo", action="store_true")
     ap.add_argument("--lock")
+    ap.add_argument("--steal")
     ap.add_argument("--tls", nargs=3, metavar=("CERT", "KEY", "CA"))
     args = ap.parse_args()
 

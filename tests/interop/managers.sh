@@ -58,6 +58,25 @@ check "status:locks_held names the controller's lock" \
     wait_for 6 is "$A" status:locks_held vtep_lock
 check "status:sec_since_connect is reported" has_key "$A" sec_since_connect
 
+# Locks of a controller's session: held, lost to a "steal", waited for.
+start_listener s --steal vtep_steal
+start_listener w --lock vtep_steal
+S=$(target_of s)
+W=$(target_of w)
+ctl set-manager "$A" "$S"
+check "status:locks_held names a stolen lock" \
+    wait_for 8 is "$S" status:locks_held vtep_steal
+ovsdb-client steal unix:"$SOCK" vtep_steal >/dev/null 2>&1 &
+on_exit "kill $! 2>/dev/null"
+check "status:locks_lost names a lock stolen in turn" \
+    wait_for 6 is "$S" status:locks_lost vtep_steal
+ctl set-manager "$A" "$W"
+check "status:locks_waiting names a lock queued for" \
+    wait_for 8 is "$W" status:locks_waiting vtep_steal
+ctl set-manager "$A"
+stop_listener s
+stop_listener w
+
 # The controller goes away: BACKOFF, and attempts repeat no further apart
 # than max_backoff.
 ctl set Manager "$A" max_backoff=2000

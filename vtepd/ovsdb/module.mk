@@ -64,6 +64,10 @@ test-ovsdb-reconnect_PKGS := cmocka
 test-ovsdb-jsonrpc_SRCS := tests/unit/test-jsonrpc.c
 test-ovsdb-jsonrpc_LIBS := ovsdb-net lib
 test-ovsdb-jsonrpc_PKGS := cmocka
+UNIT_TESTS += test-ovsdb-jsonrpc-remotes
+test-ovsdb-jsonrpc-remotes_SRCS := tests/unit/test-jsonrpc-remotes.c
+test-ovsdb-jsonrpc-remotes_LIBS := ovsdb-net lib
+test-ovsdb-jsonrpc-remotes_PKGS := cmocka libev
 
 # vtepd/ovsdb/: storage: the standalone database file (log framing,
 # transaction records, durability, compaction).
