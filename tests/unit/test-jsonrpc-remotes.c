@@ -99,8 +99,7 @@ test_unknown_remote(void **state)
     assert_false(jsonrpc_server_get_remote_status(f->server, "ptcp:1", &st));
     assert_null(jsonrpc_server_get_remote_session(f->server, "ptcp:1"));
     assert_int_equal(
-        jsonrpc_server_set_remote_options(f->server, "ptcp:1", NULL),
-        -ENOENT);
+        jsonrpc_server_set_remote_options(f->server, "ptcp:1", NULL), -ENOENT);
 }
 
 static void
@@ -116,8 +115,7 @@ test_connect_and_disconnect(void **state)
     assert_int_equal(st.state, JSONRPC_REMOTE_LISTENING);
     assert_int_equal(st.n_sessions, 0);
     assert_int_not_equal(st.bound_port, 0);
-    assert_string_equal(jsonrpc_remote_state_to_string(st.state),
-                        "LISTENING");
+    assert_string_equal(jsonrpc_remote_state_to_string(st.state), "LISTENING");
 
     snprintf(active, sizeof active, "tcp:127.0.0.1:%u", st.bound_port);
     assert_int_equal(jsonrpc_server_add_remote(f->server, active, NULL), 0);
@@ -137,12 +135,11 @@ test_connect_and_disconnect(void **state)
     assert_true(f->n_changes >= 2);
 
     /* Options change without dropping the session. */
-    assert_int_equal(
-        jsonrpc_server_set_remote_options(
-            f->server, active,
-            &(struct jsonrpc_options){ .probe_ms = -1,
-                                       .max_backoff_ms = 2000 }),
-        0);
+    assert_int_equal(jsonrpc_server_set_remote_options(
+                         f->server, active,
+                         &(struct jsonrpc_options){ .probe_ms = -1,
+                                                    .max_backoff_ms = 2000 }),
+                     0);
     assert_non_null(jsonrpc_server_get_remote_session(f->server, active));
 
     /* The listener goes: the active remote backs off. */

@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -310,6 +311,30 @@ test_writes_status(void **state)
     json_decref(result);
 }
 
+/* A remote that cannot be added yet is retried. */
+static void
+test_retries_failed_remote(void **state)
+{
+    struct fixture *f = *state;
+    char *dir = xasprintf("%s/later", f->dir);
+    char *target = xasprintf("punix:%s/sock", dir);
+    char *error;
+
+    insert_manager(f, target, "");
+    assert_int_equal(ovsdb_remotes_add(f->remotes,
+                                       "db:hardware_vtep,Global,managers",
+                                       &error),
+                     0);
+    assert_false(is_served(f, target));
+    ovsdb_remotes_run(f->remotes);
+    assert_false(is_served(f, target));
+    assert_int_equal(mkdir(dir, 0700), 0);
+    ovsdb_remotes_run(f->remotes);
+    assert_true(is_served(f, target));
+    free(target);
+    free(dir);
+}
+
 /* A column of strings names remotes directly. */
 static void
 test_string_column(void **state)
@@ -346,6 +371,8 @@ main(void)
         cmocka_unit_test_setup_teardown(test_follows_manager_rows, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_writes_status, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_retries_failed_remote, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_string_column, setup, teardown),
     };
 

@@ -51,8 +51,9 @@ struct db_remote {
     struct hmap_node node; /* In a 'struct hmap' by hash of 'target'. */
     char *target;
     struct jsonrpc_options options;
-    bool added; /* This module added it to the server (not the command
-                 * line). */
+    bool added;  /* This module added it to the server (not the command
+                  * line). */
+    bool failed; /* Adding it failed; retried with each status refresh. */
 };
 
 struct ovsdb_remotes {
@@ -63,7 +64,8 @@ struct ovsdb_remotes {
     size_t n_specs;
     struct hmap remotes; /* Of 'struct db_remote': the current set. */
     struct ovsdb_commit_hook *hook;
-    bool dirty; /* The database changed under the remotes. */
+    bool dirty;      /* The database changed under the remotes. */
+    size_t n_failed; /* Remotes that could not be added. */
     ev_timer reconfigure_w;
     ev_timer status_w; /* Periodic. */
     ev_timer soon_w;   /* One-shot, after a connection came or went. */
@@ -213,11 +215,21 @@ spec_collect(const struct remote_spec *spec, struct hmap *wanted)
 
 /* Reconfiguration. */
 
+/* Logs why 'r' could not be added: as a warning the first time, then
+ * only for debugging, since it is retried every few seconds. */
 static void
-log_remote_error(const char *target, int error)
+log_remote_error(const struct db_remote *r, int error)
 {
-    VLOG_WARN_RL(&remote_rl, "%s: cannot serve this remote (%s)", target,
-                 error == -EINVAL ? "invalid remote name" : strerror(-error));
+    const char *why =
+        error == -EINVAL ? "invalid remote name" : strerror(-error);
+
+    if (r->failed) {
+        VLOG_DBG("%s: still cannot serve this remote (%s)", r->target, why);
+    } else {
+        VLOG_WARN_RL(&remote_rl, "%s: cannot serve this remote (%s)%s",
+                     r->target, why,
+                     error == -EINVAL ? "" : "; retrying every few seconds");
+    }
 }
 
 static bool
@@ -237,7 +249,9 @@ remote_start(struct ovsdb_remotes *rs, struct db_remote *r)
     if (error == -EEXIST) {
         return;
     } else if (error) {
-        log_remote_error(r->target, error);
+        log_remote_error(r, error);
+        r->failed = true;
+        rs->n_failed++;
         return;
     }
     VLOG_INFO("%s: remote added from the database", r->target);
@@ -260,6 +274,7 @@ remotes_reconfigure(struct ovsdb_remotes *rs)
     struct db_remote *r, *old;
 
     rs->dirty = false;
+    rs->n_failed = 0;
     for (size_t i = 0; i < rs->n_specs; i++) {
         spec_collect(&rs->specs[i], &wanted);
     }
@@ -281,6 +296,7 @@ remotes_reconfigure(struct ovsdb_remotes *rs)
                                                 &r->options);
             }
         } else {
+            r->failed = old && old->failed;
             remote_start(rs, r);
         }
     }
@@ -459,7 +475,7 @@ status_update(struct ovsdb_remotes *rs)
 void
 ovsdb_remotes_run(struct ovsdb_remotes *rs)
 {
-    if (rs->dirty) {
+    if (rs->dirty || rs->n_failed) {
         remotes_reconfigure(rs);
     }
     status_update(rs);
@@ -490,6 +506,9 @@ status_cb(struct ev_loop *loop, ev_timer *w, int revents)
 {
     struct ovsdb_remotes *rs = w->data;
 
+    if (rs->n_failed) {
+        remotes_reconfigure(rs);
+    }
     status_update(rs);
 }
 

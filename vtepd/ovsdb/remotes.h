@@ -13,8 +13,9 @@
  * rows involved, and remotes are then added, removed or reconfigured from
  * the event loop.  Status is written from the event loop too, every few
  * seconds and soon after a remote connects or disconnects, and only when
- * it changed.  Remotes that were also given on the command line are left
- * to the command line. */
+ * it changed.  A remote that cannot be added (a port in use, a missing
+ * directory) is retried with each status refresh.  Remotes that were also
+ * given on the command line are left to the command line. */
 #ifndef VTEPD_OVSDB_REMOTES_H
 #define VTEPD_OVSDB_REMOTES_H 1
 
@@ -42,8 +43,9 @@ void ovsdb_remotes_destroy(struct ovsdb_remotes *);
  * the served database. */
 int ovsdb_remotes_add(struct ovsdb_remotes *, const char *spec, char **errorp);
 
-/* Applies pending database changes and writes status now instead of from
- * the event loop (for tests). */
+/* Applies pending database changes, retries remotes that could not be
+ * added, and writes status, now instead of from the event loop (for
+ * tests). */
 void ovsdb_remotes_run(struct ovsdb_remotes *);
 
 /* The "status" map that ovsdb-server writes for a remote in 'status', at
