@@ -148,8 +148,8 @@ row_get_options(const struct remote_spec *spec, const struct ovsdb_row *row,
     }
 }
 
-/* Adds 'target' with 'options' to 'wanted' unless it is there already (the
- * first mention wins, as in ovsdb-server). */
+/* Adds 'target' with 'options' to 'wanted' unless it is there already
+ * (the first row that names a target decides its options). */
 static void
 wanted_add(struct hmap *wanted, const char *target,
            const struct jsonrpc_options *options)
@@ -375,6 +375,20 @@ status_is_connected(const struct jsonrpc_remote_status *rpc)
                      || rpc->state == JSONRPC_REMOTE_IDLE;
 }
 
+/* Adds to 'set' the values of 'column' that are out of date: 'value'
+ * (borrowed) where 'row' has something else. */
+static void
+set_if_changed(json_t *set, const struct ovsdb_row *row,
+               const struct ovsdb_column *column, json_t *value)
+{
+    json_t *old = ovsdb_row_column_to_json(row, column);
+
+    if (!json_equal(old, value)) {
+        json_object_set(set, column->name, value);
+    }
+    json_decref(old);
+}
+
 /* Adds to 'ops' an update of 'row' if its status columns are out of
  * date. */
 static void
@@ -383,32 +397,26 @@ status_update_row(struct ovsdb_remotes *rs, const struct remote_spec *spec,
 {
     const char *target = ref_row_target(spec, row);
     struct ovsdb_server_remote_status status;
-    json_t *set = json_object();
     char uuid[UUID_LEN + 1];
+    json_t *set;
 
-    if (target
-        && ovsdb_server_get_remote_status(rs->server, target, &status)) {
-        if (spec->is_connected) {
-            json_t *old = ovsdb_row_column_to_json(row, spec->is_connected);
-            json_t *new = json_boolean(status_is_connected(&status.rpc));
+    if (!target
+        || !ovsdb_server_get_remote_status(rs->server, target, &status)) {
+        return;
+    }
+    set = json_object();
+    if (spec->is_connected) {
+        json_t *value = json_boolean(status_is_connected(&status.rpc));
 
-            if (!json_equal(old, new)) {
-                json_object_set(set, spec->is_connected->name, new);
-            }
-            json_decref(old);
-            json_decref(new);
-        }
-        if (spec->status) {
-            json_t *old = ovsdb_row_column_to_json(row, spec->status);
-            json_t *new =
-                ovsdb_remotes_status_to_json(&status, ev_now(rs->loop));
+        set_if_changed(set, row, spec->is_connected, value);
+        json_decref(value);
+    }
+    if (spec->status) {
+        json_t *value =
+            ovsdb_remotes_status_to_json(&status, ev_now(rs->loop));
 
-            if (!json_equal(old, new)) {
-                json_object_set(set, spec->status->name, new);
-            }
-            json_decref(old);
-            json_decref(new);
-        }
+        set_if_changed(set, row, spec->status, value);
+        json_decref(value);
     }
     ovsdb_server_remote_status_destroy(&status);
     if (!json_object_size(set)) {
@@ -501,6 +509,8 @@ reconfigure_cb(struct ev_loop *loop, ev_timer *w, int revents)
     status_soon(rs);
 }
 
+/* For both 'status_w' and 'soon_w', hence 'data' rather than
+ * container_of(). */
 static void
 status_cb(struct ev_loop *loop, ev_timer *w, int revents)
 {

@@ -67,8 +67,9 @@ struct ovsdb_server_remote_status {
     char *locks_waiting;
     char *locks_lost;
 };
-/* Fills '*status' for 'remote'; returns false if it is not served.  Free
- * it with ovsdb_server_remote_status_destroy() either way. */
+/* Fills '*status' for 'remote'; returns false, with '*status' zeroed, if
+ * it is not served.  Free it with ovsdb_server_remote_status_destroy()
+ * either way (a no-op after false). */
 bool ovsdb_server_get_remote_status(const struct ovsdb_server *,
                                     const char *remote,
                                     struct ovsdb_server_remote_status *);
