@@ -13,6 +13,7 @@
 #include "vtepd/ovsdb/db.h"
 #include "vtepd/ovsdb/error.h"
 #include "vtepd/ovsdb/execution.h"
+#include "vtepd/ovsdb/remotes.h"
 #include "vtepd/ovsdb/schema.h"
 #include "vtepd/ovsdb/server.h"
 #include "vtepd/ovsdb/store.h"
@@ -26,6 +27,7 @@ VLOG_DEFINE_THIS_MODULE(database);
 struct vtepd_database {
     struct ovsdb_store *store; /* Owns the database. */
     struct ovsdb_server *server;
+    struct ovsdb_remotes *db_remotes; /* --remote=db:..., or NULL. */
 };
 
 /* Logs 'error' (destroying it) as the reason 'what' failed. */
@@ -212,13 +214,40 @@ compact_cb(struct unixctl_conn *conn, int argc, const char *argv[], void *dbp)
     unixctl_command_reply(conn, NULL);
 }
 
+/* Follows the remotes that the database names in 'spec' ("db:DB,TABLE,
+ * COLUMN").  Returns 0 or a negative errno after logging why. */
 static int
-add_remotes(struct vtepd_database *db, const struct vtepd_options *opts)
+add_db_remote(struct ev_loop *loop, struct vtepd_database *db,
+              const char *spec)
 {
+    char *why;
+
+    if (!db->db_remotes) {
+        db->db_remotes =
+            ovsdb_remotes_create(loop, db->server, vtepd_database_get_db(db));
+    }
+    if (ovsdb_remotes_add(db->db_remotes, spec, &why)) {
+        VLOG_ERR("--remote=%s", why);
+        free(why);
+        return -EINVAL;
+    }
+    VLOG_INFO("following the remotes in %s", spec);
+    return 0;
+}
+
+static int
+add_remotes(struct ev_loop *loop, struct vtepd_database *db,
+            const struct vtepd_options *opts)
+{
+    /* Command-line remotes first, so that a database row naming one of
+     * them leaves it to the command line. */
     for (size_t i = 0; i < opts->n_remotes; i++) {
         const char *remote = opts->remotes[i];
         int error = 0;
 
+        if (str_starts_with(remote, "db:")) {
+            continue;
+        }
         if (str_starts_with(remote, "punix:")) {
             error = vtepd_make_parent_dirs(remote + strlen("punix:"));
         }
@@ -238,6 +267,15 @@ add_remotes(struct vtepd_database *db, const struct vtepd_options *opts)
             ovs_rundir_publish_socket(remote + strlen("punix:"));
         }
         log_listener(db->server, remote);
+    }
+    for (size_t i = 0; i < opts->n_remotes; i++) {
+        if (str_starts_with(opts->remotes[i], "db:")) {
+            int error = add_db_remote(loop, db, opts->remotes[i]);
+
+            if (error) {
+                return error;
+            }
+        }
     }
     return 0;
 }
@@ -262,7 +300,7 @@ vtepd_database_start(struct ev_loop *loop, const struct vtepd_options *opts)
     }
     db->server = ovsdb_server_create(loop, ovsdb_store_get_db(store));
     ovsdb_server_set_store(db->server, store);
-    if (add_remotes(db, opts)) {
+    if (add_remotes(loop, db, opts)) {
         vtepd_database_stop(db);
         return NULL;
     }
@@ -277,6 +315,7 @@ void
 vtepd_database_stop(struct vtepd_database *db)
 {
     if (db) {
+        ovsdb_remotes_destroy(db->db_remotes);
         ovsdb_server_destroy(db->server);
         ovsdb_store_destroy(db->store);
         free(db);

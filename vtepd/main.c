@@ -121,6 +121,7 @@ main(int argc, char *argv[])
     vtepd_features.unixctl = true;
     vtepd_features.ovsdb_server = true;
     vtepd_features.tls = true;
+    vtepd_features.db_remotes = true;
     vtepd_forwarding_init();
     switch (vtepd_options_parse(&opts, argc, argv, &out, &err)) {
     case VTEPD_OPTIONS_EXIT_OK:

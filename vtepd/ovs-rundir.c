@@ -141,8 +141,8 @@ ovs_rundir_publish_unixctl(const char *path)
         error = write_locked_pidfile(pid_path);
     }
     if (error) {
-        VLOG_INFO("cannot publish %s in %s (%s): use ovs-appctl -t %s",
-                  path, rundir(), strerror(-error), target);
+        VLOG_INFO("cannot publish %s in %s (%s): use ovs-appctl -t %s", path,
+                  rundir(), strerror(-error), target);
     }
     free(pid_path);
     free(pid_name);

@@ -45,6 +45,12 @@ struct jsonrpc_remote {
     struct reconnect reconnect;
     ev_timer retry_w;
     struct jsonrpc_session *session; /* Current connection, or NULL. */
+
+    /* For jsonrpc_server_get_remote_status(). */
+    size_t n_sessions;
+    ev_tstamp last_connected;
+    ev_tstamp last_disconnected;
+    int last_error;
 };
 
 struct jsonrpc_server {
@@ -58,6 +64,8 @@ struct jsonrpc_server {
     void *fallback_aux;
     jsonrpc_reply_func *reply_func;
     void *reply_aux;
+    jsonrpc_remote_change_func *change_func;
+    void *change_aux;
 };
 
 /* One chunk of queued output: a reference to shared bytes and how many of
@@ -85,6 +93,7 @@ struct jsonrpc_session {
     bool connecting;    /* Active connection in progress. */
     bool closing;       /* Disconnect scheduled; no more I/O. */
     char *close_reason; /* Why, for the log; owned. */
+    int error;          /* errno of a send or receive failure, or 0. */
 
     struct list output; /* Of out_chunk. */
     size_t backlog;     /* Unsent bytes in 'output'. */
@@ -109,6 +118,7 @@ static void session_destroy(struct jsonrpc_session *);
 static void session_flush(struct jsonrpc_session *);
 static void session_update_io(struct jsonrpc_session *);
 static void remote_schedule_retry(struct jsonrpc_remote *);
+static void remote_changed(struct jsonrpc_remote *);
 
 static void
 options_fill(struct jsonrpc_options *dst, const struct jsonrpc_options *src,
@@ -175,6 +185,7 @@ session_create(struct jsonrpc_server *server, struct jsonrpc_remote *remote,
     ev_timer_init(&s->close_w, session_close_cb, 0., 0.);
     list_push_back(&server->sessions, &s->node);
     server->n_sessions++;
+    remote->n_sessions++;
     session_update_io(s);
     session_start_probe(s);
     return s;
@@ -196,6 +207,8 @@ session_destroy(struct jsonrpc_session *s)
     struct jsonrpc_deferred *d;
     struct out_chunk *chunk, *next;
     struct jsonrpc_remote *remote = s->remote;
+    bool was_connected = !s->connecting;
+    int error = s->error;
 
     ev_io_stop(loop, &s->io_w);
     ev_timer_stop(loop, &s->probe_w);
@@ -224,10 +237,19 @@ session_destroy(struct jsonrpc_session *s)
     free(s->close_reason);
     free(s);
 
-    if (remote && remote->session == s) {
+    if (!remote) {
+        return;
+    }
+    remote->n_sessions--;
+    if (remote->session == s) {
         remote->session = NULL;
+        if (was_connected) {
+            remote->last_disconnected = ev_now(loop);
+            remote->last_error = error;
+        }
         remote_schedule_retry(remote);
     }
+    remote_changed(remote);
 }
 
 static void
@@ -312,6 +334,7 @@ session_flush(struct jsonrpc_session *s)
         if (n == -EAGAIN) {
             break;
         } else if (n < 0) {
+            s->error = (int) -n;
             session_close_later(
                 s, xasprintf("send error (%s)", strerror((int) -n)));
             return;
@@ -648,6 +671,7 @@ session_read(struct jsonrpc_session *s)
             }
             return;
         } else if (n < 0) {
+            s->error = (int) -n;
             session_close_later(
                 s, xasprintf("receive error (%s)", strerror((int) -n)));
             return;
@@ -675,8 +699,10 @@ session_finish_connect(struct jsonrpc_session *s)
     s->connecting = false;
     s->last_rx = ev_now(s->server->loop);
     reconnect_connected(&s->remote->reconnect);
+    s->remote->last_connected = s->last_rx;
     session_start_probe(s);
     session_flush(s);
+    remote_changed(s->remote);
 }
 
 static void
@@ -798,6 +824,7 @@ remote_accept_cb(struct ev_loop *loop, ev_io *w, int revents)
         }
         VLOG_DBG("%s: accepted connection %s", r->name, stream_name(stream));
         session_create(r->server, r, stream, false);
+        remote_changed(r);
     }
 }
 
@@ -834,6 +861,15 @@ remote_schedule_retry(struct jsonrpc_remote *r)
     VLOG_INFO("%s: reconnecting in %d ms", r->name, delay);
     ev_timer_set(&r->retry_w, delay / 1000.0, 0.);
     ev_timer_start(r->server->loop, &r->retry_w);
+}
+
+/* Tells the server's owner that 'r''s sessions changed. */
+static void
+remote_changed(struct jsonrpc_remote *r)
+{
+    if (r->server->change_func) {
+        r->server->change_func(r->name, r->server->change_aux);
+    }
 }
 
 static struct jsonrpc_remote *
@@ -927,6 +963,104 @@ jsonrpc_server_get_port(const struct jsonrpc_server *server, const char *name)
     const struct jsonrpc_remote *r = remote_find(server, name);
 
     return r && r->pstream ? pstream_get_bound_port(r->pstream) : 0;
+}
+
+int
+jsonrpc_server_set_remote_options(struct jsonrpc_server *server,
+                                  const char *name,
+                                  const struct jsonrpc_options *options)
+{
+    struct jsonrpc_remote *r = remote_find(server, name);
+    struct jsonrpc_session *s;
+
+    if (!r) {
+        return -ENOENT;
+    }
+    options_fill(&r->options, options, &server->options);
+    r->reconnect.max_backoff_ms = r->options.max_backoff_ms;
+    LIST_FOR_EACH(s, node, &server->sessions) {
+        if (s->remote == r) {
+            s->options.max_backoff_ms = r->options.max_backoff_ms;
+            jsonrpc_session_set_probe_interval(s, r->options.probe_ms);
+        }
+    }
+    return 0;
+}
+
+const char *
+jsonrpc_remote_state_to_string(enum jsonrpc_remote_state state)
+{
+    switch (state) {
+    case JSONRPC_REMOTE_LISTENING:
+        return "LISTENING";
+    case JSONRPC_REMOTE_VOID:
+        return "VOID";
+    case JSONRPC_REMOTE_BACKOFF:
+        return "BACKOFF";
+    case JSONRPC_REMOTE_CONNECTING:
+        return "CONNECTING";
+    case JSONRPC_REMOTE_ACTIVE:
+        return "ACTIVE";
+    case JSONRPC_REMOTE_IDLE:
+        return "IDLE";
+    }
+    return "?";
+}
+
+static enum jsonrpc_remote_state
+remote_state(const struct jsonrpc_remote *r)
+{
+    const struct jsonrpc_session *s = r->session;
+
+    if (r->pstream) {
+        return JSONRPC_REMOTE_LISTENING;
+    } else if (s && s->connecting) {
+        return JSONRPC_REMOTE_CONNECTING;
+    } else if (s) {
+        return s->probe_sent ? JSONRPC_REMOTE_IDLE : JSONRPC_REMOTE_ACTIVE;
+    } else if (ev_is_active(&r->retry_w)) {
+        return JSONRPC_REMOTE_BACKOFF;
+    }
+    return JSONRPC_REMOTE_VOID;
+}
+
+bool
+jsonrpc_server_get_remote_status(const struct jsonrpc_server *server,
+                                 const char *name,
+                                 struct jsonrpc_remote_status *status)
+{
+    const struct jsonrpc_remote *r = remote_find(server, name);
+
+    memset(status, 0, sizeof *status);
+    if (!r) {
+        return false;
+    }
+    status->state = remote_state(r);
+    status->n_sessions = r->n_sessions;
+    status->last_connected = r->last_connected;
+    status->last_disconnected = r->last_disconnected;
+    status->last_error = r->last_error;
+    status->bound_port = r->pstream ? pstream_get_bound_port(r->pstream) : 0;
+    return true;
+}
+
+struct jsonrpc_session *
+jsonrpc_server_get_remote_session(const struct jsonrpc_server *server,
+                                  const char *name)
+{
+    const struct jsonrpc_remote *r = remote_find(server, name);
+
+    return r && r->session && !r->session->connecting && !r->session->closing
+               ? r->session
+               : NULL;
+}
+
+void
+jsonrpc_server_set_remote_change_cb(struct jsonrpc_server *server,
+                                    jsonrpc_remote_change_func *cb, void *aux)
+{
+    server->change_func = cb;
+    server->change_aux = aux;
 }
 
 /* The server. */

@@ -228,6 +228,60 @@ int jsonrpc_server_remove_remote(struct jsonrpc_server *, const char *name);
 /* The TCP port the listener 'name' is bound to (for "ptcp:0"), or 0. */
 uint16_t jsonrpc_server_get_port(const struct jsonrpc_server *,
                                  const char *name);
+/* Applies 'options' (NULL for the server's) to the remote 'name' and its
+ * open sessions without dropping them: a new inactivity probe interval
+ * takes effect at once, a new backoff cap from the next failure on.
+ * Returns 0 or -ENOENT. */
+int jsonrpc_server_set_remote_options(struct jsonrpc_server *,
+                                      const char *name,
+                                      const struct jsonrpc_options *options);
+
+/* What a remote is doing, for status reports (OVS's reconnect states). */
+enum jsonrpc_remote_state {
+    JSONRPC_REMOTE_LISTENING,  /* A listener. */
+    JSONRPC_REMOTE_VOID,       /* Active, not trying to connect. */
+    JSONRPC_REMOTE_BACKOFF,    /* Active, waiting to retry. */
+    JSONRPC_REMOTE_CONNECTING, /* Active, connection attempt under way. */
+    JSONRPC_REMOTE_ACTIVE,     /* Active, connected. */
+    JSONRPC_REMOTE_IDLE,       /* Active, connected, inactivity probe sent
+                                * and not yet answered. */
+};
+/* "LISTENING", "VOID", "BACKOFF"... as ovsdb-server reports them. */
+const char *jsonrpc_remote_state_to_string(enum jsonrpc_remote_state);
+
+struct jsonrpc_remote_status {
+    enum jsonrpc_remote_state state;
+    size_t n_sessions;           /* Open sessions (at most 1 when active). */
+    ev_tstamp last_connected;    /* Active: loop time of the latest
+                                * connection, or 0 if never connected. */
+    ev_tstamp last_disconnected; /* Active: when a connection last ended,
+                                  * or 0 if none has. */
+    int last_error;      /* Active: errno of the send or receive error that
+                          * ended the latest connection, or 0 (also when
+                          * the peer just closed it). */
+    uint16_t bound_port; /* TCP listeners: the port, else 0. */
+};
+
+/* Fills '*status' for the remote 'name'.  Returns false if there is no such
+ * remote. */
+bool jsonrpc_server_get_remote_status(const struct jsonrpc_server *,
+                                      const char *name,
+                                      struct jsonrpc_remote_status *status);
+/* The connected session of the active remote 'name' (borrowed), or NULL
+ * (not connected, a listener, or no such remote). */
+struct jsonrpc_session *
+jsonrpc_server_get_remote_session(const struct jsonrpc_server *,
+                                  const char *name);
+
+/* Calls 'cb' with the remote's name (borrowed) whenever a remote's
+ * sessions change: an active remote connects or its connection ends, a
+ * listener accepts a client or one of its clients leaves.  Called from the
+ * event loop; 'cb' must not add or remove remotes.  NULL 'cb' stops the
+ * calls. */
+typedef void jsonrpc_remote_change_func(const char *name, void *aux);
+void jsonrpc_server_set_remote_change_cb(struct jsonrpc_server *,
+                                         jsonrpc_remote_change_func *cb,
+                                         void *aux);
 
 /* Registers 'func' for requests and notifications named 'method' ('method'
  * is copied; re-registering replaces).  Unregistered methods are answered

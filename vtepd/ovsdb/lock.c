@@ -71,6 +71,7 @@ ovsdb_lock_acquire(struct ovsdb_lock_table *table, const char *name,
 
     waiter->lock = lock;
     waiter->owner = owner;
+    waiter->steal = steal;
     list_init(&waiter->owner_node);
     if (steal) {
         list_push_front(&lock->waiters, &waiter->lock_node);

@@ -23,6 +23,8 @@ struct ovsdb_lock_waiter {
                              * initialised empty. */
     struct ovsdb_lock *lock;
     void *owner;
+    bool steal; /* Claimed with "steal": once it no longer owns the lock,
+                 * the lock counts as lost rather than waited for. */
 };
 
 /* All locks of a server. */

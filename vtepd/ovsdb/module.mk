@@ -64,6 +64,10 @@ test-ovsdb-reconnect_PKGS := cmocka
 test-ovsdb-jsonrpc_SRCS := tests/unit/test-jsonrpc.c
 test-ovsdb-jsonrpc_LIBS := ovsdb-net lib
 test-ovsdb-jsonrpc_PKGS := cmocka
+UNIT_TESTS += test-ovsdb-jsonrpc-remotes
+test-ovsdb-jsonrpc-remotes_SRCS := tests/unit/test-jsonrpc-remotes.c
+test-ovsdb-jsonrpc-remotes_LIBS := ovsdb-net lib
+test-ovsdb-jsonrpc-remotes_PKGS := cmocka libev
 
 # vtepd/ovsdb/: storage: the standalone database file (log framing,
 # transaction records, durability, compaction).
@@ -100,7 +104,8 @@ ovsdb_SRCS += vtepd/ovsdb/monitor.c vtepd/ovsdb/history.c vtepd/ovsdb/lock.c
 # The OVSDB server: RFC 7047's methods for one database plus _Server, on
 # the JSON-RPC server.
 LIBRARIES += ovsdb-server
-ovsdb-server_SRCS := vtepd/ovsdb/server.c vtepd/ovsdb/server-monitor.c
+ovsdb-server_SRCS := vtepd/ovsdb/server.c vtepd/ovsdb/server-monitor.c \
+                     vtepd/ovsdb/remotes.c
 ovsdb-server_PKGS := jansson libev
 
 SCRIPT_TESTS += tests/interop/ovsdb-server.sh tests/interop/vtep-ctl.sh \
@@ -110,3 +115,8 @@ UNIT_TESTS += test-ovsdb-monitor
 test-ovsdb-monitor_SRCS := tests/unit/test-ovsdb-monitor.c
 test-ovsdb-monitor_LIBS := ovsdb lib
 test-ovsdb-monitor_PKGS := cmocka
+
+UNIT_TESTS += test-ovsdb-remotes
+test-ovsdb-remotes_SRCS := tests/unit/test-ovsdb-remotes.c
+test-ovsdb-remotes_LIBS := ovsdb-server ovsdb-storage ovsdb-net ovsdb lib
+test-ovsdb-remotes_PKGS := cmocka libev

@@ -715,10 +715,85 @@ ovsdb_server_add_remote(struct ovsdb_server *server, const char *remote)
     return jsonrpc_server_add_remote(server->rpc, remote, NULL);
 }
 
+int
+ovsdb_server_add_remote_with_options(struct ovsdb_server *server,
+                                     const char *remote,
+                                     const struct jsonrpc_options *options)
+{
+    return jsonrpc_server_add_remote(server->rpc, remote, options);
+}
+
+int
+ovsdb_server_remove_remote(struct ovsdb_server *server, const char *remote)
+{
+    return jsonrpc_server_remove_remote(server->rpc, remote);
+}
+
+int
+ovsdb_server_set_remote_options(struct ovsdb_server *server,
+                                const char *remote,
+                                const struct jsonrpc_options *options)
+{
+    return jsonrpc_server_set_remote_options(server->rpc, remote, options);
+}
+
 uint16_t
 ovsdb_server_get_port(const struct ovsdb_server *server, const char *remote)
 {
     return jsonrpc_server_get_port(server->rpc, remote);
+}
+
+/* Appends 'name' to the space-separated list '*listp'. */
+static void
+append_lock_name(char **listp, const char *name)
+{
+    char *list = *listp ? xasprintf("%s %s", *listp, name) : xstrdup(name);
+
+    free(*listp);
+    *listp = list;
+}
+
+bool
+ovsdb_server_get_remote_status(const struct ovsdb_server *server,
+                               const char *remote,
+                               struct ovsdb_server_remote_status *status)
+{
+    struct jsonrpc_session *s;
+    struct server_session *ss;
+    struct ovsdb_lock_waiter *w;
+
+    memset(status, 0, sizeof *status);
+    if (!jsonrpc_server_get_remote_status(server->rpc, remote, &status->rpc)) {
+        return false;
+    }
+    s = jsonrpc_server_get_remote_session(server->rpc, remote);
+    ss = s ? jsonrpc_session_get_data(s) : NULL;
+    if (ss) {
+        LIST_FOR_EACH(w, owner_node, &ss->waiters) {
+            char **listp = ovsdb_lock_waiter_is_owner(w) ? &status->locks_held
+                           : w->steal                    ? &status->locks_lost
+                                      : &status->locks_waiting;
+
+            append_lock_name(listp, ovsdb_lock_waiter_name(w));
+        }
+    }
+    return true;
+}
+
+void
+ovsdb_server_remote_status_destroy(struct ovsdb_server_remote_status *status)
+{
+    free(status->locks_held);
+    free(status->locks_waiting);
+    free(status->locks_lost);
+    memset(status, 0, sizeof *status);
+}
+
+void
+ovsdb_server_set_remote_change_cb(struct ovsdb_server *server,
+                                  jsonrpc_remote_change_func *cb, void *aux)
+{
+    jsonrpc_server_set_remote_change_cb(server->rpc, cb, aux);
 }
 
 void

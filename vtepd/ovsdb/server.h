@@ -17,6 +17,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "vtepd/ovsdb/jsonrpc.h"
+
 struct ovsdb_db;
 struct ovsdb_server;
 struct ovsdb_store;
@@ -40,9 +42,43 @@ void ovsdb_server_set_store(struct ovsdb_server *, struct ovsdb_store *);
  * unix:PATH, tcp:IP:PORT).  Returns 0 or a negative errno (-EADDRINUSE
  * when another process has the port...). */
 int ovsdb_server_add_remote(struct ovsdb_server *, const char *remote);
+/* Like ovsdb_server_add_remote(), with per-remote 'options' (copied; NULL
+ * for the defaults): inactivity probe and backoff cap. */
+int ovsdb_server_add_remote_with_options(struct ovsdb_server *,
+                                         const char *remote,
+                                         const struct jsonrpc_options *);
+/* Stops serving 'remote' and closes its sessions.  Returns 0 or
+ * -ENOENT. */
+int ovsdb_server_remove_remote(struct ovsdb_server *, const char *remote);
+/* Changes the options of 'remote' without dropping its sessions (see
+ * jsonrpc_server_set_remote_options()).  Returns 0 or -ENOENT. */
+int ovsdb_server_set_remote_options(struct ovsdb_server *, const char *remote,
+                                    const struct jsonrpc_options *);
 /* The port a "ptcp:" listener is bound to (useful with "ptcp:0"), or 0. */
 uint16_t ovsdb_server_get_port(const struct ovsdb_server *,
                                const char *remote);
+
+/* A remote's connection state and, for a connected active remote, the
+ * locks its session holds, waits for, and lost to a "steal" (each a
+ * space-separated list of lock names, owned, NULL if none). */
+struct ovsdb_server_remote_status {
+    struct jsonrpc_remote_status rpc;
+    char *locks_held;
+    char *locks_waiting;
+    char *locks_lost;
+};
+/* Fills '*status' for 'remote'; returns false, with '*status' zeroed, if
+ * it is not served.  Free it with ovsdb_server_remote_status_destroy()
+ * either way (a no-op after false). */
+bool ovsdb_server_get_remote_status(const struct ovsdb_server *,
+                                    const char *remote,
+                                    struct ovsdb_server_remote_status *);
+void ovsdb_server_remote_status_destroy(struct ovsdb_server_remote_status *);
+/* Calls 'cb' when a remote connects, disconnects, accepts or loses a
+ * client (see jsonrpc_server_set_remote_change_cb()). */
+void ovsdb_server_set_remote_change_cb(struct ovsdb_server *,
+                                       jsonrpc_remote_change_func *cb,
+                                       void *aux);
 
 /* What the server holds, for "memory/show". */
 struct ovsdb_server_stats {
