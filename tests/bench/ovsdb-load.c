@@ -45,17 +45,17 @@
 /* A connection to the server and its framing state. */
 struct conn {
     int fd;
-    struct ds out;   /* Bytes not yet written. */
-    size_t out_ofs;  /* Bytes of 'out' already written. */
-    char *in;        /* Bytes read and not yet consumed. */
-    size_t in_len;   /* Valid bytes in 'in'. */
-    size_t in_cap;   /* Allocated bytes of 'in'. */
-    size_t scan;     /* Bytes of 'in' already scanned for a message end. */
-    int depth;       /* Bracket depth at 'scan'. */
-    bool in_string;  /* Inside a JSON string at 'scan'. */
-    bool escape;     /* After a backslash inside a string. */
-    unsigned inflight;  /* Requests sent and not yet answered. */
-    unsigned updates;   /* Monitor updates received (fanout). */
+    struct ds out;     /* Bytes not yet written. */
+    size_t out_ofs;    /* Bytes of 'out' already written. */
+    char *in;          /* Bytes read and not yet consumed. */
+    size_t in_len;     /* Valid bytes in 'in'. */
+    size_t in_cap;     /* Allocated bytes of 'in'. */
+    size_t scan;       /* Bytes of 'in' already scanned for a message end. */
+    int depth;         /* Bracket depth at 'scan'. */
+    bool in_string;    /* Inside a JSON string at 'scan'. */
+    bool escape;       /* After a backslash inside a string. */
+    unsigned inflight; /* Requests sent and not yet answered. */
+    unsigned updates;  /* Monitor updates received (fanout). */
     unsigned long next_id;
 };
 
@@ -107,8 +107,8 @@ open_remote(const char *remote)
         char ip[64];
         int port;
 
-        if (sscanf(remote + 4, "%63[^:]:%d", ip, &port) != 2 ||
-            inet_pton(AF_INET, ip, &sin->sin_addr) != 1) {
+        if (sscanf(remote + 4, "%63[^:]:%d", ip, &port) != 2
+            || inet_pton(AF_INET, ip, &sin->sin_addr) != 1) {
             return -EINVAL;
         }
         sin->sin_family = AF_INET;
@@ -291,7 +291,8 @@ check_reply(json_t *msg)
 
         vtep_abort("request failed: %.400s", s);
     }
-    json_array_foreach (result, i, op) {
+    json_array_foreach(result, i, op)
+    {
         if (json_object_get(op, "error")) {
             char *s = json_dumps(op, 0);
 
@@ -382,14 +383,14 @@ setup_refs(struct conn *c, const struct options *o, char ls_uuid[37],
     loc_rows = json_object_get(
         json_array_get(json_object_get(reply, "result"), 1), "rows");
     if (json_array_size(ls_rows) && json_array_size(loc_rows)) {
-        snprintf(ls_uuid, 37, "%s",
-                 json_string_value(json_array_get(
-                     json_object_get(json_array_get(ls_rows, 0), "_uuid"),
-                     1)));
-        snprintf(loc_uuid, 37, "%s",
-                 json_string_value(json_array_get(
-                     json_object_get(json_array_get(loc_rows, 0), "_uuid"),
-                     1)));
+        snprintf(
+            ls_uuid, 37, "%s",
+            json_string_value(json_array_get(
+                json_object_get(json_array_get(ls_rows, 0), "_uuid"), 1)));
+        snprintf(
+            loc_uuid, 37, "%s",
+            json_string_value(json_array_get(
+                json_object_get(json_array_get(loc_rows, 0), "_uuid"), 1)));
         json_decref(reply);
         ds_destroy(&req);
         return;
@@ -415,18 +416,18 @@ setup_refs(struct conn *c, const struct options *o, char ls_uuid[37],
                   o->ls, o->locator);
     reply = conn_call(c, "transact", ds_cstr(&req));
     check_reply(reply);
-    snprintf(ls_uuid, 37, "%s",
-             json_string_value(json_array_get(
-                 json_object_get(
-                     json_array_get(json_object_get(reply, "result"), 0),
-                     "uuid"),
-                 1)));
-    snprintf(loc_uuid, 37, "%s",
-             json_string_value(json_array_get(
-                 json_object_get(
-                     json_array_get(json_object_get(reply, "result"), 1),
-                     "uuid"),
-                 1)));
+    snprintf(
+        ls_uuid, 37, "%s",
+        json_string_value(json_array_get(
+            json_object_get(
+                json_array_get(json_object_get(reply, "result"), 0), "uuid"),
+            1)));
+    snprintf(
+        loc_uuid, 37, "%s",
+        json_string_value(json_array_get(
+            json_object_get(
+                json_array_get(json_object_get(reply, "result"), 1), "uuid"),
+            1)));
     json_decref(reply);
     ds_destroy(&req);
 }
@@ -438,8 +439,8 @@ put_insert_txn(struct conn *c, unsigned long first, long n,
 {
     long i;
 
-    ds_put_cstr(&c->out, "{\"method\":\"transact\",\"params\":[\"" DB_NAME
-                         "\"");
+    ds_put_cstr(&c->out,
+                "{\"method\":\"transact\",\"params\":[\"" DB_NAME "\"");
     for (i = 0; i < n; i++) {
         char mac[18];
 
@@ -616,8 +617,7 @@ cmd_fanout(const struct options *o)
     printf("fanout clients=%ld commits=%ld p50_ms=%.3f p99_ms=%.3f "
            "max_ms=%.3f\n",
            o->clients, o->commits, percentile(lat, o->commits, 50) * 1e3,
-           percentile(lat, o->commits, 99) * 1e3,
-           lat[o->commits - 1] * 1e3);
+           percentile(lat, o->commits, 99) * 1e3, lat[o->commits - 1] * 1e3);
     for (i = 0; i < n; i++) {
         conn_close(conns[i]);
     }
