@@ -102,10 +102,11 @@ insert_rate() {
     stop_server "$dir"
 }
 
-# throughput NAME ARGS...: loads (1)-(3), ROUNDS alternating rounds each.
+# throughput NAME LABEL ARGS...: loads (1)-(3), ROUNDS alternating rounds
+# each; LABEL names the load in the plot.
 throughput() {
-    local name=$1 r v=() f=()
-    shift
+    local name=$1 label=$2 r v=() f=()
+    shift 2
     for r in $(seq "$ROUNDS"); do
         v+=("$(insert_rate vtepd "$@")")
         f+=("$(insert_rate ref "$@")")
@@ -113,7 +114,7 @@ throughput() {
     v=$(printf '%s\n' "${v[@]}" | median)
     f=$(printf '%s\n' "${f[@]}" | median)
     report "$name (rows/s)" "$v" "$f" ">=" 3
-    echo "\"$name\" $v $f" >>"$OUT/throughput.dat"
+    echo "\"$label\" $v $f" >>"$OUT/throughput.dat"
 }
 
 # memory KIND: bytes of RSS per row at N_MEM1 and N_MEM2 rows into
@@ -247,9 +248,11 @@ echo "ovsdb-load: vtepd $($BIN/vtepd --version | head -1) vs" \
     "$(ovsdb-server --version | head -1); rounds $ROUNDS" |
     tee -a "$OUT/results.txt"
 : >"$OUT/throughput.dat"
-throughput "(1) sequential 1-row inserts" --rows="$N_SEQ"
-throughput "(2) 1-row inserts, 64 in flight" --rows="$N_PIPE" --inflight=64
-throughput "(3) 1000-row transactions" --rows="$N_BATCH" --batch=1000
+throughput "(1) sequential 1-row inserts" "1 in flight" --rows="$N_SEQ"
+throughput "(2) 1-row inserts, 64 in flight" "64 in flight" \
+    --rows="$N_PIPE" --inflight=64
+throughput "(3) 1000-row transactions" "1000-row txns" \
+    --rows="$N_BATCH" --batch=1000
 
 memory vtepd
 memory ref
@@ -289,4 +292,9 @@ else
         "vtepd $v s, bridge -batch $b s," \
         "ratio $(awk -v v="$v" -v b="$b" 'BEGIN { printf "%.2f", (b > 0 ? v / b : 0) }')" \
         "(target <= 1.25)" | tee -a "$OUT/results.txt"
+fi
+
+if command -v gnuplot >/dev/null; then
+    gnuplot -e "data='$OUT'; out='$OUT'" tests/bench/ovsdb-load.gp &&
+        echo "plots: $OUT/bench-*.png"
 fi
