@@ -25,10 +25,10 @@ struct vtepd_forwarding {
     struct ev_loop *loop;
     struct hal *hal;
     struct vtep *vtep;
-    struct sim *sim;         /* NULL unless asic with --port. */
-    ev_timer wake_w;         /* Fires at vtep_next_wake(). */
-    ev_prepare prepare_w;    /* Re-arms 'wake_w' before the loop blocks. */
-    ev_io hal_w;             /* The backend's event socket, if any. */
+    struct sim *sim;      /* NULL unless asic with --port. */
+    ev_timer wake_w;      /* Fires at vtep_next_wake(). */
+    ev_prepare prepare_w; /* Re-arms 'wake_w' before the loop blocks. */
+    ev_io hal_w;          /* The backend's event socket, if any. */
 };
 
 void
@@ -92,8 +92,7 @@ reply_dump(struct unixctl_conn *conn, int error, struct ds *out,
 }
 
 static void
-dump_fdb_cb(struct unixctl_conn *conn, int argc, const char *argv[],
-            void *fw_)
+dump_fdb_cb(struct unixctl_conn *conn, int argc, const char *argv[], void *fw_)
 {
     struct vtepd_forwarding *fw = fw_;
     struct ds out = DS_EMPTY_INITIALIZER;
