@@ -96,14 +96,40 @@ execute(struct ovsdb_db *db, const char *ops)
 }
 
 /* The rows of R, without _version, as compact sorted JSON. */
+static int
+compare_rows(const void *a_, const void *b_)
+{
+    const json_t *a = *(json_t *const *) a_;
+    const json_t *b = *(json_t *const *) b_;
+
+    return strcmp(
+        json_string_value(json_array_get(json_object_get(a, "_uuid"), 1)),
+        json_string_value(json_array_get(json_object_get(b, "_uuid"), 1)));
+}
+
 static char *
 contents(struct ovsdb_db *db)
 {
     json_t *reply = execute(db, "{\"op\":\"select\",\"table\":\"R\","
                                 "\"where\":[],\"columns\":[\"_uuid\","
                                 "\"name\",\"n\",\"tags\",\"opts\",\"opt\"]}");
-    char *s = ovsdb_json_to_string(reply);
+    json_t *rows = json_object_get(json_array_get(reply, 0), "rows");
+    size_t i, n = json_array_size(rows);
+    json_t **sorted = xcalloc(n ? n : 1, sizeof *sorted);
+    char *s;
 
+    /* A select returns rows in hash order, which differs between a
+     * database and a replica built in another order: sort by UUID. */
+    for (i = 0; i < n; i++) {
+        sorted[i] = json_incref(json_array_get(rows, i));
+    }
+    qsort(sorted, n, sizeof *sorted, compare_rows);
+    json_array_clear(rows);
+    for (i = 0; i < n; i++) {
+        json_array_append_new(rows, sorted[i]);
+    }
+    free(sorted);
+    s = ovsdb_json_to_string(reply);
     json_decref(reply);
     return s;
 }
