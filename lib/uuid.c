@@ -142,10 +142,38 @@ error:
     return false;
 }
 
+/* Writes the 'n' low nibbles of 'x' into 'p' as lowercase hex, most
+ * significant first; returns the position after them. */
+static char *
+put_hex(char *p, uint32_t x, int n)
+{
+    static const char digits[] = "0123456789abcdef";
+    int i;
+
+    for (i = n - 1; i >= 0; i--) {
+        p[i] = digits[x & 0xf];
+        x >>= 4;
+    }
+    return p + n;
+}
+
+/* Formats by hand rather than with snprintf(): every UUID in every reply,
+ * update and log record passes through here, and printf's format parsing
+ * cost more than the rest of the conversion (see docs/benchmarks.md). */
 void
 uuid_to_string(const struct uuid *uuid, char buf[UUID_LEN + 1])
 {
-    snprintf(buf, UUID_LEN + 1, "%08x-%04x-%04x-%04x-%04x%08x", uuid->parts[0],
-             uuid->parts[1] >> 16, uuid->parts[1] & 0xffff,
-             uuid->parts[2] >> 16, uuid->parts[2] & 0xffff, uuid->parts[3]);
+    char *p = buf;
+
+    p = put_hex(p, uuid->parts[0], 8);
+    *p++ = '-';
+    p = put_hex(p, uuid->parts[1] >> 16, 4);
+    *p++ = '-';
+    p = put_hex(p, uuid->parts[1] & 0xffff, 4);
+    *p++ = '-';
+    p = put_hex(p, uuid->parts[2] >> 16, 4);
+    *p++ = '-';
+    p = put_hex(p, uuid->parts[2] & 0xffff, 4);
+    p = put_hex(p, uuid->parts[3], 8);
+    *p = '\0';
 }

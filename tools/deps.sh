@@ -14,6 +14,8 @@ packages=(
     iproute2 iputils-ping tcpdump openssl python3
     # Checkers (make valgrind, make lint).
     valgrind clang-format cppcheck
+    # Benchmark plots (make bench).
+    gnuplot-nox
 )
 
 missing=()

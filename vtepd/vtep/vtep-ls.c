@@ -508,15 +508,25 @@ binding_set_result(struct vtep *vtep, struct vtep_binding *b, hal_oid_t port,
 void
 vtep_bindings_run(struct vtep *vtep)
 {
-    size_t n_max = vtep->batch, n_set = 0, n_rm = 0, i;
-    struct hal_binding *set = xcalloc(n_max, sizeof *set);
-    struct hal_binding *rm = xcalloc(n_max, sizeof *rm);
-    struct vtep_binding **set_b = xcalloc(n_max, sizeof *set_b);
-    struct vtep_binding **rm_b = xcalloc(n_max, sizeof *rm_b);
-    struct vtep_ls **set_ls = xcalloc(n_max, sizeof *set_ls);
-    int *status = xcalloc(n_max, sizeof *status);
-    struct vtep_binding **idle = xcalloc(n_max, sizeof *idle);
+    size_t n_max = vtep_q_count(&vtep->binding_dirty, vtep->batch);
+    size_t n_set = 0, n_rm = 0, i;
+    struct hal_binding *set;
+    struct hal_binding *rm;
+    struct vtep_binding **set_b, **rm_b, **idle;
+    struct vtep_ls **set_ls;
     size_t n_idle = 0;
+    int *status;
+
+    if (!n_max) {
+        return;
+    }
+    set = xcalloc(n_max, sizeof *set);
+    rm = xcalloc(n_max, sizeof *rm);
+    set_b = xcalloc(n_max, sizeof *set_b);
+    rm_b = xcalloc(n_max, sizeof *rm_b);
+    set_ls = xcalloc(n_max, sizeof *set_ls);
+    status = xcalloc(n_max, sizeof *status);
+    idle = xcalloc(n_max, sizeof *idle);
 
     while (n_set + n_rm + n_idle < n_max
            && !list_is_empty(&vtep->binding_dirty)) {

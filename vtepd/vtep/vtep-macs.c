@@ -349,14 +349,22 @@ ucast_set_result(struct vtep *vtep, struct vtep_ucast *uc,
 void
 vtep_ucast_run(struct vtep *vtep)
 {
-    size_t n_max = vtep->batch, n_set = 0, n_rm = 0, n_idle = 0, i;
-    struct hal_fdb_entry *set = xcalloc(n_max, sizeof *set);
-    struct hal_fdb_entry *rm = xcalloc(n_max, sizeof *rm);
-    struct vtep_ucast **set_uc = xcalloc(n_max, sizeof *set_uc);
-    struct vtep_ucast **rm_uc = xcalloc(n_max, sizeof *rm_uc);
-    struct vtep_ucast **idle = xcalloc(n_max, sizeof *idle);
-    int *status = xcalloc(n_max, sizeof *status);
+    size_t n_max = vtep_q_count(&vtep->ucast_dirty, vtep->batch);
+    size_t n_set = 0, n_rm = 0, n_idle = 0, i;
+    struct hal_fdb_entry *set, *rm;
+    struct vtep_ucast **set_uc, **rm_uc, **idle;
     bool was_blocked = !list_is_empty(&vtep->ucast_blocked);
+    int *status;
+
+    if (!n_max) {
+        return;
+    }
+    set = xcalloc(n_max, sizeof *set);
+    rm = xcalloc(n_max, sizeof *rm);
+    set_uc = xcalloc(n_max, sizeof *set_uc);
+    rm_uc = xcalloc(n_max, sizeof *rm_uc);
+    idle = xcalloc(n_max, sizeof *idle);
+    status = xcalloc(n_max, sizeof *status);
 
     while (n_set + n_rm + n_idle < n_max
            && !list_is_empty(&vtep->ucast_dirty)) {
@@ -591,12 +599,21 @@ remotes_equal(const struct in_addr *a, size_t n_a, const struct in_addr *b,
 void
 vtep_flood_run(struct vtep *vtep)
 {
-    size_t n_max = vtep->batch;
-    struct hal_flood_group *groups = xcalloc(n_max, sizeof *groups);
-    struct vtep_ls **group_ls = xcalloc(n_max, sizeof *group_ls);
-    struct in_addr **lists = xcalloc(n_max, sizeof *lists);
-    int *status = xcalloc(n_max, sizeof *status);
+    size_t n_max = vtep_q_count(&vtep->flood_dirty, vtep->batch / HAL_FLOOD_N)
+                   * HAL_FLOOD_N;
+    struct hal_flood_group *groups;
+    struct vtep_ls **group_ls;
+    struct in_addr **lists;
     size_t n = 0, n_ls = 0, i;
+    int *status;
+
+    if (!n_max) {
+        return;
+    }
+    groups = xcalloc(n_max, sizeof *groups);
+    group_ls = xcalloc(n_max, sizeof *group_ls);
+    lists = xcalloc(n_max, sizeof *lists);
+    status = xcalloc(n_max, sizeof *status);
 
     while (n + HAL_FLOOD_N <= n_max && !list_is_empty(&vtep->flood_dirty)) {
         struct vtep_ls *ls = container_of(list_front(&vtep->flood_dirty),
@@ -672,13 +689,21 @@ mcast_done(struct vtep *vtep, struct vtep_mcast *mc)
 void
 vtep_mcast_run(struct vtep *vtep)
 {
-    size_t n_max = vtep->batch, n_set = 0, n_rm = 0, n_idle = 0, i;
-    struct hal_flood_group *set = xcalloc(n_max, sizeof *set);
-    struct hal_flood_group *rm = xcalloc(n_max, sizeof *rm);
-    struct vtep_mcast **set_mc = xcalloc(n_max, sizeof *set_mc);
-    struct vtep_mcast **rm_mc = xcalloc(n_max, sizeof *rm_mc);
-    struct vtep_mcast **idle = xcalloc(n_max, sizeof *idle);
-    int *status = xcalloc(n_max, sizeof *status);
+    size_t n_max = vtep_q_count(&vtep->mcast_dirty, vtep->batch);
+    size_t n_set = 0, n_rm = 0, n_idle = 0, i;
+    struct hal_flood_group *set, *rm;
+    struct vtep_mcast **set_mc, **rm_mc, **idle;
+    int *status;
+
+    if (!n_max) {
+        return;
+    }
+    set = xcalloc(n_max, sizeof *set);
+    rm = xcalloc(n_max, sizeof *rm);
+    set_mc = xcalloc(n_max, sizeof *set_mc);
+    rm_mc = xcalloc(n_max, sizeof *rm_mc);
+    idle = xcalloc(n_max, sizeof *idle);
+    status = xcalloc(n_max, sizeof *status);
 
     while (n_set + n_rm + n_idle < n_max
            && !list_is_empty(&vtep->mcast_dirty)) {

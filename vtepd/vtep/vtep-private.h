@@ -58,6 +58,9 @@ void vtep_q_init(struct vtep_qnode *);
 void vtep_q_dirty(struct list *dirty, struct vtep_qnode *);
 void vtep_q_block(struct list *blocked, struct vtep_qnode *);
 void vtep_q_idle(struct vtep_qnode *);
+/* Returns how many nodes 'dirty' holds, counting no further than 'max':
+ * what one run has to size its bulk arrays for. */
+size_t vtep_q_count(const struct list *dirty, size_t max);
 /* Moves every node of 'blocked' to 'dirty'. */
 void vtep_q_unblock(struct list *blocked, struct list *dirty);
 

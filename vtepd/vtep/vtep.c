@@ -52,6 +52,18 @@ vtep_q_block(struct list *blocked, struct vtep_qnode *q)
     q->state = VTEP_Q_BLOCKED;
 }
 
+size_t
+vtep_q_count(const struct list *dirty, size_t max)
+{
+    const struct list *node;
+    size_t n = 0;
+
+    for (node = dirty->next; node != dirty && n < max; node = node->next) {
+        n++;
+    }
+    return n;
+}
+
 void
 vtep_q_unblock(struct list *blocked, struct list *dirty)
 {
