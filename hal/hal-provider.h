@@ -106,4 +106,19 @@ struct hal_provider {
     int (*poll_fd)(const struct hal *hal);
 };
 
+/* For a provider's bulk calls: sets STATUS[i] to ONE(CTX, &ENTRIES[i]) for
+ * each of the N entries, in order, and evaluates to the first nonzero
+ * status (0 if every entry succeeded), which is what a bulk call returns. */
+#define HAL_BULK_APPLY(ONE, CTX, ENTRIES, N, STATUS)           \
+    ({                                                         \
+        int hal_first__ = 0;                                   \
+        for (size_t hal_i__ = 0; hal_i__ < (N); hal_i__++) {   \
+            (STATUS)[hal_i__] = ONE(CTX, &(ENTRIES)[hal_i__]); \
+            if (!hal_first__) {                                \
+                hal_first__ = (STATUS)[hal_i__];               \
+            }                                                  \
+        }                                                      \
+        hal_first__;                                           \
+    })
+
 #endif /* hal/hal-provider.h */

@@ -296,45 +296,30 @@ int
 asic_fdb_set(struct hal *hal, const struct hal_fdb_entry *entries, size_t n,
              int *status)
 {
-    struct hal_asic *asic = asic_cast(hal);
-    int first = 0;
-    size_t i;
+    return HAL_BULK_APPLY(fdb_set_one, asic_cast(hal), entries, n, status);
+}
 
-    for (i = 0; i < n; i++) {
-        status[i] = fdb_set_one(asic, &entries[i]);
-        if (!first) {
-            first = status[i];
-        }
+static int
+fdb_remove_one(struct hal_asic *asic, const struct hal_fdb_entry *e)
+{
+    int64_t bridge = asic_bridge_index(asic, e->bridge);
+    struct asic_fdb_slot *slot =
+        bridge < 0
+            ? NULL
+            : asic_fdb_find(asic, asic_fdb_key((uint32_t) bridge, &e->mac));
+
+    if (!slot) {
+        return -ENOENT;
     }
-    return first;
+    asic_fdb_free(asic, slot);
+    return 0;
 }
 
 int
 asic_fdb_remove(struct hal *hal, const struct hal_fdb_entry *entries, size_t n,
                 int *status)
 {
-    struct hal_asic *asic = asic_cast(hal);
-    int first = 0;
-    size_t i;
-
-    for (i = 0; i < n; i++) {
-        int64_t bridge = asic_bridge_index(asic, entries[i].bridge);
-        struct asic_fdb_slot *slot =
-            bridge < 0 ? NULL
-                       : asic_fdb_find(asic, asic_fdb_key((uint32_t) bridge,
-                                                          &entries[i].mac));
-
-        if (slot) {
-            asic_fdb_free(asic, slot);
-            status[i] = 0;
-        } else {
-            status[i] = -ENOENT;
-        }
-        if (!first) {
-            first = status[i];
-        }
-    }
-    return first;
+    return HAL_BULK_APPLY(fdb_remove_one, asic_cast(hal), entries, n, status);
 }
 
 int

@@ -325,44 +325,30 @@ int
 asic_binding_set(struct hal *hal, const struct hal_binding *bindings, size_t n,
                  int *status)
 {
-    struct hal_asic *asic = asic_cast(hal);
-    int first = 0;
-    size_t i;
+    return HAL_BULK_APPLY(binding_set_one, asic_cast(hal), bindings, n,
+                          status);
+}
 
-    for (i = 0; i < n; i++) {
-        status[i] = binding_set_one(asic, &bindings[i]);
-        if (!first) {
-            first = status[i];
-        }
+static int
+binding_remove_one(struct hal_asic *asic, const struct hal_binding *hb)
+{
+    int64_t port = asic_port_index(asic, hb->port);
+    int64_t idx =
+        port < 0 ? -1 : asic_binding_find(asic, (uint32_t) port, hb->vlan);
+
+    if (idx < 0) {
+        return -ENOENT;
     }
-    return first;
+    asic_binding_destroy(asic, (uint32_t) idx);
+    return 0;
 }
 
 int
 asic_binding_remove(struct hal *hal, const struct hal_binding *bindings,
                     size_t n, int *status)
 {
-    struct hal_asic *asic = asic_cast(hal);
-    int first = 0;
-    size_t i;
-
-    for (i = 0; i < n; i++) {
-        int64_t port = asic_port_index(asic, bindings[i].port);
-        int64_t idx = port < 0 ? -1
-                               : asic_binding_find(asic, (uint32_t) port,
-                                                   bindings[i].vlan);
-
-        if (idx >= 0) {
-            asic_binding_destroy(asic, (uint32_t) idx);
-            status[i] = 0;
-        } else {
-            status[i] = -ENOENT;
-        }
-        if (!first) {
-            first = status[i];
-        }
-    }
-    return first;
+    return HAL_BULK_APPLY(binding_remove_one, asic_cast(hal), bindings, n,
+                          status);
 }
 
 void

@@ -213,35 +213,30 @@ repl_collect(const struct hal_asic *asic, uint32_t head, struct in_addr *out)
 
 /* ---- Flood lists -------------------------------------------------------- */
 
+static int
+flood_set_one(struct hal_asic *asic, const struct hal_flood_group *g)
+{
+    int64_t bridge = asic_bridge_index(asic, g->bridge);
+    struct asic_bridge *b;
+    int error;
+
+    if (bridge < 0) {
+        return -ENOENT;
+    }
+    b = &asic->bridges[bridge];
+    error = repl_replace(asic, &b->flood_head[g->type], &b->flood_len[g->type],
+                         g->remotes, g->n_remotes);
+    if (!error && asic->resyncing) {
+        asic->seen_flood[bridge * HAL_FLOOD_N + g->type] = 1;
+    }
+    return error;
+}
+
 int
 asic_flood_set(struct hal *hal, const struct hal_flood_group *groups, size_t n,
                int *status)
 {
-    struct hal_asic *asic = asic_cast(hal);
-    int first = 0;
-    size_t i;
-
-    for (i = 0; i < n; i++) {
-        const struct hal_flood_group *g = &groups[i];
-        int64_t bridge = asic_bridge_index(asic, g->bridge);
-
-        if (bridge < 0) {
-            status[i] = -ENOENT;
-        } else {
-            struct asic_bridge *b = &asic->bridges[bridge];
-
-            status[i] =
-                repl_replace(asic, &b->flood_head[g->type],
-                             &b->flood_len[g->type], g->remotes, g->n_remotes);
-            if (!status[i] && asic->resyncing) {
-                asic->seen_flood[bridge * HAL_FLOOD_N + g->type] = 1;
-            }
-        }
-        if (!first) {
-            first = status[i];
-        }
-    }
-    return first;
+    return HAL_BULK_APPLY(flood_set_one, asic_cast(hal), groups, n, status);
 }
 
 /* ---- Multicast groups --------------------------------------------------- */
@@ -308,44 +303,28 @@ int
 asic_mcast_set(struct hal *hal, const struct hal_flood_group *groups, size_t n,
                int *status)
 {
-    struct hal_asic *asic = asic_cast(hal);
-    int first = 0;
-    size_t i;
+    return HAL_BULK_APPLY(mcast_set_one, asic_cast(hal), groups, n, status);
+}
 
-    for (i = 0; i < n; i++) {
-        status[i] = mcast_set_one(asic, &groups[i]);
-        if (!first) {
-            first = status[i];
-        }
+static int
+mcast_remove_one(struct hal_asic *asic, const struct hal_flood_group *g)
+{
+    int64_t bridge = asic_bridge_index(asic, g->bridge);
+    int64_t idx =
+        bridge < 0 ? -1 : asic_mcast_find(asic, (uint32_t) bridge, &g->mac);
+
+    if (idx < 0) {
+        return -ENOENT;
     }
-    return first;
+    asic_mcast_destroy(asic, (uint32_t) idx);
+    return 0;
 }
 
 int
 asic_mcast_remove(struct hal *hal, const struct hal_flood_group *groups,
                   size_t n, int *status)
 {
-    struct hal_asic *asic = asic_cast(hal);
-    int first = 0;
-    size_t i;
-
-    for (i = 0; i < n; i++) {
-        int64_t bridge = asic_bridge_index(asic, groups[i].bridge);
-        int64_t idx = bridge < 0 ? -1
-                                 : asic_mcast_find(asic, (uint32_t) bridge,
-                                                   &groups[i].mac);
-
-        if (idx >= 0) {
-            asic_mcast_destroy(asic, (uint32_t) idx);
-            status[i] = 0;
-        } else {
-            status[i] = -ENOENT;
-        }
-        if (!first) {
-            first = status[i];
-        }
-    }
-    return first;
+    return HAL_BULK_APPLY(mcast_remove_one, asic_cast(hal), groups, n, status);
 }
 
 void

@@ -303,121 +303,114 @@ nd_flood_sync(struct hal_netdev *nd, struct nd_bridge *br)
     return error;
 }
 
+static int
+flood_set_one(struct hal_netdev *nd, const struct hal_flood_group *g)
+{
+    struct nd_bridge *br = nd_bridge_find(nd, g->bridge);
+    size_t n_want = g->n_remotes;
+    struct in_addr *want;
+
+    if (!br) {
+        return -ENOENT;
+    }
+    br->flood_seen[g->type] = true;
+    want = nd_ips_sorted(g->remotes, &n_want);
+    if (ips_equal(want, n_want, br->flood[g->type], br->n_flood[g->type])) {
+        free(want);
+        return 0;
+    }
+    tunnels_ref(nd, br->flood[g->type], br->n_flood[g->type], false);
+    nd->n_flood -= (uint32_t) br->n_flood[g->type];
+    free(br->flood[g->type]);
+    br->flood[g->type] = want;
+    br->n_flood[g->type] = n_want;
+    nd->n_flood += (uint32_t) n_want;
+    tunnels_ref(nd, want, n_want, true);
+    return nd_flood_sync(nd, br);
+}
+
 int
 nd_flood_set(struct hal *hal, const struct hal_flood_group *groups, size_t n,
              int *status)
 {
-    struct hal_netdev *nd = nd_cast(hal);
-    int first = 0;
-    size_t i;
+    return HAL_BULK_APPLY(flood_set_one, nd_cast(hal), groups, n, status);
+}
 
-    for (i = 0; i < n; i++) {
-        const struct hal_flood_group *g = &groups[i];
-        struct nd_bridge *br = nd_bridge_find(nd, g->bridge);
-        size_t n_want = g->n_remotes;
-        struct in_addr *want;
+static int
+mcast_set_one(struct hal_netdev *nd, const struct hal_flood_group *g)
+{
+    struct nd_bridge *br = nd_bridge_find(nd, g->bridge);
+    size_t n_want = g->n_remotes;
+    struct in_addr *want;
+    struct nd_mcast *m;
+    int error = 0;
 
-        if (!br) {
-            status[i] = -ENOENT;
-            first = first ? first : status[i];
-            continue;
-        }
-        br->flood_seen[g->type] = true;
-        want = nd_ips_sorted(g->remotes, &n_want);
-        if (ips_equal(want, n_want, br->flood[g->type],
-                      br->n_flood[g->type])) {
-            free(want);
-            status[i] = 0;
-            continue;
-        }
-        tunnels_ref(nd, br->flood[g->type], br->n_flood[g->type], false);
-        nd->n_flood -= (uint32_t) br->n_flood[g->type];
-        free(br->flood[g->type]);
-        br->flood[g->type] = want;
-        br->n_flood[g->type] = n_want;
-        nd->n_flood += (uint32_t) n_want;
-        tunnels_ref(nd, want, n_want, true);
-        status[i] = nd_flood_sync(nd, br);
-        first = first ? first : status[i];
+    if (!br) {
+        return -ENOENT;
     }
-    return first;
+    m = nd_mcast_find(br, &g->mac);
+    if (!m) {
+        m = xzalloc(sizeof *m);
+        m->mac = g->mac;
+        hmap_insert(&br->mcast, &m->node, mac_hash(&g->mac));
+        nd->n_mcast++;
+    }
+    m->seen = true;
+    want = nd_ips_sorted(g->remotes, &n_want);
+    if (!ips_equal(want, n_want, m->remotes, m->n_remotes)) {
+        tunnels_ref(nd, m->remotes, m->n_remotes, false);
+        if (br->vx_ifindex) {
+            error = remotes_sync(nd, br, &g->mac, &m->remotes, &m->n_remotes,
+                                 want, n_want);
+        } else {
+            free(m->remotes);
+            m->remotes = nd_ips_sorted(want, &n_want);
+            m->n_remotes = n_want;
+        }
+        tunnels_ref(nd, m->remotes, m->n_remotes, true);
+    }
+    free(want);
+    return error;
 }
 
 int
 nd_mcast_set(struct hal *hal, const struct hal_flood_group *groups, size_t n,
              int *status)
 {
-    struct hal_netdev *nd = nd_cast(hal);
-    int first = 0;
-    size_t i;
+    return HAL_BULK_APPLY(mcast_set_one, nd_cast(hal), groups, n, status);
+}
 
-    for (i = 0; i < n; i++) {
-        const struct hal_flood_group *g = &groups[i];
-        struct nd_bridge *br = nd_bridge_find(nd, g->bridge);
-        size_t n_want = g->n_remotes;
-        struct in_addr *want;
-        struct nd_mcast *m;
+static int
+mcast_remove_one(struct hal_netdev *nd, const struct hal_flood_group *g)
+{
+    struct nd_bridge *br = nd_bridge_find(nd, g->bridge);
+    struct nd_mcast *m = br ? nd_mcast_find(br, &g->mac) : NULL;
+    int error = 0;
 
-        status[i] = 0;
-        if (!br) {
-            status[i] = -ENOENT;
-            first = first ? first : status[i];
-            continue;
-        }
-        m = nd_mcast_find(br, &g->mac);
-        if (!m) {
-            m = xzalloc(sizeof *m);
-            m->mac = g->mac;
-            hmap_insert(&br->mcast, &m->node, mac_hash(&g->mac));
-            nd->n_mcast++;
-        }
-        m->seen = true;
-        want = nd_ips_sorted(g->remotes, &n_want);
-        if (!ips_equal(want, n_want, m->remotes, m->n_remotes)) {
-            tunnels_ref(nd, m->remotes, m->n_remotes, false);
-            if (br->vx_ifindex) {
-                status[i] = remotes_sync(nd, br, &g->mac, &m->remotes,
-                                         &m->n_remotes, want, n_want);
-            } else {
-                free(m->remotes);
-                m->remotes = nd_ips_sorted(want, &n_want);
-                m->n_remotes = n_want;
-            }
-            tunnels_ref(nd, m->remotes, m->n_remotes, true);
-        }
-        free(want);
-        first = first ? first : status[i];
+    if (!m) {
+        return -ENOENT;
     }
-    return first;
+    if (br->vx_ifindex && m->n_remotes) {
+        struct nd_neigh del = {
+            br->vx_ifindex, m->mac, true, { 0 }, HAL_VNI_NONE
+        };
+
+        error = nd_request(nd, nd_msg_neigh_del(&del));
+        if (error == -ENOENT) {
+            error = 0;
+        }
+    }
+    if (!error) {
+        nd_mcast_delete(nd, br, m);
+    }
+    return error;
 }
 
 int
 nd_mcast_remove(struct hal *hal, const struct hal_flood_group *groups,
                 size_t n, int *status)
 {
-    struct hal_netdev *nd = nd_cast(hal);
-    int first = 0;
-    size_t i;
-
-    for (i = 0; i < n; i++) {
-        struct nd_bridge *br = nd_bridge_find(nd, groups[i].bridge);
-        struct nd_mcast *m = br ? nd_mcast_find(br, &groups[i].mac) : NULL;
-
-        status[i] = m ? 0 : -ENOENT;
-        if (m && br->vx_ifindex && m->n_remotes) {
-            struct nd_neigh del = {
-                br->vx_ifindex, m->mac, true, { 0 }, HAL_VNI_NONE
-            };
-            int error = nd_request(nd, nd_msg_neigh_del(&del));
-
-            status[i] = error == -ENOENT ? 0 : error;
-        }
-        if (m && !status[i]) {
-            nd_mcast_delete(nd, br, m);
-        }
-        first = first ? first : status[i];
-    }
-    return first;
+    return HAL_BULK_APPLY(mcast_remove_one, nd_cast(hal), groups, n, status);
 }
 
 void
