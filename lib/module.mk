@@ -1,7 +1,8 @@
 # lib/: shared plumbing (logging, allocation, containers).
 LIBRARIES += lib
 lib_SRCS := lib/util.c lib/hash.c lib/hmap.c lib/list.c lib/ds.c lib/log.c \
-            lib/uuid.c
+            lib/uuid.c lib/json-text.c
+lib_PKGS := jansson
 
 UNIT_TESTS += test-lib-hmap test-lib-list test-lib-util test-lib-log
 test-lib-hmap_SRCS := tests/unit/test-hmap.c
@@ -20,3 +21,7 @@ UNIT_TESTS += test-lib-uuid
 test-lib-uuid_SRCS := tests/unit/test-uuid.c
 test-lib-uuid_LIBS := lib
 test-lib-uuid_PKGS := cmocka
+UNIT_TESTS += test-lib-json-text
+test-lib-json-text_SRCS := tests/unit/test-json-text.c
+test-lib-json-text_LIBS := lib
+test-lib-json-text_PKGS := cmocka

@@ -435,6 +435,16 @@ ovsdb_atom_from_json(union ovsdb_atom *atom,
 }
 
 json_t *
+ovsdb_json_pair(json_t *a, json_t *b)
+{
+    json_t *pair = json_array();
+
+    json_array_append_new(pair, a);
+    json_array_append_new(pair, b);
+    return pair;
+}
+
+json_t *
 ovsdb_atom_to_json(const union ovsdb_atom *atom, enum ovsdb_atomic_type type)
 {
     char buf[UUID_LEN + 1];
@@ -450,7 +460,8 @@ ovsdb_atom_to_json(const union ovsdb_atom *atom, enum ovsdb_atomic_type type)
         return json_stringn(atom->string->s, atom->string->len);
     case OVSDB_TYPE_UUID:
         uuid_to_string(&atom->uuid, buf);
-        return json_pack("[ss]", "uuid", buf);
+        return ovsdb_json_pair(json_string_nocheck("uuid"),
+                               json_stringn_nocheck(buf, UUID_LEN));
     case OVSDB_TYPE_VOID:
     case OVSDB_N_TYPES:
         break;

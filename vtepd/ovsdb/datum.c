@@ -299,14 +299,15 @@ ovsdb_datum_to_json(const struct ovsdb_datum *datum,
 
         if (ovsdb_type_is_map(type)) {
             json_array_append_new(
-                elems, json_pack("[oo]", key,
-                                 ovsdb_atom_to_json(&datum->values[i],
-                                                    type->value.type)));
+                elems,
+                ovsdb_json_pair(key, ovsdb_atom_to_json(&datum->values[i],
+                                                        type->value.type)));
         } else {
             json_array_append_new(elems, key);
         }
     }
-    return json_pack("[so]", ovsdb_type_is_map(type) ? "map" : "set", elems);
+    return ovsdb_json_pair(
+        json_string_nocheck(ovsdb_type_is_map(type) ? "map" : "set"), elems);
 }
 
 bool

@@ -78,6 +78,10 @@ struct ovsdb_error *
 ovsdb_atom_from_json(union ovsdb_atom *, const struct ovsdb_base_type *base,
                      const json_t *,
                      struct ovsdb_symbol_table *symtab) WARN_UNUSED_RESULT;
+/* Returns a new two-element array [a, b], taking ownership of both: the
+ * shape of ["uuid", ...], ["set", ...] and map pairs, built without
+ * json_pack(), which cost more than the rest of the encoding. */
+json_t *ovsdb_json_pair(json_t *a, json_t *b);
 /* Returns the JSON form (new reference). */
 json_t *ovsdb_atom_to_json(const union ovsdb_atom *, enum ovsdb_atomic_type);
 /* Checks enum, range and length constraints of 'base'. */

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "lib/ds.h"
+#include "lib/json-text.h"
 #include "lib/util.h"
 
 /* Messages. */
@@ -257,13 +258,17 @@ parser_fail(struct jsonrpc_parser *p, enum jsonrpc_parse_status status,
     return status;
 }
 
-/* Parses the buffered value with jansson. */
+/* Parses the buffered value: json_text_decode() for the common case, jansson
+ * for the rest and for error messages. */
 static enum jsonrpc_parse_status
 parser_complete(struct jsonrpc_parser *p)
 {
     json_error_t error;
-    json_t *json = json_loadb(p->buf.string, p->buf.length, 0, &error);
+    json_t *json = json_text_decode(p->buf.string, p->buf.length, false);
 
+    if (!json) {
+        json = json_loadb(p->buf.string, p->buf.length, 0, &error);
+    }
     ds_clear(&p->buf);
     if (!json) {
         return parser_fail(p, JSONRPC_PARSE_ERROR,
@@ -373,43 +378,25 @@ struct jsonrpc_buf {
     char data[];
 };
 
-/* A jsonrpc_buf being filled by json_dump_callback(). */
-struct buf_writer {
-    struct jsonrpc_buf *buf;
-    size_t capacity; /* Bytes allocated for buf->data. */
-};
-
-static int
-buf_writer_append(const char *data, size_t n, void *writer_)
-{
-    struct buf_writer *w = writer_;
-
-    if (n > w->capacity - w->buf->size) {
-        w->capacity = MAX(w->capacity * 2, w->buf->size + n);
-        w->buf = xrealloc(w->buf, sizeof *w->buf + w->capacity);
-    }
-    memcpy(w->buf->data + w->buf->size, data, n);
-    w->buf->size += n;
-    return 0;
-}
-
-/* Encodes in one pass into a growing buffer: sizing first with
- * json_dumpb(NULL) and encoding again cost twice the serialisation, which
- * was a tenth of vtepd's time on large transactions. */
+/* Encodes with json_text_encode(), several times faster than jansson's
+ * callback-driven encoder on large replies. */
 struct jsonrpc_buf *
 jsonrpc_buf_from_msg(const struct jsonrpc_msg *msg)
 {
     json_t *json = jsonrpc_msg_to_json(msg);
-    struct buf_writer w = { .capacity = 256 };
-    int error;
+    struct jsonrpc_buf *buf;
+    struct ds out;
 
-    w.buf = xmalloc(sizeof *w.buf + w.capacity);
-    w.buf->refcount = 1;
-    w.buf->size = 0;
-    error = json_dump_callback(json, buf_writer_append, &w, JSON_COMPACT);
-    VTEP_ASSERT(!error);
+    ds_init(&out);
+    json_text_encode(json, &out);
     json_decref(json);
-    return w.buf;
+
+    buf = xmalloc(sizeof *buf + out.length);
+    buf->refcount = 1;
+    buf->size = out.length;
+    memcpy(buf->data, out.string, out.length);
+    ds_destroy(&out);
+    return buf;
 }
 
 struct jsonrpc_buf *

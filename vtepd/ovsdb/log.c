@@ -13,6 +13,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "lib/ds.h"
+#include "lib/json-text.h"
 #include "lib/log.h"
 #include "lib/util.h"
 
@@ -129,7 +131,10 @@ check_body(const struct record_header *h, const char *body, json_t **jsonp,
     if (!jsonp) {
         return 0;
     }
-    json = json_loadb(body, h->body_len, JSON_REJECT_DUPLICATES, &jerror);
+    json = json_text_decode(body, h->body_len, true);
+    if (!json) {
+        json = json_loadb(body, h->body_len, JSON_REJECT_DUPLICATES, &jerror);
+    }
     if (!json || !json_is_object(json)) {
         json_decref(json);
         *reason = "record is not a JSON object";
@@ -429,23 +434,22 @@ ovsdb_log_read(struct ovsdb_log *log, json_t **jsonp)
 char *
 ovsdb_log_format_record(const json_t *json, size_t *sizep)
 {
-    char *text = json_dumps(json, JSON_COMPACT | JSON_ENCODE_ANY);
     char sha1[SHA1_HEX_LEN + 1];
-    size_t len, hdr_len, size;
+    size_t hdr_len, len;
+    struct ds out;
     char *buf;
 
-    if (!text) {
-        vtep_abort("cannot encode JSON record");
-    }
-    /* The length and checksum cover the JSON text and its newline. */
-    len = strlen(text);
-    size = OVSDB_LOG_MAX_HEADER + len + 1;
-    buf = xmalloc(size);
-    memcpy(buf + OVSDB_LOG_MAX_HEADER, text, len);
-    buf[OVSDB_LOG_MAX_HEADER + len++] = '\n';
-    free(text);
+    /* The text goes after room for the longest header, which then moves
+     * into place just before it. */
+    ds_init(&out);
+    ds_put_uninit(&out, OVSDB_LOG_MAX_HEADER);
+    json_text_encode(json, &out);
+    ds_put_char(&out, '\n');
 
-    sha1_hex(buf + OVSDB_LOG_MAX_HEADER, len, sha1);
+    /* The length and checksum cover the JSON text and its newline. */
+    len = out.length - OVSDB_LOG_MAX_HEADER;
+    sha1_hex(out.string + OVSDB_LOG_MAX_HEADER, len, sha1);
+    buf = ds_steal_cstr(&out);
     hdr_len = (size_t) snprintf(buf, OVSDB_LOG_MAX_HEADER, MAGIC "%zu %s\n",
                                 len, sha1);
     memmove(buf + hdr_len, buf + OVSDB_LOG_MAX_HEADER, len);
