@@ -445,6 +445,20 @@ ovsdb_json_pair(json_t *a, json_t *b)
     return pair;
 }
 
+/* Returns a new reference to one shared "uuid" string: every UUID in
+ * replies and updates starts with it, and JSON values are never modified
+ * after they are built. */
+static json_t *
+uuid_tag(void)
+{
+    static json_t *tag;
+
+    if (!tag) {
+        tag = json_string_nocheck("uuid");
+    }
+    return json_incref(tag);
+}
+
 json_t *
 ovsdb_atom_to_json(const union ovsdb_atom *atom, enum ovsdb_atomic_type type)
 {
@@ -461,7 +475,7 @@ ovsdb_atom_to_json(const union ovsdb_atom *atom, enum ovsdb_atomic_type type)
         return json_stringn(atom->string->s, atom->string->len);
     case OVSDB_TYPE_UUID:
         uuid_to_string(&atom->uuid, buf);
-        return ovsdb_json_pair(json_string_nocheck("uuid"),
+        return ovsdb_json_pair(uuid_tag(),
                                json_stringn_nocheck(buf, UUID_LEN));
     case OVSDB_TYPE_VOID:
     case OVSDB_N_TYPES:
