@@ -60,6 +60,7 @@ on_commit(const struct ovsdb_changeset *cs, void *f_)
     f->last = NULL;
     if (!ovsdb_file_txn_to_text(cs, 1234, &text)) {
         assert_int_equal(text.length, 0);
+        ds_destroy(&text);
         return;
     }
     /* The text is what jansson's compact encoding of it would be. */
