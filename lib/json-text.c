@@ -60,8 +60,8 @@ encode_escape(unsigned char c, struct ds *out)
     }
 }
 
-static void
-encode_string(const char *s, size_t n, struct ds *out)
+void
+json_text_encode_string(const char *s, size_t n, struct ds *out)
 {
     size_t start = 0;
 
@@ -79,8 +79,8 @@ encode_string(const char *s, size_t n, struct ds *out)
     ds_put_char(out, '"');
 }
 
-static void
-encode_integer(json_int_t value, struct ds *out)
+void
+json_text_encode_integer(json_int_t value, struct ds *out)
 {
     char buf[24];
     char *p = buf + sizeof buf;
@@ -127,7 +127,7 @@ json_text_encode(const json_t *json, struct ds *out)
             if (i++) {
                 ds_put_char(out, ',');
             }
-            encode_string(key, strlen(key), out);
+            json_text_encode_string(key, strlen(key), out);
             ds_put_char(out, ':');
             json_text_encode(value, out);
         }
@@ -145,10 +145,11 @@ json_text_encode(const json_t *json, struct ds *out)
         ds_put_char(out, ']');
         break;
     case JSON_STRING:
-        encode_string(json_string_value(json), json_string_length(json), out);
+        json_text_encode_string(json_string_value(json),
+                                json_string_length(json), out);
         break;
     case JSON_INTEGER:
-        encode_integer(json_integer_value(json), out);
+        json_text_encode_integer(json_integer_value(json), out);
         break;
     case JSON_REAL:
         encode_real(json, out);

@@ -15,6 +15,12 @@ struct ds;
  * as is.  'json' is borrowed. */
 void json_text_encode(const json_t *json, struct ds *out);
 
+/* Append one JSON string (the 'n' bytes at 's', UTF-8, escaped as
+ * json_text_encode() escapes them) or one JSON integer to 'out', for
+ * callers that write JSON text without building a jansson value. */
+void json_text_encode_string(const char *s, size_t n, struct ds *out);
+void json_text_encode_integer(json_int_t value, struct ds *out);
+
 /* Parses the 'n' bytes at 'text', which must hold one JSON object or array
  * and nothing else but white space, and returns a new reference to it,
  * equal to what json_loadb() with flags 0 (or JSON_REJECT_DUPLICATES if

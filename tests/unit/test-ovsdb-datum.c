@@ -8,6 +8,7 @@
 
 #include <cmocka.h>
 
+#include "lib/ds.h"
 #include "vtepd/ovsdb/datum.h"
 #include "vtepd/ovsdb/error.h"
 #include "vtepd/ovsdb/type.h"
@@ -180,6 +181,77 @@ test_type_json(void **state)
     ovsdb_type_destroy(&type);
 }
 
+/* ovsdb_datum_to_text() writes exactly what jansson writes for
+ * ovsdb_datum_to_json(): every atomic type, escapes and UTF-8, sets and
+ * maps, empty and single-element sets. */
+static void
+test_to_text(void **state)
+{
+    static const struct {
+        const char *type, *value;
+    } cases[] = {
+        { "\"integer\"", "0" },
+        { "\"integer\"", "-42" },
+        { "\"integer\"", "9223372036854775807" },
+        { "\"integer\"", "-9223372036854775808" },
+        { "\"real\"", "1.5" },
+        { "\"real\"", "-0.25e10" },
+        { "\"real\"", "3" },
+        { "\"real\"", "1e-300" },
+        { "\"boolean\"", "true" },
+        { "\"boolean\"", "false" },
+        { "\"string\"", "\"\"" },
+        { "\"string\"", "\"a\\\"b\\\\c/d\\n\\t\\r\\b\\f\\u0001\\u001f\"" },
+        { "\"string\"",
+          "\"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80 \\u00e9\"" },
+        { "\"uuid\"", "[\"uuid\",\"0c1d2e3f-4a5b-6c7d-8e9f-a0b1c2d3e4f5\"]" },
+        { "{\"key\":\"string\",\"min\":0}", "[\"set\",[]]" },
+        { "{\"key\":\"string\",\"min\":0}", "\"x\"" },
+        { "{\"key\":\"integer\",\"min\":0,\"max\":\"unlimited\"}",
+          "[\"set\",[]]" },
+        { "{\"key\":\"integer\",\"min\":0,\"max\":\"unlimited\"}",
+          "[\"set\",[3,-1,2]]" },
+        { "{\"key\":\"uuid\",\"min\":0,\"max\":\"unlimited\"}",
+          "[\"set\",[[\"uuid\",\"00000000-0000-0000-0000-000000000002\"],"
+          "[\"uuid\",\"00000000-0000-0000-0000-000000000001\"]]]" },
+        { "{\"key\":\"string\",\"value\":\"string\",\"min\":0,"
+          "\"max\":\"unlimited\"}",
+          "[\"map\",[]]" },
+        { "{\"key\":\"string\",\"value\":\"string\",\"min\":0,"
+          "\"max\":\"unlimited\"}",
+          "[\"map\",[[\"b\",\"2\\\"\"],[\"a\",\"\xc3\xa9\"]]]" },
+        { "{\"key\":\"integer\",\"value\":\"uuid\",\"min\":1,\"max\":1}",
+          "[\"map\",[[7,[\"uuid\",\"00000000-0000-0000-0000-00000000000a\"]]]"
+          "]" },
+        { "{\"key\":\"boolean\",\"value\":\"real\",\"min\":0,"
+          "\"max\":\"unlimited\"}",
+          "[\"map\",[[true,0.1],[false,-2.5e-7]]]" },
+    };
+
+    (void) state;
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct ds text = DS_EMPTY_INITIALIZER;
+        struct ovsdb_type type;
+        struct ovsdb_datum d;
+        json_t *json;
+        char *want;
+
+        parse_type(&type, cases[i].type);
+        assert_null(parse_datum(&d, &type, cases[i].value));
+        json = ovsdb_datum_to_json(&d, &type);
+        want = json_dumps(json, JSON_COMPACT | JSON_ENCODE_ANY);
+        assert_non_null(want);
+        ds_put_cstr(&text, "prefix");
+        ovsdb_datum_to_text(&d, &type, &text);
+        assert_string_equal(ds_cstr(&text) + strlen("prefix"), want);
+        free(want);
+        json_decref(json);
+        ds_destroy(&text);
+        ovsdb_datum_destroy(&d, &type);
+        ovsdb_type_destroy(&type);
+    }
+}
+
 int
 main(void)
 {
@@ -189,6 +261,7 @@ main(void)
         cmocka_unit_test(test_constraints),
         cmocka_unit_test(test_interned_strings),
         cmocka_unit_test(test_type_json),
+        cmocka_unit_test(test_to_text),
     };
 
     return cmocka_run_group_tests_name("vtepd/ovsdb/datum", tests, NULL, NULL);

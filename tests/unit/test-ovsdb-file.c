@@ -8,6 +8,8 @@
 
 #include <cmocka.h>
 
+#include "lib/ds.h"
+#include "lib/json-text.h"
 #include "lib/util.h"
 #include "vtepd/ovsdb/db.h"
 #include "vtepd/ovsdb/error.h"
@@ -52,8 +54,22 @@ on_commit(const struct ovsdb_changeset *cs, void *f_)
 {
     struct fixture *f = f_;
 
+    struct ds text = DS_EMPTY_INITIALIZER, again = DS_EMPTY_INITIALIZER;
+
     json_decref(f->last);
-    f->last = ovsdb_file_txn_to_json(cs, 1234);
+    f->last = NULL;
+    if (!ovsdb_file_txn_to_text(cs, 1234, &text)) {
+        assert_int_equal(text.length, 0);
+        ds_destroy(&text);
+        return;
+    }
+    /* The text is what jansson's compact encoding of it would be. */
+    f->last = json_loadb(text.string, text.length, 0, NULL);
+    assert_non_null(f->last);
+    json_text_encode(f->last, &again);
+    assert_string_equal(ds_cstr(&again), ds_cstr(&text));
+    ds_destroy(&again);
+    ds_destroy(&text);
 }
 
 static int

@@ -8,6 +8,7 @@
 
 #include "lib/ds.h"
 #include "lib/hash.h"
+#include "lib/json-text.h"
 #include "vtepd/ovsdb/error.h"
 
 /* String interning.  Single-threaded, like the rest of the engine. */
@@ -444,6 +445,20 @@ ovsdb_json_pair(json_t *a, json_t *b)
     return pair;
 }
 
+/* Returns a new reference to one shared "uuid" string: every UUID in
+ * replies and updates starts with it, and JSON values are never modified
+ * after they are built. */
+static json_t *
+uuid_tag(void)
+{
+    static json_t *tag;
+
+    if (!tag) {
+        tag = json_string_nocheck("uuid");
+    }
+    return json_incref(tag);
+}
+
 json_t *
 ovsdb_atom_to_json(const union ovsdb_atom *atom, enum ovsdb_atomic_type type)
 {
@@ -460,11 +475,56 @@ ovsdb_atom_to_json(const union ovsdb_atom *atom, enum ovsdb_atomic_type type)
         return json_stringn(atom->string->s, atom->string->len);
     case OVSDB_TYPE_UUID:
         uuid_to_string(&atom->uuid, buf);
-        return ovsdb_json_pair(json_string_nocheck("uuid"),
+        return ovsdb_json_pair(uuid_tag(),
                                json_stringn_nocheck(buf, UUID_LEN));
     case OVSDB_TYPE_VOID:
     case OVSDB_N_TYPES:
         break;
     }
     return json_null();
+}
+
+/* Appends ["uuid","<uuid>"] without building it. */
+static void
+uuid_to_text(const struct uuid *uuid, struct ds *out)
+{
+    static const char prefix[] = "[\"uuid\",\"";
+    char *p = ds_put_uninit(out, sizeof prefix - 1 + UUID_LEN + 2);
+
+    memcpy(p, prefix, sizeof prefix - 1);
+    p += sizeof prefix - 1;
+    uuid_to_string(uuid, p);
+    memcpy(p + UUID_LEN, "\"]", 2);
+}
+
+void
+ovsdb_atom_to_text(const union ovsdb_atom *atom, enum ovsdb_atomic_type type,
+                   struct ds *out)
+{
+    json_t *real;
+
+    switch (type) {
+    case OVSDB_TYPE_INTEGER:
+        json_text_encode_integer(atom->integer, out);
+        return;
+    case OVSDB_TYPE_REAL:
+        /* jansson has its own rules for formatting reals; they are rare. */
+        real = json_real(atom->real);
+        json_text_encode(real ? real : json_null(), out);
+        json_decref(real);
+        return;
+    case OVSDB_TYPE_BOOLEAN:
+        ds_put_cstr(out, atom->boolean ? "true" : "false");
+        return;
+    case OVSDB_TYPE_STRING:
+        json_text_encode_string(atom->string->s, atom->string->len, out);
+        return;
+    case OVSDB_TYPE_UUID:
+        uuid_to_text(&atom->uuid, out);
+        return;
+    case OVSDB_TYPE_VOID:
+    case OVSDB_N_TYPES:
+        break;
+    }
+    ds_put_cstr(out, "null");
 }

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/ds.h"
 #include "lib/hash.h"
 #include "vtepd/ovsdb/error.h"
 
@@ -308,6 +309,34 @@ ovsdb_datum_to_json(const struct ovsdb_datum *datum,
     }
     return ovsdb_json_pair(
         json_string_nocheck(ovsdb_type_is_map(type) ? "map" : "set"), elems);
+}
+
+void
+ovsdb_datum_to_text(const struct ovsdb_datum *datum,
+                    const struct ovsdb_type *type, struct ds *out)
+{
+    bool is_map = ovsdb_type_is_map(type);
+
+    if (!is_map && datum->n == 1) {
+        ovsdb_atom_to_text(&datum->keys[0], type->key.type, out);
+        return;
+    }
+    ds_put_cstr(out, is_map ? "[\"map\",[" : "[\"set\",[");
+    for (unsigned int i = 0; i < datum->n; i++) {
+        if (i) {
+            ds_put_char(out, ',');
+        }
+        if (is_map) {
+            ds_put_char(out, '[');
+            ovsdb_atom_to_text(&datum->keys[i], type->key.type, out);
+            ds_put_char(out, ',');
+            ovsdb_atom_to_text(&datum->values[i], type->value.type, out);
+            ds_put_char(out, ']');
+        } else {
+            ovsdb_atom_to_text(&datum->keys[i], type->key.type, out);
+        }
+    }
+    ds_put_cstr(out, "]]");
 }
 
 bool

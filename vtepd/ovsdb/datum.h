@@ -18,6 +18,8 @@
 #include "vtepd/ovsdb/type.h"
 
 /* An interned string.  Never modify one; 's' is NUL-terminated. */
+struct ds;
+
 struct ovsdb_str {
     struct hmap_node node; /* In the intern table; node.hash hashes 's'. */
     uint32_t refcnt;
@@ -84,6 +86,10 @@ ovsdb_atom_from_json(union ovsdb_atom *, const struct ovsdb_base_type *base,
 json_t *ovsdb_json_pair(json_t *a, json_t *b);
 /* Returns the JSON form (new reference). */
 json_t *ovsdb_atom_to_json(const union ovsdb_atom *, enum ovsdb_atomic_type);
+/* Appends the JSON text of ovsdb_atom_to_json()'s value to 'out', the same
+ * bytes json_text_encode() would write for it, without building it. */
+void ovsdb_atom_to_text(const union ovsdb_atom *, enum ovsdb_atomic_type,
+                        struct ds *out);
 /* Checks enum, range and length constraints of 'base'. */
 struct ovsdb_error *ovsdb_atom_check_constraints(
     const union ovsdb_atom *,
@@ -108,6 +114,10 @@ ovsdb_datum_from_json(struct ovsdb_datum *, const struct ovsdb_type *type,
 /* Returns the RFC 7047 JSON form (new reference). */
 json_t *ovsdb_datum_to_json(const struct ovsdb_datum *,
                             const struct ovsdb_type *);
+/* Appends the JSON text of ovsdb_datum_to_json()'s value to 'out', byte
+ * for byte what json_text_encode() would write for it. */
+void ovsdb_datum_to_text(const struct ovsdb_datum *, const struct ovsdb_type *,
+                         struct ds *out);
 
 struct ovsdb_error *
 ovsdb_datum_check_size(const struct ovsdb_datum *,

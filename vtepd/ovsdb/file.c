@@ -4,6 +4,9 @@
 #include <string.h>
 #include <time.h>
 
+#include "lib/ds.h"
+#include "lib/json-text.h"
+
 #include "vtepd/ovsdb/datum.h"
 #include "vtepd/ovsdb/db.h"
 #include "vtepd/ovsdb/error.h"
@@ -154,14 +157,49 @@ new_row_to_json(const struct ovsdb_table_schema *ts,
     return json;
 }
 
-/* Returns the persistent columns a modification changed, composite ones
- * as diffs, as a JSON object, or NULL if there are none. */
-static json_t *
-changed_row_to_json(const struct ovsdb_row_change *change)
+/* Appends '"name":' to 'out', after a comma unless 'n' is 0. */
+static void
+put_member_name(struct ds *out, size_t n, const char *name)
+{
+    if (n) {
+        ds_put_char(out, ',');
+    }
+    json_text_encode_string(name, strlen(name), out);
+    ds_put_char(out, ':');
+}
+
+/* Appends the non-default persistent columns of the new row 'row' as a
+ * JSON object. */
+static void
+new_row_to_text(const struct ovsdb_table_schema *ts,
+                const struct ovsdb_row *row, struct ds *out)
+{
+    size_t n = 0;
+
+    ds_put_char(out, '{');
+    for (unsigned int i = 0; i < ts->n_columns; i++) {
+        const struct ovsdb_column *column = ts->columns[i];
+        struct ovsdb_datum view;
+
+        if (column_is_persistent(column) && !column_is_default(row, column)) {
+            put_member_name(out, n++, column->name);
+            ovsdb_row_get(row, column, &view);
+            ovsdb_datum_to_text(&view, &column->type, out);
+        }
+    }
+    ds_put_char(out, '}');
+}
+
+/* Appends the persistent columns a modification changed, composite ones as
+ * diffs, as a JSON object.  Returns false, with 'out' as it was, if there
+ * are none. */
+static bool
+changed_row_to_text(const struct ovsdb_row_change *change, struct ds *out)
 {
     const struct ovsdb_table_schema *ts = change->table->schema;
-    json_t *json = json_object();
+    size_t start = out->length, n = 0;
 
+    ds_put_char(out, '{');
     for (unsigned int i = 0; i < ts->n_columns; i++) {
         const struct ovsdb_column *column = ts->columns[i];
         struct ovsdb_datum a, b, diff;
@@ -170,68 +208,121 @@ changed_row_to_json(const struct ovsdb_row_change *change)
             || !ovsdb_row_change_column_changed(change, i)) {
             continue;
         }
+        put_member_name(out, n++, column->name);
+        ovsdb_row_get(change->new, column, &b);
         if (!type_is_composite(&column->type)) {
-            json_object_set_new(json, column->name,
-                                ovsdb_row_column_to_json(change->new, column));
+            ovsdb_datum_to_text(&b, &column->type, out);
             continue;
         }
         ovsdb_row_get(change->old, column, &a);
-        ovsdb_row_get(change->new, column, &b);
         datum_diff(&diff, &a, &b, &column->type);
-        json_object_set_new(json, column->name,
-                            ovsdb_datum_to_json(&diff, &column->type));
+        ovsdb_datum_to_text(&diff, &column->type, out);
         ovsdb_datum_destroy(&diff, &column->type);
     }
-    if (!json_object_size(json)) {
-        json_decref(json);
-        return NULL;
+    if (!n) {
+        ds_truncate(out, start);
+        return false;
     }
-    return json;
+    ds_put_char(out, '}');
+    return true;
 }
 
-json_t *
-ovsdb_file_txn_to_json(const struct ovsdb_changeset *changes,
-                       long long date_msec)
+/* Appends '"UUID":ROW' for change 'c', after a comma unless 'n' is 0.
+ * Returns false, with 'out' as it was, if the change writes nothing. */
+static bool
+row_change_to_text(const struct ovsdb_row_change *c, size_t n, struct ds *out)
 {
-    json_t *record = json_object();
-    bool any = false;
+    const struct ovsdb_row *any_row = c->new ? c->new : c->old;
+    size_t start = out->length;
+    char uuid[UUID_LEN + 1];
 
-    json_object_set_new(record, "_date", json_integer(date_msec));
-    for (size_t i = 0; i < changes->n_changes; i++) {
+    uuid_to_string(&any_row->uuid, uuid);
+    put_member_name(out, n, uuid);
+    if (!c->new) {
+        ds_put_cstr(out, "null");
+    } else if (!c->old) {
+        new_row_to_text(c->table->schema, c->new, out);
+    } else if (!changed_row_to_text(c, out)) {
+        ds_truncate(out, start);
+        return false;
+    }
+    return true;
+}
+
+/* Appends '"TABLE":{...}' for the changes to the table of changes[first]
+ * (which no earlier change touches), after a comma unless 'n' is 0.
+ * Returns false, with 'out' as it was, if none of them writes anything. */
+static bool
+table_changes_to_text(const struct ovsdb_changeset *changes, size_t first,
+                      size_t n, struct ds *out)
+{
+    const struct ovsdb_table *table = changes->changes[first].table;
+    size_t start = out->length, n_rows = 0;
+
+    put_member_name(out, n, table->schema->name);
+    ds_put_char(out, '{');
+    for (size_t i = first; i < changes->n_changes; i++) {
         const struct ovsdb_row_change *c = &changes->changes[i];
-        const struct ovsdb_table_schema *ts = c->table->schema;
-        const struct ovsdb_row *any_row = c->new ? c->new : c->old;
-        char uuid[UUID_LEN + 1];
-        json_t *table_json, *row_json;
 
-        if (!c->new) {
-            row_json = json_null();
-        } else if (!c->old) {
-            row_json = new_row_to_json(ts, c->new);
-        } else {
-            row_json = changed_row_to_json(c);
-            if (!row_json) {
-                continue;
-            }
+        if (c->table == table && row_change_to_text(c, n_rows, out)) {
+            n_rows++;
         }
-        table_json = json_object_get(record, ts->name);
-        if (!table_json) {
-            table_json = json_object();
-            json_object_set_new(record, ts->name, table_json);
+    }
+    if (!n_rows) {
+        ds_truncate(out, start);
+        return false;
+    }
+    ds_put_char(out, '}');
+    return true;
+}
+
+/* True if a change before changes[i] is to the same table. */
+static bool
+table_seen(const struct ovsdb_changeset *changes, size_t i,
+           const struct ovsdb_table *const *seen, size_t n_seen)
+{
+    for (size_t j = 0; j < n_seen; j++) {
+        if (seen[j] == changes->changes[i].table) {
+            return true;
         }
-        uuid_to_string(&any_row->uuid, uuid);
-        json_object_set_new(table_json, uuid, row_json);
-        any = true;
     }
-    if (!any) {
-        json_decref(record);
-        return NULL;
+    return false;
+}
+
+bool
+ovsdb_file_txn_to_text(const struct ovsdb_changeset *changes,
+                       long long date_msec, struct ds *out)
+{
+    const struct ovsdb_table **seen = NULL;
+    size_t start = out->length, n_seen = 0, n_tables = 0;
+
+    ds_put_cstr(out, "{\"_date\":");
+    json_text_encode_integer(date_msec, out);
+    for (size_t i = 0; i < changes->n_changes; i++) {
+        if (table_seen(changes, i, seen, n_seen)) {
+            continue;
+        }
+        seen = xrealloc(seen, (n_seen + 1) * sizeof *seen);
+        seen[n_seen++] = changes->changes[i].table;
+        /* The "_date" member comes first, so tables always follow a
+         * comma. */
+        if (table_changes_to_text(changes, i, 1, out)) {
+            n_tables++;
+        }
     }
-    json_object_set_new(record, "_is_diff", json_true());
+    free(seen);
+    if (!n_tables) {
+        ds_truncate(out, start);
+        return false;
+    }
+    ds_put_cstr(out, ",\"_is_diff\":true");
     if (changes->comment) {
-        json_object_set_new(record, "_comment", json_string(changes->comment));
+        put_member_name(out, 1, "_comment");
+        json_text_encode_string(changes->comment, strlen(changes->comment),
+                                out);
     }
-    return record;
+    ds_put_char(out, '}');
+    return true;
 }
 
 json_t *

@@ -17,18 +17,22 @@
 #define VTEPD_OVSDB_FILE_H 1
 
 #include <jansson.h>
+#include <stdbool.h>
 
 #include "lib/util.h"
 
+struct ds;
 struct ovsdb_changeset;
 struct ovsdb_db;
 struct ovsdb_error;
 
-/* Returns the transaction record for 'changes' (borrowed) stamped with
- * 'date_msec' (milliseconds since the epoch), as a new reference, or NULL
- * if the commit changed nothing that is persistent. */
-json_t *ovsdb_file_txn_to_json(const struct ovsdb_changeset *changes,
-                               long long date_msec);
+/* Appends the transaction record for 'changes' (borrowed) stamped with
+ * 'date_msec' (milliseconds since the epoch) to 'out' as compact JSON text,
+ * byte for byte what json_dumps() would write for it, without building a
+ * jansson tree.  Returns false, with 'out' unchanged, if the commit changed
+ * nothing that is persistent. */
+bool ovsdb_file_txn_to_text(const struct ovsdb_changeset *changes,
+                            long long date_msec, struct ds *out);
 
 /* Returns a record holding every row of 'db' (a snapshot, as compaction
  * writes after the schema) with 'comment' (may be NULL), as a new

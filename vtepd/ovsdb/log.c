@@ -45,19 +45,36 @@ struct record_header {
     char sha1[SHA1_HEX_LEN + 1];
 };
 
+/* The SHA-1 implementation and a context for it, made once: doing both
+ * for every record, as EVP_Digest() does, cost more than digesting a small
+ * record.  Single-threaded, like the rest of vtepd. */
+static EVP_MD *sha1_md;
+static EVP_MD_CTX *sha1_ctx;
+
 static void
 sha1_hex(const void *data, size_t n, char hex[SHA1_HEX_LEN + 1])
 {
+    static const char digits[] = "0123456789abcdef";
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned int md_len = 0;
 
-    if (!EVP_Digest(data, n, md, &md_len, EVP_sha1(), NULL)
+    if (!sha1_ctx) {
+        sha1_md = EVP_MD_fetch(NULL, "SHA1", NULL);
+        sha1_ctx = EVP_MD_CTX_new();
+    }
+    if (!sha1_md || !sha1_ctx || !EVP_DigestInit_ex2(sha1_ctx, sha1_md, NULL)
+        || !EVP_DigestUpdate(sha1_ctx, data, n)
+        || !EVP_DigestFinal_ex(sha1_ctx, md, &md_len)
         || md_len * 2 != SHA1_HEX_LEN) {
         vtep_abort("SHA-1 digest failed");
     }
+    /* Not snprintf(): twenty calls cost more than the digest of a small
+     * record. */
     for (unsigned int i = 0; i < md_len; i++) {
-        snprintf(&hex[i * 2], 3, "%02x", md[i]);
+        hex[i * 2] = digits[md[i] >> 4];
+        hex[i * 2 + 1] = digits[md[i] & 0xf];
     }
+    hex[SHA1_HEX_LEN] = '\0';
 }
 
 /* Parses the header at the start of 'buf' ('n' bytes available).  Returns
@@ -431,25 +448,23 @@ ovsdb_log_read(struct ovsdb_log *log, json_t **jsonp)
     return error;
 }
 
-char *
-ovsdb_log_format_record(const json_t *json, size_t *sizep)
+/* Turns 'out', which holds OVSDB_LOG_MAX_HEADER bytes of room followed by
+ * the JSON text of one record, into the complete record.  Returns the
+ * buffer (malloc'd; 'out' is left empty) and its size in '*sizep'. */
+static char *
+finish_record(struct ds *out, size_t *sizep)
 {
     char sha1[SHA1_HEX_LEN + 1];
     size_t hdr_len, len;
-    struct ds out;
     char *buf;
 
-    /* The text goes after room for the longest header, which then moves
-     * into place just before it. */
-    ds_init(&out);
-    ds_put_uninit(&out, OVSDB_LOG_MAX_HEADER);
-    json_text_encode(json, &out);
-    ds_put_char(&out, '\n');
+    ds_put_char(out, '\n');
 
-    /* The length and checksum cover the JSON text and its newline. */
-    len = out.length - OVSDB_LOG_MAX_HEADER;
-    sha1_hex(out.string + OVSDB_LOG_MAX_HEADER, len, sha1);
-    buf = ds_steal_cstr(&out);
+    /* The length and checksum cover the JSON text and its newline; the
+     * header then moves into place just before them. */
+    len = out->length - OVSDB_LOG_MAX_HEADER;
+    sha1_hex(out->string + OVSDB_LOG_MAX_HEADER, len, sha1);
+    buf = ds_steal_cstr(out);
     hdr_len = (size_t) snprintf(buf, OVSDB_LOG_MAX_HEADER, MAGIC "%zu %s\n",
                                 len, sha1);
     memmove(buf + hdr_len, buf + OVSDB_LOG_MAX_HEADER, len);
@@ -457,11 +472,21 @@ ovsdb_log_format_record(const json_t *json, size_t *sizep)
     return buf;
 }
 
-int
-ovsdb_log_write(struct ovsdb_log *log, const json_t *json)
+char *
+ovsdb_log_format_record(const json_t *json, size_t *sizep)
 {
-    size_t size;
-    char *buf;
+    struct ds out;
+
+    ds_init(&out);
+    ds_put_uninit(&out, OVSDB_LOG_MAX_HEADER);
+    json_text_encode(json, &out);
+    return finish_record(&out, sizep);
+}
+
+/* Appends the complete record 'buf' of 'size' bytes to 'log'. */
+static int
+write_record(struct ovsdb_log *log, const char *buf, size_t size)
+{
     int error;
 
     if (log->mode != OVSDB_LOG_READ_WRITE) {
@@ -470,9 +495,7 @@ ovsdb_log_write(struct ovsdb_log *log, const json_t *json)
     if (log->broken) {
         return -EIO;
     }
-    buf = ovsdb_log_format_record(json, &size);
     error = pwrite_all(log->fd, buf, size, log->offset);
-    free(buf);
     if (error) {
         /* Take back whatever part of the record made it, so that a later
          * record never follows a half-written one. */
@@ -485,6 +508,35 @@ ovsdb_log_write(struct ovsdb_log *log, const json_t *json)
     log->offset += (off_t) size;
     log->file_size = log->offset;
     return 0;
+}
+
+int
+ovsdb_log_write(struct ovsdb_log *log, const json_t *json)
+{
+    size_t size;
+    char *buf = ovsdb_log_format_record(json, &size);
+    int error = write_record(log, buf, size);
+
+    free(buf);
+    return error;
+}
+
+int
+ovsdb_log_write_text(struct ovsdb_log *log, const char *text, size_t n)
+{
+    size_t size;
+    struct ds out;
+    char *buf;
+    int error;
+
+    ds_init(&out);
+    ds_reserve(&out, OVSDB_LOG_MAX_HEADER + n + 1);
+    ds_put_uninit(&out, OVSDB_LOG_MAX_HEADER);
+    ds_put_buffer(&out, text, n);
+    buf = finish_record(&out, &size);
+    error = write_record(log, buf, size);
+    free(buf);
+    return error;
 }
 
 int

@@ -71,6 +71,10 @@ int ovsdb_log_read(struct ovsdb_log *log, json_t **jsonp);
  * ensured, the log refuses all later writes with -EIO. */
 int ovsdb_log_write(struct ovsdb_log *log, const json_t *json);
 
+/* Like ovsdb_log_write(), for a record already encoded: 'text' holds the
+ * 'n' bytes of its JSON object, compact, without the trailing newline. */
+int ovsdb_log_write_text(struct ovsdb_log *log, const char *text, size_t n);
+
 /* Waits until everything written so far is on stable storage. */
 int ovsdb_log_sync(struct ovsdb_log *log);
 

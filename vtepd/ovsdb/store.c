@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "lib/ds.h"
 #include "lib/log.h"
 #include "vtepd/ovsdb/db.h"
 #include "vtepd/ovsdb/error.h"
@@ -127,10 +128,12 @@ static void
 commit_cb(const struct ovsdb_changeset *changes, void *st_)
 {
     struct ovsdb_store *st = st_;
-    json_t *record = ovsdb_file_txn_to_json(changes, ovsdb_file_wall_msec());
+    struct ds text = DS_EMPTY_INITIALIZER;
+    bool record =
+        ovsdb_file_txn_to_text(changes, ovsdb_file_wall_msec(), &text);
 
     if (record && !st->diverged) {
-        int error = ovsdb_log_write(st->log, record);
+        int error = ovsdb_log_write_text(st->log, text.string, text.length);
 
         if (error) {
             /* The database has moved on without the file; a snapshot will
@@ -143,7 +146,7 @@ commit_cb(const struct ovsdb_changeset *changes, void *st_)
     } else if (record) {
         st->compact_needed = true;
     }
-    json_decref(record);
+    ds_destroy(&text);
     if (changes->durable) {
         st->durable_request = st->commit_seq;
         st->sync_needed = true;
