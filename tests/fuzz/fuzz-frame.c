@@ -33,8 +33,8 @@ check_eth(const uint8_t *frame, size_t len)
     vlan = len ? (uint16_t) (frame[0] * 17) & SIM_VLAN_VID_MASK : 0;
     n = sim_eth_retag(frame, len, &eth, vlan, tag, iov);
     VTEP_ASSERT(n == (vlan ? 3 : 2));
-    expected = len - (eth.tagged ? SIM_VLAN_HLEN : 0)
-               + (vlan ? SIM_VLAN_HLEN : 0);
+    expected =
+        len - (eth.tagged ? SIM_VLAN_HLEN : 0) + (vlan ? SIM_VLAN_HLEN : 0);
     VTEP_ASSERT(sim_iov_length(iov, n) == expected);
 
     sport = sim_vxlan_sport(frame, len, &eth);
@@ -51,13 +51,12 @@ check_vxlan(const uint8_t *pkt, size_t len)
         return;
     }
     VTEP_ASSERT(vni <= HAL_VNI_MAX);
-    VTEP_ASSERT(!sim_vxlan_encap(hdr, SIM_VXLAN_SPORT_MIN, SIM_VXLAN_PORT,
-                                 vni, len - SIM_VXLAN_HLEN)
+    VTEP_ASSERT(!sim_vxlan_encap(hdr, SIM_VXLAN_SPORT_MIN, SIM_VXLAN_PORT, vni,
+                                 len - SIM_VXLAN_HLEN)
                 || len - SIM_VXLAN_HLEN > UINT16_MAX - SIM_ENCAP_HLEN);
     if (len - SIM_VXLAN_HLEN <= UINT16_MAX - SIM_ENCAP_HLEN) {
-        VTEP_ASSERT(!sim_vxlan_decap(hdr + SIM_UDP_HLEN,
-                                     SIM_VXLAN_HLEN + SIM_ETH_HLEN,
-                                     &vni_again));
+        VTEP_ASSERT(!sim_vxlan_decap(
+            hdr + SIM_UDP_HLEN, SIM_VXLAN_HLEN + SIM_ETH_HLEN, &vni_again));
         VTEP_ASSERT(vni_again == vni);
     }
 }

@@ -44,8 +44,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     size--;
 
     fast = json_text_decode(text, size, reject);
-    slow = json_loadb(text, size, reject ? JSON_REJECT_DUPLICATES : 0,
-                      &error);
+    slow = json_loadb(text, size, reject ? JSON_REJECT_DUPLICATES : 0, &error);
     if (fast) {
         char *fast_text, *slow_text;
 

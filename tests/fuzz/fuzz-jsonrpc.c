@@ -64,8 +64,8 @@ check_message(const json_t *json)
     VTEP_ASSERT(again->type == msg->type);
 
     buf = jsonrpc_buf_from_msg(msg);
-    reparsed = json_loadb(jsonrpc_buf_data(buf), jsonrpc_buf_size(buf), 0,
-                          NULL);
+    reparsed =
+        json_loadb(jsonrpc_buf_data(buf), jsonrpc_buf_size(buf), 0, NULL);
     VTEP_ASSERT(reparsed && json_equal(reparsed, wire));
 
     json_decref(reparsed);

@@ -55,12 +55,12 @@ add_file(struct inputs *inputs, const char *path)
 
     if (inputs->n == inputs->allocated) {
         inputs->allocated = inputs->allocated ? 2 * inputs->allocated : 64;
-        inputs->tests = xrealloc(inputs->tests,
-                                 inputs->allocated * sizeof *inputs->tests);
+        inputs->tests =
+            xrealloc(inputs->tests, inputs->allocated * sizeof *inputs->tests);
     }
     t = &inputs->tests[inputs->n++];
     *t = (struct CMUnitTest) cmocka_unit_test_prestate(replay_one,
-                                                        xstrdup(path));
+                                                       xstrdup(path));
     t->name = t->initial_state;
 }
 
@@ -137,8 +137,8 @@ main(int argc, char *argv[])
     }
 
     group = xasprintf("tests/fuzz/%s", target);
-    failed = _cmocka_run_group_tests(group, inputs.tests, inputs.n, NULL,
-                                     NULL);
+    failed =
+        _cmocka_run_group_tests(group, inputs.tests, inputs.n, NULL, NULL);
     for (size_t i = 0; i < inputs.n; i++) {
         free((void *) inputs.tests[i].initial_state);
     }
