@@ -1,8 +1,13 @@
-/* Fuzzing of database files: the input is written to a file, which is
- * then read record by record (read-only) and opened as a store (read-write:
- * the schema, then every record replayed into a database).  A torn or
- * corrupt file must be refused or cut back, never crash; a file that opens
- * must read back the same after the store had its say. */
+/* Fuzzing of database files: the input becomes a file, which is then read
+ * record by record (read-only) and opened as a store (read-write: the
+ * schema, then every record replayed into a database).  A torn or corrupt
+ * file must be refused or cut back, never crash; a file that opens must
+ * read back the same after the store had its say.
+ *
+ * Byte 0 selects how the rest becomes the file.  0: as is, to fuzz the
+ * framing.  Anything else: one record per line, each line that is a JSON
+ * value framed with a correct header and checksum (other lines are
+ * written as they are), to fuzz what the records say. */
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
@@ -32,6 +37,36 @@ remove_dir(void)
 }
 
 static void
+write_all(int fd, const void *data, size_t size)
+{
+    VTEP_ASSERT(write(fd, data, size) == (ssize_t) size);
+}
+
+/* Writes each line of 'data' as a record. */
+static void
+write_records(int fd, const char *data, size_t size)
+{
+    while (size) {
+        const char *nl = memchr(data, '\n', size);
+        size_t len = nl ? (size_t) (nl - data) + 1 : size;
+        json_t *json = json_loadb(data, len, JSON_DECODE_ANY, NULL);
+
+        if (json) {
+            size_t record_size;
+            char *record = ovsdb_log_format_record(json, &record_size);
+
+            write_all(fd, record, record_size);
+            free(record);
+            json_decref(json);
+        } else {
+            write_all(fd, data, len);
+        }
+        data += len;
+        size -= len;
+    }
+}
+
+static void
 write_file(const uint8_t *data, size_t size)
 {
     int fd;
@@ -45,7 +80,11 @@ write_file(const uint8_t *data, size_t size)
     }
     fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
     VTEP_ASSERT(fd >= 0);
-    VTEP_ASSERT(write(fd, data, size) == (ssize_t) size);
+    if (data[0]) {
+        write_records(fd, (const char *) data + 1, size - 1);
+    } else {
+        write_all(fd, data + 1, size - 1);
+    }
     close(fd);
 }
 
@@ -87,6 +126,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct ovsdb_error *error;
     int n_records;
 
+    if (!size) {
+        return 0;
+    }
     write_file(data, size);
     n_records = read_log();
 
