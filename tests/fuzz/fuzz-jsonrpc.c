@@ -18,24 +18,27 @@
 #define HEADER 3
 #define MAX_CHUNKS 8
 
+/* Levels of nesting in 'json': 0 for a scalar. */
 static int
 json_depth(const json_t *json)
 {
     const char *key;
     json_t *value;
     size_t i;
-    int max = 0;
+    int max = 0, depth;
 
     if (json_is_object(json)) {
         json_object_foreach((json_t *) json, key, value)
         {
-            max = MAX(max, json_depth(value));
+            depth = json_depth(value);
+            max = MAX(max, depth);
         }
         return max + 1;
     } else if (json_is_array(json)) {
         json_array_foreach(json, i, value)
         {
-            max = MAX(max, json_depth(value));
+            depth = json_depth(value);
+            max = MAX(max, depth);
         }
         return max + 1;
     }
