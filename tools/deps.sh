@@ -12,8 +12,9 @@ packages=(
     openvswitch-common openvswitch-switch openvswitch-vtep python3-openvswitch
     ovn-central ovn-controller-vtep
     iproute2 iputils-ping tcpdump openssl python3
-    # Checkers (make valgrind, make lint).
-    valgrind clang-format cppcheck
+    # Checkers (make valgrind, make lint, make fuzz: libFuzzer comes with
+    # clang's runtime libraries).
+    valgrind clang-format cppcheck clang libclang-rt-14-dev
     # Benchmark plots (make bench).
     gnuplot-nox
 )

@@ -1,0 +1,107 @@
+/* Fuzzing of the software dataplane's frame parsing (sim/frame.c) and of
+ * hal_mac_from_string().
+ *
+ * The input is a received frame.  Byte 0 also picks the VLAN to retag
+ * with, and bytes 1 and 2 the checksum start and offset, so that one input
+ * drives every function on the same bytes. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "hal/hal.h"
+#include "lib/util.h"
+#include "sim/frame.h"
+#include "tests/fuzz/fuzz.h"
+
+static void
+check_eth(const uint8_t *frame, size_t len)
+{
+    uint8_t tag[SIM_VLAN_HLEN];
+    struct iovec iov[3];
+    struct sim_eth eth;
+    uint16_t vlan, sport;
+    size_t n, expected;
+
+    if (sim_eth_parse(frame, len, &eth)) {
+        VTEP_ASSERT(len < SIM_ETH_HLEN + SIM_VLAN_HLEN);
+        return;
+    }
+    VTEP_ASSERT(eth.payload <= len);
+    VTEP_ASSERT(eth.vlan <= SIM_VLAN_VID_MASK);
+
+    vlan = len ? (uint16_t) (frame[0] * 17) & SIM_VLAN_VID_MASK : 0;
+    n = sim_eth_retag(frame, len, &eth, vlan, tag, iov);
+    VTEP_ASSERT(n == (vlan ? 3 : 2));
+    expected =
+        len - (eth.tagged ? SIM_VLAN_HLEN : 0) + (vlan ? SIM_VLAN_HLEN : 0);
+    VTEP_ASSERT(sim_iov_length(iov, n) == expected);
+
+    sport = sim_vxlan_sport(frame, len, &eth);
+    VTEP_ASSERT(sport >= SIM_VXLAN_SPORT_MIN);
+}
+
+static void
+check_vxlan(const uint8_t *pkt, size_t len)
+{
+    uint8_t hdr[SIM_ENCAP_HLEN];
+    uint32_t vni, vni_again;
+
+    if (sim_vxlan_decap(pkt, len, &vni)) {
+        return;
+    }
+    VTEP_ASSERT(vni <= HAL_VNI_MAX);
+    VTEP_ASSERT(!sim_vxlan_encap(hdr, SIM_VXLAN_SPORT_MIN, SIM_VXLAN_PORT, vni,
+                                 len - SIM_VXLAN_HLEN)
+                || len - SIM_VXLAN_HLEN > UINT16_MAX - SIM_ENCAP_HLEN);
+    if (len - SIM_VXLAN_HLEN <= UINT16_MAX - SIM_ENCAP_HLEN) {
+        VTEP_ASSERT(!sim_vxlan_decap(
+            hdr + SIM_UDP_HLEN, SIM_VXLAN_HLEN + SIM_ETH_HLEN, &vni_again));
+        VTEP_ASSERT(vni_again == vni);
+    }
+}
+
+static void
+check_csum(const uint8_t *frame, size_t len)
+{
+    uint8_t *copy;
+
+    if (len < 3) {
+        return;
+    }
+    /* A copy of exactly 'len' bytes, so that ASan sees any overrun. */
+    copy = xmemdup(frame, len);
+    if (!sim_csum_complete(copy, len, frame[1], frame[2])) {
+        VTEP_ASSERT((size_t) frame[1] + frame[2] + 2 <= len);
+    }
+    free(copy);
+}
+
+static void
+check_mac(const uint8_t *data, size_t len)
+{
+    char *s = xmalloc(len + 1);
+    struct hal_mac mac;
+
+    memcpy(s, data, len);
+    s[len] = '\0';
+
+    if (!hal_mac_from_string(s, &mac)) {
+        char buf[18];
+
+        VTEP_ASSERT(strlen(s) == 17);
+        snprintf(buf, sizeof buf, HAL_MAC_FMT, HAL_MAC_ARGS(&mac));
+        VTEP_ASSERT(!strcasecmp(buf, s));
+    }
+    free(s);
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    check_eth(data, size);
+    check_vxlan(data, size);
+    check_csum(data, size);
+    check_mac(data, size);
+    return 0;
+}

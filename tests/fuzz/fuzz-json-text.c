@@ -1,0 +1,70 @@
+/* Differential fuzzing of lib/json-text against jansson.
+ *
+ * The first input byte picks the duplicate-key mode; the rest is JSON text.
+ * json_text_decode() must return NULL or exactly what json_loadb() returns
+ * (same value, same member order), and json_text_encode() must write the
+ * bytes json_dumps() writes for whatever jansson parsed. */
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/ds.h"
+#include "lib/json-text.h"
+#include "lib/util.h"
+#include "tests/fuzz/fuzz.h"
+
+/* Checks that json_text_encode() and json_dumps() agree on 'json' and
+ * returns the encoding (malloc'd). */
+static char *
+check_encode(const json_t *json)
+{
+    char *expected = json_dumps(json, JSON_COMPACT | JSON_ENCODE_ANY);
+    struct ds text = DS_EMPTY_INITIALIZER;
+
+    VTEP_ASSERT(expected);
+    json_text_encode(json, &text);
+    VTEP_ASSERT(text.length == strlen(expected));
+    VTEP_ASSERT(!memcmp(text.string, expected, text.length));
+    ds_destroy(&text);
+    return expected;
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    const char *text = (const char *) data + 1;
+    json_t *fast, *slow, *any;
+    json_error_t error;
+    bool reject;
+
+    if (!size) {
+        return 0;
+    }
+    reject = data[0] & 1;
+    size--;
+
+    fast = json_text_decode(text, size, reject);
+    slow = json_loadb(text, size, reject ? JSON_REJECT_DUPLICATES : 0, &error);
+    if (fast) {
+        char *fast_text, *slow_text;
+
+        VTEP_ASSERT(slow);
+        VTEP_ASSERT(json_equal(fast, slow));
+        /* json_equal() ignores member order; the encodings do not. */
+        fast_text = check_encode(fast);
+        slow_text = check_encode(slow);
+        VTEP_ASSERT(!strcmp(fast_text, slow_text));
+        free(fast_text);
+        free(slow_text);
+    }
+
+    /* The encoder on any value, scalars included. */
+    any = json_loadb(text, size, JSON_DECODE_ANY, &error);
+    if (any) {
+        free(check_encode(any));
+    }
+    json_decref(any);
+    json_decref(slow);
+    json_decref(fast);
+    return 0;
+}

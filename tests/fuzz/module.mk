@@ -1,0 +1,59 @@
+# tests/fuzz/: one fuzz target per input surface a peer or a file controls.
+#
+# Each target (fuzz-NAME.c, an LLVMFuzzerTestOneInput) is built twice:
+#
+#   - by 'make check', with replay.c as a cmocka test that runs it on every
+#     input saved in tests/fuzz/corpus/fuzz-NAME/ and
+#     tests/fuzz/regressions/fuzz-NAME/ (seconds, deterministic);
+#   - by 'make fuzz', with clang, libFuzzer, ASan and UBSan in build/fuzz/,
+#     then run for FUZZ_SECONDS each (FUZZ_TARGETS to pick some).
+FUZZ_ALL := fuzz-json-text fuzz-jsonrpc fuzz-transact fuzz-schema fuzz-log \
+            fuzz-frame
+fuzz-json-text_FUZZ_LIBS := lib
+fuzz-jsonrpc_FUZZ_LIBS := ovsdb-net lib
+fuzz-transact_FUZZ_LIBS := ovsdb-storage ovsdb lib
+fuzz-schema_FUZZ_LIBS := ovsdb lib
+fuzz-log_FUZZ_LIBS := ovsdb-storage ovsdb lib
+fuzz-frame_FUZZ_LIBS := sim hal lib
+
+define FUZZ_template
+UNIT_TESTS += $(1)
+$(1)_SRCS := tests/fuzz/$(1).c tests/fuzz/replay.c
+$(1)_LIBS := $$($(1)_FUZZ_LIBS)
+$(1)_PKGS := cmocka
+
+$$(BUILD)/fuzz/$(1): $$(BUILD)/obj/tests/fuzz/$(1).o \
+                     $$(foreach l,$$($(1)_FUZZ_LIBS),$$(BUILD)/lib/$$(l).a)
+	@mkdir -p $$(@D)
+	@echo "  LINK    $$@"
+	$$(Q)$$(CC) $$(ALL_CFLAGS) -fsanitize=fuzzer -o $$@ $$< \
+	    -Wl,--start-group $$(call lib_archives,$$($(1)_FUZZ_LIBS)) \
+	    -Wl,--end-group \
+	    $$(call pkg_libs,$$(sort $$(foreach l,$$($(1)_FUZZ_LIBS),$$($$(l)_PKGS)))) \
+	    $$(ALL_LDFLAGS) -lm
+endef
+$(foreach t,$(FUZZ_ALL),$(eval $(call FUZZ_template,$(t))))
+
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?= $(FUZZ_ALL)
+FUZZ_BUILD := build/fuzz
+FUZZ_SANITIZE := -fsanitize=address,undefined -fno-sanitize-recover=undefined
+
+.PHONY: fuzz fuzz-build
+fuzz: deps
+	@$(MAKE) --no-print-directory -j$(NPROC) BUILD=$(FUZZ_BUILD) CC=clang \
+	    CFLAGS="-O1 -g -fno-omit-frame-pointer" \
+	    EXTRA_CFLAGS="-fsanitize=fuzzer-no-link $(FUZZ_SANITIZE)" \
+	    EXTRA_LDFLAGS="$(FUZZ_SANITIZE)" fuzz-build
+	@set -e; for t in $(FUZZ_TARGETS); do \
+	    echo "== $$t ($(FUZZ_SECONDS) s)"; \
+	    mkdir -p $(FUZZ_BUILD)/corpus/$$t $(FUZZ_BUILD)/crashes/$$t; \
+	    dict=; [ -f tests/fuzz/$$t.dict ] && dict=-dict=tests/fuzz/$$t.dict; \
+	    $(FUZZ_BUILD)/fuzz/$$t -max_total_time=$(FUZZ_SECONDS) \
+	        -print_final_stats=1 $$dict \
+	        -artifact_prefix=$(FUZZ_BUILD)/crashes/$$t/ \
+	        $(FUZZ_BUILD)/corpus/$$t tests/fuzz/corpus/$$t \
+	        $$(ls -d tests/fuzz/regressions/$$t 2>/dev/null); \
+	done
+
+fuzz-build: $(foreach t,$(FUZZ_ALL),$(BUILD)/fuzz/$(t))
