@@ -188,15 +188,6 @@ skip_space(struct decoder *d)
     }
 }
 
-static int
-hex_value(char c)
-{
-    return c >= '0' && c <= '9'   ? c - '0'
-           : c >= 'a' && c <= 'f' ? c - 'a' + 10
-           : c >= 'A' && c <= 'F' ? c - 'A' + 10
-                                  : -1;
-}
-
 /* Decodes the escape sequence after a backslash into 'scratch'; only
  * escapes of ASCII characters other than NUL are handled. */
 static bool
@@ -223,7 +214,7 @@ decode_escape(struct decoder *d)
         return false;
     }
     for (int i = 1; i <= 4; i++) {
-        int h = hex_value(d->p[i]);
+        int h = hexit_value(d->p[i]);
 
         if (h < 0) {
             return false;

@@ -76,4 +76,18 @@ str_starts_with(const char *s, const char *prefix)
     return 1;
 }
 
+/* Returns the value of the hexadecimal digit 'c' (either case), or -1. */
+static inline int
+hexit_value(char c)
+{
+    if (c >= '0' && c <= '9') {
+        return c - '0';
+    } else if (c >= 'a' && c <= 'f') {
+        return c - 'a' + 10;
+    } else if (c >= 'A' && c <= 'F') {
+        return c - 'A' + 10;
+    }
+    return -1;
+}
+
 #endif /* lib/util.h */

@@ -6,6 +6,7 @@
 #include <sys/random.h>
 
 #include "lib/hash.h"
+#include "lib/util.h"
 
 /* xorshift128+ state; zero until first use. */
 static uint64_t state[2];
@@ -96,19 +97,6 @@ uuid_hash(const struct uuid *uuid)
     return uuid->parts[0];
 }
 
-static int
-hexit(char c)
-{
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    } else if (c >= 'a' && c <= 'f') {
-        return c - 'a' + 10;
-    } else if (c >= 'A' && c <= 'F') {
-        return c - 'A' + 10;
-    }
-    return -1;
-}
-
 bool
 uuid_from_string(struct uuid *uuid, const char *s)
 {
@@ -125,7 +113,7 @@ uuid_from_string(struct uuid *uuid, const char *s)
             d++;
             continue;
         }
-        int h = hexit(s[i]);
+        int h = hexit_value(s[i]);
         if (h < 0) {
             goto error;
         }
