@@ -1,6 +1,6 @@
 # Interop tests: real OVS clients and servers against vtepd's code.
 TEST_PROGRAMS += test-jsonrpc-server
-test-jsonrpc-server_SRCS := tests/programs/test-jsonrpc-server.c
+test-jsonrpc-server_SRCS := tests/programs/test-jsonrpc-server.c tests/programs/port-file.c
 test-jsonrpc-server_LIBS := ovsdb-net lib
 
 SCRIPT_TESTS += tests/interop/unixctl.sh tests/interop/jsonrpc.sh

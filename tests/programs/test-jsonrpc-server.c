@@ -20,6 +20,7 @@
 #include "lib/log.h"
 #include "lib/util.h"
 #include "vtepd/ovsdb/jsonrpc.h"
+#include "tests/programs/port-file.h"
 
 VLOG_DEFINE_THIS_MODULE(test_server);
 
@@ -162,29 +163,6 @@ on_signal(struct ev_loop *loop, ev_signal *w, int revents)
     ev_break(loop, EVBREAK_ALL);
 }
 
-/* Writes "REMOTE PORT" for each remote to 'file', atomically. */
-static void
-write_ports(const struct jsonrpc_server *server, const char *file,
-            char **remotes, int n)
-{
-    char *tmp = xasprintf("%s.tmp", file);
-    FILE *f = fopen(tmp, "w");
-    int i;
-
-    if (!f) {
-        vtep_abort("%s: cannot create", tmp);
-    }
-    for (i = 0; i < n; i++) {
-        fprintf(f, "%s %u\n", remotes[i],
-                (unsigned) jsonrpc_server_get_port(server, remotes[i]));
-    }
-    fclose(f);
-    if (rename(tmp, file)) {
-        vtep_abort("%s: cannot rename", tmp);
-    }
-    free(tmp);
-}
-
 int
 main(int argc, char *argv[])
 {
@@ -244,7 +222,7 @@ main(int argc, char *argv[])
         }
     }
     if (port_file) {
-        write_ports(server, port_file, argv + optind, argc - optind);
+        write_port_file(server, port_file, argv + optind, argc - optind);
     }
 
     ev_signal_init(&sigterm_w, on_signal, SIGTERM);

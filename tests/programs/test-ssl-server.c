@@ -19,6 +19,7 @@
 #include "lib/util.h"
 #include "vtepd/ovsdb/jsonrpc.h"
 #include "vtepd/ovsdb/stream.h"
+#include "tests/programs/port-file.h"
 
 static void
 list_dbs(struct jsonrpc_session *s, const struct jsonrpc_msg *request,
@@ -31,27 +32,6 @@ static void
 stop_cb(struct ev_loop *loop, ev_signal *w, int revents)
 {
     ev_break(loop, EVBREAK_ALL);
-}
-
-static void
-write_ports(const struct jsonrpc_server *server, const char *file,
-            char **remotes, int n)
-{
-    char *tmp = xasprintf("%s.tmp", file);
-    FILE *f = fopen(tmp, "w");
-
-    if (!f) {
-        vtep_abort("%s: cannot write", tmp);
-    }
-    for (int i = 0; i < n; i++) {
-        fprintf(f, "%s %u\n", remotes[i],
-                (unsigned) jsonrpc_server_get_port(server, remotes[i]));
-    }
-    fclose(f);
-    if (rename(tmp, file)) {
-        vtep_abort("%s: cannot rename", tmp);
-    }
-    free(tmp);
 }
 
 int
@@ -102,7 +82,7 @@ main(int argc, char *argv[])
         }
     }
     if (port_file) {
-        write_ports(server, port_file, argv + optind, argc - optind);
+        write_port_file(server, port_file, argv + optind, argc - optind);
     }
     ev_signal_init(&sigterm, stop_cb, SIGTERM);
     ev_signal_init(&sigint, stop_cb, SIGINT);

@@ -91,7 +91,7 @@ SCRIPT_TESTS += tests/ovsdb/storage.sh
 
 # TLS streams against ovsdb-client and Python's ssl module.
 TEST_PROGRAMS += test-ssl-server
-test-ssl-server_SRCS := tests/programs/test-ssl-server.c
+test-ssl-server_SRCS := tests/programs/test-ssl-server.c tests/programs/port-file.c
 test-ssl-server_LIBS := ovsdb-net lib
 SCRIPT_TESTS += tests/interop/ssl.sh
 
