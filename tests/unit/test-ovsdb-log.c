@@ -284,6 +284,60 @@ test_bad_length(void **state)
     ovsdb_log_close(log);
 }
 
+/* ovsdb_log_write_text() writes, header and all, exactly the bytes that
+ * ovsdb_log_format_record() gives for the same JSON, small or large. */
+static void
+test_write_text(void **state)
+{
+    struct fixture *f = *state;
+    size_t sizes[] = { 2, 300, 3 * 1024 * 1024 };
+    json_t *first = record(0);
+    struct ovsdb_log *log;
+    off_t offset;
+
+    assert_int_equal(ovsdb_log_create(f->path, &first, 1, &log), 0);
+    json_decref(first);
+    assert_int_equal(ovsdb_log_read(log, &first), 0);
+    json_decref(first);
+    offset = ovsdb_log_offset(log);
+    for (size_t i = 0; i < ARRAY_SIZE(sizes); i++) {
+        char *text = xmalloc(sizes[i] + 1), *expected, *got;
+        size_t size;
+        json_t *json;
+        int fd;
+
+        /* {"k":"xxx...x"} of sizes[i] bytes. */
+        if (sizes[i] == 2) {
+            strcpy(text, "{}");
+        } else {
+            memset(text, 'x', sizes[i]);
+            memcpy(text, "{\"k\":\"", 6);
+            memcpy(text + sizes[i] - 2, "\"}", 2);
+            text[sizes[i]] = '\0';
+        }
+        json = json_loads(text, 0, NULL);
+        assert_non_null(json);
+        expected = ovsdb_log_format_record(json, &size);
+        assert_int_equal(ovsdb_log_write_text(log, text, sizes[i]), 0);
+        assert_int_equal(ovsdb_log_offset(log), offset + (off_t) size);
+
+        got = xmalloc(size);
+        fd = open(f->path, O_RDONLY);
+        assert_true(fd >= 0);
+        assert_int_equal(pread(fd, got, size, offset), (ssize_t) size);
+        close(fd);
+        assert_memory_equal(got, expected, size);
+        offset += (off_t) size;
+
+        free(got);
+        free(expected);
+        json_decref(json);
+        free(text);
+    }
+    ovsdb_log_close(log);
+    assert_int_equal(file_size(f->path), offset);
+}
+
 static void
 test_not_json(void **state)
 {
@@ -324,6 +378,7 @@ main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_bad_length, setup, teardown),
         cmocka_unit_test_setup_teardown(test_not_json, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_write_text, setup, teardown),
     };
 
     return cmocka_run_group_tests_name("ovsdb/log", tests, NULL, NULL);

@@ -38,18 +38,46 @@ type_is_composite(const struct ovsdb_type *type)
     return type->n_max > 1;
 }
 
+/* True if 'atom' is the default value of its type ("", 0, false, the
+ * all-zeros UUID), as ovsdb_atom_equals() would find it. */
+static bool
+atom_is_default(const union ovsdb_atom *atom, enum ovsdb_atomic_type type)
+{
+    switch (type) {
+    case OVSDB_TYPE_INTEGER:
+        return !atom->integer;
+    case OVSDB_TYPE_REAL:
+        return !(atom->real < 0 || atom->real > 0);
+    case OVSDB_TYPE_BOOLEAN:
+        return !atom->boolean;
+    case OVSDB_TYPE_STRING:
+        return !atom->string->len;
+    case OVSDB_TYPE_UUID:
+        return uuid_is_zero(&atom->uuid);
+    case OVSDB_TYPE_VOID:
+    case OVSDB_N_TYPES:
+        break;
+    }
+    return true;
+}
+
+/* True if 'row' holds the default value of 'column': no elements, or for a
+ * column with at least one, one element of default atoms.  Allocates
+ * nothing, unlike comparing with ovsdb_datum_init_default(). */
 static bool
 column_is_default(const struct ovsdb_row *row,
                   const struct ovsdb_column *column)
 {
-    struct ovsdb_datum view, def;
-    bool equal;
+    const struct ovsdb_type *type = &column->type;
+    struct ovsdb_datum view;
 
     ovsdb_row_get(row, column, &view);
-    ovsdb_datum_init_default(&def, &column->type);
-    equal = ovsdb_datum_equals(&view, &def, &column->type);
-    ovsdb_datum_destroy(&def, &column->type);
-    return equal;
+    if (!type->n_min) {
+        return !view.n;
+    }
+    return view.n == 1 && atom_is_default(&view.keys[0], type->key.type)
+           && (!view.values
+               || atom_is_default(&view.values[0], type->value.type));
 }
 
 /* Appends element 'i' of 'src' to 'dst', whose arrays have room. */
@@ -168,6 +196,40 @@ put_member_name(struct ds *out, size_t n, const char *name)
     ds_put_char(out, ':');
 }
 
+/* Like put_member_name() for a table or column name, which the schema
+ * checks is an <id>: nothing in it needs escaping. */
+static void
+put_id_member_name(struct ds *out, size_t n, const char *name)
+{
+    size_t len = strlen(name);
+    char *p = ds_put_uninit(out, len + 3 + (n != 0));
+
+    if (n) {
+        *p++ = ',';
+    }
+    *p++ = '"';
+    memcpy(p, name, len);
+    p += len;
+    *p++ = '"';
+    *p = ':';
+}
+
+/* Like put_member_name() for the string form of 'uuid'. */
+static void
+put_uuid_member_name(struct ds *out, size_t n, const struct uuid *uuid)
+{
+    char *p = ds_put_uninit(out, UUID_LEN + 3 + (n != 0));
+
+    if (n) {
+        *p++ = ',';
+    }
+    *p++ = '"';
+    uuid_to_string(uuid, p); /* Its NUL gives way to the quote. */
+    p += UUID_LEN;
+    *p++ = '"';
+    *p = ':';
+}
+
 /* Appends the non-default persistent columns of the new row 'row' as a
  * JSON object. */
 static void
@@ -182,7 +244,7 @@ new_row_to_text(const struct ovsdb_table_schema *ts,
         struct ovsdb_datum view;
 
         if (column_is_persistent(column) && !column_is_default(row, column)) {
-            put_member_name(out, n++, column->name);
+            put_id_member_name(out, n++, column->name);
             ovsdb_row_get(row, column, &view);
             ovsdb_datum_to_text(&view, &column->type, out);
         }
@@ -208,7 +270,7 @@ changed_row_to_text(const struct ovsdb_row_change *change, struct ds *out)
             || !ovsdb_row_change_column_changed(change, i)) {
             continue;
         }
-        put_member_name(out, n++, column->name);
+        put_id_member_name(out, n++, column->name);
         ovsdb_row_get(change->new, column, &b);
         if (!type_is_composite(&column->type)) {
             ovsdb_datum_to_text(&b, &column->type, out);
@@ -234,10 +296,8 @@ row_change_to_text(const struct ovsdb_row_change *c, size_t n, struct ds *out)
 {
     const struct ovsdb_row *any_row = c->new ? c->new : c->old;
     size_t start = out->length;
-    char uuid[UUID_LEN + 1];
 
-    uuid_to_string(&any_row->uuid, uuid);
-    put_member_name(out, n, uuid);
+    put_uuid_member_name(out, n, &any_row->uuid);
     if (!c->new) {
         ds_put_cstr(out, "null");
     } else if (!c->old) {
@@ -259,7 +319,7 @@ table_changes_to_text(const struct ovsdb_changeset *changes, size_t first,
     const struct ovsdb_table *table = changes->changes[first].table;
     size_t start = out->length, n_rows = 0;
 
-    put_member_name(out, n, table->schema->name);
+    put_id_member_name(out, n, table->schema->name);
     ds_put_char(out, '{');
     for (size_t i = first; i < changes->n_changes; i++) {
         const struct ovsdb_row_change *c = &changes->changes[i];

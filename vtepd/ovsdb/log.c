@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "lib/ds.h"
@@ -51,20 +52,26 @@ struct record_header {
 static EVP_MD *sha1_md;
 static EVP_MD_CTX *sha1_ctx;
 
+/* Stores in 'hex' the SHA-1 of the 'n_parts' buffers 'parts', taken as one
+ * sequence of bytes. */
 static void
-sha1_hex(const void *data, size_t n, char hex[SHA1_HEX_LEN + 1])
+sha1_hex_parts(const struct iovec *parts, size_t n_parts,
+               char hex[SHA1_HEX_LEN + 1])
 {
     static const char digits[] = "0123456789abcdef";
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned int md_len = 0;
+    bool ok;
 
     if (!sha1_ctx) {
         sha1_md = EVP_MD_fetch(NULL, "SHA1", NULL);
         sha1_ctx = EVP_MD_CTX_new();
     }
-    if (!sha1_md || !sha1_ctx || !EVP_DigestInit_ex2(sha1_ctx, sha1_md, NULL)
-        || !EVP_DigestUpdate(sha1_ctx, data, n)
-        || !EVP_DigestFinal_ex(sha1_ctx, md, &md_len)
+    ok = sha1_md && sha1_ctx && EVP_DigestInit_ex2(sha1_ctx, sha1_md, NULL);
+    for (size_t i = 0; ok && i < n_parts; i++) {
+        ok = EVP_DigestUpdate(sha1_ctx, parts[i].iov_base, parts[i].iov_len);
+    }
+    if (!ok || !EVP_DigestFinal_ex(sha1_ctx, md, &md_len)
         || md_len * 2 != SHA1_HEX_LEN) {
         vtep_abort("SHA-1 digest failed");
     }
@@ -75,6 +82,14 @@ sha1_hex(const void *data, size_t n, char hex[SHA1_HEX_LEN + 1])
         hex[i * 2 + 1] = digits[md[i] & 0xf];
     }
     hex[SHA1_HEX_LEN] = '\0';
+}
+
+static void
+sha1_hex(const void *data, size_t n, char hex[SHA1_HEX_LEN + 1])
+{
+    struct iovec part = { .iov_base = (void *) data, .iov_len = n };
+
+    sha1_hex_parts(&part, 1, hex);
 }
 
 /* Parses the header at the start of 'buf' ('n' bytes available).  Returns
@@ -201,6 +216,33 @@ pwrite_all(int fd, const void *buf, size_t n, off_t offset)
             return -errno;
         }
         done += (size_t) r;
+    }
+    return 0;
+}
+
+/* Writes all of the 'n' buffers 'iov' (modified) at 'offset'. */
+static int
+pwritev_all(int fd, struct iovec *iov, int n, off_t offset)
+{
+    while (n > 0) {
+        ssize_t r = pwritev(fd, iov, n, offset);
+
+        if (r < 0) {
+            if (errno == EINTR) {
+                continue;
+            }
+            return -errno;
+        }
+        offset += (off_t) r;
+        while (n > 0 && (size_t) r >= iov->iov_len) {
+            r -= (ssize_t) iov->iov_len;
+            iov++;
+            n--;
+        }
+        if (n > 0) {
+            iov->iov_base = (char *) iov->iov_base + r;
+            iov->iov_len -= (size_t) r;
+        }
     }
     return 0;
 }
@@ -483,10 +525,12 @@ ovsdb_log_format_record(const json_t *json, size_t *sizep)
     return finish_record(&out, sizep);
 }
 
-/* Appends the complete record 'buf' of 'size' bytes to 'log'. */
+/* Appends the complete record made of the 'n' buffers 'iov' (modified) to
+ * 'log'. */
 static int
-write_record(struct ovsdb_log *log, const char *buf, size_t size)
+write_record_parts(struct ovsdb_log *log, struct iovec *iov, int n)
 {
+    size_t size = 0;
     int error;
 
     if (log->mode != OVSDB_LOG_READ_WRITE) {
@@ -495,7 +539,10 @@ write_record(struct ovsdb_log *log, const char *buf, size_t size)
     if (log->broken) {
         return -EIO;
     }
-    error = pwrite_all(log->fd, buf, size, log->offset);
+    for (int i = 0; i < n; i++) {
+        size += iov[i].iov_len;
+    }
+    error = pwritev_all(log->fd, iov, n, log->offset);
     if (error) {
         /* Take back whatever part of the record made it, so that a later
          * record never follows a half-written one. */
@@ -508,6 +555,15 @@ write_record(struct ovsdb_log *log, const char *buf, size_t size)
     log->offset += (off_t) size;
     log->file_size = log->offset;
     return 0;
+}
+
+/* Appends the complete record 'buf' of 'size' bytes to 'log'. */
+static int
+write_record(struct ovsdb_log *log, const char *buf, size_t size)
+{
+    struct iovec iov = { .iov_base = (void *) buf, .iov_len = size };
+
+    return write_record_parts(log, &iov, 1);
 }
 
 int
@@ -524,19 +580,20 @@ ovsdb_log_write(struct ovsdb_log *log, const json_t *json)
 int
 ovsdb_log_write_text(struct ovsdb_log *log, const char *text, size_t n)
 {
-    size_t size;
-    struct ds out;
-    char *buf;
-    int error;
+    char header[OVSDB_LOG_MAX_HEADER];
+    char sha1[SHA1_HEX_LEN + 1];
+    struct iovec iov[3] = {
+        [1] = { .iov_base = (void *) text, .iov_len = n },
+        [2] = { .iov_base = "\n", .iov_len = 1 },
+    };
 
-    ds_init(&out);
-    ds_reserve(&out, OVSDB_LOG_MAX_HEADER + n + 1);
-    ds_put_uninit(&out, OVSDB_LOG_MAX_HEADER);
-    ds_put_buffer(&out, text, n);
-    buf = finish_record(&out, &size);
-    error = write_record(log, buf, size);
-    free(buf);
-    return error;
+    /* The header goes out with the text and its newline in one write,
+     * without copying the text (a big transaction's record is megabytes). */
+    sha1_hex_parts(&iov[1], 2, sha1);
+    iov[0].iov_base = header;
+    iov[0].iov_len = (size_t) snprintf(header, sizeof header, MAGIC "%zu %s\n",
+                                       n + 1, sha1);
+    return write_record_parts(log, iov, 3);
 }
 
 int
