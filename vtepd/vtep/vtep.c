@@ -172,6 +172,28 @@ handler_for(const struct vtep *vtep, const struct ovsdb_table *table)
     return NULL;
 }
 
+/* Makes room in the mirror's biggest maps for the rows 'cs' inserts, so
+ * that a large transaction grows each of them once rather than doubling
+ * it over and over. */
+static void
+vtep_reserve(struct vtep *vtep, const struct ovsdb_changeset *cs)
+{
+    size_t n_umr = 0, i;
+
+    if (cs->n_changes < 1024) {
+        return;
+    }
+    for (i = 0; i < cs->n_changes; i++) {
+        const struct ovsdb_row_change *c = &cs->changes[i];
+
+        n_umr += c->table == vtep->s.umr && !c->old;
+    }
+    if (n_umr) {
+        hmap_reserve(&vtep->umrs, hmap_count(&vtep->umrs) + n_umr);
+        hmap_reserve(&vtep->ucasts, hmap_count(&vtep->ucasts) + n_umr);
+    }
+}
+
 /* The commit hook: updates the mirror and queues work, nothing more.
  * Commits made by the reconciler itself come through here too; they touch
  * only columns the handlers ignore, so they cause no further work. */
@@ -182,6 +204,7 @@ vtep_on_commit(const struct ovsdb_changeset *cs, void *vtep_)
     size_t i;
 
     vtep->stats.commits_seen++;
+    vtep_reserve(vtep, cs);
     for (i = 0; i < cs->n_changes; i++) {
         const struct ovsdb_row_change *c = &cs->changes[i];
         row_changed_fn *fn = handler_for(vtep, c->table);
