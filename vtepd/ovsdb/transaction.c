@@ -21,12 +21,20 @@ struct txn_row {
     struct ovsdb_row *new; /* Current version, or NULL if deleted. */
 };
 
+/* A block of txn_rows, allocated together. */
+struct txn_row_block {
+    struct txn_row_block *next;
+    size_t n, allocated;
+    struct txn_row rows[];
+};
+
 struct ovsdb_txn {
     struct ovsdb_db *db;
     uint32_t serial; /* Stamped on the row copies this txn owns. */
     struct hmap rows;
     struct txn_row **order; /* 'rows' in the order first touched. */
     size_t n_order, allocated_order;
+    struct txn_row_block *blocks; /* Where 'rows' live, newest first. */
     struct ds comment;
 };
 
@@ -36,6 +44,7 @@ struct ref_delta {
     struct ovsdb_table *table;
     struct uuid uuid;
     int delta;
+    bool exists; /* The row is known to be in 'table'. */
 };
 
 static uint32_t
@@ -58,12 +67,34 @@ find_txn_row(const struct ovsdb_txn *txn, const struct ovsdb_table *table,
     return NULL;
 }
 
+/* Returns a zeroed txn_row owned by 'txn': from a block, so that a big
+ * transaction costs a few allocations rather than one per row. */
+static struct txn_row *
+alloc_txn_row(struct ovsdb_txn *txn)
+{
+    struct txn_row_block *b = txn->blocks;
+    struct txn_row *tr;
+
+    if (!b || b->n >= b->allocated) {
+        size_t n = b ? MIN(b->allocated * 2, 4096) : 16;
+
+        b = xmalloc(sizeof *b + n * sizeof *b->rows);
+        b->next = txn->blocks;
+        b->n = 0;
+        b->allocated = n;
+        txn->blocks = b;
+    }
+    tr = &b->rows[b->n++];
+    memset(tr, 0, sizeof *tr);
+    return tr;
+}
+
 static struct txn_row *
 add_txn_row(struct ovsdb_txn *txn, struct ovsdb_table *table,
             const struct uuid *uuid, struct ovsdb_row *old,
             struct ovsdb_row *new)
 {
-    struct txn_row *tr = xzalloc(sizeof *tr);
+    struct txn_row *tr = alloc_txn_row(txn);
 
     tr->table = table;
     tr->uuid = *uuid;
@@ -95,8 +126,11 @@ ovsdb_txn_create(struct ovsdb_db *db)
 static void
 txn_free(struct ovsdb_txn *txn)
 {
-    for (size_t i = 0; i < txn->n_order; i++) {
-        free(txn->order[i]);
+    while (txn->blocks) {
+        struct txn_row_block *next = txn->blocks->next;
+
+        free(txn->blocks);
+        txn->blocks = next;
     }
     free(txn->order);
     hmap_destroy(&txn->rows);
@@ -200,9 +234,16 @@ ovsdb_txn_uuid_in_use(const struct ovsdb_txn *txn,
 
 /* Commit-time checks. */
 
+/* Slots of the cache of recently used deltas (a power of two). */
+#define DELTA_CACHE_SIZE 64
+
 struct commit {
     struct ovsdb_txn *txn;
     struct hmap deltas; /* Of 'struct ref_delta'. */
+
+    /* The last delta looked up in each slot, by hash: rows of a big
+     * transaction tend to refer to the same few rows over and over. */
+    struct ref_delta *cache[DELTA_CACHE_SIZE];
 };
 
 static struct ref_delta *
@@ -210,10 +251,15 @@ find_delta(struct commit *c, struct ovsdb_table *table,
            const struct uuid *uuid, bool create)
 {
     uint32_t hash = row_key_hash(table, uuid);
-    struct ref_delta *d;
+    struct ref_delta **slot = &c->cache[hash & (DELTA_CACHE_SIZE - 1)];
+    struct ref_delta *d = *slot;
 
+    if (d && d->table == table && uuid_equals(&d->uuid, uuid)) {
+        return d;
+    }
     HMAP_FOR_EACH_WITH_HASH(d, node, hash, &c->deltas) {
         if (d->table == table && uuid_equals(&d->uuid, uuid)) {
+            *slot = d;
             return d;
         }
     }
@@ -224,6 +270,7 @@ find_delta(struct commit *c, struct ovsdb_table *table,
     d->table = table;
     d->uuid = *uuid;
     hmap_insert(&c->deltas, &d->node, hash);
+    *slot = d;
     return d;
 }
 
@@ -260,15 +307,26 @@ adjust_base_refs(struct commit *c, struct txn_row *tr,
     }
     target = c->txn->db->tables[base->u.uuid.ref_table];
     for (unsigned int i = 0; i < n; i++) {
-        if (delta > 0 && !ovsdb_table_find(target, &atoms[i].uuid)) {
-            return ovsdb_error(
-                "referential integrity violation",
-                "Table %s column %s row %s references "
-                "nonexistent row %s in table %s.",
-                tr->table->schema->name, column->name, uuid_str(&tr->uuid, b1),
-                uuid_str(&atoms[i].uuid, b2), target->schema->name);
+        struct ref_delta *d = find_delta(c, target, &atoms[i].uuid, false);
+
+        /* Rows only go away after counting, so a target found once is
+         * there for the rest of it. */
+        if (delta > 0 && !(d && d->exists)) {
+            if (!ovsdb_table_find(target, &atoms[i].uuid)) {
+                return ovsdb_error("referential integrity violation",
+                                   "Table %s column %s row %s references "
+                                   "nonexistent row %s in table %s.",
+                                   tr->table->schema->name, column->name,
+                                   uuid_str(&tr->uuid, b1),
+                                   uuid_str(&atoms[i].uuid, b2),
+                                   target->schema->name);
+            }
+            d = find_delta(c, target, &atoms[i].uuid, true);
+            d->exists = true;
+        } else if (!d) {
+            d = find_delta(c, target, &atoms[i].uuid, true);
         }
-        find_delta(c, target, &atoms[i].uuid, true)->delta += delta;
+        d->delta += delta;
     }
     return NULL;
 }
@@ -773,7 +831,6 @@ finish_commit(struct commit *c, bool durable)
         n++;
     }
     apply_deltas(c);
-
     cs.changes = changes;
     cs.n_changes = n;
     cs.durable = durable;
