@@ -8,7 +8,9 @@
 #include "lib/hash.h"
 #include "lib/log.h"
 #include "lib/util.h"
+#include "vtepd/ovsdb/datum.h"
 #include "vtepd/ovsdb/db.h"
+#include "vtepd/ovsdb/row.h"
 #include "vtepd/ovsdb/table.h"
 #include "vtepd/ovsdb/transaction.h"
 #include "vtepd/vtep/vtep-private.h"
@@ -194,6 +196,34 @@ vtep_reserve(struct vtep *vtep, const struct ovsdb_changeset *cs)
     }
 }
 
+/* Starts loading what handling change 'c' will read: in 'stage' 0 its
+ * row, in stage 1 (a few changes later, once the row has arrived) the
+ * strings and hash buckets the row leads to. */
+static void
+vtep_prefetch_change(const struct vtep *vtep, const struct ovsdb_row_change *c,
+                     int stage)
+{
+    const struct ovsdb_row *row = c->new;
+
+    if (c->table != vtep->s.umr || !row || c->old) {
+        return;
+    }
+    if (stage == 0) {
+        __builtin_prefetch(row);
+        __builtin_prefetch((const char *) row + 64);
+        __builtin_prefetch((const char *) row + 128);
+    } else {
+        struct ovsdb_datum mac;
+
+        ovsdb_row_get(row, vtep->s.umr_mac, &mac);
+        if (mac.n) {
+            __builtin_prefetch(mac.keys[0].string);
+        }
+        __builtin_prefetch(
+            &vtep->umrs.buckets[uuid_hash(&row->uuid) & vtep->umrs.mask], 1);
+    }
+}
+
 /* The commit hook: updates the mirror and queues work, nothing more.
  * Commits made by the reconciler itself come through here too; they touch
  * only columns the handlers ignore, so they cause no further work. */
@@ -208,6 +238,13 @@ vtep_on_commit(const struct ovsdb_changeset *cs, void *vtep_)
     for (i = 0; i < cs->n_changes; i++) {
         const struct ovsdb_row_change *c = &cs->changes[i];
         row_changed_fn *fn = handler_for(vtep, c->table);
+
+        if (i + 8 < cs->n_changes) {
+            vtep_prefetch_change(vtep, &cs->changes[i + 8], 0);
+        }
+        if (i + 4 < cs->n_changes) {
+            vtep_prefetch_change(vtep, &cs->changes[i + 4], 1);
+        }
 
         if (fn) {
             fn(vtep, c->old, c->new);
