@@ -296,6 +296,20 @@ test_non_defaults(void **state)
           "\"opt\":0,\"r\":0.5,\"b\":true,"
           "\"u\":[\"uuid\",\"00000000-0000-0000-0000-000000000002\"],"
           "\"pair\":[\"map\",[[\"k\",0]]]}},\"_is_diff\":true}");
+
+    /* Strings that need escaping, in a new row and in a modification
+     * (on_commit() checks the text byte for byte against jansson). */
+    f->uuid[0] = '\0';
+    check(f,
+          "{\"op\":\"insert\",\"table\":\"R\",\"row\":{"
+          "\"name\":\"q\\\"\\\\\\n\\u0001\u00e9\"}}",
+          "{\"_date\":1234,\"R\":{\"UUID\":{"
+          "\"name\":\"q\\\"\\\\\\n\\u0001\u00e9\"}},\"_is_diff\":true}");
+    check(f,
+          "{\"op\":\"update\",\"table\":\"R\",\"where\":[[\"n\",\"==\",0]],"
+          "\"row\":{\"name\":\"tab\\there\"}}",
+          "{\"_date\":1234,\"R\":{\"UUID\":{"
+          "\"name\":\"tab\\there\"}},\"_is_diff\":true}");
 }
 
 static void

@@ -196,13 +196,30 @@ put_member_name(struct ds *out, size_t n, const char *name)
     ds_put_char(out, ':');
 }
 
+/* Appends 'n' bytes to 'out' and returns where they go, like
+ * ds_put_uninit() but inline when there is room: a big transaction's
+ * record makes millions of small appends. */
+static inline char *
+text_put(struct ds *out, size_t n)
+{
+    char *p;
+
+    if (!out->string || out->allocated - out->length < n) {
+        return ds_put_uninit(out, n);
+    }
+    p = out->string + out->length;
+    out->length += n;
+    p[n] = '\0';
+    return p;
+}
+
 /* Like put_member_name() for a table or column name, which the schema
  * checks is an <id>: nothing in it needs escaping. */
 static void
 put_id_member_name(struct ds *out, size_t n, const char *name)
 {
     size_t len = strlen(name);
-    char *p = ds_put_uninit(out, len + 3 + (n != 0));
+    char *p = text_put(out, len + 3 + (n != 0));
 
     if (n) {
         *p++ = ',';
@@ -218,7 +235,7 @@ put_id_member_name(struct ds *out, size_t n, const char *name)
 static void
 put_uuid_member_name(struct ds *out, size_t n, const struct uuid *uuid)
 {
-    char *p = ds_put_uninit(out, UUID_LEN + 3 + (n != 0));
+    char *p = text_put(out, UUID_LEN + 3 + (n != 0));
 
     if (n) {
         *p++ = ',';
@@ -230,6 +247,55 @@ put_uuid_member_name(struct ds *out, size_t n, const struct uuid *uuid)
     *p = ':';
 }
 
+/* True if JSON needs some byte of 's' escaped (as json_text_encode_string()
+ * escapes them). */
+static bool
+needs_escape(const struct ovsdb_str *s)
+{
+    for (uint32_t i = 0; i < s->len; i++) {
+        unsigned char c = s->s[i];
+
+        if (c < 0x20 || c == '"' || c == '\\') {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Appends 'value' of a column of 'type' as JSON, as ovsdb_datum_to_text()
+ * does, with the most common cases, a single UUID or plain string, made
+ * inline. */
+static void
+put_value_text(const struct ovsdb_datum *value, const struct ovsdb_type *type,
+               struct ds *out)
+{
+    static const char uuid_prefix[] = "[\"uuid\",\"";
+
+    if (value->n == 1 && !ovsdb_type_is_map(type)) {
+        const union ovsdb_atom *atom = &value->keys[0];
+        char *p;
+
+        if (type->key.type == OVSDB_TYPE_UUID) {
+            p = text_put(out, sizeof uuid_prefix - 1 + UUID_LEN + 2);
+            memcpy(p, uuid_prefix, sizeof uuid_prefix - 1);
+            p += sizeof uuid_prefix - 1;
+            uuid_to_string(&atom->uuid, p); /* Its NUL gives way. */
+            memcpy(p + UUID_LEN, "\"]", 2);
+            return;
+        } else if (type->key.type == OVSDB_TYPE_STRING
+                   && !needs_escape(atom->string)) {
+            size_t len = atom->string->len;
+
+            p = text_put(out, len + 2);
+            *p = '"';
+            memcpy(p + 1, atom->string->s, len);
+            p[len + 1] = '"';
+            return;
+        }
+    }
+    ovsdb_datum_to_text(value, type, out);
+}
+
 /* Appends the non-default persistent columns of the new row 'row' as a
  * JSON object. */
 static void
@@ -238,7 +304,7 @@ new_row_to_text(const struct ovsdb_table_schema *ts,
 {
     size_t n = 0;
 
-    ds_put_char(out, '{');
+    *text_put(out, 1) = '{';
     for (unsigned int i = 0; i < ts->n_columns; i++) {
         const struct ovsdb_column *column = ts->columns[i];
         struct ovsdb_datum view;
@@ -246,10 +312,10 @@ new_row_to_text(const struct ovsdb_table_schema *ts,
         if (column_is_persistent(column) && !column_is_default(row, column)) {
             put_id_member_name(out, n++, column->name);
             ovsdb_row_get(row, column, &view);
-            ovsdb_datum_to_text(&view, &column->type, out);
+            put_value_text(&view, &column->type, out);
         }
     }
-    ds_put_char(out, '}');
+    *text_put(out, 1) = '}';
 }
 
 /* Appends the persistent columns a modification changed, composite ones as
@@ -273,7 +339,7 @@ changed_row_to_text(const struct ovsdb_row_change *change, struct ds *out)
         put_id_member_name(out, n++, column->name);
         ovsdb_row_get(change->new, column, &b);
         if (!type_is_composite(&column->type)) {
-            ovsdb_datum_to_text(&b, &column->type, out);
+            put_value_text(&b, &column->type, out);
             continue;
         }
         ovsdb_row_get(change->old, column, &a);
