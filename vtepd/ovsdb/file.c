@@ -375,30 +375,48 @@ row_change_to_text(const struct ovsdb_row_change *c, size_t n, struct ds *out)
     return true;
 }
 
+/* Where a record's text goes, and when it is handed on. */
+struct text_sink {
+    struct ds *out;
+    size_t chunk; /* Flush at this many bytes... */
+    ovsdb_file_flush_cb *flush;
+    void *aux;
+    size_t n_rows; /* Rows written so far. */
+};
+
 /* Appends '"TABLE":{...}' for the changes to the table of changes[first]
  * (which no earlier change touches), after a comma unless 'n' is 0.
- * Returns false, with 'out' as it was, if none of them writes anything. */
+ * Returns false, with the text as it was, if none of them writes anything.
+ *
+ * Text is only flushed right after a row, so what a rollback takes back
+ * (the last row's, or a table's without rows) was never flushed. */
 static bool
 table_changes_to_text(const struct ovsdb_changeset *changes, size_t first,
-                      size_t n, struct ds *out)
+                      size_t n, struct text_sink *sink)
 {
     const struct ovsdb_table *table = changes->changes[first].table;
+    struct ds *out = sink->out;
     size_t start = out->length, n_rows = 0;
 
     put_id_member_name(out, n, table->schema->name);
-    ds_put_char(out, '{');
+    *text_put(out, 1) = '{';
     for (size_t i = first; i < changes->n_changes; i++) {
         const struct ovsdb_row_change *c = &changes->changes[i];
 
         if (c->table == table && row_change_to_text(c, n_rows, out)) {
             n_rows++;
+            sink->n_rows++;
+            if (out->length >= sink->chunk && sink->flush) {
+                sink->flush(out, sink->n_rows, sink->aux);
+                VTEP_ASSERT(!out->length);
+            }
         }
     }
     if (!n_rows) {
         ds_truncate(out, start);
         return false;
     }
-    ds_put_char(out, '}');
+    *text_put(out, 1) = '}';
     return true;
 }
 
@@ -416,9 +434,14 @@ table_seen(const struct ovsdb_changeset *changes, size_t i,
 }
 
 bool
-ovsdb_file_txn_to_text(const struct ovsdb_changeset *changes,
-                       long long date_msec, struct ds *out)
+ovsdb_file_txn_to_text_chunked(const struct ovsdb_changeset *changes,
+                               long long date_msec, struct ds *out,
+                               size_t chunk, ovsdb_file_flush_cb *flush,
+                               void *aux)
 {
+    struct text_sink sink = {
+        .out = out, .chunk = chunk, .flush = flush, .aux = aux
+    };
     const struct ovsdb_table **seen = NULL;
     size_t start = out->length, n_seen = 0, n_tables = 0;
 
@@ -432,7 +455,7 @@ ovsdb_file_txn_to_text(const struct ovsdb_changeset *changes,
         seen[n_seen++] = changes->changes[i].table;
         /* The "_date" member comes first, so tables always follow a
          * comma. */
-        if (table_changes_to_text(changes, i, 1, out)) {
+        if (table_changes_to_text(changes, i, 1, &sink)) {
             n_tables++;
         }
     }
@@ -449,6 +472,14 @@ ovsdb_file_txn_to_text(const struct ovsdb_changeset *changes,
     }
     ds_put_char(out, '}');
     return true;
+}
+
+bool
+ovsdb_file_txn_to_text(const struct ovsdb_changeset *changes,
+                       long long date_msec, struct ds *out)
+{
+    return ovsdb_file_txn_to_text_chunked(changes, date_msec, out, SIZE_MAX,
+                                          NULL, NULL);
 }
 
 json_t *

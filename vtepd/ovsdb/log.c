@@ -596,6 +596,147 @@ ovsdb_log_write_text(struct ovsdb_log *log, const char *text, size_t n)
     return write_record_parts(log, iov, 3);
 }
 
+struct ovsdb_log_stream {
+    struct ovsdb_log *log;
+    EVP_MD_CTX *ctx;    /* SHA-1 of the text so far. */
+    size_t header_room; /* Bytes left for the header before the text. */
+    size_t n;           /* Bytes of text written. */
+    int error;
+};
+
+/* The length of the header line for a record of 'body_len' bytes. */
+static size_t
+header_len(size_t body_len)
+{
+    char digits[24];
+
+    return strlen(MAGIC)
+           + (size_t) snprintf(digits, sizeof digits, "%zu", body_len) + 1
+           + SHA1_HEX_LEN + 1;
+}
+
+struct ovsdb_log_stream *
+ovsdb_log_stream_start(struct ovsdb_log *log, size_t size_hint)
+{
+    struct ovsdb_log_stream *s = xzalloc(sizeof *s);
+
+    s->log = log;
+    s->header_room = header_len(size_hint + 1);
+    if (log->mode != OVSDB_LOG_READ_WRITE) {
+        s->error = -EBADF;
+    } else if (log->broken) {
+        s->error = -EIO;
+    } else {
+        if (!sha1_md) {
+            sha1_md = EVP_MD_fetch(NULL, "SHA1", NULL);
+        }
+        s->ctx = EVP_MD_CTX_new();
+        if (!sha1_md || !s->ctx
+            || !EVP_DigestInit_ex2(s->ctx, sha1_md, NULL)) {
+            vtep_abort("SHA-1 digest failed");
+        }
+    }
+    return s;
+}
+
+void
+ovsdb_log_stream_write(struct ovsdb_log_stream *s, const char *text, size_t n)
+{
+    if (s->error || !n) {
+        return;
+    }
+    if (!EVP_DigestUpdate(s->ctx, text, n)) {
+        vtep_abort("SHA-1 digest failed");
+    }
+    s->error = pwrite_all(s->log->fd, text, n,
+                          s->log->offset + (off_t) (s->header_room + s->n));
+    s->n += n;
+}
+
+/* Moves the 'n' bytes at 'from' in 'fd' to 'to', which may overlap. */
+static int
+move_in_file(int fd, off_t from, off_t to, size_t n)
+{
+    size_t chunk = MIN(n, (size_t) 1024 * 1024);
+    char *buf = xmalloc(chunk ? chunk : 1);
+    int error = 0;
+
+    /* Moving forward copies from the end, backward from the start, so
+     * that nothing is overwritten before it is read. */
+    for (size_t done = 0; !error && done < n;) {
+        size_t len = MIN(chunk, n - done);
+        off_t at = to > from ? (off_t) (n - done - len) : (off_t) done;
+        size_t got;
+
+        error = pread_all(fd, buf, len, from + at, &got);
+        if (!error && got != len) {
+            error = -EIO;
+        }
+        if (!error) {
+            error = pwrite_all(fd, buf, len, to + at);
+        }
+        done += len;
+    }
+    free(buf);
+    return error;
+}
+
+int
+ovsdb_log_stream_end(struct ovsdb_log_stream *s)
+{
+    struct ovsdb_log *log = s->log;
+    char header[OVSDB_LOG_MAX_HEADER];
+    unsigned char md[EVP_MAX_MD_SIZE];
+    char sha1[SHA1_HEX_LEN + 1];
+    unsigned int md_len = 0;
+    size_t hdr_len = 0;
+    int error;
+
+    ovsdb_log_stream_write(s, "\n", 1);
+    error = s->error;
+    if (!error) {
+        static const char digits[] = "0123456789abcdef";
+
+        if (!EVP_DigestFinal_ex(s->ctx, md, &md_len)
+            || md_len * 2 != SHA1_HEX_LEN) {
+            vtep_abort("SHA-1 digest failed");
+        }
+        for (unsigned int i = 0; i < md_len; i++) {
+            sha1[i * 2] = digits[md[i] >> 4];
+            sha1[i * 2 + 1] = digits[md[i] & 0xf];
+        }
+        sha1[SHA1_HEX_LEN] = '\0';
+        hdr_len = (size_t) snprintf(header, sizeof header, MAGIC "%zu %s\n",
+                                    s->n, sha1);
+        if (hdr_len != s->header_room) {
+            /* The guess of the length was a digit off. */
+            error = move_in_file(log->fd, log->offset + (off_t) s->header_room,
+                                 log->offset + (off_t) hdr_len, s->n);
+            if (!error && hdr_len < s->header_room
+                && ftruncate(log->fd, log->offset + (off_t) (hdr_len + s->n))
+                       < 0) {
+                error = -errno;
+            }
+        }
+    }
+    if (!error) {
+        error = pwrite_all(log->fd, header, hdr_len, log->offset);
+    }
+    if (error && error != -EBADF && !log->broken) {
+        /* As in write_record_parts(): take back whatever made it. */
+        if (ftruncate(log->fd, log->offset) < 0) {
+            log->broken = true;
+        }
+        VLOG_ERR("%s: write failed: %s", log->path, strerror(-error));
+    } else if (!error) {
+        log->offset += (off_t) (hdr_len + s->n);
+        log->file_size = log->offset;
+    }
+    EVP_MD_CTX_free(s->ctx);
+    free(s);
+    return error;
+}
+
 int
 ovsdb_log_sync(struct ovsdb_log *log)
 {
