@@ -14,6 +14,7 @@
 #include "hal/hal.h"
 #include "lib/util.h"
 #include "tests/unit/vtep-fixture.h"
+#include "vtepd/vtep/vtep-private.h"
 #include "vtepd/vtep/vtep.h"
 
 /* Returns the ["uuid", ...] JSON of the row of 'table' named 'name'. */
@@ -694,10 +695,55 @@ test_table_full_retry(void **state)
                      "[\"set\",[]]");
 }
 
+/* The object pool hands out zeroed, distinct, aligned objects across
+ * blocks and reuses freed ones. */
+static void
+test_pool(void **state)
+{
+    enum { N = 5000 };
+    struct vtep_pool pool;
+    char **objs = xcalloc(N, sizeof *objs);
+    size_t i, j;
+
+    vtep_pool_init(&pool, 44);
+    for (i = 0; i < N; i++) {
+        objs[i] = vtep_pool_zalloc(&pool);
+        assert_int_equal((uintptr_t) objs[i] % 8, 0);
+        for (j = 0; j < 44; j++) {
+            assert_int_equal(objs[i][j], 0);
+        }
+        memset(objs[i], (int) (i % 251) + 1, 44);
+    }
+    for (i = 0; i < N; i++) {
+        for (j = 0; j < 44; j++) {
+            assert_int_equal((unsigned char) objs[i][j], i % 251 + 1);
+        }
+    }
+    for (i = 0; i < N; i += 2) {
+        vtep_pool_free(&pool, objs[i]);
+    }
+    vtep_pool_free(&pool, NULL);
+    for (i = 0; i < N; i += 2) {
+        char *p = vtep_pool_zalloc(&pool);
+        bool reused = false;
+
+        for (j = 0; j < N && !reused; j += 2) {
+            reused = p == objs[j];
+        }
+        assert_true(reused);
+        for (j = 0; j < 44; j++) {
+            assert_int_equal(p[j], 0);
+        }
+    }
+    vtep_pool_destroy(&pool);
+    free(objs);
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_pool),
         cmocka_unit_test_setup_teardown(test_switch_rows, setup, teardown),
         cmocka_unit_test_setup_teardown(test_mac_aging_time, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_config, setup, teardown),

@@ -77,6 +77,73 @@ vtep_q_unblock(struct list *blocked, struct list *dirty)
     }
 }
 
+/* ---- Object pools ---- */
+
+struct vtep_pool_block {
+    struct vtep_pool_block *next;
+    /* Objects follow. */
+};
+
+/* Bytes of objects per block. */
+#define VTEP_POOL_BLOCK (64 * 1024)
+
+/* 'x' rounded up to a multiple of 'y', a power of two. */
+#define POOL_ROUND_UP(x, y) (((x) + (y) -1) & ~((size_t) (y) -1))
+
+void
+vtep_pool_init(struct vtep_pool *pool, size_t size)
+{
+    memset(pool, 0, sizeof *pool);
+    pool->size = POOL_ROUND_UP(MAX(size, sizeof(void *)), 8);
+}
+
+void
+vtep_pool_destroy(struct vtep_pool *pool)
+{
+    while (pool->blocks) {
+        struct vtep_pool_block *next = pool->blocks->next;
+
+        free(pool->blocks);
+        pool->blocks = next;
+    }
+    pool->free_list = NULL;
+    pool->next = pool->end = NULL;
+}
+
+void *
+vtep_pool_zalloc(struct vtep_pool *pool)
+{
+    void *p;
+
+    if (pool->free_list) {
+        p = pool->free_list;
+        pool->free_list = *(void **) p;
+    } else {
+        if ((size_t) (pool->end - pool->next) < pool->size) {
+            size_t n = MAX(VTEP_POOL_BLOCK / pool->size, 1);
+            struct vtep_pool_block *b =
+                xmalloc(POOL_ROUND_UP(sizeof *b, 16) + n * pool->size);
+
+            b->next = pool->blocks;
+            pool->blocks = b;
+            pool->next = (char *) b + POOL_ROUND_UP(sizeof *b, 16);
+            pool->end = pool->next + n * pool->size;
+        }
+        p = pool->next;
+        pool->next += pool->size;
+    }
+    return memset(p, 0, pool->size);
+}
+
+void
+vtep_pool_free(struct vtep_pool *pool, void *p)
+{
+    if (p) {
+        *(void **) p = pool->free_list;
+        pool->free_list = p;
+    }
+}
+
 /* ---- Hashes ---- */
 
 uint32_t
@@ -311,6 +378,8 @@ vtep_init_containers(struct vtep *vtep)
     for (i = 0; i < ARRAY_SIZE(maps); i++) {
         hmap_init(maps[i]);
     }
+    vtep_pool_init(&vtep->umr_pool, sizeof(struct vtep_umr));
+    vtep_pool_init(&vtep->ucast_pool, sizeof(struct vtep_ucast));
     for (i = 0; i < ARRAY_SIZE(lists); i++) {
         list_init(lists[i]);
     }
@@ -395,6 +464,8 @@ vtep_destroy(struct vtep *vtep)
     hmap_destroy(&vtep->mmrs);
     hmap_destroy(&vtep->mcasts);
     hmap_destroy(&vtep->local_macs);
+    vtep_pool_destroy(&vtep->umr_pool);
+    vtep_pool_destroy(&vtep->ucast_pool);
     free(vtep->switch_name);
     free(vtep->tunnel_ip_s);
     free(vtep);
