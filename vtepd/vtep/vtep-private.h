@@ -244,6 +244,7 @@ struct vtep_pool {
     size_t size;                    /* Of an object, a multiple of 8. */
     void *free_list;                /* Freed objects, linked by first word. */
     char *next, *end;               /* Unused part of the newest block. */
+    size_t block_bytes;             /* Of objects in the newest block. */
     struct vtep_pool_block *blocks; /* Newest first. */
 };
 

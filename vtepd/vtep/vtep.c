@@ -3,6 +3,8 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "hal/hal.h"
 #include "lib/hash.h"
@@ -84,11 +86,34 @@ struct vtep_pool_block {
     /* Objects follow. */
 };
 
-/* Bytes of objects per block. */
-#define VTEP_POOL_BLOCK (64 * 1024)
+/* Bytes of objects in a pool's first block; each later block doubles,
+ * up to the maximum. */
+#define VTEP_POOL_MIN_BLOCK (16 * 1024)
+#define VTEP_POOL_MAX_BLOCK (2 * 1024 * 1024)
 
 /* 'x' rounded up to a multiple of 'y', a power of two. */
 #define POOL_ROUND_UP(x, y) (((x) + (y) -1) & ~((size_t) (y) -1))
+
+/* Faults in the whole pages of the 'n' bytes at 'p', writable, at once: a
+ * block is about to be written through, and one call costs much less than
+ * a fault per page (a big transaction fills megabytes of blocks).  Only a
+ * hint: kernels before 5.14 refuse it. */
+static void
+populate(void *p, size_t n)
+{
+#ifdef MADV_POPULATE_WRITE
+    uintptr_t page = (uintptr_t) sysconf(_SC_PAGESIZE);
+    uintptr_t start = ((uintptr_t) p + page - 1) & ~(page - 1);
+    uintptr_t end = ((uintptr_t) p + n) & ~(page - 1);
+
+    if (n >= 256 * 1024 && end > start) {
+        (void) madvise((void *) start, end - start, MADV_POPULATE_WRITE);
+    }
+#else
+    (void) p;
+    (void) n;
+#endif
+}
 
 void
 vtep_pool_init(struct vtep_pool *pool, size_t size)
@@ -120,10 +145,15 @@ vtep_pool_zalloc(struct vtep_pool *pool)
         pool->free_list = *(void **) p;
     } else {
         if ((size_t) (pool->end - pool->next) < pool->size) {
-            size_t n = MAX(VTEP_POOL_BLOCK / pool->size, 1);
+            size_t bytes = (pool->block_bytes ? MIN(pool->block_bytes * 2,
+                                                    VTEP_POOL_MAX_BLOCK)
+                                              : VTEP_POOL_MIN_BLOCK);
+            size_t n = MAX(bytes / pool->size, 1);
             struct vtep_pool_block *b =
                 xmalloc(POOL_ROUND_UP(sizeof *b, 16) + n * pool->size);
 
+            pool->block_bytes = bytes;
+            populate(b, POOL_ROUND_UP(sizeof *b, 16) + n * pool->size);
             b->next = pool->blocks;
             pool->blocks = b;
             pool->next = (char *) b + POOL_ROUND_UP(sizeof *b, 16);
