@@ -842,6 +842,7 @@ finish_commit(struct commit *c, bool durable)
         n++;
     }
     apply_deltas(c);
+
     cs.changes = changes;
     cs.n_changes = n;
     cs.durable = durable;
