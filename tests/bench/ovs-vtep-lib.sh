@@ -76,28 +76,23 @@ ovs_vtep_flows() {
     ovs-ofctl dump-flows "$1" table=1 2>/dev/null | grep -c -- "$2"
 }
 
-# cpu_ticks PID...: user + system clock ticks of the processes, with
-# those of their reaped children (ovs-vtep runs ovs-ofctl, ovs-vsctl and
-# vtep-ctl as children).
-cpu_ticks() {
-    local pid total=0 t
+# cpu_secs PID...: seconds on CPU of the processes (all their threads, to
+# the nanosecond: /proc/PID/task/*/schedstat) and of their reaped children
+# (10 ms ticks: ovs-vtep runs ovs-ofctl, ovs-vsctl and vtep-ctl as
+# children), three decimals.
+cpu_secs() {
+    local pid ns=0 ticks=0
     for pid in "$@"; do
-        t=$(awk '{ print $14 + $15 + $16 + $17 }' "/proc/$pid/stat") || t=0
-        total=$((total + t))
+        ns=$((ns + $(cat /proc/"$pid"/task/*/schedstat |
+            awk '{ t += $1 } END { print t + 0 }')))
+        ticks=$((ticks + $(awk '{ print $16 + $17 }' /proc/"$pid"/stat)))
     done
-    echo "$total"
+    awk -v ns="$ns" -v t="$ticks" -v hz="$(getconf CLK_TCK)" \
+        'BEGIN { printf "%.3f", ns / 1e9 + t / hz }'
 }
 
-# cpu_ns PID: nanoseconds on CPU of all the threads of PID (no children);
-# finer than the 10 ms ticks of cpu_ticks, for short runs.
-cpu_ns() {
-    cat /proc/"$1"/task/*/schedstat | awk '{ t += $1 } END { print t }'
-}
-
-# ticks_to_s TICKS: seconds, two decimals.
-ticks_to_s() {
-    awk -v t="$1" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.2f", t / hz }'
-}
+# minus A B: A - B, three decimals.
+minus() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a - b }'; }
 
 # ms_since START_NS: elapsed milliseconds.
 ms_since() {

@@ -87,7 +87,7 @@ ovs_vtep_run() {
     pids="$(cat "$dir"/ovs-vtep.pid "$dir"/ovs-vswitchd.pid \
         "$dir"/ovsdb-server.pid)"
     # shellcheck disable=SC2086
-    c0=$(cpu_ticks $pids)
+    c0=$(cpu_secs $pids)
     start_ns=$(date +%s%N)
     insert "$n" "$dir/db.sock" || return 1
     while :; do
@@ -97,7 +97,7 @@ ovs_vtep_run() {
         sleep 0.2
     done
     # shellcheck disable=SC2086
-    o_cpu=$(ticks_to_s $(($(cpu_ticks $pids) - c0)))
+    o_cpu=$(minus "$(cpu_secs $pids)" "$c0")
     o_secs=$(awk -v ms="$ms" 'BEGIN { printf "%.3f", ms / 1000 }')
     # Nothing of it may take CPU from the vtepd runs.
     # shellcheck disable=SC2086
@@ -115,7 +115,7 @@ vtepd_run() {
     wait_for 10 test -n "$(vtepd_hal_entries "$dir/ctl")"
     base=$(vtepd_hal_entries "$dir/ctl")
     pid=$(cat "$dir/pid")
-    c0=$(cpu_ns "$pid")
+    c0=$(cpu_secs "$pid")
     start_ns=$(date +%s%N)
     insert "$n" "$dir/db.sock" || return 1
     until [ "$(vtepd_hal_entries "$dir/ctl")" -ge $((base + n)) ] 2>/dev/null
@@ -124,8 +124,7 @@ vtepd_run() {
     done
     secs=$(awk -v ns=$(($(date +%s%N) - start_ns)) \
         'BEGIN { printf "%.3f", ns / 1e9 }')
-    runs+=("$secs $(awk -v ns=$(($(cpu_ns "$pid") - c0)) \
-        'BEGIN { printf "%.3f", ns / 1e9 }')")
+    runs+=("$secs $(minus "$(cpu_secs "$pid")" "$c0")")
     stop_vtepd "$dir"
     rm -rf "$dir"
 }
