@@ -52,8 +52,8 @@ TUNNEL_IP=192.0.2.100
 N_HV=10
 
 for tool in ovsdb-server ovsdb-tool ovsdb-client ovn-northd \
-    ovn-controller-vtep ovn-nbctl ovn-sbctl vtep-ctl ovs-appctl; do
-    if ! command -v $tool >/dev/null; then
+    ovn-controller-vtep ovn-nbctl ovn-sbctl vtep-ctl ovs-appctl $PY; do
+    if ! command -v "$tool" >/dev/null; then
         skip "OVN ports benchmark ($tool not installed)"
         exit 0
     fi
@@ -104,35 +104,35 @@ ovn_daemon() {
     ovs_daemon "$run" "$@" && run_pids+=("$(cat "$run/$1.pid")")
 }
 
-# vtep_programmed: true once the VTEP of this run has programmed N MACs:
-# vtepd's asic model holds N FDB entries (there are no others), ovs-vtep's
-# logical switch bridge N flows for them.
-vtep_programmed() {
+# programmed_at: writes into $run/programmed the time (epoch ns) at which
+# the VTEP has programmed the N MACs: vtepd's asic model holds N FDB
+# entries (there are no others; hal_poll.py asks every millisecond on one
+# connection once vtepd's database has the N MACs); ovs-vtep's logical
+# switch bridge has N flows for them (polled every 0.1 s once the bind
+# step is done: each dump-flows costs ovs-vswitchd more).  Gives up after
+# LIMIT seconds.  Runs in the background, so that it catches the VTEP
+# however soon after the controller it is done.
+programmed_at() {
+    local start_ns br
     if [ "$target" = vtepd ]; then
-        [ "$(ovs-appctl -t "$run/vtepd/ctl" hal/resources |
-            awk '$1 == "fdb" { print $2 }')" -ge "$N" ] 2>/dev/null
-    else
-        [ "$(ovs_vtep_flows "$(ovs_vtep_ls_bridge "$ps")" dl_dst=02:00:)" \
-            -ge "$N" ]
+        $PY tests/bench/hal_poll.py "$run/vtepd/db.sock" "$run/vtepd/ctl" \
+            "$N" "$LIMIT" | awk '{ print $2 }' >"$run/programmed"
+        return
     fi
-}
-
-# wait_programmed: polls vtep_programmed for up to LIMIT seconds; vtepd
-# back to back (one ovs-appctl at a time), ovs-vtep every 0.1 s (each
-# dump-flows costs ovs-vswitchd more).
-wait_programmed() {
-    local start_ns
+    wait_for "$LIMIT" test -e "$run/bound" || return 1
     start_ns=$(date +%s%N)
-    until vtep_programmed; do
+    br=$(ovs_vtep_ls_bridge "$ps")
+    until [ "$(ovs_vtep_flows "$br" dl_dst=02:00:)" -ge "$N" ]; do
         [ "$(ms_since "$start_ns")" -lt $((LIMIT * 1000)) ] || return 1
-        [ "$target" = vtepd ] || sleep 0.1
+        sleep 0.1
     done
+    date +%s%N >"$run/programmed"
 }
 
 # ovn_run TARGET: the whole timed sequence against TARGET, vtepd or
 # ovs-vtep; sets the phase ends t_nbctl ... t_vtep (epoch ns) and t0.
 ovn_run() {
-    local vdb hv cmds=() binds=() i groups cpu0
+    local vdb hv cmds=() binds=() i groups cpu0 poller
     target=$1 run=$tmp/$1 run_pids=()
     mkdir -p "$run"
     export OVN_RUNDIR=$run OVN_LOGDIR=$run OVN_DBDIR=$run
@@ -189,6 +189,9 @@ ovn_run() {
     monitor sb "$run/sb.sock" OVN_Southbound Port_Binding \
         logical_port,chassis
     monitor vtep "$vdb" hardware_vtep Ucast_Macs_Remote MAC
+    programmed_at &
+    poller=$!
+    on_exit "kill $poller 2>/dev/null"
     sleep 0.5
 
     # The CPU of each part: the NB and SB servers, northd, the controller,
@@ -207,11 +210,12 @@ ovn_run() {
     nb "${cmds[@]}" >/dev/null || return 1
     t_nbctl=$(wait_seen nb ',insert,"*big' "$N") &&
         t_northd=$(wait_seen sb ',insert,"*big' "$N") &&
-        sb "${binds[@]}" >/dev/null &&
-        t_bind=$(wait_seen sb ',new,"*big[^,]*,[0-9a-f]' "$N") &&
-        t_ctlvtep=$(wait_seen vtep ',insert,"*02:00:' "$N") || return 1
-    wait_programmed || return 1
-    t_vtep=$(date +%s%N)
+        sb "${binds[@]}" >/dev/null 2>>"$run/sbctl.stderr" || return 1
+    touch "$run/bound"
+    t_bind=$(wait_seen sb ',new,"*big[^,]*,[0-9a-f]' "$N") &&
+        t_ctlvtep=$(wait_seen vtep ',insert,"*02:00:' "$N") &&
+        wait $poller || return 1
+    t_vtep=$(cat "$run/programmed")
     cpu=()
     for i in "${!groups[@]}"; do
         # shellcheck disable=SC2086

@@ -8,6 +8,7 @@
 # no system-wide Open vSwitch is ever touched.
 
 OVS_VTEP=/usr/share/openvswitch/scripts/ovs-vtep
+PY=/usr/bin/python3
 OVS_SCHEMA_DIR=/usr/share/openvswitch
 
 # ovs_vtep_missing: prints why ovs-vtep cannot run here, or nothing.
@@ -22,7 +23,7 @@ ovs_vtep_missing() {
         command -v $tool >/dev/null || { echo "$tool not installed"; return; }
     done
     [ -x "$OVS_VTEP" ] || { echo "$OVS_VTEP not installed"; return; }
-    /usr/bin/python3 -c 'import ovs.daemon' 2>/dev/null ||
+    $PY -c 'import ovs.daemon' 2>/dev/null ||
         { echo "python3-openvswitch not installed"; return; }
     if [ ! -f "$OVS_SCHEMA_DIR/vswitch.ovsschema" ] ||
         [ ! -f "$OVS_SCHEMA_DIR/vtep.ovsschema" ]; then
@@ -81,10 +82,11 @@ ovs_vtep_flows() {
 # (10 ms ticks: ovs-vtep runs ovs-ofctl, ovs-vsctl and vtep-ctl as
 # children), three decimals.
 cpu_secs() {
-    local pid ns=0 ticks=0
+    local pid f t ns=0 ticks=0
     for pid in "$@"; do
-        ns=$((ns + $(cat /proc/"$pid"/task/*/schedstat |
-            awk '{ t += $1 } END { print t + 0 }')))
+        for f in /proc/"$pid"/task/*/schedstat; do
+            read -r t _ <"$f" && ns=$((ns + t))
+        done
         ticks=$((ticks + $(awk '{ print $16 + $17 }' /proc/"$pid"/stat)))
     done
     awk -v ns="$ns" -v t="$ticks" -v hz="$(getconf CLK_TCK)" \
@@ -105,4 +107,21 @@ vtepd_hal_entries() {
     ovs-appctl -t "$1" memory/show | awk '{
         for (i = 1; i <= NF; i++) { split($i, kv, ":"); m[kv[1]] = kv[2] } }
         END { if (m["vtep-pending"] == 0) print m["hal-entries"] }'
+}
+
+# hal_entries_at_least CTL N: vtepd's reconciler has nothing pending and
+# its HAL holds N entries or more.
+hal_entries_at_least() {
+    [ "$(vtepd_hal_entries "$1")" -ge "$2" ] 2>/dev/null
+}
+
+# hal_fdb CTL: FDB entries in vtepd's HAL.
+hal_fdb() {
+    ovs-appctl -t "$1" hal/resources | awk '$1 == "fdb" { print $2 }'
+}
+
+# hal_fdb_at_least CTL N: vtepd's HAL has N FDB entries or more, nothing
+# pending.
+hal_fdb_at_least() {
+    [ -n "$(vtepd_hal_entries "$1")" ] && [ "$(hal_fdb "$1")" -ge "$2" ]
 }
