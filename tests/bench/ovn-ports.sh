@@ -148,7 +148,7 @@ ovn_run() {
         return 1
     if [ "$target" = vtepd ]; then
         ps=tor1 port=swp2 vdb=$run/vtepd/db.sock
-        start_vtepd_hal "$run/vtepd" --switch-name=$ps \
+        start_vtepd_bench "$run/vtepd" --switch-name=$ps \
             --tunnel-ip=$TUNNEL_IP || return 1
         vtep_pids=$(cat "$run/vtepd/pid")
         run_pids+=("$vtep_pids")

@@ -125,3 +125,17 @@ hal_fdb() {
 hal_fdb_at_least() {
     [ -n "$(vtepd_hal_entries "$1")" ] && [ "$(hal_fdb "$1")" -ge "$2" ]
 }
+
+# start_vtepd_bench DIR [ARG...]: start_vtepd_hal, with up to 60 s for
+# vtepd to answer (a cold start of the asic model on a loaded machine can
+# take longer than the tests' 5 s); says why it failed on stderr.
+start_vtepd_bench() {
+    local dir=$1
+    start_vtepd_hal "$@"
+    if ! wait_for 60 test -S "$dir/ctl" ||
+        ! wait_for 60 test -S "$dir/db.sock" ||
+        ! wait_for 60 test -s "$dir/pid"; then
+        echo "vtepd did not start in $dir" >&2
+        return 1
+    fi
+}

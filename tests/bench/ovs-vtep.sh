@@ -120,10 +120,13 @@ ovs_vtep_run() {
 vtepd_run() {
     local n=$1 dir base fdb start_ns end_ns c0 pid poller
     dir=$(mktemp -d "$tmp/vtepd.XXXXXX")
-    start_vtepd_hal "$dir" --switch-name=$PS --tunnel-ip=$TUNNEL_IP ||
+    start_vtepd_bench "$dir" --switch-name=$PS --tunnel-ip=$TUNNEL_IP ||
         return 1
-    configure swp1 vtep-ctl --db=unix:"$dir/db.sock" &&
-        wait_for 10 hal_fdb_at_least "$dir/ctl" 1 || return 1
+    if ! configure swp1 vtep-ctl --db=unix:"$dir/db.sock" ||
+        ! wait_for 30 hal_fdb_at_least "$dir/ctl" 1; then
+        echo "vtepd in $dir: configuration not programmed" >&2
+        return 1
+    fi
     base=$(vtepd_hal_entries "$dir/ctl") fdb=$(hal_fdb "$dir/ctl")
     $PY tests/bench/hal_poll.py "$dir/db.sock" "$dir/ctl" $((fdb + n)) 600 \
         >"$dir/when" &
@@ -133,11 +136,18 @@ vtepd_run() {
     pid=$(cat "$dir/pid")
     c0=$(cpu_secs "$pid")
     start_ns=$(date +%s%N)
-    insert "$n" "$dir/db.sock" && wait $poller || return 1
+    insert "$n" "$dir/db.sock" ||
+        { echo "vtepd in $dir: insert failed" >&2; return 1; }
+    wait $poller ||
+        { echo "vtepd in $dir: hal_poll.py failed" >&2; return 1; }
     read -r _ end_ns <"$dir/when"
     runs+=("$(awk -v ns=$((end_ns - start_ns)) \
         'BEGIN { printf "%.3f", ns / 1e9 }') $(minus "$(cpu_secs "$pid")" "$c0")")
-    wait_for 10 hal_entries_at_least "$dir/ctl" $((base + n)) || return 1
+    if ! wait_for 30 hal_entries_at_least "$dir/ctl" $((base + n)); then
+        echo "vtepd in $dir: memory/show disagrees:" \
+            "$(ovs-appctl -t "$dir/ctl" memory/show)" >&2
+        return 1
+    fi
     stop_vtepd "$dir"
     rm -rf "$dir"
 }
@@ -196,11 +206,11 @@ if [ "$o_got" -lt "$N" ]; then
         tee -a "$OUT/results.txt"
 fi
 if ! vtepd_median "$N"; then
-    fail "vtepd set-up"
+    fail "vtepd with $N MACs"
     exit 1
 fi
 v_secs=$r_secs v_cpu=$r_cpu
-vtepd_median "$N_BIG" || { fail "vtepd set-up"; exit 1; }
+vtepd_median "$N_BIG" || { fail "vtepd with $N_BIG MACs"; exit 1; }
 b_secs=$r_secs b_cpu=$r_cpu
 echo "(7c) $N MACs in one transaction until programmed: vtepd $v_secs s" \
     "(CPU $v_cpu s), ovs-vtep $o_secs s for $o_got (CPU $o_cpu s$o_parts);" \
