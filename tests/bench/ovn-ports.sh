@@ -179,6 +179,12 @@ ovn_run() {
     done
     wait_for 30 bash -c "[ \"\$(vtep-ctl --db=unix:$vdb get Logical_Switch \
         lsbig tunnel_key)\" != '[]' ]" || return 1
+    # ovs-vtep has made lsbig's bridge and bound the port to it.
+    if [ "$target" = ovs-vtep ]; then
+        wait_for 30 bash -c "ovs-ofctl dump-flows \
+            $(ovs_vtep_ls_bridge $ps) table=0 2>/dev/null | grep -q learn" ||
+            return 1
+    fi
 
     for i in $(seq "$N"); do
         cmds+=(-- lsp-add ls1 big"$i" -- lsp-set-addresses big"$i" \
@@ -238,14 +244,15 @@ report() {
     printf ' CPU s: nb+sb %s, northd %s, ctl-vtep %s, vtep %s\n' "${cpu[@]}"
 }
 
-echo "ovn-ports: $(ovn-northd --version | head -1), vtepd" \
-    "$("$BIN/vtepd" --version | head -1), $N ports on $N_HV hypervisors" |
-    tee -a "$OUT/results.txt"
 # failed TARGET: the failure, with the ends of the run's logs.
 failed() {
     fail "OVN ports into $1"
     tail -n 5 "$run"/*.log "$run"/*/log 2>/dev/null | sed 's/^/    /'
 }
+
+echo "ovn-ports: $(ovn-northd --version | head -1), vtepd" \
+    "$("$BIN/vtepd" --version | head -1), $N ports on $N_HV hypervisors" |
+    tee -a "$OUT/results.txt"
 
 if ovn_run vtepd; then
     report vtepd | tee -a "$OUT/results.txt"
