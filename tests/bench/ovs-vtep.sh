@@ -98,7 +98,7 @@ ovs_vtep_run() {
         o_got=$(ovs_vtep_flows "$br" "dl_dst=02:00:")
         ms=$(ms_since "$start_ns")
         [ "$o_got" -ge "$n" ] || [ "$ms" -ge $((LIMIT * 1000)) ] && break
-        sleep 0.2
+        ovs_vtep_nap "$o_got" "$n"
     done
     # shellcheck disable=SC2086
     o_cpu=$(minus "$(cpu_secs $pids)" "$c0")
