@@ -41,7 +41,9 @@ class Connection:
         """Returns the next message, or None if the peer closed."""
         while True:
             self.buf = self.buf.lstrip()
-            if self.buf:
+            # A message ends with "}": try to decode only then, not after
+            # each of the many reads of a large update.
+            if self.buf.rstrip().endswith("}"):
                 try:
                     msg, end = self.decoder.raw_decode(self.buf)
                     self.buf = self.buf[end:]
