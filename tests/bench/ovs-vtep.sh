@@ -13,8 +13,10 @@
 # one transaction, and the clock runs until br0_vtep_ls1 has one table-1
 # flow per MAC (ovs-vtep adds "dl_dst=MAC,actions=output:TUNNEL" with one
 # ovs-ofctl call each).  vtepd gets the same configuration and the same
-# transaction; its clock runs until memory/show says vtep-pending:0 and
-# hal-entries has grown by N.
+# transaction; its clock runs until its HAL's FDB has grown by N
+# (tests/bench/hal_poll.py), and then memory/show must say vtep-pending:0
+# with hal-entries grown by N.  CPU time of each daemon (with ovs-vtep's
+# children) is reported beside the wall clock.
 #
 # Usage: ovs-vtep.sh [--quick]
 #   --quick   200 MACs (and 2,000 for vtepd), one round: seconds.
