@@ -102,6 +102,21 @@ stream_send(struct stream *stream, const void *buf, size_t n)
     return stream->class->send(stream, buf, n);
 }
 
+ssize_t
+stream_sendv(struct stream *stream, const struct iovec *iov, int n)
+{
+    if (stream->class->sendv && n > 1) {
+        return stream->class->sendv(stream, iov, n);
+    }
+    return stream->class->send(stream, iov[0].iov_base, iov[0].iov_len);
+}
+
+bool
+stream_short_read_drains(const struct stream *stream)
+{
+    return stream->class->short_read_drains;
+}
+
 void
 stream_close(struct stream *stream)
 {
