@@ -8,6 +8,7 @@
 #include <sys/file.h>
 #include <sys/types.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "lib/log.h"
@@ -126,4 +127,97 @@ daemon_ready(void)
     }
     close(ready_fd);
     ready_fd = -1;
+}
+
+/* Busy polling.
+ *
+ * Three watchers.  'check' runs first after every poll and notes whether
+ * the iteration delivered anything besides 'idle'.  'prepare' runs last
+ * before the loop would block: while the last work is less than 'window'
+ * old it keeps 'idle' started, and an active idle watcher makes libev poll
+ * with a zero timeout instead of sleeping. */
+struct busy_poll {
+    ev_check check_w;
+    ev_prepare prepare_w;
+    ev_idle idle_w;
+    int64_t window_ns;
+    int64_t last_work_ns;
+    bool worked;
+};
+
+static struct busy_poll busy_poll;
+
+static int64_t
+monotonic_ns(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+static void
+busy_check_cb(struct ev_loop *loop, ev_check *w, int revents)
+{
+    struct busy_poll *bp = container_of(w, struct busy_poll, check_w);
+    unsigned int others = ev_pending_count(loop);
+
+    if (ev_is_pending(&bp->idle_w)) {
+        others--;
+    }
+    if (others) {
+        bp->worked = true;
+    }
+}
+
+static void
+busy_prepare_cb(struct ev_loop *loop, ev_prepare *w, int revents)
+{
+    struct busy_poll *bp = container_of(w, struct busy_poll, prepare_w);
+    int64_t now = monotonic_ns();
+    bool spin;
+
+    if (bp->worked) {
+        bp->worked = false;
+        bp->last_work_ns = now;
+        spin = true;
+    } else {
+        spin = now - bp->last_work_ns < bp->window_ns;
+    }
+    if (spin && !ev_is_active(&bp->idle_w)) {
+        ev_idle_start(loop, &bp->idle_w);
+    } else if (!spin && ev_is_active(&bp->idle_w)) {
+        ev_idle_stop(loop, &bp->idle_w);
+    }
+}
+
+static void
+busy_idle_cb(struct ev_loop *loop, ev_idle *w, int revents)
+{
+    /* Being active is its job: the loop does not block meanwhile. */
+}
+
+void
+daemon_busy_poll(struct ev_loop *loop, unsigned int usec)
+{
+    struct busy_poll *bp = &busy_poll;
+
+    if (ev_is_active(&bp->check_w)) {
+        ev_check_stop(loop, &bp->check_w);
+        ev_prepare_stop(loop, &bp->prepare_w);
+        ev_idle_stop(loop, &bp->idle_w);
+    }
+    if (!usec) {
+        return;
+    }
+    bp->window_ns = (int64_t) usec * 1000;
+    bp->worked = false;
+    bp->last_work_ns = 0;
+    ev_check_init(&bp->check_w, busy_check_cb);
+    ev_set_priority(&bp->check_w, EV_MAXPRI);
+    ev_check_start(loop, &bp->check_w);
+    ev_prepare_init(&bp->prepare_w, busy_prepare_cb);
+    ev_set_priority(&bp->prepare_w, EV_MINPRI);
+    ev_prepare_start(loop, &bp->prepare_w);
+    ev_idle_init(&bp->idle_w, busy_idle_cb);
 }

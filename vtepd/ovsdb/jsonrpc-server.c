@@ -510,12 +510,22 @@ jsonrpc_session_reply_error(struct jsonrpc_session *s,
 
 /* Deferred replies. */
 
+/* A hash of 'id' consistent with json_equal(): values of different types
+ * are never equal, so integers and strings (what clients use) hash
+ * without being encoded. */
 static uint32_t
 hash_id(const json_t *id)
 {
-    char *text = json_dumps(id, JSON_COMPACT | JSON_ENCODE_ANY);
-    uint32_t hash = hash_string(text ? text : "", 0);
+    char *text;
+    uint32_t hash;
 
+    if (json_is_integer(id)) {
+        return hash_uint64((uint64_t) json_integer_value(id), 0);
+    } else if (json_is_string(id)) {
+        return hash_string(json_string_value(id), 1);
+    }
+    text = json_dumps(id, JSON_COMPACT | JSON_ENCODE_ANY);
+    hash = hash_string(text ? text : "", 0);
     free(text);
     return hash;
 }
@@ -526,6 +536,9 @@ jsonrpc_session_find_deferred(const struct jsonrpc_session *s,
 {
     struct jsonrpc_deferred *d;
 
+    if (hmap_is_empty(&s->deferred)) {
+        return NULL; /* The usual case, and no need to hash 'id'. */
+    }
     HMAP_FOR_EACH_WITH_HASH(d, node, hash_id(id), &s->deferred) {
         if (json_equal(d->request->id, id)) {
             return d;
