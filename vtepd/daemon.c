@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/resource.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -135,7 +136,17 @@ daemon_ready(void)
  * the iteration delivered anything besides 'idle'.  'prepare' runs last
  * before the loop would block: while the last work is less than 'window'
  * old it keeps 'idle' started, and an active idle watcher makes libev poll
- * with a zero timeout instead of sleeping. */
+ * with a zero timeout instead of sleeping.
+ *
+ * Spinning only pays while this process has its CPU to itself.  If the
+ * kernel preempted it while it spun (its involuntary context switches
+ * went up: something else wanted the CPU, perhaps the very client it is
+ * waiting for), it stops spinning for a while, twice as long each time it
+ * happens again, and starts afresh after a clean spell. */
+#define BUSY_CHECK_NS 1000000LL          /* Look for preemption this often. */
+#define BUSY_BACKOFF_MIN_NS 10000000LL   /* First pause after preemption. */
+#define BUSY_BACKOFF_MAX_NS 1000000000LL /* Longest pause. */
+
 struct busy_poll {
     ev_check check_w;
     ev_prepare prepare_w;
@@ -143,6 +154,11 @@ struct busy_poll {
     int64_t window_ns;
     int64_t last_work_ns;
     bool worked;
+
+    long nivcsw;           /* Involuntary switches when last looked at. */
+    int64_t next_check_ns; /* When to look again while spinning. */
+    int64_t backoff_ns;    /* The next pause. */
+    int64_t resume_ns;     /* No spinning before this. */
 };
 
 static struct busy_poll busy_poll;
@@ -154,6 +170,25 @@ monotonic_ns(void)
 
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+static long
+involuntary_switches(void)
+{
+    struct rusage ru;
+
+    return getrusage(RUSAGE_THREAD, &ru) ? 0 : ru.ru_nivcsw;
+}
+
+/* True if the kernel preempted us since the last call. */
+static bool
+busy_preempted(struct busy_poll *bp)
+{
+    long n = involuntary_switches();
+    bool preempted = n != bp->nivcsw;
+
+    bp->nivcsw = n;
+    return preempted;
 }
 
 static void
@@ -170,24 +205,47 @@ busy_check_cb(struct ev_loop *loop, ev_check *w, int revents)
     }
 }
 
+/* Stops spinning; pauses it if we were 'preempted' meanwhile. */
+static void
+busy_stop(struct ev_loop *loop, struct busy_poll *bp, int64_t now,
+          bool preempted)
+{
+    ev_idle_stop(loop, &bp->idle_w);
+    if (preempted) {
+        bp->resume_ns = now + bp->backoff_ns;
+        bp->backoff_ns = MIN(bp->backoff_ns * 2, BUSY_BACKOFF_MAX_NS);
+    } else {
+        bp->backoff_ns = BUSY_BACKOFF_MIN_NS;
+    }
+}
+
 static void
 busy_prepare_cb(struct ev_loop *loop, ev_prepare *w, int revents)
 {
     struct busy_poll *bp = container_of(w, struct busy_poll, prepare_w);
     int64_t now = monotonic_ns();
-    bool spin;
+    bool spinning = ev_is_active(&bp->idle_w);
 
     if (bp->worked) {
         bp->worked = false;
         bp->last_work_ns = now;
-        spin = true;
-    } else {
-        spin = now - bp->last_work_ns < bp->window_ns;
     }
-    if (spin && !ev_is_active(&bp->idle_w)) {
+    if (now - bp->last_work_ns >= bp->window_ns || now < bp->resume_ns) {
+        if (spinning) {
+            busy_stop(loop, bp, now, busy_preempted(bp));
+        }
+    } else if (!spinning) {
         ev_idle_start(loop, &bp->idle_w);
-    } else if (!spin && ev_is_active(&bp->idle_w)) {
-        ev_idle_stop(loop, &bp->idle_w);
+        bp->nivcsw = involuntary_switches();
+        bp->next_check_ns = now + BUSY_CHECK_NS;
+    } else if (now >= bp->next_check_ns) {
+        /* Spinning for long: requests keep coming.  Still alone? */
+        if (busy_preempted(bp)) {
+            busy_stop(loop, bp, now, true);
+        } else {
+            bp->backoff_ns = BUSY_BACKOFF_MIN_NS;
+            bp->next_check_ns = now + BUSY_CHECK_NS;
+        }
     }
 }
 
@@ -213,6 +271,8 @@ daemon_busy_poll(struct ev_loop *loop, unsigned int usec)
     bp->window_ns = (int64_t) usec * 1000;
     bp->worked = false;
     bp->last_work_ns = 0;
+    bp->backoff_ns = BUSY_BACKOFF_MIN_NS;
+    bp->resume_ns = 0;
     ev_check_init(&bp->check_w, busy_check_cb);
     ev_set_priority(&bp->check_w, EV_MAXPRI);
     ev_check_start(loop, &bp->check_w);
