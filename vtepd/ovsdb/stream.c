@@ -105,10 +105,26 @@ stream_send(struct stream *stream, const void *buf, size_t n)
 ssize_t
 stream_sendv(struct stream *stream, const struct iovec *iov, int n)
 {
+    ssize_t total = 0;
+
     if (stream->class->sendv && n > 1) {
         return stream->class->sendv(stream, iov, n);
     }
-    return stream->class->send(stream, iov[0].iov_base, iov[0].iov_len);
+    /* One buffer after another, stopping where the stream stops taking
+     * them, as one gathered write would. */
+    for (int i = 0; i < n; i++) {
+        ssize_t retval =
+            stream->class->send(stream, iov[i].iov_base, iov[i].iov_len);
+
+        if (retval < 0) {
+            return total ? total : retval;
+        }
+        total += retval;
+        if ((size_t) retval < iov[i].iov_len) {
+            break;
+        }
+    }
+    return total;
 }
 
 bool

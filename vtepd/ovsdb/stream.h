@@ -40,10 +40,10 @@ ssize_t stream_recv(struct stream *, void *buf, size_t n);
 /* Writes at most 'n' bytes from 'buf'.  Returns the number written (> 0),
  * -EAGAIN if the peer's buffer is full, or a negative errno. */
 ssize_t stream_send(struct stream *, const void *buf, size_t n);
-/* Writes what it can of the 'n' buffers of 'iov', in order, in one system
- * call where the stream allows (else as stream_send() of the first).
- * Returns the bytes written (> 0) or a negative errno, -EAGAIN if none
- * fit now. */
+/* Writes what it can of the 'n' buffers of 'iov', in order: in one system
+ * call where the stream allows, else buffer by buffer until one is not
+ * taken whole.  Returns the bytes written (> 0) or a negative errno,
+ * -EAGAIN if none fit now. */
 ssize_t stream_sendv(struct stream *, const struct iovec *iov, int n);
 /* True if a read that returned fewer bytes than asked for has emptied
  * what the stream holds, so that the caller may wait for readiness
