@@ -16,12 +16,12 @@ vtepd_LIBS := vtepd-ctl vtepd-core ovsdb-server ovsdb-storage ovsdb ovsdb-net \
               vtep sim hal-asic hal-netdev hal lib
 vtepd_PKGS := libev
 
-UNIT_TESTS += test-vtepd-options
-test-vtepd-options_SRCS := tests/unit/test-options.c
-test-vtepd-options_LIBS := vtepd-core lib
-test-vtepd-options_PKGS := cmocka
-
 UNIT_TESTS += test-vtepd-daemon
 test-vtepd-daemon_SRCS := tests/unit/test-daemon.c
 test-vtepd-daemon_LIBS := vtepd-core lib
 test-vtepd-daemon_PKGS := cmocka libev
+
+UNIT_TESTS += test-vtepd-options
+test-vtepd-options_SRCS := tests/unit/test-options.c
+test-vtepd-options_LIBS := vtepd-core lib
+test-vtepd-options_PKGS := cmocka
