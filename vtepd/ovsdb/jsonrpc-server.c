@@ -79,12 +79,16 @@ struct jsonrpc_server {
     struct list dirty; /* Of jsonrpc_session, by 'dirty_node'. */
 };
 
-/* One chunk of queued output: a reference to shared bytes and how many of
- * them were already sent. */
+/* One chunk of queued output: 'len' bytes at 'data', of which 'ofs' were
+ * already sent.  They lie in 'buf' (shared, referenced) or, if 'buf' is
+ * NULL, in 'own'. */
 struct out_chunk {
     struct list node;
     struct jsonrpc_buf *buf;
+    const char *data;
+    size_t len;
     size_t ofs;
+    char own[];
 };
 
 struct jsonrpc_session {
@@ -128,6 +132,7 @@ struct jsonrpc_deferred {
 };
 
 static void session_destroy(struct jsonrpc_session *);
+static void chunk_free(struct out_chunk *);
 static void session_flush(struct jsonrpc_session *);
 static void server_cork(struct jsonrpc_server *);
 static void server_uncork(struct jsonrpc_server *);
@@ -242,8 +247,7 @@ session_destroy(struct jsonrpc_session *s)
     }
 
     LIST_FOR_EACH_SAFE(chunk, next, node, &s->output) {
-        jsonrpc_buf_unref(chunk->buf);
-        free(chunk);
+        chunk_free(chunk);
     }
     if (s->is_dirty) {
         list_remove(&s->dirty_node);
@@ -351,12 +355,9 @@ session_flush(struct jsonrpc_session *s)
         int n_iov = 0;
 
         LIST_FOR_EACH(chunk, node, &s->output) {
-            size_t size = jsonrpc_buf_size(chunk->buf);
-
-            iov[n_iov].iov_base =
-                (char *) jsonrpc_buf_data(chunk->buf) + chunk->ofs;
-            iov[n_iov].iov_len = size - chunk->ofs;
-            total += size - chunk->ofs;
+            iov[n_iov].iov_base = (char *) chunk->data + chunk->ofs;
+            iov[n_iov].iov_len = chunk->len - chunk->ofs;
+            total += chunk->len - chunk->ofs;
             if (++n_iov == MAX_IOV) {
                 break;
             }
@@ -373,20 +374,18 @@ session_flush(struct jsonrpc_session *s)
         s->backlog -= (size_t) n;
         short_write = (size_t) n < total;
         while (n > 0) {
-            size_t size, left;
+            size_t left;
 
             chunk =
                 container_of(list_front(&s->output), struct out_chunk, node);
-            size = jsonrpc_buf_size(chunk->buf);
-            left = size - chunk->ofs;
+            left = chunk->len - chunk->ofs;
             if ((size_t) n < left) {
                 chunk->ofs += (size_t) n;
                 break;
             }
             n -= (ssize_t) left;
             list_remove(&chunk->node);
-            jsonrpc_buf_unref(chunk->buf);
-            free(chunk);
+            chunk_free(chunk);
         }
         if (short_write) {
             break; /* The socket is full. */
@@ -419,19 +418,44 @@ server_uncork(struct jsonrpc_server *server)
     }
 }
 
-void
-jsonrpc_session_send_buf(struct jsonrpc_session *s, struct jsonrpc_buf *buf)
+static void
+chunk_free(struct out_chunk *chunk)
+{
+    jsonrpc_buf_unref(chunk->buf);
+    free(chunk);
+}
+
+/* Queues 'len' bytes at 'ofs' in 'buf' (a new reference), or, with 'buf'
+ * NULL, a copy of the 'len' bytes at 'text'. */
+static void
+session_queue(struct jsonrpc_session *s, struct jsonrpc_buf *buf, size_t ofs,
+              const char *text, size_t len)
 {
     struct out_chunk *chunk;
 
-    if (s->closing) {
+    if (!len) {
         return;
     }
-    chunk = xmalloc(sizeof *chunk);
-    chunk->buf = jsonrpc_buf_ref(buf);
+    if (buf) {
+        chunk = xmalloc(sizeof *chunk);
+        chunk->buf = jsonrpc_buf_ref(buf);
+        chunk->data = jsonrpc_buf_data(buf) + ofs;
+    } else {
+        chunk = xmalloc(sizeof *chunk + len);
+        chunk->buf = NULL;
+        memcpy(chunk->own, text, len);
+        chunk->data = chunk->own;
+    }
+    chunk->len = len;
     chunk->ofs = 0;
     list_push_back(&s->output, &chunk->node);
-    s->backlog += jsonrpc_buf_size(buf);
+    s->backlog += len;
+}
+
+/* Sends what was queued, or schedules it to be sent. */
+static void
+session_output_queued(struct jsonrpc_session *s)
+{
     if (s->backlog > s->options.max_backlog) {
         VLOG_WARN_RL(&peer_rl,
                      "%s: output backlog of %zu bytes exceeds the limit of "
@@ -451,6 +475,31 @@ jsonrpc_session_send_buf(struct jsonrpc_session *s, struct jsonrpc_buf *buf)
         }
     } else {
         session_flush(s);
+    }
+}
+
+void
+jsonrpc_session_send_buf(struct jsonrpc_session *s, struct jsonrpc_buf *buf)
+{
+    if (!s->closing) {
+        session_queue(s, buf, 0, NULL, jsonrpc_buf_size(buf));
+        session_output_queued(s);
+    }
+}
+
+void
+jsonrpc_session_send_buf_spliced(struct jsonrpc_session *s,
+                                 struct jsonrpc_buf *buf, size_t pos,
+                                 size_t n_old, const char *text, size_t n)
+{
+    size_t size = jsonrpc_buf_size(buf);
+
+    VTEP_ASSERT(pos + n_old <= size);
+    if (!s->closing) {
+        session_queue(s, buf, 0, NULL, pos);
+        session_queue(s, NULL, 0, text, n);
+        session_queue(s, buf, pos + n_old, NULL, size - pos - n_old);
+        session_output_queued(s);
     }
 }
 
