@@ -36,8 +36,8 @@ string_needs_quotes(const char *s, size_t len)
 }
 
 void
-ovsdb_atom_to_string(const union ovsdb_atom *atom,
-                     enum ovsdb_atomic_type type, struct ds *out)
+ovsdb_atom_to_string(const union ovsdb_atom *atom, enum ovsdb_atomic_type type,
+                     struct ds *out)
 {
     char buf[UUID_LEN + 1];
 

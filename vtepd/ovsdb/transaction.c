@@ -612,8 +612,7 @@ assess_weak_refs(struct commit *c, struct ovsdb_table *table,
                 "never-existing) rows from column \"%s\" in \"%s\" row "
                 "%s%s caused this column to become empty, but constraints "
                 "on this column disallow an empty column.",
-                n_dropped, column->name, ts->name,
-                uuid_str(&copy->uuid, buf),
+                n_dropped, column->name, ts->name, uuid_str(&copy->uuid, buf),
                 inserted ? " (inserted within this transaction)" : "");
         }
     }
