@@ -27,6 +27,11 @@ ovsdb_str_intern(const char *s, size_t len)
         }
     }
     VTEP_ASSERT(len < UINT32_MAX);
+    if (hmap_count(&strings) + 1 > strings.mask + 1) {
+        /* Double the buckets, where hmap_insert() would quadruple them:
+         * 8 to 16 bytes per string instead of up to 32. */
+        hmap_reserve(&strings, 2 * (strings.mask + 1));
+    }
     str = xmalloc(sizeof *str + len + 1);
     str->refcnt = 1;
     str->len = (uint32_t) len;
