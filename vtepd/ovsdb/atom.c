@@ -10,6 +10,7 @@
 #include "lib/hash.h"
 #include "lib/json-text.h"
 #include "vtepd/ovsdb/error.h"
+#include "vtepd/ovsdb/slab.h"
 
 /* String interning.  Single-threaded, like the rest of the engine.  A
  * chained hash table of its own rather than an hmap: a 'struct hmap_node'
@@ -21,8 +22,9 @@ static struct {
     size_t n;
 } strings;
 
-/* Doubles the buckets (16 at first): 8 to 16 bytes of buckets per
- * string. */
+/* Doubles the buckets (16 at first).  They grow when there are two strings
+ * per bucket on average: 4 to 8 bytes of buckets per string, and an
+ * unsuccessful lookup (every new string) follows 1 to 2 'next' pointers. */
 static void
 strings_grow(void)
 {
@@ -45,6 +47,13 @@ strings_grow(void)
     strings.mask = n_buckets - 1;
 }
 
+/* The bytes of the allocation of a string of 'len' bytes. */
+static size_t
+str_size(size_t len)
+{
+    return offsetof(struct ovsdb_str, s) + len + 1;
+}
+
 struct ovsdb_str *
 ovsdb_str_intern(const char *s, size_t len)
 {
@@ -62,10 +71,10 @@ ovsdb_str_intern(const char *s, size_t len)
         }
     }
     VTEP_ASSERT(len < UINT32_MAX);
-    if (!strings.buckets || strings.n + 1 > strings.mask + 1) {
+    if (!strings.buckets || strings.n + 1 > 2 * (strings.mask + 1)) {
         strings_grow();
     }
-    str = xmalloc(offsetof(struct ovsdb_str, s) + len + 1);
+    str = ovsdb_slab_alloc(str_size(len));
     str->hash = hash;
     str->refcnt = 1;
     str->len = (uint32_t) len;
@@ -95,7 +104,7 @@ ovsdb_str_unref(struct ovsdb_str *str)
             p = &(*p)->next;
         }
         *p = str->next;
-        free(str);
+        ovsdb_slab_free(str, str_size(str->len));
         if (!--strings.n) {
             /* Give the bucket array back when the last string goes, so
              * that a process that empties its databases leaks nothing. */
