@@ -76,7 +76,9 @@ xmemdup(const void *p, size_t size)
 {
     void *q = xmalloc(size);
 
-    memcpy(q, p, size);
+    if (size) { /* memcpy() from NULL is undefined even for 0 bytes. */
+        memcpy(q, p, size);
+    }
     return q;
 }
 

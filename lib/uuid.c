@@ -130,19 +130,29 @@ error:
     return false;
 }
 
-/* Writes the 'n' low nibbles of 'x' into 'p' as lowercase hex, most
- * significant first; returns the position after them. */
-static char *
-put_hex(char *p, uint32_t x, int n)
+/* Returns the eight lowercase hex digits of 'x', most significant first,
+ * as the bytes of a 64-bit word in memory order: made all at once, a byte
+ * per nibble, rather than digit by digit. */
+static inline uint64_t
+hex8(uint32_t x)
 {
-    static const char digits[] = "0123456789abcdef";
-    int i;
+    uint64_t v = x;
+    uint64_t ge10;
 
-    for (i = n - 1; i >= 0; i--) {
-        p[i] = digits[x & 0xf];
-        x >>= 4;
-    }
-    return p + n;
+    /* Spread the nibbles out, the most significant into the top byte. */
+    v = (v & 0xffff0000u) << 16 | (v & 0x0000ffffu);
+    v = (v & UINT64_C(0x0000ff000000ff00)) << 8
+        | (v & UINT64_C(0x000000ff000000ff));
+    v = (v & UINT64_C(0x00f000f000f000f0)) << 4
+        | (v & UINT64_C(0x000f000f000f000f));
+    /* '0' + nibble, or 'a' - 10 + nibble for nibbles of 10 and more. */
+    ge10 = ((v + UINT64_C(0x0606060606060606)) >> 4)
+           & UINT64_C(0x0101010101010101);
+    v += UINT64_C(0x3030303030303030) + ge10 * ('a' - '0' - 10);
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    v = __builtin_bswap64(v);
+#endif
+    return v;
 }
 
 /* Formats by hand rather than with snprintf(): every UUID in every reply,
@@ -151,17 +161,21 @@ put_hex(char *p, uint32_t x, int n)
 void
 uuid_to_string(const struct uuid *uuid, char buf[UUID_LEN + 1])
 {
-    char *p = buf;
+    uint64_t d[4];
 
-    p = put_hex(p, uuid->parts[0], 8);
-    *p++ = '-';
-    p = put_hex(p, uuid->parts[1] >> 16, 4);
-    *p++ = '-';
-    p = put_hex(p, uuid->parts[1] & 0xffff, 4);
-    *p++ = '-';
-    p = put_hex(p, uuid->parts[2] >> 16, 4);
-    *p++ = '-';
-    p = put_hex(p, uuid->parts[2] & 0xffff, 4);
-    p = put_hex(p, uuid->parts[3], 8);
-    *p = '\0';
+    for (int i = 0; i < 4; i++) {
+        d[i] = hex8(uuid->parts[i]);
+    }
+    /* xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx */
+    memcpy(buf, &d[0], 8);
+    buf[8] = '-';
+    memcpy(buf + 9, &d[1], 4);
+    buf[13] = '-';
+    memcpy(buf + 14, (char *) &d[1] + 4, 4);
+    buf[18] = '-';
+    memcpy(buf + 19, &d[2], 4);
+    buf[23] = '-';
+    memcpy(buf + 24, (char *) &d[2] + 4, 4);
+    memcpy(buf + 28, &d[3], 8);
+    buf[36] = '\0';
 }

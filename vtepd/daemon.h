@@ -1,6 +1,9 @@
-/* Daemon plumbing: pid files and detaching from the terminal. */
+/* Daemon plumbing: pid files, detaching from the terminal, and busy
+ * polling of the event loop. */
 #ifndef VTEPD_DAEMON_H
 #define VTEPD_DAEMON_H 1
+
+#include <ev.h>
 
 #include "lib/ds.h"
 
@@ -19,5 +22,17 @@ void daemon_detach_start(void);
 /* Tells the waiting parent (if any) that start-up succeeded, and points
  * stdin, stdout and stderr at /dev/null. */
 void daemon_ready(void);
+
+/* Adaptive busy polling.  After an iteration of 'loop' that handled
+ * anything (a request, a reply to flush, a timer), the loop keeps polling
+ * without blocking for 'usec' microseconds more before it may sleep, and
+ * starts the window again whenever something arrives in it.  A peer that
+ * answers within the window then finds vtepd awake, which saves the
+ * wake-up of a sleeping CPU (tens of microseconds on a VM) on each round
+ * trip.  The price is CPU: up to 'usec' of spinning after each burst of
+ * work, and 100% of a CPU while requests keep arriving less than 'usec'
+ * apart.  An idle daemon sleeps as before.  0 disables it; so does
+ * calling this again with 0. */
+void daemon_busy_poll(struct ev_loop *loop, unsigned int usec);
 
 #endif /* vtepd/daemon.h */

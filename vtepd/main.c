@@ -181,6 +181,7 @@ main(int argc, char *argv[])
         ev_loop_destroy(loop);
         return finish(&opts, &out, &err, EXIT_FAILURE);
     }
+    daemon_busy_poll(loop, opts.busy_poll_usec);
     daemon_ready();
     ev_run(loop, 0);
 

@@ -2,6 +2,7 @@
 # own fragments in vtepd/ovsdb/ and vtepd/vtep/).
 LIBRARIES += vtepd-core
 vtepd-core_SRCS := vtepd/options.c vtepd/daemon.c vtepd/paths.c
+vtepd-core_PKGS := libev
 
 # The control socket (ovs-appctl's protocol), on the JSON-RPC server.
 LIBRARIES += vtepd-ctl
@@ -14,6 +15,11 @@ vtepd_SRCS := vtepd/main.c vtepd/database.c vtepd/forwarding.c \
 vtepd_LIBS := vtepd-ctl vtepd-core ovsdb-server ovsdb-storage ovsdb ovsdb-net \
               vtep sim hal-asic hal-netdev hal lib
 vtepd_PKGS := libev
+
+UNIT_TESTS += test-vtepd-daemon
+test-vtepd-daemon_SRCS := tests/unit/test-daemon.c
+test-vtepd-daemon_LIBS := vtepd-core lib
+test-vtepd-daemon_PKGS := cmocka libev
 
 UNIT_TESTS += test-vtepd-options
 test-vtepd-options_SRCS := tests/unit/test-options.c

@@ -29,6 +29,7 @@ enum {
     OPT_DETACH,
     OPT_LOG_FILE,
     OPT_SYSLOG,
+    OPT_BUSY_POLL,
 };
 
 static const struct option long_options[] = {
@@ -48,6 +49,7 @@ static const struct option long_options[] = {
     { "detach", no_argument, NULL, OPT_DETACH },
     { "log-file", optional_argument, NULL, OPT_LOG_FILE },
     { "syslog", optional_argument, NULL, OPT_SYSLOG },
+    { "busy-poll", required_argument, NULL, OPT_BUSY_POLL },
     { "verbose", no_argument, NULL, 'v' },
     { "help", no_argument, NULL, 'h' },
     { "version", no_argument, NULL, 'V' },
@@ -93,6 +95,10 @@ static const char usage_text[] =
     "  --detach                    run in the background\n"
     "  --log-file[=FILE]           log to FILE (default: DBDIR/vtepd.log)\n"
     "  --syslog[=IDENT]            log to syslog as IDENT\n"
+    "  --busy-poll=USEC            after handling work, poll without "
+    "sleeping for\n"
+    "                              USEC microseconds (default 0: sleep at "
+    "once)\n"
     "  -v, --verbose               log debug messages\n"
     "  -h, --help                  show this help and exit\n"
     "  -V, --version               show the version and exit\n";
@@ -320,6 +326,20 @@ parse_option(struct vtepd_options *opts, int c, const char *arg,
     case OPT_SYSLOG:
         replace(&opts->syslog_ident, arg ? arg : "vtepd");
         break;
+    case OPT_BUSY_POLL: {
+        char *end;
+        long usec = strtol(arg, &end, 10);
+
+        if (!*arg || *end || usec < 0 || usec > 1000000) {
+            ds_put_format(err,
+                          "--busy-poll=%s: not a number of microseconds "
+                          "from 0 to 1000000",
+                          arg);
+            return VTEPD_OPTIONS_EXIT_ERROR;
+        }
+        opts->busy_poll_usec = (unsigned int) usec;
+        break;
+    }
     case 'v':
         opts->verbosity++;
         break;
@@ -388,6 +408,7 @@ vtepd_options_parse(struct vtepd_options *opts, int argc, char *argv[],
 
     memset(opts, 0, sizeof *opts);
     opts->hal = VTEPD_HAL_ASIC;
+    opts->busy_poll_usec = VTEPD_DEFAULT_BUSY_POLL_USEC;
 
     optind = 0; /* Restart GNU getopt from scratch (tests parse repeatedly). */
     while ((c = getopt_long(argc, argv, "+vhV", long_options, NULL)) != -1) {

@@ -36,10 +36,14 @@ struct vtepd_options {
     bool unixctl_given; /* True if --unixctl was on the command line. */
     char *pidfile;      /* NULL unless --pidfile. */
     bool detach;
-    char *log_file;     /* NULL unless --log-file. */
-    char *syslog_ident; /* NULL unless --syslog. */
-    int verbosity;      /* Number of -v. */
+    char *log_file;              /* NULL unless --log-file. */
+    char *syslog_ident;          /* NULL unless --syslog. */
+    int verbosity;               /* Number of -v. */
+    unsigned int busy_poll_usec; /* --busy-poll, or the default. */
 };
+
+/* The default of --busy-poll, in microseconds. */
+#define VTEPD_DEFAULT_BUSY_POLL_USEC 0
 
 enum vtepd_options_result {
     VTEPD_OPTIONS_RUN,        /* Start the daemon. */

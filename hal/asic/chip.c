@@ -160,6 +160,13 @@ chip_map_file(struct hal_asic *asic, const struct hal_config *config,
         return error;
     }
     asic->fd = fd;
+#ifdef MADV_POPULATE_WRITE
+    /* Fault every page in, writable, now rather than one by one on the
+     * first write to each: for a file mapping such a fault also reserves
+     * the page's block, and a bulk FDB update touches pages at random.
+     * Only a hint: kernels before 5.14 refuse it. */
+    (void) madvise(asic->mem, asic->mem_size, MADV_POPULATE_WRITE);
+#endif
     return 0;
 }
 

@@ -7,6 +7,8 @@
  * fails with HAL_E_BUCKET_FULL even though other buckets have room, as on a
  * real chip; only when no slot at all is free does it fail with
  * HAL_E_TABLE_FULL. */
+#include <errno.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "hal/asic/asic-private.h"
@@ -28,27 +30,62 @@ asic_fdb_bucket(const struct hal_asic *asic, size_t bank, uint64_t key)
     return hash_uint64(key, asic->banks[bank].seed) & asic->banks[bank].mask;
 }
 
-/* Probes the candidate buckets of 'key'.  Returns the slot holding 'key',
- * or NULL; in that case '*room' is the least-full bucket's free slot or
- * NULL if every candidate bucket is full. */
+/* Stores in 'buckets' the first slot of each candidate bucket of 'key',
+ * one per bank. */
+static void
+fdb_buckets(const struct hal_asic *asic, uint64_t key,
+            struct asic_fdb_slot *buckets[HAL_ASIC_MAX_BANKS])
+{
+    size_t b;
+
+    for (b = 0; b < asic->n_banks; b++) {
+        const struct asic_fdb_bank *bank = &asic->banks[b];
+
+        buckets[b] = &asic->fdb[bank->base
+                                + asic_fdb_bucket(asic, b, key) * bank->ways];
+    }
+}
+
+/* Asks the CPU to start loading the candidate buckets 'buckets' (from
+ * fdb_buckets()), for writing. */
+static void
+fdb_prefetch(const struct hal_asic *asic,
+             struct asic_fdb_slot *const buckets[HAL_ASIC_MAX_BANKS])
+{
+    size_t b;
+
+    for (b = 0; b < asic->n_banks; b++) {
+        const char *first = (const char *) buckets[b];
+        const char *last =
+            (const char *) (buckets[b] + asic->banks[b].ways) - 1;
+
+        __builtin_prefetch(first, 1);
+        if ((uintptr_t) first / 64 != (uintptr_t) last / 64) {
+            __builtin_prefetch(last, 1);
+        }
+    }
+}
+
+/* Probes the candidate buckets 'buckets' of 'key'.  Returns the slot
+ * holding 'key', or NULL; in that case '*room' is the least-full bucket's
+ * free slot or NULL if every candidate bucket is full. */
 static struct asic_fdb_slot *
-fdb_probe(const struct hal_asic *asic, uint64_t key,
-          struct asic_fdb_slot **room)
+fdb_probe_buckets(const struct hal_asic *asic, uint64_t key,
+                  struct asic_fdb_slot *const buckets[HAL_ASIC_MAX_BANKS],
+                  struct asic_fdb_slot **room)
 {
     uint32_t best_used = UINT32_MAX;
     size_t b;
 
     *room = NULL;
     for (b = 0; b < asic->n_banks; b++) {
-        const struct asic_fdb_bank *bank = &asic->banks[b];
-        struct asic_fdb_slot *bucket =
-            &asic->fdb[bank->base
-                       + asic_fdb_bucket(asic, b, key) * bank->ways];
+        struct asic_fdb_slot *bucket = buckets[b];
         struct asic_fdb_slot *free_slot = NULL;
+        uint32_t ways = asic->banks[b].ways;
         uint32_t used = 0;
         uint32_t w;
 
-        for (w = 0; w < bank->ways; w++) {
+        for (w = 0; w < ways; w++) {
             if (bucket[w].key == key) {
                 return &bucket[w];
             } else if (bucket[w].key) {
@@ -65,6 +102,17 @@ fdb_probe(const struct hal_asic *asic, uint64_t key,
     return NULL;
 }
 
+/* Probes the candidate buckets of 'key': see fdb_probe_buckets(). */
+static struct asic_fdb_slot *
+fdb_probe(const struct hal_asic *asic, uint64_t key,
+          struct asic_fdb_slot **room)
+{
+    struct asic_fdb_slot *buckets[HAL_ASIC_MAX_BANKS];
+
+    fdb_buckets(asic, key, buckets);
+    return fdb_probe_buckets(asic, key, buckets, room);
+}
+
 struct asic_fdb_slot *
 asic_fdb_find(const struct hal_asic *asic, uint64_t key)
 {
@@ -73,21 +121,30 @@ asic_fdb_find(const struct hal_asic *asic, uint64_t key)
     return fdb_probe(asic, key, &room);
 }
 
-struct asic_fdb_slot *
-asic_fdb_alloc(struct hal_asic *asic, uint64_t key, int *error)
+/* Returns 'room', the free slot a probe for a key not in the table found,
+ * or NULL with '*error' set and the failure counted, as asic_fdb_alloc()
+ * does. */
+static struct asic_fdb_slot *
+fdb_alloc_room(struct hal_asic *asic, struct asic_fdb_slot *room, int *error)
 {
-    struct asic_fdb_slot *room;
-
     if (asic->fdb_used >= asic->fdb_capacity) {
         *error = HAL_E_TABLE_FULL;
         return NULL;
     }
-    fdb_probe(asic, key, &room);
     if (!room) {
         asic->bucket_full++;
         *error = HAL_E_BUCKET_FULL;
     }
     return room;
+}
+
+struct asic_fdb_slot *
+asic_fdb_alloc(struct hal_asic *asic, uint64_t key, int *error)
+{
+    struct asic_fdb_slot *room;
+
+    fdb_probe(asic, key, &room);
+    return fdb_alloc_room(asic, room, error);
 }
 
 /* Writes 'value' into 'slot', which is empty or holds the same key. */
@@ -228,27 +285,41 @@ fdb_mark_seen(struct hal_asic *asic, const struct asic_fdb_slot *slot)
     }
 }
 
+/* The key of entry 'e' in '*key', or a negative errno if its bridge or
+ * port does not exist. */
 static int
-fdb_set_one(struct hal_asic *asic, const struct hal_fdb_entry *e)
+fdb_set_key(const struct hal_asic *asic, const struct hal_fdb_entry *e,
+            uint64_t *key)
 {
     int64_t bridge = asic_bridge_index(asic, e->bridge);
     int64_t port = e->remote ? 0 : asic_port_index(asic, e->port);
-    struct asic_fdb_slot value, *slot, *room;
-    int64_t tunnel = -1;
-    int error;
 
     if (bridge < 0 || port < 0) {
         return -ENOENT;
     }
+    *key = asic_fdb_key((uint32_t) bridge, &e->mac);
+    return 0;
+}
+
+/* Programs 'e', whose key (from fdb_set_key()) has the candidate buckets
+ * 'buckets'. */
+static int
+fdb_set_one(struct hal_asic *asic, const struct hal_fdb_entry *e, uint64_t key,
+            struct asic_fdb_slot *const *buckets)
+{
+    struct asic_fdb_slot value, *slot, *room;
+    int64_t tunnel = -1;
+    int error;
+
     memset(&value, 0, sizeof value);
-    value.key = asic_fdb_key((uint32_t) bridge, &e->mac);
+    value.key = key;
     value.last_seen_ms = asic->now_ms;
     value.flags = ASIC_FDB_STATIC | (e->remote ? ASIC_FDB_REMOTE : 0);
     value.vni = e->remote ? e->vni : HAL_VNI_NONE;
-    value.port = (uint16_t) port;
+    value.port = e->remote ? 0 : (uint16_t) asic_port_index(asic, e->port);
     value.vlan = e->remote ? 0 : e->vlan;
 
-    slot = fdb_probe(asic, value.key, &room);
+    slot = fdb_probe_buckets(asic, value.key, buckets, &room);
     if (e->remote) {
         int64_t existing = asic_tunnel_find(asic, e->remote_ip.s_addr);
 
@@ -265,7 +336,9 @@ fdb_set_one(struct hal_asic *asic, const struct hal_fdb_entry *e)
     }
 
     if (!slot) {
-        slot = asic_fdb_alloc(asic, value.key, &error);
+        /* Nothing has changed the table since the probe, so its 'room' is
+         * what asic_fdb_alloc() would find. */
+        slot = fdb_alloc_room(asic, room, &error);
         if (!slot) {
             asic_note_exhausted(asic, HAL_TABLE_FDB, error);
             return error;
@@ -292,11 +365,60 @@ fdb_set_one(struct hal_asic *asic, const struct hal_fdb_entry *e)
     return 0;
 }
 
+/* How many entries ahead asic_fdb_set() starts loading candidate buckets:
+ * enough to overlap the cache misses of several entries' probes. */
+#define FDB_PREFETCH_AHEAD 8
+
+/* A bulk set's view of one entry, computed ahead of its turn. */
+struct fdb_ahead {
+    int error;
+    uint64_t key;
+    struct asic_fdb_slot *buckets[HAL_ASIC_MAX_BANKS];
+};
+
+static void
+fdb_look_ahead(const struct hal_asic *asic, const struct hal_fdb_entry *e,
+               struct fdb_ahead *a)
+{
+    a->error = fdb_set_key(asic, e, &a->key);
+    if (!a->error) {
+        fdb_buckets(asic, a->key, a->buckets);
+        fdb_prefetch(asic, a->buckets);
+    }
+}
+
+/* Entry by entry, like HAL_BULK_APPLY(); but a probe of the table costs a
+ * cache miss per bank, so the candidate buckets are computed and
+ * prefetched a few entries ahead, letting those misses overlap.  Looking
+ * ahead reads only what setting entries does not change (bridges, ports,
+ * the banks' geometry), so each entry finds the table exactly as it would
+ * without. */
 int
 asic_fdb_set(struct hal *hal, const struct hal_fdb_entry *entries, size_t n,
              int *status)
 {
-    return HAL_BULK_APPLY(fdb_set_one, asic_cast(hal), entries, n, status);
+    struct hal_asic *asic = asic_cast(hal);
+    struct fdb_ahead ring[FDB_PREFETCH_AHEAD];
+    int first = 0;
+    size_t i;
+
+    for (i = 0; i < n && i < FDB_PREFETCH_AHEAD; i++) {
+        fdb_look_ahead(asic, &entries[i], &ring[i]);
+    }
+    for (i = 0; i < n; i++) {
+        struct fdb_ahead *a = &ring[i % FDB_PREFETCH_AHEAD];
+
+        status[i] = a->error
+                        ? a->error
+                        : fdb_set_one(asic, &entries[i], a->key, a->buckets);
+        if (!first) {
+            first = status[i];
+        }
+        if (i + FDB_PREFETCH_AHEAD < n) {
+            fdb_look_ahead(asic, &entries[i + FDB_PREFETCH_AHEAD], a);
+        }
+    }
+    return first;
 }
 
 static int

@@ -13,3 +13,16 @@ SCRIPT_TESTS += tests/bench/ovsdb-load-smoke.sh
 # The harness end to end in seconds: every load, tiny, both servers.
 bench-quick: tests
 	BUILD=$(BUILD) bash tests/bench/ovsdb-load.sh --quick
+
+# Figures (7c) and (8): vtepd against ovs-vtep (Open vSwitch's userspace
+# datapath) on one transaction of remote MACs, and OVN ports through
+# ovn-controller-vtep into vtepd and ovs-vtep.  Not in 'make check': they
+# need root and time third-party daemons (ovs-vswitchd, ovs-vtep, OVN);
+# vtepd's side of OVN at 1,000 ports is asserted by tests/interop/ovn-vtep.sh.
+BENCH_SCRIPTS += tests/bench/ovs-vtep.sh tests/bench/ovn-ports.sh
+
+.PHONY: bench-vtep-quick
+# Both in seconds, tiny sizes.
+bench-vtep-quick: tests
+	BUILD=$(BUILD) bash tests/bench/ovs-vtep.sh --quick
+	BUILD=$(BUILD) bash tests/bench/ovn-ports.sh --quick

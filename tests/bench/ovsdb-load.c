@@ -5,7 +5,8 @@
  *
  *   insert   Ucast_Macs_Remote rows, 'batch' rows per transaction, with
  *            'inflight' transactions pipelined on each of 'conns'
- *            connections; prints rows per second.
+ *            connections; prints rows per second, and the wall-clock time
+ *            (CLOCK_REALTIME, ns) at which it began sending the load.
  *   fanout   'clients' connections monitor Ucast_Macs_Remote; another one
  *            commits single-row inserts, one at a time; for each commit,
  *            the time from sending the transaction until the last client
@@ -13,11 +14,24 @@
  *   ready    retries connecting and "list_dbs" until the server answers;
  *            prints how long that took.
  *
- * Requests are formatted straight into the output buffer so that the
- * generator stays cheap next to the servers it measures; replies are
- * framed by a small scanner and parsed with jansson.  One thread, poll(2),
- * non-blocking sockets with unbounded output buffers (the generator is its
- * own peer's only client, so backpressure is the server's job). */
+ * The generator must cost the servers' figures nothing, so:
+ *
+ *   - every request of a load is formatted before the clock starts, into
+ *     one buffer per connection, so that sending N transactions is one
+ *     send() of a slice of it;
+ *   - a lone connection with nothing left to send waits in a blocking
+ *     recv(); several connections wait in one epoll set; nothing polls
+ *     before a read that could simply have been made;
+ *   - replies of the expected shape, {"id":N,"result":[...],"error":null},
+ *     are checked without a JSON tree: the id must be one in flight, the
+ *     text between the brackets must hold one {"uuid":[...]} per inserted
+ *     row and no "error" at all.  Anything else (an error anywhere, an
+ *     echo probe, another member order) goes through jansson, which
+ *     reports a failure and exits.
+ *
+ * One thread, sockets in blocking mode with MSG_DONTWAIT where a call must
+ * not wait, unbounded output buffers (the generator is its own peer's only
+ * client, so backpressure is the server's job). */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -30,6 +44,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <time.h>
@@ -42,19 +57,38 @@
 
 #define DB_NAME "hardware_vtep"
 
+/* What one insert's result looks like, and how a good reply ends. */
+#define UUID_RESULT "{\"uuid\":[\"uuid\",\""
+#define REPLY_END "],\"error\":null}"
+#define UPDATE_START "{\"id\":null,\"method\":\"update\",\"params\":["
+
 /* A connection to the server and its framing state. */
 struct conn {
     int fd;
-    struct ds out;     /* Bytes not yet written. */
-    size_t out_ofs;    /* Bytes of 'out' already written. */
+    struct ds out;  /* Control output (setup, monitors, probe answers). */
+    size_t out_ofs; /* Bytes of 'out' already written. */
+
+    /* The pre-built load: 'n_txns' transactions back to back in 'load',
+     * transaction i ending at 'txn_end[i]' with id 'first_id + i'. */
+    struct ds load;
+    size_t *txn_end;
+    long n_txns;
+    unsigned long first_id;
+    long *txn_rows;    /* Rows transaction i inserts. */
+    long released;     /* Transactions allowed onto the wire. */
+    size_t load_ofs;   /* Bytes of 'load' already written. */
+    long answered;     /* Transactions answered. */
+    bool in_epoll_out; /* Registered for EPOLLOUT. */
+
     char *in;          /* Bytes read and not yet consumed. */
-    size_t in_len;     /* Valid bytes in 'in'. */
+    size_t in_start;   /* Offset of the first unconsumed byte. */
+    size_t in_len;     /* End of valid bytes in 'in'. */
     size_t in_cap;     /* Allocated bytes of 'in'. */
     size_t scan;       /* Bytes of 'in' already scanned for a message end. */
     int depth;         /* Bracket depth at 'scan'. */
     bool in_string;    /* Inside a JSON string at 'scan'. */
     bool escape;       /* After a backslash inside a string. */
-    unsigned inflight; /* Requests sent and not yet answered. */
+    unsigned inflight; /* Control requests sent and not yet answered. */
     unsigned updates;  /* Monitor updates received (fanout). */
     unsigned long next_id;
 };
@@ -82,8 +116,17 @@ now(void)
     return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+static long long
+wall_ns(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
 /* Opens a connection to 'remote' ("unix:PATH" or "tcp:IP:PORT").  Returns
- * the file descriptor, or a negative errno. */
+ * the file descriptor (blocking mode), or a negative errno. */
 static int
 open_remote(const char *remote)
 {
@@ -131,7 +174,6 @@ open_remote(const char *remote)
     if (ss.ss_family == AF_INET) {
         setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
     }
-    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
     return fd;
 }
 
@@ -143,6 +185,7 @@ conn_from_fd(int fd)
 
     c->fd = fd;
     ds_init(&c->out);
+    ds_init(&c->load);
     c->next_id = 1;
     return c;
 }
@@ -164,100 +207,189 @@ conn_close(struct conn *c)
     if (c) {
         close(c->fd);
         ds_destroy(&c->out);
+        ds_destroy(&c->load);
+        free(c->txn_end);
+        free(c->txn_rows);
         free(c->in);
         free(c);
     }
 }
 
-/* Writes as much buffered output as the socket takes. */
+/* Writes from 'buf' what the socket takes now; returns the bytes
+ * written. */
+static size_t
+send_some(int fd, const char *buf, size_t n)
+{
+    size_t done = 0;
+
+    while (done < n) {
+        ssize_t k =
+            send(fd, buf + done, n - done, MSG_DONTWAIT | MSG_NOSIGNAL);
+
+        if (k < 0) {
+            if (errno == EAGAIN || errno == EINTR) {
+                break;
+            }
+            vtep_abort("send: %s", strerror(errno));
+        }
+        done += (size_t) k;
+    }
+    return done;
+}
+
+/* The end of the released part of the load. */
+static size_t
+load_limit(const struct conn *c)
+{
+    return c->released ? c->txn_end[c->released - 1] : 0;
+}
+
+/* True if 'c' has bytes it could not write yet. */
+static bool
+conn_has_output(const struct conn *c)
+{
+    return c->out_ofs < c->out.length || c->load_ofs < load_limit(c);
+}
+
+/* Writes as much output as the socket takes.  Control output goes only
+ * between whole transactions of the load. */
 static void
 conn_flush(struct conn *c)
 {
-    while (c->out_ofs < c->out.length) {
-        ssize_t n = write(c->fd, c->out.string + c->out_ofs,
-                          c->out.length - c->out_ofs);
+    size_t limit = load_limit(c);
 
-        if (n < 0) {
-            if (errno == EAGAIN || errno == EINTR) {
-                return;
-            }
-            vtep_abort("write: %s", strerror(errno));
+    if (c->out_ofs < c->out.length
+        && (c->load_ofs == 0 || c->load_ofs == limit)) {
+        c->out_ofs += send_some(c->fd, c->out.string + c->out_ofs,
+                                c->out.length - c->out_ofs);
+        if (c->out_ofs < c->out.length) {
+            return;
         }
-        c->out_ofs += n;
+        ds_clear(&c->out);
+        c->out_ofs = 0;
     }
-    ds_clear(&c->out);
-    c->out_ofs = 0;
+    if (c->load_ofs < limit) {
+        c->load_ofs += send_some(c->fd, c->load.string + c->load_ofs,
+                                 limit - c->load_ofs);
+    }
 }
 
-/* Returns the length of the first complete JSON value in 'c->in', or 0 if
- * it has not all arrived.  Remembers how far it got between calls. */
-static size_t
-conn_frame(struct conn *c)
+/* Reads what the socket holds, blocking until something arrives if
+ * 'block'.  Returns false if nothing could be read without blocking. */
+static bool
+conn_fill(struct conn *c, bool block)
 {
-    for (; c->scan < c->in_len; c->scan++) {
-        char ch = c->in[c->scan];
+    ssize_t n;
 
-        if (c->in_string) {
-            if (c->escape) {
-                c->escape = false;
-            } else if (ch == '\\') {
-                c->escape = true;
-            } else if (ch == '"') {
-                c->in_string = false;
-            }
-        } else if (ch == '"') {
-            c->in_string = true;
-        } else if (ch == '{' || ch == '[') {
-            c->depth++;
-        } else if ((ch == '}' || ch == ']') && --c->depth == 0) {
-            return ++c->scan;
-        }
+    if (c->in_start && c->in_start == c->in_len) {
+        c->scan -= c->in_start;
+        c->in_start = c->in_len = 0;
     }
-    return 0;
-}
-
-/* Reads what the socket holds and returns the next complete message as a
- * new jansson reference, or NULL if none is complete yet.  Call again until
- * it returns NULL. */
-static json_t *
-conn_recv(struct conn *c)
-{
-    json_error_t error;
-    size_t len;
-    json_t *msg;
-
-    len = conn_frame(c);
-    if (!len) {
-        ssize_t n;
-
+    if (c->in_cap - c->in_len < 65536) {
+        if (c->in_start) {
+            memmove(c->in, c->in + c->in_start, c->in_len - c->in_start);
+            c->in_len -= c->in_start;
+            c->scan -= c->in_start;
+            c->in_start = 0;
+        }
         if (c->in_cap - c->in_len < 65536) {
             c->in_cap = c->in_cap * 2 + 65536;
             c->in = xrealloc(c->in, c->in_cap);
         }
-        n = read(c->fd, c->in + c->in_len, c->in_cap - c->in_len);
-        if (n == 0) {
-            vtep_abort("server closed the connection");
-        } else if (n < 0) {
-            if (errno == EAGAIN || errno == EINTR) {
-                return NULL;
-            }
-            vtep_abort("read: %s", strerror(errno));
+    }
+    n = recv(c->fd, c->in + c->in_len, c->in_cap - c->in_len,
+             block ? 0 : MSG_DONTWAIT);
+    if (n == 0) {
+        vtep_abort("server closed the connection");
+    } else if (n < 0) {
+        if (errno == EAGAIN || errno == EINTR) {
+            return false;
         }
-        c->in_len += n;
-        len = conn_frame(c);
-        if (!len) {
-            return NULL;
+        vtep_abort("recv: %s", strerror(errno));
+    }
+    c->in_len += (size_t) n;
+    return true;
+}
+
+/* Finds the next complete JSON value in what 'c' has read.  Returns its
+ * length and points '*msg' to it (valid until the next conn_fill()), or
+ * returns 0 if it has not all arrived.  Remembers how far it got between
+ * calls. */
+static size_t
+conn_frame(struct conn *c, const char **msg)
+{
+    const char *in = c->in;
+    size_t i = c->scan, end = c->in_len;
+    int depth = c->depth;
+    bool in_string = c->in_string, escape = c->escape;
+
+    for (; i < end; i++) {
+        char ch = in[i];
+
+        if (in_string) {
+            if (escape) {
+                escape = false;
+            } else if (ch == '\\') {
+                escape = true;
+            } else if (ch == '"') {
+                in_string = false;
+            }
+        } else if (ch == '"') {
+            in_string = true;
+        } else if (ch == '{' || ch == '[') {
+            depth++;
+        } else if ((ch == '}' || ch == ']') && --depth == 0) {
+            size_t len;
+
+            /* Skip whitespace between messages. */
+            while (c->in_start < i
+                   && (in[c->in_start] == ' ' || in[c->in_start] == '\n'
+                       || in[c->in_start] == '\r'
+                       || in[c->in_start] == '\t')) {
+                c->in_start++;
+            }
+            len = i + 1 - c->in_start;
+            *msg = in + c->in_start;
+            c->in_start = c->scan = i + 1;
+            c->depth = 0;
+            c->in_string = c->escape = false;
+            return len;
         }
     }
+    c->scan = i;
+    c->depth = depth;
+    c->in_string = in_string;
+    c->escape = escape;
+    return 0;
+}
 
-    msg = json_loadb(c->in, len, JSON_DISABLE_EOF_CHECK, &error);
+/* Parses message 'text' ('len' bytes) with jansson; exits on bad JSON. */
+static json_t *
+parse_msg(const char *text, size_t len)
+{
+    json_error_t error;
+    json_t *msg = json_loadb(text, len, JSON_DISABLE_EOF_CHECK, &error);
+
     if (!msg) {
         vtep_abort("bad JSON from server: %s", error.text);
     }
-    memmove(c->in, c->in + len, c->in_len - len);
-    c->in_len -= len;
-    c->scan = 0;
     return msg;
+}
+
+/* Reads until a complete message has arrived and returns it parsed, a new
+ * reference. */
+static json_t *
+conn_recv_json(struct conn *c)
+{
+    for (;;) {
+        const char *text;
+        size_t len = conn_frame(c, &text);
+
+        if (len) {
+            return parse_msg(text, len);
+        }
+        conn_fill(c, true);
+    }
 }
 
 /* Answers the server's inactivity probe.  Returns true if 'msg' was one. */
@@ -278,8 +410,9 @@ conn_answer_echo(struct conn *c, json_t *msg)
 }
 
 /* Checks that reply 'msg' carries no error: neither a JSON-RPC error nor an
- * error object among the transaction's results. */
-static void
+ * error object among the transaction's results.  Returns the number of
+ * results. */
+static size_t
 check_reply(json_t *msg)
 {
     json_t *result = json_object_get(msg, "result");
@@ -299,31 +432,60 @@ check_reply(json_t *msg)
             vtep_abort("operation %zu failed: %.400s", i, s);
         }
     }
+    return json_array_size(result);
 }
 
-/* Polls 'conns' once for up to 'timeout_ms' and flushes their output. */
-static void
-poll_conns(struct conn **conns, size_t n, int timeout_ms)
+/* Counts the non-overlapping occurrences of 'needle' in 'p'...'p + n'. */
+static size_t
+count_substr(const char *p, size_t n, const char *needle)
 {
-    struct pollfd *pfds = xcalloc(n, sizeof *pfds);
-    size_t i;
+    size_t len = strlen(needle), count = 0;
+    const char *end = p + n;
 
-    for (i = 0; i < n; i++) {
-        pfds[i].fd = conns[i]->fd;
-        pfds[i].events = POLLIN;
-        if (conns[i]->out.length > conns[i]->out_ofs) {
-            pfds[i].events |= POLLOUT;
-        }
+    while ((p = memmem(p, end - p, needle, len))) {
+        count++;
+        p += len;
     }
-    if (poll(pfds, n, timeout_ms) < 0 && errno != EINTR) {
-        vtep_abort("poll: %s", strerror(errno));
+    return count;
+}
+
+/* Recognises a successful transaction reply without a JSON tree:
+ * {"id":N,"result":[R...],"error":null} where no R holds "error".  Puts the
+ * id into '*id' and the number of insert results into '*n_uuids'.  Returns
+ * false for anything else, which the caller then parses. */
+static bool
+fast_reply(const char *p, size_t len, unsigned long *id, size_t *n_uuids)
+{
+    static const char head[] = "{\"id\":";
+    static const char result[] = ",\"result\":[";
+    const size_t tail = sizeof REPLY_END - 1;
+    const char *q = p + sizeof head - 1, *body;
+    size_t body_len;
+    unsigned long v = 0;
+
+    if (len < sizeof head - 1 + 1 + sizeof result - 1 + tail
+        || memcmp(p, head, sizeof head - 1)
+        || memcmp(p + len - tail, REPLY_END, tail)) {
+        return false;
     }
-    for (i = 0; i < n; i++) {
-        if (pfds[i].revents & POLLOUT) {
-            conn_flush(conns[i]);
-        }
+    if (*q < '0' || *q > '9') {
+        return false;
     }
-    free(pfds);
+    while (*q >= '0' && *q <= '9') {
+        v = v * 10 + (unsigned long) (*q++ - '0');
+    }
+    if ((size_t) (p + len - q) < sizeof result - 1 + tail
+        || memcmp(q, result, sizeof result - 1)) {
+        return false;
+    }
+    body = q + sizeof result - 1;
+    body_len = (size_t) (p + len - tail - body);
+    if (memmem(body, body_len, "\"error\"", 7)) {
+        return false;
+    }
+    *id = v;
+    *n_uuids = count_substr(body, body_len, UUID_RESULT);
+    return true;
 }
 
 /* Sends request 'method' with 'params' (JSON text) and waits for its reply,
@@ -335,18 +497,23 @@ conn_call(struct conn *c, const char *method, const char *params)
 
     ds_put_format(&c->out, "{\"method\":\"%s\",\"params\":%s,\"id\":%lu}",
                   method, params, id);
-    conn_flush(c);
     for (;;) {
         json_t *msg;
 
-        while ((msg = conn_recv(c))) {
-            if (json_integer_value(json_object_get(msg, "id")) == (long) id) {
-                return msg;
+        while (conn_has_output(c)) {
+            struct pollfd pfd = { .fd = c->fd, .events = POLLOUT };
+
+            conn_flush(c);
+            if (conn_has_output(c)) {
+                poll(&pfd, 1, -1);
             }
-            conn_answer_echo(c, msg);
-            json_decref(msg);
         }
-        poll_conns(&c, 1, -1);
+        msg = conn_recv_json(c);
+        if (json_integer_value(json_object_get(msg, "id")) == (long) id) {
+            return msg;
+        }
+        conn_answer_echo(c, msg);
+        json_decref(msg);
     }
 }
 
@@ -354,8 +521,19 @@ conn_call(struct conn *c, const char *method, const char *params)
 static void
 format_mac(char mac[18], unsigned long i)
 {
-    snprintf(mac, 18, "02:%02lx:%02lx:%02lx:%02lx:%02lx", (i >> 32) & 0xff,
-             (i >> 24) & 0xff, (i >> 16) & 0xff, (i >> 8) & 0xff, i & 0xff);
+    static const char hex[] = "0123456789abcdef";
+    int k;
+
+    mac[0] = '0';
+    mac[1] = '2';
+    for (k = 0; k < 5; k++) {
+        unsigned byte = (unsigned) (i >> (8 * (4 - k))) & 0xff;
+
+        mac[2 + 3 * k] = ':';
+        mac[3 + 3 * k] = hex[byte >> 4];
+        mac[4 + 3 * k] = hex[byte & 15];
+    }
+    mac[17] = '\0';
 }
 
 /* Makes sure the logical switch and locator that inserted rows refer to
@@ -432,28 +610,159 @@ setup_refs(struct conn *c, const struct options *o, char ls_uuid[37],
     ds_destroy(&req);
 }
 
-/* Appends to 'c' a transaction inserting rows 'first'...'first + n - 1'. */
+/* Appends to 'out' a transaction with 'id' inserting rows 'first'...'first
+ * + n - 1'. */
 static void
-put_insert_txn(struct conn *c, unsigned long first, long n,
+put_insert_txn(struct ds *out, unsigned long id, unsigned long first, long n,
                const char *ls_uuid, const char *loc_uuid)
 {
+    char ids[32];
     long i;
 
-    ds_put_cstr(&c->out,
-                "{\"method\":\"transact\",\"params\":[\"" DB_NAME "\"");
+    ds_put_cstr(out, "{\"method\":\"transact\",\"params\":[\"" DB_NAME "\"");
     for (i = 0; i < n; i++) {
         char mac[18];
 
         format_mac(mac, first + i);
-        ds_put_format(&c->out,
-                      ",{\"op\":\"insert\",\"table\":\"Ucast_Macs_Remote\","
-                      "\"row\":{\"MAC\":\"%s\","
-                      "\"logical_switch\":[\"uuid\",\"%s\"],"
-                      "\"locator\":[\"uuid\",\"%s\"]}}",
-                      mac, ls_uuid, loc_uuid);
+        ds_put_cstr(out, ",{\"op\":\"insert\",\"table\":\"Ucast_Macs_Remote\","
+                         "\"row\":{\"MAC\":\"");
+        ds_put_buffer(out, mac, 17);
+        ds_put_cstr(out, "\",\"logical_switch\":[\"uuid\",\"");
+        ds_put_buffer(out, ls_uuid, 36);
+        ds_put_cstr(out, "\"],\"locator\":[\"uuid\",\"");
+        ds_put_buffer(out, loc_uuid, 36);
+        ds_put_cstr(out, "\"]}}");
     }
-    ds_put_format(&c->out, "],\"id\":%lu}", c->next_id++);
-    c->inflight++;
+    snprintf(ids, sizeof ids, "%lu", id);
+    ds_put_cstr(out, "],\"id\":");
+    ds_put_cstr(out, ids);
+    ds_put_char(out, '}');
+}
+
+/* Formats on 'c' the 'n' transactions that insert rows from 'first' on,
+ * 'batch' rows each except the last, which takes what is left of
+ * 'rows'. */
+static void
+build_load(struct conn *c, unsigned long first, long n, long batch, long rows,
+           const char *ls_uuid, const char *loc_uuid)
+{
+    long i;
+
+    c->txn_end = xcalloc(n ? n : 1, sizeof *c->txn_end);
+    c->txn_rows = xcalloc(n ? n : 1, sizeof *c->txn_rows);
+    c->n_txns = n;
+    c->first_id = c->next_id;
+    ds_reserve(&c->load, (size_t) rows * 190 + (size_t) n * 80);
+    for (i = 0; i < n; i++) {
+        long k = rows < batch ? rows : batch;
+
+        put_insert_txn(&c->load, c->next_id++, first, k, ls_uuid, loc_uuid);
+        c->txn_end[i] = c->load.length;
+        c->txn_rows[i] = k;
+        first += (unsigned long) k;
+        rows -= k;
+    }
+}
+
+/* Handles one message that arrived on 'c' while it carries a load: an
+ * answer to one of its transactions (counted into '*rows_done'), or a
+ * probe. */
+static void
+load_handle_msg(struct conn *c, const char *text, size_t len, long *rows_done)
+{
+    unsigned long id;
+    size_t n_uuids;
+    json_t *msg;
+    long i;
+
+    if (fast_reply(text, len, &id, &n_uuids)) {
+        i = (long) (id - c->first_id);
+        if (id < c->first_id || i >= c->released) {
+            vtep_abort("reply with unexpected id %lu: %.*s", id,
+                       (int) MIN(len, 200), text);
+        }
+        if ((long) n_uuids != c->txn_rows[i]) {
+            vtep_abort("transaction %lu: %zu rows inserted, expected %ld: "
+                       "%.*s",
+                       id, n_uuids, c->txn_rows[i], (int) MIN(len, 400), text);
+        }
+        c->answered++;
+        *rows_done += (long) n_uuids;
+        return;
+    }
+
+    msg = parse_msg(text, len);
+    if (!conn_answer_echo(c, msg)) {
+        json_int_t jid = json_integer_value(json_object_get(msg, "id"));
+        size_t n = check_reply(msg);
+
+        i = (long) (jid - (json_int_t) c->first_id);
+        if (!json_is_integer(json_object_get(msg, "id")) || i < 0
+            || i >= c->released) {
+            vtep_abort("unexpected message: %.*s", (int) MIN(len, 200), text);
+        }
+        if ((long) n != c->txn_rows[i]) {
+            vtep_abort("transaction %ld: %zu results, expected %ld",
+                       (long) jid, n, c->txn_rows[i]);
+        }
+        c->answered++;
+        *rows_done += (long) n;
+    }
+    json_decref(msg);
+}
+
+/* An epoll set over several connections; data.u64 is the index. */
+static int
+epoll_for(struct conn **conns, size_t n)
+{
+    int epfd = epoll_create1(EPOLL_CLOEXEC);
+    size_t i;
+
+    if (epfd < 0) {
+        vtep_abort("epoll_create1: %s", strerror(errno));
+    }
+    for (i = 0; i < n; i++) {
+        struct epoll_event ev = { .events = EPOLLIN, .data.u64 = i };
+
+        if (epoll_ctl(epfd, EPOLL_CTL_ADD, conns[i]->fd, &ev) < 0) {
+            vtep_abort("epoll_ctl: %s", strerror(errno));
+        }
+    }
+    return epfd;
+}
+
+/* Asks 'epfd' to report 'c' (index 'i') writable while it has output. */
+static void
+epoll_update_out(int epfd, struct conn *c, size_t i)
+{
+    bool want = conn_has_output(c);
+
+    if (want != c->in_epoll_out) {
+        struct epoll_event ev = {
+            .events = EPOLLIN | (want ? EPOLLOUT : 0),
+            .data.u64 = i,
+        };
+
+        epoll_ctl(epfd, EPOLL_CTL_MOD, c->fd, &ev);
+        c->in_epoll_out = want;
+    }
+}
+
+/* Processes every complete message 'c' holds; releases and sends as many
+ * transactions as 'inflight' allows. */
+static void
+load_pump(struct conn *c, long inflight, long *rows_done)
+{
+    const char *text;
+    size_t len;
+
+    while ((len = conn_frame(c, &text))) {
+        load_handle_msg(c, text, len, rows_done);
+    }
+    while (c->released < c->n_txns && c->released - c->answered < inflight) {
+        c->released++;
+    }
+    conn_flush(c);
 }
 
 static int
@@ -461,10 +770,12 @@ cmd_insert(const struct options *o)
 {
     struct conn **conns = xcalloc(o->conns, sizeof *conns);
     char ls_uuid[37], loc_uuid[37];
-    unsigned long next = o->base;
-    unsigned long end = o->base + o->rows;
+    long n_txns = (o->rows + o->batch - 1) / o->batch;
+    unsigned long first = o->base;
     long done = 0, txns = 0;
     double start, elapsed;
+    long long send_ns;
+    int epfd = -1;
     long i;
 
     for (i = 0; i < o->conns; i++) {
@@ -472,44 +783,72 @@ cmd_insert(const struct options *o)
     }
     setup_refs(conns[0], o, ls_uuid, loc_uuid);
 
+    /* Contiguous runs of transactions per connection. */
+    for (i = 0; i < o->conns; i++) {
+        long t0 = n_txns * i / o->conns, t1 = n_txns * (i + 1) / o->conns;
+        long r0 = t0 * o->batch;
+        long r1 = t1 == n_txns ? o->rows : t1 * o->batch;
+
+        build_load(conns[i], first + (unsigned long) r0, t1 - t0, o->batch,
+                   r1 - r0, ls_uuid, loc_uuid);
+    }
+    if (o->conns > 1) {
+        epfd = epoll_for(conns, (size_t) o->conns);
+    }
+
+    send_ns = wall_ns();
     start = now();
+    for (i = 0; i < o->conns; i++) {
+        load_pump(conns[i], o->inflight, &done);
+    }
     while (done < o->rows) {
-        bool progress = false;
+        if (epfd < 0) {
+            struct conn *c = conns[0];
 
-        for (i = 0; i < o->conns; i++) {
-            struct conn *c = conns[i];
-            json_t *msg;
+            if (conn_has_output(c)) {
+                struct pollfd pfd = { .fd = c->fd,
+                                      .events = POLLIN | POLLOUT };
 
-            while (c->inflight < o->inflight && next < end) {
-                long n = end - next < (unsigned long) o->batch
-                             ? (long) (end - next)
-                             : o->batch;
-
-                put_insert_txn(c, next, n, ls_uuid, loc_uuid);
-                next += n;
-            }
-            conn_flush(c);
-            while ((msg = conn_recv(c))) {
-                if (!conn_answer_echo(c, msg)) {
-                    check_reply(msg);
-                    done += json_array_size(json_object_get(msg, "result"));
-                    c->inflight--;
-                    txns++;
-                    progress = true;
+                poll(&pfd, 1, -1);
+                if (pfd.revents & (POLLIN | POLLERR | POLLHUP)) {
+                    conn_fill(c, false);
                 }
-                json_decref(msg);
+            } else {
+                conn_fill(c, true);
             }
-        }
-        if (!progress) {
-            poll_conns(conns, o->conns, -1);
+            load_pump(c, o->inflight, &done);
+        } else {
+            struct epoll_event evs[64];
+            int n = epoll_wait(epfd, evs, 64, -1);
+            int k;
+
+            if (n < 0 && errno != EINTR) {
+                vtep_abort("epoll_wait: %s", strerror(errno));
+            }
+            for (k = 0; k < n; k++) {
+                size_t ci = evs[k].data.u64;
+                struct conn *c = conns[ci];
+
+                if (evs[k].events & (EPOLLIN | EPOLLERR | EPOLLHUP)) {
+                    conn_fill(c, false);
+                }
+                load_pump(c, o->inflight, &done);
+                epoll_update_out(epfd, c, ci);
+            }
         }
     }
     elapsed = now() - start;
+    for (i = 0; i < o->conns; i++) {
+        txns += conns[i]->answered;
+    }
 
     printf("insert rows=%ld batch=%ld inflight=%ld conns=%ld txns=%ld "
-           "seconds=%.3f rows_per_s=%.0f\n",
+           "seconds=%.3f rows_per_s=%.0f send_ns=%lld\n",
            o->rows, o->batch, o->inflight, o->conns, txns, elapsed,
-           o->rows / elapsed);
+           o->rows / elapsed, send_ns);
+    if (epfd >= 0) {
+        close(epfd);
+    }
     for (i = 0; i < o->conns; i++) {
         conn_close(conns[i]);
     }
@@ -534,28 +873,71 @@ percentile(const double *v, size_t n, double p)
     return v[i ? (i > n ? n - 1 : i - 1) : 0];
 }
 
-/* Reads what every connection holds: counts monitor updates and notes
- * replies to the writer ('conns[0]'). */
+/* Handles what connection 'c' holds: counts monitor updates and notes
+ * replies to requests it sent ('inflight'). */
 static void
-fanout_drain(struct conn **conns, size_t n)
+fanout_drain(struct conn *c)
 {
-    size_t i;
+    const char *text;
+    size_t len;
 
-    for (i = 0; i < n; i++) {
+    while ((len = conn_frame(c, &text))) {
+        unsigned long id;
+        size_t n_uuids;
         json_t *msg;
 
-        while ((msg = conn_recv(conns[i]))) {
-            const char *method =
-                json_string_value(json_object_get(msg, "method"));
-
-            if (method && !strcmp(method, "update")) {
-                conns[i]->updates++;
-            } else if (!conn_answer_echo(conns[i], msg)) {
-                check_reply(msg);
-                conns[i]->inflight--;
-            }
-            json_decref(msg);
+        if (len > sizeof UPDATE_START
+            && !memcmp(text, UPDATE_START, sizeof UPDATE_START - 1)) {
+            c->updates++;
+            continue;
         }
+        if (fast_reply(text, len, &id, &n_uuids)) {
+            if (!c->inflight) {
+                vtep_abort("unexpected reply: %.*s", (int) MIN(len, 200),
+                           text);
+            }
+            c->inflight--;
+            continue;
+        }
+        msg = parse_msg(text, len);
+        if (json_is_string(json_object_get(msg, "method"))
+            && !strcmp(json_string_value(json_object_get(msg, "method")),
+                       "update")) {
+            c->updates++;
+        } else if (!conn_answer_echo(c, msg)) {
+            check_reply(msg);
+            if (!c->inflight) {
+                vtep_abort("unexpected reply: %.*s", (int) MIN(len, 200),
+                           text);
+            }
+            c->inflight--;
+        }
+        json_decref(msg);
+    }
+}
+
+/* Waits on 'epfd' for any of 'conns', reads what arrived and handles it.
+ * Sends what the connections have to send. */
+static void
+fanout_wait(int epfd, struct conn **conns)
+{
+    struct epoll_event evs[64];
+    int n = epoll_wait(epfd, evs, 64, -1);
+    int k;
+
+    if (n < 0 && errno != EINTR) {
+        vtep_abort("epoll_wait: %s", strerror(errno));
+    }
+    for (k = 0; k < n; k++) {
+        size_t i = evs[k].data.u64;
+        struct conn *c = conns[i];
+
+        if (evs[k].events & (EPOLLIN | EPOLLERR | EPOLLHUP)) {
+            conn_fill(c, false);
+            fanout_drain(c);
+        }
+        conn_flush(c);
+        epoll_update_out(epfd, c, i);
     }
 }
 
@@ -566,7 +948,9 @@ cmd_fanout(const struct options *o)
     struct conn **conns = xcalloc(n, sizeof *conns);
     double *lat = xcalloc(o->commits, sizeof *lat);
     char ls_uuid[37], loc_uuid[37];
+    struct ds txn = DS_EMPTY_INITIALIZER;
     size_t i, ready;
+    int epfd;
     long k;
 
     /* conns[0] writes; the others monitor. */
@@ -574,6 +958,7 @@ cmd_fanout(const struct options *o)
         conns[i] = conn_open(o->remote);
     }
     setup_refs(conns[0], o, ls_uuid, loc_uuid);
+    epfd = epoll_for(conns, n);
     for (i = 1; i < n; i++) {
         ds_put_format(&conns[i]->out,
                       "{\"method\":\"monitor\",\"params\":[\"" DB_NAME
@@ -582,29 +967,38 @@ cmd_fanout(const struct options *o)
                       "\"id\":0}");
         conns[i]->inflight = 1;
         conn_flush(conns[i]);
+        epoll_update_out(epfd, conns[i], i);
     }
     do {
-        poll_conns(conns, n, -1);
-        fanout_drain(conns, n);
+        fanout_wait(epfd, conns);
         for (ready = 0, i = 1; i < n; i++) {
             ready += !conns[i]->inflight;
         }
     } while (ready < n - 1);
 
     for (k = 0; k < o->commits; k++) {
-        double start = now(), last = 0;
-        size_t notified;
+        double start, last = 0;
+        size_t notified = 0;
 
-        put_insert_txn(conns[0], o->base + k, 1, ls_uuid, loc_uuid);
+        ds_clear(&txn);
+        put_insert_txn(&txn, conns[0]->next_id++, o->base + k, 1, ls_uuid,
+                       loc_uuid);
+        ds_put_buffer(&conns[0]->out, txn.string, txn.length);
+        conns[0]->inflight++;
+        start = now();
         conn_flush(conns[0]);
+        epoll_update_out(epfd, conns[0], 0);
         for (;;) {
-            poll_conns(conns, n, -1);
-            fanout_drain(conns, n);
-            for (notified = 0, i = 1; i < n; i++) {
-                notified += conns[i]->updates > (unsigned) k;
-            }
-            if (notified == n - 1 && !last) {
-                last = now();
+            fanout_wait(epfd, conns);
+            if (!last) {
+                for (; notified < n - 1; notified++) {
+                    if (conns[notified + 1]->updates <= (unsigned) k) {
+                        break;
+                    }
+                }
+                if (notified == n - 1) {
+                    last = now();
+                }
             }
             if (last && !conns[0]->inflight) {
                 break;
@@ -618,6 +1012,8 @@ cmd_fanout(const struct options *o)
            "max_ms=%.3f\n",
            o->clients, o->commits, percentile(lat, o->commits, 50) * 1e3,
            percentile(lat, o->commits, 99) * 1e3, lat[o->commits - 1] * 1e3);
+    close(epfd);
+    ds_destroy(&txn);
     for (i = 0; i < n; i++) {
         conn_close(conns[i]);
     }

@@ -8,6 +8,8 @@ Script lines:
   C: JSON       send JSON on connection C (opened on first use) and wait
                 for the reply with the same id, if it has one
   C~ JSON       send without waiting for a reply
+  C= JSON       like "C:", but print the reply's bytes as they came (UUIDs
+                masked), for replies that must match byte for byte
   C: close      close connection C
   sleep SECONDS pause (to let the server see a close, for one)
   # text        a comment, echoed
@@ -22,6 +24,8 @@ import time
 
 UUID_RE = re.compile(r'^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-'
                      r'[0-9a-f]{4}-[0-9a-f]{12}$')
+UUID_TEXT_RE = re.compile(r'[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-'
+                          r'[0-9a-f]{4}-[0-9a-f]{12}')
 
 
 class Conn:
@@ -41,7 +45,7 @@ class Conn:
         try:
             data = self.sock.recv(1 << 20)
             if not data:
-                msgs.append('EOF')
+                msgs.append(('EOF', None))
             self.buf += data.decode()
         except socket.timeout:
             pass
@@ -53,7 +57,7 @@ class Conn:
                 obj, end = self.decoder.raw_decode(text)
             except ValueError:
                 break
-            msgs.append(obj)
+            msgs.append((obj, text[:end]))
             self.buf = text[end:]
         return msgs
 
@@ -111,7 +115,10 @@ def main():
     conns = {}
     norm = Normaliser()
 
-    def show(name, msg):
+    def show(name, msg, raw=None):
+        if raw is not None:
+            print('%s <= %s' % (name, UUID_TEXT_RE.sub('U', raw)))
+            return
         hide_txn_ids(msg)
         text = json.dumps(norm(msg), sort_keys=True)
         # A "wait" reports how long it actually waited.
@@ -120,7 +127,7 @@ def main():
 
     def drain(timeout):
         for name in sorted(conns):
-            for msg in conns[name].poll(timeout):
+            for msg, _ in conns[name].poll(timeout):
                 show(name, msg)
 
     for line in sys.stdin:
@@ -133,7 +140,7 @@ def main():
         if line.startswith('sleep '):
             time.sleep(float(line.split()[1]))
             continue
-        m = re.match(r'^(\w+)([:~]) ?(.*)$', line)
+        m = re.match(r'^(\w+)([:~=]) ?(.*)$', line)
         name, mode, text = m.group(1), m.group(2), m.group(3)
         if text == 'close':
             conns.pop(name).sock.close()
@@ -144,12 +151,12 @@ def main():
         print('%s -> %s' % (name, text))
         conn.send(text)
         req = json.loads(text)
-        if mode == ':' and req.get('id') is not None:
+        if mode in ':=' and req.get('id') is not None:
             deadline = time.time() + 5
             done = False
             while not done and time.time() < deadline:
-                for msg in conn.poll(0.05):
-                    show(name, msg)
+                for msg, raw in conn.poll(0.05):
+                    show(name, msg, raw if mode == '=' else None)
                     if msg == 'EOF' or (isinstance(msg, dict) and
                                         msg.get('id') == req['id'] and
                                         'method' not in msg):

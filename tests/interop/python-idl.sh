@@ -57,5 +57,49 @@ PY
 after=$(ovs-appctl -t "$tmp/vtepd/ctl" memory/show | grep -o 'update-encodings:[0-9]*' | cut -d: -f2)
 check "five identical monitors all get the update" test "$out" = 5
 check "and the update is encoded once" test $((after - before)) -eq 1
+
+# The same with a different monitor id on each session (the Python IDL
+# gives each monitor its own): still one encoding, each session's id
+# spliced into the same bytes.
+before=$after
+out=$($PY - "$sock" <<'PY'
+import json, socket, sys
+ids = ["a", 7, ["monid", "x"], {"k": [1, "\u00e9\""]}, None]
+socks = []
+for i, mid in enumerate(ids):
+    s = socket.socket(socket.AF_UNIX)
+    s.connect(sys.argv[1])
+    s.sendall(json.dumps({"method": "monitor_cond", "id": 1, "params": [
+        "hardware_vtep", mid,
+        {"Logical_Switch": [{"columns": ["name"]}]}]}).encode())
+    s.recv(65536)
+    socks.append(s)
+socks[0].sendall(json.dumps({"method": "transact", "id": 2, "params": [
+    "hardware_vtep", {"op": "insert", "table": "Logical_Switch",
+                      "row": {"name": "fan2"}}]}).encode())
+tails = set()
+ok = 0
+for s, mid in zip(socks, ids):
+    s.settimeout(5)
+    data = b""
+    while b"update2" not in data or not data.endswith(b"}"):
+        data += s.recv(65536)
+    text = data.decode()
+    start = text.index('{"id":null,"method":"update2"')
+    msg, end = json.JSONDecoder().raw_decode(text[start:])
+    text = text[start:start + end]
+    head = '{"id":null,"method":"update2","params":['
+    mine = json.dumps(mid, separators=(",", ":"), ensure_ascii=False)
+    if (text.startswith(head + mine + ",") and msg["params"][0] == mid
+            and '"fan2"' in text):
+        ok += 1
+    tails.add(text[len(head + mine):])
+print(ok, len(tails))
+PY
+)
+after=$(ovs-appctl -t "$tmp/vtepd/ctl" memory/show | grep -o 'update-encodings:[0-9]*' | cut -d: -f2)
+check "five monitors with their own ids get the update, each with its id" \
+    test "$out" = "5 1"
+check "and that update is encoded once too" test $((after - before)) -eq 1
 check "vtepd is still running" kill -0 "$(cat "$tmp/vtepd/pid")"
 finish

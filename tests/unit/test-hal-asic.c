@@ -249,6 +249,83 @@ test_bulk_partial_failure(void **state)
     fixture_close(&f);
 }
 
+/* Fills 'e' with 'n' entries of every kind: remote and local, updates of
+ * earlier ones, bad bridges and ports, more than the lab profile holds. */
+static void
+mixed_entries(struct fixture *f, struct hal_fdb_entry *e, size_t n)
+{
+    hal_oid_t br = test_bridge(f, "ls0", 5000, HAL_REPLICATION_SOURCE_NODE);
+    hal_oid_t br2 = test_bridge(f, "ls1", 5001, HAL_REPLICATION_SOURCE_NODE);
+    hal_oid_t swp1 = test_port(f, "swp1");
+
+    for (size_t i = 0; i < n; i++) {
+        uint32_t mac = (uint32_t) (i % 150) + 1;
+
+        if (i % 5 == 0) {
+            e[i] = test_local(i % 2 ? br : br2, mac, swp1, 10);
+        } else {
+            e[i] = test_remote(i % 3 ? br : br2, mac,
+                               i < 150 ? "192.0.2.1" : "192.0.2.2");
+        }
+        if (i % 17 == 0) {
+            e[i].bridge = br + 7; /* No such bridge. */
+        } else if (i % 23 == 0 && i % 5 == 0) {
+            e[i].port = swp1 + 99; /* No such port. */
+        }
+    }
+}
+
+/* A bulk set (which looks ahead to prefetch) leaves the table, counters
+ * and events exactly as setting the same entries one at a time does. */
+static void
+test_bulk_matches_single(void **state)
+{
+    enum { N = 400 };
+    struct hal_fdb_entry *e = xcalloc(N, sizeof *e);
+    int *bulk_status = xcalloc(N, sizeof *bulk_status);
+    struct ds dump_a = DS_EMPTY_INITIALIZER, dump_b = DS_EMPTY_INITIALIZER;
+    struct fixture a, b;
+    size_t i, n_errors = 0;
+
+    fixture_open(&a, "lab", NULL, false);
+    fixture_open(&b, "lab", NULL, false);
+    mixed_entries(&a, e, N);
+    hal_fdb_set(a.hal, e, N, bulk_status);
+    mixed_entries(&b, e, N);
+    for (i = 0; i < N; i++) {
+        int status;
+
+        hal_fdb_set(b.hal, &e[i], 1, &status);
+        assert_int_equal(bulk_status[i], status);
+        n_errors += status != 0;
+    }
+    assert_true(n_errors > 0 && n_errors < N);
+
+    assert_int_equal(hal_dump_fdb(a.hal, NULL, &dump_a), 0);
+    assert_int_equal(hal_dump_fdb(b.hal, NULL, &dump_b), 0);
+    assert_string_equal(ds_cstr(&dump_a), ds_cstr(&dump_b));
+    ds_clear(&dump_a);
+    ds_clear(&dump_b);
+    hal_dump_resources(a.hal, &dump_a);
+    hal_dump_resources(b.hal, &dump_b);
+    assert_string_equal(ds_cstr(&dump_a), ds_cstr(&dump_b));
+    assert_int_equal(hal_asic_writes(a.asic), hal_asic_writes(b.asic));
+
+    fixture_run(&a, 0);
+    fixture_run(&b, 0);
+    assert_int_equal(a.n_events, b.n_events);
+    for (i = 0; i < a.n_events; i++) {
+        assert_int_equal(a.events[i].type, b.events[i].type);
+    }
+
+    ds_destroy(&dump_a);
+    ds_destroy(&dump_b);
+    free(bulk_status);
+    free(e);
+    fixture_close(&a);
+    fixture_close(&b);
+}
+
 static void
 test_bridges_and_bindings(void **state)
 {
@@ -552,6 +629,7 @@ main(void)
         cmocka_unit_test(test_profile_from_file),
         cmocka_unit_test(test_fdb_capacity_edges),
         cmocka_unit_test(test_fdb_bucket_full),
+        cmocka_unit_test(test_bulk_matches_single),
         cmocka_unit_test(test_bulk_partial_failure),
         cmocka_unit_test(test_bridges_and_bindings),
         cmocka_unit_test(test_flood_and_tunnels),

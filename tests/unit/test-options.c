@@ -93,6 +93,7 @@ test_defaults(void **state)
     assert_null(p.opts.pidfile);
     assert_null(p.opts.log_file);
     assert_false(p.opts.detach);
+    assert_int_equal(p.opts.busy_poll_usec, VTEPD_DEFAULT_BUSY_POLL_USEC);
     parse_done(&p);
 }
 
@@ -129,6 +130,14 @@ test_everything(void **state)
     assert_string_equal(p.opts.unixctl, "/var/db/vtepd.ctl");
     assert_true(p.opts.detach);
     assert_int_equal(p.opts.verbosity, 2);
+    parse_done(&p);
+
+    parse(&p, "--busy-poll=75", END);
+    assert_int_equal(p.result, VTEPD_OPTIONS_RUN);
+    assert_int_equal(p.opts.busy_poll_usec, 75);
+    parse_done(&p);
+    parse(&p, "--busy-poll=0", END);
+    assert_int_equal(p.opts.busy_poll_usec, 0);
     parse_done(&p);
 }
 
@@ -167,6 +176,9 @@ test_bad_input(void **state)
     expect_error("requires --hal=none", "--schema=x.ovsschema", END);
     expect_error("at most one DATABASE", "a.db", "b.db", END);
     expect_error("--help", "--no-such-option", END);
+    expect_error("not a number of microseconds", "--busy-poll=fast", END);
+    expect_error("not a number of microseconds", "--busy-poll=-1", END);
+    expect_error("not a number of microseconds", "--busy-poll=2000000", END);
 }
 
 static void

@@ -252,6 +252,99 @@ test_to_text(void **state)
     }
 }
 
+/* The "string" syntax, as ovsdb-tool writes it in index violations. */
+static void
+test_to_string(void **state)
+{
+    static const struct {
+        const char *type, *json, *string;
+    } cases[] = {
+        { "\"integer\"", "-5", "-5" },
+        { "\"real\"", "2.0", "2" },
+        { "\"real\"", "0.1", "0.1" },
+        { "\"real\"", "1e300", "1e+300" },
+        { "\"real\"", "1e-7", "1e-07" },
+        { "\"boolean\"", "true", "true" },
+        { "\"uuid\"", "[\"uuid\",\"550e8400-e29b-41d4-a716-446655440000\"]",
+          "550e8400-e29b-41d4-a716-446655440000" },
+        { "\"string\"", "\"a-b.c_d9\"", "a-b.c_d9" },
+        { "\"string\"", "\"_x\"", "_x" },
+        { "\"string\"", "\"1x\"", "\"1x\"" },
+        { "\"string\"", "\"-a\"", "\"-a\"" },
+        { "\"string\"", "\"\"", "\"\"" },
+        { "\"string\"", "\"true\"", "\"true\"" },
+        { "\"string\"", "\"a b\"", "\"a b\"" },
+        { "\"string\"", "\"a:b\"", "\"a:b\"" },
+        { "\"string\"", "\"a\\\"b\"", "\"a\\\"b\"" },
+        { "\"string\"", "\"550e8400-e29b-41d4-a716-446655440000\"",
+          "\"550e8400-e29b-41d4-a716-446655440000\"" },
+        { "{\"key\":\"string\",\"min\":0,\"max\":\"unlimited\"}",
+          "[\"set\",[\"b\",\"a\",\"1\"]]", "[\"1\", a, b]" },
+        { "{\"key\":\"string\",\"min\":0,\"max\":\"unlimited\"}", "\"q\"",
+          "[q]" },
+        { "{\"key\":\"string\",\"min\":0,\"max\":\"unlimited\"}",
+          "[\"set\",[]]", "[]" },
+        { "{\"key\":\"string\",\"min\":0,\"max\":1}", "\"z\"", "z" },
+        { "{\"key\":\"string\",\"min\":0,\"max\":1}", "[\"set\",[]]", "[]" },
+        { "{\"key\":\"string\",\"value\":\"integer\",\"min\":0,"
+          "\"max\":\"unlimited\"}",
+          "[\"map\",[[\"b\",2],[\"a\",1]]]", "{a=1, b=2}" },
+        { "{\"key\":\"string\",\"value\":\"integer\",\"min\":0,"
+          "\"max\":\"unlimited\"}",
+          "[\"map\",[]]", "{}" },
+    };
+
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct ds s = DS_EMPTY_INITIALIZER;
+        struct ovsdb_type type;
+        struct ovsdb_datum d;
+
+        parse_type(&type, cases[i].type);
+        assert_null(parse_datum(&d, &type, cases[i].json));
+        ovsdb_datum_to_string(&d, &type, &s);
+        assert_string_equal(ds_cstr(&s), cases[i].string);
+        ds_destroy(&s);
+        ovsdb_datum_destroy(&d, &type);
+        ovsdb_type_destroy(&type);
+    }
+}
+
+/* Types in words, as in ovsdb-server's "Type mismatch" details. */
+static void
+test_type_to_english(void **state)
+{
+    static const struct {
+        const char *type, *english;
+    } cases[] = {
+        { "\"string\"", "string" },
+        { "{\"key\":{\"type\":\"uuid\",\"refTable\":\"T\"}}", "uuid" },
+        { "{\"key\":\"string\",\"min\":0,\"max\":1}",
+          "set of up to 1 strings" },
+        { "{\"key\":\"uuid\",\"min\":0,\"max\":\"unlimited\"}",
+          "set of uuids" },
+        { "{\"key\":\"uuid\",\"min\":1,\"max\":\"unlimited\"}",
+          "set of 1 or more uuids" },
+        { "{\"key\":\"uuid\",\"min\":1,\"max\":2}", "set of 1 to 2 uuids" },
+        { "{\"key\":\"string\",\"value\":\"string\",\"min\":0,"
+          "\"max\":\"unlimited\"}",
+          "map of (string, string) pairs" },
+        { "{\"key\":\"integer\",\"value\":\"uuid\",\"min\":0,"
+          "\"max\":\"unlimited\"}",
+          "map of (integer, uuid) pairs" },
+    };
+
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct ovsdb_type type;
+        char *english;
+
+        parse_type(&type, cases[i].type);
+        english = ovsdb_type_to_english(&type);
+        assert_string_equal(english, cases[i].english);
+        free(english);
+        ovsdb_type_destroy(&type);
+    }
+}
+
 int
 main(void)
 {
@@ -262,6 +355,8 @@ main(void)
         cmocka_unit_test(test_interned_strings),
         cmocka_unit_test(test_type_json),
         cmocka_unit_test(test_to_text),
+        cmocka_unit_test(test_to_string),
+        cmocka_unit_test(test_type_to_english),
     };
 
     return cmocka_run_group_tests_name("vtepd/ovsdb/datum", tests, NULL, NULL);

@@ -284,6 +284,153 @@ test_bad_length(void **state)
     ovsdb_log_close(log);
 }
 
+/* ovsdb_log_write_text() writes, header and all, exactly the bytes that
+ * ovsdb_log_format_record() gives for the same JSON, small or large. */
+static void
+test_write_text(void **state)
+{
+    struct fixture *f = *state;
+    size_t sizes[] = { 2, 300, 3 * 1024 * 1024 };
+    json_t *first = record(0);
+    struct ovsdb_log *log;
+    off_t offset;
+
+    assert_int_equal(ovsdb_log_create(f->path, &first, 1, &log), 0);
+    json_decref(first);
+    assert_int_equal(ovsdb_log_read(log, &first), 0);
+    json_decref(first);
+    offset = ovsdb_log_offset(log);
+    for (size_t i = 0; i < ARRAY_SIZE(sizes); i++) {
+        char *text = xmalloc(sizes[i] + 1), *expected, *got;
+        size_t size;
+        json_t *json;
+        int fd;
+
+        /* {"k":"xxx...x"} of sizes[i] bytes. */
+        if (sizes[i] == 2) {
+            strcpy(text, "{}");
+        } else {
+            memset(text, 'x', sizes[i]);
+            memcpy(text, "{\"k\":\"", 6);
+            memcpy(text + sizes[i] - 2, "\"}", 2);
+            text[sizes[i]] = '\0';
+        }
+        json = json_loads(text, 0, NULL);
+        assert_non_null(json);
+        expected = ovsdb_log_format_record(json, &size);
+        assert_int_equal(ovsdb_log_write_text(log, text, sizes[i]), 0);
+        assert_int_equal(ovsdb_log_offset(log), offset + (off_t) size);
+
+        got = xmalloc(size);
+        fd = open(f->path, O_RDONLY);
+        assert_true(fd >= 0);
+        assert_int_equal(pread(fd, got, size, offset), (ssize_t) size);
+        close(fd);
+        assert_memory_equal(got, expected, size);
+        offset += (off_t) size;
+
+        free(got);
+        free(expected);
+        json_decref(json);
+        free(text);
+    }
+    ovsdb_log_close(log);
+    assert_int_equal(file_size(f->path), offset);
+}
+
+/* A record streamed in pieces is, header and all, exactly what
+ * ovsdb_log_format_record() gives, whether the size hint is right or a
+ * digit short or long (the text then moves once the header is known). */
+static void
+test_stream(void **state)
+{
+    struct fixture *f = *state;
+    size_t size = 150000;
+    size_t hints[] = { 150000, 9, 99999999, 0 };
+    char *text = xmalloc(size + 1);
+    json_t *first = record(0), *json;
+    struct ovsdb_log *log;
+    char *expected;
+    size_t expected_size;
+    off_t offset;
+
+    memset(text, 'y', size);
+    memcpy(text, "{\"k\":\"", 6);
+    memcpy(text + size - 2, "\"}", 2);
+    text[size] = '\0';
+    json = json_loads(text, 0, NULL);
+    assert_non_null(json);
+    expected = ovsdb_log_format_record(json, &expected_size);
+
+    assert_int_equal(ovsdb_log_create(f->path, &first, 1, &log), 0);
+    json_decref(first);
+    assert_int_equal(ovsdb_log_read(log, &first), 0);
+    json_decref(first);
+    offset = ovsdb_log_offset(log);
+    for (size_t i = 0; i < ARRAY_SIZE(hints); i++) {
+        struct ovsdb_log_stream *s = ovsdb_log_stream_start(log, hints[i]);
+        char *got = xmalloc(expected_size);
+        int fd;
+
+        /* Uneven pieces. */
+        for (size_t done = 0, piece = 1; done < size; piece *= 3) {
+            size_t n = MIN(piece, size - done);
+
+            ovsdb_log_stream_write(s, text + done, n);
+            done += n;
+        }
+        assert_int_equal(ovsdb_log_stream_end(s), 0);
+        assert_int_equal(ovsdb_log_offset(log),
+                         offset + (off_t) expected_size);
+        assert_int_equal(file_size(f->path), offset + (off_t) expected_size);
+        fd = open(f->path, O_RDONLY);
+        assert_true(fd >= 0);
+        assert_int_equal(pread(fd, got, expected_size, offset),
+                         (ssize_t) expected_size);
+        close(fd);
+        assert_memory_equal(got, expected, expected_size);
+        offset += (off_t) expected_size;
+        free(got);
+    }
+    ovsdb_log_close(log);
+
+    /* Every record reads back. */
+    assert_int_equal(ovsdb_log_open(f->path, OVSDB_LOG_READ_ONLY, &log), 0);
+    for (size_t i = 0; i <= ARRAY_SIZE(hints); i++) {
+        json_t *back;
+
+        assert_int_equal(ovsdb_log_read(log, &back), 0);
+        assert_non_null(back);
+        assert_true(i == 0 || json_equal(back, json));
+        json_decref(back);
+    }
+    assert_int_equal(ovsdb_log_read(log, &first), 0);
+    assert_null(first);
+    ovsdb_log_close(log);
+    free(expected);
+    json_decref(json);
+    free(text);
+}
+
+/* A stream on a read-only log fails and leaves the file alone. */
+static void
+test_stream_read_only(void **state)
+{
+    struct fixture *f = *state;
+    off_t starts[N_RECORDS + 1];
+    struct ovsdb_log_stream *s;
+    struct ovsdb_log *log;
+
+    make_log(f->path, starts);
+    assert_int_equal(ovsdb_log_open(f->path, OVSDB_LOG_READ_ONLY, &log), 0);
+    s = ovsdb_log_stream_start(log, 10);
+    ovsdb_log_stream_write(s, "{}", 2);
+    assert_int_equal(ovsdb_log_stream_end(s), -EBADF);
+    ovsdb_log_close(log);
+    assert_int_equal(file_size(f->path), starts[N_RECORDS]);
+    assert_int_equal(read_all(f->path, OVSDB_LOG_READ_ONLY), N_RECORDS);
+}
+
 static void
 test_not_json(void **state)
 {
@@ -324,6 +471,10 @@ main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_bad_length, setup, teardown),
         cmocka_unit_test_setup_teardown(test_not_json, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_write_text, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_stream, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_stream_read_only, setup,
+                                        teardown),
     };
 
     return cmocka_run_group_tests_name("ovsdb/log", tests, NULL, NULL);

@@ -8,6 +8,9 @@
 
 #include <cmocka.h>
 
+#include "lib/ds.h"
+#include "lib/util.h"
+
 #include "vtepd/ovsdb/db.h"
 #include "vtepd/ovsdb/error.h"
 #include "vtepd/ovsdb/execution.h"
@@ -179,6 +182,101 @@ test_all_or_nothing(void **state)
     assert_int_equal(r.calls, 0);
 }
 
+/* The strong reference count of the only row of 'table'. */
+static uint32_t
+only_row_refs(struct ovsdb_db *db, const char *table)
+{
+    struct ovsdb_table *t = ovsdb_db_find_table(db, table);
+    struct ovsdb_row *row;
+
+    assert_int_equal(ovsdb_table_count(t), 1);
+    OVSDB_TABLE_FOR_EACH(row, t)
+    {
+        return row->n_refs;
+    }
+    return 0;
+}
+
+/* Appends 'n' Ucast_Macs_Remote inserts referring to 'ls' and 'locator'
+ * (JSON values) to 'ops'. */
+static void
+add_macs(struct ds *ops, int first, int n, const char *ls, const char *locator)
+{
+    for (int i = first; i < first + n; i++) {
+        ds_put_format(ops,
+                      ",{\"op\":\"insert\",\"table\":\"Ucast_Macs_Remote\","
+                      "\"row\":{\"MAC\":\"m%d\",\"logical_switch\":%s,"
+                      "\"locator\":%s}}",
+                      i, ls, locator);
+    }
+}
+
+/* Transactions of thousands of rows referring to the same few rows count
+ * every reference, and one bad reference among them fails the whole
+ * commit with the row it names. */
+static void
+test_many_references(void **state)
+{
+    struct ovsdb_db *db = *state;
+    struct ds ops = DS_EMPTY_INITIALIZER;
+    char ls[64], loc[64], buf[UUID_LEN + 1], *expected;
+    struct ovsdb_row *row;
+    json_t *reply;
+
+    json_decref(run(db, SETUP_MAC));
+    OVSDB_TABLE_FOR_EACH(row, ovsdb_db_find_table(db, "Logical_Switch"))
+    {
+        uuid_to_string(&row->uuid, buf);
+        snprintf(ls, sizeof ls, "[\"uuid\",\"%s\"]", buf);
+    }
+    OVSDB_TABLE_FOR_EACH(row, ovsdb_db_find_table(db, "Physical_Locator"))
+    {
+        uuid_to_string(&row->uuid, buf);
+        snprintf(loc, sizeof loc, "[\"uuid\",\"%s\"]", buf);
+    }
+    assert_int_equal(only_row_refs(db, "Physical_Locator"), 1);
+
+    ds_put_cstr(&ops, "[\"hardware_vtep\"");
+    add_macs(&ops, 0, 3000, ls, loc);
+    ds_put_char(&ops, ']');
+    reply = run(db, ds_cstr(&ops));
+    assert_null(error_of(reply, 2999));
+    json_decref(reply);
+    assert_int_equal(only_row_refs(db, "Physical_Locator"), 3001);
+    assert_int_equal(only_row_refs(db, "Logical_Switch"), 3001);
+
+    /* The last of 3,000 more refers to a locator that does not exist. */
+    ds_clear(&ops);
+    ds_put_cstr(&ops, "[\"hardware_vtep\"");
+    add_macs(&ops, 3000, 2999, ls, loc);
+    add_macs(&ops, 5999, 1, ls,
+             "[\"uuid\",\"00000000-0000-0000-0000-00000000beef\"]");
+    ds_put_char(&ops, ']');
+    reply = run(db, ds_cstr(&ops));
+    assert_int_equal(json_array_size(reply), 3001);
+    assert_string_equal(error_of(reply, 3000),
+                        "referential integrity violation");
+    expected = xasprintf("references nonexistent row "
+                         "00000000-0000-0000-0000-00000000beef in table "
+                         "Physical_Locator.");
+    assert_non_null(strstr(json_string_value(json_object_get(
+                               json_array_get(reply, 3000), "details")),
+                           expected));
+    free(expected);
+    json_decref(reply);
+    assert_int_equal(
+        ovsdb_table_count(ovsdb_db_find_table(db, "Ucast_Macs_Remote")), 3001);
+    assert_int_equal(only_row_refs(db, "Physical_Locator"), 3001);
+
+    /* Deleting them all drops every reference and collects the locator. */
+    json_decref(run(db, "[\"hardware_vtep\",{\"op\":\"delete\",\"table\":"
+                        "\"Ucast_Macs_Remote\",\"where\":[]}]"));
+    assert_int_equal(only_row_refs(db, "Logical_Switch"), 0);
+    assert_int_equal(
+        ovsdb_table_count(ovsdb_db_find_table(db, "Physical_Locator")), 0);
+    ds_destroy(&ops);
+}
+
 static bool
 owns_lock(const char *name, void *aux)
 {
@@ -261,6 +359,7 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_change_sets, setup, teardown),
         cmocka_unit_test_setup_teardown(test_all_or_nothing, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_many_references, setup, teardown),
         cmocka_unit_test_setup_teardown(test_wait_blocks_and_assert, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_compact_rows, setup, teardown),

@@ -2,6 +2,8 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -20,6 +22,31 @@ test_round_trip(void **state)
     assert_true(uuid_from_string(&v, buf));
     assert_true(uuid_equals(&u, &v));
     assert_int_equal(uuid_compare(&u, &v), 0);
+}
+
+/* uuid_to_string() agrees with printf's "%08x-%04x-..." on every hex
+ * digit in every position. */
+static void
+test_to_string_matches_printf(void **state)
+{
+    uint32_t x = 0x9e3779b9;
+
+    for (int i = 0; i < 20000; i++) {
+        char buf[UUID_LEN + 1], want[UUID_LEN + 1];
+        struct uuid u;
+
+        for (int j = 0; j < 4; j++) {
+            /* Cover every nibble value everywhere, then pseudo-random. */
+            x = i < 16 ? (uint32_t) i * 0x11111111u
+                       : x * 1664525u + 1013904223u;
+            u.parts[j] = i < 16 ? x : x ^ (uint32_t) j << 28;
+        }
+        uuid_to_string(&u, buf);
+        snprintf(want, sizeof want, "%08x-%04x-%04x-%04x-%04x%08x", u.parts[0],
+                 u.parts[1] >> 16, u.parts[1] & 0xffff, u.parts[2] >> 16,
+                 u.parts[2] & 0xffff, u.parts[3]);
+        assert_string_equal(buf, want);
+    }
 }
 
 static void
@@ -65,6 +92,7 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_round_trip),
+        cmocka_unit_test(test_to_string_matches_printf),
         cmocka_unit_test(test_bad_strings),
         cmocka_unit_test(test_generate),
     };

@@ -89,11 +89,15 @@ clause_from_json(struct ovsdb_clause *clause,
         && (type->n_max != 1 || ovsdb_type_is_map(type)
             || (type->key.type != OVSDB_TYPE_INTEGER
                 && type->key.type != OVSDB_TYPE_REAL))) {
-        return ovsdb_syntax_error(json, NULL,
-                                  "Type mismatch: \"%s\" operator may not "
-                                  "be applied to column %s of type %s.",
-                                  function_name, column_name,
-                                  ovsdb_atomic_type_to_string(type->key.type));
+        char *english = ovsdb_type_to_english(type);
+        struct ovsdb_error *error = ovsdb_syntax_error(
+            json, NULL,
+            "Type mismatch: \"%s\" operator may not be applied to column "
+            "%s of type %s.",
+            function_name, column_name, english);
+
+        free(english);
+        return error;
     }
     return ovsdb_datum_from_json(&clause->arg,
                                  argument_type(clause->function, type, &arg),

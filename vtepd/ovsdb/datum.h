@@ -120,6 +120,14 @@ json_t *ovsdb_datum_to_json(const struct ovsdb_datum *,
 void ovsdb_datum_to_text(const struct ovsdb_datum *, const struct ovsdb_type *,
                          struct ds *out);
 
+/* Append the OVSDB "string" syntax of a value, as ovsdb-server writes it
+ * in error details and ovs-vsctl prints it: 7, x, "a b", [a, b], {k=v}.
+ * Strings are quoted only when they would not read back as themselves. */
+void ovsdb_atom_to_string(const union ovsdb_atom *, enum ovsdb_atomic_type,
+                          struct ds *out);
+void ovsdb_datum_to_string(const struct ovsdb_datum *,
+                           const struct ovsdb_type *, struct ds *out);
+
 struct ovsdb_error *
 ovsdb_datum_check_size(const struct ovsdb_datum *,
                        const struct ovsdb_type *) WARN_UNUSED_RESULT;

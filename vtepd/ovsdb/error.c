@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include "lib/ds.h"
+#include "vtepd/ovsdb/json-order.h"
 
 struct ovsdb_error {
     const char *tag; /* Static string. */
@@ -105,7 +106,7 @@ ovsdb_error_to_json(const struct ovsdb_error *error)
     if (error->syntax) {
         json_object_set_new(json, "syntax", json_string(error->syntax));
     }
-    return json;
+    return ovsdb_json_ovs_ordered(json);
 }
 
 char *

@@ -38,18 +38,46 @@ type_is_composite(const struct ovsdb_type *type)
     return type->n_max > 1;
 }
 
+/* True if 'atom' is the default value of its type ("", 0, false, the
+ * all-zeros UUID), as ovsdb_atom_equals() would find it. */
+static bool
+atom_is_default(const union ovsdb_atom *atom, enum ovsdb_atomic_type type)
+{
+    switch (type) {
+    case OVSDB_TYPE_INTEGER:
+        return !atom->integer;
+    case OVSDB_TYPE_REAL:
+        return !(atom->real < 0 || atom->real > 0);
+    case OVSDB_TYPE_BOOLEAN:
+        return !atom->boolean;
+    case OVSDB_TYPE_STRING:
+        return !atom->string->len;
+    case OVSDB_TYPE_UUID:
+        return uuid_is_zero(&atom->uuid);
+    case OVSDB_TYPE_VOID:
+    case OVSDB_N_TYPES:
+        break;
+    }
+    return true;
+}
+
+/* True if 'row' holds the default value of 'column': no elements, or for a
+ * column with at least one, one element of default atoms.  Allocates
+ * nothing, unlike comparing with ovsdb_datum_init_default(). */
 static bool
 column_is_default(const struct ovsdb_row *row,
                   const struct ovsdb_column *column)
 {
-    struct ovsdb_datum view, def;
-    bool equal;
+    const struct ovsdb_type *type = &column->type;
+    struct ovsdb_datum view;
 
     ovsdb_row_get(row, column, &view);
-    ovsdb_datum_init_default(&def, &column->type);
-    equal = ovsdb_datum_equals(&view, &def, &column->type);
-    ovsdb_datum_destroy(&def, &column->type);
-    return equal;
+    if (!type->n_min) {
+        return !view.n;
+    }
+    return view.n == 1 && atom_is_default(&view.keys[0], type->key.type)
+           && (!view.values
+               || atom_is_default(&view.values[0], type->value.type));
 }
 
 /* Appends element 'i' of 'src' to 'dst', whose arrays have room. */
@@ -168,6 +196,106 @@ put_member_name(struct ds *out, size_t n, const char *name)
     ds_put_char(out, ':');
 }
 
+/* Appends 'n' bytes to 'out' and returns where they go, like
+ * ds_put_uninit() but inline when there is room: a big transaction's
+ * record makes millions of small appends. */
+static inline char *
+text_put(struct ds *out, size_t n)
+{
+    char *p;
+
+    if (!out->string || out->allocated - out->length < n) {
+        return ds_put_uninit(out, n);
+    }
+    p = out->string + out->length;
+    out->length += n;
+    p[n] = '\0';
+    return p;
+}
+
+/* Like put_member_name() for a table or column name, which the schema
+ * checks is an <id>: nothing in it needs escaping. */
+static void
+put_id_member_name(struct ds *out, size_t n, const char *name)
+{
+    size_t len = strlen(name);
+    char *p = text_put(out, len + 3 + (n != 0));
+
+    if (n) {
+        *p++ = ',';
+    }
+    *p++ = '"';
+    memcpy(p, name, len);
+    p += len;
+    *p++ = '"';
+    *p = ':';
+}
+
+/* Like put_member_name() for the string form of 'uuid'. */
+static void
+put_uuid_member_name(struct ds *out, size_t n, const struct uuid *uuid)
+{
+    char *p = text_put(out, UUID_LEN + 3 + (n != 0));
+
+    if (n) {
+        *p++ = ',';
+    }
+    *p++ = '"';
+    uuid_to_string(uuid, p); /* Its NUL gives way to the quote. */
+    p += UUID_LEN;
+    *p++ = '"';
+    *p = ':';
+}
+
+/* True if JSON needs some byte of 's' escaped (as json_text_encode_string()
+ * escapes them). */
+static bool
+needs_escape(const struct ovsdb_str *s)
+{
+    for (uint32_t i = 0; i < s->len; i++) {
+        unsigned char c = s->s[i];
+
+        if (c < 0x20 || c == '"' || c == '\\') {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Appends 'value' of a column of 'type' as JSON, as ovsdb_datum_to_text()
+ * does, with the most common cases, a single UUID or plain string, made
+ * inline. */
+static void
+put_value_text(const struct ovsdb_datum *value, const struct ovsdb_type *type,
+               struct ds *out)
+{
+    static const char uuid_prefix[] = "[\"uuid\",\"";
+
+    if (value->n == 1 && !ovsdb_type_is_map(type)) {
+        const union ovsdb_atom *atom = &value->keys[0];
+        char *p;
+
+        if (type->key.type == OVSDB_TYPE_UUID) {
+            p = text_put(out, sizeof uuid_prefix - 1 + UUID_LEN + 2);
+            memcpy(p, uuid_prefix, sizeof uuid_prefix - 1);
+            p += sizeof uuid_prefix - 1;
+            uuid_to_string(&atom->uuid, p); /* Its NUL gives way. */
+            memcpy(p + UUID_LEN, "\"]", 2);
+            return;
+        } else if (type->key.type == OVSDB_TYPE_STRING
+                   && !needs_escape(atom->string)) {
+            size_t len = atom->string->len;
+
+            p = text_put(out, len + 2);
+            *p = '"';
+            memcpy(p + 1, atom->string->s, len);
+            p[len + 1] = '"';
+            return;
+        }
+    }
+    ovsdb_datum_to_text(value, type, out);
+}
+
 /* Appends the non-default persistent columns of the new row 'row' as a
  * JSON object. */
 static void
@@ -176,18 +304,18 @@ new_row_to_text(const struct ovsdb_table_schema *ts,
 {
     size_t n = 0;
 
-    ds_put_char(out, '{');
+    *text_put(out, 1) = '{';
     for (unsigned int i = 0; i < ts->n_columns; i++) {
         const struct ovsdb_column *column = ts->columns[i];
         struct ovsdb_datum view;
 
         if (column_is_persistent(column) && !column_is_default(row, column)) {
-            put_member_name(out, n++, column->name);
+            put_id_member_name(out, n++, column->name);
             ovsdb_row_get(row, column, &view);
-            ovsdb_datum_to_text(&view, &column->type, out);
+            put_value_text(&view, &column->type, out);
         }
     }
-    ds_put_char(out, '}');
+    *text_put(out, 1) = '}';
 }
 
 /* Appends the persistent columns a modification changed, composite ones as
@@ -208,10 +336,10 @@ changed_row_to_text(const struct ovsdb_row_change *change, struct ds *out)
             || !ovsdb_row_change_column_changed(change, i)) {
             continue;
         }
-        put_member_name(out, n++, column->name);
+        put_id_member_name(out, n++, column->name);
         ovsdb_row_get(change->new, column, &b);
         if (!type_is_composite(&column->type)) {
-            ovsdb_datum_to_text(&b, &column->type, out);
+            put_value_text(&b, &column->type, out);
             continue;
         }
         ovsdb_row_get(change->old, column, &a);
@@ -234,10 +362,8 @@ row_change_to_text(const struct ovsdb_row_change *c, size_t n, struct ds *out)
 {
     const struct ovsdb_row *any_row = c->new ? c->new : c->old;
     size_t start = out->length;
-    char uuid[UUID_LEN + 1];
 
-    uuid_to_string(&any_row->uuid, uuid);
-    put_member_name(out, n, uuid);
+    put_uuid_member_name(out, n, &any_row->uuid);
     if (!c->new) {
         ds_put_cstr(out, "null");
     } else if (!c->old) {
@@ -249,30 +375,48 @@ row_change_to_text(const struct ovsdb_row_change *c, size_t n, struct ds *out)
     return true;
 }
 
+/* Where a record's text goes, and when it is handed on. */
+struct text_sink {
+    struct ds *out;
+    size_t chunk; /* Flush at this many bytes... */
+    ovsdb_file_flush_cb *flush;
+    void *aux;
+    size_t n_rows; /* Rows written so far. */
+};
+
 /* Appends '"TABLE":{...}' for the changes to the table of changes[first]
  * (which no earlier change touches), after a comma unless 'n' is 0.
- * Returns false, with 'out' as it was, if none of them writes anything. */
+ * Returns false, with the text as it was, if none of them writes anything.
+ *
+ * Text is only flushed right after a row, so what a rollback takes back
+ * (the last row's, or a table's without rows) was never flushed. */
 static bool
 table_changes_to_text(const struct ovsdb_changeset *changes, size_t first,
-                      size_t n, struct ds *out)
+                      size_t n, struct text_sink *sink)
 {
     const struct ovsdb_table *table = changes->changes[first].table;
+    struct ds *out = sink->out;
     size_t start = out->length, n_rows = 0;
 
-    put_member_name(out, n, table->schema->name);
-    ds_put_char(out, '{');
+    put_id_member_name(out, n, table->schema->name);
+    *text_put(out, 1) = '{';
     for (size_t i = first; i < changes->n_changes; i++) {
         const struct ovsdb_row_change *c = &changes->changes[i];
 
         if (c->table == table && row_change_to_text(c, n_rows, out)) {
             n_rows++;
+            sink->n_rows++;
+            if (out->length >= sink->chunk && sink->flush) {
+                sink->flush(out, sink->n_rows, sink->aux);
+                VTEP_ASSERT(!out->length);
+            }
         }
     }
     if (!n_rows) {
         ds_truncate(out, start);
         return false;
     }
-    ds_put_char(out, '}');
+    *text_put(out, 1) = '}';
     return true;
 }
 
@@ -290,9 +434,14 @@ table_seen(const struct ovsdb_changeset *changes, size_t i,
 }
 
 bool
-ovsdb_file_txn_to_text(const struct ovsdb_changeset *changes,
-                       long long date_msec, struct ds *out)
+ovsdb_file_txn_to_text_chunked(const struct ovsdb_changeset *changes,
+                               long long date_msec, struct ds *out,
+                               size_t chunk, ovsdb_file_flush_cb *flush,
+                               void *aux)
 {
+    struct text_sink sink = {
+        .out = out, .chunk = chunk, .flush = flush, .aux = aux
+    };
     const struct ovsdb_table **seen = NULL;
     size_t start = out->length, n_seen = 0, n_tables = 0;
 
@@ -306,7 +455,7 @@ ovsdb_file_txn_to_text(const struct ovsdb_changeset *changes,
         seen[n_seen++] = changes->changes[i].table;
         /* The "_date" member comes first, so tables always follow a
          * comma. */
-        if (table_changes_to_text(changes, i, 1, out)) {
+        if (table_changes_to_text(changes, i, 1, &sink)) {
             n_tables++;
         }
     }
@@ -323,6 +472,14 @@ ovsdb_file_txn_to_text(const struct ovsdb_changeset *changes,
     }
     ds_put_char(out, '}');
     return true;
+}
+
+bool
+ovsdb_file_txn_to_text(const struct ovsdb_changeset *changes,
+                       long long date_msec, struct ds *out)
+{
+    return ovsdb_file_txn_to_text_chunked(changes, date_msec, out, SIZE_MAX,
+                                          NULL, NULL);
 }
 
 json_t *

@@ -34,6 +34,20 @@ struct ovsdb_error;
 bool ovsdb_file_txn_to_text(const struct ovsdb_changeset *changes,
                             long long date_msec, struct ds *out);
 
+/* Consumes the text in 'out' (leaving it empty), of which 'n_rows' rows so
+ * far. */
+typedef void ovsdb_file_flush_cb(struct ds *out, size_t n_rows, void *aux);
+
+/* Like ovsdb_file_txn_to_text(), for records too big to hold in memory at
+ * once: whenever 'out' holds 'chunk' bytes or more after a row, passes
+ * them to 'flush'.  'flush' is only ever called once the record is sure
+ * to be written (when this returns true); what remains after its last call
+ * is left in 'out'. */
+bool ovsdb_file_txn_to_text_chunked(const struct ovsdb_changeset *changes,
+                                    long long date_msec, struct ds *out,
+                                    size_t chunk, ovsdb_file_flush_cb *flush,
+                                    void *aux);
+
 /* Returns a record holding every row of 'db' (a snapshot, as compaction
  * writes after the schema) with 'comment' (may be NULL), as a new
  * reference. */

@@ -118,3 +118,19 @@ ovsdb_json_member_order(const json_t *json, const char **keys)
     free(nodes);
     return k;
 }
+
+json_t *
+ovsdb_json_ovs_ordered(json_t *json)
+{
+    size_t n = json_object_size(json);
+    const char **keys = xmalloc((n + 1) * sizeof *keys);
+    json_t *ordered = json_object();
+
+    n = ovsdb_json_member_order(json, keys);
+    for (size_t i = 0; i < n; i++) {
+        json_object_set(ordered, keys[i], json_object_get(json, keys[i]));
+    }
+    free(keys);
+    json_decref(json);
+    return ordered;
+}

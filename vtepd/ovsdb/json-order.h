@@ -15,4 +15,10 @@
  * ovsdb-server visits them.  Returns their number. */
 size_t ovsdb_json_member_order(const json_t *json, const char **keys);
 
+/* Takes object 'json', whose members were added in the order ovsdb-server's
+ * code adds them, and returns a new object with the same members in the
+ * order ovsdb-server writes them out.  For replies whose bytes should
+ * match ovsdb-server's, e.g. error objects. */
+json_t *ovsdb_json_ovs_ordered(json_t *json);
+
 #endif /* vtepd/ovsdb/json-order.h */

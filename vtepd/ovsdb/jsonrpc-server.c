@@ -23,6 +23,9 @@ static struct vlog_rate_limit peer_rl = VLOG_RATE_LIMIT_INIT(60, 20);
 #define MAX_ACCEPTS_PER_EVENT 32
 #define READ_CHUNK 16384
 
+/* Most chunks one session_flush() hands the stream in one write. */
+#define MAX_IOV 64
+
 struct jsonrpc_method {
     struct hmap_node node; /* In server->methods, by name. */
     char *name;
@@ -66,14 +69,26 @@ struct jsonrpc_server {
     void *reply_aux;
     jsonrpc_remote_change_func *change_func;
     void *change_aux;
+
+    /* While 'cork' is nonzero (input is being handled), output is only
+     * queued, and sessions that queued some wait in 'dirty' to be flushed
+     * once, in as few writes as their output allows, when it drops to 0.
+     * So 64 pipelined requests read at once get their 64 replies in one
+     * write, and a commit's monitor updates leave together. */
+    int cork;
+    struct list dirty; /* Of jsonrpc_session, by 'dirty_node'. */
 };
 
-/* One chunk of queued output: a reference to shared bytes and how many of
- * them were already sent. */
+/* One chunk of queued output: 'len' bytes at 'data', of which 'ofs' were
+ * already sent.  They lie in 'buf' (shared, referenced) or, if 'buf' is
+ * NULL, in 'own'. */
 struct out_chunk {
     struct list node;
     struct jsonrpc_buf *buf;
+    const char *data;
+    size_t len;
     size_t ofs;
+    char own[];
 };
 
 struct jsonrpc_session {
@@ -95,8 +110,10 @@ struct jsonrpc_session {
     char *close_reason; /* Why, for the log; owned. */
     int error;          /* errno of a send or receive failure, or 0. */
 
-    struct list output; /* Of out_chunk. */
-    size_t backlog;     /* Unsent bytes in 'output'. */
+    struct list output;     /* Of out_chunk. */
+    size_t backlog;         /* Unsent bytes in 'output'. */
+    struct list dirty_node; /* In server->dirty, if 'is_dirty'. */
+    bool is_dirty;          /* Queued output waits for the server's cork. */
 
     struct hmap deferred;              /* Of jsonrpc_deferred, by id. */
     const struct jsonrpc_msg *current; /* Request being dispatched. */
@@ -115,7 +132,10 @@ struct jsonrpc_deferred {
 };
 
 static void session_destroy(struct jsonrpc_session *);
+static void chunk_free(struct out_chunk *);
 static void session_flush(struct jsonrpc_session *);
+static void server_cork(struct jsonrpc_server *);
+static void server_uncork(struct jsonrpc_server *);
 static void session_update_io(struct jsonrpc_session *);
 static void remote_schedule_retry(struct jsonrpc_remote *);
 static void remote_changed(struct jsonrpc_remote *);
@@ -227,8 +247,10 @@ session_destroy(struct jsonrpc_session *s)
     }
 
     LIST_FOR_EACH_SAFE(chunk, next, node, &s->output) {
-        jsonrpc_buf_unref(chunk->buf);
-        free(chunk);
+        chunk_free(chunk);
+    }
+    if (s->is_dirty) {
+        list_remove(&s->dirty_node);
     }
     list_remove(&s->node);
     s->server->n_sessions--;
@@ -319,18 +341,28 @@ session_update_io(struct jsonrpc_session *s)
     }
 }
 
-/* Sends as much queued output as the stream takes now. */
+/* Sends as much queued output as the stream takes now, up to MAX_IOV
+ * chunks per write. */
 static void
 session_flush(struct jsonrpc_session *s)
 {
     while (!s->closing && !list_is_empty(&s->output)) {
-        struct out_chunk *chunk =
-            container_of(list_front(&s->output), struct out_chunk, node);
-        size_t size = jsonrpc_buf_size(chunk->buf);
-        ssize_t n =
-            stream_send(s->stream, jsonrpc_buf_data(chunk->buf) + chunk->ofs,
-                        size - chunk->ofs);
+        struct iovec iov[MAX_IOV];
+        struct out_chunk *chunk;
+        size_t total = 0;
+        bool short_write;
+        ssize_t n;
+        int n_iov = 0;
 
+        LIST_FOR_EACH(chunk, node, &s->output) {
+            iov[n_iov].iov_base = (char *) chunk->data + chunk->ofs;
+            iov[n_iov].iov_len = chunk->len - chunk->ofs;
+            total += chunk->len - chunk->ofs;
+            if (++n_iov == MAX_IOV) {
+                break;
+            }
+        }
+        n = stream_sendv(s->stream, iov, n_iov);
         if (n == -EAGAIN) {
             break;
         } else if (n < 0) {
@@ -339,30 +371,91 @@ session_flush(struct jsonrpc_session *s)
                 s, xasprintf("send error (%s)", strerror((int) -n)));
             return;
         }
-        chunk->ofs += (size_t) n;
         s->backlog -= (size_t) n;
-        if (chunk->ofs == size) {
+        short_write = (size_t) n < total;
+        while (n > 0) {
+            size_t left;
+
+            chunk =
+                container_of(list_front(&s->output), struct out_chunk, node);
+            left = chunk->len - chunk->ofs;
+            if ((size_t) n < left) {
+                chunk->ofs += (size_t) n;
+                break;
+            }
+            n -= (ssize_t) left;
             list_remove(&chunk->node);
-            jsonrpc_buf_unref(chunk->buf);
-            free(chunk);
+            chunk_free(chunk);
+        }
+        if (short_write) {
+            break; /* The socket is full. */
         }
     }
     session_update_io(s);
 }
 
-void
-jsonrpc_session_send_buf(struct jsonrpc_session *s, struct jsonrpc_buf *buf)
+static void
+server_cork(struct jsonrpc_server *server)
+{
+    server->cork++;
+}
+
+/* Flushes every session that queued output while corked. */
+static void
+server_uncork(struct jsonrpc_server *server)
+{
+    VTEP_ASSERT(server->cork > 0);
+    if (--server->cork) {
+        return;
+    }
+    while (!list_is_empty(&server->dirty)) {
+        struct jsonrpc_session *s =
+            container_of(list_pop_front(&server->dirty),
+                         struct jsonrpc_session, dirty_node);
+
+        s->is_dirty = false;
+        session_flush(s);
+    }
+}
+
+static void
+chunk_free(struct out_chunk *chunk)
+{
+    jsonrpc_buf_unref(chunk->buf);
+    free(chunk);
+}
+
+/* Queues 'len' bytes at 'ofs' in 'buf' (a new reference), or, with 'buf'
+ * NULL, a copy of the 'len' bytes at 'text'. */
+static void
+session_queue(struct jsonrpc_session *s, struct jsonrpc_buf *buf, size_t ofs,
+              const char *text, size_t len)
 {
     struct out_chunk *chunk;
 
-    if (s->closing) {
+    if (!len) {
         return;
     }
-    chunk = xmalloc(sizeof *chunk);
-    chunk->buf = jsonrpc_buf_ref(buf);
+    if (buf) {
+        chunk = xmalloc(sizeof *chunk);
+        chunk->buf = jsonrpc_buf_ref(buf);
+        chunk->data = jsonrpc_buf_data(buf) + ofs;
+    } else {
+        chunk = xmalloc(sizeof *chunk + len);
+        chunk->buf = NULL;
+        memcpy(chunk->own, text, len);
+        chunk->data = chunk->own;
+    }
+    chunk->len = len;
     chunk->ofs = 0;
     list_push_back(&s->output, &chunk->node);
-    s->backlog += jsonrpc_buf_size(buf);
+    s->backlog += len;
+}
+
+/* Sends what was queued, or schedules it to be sent. */
+static void
+session_output_queued(struct jsonrpc_session *s)
+{
     if (s->backlog > s->options.max_backlog) {
         VLOG_WARN_RL(&peer_rl,
                      "%s: output backlog of %zu bytes exceeds the limit of "
@@ -372,8 +465,41 @@ jsonrpc_session_send_buf(struct jsonrpc_session *s, struct jsonrpc_buf *buf)
         session_close_later(s, NULL);
         return;
     }
-    if (!s->connecting) {
+    if (s->connecting) {
+        return;
+    }
+    if (s->server->cork) {
+        if (!s->is_dirty) {
+            s->is_dirty = true;
+            list_push_back(&s->server->dirty, &s->dirty_node);
+        }
+    } else {
         session_flush(s);
+    }
+}
+
+void
+jsonrpc_session_send_buf(struct jsonrpc_session *s, struct jsonrpc_buf *buf)
+{
+    if (!s->closing) {
+        session_queue(s, buf, 0, NULL, jsonrpc_buf_size(buf));
+        session_output_queued(s);
+    }
+}
+
+void
+jsonrpc_session_send_buf_spliced(struct jsonrpc_session *s,
+                                 struct jsonrpc_buf *buf, size_t pos,
+                                 size_t n_old, const char *text, size_t n)
+{
+    size_t size = jsonrpc_buf_size(buf);
+
+    VTEP_ASSERT(pos + n_old <= size);
+    if (!s->closing) {
+        session_queue(s, buf, 0, NULL, pos);
+        session_queue(s, NULL, 0, text, n);
+        session_queue(s, buf, pos + n_old, NULL, size - pos - n_old);
+        session_output_queued(s);
     }
 }
 
@@ -433,12 +559,22 @@ jsonrpc_session_reply_error(struct jsonrpc_session *s,
 
 /* Deferred replies. */
 
+/* A hash of 'id' consistent with json_equal(): values of different types
+ * are never equal, so integers and strings (what clients use) hash
+ * without being encoded. */
 static uint32_t
 hash_id(const json_t *id)
 {
-    char *text = json_dumps(id, JSON_COMPACT | JSON_ENCODE_ANY);
-    uint32_t hash = hash_string(text ? text : "", 0);
+    char *text;
+    uint32_t hash;
 
+    if (json_is_integer(id)) {
+        return hash_uint64((uint64_t) json_integer_value(id), 0);
+    } else if (json_is_string(id)) {
+        return hash_string(json_string_value(id), 1);
+    }
+    text = json_dumps(id, JSON_COMPACT | JSON_ENCODE_ANY);
+    hash = hash_string(text ? text : "", 0);
     free(text);
     return hash;
 }
@@ -449,6 +585,9 @@ jsonrpc_session_find_deferred(const struct jsonrpc_session *s,
 {
     struct jsonrpc_deferred *d;
 
+    if (hmap_is_empty(&s->deferred)) {
+        return NULL; /* The usual case, and no need to hash 'id'. */
+    }
     HMAP_FOR_EACH_WITH_HASH(d, node, hash_id(id), &s->deferred) {
         if (json_equal(d->request->id, id)) {
             return d;
@@ -679,6 +818,10 @@ session_read(struct jsonrpc_session *s)
         s->last_rx = ev_now(s->server->loop);
         s->probe_sent = false;
         session_process_input(s, buf, (size_t) n);
+        if ((size_t) n < sizeof buf && stream_short_read_drains(s->stream)) {
+            /* Empty now; the loop says when more arrives. */
+            return;
+        }
     }
 }
 
@@ -718,7 +861,13 @@ session_io_cb(struct ev_loop *loop, ev_io *w, int revents)
         session_flush(s);
     }
     if ((revents & EV_READ) && !s->closing) {
+        struct jsonrpc_server *server = s->server;
+
+        /* Replies to everything read now, and what the commits among it
+         * send to other sessions, go out together afterwards. */
+        server_cork(server);
         session_read(s);
+        server_uncork(server);
     }
 }
 
@@ -1082,6 +1231,7 @@ jsonrpc_server_create(struct ev_loop *loop,
     options_fill(&server->options, options, &defaults);
     list_init(&server->remotes);
     list_init(&server->sessions);
+    list_init(&server->dirty);
     hmap_init(&server->methods);
     return server;
 }

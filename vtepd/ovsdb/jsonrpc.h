@@ -139,6 +139,14 @@ void jsonrpc_session_notify(struct jsonrpc_session *s, const char *method,
  * reference). */
 void jsonrpc_session_send_buf(struct jsonrpc_session *s,
                               struct jsonrpc_buf *buf);
+/* Queues the bytes of 'buf' with the 'n_old' at 'pos' replaced by the 'n'
+ * bytes of 'text' (copied): for messages that many sessions get and that
+ * differ in a small part (a monitor's id in an update), without copying
+ * the rest. */
+void jsonrpc_session_send_buf_spliced(struct jsonrpc_session *s,
+                                      struct jsonrpc_buf *buf, size_t pos,
+                                      size_t n_old, const char *text,
+                                      size_t n);
 
 /* Answers 'request' (borrowed) now with 'result' or 'error' (taken).  For
  * a notification (no id) the value is freed and nothing is sent. */

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "lib/ds.h"
@@ -51,20 +52,26 @@ struct record_header {
 static EVP_MD *sha1_md;
 static EVP_MD_CTX *sha1_ctx;
 
+/* Stores in 'hex' the SHA-1 of the 'n_parts' buffers 'parts', taken as one
+ * sequence of bytes. */
 static void
-sha1_hex(const void *data, size_t n, char hex[SHA1_HEX_LEN + 1])
+sha1_hex_parts(const struct iovec *parts, size_t n_parts,
+               char hex[SHA1_HEX_LEN + 1])
 {
     static const char digits[] = "0123456789abcdef";
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned int md_len = 0;
+    bool ok;
 
     if (!sha1_ctx) {
         sha1_md = EVP_MD_fetch(NULL, "SHA1", NULL);
         sha1_ctx = EVP_MD_CTX_new();
     }
-    if (!sha1_md || !sha1_ctx || !EVP_DigestInit_ex2(sha1_ctx, sha1_md, NULL)
-        || !EVP_DigestUpdate(sha1_ctx, data, n)
-        || !EVP_DigestFinal_ex(sha1_ctx, md, &md_len)
+    ok = sha1_md && sha1_ctx && EVP_DigestInit_ex2(sha1_ctx, sha1_md, NULL);
+    for (size_t i = 0; ok && i < n_parts; i++) {
+        ok = EVP_DigestUpdate(sha1_ctx, parts[i].iov_base, parts[i].iov_len);
+    }
+    if (!ok || !EVP_DigestFinal_ex(sha1_ctx, md, &md_len)
         || md_len * 2 != SHA1_HEX_LEN) {
         vtep_abort("SHA-1 digest failed");
     }
@@ -75,6 +82,14 @@ sha1_hex(const void *data, size_t n, char hex[SHA1_HEX_LEN + 1])
         hex[i * 2 + 1] = digits[md[i] & 0xf];
     }
     hex[SHA1_HEX_LEN] = '\0';
+}
+
+static void
+sha1_hex(const void *data, size_t n, char hex[SHA1_HEX_LEN + 1])
+{
+    struct iovec part = { .iov_base = (void *) data, .iov_len = n };
+
+    sha1_hex_parts(&part, 1, hex);
 }
 
 /* Parses the header at the start of 'buf' ('n' bytes available).  Returns
@@ -201,6 +216,33 @@ pwrite_all(int fd, const void *buf, size_t n, off_t offset)
             return -errno;
         }
         done += (size_t) r;
+    }
+    return 0;
+}
+
+/* Writes all of the 'n' buffers 'iov' (modified) at 'offset'. */
+static int
+pwritev_all(int fd, struct iovec *iov, int n, off_t offset)
+{
+    while (n > 0) {
+        ssize_t r = pwritev(fd, iov, n, offset);
+
+        if (r < 0) {
+            if (errno == EINTR) {
+                continue;
+            }
+            return -errno;
+        }
+        offset += (off_t) r;
+        while (n > 0 && (size_t) r >= iov->iov_len) {
+            r -= (ssize_t) iov->iov_len;
+            iov++;
+            n--;
+        }
+        if (n > 0) {
+            iov->iov_base = (char *) iov->iov_base + r;
+            iov->iov_len -= (size_t) r;
+        }
     }
     return 0;
 }
@@ -483,10 +525,12 @@ ovsdb_log_format_record(const json_t *json, size_t *sizep)
     return finish_record(&out, sizep);
 }
 
-/* Appends the complete record 'buf' of 'size' bytes to 'log'. */
+/* Appends the complete record made of the 'n' buffers 'iov' (modified) to
+ * 'log'. */
 static int
-write_record(struct ovsdb_log *log, const char *buf, size_t size)
+write_record_parts(struct ovsdb_log *log, struct iovec *iov, int n)
 {
+    size_t size = 0;
     int error;
 
     if (log->mode != OVSDB_LOG_READ_WRITE) {
@@ -495,7 +539,10 @@ write_record(struct ovsdb_log *log, const char *buf, size_t size)
     if (log->broken) {
         return -EIO;
     }
-    error = pwrite_all(log->fd, buf, size, log->offset);
+    for (int i = 0; i < n; i++) {
+        size += iov[i].iov_len;
+    }
+    error = pwritev_all(log->fd, iov, n, log->offset);
     if (error) {
         /* Take back whatever part of the record made it, so that a later
          * record never follows a half-written one. */
@@ -508,6 +555,15 @@ write_record(struct ovsdb_log *log, const char *buf, size_t size)
     log->offset += (off_t) size;
     log->file_size = log->offset;
     return 0;
+}
+
+/* Appends the complete record 'buf' of 'size' bytes to 'log'. */
+static int
+write_record(struct ovsdb_log *log, const char *buf, size_t size)
+{
+    struct iovec iov = { .iov_base = (void *) buf, .iov_len = size };
+
+    return write_record_parts(log, &iov, 1);
 }
 
 int
@@ -524,18 +580,160 @@ ovsdb_log_write(struct ovsdb_log *log, const json_t *json)
 int
 ovsdb_log_write_text(struct ovsdb_log *log, const char *text, size_t n)
 {
-    size_t size;
-    struct ds out;
-    char *buf;
+    char header[OVSDB_LOG_MAX_HEADER];
+    char sha1[SHA1_HEX_LEN + 1];
+    struct iovec iov[3] = {
+        [1] = { .iov_base = (void *) text, .iov_len = n },
+        [2] = { .iov_base = "\n", .iov_len = 1 },
+    };
+
+    /* The header goes out with the text and its newline in one write,
+     * without copying the text (a big transaction's record is megabytes). */
+    sha1_hex_parts(&iov[1], 2, sha1);
+    iov[0].iov_base = header;
+    iov[0].iov_len = (size_t) snprintf(header, sizeof header, MAGIC "%zu %s\n",
+                                       n + 1, sha1);
+    return write_record_parts(log, iov, 3);
+}
+
+struct ovsdb_log_stream {
+    struct ovsdb_log *log;
+    EVP_MD_CTX *ctx;    /* SHA-1 of the text so far. */
+    size_t header_room; /* Bytes left for the header before the text. */
+    size_t n;           /* Bytes of text written. */
+    int error;
+};
+
+/* The length of the header line for a record of 'body_len' bytes. */
+static size_t
+header_len(size_t body_len)
+{
+    char digits[24];
+
+    return strlen(MAGIC)
+           + (size_t) snprintf(digits, sizeof digits, "%zu", body_len) + 1
+           + SHA1_HEX_LEN + 1;
+}
+
+struct ovsdb_log_stream *
+ovsdb_log_stream_start(struct ovsdb_log *log, size_t size_hint)
+{
+    struct ovsdb_log_stream *s = xzalloc(sizeof *s);
+
+    s->log = log;
+    s->header_room = header_len(size_hint + 1);
+    if (log->mode != OVSDB_LOG_READ_WRITE) {
+        s->error = -EBADF;
+    } else if (log->broken) {
+        s->error = -EIO;
+    } else {
+        if (!sha1_md) {
+            sha1_md = EVP_MD_fetch(NULL, "SHA1", NULL);
+        }
+        s->ctx = EVP_MD_CTX_new();
+        if (!sha1_md || !s->ctx
+            || !EVP_DigestInit_ex2(s->ctx, sha1_md, NULL)) {
+            vtep_abort("SHA-1 digest failed");
+        }
+    }
+    return s;
+}
+
+void
+ovsdb_log_stream_write(struct ovsdb_log_stream *s, const char *text, size_t n)
+{
+    if (s->error || !n) {
+        return;
+    }
+    if (!EVP_DigestUpdate(s->ctx, text, n)) {
+        vtep_abort("SHA-1 digest failed");
+    }
+    s->error = pwrite_all(s->log->fd, text, n,
+                          s->log->offset + (off_t) (s->header_room + s->n));
+    s->n += n;
+}
+
+/* Moves the 'n' bytes at 'from' in 'fd' to 'to', which may overlap. */
+static int
+move_in_file(int fd, off_t from, off_t to, size_t n)
+{
+    size_t chunk = MIN(n, (size_t) 1024 * 1024);
+    char *buf = xmalloc(chunk ? chunk : 1);
+    int error = 0;
+
+    /* Moving forward copies from the end, backward from the start, so
+     * that nothing is overwritten before it is read. */
+    for (size_t done = 0; !error && done < n;) {
+        size_t len = MIN(chunk, n - done);
+        off_t at = to > from ? (off_t) (n - done - len) : (off_t) done;
+        size_t got;
+
+        error = pread_all(fd, buf, len, from + at, &got);
+        if (!error && got != len) {
+            error = -EIO;
+        }
+        if (!error) {
+            error = pwrite_all(fd, buf, len, to + at);
+        }
+        done += len;
+    }
+    free(buf);
+    return error;
+}
+
+int
+ovsdb_log_stream_end(struct ovsdb_log_stream *s)
+{
+    struct ovsdb_log *log = s->log;
+    char header[OVSDB_LOG_MAX_HEADER];
+    unsigned char md[EVP_MAX_MD_SIZE];
+    char sha1[SHA1_HEX_LEN + 1];
+    unsigned int md_len = 0;
+    size_t hdr_len = 0;
     int error;
 
-    ds_init(&out);
-    ds_reserve(&out, OVSDB_LOG_MAX_HEADER + n + 1);
-    ds_put_uninit(&out, OVSDB_LOG_MAX_HEADER);
-    ds_put_buffer(&out, text, n);
-    buf = finish_record(&out, &size);
-    error = write_record(log, buf, size);
-    free(buf);
+    ovsdb_log_stream_write(s, "\n", 1);
+    error = s->error;
+    if (!error) {
+        static const char digits[] = "0123456789abcdef";
+
+        if (!EVP_DigestFinal_ex(s->ctx, md, &md_len)
+            || md_len * 2 != SHA1_HEX_LEN) {
+            vtep_abort("SHA-1 digest failed");
+        }
+        for (unsigned int i = 0; i < md_len; i++) {
+            sha1[i * 2] = digits[md[i] >> 4];
+            sha1[i * 2 + 1] = digits[md[i] & 0xf];
+        }
+        sha1[SHA1_HEX_LEN] = '\0';
+        hdr_len = (size_t) snprintf(header, sizeof header, MAGIC "%zu %s\n",
+                                    s->n, sha1);
+        if (hdr_len != s->header_room) {
+            /* The guess of the length was a digit off. */
+            error = move_in_file(log->fd, log->offset + (off_t) s->header_room,
+                                 log->offset + (off_t) hdr_len, s->n);
+            if (!error && hdr_len < s->header_room
+                && ftruncate(log->fd, log->offset + (off_t) (hdr_len + s->n))
+                       < 0) {
+                error = -errno;
+            }
+        }
+    }
+    if (!error) {
+        error = pwrite_all(log->fd, header, hdr_len, log->offset);
+    }
+    if (error && error != -EBADF && !log->broken) {
+        /* As in write_record_parts(): take back whatever made it. */
+        if (ftruncate(log->fd, log->offset) < 0) {
+            log->broken = true;
+        }
+        VLOG_ERR("%s: write failed: %s", log->path, strerror(-error));
+    } else if (!error) {
+        log->offset += (off_t) (hdr_len + s->n);
+        log->file_size = log->offset;
+    }
+    EVP_MD_CTX_free(s->ctx);
+    free(s);
     return error;
 }
 

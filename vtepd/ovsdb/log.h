@@ -75,6 +75,26 @@ int ovsdb_log_write(struct ovsdb_log *log, const json_t *json);
  * 'n' bytes of its JSON object, compact, without the trailing newline. */
 int ovsdb_log_write_text(struct ovsdb_log *log, const char *text, size_t n);
 
+/* Appending one record in pieces, for a record too big to build in memory
+ * first.  The pieces go to the file as they come, after room for the
+ * header, which is written last: a crash before ovsdb_log_stream_end()
+ * leaves a torn tail, as one during ovsdb_log_write() does.  Nothing else
+ * may use the log until the stream ends.
+ *
+ * 'size_hint' is the expected length of the JSON text: the room left for
+ * the header fits it, and a wrong guess costs moving the text once. */
+struct ovsdb_log_stream;
+struct ovsdb_log_stream *ovsdb_log_stream_start(struct ovsdb_log *log,
+                                                size_t size_hint);
+/* Appends the next 'n' bytes of JSON text.  An error is kept for
+ * ovsdb_log_stream_end(); later writes are then ignored. */
+void ovsdb_log_stream_write(struct ovsdb_log_stream *s, const char *text,
+                            size_t n);
+/* Completes the record (adding the newline and the header) and frees 's'.
+ * Returns 0 or a negative errno; on failure nothing of the record is left
+ * in the file, as for ovsdb_log_write(). */
+int ovsdb_log_stream_end(struct ovsdb_log_stream *s);
+
 /* Waits until everything written so far is on stable storage. */
 int ovsdb_log_sync(struct ovsdb_log *log);
 

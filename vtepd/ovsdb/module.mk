@@ -1,8 +1,8 @@
 # vtepd/ovsdb/: the RFC 7047 database engine (schema, data, transactions).
 LIBRARIES += ovsdb
 ovsdb_SRCS := vtepd/ovsdb/error.c vtepd/ovsdb/type.c vtepd/ovsdb/atom.c \
-              vtepd/ovsdb/datum.c vtepd/ovsdb/schema.c vtepd/ovsdb/row.c \
-              vtepd/ovsdb/slab.c \
+              vtepd/ovsdb/datum.c vtepd/ovsdb/datum-string.c \
+              vtepd/ovsdb/schema.c vtepd/ovsdb/row.c vtepd/ovsdb/slab.c \
               vtepd/ovsdb/table.c vtepd/ovsdb/condition.c \
               vtepd/ovsdb/mutation.c vtepd/ovsdb/transaction.c \
               vtepd/ovsdb/execution.c vtepd/ovsdb/db.c \

@@ -109,12 +109,14 @@ mutation_from_json(struct ovsdb_mutation *m,
     m->mutator = (enum ovsdb_mutator) i;
 
     if (!argument_type(m->mutator, &m->column->type, &m->type)) {
-        return ovsdb_syntax_error(
-            json, NULL,
-            "Type mismatch: \"%s\" operator may not "
-            "be applied to column %s of type %s.",
-            mutator_name, column_name,
-            ovsdb_atomic_type_to_string(m->column->type.key.type));
+        char *english = ovsdb_type_to_english(&m->column->type);
+
+        error = ovsdb_syntax_error(json, NULL,
+                                   "Type mismatch: \"%s\" operator may not "
+                                   "be applied to column %s of type %s.",
+                                   mutator_name, column_name, english);
+        free(english);
+        return error;
     }
     error = ovsdb_datum_from_json(&m->arg, &m->type, arg, symtab);
     if (error && m->mutator == OVSDB_M_DELETE && ovsdb_type_is_map(&m->type)) {

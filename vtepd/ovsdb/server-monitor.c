@@ -2,13 +2,15 @@
  *
  * Monitors with equal requests share one 'struct monitor_spec_ref', so a
  * commit is composed once per distinct request; the notification is then
- * encoded once per distinct monitor id among its monitors (the OVS C IDL,
- * for one, always uses the same id) and the same bytes are queued on every
- * session that wants them. */
+ * encoded once, and every session that wants it gets the same bytes (with
+ * its monitor's id spliced in, where that is not null). */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/ds.h"
 #include "lib/hash.h"
+#include "lib/json-text.h"
 #include "lib/util.h"
 #include "vtepd/ovsdb/db.h"
 #include "vtepd/ovsdb/error.h"
@@ -131,47 +133,69 @@ update_params(enum ovsdb_monitor_version version, const json_t *id,
     return params;
 }
 
-/* Sends 'updates' (borrowed) to every monitor of 'ref', encoding the
- * notification once per distinct monitor id. */
+/* Where a notification encoded with a null monitor id has that id: just
+ * after the first '"params":[' (its members come in the order "id",
+ * "method", "params", so that is the key, not update text).  Returns the
+ * offset of "null", or SIZE_MAX if the text is not as expected. */
+static size_t
+find_null_id(const struct jsonrpc_buf *buf)
+{
+    static const char key[] = "\"params\":[";
+    const char *data = jsonrpc_buf_data(buf);
+    size_t size = jsonrpc_buf_size(buf);
+    const char *p = memmem(data, size, key, sizeof key - 1);
+    size_t pos;
+
+    if (!p) {
+        return SIZE_MAX;
+    }
+    pos = (size_t) (p - data) + sizeof key - 1;
+    return pos + 4 <= size && !memcmp(data + pos, "null", 4) ? pos : SIZE_MAX;
+}
+
+/* Sends 'updates' (borrowed) to every monitor of 'ref'.  The notification
+ * is encoded once, with a null id; a monitor with another id gets the
+ * same bytes with its own encoded id spliced in (clients such as the
+ * Python IDL give every monitor an id of its own). */
 static void
 fan_out(struct monitor_spec_ref *ref, const struct uuid *txn_id,
         json_t *updates)
 {
     enum ovsdb_monitor_version version = ovsdb_monitor_spec_version(ref->spec);
-    struct encoded {
-        const json_t *id;
-        struct jsonrpc_buf *buf;
-    } *cache = NULL;
-    size_t n_cache = 0, allocated = 0;
+    struct jsonrpc_msg *msg = jsonrpc_create_notify(
+        update_methods[version],
+        update_params(version, json_null(), txn_id, updates));
+    struct jsonrpc_buf *buf = jsonrpc_buf_from_msg(msg);
+    size_t pos = find_null_id(buf);
+    struct ds id_text = DS_EMPTY_INITIALIZER;
     struct monitor *m;
 
+    jsonrpc_msg_destroy(msg);
+    ref->sdb->server->n_encodings++;
     LIST_FOR_EACH(m, ref_node, &ref->monitors) {
-        struct jsonrpc_buf *buf = NULL;
+        if (json_is_null(m->id)) {
+            jsonrpc_session_send_buf(m->session->js, buf);
+        } else if (pos != SIZE_MAX) {
+            ds_clear(&id_text);
+            json_text_encode(m->id, &id_text);
+            jsonrpc_session_send_buf_spliced(m->session->js, buf, pos, 4,
+                                             id_text.string, id_text.length);
+        } else {
+            /* Not expected; encode this one in full. */
+            struct jsonrpc_buf *own;
 
-        for (size_t i = 0; i < n_cache && !buf; i++) {
-            if (json_equal(cache[i].id, m->id)) {
-                buf = cache[i].buf;
-            }
-        }
-        if (!buf) {
-            struct jsonrpc_msg *msg = jsonrpc_create_notify(
+            msg = jsonrpc_create_notify(
                 update_methods[version],
                 update_params(version, m->id, txn_id, updates));
-
-            buf = jsonrpc_buf_from_msg(msg);
+            own = jsonrpc_buf_from_msg(msg);
             jsonrpc_msg_destroy(msg);
             ref->sdb->server->n_encodings++;
-            cache = x2nrealloc(cache, &allocated, n_cache + 1, sizeof *cache);
-            cache[n_cache].id = m->id;
-            cache[n_cache].buf = buf;
-            n_cache++;
+            jsonrpc_session_send_buf(m->session->js, own);
+            jsonrpc_buf_unref(own);
         }
-        jsonrpc_session_send_buf(m->session->js, buf);
     }
-    for (size_t i = 0; i < n_cache; i++) {
-        jsonrpc_buf_unref(cache[i].buf);
-    }
-    free(cache);
+    ds_destroy(&id_text);
+    jsonrpc_buf_unref(buf);
 }
 
 void

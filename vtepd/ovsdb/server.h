@@ -8,8 +8,8 @@
  * in-memory transaction history), monitor_cond_change, monitor_cancel,
  * lock, steal, unlock, get_server_id, set_db_change_aware and echo.
  *
- * Each commit is composed once per distinct monitor request and encoded
- * once per distinct monitor id, whatever the number of clients. */
+ * Each commit is composed and encoded once per distinct monitor request,
+ * whatever the number of clients and their monitor ids. */
 #ifndef VTEPD_OVSDB_SERVER_H
 #define VTEPD_OVSDB_SERVER_H 1
 
@@ -86,7 +86,7 @@ struct ovsdb_server_stats {
     size_t monitors;         /* Monitors over all sessions. */
     size_t monitor_specs;    /* Distinct monitor requests among them. */
     size_t update_encodings; /* Update notifications encoded so far (one
-                              * per distinct request and id per commit). */
+                              * per distinct request per commit). */
     size_t triggers;         /* Transactions waiting on a "wait". */
     size_t locks;            /* Locks held or waited for. */
     size_t rows;             /* Rows in the database. */

@@ -124,16 +124,55 @@ create_file(const char *path, const char *schema_text, struct ovsdb_log **logp)
     return NULL;
 }
 
+/* A record this big or bigger goes to the file in pieces of this size, as
+ * it is made, rather than whole once made: a 100,000-row transaction's
+ * record is 19 MB. */
+#define STREAM_CHUNK (256u * 1024)
+
+/* Where commit_cb() sends the pieces of a big record. */
+struct record_stream {
+    struct ovsdb_log *log;
+    struct ovsdb_log_stream *stream; /* Started with the first piece. */
+    size_t n_changes;
+};
+
+static void
+flush_record(struct ds *text, size_t n_rows, void *rs_)
+{
+    struct record_stream *rs = rs_;
+
+    if (!rs->stream) {
+        /* Guess the length from the rows so far. */
+        double per_row = (double) text->length / (double) MAX(n_rows, 1);
+
+        rs->stream = ovsdb_log_stream_start(
+            rs->log, (size_t) (per_row * (double) rs->n_changes));
+    }
+    ovsdb_log_stream_write(rs->stream, text->string, text->length);
+    ds_clear(text);
+}
+
 static void
 commit_cb(const struct ovsdb_changeset *changes, void *st_)
 {
     struct ovsdb_store *st = st_;
     struct ds text = DS_EMPTY_INITIALIZER;
-    bool record =
-        ovsdb_file_txn_to_text(changes, ovsdb_file_wall_msec(), &text);
+    struct record_stream rs = { .log = st->log,
+                                .n_changes = changes->n_changes };
+    bool record = ovsdb_file_txn_to_text_chunked(
+        changes, ovsdb_file_wall_msec(), &text,
+        st->diverged ? SIZE_MAX : STREAM_CHUNK, flush_record, &rs);
+    VTEP_ASSERT(record || !rs.stream);
 
     if (record && !st->diverged) {
-        int error = ovsdb_log_write_text(st->log, text.string, text.length);
+        int error;
+
+        if (rs.stream) {
+            ovsdb_log_stream_write(rs.stream, text.string, text.length);
+            error = ovsdb_log_stream_end(rs.stream);
+        } else {
+            error = ovsdb_log_write_text(st->log, text.string, text.length);
+        }
 
         if (error) {
             /* The database has moved on without the file; a snapshot will

@@ -140,6 +140,24 @@ fd_send(struct stream *stream, const void *buf, size_t n)
     return retval;
 }
 
+static ssize_t
+fd_sendv(struct stream *stream, const struct iovec *iov, int n)
+{
+    struct msghdr msg = {
+        .msg_iov = (struct iovec *) iov,
+        .msg_iovlen = (size_t) n,
+    };
+    ssize_t retval;
+
+    do {
+        retval = sendmsg(stream->fd, &msg, MSG_NOSIGNAL);
+    } while (retval < 0 && errno == EINTR);
+    if (retval < 0) {
+        return errno == EWOULDBLOCK ? -EAGAIN : -errno;
+    }
+    return retval;
+}
+
 static void
 fd_close(struct stream *stream)
 {
@@ -290,7 +308,9 @@ const struct stream_class stream_tcp_class = {
     .connect = fd_connect,
     .recv = fd_recv,
     .send = fd_send,
+    .sendv = fd_sendv,
     .close = fd_close,
+    .short_read_drains = true,
     .listen = tcp_listen,
     .accept = fd_accept,
     .pclose = fd_pclose,
@@ -381,7 +401,9 @@ const struct stream_class stream_unix_class = {
     .connect = fd_connect,
     .recv = fd_recv,
     .send = fd_send,
+    .sendv = fd_sendv,
     .close = fd_close,
+    .short_read_drains = true,
     .listen = unix_listen,
     .accept = fd_accept,
     .pclose = fd_pclose,

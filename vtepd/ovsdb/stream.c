@@ -102,6 +102,37 @@ stream_send(struct stream *stream, const void *buf, size_t n)
     return stream->class->send(stream, buf, n);
 }
 
+ssize_t
+stream_sendv(struct stream *stream, const struct iovec *iov, int n)
+{
+    ssize_t total = 0;
+
+    if (stream->class->sendv && n > 1) {
+        return stream->class->sendv(stream, iov, n);
+    }
+    /* One buffer after another, stopping where the stream stops taking
+     * them, as one gathered write would. */
+    for (int i = 0; i < n; i++) {
+        ssize_t retval =
+            stream->class->send(stream, iov[i].iov_base, iov[i].iov_len);
+
+        if (retval < 0) {
+            return total ? total : retval;
+        }
+        total += retval;
+        if ((size_t) retval < iov[i].iov_len) {
+            break;
+        }
+    }
+    return total;
+}
+
+bool
+stream_short_read_drains(const struct stream *stream)
+{
+    return stream->class->short_read_drains;
+}
+
 void
 stream_close(struct stream *stream)
 {

@@ -17,6 +17,7 @@
 #include <stdint.h>
 #include <sys/socket.h>
 #include <sys/types.h>
+#include <sys/uio.h>
 
 struct stream;
 struct pstream;
@@ -39,6 +40,16 @@ ssize_t stream_recv(struct stream *, void *buf, size_t n);
 /* Writes at most 'n' bytes from 'buf'.  Returns the number written (> 0),
  * -EAGAIN if the peer's buffer is full, or a negative errno. */
 ssize_t stream_send(struct stream *, const void *buf, size_t n);
+/* Writes what it can of the 'n' buffers of 'iov', in order: in one system
+ * call where the stream allows, else buffer by buffer until one is not
+ * taken whole.  Returns the bytes written (> 0) or a negative errno,
+ * -EAGAIN if none fit now. */
+ssize_t stream_sendv(struct stream *, const struct iovec *iov, int n);
+/* True if a read that returned fewer bytes than asked for has emptied
+ * what the stream holds, so that the caller may wait for readiness
+ * instead of reading again (plain sockets; not TLS, which buffers whole
+ * records). */
+bool stream_short_read_drains(const struct stream *);
 /* Closes and frees the stream.  Accepts NULL. */
 void stream_close(struct stream *);
 /* The file descriptor to watch (readable, and writable while a connection is
@@ -108,7 +119,11 @@ struct stream_class {
     int (*connect)(struct stream *);
     ssize_t (*recv)(struct stream *, void *buf, size_t n);
     ssize_t (*send)(struct stream *, const void *buf, size_t n);
+    /* Optional: gathers 'n' buffers into one write. */
+    ssize_t (*sendv)(struct stream *, const struct iovec *iov, int n);
     void (*close)(struct stream *);
+    /* A short read empties the stream (see stream_short_read_drains()). */
+    bool short_read_drains;
 
     int (*listen)(const char *suffix, struct pstream **pstreamp);
     int (*accept)(struct pstream *, struct stream **streamp);

@@ -21,12 +21,20 @@ struct txn_row {
     struct ovsdb_row *new; /* Current version, or NULL if deleted. */
 };
 
+/* A block of txn_rows, allocated together. */
+struct txn_row_block {
+    struct txn_row_block *next;
+    size_t n, allocated;
+    struct txn_row rows[];
+};
+
 struct ovsdb_txn {
     struct ovsdb_db *db;
     uint32_t serial; /* Stamped on the row copies this txn owns. */
     struct hmap rows;
     struct txn_row **order; /* 'rows' in the order first touched. */
     size_t n_order, allocated_order;
+    struct txn_row_block *blocks; /* Where 'rows' live, newest first. */
     struct ds comment;
 };
 
@@ -36,6 +44,7 @@ struct ref_delta {
     struct ovsdb_table *table;
     struct uuid uuid;
     int delta;
+    bool exists; /* The row is known to be in 'table'. */
 };
 
 static uint32_t
@@ -58,12 +67,34 @@ find_txn_row(const struct ovsdb_txn *txn, const struct ovsdb_table *table,
     return NULL;
 }
 
+/* Returns a zeroed txn_row owned by 'txn': from a block, so that a big
+ * transaction costs a few allocations rather than one per row. */
+static struct txn_row *
+alloc_txn_row(struct ovsdb_txn *txn)
+{
+    struct txn_row_block *b = txn->blocks;
+    struct txn_row *tr;
+
+    if (!b || b->n >= b->allocated) {
+        size_t n = b ? MIN(b->allocated * 2, 4096) : 16;
+
+        b = xmalloc(sizeof *b + n * sizeof *b->rows);
+        b->next = txn->blocks;
+        b->n = 0;
+        b->allocated = n;
+        txn->blocks = b;
+    }
+    tr = &b->rows[b->n++];
+    memset(tr, 0, sizeof *tr);
+    return tr;
+}
+
 static struct txn_row *
 add_txn_row(struct ovsdb_txn *txn, struct ovsdb_table *table,
             const struct uuid *uuid, struct ovsdb_row *old,
             struct ovsdb_row *new)
 {
-    struct txn_row *tr = xzalloc(sizeof *tr);
+    struct txn_row *tr = alloc_txn_row(txn);
 
     tr->table = table;
     tr->uuid = *uuid;
@@ -95,8 +126,11 @@ ovsdb_txn_create(struct ovsdb_db *db)
 static void
 txn_free(struct ovsdb_txn *txn)
 {
-    for (size_t i = 0; i < txn->n_order; i++) {
-        free(txn->order[i]);
+    while (txn->blocks) {
+        struct txn_row_block *next = txn->blocks->next;
+
+        free(txn->blocks);
+        txn->blocks = next;
     }
     free(txn->order);
     hmap_destroy(&txn->rows);
@@ -200,9 +234,16 @@ ovsdb_txn_uuid_in_use(const struct ovsdb_txn *txn,
 
 /* Commit-time checks. */
 
+/* Slots of the cache of recently used deltas (a power of two). */
+#define DELTA_CACHE_SIZE 64
+
 struct commit {
     struct ovsdb_txn *txn;
     struct hmap deltas; /* Of 'struct ref_delta'. */
+
+    /* The last delta looked up in each slot, by hash: rows of a big
+     * transaction tend to refer to the same few rows over and over. */
+    struct ref_delta *cache[DELTA_CACHE_SIZE];
 };
 
 static struct ref_delta *
@@ -210,10 +251,15 @@ find_delta(struct commit *c, struct ovsdb_table *table,
            const struct uuid *uuid, bool create)
 {
     uint32_t hash = row_key_hash(table, uuid);
-    struct ref_delta *d;
+    struct ref_delta **slot = &c->cache[hash & (DELTA_CACHE_SIZE - 1)];
+    struct ref_delta *d = *slot;
 
+    if (d && d->table == table && uuid_equals(&d->uuid, uuid)) {
+        return d;
+    }
     HMAP_FOR_EACH_WITH_HASH(d, node, hash, &c->deltas) {
         if (d->table == table && uuid_equals(&d->uuid, uuid)) {
+            *slot = d;
             return d;
         }
     }
@@ -224,6 +270,7 @@ find_delta(struct commit *c, struct ovsdb_table *table,
     d->table = table;
     d->uuid = *uuid;
     hmap_insert(&c->deltas, &d->node, hash);
+    *slot = d;
     return d;
 }
 
@@ -260,15 +307,26 @@ adjust_base_refs(struct commit *c, struct txn_row *tr,
     }
     target = c->txn->db->tables[base->u.uuid.ref_table];
     for (unsigned int i = 0; i < n; i++) {
-        if (delta > 0 && !ovsdb_table_find(target, &atoms[i].uuid)) {
-            return ovsdb_error(
-                "referential integrity violation",
-                "Table %s column %s row %s references "
-                "nonexistent row %s in table %s.",
-                tr->table->schema->name, column->name, uuid_str(&tr->uuid, b1),
-                uuid_str(&atoms[i].uuid, b2), target->schema->name);
+        struct ref_delta *d = find_delta(c, target, &atoms[i].uuid, false);
+
+        /* Rows only go away after counting, so a target found once is
+         * there for the rest of it. */
+        if (delta > 0 && !(d && d->exists)) {
+            if (!ovsdb_table_find(target, &atoms[i].uuid)) {
+                return ovsdb_error("referential integrity violation",
+                                   "Table %s column %s row %s references "
+                                   "nonexistent row %s in table %s.",
+                                   tr->table->schema->name, column->name,
+                                   uuid_str(&tr->uuid, b1),
+                                   uuid_str(&atoms[i].uuid, b2),
+                                   target->schema->name);
+            }
+            d = find_delta(c, target, &atoms[i].uuid, true);
+            d->exists = true;
+        } else if (!d) {
+            d = find_delta(c, target, &atoms[i].uuid, true);
         }
-        find_delta(c, target, &atoms[i].uuid, true)->delta += delta;
+        d->delta += delta;
     }
     return NULL;
 }
@@ -335,7 +393,18 @@ count_refs(struct commit *c)
     char buf[UUID_LEN + 1];
 
     for (size_t i = 0; i < txn->n_order; i++) {
-        struct ovsdb_error *error = count_row_refs(c, txn->order[i]);
+        struct ovsdb_error *error;
+
+        /* The first look at each row since execution: start loading the
+         * rows a few ahead. */
+        if (i + 8 < txn->n_order) {
+            const struct txn_row *ahead = txn->order[i + 8];
+
+            __builtin_prefetch(ahead->new ? ahead->new : ahead->old);
+            __builtin_prefetch(
+                (const char *) (ahead->new ? ahead->new : ahead->old) + 64);
+        }
+        error = count_row_refs(c, txn->order[i]);
 
         if (error) {
             return error;
@@ -479,11 +548,14 @@ has_dangling_refs(struct commit *c, const struct ovsdb_row *row,
     return false;
 }
 
-static void
+/* Removes the weak references to missing rows from 'column' of 'row' and
+ * returns how many it removed. */
+static unsigned int
 drop_dangling_refs(struct commit *c, struct ovsdb_row *row,
                    const struct ovsdb_column *column)
 {
     struct ovsdb_datum v, copy;
+    unsigned int n_dropped = 0;
 
     ovsdb_row_get(row, column, &v);
     ovsdb_datum_clone(&copy, &v, &column->type);
@@ -493,9 +565,11 @@ drop_dangling_refs(struct commit *c, struct ovsdb_row *row,
                 && is_dangling(c, &column->type.value, &copy.values[i],
                                &row->uuid))) {
             ovsdb_datum_remove(&copy, i, &column->type);
+            n_dropped++;
         }
     }
     ovsdb_row_set(row, column, &copy);
+    return n_dropped;
 }
 
 static bool
@@ -505,28 +579,47 @@ column_has_weak_refs(const struct ovsdb_column *column)
            || ovsdb_base_type_is_weak_ref(&column->type.value);
 }
 
-/* Removes weak references to missing rows from 'row' of 'table'. */
-static void
+/* Removes weak references to missing rows from 'row' of 'table', which
+ * this transaction inserted if 'inserted'.  Fails, as ovsdb-server does,
+ * if that empties a column that may not be empty. */
+static struct ovsdb_error *
 assess_weak_refs(struct commit *c, struct ovsdb_table *table,
-                 struct ovsdb_row *row)
+                 struct ovsdb_row *row, bool inserted)
 {
     const struct ovsdb_table_schema *ts = table->schema;
+    struct ovsdb_error *error = NULL;
     struct ovsdb_row *copy = NULL;
 
-    for (unsigned int i = 0; i < ts->n_columns; i++) {
+    for (unsigned int i = 0; !error && i < ts->n_columns; i++) {
         const struct ovsdb_column *column = ts->columns[i];
+        struct ovsdb_datum v;
+        unsigned int n_dropped;
+        char buf[UUID_LEN + 1];
 
-        if (column_has_weak_refs(column)
-            && has_dangling_refs(c, copy ? copy : row, column)) {
-            if (!copy) {
-                copy = ovsdb_txn_modify_begin(c->txn, table, row);
-            }
-            drop_dangling_refs(c, copy, column);
+        if (!column_has_weak_refs(column)
+            || !has_dangling_refs(c, copy ? copy : row, column)) {
+            continue;
+        }
+        if (!copy) {
+            copy = ovsdb_txn_modify_begin(c->txn, table, row);
+        }
+        n_dropped = drop_dangling_refs(c, copy, column);
+        ovsdb_row_get(copy, column, &v);
+        if (!v.n && column->type.n_min) {
+            error = ovsdb_error(
+                "constraint violation",
+                "Deletion of %u weak reference(s) to deleted (or "
+                "never-existing) rows from column \"%s\" in \"%s\" row "
+                "%s%s caused this column to become empty, but constraints "
+                "on this column disallow an empty column.",
+                n_dropped, column->name, ts->name, uuid_str(&copy->uuid, buf),
+                inserted ? " (inserted within this transaction)" : "");
         }
     }
     if (copy) {
         ovsdb_txn_modify_end(c->txn, table, copy);
     }
+    return error;
 }
 
 /* True if this transaction deleted a row that 'ts' may refer to weakly. */
@@ -550,11 +643,12 @@ weak_targets_deleted(struct commit *c, const struct ovsdb_table_schema *ts,
 /* Drops weak references to rows that do not exist after the transaction,
  * both in rows the transaction wrote and in rows that referred to rows it
  * deleted.  Only tables that hold weak references are ever scanned. */
-static void
+static struct ovsdb_error *
 remove_weak_refs(struct commit *c)
 {
     struct ovsdb_db *db = c->txn->db;
     bool *deleted = xcalloc(db->schema->n_tables + 1, sizeof *deleted);
+    struct ovsdb_error *error = NULL;
     size_t n = c->txn->n_order;
 
     for (size_t i = 0; i < n; i++) {
@@ -564,7 +658,7 @@ remove_weak_refs(struct commit *c)
             deleted[tr->table->schema->index] = true;
         }
     }
-    for (unsigned int t = 0; t < db->schema->n_tables; t++) {
+    for (unsigned int t = 0; !error && t < db->schema->n_tables; t++) {
         struct ovsdb_table *table = db->tables[t];
         struct ovsdb_row **rows = NULL, *row;
         size_t n_rows = 0, allocated = 0;
@@ -579,19 +673,20 @@ remove_weak_refs(struct commit *c)
             }
             rows[n_rows++] = row;
         }
-        for (size_t i = 0; i < n_rows; i++) {
-            assess_weak_refs(c, table, rows[i]);
+        for (size_t i = 0; !error && i < n_rows; i++) {
+            error = assess_weak_refs(c, table, rows[i], false);
         }
         free(rows);
     }
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; !error && i < n; i++) {
         struct txn_row *tr = c->txn->order[i];
 
         if (tr->new) {
-            assess_weak_refs(c, tr->table, tr->new);
+            error = assess_weak_refs(c, tr->table, tr->new, !tr->old);
         }
     }
     free(deleted);
+    return error;
 }
 
 /* Checks set sizes, which removing weak references may have broken. */
@@ -619,17 +714,58 @@ check_sizes(struct commit *c)
     return NULL;
 }
 
+/* What goes before item 'i' of 'n' in an English list: "a", "a and b",
+ * "a, b, and c". */
+static const char *
+list_separator(unsigned int i, unsigned int n)
+{
+    return !i ? "" : n == 2 ? " and " : i < n - 1 ? ", " : ", and ";
+}
+
+/* Appends the values of 'index' in 'row', as "1, q, and true". */
 static void
-describe_row(struct ds *s, const struct txn_row *tr, const char *which)
+put_index_values(struct ds *s, const struct ovsdb_index *index,
+                 const struct ovsdb_row *row)
+{
+    for (unsigned int j = 0; j < index->n_columns; j++) {
+        const struct ovsdb_column *column = index->columns[j];
+        struct ovsdb_datum value;
+
+        ovsdb_row_get(row, column, &value);
+        ds_put_cstr(s, list_separator(j, index->n_columns));
+        ovsdb_datum_to_string(&value, &column->type, s);
+    }
+}
+
+/* Appends a sentence on what this transaction did to one of two rows that
+ * collide in 'index', in ovsdb-server's words. */
+static void
+describe_row(struct ds *s, const struct ovsdb_index *index,
+             const struct txn_row *tr, const char *which)
 {
     char buf[UUID_LEN + 1];
+    unsigned int j;
 
     ds_put_format(s, "  %s row, with UUID %s, ", which,
                   uuid_str(&tr->uuid, buf));
     if (!tr->old) {
         ds_put_cstr(s, "was inserted by this transaction.");
+        return;
+    }
+    for (j = 0; j < index->n_columns; j++) {
+        if (!ovsdb_row_column_equals(tr->old, tr->new, index->columns[j])) {
+            break;
+        }
+    }
+    if (j == index->n_columns) {
+        ds_put_cstr(s, "existed in the database before this transaction, "
+                       "which modified some of the row's columns but not "
+                       "any columns in this index.");
     } else {
-        ds_put_cstr(s, "was modified by this transaction.");
+        ds_put_cstr(s, "had the following index values before the "
+                       "transaction: ");
+        put_index_values(s, index, tr->old);
+        ds_put_char(s, '.');
     }
 }
 
@@ -648,23 +784,18 @@ duplicate_error(struct commit *c, const struct ovsdb_table *table,
                   "Transaction causes multiple rows in \"%s\" table to "
                   "have identical values (",
                   table->schema->name);
-    for (unsigned int j = 0; j < index->n_columns; j++) {
-        json_t *value = ovsdb_row_column_to_json(tr->new, index->columns[j]);
-        char *text = ovsdb_json_to_string(value);
-
-        ds_put_format(&s, "%s%s", j ? ", " : "", text);
-        free(text);
-        json_decref(value);
-    }
+    put_index_values(&s, index, tr->new);
     ds_put_format(&s, ") for index on column%s",
                   index->n_columns > 1 ? "s" : "");
     for (unsigned int j = 0; j < index->n_columns; j++) {
-        ds_put_format(&s, "%s \"%s\"", j ? "," : "", index->columns[j]->name);
+        ds_put_format(&s, "%s\"%s\"",
+                      j ? list_separator(j, index->n_columns) : " ",
+                      index->columns[j]->name);
     }
     ds_put_char(&s, '.');
     other_tr = find_txn_row(c->txn, table, &other->uuid);
     if (other_tr) {
-        describe_row(&s, other_tr, "First");
+        describe_row(&s, index, other_tr, "First");
     } else {
         ds_put_format(&s,
                       "  First row, with UUID %s, existed in the "
@@ -672,7 +803,7 @@ duplicate_error(struct commit *c, const struct ovsdb_table *table,
                       "modified by the transaction.",
                       uuid_str(&other->uuid, buf));
     }
-    describe_row(&s, tr, "Second");
+    describe_row(&s, index, tr, "Second");
     error = ovsdb_error("constraint violation", "%s", ds_cstr(&s));
     ds_destroy(&s);
     return error;
@@ -803,7 +934,9 @@ ovsdb_txn_commit(struct ovsdb_txn *txn, bool durable)
         error = check_max_rows(&c);
     }
     if (!error) {
-        remove_weak_refs(&c);
+        error = remove_weak_refs(&c);
+    }
+    if (!error) {
         error = check_sizes(&c);
     }
     if (!error) {

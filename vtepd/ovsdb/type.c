@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/ds.h"
 #include "vtepd/ovsdb/datum.h"
 #include "vtepd/ovsdb/error.h"
 
@@ -514,4 +515,33 @@ ovsdb_type_to_json(const struct ovsdb_type *type)
         json_object_set_new(json, "max", json_integer(type->n_max));
     }
     return json;
+}
+
+char *
+ovsdb_type_to_english(const struct ovsdb_type *type)
+{
+    const char *key = ovsdb_atomic_type_to_string(type->key.type);
+    bool is_map = ovsdb_type_is_map(type);
+    struct ds s = DS_EMPTY_INITIALIZER;
+
+    if (ovsdb_type_is_scalar(type)) {
+        return xstrdup(key);
+    }
+    ds_put_cstr(&s, is_map ? "map of" : "set of");
+    if (type->n_max != OVSDB_UNLIMITED) {
+        if (type->n_min) {
+            ds_put_format(&s, " %u to %u", type->n_min, type->n_max);
+        } else {
+            ds_put_format(&s, " up to %u", type->n_max);
+        }
+    } else if (type->n_min) {
+        ds_put_format(&s, " %u or more", type->n_min);
+    }
+    if (is_map) {
+        ds_put_format(&s, " (%s, %s) pairs", key,
+                      ovsdb_atomic_type_to_string(type->value.type));
+    } else {
+        ds_put_format(&s, " %ss", key);
+    }
+    return ds_steal_cstr(&s);
 }

@@ -58,6 +58,11 @@ struct ovsdb_type {
 
 const char *ovsdb_atomic_type_to_string(enum ovsdb_atomic_type);
 
+/* Returns 'type' in words, as ovsdb-server's error messages put it:
+ * "string", "set of up to 1 strings", "set of 1 or more uuids",
+ * "map of (string, integer) pairs".  The caller frees it. */
+char *ovsdb_type_to_english(const struct ovsdb_type *);
+
 /* Parses a column type from JSON (borrowed).  On success returns NULL and
  * 'type' owns its allocations (free with ovsdb_type_destroy()). */
 struct ovsdb_error *
