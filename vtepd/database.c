@@ -8,6 +8,7 @@
 #include "lib/ds.h"
 #include "lib/log.h"
 #include "lib/util.h"
+#include "vtepd/memtrim.h"
 #include "vtepd/options.h"
 #include "vtepd/ovs-rundir.h"
 #include "vtepd/ovsdb/db.h"
@@ -16,6 +17,7 @@
 #include "vtepd/ovsdb/remotes.h"
 #include "vtepd/ovsdb/schema.h"
 #include "vtepd/ovsdb/server.h"
+#include "vtepd/ovsdb/slab.h"
 #include "vtepd/ovsdb/store.h"
 #include "vtepd/ovsdb/stream.h"
 #include "vtepd/ovsdb/table.h"
@@ -28,6 +30,7 @@ struct vtepd_database {
     struct ovsdb_store *store; /* Owns the database. */
     struct ovsdb_server *server;
     struct ovsdb_remotes *db_remotes; /* --remote=db:..., or NULL. */
+    struct vtepd_memtrim *memtrim;
 };
 
 /* Logs 'error' (destroying it) as the reason 'what' failed. */
@@ -173,6 +176,7 @@ memory_cb(struct ds *out, void *dbp)
     const struct vtepd_database *db = dbp;
     struct ovsdb_server_stats st;
     struct ovsdb_store_stats ss;
+    struct ovsdb_slab_stats slab;
 
     ovsdb_server_get_stats(db->server, &st);
     unixctl_memory_put(out, "sessions", st.sessions);
@@ -186,6 +190,9 @@ memory_cb(struct ds *out, void *dbp)
     unixctl_memory_put(out, "history-bytes", st.history_bytes);
     ovsdb_store_get_stats(db->store, &ss);
     unixctl_memory_put(out, "log-bytes", (unsigned long long) ss.log_bytes);
+    ovsdb_slab_get_stats(&slab);
+    unixctl_memory_put(out, "slab-bytes", slab.block_bytes);
+    unixctl_memory_put(out, "heap-trims", vtepd_memtrim_count(db->memtrim));
 }
 
 /* "ovsdb/compact [DB]": rewrites the database file as a snapshot. */
@@ -299,6 +306,7 @@ vtepd_database_start(struct ev_loop *loop, const struct vtepd_options *opts)
         ensure_global_row(ovsdb_store_get_db(store));
     }
     db->server = ovsdb_server_create(loop, ovsdb_store_get_db(store));
+    db->memtrim = vtepd_memtrim_create(loop, ovsdb_store_get_db(store));
     ovsdb_server_set_store(db->server, store);
     if (add_remotes(loop, db, opts)) {
         vtepd_database_stop(db);
@@ -316,6 +324,7 @@ vtepd_database_stop(struct vtepd_database *db)
 {
     if (db) {
         ovsdb_remotes_destroy(db->db_remotes);
+        vtepd_memtrim_destroy(db->memtrim);
         ovsdb_server_destroy(db->server);
         ovsdb_store_destroy(db->store);
         free(db);

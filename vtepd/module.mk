@@ -11,7 +11,7 @@ vtepd-ctl_PKGS := jansson libev
 
 PROGRAMS += vtepd
 vtepd_SRCS := vtepd/main.c vtepd/database.c vtepd/forwarding.c \
-              vtepd/ovs-rundir.c
+              vtepd/ovs-rundir.c vtepd/memtrim.c
 vtepd_LIBS := vtepd-ctl vtepd-core ovsdb-server ovsdb-storage ovsdb ovsdb-net \
               vtep sim hal-asic hal-netdev hal lib
 vtepd_PKGS := libev
@@ -25,3 +25,8 @@ UNIT_TESTS += test-vtepd-options
 test-vtepd-options_SRCS := tests/unit/test-options.c
 test-vtepd-options_LIBS := vtepd-core lib
 test-vtepd-options_PKGS := cmocka
+
+UNIT_TESTS += test-vtepd-memtrim
+test-vtepd-memtrim_SRCS := tests/unit/test-memtrim.c vtepd/memtrim.c
+test-vtepd-memtrim_LIBS := ovsdb lib
+test-vtepd-memtrim_PKGS := cmocka jansson libev

@@ -14,7 +14,9 @@
 #include "vtepd/ovsdb/history.h"
 #include "vtepd/ovsdb/lock.h"
 #include "vtepd/ovsdb/monitor.h"
+#include "vtepd/ovsdb/row.h"
 #include "vtepd/ovsdb/schema.h"
+#include "vtepd/ovsdb/table.h"
 #include "vtepd/ovsdb/transaction.h"
 
 static const char schema_text[] =
@@ -282,6 +284,191 @@ test_history(void **state)
     assert_int_equal(ovsdb_history_n_txns(f->history), 2);
 }
 
+/* The only row of table T (borrowed), or NULL. */
+static const struct ovsdb_row *
+only_row(struct fixture *f)
+{
+    const struct ovsdb_table *table = ovsdb_db_find_table(f->db, "T");
+    const struct ovsdb_row *row, *found = NULL;
+
+    OVSDB_TABLE_FOR_EACH(row, table)
+    {
+        assert_null(found);
+        found = row;
+    }
+    return found;
+}
+
+/* The value of column 'name' of 'row', as compact JSON text. */
+static char *
+column_text(struct fixture *f, const struct ovsdb_row *row, const char *name)
+{
+    const struct ovsdb_table *table = ovsdb_db_find_table(f->db, "T");
+    const struct ovsdb_column *column =
+        ovsdb_table_schema_find_column(table->schema, name);
+    json_t *json = ovsdb_row_column_to_json(row, column);
+    char *text = json_dumps(json, JSON_COMPACT | JSON_ENCODE_ANY);
+
+    json_decref(json);
+    return text;
+}
+
+static void
+assert_column(struct fixture *f, const struct ovsdb_row *row, const char *name,
+              const char *expected)
+{
+    char *text = column_text(f, row, name);
+
+    assert_string_equal(text, expected);
+    free(text);
+}
+
+/* The history shares committed rows with the table instead of copying
+ * them, keeps the versions a modify or a delete replaced alive (unchanged)
+ * for as long as it needs them, and lets them go with its oldest commit. */
+static void
+test_history_shares_rows(void **state)
+{
+    struct fixture *f = *state;
+    const struct ovsdb_row *v1, *v2, *v3;
+    struct ovsdb_row_change *changes;
+    struct uuid start = *ovsdb_history_last_id(f->history), after_v1;
+    size_t n, strings, bytes;
+
+    transact(f, "{\"op\":\"insert\",\"table\":\"T\",\"row\":{"
+                "\"name\":\"history-v1\",\"s\":[\"set\",[\"x\",\"y\"]]}}");
+    v1 = only_row(f);
+    after_v1 = *ovsdb_history_last_id(f->history);
+    /* The table and the history hold the same row; the history counts no
+     * row bytes for it, since it costs nothing the table does not. */
+    assert_int_equal(v1->holders, 2);
+    bytes = ovsdb_history_bytes(f->history);
+    assert_true(bytes < 2 * sizeof(void *) * 16);
+    assert_true(ovsdb_history_changes_since(f->history, &start, &changes, &n));
+    assert_int_equal(n, 1);
+    assert_ptr_equal(changes[0].new, v1);
+    ovsdb_history_free_changes(changes, n);
+
+    /* A modify: the table gets a new version, the history keeps the old
+     * one, still reading as it did. */
+    transact(f, "{\"op\":\"update\",\"table\":\"T\",\"where\":[],"
+                "\"row\":{\"name\":\"history-v2\",\"n\":7}}");
+    v2 = only_row(f);
+    assert_ptr_not_equal(v2, v1);
+    assert_int_equal(v1->holders, 2); /* As new of one commit, old of one. */
+    assert_int_equal(v2->holders, 2);
+    assert_true(ovsdb_history_bytes(f->history)
+                >= bytes + ovsdb_db_find_table(f->db, "T")->schema->row_size);
+    assert_true(
+        ovsdb_history_changes_since(f->history, &after_v1, &changes, &n));
+    assert_int_equal(n, 1);
+    assert_ptr_equal(changes[0].old, v1);
+    assert_ptr_equal(changes[0].new, v2);
+    assert_column(f, changes[0].old, "name", "\"history-v1\"");
+    assert_column(f, changes[0].old, "n", "[\"set\",[]]");
+    assert_column(f, changes[0].old, "s", "[\"set\",[\"x\",\"y\"]]");
+    assert_column(f, changes[0].new, "name", "\"history-v2\"");
+    assert_column(f, changes[0].new, "n", "7");
+    ovsdb_history_free_changes(changes, n);
+
+    /* A delete: only the history keeps the last version (with its
+     * interned strings). */
+    strings = ovsdb_str_count();
+    transact(f, "{\"op\":\"delete\",\"table\":\"T\",\"where\":[]}");
+    assert_null(only_row(f));
+    assert_int_equal(ovsdb_str_count(), strings);
+    /* The history keeps two commits, the modify and the delete: v1 is
+     * still the old version of the modify. */
+    assert_int_equal(ovsdb_history_n_txns(f->history), 2);
+    assert_int_equal(v1->holders, 1);
+    assert_int_equal(v2->holders, 2);
+    assert_true(
+        ovsdb_history_changes_since(f->history, &after_v1, &changes, &n));
+    assert_int_equal(n, 1);
+    assert_ptr_equal(changes[0].old, v1);
+    assert_null(changes[0].new);
+    assert_column(f, changes[0].old, "name", "\"history-v1\"");
+    ovsdb_history_free_changes(changes, n);
+
+    /* Two more commits push the modify and the delete out: both versions
+     * go, and with them the strings only they held.  (Valgrind checks that
+     * they are freed exactly once, and that nothing leaks.) */
+    transact(f, "{\"op\":\"insert\",\"table\":\"T\",\"row\":{"
+                "\"name\":\"x\"}}");
+    v3 = only_row(f);
+    assert_int_equal(ovsdb_str_count(), strings - 1); /* "history-v1" */
+    transact(f, "{\"op\":\"delete\",\"table\":\"T\",\"where\":[]}");
+    /* "history-v2" and "y"; v3 still holds "x". */
+    assert_int_equal(ovsdb_str_count(), strings - 3);
+    assert_int_equal(v3->holders, 2);
+}
+
+/* A commit that writes a row back unchanged leaves out of its change set
+ * the version it replaced, which an earlier commit of the history still
+ * holds: that version must stay readable until the history drops it. */
+static void
+test_history_unchanged_write(void **state)
+{
+    struct fixture *f = *state;
+    struct ovsdb_row_change *changes;
+    struct uuid start = *ovsdb_history_last_id(f->history);
+    const struct ovsdb_row *v1;
+    size_t n;
+
+    transact(f, "{\"op\":\"insert\",\"table\":\"T\",\"row\":{"
+                "\"name\":\"same\"}}");
+    v1 = only_row(f);
+    transact(f, "{\"op\":\"update\",\"table\":\"T\",\"where\":[],"
+                "\"row\":{\"name\":\"same\"}}");
+    assert_true(ovsdb_history_changes_since(f->history, &start, &changes, &n));
+    assert_int_equal(n, 1);
+    assert_null(changes[0].old);
+    assert_column(f, changes[0].new, "name", "\"same\"");
+    assert_ptr_equal(changes[0].new, v1);
+    if (only_row(f) != v1) {
+        /* The table moved on to a copy: the history alone holds v1. */
+        assert_int_equal(v1->holders, 1);
+    } else {
+        assert_int_equal(v1->holders, 2);
+    }
+    ovsdb_history_free_changes(changes, n);
+}
+
+/* ovsdb_row_ref() and ovsdb_row_destroy() count references: the row and
+ * its values go with the last one. */
+static void
+test_row_references(void **state)
+{
+    struct fixture *f = *state;
+    const struct ovsdb_table *table = ovsdb_db_find_table(f->db, "T");
+    const struct ovsdb_column *name =
+        ovsdb_table_schema_find_column(table->schema, "name");
+    size_t strings = ovsdb_str_count();
+    struct ovsdb_row *row = ovsdb_row_create(table->schema), *copy;
+    struct ovsdb_datum value;
+
+    assert_int_equal(row->holders, 1);
+    ovsdb_datum_init_empty(&value);
+    value.n = 1;
+    value.keys = xmalloc(sizeof *value.keys);
+    value.keys[0].string = ovsdb_str_intern("refs-test", 9);
+    ovsdb_row_set(row, name, &value);
+    assert_int_equal(ovsdb_str_count(), strings + 1);
+
+    assert_ptr_equal(ovsdb_row_ref(row), row);
+    assert_int_equal(row->holders, 2);
+    copy = ovsdb_row_clone(row, table->schema);
+    assert_int_equal(copy->holders, 1);
+    ovsdb_row_destroy(row, table->schema);
+    assert_int_equal(row->holders, 1);
+    assert_column(f, row, "name", "\"refs-test\"");
+    ovsdb_row_destroy(row, table->schema);
+    assert_int_equal(ovsdb_str_count(), strings + 1); /* The copy's. */
+    assert_column(f, copy, "name", "\"refs-test\"");
+    ovsdb_row_destroy(copy, table->schema);
+    assert_int_equal(ovsdb_str_count(), strings);
+}
+
 static void
 test_locks(void **state)
 {
@@ -320,6 +507,11 @@ main(void)
         cmocka_unit_test_setup_teardown(test_spec_keys_and_errors, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_history, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_history_shares_rows, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_history_unchanged_write, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_row_references, setup, teardown),
         cmocka_unit_test(test_locks),
     };
 

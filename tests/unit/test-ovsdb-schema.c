@@ -8,7 +8,9 @@
 
 #include <cmocka.h>
 
+#include "vtepd/ovsdb/datum.h"
 #include "vtepd/ovsdb/error.h"
+#include "vtepd/ovsdb/row.h"
 #include "vtepd/ovsdb/schema.h"
 
 #define DEBIAN_SCHEMA "/usr/share/openvswitch/vtep.ovsschema"
@@ -106,6 +108,41 @@ test_no_root_means_all_roots(void **state)
     ovsdb_schema_destroy(schema);
 }
 
+/* Row layout: 8-byte atoms (strings, integers, reals, booleans) first,
+ * then UUIDs and datums; a row that would end with an 8-byte atom gets 8
+ * bytes more, so that every inline atom can be read as a whole union. */
+static void
+test_row_layout(void **state)
+{
+    struct ovsdb_error *error;
+    struct ovsdb_schema *schema =
+        parse("{\"name\":\"s\",\"tables\":{"
+              "\"A\":{\"columns\":{\"u\":{\"type\":\"uuid\"},"
+              "\"x\":{\"type\":\"integer\"},\"y\":{\"type\":\"string\"}}},"
+              "\"B\":{\"columns\":{\"y\":{\"type\":\"string\"},"
+              "\"z\":{\"type\":\"boolean\"}}},"
+              "\"C\":{\"columns\":{\"y\":{\"type\":\"string\"}},"
+              "\"indexes\":[[\"y\"]]}}}",
+              &error);
+    const struct ovsdb_table_schema *a, *b, *c;
+
+    assert_null(error);
+    a = schema->tables[0];
+    b = schema->tables[1];
+    c = schema->tables[2];
+    assert_int_equal(ovsdb_table_schema_find_column(a, "x")->offset, 0);
+    assert_int_equal(ovsdb_table_schema_find_column(a, "y")->offset, 8);
+    assert_int_equal(ovsdb_table_schema_find_column(a, "u")->offset, 16);
+    assert_int_equal(a->values_size, 32);
+    assert_int_equal(b->values_size, 8 + 8 + 8);
+    assert_int_equal(b->row_size, sizeof(struct ovsdb_row) + 24);
+    /* An index node after the values serves as the padding. */
+    assert_int_equal(c->values_size, 8);
+    assert_int_equal(c->row_size,
+                     sizeof(struct ovsdb_row) + 8 + sizeof(struct hmap_node));
+    ovsdb_schema_destroy(schema);
+}
+
 /* Bad schemas are refused with an error naming where the problem is. */
 static void
 test_bad_schemas(void **state)
@@ -157,6 +194,7 @@ main(void)
         cmocka_unit_test(test_builtin_vtep),
         cmocka_unit_test(test_matches_debian),
         cmocka_unit_test(test_no_root_means_all_roots),
+        cmocka_unit_test(test_row_layout),
         cmocka_unit_test(test_bad_schemas),
     };
 

@@ -322,11 +322,35 @@ static void
 test_compact_rows(void **state)
 {
     struct ovsdb_db *db = *state;
-    const struct ovsdb_table *table;
+    const struct ovsdb_table_schema *ts;
+    const struct ovsdb_column *mac, *ls;
 
-    table = ovsdb_db_find_table(db, "Ucast_Macs_Remote");
-    /* Header plus four inline atoms: no heap allocation per column. */
-    assert_true(table->schema->row_size <= 128);
+    ts = ovsdb_db_find_table(db, "Ucast_Macs_Remote")->schema;
+    /* Header plus four inline atoms: no heap allocation per column, and
+     * the two strings (interned pointers) take 8 bytes each, the two
+     * UUIDs 16: one 112-byte malloc chunk per row. */
+    assert_int_equal(ts->values_size, 2 * 8 + 2 * 16);
+    assert_true(ts->row_size <= 104);
+    mac = ovsdb_table_schema_find_column(ts, "MAC");
+    ls = ovsdb_table_schema_find_column(ts, "logical_switch");
+    assert_int_equal(mac->storage, OVSDB_STORE_ATOM);
+    assert_int_equal(ovsdb_column_atom_size(mac), 8);
+    assert_int_equal(ovsdb_column_atom_size(ls), 16);
+
+    /* Every 8-byte atom has 8 more bytes of the row after it, so that a
+     * view of it reads as a whole union. */
+    for (unsigned int t = 0; t < db->schema->n_tables; t++) {
+        ts = db->tables[t]->schema;
+        for (unsigned int i = 0; i < ts->n_columns; i++) {
+            const struct ovsdb_column *c = ts->columns[i];
+
+            if (c->storage == OVSDB_STORE_ATOM) {
+                assert_true(sizeof(struct ovsdb_row) + c->offset
+                                + sizeof(union ovsdb_atom)
+                            <= ts->row_size);
+            }
+        }
+    }
 }
 
 int

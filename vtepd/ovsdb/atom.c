@@ -10,9 +10,49 @@
 #include "lib/hash.h"
 #include "lib/json-text.h"
 #include "vtepd/ovsdb/error.h"
+#include "vtepd/ovsdb/slab.h"
 
-/* String interning.  Single-threaded, like the rest of the engine. */
-static struct hmap strings = HMAP_INITIALIZER(&strings);
+/* String interning.  Single-threaded, like the rest of the engine.  A
+ * chained hash table of its own rather than an hmap: a 'struct hmap_node'
+ * would cost each string 4 bytes of padding, which is what takes a MAC
+ * address string from a 48-byte malloc chunk to a 64-byte one. */
+static struct {
+    struct ovsdb_str **buckets; /* NULL while empty. */
+    size_t mask;                /* Number of buckets minus one. */
+    size_t n;
+} strings;
+
+/* Doubles the buckets (16 at first).  They grow when there are two strings
+ * per bucket on average: 4 to 8 bytes of buckets per string, and an
+ * unsuccessful lookup (every new string) follows 1 to 2 'next' pointers. */
+static void
+strings_grow(void)
+{
+    size_t n_buckets = strings.buckets ? 2 * (strings.mask + 1) : 16;
+    struct ovsdb_str **buckets = xcalloc(n_buckets, sizeof *buckets);
+
+    for (size_t i = 0; strings.buckets && i <= strings.mask; i++) {
+        struct ovsdb_str *str, *next;
+
+        for (str = strings.buckets[i]; str; str = next) {
+            struct ovsdb_str **bucket = &buckets[str->hash & (n_buckets - 1)];
+
+            next = str->next;
+            str->next = *bucket;
+            *bucket = str;
+        }
+    }
+    free(strings.buckets);
+    strings.buckets = buckets;
+    strings.mask = n_buckets - 1;
+}
+
+/* The bytes of the allocation of a string of 'len' bytes. */
+static size_t
+str_size(size_t len)
+{
+    return offsetof(struct ovsdb_str, s) + len + 1;
+}
 
 struct ovsdb_str *
 ovsdb_str_intern(const char *s, size_t len)
@@ -20,19 +60,29 @@ ovsdb_str_intern(const char *s, size_t len)
     uint32_t hash = hash_bytes(s, len, 0);
     struct ovsdb_str *str;
 
-    HMAP_FOR_EACH_WITH_HASH(str, node, hash, &strings) {
-        if (str->len == len && !memcmp(str->s, s, len)) {
-            str->refcnt++;
-            return str;
+    if (strings.buckets) {
+        for (str = strings.buckets[hash & strings.mask]; str;
+             str = str->next) {
+            if (str->hash == hash && str->len == len
+                && !memcmp(str->s, s, len)) {
+                str->refcnt++;
+                return str;
+            }
         }
     }
     VTEP_ASSERT(len < UINT32_MAX);
-    str = xmalloc(sizeof *str + len + 1);
+    if (!strings.buckets || strings.n + 1 > 2 * (strings.mask + 1)) {
+        strings_grow();
+    }
+    str = ovsdb_slab_alloc(str_size(len));
+    str->hash = hash;
     str->refcnt = 1;
     str->len = (uint32_t) len;
     memcpy(str->s, s, len);
     str->s[len] = '\0';
-    hmap_insert(&strings, &str->node, hash);
+    str->next = strings.buckets[hash & strings.mask];
+    strings.buckets[hash & strings.mask] = str;
+    strings.n++;
     return str;
 }
 
@@ -47,13 +97,20 @@ void
 ovsdb_str_unref(struct ovsdb_str *str)
 {
     if (str && !--str->refcnt) {
-        hmap_remove(&strings, &str->node);
-        free(str);
-        if (hmap_is_empty(&strings)) {
+        struct ovsdb_str **p = &strings.buckets[str->hash & strings.mask];
+
+        while (*p != str) {
+            VTEP_ASSERT(*p != NULL);
+            p = &(*p)->next;
+        }
+        *p = str->next;
+        ovsdb_slab_free(str, str_size(str->len));
+        if (!--strings.n) {
             /* Give the bucket array back when the last string goes, so
              * that a process that empties its databases leaks nothing. */
-            hmap_destroy(&strings);
-            hmap_init(&strings);
+            free(strings.buckets);
+            strings.buckets = NULL;
+            strings.mask = 0;
         }
     }
 }
@@ -61,7 +118,7 @@ ovsdb_str_unref(struct ovsdb_str *str)
 size_t
 ovsdb_str_count(void)
 {
-    return hmap_count(&strings);
+    return strings.n;
 }
 
 static int
@@ -158,7 +215,7 @@ ovsdb_atom_hash(const union ovsdb_atom *atom, enum ovsdb_atomic_type type,
     case OVSDB_TYPE_BOOLEAN:
         return hash_int(atom->boolean, basis);
     case OVSDB_TYPE_STRING:
-        return hash_int(atom->string->node.hash, basis);
+        return hash_int(atom->string->hash, basis);
     case OVSDB_TYPE_UUID:
         return hash_int(uuid_hash(&atom->uuid), basis);
     case OVSDB_TYPE_VOID:

@@ -21,10 +21,11 @@
 struct ds;
 
 struct ovsdb_str {
-    struct hmap_node node; /* In the intern table; node.hash hashes 's'. */
+    struct ovsdb_str *next; /* In its bucket of the intern table. */
+    uint32_t hash;          /* Of 's'. */
     uint32_t refcnt;
     uint32_t len; /* Bytes, not counting the NUL. */
-    char s[];
+    char s[];     /* At offset 20: a 17-byte MAC fits a 48-byte chunk. */
 };
 
 /* Returns the interned string for 'len' bytes at 's' (new reference). */

@@ -12,13 +12,28 @@
 #include "vtepd/ovsdb/table.h"
 #include "vtepd/ovsdb/transaction.h"
 
-/* One commit. */
+/* One commit.  It shares the rows it names with the database and with the
+ * other commits (see ovsdb_row_ref()) and keeps each change in one or two
+ * words of 'words': a row pointer with the low bits telling what it is. */
+enum {
+    W_OLD = 1,  /* The row before the commit (else the row after it). */
+    W_MORE = 2, /* A W_OLD word followed by the row after the commit. */
+    W_TAGS = 3,
+};
+
+/* Consecutive changes to one table: words[start of the run, end). */
+struct history_run {
+    const struct ovsdb_table *table;
+    size_t end;
+};
+
 struct history_txn {
     struct list node; /* In 'txns', oldest first. */
     struct uuid id;
-    struct ovsdb_row_change *changes; /* Rows and bitmaps are owned. */
-    size_t n_changes;
+    size_t n_words, n_runs;
     size_t bytes;
+    struct history_run *runs;
+    uintptr_t words[];
 };
 
 struct ovsdb_history {
@@ -40,23 +55,52 @@ ovsdb_history_create(size_t max_txns, size_t max_bytes)
     return h;
 }
 
-static size_t
-bitmap_bytes(const struct ovsdb_table_schema *ts)
+static const struct ovsdb_row *
+word_row(uintptr_t word)
 {
-    return (ts->n_columns + 63) / 64 * sizeof(uint64_t);
+    return (const struct ovsdb_row *) (word & ~(uintptr_t) W_TAGS);
 }
+
+/* Decodes the change at words[*i] into 'c' (with 'table') and advances
+ * '*i' past it. */
+static void
+decode_change(const struct history_txn *txn, size_t *i,
+              const struct ovsdb_table *table, struct ovsdb_row_change *c)
+{
+    uintptr_t word = txn->words[(*i)++];
+
+    c->table = table;
+    c->changed = NULL;
+    if (word & W_OLD) {
+        c->old = word_row(word);
+        c->new = (word & W_MORE) ? word_row(txn->words[(*i)++]) : NULL;
+    } else {
+        c->old = NULL;
+        c->new = word_row(word);
+    }
+}
+
+/* Decodes into C (a 'struct ovsdb_row_change') each change of TXN in turn,
+ * in commit order.  The body may not 'break'. */
+#define HISTORY_TXN_FOR_EACH(C, TXN)                                       \
+    for (size_t r__ = 0, i__ = 0; r__ < (TXN)->n_runs; r__++)              \
+        while (i__ < (TXN)->runs[r__].end                                  \
+               && (decode_change(TXN, &i__, (TXN)->runs[r__].table, &(C)), \
+                   true))
 
 static void
 txn_destroy(struct history_txn *txn)
 {
-    for (size_t i = 0; i < txn->n_changes; i++) {
-        const struct ovsdb_row_change *c = &txn->changes[i];
+    struct ovsdb_row_change c;
 
-        ovsdb_row_destroy((struct ovsdb_row *) c->old, c->table->schema);
-        ovsdb_row_destroy((struct ovsdb_row *) c->new, c->table->schema);
-        free((uint64_t *) c->changed);
+    HISTORY_TXN_FOR_EACH(c, txn)
+    {
+        const struct ovsdb_table_schema *ts = c.table->schema;
+
+        ovsdb_row_destroy((struct ovsdb_row *) c.old, ts);
+        ovsdb_row_destroy((struct ovsdb_row *) c.new, ts);
     }
-    free(txn->changes);
+    free(txn->runs);
     free(txn);
 }
 
@@ -84,40 +128,65 @@ ovsdb_history_destroy(struct ovsdb_history *h)
     }
 }
 
-static struct ovsdb_row *
-copy_row(const struct ovsdb_row *row, const struct ovsdb_table_schema *ts,
-         size_t *bytes)
+static uintptr_t
+ref_word(const struct ovsdb_row *row, uintptr_t tags)
 {
-    if (!row) {
-        return NULL;
-    }
-    *bytes += ts->row_size;
-    return ovsdb_row_clone(row, ts);
+    uintptr_t word = (uintptr_t) ovsdb_row_ref(row);
+
+    VTEP_ASSERT(!(word & W_TAGS));
+    return word | tags;
 }
 
 const struct uuid *
 ovsdb_history_add(struct ovsdb_history *h, const struct ovsdb_changeset *cs)
 {
-    struct history_txn *txn = xzalloc(sizeof *txn);
+    size_t n_words = 0, n_runs = 0, w = 0, r = 0;
+    const struct ovsdb_table *table = NULL;
+    struct history_txn *txn;
 
-    uuid_generate(&txn->id);
-    txn->changes =
-        xcalloc(cs->n_changes ? cs->n_changes : 1, sizeof *txn->changes);
-    txn->n_changes = cs->n_changes;
-    txn->bytes = sizeof *txn + cs->n_changes * sizeof *txn->changes;
     for (size_t i = 0; i < cs->n_changes; i++) {
-        const struct ovsdb_row_change *src = &cs->changes[i];
-        const struct ovsdb_table_schema *ts = src->table->schema;
-        struct ovsdb_row_change *dst = &txn->changes[i];
+        const struct ovsdb_row_change *c = &cs->changes[i];
 
-        dst->table = src->table;
-        dst->old = copy_row(src->old, ts, &txn->bytes);
-        dst->new = copy_row(src->new, ts, &txn->bytes);
-        if (src->changed) {
-            dst->changed = xmemdup(src->changed, bitmap_bytes(ts));
-            txn->bytes += bitmap_bytes(ts);
+        n_words += c->old && c->new ? 2 : 1;
+        if (c->table != table) {
+            table = c->table;
+            n_runs++;
         }
     }
+    txn = xmalloc(sizeof *txn + n_words * sizeof *txn->words);
+    uuid_generate(&txn->id);
+    txn->n_words = n_words;
+    txn->n_runs = n_runs;
+    txn->runs = xmalloc((n_runs ? n_runs : 1) * sizeof *txn->runs);
+    /* What the commit keeps alive: the rows it replaced or deleted are in
+     * no table any more.  The rows it wrote are counted by the commit that
+     * replaces them, if they are replaced while this one is kept. */
+    txn->bytes = sizeof *txn + n_words * sizeof *txn->words
+                 + n_runs * sizeof *txn->runs;
+    table = NULL;
+    for (size_t i = 0; i < cs->n_changes; i++) {
+        const struct ovsdb_row_change *c = &cs->changes[i];
+
+        if (c->table != table) {
+            if (table) {
+                txn->runs[r++] = (struct history_run){ table, w };
+            }
+            table = c->table;
+        }
+        if (c->old) {
+            txn->words[w++] =
+                ref_word(c->old, c->new ? W_OLD | W_MORE : W_OLD);
+            txn->bytes += c->table->schema->row_size;
+        }
+        if (c->new) {
+            txn->words[w++] = ref_word(c->new, 0);
+        }
+    }
+    if (table) {
+        txn->runs[r++] = (struct history_run){ table, w };
+    }
+    VTEP_ASSERT(w == n_words && r == n_runs);
+
     list_push_back(&h->txns, &txn->node);
     h->n_txns++;
     h->bytes += txn->bytes;
@@ -135,6 +204,12 @@ ovsdb_history_last_id(const struct ovsdb_history *h)
         return &h->base_id;
     }
     return &container_of(list_back(&h->txns), struct history_txn, node)->id;
+}
+
+static size_t
+bitmap_bytes(const struct ovsdb_table_schema *ts)
+{
+    return (ts->n_columns + 63) / 64 * sizeof(uint64_t);
 }
 
 /* The net change of one row over several commits. */
@@ -231,8 +306,11 @@ ovsdb_history_changes_since(const struct ovsdb_history *h,
             }
             continue;
         }
-        for (size_t i = 0; i < txn->n_changes; i++) {
-            merge_change(&rows, &n, &txn->changes[i]);
+        struct ovsdb_row_change c;
+
+        HISTORY_TXN_FOR_EACH(c, txn)
+        {
+            merge_change(&rows, &n, &c);
         }
     }
 

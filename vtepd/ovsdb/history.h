@@ -2,9 +2,12 @@
  * named by a transaction id (a UUID), so that "monitor_cond_since" can send
  * a reconnecting client only what it missed.
  *
- * Each entry keeps private copies of the rows its commit changed.  When
- * the history is full the oldest entries go; a client whose id is older
- * (or unknown, e.g. from before a restart) gets the full contents. */
+ * Each entry shares the rows its commit changed with the database (rows
+ * never change after commit; see ovsdb_row_ref()): it costs a word or two
+ * per change, plus the superseded rows it alone keeps alive, which is what
+ * the byte limit counts.  When the history is full the oldest entries go;
+ * a client whose id is older (or unknown, e.g. from before a restart) gets
+ * the full contents. */
 #ifndef VTEPD_OVSDB_HISTORY_H
 #define VTEPD_OVSDB_HISTORY_H 1
 
@@ -21,7 +24,7 @@ struct ovsdb_row_change;
 #define OVSDB_HISTORY_DEFAULT_BYTES (16u * 1024 * 1024)
 
 /* Creates an empty history that keeps at most 'max_txns' commits and about
- * 'max_bytes' of row copies (0 selects the defaults).  Its last id is a
+ * 'max_bytes' of memory of its own (0 selects the defaults).  Its last id is a
  * fresh UUID that names the database's state when the history starts. */
 struct ovsdb_history *ovsdb_history_create(size_t max_txns, size_t max_bytes);
 void ovsdb_history_destroy(struct ovsdb_history *); /* Accepts NULL. */

@@ -1,7 +1,8 @@
 # vtepd/ovsdb/: the RFC 7047 database engine (schema, data, transactions).
 LIBRARIES += ovsdb
 ovsdb_SRCS := vtepd/ovsdb/error.c vtepd/ovsdb/type.c vtepd/ovsdb/atom.c \
-              vtepd/ovsdb/datum.c vtepd/ovsdb/datum-string.c vtepd/ovsdb/schema.c vtepd/ovsdb/row.c \
+              vtepd/ovsdb/datum.c vtepd/ovsdb/datum-string.c \
+              vtepd/ovsdb/schema.c vtepd/ovsdb/row.c vtepd/ovsdb/slab.c \
               vtepd/ovsdb/table.c vtepd/ovsdb/condition.c \
               vtepd/ovsdb/mutation.c vtepd/ovsdb/transaction.c \
               vtepd/ovsdb/execution.c vtepd/ovsdb/db.c \
@@ -45,6 +46,10 @@ test-ovsdb-datum_PKGS := cmocka
 test-ovsdb-txn_SRCS := tests/unit/test-ovsdb-txn.c
 test-ovsdb-txn_LIBS := ovsdb lib
 test-ovsdb-txn_PKGS := cmocka
+UNIT_TESTS += test-ovsdb-slab
+test-ovsdb-slab_SRCS := tests/unit/test-ovsdb-slab.c
+test-ovsdb-slab_LIBS := ovsdb lib
+test-ovsdb-slab_PKGS := cmocka
 
 # vtepd/ovsdb/: the network half of the OVSDB server: streams (unix, tcp),
 # JSON-RPC framing, sessions and the server that dispatches methods.

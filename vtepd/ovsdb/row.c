@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "lib/hash.h"
+#include "vtepd/ovsdb/slab.h"
 
 static void *
 value_ptr(const struct ovsdb_row *row, const struct ovsdb_column *column)
@@ -12,18 +13,30 @@ value_ptr(const struct ovsdb_row *row, const struct ovsdb_column *column)
     return (char *) row->values + column->offset;
 }
 
+/* Stores 'atom' into the inline atom of 'column', which may be shorter
+ * than a whole union (see ovsdb_column_atom_size()). */
+static void
+store_atom(struct ovsdb_row *row, const struct ovsdb_column *column,
+           const union ovsdb_atom *atom)
+{
+    memcpy(value_ptr(row, column), atom, ovsdb_column_atom_size(column));
+}
+
 struct ovsdb_row *
 ovsdb_row_create(const struct ovsdb_table_schema *ts)
 {
-    struct ovsdb_row *row = xzalloc(ts->row_size);
+    struct ovsdb_row *row = ovsdb_slab_alloc(ts->row_size);
 
+    memset(row, 0, ts->row_size);
+    row->holders = 1;
     for (unsigned int i = 0; i < ts->n_columns; i++) {
         const struct ovsdb_column *column = ts->columns[i];
         struct ovsdb_datum datum;
+        union ovsdb_atom atom;
 
         if (column->storage == OVSDB_STORE_ATOM) {
-            ovsdb_atom_init_default(value_ptr(row, column),
-                                    column->type.key.type);
+            ovsdb_atom_init_default(&atom, column->type.key.type);
+            store_atom(row, column, &atom);
         } else if (column->storage == OVSDB_STORE_DATUM) {
             ovsdb_datum_init_default(&datum, &column->type);
             memcpy(value_ptr(row, column), &datum, sizeof datum);
@@ -36,15 +49,19 @@ struct ovsdb_row *
 ovsdb_row_clone(const struct ovsdb_row *old,
                 const struct ovsdb_table_schema *ts)
 {
-    struct ovsdb_row *row = xmalloc(ts->row_size);
+    struct ovsdb_row *row = ovsdb_slab_alloc(ts->row_size);
 
     memcpy(row, old, sizeof *row + ts->values_size);
+    row->holders = 1;
     for (unsigned int i = 0; i < ts->n_columns; i++) {
         const struct ovsdb_column *column = ts->columns[i];
 
         if (column->storage == OVSDB_STORE_ATOM) {
-            ovsdb_atom_clone(value_ptr(row, column), value_ptr(old, column),
-                             column->type.key.type);
+            if (column->type.key.type == OVSDB_TYPE_STRING) {
+                union ovsdb_atom *atom = value_ptr(row, column);
+
+                ovsdb_str_ref(atom->string);
+            }
         } else if (column->storage == OVSDB_STORE_DATUM) {
             ovsdb_datum_clone(value_ptr(row, column), value_ptr(old, column),
                               &column->type);
@@ -59,6 +76,10 @@ ovsdb_row_destroy(struct ovsdb_row *row, const struct ovsdb_table_schema *ts)
     if (!row) {
         return;
     }
+    VTEP_ASSERT(row->holders > 0);
+    if (--row->holders) {
+        return;
+    }
     for (unsigned int i = 0; i < ts->n_columns; i++) {
         const struct ovsdb_column *column = ts->columns[i];
 
@@ -68,7 +89,7 @@ ovsdb_row_destroy(struct ovsdb_row *row, const struct ovsdb_table_schema *ts)
             ovsdb_datum_destroy(value_ptr(row, column), &column->type);
         }
     }
-    free(row);
+    ovsdb_slab_free(row, ts->row_size);
 }
 
 void
@@ -110,7 +131,7 @@ ovsdb_row_set(struct ovsdb_row *row, const struct ovsdb_column *column,
         VTEP_ASSERT(value->n == 1);
         atom = value_ptr(row, column);
         ovsdb_atom_destroy(atom, column->type.key.type);
-        *atom = value->keys[0];
+        store_atom(row, column, &value->keys[0]);
         free(value->keys);
         ovsdb_datum_init_empty(value);
         break;

@@ -2,8 +2,16 @@
  * node, _uuid, _version, strong reference count) followed by each
  * column's value at the offset the schema assigned it, then one hash node
  * per table index.  A column holding exactly one atom stores it inline
- * (strings as interned pointers), so scalar columns cost no extra heap
- * allocation; other columns store a 'struct ovsdb_datum' inline. */
+ * (strings as interned pointers, in 8 bytes; UUIDs in 16), so scalar
+ * columns cost no extra heap allocation; other columns store a 'struct
+ * ovsdb_datum' inline.
+ *
+ * A committed row never changes again (transactions change copies), so
+ * besides its table (or the transaction that owns it) the history of
+ * commits may hold it too, instead of a copy: ovsdb_row_ref() takes one
+ * more reference, ovsdb_row_destroy() drops one.  Only the values, _uuid
+ * and _version of a shared row are stable; 'n_refs', 'txn_serial' and the
+ * hash nodes belong to its table's current use of it. */
 #ifndef VTEPD_OVSDB_ROW_H
 #define VTEPD_OVSDB_ROW_H 1
 
@@ -20,20 +28,39 @@ struct ovsdb_row {
     struct hmap_node node; /* In its table's rows, hashed by _uuid. */
     struct uuid uuid;
     struct uuid version;
-    uint32_t n_refs;     /* Strong references from committed rows. */
-    uint32_t txn_serial; /* Last transaction that modified this copy. */
-    uint64_t values[];   /* Column values, then index nodes. */
+    uint32_t n_refs : 29; /* Strong references from committed rows. */
+    uint32_t holders : 3; /* References to this copy: see ovsdb_row_ref(). */
+    uint32_t txn_serial;  /* Last transaction that modified this copy. */
+    uint64_t values[];    /* Column values, then index nodes. */
 };
 
 /* Returns a new row of table 'ts' with every column at its default value
- * and a zero _uuid and _version.  Not in any table. */
+ * and a zero _uuid and _version, held once by the caller.  Not in any
+ * table. */
 struct ovsdb_row *ovsdb_row_create(const struct ovsdb_table_schema *ts);
-/* Returns a deep copy of 'row' (same _uuid, _version and n_refs). */
+/* Returns a deep copy of 'row' (same _uuid, _version and n_refs), held
+ * once by the caller. */
 struct ovsdb_row *ovsdb_row_clone(const struct ovsdb_row *row,
                                   const struct ovsdb_table_schema *ts);
-/* Frees 'row' and its values; NULL is a no-op. */
+/* Drops the caller's reference to 'row', freeing it and its values when
+ * it was the last; NULL is a no-op. */
 void ovsdb_row_destroy(struct ovsdb_row *row,
                        const struct ovsdb_table_schema *ts);
+
+#define OVSDB_ROW_MAX_HOLDERS 7
+
+/* Takes one more reference to 'row', which must not change from now on
+ * (a committed row), and returns it.  At most OVSDB_ROW_MAX_HOLDERS
+ * references may exist at a time. */
+static inline struct ovsdb_row *
+ovsdb_row_ref(const struct ovsdb_row *row_)
+{
+    struct ovsdb_row *row = (struct ovsdb_row *) row_;
+
+    VTEP_ASSERT(row->holders < OVSDB_ROW_MAX_HOLDERS);
+    row->holders++;
+    return row;
+}
 
 /* Points '*view' at the value of 'column' (borrowed: valid until the row
  * changes; never destroy it). */

@@ -264,28 +264,40 @@ parse_max_rows(struct ovsdb_table_schema *ts, const json_t *json)
     return NULL;
 }
 
-/* Assigns every column an offset in the row's value area. */
+/* Assigns every column an offset in the row's value area: the 8-byte
+ * atoms first, then the 16-byte ones and the datums, so that every 8-byte
+ * atom is followed by at least 8 more bytes of the row (see
+ * ovsdb_column_atom_size()). */
 static void
 layout_row(struct ovsdb_table_schema *ts)
 {
     size_t offset = 0;
+    bool short_last = false;
 
-    for (unsigned int i = 0; i < ts->n_columns; i++) {
-        struct ovsdb_column *column = ts->columns[i];
+    for (int pass = 0; pass < 2; pass++) {
+        for (unsigned int i = 0; i < ts->n_columns; i++) {
+            struct ovsdb_column *column = ts->columns[i];
+            size_t size;
 
-        if (column->storage == OVSDB_STORE_HEADER) {
-            continue;
+            if (column->storage == OVSDB_STORE_HEADER) {
+                continue;
+            }
+            column->storage = ovsdb_type_is_scalar(&column->type)
+                                  ? OVSDB_STORE_ATOM
+                                  : OVSDB_STORE_DATUM;
+            size = column->storage == OVSDB_STORE_DATUM
+                       ? sizeof(struct ovsdb_datum)
+                       : ovsdb_column_atom_size(column);
+            if ((size == 8) != (pass == 0)) {
+                continue;
+            }
+            column->offset = offset;
+            offset = (offset + size + 7) & ~(size_t) 7;
+            short_last = size == 8;
         }
-        column->storage = ovsdb_type_is_scalar(&column->type)
-                              ? OVSDB_STORE_ATOM
-                              : OVSDB_STORE_DATUM;
-        column->offset = offset;
-        /* An inline atom takes a whole union, so that views of it may be
-         * copied as atoms. */
-        offset += column->storage == OVSDB_STORE_DATUM
-                      ? sizeof(struct ovsdb_datum)
-                      : sizeof(union ovsdb_atom);
-        offset = (offset + 7) & ~(size_t) 7;
+    }
+    if (short_last && !ts->n_indexes) {
+        offset += 8;
     }
     ts->values_size = offset;
     ts->index_offset = offset;

@@ -22,7 +22,7 @@ struct ovsdb_error;
 /* How a row stores a column's value. */
 enum ovsdb_storage {
     OVSDB_STORE_HEADER, /* _uuid or _version, in the row header. */
-    OVSDB_STORE_ATOM,   /* Exactly one atom, inline. */
+    OVSDB_STORE_ATOM,   /* Exactly one atom, inline (see below). */
     OVSDB_STORE_DATUM,  /* A 'struct ovsdb_datum', inline. */
 };
 
@@ -35,6 +35,17 @@ struct ovsdb_column {
     enum ovsdb_storage storage;
     unsigned int offset; /* Of the value within the row's value area. */
 };
+
+/* The bytes an inline atom of 'column' takes in a row: a UUID needs its 16,
+ * every other atom (a string is an interned pointer) 8.  A row keeps at
+ * least 8 more bytes after any 8-byte atom, so that a view of it may still
+ * be read as a whole 'union ovsdb_atom'; only the atom's own member is
+ * meaningful there, and nothing may write more than this size into it. */
+static inline size_t
+ovsdb_column_atom_size(const struct ovsdb_column *column)
+{
+    return column->type.key.type == OVSDB_TYPE_UUID ? 16 : 8;
+}
 
 struct ovsdb_index {
     unsigned int n_columns;

@@ -73,13 +73,26 @@ ovsdb_table_index_equal(const struct ovsdb_table *table, unsigned int i,
     return true;
 }
 
+/* Makes room in 'map' for one more node.  hmap_insert() itself would
+ * quadruple a full bucket array; doubling it costs 8 to 16 bytes of
+ * buckets per row instead of 8 to 32 (21 at 100,000 rows). */
+static void
+grow(struct hmap *map)
+{
+    if (hmap_count(map) + 1 > map->mask + 1) {
+        hmap_reserve(map, 2 * (map->mask + 1));
+    }
+}
+
 void
 ovsdb_table_insert(struct ovsdb_table *table, struct ovsdb_row *row)
 {
     const struct ovsdb_table_schema *ts = table->schema;
 
+    grow(&table->rows);
     hmap_insert(&table->rows, &row->node, uuid_hash(&row->uuid));
     for (unsigned int i = 0; i < ts->n_indexes; i++) {
+        grow(&table->indexes[i]);
         hmap_insert(&table->indexes[i], ovsdb_row_index_node(row, ts, i),
                     ovsdb_table_index_hash(table, i, row));
     }
