@@ -289,8 +289,10 @@ nd_flood_sync(struct hal_netdev *nd, struct nd_bridge *br)
     }
     for (i = 0; i < HAL_FLOOD_N; i++) {
         all = xrealloc(all, (n + br->n_flood[i] + 1) * sizeof *all);
-        memcpy(all + n, br->flood[i], br->n_flood[i] * sizeof *all);
-        n += br->n_flood[i];
+        if (br->n_flood[i]) { /* 'flood[i]' may be NULL when empty. */
+            memcpy(all + n, br->flood[i], br->n_flood[i] * sizeof *all);
+            n += br->n_flood[i];
+        }
     }
     if (n && br->config.replication == HAL_REPLICATION_SERVICE_NODE) {
         all[0] = hal_netdev_service_node(all, n);

@@ -312,8 +312,10 @@ spec_finish(struct ovsdb_monitor_spec *spec)
         if (!mt) {
             continue;
         }
-        qsort(mt->columns, mt->n_columns, sizeof *mt->columns,
-              compare_columns);
+        if (mt->n_columns) { /* qsort() of NULL is undefined, even empty. */
+            qsort(mt->columns, mt->n_columns, sizeof *mt->columns,
+                  compare_columns);
+        }
         ds_put_format(&key, "|%s:", mt->ts->name);
         for (size_t j = 0; j < mt->n_columns; j++) {
             ds_put_format(&key, "%u/%u,", mt->columns[j].column->index,
