@@ -57,11 +57,23 @@ jsonrpc_msg_destroy(struct jsonrpc_msg *msg)
     if (msg) {
         free(msg->method);
         json_decref(msg->params);
+        json_text_array_unref(msg->params_text);
         json_decref(msg->result);
         json_decref(msg->error);
         json_decref(msg->id);
         free(msg);
     }
+}
+
+const json_t *
+jsonrpc_msg_get_params(const struct jsonrpc_msg *msg_)
+{
+    struct jsonrpc_msg *msg = (struct jsonrpc_msg *) msg_;
+
+    if (!msg->params && msg->params_text) {
+        msg->params = json_text_array_to_json(msg->params_text);
+    }
+    return msg->params;
 }
 
 const char *
@@ -182,6 +194,8 @@ jsonrpc_msg_to_json(const struct jsonrpc_msg *msg)
 {
     json_t *json = json_object();
 
+    const json_t *params = jsonrpc_msg_get_params(msg);
+
     json_object_set_new(json, "id",
                         msg->id ? json_incref(msg->id) : json_null());
     switch (msg->type) {
@@ -189,8 +203,8 @@ jsonrpc_msg_to_json(const struct jsonrpc_msg *msg)
     case JSONRPC_NOTIFY:
         json_object_set_new(json, "method", json_string(msg->method));
         json_object_set_new(json, "params",
-                            msg->params ? json_incref(msg->params)
-                                        : json_array());
+                            params ? json_incref((json_t *) params)
+                                   : json_array());
         break;
     case JSONRPC_REPLY:
         json_object_set_new(json, "result",
@@ -221,8 +235,10 @@ struct jsonrpc_parser {
     bool in_string; /* Inside a string literal. */
     bool escaped;   /* Just after a backslash inside a string. */
     struct ds buf;  /* Bytes of the current value. */
+    bool lazy;      /* Keep "params" as text when possible. */
     json_t *ready;  /* A completed value, until taken. */
-    char *error;    /* Why parsing failed, or NULL. */
+    struct json_text_array *ready_params; /* Its "params", if lazy. */
+    char *error;                          /* Why parsing failed, or NULL. */
 };
 
 struct jsonrpc_parser *
@@ -244,6 +260,7 @@ jsonrpc_parser_destroy(struct jsonrpc_parser *p)
     if (p) {
         ds_destroy(&p->buf);
         json_decref(p->ready);
+        json_text_array_unref(p->ready_params);
         free(p->error);
         free(p);
     }
@@ -260,11 +277,34 @@ parser_fail(struct jsonrpc_parser *p, enum jsonrpc_parse_status status,
 
 /* Parses the buffered value: json_text_decode() for the common case, jansson
  * for the rest and for error messages. */
+/* In lazy mode, tries to decode the buffered value with its "params" kept
+ * as text. */
+static json_t *
+parser_decode_lazy(struct jsonrpc_parser *p)
+{
+    struct json_text_span *elems;
+    size_t n_elems;
+    bool found;
+    json_t *json = json_text_decode_lazy(p->buf.string, p->buf.length,
+                                         "params", &elems, &n_elems, &found);
+
+    if (json && found) {
+        /* The spans point into the buffer: hand it over. */
+        p->ready_params =
+            json_text_array_create(ds_steal_cstr(&p->buf), elems, n_elems);
+    }
+    return json;
+}
+
 static enum jsonrpc_parse_status
 parser_complete(struct jsonrpc_parser *p)
 {
     json_error_t error;
-    json_t *json = json_text_decode(p->buf.string, p->buf.length, false);
+    json_t *json = p->lazy ? parser_decode_lazy(p) : NULL;
+
+    if (!json) {
+        json = json_text_decode(p->buf.string, p->buf.length, false);
+    }
 
     if (!json) {
         json = json_loadb(p->buf.string, p->buf.length, 0, &error);
@@ -352,9 +392,31 @@ jsonrpc_parser_feed(struct jsonrpc_parser *p, const char *data, size_t n,
 json_t *
 jsonrpc_parser_take(struct jsonrpc_parser *p)
 {
+    struct json_text_array *params;
+    json_t *json = jsonrpc_parser_take_lazy(p, &params);
+
+    if (params) {
+        json_object_set_new(json, "params", json_text_array_to_json(params));
+        json_text_array_unref(params);
+    }
+    return json;
+}
+
+void
+jsonrpc_parser_set_lazy(struct jsonrpc_parser *p)
+{
+    p->lazy = true;
+}
+
+json_t *
+jsonrpc_parser_take_lazy(struct jsonrpc_parser *p,
+                         struct json_text_array **params_text)
+{
     json_t *json = p->ready;
 
+    *params_text = p->ready_params;
     p->ready = NULL;
+    p->ready_params = NULL;
     return json;
 }
 
@@ -396,6 +458,36 @@ jsonrpc_buf_from_msg(const struct jsonrpc_msg *msg)
     buf->size = out.length;
     memcpy(buf->data, out.string, out.length);
     ds_destroy(&out);
+    return buf;
+}
+
+struct jsonrpc_buf *
+jsonrpc_buf_from_reply_text(const json_t *id, const char *result, size_t n)
+{
+    static const char middle[] = ",\"result\":";
+    static const char tail[] = ",\"error\":null}";
+    struct jsonrpc_buf *buf;
+    struct ds head;
+    char *p;
+
+    ds_init(&head);
+    ds_put_cstr(&head, "{\"id\":");
+    if (id) {
+        json_text_encode(id, &head);
+    } else {
+        ds_put_cstr(&head, "null");
+    }
+    ds_put_cstr(&head, middle);
+
+    buf = xmalloc(sizeof *buf + head.length + n + sizeof tail - 1);
+    buf->refcount = 1;
+    buf->size = head.length + n + sizeof tail - 1;
+    p = buf->data;
+    memcpy(p, head.string, head.length);
+    p += head.length;
+    memcpy(p, result, n);
+    memcpy(p + n, tail, sizeof tail - 1);
+    ds_destroy(&head);
     return buf;
 }
 
