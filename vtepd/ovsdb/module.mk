@@ -4,7 +4,8 @@ ovsdb_SRCS := vtepd/ovsdb/error.c vtepd/ovsdb/type.c vtepd/ovsdb/atom.c \
               vtepd/ovsdb/datum.c vtepd/ovsdb/schema.c vtepd/ovsdb/row.c \
               vtepd/ovsdb/table.c vtepd/ovsdb/condition.c \
               vtepd/ovsdb/mutation.c vtepd/ovsdb/transaction.c \
-              vtepd/ovsdb/execution.c vtepd/ovsdb/db.c \
+              vtepd/ovsdb/execution.c vtepd/ovsdb/insert-text.c \
+              vtepd/ovsdb/db.c \
               vtepd/ovsdb/json-order.c \
               vtepd/ovsdb/builtin-schema.c
 ovsdb_PKGS := jansson
@@ -45,6 +46,10 @@ test-ovsdb-datum_PKGS := cmocka
 test-ovsdb-txn_SRCS := tests/unit/test-ovsdb-txn.c
 test-ovsdb-txn_LIBS := ovsdb lib
 test-ovsdb-txn_PKGS := cmocka
+UNIT_TESTS += test-ovsdb-insert-text
+test-ovsdb-insert-text_SRCS := tests/unit/test-ovsdb-insert-text.c
+test-ovsdb-insert-text_LIBS := ovsdb lib
+test-ovsdb-insert-text_PKGS := cmocka
 
 # vtepd/ovsdb/: the network half of the OVSDB server: streams (unix, tcp),
 # JSON-RPC framing, sessions and the server that dispatches methods.
