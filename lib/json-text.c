@@ -11,6 +11,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -226,6 +227,42 @@ decode_escape(struct json_text_reader *d)
  * its bytes: in place in the input if it has no escapes, otherwise in
  * 'scratch', valid until the next string is read.  Neither is
  * NUL-terminated. */
+/* Skips the bytes a string may hold as they are: printable ASCII other
+ * than '"' and '\\'.  Eight at a time: in each word, a byte below 0x20,
+ * a quote, a backslash or a byte with the high bit set sets the high bit
+ * of its lane in 'special' (lanes after the first such byte may be set
+ * spuriously, never lanes before it). */
+static void
+skip_plain_bytes(struct json_text_reader *d)
+{
+    const char *p = d->p, *end = d->end;
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    static const uint64_t ones = 0x0101010101010101ULL;
+    static const uint64_t highs = 0x8080808080808080ULL;
+
+    while (end - p >= 8) {
+        uint64_t w, q, b, special;
+
+        memcpy(&w, p, 8);
+        q = w ^ (ones * '"');
+        b = w ^ (ones * '\\');
+        special = (((w - ones * 0x20) & ~w) | ((q - ones) & ~q)
+                   | ((b - ones) & ~b) | w)
+                  & highs;
+        if (special) {
+            d->p = p + __builtin_ctzll(special) / 8;
+            return;
+        }
+        p += 8;
+    }
+#endif
+    while (p < end && (unsigned char) *p >= 0x20 && (unsigned char) *p < 0x80
+           && *p != '"' && *p != '\\') {
+        p++;
+    }
+    d->p = p;
+}
+
 static bool
 decode_string(struct json_text_reader *d, const char **s, size_t *n)
 {
@@ -233,7 +270,13 @@ decode_string(struct json_text_reader *d, const char **s, size_t *n)
     bool escaped = false;
 
     while (d->p < d->end) {
-        unsigned char c = *d->p;
+        unsigned char c;
+
+        skip_plain_bytes(d);
+        if (d->p >= d->end) {
+            break;
+        }
+        c = *d->p;
 
         if (c == '"') {
             if (escaped) {

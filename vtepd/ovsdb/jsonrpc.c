@@ -2,6 +2,7 @@
  * and the server are in jsonrpc-server.c. */
 #include "vtepd/ovsdb/jsonrpc.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -325,43 +326,80 @@ is_json_space(char c)
     return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
+/* Returns the index of the first '"' or '\\' in data[i..end), or 'end':
+ * the bytes a string's scanner may skip, eight at a time (in 'hits', the
+ * lane of the first quote or backslash has its high bit set; later lanes
+ * may be set spuriously, earlier ones never). */
+static size_t
+skip_string_bytes(const char *data, size_t i, size_t end)
+{
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    static const uint64_t ones = 0x0101010101010101ULL;
+    static const uint64_t highs = 0x8080808080808080ULL;
+
+    while (end - i >= 8) {
+        uint64_t w, q, b, hits;
+
+        memcpy(&w, data + i, 8);
+        q = w ^ (ones * '"');
+        b = w ^ (ones * '\\');
+        hits = (((q - ones) & ~q) | ((b - ones) & ~b)) & highs;
+        if (hits) {
+            return i + (size_t) __builtin_ctzll(hits) / 8;
+        }
+        i += 8;
+    }
+#endif
+    while (i < end && data[i] != '"' && data[i] != '\\') {
+        i++;
+    }
+    return i;
+}
+
 enum jsonrpc_parse_status
 jsonrpc_parser_feed(struct jsonrpc_parser *p, const char *data, size_t n,
                     size_t *used)
 {
     size_t start = 0; /* First byte of the value within 'data'. */
-    size_t i;
+    size_t end;       /* Where the value would exceed 'max_size'. */
+    size_t i = 0;
 
     VTEP_ASSERT(!p->ready && !p->error);
-    for (i = 0; i < n; i++) {
+    if (!p->depth) {
+        while (i < n && is_json_space(data[i])) {
+            i++;
+        }
+        if (i == n) {
+            *used = n;
+            return JSONRPC_PARSE_MORE;
+        }
+        if (data[i] != '{' && data[i] != '[') {
+            *used = i + 1;
+            return parser_fail(p, JSONRPC_PARSE_ERROR,
+                               xasprintf("syntax error at beginning of input "
+                                         "(byte 0x%02x)",
+                                         (unsigned char) data[i]));
+        }
+        start = i;
+    }
+    end = n - start > p->max_size - p->buf.length
+              ? start + (p->max_size - p->buf.length)
+              : n;
+    for (i = start; i < end; i++) {
         char c = data[i];
 
-        if (!p->depth) {
-            if (is_json_space(c)) {
-                continue;
-            }
-            if (c != '{' && c != '[') {
-                *used = i + 1;
-                return parser_fail(
-                    p, JSONRPC_PARSE_ERROR,
-                    xasprintf("syntax error at beginning of input "
-                              "(byte 0x%02x)",
-                              (unsigned char) c));
-            }
-            start = i;
-        }
-        if (p->buf.length + (i - start) + 1 > p->max_size) {
-            *used = i + 1;
-            return parser_fail(
-                p, JSONRPC_PARSE_TOO_BIG,
-                xasprintf("message exceeds %zu bytes", p->max_size));
-        }
         if (p->in_string) {
             if (p->escaped) {
                 p->escaped = false;
-            } else if (c == '\\') {
+                continue;
+            }
+            i = skip_string_bytes(data, i, end);
+            if (i >= end) {
+                break;
+            }
+            if (data[i] == '\\') {
                 p->escaped = true;
-            } else if (c == '"') {
+            } else {
                 p->in_string = false;
             }
         } else if (c == '"') {
@@ -382,9 +420,13 @@ jsonrpc_parser_feed(struct jsonrpc_parser *p, const char *data, size_t n,
             }
         }
     }
-    if (p->depth) {
-        ds_put_buffer(&p->buf, data + start, n - start);
+    if (end < n) {
+        *used = end + 1;
+        return parser_fail(
+            p, JSONRPC_PARSE_TOO_BIG,
+            xasprintf("message exceeds %zu bytes", p->max_size));
     }
+    ds_put_buffer(&p->buf, data + start, n - start);
     *used = n;
     return JSONRPC_PARSE_MORE;
 }
