@@ -284,11 +284,43 @@ static const struct ovsdb_column *
 find_column(const struct ovsdb_table_schema *ts, const char *name, size_t n)
 {
     for (unsigned int i = 0; i < ts->n_columns; i++) {
-        if (text_equals(name, n, ts->columns[i]->name)) {
+        const char *s = ts->columns[i]->name;
+
+        if (!strncmp(s, name, n) && !s[n]) {
             return ts->columns[i];
         }
     }
     return NULL;
+}
+
+/* True if the value at the reader, for 'column', is a bare atom that
+ * goes straight into the row: the common case of a column that stores
+ * one atom inline, given as a string, number, boolean or ["uuid", ...]
+ * (anything else goes through parse_datum()). */
+static bool
+is_bare_atom(struct parse *p, const struct ovsdb_column *column)
+{
+    int c = json_text_reader_peek(&p->r);
+
+    if (column->storage != OVSDB_STORE_ATOM) {
+        return false;
+    } else if (column->type.key.type != OVSDB_TYPE_UUID) {
+        return c != '[';
+    }
+    return c == '[' && p->r.end - p->r.p >= 7
+           && !memcmp(p->r.p + 1, "\"uuid\"", 6);
+}
+
+static bool
+parse_inline_atom(struct parse *p, const struct ovsdb_column *column)
+{
+    union ovsdb_atom atom;
+
+    if (!parse_atom(p, &column->type.key, &atom, NULL)) {
+        return false;
+    }
+    ovsdb_row_set_atom(p->ins->row, column, &atom);
+    return true;
 }
 
 /* Parses the "row" object at the reader into ins->row. */
@@ -325,12 +357,17 @@ parse_row(struct parse *p)
                 return false; /* Duplicate member: jansson keeps the last. */
             }
         }
-        if (!json_text_reader_expect(&p->r, ':')
-            || !parse_datum(p, &column->type, &datum,
-                            ins->ref_column ? NULL : &name)) {
+        if (!json_text_reader_expect(&p->r, ':')) {
             return false;
         }
-        if (name) {
+        if (is_bare_atom(p, column)) {
+            if (!parse_inline_atom(p, column)) {
+                return false;
+            }
+        } else if (!parse_datum(p, &column->type, &datum,
+                                ins->ref_column ? NULL : &name)) {
+            return false;
+        } else if (name) {
             ins->ref_column = column;
             ins->ref_datum = datum;
             ins->ref_name = name;
