@@ -836,6 +836,27 @@ json_text_array_create(char *buf, struct json_text_span *elems, size_t n)
 }
 
 struct json_text_array *
+json_text_array_parse(const char *text, size_t n)
+{
+    struct json_text_span *elems;
+    struct json_text_reader d;
+    size_t n_elems;
+    bool ok;
+
+    json_text_reader_init(&d, text, n);
+    ok = split_array(&d, text, 0, &elems, &n_elems);
+    skip_space(&d);
+    json_text_reader_destroy(&d);
+    if (!ok) {
+        return NULL;
+    } else if (d.p != d.end) {
+        free(elems);
+        return NULL;
+    }
+    return json_text_array_create(xmemdup(text, n), elems, n_elems);
+}
+
+struct json_text_array *
 json_text_array_ref(struct json_text_array *array)
 {
     array->refcnt++;

@@ -67,6 +67,10 @@ struct json_text_array {
  * 'elems' (both malloc'd). */
 struct json_text_array *
 json_text_array_create(char *buf, struct json_text_span *elems, size_t n);
+/* Returns a new array holding the elements of the JSON array in the 'n'
+ * bytes at 'text' (copied), or NULL if json_text_decode() would not
+ * accept the text or it is not an array. */
+struct json_text_array *json_text_array_parse(const char *text, size_t n);
 struct json_text_array *json_text_array_ref(struct json_text_array *);
 void json_text_array_unref(struct json_text_array *); /* Accepts NULL. */
 /* Returns a new reference to element 'i' (< n), decoded. */

@@ -120,15 +120,12 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     struct ovsdb_exec_ctx ctx = { .lock_owned = NULL };
-    struct json_text_span *elems;
     struct json_text_array *text;
-    struct ds wrapped, out_text, out_tree;
+    struct ds out_text, out_tree;
     long long timeout_text, timeout_tree;
     struct uuid next_text, next_tree;
     struct ovsdb_db *db_text, *db_tree;
-    json_t *object, *params, *snap_text, *snap_tree;
-    size_t n_elems;
-    bool found;
+    json_t *params, *snap_text, *snap_tree;
 
     if (!size) {
         return 0;
@@ -139,18 +136,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
 
     /* The params as the server's parser would keep them. */
-    ds_init(&wrapped);
-    ds_put_cstr(&wrapped, "{\"params\":");
-    ds_put_buffer(&wrapped, (const char *) data + 1, size - 1);
-    ds_put_char(&wrapped, '}');
-    object = json_text_decode_lazy(wrapped.string, wrapped.length, "params",
-                                   &elems, &n_elems, &found);
-    if (!object) {
-        ds_destroy(&wrapped);
+    text = json_text_array_parse((const char *) data + 1, size - 1);
+    if (!text) {
         return 0;
     }
-    json_decref(object);
-    text = json_text_array_create(ds_steal_cstr(&wrapped), elems, n_elems);
     params = json_text_array_to_json(text);
 
     ds_init(&out_text);

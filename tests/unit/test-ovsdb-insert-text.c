@@ -93,37 +93,13 @@ dump_db(struct ovsdb_db *db, struct ds *out)
     }
 }
 
-/* Splits 'params' (text) as the server's parser does; NULL if the parser
- * would not keep it as text. */
-static struct json_text_array *
-split_params(const char *params, size_t n)
-{
-    struct json_text_span *elems;
-    struct ds text = DS_EMPTY_INITIALIZER;
-    size_t n_elems;
-    json_t *object;
-    bool found;
-
-    ds_put_cstr(&text, "{\"params\":");
-    ds_put_buffer(&text, params, n);
-    ds_put_char(&text, '}');
-    object = json_text_decode_lazy(text.string, text.length, "params", &elems,
-                                   &n_elems, &found);
-    if (!object) {
-        ds_destroy(&text);
-        return NULL;
-    }
-    json_decref(object);
-    return json_text_array_create(ds_steal_cstr(&text), elems, n_elems);
-}
-
 /* Runs 'params' from text and from a tree on twin databases and checks
  * that results, databases and the UUID generator agree.  Returns false if
  * the text is not something the server would keep as text. */
 static bool
 check_equivalent(const char *params, size_t n)
 {
-    struct json_text_array *text = split_params(params, n);
+    struct json_text_array *text = json_text_array_parse(params, n);
     struct ovsdb_exec_ctx ctx = { .may_block = true };
     struct ds out_text = DS_EMPTY_INITIALIZER;
     struct ds out_tree = DS_EMPTY_INITIALIZER;
