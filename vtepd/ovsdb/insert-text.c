@@ -487,6 +487,20 @@ parse_op(struct parse *p, struct ovsdb_db *db)
     return true;
 }
 
+/* Empties 'ins' (without touching 'set', which 'n_set' bounds). */
+static void
+ins_init(struct ovsdb_insert_text *ins)
+{
+    ins->table = NULL;
+    ins->row = NULL;
+    ins->n_set = 0;
+    ins->uuid_name = NULL;
+    ins->has_uuid = false;
+    ins->ref_column = NULL;
+    ovsdb_datum_init_empty(&ins->ref_datum);
+    ins->ref_name = NULL;
+}
+
 bool
 ovsdb_insert_text_parse(struct ovsdb_db *db, const char *text, size_t n,
                         struct ovsdb_insert_text *ins)
@@ -494,7 +508,7 @@ ovsdb_insert_text_parse(struct ovsdb_db *db, const char *text, size_t n,
     struct parse p = { .ins = ins };
     bool ok;
 
-    memset(ins, 0, sizeof *ins);
+    ins_init(ins);
     json_text_reader_init(&p.r, text, n);
     ok = parse_op(&p, db);
     json_text_reader_destroy(&p.r);
@@ -515,5 +529,5 @@ ovsdb_insert_text_destroy(struct ovsdb_insert_text *ins)
     }
     free(ins->uuid_name);
     free(ins->ref_name);
-    memset(ins, 0, sizeof *ins);
+    ins_init(ins);
 }
