@@ -286,7 +286,7 @@ find_column(const struct ovsdb_table_schema *ts, const char *name, size_t n)
     for (unsigned int i = 0; i < ts->n_columns; i++) {
         const char *s = ts->columns[i]->name;
 
-        if (!strncmp(s, name, n) && !s[n]) {
+        if (n && s[0] == name[0] && !strncmp(s, name, n) && !s[n]) {
             return ts->columns[i];
         }
     }
