@@ -866,20 +866,14 @@ results_add(struct results *r, json_t *value)
     r->n++;
 }
 
-/* Appends the result of an insert, {"uuid":["uuid","..."]}. */
+/* Appends the result of an insert, {"uuid":["uuid","..."]}, to text
+ * results (the fast path runs only with those). */
 static void
 results_add_uuid(struct results *r, const struct uuid *uuid)
 {
     const union ovsdb_atom *atom = (const union ovsdb_atom *) (void *) uuid;
 
-    if (r->array) {
-        json_t *result = json_object();
-
-        json_object_set_new(result, "uuid",
-                            ovsdb_atom_to_json(atom, OVSDB_TYPE_UUID));
-        results_add(r, result);
-        return;
-    }
+    VTEP_ASSERT(!r->array);
     ds_put_cstr(r->text, r->n ? ",{\"uuid\":" : "{\"uuid\":");
     ovsdb_atom_to_text(atom, OVSDB_TYPE_UUID, r->text);
     ds_put_char(r->text, '}');

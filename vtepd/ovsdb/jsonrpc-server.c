@@ -673,7 +673,6 @@ session_handle_json(struct jsonrpc_session *s, json_t *json,
         json_object_set_new(json, "params", json_array());
     }
     msg = jsonrpc_msg_from_json(json, &error);
-
     if (!msg) {
         char *what = xasprintf("received bad JSON-RPC message: %s", error);
 
