@@ -14,10 +14,27 @@
 /* String interning.  Single-threaded, like the rest of the engine. */
 static struct hmap strings = HMAP_INITIALIZER(&strings);
 
+uint32_t
+ovsdb_str_hash(const char *s, size_t len)
+{
+    return hash_bytes(s, len, 0);
+}
+
+void
+ovsdb_str_prefetch(uint32_t hash)
+{
+    __builtin_prefetch(&strings.buckets[hash & strings.mask]);
+}
+
 struct ovsdb_str *
 ovsdb_str_intern(const char *s, size_t len)
 {
-    uint32_t hash = hash_bytes(s, len, 0);
+    return ovsdb_str_intern_hashed(s, len, ovsdb_str_hash(s, len));
+}
+
+struct ovsdb_str *
+ovsdb_str_intern_hashed(const char *s, size_t len, uint32_t hash)
+{
     struct ovsdb_str *str;
 
     HMAP_FOR_EACH_WITH_HASH(str, node, hash, &strings) {

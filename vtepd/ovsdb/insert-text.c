@@ -55,10 +55,24 @@ text_to_uuid(const char *s, size_t n, struct uuid *uuid)
     return uuid_from_string(uuid, buf);
 }
 
+/* A string value read but not yet interned: the row's strings are
+ * interned after the rest of the row is parsed, so that fetching their
+ * slots in the intern table overlaps with that work. */
+struct pending_string {
+    const struct ovsdb_column *column;
+    const char *s; /* In the operation's text. */
+    size_t n;
+    uint32_t hash;
+};
+
+#define MAX_PENDING 8
+
 /* Where the parser is and what it found so far. */
 struct parse {
     struct json_text_reader r;
     struct ovsdb_insert_text *ins;
+    struct pending_string pending[MAX_PENDING];
+    size_t n_pending;
 };
 
 /* Parses the atom of 'base' at the reader.  A named UUID is accepted only
@@ -293,6 +307,39 @@ find_column(const struct ovsdb_table_schema *ts, const char *name, size_t n)
     return NULL;
 }
 
+/* Stores string 'atom' (taken) in 'column' of the row and checks it. */
+static bool
+set_string_atom(struct parse *p, const struct ovsdb_column *column,
+                union ovsdb_atom *atom)
+{
+    struct ovsdb_error *error;
+
+    ovsdb_row_set_atom(p->ins->row, column, atom);
+    error = ovsdb_atom_check_constraints(atom, &column->type.key);
+    if (error) {
+        ovsdb_error_destroy(error);
+        return false;
+    }
+    return true;
+}
+
+/* Interns the pending strings into the row. */
+static bool
+finish_pending(struct parse *p)
+{
+    for (size_t i = 0; i < p->n_pending; i++) {
+        const struct pending_string *ps = &p->pending[i];
+        union ovsdb_atom atom;
+
+        atom.string = ovsdb_str_intern_hashed(ps->s, ps->n, ps->hash);
+        if (!set_string_atom(p, ps->column, &atom)) {
+            return false;
+        }
+    }
+    p->n_pending = 0;
+    return true;
+}
+
 /* True if the value at the reader, for 'column', is a bare atom that
  * goes straight into the row: the common case of a column that stores
  * one atom inline, given as a string, number, boolean or ["uuid", ...]
@@ -316,6 +363,24 @@ parse_inline_atom(struct parse *p, const struct ovsdb_column *column)
 {
     union ovsdb_atom atom;
 
+    if (column->type.key.type == OVSDB_TYPE_STRING
+        && p->n_pending < MAX_PENDING) {
+        struct pending_string *ps = &p->pending[p->n_pending];
+
+        if (!json_text_read_string(&p->r, &ps->s, &ps->n)) {
+            return false;
+        }
+        if (ps->s != p->r.scratch.string) {
+            /* In the text itself, so it stays valid: intern it later. */
+            ps->column = column;
+            ps->hash = ovsdb_str_hash(ps->s, ps->n);
+            ovsdb_str_prefetch(ps->hash);
+            p->n_pending++;
+            return true;
+        }
+        atom.string = ovsdb_str_intern(ps->s, ps->n);
+        return set_string_atom(p, column, &atom);
+    }
     if (!parse_atom(p, &column->type.key, &atom, NULL)) {
         return false;
     }
@@ -376,7 +441,7 @@ parse_row(struct parse *p)
         }
         ins->set[ins->n_set++] = column;
     } while (json_text_reader_expect(&p->r, ','));
-    return json_text_reader_expect(&p->r, '}');
+    return json_text_reader_expect(&p->r, '}') && finish_pending(p);
 }
 
 /* Parses the value of the "table" member. */
