@@ -97,35 +97,46 @@ uuid_hash(const struct uuid *uuid)
     return uuid->parts[0];
 }
 
+/* One more than the value of each hexadecimal digit; 0 for other bytes. */
+static const unsigned char hex_plus_one[256] = {
+    ['0'] = 1,  ['1'] = 2,  ['2'] = 3,  ['3'] = 4,  ['4'] = 5,  ['5'] = 6,
+    ['6'] = 7,  ['7'] = 8,  ['8'] = 9,  ['9'] = 10, ['a'] = 11, ['b'] = 12,
+    ['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16, ['A'] = 11, ['B'] = 12,
+    ['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16,
+};
+
+/* Reads 'n' hex digits at 's' into '*value'.  Stops at the first byte that
+ * is not one, so a shorter string is never read past its NUL. */
+static bool
+parse_hex(const char *s, int n, uint32_t *value)
+{
+    uint32_t v = 0;
+
+    for (int i = 0; i < n; i++) {
+        unsigned int h = hex_plus_one[(unsigned char) s[i]];
+
+        if (!h) {
+            return false;
+        }
+        v = (v << 4) | (h - 1);
+    }
+    *value = v;
+    return true;
+}
+
 bool
 uuid_from_string(struct uuid *uuid, const char *s)
 {
-    /* Offsets of the dashes; every other position is a hex digit. */
-    static const int dash[] = { 8, 13, 18, 23 };
-    int d = 0;
+    uint32_t a, b, c, d;
 
-    uuid_zero(uuid);
-    for (int i = 0, part = 0, nibbles = 0; i < UUID_LEN; i++) {
-        if (d < 4 && i == dash[d]) {
-            if (s[i] != '-') {
-                goto error;
-            }
-            d++;
-            continue;
-        }
-        int h = hexit_value(s[i]);
-        if (h < 0) {
-            goto error;
-        }
-        uuid->parts[part] = (uuid->parts[part] << 4) | (uint32_t) h;
-        if (++nibbles == 8) {
-            nibbles = 0;
-            part++;
-        }
+    if (parse_hex(s, 8, &uuid->parts[0]) && s[8] == '-'
+        && parse_hex(s + 9, 4, &a) && s[13] == '-' && parse_hex(s + 14, 4, &b)
+        && s[18] == '-' && parse_hex(s + 19, 4, &c) && s[23] == '-'
+        && parse_hex(s + 24, 4, &d) && parse_hex(s + 28, 8, &uuid->parts[3])) {
+        uuid->parts[1] = (a << 16) | b;
+        uuid->parts[2] = (c << 16) | d;
+        return true;
     }
-    return true;
-
-error:
     uuid_zero(uuid);
     return false;
 }

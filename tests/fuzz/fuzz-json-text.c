@@ -3,7 +3,9 @@
  * The first input byte picks the duplicate-key mode; the rest is JSON text.
  * json_text_decode() must return NULL or exactly what json_loadb() returns
  * (same value, same member order), and json_text_encode() must write the
- * bytes json_dumps() writes for whatever jansson parsed. */
+ * bytes json_dumps() writes for whatever jansson parsed.
+ * json_text_decode_lazy() and json_text_array_parse() must accept only
+ * what json_text_decode() accepts and give the same value. */
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +29,59 @@ check_encode(const json_t *json)
     VTEP_ASSERT(!memcmp(text.string, expected, text.length));
     ds_destroy(&text);
     return expected;
+}
+
+/* Decodes the spans of 'array' (into 'text') into a JSON array. */
+static json_t *
+decode_spans(const char *text, const struct json_text_span *elems, size_t n)
+{
+    json_t *array = json_array();
+
+    for (size_t i = 0; i < n; i++) {
+        json_t *e = json_text_decode_value(text + elems[i].ofs, elems[i].len);
+
+        VTEP_ASSERT(e);
+        json_array_append_new(array, e);
+    }
+    return array;
+}
+
+static void
+check_lazy(const char *text, size_t size)
+{
+    json_t *full = json_text_decode(text, size, false);
+    struct json_text_array *array;
+    struct json_text_span *elems;
+    json_t *lazy;
+    size_t n;
+    bool found;
+
+    lazy = json_text_decode_lazy(text, size, "params", &elems, &n, &found);
+    if (lazy) {
+        VTEP_ASSERT(full);
+        if (found) {
+            json_object_set_new(lazy, "params", decode_spans(text, elems, n));
+        }
+        VTEP_ASSERT(json_equal(full, lazy));
+        free(elems);
+    } else if (json_is_object(full)) {
+        /* Declined only for a "params" that is not one array (or that
+         * appears twice, which the tree cannot show). */
+        VTEP_ASSERT(json_object_get(full, "params"));
+    }
+    json_decref(lazy);
+
+    array = json_text_array_parse(text, size);
+    if (array) {
+        json_t *json = json_text_array_to_json(array);
+
+        VTEP_ASSERT(json_is_array(full) && json_equal(full, json));
+        json_decref(json);
+        json_text_array_unref(array);
+    } else {
+        VTEP_ASSERT(!json_is_array(full));
+    }
+    json_decref(full);
 }
 
 int
@@ -57,6 +112,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         free(fast_text);
         free(slow_text);
     }
+
+    check_lazy(text, size);
 
     /* The encoder on any value, scalars included. */
     any = json_loadb(text, size, JSON_DECODE_ANY, &error);

@@ -7,11 +7,12 @@
 #     tests/fuzz/regressions/fuzz-NAME/ (seconds, deterministic);
 #   - by 'make fuzz', with clang, libFuzzer, ASan and UBSan in build/fuzz/,
 #     then run for FUZZ_SECONDS each (FUZZ_TARGETS to pick some).
-FUZZ_ALL := fuzz-json-text fuzz-jsonrpc fuzz-transact fuzz-schema fuzz-log \
-            fuzz-frame
+FUZZ_ALL := fuzz-json-text fuzz-jsonrpc fuzz-transact fuzz-transact-text \
+            fuzz-schema fuzz-log fuzz-frame
 fuzz-json-text_FUZZ_LIBS := lib
 fuzz-jsonrpc_FUZZ_LIBS := ovsdb-net lib
 fuzz-transact_FUZZ_LIBS := ovsdb-storage ovsdb lib
+fuzz-transact-text_FUZZ_LIBS := ovsdb-storage ovsdb lib
 fuzz-schema_FUZZ_LIBS := ovsdb lib
 fuzz-log_FUZZ_LIBS := ovsdb-storage ovsdb lib
 fuzz-frame_FUZZ_LIBS := sim hal lib

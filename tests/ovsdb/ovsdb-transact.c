@@ -6,12 +6,18 @@
  * Reads one transaction ("transact" params, one JSON value per line) from
  * stdin and prints each reply as one line of compact, key-sorted JSON.  A
  * wait that would block fails with "not supported", like
- * "ovsdb-tool transact".  A line that is not JSON gets a syntax error. */
+ * "ovsdb-tool transact".  A line that is not JSON gets a syntax error.
+ *
+ * Transactions run as the server runs them: from their text
+ * (ovsdb_execute_text()) when the server's parser would keep them as
+ * text, else from the decoded tree. */
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/ds.h"
+#include "lib/json-text.h"
 #include "lib/util.h"
 #include "vtepd/ovsdb/db.h"
 #include "vtepd/ovsdb/error.h"
@@ -65,6 +71,29 @@ load_schema(const char *arg)
     return schema;
 }
 
+/* Runs 'line' (already known to be JSON) as the server would. */
+static json_t *
+execute(struct ovsdb_db *db, const struct ovsdb_exec_ctx *ctx,
+        const char *line, const json_t *params)
+{
+    struct json_text_array *text = json_text_array_parse(line, strlen(line));
+    struct ds out = DS_EMPTY_INITIALIZER;
+    long long timeout;
+    json_t *reply;
+
+    if (!text) {
+        return ovsdb_execute(db, params, ctx, &timeout);
+    }
+    reply = NULL;
+    if (ovsdb_execute_text(db, NULL, text, ctx, &timeout, &out)) {
+        reply = json_loadb(out.string, out.length, 0, NULL);
+        VTEP_ASSERT(reply);
+    }
+    ds_destroy(&out);
+    json_text_array_unref(text);
+    return reply;
+}
+
 static void
 run(struct ovsdb_db *db, const struct ovsdb_exec_ctx *ctx, FILE *in)
 {
@@ -74,7 +103,6 @@ run(struct ovsdb_db *db, const struct ovsdb_exec_ctx *ctx, FILE *in)
     while (getline(&line, &allocated, in) > 0) {
         json_error_t jerror;
         json_t *params, *reply;
-        long long timeout;
         char *text;
 
         if (line[strspn(line, " \t\r\n")] == '\0') {
@@ -85,7 +113,7 @@ run(struct ovsdb_db *db, const struct ovsdb_exec_ctx *ctx, FILE *in)
             reply = json_pack("{ss ss}", "error", "syntax error", "details",
                               jerror.text);
         } else {
-            reply = ovsdb_execute(db, params, ctx, &timeout);
+            reply = execute(db, ctx, line, params);
         }
         text = ovsdb_json_to_string(reply);
         printf("%s\n", text);

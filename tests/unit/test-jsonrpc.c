@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include "lib/ds.h"
+#include "lib/json-text.h"
 #include "vtepd/ovsdb/jsonrpc.h"
 
 /* Feeds 'text' in pieces of at most 'piece' bytes; appends each message's
@@ -305,6 +306,159 @@ test_encoding_matches_ovsdb_server(void **state)
     jsonrpc_msg_destroy(NULL);
 }
 
+/* Strings of every length up to 24 with an escaped quote or backslash at
+ * every position, so that the word-at-a-time string scan meets them at
+ * every alignment, fed whole and in pieces. */
+static void
+test_long_strings(void **state)
+{
+    struct ds text = DS_EMPTY_INITIALIZER, expected = DS_EMPTY_INITIALIZER;
+
+    for (int len = 0; len <= 24; len++) {
+        for (int pos = 0; pos <= len; pos++) {
+            struct ds msg = DS_EMPTY_INITIALIZER;
+            json_t *json;
+            char *enc;
+
+            ds_put_cstr(&msg, "{\"k\":\"");
+            for (int i = 0; i < len; i++) {
+                if (i == pos) {
+                    ds_put_cstr(&msg, len % 2 ? "\\\"" : "\\\\");
+                }
+                ds_put_char(&msg, (char) ('a' + i % 26));
+            }
+            ds_put_cstr(&msg, "]}\"}");
+            json = json_loads(ds_cstr(&msg), 0, NULL);
+            assert_non_null(json);
+            enc = json_dumps(json, JSON_COMPACT);
+            ds_put_format(&expected, "%s\n", enc);
+            ds_put_buffer(&text, msg.string, msg.length);
+            free(enc);
+            json_decref(json);
+            ds_destroy(&msg);
+        }
+    }
+    for (size_t piece = 1; piece <= 64; piece = piece * 3 + 1) {
+        struct jsonrpc_parser *p = jsonrpc_parser_create(0, 0);
+        struct ds out = DS_EMPTY_INITIALIZER;
+
+        assert_int_equal(feed_all(p, text.string, text.length, piece, &out),
+                         JSONRPC_PARSE_MORE);
+        assert_string_equal(ds_cstr(&out), ds_cstr(&expected));
+        ds_destroy(&out);
+        jsonrpc_parser_destroy(p);
+    }
+    ds_destroy(&text);
+    ds_destroy(&expected);
+}
+
+/* The size cap bites at the same byte whatever the pieces: a value of
+ * exactly 'max_size' bytes passes, one more byte does not, also inside a
+ * long string. */
+static void
+test_size_cap_boundary(void **state)
+{
+    const char *fits = "{\"a\":\"0123456789abcdefghijklmnopq\"}";
+    size_t max = strlen(fits);
+
+    for (size_t piece = 1; piece <= max + 1; piece++) {
+        struct jsonrpc_parser *p = jsonrpc_parser_create(max, 0);
+        const char *big = "{\"a\":\"0123456789abcdefghijklmnopqr\"}";
+        struct ds out = DS_EMPTY_INITIALIZER;
+        size_t used, ofs = 0;
+        enum jsonrpc_parse_status status = JSONRPC_PARSE_MORE;
+
+        assert_int_equal(feed_all(p, fits, max, piece, &out),
+                         JSONRPC_PARSE_MORE);
+        assert_int_equal(out.length, max + 1);
+        while (status == JSONRPC_PARSE_MORE && ofs < strlen(big)) {
+            size_t n = MIN(piece, strlen(big) - ofs);
+
+            status = jsonrpc_parser_feed(p, big + ofs, n, &used);
+            ofs += used;
+        }
+        assert_int_equal(status, JSONRPC_PARSE_TOO_BIG);
+        assert_int_equal(ofs, max + 1); /* Stopped at the first extra byte. */
+        ds_destroy(&out);
+        jsonrpc_parser_destroy(p);
+    }
+}
+
+/* In lazy mode a plain message's "params" comes as text; anything else
+ * (here a non-ASCII string) as a tree; jsonrpc_parser_take() always gives
+ * the whole value. */
+static void
+test_lazy_params(void **state)
+{
+    const char *plain = "{\"method\":\"transact\",\"params\":[\"db\", "
+                        "{\"op\":\"insert\"},[1,2]],\"id\":7}";
+    const char *other = "{\"method\":\"x\",\"params\":[\"\xc3\xa9\"],"
+                        "\"id\":8}";
+    struct jsonrpc_parser *p = jsonrpc_parser_create(0, 0);
+    struct json_text_array *params;
+    json_t *json, *e;
+    size_t used;
+
+    jsonrpc_parser_set_lazy(p);
+    assert_int_equal(jsonrpc_parser_feed(p, plain, strlen(plain), &used),
+                     JSONRPC_PARSE_MESSAGE);
+    json = jsonrpc_parser_take_lazy(p, &params);
+    assert_non_null(params);
+    assert_null(json_object_get(json, "params"));
+    assert_int_equal(json_integer_value(json_object_get(json, "id")), 7);
+    assert_int_equal(params->n, 3);
+    e = json_text_array_get(params, 1);
+    assert_string_equal(json_string_value(json_object_get(e, "op")), "insert");
+    json_decref(e);
+    json_decref(json);
+    json_text_array_unref(params);
+
+    assert_int_equal(jsonrpc_parser_feed(p, other, strlen(other), &used),
+                     JSONRPC_PARSE_MESSAGE);
+    json = jsonrpc_parser_take_lazy(p, &params);
+    assert_null(params);
+    assert_true(json_is_array(json_object_get(json, "params")));
+    json_decref(json);
+
+    assert_int_equal(jsonrpc_parser_feed(p, plain, strlen(plain), &used),
+                     JSONRPC_PARSE_MESSAGE);
+    json = jsonrpc_parser_take(p);
+    assert_int_equal(json_array_size(json_object_get(json, "params")), 3);
+    json_decref(json);
+    jsonrpc_parser_destroy(p);
+}
+
+/* A reply built from result text is the same bytes as from the tree. */
+static void
+test_reply_text(void **state)
+{
+    static const char *const results[] = {
+        "[{\"uuid\":[\"uuid\",\"2b5a9c6e-0d46-4a6e-9f25-6a8c6f0e4d11\"]}]",
+        "{\"error\":\"syntax error\",\"details\":\"x\\\"y\"}",
+        "[]",
+    };
+    json_t *ids[] = { json_integer(7), json_string("a\"b"),
+                      json_pack("[i,{s:n}]", 1, "k") };
+
+    for (size_t i = 0; i < ARRAY_SIZE(ids); i++) {
+        for (size_t j = 0; j < ARRAY_SIZE(results); j++) {
+            json_t *result = json_loads(results[j], 0, NULL);
+            struct jsonrpc_msg *reply = jsonrpc_create_reply(result, ids[i]);
+            struct jsonrpc_buf *a = jsonrpc_buf_from_msg(reply);
+            struct jsonrpc_buf *b = jsonrpc_buf_from_reply_text(
+                ids[i], results[j], strlen(results[j]));
+
+            assert_int_equal(jsonrpc_buf_size(a), jsonrpc_buf_size(b));
+            assert_memory_equal(jsonrpc_buf_data(a), jsonrpc_buf_data(b),
+                                jsonrpc_buf_size(a));
+            jsonrpc_buf_unref(a);
+            jsonrpc_buf_unref(b);
+            jsonrpc_msg_destroy(reply);
+        }
+        json_decref(ids[i]);
+    }
+}
+
 int
 main(void)
 {
@@ -318,6 +472,10 @@ main(void)
         cmocka_unit_test(test_message_kinds),
         cmocka_unit_test(test_invalid_messages),
         cmocka_unit_test(test_encoding_matches_ovsdb_server),
+        cmocka_unit_test(test_long_strings),
+        cmocka_unit_test(test_size_cap_boundary),
+        cmocka_unit_test(test_lazy_params),
+        cmocka_unit_test(test_reply_text),
     };
 
     return cmocka_run_group_tests_name("ovsdb/jsonrpc", tests, NULL, NULL);

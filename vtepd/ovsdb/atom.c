@@ -54,10 +54,27 @@ str_size(size_t len)
     return offsetof(struct ovsdb_str, s) + len + 1;
 }
 
+uint32_t
+ovsdb_str_hash(const char *s, size_t len)
+{
+    return hash_bytes(s, len, 0);
+}
+
+void
+ovsdb_str_prefetch(uint32_t hash)
+{
+    __builtin_prefetch(&strings.buckets[hash & strings.mask]);
+}
+
 struct ovsdb_str *
 ovsdb_str_intern(const char *s, size_t len)
 {
-    uint32_t hash = hash_bytes(s, len, 0);
+    return ovsdb_str_intern_hashed(s, len, ovsdb_str_hash(s, len));
+}
+
+struct ovsdb_str *
+ovsdb_str_intern_hashed(const char *s, size_t len, uint32_t hash)
+{
     struct ovsdb_str *str;
 
     if (strings.buckets) {

@@ -30,6 +30,14 @@ struct ovsdb_str {
 
 /* Returns the interned string for 'len' bytes at 's' (new reference). */
 struct ovsdb_str *ovsdb_str_intern(const char *s, size_t len);
+/* Interning in steps, for a caller that can start fetching the string's
+ * slot in the intern table (a cache miss once there are many strings) and
+ * do other work before ovsdb_str_intern_hashed(), which returns what
+ * ovsdb_str_intern() would; 'hash' must be ovsdb_str_hash(s, len). */
+uint32_t ovsdb_str_hash(const char *s, size_t len);
+void ovsdb_str_prefetch(uint32_t hash);
+struct ovsdb_str *ovsdb_str_intern_hashed(const char *s, size_t len,
+                                          uint32_t hash);
 struct ovsdb_str *ovsdb_str_ref(struct ovsdb_str *);
 void ovsdb_str_unref(struct ovsdb_str *); /* NULL is a no-op. */
 /* Number of distinct live strings (for tests and memory reports). */

@@ -7,10 +7,12 @@
 #include <string.h>
 
 #include "lib/ds.h"
+#include "lib/json-text.h"
 #include "vtepd/ovsdb/condition.h"
 #include "vtepd/ovsdb/datum.h"
 #include "vtepd/ovsdb/db.h"
 #include "vtepd/ovsdb/error.h"
+#include "vtepd/ovsdb/insert-text.h"
 #include "vtepd/ovsdb/json-order.h"
 #include "vtepd/ovsdb/mutation.h"
 #include "vtepd/ovsdb/row.h"
@@ -829,6 +831,55 @@ execute_op(struct exec *x, const json_t *json, size_t index, size_t n_ops,
     return result;
 }
 
+/* The operations of a transaction: a decoded array, or text. */
+struct params {
+    const json_t *json;
+    const struct json_text_array *text;
+};
+
+static size_t
+params_size(const struct params *params)
+{
+    return params->text ? params->text->n : json_array_size(params->json);
+}
+
+/* The results of the operations, as a JSON array or as its text. */
+struct results {
+    json_t *array; /* Or NULL for text. */
+    struct ds *text;
+    size_t n;
+};
+
+/* Appends 'value' (taken). */
+static void
+results_add(struct results *r, json_t *value)
+{
+    if (r->array) {
+        json_array_append_new(r->array, value);
+    } else {
+        if (r->n) {
+            ds_put_char(r->text, ',');
+        }
+        json_text_encode(value, r->text);
+        json_decref(value);
+    }
+    r->n++;
+}
+
+/* Appends the result of an insert, {"uuid":["uuid","..."]}, to text
+ * results (the fast path runs only with those). */
+static void
+results_add_uuid(struct results *r, const struct uuid *uuid)
+{
+    const union ovsdb_atom *atom = (const union ovsdb_atom *) (void *) uuid;
+
+    VTEP_ASSERT(!r->array);
+    ds_put_cstr(r->text, r->n ? ",{\"uuid\":" : "{\"uuid\":");
+    ovsdb_atom_to_text(atom, OVSDB_TYPE_UUID, r->text);
+    ds_put_char(r->text, '}');
+    r->n++;
+}
+
 static json_t *
 check_params(const struct ovsdb_db *db, const json_t *params)
 {
@@ -852,62 +903,215 @@ check_params(const struct ovsdb_db *db, const json_t *params)
     return json;
 }
 
+/* Checks the database name in 'params' (element 0 of text params decoded
+ * alone, the whole array only for the error). */
+static json_t *
+check_params_text(const struct ovsdb_db *db,
+                  const struct json_text_array *params)
+{
+    json_t *name = params->n ? json_text_array_get(params, 0) : NULL;
+    bool ok = json_is_string(name)
+              && !strcmp(json_string_value(name), db->schema->name);
+    json_t *error = NULL;
+
+    json_decref(name);
+    if (!ok) {
+        json_t *json = json_text_array_to_json(params);
+
+        error = check_params(db, json);
+        json_decref(json);
+    }
+    return error;
+}
+
+/* Runs operation 'i' of 'params', text, if it is an "insert" that
+ * insert-text.c parses, adding its result to 'r'.  Returns false, having
+ * changed nothing, to leave it to the general path: the fast path runs only
+ * where the general path would succeed, and consumes UUIDs from the
+ * generator in the same order. */
+static bool
+execute_insert_text(struct exec *x, const struct json_text_array *params,
+                    size_t i, struct results *r)
+{
+    const struct json_text_span *span = &params->elems[i];
+    struct ovsdb_insert_text ins;
+    struct ovsdb_symbol *symbol;
+    struct ovsdb_error *error;
+    struct ovsdb_row *row;
+    struct uuid uuid;
+
+    if (!ovsdb_insert_text_parse(x->db, params->buf + span->ofs, span->len,
+                                 &ins)) {
+        return false;
+    }
+
+    /* What choose_uuid() and check_defaults() would refuse. */
+    symbol = ins.uuid_name ? ovsdb_symbol_table_find(&x->symtab, ins.uuid_name)
+                           : NULL;
+    error = check_defaults(ins.table->schema, ins.row, ins.set, ins.n_set);
+    if (error || (symbol && symbol->created)
+        || (ins.has_uuid
+            && ovsdb_txn_uuid_in_use(x->txn, ins.table, &ins.uuid))) {
+        ovsdb_error_destroy(error);
+        ovsdb_insert_text_destroy(&ins);
+        return false;
+    }
+
+    /* As choose_uuid(), then the named UUID in the row, if any. */
+    if (ins.has_uuid) {
+        uuid = ins.uuid;
+    } else {
+        uuid_generate(&uuid);
+    }
+    if (ins.uuid_name) {
+        symbol = ovsdb_symbol_table_insert(&x->symtab, ins.uuid_name);
+        symbol->created = true;
+        if (ins.has_uuid) {
+            symbol->uuid = uuid;
+        } else {
+            uuid = symbol->uuid;
+        }
+    }
+    if (ins.ref_column) {
+        symbol = ovsdb_symbol_table_insert(&x->symtab, ins.ref_name);
+        ins.ref_datum.keys[0].uuid = symbol->uuid;
+        ovsdb_row_set(ins.row, ins.ref_column, &ins.ref_datum);
+    }
+
+    row = ins.row;
+    ins.row = NULL;
+    row->uuid = uuid;
+    uuid_zero(&row->version);
+    ovsdb_txn_insert(x->txn, ins.table, row);
+    results_add_uuid(r, &uuid);
+    ovsdb_insert_text_destroy(&ins);
+    return true;
+}
+
+/* Runs operation 'i' of 'params', adding its result to 'r'. */
+static struct ovsdb_error *
+execute_nth_op(struct exec *x, const struct params *params, size_t i,
+               struct results *r)
+{
+    size_t n_ops = params_size(params) - 1;
+    struct ovsdb_error *error;
+    json_t *op, *result;
+
+    if (params->text) {
+        if (execute_insert_text(x, params->text, i, r)) {
+            return NULL;
+        }
+        op = json_text_array_get(params->text, i);
+    } else {
+        op = json_incref(json_array_get(params->json, i));
+    }
+    result = execute_op(x, op, i, n_ops, &error);
+    json_decref(op);
+    if (error) {
+        json_decref(result);
+        results_add(r, ovsdb_error_to_json(error));
+        return error;
+    }
+    results_add(r, result);
+    return NULL;
+}
+
 /* Runs every operation, stopping at the first error, which it returns. */
 static struct ovsdb_error *
-execute_ops(struct exec *x, const json_t *params, json_t *results)
+execute_ops(struct exec *x, const struct params *params, struct results *r)
 {
-    size_t n_ops = json_array_size(params) - 1;
+    size_t n_ops = params_size(params) - 1;
 
     for (size_t i = 1; i <= n_ops; i++) {
-        struct ovsdb_error *error;
-        json_t *result;
+        struct ovsdb_error *error = execute_nth_op(x, params, i, r);
 
-        result = execute_op(x, json_array_get(params, i), i, n_ops, &error);
         if (error) {
-            json_decref(result);
-            json_array_append_new(results, ovsdb_error_to_json(error));
             return error;
         }
-        json_array_append_new(results, result);
     }
     return NULL;
+}
+
+/* Runs the transaction 'params' (whose database name was checked), adding
+ * its results to 'r'.  Returns false if a wait must block. */
+static bool
+execute_txn(struct ovsdb_db *db, const struct params *params,
+            const struct ovsdb_exec_ctx *ctx, long long *timeout_msec,
+            struct results *r)
+{
+    struct exec x = { .db = db,
+                      .ctx = ctx,
+                      .timeout_msec = OVSDB_WAIT_FOREVER };
+    struct ovsdb_error *error;
+    bool blocked = false;
+
+    x.txn = ovsdb_txn_create(db);
+    ovsdb_symbol_table_init(&x.symtab);
+    error = execute_ops(&x, params, r);
+    if (error && x.blocked && ctx && ctx->may_block) {
+        ovsdb_txn_abort(x.txn);
+        *timeout_msec = x.timeout_msec;
+        blocked = true;
+    } else if (error) {
+        ovsdb_txn_abort(x.txn);
+    } else {
+        error = ovsdb_txn_commit(x.txn, x.durable);
+        if (error) {
+            results_add(r, ovsdb_error_to_json(error));
+        }
+    }
+    while (!blocked && r->n < params_size(params) - 1) {
+        results_add(r, json_null());
+    }
+    ovsdb_error_destroy(error);
+    ovsdb_symbol_table_destroy(&x.symtab);
+    return !blocked;
 }
 
 json_t *
 ovsdb_execute(struct ovsdb_db *db, const json_t *params,
               const struct ovsdb_exec_ctx *ctx, long long *timeout_msec)
 {
-    struct exec x = { .db = db,
-                      .ctx = ctx,
-                      .timeout_msec = OVSDB_WAIT_FOREVER };
-    json_t *results = check_params(db, params);
-    struct ovsdb_error *error;
+    struct params p = { .json = params };
+    json_t *error = check_params(db, params);
+    struct results r;
 
     *timeout_msec = OVSDB_WAIT_FOREVER;
-    if (results) {
-        return results;
+    if (error) {
+        return error;
     }
-    results = json_array();
-    x.txn = ovsdb_txn_create(db);
-    ovsdb_symbol_table_init(&x.symtab);
-    error = execute_ops(&x, params, results);
-    if (error && x.blocked && ctx && ctx->may_block) {
-        ovsdb_txn_abort(x.txn);
-        json_decref(results);
-        results = NULL;
-        *timeout_msec = x.timeout_msec;
-    } else if (error) {
-        ovsdb_txn_abort(x.txn);
-    } else {
-        error = ovsdb_txn_commit(x.txn, x.durable);
-        if (error) {
-            json_array_append_new(results, ovsdb_error_to_json(error));
-        }
+    r = (struct results){ .array = json_array() };
+    if (!execute_txn(db, &p, ctx, timeout_msec, &r)) {
+        json_decref(r.array);
+        return NULL;
     }
-    while (results && json_array_size(results) < json_array_size(params) - 1) {
-        json_array_append_new(results, json_null());
+    return r.array;
+}
+
+bool
+ovsdb_execute_text(struct ovsdb_db *db, const json_t *params,
+                   const struct json_text_array *params_text,
+                   const struct ovsdb_exec_ctx *ctx, long long *timeout_msec,
+                   struct ds *out)
+{
+    struct params p = { .json = params_text ? NULL : params,
+                        .text = params_text };
+    json_t *error = params_text ? check_params_text(db, params_text)
+                                : check_params(db, params);
+    size_t start = out->length;
+    struct results r = { .text = out };
+
+    *timeout_msec = OVSDB_WAIT_FOREVER;
+    if (error) {
+        json_text_encode(error, out);
+        json_decref(error);
+        return true;
     }
-    ovsdb_error_destroy(error);
-    ovsdb_symbol_table_destroy(&x.symtab);
-    return results;
+    ds_put_char(out, '[');
+    if (!execute_txn(db, &p, ctx, timeout_msec, &r)) {
+        ds_truncate(out, start);
+        return false;
+    }
+    ds_put_char(out, ']');
+    return true;
 }

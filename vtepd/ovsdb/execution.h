@@ -7,6 +7,8 @@
 #include <limits.h>
 #include <stdbool.h>
 
+struct ds;
+struct json_text_array;
 struct ovsdb_db;
 
 /* What the server layer knows about the session a transaction came from. */
@@ -44,5 +46,15 @@ struct ovsdb_exec_ctx {
 json_t *ovsdb_execute(struct ovsdb_db *db, const json_t *params,
                       const struct ovsdb_exec_ctx *ctx,
                       long long *timeout_msec);
+
+/* Like ovsdb_execute(), for the server: the transaction is 'params_text'
+ * if it is nonnull (the params array as text), else 'params'.  Appends the
+ * result to 'out' as the compact JSON text json_text_encode() would write
+ * for ovsdb_execute()'s result, and returns true; or, if a "wait" must
+ * block, appends nothing and returns false. */
+bool ovsdb_execute_text(struct ovsdb_db *db, const json_t *params,
+                        const struct json_text_array *params_text,
+                        const struct ovsdb_exec_ctx *ctx,
+                        long long *timeout_msec, struct ds *out);
 
 #endif /* vtepd/ovsdb/execution.h */

@@ -5,6 +5,7 @@
 
 #include "lib/hash.h"
 #include "lib/hmap.h"
+#include "lib/json-text.h"
 #include "lib/list.h"
 #include "lib/log.h"
 #include "lib/util.h"
@@ -31,6 +32,7 @@ struct jsonrpc_method {
     char *name;
     jsonrpc_method_func *func;
     void *aux;
+    bool text_params; /* Takes "params" as text. */
 };
 
 /* A listener or an active remote. */
@@ -196,6 +198,7 @@ session_create(struct jsonrpc_server *server, struct jsonrpc_remote *remote,
     s->options = remote->options;
     s->parser =
         jsonrpc_parser_create(s->options.max_msg_size, s->options.max_depth);
+    jsonrpc_parser_set_lazy(s->parser);
     s->connecting = connecting;
     s->last_rx = ev_now(server->loop);
     list_init(&s->output);
@@ -557,6 +560,29 @@ jsonrpc_session_reply_error(struct jsonrpc_session *s,
     jsonrpc_session_send(s, jsonrpc_create_error(error, request->id));
 }
 
+static void
+session_send_reply_text(struct jsonrpc_session *s, const json_t *id,
+                        const char *result, size_t n)
+{
+    if (!s->closing) {
+        struct jsonrpc_buf *buf = jsonrpc_buf_from_reply_text(id, result, n);
+
+        jsonrpc_session_send_buf(s, buf);
+        jsonrpc_buf_unref(buf);
+    }
+}
+
+void
+jsonrpc_session_reply_text(struct jsonrpc_session *s,
+                           const struct jsonrpc_msg *request,
+                           const char *result, size_t n)
+{
+    session_mark_answered(s, request);
+    if (request->type == JSONRPC_REQUEST) {
+        session_send_reply_text(s, request->id, result, n);
+    }
+}
+
 /* Deferred replies. */
 
 /* A hash of 'id' consistent with json_equal(): values of different types
@@ -607,9 +633,13 @@ jsonrpc_session_defer(struct jsonrpc_session *s,
     VTEP_ASSERT(request->type == JSONRPC_REQUEST);
     session_mark_answered(s, request);
     d->session = s;
-    d->request = jsonrpc_create_request(request->method,
-                                        json_deep_copy(request->params),
-                                        json_deep_copy(request->id));
+    d->request = jsonrpc_create_request(
+        request->method,
+        request->params ? json_deep_copy(request->params) : NULL,
+        json_deep_copy(request->id));
+    if (request->params_text) {
+        d->request->params_text = json_text_array_ref(request->params_text);
+    }
     d->cancel_cb = cancel_cb;
     d->aux = aux;
     hmap_insert(&s->deferred, &d->node, hash_id(request->id));
@@ -629,6 +659,14 @@ jsonrpc_deferred_reply_error(struct jsonrpc_deferred *d, json_t *error)
 {
     jsonrpc_session_send(d->session,
                          jsonrpc_create_error(error, d->request->id));
+    deferred_free(d);
+}
+
+void
+jsonrpc_deferred_reply_text(struct jsonrpc_deferred *d, const char *result,
+                            size_t n)
+{
+    session_send_reply_text(d->session, d->request->id, result, n);
     deferred_free(d);
 }
 
@@ -662,7 +700,8 @@ jsonrpc_deferred_aux(const struct jsonrpc_deferred *d)
 static json_t *
 duplicate_id_error(const struct jsonrpc_msg *request)
 {
-    char *syntax = json_dumps(request->params, JSON_COMPACT | JSON_SORT_KEYS);
+    char *syntax = json_dumps(jsonrpc_msg_get_params(request),
+                              JSON_COMPACT | JSON_SORT_KEYS);
     json_t *error = json_object();
 
     json_object_set_new(error, "syntax", json_string(syntax ? syntax : ""));
@@ -674,13 +713,25 @@ duplicate_id_error(const struct jsonrpc_msg *request)
     return error;
 }
 
+static struct jsonrpc_method *
+find_method(const struct jsonrpc_server *server, const char *name)
+{
+    struct jsonrpc_method *m;
+
+    HMAP_FOR_EACH_WITH_HASH(m, node, hash_string(name, 0), &server->methods) {
+        if (!strcmp(m->name, name)) {
+            return m;
+        }
+    }
+    return NULL;
+}
+
 static void
 session_dispatch_request(struct jsonrpc_session *s,
                          const struct jsonrpc_msg *msg)
 {
     struct jsonrpc_server *server = s->server;
     struct jsonrpc_method *m;
-    uint32_t hash = hash_string(msg->method, 0);
 
     if (!s->options.no_echo && !strcmp(msg->method, "echo")) {
         jsonrpc_session_reply(s, msg, json_deep_copy(msg->params));
@@ -694,11 +745,7 @@ session_dispatch_request(struct jsonrpc_session *s,
 
     s->current = msg;
     s->current_done = false;
-    HMAP_FOR_EACH_WITH_HASH(m, node, hash, &server->methods) {
-        if (!strcmp(m->name, msg->method)) {
-            break;
-        }
-    }
+    m = find_method(server, msg->method);
     if (m) {
         m->func(s, msg, m->aux);
     } else if (server->fallback) {
@@ -732,12 +779,39 @@ session_dispatch_reply(struct jsonrpc_session *s,
     }
 }
 
+/* Gives 'msg', converted from a message whose "params" was kept as text
+ * (a placeholder stands in 'msg->params'), its real params: the text for
+ * a method that takes it, else the decoded array. */
 static void
-session_handle_json(struct jsonrpc_session *s, const json_t *json)
+msg_attach_params(const struct jsonrpc_server *server, struct jsonrpc_msg *msg,
+                  struct json_text_array *text)
 {
-    char *error;
-    struct jsonrpc_msg *msg = jsonrpc_msg_from_json(json, &error);
+    const struct jsonrpc_method *m;
 
+    json_decref(msg->params);
+    msg->params = NULL;
+    m = msg->method ? find_method(server, msg->method) : NULL;
+    if (m && m->text_params && msg->type == JSONRPC_REQUEST) {
+        msg->params_text = json_text_array_ref(text);
+    } else {
+        msg->params = json_text_array_to_json(text);
+    }
+}
+
+/* Handles one message: 'json' (borrowed), with its "params" in
+ * 'params_text' (borrowed) if the parser kept it as text. */
+static void
+session_handle_json(struct jsonrpc_session *s, json_t *json,
+                    struct json_text_array *params_text)
+{
+    struct jsonrpc_msg *msg;
+    char *error;
+
+    if (params_text) {
+        /* Validation only needs to see that "params" is an array. */
+        json_object_set_new(json, "params", json_array());
+    }
+    msg = jsonrpc_msg_from_json(json, &error);
     if (!msg) {
         char *what = xasprintf("received bad JSON-RPC message: %s", error);
 
@@ -745,6 +819,9 @@ session_handle_json(struct jsonrpc_session *s, const json_t *json)
         free(what);
         free(error);
         return;
+    }
+    if (params_text && msg->params) {
+        msg_attach_params(s->server, msg, params_text);
     }
     if (s->remote && s->remote->session == s) {
         reconnect_activity(&s->remote->reconnect);
@@ -771,10 +848,12 @@ session_process_input(struct jsonrpc_session *s, const char *data, size_t n)
         if (status == JSONRPC_PARSE_MORE) {
             return;
         } else if (status == JSONRPC_PARSE_MESSAGE) {
-            json_t *json = jsonrpc_parser_take(s->parser);
+            struct json_text_array *params_text;
+            json_t *json = jsonrpc_parser_take_lazy(s->parser, &params_text);
 
-            session_handle_json(s, json);
+            session_handle_json(s, json, params_text);
             json_decref(json);
+            json_text_array_unref(params_text);
         } else {
             session_protocol_error(s, jsonrpc_parser_error(s->parser));
             return;
@@ -1262,25 +1341,34 @@ jsonrpc_server_destroy(struct jsonrpc_server *server)
     free(server);
 }
 
+static void
+server_register(struct jsonrpc_server *server, const char *method,
+                jsonrpc_method_func *func, void *aux, bool text_params)
+{
+    struct jsonrpc_method *m = find_method(server, method);
+
+    if (!m) {
+        m = xzalloc(sizeof *m);
+        m->name = xstrdup(method);
+        hmap_insert(&server->methods, &m->node, hash_string(method, 0));
+    }
+    m->func = func;
+    m->aux = aux;
+    m->text_params = text_params;
+}
+
 void
 jsonrpc_server_register(struct jsonrpc_server *server, const char *method,
                         jsonrpc_method_func *func, void *aux)
 {
-    uint32_t hash = hash_string(method, 0);
-    struct jsonrpc_method *m;
+    server_register(server, method, func, aux, false);
+}
 
-    HMAP_FOR_EACH_WITH_HASH(m, node, hash, &server->methods) {
-        if (!strcmp(m->name, method)) {
-            m->func = func;
-            m->aux = aux;
-            return;
-        }
-    }
-    m = xzalloc(sizeof *m);
-    m->name = xstrdup(method);
-    m->func = func;
-    m->aux = aux;
-    hmap_insert(&server->methods, &m->node, hash);
+void
+jsonrpc_server_register_text(struct jsonrpc_server *server, const char *method,
+                             jsonrpc_method_func *func, void *aux)
+{
+    server_register(server, method, func, aux, true);
 }
 
 void

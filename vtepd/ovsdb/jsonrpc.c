@@ -2,6 +2,7 @@
  * and the server are in jsonrpc-server.c. */
 #include "vtepd/ovsdb/jsonrpc.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -57,11 +58,23 @@ jsonrpc_msg_destroy(struct jsonrpc_msg *msg)
     if (msg) {
         free(msg->method);
         json_decref(msg->params);
+        json_text_array_unref(msg->params_text);
         json_decref(msg->result);
         json_decref(msg->error);
         json_decref(msg->id);
         free(msg);
     }
+}
+
+const json_t *
+jsonrpc_msg_get_params(const struct jsonrpc_msg *msg_)
+{
+    struct jsonrpc_msg *msg = (struct jsonrpc_msg *) msg_;
+
+    if (!msg->params && msg->params_text) {
+        msg->params = json_text_array_to_json(msg->params_text);
+    }
+    return msg->params;
 }
 
 const char *
@@ -182,6 +195,8 @@ jsonrpc_msg_to_json(const struct jsonrpc_msg *msg)
 {
     json_t *json = json_object();
 
+    const json_t *params = jsonrpc_msg_get_params(msg);
+
     json_object_set_new(json, "id",
                         msg->id ? json_incref(msg->id) : json_null());
     switch (msg->type) {
@@ -189,8 +204,8 @@ jsonrpc_msg_to_json(const struct jsonrpc_msg *msg)
     case JSONRPC_NOTIFY:
         json_object_set_new(json, "method", json_string(msg->method));
         json_object_set_new(json, "params",
-                            msg->params ? json_incref(msg->params)
-                                        : json_array());
+                            params ? json_incref((json_t *) params)
+                                   : json_array());
         break;
     case JSONRPC_REPLY:
         json_object_set_new(json, "result",
@@ -221,8 +236,10 @@ struct jsonrpc_parser {
     bool in_string; /* Inside a string literal. */
     bool escaped;   /* Just after a backslash inside a string. */
     struct ds buf;  /* Bytes of the current value. */
+    bool lazy;      /* Keep "params" as text when possible. */
     json_t *ready;  /* A completed value, until taken. */
-    char *error;    /* Why parsing failed, or NULL. */
+    struct json_text_array *ready_params; /* Its "params", if lazy. */
+    char *error;                          /* Why parsing failed, or NULL. */
 };
 
 struct jsonrpc_parser *
@@ -244,6 +261,7 @@ jsonrpc_parser_destroy(struct jsonrpc_parser *p)
     if (p) {
         ds_destroy(&p->buf);
         json_decref(p->ready);
+        json_text_array_unref(p->ready_params);
         free(p->error);
         free(p);
     }
@@ -260,11 +278,34 @@ parser_fail(struct jsonrpc_parser *p, enum jsonrpc_parse_status status,
 
 /* Parses the buffered value: json_text_decode() for the common case, jansson
  * for the rest and for error messages. */
+/* In lazy mode, tries to decode the buffered value with its "params" kept
+ * as text. */
+static json_t *
+parser_decode_lazy(struct jsonrpc_parser *p)
+{
+    struct json_text_span *elems;
+    size_t n_elems;
+    bool found;
+    json_t *json = json_text_decode_lazy(p->buf.string, p->buf.length,
+                                         "params", &elems, &n_elems, &found);
+
+    if (json && found) {
+        /* The spans point into the buffer: hand it over. */
+        p->ready_params =
+            json_text_array_create(ds_steal_cstr(&p->buf), elems, n_elems);
+    }
+    return json;
+}
+
 static enum jsonrpc_parse_status
 parser_complete(struct jsonrpc_parser *p)
 {
     json_error_t error;
-    json_t *json = json_text_decode(p->buf.string, p->buf.length, false);
+    json_t *json = p->lazy ? parser_decode_lazy(p) : NULL;
+
+    if (!json) {
+        json = json_text_decode(p->buf.string, p->buf.length, false);
+    }
 
     if (!json) {
         json = json_loadb(p->buf.string, p->buf.length, 0, &error);
@@ -285,43 +326,80 @@ is_json_space(char c)
     return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
+/* Returns the index of the first '"' or '\\' in data[i..end), or 'end':
+ * the bytes a string's scanner may skip, eight at a time (in 'hits', the
+ * lane of the first quote or backslash has its high bit set; later lanes
+ * may be set spuriously, earlier ones never). */
+static size_t
+skip_string_bytes(const char *data, size_t i, size_t end)
+{
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    static const uint64_t ones = 0x0101010101010101ULL;
+    static const uint64_t highs = 0x8080808080808080ULL;
+
+    while (end - i >= 8) {
+        uint64_t w, q, b, hits;
+
+        memcpy(&w, data + i, 8);
+        q = w ^ (ones * '"');
+        b = w ^ (ones * '\\');
+        hits = (((q - ones) & ~q) | ((b - ones) & ~b)) & highs;
+        if (hits) {
+            return i + (size_t) __builtin_ctzll(hits) / 8;
+        }
+        i += 8;
+    }
+#endif
+    while (i < end && data[i] != '"' && data[i] != '\\') {
+        i++;
+    }
+    return i;
+}
+
 enum jsonrpc_parse_status
 jsonrpc_parser_feed(struct jsonrpc_parser *p, const char *data, size_t n,
                     size_t *used)
 {
     size_t start = 0; /* First byte of the value within 'data'. */
-    size_t i;
+    size_t end;       /* Where the value would exceed 'max_size'. */
+    size_t i = 0;
 
     VTEP_ASSERT(!p->ready && !p->error);
-    for (i = 0; i < n; i++) {
+    if (!p->depth) {
+        while (i < n && is_json_space(data[i])) {
+            i++;
+        }
+        if (i == n) {
+            *used = n;
+            return JSONRPC_PARSE_MORE;
+        }
+        if (data[i] != '{' && data[i] != '[') {
+            *used = i + 1;
+            return parser_fail(p, JSONRPC_PARSE_ERROR,
+                               xasprintf("syntax error at beginning of input "
+                                         "(byte 0x%02x)",
+                                         (unsigned char) data[i]));
+        }
+        start = i;
+    }
+    end = n - start > p->max_size - p->buf.length
+              ? start + (p->max_size - p->buf.length)
+              : n;
+    for (i = start; i < end; i++) {
         char c = data[i];
 
-        if (!p->depth) {
-            if (is_json_space(c)) {
-                continue;
-            }
-            if (c != '{' && c != '[') {
-                *used = i + 1;
-                return parser_fail(
-                    p, JSONRPC_PARSE_ERROR,
-                    xasprintf("syntax error at beginning of input "
-                              "(byte 0x%02x)",
-                              (unsigned char) c));
-            }
-            start = i;
-        }
-        if (p->buf.length + (i - start) + 1 > p->max_size) {
-            *used = i + 1;
-            return parser_fail(
-                p, JSONRPC_PARSE_TOO_BIG,
-                xasprintf("message exceeds %zu bytes", p->max_size));
-        }
         if (p->in_string) {
             if (p->escaped) {
                 p->escaped = false;
-            } else if (c == '\\') {
+                continue;
+            }
+            i = skip_string_bytes(data, i, end);
+            if (i >= end) {
+                break;
+            }
+            if (data[i] == '\\') {
                 p->escaped = true;
-            } else if (c == '"') {
+            } else {
                 p->in_string = false;
             }
         } else if (c == '"') {
@@ -342,9 +420,13 @@ jsonrpc_parser_feed(struct jsonrpc_parser *p, const char *data, size_t n,
             }
         }
     }
-    if (p->depth) {
-        ds_put_buffer(&p->buf, data + start, n - start);
+    if (end < n) {
+        *used = end + 1;
+        return parser_fail(
+            p, JSONRPC_PARSE_TOO_BIG,
+            xasprintf("message exceeds %zu bytes", p->max_size));
     }
+    ds_put_buffer(&p->buf, data + start, n - start);
     *used = n;
     return JSONRPC_PARSE_MORE;
 }
@@ -352,9 +434,31 @@ jsonrpc_parser_feed(struct jsonrpc_parser *p, const char *data, size_t n,
 json_t *
 jsonrpc_parser_take(struct jsonrpc_parser *p)
 {
+    struct json_text_array *params;
+    json_t *json = jsonrpc_parser_take_lazy(p, &params);
+
+    if (params) {
+        json_object_set_new(json, "params", json_text_array_to_json(params));
+        json_text_array_unref(params);
+    }
+    return json;
+}
+
+void
+jsonrpc_parser_set_lazy(struct jsonrpc_parser *p)
+{
+    p->lazy = true;
+}
+
+json_t *
+jsonrpc_parser_take_lazy(struct jsonrpc_parser *p,
+                         struct json_text_array **params_text)
+{
     json_t *json = p->ready;
 
+    *params_text = p->ready_params;
     p->ready = NULL;
+    p->ready_params = NULL;
     return json;
 }
 
@@ -396,6 +500,36 @@ jsonrpc_buf_from_msg(const struct jsonrpc_msg *msg)
     buf->size = out.length;
     memcpy(buf->data, out.string, out.length);
     ds_destroy(&out);
+    return buf;
+}
+
+struct jsonrpc_buf *
+jsonrpc_buf_from_reply_text(const json_t *id, const char *result, size_t n)
+{
+    static const char middle[] = ",\"result\":";
+    static const char tail[] = ",\"error\":null}";
+    struct jsonrpc_buf *buf;
+    struct ds head;
+    char *p;
+
+    ds_init(&head);
+    ds_put_cstr(&head, "{\"id\":");
+    if (id) {
+        json_text_encode(id, &head);
+    } else {
+        ds_put_cstr(&head, "null");
+    }
+    ds_put_cstr(&head, middle);
+
+    buf = xmalloc(sizeof *buf + head.length + n + sizeof tail - 1);
+    buf->refcount = 1;
+    buf->size = head.length + n + sizeof tail - 1;
+    p = buf->data;
+    memcpy(p, head.string, head.length);
+    p += head.length;
+    memcpy(p, result, n);
+    memcpy(p + n, tail, sizeof tail - 1);
+    ds_destroy(&head);
     return buf;
 }
 

@@ -22,6 +22,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct json_text_array;
+
 /* Messages. */
 
 enum jsonrpc_msg_type {
@@ -34,10 +36,15 @@ enum jsonrpc_msg_type {
 struct jsonrpc_msg {
     enum jsonrpc_msg_type type;
     char *method;   /* Request and notify; owned. */
-    json_t *params; /* Request and notify: an array; owned reference. */
-    json_t *result; /* Reply; owned reference. */
-    json_t *error;  /* Error; owned reference. */
-    json_t *id;     /* Request, reply, error; owned reference (NULL for a
+    json_t *params; /* Request and notify: an array; owned reference.
+                     * NULL if the request arrived with 'params_text'. */
+    struct json_text_array *params_text; /* Or "params" as text, for
+                                          * methods registered with
+                                          * jsonrpc_server_register_text();
+                                          * owned reference, or NULL. */
+    json_t *result;                      /* Reply; owned reference. */
+    json_t *error;                       /* Error; owned reference. */
+    json_t *id; /* Request, reply, error; owned reference (NULL for a
                      * notification). */
 };
 
@@ -49,6 +56,10 @@ struct jsonrpc_msg *jsonrpc_create_notify(const char *method, json_t *params);
 struct jsonrpc_msg *jsonrpc_create_reply(json_t *result, const json_t *id);
 struct jsonrpc_msg *jsonrpc_create_error(json_t *error, const json_t *id);
 void jsonrpc_msg_destroy(struct jsonrpc_msg *);
+/* Returns 'msg''s params (borrowed), decoding 'params_text' into
+ * 'msg->params' first if the message has only the text: for the rare
+ * paths (errors, duplicates) that need the whole value. */
+const json_t *jsonrpc_msg_get_params(const struct jsonrpc_msg *msg);
 const char *jsonrpc_msg_type_to_string(enum jsonrpc_msg_type);
 
 /* Converts a parsed JSON value into a message, checking it the way
@@ -91,6 +102,15 @@ enum jsonrpc_parse_status jsonrpc_parser_feed(struct jsonrpc_parser *,
 /* Returns the completed value (a new reference; the caller owns it) and
  * readies the parser for the next one. */
 json_t *jsonrpc_parser_take(struct jsonrpc_parser *);
+/* Makes the parser keep the "params" array of each message as text, when
+ * the message is plain enough for json_text_decode_lazy(); the caller
+ * must then take messages with jsonrpc_parser_take_lazy(). */
+void jsonrpc_parser_set_lazy(struct jsonrpc_parser *);
+/* Like jsonrpc_parser_take(), but if "params" was kept as text, the
+ * returned object lacks it and '*params_text' receives it (a new
+ * reference); otherwise '*params_text' is NULL. */
+json_t *jsonrpc_parser_take_lazy(struct jsonrpc_parser *,
+                                 struct json_text_array **params_text);
 /* After an error status, describes it; borrowed. */
 const char *jsonrpc_parser_error(const struct jsonrpc_parser *);
 /* True if part of a message has been consumed but not completed. */
@@ -104,6 +124,11 @@ struct jsonrpc_buf;
 /* Returns a new buffer (one reference, owned by the caller) holding the
  * compact encoding of 'msg' (borrowed). */
 struct jsonrpc_buf *jsonrpc_buf_from_msg(const struct jsonrpc_msg *msg);
+/* Returns a new buffer holding the reply to the request with 'id'
+ * (borrowed) whose result is the 'n' bytes of JSON text at 'result': the
+ * bytes jsonrpc_buf_from_msg() would produce for that reply. */
+struct jsonrpc_buf *jsonrpc_buf_from_reply_text(const json_t *id,
+                                                const char *result, size_t n);
 struct jsonrpc_buf *jsonrpc_buf_ref(struct jsonrpc_buf *);
 void jsonrpc_buf_unref(struct jsonrpc_buf *); /* Accepts NULL. */
 size_t jsonrpc_buf_size(const struct jsonrpc_buf *);
@@ -155,6 +180,12 @@ void jsonrpc_session_reply(struct jsonrpc_session *s,
 void jsonrpc_session_reply_error(struct jsonrpc_session *s,
                                  const struct jsonrpc_msg *request,
                                  json_t *error);
+/* Like jsonrpc_session_reply(), with the result given as the 'n' bytes of
+ * compact JSON text at 'result' (borrowed), as json_text_encode() would
+ * write it: the reply is the same bytes, without building a tree. */
+void jsonrpc_session_reply_text(struct jsonrpc_session *s,
+                                const struct jsonrpc_msg *request,
+                                const char *result, size_t n);
 
 /* Closes the session soon (from the event loop, not under the caller),
  * logging 'reason' (may be NULL) at INFO. */
@@ -189,6 +220,9 @@ struct jsonrpc_deferred *jsonrpc_session_defer(
 /* Answers and frees 'd'; takes ownership of 'result' / 'error'. */
 void jsonrpc_deferred_reply(struct jsonrpc_deferred *d, json_t *result);
 void jsonrpc_deferred_reply_error(struct jsonrpc_deferred *d, json_t *error);
+/* Like jsonrpc_session_reply_text(), for a deferred request. */
+void jsonrpc_deferred_reply_text(struct jsonrpc_deferred *d,
+                                 const char *result, size_t n);
 /* Frees 'd' without answering or calling its cancel callback. */
 void jsonrpc_deferred_forget(struct jsonrpc_deferred *d);
 /* Finds the pending request with 'id' (borrowed), or NULL: for "cancel". */
@@ -297,6 +331,13 @@ void jsonrpc_server_set_remote_change_cb(struct jsonrpc_server *,
  * handler is set (the control socket's error text differs). */
 void jsonrpc_server_register(struct jsonrpc_server *, const char *method,
                              jsonrpc_method_func *func, void *aux);
+/* Like jsonrpc_server_register(), for a handler that accepts requests
+ * whose "params" came as text ('params_text' set, 'params' NULL), which
+ * spares decoding large requests into trees.  Such a handler must still
+ * accept requests with 'params' (the parser keeps text only when the
+ * message is plain: ASCII, nothing unusual). */
+void jsonrpc_server_register_text(struct jsonrpc_server *, const char *method,
+                                  jsonrpc_method_func *func, void *aux);
 void jsonrpc_server_set_fallback(struct jsonrpc_server *,
                                  jsonrpc_method_func *func, void *aux);
 void jsonrpc_server_set_reply_handler(struct jsonrpc_server *,

@@ -5,7 +5,8 @@ ovsdb_SRCS := vtepd/ovsdb/error.c vtepd/ovsdb/type.c vtepd/ovsdb/atom.c \
               vtepd/ovsdb/schema.c vtepd/ovsdb/row.c vtepd/ovsdb/slab.c \
               vtepd/ovsdb/table.c vtepd/ovsdb/condition.c \
               vtepd/ovsdb/mutation.c vtepd/ovsdb/transaction.c \
-              vtepd/ovsdb/execution.c vtepd/ovsdb/db.c \
+              vtepd/ovsdb/execution.c vtepd/ovsdb/insert-text.c \
+              vtepd/ovsdb/db.c \
               vtepd/ovsdb/json-order.c \
               vtepd/ovsdb/builtin-schema.c
 ovsdb_PKGS := jansson
@@ -50,6 +51,10 @@ UNIT_TESTS += test-ovsdb-slab
 test-ovsdb-slab_SRCS := tests/unit/test-ovsdb-slab.c
 test-ovsdb-slab_LIBS := ovsdb lib
 test-ovsdb-slab_PKGS := cmocka
+UNIT_TESTS += test-ovsdb-insert-text
+test-ovsdb-insert-text_SRCS := tests/unit/test-ovsdb-insert-text.c
+test-ovsdb-insert-text_LIBS := ovsdb lib
+test-ovsdb-insert-text_PKGS := cmocka
 
 # vtepd/ovsdb/: the network half of the OVSDB server: streams (unix, tcp),
 # JSON-RPC framing, sessions and the server that dispatches methods.

@@ -143,6 +143,17 @@ ovsdb_row_set(struct ovsdb_row *row, const struct ovsdb_column *column,
     }
 }
 
+void
+ovsdb_row_set_atom(struct ovsdb_row *row, const struct ovsdb_column *column,
+                   const union ovsdb_atom *atom)
+{
+    union ovsdb_atom *dst = value_ptr(row, column);
+
+    VTEP_ASSERT(column->storage == OVSDB_STORE_ATOM);
+    ovsdb_atom_destroy(dst, column->type.key.type);
+    store_atom(row, column, atom);
+}
+
 json_t *
 ovsdb_row_column_to_json(const struct ovsdb_row *row,
                          const struct ovsdb_column *column)

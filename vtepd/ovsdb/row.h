@@ -72,6 +72,12 @@ void ovsdb_row_get(const struct ovsdb_row *row,
  * exactly one element.  _uuid and _version are set directly instead. */
 void ovsdb_row_set(struct ovsdb_row *row, const struct ovsdb_column *column,
                    struct ovsdb_datum *value);
+/* Replaces the value of 'column', which must store one atom inline
+ * (OVSDB_STORE_ATOM), by '*atom', taking ownership of it: the same as
+ * ovsdb_row_set() with a one-element datum, without allocating one. */
+void ovsdb_row_set_atom(struct ovsdb_row *row,
+                        const struct ovsdb_column *column,
+                        const union ovsdb_atom *atom);
 
 /* Returns the JSON form of 'column' in 'row' (new reference). */
 json_t *ovsdb_row_column_to_json(const struct ovsdb_row *row,

@@ -6,7 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/ds.h"
 #include "lib/hash.h"
+#include "lib/json-text.h"
 #include "lib/log.h"
 #include "lib/util.h"
 #include "vtepd/ovsdb/db.h"
@@ -47,8 +49,8 @@ struct trigger {
     ev_timer timeout_w;
 
     /* Once the transaction has committed with "durable": true, its result
-     * waits here for the store to sync its record. */
-    json_t *result;
+     * (JSON text) waits here for the store to sync its record. */
+    struct ds result;
     struct ovsdb_store_waiter waiter;
 };
 
@@ -63,30 +65,48 @@ server_reply_error(struct jsonrpc_session *s,
     ovsdb_error_destroy(error);
 }
 
+/* Returns a new reference to the first of 'request''s params, or NULL. */
+static json_t *
+first_param(const struct jsonrpc_msg *request)
+{
+    const struct json_text_array *text = request->params_text;
+
+    if (text && !request->params) {
+        return text->n ? json_text_array_get(text, 0) : NULL;
+    }
+    return json_incref(json_array_get(request->params, 0));
+}
+
 struct server_db *
 server_lookup_db(struct server_session *ss, const struct jsonrpc_msg *request)
 {
-    const json_t *name = json_array_get(request->params, 0);
+    json_t *name = first_param(request);
+    struct server_db *sdb = NULL;
 
     if (!json_is_string(name)) {
         server_reply_error(
             ss->js, request,
-            ovsdb_syntax_error(request->params, NULL,
+            ovsdb_syntax_error(jsonrpc_msg_get_params(request), NULL,
                                "%s request params must begin with <db-name>",
                                request->method));
+        json_decref(name);
         return NULL;
     }
-    for (int i = 0; i < SERVER_N_DBS; i++) {
+    for (int i = 0; i < SERVER_N_DBS && !sdb; i++) {
         if (!strcmp(ss->server->dbs[i].name, json_string_value(name))) {
-            return &ss->server->dbs[i];
+            sdb = &ss->server->dbs[i];
         }
     }
-    server_reply_error(
-        ss->js, request,
-        ovsdb_syntax_error(request->params, "unknown database",
-                           "%s request specifies unknown database %s",
-                           request->method, json_string_value(name)));
-    return NULL;
+    if (!sdb) {
+        server_reply_error(
+            ss->js, request,
+            ovsdb_syntax_error(jsonrpc_msg_get_params(request),
+                               "unknown database",
+                               "%s request specifies unknown database %s",
+                               request->method, json_string_value(name)));
+    }
+    json_decref(name);
+    return sdb;
 }
 
 /* Sessions. */
@@ -207,11 +227,13 @@ session_owns_lock(const char *name, void *ss_)
     return false;
 }
 
-/* Runs the transaction 'params' for 'ss'.  Returns its result, or NULL if
- * it must keep waiting, with '*timeout_msec' as ovsdb_execute() says. */
-static json_t *
-execute(struct server_session *ss, struct server_db *sdb, const json_t *params,
-        long long elapsed_msec, long long *timeout_msec)
+/* Runs the transaction of 'request' for 'ss', appending its result to
+ * 'result' as JSON text.  Returns false if it must keep waiting, with
+ * '*timeout_msec' as ovsdb_execute() says. */
+static bool
+execute(struct server_session *ss, struct server_db *sdb,
+        const struct jsonrpc_msg *request, long long elapsed_msec,
+        long long *timeout_msec, struct ds *result)
 {
     struct ovsdb_exec_ctx ctx = {
         .lock_owned = session_owns_lock,
@@ -220,7 +242,8 @@ execute(struct server_session *ss, struct server_db *sdb, const json_t *params,
         .may_block = true,
     };
 
-    return ovsdb_execute(sdb->db, params, &ctx, timeout_msec);
+    return ovsdb_execute_text(sdb->db, request->params, request->params_text,
+                              &ctx, timeout_msec, result);
 }
 
 static void trigger_timeout_cb(struct ev_loop *, ev_timer *, int revents);
@@ -242,7 +265,7 @@ trigger_destroy(struct trigger *t)
     ev_timer_stop(t->server->loop, &t->timeout_w);
     list_remove(&t->node);
     ovsdb_store_waiter_cancel(&t->waiter);
-    json_decref(t->result);
+    ds_destroy(&t->result);
     free(t);
 }
 
@@ -252,34 +275,33 @@ trigger_durable_cb(struct ovsdb_store_waiter *waiter, int error)
 {
     struct trigger *t = container_of(waiter, struct trigger, waiter);
     struct jsonrpc_deferred *d = t->deferred;
-    json_t *result = t->result;
+    struct ds result = t->result;
 
-    t->result = NULL;
+    ds_init(&t->result);
     trigger_destroy(t);
     if (error) {
         static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(5, 5);
 
         VLOG_ERR_RL(&rl, "cannot sync the database to disk (%s)",
                     strerror(-error));
-        json_decref(result);
         jsonrpc_deferred_reply_error(
             d, json_pack("{s:s,s:s}", "error", "I/O error", "details",
                          "the commit could not be made durable"));
-        return;
+    } else {
+        jsonrpc_deferred_reply_text(d, result.string, result.length);
     }
-    jsonrpc_deferred_reply(d, result);
+    ds_destroy(&result);
 }
 
-/* Parks 't', whose transaction committed with 'result' (taken) and asked
- * for durability, until record 'seq' is on stable storage. */
+/* Parks 't', whose transaction committed with 't->result' and asked for
+ * durability, until record 'seq' is on stable storage. */
 static void
-trigger_wait_durable(struct trigger *t, json_t *result, uint64_t seq)
+trigger_wait_durable(struct trigger *t, uint64_t seq)
 {
     /* Off the retry list: only the sync can finish it now. */
     ev_timer_stop(t->server->loop, &t->timeout_w);
     list_remove(&t->node);
     list_init(&t->node);
-    t->result = result;
     ovsdb_store_wait(t->server->store, &t->waiter, seq, trigger_durable_cb);
 }
 
@@ -291,20 +313,23 @@ take_durable_seq(const struct ovsdb_server *server)
     return server->store ? ovsdb_store_take_durable_seq(server->store) : 0;
 }
 
-/* 't''s transaction has finished with 'result' (taken): answers it now, or
+/* 't''s transaction has finished with 't->result': answers it now, or
  * once its record is on stable storage if it asked for durability. */
 static void
-trigger_finish(struct trigger *t, json_t *result)
+trigger_finish(struct trigger *t)
 {
     uint64_t seq = take_durable_seq(t->server);
 
     if (seq) {
-        trigger_wait_durable(t, result, seq);
+        trigger_wait_durable(t, seq);
     } else {
         struct jsonrpc_deferred *d = t->deferred;
+        struct ds result = t->result;
 
+        ds_init(&t->result);
         trigger_destroy(t);
-        jsonrpc_deferred_reply(d, result);
+        jsonrpc_deferred_reply_text(d, result.string, result.length);
+        ds_destroy(&result);
     }
 }
 
@@ -316,11 +341,9 @@ trigger_run(struct trigger *t)
     long long elapsed =
         (long long) ((ev_now(t->server->loop) - t->start) * 1000);
     long long timeout;
-    json_t *result;
 
-    result = execute(t->session, t->sdb, request->params, elapsed, &timeout);
-    if (result) {
-        trigger_finish(t, result);
+    if (execute(t->session, t->sdb, request, elapsed, &timeout, &t->result)) {
+        trigger_finish(t);
     } else {
         trigger_set_timeout(t, timeout);
     }
@@ -360,7 +383,8 @@ handle_transact(struct jsonrpc_session *s, const struct jsonrpc_msg *request,
     struct server_db *sdb;
     struct trigger *t;
     long long timeout;
-    json_t *result;
+    struct ds result;
+    bool done;
     uint64_t seq;
 
     if (request->type == JSONRPC_NOTIFY) {
@@ -370,13 +394,16 @@ handle_transact(struct jsonrpc_session *s, const struct jsonrpc_msg *request,
     if (!sdb) {
         return;
     }
-    result = execute(ss, sdb, request->params, 0, &timeout);
-    seq = result ? take_durable_seq(server) : 0;
-    if (result && !seq) {
-        jsonrpc_session_reply(s, request, result);
+    ds_init(&result);
+    done = execute(ss, sdb, request, 0, &timeout, &result);
+    seq = done ? take_durable_seq(server) : 0;
+    if (done && !seq) {
+        jsonrpc_session_reply_text(s, request, result.string, result.length);
+        ds_destroy(&result);
         return;
     }
     t = xzalloc(sizeof *t);
+    t->result = result;
     t->server = server;
     t->session = ss;
     t->sdb = sdb;
@@ -385,8 +412,8 @@ handle_transact(struct jsonrpc_session *s, const struct jsonrpc_msg *request,
     ovsdb_store_waiter_init(&t->waiter);
     list_push_back(&server->triggers, &t->node);
     t->deferred = jsonrpc_session_defer(s, request, trigger_cancel_cb, t);
-    if (result) {
-        trigger_wait_durable(t, result, seq);
+    if (done) {
+        trigger_wait_durable(t, seq);
     } else {
         trigger_set_timeout(t, timeout);
     }
@@ -659,7 +686,6 @@ ovsdb_server_create(struct ev_loop *loop, struct ovsdb_db *db)
         { "get_schema", handle_get_schema },
         { "get_server_id", handle_get_server_id },
         { "set_db_change_aware", handle_set_db_change_aware },
-        { "transact", handle_transact },
         { "cancel", handle_cancel },
         { "lock", handle_lock },
         { "steal", handle_lock },
@@ -681,6 +707,9 @@ ovsdb_server_create(struct ev_loop *loop, struct ovsdb_db *db)
         jsonrpc_server_register(server->rpc, methods[i].name, methods[i].func,
                                 server);
     }
+    /* Large transactions are executed straight from their text. */
+    jsonrpc_server_register_text(server->rpc, "transact", handle_transact,
+                                 server);
     server_monitor_register(server);
     return server;
 }
