@@ -30,10 +30,12 @@ struct txn_row_block {
 
 struct ovsdb_txn {
     struct ovsdb_db *db;
-    uint32_t serial; /* Stamped on the row copies this txn owns. */
-    struct hmap rows;
+    uint32_t serial;        /* Stamped on the row copies this txn owns. */
+    struct hmap rows;       /* order[0..n_indexed), by table and uuid. */
     struct txn_row **order; /* 'rows' in the order first touched. */
     size_t n_order, allocated_order;
+    size_t n_indexed; /* 'rows' is built on the first lookup, not before. */
+    size_t n_deleted; /* Calls to ovsdb_txn_delete(). */
     struct txn_row_block *blocks; /* Where 'rows' live, newest first. */
     struct ds comment;
 };
@@ -53,11 +55,24 @@ row_key_hash(const struct ovsdb_table *table, const struct uuid *uuid)
     return hash_int(uuid_hash(uuid), table->schema->index);
 }
 
+/* Looks 'uuid' up in 'txn'.  The index is filled in here, with the rows
+ * touched since the last lookup: a transaction that only inserts rows with
+ * fresh uuids never builds it.  (It is a cache, hence the cast.) */
 static struct txn_row *
-find_txn_row(const struct ovsdb_txn *txn, const struct ovsdb_table *table,
+find_txn_row(const struct ovsdb_txn *txn_, const struct ovsdb_table *table,
              const struct uuid *uuid)
 {
+    struct ovsdb_txn *txn = (struct ovsdb_txn *) txn_;
     struct txn_row *tr;
+
+    if (txn->n_indexed < txn->n_order) {
+        hmap_reserve(&txn->rows, txn->n_order);
+        for (; txn->n_indexed < txn->n_order; txn->n_indexed++) {
+            tr = txn->order[txn->n_indexed];
+            hmap_insert(&txn->rows, &tr->node,
+                        row_key_hash(tr->table, &tr->uuid));
+        }
+    }
 
     HMAP_FOR_EACH_WITH_HASH(tr, node, row_key_hash(table, uuid), &txn->rows) {
         if (tr->table == table && uuid_equals(&tr->uuid, uuid)) {
@@ -100,7 +115,6 @@ add_txn_row(struct ovsdb_txn *txn, struct ovsdb_table *table,
     tr->uuid = *uuid;
     tr->old = old;
     tr->new = new;
-    hmap_insert(&txn->rows, &tr->node, row_key_hash(table, &tr->uuid));
     if (txn->n_order >= txn->allocated_order) {
         txn->order = x2nrealloc(txn->order, &txn->allocated_order,
                                 txn->n_order + 1, sizeof *txn->order);
@@ -172,7 +186,9 @@ void
 ovsdb_txn_insert(struct ovsdb_txn *txn, struct ovsdb_table *table,
                  struct ovsdb_row *row)
 {
-    struct txn_row *tr = find_txn_row(txn, table, &row->uuid);
+    /* Only a row this transaction deleted can have the uuid already. */
+    struct txn_row *tr =
+        txn->n_deleted ? find_txn_row(txn, table, &row->uuid) : NULL;
 
     row->txn_serial = txn->serial;
     row->n_refs = 0;
@@ -215,6 +231,7 @@ ovsdb_txn_delete(struct ovsdb_txn *txn, struct ovsdb_table *table,
                  struct ovsdb_row *row)
 {
     ovsdb_table_remove(table, row);
+    txn->n_deleted++;
     if (row->txn_serial == txn->serial) {
         struct txn_row *tr = find_txn_row(txn, table, &row->uuid);
 

@@ -295,7 +295,8 @@ vtep_reserve(struct vtep *vtep, const struct ovsdb_changeset *cs)
 
 /* Starts loading what handling change 'c' will read: in 'stage' 0 its
  * row, in stage 1 (a few changes later, once the row has arrived) the
- * strings and hash buckets the row leads to. */
+ * strings and hash buckets the row leads to, in stage 2 the bucket its MAC
+ * leads to. */
 static void
 vtep_prefetch_change(const struct vtep *vtep, const struct ovsdb_row_change *c,
                      int stage)
@@ -309,6 +310,18 @@ vtep_prefetch_change(const struct vtep *vtep, const struct ovsdb_row_change *c,
         __builtin_prefetch(row);
         __builtin_prefetch((const char *) row + 64);
         __builtin_prefetch((const char *) row + 128);
+    } else if (stage == 2) {
+        /* The MAC has arrived: the bucket its entry goes in. */
+        struct uuid ls_uuid;
+        struct hal_mac mac;
+
+        if (vtep_row_uuid(row, vtep->s.umr_ls, &ls_uuid)
+            && !hal_mac_from_string(vtep_row_string(row, vtep->s.umr_mac),
+                                    &mac)) {
+            __builtin_prefetch(
+                &vtep->ucasts.buckets[vtep_hash_ls_mac(&ls_uuid, &mac)
+                                      & vtep->ucasts.mask]);
+        }
     } else {
         struct ovsdb_datum mac;
 
@@ -341,6 +354,9 @@ vtep_on_commit(const struct ovsdb_changeset *cs, void *vtep_)
         }
         if (i + 4 < cs->n_changes) {
             vtep_prefetch_change(vtep, &cs->changes[i + 4], 1);
+        }
+        if (i + 2 < cs->n_changes) {
+            vtep_prefetch_change(vtep, &cs->changes[i + 2], 2);
         }
 
         if (fn) {
