@@ -292,7 +292,12 @@ uuid_str(const struct uuid *uuid, char buf[UUID_LEN + 1])
 }
 
 /* Adds 'delta' to the count of every row that 'base' in 'row's 'column'
- * references strongly.  With 'delta' > 0 the targets must exist. */
+ * references strongly.  With 'delta' > 0 the targets must exist.
+ *
+ * Like ovsdb-server, an atom equal to the referencing row's own uuid is
+ * left out altogether, whatever the column's refTable: it is neither
+ * checked for existence nor counted (so a row of another table with that
+ * uuid may still be deleted). */
 static struct ovsdb_error *
 adjust_base_refs(struct commit *c, struct txn_row *tr,
                  const struct ovsdb_column *column,
@@ -307,7 +312,12 @@ adjust_base_refs(struct commit *c, struct txn_row *tr,
     }
     target = c->txn->db->tables[base->u.uuid.ref_table];
     for (unsigned int i = 0; i < n; i++) {
-        struct ref_delta *d = find_delta(c, target, &atoms[i].uuid, false);
+        struct ref_delta *d;
+
+        if (uuid_equals(&atoms[i].uuid, &tr->uuid)) {
+            continue;
+        }
+        d = find_delta(c, target, &atoms[i].uuid, false);
 
         /* Rows only go away after counting, so a target found once is
          * there for the rest of it. */
