@@ -312,8 +312,15 @@ mutate_one(const struct ovsdb_mutation *m, struct ovsdb_row *row)
     } else {
         ovsdb_datum_subtract(&value, type, &m->arg, &m->type);
     }
-    if (!error) {
-        error = ovsdb_datum_check_size(&value, type);
+    if (!error && (value.n < type->n_min || value.n > type->n_max)) {
+        /* ovsdb-server's words for a mutation's result of the wrong size
+         * (not the "set must have..." of a value given whole). */
+        char *english = ovsdb_type_to_english(type);
+
+        error = ovsdb_error("constraint violation",
+                            "Attempted to store %u elements in %s.", value.n,
+                            english);
+        free(english);
     }
     if (error) {
         ovsdb_datum_destroy(&value, type);
