@@ -178,6 +178,24 @@ range_error(enum ovsdb_mutator m)
                        mutator_names[m]);
 }
 
+/* Whether ovsdb-server 3.1 refuses 'x' * 'y' as out of range.  Its test
+ * is not exact, and replies must match it: it also refuses a positive
+ * product equal to INT64_MAX / y * y (e.g. 1 * 2^62), and for two
+ * negative factors compares 'y' with INT64_MAX / 'y', so it accepts some
+ * products that overflow (they wrap) and refuses some that fit.  (With 'x'
+ * negative and 'y' zero it divides by zero and crashes; we answer 0.) */
+static bool
+mul_out_of_range(int64_t x, int64_t y)
+{
+    if (x > 0) {
+        return y > 0 ? x >= INT64_MAX / y : y < INT64_MIN / x;
+    } else if (y > 0) {
+        return x < INT64_MIN / y;
+    } else {
+        return x && y && y < INT64_MAX / y;
+    }
+}
+
 static struct ovsdb_error *
 mutate_integer(int64_t *x, int64_t y, enum ovsdb_mutator m)
 {
@@ -198,9 +216,12 @@ mutate_integer(int64_t *x, int64_t y, enum ovsdb_mutator m)
         }
         break;
     case OVSDB_M_MUL:
-        if (__builtin_mul_overflow(*x, y, &r)) {
+        if (mul_out_of_range(*x, y)) {
             return range_error(m);
         }
+        /* Two's complement wrap-around where the test above lets an
+         * overflow through. */
+        (void) __builtin_mul_overflow(*x, y, &r);
         break;
     case OVSDB_M_DIV:
     case OVSDB_M_MOD:
@@ -291,8 +312,15 @@ mutate_one(const struct ovsdb_mutation *m, struct ovsdb_row *row)
     } else {
         ovsdb_datum_subtract(&value, type, &m->arg, &m->type);
     }
-    if (!error) {
-        error = ovsdb_datum_check_size(&value, type);
+    if (!error && (value.n < type->n_min || value.n > type->n_max)) {
+        /* ovsdb-server's words for a mutation's result of the wrong size
+         * (not the "set must have..." of a value given whole). */
+        char *english = ovsdb_type_to_english(type);
+
+        error = ovsdb_error("constraint violation",
+                            "Attempted to store %u elements in %s.", value.n,
+                            english);
+        free(english);
     }
     if (error) {
         ovsdb_datum_destroy(&value, type);

@@ -309,7 +309,12 @@ uuid_str(const struct uuid *uuid, char buf[UUID_LEN + 1])
 }
 
 /* Adds 'delta' to the count of every row that 'base' in 'row's 'column'
- * references strongly.  With 'delta' > 0 the targets must exist. */
+ * references strongly.  With 'delta' > 0 the targets must exist.
+ *
+ * Like ovsdb-server, an atom equal to the referencing row's own uuid is
+ * left out altogether, whatever the column's refTable: it is neither
+ * checked for existence nor counted (so a row of another table with that
+ * uuid may still be deleted). */
 static struct ovsdb_error *
 adjust_base_refs(struct commit *c, struct txn_row *tr,
                  const struct ovsdb_column *column,
@@ -324,7 +329,12 @@ adjust_base_refs(struct commit *c, struct txn_row *tr,
     }
     target = c->txn->db->tables[base->u.uuid.ref_table];
     for (unsigned int i = 0; i < n; i++) {
-        struct ref_delta *d = find_delta(c, target, &atoms[i].uuid, false);
+        struct ref_delta *d;
+
+        if (uuid_equals(&atoms[i].uuid, &tr->uuid)) {
+            continue;
+        }
+        d = find_delta(c, target, &atoms[i].uuid, false);
 
         /* Rows only go away after counting, so a target found once is
          * there for the rest of it. */
@@ -596,6 +606,26 @@ column_has_weak_refs(const struct ovsdb_column *column)
            || ovsdb_base_type_is_weak_ref(&column->type.value);
 }
 
+/* Whether 'row's 'column' holds the all-zeros uuid as a weak reference
+ * (the default value of a weak reference column that was not set). */
+static bool
+has_zero_weak_ref(const struct ovsdb_row *row,
+                  const struct ovsdb_column *column)
+{
+    struct ovsdb_datum v;
+
+    ovsdb_row_get(row, column, &v);
+    for (unsigned int i = 0; i < v.n; i++) {
+        if ((ovsdb_base_type_is_weak_ref(&column->type.key)
+             && uuid_is_zero(&v.keys[i].uuid))
+            || (v.values && ovsdb_base_type_is_weak_ref(&column->type.value)
+                && uuid_is_zero(&v.values[i].uuid))) {
+            return true;
+        }
+    }
+    return false;
+}
+
 /* Removes weak references to missing rows from 'row' of 'table', which
  * this transaction inserted if 'inserted'.  Fails, as ovsdb-server does,
  * if that empties a column that may not be empty. */
@@ -612,6 +642,7 @@ assess_weak_refs(struct commit *c, struct ovsdb_table *table,
         struct ovsdb_datum v;
         unsigned int n_dropped;
         char buf[UUID_LEN + 1];
+        bool zero;
 
         if (!column_has_weak_refs(column)
             || !has_dangling_refs(c, copy ? copy : row, column)) {
@@ -620,9 +651,21 @@ assess_weak_refs(struct commit *c, struct ovsdb_table *table,
         if (!copy) {
             copy = ovsdb_txn_modify_begin(c->txn, table, row);
         }
+        zero = inserted && has_zero_weak_ref(copy, column);
         n_dropped = drop_dangling_refs(c, copy, column);
         ovsdb_row_get(copy, column, &v);
-        if (!v.n && column->type.n_min) {
+        if (!v.n && column->type.n_min && zero) {
+            /* ovsdb-server's words, "volation" included, for a row this
+             * transaction inserted. */
+            error = ovsdb_error(
+                "constraint violation",
+                "Weak reference column \"%s\" in \"%s\" row %s (inserted "
+                "within this transaction) contained all-zeros UUID "
+                "(probably as the default value for this column) but "
+                "deleting this value caused a constraint volation because "
+                "this column is not allowed to be empty.",
+                column->name, ts->name, uuid_str(&copy->uuid, buf));
+        } else if (!v.n && column->type.n_min) {
             error = ovsdb_error(
                 "constraint violation",
                 "Deletion of %u weak reference(s) to deleted (or "
