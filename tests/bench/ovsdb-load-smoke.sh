@@ -22,7 +22,9 @@ figure() {
         found = 1 }
         END { exit !found }' "$out/results.txt"
 }
-for f in "(1) sequential" "(2) 1-row inserts, 64" "(3) 1000-row" \
+for f in "(1) sequential 1-row inserts (" \
+    "(1) sequential 1-row inserts, --busy-poll=50" \
+    "(2) 1-row inserts, 64" "(3) 1000-row" \
     "(4) RSS bytes/row at 2000" "(4) RSS bytes/row at 5000" "(5) restart" \
     "(6) fan-out p99 to 1 " "(6) fan-out p99 to 20 "; do
     check "figure $f" figure "$f"
@@ -35,7 +37,7 @@ elif [ "$(id -u)" -eq 0 ]; then
         grep -q '^(7) netdev: 2000 remote MACs in the kernel FDB (2001 counted)' \
         "$out/results.txt"
 fi
-check "throughput plot data" test "$(wc -l <"$out/throughput.dat")" -eq 3
+check "throughput plot data" test "$(wc -l <"$out/throughput.dat")" -eq 4
 check "fan-out plot data" test "$(wc -l <"$out/fanout.dat")" -eq 3
 [ "$TEST_FAILURES" -eq 0 ] || cat "$out/log"
 finish
