@@ -1,7 +1,7 @@
 # lib/: shared plumbing (logging, allocation, containers).
 LIBRARIES += lib
 lib_SRCS := lib/util.c lib/hash.c lib/hmap.c lib/list.c lib/ds.c lib/log.c \
-            lib/uuid.c lib/json-text.c
+            lib/uuid.c lib/json-text.c lib/slab.c
 lib_PKGS := jansson
 
 UNIT_TESTS += test-lib-hmap test-lib-list test-lib-util test-lib-log
@@ -25,3 +25,7 @@ UNIT_TESTS += test-lib-json-text
 test-lib-json-text_SRCS := tests/unit/test-json-text.c
 test-lib-json-text_LIBS := lib
 test-lib-json-text_PKGS := cmocka
+UNIT_TESTS += test-lib-slab
+test-lib-slab_SRCS := tests/unit/test-slab.c
+test-lib-slab_LIBS := lib
+test-lib-slab_PKGS := cmocka

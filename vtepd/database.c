@@ -17,7 +17,7 @@
 #include "vtepd/ovsdb/remotes.h"
 #include "vtepd/ovsdb/schema.h"
 #include "vtepd/ovsdb/server.h"
-#include "vtepd/ovsdb/slab.h"
+#include "lib/slab.h"
 #include "vtepd/ovsdb/store.h"
 #include "vtepd/ovsdb/stream.h"
 #include "vtepd/ovsdb/table.h"
@@ -176,7 +176,7 @@ memory_cb(struct ds *out, void *dbp)
     const struct vtepd_database *db = dbp;
     struct ovsdb_server_stats st;
     struct ovsdb_store_stats ss;
-    struct ovsdb_slab_stats slab;
+    struct slab_stats slab;
 
     ovsdb_server_get_stats(db->server, &st);
     unixctl_memory_put(out, "sessions", st.sessions);
@@ -190,7 +190,7 @@ memory_cb(struct ds *out, void *dbp)
     unixctl_memory_put(out, "history-bytes", st.history_bytes);
     ovsdb_store_get_stats(db->store, &ss);
     unixctl_memory_put(out, "log-bytes", (unsigned long long) ss.log_bytes);
-    ovsdb_slab_get_stats(&slab);
+    slab_get_stats(&slab);
     unixctl_memory_put(out, "slab-bytes", slab.block_bytes);
     unixctl_memory_put(out, "heap-trims", vtepd_memtrim_count(db->memtrim));
 }

@@ -13,7 +13,7 @@
 #include "vtepd/ovsdb/error.h"
 #include "vtepd/ovsdb/execution.h"
 #include "vtepd/ovsdb/schema.h"
-#include "vtepd/ovsdb/slab.h"
+#include "lib/slab.h"
 
 static json_t *
 transact(struct ovsdb_db *db, json_t *params)
@@ -32,9 +32,9 @@ static size_t
 memory_in_use(void)
 {
     struct mallinfo2 mi = mallinfo2();
-    struct ovsdb_slab_stats slab;
+    struct slab_stats slab;
 
-    ovsdb_slab_get_stats(&slab);
+    slab_get_stats(&slab);
     return mi.uordblks + mi.hblkhd + slab.block_bytes;
 }
 

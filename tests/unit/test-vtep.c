@@ -695,67 +695,10 @@ test_table_full_retry(void **state)
                      "[\"set\",[]]");
 }
 
-static int
-compare_ptrs(const void *a_, const void *b_)
-{
-    uintptr_t a = (uintptr_t) * (char *const *) a_;
-    uintptr_t b = (uintptr_t) * (char *const *) b_;
-
-    return a < b ? -1 : a > b;
-}
-
-/* The object pool hands out zeroed, distinct, aligned objects across
- * blocks (of growing sizes, the bigger ones faulted in at once) and reuses
- * freed ones. */
-static void
-test_pool(void **state)
-{
-    enum { N = 40000, SIZE = 44 };
-    struct vtep_pool pool;
-    char **objs = xcalloc(N, sizeof *objs);
-    char **freed = xcalloc(N / 2, sizeof *freed);
-    size_t i, j;
-
-    vtep_pool_init(&pool, SIZE);
-    for (i = 0; i < N; i++) {
-        objs[i] = vtep_pool_zalloc(&pool);
-        assert_int_equal((uintptr_t) objs[i] % 8, 0);
-        for (j = 0; j < SIZE; j++) {
-            assert_int_equal(objs[i][j], 0);
-        }
-        memset(objs[i], (int) (i % 251) + 1, SIZE);
-    }
-    /* Nothing overlaps: every object still holds its own pattern. */
-    for (i = 0; i < N; i++) {
-        for (j = 0; j < SIZE; j++) {
-            assert_int_equal((unsigned char) objs[i][j], i % 251 + 1);
-        }
-    }
-    for (i = 0; i < N / 2; i++) {
-        freed[i] = objs[i * 2];
-        vtep_pool_free(&pool, freed[i]);
-    }
-    vtep_pool_free(&pool, NULL);
-    qsort(freed, N / 2, sizeof *freed, compare_ptrs);
-    for (i = 0; i < N / 2; i++) {
-        char *p = vtep_pool_zalloc(&pool);
-
-        assert_non_null(
-            bsearch(&p, freed, N / 2, sizeof *freed, compare_ptrs));
-        for (j = 0; j < SIZE; j++) {
-            assert_int_equal(p[j], 0);
-        }
-    }
-    vtep_pool_destroy(&pool);
-    free(freed);
-    free(objs);
-}
-
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_pool),
         cmocka_unit_test_setup_teardown(test_switch_rows, setup, teardown),
         cmocka_unit_test_setup_teardown(test_mac_aging_time, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_config, setup, teardown),

@@ -10,7 +10,7 @@
 #include "lib/hash.h"
 #include "lib/json-text.h"
 #include "vtepd/ovsdb/error.h"
-#include "vtepd/ovsdb/slab.h"
+#include "lib/slab.h"
 
 /* String interning.  Single-threaded, like the rest of the engine.  A
  * chained hash table of its own rather than an hmap: a 'struct hmap_node'
@@ -91,7 +91,7 @@ ovsdb_str_intern_hashed(const char *s, size_t len, uint32_t hash)
     if (!strings.buckets || strings.n + 1 > 2 * (strings.mask + 1)) {
         strings_grow();
     }
-    str = ovsdb_slab_alloc(str_size(len));
+    str = slab_alloc(str_size(len));
     str->hash = hash;
     str->refcnt = 1;
     str->len = (uint32_t) len;
@@ -121,7 +121,7 @@ ovsdb_str_unref(struct ovsdb_str *str)
             p = &(*p)->next;
         }
         *p = str->next;
-        ovsdb_slab_free(str, str_size(str->len));
+        slab_free(str, str_size(str->len));
         if (!--strings.n) {
             /* Give the bucket array back when the last string goes, so
              * that a process that empties its databases leaks nothing. */

@@ -2,7 +2,7 @@
 LIBRARIES += ovsdb
 ovsdb_SRCS := vtepd/ovsdb/error.c vtepd/ovsdb/type.c vtepd/ovsdb/atom.c \
               vtepd/ovsdb/datum.c vtepd/ovsdb/datum-string.c \
-              vtepd/ovsdb/schema.c vtepd/ovsdb/row.c vtepd/ovsdb/slab.c \
+              vtepd/ovsdb/schema.c vtepd/ovsdb/row.c \
               vtepd/ovsdb/table.c vtepd/ovsdb/condition.c \
               vtepd/ovsdb/mutation.c vtepd/ovsdb/transaction.c \
               vtepd/ovsdb/execution.c vtepd/ovsdb/insert-text.c \
@@ -47,10 +47,6 @@ test-ovsdb-datum_PKGS := cmocka
 test-ovsdb-txn_SRCS := tests/unit/test-ovsdb-txn.c
 test-ovsdb-txn_LIBS := ovsdb lib
 test-ovsdb-txn_PKGS := cmocka
-UNIT_TESTS += test-ovsdb-slab
-test-ovsdb-slab_SRCS := tests/unit/test-ovsdb-slab.c
-test-ovsdb-slab_LIBS := ovsdb lib
-test-ovsdb-slab_PKGS := cmocka
 UNIT_TESTS += test-ovsdb-insert-text
 test-ovsdb-insert-text_SRCS := tests/unit/test-ovsdb-insert-text.c
 test-ovsdb-insert-text_LIBS := ovsdb lib

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "lib/hash.h"
-#include "vtepd/ovsdb/slab.h"
+#include "lib/slab.h"
 
 static void *
 value_ptr(const struct ovsdb_row *row, const struct ovsdb_column *column)
@@ -25,7 +25,7 @@ store_atom(struct ovsdb_row *row, const struct ovsdb_column *column,
 struct ovsdb_row *
 ovsdb_row_create(const struct ovsdb_table_schema *ts)
 {
-    struct ovsdb_row *row = ovsdb_slab_alloc(ts->row_size);
+    struct ovsdb_row *row = slab_alloc(ts->row_size);
 
     memset(row, 0, ts->row_size);
     row->holders = 1;
@@ -49,7 +49,7 @@ struct ovsdb_row *
 ovsdb_row_clone(const struct ovsdb_row *old,
                 const struct ovsdb_table_schema *ts)
 {
-    struct ovsdb_row *row = ovsdb_slab_alloc(ts->row_size);
+    struct ovsdb_row *row = slab_alloc(ts->row_size);
 
     memcpy(row, old, sizeof *row + ts->values_size);
     row->holders = 1;
@@ -89,7 +89,7 @@ ovsdb_row_destroy(struct ovsdb_row *row, const struct ovsdb_table_schema *ts)
             ovsdb_datum_destroy(value_ptr(row, column), &column->type);
         }
     }
-    ovsdb_slab_free(row, ts->row_size);
+    slab_free(row, ts->row_size);
 }
 
 void

@@ -11,6 +11,7 @@
 
 #include "hal/hal.h"
 #include "lib/log.h"
+#include "lib/slab.h"
 #include "lib/util.h"
 #include "vtepd/ovsdb/datum.h"
 #include "vtepd/ovsdb/row.h"
@@ -195,7 +196,7 @@ ucast_get(struct vtep *vtep, const struct uuid *ls_uuid,
             return uc;
         }
     }
-    uc = vtep_pool_zalloc(&vtep->ucast_pool);
+    uc = slab_zalloc(sizeof *uc);
     uc->ls = vtep_ls_ref(vtep, ls_uuid);
     uc->mac = *mac;
     list_init(&uc->rows);
@@ -231,7 +232,7 @@ umr_destroy(struct vtep *vtep, struct vtep_umr *umr)
     list_remove(&umr->locator_node);
     locator_unref(vtep, umr->locator);
     hmap_remove(&vtep->umrs, &umr->node);
-    vtep_pool_free(&vtep->umr_pool, umr);
+    slab_free(umr, sizeof *umr);
 }
 
 static void
@@ -239,7 +240,7 @@ umr_create(struct vtep *vtep, const struct ovsdb_row *row)
 {
     const struct vtep_schema *s = &vtep->s;
     const char *mac_s = vtep_row_string(row, s->umr_mac);
-    struct vtep_umr *umr = vtep_pool_zalloc(&vtep->umr_pool);
+    struct vtep_umr *umr = slab_zalloc(sizeof *umr);
     struct uuid ls_uuid, loc_uuid;
     struct hal_mac mac;
 
@@ -314,7 +315,7 @@ ucast_done(struct vtep *vtep, struct vtep_ucast *uc)
         list_remove(&uc->ls_node);
         hmap_remove(&vtep->ucasts, &uc->node);
         vtep_ls_unref(vtep, uc->ls);
-        vtep_pool_free(&vtep->ucast_pool, uc);
+        slab_free(uc, sizeof *uc);
     }
 }
 
@@ -792,7 +793,7 @@ vtep_macs_model_destroy(struct vtep *vtep)
 
     HMAP_FOR_EACH_SAFE(umr, node, &vtep->umrs) {
         hmap_remove(&vtep->umrs, &umr->node);
-        vtep_pool_free(&vtep->umr_pool, umr);
+        slab_free(umr, sizeof *umr);
     }
     HMAP_FOR_EACH_SAFE(mmr, node, &vtep->mmrs) {
         hmap_remove(&vtep->mmrs, &mmr->node);
@@ -800,7 +801,7 @@ vtep_macs_model_destroy(struct vtep *vtep)
     }
     HMAP_FOR_EACH_SAFE(uc, node, &vtep->ucasts) {
         hmap_remove(&vtep->ucasts, &uc->node);
-        vtep_pool_free(&vtep->ucast_pool, uc);
+        slab_free(uc, sizeof *uc);
     }
     HMAP_FOR_EACH_SAFE(mc, node, &vtep->mcasts) {
         hmap_remove(&vtep->mcasts, &mc->node);

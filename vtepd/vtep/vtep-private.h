@@ -234,25 +234,6 @@ struct vtep_schema {
     const struct ovsdb_column *lr_fault, *acl_fault;
 };
 
-/* ---- Object pools ---- */
-
-/* Same-sized objects carved from big blocks: a remote MAC row costs the
- * reconciler two objects, and a 100,000-row transaction creates them all
- * in one commit hook, where malloc() and its per-object header add up.
- * Freed objects are kept for reuse until the pool is destroyed. */
-struct vtep_pool {
-    size_t size;                    /* Of an object, a multiple of 8. */
-    void *free_list;                /* Freed objects, linked by first word. */
-    char *next, *end;               /* Unused part of the newest block. */
-    size_t block_bytes;             /* Of objects in the newest block. */
-    struct vtep_pool_block *blocks; /* Newest first. */
-};
-
-void vtep_pool_init(struct vtep_pool *, size_t size);
-void vtep_pool_destroy(struct vtep_pool *);
-void *vtep_pool_zalloc(struct vtep_pool *);
-void vtep_pool_free(struct vtep_pool *, void *);
-
 /* ---- The reconciler ---- */
 
 struct vtep {
@@ -271,7 +252,6 @@ struct vtep {
 
     struct hmap lss, ls_by_oid, ports, bindings, locators, sets, umrs, ucasts,
         mmrs, mcasts, local_macs;
-    struct vtep_pool umr_pool, ucast_pool; /* For 'umrs' and 'ucasts'. */
 
     struct list ls_dirty, binding_dirty, ucast_dirty, flood_dirty, mcast_dirty,
         fault_dirty, local_ls_dirty, local_dirty;

@@ -3,8 +3,6 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <unistd.h>
 
 #include "hal/hal.h"
 #include "lib/hash.h"
@@ -76,101 +74,6 @@ vtep_q_unblock(struct list *blocked, struct list *dirty)
             container_of(list_front(blocked), struct vtep_qnode, node);
 
         vtep_q_dirty(dirty, q);
-    }
-}
-
-/* ---- Object pools ---- */
-
-struct vtep_pool_block {
-    struct vtep_pool_block *next;
-    /* Objects follow. */
-};
-
-/* Bytes of objects in a pool's first block; each later block doubles,
- * up to the maximum. */
-#define VTEP_POOL_MIN_BLOCK (16 * 1024)
-#define VTEP_POOL_MAX_BLOCK (2 * 1024 * 1024)
-
-/* 'x' rounded up to a multiple of 'y', a power of two. */
-#define POOL_ROUND_UP(x, y) (((x) + (y) -1) & ~((size_t) (y) -1))
-
-/* Faults in the whole pages of the 'n' bytes at 'p', writable, at once: a
- * block is about to be written through, and one call costs much less than
- * a fault per page (a big transaction fills megabytes of blocks).  Only a
- * hint: kernels before 5.14 refuse it. */
-static void
-populate(void *p, size_t n)
-{
-#ifdef MADV_POPULATE_WRITE
-    uintptr_t page = (uintptr_t) sysconf(_SC_PAGESIZE);
-    uintptr_t start = ((uintptr_t) p + page - 1) & ~(page - 1);
-    uintptr_t end = ((uintptr_t) p + n) & ~(page - 1);
-
-    if (n >= 256 * 1024 && end > start) {
-        (void) madvise((void *) start, end - start, MADV_POPULATE_WRITE);
-    }
-#else
-    (void) p;
-    (void) n;
-#endif
-}
-
-void
-vtep_pool_init(struct vtep_pool *pool, size_t size)
-{
-    memset(pool, 0, sizeof *pool);
-    pool->size = POOL_ROUND_UP(MAX(size, sizeof(void *)), 8);
-}
-
-void
-vtep_pool_destroy(struct vtep_pool *pool)
-{
-    while (pool->blocks) {
-        struct vtep_pool_block *next = pool->blocks->next;
-
-        free(pool->blocks);
-        pool->blocks = next;
-    }
-    pool->free_list = NULL;
-    pool->next = pool->end = NULL;
-}
-
-void *
-vtep_pool_zalloc(struct vtep_pool *pool)
-{
-    void *p;
-
-    if (pool->free_list) {
-        p = pool->free_list;
-        pool->free_list = *(void **) p;
-    } else {
-        if ((size_t) (pool->end - pool->next) < pool->size) {
-            size_t bytes = (pool->block_bytes ? MIN(pool->block_bytes * 2,
-                                                    VTEP_POOL_MAX_BLOCK)
-                                              : VTEP_POOL_MIN_BLOCK);
-            size_t n = MAX(bytes / pool->size, 1);
-            struct vtep_pool_block *b =
-                xmalloc(POOL_ROUND_UP(sizeof *b, 16) + n * pool->size);
-
-            pool->block_bytes = bytes;
-            populate(b, POOL_ROUND_UP(sizeof *b, 16) + n * pool->size);
-            b->next = pool->blocks;
-            pool->blocks = b;
-            pool->next = (char *) b + POOL_ROUND_UP(sizeof *b, 16);
-            pool->end = pool->next + n * pool->size;
-        }
-        p = pool->next;
-        pool->next += pool->size;
-    }
-    return memset(p, 0, pool->size);
-}
-
-void
-vtep_pool_free(struct vtep_pool *pool, void *p)
-{
-    if (p) {
-        *(void **) p = pool->free_list;
-        pool->free_list = p;
     }
 }
 
@@ -424,8 +327,6 @@ vtep_init_containers(struct vtep *vtep)
     for (i = 0; i < ARRAY_SIZE(maps); i++) {
         hmap_init(maps[i]);
     }
-    vtep_pool_init(&vtep->umr_pool, sizeof(struct vtep_umr));
-    vtep_pool_init(&vtep->ucast_pool, sizeof(struct vtep_ucast));
     for (i = 0; i < ARRAY_SIZE(lists); i++) {
         list_init(lists[i]);
     }
@@ -510,8 +411,6 @@ vtep_destroy(struct vtep *vtep)
     hmap_destroy(&vtep->mmrs);
     hmap_destroy(&vtep->mcasts);
     hmap_destroy(&vtep->local_macs);
-    vtep_pool_destroy(&vtep->umr_pool);
-    vtep_pool_destroy(&vtep->ucast_pool);
     free(vtep->switch_name);
     free(vtep->tunnel_ip_s);
     free(vtep);
