@@ -281,12 +281,13 @@ trigger_durable_cb(struct ovsdb_store_waiter *waiter, int error)
     trigger_destroy(t);
     if (error) {
         static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(5, 5);
+        struct ovsdb_error *e =
+            ovsdb_error("I/O error", "the commit could not be made durable");
 
         VLOG_ERR_RL(&rl, "cannot sync the database to disk (%s)",
                     strerror(-error));
-        jsonrpc_deferred_reply_error(
-            d, json_pack("{s:s,s:s}", "error", "I/O error", "details",
-                         "the commit could not be made durable"));
+        jsonrpc_deferred_reply_error(d, ovsdb_error_to_json(e));
+        ovsdb_error_destroy(e);
     } else {
         jsonrpc_deferred_reply_text(d, result.string, result.length);
     }
