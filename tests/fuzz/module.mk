@@ -1,6 +1,7 @@
 # tests/fuzz/: one fuzz target per input surface a peer or a file controls.
 #
-# Each target (fuzz-NAME.c, an LLVMFuzzerTestOneInput) is built twice:
+# Each target (fuzz-NAME.c, an LLVMFuzzerTestOneInput, plus the shared
+# sources its fuzz-NAME_FUZZ_SRCS lists) is built twice:
 #
 #   - by 'make check', with replay.c as a cmocka test that runs it on every
 #     input saved in tests/fuzz/corpus/fuzz-NAME/ and
@@ -12,22 +13,26 @@ FUZZ_ALL := fuzz-json-text fuzz-jsonrpc fuzz-transact fuzz-transact-text \
 fuzz-json-text_FUZZ_LIBS := lib
 fuzz-jsonrpc_FUZZ_LIBS := ovsdb-net lib
 fuzz-transact_FUZZ_LIBS := ovsdb-storage ovsdb lib
+fuzz-transact_FUZZ_SRCS := tests/fuzz/vtep-db.c
 fuzz-transact-text_FUZZ_LIBS := ovsdb-storage ovsdb lib
+fuzz-transact-text_FUZZ_SRCS := tests/fuzz/vtep-db.c
 fuzz-schema_FUZZ_LIBS := ovsdb lib
 fuzz-log_FUZZ_LIBS := ovsdb-storage ovsdb lib
 fuzz-frame_FUZZ_LIBS := sim hal lib
 
 define FUZZ_template
 UNIT_TESTS += $(1)
-$(1)_SRCS := tests/fuzz/$(1).c tests/fuzz/replay.c
+$(1)_SRCS := tests/fuzz/$(1).c tests/fuzz/replay.c $$($(1)_FUZZ_SRCS)
 $(1)_LIBS := $$($(1)_FUZZ_LIBS)
 $(1)_PKGS := cmocka
+$(1)_FUZZ_OBJS := $$(patsubst %.c,$$(BUILD)/obj/%.o,tests/fuzz/$(1).c \
+                                                     $$($(1)_FUZZ_SRCS))
 
-$$(BUILD)/fuzz/$(1): $$(BUILD)/obj/tests/fuzz/$(1).o \
+$$(BUILD)/fuzz/$(1): $$($(1)_FUZZ_OBJS) \
                      $$(foreach l,$$($(1)_FUZZ_LIBS),$$(BUILD)/lib/$$(l).a)
 	@mkdir -p $$(@D)
 	@echo "  LINK    $$@"
-	$$(Q)$$(CC) $$(ALL_CFLAGS) -fsanitize=fuzzer -o $$@ $$< \
+	$$(Q)$$(CC) $$(ALL_CFLAGS) -fsanitize=fuzzer -o $$@ $$($(1)_FUZZ_OBJS) \
 	    -Wl,--start-group $$(call lib_archives,$$($(1)_FUZZ_LIBS)) \
 	    -Wl,--end-group \
 	    $$(call pkg_libs,$$(sort $$(foreach l,$$($(1)_FUZZ_LIBS),$$($$(l)_PKGS)))) \
