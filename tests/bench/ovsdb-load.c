@@ -748,6 +748,36 @@ epoll_update_out(int epfd, struct conn *c, size_t i)
     }
 }
 
+/* What to do with a connection that epoll reported ready, after reading
+ * what it had ('readable'). */
+typedef void conn_ready_func(struct conn *, bool readable, void *aux);
+
+/* Waits on 'epfd' for any of 'conns' (their indexes are the events'
+ * data), reads what arrived on each that is ready, calls 'ready' for it,
+ * then updates whether it waits to write. */
+static void
+conns_wait(int epfd, struct conn **conns, conn_ready_func *ready, void *aux)
+{
+    struct epoll_event evs[64];
+    int n = epoll_wait(epfd, evs, 64, -1);
+    int k;
+
+    if (n < 0 && errno != EINTR) {
+        vtep_abort("epoll_wait: %s", strerror(errno));
+    }
+    for (k = 0; k < n; k++) {
+        size_t i = evs[k].data.u64;
+        struct conn *c = conns[i];
+        bool readable = evs[k].events & (EPOLLIN | EPOLLERR | EPOLLHUP);
+
+        if (readable) {
+            conn_fill(c, false);
+        }
+        ready(c, readable, aux);
+        epoll_update_out(epfd, c, i);
+    }
+}
+
 /* Processes every complete message 'c' holds; releases and sends as many
  * transactions as 'inflight' allows. */
 static void
@@ -763,6 +793,20 @@ load_pump(struct conn *c, long inflight, long *rows_done)
         c->released++;
     }
     conn_flush(c);
+}
+
+/* conns_wait() for the insert load. */
+struct load_ready {
+    long inflight;
+    long *done;
+};
+
+static void
+load_ready(struct conn *c, bool readable, void *ctx_)
+{
+    struct load_ready *ctx = ctx_;
+
+    load_pump(c, ctx->inflight, ctx->done);
 }
 
 static int
@@ -818,23 +862,9 @@ cmd_insert(const struct options *o)
             }
             load_pump(c, o->inflight, &done);
         } else {
-            struct epoll_event evs[64];
-            int n = epoll_wait(epfd, evs, 64, -1);
-            int k;
+            struct load_ready ctx = { o->inflight, &done };
 
-            if (n < 0 && errno != EINTR) {
-                vtep_abort("epoll_wait: %s", strerror(errno));
-            }
-            for (k = 0; k < n; k++) {
-                size_t ci = evs[k].data.u64;
-                struct conn *c = conns[ci];
-
-                if (evs[k].events & (EPOLLIN | EPOLLERR | EPOLLHUP)) {
-                    conn_fill(c, false);
-                }
-                load_pump(c, o->inflight, &done);
-                epoll_update_out(epfd, c, ci);
-            }
+            conns_wait(epfd, conns, load_ready, &ctx);
         }
     }
     elapsed = now() - start;
@@ -916,29 +946,14 @@ fanout_drain(struct conn *c)
     }
 }
 
-/* Waits on 'epfd' for any of 'conns', reads what arrived and handles it.
- * Sends what the connections have to send. */
+/* conns_wait() for the fan-out: handles what arrived, sends what is due. */
 static void
-fanout_wait(int epfd, struct conn **conns)
+fanout_ready(struct conn *c, bool readable, void *aux)
 {
-    struct epoll_event evs[64];
-    int n = epoll_wait(epfd, evs, 64, -1);
-    int k;
-
-    if (n < 0 && errno != EINTR) {
-        vtep_abort("epoll_wait: %s", strerror(errno));
+    if (readable) {
+        fanout_drain(c);
     }
-    for (k = 0; k < n; k++) {
-        size_t i = evs[k].data.u64;
-        struct conn *c = conns[i];
-
-        if (evs[k].events & (EPOLLIN | EPOLLERR | EPOLLHUP)) {
-            conn_fill(c, false);
-            fanout_drain(c);
-        }
-        conn_flush(c);
-        epoll_update_out(epfd, c, i);
-    }
+    conn_flush(c);
 }
 
 static int
@@ -970,7 +985,7 @@ cmd_fanout(const struct options *o)
         epoll_update_out(epfd, conns[i], i);
     }
     do {
-        fanout_wait(epfd, conns);
+        conns_wait(epfd, conns, fanout_ready, NULL);
         for (ready = 0, i = 1; i < n; i++) {
             ready += !conns[i]->inflight;
         }
@@ -989,7 +1004,7 @@ cmd_fanout(const struct options *o)
         conn_flush(conns[0]);
         epoll_update_out(epfd, conns[0], 0);
         for (;;) {
-            fanout_wait(epfd, conns);
+            conns_wait(epfd, conns, fanout_ready, NULL);
             if (!last) {
                 for (; notified < n - 1; notified++) {
                     if (conns[notified + 1]->updates <= (unsigned) k) {
