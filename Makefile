@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # vtepd — one non-recursive Makefile.
 #
 # Each folder that builds something adds a module.mk fragment that appends to
@@ -5,7 +6,8 @@
 #
 #   LIBRARIES  += NAME    NAME_SRCS := ...   NAME_PKGS := pkg-config names
 #   PROGRAMS   += NAME    NAME_SRCS := ...   NAME_LIBS := internal libraries
-#   UNIT_TESTS += NAME    NAME_SRCS := ...   NAME_LIBS := internal libraries
+#   $(call UNIT_TEST,NAME,SOURCES,LIBRARIES[,PACKAGES])   a cmocka test
+#                          (cmocka is added to PACKAGES)
 #   SCRIPT_TESTS += path/to/test.sh          (run by tests/run-tests.sh)
 #   TEST_PROGRAMS += NAME  NAME_SRCS/_LIBS/_PKGS as above: a helper binary in
 #                          $(BUILD)/tests/ that tests or benchmarks run
@@ -46,6 +48,16 @@ UNIT_TESTS :=
 SCRIPT_TESTS :=
 TEST_PROGRAMS :=
 BENCH_SCRIPTS :=
+
+# $(call UNIT_TEST,NAME,SOURCES,LIBRARIES[,PACKAGES]): registers the cmocka
+# test NAME, built from SOURCES and linked with the internal LIBRARIES.
+define UNIT_TEST_template
+UNIT_TESTS += $(strip $(1))
+$(strip $(1))_SRCS := $(2)
+$(strip $(1))_LIBS := $(3)
+$(strip $(1))_PKGS := cmocka $(4)
+endef
+UNIT_TEST = $(eval $(call UNIT_TEST_template,$(1),$(2),$(3),$(4)))
 
 .DEFAULT_GOAL := all
 include $(sort $(wildcard */module.mk */*/module.mk tests/*/module.mk))
@@ -106,7 +118,7 @@ tests: $(BIN_TARGETS) $(TEST_TARGETS) $(TEST_PROGRAM_TARGETS)
 # Installs (apt-get) whatever build or test dependency is missing; a fast
 # no-op when everything is there.
 deps:
-	@tools/deps.sh
+	@.ci/deps.sh
 
 run: deps
 	@$(MAKE) --no-print-directory -j$(NPROC) all

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The interface a HAL backend implements.  See docs/hal-porting.md.
  *
  * A backend defines a 'struct hal_provider' (usually const, with static

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The backend-neutral half of the HAL: the provider registry, argument
  * checks and dispatch. */
 #include "hal/hal.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The hardware abstraction layer (HAL): the contract between vtepd's
  * reconciler and whatever programs the forwarding tables of a VXLAN tunnel
  * endpoint, be it a switch ASIC, the software model in hal/asic/ or the

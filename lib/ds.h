@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Growable, always NUL-terminated string buffer. */
 #ifndef LIB_DS_H
 #define LIB_DS_H 1

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Fast non-cryptographic hashing (murmur3-style mixing) for hash maps. */
 #ifndef LIB_HASH_H
 #define LIB_HASH_H 1

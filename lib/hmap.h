@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Intrusive hash map.  Callers embed a 'struct hmap_node' in their own
  * struct, compute the hash themselves, and compare keys themselves while
  * walking the nodes that share a hash (HMAP_FOR_EACH_WITH_HASH).  The map

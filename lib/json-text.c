@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* JSON text for the hot paths.
  *
  * Profiles of large transactions showed jansson's encoder (through its
@@ -123,8 +124,7 @@ json_text_encode(const json_t *json, struct ds *out)
     case JSON_OBJECT:
         ds_put_char(out, '{');
         i = 0;
-        json_object_foreach((json_t *) json, key, value)
-        {
+        json_object_foreach((json_t *) json, key, value) {
             if (i++) {
                 ds_put_char(out, ',');
             }
@@ -136,8 +136,7 @@ json_text_encode(const json_t *json, struct ds *out)
         break;
     case JSON_ARRAY:
         ds_put_char(out, '[');
-        json_array_foreach(json, i, value)
-        {
+        json_array_foreach(json, i, value) {
             if (i) {
                 ds_put_char(out, ',');
             }

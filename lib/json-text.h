@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* JSON text for the hot paths: a compact encoder that writes straight into
  * a buffer and a decoder for the common case, both producing exactly what
  * jansson would. */

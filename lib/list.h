@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Intrusive circular doubly-linked list.  A 'struct list' serves both as
  * the head of a list and as the node embedded in each element. */
 #ifndef LIB_LIST_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The slab allocator (see slab.h). */
 #include "lib/slab.h"
 

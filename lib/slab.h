@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* A slab allocator for many small long-lived objects: the database's rows
  * and interned strings, the reconciler's records of remote MACs.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Small, dependency-free helpers used everywhere: allocation that never
  * returns NULL, container_of, and a few arithmetic macros. */
 #ifndef LIB_UTIL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* UUIDs: generation, parsing, formatting. */
 #include "lib/uuid.h"
 

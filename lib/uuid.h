@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Universally unique identifiers (RFC 4122 version 4) as OVSDB uses them:
  * row identities, row versions and the wire form "xxxxxxxx-xxxx-...". */
 #ifndef LIB_UUID_H

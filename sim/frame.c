@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Ethernet, 802.1Q and VXLAN (RFC 7348) framing for the software
  * dataplane.  See frame.h. */
 #include "sim/frame.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Frame formats of the software dataplane, as pure functions over byte
  * buffers: Ethernet II with an optional 802.1Q tag, tag removal and
  * insertion for output, and the VXLAN encapsulation of RFC 7348.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The lab's configuration commands.  See lab.h. */
 #include "sim/lab.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The lab's configuration language: one command per line, applied to a HAL
  * with the ordinary HAL calls, so that the dataplane can be driven before
  * (and without) the OVSDB reconciler.  vtep-sim reads these lines from its

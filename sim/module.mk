@@ -1,17 +1,12 @@
+# SPDX-License-Identifier: Apache-2.0
 # sim/: the software dataplane for the asic backend, and the lab runner.
 LIBRARIES += sim
 sim_SRCS := sim/frame.c sim/port.c sim/underlay.c sim/sim.c sim/lab.c
 sim_PKGS := libev
 
-UNIT_TESTS += test-sim-frame
-test-sim-frame_SRCS := tests/unit/test-sim-frame.c
-test-sim-frame_LIBS := sim hal lib
-test-sim-frame_PKGS := cmocka
+$(call UNIT_TEST,test-sim-frame,tests/unit/test-sim-frame.c,sim hal lib)
 
-UNIT_TESTS += test-sim
-test-sim_SRCS := tests/unit/test-sim.c
-test-sim_LIBS := sim hal-asic hal lib
-test-sim_PKGS := cmocka
+$(call UNIT_TEST,test-sim,tests/unit/test-sim.c,sim hal-asic hal lib)
 
 # The lab runner: the asic backend, a scripted configuration and the
 # dataplane, without OVSDB.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Front-panel port I/O over AF_PACKET, TAP or a caller's descriptor.  See
  * port.h for what the kernel does to frames and how it is undone. */
 #include "sim/port.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Front-panel ports of the software dataplane: where Ethernet frames enter
  * and leave the simulated chip.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The software dataplane: port and underlay I/O around the software ASIC's
  * forwarding decisions.  See sim.h. */
 #include "sim/sim.h"
@@ -13,7 +14,7 @@
 #include "lib/ds.h"
 #include "lib/hash.h"
 #include "lib/hmap.h"
-#include "lib/log.h"
+#include "lib/vlog.h"
 #include "lib/util.h"
 #include "sim/frame.h"
 #include "sim/underlay.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The software dataplane: real frames through the software ASIC.
  *
  * The asic backend (hal/asic/) holds a switch chip's tables and decides

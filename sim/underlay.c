@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* VXLAN sockets: UDP for receiving, raw UDP for sending.  See underlay.h
  * for why. */
 #include "sim/underlay.h"

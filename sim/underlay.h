@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The underlay side of the software dataplane: VXLAN packets to and from
  * remote VTEPs over the host's IPv4 stack.
  *

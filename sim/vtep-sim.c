@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* vtep-sim: the software VTEP without the OVSDB side.  Opens the asic
  * backend, applies a configuration in the lab language (sim/lab.h),
  * attaches front-panel ports to Linux interfaces and forwards frames with
@@ -23,7 +24,7 @@
 #include "hal/asic/asic.h"
 #include "hal/hal.h"
 #include "lib/ds.h"
-#include "lib/log.h"
+#include "lib/vlog.h"
 #include "lib/util.h"
 #include "sim/lab.h"
 #include "sim/sim.h"

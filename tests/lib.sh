@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Helpers for script tests; source this file.  Each check prints one line,
 # "PASS: name", "FAIL: name" or "SKIP: name (reason)", which
 # tests/run-tests.sh counts.  Cleanup registered with on_exit runs however

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Runs every test given on the command line and prints one overall line,
 # "N passed, M failed[, K skipped]".  Exits non-zero if anything failed.
 #

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Daemon plumbing: pid files, detaching from the terminal, and busy
  * polling of the event loop. */
 #ifndef VTEPD_DAEMON_H

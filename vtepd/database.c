@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 #include "vtepd/database.h"
 
 #include <errno.h>
@@ -6,11 +7,12 @@
 #include <string.h>
 
 #include "lib/ds.h"
-#include "lib/log.h"
+#include "lib/vlog.h"
 #include "lib/util.h"
 #include "vtepd/memtrim.h"
 #include "vtepd/options.h"
 #include "vtepd/ovs-rundir.h"
+#include "schema/vtep-schema.h"
 #include "vtepd/ovsdb/db.h"
 #include "vtepd/ovsdb/error.h"
 #include "vtepd/ovsdb/execution.h"
@@ -19,7 +21,7 @@
 #include "vtepd/ovsdb/server.h"
 #include "lib/slab.h"
 #include "vtepd/ovsdb/store.h"
-#include "vtepd/ovsdb/stream.h"
+#include "vtepd/jsonrpc/stream.h"
 #include "vtepd/ovsdb/table.h"
 #include "vtepd/paths.h"
 #include "vtepd/unixctl.h"
@@ -55,7 +57,7 @@ creation_schema(const struct vtepd_options *opts)
     char *text;
 
     if (!opts->schema) {
-        return xstrdup(ovsdb_builtin_vtep_schema());
+        return xstrdup(vtep_schema_text());
     }
     json = json_load_file(opts->schema, 0, &jerror);
     if (!json) {

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* vtepd's database side: the database file, the OVSDB server on the
  * configured remotes, TLS settings, and the control-socket commands that
  * belong to the database. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 #include "vtepd/forwarding.h"
 
 #include <arpa/inet.h>
@@ -11,7 +12,7 @@
 #include "hal/hal.h"
 #include "hal/netdev/netdev.h"
 #include "lib/ds.h"
-#include "lib/log.h"
+#include "lib/vlog.h"
 #include "lib/util.h"
 #include "sim/sim.h"
 #include "vtepd/options.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* vtepd's forwarding side: the HAL backend chosen with --hal, the VTEP
  * reconciler between it and the database, the software dataplane that
  * moves the asic backend's frames on --port interfaces, and the control

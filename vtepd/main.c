@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* vtepd: options, wiring and the event loop.  Everything else lives in the
  * modules this file starts. */
 #include <errno.h>
@@ -8,7 +9,7 @@
 #include <string.h>
 
 #include "lib/ds.h"
-#include "lib/log.h"
+#include "lib/vlog.h"
 #include "lib/util.h"
 #include "vtepd/daemon.h"
 #include "vtepd/database.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Heap trimming after bursts of database changes. */
 #include "vtepd/memtrim.h"
 
@@ -6,7 +7,7 @@
 #include <malloc.h>
 #endif
 
-#include "lib/log.h"
+#include "lib/vlog.h"
 #include "lib/util.h"
 #include "vtepd/ovsdb/db.h"
 #include "vtepd/ovsdb/transaction.h"

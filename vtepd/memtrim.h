@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Gives the heap that a burst of database changes left free back to the
  * system once the database has been quiet for a moment.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* vtepd's command line (the contract in docs/ARCHITECTURE.md). */
 #ifndef VTEPD_OPTIONS_H
 #define VTEPD_OPTIONS_H 1

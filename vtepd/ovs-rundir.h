@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Open vSwitch's tools resolve a relative socket name against their run
  * directory ($OVS_RUNDIR, default /var/run/openvswitch): "vtep-ctl
  * --db=unix:run/db.sock" connects to RUNDIR/run/db.sock, and "ovs-appctl -t

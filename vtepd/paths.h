@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* File-system helpers for the daemon's run directory. */
 #ifndef VTEPD_PATHS_H
 #define VTEPD_PATHS_H 1

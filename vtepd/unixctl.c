@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The control socket, on top of the JSON-RPC server. */
 #include "vtepd/unixctl.h"
 
@@ -8,10 +9,10 @@
 
 #include "lib/hash.h"
 #include "lib/hmap.h"
-#include "lib/log.h"
+#include "lib/vlog.h"
 #include "lib/util.h"
 #include "vtepd/options.h"
-#include "vtepd/ovsdb/jsonrpc.h"
+#include "vtepd/jsonrpc/jsonrpc-server.h"
 
 VLOG_DEFINE_THIS_MODULE(unixctl);
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The control socket: ovs-appctl's protocol (JSON-RPC over a Unix socket),
  * so that "ovs-appctl -t run/vtepd.ctl COMMAND [ARG...]" works.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Internals of the software ASIC, shared by the files of hal/asic/.
  *
  * The model has two halves:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The software ASIC as a HAL provider: open/close, the clock, switch and
  * port attributes, counters and resources.  The tables themselves live in
  * chip.c, fdb.c, l2.c, repl.c; learning and aging in events.c and fdb.c;
@@ -7,7 +8,7 @@
 #include <string.h>
 
 #include "hal/asic/asic-private.h"
-#include "lib/log.h"
+#include "lib/vlog.h"
 
 VLOG_DEFINE_THIS_MODULE(asic);
 

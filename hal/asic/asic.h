@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The software ASIC backend ("asic"): a faithful model of a switch ASIC's
  * L2/VXLAN tables with finite, profile-sized tables, hashed L2 banks with
  * buckets, software learning and aging, a bounded event FIFO, per-binding

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Chip memory: the layout of the tables, the state file that keeps them
  * across restarts, and the host-side indexes rebuilt from them.
  *
@@ -17,7 +18,7 @@
 
 #include "hal/asic/asic-private.h"
 #include "lib/hash.h"
-#include "lib/log.h"
+#include "lib/vlog.h"
 
 VLOG_DEFINE_THIS_MODULE(asic_chip);
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The event FIFO and aging.
  *
  * Like the learn/age FIFO of a switch ASIC, the queue is bounded (the

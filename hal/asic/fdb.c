@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The L2 table: hashed banks of multi-way buckets.
  *
  * An entry for key K may live in one bucket of each bank: bucket

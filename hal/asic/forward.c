@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The forwarding pipeline: what the chip does with one frame, as a function
  * of its tables.  Ingress from a front-panel port:
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Bridges (with their VNI, the tunnel map) and (port, VLAN) bindings. */
 #include <string.h>
 
@@ -43,8 +44,7 @@ bridge_by_name(const struct hal_asic *asic, const char *name)
     uint32_t idx;
 
     ASIC_TABLE_FOR_EACH_WITH_HASH(idx, asic_bridge_name_hash(name),
-                                  &asic->t_bridge)
-    {
+                                  &asic->t_bridge) {
         if (!strcmp(asic->bridges[idx].name, name)) {
             return idx;
         }
@@ -248,8 +248,7 @@ asic_binding_find(const struct hal_asic *asic, uint32_t port, uint16_t vlan)
     uint32_t idx;
 
     ASIC_TABLE_FOR_EACH_WITH_HASH(idx, asic_binding_hash(port, vlan),
-                                  &asic->t_binding)
-    {
+                                  &asic->t_binding) {
         if (asic->bindings[idx].port == port
             && asic->bindings[idx].vlan == vlan) {
             return idx;

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # hal/asic/: the software ASIC backend.
 LIBRARIES += hal-asic
 hal-asic_SRCS := hal/asic/asic.c hal/asic/chip.c hal/asic/events.c \
@@ -6,17 +7,13 @@ hal-asic_SRCS := hal/asic/asic.c hal/asic/chip.c hal/asic/events.c \
                  hal/asic/table.c
 hal-asic_PKGS := jansson
 
-UNIT_TESTS += test-hal-asic
-test-hal-asic_SRCS := tests/unit/test-hal-asic.c tests/unit/hal-asic-fixture.c
-test-hal-asic_LIBS := hal-asic hal lib
-test-hal-asic_PKGS := cmocka
+$(call UNIT_TEST,test-hal-asic,\
+    tests/unit/test-hal-asic.c tests/unit/hal-asic-fixture.c,\
+    hal-asic hal lib)
 
-
-UNIT_TESTS += test-hal-asic-forward
-test-hal-asic-forward_SRCS := tests/unit/test-hal-asic-forward.c \
-                              tests/unit/hal-asic-fixture.c
-test-hal-asic-forward_LIBS := hal-asic hal lib
-test-hal-asic-forward_PKGS := cmocka
+$(call UNIT_TEST,test-hal-asic-forward,\
+    tests/unit/test-hal-asic-forward.c tests/unit/hal-asic-fixture.c,\
+    hal-asic hal lib)
 
 TEST_PROGRAMS += bench-asic-fdb
 bench-asic-fdb_SRCS := tests/bench/bench-asic-fdb.c

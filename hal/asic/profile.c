@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Built-in platform profiles and the JSON profile loader. */
 #include "hal/asic/profile.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Platform profiles for the software ASIC: table geometry and capacities,
  * and the front-panel port list.  Built in by name ("trident2", "tomahawk",
  * "lab") or loaded from a JSON file:

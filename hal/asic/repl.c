@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Tunnels (remote VTEPs), replication lists and multicast groups.
  *
  * A replication list is a chain of asic_repl entries, each naming a
@@ -22,8 +23,7 @@ asic_tunnel_find(const struct hal_asic *asic, uint32_t ip)
 {
     uint32_t idx;
 
-    ASIC_TABLE_FOR_EACH_WITH_HASH(idx, asic_tunnel_hash(ip), &asic->t_tunnel)
-    {
+    ASIC_TABLE_FOR_EACH_WITH_HASH(idx, asic_tunnel_hash(ip), &asic->t_tunnel) {
         if (asic->tunnels[idx].ip == ip) {
             return idx;
         }
@@ -79,8 +79,7 @@ asic_mcast_find(const struct hal_asic *asic, uint32_t bridge,
     uint32_t idx;
 
     ASIC_TABLE_FOR_EACH_WITH_HASH(idx, asic_mcast_hash(bridge, mac),
-                                  &asic->t_mcast)
-    {
+                                  &asic->t_mcast) {
         if (asic->mcast[idx].bridge == bridge
             && !memcmp(&asic->mcast[idx].mac, mac, sizeof *mac)) {
             return idx;

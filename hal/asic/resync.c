@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Warm restart: reconcile reattached chip state with a replay of the
  * desired state, by mark and sweep.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Fixed-capacity slot tables with a free list and a per-slot hash node. */
 #include <stdlib.h>
 

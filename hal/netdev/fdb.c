@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* FDB entries, flood lists and multicast groups of the netdev backend.
  *
  *   remote MAC      permanent entry in the VXLAN device's own table

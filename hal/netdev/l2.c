@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Bridges and bindings of the netdev backend.
  *
  * A HAL bridge is a Linux bridge "vtbN" with, when it has a VNI, a VXLAN
@@ -16,7 +17,7 @@
 
 #include "hal/netdev/netdev-private.h"
 #include "lib/hash.h"
-#include "lib/log.h"
+#include "lib/vlog.h"
 
 VLOG_DEFINE_THIS_MODULE(netdev_l2);
 

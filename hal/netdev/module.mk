@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # hal/netdev/: the Linux backend (kernel bridges and VXLAN devices over
 # libnl-route-3).
 LIBRARIES += hal-netdev
@@ -5,10 +6,9 @@ hal-netdev_SRCS := hal/netdev/netdev.c hal/netdev/nl.c hal/netdev/l2.c \
                    hal/netdev/fdb.c hal/netdev/monitor.c hal/netdev/resync.c
 hal-netdev_PKGS := libnl-3.0 libnl-route-3.0
 
-UNIT_TESTS += test-hal-netdev
-test-hal-netdev_SRCS := tests/unit/test-hal-netdev.c
-test-hal-netdev_LIBS := hal-netdev hal lib
-test-hal-netdev_PKGS := cmocka
+$(call UNIT_TEST,test-hal-netdev,\
+    tests/unit/test-hal-netdev.c,\
+    hal-netdev hal lib)
 
 # Drives the backend from a script on stdin; run by the dataplane test and
 # the benchmark inside network namespaces.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Kernel notifications: what the bridges learn on bound ports and the link
  * state of front-panel ports.
  *
@@ -20,7 +21,7 @@
 #include <sys/socket.h>
 
 #include "hal/netdev/netdev-private.h"
-#include "lib/log.h"
+#include "lib/vlog.h"
 
 VLOG_DEFINE_THIS_MODULE(netdev_monitor);
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Internals of the netdev backend, shared by its files:
  *
  *   netdev.c   the provider table, open/close, clock, events, switch,

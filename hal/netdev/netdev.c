@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The netdev backend as a HAL provider: open/close, the clock and event
  * delivery, switch and port attributes, counters, resources, and the
  * naming of kernel objects.  Bridges and bindings live in l2.c, FDB
@@ -10,7 +11,7 @@
 #include <string.h>
 
 #include "hal/netdev/netdev-private.h"
-#include "lib/log.h"
+#include "lib/vlog.h"
 
 VLOG_DEFINE_THIS_MODULE(netdev);
 

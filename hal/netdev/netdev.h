@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The Linux netdev backend ("netdev"): makes the machine a VXLAN tunnel
  * endpoint by programming kernel bridges, VXLAN devices and their
  * forwarding databases over rtnetlink (libnl-route-3).

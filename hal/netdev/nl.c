@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The rtnetlink transport of the netdev backend.
  *
  * Requests are built with libnl-route-3 objects (rtnl_link_*, rtnl_neigh_*)
@@ -32,7 +33,7 @@
 #include <sys/socket.h>
 
 #include "hal/netdev/netdev-private.h"
-#include "lib/log.h"
+#include "lib/vlog.h"
 
 VLOG_DEFINE_THIS_MODULE(netdev_nl);
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Warm restart for the netdev backend.
  *
  * The kernel is the state file: bridges, VXLAN devices and sub-interfaces
@@ -15,7 +16,7 @@
 #include <string.h>
 
 #include "hal/netdev/netdev-private.h"
-#include "lib/log.h"
+#include "lib/vlog.h"
 
 VLOG_DEFINE_THIS_MODULE(netdev_resync);
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Bulk insertion of 100K remote FDB entries into the software ASIC
 # (Trident2-like and Tomahawk-like profiles).  Prints figures; asserts
 # nothing.

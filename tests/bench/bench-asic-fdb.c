@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Benchmark: bulk insertion of remote FDB entries into the software ASIC's
  * L2 table (Trident2-like profile unless given another), as the reconciler
  * does when a controller pushes a large Ucast_Macs_Remote table.
@@ -12,7 +13,7 @@
 
 #include "hal/asic/asic.h"
 #include "hal/hal.h"
-#include "lib/log.h"
+#include "lib/vlog.h"
 #include "lib/util.h"
 
 static double

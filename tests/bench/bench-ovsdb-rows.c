@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Measures the resident memory one Ucast_Macs_Remote row costs in the
  * vtepd OVSDB engine: inserts N rows (default 100000) referring to one
  * Logical_Switch and one Physical_Locator, in transactions of 1000, and
@@ -9,6 +10,7 @@
 #include <stdlib.h>
 
 #include "lib/util.h"
+#include "schema/vtep-schema.h"
 #include "vtepd/ovsdb/db.h"
 #include "vtepd/ovsdb/error.h"
 #include "vtepd/ovsdb/execution.h"
@@ -49,7 +51,7 @@ main(int argc, char *argv[])
     size_t before, after;
 
     set_program_name(argv[0]);
-    json = json_loads(ovsdb_builtin_vtep_schema(), 0, NULL);
+    json = json_loads(vtep_schema_text(), 0, NULL);
     error = ovsdb_schema_from_json(json, &schema);
     json_decref(json);
     VTEP_ASSERT(!error);

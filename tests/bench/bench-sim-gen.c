@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Traffic generator for tests/bench/sim-pps.sh: sends minimum-size frames
  * as fast as the kernel takes them for a number of seconds and prints how
  * many it sent.
@@ -19,7 +20,7 @@
 #include <unistd.h>
 
 #include "hal/hal.h"
-#include "lib/log.h"
+#include "lib/vlog.h"
 #include "lib/util.h"
 
 #define BATCH 64

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Times vtepd's HAL catching up with its database.
 
 Usage: hal_poll.py DB-SOCKET CTL N TIMEOUT

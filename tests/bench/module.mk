@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Benchmarks (make bench, make bench-quick) and their helper programs.
 TEST_PROGRAMS += ovsdb-load
 ovsdb-load_SRCS := tests/bench/ovsdb-load.c

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # 100K remote MACs into a kernel VXLAN device: the netdev HAL's bulk
 # hal_fdb_set() against 'bridge -batch' with the same entries, each into a
 # fresh network namespace.  Prints figures; asserts nothing.  Needs root.

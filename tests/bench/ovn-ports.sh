@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Figure (8) of issue #9: N OVN logical switch ports, created in one
 # ovn-nbctl transaction, until the VTEP gateway has programmed all their
 # MACs: vtepd (asic backend) and, for comparison, ovs-vtep on Open

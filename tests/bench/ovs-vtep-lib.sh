@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # shellcheck shell=bash
 # Helpers for the benchmarks that run Debian's VTEP emulator, ovs-vtep, on
 # Open vSwitch's userspace datapath, beside vtepd; source after

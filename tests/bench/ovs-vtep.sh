@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Figure (7c) of issue #9: remote MACs written in ONE transaction until the
 # VTEP has programmed them, vtepd (asic backend) against Debian's VTEP
 # emulator, ovs-vtep, on Open vSwitch's userspace datapath.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Smoke run of the vtepd vs ovsdb-server benchmark harness: every load,
 # tiny, against both servers.  Checks that each figure was produced for
 # both; never looks at timing.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* ovsdb-load: an RFC 7047 load generator for hardware_vtep servers.
  *
  * Drives vtepd and ovsdb-server with identical loads so that their figures
@@ -424,8 +425,7 @@ check_reply(json_t *msg)
 
         vtep_abort("request failed: %.400s", s);
     }
-    json_array_foreach(result, i, op)
-    {
+    json_array_foreach(result, i, op) {
         if (json_object_get(op, "error")) {
             char *s = json_dumps(op, 0);
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Plots of tests/bench/ovsdb-load.sh's figures.  Usage:
 #   gnuplot -e "data='DIR'; out='DIR'" tests/bench/ovsdb-load.gp
 # reads DIR/throughput.dat, memory.dat, fanout.dat; writes three PNGs.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # vtepd against Debian's ovsdb-server on identical RFC 7047 loads, in one
 # run, alternating between the two, each server fresh for each load.
 # Prints one line per figure with both values, the ratio and the target;

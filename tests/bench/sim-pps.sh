@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Packet rate of the software dataplane (vtep-sim) in the namespace lab of
 # tests/dataplane/sim-topology.sh, for 64-byte frames in three directions:
 #

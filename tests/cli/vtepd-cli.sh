@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # The vtepd command line: help, version, errors, start-up, pid file, detach.
 . tests/lib.sh
 

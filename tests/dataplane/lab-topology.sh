@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # The classic hardware-VTEP lab in network namespaces; source it after
 # tests/lib.sh.  What runs in the vtep namespace is up to the caller
 # (sim-topology.sh: vtep-sim; vtepd-topology.sh: vtepd).

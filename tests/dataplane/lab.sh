@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # The hardware-VTEP lab to play with ("make lab", "make lab-clean"): the
 # topology of lab-topology.sh with vtepd and its software dataplane in the
 # vtep namespace, left running, and a capture of the underlay.

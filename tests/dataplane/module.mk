@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # tests/dataplane/: the hardware-VTEP lab through vtepd, with vtep-ctl or
 # OVN as the controller.  (The labs of the HAL test programs register with their
 # modules: sim/module.mk, hal/netdev/module.mk.)

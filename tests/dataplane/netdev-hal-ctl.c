@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* netdev-hal-ctl: opens the netdev HAL in the current network namespace and
  * applies HAL calls read from stdin, one command per line, printing one
  * result line per command.  Kernel state stays when it exits (unless
@@ -38,7 +39,7 @@
 #include "hal/hal.h"
 #include "hal/netdev/netdev.h"
 #include "lib/ds.h"
-#include "lib/log.h"
+#include "lib/vlog.h"
 #include "lib/util.h"
 
 #define MAX_ARGS 8

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # The classic hardware-VTEP lab, in network namespaces, with the netdev HAL
 # programmed by netdev-hal-ctl:
 #

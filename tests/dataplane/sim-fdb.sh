@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Learning from real frames: a MAC that appears on another port moves, a
 # silent MAC ages out (aging time 2 s), and a port whose link goes down
 # loses what was learned on it.

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """Raw Ethernet helper for the dataplane tests: sends frames and talks IPv4
 over 802.1Q tagged frames through an AF_PACKET socket, because this kernel
 has no 8021q module to make a VLAN interface.

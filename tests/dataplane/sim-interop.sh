@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # vtep-sim against the Linux kernel's VXLAN: untagged hosts on both sides
 # of the overlay ping each other in both directions, VNIs keep red and blue
 # apart, learning shows in the HAL FDB, counters move, and removing a

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # BUM replication as seen on the wire.  The red flood list names three
 # VTEPs (all addresses of the hypervisor namespace).  One broadcast from
 # red2 must leave the underlay as three VXLAN copies with source-node

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # A tagged binding end to end.  Port p2 carries blue untagged and red on
 # VLAN 10.  In blue2's namespace a raw-socket host on VLAN 10 (there is no
 # 8021q module to make a VLAN interface) resolves and pings red1 behind the

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # The lab of lab-topology.sh with vtep-sim in the vtep namespace, for the
 # sim-*.sh tests; source it after tests/lib.sh.
 

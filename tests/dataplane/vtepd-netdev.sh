@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # The hardware-VTEP lab through vtepd with the netdev backend (a Linux
 # bridge and VXLAN device per logical switch), vtep-ctl as the controller:
 # red and blue across the overlay, isolation, learning into

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # The hardware-VTEP lab through vtepd --hal=netdev with OVN as the
 # controller: ovn-northd and ovn-controller-vtep program vtepd's database
 # from OVN's northbound one.  The hypervisor is not an OVN chassis (it is

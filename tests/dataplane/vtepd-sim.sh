@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # The hardware-VTEP lab through vtepd with the asic backend's software
 # dataplane, and vtep-ctl as the controller: red and blue across kernel
 # VXLAN in both directions, isolation, learning into Ucast_Macs_Local,

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # The lab of lab-topology.sh with vtepd in the vtep namespace and vtep-ctl
 # as the controller; source it after tests/lib.sh (and after setting NS and
 # VDIR, if the defaults do not suit).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Fuzzing of the software dataplane's frame parsing (sim/frame.c) and of
  * hal_mac_from_string().
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Differential fuzzing of lib/json-text against jansson.
  *
  * The first input byte picks the duplicate-key mode; the rest is JSON text.

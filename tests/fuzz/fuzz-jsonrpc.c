@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Fuzzing of the JSON-RPC framing parser and message validation.
  *
  * Input layout: byte 0 selects the size cap (0: the default, else 64 times
@@ -13,7 +14,7 @@
 
 #include "lib/util.h"
 #include "tests/fuzz/fuzz.h"
-#include "vtepd/ovsdb/jsonrpc.h"
+#include "vtepd/jsonrpc/jsonrpc.h"
 
 #define HEADER 3
 #define MAX_CHUNKS 8
@@ -28,15 +29,13 @@ json_depth(const json_t *json)
     int max = 0, depth;
 
     if (json_is_object(json)) {
-        json_object_foreach((json_t *) json, key, value)
-        {
+        json_object_foreach((json_t *) json, key, value) {
             depth = json_depth(value);
             max = MAX(max, depth);
         }
         return max + 1;
     } else if (json_is_array(json)) {
-        json_array_foreach(json, i, value)
-        {
+        json_array_foreach(json, i, value) {
             depth = json_depth(value);
             max = MAX(max, depth);
         }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Fuzzing of database files: the input becomes a file, which is then read
  * record by record (read-only) and opened as a store (read-write: the
  * schema, then every record replayed into a database).  A torn or corrupt
@@ -16,7 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "lib/log.h"
+#include "lib/vlog.h"
 #include "lib/util.h"
 #include "tests/fuzz/fuzz.h"
 #include "vtepd/ovsdb/error.h"

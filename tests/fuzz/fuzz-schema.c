@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Fuzzing of schema parsing: any JSON value goes to
  * ovsdb_schema_from_json().  A schema it accepts must survive the trip
  * through ovsdb_schema_to_json() unchanged, and a database must be

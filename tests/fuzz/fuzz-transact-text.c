@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Differential fuzzing of "transact" executed from text (the server's fast
  * path: params kept as text, inserts parsed straight into rows) against
  * the general path (params decoded into a tree).
@@ -13,7 +14,7 @@
 
 #include "lib/ds.h"
 #include "lib/json-text.h"
-#include "lib/log.h"
+#include "lib/vlog.h"
 #include "lib/util.h"
 #include "lib/uuid.h"
 #include "tests/fuzz/fuzz.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Fuzzing of "transact" on a small hardware_vtep database (the input and
  * the database: tests/fuzz/vtep-db.h).
  *
@@ -8,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lib/log.h"
+#include "lib/vlog.h"
 #include "lib/util.h"
 #include "lib/uuid.h"
 #include "tests/fuzz/fuzz.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* What the fuzz targets share.  Each target is one file defining
  * LLVMFuzzerTestOneInput(), linked either with libFuzzer ('make fuzz') or
  * with replay.c, which runs it on every saved input ('make check'). */

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # tests/fuzz/: one fuzz target per input surface a peer or a file controls.
 #
 # Each target (fuzz-NAME.c, an LLVMFuzzerTestOneInput, plus the shared
@@ -11,10 +12,10 @@
 FUZZ_ALL := fuzz-json-text fuzz-jsonrpc fuzz-transact fuzz-transact-text \
             fuzz-schema fuzz-log fuzz-frame
 fuzz-json-text_FUZZ_LIBS := lib
-fuzz-jsonrpc_FUZZ_LIBS := ovsdb-net lib
-fuzz-transact_FUZZ_LIBS := ovsdb-storage ovsdb lib
+fuzz-jsonrpc_FUZZ_LIBS := jsonrpc lib
+fuzz-transact_FUZZ_LIBS := vtep-schema ovsdb-storage ovsdb lib
 fuzz-transact_FUZZ_SRCS := tests/fuzz/vtep-db.c
-fuzz-transact-text_FUZZ_LIBS := ovsdb-storage ovsdb lib
+fuzz-transact-text_FUZZ_LIBS := vtep-schema ovsdb-storage ovsdb lib
 fuzz-transact-text_FUZZ_SRCS := tests/fuzz/vtep-db.c
 fuzz-schema_FUZZ_LIBS := ovsdb lib
 fuzz-log_FUZZ_LIBS := ovsdb-storage ovsdb lib

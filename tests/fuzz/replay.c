@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Replays saved inputs through a fuzz target, as a cmocka test with one
  * case per file: the corpus and regression inputs of 'make check'.
  *

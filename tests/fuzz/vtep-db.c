@@ -1,12 +1,14 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The database of the transaction fuzz targets (see vtep-db.h). */
 #include "tests/fuzz/vtep-db.h"
 
 #include <jansson.h>
 #include <string.h>
 
-#include "lib/log.h"
+#include "lib/vlog.h"
 #include "lib/util.h"
 #include "lib/uuid.h"
+#include "schema/vtep-schema.h"
 #include "vtepd/ovsdb/db.h"
 #include "vtepd/ovsdb/execution.h"
 #include "vtepd/ovsdb/schema.h"
@@ -48,7 +50,7 @@ fuzz_vtep_db_create(void)
 
     if (!schema_json) {
         vlog_set_level(VLD_CONSOLE, VLL_OFF);
-        schema_json = json_loads(ovsdb_builtin_vtep_schema(), 0, NULL);
+        schema_json = json_loads(vtep_schema_text(), 0, NULL);
         VTEP_ASSERT(schema_json);
     }
     VTEP_ASSERT(!ovsdb_schema_from_json(schema_json, &schema));

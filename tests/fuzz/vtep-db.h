@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The small hardware_vtep database that fuzz-transact and
  * fuzz-transact-text run transactions on, and how their inputs begin.
  *

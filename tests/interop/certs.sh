@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Test certificates made with the openssl CLI; source after tests/lib.sh
 # with 'tmp' set to the directory that holds them.
 

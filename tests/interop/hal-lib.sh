@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Helpers for tests that run vtepd with a HAL backend and look at what it
 # programmed; source after tests/lib.sh and tests/interop/ovsdb-server-lib.sh.
 # A vtepd lives in DIR: database DIR/vtep.db (the asic "chip" beside it in

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Drives build/tests/test-jsonrpc-server (and, for comparison, the real
 ovsdb-server) with raw sockets.  Prints one PASS:/FAIL:/SKIP: line per
 check.  usage: jsonrpc.py SERVER_BIN TMPDIR REF_SOCKET|-"""

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # The JSON-RPC layer (streams, framing, limits, backpressure, probes,
 # deferred replies, active remotes) through a small test server, compared
 # with the real ovsdb-server where behaviour must match.

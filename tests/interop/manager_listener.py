@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """A controller stand-in for tests of Manager targets: listens on
 127.0.0.1, waits for the OVSDB server to dial in, and talks to it over the
 inbound connection the way a controller does.

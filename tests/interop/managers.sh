@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Manager targets: vtepd --remote=db:hardware_vtep,Global,managers dials
 # the controllers that vtep-ctl set-manager names (and listens where a
 # Manager says ptcp:), reconnects with backoff, honours max_backoff and

@@ -1,7 +1,8 @@
+# SPDX-License-Identifier: Apache-2.0
 # Interop tests: real OVS clients and servers against vtepd's code.
 TEST_PROGRAMS += test-jsonrpc-server
 test-jsonrpc-server_SRCS := tests/programs/test-jsonrpc-server.c tests/programs/port-file.c
-test-jsonrpc-server_LIBS := ovsdb-net lib
+test-jsonrpc-server_LIBS := jsonrpc lib
 
 SCRIPT_TESTS += tests/interop/unixctl.sh tests/interop/jsonrpc.sh
 SCRIPT_TESTS += tests/interop/vtepd-database.sh

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """monitor_cond_since across a reconnection: a client monitors and keeps
 the last transaction id, disconnects, another client commits, and the
 first reconnects with its id: it must get found=true and only what it

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Replaces each distinct UUID on stdin by <N>, numbered by first
 appearance, so that outputs from two servers can be compared."""
 import re

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # vtepd as an OVN VTEP gateway: the real ovn-northd and ovn-controller-vtep
 # drive vtepd's database, and what OVN decides must reach the HAL.
 #

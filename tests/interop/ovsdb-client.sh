@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # ovsdb-client against vtepd and against the real ovsdb-server: the same
 # output, UUIDs aside.
 . tests/lib.sh

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Differential test: seeded random transaction streams over hardware_vtep
 # and a schema with weak references, garbage collection, indexes and
 # maxRows, run by the real "ovsdb-tool transact" and by vtepd's engine;

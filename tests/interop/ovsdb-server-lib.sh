@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Helpers for tests that run vtepd and the real ovsdb-server side by side;
 # source after tests/lib.sh.  Each daemon lives in its own directory, with
 # its socket at DIR/db.sock, and is stopped at exit.

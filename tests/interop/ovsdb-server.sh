@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # vtepd's OVSDB methods against the real ovsdb-server: the same raw
 # JSON-RPC scripts (tests/interop/ovsdb-server/*.script) played against
 # both must give the same transcript, UUIDs aside.

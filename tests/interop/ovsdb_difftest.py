@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """Differential test of the vtepd OVSDB engine against ovsdb-tool.
 
 Generates a seeded random stream of transactions for a schema, runs each

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Plays a script of raw JSON-RPC requests against an OVSDB server and
 prints what comes back, with UUIDs normalised, so that the transcripts of
 vtepd and of the real ovsdb-server can be compared with diff.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # The OVS Python IDL against vtepd; monitor_cond_since across a
 # reconnection; one encoding per commit for many identical monitors.
 . tests/lib.sh

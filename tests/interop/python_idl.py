@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """The OVS Python IDL against an OVSDB server at unix:SOCK: replicate,
 commit, see another client's change, partial map updates.  Prints one
 "ok: ..." or "error: ..." line per check."""

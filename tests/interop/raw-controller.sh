@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # A controller written by hand: raw JSON-RPC over vtepd's Unix socket, as
 # people do to poke a switch.  echo, get_schema, and one transact that
 # attaches a physical server to a logical switch with its remote MACs and

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """A hand-rolled OVSDB client, as people write one to poke a switch: sends
 one JSON-RPC request over a Unix socket and prints the reply as one line of
 JSON (keys sorted).  Answers the server's "echo" requests while waiting.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # The names in the README work as written from the directory vtepd runs in:
 # Open vSwitch tools resolve "unix:run/db.sock" and "-t run/vtepd.ctl"
 # against their run directory, where vtepd publishes its sockets.  The test

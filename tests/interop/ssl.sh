@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # TLS streams (pssl:, ssl:) against ovsdb-client and Python's ssl module,
 # with certificates made here by the openssl CLI: mutual authentication,
 # refusal of foreign and plaintext clients, a stalled handshake, an active

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # The control socket, driven by the real ovs-appctl, and compared with the
 # real ovsdb-server's control socket where the shapes must match.
 . tests/lib.sh

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Every vtep-ctl command (tests/interop/vtep-ctl.cmds, one per line) against
 # vtepd and against the real ovsdb-server: the same output and exit status,
 # UUIDs aside.  vtep-ctl uses the OVS C IDL, so this also covers _Server,

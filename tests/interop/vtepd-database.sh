@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # vtepd's database file and remotes, end to end: files shared with
 # ovsdb-tool and ovsdb-server in both directions, durability under kill -9,
 # ovsdb/compact through ovs-appctl, and TLS remotes from vtepd's options.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # vtepd with its asic backend, programmed by vtep-ctl as a controller would:
 # what the database says must be exactly what the HAL holds, invalid input
 # must show up in the fault columns, and a warm restart must rewrite

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Kill -9 campaign against vtepd itself.
 
 A client sends durable transactions (three Logical_Switch rows each) over

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Kill -9 campaign for the vtepd database store.
 
 Runs ovsdb-store-tool on one database file under a durable write load,

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Golden tests of the OVSDB engine: tests/ovsdb-golden/*.txn run through
 # build/tests/ovsdb-transact must give the replies ovsdb-tool gave (*.out).
 . tests/lib.sh

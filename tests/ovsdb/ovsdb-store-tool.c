@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* ovsdb-store-tool: drives the vtepd database store, for the storage,
  * crash and compatibility tests.
  *
@@ -24,6 +25,7 @@
 #include <unistd.h>
 
 #include "lib/util.h"
+#include "schema/vtep-schema.h"
 #include "vtepd/ovsdb/error.h"
 #include "vtepd/ovsdb/execution.h"
 #include "vtepd/ovsdb/schema.h"
@@ -246,7 +248,7 @@ main(int argc, char *argv[])
         return 2;
     }
     opts.loop = use_loop ? t.loop : NULL;
-    opts.create_schema = schema ? schema : ovsdb_builtin_vtep_schema();
+    opts.create_schema = schema ? schema : vtep_schema_text();
     if (!strcmp(argv[i + 1], "query")) {
         opts.create_schema = NULL;
     }

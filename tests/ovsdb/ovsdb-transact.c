@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* ovsdb-transact: runs transactions through the vtepd OVSDB engine, for
  * the golden and differential tests.
  *
@@ -19,6 +20,7 @@
 #include "lib/ds.h"
 #include "lib/json-text.h"
 #include "lib/util.h"
+#include "schema/vtep-schema.h"
 #include "vtepd/ovsdb/db.h"
 #include "vtepd/ovsdb/error.h"
 #include "vtepd/ovsdb/execution.h"
@@ -51,7 +53,7 @@ load_schema(const char *arg)
     struct ovsdb_error *error;
 
     if (!strcmp(arg, "--builtin")) {
-        json_t *json = json_loads(ovsdb_builtin_vtep_schema(), 0, NULL);
+        json_t *json = json_loads(vtep_schema_text(), 0, NULL);
 
         error = ovsdb_schema_from_json(json, &schema);
         json_decref(json);

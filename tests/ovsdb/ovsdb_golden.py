@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """Golden tests for the vtepd OVSDB engine.
 
 Each tests/ovsdb-golden/NAME.txn holds transactions ("transact" params),

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # The database store against the real thing: files written by ovsdb-tool
 # open in vtepd with the same contents and vice versa (also in
 # ovsdb-server), torn tails, corruption, group commit, compaction, and a

@@ -1,10 +1,11 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 #include "tests/programs/port-file.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "lib/util.h"
-#include "vtepd/ovsdb/jsonrpc.h"
+#include "vtepd/jsonrpc/jsonrpc-server.h"
 
 void
 write_port_file(const struct jsonrpc_server *server, const char *file,

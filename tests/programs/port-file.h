@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Shared by the test servers: tells a test script which ports its
  * listeners got (they listen on port 0). */
 #ifndef TESTS_PROGRAMS_PORT_FILE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* A JSON-RPC server for script tests: serves the given remotes with a few
  * toy methods, so that tests/interop/jsonrpc.py can exercise framing,
  * limits, backpressure, probes, deferred replies and reconnection.
@@ -17,9 +18,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lib/log.h"
+#include "lib/vlog.h"
 #include "lib/util.h"
-#include "vtepd/ovsdb/jsonrpc.h"
+#include "vtepd/jsonrpc/jsonrpc-server.h"
 #include "tests/programs/port-file.h"
 
 VLOG_DEFINE_THIS_MODULE(test_server);

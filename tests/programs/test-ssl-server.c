@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* A JSON-RPC server over TLS for tests/interop/ssl.sh: serves the given
  * remotes (pssl:, ssl:, or any other) with a toy "list_dbs" method that
  * answers ["hardware_vtep"], so that ovsdb-client and Python's ssl module
@@ -15,10 +16,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lib/log.h"
+#include "lib/vlog.h"
 #include "lib/util.h"
-#include "vtepd/ovsdb/jsonrpc.h"
-#include "vtepd/ovsdb/stream.h"
+#include "vtepd/jsonrpc/jsonrpc-server.h"
+#include "vtepd/jsonrpc/stream.h"
 #include "tests/programs/port-file.h"
 
 static void

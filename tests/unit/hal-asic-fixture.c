@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Shared helpers for the unit tests of hal/asic. */
 #include "tests/unit/hal-asic-fixture.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Shared helpers for the unit tests of hal/asic: opening a backend with an
  * event recorder, and terse constructors for MACs, IPs and entries. */
 #ifndef TESTS_UNIT_HAL_ASIC_FIXTURE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Unit tests for vtepd/daemon: busy polling of the event loop. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -83,5 +84,5 @@ main(void)
         cmocka_unit_test(test_busy_poll),
     };
 
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return cmocka_run_group_tests_name("vtepd/daemon", tests, NULL, NULL);
 }

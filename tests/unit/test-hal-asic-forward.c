@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Unit tests for hal/asic: learning, aging, moves, the event FIFO, the
  * forwarding pipeline, counters and the dump formats. */
 #include <setjmp.h>
@@ -480,5 +481,5 @@ main(void)
         cmocka_unit_test(test_decap),
         cmocka_unit_test(test_dumps),
     };
-    return cmocka_run_group_tests_name("hal/asic-forward", tests, NULL, NULL);
+    return cmocka_run_group_tests_name("hal/asic/forward", tests, NULL, NULL);
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Unit tests for hal/asic: profiles, table capacities, L2 bank collisions,
  * bulk calls, flood and multicast tables, and warm restart. */
 #include <setjmp.h>
@@ -637,5 +638,5 @@ main(void)
         cmocka_unit_test(test_state_file_locked),
         cmocka_unit_test(test_ports_and_rename),
     };
-    return cmocka_run_group_tests_name("hal/asic", tests, NULL, NULL);
+    return cmocka_run_group_tests_name("hal/asic/asic", tests, NULL, NULL);
 }

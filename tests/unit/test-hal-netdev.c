@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Unit tests for hal/netdev/: kernel object naming and tags, and, in a
  * private network namespace of the test process's own (root only; skipped
  * otherwise), argument validation, zero-churn sets and resync against the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Unit tests for hal/ (the backend-neutral half): provider registry,
  * argument checks and per-entry status of bulk calls, and the dumps, all
  * against a fake provider defined here. */
@@ -362,5 +363,5 @@ main(void)
         cmocka_unit_test(test_mac_and_names),
         cmocka_unit_test_setup_teardown(test_dumps, setup, teardown),
     };
-    return cmocka_run_group_tests_name("hal", tests, NULL, NULL);
+    return cmocka_run_group_tests_name("hal/hal", tests, NULL, NULL);
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Unit tests for lib/json-text: both directions agree with jansson. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -141,5 +142,5 @@ main(void)
         cmocka_unit_test(test_encode_strings),
     };
 
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return cmocka_run_group_tests_name("lib/json-text", tests, NULL, NULL);
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Unit tests for the per-remote status, options and change callback of
  * vtepd/ovsdb/jsonrpc's server: one server dials its own listener over
  * loopback, so both ends of a connection are observable. */
@@ -12,7 +13,7 @@
 #include <cmocka.h>
 
 #include "lib/util.h"
-#include "vtepd/ovsdb/jsonrpc.h"
+#include "vtepd/jsonrpc/jsonrpc-server.h"
 
 struct fixture {
     struct ev_loop *loop;
@@ -164,6 +165,6 @@ main(void)
                                         teardown),
     };
 
-    return cmocka_run_group_tests_name("ovsdb/jsonrpc-remotes", tests, NULL,
+    return cmocka_run_group_tests_name("vtepd/jsonrpc/remotes", tests, NULL,
                                        NULL);
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Unit tests for vtepd/ovsdb/jsonrpc: framing and message validation. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -10,7 +11,7 @@
 
 #include "lib/ds.h"
 #include "lib/json-text.h"
-#include "vtepd/ovsdb/jsonrpc.h"
+#include "vtepd/jsonrpc/jsonrpc-server.h"
 
 /* Feeds 'text' in pieces of at most 'piece' bytes; appends each message's
  * compact encoding, one per line, to 'out'.  Returns the final status. */
@@ -478,5 +479,6 @@ main(void)
         cmocka_unit_test(test_reply_text),
     };
 
-    return cmocka_run_group_tests_name("ovsdb/jsonrpc", tests, NULL, NULL);
+    return cmocka_run_group_tests_name("vtepd/jsonrpc/jsonrpc", tests, NULL,
+                                       NULL);
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Unit tests for vtepd/memtrim: the heap is trimmed once a burst of at
  * least 1,000 changed rows has been followed by a quiet second, and not
  * after small changes. */

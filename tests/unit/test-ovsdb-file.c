@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Unit tests for vtepd/ovsdb/file.c: transaction records from change sets
  * (as ovsdb-server 3.1 writes them), snapshots, and replaying both. */
 #include <setjmp.h>
@@ -377,5 +378,5 @@ main(void)
         cmocka_unit_test_setup_teardown(test_bad_records, setup, teardown),
     };
 
-    return cmocka_run_group_tests_name("ovsdb/file", tests, NULL, NULL);
+    return cmocka_run_group_tests_name("vtepd/ovsdb/file", tests, NULL, NULL);
 }

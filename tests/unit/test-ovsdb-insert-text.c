@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Unit tests for vtepd/ovsdb/insert-text.c and transactions executed from
  * text (ovsdb_execute_text()): which inserts the fast path takes, which it
  * leaves to the general path, and that both paths always agree, on
@@ -15,6 +16,7 @@
 #include "lib/ds.h"
 #include "lib/json-text.h"
 #include "lib/uuid.h"
+#include "schema/vtep-schema.h"
 #include "vtepd/ovsdb/db.h"
 #include "vtepd/ovsdb/execution.h"
 #include "vtepd/ovsdb/insert-text.h"
@@ -37,7 +39,7 @@ create_db(void)
         "\",\"row\":{\"dst_ip\":\"10.0.0.2\","
         "\"encapsulation_type\":\"vxlan_over_ipv4\"}}]";
     struct ovsdb_exec_ctx ctx = { .may_block = false };
-    json_t *json = json_loads(ovsdb_builtin_vtep_schema(), 0, NULL);
+    json_t *json = json_loads(vtep_schema_text(), 0, NULL);
     struct ovsdb_schema *schema;
     struct ovsdb_db *db;
     long long timeout;
@@ -446,5 +448,6 @@ main(void)
         cmocka_unit_test(test_lazy_decode),
     };
 
-    return cmocka_run_group_tests_name("ovsdb/insert-text", tests, NULL, NULL);
+    return cmocka_run_group_tests_name("vtepd/ovsdb/insert-text", tests, NULL,
+                                       NULL);
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Unit tests for vtepd/ovsdb/log.c: record framing, checksums, torn tails
  * and corruption. */
 #include <errno.h>
@@ -13,7 +14,7 @@
 
 #include <cmocka.h>
 
-#include "lib/log.h"
+#include "lib/vlog.h"
 #include "lib/util.h"
 #include "vtepd/ovsdb/log.h"
 
@@ -477,5 +478,5 @@ main(void)
                                         teardown),
     };
 
-    return cmocka_run_group_tests_name("ovsdb/log", tests, NULL, NULL);
+    return cmocka_run_group_tests_name("vtepd/ovsdb/log", tests, NULL, NULL);
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Unit tests for vtepd/ovsdb/monitor (update, update2 and conditions),
  * history (monitor_cond_since) and lock. */
 #include <setjmp.h>
@@ -291,8 +292,7 @@ only_row(struct fixture *f)
     const struct ovsdb_table *table = ovsdb_db_find_table(f->db, "T");
     const struct ovsdb_row *row, *found = NULL;
 
-    OVSDB_TABLE_FOR_EACH(row, table)
-    {
+    OVSDB_TABLE_FOR_EACH(row, table) {
         assert_null(found);
         found = row;
     }

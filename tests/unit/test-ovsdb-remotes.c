@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Unit tests for vtepd/ovsdb/remotes: the status map, "db:" specs, and
  * the remotes that follow the rows of a hardware_vtep database. */
 #include <errno.h>
@@ -13,6 +14,7 @@
 #include <cmocka.h>
 
 #include "lib/util.h"
+#include "schema/vtep-schema.h"
 #include "vtepd/ovsdb/db.h"
 #include "vtepd/ovsdb/error.h"
 #include "vtepd/ovsdb/execution.h"
@@ -113,7 +115,7 @@ static int
 setup(void **state)
 {
     struct fixture *f = xzalloc(sizeof *f);
-    json_t *json = json_loads(ovsdb_builtin_vtep_schema(), 0, NULL);
+    json_t *json = json_loads(vtep_schema_text(), 0, NULL);
     struct ovsdb_schema *schema;
 
     assert_null(ovsdb_schema_from_json(json, &schema));
@@ -376,5 +378,6 @@ main(void)
         cmocka_unit_test_setup_teardown(test_string_column, setup, teardown),
     };
 
-    return cmocka_run_group_tests_name("ovsdb/remotes", tests, NULL, NULL);
+    return cmocka_run_group_tests_name("vtepd/ovsdb/remotes", tests, NULL,
+                                       NULL);
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Unit tests for vtepd/ovsdb schema parsing, and the check that
  * schema/vtep.ovsschema matches Debian's copy of hardware_vtep. */
 #include <setjmp.h>
@@ -8,6 +9,7 @@
 
 #include <cmocka.h>
 
+#include "schema/vtep-schema.h"
 #include "vtepd/ovsdb/datum.h"
 #include "vtepd/ovsdb/error.h"
 #include "vtepd/ovsdb/row.h"
@@ -31,7 +33,7 @@ static struct ovsdb_schema *
 builtin(void)
 {
     struct ovsdb_error *error;
-    struct ovsdb_schema *schema = parse(ovsdb_builtin_vtep_schema(), &error);
+    struct ovsdb_schema *schema = parse(vtep_schema_text(), &error);
 
     assert_null(error);
     return schema;

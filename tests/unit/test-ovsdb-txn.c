@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Unit tests for vtepd/ovsdb transactions: execution results, change sets
  * and commit hooks, blocking waits, lock assertions. */
 #include <setjmp.h>
@@ -11,6 +12,7 @@
 #include "lib/ds.h"
 #include "lib/util.h"
 
+#include "schema/vtep-schema.h"
 #include "vtepd/ovsdb/db.h"
 #include "vtepd/ovsdb/error.h"
 #include "vtepd/ovsdb/execution.h"
@@ -57,7 +59,7 @@ on_commit(const struct ovsdb_changeset *cs, void *aux)
 static int
 setup(void **state)
 {
-    json_t *json = json_loads(ovsdb_builtin_vtep_schema(), 0, NULL);
+    json_t *json = json_loads(vtep_schema_text(), 0, NULL);
     struct ovsdb_schema *schema;
     struct ovsdb_error *error = ovsdb_schema_from_json(json, &schema);
 
@@ -190,8 +192,7 @@ only_row_refs(struct ovsdb_db *db, const char *table)
     struct ovsdb_row *row;
 
     assert_int_equal(ovsdb_table_count(t), 1);
-    OVSDB_TABLE_FOR_EACH(row, t)
-    {
+    OVSDB_TABLE_FOR_EACH(row, t) {
         return row->n_refs;
     }
     return 0;
@@ -224,13 +225,11 @@ test_many_references(void **state)
     json_t *reply;
 
     json_decref(run(db, SETUP_MAC));
-    OVSDB_TABLE_FOR_EACH(row, ovsdb_db_find_table(db, "Logical_Switch"))
-    {
+    OVSDB_TABLE_FOR_EACH(row, ovsdb_db_find_table(db, "Logical_Switch")) {
         uuid_to_string(&row->uuid, buf);
         snprintf(ls, sizeof ls, "[\"uuid\",\"%s\"]", buf);
     }
-    OVSDB_TABLE_FOR_EACH(row, ovsdb_db_find_table(db, "Physical_Locator"))
-    {
+    OVSDB_TABLE_FOR_EACH(row, ovsdb_db_find_table(db, "Physical_Locator")) {
         uuid_to_string(&row->uuid, buf);
         snprintf(loc, sizeof loc, "[\"uuid\",\"%s\"]", buf);
     }

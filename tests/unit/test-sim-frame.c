@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Unit tests for sim/frame: Ethernet and 802.1Q parsing, tag insertion and
  * removal, the VXLAN header layout of RFC 7348, the UDP source port hash,
  * VXLAN validation and checksum completion. */

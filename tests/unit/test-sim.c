@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Unit tests for sim/sim: the dataplane pipeline on real bytes, through the
  * software ASIC, with ports over socketpairs (no privileges needed).
  *

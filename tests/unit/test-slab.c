@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Unit tests for lib/slab: size classes, reuse of freed objects,
  * blocks given back when empty, the malloc() path for large objects. */
 #include <setjmp.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Unit tests for vtepd/vtep, HAL to database: learned, aged and moved MACs
  * become Ucast_Macs_Local rows, bound logical switches get their
  * Mcast_Macs_Local row, counters reach Logical_Binding_Stats only when they
@@ -257,5 +258,5 @@ main(void)
         cmocka_unit_test_setup_teardown(test_slicing, setup, teardown),
     };
 
-    return cmocka_run_group_tests_name("vtepd/vtep-local", tests, NULL, NULL);
+    return cmocka_run_group_tests_name("vtepd/vtep/local", tests, NULL, NULL);
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Unit test for vtepd/vtep against the real software ASIC backend: after a
  * warm restart the reconciler replays the whole desired state between
  * hal_resync_begin() and hal_resync_end() and the chip sees zero writes. */
@@ -134,5 +135,5 @@ main(void)
         cmocka_unit_test(test_warm_restart),
     };
 
-    return cmocka_run_group_tests_name("vtepd/vtep-warm", tests, NULL, NULL);
+    return cmocka_run_group_tests_name("vtepd/vtep/warm", tests, NULL, NULL);
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Unit tests for vtepd/vtep, database to HAL: a controller's transactions
  * against an in-memory hardware_vtep database become exactly the expected
  * calls on a recording mock HAL. */
@@ -729,5 +730,5 @@ main(void)
                                         teardown),
     };
 
-    return cmocka_run_group_tests_name("vtepd/vtep", tests, NULL, NULL);
+    return cmocka_run_group_tests_name("vtepd/vtep/vtep", tests, NULL, NULL);
 }

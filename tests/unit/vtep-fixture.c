@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Shared helpers for the reconciler's unit tests. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -12,6 +13,7 @@
 #include "lib/ds.h"
 #include "lib/util.h"
 #include "tests/unit/vtep-fixture.h"
+#include "schema/vtep-schema.h"
 #include "vtepd/ovsdb/db.h"
 #include "vtepd/ovsdb/error.h"
 #include "vtepd/ovsdb/execution.h"
@@ -36,7 +38,7 @@ vfx_start(struct vfx *f)
 void
 vfx_setup_hal(struct vfx *f, struct hal *hal)
 {
-    json_t *json = json_loads(ovsdb_builtin_vtep_schema(), 0, NULL);
+    json_t *json = json_loads(vtep_schema_text(), 0, NULL);
     struct ovsdb_schema *schema;
 
     assert_null(ovsdb_schema_from_json(json, &schema));
@@ -103,8 +105,7 @@ vfx_transact(struct vfx *f, const char *format, ...)
     ops = xvasprintf(format, args);
     va_end(args);
     result = vfx_transact_result(f, ops);
-    json_array_foreach(result, i, elem)
-    {
+    json_array_foreach(result, i, elem) {
         if (json_is_object(elem) && json_object_get(elem, "error")) {
             char *s = json_dumps(result, JSON_COMPACT);
 

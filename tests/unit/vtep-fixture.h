@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Shared helpers for the reconciler's unit tests: an in-memory hardware_vtep
  * database, a HAL (the recording mock or a real backend), a reconciler, and
  * terse ways to transact, run and query. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The recording HAL of the reconciler's unit tests. */
 #include <arpa/inet.h>
 #include <inttypes.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* A recording HAL for the reconciler's unit tests: a provider named "mock"
  * with four ports (p1..p4) that records every call as one text line per
  * entry, keeps just enough state to answer lookups, fails on request, and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* OVSDB atoms and interned strings. */
 #include "vtepd/ovsdb/datum.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* OVSDB conditions. */
 #include "vtepd/ovsdb/condition.h"
 
@@ -290,8 +291,7 @@ ovsdb_condition_find_rows(const struct ovsdb_condition *cond,
         return n;
     }
 
-    OVSDB_TABLE_FOR_EACH(row, table)
-    {
+    OVSDB_TABLE_FOR_EACH(row, table) {
         if (ovsdb_condition_match(cond, row)) {
             add_row(rowsp, &n, &allocated, row);
         }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* OVSDB conditions (RFC 7047 section 5.1): the "where" of select, update,
  * mutate, delete and wait.  A condition is a conjunction of clauses
  * [column, function, value], or the literals true and false. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The OVSDB "string" syntax of values: the human-readable form that
  * ovsdb-server puts in error details and that ovs-vsctl and vtep-ctl
  * print, e.g. 5, x, "a b", [a, b], {k=1}.  Not for data exchange: the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* OVSDB datums: sorted sets and maps of atoms, and their JSON forms. */
 #include "vtepd/ovsdb/datum.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* OVSDB data: atoms, datums (sorted sets and maps of atoms), their JSON
  * forms (RFC 7047 section 5.1) and named-uuid symbol tables.
  *

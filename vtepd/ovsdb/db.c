@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* OVSDB databases and commit hooks. */
 #include "vtepd/ovsdb/db.h"
 

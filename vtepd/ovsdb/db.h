@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* An OVSDB database: a schema, one table per schema table, and the
  * observers that hear about every committed change.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* OVSDB error values. */
 #include "vtepd/ovsdb/error.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* OVSDB semantic errors.  An error is a value: a tag from RFC 7047 (or one
  * ovsdb-server added, e.g. "not owner"), optional details and the offending
  * JSON, converting straight to the {"error": ..., "details": ...,

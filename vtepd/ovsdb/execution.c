@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Transaction execution: parses each operation of a "transact" request
  * and runs it through the handler the operation table names. */
 #include "vtepd/ovsdb/execution.h"
@@ -132,8 +133,7 @@ parser_finish(struct op_parser *p)
     const char *key;
     json_t *value;
 
-    json_object_foreach((json_t *) p->json, key, value)
-    {
+    json_object_foreach((json_t *) p->json, key, value) {
         size_t i;
 
         for (i = 0; i < p->n_used && strcmp(key, p->used[i]); i++) {

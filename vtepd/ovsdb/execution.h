@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Executes the "transact" method of RFC 7047 (section 4.1.3) on a
  * database: the entry point the JSON-RPC server layer calls. */
 #ifndef VTEPD_OVSDB_EXECUTION_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Transaction and snapshot records of OVSDB standalone database files. */
 #include "vtepd/ovsdb/file.h"
 
@@ -498,8 +499,7 @@ ovsdb_file_snapshot_to_json(const struct ovsdb_db *db, const char *comment,
             continue;
         }
         table_json = json_object();
-        OVSDB_TABLE_FOR_EACH(row, table)
-        {
+        OVSDB_TABLE_FOR_EACH(row, table) {
             char uuid[UUID_LEN + 1];
 
             uuid_to_string(&row->uuid, uuid);
@@ -563,8 +563,7 @@ row_from_json(struct ovsdb_row *row, const struct ovsdb_table_schema *ts,
     if (!json_is_object(json)) {
         return ovsdb_syntax_error(json, NULL, "row must be a JSON object");
     }
-    json_object_foreach((json_t *) json, name, value)
-    {
+    json_object_foreach((json_t *) json, name, value) {
         const struct ovsdb_column *column =
             ovsdb_table_schema_find_column(ts, name);
         struct ovsdb_error *error;
@@ -637,8 +636,7 @@ apply_table(struct ovsdb_txn *txn, struct ovsdb_table *table,
     if (!json_is_object(json)) {
         return ovsdb_syntax_error(json, NULL, "table must be a JSON object");
     }
-    json_object_foreach((json_t *) json, uuid_s, row_json)
-    {
+    json_object_foreach((json_t *) json, uuid_s, row_json) {
         struct ovsdb_error *error =
             apply_row(txn, table, uuid_s, row_json, is_diff);
 
@@ -664,8 +662,7 @@ ovsdb_file_apply_record(struct ovsdb_db *db, const json_t *record)
                                   "record must be a JSON object");
     }
     txn = ovsdb_txn_create(db);
-    json_object_foreach((json_t *) record, name, value)
-    {
+    json_object_foreach((json_t *) record, name, value) {
         struct ovsdb_table *table;
         struct ovsdb_error *error;
 

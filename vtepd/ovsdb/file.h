@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The records of an OVSDB standalone database file (see log.h for the
  * framing): how a commit becomes a transaction record, how a database
  * becomes a snapshot, and how either is applied back to a database.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The transaction history behind "monitor_cond_since". */
 #include "vtepd/ovsdb/history.h"
 
@@ -93,8 +94,7 @@ txn_destroy(struct history_txn *txn)
 {
     struct ovsdb_row_change c;
 
-    HISTORY_TXN_FOR_EACH(c, txn)
-    {
+    HISTORY_TXN_FOR_EACH(c, txn) {
         const struct ovsdb_table_schema *ts = c.table->schema;
 
         ovsdb_row_destroy((struct ovsdb_row *) c.old, ts);
@@ -308,8 +308,7 @@ ovsdb_history_changes_since(const struct ovsdb_history *h,
         }
         struct ovsdb_row_change c;
 
-        HISTORY_TXN_FOR_EACH(c, txn)
-        {
+        HISTORY_TXN_FOR_EACH(c, txn) {
             merge_change(&rows, &n, &c);
         }
     }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* A bounded, in-memory history of the latest commits of one database, each
  * named by a transaction id (a UUID), so that "monitor_cond_since" can send
  * a reconnecting client only what it missed.

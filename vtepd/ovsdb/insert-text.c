@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* "insert" operations parsed straight from JSON text.  Every function
  * returns false to decline: the caller then runs the general path. */
 #include "vtepd/ovsdb/insert-text.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* An "insert" operation parsed straight from its JSON text into a row,
  * following the column types, without building a jansson tree: the hot
  * path of large transactions.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The order in which ovsdb-server visits the members of a JSON object: its
  * string hash table's order (Open vSwitch's murmur-based hash_string() and
  * hmap bucket layout), reproduced here. */
@@ -92,8 +93,7 @@ ovsdb_json_member_order(const json_t *json, const char **keys)
     const char *key;
     json_t *value;
 
-    json_object_foreach((json_t *) json, key, value)
-    {
+    json_object_foreach((json_t *) json, key, value) {
         struct ovs_node *node = &nodes[k++];
 
         node->key = key;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Compatibility with ovsdb-server's JSON object member order.
  *
  * ovsdb-server reads the columns of a row object in the order of its string

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* OVSDB locks (RFC 7047 section 4.1.8): named, advisory locks that clients
  * take with "lock" (wait in line) or "steal" (go first), hold until
  * "unlock" or disconnection, and check in transactions with "assert".

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The OVSDB standalone log: record framing, torn-tail recovery, atomic
  * creation and replacement. */
 #include "vtepd/ovsdb/log.h"
@@ -16,7 +17,7 @@
 
 #include "lib/ds.h"
 #include "lib/json-text.h"
-#include "lib/log.h"
+#include "lib/vlog.h"
 #include "lib/util.h"
 
 VLOG_DEFINE_THIS_MODULE(ovsdb_log);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The on-disk log of a standalone OVSDB database, in the format Open
  * vSwitch's ovsdb-server and ovsdb-tool read and write.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* OVSDB monitor requests and the updates they receive. */
 #include "vtepd/ovsdb/monitor.h"
 
@@ -57,8 +58,7 @@ check_members(const json_t *object, const char *context,
     const char *name;
     json_t *value;
 
-    json_object_foreach((json_t *) object, name, value)
-    {
+    json_object_foreach((json_t *) object, name, value) {
         const char *const *p;
 
         for (p = allowed; *p && strcmp(*p, name); p++) {
@@ -176,8 +176,7 @@ parse_columns(struct mon_table *mt, const json_t *columns, unsigned int select)
         }
         return error;
     }
-    json_array_foreach(columns, i, name)
-    {
+    json_array_foreach(columns, i, name) {
         const struct ovsdb_column *column;
 
         if (!json_is_string(name)) {
@@ -346,8 +345,7 @@ ovsdb_monitor_spec_parse(const struct ovsdb_schema *schema,
                                   "monitor-requests must be object");
     }
     spec = spec_alloc(schema, version);
-    json_object_foreach((json_t *) requests, name, value)
-    {
+    json_object_foreach((json_t *) requests, name, value) {
         const struct ovsdb_table_schema *ts;
         struct mon_table *mt;
 
@@ -365,8 +363,7 @@ ovsdb_monitor_spec_parse(const struct ovsdb_schema *schema,
             size_t i;
             json_t *request;
 
-            json_array_foreach(value, i, request)
-            {
+            json_array_foreach(value, i, request) {
                 error = parse_request(mt, version, request);
                 if (error) {
                     break;
@@ -463,8 +460,7 @@ ovsdb_monitor_spec_change(const struct ovsdb_monitor_spec *old,
             spec->tables[i] = mon_table_clone(old->tables[i]);
         }
     }
-    json_object_foreach((json_t *) changes, name, value)
-    {
+    json_object_foreach((json_t *) changes, name, value) {
         const struct ovsdb_table_schema *ts;
         size_t i;
         json_t *request;
@@ -480,8 +476,7 @@ ovsdb_monitor_spec_change(const struct ovsdb_monitor_spec *old,
                 NULL, NULL, "table %s no monitor-cond-change JSON array",
                 name);
         } else {
-            json_array_foreach(value, i, request)
-            {
+            json_array_foreach(value, i, request) {
                 error = parse_change_request(spec->tables[ts->index], request);
                 if (error) {
                     break;
@@ -768,8 +763,7 @@ ovsdb_monitor_compose_initial(const struct ovsdb_monitor_spec *spec,
             continue;
         }
         table = db->tables[i];
-        OVSDB_TABLE_FOR_EACH(row, table)
-        {
+        OVSDB_TABLE_FOR_EACH(row, table) {
             struct ovsdb_row_change change = { .table = table, .new = row };
 
             if (row_matches(mt, row)) {
@@ -833,8 +827,7 @@ ovsdb_monitor_compose_cond_change(const struct ovsdb_monitor_spec *old,
                        mt_new->where ? mt_new->where : "")) {
             continue;
         }
-        OVSDB_TABLE_FOR_EACH(row, table)
-        {
+        OVSDB_TABLE_FOR_EACH(row, table) {
             bool was_in = row_matches(mt_old, row);
             bool is_in = row_matches(mt_new, row);
             struct ovsdb_row_change change = { .table = table };

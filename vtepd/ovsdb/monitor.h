@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* OVSDB monitors (RFC 7047 section 4.1.5 and the ovsdb-server extensions
  * "monitor_cond" and "monitor_cond_since"): what a monitor request asks
  * for, and the "table-updates" a commit, the initial contents or a change

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* OVSDB mutations (RFC 7047 section 5.1): [column, mutator, value] with
  * mutators += -= *= /= %= insert delete. */
 #ifndef VTEPD_OVSDB_MUTATION_H

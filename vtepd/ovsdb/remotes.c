@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Remotes that the database names ("--remote=db:DB,TABLE,COLUMN"). */
 #include "vtepd/ovsdb/remotes.h"
 
@@ -8,14 +9,14 @@
 
 #include "lib/hash.h"
 #include "lib/hmap.h"
-#include "lib/log.h"
+#include "lib/vlog.h"
 #include "lib/util.h"
 #include "vtepd/ovsdb/db.h"
 #include "vtepd/ovsdb/execution.h"
-#include "vtepd/ovsdb/jsonrpc.h"
-#include "vtepd/ovsdb/reconnect.h"
+#include "vtepd/jsonrpc/jsonrpc-server.h"
+#include "vtepd/jsonrpc/reconnect.h"
 #include "vtepd/ovsdb/server.h"
-#include "vtepd/ovsdb/stream.h"
+#include "vtepd/jsonrpc/stream.h"
 #include "vtepd/ovsdb/transaction.h"
 
 VLOG_DEFINE_THIS_MODULE(remotes);
@@ -189,8 +190,7 @@ spec_collect(const struct remote_spec *spec, struct hmap *wanted)
     static const struct jsonrpc_options defaults;
     const struct ovsdb_row *row;
 
-    OVSDB_TABLE_FOR_EACH(row, spec->table)
-    {
+    OVSDB_TABLE_FOR_EACH(row, spec->table) {
         struct ovsdb_datum d;
 
         ovsdb_row_get(row, spec->column, &d);
@@ -446,8 +446,7 @@ status_update(struct ovsdb_remotes *rs)
         if (!spec->ref_table || (!spec->status && !spec->is_connected)) {
             continue;
         }
-        OVSDB_TABLE_FOR_EACH(row, spec->table)
-        {
+        OVSDB_TABLE_FOR_EACH(row, spec->table) {
             struct ovsdb_datum d;
 
             ovsdb_row_get(row, spec->column, &d);

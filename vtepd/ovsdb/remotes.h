@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Remotes that the database names: ovsdb-server's
  * "--remote=db:DB,TABLE,COLUMN".
  *

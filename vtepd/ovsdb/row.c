@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* OVSDB rows in their compact layout. */
 #include "vtepd/ovsdb/row.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* OVSDB rows, stored compactly.  A row is one allocation: a header (hash
  * node, _uuid, _version, strong reference count) followed by each
  * column's value at the offset the schema assigned it, then one hash node

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* OVSDB schema parsing, validation and row layout. */
 #include "vtepd/ovsdb/schema.h"
 
@@ -46,8 +47,7 @@ check_members(const json_t *json, const char *const *allowed, size_t n)
     const char *key;
     json_t *value;
 
-    json_object_foreach((json_t *) json, key, value)
-    {
+    json_object_foreach((json_t *) json, key, value) {
         size_t i;
 
         for (i = 0; i < n && strcmp(key, allowed[i]); i++) {
@@ -165,8 +165,7 @@ parse_columns(struct ovsdb_table_schema *ts, const json_t *json)
     ts->columns[ts->n_columns++] = implicit_column("_uuid", OVSDB_COL_UUID);
     ts->columns[ts->n_columns++] =
         implicit_column("_version", OVSDB_COL_VERSION);
-    json_object_foreach((json_t *) json, name, value)
-    {
+    json_object_foreach((json_t *) json, name, value) {
         struct ovsdb_column *column;
         struct ovsdb_error *error;
 
@@ -460,8 +459,7 @@ parse_tables(struct ovsdb_schema *schema, const json_t *json)
     }
     schema->tables =
         xcalloc(json_object_size(json) + 1, sizeof *schema->tables);
-    json_object_foreach((json_t *) json, name, value)
-    {
+    json_object_foreach((json_t *) json, name, value) {
         struct ovsdb_table_schema *ts;
         struct ovsdb_error *error;
 

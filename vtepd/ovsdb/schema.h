@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* OVSDB schemas (RFC 7047 section 3.2): a database schema owns table
  * schemas, which own column schemas.  Each table has the implicit columns
  * "_uuid" and "_version" at indexes 0 and 1.
@@ -91,10 +92,6 @@ void ovsdb_schema_destroy(struct ovsdb_schema *);
 
 /* Returns the schema as "get_schema" sends it (new reference). */
 json_t *ovsdb_schema_to_json(const struct ovsdb_schema *);
-
-/* Returns the text of the hardware_vtep schema built into the binary
- * (schema/vtep.ovsschema), a static string. */
-const char *ovsdb_builtin_vtep_schema(void);
 
 /* Lookups by name; NULL if absent. */
 const struct ovsdb_table_schema *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The OVSDB server's monitor methods and the fan-out of commits to them.
  *
  * Monitors with equal requests share one 'struct monitor_spec_ref', so a

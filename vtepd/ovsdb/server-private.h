@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Internals shared by server.c (databases, sessions, transactions, locks)
  * and server-monitor.c (monitors and their fan-out).  Not for other
  * modules. */
@@ -11,7 +12,7 @@
 #include "lib/hmap.h"
 #include "lib/list.h"
 #include "lib/uuid.h"
-#include "vtepd/ovsdb/jsonrpc.h"
+#include "vtepd/jsonrpc/jsonrpc-server.h"
 #include "vtepd/ovsdb/lock.h"
 
 struct ovsdb_changeset;

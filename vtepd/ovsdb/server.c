@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The OVSDB server: databases, sessions, transactions and locks.  Monitors
  * live in server-monitor.c. */
 #include "vtepd/ovsdb/server.h"
@@ -9,7 +10,7 @@
 #include "lib/ds.h"
 #include "lib/hash.h"
 #include "lib/json-text.h"
-#include "lib/log.h"
+#include "lib/vlog.h"
 #include "lib/util.h"
 #include "vtepd/ovsdb/db.h"
 #include "vtepd/ovsdb/error.h"

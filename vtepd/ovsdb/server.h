@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The OVSDB server: RFC 7047's methods on the JSON-RPC server, answering
  * the way Open vSwitch's ovsdb-server does, for one database plus the
  * "_Server" database that describes it.
@@ -17,7 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "vtepd/ovsdb/jsonrpc.h"
+#include "vtepd/jsonrpc/jsonrpc-server.h"
 
 struct ovsdb_db;
 struct ovsdb_server;

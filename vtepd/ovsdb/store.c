@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* A database kept in a standalone OVSDB file: open and replay, append on
  * commit, group commit for durable transactions, compaction. */
 #include "vtepd/ovsdb/store.h"
@@ -7,7 +8,7 @@
 #include <unistd.h>
 
 #include "lib/ds.h"
-#include "lib/log.h"
+#include "lib/vlog.h"
 #include "vtepd/ovsdb/db.h"
 #include "vtepd/ovsdb/error.h"
 #include "vtepd/ovsdb/file.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The store: persistent storage of one OVSDB database in a standalone database file,
  * the format ovsdb-server and ovsdb-tool use (see log.h and file.h).
  *
@@ -59,7 +60,7 @@ struct ovsdb_store_options {
     struct ev_loop *loop;
 
     /* If the file does not exist, create it with this schema (JSON text,
-     * e.g. ovsdb_builtin_vtep_schema()); NULL makes a missing file an
+     * e.g. vtep_schema_text()); NULL makes a missing file an
      * error. */
     const char *create_schema;
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* OVSDB tables and their indexes. */
 #include "vtepd/ovsdb/table.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* OVSDB tables: the current rows of one table, hashed by _uuid, plus one
  * hash index per schema index (so lookups by _uuid or by all columns of an
  * index are O(1)).  A table holds the rows of the transaction in progress;

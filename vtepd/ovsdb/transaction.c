@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* OVSDB transactions and commit-time checks. */
 #include "vtepd/ovsdb/transaction.h"
 
@@ -726,8 +727,7 @@ remove_weak_refs(struct commit *c)
         if (!weak_targets_deleted(c, table->schema, deleted)) {
             continue;
         }
-        OVSDB_TABLE_FOR_EACH(row, table)
-        {
+        OVSDB_TABLE_FOR_EACH(row, table) {
             if (n_rows >= allocated) {
                 rows = x2nrealloc(rows, &allocated, n_rows + 1, sizeof *rows);
             }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* OVSDB transactions: all-or-nothing changes to a database, the checks
  * ovsdb-server makes at commit time, and the change set each commit
  * yields.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* OVSDB types: parsing, validation and JSON output. */
 #include "vtepd/ovsdb/type.h"
 
@@ -112,8 +113,7 @@ check_base_members(const json_t *json, enum ovsdb_atomic_type type)
         break;
     }
 
-    json_object_foreach((json_t *) json, key, value)
-    {
+    json_object_foreach((json_t *) json, key, value) {
         size_t i;
 
         for (i = 0; i < ARRAY_SIZE(base_members); i++) {
@@ -355,8 +355,7 @@ ovsdb_type_from_json(struct ovsdb_type *type, const json_t *json)
     if (!json_is_object(json) || !json_object_get(json, "key")) {
         return ovsdb_syntax_error(json, NULL, "ovsdb type expected");
     }
-    json_object_foreach((json_t *) json, name, member)
-    {
+    json_object_foreach((json_t *) json, name, member) {
         size_t i;
 
         for (i = 0; i < ARRAY_SIZE(members) && strcmp(name, members[i]); i++) {

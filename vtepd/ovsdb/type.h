@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* OVSDB types (RFC 7047 section 3.2): atomic types, base types with their
  * constraints, and column types (key, optional value, min/max). */
 #ifndef VTEPD_OVSDB_TYPE_H

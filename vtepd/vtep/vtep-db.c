@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The reconciler's access to the database: typed reads of committed rows,
  * the schema columns it uses, and transactions built from JSON operations,
  * exactly as a controller would send them. */
@@ -6,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lib/log.h"
+#include "lib/vlog.h"
 #include "vtepd/ovsdb/datum.h"
 #include "vtepd/ovsdb/db.h"
 #include "vtepd/ovsdb/execution.h"
@@ -239,8 +240,7 @@ result_has_error(const json_t *result)
     if (!json_is_array(result)) {
         return true;
     }
-    json_array_foreach(result, i, elem)
-    {
+    json_array_foreach(result, i, elem) {
         if (json_is_object(elem) && json_object_get(elem, "error")) {
             return true;
         }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* HAL events become the rows the switch side owns for its MACs:
  *
  *   - a learned MAC is a Ucast_Macs_Local row whose locator is our own
@@ -15,7 +16,7 @@
 
 #include "hal/hal.h"
 #include "lib/hash.h"
-#include "lib/log.h"
+#include "lib/vlog.h"
 #include "lib/util.h"
 #include "vtepd/ovsdb/row.h"
 #include "vtepd/ovsdb/table.h"
@@ -82,8 +83,7 @@ vtep_local_init(struct vtep *vtep)
 {
     const struct ovsdb_row *row;
 
-    OVSDB_TABLE_FOR_EACH(row, vtep->s.mml)
-    {
+    OVSDB_TABLE_FOR_EACH(row, vtep->s.mml) {
         struct uuid ls_uuid;
         struct vtep_ls *ls;
 
@@ -209,8 +209,7 @@ local_sweep(struct vtep *vtep, json_t *ops)
         lm->in_db = false;
         local_mac_want(vtep, lm, false);
     }
-    OVSDB_TABLE_FOR_EACH(row, vtep->s.uml)
-    {
+    OVSDB_TABLE_FOR_EACH(row, vtep->s.uml) {
         struct uuid ls_uuid;
         struct hal_mac mac;
         struct vtep_ls *ls;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Logical switches become HAL bridges; Physical_Port.vlan_bindings become
  * HAL bindings.
  *
@@ -12,7 +13,7 @@
 
 #include "hal/hal.h"
 #include "lib/hash.h"
-#include "lib/log.h"
+#include "lib/vlog.h"
 #include "lib/util.h"
 #include "vtepd/ovsdb/datum.h"
 #include "vtepd/ovsdb/row.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Remote MACs: Physical_Locator and Physical_Locator_Set rows, and the
  * Ucast_Macs_Remote and Mcast_Macs_Remote rows that use them, become
  * static remote FDB entries, flood lists and multicast groups.
@@ -10,7 +11,7 @@
 #include <string.h>
 
 #include "hal/hal.h"
-#include "lib/log.h"
+#include "lib/vlog.h"
 #include "lib/slab.h"
 #include "lib/util.h"
 #include "vtepd/ovsdb/datum.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The reconciler's internals, shared by the files of vtepd/vtep/.
  *
  * The model mirrors the rows the reconciler cares about, keyed by _uuid,

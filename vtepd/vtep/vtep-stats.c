@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Binding counters: every stats interval, each programmed binding's HAL
  * counters are copied into the Logical_Binding_Stats row that its port's
  * vlan_stats column names for the VLAN, creating the row when needed and
@@ -6,7 +7,7 @@
 #include <string.h>
 
 #include "hal/hal.h"
-#include "lib/log.h"
+#include "lib/vlog.h"
 #include "lib/util.h"
 #include "vtepd/ovsdb/datum.h"
 #include "vtepd/ovsdb/row.h"

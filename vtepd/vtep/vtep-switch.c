@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The switch side of the database: the Global row, vtepd's
  * Physical_Switch and its Physical_Port rows, and the fault statuses.
  *
@@ -9,7 +10,7 @@
 #include <string.h>
 
 #include "hal/hal.h"
-#include "lib/log.h"
+#include "lib/vlog.h"
 #include "lib/util.h"
 #include "vtepd/ovsdb/datum.h"
 #include "vtepd/ovsdb/row.h"
@@ -24,8 +25,7 @@ vtep_switch_row(const struct vtep *vtep)
 {
     const struct ovsdb_row *row;
 
-    OVSDB_TABLE_FOR_EACH(row, vtep->s.ps)
-    {
+    OVSDB_TABLE_FOR_EACH(row, vtep->s.ps) {
         if (!strcmp(vtep_row_string(row, vtep->s.ps_name),
                     vtep->switch_name)) {
             return row;
@@ -273,8 +273,7 @@ unsupported_rows_run(struct vtep *vtep, json_t *ops, struct ovsdb_table *table,
     static const char *const unsupported[] = { "unspecified_fault" };
     const struct ovsdb_row *row;
 
-    OVSDB_TABLE_FOR_EACH(row, table)
-    {
+    OVSDB_TABLE_FOR_EACH(row, table) {
         if (!vtep_row_string_set_equals(row, column, unsupported, 1)) {
             json_t *op = op_where("update", table->schema->name, &row->uuid);
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The reconciler's lifecycle, its commit hook and its main loop step. */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -6,7 +7,7 @@
 
 #include "hal/hal.h"
 #include "lib/hash.h"
-#include "lib/log.h"
+#include "lib/vlog.h"
 #include "lib/util.h"
 #include "vtepd/ovsdb/datum.h"
 #include "vtepd/ovsdb/db.h"
@@ -287,8 +288,7 @@ vtep_load(struct vtep *vtep)
         row_changed_fn *fn = handler_for(vtep, tables[i]);
         struct ovsdb_row *row;
 
-        OVSDB_TABLE_FOR_EACH(row, tables[i])
-        {
+        OVSDB_TABLE_FOR_EACH(row, tables[i]) {
             fn(vtep, NULL, row);
         }
     }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The VTEP reconciler: the only part of vtepd that knows the hardware_vtep
  * tables.  It follows every commit of the database through a commit hook,
  * keeps a desired-state model keyed by natural keys (logical switch, port

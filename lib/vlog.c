@@ -1,4 +1,5 @@
-#include "lib/log.h"
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "lib/vlog.h"
 
 #include <errno.h>
 #include <fcntl.h>

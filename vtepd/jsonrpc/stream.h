@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Byte streams for the OVSDB and control-socket protocols.
  *
  * A remote name selects a provider by its prefix: "unix:PATH" and
@@ -10,8 +11,8 @@
  * Providers (fd-based unix and tcp today, TLS later) fill in a
  * 'struct stream_class' and embed 'struct stream' / 'struct pstream' in
  * their own state, the way OVS's stream-provider.h does. */
-#ifndef VTEPD_OVSDB_STREAM_H
-#define VTEPD_OVSDB_STREAM_H 1
+#ifndef VTEPD_JSONRPC_STREAM_H
+#define VTEPD_JSONRPC_STREAM_H 1
 
 #include <stdbool.h>
 #include <stdint.h>

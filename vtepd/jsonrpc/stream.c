@@ -1,5 +1,6 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Streams: provider dispatch and address parsing. */
-#include "vtepd/ovsdb/stream.h"
+#include "vtepd/jsonrpc/stream.h"
 
 #include <arpa/inet.h>
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Unit tests for lib/log. */
 #include <errno.h>
 #include <setjmp.h>
@@ -11,7 +12,7 @@
 
 #include <cmocka.h>
 
-#include "lib/log.h"
+#include "lib/vlog.h"
 
 VLOG_DEFINE_THIS_MODULE(test_log);
 
@@ -152,5 +153,5 @@ main(void)
         cmocka_unit_test_setup_teardown(test_rate_limit, setup, teardown),
         cmocka_unit_test(test_level_names),
     };
-    return cmocka_run_group_tests_name("lib/log", tests, NULL, NULL);
+    return cmocka_run_group_tests_name("lib/vlog", tests, NULL, NULL);
 }

@@ -1,6 +1,7 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The hardware_vtep schema, compiled in from schema/vtep.ovsschema (the
  * build turns the file into $(BUILD)/gen/vtep-schema.inc). */
-#include "vtepd/ovsdb/schema.h"
+#include "schema/vtep-schema.h"
 
 #ifdef __CPPCHECK__
 /* cppcheck does not see generated files. */
@@ -12,7 +13,7 @@ static const char vtep_schema[] =
 #endif
 
 const char *
-ovsdb_builtin_vtep_schema(void)
+vtep_schema_text(void)
 {
     return vtep_schema;
 }

@@ -1,6 +1,7 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* JSON-RPC messages, stream framing and shared encoded buffers.  Sessions
  * and the server are in jsonrpc-server.c. */
-#include "vtepd/ovsdb/jsonrpc.h"
+#include "vtepd/jsonrpc/jsonrpc.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -157,8 +158,7 @@ jsonrpc_msg_from_json(const json_t *json, char **errorp)
         *errorp = xstrdup("\"params\" must be JSON array");
         return NULL;
     }
-    json_object_foreach((json_t *) json, key, value)
-    {
+    json_object_foreach((json_t *) json, key, value) {
         size_t i;
 
         for (i = 0; i < ARRAY_SIZE(member_names); i++) {

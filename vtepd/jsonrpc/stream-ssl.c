@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* TLS streams over TCP: "ssl:IP:PORT" and "pssl:PORT[:IP]", with OpenSSL.
  *
  * Both ends must present a certificate signed by the configured CA
@@ -24,9 +25,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "lib/log.h"
+#include "lib/vlog.h"
 #include "lib/util.h"
-#include "vtepd/ovsdb/stream.h"
+#include "vtepd/jsonrpc/stream.h"
 
 VLOG_DEFINE_THIS_MODULE(stream_ssl);
 

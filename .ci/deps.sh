@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Installs, with apt-get, every build and test dependency of vtepd that is
 # missing, and nothing else.  A fast no-op when everything is installed.
 set -eu

@@ -1,5 +1,6 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Reconnection backoff schedule. */
-#include "vtepd/ovsdb/reconnect.h"
+#include "vtepd/jsonrpc/reconnect.h"
 
 #include "lib/util.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Unit tests for vtepd/ovsdb/stream: remote names and addresses, and a
  * listener/connection round trip on loopback. */
 #include <setjmp.h>
@@ -17,7 +18,7 @@
 
 #include <cmocka.h>
 
-#include "vtepd/ovsdb/stream.h"
+#include "vtepd/jsonrpc/stream.h"
 
 static void
 test_verify_names(void **state)
@@ -227,5 +228,6 @@ main(void)
         cmocka_unit_test(test_unix_round_trip_and_stale_file),
     };
 
-    return cmocka_run_group_tests_name("ovsdb/stream", tests, NULL, NULL);
+    return cmocka_run_group_tests_name("vtepd/jsonrpc/stream", tests, NULL,
+                                       NULL);
 }

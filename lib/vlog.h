@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Logging: one line per event, "TIMESTAMP|SEQ|MODULE|LEVEL|message", to the
  * console (stderr), a log file and/or syslog, each with its own level.
  *
@@ -5,8 +6,8 @@
  * uses VLOG_ERR(), VLOG_WARN(), VLOG_INFO() and VLOG_DBG().  Messages caused
  * by peers use the _RL variants with a 'struct vlog_rate_limit', so that a
  * misbehaving client cannot flood the log. */
-#ifndef LIB_LOG_H
-#define LIB_LOG_H 1
+#ifndef LIB_VLOG_H
+#define LIB_VLOG_H 1
 
 #include <stdbool.h>
 #include <stdint.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Stream providers over plain sockets: "tcp:"/"ptcp:" and "unix:"/"punix:".
  * Every socket is non-blocking and close-on-exec. */
 #include <errno.h>
@@ -13,7 +14,7 @@
 #include <unistd.h>
 
 #include "lib/util.h"
-#include "vtepd/ovsdb/stream.h"
+#include "vtepd/jsonrpc/stream.h"
 
 #define LISTEN_BACKLOG 64
 

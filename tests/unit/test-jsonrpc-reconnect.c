@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Unit tests for vtepd/ovsdb/reconnect: the backoff schedule. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -6,7 +7,7 @@
 
 #include <cmocka.h>
 
-#include "vtepd/ovsdb/reconnect.h"
+#include "vtepd/jsonrpc/reconnect.h"
 
 static void
 test_default_schedule_doubles_to_eight_seconds(void **state)
@@ -83,5 +84,6 @@ main(void)
         cmocka_unit_test(test_traffic_resets_the_schedule),
     };
 
-    return cmocka_run_group_tests_name("ovsdb/reconnect", tests, NULL, NULL);
+    return cmocka_run_group_tests_name("vtepd/jsonrpc/reconnect", tests, NULL,
+                                       NULL);
 }

@@ -1,10 +1,11 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Reconnection backoff for active remotes, like OVS's reconnect: the first
  * attempt is immediate; after each failed attempt or dropped connection the
  * wait starts at one second and doubles up to a maximum; a connection that
  * carried traffic resets the schedule.  Pure arithmetic, no clock, so that
  * the schedule is easy to test. */
-#ifndef VTEPD_OVSDB_RECONNECT_H
-#define VTEPD_OVSDB_RECONNECT_H 1
+#ifndef VTEPD_JSONRPC_RECONNECT_H
+#define VTEPD_JSONRPC_RECONNECT_H 1
 
 #include <stdbool.h>
 
