@@ -100,7 +100,7 @@ ds_put_format_valist(struct ds *ds, const char *format, va_list args)
     if (needed < 0) {
         /* cppcheck-suppress va_list_usedBeforeStarted ; va_copy() started it */
         va_end(args2);
-        vtep_abort("vsnprintf failed for \"%s\"", format);
+        xabort("vsnprintf failed for \"%s\"", format);
     }
     if ((size_t) needed >= avail) {
         ds_reserve(ds, ds->length + (size_t) needed);

@@ -112,7 +112,7 @@ hmap_remove(struct hmap *hmap, struct hmap_node *node)
     struct hmap_node **p = &hmap->buckets[node->hash & hmap->mask];
 
     while (*p != node) {
-        VTEP_ASSERT(*p != NULL);
+        ASSERT(*p != NULL);
         p = &(*p)->next;
     }
     *p = node->next;
@@ -126,7 +126,7 @@ hmap_replace(struct hmap *hmap, const struct hmap_node *old_node,
     struct hmap_node **p = &hmap->buckets[old_node->hash & hmap->mask];
 
     while (*p != old_node) {
-        VTEP_ASSERT(*p != NULL);
+        ASSERT(*p != NULL);
         p = &(*p)->next;
     }
     new_node->hash = old_node->hash;

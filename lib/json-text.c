@@ -107,7 +107,7 @@ encode_real(const json_t *json, struct ds *out)
     char *text = json_dumps(json, JSON_COMPACT | JSON_ENCODE_ANY);
 
     if (!text) {
-        vtep_abort("cannot encode a JSON real");
+        xabort("cannot encode a JSON real");
     }
     ds_put_cstr(out, text);
     free(text);
@@ -877,11 +877,11 @@ json_text_array_get(const struct json_text_array *array, size_t i)
 {
     json_t *json;
 
-    VTEP_ASSERT(i < array->n);
+    ASSERT(i < array->n);
     json = json_text_decode_value(array->buf + array->elems[i].ofs,
                                   array->elems[i].len);
     /* The text was checked when the array was made. */
-    VTEP_ASSERT(json);
+    ASSERT(json);
     return json;
 }
 

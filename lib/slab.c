@@ -205,7 +205,7 @@ slab_free(void *p, size_t size)
     b = (struct slab_block *) (void *) ((uintptr_t) p
                                         & ~(uintptr_t) (BLOCK_SIZE - 1));
     c = &classes[b->class];
-    VTEP_ASSERT(b->class == (size ? (size + 7) / 8 : 1) && b->live > 0);
+    ASSERT(b->class == (size ? (size + 7) / 8 : 1) && b->live > 0);
     stats.object_bytes -= (size_t) b->class * 8;
     *(void **) p = b->free;
     b->free = p;
@@ -224,7 +224,7 @@ slab_enable(bool enable)
 {
     bool was = !use_malloc(0);
 
-    VTEP_ASSERT(!stats.object_bytes);
+    ASSERT(!stats.object_bytes);
     bypass = !enable;
     return was;
 }

@@ -18,11 +18,11 @@ set_program_name(const char *argv0)
 void
 out_of_memory(void)
 {
-    vtep_abort("virtual memory exhausted");
+    xabort("virtual memory exhausted");
 }
 
 void
-vtep_abort(const char *format, ...)
+xabort(const char *format, ...)
 {
     va_list args;
 
@@ -110,7 +110,7 @@ xvasprintf(const char *format, va_list args)
     va_copy(args2, args);
     needed = vsnprintf(NULL, 0, format, args);
     if (needed < 0) {
-        vtep_abort("vsnprintf failed for \"%s\"", format);
+        xabort("vsnprintf failed for \"%s\"", format);
     }
     s = xmalloc((size_t) needed + 1);
     vsnprintf(s, (size_t) needed + 1, format, args2);

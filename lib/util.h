@@ -51,12 +51,12 @@ void *x2nrealloc(void *array, size_t *allocated, size_t n, size_t elem_size);
 
 /* Prints "PROGRAM: MESSAGE" to stderr and aborts; for broken invariants. */
 void out_of_memory(void) NO_RETURN;
-void vtep_abort(const char *format, ...) PRINTF_FORMAT(1, 2) NO_RETURN;
+void xabort(const char *format, ...) PRINTF_FORMAT(1, 2) NO_RETURN;
 
-#define VTEP_ASSERT(COND)                                                \
+#define ASSERT(COND)                                                \
     do {                                                                 \
         if (!(COND)) {                                                   \
-            vtep_abort("%s:%d: assertion %s failed", __FILE__, __LINE__, \
+            xabort("%s:%d: assertion %s failed", __FILE__, __LINE__, \
                        #COND);                                           \
         }                                                                \
     } while (0)

@@ -81,11 +81,11 @@ daemon_detach_start(void)
     pid_t pid;
 
     if (pipe(fds) < 0) {
-        vtep_abort("pipe failed (%s)", strerror(errno));
+        xabort("pipe failed (%s)", strerror(errno));
     }
     pid = fork();
     if (pid < 0) {
-        vtep_abort("fork failed (%s)", strerror(errno));
+        xabort("fork failed (%s)", strerror(errno));
     }
     if (pid > 0) {
         char c;

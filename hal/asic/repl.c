@@ -56,7 +56,7 @@ asic_tunnel_ref(struct hal_asic *asic, uint32_t ip)
 void
 asic_tunnel_unref(struct hal_asic *asic, uint32_t idx)
 {
-    VTEP_ASSERT(asic->tunnel_refs[idx] > 0);
+    ASSERT(asic->tunnel_refs[idx] > 0);
     if (!--asic->tunnel_refs[idx]) {
         asic_table_unindex(&asic->t_tunnel, idx);
         memset(&asic->tunnels[idx], 0, sizeof asic->tunnels[idx]);

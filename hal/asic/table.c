@@ -50,7 +50,7 @@ asic_table_alloc(struct asic_table *t)
 void
 asic_table_claim(struct asic_table *t, uint32_t idx)
 {
-    VTEP_ASSERT(!t->in_use[idx]);
+    ASSERT(!t->in_use[idx]);
     t->in_use[idx] = 1;
     t->used++;
 }
@@ -71,7 +71,7 @@ asic_table_claims_done(struct asic_table *t)
 void
 asic_table_free(struct asic_table *t, uint32_t idx)
 {
-    VTEP_ASSERT(t->in_use[idx]);
+    ASSERT(t->in_use[idx]);
     t->in_use[idx] = 0;
     t->used--;
     t->free_stack[t->n_free++] = idx;

@@ -54,7 +54,7 @@ main(int argc, char *argv[])
     json = json_loads(vtep_schema_text(), 0, NULL);
     error = ovsdb_schema_from_json(json, &schema);
     json_decref(json);
-    VTEP_ASSERT(!error);
+    ASSERT(!error);
     db = ovsdb_db_create(schema);
 
     reply = transact(db, json_loads("[\"hardware_vtep\","
@@ -85,7 +85,7 @@ main(int argc, char *argv[])
     json_t *loc = json_object_get(
         json_array_get(json_object_get(json_array_get(json, 0), "rows"), 0),
         "locator");
-    VTEP_ASSERT(ref && loc);
+    ASSERT(ref && loc);
 
     before = memory_in_use();
     for (long i = 0; i < n; i += 1000) {
@@ -104,7 +104,7 @@ main(int argc, char *argv[])
                                   "ipaddr", ""));
         }
         reply = transact(db, params);
-        VTEP_ASSERT(!json_object_get(json_array_get(reply, 0), "error"));
+        ASSERT(!json_object_get(json_array_get(reply, 0), "error"));
         json_decref(reply);
     }
     after = memory_in_use();

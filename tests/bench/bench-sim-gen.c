@@ -32,7 +32,7 @@ build_frame(uint8_t *frame, const char *dst, const char *src)
     struct hal_mac d, s;
 
     if (hal_mac_from_string(dst, &d) || hal_mac_from_string(src, &s)) {
-        vtep_abort("bad MAC address");
+        xabort("bad MAC address");
     }
     memset(frame, 0, FRAME_LEN);
     memcpy(frame, d.ea, 6);
@@ -65,7 +65,7 @@ blast(int fd, uint8_t *pkt, size_t len, int seconds)
         } else if (errno == ENOBUFS || errno == EAGAIN) {
             usleep(10);
         } else {
-            vtep_abort("sendmmsg: %s", strerror(errno));
+            xabort("sendmmsg: %s", strerror(errno));
         }
     }
     return sent;
@@ -86,7 +86,7 @@ gen_eth(char *argv[])
     sll.sll_ifindex = (int) if_nametoindex(argv[2]);
     if (fd < 0 || !sll.sll_ifindex
         || bind(fd, (struct sockaddr *) &sll, sizeof sll)) {
-        vtep_abort("%s: %s", argv[2], strerror(errno));
+        xabort("%s: %s", argv[2], strerror(errno));
     }
     return blast(fd, frame, sizeof frame, atoi(argv[5]));
 }
@@ -111,7 +111,7 @@ gen_vxlan(char *argv[])
     fd = socket(AF_INET, SOCK_DGRAM, 0);
     if (fd < 0 || inet_pton(AF_INET, argv[2], &sin.sin_addr) != 1
         || connect(fd, (struct sockaddr *) &sin, sizeof sin)) {
-        vtep_abort("%s: %s", argv[2], strerror(errno));
+        xabort("%s: %s", argv[2], strerror(errno));
     }
     return blast(fd, pkt, sizeof pkt, atoi(argv[6]));
 }

@@ -197,7 +197,7 @@ conn_open(const char *remote)
     int fd = open_remote(remote);
 
     if (fd < 0) {
-        vtep_abort("%s: connect failed (%s)", remote, strerror(-fd));
+        xabort("%s: connect failed (%s)", remote, strerror(-fd));
     }
     return conn_from_fd(fd);
 }
@@ -231,7 +231,7 @@ send_some(int fd, const char *buf, size_t n)
             if (errno == EAGAIN || errno == EINTR) {
                 break;
             }
-            vtep_abort("send: %s", strerror(errno));
+            xabort("send: %s", strerror(errno));
         }
         done += (size_t) k;
     }
@@ -301,12 +301,12 @@ conn_fill(struct conn *c, bool block)
     n = recv(c->fd, c->in + c->in_len, c->in_cap - c->in_len,
              block ? 0 : MSG_DONTWAIT);
     if (n == 0) {
-        vtep_abort("server closed the connection");
+        xabort("server closed the connection");
     } else if (n < 0) {
         if (errno == EAGAIN || errno == EINTR) {
             return false;
         }
-        vtep_abort("recv: %s", strerror(errno));
+        xabort("recv: %s", strerror(errno));
     }
     c->in_len += (size_t) n;
     return true;
@@ -372,7 +372,7 @@ parse_msg(const char *text, size_t len)
     json_t *msg = json_loadb(text, len, JSON_DISABLE_EOF_CHECK, &error);
 
     if (!msg) {
-        vtep_abort("bad JSON from server: %s", error.text);
+        xabort("bad JSON from server: %s", error.text);
     }
     return msg;
 }
@@ -423,13 +423,13 @@ check_reply(json_t *msg)
     if (!json_is_null(json_object_get(msg, "error")) || !result) {
         char *s = json_dumps(msg, 0);
 
-        vtep_abort("request failed: %.400s", s);
+        xabort("request failed: %.400s", s);
     }
     json_array_foreach(result, i, op) {
         if (json_object_get(op, "error")) {
             char *s = json_dumps(op, 0);
 
-            vtep_abort("operation %zu failed: %.400s", i, s);
+            xabort("operation %zu failed: %.400s", i, s);
         }
     }
     return json_array_size(result);
@@ -678,11 +678,11 @@ load_handle_msg(struct conn *c, const char *text, size_t len, long *rows_done)
     if (fast_reply(text, len, &id, &n_uuids)) {
         i = (long) (id - c->first_id);
         if (id < c->first_id || i >= c->released) {
-            vtep_abort("reply with unexpected id %lu: %.*s", id,
+            xabort("reply with unexpected id %lu: %.*s", id,
                        (int) MIN(len, 200), text);
         }
         if ((long) n_uuids != c->txn_rows[i]) {
-            vtep_abort("transaction %lu: %zu rows inserted, expected %ld: "
+            xabort("transaction %lu: %zu rows inserted, expected %ld: "
                        "%.*s",
                        id, n_uuids, c->txn_rows[i], (int) MIN(len, 400), text);
         }
@@ -699,10 +699,10 @@ load_handle_msg(struct conn *c, const char *text, size_t len, long *rows_done)
         i = (long) (jid - (json_int_t) c->first_id);
         if (!json_is_integer(json_object_get(msg, "id")) || i < 0
             || i >= c->released) {
-            vtep_abort("unexpected message: %.*s", (int) MIN(len, 200), text);
+            xabort("unexpected message: %.*s", (int) MIN(len, 200), text);
         }
         if ((long) n != c->txn_rows[i]) {
-            vtep_abort("transaction %ld: %zu results, expected %ld",
+            xabort("transaction %ld: %zu results, expected %ld",
                        (long) jid, n, c->txn_rows[i]);
         }
         c->answered++;
@@ -719,13 +719,13 @@ epoll_for(struct conn **conns, size_t n)
     size_t i;
 
     if (epfd < 0) {
-        vtep_abort("epoll_create1: %s", strerror(errno));
+        xabort("epoll_create1: %s", strerror(errno));
     }
     for (i = 0; i < n; i++) {
         struct epoll_event ev = { .events = EPOLLIN, .data.u64 = i };
 
         if (epoll_ctl(epfd, EPOLL_CTL_ADD, conns[i]->fd, &ev) < 0) {
-            vtep_abort("epoll_ctl: %s", strerror(errno));
+            xabort("epoll_ctl: %s", strerror(errno));
         }
     }
     return epfd;
@@ -763,7 +763,7 @@ conns_wait(int epfd, struct conn **conns, conn_ready_func *ready, void *aux)
     int k;
 
     if (n < 0 && errno != EINTR) {
-        vtep_abort("epoll_wait: %s", strerror(errno));
+        xabort("epoll_wait: %s", strerror(errno));
     }
     for (k = 0; k < n; k++) {
         size_t i = evs[k].data.u64;
@@ -923,7 +923,7 @@ fanout_drain(struct conn *c)
         }
         if (fast_reply(text, len, &id, &n_uuids)) {
             if (!c->inflight) {
-                vtep_abort("unexpected reply: %.*s", (int) MIN(len, 200),
+                xabort("unexpected reply: %.*s", (int) MIN(len, 200),
                            text);
             }
             c->inflight--;
@@ -937,7 +937,7 @@ fanout_drain(struct conn *c)
         } else if (!conn_answer_echo(c, msg)) {
             check_reply(msg);
             if (!c->inflight) {
-                vtep_abort("unexpected reply: %.*s", (int) MIN(len, 200),
+                xabort("unexpected reply: %.*s", (int) MIN(len, 200),
                            text);
             }
             c->inflight--;
@@ -1090,7 +1090,7 @@ positive(const char *arg, const char *name)
     long v = strtol(arg, &end, 10);
 
     if (*end || v < 0 || (v == 0 && strcmp(name, "base"))) {
-        vtep_abort("--%s: bad value '%s'", name, arg);
+        xabort("--%s: bad value '%s'", name, arg);
     }
     return v;
 }

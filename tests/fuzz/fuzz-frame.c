@@ -25,21 +25,21 @@ check_eth(const uint8_t *frame, size_t len)
     size_t n, expected;
 
     if (sim_eth_parse(frame, len, &eth)) {
-        VTEP_ASSERT(len < SIM_ETH_HLEN + SIM_VLAN_HLEN);
+        ASSERT(len < SIM_ETH_HLEN + SIM_VLAN_HLEN);
         return;
     }
-    VTEP_ASSERT(eth.payload <= len);
-    VTEP_ASSERT(eth.vlan <= SIM_VLAN_VID_MASK);
+    ASSERT(eth.payload <= len);
+    ASSERT(eth.vlan <= SIM_VLAN_VID_MASK);
 
     vlan = len ? (uint16_t) (frame[0] * 17) & SIM_VLAN_VID_MASK : 0;
     n = sim_eth_retag(frame, len, &eth, vlan, tag, iov);
-    VTEP_ASSERT(n == (vlan ? 3 : 2));
+    ASSERT(n == (vlan ? 3 : 2));
     expected =
         len - (eth.tagged ? SIM_VLAN_HLEN : 0) + (vlan ? SIM_VLAN_HLEN : 0);
-    VTEP_ASSERT(sim_iov_length(iov, n) == expected);
+    ASSERT(sim_iov_length(iov, n) == expected);
 
     sport = sim_vxlan_sport(frame, len, &eth);
-    VTEP_ASSERT(sport >= SIM_VXLAN_SPORT_MIN);
+    ASSERT(sport >= SIM_VXLAN_SPORT_MIN);
 }
 
 static void
@@ -51,14 +51,14 @@ check_vxlan(const uint8_t *pkt, size_t len)
     if (sim_vxlan_decap(pkt, len, &vni)) {
         return;
     }
-    VTEP_ASSERT(vni <= HAL_VNI_MAX);
-    VTEP_ASSERT(!sim_vxlan_encap(hdr, SIM_VXLAN_SPORT_MIN, SIM_VXLAN_PORT, vni,
+    ASSERT(vni <= HAL_VNI_MAX);
+    ASSERT(!sim_vxlan_encap(hdr, SIM_VXLAN_SPORT_MIN, SIM_VXLAN_PORT, vni,
                                  len - SIM_VXLAN_HLEN)
                 || len - SIM_VXLAN_HLEN > UINT16_MAX - SIM_ENCAP_HLEN);
     if (len - SIM_VXLAN_HLEN <= UINT16_MAX - SIM_ENCAP_HLEN) {
-        VTEP_ASSERT(!sim_vxlan_decap(
+        ASSERT(!sim_vxlan_decap(
             hdr + SIM_UDP_HLEN, SIM_VXLAN_HLEN + SIM_ETH_HLEN, &vni_again));
-        VTEP_ASSERT(vni_again == vni);
+        ASSERT(vni_again == vni);
     }
 }
 
@@ -73,7 +73,7 @@ check_csum(const uint8_t *frame, size_t len)
     /* A copy of exactly 'len' bytes, so that ASan sees any overrun. */
     copy = xmemdup(frame, len);
     if (!sim_csum_complete(copy, len, frame[1], frame[2])) {
-        VTEP_ASSERT((size_t) frame[1] + frame[2] + 2 <= len);
+        ASSERT((size_t) frame[1] + frame[2] + 2 <= len);
     }
     free(copy);
 }
@@ -90,9 +90,9 @@ check_mac(const uint8_t *data, size_t len)
     if (!hal_mac_from_string(s, &mac)) {
         char buf[18];
 
-        VTEP_ASSERT(strlen(s) == 17);
+        ASSERT(strlen(s) == 17);
         snprintf(buf, sizeof buf, HAL_MAC_FMT, HAL_MAC_ARGS(&mac));
-        VTEP_ASSERT(!strcasecmp(buf, s));
+        ASSERT(!strcasecmp(buf, s));
     }
     free(s);
 }

@@ -24,10 +24,10 @@ check_encode(const json_t *json)
     char *expected = json_dumps(json, JSON_COMPACT | JSON_ENCODE_ANY);
     struct ds text = DS_EMPTY_INITIALIZER;
 
-    VTEP_ASSERT(expected);
+    ASSERT(expected);
     json_text_encode(json, &text);
-    VTEP_ASSERT(text.length == strlen(expected));
-    VTEP_ASSERT(!memcmp(text.string, expected, text.length));
+    ASSERT(text.length == strlen(expected));
+    ASSERT(!memcmp(text.string, expected, text.length));
     ds_destroy(&text);
     return expected;
 }
@@ -41,7 +41,7 @@ decode_spans(const char *text, const struct json_text_span *elems, size_t n)
     for (size_t i = 0; i < n; i++) {
         json_t *e = json_text_decode_value(text + elems[i].ofs, elems[i].len);
 
-        VTEP_ASSERT(e);
+        ASSERT(e);
         json_array_append_new(array, e);
     }
     return array;
@@ -59,16 +59,16 @@ check_lazy(const char *text, size_t size)
 
     lazy = json_text_decode_lazy(text, size, "params", &elems, &n, &found);
     if (lazy) {
-        VTEP_ASSERT(full);
+        ASSERT(full);
         if (found) {
             json_object_set_new(lazy, "params", decode_spans(text, elems, n));
         }
-        VTEP_ASSERT(json_equal(full, lazy));
+        ASSERT(json_equal(full, lazy));
         free(elems);
     } else if (json_is_object(full)) {
         /* Declined only for a "params" that is not one array (or that
          * appears twice, which the tree cannot show). */
-        VTEP_ASSERT(json_object_get(full, "params"));
+        ASSERT(json_object_get(full, "params"));
     }
     json_decref(lazy);
 
@@ -76,11 +76,11 @@ check_lazy(const char *text, size_t size)
     if (array) {
         json_t *json = json_text_array_to_json(array);
 
-        VTEP_ASSERT(json_is_array(full) && json_equal(full, json));
+        ASSERT(json_is_array(full) && json_equal(full, json));
         json_decref(json);
         json_text_array_unref(array);
     } else {
-        VTEP_ASSERT(!json_is_array(full));
+        ASSERT(!json_is_array(full));
     }
     json_decref(full);
 }
@@ -104,12 +104,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (fast) {
         char *fast_text, *slow_text;
 
-        VTEP_ASSERT(slow);
-        VTEP_ASSERT(json_equal(fast, slow));
+        ASSERT(slow);
+        ASSERT(json_equal(fast, slow));
         /* json_equal() ignores member order; the encodings do not. */
         fast_text = check_encode(fast);
         slow_text = check_encode(slow);
-        VTEP_ASSERT(!strcmp(fast_text, slow_text));
+        ASSERT(!strcmp(fast_text, slow_text));
         free(fast_text);
         free(slow_text);
     }

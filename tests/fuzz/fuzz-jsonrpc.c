@@ -55,20 +55,20 @@ check_message(const json_t *json)
 
     msg = jsonrpc_msg_from_json(json, &error);
     if (!msg) {
-        VTEP_ASSERT(error);
+        ASSERT(error);
         free(error);
         return;
     }
-    VTEP_ASSERT(!error);
+    ASSERT(!error);
     wire = jsonrpc_msg_to_json(msg);
     again = jsonrpc_msg_from_json(wire, &error);
-    VTEP_ASSERT(again && !error);
-    VTEP_ASSERT(again->type == msg->type);
+    ASSERT(again && !error);
+    ASSERT(again->type == msg->type);
 
     buf = jsonrpc_buf_from_msg(msg);
     reparsed =
         json_loadb(jsonrpc_buf_data(buf), jsonrpc_buf_size(buf), 0, NULL);
-    VTEP_ASSERT(reparsed && json_equal(reparsed, wire));
+    ASSERT(reparsed && json_equal(reparsed, wire));
 
     json_decref(reparsed);
     jsonrpc_buf_unref(buf);
@@ -114,10 +114,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         size_t used = 0;
 
         status = jsonrpc_parser_feed(parser, stream + pos, n, &used);
-        VTEP_ASSERT(used <= n);
+        ASSERT(used <= n);
         pos += used;
         if (status == JSONRPC_PARSE_MORE) {
-            VTEP_ASSERT(used == n);
+            ASSERT(used == n);
             continue;
         }
         while (msg_start < pos && is_space(stream[msg_start])) {
@@ -126,18 +126,18 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (status == JSONRPC_PARSE_MESSAGE) {
             json_t *json = jsonrpc_parser_take(parser);
 
-            VTEP_ASSERT(json);
-            VTEP_ASSERT(pos - msg_start <= max_size);
-            VTEP_ASSERT(json_depth(json) <= max_depth);
+            ASSERT(json);
+            ASSERT(pos - msg_start <= max_size);
+            ASSERT(json_depth(json) <= max_depth);
             check_message(json);
             json_decref(json);
             msg_start = pos;
             continue;
         }
         if (status == JSONRPC_PARSE_TOO_BIG) {
-            VTEP_ASSERT(pos - msg_start > max_size);
+            ASSERT(pos - msg_start > max_size);
         }
-        VTEP_ASSERT(strcmp(jsonrpc_parser_error(parser), "no error"));
+        ASSERT(strcmp(jsonrpc_parser_error(parser), "no error"));
         break;
     }
     jsonrpc_parser_destroy(parser);

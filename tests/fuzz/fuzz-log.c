@@ -40,7 +40,7 @@ remove_dir(void)
 static void
 write_all(int fd, const void *data, size_t size)
 {
-    VTEP_ASSERT(write(fd, data, size) == (ssize_t) size);
+    ASSERT(write(fd, data, size) == (ssize_t) size);
 }
 
 /* Writes each line of 'data' as a record. */
@@ -74,13 +74,13 @@ write_file(const uint8_t *data, size_t size)
 
     if (!path) {
         vlog_set_level(VLD_CONSOLE, VLL_OFF);
-        VTEP_ASSERT(mkdtemp(dir));
+        ASSERT(mkdtemp(dir));
         path = xasprintf("%s/db", dir);
         lock_path = xasprintf("%s/.db.~lock~", dir);
         atexit(remove_dir);
     }
     fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    VTEP_ASSERT(fd >= 0);
+    ASSERT(fd >= 0);
     if (data[0]) {
         write_records(fd, (const char *) data + 1, size - 1);
     } else {
@@ -105,14 +105,14 @@ read_log(void)
         int error = ovsdb_log_read(log, &json);
 
         if (error) {
-            VTEP_ASSERT(error == -EILSEQ && !json);
+            ASSERT(error == -EILSEQ && !json);
             n = -1;
             break;
         }
         if (!json) {
             break;
         }
-        VTEP_ASSERT(json_is_object(json));
+        ASSERT(json_is_object(json));
         json_decref(json);
         n++;
     }
@@ -139,8 +139,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     }
     /* Whatever the store accepted (a torn tail cut off) reads cleanly. */
-    VTEP_ASSERT(n_records >= 1);
-    VTEP_ASSERT(read_log() == n_records);
+    ASSERT(n_records >= 1);
+    ASSERT(read_log() == n_records);
     ovsdb_store_destroy(store);
     return 0;
 }

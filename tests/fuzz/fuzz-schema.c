@@ -26,7 +26,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     error = ovsdb_schema_from_json(json, &schema);
     json_decref(json);
     if (error) {
-        VTEP_ASSERT(!schema);
+        ASSERT(!schema);
         json_decref(ovsdb_error_to_json(error));
         ovsdb_error_destroy(error);
         return 0;
@@ -34,9 +34,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     out = ovsdb_schema_to_json(schema);
     error = ovsdb_schema_from_json(out, &again);
-    VTEP_ASSERT(!error);
+    ASSERT(!error);
     out_again = ovsdb_schema_to_json(again);
-    VTEP_ASSERT(json_equal(out, out_again));
+    ASSERT(json_equal(out, out_again));
     json_decref(out_again);
     json_decref(out);
     ovsdb_schema_destroy(again);

@@ -82,14 +82,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     db_text = run(text, NULL, &ctx, &out_text, &timeout_text, &next_text);
     db_tree = run(NULL, params, &ctx, &out_tree, &timeout_tree, &next_tree);
     if (strcmp(ds_cstr(&out_text), ds_cstr(&out_tree))) {
-        vtep_abort("results differ:\ntext: %s\ntree: %s", ds_cstr(&out_text),
+        xabort("results differ:\ntext: %s\ntree: %s", ds_cstr(&out_text),
                    ds_cstr(&out_tree));
     }
-    VTEP_ASSERT(timeout_text == timeout_tree);
-    VTEP_ASSERT(uuid_equals(&next_text, &next_tree));
+    ASSERT(timeout_text == timeout_tree);
+    ASSERT(uuid_equals(&next_text, &next_tree));
     snap_text = ovsdb_file_snapshot_to_json(db_text, NULL, 0);
     snap_tree = ovsdb_file_snapshot_to_json(db_tree, NULL, 0);
-    VTEP_ASSERT(json_equal(snap_text, snap_tree));
+    ASSERT(json_equal(snap_text, snap_tree));
 
     json_decref(snap_text);
     json_decref(snap_tree);

@@ -35,10 +35,10 @@ check_snapshot(const struct ovsdb_db *db)
         json_t *json = ovsdb_error_to_json(error);
         char *s = ovsdb_json_to_string(json);
 
-        vtep_abort("snapshot does not load: %s", s);
+        xabort("snapshot does not load: %s", s);
     }
     again = ovsdb_file_snapshot_to_json(copy, NULL, 0);
-    VTEP_ASSERT(json_equal(snapshot, again));
+    ASSERT(json_equal(snapshot, again));
     json_decref(again);
     json_decref(snapshot);
     ovsdb_db_destroy(copy);
@@ -64,8 +64,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         long long timeout = 0;
         json_t *result = ovsdb_execute(db, params, &ctx, &timeout);
 
-        VTEP_ASSERT(result || ctx.may_block);
-        VTEP_ASSERT(!result || json_is_array(result)
+        ASSERT(result || ctx.may_block);
+        ASSERT(!result || json_is_array(result)
                     || json_is_object(result));
         json_decref(result);
     }

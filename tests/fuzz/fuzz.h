@@ -9,7 +9,7 @@
 #include <stdint.h>
 
 /* Runs the code under test on one input.  Returns 0; anything wrong ends
- * the process: a sanitizer report, or VTEP_ASSERT() on an invariant of the
+ * the process: a sanitizer report, or ASSERT() on an invariant of the
  * code under test. */
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

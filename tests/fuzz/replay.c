@@ -85,7 +85,7 @@ add_path(struct inputs *inputs, const char *path, bool must_exist)
 
     if (stat(path, &st)) {
         if (must_exist) {
-            vtep_abort("%s: %s", path, strerror(errno));
+            xabort("%s: %s", path, strerror(errno));
         }
         return;
     }
@@ -95,7 +95,7 @@ add_path(struct inputs *inputs, const char *path, bool must_exist)
     }
     dir = opendir(path);
     if (!dir) {
-        vtep_abort("%s: %s", path, strerror(errno));
+        xabort("%s: %s", path, strerror(errno));
     }
     while ((de = readdir(dir)) != NULL) {
         char *file = xasprintf("%s/%s", path, de->d_name);
@@ -134,7 +134,7 @@ main(int argc, char *argv[])
         free(regressions);
     }
     if (!inputs.n) {
-        vtep_abort("no inputs to replay");
+        xabort("no inputs to replay");
     }
 
     group = xasprintf("tests/fuzz/%s", target);

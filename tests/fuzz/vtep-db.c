@@ -51,9 +51,9 @@ fuzz_vtep_db_create(void)
     if (!schema_json) {
         vlog_set_level(VLD_CONSOLE, VLL_OFF);
         schema_json = json_loads(vtep_schema_text(), 0, NULL);
-        VTEP_ASSERT(schema_json);
+        ASSERT(schema_json);
     }
-    VTEP_ASSERT(!ovsdb_schema_from_json(schema_json, &schema));
+    ASSERT(!ovsdb_schema_from_json(schema_json, &schema));
     return ovsdb_db_create(schema);
 }
 
@@ -66,10 +66,10 @@ fuzz_vtep_db_create_populated(void)
     long long timeout;
     json_t *result;
 
-    VTEP_ASSERT(params);
+    ASSERT(params);
     uuid_set_seed(FUZZ_UUID_SEED);
     result = ovsdb_execute(db, params, &ctx, &timeout);
-    VTEP_ASSERT(result && json_array_size(result) == 8
+    ASSERT(result && json_array_size(result) == 8
                 && !json_object_get(json_array_get(result, 7), "error"));
     json_decref(result);
     json_decref(params);

@@ -89,7 +89,7 @@ execute(struct ovsdb_db *db, const struct ovsdb_exec_ctx *ctx,
     reply = NULL;
     if (ovsdb_execute_text(db, NULL, text, ctx, &timeout, &out)) {
         reply = json_loadb(out.string, out.length, 0, NULL);
-        VTEP_ASSERT(reply);
+        ASSERT(reply);
     }
     ds_destroy(&out);
     json_text_array_unref(text);

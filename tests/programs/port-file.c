@@ -15,14 +15,14 @@ write_port_file(const struct jsonrpc_server *server, const char *file,
     FILE *f = fopen(tmp, "w");
 
     if (!f) {
-        vtep_abort("%s: cannot create", tmp);
+        xabort("%s: cannot create", tmp);
     }
     for (int i = 0; i < n; i++) {
         fprintf(f, "%s %u\n", remotes[i],
                 (unsigned) jsonrpc_server_get_port(server, remotes[i]));
     }
     if (fclose(f) || rename(tmp, file)) {
-        vtep_abort("%s: cannot write %s", tmp, file);
+        xabort("%s: cannot write %s", tmp, file);
     }
     free(tmp);
 }

@@ -30,7 +30,7 @@ jsonrpc_server_cork(struct jsonrpc_server *server)
 void
 jsonrpc_server_uncork(struct jsonrpc_server *server)
 {
-    VTEP_ASSERT(server->cork > 0);
+    ASSERT(server->cork > 0);
     if (--server->cork) {
         return;
     }

@@ -357,7 +357,7 @@ jsonrpc_session_send_buf_spliced(struct jsonrpc_session *s,
 {
     size_t size = jsonrpc_buf_size(buf);
 
-    VTEP_ASSERT(pos + n_old <= size);
+    ASSERT(pos + n_old <= size);
     if (!s->closing) {
         session_queue(s, buf, 0, NULL, pos);
         session_queue(s, NULL, 0, text, n);
@@ -490,7 +490,7 @@ jsonrpc_session_defer(struct jsonrpc_session *s,
 {
     struct jsonrpc_deferred *d = xzalloc(sizeof *d);
 
-    VTEP_ASSERT(request->type == JSONRPC_REQUEST);
+    ASSERT(request->type == JSONRPC_REQUEST);
     session_mark_answered(s, request);
     d->session = s;
     d->request = jsonrpc_create_request(

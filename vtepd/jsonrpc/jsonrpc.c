@@ -364,7 +364,7 @@ jsonrpc_parser_feed(struct jsonrpc_parser *p, const char *data, size_t n,
     size_t end;       /* Where the value would exceed 'max_size'. */
     size_t i = 0;
 
-    VTEP_ASSERT(!p->ready && !p->error);
+    ASSERT(!p->ready && !p->error);
     if (!p->depth) {
         while (i < n && is_json_space(data[i])) {
             i++;

@@ -209,7 +209,7 @@ ssl_stream_new(int fd, SSL_CTX *ctx, bool server, char *name)
     stream_init(&s->up, &stream_ssl_class, fd, name);
     s->ssl = SSL_new(ctx);
     if (!s->ssl) {
-        vtep_abort("SSL_new failed");
+        xabort("SSL_new failed");
     }
     SSL_set_fd(s->ssl, fd);
     if (server) {

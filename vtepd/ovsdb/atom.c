@@ -88,7 +88,7 @@ ovsdb_str_intern_hashed(const char *s, size_t len, uint32_t hash)
             }
         }
     }
-    VTEP_ASSERT(len < UINT32_MAX);
+    ASSERT(len < UINT32_MAX);
     if (!strings.buckets || strings.n + 1 > 2 * (strings.mask + 1)) {
         strings_grow();
     }
@@ -118,7 +118,7 @@ ovsdb_str_unref(struct ovsdb_str *str)
         struct ovsdb_str **p = &strings.buckets[str->hash & strings.mask];
 
         while (*p != str) {
-            VTEP_ASSERT(*p != NULL);
+            ASSERT(*p != NULL);
             p = &(*p)->next;
         }
         *p = str->next;

@@ -481,7 +481,7 @@ ovsdb_datum_union(struct ovsdb_datum *a, const struct ovsdb_datum *b,
     a->n = n;
     /* Both inputs had unique keys and only new keys were added. */
     struct ovsdb_error *error = ovsdb_datum_sort(a, type);
-    VTEP_ASSERT(!error);
+    ASSERT(!error);
 }
 
 void

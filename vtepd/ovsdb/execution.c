@@ -873,7 +873,7 @@ results_add_uuid(struct results *r, const struct uuid *uuid)
 {
     const union ovsdb_atom *atom = (const union ovsdb_atom *) (void *) uuid;
 
-    VTEP_ASSERT(!r->array);
+    ASSERT(!r->array);
     ds_put_cstr(r->text, r->n ? ",{\"uuid\":" : "{\"uuid\":");
     ovsdb_atom_to_text(atom, OVSDB_TYPE_UUID, r->text);
     ds_put_char(r->text, '}');

@@ -409,7 +409,7 @@ table_changes_to_text(const struct ovsdb_changeset *changes, size_t first,
             sink->n_rows++;
             if (out->length >= sink->chunk && sink->flush) {
                 sink->flush(out, sink->n_rows, sink->aux);
-                VTEP_ASSERT(!out->length);
+                ASSERT(!out->length);
             }
         }
     }

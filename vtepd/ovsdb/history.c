@@ -133,7 +133,7 @@ ref_word(const struct ovsdb_row *row, uintptr_t tags)
 {
     uintptr_t word = (uintptr_t) ovsdb_row_ref(row);
 
-    VTEP_ASSERT(!(word & W_TAGS));
+    ASSERT(!(word & W_TAGS));
     return word | tags;
 }
 
@@ -185,7 +185,7 @@ ovsdb_history_add(struct ovsdb_history *h, const struct ovsdb_changeset *cs)
     if (table) {
         txn->runs[r++] = (struct history_run){ table, w };
     }
-    VTEP_ASSERT(w == n_words && r == n_runs);
+    ASSERT(w == n_words && r == n_runs);
 
     list_push_back(&h->txns, &txn->node);
     h->n_txns++;

@@ -23,7 +23,7 @@ ovsdb_lock_table_init(struct ovsdb_lock_table *table)
 void
 ovsdb_lock_table_destroy(struct ovsdb_lock_table *table)
 {
-    VTEP_ASSERT(hmap_is_empty(&table->locks));
+    ASSERT(hmap_is_empty(&table->locks));
     hmap_destroy(&table->locks);
 }
 

@@ -74,7 +74,7 @@ sha1_hex_parts(const struct iovec *parts, size_t n_parts,
     }
     if (!ok || !EVP_DigestFinal_ex(sha1_ctx, md, &md_len)
         || md_len * 2 != SHA1_HEX_LEN) {
-        vtep_abort("SHA-1 digest failed");
+        xabort("SHA-1 digest failed");
     }
     /* Not snprintf(): twenty calls cost more than the digest of a small
      * record. */
@@ -634,7 +634,7 @@ ovsdb_log_stream_start(struct ovsdb_log *log, size_t size_hint)
         s->ctx = EVP_MD_CTX_new();
         if (!sha1_md || !s->ctx
             || !EVP_DigestInit_ex2(s->ctx, sha1_md, NULL)) {
-            vtep_abort("SHA-1 digest failed");
+            xabort("SHA-1 digest failed");
         }
     }
     return s;
@@ -647,7 +647,7 @@ ovsdb_log_stream_write(struct ovsdb_log_stream *s, const char *text, size_t n)
         return;
     }
     if (!EVP_DigestUpdate(s->ctx, text, n)) {
-        vtep_abort("SHA-1 digest failed");
+        xabort("SHA-1 digest failed");
     }
     s->error = pwrite_all(s->log->fd, text, n,
                           s->log->offset + (off_t) (s->header_room + s->n));
@@ -700,7 +700,7 @@ ovsdb_log_stream_end(struct ovsdb_log_stream *s)
 
         if (!EVP_DigestFinal_ex(s->ctx, md, &md_len)
             || md_len * 2 != SHA1_HEX_LEN) {
-            vtep_abort("SHA-1 digest failed");
+            xabort("SHA-1 digest failed");
         }
         for (unsigned int i = 0; i < md_len; i++) {
             sha1[i * 2] = digits[md[i] >> 4];

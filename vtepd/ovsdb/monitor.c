@@ -400,7 +400,7 @@ mon_table_clone(const struct mon_table *old)
 
         /* The text came from a condition that parsed against this very
          * table, so it parses again. */
-        VTEP_ASSERT(!error);
+        ASSERT(!error);
         json_decref(where);
     }
     return mt;

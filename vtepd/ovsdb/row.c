@@ -77,7 +77,7 @@ ovsdb_row_destroy(struct ovsdb_row *row, const struct ovsdb_table_schema *ts)
     if (!row) {
         return;
     }
-    VTEP_ASSERT(row->holders > 0);
+    ASSERT(row->holders > 0);
     if (--row->holders) {
         return;
     }
@@ -123,13 +123,13 @@ ovsdb_row_set(struct ovsdb_row *row, const struct ovsdb_column *column,
 
     switch (column->storage) {
     case OVSDB_STORE_HEADER:
-        VTEP_ASSERT(value->n == 1);
+        ASSERT(value->n == 1);
         memcpy(column->index == OVSDB_COL_UUID ? &row->uuid : &row->version,
                &value->keys[0].uuid, sizeof(struct uuid));
         ovsdb_datum_destroy(value, &column->type);
         break;
     case OVSDB_STORE_ATOM:
-        VTEP_ASSERT(value->n == 1);
+        ASSERT(value->n == 1);
         atom = value_ptr(row, column);
         ovsdb_atom_destroy(atom, column->type.key.type);
         store_atom(row, column, &value->keys[0]);
@@ -150,7 +150,7 @@ ovsdb_row_set_atom(struct ovsdb_row *row, const struct ovsdb_column *column,
 {
     union ovsdb_atom *dst = value_ptr(row, column);
 
-    VTEP_ASSERT(column->storage == OVSDB_STORE_ATOM);
+    ASSERT(column->storage == OVSDB_STORE_ATOM);
     ovsdb_atom_destroy(dst, column->type.key.type);
     store_atom(row, column, atom);
 }

@@ -58,7 +58,7 @@ ovsdb_row_ref(const struct ovsdb_row *row_)
 {
     struct ovsdb_row *row = (struct ovsdb_row *) row_;
 
-    VTEP_ASSERT(row->holders < OVSDB_ROW_MAX_HOLDERS);
+    ASSERT(row->holders < OVSDB_ROW_MAX_HOLDERS);
     row->holders++;
     return row;
 }

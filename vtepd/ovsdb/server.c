@@ -648,7 +648,7 @@ describe_db(struct ovsdb_db *server_db, const struct ovsdb_db *db)
                        db->schema->name, "model", "standalone", "connected", 1,
                        "leader", 1, "schema", text ? text : "");
     result = ovsdb_execute(server_db, params, NULL, &timeout);
-    VTEP_ASSERT(result
+    ASSERT(result
                 && !json_object_get(json_array_get(result, 0), "error"));
     json_decref(result);
     json_decref(params);
@@ -666,7 +666,7 @@ create_server_db(const struct ovsdb_db *db)
 
     json = json_loads(server_schema_text, 0, NULL);
     error = ovsdb_schema_from_json(json, &schema);
-    VTEP_ASSERT(!error);
+    ASSERT(!error);
     json_decref(json);
     server_db = ovsdb_db_create(schema);
     describe_db(server_db, db);
@@ -724,7 +724,7 @@ ovsdb_server_destroy(struct ovsdb_server *server)
     }
     /* Closing the sessions cancels their triggers, monitors and locks. */
     jsonrpc_server_destroy(server->rpc);
-    VTEP_ASSERT(list_is_empty(&server->triggers));
+    ASSERT(list_is_empty(&server->triggers));
     ev_timer_stop(server->loop, &server->retry_w);
     for (int i = 0; i < SERVER_N_DBS; i++) {
         server_db_destroy(&server->dbs[i]);

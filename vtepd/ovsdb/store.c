@@ -163,7 +163,7 @@ commit_cb(const struct ovsdb_changeset *changes, void *st_)
     bool record = ovsdb_file_txn_to_text_chunked(
         changes, ovsdb_file_wall_msec(), &text,
         st->diverged ? SIZE_MAX : STREAM_CHUNK, flush_record, &rs);
-    VTEP_ASSERT(record || !rs.stream);
+    ASSERT(record || !rs.stream);
 
     if (record && !st->diverged) {
         int error;

@@ -129,7 +129,7 @@ ovsdb_txn_create(struct ovsdb_db *db)
 {
     struct ovsdb_txn *txn = xzalloc(sizeof *txn);
 
-    VTEP_ASSERT(!db->in_txn);
+    ASSERT(!db->in_txn);
     db->in_txn = true;
     txn->db = db;
     txn->serial = ++db->txn_serial;
@@ -197,7 +197,7 @@ ovsdb_txn_insert(struct ovsdb_txn *txn, struct ovsdb_table *table,
     if (tr) {
         /* The uuid of a row deleted by this transaction: only the user's
          * "uuid" member could do that, and execution refuses it. */
-        VTEP_ASSERT(!tr->new);
+        ASSERT(!tr->new);
         tr->new = row;
     } else {
         add_txn_row(txn, table, &row->uuid, NULL, row);
@@ -402,7 +402,7 @@ count_row_refs(struct commit *c, struct txn_row *tr)
         }
         if (tr->old) {
             error = adjust_row_refs(c, tr, tr->old, column, -1);
-            VTEP_ASSERT(!error);
+            ASSERT(!error);
         }
         if (tr->new) {
             error = adjust_row_refs(c, tr, tr->new, column, 1);
@@ -469,7 +469,7 @@ collect_row(struct commit *c, struct ovsdb_table *table, struct ovsdb_row *row)
             struct ovsdb_error *error;
 
             error = adjust_row_refs(c, &tr, row, ts->columns[i], -1);
-            VTEP_ASSERT(!error);
+            ASSERT(!error);
         }
     }
     ovsdb_txn_delete(c->txn, table, row);

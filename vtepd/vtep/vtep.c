@@ -129,7 +129,7 @@ vtep_ls_ref(struct vtep *vtep, const struct uuid *uuid)
 void
 vtep_ls_unref(struct vtep *vtep, struct vtep_ls *ls)
 {
-    VTEP_ASSERT(ls->n_refs > 0);
+    ASSERT(ls->n_refs > 0);
     if (!--ls->n_refs && !ls->present) {
         vtep_q_dirty(&vtep->ls_dirty, &ls->q);
     }
