@@ -53,12 +53,11 @@ void *x2nrealloc(void *array, size_t *allocated, size_t n, size_t elem_size);
 void out_of_memory(void) NO_RETURN;
 void xabort(const char *format, ...) PRINTF_FORMAT(1, 2) NO_RETURN;
 
-#define ASSERT(COND)                                                \
-    do {                                                                 \
-        if (!(COND)) {                                                   \
-            xabort("%s:%d: assertion %s failed", __FILE__, __LINE__, \
-                       #COND);                                           \
-        }                                                                \
+#define ASSERT(COND)                                                         \
+    do {                                                                     \
+        if (!(COND)) {                                                       \
+            xabort("%s:%d: assertion %s failed", __FILE__, __LINE__, #COND); \
+        }                                                                    \
     } while (0)
 
 /* The name the program was started as (for messages); set by main(). */

@@ -70,7 +70,7 @@ unixctl_command_register(const char *name, const char *usage, int min_args,
     struct unixctl_command *c = command_find(name);
 
     ASSERT(min_args >= 0 && min_args <= max_args
-                && max_args < UNIXCTL_MAX_ARGS);
+           && max_args < UNIXCTL_MAX_ARGS);
     if (!c) {
         c = xzalloc(sizeof *c);
         c->name = xstrdup(name);

@@ -679,12 +679,12 @@ load_handle_msg(struct conn *c, const char *text, size_t len, long *rows_done)
         i = (long) (id - c->first_id);
         if (id < c->first_id || i >= c->released) {
             xabort("reply with unexpected id %lu: %.*s", id,
-                       (int) MIN(len, 200), text);
+                   (int) MIN(len, 200), text);
         }
         if ((long) n_uuids != c->txn_rows[i]) {
             xabort("transaction %lu: %zu rows inserted, expected %ld: "
-                       "%.*s",
-                       id, n_uuids, c->txn_rows[i], (int) MIN(len, 400), text);
+                   "%.*s",
+                   id, n_uuids, c->txn_rows[i], (int) MIN(len, 400), text);
         }
         c->answered++;
         *rows_done += (long) n_uuids;
@@ -702,8 +702,8 @@ load_handle_msg(struct conn *c, const char *text, size_t len, long *rows_done)
             xabort("unexpected message: %.*s", (int) MIN(len, 200), text);
         }
         if ((long) n != c->txn_rows[i]) {
-            xabort("transaction %ld: %zu results, expected %ld",
-                       (long) jid, n, c->txn_rows[i]);
+            xabort("transaction %ld: %zu results, expected %ld", (long) jid, n,
+                   c->txn_rows[i]);
         }
         c->answered++;
         *rows_done += (long) n;
@@ -923,8 +923,7 @@ fanout_drain(struct conn *c)
         }
         if (fast_reply(text, len, &id, &n_uuids)) {
             if (!c->inflight) {
-                xabort("unexpected reply: %.*s", (int) MIN(len, 200),
-                           text);
+                xabort("unexpected reply: %.*s", (int) MIN(len, 200), text);
             }
             c->inflight--;
             continue;
@@ -937,8 +936,7 @@ fanout_drain(struct conn *c)
         } else if (!conn_answer_echo(c, msg)) {
             check_reply(msg);
             if (!c->inflight) {
-                xabort("unexpected reply: %.*s", (int) MIN(len, 200),
-                           text);
+                xabort("unexpected reply: %.*s", (int) MIN(len, 200), text);
             }
             c->inflight--;
         }

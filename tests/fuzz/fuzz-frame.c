@@ -53,11 +53,11 @@ check_vxlan(const uint8_t *pkt, size_t len)
     }
     ASSERT(vni <= HAL_VNI_MAX);
     ASSERT(!sim_vxlan_encap(hdr, SIM_VXLAN_SPORT_MIN, SIM_VXLAN_PORT, vni,
-                                 len - SIM_VXLAN_HLEN)
-                || len - SIM_VXLAN_HLEN > UINT16_MAX - SIM_ENCAP_HLEN);
+                            len - SIM_VXLAN_HLEN)
+           || len - SIM_VXLAN_HLEN > UINT16_MAX - SIM_ENCAP_HLEN);
     if (len - SIM_VXLAN_HLEN <= UINT16_MAX - SIM_ENCAP_HLEN) {
-        ASSERT(!sim_vxlan_decap(
-            hdr + SIM_UDP_HLEN, SIM_VXLAN_HLEN + SIM_ETH_HLEN, &vni_again));
+        ASSERT(!sim_vxlan_decap(hdr + SIM_UDP_HLEN,
+                                SIM_VXLAN_HLEN + SIM_ETH_HLEN, &vni_again));
         ASSERT(vni_again == vni);
     }
 }

@@ -83,7 +83,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     db_tree = run(NULL, params, &ctx, &out_tree, &timeout_tree, &next_tree);
     if (strcmp(ds_cstr(&out_text), ds_cstr(&out_tree))) {
         xabort("results differ:\ntext: %s\ntree: %s", ds_cstr(&out_text),
-                   ds_cstr(&out_tree));
+               ds_cstr(&out_tree));
     }
     ASSERT(timeout_text == timeout_tree);
     ASSERT(uuid_equals(&next_text, &next_tree));

@@ -65,8 +65,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         json_t *result = ovsdb_execute(db, params, &ctx, &timeout);
 
         ASSERT(result || ctx.may_block);
-        ASSERT(!result || json_is_array(result)
-                    || json_is_object(result));
+        ASSERT(!result || json_is_array(result) || json_is_object(result));
         json_decref(result);
     }
     check_snapshot(db);

@@ -70,7 +70,7 @@ fuzz_vtep_db_create_populated(void)
     uuid_set_seed(FUZZ_UUID_SEED);
     result = ovsdb_execute(db, params, &ctx, &timeout);
     ASSERT(result && json_array_size(result) == 8
-                && !json_object_get(json_array_get(result, 7), "error"));
+           && !json_object_get(json_array_get(result, 7), "error"));
     json_decref(result);
     json_decref(params);
     return db;

@@ -648,8 +648,7 @@ describe_db(struct ovsdb_db *server_db, const struct ovsdb_db *db)
                        db->schema->name, "model", "standalone", "connected", 1,
                        "leader", 1, "schema", text ? text : "");
     result = ovsdb_execute(server_db, params, NULL, &timeout);
-    ASSERT(result
-                && !json_object_get(json_array_get(result, 0), "error"));
+    ASSERT(result && !json_object_get(json_array_get(result, 0), "error"));
     json_decref(result);
     json_decref(params);
     json_decref(schema);
