@@ -411,8 +411,12 @@ vtepd_options_parse(struct vtepd_options *opts, int argc, char *argv[],
     opts->hal = VTEPD_HAL_ASIC;
     opts->busy_poll_usec = VTEPD_DEFAULT_BUSY_POLL_USEC;
 
-    optind = 0; /* Restart GNU getopt from scratch (tests parse repeatedly). */
-    while ((c = getopt_long(argc, argv, "+vhV", long_options, NULL)) != -1) {
+    /* Restart GNU getopt from scratch (tests parse repeatedly).  Without a
+     * leading '+' GNU getopt permutes, so the DATABASE operand may come
+     * before, between or after the options, as with ovsdb-server; "--" ends
+     * the options. */
+    optind = 0;
+    while ((c = getopt_long(argc, argv, "vhV", long_options, NULL)) != -1) {
         result = parse_option(opts, c, optarg, out, err);
         if (result != VTEPD_OPTIONS_RUN) {
             return result;

@@ -107,4 +107,23 @@ else
     skip "TLS through vtepd (openssl not installed)"
 fi
 
+# ovsdb-server's operand order: the database first, then the options, and
+# an operand after "--"; both start a daemon that serves the file.
+mkdir -p "$tmp/order"
+ovsdb-tool create "$tmp/order/first.db" "$VTEP_SCHEMA"
+$BIN/vtepd "$tmp/order/first.db" --hal=none \
+    --remote=punix:"$tmp/order/first.sock" --unixctl="$tmp/order/first.ctl" \
+    --log-file="$tmp/order/first.log" 2>>"$tmp/order/stderr" &
+on_exit "kill $! 2>/dev/null"
+$BIN/vtepd --hal=none --remote=punix:"$tmp/order/second.sock" \
+    --unixctl="$tmp/order/second.ctl" --log-file="$tmp/order/second.log" \
+    -- "$tmp/order/second.db" 2>>"$tmp/order/stderr" &
+on_exit "kill $! 2>/dev/null"
+wait_for 5 test -S "$tmp/order/first.sock"
+wait_for 5 test -S "$tmp/order/second.sock"
+check "vtepd DB --options serves DB (operand before the options)" \
+    bash -c "ovsdb-client list-dbs unix:'$tmp/order/first.sock' | grep -qx hardware_vtep"
+check "vtepd --options -- DB serves DB (operand after --)" \
+    bash -c "ovsdb-client list-dbs unix:'$tmp/order/second.sock' | grep -qx hardware_vtep && test -s '$tmp/order/second.db'"
+
 finish

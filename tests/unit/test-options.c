@@ -219,10 +219,43 @@ test_unimplemented(void **state)
     vtepd_features = saved;
 }
 
+/* The DATABASE operand may come anywhere among the options, as with
+ * ovsdb-server (GNU getopt permutes); "--" ends the options. */
+static void
+test_operand_order(void **state)
+{
+    struct parse p;
+
+    (void) state;
+    parse(&p, "db.first", "--remote=punix:x", "--hal=none", END);
+    assert_int_equal(p.result, VTEPD_OPTIONS_RUN);
+    assert_string_equal(p.opts.database, "db.first");
+    assert_int_equal(p.opts.hal, VTEPD_HAL_NONE);
+    assert_int_equal(p.opts.n_remotes, 1);
+    parse_done(&p);
+
+    parse(&p, "--hal=none", "db.middle", "--remote=punix:x", END);
+    assert_int_equal(p.result, VTEPD_OPTIONS_RUN);
+    assert_string_equal(p.opts.database, "db.middle");
+    assert_int_equal(p.opts.n_remotes, 1);
+    parse_done(&p);
+
+    parse(&p, "--hal=none", "--", "--odd-name.db", END);
+    assert_int_equal(p.result, VTEPD_OPTIONS_RUN);
+    assert_string_equal(p.opts.database, "--odd-name.db");
+    parse_done(&p);
+
+    parse(&p, "a.db", "--hal=none", "b.db", END);
+    assert_int_equal(p.result, VTEPD_OPTIONS_EXIT_ERROR);
+    assert_non_null(strstr(ds_cstr(&p.err), "at most one DATABASE"));
+    parse_done(&p);
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_operand_order),
         cmocka_unit_test(test_defaults),
         cmocka_unit_test(test_everything),
         cmocka_unit_test(test_help_and_version),
