@@ -21,6 +21,9 @@ hal_event_ring_destroy(struct hal_event_ring *ring)
     free(ring->events);
     ring->events = NULL;
     ring->n = ring->head = 0;
+    /* A backend's close() may still queue events (flushing what it
+     * removes): with no room, they are dropped without allocating. */
+    ring->capacity = 0;
 }
 
 void

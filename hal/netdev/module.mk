@@ -2,8 +2,9 @@
 # hal/netdev/: the Linux backend (kernel bridges and VXLAN devices over
 # libnl-route-3).
 LIBRARIES += hal-netdev
-hal-netdev_SRCS := hal/netdev/netdev.c hal/netdev/nl.c hal/netdev/l2.c \
-                   hal/netdev/fdb.c hal/netdev/monitor.c hal/netdev/resync.c
+hal-netdev_SRCS := hal/netdev/netdev.c hal/netdev/switch.c hal/netdev/resync.c \
+                   hal/netdev/monitor.c hal/netdev/l2.c hal/netdev/fdb.c \
+                   hal/netdev/names.c hal/netdev/nl.c
 hal-netdev_PKGS := libnl-3.0 libnl-route-3.0
 
 $(call UNIT_TEST,test-hal-netdev,\
