@@ -11,6 +11,12 @@ $(call UNIT_TEST,test-hal-netdev,\
     tests/unit/test-hal-netdev.c,\
     hal-netdev hal lib)
 
+# The transport alone (nl.h); its kernel half runs in a network namespace
+# of its own, or skips without root.
+$(call UNIT_TEST,test-hal-netdev-nl,\
+    tests/unit/test-hal-netdev-nl.c,\
+    hal-netdev hal lib,libnl-3.0 libnl-route-3.0)
+
 # Drives the backend from a script on stdin; run by the dataplane test and
 # the benchmark inside network namespaces.
 TEST_PROGRAMS += netdev-hal-ctl

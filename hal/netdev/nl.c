@@ -208,16 +208,17 @@ batch_replies(struct nd_batch *b, const char *buf, size_t len, uint32_t last)
 void
 nd_batch_flush(struct nd_batch *b)
 {
-    int fd = nl_socket_get_fd(b->nl->sock);
     struct nlmsghdr *last;
     char *rbuf;
     size_t off = 0;
     bool done = false;
     uint32_t last_seq;
+    int fd;
 
     if (!b->n) {
         return;
     }
+    fd = nl_socket_get_fd(b->nl->sock);
     /* Find the last message and ask for its acknowledgement. */
     for (last = (struct nlmsghdr *) b->buf;
          off + NLMSG_ALIGN(last->nlmsg_len) < b->len;
