@@ -513,21 +513,20 @@ test_notifications(void **state)
 int
 main(void)
 {
-    const struct CMUnitTest offline[] = {
+    const struct CMUnitTest tests[] = {
+        /* Without a kernel. */
         cmocka_unit_test(test_neigh_round_trip),
         cmocka_unit_test(test_neigh_parse_rejects),
         cmocka_unit_test(test_link_round_trip),
         cmocka_unit_test(test_bridge_ageing_msg),
         cmocka_unit_test(test_batch_without_message),
-    };
-    const struct CMUnitTest kernel[] = {
+        /* In the namespace kernel_setup() makes. */
         cmocka_unit_test(test_requests),
         cmocka_unit_test(test_large_batch),
         cmocka_unit_test(test_vxlan_fdb),
         cmocka_unit_test(test_notifications),
     };
 
-    return cmocka_run_group_tests_name("hal/netdev/nl", offline, NULL, NULL)
-           | cmocka_run_group_tests_name("hal/netdev/nl (kernel)", kernel,
-                                         kernel_setup, kernel_teardown);
+    return cmocka_run_group_tests_name("hal/netdev/nl", tests, kernel_setup,
+                                       kernel_teardown);
 }
