@@ -14,7 +14,7 @@ $(call UNIT_TEST,test-hal-netdev,\
 # The transport alone (nl.h); its kernel half runs in a network namespace
 # of its own, or skips without root.
 $(call UNIT_TEST,test-hal-netdev-nl,\
-    tests/unit/test-hal-netdev-nl.c,\
+    tests/unit/test-hal-netdev-nl.c tests/unit/netns-fixture.c,\
     hal-netdev hal lib,libnl-3.0 libnl-route-3.0)
 
 # Drives the backend from a script on stdin; run by the dataplane test and

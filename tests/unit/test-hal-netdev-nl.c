@@ -18,57 +18,35 @@
 #include <arpa/inet.h>
 #include <cmocka.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <linux/if_link.h>
 #include <linux/neighbour.h>
 #include <linux/rtnetlink.h>
 #include <netlink/attr.h>
 #include <netlink/msg.h>
 #include <netlink/socket.h>
-#include <sched.h>
-#include <unistd.h>
 
 #include "hal/netdev/nl.h"
 #include "lib/util.h"
+#include "tests/unit/netns-fixture.h"
 
 /* Why the kernel tests cannot run, or NULL. */
 static const char *no_netns;
-static int netns_orig = -1;
-
-#define NEED_NETNS()                               \
-    do {                                           \
-        if (no_netns) {                            \
-            print_message("SKIP: %s\n", no_netns); \
-            skip();                                \
-        }                                          \
-    } while (0)
 
 static int
 kernel_setup(void **state)
 {
-    if (geteuid()) {
-        no_netns = "needs root to create a network namespace";
-        return 0;
-    }
-    netns_orig = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
-    if (netns_orig < 0 || unshare(CLONE_NEWNET)) {
-        no_netns = "cannot create a network namespace (unshare)";
-    }
+    no_netns = netns_enter();
     return 0;
 }
 
-/* Returns to the original namespace; the test's goes with its last
- * socket. */
 static int
 kernel_teardown(void **state)
 {
-    if (netns_orig >= 0) {
-        assert_int_equal(setns(netns_orig, CLONE_NEWNET), 0);
-        close(netns_orig);
-        netns_orig = -1;
-    }
+    netns_leave();
     return 0;
 }
+
+#define NEED_NETNS() NETNS_REQUIRE(no_netns)
 
 static struct in_addr
 ip(const char *s)
