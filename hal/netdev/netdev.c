@@ -22,11 +22,6 @@
 
 VLOG_DEFINE_THIS_MODULE(netdev);
 
-/* Events held for run(); more are dropped and counted (HAL_EVENT_OVERFLOW),
- * like a chip's learn FIFO. */
-#define ND_FIFO_SIZE 65536
-#define ND_DELIVER_BATCH 256
-
 static void nd_free(struct hal_netdev *);
 
 static int
@@ -79,8 +74,8 @@ nd_open(const struct hal_config *config, struct hal **halp)
         nd_free(nd);
         return error;
     }
+    /* The default ring: 65536 events, delivered 256 at a time. */
     hal_init(&nd->up, &hal_netdev_provider, warm);
-    hal_event_ring_size(&nd->up, ND_FIFO_SIZE, ND_DELIVER_BATCH);
     VLOG_INFO("netdev: %zu ports, %zu bridges, %s start", nd->n_ports,
               hmap_count(&nd->bridges), warm ? "warm" : "cold");
     *halp = &nd->up;
