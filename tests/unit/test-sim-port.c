@@ -166,7 +166,7 @@ test_open_errors(void **state)
 static void
 test_packet_ports(void **state)
 {
-    uint8_t frame[64], buf[2048];
+    uint8_t frame[64] = { 0 }, buf[2048];
     struct sim_port p0, p1;
     struct iovec iov;
     int tag;
