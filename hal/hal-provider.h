@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* The interface a HAL backend implements.  See docs/hal-porting.md.
+/* The interface a HAL backend implements, and the scaffolding every backend
+ * shares.  See docs/hal-porting.md.
  *
  * A backend defines a 'struct hal_provider' (usually const, with static
  * storage) and registers it with hal_register_provider().  Its open()
@@ -11,9 +12,16 @@
  * enums are in range, 'status' arrays are nonnull and the FDB entries given
  * to fdb_set are static.  A provider still checks that objects exist.
  *
- * Events: a provider queues them as they happen and hands them to
- * hal_deliver_events() from its run() callback, never from anywhere else, so
- * that the callback never re-enters a call in progress.
+ * What a backend does not write itself, because it lives here once:
+ *
+ *   - Object ids: hal_oid_make() and hal_oid_index().
+ *   - The clock: hal_run() advances it before calling the provider's run();
+ *     hal_now() reads it.
+ *   - The event ring (hal/hal-event.c): a backend queues events with
+ *     hal_event_push() and its helpers as they happen, from any callback;
+ *     hal_run() delivers them after the provider's run(), in batches, so
+ *     that the event callback never re-enters a call in progress, and
+ *     hal_next_wake() asks for a run while any wait.
  *
  * Every callback is mandatory unless its comment says otherwise. */
 #ifndef HAL_HAL_PROVIDER_H
@@ -21,18 +29,111 @@
 
 #include "hal/hal.h"
 
+/* ---- Object ids ----------------------------------------------------------
+ *
+ * The type is the top byte; the low 56 bits are the backend's value, for
+ * example the index of the object in a table. */
+
+#define HAL_OID_VALUE_BITS 56
+#define HAL_OID_VALUE_MAX ((UINT64_C(1) << HAL_OID_VALUE_BITS) - 1)
+
+/* Returns the object id of type 'type' with value 'value' (at most
+ * HAL_OID_VALUE_MAX; higher bits are dropped). */
+static inline hal_oid_t
+hal_oid_make(enum hal_object_type type, uint64_t value)
+{
+    return (hal_oid_t) type << HAL_OID_VALUE_BITS
+           | (value & HAL_OID_VALUE_MAX);
+}
+
+/* Returns the value of 'oid' if it is of type 'type' and its value is below
+ * 'limit', else -1.  A backend whose values are table indexes passes the
+ * table size and gets the index or "no such object". */
+static inline int64_t
+hal_oid_index(hal_oid_t oid, enum hal_object_type type, uint64_t limit)
+{
+    uint64_t value = oid & HAL_OID_VALUE_MAX;
+
+    return hal_oid_type(oid) == type && value < limit ? (int64_t) value : -1;
+}
+
+/* ---- The event ring ------------------------------------------------------
+ *
+ * Bounded, like the learn FIFO of a switch ASIC: when it is full, further
+ * events are dropped and counted, and the callback gets one
+ * HAL_EVENT_OVERFLOW after the survivors so that the caller knows to walk
+ * the FDB.  The members are hal-event.c's; backends use the functions. */
+
+#define HAL_EVENT_RING_DEFAULT 65536 /* Events held, by default. */
+#define HAL_EVENT_BATCH_DEFAULT 256  /* Events per callback, at most. */
+
+struct hal_event_ring {
+    struct hal_event *events; /* 'capacity' slots, allocated on first use. */
+    size_t capacity, batch;
+    size_t head, n;
+    uint64_t lost;               /* Dropped since the last delivery. */
+    bool exhausted[HAL_TABLE_N]; /* RESOURCE_EXHAUSTED sent, not FREED. */
+};
+
 struct hal {
     const struct hal_provider *provider;
     hal_event_cb *event_cb;
     void *event_aux;
     bool warm;
+    int64_t now_ms; /* The latest time given to hal_run(). */
+    struct hal_event_ring ring;
 };
 
-/* Initialises the generic part of a backend's handle. */
+/* Initialises the generic part of a backend's handle, with an event ring of
+ * the default size.  hal_close() releases what it holds. */
 void hal_init(struct hal *hal, const struct hal_provider *provider, bool warm);
 
-/* Passes 'n' events to the registered callback, if any.  Call only from
- * the provider's run(). */
+/* Sets the depth of 'hal''s event ring and the largest batch handed to the
+ * callback (both nonzero).  Call after hal_init(), before any event. */
+void hal_event_ring_size(struct hal *hal, size_t capacity, size_t batch);
+
+/* Returns the HAL clock: the latest 'now_ms' given to hal_run() or to
+ * hal_clock_advance(), in monotonic milliseconds (0 before either). */
+static inline int64_t
+hal_now(const struct hal *hal)
+{
+    return hal->now_ms;
+}
+
+/* Moves the HAL clock forward to 'now_ms' (never back), for a backend entry
+ * point other than run() that carries the caller's time. */
+static inline void
+hal_clock_advance(struct hal *hal, int64_t now_ms)
+{
+    hal->now_ms = now_ms > hal->now_ms ? now_ms : hal->now_ms;
+}
+
+/* Queues a copy of 'event', stamped with hal_now(), for the next hal_run();
+ * drops and counts it if the ring is full. */
+void hal_event_push(struct hal *hal, const struct hal_event *event);
+
+/* Queues an FDB event ('type' FDB_LEARNED, _AGED, _MOVED or _FLUSHED) about
+ * entry 'e' (borrowed): its bridge, MAC, port and VLAN.  'old_port' and
+ * 'old_vlan' are the location before a move, else HAL_OID_NULL and 0. */
+void hal_event_fdb(struct hal *hal, enum hal_event_type type,
+                   const struct hal_fdb_entry *e, hal_oid_t old_port,
+                   uint16_t old_vlan);
+
+/* Queues HAL_EVENT_PORT_STATE for 'port'. */
+void hal_event_port_state(struct hal *hal, hal_oid_t port, bool up);
+
+/* Reports that an insert into 'table' failed with 'error'
+ * (HAL_E_TABLE_FULL or HAL_E_BUCKET_FULL): queues RESOURCE_EXHAUSTED unless
+ * it is already reported and not yet freed. */
+void hal_event_exhausted(struct hal *hal, enum hal_table table, int error);
+
+/* Reports that an entry of 'table' went: queues RESOURCE_FREED if the table
+ * was reported exhausted. */
+void hal_event_freed(struct hal *hal, enum hal_table table);
+
+/* Passes 'n' events (borrowed) straight to the registered callback, if any,
+ * bypassing the ring: for test doubles that already hold a batch.  Call
+ * only from the provider's run(). */
 void hal_deliver_events(struct hal *hal, const struct hal_event *events,
                         size_t n);
 
@@ -45,7 +146,13 @@ struct hal_provider {
     /* Frees the handle; table state may persist (warm restart). */
     void (*close)(struct hal *hal);
 
+    /* Does the backend's periodic work (aging, reading notifications);
+     * hal_now() is already 'now_ms'.  Queued events are delivered after it
+     * returns. */
     void (*run)(struct hal *hal, int64_t now_ms);
+    /* Optional: the time at which run() next has work of the backend's own
+     * (aging), or INT64_MAX.  NULL means never; queued events are the
+     * generic layer's business either way. */
     int64_t (*next_wake)(const struct hal *hal);
 
     int (*switch_set)(struct hal *hal, const struct hal_switch_config *);

@@ -1,13 +1,13 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* The backend-neutral half of the HAL: the provider registry, argument
- * checks and dispatch. */
+ * checks, the clock and dispatch.  The event ring is in hal-event.c. */
 #include "hal/hal.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "hal/hal-provider.h"
+#include "hal/hal-private.h"
 #include "lib/util.h"
 
 #define HAL_MAX_PROVIDERS 8
@@ -57,6 +57,7 @@ void
 hal_close(struct hal *hal)
 {
     if (hal) {
+        hal_event_ring_destroy(&hal->ring);
         hal->provider->close(hal);
     }
 }
@@ -68,6 +69,8 @@ hal_init(struct hal *hal, const struct hal_provider *provider, bool warm)
     hal->event_cb = NULL;
     hal->event_aux = NULL;
     hal->warm = warm;
+    hal->now_ms = 0;
+    hal_event_ring_init(&hal->ring);
 }
 
 const char *
@@ -177,13 +180,19 @@ hal_deliver_events(struct hal *hal, const struct hal_event *events, size_t n)
 void
 hal_run(struct hal *hal, int64_t now_ms)
 {
+    hal_clock_advance(hal, now_ms);
     hal->provider->run(hal, now_ms);
+    hal_event_ring_deliver(hal);
 }
 
 int64_t
 hal_next_wake(const struct hal *hal)
 {
-    return hal->provider->next_wake(hal);
+    if (hal_event_ring_pending(&hal->ring)) {
+        return hal->now_ms;
+    }
+    return hal->provider->next_wake ? hal->provider->next_wake(hal)
+                                    : INT64_MAX;
 }
 
 int

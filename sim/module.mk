@@ -8,6 +8,13 @@ $(call UNIT_TEST,test-sim-frame,tests/unit/test-sim-frame.c,sim hal lib)
 
 $(call UNIT_TEST,test-sim,tests/unit/test-sim.c,sim hal-asic hal lib)
 
+# Port and underlay I/O; their kernel halves run in a network namespace of
+# their own, or skip without root.
+$(call UNIT_TEST,test-sim-port,\
+    tests/unit/test-sim-port.c tests/unit/netns-fixture.c,sim hal lib)
+$(call UNIT_TEST,test-sim-underlay,\
+    tests/unit/test-sim-underlay.c tests/unit/netns-fixture.c,sim hal lib)
+
 # The lab runner: the asic backend, a scripted configuration and the
 # dataplane, without OVSDB.
 PROGRAMS += vtep-sim

@@ -8,8 +8,9 @@
  *     what a switch ASIC holds in its tables and what survives a restart
  *     when the region is a mapped file.
  *
- *   - Process state (struct hal_asic): hash indexes, free lists, the event
- *     FIFO and resync marks.  It is what an SDK keeps in host memory, and it
+ *   - Process state (struct hal_asic): hash indexes, free lists and resync
+ *     marks.  The event FIFO and the clock are the generic layer's
+ *     (hal/hal-provider.h).  It is what an SDK keeps in host memory, and it
  *     is rebuilt from chip memory on every open.
  *
  * Every change to chip memory that a real SDK would push to the hardware
@@ -190,15 +191,7 @@ struct hal_asic {
     struct asic_table t_repl;  /* Not indexed. */
     struct asic_table t_mcast; /* By (bridge, MAC). */
 
-    /* Events, delivered by hal_run(). */
-    struct hal_event *fifo;
-    size_t fifo_head;
-    size_t fifo_n;
-    uint64_t fifo_lost;
-    bool exhausted[HAL_TABLE_N];
-
-    /* Clock and aging. */
-    int64_t now_ms;
+    /* Aging (fdb.c), on the HAL clock, hal_now(). */
     int64_t next_age_ms;
 
     /* Resync marks (NULL outside a resync). */
@@ -221,17 +214,17 @@ asic_cast(const struct hal *hal)
     return container_of(hal, struct hal_asic, up);
 }
 
-/* Object ids. */
+/* Object ids: the index of the port or bridge in chip memory. */
 static inline hal_oid_t
 asic_port_oid(uint32_t idx)
 {
-    return ((hal_oid_t) HAL_OBJECT_PORT << 56) | idx;
+    return hal_oid_make(HAL_OBJECT_PORT, idx);
 }
 
 static inline hal_oid_t
 asic_bridge_oid(uint32_t idx)
 {
-    return ((hal_oid_t) HAL_OBJECT_BRIDGE << 56) | idx;
+    return hal_oid_make(HAL_OBJECT_BRIDGE, idx);
 }
 
 /* Returns the index of port 'oid', or -1 if there is no such port. */
@@ -244,18 +237,6 @@ int asic_chip_attach(struct hal_asic *, const struct hal_config *, bool *warm);
 void asic_chip_detach(struct hal_asic *);
 void asic_indexes_build(struct hal_asic *);
 void asic_indexes_destroy(struct hal_asic *);
-
-/* events.c */
-void asic_event_queue(struct hal_asic *, const struct hal_event *);
-/* Queues an FDB event about 'slot'; 'old' is the entry before a move. */
-void asic_event_fdb(struct hal_asic *, enum hal_event_type,
-                    const struct asic_fdb_slot *slot,
-                    const struct asic_fdb_slot *old);
-void asic_note_exhausted(struct hal_asic *, enum hal_table, int error);
-void asic_note_freed(struct hal_asic *, enum hal_table);
-void asic_events_deliver(struct hal_asic *);
-void asic_age(struct hal_asic *);
-int64_t asic_next_wake(const struct hal_asic *);
 
 /* fdb.c */
 static inline uint64_t
@@ -295,6 +276,14 @@ void asic_fdb_flush_learned(struct hal_asic *, uint32_t bridge, uint32_t port,
                             uint32_t vlan, enum hal_event_type type);
 void asic_fdb_to_entry(const struct hal_asic *, const struct asic_fdb_slot *,
                        struct hal_fdb_entry *);
+/* Queues an FDB event about 'slot'; 'old' is the entry before a move, or
+ * NULL. */
+void asic_event_fdb(struct hal_asic *, enum hal_event_type,
+                    const struct asic_fdb_slot *slot,
+                    const struct asic_fdb_slot *old);
+/* Ages out the learned entries not seen for the aging time, if the age
+ * timer ('next_age_ms') is due, and rearms it. */
+void asic_fdb_age(struct hal_asic *);
 
 /* l2.c: bridges, bindings. */
 int64_t asic_binding_find(const struct hal_asic *, uint32_t port,

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* The software ASIC as a HAL provider: open/close, the clock, switch and
  * port attributes, counters and resources.  The tables themselves live in
- * chip.c, fdb.c, l2.c, repl.c; learning and aging in events.c and fdb.c;
- * warm restart in chip.c and resync.c. */
+ * chip.c, fdb.c, l2.c, repl.c; learning and aging in fdb.c; warm restart
+ * in chip.c and resync.c.  Events go through the generic layer's ring. */
 #include <arpa/inet.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +11,9 @@
 #include "lib/vlog.h"
 
 VLOG_DEFINE_THIS_MODULE(asic);
+
+/* Events per callback: the learn FIFO's DMA batch. */
+#define ASIC_EVENT_BATCH 64
 
 static void asic_close(struct hal *);
 
@@ -64,8 +67,9 @@ asic_open(const struct hal_config *config, struct hal **halp)
         return retval;
     }
     hal_init(&asic->up, &hal_asic_provider, warm);
+    hal_event_ring_size(&asic->up, asic->profile->event_fifo,
+                        ASIC_EVENT_BATCH);
     asic_indexes_build(asic);
-    asic->fifo = xcalloc(asic->profile->event_fifo, sizeof *asic->fifo);
     asic->next_age_ms = asic->fdb_learned ? 0 : INT64_MAX;
     VLOG_INFO("asic: platform %s, %u L2 entries in %zu banks, %s start "
               "(generation %llu)",
@@ -92,7 +96,6 @@ asic_close(struct hal *hal)
     }
     asic_indexes_destroy(asic);
     asic_chip_detach(asic);
-    free(asic->fifo);
     hal_asic_profile_destroy(asic->profile);
     free(asic);
 }
@@ -100,17 +103,13 @@ asic_close(struct hal *hal)
 static void
 asic_run(struct hal *hal, int64_t now_ms)
 {
-    struct hal_asic *asic = asic_cast(hal);
-
-    asic->now_ms = MAX(asic->now_ms, now_ms);
-    asic_age(asic);
-    asic_events_deliver(asic);
+    asic_fdb_age(asic_cast(hal));
 }
 
 static int64_t
-asic_next_wake_cb(const struct hal *hal)
+asic_next_wake(const struct hal *hal)
 {
-    return asic_next_wake(asic_cast(hal));
+    return asic_cast(hal)->next_age_ms;
 }
 
 static int
@@ -125,7 +124,7 @@ asic_switch_set(struct hal *hal, const struct hal_switch_config *c)
         hdr->tunnel_src = c->tunnel_src.s_addr;
         hdr->vxlan_port = c->vxlan_port;
         hdr->aging_time_s = c->aging_time_s;
-        asic->next_age_ms = asic->fdb_learned ? asic->now_ms : INT64_MAX;
+        asic->next_age_ms = asic->fdb_learned ? hal_now(&asic->up) : INT64_MAX;
         asic->writes++;
     }
     return 0;
@@ -219,7 +218,7 @@ const struct hal_provider hal_asic_provider = {
     .open = asic_open,
     .close = asic_close,
     .run = asic_run,
-    .next_wake = asic_next_wake_cb,
+    .next_wake = asic_next_wake,
     .switch_set = asic_switch_set,
     .switch_get = asic_switch_get,
     .port_count = asic_port_count,
@@ -264,7 +263,6 @@ int
 hal_asic_set_link(struct hal_asic *asic, hal_oid_t port, bool up)
 {
     int64_t idx = asic_port_index(asic, port);
-    struct hal_event ev;
 
     if (idx < 0) {
         return -ENOENT;
@@ -273,11 +271,7 @@ hal_asic_set_link(struct hal_asic *asic, hal_oid_t port, bool up)
         return 0;
     }
     asic->ports[idx].oper_up = up;
-    memset(&ev, 0, sizeof ev);
-    ev.type = HAL_EVENT_PORT_STATE;
-    ev.port.port = port;
-    ev.port.up = up;
-    asic_event_queue(asic, &ev);
+    hal_event_port_state(&asic->up, port, up);
     if (!up) {
         asic_fdb_flush_learned(asic, ASIC_NONE, (uint32_t) idx, ASIC_NONE,
                                HAL_EVENT_FDB_FLUSHED);

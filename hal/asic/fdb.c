@@ -7,13 +7,19 @@
  * first bank among equals).  When every candidate bucket is full the insert
  * fails with HAL_E_BUCKET_FULL even though other buckets have room, as on a
  * real chip; only when no slot at all is free does it fail with
- * HAL_E_TABLE_FULL. */
+ * HAL_E_TABLE_FULL.
+ *
+ * Aging is exact when the table is quiet: an entry last seen at T ages at
+ * the first hal_run() at or after T + aging time.  Under load the sweep runs
+ * at most once per ASIC_MIN_SWEEP_MS, like the age timer of a chip. */
 #include <errno.h>
 #include <stdint.h>
 #include <string.h>
 
 #include "hal/asic/asic-private.h"
 #include "lib/hash.h"
+
+#define ASIC_MIN_SWEEP_MS 1000
 
 void
 asic_fdb_key_mac(uint64_t key, struct hal_mac *mac)
@@ -177,7 +183,7 @@ asic_fdb_free(struct hal_asic *asic, struct asic_fdb_slot *slot)
     memset(slot, 0, sizeof *slot);
     asic->fdb_used--;
     asic->writes++;
-    asic_note_freed(asic, HAL_TABLE_FDB);
+    hal_event_freed(&asic->up, HAL_TABLE_FDB);
 }
 
 void
@@ -199,7 +205,34 @@ asic_fdb_to_entry(const struct hal_asic *asic,
     }
 }
 
-/* ---- Learning ----------------------------------------------------------- */
+void
+asic_event_fdb(struct hal_asic *asic, enum hal_event_type type,
+               const struct asic_fdb_slot *slot,
+               const struct asic_fdb_slot *old)
+{
+    struct hal_fdb_entry e;
+
+    memset(&e, 0, sizeof e);
+    e.bridge = asic_bridge_oid(asic_fdb_key_bridge(slot->key));
+    asic_fdb_key_mac(slot->key, &e.mac);
+    e.port = asic_port_oid(slot->port);
+    e.vlan = slot->vlan;
+    hal_event_fdb(&asic->up, type, &e,
+                  old ? asic_port_oid(old->port) : HAL_OID_NULL,
+                  old ? old->vlan : 0);
+}
+
+/* ---- Learning and aging ------------------------------------------------- */
+
+/* Starts the age timer for 'slot', just learned, unless it is running. */
+static void
+age_timer_start(struct hal_asic *asic, const struct asic_fdb_slot *slot)
+{
+    if (asic->next_age_ms == INT64_MAX && asic->hdr->aging_time_s) {
+        asic->next_age_ms =
+            slot->last_seen_ms + (int64_t) asic->hdr->aging_time_s * 1000;
+    }
+}
 
 int
 asic_fdb_learn(struct hal_asic *asic, uint32_t bridge,
@@ -207,7 +240,7 @@ asic_fdb_learn(struct hal_asic *asic, uint32_t bridge,
 {
     uint64_t key = asic_fdb_key(bridge, mac);
     struct asic_fdb_slot value = { .key = key,
-                                   .last_seen_ms = asic->now_ms,
+                                   .last_seen_ms = hal_now(&asic->up),
                                    .vni = HAL_VNI_NONE,
                                    .port = (uint16_t) port,
                                    .vlan = vlan };
@@ -219,7 +252,7 @@ asic_fdb_learn(struct hal_asic *asic, uint32_t bridge,
             /* Programmed entries win over what the data plane sees. */
             return 0;
         } else if (slot->port == port && slot->vlan == vlan) {
-            slot->last_seen_ms = asic->now_ms; /* The hit bit. */
+            slot->last_seen_ms = hal_now(&asic->up); /* The hit bit. */
             return 0;
         } else {
             struct asic_fdb_slot old = *slot;
@@ -232,12 +265,46 @@ asic_fdb_learn(struct hal_asic *asic, uint32_t bridge,
     slot = asic_fdb_alloc(asic, key, &error);
     if (!slot) {
         asic->learn_failures++;
-        asic_note_exhausted(asic, HAL_TABLE_FDB, error);
+        hal_event_exhausted(&asic->up, HAL_TABLE_FDB, error);
         return error;
     }
     fdb_write(asic, slot, &value);
     asic_event_fdb(asic, HAL_EVENT_FDB_LEARNED, slot, NULL);
+    age_timer_start(asic, slot);
     return 0;
+}
+
+void
+asic_fdb_age(struct hal_asic *asic)
+{
+    int64_t aging_ms = (int64_t) asic->hdr->aging_time_s * 1000;
+    int64_t now = hal_now(&asic->up);
+    int64_t earliest = INT64_MAX;
+    uint32_t i;
+
+    if (now < asic->next_age_ms) {
+        return;
+    }
+    if (!aging_ms || !asic->fdb_learned) {
+        asic->next_age_ms = INT64_MAX;
+        return;
+    }
+    for (i = 0; i < asic->fdb_capacity; i++) {
+        struct asic_fdb_slot *s = &asic->fdb[i];
+
+        if (!s->key || s->flags & ASIC_FDB_STATIC) {
+            continue;
+        }
+        if (now - s->last_seen_ms >= aging_ms) {
+            asic_event_fdb(asic, HAL_EVENT_FDB_AGED, s, NULL);
+            asic_fdb_free(asic, s);
+        } else {
+            earliest = MIN(earliest, s->last_seen_ms + aging_ms);
+        }
+    }
+    asic->next_age_ms = earliest == INT64_MAX
+                            ? INT64_MAX
+                            : MAX(earliest, now + ASIC_MIN_SWEEP_MS);
 }
 
 void
@@ -314,7 +381,7 @@ fdb_set_one(struct hal_asic *asic, const struct hal_fdb_entry *e, uint64_t key,
 
     memset(&value, 0, sizeof value);
     value.key = key;
-    value.last_seen_ms = asic->now_ms;
+    value.last_seen_ms = hal_now(&asic->up);
     value.flags = ASIC_FDB_STATIC | (e->remote ? ASIC_FDB_REMOTE : 0);
     value.vni = e->remote ? e->vni : HAL_VNI_NONE;
     value.port = e->remote ? 0 : (uint16_t) asic_port_index(asic, e->port);
@@ -341,14 +408,14 @@ fdb_set_one(struct hal_asic *asic, const struct hal_fdb_entry *e, uint64_t key,
          * what asic_fdb_alloc() would find. */
         slot = fdb_alloc_room(asic, room, &error);
         if (!slot) {
-            asic_note_exhausted(asic, HAL_TABLE_FDB, error);
+            hal_event_exhausted(&asic->up, HAL_TABLE_FDB, error);
             return error;
         }
     }
     if (e->remote) {
         tunnel = asic_tunnel_ref(asic, e->remote_ip.s_addr);
         if (tunnel < 0) {
-            asic_note_exhausted(asic, HAL_TABLE_TUNNEL, (int) tunnel);
+            hal_event_exhausted(&asic->up, HAL_TABLE_TUNNEL, (int) tunnel);
             return (int) tunnel;
         }
         value.tunnel = (uint16_t) tunnel;

@@ -177,7 +177,7 @@ hal_asic_forward(struct hal_asic *asic, const struct hal_asic_frame *f,
     uint32_t bridge;
 
     decision_reset(d);
-    asic->now_ms = MAX(asic->now_ms, now_ms);
+    hal_clock_advance(&asic->up, now_ms);
     if (port < 0) {
         drop(d, "no such port");
         return;

@@ -8,22 +8,16 @@
 int64_t
 asic_port_index(const struct hal_asic *asic, hal_oid_t oid)
 {
-    uint64_t idx = oid & ((UINT64_C(1) << 56) - 1);
-
-    return hal_oid_type(oid) == HAL_OBJECT_PORT && idx < asic->profile->n_ports
-               ? (int64_t) idx
-               : -1;
+    return hal_oid_index(oid, HAL_OBJECT_PORT, asic->profile->n_ports);
 }
 
 int64_t
 asic_bridge_index(const struct hal_asic *asic, hal_oid_t oid)
 {
-    uint64_t idx = oid & ((UINT64_C(1) << 56) - 1);
+    int64_t idx =
+        hal_oid_index(oid, HAL_OBJECT_BRIDGE, asic->profile->bridges);
 
-    return hal_oid_type(oid) == HAL_OBJECT_BRIDGE
-                   && idx < asic->profile->bridges && asic->bridges[idx].valid
-               ? (int64_t) idx
-               : -1;
+    return idx >= 0 && asic->bridges[idx].valid ? idx : -1;
 }
 
 uint32_t
@@ -125,7 +119,7 @@ asic_bridge_set(struct hal *hal, const struct hal_bridge_config *c,
 
         idx = asic_table_alloc(&asic->t_bridge);
         if (idx < 0) {
-            asic_note_exhausted(asic, HAL_TABLE_BRIDGE, (int) idx);
+            hal_event_exhausted(&asic->up, HAL_TABLE_BRIDGE, (int) idx);
             return (int) idx;
         }
         for (t = 0; t < HAL_FLOOD_N; t++) {
@@ -184,7 +178,7 @@ asic_bridge_destroy(struct hal_asic *asic, uint32_t idx)
     }
     asic_table_free(&asic->t_bridge, idx);
     asic->writes++;
-    asic_note_freed(asic, HAL_TABLE_BRIDGE);
+    hal_event_freed(&asic->up, HAL_TABLE_BRIDGE);
 }
 
 int
@@ -269,7 +263,7 @@ asic_binding_destroy(struct hal_asic *asic, uint32_t idx)
     memset(b, 0, sizeof *b);
     asic_table_free(&asic->t_binding, idx);
     asic->writes++;
-    asic_note_freed(asic, HAL_TABLE_BINDING);
+    hal_event_freed(&asic->up, HAL_TABLE_BINDING);
 }
 
 static int
@@ -299,7 +293,7 @@ binding_set_one(struct hal_asic *asic, const struct hal_binding *hb)
     } else {
         idx = asic_table_alloc(&asic->t_binding);
         if (idx < 0) {
-            asic_note_exhausted(asic, HAL_TABLE_BINDING, (int) idx);
+            hal_event_exhausted(&asic->up, HAL_TABLE_BINDING, (int) idx);
             return (int) idx;
         }
         b = &asic->bindings[idx];

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: Apache-2.0
 # hal/asic/: the software ASIC backend.
 LIBRARIES += hal-asic
-hal-asic_SRCS := hal/asic/asic.c hal/asic/chip.c hal/asic/events.c \
+hal-asic_SRCS := hal/asic/asic.c hal/asic/chip.c \
                  hal/asic/fdb.c hal/asic/forward.c hal/asic/l2.c \
                  hal/asic/profile.c hal/asic/repl.c hal/asic/resync.c \
                  hal/asic/table.c

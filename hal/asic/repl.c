@@ -62,7 +62,7 @@ asic_tunnel_unref(struct hal_asic *asic, uint32_t idx)
         memset(&asic->tunnels[idx], 0, sizeof asic->tunnels[idx]);
         asic_table_free(&asic->t_tunnel, idx);
         asic->writes++;
-        asic_note_freed(asic, HAL_TABLE_TUNNEL);
+        hal_event_freed(&asic->up, HAL_TABLE_TUNNEL);
     }
 }
 
@@ -106,7 +106,7 @@ asic_repl_release(struct hal_asic *asic, uint32_t *head, uint16_t *len)
         idx = next;
     }
     if (*len) {
-        asic_note_freed(asic, HAL_TABLE_FLOOD);
+        hal_event_freed(&asic->up, HAL_TABLE_FLOOD);
     }
     *head = ASIC_NONE;
     *len = 0;
@@ -166,14 +166,14 @@ repl_replace(struct hal_asic *asic, uint32_t *head, uint16_t *len,
         return -EINVAL;
     }
     if (asic->t_repl.n_free + *len < n) {
-        asic_note_exhausted(asic, HAL_TABLE_FLOOD, HAL_E_TABLE_FULL);
+        hal_event_exhausted(&asic->up, HAL_TABLE_FLOOD, HAL_E_TABLE_FULL);
         return HAL_E_TABLE_FULL;
     }
     for (i = 0; i < n; i++) {
         new_tunnels += asic_tunnel_find(asic, remotes[i].s_addr) < 0;
     }
     if (new_tunnels > asic->t_tunnel.n_free) {
-        asic_note_exhausted(asic, HAL_TABLE_TUNNEL, HAL_E_TABLE_FULL);
+        hal_event_exhausted(&asic->up, HAL_TABLE_TUNNEL, HAL_E_TABLE_FULL);
         return HAL_E_TABLE_FULL;
     }
 
@@ -250,7 +250,7 @@ asic_mcast_destroy(struct hal_asic *asic, uint32_t idx)
     memset(m, 0, sizeof *m);
     asic_table_free(&asic->t_mcast, idx);
     asic->writes++;
-    asic_note_freed(asic, HAL_TABLE_MCAST);
+    hal_event_freed(&asic->up, HAL_TABLE_MCAST);
 }
 
 static int
@@ -270,7 +270,7 @@ mcast_set_one(struct hal_asic *asic, const struct hal_flood_group *g)
 
         idx = asic_table_alloc(&asic->t_mcast);
         if (idx < 0) {
-            asic_note_exhausted(asic, HAL_TABLE_MCAST, (int) idx);
+            hal_event_exhausted(&asic->up, HAL_TABLE_MCAST, (int) idx);
             return (int) idx;
         }
         m = &asic->mcast[idx];

@@ -235,7 +235,7 @@ remotes_sync(struct hal_netdev *nd, struct nd_bridge *br,
     size_t i, n = 0;
     int first = 0;
 
-    nd_batch_init(&batch, nd);
+    nd_batch_init(&batch, &nd->nl);
     for (i = 0; i < *n_cur; i++) {
         if (!ips_contain(want, n_want, (*cur)[i])) {
             struct nd_neigh del = { br->vx_ifindex, *mac, true, (*cur)[i],
@@ -398,7 +398,7 @@ mcast_remove_one(struct hal_netdev *nd, const struct hal_flood_group *g)
             br->vx_ifindex, m->mac, true, { 0 }, HAL_VNI_NONE
         };
 
-        error = nd_request(nd, nd_msg_neigh_del(&del));
+        error = nd_request(&nd->nl, nd_msg_neigh_del(&del));
         if (error == -ENOENT) {
             error = 0;
         }
@@ -513,7 +513,7 @@ nd_fdb_set(struct hal *hal, const struct hal_fdb_entry *entries, size_t n,
     int first = 0;
     size_t i;
 
-    nd_batch_init(&batch, nd);
+    nd_batch_init(&batch, &nd->nl);
     for (i = 0; i < n; i++) {
         const struct hal_fdb_entry *e = &entries[i];
         struct nd_bridge *br = nd_bridge_find(nd, e->bridge);
@@ -562,8 +562,8 @@ nd_fdb_set(struct hal *hal, const struct hal_fdb_entry *entries, size_t n,
             struct nd_fdb *f = nd_fdb_find(br, &entries[i].mac);
 
             if (f && f->e.type == HAL_FDB_LEARNED) {
-                nd_event_fdb(nd, HAL_EVENT_FDB_FLUSHED, &f->e, HAL_OID_NULL,
-                             0);
+                hal_event_fdb(&nd->up, HAL_EVENT_FDB_FLUSHED, &f->e,
+                              HAL_OID_NULL, 0);
             }
             if (f) {
                 nd_fdb_delete(nd, br, f);
@@ -587,7 +587,7 @@ nd_fdb_remove(struct hal *hal, const struct hal_fdb_entry *entries, size_t n,
     int first = 0;
     size_t i;
 
-    nd_batch_init(&batch, nd);
+    nd_batch_init(&batch, &nd->nl);
     for (i = 0; i < n; i++) {
         struct nd_bridge *br = nd_bridge_find(nd, entries[i].bridge);
         struct nd_fdb *f = br ? nd_fdb_find(br, &entries[i].mac) : NULL;
@@ -626,7 +626,8 @@ flush_bridge(struct hal_netdev *nd, struct nd_bridge *br, int ifindex,
             if (batch) {
                 fdb_kernel_del(br, f, batch, NULL);
             }
-            nd_event_fdb(nd, HAL_EVENT_FDB_FLUSHED, &f->e, HAL_OID_NULL, 0);
+            hal_event_fdb(&nd->up, HAL_EVENT_FDB_FLUSHED, &f->e, HAL_OID_NULL,
+                          0);
             nd_fdb_delete(nd, br, f);
         }
     }
@@ -639,7 +640,7 @@ nd_fdb_flush_learned(struct hal_netdev *nd, struct nd_bridge *bridge,
     struct nd_batch batch;
     struct nd_bridge *br;
 
-    nd_batch_init(&batch, nd);
+    nd_batch_init(&batch, &nd->nl);
     if (bridge) {
         flush_bridge(nd, bridge, ifindex, HAL_OID_NULL,
                      kernel ? &batch : NULL);
@@ -665,7 +666,7 @@ nd_fdb_flush(struct hal *hal, const struct hal_fdb_flush *filter)
     if (filter->port && nd_port_index(nd, filter->port) < 0) {
         return -ENOENT;
     }
-    nd_batch_init(&batch, nd);
+    nd_batch_init(&batch, &nd->nl);
     HMAP_FOR_EACH(br, node, &nd->bridges) {
         if (!filter->bridge || nd_bridge_oid(br->index) == filter->bridge) {
             flush_bridge(nd, br, 0, filter->port, &batch);

@@ -149,11 +149,11 @@ vxlan_create(struct hal_netdev *nd, struct nd_bridge *br)
 
     hal_netdev_vxlan_ifname(br->index, name);
     error = nd_request(
-        nd, nd_msg_vxlan_add(name, br->config.vni, nd->sw.tunnel_src,
-                             nd->sw.vxlan_port, br->br_ifindex));
+        &nd->nl, nd_msg_vxlan_add(name, br->config.vni, nd->sw.tunnel_src,
+                                  nd->sw.vxlan_port, br->br_ifindex));
     if (!error) {
-        error =
-            nd_link_tag(nd, name, HAL_NETDEV_TAG " vxlan", &br->vx_ifindex);
+        error = nd_link_tag(&nd->nl, name, HAL_NETDEV_TAG " vxlan",
+                            &br->vx_ifindex);
     }
     if (error) {
         VLOG_WARN_RL(&rl, "%s (VNI %u): %s", name, (unsigned) br->config.vni,
@@ -166,7 +166,7 @@ static void
 vxlan_delete(struct hal_netdev *nd, struct nd_bridge *br)
 {
     if (br->vx_ifindex) {
-        nd_request(nd, nd_msg_link_del(br->vx_ifindex));
+        nd_request(&nd->nl, nd_msg_link_del(br->vx_ifindex));
         br->vx_ifindex = 0;
     }
 }
@@ -183,7 +183,7 @@ nd_bridge_replay_vxlan(struct hal_netdev *nd, struct nd_bridge *br)
     if (br->config.vni == HAL_VNI_NONE || vxlan_create(nd, br)) {
         return;
     }
-    nd_batch_init(&batch, nd);
+    nd_batch_init(&batch, &nd->nl);
     HMAP_FOR_EACH(f, node, &br->fdb) {
         if (f->e.remote) {
             struct nd_neigh n = { br->vx_ifindex, f->e.mac, true,
@@ -244,18 +244,18 @@ bridge_create(struct hal_netdev *nd, const struct hal_bridge_config *c,
             continue;
         }
         hal_netdev_bridge_ifname(index, name);
-        error = nd_request(nd, nd_msg_bridge_add(name));
+        error = nd_request(&nd->nl, nd_msg_bridge_add(name));
         if (error != -EEXIST) {
             break;
         }
     }
     if (!error) {
-        error = nd_link_tag(nd, name, alias, &ifindex);
+        error = nd_link_tag(&nd->nl, name, alias, &ifindex);
     }
     if (error) {
         VLOG_WARN_RL(&rl, "%s (%s): %s", name, c->name, strerror(-error));
         if (ifindex) {
-            nd_request(nd, nd_msg_link_del(ifindex));
+            nd_request(&nd->nl, nd_msg_link_del(ifindex));
         }
         return error;
     }
@@ -263,12 +263,12 @@ bridge_create(struct hal_netdev *nd, const struct hal_bridge_config *c,
     br->config = *c;
     br->br_ifindex = ifindex;
     br->seen = true;
-    nd_request(nd,
+    nd_request(&nd->nl,
                nd_msg_bridge_ageing(br->br_ifindex, nd_bridge_ageing_cs(nd)));
     if (c->vni != HAL_VNI_NONE) {
         error = vxlan_create(nd, br);
         if (error) {
-            nd_request(nd, nd_msg_link_del(br->br_ifindex));
+            nd_request(&nd->nl, nd_msg_link_del(br->br_ifindex));
             nd_bridge_free(nd, br);
             return error;
         }
@@ -284,7 +284,7 @@ bridge_set_learning(struct hal_netdev *nd, struct nd_bridge *br, bool learning)
     struct nd_batch batch;
     struct nd_binding *b;
 
-    nd_batch_init(&batch, nd);
+    nd_batch_init(&batch, &nd->nl);
     HMAP_FOR_EACH(b, node, &nd->bindings) {
         if (b->bridge == oid) {
             nd_batch_add(&batch, nd_msg_brport_learning(b->ifindex, learning),
@@ -311,7 +311,7 @@ bridge_update(struct hal_netdev *nd, struct nd_bridge *br,
         if (bridge_alias(c, alias, sizeof alias)) {
             return -EINVAL;
         }
-        error = nd_request(nd, nd_msg_link_alias(br->br_ifindex, alias));
+        error = nd_request(&nd->nl, nd_msg_link_alias(br->br_ifindex, alias));
         if (error) {
             return error;
         }
@@ -369,7 +369,7 @@ nd_bridge_remove(struct hal *hal, hal_oid_t oid)
     if (!br) {
         return -ENOENT;
     }
-    nd_batch_init(&batch, nd);
+    nd_batch_init(&batch, &nd->nl);
     HMAP_FOR_EACH_SAFE(b, node, &nd->bindings) {
         if (b->bridge == oid) {
             nd_binding_destroy(nd, b, &batch);
@@ -424,7 +424,7 @@ subif_create(struct hal_netdev *nd, const struct nd_port *port, uint16_t vlan,
         return -EOPNOTSUPP;
     }
     hal_netdev_subif_name(port->name, port->ifindex, vlan, name);
-    error = nd_request(nd, nd_msg_vlan_add(name, port->ifindex, vlan));
+    error = nd_request(&nd->nl, nd_msg_vlan_add(name, port->ifindex, vlan));
     if (error == -EOPNOTSUPP) {
         nd->vlan_unsupported = true;
         VLOG_ERR("port %s VLAN %u: this kernel cannot create 802.1Q "
@@ -434,7 +434,7 @@ subif_create(struct hal_netdev *nd, const struct nd_port *port, uint16_t vlan,
         return error;
     }
     if (!error) {
-        error = nd_link_tag(nd, name, HAL_NETDEV_TAG " binding", ifindex);
+        error = nd_link_tag(&nd->nl, name, HAL_NETDEV_TAG " binding", ifindex);
     }
     if (error) {
         VLOG_WARN_RL(&rl, "%s: %s", name, strerror(-error));
@@ -532,7 +532,7 @@ nd_binding_set(struct hal *hal, const struct hal_binding *entries, size_t n,
     int first = 0;
     size_t i;
 
-    nd_batch_init(&batch, nd);
+    nd_batch_init(&batch, &nd->nl);
     for (i = 0; i < n; i++) {
         const struct hal_binding *e = &entries[i];
         int64_t p = nd_port_index(nd, e->port);
@@ -596,7 +596,7 @@ nd_binding_remove(struct hal *hal, const struct hal_binding *entries, size_t n,
     int first = 0;
     size_t i;
 
-    nd_batch_init(&batch, nd);
+    nd_batch_init(&batch, &nd->nl);
     for (i = 0; i < n; i++) {
         int64_t p = nd_port_index(nd, entries[i].port);
         struct nd_binding *b =
@@ -623,4 +623,14 @@ nd_binding_walk(const struct hal *hal, hal_binding_walk_cb *cb, void *aux)
 
         cb(&binding, aux);
     }
+}
+
+uint32_t
+nd_bridge_ageing_cs(const struct hal_netdev *nd)
+{
+    /* The kernel has no "never": an aging time of 0 would expire entries
+     * at once, so "never" becomes the largest time it accepts, ~ 1 year. */
+    uint32_t s = nd->sw.aging_time_s ? nd->sw.aging_time_s : 365 * 86400;
+
+    return s > UINT32_MAX / 100 ? UINT32_MAX / 100 * 100 : s * 100;
 }

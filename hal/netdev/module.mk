@@ -2,13 +2,20 @@
 # hal/netdev/: the Linux backend (kernel bridges and VXLAN devices over
 # libnl-route-3).
 LIBRARIES += hal-netdev
-hal-netdev_SRCS := hal/netdev/netdev.c hal/netdev/nl.c hal/netdev/l2.c \
-                   hal/netdev/fdb.c hal/netdev/monitor.c hal/netdev/resync.c
+hal-netdev_SRCS := hal/netdev/netdev.c hal/netdev/switch.c hal/netdev/resync.c \
+                   hal/netdev/monitor.c hal/netdev/l2.c hal/netdev/fdb.c \
+                   hal/netdev/names.c hal/netdev/nl.c
 hal-netdev_PKGS := libnl-3.0 libnl-route-3.0
 
 $(call UNIT_TEST,test-hal-netdev,\
     tests/unit/test-hal-netdev.c,\
     hal-netdev hal lib)
+
+# The transport alone (nl.h); its kernel half runs in a network namespace
+# of its own, or skips without root.
+$(call UNIT_TEST,test-hal-netdev-nl,\
+    tests/unit/test-hal-netdev-nl.c tests/unit/netns-fixture.c,\
+    hal-netdev hal lib,libnl-3.0 libnl-route-3.0)
 
 # Drives the backend from a script on stdin; run by the dataplane test and
 # the benchmark inside network namespaces.

@@ -26,7 +26,6 @@
 VLOG_DEFINE_THIS_MODULE(netdev_monitor);
 
 #define MON_RCVBUF (4 * 1024 * 1024)
-#define MON_RECV_BUF (64 * 1024)
 
 static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(60, 10);
 
@@ -70,33 +69,29 @@ attach_filter(int fd)
 int
 nd_monitor_open(struct hal_netdev *nd)
 {
-    int size = MON_RCVBUF;
+    static const int groups[] = { RTNLGRP_LINK, RTNLGRP_NEIGH };
     int error;
-    int fd;
 
-    nl_socket_disable_seq_check(nd->mon);
-    error = nl_connect(nd->mon, NETLINK_ROUTE);
-    if (!error) {
-        error =
-            nl_socket_add_memberships(nd->mon, RTNLGRP_LINK, RTNLGRP_NEIGH, 0);
-    }
-    if (!error) {
-        error = nl_socket_set_nonblocking(nd->mon);
-    }
+    error =
+        nd_nl_notify_open(groups, ARRAY_SIZE(groups), MON_RCVBUF, &nd->mon);
     if (error) {
-        VLOG_ERR("rtnetlink notifications: %s", nl_geterror(error));
-        return -EPROTO;
+        return error;
     }
-    fd = nl_socket_get_fd(nd->mon);
-    if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof size)) {
-        setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof size);
-    }
-    error = attach_filter(fd);
+    error = attach_filter(nl_socket_get_fd(nd->mon));
     if (error) {
         /* Still correct without the filter, only busier. */
         VLOG_WARN("notification filter: %s", strerror(-error));
     }
     return 0;
+}
+
+void
+nd_monitor_close(struct hal_netdev *nd)
+{
+    if (nd->mon) {
+        nl_socket_free(nd->mon);
+        nd->mon = NULL;
+    }
 }
 
 /* ---- Learned MACs ------------------------------------------------------- */
@@ -131,7 +126,7 @@ neigh_learned(struct hal_netdev *nd, const struct nd_neigh_info *n)
         e.vni = HAL_VNI_NONE;
         f = nd_fdb_insert(nd, br, &e);
         f->ifindex = n->ifindex;
-        nd_event_fdb(nd, HAL_EVENT_FDB_LEARNED, &f->e, HAL_OID_NULL, 0);
+        hal_event_fdb(&nd->up, HAL_EVENT_FDB_LEARNED, &f->e, HAL_OID_NULL, 0);
     } else if (f->e.type == HAL_FDB_LEARNED
                && (f->e.port != port || f->e.vlan != b->vlan)) {
         hal_oid_t old_port = f->e.port;
@@ -140,7 +135,7 @@ neigh_learned(struct hal_netdev *nd, const struct nd_neigh_info *n)
         f->e.port = port;
         f->e.vlan = b->vlan;
         f->ifindex = n->ifindex;
-        nd_event_fdb(nd, HAL_EVENT_FDB_MOVED, &f->e, old_port, old_vlan);
+        hal_event_fdb(&nd->up, HAL_EVENT_FDB_MOVED, &f->e, old_port, old_vlan);
     }
 }
 
@@ -159,7 +154,7 @@ neigh_forgotten(struct hal_netdev *nd, const struct nd_neigh_info *n)
     if (port >= 0 && !nd->ports[port].oper_up) {
         type = HAL_EVENT_FDB_FLUSHED;
     }
-    nd_event_fdb(nd, type, &f->e, HAL_OID_NULL, 0);
+    hal_event_fdb(&nd->up, type, &f->e, HAL_OID_NULL, 0);
     nd_fdb_delete(nd, br, f);
 }
 
@@ -183,17 +178,12 @@ static void
 port_set_state(struct hal_netdev *nd, size_t i, bool up)
 {
     struct nd_port *p = &nd->ports[i];
-    struct hal_event ev;
 
     if (p->oper_up == up) {
         return;
     }
     p->oper_up = up;
-    memset(&ev, 0, sizeof ev);
-    ev.type = HAL_EVENT_PORT_STATE;
-    ev.port.port = nd_port_oid((uint32_t) i);
-    ev.port.up = up;
-    nd_event_queue(nd, &ev);
+    hal_event_port_state(&nd->up, nd_port_oid((uint32_t) i), up);
     if (!up) {
         /* The bridge forgets what it learned on a disabled port; say so
          * before its notifications (which then find nothing) arrive. */
@@ -225,8 +215,9 @@ monitor_link(struct hal_netdev *nd, const struct nd_link_info *info,
 }
 
 static void
-monitor_msg(struct hal_netdev *nd, struct nlmsghdr *nlh)
+monitor_msg(struct nlmsghdr *nlh, void *nd_)
 {
+    struct hal_netdev *nd = nd_;
     struct nd_link_info link;
     struct nd_neigh_info neigh;
 
@@ -251,34 +242,8 @@ monitor_msg(struct hal_netdev *nd, struct nlmsghdr *nlh)
 void
 nd_monitor_run(struct hal_netdev *nd)
 {
-    int fd = nl_socket_get_fd(nd->mon);
-    char *buf = xmalloc(MON_RECV_BUF);
-
-    for (;;) {
-        struct nlmsghdr *nlh;
-        ssize_t n = recv(fd, buf, MON_RECV_BUF, MSG_DONTWAIT);
-        size_t len;
-
-        if (n < 0) {
-            if (errno == EINTR) {
-                continue;
-            }
-            if (errno == ENOBUFS) {
-                VLOG_WARN_RL(&rl, "kernel notifications lost; re-reading");
-                nd->mon_overflow = true;
-                continue;
-            }
-            break; /* EAGAIN: nothing more. */
-        }
-        len = (size_t) n;
-        for (nlh = (struct nlmsghdr *) buf; NLMSG_OK(nlh, len);
-             nlh = NLMSG_NEXT(nlh, len)) {
-            monitor_msg(nd, nlh);
-        }
-    }
-    free(buf);
-    if (nd->mon_overflow) {
-        nd->mon_overflow = false;
+    if (nd_nl_notify_recv(nd->mon, monitor_msg, nd)) {
+        VLOG_WARN_RL(&rl, "kernel notifications lost; re-reading");
         nd_monitor_reread(nd);
     }
 }
@@ -319,7 +284,7 @@ nd_monitor_reread(struct hal_netdev *nd)
             f->seen = f->e.type != HAL_FDB_LEARNED;
         }
     }
-    if (nd_dump(nd, RTM_GETNEIGH, AF_BRIDGE, reread_neigh_cb, nd)) {
+    if (nd_dump(&nd->nl, RTM_GETNEIGH, AF_BRIDGE, reread_neigh_cb, nd)) {
         return;
     }
     HMAP_FOR_EACH(br, node, &nd->bridges) {
@@ -327,7 +292,8 @@ nd_monitor_reread(struct hal_netdev *nd)
 
         HMAP_FOR_EACH_SAFE(f, node, &br->fdb) {
             if (!f->seen) {
-                nd_event_fdb(nd, HAL_EVENT_FDB_AGED, &f->e, HAL_OID_NULL, 0);
+                hal_event_fdb(&nd->up, HAL_EVENT_FDB_AGED, &f->e, HAL_OID_NULL,
+                              0);
                 nd_fdb_delete(nd, br, f);
             }
         }
@@ -335,7 +301,7 @@ nd_monitor_reread(struct hal_netdev *nd)
     for (i = 0; i < nd->n_ports; i++) {
         struct nd_link_info info;
 
-        if (!nd_link_get(nd, 0, nd->ports[i].name, &info)) {
+        if (!nd_link_get(&nd->nl, 0, nd->ports[i].name, &info)) {
             nd->ports[i].ifindex = info.ifindex;
             port_set_state(nd, i, info.oper_up);
         } else {

@@ -1,14 +1,18 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Internals of the netdev backend, shared by its files:
+/* Internals of the netdev backend, shared by its files, top to bottom:
  *
- *   netdev.c   the provider table, open/close, clock, events, switch,
- *              ports, counters and resources
- *   nl.c       the rtnetlink transport: batched requests, dumps, and the
- *              builders of link and neighbour requests
+ *   netdev.c   the provider table and the lifecycle: open, close, run
+ *   switch.c   switch attributes, ports, counters and resources
+ *   resync.c   recognising earlier state on open, resync, clearing
+ *   monitor.c  notifications: learned MACs and port link state
  *   l2.c       bridges (Linux bridge + VXLAN device) and bindings
  *   fdb.c      static FDB entries, flood lists, multicast groups, tunnels
- *   monitor.c  notifications: learned MACs and port link state
- *   resync.c   recognising earlier state on open, resync, clearing
+ *   names.c    names and tags of kernel objects (netdev.h)
+ *   nl.c       the rtnetlink transport (nl.h), which calls nothing above
+ *
+ * A file calls only files below it, except that l2.c and fdb.c call each
+ * other (a bridge owns its FDB; an FDB entry needs its bridge and binding).
+ * Nothing calls netdev.c, and nl.c knows nothing of 'struct hal_netdev'.
  *
  * The backend keeps a mirror of everything it programmed (and everything
  * the bridges learned on bound ports).  Calls compare against the mirror,
@@ -21,12 +25,9 @@
 
 #include "hal/hal-provider.h"
 #include "hal/netdev/netdev.h"
+#include "hal/netdev/nl.h"
 #include "lib/hmap.h"
 #include "lib/util.h"
-
-struct nl_msg;
-struct nl_sock;
-struct nlmsghdr;
 
 /* A front-panel port: a Linux interface named on the command line. */
 struct nd_port {
@@ -94,9 +95,8 @@ struct nd_tunnel {
 
 struct hal_netdev {
     struct hal up;
-    struct nl_sock *req; /* Requests and dumps. */
-    struct nl_sock *mon; /* RTNLGRP_LINK and RTNLGRP_NEIGH. */
-    uint32_t seq;
+    struct nd_nl nl;     /* Requests and dumps. */
+    struct nl_sock *mon; /* RTNLGRP_LINK and RTNLGRP_NEIGH (monitor.c). */
 
     struct hal_switch_config sw;
     struct nd_port *ports;
@@ -111,15 +111,6 @@ struct hal_netdev {
     bool clear_on_close;
     bool resyncing;
     bool vlan_unsupported;
-    bool mon_overflow; /* Notifications were lost: re-read the kernel. */
-
-    /* Events waiting for run(): a bounded ring. */
-    struct hal_event *fifo;
-    size_t fifo_head, fifo_n, fifo_cap;
-    uint64_t lost;
-
-    int64_t now_ms;
-    uint64_t writes;
 };
 
 static inline struct hal_netdev *
@@ -128,132 +119,26 @@ nd_cast(const struct hal *hal)
     return container_of(hal, struct hal_netdev, up);
 }
 
+/* Object ids: a bridge's value is its index N ("vtbN"), a port's its
+ * position in 'ports'. */
 static inline hal_oid_t
 nd_bridge_oid(uint32_t index)
 {
-    return ((hal_oid_t) HAL_OBJECT_BRIDGE << 56) | index;
+    return hal_oid_make(HAL_OBJECT_BRIDGE, index);
 }
 
 static inline hal_oid_t
 nd_port_oid(uint32_t index)
 {
-    return ((hal_oid_t) HAL_OBJECT_PORT << 56) | (index + 1);
+    return hal_oid_make(HAL_OBJECT_PORT, index);
 }
 
 /* Returns the index of port 'oid', or -1. */
-int64_t nd_port_index(const struct hal_netdev *, hal_oid_t oid);
-
-/* netdev.c: events. */
-void nd_event_queue(struct hal_netdev *, const struct hal_event *);
-void nd_event_fdb(struct hal_netdev *, enum hal_event_type,
-                  const struct hal_fdb_entry *, hal_oid_t old_port,
-                  uint16_t old_vlan);
-
-/* ---- nl.c --------------------------------------------------------------- */
-
-int nd_nl_open(struct hal_netdev *);
-void nd_nl_close(struct hal_netdev *);
-
-/* A batch of requests sent back to back and acknowledged together.  Each
- * request has a status slot; several requests may share one, which then
- * gets the first error. */
-struct nd_batch {
-    struct hal_netdev *nd;
-    char *buf;
-    size_t len, allocated;
-    int **slots; /* By sequence number minus 'first_seq'. */
-    size_t n, allocated_slots;
-    uint32_t first_seq;
-};
-
-void nd_batch_init(struct nd_batch *, struct hal_netdev *);
-/* Queues 'msg' (takes ownership) with status slot 'status' (may be NULL).
- * May send what is queued already. */
-void nd_batch_add(struct nd_batch *, struct nl_msg *msg, int *status);
-/* Sends what is queued and waits for the kernel's verdicts. */
-void nd_batch_flush(struct nd_batch *);
-void nd_batch_destroy(struct nd_batch *);
-
-/* Sends one request and waits for its verdict.  Takes ownership of
- * 'msg'.  Returns 0 or a negative errno. */
-int nd_request(struct hal_netdev *, struct nl_msg *msg);
-
-/* Dumps 'type' (RTM_GETLINK, RTM_GETNEIGH) of 'family', calling 'cb' for
- * each message.  Returns 0 or a negative errno. */
-typedef void nd_dump_cb(struct nlmsghdr *, void *aux);
-int nd_dump(struct hal_netdev *, int type, int family, nd_dump_cb *cb,
-            void *aux);
-
-/* Request builders.  Each returns a new message, or NULL when libnl cannot
- * build it. */
-/* Creating an interface does not set its alias: follow with
- * nd_msg_link_alias(). */
-struct nl_msg *nd_msg_bridge_add(const char *name);
-struct nl_msg *nd_msg_vxlan_add(const char *name, uint32_t vni,
-                                struct in_addr local, uint16_t port,
-                                int master);
-struct nl_msg *nd_msg_vlan_add(const char *name, int lower, uint16_t vlan);
-struct nl_msg *nd_msg_link_del(int ifindex);
-struct nl_msg *nd_msg_link_alias(int ifindex, const char *alias);
-struct nl_msg *nd_msg_link_master(int ifindex, int master, bool up);
-struct nl_msg *nd_msg_vxlan_local(int ifindex, struct in_addr local);
-struct nl_msg *nd_msg_bridge_ageing(int ifindex, uint32_t ageing_cs);
-struct nl_msg *nd_msg_brport_learning(int ifindex, bool learning);
-
-/* A bridge FDB entry: 'self' entries live in the VXLAN device's own table
- * (with 'dst' and optional 'vni'), 'master' ones in the Linux bridge. */
-struct nd_neigh {
-    int ifindex;
-    struct hal_mac mac;
-    bool self;          /* NTF_SELF, else NTF_MASTER. */
-    struct in_addr dst; /* Self entries: the remote VTEP. */
-    uint32_t vni;       /* HAL_VNI_NONE: the device's VNI. */
-};
-
-/* 'append' adds one more destination for the MAC (flood lists, multicast
- * groups); otherwise the entry is created or replaced. */
-struct nl_msg *nd_msg_neigh_add(const struct nd_neigh *, bool append);
-struct nl_msg *nd_msg_neigh_del(const struct nd_neigh *);
-
-/* Reads the kernel's view of interface 'ifindex'.  Returns 0 or a
- * negative errno. */
-struct nd_link_info {
-    int ifindex;
-    char name[IFNAMSIZ];
-    char alias[HAL_NETDEV_ALIAS_MAX];
-    char kind[16];
-    int master;
-    int lower; /* IFLA_LINK */
-    bool oper_up;
-    uint16_t vlan; /* kind "vlan" */
-    uint32_t vni;  /* kind "vxlan" */
-    struct in_addr local;
-    uint16_t vxlan_port;
-    uint64_t rx_packets, rx_bytes, tx_packets, tx_bytes;
-};
-int nd_link_get(struct hal_netdev *, int ifindex, const char *name,
-                struct nd_link_info *);
-
-/* Looks up interface 'name' and tags it with 'alias'.  Returns its ifindex
- * in '*ifindex'; returns 0 or a negative errno. */
-int nd_link_tag(struct hal_netdev *, const char *name, const char *alias,
-                int *ifindex);
-
-/* Fills '*info' from an RTM_NEWLINK message.  Returns 0 or -EINVAL. */
-int nd_link_parse(struct nlmsghdr *, struct nd_link_info *);
-
-/* A parsed bridge FDB notification or dump entry. */
-struct nd_neigh_info {
-    int ifindex;
-    int master;
-    struct hal_mac mac;
-    uint16_t state; /* NUD_* */
-    uint8_t flags;  /* NTF_* */
-    bool has_dst;
-    struct in_addr dst;
-    uint32_t vni; /* HAL_VNI_NONE without NDA_VNI. */
-};
-int nd_neigh_parse(struct nlmsghdr *, struct nd_neigh_info *);
+static inline int64_t
+nd_port_index(const struct hal_netdev *nd, hal_oid_t oid)
+{
+    return hal_oid_index(oid, HAL_OBJECT_PORT, nd->n_ports);
+}
 
 /* ---- l2.c --------------------------------------------------------------- */
 
@@ -270,6 +155,7 @@ void nd_binding_insert(struct hal_netdev *, struct nd_binding *);
  * reports what was learned on it as flushed, and frees it. */
 void nd_binding_destroy(struct hal_netdev *, struct nd_binding *,
                         struct nd_batch *batch);
+/* The bridges' ageing time in centiseconds, from the switch's aging time. */
 uint32_t nd_bridge_ageing_cs(const struct hal_netdev *);
 
 int nd_bridge_set(struct hal *, const struct hal_bridge_config *, hal_oid_t *);
@@ -323,10 +209,22 @@ int nd_mcast_remove(struct hal *, const struct hal_flood_group *, size_t,
 void nd_fdb_walk(const struct hal *, hal_oid_t, hal_fdb_walk_cb *, void *);
 void nd_flood_walk(const struct hal *, hal_flood_walk_cb *, void *);
 
+/* ---- switch.c ----------------------------------------------------------- */
+
+void nd_switch_get(const struct hal *, struct hal_switch_config *);
+int nd_switch_set(struct hal *, const struct hal_switch_config *);
+size_t nd_port_count(const struct hal *);
+int nd_port_get(const struct hal *, size_t index, struct hal_port_info *);
+int nd_binding_stats_get(const struct hal *, hal_oid_t port, uint16_t vlan,
+                         struct hal_binding_stats *);
+void nd_resources_get(const struct hal *, struct hal_resource[]);
+
 /* ---- monitor.c ---------------------------------------------------------- */
 
-/* Subscribes 'nd->mon' to link and neighbour notifications. */
+/* Opens 'nd->mon', subscribed to link and neighbour notifications. */
 int nd_monitor_open(struct hal_netdev *);
+/* Closes 'nd->mon'.  Accepts one that was never opened. */
+void nd_monitor_close(struct hal_netdev *);
 /* Handles every notification waiting on 'nd->mon'. */
 void nd_monitor_run(struct hal_netdev *);
 /* Handles one bridge FDB entry from a notification or a dump.  'deleted'

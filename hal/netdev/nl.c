@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* The rtnetlink transport of the netdev backend.
+/* The rtnetlink transport of the netdev backend (see nl.h): it calls
+ * nothing above it.
  *
  * Requests are built with libnl-route-3 objects (rtnl_link_*, rtnl_neigh_*)
  * and then sent in batches: many messages are packed into one sendmsg(),
@@ -32,7 +33,8 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "hal/netdev/netdev-private.h"
+#include "hal/netdev/nl.h"
+#include "lib/util.h"
 #include "lib/vlog.h"
 
 VLOG_DEFINE_THIS_MODULE(netdev_nl);
@@ -70,47 +72,48 @@ set_sockbuf(int fd, int force_opt, int opt, int size)
 }
 
 int
-nd_nl_open(struct hal_netdev *nd)
+nd_nl_open(struct nd_nl *nl)
 {
     int one = 1;
     int error;
     int fd;
 
-    nd->req = nl_socket_alloc();
-    nd->mon = nl_socket_alloc();
-    if (!nd->req || !nd->mon) {
+    memset(nl, 0, sizeof *nl);
+    nl->sock = nl_socket_alloc();
+    if (!nl->sock) {
         return -ENOMEM;
     }
-    error = nl_connect(nd->req, NETLINK_ROUTE);
+    error = nl_connect(nl->sock, NETLINK_ROUTE);
     if (error) {
         VLOG_ERR("rtnetlink: %s", nl_geterror(error));
         return -EPROTO;
     }
-    nl_socket_disable_auto_ack(nd->req);
-    fd = nl_socket_get_fd(nd->req);
+    nl_socket_disable_auto_ack(nl->sock);
+    fd = nl_socket_get_fd(nl->sock);
     set_sockbuf(fd, SO_RCVBUFFORCE, SO_RCVBUF, ND_RCVBUF);
     set_sockbuf(fd, SO_SNDBUFFORCE, SO_SNDBUF, ND_SNDBUF);
     /* Error replies without a copy of the request: smaller, so more fit. */
     setsockopt(fd, SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof one);
-    nd->seq = 1;
-    return nd_monitor_open(nd);
+    nl->seq = 1;
+    return 0;
 }
 
 void
-nd_nl_close(struct hal_netdev *nd)
+nd_nl_close(struct nd_nl *nl)
 {
-    nl_socket_free(nd->req);
-    nl_socket_free(nd->mon);
-    nd->req = nd->mon = NULL;
+    if (nl->sock) {
+        nl_socket_free(nl->sock);
+        nl->sock = NULL;
+    }
 }
 
 /* ---- Batches ------------------------------------------------------------ */
 
 void
-nd_batch_init(struct nd_batch *b, struct hal_netdev *nd)
+nd_batch_init(struct nd_batch *b, struct nd_nl *nl)
 {
     memset(b, 0, sizeof *b);
-    b->nd = nd;
+    b->nl = nl;
 }
 
 void
@@ -139,9 +142,9 @@ nd_batch_add(struct nd_batch *b, struct nl_msg *msg, int *status)
         nd_batch_flush(b);
     }
     if (!b->n) {
-        b->first_seq = b->nd->seq;
+        b->first_seq = b->nl->seq;
     }
-    nlh->nlmsg_seq = b->nd->seq++;
+    nlh->nlmsg_seq = b->nl->seq++;
     nlh->nlmsg_pid = 0;
     nlh->nlmsg_flags |= NLM_F_REQUEST;
     nlh->nlmsg_flags &= ~NLM_F_ACK;
@@ -157,7 +160,7 @@ nd_batch_add(struct nd_batch *b, struct nl_msg *msg, int *status)
                               sizeof *b->slots);
     }
     b->slots[b->n++] = status;
-    b->nd->writes++;
+    b->nl->writes++;
     nlmsg_free(msg);
 }
 
@@ -205,16 +208,17 @@ batch_replies(struct nd_batch *b, const char *buf, size_t len, uint32_t last)
 void
 nd_batch_flush(struct nd_batch *b)
 {
-    int fd = nl_socket_get_fd(b->nd->req);
     struct nlmsghdr *last;
     char *rbuf;
     size_t off = 0;
     bool done = false;
     uint32_t last_seq;
+    int fd;
 
     if (!b->n) {
         return;
     }
+    fd = nl_socket_get_fd(b->nl->sock);
     /* Find the last message and ask for its acknowledgement. */
     for (last = (struct nlmsghdr *) b->buf;
          off + NLMSG_ALIGN(last->nlmsg_len) < b->len;
@@ -224,7 +228,7 @@ nd_batch_flush(struct nd_batch *b)
     last->nlmsg_flags |= NLM_F_ACK;
     last_seq = last->nlmsg_seq;
 
-    if (nl_sendto(b->nd->req, b->buf, b->len) < 0) {
+    if (nl_sendto(b->nl->sock, b->buf, b->len) < 0) {
         batch_fail_all(b, errno ? -errno : -EIO);
         goto out;
     }
@@ -257,12 +261,12 @@ out:
 }
 
 int
-nd_request(struct hal_netdev *nd, struct nl_msg *msg)
+nd_request(struct nd_nl *nl, struct nl_msg *msg)
 {
     struct nd_batch b;
     int status = 0;
 
-    nd_batch_init(&b, nd);
+    nd_batch_init(&b, nl);
     nd_batch_add(&b, msg, &status);
     nd_batch_destroy(&b);
     return status;
@@ -273,19 +277,19 @@ nd_request(struct hal_netdev *nd, struct nl_msg *msg)
 /* Sends 'msg' (taken) and passes every reply to 'cb' until NLMSG_DONE (for
  * a dump) or the first reply. */
 static int
-query(struct hal_netdev *nd, struct nl_msg *msg, bool dump, nd_dump_cb *cb,
+query(struct nd_nl *nl, struct nl_msg *msg, bool dump, nd_nl_msg_cb *cb,
       void *aux)
 {
-    int fd = nl_socket_get_fd(nd->req);
+    int fd = nl_socket_get_fd(nl->sock);
     struct nlmsghdr *req = nlmsg_hdr(msg);
-    uint32_t seq = nd->seq++;
+    uint32_t seq = nl->seq++;
     char *buf;
     int error = 0;
     bool done = false;
 
     req->nlmsg_seq = seq;
     req->nlmsg_flags |= NLM_F_REQUEST | (dump ? NLM_F_DUMP : 0);
-    if (nl_sendto(nd->req, req, req->nlmsg_len) < 0) {
+    if (nl_sendto(nl->sock, req, req->nlmsg_len) < 0) {
         nlmsg_free(msg);
         return -EIO;
     }
@@ -333,7 +337,7 @@ query(struct hal_netdev *nd, struct nl_msg *msg, bool dump, nd_dump_cb *cb,
 }
 
 int
-nd_dump(struct hal_netdev *nd, int type, int family, nd_dump_cb *cb, void *aux)
+nd_dump(struct nd_nl *nl, int type, int family, nd_nl_msg_cb *cb, void *aux)
 {
     struct nl_msg *msg = nlmsg_alloc_simple(type, 0);
     union {
@@ -352,7 +356,7 @@ nd_dump(struct hal_netdev *nd, int type, int family, nd_dump_cb *cb, void *aux)
         hdr.ifi.ifi_family = (uint8_t) family;
         nlmsg_append(msg, &hdr.ifi, sizeof hdr.ifi, NLMSG_ALIGNTO);
     }
-    return query(nd, msg, true, cb, aux);
+    return query(nl, msg, true, cb, aux);
 }
 
 struct link_get_aux {
@@ -369,7 +373,7 @@ link_get_cb(struct nlmsghdr *nlh, void *aux_)
 }
 
 int
-nd_link_get(struct hal_netdev *nd, int ifindex, const char *name,
+nd_link_get(struct nd_nl *nl, int ifindex, const char *name,
             struct nd_link_info *info)
 {
     struct link_get_aux aux;
@@ -390,22 +394,86 @@ nd_link_get(struct hal_netdev *nd, int ifindex, const char *name,
     if (name) {
         nla_put_string(msg, IFLA_IFNAME, name);
     }
-    error = query(nd, msg, false, link_get_cb, &aux);
+    error = query(nl, msg, false, link_get_cb, &aux);
     return error ? error : aux.error;
 }
 
 int
-nd_link_tag(struct hal_netdev *nd, const char *name, const char *alias,
+nd_link_tag(struct nd_nl *nl, const char *name, const char *alias,
             int *ifindex)
 {
     struct nd_link_info info;
-    int error = nd_link_get(nd, 0, name, &info);
+    int error = nd_link_get(nl, 0, name, &info);
 
     if (!error) {
         *ifindex = info.ifindex;
-        error = nd_request(nd, nd_msg_link_alias(info.ifindex, alias));
+        error = nd_request(nl, nd_msg_link_alias(info.ifindex, alias));
     }
     return error;
+}
+
+/* ---- Notification sockets --------------------------------------------- */
+
+int
+nd_nl_notify_open(const int *groups, size_t n, int rcvbuf,
+                  struct nl_sock **sockp)
+{
+    struct nl_sock *sock = nl_socket_alloc();
+    int error;
+    size_t i;
+
+    *sockp = NULL;
+    if (!sock) {
+        return -ENOMEM;
+    }
+    nl_socket_disable_seq_check(sock);
+    error = nl_connect(sock, NETLINK_ROUTE);
+    for (i = 0; !error && i < n; i++) {
+        error = nl_socket_add_membership(sock, groups[i]);
+    }
+    if (!error) {
+        error = nl_socket_set_nonblocking(sock);
+    }
+    if (error) {
+        VLOG_ERR("rtnetlink notifications: %s", nl_geterror(error));
+        nl_socket_free(sock);
+        return -EPROTO;
+    }
+    set_sockbuf(nl_socket_get_fd(sock), SO_RCVBUFFORCE, SO_RCVBUF, rcvbuf);
+    *sockp = sock;
+    return 0;
+}
+
+bool
+nd_nl_notify_recv(struct nl_sock *sock, nd_nl_msg_cb *cb, void *aux)
+{
+    int fd = nl_socket_get_fd(sock);
+    char *buf = xmalloc(ND_RECV_BUF);
+    bool lost = false;
+
+    for (;;) {
+        struct nlmsghdr *nlh;
+        ssize_t n = recv(fd, buf, ND_RECV_BUF, MSG_DONTWAIT);
+        size_t len;
+
+        if (n < 0) {
+            if (errno == EINTR) {
+                continue;
+            }
+            if (errno == ENOBUFS) {
+                lost = true;
+                continue;
+            }
+            break; /* EAGAIN: nothing more. */
+        }
+        len = (size_t) n;
+        for (nlh = (struct nlmsghdr *) buf; NLMSG_OK(nlh, len);
+             nlh = NLMSG_NEXT(nlh, len)) {
+            cb(nlh, aux);
+        }
+    }
+    free(buf);
+    return lost;
 }
 
 /* ---- Parsing ------------------------------------------------------------ */

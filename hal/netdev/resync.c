@@ -128,7 +128,7 @@ load_untagged(struct hal_netdev *nd)
         struct nd_bridge *br;
 
         if (!nd->ports[p].ifindex
-            || nd_link_get(nd, nd->ports[p].ifindex, NULL, &info)) {
+            || nd_link_get(&nd->nl, nd->ports[p].ifindex, NULL, &info)) {
             continue;
         }
         br = nd_bridge_by_ifindex(nd, info.master);
@@ -271,12 +271,12 @@ nd_state_load(struct hal_netdev *nd, bool cold, bool *warm)
     size_t i;
 
     *warm = false;
-    error = nd_dump(nd, RTM_GETLINK, AF_UNSPEC, link_collect_cb, &list);
+    error = nd_dump(&nd->nl, RTM_GETLINK, AF_UNSPEC, link_collect_cb, &list);
     if (error) {
         free(list.links);
         return error;
     }
-    nd_batch_init(&batch, nd);
+    nd_batch_init(&batch, &nd->nl);
     if (cold) {
         /* Deleting a bridge releases its ports. */
         for (i = 0; i < list.n; i++) {
@@ -298,7 +298,7 @@ nd_state_load(struct hal_netdev *nd, bool cold, bool *warm)
         return 0;
     }
     load_untagged(nd);
-    error = nd_dump(nd, RTM_GETNEIGH, AF_BRIDGE, load_neigh_cb, nd);
+    error = nd_dump(&nd->nl, RTM_GETNEIGH, AF_BRIDGE, load_neigh_cb, nd);
     load_flood(nd);
     *warm = true;
     return error;
@@ -312,9 +312,8 @@ nd_state_clear(struct hal_netdev *nd)
     HMAP_FOR_EACH_SAFE(br, node, &nd->bridges) {
         nd_bridge_remove(&nd->up, nd_bridge_oid(br->index));
     }
-    /* Nobody is left to hear about what was flushed. */
-    nd->fifo_n = 0;
-    nd->lost = 0;
+    /* Nobody is left to hear about what was flushed: hal_close() has
+     * released the event ring, which drops these. */
 }
 
 /* ---- Resync ------------------------------------------------------------- */
@@ -411,7 +410,7 @@ nd_resync_end(struct hal *hal)
             nd_bridge_remove(hal, nd_bridge_oid(br->index));
         }
     }
-    nd_batch_init(&batch, nd);
+    nd_batch_init(&batch, &nd->nl);
     HMAP_FOR_EACH_SAFE(b, node, &nd->bindings) {
         if (!b->seen) {
             nd_binding_destroy(nd, b, &batch);
@@ -424,8 +423,8 @@ nd_resync_end(struct hal *hal)
         sweep_bridge(nd, br);
         HMAP_FOR_EACH(f, node, &br->fdb) {
             if (f->e.type == HAL_FDB_LEARNED) {
-                nd_event_fdb(nd, HAL_EVENT_FDB_LEARNED, &f->e, HAL_OID_NULL,
-                             0);
+                hal_event_fdb(&nd->up, HAL_EVENT_FDB_LEARNED, &f->e,
+                              HAL_OID_NULL, 0);
             }
         }
     }

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Unit tests for hal/ (the backend-neutral half): provider registry,
- * argument checks and per-entry status of bulk calls, and the dumps, all
- * against a fake provider defined here. */
+ * argument checks and per-entry status of bulk calls, the dumps, object
+ * ids, the clock and the event ring, all against a fake provider defined
+ * here. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -26,6 +27,8 @@ struct fake {
     struct hal up;
     size_t n_fdb_set; /* Entries the last fdb_set call received. */
     struct hal_fdb_entry last_fdb[8];
+    size_t run_pushes;   /* PORT_STATE events the next run() queues. */
+    int64_t run_hal_now; /* hal_now() as run() saw it. */
 };
 
 static struct fake *
@@ -181,10 +184,38 @@ fake_resources_get(const struct hal *hal, struct hal_resource res[])
     res[HAL_TABLE_FDB] = (struct hal_resource){ 3, 1000 };
 }
 
+/* Queues what the test asked for, as a backend queues what its chip
+ * reported. */
+static void
+fake_run(struct hal *hal, int64_t now_ms)
+{
+    struct fake *fake = fake_cast(hal);
+
+    fake->run_hal_now = hal_now(hal);
+    for (; fake->run_pushes; fake->run_pushes--) {
+        hal_event_port_state(hal, PORT(fake->run_pushes), true);
+    }
+}
+
+/* Reports one flushed entry per call, as a backend does from inside a
+ * call; the ring must hold it until hal_run(). */
+static int
+fake_fdb_flush(struct hal *hal, const struct hal_fdb_flush *filter)
+{
+    struct hal_fdb_entry e = { .bridge = BRIDGE(1),
+                               .port = PORT(0),
+                               .vlan = 7 };
+
+    hal_event_fdb(hal, HAL_EVENT_FDB_FLUSHED, &e, HAL_OID_NULL, 0);
+    return 0;
+}
+
 static const struct hal_provider fake_provider = {
     .name = "fake",
     .open = fake_open,
     .close = fake_close,
+    .run = fake_run,
+    .fdb_flush = fake_fdb_flush,
     .port_count = fake_port_count,
     .port_get = fake_port_get,
     .bridge_get = fake_bridge_get,
@@ -354,6 +385,158 @@ test_dumps(void **state)
     ds_destroy(&out);
 }
 
+static void
+test_oids(void **state)
+{
+    hal_oid_t port = hal_oid_make(HAL_OBJECT_PORT, 5);
+    hal_oid_t bridge = hal_oid_make(HAL_OBJECT_BRIDGE, HAL_OID_VALUE_MAX);
+
+    assert_true(port == PORT(5));
+    assert_int_equal(hal_oid_type(port), HAL_OBJECT_PORT);
+    assert_int_equal(hal_oid_type(bridge), HAL_OBJECT_BRIDGE);
+    /* The value never spills into the type byte. */
+    assert_int_equal(hal_oid_type(hal_oid_make(HAL_OBJECT_PORT, UINT64_MAX)),
+                     HAL_OBJECT_PORT);
+    assert_true(hal_oid_make(HAL_OBJECT_PORT, 0) != HAL_OID_NULL);
+
+    assert_int_equal(hal_oid_index(port, HAL_OBJECT_PORT, 6), 5);
+    assert_int_equal(hal_oid_index(port, HAL_OBJECT_PORT, 5), -1);
+    assert_int_equal(hal_oid_index(port, HAL_OBJECT_BRIDGE, 6), -1);
+    assert_int_equal(hal_oid_index(HAL_OID_NULL, HAL_OBJECT_PORT, 6), -1);
+    assert_int_equal(hal_oid_index(BRIDGE(0), HAL_OBJECT_BRIDGE, 1), 0);
+}
+
+/* What the event callback received. */
+struct recorder {
+    struct hal *hal;
+    size_t n_batches;
+    size_t n;
+    struct hal_event events[64];
+    size_t reenter; /* Calls into the HAL the callback still makes. */
+};
+
+static void
+record_cb(const struct hal_event *events, size_t n, void *rec_)
+{
+    struct recorder *rec = rec_;
+    struct hal_fdb_flush all = { HAL_OID_NULL, HAL_OID_NULL };
+    size_t i;
+
+    rec->n_batches++;
+    for (i = 0; i < n && rec->n < ARRAY_SIZE(rec->events); i++) {
+        rec->events[rec->n++] = events[i];
+    }
+    if (rec->reenter) {
+        rec->reenter--;
+        assert_int_equal(hal_fdb_flush(rec->hal, &all), 0);
+    }
+}
+
+static void
+test_events_only_from_run(void **state)
+{
+    struct hal *hal = *state;
+    struct fake *fake = fake_cast(hal);
+    struct hal_fdb_flush all = { HAL_OID_NULL, HAL_OID_NULL };
+    struct recorder rec = { .hal = hal };
+
+    hal_set_event_cb(hal, record_cb, &rec);
+    assert_int_equal(hal_next_wake(hal), INT64_MAX);
+
+    /* Queued inside a call, delivered only by hal_run(). */
+    hal_run(hal, 1000);
+    assert_int_equal(fake->run_hal_now, 1000);
+    assert_int_equal(hal_fdb_flush(hal, &all), 0);
+    assert_int_equal(rec.n, 0);
+    assert_int_equal(hal_next_wake(hal), 1000);
+
+    /* The clock never goes back; events carry it. */
+    hal_run(hal, 500);
+    assert_int_equal(hal_now(hal), 1000);
+    assert_int_equal(fake->run_hal_now, 1000);
+    assert_int_equal(rec.n, 1);
+    assert_int_equal(rec.events[0].type, HAL_EVENT_FDB_FLUSHED);
+    assert_int_equal(rec.events[0].time_ms, 1000);
+    assert_true(rec.events[0].fdb.bridge == BRIDGE(1));
+    assert_true(rec.events[0].fdb.port == PORT(0));
+    assert_int_equal(rec.events[0].fdb.vlan, 7);
+    assert_int_equal(hal_next_wake(hal), INT64_MAX);
+
+    /* What the callback causes is delivered in the same run, in order after
+     * what caused it. */
+    rec = (struct recorder){ .hal = hal, .reenter = 2 };
+    fake->run_pushes = 1;
+    hal_run(hal, 2000);
+    assert_int_equal(rec.n, 3);
+    assert_int_equal(rec.n_batches, 3);
+    assert_int_equal(rec.events[0].type, HAL_EVENT_PORT_STATE);
+    assert_int_equal(rec.events[1].type, HAL_EVENT_FDB_FLUSHED);
+    assert_int_equal(rec.events[2].type, HAL_EVENT_FDB_FLUSHED);
+    assert_int_equal(rec.events[2].time_ms, 2000);
+    assert_int_equal(hal_next_wake(hal), INT64_MAX);
+}
+
+static void
+test_event_ring_overflow(void **state)
+{
+    struct hal *hal = *state;
+    struct recorder rec = { .hal = hal };
+    size_t i;
+
+    /* Eight slots, batches of three; ten events: two lost. */
+    hal_event_ring_size(hal, 8, 3);
+    hal_set_event_cb(hal, record_cb, &rec);
+    fake_cast(hal)->run_pushes = 10;
+    hal_run(hal, 42);
+    assert_int_equal(rec.n_batches, 3);
+    assert_int_equal(rec.n, 9);
+    for (i = 0; i < 8; i++) {
+        assert_int_equal(rec.events[i].type, HAL_EVENT_PORT_STATE);
+        /* Pushed as PORT(10), PORT(9), ...: the survivors are the first. */
+        assert_true(rec.events[i].port.port == PORT(10 - i));
+    }
+    assert_int_equal(rec.events[8].type, HAL_EVENT_OVERFLOW);
+    assert_int_equal(rec.events[8].lost, 2);
+    assert_int_equal(rec.events[8].time_ms, 42);
+
+    /* The ring works again afterwards, across its wrap-around. */
+    rec = (struct recorder){ .hal = hal };
+    fake_cast(hal)->run_pushes = 5;
+    hal_run(hal, 43);
+    assert_int_equal(rec.n, 5);
+    assert_int_equal(rec.n_batches, 2);
+    assert_true(rec.events[4].port.port == PORT(1));
+}
+
+static void
+test_event_resources(void **state)
+{
+    struct hal *hal = *state;
+    struct recorder rec = { .hal = hal };
+
+    hal_set_event_cb(hal, record_cb, &rec);
+    /* Once per table until freed; freed only after exhausted. */
+    hal_event_freed(hal, HAL_TABLE_FDB);
+    hal_event_exhausted(hal, HAL_TABLE_FDB, HAL_E_BUCKET_FULL);
+    hal_event_exhausted(hal, HAL_TABLE_FDB, HAL_E_TABLE_FULL);
+    hal_event_exhausted(hal, HAL_TABLE_TUNNEL, HAL_E_TABLE_FULL);
+    hal_event_freed(hal, HAL_TABLE_FDB);
+    hal_event_freed(hal, HAL_TABLE_FDB);
+    hal_event_exhausted(hal, HAL_TABLE_FDB, HAL_E_TABLE_FULL);
+    assert_int_equal(rec.n, 0);
+    hal_run(hal, 1);
+    assert_int_equal(rec.n, 4);
+    assert_int_equal(rec.events[0].type, HAL_EVENT_RESOURCE_EXHAUSTED);
+    assert_int_equal(rec.events[0].resource.table, HAL_TABLE_FDB);
+    assert_int_equal(rec.events[0].resource.error, HAL_E_BUCKET_FULL);
+    assert_int_equal(rec.events[1].type, HAL_EVENT_RESOURCE_EXHAUSTED);
+    assert_int_equal(rec.events[1].resource.table, HAL_TABLE_TUNNEL);
+    assert_int_equal(rec.events[2].type, HAL_EVENT_RESOURCE_FREED);
+    assert_int_equal(rec.events[2].resource.table, HAL_TABLE_FDB);
+    assert_int_equal(rec.events[3].type, HAL_EVENT_RESOURCE_EXHAUSTED);
+    assert_int_equal(rec.events[3].resource.error, HAL_E_TABLE_FULL);
+}
+
 int
 main(void)
 {
@@ -362,6 +545,12 @@ main(void)
         cmocka_unit_test_setup_teardown(test_bulk_checks, setup, teardown),
         cmocka_unit_test(test_mac_and_names),
         cmocka_unit_test_setup_teardown(test_dumps, setup, teardown),
+        cmocka_unit_test(test_oids),
+        cmocka_unit_test_setup_teardown(test_events_only_from_run, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_event_ring_overflow, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_event_resources, setup, teardown),
     };
     return cmocka_run_group_tests_name("hal/hal", tests, NULL, NULL);
 }

@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Between the files of the generic HAL layer (hal.c, hal-event.c); no
+ * backend includes this. */
+#ifndef HAL_HAL_PRIVATE_H
+#define HAL_HAL_PRIVATE_H 1
+
+#include "hal/hal-provider.h"
+
+/* hal-event.c */
+
+/* Empties 'ring' with the defaults of hal_init(); allocates nothing. */
+void hal_event_ring_init(struct hal_event_ring *ring);
+/* Frees what 'ring' holds. */
+void hal_event_ring_destroy(struct hal_event_ring *ring);
+/* Returns true if events (or a count of lost ones) wait for delivery. */
+bool hal_event_ring_pending(const struct hal_event_ring *ring);
+/* Hands everything queued in 'hal''s ring to its callback, in order and in
+ * batches, including what the callback itself queues meanwhile. */
+void hal_event_ring_deliver(struct hal *hal);
+
+#endif /* hal/hal-private.h */

@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* A private network namespace for the unit tests that need a kernel: the
+ * test process enters a new one, works there, and returns; the namespace
+ * goes away with its last socket.  Root only: without it the tests skip
+ * and say why. */
+#ifndef TESTS_UNIT_NETNS_FIXTURE_H
+#define TESTS_UNIT_NETNS_FIXTURE_H 1
+
+/* Moves the process into a new network namespace with "lo" up.  Returns
+ * NULL, or a static sentence saying why it could not. */
+const char *netns_enter(void);
+
+/* Returns the process to the namespace it had before netns_enter().  Does
+ * nothing if netns_enter() failed or was not called. */
+void netns_leave(void);
+
+/* In a cmocka test: skips it, printing 'REASON', unless 'REASON' is NULL. */
+#define NETNS_REQUIRE(REASON)                      \
+    do {                                           \
+        if (REASON) {                              \
+            print_message("SKIP: %s\n", (REASON)); \
+            skip();                                \
+        }                                          \
+    } while (0)
+
+#endif /* tests/unit/netns-fixture.h */

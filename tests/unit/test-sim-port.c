@@ -1,0 +1,349 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Unit tests for sim/port.c: front-panel port I/O.
+ *
+ * Caller-supplied descriptors are tested with socketpairs.  AF_PACKET and
+ * TAP ports need a kernel: those tests run in a network namespace the
+ * test creates (veth pairs and TAP devices made there with ip(8)), and
+ * skip with the reason without root. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <arpa/inet.h>
+#include <cmocka.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <net/if.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "lib/util.h"
+#include "sim/frame.h"
+#include "sim/port.h"
+#include "tests/unit/netns-fixture.h"
+
+static const char *no_netns;
+
+static int
+kernel_setup(void **state)
+{
+    no_netns = netns_enter();
+    if (!no_netns
+        && system("ip link add sp0 type veth peer name sp1 && "
+                  "ip link set sp0 up && ip link set sp1 up")) {
+        no_netns = "cannot create a veth pair with ip(8)";
+    }
+    return 0;
+}
+
+static int
+kernel_teardown(void **state)
+{
+    netns_leave();
+    return 0;
+}
+
+/* A 60-byte Ethernet frame from 02:..:01 to 02:..:02 with 'ethertype'
+ * and a payload of 'fill' bytes. */
+static size_t
+make_frame(uint8_t *buf, uint16_t ethertype, uint8_t fill)
+{
+    static const uint8_t macs[12] = { 2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1 };
+
+    memset(buf, fill, 60);
+    memcpy(buf, macs, sizeof macs);
+    buf[12] = (uint8_t) (ethertype >> 8);
+    buf[13] = (uint8_t) ethertype;
+    return 60;
+}
+
+/* Receives on 'port' the next frame with EtherType 'ethertype' (as
+ * received, after any stripped tag), skipping others (the stack's own
+ * chatter), and waiting up to a second.  Returns its length or an
+ * error. */
+static ssize_t
+recv_wait(struct sim_port *port, uint8_t *buf, size_t size, int *tag,
+          uint16_t ethertype)
+{
+    ssize_t n = -EAGAIN;
+    int i;
+
+    for (i = 0; i < 100; i++) {
+        n = sim_port_recv(port, buf, size, tag);
+        if (n == -EAGAIN) {
+            usleep(10000);
+        } else if (n < 14 || (buf[12] << 8 | buf[13]) == ethertype) {
+            break;
+        }
+    }
+    return n;
+}
+
+/* ---- Without a kernel --------------------------------------------------- */
+
+static void
+test_kind_names(void **state)
+{
+    assert_string_equal(sim_port_kind_name(SIM_PORT_AUTO), "auto");
+    assert_string_equal(sim_port_kind_name(SIM_PORT_PACKET), "packet");
+    assert_string_equal(sim_port_kind_name(SIM_PORT_TAP), "tap");
+    assert_string_equal(sim_port_kind_name(SIM_PORT_FD), "fd");
+}
+
+static void
+test_fd_port(void **state)
+{
+    uint8_t frame[60], buf[128];
+    struct sim_port port;
+    struct iovec iov[5];
+    int sv[2];
+    int tag = 0;
+    ssize_t n;
+
+    assert_int_equal(socketpair(AF_UNIX, SOCK_DGRAM, 0, sv), 0);
+    assert_int_equal(sim_port_open(&port, "fd0", SIM_PORT_FD, sv[0]), 0);
+    assert_string_equal(port.name, "fd0");
+    assert_int_equal(port.kind, SIM_PORT_FD);
+    assert_true(fcntl(sv[0], F_GETFL) & O_NONBLOCK);
+
+    /* Nothing waiting. */
+    assert_int_equal(sim_port_recv(&port, buf, sizeof buf, &tag), -EAGAIN);
+
+    /* One datagram in, one frame out, with no tag. */
+    make_frame(frame, 0x0800, 0xab);
+    assert_int_equal(send(sv[1], frame, sizeof frame, 0), sizeof frame);
+    tag = 0;
+    n = sim_port_recv(&port, buf, sizeof buf, &tag);
+    assert_int_equal(n, sizeof frame);
+    assert_memory_equal(buf, frame, sizeof frame);
+    assert_int_equal(tag, SIM_PORT_NO_TAG);
+
+    /* A frame that does not fit is refused, and so is one that just fills
+     * the buffer (it may have been longer). */
+    assert_int_equal(send(sv[1], frame, sizeof frame, 0), sizeof frame);
+    assert_int_equal(sim_port_recv(&port, buf, 59, &tag), -EMSGSIZE);
+    assert_int_equal(send(sv[1], frame, sizeof frame, 0), sizeof frame);
+    assert_int_equal(sim_port_recv(&port, buf, 60, &tag), -EMSGSIZE);
+
+    /* Sending gathers the pieces into one frame. */
+    iov[0] = (struct iovec){ frame, 14 };
+    iov[1] = (struct iovec){ frame + 14, 46 };
+    assert_int_equal(sim_port_send(&port, iov, 2), 0);
+    assert_int_equal(recv(sv[1], buf, sizeof buf, 0), sizeof frame);
+    assert_memory_equal(buf, frame, sizeof frame);
+    assert_int_equal(sim_port_send(&port, iov, 5), -EINVAL);
+
+    /* Closing closes the descriptor the port took over. */
+    sim_port_close(&port);
+    assert_int_equal(port.fd, -1);
+    assert_int_equal(fcntl(sv[0], F_GETFL), -1);
+    sim_port_close(&port);
+    close(sv[1]);
+}
+
+static void
+test_open_errors(void **state)
+{
+    struct sim_port port;
+
+    assert_int_equal(
+        sim_port_open(&port, "a-name-longer-than-ifnamsiz", SIM_PORT_FD, -1),
+        -ENAMETOOLONG);
+    assert_int_equal(port.fd, -1);
+    sim_port_close(&port);
+    assert_int_equal(sim_port_open(&port, "nonesuch0", SIM_PORT_PACKET, -1),
+                     -ENODEV);
+    assert_int_equal(port.fd, -1);
+}
+
+/* ---- AF_PACKET and TAP, in the namespace ------------------------------- */
+
+static void
+test_packet_ports(void **state)
+{
+    uint8_t frame[64] = { 0 }, buf[2048];
+    struct sim_port p0, p1;
+    struct iovec iov;
+    int tag;
+    ssize_t n;
+
+    NETNS_REQUIRE(no_netns);
+    assert_int_equal(sim_port_open(&p0, "sp0", SIM_PORT_AUTO, -1), 0);
+    assert_int_equal(p0.kind, SIM_PORT_PACKET);
+    assert_int_equal(p0.ifindex, (int) if_nametoindex("sp0"));
+    assert_int_equal(sim_port_open(&p1, "sp1", SIM_PORT_PACKET, -1), 0);
+
+    /* Untagged, across the veth. */
+    iov = (struct iovec){ frame, make_frame(frame, 0x88b5, 0x11) };
+    assert_int_equal(sim_port_send(&p1, &iov, 1), 0);
+    n = recv_wait(&p0, buf, sizeof buf, &tag, 0x88b5);
+    assert_int_equal(n, 60);
+    assert_memory_equal(buf, frame, 60);
+    assert_int_equal(tag, SIM_PORT_NO_TAG);
+    /* Our own transmissions do not come back to us. */
+    assert_int_equal(sim_port_recv(&p1, buf, sizeof buf, &tag), -EAGAIN);
+
+    /* Tagged: the veth strips the tag into metadata, and the port reports
+     * it beside the untagged frame. */
+    make_frame(frame, SIM_ETH_TPID_8021Q, 0x22);
+    frame[14] = 0x20; /* PCP 1, VID 0x05a. */
+    frame[15] = 0x5a;
+    frame[16] = 0x88;
+    frame[17] = 0xb5;
+    iov = (struct iovec){ frame, 64 };
+    assert_int_equal(sim_port_send(&p1, &iov, 1), 0);
+    n = recv_wait(&p0, buf, sizeof buf, &tag, 0x88b5);
+    assert_int_equal(n, 60);
+    assert_int_equal(tag, 0x205a);
+    assert_memory_equal(buf, frame, 12);
+    assert_int_equal(buf[12], 0x88);
+    assert_int_equal(buf[13], 0xb5);
+
+    sim_port_close(&p0);
+    sim_port_close(&p1);
+}
+
+/* Returns the 16-bit ones' complement sum of 'len' bytes at 'p' added to
+ * 'sum', not yet folded. */
+static uint32_t
+sum16(const uint8_t *p, size_t len, uint32_t sum)
+{
+    size_t i;
+
+    for (i = 0; i + 1 < len; i += 2) {
+        sum += (uint32_t) (p[i] << 8 | p[i + 1]);
+    }
+    if (len & 1) {
+        sum += (uint32_t) p[len - 1] << 8;
+    }
+    return sum;
+}
+
+/* Returns true if the UDP/IPv4 packet in 'frame' has a correct checksum. */
+static bool
+udp_csum_ok(const uint8_t *frame, size_t len)
+{
+    const uint8_t *ip4 = frame + SIM_ETH_HLEN;
+    size_t ihl = (size_t) (ip4[0] & 0xf) * 4;
+    const uint8_t *udp = ip4 + ihl;
+    size_t udp_len = (size_t) (udp[4] << 8 | udp[5]);
+    uint32_t sum;
+
+    assert_true(SIM_ETH_HLEN + ihl + udp_len <= len);
+    sum = sum16(ip4 + 12, 8, 0) + 17 + (uint32_t) udp_len;
+    sum = sum16(udp, udp_len, sum);
+    while (sum >> 16) {
+        sum = (sum & 0xffff) + (sum >> 16);
+    }
+    return sum == 0xffff;
+}
+
+/* A datagram from the local stack leaves with its UDP checksum left to the
+ * "hardware" (the veth keeps it partial); the port completes it. */
+static void
+test_packet_partial_checksum(void **state)
+{
+    struct sockaddr_in dst = { .sin_family = AF_INET,
+                               .sin_port = htons(9999) };
+    uint8_t buf[2048];
+    struct sim_port p0;
+    int tag, sock, i;
+    ssize_t n = -EAGAIN;
+
+    NETNS_REQUIRE(no_netns);
+    assert_int_equal(system("ip addr add 10.9.0.1/24 dev sp1 && "
+                            "ip neigh add 10.9.0.2 lladdr 02:00:00:00:00:02 "
+                            "dev sp1 nud permanent"),
+                     0);
+    assert_int_equal(sim_port_open(&p0, "sp0", SIM_PORT_PACKET, -1), 0);
+    sock = socket(AF_INET, SOCK_DGRAM, 0);
+    assert_true(sock >= 0);
+    inet_pton(AF_INET, "10.9.0.2", &dst.sin_addr);
+    assert_int_equal(sendto(sock, "checksum me", 11, 0,
+                            (struct sockaddr *) &dst, sizeof dst),
+                     11);
+    for (i = 0; i < 20; i++) {
+        n = recv_wait(&p0, buf, sizeof buf, &tag, 0x0800);
+        if (n < 42 || buf[23] == 17) {
+            break; /* An error, or UDP. */
+        }
+    }
+    assert_true(n >= 42 + 11);
+    assert_memory_equal(buf + 42, "checksum me", 11);
+    assert_true(udp_csum_ok(buf, (size_t) n));
+    close(sock);
+    sim_port_close(&p0);
+}
+
+static bool
+link_is_up(const char *name)
+{
+    struct ifreq ifr;
+    int sock = socket(AF_INET, SOCK_DGRAM, 0);
+    bool up;
+
+    memset(&ifr, 0, sizeof ifr);
+    snprintf(ifr.ifr_name, sizeof ifr.ifr_name, "%s", name);
+    up = sock >= 0 && !ioctl(sock, SIOCGIFFLAGS, &ifr)
+         && ifr.ifr_flags & IFF_UP;
+    close(sock);
+    return up;
+}
+
+static void
+test_tap_port(void **state)
+{
+    uint8_t frame[60], buf[2048];
+    struct sim_port tap, pkt;
+    struct iovec iov;
+    int tag;
+    ssize_t n;
+
+    NETNS_REQUIRE(no_netns);
+    /* AUTO makes a TAP device when no interface has the name. */
+    assert_int_equal(if_nametoindex("stap0"), 0);
+    assert_int_equal(sim_port_open(&tap, "stap0", SIM_PORT_AUTO, -1), 0);
+    assert_int_equal(tap.kind, SIM_PORT_TAP);
+    assert_true(if_nametoindex("stap0") > 0);
+    assert_true(link_is_up("stap0"));
+    assert_int_equal(sim_port_open(&pkt, "stap0", SIM_PORT_PACKET, -1), 0);
+
+    /* Written to the TAP: the kernel receives it on stap0. */
+    iov = (struct iovec){ frame, make_frame(frame, 0x88b5, 0x33) };
+    assert_int_equal(sim_port_send(&tap, &iov, 1), 0);
+    n = recv_wait(&pkt, buf, sizeof buf, &tag, 0x88b5);
+    assert_int_equal(n, 60);
+    assert_memory_equal(buf, frame, 60);
+
+    /* Sent out of stap0: read from the TAP. */
+    make_frame(frame, 0x88b5, 0x44);
+    assert_int_equal(sim_port_send(&pkt, &iov, 1), 0);
+    n = recv_wait(&tap, buf, sizeof buf, &tag, 0x88b5);
+    assert_int_equal(n, 60);
+    assert_memory_equal(buf, frame, 60);
+    assert_int_equal(tag, SIM_PORT_NO_TAG);
+
+    sim_port_close(&pkt);
+    sim_port_close(&tap);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_kind_names),
+        cmocka_unit_test(test_fd_port),
+        cmocka_unit_test(test_open_errors),
+        cmocka_unit_test(test_packet_ports),
+        cmocka_unit_test(test_packet_partial_checksum),
+        cmocka_unit_test(test_tap_port),
+    };
+
+    return cmocka_run_group_tests_name("sim/port", tests, kernel_setup,
+                                       kernel_teardown);
+}

@@ -1,0 +1,205 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Unit tests for sim/underlay.c: VXLAN sockets toward remote VTEPs.
+ *
+ * Sending needs a raw socket (CAP_NET_RAW), so the tests that exchange
+ * packets run in a network namespace the test creates, between loopback
+ * addresses, and skip with the reason without root. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <arpa/inet.h>
+#include <cmocka.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "lib/util.h"
+#include "sim/frame.h"
+#include "sim/underlay.h"
+#include "tests/unit/netns-fixture.h"
+
+static const char *no_netns;
+
+static int
+kernel_setup(void **state)
+{
+    no_netns = netns_enter();
+    return 0;
+}
+
+static int
+kernel_teardown(void **state)
+{
+    netns_leave();
+    return 0;
+}
+
+static struct in_addr
+ip(const char *s)
+{
+    struct in_addr a;
+
+    assert_int_equal(inet_pton(AF_INET, s, &a), 1);
+    return a;
+}
+
+static void
+wait_readable(int fd)
+{
+    struct pollfd pfd = { .fd = fd, .events = POLLIN };
+
+    assert_int_equal(poll(&pfd, 1, 1000), 1);
+}
+
+/* A UDP header from 'sport' to 'dport' for 'payload' bytes, checksum 0
+ * (none, which IPv4 allows). */
+static void
+udp_header(uint8_t hdr[SIM_UDP_HLEN], uint16_t sport, uint16_t dport,
+           size_t payload)
+{
+    uint16_t len = (uint16_t) (SIM_UDP_HLEN + payload);
+
+    hdr[0] = (uint8_t) (sport >> 8);
+    hdr[1] = (uint8_t) sport;
+    hdr[2] = (uint8_t) (dport >> 8);
+    hdr[3] = (uint8_t) dport;
+    hdr[4] = (uint8_t) (len >> 8);
+    hdr[5] = (uint8_t) len;
+    hdr[6] = hdr[7] = 0;
+}
+
+static void
+test_open_unprivileged(void **state)
+{
+    struct sim_underlay u;
+
+    if (!geteuid()) {
+        print_message("SKIP: runs only without root (tests -EPERM)\n");
+        skip();
+    }
+    /* Without CAP_NET_RAW the raw sender cannot open, and nothing stays
+     * open. */
+    assert_int_equal(sim_underlay_open(&u, ip("127.0.0.1"), 0), -EPERM);
+    assert_int_equal(u.rx_fd, -1);
+    assert_int_equal(u.tx_fd, -1);
+    sim_underlay_close(&u);
+}
+
+static void
+test_open_errors(void **state)
+{
+    struct sim_underlay u;
+
+    NETNS_REQUIRE(no_netns);
+    /* Not an address of this host. */
+    assert_int_equal(sim_underlay_open(&u, ip("192.0.2.99"), 4789),
+                     -EADDRNOTAVAIL);
+    assert_int_equal(u.rx_fd, -1);
+    assert_int_equal(u.tx_fd, -1);
+    sim_underlay_close(&u);
+}
+
+static void
+test_exchange(void **state)
+{
+    static const char payload[] = "vxlan header + inner frame";
+    struct sim_underlay a, b;
+    struct in_addr src;
+    uint8_t hdr[SIM_UDP_HLEN], buf[256];
+    struct iovec iov[9];
+    ssize_t n;
+
+    NETNS_REQUIRE(no_netns);
+    assert_int_equal(sim_underlay_open(&a, ip("127.0.0.1"), 4789), 0);
+    assert_int_equal(sim_underlay_open(&b, ip("127.0.0.2"), 4789), 0);
+    assert_int_equal(a.port, 4789);
+    assert_true(fcntl(a.rx_fd, F_GETFL) & O_NONBLOCK);
+    assert_true(fcntl(a.tx_fd, F_GETFL) & O_NONBLOCK);
+
+    /* Nothing waiting. */
+    assert_int_equal(sim_underlay_recv(&b, buf, sizeof buf, &src), -EAGAIN);
+
+    /* Our UDP header, the kernel's IP header: b gets the payload and a's
+     * address. */
+    udp_header(hdr, 50000, 4789, sizeof payload);
+    iov[0] = (struct iovec){ hdr, sizeof hdr };
+    iov[1] = (struct iovec){ (void *) payload, sizeof payload };
+    assert_int_equal(sim_underlay_send(&a, ip("127.0.0.2"), iov, 2), 0);
+    wait_readable(b.rx_fd);
+    n = sim_underlay_recv(&b, buf, sizeof buf, &src);
+    assert_int_equal(n, sizeof payload);
+    assert_memory_equal(buf, payload, sizeof payload);
+    assert_int_equal(src.s_addr, ip("127.0.0.1").s_addr);
+
+    /* The raw sender's filter keeps incoming UDP out of its queue. */
+    assert_int_equal(recv(b.tx_fd, buf, sizeof buf, MSG_DONTWAIT), -1);
+    assert_int_equal(errno, EAGAIN);
+
+    /* Too big for the buffer: refused, not truncated. */
+    assert_int_equal(sim_underlay_send(&a, ip("127.0.0.2"), iov, 2), 0);
+    wait_readable(b.rx_fd);
+    assert_int_equal(sim_underlay_recv(&b, buf, 8, &src), -EMSGSIZE);
+
+    assert_int_equal(sim_underlay_send(&a, ip("127.0.0.2"), iov, 9), -EINVAL);
+
+    sim_underlay_close(&a);
+    sim_underlay_close(&b);
+    assert_int_equal(a.rx_fd, -1);
+    assert_int_equal(a.tx_fd, -1);
+    sim_underlay_close(&a);
+}
+
+/* RFC 7348 wants the source port to carry entropy: the port we write is
+ * the port that goes out, not the socket's. */
+static void
+test_source_port_is_ours(void **state)
+{
+    struct sockaddr_in sin = { .sin_family = AF_INET,
+                               .sin_port = htons(4789) };
+    socklen_t sin_len = sizeof sin;
+    struct sim_underlay a;
+    uint8_t hdr[SIM_UDP_HLEN], buf[64];
+    struct iovec iov[2];
+    int sock;
+
+    NETNS_REQUIRE(no_netns);
+    sock = socket(AF_INET, SOCK_DGRAM, 0);
+    sin.sin_addr = ip("127.0.0.3");
+    assert_int_equal(bind(sock, (struct sockaddr *) &sin, sizeof sin), 0);
+    assert_int_equal(sim_underlay_open(&a, ip("127.0.0.1"), 4789), 0);
+
+    udp_header(hdr, 54321, 4789, 4);
+    iov[0] = (struct iovec){ hdr, sizeof hdr };
+    iov[1] = (struct iovec){ "ping", 4 };
+    assert_int_equal(sim_underlay_send(&a, ip("127.0.0.3"), iov, 2), 0);
+    wait_readable(sock);
+    assert_int_equal(
+        recvfrom(sock, buf, sizeof buf, 0, (struct sockaddr *) &sin, &sin_len),
+        4);
+    assert_int_equal(ntohs(sin.sin_port), 54321);
+    assert_int_equal(sin.sin_addr.s_addr, ip("127.0.0.1").s_addr);
+
+    sim_underlay_close(&a);
+    close(sock);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_open_unprivileged),
+        cmocka_unit_test(test_open_errors),
+        cmocka_unit_test(test_exchange),
+        cmocka_unit_test(test_source_port_is_ours),
+    };
+
+    return cmocka_run_group_tests_name("sim/underlay", tests, kernel_setup,
+                                       kernel_teardown);
+}
