@@ -22,6 +22,11 @@ $(call UNIT_TEST,test-ovsdb-txn,\
 $(call UNIT_TEST,test-ovsdb-insert-text,\
     tests/unit/test-ovsdb-insert-text.c,vtep-schema ovsdb lib)
 $(call UNIT_TEST,test-ovsdb-monitor,tests/unit/test-ovsdb-monitor.c,ovsdb lib)
+$(call UNIT_TEST,test-ovsdb-condition,\
+    tests/unit/test-ovsdb-condition.c,ovsdb lib)
+$(call UNIT_TEST,test-ovsdb-mutation,tests/unit/test-ovsdb-mutation.c,ovsdb lib)
+$(call UNIT_TEST,test-ovsdb-row,tests/unit/test-ovsdb-row.c,ovsdb lib)
+$(call UNIT_TEST,test-ovsdb-table,tests/unit/test-ovsdb-table.c,ovsdb lib)
 
 # A transaction runner for golden and differential tests.
 TEST_PROGRAMS += ovsdb-transact
