@@ -62,6 +62,8 @@ $(call UNIT_TEST,test-ovsdb-log,\
     tests/unit/test-ovsdb-log.c,ovsdb-storage ovsdb lib)
 $(call UNIT_TEST,test-ovsdb-file,\
     tests/unit/test-ovsdb-file.c,ovsdb-storage ovsdb lib)
+$(call UNIT_TEST,test-ovsdb-store,\
+    tests/unit/test-ovsdb-store.c,ovsdb-storage ovsdb lib,libev)
 SCRIPT_TESTS += tests/ovsdb/storage.sh
 
 # The OVSDB server: RFC 7047's methods for one database plus _Server, on
