@@ -610,10 +610,14 @@ write_file(const char *path, const char *text)
     assert_int_equal(fclose(file), 0);
 }
 
-/* A file that is not a database, or is empty, is refused. */
+/* A file that is not a database, or is empty, is refused and left as it
+ * was (it might be something else given by mistake). */
 static void
 test_not_a_database(void **state)
 {
+    static const char cut_schema[] =
+        "OVSDB JSON 9999 0123456789abcdef0123456789abcdef01234567\n"
+        "{\"name\":";
     struct fixture *f = *state;
     struct ovsdb_store *store;
     struct ovsdb_error *error;
@@ -623,6 +627,15 @@ test_not_a_database(void **state)
     assert_non_null(error);
     assert_null(store);
     ovsdb_error_destroy(error);
+    assert_int_equal(file_size(f->path), 23);
+
+    /* Nor is a database file cut inside its schema record truncated. */
+    write_file(f->path, cut_schema);
+    error = ovsdb_store_open(f->path, NULL, &store);
+    assert_non_null(error);
+    assert_null(store);
+    ovsdb_error_destroy(error);
+    assert_int_equal(file_size(f->path), strlen(cut_schema));
 
     write_file(f->path, "");
     error = ovsdb_store_open(f->path, NULL, &store);
