@@ -79,3 +79,6 @@ SCRIPT_TESTS += tests/interop/ovsdb-server.sh tests/interop/vtep-ctl.sh \
 $(call UNIT_TEST,test-ovsdb-remotes,\
     tests/unit/test-ovsdb-remotes.c,\
     vtep-schema ovsdb-server ovsdb-storage jsonrpc ovsdb lib,libev)
+$(call UNIT_TEST,test-ovsdb-server,\
+    tests/unit/test-ovsdb-server.c tests/unit/jsonrpc-client-fixture.c,\
+    ovsdb-server ovsdb-storage jsonrpc ovsdb lib,libev)
