@@ -82,3 +82,7 @@ $(call UNIT_TEST,test-ovsdb-remotes,\
 $(call UNIT_TEST,test-ovsdb-server,\
     tests/unit/test-ovsdb-server.c tests/unit/jsonrpc-client-fixture.c,\
     ovsdb-server ovsdb-storage jsonrpc ovsdb lib,libev)
+$(call UNIT_TEST,test-ovsdb-server-monitor,\
+    tests/unit/test-ovsdb-server-monitor.c \
+    tests/unit/jsonrpc-client-fixture.c,\
+    ovsdb-server ovsdb-storage jsonrpc ovsdb lib,libev)
