@@ -469,22 +469,33 @@ test_auto_compact(void **state)
     struct fixture *f = *state;
     struct ovsdb_store_options opts = { .create_schema = schema_text,
                                         .compact_min_bytes = 4096,
-                                        .compact_ratio = 2,
+                                        .compact_ratio = 4,
                                         .compact_interval_ms = -1 };
     struct ovsdb_store *store = open_store(f, &opts);
-    int i;
+    off_t threshold = 4096, before, record = 0;
+    int i, n = 0;
 
-    for (i = 0; i < 1000; i++) {
+    /* The first compaction waits for the minimum size (the schema alone
+     * is far under a quarter of it), the second for four times the first
+     * snapshot (by then over the minimum). */
+    for (i = 0; i < 2000 && n < 2; i++) {
+        before = file_size(f->path);
         insert(store, "x", i);
-        if (stats(store).n_compactions) {
-            break;
+        if (stats(store).n_compactions > (uint64_t) n) {
+            /* Compacted: the record just written (about as big as the
+             * one before) took the log over the threshold. */
+            assert_true(before + record + record / 4 >= threshold);
+            n++;
+            assert_int_equal(stats(store).snapshot_bytes, file_size(f->path));
+            threshold = MAX(4096, 4 * stats(store).snapshot_bytes);
+            continue;
         }
-        /* Not compacted yet: the log is still under the minimum. */
-        assert_true(file_size(f->path) < 4096);
+        /* Not compacted: the log is still under the threshold. */
+        assert_true(file_size(f->path) < threshold);
+        record = file_size(f->path) - before;
     }
-    assert_int_equal(stats(store).n_compactions, 1);
-    assert_true(stats(store).snapshot_bytes < 4096);
-    assert_int_equal(stats(store).snapshot_bytes, file_size(f->path));
+    assert_int_equal(n, 2);
+    assert_true(threshold > 4096);
     ovsdb_store_destroy(store);
 
     unlink(f->path);
