@@ -425,6 +425,7 @@ test_stalled_handshake_times_out(void **state)
     struct jsonrpc_remote_status st;
     struct sockaddr_in sin = { .sin_family = AF_INET };
     bool dropped = false;
+    ev_tstamp start;
     char buf[16];
     int fd, i;
 
@@ -434,6 +435,7 @@ test_stalled_handshake_times_out(void **state)
     sin.sin_port = htons(st.bound_port);
     sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    start = ev_time();
     assert_int_equal(connect(fd, (struct sockaddr *) &sin, sizeof sin), 0);
 
     for (i = 0; i < 200; i++) {
@@ -448,14 +450,15 @@ test_stalled_handshake_times_out(void **state)
 
     /* Silent: the probe goes out (held, no handshake), then the session
      * is dropped a probe interval later. */
-    for (i = 0; i < 400 && !dropped; i++) {
+    for (i = 0; i < 1000 && !dropped; i++) {
         ev_run(loop, EVRUN_NOWAIT);
         assert_true(jsonrpc_server_get_remote_status(server, remote, &st));
         dropped = st.n_sessions == 0;
         ev_sleep(0.005);
     }
     assert_true(dropped);
-    assert_true(i > 20); /* Not before a probe interval. */
+    /* Not before the probe interval (a lower bound holds under load). */
+    assert_true(ev_time() - start >= 0.1);
 
     /* The peer sees the connection closed, having received nothing. */
     assert_int_equal(recv(fd, buf, sizeof buf, MSG_DONTWAIT), 0);
