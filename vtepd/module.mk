@@ -23,6 +23,9 @@ $(call UNIT_TEST,test-vtepd-daemon,\
 
 $(call UNIT_TEST,test-vtepd-options,tests/unit/test-options.c,vtepd-core lib)
 
+$(call UNIT_TEST,test-unixctl,tests/unit/test-unixctl.c,\
+    vtepd-ctl jsonrpc lib,libev)
+
 $(call UNIT_TEST,test-vtepd-memtrim,\
     tests/unit/test-memtrim.c vtepd/memtrim.c,\
     ovsdb lib,jansson libev)

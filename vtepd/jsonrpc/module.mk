@@ -16,6 +16,7 @@ $(call UNIT_TEST,test-jsonrpc-reconnect,\
 $(call UNIT_TEST,test-jsonrpc,tests/unit/test-jsonrpc.c,jsonrpc lib)
 $(call UNIT_TEST,test-jsonrpc-remotes,\
     tests/unit/test-jsonrpc-remotes.c,jsonrpc lib,libev)
+$(call UNIT_TEST,test-jsonrpc-ssl,tests/unit/test-jsonrpc-ssl.c,jsonrpc lib,libev)
 
 # TLS streams against ovsdb-client and Python's ssl module.
 TEST_PROGRAMS += test-ssl-server

@@ -406,7 +406,9 @@ contains_valid_record(const char *buf, size_t n)
 }
 
 /* Handles the bad record at 'log->offset': truncates it if nothing valid
- * follows, otherwise reports corruption. */
+ * follows, otherwise reports corruption.  A bad first record is never cut
+ * off: a database file is created whole, by rename, so the file is not a
+ * database (perhaps a wrong path) and truncating it would destroy it. */
 static int
 handle_bad_record(struct ovsdb_log *log, const char *reason)
 {
@@ -417,6 +419,10 @@ handle_bad_record(struct ovsdb_log *log, const char *reason)
     size_t n;
     int error;
 
+    if (!start && log->mode == OVSDB_LOG_READ_WRITE) {
+        VLOG_ERR("%s: not an OVSDB database file (%s)", log->path, reason);
+        return -EILSEQ;
+    }
     if (rest <= MAX_TAIL_SCAN) {
         buf = xmalloc(rest);
         error = pread_all(log->fd, buf, rest, start, &n);

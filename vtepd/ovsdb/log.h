@@ -15,7 +15,9 @@
  * Reading therefore treats a bad record (short, wrong checksum, not JSON)
  * with no valid record after it as a torn tail: it is logged and, in a
  * writable log, cut off.  A bad record followed by a valid one is
- * corruption, and reading fails rather than guess.
+ * corruption, and reading fails rather than guess.  So is a bad first
+ * record in a writable log: files are created whole, so it is not a
+ * database file at all, and is left as it is.
  *
  * A writable log holds a lock on ".NAME.~lock~" beside the file, the same
  * lock file ovsdb-server and ovsdb-tool take, so they exclude each other.
@@ -62,7 +64,8 @@ void ovsdb_log_close(struct ovsdb_log *log);
 /* Reads the next record.  Stores it (a new reference to a JSON object) in
  * '*jsonp' and returns 0; at the end of the log (including a torn tail,
  * which is logged and, if writable, truncated) stores NULL and returns 0.
- * Returns -EILSEQ for corruption before the end, with '*jsonp' NULL. */
+ * Returns -EILSEQ for corruption before the end, or a writable log whose
+ * first record is bad, with '*jsonp' NULL. */
 int ovsdb_log_read(struct ovsdb_log *log, json_t **jsonp);
 
 /* Appends 'json' (borrowed) as one record after the last record read or

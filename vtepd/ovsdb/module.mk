@@ -22,6 +22,11 @@ $(call UNIT_TEST,test-ovsdb-txn,\
 $(call UNIT_TEST,test-ovsdb-insert-text,\
     tests/unit/test-ovsdb-insert-text.c,vtep-schema ovsdb lib)
 $(call UNIT_TEST,test-ovsdb-monitor,tests/unit/test-ovsdb-monitor.c,ovsdb lib)
+$(call UNIT_TEST,test-ovsdb-condition,\
+    tests/unit/test-ovsdb-condition.c,ovsdb lib)
+$(call UNIT_TEST,test-ovsdb-mutation,tests/unit/test-ovsdb-mutation.c,ovsdb lib)
+$(call UNIT_TEST,test-ovsdb-row,tests/unit/test-ovsdb-row.c,ovsdb lib)
+$(call UNIT_TEST,test-ovsdb-table,tests/unit/test-ovsdb-table.c,ovsdb lib)
 
 # A transaction runner for golden and differential tests.
 TEST_PROGRAMS += ovsdb-transact
@@ -57,6 +62,8 @@ $(call UNIT_TEST,test-ovsdb-log,\
     tests/unit/test-ovsdb-log.c,ovsdb-storage ovsdb lib)
 $(call UNIT_TEST,test-ovsdb-file,\
     tests/unit/test-ovsdb-file.c,ovsdb-storage ovsdb lib)
+$(call UNIT_TEST,test-ovsdb-store,\
+    tests/unit/test-ovsdb-store.c,ovsdb-storage ovsdb lib,libev)
 SCRIPT_TESTS += tests/ovsdb/storage.sh
 
 # The OVSDB server: RFC 7047's methods for one database plus _Server, on
@@ -72,3 +79,10 @@ SCRIPT_TESTS += tests/interop/ovsdb-server.sh tests/interop/vtep-ctl.sh \
 $(call UNIT_TEST,test-ovsdb-remotes,\
     tests/unit/test-ovsdb-remotes.c,\
     vtep-schema ovsdb-server ovsdb-storage jsonrpc ovsdb lib,libev)
+$(call UNIT_TEST,test-ovsdb-server,\
+    tests/unit/test-ovsdb-server.c tests/unit/jsonrpc-client-fixture.c,\
+    ovsdb-server ovsdb-storage jsonrpc ovsdb lib,libev)
+$(call UNIT_TEST,test-ovsdb-server-monitor,\
+    tests/unit/test-ovsdb-server-monitor.c \
+    tests/unit/jsonrpc-client-fixture.c,\
+    ovsdb-server ovsdb-storage jsonrpc ovsdb lib,libev)

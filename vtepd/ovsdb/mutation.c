@@ -104,8 +104,8 @@ mutation_from_json(struct ovsdb_mutation *m,
         }
     }
     if (i >= ARRAY_SIZE(mutator_names)) {
-        return ovsdb_syntax_error(json, NULL, "Unknown mutator \"%s\".",
-                                  mutator_name);
+        return ovsdb_error("unknown mutator", "No mutator named %s.",
+                           mutator_name);
     }
     m->mutator = (enum ovsdb_mutator) i;
 
@@ -293,6 +293,14 @@ mutate_arithmetic(const struct ovsdb_mutation *m, struct ovsdb_datum *value)
     }
     if (!error) {
         error = ovsdb_datum_sort(value, type);
+        if (error) {
+            /* Two elements became equal: ovsdb-server's words for it. */
+            ovsdb_error_destroy(error);
+            error = ovsdb_error("constraint violation",
+                                "Result of \"%s\" operation contains "
+                                "duplicates.",
+                                mutator_names[m->mutator]);
+        }
     }
     return error;
 }
