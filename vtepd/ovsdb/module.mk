@@ -9,6 +9,7 @@ ovsdb_SRCS := vtepd/ovsdb/error.c vtepd/ovsdb/type.c vtepd/ovsdb/atom.c \
               vtepd/ovsdb/schema.c vtepd/ovsdb/row.c \
               vtepd/ovsdb/table.c vtepd/ovsdb/condition.c \
               vtepd/ovsdb/mutation.c vtepd/ovsdb/transaction.c \
+              vtepd/ovsdb/txn-write.c \
               vtepd/ovsdb/execution.c vtepd/ovsdb/insert-text.c \
               vtepd/ovsdb/db.c vtepd/ovsdb/json-order.c \
               vtepd/ovsdb/monitor.c vtepd/ovsdb/history.c vtepd/ovsdb/lock.c

@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: Apache-2.0
 # vtepd/vtep/: the reconciler (hardware_vtep rows <-> HAL).
 LIBRARIES += vtep
-vtep_SRCS := vtepd/vtep/vtep.c vtepd/vtep/vtep-db.c vtepd/vtep/vtep-switch.c \
+vtep_SRCS := vtepd/vtep/vtep.c vtepd/vtep/vtep-queue.c vtepd/vtep/vtep-db.c \
+             vtepd/vtep/vtep-switch.c \
              vtepd/vtep/vtep-ls.c vtepd/vtep/vtep-macs.c \
              vtepd/vtep/vtep-local.c vtepd/vtep/vtep-stats.c
 vtep_PKGS := jansson
