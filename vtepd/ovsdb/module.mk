@@ -20,6 +20,8 @@ $(call UNIT_TEST,test-ovsdb-schema,\
 $(call UNIT_TEST,test-ovsdb-datum,tests/unit/test-ovsdb-datum.c,ovsdb lib)
 $(call UNIT_TEST,test-ovsdb-txn,\
     tests/unit/test-ovsdb-txn.c,vtep-schema ovsdb lib)
+$(call UNIT_TEST,test-ovsdb-txn-write,\
+    tests/unit/test-ovsdb-txn-write.c,ovsdb lib)
 $(call UNIT_TEST,test-ovsdb-insert-text,\
     tests/unit/test-ovsdb-insert-text.c,vtep-schema ovsdb lib)
 $(call UNIT_TEST,test-ovsdb-monitor,tests/unit/test-ovsdb-monitor.c,ovsdb lib)
