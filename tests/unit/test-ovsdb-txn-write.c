@@ -418,6 +418,7 @@ test_constraint_violations(void **state)
     struct pair *p = *state;
     struct ovsdb_table *parent = table(p->typed, "Parent");
     struct uuid u = uuid_of(P1);
+    struct ovsdb_error *error;
     struct ovsdb_txn *txn;
     struct ovsdb_row *row;
 
@@ -461,13 +462,13 @@ test_constraint_violations(void **state)
 
     /* The enum column left at its default, "". */
     txn = ovsdb_txn_create(p->typed);
-    expect_same(
-        p,
-        "[{\"op\": \"insert\", \"table\": \"Parent\", \"row\": "
-        "{\"name\": \"a\"}}]",
-        finish(txn, first(ovsdb_txn_write_string(txn, parent, row,
-                                                 column(parent, "name"), "a"),
-                          ovsdb_txn_row_insert(txn, parent, row, NULL))));
+    error =
+        ovsdb_txn_write_string(txn, parent, row, column(parent, "name"), "a");
+    error = first(error, ovsdb_txn_row_insert(txn, parent, row, NULL));
+    expect_error(p,
+                 "[{\"op\": \"insert\", \"table\": \"Parent\", \"row\": "
+                 "{\"name\": \"a\"}}]",
+                 finish(txn, error));
 
     /* An immutable column, once the row exists. */
     assert_null(typed_insert_parent(p->typed, P1, "a", NULL));
@@ -486,26 +487,22 @@ test_constraint_violations(void **state)
     /* A uuid already in use. */
     txn = ovsdb_txn_create(p->typed);
     row = ovsdb_txn_row_create(parent);
-    expect_same(
-        p,
-        "[{\"op\": \"insert\", \"table\": \"Parent\", \"uuid\": "
-        "\"" P1 "\", \"row\": {\"color\": \"red\"}}]",
-        finish(txn,
-               first(ovsdb_txn_write_string(txn, parent, row,
-                                            column(parent, "color"), "red"),
-                     ovsdb_txn_row_insert(txn, parent, row, &u))));
+    error = ovsdb_txn_write_string(txn, parent, row, column(parent, "color"),
+                                   "red");
+    error = first(error, ovsdb_txn_row_insert(txn, parent, row, &u));
+    expect_error(p,
+                 "[{\"op\": \"insert\", \"table\": \"Parent\", \"uuid\": "
+                 "\"" P1 "\", \"row\": {\"color\": \"red\"}}]",
+                 finish(txn, error));
 
     /* A string JSON could not carry. */
     txn = ovsdb_txn_create(p->typed);
     row = ovsdb_txn_row_modify(txn, parent, &u);
-    {
-        struct ovsdb_error *error = ovsdb_txn_write_string(
-            txn, parent, row, column(parent, "name"), bad_utf8);
-
-        assert_non_null(error);
-        assert_string_equal(ovsdb_error_tag(error), "syntax error");
-        ovsdb_error_destroy(error);
-    }
+    error = ovsdb_txn_write_string(txn, parent, row, column(parent, "name"),
+                                   bad_utf8);
+    assert_non_null(error);
+    assert_string_equal(ovsdb_error_tag(error), "syntax error");
+    ovsdb_error_destroy(error);
     ovsdb_txn_abort(txn);
 }
 
