@@ -264,7 +264,8 @@ ovsdb_txn_write_atoms(struct ovsdb_txn *txn, struct ovsdb_table *table,
     };
     struct ovsdb_datum copy;
 
-    ASSERT(n <= UINT_MAX && (values != NULL) == ovsdb_type_is_map(type));
+    ASSERT(n <= UINT_MAX
+           && (!n || (values != NULL) == ovsdb_type_is_map(type)));
     ovsdb_datum_clone(&copy, &datum, type);
     return ovsdb_txn_write_datum(txn, table, row, column, &copy);
 }
@@ -337,7 +338,7 @@ ovsdb_txn_write_string_map(struct ovsdb_txn *txn, struct ovsdb_table *table,
     struct ovsdb_error *error;
 
     ASSERT(n <= UINT_MAX && column->type.key.type == OVSDB_TYPE_STRING
-           && (values != NULL) == ovsdb_type_is_map(&column->type)
+           && (!n || (values != NULL) == ovsdb_type_is_map(&column->type))
            && (!values || column->type.value.type == OVSDB_TYPE_STRING));
     datum.keys = xcalloc(n + 1, sizeof *datum.keys);
     datum.values = values ? xcalloc(n + 1, sizeof *datum.values) : NULL;
