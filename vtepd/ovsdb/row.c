@@ -298,3 +298,21 @@ ovsdb_row_check_sizes(const struct ovsdb_row *row,
     }
     return NULL;
 }
+
+bool
+ovsdb_row_has_zero_weak_ref(const struct ovsdb_row *row,
+                            const struct ovsdb_column *column)
+{
+    struct ovsdb_datum v;
+
+    ovsdb_row_get(row, column, &v);
+    for (unsigned int i = 0; i < v.n; i++) {
+        if ((ovsdb_base_type_is_weak_ref(&column->type.key)
+             && uuid_is_zero(&v.keys[i].uuid))
+            || (v.values && ovsdb_base_type_is_weak_ref(&column->type.value)
+                && uuid_is_zero(&v.values[i].uuid))) {
+            return true;
+        }
+    }
+    return false;
+}

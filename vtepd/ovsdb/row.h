@@ -113,6 +113,10 @@ bool ovsdb_row_column_equals(const struct ovsdb_row *a,
 uint64_t *ovsdb_row_changed_columns(const struct ovsdb_row *a,
                                     const struct ovsdb_row *b,
                                     const struct ovsdb_table_schema *ts);
+/* True if 'column' of 'row' holds the all-zeros uuid as a weak reference:
+ * the default value of a weak reference column nobody set. */
+bool ovsdb_row_has_zero_weak_ref(const struct ovsdb_row *row,
+                                 const struct ovsdb_column *column);
 /* Checks that every column of 'row' has a set size its type allows;
  * returns the first violation, its details prefixed with "Table T column
  * C", or NULL. */

@@ -614,26 +614,6 @@ column_has_weak_refs(const struct ovsdb_column *column)
            || ovsdb_base_type_is_weak_ref(&column->type.value);
 }
 
-/* Whether 'row's 'column' holds the all-zeros uuid as a weak reference
- * (the default value of a weak reference column that was not set). */
-static bool
-has_zero_weak_ref(const struct ovsdb_row *row,
-                  const struct ovsdb_column *column)
-{
-    struct ovsdb_datum v;
-
-    ovsdb_row_get(row, column, &v);
-    for (unsigned int i = 0; i < v.n; i++) {
-        if ((ovsdb_base_type_is_weak_ref(&column->type.key)
-             && uuid_is_zero(&v.keys[i].uuid))
-            || (v.values && ovsdb_base_type_is_weak_ref(&column->type.value)
-                && uuid_is_zero(&v.values[i].uuid))) {
-            return true;
-        }
-    }
-    return false;
-}
-
 /* Removes weak references to missing rows from 'row' of 'table', which
  * this transaction inserted if 'inserted'.  Fails, as ovsdb-server does,
  * if that empties a column that may not be empty. */
@@ -659,7 +639,7 @@ assess_weak_refs(struct commit *c, struct ovsdb_table *table,
         if (!copy) {
             copy = ovsdb_txn_modify_begin(c->txn, table, row);
         }
-        zero = inserted && has_zero_weak_ref(copy, column);
+        zero = inserted && ovsdb_row_has_zero_weak_ref(copy, column);
         n_dropped = drop_dangling_refs(c, copy, column);
         ovsdb_row_get(copy, column, &v);
         if (!v.n && column->type.n_min && zero) {
