@@ -15,7 +15,7 @@
 #include "schema/vtep-schema.h"
 #include "vtepd/ovsdb/db.h"
 #include "vtepd/ovsdb/error.h"
-#include "vtepd/ovsdb/execution.h"
+#include "vtepd/ovsdb/transaction.h"
 #include "vtepd/ovsdb/remotes.h"
 #include "vtepd/ovsdb/schema.h"
 #include "vtepd/ovsdb/server.h"
@@ -104,21 +104,25 @@ open_store(struct ev_loop *loop, const struct vtepd_options *opts)
 static void
 ensure_global_row(struct ovsdb_db *db)
 {
-    const struct ovsdb_table *global = ovsdb_db_find_table(db, "Global");
-    json_t *params, *result;
-    long long timeout;
+    struct ovsdb_table *global = ovsdb_db_find_table(db, "Global");
+    struct ovsdb_error *error;
+    struct ovsdb_txn *txn;
 
     if (!global || ovsdb_table_count(global)) {
         return;
     }
-    params = json_pack("[s{s:s,s:s,s:{}}]", db->schema->name, "op", "insert",
-                       "table", "Global", "row");
-    result = ovsdb_execute(db, params, NULL, &timeout);
-    if (!result || json_object_get(json_array_get(result, 0), "error")) {
-        VLOG_ERR("cannot create the Global row");
+    txn = ovsdb_txn_create(db);
+    error =
+        ovsdb_txn_row_insert(txn, global, ovsdb_txn_row_create(global), NULL);
+    if (error) {
+        ovsdb_txn_abort(txn);
+    } else {
+        error = ovsdb_txn_commit(txn, false);
     }
-    json_decref(result);
-    json_decref(params);
+    if (error) {
+        VLOG_ERR("cannot create the Global row: %s", ovsdb_error_tag(error));
+        ovsdb_error_destroy(error);
+    }
 }
 
 /* Passes the TLS files to the stream layer; refuses TLS remotes without

@@ -9,6 +9,7 @@ ovsdb_SRCS := vtepd/ovsdb/error.c vtepd/ovsdb/type.c vtepd/ovsdb/atom.c \
               vtepd/ovsdb/schema.c vtepd/ovsdb/row.c \
               vtepd/ovsdb/table.c vtepd/ovsdb/condition.c \
               vtepd/ovsdb/mutation.c vtepd/ovsdb/transaction.c \
+              vtepd/ovsdb/txn-write.c \
               vtepd/ovsdb/execution.c vtepd/ovsdb/insert-text.c \
               vtepd/ovsdb/db.c vtepd/ovsdb/json-order.c \
               vtepd/ovsdb/monitor.c vtepd/ovsdb/history.c vtepd/ovsdb/lock.c
@@ -19,6 +20,8 @@ $(call UNIT_TEST,test-ovsdb-schema,\
 $(call UNIT_TEST,test-ovsdb-datum,tests/unit/test-ovsdb-datum.c,ovsdb lib)
 $(call UNIT_TEST,test-ovsdb-txn,\
     tests/unit/test-ovsdb-txn.c,vtep-schema ovsdb lib)
+$(call UNIT_TEST,test-ovsdb-txn-write,\
+    tests/unit/test-ovsdb-txn-write.c,ovsdb lib)
 $(call UNIT_TEST,test-ovsdb-insert-text,\
     tests/unit/test-ovsdb-insert-text.c,vtep-schema ovsdb lib)
 $(call UNIT_TEST,test-ovsdb-monitor,tests/unit/test-ovsdb-monitor.c,ovsdb lib)

@@ -12,7 +12,9 @@
 #include "lib/vlog.h"
 #include "lib/util.h"
 #include "vtepd/ovsdb/db.h"
-#include "vtepd/ovsdb/execution.h"
+#include "vtepd/ovsdb/error.h"
+#include "vtepd/ovsdb/row.h"
+#include "vtepd/ovsdb/table.h"
 #include "vtepd/jsonrpc/jsonrpc-server.h"
 #include "vtepd/jsonrpc/reconnect.h"
 #include "vtepd/ovsdb/server.h"
@@ -115,18 +117,15 @@ options_equal(const struct jsonrpc_options *a, const struct jsonrpc_options *b)
 /* Reading the database. */
 
 /* The single integer in 'column' of 'row', or 'dflt' if the column is
- * missing or empty. */
+ * missing (NULL) or empty. */
 static int64_t
 row_get_int(const struct ovsdb_row *row, const struct ovsdb_column *column,
             int64_t dflt)
 {
-    struct ovsdb_datum d;
-
-    if (!column) {
-        return dflt;
+    if (column) {
+        ovsdb_row_get_integer(row, column, &dflt);
     }
-    ovsdb_row_get(row, column, &d);
-    return d.n ? d.keys[0].integer : dflt;
+    return dflt;
 }
 
 /* The jsonrpc options a Manager-like row asks for. */
@@ -307,12 +306,13 @@ remotes_reconfigure(struct ovsdb_remotes *rs)
 
 /* Status. */
 
-/* Appends [key, value] to the map pairs 'pairs'; takes 'value'. */
+/* Appends 'key' => 'value' to 'map'; takes 'value'. */
 static void
-pairs_add(json_t *pairs, const char *key, char *value)
+map_add(struct ovsdb_remotes_status_map *map, const char *key, char *value)
 {
-    json_array_append_new(pairs, json_pack("[ss]", key, value));
-    free(value);
+    ASSERT(map->n < OVSDB_REMOTES_STATUS_MAX);
+    map->keys[map->n] = key;
+    map->values[map->n++] = value;
 }
 
 static char *
@@ -321,49 +321,70 @@ seconds_since(ev_tstamp now, ev_tstamp then)
     return xasprintf("%lld", (long long) floor(MAX(now - then, 0.)));
 }
 
-json_t *
-ovsdb_remotes_status_to_json(const struct ovsdb_server_remote_status *status,
-                             ev_tstamp now)
+void
+ovsdb_remotes_status_map(const struct ovsdb_server_remote_status *status,
+                         ev_tstamp now, struct ovsdb_remotes_status_map *map)
 {
     const struct jsonrpc_remote_status *rpc = &status->rpc;
     bool passive = rpc->state == JSONRPC_REMOTE_LISTENING;
-    json_t *pairs = json_array();
 
     /* In key order, as the database sorts them. */
+    map->n = 0;
     if (rpc->bound_port) {
-        pairs_add(pairs, "bound_port", xasprintf("%u", rpc->bound_port));
+        map_add(map, "bound_port", xasprintf("%u", rpc->bound_port));
     }
     if (!passive && rpc->last_error) {
-        pairs_add(pairs, "last_error", xstrdup(strerror(rpc->last_error)));
+        map_add(map, "last_error", xstrdup(strerror(rpc->last_error)));
     }
     if (status->locks_held) {
-        pairs_add(pairs, "locks_held", xstrdup(status->locks_held));
+        map_add(map, "locks_held", xstrdup(status->locks_held));
     }
     if (status->locks_lost) {
-        pairs_add(pairs, "locks_lost", xstrdup(status->locks_lost));
+        map_add(map, "locks_lost", xstrdup(status->locks_lost));
     }
     if (status->locks_waiting) {
-        pairs_add(pairs, "locks_waiting", xstrdup(status->locks_waiting));
+        map_add(map, "locks_waiting", xstrdup(status->locks_waiting));
     }
     if (passive && rpc->n_sessions > 1) {
-        pairs_add(pairs, "n_connections", xasprintf("%zu", rpc->n_sessions));
+        map_add(map, "n_connections", xasprintf("%zu", rpc->n_sessions));
     }
     /* ovsdb-server reports 0 for both on listeners. */
     if (passive || rpc->last_connected) {
-        pairs_add(pairs, "sec_since_connect",
-                  passive ? xstrdup("0")
-                          : seconds_since(now, rpc->last_connected));
+        map_add(map, "sec_since_connect",
+                passive ? xstrdup("0")
+                        : seconds_since(now, rpc->last_connected));
     }
     if (passive || rpc->last_disconnected) {
-        pairs_add(pairs, "sec_since_disconnect",
-                  passive ? xstrdup("0")
-                          : seconds_since(now, rpc->last_disconnected));
+        map_add(map, "sec_since_disconnect",
+                passive ? xstrdup("0")
+                        : seconds_since(now, rpc->last_disconnected));
     }
     if (!passive) {
-        pairs_add(pairs, "state",
-                  xstrdup(jsonrpc_remote_state_to_string(rpc->state)));
+        map_add(map, "state",
+                xstrdup(jsonrpc_remote_state_to_string(rpc->state)));
     }
-    return json_pack("[so]", "map", pairs);
+}
+
+void
+ovsdb_remotes_status_map_destroy(struct ovsdb_remotes_status_map *map)
+{
+    for (size_t i = 0; i < map->n; i++) {
+        free(map->values[i]);
+    }
+    map->n = 0;
+}
+
+/* Returns the row 'uuid' of 'table' as 'txn' (started now if needed, and
+ * marked as this module's) may change it. */
+static struct ovsdb_row *
+status_txn_row(struct ovsdb_remotes *rs, struct ovsdb_table *table,
+               const struct uuid *uuid, struct ovsdb_txn **txn)
+{
+    if (!*txn) {
+        *txn = ovsdb_txn_create(rs->db);
+        ovsdb_txn_set_origin(*txn, rs);
+    }
+    return ovsdb_txn_row_modify(*txn, table, uuid);
 }
 
 static bool
@@ -375,106 +396,119 @@ status_is_connected(const struct jsonrpc_remote_status *rpc)
                      || rpc->state == JSONRPC_REMOTE_IDLE;
 }
 
-/* Adds to 'set' the values of 'column' that are out of date: 'value'
- * (borrowed) where 'row' has something else. */
-static void
-set_if_changed(json_t *set, const struct ovsdb_row *row,
-               const struct ovsdb_column *column, json_t *value)
+/* True if the string map 'column' of 'row' holds exactly 'map'. */
+static bool
+status_equals(const struct ovsdb_row *row, const struct ovsdb_column *column,
+              const struct ovsdb_remotes_status_map *map)
 {
-    json_t *old = ovsdb_row_column_to_json(row, column);
+    struct ovsdb_datum d;
 
-    if (!json_equal(old, value)) {
-        json_object_set(set, column->name, value);
+    ovsdb_row_get(row, column, &d);
+    if (d.n != map->n) {
+        return false;
     }
-    json_decref(old);
+    for (size_t i = 0; i < map->n; i++) {
+        if (strcmp(d.keys[i].string->s, map->keys[i])
+            || strcmp(d.values[i].string->s, map->values[i])) {
+            return false;
+        }
+    }
+    return true;
 }
 
-/* Adds to 'ops' an update of 'row' if its status columns are out of
- * date. */
-static void
+/* Writes in 'txn' (started on the first write) the status columns of row
+ * 'uuid' of 'spec->ref_table' that are out of date. */
+static struct ovsdb_error *
 status_update_row(struct ovsdb_remotes *rs, const struct remote_spec *spec,
-                  const struct ovsdb_row *row, json_t *ops)
+                  const struct uuid *uuid, struct ovsdb_txn **txn)
 {
-    const char *target = ref_row_target(spec, row);
+    struct ovsdb_table *table = spec->ref_table;
+    const struct ovsdb_row *row = spec_ref_row(spec, uuid);
+    const char *target = row ? ref_row_target(spec, row) : NULL;
     struct ovsdb_server_remote_status status;
-    char uuid[UUID_LEN + 1];
-    json_t *set;
+    struct ovsdb_remotes_status_map map;
+    struct ovsdb_error *error = NULL;
+    struct ovsdb_row *rw = NULL;
+    bool connected, old;
 
     if (!target
         || !ovsdb_server_get_remote_status(rs->server, target, &status)) {
-        return;
+        return NULL;
     }
-    set = json_object();
-    if (spec->is_connected) {
-        json_t *value = json_boolean(status_is_connected(&status.rpc));
-
-        set_if_changed(set, row, spec->is_connected, value);
-        json_decref(value);
-    }
-    if (spec->status) {
-        json_t *value =
-            ovsdb_remotes_status_to_json(&status, ev_now(rs->loop));
-
-        set_if_changed(set, row, spec->status, value);
-        json_decref(value);
-    }
+    connected = status_is_connected(&status.rpc);
+    ovsdb_remotes_status_map(&status, ev_now(rs->loop), &map);
     ovsdb_server_remote_status_destroy(&status);
-    if (!json_object_size(set)) {
-        json_decref(set);
-        return;
+    if (spec->is_connected
+        && !(ovsdb_row_get_boolean(row, spec->is_connected, &old)
+             && old == connected)) {
+        rw = status_txn_row(rs, table, uuid, txn);
+        error = ovsdb_txn_write_boolean(*txn, table, rw, spec->is_connected,
+                                        connected);
     }
-    uuid_to_string(&row->uuid, uuid);
-    json_array_append_new(
-        ops, json_pack("{s:s,s:s,s:[[s,s,[s,s]]],s:o}", "op", "update",
-                       "table", spec->ref_table->schema->name, "where",
-                       "_uuid", "==", "uuid", uuid, "row", set));
+    if (!error && spec->status && !status_equals(row, spec->status, &map)) {
+        rw = rw ? rw : status_txn_row(rs, table, uuid, txn);
+        error = ovsdb_txn_write_string_map(
+            *txn, table, rw, spec->status, map.keys,
+            (const char *const *) map.values, map.n);
+    }
+    ovsdb_remotes_status_map_destroy(&map);
+    return error;
+}
+
+/* Adds to 'uuids' the rows of 'spec->ref_table' that rows of 'spec->table'
+ * name, whose status columns may need writing. */
+static void
+status_rows(const struct remote_spec *spec, struct uuid **uuids, size_t *n,
+            size_t *allocated)
+{
+    const struct ovsdb_row *row;
+
+    OVSDB_TABLE_FOR_EACH(row, spec->table) {
+        struct ovsdb_datum d;
+
+        ovsdb_row_get(row, spec->column, &d);
+        for (unsigned int j = 0; j < d.n; j++) {
+            if (*n >= *allocated) {
+                *uuids = x2nrealloc(*uuids, allocated, *n + 1, sizeof **uuids);
+            }
+            (*uuids)[(*n)++] = d.keys[j].uuid;
+        }
+    }
 }
 
 /* Writes the status of every remote that has a row to write it to, in one
- * transaction, if anything changed. */
+ * transaction, if anything changed.  The rows are collected first: writing
+ * moves them within their table. */
 static void
 status_update(struct ovsdb_remotes *rs)
 {
-    json_t *params = json_pack("[s]", rs->db->schema->name);
-    long long timeout;
-    json_t *result;
+    struct ovsdb_error *error = NULL;
+    struct ovsdb_txn *txn = NULL;
 
-    for (size_t i = 0; i < rs->n_specs; i++) {
+    for (size_t i = 0; !error && i < rs->n_specs; i++) {
         const struct remote_spec *spec = &rs->specs[i];
-        const struct ovsdb_row *row;
+        size_t n = 0, allocated = 0;
+        struct uuid *uuids = NULL;
 
         if (!spec->ref_table || (!spec->status && !spec->is_connected)) {
             continue;
         }
-        OVSDB_TABLE_FOR_EACH(row, spec->table) {
-            struct ovsdb_datum d;
-
-            ovsdb_row_get(row, spec->column, &d);
-            for (unsigned int j = 0; j < d.n; j++) {
-                const struct ovsdb_row *ref =
-                    spec_ref_row(spec, &d.keys[j].uuid);
-
-                if (ref) {
-                    status_update_row(rs, spec, ref, params);
-                }
-            }
+        status_rows(spec, &uuids, &n, &allocated);
+        for (size_t j = 0; !error && j < n; j++) {
+            error = status_update_row(rs, spec, &uuids[j], &txn);
         }
+        free(uuids);
     }
-    if (json_array_size(params) > 1) {
-        result = ovsdb_execute(rs->db, params, NULL, &timeout);
-        for (size_t i = 0; i < json_array_size(result); i++) {
-            json_t *error =
-                json_object_get(json_array_get(result, i), "error");
-
-            if (error) {
-                VLOG_WARN_RL(&remote_rl, "cannot write remote status: %s",
-                             json_string_value(error));
-                break;
-            }
-        }
-        json_decref(result);
+    if (error) {
+        ovsdb_txn_abort(txn);
+    } else if (txn) {
+        error = ovsdb_txn_commit(txn, false);
     }
-    json_decref(params);
+    if (error) {
+        VLOG_WARN_RL(&remote_rl, "cannot write remote status: %s",
+                     ovsdb_error_tag(error));
+        ovsdb_error_destroy(error);
+    }
 }
 
 /* Events. */
@@ -559,6 +593,9 @@ commit_cb(const struct ovsdb_changeset *changes, void *rs_)
 {
     struct ovsdb_remotes *rs = rs_;
 
+    if (changes->origin == rs) {
+        return; /* Status written by status_update(), never relevant. */
+    }
     for (size_t i = 0; i < changes->n_changes && !rs->dirty; i++) {
         for (size_t j = 0; j < rs->n_specs && !rs->dirty; j++) {
             rs->dirty =

@@ -21,7 +21,6 @@
 #define VTEPD_OVSDB_REMOTES_H 1
 
 #include <ev.h>
-#include <jansson.h>
 
 struct ovsdb_db;
 struct ovsdb_server;
@@ -49,10 +48,21 @@ int ovsdb_remotes_add(struct ovsdb_remotes *, const char *spec, char **errorp);
  * tests). */
 void ovsdb_remotes_run(struct ovsdb_remotes *);
 
-/* The "status" map that ovsdb-server writes for a remote in 'status', at
- * loop time 'now', in the RFC 7047 form ["map", [[key, value]...]] with
- * keys sorted (new reference).  Exposed for tests. */
-json_t *ovsdb_remotes_status_to_json(const struct ovsdb_server_remote_status *,
-                                     ev_tstamp now);
+/* The "status" map that ovsdb-server writes for a remote: at most one
+ * entry per key it knows, 'n' pairs in key order. */
+#define OVSDB_REMOTES_STATUS_MAX 9
+struct ovsdb_remotes_status_map {
+    size_t n;
+    const char *keys[OVSDB_REMOTES_STATUS_MAX]; /* Static strings. */
+    char *values[OVSDB_REMOTES_STATUS_MAX];     /* Owned. */
+};
+
+/* Fills 'map' with the status map of a remote in 'status' at loop time
+ * 'now'.  Exposed for tests.  The caller frees it with
+ * ovsdb_remotes_status_map_destroy(). */
+void ovsdb_remotes_status_map(const struct ovsdb_server_remote_status *,
+                              ev_tstamp now,
+                              struct ovsdb_remotes_status_map *);
+void ovsdb_remotes_status_map_destroy(struct ovsdb_remotes_status_map *);
 
 #endif /* vtepd/ovsdb/remotes.h */

@@ -7,6 +7,7 @@
 
 #include "lib/hash.h"
 #include "lib/slab.h"
+#include "vtepd/ovsdb/error.h"
 
 static void *
 value_ptr(const struct ovsdb_row *row, const struct ovsdb_column *column)
@@ -208,4 +209,110 @@ ovsdb_row_hash_columns(const struct ovsdb_row *row,
         hash = ovsdb_datum_hash(&view, &columns[i]->type, hash);
     }
     return hash;
+}
+
+const char *
+ovsdb_row_get_string(const struct ovsdb_row *row,
+                     const struct ovsdb_column *column)
+{
+    struct ovsdb_datum d;
+
+    ovsdb_row_get(row, column, &d);
+    return d.n ? d.keys[0].string->s : "";
+}
+
+bool
+ovsdb_row_get_integer(const struct ovsdb_row *row,
+                      const struct ovsdb_column *column, int64_t *value)
+{
+    struct ovsdb_datum d;
+
+    ovsdb_row_get(row, column, &d);
+    if (d.n) {
+        *value = d.keys[0].integer;
+    }
+    return d.n;
+}
+
+bool
+ovsdb_row_get_boolean(const struct ovsdb_row *row,
+                      const struct ovsdb_column *column, bool *value)
+{
+    struct ovsdb_datum d;
+
+    ovsdb_row_get(row, column, &d);
+    if (d.n) {
+        *value = d.keys[0].boolean;
+    }
+    return d.n;
+}
+
+bool
+ovsdb_row_get_uuid(const struct ovsdb_row *row,
+                   const struct ovsdb_column *column, struct uuid *value)
+{
+    struct ovsdb_datum d;
+
+    ovsdb_row_get(row, column, &d);
+    if (!d.n) {
+        uuid_zero(value);
+        return false;
+    }
+    *value = d.keys[0].uuid;
+    return true;
+}
+
+uint64_t *
+ovsdb_row_changed_columns(const struct ovsdb_row *a, const struct ovsdb_row *b,
+                          const struct ovsdb_table_schema *ts)
+{
+    uint64_t *bitmap = NULL;
+
+    for (unsigned int i = OVSDB_COL_VERSION + 1; i < ts->n_columns; i++) {
+        if (!ovsdb_row_column_equals(a, b, ts->columns[i])) {
+            if (!bitmap) {
+                bitmap = xcalloc((ts->n_columns + 63) / 64, sizeof *bitmap);
+            }
+            bitmap[i / 64] |= UINT64_C(1) << (i % 64);
+        }
+    }
+    return bitmap;
+}
+
+struct ovsdb_error *
+ovsdb_row_check_sizes(const struct ovsdb_row *row,
+                      const struct ovsdb_table_schema *ts)
+{
+    for (unsigned int i = 0; i < ts->n_columns; i++) {
+        const struct ovsdb_column *column = ts->columns[i];
+        struct ovsdb_error *error;
+        struct ovsdb_datum v;
+
+        ovsdb_row_get(row, column, &v);
+        error = ovsdb_datum_check_size(&v, &column->type);
+        if (error) {
+            ovsdb_error_prefix(error, "Table %s column %s", ts->name,
+                               column->name);
+            return error;
+        }
+    }
+    return NULL;
+}
+
+bool
+ovsdb_row_has_zero_weak_ref(const struct ovsdb_row *row,
+                            const struct ovsdb_column *column)
+{
+    struct ovsdb_datum v;
+
+    ovsdb_row_get(row, column, &v);
+    for (unsigned int i = 0; i < v.n; i++) {
+        if ((ovsdb_base_type_is_weak_ref(&column->type.key)
+             && uuid_is_zero(&v.keys[i].uuid))
+            || (v.values && ovsdb_base_type_is_weak_ref(&column->type.value)
+                && uuid_is_zero(&v.values[i].uuid))) {
+            return true;
+        }
+    }
+    return false;
 }

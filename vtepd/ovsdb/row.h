@@ -80,6 +80,20 @@ void ovsdb_row_set_atom(struct ovsdb_row *row,
                         const struct ovsdb_column *column,
                         const union ovsdb_atom *atom);
 
+/* Typed readers of a column holding one atom, or none (an optional
+ * value): ovsdb_row_get_string() returns the string (borrowed from the
+ * row) or "" if the column is empty; the others store the value and
+ * return true, or return false if the column is empty, leaving '*value'
+ * alone (ovsdb_row_get_uuid() zeroes it). */
+const char *ovsdb_row_get_string(const struct ovsdb_row *,
+                                 const struct ovsdb_column *);
+bool ovsdb_row_get_integer(const struct ovsdb_row *,
+                           const struct ovsdb_column *, int64_t *value);
+bool ovsdb_row_get_boolean(const struct ovsdb_row *,
+                           const struct ovsdb_column *, bool *value);
+bool ovsdb_row_get_uuid(const struct ovsdb_row *, const struct ovsdb_column *,
+                        struct uuid *value);
+
 /* Returns the JSON form of 'column' in 'row' (new reference). */
 json_t *ovsdb_row_column_to_json(const struct ovsdb_row *row,
                                  const struct ovsdb_column *column);
@@ -93,6 +107,23 @@ json_t *ovsdb_row_to_json(const struct ovsdb_row *row,
 bool ovsdb_row_column_equals(const struct ovsdb_row *a,
                              const struct ovsdb_row *b,
                              const struct ovsdb_column *column);
+/* Returns a bitmap, by column index, of the columns other than _uuid and
+ * _version whose values differ between 'a' and 'b' (a new allocation), or
+ * NULL if none does. */
+uint64_t *ovsdb_row_changed_columns(const struct ovsdb_row *a,
+                                    const struct ovsdb_row *b,
+                                    const struct ovsdb_table_schema *ts);
+/* True if 'column' of 'row' holds the all-zeros uuid as a weak reference:
+ * the default value of a weak reference column nobody set. */
+bool ovsdb_row_has_zero_weak_ref(const struct ovsdb_row *row,
+                                 const struct ovsdb_column *column);
+/* Checks that every column of 'row' has a set size its type allows;
+ * returns the first violation, its details prefixed with "Table T column
+ * C", or NULL. */
+struct ovsdb_error *
+ovsdb_row_check_sizes(const struct ovsdb_row *row,
+                      const struct ovsdb_table_schema *ts) WARN_UNUSED_RESULT;
+
 uint32_t ovsdb_row_hash_columns(const struct ovsdb_row *row,
                                 const struct ovsdb_column *const *columns,
                                 size_t n_columns, uint32_t basis);

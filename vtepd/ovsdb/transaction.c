@@ -39,6 +39,7 @@ struct ovsdb_txn {
     size_t n_deleted; /* Calls to ovsdb_txn_delete(). */
     struct txn_row_block *blocks; /* Where 'rows' live, newest first. */
     struct ds comment;
+    const void *origin; /* See ovsdb_txn_set_origin(). */
 };
 
 /* A pending change to the strong reference count of a row. */
@@ -181,6 +182,12 @@ ovsdb_txn_add_comment(struct ovsdb_txn *txn, const char *comment)
         ds_put_char(&txn->comment, '\n');
     }
     ds_put_cstr(&txn->comment, comment);
+}
+
+void
+ovsdb_txn_set_origin(struct ovsdb_txn *txn, const void *origin)
+{
+    txn->origin = origin;
 }
 
 void
@@ -607,26 +614,6 @@ column_has_weak_refs(const struct ovsdb_column *column)
            || ovsdb_base_type_is_weak_ref(&column->type.value);
 }
 
-/* Whether 'row's 'column' holds the all-zeros uuid as a weak reference
- * (the default value of a weak reference column that was not set). */
-static bool
-has_zero_weak_ref(const struct ovsdb_row *row,
-                  const struct ovsdb_column *column)
-{
-    struct ovsdb_datum v;
-
-    ovsdb_row_get(row, column, &v);
-    for (unsigned int i = 0; i < v.n; i++) {
-        if ((ovsdb_base_type_is_weak_ref(&column->type.key)
-             && uuid_is_zero(&v.keys[i].uuid))
-            || (v.values && ovsdb_base_type_is_weak_ref(&column->type.value)
-                && uuid_is_zero(&v.values[i].uuid))) {
-            return true;
-        }
-    }
-    return false;
-}
-
 /* Removes weak references to missing rows from 'row' of 'table', which
  * this transaction inserted if 'inserted'.  Fails, as ovsdb-server does,
  * if that empties a column that may not be empty. */
@@ -652,7 +639,7 @@ assess_weak_refs(struct commit *c, struct ovsdb_table *table,
         if (!copy) {
             copy = ovsdb_txn_modify_begin(c->txn, table, row);
         }
-        zero = inserted && has_zero_weak_ref(copy, column);
+        zero = inserted && ovsdb_row_has_zero_weak_ref(copy, column);
         n_dropped = drop_dangling_refs(c, copy, column);
         ovsdb_row_get(copy, column, &v);
         if (!v.n && column->type.n_min && zero) {
@@ -753,25 +740,15 @@ remove_weak_refs(struct commit *c)
 static struct ovsdb_error *
 check_sizes(struct commit *c)
 {
-    for (size_t i = 0; i < c->txn->n_order; i++) {
+    struct ovsdb_error *error = NULL;
+
+    for (size_t i = 0; !error && i < c->txn->n_order; i++) {
         const struct txn_row *tr = c->txn->order[i];
-        const struct ovsdb_table_schema *ts = tr->table->schema;
 
-        for (unsigned int j = 0; tr->new &&j < ts->n_columns; j++) {
-            const struct ovsdb_column *column = ts->columns[j];
-            struct ovsdb_error *error;
-            struct ovsdb_datum v;
-
-            ovsdb_row_get(tr->new, column, &v);
-            error = ovsdb_datum_check_size(&v, &column->type);
-            if (error) {
-                ovsdb_error_prefix(error, "Table %s column %s", ts->name,
-                                   column->name);
-                return error;
-            }
-        }
+        error =
+            tr->new ? ovsdb_row_check_sizes(tr->new, tr->table->schema) : NULL;
     }
-    return NULL;
+    return error;
 }
 
 /* What goes before item 'i' of 'n' in an English list: "a", "a and b",
@@ -897,25 +874,6 @@ check_indexes(struct commit *c)
     return NULL;
 }
 
-/* Returns a bitmap of the columns whose values differ between 'old' and
- * 'new' (a new allocation), or NULL if none does. */
-static uint64_t *
-changed_columns(const struct ovsdb_table_schema *ts,
-                const struct ovsdb_row *old, const struct ovsdb_row *new)
-{
-    uint64_t *bitmap = NULL;
-
-    for (unsigned int i = OVSDB_COL_VERSION + 1; i < ts->n_columns; i++) {
-        if (!ovsdb_row_column_equals(old, new, ts->columns[i])) {
-            if (!bitmap) {
-                bitmap = xcalloc((ts->n_columns + 63) / 64, sizeof *bitmap);
-            }
-            bitmap[i / 64] |= UINT64_C(1) << (i % 64);
-        }
-    }
-    return bitmap;
-}
-
 static void
 apply_deltas(struct commit *c)
 {
@@ -953,7 +911,7 @@ finish_commit(struct commit *c, bool durable)
         change->new = tr->new;
         if (tr->old && tr->new) {
             change->changed =
-                changed_columns(tr->table->schema, tr->old, tr->new);
+                ovsdb_row_changed_columns(tr->old, tr->new, tr->table->schema);
             if (!change->changed) {
                 continue; /* Written back unchanged. */
             }
@@ -969,6 +927,7 @@ finish_commit(struct commit *c, bool durable)
     cs.n_changes = n;
     cs.durable = durable;
     cs.comment = txn->comment.length ? ds_cstr(&txn->comment) : NULL;
+    cs.origin = txn->origin;
     ovsdb_db_run_commit_hooks(txn->db, &cs);
 
     for (size_t i = 0; i < n; i++) {

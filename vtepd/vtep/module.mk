@@ -1,10 +1,10 @@
 # SPDX-License-Identifier: Apache-2.0
 # vtepd/vtep/: the reconciler (hardware_vtep rows <-> HAL).
 LIBRARIES += vtep
-vtep_SRCS := vtepd/vtep/vtep.c vtepd/vtep/vtep-db.c vtepd/vtep/vtep-switch.c \
+vtep_SRCS := vtepd/vtep/vtep.c vtepd/vtep/vtep-queue.c vtepd/vtep/vtep-db.c \
+             vtepd/vtep/vtep-switch.c \
              vtepd/vtep/vtep-ls.c vtepd/vtep/vtep-macs.c \
              vtepd/vtep/vtep-local.c vtepd/vtep/vtep-stats.c
-vtep_PKGS := jansson
 
 $(call UNIT_TEST,test-vtep,\
     tests/unit/test-vtep.c tests/unit/vtep-fixture.c tests/unit/vtep-mock-hal.c,\
@@ -17,3 +17,10 @@ $(call UNIT_TEST,test-vtep-local,\
 $(call UNIT_TEST,test-vtep-warm,\
     tests/unit/test-vtep-warm.c tests/unit/vtep-fixture.c tests/unit/vtep-mock-hal.c,\
     vtep vtep-schema ovsdb hal-asic hal lib)
+
+# Local MAC learning into Ucast_Macs_Local, timed (not part of 'make check').
+TEST_PROGRAMS += bench-vtep-local
+bench-vtep-local_SRCS := tests/bench/bench-vtep-local.c \
+    tests/unit/vtep-fixture.c tests/unit/vtep-mock-hal.c
+bench-vtep-local_LIBS := vtep vtep-schema ovsdb hal lib
+bench-vtep-local_PKGS := cmocka

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* The reconciler's access to the database: typed reads of committed rows,
- * the schema columns it uses, and transactions built from JSON operations,
- * exactly as a controller would send them. */
+/* The reconciler's access to the database: typed reads of rows, the
+ * schema columns it uses, and its own transactions, written through the
+ * engine's in-process write API and marked as the reconciler's. */
 #include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -10,51 +10,14 @@
 #include "lib/vlog.h"
 #include "vtepd/ovsdb/datum.h"
 #include "vtepd/ovsdb/db.h"
-#include "vtepd/ovsdb/execution.h"
+#include "vtepd/ovsdb/error.h"
 #include "vtepd/ovsdb/row.h"
 #include "vtepd/ovsdb/schema.h"
+#include "vtepd/ovsdb/table.h"
+#include "vtepd/ovsdb/transaction.h"
 #include "vtepd/vtep/vtep-private.h"
 
 VLOG_DEFINE_THIS_MODULE(vtep_db);
-
-/* Returns the string in 'col' of 'row' (borrowed), or "" if empty. */
-const char *
-vtep_row_string(const struct ovsdb_row *row, const struct ovsdb_column *col)
-{
-    struct ovsdb_datum d;
-
-    ovsdb_row_get(row, col, &d);
-    return d.n ? d.keys[0].string->s : "";
-}
-
-bool
-vtep_row_integer(const struct ovsdb_row *row, const struct ovsdb_column *col,
-                 int64_t *value)
-{
-    struct ovsdb_datum d;
-
-    ovsdb_row_get(row, col, &d);
-    if (!d.n) {
-        return false;
-    }
-    *value = d.keys[0].integer;
-    return true;
-}
-
-bool
-vtep_row_uuid(const struct ovsdb_row *row, const struct ovsdb_column *col,
-              struct uuid *uuid)
-{
-    struct ovsdb_datum d;
-
-    ovsdb_row_get(row, col, &d);
-    if (!d.n) {
-        uuid_zero(uuid);
-        return false;
-    }
-    *uuid = d.keys[0].uuid;
-    return true;
-}
 
 const char *
 vtep_row_map_get(const struct ovsdb_row *row, const struct ovsdb_column *col,
@@ -201,80 +164,80 @@ vtep_schema_init(struct vtep_schema *s, struct ovsdb_db *db)
     return 0;
 }
 
-/* Returns ["uuid", "<uuid>"] (new reference). */
-json_t *
-vtep_json_uuid(const struct uuid *uuid)
+/* ---- Writing ---- */
+
+struct ovsdb_txn *
+vtep_txn_get(struct vtep_txn *t)
 {
-    char s[UUID_LEN + 1];
-
-    uuid_to_string(uuid, s);
-    return json_pack("[ss]", "uuid", s);
-}
-
-/* Returns [["_uuid", "==", ["uuid", "<uuid>"]]] (new reference). */
-json_t *
-vtep_json_where_uuid(const struct uuid *uuid)
-{
-    return json_pack("[[sso]]", "_uuid", "==", vtep_json_uuid(uuid));
-}
-
-/* Returns ["set", [strings...]] (new reference). */
-json_t *
-vtep_json_string_set(const char *const *strings, size_t n)
-{
-    json_t *array = json_array();
-    size_t i;
-
-    for (i = 0; i < n; i++) {
-        json_array_append_new(array, json_string(strings[i]));
+    if (!t->txn) {
+        t->txn = ovsdb_txn_create(t->vtep->db);
+        ovsdb_txn_set_origin(t->txn, t->vtep);
     }
-    return json_pack("[so]", "set", array);
+    return t->txn;
 }
 
-static bool
-result_has_error(const json_t *result)
+void
+vtep_txn_check(struct vtep_txn *t, struct ovsdb_error *error)
 {
-    size_t i;
-    json_t *elem;
-
-    if (!json_is_array(result)) {
-        return true;
+    if (!t->error) {
+        t->error = error;
+    } else {
+        ovsdb_error_destroy(error);
     }
-    json_array_foreach(result, i, elem) {
-        if (json_is_object(elem) && json_object_get(elem, "error")) {
-            return true;
-        }
-    }
-    return false;
 }
 
-json_t *
-vtep_transact(struct vtep *vtep, json_t *ops)
+struct ovsdb_row *
+vtep_txn_modify(struct vtep_txn *t, struct ovsdb_table *table,
+                const struct uuid *uuid)
+{
+    return ovsdb_txn_row_modify(vtep_txn_get(t), table, uuid);
+}
+
+void
+vtep_txn_insert(struct vtep_txn *t, struct ovsdb_table *table,
+                struct ovsdb_row *row, const struct uuid *uuid)
+{
+    if (t->error) {
+        ovsdb_row_destroy(row, table->schema);
+    } else {
+        t->error = ovsdb_txn_row_insert(vtep_txn_get(t), table, row, uuid);
+    }
+}
+
+void
+vtep_txn_delete(struct vtep_txn *t, struct ovsdb_table *table,
+                const struct uuid *uuid)
+{
+    ovsdb_txn_row_delete(vtep_txn_get(t), table, uuid);
+}
+
+int
+vtep_txn_finish(struct vtep_txn *t)
 {
     static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(5, 5);
-    struct ovsdb_exec_ctx ctx = { .may_block = false };
-    long long timeout;
-    json_t *params, *result;
+    struct vtep *vtep = t->vtep;
+    struct ovsdb_error *error = t->error;
 
-    params = json_array();
-    json_array_append_new(params, json_string(vtep->db->schema->name));
-    json_array_extend(params, ops);
-    json_decref(ops);
-
-    vtep->stats.db_txns++;
-    result = ovsdb_execute(vtep->db, params, &ctx, &timeout);
-    if (!result || result_has_error(result)) {
-        char *params_s = json_dumps(params, JSON_COMPACT);
-        char *result_s = result ? json_dumps(result, JSON_COMPACT) : NULL;
-
-        VLOG_ERR_RL(&rl, "transaction %.400s failed: %.400s", params_s,
-                    result_s ? result_s : "(blocked)");
-        free(params_s);
-        free(result_s);
-        json_decref(result);
-        result = NULL;
-        vtep->stats.db_txn_errors++;
+    if (!t->txn && !error) {
+        return 0;
     }
-    json_decref(params);
-    return result;
+    vtep->stats.db_txns++;
+    if (error) {
+        ovsdb_txn_abort(t->txn);
+    } else {
+        error = ovsdb_txn_commit(t->txn, false);
+    }
+    t->txn = NULL;
+    t->error = NULL;
+    if (error) {
+        const char *details = ovsdb_error_details(error);
+
+        VLOG_ERR_RL(&rl, "transaction failed: %s%s%.400s",
+                    ovsdb_error_tag(error), details ? ": " : "",
+                    details ? details : "");
+        ovsdb_error_destroy(error);
+        vtep->stats.db_txn_errors++;
+        return -EIO;
+    }
+    return 0;
 }

@@ -20,6 +20,7 @@
 #include "lib/util.h"
 #include "vtepd/ovsdb/row.h"
 #include "vtepd/ovsdb/table.h"
+#include "vtepd/ovsdb/transaction.h"
 #include "vtepd/vtep/vtep-private.h"
 
 VLOG_DEFINE_THIS_MODULE(vtep_local);
@@ -87,10 +88,10 @@ vtep_local_init(struct vtep *vtep)
         struct uuid ls_uuid;
         struct vtep_ls *ls;
 
-        if (strcmp(vtep_row_string(row, vtep->s.mml_mac), UNKNOWN_DST)) {
+        if (strcmp(ovsdb_row_get_string(row, vtep->s.mml_mac), UNKNOWN_DST)) {
             continue;
         }
-        vtep_row_uuid(row, vtep->s.mml_ls, &ls_uuid);
+        ovsdb_row_get_uuid(row, vtep->s.mml_ls, &ls_uuid);
         ls = vtep_ls_ref(vtep, &ls_uuid);
         if (!ls->has_mml) {
             ls->has_mml = true;
@@ -200,8 +201,10 @@ sweep_fdb_cb(const struct hal_fdb_entry *e, void *vtep_)
 /* Rebuilds the local MAC entries: what the database has, from
  * Ucast_Macs_Local, and what it should have, from the HAL. */
 static void
-local_sweep(struct vtep *vtep, json_t *ops)
+local_sweep(struct vtep *vtep, struct vtep_txn *t)
 {
+    struct uuid *duplicates = NULL;
+    size_t n_duplicates = 0, allocated = 0;
     struct vtep_local_mac *lm;
     const struct ovsdb_row *row;
 
@@ -214,46 +217,55 @@ local_sweep(struct vtep *vtep, json_t *ops)
         struct hal_mac mac;
         struct vtep_ls *ls;
 
-        if (hal_mac_from_string(vtep_row_string(row, vtep->s.uml_mac), &mac)) {
+        if (hal_mac_from_string(ovsdb_row_get_string(row, vtep->s.uml_mac),
+                                &mac)) {
             continue;
         }
-        vtep_row_uuid(row, vtep->s.uml_ls, &ls_uuid);
+        ovsdb_row_get_uuid(row, vtep->s.uml_ls, &ls_uuid);
         ls = vtep_ls_ref(vtep, &ls_uuid);
         lm = local_mac_get(vtep, ls, &mac);
         vtep_ls_unref(vtep, ls);
         if (lm->in_db) {
-            /* A duplicate row: drop it, keep the first. */
-            json_t *op = json_pack("{s:s, s:s, s:o}", "op", "delete", "table",
-                                   "Ucast_Macs_Local", "where",
-                                   vtep_json_where_uuid(&row->uuid));
-
-            json_array_append_new(ops, op);
+            /* A duplicate row: drop it (after the walk), keep the first. */
+            if (n_duplicates >= allocated) {
+                duplicates = x2nrealloc(duplicates, &allocated,
+                                        n_duplicates + 1, sizeof *duplicates);
+            }
+            duplicates[n_duplicates++] = row->uuid;
             continue;
         }
         lm->in_db = true;
         lm->row_uuid = row->uuid;
         local_mac_want(vtep, lm, false);
     }
+    for (size_t i = 0; i < n_duplicates; i++) {
+        vtep_txn_delete(t, vtep->s.uml, &duplicates[i]);
+    }
+    free(duplicates);
     hal_fdb_walk(vtep->hal, HAL_OID_NULL, sweep_fdb_cb, vtep);
 }
 
 /* ---- Writing rows ---- */
 
-static json_t *
-op_insert(const char *table, const struct uuid *uuid, json_t *row)
+/* Inserts a row of 'table' with _uuid 'uuid' whose columns[] MAC,
+ * logical_switch and locator (or locator_set) are 'mac', 'ls' and
+ * 'locator': the shape of both *_Macs_Local tables. */
+static void
+insert_local_mac_row(struct vtep_txn *t, struct ovsdb_table *table,
+                     const struct ovsdb_column *const columns[3],
+                     const struct uuid *uuid, const char *mac,
+                     const struct vtep_ls *ls, const struct uuid *locator)
 {
-    char s[UUID_LEN + 1];
+    struct ovsdb_txn *txn = vtep_txn_get(t);
+    struct ovsdb_row *row = ovsdb_txn_row_create(table);
 
-    uuid_to_string(uuid, s);
-    return json_pack("{s:s, s:s, s:s, s:o}", "op", "insert", "table", table,
-                     "uuid", s, "row", row);
-}
-
-static json_t *
-op_delete(const char *table, const struct uuid *uuid)
-{
-    return json_pack("{s:s, s:s, s:o}", "op", "delete", "table", table,
-                     "where", vtep_json_where_uuid(uuid));
+    vtep_txn_check(t,
+                   ovsdb_txn_write_string(txn, table, row, columns[0], mac));
+    vtep_txn_check(
+        t, ovsdb_txn_write_uuid(txn, table, row, columns[1], &ls->uuid));
+    vtep_txn_check(t,
+                   ovsdb_txn_write_uuid(txn, table, row, columns[2], locator));
+    vtep_txn_insert(t, table, row, uuid);
 }
 
 /* The Physical_Locator and single-locator Physical_Locator_Set of our own
@@ -265,9 +277,11 @@ struct own {
 };
 
 static const struct uuid *
-own_locator(struct vtep *vtep, struct own *own, json_t *ops)
+own_locator(struct vtep *vtep, struct own *own, struct vtep_txn *t)
 {
+    struct ovsdb_table *table = vtep->s.locator;
     struct vtep_locator *loc;
+    struct ovsdb_row *row;
 
     if (own->have_locator) {
         return &own->locator;
@@ -280,19 +294,24 @@ own_locator(struct vtep *vtep, struct own *own, json_t *ops)
         }
     }
     uuid_generate(&own->locator);
-    json_array_append_new(
-        ops,
-        op_insert("Physical_Locator", &own->locator,
-                  json_pack("{s:s, s:s}", "encapsulation_type",
-                            "vxlan_over_ipv4", "dst_ip", vtep->tunnel_ip_s)));
+    row = ovsdb_txn_row_create(table);
+    vtep_txn_check(t, ovsdb_txn_write_string(vtep_txn_get(t), table, row,
+                                             vtep->s.locator_encap,
+                                             "vxlan_over_ipv4"));
+    vtep_txn_check(t, ovsdb_txn_write_string(vtep_txn_get(t), table, row,
+                                             vtep->s.locator_ip,
+                                             vtep->tunnel_ip_s));
+    vtep_txn_insert(t, table, row, &own->locator);
     return &own->locator;
 }
 
 static const struct uuid *
-own_set(struct vtep *vtep, struct own *own, json_t *ops)
+own_set(struct vtep *vtep, struct own *own, struct vtep_txn *t)
 {
-    const struct uuid *locator = own_locator(vtep, own, ops);
+    const struct uuid *locator = own_locator(vtep, own, t);
+    struct ovsdb_table *table = vtep->s.set;
     struct vtep_set *set;
+    struct ovsdb_row *row;
 
     if (own->have_set) {
         return &own->set;
@@ -306,16 +325,20 @@ own_set(struct vtep *vtep, struct own *own, json_t *ops)
         }
     }
     uuid_generate(&own->set);
-    json_array_append_new(
-        ops, op_insert("Physical_Locator_Set", &own->set,
-                       json_pack("{s:[s, [o]]}", "locators", "set",
-                                 vtep_json_uuid(locator))));
+    row = ovsdb_txn_row_create(table);
+    vtep_txn_check(t,
+                   ovsdb_txn_write_uuid_set(vtep_txn_get(t), table, row,
+                                            vtep->s.set_locators, locator, 1));
+    vtep_txn_insert(t, table, row, &own->set);
     return &own->set;
 }
 
 static void
-local_macs_run(struct vtep *vtep, struct own *own, json_t *ops)
+local_macs_run(struct vtep *vtep, struct own *own, struct vtep_txn *t)
 {
+    const struct ovsdb_column *const columns[3] = { vtep->s.uml_mac,
+                                                    vtep->s.uml_ls,
+                                                    vtep->s.uml_locator };
     size_t n = 0;
 
     while (n++ < vtep->batch && !list_is_empty(&vtep->local_dirty)) {
@@ -329,19 +352,11 @@ local_macs_run(struct vtep *vtep, struct own *own, json_t *ops)
 
             snprintf(mac, sizeof mac, HAL_MAC_FMT, HAL_MAC_ARGS(&lm->mac));
             uuid_generate(&lm->row_uuid);
-            json_array_append_new(
-                ops,
-                op_insert(
-                    "Ucast_Macs_Local", &lm->row_uuid,
-                    json_pack("{s:s, s:o, s:o}", "MAC", mac, "logical_switch",
-                              vtep_json_uuid(&lm->ls->uuid), "locator",
-                              vtep_json_uuid(own_locator(vtep, own, ops)))));
+            insert_local_mac_row(t, vtep->s.uml, columns, &lm->row_uuid, mac,
+                                 lm->ls, own_locator(vtep, own, t));
             lm->in_db = true;
         } else if (!want && lm->in_db) {
-            if (ovsdb_table_find(vtep->s.uml, &lm->row_uuid)) {
-                json_array_append_new(
-                    ops, op_delete("Ucast_Macs_Local", &lm->row_uuid));
-            }
+            vtep_txn_delete(t, vtep->s.uml, &lm->row_uuid);
             lm->in_db = false;
         }
         if (!want) {
@@ -351,8 +366,12 @@ local_macs_run(struct vtep *vtep, struct own *own, json_t *ops)
 }
 
 static void
-local_ls_run(struct vtep *vtep, struct own *own, json_t *ops)
+local_ls_run(struct vtep *vtep, struct own *own, struct vtep_txn *t)
 {
+    const struct ovsdb_column *const columns[3] = { vtep->s.mml_mac,
+                                                    vtep->s.mml_ls,
+                                                    vtep->s.mml_set };
+
     while (!list_is_empty(&vtep->local_ls_dirty)) {
         struct vtep_ls *ls = container_of(list_front(&vtep->local_ls_dirty),
                                           struct vtep_ls, local_q.node);
@@ -361,37 +380,29 @@ local_ls_run(struct vtep *vtep, struct own *own, json_t *ops)
         vtep_q_idle(&ls->local_q);
         if (want && !ls->has_mml) {
             uuid_generate(&ls->mml_uuid);
-            json_array_append_new(
-                ops,
-                op_insert("Mcast_Macs_Local", &ls->mml_uuid,
-                          json_pack("{s:s, s:o, s:o}", "MAC", UNKNOWN_DST,
-                                    "logical_switch",
-                                    vtep_json_uuid(&ls->uuid), "locator_set",
-                                    vtep_json_uuid(own_set(vtep, own, ops)))));
+            insert_local_mac_row(t, vtep->s.mml, columns, &ls->mml_uuid,
+                                 UNKNOWN_DST, ls, own_set(vtep, own, t));
             ls->has_mml = true;
         } else if (!want && ls->has_mml) {
-            if (ovsdb_table_find(vtep->s.mml, &ls->mml_uuid)) {
-                json_array_append_new(
-                    ops, op_delete("Mcast_Macs_Local", &ls->mml_uuid));
-            }
+            vtep_txn_delete(t, vtep->s.mml, &ls->mml_uuid);
             ls->has_mml = false;
         }
     }
 }
 
-/* Adds to 'ops' the *_Local changes that the HAL events since the last
+/* Writes in 't' the *_Local changes that the HAL events since the last
  * call asked for. */
 void
-vtep_local_run(struct vtep *vtep, json_t *ops)
+vtep_local_run(struct vtep *vtep, struct vtep_txn *t)
 {
     struct own own = { .have_locator = false };
 
     if (vtep->local_sweep) {
         vtep->local_sweep = false;
-        local_sweep(vtep, ops);
+        local_sweep(vtep, t);
     }
-    local_ls_run(vtep, &own, ops);
-    local_macs_run(vtep, &own, ops);
+    local_ls_run(vtep, &own, t);
+    local_macs_run(vtep, &own, t);
 }
 
 void

@@ -72,10 +72,10 @@ vtep_ls_row_changed(struct vtep *vtep, const struct ovsdb_row *old,
     ls = vtep_ls_ref(vtep, &new->uuid);
     ls->n_refs--;
     ls->present = true;
-    name = vtep_row_string(new, s->ls_name);
-    has_key = vtep_row_integer(new, s->ls_key, &key);
+    name = ovsdb_row_get_string(new, s->ls_name);
+    has_key = ovsdb_row_get_integer(new, s->ls_key, &key);
     replication =
-        (!strcmp(vtep_row_string(new, s->ls_replication), "source_node")
+        (!strcmp(ovsdb_row_get_string(new, s->ls_replication), "source_node")
              ? HAL_REPLICATION_SOURCE_NODE
              : HAL_REPLICATION_SERVICE_NODE);
 
@@ -423,7 +423,7 @@ vtep_port_row_changed(struct vtep *vtep, const struct ovsdb_row *old,
         hmap_insert(&vtep->ports, &port->node, uuid_hash(&port->uuid));
     }
     free(port->name);
-    port->name = xstrdup(vtep_row_string(new, s->port_name));
+    port->name = xstrdup(ovsdb_row_get_string(new, s->port_name));
     port_add_claims(vtep, port, new);
     vtep_q_dirty(&vtep->fault_dirty, &port->fault_q);
 }

@@ -100,7 +100,7 @@ vtep_locator_row_changed(struct vtep *vtep, const struct ovsdb_row *old,
         return;
     }
     loc->present = true;
-    ip = vtep_row_string(new, s->locator_ip);
+    ip = ovsdb_row_get_string(new, s->locator_ip);
     loc->ip_ok = inet_pton(AF_INET, ip, &loc->ip) == 1;
     if (!loc->ip_ok) {
         VLOG_WARN_RL(&lrl,
@@ -110,7 +110,7 @@ vtep_locator_row_changed(struct vtep *vtep, const struct ovsdb_row *old,
         vtep->n_bad_locators++;
         vtep->switch_dirty = true;
     }
-    loc->has_key = vtep_row_integer(new, s->locator_key, &loc->key);
+    loc->has_key = ovsdb_row_get_integer(new, s->locator_key, &loc->key);
     loc->is_own = (loc->ip_ok && loc->ip.s_addr == vtep->tunnel_ip.s_addr
                    && !loc->has_key);
     locator_mark_users(vtep, loc);
@@ -240,14 +240,14 @@ static void
 umr_create(struct vtep *vtep, const struct ovsdb_row *row)
 {
     const struct vtep_schema *s = &vtep->s;
-    const char *mac_s = vtep_row_string(row, s->umr_mac);
+    const char *mac_s = ovsdb_row_get_string(row, s->umr_mac);
     struct vtep_umr *umr = slab_zalloc(sizeof *umr);
     struct uuid ls_uuid, loc_uuid;
     struct hal_mac mac;
 
     umr->uuid = row->uuid;
-    vtep_row_uuid(row, s->umr_ls, &ls_uuid);
-    vtep_row_uuid(row, s->umr_locator, &loc_uuid);
+    ovsdb_row_get_uuid(row, s->umr_ls, &ls_uuid);
+    ovsdb_row_get_uuid(row, s->umr_locator, &loc_uuid);
     umr->locator = locator_ref(vtep, &loc_uuid);
     list_push_back(&umr->locator->umrs, &umr->locator_node);
     if (hal_mac_from_string(mac_s, &mac) || hal_mac_is_multicast(&mac)) {
@@ -490,16 +490,16 @@ static void
 mmr_create(struct vtep *vtep, const struct ovsdb_row *row)
 {
     const struct vtep_schema *s = &vtep->s;
-    const char *mac_s = vtep_row_string(row, s->mmr_mac);
+    const char *mac_s = ovsdb_row_get_string(row, s->mmr_mac);
     struct vtep_mmr *mmr = xzalloc(sizeof *mmr);
     struct uuid ls_uuid, set_uuid;
     struct hal_mac mac;
 
     mmr->uuid = row->uuid;
-    vtep_row_uuid(row, s->mmr_set, &set_uuid);
+    ovsdb_row_get_uuid(row, s->mmr_set, &set_uuid);
     mmr->set = set_lookup(vtep, &set_uuid);
     mmr->set->n_refs++;
-    vtep_row_uuid(row, s->mmr_ls, &ls_uuid);
+    ovsdb_row_get_uuid(row, s->mmr_ls, &ls_uuid);
     if (!strcmp(mac_s, UNKNOWN_DST)) {
         mmr->ls = vtep_ls_ref(vtep, &ls_uuid);
         list_push_back(&mmr->ls->flood_rows, &mmr->node_in_key);

@@ -27,7 +27,6 @@
 #ifndef VTEPD_VTEP_VTEP_PRIVATE_H
 #define VTEPD_VTEP_VTEP_PRIVATE_H 1
 
-#include <jansson.h>
 #include <netinet/in.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -39,10 +38,12 @@
 #include "vtepd/vtep/vtep.h"
 
 struct ovsdb_column;
+struct ovsdb_error;
 struct ovsdb_row;
 struct ovsdb_table;
+struct ovsdb_txn;
 
-/* ---- Work queues ---- */
+/* ---- vtep-queue.c: work queues and the hashes of natural keys ---- */
 
 enum vtep_qstate {
     VTEP_Q_IDLE,
@@ -64,6 +65,9 @@ void vtep_q_idle(struct vtep_qnode *);
 size_t vtep_q_count(const struct list *dirty, size_t max);
 /* Moves every node of 'blocked' to 'dirty'. */
 void vtep_q_unblock(struct list *blocked, struct list *dirty);
+
+uint32_t vtep_hash_ls_mac(const struct uuid *ls, const struct hal_mac *);
+uint32_t vtep_hash_port_vlan(const char *port_name, uint16_t vlan);
 
 /* ---- Mirror of the database ---- */
 
@@ -279,34 +283,55 @@ struct vtep_ls *vtep_ls_ref(struct vtep *, const struct uuid *);
 void vtep_count_hal_call(struct vtep *, size_t n_entries, const int *status);
 
 /* vtep-db.c: reading rows and writing transactions. */
-const char *vtep_row_string(const struct ovsdb_row *,
-                            const struct ovsdb_column *);
-bool vtep_row_integer(const struct ovsdb_row *, const struct ovsdb_column *,
-                      int64_t *);
-bool vtep_row_uuid(const struct ovsdb_row *, const struct ovsdb_column *,
-                   struct uuid *);
+
 /* Returns the value of 'key' in the string-to-string map in column 'col' of
  * 'row' (borrowed from the row), or NULL if the key is absent. */
 const char *vtep_row_map_get(const struct ovsdb_row *,
                              const struct ovsdb_column *, const char *key);
-int vtep_schema_init(struct vtep_schema *, struct ovsdb_db *);
-json_t *vtep_json_uuid(const struct uuid *);
-json_t *vtep_json_where_uuid(const struct uuid *);
-json_t *vtep_json_string_set(const char *const *strings, size_t n);
-/* Executes the operations in 'ops' (stolen) as one transaction.  Returns
- * the result array (new reference) on success, NULL on failure (logged). */
-json_t *vtep_transact(struct vtep *, json_t *ops);
 /* Returns true if the string set in column 'col' of 'row' is exactly
  * 'strings'. */
 bool vtep_row_string_set_equals(const struct ovsdb_row *,
                                 const struct ovsdb_column *,
                                 const char *const *strings, size_t n);
+int vtep_schema_init(struct vtep_schema *, struct ovsdb_db *);
+
+/* One transaction of the reconciler, started on its first change (so that
+ * a run with nothing to write costs none) and marked as the reconciler's
+ * (ovsdb_txn_set_origin()).  The first error of any step is kept, later
+ * steps still run harmlessly, and vtep_txn_finish() aborts. */
+struct vtep_txn {
+    struct vtep *vtep;
+    struct ovsdb_txn *txn;     /* NULL until the first change. */
+    struct ovsdb_error *error; /* The first failure, or NULL. */
+};
+
+#define VTEP_TXN_INIT(VTEP)                        \
+    {                                              \
+        .vtep = (VTEP), .txn = NULL, .error = NULL \
+    }
+
+/* Returns the transaction, starting it if needed (borrowed). */
+struct ovsdb_txn *vtep_txn_get(struct vtep_txn *);
+/* Keeps 'error' (takes ownership) if it is the first one. */
+void vtep_txn_check(struct vtep_txn *, struct ovsdb_error *error);
+/* ovsdb_txn_row_modify(): the writable row 'uuid' of 'table', or NULL. */
+struct ovsdb_row *vtep_txn_modify(struct vtep_txn *, struct ovsdb_table *,
+                                  const struct uuid *uuid);
+/* ovsdb_txn_row_insert() of 'row' (takes ownership), unless an earlier
+ * step failed (then 'row' is just destroyed). */
+void vtep_txn_insert(struct vtep_txn *, struct ovsdb_table *,
+                     struct ovsdb_row *row, const struct uuid *uuid);
+/* Deletes row 'uuid' of 'table', if there is one. */
+void vtep_txn_delete(struct vtep_txn *, struct ovsdb_table *,
+                     const struct uuid *uuid);
+/* Commits what 't' changed, or aborts it after an error.  Returns 0, or
+ * -EIO if the transaction failed (logged, rate-limited, and counted). */
+int vtep_txn_finish(struct vtep_txn *);
 
 /* vtep-switch.c: the switch side. */
 int vtep_switch_init(struct vtep *, const struct vtep_config *);
 const struct ovsdb_row *vtep_switch_row(const struct vtep *);
-void vtep_switch_run(struct vtep *, json_t *ops);
-void vtep_faults_run(struct vtep *, json_t *ops);
+void vtep_faults_run(struct vtep *, struct vtep_txn *);
 void vtep_aging_run(struct vtep *);
 
 /* vtep-ls.c: logical switches, ports and bindings. */
@@ -339,14 +364,10 @@ void vtep_macs_model_destroy(struct vtep *);
 void vtep_local_init(struct vtep *);
 void vtep_local_on_events(const struct hal_event *, size_t n, void *vtep);
 void vtep_local_ls_gone(struct vtep *, struct vtep_ls *);
-void vtep_local_run(struct vtep *, json_t *ops);
+void vtep_local_run(struct vtep *, struct vtep_txn *);
 void vtep_local_destroy(struct vtep *);
 
 /* vtep-stats.c: counters into Logical_Binding_Stats. */
-void vtep_stats_run(struct vtep *, json_t *ops);
-
-/* Hashes of natural keys. */
-uint32_t vtep_hash_ls_mac(const struct uuid *ls, const struct hal_mac *);
-uint32_t vtep_hash_port_vlan(const char *port_name, uint16_t vlan);
+void vtep_stats_run(struct vtep *, struct vtep_txn *);
 
 #endif /* vtepd/vtep/vtep-private.h */

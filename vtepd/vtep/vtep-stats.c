@@ -12,6 +12,7 @@
 #include "vtepd/ovsdb/datum.h"
 #include "vtepd/ovsdb/row.h"
 #include "vtepd/ovsdb/table.h"
+#include "vtepd/ovsdb/transaction.h"
 #include "vtepd/vtep/vtep-private.h"
 
 VLOG_DEFINE_THIS_MODULE(vtep_stats);
@@ -34,23 +35,22 @@ counters_from_hal(const struct hal_binding_stats *st, int64_t c[4])
     c[3] = st->packets_to_local;
 }
 
-static json_t *
-counters_row(const struct vtep *vtep, const int64_t c[4])
+/* Writes the counters 'c' into 'row' of Logical_Binding_Stats. */
+static void
+write_counters(struct vtep *vtep, struct vtep_txn *t, struct ovsdb_row *row,
+               const int64_t c[4])
 {
-    json_t *row = json_object();
-    size_t i;
-
-    for (i = 0; i < 4; i++) {
-        json_object_set_new(row, vtep->s.lbs_columns[i]->name,
-                            json_integer(c[i]));
+    for (size_t i = 0; i < 4; i++) {
+        vtep_txn_check(t, ovsdb_txn_write_integer(vtep_txn_get(t), vtep->s.lbs,
+                                                  row, vtep->s.lbs_columns[i],
+                                                  c[i]));
     }
-    return row;
 }
 
-/* Adds to 'ops' what keeps the stats row 'lbs_uuid' equal to 'c'. */
+/* Keeps the stats row 'lbs_uuid' equal to 'c'. */
 static void
 update_lbs(struct vtep *vtep, const struct uuid *lbs_uuid, const int64_t c[4],
-           json_t *ops)
+           struct vtep_txn *t)
 {
     const struct ovsdb_row *lbs = ovsdb_table_find(vtep->s.lbs, lbs_uuid);
     size_t i;
@@ -61,17 +61,13 @@ update_lbs(struct vtep *vtep, const struct uuid *lbs_uuid, const int64_t c[4],
     for (i = 0; i < 4; i++) {
         int64_t value;
 
-        if (!vtep_row_integer(lbs, vtep->s.lbs_columns[i], &value)
+        if (!ovsdb_row_get_integer(lbs, vtep->s.lbs_columns[i], &value)
             || value != c[i]) {
             break;
         }
     }
     if (i < 4) {
-        json_array_append_new(ops, json_pack("{s:s, s:s, s:o, s:o}", "op",
-                                             "update", "table",
-                                             "Logical_Binding_Stats", "where",
-                                             vtep_json_where_uuid(lbs_uuid),
-                                             "row", counters_row(vtep, c)));
+        write_counters(vtep, t, vtep_txn_modify(t, vtep->s.lbs, lbs_uuid), c);
     }
 }
 
@@ -89,18 +85,34 @@ port_has_programmed_vlan(const struct vtep_port *port, int64_t vlan)
     return false;
 }
 
-static void
-port_stats_run(struct vtep *vtep, const struct vtep_port *port,
-               const struct ovsdb_row *row, json_t *ops)
+/* Returns the index of 'vlan' in the vlan_stats map 'stats', or UINT_MAX. */
+static unsigned int
+stats_find(const struct ovsdb_datum *stats, int64_t vlan)
 {
-    json_t *inserts = json_array(), *deletes = json_array();
-    struct ovsdb_datum stats;
-    unsigned int i;
+    union ovsdb_atom key = { .integer = vlan };
 
-    ovsdb_row_get(row, vtep->s.port_stats, &stats);
-    for (i = 0; i < port->n_claims; i++) {
+    return ovsdb_datum_find_key(stats, &key, OVSDB_TYPE_INTEGER);
+}
+
+/* Builds in 'new' the vlan_stats of 'port': the entries of 'old' whose VLAN
+ * is still programmed, plus a new Logical_Binding_Stats row for each
+ * programmed VLAN that has none.  Keeps the other rows up to date. */
+static void
+port_stats_update(struct vtep *vtep, struct vtep_txn *t,
+                  const struct vtep_port *port, const struct ovsdb_datum *old,
+                  struct ovsdb_datum *new)
+{
+    new->keys = xcalloc(old->n + port->n_claims + 1, sizeof *new->keys);
+    new->values = xcalloc(old->n + port->n_claims + 1, sizeof *new->values);
+    new->n = 0;
+    for (unsigned int i = 0; i < old->n; i++) {
+        if (port_has_programmed_vlan(port, old->keys[i].integer)) {
+            new->keys[new->n] = old->keys[i];
+            new->values[new->n++] = old->values[i];
+        }
+    }
+    for (size_t i = 0; i < port->n_claims; i++) {
         const struct vtep_claim *claim = &port->claims[i];
-        union ovsdb_atom key = { .integer = claim->vlan };
         struct hal_binding_stats st;
         unsigned int idx;
         int64_t c[4];
@@ -111,66 +123,55 @@ port_stats_run(struct vtep *vtep, const struct vtep_port *port,
             continue;
         }
         counters_from_hal(&st, c);
-        idx = ovsdb_datum_find_key(&stats, &key, OVSDB_TYPE_INTEGER);
+        idx = stats_find(old, claim->vlan);
         if (idx != UINT_MAX) {
-            update_lbs(vtep, &stats.values[idx].uuid, c, ops);
-        } else {
-            struct uuid uuid;
-            char s[UUID_LEN + 1];
+            update_lbs(vtep, &old->values[idx].uuid, c, t);
+        } else if (stats_find(new, claim->vlan) == UINT_MAX) {
+            struct ovsdb_row *row = ovsdb_txn_row_create(vtep->s.lbs);
 
-            uuid_generate(&uuid);
-            uuid_to_string(&uuid, s);
-            json_array_append_new(
-                ops, json_pack("{s:s, s:s, s:s, s:o}", "op", "insert", "table",
-                               "Logical_Binding_Stats", "uuid", s, "row",
-                               counters_row(vtep, c)));
-            json_array_append_new(inserts,
-                                  json_pack("[I, o]", (json_int_t) claim->vlan,
-                                            vtep_json_uuid(&uuid)));
+            write_counters(vtep, t, row, c);
+            new->keys[new->n].integer = claim->vlan;
+            uuid_generate(&new->values[new->n].uuid);
+            vtep_txn_insert(t, vtep->s.lbs, row, &new->values[new->n++].uuid);
         }
     }
-    for (i = 0; i < stats.n; i++) {
-        if (!port_has_programmed_vlan(port, stats.keys[i].integer)) {
-            json_array_append_new(deletes,
-                                  json_integer(stats.keys[i].integer));
-        }
-    }
-
-    if (json_array_size(inserts) || json_array_size(deletes)) {
-        json_t *mutations = json_array();
-
-        if (json_array_size(deletes)) {
-            json_array_append_new(mutations,
-                                  json_pack("[s, s, [s, O]]", "vlan_stats",
-                                            "delete", "set", deletes));
-        }
-        if (json_array_size(inserts)) {
-            json_array_append_new(mutations,
-                                  json_pack("[s, s, [s, O]]", "vlan_stats",
-                                            "insert", "map", inserts));
-        }
-        json_array_append_new(ops,
-                              json_pack("{s:s, s:s, s:o, s:o}", "op", "mutate",
-                                        "table", "Physical_Port", "where",
-                                        vtep_json_where_uuid(&port->uuid),
-                                        "mutations", mutations));
-    }
-    json_decref(inserts);
-    json_decref(deletes);
 }
 
-/* Adds to 'ops' the Logical_Binding_Stats changes since the last call. */
+static void
+port_stats_run(struct vtep *vtep, const struct vtep_port *port,
+               struct vtep_txn *t)
+{
+    const struct ovsdb_row *row = ovsdb_table_find(vtep->s.port, &port->uuid);
+    struct ovsdb_datum old, new;
+
+    if (!row) {
+        return;
+    }
+    ovsdb_row_get(row, vtep->s.port_stats, &old);
+    port_stats_update(vtep, t, port, &old, &new);
+    if (!new.n) {
+        free(new.keys);
+        free(new.values);
+        ovsdb_datum_init_empty(&new);
+    }
+    if (ovsdb_datum_equals(&old, &new, &vtep->s.port_stats->type)) {
+        free(new.keys);
+        free(new.values);
+        return;
+    }
+    vtep_txn_check(
+        t, ovsdb_txn_write_datum(vtep_txn_get(t), vtep->s.port,
+                                 vtep_txn_modify(t, vtep->s.port, &port->uuid),
+                                 vtep->s.port_stats, &new));
+}
+
+/* Writes in 't' the Logical_Binding_Stats changes since the last call. */
 void
-vtep_stats_run(struct vtep *vtep, json_t *ops)
+vtep_stats_run(struct vtep *vtep, struct vtep_txn *t)
 {
     const struct vtep_port *port;
 
     HMAP_FOR_EACH(port, node, &vtep->ports) {
-        const struct ovsdb_row *row =
-            ovsdb_table_find(vtep->s.port, &port->uuid);
-
-        if (row) {
-            port_stats_run(vtep, port, row, ops);
-        }
+        port_stats_run(vtep, port, t);
     }
 }

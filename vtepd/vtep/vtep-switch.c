@@ -15,6 +15,7 @@
 #include "vtepd/ovsdb/datum.h"
 #include "vtepd/ovsdb/row.h"
 #include "vtepd/ovsdb/table.h"
+#include "vtepd/ovsdb/transaction.h"
 #include "vtepd/vtep/vtep-private.h"
 
 VLOG_DEFINE_THIS_MODULE(vtep_switch);
@@ -23,15 +24,8 @@ VLOG_DEFINE_THIS_MODULE(vtep_switch);
 const struct ovsdb_row *
 vtep_switch_row(const struct vtep *vtep)
 {
-    const struct ovsdb_row *row;
-
-    OVSDB_TABLE_FOR_EACH(row, vtep->s.ps) {
-        if (!strcmp(vtep_row_string(row, vtep->s.ps_name),
-                    vtep->switch_name)) {
-            return row;
-        }
-    }
-    return NULL;
+    return ovsdb_txn_row_find_by_string(vtep->s.ps, vtep->s.ps_name,
+                                        vtep->switch_name);
 }
 
 static const struct ovsdb_row *
@@ -42,21 +36,27 @@ global_row(const struct vtep *vtep)
     return node ? container_of(node, struct ovsdb_row, node) : NULL;
 }
 
-static json_t *
-op_where(const char *op, const char *table, const struct uuid *uuid)
+/* Adds 'uuid' to the uuid set in 'column' of 'row' of 'table', as a
+ * "mutate" with "insert" does. */
+static void
+uuid_set_add(struct vtep_txn *t, struct ovsdb_table *table,
+             struct ovsdb_row *row, const struct ovsdb_column *column,
+             const struct uuid *uuid)
 {
-    return json_pack("{s:s, s:s, s:o}", "op", op, "table", table, "where",
-                     vtep_json_where_uuid(uuid));
-}
+    union ovsdb_atom atom = { .uuid = *uuid };
+    struct ovsdb_datum old, datum;
 
-static json_t *
-op_insert(const char *table, const struct uuid *uuid, json_t *row)
-{
-    char s[UUID_LEN + 1];
-
-    uuid_to_string(uuid, s);
-    return json_pack("{s:s, s:s, s:s, s:o}", "op", "insert", "table", table,
-                     "uuid", s, "row", row);
+    ovsdb_row_get(row, column, &old);
+    if (ovsdb_datum_find_key(&old, &atom, OVSDB_TYPE_UUID) != UINT_MAX) {
+        return;
+    }
+    datum.keys = xmalloc((old.n + 1) * sizeof *datum.keys);
+    datum.values = NULL;
+    memcpy(datum.keys, old.keys, old.n * sizeof *datum.keys);
+    datum.keys[old.n] = atom;
+    datum.n = old.n + 1;
+    vtep_txn_check(
+        t, ovsdb_txn_write_datum(vtep_txn_get(t), table, row, column, &datum));
 }
 
 /* Returns true if the Physical_Port rows of 'ps' include one named 'name'. */
@@ -75,45 +75,67 @@ switch_has_port(const struct vtep *vtep, const struct ovsdb_row *ps,
         const struct ovsdb_row *port =
             ovsdb_table_find(vtep->s.port, &ports.keys[i].uuid);
 
-        if (port && !strcmp(vtep_row_string(port, vtep->s.port_name), name)) {
+        if (port
+            && !strcmp(ovsdb_row_get_string(port, vtep->s.port_name), name)) {
             return true;
         }
     }
     return false;
 }
 
-/* Adds to 'ops' one insert per HAL port that 'ps' lacks and one mutation
- * adding them to 'ps_uuid''s ports. */
+/* Inserts a Physical_Port row for each HAL port that 'ps' lacks and adds
+ * them to the ports of 'ps_row', the transaction's version of 'ps' (or the
+ * new Physical_Switch). */
 static void
 add_missing_ports(struct vtep *vtep, const struct ovsdb_row *ps,
-                  const struct uuid *ps_uuid, json_t *ops)
+                  struct ovsdb_row *ps_row, struct vtep_txn *t)
 {
     size_t n = hal_port_count(vtep->hal), i;
-    json_t *new_ports = json_array();
 
     for (i = 0; i < n; i++) {
         struct hal_port_info info;
+        struct ovsdb_row *port;
         struct uuid uuid;
 
         if (hal_port_get(vtep->hal, i, &info)
             || switch_has_port(vtep, ps, info.name)) {
             continue;
         }
+        port = ovsdb_txn_row_create(vtep->s.port);
+        vtep_txn_check(t, ovsdb_txn_write_string(vtep_txn_get(t), vtep->s.port,
+                                                 port, vtep->s.port_name,
+                                                 info.name));
         uuid_generate(&uuid);
-        json_array_append_new(
-            ops, op_insert("Physical_Port", &uuid,
-                           json_pack("{s:s}", "name", info.name)));
-        json_array_append_new(new_ports, vtep_json_uuid(&uuid));
+        vtep_txn_insert(t, vtep->s.port, port, &uuid);
+        uuid_set_add(t, vtep->s.ps, ps_row, vtep->s.ps_ports, &uuid);
     }
-    if (json_array_size(new_ports)) {
-        json_t *op = op_where("mutate", "Physical_Switch", ps_uuid);
+}
 
-        json_object_set_new(op, "mutations",
-                            json_pack("[[s, s, [s, o]]]", "ports", "insert",
-                                      "set", new_ports));
-        json_array_append_new(ops, op);
-    } else {
-        json_decref(new_ports);
+/* Writes the columns of the Physical_Switch 'row' that come from the
+ * configuration. */
+static void
+write_switch_config(struct vtep *vtep, struct vtep_txn *t,
+                    struct ovsdb_row *row, const struct vtep_config *config,
+                    bool is_new)
+{
+    struct ovsdb_txn *txn = vtep_txn_get(t);
+    struct ovsdb_table *ps = vtep->s.ps;
+    const char *mgmt = config->management_ip;
+
+    vtep_txn_check(t, ovsdb_txn_write_string_set(txn, ps, row,
+                                                 vtep->s.ps_tunnel_ips,
+                                                 &config->tunnel_ip, 1));
+    vtep_txn_check(
+        t, ovsdb_txn_write_string_set(txn, ps, row, vtep->s.ps_management_ips,
+                                      &mgmt, mgmt && mgmt[0] ? 1 : 0));
+    if (config->description || is_new) {
+        vtep_txn_check(t, ovsdb_txn_write_string(
+                              txn, ps, row, vtep->s.ps_description,
+                              config->description ? config->description : ""));
+    }
+    if (is_new) {
+        vtep_txn_check(t, ovsdb_txn_write_string(txn, ps, row, vtep->s.ps_name,
+                                                 vtep->switch_name));
     }
 }
 
@@ -124,55 +146,38 @@ vtep_switch_init(struct vtep *vtep, const struct vtep_config *config)
 {
     const struct ovsdb_row *ps = vtep_switch_row(vtep);
     const struct ovsdb_row *global = global_row(vtep);
-    const char *mgmt = config->management_ip;
-    json_t *ops = json_array(), *row, *result;
+    struct vtep_txn t = VTEP_TXN_INIT(vtep);
+    struct ovsdb_row *ps_row, *global_w;
     struct uuid ps_uuid;
 
-    row = json_pack("{s:o, s:o}", "tunnel_ips",
-                    vtep_json_string_set(&config->tunnel_ip, 1),
-                    "management_ips",
-                    vtep_json_string_set(&mgmt, mgmt && mgmt[0] ? 1 : 0));
-    if (config->description || !ps) {
-        json_object_set_new(
-            row, "description",
-            json_string(config->description ? config->description : ""));
-    }
     if (ps) {
-        json_t *op = op_where("update", "Physical_Switch", &ps->uuid);
-
         ps_uuid = ps->uuid;
-        json_object_set_new(op, "row", row);
-        json_array_append_new(ops, op);
+        ps_row = vtep_txn_modify(&t, vtep->s.ps, &ps_uuid);
+        write_switch_config(vtep, &t, ps_row, config, false);
     } else {
         uuid_generate(&ps_uuid);
-        json_object_set_new(row, "name", json_string(vtep->switch_name));
-        json_array_append_new(ops,
-                              op_insert("Physical_Switch", &ps_uuid, row));
+        ps_row = ovsdb_txn_row_create(vtep->s.ps);
+        write_switch_config(vtep, &t, ps_row, config, true);
+        vtep_txn_insert(&t, vtep->s.ps, ps_row, &ps_uuid);
+        ps_row = vtep_txn_modify(&t, vtep->s.ps, &ps_uuid);
     }
     if (global) {
-        json_t *op = op_where("mutate", "Global", &global->uuid);
-
-        json_object_set_new(op, "mutations",
-                            json_pack("[[s, s, [s, [o]]]]", "switches",
-                                      "insert", "set",
-                                      vtep_json_uuid(&ps_uuid)));
-        json_array_append_new(ops, op);
+        global_w = vtep_txn_modify(&t, vtep->s.global, &global->uuid);
+        uuid_set_add(&t, vtep->s.global, global_w, vtep->s.global_switches,
+                     &ps_uuid);
     } else {
-        struct uuid uuid;
-
-        uuid_generate(&uuid);
-        json_array_append_new(
-            ops, op_insert("Global", &uuid,
-                           json_pack("{s:[s, [o]]}", "switches", "set",
-                                     vtep_json_uuid(&ps_uuid))));
+        global_w = ovsdb_txn_row_create(vtep->s.global);
+        vtep_txn_check(&t, ovsdb_txn_write_uuid_set(
+                               vtep_txn_get(&t), vtep->s.global, global_w,
+                               vtep->s.global_switches, &ps_uuid, 1));
+        vtep_txn_insert(&t, vtep->s.global, global_w, NULL);
     }
-    add_missing_ports(vtep, ps, &ps_uuid, ops);
-
-    result = vtep_transact(vtep, ops);
-    if (!result) {
+    if (ps_row) {
+        add_missing_ports(vtep, ps, ps_row, &t);
+    }
+    if (vtep_txn_finish(&t)) {
         return -EIO;
     }
-    json_decref(result);
     vtep->switch_faults = UINT_MAX;
     return 0;
 }
@@ -231,14 +236,28 @@ switch_faults(const struct vtep *vtep)
     return faults;
 }
 
+/* Writes 'strings' into the string set 'column' of row 'uuid' of 'table'.
+ */
 static void
-switch_faults_run(struct vtep *vtep, json_t *ops)
+write_string_set(struct vtep_txn *t, struct ovsdb_table *table,
+                 const struct uuid *uuid, const struct ovsdb_column *column,
+                 const char *const *strings, size_t n)
+{
+    struct ovsdb_row *row = vtep_txn_modify(t, table, uuid);
+
+    if (row) {
+        vtep_txn_check(t, ovsdb_txn_write_string_set(vtep_txn_get(t), table,
+                                                     row, column, strings, n));
+    }
+}
+
+static void
+switch_faults_run(struct vtep *vtep, struct vtep_txn *t)
 {
     unsigned int faults = switch_faults(vtep);
     const char *names[N_FAULTS];
     const struct ovsdb_row *ps;
     size_t n = 0, i;
-    json_t *op;
 
     if (faults == vtep->switch_faults) {
         return;
@@ -257,37 +276,37 @@ switch_faults_run(struct vtep *vtep, json_t *ops)
         return;
     }
     VLOG_INFO("switch_fault_status: %zu fault(s)", n);
-    op = op_where("update", "Physical_Switch", &ps->uuid);
-    json_object_set_new(op, "row",
-                        json_pack("{s:o}", "switch_fault_status",
-                                  vtep_json_string_set(names, n)));
-    json_array_append_new(ops, op);
+    write_string_set(t, vtep->s.ps, &ps->uuid, vtep->s.ps_fault, names, n);
 }
 
 /* Logical routers and ACLs are not implemented: every such row says so in
  * its fault column. */
 static void
-unsupported_rows_run(struct vtep *vtep, json_t *ops, struct ovsdb_table *table,
+unsupported_rows_run(struct vtep_txn *t, struct ovsdb_table *table,
                      const struct ovsdb_column *column)
 {
     static const char *const unsupported[] = { "unspecified_fault" };
+    struct uuid *uuids = NULL;
+    size_t n = 0, allocated = 0;
     const struct ovsdb_row *row;
 
+    /* Writing moves rows within the table: collect them first. */
     OVSDB_TABLE_FOR_EACH(row, table) {
         if (!vtep_row_string_set_equals(row, column, unsupported, 1)) {
-            json_t *op = op_where("update", table->schema->name, &row->uuid);
-
-            json_object_set_new(
-                op, "row",
-                json_pack("{s:o}", column->name,
-                          vtep_json_string_set(unsupported, 1)));
-            json_array_append_new(ops, op);
+            if (n >= allocated) {
+                uuids = x2nrealloc(uuids, &allocated, n + 1, sizeof *uuids);
+            }
+            uuids[n++] = row->uuid;
         }
     }
+    for (size_t i = 0; i < n; i++) {
+        write_string_set(t, table, &uuids[i], column, unsupported, 1);
+    }
+    free(uuids);
 }
 
 static void
-port_faults_run(struct vtep *vtep, json_t *ops)
+port_faults_run(struct vtep *vtep, struct vtep_txn *t)
 {
     static const char *const invalid[] = { "invalid_vlan_map" };
     struct vtep_port *port, *next;
@@ -305,28 +324,23 @@ port_faults_run(struct vtep *vtep, json_t *ops)
         if (row
             && !vtep_row_string_set_equals(row, vtep->s.port_fault, invalid,
                                            fault)) {
-            json_t *op = op_where("update", "Physical_Port", &port->uuid);
-
-            json_object_set_new(
-                op, "row",
-                json_pack("{s:o}", "port_fault_status",
-                          vtep_json_string_set(invalid, fault)));
-            json_array_append_new(ops, op);
+            write_string_set(t, vtep->s.port, &port->uuid, vtep->s.port_fault,
+                             invalid, fault);
         }
     }
 }
 
-/* Adds to 'ops' the updates of every fault status that changed. */
+/* Writes in 't' every fault status that changed. */
 void
-vtep_faults_run(struct vtep *vtep, json_t *ops)
+vtep_faults_run(struct vtep *vtep, struct vtep_txn *t)
 {
-    port_faults_run(vtep, ops);
+    port_faults_run(vtep, t);
     if (vtep->switch_dirty) {
         vtep->switch_dirty = false;
-        unsupported_rows_run(vtep, ops, vtep->s.lr, vtep->s.lr_fault);
-        unsupported_rows_run(vtep, ops, vtep->s.acl, vtep->s.acl_fault);
+        unsupported_rows_run(t, vtep->s.lr, vtep->s.lr_fault);
+        unsupported_rows_run(t, vtep->s.acl, vtep->s.acl_fault);
     }
-    switch_faults_run(vtep, ops);
+    switch_faults_run(vtep, t);
 }
 
 /* Parses 's', an other_config:mac_aging_time value, into '*seconds'.

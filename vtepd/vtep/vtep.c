@@ -18,80 +18,6 @@
 
 VLOG_DEFINE_THIS_MODULE(vtep);
 
-/* ---- Work queues ---- */
-
-void
-vtep_q_init(struct vtep_qnode *q)
-{
-    list_init(&q->node);
-    q->state = VTEP_Q_IDLE;
-}
-
-void
-vtep_q_idle(struct vtep_qnode *q)
-{
-    if (q->state != VTEP_Q_IDLE) {
-        list_remove(&q->node);
-        list_init(&q->node);
-        q->state = VTEP_Q_IDLE;
-    }
-}
-
-void
-vtep_q_dirty(struct list *dirty, struct vtep_qnode *q)
-{
-    if (q->state != VTEP_Q_DIRTY) {
-        vtep_q_idle(q);
-        list_push_back(dirty, &q->node);
-        q->state = VTEP_Q_DIRTY;
-    }
-}
-
-void
-vtep_q_block(struct list *blocked, struct vtep_qnode *q)
-{
-    vtep_q_idle(q);
-    list_push_back(blocked, &q->node);
-    q->state = VTEP_Q_BLOCKED;
-}
-
-size_t
-vtep_q_count(const struct list *dirty, size_t max)
-{
-    const struct list *node;
-    size_t n = 0;
-
-    for (node = dirty->next; node != dirty && n < max; node = node->next) {
-        n++;
-    }
-    return n;
-}
-
-void
-vtep_q_unblock(struct list *blocked, struct list *dirty)
-{
-    while (!list_is_empty(blocked)) {
-        struct vtep_qnode *q =
-            container_of(list_front(blocked), struct vtep_qnode, node);
-
-        vtep_q_dirty(dirty, q);
-    }
-}
-
-/* ---- Hashes ---- */
-
-uint32_t
-vtep_hash_ls_mac(const struct uuid *ls, const struct hal_mac *mac)
-{
-    return hash_bytes(mac->ea, sizeof mac->ea, uuid_hash(ls));
-}
-
-uint32_t
-vtep_hash_port_vlan(const char *port_name, uint16_t vlan)
-{
-    return hash_string(port_name, vlan);
-}
-
 /* ---- Logical switch references ---- */
 
 /* Returns the logical switch with 'uuid', creating a placeholder if the row
@@ -219,8 +145,8 @@ vtep_prefetch_change(const struct vtep *vtep, const struct ovsdb_row_change *c,
         struct uuid ls_uuid;
         struct hal_mac mac;
 
-        if (vtep_row_uuid(row, vtep->s.umr_ls, &ls_uuid)
-            && !hal_mac_from_string(vtep_row_string(row, vtep->s.umr_mac),
+        if (ovsdb_row_get_uuid(row, vtep->s.umr_ls, &ls_uuid)
+            && !hal_mac_from_string(ovsdb_row_get_string(row, vtep->s.umr_mac),
                                     &mac)) {
             __builtin_prefetch(
                 &vtep->ucasts.buckets[vtep_hash_ls_mac(&ls_uuid, &mac)
@@ -239,12 +165,18 @@ vtep_prefetch_change(const struct vtep *vtep, const struct ovsdb_row_change *c,
 }
 
 /* The commit hook: updates the mirror and queues work, nothing more.
- * Commits made by the reconciler itself come through here too; they touch
- * only columns the handlers ignore, so they cause no further work. */
+ *
+ * The reconciler's own commits (origin 'vtep') come through here too, as
+ * every other observer sees them.  Of what they change, the mirror needs
+ * only our own Physical_Locator and Physical_Locator_Set (which the table
+ * handlers take as from anyone; Physical_Port changes of status columns
+ * stop there too); the fault statuses and the Physical_Switch columns they
+ * write are already known, so they queue nothing. */
 static void
 vtep_on_commit(const struct ovsdb_changeset *cs, void *vtep_)
 {
     struct vtep *vtep = vtep_;
+    bool own = cs->origin == vtep;
     size_t i;
 
     vtep->stats.commits_seen++;
@@ -265,6 +197,8 @@ vtep_on_commit(const struct ovsdb_changeset *cs, void *vtep_)
 
         if (fn) {
             fn(vtep, c->old, c->new);
+        } else if (own) {
+            continue;
         } else if (c->table == vtep->s.lr || c->table == vtep->s.acl) {
             vtep->switch_dirty = true;
         } else if (c->table == vtep->s.ps) {
@@ -437,29 +371,21 @@ db_work_pending(const struct vtep *vtep)
            || vtep->local_sweep;
 }
 
-/* Commits 'ops' (stolen) if there are any.  A rejected transaction leaves
+/* Commits 't' if it changed anything.  A rejected transaction leaves
  * the reconciler's idea of the *_Local rows unreliable, so it rebuilds it
  * from the database and the HAL. */
 static void
-vtep_commit_ops(struct vtep *vtep, json_t *ops)
+vtep_commit(struct vtep *vtep, struct vtep_txn *t)
 {
-    json_t *result;
-
-    if (!json_array_size(ops)) {
-        json_decref(ops);
-        return;
-    }
-    result = vtep_transact(vtep, ops);
-    if (!result) {
+    if (vtep_txn_finish(t)) {
         vtep->local_sweep = true;
     }
-    json_decref(result);
 }
 
 void
 vtep_run(struct vtep *vtep, int64_t now_ms)
 {
-    json_t *ops;
+    struct vtep_txn t = VTEP_TXN_INIT(vtep);
 
     vtep->now_ms = now_ms;
     hal_run(vtep->hal, now_ms);
@@ -482,19 +408,16 @@ vtep_run(struct vtep *vtep, int64_t now_ms)
     }
 
     if (!vtep->resyncing) {
-        ops = json_array();
-        vtep_local_run(vtep, ops);
-        vtep_commit_ops(vtep, ops);
+        vtep_local_run(vtep, &t);
+        vtep_commit(vtep, &t);
     }
 
-    ops = json_array();
-    vtep_faults_run(vtep, ops);
-    vtep_commit_ops(vtep, ops);
+    vtep_faults_run(vtep, &t);
+    vtep_commit(vtep, &t);
 
     if (now_ms >= vtep->next_stats_ms) {
-        ops = json_array();
-        vtep_stats_run(vtep, ops);
-        vtep_commit_ops(vtep, ops);
+        vtep_stats_run(vtep, &t);
+        vtep_commit(vtep, &t);
         vtep->next_stats_ms = now_ms + vtep->stats_interval_ms;
     }
 }
