@@ -200,6 +200,8 @@ def apply_wave(s, state, ops, ins, dels, durable):
     errors = [r for r in result if isinstance(r, dict) and "error" in r]
     if errors:
         state["failed"] += 1
+        state.setdefault("failed_keys", {}).update(
+            dict.fromkeys(list(ins) + dels, errors[0]["error"]))
         if len(state["errors"]) < 20:
             state["errors"].append(errors[0])
         return
@@ -324,14 +326,16 @@ def hal_fdb(ctl):
     return fdb
 
 
-def diff(what, want, have):
+def diff(what, want, have, failed_keys):
     bad = 0
     for k in sorted(set(want) | set(have)):
         if want.get(k) != have.get(k):
             bad += 1
             if bad <= 10:
-                print("verify: %s: %s: expected %s, found %s"
-                      % (what, k, want.get(k), have.get(k)))
+                print("verify: %s: %s: expected %s, found %s%s"
+                      % (what, k, want.get(k), have.get(k),
+                         " (in a wave that failed: %s)" % failed_keys[k]
+                         if k in failed_keys else ""))
     print("verify: %s: %d entries, %d differ" % (what, len(want), bad))
     return bad
 
@@ -344,7 +348,8 @@ def verify(path, state_path, ctl, hal_only):
     if not hal_only:
         resolve_uncertain(s, state)
         ours = {k: ip for k, ip in have.items() if "/02:5a:" in k}
-        bad += diff("database vs acknowledged", state["macs"], ours)
+        bad += diff("database vs acknowledged", state["macs"], ours,
+                    state.get("failed_keys", {}))
     ls_name = {u: n for n, u in uuid_map(s, "Logical_Switch", "name").items()}
     local = {ls_name.get(r["logical_switch"][1], "?") + "/" + r["MAC"]:
              "learned"
@@ -353,7 +358,8 @@ def verify(path, state_path, ctl, hal_only):
     want = {k: "remote=" + ip for k, ip in have.items()}
     want.update(local)
     # The lab's own entries (lab_attach) are in the database too.
-    bad += diff("HAL vs database", want, hal_fdb(ctl))
+    bad += diff("HAL vs database", want, hal_fdb(ctl),
+                state.get("failed_keys", {}))
     return 1 if bad else 0
 
 
