@@ -10,6 +10,7 @@ set key top left
 set xlabel 'seconds'
 set yrange [0:*]
 set style data lines
+set datafile missing '-'
 
 events = system("awk '{print $1}' ".data."/events.dat 2>/dev/null")
 do for [i = 1:words(events)] {

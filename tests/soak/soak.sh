@@ -86,8 +86,8 @@ allocate_chip
 check "vtep-ctl attaches red and blue" lab_attach
 vctl bind-ls "$SWITCH" p2 10 red
 
-# sample: one line of samples.dat: seconds, RSS KiB, descriptors, CPU %
-# since the last sample, pid.
+# sample_loop: a line of samples.dat every SAMPLE_SECONDS: seconds, RSS
+# KiB, descriptors, CPU % since the last sample ("-" after a restart), pid.
 sample_loop() {
     local hz last_ticks=0 last_t pid ticks rss fds t cpu
     hz=$(getconf CLK_TCK)
@@ -105,7 +105,7 @@ sample_loop() {
                 -v t1="$t" -v hz="$hz" \
                 'BEGIN { printf "%.1f", 100 * (b - a) / hz / (t1 - t0) }')
         else
-            cpu=0
+            cpu=- # A new process: no interval yet.
         fi
         [ -n "$rss" ] && echo "$(elapsed) $rss $fds $cpu $pid" >>"$OUT/samples.dat"
         last_ticks=$ticks last_t=$t last_pid=$pid
@@ -138,6 +138,7 @@ fill_disk() {
 }
 
 free_disk() {
+    [ -f "$DISK/fill" ] || return 0
     rm -f "$DISK/fill" "$DISK/fill2"
     event "disk freed"
 }
@@ -179,7 +180,7 @@ at $((SOAK_SECONDS * 15 / 100)) && restart "warm, under churn" || alive=
 [ -n "$alive" ] && at $((SOAK_SECONDS * 20 / 100 + FULL_SECONDS)) && free_disk || alive=
 [ -n "$alive" ] && at $((SOAK_SECONDS * 45 / 100)) && restart "warm, after the full disk" || alive=
 [ -n "$alive" ] && at "$CHURN_SECONDS" || alive=
-free_disk >/dev/null
+free_disk
 check "vtepd survived the churn" test -n "$alive"
 wait "$CHURN"
 kill "$MOVER"
@@ -223,11 +224,11 @@ grep -c "WARN\|ERR" "$VDIR/vtepd.log" | sed 's/^/soak: warnings and errors logge
 check "vtepd stops cleanly" vtepd_stop
 cp "$VDIR/vtepd.log" "$VDIR/vtepd.stderr" "$OUT/" 2>/dev/null
 
-awk '{ n++; r += $2; if ($2 > rmax) rmax = $2; if ($3 > fmax) fmax = $3;
-       c += $4 }
+awk '{ n++; r += $2; if ($2 > rmax) rmax = $2; if ($3 > fmax) fmax = $3 }
+     $4 != "-" { nc++; c += $4 }
      END { printf "soak: %d samples: RSS mean %d KiB, peak %d KiB; " \
            "descriptors peak %d; CPU mean %.1f%%\n", n, r / n, rmax, fmax,
-           c / n }' "$OUT/samples.dat" | tee "$OUT/summary.txt"
+           c / nc }' "$OUT/samples.dat" | tee "$OUT/summary.txt"
 gnuplot -e "data='$OUT'; out='$OUT'" tests/soak/soak.gp \
     && echo "soak: plots in $OUT/soak-*.png"
 finish
