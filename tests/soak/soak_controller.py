@@ -224,15 +224,19 @@ def resolve_uncertain(s, state):
 
 
 def db_macs(s):
-    """{"LS/MAC": locator IP} of Ucast_Macs_Remote."""
+    """{"LS/MAC": locator IP} of Ucast_Macs_Remote; the IPs joined with
+    "+" if several rows have the same MAC (nothing in the schema forbids
+    it, but the soak's controller never makes two)."""
     ls_name = {u: n for n, u in uuid_map(s, "Logical_Switch", "name").items()}
     loc_ip = {r["_uuid"][1]: r["dst_ip"]
               for r in select(s, "Physical_Locator", ["_uuid", "dst_ip"])}
     out = {}
     for r in select(s, "Ucast_Macs_Remote",
                     ["MAC", "logical_switch", "locator"]):
-        ls = ls_name.get(r["logical_switch"][1], "?")
-        out[ls + "/" + r["MAC"]] = loc_ip.get(r["locator"][1], "?")
+        k = ls_name.get(r["logical_switch"][1], "?") + "/" + r["MAC"]
+        ip = loc_ip.get(r["locator"][1], "?")
+        out[k] = "+".join(sorted(out[k].split("+") + [ip])) if k in out \
+            else ip
     return out
 
 
