@@ -3,7 +3,7 @@
  * path: params kept as text, inserts parsed straight into rows) against
  * the general path (params decoded into a tree).
  *
- * The input and the database are fuzz-transact's (tests/fuzz/vtep-db.h).
+ * The input and the databases are fuzz-transact's (tests/fuzz/fuzz-db.h).
  * If the text is JSON the fast path takes, both paths
  * run on identical databases with the same UUID seed, and must give the
  * same result text, the same database, and leave the UUID generator in
@@ -18,22 +18,22 @@
 #include "lib/util.h"
 #include "lib/uuid.h"
 #include "tests/fuzz/fuzz.h"
-#include "tests/fuzz/vtep-db.h"
+#include "tests/fuzz/fuzz-db.h"
 #include "vtepd/ovsdb/db.h"
 #include "vtepd/ovsdb/execution.h"
 #include "vtepd/ovsdb/file.h"
 #include "vtepd/ovsdb/schema.h"
 
-/* Runs the transaction on a fresh database, from text if 'text' is
+/* Runs the transaction on a fresh database 'which', from text if 'text' is
  * nonnull, else from the tree 'params'.  Returns the database; '*out'
  * receives the result text ("blocked" if the transaction blocked),
  * '*timeout' its timeout and '*next' the UUID the generator gives next. */
 static struct ovsdb_db *
-run(const struct json_text_array *text, const json_t *params,
-    const struct ovsdb_exec_ctx *ctx, struct ds *out, long long *timeout,
-    struct uuid *next)
+run(enum fuzz_db which, const struct json_text_array *text,
+    const json_t *params, const struct ovsdb_exec_ctx *ctx, struct ds *out,
+    long long *timeout, struct uuid *next)
 {
-    struct ovsdb_db *db = fuzz_vtep_db_create_populated();
+    struct ovsdb_db *db = fuzz_db_create_populated(which);
 
     uuid_set_seed(FUZZ_UUID_SEED + 1);
     if (text) {
@@ -79,8 +79,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     ds_init(&out_text);
     ds_init(&out_tree);
-    db_text = run(text, NULL, &ctx, &out_text, &timeout_text, &next_text);
-    db_tree = run(NULL, params, &ctx, &out_tree, &timeout_tree, &next_tree);
+    db_text = run(fuzz_db_pick(data[0]), text, NULL, &ctx, &out_text,
+                  &timeout_text, &next_text);
+    db_tree = run(fuzz_db_pick(data[0]), NULL, params, &ctx, &out_tree,
+                  &timeout_tree, &next_tree);
     if (strcmp(ds_cstr(&out_text), ds_cstr(&out_tree))) {
         xabort("results differ:\ntext: %s\ntree: %s", ds_cstr(&out_text),
                ds_cstr(&out_tree));

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Fuzzing of "transact" on a small hardware_vtep database (the input and
- * the database: tests/fuzz/vtep-db.h).
+/* Fuzzing of "transact" on a small database, hardware_vtep or one of OVS's
+ * test schemas, which the input's first byte picks (the input and the
+ * databases: tests/fuzz/fuzz-db.h).
  *
  * After the transaction, the database must still be consistent: running
  * the same transaction again must not crash, and a snapshot of the
@@ -13,7 +14,7 @@
 #include "lib/util.h"
 #include "lib/uuid.h"
 #include "tests/fuzz/fuzz.h"
-#include "tests/fuzz/vtep-db.h"
+#include "tests/fuzz/fuzz-db.h"
 #include "vtepd/ovsdb/db.h"
 #include "vtepd/ovsdb/error.h"
 #include "vtepd/ovsdb/execution.h"
@@ -23,10 +24,10 @@
 /* A snapshot of 'db' must load into an empty database and give the same
  * snapshot back. */
 static void
-check_snapshot(const struct ovsdb_db *db)
+check_snapshot(const struct ovsdb_db *db, enum fuzz_db which)
 {
     json_t *snapshot = ovsdb_file_snapshot_to_json(db, NULL, 0);
-    struct ovsdb_db *copy = fuzz_vtep_db_create();
+    struct ovsdb_db *copy = fuzz_db_create(which);
     struct ovsdb_error *error;
     json_t *again;
 
@@ -48,6 +49,7 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     struct ovsdb_exec_ctx ctx;
+    enum fuzz_db which;
     struct ovsdb_db *db;
     json_t *params;
 
@@ -59,7 +61,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     }
     fuzz_exec_ctx_init(&ctx, data[0]);
-    db = fuzz_vtep_db_create_populated();
+    which = fuzz_db_pick(data[0]);
+    db = fuzz_db_create_populated(which);
     for (int i = 0; i < 2; i++) {
         long long timeout = 0;
         json_t *result = ovsdb_execute(db, params, &ctx, &timeout);
@@ -68,7 +71,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         ASSERT(!result || json_is_array(result) || json_is_object(result));
         json_decref(result);
     }
-    check_snapshot(db);
+    check_snapshot(db, which);
     ovsdb_db_destroy(db);
     json_decref(params);
     return 0;

@@ -8,18 +8,30 @@
 #     input saved in tests/fuzz/corpus/fuzz-NAME/ and
 #     tests/fuzz/regressions/fuzz-NAME/ (seconds, deterministic);
 #   - by 'make fuzz', with clang, libFuzzer, ASan and UBSan in build/fuzz/,
-#     then run for FUZZ_SECONDS each (FUZZ_TARGETS to pick some).
+#     then run for FUZZ_SECONDS each (FUZZ_TARGETS to pick some);
+#     'make fuzz-long' runs each for FUZZ_LONG_RUNS inputs (10 million;
+#     or FUZZ_LONG_SECONDS) and keeps what it finds in tests/fuzz/corpus/.
 FUZZ_ALL := fuzz-json-text fuzz-jsonrpc fuzz-transact fuzz-transact-text \
-            fuzz-schema fuzz-log fuzz-frame
+            fuzz-schema fuzz-schema-transact fuzz-log fuzz-frame
 fuzz-json-text_FUZZ_LIBS := lib
 fuzz-jsonrpc_FUZZ_LIBS := jsonrpc lib
 fuzz-transact_FUZZ_LIBS := vtep-schema ovsdb-storage ovsdb lib
-fuzz-transact_FUZZ_SRCS := tests/fuzz/vtep-db.c
+fuzz-transact_FUZZ_SRCS := tests/fuzz/fuzz-db.c
 fuzz-transact-text_FUZZ_LIBS := vtep-schema ovsdb-storage ovsdb lib
-fuzz-transact-text_FUZZ_SRCS := tests/fuzz/vtep-db.c
+fuzz-transact-text_FUZZ_SRCS := tests/fuzz/fuzz-db.c
 fuzz-schema_FUZZ_LIBS := ovsdb lib
+fuzz-schema-transact_FUZZ_LIBS := ovsdb-storage ovsdb lib
 fuzz-log_FUZZ_LIBS := ovsdb-storage ovsdb lib
 fuzz-frame_FUZZ_LIBS := sim hal lib
+
+# OVS's test schemas, compiled into fuzz-db.c.
+FUZZ_SCHEMAS := ordinal constraint weak gc immutable idltest
+FUZZ_SCHEMA_INCS := $(foreach s,$(FUZZ_SCHEMAS),$(BUILD)/gen/fuzz-schemas/$(s).inc)
+$(BUILD)/gen/fuzz-schemas/%.inc: tests/fuzz/schemas/%.ovsschema schema/file2c.sh
+	@mkdir -p $(@D)
+	@echo "  GEN     $@"
+	$(Q)sh schema/file2c.sh $< > $@.tmp && mv $@.tmp $@
+$(BUILD)/obj/tests/fuzz/fuzz-db.o: $(FUZZ_SCHEMA_INCS)
 
 define FUZZ_template
 UNIT_TESTS += $(1)
@@ -42,25 +54,31 @@ endef
 $(foreach t,$(FUZZ_ALL),$(eval $(call FUZZ_template,$(t))))
 
 FUZZ_SECONDS ?= 60
+FUZZ_LONG_RUNS ?= 10000000
+FUZZ_LONG_SECONDS ?=
 FUZZ_TARGETS ?= $(FUZZ_ALL)
 FUZZ_BUILD := build/fuzz
 FUZZ_SANITIZE := -fsanitize=address,undefined -fno-sanitize-recover=undefined
 
-.PHONY: fuzz fuzz-build
-fuzz: deps
+.PHONY: fuzz fuzz-long fuzz-build fuzz-build-all
+fuzz-build-all: deps
 	@$(MAKE) --no-print-directory -j$(NPROC) BUILD=$(FUZZ_BUILD) CC=clang \
 	    CFLAGS="-O1 -g -fno-omit-frame-pointer" \
 	    EXTRA_CFLAGS="-fsanitize=fuzzer-no-link $(FUZZ_SANITIZE)" \
 	    EXTRA_LDFLAGS="$(FUZZ_SANITIZE)" fuzz-build
-	@set -e; for t in $(FUZZ_TARGETS); do \
-	    echo "== $$t ($(FUZZ_SECONDS) s)"; \
-	    mkdir -p $(FUZZ_BUILD)/corpus/$$t $(FUZZ_BUILD)/crashes/$$t; \
-	    dict=; [ -f tests/fuzz/$$t.dict ] && dict=-dict=tests/fuzz/$$t.dict; \
-	    $(FUZZ_BUILD)/fuzz/$$t -max_total_time=$(FUZZ_SECONDS) \
-	        -print_final_stats=1 $$dict \
-	        -artifact_prefix=$(FUZZ_BUILD)/crashes/$$t/ \
-	        $(FUZZ_BUILD)/corpus/$$t tests/fuzz/corpus/$$t \
-	        $$(ls -d tests/fuzz/regressions/$$t 2>/dev/null); \
-	done
+
+# A quick look: each target for FUZZ_SECONDS; what it finds stays in
+# build/fuzz/.
+fuzz: fuzz-build-all
+	@FUZZ_BUILD=$(FUZZ_BUILD) tests/fuzz/run-fuzz.sh \
+	    -max_total_time=$(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+# The long run: each target for FUZZ_LONG_RUNS inputs (or FUZZ_LONG_SECONDS
+# if set); the inputs that add coverage are merged, minimised, into
+# tests/fuzz/corpus/ for 'make check' to replay from then on.
+fuzz-long: fuzz-build-all
+	@FUZZ_BUILD=$(FUZZ_BUILD) tests/fuzz/run-fuzz.sh --keep \
+	    $(if $(FUZZ_LONG_SECONDS),-max_total_time=$(FUZZ_LONG_SECONDS),-runs=$(FUZZ_LONG_RUNS)) \
+	    $(FUZZ_TARGETS)
 
 fuzz-build: $(foreach t,$(FUZZ_ALL),$(BUILD)/fuzz/$(t))

@@ -230,6 +230,22 @@ def main():
         else:
             report(closed, "%s: connection closed" % what)
 
+    # Mismatched brackets close the connection at once, as ovsdb-server's
+    # parser does, not when the inactivity probe fires (it is off here).
+    for data in [b'{"method":"echo","params":[],"id":[1,}', b'[}', b'{]',
+                 b'{"method":"echo","params":[{"a":"]"]],"id":1}']:
+        start = time.time()
+        _, closed = exchange(tcp, INET, data, 2.0)
+        took = time.time() - start
+        if REF != "-":
+            _, ref_closed = exchange(REF, UNIX, data, 2.0)
+        else:
+            ref_closed = True
+        report(closed and took < 1.0 and ref_closed,
+               "mismatched brackets %r: closed at once, like ovsdb-server"
+               % data, "closed=%s after %.1f s, ovsdb-server closed=%s"
+               % (closed, took, ref_closed))
+
     # Replies nobody asked for are ignored, not fatal (as in ovsdb-server).
     out, closed = exchange(tcp, INET, b'{"result":1,"id":99}', 0.3)
     report(not closed and out == b"", "an unexpected reply is ignored")

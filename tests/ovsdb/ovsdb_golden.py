@@ -23,6 +23,9 @@ import tempfile
 
 SCHEMAS = {"vtep": "schema/vtep.ovsschema",
            "difftest": "tests/interop/difftest.ovsschema"}
+# OVS's own test schemas (tests/ovsdb-execution.at, tests/idltest.ovsschema).
+for _name in ("ordinal", "constraint", "weak", "gc", "immutable", "idltest"):
+    SCHEMAS[_name] = "tests/fuzz/schemas/%s.ovsschema" % _name
 UUID_RE = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-"
                      r"[0-9a-f]{12}")
 

@@ -11,6 +11,7 @@
 
 #include "lib/ds.h"
 #include "lib/json-text.h"
+#include "lib/util.h"
 #include "vtepd/jsonrpc/jsonrpc-server.h"
 
 /* Feeds 'text' in pieces of at most 'piece' bytes; appends each message's
@@ -164,6 +165,93 @@ test_nesting_too_deep(void **state)
         assert_int_equal(feed_all(p, bomb, sizeof bomb, 4096, &out),
                          JSONRPC_PARSE_TOO_DEEP);
         assert_non_null(strstr(jsonrpc_parser_error(p), "1000 levels"));
+        ds_destroy(&out);
+        jsonrpc_parser_destroy(p);
+    }
+}
+
+/* A closing bracket of the wrong kind is an error as soon as it arrives,
+ * whether the input comes whole or a byte at a time, not a value that
+ * waits forever for its end (ovsdb-server drops such a peer at once). */
+static void
+test_mismatched_brackets(void **state)
+{
+    static const char *const bad[] = {
+        "{\"method\":\"echo\",\"params\":[],\"id\":[1,}",
+        "[}",
+        "{]",
+        "{\"a\":[}",
+        "[{\"a\":\"]}\"]]",
+        "[[[{\"x\":{}]",
+    };
+    static const char ok[] = "{\"a\":[{\"b\":[[{}],\"}]\"]}],\"c\":{}}";
+
+    for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+        for (size_t piece = 1; piece <= strlen(bad[i]); piece *= 4) {
+            struct jsonrpc_parser *p = jsonrpc_parser_create(0, 0);
+            struct ds out = DS_EMPTY_INITIALIZER;
+            char *text = xasprintf("%s   {\"more\":1}", bad[i]);
+
+            assert_int_equal(feed_all(p, text, strlen(text), piece, &out),
+                             JSONRPC_PARSE_ERROR);
+            assert_non_null(strstr(jsonrpc_parser_error(p), "syntax error"));
+            assert_string_equal(ds_cstr(&out), "");
+            free(text);
+            ds_destroy(&out);
+            jsonrpc_parser_destroy(p);
+        }
+    }
+
+    /* The whole input is taken up to the bad bracket, not beyond. */
+    {
+        struct jsonrpc_parser *p = jsonrpc_parser_create(0, 0);
+        const char *text = "[1,{\"a\":2]]]";
+        size_t used;
+
+        assert_int_equal(jsonrpc_parser_feed(p, text, strlen(text), &used),
+                         JSONRPC_PARSE_ERROR);
+        assert_int_equal(used, strlen("[1,{\"a\":2]"));
+        assert_non_null(strstr(jsonrpc_parser_error(p), "byte 9"));
+        jsonrpc_parser_destroy(p);
+    }
+
+    /* Matching brackets of both kinds, in strings too, still frame. */
+    {
+        struct jsonrpc_parser *p = jsonrpc_parser_create(0, 0);
+        struct ds out = DS_EMPTY_INITIALIZER;
+
+        assert_int_equal(feed_all(p, ok, strlen(ok), 3, &out),
+                         JSONRPC_PARSE_MORE);
+        assert_string_equal(ds_cstr(&out), "{\"a\":[{\"b\":[[{}],\"}]\"]}],"
+                                           "\"c\":{}}\n");
+        ds_destroy(&out);
+        jsonrpc_parser_destroy(p);
+    }
+}
+
+/* The bracket stack holds as many levels as the depth limit allows. */
+static void
+test_mismatch_at_max_depth(void **state)
+{
+    for (int kind = 0; kind < 2; kind++) {
+        struct jsonrpc_parser *p = jsonrpc_parser_create(0, 0);
+        struct ds text = DS_EMPTY_INITIALIZER, out = DS_EMPTY_INITIALIZER;
+
+        for (int d = 0; d < JSONRPC_DEFAULT_MAX_DEPTH; d++) {
+            ds_put_cstr(&text, d % 3 == 1 ? "{\"k\":" : "[");
+        }
+        if (kind) {
+            for (int d = JSONRPC_DEFAULT_MAX_DEPTH; d-- > 0;) {
+                ds_put_char(&text, d % 3 == 1 ? '}' : ']');
+            }
+        } else {
+            /* The innermost '[' closed wrongly. */
+            ds_put_char(&text, '}');
+        }
+        assert_int_equal(feed_all(p, ds_cstr(&text), text.length, 4096, &out),
+                         kind ? JSONRPC_PARSE_MORE : JSONRPC_PARSE_ERROR);
+        assert_int_equal(out.length ? 1 : 0, kind);
+        ds_destroy(&text);
         ds_destroy(&out);
         jsonrpc_parser_destroy(p);
     }
@@ -470,6 +558,8 @@ main(void)
         cmocka_unit_test(test_oversized_message),
         cmocka_unit_test(test_nesting_too_deep),
         cmocka_unit_test(test_malformed_json),
+        cmocka_unit_test(test_mismatched_brackets),
+        cmocka_unit_test(test_mismatch_at_max_depth),
         cmocka_unit_test(test_message_kinds),
         cmocka_unit_test(test_invalid_messages),
         cmocka_unit_test(test_encoding_matches_ovsdb_server),

@@ -225,14 +225,18 @@ jsonrpc_msg_to_json(const struct jsonrpc_msg *msg)
  *
  * It tracks just enough of the JSON grammar to find where each top-level
  * value ends: whether it is inside a string (and just after a backslash
- * there) and how deep brackets are nested.  Only the bytes of a value are
- * buffered, and only up to 'max_size'; jansson then parses exactly those
- * bytes. */
+ * there) and which brackets are open, so that a closing bracket of the
+ * wrong kind is a syntax error at once rather than a value that never
+ * ends.  Only the bytes of a value are buffered, and only up to
+ * 'max_size'; jansson then parses exactly those bytes. */
 
 struct jsonrpc_parser {
     size_t max_size;
     int max_depth;
-    int depth;      /* Open brackets in the current value. */
+    int depth; /* Open brackets in the current value. */
+    /* Bit 'd' set if the bracket open at depth d + 1 is '{', clear if it
+     * is '['. */
+    uint8_t braces[JSON_PARSER_MAX_DEPTH / 8];
     bool in_string; /* Inside a string literal. */
     bool escaped;   /* Just after a backslash inside a string. */
     struct ds buf;  /* Bytes of the current value. */
@@ -356,6 +360,36 @@ skip_string_bytes(const char *data, size_t i, size_t end)
     return i;
 }
 
+/* Records the opening bracket 'c' one level deeper.  The caller has
+ * checked 'max_depth', which is at most JSON_PARSER_MAX_DEPTH. */
+static void
+push_bracket(struct jsonrpc_parser *p, char c)
+{
+    int d = p->depth++;
+    uint8_t bit = 1u << (d % 8);
+
+    if (c == '{') {
+        p->braces[d / 8] |= bit;
+    } else {
+        p->braces[d / 8] &= (uint8_t) ~bit;
+    }
+}
+
+/* Closes the innermost open bracket with 'c', if 'c' is its match.
+ * Returns false, and leaves the depth alone, if it is not. */
+static bool
+pop_bracket(struct jsonrpc_parser *p, char c)
+{
+    int d = p->depth - 1;
+    bool brace = p->braces[d / 8] & (1u << (d % 8));
+
+    if (brace != (c == '}')) {
+        return false;
+    }
+    p->depth = d;
+    return true;
+}
+
 enum jsonrpc_parse_status
 jsonrpc_parser_feed(struct jsonrpc_parser *p, const char *data, size_t n,
                     size_t *used)
@@ -405,15 +439,24 @@ jsonrpc_parser_feed(struct jsonrpc_parser *p, const char *data, size_t n,
         } else if (c == '"') {
             p->in_string = true;
         } else if (c == '{' || c == '[') {
-            if (++p->depth > p->max_depth) {
+            if (p->depth >= p->max_depth) {
                 *used = i + 1;
                 return parser_fail(p, JSONRPC_PARSE_TOO_DEEP,
                                    xasprintf("message nesting exceeds %d "
                                              "levels",
                                              p->max_depth));
             }
+            push_bracket(p, c);
         } else if (c == '}' || c == ']') {
-            if (!--p->depth) {
+            if (!pop_bracket(p, c)) {
+                *used = i + 1;
+                return parser_fail(
+                    p, JSONRPC_PARSE_ERROR,
+                    xasprintf("syntax error at byte %zu: '%c' closes '%c'",
+                              p->buf.length + (i - start), c,
+                              c == '}' ? '[' : '{'));
+            }
+            if (!p->depth) {
                 ds_put_buffer(&p->buf, data + start, i + 1 - start);
                 *used = i + 1;
                 return parser_complete(p);

@@ -70,7 +70,10 @@ void ovsdb_row_get(const struct ovsdb_row *row,
                    struct ovsdb_datum *view);
 /* Replaces the value of 'column' by 'value', taking ownership of its
  * contents ('value' is left empty).  For an inline atom 'value' must hold
- * exactly one element.  _uuid and _version are set directly instead. */
+ * exactly one element: a caller whose value comes from a peer or a file
+ * checks its size against the column's type first and reports an OVSDB
+ * error, since this is an assertion.  _uuid and _version are set directly
+ * instead. */
 void ovsdb_row_set(struct ovsdb_row *row, const struct ovsdb_column *column,
                    struct ovsdb_datum *value);
 /* Replaces the value of 'column', which must store one atom inline

@@ -583,27 +583,29 @@ has_dangling_refs(struct commit *c, const struct ovsdb_row *row,
     return false;
 }
 
-/* Removes the weak references to missing rows from 'column' of 'row' and
- * returns how many it removed. */
+/* Stores in 'pruned' a copy of 'column' of 'row' without its weak
+ * references to missing rows and returns how many it left out.  The copy
+ * may be empty, which a scalar column cannot hold: the caller checks it
+ * before storing it. */
 static unsigned int
-drop_dangling_refs(struct commit *c, struct ovsdb_row *row,
-                   const struct ovsdb_column *column)
+prune_dangling_refs(struct commit *c, const struct ovsdb_row *row,
+                    const struct ovsdb_column *column,
+                    struct ovsdb_datum *pruned)
 {
-    struct ovsdb_datum v, copy;
     unsigned int n_dropped = 0;
+    struct ovsdb_datum v;
 
     ovsdb_row_get(row, column, &v);
-    ovsdb_datum_clone(&copy, &v, &column->type);
-    for (unsigned int i = copy.n; i-- > 0;) {
-        if (is_dangling(c, &column->type.key, &copy.keys[i], &row->uuid)
-            || (copy.values
-                && is_dangling(c, &column->type.value, &copy.values[i],
+    ovsdb_datum_clone(pruned, &v, &column->type);
+    for (unsigned int i = pruned->n; i-- > 0;) {
+        if (is_dangling(c, &column->type.key, &pruned->keys[i], &row->uuid)
+            || (pruned->values
+                && is_dangling(c, &column->type.value, &pruned->values[i],
                                &row->uuid))) {
-            ovsdb_datum_remove(&copy, i, &column->type);
+            ovsdb_datum_remove(pruned, i, &column->type);
             n_dropped++;
         }
     }
-    ovsdb_row_set(row, column, &copy);
     return n_dropped;
 }
 
@@ -630,7 +632,7 @@ assess_weak_refs(struct commit *c, struct ovsdb_table *table,
         struct ovsdb_datum v;
         unsigned int n_dropped;
         char buf[UUID_LEN + 1];
-        bool zero;
+        bool zero, emptied;
 
         if (!column_has_weak_refs(column)
             || !has_dangling_refs(c, copy ? copy : row, column)) {
@@ -640,9 +642,14 @@ assess_weak_refs(struct commit *c, struct ovsdb_table *table,
             copy = ovsdb_txn_modify_begin(c->txn, table, row);
         }
         zero = inserted && ovsdb_row_has_zero_weak_ref(copy, column);
-        n_dropped = drop_dangling_refs(c, copy, column);
-        ovsdb_row_get(copy, column, &v);
-        if (!v.n && column->type.n_min && zero) {
+        n_dropped = prune_dangling_refs(c, copy, column, &v);
+        emptied = !v.n && column->type.n_min;
+        if (emptied) {
+            ovsdb_datum_destroy(&v, &column->type);
+        } else {
+            ovsdb_row_set(copy, column, &v);
+        }
+        if (emptied && zero) {
             /* ovsdb-server's words, "volation" included, for a row this
              * transaction inserted. */
             error = ovsdb_error(
@@ -653,7 +660,7 @@ assess_weak_refs(struct commit *c, struct ovsdb_table *table,
                 "deleting this value caused a constraint volation because "
                 "this column is not allowed to be empty.",
                 column->name, ts->name, uuid_str(&copy->uuid, buf));
-        } else if (!v.n && column->type.n_min) {
+        } else if (emptied) {
             error = ovsdb_error(
                 "constraint violation",
                 "Deletion of %u weak reference(s) to deleted (or "
