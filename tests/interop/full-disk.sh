@@ -8,17 +8,7 @@
 # vtepd and ovsdb-server 3.1 run side by side, each on its own small tmpfs
 # mounted in a private mount namespace.
 
-# Into a private mount namespace first (before tests/lib.sh makes its
-# temporary directory), so that the mounts vanish with the test.
-if [ -z "$VTEPD_FULL_DISK_NS" ]; then
-    if [ "$(id -u)" = 0 ] && command -v unshare >/dev/null &&
-        unshare -m --propagation private true 2>/dev/null; then
-        VTEPD_FULL_DISK_NS=1 exec unshare -m --propagation private \
-            "$BASH" "$0" "$@"
-    fi
-    echo "SKIP: full disk (needs root and unshare -m to mount a small tmpfs)"
-    exit 0
-fi
+. tests/interop/private-mounts.sh
 . tests/lib.sh
 
 PY=/usr/bin/python3
@@ -27,14 +17,7 @@ SCHEMA=schema/vtep.ovsschema
 FREE=40960
 tmp=$(make_tmpdir)
 
-# mount_small DIR: a 1 MiB tmpfs at DIR, unmounted at exit.
-mount_small() {
-    mkdir -p "$1"
-    mount -t tmpfs -o size=1m tmpfs "$1" || return 1
-    on_exit "umount -l '$1'"
-}
-
-if ! mount_small "$tmp/vdisk" || ! mount_small "$tmp/rdisk"; then
+if ! mount_small "$tmp/vdisk" 1m || ! mount_small "$tmp/rdisk" 1m; then
     skip "full disk (cannot mount a tmpfs)"
     exit 0
 fi
