@@ -1,8 +1,9 @@
 # SPDX-License-Identifier: Apache-2.0
 """Drives an OVSDB server whose database file lives on a small filesystem
 through a full disk: fills the filesystem to all but FREE bytes, inserts
-big Logical_Switch rows (durable and not) until well past full, reads
-while full, frees the space and inserts again, all with a monitor
+big Logical_Switch rows (durable and not) until well past full, then 40 at
+once in one transaction, reads while full, frees the space and inserts
+again, all with a monitor
 watching on a second connection.  Prints one JSON object:
 
   acked    names of the rows whose insert was answered with success
@@ -10,7 +11,8 @@ watching on a second connection.  Prints one JSON object:
   errors   the distinct commit errors (the last element of the result)
   durable_refused  how many refused inserts asked for durability
   read_while_full  names a select returned while the disk was full
-  monitor  names the monitor reported inserted (in order)
+  big_refused      whether the 40-row transaction failed
+  monitor  names the monitor reported inserted (sorted)
 
 usage: full_disk.py SOCKET FILLDIR FREE_BYTES"""
 import json
@@ -22,6 +24,7 @@ import time
 ROW_BYTES = 8000
 N_FULL = 24
 N_AFTER = 4
+BIG_ROWS = 40
 
 
 class Conn:
@@ -109,9 +112,16 @@ def fill(path, free):
 
 
 def insert(conn, name, durable):
-    ops = ["hardware_vtep",
-           {"op": "insert", "table": "Logical_Switch",
-            "row": {"name": name, "description": "x" * ROW_BYTES}}]
+    return insert_many(conn, [name], durable)
+
+
+def insert_many(conn, names, durable):
+    """Inserts a row named each of 'names' in one transaction; returns the
+    error it fails with, or None."""
+    ops = ["hardware_vtep"] + [
+        {"op": "insert", "table": "Logical_Switch",
+         "row": {"name": name, "description": "x" * ROW_BYTES}}
+        for name in names]
     if durable:
         ops.append({"op": "commit", "durable": True})
     reply = conn.call("transact", ops)
@@ -152,6 +162,12 @@ def main():
         out["durable_refused"] += durable
         if error not in out["errors"]:
             out["errors"].append(error)
+    # A transaction whose record is big enough to be written in pieces
+    # (over 256 kB) fails whole.
+    big = ["big-%02d" % i for i in range(BIG_ROWS)]
+    error = insert_many(txn, big, False)
+    (out["refused"] if error else out["acked"]).extend(big)
+    out["big_refused"] = error is not None
     out["read_while_full"] = names(txn)
 
     os.unlink(os.path.join(filldir, "fill"))
@@ -161,12 +177,16 @@ def main():
         (out["refused"] if error else out["acked"]).append(name)
         if error and error not in out["errors"]:
             out["errors"].append(error)
+    big = ["bigafter-%02d" % i for i in range(BIG_ROWS)]
+    error = insert_many(txn, big, True)
+    (out["refused"] if error else out["acked"]).extend(big)
 
     mon.drain(1.0)
-    out["monitor"] = [row["new"]["name"]
-                      for update in mon.updates
-                      for row in update.get("Logical_Switch", {}).values()
-                      if "new" in row and "old" not in row]
+    out["monitor"] = sorted(
+        row["new"]["name"]
+        for update in mon.updates
+        for row in update.get("Logical_Switch", {}).values()
+        if "new" in row and "old" not in row)
     print(json.dumps(out, sort_keys=True))
 
 
