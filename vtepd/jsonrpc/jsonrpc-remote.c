@@ -24,19 +24,22 @@ static struct vlog_rate_limit peer_rl = VLOG_RATE_LIMIT_INIT(60, 20);
 
 /* While the process is out of descriptors, accept() fails at once and a
  * listener stays readable: its level-triggered watcher would wake the loop
- * again and again, spinning a core.  So the listeners stop, and start
- * again when a session closes or after a pause that doubles from 100 ms to
- * 1.6 s while accepting keeps failing. */
+ * again and again, spinning a core.  So on such an error the listeners
+ * stop, and start again when a session closes or after a pause that
+ * doubles from 100 ms to 1.6 s while accepting keeps failing. */
 #define ACCEPT_BACKOFF_MIN_MS 100
 #define ACCEPT_BACKOFF_MAX_MS 1600
 
-/* Out of descriptors or memory: a condition of the process, not of the
- * peer. */
+/* An error of one connection (it was reset before it could be accepted,
+ * or a firewall refused it), after which the next may well work.  Any
+ * other error (out of descriptors or memory: EMFILE, ENFILE, ENOBUFS,
+ * ENOMEM) is a condition of the process that a retry at once would only
+ * repeat. */
 static bool
-accept_error_is_exhaustion(int error)
+accept_error_is_peers(int error)
 {
-    return error == -EMFILE || error == -ENFILE || error == -ENOBUFS
-           || error == -ENOMEM;
+    return error == -ECONNABORTED || error == -EINTR || error == -EPROTO
+           || error == -EPERM;
 }
 
 static void
@@ -138,13 +141,13 @@ remote_accept_cb(struct ev_loop *loop, ev_io *w, int revents)
 
         if (error == -EAGAIN) {
             return;
-        } else if (accept_error_is_exhaustion(error)) {
-            accept_pause(r, error);
-            return;
-        } else if (error) {
+        } else if (error && accept_error_is_peers(error)) {
             VLOG_WARN_RL(&peer_rl, "%s: accept failed (%s)", r->name,
                          strerror(-error));
             continue;
+        } else if (error) {
+            accept_pause(r, error);
+            return;
         }
         r->server->accept_backoff_ms = 0;
         if (accept_refuse(r, stream)) {
