@@ -85,7 +85,7 @@ check "memory/show counts the refused connections" \
     test "$(memory_stat limit sessions-refused)" = 36
 check "a new client is served once the others close" \
     test "$(field $o new_after_close)" = true
-n=$(grep -c "the limit (--max-sessions)" "$tmp/limit.log")
+n=$(grep -c "sessions, the session limit" "$tmp/limit.log")
 check "refusals are logged, rate-limited ($n lines)" test "$n" -ge 1 -a "$n" -le 2
 check "vtepd never ran out of descriptors under its default limit" \
     test "$(grep -c "accept failed" "$tmp/limit.log")" = 0

@@ -121,7 +121,7 @@ accept_refuse(struct jsonrpc_remote *r, struct stream *stream)
     server->n_refused++;
     VLOG_WARN_RL(&rl,
                  "%s: closing connection from %s: already %zu sessions, the "
-                 "limit (--max-sessions); %llu refused so far",
+                 "session limit; %llu refused so far",
                  r->name, stream_name(stream), server->n_sessions,
                  (unsigned long long) server->n_refused);
     stream_close(stream);
