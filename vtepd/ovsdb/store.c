@@ -143,7 +143,7 @@ create_file(const char *path, const char *schema_text, struct ovsdb_log **logp)
  * record is 19 MB. */
 #define STREAM_CHUNK (256u * 1024)
 
-/* Where commit_cb() sends the pieces of a big record. */
+/* Where write_record() sends the pieces of a big record. */
 struct record_stream {
     struct ovsdb_log *log;
     struct ovsdb_log_stream *stream; /* Started with the first piece. */
