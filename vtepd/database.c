@@ -186,6 +186,8 @@ memory_cb(struct ds *out, void *dbp)
 
     ovsdb_server_get_stats(db->server, &st);
     unixctl_memory_put(out, "sessions", st.sessions);
+    unixctl_memory_put(out, "max-sessions", st.max_sessions);
+    unixctl_memory_put(out, "sessions-refused", st.sessions_refused);
     unixctl_memory_put(out, "monitors", st.monitors);
     unixctl_memory_put(out, "monitor-requests", st.monitor_specs);
     unixctl_memory_put(out, "update-encodings", st.update_encodings);
@@ -196,6 +198,7 @@ memory_cb(struct ds *out, void *dbp)
     unixctl_memory_put(out, "history-bytes", st.history_bytes);
     ovsdb_store_get_stats(db->store, &ss);
     unixctl_memory_put(out, "log-bytes", (unsigned long long) ss.log_bytes);
+    unixctl_memory_put(out, "log-write-errors", ss.n_write_errors);
     slab_get_stats(&slab);
     unixctl_memory_put(out, "slab-bytes", slab.block_bytes);
     unixctl_memory_put(out, "heap-trims", vtepd_memtrim_count(db->memtrim));
@@ -314,12 +317,15 @@ vtepd_database_start(struct ev_loop *loop, const struct vtepd_options *opts)
     db->server = ovsdb_server_create(loop, ovsdb_store_get_db(store));
     db->memtrim = vtepd_memtrim_create(loop, ovsdb_store_get_db(store));
     ovsdb_server_set_store(db->server, store);
+    ovsdb_server_set_max_sessions(db->server, opts->max_sessions);
     if (add_remotes(loop, db, opts)) {
         vtepd_database_stop(db);
         return NULL;
     }
     VLOG_INFO("serving database %s from %s",
               ovsdb_store_get_db(store)->schema->name, opts->database);
+    VLOG_INFO("accepting at most %zu sessions (--max-sessions)",
+              opts->max_sessions);
     unixctl_memory_register(memory_cb, db);
     unixctl_command_register("ovsdb/compact", "[DB]", 0, 1, compact_cb, db);
     return db;

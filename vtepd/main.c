@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include "lib/ds.h"
 #include "lib/vlog.h"
@@ -94,6 +95,21 @@ report_status(const struct vtepd_options *opts)
               opts->database, vtepd_hal_name(opts->hal));
 }
 
+/* Fills in the default --max-sessions from the descriptor limit. */
+static void
+resolve_max_sessions(struct vtepd_options *opts)
+{
+    struct rlimit rl;
+
+    if (!opts->max_sessions) {
+        unsigned long long limit = getrlimit(RLIMIT_NOFILE, &rl)
+                                       ? 1024
+                                       : (unsigned long long) rl.rlim_cur;
+
+        opts->max_sessions = vtepd_default_max_sessions(limit);
+    }
+}
+
 /* Frees what main() allocated and returns 'status', for every exit path. */
 static int
 finish(struct vtepd_options *opts, struct ds *out, struct ds *err, int status)
@@ -164,6 +180,7 @@ main(int argc, char *argv[])
     ev_signal_start(loop, &sighup_w);
 
     report_status(&opts);
+    resolve_max_sessions(&opts);
     unixctl = start_unixctl(loop, opts.unixctl);
     if (unixctl) {
         database = vtepd_database_start(loop, &opts);

@@ -31,6 +31,7 @@ enum {
     OPT_LOG_FILE,
     OPT_SYSLOG,
     OPT_BUSY_POLL,
+    OPT_MAX_SESSIONS,
 };
 
 static const struct option long_options[] = {
@@ -51,6 +52,7 @@ static const struct option long_options[] = {
     { "log-file", optional_argument, NULL, OPT_LOG_FILE },
     { "syslog", optional_argument, NULL, OPT_SYSLOG },
     { "busy-poll", required_argument, NULL, OPT_BUSY_POLL },
+    { "max-sessions", required_argument, NULL, OPT_MAX_SESSIONS },
     { "verbose", no_argument, NULL, 'v' },
     { "help", no_argument, NULL, 'h' },
     { "version", no_argument, NULL, 'V' },
@@ -100,9 +102,22 @@ static const char usage_text[] =
     "sleeping for\n"
     "                              USEC microseconds (default 0: sleep at "
     "once)\n"
+    "  --max-sessions=N            accept at most N OVSDB sessions; more "
+    "are closed\n"
+    "                              at once (default: the descriptor limit "
+    "less 64)\n"
     "  -v, --verbose               log debug messages\n"
     "  -h, --help                  show this help and exit\n"
     "  -V, --version               show the version and exit\n";
+
+size_t
+vtepd_default_max_sessions(unsigned long long fd_limit)
+{
+    unsigned long long reserve = MIN(VTEPD_FD_RESERVE, fd_limit / 2);
+    unsigned long long n = fd_limit - reserve;
+
+    return (size_t) MAX(1, MIN(n, VTEPD_MAX_SESSIONS_LIMIT));
+}
 
 static bool
 parse_port_number(const char *s, bool allow_zero)
@@ -339,6 +354,18 @@ parse_option(struct vtepd_options *opts, int c, const char *arg,
             return VTEPD_OPTIONS_EXIT_ERROR;
         }
         opts->busy_poll_usec = (unsigned int) usec;
+        break;
+    }
+    case OPT_MAX_SESSIONS: {
+        char *end;
+        long n = strtol(arg, &end, 10);
+
+        if (!*arg || *end || n < 1 || n > VTEPD_MAX_SESSIONS_LIMIT) {
+            ds_put_format(err, "--max-sessions=%s: not a number from 1 to %d",
+                          arg, VTEPD_MAX_SESSIONS_LIMIT);
+            return VTEPD_OPTIONS_EXIT_ERROR;
+        }
+        opts->max_sessions = (size_t) n;
         break;
     }
     case 'v':

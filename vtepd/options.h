@@ -41,10 +41,27 @@ struct vtepd_options {
     char *syslog_ident;          /* NULL unless --syslog. */
     int verbosity;               /* Number of -v. */
     unsigned int busy_poll_usec; /* --busy-poll, or the default. */
+    size_t max_sessions;         /* --max-sessions, or 0 for the default (see
+                          * vtepd_default_max_sessions()). */
 };
 
 /* The default of --busy-poll, in microseconds. */
 #define VTEPD_DEFAULT_BUSY_POLL_USEC 0
+
+/* The largest --max-sessions accepted. */
+#define VTEPD_MAX_SESSIONS_LIMIT 1000000
+
+/* Descriptors kept back from OVSDB sessions for the daemon itself (the
+ * database file and its compaction, the chip, the log, listeners, the
+ * control socket, netlink, dataplane ports): at most this many, and at
+ * most half the limit. */
+#define VTEPD_FD_RESERVE 64
+
+/* The default --max-sessions for a descriptor limit (soft RLIMIT_NOFILE)
+ * of 'fd_limit': the limit less the reserve, so that sessions alone can
+ * never take the descriptors the daemon needs to keep working; at least
+ * 1, at most VTEPD_MAX_SESSIONS_LIMIT. */
+size_t vtepd_default_max_sessions(unsigned long long fd_limit);
 
 enum vtepd_options_result {
     VTEPD_OPTIONS_RUN,        /* Start the daemon. */

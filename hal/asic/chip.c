@@ -7,7 +7,10 @@
  * reboot, when the file is under /dev/shm).  The header's signature covers
  * the layout; a file with a different layout (another profile or port list,
  * another version) is discarded and the start is cold.  flock() keeps two
- * processes from driving the same chip. */
+ * processes from driving the same chip.  The file is allocated for real
+ * (posix_fallocate) before it is mapped, so a full filesystem is a
+ * start-up error rather than a SIGBUS at the first write to a hole. */
+#include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -119,17 +122,42 @@ chip_header_ok(const struct hal_asic *asic, uint64_t signature)
            && hdr->size == asic->mem_size;
 }
 
+/* Gives every block of the state file 'fd' (of 'size' bytes) real disk
+ * space, so that touching the mapping can never fault for want of space:
+ * a write to a hole of a MAP_SHARED file on a full filesystem kills the
+ * process with SIGBUS.  A cold chip's file is emptied again on failure.
+ * Returns 0 or a negative errno after logging why (-ENOMEM for want of
+ * space). */
+static int
+chip_allocate(int fd, const char *path, size_t size, bool reuse)
+{
+    int error = posix_fallocate(fd, 0, (off_t) size);
+
+    if (error) {
+        VLOG_ERR("%s: cannot allocate the %zu bytes of chip state (%s)%s",
+                 path, size, strerror(error),
+                 error == ENOSPC ? ": the filesystem is too full" : "");
+        if (!reuse) {
+            (void) ftruncate(fd, 0);
+        }
+        /* The chip's memory cannot be had; -ENOSPC would read as a full
+         * HAL table to the caller. */
+        return error == ENOSPC ? -ENOMEM : -error;
+    }
+    return 0;
+}
+
 static int
 chip_map_file(struct hal_asic *asic, const struct hal_config *config,
               bool *reuse)
 {
     struct stat st;
+    int error;
     int fd;
 
     fd = open(config->state_file, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
     if (fd < 0) {
-        int error = -errno;
-
+        error = -errno;
         VLOG_ERR("%s: open failed (%s)", config->state_file, strerror(errno));
         return error;
     }
@@ -144,18 +172,21 @@ chip_map_file(struct hal_asic *asic, const struct hal_config *config,
     if (!*reuse
         && (ftruncate(fd, 0) < 0
             || ftruncate(fd, (off_t) asic->mem_size) < 0)) {
-        int error = -errno;
-
+        error = -errno;
         VLOG_ERR("%s: cannot size to %zu bytes (%s)", config->state_file,
                  asic->mem_size, strerror(errno));
+        close(fd);
+        return error;
+    }
+    error = chip_allocate(fd, config->state_file, asic->mem_size, *reuse);
+    if (error) {
         close(fd);
         return error;
     }
     asic->mem =
         mmap(NULL, asic->mem_size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
     if (asic->mem == MAP_FAILED) {
-        int error = -errno;
-
+        error = -errno;
         asic->mem = NULL;
         close(fd);
         return error;

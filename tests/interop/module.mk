@@ -6,6 +6,8 @@ test-jsonrpc-server_LIBS := jsonrpc lib
 
 SCRIPT_TESTS += tests/interop/unixctl.sh tests/interop/jsonrpc.sh
 SCRIPT_TESTS += tests/interop/vtepd-database.sh
+SCRIPT_TESTS += tests/interop/full-disk.sh tests/interop/chip-space.sh
+SCRIPT_TESTS += tests/interop/fd-limit.sh
 SCRIPT_TESTS += tests/interop/relative-names.sh
 SCRIPT_TESTS += tests/interop/ovn-vtep.sh
 SCRIPT_TESTS += tests/interop/vtepd-hal.sh

@@ -95,6 +95,7 @@ test_defaults(void **state)
     assert_null(p.opts.log_file);
     assert_false(p.opts.detach);
     assert_int_equal(p.opts.busy_poll_usec, VTEPD_DEFAULT_BUSY_POLL_USEC);
+    assert_int_equal(p.opts.max_sessions, 0);
     parse_done(&p);
 }
 
@@ -140,6 +141,22 @@ test_everything(void **state)
     parse(&p, "--busy-poll=0", END);
     assert_int_equal(p.opts.busy_poll_usec, 0);
     parse_done(&p);
+    parse(&p, "--max-sessions=500", END);
+    assert_int_equal(p.result, VTEPD_OPTIONS_RUN);
+    assert_int_equal(p.opts.max_sessions, 500);
+    parse_done(&p);
+}
+
+/* The default session limit keeps descriptors back for the daemon. */
+static void
+test_default_max_sessions(void **state)
+{
+    assert_int_equal(vtepd_default_max_sessions(1024), 960);
+    assert_int_equal(vtepd_default_max_sessions(128), 64);
+    assert_int_equal(vtepd_default_max_sessions(20), 10);
+    assert_int_equal(vtepd_default_max_sessions(1), 1);
+    assert_int_equal(vtepd_default_max_sessions(~0ULL),
+                     VTEPD_MAX_SESSIONS_LIMIT);
 }
 
 static void
@@ -180,6 +197,9 @@ test_bad_input(void **state)
     expect_error("not a number of microseconds", "--busy-poll=fast", END);
     expect_error("not a number of microseconds", "--busy-poll=-1", END);
     expect_error("not a number of microseconds", "--busy-poll=2000000", END);
+    expect_error("not a number from 1 to", "--max-sessions=0", END);
+    expect_error("not a number from 1 to", "--max-sessions=many", END);
+    expect_error("not a number from 1 to", "--max-sessions=2000000", END);
 }
 
 static void
@@ -258,6 +278,7 @@ main(void)
         cmocka_unit_test(test_operand_order),
         cmocka_unit_test(test_defaults),
         cmocka_unit_test(test_everything),
+        cmocka_unit_test(test_default_max_sessions),
         cmocka_unit_test(test_help_and_version),
         cmocka_unit_test(test_bad_input),
         cmocka_unit_test(test_unimplemented),

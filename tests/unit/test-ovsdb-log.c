@@ -3,12 +3,14 @@
  * and corruption. */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -455,6 +457,65 @@ test_not_json(void **state)
     ovsdb_log_close(log);
 }
 
+/* Limits the size of files this process writes to 'max' bytes (a write
+ * past it is cut short, the next fails with EFBIG: a full disk in
+ * miniature), or lifts the limit with RLIM_INFINITY. */
+static void
+limit_file_size(rlim_t max)
+{
+    struct rlimit rl;
+
+    signal(SIGXFSZ, SIG_IGN);
+    assert_int_equal(getrlimit(RLIMIT_FSIZE, &rl), 0);
+    rl.rlim_cur = max;
+    assert_int_equal(setrlimit(RLIMIT_FSIZE, &rl), 0);
+}
+
+/* A write that fails partway, by each of the three ways of writing, leaves
+ * nothing of its record in the file; once writes work again the log goes
+ * on, and every record it acknowledged reads back. */
+static void
+test_write_fails_partway(void **state)
+{
+    struct fixture *f = *state;
+    char text[400];
+    json_t *first = record(0), *json = record(1);
+    struct ovsdb_log_stream *s;
+    struct ovsdb_log *log;
+    int errors[3];
+    off_t offset;
+
+    assert_int_equal(ovsdb_log_create(f->path, &first, 1, &log), 0);
+    json_decref(first);
+    assert_int_equal(ovsdb_log_read(log, &first), 0);
+    json_decref(first);
+    offset = ovsdb_log_offset(log);
+
+    /* Room for a few bytes of each record, not all. */
+    memset(text, 'z', sizeof text);
+    memcpy(text, "{\"k\":\"", 6);
+    memcpy(text + sizeof text - 2, "\"}", 2);
+    limit_file_size((rlim_t) offset + 30);
+    errors[0] = ovsdb_log_write(log, json);
+    errors[1] = ovsdb_log_write_text(log, text, sizeof text);
+    s = ovsdb_log_stream_start(log, sizeof text);
+    ovsdb_log_stream_write(s, text, 100);
+    ovsdb_log_stream_write(s, text + 100, sizeof text - 100);
+    errors[2] = ovsdb_log_stream_end(s);
+    limit_file_size(RLIM_INFINITY);
+
+    for (size_t i = 0; i < ARRAY_SIZE(errors); i++) {
+        assert_int_equal(errors[i], -EFBIG);
+    }
+    assert_int_equal(ovsdb_log_offset(log), offset);
+    assert_int_equal(file_size(f->path), offset);
+
+    assert_int_equal(ovsdb_log_write(log, json), 0);
+    json_decref(json);
+    ovsdb_log_close(log);
+    assert_int_equal(read_all(f->path, OVSDB_LOG_READ_ONLY), 2);
+}
+
 int
 main(void)
 {
@@ -475,6 +536,8 @@ main(void)
         cmocka_unit_test_setup_teardown(test_write_text, setup, teardown),
         cmocka_unit_test_setup_teardown(test_stream, setup, teardown),
         cmocka_unit_test_setup_teardown(test_stream_read_only, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_write_fails_partway, setup,
                                         teardown),
     };
 

@@ -198,6 +198,76 @@ only_row_refs(struct ovsdb_db *db, const char *table)
     return 0;
 }
 
+/* A prepare callback that refuses every commit, as the store does when
+ * the disk is full, and counts the calls. */
+static struct ovsdb_error *
+refuse_commit(const struct ovsdb_changeset *cs, void *aux)
+{
+    int *calls = aux;
+
+    (*calls)++;
+    return ovsdb_error("I/O error", "test: write failed");
+}
+
+/* A refused commit changes nothing: no commit hook runs, rows, their
+ * versions and reference counts stay as they were, and the reply carries
+ * the callback's error; once the callback accepts, commits go on. */
+static void
+test_prepare_refuses(void **state)
+{
+    struct ovsdb_db *db = *state;
+    struct ovsdb_table *ls = ovsdb_db_find_table(db, "Logical_Switch");
+    struct record r = { 0 };
+    struct ovsdb_row *row;
+    struct uuid version;
+    int calls = 0;
+    json_t *reply;
+
+    ovsdb_db_add_commit_hook(db, on_commit, &r);
+    json_decref(run(db, SETUP_MAC));
+    assert_int_equal(only_row_refs(db, "Logical_Switch"), 1);
+    OVSDB_TABLE_FOR_EACH(row, ls) {
+        version = row->version;
+    }
+    memset(&r, 0, sizeof r);
+
+    /* A commit that fails its checks never reaches the callback. */
+    ovsdb_db_set_commit_prepare(db, refuse_commit, &calls);
+    reply = run(db, "[\"hardware_vtep\",{\"op\":\"delete\",\"table\":"
+                    "\"Logical_Switch\",\"where\":[]}]");
+    assert_string_equal(error_of(reply, 1), "referential integrity violation");
+    assert_int_equal(calls, 0);
+    json_decref(reply);
+
+    /* One that passes them is refused by it and rolled back whole. */
+    reply = run(db, "[\"hardware_vtep\",{\"op\":\"update\",\"table\":"
+                    "\"Logical_Switch\",\"where\":[],\"row\":{\"description\":"
+                    "\"changed\"}},{\"op\":\"delete\",\"table\":"
+                    "\"Ucast_Macs_Remote\",\"where\":[]},{\"op\":\"commit\","
+                    "\"durable\":true}]");
+    assert_int_equal(calls, 1);
+    assert_int_equal(json_array_size(reply), 4);
+    assert_string_equal(error_of(reply, 3), "I/O error");
+    json_decref(reply);
+    assert_int_equal(r.calls, 0);
+    assert_int_equal(
+        ovsdb_table_count(ovsdb_db_find_table(db, "Ucast_Macs_Remote")), 1);
+    assert_int_equal(only_row_refs(db, "Logical_Switch"), 1);
+    assert_int_equal(only_row_refs(db, "Physical_Locator"), 1);
+    OVSDB_TABLE_FOR_EACH(row, ls) {
+        assert_true(uuid_equals(&row->version, &version));
+    }
+
+    /* Accepted again: the same commit goes through, its garbage too. */
+    ovsdb_db_set_commit_prepare(db, NULL, NULL);
+    json_decref(run(db, "[\"hardware_vtep\",{\"op\":\"delete\",\"table\":"
+                        "\"Ucast_Macs_Remote\",\"where\":[]}]"));
+    assert_int_equal(r.calls, 1);
+    assert_int_equal(only_row_refs(db, "Logical_Switch"), 0);
+    assert_int_equal(
+        ovsdb_table_count(ovsdb_db_find_table(db, "Physical_Locator")), 0);
+}
+
 /* Appends 'n' Ucast_Macs_Remote inserts referring to 'ls' and 'locator'
  * (JSON values) to 'ops'. */
 static void
@@ -358,6 +428,7 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_change_sets, setup, teardown),
         cmocka_unit_test_setup_teardown(test_all_or_nothing, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_prepare_refuses, setup, teardown),
         cmocka_unit_test_setup_teardown(test_many_references, setup, teardown),
         cmocka_unit_test_setup_teardown(test_wait_blocks_and_assert, setup,
                                         teardown),

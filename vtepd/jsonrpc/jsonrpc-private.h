@@ -75,6 +75,16 @@ struct jsonrpc_server {
      * write, and a commit's monitor updates leave together. */
     int cork;
     struct list dirty; /* Of jsonrpc_session, by 'dirty_node'. */
+
+    /* Accepting (jsonrpc-remote.c).  Beyond 'max_sessions' (0: no limit) a
+     * listener's new connections are closed at once.  While the process
+     * is out of descriptors, the listeners stop until a session closes or
+     * 'accept_retry_w' fires, with backoff. */
+    size_t max_sessions;
+    uint64_t n_refused;      /* Connections closed for 'max_sessions'. */
+    bool accept_paused;      /* Listeners are stopped. */
+    int accept_backoff_ms;   /* Current pause; 0 after an accept works. */
+    ev_timer accept_retry_w; /* Ends the pause. */
 };
 
 /* One chunk of queued output: 'len' bytes at 'data', of which 'ofs' were
@@ -160,6 +170,13 @@ void jsonrpc_remote_changed(struct jsonrpc_remote *r);
 void jsonrpc_remote_schedule_retry(struct jsonrpc_remote *r);
 /* Closes 'r''s listener or connection and its sessions, and frees it. */
 void jsonrpc_remote_destroy(struct jsonrpc_remote *r);
+/* Sets up and tears down the server's accept pause (jsonrpc_server's
+ * create and destroy). */
+void jsonrpc_accept_init(struct jsonrpc_server *server);
+void jsonrpc_accept_destroy(struct jsonrpc_server *server);
+/* A session of 'server' closed and freed a descriptor: listeners that were
+ * stopped for want of descriptors start again. */
+void jsonrpc_accept_resume(struct jsonrpc_server *server);
 
 /* jsonrpc-server.c */
 

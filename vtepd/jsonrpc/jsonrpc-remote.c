@@ -20,7 +20,113 @@ VLOG_DEFINE_THIS_MODULE(jsonrpc_remote);
 /* Peer-caused problems: at most 60 lines a minute, bursts of 20. */
 static struct vlog_rate_limit peer_rl = VLOG_RATE_LIMIT_INIT(60, 20);
 
-/* Remotes. */
+/* Accepting. */
+
+/* While the process is out of descriptors, accept() fails at once and a
+ * listener stays readable: its level-triggered watcher would wake the loop
+ * again and again, spinning a core.  So on such an error the listeners
+ * stop, and start again when a session closes or after a pause that
+ * doubles from 100 ms to 1.6 s while accepting keeps failing. */
+#define ACCEPT_BACKOFF_MIN_MS 100
+#define ACCEPT_BACKOFF_MAX_MS 1600
+
+/* An error of one connection (it was reset before it could be accepted,
+ * or a firewall refused it), after which the next may well work.  Any
+ * other error (out of descriptors or memory: EMFILE, ENFILE, ENOBUFS,
+ * ENOMEM) is a condition of the process that a retry at once would only
+ * repeat. */
+static bool
+accept_error_is_peers(int error)
+{
+    return error == -ECONNABORTED || error == -EINTR || error == -EPROTO
+           || error == -EPERM;
+}
+
+static void
+accept_start_listeners(struct jsonrpc_server *server, bool start)
+{
+    struct jsonrpc_remote *r;
+
+    LIST_FOR_EACH(r, node, &server->remotes) {
+        if (r->pstream && start) {
+            ev_io_start(server->loop, &r->accept_w);
+        } else if (r->pstream) {
+            ev_io_stop(server->loop, &r->accept_w);
+        }
+    }
+}
+
+static void
+accept_pause(struct jsonrpc_remote *r, int error)
+{
+    static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(6, 1);
+    struct jsonrpc_server *server = r->server;
+
+    server->accept_backoff_ms =
+        server->accept_backoff_ms
+            ? MIN(server->accept_backoff_ms * 2, ACCEPT_BACKOFF_MAX_MS)
+            : ACCEPT_BACKOFF_MIN_MS;
+    VLOG_WARN_RL(&rl,
+                 "%s: accept failed (%s) with %zu sessions open: not "
+                 "accepting connections for %d ms or until a session closes",
+                 r->name, strerror(-error), server->n_sessions,
+                 server->accept_backoff_ms);
+    accept_start_listeners(server, false);
+    server->accept_paused = true;
+    ev_timer_set(&server->accept_retry_w, server->accept_backoff_ms / 1000.0,
+                 0.);
+    ev_timer_start(server->loop, &server->accept_retry_w);
+}
+
+void
+jsonrpc_accept_resume(struct jsonrpc_server *server)
+{
+    if (server->accept_paused) {
+        server->accept_paused = false;
+        ev_timer_stop(server->loop, &server->accept_retry_w);
+        accept_start_listeners(server, true);
+    }
+}
+
+static void
+accept_retry_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+    jsonrpc_accept_resume(
+        container_of(w, struct jsonrpc_server, accept_retry_w));
+}
+
+void
+jsonrpc_accept_init(struct jsonrpc_server *server)
+{
+    ev_timer_init(&server->accept_retry_w, accept_retry_cb, 0., 0.);
+}
+
+void
+jsonrpc_accept_destroy(struct jsonrpc_server *server)
+{
+    ev_timer_stop(server->loop, &server->accept_retry_w);
+}
+
+/* Closes 'stream' at once if the server is at its session limit.  Returns
+ * true if it did. */
+static bool
+accept_refuse(struct jsonrpc_remote *r, struct stream *stream)
+{
+    static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(6, 1);
+    struct jsonrpc_server *server = r->server;
+
+    if (!server->max_sessions || server->n_sessions < server->max_sessions) {
+        return false;
+    }
+    server->n_refused++;
+    VLOG_WARN_RL(&rl,
+                 "%s: closing connection from %s: already %zu sessions, the "
+                 "session limit; %llu refused so far",
+                 r->name, stream_name(stream), server->n_sessions,
+                 (unsigned long long) server->n_refused);
+    stream_close(stream);
+    return true;
+}
 
 static void
 remote_accept_cb(struct ev_loop *loop, ev_io *w, int revents)
@@ -35,16 +141,43 @@ remote_accept_cb(struct ev_loop *loop, ev_io *w, int revents)
 
         if (error == -EAGAIN) {
             return;
-        } else if (error) {
+        } else if (error && accept_error_is_peers(error)) {
             VLOG_WARN_RL(&peer_rl, "%s: accept failed (%s)", r->name,
                          strerror(-error));
+            continue;
+        } else if (error) {
+            accept_pause(r, error);
             return;
+        }
+        r->server->accept_backoff_ms = 0;
+        if (accept_refuse(r, stream)) {
+            continue;
         }
         VLOG_DBG("%s: accepted connection %s", r->name, stream_name(stream));
         jsonrpc_session_create(r->server, r, stream, false);
         jsonrpc_remote_changed(r);
     }
 }
+
+void
+jsonrpc_server_set_max_sessions(struct jsonrpc_server *server, size_t max)
+{
+    server->max_sessions = max;
+}
+
+size_t
+jsonrpc_server_get_max_sessions(const struct jsonrpc_server *server)
+{
+    return server->max_sessions;
+}
+
+uint64_t
+jsonrpc_server_n_refused(const struct jsonrpc_server *server)
+{
+    return server->n_refused;
+}
+
+/* Remotes. */
 
 /* Starts a connection attempt for an active remote. */
 static void
@@ -132,7 +265,9 @@ jsonrpc_server_add_remote(struct jsonrpc_server *server, const char *name,
         }
         ev_io_init(&r->accept_w, remote_accept_cb, pstream_fd(r->pstream),
                    EV_READ);
-        ev_io_start(server->loop, &r->accept_w);
+        if (!server->accept_paused) {
+            ev_io_start(server->loop, &r->accept_w);
+        }
         list_push_back(&server->remotes, &r->node);
     } else {
         list_push_back(&server->remotes, &r->node);

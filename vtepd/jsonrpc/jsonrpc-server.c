@@ -205,6 +205,7 @@ jsonrpc_server_create(struct ev_loop *loop,
     list_init(&server->sessions);
     list_init(&server->dirty);
     hmap_init(&server->methods);
+    jsonrpc_accept_init(server);
     return server;
 }
 
@@ -225,6 +226,7 @@ jsonrpc_server_destroy(struct jsonrpc_server *server)
     LIST_FOR_EACH_SAFE(r, next_r, node, &server->remotes) {
         jsonrpc_remote_destroy(r);
     }
+    jsonrpc_accept_destroy(server);
     HMAP_FOR_EACH_SAFE(m, node, &server->methods) {
         hmap_remove(&server->methods, &m->node);
         free(m->name);

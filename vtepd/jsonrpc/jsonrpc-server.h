@@ -121,6 +121,14 @@ void jsonrpc_server_for_each_session(struct jsonrpc_server *,
                                                 void *aux),
                                      void *aux);
 size_t jsonrpc_server_n_sessions(const struct jsonrpc_server *);
+
+/* Limits the sessions open at once to 'max' (0: no limit): beyond it, a
+ * connection a listener accepts is closed at once, with a rate-limited
+ * log line.  Active remotes are not refused, but count. */
+void jsonrpc_server_set_max_sessions(struct jsonrpc_server *, size_t max);
+size_t jsonrpc_server_get_max_sessions(const struct jsonrpc_server *);
+/* Connections closed at once because of the limit, since creation. */
+uint64_t jsonrpc_server_n_refused(const struct jsonrpc_server *);
 size_t jsonrpc_server_n_remotes(const struct jsonrpc_server *);
 struct ev_loop *jsonrpc_server_loop(const struct jsonrpc_server *);
 

@@ -143,6 +143,7 @@ jsonrpc_session_destroy(struct jsonrpc_session *s)
     s->server->n_sessions--;
     jsonrpc_parser_destroy(s->parser);
     stream_close(s->stream);
+    jsonrpc_accept_resume(s->server);
     free(s->close_reason);
     free(s);
 

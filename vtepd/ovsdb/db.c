@@ -76,6 +76,21 @@ ovsdb_db_remove_commit_hook(struct ovsdb_db *db,
 }
 
 void
+ovsdb_db_set_commit_prepare(struct ovsdb_db *db, ovsdb_commit_prepare_cb *cb,
+                            void *aux)
+{
+    db->prepare = cb;
+    db->prepare_aux = aux;
+}
+
+struct ovsdb_error *
+ovsdb_db_prepare_commit(struct ovsdb_db *db,
+                        const struct ovsdb_changeset *changes)
+{
+    return db->prepare ? db->prepare(changes, db->prepare_aux) : NULL;
+}
+
+void
 ovsdb_db_run_commit_hooks(struct ovsdb_db *db,
                           const struct ovsdb_changeset *changes)
 {

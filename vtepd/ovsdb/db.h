@@ -16,13 +16,24 @@
 #include "vtepd/ovsdb/table.h"
 
 struct ovsdb_changeset;
+struct ovsdb_error;
+
+/* Called with each commit's change set (borrowed) before the commit
+ * becomes visible: returns NULL to let it proceed, or an error (a new
+ * one, which the commit returns) to refuse it, in which case the commit is
+ * rolled back and no commit hook hears of it.  The on-disk store writes
+ * its record here, so that only what reached the file is ever applied. */
+typedef struct ovsdb_error *
+ovsdb_commit_prepare_cb(const struct ovsdb_changeset *, void *aux);
 
 struct ovsdb_db {
     struct ovsdb_schema *schema;
-    struct ovsdb_table **tables; /* Indexed like schema->tables. */
-    struct list hooks;           /* Of 'struct ovsdb_commit_hook'. */
-    uint32_t txn_serial;         /* Serial of the latest transaction. */
-    bool in_txn;                 /* A transaction is open. */
+    struct ovsdb_table **tables;      /* Indexed like schema->tables. */
+    struct list hooks;                /* Of 'struct ovsdb_commit_hook'. */
+    uint32_t txn_serial;              /* Serial of the latest transaction. */
+    ovsdb_commit_prepare_cb *prepare; /* Or NULL. */
+    void *prepare_aux;
+    bool in_txn; /* A transaction is open. */
 };
 
 /* Called after each successful commit, in registration order, with the
@@ -45,6 +56,16 @@ struct ovsdb_commit_hook *
 ovsdb_db_add_commit_hook(struct ovsdb_db *, ovsdb_commit_cb *cb, void *aux);
 void ovsdb_db_remove_commit_hook(struct ovsdb_db *,
                                  struct ovsdb_commit_hook *);
+
+/* Sets the database's one prepare callback (NULL for none). */
+void ovsdb_db_set_commit_prepare(struct ovsdb_db *, ovsdb_commit_prepare_cb *,
+                                 void *aux);
+
+/* Runs the prepare callback with 'changes' (for transaction.c); returns
+ * its error (new) or NULL. */
+struct ovsdb_error *
+ovsdb_db_prepare_commit(struct ovsdb_db *,
+                        const struct ovsdb_changeset *changes);
 
 /* Runs every hook with 'changes' (for transaction.c). */
 void ovsdb_db_run_commit_hooks(struct ovsdb_db *,

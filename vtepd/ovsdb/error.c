@@ -4,6 +4,7 @@
 
 #include <stdarg.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "lib/ds.h"
 #include "vtepd/ovsdb/json-order.h"
@@ -12,6 +13,7 @@ struct ovsdb_error {
     const char *tag; /* Static string. */
     char *details;   /* Owned, or NULL. */
     char *syntax;    /* Owned compact JSON, or NULL. */
+    int io_error;    /* Positive errno of an "I/O error", or 0. */
 };
 
 static struct ovsdb_error *error_valist(const char *tag, const char *fmt,
@@ -38,6 +40,19 @@ ovsdb_error(const char *tag, const char *details_fmt, ...)
     va_start(args, details_fmt);
     error = error_valist(tag, details_fmt, args);
     va_end(args);
+    return error;
+}
+
+struct ovsdb_error *
+ovsdb_io_error(int errno_, const char *details_fmt, ...)
+{
+    struct ovsdb_error *error;
+    va_list args;
+
+    va_start(args, details_fmt);
+    error = error_valist("I/O error", details_fmt, args);
+    va_end(args);
+    error->io_error = errno_ < 0 ? -errno_ : errno_;
     return error;
 }
 
@@ -106,6 +121,10 @@ ovsdb_error_to_json(const struct ovsdb_error *error)
     }
     if (error->syntax) {
         json_object_set_new(json, "syntax", json_string(error->syntax));
+    }
+    if (error->io_error) {
+        json_object_set_new(json, "io-error",
+                            json_string(strerror(error->io_error)));
     }
     return ovsdb_json_ovs_ordered(json);
 }

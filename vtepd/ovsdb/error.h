@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* OVSDB semantic errors.  An error is a value: a tag from RFC 7047 (or one
  * ovsdb-server added, e.g. "not owner"), optional details and the offending
- * JSON, converting straight to the {"error": ..., "details": ...,
- * "syntax": ...} object of a reply. */
+ * JSON or errno, converting straight to the {"error": ..., "details": ...,
+ * "syntax": ..., "io-error": ...} object of a reply. */
 #ifndef VTEPD_OVSDB_ERROR_H
 #define VTEPD_OVSDB_ERROR_H 1
 
@@ -15,6 +15,13 @@ struct ovsdb_error;
 /* Returns a new error with 'tag' (a static string) and printf-style
  * details (NULL for none). */
 struct ovsdb_error *ovsdb_error(const char *tag, const char *details_fmt, ...)
+    PRINTF_FORMAT(2, 3) WARN_UNUSED_RESULT;
+
+/* Returns a new "I/O error" for the negative errno 'error' with
+ * printf-style details; its JSON form carries ovsdb-server's "io-error"
+ * member (the errno's text), e.g. {"details":"db: write failed",
+ * "error":"I/O error","io-error":"No space left on device"}. */
+struct ovsdb_error *ovsdb_io_error(int error, const char *details_fmt, ...)
     PRINTF_FORMAT(2, 3) WARN_UNUSED_RESULT;
 
 /* Returns a new "syntax error" that remembers 'json' (borrowed; a compact

@@ -532,8 +532,27 @@ ovsdb_log_format_record(const json_t *json, size_t *sizep)
     return finish_record(&out, sizep);
 }
 
+/* Cuts 'log' back to the end of its last good record after a failed
+ * write, so that a later record never follows a half-written one.  If
+ * that fails too, the log refuses writes until a later call succeeds.
+ * Returns 0 or -EIO. */
+static int
+cut_back(struct ovsdb_log *log)
+{
+    static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(6, 1);
+
+    if (ftruncate(log->fd, log->offset) < 0) {
+        VLOG_ERR_RL(&rl, "%s: cannot cut off a failed write: %s", log->path,
+                    strerror(errno));
+        log->broken = true;
+        return -EIO;
+    }
+    log->broken = false;
+    return 0;
+}
+
 /* Appends the complete record made of the 'n' buffers 'iov' (modified) to
- * 'log'. */
+ * 'log'.  The caller reports a failure; nothing of the record is left. */
 static int
 write_record_parts(struct ovsdb_log *log, struct iovec *iov, int n)
 {
@@ -543,7 +562,7 @@ write_record_parts(struct ovsdb_log *log, struct iovec *iov, int n)
     if (log->mode != OVSDB_LOG_READ_WRITE) {
         return -EBADF;
     }
-    if (log->broken) {
+    if (log->broken && cut_back(log)) {
         return -EIO;
     }
     for (int i = 0; i < n; i++) {
@@ -551,12 +570,7 @@ write_record_parts(struct ovsdb_log *log, struct iovec *iov, int n)
     }
     error = pwritev_all(log->fd, iov, n, log->offset);
     if (error) {
-        /* Take back whatever part of the record made it, so that a later
-         * record never follows a half-written one. */
-        if (ftruncate(log->fd, log->offset) < 0) {
-            log->broken = true;
-        }
-        VLOG_ERR("%s: write failed: %s", log->path, strerror(-error));
+        cut_back(log);
         return error;
     }
     log->offset += (off_t) size;
@@ -631,7 +645,7 @@ ovsdb_log_stream_start(struct ovsdb_log *log, size_t size_hint)
     s->header_room = header_len(size_hint + 1);
     if (log->mode != OVSDB_LOG_READ_WRITE) {
         s->error = -EBADF;
-    } else if (log->broken) {
+    } else if (log->broken && cut_back(log)) {
         s->error = -EIO;
     } else {
         if (!sha1_md) {
@@ -731,10 +745,7 @@ ovsdb_log_stream_end(struct ovsdb_log_stream *s)
     }
     if (error && error != -EBADF && !log->broken) {
         /* As in write_record_parts(): take back whatever made it. */
-        if (ftruncate(log->fd, log->offset) < 0) {
-            log->broken = true;
-        }
-        VLOG_ERR("%s: write failed: %s", log->path, strerror(-error));
+        cut_back(log);
     } else if (!error) {
         log->offset += (off_t) (hdr_len + s->n);
         log->file_size = log->offset;
@@ -801,7 +812,7 @@ write_file_atomic(const char *path, json_t *const *records, size_t n,
     int error;
 
     if (fd < 0) {
-        VLOG_ERR("%s: cannot write: %s", tmp, strerror(-fd));
+        VLOG_DBG("%s: cannot write: %s", tmp, strerror(-fd));
         free(tmp);
         return fd;
     }

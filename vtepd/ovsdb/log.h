@@ -72,7 +72,8 @@ int ovsdb_log_read(struct ovsdb_log *log, json_t **jsonp);
  * written.  The record reaches the operating system (it survives a crash
  * of this process) but not necessarily the disk: see ovsdb_log_sync().  On
  * failure nothing of the record is left in the file; if that cannot be
- * ensured, the log refuses all later writes with -EIO. */
+ * ensured, the log refuses later writes with -EIO until it can.  Failures
+ * are the caller's to report. */
 int ovsdb_log_write(struct ovsdb_log *log, const json_t *json);
 
 /* Like ovsdb_log_write(), for a record already encoded: 'text' holds the

@@ -847,4 +847,12 @@ ovsdb_server_get_stats(const struct ovsdb_server *server,
     }
     stats->history_txns = ovsdb_history_n_txns(sdb->history);
     stats->history_bytes = ovsdb_history_bytes(sdb->history);
+    stats->max_sessions = jsonrpc_server_get_max_sessions(server->rpc);
+    stats->sessions_refused = jsonrpc_server_n_refused(server->rpc);
+}
+
+void
+ovsdb_server_set_max_sessions(struct ovsdb_server *server, size_t max)
+{
+    jsonrpc_server_set_max_sessions(server->rpc, max);
 }

@@ -93,7 +93,13 @@ struct ovsdb_server_stats {
     size_t rows;             /* Rows in the database. */
     size_t history_txns;     /* Commits kept for monitor_cond_since. */
     size_t history_bytes;
+    size_t max_sessions;       /* The limit, 0 for none. */
+    uint64_t sessions_refused; /* Connections closed for the limit. */
 };
+/* Closes new connections at once beyond 'max' sessions (0: no limit);
+ * see jsonrpc_server_set_max_sessions(). */
+void ovsdb_server_set_max_sessions(struct ovsdb_server *, size_t max);
+
 void ovsdb_server_get_stats(const struct ovsdb_server *,
                             struct ovsdb_server_stats *);
 

@@ -29,17 +29,30 @@ struct ovsdb_store {
     uint64_t durable_seq;     /* Records known to be on stable storage. */
     uint64_t durable_request; /* For ovsdb_store_take_durable_seq(). */
     bool sync_needed;         /* A durable commit or waiter wants a sync. */
-    int sync_error;      /* Sticky: the file lost track of the database. */
+    int sync_error;      /* Sticky until a snapshot: a sync failed, so what
+                          * the file holds is in doubt. */
     bool compact_needed; /* Auto-compaction is due. */
-    bool diverged;       /* An append failed: only a snapshot can fix it. */
+
+    /* While appends fail (e.g. the disk is full), every commit is refused;
+     * the first error and then one per interval are logged. */
+    int write_error;         /* The last append's error, 0 once one works. */
+    uint64_t n_refused;      /* Commits refused since the appends failed. */
+    uint64_t n_write_errors; /* Commits refused since open. */
 
     off_t snapshot_bytes;
     long long last_compact_ms;
+    long long compact_retry_ms;   /* No automatic snapshot before this. */
+    long long compact_backoff_ms; /* After a failed one; 0 after success. */
     uint64_t n_syncs, n_compactions;
 
     struct list waiters; /* Of 'struct ovsdb_store_waiter'. */
     ev_prepare prepare;  /* Syncs and compacts before the loop blocks. */
+    ev_timer retry;      /* Retries a snapshot after a sync failure. */
 };
+
+/* Backoff of automatic snapshots after a failure: 1 s doubling to 64 s. */
+#define COMPACT_BACKOFF_MIN_MS 1000
+#define COMPACT_BACKOFF_MAX_MS (64 * 1000)
 
 static void store_run(struct ovsdb_store *);
 
@@ -130,7 +143,7 @@ create_file(const char *path, const char *schema_text, struct ovsdb_log **logp)
  * record is 19 MB. */
 #define STREAM_CHUNK (256u * 1024)
 
-/* Where commit_cb() sends the pieces of a big record. */
+/* Where write_record() sends the pieces of a big record. */
 struct record_stream {
     struct ovsdb_log *log;
     struct ovsdb_log_stream *stream; /* Started with the first piece. */
@@ -153,58 +166,109 @@ flush_record(struct ds *text, size_t n_rows, void *rs_)
     ds_clear(text);
 }
 
+/* Appends the record of 'changes', if it has one.  Returns 0 or a
+ * negative errno, with nothing of the record left in the file. */
+static int
+write_record(struct ovsdb_store *st, const struct ovsdb_changeset *changes)
+{
+    struct ds text = DS_EMPTY_INITIALIZER;
+    struct record_stream rs = { .log = st->log,
+                                .n_changes = changes->n_changes };
+    bool record =
+        ovsdb_file_txn_to_text_chunked(changes, ovsdb_file_wall_msec(), &text,
+                                       STREAM_CHUNK, flush_record, &rs);
+    int error = 0;
+
+    ASSERT(record || !rs.stream);
+    if (rs.stream) {
+        ovsdb_log_stream_write(rs.stream, text.string, text.length);
+        error = ovsdb_log_stream_end(rs.stream);
+    } else if (record) {
+        error = ovsdb_log_write_text(st->log, text.string, text.length);
+    }
+    if (record && !error) {
+        st->commit_seq++;
+    }
+    ds_destroy(&text);
+    return error;
+}
+
+/* Logs that a commit was refused because of 'error': the first at once,
+ * then at most one line per 10 seconds while the appends keep failing. */
+static void
+note_refused(struct ovsdb_store *st, int error, const char *what)
+{
+    static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(6, 1);
+
+    if (!st->write_error) {
+        st->n_refused = 0;
+    }
+    st->write_error = error;
+    st->n_refused++;
+    st->n_write_errors++;
+    VLOG_ERR_RL(&rl,
+                "%s: %s (%s): commits are refused until the database can be "
+                "written again (%llu refused so far)",
+                ovsdb_log_path(st->log), what, strerror(-error),
+                (unsigned long long) st->n_refused);
+}
+
+/* The database's prepare callback: a commit becomes visible only once its
+ * record is in the file.  A durable commit is also refused while a failed
+ * sync leaves the file in doubt (until a snapshot settles it). */
+static struct ovsdb_error *
+store_prepare_cb(const struct ovsdb_changeset *changes, void *st_)
+{
+    struct ovsdb_store *st = st_;
+    const char *path = ovsdb_log_path(st->log);
+    int error;
+
+    if (changes->durable && st->sync_error) {
+        note_refused(st, st->sync_error, "sync failed");
+        return ovsdb_io_error(st->sync_error, "%s: sync failed", path);
+    }
+    error = write_record(st, changes);
+    if (error) {
+        note_refused(st, error, "write failed");
+        return ovsdb_io_error(error, "%s: write failed", path);
+    }
+    if (st->write_error && !st->sync_error) {
+        VLOG_INFO("%s: the database can be written again (%llu commits were "
+                  "refused)",
+                  path, (unsigned long long) st->n_refused);
+        st->write_error = 0;
+    }
+    return NULL;
+}
+
+/* True if the log has grown enough, since a snapshot long enough ago, for
+ * an automatic one. */
+static bool
+auto_compact_due(const struct ovsdb_store *st)
+{
+    off_t size = ovsdb_log_offset(st->log);
+    long long now = time_msec();
+
+    return !st->opts.no_auto_compact && now >= st->compact_retry_ms
+           && size >= st->opts.compact_min_bytes
+           && size / st->opts.compact_ratio >= st->snapshot_bytes
+           && (st->opts.compact_interval_ms < 0
+               || now - st->last_compact_ms >= st->opts.compact_interval_ms);
+}
+
+/* The commit hook: the commit's record is written (see store_prepare_cb());
+ * schedules its sync if it asked for durability, and compaction if due. */
 static void
 commit_cb(const struct ovsdb_changeset *changes, void *st_)
 {
     struct ovsdb_store *st = st_;
-    struct ds text = DS_EMPTY_INITIALIZER;
-    struct record_stream rs = { .log = st->log,
-                                .n_changes = changes->n_changes };
-    bool record = ovsdb_file_txn_to_text_chunked(
-        changes, ovsdb_file_wall_msec(), &text,
-        st->diverged ? SIZE_MAX : STREAM_CHUNK, flush_record, &rs);
-    ASSERT(record || !rs.stream);
 
-    if (record && !st->diverged) {
-        int error;
-
-        if (rs.stream) {
-            ovsdb_log_stream_write(rs.stream, text.string, text.length);
-            error = ovsdb_log_stream_end(rs.stream);
-        } else {
-            error = ovsdb_log_write_text(st->log, text.string, text.length);
-        }
-
-        if (error) {
-            /* The database has moved on without the file; a snapshot will
-             * bring the file back in step. */
-            st->diverged = true;
-            st->compact_needed = true;
-        } else {
-            st->commit_seq++;
-        }
-    } else if (record) {
-        st->compact_needed = true;
-    }
-    ds_destroy(&text);
     if (changes->durable) {
         st->durable_request = st->commit_seq;
         st->sync_needed = true;
-        if (st->diverged) {
-            /* Not even the snapshot has the change yet: wait for it. */
-            st->durable_request = st->commit_seq + 1;
-        }
     }
-
-    if (!st->opts.no_auto_compact && !st->compact_needed) {
-        off_t size = ovsdb_log_offset(st->log);
-        long long now = time_msec();
-
-        st->compact_needed =
-            size >= st->opts.compact_min_bytes
-            && size / st->opts.compact_ratio >= st->snapshot_bytes
-            && (st->opts.compact_interval_ms < 0
-                || now - st->last_compact_ms >= st->opts.compact_interval_ms);
+    if (!st->compact_needed) {
+        st->compact_needed = auto_compact_due(st);
     }
     if (st->opts.loop) {
         if (st->sync_needed || st->compact_needed) {
@@ -249,18 +313,47 @@ complete_waiters(struct ovsdb_store *st, int error)
     }
 }
 
+/* Schedules the next attempt at a snapshot after one failed or a sync
+ * failed, backing off from 1 s to 64 s. */
+static void
+schedule_retry(struct ovsdb_store *st)
+{
+    st->compact_backoff_ms =
+        st->compact_backoff_ms
+            ? MIN(st->compact_backoff_ms * 2, COMPACT_BACKOFF_MAX_MS)
+            : COMPACT_BACKOFF_MIN_MS;
+    st->compact_retry_ms = time_msec() + st->compact_backoff_ms;
+    if (st->opts.loop && st->sync_error) {
+        ev_timer_stop(st->opts.loop, &st->retry);
+        ev_timer_set(&st->retry, (double) st->compact_backoff_ms / 1000.0, 0.);
+        ev_timer_start(st->opts.loop, &st->retry);
+    }
+}
+
+/* After a sync failure the file may lack records the database has (the
+ * kernel may have dropped pages it could not write): a snapshot rewrites
+ * it from the database. */
+static void
+retry_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+    struct ovsdb_store *st = container_of(w, struct ovsdb_store, retry);
+
+    if (st->sync_error && ovsdb_store_compact(st)) {
+        schedule_retry(st);
+    }
+}
+
 /* Does the deferred work: compaction if due, a sync if a durable commit
  * or a waiter needs one, then the waiters. */
 static void
 store_run(struct ovsdb_store *st)
 {
-    int error = 0;
+    int error;
 
     if (st->compact_needed) {
         st->compact_needed = false;
-        error = ovsdb_store_compact(st);
-        if (error && st->diverged) {
-            st->sync_error = error;
+        if (ovsdb_store_compact(st)) {
+            schedule_retry(st);
         }
     }
     if (st->sync_needed && st->durable_seq < st->commit_seq) {
@@ -268,6 +361,7 @@ store_run(struct ovsdb_store *st)
         st->n_syncs++;
         if (error) {
             st->sync_error = error;
+            schedule_retry(st);
         } else {
             st->durable_seq = st->commit_seq;
         }
@@ -299,6 +393,7 @@ ovsdb_store_open(const char *path, const struct ovsdb_store_options *opts,
     }
     list_init(&st->waiters);
     ev_prepare_init(&st->prepare, prepare_cb);
+    ev_timer_init(&st->retry, retry_cb, 0., 0.);
 
     retval = ovsdb_log_open(path, OVSDB_LOG_READ_WRITE, &st->log);
     if (retval == -ENOENT && st->opts.create_schema) {
@@ -315,6 +410,7 @@ ovsdb_store_open(const char *path, const struct ovsdb_store_options *opts,
         return error;
     }
     st->last_compact_ms = time_msec();
+    ovsdb_db_set_commit_prepare(st->db, store_prepare_cb, st);
     st->hook = ovsdb_db_add_commit_hook(st->db, commit_cb, st);
     *storep = st;
     return NULL;
@@ -329,6 +425,7 @@ ovsdb_store_destroy(struct ovsdb_store *st)
     if (st->log) {
         if (st->opts.loop) {
             ev_prepare_stop(st->opts.loop, &st->prepare);
+            ev_timer_stop(st->opts.loop, &st->retry);
         }
         if (st->compact_needed || st->sync_needed
             || !list_is_empty(&st->waiters)) {
@@ -396,6 +493,7 @@ ovsdb_store_waiter_cancel(struct ovsdb_store_waiter *w)
 int
 ovsdb_store_compact(struct ovsdb_store *st)
 {
+    static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(6, 1);
     json_t *records[2];
     int error;
 
@@ -406,17 +504,22 @@ ovsdb_store_compact(struct ovsdb_store *st)
     json_decref(records[1]);
     st->last_compact_ms = time_msec();
     if (error) {
-        VLOG_ERR("%s: compaction failed: %s", ovsdb_log_path(st->log),
-                 strerror(-error));
+        VLOG_ERR_RL(&rl, "%s: compaction failed: %s", ovsdb_log_path(st->log),
+                    strerror(-error));
         return error;
     }
     /* The snapshot holds every commit so far, synced. */
-    if (st->diverged) {
-        st->commit_seq++;
-        st->diverged = false;
+    if (st->sync_error) {
+        VLOG_INFO("%s: rewritten after a failed sync",
+                  ovsdb_log_path(st->log));
     }
     st->durable_seq = st->commit_seq;
     st->sync_error = 0;
+    st->compact_backoff_ms = 0;
+    st->compact_retry_ms = 0;
+    if (st->opts.loop) {
+        ev_timer_stop(st->opts.loop, &st->retry);
+    }
     st->snapshot_bytes = ovsdb_log_offset(st->log);
     st->n_compactions++;
     VLOG_INFO("%s: compacted to %lld bytes", ovsdb_log_path(st->log),
@@ -441,4 +544,6 @@ ovsdb_store_get_stats(const struct ovsdb_store *st,
     stats->n_compactions = st->n_compactions;
     stats->log_bytes = ovsdb_log_offset(st->log);
     stats->snapshot_bytes = st->snapshot_bytes;
+    stats->n_write_errors = st->n_write_errors;
+    stats->write_error = st->write_error;
 }

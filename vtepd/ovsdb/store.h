@@ -4,10 +4,27 @@
  *
  * Opening a file reads the schema and replays every record into a new
  * database, which the storage owns.  From then on the storage follows the
- * database through a commit hook: every commit that changes persistent
- * data appends one record, which reaches the operating system before the
- * commit returns (it survives a crash of vtepd) and stable storage when
- * synced (it survives a power loss).
+ * database: every commit that changes persistent data appends one record,
+ * which reaches the operating system before the commit becomes visible (it
+ * survives a crash of vtepd) and stable storage when synced (it survives a
+ * power loss).
+ *
+ * Write errors.  The record is written from the database's prepare
+ * callback (db.h), before any client, monitor or commit hook sees the
+ * commit.  If the write fails (a full disk), whatever part of it reached
+ * the file is cut off again and the commit fails with ovsdb-server's error,
+ * {"error":"I/O error","details":"PATH: write failed","io-error":...}, and
+ * changes nothing.  Reads and monitors go on; the first refusal is logged,
+ * then one line per 10 s; the first commit that can be written again is
+ * logged and ends the episode: nothing needs recovering, because nothing
+ * was applied that the file lacks.
+ *
+ * A failed sync (fdatasync) is different: the record was accepted by the
+ * kernel and the commit applied, so its durable waiters are answered with
+ * an error, and the file, which may have lost pages, is rewritten as a
+ * snapshot, retried with backoff (1 s doubling to 64 s).  Until that
+ * succeeds, durable commits are refused (not applied) with "PATH: sync
+ * failed"; other commits go on.
  *
  * Durability.  A transaction with a "commit" operation asking for
  * "durable": true must not be answered before its record is synced.  Each
@@ -73,7 +90,8 @@ struct ovsdb_store_options {
 
 /* Called when everything up to the waiter's sequence number is on stable
  * storage ('error' 0), or can no longer get there ('error' a negative
- * errno: the change is in memory but may be lost on power failure).  The
+ * errno from a failed sync: the change is in memory and written, but may
+ * be lost on power failure until the store's snapshot retry succeeds).  The
  * waiter is no longer registered and may be freed. */
 typedef void ovsdb_store_durable_cb(struct ovsdb_store_waiter *, int error);
 
@@ -86,12 +104,14 @@ struct ovsdb_store_waiter {
 };
 
 struct ovsdb_store_stats {
-    uint64_t commit_seq;    /* Sequence number of the last record. */
-    uint64_t durable_seq;   /* Last one known to be on stable storage. */
-    uint64_t n_syncs;       /* Syncs for durable commits. */
-    uint64_t n_compactions; /* Snapshots written. */
-    off_t log_bytes;        /* Current file size. */
-    off_t snapshot_bytes;   /* File size right after the last snapshot. */
+    uint64_t commit_seq;     /* Sequence number of the last record. */
+    uint64_t durable_seq;    /* Last one known to be on stable storage. */
+    uint64_t n_syncs;        /* Syncs for durable commits. */
+    uint64_t n_compactions;  /* Snapshots written. */
+    off_t log_bytes;         /* Current file size. */
+    off_t snapshot_bytes;    /* File size right after the last snapshot. */
+    uint64_t n_write_errors; /* Commits refused because of I/O errors. */
+    int write_error;         /* Negative errno while commits are refused. */
 };
 
 /* Opens the database file 'path' (creating it if 'options' says so),
@@ -129,8 +149,9 @@ void ovsdb_store_waiter_cancel(struct ovsdb_store_waiter *);
 /* Zeroes a waiter so that a cancel before any wait is harmless. */
 void ovsdb_store_waiter_init(struct ovsdb_store_waiter *);
 
-/* Rewrites the file as a snapshot now.  Returns 0 or a negative errno (the
- * old file is then still in use and intact). */
+/* Rewrites the file as a snapshot now (also ending a sync failure).
+ * Returns 0 or a negative errno (the old file is then still in use and
+ * intact); failures are logged rate-limited. */
 int ovsdb_store_compact(struct ovsdb_store *);
 
 void ovsdb_store_get_stats(const struct ovsdb_store *,

@@ -895,14 +895,12 @@ apply_deltas(struct commit *c)
     }
 }
 
-/* Makes the transaction permanent: stamps new versions, builds the change
- * set, runs the hooks and frees the superseded rows. */
+/* Returns the change set of 'txn' in 'cs', in a new array the caller
+ * frees with free_changes(), and stamps the new rows' versions. */
 static void
-finish_commit(struct commit *c, bool durable)
+build_changes(struct ovsdb_txn *txn, struct ovsdb_changeset *cs)
 {
-    struct ovsdb_txn *txn = c->txn;
     struct ovsdb_row_change *changes;
-    struct ovsdb_changeset cs;
     size_t n = 0;
 
     changes = xcalloc(txn->n_order + 1, sizeof *changes);
@@ -928,22 +926,47 @@ finish_commit(struct commit *c, bool durable)
         }
         n++;
     }
-    apply_deltas(c);
+    cs->changes = changes;
+    cs->n_changes = n;
+    cs->comment = txn->comment.length ? ds_cstr(&txn->comment) : NULL;
+}
 
-    cs.changes = changes;
-    cs.n_changes = n;
+static void
+free_changes(struct ovsdb_changeset *cs)
+{
+    for (size_t i = 0; i < cs->n_changes; i++) {
+        free((uint64_t *) cs->changes[i].changed);
+    }
+    free((struct ovsdb_row_change *) cs->changes);
+}
+
+/* Makes the transaction permanent, if the database's prepare callback (the
+ * on-disk store) accepts it: builds the change set, applies the reference
+ * counts, runs the hooks and frees the superseded rows.  Returns the
+ * callback's error, with nothing applied, if it refuses. */
+static struct ovsdb_error *
+finish_commit(struct commit *c, bool durable)
+{
+    struct ovsdb_txn *txn = c->txn;
+    struct ovsdb_changeset cs;
+    struct ovsdb_error *error;
+
+    build_changes(txn, &cs);
     cs.durable = durable;
-    cs.comment = txn->comment.length ? ds_cstr(&txn->comment) : NULL;
     cs.origin = txn->origin;
-    ovsdb_db_run_commit_hooks(txn->db, &cs);
-
-    for (size_t i = 0; i < n; i++) {
-        free((uint64_t *) changes[i].changed);
+    error = ovsdb_db_prepare_commit(txn->db, &cs);
+    if (!error) {
+        apply_deltas(c);
+        ovsdb_db_run_commit_hooks(txn->db, &cs);
     }
-    free(changes);
-    for (size_t i = 0; i < txn->n_order; i++) {
-        ovsdb_row_destroy(txn->order[i]->old, txn->order[i]->table->schema);
+    free_changes(&cs);
+    if (!error) {
+        for (size_t i = 0; i < txn->n_order; i++) {
+            ovsdb_row_destroy(txn->order[i]->old,
+                              txn->order[i]->table->schema);
+        }
     }
+    return error;
 }
 
 struct ovsdb_error *
@@ -969,7 +992,7 @@ ovsdb_txn_commit(struct ovsdb_txn *txn, bool durable)
         error = check_indexes(&c);
     }
     if (!error) {
-        finish_commit(&c, durable);
+        error = finish_commit(&c, durable);
     }
     HMAP_FOR_EACH_SAFE(d, node, &c.deltas) {
         hmap_remove(&c.deltas, &d->node);

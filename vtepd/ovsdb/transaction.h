@@ -60,10 +60,11 @@ struct ovsdb_txn *ovsdb_txn_create(struct ovsdb_db *db);
 void ovsdb_txn_abort(struct ovsdb_txn *txn);
 
 /* Runs the commit-time checks (referential integrity, garbage collection,
- * weak references, maxRows, set sizes, index uniqueness).  On success
- * makes the changes permanent, runs the database's commit hooks and
- * returns NULL; on failure rolls everything back and returns the error.
- * Frees 'txn' either way. */
+ * weak references, maxRows, set sizes, index uniqueness), then offers the
+ * change set to the database's prepare callback (the store writes it to
+ * disk).  If both succeed, makes the changes permanent, runs the
+ * database's commit hooks and returns NULL; otherwise rolls everything
+ * back and returns the error (new).  Frees 'txn' either way. */
 struct ovsdb_error *ovsdb_txn_commit(struct ovsdb_txn *txn,
                                      bool durable) WARN_UNUSED_RESULT;
 
