@@ -19,6 +19,7 @@ enum {
     OPT_CERTIFICATE,
     OPT_CA_CERT,
     OPT_HAL,
+    OPT_HAL_DIR,
     OPT_SCHEMA,
     OPT_PLATFORM,
     OPT_SWITCH_NAME,
@@ -39,6 +40,7 @@ static const struct option long_options[] = {
     { "certificate", required_argument, NULL, OPT_CERTIFICATE },
     { "ca-cert", required_argument, NULL, OPT_CA_CERT },
     { "hal", required_argument, NULL, OPT_HAL },
+    { "hal-dir", required_argument, NULL, OPT_HAL_DIR },
     { "schema", required_argument, NULL, OPT_SCHEMA },
     { "platform", required_argument, NULL, OPT_PLATFORM },
     { "switch-name", required_argument, NULL, OPT_SWITCH_NAME },
@@ -82,6 +84,10 @@ static const char usage_text[] =
     "Forwarding:\n"
     "  --hal=asic|netdev|none      backend (default asic; none = plain "
     "OVSDB)\n"
+    "  --hal=FILE.so|NAME          a loadable backend: a file (with a '/'), or\n"
+    "                              NAME.so in the provider directory\n"
+    "  --hal-dir=DIR               provider directory (default "
+    VTEPD_HAL_DIR ")\n"
     "  --schema=FILE               serve another schema (with --hal=none)\n"
     "  --platform=NAME|FILE        asic port list and table sizes\n"
     "  --switch-name=NAME          Physical_Switch name (default: host name)\n"
@@ -238,6 +244,41 @@ replace(char **field, const char *value)
     *field = xstrdup(value);
 }
 
+/* A provider NAME (looked up as NAME.so) is a plain word, so that a typo
+ * of a path or a stray option value is not mistaken for one. */
+static bool
+is_provider_name(const char *s)
+{
+    return *s && s[strspn(s, "abcdefghijklmnopqrstuvwxyz"
+                             "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-")]
+                     == '\0';
+}
+
+static enum vtepd_options_result
+parse_hal(struct vtepd_options *opts, const char *arg, struct ds *err)
+{
+    opts->hal_given = true;
+    free(opts->hal_provider);
+    opts->hal_provider = NULL;
+    if (!strcmp(arg, "asic")) {
+        opts->hal = VTEPD_HAL_ASIC;
+    } else if (!strcmp(arg, "netdev")) {
+        opts->hal = VTEPD_HAL_NETDEV;
+    } else if (!strcmp(arg, "none")) {
+        opts->hal = VTEPD_HAL_NONE;
+    } else if (strchr(arg, '/') || is_provider_name(arg)) {
+        opts->hal = VTEPD_HAL_PROVIDER;
+        opts->hal_provider = xstrdup(arg);
+    } else {
+        ds_put_format(err,
+                      "--hal=%s: expected asic, netdev, none, a provider "
+                      "NAME or a provider FILE (with a '/')",
+                      arg);
+        return VTEPD_OPTIONS_EXIT_ERROR;
+    }
+    return VTEPD_OPTIONS_RUN;
+}
+
 static enum vtepd_options_result
 parse_option(struct vtepd_options *opts, int c, const char *arg,
              struct ds *out, struct ds *err)
@@ -259,17 +300,9 @@ parse_option(struct vtepd_options *opts, int c, const char *arg,
         replace(&opts->ca_cert, arg);
         break;
     case OPT_HAL:
-        opts->hal_given = true;
-        if (!strcmp(arg, "asic")) {
-            opts->hal = VTEPD_HAL_ASIC;
-        } else if (!strcmp(arg, "netdev")) {
-            opts->hal = VTEPD_HAL_NETDEV;
-        } else if (!strcmp(arg, "none")) {
-            opts->hal = VTEPD_HAL_NONE;
-        } else {
-            ds_put_format(err, "--hal=%s: expected asic, netdev or none", arg);
-            return VTEPD_OPTIONS_EXIT_ERROR;
-        }
+        return parse_hal(opts, arg, err);
+    case OPT_HAL_DIR:
+        replace(&opts->hal_dir, arg);
         break;
     case OPT_SCHEMA:
         replace(&opts->schema, arg);
@@ -458,6 +491,8 @@ vtepd_options_destroy(struct vtepd_options *opts)
     free(opts->private_key);
     free(opts->certificate);
     free(opts->ca_cert);
+    free(opts->hal_provider);
+    free(opts->hal_dir);
     free(opts->schema);
     free(opts->platform);
     free(opts->switch_name);
@@ -481,6 +516,8 @@ vtepd_hal_name(enum vtepd_hal hal)
         return "netdev";
     case VTEPD_HAL_NONE:
         return "none";
+    case VTEPD_HAL_PROVIDER:
+        return "provider";
     }
     return "?";
 }
