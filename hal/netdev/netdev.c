@@ -138,8 +138,18 @@ nd_poll_fd(const struct hal *hal)
     return nl_socket_get_fd(nd_cast(hal)->mon);
 }
 
+static uint64_t
+nd_test_writes(const struct hal *hal)
+{
+    return hal_netdev_writes(nd_cast(hal));
+}
+
 const struct hal_provider hal_netdev_provider = {
     .name = "netdev",
+    /* Link events come from the kernel; tagged bindings need 8021q. */
+    .capabilities = HAL_CAP_LEARNING | HAL_CAP_WARM_RESTART
+                    | HAL_CAP_TAGGED_BINDINGS | HAL_CAP_BINDING_COUNTERS
+                    | HAL_CAP_PORT_EVENTS,
     .open = nd_open,
     .close = nd_close,
     .run = nd_run,
@@ -168,6 +178,7 @@ const struct hal_provider hal_netdev_provider = {
     .flood_walk = nd_flood_walk,
     .bridge_walk = nd_bridge_walk,
     .poll_fd = nd_poll_fd,
+    .test_writes = nd_test_writes,
 };
 
 /* ---- Backend-specific API ----------------------------------------------- */
