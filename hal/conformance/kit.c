@@ -278,8 +278,8 @@ report(struct kit_report *r, const struct kit_case *c, const char *skip)
         } else {
             printf("FAIL: %s\n", c->name);
         }
-        printf("%s  promise (%s): \"%s\"\n%s  %s\n", tap ? "#" : "",
-               c->header, c->promise, tap ? "#" : "", ds_cstr(&k->why));
+        printf("%s promise (%s): \"%s\"\n%s %s\n", tap ? "#" : " ",
+               c->header, c->promise, tap ? "#" : " ", ds_cstr(&k->why));
     }
     fflush(stdout);
 }

@@ -146,10 +146,10 @@ nd_test_writes(const struct hal *hal)
 
 const struct hal_provider hal_netdev_provider = {
     .name = "netdev",
-    /* Link events come from the kernel; tagged bindings need 8021q. */
+    /* Not HAL_CAP_TAGGED_BINDINGS: those need the kernel's 8021q, which
+     * the backend only finds out about at the first one. */
     .capabilities = HAL_CAP_LEARNING | HAL_CAP_WARM_RESTART
-                    | HAL_CAP_TAGGED_BINDINGS | HAL_CAP_BINDING_COUNTERS
-                    | HAL_CAP_PORT_EVENTS,
+                    | HAL_CAP_BINDING_COUNTERS | HAL_CAP_PORT_EVENTS,
     .open = nd_open,
     .close = nd_close,
     .run = nd_run,
