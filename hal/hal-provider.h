@@ -191,13 +191,12 @@ struct hal_provider_module {
 
 /* Defines the entry point of a loadable provider; use once, at file scope,
  * in the shared object. */
-#define HAL_PROVIDER_MODULE(PROVIDER)                                 \
-    extern const struct hal_provider_module hal_provider_module;      \
-    __attribute__((visibility("default"))) const struct               \
-        hal_provider_module hal_provider_module = {                   \
-            HAL_PROVIDER_ABI_VERSION, sizeof(struct hal_provider),    \
-            &(PROVIDER)                                               \
-        }
+#define HAL_PROVIDER_MODULE(PROVIDER)                                      \
+    extern const struct hal_provider_module hal_provider_module;           \
+    __attribute__((visibility("default")))                                 \
+    const struct hal_provider_module hal_provider_module = {               \
+        HAL_PROVIDER_ABI_VERSION, sizeof(struct hal_provider), &(PROVIDER) \
+    }
 
 struct ds;
 

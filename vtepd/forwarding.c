@@ -204,8 +204,7 @@ backend_name(const struct vtepd_options *opts)
         VLOG_ERR("--hal=%s: %s", opts->hal_provider, ds_cstr(&err));
         name = NULL;
     } else {
-        VLOG_INFO("--hal=%s: loaded backend \"%s\"", opts->hal_provider,
-                  name);
+        VLOG_INFO("--hal=%s: loaded backend \"%s\"", opts->hal_provider, name);
     }
     ds_destroy(&err);
     return name;

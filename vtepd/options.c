@@ -84,10 +84,11 @@ static const char usage_text[] =
     "Forwarding:\n"
     "  --hal=asic|netdev|none      backend (default asic; none = plain "
     "OVSDB)\n"
-    "  --hal=FILE.so|NAME          a loadable backend: a file (with a '/'), or\n"
+    "  --hal=FILE.so|NAME          a loadable backend: a file (with a '/'), "
+    "or\n"
     "                              NAME.so in the provider directory\n"
-    "  --hal-dir=DIR               provider directory (default "
-    VTEPD_HAL_DIR ")\n"
+    "  --hal-dir=DIR               provider directory (default " VTEPD_HAL_DIR
+    ")\n"
     "  --schema=FILE               serve another schema (with --hal=none)\n"
     "  --platform=NAME|FILE        asic port list and table sizes\n"
     "  --switch-name=NAME          Physical_Switch name (default: host name)\n"
@@ -249,9 +250,10 @@ replace(char **field, const char *value)
 static bool
 is_provider_name(const char *s)
 {
-    return *s && s[strspn(s, "abcdefghijklmnopqrstuvwxyz"
-                             "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-")]
-                     == '\0';
+    return *s
+           && s[strspn(s, "abcdefghijklmnopqrstuvwxyz"
+                          "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-")]
+                  == '\0';
 }
 
 static enum vtepd_options_result

@@ -32,9 +32,13 @@ struct vtepd_options {
     char *certificate;
     char *ca_cert;
     enum vtepd_hal hal;
-    bool hal_given;    /* True if --hal was on the command line. */
-    char *hal_provider; /* VTEPD_HAL_PROVIDER: a .so path or a NAME. */
-    char *hal_dir;      /* --hal-dir, or NULL for VTEPD_HAL_DIR. */
+    bool hal_given; /* True if --hal was on the command line. */
+
+    /* VTEPD_HAL_PROVIDER: the module's file (with a '/') or NAME. */
+    char *hal_provider;
+    /* --hal-dir, or NULL for VTEPD_HAL_DIR. */
+    char *hal_dir;
+
     char *schema;      /* --schema, or NULL for the built-in one. */
     char *platform;    /* --platform, or NULL for the default. */
     char *switch_name; /* --switch-name, or NULL for the host name. */

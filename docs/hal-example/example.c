@@ -230,7 +230,8 @@ ex_bridge_set(struct hal *hal, const struct hal_bridge_config *c,
         }
     } else {
         for (size_t i = 0; i < EX_BRIDGES && !b; i++) {
-            if (ex->bridges[i].used && !strcmp(ex->bridges[i].c.name, c->name)) {
+            if (ex->bridges[i].used
+                && !strcmp(ex->bridges[i].c.name, c->name)) {
                 b = &ex->bridges[i];
             }
         }
@@ -414,6 +415,18 @@ ex_ip_in_use(const struct example *ex, struct in_addr ip)
     return false;
 }
 
+/* Adds 'ip' to the 'n' addresses in 'set' unless it is there already. */
+static void
+ex_add_unique(struct in_addr *set, uint32_t *n, struct in_addr ip)
+{
+    for (uint32_t i = 0; i < *n; i++) {
+        if (set[i].s_addr == ip.s_addr) {
+            return;
+        }
+    }
+    set[(*n)++] = ip;
+}
+
 static uint32_t
 ex_tunnel_count(const struct example *ex)
 {
@@ -422,27 +435,16 @@ ex_tunnel_count(const struct example *ex)
 
     for (size_t i = 0; i < EX_FDB; i++) {
         const struct ex_fdb *f = &ex->fdb[i];
-        bool dup = false;
 
-        for (uint32_t j = 0; f->used && f->e.remote && j < n && !dup; j++) {
-            dup = seen[j].s_addr == f->e.remote_ip.s_addr;
-        }
-        if (f->used && f->e.remote && !dup) {
-            seen[n++] = f->e.remote_ip;
+        if (f->used && f->e.remote) {
+            ex_add_unique(seen, &n, f->e.remote_ip);
         }
     }
     for (size_t i = 0; i < EX_GROUPS; i++) {
         const struct ex_group *g = &ex->groups[i];
 
         for (size_t k = 0; g->used && k < g->g.n_remotes; k++) {
-            bool dup = false;
-
-            for (uint32_t j = 0; j < n && !dup; j++) {
-                dup = seen[j].s_addr == g->ips[k].s_addr;
-            }
-            if (!dup) {
-                seen[n++] = g->ips[k];
-            }
+            ex_add_unique(seen, &n, g->ips[k]);
         }
     }
     return n;
@@ -509,7 +511,8 @@ ex_fdb_set_one(struct example *ex, const struct hal_fdb_entry *e)
     struct ex_fdb *f = ex_fdb_find(ex, e->bridge, &e->mac);
     int error;
 
-    if (!ex_bridge(ex, e->bridge) || (!e->remote && !ex_port_exists(ex, e->port))) {
+    if (!ex_bridge(ex, e->bridge)
+        || (!e->remote && !ex_port_exists(ex, e->port))) {
         return -ENOENT;
     }
     if (f && ex_fdb_same(&f->e, e)) {
@@ -793,8 +796,9 @@ ex_test_learn(struct hal *hal, hal_oid_t port, uint16_t vlan,
 {
     struct example *ex = ex_cast(hal);
     struct hal_binding *b = ex_binding_find(ex, port, vlan);
-    struct hal_fdb_entry e = { .type = HAL_FDB_LEARNED, .port = port,
-                               .vlan = vlan, .mac = *src };
+    struct hal_fdb_entry e = {
+        .type = HAL_FDB_LEARNED, .port = port, .vlan = vlan, .mac = *src
+    };
     struct ex_fdb *f;
 
     if (!port || !b) {
@@ -834,8 +838,8 @@ ex_test_writes(const struct hal *hal)
 
 static const struct hal_provider example_provider = {
     .name = "example",
-    .capabilities = HAL_CAP_LEARNING | HAL_CAP_FINITE_TABLES
-                    | HAL_CAP_TAGGED_BINDINGS,
+    .capabilities =
+        HAL_CAP_LEARNING | HAL_CAP_FINITE_TABLES | HAL_CAP_TAGGED_BINDINGS,
     .open = ex_open,
     .close = ex_close,
     .run = ex_run,

@@ -50,8 +50,8 @@ bulk_einval(struct kit *k)
 static void
 bulk_no_rewrite(struct kit *k)
 {
-    struct in_addr two[] = { kit_ip(1), kit_ip(2) }, swapped[] = { two[1],
-                                                                   two[0] };
+    struct in_addr two[] = { kit_ip(1), kit_ip(2) },
+                   swapped[] = { two[1], two[0] };
     struct hal_flood_group g = { .type = HAL_FLOOD_BROADCAST,
                                  .remotes = two,
                                  .n_remotes = 2 };
@@ -145,8 +145,10 @@ resources_fit(struct kit *k)
                 before.capacity);
     fit = fill_fdb(k, a, 16 * before.capacity + 1024, &n_bucket_full, &full);
     after = kit_resource(k, HAL_TABLE_FDB);
-    KIT_REQUIRE(k, full, "the FDB never answered HAL_E_TABLE_FULL; %u entries "
-                "fit against a reported capacity of %u", fit, before.capacity);
+    KIT_REQUIRE(k, full,
+                "the FDB never answered HAL_E_TABLE_FULL; %u entries "
+                "fit against a reported capacity of %u",
+                fit, before.capacity);
     KIT_REQUIRE(k, fit == before.capacity - before.used,
                 "%u entries fit, but resources said %u of %u were free", fit,
                 before.capacity - before.used, before.capacity);
@@ -155,7 +157,8 @@ resources_fit(struct kit *k)
                 after.used, after.capacity);
     KIT_REQUIRE(k, !n_bucket_full || k->caps & HAL_CAP_HASHED_FDB,
                 "%u inserts failed with -ENOBUFS, but the provider does not "
-                "declare HAL_CAP_HASHED_FDB", n_bucket_full);
+                "declare HAL_CAP_HASHED_FDB",
+                n_bucket_full);
 }
 
 static void
@@ -203,22 +206,24 @@ exhausted_freed(struct kit *k)
                 "after a failed insert, hal_next_wake() does not ask for a "
                 "run");
     kit_run(k, 0);
-    KIT_REQUIRE(k, kit_events_count(k, HAL_EVENT_RESOURCE_EXHAUSTED, NULL, &ev)
-                       == 1,
-                "%zu RESOURCE_EXHAUSTED events after two failed inserts, "
-                "not 1",
-                kit_events_count(k, HAL_EVENT_RESOURCE_EXHAUSTED, NULL, NULL));
-    KIT_REQUIRE(k, ev->resource.table == HAL_TABLE_FDB
-                       && (ev->resource.error == HAL_E_TABLE_FULL
-                           || ev->resource.error == HAL_E_BUCKET_FULL),
+    KIT_REQUIRE(
+        k, kit_events_count(k, HAL_EVENT_RESOURCE_EXHAUSTED, NULL, &ev) == 1,
+        "%zu RESOURCE_EXHAUSTED events after two failed inserts, "
+        "not 1",
+        kit_events_count(k, HAL_EVENT_RESOURCE_EXHAUSTED, NULL, NULL));
+    KIT_REQUIRE(k,
+                ev->resource.table == HAL_TABLE_FDB
+                    && (ev->resource.error == HAL_E_TABLE_FULL
+                        || ev->resource.error == HAL_E_BUCKET_FULL),
                 "RESOURCE_EXHAUSTED names table %d, error %d",
                 ev->resource.table, ev->resource.error);
     kit_events_clear(k);
     e = kit_remote(a, 1, 1);
     KIT_EXPECT(k, hal_fdb_remove(k->hal, &e, 1, &st), 0);
     kit_run(k, 0);
-    KIT_REQUIRE(k, kit_events_count(k, HAL_EVENT_RESOURCE_FREED, NULL, &ev)
-                       == 1 && ev->resource.table == HAL_TABLE_FDB,
+    KIT_REQUIRE(k,
+                kit_events_count(k, HAL_EVENT_RESOURCE_FREED, NULL, &ev) == 1
+                    && ev->resource.table == HAL_TABLE_FDB,
                 "no RESOURCE_FREED for the FDB after an entry went");
 }
 
@@ -235,8 +240,8 @@ const struct kit_case kit_bulk_cases[] = {
       "Setting an entry that is already exactly right writes nothing.", 0,
       KIT_HOOK_WRITES, bulk_no_rewrite },
     { "resources.used", "hal/hal.h",
-      "Fills 'resources' (indexed by enum hal_table) with table occupancy.",
-      0, 0, resources_used },
+      "Fills 'resources' (indexed by enum hal_table) with table occupancy.", 0,
+      0, resources_used },
     { "resources.fdb-fits-capacity", "hal/hal-provider.h",
       "filling one fails with HAL_E_TABLE_FULL exactly when 'used' reaches "
       "'capacity'.",

@@ -29,8 +29,9 @@ learn_learned(struct kit *k)
     KIT_EXPECT(k, kit_learn(k, 0, 0, 1), 0);
     KIT_REQUIRE(k, kit_events_count(k, HAL_EVENT_FDB_LEARNED, &mac, &ev) == 1,
                 "no FDB_LEARNED event after a frame from a new MAC");
-    KIT_REQUIRE(k, ev->fdb.bridge == a && ev->fdb.port == k->port[0]
-                       && ev->fdb.vlan == 0,
+    KIT_REQUIRE(k,
+                ev->fdb.bridge == a && ev->fdb.port == k->port[0]
+                    && ev->fdb.vlan == 0,
                 "FDB_LEARNED names the wrong bridge, port or VLAN");
     KIT_REQUIRE(k, kit_fdb_find(k, a, &mac, &e) && e.type == HAL_FDB_LEARNED,
                 "the learned entry is not in hal_fdb_walk() as learned");
@@ -49,7 +50,8 @@ learn_moved(struct kit *k)
     KIT_EXPECT(k, kit_learn(k, 1, 0, 1), 0);
     KIT_REQUIRE(k, kit_events_count(k, HAL_EVENT_FDB_MOVED, &mac, &ev) == 1,
                 "no FDB_MOVED event when the MAC showed up on another port");
-    KIT_REQUIRE(k, ev->fdb.port == k->port[1] && ev->fdb.old_port == k->port[0],
+    KIT_REQUIRE(k,
+                ev->fdb.port == k->port[1] && ev->fdb.old_port == k->port[0],
                 "FDB_MOVED has the wrong new or old port");
 }
 
@@ -96,13 +98,14 @@ fdb_flush(struct kit *k)
     filter.port = k->port[0];
     KIT_EXPECT(k, hal_fdb_flush(k->hal, &filter), 0);
     kit_run(k, 0);
-    KIT_REQUIRE(k, kit_events_count(k, HAL_EVENT_FDB_FLUSHED, &m1, NULL) == 1
-                       && !kit_events_count(k, HAL_EVENT_FDB_FLUSHED, &m2,
-                                            NULL),
+    KIT_REQUIRE(k,
+                kit_events_count(k, HAL_EVENT_FDB_FLUSHED, &m1, NULL) == 1
+                    && !kit_events_count(k, HAL_EVENT_FDB_FLUSHED, &m2, NULL),
                 "flushing port 0 did not report exactly its learned MAC");
     KIT_REQUIRE(k, kit_fdb_count(k, a) == 2,
                 "%zu entries left after the flush, not 2 (one learned on "
-                "port 1, one static)", kit_fdb_count(k, a));
+                "port 1, one static)",
+                kit_fdb_count(k, a));
 }
 
 static void
@@ -121,7 +124,8 @@ static_takes_learned(struct kit *k)
     kit_run(k, 0);
     KIT_REQUIRE(k, kit_events_count(k, HAL_EVENT_FDB_FLUSHED, &mac, NULL) == 1,
                 "no FDB_FLUSHED for the learned MAC a static entry took");
-    KIT_REQUIRE(k, kit_fdb_find(k, a, &mac, &got) && got.type == HAL_FDB_STATIC,
+    KIT_REQUIRE(k,
+                kit_fdb_find(k, a, &mac, &got) && got.type == HAL_FDB_STATIC,
                 "the MAC is not static after hal_fdb_set()");
 }
 
@@ -138,8 +142,9 @@ port_state(struct kit *k)
     kit_events_clear(k);
     KIT_EXPECT(k, k->hal->provider->test_link(k->hal, k->port[0], false), 0);
     kit_run(k, 0);
-    KIT_REQUIRE(k, kit_events_count(k, HAL_EVENT_PORT_STATE, NULL, &ev) == 1
-                       && ev->port.port == k->port[0] && !ev->port.up,
+    KIT_REQUIRE(k,
+                kit_events_count(k, HAL_EVENT_PORT_STATE, NULL, &ev) == 1
+                    && ev->port.port == k->port[0] && !ev->port.up,
                 "no PORT_STATE (down) event for port 0");
     KIT_EXPECT(k, hal_port_get(k->hal, 0, &info), 0);
     KIT_REQUIRE(k, !info.oper_up, "port 0 still reports oper_up");
@@ -158,9 +163,8 @@ batching(struct kit *k)
     for (uint32_t i = 0; i < N; i++) {
         struct hal_mac mac = kit_mac(100 + i);
 
-        KIT_EXPECT(k, k->hal->provider->test_learn(k->hal, k->port[0], 0,
-                                                   &mac),
-                   0);
+        KIT_EXPECT(
+            k, k->hal->provider->test_learn(k->hal, k->port[0], 0, &mac), 0);
     }
     KIT_REQUIRE(k, hal_next_wake(k->hal) <= k->now,
                 "events wait but hal_next_wake() does not ask for a run");

@@ -18,11 +18,14 @@ ports_enumerate(struct kit *k)
         KIT_REQUIRE(k, hal_oid_type(info.oid) == HAL_OBJECT_PORT,
                     "port %zu has object id %#llx, not of type port", i,
                     (unsigned long long) info.oid);
-        KIT_REQUIRE(k, memchr(info.name, '\0', sizeof info.name) && info.name[0],
+        KIT_REQUIRE(k,
+                    memchr(info.name, '\0', sizeof info.name) && info.name[0],
                     "port %zu has no name", i);
         KIT_EXPECT(k, hal_port_by_name(k->hal, info.name, &oid), 0);
-        KIT_REQUIRE(k, oid == info.oid, "hal_port_by_name(\"%s\") found "
-                    "another port", info.name);
+        KIT_REQUIRE(k, oid == info.oid,
+                    "hal_port_by_name(\"%s\") found "
+                    "another port",
+                    info.name);
     }
     KIT_EXPECT(k, hal_port_get(k->hal, n, &info), -ENOENT);
 }
@@ -56,7 +59,8 @@ bridge_create(struct kit *k)
                 "hal_bridge_get() returns \"%s\" VNI %u, not what was set",
                 c.name, c.vni);
     KIT_EXPECT(k, kit_bridge(k, "ls-a", 5001, &again), 0);
-    KIT_REQUIRE(k, again == a, "setting bridge \"ls-a\" again by name made "
+    KIT_REQUIRE(k, again == a,
+                "setting bridge \"ls-a\" again by name made "
                 "a second bridge");
 }
 
@@ -162,7 +166,8 @@ binding_tagged(struct kit *k)
     KIT_EXPECT(k, kit_bridge(k, "ls-b", 5002, &b), 0);
     KIT_EXPECT(k, kit_bind(k, 0, 0, a), 0);
     KIT_EXPECT(k, kit_bind(k, 0, 100, b), 0);
-    KIT_REQUIRE(k, kit_binding_count(k, k->port[0], 100, &got) == 2 && got == b,
+    KIT_REQUIRE(k,
+                kit_binding_count(k, k->port[0], 100, &got) == 2 && got == b,
                 "the tagged binding is missing or replaced the untagged one");
 }
 
@@ -211,16 +216,19 @@ fdb_set(struct kit *k)
     set[0] = kit_remote(a, 1, 1);
     set[1] = kit_local(a, 2, k->port[0], 0);
     KIT_EXPECT(k, hal_fdb_set(k->hal, set, 2, st), 0);
-    KIT_REQUIRE(k, kit_fdb_find(k, a, &set[0].mac, &got) && got.remote
+    KIT_REQUIRE(k,
+                kit_fdb_find(k, a, &set[0].mac, &got) && got.remote
                     && got.remote_ip.s_addr == set[0].remote_ip.s_addr
                     && got.type == HAL_FDB_STATIC,
                 "the remote entry is missing or different in the walk");
-    KIT_REQUIRE(k, kit_fdb_find(k, a, &set[1].mac, &got) && !got.remote
+    KIT_REQUIRE(k,
+                kit_fdb_find(k, a, &set[1].mac, &got) && !got.remote
                     && got.port == k->port[0] && got.vlan == 0,
                 "the local entry is missing or different in the walk");
     set[1] = kit_remote(a, 2, 2);
     KIT_EXPECT(k, hal_fdb_set(k->hal, &set[1], 1, st), 0);
-    KIT_REQUIRE(k, kit_fdb_find(k, a, &set[1].mac, &got) && got.remote
+    KIT_REQUIRE(k,
+                kit_fdb_find(k, a, &set[1].mac, &got) && got.remote
                     && kit_fdb_count(k, a) == 2,
                 "setting a MAC again did not replace its entry");
 }
@@ -332,14 +340,14 @@ eopnotsupp_undeclared(struct kit *k)
     int error;
 
     error = hal_binding_stats_get(k->hal, k->port[0], 0, &bs);
-    KIT_REQUIRE(k, (error == -EOPNOTSUPP)
-                       == !(k->caps & HAL_CAP_BINDING_COUNTERS),
-                "binding counters: %s, but HAL_CAP_BINDING_COUNTERS is %s",
-                hal_strerror(error),
-                k->caps & HAL_CAP_BINDING_COUNTERS ? "declared" : "not");
+    KIT_REQUIRE(
+        k, (error == -EOPNOTSUPP) == !(k->caps & HAL_CAP_BINDING_COUNTERS),
+        "binding counters: %s, but HAL_CAP_BINDING_COUNTERS is %s",
+        hal_strerror(error),
+        k->caps & HAL_CAP_BINDING_COUNTERS ? "declared" : "not");
     error = hal_tunnel_stats_get(k->hal, kit_ip(99), &ts);
-    KIT_REQUIRE(k, (error == -EOPNOTSUPP)
-                       == !(k->caps & HAL_CAP_TUNNEL_COUNTERS),
+    KIT_REQUIRE(k,
+                (error == -EOPNOTSUPP) == !(k->caps & HAL_CAP_TUNNEL_COUNTERS),
                 "tunnel counters: %s, but HAL_CAP_TUNNEL_COUNTERS is %s",
                 hal_strerror(error),
                 k->caps & HAL_CAP_TUNNEL_COUNTERS ? "declared" : "not");

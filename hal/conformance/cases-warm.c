@@ -51,10 +51,10 @@ warm_zero_writes(struct kit *k)
     KIT_REQUIRE(k, kit_writes(k) == before,
                 "replaying unchanged state made %llu write(s)",
                 (unsigned long long) (kit_writes(k) - before));
-    KIT_REQUIRE(k, kit_fdb_count(k, HAL_OID_NULL) == 2
-                       && kit_binding_count(k, k->port[0], 0, NULL) == 1
-                       && kit_flood_count(k, a, HAL_FLOOD_BROADCAST, NULL)
-                              == 1,
+    KIT_REQUIRE(k,
+                kit_fdb_count(k, HAL_OID_NULL) == 2
+                    && kit_binding_count(k, k->port[0], 0, NULL) == 1
+                    && kit_flood_count(k, a, HAL_FLOOD_BROADCAST, NULL) == 1,
                 "state replayed in full did not survive the resync");
 }
 

@@ -81,8 +81,8 @@ record_events(const struct hal_event *events, size_t n, void *k_)
     }
     if (k->n_events + n > k->allocated_events) {
         k->allocated_events = 2 * (k->n_events + n);
-        k->events = xrealloc(k->events,
-                             k->allocated_events * sizeof *k->events);
+        k->events =
+            xrealloc(k->events, k->allocated_events * sizeof *k->events);
     }
     memcpy(&k->events[k->n_events], events, n * sizeof *events);
     k->n_events += n;
@@ -182,8 +182,8 @@ kit_open(struct kit *k, const char *state_file, bool cold, bool clear)
     for (size_t i = 0; i < 2; i++) {
         error = hal_port_get(k->hal, i, &info);
         if (error) {
-            kit_fail(k, __FILE__, __LINE__, "hal_port_get(%zu) failed: %s",
-                     i, hal_strerror(error));
+            kit_fail(k, __FILE__, __LINE__, "hal_port_get(%zu) failed: %s", i,
+                     hal_strerror(error));
             return error;
         }
         k->port[i] = info.oid;
@@ -230,7 +230,8 @@ skip_reason(const struct kit_case *c, uint32_t caps,
           "provider does not declare HAL_CAP_BINDING_COUNTERS" },
         { HAL_CAP_TUNNEL_COUNTERS,
           "provider does not declare HAL_CAP_TUNNEL_COUNTERS" },
-        { HAL_CAP_PORT_EVENTS, "provider does not declare HAL_CAP_PORT_EVENTS" },
+        { HAL_CAP_PORT_EVENTS,
+          "provider does not declare HAL_CAP_PORT_EVENTS" },
     };
 
     for (size_t i = 0; i < ARRAY_SIZE(cap_names); i++) {
@@ -278,8 +279,8 @@ report(struct kit_report *r, const struct kit_case *c, const char *skip)
         } else {
             printf("FAIL: %s\n", c->name);
         }
-        printf("%s promise (%s): \"%s\"\n%s %s\n", tap ? "#" : " ",
-               c->header, c->promise, tap ? "#" : " ", ds_cstr(&k->why));
+        printf("%s promise (%s): \"%s\"\n%s %s\n", tap ? "#" : " ", c->header,
+               c->promise, tap ? "#" : " ", ds_cstr(&k->why));
     }
     fflush(stdout);
 }

@@ -48,11 +48,11 @@ enum kit_format {
 };
 
 struct kit_options {
-    const char *backend;   /* Name for hal_open(), already registered. */
-    const char *platform;  /* hal_config.platform, or NULL. */
+    const char *backend;  /* Name for hal_open(), already registered. */
+    const char *platform; /* hal_config.platform, or NULL. */
     const char *const *ports;
     size_t n_ports;
-    const char *filter;    /* fnmatch() pattern on case names, or NULL. */
+    const char *filter; /* fnmatch() pattern on case names, or NULL. */
     enum kit_format format;
 };
 
@@ -90,26 +90,26 @@ bool kit_fail(struct kit *, const char *file, int line, const char *format,
               ...) __attribute__((format(printf, 4, 5)));
 
 /* In a case: fails it and returns unless COND holds. */
-#define KIT_REQUIRE(K, COND, ...)                               \
-    do {                                                        \
-        if (!(COND)) {                                          \
-            kit_fail(K, __FILE__, __LINE__, __VA_ARGS__);       \
-            return;                                             \
-        }                                                       \
+#define KIT_REQUIRE(K, COND, ...)                         \
+    do {                                                  \
+        if (!(COND)) {                                    \
+            kit_fail(K, __FILE__, __LINE__, __VA_ARGS__); \
+            return;                                       \
+        }                                                 \
     } while (0)
 
 /* In a case: fails it and returns unless EXPR evaluates to EXPECTED (an
  * error code), naming both in HAL terms. */
-#define KIT_EXPECT(K, EXPR, EXPECTED)                                      \
-    do {                                                                   \
-        int kit_got__ = (EXPR), kit_want__ = (EXPECTED);                   \
-        if (kit_got__ != kit_want__) {                                     \
-            kit_fail(K, __FILE__, __LINE__,                                \
-                     "%s returned %d (%s), expected %d (%s)", #EXPR,       \
-                     kit_got__, hal_strerror(kit_got__), kit_want__,       \
-                     hal_strerror(kit_want__));                            \
-            return;                                                        \
-        }                                                                  \
+#define KIT_EXPECT(K, EXPR, EXPECTED)                                \
+    do {                                                             \
+        int kit_got__ = (EXPR), kit_want__ = (EXPECTED);             \
+        if (kit_got__ != kit_want__) {                               \
+            kit_fail(K, __FILE__, __LINE__,                          \
+                     "%s returned %d (%s), expected %d (%s)", #EXPR, \
+                     kit_got__, hal_strerror(kit_got__), kit_want__, \
+                     hal_strerror(kit_want__));                      \
+            return;                                                  \
+        }                                                            \
     } while (0)
 
 /* Advances the kit's clock by 'ms' and calls hal_run(). */

@@ -64,7 +64,8 @@ parse(int argc, char *argv[], struct args *a)
         } else if (c == 'P') {
             a->kit.platform = optarg;
         } else if (c == 'p') {
-            a->ports = xrealloc(a->ports, (a->kit.n_ports + 1) * sizeof *a->ports);
+            a->ports =
+                xrealloc(a->ports, (a->kit.n_ports + 1) * sizeof *a->ports);
             a->ports[a->kit.n_ports++] = optarg;
         } else if (c == 'f') {
             a->kit.filter = optarg;

@@ -65,8 +65,8 @@ broken_resources_get(const struct hal *hal, struct hal_resource res[])
 
 static const struct hal_provider broken_provider = {
     .name = "broken",
-    .capabilities = HAL_CAP_LEARNING | HAL_CAP_FINITE_TABLES
-                    | HAL_CAP_TAGGED_BINDINGS,
+    .capabilities =
+        HAL_CAP_LEARNING | HAL_CAP_FINITE_TABLES | HAL_CAP_TAGGED_BINDINGS,
     .open = broken_open,
     .close = ex_close,
     .run = ex_run,

@@ -98,6 +98,35 @@ test_defaults(void **state)
     parse_done(&p);
 }
 
+/* --hal names a loadable provider by file (with a '/') or by NAME, looked
+ * up later in --hal-dir; a later --hal replaces an earlier one. */
+static void
+test_hal_provider(void **state)
+{
+    struct parse p;
+
+    parse(&p, "--hal=./build/example.so", END);
+    assert_int_equal(p.result, VTEPD_OPTIONS_RUN);
+    assert_int_equal(p.opts.hal, VTEPD_HAL_PROVIDER);
+    assert_string_equal(p.opts.hal_provider, "./build/example.so");
+    assert_null(p.opts.hal_dir);
+    assert_string_equal(vtepd_hal_name(p.opts.hal), "provider");
+    assert_null(vtepd_options_unimplemented(&p.opts));
+    parse_done(&p);
+
+    parse(&p, "--hal=tofino", "--hal-dir=/opt/hal", END);
+    assert_int_equal(p.result, VTEPD_OPTIONS_RUN);
+    assert_int_equal(p.opts.hal, VTEPD_HAL_PROVIDER);
+    assert_string_equal(p.opts.hal_provider, "tofino");
+    assert_string_equal(p.opts.hal_dir, "/opt/hal");
+    parse_done(&p);
+
+    parse(&p, "--hal=tofino", "--hal=netdev", END);
+    assert_int_equal(p.opts.hal, VTEPD_HAL_NETDEV);
+    assert_null(p.opts.hal_provider);
+    parse_done(&p);
+}
+
 static void
 test_everything(void **state)
 {
@@ -169,7 +198,10 @@ test_bad_input(void **state)
     expect_error("malformed tcp", "--remote=tcp:host.example:6640", END);
     expect_error("malformed punix", "--remote=punix:", END);
     expect_error("malformed db", "--remote=db:hardware_vtep,Global", END);
-    expect_error("expected asic, netdev or none", "--hal=tofino", END);
+    expect_error("expected asic, netdev, none, a provider NAME",
+                 "--hal=tofino.so", END);
+    expect_error("expected asic, netdev, none, a provider NAME",
+                 "--hal=", END);
     expect_error("not an IPv4 address", "--tunnel-ip=2001:db8::1", END);
     expect_error("not an IP address", "--management-ip=switch1", END);
     expect_error("not a valid interface name", "--port=a-very-long-ifname0",
@@ -258,6 +290,7 @@ main(void)
         cmocka_unit_test(test_operand_order),
         cmocka_unit_test(test_defaults),
         cmocka_unit_test(test_everything),
+        cmocka_unit_test(test_hal_provider),
         cmocka_unit_test(test_help_and_version),
         cmocka_unit_test(test_bad_input),
         cmocka_unit_test(test_unimplemented),
