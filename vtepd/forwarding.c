@@ -201,7 +201,7 @@ backend_name(const struct vtepd_options *opts)
     if (hal_provider_resolve(opts->hal_provider,
                              opts->hal_dir ? opts->hal_dir : VTEPD_HAL_DIR,
                              &name, &err)) {
-        VLOG_ERR("--hal=%s: %s", opts->hal_provider, ds_cstr(&err));
+        VLOG_ERR("%s", ds_cstr(&err));
         name = NULL;
     } else {
         VLOG_INFO("--hal=%s: loaded backend \"%s\"", opts->hal_provider, name);

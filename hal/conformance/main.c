@@ -105,7 +105,7 @@ main(int argc, char *argv[])
     hal_register_provider(&hal_asic_provider);
     hal_register_provider(&hal_netdev_provider);
     if (hal_provider_resolve(a.hal, a.hal_dir, &a.kit.backend, &err)) {
-        fprintf(stderr, "%s: --hal=%s: %s\n", argv[0], a.hal, ds_cstr(&err));
+        fprintf(stderr, "%s: %s\n", argv[0], ds_cstr(&err));
         ds_destroy(&err);
         return 2;
     }

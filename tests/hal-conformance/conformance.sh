@@ -56,6 +56,17 @@ check "the report says what the example skips and why" \
     grep -qx 'SKIP: warm.resync-pairing (provider does not declare HAL_CAP_WARM_RESTART)' \
     "$tmp/example"
 
+# The example's own Makefile builds it outside the tree, as a vendor would.
+cp -r docs/hal-example "$tmp/vendor-src"
+if make -s -C "$tmp/vendor-src" VTEPD="$PWD" >"$tmp/vendor.log" 2>&1 &&
+    kit_run vendor --hal="$tmp/vendor-src/example.so" --filter='bulk.*'; then
+    pass "docs/hal-example/Makefile builds a module out of tree that loads"
+else
+    fail "docs/hal-example/Makefile builds a module out of tree that loads"
+    sed 's/^/    /' "$tmp/vendor.log"
+    show vendor
+fi
+
 # ---- the broken module: exactly its faults ----
 kit_run broken --hal="$broken"
 rc=$?
