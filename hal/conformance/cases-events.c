@@ -58,6 +58,7 @@ learn_moved(struct kit *k)
 static void
 learn_aged(struct kit *k)
 {
+    struct hal_fdb_entry e;
     struct hal_switch_config sw;
     struct hal_mac mac = kit_mac(1);
     hal_oid_t a;
@@ -71,13 +72,20 @@ learn_aged(struct kit *k)
     kit_run(k, 1000);
     KIT_REQUIRE(k, !kit_events_count(k, HAL_EVENT_FDB_AGED, &mac, NULL),
                 "the entry aged after 1 s of a 2 s aging time");
-    for (int i = 0; i < 4 && hal_next_wake(k->hal) <= k->now + 3000; i++) {
+    /* Software aging follows the kit's clock; a chip or kernel that ages
+     * on its own reports through its descriptor, so wait on that too. */
+    for (int i = 0;
+         i < 6 && !kit_events_count(k, HAL_EVENT_FDB_AGED, &mac, NULL); i++) {
+        kit_wait(k, 1000);
         kit_run(k, 1000);
     }
     KIT_REQUIRE(k, kit_events_count(k, HAL_EVENT_FDB_AGED, &mac, NULL) == 1,
-                "no FDB_AGED event 5 s after learning with a 2 s aging time");
-    KIT_REQUIRE(k, kit_fdb_count(k, a) == 0,
-                "the aged entry is still in hal_fdb_walk()");
+                "no FDB_AGED event 7 s after learning with a 2 s aging time");
+    KIT_REQUIRE(k, !kit_fdb_find(k, a, &mac, &e),
+                "the aged entry is still in hal_fdb_walk() (%s on port "
+                "%#llx)",
+                e.type == HAL_FDB_LEARNED ? "learned" : "static",
+                (unsigned long long) e.port);
 }
 
 static void
@@ -166,8 +174,9 @@ batching(struct kit *k)
         KIT_EXPECT(
             k, k->hal->provider->test_learn(k->hal, k->port[0], 0, &mac), 0);
     }
-    KIT_REQUIRE(k, hal_next_wake(k->hal) <= k->now,
-                "events wait but hal_next_wake() does not ask for a run");
+    KIT_REQUIRE(k, kit_wants_run(k),
+                "events wait, but neither hal_next_wake() nor hal_poll_fd() "
+                "asks for a run");
     kit_run(k, 0);
     KIT_REQUIRE(k, k->n_events == N && k->n_batches < N,
                 "%zu events in %zu callbacks for %d learned MACs", k->n_events,

@@ -5,6 +5,7 @@
 
 #include <arpa/inet.h>
 #include <fnmatch.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -96,6 +97,20 @@ kit_run(struct kit *k, int64_t ms)
     k->in_run = true;
     hal_run(k->hal, k->now);
     k->in_run = false;
+}
+
+bool
+kit_wait(const struct kit *k, int ms)
+{
+    struct pollfd pfd = { .fd = hal_poll_fd(k->hal), .events = POLLIN };
+
+    return pfd.fd >= 0 && poll(&pfd, 1, ms) > 0;
+}
+
+bool
+kit_wants_run(const struct kit *k)
+{
+    return hal_next_wake(k->hal) <= k->now || kit_wait(k, 100);
 }
 
 void

@@ -115,6 +115,15 @@ bool kit_fail(struct kit *, const char *file, int line, const char *format,
 /* Advances the kit's clock by 'ms' and calls hal_run(). */
 void kit_run(struct kit *, int64_t ms);
 
+/* Waits up to 'ms' real milliseconds for the provider's descriptor
+ * (hal_poll_fd()) to become readable; returns at once without one.
+ * Returns true if it is readable. */
+bool kit_wait(const struct kit *, int ms);
+
+/* Returns true if the HAL asks to be run: hal_next_wake() is due, or its
+ * descriptor becomes readable within 100 ms. */
+bool kit_wants_run(const struct kit *);
+
 /* Forgets the recorded events. */
 void kit_events_clear(struct kit *);
 

@@ -138,6 +138,33 @@ nd_poll_fd(const struct hal *hal)
     return nl_socket_get_fd(nd_cast(hal)->mon);
 }
 
+/* ---- Conformance hooks (hal-provider.h) --------------------------------- */
+
+static int
+nd_test_learn(struct hal *hal, hal_oid_t port, uint16_t vlan,
+              const struct hal_mac *src)
+{
+    struct hal_netdev *nd = nd_cast(hal);
+    int64_t idx = nd_port_index(nd, port);
+    struct nd_binding *b =
+        idx < 0 ? NULL : nd_binding_find(nd, (uint32_t) idx, vlan);
+
+    return b ? nd_request(&nd->nl, nd_msg_neigh_learn(b->ifindex, src))
+             : -ENOENT;
+}
+
+static int
+nd_test_link(struct hal *hal, hal_oid_t port, bool up)
+{
+    struct hal_netdev *nd = nd_cast(hal);
+    int64_t idx = nd_port_index(nd, port);
+
+    if (idx < 0 || !nd->ports[idx].ifindex) {
+        return -ENOENT;
+    }
+    return nd_request(&nd->nl, nd_msg_link_updown(nd->ports[idx].ifindex, up));
+}
+
 static uint64_t
 nd_test_writes(const struct hal *hal)
 {
@@ -178,6 +205,8 @@ const struct hal_provider hal_netdev_provider = {
     .flood_walk = nd_flood_walk,
     .bridge_walk = nd_bridge_walk,
     .poll_fd = nd_poll_fd,
+    .test_learn = nd_test_learn,
+    .test_link = nd_test_link,
     .test_writes = nd_test_writes,
 };
 
