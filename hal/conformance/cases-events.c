@@ -137,6 +137,33 @@ static_takes_learned(struct kit *k)
                 "the MAC is not static after hal_fdb_set()");
 }
 
+/* Removing the binding, then the bridge, flushes what each had learned. */
+static void
+flushed_with_owner(struct kit *k)
+{
+    struct hal_binding bind;
+    struct hal_mac m1 = kit_mac(1), m2 = kit_mac(2);
+    hal_oid_t a;
+    int st;
+
+    KIT_EXPECT(k, two_port_bridge(k, &a), 0);
+    KIT_EXPECT(k, kit_learn(k, 0, 0, 1), 0);
+    KIT_EXPECT(k, kit_learn(k, 1, 0, 2), 0);
+    kit_events_clear(k);
+    bind = (struct hal_binding){ k->port[0], 0, HAL_OID_NULL };
+    KIT_EXPECT(k, hal_binding_remove(k->hal, &bind, 1, &st), 0);
+    kit_run(k, 0);
+    KIT_REQUIRE(k,
+                kit_events_count(k, HAL_EVENT_FDB_FLUSHED, &m1, NULL) == 1
+                    && !kit_events_count(k, HAL_EVENT_FDB_FLUSHED, &m2, NULL),
+                "removing port 0's binding did not flush exactly its MAC");
+    KIT_EXPECT(k, hal_bridge_remove(k->hal, a), 0);
+    kit_run(k, 0);
+    KIT_REQUIRE(k, kit_events_count(k, HAL_EVENT_FDB_FLUSHED, &m2, NULL) == 1,
+                "removing the bridge did not report its learned MAC as "
+                "flushed");
+}
+
 static void
 port_state(struct kit *k)
 {
@@ -222,6 +249,10 @@ const struct kit_case kit_event_cases[] = {
       "A static entry replaces a learned entry for the same MAC, which is "
       "then reported as flushed.",
       HAL_CAP_LEARNING, KIT_HOOK_LEARN, static_takes_learned },
+    { "fdb.flushed-with-binding-and-bridge", "hal/hal.h",
+      "A learned entry was removed by hal_fdb_flush(), a link going down, a "
+      "binding or bridge going away, or a static entry taking its MAC.",
+      HAL_CAP_LEARNING, KIT_HOOK_LEARN, flushed_with_owner },
     { "port.state", "hal/hal-provider.h",
       "Reports link changes as HAL_EVENT_PORT_STATE and flushes what was "
       "learned on a port whose link goes down.",

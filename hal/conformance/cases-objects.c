@@ -7,6 +7,17 @@
 #include "hal/conformance/kit.h"
 
 static void
+lifecycle_cold(struct kit *k)
+{
+    KIT_REQUIRE(k, !hal_is_warm(k->hal),
+                "a cold open with no state reports hal_is_warm()");
+    KIT_REQUIRE(k, !strcmp(hal_backend_name(k->hal), k->options->backend),
+                "hal_backend_name() is \"%s\", not the name it was opened "
+                "by, \"%s\"",
+                hal_backend_name(k->hal), k->options->backend);
+}
+
+static void
 ports_enumerate(struct kit *k)
 {
     size_t n = hal_port_count(k->hal);
@@ -333,6 +344,21 @@ binding_counters(struct kit *k)
 }
 
 static void
+tunnel_counters(struct kit *k)
+{
+    struct hal_tunnel_stats stats;
+    struct hal_fdb_entry e;
+    hal_oid_t a;
+    int st;
+
+    KIT_EXPECT(k, kit_bridge(k, "ls-a", 5001, &a), 0);
+    e = kit_remote(a, 1, 7);
+    KIT_EXPECT(k, hal_fdb_set(k->hal, &e, 1, &st), 0);
+    KIT_EXPECT(k, hal_tunnel_stats_get(k->hal, kit_ip(7), &stats), 0);
+    KIT_EXPECT(k, hal_tunnel_stats_get(k->hal, kit_ip(8), &stats), -ENOENT);
+}
+
+static void
 eopnotsupp_undeclared(struct kit *k)
 {
     struct hal_binding_stats bs;
@@ -354,6 +380,9 @@ eopnotsupp_undeclared(struct kit *k)
 }
 
 const struct kit_case kit_object_cases[] = {
+    { "lifecycle.cold-open", "hal/hal.h",
+      "Returns true if hal_open() reattached existing table state.", 0, 0,
+      lifecycle_cold },
     { "ports.enumerate", "hal/hal.h",
       "Fills '*info' for port number 'index' (0-based, in platform order). "
       "Returns 0 or -ENOENT.",
@@ -410,6 +439,9 @@ const struct kit_case kit_object_cases[] = {
     { "counters.binding", "hal/hal.h",
       "Reads the counters of binding (port, vlan). Returns 0 or -ENOENT.",
       HAL_CAP_BINDING_COUNTERS, 0, binding_counters },
+    { "counters.tunnel", "hal/hal.h",
+      "Reads the counters of the tunnel to 'remote'. Returns 0 or -ENOENT.",
+      HAL_CAP_TUNNEL_COUNTERS, 0, tunnel_counters },
     { "errors.eopnotsupp-only-undeclared", "hal/hal-provider.h",
       "a provider that declares a feature must not answer -EOPNOTSUPP for "
       "it.",
