@@ -104,9 +104,10 @@ hal_provider_resolve(const char *spec, const char *dir, const char **namep,
         ds_put_format(&path, "%s/%s.so", dir, spec);
     }
     if (!dir || access(ds_cstr(&path), F_OK)) {
-        ds_put_format(err,
-                      "no backend \"%s\": not built in, and no %s.so in %s",
-                      spec, spec, dir ? dir : "(no provider directory)");
+        ds_put_format(err, "no backend \"%s\": not built in (", spec);
+        hal_provider_names(err);
+        ds_put_format(err, "), and no %s.so in %s", spec,
+                      dir ? dir : "(no provider directory)");
         ds_destroy(&path);
         return -ENOENT;
     }

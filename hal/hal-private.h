@@ -6,10 +6,16 @@
 
 #include "hal/hal-provider.h"
 
+struct ds;
+
 /* hal.c */
 
 /* Returns the registered provider named 'name', or NULL. */
 const struct hal_provider *hal_provider_find(const char *name);
+
+/* Appends the names of the registered providers to 'out', separated by
+ * ", " ("none" if there are none). */
+void hal_provider_names(struct ds *out);
 
 /* hal-event.c */
 

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "hal/hal-private.h"
+#include "lib/ds.h"
 #include "lib/util.h"
 
 #define HAL_MAX_PROVIDERS 8
@@ -45,6 +46,17 @@ hal_provider_find(const char *name)
         }
     }
     return NULL;
+}
+
+void
+hal_provider_names(struct ds *out)
+{
+    for (size_t i = 0; i < n_providers; i++) {
+        ds_put_format(out, "%s%s", i ? ", " : "", providers[i]->name);
+    }
+    if (!n_providers) {
+        ds_put_cstr(out, "none");
+    }
 }
 
 int

@@ -108,7 +108,7 @@ else
 fi
 kit_run noent --hal=nosuch --hal-dir="$BUILD/hal-example"
 check "an unknown backend name is an error naming the directory searched" \
-    grep -qF "no backend \"nosuch\": not built in, and no nosuch.so in $BUILD/hal-example" \
+    grep -qF "no backend \"nosuch\": not built in (asic, netdev), and no nosuch.so in $BUILD/hal-example" \
     "$tmp/noent.err"
 check "a provider is found by NAME in the provider directory" \
     kit_run byname --hal=example --hal-dir="$BUILD/hal-example" \

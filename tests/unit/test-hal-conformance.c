@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Unit tests for the conformance kit's case table: every case quotes its
  * promise verbatim (whitespace aside) from the header it names, so that the
- * kit's report never misquotes the contract; names are unique. */
+ * kit's report never misquotes the contract; names are unique.  Also the
+ * loader's resolution of --hal values that load nothing (loading modules is
+ * tests/hal-conformance/conformance.sh's, with real ones). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -135,12 +137,49 @@ test_prose(void **state)
     free(changed);
 }
 
+static const struct hal_provider fake_provider = { .name = "fake" };
+
+static void
+test_resolve(void **state)
+{
+    struct ds err = DS_EMPTY_INITIALIZER;
+    const char *name = NULL;
+
+    hal_unregister_all();
+    assert_int_equal(hal_register_provider(&fake_provider), 0);
+    assert_int_equal(hal_provider_resolve("fake", "/nonexistent", &name, &err),
+                     0);
+    assert_string_equal(name, "fake");
+    assert_string_equal(ds_cstr(&err), "");
+
+    assert_int_equal(hal_provider_resolve("x.so", NULL, &name, &err), -EINVAL);
+    assert_null(name);
+    assert_string_equal(ds_cstr(&err), "\"x.so\" is not a backend name");
+    ds_clear(&err);
+
+    assert_int_equal(
+        hal_provider_resolve("tofino", "/nonexistent", &name, &err), -ENOENT);
+    assert_string_equal(ds_cstr(&err),
+                        "no backend \"tofino\": not built in (fake), and no "
+                        "tofino.so in /nonexistent");
+    ds_clear(&err);
+
+    assert_int_equal(
+        hal_provider_resolve("/nonexistent/x.so", NULL, &name, &err),
+        -ENOEXEC);
+    assert_non_null(strstr(ds_cstr(&err), "cannot load HAL provider: "
+                                          "/nonexistent/x.so: "));
+    ds_destroy(&err);
+    hal_unregister_all();
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_prose),
         cmocka_unit_test(test_quotes_match_headers),
+        cmocka_unit_test(test_resolve),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
