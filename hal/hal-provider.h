@@ -198,23 +198,6 @@ struct hal_provider_module {
         HAL_PROVIDER_ABI_VERSION, sizeof(struct hal_provider), &(PROVIDER) \
     }
 
-struct ds;
-
-/* Loads the provider module in shared object 'path' (dlopen()ed for good),
- * checks its ABI and registers its provider.  On success stores the
- * provider's name (owned by the module) in '*namep' and returns 0; on
- * failure appends one line saying why to 'err' and returns a negative
- * errno value. */
-int hal_provider_load(const char *path, const char **namep, struct ds *err);
-
-/* Finds backend 'spec' for --hal: a registered (built-in) provider's name,
- * a path (anything with a '/'), or NAME naming NAME.so in directory 'dir'
- * (NULL for none).  Stores in '*namep' the name to give hal_open() (static
- * or owned by a loaded module) after loading the module if one is needed.
- * Returns 0, or a negative errno value with a line in 'err'. */
-int hal_provider_resolve(const char *spec, const char *dir, const char **namep,
-                         struct ds *err);
-
 struct hal_provider {
     const char *name;
 

@@ -9,7 +9,6 @@
 #include <unistd.h>
 
 #include "hal/asic/asic.h"
-#include "hal/hal-provider.h"
 #include "hal/hal.h"
 #include "hal/netdev/netdev.h"
 #include "lib/ds.h"
