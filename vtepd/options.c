@@ -7,6 +7,7 @@
 #include <net/if.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "lib/util.h"
 #include "vtepd/paths.h"
@@ -395,9 +396,42 @@ parse_option(struct vtepd_options *opts, int c, const char *arg,
     return VTEPD_OPTIONS_RUN;
 }
 
+/* Checks that the provider module --hal names exists, so that a typo fails
+ * here, before anything is created, rather than once the database is open.
+ * (The loader, at start-up, says why a module that exists does not load.) */
+static enum vtepd_options_result
+check_provider(const struct vtepd_options *opts, struct ds *err)
+{
+    const char *spec = opts->hal_provider;
+    const char *dir = opts->hal_dir ? opts->hal_dir : VTEPD_HAL_DIR;
+    char *path;
+    bool found;
+
+    if (opts->hal != VTEPD_HAL_PROVIDER) {
+        return VTEPD_OPTIONS_RUN;
+    }
+    path =
+        strchr(spec, '/') ? xstrdup(spec) : xasprintf("%s/%s.so", dir, spec);
+    found = !access(path, R_OK);
+    if (!found && strchr(spec, '/')) {
+        ds_put_format(err, "--hal=%s: no such provider module file", spec);
+    } else if (!found) {
+        ds_put_format(err,
+                      "--hal=%s: expected asic, netdev, none, a provider "
+                      "FILE (with a '/') or the NAME of a provider module, "
+                      "but there is no %s",
+                      spec, path);
+    }
+    free(path);
+    return found ? VTEPD_OPTIONS_RUN : VTEPD_OPTIONS_EXIT_ERROR;
+}
+
 static enum vtepd_options_result
 check_combinations(struct vtepd_options *opts, struct ds *err)
 {
+    if (check_provider(opts, err) != VTEPD_OPTIONS_RUN) {
+        return VTEPD_OPTIONS_EXIT_ERROR;
+    }
     if (opts->schema && opts->hal != VTEPD_HAL_NONE) {
         ds_put_cstr(err, "--schema serves a schema other than hardware_vtep, "
                          "so it requires --hal=none");

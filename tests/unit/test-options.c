@@ -7,10 +7,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
 #include "lib/ds.h"
+#include "lib/util.h"
 #include "vtepd/options.h"
 
 /* The sentinel that ends an argument list (a typed NULL, as varargs need). */
@@ -98,33 +100,64 @@ test_defaults(void **state)
     parse_done(&p);
 }
 
-/* --hal names a loadable provider by file (with a '/') or by NAME, looked
- * up later in --hal-dir; a later --hal replaces an earlier one. */
+/* --hal names a loadable provider by file (with a '/') or by NAME, which
+ * must exist as NAME.so in --hal-dir; a later --hal replaces an earlier
+ * one. */
 static void
 test_hal_provider(void **state)
 {
+    char dir[] = "/tmp/test-options.XXXXXX";
+    char *module, *arg;
     struct parse p;
+    FILE *f;
 
-    parse(&p, "--hal=./build/example.so", END);
+    assert_non_null(mkdtemp(dir));
+    module = xasprintf("%s/tofino.so", dir);
+    f = fopen(module, "w");
+    assert_non_null(f);
+    fclose(f);
+
+    arg = xasprintf("--hal=%s", module);
+    parse(&p, arg, END);
     assert_int_equal(p.result, VTEPD_OPTIONS_RUN);
     assert_int_equal(p.opts.hal, VTEPD_HAL_PROVIDER);
-    assert_string_equal(p.opts.hal_provider, "./build/example.so");
+    assert_string_equal(p.opts.hal_provider, module);
     assert_null(p.opts.hal_dir);
     assert_string_equal(vtepd_hal_name(p.opts.hal), "provider");
     assert_null(vtepd_options_unimplemented(&p.opts));
     parse_done(&p);
+    free(arg);
 
-    parse(&p, "--hal=tofino", "--hal-dir=/opt/hal", END);
+    arg = xasprintf("--hal-dir=%s", dir);
+    parse(&p, "--hal=tofino", arg, END);
     assert_int_equal(p.result, VTEPD_OPTIONS_RUN);
     assert_int_equal(p.opts.hal, VTEPD_HAL_PROVIDER);
     assert_string_equal(p.opts.hal_provider, "tofino");
-    assert_string_equal(p.opts.hal_dir, "/opt/hal");
+    assert_string_equal(p.opts.hal_dir, dir);
     parse_done(&p);
 
-    parse(&p, "--hal=tofino", "--hal=netdev", END);
+    /* A NAME with no module, or a file that is not there, fails early. */
+    parse(&p, "--hal=trident", arg, END);
+    assert_int_equal(p.result, VTEPD_OPTIONS_EXIT_ERROR);
+    assert_non_null(strstr(ds_cstr(&p.err), "but there is no "));
+    assert_non_null(strstr(ds_cstr(&p.err), "/trident.so"));
+    parse_done(&p);
+    parse(&p, "--hal=./nonexistent.so", END);
+    assert_int_equal(p.result, VTEPD_OPTIONS_EXIT_ERROR);
+    assert_string_equal(ds_cstr(&p.err),
+                        "--hal=./nonexistent.so: no such provider module "
+                        "file");
+    parse_done(&p);
+
+    parse(&p, "--hal=tofino", "--hal=netdev", arg, END);
     assert_int_equal(p.opts.hal, VTEPD_HAL_NETDEV);
     assert_null(p.opts.hal_provider);
     parse_done(&p);
+
+    free(arg);
+    unlink(module);
+    free(module);
+    rmdir(dir);
 }
 
 static void
