@@ -226,6 +226,40 @@ exhausted_freed(struct kit *k)
                 "no RESOURCE_FREED for the FDB after an entry went");
 }
 
+/* A MAC learned into a full FDB reports the exhaustion too. */
+static void
+learn_exhausted(struct kit *k)
+{
+    const struct hal_event *ev;
+    struct hal_fdb_entry e;
+    uint32_t n_bucket_full;
+    bool full;
+    hal_oid_t a;
+    int st;
+
+    KIT_EXPECT(k, kit_bridge(k, "ls-a", 5001, &a), 0);
+    KIT_EXPECT(k, kit_bind(k, 0, 0, a), 0);
+    fill_fdb(k, a, 16 * kit_resource(k, HAL_TABLE_FDB).capacity + 1024,
+             &n_bucket_full, &full);
+    KIT_REQUIRE(k, full, "the FDB never filled");
+    /* The fill reported the table exhausted; free one entry so that the
+     * report is due again, take the entry back, then learn into the full
+     * table. */
+    e = kit_remote(a, 1, 1);
+    KIT_EXPECT(k, hal_fdb_remove(k->hal, &e, 1, &st), 0);
+    KIT_EXPECT(k, hal_fdb_set(k->hal, &e, 1, &st), 0);
+    kit_run(k, 0);
+    kit_events_clear(k);
+    KIT_EXPECT(k, kit_learn(k, 0, 0, 0xfffff1), 0);
+    KIT_REQUIRE(
+        k, kit_events_count(k, HAL_EVENT_RESOURCE_EXHAUSTED, NULL, &ev) == 1,
+        "no RESOURCE_EXHAUSTED when a MAC could not be learned into "
+        "the full FDB");
+    KIT_REQUIRE(k, ev->resource.table == HAL_TABLE_FDB,
+                "RESOURCE_EXHAUSTED names table %d, not the FDB",
+                ev->resource.table);
+}
+
 const struct kit_case kit_bulk_cases[] = {
     { "bulk.partial-failure", "hal/hal.h",
       "Entries are applied in order and a failed entry does not stop the "
@@ -252,5 +286,10 @@ const struct kit_case kit_bulk_cases[] = {
       "An insert (programmed or learned) failed for lack of room: "
       "'resource'. Reported once until HAL_EVENT_RESOURCE_FREED.",
       HAL_CAP_FINITE_TABLES, 0, exhausted_freed },
+    { "learn.exhausted", "hal/hal.h",
+      "An insert (programmed or learned) failed for lack of room: "
+      "'resource'.",
+      HAL_CAP_FINITE_TABLES | HAL_CAP_LEARNING, KIT_HOOK_LEARN,
+      learn_exhausted },
     { NULL, NULL, NULL, 0, 0, NULL },
 };
