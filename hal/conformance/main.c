@@ -11,6 +11,7 @@
 #include "hal/conformance/kit.h"
 #include "hal/netdev/netdev.h"
 #include "lib/util.h"
+#include "lib/vlog.h"
 
 static const char usage[] =
     "usage: %s --hal=NAME|FILE [OPTIONS]\n"
@@ -24,7 +25,8 @@ static const char usage[] =
     "  --port=NAME          a front-panel port (repeatable; two needed)\n"
     "  --filter=GLOB        run only the cases whose name matches\n"
     "  --format=plain|tap   report format (default plain)\n"
-    "  --list               list the cases and the promise each checks\n";
+    "  --list               list the cases and the promise each checks\n"
+    "  -v, --verbose        show the backends' log messages\n";
 
 struct args {
     struct kit_options kit;
@@ -32,6 +34,7 @@ struct args {
     const char *hal_dir;
     const char **ports;
     bool list;
+    bool verbose;
 };
 
 static void
@@ -51,12 +54,13 @@ parse(int argc, char *argv[], struct args *a)
         { "filter", required_argument, NULL, 'f' },
         { "format", required_argument, NULL, 'F' },
         { "list", no_argument, NULL, 'l' },
+        { "verbose", no_argument, NULL, 'v' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
     int c;
 
-    while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "hv", options, NULL)) != -1) {
         if (c == 'H') {
             a->hal = optarg;
         } else if (c == 'D') {
@@ -75,6 +79,8 @@ parse(int argc, char *argv[], struct args *a)
             a->kit.format = KIT_PLAIN;
         } else if (c == 'l') {
             a->list = true;
+        } else if (c == 'v') {
+            a->verbose = true;
         } else {
             fprintf(stderr, usage, argv[0]);
             return c == 'h' ? 0 : 2;
@@ -88,28 +94,40 @@ parse(int argc, char *argv[], struct args *a)
     return -1;
 }
 
+/* Registers the built-in backends, finds or loads the one '--hal' names
+ * and runs the kit.  Returns the exit status. */
+static int
+run(struct args *a, const char *program)
+{
+    struct ds err = DS_EMPTY_INITIALIZER;
+    int status;
+
+    /* The backends' start-up lines would drown the report; warnings stay. */
+    vlog_set_level(VLD_CONSOLE, a->verbose ? VLL_DBG : VLL_WARN);
+    hal_register_provider(&hal_asic_provider);
+    hal_register_provider(&hal_netdev_provider);
+    if (hal_provider_resolve(a->hal, a->hal_dir, &a->kit.backend, &err)) {
+        fprintf(stderr, "%s: %s\n", program, ds_cstr(&err));
+        status = 2;
+    } else {
+        status = kit_run_all(&a->kit) ? 1 : 0;
+    }
+    ds_destroy(&err);
+    return status;
+}
+
 int
 main(int argc, char *argv[])
 {
     struct args a = { .kit.format = KIT_PLAIN };
-    struct ds err = DS_EMPTY_INITIALIZER;
     int status = parse(argc, argv, &a);
 
-    if (status >= 0) {
-        return status;
-    }
-    if (a.list) {
+    if (status < 0 && a.list) {
         kit_for_each_case(list_case, NULL);
-        return 0;
+        status = 0;
+    } else if (status < 0) {
+        status = run(&a, argv[0]);
     }
-    hal_register_provider(&hal_asic_provider);
-    hal_register_provider(&hal_netdev_provider);
-    if (hal_provider_resolve(a.hal, a.hal_dir, &a.kit.backend, &err)) {
-        fprintf(stderr, "%s: %s\n", argv[0], ds_cstr(&err));
-        ds_destroy(&err);
-        return 2;
-    }
-    status = kit_run_all(&a.kit) ? 1 : 0;
     free(a.ports);
     return status;
 }
