@@ -3,7 +3,8 @@
  * shares.  See docs/hal-porting.md.
  *
  * A backend defines a 'struct hal_provider' (usually const, with static
- * storage) and registers it with hal_register_provider().  Its open()
+ * storage) and registers it with hal_register_provider(), or, built as a
+ * shared object, exports it with HAL_PROVIDER_MODULE() (below).  Its open()
  * allocates the backend's own handle, which embeds a 'struct hal' (first or
  * not; recover it with container_of()), and calls hal_init() on it.
  *
