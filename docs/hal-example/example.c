@@ -830,6 +830,32 @@ ex_test_learn(struct hal *hal, hal_oid_t port, uint16_t vlan,
     return 0;
 }
 
+/* A link change: reported, and a link that goes down takes what was
+ * learned on the port with it, as a switch flushes on loss of signal. */
+static int
+ex_test_link(struct hal *hal, hal_oid_t port, bool up)
+{
+    struct example *ex = ex_cast(hal);
+    int64_t i = hal_oid_index(port, HAL_OBJECT_PORT, ex->n_ports);
+
+    if (i < 0) {
+        return -ENOENT;
+    }
+    if (ex->ports[i].oper_up == up) {
+        return 0;
+    }
+    ex->ports[i].oper_up = up;
+    hal_event_port_state(hal, port, up);
+    for (size_t j = 0; !up && j < EX_FDB; j++) {
+        struct ex_fdb *f = &ex->fdb[j];
+
+        if (f->used && f->e.type == HAL_FDB_LEARNED && f->e.port == port) {
+            ex_fdb_free(ex, f, HAL_EVENT_FDB_FLUSHED);
+        }
+    }
+    return 0;
+}
+
 static uint64_t
 ex_test_writes(const struct hal *hal)
 {
@@ -838,8 +864,8 @@ ex_test_writes(const struct hal *hal)
 
 static const struct hal_provider example_provider = {
     .name = "example",
-    .capabilities =
-        HAL_CAP_LEARNING | HAL_CAP_FINITE_TABLES | HAL_CAP_TAGGED_BINDINGS,
+    .capabilities = HAL_CAP_LEARNING | HAL_CAP_FINITE_TABLES
+                    | HAL_CAP_TAGGED_BINDINGS | HAL_CAP_PORT_EVENTS,
     .open = ex_open,
     .close = ex_close,
     .run = ex_run,
@@ -865,6 +891,7 @@ static const struct hal_provider example_provider = {
     .flood_walk = ex_flood_walk,
     .bridge_walk = ex_bridge_walk,
     .test_learn = ex_test_learn,
+    .test_link = ex_test_link,
     .test_writes = ex_test_writes,
 };
 

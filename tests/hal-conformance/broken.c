@@ -65,8 +65,8 @@ broken_resources_get(const struct hal *hal, struct hal_resource res[])
 
 static const struct hal_provider broken_provider = {
     .name = "broken",
-    .capabilities =
-        HAL_CAP_LEARNING | HAL_CAP_FINITE_TABLES | HAL_CAP_TAGGED_BINDINGS,
+    .capabilities = HAL_CAP_LEARNING | HAL_CAP_FINITE_TABLES
+                    | HAL_CAP_TAGGED_BINDINGS | HAL_CAP_PORT_EVENTS,
     .open = broken_open,
     .close = ex_close,
     .run = ex_run,
@@ -92,6 +92,7 @@ static const struct hal_provider broken_provider = {
     .flood_walk = ex_flood_walk,
     .bridge_walk = ex_bridge_walk,
     .test_learn = ex_test_learn,
+    .test_link = ex_test_link,
     .test_writes = ex_test_writes,
 };
 
