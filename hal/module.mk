@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: Apache-2.0
 # hal/: the backend-neutral HAL contract (registry, checks, object ids, the
-# clock, the event ring, dumps).
+# clock, the event ring, dumps, the loader of provider modules).
 LIBRARIES += hal
 hal_SRCS := hal/hal.c hal/hal-event.c hal/hal-dump.c hal/hal-load.c
 
