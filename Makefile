@@ -6,6 +6,7 @@
 #
 #   LIBRARIES  += NAME    NAME_SRCS := ...   NAME_PKGS := pkg-config names
 #   PROGRAMS   += NAME    NAME_SRCS := ...   NAME_LIBS := internal libraries
+#                          (NAME_LDFLAGS: extra link flags, optional)
 #   $(call UNIT_TEST,NAME,SOURCES,LIBRARIES[,PACKAGES])   a cmocka test
 #                          (cmocka is added to PACKAGES)
 #   SCRIPT_TESTS += path/to/test.sh          (run by tests/run-tests.sh)
@@ -91,7 +92,8 @@ $(2)/$(1): $$($(1)_OBJS) $$(call lib_archives,$$($(1)_LIBS))
 	@echo "  LINK    $$@"
 	$$(Q)$$(CC) $$(ALL_CFLAGS) -o $$@ $$($(1)_OBJS) -Wl,--start-group \
 	    $$(call lib_archives,$$($(1)_LIBS)) -Wl,--end-group \
-	    $$(call pkg_libs,$$(call link_pkgs,$(1))) $$(ALL_LDFLAGS) -lm
+	    $$(call pkg_libs,$$(call link_pkgs,$(1))) $$($(1)_LDFLAGS) \
+	    $$(ALL_LDFLAGS) -lm
 endef
 
 ALL_OBJS :=

@@ -1,10 +1,21 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Between the files of the generic HAL layer (hal.c, hal-event.c); no
- * backend includes this. */
+/* Between the files of the generic HAL layer (hal.c, hal-event.c,
+ * hal-load.c); no backend includes this. */
 #ifndef HAL_HAL_PRIVATE_H
 #define HAL_HAL_PRIVATE_H 1
 
 #include "hal/hal-provider.h"
+
+struct ds;
+
+/* hal.c */
+
+/* Returns the registered provider named 'name', or NULL. */
+const struct hal_provider *hal_provider_find(const char *name);
+
+/* Appends the names of the registered providers to 'out', separated by
+ * ", " ("none" if there are none). */
+void hal_provider_names(struct ds *out);
 
 /* hal-event.c */
 

@@ -3,7 +3,8 @@
  * shares.  See docs/hal-porting.md.
  *
  * A backend defines a 'struct hal_provider' (usually const, with static
- * storage) and registers it with hal_register_provider().  Its open()
+ * storage) and registers it with hal_register_provider(), or, built as a
+ * shared object, exports it with HAL_PROVIDER_MODULE() (below).  Its open()
  * allocates the backend's own handle, which embeds a 'struct hal' (first or
  * not; recover it with container_of()), and calls hal_init() on it.
  *
@@ -137,8 +138,72 @@ void hal_event_freed(struct hal *hal, enum hal_table table);
 void hal_deliver_events(struct hal *hal, const struct hal_event *events,
                         size_t n);
 
+/* ---- Capabilities ------------------------------------------------------
+ *
+ * What a provider declares it can do, in 'capabilities'.  The conformance
+ * kit (hal/conformance/) tests the promises of each declared feature and
+ * reports the others as skipped; a provider that declares a feature must
+ * not answer -EOPNOTSUPP for it. */
+
+/* Learns source MACs on bridges with 'learning' set, ages them on the HAL
+ * clock and reports FDB_LEARNED, _MOVED and _AGED. */
+#define HAL_CAP_LEARNING (1u << 0)
+/* Table state survives hal_close() and a later hal_open() reattaches it
+ * (hal_is_warm()); resync_begin and resync_end are implemented. */
+#define HAL_CAP_WARM_RESTART (1u << 1)
+/* Tables have the capacities resources_get() reports: filling one fails
+ * with HAL_E_TABLE_FULL exactly when 'used' reaches 'capacity'. */
+#define HAL_CAP_FINITE_TABLES (1u << 2)
+/* The FDB is hashed into buckets, so an insert may fail with
+ * HAL_E_BUCKET_FULL while the table has room.  Without this, -ENOBUFS is
+ * never a valid answer. */
+#define HAL_CAP_HASHED_FDB (1u << 3)
+/* Bindings with a VLAN other than 0 (802.1Q sub-ports). */
+#define HAL_CAP_TAGGED_BINDINGS (1u << 4)
+/* binding_stats_get is implemented. */
+#define HAL_CAP_BINDING_COUNTERS (1u << 5)
+/* tunnel_stats_get is implemented. */
+#define HAL_CAP_TUNNEL_COUNTERS (1u << 6)
+/* Reports link changes as HAL_EVENT_PORT_STATE and flushes what was
+ * learned on a port whose link goes down. */
+#define HAL_CAP_PORT_EVENTS (1u << 7)
+
+/* ---- Loadable providers --------------------------------------------------
+ *
+ * A provider built as a shared object (vtepd --hal=FILE, hal-conformance
+ * --hal=FILE) exports exactly one symbol, HAL_PROVIDER_MODULE_SYMBOL,
+ * defined with HAL_PROVIDER_MODULE(provider).  The loader (hal/hal-load.c)
+ * refuses a module whose ABI version or provider size differ from its own,
+ * then registers 'provider' under its name.  The module may call the
+ * functions of this header and of hal/hal.h that vtepd exports (listed in
+ * hal/hal-provider.dynlist) and the C library; nothing else of vtepd's.
+ *
+ * HAL_PROVIDER_ABI_VERSION changes whenever 'struct hal_provider', 'struct
+ * hal', 'struct hal_event' or any structure passed to a provider changes. */
+#define HAL_PROVIDER_ABI_VERSION 1u
+
+struct hal_provider_module {
+    uint32_t abi_version;   /* HAL_PROVIDER_ABI_VERSION when built. */
+    uint32_t provider_size; /* sizeof(struct hal_provider) when built. */
+    const struct hal_provider *provider;
+};
+
+#define HAL_PROVIDER_MODULE_SYMBOL "hal_provider_module"
+
+/* Defines the entry point of a loadable provider; use once, at file scope,
+ * in the shared object. */
+#define HAL_PROVIDER_MODULE(PROVIDER)                                      \
+    extern const struct hal_provider_module hal_provider_module;           \
+    __attribute__((visibility("default")))                                 \
+    const struct hal_provider_module hal_provider_module = {               \
+        HAL_PROVIDER_ABI_VERSION, sizeof(struct hal_provider), &(PROVIDER) \
+    }
+
 struct hal_provider {
     const char *name;
+
+    /* HAL_CAP_* bits: the optional features this provider has. */
+    uint32_t capabilities;
 
     /* Opens the backend and stores the new handle in '*halp'.  'config' is
      * borrowed for the duration of the call. */
@@ -212,7 +277,33 @@ struct hal_provider {
     /* Optional: NULL means no descriptor to watch (hal_poll_fd() returns
      * -1); the backend then only needs hal_run() at hal_next_wake(). */
     int (*poll_fd)(const struct hal *hal);
+
+    /* ---- Conformance hooks ----------------------------------------------
+     *
+     * Optional, and only for hal-conformance: they stand in for the world
+     * outside the tables (frames, links, a write counter) so that the kit
+     * can check the promises that depend on it.  A hook left NULL makes the
+     * kit skip the cases that need it, and say so. */
+
+    /* Behaves as if a frame from 'src' arrived on (port, vlan) now: learns
+     * or moves 'src' if the binding's bridge learns.  Returns 0, or -ENOENT
+     * if (port, vlan) is not bound. */
+    int (*test_learn)(struct hal *hal, hal_oid_t port, uint16_t vlan,
+                      const struct hal_mac *src);
+    /* Sets the link of 'port' up or down, as a cable would.  Returns 0 or
+     * -ENOENT. */
+    int (*test_link)(struct hal *hal, hal_oid_t port, bool up);
+    /* Returns the number of table writes since open, so the kit can check
+     * that entries already right are not rewritten. */
+    uint64_t (*test_writes)(const struct hal *hal);
 };
+
+/* Returns the capabilities 'hal''s provider declares (HAL_CAP_*). */
+static inline uint32_t
+hal_capabilities(const struct hal *hal)
+{
+    return hal->provider->capabilities;
+}
 
 /* For a provider's bulk calls: sets STATUS[i] to ONE(CTX, &ENTRIES[i]) for
  * each of the N entries, in order, and evaluates to the first nonzero

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "hal/hal-private.h"
+#include "lib/ds.h"
 #include "lib/util.h"
 
 #define HAL_MAX_PROVIDERS 8
@@ -18,12 +19,8 @@ static size_t n_providers;
 int
 hal_register_provider(const struct hal_provider *provider)
 {
-    size_t i;
-
-    for (i = 0; i < n_providers; i++) {
-        if (!strcmp(providers[i]->name, provider->name)) {
-            return -EEXIST;
-        }
+    if (hal_provider_find(provider->name)) {
+        return -EEXIST;
     }
     if (n_providers >= ARRAY_SIZE(providers)) {
         return -ENOSPC;
@@ -38,19 +35,41 @@ hal_unregister_all(void)
     n_providers = 0;
 }
 
+const struct hal_provider *
+hal_provider_find(const char *name)
+{
+    size_t i;
+
+    for (i = 0; i < n_providers; i++) {
+        if (!strcmp(providers[i]->name, name)) {
+            return providers[i];
+        }
+    }
+    return NULL;
+}
+
+void
+hal_provider_names(struct ds *out)
+{
+    for (size_t i = 0; i < n_providers; i++) {
+        ds_put_format(out, "%s%s", i ? ", " : "", providers[i]->name);
+    }
+    if (!n_providers) {
+        ds_put_cstr(out, "none");
+    }
+}
+
 int
 hal_open(const char *name, const struct hal_config *config, struct hal **halp)
 {
     static const struct hal_config default_config;
-    size_t i;
+    const struct hal_provider *provider = hal_provider_find(name);
 
     *halp = NULL;
-    for (i = 0; i < n_providers; i++) {
-        if (!strcmp(providers[i]->name, name)) {
-            return providers[i]->open(config ? config : &default_config, halp);
-        }
+    if (!provider) {
+        return -ENOENT;
     }
-    return -ENOENT;
+    return provider->open(config ? config : &default_config, halp);
 }
 
 void

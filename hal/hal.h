@@ -27,7 +27,9 @@
  *
  * Lifecycle:
  *
- *   1. hal_register_provider() for each backend compiled in.
+ *   1. hal_register_provider() for each backend compiled in;
+ *      hal_provider_resolve() finds or loads the one the user names,
+ *      possibly a provider module (a shared object, hal/hal-provider.h).
  *   2. hal_open("asic", &config, &hal).  hal_is_warm() tells whether table
  *      state from a previous run was reattached.
  *   3. hal_set_event_cb(), hal_switch_set().
@@ -163,6 +165,21 @@ int hal_register_provider(const struct hal_provider *provider);
 
 /* Forgets every registered provider (for tests). */
 void hal_unregister_all(void);
+
+/* Loads the provider module in shared object 'path' (dlopen()ed for good),
+ * checks its ABI and registers its provider.  On success stores the
+ * provider's name (owned by the module) in '*namep' and returns 0; on
+ * failure appends one line saying why to 'err' and returns a negative
+ * errno value. */
+int hal_provider_load(const char *path, const char **namep, struct ds *err);
+
+/* Finds backend 'spec' for --hal: a registered (built-in) provider's name,
+ * a path (anything with a '/'), or NAME naming NAME.so in directory 'dir'
+ * (NULL for none).  Stores in '*namep' the name to give hal_open() (static
+ * or owned by a loaded module) after loading the module if one is needed.
+ * Returns 0, or a negative errno value with a line in 'err'. */
+int hal_provider_resolve(const char *spec, const char *dir, const char **namep,
+                         struct ds *err);
 
 /* Opens backend 'name' with 'config' (borrowed for the duration of the
  * call) and stores a new handle in '*halp'.  Returns 0, -ENOENT for an

@@ -185,10 +185,34 @@ register_commands(struct vtepd_forwarding *fw)
     unixctl_memory_register(vtep_memory_cb, fw);
 }
 
+/* The name to give hal_open() for 'opts': a built-in backend's, or that of
+ * the provider module --hal names, which this loads.  NULL on failure,
+ * after logging why. */
+static const char *
+backend_name(const struct vtepd_options *opts)
+{
+    struct ds err = DS_EMPTY_INITIALIZER;
+    const char *name;
+
+    if (opts->hal != VTEPD_HAL_PROVIDER) {
+        return vtepd_hal_name(opts->hal);
+    }
+    if (hal_provider_resolve(opts->hal_provider,
+                             opts->hal_dir ? opts->hal_dir : VTEPD_HAL_DIR,
+                             &name, &err)) {
+        VLOG_ERR("%s", ds_cstr(&err));
+        name = NULL;
+    } else {
+        VLOG_INFO("--hal=%s: loaded backend \"%s\"", opts->hal_provider, name);
+    }
+    ds_destroy(&err);
+    return name;
+}
+
 static struct hal *
 open_hal(const struct vtepd_options *opts)
 {
-    const char *backend = vtepd_hal_name(opts->hal);
+    const char *backend = backend_name(opts);
     struct hal_config config = {
         .platform = opts->platform,
         .ports = (const char *const *) opts->ports,
@@ -198,6 +222,9 @@ open_hal(const struct vtepd_options *opts)
     struct hal *hal;
     int error;
 
+    if (!backend) {
+        return NULL;
+    }
     if (opts->hal == VTEPD_HAL_ASIC) {
         /* The "chip" keeps its tables in a file beside the database, so
          * they survive a restart of vtepd (warm restart). */

@@ -16,6 +16,8 @@ vtepd_SRCS := vtepd/main.c vtepd/database.c vtepd/forwarding.c \
 vtepd_LIBS := vtepd-ctl vtepd-core ovsdb-server ovsdb-storage ovsdb jsonrpc \
               vtep vtep-schema sim hal-asic hal-netdev hal lib
 vtepd_PKGS := libev
+# Loadable HAL providers (--hal=FILE) call the provider API in vtepd.
+vtepd_LDFLAGS = $(HAL_PROVIDER_LDFLAGS)
 
 $(call UNIT_TEST,test-vtepd-daemon,\
     tests/unit/test-daemon.c,\

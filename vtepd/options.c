@@ -7,6 +7,7 @@
 #include <net/if.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "lib/util.h"
 #include "vtepd/paths.h"
@@ -19,6 +20,7 @@ enum {
     OPT_CERTIFICATE,
     OPT_CA_CERT,
     OPT_HAL,
+    OPT_HAL_DIR,
     OPT_SCHEMA,
     OPT_PLATFORM,
     OPT_SWITCH_NAME,
@@ -40,6 +42,7 @@ static const struct option long_options[] = {
     { "certificate", required_argument, NULL, OPT_CERTIFICATE },
     { "ca-cert", required_argument, NULL, OPT_CA_CERT },
     { "hal", required_argument, NULL, OPT_HAL },
+    { "hal-dir", required_argument, NULL, OPT_HAL_DIR },
     { "schema", required_argument, NULL, OPT_SCHEMA },
     { "platform", required_argument, NULL, OPT_PLATFORM },
     { "switch-name", required_argument, NULL, OPT_SWITCH_NAME },
@@ -84,6 +87,11 @@ static const char usage_text[] =
     "Forwarding:\n"
     "  --hal=asic|netdev|none      backend (default asic; none = plain "
     "OVSDB)\n"
+    "  --hal=FILE.so|NAME          a loadable backend: a file (with a '/'), "
+    "or\n"
+    "                              NAME.so in the provider directory\n"
+    "  --hal-dir=DIR               provider directory (default " VTEPD_HAL_DIR
+    ")\n"
     "  --schema=FILE               serve another schema (with --hal=none)\n"
     "  --platform=NAME|FILE        asic port list and table sizes\n"
     "  --switch-name=NAME          Physical_Switch name (default: host name)\n"
@@ -253,6 +261,42 @@ replace(char **field, const char *value)
     *field = xstrdup(value);
 }
 
+/* A provider NAME (looked up as NAME.so) is a plain word, so that a typo
+ * of a path or a stray option value is not mistaken for one. */
+static bool
+is_provider_name(const char *s)
+{
+    return *s
+           && s[strspn(s, "abcdefghijklmnopqrstuvwxyz"
+                          "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-")]
+                  == '\0';
+}
+
+static enum vtepd_options_result
+parse_hal(struct vtepd_options *opts, const char *arg, struct ds *err)
+{
+    opts->hal_given = true;
+    free(opts->hal_provider);
+    opts->hal_provider = NULL;
+    if (!strcmp(arg, "asic")) {
+        opts->hal = VTEPD_HAL_ASIC;
+    } else if (!strcmp(arg, "netdev")) {
+        opts->hal = VTEPD_HAL_NETDEV;
+    } else if (!strcmp(arg, "none")) {
+        opts->hal = VTEPD_HAL_NONE;
+    } else if (strchr(arg, '/') || is_provider_name(arg)) {
+        opts->hal = VTEPD_HAL_PROVIDER;
+        opts->hal_provider = xstrdup(arg);
+    } else {
+        ds_put_format(err,
+                      "--hal=%s: expected asic, netdev, none, a provider "
+                      "NAME or a provider FILE (with a '/')",
+                      arg);
+        return VTEPD_OPTIONS_EXIT_ERROR;
+    }
+    return VTEPD_OPTIONS_RUN;
+}
+
 static enum vtepd_options_result
 parse_option(struct vtepd_options *opts, int c, const char *arg,
              struct ds *out, struct ds *err)
@@ -274,17 +318,9 @@ parse_option(struct vtepd_options *opts, int c, const char *arg,
         replace(&opts->ca_cert, arg);
         break;
     case OPT_HAL:
-        opts->hal_given = true;
-        if (!strcmp(arg, "asic")) {
-            opts->hal = VTEPD_HAL_ASIC;
-        } else if (!strcmp(arg, "netdev")) {
-            opts->hal = VTEPD_HAL_NETDEV;
-        } else if (!strcmp(arg, "none")) {
-            opts->hal = VTEPD_HAL_NONE;
-        } else {
-            ds_put_format(err, "--hal=%s: expected asic, netdev or none", arg);
-            return VTEPD_OPTIONS_EXIT_ERROR;
-        }
+        return parse_hal(opts, arg, err);
+    case OPT_HAL_DIR:
+        replace(&opts->hal_dir, arg);
         break;
     case OPT_SCHEMA:
         replace(&opts->schema, arg);
@@ -387,9 +423,42 @@ parse_option(struct vtepd_options *opts, int c, const char *arg,
     return VTEPD_OPTIONS_RUN;
 }
 
+/* Checks that the provider module --hal names exists, so that a typo fails
+ * here, before anything is created, rather than once the database is open.
+ * (The loader, at start-up, says why a module that exists does not load.) */
+static enum vtepd_options_result
+check_provider(const struct vtepd_options *opts, struct ds *err)
+{
+    const char *spec = opts->hal_provider;
+    const char *dir = opts->hal_dir ? opts->hal_dir : VTEPD_HAL_DIR;
+    char *path;
+    bool found;
+
+    if (opts->hal != VTEPD_HAL_PROVIDER) {
+        return VTEPD_OPTIONS_RUN;
+    }
+    path =
+        strchr(spec, '/') ? xstrdup(spec) : xasprintf("%s/%s.so", dir, spec);
+    found = !access(path, R_OK);
+    if (!found && strchr(spec, '/')) {
+        ds_put_format(err, "--hal=%s: no such provider module file", spec);
+    } else if (!found) {
+        ds_put_format(err,
+                      "--hal=%s: expected asic, netdev, none, a provider "
+                      "FILE (with a '/') or the NAME of a provider module, "
+                      "but there is no %s",
+                      spec, path);
+    }
+    free(path);
+    return found ? VTEPD_OPTIONS_RUN : VTEPD_OPTIONS_EXIT_ERROR;
+}
+
 static enum vtepd_options_result
 check_combinations(struct vtepd_options *opts, struct ds *err)
 {
+    if (check_provider(opts, err) != VTEPD_OPTIONS_RUN) {
+        return VTEPD_OPTIONS_EXIT_ERROR;
+    }
     if (opts->schema && opts->hal != VTEPD_HAL_NONE) {
         ds_put_cstr(err, "--schema serves a schema other than hardware_vtep, "
                          "so it requires --hal=none");
@@ -485,6 +554,8 @@ vtepd_options_destroy(struct vtepd_options *opts)
     free(opts->private_key);
     free(opts->certificate);
     free(opts->ca_cert);
+    free(opts->hal_provider);
+    free(opts->hal_dir);
     free(opts->schema);
     free(opts->platform);
     free(opts->switch_name);
@@ -508,6 +579,8 @@ vtepd_hal_name(enum vtepd_hal hal)
         return "netdev";
     case VTEPD_HAL_NONE:
         return "none";
+    case VTEPD_HAL_PROVIDER:
+        return "provider";
     }
     return "?";
 }

@@ -14,7 +14,14 @@ enum vtepd_hal {
     VTEPD_HAL_ASIC,
     VTEPD_HAL_NETDEV,
     VTEPD_HAL_NONE,
+    VTEPD_HAL_PROVIDER, /* A provider module: see 'hal_provider'. */
 };
+
+/* Where --hal=NAME looks for NAME.so when NAME is not built in and no
+ * --hal-dir is given ($(libdir)/vtepd/hal). */
+#ifndef VTEPD_HAL_DIR
+#define VTEPD_HAL_DIR "/usr/local/lib/vtepd/hal"
+#endif
 
 struct vtepd_options {
     char *database; /* DATABASE, default "run/vtep.db". */
@@ -25,7 +32,13 @@ struct vtepd_options {
     char *certificate;
     char *ca_cert;
     enum vtepd_hal hal;
-    bool hal_given;    /* True if --hal was on the command line. */
+    bool hal_given; /* True if --hal was on the command line. */
+
+    /* VTEPD_HAL_PROVIDER: the module's file (with a '/') or NAME. */
+    char *hal_provider;
+    /* --hal-dir, or NULL for VTEPD_HAL_DIR. */
+    char *hal_dir;
+
     char *schema;      /* --schema, or NULL for the built-in one. */
     char *platform;    /* --platform, or NULL for the default. */
     char *switch_name; /* --switch-name, or NULL for the host name. */

@@ -213,8 +213,50 @@ asic_resources_get(const struct hal *hal, struct hal_resource res[])
         (struct hal_resource){ asic->t_mcast.used, asic->t_mcast.capacity };
 }
 
+/* ---- Conformance hooks (hal-provider.h) --------------------------------- */
+
+static int
+asic_test_learn(struct hal *hal, hal_oid_t port, uint16_t vlan,
+                const struct hal_mac *src)
+{
+    struct hal_asic *asic = asic_cast(hal);
+    int64_t idx = asic_port_index(asic, port);
+    struct hal_asic_frame frame = {
+        .port = port,
+        .vlan = vlan,
+        .src = *src,
+        .dst = { { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff } },
+        .bytes = 64,
+    };
+    struct hal_asic_decision d;
+
+    if (idx < 0 || asic_binding_find(asic, (uint32_t) idx, vlan) < 0) {
+        return -ENOENT;
+    }
+    hal_asic_decision_init(&d);
+    hal_asic_forward(asic, &frame, true, hal_now(hal), &d);
+    hal_asic_decision_uninit(&d);
+    return 0;
+}
+
+static int
+asic_test_link(struct hal *hal, hal_oid_t port, bool up)
+{
+    return hal_asic_set_link(asic_cast(hal), port, up);
+}
+
+static uint64_t
+asic_test_writes(const struct hal *hal)
+{
+    return hal_asic_writes(asic_cast(hal));
+}
+
 const struct hal_provider hal_asic_provider = {
     .name = "asic",
+    .capabilities = HAL_CAP_LEARNING | HAL_CAP_WARM_RESTART
+                    | HAL_CAP_FINITE_TABLES | HAL_CAP_HASHED_FDB
+                    | HAL_CAP_TAGGED_BINDINGS | HAL_CAP_BINDING_COUNTERS
+                    | HAL_CAP_TUNNEL_COUNTERS | HAL_CAP_PORT_EVENTS,
     .open = asic_open,
     .close = asic_close,
     .run = asic_run,
@@ -243,6 +285,9 @@ const struct hal_provider hal_asic_provider = {
     .binding_walk = asic_binding_walk,
     .flood_walk = asic_flood_walk,
     .bridge_walk = asic_bridge_walk,
+    .test_learn = asic_test_learn,
+    .test_link = asic_test_link,
+    .test_writes = asic_test_writes,
 };
 
 /* ---- Backend-specific API ----------------------------------------------- */

@@ -138,8 +138,45 @@ nd_poll_fd(const struct hal *hal)
     return nl_socket_get_fd(nd_cast(hal)->mon);
 }
 
+/* ---- Conformance hooks (hal-provider.h) --------------------------------- */
+
+static int
+nd_test_learn(struct hal *hal, hal_oid_t port, uint16_t vlan,
+              const struct hal_mac *src)
+{
+    struct hal_netdev *nd = nd_cast(hal);
+    int64_t idx = nd_port_index(nd, port);
+    struct nd_binding *b =
+        idx < 0 ? NULL : nd_binding_find(nd, (uint32_t) idx, vlan);
+
+    return b ? nd_request(&nd->nl, nd_msg_neigh_learn(b->ifindex, src))
+             : -ENOENT;
+}
+
+static int
+nd_test_link(struct hal *hal, hal_oid_t port, bool up)
+{
+    struct hal_netdev *nd = nd_cast(hal);
+    int64_t idx = nd_port_index(nd, port);
+
+    if (idx < 0 || !nd->ports[idx].ifindex) {
+        return -ENOENT;
+    }
+    return nd_request(&nd->nl, nd_msg_link_updown(nd->ports[idx].ifindex, up));
+}
+
+static uint64_t
+nd_test_writes(const struct hal *hal)
+{
+    return hal_netdev_writes(nd_cast(hal));
+}
+
 const struct hal_provider hal_netdev_provider = {
     .name = "netdev",
+    /* Not HAL_CAP_TAGGED_BINDINGS: those need the kernel's 8021q, which
+     * the backend only finds out about at the first one. */
+    .capabilities = HAL_CAP_LEARNING | HAL_CAP_WARM_RESTART
+                    | HAL_CAP_BINDING_COUNTERS | HAL_CAP_PORT_EVENTS,
     .open = nd_open,
     .close = nd_close,
     .run = nd_run,
@@ -168,6 +205,9 @@ const struct hal_provider hal_netdev_provider = {
     .flood_walk = nd_flood_walk,
     .bridge_walk = nd_bridge_walk,
     .poll_fd = nd_poll_fd,
+    .test_learn = nd_test_learn,
+    .test_link = nd_test_link,
+    .test_writes = nd_test_writes,
 };
 
 /* ---- Backend-specific API ----------------------------------------------- */

@@ -843,3 +843,41 @@ nd_msg_neigh_del(const struct nd_neigh *n)
     rtnl_neigh_put(neigh);
     return neigh_put_extra(msg, n);
 }
+
+struct nl_msg *
+nd_msg_neigh_learn(int ifindex, const struct hal_mac *mac)
+{
+    struct nd_neigh n = { ifindex, *mac, false, { 0 }, HAL_VNI_NONE };
+    struct rtnl_neigh *neigh = neigh_build(&n);
+    struct nl_msg *msg = NULL;
+
+    if (neigh) {
+        /* Neither NUD_NOARP (static) nor NUD_PERMANENT (local): the
+         * kernel keeps it as learned, ages it and reports it so.  (libnl
+         * adds state bits, so take neigh_build()'s off first.) */
+        rtnl_neigh_unset_state(neigh, NUD_NOARP);
+        rtnl_neigh_set_state(neigh, NUD_REACHABLE);
+        if (rtnl_neigh_build_add_request(neigh, NLM_F_CREATE | NLM_F_REPLACE,
+                                         &msg)) {
+            msg = NULL;
+        }
+        rtnl_neigh_put(neigh);
+    }
+    return msg;
+}
+
+struct nl_msg *
+nd_msg_link_updown(int ifindex, bool up)
+{
+    struct rtnl_link *changes = rtnl_link_alloc();
+
+    if (!changes) {
+        return NULL;
+    }
+    if (up) {
+        rtnl_link_set_flags(changes, IFF_UP);
+    } else {
+        rtnl_link_unset_flags(changes, IFF_UP);
+    }
+    return link_change(ifindex, changes);
+}

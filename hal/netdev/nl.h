@@ -172,4 +172,11 @@ struct nd_neigh {
 struct nl_msg *nd_msg_neigh_add(const struct nd_neigh *, bool append);
 struct nl_msg *nd_msg_neigh_del(const struct nd_neigh *);
 
+/* For the conformance hooks: a dynamic entry for 'mac' on bridge port
+ * 'ifindex', as the bridge makes when it learns from a frame, and a change
+ * of interface 'ifindex''s administrative state, as a cable pull makes of
+ * its operational state. */
+struct nl_msg *nd_msg_neigh_learn(int ifindex, const struct hal_mac *mac);
+struct nl_msg *nd_msg_link_updown(int ifindex, bool up);
+
 #endif /* hal/netdev/nl.h */

@@ -20,7 +20,7 @@ check "--help documents every contract option" bash -c '
 
 err=$($vtepd --hal=bogus 2>&1); rc=$?
 check "a bad option value exits non-zero with a reason" \
-    test "$rc" -ne 0 -a -n "$(grep 'expected asic, netdev or none' <<<"$err")"
+    test "$rc" -ne 0 -a -n "$(grep 'expected asic, netdev, none' <<<"$err")"
 err=$($vtepd --no-such-option 2>&1); rc=$?
 check "an unknown option exits non-zero" test "$rc" -ne 0
 

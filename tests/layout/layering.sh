@@ -13,6 +13,9 @@ allowed() {
     vtepd/jsonrpc) echo "vtepd/jsonrpc lib" ;;
     vtepd/ovsdb) echo "vtepd/ovsdb vtepd/jsonrpc lib" ;;
     hal) echo "hal lib" ;;
+    # The conformance kit's program registers the built-in backends it
+    # tests, as vtepd does; its cases see only the HAL.
+    hal/conformance) echo "hal/conformance hal/asic hal/netdev hal lib" ;;
     hal/*) echo "$1 hal lib" ;;
     sim) echo "sim hal/asic hal lib" ;;
     vtepd/vtep) echo "vtepd/vtep vtepd/ovsdb hal lib" ;;
@@ -30,6 +33,7 @@ folder_of() {
     vtepd/*) echo vtepd ;;
     hal/asic/*) echo hal/asic ;;
     hal/netdev/*) echo hal/netdev ;;
+    hal/conformance/*) echo hal/conformance ;;
     hal/*) echo hal ;;
     *) echo "${1%%/*}" ;;
     esac

@@ -7,10 +7,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
 #include "lib/ds.h"
+#include "lib/util.h"
 #include "vtepd/options.h"
 
 /* The sentinel that ends an argument list (a typed NULL, as varargs need). */
@@ -97,6 +99,66 @@ test_defaults(void **state)
     assert_int_equal(p.opts.busy_poll_usec, VTEPD_DEFAULT_BUSY_POLL_USEC);
     assert_int_equal(p.opts.max_sessions, 0);
     parse_done(&p);
+}
+
+/* --hal names a loadable provider by file (with a '/') or by NAME, which
+ * must exist as NAME.so in --hal-dir; a later --hal replaces an earlier
+ * one. */
+static void
+test_hal_provider(void **state)
+{
+    char dir[] = "/tmp/test-options.XXXXXX";
+    char *module, *arg;
+    struct parse p;
+    FILE *f;
+
+    assert_non_null(mkdtemp(dir));
+    module = xasprintf("%s/tofino.so", dir);
+    f = fopen(module, "w");
+    assert_non_null(f);
+    fclose(f);
+
+    arg = xasprintf("--hal=%s", module);
+    parse(&p, arg, END);
+    assert_int_equal(p.result, VTEPD_OPTIONS_RUN);
+    assert_int_equal(p.opts.hal, VTEPD_HAL_PROVIDER);
+    assert_string_equal(p.opts.hal_provider, module);
+    assert_null(p.opts.hal_dir);
+    assert_string_equal(vtepd_hal_name(p.opts.hal), "provider");
+    assert_null(vtepd_options_unimplemented(&p.opts));
+    parse_done(&p);
+    free(arg);
+
+    arg = xasprintf("--hal-dir=%s", dir);
+    parse(&p, "--hal=tofino", arg, END);
+    assert_int_equal(p.result, VTEPD_OPTIONS_RUN);
+    assert_int_equal(p.opts.hal, VTEPD_HAL_PROVIDER);
+    assert_string_equal(p.opts.hal_provider, "tofino");
+    assert_string_equal(p.opts.hal_dir, dir);
+    parse_done(&p);
+
+    /* A NAME with no module, or a file that is not there, fails early. */
+    parse(&p, "--hal=trident", arg, END);
+    assert_int_equal(p.result, VTEPD_OPTIONS_EXIT_ERROR);
+    assert_non_null(strstr(ds_cstr(&p.err), "but there is no "));
+    assert_non_null(strstr(ds_cstr(&p.err), "/trident.so"));
+    parse_done(&p);
+    parse(&p, "--hal=./nonexistent.so", END);
+    assert_int_equal(p.result, VTEPD_OPTIONS_EXIT_ERROR);
+    assert_string_equal(ds_cstr(&p.err),
+                        "--hal=./nonexistent.so: no such provider module "
+                        "file");
+    parse_done(&p);
+
+    parse(&p, "--hal=tofino", "--hal=netdev", arg, END);
+    assert_int_equal(p.opts.hal, VTEPD_HAL_NETDEV);
+    assert_null(p.opts.hal_provider);
+    parse_done(&p);
+
+    free(arg);
+    unlink(module);
+    free(module);
+    rmdir(dir);
 }
 
 static void
@@ -186,7 +248,10 @@ test_bad_input(void **state)
     expect_error("malformed tcp", "--remote=tcp:host.example:6640", END);
     expect_error("malformed punix", "--remote=punix:", END);
     expect_error("malformed db", "--remote=db:hardware_vtep,Global", END);
-    expect_error("expected asic, netdev or none", "--hal=tofino", END);
+    expect_error("expected asic, netdev, none, a provider NAME",
+                 "--hal=tofino.so", END);
+    expect_error("expected asic, netdev, none, a provider NAME",
+                 "--hal=", END);
     expect_error("not an IPv4 address", "--tunnel-ip=2001:db8::1", END);
     expect_error("not an IP address", "--management-ip=switch1", END);
     expect_error("not a valid interface name", "--port=a-very-long-ifname0",
@@ -279,6 +344,7 @@ main(void)
         cmocka_unit_test(test_defaults),
         cmocka_unit_test(test_everything),
         cmocka_unit_test(test_default_max_sessions),
+        cmocka_unit_test(test_hal_provider),
         cmocka_unit_test(test_help_and_version),
         cmocka_unit_test(test_bad_input),
         cmocka_unit_test(test_unimplemented),
