@@ -67,7 +67,8 @@ ovsdb-server_SRCS := vtepd/ovsdb/server.c vtepd/ovsdb/server-monitor.c \
 ovsdb-server_PKGS := jansson libev
 
 SCRIPT_TESTS += tests/interop/ovsdb-server.sh tests/interop/vtep-ctl.sh \
-                tests/interop/ovsdb-client.sh tests/interop/python-idl.sh
+                tests/interop/ovsdb-client.sh tests/interop/python-idl.sh \
+                tests/interop/python-idl-cond.sh
 
 $(call UNIT_TEST,test-ovsdb-remotes,\
     tests/unit/test-ovsdb-remotes.c,\

@@ -742,10 +742,12 @@ compose_row(const struct ovsdb_monitor_spec *spec, const struct mon_table *mt,
     }
 }
 
+/* True if 'row' is in the client's view: a monitor's "where" selects the
+ * rows that satisfy any of its clauses. */
 static bool
 row_matches(const struct mon_table *mt, const struct ovsdb_row *row)
 {
-    return row && ovsdb_condition_match(&mt->cond, row);
+    return row && ovsdb_condition_match_any(&mt->cond, row);
 }
 
 json_t *
