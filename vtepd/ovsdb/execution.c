@@ -348,7 +348,6 @@ execute_insert(struct exec *x, struct op_parser *p, json_t *result)
         return error;
     }
     row->uuid = uuid;
-    uuid_zero(&row->version);
     ovsdb_txn_insert(x->txn, table, row);
     json_object_set_new(result, "uuid",
                         ovsdb_atom_to_json((union ovsdb_atom *) (void *) &uuid,
@@ -981,7 +980,6 @@ execute_insert_text(struct exec *x, const struct json_text_array *params,
     row = ins.row;
     ins.row = NULL;
     row->uuid = uuid;
-    uuid_zero(&row->version);
     ovsdb_txn_insert(x->txn, ins.table, row);
     results_add_uuid(r, &uuid);
     ovsdb_insert_text_destroy(&ins);

@@ -193,6 +193,9 @@ ovsdb_txn_insert(struct ovsdb_txn *txn, struct ovsdb_table *table,
 
     row->txn_serial = txn->serial;
     row->n_refs = 0;
+    /* Each new row gets its own _version now, as in ovsdb-server: the
+     * rest of the transaction sees it, and the commit keeps it. */
+    uuid_generate(&row->version);
     ovsdb_table_insert(table, row);
     if (tr) {
         /* The uuid of a row deleted by this transaction: only the user's
@@ -930,7 +933,8 @@ apply_deltas(struct commit *c)
     }
 }
 
-/* Makes the transaction permanent: stamps new versions, builds the change
+/* Makes the transaction permanent: stamps the modified rows' new versions
+ * (inserted rows got theirs in ovsdb_txn_insert()), builds the change
  * set, runs the hooks and frees the superseded rows. */
 static void
 finish_commit(struct commit *c, bool durable)
@@ -958,7 +962,7 @@ finish_commit(struct commit *c, bool durable)
                 continue; /* Written back unchanged. */
             }
         }
-        if (tr->new) {
+        if (tr->old && tr->new) {
             uuid_generate(&tr->new->version);
         }
         n++;
