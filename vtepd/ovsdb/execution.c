@@ -202,7 +202,8 @@ parse_row(struct exec *x, const struct ovsdb_table *table, const json_t *json,
     return error;
 }
 
-/* Parses a "columns" array; with 'json' NULL, selects every column. */
+/* Parses a "columns" (or "sort") array, in ovsdb-server's words; with
+ * 'json' NULL, selects every column. */
 static struct ovsdb_error *
 parse_column_set(const struct ovsdb_table_schema *ts, const json_t *json,
                  const struct ovsdb_column ***columnsp, size_t *n)
@@ -221,22 +222,20 @@ parse_column_set(const struct ovsdb_table_schema *ts, const json_t *json,
         const char *name = json_string_value(json_array_get(json, i));
         const struct ovsdb_column *column;
 
-        if (!name) {
-            return ovsdb_syntax_error(json, NULL,
-                                      "array of column names expected");
-        }
-        column = ovsdb_table_schema_find_column(ts, name);
-        if (!column) {
+        column = name ? ovsdb_table_schema_find_column(ts, name) : NULL;
+        if (name && !column) {
             return ovsdb_syntax_error(json, NULL,
                                       "%s is not a valid column name", name);
         }
-        for (size_t j = 0; j < *n; j++) {
+        for (size_t j = 0; column && j < *n; j++) {
             if (columns[j] == column) {
-                return ovsdb_syntax_error(json, NULL,
-                                          "column set contains duplicate "
-                                          "column %s",
-                                          name);
+                column = NULL;
             }
+        }
+        if (!column) {
+            return ovsdb_syntax_error(json, NULL,
+                                      "array of distinct column names "
+                                      "expected");
         }
         columns[(*n)++] = column;
     }
@@ -409,6 +408,82 @@ distinct_rows(struct ovsdb_row **rows, size_t n,
     return k;
 }
 
+/* Compares 'a' and 'b' as ovsdb-server orders values for "sort": by
+ * number of elements first, then element by element, keys before
+ * values. */
+static int
+compare_datums(const struct ovsdb_datum *a, const struct ovsdb_datum *b,
+               const struct ovsdb_type *type)
+{
+    if (a->n != b->n) {
+        return a->n < b->n ? -1 : 1;
+    }
+    for (unsigned int i = 0; i < a->n; i++) {
+        int cmp = ovsdb_atom_compare(&a->keys[i], &b->keys[i], type->key.type);
+
+        if (cmp) {
+            return cmp;
+        }
+    }
+    for (unsigned int i = 0; a->values && i < a->n; i++) {
+        int cmp =
+            ovsdb_atom_compare(&a->values[i], &b->values[i], type->value.type);
+
+        if (cmp) {
+            return cmp;
+        }
+    }
+    return 0;
+}
+
+/* The columns a select sorts by, for qsort_r()'s comparison. */
+struct sort_key {
+    const struct ovsdb_column **columns;
+    size_t n;
+};
+
+static int
+compare_rows(const void *a_, const void *b_, void *key_)
+{
+    const struct ovsdb_row *const *a = a_, *const *b = b_;
+    const struct sort_key *key = key_;
+
+    for (size_t i = 0; i < key->n; i++) {
+        const struct ovsdb_column *column = key->columns[i];
+        struct ovsdb_datum va, vb;
+        int cmp;
+
+        ovsdb_row_get(*a, column, &va);
+        ovsdb_row_get(*b, column, &vb);
+        cmp = compare_datums(&va, &vb, &column->type);
+        if (cmp) {
+            return cmp;
+        }
+    }
+    return 0;
+}
+
+/* Sorts 'rows' by the columns of "sort" ('json', borrowed; NULL for no
+ * sort), ascending, the first column first, as ovsdb-server's extension
+ * of select does. */
+static struct ovsdb_error *
+sort_rows(const struct ovsdb_table_schema *ts, const json_t *json,
+          struct ovsdb_row **rows, size_t n_rows)
+{
+    struct sort_key key;
+    struct ovsdb_error *error;
+
+    if (!json) {
+        return NULL;
+    }
+    error = parse_column_set(ts, json, &key.columns, &key.n);
+    if (!error && n_rows > 1) {
+        qsort_r(rows, n_rows, sizeof *rows, compare_rows, &key);
+    }
+    free(key.columns);
+    return error;
+}
+
 static struct ovsdb_error *
 execute_select(struct exec *x, struct op_parser *p, json_t *result)
 {
@@ -416,11 +491,12 @@ execute_select(struct exec *x, struct op_parser *p, json_t *result)
     const json_t *where = parser_member(p, "where", OP_ARRAY);
     const json_t *columns_json =
         parser_member(p, "columns", OP_ARRAY | OP_OPTIONAL);
+    const json_t *sort_json = parser_member(p, "sort", OP_ARRAY | OP_OPTIONAL);
     const struct ovsdb_column **columns = NULL;
     struct ovsdb_condition cond = { NULL, 0 };
     struct ovsdb_row **rows = NULL;
     struct ovsdb_error *error;
-    size_t n_columns, n_rows;
+    size_t n_columns, n_rows = 0;
     json_t *array;
 
     if (p->error) {
@@ -436,6 +512,9 @@ execute_select(struct exec *x, struct op_parser *p, json_t *result)
         if (columns_json) {
             n_rows = distinct_rows(rows, n_rows, columns, n_columns);
         }
+        error = sort_rows(table->schema, sort_json, rows, n_rows);
+    }
+    if (!error) {
         array = json_array();
         for (size_t i = 0; i < n_rows; i++) {
             json_array_append_new(
