@@ -223,7 +223,7 @@ static char *
 selected_names(const json_t *updates, const char *kind)
 {
     const json_t *table = json_object_get(updates, "T");
-    const char *names[8], *uuid;
+    const char *names[8] = { NULL }, *uuid;
     struct ds s = DS_EMPTY_INITIALIZER;
     size_t n = 0;
     json_t *update;

@@ -9,7 +9,9 @@ ovsdb_SRCS := vtepd/ovsdb/error.c vtepd/ovsdb/type.c vtepd/ovsdb/atom.c \
               vtepd/ovsdb/schema.c vtepd/ovsdb/row.c \
               vtepd/ovsdb/table.c vtepd/ovsdb/condition.c \
               vtepd/ovsdb/mutation.c vtepd/ovsdb/transaction.c \
-              vtepd/ovsdb/execution.c vtepd/ovsdb/insert-text.c \
+              vtepd/ovsdb/parser.c vtepd/ovsdb/execution.c \
+              vtepd/ovsdb/execution-write.c vtepd/ovsdb/execution-query.c \
+              vtepd/ovsdb/insert-text.c \
               vtepd/ovsdb/db.c vtepd/ovsdb/json-order.c \
               vtepd/ovsdb/monitor.c vtepd/ovsdb/history.c vtepd/ovsdb/lock.c
 ovsdb_PKGS := jansson
@@ -22,6 +24,7 @@ $(call UNIT_TEST,test-ovsdb-txn,\
 $(call UNIT_TEST,test-ovsdb-insert-text,\
     tests/unit/test-ovsdb-insert-text.c,vtep-schema ovsdb lib)
 $(call UNIT_TEST,test-ovsdb-monitor,tests/unit/test-ovsdb-monitor.c,ovsdb lib)
+$(call UNIT_TEST,test-ovsdb-parser,tests/unit/test-ovsdb-parser.c,ovsdb lib)
 
 # A transaction runner for golden and differential tests.
 TEST_PROGRAMS += ovsdb-transact

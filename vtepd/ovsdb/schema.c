@@ -8,21 +8,8 @@
 
 #include "vtepd/ovsdb/datum.h"
 #include "vtepd/ovsdb/error.h"
+#include "vtepd/ovsdb/parser.h"
 #include "vtepd/ovsdb/row.h"
-
-static bool
-is_id(const char *s)
-{
-    if (!isalpha((unsigned char) *s) && *s != '_') {
-        return false;
-    }
-    while (*++s) {
-        if (!isalnum((unsigned char) *s) && *s != '_') {
-            return false;
-        }
-    }
-    return true;
-}
 
 static bool
 is_version(const char *s)
@@ -40,42 +27,16 @@ is_version(const char *s)
     return true;
 }
 
-/* Returns an error if 'json' (an object) has a member not in 'allowed'. */
-static struct ovsdb_error *
-check_members(const json_t *json, const char *const *allowed, size_t n)
+/* Sets '*value' from the optional boolean member 'name'. */
+static void
+get_bool(struct ovsdb_parser *p, const char *name, bool *value)
 {
-    const char *key;
-    json_t *value;
-
-    json_object_foreach((json_t *) json, key, value) {
-        size_t i;
-
-        for (i = 0; i < n && strcmp(key, allowed[i]); i++) {
-            continue;
-        }
-        if (i >= n) {
-            return ovsdb_syntax_error(json, NULL,
-                                      "Member '%s' is present but not "
-                                      "allowed here.",
-                                      key);
-        }
-    }
-    return NULL;
-}
-
-static struct ovsdb_error *
-get_bool(const json_t *json, const char *name, bool *value)
-{
-    const json_t *member = json_object_get(json, name);
+    const json_t *member =
+        ovsdb_parser_member(p, name, OVSDB_P_BOOLEAN | OVSDB_P_OPTIONAL);
 
     if (member) {
-        if (!json_is_boolean(member)) {
-            return ovsdb_syntax_error(json, NULL,
-                                      "Type mismatch for member '%s'.", name);
-        }
         *value = json_is_true(member);
     }
-    return NULL;
 }
 
 static struct ovsdb_column *
@@ -116,31 +77,27 @@ static struct ovsdb_error *
 column_from_json(struct ovsdb_column *column, const json_t *json)
 {
     static const char *const members[] = { "type", "ephemeral", "mutable" };
-    const json_t *type = json_object_get(json, "type");
     struct ovsdb_error *error;
+    struct ovsdb_parser p;
+    const json_t *type;
 
     if (!json_is_object(json)) {
         return ovsdb_syntax_error(json, NULL, "object expected");
     }
-    error = check_members(json, members, ARRAY_SIZE(members));
-    if (error) {
-        return error;
-    }
-    if (!type) {
-        return ovsdb_syntax_error(json, NULL,
-                                  "Required 'type' member is "
-                                  "missing.");
+    ovsdb_parser_init(&p, json, NULL);
+    ovsdb_parser_expect(&p, members, ARRAY_SIZE(members));
+    type = ovsdb_parser_member(&p, "type", OVSDB_P_ANY);
+    if (ovsdb_parser_has_error(&p)) {
+        return ovsdb_parser_destroy(&p);
     }
     error = ovsdb_type_from_json(&column->type, type);
     if (error) {
         ovsdb_error_prefix(error, "type");
-        return error;
+        ovsdb_parser_put_error(&p, error);
     }
-    error = get_bool(json, "ephemeral", &column->ephemeral);
-    if (!error) {
-        error = get_bool(json, "mutable", &column->mutable_);
-    }
-    return error;
+    get_bool(&p, "ephemeral", &column->ephemeral);
+    get_bool(&p, "mutable", &column->mutable_);
+    return ovsdb_parser_finish(&p);
 }
 
 static int
@@ -174,7 +131,7 @@ parse_columns(struct ovsdb_table_schema *ts, const json_t *json)
                                       "column %s: names beginning with "
                                       "\"_\" are reserved",
                                       name);
-        } else if (!is_id(name)) {
+        } else if (!ovsdb_parser_is_id(name)) {
             return ovsdb_syntax_error(
                 json, NULL, "column %s: name must be a valid id", name);
         }
@@ -224,6 +181,7 @@ parse_index(struct ovsdb_table_schema *ts, struct ovsdb_index *index,
     return NULL;
 }
 
+/* Parses the optional "indexes" array 'json'. */
 static struct ovsdb_error *
 parse_indexes(struct ovsdb_table_schema *ts, const json_t *json)
 {
@@ -246,11 +204,11 @@ parse_indexes(struct ovsdb_table_schema *ts, const json_t *json)
     return NULL;
 }
 
+/* Parses the optional "maxRows" member 'max' of table 'json'. */
 static struct ovsdb_error *
-parse_max_rows(struct ovsdb_table_schema *ts, const json_t *json)
+parse_max_rows(struct ovsdb_table_schema *ts, const json_t *json,
+               const json_t *max)
 {
-    const json_t *max = json_object_get(json, "maxRows");
-
     ts->max_rows = UINT_MAX;
     if (max) {
         if (!json_is_integer(max) || json_integer_value(max) < 1
@@ -329,27 +287,35 @@ table_schema_from_json(const char *name, const json_t *json,
     static const char *const members[] = { "columns", "maxRows", "isRoot",
                                            "indexes" };
     struct ovsdb_table_schema *ts = xzalloc(sizeof *ts);
+    const json_t *columns, *max_rows, *indexes;
     struct ovsdb_error *error;
+    struct ovsdb_parser p;
 
     ts->name = xstrdup(name);
     *tsp = ts;
     if (!json_is_object(json)) {
         return ovsdb_syntax_error(json, NULL, "object expected");
     }
-    error = check_members(json, members, ARRAY_SIZE(members));
-    if (!error) {
-        error = parse_columns(ts, json_object_get(json, "columns"));
+    ovsdb_parser_init(&p, json, NULL);
+    ovsdb_parser_expect(&p, members, ARRAY_SIZE(members));
+    columns =
+        ovsdb_parser_member(&p, "columns", OVSDB_P_ANY | OVSDB_P_OPTIONAL);
+    max_rows =
+        ovsdb_parser_member(&p, "maxRows", OVSDB_P_ANY | OVSDB_P_OPTIONAL);
+    if (!ovsdb_parser_has_error(&p)) {
+        ovsdb_parser_put_error(&p, parse_columns(ts, columns));
     }
-    if (!error) {
-        error = parse_max_rows(ts, json);
+    if (!ovsdb_parser_has_error(&p)) {
+        ovsdb_parser_put_error(&p, parse_max_rows(ts, json, max_rows));
     }
-    if (!error) {
-        error = get_bool(json, "isRoot", &ts->is_root);
-        *root_given |= ts->is_root;
+    get_bool(&p, "isRoot", &ts->is_root);
+    *root_given |= ts->is_root;
+    indexes =
+        ovsdb_parser_member(&p, "indexes", OVSDB_P_ANY | OVSDB_P_OPTIONAL);
+    if (!ovsdb_parser_has_error(&p)) {
+        ovsdb_parser_put_error(&p, parse_indexes(ts, indexes));
     }
-    if (!error) {
-        error = parse_indexes(ts, json_object_get(json, "indexes"));
-    }
+    error = ovsdb_parser_finish(&p);
     if (!error) {
         layout_row(ts);
     }
@@ -411,33 +377,34 @@ bind_refs(struct ovsdb_schema *schema)
 }
 
 static struct ovsdb_error *
-parse_header(struct ovsdb_schema *schema, const json_t *json)
+parse_header(struct ovsdb_schema *schema, struct ovsdb_parser *p)
 {
     static const char *const members[] = { "name", "version", "cksum",
                                            "tables" };
-    const json_t *name = json_object_get(json, "name");
-    const json_t *version = json_object_get(json, "version");
-    const json_t *cksum = json_object_get(json, "cksum");
-    struct ovsdb_error *error;
+    const json_t *name, *version, *cksum;
 
-    error = check_members(json, members, ARRAY_SIZE(members));
-    if (error) {
-        return error;
+    ovsdb_parser_expect(p, members, ARRAY_SIZE(members));
+    name = ovsdb_parser_member(p, "name", OVSDB_P_ANY | OVSDB_P_OPTIONAL);
+    version =
+        ovsdb_parser_member(p, "version", OVSDB_P_ANY | OVSDB_P_OPTIONAL);
+    if (ovsdb_parser_has_error(p)) {
+        return NULL;
     }
-    if (!json_is_string(name) || !is_id(json_string_value(name))) {
-        return ovsdb_syntax_error(json, NULL,
+    if (!json_is_string(name)
+        || !ovsdb_parser_is_id(json_string_value(name))) {
+        return ovsdb_syntax_error(p->json, NULL,
                                   "schema name must be a valid id");
     }
     if (version
         && (!json_is_string(version)
             || !is_version(json_string_value(version)))) {
-        return ovsdb_syntax_error(json, NULL,
+        return ovsdb_syntax_error(p->json, NULL,
                                   "schema version must be of the form "
                                   "x.y.z");
     }
-    if (cksum && !json_is_string(cksum)) {
-        return ovsdb_syntax_error(json, NULL,
-                                  "Type mismatch for member 'cksum'.");
+    cksum = ovsdb_parser_member(p, "cksum", OVSDB_P_STRING | OVSDB_P_OPTIONAL);
+    if (ovsdb_parser_has_error(p)) {
+        return NULL;
     }
     schema->name = xstrdup(json_string_value(name));
     schema->version = xstrdup(version ? json_string_value(version) : "");
@@ -463,7 +430,7 @@ parse_tables(struct ovsdb_schema *schema, const json_t *json)
         struct ovsdb_table_schema *ts;
         struct ovsdb_error *error;
 
-        if (!is_id(name) || name[0] == '_') {
+        if (!ovsdb_parser_is_id(name) || name[0] == '_') {
             return ovsdb_syntax_error(json, NULL,
                                       "table %s: name must be a valid id "
                                       "not beginning with \"_\"",
@@ -494,7 +461,11 @@ ovsdb_schema_from_json(const json_t *json, struct ovsdb_schema **schemap)
     if (!json_is_object(json)) {
         error = ovsdb_syntax_error(json, NULL, "schema must be an object");
     } else {
-        error = parse_header(schema, json);
+        struct ovsdb_parser p;
+
+        ovsdb_parser_init(&p, json, NULL);
+        ovsdb_parser_put_error(&p, parse_header(schema, &p));
+        error = ovsdb_parser_destroy(&p);
     }
     if (!error) {
         error = parse_tables(schema, json_object_get(json, "tables"));
