@@ -11,6 +11,7 @@
 #include "vtepd/ovsdb/execution-private.h"
 #include "vtepd/ovsdb/execution.h"
 #include "vtepd/ovsdb/parser.h"
+#include "vtepd/ovsdb/row-order.h"
 #include "vtepd/ovsdb/row.h"
 #include "vtepd/ovsdb/table.h"
 
@@ -65,34 +66,6 @@ distinct_rows(struct ovsdb_row **rows, size_t n,
     return k;
 }
 
-/* Compares 'a' and 'b' as ovsdb-server orders values for "sort": by
- * number of elements first, then element by element, keys before
- * values. */
-static int
-compare_datums(const struct ovsdb_datum *a, const struct ovsdb_datum *b,
-               const struct ovsdb_type *type)
-{
-    if (a->n != b->n) {
-        return a->n < b->n ? -1 : 1;
-    }
-    for (unsigned int i = 0; i < a->n; i++) {
-        int cmp = ovsdb_atom_compare(&a->keys[i], &b->keys[i], type->key.type);
-
-        if (cmp) {
-            return cmp;
-        }
-    }
-    for (unsigned int i = 0; a->values && i < a->n; i++) {
-        int cmp =
-            ovsdb_atom_compare(&a->values[i], &b->values[i], type->value.type);
-
-        if (cmp) {
-            return cmp;
-        }
-    }
-    return 0;
-}
-
 /* The columns a select sorts by, for qsort_r()'s comparison. */
 struct sort_key {
     const struct ovsdb_column **columns;
@@ -100,24 +73,13 @@ struct sort_key {
 };
 
 static int
-compare_rows(const void *a_, const void *b_, void *key_)
+compare_rows(const void *a, const void *b, void *key_)
 {
-    const struct ovsdb_row *const *a = a_, *const *b = b_;
     const struct sort_key *key = key_;
 
-    for (size_t i = 0; i < key->n; i++) {
-        const struct ovsdb_column *column = key->columns[i];
-        struct ovsdb_datum va, vb;
-        int cmp;
-
-        ovsdb_row_get(*a, column, &va);
-        ovsdb_row_get(*b, column, &vb);
-        cmp = compare_datums(&va, &vb, &column->type);
-        if (cmp) {
-            return cmp;
-        }
-    }
-    return 0;
+    return ovsdb_row_compare(*(const struct ovsdb_row *const *) a,
+                             *(const struct ovsdb_row *const *) b,
+                             key->columns, key->n);
 }
 
 /* Sorts 'rows' by the columns of "sort" ('json', borrowed; NULL for no

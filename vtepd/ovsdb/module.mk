@@ -6,7 +6,7 @@
 LIBRARIES += ovsdb
 ovsdb_SRCS := vtepd/ovsdb/error.c vtepd/ovsdb/type.c vtepd/ovsdb/atom.c \
               vtepd/ovsdb/datum.c vtepd/ovsdb/datum-string.c \
-              vtepd/ovsdb/schema.c vtepd/ovsdb/row.c \
+              vtepd/ovsdb/schema.c vtepd/ovsdb/row.c vtepd/ovsdb/row-order.c \
               vtepd/ovsdb/table.c vtepd/ovsdb/condition.c \
               vtepd/ovsdb/mutation.c vtepd/ovsdb/transaction.c \
               vtepd/ovsdb/parser.c vtepd/ovsdb/execution.c \

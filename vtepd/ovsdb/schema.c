@@ -10,6 +10,7 @@
 #include "vtepd/ovsdb/error.h"
 #include "vtepd/ovsdb/parser.h"
 #include "vtepd/ovsdb/row.h"
+#include "vtepd/ovsdb/row-order.h"
 
 static bool
 is_version(const char *s)
@@ -108,6 +109,26 @@ compare_columns(const void *a_, const void *b_)
     return strcmp((*a)->name, (*b)->name);
 }
 
+/* Sets 'ts->ovs_order' from 'ts->columns', still in the schema text's
+ * order. */
+static void
+set_ovs_order(struct ovsdb_table_schema *ts)
+{
+    const char **names = xcalloc(ts->n_columns, sizeof *names);
+    const char **order = xcalloc(ts->n_columns, sizeof *order);
+
+    for (unsigned int i = 2; i < ts->n_columns; i++) {
+        names[i - 2] = ts->columns[i]->name;
+    }
+    ovsdb_row_order_columns(names, ts->n_columns - 2, order);
+    ts->ovs_order = xcalloc(ts->n_columns, sizeof *ts->ovs_order);
+    for (unsigned int i = 0; i < ts->n_columns; i++) {
+        ts->ovs_order[i] = ovsdb_table_schema_find_column(ts, order[i]);
+    }
+    free(order);
+    free(names);
+}
+
 static struct ovsdb_error *
 parse_columns(struct ovsdb_table_schema *ts, const json_t *json)
 {
@@ -143,6 +164,7 @@ parse_columns(struct ovsdb_table_schema *ts, const json_t *json)
             return error;
         }
     }
+    set_ovs_order(ts);
     qsort(ts->columns + 2, ts->n_columns - 2, sizeof *ts->columns,
           compare_columns);
     for (unsigned int i = 0; i < ts->n_columns; i++) {
@@ -272,6 +294,7 @@ table_schema_destroy(struct ovsdb_table_schema *ts)
         free(ts->indexes[i].columns);
     }
     free(ts->indexes);
+    free(ts->ovs_order);
     for (unsigned int i = 0; i < ts->n_columns; i++) {
         column_destroy(ts->columns[i]);
     }
