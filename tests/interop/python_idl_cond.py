@@ -4,6 +4,8 @@ unix:SOCK: a condition of several clauses selects the rows that satisfy
 any of them (ovsdb-server(7), monitor_cond), in the initial contents, in
 later changes and after a monitor_cond_change.  Prints one "ok: ..." or
 "error: ..." line per check."""
+import json
+import socket
 import sys
 import time
 
@@ -96,6 +98,77 @@ def main():
           names(reader))
     reader.close()
     writer.close()
+    raw_monitor_cond(remote[len('unix:'):])
+
+
+class Raw:
+    """A bare JSON-RPC connection, for monitor_cond itself (the IDL asks
+    for monitor_cond_since)."""
+
+    def __init__(self, path):
+        self.sock = socket.socket(socket.AF_UNIX)
+        self.sock.connect(path)
+        self.sock.settimeout(5)
+        self.buf = ''
+
+    def send(self, method, params, id_):
+        self.sock.sendall(json.dumps({'method': method, 'params': params,
+                                      'id': id_}).encode())
+
+    def receive(self):
+        decoder = json.JSONDecoder()
+        while True:
+            self.buf = self.buf.lstrip()
+            try:
+                msg, end = decoder.raw_decode(self.buf)
+                self.buf = self.buf[end:]
+                return msg
+            except json.JSONDecodeError:
+                self.buf += self.sock.recv(65536).decode()
+
+    def reply(self, id_):
+        """The reply to request 'id_', and the notifications before it."""
+        notes = []
+        while True:
+            msg = self.receive()
+            if msg.get('id') == id_ and 'result' in msg:
+                return msg['result'], notes
+            notes.append(msg)
+
+
+def names_in(updates, kind, rows):
+    """The names of the rows whose <row-update2> in 'updates' is 'kind'."""
+    out = set()
+    for uuid, update in updates.get('Logical_Switch', {}).items():
+        if kind in update:
+            out.add((update[kind] or {}).get('name', rows.get(uuid)))
+    return sorted(out)
+
+
+def raw_monitor_cond(path):
+    raw = Raw(path)
+    raw.send('monitor_cond', ['hardware_vtep', 'm', {'Logical_Switch': [{
+        'columns': ['name'],
+        'where': [['name', '==', 'one'], ['tunnel_key', '==', 3]]}]}], 1)
+    initial, _ = raw.reply(1)
+    check('monitor_cond with two clauses sends the rows of either',
+          names_in(initial, 'initial', {}) == ['one', 'three'],
+          names_in(initial, 'initial', {}))
+    rows = {u: r['initial']['name']
+            for u, r in initial.get('Logical_Switch', {}).items()}
+    raw.send('monitor_cond_change', ['m', 'm2', {'Logical_Switch': [{
+        'where': [['name', '==', 'two'], ['name', '==', 'one']]}]}], 2)
+    _, notes = raw.reply(2)
+    updates = {}
+    for note in notes:
+        if note.get('method') == 'update2':
+            for table, changes in note['params'][1].items():
+                updates.setdefault(table, {}).update(changes)
+    got = (names_in(updates, 'insert', rows), names_in(updates, 'delete', rows))
+    check('monitor_cond_change to two clauses: "two" enters, "three" leaves',
+          got == (['two'], ['three']), got)
+    raw.sock.close()
 
 
 main()
+print('ok: the checks ran to the end')
