@@ -25,6 +25,7 @@ $(call UNIT_TEST,test-ovsdb-insert-text,\
     tests/unit/test-ovsdb-insert-text.c,vtep-schema ovsdb lib)
 $(call UNIT_TEST,test-ovsdb-monitor,tests/unit/test-ovsdb-monitor.c,ovsdb lib)
 $(call UNIT_TEST,test-ovsdb-parser,tests/unit/test-ovsdb-parser.c,ovsdb lib)
+$(call UNIT_TEST,test-ovsdb-row-order,tests/unit/test-ovsdb-row-order.c,ovsdb lib)
 
 # A transaction runner for golden and differential tests.
 TEST_PROGRAMS += ovsdb-transact
