@@ -9,6 +9,7 @@
 
 #include <cmocka.h>
 
+#include "lib/ds.h"
 #include "vtepd/ovsdb/db.h"
 #include "vtepd/ovsdb/error.h"
 #include "vtepd/ovsdb/execution.h"
@@ -204,6 +205,107 @@ test_initial_and_cond_change(void **state)
         ovsdb_monitor_spec_change(f->specs[V2_COND], change, &changed));
     updates =
         ovsdb_monitor_compose_cond_change(f->specs[V2_COND], changed, f->db);
+    assert_int_equal(json_object_size(json_object_get(updates, "T")), 2);
+    json_decref(updates);
+    json_decref(change);
+    ovsdb_monitor_spec_destroy(changed);
+}
+
+static int
+compare_strings(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *) a, *(const char *const *) b);
+}
+
+/* The names of the rows of "T" in 'updates' whose update is a 'kind'
+ * ("initial", "insert"), sorted and joined by spaces. */
+static char *
+selected_names(const json_t *updates, const char *kind)
+{
+    const json_t *table = json_object_get(updates, "T");
+    const char *names[8] = { NULL }, *uuid;
+    struct ds s = DS_EMPTY_INITIALIZER;
+    size_t n = 0;
+    json_t *update;
+
+    json_object_foreach((json_t *) table, uuid, update) {
+        const json_t *row = json_object_get(update, kind);
+
+        if (row) {
+            assert_true(n < ARRAY_SIZE(names));
+            names[n++] = json_string_value(json_object_get(row, "name"));
+        }
+    }
+    qsort(names, n, sizeof *names, compare_strings);
+    ds_put_cstr(&s, "");
+    for (size_t i = 0; i < n; i++) {
+        ds_put_format(&s, "%s%s", i ? " " : "", names[i]);
+    }
+    return ds_steal_cstr(&s);
+}
+
+/* Checks that 'where' (text) as a monitor_cond condition selects the rows
+ * named in 'expected' (sorted, space-separated). */
+static void
+assert_selects(struct fixture *f, const char *where, const char *expected)
+{
+    char *text =
+        xasprintf("{\"T\":{\"columns\":[\"name\"],\"where\":%s}}", where);
+    struct ovsdb_monitor_spec *spec = parse(f, OVSDB_MONITOR_V2, text);
+    json_t *updates = ovsdb_monitor_compose_initial(spec, f->db);
+    char *names = selected_names(updates, "initial");
+
+    assert_string_equal(names, expected);
+    free(names);
+    json_decref(updates);
+    ovsdb_monitor_spec_destroy(spec);
+    free(text);
+}
+
+/* A monitor's condition selects the rows that satisfy ANY of its clauses
+ * (ovsdb-server(7), monitor_cond), unlike an operation's "where". */
+static void
+test_cond_clauses_are_ored(void **state)
+{
+    struct fixture *f = *state;
+    struct ovsdb_monitor_spec *spec, *changed;
+    json_t *updates, *change;
+    char *names;
+
+    transact(f,
+             "{\"op\":\"insert\",\"table\":\"T\",\"row\":{\"name\":\"one\","
+             "\"n\":1}},{\"op\":\"insert\",\"table\":\"T\",\"row\":{"
+             "\"name\":\"two\",\"n\":2}},{\"op\":\"insert\",\"table\":\"T\","
+             "\"row\":{\"name\":\"three\",\"n\":3}}");
+    assert_selects(f, "[[\"name\",\"==\",\"one\"],[\"name\",\"==\",\"two\"]]",
+                   "one two");
+    assert_selects(f, "[[\"n\",\">\",2],[\"name\",\"==\",\"one\"]]",
+                   "one three");
+    assert_selects(f, "[]", "one three two");
+    assert_selects(f, "[true,[\"name\",\"==\",\"one\"]]", "one three two");
+    assert_selects(f, "[false,[\"name\",\"==\",\"two\"]]", "two");
+    assert_selects(f, "[false]", "");
+
+    /* Changes: a row enters the view when any clause starts to hold. */
+    spec = parse(f, OVSDB_MONITOR_V2,
+                 "{\"T\":{\"columns\":[\"name\"],\"where\":[[\"n\",\"==\",4],"
+                 "[\"name\",\"==\",\"one\"]]}}");
+    ovsdb_monitor_spec_destroy(f->specs[V2_COND]);
+    f->specs[V2_COND] = spec;
+    transact(f, "{\"op\":\"update\",\"table\":\"T\",\"where\":[[\"name\","
+                "\"==\",\"two\"]],\"row\":{\"n\":4}}");
+    assert_update(f->updates[V2_COND], "{\"insert\":{\"name\":\"two\"}}");
+
+    /* monitor_cond_change to two clauses: "one" leaves, "three" enters and
+     * "two", selected by both conditions, stays. */
+    change = json_loads("{\"T\":[{\"where\":[[\"n\",\"==\",4],[\"name\","
+                        "\"==\",\"three\"]]}]}",
+                        0, NULL);
+    assert_null(ovsdb_monitor_spec_change(spec, change, &changed));
+    updates = ovsdb_monitor_compose_cond_change(spec, changed, f->db);
+    names = selected_names(updates, "insert");
+    assert_string_equal(names, "three");
+    free(names);
     assert_int_equal(json_object_size(json_object_get(updates, "T")), 2);
     json_decref(updates);
     json_decref(change);
@@ -503,6 +605,8 @@ main(void)
         cmocka_unit_test_setup_teardown(test_insert_modify_delete, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_initial_and_cond_change, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_cond_clauses_are_ored, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_spec_keys_and_errors, setup,
                                         teardown),

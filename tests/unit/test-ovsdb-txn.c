@@ -107,6 +107,56 @@ error_of(const json_t *reply, size_t i)
     "[\"named-uuid\",\"l\"]}},{\"op\":\"comment\",\"comment\":\"hi\"},"    \
     "{\"op\":\"commit\",\"durable\":true}]"
 
+/* The _version of the row named 'name' among those the select at 'op' in
+ * 'reply' returned. */
+static const char *
+version_of(const json_t *reply, size_t op, const char *name)
+{
+    const json_t *rows = json_object_get(json_array_get(reply, op), "rows");
+    size_t i;
+    json_t *row;
+
+    json_array_foreach(rows, i, row) {
+        if (!strcmp(json_string_value(json_object_get(row, "name")), name)) {
+            return json_string_value(
+                json_array_get(json_object_get(row, "_version"), 1));
+        }
+    }
+    fail_msg("no row named %s", name);
+    return NULL;
+}
+
+/* As in ovsdb-server, each inserted row has its own _version from the
+ * insert on: operations later in the transaction see it and the commit
+ * keeps it. */
+static void
+test_insert_versions(void **state)
+{
+    static const char zero[] = "00000000-0000-0000-0000-000000000000";
+    json_t *reply, *after;
+    char a[UUID_LEN + 1], b[UUID_LEN + 1];
+
+    reply = run(*state,
+                "[\"hardware_vtep\",{\"op\":\"insert\",\"table\":"
+                "\"Logical_Switch\",\"row\":{\"name\":\"a\"}},{\"op\":"
+                "\"insert\",\"table\":\"Logical_Switch\",\"row\":{\"name\":"
+                "\"b\"}},{\"op\":\"select\",\"table\":\"Logical_Switch\","
+                "\"where\":[],\"columns\":[\"name\",\"_version\"]}]");
+    snprintf(a, sizeof a, "%s", version_of(reply, 2, "a"));
+    snprintf(b, sizeof b, "%s", version_of(reply, 2, "b"));
+    assert_string_not_equal(a, zero);
+    assert_string_not_equal(b, zero);
+    assert_string_not_equal(a, b);
+
+    after = run(*state, "[\"hardware_vtep\",{\"op\":\"select\",\"table\":"
+                        "\"Logical_Switch\",\"where\":[],\"columns\":["
+                        "\"name\",\"_version\"]}]");
+    assert_string_equal(version_of(after, 0, "a"), a);
+    assert_string_equal(version_of(after, 0, "b"), b);
+    json_decref(after);
+    json_decref(reply);
+}
+
 static void
 test_change_sets(void **state)
 {
@@ -426,6 +476,7 @@ int
 main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_insert_versions, setup, teardown),
         cmocka_unit_test_setup_teardown(test_change_sets, setup, teardown),
         cmocka_unit_test_setup_teardown(test_all_or_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_prepare_refuses, setup, teardown),

@@ -203,6 +203,18 @@ ovsdb_condition_match(const struct ovsdb_condition *cond,
     return true;
 }
 
+bool
+ovsdb_condition_match_any(const struct ovsdb_condition *cond,
+                          const struct ovsdb_row *row)
+{
+    for (size_t i = 0; i < cond->n_clauses; i++) {
+        if (clause_match(&cond->clauses[i], row)) {
+            return true;
+        }
+    }
+    return !cond->n_clauses;
+}
+
 /* Returns the "==" clause on 'column', or NULL. */
 static const struct ovsdb_clause *
 find_eq_clause(const struct ovsdb_condition *cond,

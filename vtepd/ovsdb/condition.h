@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* OVSDB conditions (RFC 7047 section 5.1): the "where" of select, update,
- * mutate, delete and wait.  A condition is a conjunction of clauses
- * [column, function, value], or the literals true and false. */
+/* OVSDB conditions (RFC 7047 section 5.1): a list of clauses [column,
+ * function, value] or the literals true and false.  The "where" of select,
+ * update, mutate, delete and wait is their conjunction; the "where" of a
+ * conditional monitor is their disjunction. */
 #ifndef VTEPD_OVSDB_CONDITION_H
 #define VTEPD_OVSDB_CONDITION_H 1
 
@@ -47,8 +48,16 @@ struct ovsdb_error *ovsdb_condition_from_json(
     const json_t *json, struct ovsdb_symbol_table *symtab) WARN_UNUSED_RESULT;
 void ovsdb_condition_destroy(struct ovsdb_condition *);
 
-bool ovsdb_condition_match(const struct ovsdb_condition *,
-                           const struct ovsdb_row *);
+/* True if 'row' satisfies every clause of 'cond' (the "where" of an
+ * operation; no clauses: true). */
+bool ovsdb_condition_match(const struct ovsdb_condition *cond,
+                           const struct ovsdb_row *row);
+
+/* True if 'row' satisfies some clause of 'cond' or 'cond' has none, as
+ * ovsdb-server selects rows for monitor_cond (its ovsdb-server(7)):
+ * [] and [true, ...] select every row, [false] none. */
+bool ovsdb_condition_match_any(const struct ovsdb_condition *cond,
+                               const struct ovsdb_row *row);
 
 /* Stores in '*rowsp' a new array of the rows of 'table' that match 'cond'
  * (the rows are borrowed) and returns their number.  Uses the _uuid hash

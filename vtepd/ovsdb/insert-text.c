@@ -10,6 +10,7 @@
 #include "lib/util.h"
 #include "vtepd/ovsdb/db.h"
 #include "vtepd/ovsdb/error.h"
+#include "vtepd/ovsdb/parser.h"
 #include "vtepd/ovsdb/row.h"
 #include "vtepd/ovsdb/schema.h"
 #include "vtepd/ovsdb/table.h"
@@ -19,26 +20,6 @@ static bool
 text_equals(const char *s, size_t n, const char *word)
 {
     return strlen(word) == n && !memcmp(s, word, n);
-}
-
-/* RFC 7047 <id>: a letter or '_', then letters, digits and '_'. */
-static bool
-text_is_id(const char *s, size_t n)
-{
-    if (!n
-        || !((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z')
-             || *s == '_')) {
-        return false;
-    }
-    for (size_t i = 1; i < n; i++) {
-        char c = s[i];
-
-        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
-              || (c >= '0' && c <= '9') || c == '_')) {
-            return false;
-        }
-    }
-    return true;
 }
 
 /* Parses a UUID in its canonical 36-character form, as the general path
@@ -495,11 +476,15 @@ parse_member(struct parse *p, struct ovsdb_db *db, bool *seen_op,
             return false;
         }
     } else if (!strcmp(name, "uuid-name")) {
-        if (ins->uuid_name || !json_text_read_string(&p->r, &s, &n)
-            || !text_is_id(s, n)) {
+        if (ins->uuid_name || !json_text_read_string(&p->r, &s, &n)) {
             return false;
         }
+        /* A NUL inside the name is the general path's business. */
         ins->uuid_name = xstrndup(s, n);
+        if (strlen(ins->uuid_name) != n
+            || !ovsdb_parser_is_id(ins->uuid_name)) {
+            return false;
+        }
     } else if (!strcmp(name, "uuid")) {
         if (ins->has_uuid || !json_text_read_string(&p->r, &s, &n)
             || !text_to_uuid(s, n, &ins->uuid)) {

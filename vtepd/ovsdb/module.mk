@@ -6,11 +6,13 @@
 LIBRARIES += ovsdb
 ovsdb_SRCS := vtepd/ovsdb/error.c vtepd/ovsdb/type.c vtepd/ovsdb/atom.c \
               vtepd/ovsdb/datum.c vtepd/ovsdb/datum-string.c \
-              vtepd/ovsdb/schema.c vtepd/ovsdb/row.c \
+              vtepd/ovsdb/schema.c vtepd/ovsdb/row.c vtepd/ovsdb/row-order.c \
               vtepd/ovsdb/table.c vtepd/ovsdb/condition.c \
               vtepd/ovsdb/mutation.c vtepd/ovsdb/transaction.c \
               vtepd/ovsdb/txn-write.c \
-              vtepd/ovsdb/execution.c vtepd/ovsdb/insert-text.c \
+              vtepd/ovsdb/parser.c vtepd/ovsdb/execution.c \
+              vtepd/ovsdb/execution-write.c vtepd/ovsdb/execution-query.c \
+              vtepd/ovsdb/insert-text.c \
               vtepd/ovsdb/db.c vtepd/ovsdb/json-order.c \
               vtepd/ovsdb/monitor.c vtepd/ovsdb/history.c vtepd/ovsdb/lock.c
 ovsdb_PKGS := jansson
@@ -30,6 +32,8 @@ $(call UNIT_TEST,test-ovsdb-condition,\
 $(call UNIT_TEST,test-ovsdb-mutation,tests/unit/test-ovsdb-mutation.c,ovsdb lib)
 $(call UNIT_TEST,test-ovsdb-row,tests/unit/test-ovsdb-row.c,ovsdb lib)
 $(call UNIT_TEST,test-ovsdb-table,tests/unit/test-ovsdb-table.c,ovsdb lib)
+$(call UNIT_TEST,test-ovsdb-parser,tests/unit/test-ovsdb-parser.c,ovsdb lib)
+$(call UNIT_TEST,test-ovsdb-row-order,tests/unit/test-ovsdb-row-order.c,ovsdb lib)
 
 # A transaction runner for golden and differential tests.
 TEST_PROGRAMS += ovsdb-transact
@@ -77,7 +81,8 @@ ovsdb-server_SRCS := vtepd/ovsdb/server.c vtepd/ovsdb/server-monitor.c \
 ovsdb-server_PKGS := jansson libev
 
 SCRIPT_TESTS += tests/interop/ovsdb-server.sh tests/interop/vtep-ctl.sh \
-                tests/interop/ovsdb-client.sh tests/interop/python-idl.sh
+                tests/interop/ovsdb-client.sh tests/interop/python-idl.sh \
+                tests/interop/python-idl-cond.sh
 
 $(call UNIT_TEST,test-ovsdb-remotes,\
     tests/unit/test-ovsdb-remotes.c,\

@@ -11,6 +11,7 @@
 #include "vtepd/ovsdb/condition.h"
 #include "vtepd/ovsdb/db.h"
 #include "vtepd/ovsdb/error.h"
+#include "vtepd/ovsdb/parser.h"
 #include "vtepd/ovsdb/row.h"
 #include "vtepd/ovsdb/schema.h"
 #include "vtepd/ovsdb/table.h"
@@ -41,102 +42,25 @@ struct ovsdb_monitor_spec {
 
 /* Parsing. */
 
-/* An error in the manner of ovsdb-server's JSON object parser. */
-static struct ovsdb_error *
-parse_error(const json_t *json, const char *context, const char *what)
-{
-    return ovsdb_syntax_error(json, NULL, "Parsing %s failed: %s", context,
-                              what);
-}
-
-/* Checks that every member of 'object' is one of the NULL-terminated
- * 'allowed' names. */
-static struct ovsdb_error *
-check_members(const json_t *object, const char *context,
-              const char *const *allowed)
-{
-    const char *name;
-    json_t *value;
-
-    json_object_foreach((json_t *) object, name, value) {
-        const char *const *p;
-
-        for (p = allowed; *p && strcmp(*p, name); p++) {
-            continue;
-        }
-        if (!*p) {
-            char *what = xasprintf(
-                "Member '%s' is present but not allowed here.", name);
-            struct ovsdb_error *error = parse_error(object, context, what);
-
-            free(what);
-            return error;
-        }
-    }
-    return NULL;
-}
-
-/* Fetches the optional member 'name' of 'object', which must satisfy
- * 'is_type' if present. */
-static struct ovsdb_error *
-get_member(const json_t *object, const char *context, const char *name,
-           int (*is_type)(const json_t *), const json_t **valuep)
-{
-    const json_t *value = json_object_get(object, name);
-
-    *valuep = NULL;
-    if (value && !is_type(value)) {
-        char *what = xasprintf("Type mismatch for member '%s'.", name);
-        struct ovsdb_error *error = parse_error(object, context, what);
-
-        free(what);
-        return error;
-    }
-    *valuep = value;
-    return NULL;
-}
-
-static int
-is_array(const json_t *json)
-{
-    return json_is_array(json);
-}
-
-static int
-is_object(const json_t *json)
-{
-    return json_is_object(json);
-}
-
-static int
-is_boolean(const json_t *json)
-{
-    return json_is_boolean(json);
-}
-
 /* Parses a <monitor-select> object into '*selectp'. */
 static struct ovsdb_error *
 parse_select(const json_t *json, const char *table_name, unsigned int *selectp)
 {
     static const char *const names[] = { "initial", "insert", "delete",
-                                         "modify", NULL };
-    char *context = xasprintf("table %s select", table_name);
-    struct ovsdb_error *error = NULL;
+                                         "modify" };
+    struct ovsdb_parser p;
 
     *selectp = 0;
-    for (size_t i = 0; names[i] && !error; i++) {
-        const json_t *value;
+    ovsdb_parser_init(&p, json, "table %s select", table_name);
+    for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
+        const json_t *value = ovsdb_parser_member(
+            &p, names[i], OVSDB_P_BOOLEAN | OVSDB_P_OPTIONAL);
 
-        error = get_member(json, context, names[i], is_boolean, &value);
-        if (!error && (!value || json_is_true(value))) {
+        if (!value || json_is_true(value)) {
             *selectp |= 1u << i;
         }
     }
-    if (!error) {
-        error = check_members(json, context, names);
-    }
-    free(context);
-    return error;
+    return ovsdb_parser_finish(&p);
 }
 
 static struct ovsdb_error *
@@ -219,34 +143,21 @@ static struct ovsdb_error *
 parse_request(struct mon_table *mt, enum ovsdb_monitor_version version,
               const json_t *request)
 {
-    static const char *const v1_members[] = { "columns", "select", NULL };
-    static const char *const v2_members[] = { "columns", "select", "where",
-                                              NULL };
     const json_t *where = NULL, *columns, *select_json;
-    char *context = xasprintf("table %s", mt->ts->name);
     unsigned int select = OVSDB_MONITOR_ALL;
     struct ovsdb_error *error;
+    struct ovsdb_parser p;
 
-    if (!json_is_object(request)) {
-        /* ovsdb-server names no JSON for this one. */
-        error = parse_error(NULL, context, "Object expected.");
-        goto out;
+    ovsdb_parser_init(&p, request, "table %s", mt->ts->name);
+    if (version != OVSDB_MONITOR_V1) {
+        where =
+            ovsdb_parser_member(&p, "where", OVSDB_P_ARRAY | OVSDB_P_OPTIONAL);
     }
-    error = version == OVSDB_MONITOR_V1
-                ? NULL
-                : get_member(request, context, "where", is_array, &where);
-    if (!error) {
-        error = get_member(request, context, "columns", is_array, &columns);
-    }
-    if (!error) {
-        error =
-            get_member(request, context, "select", is_object, &select_json);
-    }
-    if (!error) {
-        error = check_members(request, context,
-                              version == OVSDB_MONITOR_V1 ? v1_members
-                                                          : v2_members);
-    }
+    columns =
+        ovsdb_parser_member(&p, "columns", OVSDB_P_ARRAY | OVSDB_P_OPTIONAL);
+    select_json =
+        ovsdb_parser_member(&p, "select", OVSDB_P_OBJECT | OVSDB_P_OPTIONAL);
+    error = ovsdb_parser_finish(&p);
     if (!error && select_json) {
         error = parse_select(select_json, mt->ts->name, &select);
     }
@@ -259,8 +170,6 @@ parse_request(struct mon_table *mt, enum ovsdb_monitor_version version,
     if (!error && where) {
         error = set_condition(mt, where);
     }
-out:
-    free(context);
     return error;
 }
 
@@ -411,24 +320,15 @@ mon_table_clone(const struct mon_table *old)
 static struct ovsdb_error *
 parse_change_request(struct mon_table *mt, const json_t *request)
 {
-    static const char *const members[] = { "columns", "where", NULL };
-    char *context = xasprintf("table %s", mt->ts->name);
-    const json_t *where = NULL, *columns = NULL;
+    const json_t *where, *columns;
     struct ovsdb_error *error;
+    struct ovsdb_parser p;
 
-    if (!json_is_object(request)) {
-        error = parse_error(NULL, context, "Object expected.");
-    } else {
-        error = get_member(request, context, "where", is_array, &where);
-        if (!error) {
-            error =
-                get_member(request, context, "columns", is_array, &columns);
-        }
-        if (!error) {
-            error = check_members(request, context, members);
-        }
-    }
-    free(context);
+    ovsdb_parser_init(&p, request, "table %s", mt->ts->name);
+    where = ovsdb_parser_member(&p, "where", OVSDB_P_ARRAY | OVSDB_P_OPTIONAL);
+    columns =
+        ovsdb_parser_member(&p, "columns", OVSDB_P_ARRAY | OVSDB_P_OPTIONAL);
+    error = ovsdb_parser_finish(&p);
     if (!error && columns) {
         error = ovsdb_syntax_error(request, NULL,
                                    "changing columns is unsupported");
@@ -742,10 +642,12 @@ compose_row(const struct ovsdb_monitor_spec *spec, const struct mon_table *mt,
     }
 }
 
+/* True if 'row' is in the client's view: a monitor's "where" selects the
+ * rows that satisfy any of its clauses. */
 static bool
 row_matches(const struct mon_table *mt, const struct ovsdb_row *row)
 {
-    return row && ovsdb_condition_match(&mt->cond, row);
+    return row && ovsdb_condition_match_any(&mt->cond, row);
 }
 
 json_t *

@@ -8,21 +8,9 @@
 
 #include "vtepd/ovsdb/datum.h"
 #include "vtepd/ovsdb/error.h"
+#include "vtepd/ovsdb/parser.h"
 #include "vtepd/ovsdb/row.h"
-
-static bool
-is_id(const char *s)
-{
-    if (!isalpha((unsigned char) *s) && *s != '_') {
-        return false;
-    }
-    while (*++s) {
-        if (!isalnum((unsigned char) *s) && *s != '_') {
-            return false;
-        }
-    }
-    return true;
-}
+#include "vtepd/ovsdb/row-order.h"
 
 static bool
 is_version(const char *s)
@@ -40,42 +28,16 @@ is_version(const char *s)
     return true;
 }
 
-/* Returns an error if 'json' (an object) has a member not in 'allowed'. */
-static struct ovsdb_error *
-check_members(const json_t *json, const char *const *allowed, size_t n)
+/* Sets '*value' from the optional boolean member 'name'. */
+static void
+get_bool(struct ovsdb_parser *p, const char *name, bool *value)
 {
-    const char *key;
-    json_t *value;
-
-    json_object_foreach((json_t *) json, key, value) {
-        size_t i;
-
-        for (i = 0; i < n && strcmp(key, allowed[i]); i++) {
-            continue;
-        }
-        if (i >= n) {
-            return ovsdb_syntax_error(json, NULL,
-                                      "Member '%s' is present but not "
-                                      "allowed here.",
-                                      key);
-        }
-    }
-    return NULL;
-}
-
-static struct ovsdb_error *
-get_bool(const json_t *json, const char *name, bool *value)
-{
-    const json_t *member = json_object_get(json, name);
+    const json_t *member =
+        ovsdb_parser_member(p, name, OVSDB_P_BOOLEAN | OVSDB_P_OPTIONAL);
 
     if (member) {
-        if (!json_is_boolean(member)) {
-            return ovsdb_syntax_error(json, NULL,
-                                      "Type mismatch for member '%s'.", name);
-        }
         *value = json_is_true(member);
     }
-    return NULL;
 }
 
 static struct ovsdb_column *
@@ -116,31 +78,27 @@ static struct ovsdb_error *
 column_from_json(struct ovsdb_column *column, const json_t *json)
 {
     static const char *const members[] = { "type", "ephemeral", "mutable" };
-    const json_t *type = json_object_get(json, "type");
     struct ovsdb_error *error;
+    struct ovsdb_parser p;
+    const json_t *type;
 
     if (!json_is_object(json)) {
         return ovsdb_syntax_error(json, NULL, "object expected");
     }
-    error = check_members(json, members, ARRAY_SIZE(members));
-    if (error) {
-        return error;
-    }
-    if (!type) {
-        return ovsdb_syntax_error(json, NULL,
-                                  "Required 'type' member is "
-                                  "missing.");
+    ovsdb_parser_init(&p, json, NULL);
+    ovsdb_parser_expect(&p, members, ARRAY_SIZE(members));
+    type = ovsdb_parser_member(&p, "type", OVSDB_P_ANY);
+    if (ovsdb_parser_has_error(&p)) {
+        return ovsdb_parser_destroy(&p);
     }
     error = ovsdb_type_from_json(&column->type, type);
     if (error) {
         ovsdb_error_prefix(error, "type");
-        return error;
+        ovsdb_parser_put_error(&p, error);
     }
-    error = get_bool(json, "ephemeral", &column->ephemeral);
-    if (!error) {
-        error = get_bool(json, "mutable", &column->mutable_);
-    }
-    return error;
+    get_bool(&p, "ephemeral", &column->ephemeral);
+    get_bool(&p, "mutable", &column->mutable_);
+    return ovsdb_parser_finish(&p);
 }
 
 static int
@@ -149,6 +107,26 @@ compare_columns(const void *a_, const void *b_)
     const struct ovsdb_column *const *a = a_, *const *b = b_;
 
     return strcmp((*a)->name, (*b)->name);
+}
+
+/* Sets 'ts->ovs_order' from 'ts->columns', still in the schema text's
+ * order. */
+static void
+set_ovs_order(struct ovsdb_table_schema *ts)
+{
+    const char **names = xcalloc(ts->n_columns, sizeof *names);
+    const char **order = xcalloc(ts->n_columns, sizeof *order);
+
+    for (unsigned int i = 2; i < ts->n_columns; i++) {
+        names[i - 2] = ts->columns[i]->name;
+    }
+    ovsdb_row_order_columns(names, ts->n_columns - 2, order);
+    ts->ovs_order = xcalloc(ts->n_columns, sizeof *ts->ovs_order);
+    for (unsigned int i = 0; i < ts->n_columns; i++) {
+        ts->ovs_order[i] = ovsdb_table_schema_find_column(ts, order[i]);
+    }
+    free(order);
+    free(names);
 }
 
 static struct ovsdb_error *
@@ -174,7 +152,7 @@ parse_columns(struct ovsdb_table_schema *ts, const json_t *json)
                                       "column %s: names beginning with "
                                       "\"_\" are reserved",
                                       name);
-        } else if (!is_id(name)) {
+        } else if (!ovsdb_parser_is_id(name)) {
             return ovsdb_syntax_error(
                 json, NULL, "column %s: name must be a valid id", name);
         }
@@ -186,6 +164,7 @@ parse_columns(struct ovsdb_table_schema *ts, const json_t *json)
             return error;
         }
     }
+    set_ovs_order(ts);
     qsort(ts->columns + 2, ts->n_columns - 2, sizeof *ts->columns,
           compare_columns);
     for (unsigned int i = 0; i < ts->n_columns; i++) {
@@ -224,6 +203,7 @@ parse_index(struct ovsdb_table_schema *ts, struct ovsdb_index *index,
     return NULL;
 }
 
+/* Parses the optional "indexes" array 'json'. */
 static struct ovsdb_error *
 parse_indexes(struct ovsdb_table_schema *ts, const json_t *json)
 {
@@ -246,11 +226,11 @@ parse_indexes(struct ovsdb_table_schema *ts, const json_t *json)
     return NULL;
 }
 
+/* Parses the optional "maxRows" member 'max' of table 'json'. */
 static struct ovsdb_error *
-parse_max_rows(struct ovsdb_table_schema *ts, const json_t *json)
+parse_max_rows(struct ovsdb_table_schema *ts, const json_t *json,
+               const json_t *max)
 {
-    const json_t *max = json_object_get(json, "maxRows");
-
     ts->max_rows = UINT_MAX;
     if (max) {
         if (!json_is_integer(max) || json_integer_value(max) < 1
@@ -314,6 +294,7 @@ table_schema_destroy(struct ovsdb_table_schema *ts)
         free(ts->indexes[i].columns);
     }
     free(ts->indexes);
+    free(ts->ovs_order);
     for (unsigned int i = 0; i < ts->n_columns; i++) {
         column_destroy(ts->columns[i]);
     }
@@ -329,27 +310,35 @@ table_schema_from_json(const char *name, const json_t *json,
     static const char *const members[] = { "columns", "maxRows", "isRoot",
                                            "indexes" };
     struct ovsdb_table_schema *ts = xzalloc(sizeof *ts);
+    const json_t *columns, *max_rows, *indexes;
     struct ovsdb_error *error;
+    struct ovsdb_parser p;
 
     ts->name = xstrdup(name);
     *tsp = ts;
     if (!json_is_object(json)) {
         return ovsdb_syntax_error(json, NULL, "object expected");
     }
-    error = check_members(json, members, ARRAY_SIZE(members));
-    if (!error) {
-        error = parse_columns(ts, json_object_get(json, "columns"));
+    ovsdb_parser_init(&p, json, NULL);
+    ovsdb_parser_expect(&p, members, ARRAY_SIZE(members));
+    columns =
+        ovsdb_parser_member(&p, "columns", OVSDB_P_ANY | OVSDB_P_OPTIONAL);
+    max_rows =
+        ovsdb_parser_member(&p, "maxRows", OVSDB_P_ANY | OVSDB_P_OPTIONAL);
+    if (!ovsdb_parser_has_error(&p)) {
+        ovsdb_parser_put_error(&p, parse_columns(ts, columns));
     }
-    if (!error) {
-        error = parse_max_rows(ts, json);
+    if (!ovsdb_parser_has_error(&p)) {
+        ovsdb_parser_put_error(&p, parse_max_rows(ts, json, max_rows));
     }
-    if (!error) {
-        error = get_bool(json, "isRoot", &ts->is_root);
-        *root_given |= ts->is_root;
+    get_bool(&p, "isRoot", &ts->is_root);
+    *root_given |= ts->is_root;
+    indexes =
+        ovsdb_parser_member(&p, "indexes", OVSDB_P_ANY | OVSDB_P_OPTIONAL);
+    if (!ovsdb_parser_has_error(&p)) {
+        ovsdb_parser_put_error(&p, parse_indexes(ts, indexes));
     }
-    if (!error) {
-        error = parse_indexes(ts, json_object_get(json, "indexes"));
-    }
+    error = ovsdb_parser_finish(&p);
     if (!error) {
         layout_row(ts);
     }
@@ -411,33 +400,34 @@ bind_refs(struct ovsdb_schema *schema)
 }
 
 static struct ovsdb_error *
-parse_header(struct ovsdb_schema *schema, const json_t *json)
+parse_header(struct ovsdb_schema *schema, struct ovsdb_parser *p)
 {
     static const char *const members[] = { "name", "version", "cksum",
                                            "tables" };
-    const json_t *name = json_object_get(json, "name");
-    const json_t *version = json_object_get(json, "version");
-    const json_t *cksum = json_object_get(json, "cksum");
-    struct ovsdb_error *error;
+    const json_t *name, *version, *cksum;
 
-    error = check_members(json, members, ARRAY_SIZE(members));
-    if (error) {
-        return error;
+    ovsdb_parser_expect(p, members, ARRAY_SIZE(members));
+    name = ovsdb_parser_member(p, "name", OVSDB_P_ANY | OVSDB_P_OPTIONAL);
+    version =
+        ovsdb_parser_member(p, "version", OVSDB_P_ANY | OVSDB_P_OPTIONAL);
+    if (ovsdb_parser_has_error(p)) {
+        return NULL;
     }
-    if (!json_is_string(name) || !is_id(json_string_value(name))) {
-        return ovsdb_syntax_error(json, NULL,
+    if (!json_is_string(name)
+        || !ovsdb_parser_is_id(json_string_value(name))) {
+        return ovsdb_syntax_error(p->json, NULL,
                                   "schema name must be a valid id");
     }
     if (version
         && (!json_is_string(version)
             || !is_version(json_string_value(version)))) {
-        return ovsdb_syntax_error(json, NULL,
+        return ovsdb_syntax_error(p->json, NULL,
                                   "schema version must be of the form "
                                   "x.y.z");
     }
-    if (cksum && !json_is_string(cksum)) {
-        return ovsdb_syntax_error(json, NULL,
-                                  "Type mismatch for member 'cksum'.");
+    cksum = ovsdb_parser_member(p, "cksum", OVSDB_P_STRING | OVSDB_P_OPTIONAL);
+    if (ovsdb_parser_has_error(p)) {
+        return NULL;
     }
     schema->name = xstrdup(json_string_value(name));
     schema->version = xstrdup(version ? json_string_value(version) : "");
@@ -463,7 +453,7 @@ parse_tables(struct ovsdb_schema *schema, const json_t *json)
         struct ovsdb_table_schema *ts;
         struct ovsdb_error *error;
 
-        if (!is_id(name) || name[0] == '_') {
+        if (!ovsdb_parser_is_id(name) || name[0] == '_') {
             return ovsdb_syntax_error(json, NULL,
                                       "table %s: name must be a valid id "
                                       "not beginning with \"_\"",
@@ -494,7 +484,11 @@ ovsdb_schema_from_json(const json_t *json, struct ovsdb_schema **schemap)
     if (!json_is_object(json)) {
         error = ovsdb_syntax_error(json, NULL, "schema must be an object");
     } else {
-        error = parse_header(schema, json);
+        struct ovsdb_parser p;
+
+        ovsdb_parser_init(&p, json, NULL);
+        ovsdb_parser_put_error(&p, parse_header(schema, &p));
+        error = ovsdb_parser_destroy(&p);
     }
     if (!error) {
         error = parse_tables(schema, json_object_get(json, "tables"));

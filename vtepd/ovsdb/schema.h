@@ -64,6 +64,10 @@ struct ovsdb_table_schema {
     unsigned int n_indexes;
     bool weakly_referenced; /* Some column holds weak references to us. */
 
+    /* The columns in the order ovsdb-server iterates them (row-order.h),
+     * which decides the order of two rows that collide in an index. */
+    const struct ovsdb_column **ovs_order;
+
     /* Row layout. */
     size_t values_size;  /* Bytes of inline column values. */
     size_t index_offset; /* Of the first index hmap_node, in values. */

@@ -16,6 +16,7 @@
 #include "vtepd/ovsdb/error.h"
 #include "vtepd/ovsdb/execution.h"
 #include "vtepd/ovsdb/history.h"
+#include "vtepd/ovsdb/parser.h"
 #include "vtepd/ovsdb/schema.h"
 #include "vtepd/ovsdb/server-private.h"
 #include "vtepd/ovsdb/store.h"
@@ -462,22 +463,6 @@ on_commit(const struct ovsdb_changeset *changes, void *sdb_)
 
 /* Locks. */
 
-/* RFC 7047 <id>: a letter or '_', then letters, digits and '_'. */
-static bool
-is_id(const char *s)
-{
-    if (!(*s == '_' || (*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z'))) {
-        return false;
-    }
-    for (s++; *s; s++) {
-        if (!(*s == '_' || (*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z')
-              || (*s >= '0' && *s <= '9'))) {
-            return false;
-        }
-    }
-    return true;
-}
-
 /* Returns the lock name of a lock, steal or unlock request, or replies with
  * an error and returns NULL. */
 static const char *
@@ -486,7 +471,7 @@ parse_lock_name(struct jsonrpc_session *s, const struct jsonrpc_msg *request)
     const json_t *name = json_array_get(request->params, 0);
 
     if (json_array_size(request->params) != 1 || !json_is_string(name)
-        || !is_id(json_string_value(name))) {
+        || !ovsdb_parser_is_id(json_string_value(name))) {
         server_reply_error(s, request,
                            ovsdb_syntax_error(request->params, NULL,
                                               "%s request params must be <id>",

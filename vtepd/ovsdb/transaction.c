@@ -10,6 +10,7 @@
 #include "lib/hmap.h"
 #include "vtepd/ovsdb/db.h"
 #include "vtepd/ovsdb/error.h"
+#include "vtepd/ovsdb/row-order.h"
 #include "vtepd/ovsdb/row.h"
 #include "vtepd/ovsdb/table.h"
 
@@ -200,6 +201,9 @@ ovsdb_txn_insert(struct ovsdb_txn *txn, struct ovsdb_table *table,
 
     row->txn_serial = txn->serial;
     row->n_refs = 0;
+    /* Each new row gets its own _version now, as in ovsdb-server: the
+     * rest of the transaction sees it, and the commit keeps it. */
+    uuid_generate(&row->version);
     ovsdb_table_insert(table, row);
     if (tr) {
         /* The uuid of a row deleted by this transaction: only the user's
@@ -781,18 +785,38 @@ put_index_values(struct ds *s, const struct ovsdb_index *index,
     }
 }
 
-/* Appends a sentence on what this transaction did to one of two rows that
- * collide in 'index', in ovsdb-server's words. */
-static void
-describe_row(struct ds *s, const struct ovsdb_index *index,
-             const struct txn_row *tr, const char *which)
+/* True if 'tr' changed no column of its row. */
+static bool
+row_unchanged(const struct txn_row *tr)
 {
+    const struct ovsdb_table_schema *ts = tr->table->schema;
+
+    for (unsigned int i = OVSDB_COL_VERSION + 1; i < ts->n_columns; i++) {
+        if (!ovsdb_row_column_equals(tr->old, tr->new, ts->columns[i])) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* Appends a sentence on what this transaction did to 'row', one of two
+ * rows that collide in 'index', in ovsdb-server's words. */
+static void
+describe_row(struct ds *s, struct commit *c, const struct ovsdb_table *table,
+             const struct ovsdb_index *index, const struct ovsdb_row *row,
+             const char *which)
+{
+    const struct txn_row *tr = find_txn_row(c->txn, table, &row->uuid);
     char buf[UUID_LEN + 1];
     unsigned int j;
 
     ds_put_format(s, "  %s row, with UUID %s, ", which,
-                  uuid_str(&tr->uuid, buf));
-    if (!tr->old) {
+                  uuid_str(&row->uuid, buf));
+    if (!tr || (tr->old && row_unchanged(tr))) {
+        ds_put_cstr(s, "existed in the database before this transaction "
+                       "and was not modified by the transaction.");
+        return;
+    } else if (!tr->old) {
         ds_put_cstr(s, "was inserted by this transaction.");
         return;
     }
@@ -813,22 +837,30 @@ describe_row(struct ds *s, const struct ovsdb_index *index,
     }
 }
 
+/* The error for rows 'a' and 'b' of 'table' colliding in index 'i'.  As
+ * ovsdb-server, it names first the row greater in all columns, taken in
+ * the order ovsdb-server iterates them. */
 static struct ovsdb_error *
 duplicate_error(struct commit *c, const struct ovsdb_table *table,
-                unsigned int i, const struct txn_row *tr,
-                const struct ovsdb_row *other)
+                unsigned int i, const struct ovsdb_row *a,
+                const struct ovsdb_row *b)
 {
-    const struct ovsdb_index *index = &table->schema->indexes[i];
-    const struct txn_row *other_tr;
+    const struct ovsdb_table_schema *ts = table->schema;
+    const struct ovsdb_index *index = &ts->indexes[i];
     struct ds s = DS_EMPTY_INITIALIZER;
     struct ovsdb_error *error;
-    char buf[UUID_LEN + 1];
 
+    if (ovsdb_row_compare(a, b, ts->ovs_order, ts->n_columns) < 0) {
+        const struct ovsdb_row *tmp = a;
+
+        a = b;
+        b = tmp;
+    }
     ds_put_format(&s,
                   "Transaction causes multiple rows in \"%s\" table to "
                   "have identical values (",
-                  table->schema->name);
-    put_index_values(&s, index, tr->new);
+                  ts->name);
+    put_index_values(&s, index, a);
     ds_put_format(&s, ") for index on column%s",
                   index->n_columns > 1 ? "s" : "");
     for (unsigned int j = 0; j < index->n_columns; j++) {
@@ -837,17 +869,8 @@ duplicate_error(struct commit *c, const struct ovsdb_table *table,
                       index->columns[j]->name);
     }
     ds_put_char(&s, '.');
-    other_tr = find_txn_row(c->txn, table, &other->uuid);
-    if (other_tr) {
-        describe_row(&s, index, other_tr, "First");
-    } else {
-        ds_put_format(&s,
-                      "  First row, with UUID %s, existed in the "
-                      "database before this transaction and was not "
-                      "modified by the transaction.",
-                      uuid_str(&other->uuid, buf));
-    }
-    describe_row(&s, index, tr, "Second");
+    describe_row(&s, c, table, index, a, "First");
+    describe_row(&s, c, table, index, b, "Second");
     error = ovsdb_error("constraint violation", "%s", ds_cstr(&s));
     ds_destroy(&s);
     return error;
@@ -873,7 +896,7 @@ check_indexes(struct commit *c)
                 if (other
                     != tr->new &&ovsdb_table_index_equal(table, j, other,
                                                          tr->new)) {
-                    return duplicate_error(c, table, j, tr, other);
+                    return duplicate_error(c, table, j, other, tr->new);
                 }
             }
         }
@@ -896,7 +919,8 @@ apply_deltas(struct commit *c)
 }
 
 /* Returns the change set of 'txn' in 'cs', in a new array the caller
- * frees with free_changes(), and stamps the new rows' versions. */
+ * frees with free_changes(), and stamps the modified rows' new versions
+ * (inserted rows got theirs in ovsdb_txn_insert()). */
 static void
 build_changes(struct ovsdb_txn *txn, struct ovsdb_changeset *cs)
 {
@@ -921,7 +945,7 @@ build_changes(struct ovsdb_txn *txn, struct ovsdb_changeset *cs)
                 continue; /* Written back unchanged. */
             }
         }
-        if (tr->new) {
+        if (tr->old && tr->new) {
             uuid_generate(&tr->new->version);
         }
         n++;

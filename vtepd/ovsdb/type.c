@@ -10,6 +10,7 @@
 #include "lib/ds.h"
 #include "vtepd/ovsdb/datum.h"
 #include "vtepd/ovsdb/error.h"
+#include "vtepd/ovsdb/parser.h"
 
 static const char *const atomic_type_names[OVSDB_N_TYPES] = {
     [OVSDB_TYPE_VOID] = "void",     [OVSDB_TYPE_INTEGER] = "integer",
@@ -77,34 +78,32 @@ base_type_destroy(struct ovsdb_base_type *base)
     }
 }
 
-/* The members a base type object may have, as a bit per name. */
-static const char *const base_members[] = {
-    "type",    "enum",      "minInteger", "maxInteger", "minReal",
-    "maxReal", "minLength", "maxLength",  "refTable",   "refType",
-};
-
-static struct ovsdb_error *
-check_base_members(const json_t *json, enum ovsdb_atomic_type type)
+/* Declares the members a base type object of 'type' may have: "type",
+ * "enum" and the constraints of that type ("refType" only with a
+ * "refTable"), and refuses any other. */
+static void
+expect_base_members(struct ovsdb_parser *p, enum ovsdb_atomic_type type)
 {
-    /* Which members (by index in base_members) each type allows. */
-    unsigned int allowed = 1u << 0 | 1u << 1;
-    const char *key;
-    json_t *value;
+    const char *names[4] = { "type", "enum" };
+    size_t n = 2;
 
     switch (type) {
     case OVSDB_TYPE_INTEGER:
-        allowed |= 1u << 2 | 1u << 3;
+        names[n++] = "minInteger";
+        names[n++] = "maxInteger";
         break;
     case OVSDB_TYPE_REAL:
-        allowed |= 1u << 4 | 1u << 5;
+        names[n++] = "minReal";
+        names[n++] = "maxReal";
         break;
     case OVSDB_TYPE_STRING:
-        allowed |= 1u << 6 | 1u << 7;
+        names[n++] = "minLength";
+        names[n++] = "maxLength";
         break;
     case OVSDB_TYPE_UUID:
-        allowed |= 1u << 8;
-        if (json_object_get(json, "refTable")) {
-            allowed |= 1u << 9;
+        names[n++] = "refTable";
+        if (json_object_get(p->json, "refTable")) {
+            names[n++] = "refType";
         }
         break;
     case OVSDB_TYPE_VOID:
@@ -112,146 +111,143 @@ check_base_members(const json_t *json, enum ovsdb_atomic_type type)
     case OVSDB_N_TYPES:
         break;
     }
-
-    json_object_foreach((json_t *) json, key, value) {
-        size_t i;
-
-        for (i = 0; i < ARRAY_SIZE(base_members); i++) {
-            if (!strcmp(key, base_members[i])) {
-                break;
-            }
-        }
-        if (i >= ARRAY_SIZE(base_members) || !(allowed & (1u << i))) {
-            return ovsdb_syntax_error(json, NULL,
-                                      "Member '%s' is present but not "
-                                      "allowed here.",
-                                      key);
-        }
-    }
-    return NULL;
+    ovsdb_parser_expect(p, names, n);
 }
 
-/* Reads optional number member 'name' of 'json' into '*value'. */
-static struct ovsdb_error *
-get_number(const json_t *json, const char *name, bool integer, double *dvalue,
-           json_int_t *ivalue)
+/* Reads the optional integer member 'name' into '*value'. */
+static void
+get_integer(struct ovsdb_parser *p, const char *name, json_int_t *value)
 {
-    const json_t *member = json_object_get(json, name);
+    const json_t *member =
+        ovsdb_parser_member(p, name, OVSDB_P_INTEGER | OVSDB_P_OPTIONAL);
 
-    if (!member) {
-        return NULL;
+    if (member) {
+        *value = json_integer_value(member);
     }
-    if (integer ? !json_is_integer(member) : !json_is_number(member)) {
-        return ovsdb_syntax_error(json, NULL, "Type mismatch for member '%s'.",
-                                  name);
+}
+
+/* Reads the optional number member 'name' into '*value'. */
+static void
+get_real(struct ovsdb_parser *p, const char *name, double *value)
+{
+    const json_t *member =
+        ovsdb_parser_member(p, name, OVSDB_P_NUMBER | OVSDB_P_OPTIONAL);
+
+    if (member) {
+        *value = json_number_value(member);
     }
-    if (integer) {
-        *ivalue = json_integer_value(member);
-    } else {
-        *dvalue = json_number_value(member);
-    }
-    return NULL;
 }
 
 static struct ovsdb_error *
-parse_ref(struct ovsdb_base_type *base, const json_t *json)
+parse_ref(struct ovsdb_base_type *base, struct ovsdb_parser *p)
 {
-    const json_t *table = json_object_get(json, "refTable");
-    const json_t *ref_type = json_object_get(json, "refType");
+    const json_t *table, *ref_type;
+    const char *s;
 
+    table =
+        ovsdb_parser_member(p, "refTable", OVSDB_P_STRING | OVSDB_P_OPTIONAL);
+    ref_type =
+        ovsdb_parser_member(p, "refType", OVSDB_P_ANY | OVSDB_P_OPTIONAL);
     if (!table) {
         return NULL;
     }
-    if (!json_is_string(table)) {
-        return ovsdb_syntax_error(json, NULL,
-                                  "Type mismatch for member 'refTable'.");
-    }
     base->u.uuid.ref_table_name = xstrdup(json_string_value(table));
     base->u.uuid.ref_type = OVSDB_REF_STRONG;
-    if (ref_type) {
-        const char *s = json_string_value(ref_type);
-
-        if (s && !strcmp(s, "weak")) {
-            base->u.uuid.ref_type = OVSDB_REF_WEAK;
-        } else if (!s || strcmp(s, "strong")) {
-            return ovsdb_syntax_error(json, NULL,
-                                      "refType must be \"strong\" or "
-                                      "\"weak\" (not \"%s\")",
-                                      s ? s : "<non-string>");
-        }
+    s = ref_type ? json_string_value(ref_type) : "strong";
+    if (s && !strcmp(s, "weak")) {
+        base->u.uuid.ref_type = OVSDB_REF_WEAK;
+    } else if (!s || strcmp(s, "strong")) {
+        return ovsdb_syntax_error(p->json, NULL,
+                                  "refType must be \"strong\" or "
+                                  "\"weak\" (not \"%s\")",
+                                  s ? s : "<non-string>");
     }
     return NULL;
 }
 
 static struct ovsdb_error *
-parse_constraints(struct ovsdb_base_type *base, const json_t *json)
+parse_integer_constraints(struct ovsdb_base_type *base, struct ovsdb_parser *p)
 {
-    struct ovsdb_error *error = NULL;
-    json_int_t lo, hi;
-    double dlo, dhi;
+    json_int_t lo = INT64_MIN, hi = INT64_MAX;
 
+    get_integer(p, "minInteger", &lo);
+    get_integer(p, "maxInteger", &hi);
+    if (ovsdb_parser_has_error(p)) {
+        return NULL;
+    } else if (lo > hi) {
+        return ovsdb_syntax_error(p->json, NULL,
+                                  "minInteger exceeds maxInteger");
+    }
+    base->u.integer.min = lo;
+    base->u.integer.max = hi;
+    return NULL;
+}
+
+static struct ovsdb_error *
+parse_real_constraints(struct ovsdb_base_type *base, struct ovsdb_parser *p)
+{
+    double lo = -DBL_MAX, hi = DBL_MAX;
+
+    get_real(p, "minReal", &lo);
+    get_real(p, "maxReal", &hi);
+    if (ovsdb_parser_has_error(p)) {
+        return NULL;
+    } else if (lo > hi) {
+        return ovsdb_syntax_error(p->json, NULL, "minReal exceeds maxReal");
+    }
+    base->u.real.min = lo;
+    base->u.real.max = hi;
+    return NULL;
+}
+
+static struct ovsdb_error *
+parse_string_constraints(struct ovsdb_base_type *base, struct ovsdb_parser *p)
+{
+    json_int_t lo = 0, hi = UINT_MAX;
+
+    get_integer(p, "minLength", &lo);
+    get_integer(p, "maxLength", &hi);
+    if (ovsdb_parser_has_error(p)) {
+        return NULL;
+    } else if (lo < 0 || hi < 0 || lo > UINT_MAX || hi > UINT_MAX) {
+        return ovsdb_syntax_error(p->json, NULL,
+                                  "minLength and maxLength must be "
+                                  "between 0 and %u",
+                                  UINT_MAX);
+    } else if (lo > hi) {
+        return ovsdb_syntax_error(p->json, NULL,
+                                  "minLength exceeds maxLength");
+    }
+    base->u.string.min_len = (unsigned int) lo;
+    base->u.string.max_len = (unsigned int) hi;
+    return NULL;
+}
+
+/* Parses the constraints of 'base' from the members of the object 'p'
+ * parses; errors in a member's type stay on 'p'. */
+static struct ovsdb_error *
+parse_constraints(struct ovsdb_base_type *base, struct ovsdb_parser *p)
+{
     switch (base->type) {
     case OVSDB_TYPE_INTEGER:
-        lo = INT64_MIN;
-        hi = INT64_MAX;
-        error = get_number(json, "minInteger", true, NULL, &lo);
-        if (!error) {
-            error = get_number(json, "maxInteger", true, NULL, &hi);
-        }
-        if (!error && lo > hi) {
-            return ovsdb_syntax_error(json, NULL,
-                                      "minInteger exceeds maxInteger");
-        }
-        base->u.integer.min = lo;
-        base->u.integer.max = hi;
-        break;
+        return parse_integer_constraints(base, p);
     case OVSDB_TYPE_REAL:
-        dlo = -DBL_MAX;
-        dhi = DBL_MAX;
-        error = get_number(json, "minReal", false, &dlo, NULL);
-        if (!error) {
-            error = get_number(json, "maxReal", false, &dhi, NULL);
-        }
-        if (!error && dlo > dhi) {
-            return ovsdb_syntax_error(json, NULL, "minReal exceeds maxReal");
-        }
-        base->u.real.min = dlo;
-        base->u.real.max = dhi;
-        break;
+        return parse_real_constraints(base, p);
     case OVSDB_TYPE_STRING:
-        lo = 0;
-        hi = UINT_MAX;
-        error = get_number(json, "minLength", true, NULL, &lo);
-        if (!error) {
-            error = get_number(json, "maxLength", true, NULL, &hi);
-        }
-        if (!error && (lo < 0 || hi < 0 || lo > UINT_MAX || hi > UINT_MAX)) {
-            return ovsdb_syntax_error(json, NULL,
-                                      "minLength and maxLength must be "
-                                      "between 0 and %u",
-                                      UINT_MAX);
-        }
-        if (!error && lo > hi) {
-            return ovsdb_syntax_error(json, NULL,
-                                      "minLength exceeds maxLength");
-        }
-        base->u.string.min_len = (unsigned int) lo;
-        base->u.string.max_len = (unsigned int) hi;
-        break;
+        return parse_string_constraints(base, p);
     case OVSDB_TYPE_UUID:
-        return parse_ref(base, json);
+        return parse_ref(base, p);
     case OVSDB_TYPE_VOID:
     case OVSDB_TYPE_BOOLEAN:
     case OVSDB_N_TYPES:
         break;
     }
-    return error;
+    return NULL;
 }
 
 static struct ovsdb_error *
-parse_enum(struct ovsdb_base_type *base, const json_t *json)
+parse_enum(struct ovsdb_base_type *base, const json_t *enum_json)
 {
-    const json_t *enum_json = json_object_get(json, "enum");
     struct ovsdb_type enum_type = { .n_min = 1, .n_max = OVSDB_UNLIMITED };
     struct ovsdb_error *error;
 
@@ -274,6 +270,7 @@ base_type_from_json(struct ovsdb_base_type *base, const json_t *json)
     enum ovsdb_atomic_type type;
     struct ovsdb_error *error;
     const json_t *type_json;
+    struct ovsdb_parser p;
 
     base_type_init(base, OVSDB_TYPE_VOID);
     type_json = json_is_object(json) ? json_object_get(json, "type") : json;
@@ -289,13 +286,18 @@ base_type_from_json(struct ovsdb_base_type *base, const json_t *json)
         return NULL;
     }
 
-    error = check_base_members(json, type);
-    if (!error) {
-        error = parse_constraints(base, json);
+    ovsdb_parser_init(&p, json, NULL);
+    expect_base_members(&p, type);
+    if (!ovsdb_parser_has_error(&p)) {
+        ovsdb_parser_put_error(&p, parse_constraints(base, &p));
     }
-    if (!error) {
-        error = parse_enum(base, json);
+    if (!ovsdb_parser_has_error(&p)) {
+        const json_t *enum_json =
+            ovsdb_parser_member(&p, "enum", OVSDB_P_ANY | OVSDB_P_OPTIONAL);
+
+        ovsdb_parser_put_error(&p, parse_enum(base, enum_json));
     }
+    error = ovsdb_parser_finish(&p);
     if (error) {
         base_type_destroy(base);
     }
@@ -303,10 +305,8 @@ base_type_from_json(struct ovsdb_base_type *base, const json_t *json)
 }
 
 static struct ovsdb_error *
-parse_n_max(const json_t *json, unsigned int *n_max)
+parse_n_max(const json_t *json, const json_t *max, unsigned int *n_max)
 {
-    const json_t *max = json_object_get(json, "max");
-
     if (!max) {
         *n_max = 1;
     } else if (json_is_string(max)
@@ -324,10 +324,8 @@ parse_n_max(const json_t *json, unsigned int *n_max)
 }
 
 static struct ovsdb_error *
-parse_n_min(const json_t *json, unsigned int *n_min)
+parse_n_min(const json_t *json, const json_t *min, unsigned int *n_min)
 {
-    const json_t *min = json_object_get(json, "min");
-
     if (!min) {
         *n_min = 1;
     } else if (json_is_integer(min) && json_integer_value(min) >= 0
@@ -343,9 +341,9 @@ struct ovsdb_error *
 ovsdb_type_from_json(struct ovsdb_type *type, const json_t *json)
 {
     static const char *const members[] = { "key", "value", "min", "max" };
+    const json_t *key, *value, *min, *max;
     struct ovsdb_error *error;
-    const char *name;
-    json_t *member;
+    struct ovsdb_parser p;
 
     memset(type, 0, sizeof *type);
     type->n_min = type->n_max = 1;
@@ -355,33 +353,29 @@ ovsdb_type_from_json(struct ovsdb_type *type, const json_t *json)
     if (!json_is_object(json) || !json_object_get(json, "key")) {
         return ovsdb_syntax_error(json, NULL, "ovsdb type expected");
     }
-    json_object_foreach((json_t *) json, name, member) {
-        size_t i;
-
-        for (i = 0; i < ARRAY_SIZE(members) && strcmp(name, members[i]); i++) {
-            continue;
-        }
-        if (i >= ARRAY_SIZE(members)) {
-            return ovsdb_syntax_error(json, NULL,
-                                      "Member '%s' is present but not "
-                                      "allowed here.",
-                                      name);
-        }
+    ovsdb_parser_init(&p, json, NULL);
+    ovsdb_parser_expect(&p, members, ARRAY_SIZE(members));
+    key = ovsdb_parser_member(&p, "key", OVSDB_P_ANY);
+    value = ovsdb_parser_member(&p, "value", OVSDB_P_ANY | OVSDB_P_OPTIONAL);
+    min = ovsdb_parser_member(&p, "min", OVSDB_P_ANY | OVSDB_P_OPTIONAL);
+    max = ovsdb_parser_member(&p, "max", OVSDB_P_ANY | OVSDB_P_OPTIONAL);
+    error = ovsdb_parser_finish(&p);
+    if (error) {
+        return error;
     }
 
-    error = parse_n_min(json, &type->n_min);
+    error = parse_n_min(json, min, &type->n_min);
     if (!error) {
-        error = parse_n_max(json, &type->n_max);
+        error = parse_n_max(json, max, &type->n_max);
     }
     if (!error && type->n_min > type->n_max) {
         error = ovsdb_syntax_error(json, NULL, "\"min\" exceeds \"max\"");
     }
     if (!error) {
-        error = base_type_from_json(&type->key, json_object_get(json, "key"));
+        error = base_type_from_json(&type->key, key);
     }
-    if (!error && json_object_get(json, "value")) {
-        error =
-            base_type_from_json(&type->value, json_object_get(json, "value"));
+    if (!error && value) {
+        error = base_type_from_json(&type->value, value);
     }
     if (error) {
         ovsdb_type_destroy(type);
