@@ -9,7 +9,7 @@ ovsdb_SRCS := vtepd/ovsdb/error.c vtepd/ovsdb/type.c vtepd/ovsdb/atom.c \
               vtepd/ovsdb/schema.c vtepd/ovsdb/row.c vtepd/ovsdb/row-order.c \
               vtepd/ovsdb/table.c vtepd/ovsdb/condition.c \
               vtepd/ovsdb/mutation.c vtepd/ovsdb/transaction.c \
-              vtepd/ovsdb/txn-write.c \
+              vtepd/ovsdb/txn-write.c vtepd/ovsdb/txn-index.c \
               vtepd/ovsdb/parser.c vtepd/ovsdb/execution.c \
               vtepd/ovsdb/execution-write.c vtepd/ovsdb/execution-query.c \
               vtepd/ovsdb/insert-text.c \

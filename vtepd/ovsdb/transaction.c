@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* OVSDB transactions and commit-time checks. */
-#include "vtepd/ovsdb/transaction.h"
+/* OVSDB transactions and commit-time checks (the index check is in
+ * txn-index.c). */
+#include "vtepd/ovsdb/transaction-private.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -10,47 +11,8 @@
 #include "lib/hmap.h"
 #include "vtepd/ovsdb/db.h"
 #include "vtepd/ovsdb/error.h"
-#include "vtepd/ovsdb/row-order.h"
 #include "vtepd/ovsdb/row.h"
 #include "vtepd/ovsdb/table.h"
-
-/* A row the transaction touched. */
-struct txn_row {
-    struct hmap_node node; /* In 'rows' of ovsdb_txn, by uuid and table. */
-    struct ovsdb_table *table;
-    struct uuid uuid;
-    struct ovsdb_row *old; /* Committed version, or NULL if inserted. */
-    struct ovsdb_row *new; /* Current version, or NULL if deleted. */
-};
-
-/* A block of txn_rows, allocated together. */
-struct txn_row_block {
-    struct txn_row_block *next;
-    size_t n, allocated;
-    struct txn_row rows[];
-};
-
-struct ovsdb_txn {
-    struct ovsdb_db *db;
-    uint32_t serial;        /* Stamped on the row copies this txn owns. */
-    struct hmap rows;       /* order[0..n_indexed), by table and uuid. */
-    struct txn_row **order; /* 'rows' in the order first touched. */
-    size_t n_order, allocated_order;
-    size_t n_indexed; /* 'rows' is built on the first lookup, not before. */
-    size_t n_deleted; /* Calls to ovsdb_txn_delete(). */
-    struct txn_row_block *blocks; /* Where 'rows' live, newest first. */
-    struct ds comment;
-    const void *origin; /* See ovsdb_txn_set_origin(). */
-};
-
-/* A pending change to the strong reference count of a row. */
-struct ref_delta {
-    struct hmap_node node;
-    struct ovsdb_table *table;
-    struct uuid uuid;
-    int delta;
-    bool exists; /* The row is known to be in 'table'. */
-};
 
 static uint32_t
 row_key_hash(const struct ovsdb_table *table, const struct uuid *uuid)
@@ -61,9 +23,9 @@ row_key_hash(const struct ovsdb_table *table, const struct uuid *uuid)
 /* Looks 'uuid' up in 'txn'.  The index is filled in here, with the rows
  * touched since the last lookup: a transaction that only inserts rows with
  * fresh uuids never builds it.  (It is a cache, hence the cast.) */
-static struct txn_row *
-find_txn_row(const struct ovsdb_txn *txn_, const struct ovsdb_table *table,
-             const struct uuid *uuid)
+struct txn_row *
+ovsdb_txn_find_row(const struct ovsdb_txn *txn_,
+                   const struct ovsdb_table *table, const struct uuid *uuid)
 {
     struct ovsdb_txn *txn = (struct ovsdb_txn *) txn_;
     struct txn_row *tr;
@@ -197,7 +159,7 @@ ovsdb_txn_insert(struct ovsdb_txn *txn, struct ovsdb_table *table,
 {
     /* Only a row this transaction deleted can have the uuid already. */
     struct txn_row *tr =
-        txn->n_deleted ? find_txn_row(txn, table, &row->uuid) : NULL;
+        txn->n_deleted ? ovsdb_txn_find_row(txn, table, &row->uuid) : NULL;
 
     row->txn_serial = txn->serial;
     row->n_refs = 0;
@@ -245,7 +207,7 @@ ovsdb_txn_delete(struct ovsdb_txn *txn, struct ovsdb_table *table,
     ovsdb_table_remove(table, row);
     txn->n_deleted++;
     if (row->txn_serial == txn->serial) {
-        struct txn_row *tr = find_txn_row(txn, table, &row->uuid);
+        struct txn_row *tr = ovsdb_txn_find_row(txn, table, &row->uuid);
 
         tr->new = NULL;
         ovsdb_row_destroy(row, table->schema);
@@ -258,22 +220,11 @@ bool
 ovsdb_txn_uuid_in_use(const struct ovsdb_txn *txn,
                       const struct ovsdb_table *table, const struct uuid *uuid)
 {
-    return ovsdb_table_find(table, uuid) || find_txn_row(txn, table, uuid);
+    return ovsdb_table_find(table, uuid)
+           || ovsdb_txn_find_row(txn, table, uuid);
 }
 
 /* Commit-time checks. */
-
-/* Slots of the cache of recently used deltas (a power of two). */
-#define DELTA_CACHE_SIZE 64
-
-struct commit {
-    struct ovsdb_txn *txn;
-    struct hmap deltas; /* Of 'struct ref_delta'. */
-
-    /* The last delta looked up in each slot, by hash: rows of a big
-     * transaction tend to refer to the same few rows over and over. */
-    struct ref_delta *cache[DELTA_CACHE_SIZE];
-};
 
 static struct ref_delta *
 find_delta(struct commit *c, struct ovsdb_table *table,
@@ -313,8 +264,8 @@ ref_count(struct commit *c, struct ovsdb_table *table,
     return (long long) row->n_refs + (d ? d->delta : 0);
 }
 
-static char *
-uuid_str(const struct uuid *uuid, char buf[UUID_LEN + 1])
+char *
+ovsdb_txn_uuid_str(const struct uuid *uuid, char buf[UUID_LEN + 1])
 {
     uuid_to_string(uuid, buf);
     return buf;
@@ -356,8 +307,8 @@ adjust_base_refs(struct commit *c, struct txn_row *tr,
                                    "Table %s column %s row %s references "
                                    "nonexistent row %s in table %s.",
                                    tr->table->schema->name, column->name,
-                                   uuid_str(&tr->uuid, b1),
-                                   uuid_str(&atoms[i].uuid, b2),
+                                   ovsdb_txn_uuid_str(&tr->uuid, b1),
+                                   ovsdb_txn_uuid_str(&atoms[i].uuid, b2),
                                    target->schema->name);
             }
             d = find_delta(c, target, &atoms[i].uuid, true);
@@ -462,7 +413,7 @@ count_refs(struct commit *c)
                                "cannot delete %s row %s because of %lld "
                                "remaining reference(s)",
                                tr->table->schema->name,
-                               uuid_str(&tr->uuid, buf), n);
+                               ovsdb_txn_uuid_str(&tr->uuid, buf), n);
         }
     }
     return NULL;
@@ -663,7 +614,7 @@ assess_weak_refs(struct commit *c, struct ovsdb_table *table,
                 "(probably as the default value for this column) but "
                 "deleting this value caused a constraint volation because "
                 "this column is not allowed to be empty.",
-                column->name, ts->name, uuid_str(&copy->uuid, buf));
+                column->name, ts->name, ovsdb_txn_uuid_str(&copy->uuid, buf));
         } else if (emptied) {
             error = ovsdb_error(
                 "constraint violation",
@@ -671,7 +622,8 @@ assess_weak_refs(struct commit *c, struct ovsdb_table *table,
                 "never-existing) rows from column \"%s\" in \"%s\" row "
                 "%s%s caused this column to become empty, but constraints "
                 "on this column disallow an empty column.",
-                n_dropped, column->name, ts->name, uuid_str(&copy->uuid, buf),
+                n_dropped, column->name, ts->name,
+                ovsdb_txn_uuid_str(&copy->uuid, buf),
                 inserted ? " (inserted within this transaction)" : "");
         }
     }
@@ -760,148 +712,6 @@ check_sizes(struct commit *c)
             tr->new ? ovsdb_row_check_sizes(tr->new, tr->table->schema) : NULL;
     }
     return error;
-}
-
-/* What goes before item 'i' of 'n' in an English list: "a", "a and b",
- * "a, b, and c". */
-static const char *
-list_separator(unsigned int i, unsigned int n)
-{
-    return !i ? "" : n == 2 ? " and " : i < n - 1 ? ", " : ", and ";
-}
-
-/* Appends the values of 'index' in 'row', as "1, q, and true". */
-static void
-put_index_values(struct ds *s, const struct ovsdb_index *index,
-                 const struct ovsdb_row *row)
-{
-    for (unsigned int j = 0; j < index->n_columns; j++) {
-        const struct ovsdb_column *column = index->columns[j];
-        struct ovsdb_datum value;
-
-        ovsdb_row_get(row, column, &value);
-        ds_put_cstr(s, list_separator(j, index->n_columns));
-        ovsdb_datum_to_string(&value, &column->type, s);
-    }
-}
-
-/* True if 'tr' changed no column of its row. */
-static bool
-row_unchanged(const struct txn_row *tr)
-{
-    const struct ovsdb_table_schema *ts = tr->table->schema;
-
-    for (unsigned int i = OVSDB_COL_VERSION + 1; i < ts->n_columns; i++) {
-        if (!ovsdb_row_column_equals(tr->old, tr->new, ts->columns[i])) {
-            return false;
-        }
-    }
-    return true;
-}
-
-/* Appends a sentence on what this transaction did to 'row', one of two
- * rows that collide in 'index', in ovsdb-server's words. */
-static void
-describe_row(struct ds *s, struct commit *c, const struct ovsdb_table *table,
-             const struct ovsdb_index *index, const struct ovsdb_row *row,
-             const char *which)
-{
-    const struct txn_row *tr = find_txn_row(c->txn, table, &row->uuid);
-    char buf[UUID_LEN + 1];
-    unsigned int j;
-
-    ds_put_format(s, "  %s row, with UUID %s, ", which,
-                  uuid_str(&row->uuid, buf));
-    if (!tr || (tr->old && row_unchanged(tr))) {
-        ds_put_cstr(s, "existed in the database before this transaction "
-                       "and was not modified by the transaction.");
-        return;
-    } else if (!tr->old) {
-        ds_put_cstr(s, "was inserted by this transaction.");
-        return;
-    }
-    for (j = 0; j < index->n_columns; j++) {
-        if (!ovsdb_row_column_equals(tr->old, tr->new, index->columns[j])) {
-            break;
-        }
-    }
-    if (j == index->n_columns) {
-        ds_put_cstr(s, "existed in the database before this transaction, "
-                       "which modified some of the row's columns but not "
-                       "any columns in this index.");
-    } else {
-        ds_put_cstr(s, "had the following index values before the "
-                       "transaction: ");
-        put_index_values(s, index, tr->old);
-        ds_put_char(s, '.');
-    }
-}
-
-/* The error for rows 'a' and 'b' of 'table' colliding in index 'i'.  As
- * ovsdb-server, it names first the row greater in all columns, taken in
- * the order ovsdb-server iterates them. */
-static struct ovsdb_error *
-duplicate_error(struct commit *c, const struct ovsdb_table *table,
-                unsigned int i, const struct ovsdb_row *a,
-                const struct ovsdb_row *b)
-{
-    const struct ovsdb_table_schema *ts = table->schema;
-    const struct ovsdb_index *index = &ts->indexes[i];
-    struct ds s = DS_EMPTY_INITIALIZER;
-    struct ovsdb_error *error;
-
-    if (ovsdb_row_compare(a, b, ts->ovs_order, ts->n_columns) < 0) {
-        const struct ovsdb_row *tmp = a;
-
-        a = b;
-        b = tmp;
-    }
-    ds_put_format(&s,
-                  "Transaction causes multiple rows in \"%s\" table to "
-                  "have identical values (",
-                  ts->name);
-    put_index_values(&s, index, a);
-    ds_put_format(&s, ") for index on column%s",
-                  index->n_columns > 1 ? "s" : "");
-    for (unsigned int j = 0; j < index->n_columns; j++) {
-        ds_put_format(&s, "%s\"%s\"",
-                      j ? list_separator(j, index->n_columns) : " ",
-                      index->columns[j]->name);
-    }
-    ds_put_char(&s, '.');
-    describe_row(&s, c, table, index, a, "First");
-    describe_row(&s, c, table, index, b, "Second");
-    error = ovsdb_error("constraint violation", "%s", ds_cstr(&s));
-    ds_destroy(&s);
-    return error;
-}
-
-static struct ovsdb_error *
-check_indexes(struct commit *c)
-{
-    for (size_t i = 0; i < c->txn->n_order; i++) {
-        const struct txn_row *tr = c->txn->order[i];
-        const struct ovsdb_table *table = tr->table;
-        const struct ovsdb_table_schema *ts = table->schema;
-
-        for (unsigned int j = 0; tr->new &&j < ts->n_indexes; j++) {
-            const struct hmap_node *node =
-                ovsdb_row_index_node(tr->new, ts, j);
-
-            for (node = hmap_first_with_hash(&table->indexes[j], node->hash);
-                 node; node = hmap_next_with_hash(node)) {
-                const struct ovsdb_row *other;
-
-                other = ovsdb_row_from_index_node(node, ts, j);
-                if (other
-                    != tr->new &&ovsdb_table_index_equal(table, j, other,
-                                                         tr->new)) {
-                    return duplicate_error(c, table, j, other, tr->new);
-                }
-            }
-        }
-    }
-    return NULL;
 }
 
 static void
@@ -1013,7 +823,7 @@ ovsdb_txn_commit(struct ovsdb_txn *txn, bool durable)
         error = check_sizes(&c);
     }
     if (!error) {
-        error = check_indexes(&c);
+        error = ovsdb_txn_check_indexes(&c);
     }
     if (!error) {
         error = finish_commit(&c, durable);
