@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: Apache-2.0
 # The layering of docs/ARCHITECTURE.md, checked on every #include of the
 # tree: each folder may include only itself and the folders below it.
-# Also: an SPDX line in every source file.
+# Also: no source file outside tests/ over 1,000 lines, and an SPDX line in
+# every source file.
 . tests/lib.sh
 
 # allowed FOLDER: the folders FOLDER's sources may include from.
@@ -56,6 +57,11 @@ else
     printf '  %s\n' "${bad[@]}"
     fail "includes that go up or across the layers: ${#bad[@]}"
 fi
+
+long=$(git ls-files '*.c' '*.h' | grep -v '^tests/' | xargs wc -l |
+    awk '$2 != "total" && $1 > 1000 { print $2 " (" $1 " lines)" }')
+check "no source file outside tests/ is over 1,000 lines${long:+: $long}" \
+    test -z "$long"
 
 nospdx=$(git ls-files '*.c' '*.h' '*.sh' '*.py' '*.mk' Makefile |
     xargs grep -L 'SPDX-License-Identifier: Apache-2.0' 2>/dev/null)
