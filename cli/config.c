@@ -56,7 +56,7 @@ schema_tables(struct cli_ctx *ctx)
 
     if (!cli_rpc_call(cli_db(ctx), "get_schema",
                       json_pack("[s]", "hardware_vtep"), &schema, &error)) {
-        json_object_foreach (json_object_get(schema, "tables"), name, t) {
+        json_object_foreach(json_object_get(schema, "tables"), name, t) {
             json_array_append_new(names, json_string(name));
         }
     }
@@ -72,10 +72,10 @@ saved_settings(const json_t *db)
     json_t *global_oc = NULL;
     const char *uuid;
 
-    json_object_foreach (cli_rows(db, "Global"), uuid, row) {
+    json_object_foreach(cli_rows(db, "Global"), uuid, row) {
         global_oc = json_object_get(row, "other_config");
     }
-    json_object_foreach (cli_rows(db, "Manager"), uuid, row) {
+    json_object_foreach(cli_rows(db, "Manager"), uuid, row) {
         json_array_append_new(
             managers,
             json_pack("{s:O, s:O, s:O, s:O}", "target",
@@ -84,12 +84,11 @@ saved_settings(const json_t *db)
                       json_object_get(row, "inactivity_probe"), "other_config",
                       json_object_get(row, "other_config")));
     }
-    json_object_foreach (cli_rows(db, "Physical_Port"), uuid, row) {
-        json_array_append_new(ports,
-                              json_pack("{s:O, s:O}", "name",
-                                        json_object_get(row, "name"),
-                                        "description",
-                                        json_object_get(row, "description")));
+    json_object_foreach(cli_rows(db, "Physical_Port"), uuid, row) {
+        json_array_append_new(
+            ports,
+            json_pack("{s:O, s:O}", "name", json_object_get(row, "name"),
+                      "description", json_object_get(row, "description")));
     }
     return json_pack("{s:o, s:O?, s:o}", "managers", managers,
                      "global_other_config", global_oc, "port_descriptions",
@@ -173,12 +172,12 @@ check_settings(const char *path, const json_t *config, const json_t *set)
                          "settings.port_descriptions must be arrays",
                          path);
     }
-    json_array_foreach (managers, i, m) {
+    json_array_foreach(managers, i, m) {
         if (!json_is_string(json_object_get(m, "target"))) {
             return cli_error("%s: manager %zu has no target", path, i);
         }
     }
-    json_array_foreach (ports, i, m) {
+    json_array_foreach(ports, i, m) {
         if (!json_is_string(json_object_get(m, "name"))
             || !json_is_string(json_object_get(m, "description"))) {
             return cli_error("%s: port %zu needs a name and a description",
@@ -217,13 +216,13 @@ reload_ops(const json_t *set)
     json_t *oc = json_object_get(set, "global_other_config");
     size_t i;
 
-    json_array_foreach (json_object_get(set, "managers"), i, m) {
+    json_array_foreach(json_object_get(set, "managers"), i, m) {
         char *name = xasprintf("manager%zu", i);
 
-        json_array_append_new(ops, json_pack("{s:s, s:s, s:s, s:o}", "op",
-                                             "insert", "table", "Manager",
-                                             "uuid-name", name, "row",
-                                             manager_row(m)));
+        json_array_append_new(ops,
+                              json_pack("{s:s, s:s, s:s, s:o}", "op", "insert",
+                                        "table", "Manager", "uuid-name", name,
+                                        "row", manager_row(m)));
         json_array_append_new(refs, json_pack("[s, s]", "named-uuid", name));
         free(name);
     }
@@ -234,11 +233,11 @@ reload_ops(const json_t *set)
     json_array_append_new(ops, json_pack("{s:s, s:s, s:[], s:o}", "op",
                                          "update", "table", "Global", "where",
                                          "row", global));
-    json_array_foreach (json_object_get(set, "port_descriptions"), i, m) {
+    json_array_foreach(json_object_get(set, "port_descriptions"), i, m) {
         json_array_append_new(
             ops, json_pack("{s:s, s:s, s:[[s, s, O]], s:{s:O}}", "op",
-                           "update", "table", "Physical_Port", "where",
-                           "name", "==", json_object_get(m, "name"), "row",
+                           "update", "table", "Physical_Port", "where", "name",
+                           "==", json_object_get(m, "name"), "row",
                            "description", json_object_get(m, "description")));
     }
     return ops;

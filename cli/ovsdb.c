@@ -119,7 +119,7 @@ check_results(const json_t *result)
     if (!json_is_array(result)) {
         return cli_error("transact: malformed reply");
     }
-    json_array_foreach (result, i, op) {
+    json_array_foreach(result, i, op) {
         const char *error = json_string_value(json_object_get(op, "error"));
 
         if (error) {
@@ -175,9 +175,9 @@ cli_db_read(struct cli_ctx *ctx, const char *const *tables)
     json_t *ops = json_array(), *result, *db;
 
     for (size_t i = 0; tables[i]; i++) {
-        json_array_append_new(ops, json_pack("{s:s, s:s, s:[]}", "op",
-                                             "select", "table", tables[i],
-                                             "where"));
+        json_array_append_new(ops,
+                              json_pack("{s:s, s:s, s:[]}", "op", "select",
+                                        "table", tables[i], "where"));
     }
     result = transact(ctx, ops);
     if (!result) {
@@ -189,7 +189,7 @@ cli_db_read(struct cli_ctx *ctx, const char *const *tables)
         json_t *by_uuid = json_object(), *row;
         size_t j;
 
-        json_array_foreach (rows, j, row) {
+        json_array_foreach(rows, j, row) {
             json_t *uuid = json_array_get(json_object_get(row, "_uuid"), 1);
 
             if (json_is_string(uuid)) {
@@ -238,8 +238,9 @@ cli_set_size(const json_t *datum)
 json_t *
 cli_set_at(const json_t *datum, size_t i)
 {
-    return is_tagged(datum, "set") ? json_array_get(json_array_get(datum, 1), i)
-                                   : (json_t *) datum;
+    return is_tagged(datum, "set")
+               ? json_array_get(json_array_get(datum, 1), i)
+               : (json_t *) datum;
 }
 
 size_t

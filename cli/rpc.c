@@ -176,10 +176,9 @@ static int
 handle_other(struct cli_rpc *rpc, struct jsonrpc_msg *msg, long long deadline)
 {
     if (msg->type == JSONRPC_REQUEST && !strcmp(msg->method, "echo")) {
-        return send_msg(rpc,
-                        jsonrpc_create_reply(json_deep_copy(msg->params),
-                                             msg->id),
-                        deadline);
+        return send_msg(
+            rpc, jsonrpc_create_reply(json_deep_copy(msg->params), msg->id),
+            deadline);
     }
     return 0;
 }
@@ -192,9 +191,9 @@ cli_rpc_call(struct cli_rpc *rpc, const char *method, json_t *params,
     int id = rpc->next_id++;
     int error;
 
-    error = send_msg(rpc, jsonrpc_create_request(method, params,
-                                                 json_integer(id)),
-                     deadline);
+    error =
+        send_msg(rpc, jsonrpc_create_request(method, params, json_integer(id)),
+                 deadline);
     while (!error) {
         struct jsonrpc_msg *msg;
 

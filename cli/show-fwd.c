@@ -43,7 +43,7 @@ count_refs(const json_t *db, const char *table, const char *column,
     const char *u;
     json_t *row;
 
-    json_object_foreach (cli_rows(db, table), u, row) {
+    json_object_foreach(cli_rows(db, table), u, row) {
         n += refers_to(json_object_get(row, column), uuid);
     }
     return n;
@@ -58,7 +58,7 @@ is_local_ip(const json_t *db, const char *ip)
     const char *u;
     json_t *sw;
 
-    json_object_foreach (cli_rows(db, "Physical_Switch"), u, sw) {
+    json_object_foreach(cli_rows(db, "Physical_Switch"), u, sw) {
         const json_t *ips = json_object_get(sw, "tunnel_ips");
 
         for (size_t i = 0; i < cli_set_size(ips); i++) {
@@ -79,14 +79,14 @@ flood_switches(const json_t *db, const char *uuid)
     json_t *names = json_array(), *row;
     const char *u;
 
-    json_object_foreach (cli_rows(db, "Mcast_Macs_Remote"), u, row) {
+    json_object_foreach(cli_rows(db, "Mcast_Macs_Remote"), u, row) {
         const json_t *set = cli_deref(db, "Physical_Locator_Set",
                                       json_object_get(row, "locator_set"));
         const json_t *locs = json_object_get(set, "locators");
-        const char *ls = cli_str(cli_deref(db, "Logical_Switch",
-                                           json_object_get(row,
-                                                           "logical_switch")),
-                                 "name");
+        const char *ls =
+            cli_str(cli_deref(db, "Logical_Switch",
+                              json_object_get(row, "logical_switch")),
+                    "name");
 
         for (size_t i = 0; ls && i < cli_set_size(locs); i++) {
             if (refers_to(cli_set_at(locs, i), uuid)) {
@@ -104,7 +104,7 @@ bfd_state(const json_t *db, const char *uuid)
     const char *u;
     json_t *row;
 
-    json_object_foreach (cli_rows(db, "Tunnel"), u, row) {
+    json_object_foreach(cli_rows(db, "Tunnel"), u, row) {
         if (refers_to(json_object_get(row, "remote"), uuid)) {
             json_t *state =
                 cli_map_get(json_object_get(row, "bfd_status"), "state");
@@ -118,15 +118,20 @@ bfd_state(const json_t *db, const char *uuid)
 int
 cli_show_vxlan_tunnels(struct cli_ctx *ctx, int argc, char **argv)
 {
-    static const char *const tables[] = {
-        "Physical_Switch",   "Physical_Locator",     "Physical_Locator_Set",
-        "Ucast_Macs_Remote", "Mcast_Macs_Remote",    "Logical_Switch",
-        "Tunnel",            NULL
-    };
-    static const char *const cols[] = {
-        "remote_vtep:REMOTE-VTEP", "encapsulation:ENCAP",
-        "remote_macs:REMOTE-MACS", "flood_vnis:FLOOD-LISTS", "bfd:BFD", NULL
-    };
+    static const char *const tables[] = { "Physical_Switch",
+                                          "Physical_Locator",
+                                          "Physical_Locator_Set",
+                                          "Ucast_Macs_Remote",
+                                          "Mcast_Macs_Remote",
+                                          "Logical_Switch",
+                                          "Tunnel",
+                                          NULL };
+    static const char *const cols[] = { "remote_vtep:REMOTE-VTEP",
+                                        "encapsulation:ENCAP",
+                                        "remote_macs:REMOTE-MACS",
+                                        "flood_vnis:FLOOD-LISTS",
+                                        "bfd:BFD",
+                                        NULL };
     json_t *db = argc ? NULL : cli_db_read(ctx, tables), *row;
     struct cli_table *t;
     const char *uuid;
@@ -137,19 +142,18 @@ cli_show_vxlan_tunnels(struct cli_ctx *ctx, int argc, char **argv)
         return 1;
     }
     t = cli_table_create(cols);
-    json_object_foreach (cli_rows(db, "Physical_Locator"), uuid, row) {
+    json_object_foreach(cli_rows(db, "Physical_Locator"), uuid, row) {
         const char *ip = cli_str(row, "dst_ip");
 
         if (!ip || is_local_ip(db, ip)) {
             continue;
         }
         cli_table_add(
-            t, (json_t *[]) {
-                   json_string(ip),
-                   json_string(cli_str(row, "encapsulation_type")),
-                   json_integer(
-                       count_refs(db, "Ucast_Macs_Remote", "locator", uuid)),
-                   flood_switches(db, uuid), bfd_state(db, uuid) });
+            t, (json_t *[]){ json_string(ip),
+                             json_string(cli_str(row, "encapsulation_type")),
+                             json_integer(count_refs(db, "Ucast_Macs_Remote",
+                                                     "locator", uuid)),
+                             flood_switches(db, uuid), bfd_state(db, uuid) });
     }
     json_decref(db);
     return emit(ctx, t, "tunnels");
@@ -165,7 +169,7 @@ count_bindings(const json_t *db, const char *uuid)
     const char *u;
     json_t *port;
 
-    json_object_foreach (cli_rows(db, "Physical_Port"), u, port) {
+    json_object_foreach(cli_rows(db, "Physical_Port"), u, port) {
         const json_t *map = json_object_get(port, "vlan_bindings");
 
         for (size_t i = 0; i < cli_map_size(map); i++) {
@@ -184,11 +188,14 @@ cli_show_vxlan_vni(struct cli_ctx *ctx, int argc, char **argv)
     static const char *const tables[] = { "Logical_Switch", "Physical_Port",
                                           "Ucast_Macs_Local",
                                           "Ucast_Macs_Remote", NULL };
-    static const char *const cols[] = {
-        "vni:VNI",         "logical_switch:LS",       "replication:REPLICATION",
-        "bindings:BINDINGS", "local_macs:LOCAL-MACS", "remote_macs:REMOTE-MACS",
-        "description:DESCRIPTION", NULL
-    };
+    static const char *const cols[] = { "vni:VNI",
+                                        "logical_switch:LS",
+                                        "replication:REPLICATION",
+                                        "bindings:BINDINGS",
+                                        "local_macs:LOCAL-MACS",
+                                        "remote_macs:REMOTE-MACS",
+                                        "description:DESCRIPTION",
+                                        NULL };
     json_t *db = argc ? NULL : cli_db_read(ctx, tables), *row;
     struct cli_table *t;
     const char *uuid;
@@ -199,15 +206,14 @@ cli_show_vxlan_vni(struct cli_ctx *ctx, int argc, char **argv)
         return 1;
     }
     t = cli_table_create(cols);
-    json_object_foreach (cli_rows(db, "Logical_Switch"), uuid, row) {
+    json_object_foreach(cli_rows(db, "Logical_Switch"), uuid, row) {
         const json_t *mode = json_object_get(row, "replication_mode");
-        const char *rep = cli_set_size(mode)
-                              ? json_string_value(cli_set_at(mode, 0))
-                              : NULL;
+        const char *rep =
+            cli_set_size(mode) ? json_string_value(cli_set_at(mode, 0)) : NULL;
         const char *ls = "logical_switch";
 
         cli_table_add(
-            t, (json_t *[]) {
+            t, (json_t *[]){
                    cli_opt_int(row, "tunnel_key"),
                    json_string(cli_str(row, "name")),
                    json_string(rep ? rep : "service_node"),
@@ -293,30 +299,34 @@ add_fdb_line(struct cli_table *t, char *line, const struct mac_filter *f)
                                          : json_integer(0);
         }
     }
-    cli_table_add(t, (json_t *[]) {
-                         json_integer(vni), json_string(w[0]),
-                         json_string(w[2]),
-                         json_string(remote ? "remote" : "local"),
-                         remote ? NULL : json_string(dest), vlan,
-                         remote ? json_string(dest) : NULL,
-                         json_string(w[4]) });
+    cli_table_add(t, (json_t *[]){ json_integer(vni), json_string(w[0]),
+                                   json_string(w[2]),
+                                   json_string(remote ? "remote" : "local"),
+                                   remote ? NULL : json_string(dest), vlan,
+                                   remote ? json_string(dest) : NULL,
+                                   json_string(w[4]) });
 }
 
 int
 cli_show_mac(struct cli_ctx *ctx, int argc, char **argv)
 {
-    static const char *const cols[] = {
-        "vni:VNI",   "logical_switch:LS", "mac:MAC",
-        "type:TYPE", "port:PORT",         "vlan:VLAN",
-        "remote_vtep:REMOTE-VTEP",        "origin:ORIGIN", NULL
-    };
+    static const char *const cols[] = { "vni:VNI",
+                                        "logical_switch:LS",
+                                        "mac:MAC",
+                                        "type:TYPE",
+                                        "port:PORT",
+                                        "vlan:VLAN",
+                                        "remote_vtep:REMOTE-VTEP",
+                                        "origin:ORIGIN",
+                                        NULL };
     const char *const cmd[] = { "hal/dump-fdb" };
     struct mac_filter f;
     struct cli_table *t;
     char *text, *save = NULL;
     bool header = true;
 
-    if (parse_mac_filter(argc, argv, &f) || !(text = cli_ctl_run(ctx, 1, cmd))) {
+    if (parse_mac_filter(argc, argv, &f)
+        || !(text = cli_ctl_run(ctx, 1, cmd))) {
         return 1;
     }
     t = cli_table_create(cols);

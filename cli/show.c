@@ -95,7 +95,7 @@ cli_show_version(struct cli_ctx *ctx, int argc, char **argv)
         return 1;
     }
     split_words(version, words, 3);
-    json_object_foreach (cli_rows(db, "Physical_Switch"), uuid, row) {
+    json_object_foreach(cli_rows(db, "Physical_Switch"), uuid, row) {
         json_array_append_new(names, json_string(cli_str(row, "name")));
     }
     obj = json_pack("{s:s, s:s?, s:s, s:o?, s:o, s:o?}", "vtep_cli",
@@ -141,10 +141,10 @@ read_resources(struct cli_ctx *ctx)
         }
         used = atoll(w[1]);
         cap = atoll(w[2]);
-        cli_table_add(table, (json_t *[]) {
-                                 json_string(w[0]), json_integer(used),
-                                 json_integer(cap),
-                                 json_real(cap ? 100.0 * used / cap : 0) });
+        cli_table_add(table,
+                      (json_t *[]){ json_string(w[0]), json_integer(used),
+                                    json_integer(cap),
+                                    json_real(cap ? 100.0 * used / cap : 0) });
     }
     free(text);
     return table;
@@ -166,8 +166,7 @@ switch_fields(const json_t *row)
     return json_pack(
         "{s:s?, s:s?, s:o, s:o, s:I, s:o}", "name", cli_str(row, "name"),
         "description", cli_str(row, "description"), "tunnel_ips",
-        cli_set_to_array(json_object_get(row, "tunnel_ips")),
-        "management_ips",
+        cli_set_to_array(json_object_get(row, "tunnel_ips")), "management_ips",
         cli_set_to_array(json_object_get(row, "management_ips")), "ports",
         (json_int_t) cli_set_size(json_object_get(row, "ports")),
         "fault_status",
@@ -187,7 +186,7 @@ cli_show_platform(struct cli_ctx *ctx, int argc, char **argv)
         return 1;
     }
     switches = json_array();
-    json_object_foreach (cli_rows(db, "Physical_Switch"), uuid, row) {
+    json_object_foreach(cli_rows(db, "Physical_Switch"), uuid, row) {
         json_array_append_new(switches, switch_fields(row));
     }
     if (ctx->json) {
@@ -198,7 +197,7 @@ cli_show_platform(struct cli_ctx *ctx, int argc, char **argv)
     } else {
         size_t i;
 
-        json_array_foreach (switches, i, obj) {
+        json_array_foreach(switches, i, obj) {
             cli_print_fields(obj);
             putchar('\n');
         }
@@ -231,12 +230,12 @@ add_port_status(struct cli_table *t, const json_t *db, const json_t *port)
         json_t *vlan, *ls;
 
         cli_map_at(bindings, i, &vlan, &ls);
-        json_array_append_new(
-            list, json_sprintf("%" JSON_INTEGER_FORMAT "=%s",
-                               json_integer_value(vlan), ls_name(db, ls)));
+        json_array_append_new(list, json_sprintf("%" JSON_INTEGER_FORMAT "=%s",
+                                                 json_integer_value(vlan),
+                                                 ls_name(db, ls)));
     }
-    cli_table_add(t, (json_t *[]) {
-                         json_string(cli_str(port, "name")),
+    cli_table_add(
+        t, (json_t *[]){ json_string(cli_str(port, "name")),
                          json_string(cli_set_size(faults) ? "fault" : "ok"),
                          list, cli_set_to_array(faults),
                          json_string(cli_str(port, "description")) });
@@ -260,13 +259,13 @@ add_port_counters(struct cli_table *t, const json_t *db, const json_t *port)
                 st = cli_deref(db, "Logical_Binding_Stats", v);
             }
         }
-        cli_table_add(
-            t, (json_t *[]) { json_string(cli_str(port, "name")),
-                              json_incref(vlan), json_string(ls_name(db, ls)),
-                              cli_opt_int(st, "packets_from_local"),
-                              cli_opt_int(st, "bytes_from_local"),
-                              cli_opt_int(st, "packets_to_local"),
-                              cli_opt_int(st, "bytes_to_local") });
+        cli_table_add(t, (json_t *[]){ json_string(cli_str(port, "name")),
+                                       json_incref(vlan),
+                                       json_string(ls_name(db, ls)),
+                                       cli_opt_int(st, "packets_from_local"),
+                                       cli_opt_int(st, "bytes_from_local"),
+                                       cli_opt_int(st, "packets_to_local"),
+                                       cli_opt_int(st, "bytes_to_local") });
     }
 }
 
@@ -275,13 +274,16 @@ cli_show_interfaces(struct cli_ctx *ctx, int argc, char **argv)
 {
     static const char *const tables[] = { "Physical_Port", "Logical_Switch",
                                           "Logical_Binding_Stats", NULL };
-    static const char *const status_cols[] = {
-        "port:PORT", "status:STATUS", "bindings:BINDINGS (VLAN=LS)",
-        "faults:FAULTS", "description:DESCRIPTION", NULL
-    };
+    static const char *const status_cols[] = { "port:PORT",
+                                               "status:STATUS",
+                                               "bindings:BINDINGS (VLAN=LS)",
+                                               "faults:FAULTS",
+                                               "description:DESCRIPTION",
+                                               NULL };
     static const char *const counter_cols[] = {
-        "port:PORT",       "vlan:VLAN",           "logical_switch:LS",
-        "rx_packets:RX-PKTS", "rx_bytes:RX-BYTES", "tx_packets:TX-PKTS",
+        "port:PORT",         "vlan:VLAN",
+        "logical_switch:LS", "rx_packets:RX-PKTS",
+        "rx_bytes:RX-BYTES", "tx_packets:TX-PKTS",
         "tx_bytes:TX-BYTES", NULL
     };
     bool counters = argc > 0 && !strcmp(argv[0], "counters");
@@ -297,7 +299,7 @@ cli_show_interfaces(struct cli_ctx *ctx, int argc, char **argv)
         return 1;
     }
     t = cli_table_create(counters ? counter_cols : status_cols);
-    json_object_foreach (cli_rows(db, "Physical_Port"), uuid, row) {
+    json_object_foreach(cli_rows(db, "Physical_Port"), uuid, row) {
         (counters ? add_port_counters : add_port_status)(t, db, row);
     }
     json_decref(db);
@@ -320,10 +322,13 @@ cli_show_controller(struct cli_ctx *ctx, int argc, char **argv)
 {
     static const char *const tables[] = { "Manager", NULL };
     static const char *const cols[] = {
-        "target:TARGET", "connected:CONNECTED", "state:STATE",
+        "target:TARGET",
+        "connected:CONNECTED",
+        "state:STATE",
         "sec_since_connect:SINCE-CONNECT(s)",
         "sec_since_disconnect:SINCE-DISCONNECT(s)",
-        "last_error:LAST-ERROR", NULL
+        "last_error:LAST-ERROR",
+        NULL
     };
     json_t *db = cli_db_read(ctx, tables), *row;
     struct cli_table *t;
@@ -333,16 +338,16 @@ cli_show_controller(struct cli_ctx *ctx, int argc, char **argv)
         return 1;
     }
     t = cli_table_create(cols);
-    json_object_foreach (cli_rows(db, "Manager"), uuid, row) {
+    json_object_foreach(cli_rows(db, "Manager"), uuid, row) {
         json_t *connected = json_object_get(row, "is_connected");
 
-        cli_table_add(t, (json_t *[]) {
-                             json_string(cli_str(row, "target")),
-                             json_boolean(json_is_true(connected)),
-                             status_value(row, "state"),
-                             status_value(row, "sec_since_connect"),
-                             status_value(row, "sec_since_disconnect"),
-                             status_value(row, "last_error") });
+        cli_table_add(t,
+                      (json_t *[]){ json_string(cli_str(row, "target")),
+                                    json_boolean(json_is_true(connected)),
+                                    status_value(row, "state"),
+                                    status_value(row, "sec_since_connect"),
+                                    status_value(row, "sec_since_disconnect"),
+                                    status_value(row, "last_error") });
     }
     json_decref(db);
     if (!ctx->json && !cli_table_n_rows(t)) {

@@ -68,8 +68,8 @@ cli_table_add(struct cli_table *t, json_t *const *values)
         json_array_append_new(row, values[i] ? values[i] : json_null());
     }
     if (t->n_rows >= t->allocated) {
-        t->rows = x2nrealloc(t->rows, &t->allocated, t->n_rows + 1,
-                             sizeof *t->rows);
+        t->rows =
+            x2nrealloc(t->rows, &t->allocated, t->n_rows + 1, sizeof *t->rows);
     }
     t->rows[t->n_rows++] = row;
 }
@@ -225,21 +225,20 @@ cli_print_fields(const json_t *obj)
     const char *key;
     json_t *value;
 
-    json_object_foreach ((json_t *) obj, key, value) {
+    json_object_foreach((json_t *) obj, key, value) {
         width = MAX(width, strlen(key));
     }
-    json_object_foreach ((json_t *) obj, key, value) {
+    json_object_foreach((json_t *) obj, key, value) {
         struct ds label = DS_EMPTY_INITIALIZER, text = DS_EMPTY_INITIALIZER;
 
         for (const char *p = key; *p; p++) {
-            ds_put_char(&label, p == key ? toupper((unsigned char) *p)
+            ds_put_char(&label, p == key    ? toupper((unsigned char) *p)
                                 : *p == '_' ? ' '
                                             : *p);
         }
         ds_put_char(&label, ':');
         format_value(&text, value);
-        printf("%-*s %s\n", (int) width + 1, ds_cstr(&label),
-               ds_cstr(&text));
+        printf("%-*s %s\n", (int) width + 1, ds_cstr(&label), ds_cstr(&text));
         ds_destroy(&label);
         ds_destroy(&text);
     }

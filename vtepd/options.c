@@ -31,6 +31,7 @@ enum {
     OPT_LOG_FILE,
     OPT_SYSLOG,
     OPT_BUSY_POLL,
+    OPT_METRICS,
 };
 
 static const struct option long_options[] = {
@@ -51,6 +52,7 @@ static const struct option long_options[] = {
     { "log-file", optional_argument, NULL, OPT_LOG_FILE },
     { "syslog", optional_argument, NULL, OPT_SYSLOG },
     { "busy-poll", required_argument, NULL, OPT_BUSY_POLL },
+    { "metrics", required_argument, NULL, OPT_METRICS },
     { "verbose", no_argument, NULL, 'v' },
     { "help", no_argument, NULL, 'h' },
     { "version", no_argument, NULL, 'V' },
@@ -90,6 +92,8 @@ static const char usage_text[] =
     "  --port=NAME                 front-panel port on Linux interface NAME\n"
     "                              (repeatable)\n"
     "Daemon:\n"
+    "  --metrics=ptcp:PORT[:IP]    Prometheus metrics over HTTP (default "
+    "off)\n"
     "  --unixctl=PATH              control socket (default: DBDIR/vtepd.ctl)\n"
     "  --pidfile[=FILE]            write a pid file (default: "
     "DBDIR/vtepd.pid)\n"
@@ -341,6 +345,14 @@ parse_option(struct vtepd_options *opts, int c, const char *arg,
         opts->busy_poll_usec = (unsigned int) usec;
         break;
     }
+    case OPT_METRICS:
+        if (!str_starts_with(arg, "ptcp:") || !check_remote(arg, err)) {
+            ds_put_format(err, "%s--metrics=%s: expected ptcp:PORT[:IP]",
+                          err->length ? "; " : "", arg);
+            return VTEPD_OPTIONS_EXIT_ERROR;
+        }
+        replace(&opts->metrics, arg);
+        break;
     case 'v':
         opts->verbosity++;
         break;
@@ -468,6 +480,7 @@ vtepd_options_destroy(struct vtepd_options *opts)
     free(opts->pidfile);
     free(opts->log_file);
     free(opts->syslog_ident);
+    free(opts->metrics);
     memset(opts, 0, sizeof *opts);
 }
 

@@ -41,6 +41,7 @@ struct vtepd_options {
     char *syslog_ident;          /* NULL unless --syslog. */
     int verbosity;               /* Number of -v. */
     unsigned int busy_poll_usec; /* --busy-poll, or the default. */
+    char *metrics;               /* --metrics target, or NULL. */
 };
 
 /* The default of --busy-poll, in microseconds. */
