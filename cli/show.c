@@ -362,27 +362,31 @@ cli_show_controller(struct cli_ctx *ctx, int argc, char **argv)
 
 /* ---- show logging ------------------------------------------------------- */
 
-/* Prints the last 'n' lines of 'path'.  Returns 0 or 1. */
-static int
+/* Returns the last 'n' lines of 'path' as a new array of strings (without
+ * their newlines), or NULL after printing why. */
+static json_t *
 tail_file(const char *path, long n)
 {
     FILE *f = fopen(path, "r");
-    char **ring = xcalloc((size_t) n, sizeof *ring);
-    char *line = NULL;
+    char **ring, *line = NULL;
+    json_t *lines;
     size_t cap = 0;
     long count = 0;
 
     if (!f) {
-        free(ring);
-        return cli_error("%s: %s", path, strerror(errno));
+        cli_error("%s: %s", path, strerror(errno));
+        return NULL;
     }
+    ring = xcalloc((size_t) n, sizeof *ring);
     while (getline(&line, &cap, f) >= 0) {
+        line[strcspn(line, "\n")] = '\0';
         free(ring[count % n]);
         ring[count % n] = xstrdup(line);
         count++;
     }
+    lines = json_array();
     for (long i = count > n ? count - n : 0; i < count; i++) {
-        fputs(ring[i % n], stdout);
+        json_array_append_new(lines, json_string(ring[i % n]));
     }
     for (long i = 0; i < n; i++) {
         free(ring[i]);
@@ -390,7 +394,7 @@ tail_file(const char *path, long n)
     free(ring);
     free(line);
     fclose(f);
-    return 0;
+    return lines;
 }
 
 int
@@ -398,6 +402,7 @@ cli_show_logging(struct cli_ctx *ctx, int argc, char **argv)
 {
     const char *const cmd[] = { "vlog/file" };
     long lines = 50;
+    json_t *text;
     char *path;
     int status;
 
@@ -416,15 +421,22 @@ cli_show_logging(struct cli_ctx *ctx, int argc, char **argv)
         return 1;
     }
     path[strcspn(path, "\n")] = '\0';
-    if (ctx->json) {
-        json_t *obj = json_pack("{s:s}", "log_file", path);
+    text = tail_file(path, lines);
+    if (text && ctx->json) {
+        json_t *obj = json_pack("{s:s, s:O}", "log_file", path, "lines", text);
 
         cli_print_json(obj);
         json_decref(obj);
-        status = 0;
-    } else {
-        status = tail_file(path, lines);
+    } else if (text) {
+        size_t i;
+        json_t *line;
+
+        json_array_foreach(text, i, line) {
+            puts(json_string_value(line));
+        }
     }
+    status = text ? 0 : 1;
+    json_decref(text);
     free(path);
     return status;
 }
