@@ -14,6 +14,9 @@
  * image and reboot commands refuse. */
 #define CLI_FIRMWARE_RELEASE "/etc/vtep-tor-release"
 
+/* The system service's sockets (Debian package, firmware). */
+#define CLI_SYSTEM_DIR "/run/vtepd"
+
 struct cli_rpc;
 
 /* What every command gets: the options, and connections opened on first

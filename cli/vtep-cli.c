@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "cli/rpc.h"
@@ -119,9 +120,12 @@ usage(void)
            "  reboot\n"
            "\n"
            "Options:\n"
-           "  --db=REMOTE      the database (default unix:run/db.sock)\n"
+           "  --db=REMOTE      the database (default unix:run/db.sock, "
+           "else\n"
+           "                   unix:" CLI_SYSTEM_DIR "/db.sock)\n"
            "  --ctl=PATH       vtepd's control socket (default "
-           "run/vtepd.ctl)\n"
+           "run/vtepd.ctl, else\n"
+           "                   " CLI_SYSTEM_DIR "/vtepd.ctl)\n"
            "  --json           machine-readable output for 'show'\n"
            "  --timeout=SECS   give up after SECS seconds (default 10)\n"
            "  -h, --help       this help\n"
@@ -257,16 +261,34 @@ parse_options(int argc, char **argv, struct cli_ctx *ctx, char **ctl,
     return -1;
 }
 
+/* The vtepd to talk to without --db/--ctl: the one started from the
+ * current directory ("make run") if there is one, else the system
+ * service's (the Debian package and the firmware use /run/vtepd). */
+static void
+default_remotes(const char **db, char **ctl)
+{
+    bool local = !access("run/db.sock", F_OK);
+    bool system = !access(CLI_SYSTEM_DIR "/db.sock", F_OK);
+
+    if (!local && system) {
+        *db = "unix:" CLI_SYSTEM_DIR "/db.sock";
+        *ctl = xstrdup("unix:" CLI_SYSTEM_DIR "/vtepd.ctl");
+    } else {
+        *db = "unix:run/db.sock";
+        *ctl = xstrdup("unix:run/vtepd.ctl");
+    }
+}
+
 int
 main(int argc, char *argv[])
 {
-    struct cli_ctx ctx = { .db_remote = "unix:run/db.sock",
-                           .timeout_ms = 10000 };
-    char *ctl = xstrdup("unix:run/vtepd.ctl");
+    struct cli_ctx ctx = { .timeout_ms = 10000 };
+    char *ctl;
     bool completing = false;
     int status;
 
     set_program_name(argv[0]);
+    default_remotes(&ctx.db_remote, &ctl);
     status = parse_options(argc, argv, &ctx, &ctl, &completing);
     if (status < 0) {
         /* "--json" may also come after the command words. */
