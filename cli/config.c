@@ -65,6 +65,36 @@ schema_tables(struct cli_ctx *ctx)
     return names;
 }
 
+static int
+compare_by_first_member(const void *a_, const void *b_)
+{
+    const char *a = json_string_value(
+        json_object_iter_value(json_object_iter(*(json_t *const *) a_)));
+    const char *b = json_string_value(
+        json_object_iter_value(json_object_iter(*(json_t *const *) b_)));
+
+    return strcmp(a ? a : "", b ? b : "");
+}
+
+/* Sorts the objects of 'array' (borrowed) by their first member's string
+ * value (JSON_PRESERVE_ORDER objects), so that a saved file is stable. */
+static void
+sort_objects(json_t *array)
+{
+    size_t n = json_array_size(array);
+    json_t **items = xcalloc(n + 1, sizeof *items);
+
+    for (size_t i = 0; i < n; i++) {
+        items[i] = json_incref(json_array_get(array, i));
+    }
+    qsort(items, n, sizeof *items, compare_by_first_member);
+    json_array_clear(array);
+    for (size_t i = 0; i < n; i++) {
+        json_array_append_new(array, items[i]);
+    }
+    free(items);
+}
+
 static json_t *
 saved_settings(const json_t *db)
 {
@@ -90,6 +120,8 @@ saved_settings(const json_t *db)
             json_pack("{s:O, s:O}", "name", json_object_get(row, "name"),
                       "description", json_object_get(row, "description")));
     }
+    sort_objects(managers);
+    sort_objects(ports);
     return json_pack("{s:o, s:O?, s:o}", "managers", managers,
                      "global_other_config", global_oc, "port_descriptions",
                      ports);
