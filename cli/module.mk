@@ -8,3 +8,7 @@ vtep-cli_SRCS := cli/vtep-cli.c cli/rpc.c cli/ovsdb.c cli/table.c \
                  cli/show.c cli/show-fwd.c cli/config.c
 vtep-cli_LIBS := jsonrpc lib
 vtep-cli_PKGS := jansson
+
+$(call UNIT_TEST,test-cli,\
+    tests/unit/test-cli.c cli/rpc.c cli/ovsdb.c cli/table.c,\
+    jsonrpc lib,jansson)
