@@ -256,20 +256,17 @@ parse_mac_filter(int argc, char **argv, struct mac_filter *f)
     return 0;
 }
 
-/* Adds one line of "hal/dump-fdb" ("LS VNI MAC DESTINATION TYPE", where
- * DESTINATION is "remote=IP[,vni=N]" or "port=P,vlan=V") to 't' if it
- * passes 'f'.  The logical switch name may hold spaces: the other four
- * fields are taken from the end. */
-static void
-add_fdb_line(struct cli_table *t, char *line, const struct mac_filter *f)
+/* Splits one line of "hal/dump-fdb" ("LS VNI MAC DESTINATION TYPE") into
+ * 'w' in place.  The logical switch name may hold spaces, so the other
+ * four fields are taken from the end.  Returns false for a short line. */
+static bool
+split_fdb_line(char *line, char *w[5])
 {
-    char *w[5], *p;
-    long vni;
-
     for (int i = 4; i > 0; i--) {
-        p = strrchr(line, ' ');
+        char *p = strrchr(line, ' ');
+
         if (!p) {
-            return;
+            return false;
         }
         w[i] = p + 1;
         while (p > line && p[-1] == ' ') {
@@ -278,25 +275,36 @@ add_fdb_line(struct cli_table *t, char *line, const struct mac_filter *f)
         *p = '\0';
     }
     w[0] = line;
-    vni = strtol(w[1], &p, 10);
-    if (*p || (f->vni >= 0 && vni != f->vni)) {
-        return;
-    }
-    bool remote = str_starts_with(w[3], "remote=");
-    if (f->type && strcmp(f->type, remote ? "remote" : "local")) {
-        return;
-    }
-    char *dest = w[3] + strcspn(w[3], "=") + 1;
-    char *comma = strchr(dest, ',');
-    json_t *vlan = NULL;
+    return true;
+}
 
+/* Adds one line of "hal/dump-fdb" to 't' if it passes 'f'.  DESTINATION
+ * is "remote=IP[,vni=N]" or "port=P,vlan=V" (V a number or "untagged"). */
+static void
+add_fdb_line(struct cli_table *t, char *line, const struct mac_filter *f)
+{
+    char *w[5], *end, *dest, *comma;
+    json_t *vlan = NULL;
+    bool remote;
+    long vni;
+
+    if (!split_fdb_line(line, w)) {
+        return;
+    }
+    vni = strtol(w[1], &end, 10);
+    remote = str_starts_with(w[3], "remote=");
+    if (*end || (f->vni >= 0 && vni != f->vni)
+        || (f->type && strcmp(f->type, remote ? "remote" : "local"))) {
+        return;
+    }
+    dest = w[3] + strcspn(w[3], "=") + 1;
+    comma = strchr(dest, ',');
     if (comma) {
         *comma = '\0';
         if (!remote && str_starts_with(comma + 1, "vlan=")) {
             const char *v = comma + 6;
 
-            vlan = strcmp(v, "untagged") ? json_integer(atol(v))
-                                         : json_integer(0);
+            vlan = json_integer(strcmp(v, "untagged") ? atol(v) : 0);
         }
     }
     cli_table_add(t, (json_t *[]){ json_integer(vni), json_string(w[0]),
