@@ -19,11 +19,14 @@
 
 #include "hal/hal.h"
 #include "lib/ds.h"
+#include "lib/hmap.h"
 #include "lib/util.h"
 #include "lib/vlog.h"
 #include "vtepd/jsonrpc/stream.h"
 #include "vtepd/options.h"
+#include "vtepd/ovsdb/datum.h"
 #include "vtepd/ovsdb/db.h"
+#include "vtepd/ovsdb/row.h"
 #include "vtepd/ovsdb/server.h"
 #include "vtepd/ovsdb/transaction.h"
 #include "vtepd/vtep/vtep.h"
@@ -299,6 +302,121 @@ collect_faults(const struct vtepd_metrics *m, struct ds *out)
     put_value(out, "vtepd_reconciler_pending", st.pending);
 }
 
+/* Appends 's' to 'out' as a label value: backslash, double quote and
+ * newline escaped, as the text format requires. */
+static void
+put_label_value(struct ds *out, const char *s)
+{
+    for (; *s; s++) {
+        if (*s == '\\' || *s == '"') {
+            ds_put_char(out, '\\');
+            ds_put_char(out, *s);
+        } else if (*s == '\n') {
+            ds_put_cstr(out, "\\n");
+        } else {
+            ds_put_char(out, *s);
+        }
+    }
+}
+
+/* True if 'column' holds a set of fault strings ("*fault_status"). */
+static bool
+is_fault_column(const struct ovsdb_column *column)
+{
+    static const char suffix[] = "fault_status";
+    size_t len = strlen(column->name);
+
+    return len >= sizeof suffix - 1
+           && !strcmp(column->name + len - (sizeof suffix - 1), suffix)
+           && column->type.key.type == OVSDB_TYPE_STRING;
+}
+
+/* How many rows of one table report each fault string. */
+struct fault_tally {
+    const char **faults; /* Borrowed from the rows. */
+    size_t *counts;
+    size_t n, allocated;
+};
+
+static void
+tally_fault(struct fault_tally *tally, const char *fault)
+{
+    for (size_t i = 0; i < tally->n; i++) {
+        if (!strcmp(tally->faults[i], fault)) {
+            tally->counts[i]++;
+            return;
+        }
+    }
+    if (tally->n >= tally->allocated) {
+        size_t allocated = tally->allocated;
+
+        tally->faults = x2nrealloc(tally->faults, &allocated, tally->n + 1,
+                                   sizeof *tally->faults);
+        tally->counts = x2nrealloc(tally->counts, &tally->allocated,
+                                   tally->n + 1, sizeof *tally->counts);
+    }
+    tally->faults[tally->n] = fault;
+    tally->counts[tally->n++] = 1;
+}
+
+/* Counts the rows of 'table' whose 'column' holds any fault, and appends
+ * a "vtepd_faults" sample per distinct fault string to 'faults'. */
+static size_t
+count_faults(const struct ovsdb_table *table,
+             const struct ovsdb_column *column, struct ds *faults)
+{
+    struct fault_tally tally = { .faults = NULL };
+    const struct ovsdb_row *row;
+    size_t n_rows = 0;
+
+    HMAP_FOR_EACH(row, node, &table->rows) {
+        struct ovsdb_datum d;
+
+        ovsdb_row_get(row, column, &d);
+        n_rows += d.n > 0;
+        for (unsigned int i = 0; i < d.n; i++) {
+            tally_fault(&tally, d.keys[i].string->s);
+        }
+    }
+    for (size_t i = 0; i < tally.n; i++) {
+        ds_put_format(faults, "vtepd_faults{table=\"%s\",fault=\"",
+                      table->schema->name);
+        put_label_value(faults, tally.faults[i]);
+        ds_put_format(faults, "\"} %zu\n", tally.counts[i]);
+    }
+    free(tally.faults);
+    free(tally.counts);
+    return n_rows;
+}
+
+/* Faults the database reports (the *_fault_status columns vtepd writes):
+ * rows at fault per table, and how many rows report each fault. */
+static void
+collect_db_faults(const struct vtepd_metrics *m, struct ds *out)
+{
+    const struct ovsdb_schema *schema = m->src.db->schema;
+    struct ds faults = DS_EMPTY_INITIALIZER;
+
+    put_family(out, "vtepd_fault_rows", "gauge",
+               "Rows whose *_fault_status column reports a fault.");
+    for (unsigned int t = 0; t < schema->n_tables; t++) {
+        const struct ovsdb_table_schema *ts = schema->tables[t];
+
+        for (unsigned int c = 0; c < ts->n_columns; c++) {
+            if (is_fault_column(ts->columns[c])) {
+                ds_put_format(out, "vtepd_fault_rows{table=\"%s\"} %zu\n",
+                              ts->name,
+                              count_faults(m->src.db->tables[t],
+                                           ts->columns[c], &faults));
+            }
+        }
+    }
+    put_family(out, "vtepd_faults", "gauge",
+               "Rows reporting each fault, by table and fault.");
+    ds_put_buffer(out, faults.string ? faults.string : "", faults.length);
+    ds_destroy(&faults);
+}
+
 /* Appends the whole scrape to 'out'. */
 static void
 collect(struct vtepd_metrics *m, struct ds *out)
@@ -321,6 +439,7 @@ collect(struct vtepd_metrics *m, struct ds *out)
     if (m->src.vtep) {
         collect_faults(m, out);
     }
+    collect_db_faults(m, out);
 }
 
 /* ---- HTTP --------------------------------------------------------------- */

@@ -98,6 +98,19 @@ check "a second scrape sees the new MACs" \
 check "the scrape counter counts" \
     test "$(value vtepd_metrics_scrapes_total "$tmp/m2.txt")" = 2
 check "another path is 404" test "$(scrape /nope)" = "HTTP 404"
+
+# Faults: rows whose *_fault_status reports one, and each fault by name
+# (label values escaped).
+vctl "$tmp" set Physical_Port swp3 'port_fault_status=["test_fault"]'
+vctl "$tmp" set Physical_Port swp4 'port_fault_status=["test_fault", "say \"x\""]'
+scrape >"$tmp/m3.txt"
+faulted=$(vctl "$tmp" --columns=port_fault_status list Physical_Port | grep -c 'port_fault_status *: \[[^]]')
+check "vtepd_fault_rows counts the ports at fault in the database ($faulted)" \
+    test "$(value 'vtepd_fault_rows{table="Physical_Port"}' "$tmp/m3.txt")" = "$faulted"
+check "vtepd_faults counts rows per fault" \
+    test "$(value 'vtepd_faults{table="Physical_Port",fault="test_fault"}' "$tmp/m3.txt")" = 2
+check "a fault's quotes are escaped in its label" \
+    grep -qxF 'vtepd_faults{table="Physical_Port",fault="say \"x\""} 1' "$tmp/m3.txt"
 kill $mon
 check "vtepd still serves after the scrapes" \
     bash -c "vtep-ctl --db=unix:$tmp/db.sock list-ls | grep -q ls1"
