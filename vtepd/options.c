@@ -345,14 +345,20 @@ parse_option(struct vtepd_options *opts, int c, const char *arg,
         opts->busy_poll_usec = (unsigned int) usec;
         break;
     }
-    case OPT_METRICS:
-        if (!str_starts_with(arg, "ptcp:") || !check_remote(arg, err)) {
-            ds_put_format(err, "%s--metrics=%s: expected ptcp:PORT[:IP]",
-                          err->length ? "; " : "", arg);
+    case OPT_METRICS: {
+        /* The syntax of a ptcp: remote; check_remote()'s own message
+         * would speak of remotes, so it goes to a scratch string. */
+        struct ds why = DS_EMPTY_INITIALIZER;
+        bool ok = str_starts_with(arg, "ptcp:") && check_remote(arg, &why);
+
+        ds_destroy(&why);
+        if (!ok) {
+            ds_put_format(err, "--metrics=%s: expected ptcp:PORT[:IP]", arg);
             return VTEPD_OPTIONS_EXIT_ERROR;
         }
         replace(&opts->metrics, arg);
         break;
+    }
     case 'v':
         opts->verbosity++;
         break;
