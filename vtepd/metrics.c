@@ -533,16 +533,6 @@ commit_cb(const struct ovsdb_changeset *cs, void *m_)
     }
 }
 
-bool
-vtepd_metrics_verify(const char *target)
-{
-    struct sockaddr_storage ss;
-    socklen_t len;
-
-    return str_starts_with(target, "ptcp:")
-           && !stream_parse_inet_passive(target + 5, &ss, &len);
-}
-
 int
 vtepd_metrics_start(struct ev_loop *loop, const char *target,
                     const struct vtepd_metrics_sources *sources,

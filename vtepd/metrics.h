@@ -23,9 +23,6 @@ struct vtepd_metrics_sources {
     const struct vtep *vtep;
 };
 
-/* Checks the syntax of a --metrics target ("ptcp:PORT[:IP]"). */
-bool vtepd_metrics_verify(const char *target);
-
 /* Listens on 'target' ("ptcp:PORT[:IP]") and serves GET /metrics from
  * 'sources' (copied; the pointers in it are borrowed).  Returns 0 and a new
  * server in '*metricsp', or a negative errno. */
