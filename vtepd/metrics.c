@@ -233,6 +233,30 @@ collect_tunnels(const struct vtepd_metrics *m, struct ds *out,
                    "Per remote VTEP (rx decapsulated, tx encapsulated).");
 }
 
+static void
+collect_ports(const struct vtepd_metrics *m, struct ds *out)
+{
+    size_t n = hal_port_count(m->src.hal);
+    struct hal_port_info info;
+
+    put_family(out, "vtepd_port_oper_up", "gauge",
+               "1 if the front-panel port's link is up.");
+    for (size_t i = 0; i < n; i++) {
+        if (!hal_port_get(m->src.hal, i, &info)) {
+            ds_put_format(out, "vtepd_port_oper_up{port=\"%s\"} %d\n",
+                          info.name, info.oper_up ? 1 : 0);
+        }
+    }
+    put_family(out, "vtepd_port_speed_mbps", "gauge",
+               "The front-panel port's speed (0 if unknown).");
+    for (size_t i = 0; i < n; i++) {
+        if (!hal_port_get(m->src.hal, i, &info)) {
+            ds_put_format(out, "vtepd_port_speed_mbps{port=\"%s\"} %u\n",
+                          info.name, (unsigned) info.speed_mbps);
+        }
+    }
+}
+
 static const char *
 port_name(const struct hal *hal, hal_oid_t oid, struct hal_port_info *info)
 {
@@ -431,6 +455,7 @@ collect(struct vtepd_metrics *m, struct ds *out)
         struct fdb_census census = { .remotes = NULL };
 
         collect_resources(m, out);
+        collect_ports(m, out);
         collect_fdb(m, out, &census);
         collect_tunnels(m, out, &census);
         collect_bindings(m, out);

@@ -80,6 +80,9 @@ check "FDB entries by type match hal/dump-fdb (3 static remote)" \
 check "the open monitor shows as a session and a monitor" \
     test "$(value vtepd_ovsdb_sessions "$tmp/m1.txt")" -ge 1 -a \
          "$(value vtepd_ovsdb_monitors "$tmp/m1.txt")" -eq 1
+check "link state for every front-panel port in the database" \
+    test "$(grep -c '^vtepd_port_oper_up{port="swp[0-9]*"} [01]$' "$tmp/m1.txt")" = \
+         "$(vctl "$tmp" list-ports tor1 | wc -l)"
 check "per-tunnel counters for each remote VTEP" \
     test -n "$(value 'vtepd_tunnel_tx_packets_total{remote="10.0.0.2"}' "$tmp/m1.txt")" -a \
          -n "$(value 'vtepd_tunnel_tx_packets_total{remote="10.0.0.3"}' "$tmp/m1.txt")"
