@@ -100,6 +100,11 @@ cli_ctl_run(struct cli_ctx *ctx, int argc, const char *const *argv)
     code = cli_rpc_call(ctl, argv[0], params, &result, &error);
     if (!code && json_is_string(result)) {
         text = xstrdup(json_string_value(result));
+    } else if (str_starts_with(argv[0], "hal/") && json_is_string(error)
+               && strstr(json_string_value(error), "not a valid command")) {
+        cli_error("%s: vtepd runs without a forwarding backend "
+                  "(--hal=none), so it has no hardware tables",
+                  argv[0]);
     } else {
         report_call_error(argv[0], code ? code : -EBADMSG, error);
     }

@@ -151,4 +151,16 @@ check "...and a refused reload changes nothing" \
 check "config save without a file writes startup-config.json beside the socket" \
     test -s "$tmp/startup-config.json"
 
+# A plain OVSDB server (--hal=none) has no hardware tables: a clear error.
+none=$(make_tmpdir)
+$BIN/vtepd --hal=none --remote="punix:$none/db.sock" \
+    --unixctl="$none/vtepd.ctl" "$none/vtep.db" 2>/dev/null &
+on_exit "kill $!"
+wait_for 10 test -S "$none/db.sock" -a -S "$none/vtepd.ctl"
+err=$($BIN/vtep-cli --db="unix:$none/db.sock" --ctl="$none/vtepd.ctl" show resources 2>&1); rc=$?
+check "show resources against --hal=none says there is no backend" \
+    test $rc -ne 0 -a -n "$(grep 'without a forwarding backend' <<<"$err")"
+check "...while the database views still work there" \
+    $BIN/vtep-cli --db="unix:$none/db.sock" --ctl="$none/vtepd.ctl" show vxlan vni
+
 finish
