@@ -95,6 +95,20 @@ check "--complete completes command words" \
     test "$($BIN/vtep-cli --complete show vx)" = vxlan
 check "--complete completes a command's arguments" \
     test "$($BIN/vtep-cli --complete show mac-address-table '' | tr '\n' ' ')" = "vni remote local "
+# The bash completion script, as bash would call it for "vtep-cli sh m<TAB>".
+complete_words() {
+    PATH=$BIN:$PATH
+    compopt() { :; }
+    . cli/vtep-cli.bash
+    COMP_WORDS=("$@")
+    COMP_CWORD=$(($# - 1))
+    _vtep_cli
+    echo "${COMPREPLY[*]}"
+}
+check "the bash completion script completes through vtep-cli" \
+    test "$(complete_words vtep-cli --json sh m)" = "mac-address-table"
+check "...and options" \
+    test "$(complete_words vtep-cli --js)" = "--json"
 out=$($BIN/vtep-cli bogus 2>&1); rc=$?
 check "an unknown command fails and lists the choices" \
     test $rc -ne 0 -a -n "$(grep unknown <<<"$out")" -a -n "$(grep '^  show' <<<"$out")"
