@@ -16,6 +16,9 @@
 
 /* The system service's sockets (Debian package, firmware). */
 #define CLI_SYSTEM_DIR "/run/vtepd"
+/* Where the system service's "config save" goes by default: beside its
+ * database, which survives a reboot. */
+#define CLI_SYSTEM_CONFIG "/var/lib/vtepd/startup-config.json"
 
 struct cli_rpc;
 

@@ -20,17 +20,22 @@
 
 #define CONFIG_FORMAT "vtep-cli-config 1"
 
-/* The default file: "startup-config.json" beside the database socket. */
+/* The default file: for the system service, whose sockets are on a tmpfs,
+ * CLI_SYSTEM_CONFIG beside its database; otherwise "startup-config.json"
+ * beside the database socket (run/ for "make run"). */
 static char *
 default_config_file(const struct cli_ctx *ctx)
 {
-    char *copy, *path;
+    char *copy, *dir, *path;
 
     if (!str_starts_with(ctx->db_remote, "unix:")) {
         return NULL;
     }
     copy = xstrdup(ctx->db_remote + 5);
-    path = xasprintf("%s/startup-config.json", dirname(copy));
+    dir = dirname(copy);
+    path = !strcmp(dir, CLI_SYSTEM_DIR)
+               ? xstrdup(CLI_SYSTEM_CONFIG)
+               : xasprintf("%s/startup-config.json", dir);
     free(copy);
     return path;
 }

@@ -65,6 +65,8 @@ check "vtep-ctl talks to it on /run/vtepd/db.sock" \
 vtep-ctl --db=unix:/run/vtepd/db.sock add-ls ls0 -- set Logical_Switch ls0 tunnel_key=7000
 check "vtep-cli finds the service's sockets with no options" \
     bash -c "cd / && vtep-cli --json show vxlan vni | /usr/bin/python3 -c 'import json,sys; j=json.load(sys.stdin); sys.exit(0 if [v[\"vni\"] for v in j[\"vnis\"]] == [7000] else 1)'"
+check "vtep-cli config save keeps the service's file beside its database" \
+    bash -c "cd / && vtep-cli config save >/dev/null && test -s /var/lib/vtepd/startup-config.json"
 check "it logs to /var/log/vtepd/vtepd.log" \
     grep -q 'vtepd.*starting' /var/log/vtepd/vtepd.log
 if command -v logrotate >/dev/null; then
