@@ -78,8 +78,10 @@ struct cli_rpc *cli_ctl(struct cli_ctx *);
  * printing the error. */
 char *cli_ctl_run(struct cli_ctx *, int argc, const char *const *argv);
 
-/* Reads the whole of each table named in the NULL-terminated 'tables'.
- * Returns a new object {TABLE: {UUID: ROW}}, or NULL after printing why. */
+/* Reads every row of each table named in the NULL-terminated 'tables', in
+ * one transaction: "TABLE" for all columns, "TABLE:COL,COL" for some
+ * (large tables).  Returns a new object {TABLE: {UUID: ROW}}, or NULL after
+ * printing why. */
 json_t *cli_db_read(struct cli_ctx *, const char *const *tables);
 /* Runs a transaction (operations 'ops', stolen) on hardware_vtep.  Returns
  * 0 if every operation succeeded, else 1 after printing the first error. */

@@ -174,22 +174,50 @@ cli_db_transact(struct cli_ctx *ctx, json_t *ops)
     return result ? 0 : 1;
 }
 
+/* A "select" of every row of 'spec' ("TABLE" or "TABLE:COL,COL..."), and
+ * the table's name in '*name' (malloc'd). */
+static json_t *
+select_op(const char *spec, char **name)
+{
+    const char *colon = strchr(spec, ':');
+    json_t *op;
+
+    *name = colon ? xstrndup(spec, (size_t) (colon - spec)) : xstrdup(spec);
+    op =
+        json_pack("{s:s, s:s, s:[]}", "op", "select", "table", *name, "where");
+    if (colon) {
+        /* "_uuid" too: it keys the result, and without it the server would
+         * merge rows that agree on the columns asked for. */
+        json_t *cols = json_pack("[s]", "_uuid");
+        char *list = xstrdup(colon + 1), *save = NULL;
+
+        for (char *c = strtok_r(list, ",", &save); c;
+             c = strtok_r(NULL, ",", &save)) {
+            json_array_append_new(cols, json_string(c));
+        }
+        free(list);
+        json_object_set_new(op, "columns", cols);
+    }
+    return op;
+}
+
 json_t *
 cli_db_read(struct cli_ctx *ctx, const char *const *tables)
 {
     json_t *ops = json_array(), *result, *db;
+    size_t n = 0;
+    char **names;
 
-    for (size_t i = 0; tables[i]; i++) {
-        json_array_append_new(ops,
-                              json_pack("{s:s, s:s, s:[]}", "op", "select",
-                                        "table", tables[i], "where"));
+    while (tables[n]) {
+        n++;
+    }
+    names = xcalloc(n, sizeof *names);
+    for (size_t i = 0; i < n; i++) {
+        json_array_append_new(ops, select_op(tables[i], &names[i]));
     }
     result = transact(ctx, ops);
-    if (!result) {
-        return NULL;
-    }
-    db = json_object();
-    for (size_t i = 0; tables[i]; i++) {
+    db = result ? json_object() : NULL;
+    for (size_t i = 0; result && i < n; i++) {
         json_t *rows = json_object_get(json_array_get(result, i), "rows");
         json_t *by_uuid = json_object(), *row;
         size_t j;
@@ -201,8 +229,12 @@ cli_db_read(struct cli_ctx *ctx, const char *const *tables)
                 json_object_set(by_uuid, json_string_value(uuid), row);
             }
         }
-        json_object_set_new(db, tables[i], by_uuid);
+        json_object_set_new(db, names[i], by_uuid);
     }
+    for (size_t i = 0; i < n; i++) {
+        free(names[i]);
+    }
+    free(names);
     json_decref(result);
     return db;
 }

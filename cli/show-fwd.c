@@ -34,19 +34,33 @@ refers_to(const json_t *ref, const char *uuid)
     return s && !strcmp(s, uuid);
 }
 
-/* Counts the rows of 'table' whose column 'column' refers to 'uuid'. */
-static json_int_t
-count_refs(const json_t *db, const char *table, const char *column,
-           const char *uuid)
+/* Counts, in one pass, the rows of 'table' by the row their reference
+ * column 'column' names.  Returns a new object {UUID: count}. */
+static json_t *
+count_by_ref(const json_t *db, const char *table, const char *column)
 {
-    json_int_t n = 0;
+    json_t *counts = json_object(), *row;
     const char *u;
-    json_t *row;
 
     json_object_foreach(cli_rows(db, table), u, row) {
-        n += refers_to(json_object_get(row, column), uuid);
+        const char *target =
+            json_string_value(json_array_get(json_object_get(row, column), 1));
+
+        if (target) {
+            json_int_t n = json_integer_value(json_object_get(counts, target));
+
+            json_object_set_new(counts, target, json_integer(n + 1));
+        }
     }
-    return n;
+    return counts;
+}
+
+/* The count of 'uuid' in 'counts' (from count_by_ref()), as a new
+ * integer. */
+static json_t *
+count_of(const json_t *counts, const char *uuid)
+{
+    return json_integer(json_integer_value(json_object_get(counts, uuid)));
 }
 
 /* ---- show vxlan tunnels ------------------------------------------------- */
@@ -121,7 +135,7 @@ cli_show_vxlan_tunnels(struct cli_ctx *ctx, int argc, char **argv)
     static const char *const tables[] = { "Physical_Switch",
                                           "Physical_Locator",
                                           "Physical_Locator_Set",
-                                          "Ucast_Macs_Remote",
+                                          "Ucast_Macs_Remote:locator",
                                           "Mcast_Macs_Remote",
                                           "Logical_Switch",
                                           "Tunnel",
@@ -132,7 +146,7 @@ cli_show_vxlan_tunnels(struct cli_ctx *ctx, int argc, char **argv)
                                         "flood_vnis:FLOOD-LISTS",
                                         "bfd:BFD",
                                         NULL };
-    json_t *db = argc ? NULL : cli_db_read(ctx, tables), *row;
+    json_t *db = argc ? NULL : cli_db_read(ctx, tables), *row, *macs;
     struct cli_table *t;
     const char *uuid;
 
@@ -142,6 +156,7 @@ cli_show_vxlan_tunnels(struct cli_ctx *ctx, int argc, char **argv)
         return 1;
     }
     t = cli_table_create(cols);
+    macs = count_by_ref(db, "Ucast_Macs_Remote", "locator");
     json_object_foreach(cli_rows(db, "Physical_Locator"), uuid, row) {
         const char *ip = cli_str(row, "dst_ip");
 
@@ -151,10 +166,10 @@ cli_show_vxlan_tunnels(struct cli_ctx *ctx, int argc, char **argv)
         cli_table_add(
             t, (json_t *[]){ json_string(ip),
                              json_string(cli_str(row, "encapsulation_type")),
-                             json_integer(count_refs(db, "Ucast_Macs_Remote",
-                                                     "locator", uuid)),
-                             flood_switches(db, uuid), bfd_state(db, uuid) });
+                             count_of(macs, uuid), flood_switches(db, uuid),
+                             bfd_state(db, uuid) });
     }
+    json_decref(macs);
     json_decref(db);
     return emit(ctx, t, "tunnels");
 }
@@ -186,8 +201,9 @@ int
 cli_show_vxlan_vni(struct cli_ctx *ctx, int argc, char **argv)
 {
     static const char *const tables[] = { "Logical_Switch", "Physical_Port",
-                                          "Ucast_Macs_Local",
-                                          "Ucast_Macs_Remote", NULL };
+                                          "Ucast_Macs_Local:logical_switch",
+                                          "Ucast_Macs_Remote:logical_switch",
+                                          NULL };
     static const char *const cols[] = { "vni:VNI",
                                         "logical_switch:LS",
                                         "replication:REPLICATION",
@@ -196,7 +212,7 @@ cli_show_vxlan_vni(struct cli_ctx *ctx, int argc, char **argv)
                                         "remote_macs:REMOTE-MACS",
                                         "description:DESCRIPTION",
                                         NULL };
-    json_t *db = argc ? NULL : cli_db_read(ctx, tables), *row;
+    json_t *db = argc ? NULL : cli_db_read(ctx, tables), *row, *local, *remote;
     struct cli_table *t;
     const char *uuid;
 
@@ -206,22 +222,23 @@ cli_show_vxlan_vni(struct cli_ctx *ctx, int argc, char **argv)
         return 1;
     }
     t = cli_table_create(cols);
+    local = count_by_ref(db, "Ucast_Macs_Local", "logical_switch");
+    remote = count_by_ref(db, "Ucast_Macs_Remote", "logical_switch");
     json_object_foreach(cli_rows(db, "Logical_Switch"), uuid, row) {
         const json_t *mode = json_object_get(row, "replication_mode");
         const char *rep =
             cli_set_size(mode) ? json_string_value(cli_set_at(mode, 0)) : NULL;
-        const char *ls = "logical_switch";
 
         cli_table_add(
-            t, (json_t *[]){
-                   cli_opt_int(row, "tunnel_key"),
-                   json_string(cli_str(row, "name")),
-                   json_string(rep ? rep : "service_node"),
-                   json_integer(count_bindings(db, uuid)),
-                   json_integer(count_refs(db, "Ucast_Macs_Local", ls, uuid)),
-                   json_integer(count_refs(db, "Ucast_Macs_Remote", ls, uuid)),
-                   json_string(cli_str(row, "description")) });
+            t, (json_t *[]){ cli_opt_int(row, "tunnel_key"),
+                             json_string(cli_str(row, "name")),
+                             json_string(rep ? rep : "service_node"),
+                             json_integer(count_bindings(db, uuid)),
+                             count_of(local, uuid), count_of(remote, uuid),
+                             json_string(cli_str(row, "description")) });
     }
+    json_decref(local);
+    json_decref(remote);
     json_decref(db);
     return emit(ctx, t, "vnis");
 }
