@@ -114,19 +114,43 @@ struct fdb_census {
     size_t n_remotes, allocated;
 };
 
+/* Notes remote VTEP 'ip'; remotes_unique() removes the repeats later, so
+ * that a walk of many MACs behind few VTEPs stays linear. */
 static void
 add_remote(struct fdb_census *c, struct in_addr ip)
 {
-    for (size_t i = 0; i < c->n_remotes; i++) {
-        if (c->remotes[i].s_addr == ip.s_addr) {
-            return;
-        }
-    }
     if (c->n_remotes >= c->allocated) {
         c->remotes = x2nrealloc(c->remotes, &c->allocated, c->n_remotes + 1,
                                 sizeof *c->remotes);
     }
     c->remotes[c->n_remotes++] = ip;
+}
+
+static int
+compare_addrs(const void *a_, const void *b_)
+{
+    uint32_t a = ntohl(((const struct in_addr *) a_)->s_addr);
+    uint32_t b = ntohl(((const struct in_addr *) b_)->s_addr);
+
+    return a < b ? -1 : a > b;
+}
+
+/* Sorts the remotes and drops repeats. */
+static void
+remotes_unique(struct fdb_census *c)
+{
+    size_t n = 0;
+
+    if (!c->n_remotes) {
+        return;
+    }
+    qsort(c->remotes, c->n_remotes, sizeof *c->remotes, compare_addrs);
+    for (size_t i = 1; i < c->n_remotes; i++) {
+        if (c->remotes[i].s_addr != c->remotes[n].s_addr) {
+            c->remotes[++n] = c->remotes[i];
+        }
+    }
+    c->n_remotes = n + 1;
 }
 
 static void
@@ -157,6 +181,7 @@ collect_fdb(const struct vtepd_metrics *m, struct ds *out,
 
     hal_fdb_walk(m->src.hal, HAL_OID_NULL, fdb_cb, c);
     hal_flood_walk(m->src.hal, flood_cb, c);
+    remotes_unique(c);
     put_family(out, "vtepd_fdb_entries", "gauge",
                "FDB entries in the hardware by type and destination.");
     for (int t = 0; t < 2; t++) {
