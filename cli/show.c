@@ -309,12 +309,26 @@ cli_show_interfaces(struct cli_ctx *ctx, int argc, char **argv)
 
 /* ---- show controller ---------------------------------------------------- */
 
+/* Manager.status:KEY as a new string, or NULL if absent. */
 static json_t *
 status_value(const json_t *row, const char *key)
 {
     json_t *v = cli_map_get(json_object_get(row, "status"), key);
 
     return v ? json_incref(v) : NULL;
+}
+
+/* Manager.status:KEY, a number of seconds kept as a string, as a new
+ * integer; NULL if absent or not a number. */
+static json_t *
+status_seconds(const json_t *row, const char *key)
+{
+    const char *s =
+        json_string_value(cli_map_get(json_object_get(row, "status"), key));
+    char *end;
+    long long n = s ? strtoll(s, &end, 10) : -1;
+
+    return s && *s && !*end && n >= 0 ? json_integer(n) : NULL;
 }
 
 int
@@ -341,13 +355,13 @@ cli_show_controller(struct cli_ctx *ctx, int argc, char **argv)
     json_object_foreach(cli_rows(db, "Manager"), uuid, row) {
         json_t *connected = json_object_get(row, "is_connected");
 
-        cli_table_add(t,
-                      (json_t *[]){ json_string(cli_str(row, "target")),
-                                    json_boolean(json_is_true(connected)),
-                                    status_value(row, "state"),
-                                    status_value(row, "sec_since_connect"),
-                                    status_value(row, "sec_since_disconnect"),
-                                    status_value(row, "last_error") });
+        cli_table_add(
+            t, (json_t *[]){ json_string(cli_str(row, "target")),
+                             json_boolean(json_is_true(connected)),
+                             status_value(row, "state"),
+                             status_seconds(row, "sec_since_connect"),
+                             status_seconds(row, "sec_since_disconnect"),
+                             status_value(row, "last_error") });
     }
     json_decref(db);
     if (!ctx->json && !cli_table_n_rows(t)) {

@@ -165,6 +165,20 @@ check "...and a refused reload changes nothing" \
 check "config save without a file writes startup-config.json beside the socket" \
     test -s "$tmp/startup-config.json"
 
+# A controller that answers: a listener that accepts vtepd's connection.
+$PY -c "
+import socket, sys, time
+s = socket.socket(); s.bind(('127.0.0.1', 0)); s.listen(1)
+open('$tmp/ctrl.port', 'w').write(str(s.getsockname()[1]))
+c, _ = s.accept(); time.sleep(60)" &
+ctrl=$!
+on_exit "kill $ctrl"
+wait_for 5 test -s "$tmp/ctrl.port"
+vctl "$tmp" set-manager "tcp:127.0.0.1:$(cat "$tmp/ctrl.port")"
+check "show controller --json: a connected controller, seconds as integers" \
+    wait_for 10 json_check "len(j['controllers']) == 1 and j['controllers'][0]['connected'] is True and j['controllers'][0]['state'] == 'ACTIVE' and isinstance(j['controllers'][0]['sec_since_connect'], int)" show controller
+kill $ctrl
+
 # A plain OVSDB server (--hal=none) has no hardware tables: a clear error.
 none=$(make_tmpdir)
 $BIN/vtepd --hal=none --remote="punix:$none/db.sock" \
