@@ -38,7 +38,7 @@ ALL_LDFLAGS = $(LDFLAGS) $(EXTRA_LDFLAGS)
 
 # pkg-config names of every external dependency.  libev ships no .pc file on
 # Debian, so it is handled by hand below.
-ALL_PKGS := jansson openssl libnl-3.0 libnl-route-3.0 cmocka
+ALL_PKGS := jansson openssl libnl-3.0 libnl-route-3.0 cmocka libmicrohttpd
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(ALL_PKGS) 2>/dev/null)
 pkg_libs = $(if $(filter libev,$(1)),-lev) \
            $(if $(filter-out libev,$(1)),$(shell $(PKG_CONFIG) --libs $(filter-out libev,$(1)) 2>/dev/null))

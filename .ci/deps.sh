@@ -8,7 +8,9 @@ packages=(
     # Build.
     gcc make pkg-config git
     libev-dev libjansson-dev libssl-dev libnl-3-dev libnl-route-3-dev
-    libcmocka-dev
+    libcmocka-dev libmicrohttpd-dev
+    # Packaging (make deb) and its test.
+    dpkg-dev logrotate
     # Real peers for interop and dataplane tests.
     openvswitch-common openvswitch-switch openvswitch-vtep python3-openvswitch
     ovn-central ovn-controller-vtep

@@ -348,3 +348,9 @@ vtepd_database_get_db(const struct vtepd_database *db)
 {
     return ovsdb_store_get_db(db->store);
 }
+
+struct ovsdb_server *
+vtepd_database_get_server(const struct vtepd_database *db)
+{
+    return db->server;
+}

@@ -8,6 +8,7 @@
 #include <ev.h>
 
 struct ovsdb_db;
+struct ovsdb_server;
 struct vtepd_database;
 struct vtepd_options;
 
@@ -22,5 +23,8 @@ void vtepd_database_stop(struct vtepd_database *);
 
 /* The database (borrowed: it lives until vtepd_database_stop()). */
 struct ovsdb_db *vtepd_database_get_db(const struct vtepd_database *);
+
+/* The OVSDB server (borrowed, likewise): for the metrics. */
+struct ovsdb_server *vtepd_database_get_server(const struct vtepd_database *);
 
 #endif /* vtepd/database.h */

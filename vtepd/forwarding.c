@@ -361,3 +361,15 @@ vtepd_forwarding_stop(struct vtepd_forwarding *fw)
     hal_close(fw->hal);
     free(fw);
 }
+
+struct hal *
+vtepd_forwarding_get_hal(const struct vtepd_forwarding *fw)
+{
+    return fw->hal;
+}
+
+struct vtep *
+vtepd_forwarding_get_vtep(const struct vtepd_forwarding *fw)
+{
+    return fw->vtep;
+}

@@ -8,7 +8,9 @@
 
 #include <ev.h>
 
+struct hal;
 struct ovsdb_db;
+struct vtep;
 struct vtepd_forwarding;
 struct vtepd_options;
 
@@ -26,5 +28,10 @@ struct vtepd_forwarding *vtepd_forwarding_start(struct ev_loop *,
 /* Stops everything; the backend's tables persist for a warm restart.
  * NULL is a no-op. */
 void vtepd_forwarding_stop(struct vtepd_forwarding *);
+
+/* The backend and the reconciler (borrowed: they live until
+ * vtepd_forwarding_stop()), for the metrics. */
+struct hal *vtepd_forwarding_get_hal(const struct vtepd_forwarding *);
+struct vtep *vtepd_forwarding_get_vtep(const struct vtepd_forwarding *);
 
 #endif /* vtepd/forwarding.h */

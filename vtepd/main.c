@@ -15,6 +15,7 @@
 #include "vtepd/daemon.h"
 #include "vtepd/database.h"
 #include "vtepd/forwarding.h"
+#include "vtepd/metrics.h"
 #include "vtepd/options.h"
 #include "vtepd/ovs-rundir.h"
 #include "vtepd/paths.h"
@@ -87,6 +88,58 @@ start_unixctl(struct ev_loop *loop, const char *path)
     return server;
 }
 
+/* "vlog/file": where the log goes, as an absolute path, for vtep-cli's
+ * "show logging".  'path_' is the resolved --log-file, or NULL. */
+static void
+vlog_file_cb(struct unixctl_conn *conn, int argc, const char *argv[],
+             void *path_)
+{
+    const char *path = path_;
+
+    if (path) {
+        char *line = xasprintf("%s\n", path);
+
+        unixctl_command_reply(conn, line);
+        free(line);
+    } else {
+        unixctl_command_reply_error(conn, "vtepd logs to no file "
+                                          "(start it with --log-file)");
+    }
+}
+
+/* Starts --metrics, if given, on what 'database' and 'forwarding' (NULL
+ * with --hal=none) hold.  Returns false after logging why on failure. */
+static bool
+start_metrics(struct ev_loop *loop, const struct vtepd_options *opts,
+              struct vtepd_database *database,
+              struct vtepd_forwarding *forwarding,
+              struct vtepd_metrics **metricsp)
+{
+    struct vtepd_metrics_sources src = {
+        .db = vtepd_database_get_db(database),
+        .server = vtepd_database_get_server(database),
+        .hal = forwarding ? vtepd_forwarding_get_hal(forwarding) : NULL,
+        .vtep = forwarding ? vtepd_forwarding_get_vtep(forwarding) : NULL,
+    };
+    int error;
+
+    *metricsp = NULL;
+    if (!opts->metrics) {
+        return true;
+    }
+    error = vtepd_metrics_start(loop, opts->metrics, &src, metricsp);
+    if (error) {
+        VLOG_ERR("--metrics=%s: cannot listen (%s)", opts->metrics,
+                 strerror(-error));
+        return false;
+    }
+    VLOG_INFO("metrics on http port %u (try: curl "
+              "http://127.0.0.1:%u/metrics)",
+              (unsigned) vtepd_metrics_port(*metricsp),
+              (unsigned) vtepd_metrics_port(*metricsp));
+    return true;
+}
+
 /* Says, once at start-up, what is starting. */
 static void
 report_status(const struct vtepd_options *opts)
@@ -131,6 +184,8 @@ main(int argc, char *argv[])
     struct unixctl_server *unixctl;
     struct vtepd_database *database = NULL;
     struct vtepd_forwarding *forwarding = NULL;
+    struct vtepd_metrics *metrics = NULL;
+    char *log_file_abs = NULL;
     struct ev_loop *loop;
     const char *missing;
 
@@ -158,6 +213,9 @@ main(int argc, char *argv[])
     }
 
     setup_logging(&opts);
+    if (opts.log_file) {
+        log_file_abs = realpath(opts.log_file, NULL);
+    }
     signal(SIGPIPE, SIG_IGN);
     if (opts.detach) {
         daemon_detach_start();
@@ -167,6 +225,7 @@ main(int argc, char *argv[])
         vtepd_make_parent_dirs(opts.pidfile);
         if (daemon_pidfile_create(opts.pidfile, &err)) {
             VLOG_ERR("%s", ds_cstr(&err));
+            free(log_file_abs);
             return finish(&opts, &out, &err, EXIT_FAILURE);
         }
     }
@@ -182,6 +241,8 @@ main(int argc, char *argv[])
     report_status(&opts);
     resolve_max_sessions(&opts);
     unixctl = start_unixctl(loop, opts.unixctl);
+    unixctl_command_register("vlog/file", "", 0, 0, vlog_file_cb,
+                             log_file_abs);
     if (unixctl) {
         database = vtepd_database_start(loop, &opts);
     }
@@ -193,7 +254,14 @@ main(int argc, char *argv[])
             database = NULL;
         }
     }
+    if (database
+        && !start_metrics(loop, &opts, database, forwarding, &metrics)) {
+        vtepd_forwarding_stop(forwarding);
+        vtepd_database_stop(database);
+        database = NULL;
+    }
     if (!database) {
+        free(log_file_abs);
         unixctl_server_destroy(unixctl);
         daemon_pidfile_remove();
         ev_loop_destroy(loop);
@@ -203,10 +271,12 @@ main(int argc, char *argv[])
     daemon_ready();
     ev_run(loop, 0);
 
+    vtepd_metrics_stop(metrics);
     vtepd_forwarding_stop(forwarding);
     vtepd_database_stop(database);
     unixctl_server_destroy(unixctl);
     daemon_pidfile_remove();
     ev_loop_destroy(loop);
+    free(log_file_abs);
     return finish(&opts, &out, &err, EXIT_SUCCESS);
 }

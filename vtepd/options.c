@@ -34,6 +34,7 @@ enum {
     OPT_SYSLOG,
     OPT_BUSY_POLL,
     OPT_MAX_SESSIONS,
+    OPT_METRICS,
 };
 
 static const struct option long_options[] = {
@@ -56,6 +57,7 @@ static const struct option long_options[] = {
     { "syslog", optional_argument, NULL, OPT_SYSLOG },
     { "busy-poll", required_argument, NULL, OPT_BUSY_POLL },
     { "max-sessions", required_argument, NULL, OPT_MAX_SESSIONS },
+    { "metrics", required_argument, NULL, OPT_METRICS },
     { "verbose", no_argument, NULL, 'v' },
     { "help", no_argument, NULL, 'h' },
     { "version", no_argument, NULL, 'V' },
@@ -100,6 +102,8 @@ static const char usage_text[] =
     "  --port=NAME                 front-panel port on Linux interface NAME\n"
     "                              (repeatable)\n"
     "Daemon:\n"
+    "  --metrics=ptcp:PORT[:IP]    Prometheus metrics over HTTP (default "
+    "off)\n"
     "  --unixctl=PATH              control socket (default: DBDIR/vtepd.ctl)\n"
     "  --pidfile[=FILE]            write a pid file (default: "
     "DBDIR/vtepd.pid)\n"
@@ -404,6 +408,20 @@ parse_option(struct vtepd_options *opts, int c, const char *arg,
         opts->max_sessions = (size_t) n;
         break;
     }
+    case OPT_METRICS: {
+        /* The syntax of a ptcp: remote; check_remote()'s own message
+         * would speak of remotes, so it goes to a scratch string. */
+        struct ds why = DS_EMPTY_INITIALIZER;
+        bool ok = str_starts_with(arg, "ptcp:") && check_remote(arg, &why);
+
+        ds_destroy(&why);
+        if (!ok) {
+            ds_put_format(err, "--metrics=%s: expected ptcp:PORT[:IP]", arg);
+            return VTEPD_OPTIONS_EXIT_ERROR;
+        }
+        replace(&opts->metrics, arg);
+        break;
+    }
     case 'v':
         opts->verbosity++;
         break;
@@ -566,6 +584,7 @@ vtepd_options_destroy(struct vtepd_options *opts)
     free(opts->pidfile);
     free(opts->log_file);
     free(opts->syslog_ident);
+    free(opts->metrics);
     memset(opts, 0, sizeof *opts);
 }
 

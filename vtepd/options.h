@@ -56,6 +56,7 @@ struct vtepd_options {
     unsigned int busy_poll_usec; /* --busy-poll, or the default. */
     size_t max_sessions;         /* --max-sessions, or 0 for the default (see
                           * vtepd_default_max_sessions()). */
+    char *metrics;               /* --metrics target, or NULL. */
 };
 
 /* The default of --busy-poll, in microseconds. */

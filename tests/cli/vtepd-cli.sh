@@ -13,7 +13,7 @@ out=$($vtepd --help)
 check "--help documents every contract option" bash -c '
     for o in --remote= --private-key= --certificate= --ca-cert= --hal= \
              --schema= --platform= --switch-name= --tunnel-ip= \
-             --management-ip= --port= --unixctl= --pidfile --detach \
+             --management-ip= --port= --metrics= --unixctl= --pidfile --detach \
              --log-file -v; do
         grep -q -- "$o" <<<"$1" || { echo "missing $o"; exit 1; }
     done' _ "$out"
@@ -21,6 +21,9 @@ check "--help documents every contract option" bash -c '
 err=$($vtepd --hal=bogus 2>&1); rc=$?
 check "a bad option value exits non-zero with a reason" \
     test "$rc" -ne 0 -a -n "$(grep 'expected asic, netdev, none' <<<"$err")"
+err=$($vtepd --metrics=ptcp:99999 2>&1); rc=$?
+check "a bad --metrics target exits non-zero with a reason" \
+    test "$rc" -ne 0 -a -n "$(grep 'expected ptcp:PORT' <<<"$err")"
 err=$($vtepd --no-such-option 2>&1); rc=$?
 check "an unknown option exits non-zero" test "$rc" -ne 0
 

@@ -20,6 +20,9 @@ allowed() {
     hal/*) echo "$1 hal lib" ;;
     sim) echo "sim hal/asic hal lib" ;;
     vtepd/vtep) echo "vtepd/vtep vtepd/ovsdb hal lib" ;;
+    # vtep-cli is a client of vtepd: streams and messages, never the
+    # engine or the reconciler.
+    cli) echo "cli vtepd/jsonrpc lib" ;;
     vtepd) echo "vtepd vtepd/vtep vtepd/ovsdb vtepd/jsonrpc schema sim hal hal/asic hal/netdev lib" ;;
     *) echo "*" ;;
     esac
