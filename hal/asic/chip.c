@@ -224,9 +224,16 @@ check_bridges(struct chip_check *c)
         }
     }
     for (i = 0; i < asic->profile->bridges; i++) {
-        const struct asic_bridge *b = &asic->bridges[i];
+        struct asic_bridge *b = &asic->bridges[i];
 
         if (!b->valid) {
+            /* A free slot's lists are empty (a crash in the middle of
+             * asic_bridge_destroy() may leave them otherwise), and a
+             * bridge created there later starts from them. */
+            for (t = 0; t < HAL_FLOOD_N; t++) {
+                b->flood_head[t] = ASIC_NONE;
+                b->flood_len[t] = 0;
+            }
             continue;
         } else if (!check_name(b->name)
                    || b->replication > HAL_REPLICATION_SOURCE_NODE
@@ -330,7 +337,8 @@ check_fdb(struct chip_check *c)
 }
 
 /* Returns true if the tables of reattached chip memory are consistent;
- * otherwise false, with the first problem found in 'why'. */
+ * otherwise false, with the first problem found in 'why'.  Empties the
+ * lists of free bridge slots. */
 static bool
 chip_contents_ok(struct hal_asic *asic, char *why, size_t why_size)
 {

@@ -4,8 +4,9 @@
  * formatted one; the fields that decide whether the file is for this
  * layout at all (magic, version, signature, size) are kept, so that every
  * input reaches the checks of the tables.  A file the warm start accepts
- * is then dumped, aged, resynced to nothing and closed, and must be
- * accepted again by the next start. */
+ * is then dumped, used for forwarding and programming, aged, resynced to
+ * nothing and closed, and must be accepted again by the next start. */
+#include <arpa/inet.h>
 #include <fcntl.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -82,6 +83,37 @@ write_state(const uint8_t *data, size_t size)
     free(image);
 }
 
+/* Programs a bridge with a binding, flood list, multicast group and
+ * remote MAC into whatever room the chip has; refusals are fine. */
+static void
+program(struct hal *hal)
+{
+    struct in_addr remote = { htonl(0xc0000201) };
+    struct hal_flood_group g = { .remotes = &remote, .n_remotes = 1 };
+    struct hal_bridge_config c = { .name = "fuzz", .vni = 77 };
+    struct hal_fdb_entry e = { .type = HAL_FDB_STATIC, .remote = true };
+    struct hal_binding b = { .vlan = 77 };
+    hal_oid_t bridge;
+
+    if (hal_bridge_set(hal, &c, &bridge)) {
+        return;
+    }
+    if (!hal_port_by_name(hal, "swp2", &b.port)) {
+        b.bridge = bridge;
+        (void) hal_binding_set(hal, &b, 1, NULL);
+    }
+    g.bridge = bridge;
+    g.type = HAL_FLOOD_BROADCAST;
+    (void) hal_flood_set(hal, &g, 1, NULL);
+    g.mac.ea[0] = 0x01;
+    (void) hal_mcast_set(hal, &g, 1, NULL);
+    e.bridge = bridge;
+    e.mac.ea[0] = 0x02;
+    e.remote_ip = remote;
+    e.vni = HAL_VNI_NONE;
+    (void) hal_fdb_set(hal, &e, 1, NULL);
+}
+
 /* Uses every table of a warm-started chip. */
 static void
 exercise(struct hal *hal)
@@ -114,6 +146,7 @@ exercise(struct hal *hal)
     }
     hal_asic_decision_uninit(&d);
 
+    program(hal);
     hal_run(hal, 1000);
     hal_run(hal, INT64_C(1) << 40);
     ASSERT(!hal_resync_begin(hal));
