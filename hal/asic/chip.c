@@ -24,6 +24,7 @@
 
 #include "hal/asic/asic-private.h"
 #include "lib/hash.h"
+#include "lib/util.h"
 #include "lib/vlog.h"
 
 VLOG_DEFINE_THIS_MODULE(asic_chip);
@@ -143,7 +144,7 @@ struct chip_check {
 };
 
 static bool check_fail(struct chip_check *c, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+    PRINTF_FORMAT(2, 3);
 
 static bool
 check_fail(struct chip_check *c, const char *fmt, ...)
