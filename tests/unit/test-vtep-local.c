@@ -330,6 +330,23 @@ test_db_refuses_writes(void **state)
     run_for(f, 2500);
     assert_int_equal(vfx_count(f, "Mcast_Macs_Local"), 0);
 
+    /* A port fault found while full: p2 bound to a switch without a
+     * tunnel key. */
+    vfx_transact(f, "[{\"op\": \"insert\", \"table\": \"Logical_Switch\", "
+                    "\"uuid-name\": \"ls\", \"row\": {\"name\": \"nokey\"}}, "
+                    "{\"op\": \"mutate\", \"table\": \"Physical_Port\", "
+                    "\"where\": [[\"name\", \"==\", \"p2\"]], \"mutations\": "
+                    "[[\"vlan_bindings\", \"insert\", [\"map\", [[7, "
+                    "[\"named-uuid\", \"ls\"]]]]]]}]");
+    full = true;
+    run_for(f, 1000);
+    vfx_assert_query(f, "Physical_Port", "port_fault_status",
+                     "[[\"name\", \"==\", \"p2\"]]", "[\"set\",[]]");
+    full = false;
+    run_for(f, 2500);
+    vfx_assert_query(f, "Physical_Port", "port_fault_status",
+                     "[[\"name\", \"==\", \"p2\"]]", "\"invalid_vlan_map\"");
+
     ovsdb_db_set_commit_prepare(f->db, NULL, NULL);
 }
 
