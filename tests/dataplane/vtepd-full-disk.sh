@@ -61,6 +61,7 @@ has_unknown_dst() {
 }
 
 send_from_red2() {
+    # shellcheck disable=SC2086 # $FRAMES is a command line
     nsx red2 $FRAMES send eth0 "$1" ff:ff:ff:ff:ff:ff
 }
 
