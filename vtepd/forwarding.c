@@ -166,6 +166,7 @@ vtep_memory_cb(struct ds *out, void *fw_)
     unixctl_memory_put(out, "vtep-blocked", st.blocked);
     unixctl_memory_put(out, "hal-entries", st.hal_entries);
     unixctl_memory_put(out, "hal-failures", st.hal_failures);
+    unixctl_memory_put(out, "vtep-db-errors", st.db_txn_errors);
     if (asic) {
         /* Table writes since this vtepd opened the chip: zero after a warm
          * restart that found everything already programmed. */

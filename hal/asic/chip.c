@@ -12,6 +12,9 @@
  * start-up error rather than a SIGBUS at the first write to a hole. */
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
@@ -21,6 +24,7 @@
 
 #include "hal/asic/asic-private.h"
 #include "lib/hash.h"
+#include "lib/util.h"
 #include "lib/vlog.h"
 
 VLOG_DEFINE_THIS_MODULE(asic_chip);
@@ -122,6 +126,233 @@ chip_header_ok(const struct hal_asic *asic, uint64_t signature)
            && hdr->size == asic->mem_size;
 }
 
+/* ---- Checking reattached chip memory ----------------------------------- */
+
+/* Chip memory read back from a state file is input: every index and count
+ * in it is checked against the profile's table sizes before anything uses
+ * one, so that a corrupt or hostile file is refused rather than followed
+ * out of bounds.  Each check returns false after writing what is wrong to
+ * 'why'. */
+/* Aging adds the aging time to an entry's last-seen time; a time beyond
+ * this (some 285,000 years of the HAL clock) cannot be genuine. */
+#define CHIP_MAX_TIME_MS ((int64_t) 1 << 53)
+
+struct chip_check {
+    struct hal_asic *asic;
+    uint8_t *owned; /* Per replication entry: on a list already. */
+    char why[160];
+};
+
+static bool check_fail(struct chip_check *c, const char *fmt, ...)
+    PRINTF_FORMAT(2, 3);
+
+static bool
+check_fail(struct chip_check *c, const char *fmt, ...)
+{
+    va_list args;
+
+    va_start(args, fmt);
+    vsnprintf(c->why, sizeof c->why, fmt, args);
+    va_end(args);
+    return false;
+}
+
+static bool
+check_name(const char name[HAL_NAME_MAX])
+{
+    return memchr(name, '\0', HAL_NAME_MAX) != NULL;
+}
+
+static bool
+check_bridge_ref(const struct chip_check *c, uint32_t bridge)
+{
+    return bridge < c->asic->profile->bridges
+           && c->asic->bridges[bridge].valid;
+}
+
+static bool
+check_tunnel_ref(const struct chip_check *c, uint32_t tunnel)
+{
+    return tunnel < c->asic->profile->tunnels
+           && c->asic->tunnels[tunnel].valid;
+}
+
+/* Checks the replication list of 'len' entries at 'head' that 'what'
+ * names: every entry in range, valid, naming a valid tunnel, on no other
+ * list, and the list exactly 'len' long. */
+static bool
+check_list(struct chip_check *c, uint32_t head, uint32_t len, const char *what,
+           uint32_t idx)
+{
+    const struct hal_asic *asic = c->asic;
+    uint32_t n;
+
+    for (n = 0; head != ASIC_NONE; n++, head = asic->repl[head].next) {
+        if (n >= len || head >= asic->profile->flood_entries) {
+            return check_fail(c,
+                              "%s %" PRIu32 ": list longer than %" PRIu32
+                              " or entry %" PRIu32 " out of range",
+                              what, idx, len, head);
+        } else if (!asic->repl[head].valid || c->owned[head]) {
+            return check_fail(c,
+                              "%s %" PRIu32 ": list entry %" PRIu32
+                              " is free or on another list",
+                              what, idx, head);
+        } else if (!check_tunnel_ref(c, asic->repl[head].tunnel)) {
+            return check_fail(c,
+                              "replication entry %" PRIu32 ": bad tunnel %u",
+                              head, asic->repl[head].tunnel);
+        }
+        c->owned[head] = 1;
+    }
+    return n == len ? true
+                    : check_fail(c,
+                                 "%s %" PRIu32 ": list of %" PRIu32
+                                 " entries claims %" PRIu32,
+                                 what, idx, n, len);
+}
+
+static bool
+check_bridges(struct chip_check *c)
+{
+    const struct hal_asic *asic = c->asic;
+    uint32_t i;
+    int t;
+
+    for (i = 0; i < asic->profile->n_ports; i++) {
+        if (!check_name(asic->ports[i].name)) {
+            return check_fail(c, "port %" PRIu32 ": name not terminated", i);
+        }
+    }
+    for (i = 0; i < asic->profile->bridges; i++) {
+        struct asic_bridge *b = &asic->bridges[i];
+
+        if (!b->valid) {
+            /* A free slot's lists are empty (a crash in the middle of
+             * asic_bridge_destroy() may leave them otherwise), and a
+             * bridge created there later starts from them. */
+            for (t = 0; t < HAL_FLOOD_N; t++) {
+                b->flood_head[t] = ASIC_NONE;
+                b->flood_len[t] = 0;
+            }
+            continue;
+        } else if (!check_name(b->name)
+                   || b->replication > HAL_REPLICATION_SOURCE_NODE
+                   || (b->vni > HAL_VNI_MAX && b->vni != HAL_VNI_NONE)) {
+            return check_fail(c,
+                              "bridge %" PRIu32 ": bad name, VNI or "
+                              "replication mode",
+                              i);
+        }
+        for (t = 0; t < HAL_FLOOD_N; t++) {
+            if (!check_list(c, b->flood_head[t], b->flood_len[t], "bridge",
+                            i)) {
+                return false;
+            }
+        }
+    }
+    return true;
+}
+
+static bool
+check_bindings_and_mcast(struct chip_check *c)
+{
+    const struct hal_asic *asic = c->asic;
+    const struct hal_asic_profile *p = asic->profile;
+    uint32_t i;
+
+    for (i = 0; i < p->bindings; i++) {
+        const struct asic_binding *b = &asic->bindings[i];
+
+        if (b->valid
+            && (b->port >= p->n_ports || b->vlan > 4095
+                || !check_bridge_ref(c, b->bridge))) {
+            return check_fail(c,
+                              "binding %" PRIu32 ": port %u, VLAN %u or "
+                              "bridge %u out of range",
+                              i, b->port, b->vlan, b->bridge);
+        }
+    }
+    for (i = 0; i < p->mcast_groups; i++) {
+        const struct asic_mcast *m = &asic->mcast[i];
+
+        if (!m->valid) {
+            continue;
+        } else if (!check_bridge_ref(c, m->bridge)) {
+            return check_fail(
+                c, "multicast group %" PRIu32 ": bridge %u out of range", i,
+                m->bridge);
+        } else if (!check_list(c, m->head, m->len, "multicast group", i)) {
+            return false;
+        }
+    }
+    /* Entries on no list are left over from a crash while a list was
+     * rebuilt; only their tunnel must be sound, as it is counted. */
+    for (i = 0; i < p->flood_entries; i++) {
+        if (asic->repl[i].valid
+            && !check_tunnel_ref(c, asic->repl[i].tunnel)) {
+            return check_fail(c,
+                              "replication entry %" PRIu32 ": bad tunnel %u",
+                              i, asic->repl[i].tunnel);
+        }
+    }
+    return true;
+}
+
+/* Every L2 entry must be where a lookup of its key finds it (in one of its
+ * candidate buckets, and the only entry with that key), for a valid bridge,
+ * and name a port or tunnel that exists. */
+static bool
+check_fdb(struct chip_check *c)
+{
+    const struct hal_asic *asic = c->asic;
+    uint32_t i;
+
+    for (i = 0; i < asic->fdb_capacity; i++) {
+        const struct asic_fdb_slot *s = &asic->fdb[i];
+
+        if (!s->key) {
+            continue;
+        } else if (!check_bridge_ref(c, asic_fdb_key_bridge(s->key))
+                   || asic_fdb_find(asic, s->key) != s) {
+            return check_fail(c,
+                              "L2 entry %" PRIu32 ": bad bridge, or "
+                              "not where its key hashes",
+                              i);
+        } else if (s->flags & ASIC_FDB_REMOTE
+                       ? !check_tunnel_ref(c, s->tunnel)
+                             || (s->vni > HAL_VNI_MAX
+                                 && s->vni != HAL_VNI_NONE)
+                       : s->port >= asic->profile->n_ports || s->vlan > 4095) {
+            return check_fail(c,
+                              "L2 entry %" PRIu32 ": port, VLAN, tunnel "
+                              "or VNI out of range",
+                              i);
+        } else if (s->last_seen_ms < 0 || s->last_seen_ms > CHIP_MAX_TIME_MS) {
+            return check_fail(
+                c, "L2 entry %" PRIu32 ": last seen at %" PRId64 " ms", i,
+                s->last_seen_ms);
+        }
+    }
+    return true;
+}
+
+/* Returns true if the tables of reattached chip memory are consistent;
+ * otherwise false, with the first problem found in 'why'.  Empties the
+ * lists of free bridge slots. */
+static bool
+chip_contents_ok(struct hal_asic *asic, char *why, size_t why_size)
+{
+    struct chip_check c = { .asic = asic };
+    bool ok;
+
+    c.owned = xzalloc(asic->profile->flood_entries);
+    ok = check_bridges(&c) && check_bindings_and_mcast(&c) && check_fdb(&c);
+    free(c.owned);
+    snprintf(why, why_size, "%s", c.why);
+    return ok;
+}
+
 /* Gives every block of the state file 'fd' (of 'size' bytes) real disk
  * space, so that touching the mapping can never fault for want of space:
  * a write to a hole of a MAP_SHARED file on a full filesystem kills the
@@ -209,6 +440,7 @@ asic_chip_attach(struct hal_asic *asic, const struct hal_config *config,
     struct chip_layout layout;
     uint64_t signature;
     bool reuse = false;
+    char why[160];
 
     chip_layout(asic->profile, &layout);
     signature = chip_signature(asic->profile, &layout);
@@ -228,6 +460,11 @@ asic_chip_attach(struct hal_asic *asic, const struct hal_config *config,
     if (reuse && !chip_header_ok(asic, signature)) {
         VLOG_WARN("%s: state is for another layout or version; cold start",
                   config->state_file);
+        memset(asic->mem, 0, asic->mem_size);
+        reuse = false;
+    } else if (reuse && !chip_contents_ok(asic, why, sizeof why)) {
+        VLOG_ERR("%s: state is corrupt (%s); cold start", config->state_file,
+                 why);
         memset(asic->mem, 0, asic->mem_size);
         reuse = false;
     }

@@ -12,6 +12,7 @@
 
 #include <cmocka.h>
 
+#include "hal/asic/asic-private.h"
 #include "hal/asic/profile.h"
 #include "lib/ds.h"
 #include "tests/unit/hal-asic-fixture.h"
@@ -564,6 +565,139 @@ test_warm_restart(void **state)
 }
 
 static void
+copy_file(const char *from, const char *to)
+{
+    char buf[4096];
+    FILE *in = fopen(from, "rb"), *out = fopen(to, "wb");
+    size_t n;
+
+    assert_non_null(in);
+    assert_non_null(out);
+    while ((n = fread(buf, 1, sizeof buf, in)) > 0) {
+        assert_int_equal(fwrite(buf, 1, n, out), n);
+    }
+    fclose(in);
+    assert_int_equal(fclose(out), 0);
+}
+
+/* Copies the state file 'good' to 'bad' with 'size' bytes at 'offset'
+ * replaced by 'bytes', and asserts that a start from it is cold and that
+ * nothing of it is used. */
+static void
+expect_refused(const char *good, const char *bad, size_t offset,
+               const void *bytes, size_t size)
+{
+    struct ds dump = DS_EMPTY_INITIALIZER;
+    struct fixture f;
+    FILE *stream;
+
+    copy_file(good, bad);
+    stream = fopen(bad, "r+b");
+    assert_non_null(stream);
+    assert_int_equal(fseek(stream, (long) offset, SEEK_SET), 0);
+    assert_int_equal(fwrite(bytes, 1, size, stream), size);
+    assert_int_equal(fclose(stream), 0);
+
+    fixture_open(&f, "lab", bad, false);
+    assert_false(hal_is_warm(f.hal));
+    hal_dump_fdb(f.hal, NULL, &dump);
+    hal_dump_bindings(f.hal, &dump);
+    hal_dump_flood(f.hal, &dump);
+    assert_null(strstr(ds_cstr(&dump), "02:00"));
+    assert_null(strstr(ds_cstr(&dump), "swp1"));
+    assert_null(strstr(ds_cstr(&dump), "192.0.2"));
+    fixture_close(&f);
+    ds_destroy(&dump);
+}
+
+static size_t
+chip_offset(const struct fixture *f, const void *p)
+{
+    return (size_t) ((const char *) p - (const char *) f->asic->mem);
+}
+
+/* A state file whose header is right but whose tables name entries that
+ * do not exist is refused: the start is cold, with nothing of the file
+ * used, rather than a write out of bounds. */
+static void
+test_corrupt_state_file(void **state)
+{
+    const uint16_t big16 = 60000;
+    const uint32_t big32 = 1000000, zero = 0;
+    const int64_t future = INT64_MAX - 5;
+    const uint8_t one = 1;
+    size_t binding, bridge, repl, local = 0, remote = 0;
+    struct ds dump = DS_EMPTY_INITIALIZER;
+    char good[64], bad[64];
+    struct fixture f;
+    uint32_t i;
+
+    snprintf(good, sizeof good, "/tmp/test-hal-asic-good-%d.chip",
+             (int) getpid());
+    snprintf(bad, sizeof bad, "/tmp/test-hal-asic-bad-%d.chip",
+             (int) getpid());
+    unlink(good);
+    fixture_open(&f, "lab", good, false);
+    program(&f, true);
+    assert_true(f.asic->bindings[0].valid && f.asic->repl[0].valid);
+    assert_true(f.asic->bridges[0].valid);
+    binding = chip_offset(&f, &f.asic->bindings[0]);
+    bridge = chip_offset(&f, &f.asic->bridges[0]);
+    repl = chip_offset(&f, &f.asic->repl[0]);
+    for (i = 0; i < f.asic->fdb_capacity; i++) {
+        const struct asic_fdb_slot *s = &f.asic->fdb[i];
+
+        if (s->key && s->flags & ASIC_FDB_REMOTE) {
+            remote = chip_offset(&f, s);
+        } else if (s->key) {
+            local = chip_offset(&f, s);
+        }
+    }
+    assert_true(local && remote);
+    fixture_close(&f);
+
+    /* Unchanged, the file starts warm. */
+    copy_file(good, bad);
+    fixture_open(&f, "lab", bad, false);
+    assert_true(hal_is_warm(f.hal));
+    hal_dump_fdb(f.hal, NULL, &dump);
+    assert_non_null(strstr(ds_cstr(&dump), "02:00:00:00:00:01"));
+    fixture_close(&f);
+    ds_destroy(&dump);
+
+    /* A binding to bridge 60000 (the "lab" chip has 16), or to port
+     * 60000. */
+    expect_refused(good, bad, binding + offsetof(struct asic_binding, bridge),
+                   &big16, sizeof big16);
+    expect_refused(good, bad, binding + offsetof(struct asic_binding, port),
+                   &big16, sizeof big16);
+    /* A flood entry naming tunnel 60000, or a list running past the end of
+     * the replication table, or one longer than its bridge claims. */
+    expect_refused(good, bad, repl + offsetof(struct asic_repl, tunnel),
+                   &big16, sizeof big16);
+    expect_refused(good, bad,
+                   bridge + offsetof(struct asic_bridge, flood_head), &big32,
+                   sizeof big32);
+    expect_refused(good, bad, bridge + offsetof(struct asic_bridge, flood_len),
+                   &one, sizeof one);
+    /* A list that loops back on itself. */
+    expect_refused(good, bad, repl + offsetof(struct asic_repl, next), &zero,
+                   sizeof zero);
+    /* Remote and local L2 entries naming a tunnel or port that does not
+     * exist, and one last seen at the end of time. */
+    expect_refused(good, bad, remote + offsetof(struct asic_fdb_slot, tunnel),
+                   &big16, sizeof big16);
+    expect_refused(good, bad, local + offsetof(struct asic_fdb_slot, port),
+                   &big16, sizeof big16);
+    expect_refused(good, bad,
+                   local + offsetof(struct asic_fdb_slot, last_seen_ms),
+                   &future, sizeof future);
+
+    unlink(bad);
+    unlink(good);
+}
+
+static void
 test_state_file_locked(void **state)
 {
     struct hal_config config = { .platform = "lab" };
@@ -636,6 +770,7 @@ main(void)
         cmocka_unit_test(test_flood_and_tunnels),
         cmocka_unit_test(test_warm_restart),
         cmocka_unit_test(test_state_file_locked),
+        cmocka_unit_test(test_corrupt_state_file),
         cmocka_unit_test(test_ports_and_rename),
     };
     return cmocka_run_group_tests_name("hal/asic/asic", tests, NULL, NULL);

@@ -16,6 +16,9 @@
 #include "lib/ds.h"
 #include "lib/util.h"
 #include "tests/unit/vtep-fixture.h"
+#include "vtepd/ovsdb/db.h"
+#include "vtepd/ovsdb/error.h"
+#include "vtepd/ovsdb/transaction.h"
 #include "vtepd/vtep/vtep.h"
 
 #define MAC_A "00:00:00:00:00:aa"
@@ -243,6 +246,110 @@ test_slicing(void **state)
     assert_int_equal(stats.pending, 0);
 }
 
+/* A prepare callback standing in for a full disk: refuses the
+ * reconciler's commits while '*full'. */
+static struct ovsdb_error *
+disk_full_prepare(const struct ovsdb_changeset *changes, void *full_)
+{
+    const bool *full = full_;
+
+    return *full && changes->origin
+               ? ovsdb_error("I/O error", "write failed: disk full")
+               : NULL;
+}
+
+static uint64_t
+db_txn_errors(struct vfx *f)
+{
+    struct vtep_stats stats;
+
+    vtep_get_stats(f->vtep, &stats);
+    return stats.db_txn_errors;
+}
+
+/* Runs the reconciler for 'ms' milliseconds of its clock, as the daemon
+ * would: each run at the time it asks to be woken. */
+static int
+run_for(struct vfx *f, int64_t ms)
+{
+    int64_t end = f->now + ms;
+    int runs = 0;
+
+    while (f->now < end) {
+        runs += vfx_run(f);
+        f->now = MAX(f->now, MIN(vtep_next_wake(f->vtep), end));
+    }
+    return runs;
+}
+
+/* While the database refuses the reconciler's commits, what it learns and
+ * what ages are not lost: it backs off (no busy loop), and once commits
+ * succeed again the database holds what the HAL holds. */
+static void
+test_db_refuses_writes(void **state)
+{
+    struct vfx *f = *state;
+    bool full = true;
+    int runs;
+
+    ovsdb_db_set_commit_prepare(f->db, disk_full_prepare, &full);
+
+    /* Learned while full: nothing is written, and a second of retries
+     * costs a handful of runs, not thousands. */
+    mock_hal_add_learned(f->mock, "ls0", MAC_A, 1, 0);
+    mock_hal_fdb_event(f->mock, HAL_EVENT_FDB_LEARNED, "ls0", MAC_A, 1, 0);
+    runs = run_for(f, 1000);
+    assert_int_equal(vfx_count(f, "Ucast_Macs_Local"), 0);
+    assert_true(db_txn_errors(f) >= 2);
+    assert_true(db_txn_errors(f) <= 5);
+    assert_true(runs < 20);
+
+    /* Space again: the row appears within the longest backoff. */
+    full = false;
+    run_for(f, 2500);
+    vfx_assert_query(f, "Ucast_Macs_Local", "MAC", "[]", "\"" MAC_A "\"");
+
+    /* Aged while full: the row goes once writes succeed. */
+    full = true;
+    f->mock->n_learned = 0;
+    mock_hal_fdb_event(f->mock, HAL_EVENT_FDB_AGED, "ls0", MAC_A, 1, 0);
+    run_for(f, 1000);
+    assert_int_equal(vfx_count(f, "Ucast_Macs_Local"), 1);
+    full = false;
+    run_for(f, 2500);
+    assert_int_equal(vfx_count(f, "Ucast_Macs_Local"), 0);
+
+    /* The unknown-dst row of a switch unbound while full goes too. */
+    vfx_transact(f, "[{\"op\": \"update\", \"table\": \"Physical_Port\", "
+                    "\"where\": [], \"row\": {\"vlan_bindings\": "
+                    "[\"map\", []]}}]");
+    full = true;
+    run_for(f, 1000);
+    assert_int_equal(vfx_count(f, "Mcast_Macs_Local"), 1);
+    full = false;
+    run_for(f, 2500);
+    assert_int_equal(vfx_count(f, "Mcast_Macs_Local"), 0);
+
+    /* A port fault found while full: p2 bound to a switch without a
+     * tunnel key. */
+    vfx_transact(f, "[{\"op\": \"insert\", \"table\": \"Logical_Switch\", "
+                    "\"uuid-name\": \"ls\", \"row\": {\"name\": \"nokey\"}}, "
+                    "{\"op\": \"mutate\", \"table\": \"Physical_Port\", "
+                    "\"where\": [[\"name\", \"==\", \"p2\"]], \"mutations\": "
+                    "[[\"vlan_bindings\", \"insert\", [\"map\", [[7, "
+                    "[\"named-uuid\", \"ls\"]]]]]]}]");
+    full = true;
+    run_for(f, 1000);
+    vfx_assert_query(f, "Physical_Port", "port_fault_status",
+                     "[[\"name\", \"==\", \"p2\"]]", "[\"set\",[]]");
+    full = false;
+    run_for(f, 2500);
+    vfx_assert_query(f, "Physical_Port", "port_fault_status",
+                     "[[\"name\", \"==\", \"p2\"]]", "\"invalid_vlan_map\"");
+
+    ovsdb_db_set_commit_prepare(f->db, NULL, NULL);
+}
+
 int
 main(void)
 {
@@ -256,6 +363,8 @@ main(void)
         cmocka_unit_test_setup_teardown(test_lr_acl_unsupported, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_slicing, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_db_refuses_writes, setup,
+                                        teardown),
     };
 
     return cmocka_run_group_tests_name("vtepd/vtep/local", tests, NULL, NULL);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/util.h"
 #include "lib/vlog.h"
 #include "vtepd/ovsdb/datum.h"
 #include "vtepd/ovsdb/db.h"
@@ -239,5 +240,51 @@ vtep_txn_finish(struct vtep_txn *t)
         vtep->stats.db_txn_errors++;
         return -EIO;
     }
+    vtep->db_backoff_ms = 0;
     return 0;
+}
+
+/* Backoff between retries of the reconciler's writes while the database
+ * refuses them: short enough that learned MACs appear within seconds of
+ * space returning, long enough that a full disk costs no CPU. */
+#define VTEP_DB_BACKOFF_MIN_MS 250
+#define VTEP_DB_BACKOFF_MAX_MS 2000
+
+/* After a refused commit the reconciler's idea of its own rows is wrong
+ * (it counted on the commit), so each kind is derived again from the
+ * model, the HAL and what the database really holds: the *_Local rows by
+ * a sweep, the fault columns by a full recomputation.  Statistics need
+ * nothing: every interval rewrites what differs. */
+static void
+vtep_db_resync_later(struct vtep *vtep)
+{
+    struct vtep_port *port;
+
+    vtep->db_backoff_ms = vtep->db_backoff_ms ? MIN(vtep->db_backoff_ms * 2,
+                                                    VTEP_DB_BACKOFF_MAX_MS)
+                                              : VTEP_DB_BACKOFF_MIN_MS;
+    vtep->db_retry_ms = vtep->now_ms + vtep->db_backoff_ms;
+    vtep->local_sweep = true;
+    vtep->switch_dirty = true;
+    vtep->switch_faults = UINT_MAX;
+    HMAP_FOR_EACH(port, node, &vtep->ports) {
+        vtep_q_dirty(&vtep->fault_dirty, &port->fault_q);
+    }
+}
+
+int
+vtep_txn_commit(struct vtep_txn *t)
+{
+    int error = vtep_txn_finish(t);
+
+    if (error) {
+        vtep_db_resync_later(t->vtep);
+    }
+    return error;
+}
+
+bool
+vtep_db_writable(const struct vtep *vtep, int64_t now_ms)
+{
+    return now_ms >= vtep->db_retry_ms;
 }

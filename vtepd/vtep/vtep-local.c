@@ -10,7 +10,8 @@
  * Events only update 'want' of a keyed entry, so a MAC learned and aged
  * between two runs costs no transaction.  A full rebuild from the database
  * and a walk of the HAL's FDB (the "sweep") runs at start, after an event
- * overflow and after a rejected transaction. */
+ * overflow and after a rejected transaction (then after a backoff: see
+ * vtep_txn_commit()). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -79,8 +80,10 @@ local_mac_free(struct vtep *vtep, struct vtep_local_mac *lm)
     free(lm);
 }
 
-void
-vtep_local_init(struct vtep *vtep)
+/* Reads which logical switches have an "unknown-dst" Mcast_Macs_Local
+ * row, marking each such switch for a check of its row. */
+static void
+local_mml_scan(struct vtep *vtep)
 {
     const struct ovsdb_row *row;
 
@@ -100,6 +103,12 @@ vtep_local_init(struct vtep *vtep)
         }
         vtep_ls_unref(vtep, ls);
     }
+}
+
+void
+vtep_local_init(struct vtep *vtep)
+{
+    local_mml_scan(vtep);
     vtep->local_sweep = true;
 }
 
@@ -199,7 +208,8 @@ sweep_fdb_cb(const struct hal_fdb_entry *e, void *vtep_)
 }
 
 /* Rebuilds the local MAC entries: what the database has, from
- * Ucast_Macs_Local, and what it should have, from the HAL. */
+ * Ucast_Macs_Local and Mcast_Macs_Local, and what it should have, from the
+ * HAL. */
 static void
 local_sweep(struct vtep *vtep, struct vtep_txn *t)
 {
@@ -207,7 +217,14 @@ local_sweep(struct vtep *vtep, struct vtep_txn *t)
     size_t n_duplicates = 0, allocated = 0;
     struct vtep_local_mac *lm;
     const struct ovsdb_row *row;
+    struct vtep_ls *each;
 
+    /* The unknown-dst rows too: a rejected transaction may have held one. */
+    HMAP_FOR_EACH(each, node, &vtep->lss) {
+        each->has_mml = false;
+        vtep_q_dirty(&vtep->local_ls_dirty, &each->local_q);
+    }
+    local_mml_scan(vtep);
     HMAP_FOR_EACH(lm, node, &vtep->local_macs) {
         lm->in_db = false;
         local_mac_want(vtep, lm, false);

@@ -273,6 +273,8 @@ struct vtep {
     unsigned int switch_faults; /* Bitmap last written, or UINT_MAX. */
     size_t n_bad_rows;          /* Remote rows with malformed MACs. */
     size_t n_bad_locators;      /* Present locators with unparsable IPs. */
+    int64_t db_retry_ms;   /* No reconciler commit before, after a failure. */
+    int64_t db_backoff_ms; /* Wait after the last failure; 0 after success. */
 
     struct vtep_stats stats;
 };
@@ -327,6 +329,12 @@ void vtep_txn_delete(struct vtep_txn *, struct ovsdb_table *,
 /* Commits what 't' changed, or aborts it after an error.  Returns 0, or
  * -EIO if the transaction failed (logged, rate-limited, and counted). */
 int vtep_txn_finish(struct vtep_txn *);
+/* Commits 't' like vtep_txn_finish(); when the database refuses it,
+ * schedules every row the reconciler owns to be derived again from its
+ * model and the HAL, for a retry after a backoff.  Returns 0 or -EIO. */
+int vtep_txn_commit(struct vtep_txn *);
+/* Returns true unless a failed commit's backoff is running at 'now_ms'. */
+bool vtep_db_writable(const struct vtep *, int64_t now_ms);
 
 /* vtep-switch.c: the switch side. */
 int vtep_switch_init(struct vtep *, const struct vtep_config *);

@@ -371,17 +371,6 @@ db_work_pending(const struct vtep *vtep)
            || vtep->local_sweep;
 }
 
-/* Commits 't' if it changed anything.  A rejected transaction leaves
- * the reconciler's idea of the *_Local rows unreliable, so it rebuilds it
- * from the database and the HAL. */
-static void
-vtep_commit(struct vtep *vtep, struct vtep_txn *t)
-{
-    if (vtep_txn_finish(t)) {
-        vtep->local_sweep = true;
-    }
-}
-
 void
 vtep_run(struct vtep *vtep, int64_t now_ms)
 {
@@ -407,17 +396,19 @@ vtep_run(struct vtep *vtep, int64_t now_ms)
         VLOG_INFO("warm start: HAL resynchronised");
     }
 
-    if (!vtep->resyncing) {
+    /* The database's side: skipped while a refused commit's backoff runs
+     * (vtep_txn_commit() has scheduled everything to be derived again). */
+    if (!vtep->resyncing && vtep_db_writable(vtep, now_ms)) {
         vtep_local_run(vtep, &t);
-        vtep_commit(vtep, &t);
+        vtep_txn_commit(&t);
     }
-
-    vtep_faults_run(vtep, &t);
-    vtep_commit(vtep, &t);
-
-    if (now_ms >= vtep->next_stats_ms) {
+    if (vtep_db_writable(vtep, now_ms)) {
+        vtep_faults_run(vtep, &t);
+        vtep_txn_commit(&t);
+    }
+    if (now_ms >= vtep->next_stats_ms && vtep_db_writable(vtep, now_ms)) {
         vtep_stats_run(vtep, &t);
-        vtep_commit(vtep, &t);
+        vtep_txn_commit(&t);
         vtep->next_stats_ms = now_ms + vtep->stats_interval_ms;
     }
 }
@@ -427,10 +418,15 @@ vtep_next_wake(const struct vtep *vtep)
 {
     int64_t wake;
 
-    if (hal_work_pending(vtep) || db_work_pending(vtep) || vtep->resyncing) {
+    if (hal_work_pending(vtep) || vtep->resyncing) {
         return vtep->now_ms;
     }
     wake = hal_next_wake(vtep->hal);
+    if (!vtep_db_writable(vtep, vtep->now_ms)) {
+        return MIN(wake, vtep->db_retry_ms);
+    } else if (db_work_pending(vtep)) {
+        return vtep->now_ms;
+    }
     return MIN(wake, vtep->next_stats_ms);
 }
 
