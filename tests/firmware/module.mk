@@ -1,0 +1,2 @@
+# SPDX-License-Identifier: Apache-2.0
+SCRIPT_TESTS += tests/firmware/boot.sh
