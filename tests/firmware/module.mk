@@ -1,2 +1,2 @@
 # SPDX-License-Identifier: Apache-2.0
-SCRIPT_TESTS += tests/firmware/boot.sh
+SCRIPT_TESTS += tests/firmware/boot.sh tests/firmware/datapath.sh

@@ -33,9 +33,12 @@ fw_free_port() {
 # management NIC on user networking and NPORTS front-panel NICs (unplugged
 # user networks unless QEMU ARGS add their own netdevs after them).
 fw_vm_start() {
-    local dir=$1 config=$2 nports=$3 port i
+    local dir=$1 config=$2 nports=$3 port i mac
     shift 3
     mkdir -p "$dir"
+    # QEMU numbers MACs from the same base in every VM: cabled VMs must not
+    # share them.
+    mac=$(printf '52:54:%02x:%02x:%02x' $((RANDOM % 256)) $((RANDOM % 256)) $((RANDOM % 256)))
     port=$(fw_free_port)
     echo "$port" >"$dir/ovsdb.port"
     set -- -accel tcg -m 128 -nodefaults -display none -no-reboot \
@@ -44,12 +47,12 @@ fw_vm_start() {
         -chardev "socket,id=con,path=$dir/console.sock,server=on,wait=off,logfile=$dir/serial.log" \
         -serial chardev:con \
         -netdev "user,id=mgmt,hostfwd=tcp:127.0.0.1:$port-:6640" \
-        -device virtio-net-pci,netdev=mgmt,romfile= "$@"
+        -device "virtio-net-pci,netdev=mgmt,romfile=,mac=$mac:00" "$@"
     for ((i = 1; i <= nports; i++)); do
         if ! printf '%s\n' "$@" | grep -q "id=swp$i\b"; then
             set -- "$@" -netdev "user,id=swp$i,restrict=on"
         fi
-        set -- "$@" -device "virtio-net-pci,netdev=swp$i,romfile="
+        set -- "$@" -device "virtio-net-pci,netdev=swp$i,romfile=,mac=$mac:$(printf %02x "$i")"
     done
     [ -n "$config" ] && set -- "$@" -fw_cfg "name=opt/vtep-tor/config,file=$config"
     date +%s%N >"$dir/started"
