@@ -24,7 +24,8 @@ libdir=lib/x86_64-linux-gnu
 # Kernel modules the image loads; their dependencies come along.
 modules=(
     virtio_pci virtio_net e1000 e1000e  # NICs QEMU and lab tools offer
-    virtio_blk ata_piix sd_mod ext4     # the persistent disk
+    virtio_blk ata_piix sd_mod          # the persistent disk
+    ext4 crc32c_generic
     qemu_fw_cfg                         # per-VM config (-fw_cfg)
     bridge 8021q vxlan veth dummy vrf tun
 )

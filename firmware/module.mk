@@ -36,3 +36,9 @@ $(FIRMWARE_CACHE)/kernel-package:
 ifneq ($(wildcard $(FIRMWARE_CACHE)/kernel-package),)
 tests: firmware
 endif
+
+firmware: $(FIRMWARE_DIR)/vtep-tor.qcow2
+
+$(FIRMWARE_DIR)/vtep-tor.qcow2: $(FIRMWARE_DIR)/vmlinuz $(FIRMWARE_DIR)/initrd.img firmware/mkdisk.sh
+	@echo "  DISK    $@"
+	$(Q)firmware/mkdisk.sh $(FIRMWARE_DIR)/vmlinuz $(FIRMWARE_DIR)/initrd.img $(FIRMWARE_DIR)/disk $@

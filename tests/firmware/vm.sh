@@ -41,13 +41,17 @@ fw_vm_start() {
     mac=$(printf '52:54:%02x:%02x:%02x' $((RANDOM % 256)) $((RANDOM % 256)) $((RANDOM % 256)))
     port=$(fw_free_port)
     echo "$port" >"$dir/ovsdb.port"
-    set -- -accel tcg -m 128 -nodefaults -display none -no-reboot \
-        -kernel "$FW_DIR/vmlinuz" -initrd "$FW_DIR/initrd.img" \
-        -append "console=ttyS0 quiet panic=-1" \
+    if [ -e "$dir/disk.qcow2" ]; then
+        set -- -drive "file=$dir/disk.qcow2,if=virtio,format=qcow2" "$@"
+    else
+        set -- -kernel "$FW_DIR/vmlinuz" -initrd "$FW_DIR/initrd.img" \
+            -append "console=ttyS0 quiet panic=-1" "$@"
+    fi
+    set -- -accel tcg -m 128 -nodefaults -display none -no-reboot "$@" \
         -chardev "socket,id=con,path=$dir/console.sock,server=on,wait=off,logfile=$dir/serial.log" \
         -serial chardev:con \
         -netdev "user,id=mgmt,hostfwd=tcp:127.0.0.1:$port-:6640" \
-        -device "virtio-net-pci,netdev=mgmt,romfile=,mac=$mac:00" "$@"
+        -device "virtio-net-pci,netdev=mgmt,romfile=,mac=$mac:00"
     for ((i = 1; i <= nports; i++)); do
         if ! printf '%s\n' "$@" | grep -q "id=swp$i\b"; then
             set -- "$@" -netdev "user,id=swp$i,restrict=on"
@@ -59,6 +63,15 @@ fw_vm_start() {
     qemu-system-x86_64 "$@" </dev/null >"$dir/qemu.out" 2>&1 &
     echo $! >"$dir/qemu.pid"
     on_exit "fw_vm_stop '$dir'"
+}
+
+# fw_vm_disk DIR: gives the VM in DIR a disk of its own, a copy-on-write
+# overlay of the built vtep-tor.qcow2; fw_vm_start then boots from it
+# through the bootloader, and its state survives a restart.
+fw_vm_disk() {
+    mkdir -p "$1"
+    qemu-img create -q -f qcow2 -F qcow2 -b "$(realpath "$FW_DIR/vtep-tor.qcow2")" \
+        "$1/disk.qcow2"
 }
 
 # fw_vm_stop DIR: ends the VM (it keeps nothing worth a clean shutdown
