@@ -42,3 +42,13 @@ firmware: $(FIRMWARE_DIR)/vtep-tor.qcow2
 $(FIRMWARE_DIR)/vtep-tor.qcow2: $(FIRMWARE_DIR)/vmlinuz $(FIRMWARE_DIR)/initrd.img firmware/mkdisk.sh
 	@echo "  DISK    $@"
 	$(Q)firmware/mkdisk.sh $(FIRMWARE_DIR)/vmlinuz $(FIRMWARE_DIR)/initrd.img $(FIRMWARE_DIR)/disk $@
+
+# The upgrade bundle, named after vtepd's version.
+FIRMWARE_VERSION = $(shell $(BUILD)/bin/vtepd --version 2>/dev/null | sed -n '1s/.* //p')
+firmware: firmware-bundle
+.PHONY: firmware-bundle
+firmware-bundle: $(FIRMWARE_DIR)/vmlinuz $(FIRMWARE_DIR)/initrd.img firmware/mkbundle.sh
+	@echo "  BUNDLE  $(FIRMWARE_DIR)/vtep-tor-$(FIRMWARE_VERSION).bin"
+	$(Q)firmware/mkbundle.sh $(FIRMWARE_DIR)/vmlinuz $(FIRMWARE_DIR)/initrd.img \
+	    $(FIRMWARE_VERSION) $$(sed 's/^linux-image-//' $(FIRMWARE_CACHE)/kernel-package) \
+	    $(FIRMWARE_DIR)/vtep-tor-$(FIRMWARE_VERSION).bin

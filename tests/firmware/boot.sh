@@ -18,6 +18,8 @@ cat >"$TMP/tor1.conf" <<'CONF'
 switch-name=tor1
 tunnel-ip=10.99.0.2/24
 management=dhcp
+manager=tcp:192.0.2.10:6640
+manager=ptcp:6641
 CONF
 cat >"$TMP/bad.conf" <<'CONF'
 switch-name=tor9
@@ -45,6 +47,8 @@ check "Physical_Switch tor1 from the fw_cfg config, with swp1 and swp2" \
     test "$(vctl list-ps) $(vctl list-ports tor1 | tr '\n' ' ')" = "tor1 swp1 swp2 "
 check "tunnel IP from the config" \
     test "$(vctl get Physical_Switch tor1 tunnel_ips)" = '["10.99.0.2"]'
+managers() { test "$(vctl get-manager | tr '\n' ' ')" = "ptcp:6641 tcp:192.0.2.10:6640 "; }
+check "Manager rows from the config's manager= lines" wait_for 20 managers
 check "management IP from DHCP" \
     test "$(vctl get Physical_Switch tor1 management_ips)" = '["10.0.2.15"]'
 
@@ -66,7 +70,7 @@ check "the VM's kernel bridges swp1.100 (802.1Q) and swp2" wait_for 20 kernel_bo
 check "no port fault: the tagged binding worked in the VM's kernel" \
     test "$(vctl get Physical_Port swp1 port_fault_status)" = "[]"
 
-mem=$(fw_console "$A" "free -k | sed -n 2p" | awk '{ print $3 }')
+mem=$(fw_console "$A" "free -k" | awk "/^Mem:/ { print \$3 }")
 echo "memory: guest RAM used with vtepd serving: ${mem:-?} KiB of 128 MB"
 
 # The VM with the bad config: refused, naming the line; the image's config

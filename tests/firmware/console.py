@@ -11,6 +11,7 @@ Enter (busybox init's askfirst).  Exits 1 when the command's output does not
 end within TIMEOUT seconds (default 30).
 """
 
+import re
 import socket
 import sys
 import time
@@ -37,24 +38,21 @@ def main():
     tag = "@@%d@@" % time.monotonic_ns()
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     sock.connect(path)
-    # Enter activates the console if need be; the echo proves a shell reads.
+    # Enter activates the console if need be.  Then the terminal stops
+    # echoing and the prompt goes, so that what comes back is output only.
     sock.sendall(b"\r\n")
-    sock.sendall(("echo %s''READY\r\n" % tag).encode())
-    read_until(sock, (tag + "READY").encode(), deadline)
-    # The marker is split in the command line so that only the output of
-    # the final echo matches it, not the terminal's echo of the line.
+    sock.sendall(("stty -echo; PS1=; echo %s''READY\r\n" % tag).encode())
+    read_until(sock, (tag + "READY\r\n").encode(), deadline)
     sock.sendall(("%s; echo %s''END $?\r\n" % (command, tag)).encode())
     data = read_until(sock, (tag + "END ").encode(), deadline)
     data += read_until(sock, b"\n", deadline)
-    text = data.decode(errors="replace").replace("\r", "")
-    lines = text.split("\n")
-    # The output lies between the last echo of the command line (line
-    # editing may redraw it) and the line with the marker.
-    end = next(i for i, l in enumerate(lines) if (tag + "END ") in l)
-    start = max(i for i, l in enumerate(lines[:end]) if "''END" in l) + 1
-    before, _, rest = lines[end].partition(tag + "END ")
-    out = lines[start:end] + ([before] if before else [])
-    status = int(rest.strip() or 1)
+    text = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", data.decode(errors="replace"))
+    text = text.replace("\r", "")
+    before, _, rest = text.partition(tag + "END ")
+    out = [line for line in before.split("\n")]
+    while out and not out[-1]:
+        out.pop()
+    status = int(rest.split("\n")[0].strip() or 1)
     sys.stdout.write("\n".join(out) + ("\n" if out else ""))
     return status
 
