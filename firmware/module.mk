@@ -52,3 +52,10 @@ firmware-bundle: $(FIRMWARE_DIR)/vmlinuz $(FIRMWARE_DIR)/initrd.img firmware/mkb
 	$(Q)firmware/mkbundle.sh $(FIRMWARE_DIR)/vmlinuz $(FIRMWARE_DIR)/initrd.img \
 	    $(FIRMWARE_VERSION) $$(sed 's/^linux-image-//' $(FIRMWARE_CACHE)/kernel-package) \
 	    $(FIRMWARE_DIR)/vtep-tor-$(FIRMWARE_VERSION).bin
+
+# The hardware-VTEP lab on a firmware VM, left running (docs/firmware.md).
+.PHONY: firmware-lab firmware-lab-clean
+firmware-lab: firmware
+	@BUILD=$(BUILD) firmware/lab.sh up
+firmware-lab-clean:
+	@BUILD=$(BUILD) firmware/lab.sh down

@@ -1,8 +1,8 @@
 # SPDX-License-Identifier: Apache-2.0
 # Boots firmware VMs for tests and labs; source after tests/lib.sh.
 #
-# A VM lives in a directory: serial.log (everything on ttyS0), console.sock
-# (the same console, for tests/firmware/console.py), qemu.pid and ovsdb.port
+# A VM lives in a directory: serial.log (everything on ttyS0), console.in
+# (a FIFO into ttyS0, for tests/firmware/console.py), qemu.pid and ovsdb.port
 # (the host loopback port forwarded to the VM's ptcp:6640).
 
 FW_DIR=${FW_DIR:-$BUILD/firmware}
@@ -48,7 +48,7 @@ fw_vm_start() {
             -append "console=ttyS0 quiet panic=-1" "$@"
     fi
     set -- -accel tcg -m 128 -nodefaults -display none -no-reboot "$@" \
-        -chardev "socket,id=con,path=$dir/console.sock,server=on,wait=off,logfile=$dir/serial.log" \
+        -chardev "pipe,id=con,path=$dir/console,logfile=$dir/serial.log,logappend=on" \
         -serial chardev:con \
         -netdev "user,id=mgmt,hostfwd=tcp:127.0.0.1:$port-:6640" \
         -device "virtio-net-pci,netdev=mgmt,romfile=,mac=$mac:00"
@@ -59,6 +59,12 @@ fw_vm_start() {
         set -- "$@" -device "virtio-net-pci,netdev=swp$i,romfile=,mac=$mac:$(printf %02x "$i")"
     done
     [ -n "$config" ] && set -- "$@" -fw_cfg "name=opt/vtep-tor/config,file=$config"
+    rm -f "$dir/console.in" "$dir/console.out"
+    mkfifo "$dir/console.in" "$dir/console.out"
+    touch "$dir/serial.log"
+    # The output is read from the log; the FIFO only has to be drained.
+    cat "$dir/console.out" >/dev/null 2>&1 </dev/null &
+    echo $! >"$dir/drain.pid"
     date +%s%N >"$dir/started"
     qemu-system-x86_64 "$@" </dev/null >"$dir/qemu.out" 2>&1 &
     echo $! >"$dir/qemu.pid"
@@ -77,10 +83,12 @@ fw_vm_disk() {
 # fw_vm_stop DIR: ends the VM (it keeps nothing worth a clean shutdown
 # unless it has a disk, and then the test shuts it down itself).
 fw_vm_stop() {
-    local pid
-    pid=$(cat "$1/qemu.pid" 2>/dev/null) || return 0
-    kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
-    rm -f "$1/qemu.pid"
+    local pid f
+    for f in qemu drain; do
+        pid=$(cat "$1/$f.pid" 2>/dev/null) || continue
+        kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+        rm -f "$1/$f.pid"
+    done
 }
 
 fw_vm_alive() {
@@ -112,5 +120,5 @@ fw_vm_wait_served() {
 
 # fw_console DIR COMMAND: runs COMMAND on the VM's console shell.
 fw_console() {
-    /usr/bin/python3 "$FW_CONSOLE" "$1/console.sock" "$2" 60
+    /usr/bin/python3 "$FW_CONSOLE" "$1" "$2" 60
 }
