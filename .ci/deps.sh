@@ -20,6 +20,11 @@ packages=(
     valgrind clang-format cppcheck clang libclang-rt-14-dev
     # Benchmark plots (make bench).
     gnuplot-nox
+    # Firmware image (make firmware, tests/firmware): the VM, and image tools
+    # that work on files without root or loop mounts.  The image's own
+    # contents are Debian packages fetched by firmware/fetch-debs.sh.
+    qemu-system-x86 qemu-utils cpio zstd kmod e2fsprogs fdisk mtools dosfstools
+    syslinux syslinux-common
 )
 
 missing=()

@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# Builds the firmware's root filesystem and packs it as an initramfs.
+#
+# usage: firmware/mkinitrd.sh CACHE VTEPD ROOTDIR OUT
+#   CACHE   the directory firmware/fetch-debs.sh filled (CACHE/root holds
+#           the extracted Debian packages)
+#   VTEPD   the vtepd binary to ship
+#   ROOTDIR scratch directory, rebuilt from nothing
+#   OUT     the initramfs to write (newc cpio, zstd)
+#
+# The tree is busybox, ip/bridge from iproute2, vtepd, exactly the shared
+# libraries those binaries need (from the Debian packages, never the host),
+# the kernel modules listed below with their dependencies, and the files of
+# firmware/rootfs/ (init, supervisor, configuration).
+set -eu
+
+cache=$1 vtepd=$2 root=$3 out=$4
+src=$cache/root
+here=$(cd "$(dirname "$0")" && pwd)
+kver=$(sed 's/^linux-image-//' "$cache/kernel-package")
+libdir=lib/x86_64-linux-gnu
+
+# Kernel modules the image loads; their dependencies come along.
+modules=(
+    virtio_pci virtio_net e1000 e1000e  # NICs QEMU and lab tools offer
+    virtio_blk ata_piix sd_mod          # the persistent disk
+    ext4 crc32c_generic
+    qemu_fw_cfg                         # per-VM config (-fw_cfg)
+    bridge 8021q vxlan veth dummy vrf tun
+)
+
+die() {
+    echo "mkinitrd: $*" >&2
+    exit 1
+}
+
+[ -d "$src/lib/modules/$kver" ] || die "no kernel $kver in $src: run 'make deps'"
+
+rm -rf "$root"
+mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,lib64,$libdir,dev,proc,sys,run,tmp,var/log,var/lib/vtep-tor,etc}
+
+# busybox, and a link for each applet where no real binary takes its place.
+cp "$src/bin/busybox" "$root/bin/busybox"
+cp "$src/bin/ip" "$root/sbin/ip"
+cp "$src/sbin/bridge" "$root/sbin/bridge"
+install -m 0755 "$vtepd" "$root/usr/sbin/vtepd"
+strip "$root/usr/sbin/vtepd"
+for applet in $("$src/bin/busybox" --list-full); do
+    [ -e "$root/$applet" ] || [ -e "$root/sbin/${applet##*/}" ] ||
+        ln -s /bin/busybox "$root/$applet"
+done
+
+# The shared libraries, found by following DT_NEEDED through the extracted
+# packages.
+needed() {
+    readelf -d "$1" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'
+}
+find_lib() {
+    local d
+    for d in "$src/$libdir" "$src/usr/$libdir"; do
+        [ -e "$d/$1" ] && { echo "$d/$1"; return; }
+    done
+    return 1
+}
+todo=("$root/usr/sbin/vtepd" "$root/sbin/ip" "$root/sbin/bridge")
+while [ ${#todo[@]} -ne 0 ]; do
+    elf=${todo[0]}
+    todo=("${todo[@]:1}")
+    for lib in $(needed "$elf"); do
+        [ -e "$root/$libdir/$lib" ] && continue
+        path=$(find_lib "$lib") ||
+            die "${elf##*/} needs $lib, which no fetched package holds (firmware/fetch-debs.sh)"
+        cp -L "$path" "$root/$libdir/$lib"
+        todo+=("$root/$libdir/$lib")
+    done
+done
+cp -L "$src/$libdir/ld-linux-x86-64.so.2" "$root/$libdir/"
+ln -s "../$libdir/ld-linux-x86-64.so.2" "$root/lib64/ld-linux-x86-64.so.2"
+
+# Kernel modules: the closure of the list over modules.dep, then depmod.
+moddir=lib/modules/$kver
+# The package leaves modules.dep to be made at installation.
+[ -e "$src/$moddir/modules.dep" ] || depmod -b "$src" "$kver"
+mkdir -p "$root/$moddir"
+cp "$src/$moddir/modules.order" "$src/$moddir/modules.builtin" \
+    "$src/$moddir/modules.builtin.modinfo" "$root/$moddir/"
+declare -A have=()
+add_module() {
+    local line path dep
+    line=$(grep -E "/$1\.ko:|/${1//_/-}\.ko:" "$src/$moddir/modules.dep" | head -1)
+    [ -n "$line" ] || die "kernel $kver has no module $1"
+    path=${line%%:*}
+    [ -n "${have[$path]-}" ] && return
+    have[$path]=1
+    mkdir -p "$root/$moddir/$(dirname "$path")"
+    cp "$src/$moddir/$path" "$root/$moddir/$path"
+    for dep in ${line#*:}; do
+        dep=${dep##*/}
+        add_module "${dep%.ko}"
+    done
+}
+for m in "${modules[@]}"; do
+    add_module "$m"
+done
+depmod -b "$root" "$kver"
+
+# The image's own files, and what busybox and the C library expect.
+cp -a "$here/rootfs/." "$root/"
+echo "$kver" >"$root/etc/vtep-tor-kernel"
+"$vtepd" --version | head -1 >"$root/etc/vtep-tor-version"
+ln -s /bin/busybox "$root/init"
+
+(cd "$root" && find . -print0 | LC_ALL=C sort -z |
+    cpio --null --create --format=newc --owner=0:0 --quiet) |
+    zstd -q -19 -T0 -f -o "$out"

@@ -1,0 +1,61 @@
+# SPDX-License-Identifier: Apache-2.0
+# The firmware image: vtepd on Debian's kernel, booted in a VM (see
+# docs/firmware.md).  'make deps' fetches the Debian packages it is made of
+# into FIRMWARE_CACHE (outside build/, so 'make clean' keeps them); 'make
+# firmware' builds the image from them, without root.
+
+FIRMWARE_CACHE ?= $(HOME)/.cache/vtep-tor
+FIRMWARE_DIR := $(BUILD)/firmware
+FIRMWARE_FILES := $(shell find firmware/rootfs -type f 2>/dev/null)
+
+.PHONY: firmware firmware-deps
+deps: firmware-deps
+firmware-deps:
+	@firmware/fetch-debs.sh $(FIRMWARE_CACHE) || \
+	    echo "firmware: the image's Debian packages are missing: 'make firmware' will fail" >&2
+
+firmware: $(FIRMWARE_DIR)/vmlinuz $(FIRMWARE_DIR)/initrd.img
+
+$(FIRMWARE_DIR)/vmlinuz: $(FIRMWARE_CACHE)/kernel-package
+	@mkdir -p $(@D)
+	@echo "  KERNEL  $@"
+	$(Q)cp $(FIRMWARE_CACHE)/root/boot/vmlinuz-$$(sed 's/^linux-image-//' $<) $@
+
+$(FIRMWARE_DIR)/initrd.img: $(BUILD)/bin/vtepd firmware/mkinitrd.sh $(FIRMWARE_FILES) \
+                            $(FIRMWARE_CACHE)/kernel-package
+	@mkdir -p $(@D)
+	@echo "  INITRD  $@"
+	$(Q)firmware/mkinitrd.sh $(FIRMWARE_CACHE) $(BUILD)/bin/vtepd $(FIRMWARE_DIR)/root $@
+
+$(FIRMWARE_CACHE)/kernel-package:
+	@echo "firmware: no Debian packages in $(FIRMWARE_CACHE): run 'make deps'" >&2
+	@false
+
+# The firmware tests boot the image: build it with the tests when its
+# packages are there (the tests SKIP, saying why, when they are not).
+ifneq ($(wildcard $(FIRMWARE_CACHE)/kernel-package),)
+tests: firmware
+endif
+
+firmware: $(FIRMWARE_DIR)/vtep-tor.qcow2
+
+$(FIRMWARE_DIR)/vtep-tor.qcow2: $(FIRMWARE_DIR)/vmlinuz $(FIRMWARE_DIR)/initrd.img firmware/mkdisk.sh
+	@echo "  DISK    $@"
+	$(Q)firmware/mkdisk.sh $(FIRMWARE_DIR)/vmlinuz $(FIRMWARE_DIR)/initrd.img $(FIRMWARE_DIR)/disk $@
+
+# The upgrade bundle, named after vtepd's version.
+FIRMWARE_VERSION = $(shell $(BUILD)/bin/vtepd --version 2>/dev/null | sed -n '1s/.* //p')
+firmware: firmware-bundle
+.PHONY: firmware-bundle
+firmware-bundle: $(FIRMWARE_DIR)/vmlinuz $(FIRMWARE_DIR)/initrd.img firmware/mkbundle.sh
+	@echo "  BUNDLE  $(FIRMWARE_DIR)/vtep-tor-$(FIRMWARE_VERSION).bin"
+	$(Q)firmware/mkbundle.sh $(FIRMWARE_DIR)/vmlinuz $(FIRMWARE_DIR)/initrd.img \
+	    $(FIRMWARE_VERSION) $$(sed 's/^linux-image-//' $(FIRMWARE_CACHE)/kernel-package) \
+	    $(FIRMWARE_DIR)/vtep-tor-$(FIRMWARE_VERSION).bin
+
+# The hardware-VTEP lab on a firmware VM, left running (docs/firmware.md).
+.PHONY: firmware-lab firmware-lab-clean
+firmware-lab: firmware
+	@BUILD=$(BUILD) firmware/lab.sh up
+firmware-lab-clean:
+	@BUILD=$(BUILD) firmware/lab.sh down

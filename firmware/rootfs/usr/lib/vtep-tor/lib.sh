@@ -1,0 +1,147 @@
+# SPDX-License-Identifier: Apache-2.0
+# Shared by the firmware's boot script, supervisor and DHCP hook (busybox
+# sh).  Sourced, not run.
+
+VTEP_TOR_RUN=/run/vtep-tor
+VTEP_TOR_STATE=/var/lib/vtep-tor
+VTEP_TOR_LOG=/var/log/vtep-tor.log
+
+# log MESSAGE...: one line on the serial console and in the log file.
+log() {
+    local up
+    read -r up _ </proc/uptime
+    echo "vtep-tor: [$up] $*" >/dev/console
+    echo "[$up] $*" >>"$VTEP_TOR_LOG"
+}
+
+# is_ipv4 S: whether S is a dotted-quad IPv4 address.
+is_ipv4() {
+    local IFS=. a b c d extra
+    case $1 in *[!0-9.]* | .* | *. | *..*) return 1 ;; esac
+    set -- $1
+    [ $# -eq 4 ] || return 1
+    for a; do
+        [ ${#a} -le 3 ] && [ "$a" -le 255 ] || return 1
+    done
+}
+
+# is_ipv4_prefix S: whether S is IPv4/LEN with LEN in 0..32.
+is_ipv4_prefix() {
+    case $1 in */*) ;; *) return 1 ;; esac
+    local len=${1#*/}
+    is_ipv4 "${1%/*}" || return 1
+    case $len in '' | *[!0-9]*) return 1 ;; esac
+    [ ${#len} -le 2 ] && [ "$len" -le 32 ]
+}
+
+is_port_number() {
+    case $1 in '' | *[!0-9]*) return 1 ;; esac
+    [ ${#1} -le 5 ] && [ "$1" -ge 1 ] && [ "$1" -le 65535 ]
+}
+
+# is_manager_target S: tcp:IP:PORT, ssl:IP:PORT, ptcp:PORT[:IP] or
+# pssl:PORT[:IP], as OVSDB Manager targets are written (IPv4 here).
+is_manager_target() {
+    local rest=${1#*:} ip port
+    case $1 in
+    tcp:* | ssl:*)
+        ip=${rest%:*} port=${rest##*:}
+        [ "$ip" != "$rest" ] && is_ipv4 "$ip" && is_port_number "$port"
+        ;;
+    ptcp:* | pssl:*)
+        port=${rest%%:*}
+        is_port_number "$port" || return 1
+        [ "$port" = "$rest" ] || is_ipv4 "${rest#*:}"
+        ;;
+    *) return 1 ;;
+    esac
+}
+
+# config_check_value KEY VALUE: prints why VALUE is unusable for KEY
+# (nothing when it is usable); returns 2 for an unknown key.
+config_check_value() {
+    case $1 in
+    switch-name)
+        case $2 in
+        '' | *[!A-Za-z0-9._:-]*) echo "expected a name of letters, digits, '.', '_', ':' or '-'" ;;
+        *) [ ${#2} -le 63 ] || echo "longer than 63 characters" ;;
+        esac
+        ;;
+    tunnel-ip) is_ipv4_prefix "$2" || echo "expected an IPv4 address/prefix, e.g. 10.99.0.2/24" ;;
+    uplink)
+        case $2 in
+        swp[1-9] | swp[1-9][0-9] | swp[1-9][0-9][0-9])
+            [ -e "/sys/class/net/$2" ] || echo "no front-panel port $2 on this VM"
+            ;;
+        *) echo "expected a front-panel port name swpN" ;;
+        esac
+        ;;
+    gateway | management-gateway) is_ipv4 "$2" || echo "expected an IPv4 address" ;;
+    management)
+        [ "$2" = dhcp ] || is_ipv4_prefix "$2" ||
+            echo "expected dhcp or an IPv4 address/prefix"
+        ;;
+    manager)
+        is_manager_target "$2" ||
+            echo "expected tcp:IP:PORT, ssl:IP:PORT, ptcp:PORT[:IP] or pssl:PORT[:IP]"
+        ;;
+    backend)
+        case $2 in netdev | asic) ;; *) echo "expected netdev or asic" ;; esac
+        ;;
+    *) return 2 ;;
+    esac
+    return 0
+}
+
+# config_parse FILE NAME OUT: checks the key=value config FILE (called NAME
+# in messages) and writes it to OUT as shell assignments (CFG_switch_name=
+# and so on).  On the first unusable line, logs the line's number and why,
+# writes nothing and returns 1.
+config_parse() {
+    local file=$1 name=$2 out=$3 n=0 line key value why seen=" " tmp
+    tmp=$out.new
+    : >"$tmp"
+    while IFS= read -r line || [ -n "$line" ]; do
+        n=$((n + 1))
+        line=${line%%#*}
+        line=$(echo "$line" | sed 's/^[[:space:]]*//; s/[[:space:]]*$//')
+        [ -z "$line" ] && continue
+        case $line in
+        *=*) ;;
+        *)
+            config_refuse "$name" "$n" "expected key=value, got '$line'"
+            return 1
+            ;;
+        esac
+        key=$(echo "${line%%=*}" | sed 's/[[:space:]]*$//')
+        value=$(echo "${line#*=}" | sed 's/^[[:space:]]*//')
+        why=$(config_check_value "$key" "$value")
+        if [ $? -eq 2 ]; then
+            config_refuse "$name" "$n" "unknown key '$key'"
+            return 1
+        fi
+        if [ -n "$why" ]; then
+            config_refuse "$name" "$n" "$key=$value: $why"
+            return 1
+        fi
+        case "$key:$seen" in
+        manager:*) ;;
+        *" $key "*)
+            config_refuse "$name" "$n" "$key given twice"
+            return 1
+            ;;
+        esac
+        seen="$seen$key "
+        key=$(echo "$key" | tr - _)
+        if [ "$key" = manager ]; then
+            echo "CFG_managers=\"\$CFG_managers $value\"" >>"$tmp"
+        else
+            echo "CFG_$key='$value'" >>"$tmp"
+        fi
+    done <"$file"
+    mv "$tmp" "$out"
+}
+
+config_refuse() {
+    log "config $1 line $2: $3: refused; the previous config stays in force"
+}

@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# The firmware image boots under QEMU (TCG) to OVSDB served on its management
+# port; vtep-ctl on the host programs the switch through the forwarded port
+# and reads it back; the VM's kernel makes a tagged binding (8021q), which
+# this host's kernel cannot; a config with a bad line is refused with a
+# console message naming the line, and the image's config stays in force.
+set -u
+. tests/lib.sh
+. tests/firmware/vm.sh
+fw_require
+
+TMP=$(make_tmpdir)
+A=$TMP/tor1 B=$TMP/bad
+
+cat >"$TMP/tor1.conf" <<'CONF'
+# A lab switch.
+switch-name=tor1
+tunnel-ip=10.99.0.2/24
+management=dhcp
+manager=tcp:192.0.2.10:6640
+manager=ptcp:6641
+CONF
+cat >"$TMP/bad.conf" <<'CONF'
+switch-name=tor9
+tunnel-ip=10.99.0.9/24
+colour=blue
+CONF
+
+# Both VMs boot at once: TCG runs each on a host thread of its own.
+fw_vm_start "$A" "$TMP/tor1.conf" 2
+fw_vm_start "$B" "$TMP/bad.conf" 1
+
+if secs=$(fw_vm_wait_served "$A" 150); then
+    echo "boot: QEMU start to OVSDB served: $secs s (TCG, 128 MB)"
+    pass "the image boots to OVSDB served on the management port"
+else
+    fail "the image boots to OVSDB served on the management port"
+    sed 's/^/    console: /' "$A/serial.log" | tail -40
+    exit 1
+fi
+
+DB=$(fw_db "$A")
+vctl() { vtep-ctl --timeout=20 --db="$DB" "$@"; }
+
+check "Physical_Switch tor1 from the fw_cfg config, with swp1 and swp2" \
+    test "$(vctl list-ps) $(vctl list-ports tor1 | tr '\n' ' ')" = "tor1 swp1 swp2 "
+check "tunnel IP from the config" \
+    test "$(vctl get Physical_Switch tor1 tunnel_ips)" = '["10.99.0.2"]'
+managers() { test "$(vctl get-manager | tr '\n' ' ')" = "ptcp:6641 tcp:192.0.2.10:6640 "; }
+check "Manager rows from the config's manager= lines" wait_for 20 managers
+check "management IP from DHCP" \
+    test "$(vctl get Physical_Switch tor1 management_ips)" = '["10.0.2.15"]'
+
+vctl add-ls red -- set Logical_Switch red tunnel_key=5000
+vctl bind-ls tor1 swp1 100 red
+vctl bind-ls tor1 swp2 0 red
+check "vtep-ctl reads back the bindings" \
+    test "$(vctl list-bindings tor1 swp1; vctl list-bindings tor1 swp2)" = \
+    "$(printf '0100 red\n0000 red')"
+
+# The VM's kernel carries both bindings: an 802.1Q sub-interface of swp1
+# (8021q) and swp2 itself, in one bridge with the VXLAN device for VNI 5000.
+kernel_bound() {
+    local out
+    out=$(fw_console "$A" "/sbin/ip -d link show master \$(ls /sys/class/net | grep '^vtb' | head -1)")
+    echo "$out" | grep -q 'swp1\.100@swp1' && echo "$out" | grep -q '^[0-9]*: swp2:'
+}
+check "the VM's kernel bridges swp1.100 (802.1Q) and swp2" wait_for 20 kernel_bound
+check "no port fault: the tagged binding worked in the VM's kernel" \
+    test "$(vctl get Physical_Port swp1 port_fault_status)" = "[]"
+
+mem=$(fw_console "$A" "free -k" | awk "/^Mem:/ { print \$3 }")
+echo "memory: guest RAM used with vtepd serving: ${mem:-?} KiB of 128 MB"
+
+# The VM with the bad config: refused, naming the line; the image's config
+# (switch name vtep-tor) stays in force and the switch still serves.
+if fw_vm_wait_served "$B" 150 >/dev/null; then
+    pass "a VM given a bad config still boots and serves"
+else
+    fail "a VM given a bad config still boots and serves"
+fi
+check "the bad line is refused on the console, naming the line" \
+    grep -q "config opt/vtep-tor/config line 3: unknown key 'colour': refused; the previous config stays in force" "$B/serial.log"
+check "none of the bad config is in force" \
+    test "$(vtep-ctl --timeout=20 --db="$(fw_db "$B")" list-ps)" = vtep-tor
+
+finish

@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# Pings end to end through the firmware VM's kernel: a tagged (VLAN 100)
+# and an untagged binding on one front-panel port, each in its own logical
+# switch, tunnelled to a kernel-VXLAN hypervisor in host namespaces.  The
+# CI host's kernel has no 8021q, so this is where tagged bindings of the
+# netdev backend are proven.
+#
+#   server VM                 tor1 VM (vtepd, netdev)           host namespaces
+#   swp1.100 10.0.1.2 ─┐                                       ┌─ red1  10.0.1.1
+#                      swp1 ══ swp1        swp2 ══ TAP u0 ── hv ┤   (VNI 100)
+#   swp1     10.0.0.12 ─┘  (UDP socket)    10.99.0.2   10.99.0.1 └─ blue1 10.0.0.11
+#                                                                  (VNI 200)
+set -u
+. tests/lib.sh
+. tests/firmware/vm.sh
+. tests/dataplane/lab-topology.sh
+fw_require
+lab_require "firmware datapath" ping
+
+TMP=$(make_tmpdir)
+A=$TMP/tor1 B=$TMP/server
+TAP=fwu$$
+RED1_IP=10.0.1.1 RED2_IP=10.0.1.2
+
+ip tuntap add dev "$TAP" mode tap
+on_exit "ip link del '$TAP'"
+pa=$(fw_free_port) pb=$(fw_free_port)
+
+cat >"$TMP/tor1.conf" <<CONF
+switch-name=tor1
+tunnel-ip=$VTEP_IP/24
+uplink=swp2
+CONF
+echo "switch-name=server" >"$TMP/server.conf"
+fw_vm_start "$A" "$TMP/tor1.conf" 2 \
+    -netdev "socket,id=swp1,udp=127.0.0.1:$pb,localaddr=127.0.0.1:$pa" \
+    -netdev "tap,id=swp2,ifname=$TAP,script=no,downscript=no"
+fw_vm_start "$B" "$TMP/server.conf" 1 \
+    -netdev "socket,id=swp1,udp=127.0.0.1:$pa,localaddr=127.0.0.1:$pb"
+
+# The hypervisor side; QEMU holds the TAP open while it moves to hv.
+lab_ns hv
+sleep 1
+ip link set "$TAP" netns "$NS-hv"
+nsx hv ip link set "$TAP" name u0 up
+nsx hv ip addr add "$HV_IP/24" dev u0
+lab_host red1 "$RED1_MAC" "$RED1_IP" hv h-red1
+lab_host blue1 "$BLUE1_MAC" "$BLUE1_IP" hv h-blue1
+lab_hv_vni 100 red1
+lab_hv_vni 200 blue1
+
+for vm in "$A" "$B"; do
+    if ! fw_vm_wait_served "$vm" 150 >/dev/null; then
+        fail "the ${vm##*/} VM boots"
+        tail -30 "$vm/serial.log"
+        exit 1
+    fi
+done
+pass "both VMs boot"
+
+vctl() { vtep-ctl --timeout=20 --db="$(fw_db "$A")" "$@"; }
+vctl add-ls red -- set Logical_Switch red tunnel_key=100 \
+    -- add-ls blue -- set Logical_Switch blue tunnel_key=200
+vctl bind-ls tor1 swp1 100 red
+vctl bind-ls tor1 swp1 0 blue
+vctl add-ucast-remote red "$RED1_MAC" "$HV_IP" \
+    -- add-mcast-remote red unknown-dst "$HV_IP" \
+    -- add-ucast-remote blue "$BLUE1_MAC" "$HV_IP" \
+    -- add-mcast-remote blue unknown-dst "$HV_IP"
+check "tor1 does not report swp1 as faulty" \
+    test "$(vctl get Physical_Port swp1 port_fault_status)" = "[]"
+
+fw_console "$B" "ip link add link swp1 name swp1.100 type vlan id 100 &&
+    ip link set swp1.100 up && ip addr add $RED2_IP/24 dev swp1.100 &&
+    ip addr add $BLUE2_IP/24 dev swp1" >/dev/null
+
+vm_ping() {
+    fw_console "$B" "ping -c 2 -W 2 $1 | grep -q ' 0% packet loss'"
+}
+check "tagged VLAN 100 on swp1: the server pings red1 across VNI 100" \
+    wait_for 30 vm_ping "$RED1_IP"
+check "untagged on swp1: the server pings blue1 across VNI 200" \
+    wait_for 30 vm_ping "$BLUE1_IP"
+check "red1 pings the server's VLAN 100 address" ping_ok red1 "$RED2_IP"
+check "blue1 pings the server's untagged address" ping_ok blue1 "$BLUE2_IP"
+check "red and blue stay apart: blue1 does not reach the red address" \
+    ping_fails blue1 "$RED2_IP"
+
+# A steady ping first: what the restart below is compared with.
+nsx red1 ping -i 0.2 -c 25 -W 2 "$RED2_IP" >"$TMP/ping0.out" 2>&1
+check "a steady ping loses nothing" grep -q ' 0% packet loss' "$TMP/ping0.out"
+grep 'packet loss' "$TMP/ping0.out"
+
+# kill -9 of vtepd: the supervisor restarts it, warm, and the kernel keeps
+# forwarding meanwhile: a ping running across the restart loses nothing.
+nsx red1 ping -i 0.2 -c 50 -W 2 "$RED2_IP" >"$TMP/ping.out" 2>&1 &
+ping_pid=$!
+sleep 2
+fw_console "$A" 'kill -9 $(cat /run/vtep-tor/vtepd.pid)' >/dev/null
+restarted() {
+    grep -q "vtepd exited with status 137; restarting it" "$A/serial.log" &&
+        [ "$(grep -c 'starting vtepd:' "$A/serial.log")" -ge 2 ] && fw_served "$A"
+}
+check "the supervisor restarts vtepd after kill -9" wait_for 60 restarted
+check "vtepd restarts warm" wait_for 10 grep -q "warm start: HAL resynchronised" "$A/serial.log"
+wait "$ping_pid"
+echo "kill -9 restart: ping across it: $(grep 'packet loss' "$TMP/ping.out")"
+check "a ping across the restart loses nothing" grep -q ' 0% packet loss' "$TMP/ping.out"
+check "forwarding goes on after the restart" ping_ok red1 "$RED2_IP"
+check "the bindings are still there" \
+    test "$(vctl list-bindings tor1 swp1 | tr '\n' ' ')" = "0000 blue 0100 red "
+
+finish

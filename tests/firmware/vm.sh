@@ -1,0 +1,124 @@
+# SPDX-License-Identifier: Apache-2.0
+# Boots firmware VMs for tests and labs; source after tests/lib.sh.
+#
+# A VM lives in a directory: serial.log (everything on ttyS0), console.in
+# (a FIFO into ttyS0, for tests/firmware/console.py), qemu.pid and ovsdb.port
+# (the host loopback port forwarded to the VM's ptcp:6640).
+
+FW_DIR=${FW_DIR:-$BUILD/firmware}
+FW_CONSOLE=tests/firmware/console.py
+
+# fw_require: SKIPs the whole script, saying why, when a VM cannot boot.
+fw_require() {
+    local what
+    for what in qemu-system-x86_64 vtep-ctl ovsdb-client /usr/bin/python3; do
+        if ! command -v "$what" >/dev/null; then
+            skip "firmware VM ($what is not installed: make deps)"
+            exit 0
+        fi
+    done
+    if [ ! -r "$FW_DIR/vmlinuz" ] || [ ! -r "$FW_DIR/initrd.img" ]; then
+        skip "firmware VM (no $FW_DIR/vmlinuz and initrd.img: the Debian kernel package is missing, run make deps and make firmware)"
+        exit 0
+    fi
+}
+
+# fw_free_port: prints a TCP port free on 127.0.0.1 right now.
+fw_free_port() {
+    /usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# fw_vm_start DIR CONFIG NPORTS [QEMU ARGS...]: boots the image in the
+# background with CONFIG (a file, or "" for none) as its fw_cfg config, a
+# management NIC on user networking and NPORTS front-panel NICs (unplugged
+# user networks unless QEMU ARGS add their own netdevs after them).
+fw_vm_start() {
+    local dir=$1 config=$2 nports=$3 port i mac
+    shift 3
+    mkdir -p "$dir"
+    # QEMU numbers MACs from the same base in every VM: cabled VMs must not
+    # share them.
+    mac=$(printf '52:54:%02x:%02x:%02x' $((RANDOM % 256)) $((RANDOM % 256)) $((RANDOM % 256)))
+    port=$(fw_free_port)
+    echo "$port" >"$dir/ovsdb.port"
+    if [ -e "$dir/disk.qcow2" ]; then
+        set -- -drive "file=$dir/disk.qcow2,if=virtio,format=qcow2" "$@"
+    else
+        set -- -kernel "$FW_DIR/vmlinuz" -initrd "$FW_DIR/initrd.img" \
+            -append "console=ttyS0 quiet panic=-1" "$@"
+    fi
+    set -- -accel tcg -m 128 -nodefaults -display none -no-reboot "$@" \
+        -chardev "pipe,id=con,path=$dir/console,logfile=$dir/serial.log,logappend=on" \
+        -serial chardev:con \
+        -netdev "user,id=mgmt,hostfwd=tcp:127.0.0.1:$port-:6640" \
+        -device "virtio-net-pci,netdev=mgmt,romfile=,mac=$mac:00"
+    for ((i = 1; i <= nports; i++)); do
+        if ! printf '%s\n' "$@" | grep -q "id=swp$i\b"; then
+            set -- "$@" -netdev "user,id=swp$i,restrict=on"
+        fi
+        set -- "$@" -device "virtio-net-pci,netdev=swp$i,romfile=,mac=$mac:$(printf %02x "$i")"
+    done
+    [ -n "$config" ] && set -- "$@" -fw_cfg "name=opt/vtep-tor/config,file=$config"
+    rm -f "$dir/console.in" "$dir/console.out"
+    mkfifo "$dir/console.in" "$dir/console.out"
+    touch "$dir/serial.log"
+    # The output is read from the log; the FIFO only has to be drained.
+    cat "$dir/console.out" >/dev/null 2>&1 </dev/null &
+    echo $! >"$dir/drain.pid"
+    date +%s%N >"$dir/started"
+    qemu-system-x86_64 "$@" </dev/null >"$dir/qemu.out" 2>&1 &
+    echo $! >"$dir/qemu.pid"
+    on_exit "fw_vm_stop '$dir'"
+}
+
+# fw_vm_disk DIR: gives the VM in DIR a disk of its own, a copy-on-write
+# overlay of the built vtep-tor.qcow2; fw_vm_start then boots from it
+# through the bootloader, and its state survives a restart.
+fw_vm_disk() {
+    mkdir -p "$1"
+    qemu-img create -q -f qcow2 -F qcow2 -b "$(realpath "$FW_DIR/vtep-tor.qcow2")" \
+        "$1/disk.qcow2"
+}
+
+# fw_vm_stop DIR: ends the VM (it keeps nothing worth a clean shutdown
+# unless it has a disk, and then the test shuts it down itself).
+fw_vm_stop() {
+    local pid f
+    for f in qemu drain; do
+        pid=$(cat "$1/$f.pid" 2>/dev/null) || continue
+        kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+        rm -f "$1/$f.pid"
+    done
+}
+
+fw_vm_alive() {
+    kill -0 "$(cat "$1/qemu.pid" 2>/dev/null)" 2>/dev/null
+}
+
+# fw_db DIR: the vtep-ctl/ovsdb-client remote of the VM's OVSDB server.
+fw_db() {
+    echo "tcp:127.0.0.1:$(cat "$1/ovsdb.port")"
+}
+
+fw_served() {
+    ovsdb-client --timeout=2 list-dbs "$(fw_db "$1")" 2>/dev/null | grep -qx hardware_vtep
+}
+
+# fw_vm_wait_served DIR SECONDS: waits until the VM's OVSDB server answers;
+# prints the seconds since QEMU started.
+fw_vm_wait_served() {
+    local now deadline=$(($(date +%s) + $2))
+    until fw_served "$1"; do
+        [ "$(date +%s)" -ge "$deadline" ] && return 1
+        fw_vm_alive "$1" || return 1
+        sleep 0.5
+    done
+    now=$(date +%s%N)
+    echo "$(((now - $(cat "$1/started")) / 1000000))" |
+        sed 's/\(...\)$/.\1/'
+}
+
+# fw_console DIR COMMAND: runs COMMAND on the VM's console shell.
+fw_console() {
+    /usr/bin/python3 "$FW_CONSOLE" "$1" "$2" 60
+}
