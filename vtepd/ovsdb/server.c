@@ -58,9 +58,9 @@ struct trigger {
 /* Errors and lookups. */
 
 void
-server_reply_error(struct jsonrpc_session *s,
-                   const struct jsonrpc_msg *request,
-                   struct ovsdb_error *error)
+ovsdb_server_reply_error(struct jsonrpc_session *s,
+                         const struct jsonrpc_msg *request,
+                         struct ovsdb_error *error)
 {
     jsonrpc_session_reply_error(s, request, ovsdb_error_to_json(error));
     ovsdb_error_destroy(error);
@@ -79,13 +79,14 @@ first_param(const struct jsonrpc_msg *request)
 }
 
 struct server_db *
-server_lookup_db(struct server_session *ss, const struct jsonrpc_msg *request)
+ovsdb_server_lookup_db(struct server_session *ss,
+                       const struct jsonrpc_msg *request)
 {
     json_t *name = first_param(request);
     struct server_db *sdb = NULL;
 
     if (!json_is_string(name)) {
-        server_reply_error(
+        ovsdb_server_reply_error(
             ss->js, request,
             ovsdb_syntax_error(jsonrpc_msg_get_params(request), NULL,
                                "%s request params must begin with <db-name>",
@@ -99,7 +100,7 @@ server_lookup_db(struct server_session *ss, const struct jsonrpc_msg *request)
         }
     }
     if (!sdb) {
-        server_reply_error(
+        ovsdb_server_reply_error(
             ss->js, request,
             ovsdb_syntax_error(jsonrpc_msg_get_params(request),
                                "unknown database",
@@ -119,14 +120,15 @@ session_closed(struct jsonrpc_session *s, void *ss_)
 {
     struct server_session *ss = ss_;
 
-    server_monitor_session_closed(ss);
+    ovsdb_server_monitor_session_closed(ss);
     session_release_locks(ss);
     hmap_destroy(&ss->monitors);
     free(ss);
 }
 
 struct server_session *
-server_session_get(struct ovsdb_server *server, struct jsonrpc_session *s)
+ovsdb_server_session_get(struct ovsdb_server *server,
+                         struct jsonrpc_session *s)
 {
     struct server_session *ss = jsonrpc_session_get_data(s);
 
@@ -164,13 +166,13 @@ static void
 handle_get_schema(struct jsonrpc_session *s, const struct jsonrpc_msg *request,
                   void *server_)
 {
-    struct server_session *ss = server_session_get(server_, s);
+    struct server_session *ss = ovsdb_server_session_get(server_, s);
     struct server_db *sdb;
 
     if (request->type == JSONRPC_NOTIFY) {
         return;
     }
-    sdb = server_lookup_db(ss, request);
+    sdb = ovsdb_server_lookup_db(ss, request);
     if (sdb) {
         jsonrpc_session_reply(s, request,
                               ovsdb_schema_to_json(sdb->db->schema));
@@ -192,14 +194,14 @@ static void
 handle_set_db_change_aware(struct jsonrpc_session *s,
                            const struct jsonrpc_msg *request, void *server_)
 {
-    struct server_session *ss = server_session_get(server_, s);
+    struct server_session *ss = ovsdb_server_session_get(server_, s);
     const json_t *value = json_array_get(request->params, 0);
 
     if (request->type == JSONRPC_NOTIFY) {
         return;
     }
     if (json_array_size(request->params) != 1 || !json_is_boolean(value)) {
-        server_reply_error(
+        ovsdb_server_reply_error(
             s, request,
             ovsdb_syntax_error(request->params, NULL,
                                "%s: true or false parameter expected",
@@ -381,7 +383,7 @@ handle_transact(struct jsonrpc_session *s, const struct jsonrpc_msg *request,
                 void *server_)
 {
     struct ovsdb_server *server = server_;
-    struct server_session *ss = server_session_get(server, s);
+    struct server_session *ss = ovsdb_server_session_get(server, s);
     struct server_db *sdb;
     struct trigger *t;
     long long timeout;
@@ -392,7 +394,7 @@ handle_transact(struct jsonrpc_session *s, const struct jsonrpc_msg *request,
     if (request->type == JSONRPC_NOTIFY) {
         return;
     }
-    sdb = server_lookup_db(ss, request);
+    sdb = ovsdb_server_lookup_db(ss, request);
     if (!sdb) {
         return;
     }
@@ -452,7 +454,7 @@ on_commit(const struct ovsdb_changeset *changes, void *sdb_)
     struct server_db *sdb = sdb_;
     struct ovsdb_server *server = sdb->server;
 
-    server_monitor_publish(sdb, changes);
+    ovsdb_server_monitor_publish(sdb, changes);
     if (!list_is_empty(&server->triggers)) {
         /* Not from inside the commit: the database is still busy. */
         ev_timer_set(&server->retry_w, 0., 0.);
@@ -487,10 +489,11 @@ parse_lock_name(struct jsonrpc_session *s, const struct jsonrpc_msg *request)
 
     if (json_array_size(request->params) != 1 || !json_is_string(name)
         || !is_id(json_string_value(name))) {
-        server_reply_error(s, request,
-                           ovsdb_syntax_error(request->params, NULL,
-                                              "%s request params must be <id>",
-                                              request->method));
+        ovsdb_server_reply_error(
+            s, request,
+            ovsdb_syntax_error(request->params, NULL,
+                               "%s request params must be <id>",
+                               request->method));
         return NULL;
     }
     return json_string_value(name);
@@ -534,13 +537,13 @@ handle_lock(struct jsonrpc_session *s, const struct jsonrpc_msg *request,
     if (request->type == JSONRPC_NOTIFY) {
         return;
     }
-    ss = server_session_get(server, s);
+    ss = ovsdb_server_session_get(server, s);
     name = parse_lock_name(s, request);
     if (!name) {
         return;
     }
     if (session_find_waiter(ss, name)) {
-        server_reply_error(
+        ovsdb_server_reply_error(
             s, request,
             ovsdb_syntax_error(request->params, NULL,
                                "must issue \"unlock\" before new \"%s\"",
@@ -584,14 +587,14 @@ handle_unlock(struct jsonrpc_session *s, const struct jsonrpc_msg *request,
     if (request->type == JSONRPC_NOTIFY) {
         return;
     }
-    ss = server_session_get(server, s);
+    ss = ovsdb_server_session_get(server, s);
     name = parse_lock_name(s, request);
     if (!name) {
         return;
     }
     w = session_find_waiter(ss, name);
     if (!w) {
-        server_reply_error(
+        ovsdb_server_reply_error(
             s, request,
             ovsdb_syntax_error(request->params, NULL,
                                "%s: \"unlock\" without \"lock\" or \"steal\"",
@@ -711,7 +714,7 @@ ovsdb_server_create(struct ev_loop *loop, struct ovsdb_db *db)
     /* Large transactions are executed straight from their text. */
     jsonrpc_server_register_text(server->rpc, "transact", handle_transact,
                                  server);
-    server_monitor_register(server);
+    ovsdb_server_monitor_register(server);
     return server;
 }
 
@@ -836,7 +839,7 @@ ovsdb_server_get_stats(const struct ovsdb_server *server,
     memset(stats, 0, sizeof *stats);
     stats->sessions = jsonrpc_server_n_sessions(server->rpc);
     stats->monitors = server->n_monitors;
-    stats->monitor_specs = server_monitor_n_specs(server);
+    stats->monitor_specs = ovsdb_server_monitor_n_specs(server);
     stats->update_encodings = server->n_encodings;
     LIST_FOR_EACH(t, node, &server->triggers) {
         stats->triggers++;
