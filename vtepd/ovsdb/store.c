@@ -50,6 +50,28 @@ io_error(int error, const char *path, const char *what)
                        strerror(-error));
 }
 
+/* A record that cannot be applied (e.g. it names a table the schema does
+ * not have) ends the database as ovsdb-server does: what came before is
+ * served, the record and the rest are logged and cut off (saved beside
+ * the file, see log.h).  Takes ownership of 'error'. */
+static struct ovsdb_error *
+discard_bad_record(struct ovsdb_store *st, const char *path, int n,
+                   struct ovsdb_error *error)
+{
+    const char *details = ovsdb_error_details(error);
+    char *why = xasprintf("record %d: %s%s%s", n, ovsdb_error_tag(error),
+                          details ? ": " : "", details ? details : "");
+    int retval = ovsdb_log_discard_last(st->log, why);
+
+    free(why);
+    if (retval) {
+        ovsdb_error_prefix(error, "%s: record %d", path, n);
+        return error;
+    }
+    ovsdb_error_destroy(error);
+    return NULL;
+}
+
 /* Reads the schema record and replays the rest into a new database. */
 static struct ovsdb_error *
 replay(struct ovsdb_store *st, const char *path)
@@ -84,8 +106,11 @@ replay(struct ovsdb_store *st, const char *path)
         error = ovsdb_file_apply_record(st->db, record);
         json_decref(record);
         if (error) {
-            ovsdb_error_prefix(error, "%s: record %d", path, n);
-            return error;
+            error = discard_bad_record(st, path, n, error);
+            if (error) {
+                return error;
+            }
+            break;
         }
         if (n == 1) {
             st->snapshot_bytes = ovsdb_log_offset(st->log);
