@@ -11,7 +11,8 @@ ovsdb_SRCS := vtepd/ovsdb/error.c vtepd/ovsdb/type.c vtepd/ovsdb/atom.c \
               vtepd/ovsdb/mutation.c vtepd/ovsdb/transaction.c \
               vtepd/ovsdb/execution.c vtepd/ovsdb/insert-text.c \
               vtepd/ovsdb/db.c vtepd/ovsdb/json-order.c \
-              vtepd/ovsdb/monitor.c vtepd/ovsdb/history.c vtepd/ovsdb/lock.c
+              vtepd/ovsdb/monitor.c vtepd/ovsdb/history.c vtepd/ovsdb/lock.c \
+              vtepd/ovsdb/convert.c
 ovsdb_PKGS := jansson
 
 $(call UNIT_TEST,test-ovsdb-schema,\
@@ -63,6 +64,7 @@ SCRIPT_TESTS += tests/ovsdb/storage.sh
 # the JSON-RPC server.
 LIBRARIES += ovsdb-server
 ovsdb-server_SRCS := vtepd/ovsdb/server.c vtepd/ovsdb/server-monitor.c \
+                     vtepd/ovsdb/server-convert.c \
                      vtepd/ovsdb/remotes.c
 ovsdb-server_PKGS := jansson libev
 

@@ -227,6 +227,38 @@ ovsdb_server_monitor_session_closed(struct server_session *ss)
     }
 }
 
+void
+ovsdb_server_monitor_db_replaced(struct server_db *sdb)
+{
+    struct hmap_node *node;
+
+    while ((node = hmap_first(&sdb->specs))) {
+        struct monitor_spec_ref *ref =
+            container_of(node, struct monitor_spec_ref, node);
+
+        /* Destroying the last monitor of 'ref' frees it. */
+        while (!list_is_empty(&ref->monitors)) {
+            struct monitor *m = container_of(list_front(&ref->monitors),
+                                             struct monitor, ref_node);
+            bool last = ref->monitors.next == ref->monitors.prev;
+
+            if (m->session->db_change_aware) {
+                json_t *params = json_array();
+
+                json_array_append(params, m->id);
+                jsonrpc_session_notify(m->session->js, "monitor_canceled",
+                                       params);
+            }
+            monitor_destroy(m);
+            if (last) {
+                break;
+            }
+        }
+    }
+    ovsdb_history_destroy(sdb->history);
+    sdb->history = ovsdb_history_create(0, 0);
+}
+
 size_t
 ovsdb_server_monitor_n_specs(const struct ovsdb_server *server)
 {

@@ -378,6 +378,21 @@ retry_cb(struct ev_loop *loop, ev_timer *w, int revents)
     }
 }
 
+void
+ovsdb_server_cancel_triggers(struct server_db *sdb)
+{
+    struct trigger *t, *next;
+
+    LIST_FOR_EACH_SAFE(t, next, node, &sdb->server->triggers) {
+        if (t->sdb == sdb) {
+            struct jsonrpc_deferred *d = t->deferred;
+
+            trigger_destroy(t);
+            jsonrpc_deferred_reply_error(d, json_string("canceled"));
+        }
+    }
+}
+
 static void
 handle_transact(struct jsonrpc_session *s, const struct jsonrpc_msg *request,
                 void *server_)
@@ -658,6 +673,25 @@ describe_db(struct ovsdb_db *server_db, const struct ovsdb_db *db)
     free(text);
 }
 
+void
+ovsdb_server_describe_db(struct server_db *sdb)
+{
+    json_t *schema = ovsdb_schema_to_json(sdb->db->schema);
+    char *text = json_dumps(schema, JSON_COMPACT | JSON_SORT_KEYS);
+    json_t *params, *result;
+    long long timeout;
+
+    params = json_pack("[s{s:s,s:s,s:[[s,s,s]],s:{s:s}}]", "_Server", "op",
+                       "update", "table", "Database", "where", "name",
+                       "==", sdb->name, "row", "schema", text ? text : "");
+    result = ovsdb_execute(sdb->server->server_db, params, NULL, &timeout);
+    ASSERT(result && !json_object_get(json_array_get(result, 0), "error"));
+    json_decref(result);
+    json_decref(params);
+    json_decref(schema);
+    free(text);
+}
+
 static struct ovsdb_db *
 create_server_db(const struct ovsdb_db *db)
 {
@@ -715,6 +749,7 @@ ovsdb_server_create(struct ev_loop *loop, struct ovsdb_db *db)
     jsonrpc_server_register_text(server->rpc, "transact", handle_transact,
                                  server);
     ovsdb_server_monitor_register(server);
+    ovsdb_server_convert_register(server);
     return server;
 }
 

@@ -456,6 +456,42 @@ ovsdb_store_compact(struct ovsdb_store *st)
     return 0;
 }
 
+int
+ovsdb_store_replace_schema(struct ovsdb_store *st, const json_t *schema_json,
+                           const struct ovsdb_db *db, const char *comment)
+{
+    json_t *records[2];
+    int error;
+
+    records[0] = (json_t *) schema_json;
+    records[1] =
+        ovsdb_file_snapshot_to_json(db, comment, ovsdb_file_wall_msec());
+    error = ovsdb_log_replace(st->log, records, ARRAY_SIZE(records));
+    json_decref(records[1]);
+    if (error) {
+        VLOG_ERR("%s: cannot write the converted database: %s",
+                 ovsdb_log_path(st->log), strerror(-error));
+        return error;
+    }
+    json_decref(st->schema_json);
+    st->schema_json = json_incref(records[0]);
+    /* As after a compaction: the new file holds everything, synced. */
+    st->commit_seq += st->diverged;
+    st->diverged = false;
+    st->durable_seq = st->commit_seq;
+    st->sync_error = 0;
+    st->snapshot_bytes = ovsdb_log_offset(st->log);
+    st->last_compact_ms = time_msec();
+    if (!list_is_empty(&st->waiters)) {
+        if (st->opts.loop) {
+            ev_prepare_start(st->opts.loop, &st->prepare);
+        } else {
+            complete_waiters(st, 0);
+        }
+    }
+    return 0;
+}
+
 void
 ovsdb_store_get_stats(const struct ovsdb_store *st,
                       struct ovsdb_store_stats *stats)
