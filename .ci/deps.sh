@@ -18,6 +18,8 @@ packages=(
     valgrind clang-format cppcheck clang libclang-rt-14-dev
     # Benchmark plots (make bench).
     gnuplot-nox
+    # The OVS testsuite driver of make conformance (autom4te expands .at files).
+    autoconf
 )
 
 missing=()
