@@ -23,6 +23,7 @@ $(call UNIT_TEST,test-ovsdb-txn,\
 $(call UNIT_TEST,test-ovsdb-insert-text,\
     tests/unit/test-ovsdb-insert-text.c,vtep-schema ovsdb lib)
 $(call UNIT_TEST,test-ovsdb-monitor,tests/unit/test-ovsdb-monitor.c,ovsdb lib)
+$(call UNIT_TEST,test-ovsdb-convert,tests/unit/test-ovsdb-convert.c,ovsdb lib)
 
 # A transaction runner for golden and differential tests.
 TEST_PROGRAMS += ovsdb-transact
