@@ -13,3 +13,4 @@ SCRIPT_TESTS += tests/interop/raw-controller.sh
 SCRIPT_TESTS += tests/interop/managers.sh
 SCRIPT_TESTS += tests/interop/damaged-log.sh
 SCRIPT_TESTS += tests/interop/ovsdb-convert.sh
+SCRIPT_TESTS += tests/interop/monitor-since-restart.sh
