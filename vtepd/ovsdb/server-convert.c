@@ -84,12 +84,16 @@ handle_convert(struct jsonrpc_session *s, const struct jsonrpc_msg *request,
 {
     struct ovsdb_server *server = server_;
     struct server_session *ss = ovsdb_server_session_get(server, s);
-    struct server_db *sdb = ovsdb_server_lookup_db(ss, request);
     const char *old_version, *comment = "converted by vtepd";
     struct ovsdb_db *converted;
     struct ovsdb_error *error;
+    struct server_db *sdb;
     char *reason;
 
+    if (request->type == JSONRPC_NOTIFY) {
+        return;
+    }
+    sdb = ovsdb_server_lookup_db(ss, request);
     if (!sdb) {
         return;
     }
