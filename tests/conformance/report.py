@@ -29,10 +29,11 @@ def failure_excerpt(outdir, num, limit=40):
         lines = open(path, errors="replace").read().splitlines()
     except (OSError, TypeError):
         return ["    (no log kept)"]
-    # From the last command autotest ran: its location, then the diff.
+    # From autotest's diff of what was expected and what came, if there is
+    # one, else from the last command it ran.
     start = 0
     for i, line in enumerate(lines):
-        if re.match(r"^\./[\w.-]+\.at:\d+: ", line):
+        if re.match(r"^(\S*\.at:\d+: |--- )", line):
             start = i
     excerpt = lines[start:start + limit]
     if len(lines) - start > limit:
