@@ -25,6 +25,8 @@ packages=(
     # contents are Debian packages fetched by firmware/fetch-debs.sh.
     qemu-system-x86 qemu-utils cpio zstd kmod e2fsprogs fdisk mtools dosfstools
     syslinux syslinux-common
+    # The OVS testsuite driver of make conformance (autom4te expands .at files).
+    autoconf
 )
 
 missing=()

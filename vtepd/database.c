@@ -13,6 +13,7 @@
 #include "vtepd/options.h"
 #include "vtepd/ovs-rundir.h"
 #include "schema/vtep-schema.h"
+#include "vtepd/ovsdb/convert.h"
 #include "vtepd/ovsdb/db.h"
 #include "vtepd/ovsdb/error.h"
 #include "vtepd/ovsdb/transaction.h"
@@ -70,6 +71,50 @@ creation_schema(const struct vtepd_options *opts)
     return text;
 }
 
+/* When the database file holds an older version of the schema vtepd
+ * serves ('schema_text'), converts it, as "ovsdb-tool convert" would: the
+ * data carried over, the file rewritten as the new schema and a snapshot.
+ * Returns false after logging why it could not. */
+static bool
+upgrade_schema(struct ovsdb_store *store, const char *schema_text,
+               const char *path)
+{
+    struct ovsdb_db *db = ovsdb_store_get_db(store), *converted;
+    json_t *json = json_loads(schema_text, 0, NULL);
+    struct ovsdb_schema *schema = NULL;
+    struct ovsdb_error *error;
+    char *from;
+
+    error = ovsdb_schema_from_json(json, &schema);
+    if (error || strcmp(schema->name, db->schema->name)
+        || ovsdb_schema_version_compare(db->schema->version, schema->version)
+               >= 0) {
+        ovsdb_error_destroy(error);
+        ovsdb_schema_destroy(schema);
+        json_decref(json);
+        return true;
+    }
+    from = xstrdup(db->schema->version);
+    error = ovsdb_convert(db, schema, &converted);
+    if (!error
+        && ovsdb_store_replace_schema(store, json, converted,
+                                      "converted by vtepd")) {
+        error = ovsdb_error("I/O error", "cannot write the file");
+        ovsdb_db_destroy(converted);
+    }
+    json_decref(json);
+    if (error) {
+        log_ovsdb_error(path, error);
+        free(from);
+        return false;
+    }
+    ovsdb_convert_replace(db, converted);
+    VLOG_INFO("%s: converted from schema version %s to %s", path, from,
+              db->schema->version);
+    free(from);
+    return true;
+}
+
 static struct ovsdb_store *
 open_store(struct ev_loop *loop, const struct vtepd_options *opts)
 {
@@ -91,11 +136,13 @@ open_store(struct ev_loop *loop, const struct vtepd_options *opts)
     }
     so.create_schema = schema;
     error = ovsdb_store_open(opts->database, &so, &store);
-    free(schema);
     if (error) {
         log_ovsdb_error(opts->database, error);
-        return NULL;
+    } else if (!upgrade_schema(store, schema, opts->database)) {
+        ovsdb_store_destroy(store);
+        store = NULL;
     }
+    free(schema);
     return store;
 }
 
@@ -321,6 +368,10 @@ vtepd_database_start(struct ev_loop *loop, const struct vtepd_options *opts)
     if (add_remotes(loop, db, opts)) {
         vtepd_database_stop(db);
         return NULL;
+    }
+    if (opts->hal == VTEPD_HAL_NONE && !db->db_remotes) {
+        /* Nothing else follows the schema: "convert" may replace it. */
+        ovsdb_server_enable_convert(db->server);
     }
     VLOG_INFO("serving database %s from %s",
               ovsdb_store_get_db(store)->schema->name, opts->database);

@@ -13,3 +13,6 @@ SCRIPT_TESTS += tests/interop/ovn-vtep.sh
 SCRIPT_TESTS += tests/interop/vtepd-hal.sh
 SCRIPT_TESTS += tests/interop/raw-controller.sh
 SCRIPT_TESTS += tests/interop/managers.sh
+SCRIPT_TESTS += tests/interop/damaged-log.sh
+SCRIPT_TESTS += tests/interop/ovsdb-convert.sh
+SCRIPT_TESTS += tests/interop/monitor-since-restart.sh

@@ -587,17 +587,19 @@ test_torn_tail(void **state)
     ovsdb_store_destroy(store);
 }
 
-/* Corruption before the last record is refused, and the file left as it
- * was. */
+/* A damaged record with valid ones after it ends the database there, as
+ * in ovsdb-server: what came before is served, the file is cut at the
+ * damaged record, and the bytes cut off are saved beside the file. */
 static void
 test_corrupt_middle(void **state)
 {
     struct fixture *f = *state;
     struct ovsdb_store *store = open_store(f, NULL);
-    struct ovsdb_error *error;
-    off_t where, size;
+    off_t before_a, where, size;
+    char *rows, *cmd;
     FILE *file;
 
+    before_a = file_size(f->path);
     insert(store, "a", 1);
     where = file_size(f->path) - 3;
     insert(store, "b", 2);
@@ -610,11 +612,19 @@ test_corrupt_middle(void **state)
     assert_int_equal(fputc('Z', file), 'Z');
     assert_int_equal(fclose(file), 0);
 
-    error = ovsdb_store_open(f->path, NULL, &store);
-    assert_non_null(error);
-    assert_null(store);
-    ovsdb_error_destroy(error);
-    assert_int_equal(file_size(f->path), size);
+    store = open_store(f, NULL);
+    rows = select_all(store);
+    assert_string_equal(rows, "[]");
+    free(rows);
+    ovsdb_store_destroy(store);
+    assert_int_equal(file_size(f->path), before_a);
+
+    /* Exactly one saved copy, holding every byte that was cut off. */
+    cmd = xasprintf("test $(ls '%s'/s.db.damaged-* | wc -l) = 1 && "
+                    "test $(stat -c %%s '%s'/s.db.damaged-*) = %lld",
+                    f->dir, f->dir, (long long) (size - before_a));
+    assert_int_equal(system(cmd), 0);
+    free(cmd);
 }
 
 static void

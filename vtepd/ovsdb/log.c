@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "lib/ds.h"
@@ -36,6 +37,7 @@ struct ovsdb_log {
     int fd;
     int lock_fd;     /* -1 for a read-only log. */
     off_t offset;    /* End of the last good record. */
+    off_t last_read; /* Start of the record read last. */
     off_t file_size; /* Size of the file as read. */
     bool broken;     /* A failed write could not be undone. */
 };
@@ -405,10 +407,92 @@ contains_valid_record(const char *buf, size_t n)
     return false;
 }
 
-/* Handles the bad record at 'log->offset': truncates it if nothing valid
- * follows, otherwise reports corruption.  A bad first record is never cut
- * off: a database file is created whole, by rename, so the file is not a
- * database (perhaps a wrong path) and truncating it would destroy it. */
+/* Copies the bytes of 'log' from 'offset' to its end into a new file
+ * "PATH.damaged-OFFSET-SECONDS", synced, so that cutting them off loses
+ * nothing.  Returns 0 and the new file's name (owned by the caller) in
+ * '*namep', or a negative errno. */
+static int
+save_tail(const struct ovsdb_log *log, off_t offset, char **namep)
+{
+    char *name = xasprintf("%s.damaged-%lld-%lld", log->path,
+                           (long long) offset, (long long) time(NULL));
+    int fd = open(name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    int error = fd < 0 ? -errno : 0;
+    char buf[64 * 1024];
+
+    for (off_t pos = offset; !error && pos < log->file_size;) {
+        size_t want = MIN(sizeof buf, (size_t) (log->file_size - pos));
+        size_t got;
+
+        error = pread_all(log->fd, buf, want, pos, &got);
+        if (!error && got != want) {
+            error = -EIO;
+        }
+        if (!error) {
+            error = pwrite_all(fd, buf, got, pos - offset);
+        }
+        pos += (off_t) want;
+    }
+    if (!error && fsync(fd) < 0) {
+        error = -errno;
+    }
+    if (fd >= 0 && close(fd) < 0 && !error) {
+        error = -errno;
+    }
+    if (error) {
+        unlink(name);
+        free(name);
+        return error;
+    }
+    *namep = name;
+    return 0;
+}
+
+/* Ends 'log' at 'offset', the start of a bad record ('why' says what is
+ * wrong with it), as ovsdb-server does: what comes before is served, the
+ * rest is cut off.  A writable log saves the rest beside the file first
+ * and truncates; a read-only one just stops reading there.  Returns 0, or
+ * a negative errno if the rest could not be saved (nothing is cut then). */
+static int
+cut_log(struct ovsdb_log *log, off_t offset, const char *why)
+{
+    long long rest = (long long) (log->file_size - offset);
+    char *saved;
+    int error;
+
+    if (log->mode != OVSDB_LOG_READ_WRITE) {
+        VLOG_ERR("%s: %s; ignoring the %lld bytes from offset %lld", log->path,
+                 why, rest, (long long) offset);
+        log->file_size = offset;
+        return 0;
+    }
+    error = save_tail(log, offset, &saved);
+    if (error) {
+        VLOG_ERR("%s: %s; cannot save the %lld bytes from offset %lld (%s), "
+                 "so they are not cut off",
+                 log->path, why, rest, (long long) offset, strerror(-error));
+        return error;
+    }
+    if (ftruncate(log->fd, offset) < 0 || fsync(log->fd) < 0) {
+        error = -errno;
+        VLOG_ERR("%s: cannot truncate to %lld bytes (%s)", log->path,
+                 (long long) offset, strerror(-error));
+    } else {
+        VLOG_ERR("%s: %s; serving the database as it was before offset "
+                 "%lld, and cutting off the %lld bytes from there (saved in "
+                 "%s)",
+                 log->path, why, (long long) offset, rest, saved);
+        log->file_size = offset;
+    }
+    free(saved);
+    return error;
+}
+
+/* Handles the bad record at 'log->offset': a torn tail (nothing valid
+ * follows) is truncated quietly; a damaged record with valid ones after it
+ * ends the log there, loudly (see cut_log()).  A bad first record is never
+ * cut off: a database file is created whole, by rename, so the file is not
+ * a database (perhaps a wrong path) and cutting it would destroy it. */
 static int
 handle_bad_record(struct ovsdb_log *log, const char *reason)
 {
@@ -436,10 +520,7 @@ handle_bad_record(struct ovsdb_log *log, const char *reason)
         free(buf);
     }
     if (valid_after) {
-        VLOG_ERR("%s: corrupt record at offset %lld (%s) followed by valid "
-                 "records; refusing to guess",
-                 log->path, (long long) start, reason);
-        return -EILSEQ;
+        return cut_log(log, start, reason);
     }
     VLOG_WARN("%s: torn record at offset %lld (%s): %s %zu bytes", log->path,
               (long long) start, reason,
@@ -452,6 +533,36 @@ handle_bad_record(struct ovsdb_log *log, const char *reason)
         log->file_size = start;
     }
     return 0;
+}
+
+int
+ovsdb_log_discard_last(struct ovsdb_log *log, const char *why)
+{
+    int error = cut_log(log, log->last_read, why);
+
+    if (!error) {
+        log->offset = log->last_read;
+    }
+    return error;
+}
+
+/* Returns a new string saying why check_body() refused the record at
+ * 'offset' ('reason'), for a bad checksum in ovsdb-server's words. */
+static char *
+describe_bad_body(const struct record_header *h, const char *body,
+                  off_t offset, const char *reason)
+{
+    char sha1[SHA1_HEX_LEN + 1];
+
+    sha1_hex(body, h->body_len, sha1);
+    if (strcmp(sha1, h->sha1)) {
+        return xasprintf("%zu bytes starting at offset %lld have SHA-1 hash "
+                         "%s but should have hash %s",
+                         h->body_len,
+                         (long long) offset + (long long) h->header_len, sha1,
+                         h->sha1);
+    }
+    return xstrdup(reason);
 }
 
 int
@@ -486,12 +597,16 @@ ovsdb_log_read(struct ovsdb_log *log, json_t **jsonp)
         error = -EIO;
     }
     if (!error && check_body(&h, body, jsonp, &reason)) {
-        error = handle_bad_record(log, reason);
+        char *why = describe_bad_body(&h, body, log->offset, reason);
+
+        error = handle_bad_record(log, why);
+        free(why);
         free(body);
         return error;
     }
     free(body);
     if (!error) {
+        log->last_read = log->offset;
         log->offset += (off_t) (h.header_len + h.body_len);
     }
     return error;

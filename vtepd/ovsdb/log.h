@@ -14,10 +14,13 @@
  * Writes only ever append, so a crash can damage only the end of the file.
  * Reading therefore treats a bad record (short, wrong checksum, not JSON)
  * with no valid record after it as a torn tail: it is logged and, in a
- * writable log, cut off.  A bad record followed by a valid one is
- * corruption, and reading fails rather than guess.  So is a bad first
- * record in a writable log: files are created whole, so it is not a
- * database file at all, and is left as it is.
+ * writable log, cut off.  A bad record followed by valid ones is damage
+ * elsewhere; as ovsdb-server does, the log ends there: what comes before
+ * is served, the rest is logged as an error and cut off, after a copy is
+ * saved beside the file ("PATH.damaged-OFFSET-SECONDS") so that nothing is
+ * lost for good.  A read-only log only stops reading there.  A bad first
+ * record in a writable log is an error: files are created whole, so it is
+ * not a database file at all, and is left as it is.
  *
  * A writable log holds a lock on ".NAME.~lock~" beside the file, the same
  * lock file ovsdb-server and ovsdb-tool take, so they exclude each other.
@@ -62,11 +65,18 @@ int ovsdb_log_create(const char *path, json_t *const *records, size_t n,
 void ovsdb_log_close(struct ovsdb_log *log);
 
 /* Reads the next record.  Stores it (a new reference to a JSON object) in
- * '*jsonp' and returns 0; at the end of the log (including a torn tail,
- * which is logged and, if writable, truncated) stores NULL and returns 0.
- * Returns -EILSEQ for corruption before the end, or a writable log whose
- * first record is bad, with '*jsonp' NULL. */
+ * '*jsonp' and returns 0; at the end of the log (including a bad record,
+ * which ends it as described above) stores NULL and returns 0.  Returns a
+ * negative errno, with '*jsonp' NULL, if the file cannot be read, a
+ * damaged part cannot be saved before it is cut off, or (-EILSEQ) the first
+ * record of a writable log is bad. */
 int ovsdb_log_read(struct ovsdb_log *log, json_t **jsonp);
+
+/* For a record that ovsdb_log_read() returned but the reader cannot use
+ * (e.g. it names an unknown table; 'why' says so): ends the log at that
+ * record as for a damaged one, so that later writes go in its place.
+ * Returns 0 or a negative errno (nothing is cut then). */
+int ovsdb_log_discard_last(struct ovsdb_log *log, const char *why);
 
 /* Appends 'json' (borrowed) as one record after the last record read or
  * written.  The record reaches the operating system (it survives a crash

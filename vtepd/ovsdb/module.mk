@@ -14,7 +14,8 @@ ovsdb_SRCS := vtepd/ovsdb/error.c vtepd/ovsdb/type.c vtepd/ovsdb/atom.c \
               vtepd/ovsdb/execution-write.c vtepd/ovsdb/execution-query.c \
               vtepd/ovsdb/insert-text.c \
               vtepd/ovsdb/db.c vtepd/ovsdb/json-order.c \
-              vtepd/ovsdb/monitor.c vtepd/ovsdb/history.c vtepd/ovsdb/lock.c
+              vtepd/ovsdb/monitor.c vtepd/ovsdb/history.c vtepd/ovsdb/lock.c \
+              vtepd/ovsdb/convert.c
 ovsdb_PKGS := jansson
 
 $(call UNIT_TEST,test-ovsdb-schema,\
@@ -34,6 +35,7 @@ $(call UNIT_TEST,test-ovsdb-row,tests/unit/test-ovsdb-row.c,ovsdb lib)
 $(call UNIT_TEST,test-ovsdb-table,tests/unit/test-ovsdb-table.c,ovsdb lib)
 $(call UNIT_TEST,test-ovsdb-parser,tests/unit/test-ovsdb-parser.c,ovsdb lib)
 $(call UNIT_TEST,test-ovsdb-row-order,tests/unit/test-ovsdb-row-order.c,ovsdb lib)
+$(call UNIT_TEST,test-ovsdb-convert,tests/unit/test-ovsdb-convert.c,ovsdb lib)
 
 # A transaction runner for golden and differential tests.
 TEST_PROGRAMS += ovsdb-transact
@@ -77,6 +79,7 @@ SCRIPT_TESTS += tests/ovsdb/storage.sh
 # the JSON-RPC server.
 LIBRARIES += ovsdb-server
 ovsdb-server_SRCS := vtepd/ovsdb/server.c vtepd/ovsdb/server-monitor.c \
+                     vtepd/ovsdb/server-convert.c \
                      vtepd/ovsdb/remotes.c
 ovsdb-server_PKGS := jansson libev
 

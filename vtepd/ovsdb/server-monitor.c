@@ -200,8 +200,8 @@ fan_out(struct monitor_spec_ref *ref, const struct uuid *txn_id,
 }
 
 void
-server_monitor_publish(struct server_db *sdb,
-                       const struct ovsdb_changeset *changes)
+ovsdb_server_monitor_publish(struct server_db *sdb,
+                             const struct ovsdb_changeset *changes)
 {
     const struct uuid *txn_id = ovsdb_history_add(sdb->history, changes);
     struct monitor_spec_ref *ref;
@@ -218,7 +218,7 @@ server_monitor_publish(struct server_db *sdb,
 }
 
 void
-server_monitor_session_closed(struct server_session *ss)
+ovsdb_server_monitor_session_closed(struct server_session *ss)
 {
     struct monitor *m;
 
@@ -227,8 +227,40 @@ server_monitor_session_closed(struct server_session *ss)
     }
 }
 
+void
+ovsdb_server_monitor_db_replaced(struct server_db *sdb)
+{
+    struct hmap_node *node;
+
+    while ((node = hmap_first(&sdb->specs))) {
+        struct monitor_spec_ref *ref =
+            container_of(node, struct monitor_spec_ref, node);
+
+        /* Destroying the last monitor of 'ref' frees it. */
+        while (!list_is_empty(&ref->monitors)) {
+            struct monitor *m = container_of(list_front(&ref->monitors),
+                                             struct monitor, ref_node);
+            bool last = ref->monitors.next == ref->monitors.prev;
+
+            if (m->session->db_change_aware) {
+                json_t *params = json_array();
+
+                json_array_append(params, m->id);
+                jsonrpc_session_notify(m->session->js, "monitor_canceled",
+                                       params);
+            }
+            monitor_destroy(m);
+            if (last) {
+                break;
+            }
+        }
+    }
+    ovsdb_history_destroy(sdb->history);
+    sdb->history = ovsdb_history_create(0, 0);
+}
+
 size_t
-server_monitor_n_specs(const struct ovsdb_server *server)
+ovsdb_server_monitor_n_specs(const struct ovsdb_server *server)
 {
     size_t n = 0;
 
@@ -249,13 +281,13 @@ parse_last_txn_id(struct jsonrpc_session *s, const struct jsonrpc_msg *request,
     const json_t *json = json_array_get(request->params, 3);
 
     if (!json_is_string(json)) {
-        server_reply_error(
+        ovsdb_server_reply_error(
             s, request,
             ovsdb_syntax_error(json, NULL, "last-txn-id must be string"));
         return false;
     }
     if (!uuid_from_string(id, json_string_value(json))) {
-        server_reply_error(
+        ovsdb_server_reply_error(
             s, request,
             ovsdb_syntax_error(json, NULL,
                                "last-txn-id must be UUID format."));
@@ -309,14 +341,14 @@ handle_monitor(struct jsonrpc_session *s, const struct jsonrpc_msg *request,
     if (request->type == JSONRPC_NOTIFY) {
         return;
     }
-    ss = server_session_get(server_, s);
-    sdb = server_lookup_db(ss, request);
+    ss = ovsdb_server_session_get(server_, s);
+    sdb = ovsdb_server_lookup_db(ss, request);
     if (!sdb) {
         return;
     }
     if (version == OVSDB_MONITOR_V3 ? json_array_size(params) != 4
                                     : json_array_size(params) < 3) {
-        server_reply_error(
+        ovsdb_server_reply_error(
             s, request,
             ovsdb_syntax_error(params, NULL, "invalid parameters"));
         return;
@@ -324,21 +356,21 @@ handle_monitor(struct jsonrpc_session *s, const struct jsonrpc_msg *request,
     id = json_array_get(params, 1);
     requests = json_array_get(params, 2);
     if (!json_is_object(requests)) {
-        server_reply_error(s, request,
-                           ovsdb_syntax_error(requests, NULL,
-                                              "monitor-requests must be "
-                                              "object"));
+        ovsdb_server_reply_error(s, request,
+                                 ovsdb_syntax_error(requests, NULL,
+                                                    "monitor-requests must be "
+                                                    "object"));
         return;
     }
     if (find_monitor(ss, id)) {
-        server_reply_error(
+        ovsdb_server_reply_error(
             s, request, ovsdb_syntax_error(id, NULL, "duplicate monitor ID"));
         return;
     }
     error =
         ovsdb_monitor_spec_parse(sdb->db->schema, version, requests, &spec);
     if (error) {
-        server_reply_error(s, request, error);
+        ovsdb_server_reply_error(s, request, error);
         return;
     }
     if (version == OVSDB_MONITOR_V3
@@ -375,7 +407,7 @@ handle_monitor_cancel(struct jsonrpc_session *s,
     if (request->type == JSONRPC_NOTIFY) {
         return;
     }
-    ss = server_session_get(server_, s);
+    ss = ovsdb_server_session_get(server_, s);
     if (json_array_size(request->params) != 1) {
         jsonrpc_session_reply_error(s, request,
                                     json_string("invalid parameters"));
@@ -416,23 +448,24 @@ handle_monitor_cond_change(struct jsonrpc_session *s,
     if (request->type == JSONRPC_NOTIFY) {
         return;
     }
-    ss = server_session_get(server_, s);
+    ss = ovsdb_server_session_get(server_, s);
     if (json_array_size(params) != 3) {
-        server_reply_error(
+        ovsdb_server_reply_error(
             s, request,
             ovsdb_syntax_error(params, NULL, "invalid parameters"));
         return;
     }
     m = find_monitor(ss, json_array_get(params, 0));
     if (!m) {
-        server_reply_error(s, request,
-                           ovsdb_syntax_error(json_array_get(params, 0), NULL,
-                                              "unknown monitor session"));
+        ovsdb_server_reply_error(
+            s, request,
+            ovsdb_syntax_error(json_array_get(params, 0), NULL,
+                               "unknown monitor session"));
         return;
     }
     new_id = json_array_get(params, 1);
     if (!json_equal(m->id, new_id) && find_monitor(ss, new_id)) {
-        server_reply_error(
+        ovsdb_server_reply_error(
             s, request,
             ovsdb_syntax_error(new_id, NULL, "duplicate monitor ID"));
         return;
@@ -440,7 +473,7 @@ handle_monitor_cond_change(struct jsonrpc_session *s,
     error = ovsdb_monitor_spec_change(m->ref->spec, json_array_get(params, 2),
                                       &spec);
     if (error) {
-        server_reply_error(s, request, error);
+        ovsdb_server_reply_error(s, request, error);
         return;
     }
     if (!json_equal(m->id, new_id)) {
@@ -470,7 +503,7 @@ handle_monitor_cond_change(struct jsonrpc_session *s,
 }
 
 void
-server_monitor_register(struct ovsdb_server *server)
+ovsdb_server_monitor_register(struct ovsdb_server *server)
 {
     static const char *const monitor_methods[] = { "monitor", "monitor_cond",
                                                    "monitor_cond_since" };

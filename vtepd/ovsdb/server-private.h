@@ -43,6 +43,7 @@ struct ovsdb_server {
     ev_timer retry_w;          /* Retries triggers after a commit. */
     size_t n_monitors;
     size_t n_encodings;
+    bool convert_enabled; /* See ovsdb_server_enable_convert(). */
 };
 
 /* What the server keeps per client. */
@@ -55,24 +56,36 @@ struct server_session {
 };
 
 /* Replies to 'request' with 'error' (taken). */
-void server_reply_error(struct jsonrpc_session *,
-                        const struct jsonrpc_msg *request,
-                        struct ovsdb_error *error);
+void ovsdb_server_reply_error(struct jsonrpc_session *,
+                              const struct jsonrpc_msg *request,
+                              struct ovsdb_error *error);
 /* Finds the database that 'request''s params name first, or replies with
  * ovsdb-server's error and returns NULL. */
-struct server_db *server_lookup_db(struct server_session *,
-                                   const struct jsonrpc_msg *request);
+struct server_db *ovsdb_server_lookup_db(struct server_session *,
+                                         const struct jsonrpc_msg *request);
 /* The server's data for 's', created on first use. */
-struct server_session *server_session_get(struct ovsdb_server *,
-                                          struct jsonrpc_session *s);
+struct server_session *ovsdb_server_session_get(struct ovsdb_server *,
+                                                struct jsonrpc_session *s);
+/* Answers every transaction waiting on a "wait" in 'sdb' with the error
+ * "canceled", as ovsdb-server does when a database is replaced. */
+void ovsdb_server_cancel_triggers(struct server_db *sdb);
+/* Refreshes the _Server.Database row that describes 'sdb' (its schema). */
+void ovsdb_server_describe_db(struct server_db *sdb);
 
 /* server-monitor.c. */
-void server_monitor_register(struct ovsdb_server *);
+void ovsdb_server_monitor_register(struct ovsdb_server *);
 /* Records a commit of 'sdb' in its history and sends it to the monitors. */
-void server_monitor_publish(struct server_db *sdb,
-                            const struct ovsdb_changeset *);
+void ovsdb_server_monitor_publish(struct server_db *sdb,
+                                  const struct ovsdb_changeset *);
 /* Cancels every monitor of a closing session. */
-void server_monitor_session_closed(struct server_session *);
-size_t server_monitor_n_specs(const struct ovsdb_server *);
+void ovsdb_server_monitor_session_closed(struct server_session *);
+size_t ovsdb_server_monitor_n_specs(const struct ovsdb_server *);
+/* Cancels every monitor of 'sdb', whose schema is about to change,
+ * sending "monitor_canceled" to the sessions that asked to be told
+ * (set_db_change_aware), and forgets its history. */
+void ovsdb_server_monitor_db_replaced(struct server_db *sdb);
+
+/* server-convert.c. */
+void ovsdb_server_convert_register(struct ovsdb_server *);
 
 #endif /* vtepd/ovsdb/server-private.h */

@@ -59,9 +59,9 @@ struct trigger {
 /* Errors and lookups. */
 
 void
-server_reply_error(struct jsonrpc_session *s,
-                   const struct jsonrpc_msg *request,
-                   struct ovsdb_error *error)
+ovsdb_server_reply_error(struct jsonrpc_session *s,
+                         const struct jsonrpc_msg *request,
+                         struct ovsdb_error *error)
 {
     jsonrpc_session_reply_error(s, request, ovsdb_error_to_json(error));
     ovsdb_error_destroy(error);
@@ -80,13 +80,14 @@ first_param(const struct jsonrpc_msg *request)
 }
 
 struct server_db *
-server_lookup_db(struct server_session *ss, const struct jsonrpc_msg *request)
+ovsdb_server_lookup_db(struct server_session *ss,
+                       const struct jsonrpc_msg *request)
 {
     json_t *name = first_param(request);
     struct server_db *sdb = NULL;
 
     if (!json_is_string(name)) {
-        server_reply_error(
+        ovsdb_server_reply_error(
             ss->js, request,
             ovsdb_syntax_error(jsonrpc_msg_get_params(request), NULL,
                                "%s request params must begin with <db-name>",
@@ -100,7 +101,7 @@ server_lookup_db(struct server_session *ss, const struct jsonrpc_msg *request)
         }
     }
     if (!sdb) {
-        server_reply_error(
+        ovsdb_server_reply_error(
             ss->js, request,
             ovsdb_syntax_error(jsonrpc_msg_get_params(request),
                                "unknown database",
@@ -120,14 +121,15 @@ session_closed(struct jsonrpc_session *s, void *ss_)
 {
     struct server_session *ss = ss_;
 
-    server_monitor_session_closed(ss);
+    ovsdb_server_monitor_session_closed(ss);
     session_release_locks(ss);
     hmap_destroy(&ss->monitors);
     free(ss);
 }
 
 struct server_session *
-server_session_get(struct ovsdb_server *server, struct jsonrpc_session *s)
+ovsdb_server_session_get(struct ovsdb_server *server,
+                         struct jsonrpc_session *s)
 {
     struct server_session *ss = jsonrpc_session_get_data(s);
 
@@ -165,13 +167,13 @@ static void
 handle_get_schema(struct jsonrpc_session *s, const struct jsonrpc_msg *request,
                   void *server_)
 {
-    struct server_session *ss = server_session_get(server_, s);
+    struct server_session *ss = ovsdb_server_session_get(server_, s);
     struct server_db *sdb;
 
     if (request->type == JSONRPC_NOTIFY) {
         return;
     }
-    sdb = server_lookup_db(ss, request);
+    sdb = ovsdb_server_lookup_db(ss, request);
     if (sdb) {
         jsonrpc_session_reply(s, request,
                               ovsdb_schema_to_json(sdb->db->schema));
@@ -193,14 +195,14 @@ static void
 handle_set_db_change_aware(struct jsonrpc_session *s,
                            const struct jsonrpc_msg *request, void *server_)
 {
-    struct server_session *ss = server_session_get(server_, s);
+    struct server_session *ss = ovsdb_server_session_get(server_, s);
     const json_t *value = json_array_get(request->params, 0);
 
     if (request->type == JSONRPC_NOTIFY) {
         return;
     }
     if (json_array_size(request->params) != 1 || !json_is_boolean(value)) {
-        server_reply_error(
+        ovsdb_server_reply_error(
             s, request,
             ovsdb_syntax_error(request->params, NULL,
                                "%s: true or false parameter expected",
@@ -377,12 +379,27 @@ retry_cb(struct ev_loop *loop, ev_timer *w, int revents)
     }
 }
 
+void
+ovsdb_server_cancel_triggers(struct server_db *sdb)
+{
+    struct trigger *t, *next;
+
+    LIST_FOR_EACH_SAFE(t, next, node, &sdb->server->triggers) {
+        if (t->sdb == sdb) {
+            struct jsonrpc_deferred *d = t->deferred;
+
+            trigger_destroy(t);
+            jsonrpc_deferred_reply_error(d, json_string("canceled"));
+        }
+    }
+}
+
 static void
 handle_transact(struct jsonrpc_session *s, const struct jsonrpc_msg *request,
                 void *server_)
 {
     struct ovsdb_server *server = server_;
-    struct server_session *ss = server_session_get(server, s);
+    struct server_session *ss = ovsdb_server_session_get(server, s);
     struct server_db *sdb;
     struct trigger *t;
     long long timeout;
@@ -393,7 +410,7 @@ handle_transact(struct jsonrpc_session *s, const struct jsonrpc_msg *request,
     if (request->type == JSONRPC_NOTIFY) {
         return;
     }
-    sdb = server_lookup_db(ss, request);
+    sdb = ovsdb_server_lookup_db(ss, request);
     if (!sdb) {
         return;
     }
@@ -453,7 +470,7 @@ on_commit(const struct ovsdb_changeset *changes, void *sdb_)
     struct server_db *sdb = sdb_;
     struct ovsdb_server *server = sdb->server;
 
-    server_monitor_publish(sdb, changes);
+    ovsdb_server_monitor_publish(sdb, changes);
     if (!list_is_empty(&server->triggers)) {
         /* Not from inside the commit: the database is still busy. */
         ev_timer_set(&server->retry_w, 0., 0.);
@@ -472,10 +489,11 @@ parse_lock_name(struct jsonrpc_session *s, const struct jsonrpc_msg *request)
 
     if (json_array_size(request->params) != 1 || !json_is_string(name)
         || !ovsdb_parser_is_id(json_string_value(name))) {
-        server_reply_error(s, request,
-                           ovsdb_syntax_error(request->params, NULL,
-                                              "%s request params must be <id>",
-                                              request->method));
+        ovsdb_server_reply_error(
+            s, request,
+            ovsdb_syntax_error(request->params, NULL,
+                               "%s request params must be <id>",
+                               request->method));
         return NULL;
     }
     return json_string_value(name);
@@ -519,13 +537,13 @@ handle_lock(struct jsonrpc_session *s, const struct jsonrpc_msg *request,
     if (request->type == JSONRPC_NOTIFY) {
         return;
     }
-    ss = server_session_get(server, s);
+    ss = ovsdb_server_session_get(server, s);
     name = parse_lock_name(s, request);
     if (!name) {
         return;
     }
     if (session_find_waiter(ss, name)) {
-        server_reply_error(
+        ovsdb_server_reply_error(
             s, request,
             ovsdb_syntax_error(request->params, NULL,
                                "must issue \"unlock\" before new \"%s\"",
@@ -569,14 +587,14 @@ handle_unlock(struct jsonrpc_session *s, const struct jsonrpc_msg *request,
     if (request->type == JSONRPC_NOTIFY) {
         return;
     }
-    ss = server_session_get(server, s);
+    ss = ovsdb_server_session_get(server, s);
     name = parse_lock_name(s, request);
     if (!name) {
         return;
     }
     w = session_find_waiter(ss, name);
     if (!w) {
-        server_reply_error(
+        ovsdb_server_reply_error(
             s, request,
             ovsdb_syntax_error(request->params, NULL,
                                "%s: \"unlock\" without \"lock\" or \"steal\"",
@@ -640,6 +658,25 @@ describe_db(struct ovsdb_db *server_db, const struct ovsdb_db *db)
     free(text);
 }
 
+void
+ovsdb_server_describe_db(struct server_db *sdb)
+{
+    json_t *schema = ovsdb_schema_to_json(sdb->db->schema);
+    char *text = json_dumps(schema, JSON_COMPACT | JSON_SORT_KEYS);
+    json_t *params, *result;
+    long long timeout;
+
+    params = json_pack("[s{s:s,s:s,s:[[s,s,s]],s:{s:s}}]", "_Server", "op",
+                       "update", "table", "Database", "where", "name",
+                       "==", sdb->name, "row", "schema", text ? text : "");
+    result = ovsdb_execute(sdb->server->server_db, params, NULL, &timeout);
+    ASSERT(result && !json_object_get(json_array_get(result, 0), "error"));
+    json_decref(result);
+    json_decref(params);
+    json_decref(schema);
+    free(text);
+}
+
 static struct ovsdb_db *
 create_server_db(const struct ovsdb_db *db)
 {
@@ -696,7 +733,8 @@ ovsdb_server_create(struct ev_loop *loop, struct ovsdb_db *db)
     /* Large transactions are executed straight from their text. */
     jsonrpc_server_register_text(server->rpc, "transact", handle_transact,
                                  server);
-    server_monitor_register(server);
+    ovsdb_server_monitor_register(server);
+    ovsdb_server_convert_register(server);
     return server;
 }
 
@@ -821,7 +859,7 @@ ovsdb_server_get_stats(const struct ovsdb_server *server,
     memset(stats, 0, sizeof *stats);
     stats->sessions = jsonrpc_server_n_sessions(server->rpc);
     stats->monitors = server->n_monitors;
-    stats->monitor_specs = server_monitor_n_specs(server);
+    stats->monitor_specs = ovsdb_server_monitor_n_specs(server);
     stats->update_encodings = server->n_encodings;
     LIST_FOR_EACH(t, node, &server->triggers) {
         stats->triggers++;

@@ -7,7 +7,8 @@
  * retried after each commit and on its timeout; the "cancel" notification
  * ends it), monitor, monitor_cond, monitor_cond_since (backed by an
  * in-memory transaction history), monitor_cond_change, monitor_cancel,
- * lock, steal, unlock, get_server_id, set_db_change_aware and echo.
+ * lock, steal, unlock, get_server_id, set_db_change_aware, convert (when
+ * enabled, see ovsdb_server_enable_convert()) and echo.
  *
  * Each commit is composed and encoded once per distinct monitor request,
  * whatever the number of clients and their monitor ids. */
@@ -80,6 +81,13 @@ void ovsdb_server_remote_status_destroy(struct ovsdb_server_remote_status *);
 void ovsdb_server_set_remote_change_cb(struct ovsdb_server *,
                                        jsonrpc_remote_change_func *cb,
                                        void *aux);
+
+/* Allows the "convert" method (online schema conversion) on the served
+ * database.  Enable it only when nothing but the server and its store
+ * depends on the database's schema (vtepd with --hal=none): conversion
+ * replaces every table.  Without it, "convert" is refused with a
+ * permission error. */
+void ovsdb_server_enable_convert(struct ovsdb_server *);
 
 /* What the server holds, for "memory/show". */
 struct ovsdb_server_stats {

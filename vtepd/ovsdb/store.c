@@ -63,6 +63,28 @@ io_error(int error, const char *path, const char *what)
                        strerror(-error));
 }
 
+/* A record that cannot be applied (e.g. it names a table the schema does
+ * not have) ends the database as ovsdb-server does: what came before is
+ * served, the record and the rest are logged and cut off (saved beside
+ * the file, see log.h).  Takes ownership of 'error'. */
+static struct ovsdb_error *
+discard_bad_record(struct ovsdb_store *st, const char *path, int n,
+                   struct ovsdb_error *error)
+{
+    const char *details = ovsdb_error_details(error);
+    char *why = xasprintf("record %d: %s%s%s", n, ovsdb_error_tag(error),
+                          details ? ": " : "", details ? details : "");
+    int retval = ovsdb_log_discard_last(st->log, why);
+
+    free(why);
+    if (retval) {
+        ovsdb_error_prefix(error, "%s: record %d", path, n);
+        return error;
+    }
+    ovsdb_error_destroy(error);
+    return NULL;
+}
+
 /* Reads the schema record and replays the rest into a new database. */
 static struct ovsdb_error *
 replay(struct ovsdb_store *st, const char *path)
@@ -97,8 +119,11 @@ replay(struct ovsdb_store *st, const char *path)
         error = ovsdb_file_apply_record(st->db, record);
         json_decref(record);
         if (error) {
-            ovsdb_error_prefix(error, "%s: record %d", path, n);
-            return error;
+            error = discard_bad_record(st, path, n, error);
+            if (error) {
+                return error;
+            }
+            break;
         }
         if (n == 1) {
             st->snapshot_bytes = ovsdb_log_offset(st->log);
@@ -490,6 +515,29 @@ ovsdb_store_waiter_cancel(struct ovsdb_store_waiter *w)
     }
 }
 
+/* After the file was rewritten as one snapshot (compaction, conversion):
+ * every commit so far is in it, synced, so durable waiters are answered
+ * and a pending retry is moot. */
+static void
+snapshot_written(struct ovsdb_store *st)
+{
+    st->durable_seq = st->commit_seq;
+    st->sync_error = 0;
+    st->compact_backoff_ms = 0;
+    st->compact_retry_ms = 0;
+    if (st->opts.loop) {
+        ev_timer_stop(st->opts.loop, &st->retry);
+    }
+    st->snapshot_bytes = ovsdb_log_offset(st->log);
+    if (!list_is_empty(&st->waiters)) {
+        if (st->opts.loop) {
+            ev_prepare_start(st->opts.loop, &st->prepare);
+        } else {
+            complete_waiters(st, 0);
+        }
+    }
+}
+
 int
 ovsdb_store_compact(struct ovsdb_store *st)
 {
@@ -513,24 +561,35 @@ ovsdb_store_compact(struct ovsdb_store *st)
         VLOG_INFO("%s: rewritten after a failed sync",
                   ovsdb_log_path(st->log));
     }
-    st->durable_seq = st->commit_seq;
-    st->sync_error = 0;
-    st->compact_backoff_ms = 0;
-    st->compact_retry_ms = 0;
-    if (st->opts.loop) {
-        ev_timer_stop(st->opts.loop, &st->retry);
-    }
-    st->snapshot_bytes = ovsdb_log_offset(st->log);
+    snapshot_written(st);
     st->n_compactions++;
     VLOG_INFO("%s: compacted to %lld bytes", ovsdb_log_path(st->log),
               (long long) st->snapshot_bytes);
-    if (!list_is_empty(&st->waiters)) {
-        if (st->opts.loop) {
-            ev_prepare_start(st->opts.loop, &st->prepare);
-        } else {
-            complete_waiters(st, 0);
-        }
+    return 0;
+}
+
+int
+ovsdb_store_replace_schema(struct ovsdb_store *st, const json_t *schema_json,
+                           const struct ovsdb_db *db, const char *comment)
+{
+    json_t *records[2];
+    int error;
+
+    records[0] = (json_t *) schema_json;
+    records[1] =
+        ovsdb_file_snapshot_to_json(db, comment, ovsdb_file_wall_msec());
+    error = ovsdb_log_replace(st->log, records, ARRAY_SIZE(records));
+    json_decref(records[1]);
+    if (error) {
+        VLOG_ERR("%s: cannot write the converted database: %s",
+                 ovsdb_log_path(st->log), strerror(-error));
+        return error;
     }
+    json_decref(st->schema_json);
+    st->schema_json = json_incref(records[0]);
+    /* As after a compaction: the new file holds everything, synced. */
+    st->last_compact_ms = time_msec();
+    snapshot_written(st);
     return 0;
 }
 

@@ -53,6 +53,7 @@
 #define VTEPD_OVSDB_STORE_H 1
 
 #include <ev.h>
+#include <jansson.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -153,6 +154,14 @@ void ovsdb_store_waiter_init(struct ovsdb_store_waiter *);
  * Returns 0 or a negative errno (the old file is then still in use and
  * intact); failures are logged rate-limited. */
 int ovsdb_store_compact(struct ovsdb_store *);
+
+/* For a schema conversion: rewrites the file as 'schema_json' (borrowed)
+ * plus one snapshot of 'db' (borrowed: the converted database, before
+ * ovsdb_convert_replace() puts it in place of the stored one) with
+ * 'comment', atomically.  Returns 0, or a negative errno with the old
+ * file intact and still in use. */
+int ovsdb_store_replace_schema(struct ovsdb_store *, const json_t *schema_json,
+                               const struct ovsdb_db *db, const char *comment);
 
 void ovsdb_store_get_stats(const struct ovsdb_store *,
                            struct ovsdb_store_stats *);
