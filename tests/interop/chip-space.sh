@@ -10,7 +10,8 @@
 tmp=$(make_tmpdir)
 
 # run_vtepd DIR: starts vtepd with the asic backend and its database in
-# DIR; prints its exit status if it exits within 5 s, else "running".
+# DIR; prints its exit status if it exits within 30 s (a loaded machine
+# is slow to start it), else "running".
 run_vtepd() {
     local dir=$1 pid i
     $BIN/vtepd --hal=asic --remote=punix:"$tmp/$2.sock" \
@@ -18,7 +19,7 @@ run_vtepd() {
         --log-file="$tmp/$2.log" "$dir/vtep.db" >/dev/null 2>>"$tmp/$2.stderr" &
     pid=$!
     on_exit "kill $pid 2>/dev/null"
-    for i in $(seq 100); do
+    for i in $(seq 600); do
         if ! kill -0 $pid 2>/dev/null; then
             wait $pid
             echo $?
