@@ -275,6 +275,7 @@ struct vtep {
     size_t n_bad_locators;      /* Present locators with unparsable IPs. */
 
     struct vtep_stats stats;
+    struct vtep_neigh_model *neigh; /* vtep-neigh.c's. */
 };
 
 /* vtep.c */
@@ -366,6 +367,26 @@ void vtep_local_on_events(const struct hal_event *, size_t n, void *vtep);
 void vtep_local_ls_gone(struct vtep *, struct vtep_ls *);
 void vtep_local_run(struct vtep *, struct vtep_txn *);
 void vtep_local_destroy(struct vtep *);
+
+/* vtep-neigh.c: Ucast_Macs_Remote.ipaddr → HAL neighbour entries. */
+struct vtep_neigh_model;
+/* Creates the neighbour model.  Returns 0 or -EINVAL if the schema lacks
+ * the columns it reads; vtep_neigh_destroy() frees it either way. */
+int vtep_neigh_init(struct vtep *);
+void vtep_neigh_destroy(struct vtep *);
+void vtep_neigh_umr_changed(struct vtep *, const struct ovsdb_row *old,
+                            const struct ovsdb_row *new);
+void vtep_neigh_ls_changed(struct vtep *, const struct ovsdb_row *old,
+                           const struct ovsdb_row *new);
+/* Queues the keys of 'ls' after its bridge was created or, with 'gone',
+ * removed (which removed its HAL entries). */
+void vtep_neigh_bridge_changed(struct vtep *, const struct vtep_ls *ls,
+                               bool gone);
+/* Retries the keys that waited for room (HAL_EVENT_RESOURCE_FREED). */
+void vtep_neigh_unblock(struct vtep *);
+void vtep_neigh_run(struct vtep *);
+bool vtep_neigh_pending(const struct vtep *);
+bool vtep_neigh_blocked(const struct vtep *);
 
 /* vtep-stats.c: counters into Logical_Binding_Stats. */
 void vtep_stats_run(struct vtep *, struct vtep_txn *);
