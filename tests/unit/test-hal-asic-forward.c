@@ -462,7 +462,8 @@ test_dumps(void **state)
                                        "binding             3         32\n"
                                        "tunnel              3         16\n"
                                        "flood               2         64\n"
-                                       "mcast               0         16\n");
+                                       "mcast               0         16\n"
+                                       "neigh               0          8\n");
     ds_destroy(&out);
     topo_close(&t);
 }
