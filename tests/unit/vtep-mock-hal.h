@@ -27,6 +27,9 @@ struct mock_hal {
     size_t n_learned;
     struct hal_binding_stats stats; /* Of every binding. */
     struct hal_switch_config sw;    /* As last set. */
+    size_t neigh_capacity; /* Neighbour entries that fit (SIZE_MAX). */
+    struct hal_neigh_entry *neighs; /* Held, unordered. */
+    size_t n_neighs;
 };
 
 /* Registers the provider (idempotent) and opens it; the returned mock is

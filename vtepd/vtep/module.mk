@@ -15,6 +15,10 @@ $(call UNIT_TEST,test-vtep-local,\
     tests/unit/test-vtep-local.c tests/unit/vtep-fixture.c tests/unit/vtep-mock-hal.c,\
     vtep vtep-schema ovsdb hal lib)
 
+$(call UNIT_TEST,test-vtep-neigh,\
+    tests/unit/test-vtep-neigh.c tests/unit/vtep-fixture.c tests/unit/vtep-mock-hal.c,\
+    vtep vtep-schema ovsdb hal lib)
+
 $(call UNIT_TEST,test-vtep-warm,\
     tests/unit/test-vtep-warm.c tests/unit/vtep-fixture.c tests/unit/vtep-mock-hal.c,\
     vtep vtep-schema ovsdb hal-asic hal lib)
