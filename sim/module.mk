@@ -8,6 +8,8 @@ $(call UNIT_TEST,test-sim-frame,tests/unit/test-sim-frame.c,sim hal lib)
 
 $(call UNIT_TEST,test-sim,tests/unit/test-sim.c,sim hal-asic hal lib)
 
+$(call UNIT_TEST,test-sim-arp,tests/unit/test-sim-arp.c,sim hal-asic hal lib)
+
 # Port and underlay I/O; their kernel halves run in a network namespace of
 # their own, or skip without root.
 $(call UNIT_TEST,test-sim-port,\

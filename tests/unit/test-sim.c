@@ -89,7 +89,7 @@ env_teardown(void **state)
     return 0;
 }
 
-/* Builds an ARP-typed frame dst/src with 'vlan' in the bytes if nonzero;
+/* Builds a frame dst/src of an experimental EtherType, with 'vlan' in the bytes if nonzero;
  * returns its length. */
 static size_t
 make_frame(uint8_t *buf, const uint8_t *dst, const uint8_t *src, uint16_t vlan)
