@@ -115,6 +115,31 @@ hal_mac_is_multicast(const struct hal_mac *mac)
 
 bool hal_mac_is_broadcast(const struct hal_mac *mac);
 
+/* An IPv4 or IPv6 address (neighbour entries, IP learning). */
+struct hal_ip {
+    uint8_t family; /* AF_INET or AF_INET6. */
+    union {
+        struct in_addr v4;
+        struct in6_addr v6;
+    };
+};
+
+/* Parses an IPv4 or IPv6 address into '*ip' (zeroed first, so that it can
+ * be hashed and compared bytewise).  Returns 0 or -EINVAL. */
+int hal_ip_from_string(const char *s, struct hal_ip *ip);
+
+/* Returns true if 'a' and 'b' are the same address. */
+bool hal_ip_equals(const struct hal_ip *a, const struct hal_ip *b);
+
+/* Returns a hash of 'ip' mixed with 'basis'. */
+uint32_t hal_ip_hash(const struct hal_ip *ip, uint32_t basis);
+
+/* Longest formatted address, with NUL. */
+#define HAL_IP_STRLEN 46
+
+/* Formats 'ip' into 'buf' and returns 'buf'. */
+const char *hal_ip_format(const struct hal_ip *ip, char buf[HAL_IP_STRLEN]);
+
 /* VLAN 0 in a binding or local FDB entry means untagged frames. */
 #define HAL_VLAN_UNTAGGED 0
 #define HAL_VLAN_MAX 4095
@@ -206,6 +231,11 @@ enum hal_event_type {
     /* The event FIFO overflowed and 'lost' events were dropped: rebuild the
      * view of learned entries with hal_fdb_walk(). */
     HAL_EVENT_OVERFLOW,
+    /* A local host announced or asked with 'neigh.ip' from 'neigh.mac' (an
+     * ARP or neighbour discovery packet from a local binding): IP learning.
+     * Rate-limited by the backend: repeated for one binding only after a
+     * while or when the MAC changes. */
+    HAL_EVENT_NEIGH_LEARNED,
 };
 
 enum hal_table {
@@ -243,6 +273,11 @@ struct hal_event {
             int error; /* HAL_E_TABLE_FULL or HAL_E_BUCKET_FULL. */
         } resource;
         uint64_t lost; /* HAL_EVENT_OVERFLOW. */
+        struct {
+            hal_oid_t bridge;
+            struct hal_ip ip;
+            struct hal_mac mac;
+        } neigh; /* HAL_EVENT_NEIGH_LEARNED. */
     };
 };
 
@@ -425,30 +460,6 @@ int hal_mcast_remove(struct hal *hal, const struct hal_flood_group *groups,
  * for any other address is flooded as before.  Gratuitous ARP and
  * unsolicited advertisements are never answered.  Backends without
  * suppression leave the callbacks NULL: the calls return -EOPNOTSUPP. */
-
-struct hal_ip {
-    uint8_t family; /* AF_INET or AF_INET6. */
-    union {
-        struct in_addr v4;
-        struct in6_addr v6;
-    };
-};
-
-/* Parses an IPv4 or IPv6 address into '*ip' (zeroed first, so that it can
- * be hashed and compared bytewise).  Returns 0 or -EINVAL. */
-int hal_ip_from_string(const char *s, struct hal_ip *ip);
-
-/* Returns true if 'a' and 'b' are the same address. */
-bool hal_ip_equals(const struct hal_ip *a, const struct hal_ip *b);
-
-/* Returns a hash of 'ip' mixed with 'basis'. */
-uint32_t hal_ip_hash(const struct hal_ip *ip, uint32_t basis);
-
-/* Longest formatted address, with NUL. */
-#define HAL_IP_STRLEN 46
-
-/* Formats 'ip' into 'buf' and returns 'buf'. */
-const char *hal_ip_format(const struct hal_ip *ip, char buf[HAL_IP_STRLEN]);
 
 struct hal_neigh_entry {
     hal_oid_t bridge;

@@ -43,21 +43,19 @@ classify_arp(const uint8_t *p, size_t len, struct sim_neigh_request *req)
         return SIM_NEIGH_MALFORMED;
     }
     op = get16(p + 6);
-    if (op == ARP_OP_REPLY) {
-        return SIM_NEIGH_PASSIVE;
-    } else if (op != ARP_OP_REQUEST) {
+    if (op != ARP_OP_REQUEST && op != ARP_OP_REPLY) {
         return SIM_NEIGH_MALFORMED;
     }
-    memset(req, 0, sizeof *req);
     memcpy(req->sha.ea, p + 8, 6);
     req->sender.family = req->target.family = AF_INET;
     memcpy(&req->sender.v4, p + 14, 4);
     memcpy(&req->target.v4, p + 24, 4);
+    req->has_sender =
+        req->sender.v4.s_addr && !hal_mac_is_multicast(&req->sha);
     /* Gratuitous ARP (sender = target) announces; a probe (sender 0.0.0.0,
      * RFC 5227) checks for a conflict and must reach the real owner. */
-    if (!req->sender.v4.s_addr
-        || req->sender.v4.s_addr == req->target.v4.s_addr
-        || hal_mac_is_multicast(&req->sha)) {
+    if (op == ARP_OP_REPLY || !req->has_sender
+        || req->sender.v4.s_addr == req->target.v4.s_addr) {
         return SIM_NEIGH_PASSIVE;
     }
     return SIM_NEIGH_REQUEST;
@@ -121,7 +119,6 @@ classify_ns(const uint8_t *ip, const uint8_t *icmp, size_t icmp_len,
         || icmpv6_csum(ip + 8, ip + 24, icmp, icmp_len)) {
         return SIM_NEIGH_MALFORMED;
     }
-    memset(req, 0, sizeof *req);
     req->sender.family = req->target.family = AF_INET6;
     memcpy(&req->sender.v6, ip + 8, 16);
     memcpy(&req->target.v6, icmp + 8, 16);
@@ -132,7 +129,9 @@ classify_ns(const uint8_t *ip, const uint8_t *icmp, size_t icmp_len,
         return SIM_NEIGH_MALFORMED;
     }
     /* Duplicate address detection (unspecified source) must reach the
-     * real owner. */
+     * real owner.  Link-local senders are not worth learning. */
+    req->has_sender = !IN6_IS_ADDR_UNSPECIFIED(&req->sender.v6)
+                      && !IN6_IS_ADDR_LINKLOCAL(&req->sender.v6);
     return IN6_IS_ADDR_UNSPECIFIED(&req->sender.v6) ? SIM_NEIGH_PASSIVE
                                                     : SIM_NEIGH_REQUEST;
 }
@@ -164,6 +163,7 @@ enum sim_neigh_kind
 sim_neigh_classify(uint16_t ethertype, const uint8_t *payload, size_t len,
                    const struct hal_mac *src, struct sim_neigh_request *req)
 {
+    memset(req, 0, sizeof *req);
     if (ethertype == SIM_ETH_TYPE_ARP) {
         return classify_arp(payload, len, req);
     } else if (ethertype == SIM_ETH_TYPE_IPV6) {

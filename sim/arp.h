@@ -8,6 +8,7 @@
 #ifndef SIM_ARP_H
 #define SIM_ARP_H 1
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -34,10 +35,13 @@ struct sim_neigh_request {
     struct hal_ip target; /* The address asked about. */
     struct hal_ip sender; /* The asker's address. */
     struct hal_mac sha;   /* The asker's link-layer address. */
+    bool has_sender;      /* 'sender' is worth learning (IP learning). */
 };
 
 /* Classifies the 'len'-byte 'payload' that followed an Ethernet header of
- * 'ethertype' from 'src'.  For SIM_NEIGH_REQUEST fills '*req'. */
+ * 'ethertype' from 'src'.  Fills '*req' (zeroed first): completely for
+ * SIM_NEIGH_REQUEST; for ARP and NS also with the sender to learn, when
+ * 'has_sender'. */
 enum sim_neigh_kind sim_neigh_classify(uint16_t ethertype,
                                        const uint8_t *payload, size_t len,
                                        const struct hal_mac *src,

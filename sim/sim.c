@@ -280,6 +280,10 @@ port_input(struct sim *sim, struct sim_port_slot *slot, const uint8_t *frame,
     }
     f.neigh_target = kind == SIM_NEIGH_REQUEST ? &req.target : NULL;
     hal_asic_forward(sim->asic, &f, true, now_ms, &sim->decision);
+    if (req.has_sender && sim->decision.bridge) {
+        hal_asic_neigh_snoop(sim->asic, slot->oid, eth.vlan, &req.sender,
+                             &req.sha, now_ms);
+    }
     if (sim->decision.action == HAL_ASIC_REPLY) {
         send_neigh_reply(sim, slot, eth.vlan, &req);
         return;

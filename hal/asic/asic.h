@@ -113,6 +113,14 @@ void hal_asic_forward(struct hal_asic *, const struct hal_asic_frame *,
 int hal_asic_neigh_count_malformed(struct hal_asic *, hal_oid_t port,
                                    uint16_t vlan);
 
+/* Reports that the host 'mac' on binding (port, vlan) uses 'ip' (seen in
+ * an ARP or ND packet), as HAL_EVENT_NEIGH_LEARNED, unless the same was
+ * reported less than 30 s before 'now_ms'.  Returns 0 or -ENOENT without a
+ * binding. */
+int hal_asic_neigh_snoop(struct hal_asic *, hal_oid_t port, uint16_t vlan,
+                         const struct hal_ip *ip, const struct hal_mac *mac,
+                         int64_t now_ms);
+
 /* A VXLAN packet received from the network, after outer header checks. */
 struct hal_asic_vxlan_frame {
     uint32_t vni;

@@ -21,10 +21,25 @@ struct asic_neigh {
     struct hal_mac mac;
 };
 
+/* IP learning reports a (bridge, IP) again only after this long, unless
+ * its MAC changes: the rate limit of HAL_EVENT_NEIGH_LEARNED. */
+#define ASIC_SNOOP_HOLD_MS 30000
+/* Slots of the direct-mapped cache of what was reported (a power of 2);
+ * a collision only means an early repeat. */
+#define ASIC_SNOOP_SLOTS 4096
+
+struct asic_snoop {
+    int64_t reported_ms;
+    uint32_t bridge_plus1; /* 0: empty. */
+    struct hal_ip ip;
+    struct hal_mac mac;
+};
+
 struct asic_neigh_table {
     struct asic_table t;           /* By (bridge, IP). */
     struct asic_neigh *slots;      /* 't.capacity' of them. */
     struct hal_neigh_stats *stats; /* Per bridge index. */
+    struct asic_snoop *snoop;      /* ASIC_SNOOP_SLOTS of them. */
 };
 
 static uint32_t
@@ -42,6 +57,7 @@ asic_neigh_init(struct hal_asic *asic)
     asic_table_init(&nt->t, capacity);
     nt->slots = xcalloc(capacity ? capacity : 1, sizeof *nt->slots);
     nt->stats = xcalloc(asic->profile->bridges, sizeof *nt->stats);
+    nt->snoop = xcalloc(ASIC_SNOOP_SLOTS, sizeof *nt->snoop);
     asic->neigh = nt;
 }
 
@@ -54,6 +70,7 @@ asic_neigh_destroy(struct hal_asic *asic)
         asic_table_destroy(&nt->t);
         free(nt->slots);
         free(nt->stats);
+        free(nt->snoop);
         free(nt);
         asic->neigh = NULL;
     }
@@ -221,6 +238,50 @@ asic_neigh_resolve(struct hal_asic *asic, uint32_t bridge,
     nt->stats[bridge].answered++;
     *mac = nt->slots[idx].mac;
     return true;
+}
+
+/* Returns the bridge index of binding (port, vlan), or -1. */
+static int64_t
+binding_bridge(const struct hal_asic *asic, hal_oid_t port, uint16_t vlan)
+{
+    int64_t p = asic_port_index(asic, port);
+    int64_t binding = p < 0 ? -1 : asic_binding_find(asic, (uint32_t) p, vlan);
+
+    return binding < 0 ? -1 : asic->bindings[binding].bridge;
+}
+
+int
+hal_asic_neigh_snoop(struct hal_asic *asic, hal_oid_t port, uint16_t vlan,
+                     const struct hal_ip *ip, const struct hal_mac *mac,
+                     int64_t now_ms)
+{
+    int64_t bridge = binding_bridge(asic, port, vlan);
+    struct asic_snoop *s;
+    struct hal_event ev;
+
+    if (bridge < 0) {
+        return -ENOENT;
+    }
+    s = &asic->neigh->snoop[neigh_hash((uint32_t) bridge, ip)
+                            & (ASIC_SNOOP_SLOTS - 1)];
+    if (s->bridge_plus1 == bridge + 1 && hal_ip_equals(&s->ip, ip)
+        && !memcmp(&s->mac, mac, sizeof *mac)
+        && now_ms - s->reported_ms < ASIC_SNOOP_HOLD_MS) {
+        return 0;
+    }
+    s->bridge_plus1 = (uint32_t) bridge + 1;
+    s->ip = *ip;
+    s->mac = *mac;
+    s->reported_ms = now_ms;
+
+    memset(&ev, 0, sizeof ev);
+    ev.type = HAL_EVENT_NEIGH_LEARNED;
+    ev.neigh.bridge = asic_bridge_oid((uint32_t) bridge);
+    ev.neigh.ip = *ip;
+    ev.neigh.mac = *mac;
+    hal_clock_advance(&asic->up, now_ms);
+    hal_event_push(&asic->up, &ev);
+    return 0;
 }
 
 int

@@ -269,6 +269,58 @@ test_table_full_waits(void **state)
                      "[\"set\",[]]");
 }
 
+/* ---- IP learning into Ucast_Macs_Local.ipaddr ---- */
+
+static const char *const ipaddr_of_mac1 =
+    "[[\"MAC\", \"==\", \"00:00:00:00:00:01\"]]";
+static const char *const ipaddr_of_mac2 =
+    "[[\"MAC\", \"==\", \"00:00:00:00:00:02\"]]";
+
+static void
+test_learned_ip_follows_mac(void **state)
+{
+    struct vfx *f = *state;
+
+    add_ls(f, "ls0", 5000);
+    vfx_run(f);
+    mock_hal_fdb_event(f->mock, HAL_EVENT_FDB_LEARNED, "ls0",
+                       "00:00:00:00:00:01", 1, 0);
+    mock_hal_neigh_event(f->mock, "ls0", "10.0.0.5", "00:00:00:00:00:01");
+    /* An address of a MAC that is not learned is not written. */
+    mock_hal_neigh_event(f->mock, "ls0", "10.0.0.6", "00:00:00:00:00:09");
+    vfx_run(f);
+    vfx_assert_query(f, "Ucast_Macs_Local", "ipaddr", ipaddr_of_mac1,
+                     "\"10.0.0.5\"");
+    assert_int_equal(vfx_count(f, "Ucast_Macs_Local"), 1);
+
+    /* It moves with its MAC. */
+    mock_hal_fdb_event(f->mock, HAL_EVENT_FDB_MOVED, "ls0",
+                       "00:00:00:00:00:01", 2, 0);
+    vfx_run(f);
+    vfx_assert_query(f, "Ucast_Macs_Local", "ipaddr", ipaddr_of_mac1,
+                     "\"10.0.0.5\"");
+
+    /* A second host takes the address: the newest binding wins. */
+    mock_hal_fdb_event(f->mock, HAL_EVENT_FDB_LEARNED, "ls0",
+                       "00:00:00:00:00:02", 3, 0);
+    mock_hal_neigh_event(f->mock, "ls0", "10.0.0.5", "00:00:00:00:00:02");
+    vfx_run(f);
+    vfx_assert_query(f, "Ucast_Macs_Local", "ipaddr", ipaddr_of_mac2,
+                     "\"10.0.0.5\"");
+    vfx_assert_query(f, "Ucast_Macs_Local", "ipaddr", ipaddr_of_mac1, "\"\"");
+
+    /* An IPv6 address; and it leaves with its MAC. */
+    mock_hal_neigh_event(f->mock, "ls0", "2001:db8::5", "00:00:00:00:00:01");
+    vfx_run(f);
+    vfx_assert_query(f, "Ucast_Macs_Local", "ipaddr", ipaddr_of_mac1,
+                     "\"2001:db8::5\"");
+    mock_hal_fdb_event(f->mock, HAL_EVENT_FDB_AGED, "ls0", "00:00:00:00:00:01",
+                       2, 0);
+    vfx_run(f);
+    vfx_assert_query(f, "Ucast_Macs_Local", "ipaddr", ipaddr_of_mac1, "");
+    assert_int_equal(vfx_count(f, "Ucast_Macs_Local"), 1);
+}
+
 int
 main(void)
 {
@@ -284,6 +336,8 @@ main(void)
         cmocka_unit_test_setup_teardown(test_switch_deleted_with_entries,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(test_table_full_waits, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_learned_ip_follows_mac, setup,
                                         teardown),
     };
 

@@ -708,3 +708,14 @@ mock_hal_add_learned(struct mock_hal *m, const char *bridge, const char *mac,
     e->port = PORT_OID(port);
     e->vlan = vlan;
 }
+
+void
+mock_hal_neigh_event(struct mock_hal *m, const char *bridge, const char *ip,
+                     const char *mac)
+{
+    struct hal_event *ev = new_event(m, HAL_EVENT_NEIGH_LEARNED);
+
+    ev->neigh.bridge = bridge_by_name(mock_from_m(m), bridge);
+    hal_ip_from_string(ip, &ev->neigh.ip);
+    hal_mac_from_string(mac, &ev->neigh.mac);
+}

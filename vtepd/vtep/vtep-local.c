@@ -115,6 +115,43 @@ fdb_event(struct vtep *vtep, const struct hal_event *ev, bool want)
     }
 }
 
+/* IP learning: 'ev->neigh.ip' belongs to the learned MAC 'ev->neigh.mac'.
+ * The newest binding wins: another local MAC of the switch that had the
+ * address loses it, with a log line.  An address of a MAC that is not
+ * learned (yet, or any more) is dropped; it comes again. */
+static void
+neigh_event(struct vtep *vtep, const struct hal_event *ev)
+{
+    static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(10, 10);
+    struct vtep_ls *ls = ls_by_bridge(vtep, ev->neigh.bridge);
+    struct vtep_local_mac *lm, *owner = NULL;
+    char ip[HAL_IP_STRLEN];
+
+    if (!ls) {
+        return;
+    }
+    LIST_FOR_EACH(lm, ls_node, &ls->local_macs) {
+        if (!memcmp(&lm->mac, &ev->neigh.mac, sizeof lm->mac)) {
+            owner = lm;
+        }
+    }
+    if (!owner || !owner->want || hal_ip_equals(&owner->ip, &ev->neigh.ip)) {
+        return;
+    }
+    LIST_FOR_EACH(lm, ls_node, &ls->local_macs) {
+        if (lm != owner && hal_ip_equals(&lm->ip, &ev->neigh.ip)) {
+            VLOG_INFO_RL(
+                &rl, "%s: IP %s moves from " HAL_MAC_FMT " to " HAL_MAC_FMT,
+                ls->name, hal_ip_format(&ev->neigh.ip, ip),
+                HAL_MAC_ARGS(&lm->mac), HAL_MAC_ARGS(&owner->mac));
+            memset(&lm->ip, 0, sizeof lm->ip);
+            vtep_q_dirty(&vtep->local_dirty, &lm->q);
+        }
+    }
+    owner->ip = ev->neigh.ip;
+    vtep_q_dirty(&vtep->local_dirty, &owner->q);
+}
+
 static void
 resource_event(struct vtep *vtep, const struct hal_event *ev, bool freed)
 {
@@ -161,6 +198,9 @@ vtep_local_on_events(const struct hal_event *events, size_t n, void *vtep_)
             break;
         case HAL_EVENT_RESOURCE_FREED:
             resource_event(vtep, ev, true);
+            break;
+        case HAL_EVENT_NEIGH_LEARNED:
+            neigh_event(vtep, ev);
             break;
         case HAL_EVENT_OVERFLOW:
             VLOG_WARN("HAL lost %llu events: rebuilding local MACs",
@@ -237,6 +277,10 @@ local_sweep(struct vtep *vtep, struct vtep_txn *t)
         }
         lm->in_db = true;
         lm->row_uuid = row->uuid;
+        if (hal_ip_from_string(ovsdb_row_get_string(row, vtep->s.uml_ipaddr),
+                               &lm->db_ip)) {
+            memset(&lm->db_ip, 0, sizeof lm->db_ip);
+        }
         local_mac_want(vtep, lm, false);
     }
     for (size_t i = 0; i < n_duplicates; i++) {
@@ -334,6 +378,25 @@ own_set(struct vtep *vtep, struct own *own, struct vtep_txn *t)
     return &own->set;
 }
 
+/* Writes 'lm->ip' into the 'ipaddr' of its row (in the transaction, which
+ * may have inserted the row). */
+static void
+write_ipaddr(struct vtep *vtep, struct vtep_txn *t, struct vtep_local_mac *lm)
+{
+    struct ovsdb_row *row = vtep_txn_modify(t, vtep->s.uml, &lm->row_uuid);
+    char ip[HAL_IP_STRLEN] = "";
+
+    if (!row) {
+        return;
+    }
+    if (lm->ip.family) {
+        hal_ip_format(&lm->ip, ip);
+    }
+    vtep_txn_check(t, ovsdb_txn_write_string(vtep_txn_get(t), vtep->s.uml, row,
+                                             vtep->s.uml_ipaddr, ip));
+    lm->db_ip = lm->ip;
+}
+
 static void
 local_macs_run(struct vtep *vtep, struct own *own, struct vtep_txn *t)
 {
@@ -356,9 +419,13 @@ local_macs_run(struct vtep *vtep, struct own *own, struct vtep_txn *t)
             insert_local_mac_row(t, vtep->s.uml, columns, &lm->row_uuid, mac,
                                  lm->ls, own_locator(vtep, own, t));
             lm->in_db = true;
+            memset(&lm->db_ip, 0, sizeof lm->db_ip);
         } else if (!want && lm->in_db) {
             vtep_txn_delete(t, vtep->s.uml, &lm->row_uuid);
             lm->in_db = false;
+        }
+        if (want && !hal_ip_equals(&lm->ip, &lm->db_ip)) {
+            write_ipaddr(vtep, t, lm);
         }
         if (!want) {
             local_mac_free(vtep, lm);

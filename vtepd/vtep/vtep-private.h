@@ -216,6 +216,9 @@ struct vtep_local_mac {
     struct uuid row_uuid;
     bool want; /* The HAL has the entry. */
     struct vtep_qnode q;
+    /* IP learning: the address the host last used (family 0: none), and
+     * the row's 'ipaddr' as written. */
+    struct hal_ip ip, db_ip;
 };
 
 /* ---- Schema ---- */
@@ -233,7 +236,7 @@ struct vtep_schema {
     const struct ovsdb_column *set_locators;
     const struct ovsdb_column *umr_mac, *umr_ls, *umr_locator;
     const struct ovsdb_column *mmr_mac, *mmr_ls, *mmr_set;
-    const struct ovsdb_column *uml_mac, *uml_ls, *uml_locator;
+    const struct ovsdb_column *uml_mac, *uml_ls, *uml_locator, *uml_ipaddr;
     const struct ovsdb_column *mml_mac, *mml_ls, *mml_set;
     const struct ovsdb_column *lbs_columns[4];
     const struct ovsdb_column *lr_fault, *acl_fault;
