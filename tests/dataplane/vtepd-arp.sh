@@ -92,6 +92,15 @@ check "with suppression off the request is flooded" \
 vctl remove Logical_Switch red other_config arp-suppression
 check "suppression back on" wait_for 3 neigh_has red "$RED1_IP" "$RED1_MAC"
 
+# ---- IP learning ----
+# local_ip LS MAC IP: MAC's Ucast_Macs_Local row in LS carries IP.
+local_ip() {
+    vctl --bare --columns=ipaddr find Ucast_Macs_Local "MAC=\"$2\"" \
+        | grep -qx "$3"
+}
+check "red2's IP learned into Ucast_Macs_Local.ipaddr" \
+    wait_for 3 local_ip red "$RED2_MAC" "$RED2_IP"
+
 # ---- IPv6 ----
 for h in red1 red2; do
     nsx $h sysctl -qw net.ipv6.conf.all.disable_ipv6=0 \
@@ -147,6 +156,11 @@ check "room again: the waiting address is programmed" \
     wait_for 3 bash -c "ovs-appctl -t $VDIR/vtepd.ctl hal/dump-neigh red | grep -q ' $missing '"
 check "the fault clears" wait_for 3 bash -c \
     "! vtep-ctl --db=unix:$VDIR/db.sock get Physical_Switch $SWITCH switch_fault_status | grep -q unspecified_fault"
+
+# The learned address leaves with its MAC.
+vctl set Physical_Switch "$SWITCH" other_config:mac_aging_time=2
+check "red2's row, with its IP, ages out" \
+    wait_for 8 no_local_mac red "$RED2_MAC"
 
 check "vtepd stops cleanly" vtepd_stop
 finish
