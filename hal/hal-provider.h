@@ -209,8 +209,9 @@ struct hal_provider {
     void (*bridge_walk)(const struct hal *hal, hal_bridge_walk_cb *cb,
                         void *aux);
 
-    /* Optional, all four or none: NULL means no neighbour suppression
-     * (-EOPNOTSUPP).  A bridge's removal removes its neighbour entries. */
+    /* Optional: set, remove and walk together, or none (NULL: no neighbour
+     * suppression, -EOPNOTSUPP); stats_get optional on its own.  A
+     * bridge's removal removes its neighbour entries. */
     int (*neigh_set)(struct hal *hal, const struct hal_neigh_entry *, size_t n,
                      int *status);
     int (*neigh_remove)(struct hal *hal, const struct hal_neigh_entry *,

@@ -172,4 +172,13 @@ struct nd_neigh {
 struct nl_msg *nd_msg_neigh_add(const struct nd_neigh *, bool append);
 struct nl_msg *nd_msg_neigh_del(const struct nd_neigh *);
 
+/* Bridge port 'ifindex''s neigh_suppress flag: the bridge answers ARP and
+ * NS from its neighbour table for MACs behind such a port. */
+struct nl_msg *nd_msg_brport_neigh_suppress(int ifindex, bool on);
+/* A permanent IPv4/IPv6 neighbour 'ip' → 'mac' on 'ifindex' (replaced if
+ * present), and its removal. */
+struct nl_msg *nd_msg_ip_neigh_add(int ifindex, const struct hal_ip *ip,
+                                   const struct hal_mac *mac);
+struct nl_msg *nd_msg_ip_neigh_del(int ifindex, const struct hal_ip *ip);
+
 #endif /* hal/netdev/nl.h */

@@ -1,23 +1,30 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
-# ARP and ND suppression through vtepd with the asic backend's software
-# dataplane (platform "lab": an 8-entry host table), vtep-ctl as the
-# controller and a kernel-VXLAN hypervisor: red2 resolves red1, whose
-# Ucast_Macs_Remote row carries ipaddr, without an ARP request (or a
-# neighbour solicitation) leaving on the underlay; an address the
-# controller did not give is flooded and answered by the real host; a full
-# host table floods and says so.
+# ARP and ND suppression through vtepd, vtep-ctl as the controller and a
+# kernel-VXLAN hypervisor: red2 resolves red1, whose Ucast_Macs_Remote row
+# carries ipaddr, without an ARP request (or a neighbour solicitation)
+# leaving on the underlay; an address the controller did not give is
+# flooded and answered by the real host.  With the asic backend (the
+# default; platform "lab", an 8-entry host table) also the counters, IP
+# learning into Ucast_Macs_Local.ipaddr, and a full host table that floods
+# and says so.  VTEPD_ARP_HAL=netdev runs the kernel's own suppression
+# (vtepd-arp-netdev.sh).
 . tests/lib.sh
+HAL=${VTEPD_ARP_HAL:-asic}
 NS=varp$$
 TMP=$(make_tmpdir)
 VDIR=$TMP/vtepd
 . tests/dataplane/vtepd-topology.sh
 
-lab_require "ARP/ND suppression with the software dataplane" "$VTEPD" \
+lab_require "ARP/ND suppression ($HAL backend)" "$VTEPD" \
     vtep-ctl ovs-appctl tcpdump
 lab_build
 on_exit vtepd_stop
-vtepd_start asic --platform=lab
+if [ "$HAL" = asic ]; then
+    vtepd_start asic --platform=lab
+else
+    vtepd_start "$HAL"
+fi
 check "vtep-ctl attaches red and blue" lab_attach
 
 # umr_uuid MAC: the _uuid of MAC's Ucast_Macs_Remote row.
@@ -72,7 +79,8 @@ check "red2 learned red1's MAC from the switch" bash -c \
 check "the ping went over VXLAN" grep -q "ICMP echo request" "$TMP/known.txt"
 check "no ARP request for red1 inside VXLAN" \
     not_in "ARP, Request who-has $RED1_IP" "$(cat "$TMP/known.txt")"
-check "counted as answered" test "$(neigh_count red 2)" -ge 1
+[ "$HAL" = asic ] &&
+    check "counted as answered" test "$(neigh_count red 2)" -ge 1
 
 # An address the controller did not give: flooded, answered by the host.
 nsx red1 ip addr add 10.0.0.21/24 dev eth0
@@ -80,7 +88,8 @@ underlay_capture unknown red2_resolves 10.0.0.21
 check "red2 reaches an address without ipaddr" ping_ok red2 10.0.0.21
 check "its ARP request was flooded into VXLAN" \
     grep -q "ARP, Request who-has 10.0.0.21" "$TMP/unknown.txt"
-check "counted as flooded" test "$(neigh_count red 3)" -ge 1
+[ "$HAL" = asic ] &&
+    check "counted as flooded" test "$(neigh_count red 3)" -ge 1
 
 # Suppression off for red: red1's address is flooded too.
 vctl set Logical_Switch red other_config:arp-suppression=false
@@ -98,8 +107,10 @@ local_ip() {
     vctl --bare --columns=ipaddr find Ucast_Macs_Local "MAC=\"$2\"" \
         | grep -qx "$3"
 }
-check "red2's IP learned into Ucast_Macs_Local.ipaddr" \
-    wait_for 3 local_ip red "$RED2_MAC" "$RED2_IP"
+if [ "$HAL" = asic ]; then
+    check "red2's IP learned into Ucast_Macs_Local.ipaddr" \
+        wait_for 3 local_ip red "$RED2_MAC" "$RED2_IP"
+fi
 
 # ---- IPv6 ----
 for h in red1 red2; do
@@ -125,6 +136,12 @@ check "red2 reaches an IPv6 address without ipaddr" \
 check "its solicitation was flooded into VXLAN" \
     grep -q "neighbor solicitation, who has 2001:db8::21" \
     "$TMP/unknown6.txt"
+
+if [ "$HAL" != asic ]; then
+    check "vtepd stops cleanly" vtepd_stop
+    finish
+    exit
+fi
 
 # ---- A full host table ----
 # Nine remote hosts with addresses for an 8-entry table (red1 holds one).
