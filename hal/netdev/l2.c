@@ -207,6 +207,7 @@ nd_bridge_replay_vxlan(struct hal_netdev *nd, struct nd_bridge *br)
 
         nd_batch_add(&batch, nd_msg_neigh_add(&n, true), NULL);
     }
+    nd_neigh_replay_vxlan(nd, br, &batch);
     nd_batch_destroy(&batch);
 }
 

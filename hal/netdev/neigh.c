@@ -270,6 +270,32 @@ nd_neigh_bridge_gone(struct hal_netdev *nd, uint32_t bridge)
 }
 
 void
+nd_neigh_replay_vxlan(struct hal_netdev *nd, const struct nd_bridge *br,
+                      struct nd_batch *batch)
+{
+    const struct nd_neigh_entry *n;
+    bool any = false;
+
+    HMAP_FOR_EACH(n, node, &nd->neighs) {
+        if (n->bridge == br->index) {
+            struct nd_neigh fdb = master_fdb(br, &n->mac);
+
+            /* The bridge's own neighbours do not survive the change either
+             * (its carrier drops with its only tunnel port). */
+            nd_batch_add(batch, nd_msg_neigh_add(&fdb, false), NULL);
+            nd_batch_add(batch,
+                         nd_msg_ip_neigh_add(br->br_ifindex, &n->ip, &n->mac),
+                         NULL);
+            any = true;
+        }
+    }
+    if (any) {
+        nd_batch_add(batch, nd_msg_brport_neigh_suppress(br->vx_ifindex, true),
+                     NULL);
+    }
+}
+
+void
 nd_neigh_destroy_all(struct hal_netdev *nd)
 {
     struct nd_neigh_entry *n;

@@ -255,6 +255,12 @@ void nd_neigh_walk(const struct hal *, hal_oid_t bridge, hal_neigh_walk_cb *,
 /* Forgets the entries of bridge index 'bridge' (its devices went, and the
  * kernel's entries with them). */
 void nd_neigh_bridge_gone(struct hal_netdev *, uint32_t bridge);
+/* Queues in 'batch' what the new VXLAN device of 'br' needs for the
+ * bridge's neighbour entries: neigh_suppress, their MACs' FDB entries and
+ * the neighbours themselves again. */
+struct nd_batch;
+void nd_neigh_replay_vxlan(struct hal_netdev *, const struct nd_bridge *br,
+                           struct nd_batch *batch);
 /* Forgets every entry and frees the map. */
 void nd_neigh_destroy_all(struct hal_netdev *);
 

@@ -137,6 +137,17 @@ check "its solicitation was flooded into VXLAN" \
     grep -q "neighbor solicitation, who has 2001:db8::21" \
     "$TMP/unknown6.txt"
 
+# A VNI change replaces netdev's VXLAN device: suppression must survive.
+vctl set Logical_Switch red tunnel_key=101
+sleep 0.5
+vctl set Logical_Switch red tunnel_key=100
+check "red2 reaches red1 after a VNI change and back" \
+    ping_ok red2 2001:db8::1
+underlay_capture vni6 red2_resolves 2001:db8::1
+check "still no neighbour solicitation for red1 inside VXLAN" \
+    not_in "neighbor solicitation, who has 2001:db8::1" \
+    "$(cat "$TMP/vni6.txt")"
+
 if [ "$HAL" != asic ]; then
     check "vtepd stops cleanly" vtepd_stop
     finish
