@@ -250,7 +250,7 @@ int nd_neigh_set(struct hal *, const struct hal_neigh_entry *, size_t n,
                  int *status);
 int nd_neigh_remove(struct hal *, const struct hal_neigh_entry *, size_t n,
                     int *status);
-void nd_neigh_walk(const struct hal *, hal_oid_t bridge, hal_neigh_walk_cb *,
+void nd_neigh_walk(const struct hal *, hal_oid_t bridge, hal_neigh_walk_cb *cb,
                    void *aux);
 /* Forgets the entries of bridge index 'bridge' (its devices went, and the
  * kernel's entries with them). */
