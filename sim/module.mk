@@ -28,6 +28,11 @@ SCRIPT_TESTS += tests/dataplane/sim-tagged.sh
 SCRIPT_TESTS += tests/dataplane/sim-replication.sh
 SCRIPT_TESTS += tests/dataplane/sim-fdb.sh
 
+TEST_PROGRAMS += bench-sim-arp
+bench-sim-arp_SRCS := tests/bench/bench-sim-arp.c
+bench-sim-arp_LIBS := sim hal-asic hal lib
+bench-sim-arp_PKGS := libev
+
 TEST_PROGRAMS += bench-sim-gen
 bench-sim-gen_SRCS := tests/bench/bench-sim-gen.c
 bench-sim-gen_LIBS := hal lib
