@@ -69,9 +69,34 @@ local_mac_want(struct vtep *vtep, struct vtep_local_mac *lm, bool want)
     vtep_q_dirty(&vtep->local_dirty, &lm->q);
 }
 
+static uint32_t
+local_ip_hash(const struct vtep_ls *ls, const struct hal_ip *ip)
+{
+    return hal_ip_hash(ip, uuid_hash(&ls->uuid));
+}
+
+/* Sets the learned address of 'lm' to 'ip', or with NULL clears it. */
+static void
+local_mac_set_ip(struct vtep *vtep, struct vtep_local_mac *lm,
+                 const struct hal_ip *ip)
+{
+    if (lm->ip.family) {
+        hmap_remove(&vtep->local_ips, &lm->ip_node);
+    }
+    memset(&lm->ip, 0, sizeof lm->ip);
+    if (ip) {
+        lm->ip = *ip;
+        hmap_insert(&vtep->local_ips, &lm->ip_node, local_ip_hash(lm->ls, ip));
+    }
+    vtep_q_dirty(&vtep->local_dirty, &lm->q);
+}
+
 static void
 local_mac_free(struct vtep *vtep, struct vtep_local_mac *lm)
 {
+    if (lm->ip.family) {
+        hmap_remove(&vtep->local_ips, &lm->ip_node);
+    }
     vtep_q_idle(&lm->q);
     list_remove(&lm->ls_node);
     hmap_remove(&vtep->local_macs, &lm->node);
@@ -124,32 +149,35 @@ neigh_event(struct vtep *vtep, const struct hal_event *ev)
 {
     static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(10, 10);
     struct vtep_ls *ls = ls_by_bridge(vtep, ev->neigh.bridge);
+    const struct hal_ip *ip = &ev->neigh.ip;
     struct vtep_local_mac *lm, *owner = NULL;
-    char ip[HAL_IP_STRLEN];
+    char s[HAL_IP_STRLEN];
 
     if (!ls) {
         return;
     }
-    LIST_FOR_EACH(lm, ls_node, &ls->local_macs) {
-        if (!memcmp(&lm->mac, &ev->neigh.mac, sizeof lm->mac)) {
+    HMAP_FOR_EACH_WITH_HASH(lm, node,
+                            vtep_hash_ls_mac(&ls->uuid, &ev->neigh.mac),
+                            &vtep->local_macs) {
+        if (lm->ls == ls && !memcmp(&lm->mac, &ev->neigh.mac, 6)) {
             owner = lm;
         }
     }
-    if (!owner || !owner->want || hal_ip_equals(&owner->ip, &ev->neigh.ip)) {
+    if (!owner || !owner->want || hal_ip_equals(&owner->ip, ip)) {
         return;
     }
-    LIST_FOR_EACH(lm, ls_node, &ls->local_macs) {
-        if (lm != owner && hal_ip_equals(&lm->ip, &ev->neigh.ip)) {
+    HMAP_FOR_EACH_WITH_HASH(lm, ip_node, local_ip_hash(ls, ip),
+                            &vtep->local_ips) {
+        if (lm->ls == ls && hal_ip_equals(&lm->ip, ip)) {
             VLOG_INFO_RL(
                 &rl, "%s: IP %s moves from " HAL_MAC_FMT " to " HAL_MAC_FMT,
-                ls->name, hal_ip_format(&ev->neigh.ip, ip),
-                HAL_MAC_ARGS(&lm->mac), HAL_MAC_ARGS(&owner->mac));
-            memset(&lm->ip, 0, sizeof lm->ip);
-            vtep_q_dirty(&vtep->local_dirty, &lm->q);
+                ls->name, hal_ip_format(ip, s), HAL_MAC_ARGS(&lm->mac),
+                HAL_MAC_ARGS(&owner->mac));
+            local_mac_set_ip(vtep, lm, NULL);
+            break;
         }
     }
-    owner->ip = ev->neigh.ip;
-    vtep_q_dirty(&vtep->local_dirty, &owner->q);
+    local_mac_set_ip(vtep, owner, ip);
 }
 
 static void
@@ -480,6 +508,9 @@ vtep_local_destroy(struct vtep *vtep)
 
     HMAP_FOR_EACH_SAFE(lm, node, &vtep->local_macs) {
         hmap_remove(&vtep->local_macs, &lm->node);
+        if (lm->ip.family) {
+            hmap_remove(&vtep->local_ips, &lm->ip_node);
+        }
         free(lm);
     }
 }

@@ -219,6 +219,7 @@ struct vtep_local_mac {
     /* IP learning: the address the host last used (family 0: none), and
      * the row's 'ipaddr' as written. */
     struct hal_ip ip, db_ip;
+    struct hmap_node ip_node; /* In vtep->local_ips while 'ip' is set. */
 };
 
 /* ---- Schema ---- */
@@ -260,6 +261,7 @@ struct vtep {
 
     struct hmap lss, ls_by_oid, ports, bindings, locators, sets, umrs, ucasts,
         mmrs, mcasts, local_macs;
+    struct hmap local_ips; /* vtep_local_mac's 'ip_node', by LS and IP. */
 
     struct list ls_dirty, binding_dirty, ucast_dirty, flood_dirty, mcast_dirty,
         fault_dirty, local_ls_dirty, local_dirty;

@@ -247,7 +247,7 @@ vtep_init_containers(struct vtep *vtep)
     struct hmap *maps[] = {
         &vtep->lss,      &vtep->ls_by_oid, &vtep->ports,      &vtep->bindings,
         &vtep->locators, &vtep->sets,      &vtep->umrs,       &vtep->ucasts,
-        &vtep->mmrs,     &vtep->mcasts,    &vtep->local_macs,
+        &vtep->mmrs,     &vtep->mcasts,    &vtep->local_macs, &vtep->local_ips,
     };
     struct list *lists[] = {
         &vtep->ls_dirty,        &vtep->binding_dirty, &vtep->ucast_dirty,
@@ -349,6 +349,7 @@ vtep_destroy(struct vtep *vtep)
     hmap_destroy(&vtep->mmrs);
     hmap_destroy(&vtep->mcasts);
     hmap_destroy(&vtep->local_macs);
+    hmap_destroy(&vtep->local_ips);
     free(vtep->switch_name);
     free(vtep->tunnel_ip_s);
     free(vtep);
