@@ -292,6 +292,8 @@ test_learned_ip_follows_mac(void **state)
     vfx_assert_query(f, "Ucast_Macs_Local", "ipaddr", ipaddr_of_mac1,
                      "\"10.0.0.5\"");
     assert_int_equal(vfx_count(f, "Ucast_Macs_Local"), 1);
+    /* Learned addresses are answered too. */
+    assert_neigh_log(f, "neigh_set ls0 10.0.0.5 00:00:00:00:00:01\n");
 
     /* It moves with its MAC. */
     mock_hal_fdb_event(f->mock, HAL_EVENT_FDB_MOVED, "ls0",
@@ -308,6 +310,7 @@ test_learned_ip_follows_mac(void **state)
     vfx_assert_query(f, "Ucast_Macs_Local", "ipaddr", ipaddr_of_mac2,
                      "\"10.0.0.5\"");
     vfx_assert_query(f, "Ucast_Macs_Local", "ipaddr", ipaddr_of_mac1, "\"\"");
+    assert_neigh_log(f, "neigh_set ls0 10.0.0.5 00:00:00:00:00:02\n");
 
     /* An IPv6 address; and it leaves with its MAC. */
     mock_hal_neigh_event(f->mock, "ls0", "2001:db8::5", "00:00:00:00:00:01");
@@ -319,6 +322,28 @@ test_learned_ip_follows_mac(void **state)
     vfx_run(f);
     vfx_assert_query(f, "Ucast_Macs_Local", "ipaddr", ipaddr_of_mac1, "");
     assert_int_equal(vfx_count(f, "Ucast_Macs_Local"), 1);
+    assert_neigh_log(f, "neigh_set ls0 2001:db8::5 00:00:00:00:00:01\n"
+                        "neigh_remove ls0 2001:db8::5\n");
+}
+
+static void
+test_controller_address_beats_learned(void **state)
+{
+    struct vfx *f = *state;
+
+    add_ls(f, "ls0", 5000);
+    vfx_run(f);
+    mock_hal_fdb_event(f->mock, HAL_EVENT_FDB_LEARNED, "ls0",
+                       "00:00:00:00:00:01", 1, 0);
+    mock_hal_neigh_event(f->mock, "ls0", "10.0.0.5", "00:00:00:00:00:01");
+    vfx_run(f);
+    free(vfx_log(f));
+    add_umr(f, "ls0", "00:00:00:00:00:07", "10.0.0.5");
+    vfx_run(f);
+    assert_neigh_log(f, "neigh_set ls0 10.0.0.5 00:00:00:00:00:07\n");
+    del_umr(f, "00:00:00:00:00:07");
+    vfx_run(f);
+    assert_neigh_log(f, "neigh_set ls0 10.0.0.5 00:00:00:00:00:01\n");
 }
 
 int
@@ -339,6 +364,8 @@ main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_learned_ip_follows_mac, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_controller_address_beats_learned,
+                                        setup, teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

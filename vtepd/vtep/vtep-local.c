@@ -82,11 +82,13 @@ local_mac_set_ip(struct vtep *vtep, struct vtep_local_mac *lm,
 {
     if (lm->ip.family) {
         hmap_remove(&vtep->local_ips, &lm->ip_node);
+        vtep_neigh_learned(vtep, &lm->ls->uuid, &lm->ip, NULL);
     }
     memset(&lm->ip, 0, sizeof lm->ip);
     if (ip) {
         lm->ip = *ip;
         hmap_insert(&vtep->local_ips, &lm->ip_node, local_ip_hash(lm->ls, ip));
+        vtep_neigh_learned(vtep, &lm->ls->uuid, ip, &lm->mac);
     }
     vtep_q_dirty(&vtep->local_dirty, &lm->q);
 }
@@ -96,6 +98,7 @@ local_mac_free(struct vtep *vtep, struct vtep_local_mac *lm)
 {
     if (lm->ip.family) {
         hmap_remove(&vtep->local_ips, &lm->ip_node);
+        vtep_neigh_learned(vtep, &lm->ls->uuid, &lm->ip, NULL);
     }
     vtep_q_idle(&lm->q);
     list_remove(&lm->ls_node);

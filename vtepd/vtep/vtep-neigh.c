@@ -35,6 +35,11 @@ struct neigh {
     struct list rows; /* neigh_row's 'key_node'; the first one wins. */
     struct vtep_qnode q;
 
+    /* Learned from a local host (vtep-local.c); used when no row gives
+     * the address, since the controller's word is authoritative. */
+    bool has_learned;
+    struct hal_mac learned_mac;
+
     bool programmed;
     hal_oid_t prog_bridge;
     struct hal_mac prog_mac;
@@ -118,6 +123,18 @@ vtep_neigh_destroy(struct vtep *vtep)
 
 /* ---- The mirror ---- */
 
+static bool
+ip_is_unicast(const struct hal_ip *ip)
+{
+    if (ip->family == AF_INET) {
+        uint32_t a = ntohl(ip->v4.s_addr);
+
+        return a && a != UINT32_MAX && (a >> 28) != 0xe;
+    }
+    return !IN6_IS_ADDR_UNSPECIFIED(&ip->v6)
+           && !IN6_IS_ADDR_MULTICAST(&ip->v6);
+}
+
 static struct neigh *
 neigh_get(struct vtep_neigh_model *m, const struct uuid *ls,
           const struct hal_ip *ip)
@@ -143,7 +160,7 @@ neigh_get(struct vtep_neigh_model *m, const struct uuid *ls,
 static void
 neigh_gc(struct vtep_neigh_model *m, struct neigh *n)
 {
-    if (list_is_empty(&n->rows) && !n->programmed
+    if (list_is_empty(&n->rows) && !n->has_learned && !n->programmed
         && n->q.state == VTEP_Q_IDLE) {
         hmap_remove(&m->neighs, &n->node);
         free(n);
@@ -189,10 +206,10 @@ row_create(struct vtep *vtep, const struct ovsdb_row *r)
         || hal_mac_is_multicast(&mac)) {
         return; /* No IP, or a MAC vtep-macs.c already complains about. */
     }
-    if (hal_ip_from_string(ip_s, &ip)) {
+    if (hal_ip_from_string(ip_s, &ip) || !ip_is_unicast(&ip)) {
         VLOG_WARN_RL(&rl,
-                     "Ucast_Macs_Remote %s: ipaddr \"%s\" is not an IP "
-                     "address: not suppressed",
+                     "Ucast_Macs_Remote %s: ipaddr \"%s\" is not a unicast "
+                     "IP address: not suppressed",
                      mac_s, ip_s);
         return;
     }
@@ -301,6 +318,20 @@ vtep_neigh_bridge_changed(struct vtep *vtep, const struct vtep_ls *ls,
 }
 
 void
+vtep_neigh_learned(struct vtep *vtep, const struct uuid *ls,
+                   const struct hal_ip *ip, const struct hal_mac *mac)
+{
+    struct vtep_neigh_model *m = vtep->neigh;
+    struct neigh *n = neigh_get(m, ls, ip);
+
+    n->has_learned = mac != NULL;
+    if (mac) {
+        n->learned_mac = *mac;
+    }
+    vtep_q_dirty(&m->dirty, &n->q);
+}
+
+void
 vtep_neigh_unblock(struct vtep *vtep)
 {
     vtep_q_unblock(&vtep->neigh->blocked, &vtep->neigh->dirty);
@@ -327,17 +358,20 @@ neigh_desired(const struct vtep *vtep, const struct neigh *n,
               struct hal_neigh_entry *e)
 {
     const struct vtep_ls *ls = ls_lookup(vtep, &n->ls);
-    const struct neigh_row *first;
 
-    if (list_is_empty(&n->rows) || !ls || !ls->present || !ls->bridge
-        || off_find(vtep->neigh, &n->ls)) {
+    if ((list_is_empty(&n->rows) && !n->has_learned) || !ls || !ls->present
+        || !ls->bridge || off_find(vtep->neigh, &n->ls)) {
         return false;
     }
-    first = container_of(list_front(&n->rows), struct neigh_row, key_node);
     memset(e, 0, sizeof *e);
     e->bridge = ls->bridge;
     e->ip = n->ip;
-    e->mac = first->mac;
+    if (!list_is_empty(&n->rows)) {
+        e->mac = container_of(list_front(&n->rows), struct neigh_row, key_node)
+                     ->mac;
+    } else {
+        e->mac = n->learned_mac;
+    }
     return true;
 }
 

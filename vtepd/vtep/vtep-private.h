@@ -387,6 +387,11 @@ void vtep_neigh_ls_changed(struct vtep *, const struct ovsdb_row *old,
  * removed (which removed its HAL entries). */
 void vtep_neigh_bridge_changed(struct vtep *, const struct vtep_ls *ls,
                                bool gone);
+/* A local host learned with 'ip' and 'mac' in switch 'ls', or with 'mac'
+ * NULL no longer: answered from the table unless a Ucast_Macs_Remote row
+ * gives the address. */
+void vtep_neigh_learned(struct vtep *, const struct uuid *ls,
+                        const struct hal_ip *ip, const struct hal_mac *mac);
 /* Retries the keys that waited for room (HAL_EVENT_RESOURCE_FREED). */
 void vtep_neigh_unblock(struct vtep *);
 void vtep_neigh_run(struct vtep *);
