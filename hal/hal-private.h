@@ -29,4 +29,17 @@ bool hal_event_ring_pending(const struct hal_event_ring *ring);
  * batches, including what the callback itself queues meanwhile. */
 void hal_event_ring_deliver(struct hal *hal);
 
+/* hal.c */
+
+typedef bool hal_entry_check_fn(const void *entry);
+typedef int hal_provider_bulk_fn(struct hal *, const void *entries, size_t n,
+                                 int *status);
+
+/* Runs a public bulk call: checks each of the 'n' entries of 'size' bytes
+ * with 'check', marks malformed ones -EINVAL in 'status' (may be NULL) and
+ * hands 'fn' only the well-formed ones.  Returns the first error or 0. */
+int hal_bulk_call(struct hal *hal, const void *entries, size_t size, size_t n,
+                  int *status, hal_entry_check_fn *check,
+                  hal_provider_bulk_fn *fn);
+
 #endif /* hal/hal-private.h */

@@ -274,6 +274,18 @@ struct hal_provider {
     void (*bridge_walk)(const struct hal *hal, hal_bridge_walk_cb *cb,
                         void *aux);
 
+    /* Optional: set, remove and walk together, or none (NULL: no neighbour
+     * suppression, -EOPNOTSUPP); stats_get optional on its own.  A
+     * bridge's removal removes its neighbour entries. */
+    int (*neigh_set)(struct hal *hal, const struct hal_neigh_entry *, size_t n,
+                     int *status);
+    int (*neigh_remove)(struct hal *hal, const struct hal_neigh_entry *,
+                        size_t n, int *status);
+    int (*neigh_stats_get)(const struct hal *hal, hal_oid_t bridge,
+                           struct hal_neigh_stats *);
+    void (*neigh_walk)(const struct hal *hal, hal_oid_t bridge,
+                       hal_neigh_walk_cb *cb, void *aux);
+
     /* Optional: NULL means no descriptor to watch (hal_poll_fd() returns
      * -1); the backend then only needs hal_run() at hal_next_wake(). */
     int (*poll_fd)(const struct hal *hal);

@@ -134,6 +134,7 @@ hal_table_name(enum hal_table table)
         [HAL_TABLE_FDB] = "fdb",         [HAL_TABLE_BRIDGE] = "bridge",
         [HAL_TABLE_BINDING] = "binding", [HAL_TABLE_TUNNEL] = "tunnel",
         [HAL_TABLE_FLOOD] = "flood",     [HAL_TABLE_MCAST] = "mcast",
+        [HAL_TABLE_NEIGH] = "neigh",
     };
     return (unsigned) table < HAL_TABLE_N ? names[table] : "unknown";
 }
@@ -308,13 +309,9 @@ hal_bridge_get(const struct hal *hal, hal_oid_t bridge,
  * and hands the provider only the well-formed ones (in order), so that a
  * provider never sees a malformed entry. */
 
-typedef bool entry_check_fn(const void *entry);
-typedef int provider_bulk_fn(struct hal *, const void *entries, size_t n,
-                             int *status);
-
-static int
-bulk_call(struct hal *hal, const void *entries, size_t size, size_t n,
-          int *status, entry_check_fn *check, provider_bulk_fn *fn)
+int
+hal_bulk_call(struct hal *hal, const void *entries, size_t size, size_t n,
+              int *status, hal_entry_check_fn *check, hal_provider_bulk_fn *fn)
 {
     int *st = status ? status : xcalloc(n ? n : 1, sizeof *st);
     size_t n_good = 0;
@@ -448,7 +445,7 @@ mcast_check(const void *entry_)
 }
 
 #define BULK(HAL, ENTRIES, N, STATUS, CHECK, OP) \
-    bulk_call(HAL, ENTRIES, sizeof *(ENTRIES), N, STATUS, CHECK, OP##_op)
+    hal_bulk_call(HAL, ENTRIES, sizeof *(ENTRIES), N, STATUS, CHECK, OP##_op)
 
 int
 hal_binding_set(struct hal *hal, const struct hal_binding *bindings, size_t n,

@@ -19,6 +19,8 @@
  *   flood    Per bridge and per traffic class (unknown unicast, broadcast,
  *            unknown multicast): the remote VTEPs that get a copy.
  *   mcast    Per (bridge, multicast MAC): the remote VTEPs that get a copy.
+ *   neigh    (bridge, IP) → MAC: the hosts for which the switch answers ARP
+ *            requests and neighbour solicitations itself (suppression).
  *
  * Objects that callers create and name are identified by opaque object ids
  * (hal_oid_t, like sai_object_id_t): ports and bridges.  Table entries
@@ -114,6 +116,31 @@ hal_mac_is_multicast(const struct hal_mac *mac)
 }
 
 bool hal_mac_is_broadcast(const struct hal_mac *mac);
+
+/* An IPv4 or IPv6 address (neighbour entries, IP learning). */
+struct hal_ip {
+    uint8_t family; /* AF_INET or AF_INET6. */
+    union {
+        struct in_addr v4;
+        struct in6_addr v6;
+    };
+};
+
+/* Parses an IPv4 or IPv6 address into '*ip' (zeroed first, so that it can
+ * be hashed and compared bytewise).  Returns 0 or -EINVAL. */
+int hal_ip_from_string(const char *s, struct hal_ip *ip);
+
+/* Returns true if 'a' and 'b' are the same address. */
+bool hal_ip_equals(const struct hal_ip *a, const struct hal_ip *b);
+
+/* Returns a hash of 'ip' mixed with 'basis'. */
+uint32_t hal_ip_hash(const struct hal_ip *ip, uint32_t basis);
+
+/* Longest formatted address, with NUL. */
+#define HAL_IP_STRLEN 46
+
+/* Formats 'ip' into 'buf' and returns 'buf'. */
+const char *hal_ip_format(const struct hal_ip *ip, char buf[HAL_IP_STRLEN]);
 
 /* VLAN 0 in a binding or local FDB entry means untagged frames. */
 #define HAL_VLAN_UNTAGGED 0
@@ -221,6 +248,11 @@ enum hal_event_type {
     /* The event FIFO overflowed and 'lost' events were dropped: rebuild the
      * view of learned entries with hal_fdb_walk(). */
     HAL_EVENT_OVERFLOW,
+    /* A local host announced or asked with 'neigh.ip' from 'neigh.mac' (an
+     * ARP or neighbour discovery packet from a local binding): IP learning.
+     * Rate-limited by the backend: repeated for one binding only after a
+     * while or when the MAC changes. */
+    HAL_EVENT_NEIGH_LEARNED,
 };
 
 enum hal_table {
@@ -230,6 +262,7 @@ enum hal_table {
     HAL_TABLE_TUNNEL,  /* Remote VTEPs. */
     HAL_TABLE_FLOOD,   /* Replication list entries (flood and mcast). */
     HAL_TABLE_MCAST,   /* Multicast MAC groups. */
+    HAL_TABLE_NEIGH,   /* Neighbour (host) entries for ARP/ND suppression. */
     HAL_TABLE_N
 };
 
@@ -257,6 +290,11 @@ struct hal_event {
             int error; /* HAL_E_TABLE_FULL or HAL_E_BUCKET_FULL. */
         } resource;
         uint64_t lost; /* HAL_EVENT_OVERFLOW. */
+        struct {
+            hal_oid_t bridge;
+            struct hal_ip ip;
+            struct hal_mac mac;
+        } neigh; /* HAL_EVENT_NEIGH_LEARNED. */
     };
 };
 
@@ -431,6 +469,48 @@ int hal_mcast_set(struct hal *hal, const struct hal_flood_group *groups,
 int hal_mcast_remove(struct hal *hal, const struct hal_flood_group *groups,
                      size_t n, int *status);
 
+/* ---- Neighbours (ARP/ND suppression) ------------------------------------
+ *
+ * A neighbour entry tells the backend the MAC of an IPv4 or IPv6 host in a
+ * bridge.  An ARP request or neighbour solicitation for it that arrives on
+ * a local binding is answered on that binding and not flooded; a request
+ * for any other address is flooded as before.  Gratuitous ARP and
+ * unsolicited advertisements are never answered.  Backends without
+ * suppression leave the callbacks NULL: the calls return -EOPNOTSUPP. */
+
+struct hal_neigh_entry {
+    hal_oid_t bridge;
+    struct hal_ip ip;
+    struct hal_mac mac; /* Ignored by hal_neigh_remove(). */
+};
+
+/* Adds or replaces neighbour entries (bridge, ip) → mac.  A full table
+ * refuses with HAL_E_TABLE_FULL; requests for that IP are then flooded. */
+int hal_neigh_set(struct hal *hal, const struct hal_neigh_entry *entries,
+                  size_t n, int *status);
+
+/* Removes neighbour entries by (bridge, ip). */
+int hal_neigh_remove(struct hal *hal, const struct hal_neigh_entry *entries,
+                     size_t n, int *status);
+
+/* Suppression counters of one bridge. */
+struct hal_neigh_stats {
+    uint64_t answered;  /* Requests the switch answered itself. */
+    uint64_t flooded;   /* Requests for unknown targets, flooded. */
+    uint64_t malformed; /* ARP/ND packets dropped as malformed. */
+};
+
+/* Reads the counters of 'bridge'.  Returns 0, -ENOENT or -EOPNOTSUPP. */
+int hal_neigh_stats_get(const struct hal *hal, hal_oid_t bridge,
+                        struct hal_neigh_stats *stats);
+
+/* Calls 'cb' for each neighbour entry of 'bridge' (or of every bridge,
+ * with HAL_OID_NULL); the entry is borrowed for the call, which must not
+ * modify the HAL.  Does nothing on a backend without neighbours. */
+typedef void hal_neigh_walk_cb(const struct hal_neigh_entry *, void *aux);
+void hal_neigh_walk(const struct hal *hal, hal_oid_t bridge,
+                    hal_neigh_walk_cb *cb, void *aux);
+
 /* ---- Warm restart ------------------------------------------------------- */
 
 /* Starts a resync: from now until hal_resync_end(), every set call marks
@@ -506,5 +586,11 @@ int hal_dump_fdb(const struct hal *hal, const char *bridge_name,
 void hal_dump_flood(const struct hal *hal, struct ds *out);
 void hal_dump_bindings(const struct hal *hal, struct ds *out);
 void hal_dump_resources(const struct hal *hal, struct ds *out);
+
+/* "hal/dump-neigh [LS]": the neighbour entries, then each bridge's
+ * suppression counters.  Returns 0, -ENOENT for an unknown bridge name or
+ * -EOPNOTSUPP. */
+int hal_dump_neigh(const struct hal *hal, const char *bridge_name,
+                   struct ds *out);
 
 #endif /* hal/hal.h */

@@ -1,12 +1,14 @@
 # SPDX-License-Identifier: Apache-2.0
 # sim/: the software dataplane for the asic backend, and the lab runner.
 LIBRARIES += sim
-sim_SRCS := sim/frame.c sim/port.c sim/underlay.c sim/sim.c sim/lab.c
+sim_SRCS := sim/arp.c sim/frame.c sim/port.c sim/underlay.c sim/sim.c sim/lab.c
 sim_PKGS := libev
 
 $(call UNIT_TEST,test-sim-frame,tests/unit/test-sim-frame.c,sim hal lib)
 
 $(call UNIT_TEST,test-sim,tests/unit/test-sim.c,sim hal-asic hal lib)
+
+$(call UNIT_TEST,test-sim-arp,tests/unit/test-sim-arp.c,sim hal-asic hal lib)
 
 # Port and underlay I/O; their kernel halves run in a network namespace of
 # their own, or skip without root.
@@ -25,6 +27,11 @@ SCRIPT_TESTS += tests/dataplane/sim-interop.sh
 SCRIPT_TESTS += tests/dataplane/sim-tagged.sh
 SCRIPT_TESTS += tests/dataplane/sim-replication.sh
 SCRIPT_TESTS += tests/dataplane/sim-fdb.sh
+
+TEST_PROGRAMS += bench-sim-arp
+bench-sim-arp_SRCS := tests/bench/bench-sim-arp.c
+bench-sim-arp_LIBS := sim hal-asic hal lib
+bench-sim-arp_PKGS := libev
 
 TEST_PROGRAMS += bench-sim-gen
 bench-sim-gen_SRCS := tests/bench/bench-sim-gen.c

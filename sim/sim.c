@@ -16,6 +16,7 @@
 #include "lib/hmap.h"
 #include "lib/vlog.h"
 #include "lib/util.h"
+#include "sim/arp.h"
 #include "sim/frame.h"
 #include "sim/underlay.h"
 
@@ -42,6 +43,7 @@ static const char DROP_NO_UNDERLAY[] = "no underlay";
 static const char DROP_VXLAN_SHORT[] = "VXLAN packet too short";
 static const char DROP_VXLAN_FLAGS[] = "VXLAN flags";
 static const char DROP_INNER_TAG[] = "inner VLAN tag";
+static const char DROP_NEIGH_MALFORMED[] = "malformed ARP/ND";
 
 struct sim_port_slot {
     struct sim *sim;
@@ -215,6 +217,24 @@ execute(struct sim *sim, const uint8_t *frame, size_t len,
     }
 }
 
+/* Answers a neighbour request from 'slot' on its VLAN 'vlan' with the MAC
+ * the pipeline found (sim->decision.reply_mac). */
+static void
+send_neigh_reply(struct sim *sim, struct sim_port_slot *slot, uint16_t vlan,
+                 const struct sim_neigh_request *req)
+{
+    struct hal_asic_local_out out = { .port = slot->oid, .vlan = vlan };
+    uint8_t reply[SIM_NEIGH_REPLY_MAX];
+    struct sim_eth eth;
+    size_t len;
+
+    len = sim_neigh_reply(req, &sim->decision.reply_mac, reply);
+    if (!sim_eth_parse(reply, len, &eth)) {
+        sim->stats.neigh_replies++;
+        send_local(sim, &out, reply, len, &eth);
+    }
+}
+
 /* ---- Input -------------------------------------------------------------- */
 
 /* A frame from front-panel port 'slot'; 'tag' is the TCI the kernel
@@ -223,6 +243,8 @@ static void
 port_input(struct sim *sim, struct sim_port_slot *slot, const uint8_t *frame,
            size_t len, int tag, int64_t now_ms)
 {
+    struct sim_neigh_request req;
+    enum sim_neigh_kind kind;
     struct hal_asic_frame f;
     struct sim_eth eth;
 
@@ -249,7 +271,23 @@ port_input(struct sim *sim, struct sim_port_slot *slot, const uint8_t *frame,
     f.src = eth.src;
     f.dst = eth.dst;
     f.bytes = (uint32_t) len + (tag != SIM_PORT_NO_TAG ? SIM_VLAN_HLEN : 0);
+    kind = sim_neigh_classify(eth.ethertype, frame + eth.payload,
+                              len - eth.payload, &eth.src, &req);
+    if (kind == SIM_NEIGH_MALFORMED) {
+        count_drop(sim, DROP_NEIGH_MALFORMED);
+        hal_asic_neigh_count_malformed(sim->asic, slot->oid, eth.vlan);
+        return;
+    }
+    f.neigh_target = kind == SIM_NEIGH_REQUEST ? &req.target : NULL;
     hal_asic_forward(sim->asic, &f, true, now_ms, &sim->decision);
+    if (req.has_sender && sim->decision.bridge) {
+        hal_asic_neigh_snoop(sim->asic, slot->oid, eth.vlan, &req.sender,
+                             &req.sha, now_ms);
+    }
+    if (sim->decision.action == HAL_ASIC_REPLY) {
+        send_neigh_reply(sim, slot, eth.vlan, &req);
+        return;
+    }
     execute(sim, frame, len, &eth);
 }
 
@@ -544,6 +582,7 @@ sim_format_stats(const struct sim *sim, struct ds *out)
                   " (%" PRIu64 " bytes)\n",
                   s->vxlan_rx, s->vxlan_rx_bytes, s->vxlan_tx,
                   s->vxlan_tx_bytes);
+    ds_put_format(out, "neighbour replies: %" PRIu64 "\n", s->neigh_replies);
     ds_put_format(out, "drops: %" PRIu64 " (tx errors %" PRIu64 ")\n",
                   s->drops, s->tx_errors);
     for (i = 0; i < sim->n_drops; i++) {

@@ -76,7 +76,8 @@ struct sim_stats {
     uint64_t vxlan_rx, vxlan_rx_bytes; /* VXLAN packets received. */
     uint64_t vxlan_tx, vxlan_tx_bytes; /* VXLAN packets sent. */
     uint64_t drops;                    /* Every drop, whatever the reason. */
-    uint64_t tx_errors; /* Send calls that failed (included in drops). */
+    uint64_t tx_errors;     /* Send calls that failed (included in drops). */
+    uint64_t neigh_replies; /* ARP replies and NAs sent for the switch. */
 };
 
 void sim_get_stats(const struct sim *sim, struct sim_stats *stats);

@@ -104,6 +104,18 @@ dump_fdb_cb(struct unixctl_conn *conn, int argc, const char *argv[], void *fw_)
 }
 
 static void
+dump_neigh_cb(struct unixctl_conn *conn, int argc, const char *argv[],
+              void *fw_)
+{
+    struct vtepd_forwarding *fw = fw_;
+    struct ds out = DS_EMPTY_INITIALIZER;
+    const char *ls = argc > 1 ? argv[1] : NULL;
+
+    reply_dump(conn, hal_dump_neigh(fw->hal, ls, &out), &out,
+               ls ? ls : "hal/dump-neigh");
+}
+
+static void
 dump_flood_cb(struct unixctl_conn *conn, int argc, const char *argv[],
               void *fw_)
 {
@@ -178,6 +190,8 @@ static void
 register_commands(struct vtepd_forwarding *fw)
 {
     unixctl_command_register("hal/dump-fdb", "[LS]", 0, 1, dump_fdb_cb, fw);
+    unixctl_command_register("hal/dump-neigh", "[LS]", 0, 1, dump_neigh_cb,
+                             fw);
     unixctl_command_register("hal/dump-flood", "", 0, 0, dump_flood_cb, fw);
     unixctl_command_register("hal/dump-bindings", "", 0, 0, dump_bindings_cb,
                              fw);

@@ -191,6 +191,9 @@ struct hal_asic {
     struct asic_table t_repl;  /* Not indexed. */
     struct asic_table t_mcast; /* By (bridge, MAC). */
 
+    /* Neighbour (host) table and counters, neigh.c's. */
+    struct asic_neigh_table *neigh;
+
     /* Aging (fdb.c), on the HAL clock, hal_now(). */
     int64_t next_age_ms;
 
@@ -307,6 +310,17 @@ int64_t asic_mcast_find(const struct hal_asic *, uint32_t bridge,
 void asic_repl_release(struct hal_asic *, uint32_t *head, uint16_t *len);
 void asic_mcast_destroy(struct hal_asic *, uint32_t idx);
 
+/* neigh.c: the host table (process memory; see the file comment). */
+void asic_neigh_init(struct hal_asic *);
+void asic_neigh_destroy(struct hal_asic *);
+/* Removes the entries and resets the counters of bridge index 'bridge'. */
+void asic_neigh_bridge_gone(struct hal_asic *, uint32_t bridge);
+void asic_neigh_resources(const struct hal_asic *, struct hal_resource *);
+/* Looks 'target' up in bridge index 'bridge' and counts the request as
+ * answered (true, '*mac' set) or flooded (false). */
+bool asic_neigh_resolve(struct hal_asic *, uint32_t bridge,
+                        const struct hal_ip *target, struct hal_mac *mac);
+
 /* Provider callbacks, by file. */
 int asic_bridge_set(struct hal *, const struct hal_bridge_config *,
                     hal_oid_t *);
@@ -324,6 +338,14 @@ int asic_mcast_set(struct hal *, const struct hal_flood_group *, size_t,
                    int *);
 int asic_mcast_remove(struct hal *, const struct hal_flood_group *, size_t,
                       int *);
+int asic_neigh_set(struct hal *, const struct hal_neigh_entry *, size_t,
+                   int *);
+int asic_neigh_remove(struct hal *, const struct hal_neigh_entry *, size_t,
+                      int *);
+int asic_neigh_stats_get(const struct hal *, hal_oid_t,
+                         struct hal_neigh_stats *);
+void asic_neigh_walk(const struct hal *, hal_oid_t, hal_neigh_walk_cb *,
+                     void *);
 int asic_resync_begin(struct hal *);
 int asic_resync_end(struct hal *);
 void asic_fdb_walk(const struct hal *, hal_oid_t, hal_fdb_walk_cb *, void *);

@@ -70,6 +70,7 @@ asic_open(const struct hal_config *config, struct hal **halp)
     hal_event_ring_size(&asic->up, asic->profile->event_fifo,
                         ASIC_EVENT_BATCH);
     asic_indexes_build(asic);
+    asic_neigh_init(asic);
     asic->next_age_ms = asic->fdb_learned ? 0 : INT64_MAX;
     VLOG_INFO("asic: platform %s, %u L2 entries in %zu banks, %s start "
               "(generation %llu)",
@@ -94,6 +95,7 @@ asic_close(struct hal *hal)
         free(asic->seen_mcast);
         free(asic->seen_fdb);
     }
+    asic_neigh_destroy(asic);
     asic_indexes_destroy(asic);
     asic_chip_detach(asic);
     hal_asic_profile_destroy(asic->profile);
@@ -211,6 +213,7 @@ asic_resources_get(const struct hal *hal, struct hal_resource res[])
         (struct hal_resource){ asic->t_repl.used, asic->t_repl.capacity };
     res[HAL_TABLE_MCAST] =
         (struct hal_resource){ asic->t_mcast.used, asic->t_mcast.capacity };
+    asic_neigh_resources(asic, &res[HAL_TABLE_NEIGH]);
 }
 
 /* ---- Conformance hooks (hal-provider.h) --------------------------------- */
@@ -288,6 +291,10 @@ const struct hal_provider hal_asic_provider = {
     .test_learn = asic_test_learn,
     .test_link = asic_test_link,
     .test_writes = asic_test_writes,
+    .neigh_set = asic_neigh_set,
+    .neigh_remove = asic_neigh_remove,
+    .neigh_stats_get = asic_neigh_stats_get,
+    .neigh_walk = asic_neigh_walk,
 };
 
 /* ---- Backend-specific API ----------------------------------------------- */

@@ -55,7 +55,10 @@ enum hal_asic_action {
     HAL_ASIC_DROP,
     /* Send a copy to each of 'locals' and encapsulate one to each of
      * 'remotes'; at least one of the two is nonempty. */
-    HAL_ASIC_FORWARD
+    HAL_ASIC_FORWARD,
+    /* The frame was a neighbour request the host table knows: answer it on
+     * the ingress port and VLAN with 'reply_mac', and send it nowhere. */
+    HAL_ASIC_REPLY
 };
 
 struct hal_asic_local_out {
@@ -74,7 +77,8 @@ struct hal_asic_decision {
     enum hal_asic_action action;
     const char *drop_reason; /* Static string, for HAL_ASIC_DROP. */
     hal_oid_t bridge;
-    bool flooded; /* Unknown unicast, broadcast or multicast. */
+    bool flooded;             /* Unknown unicast, broadcast or multicast. */
+    struct hal_mac reply_mac; /* HAL_ASIC_REPLY: the target's MAC. */
     struct hal_asic_local_out *locals;
     size_t n_locals, allocated_locals;
     struct hal_asic_remote_out *remotes;
@@ -91,13 +95,31 @@ struct hal_asic_frame {
     struct hal_mac src;
     struct hal_mac dst;
     uint32_t bytes;
+    /* For an ARP request or neighbour solicitation that may be answered
+     * (not gratuitous, not a probe): its target address, borrowed; else
+     * NULL. */
+    const struct hal_ip *neigh_target;
 };
 
 /* Decides what happens to a frame that came in on a front-panel port.  If
  * 'learn', learns its source MAC (as of 'now_ms') when the bridge learns.
- * Counts it on the ingress binding, egress bindings and tunnels. */
+ * Counts it on the ingress binding, egress bindings and tunnels, and a
+ * neighbour request as answered or flooded on its bridge. */
 void hal_asic_forward(struct hal_asic *, const struct hal_asic_frame *,
                       bool learn, int64_t now_ms, struct hal_asic_decision *);
+
+/* Counts a malformed ARP or ND packet received on (port, vlan) against the
+ * bridge of that binding.  Returns 0 or -ENOENT without a binding. */
+int hal_asic_neigh_count_malformed(struct hal_asic *, hal_oid_t port,
+                                   uint16_t vlan);
+
+/* Reports that the host 'mac' on binding (port, vlan) uses 'ip' (seen in
+ * an ARP or ND packet), as HAL_EVENT_NEIGH_LEARNED, unless the same was
+ * reported less than 30 s before 'now_ms'.  Returns 0 or -ENOENT without a
+ * binding. */
+int hal_asic_neigh_snoop(struct hal_asic *, hal_oid_t port, uint16_t vlan,
+                         const struct hal_ip *ip, const struct hal_mac *mac,
+                         int64_t now_ms);
 
 /* A VXLAN packet received from the network, after outer header checks. */
 struct hal_asic_vxlan_frame {

@@ -10,6 +10,9 @@
  *     unicast, remote      → encapsulate to that VTEP with its VNI
  *     unicast, unknown     → local bindings + unknown-unicast flood list
  *
+ * An ARP request or neighbour solicitation whose target the bridge's host
+ * table knows is answered instead (HAL_ASIC_REPLY, after learning).
+ *
  * Flooding never sends back to the ingress binding.  Flood lists reach
  * every VTEP with source-node replication, and one (chosen by a hash of the
  * addresses, like a hardware ECMP pick) with service-node replication.
@@ -204,6 +207,11 @@ hal_asic_forward(struct hal_asic *asic, const struct hal_asic_frame *f,
     }
     if (learn && b->learning) {
         asic_fdb_learn(asic, bridge, &f->src, (uint32_t) port, f->vlan);
+    }
+    if (f->neigh_target
+        && asic_neigh_resolve(asic, bridge, f->neigh_target, &d->reply_mac)) {
+        d->action = HAL_ASIC_REPLY;
+        return;
     }
 
     if (hal_mac_is_multicast(&f->dst)) {

@@ -25,6 +25,7 @@ struct builtin {
     uint32_t bridges, bindings, tunnels, flood_entries, mcast_groups;
     uint32_t event_fifo;
     uint32_t n_ports, speed_mbps;
+    uint32_t neigh_entries; /* Host table; 0 for the JSON default. */
 };
 
 static const struct builtin builtins[] = {
@@ -40,7 +41,8 @@ static const struct builtin builtins[] = {
       4096,
       4096,
       32,
-      40000 },
+      40000,
+      16384 },
     /* Tomahawk-like: 136K L2 entries as 2×4K + 2×64K; 32 × 100G ports. */
     { "tomahawk",
       { 4096, 4096, 65536, 65536 },
@@ -52,9 +54,10 @@ static const struct builtin builtins[] = {
       4096,
       4096,
       32,
-      100000 },
+      100000,
+      8192 },
     /* Lab: tiny tables so that tests and demos hit every limit. */
-    { "lab", { 64, 64 }, 4, 16, 32, 16, 64, 16, 256, 4, 10000 },
+    { "lab", { 64, 64 }, 4, 16, 32, 16, 64, 16, 256, 4, 10000, 8 },
 };
 
 static void set_error(char **error, const char *format, ...)
@@ -92,6 +95,7 @@ builtin_profile(const struct builtin *b)
     p->flood_entries = b->flood_entries;
     p->mcast_groups = b->mcast_groups;
     p->event_fifo = b->event_fifo;
+    p->neigh_entries = b->neigh_entries;
     p->n_ports = b->n_ports;
     p->ports = xcalloc(b->n_ports, sizeof *p->ports);
     for (i = 0; i < b->n_ports; i++) {
@@ -140,6 +144,11 @@ hal_asic_profile_validate(const struct hal_asic_profile *p, char **error)
                       p->name, i, HAL_ASIC_MAX_WAYS);
             return -EINVAL;
         }
+    }
+    if (p->neigh_entries > HAL_ASIC_MAX_NEIGH) {
+        set_error(error, "%s: more than %u neighbour entries", p->name,
+                  HAL_ASIC_MAX_NEIGH);
+        return -EINVAL;
     }
     if (hal_asic_profile_fdb_capacity(p) > HAL_ASIC_MAX_FDB) {
         set_error(error, "%s: FDB larger than %u entries", p->name,
@@ -293,6 +302,8 @@ parse_profile(const json_t *root, struct hal_asic_profile *p, char **error)
         || json_u32(root, "flood_entries", &p->flood_entries, error)
         || json_u32(root, "mcast_groups", &p->mcast_groups, error)
         || json_u32(root, "event_fifo", &p->event_fifo, error)
+        || (json_object_get(root, "neigh_entries")
+            && json_u32(root, "neigh_entries", &p->neigh_entries, error))
         || parse_ports(json_object_get(root, "ports"), p, error)) {
         return -EINVAL;
     }
@@ -315,6 +326,7 @@ load_file(const char *file_name, struct hal_asic_profile **profilep,
         return -EINVAL;
     }
     p = xzalloc(sizeof *p);
+    p->neigh_entries = HAL_ASIC_DEFAULT_NEIGH;
     retval = parse_profile(root, p, error);
     json_decref(root);
     if (retval) {

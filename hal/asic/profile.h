@@ -8,11 +8,13 @@
  *     "fdb_banks": [ { "entries": 16384, "ways": 4 }, ... ],
  *     "bridges": 4096, "bindings": 8192, "tunnels": 2048,
  *     "flood_entries": 8192, "mcast_groups": 1024, "event_fifo": 4096,
+ *     "neigh_entries": 4096,
  *     "ports": [ { "name": "swp1", "speed_mbps": 10000 }, ... ]
  *   }
  *
  * "ports" may instead be { "prefix": "swp", "count": 32, "speed_mbps": N },
- * which names ports swp1..swp32.  Each FDB bank may also give a "seed" for
+ * which names ports swp1..swp32.  "neigh_entries" is optional
+ * (HAL_ASIC_DEFAULT_NEIGH); 0 means no suppression.  Each FDB bank may also give a "seed" for
  * its hash; by default every bank gets a different built-in one. */
 #ifndef HAL_ASIC_PROFILE_H
 #define HAL_ASIC_PROFILE_H 1
@@ -28,6 +30,8 @@
 #define HAL_ASIC_MAX_BRIDGES 65535 /* Bridge index is 16 bits. */
 #define HAL_ASIC_MAX_TUNNELS 65535
 #define HAL_ASIC_MAX_FDB (1u << 23)
+#define HAL_ASIC_MAX_NEIGH (1u << 20)
+#define HAL_ASIC_DEFAULT_NEIGH 4096
 
 /* The platform a vtepd runs on when none is given. */
 #define HAL_ASIC_DEFAULT_PLATFORM "trident2"
@@ -56,6 +60,7 @@ struct hal_asic_profile {
     uint32_t flood_entries; /* Replication list entries. */
     uint32_t mcast_groups;  /* Multicast MAC groups. */
     uint32_t event_fifo;    /* Depth of the event FIFO. */
+    uint32_t neigh_entries; /* Neighbour (host) entries for suppression. */
     size_t n_ports;
     struct hal_asic_port_spec *ports; /* Owned. */
 };

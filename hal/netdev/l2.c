@@ -207,6 +207,7 @@ nd_bridge_replay_vxlan(struct hal_netdev *nd, struct nd_bridge *br)
 
         nd_batch_add(&batch, nd_msg_neigh_add(&n, true), NULL);
     }
+    nd_neigh_replay_vxlan(nd, br, &batch);
     nd_batch_destroy(&batch);
 }
 
@@ -376,6 +377,7 @@ nd_bridge_remove(struct hal *hal, hal_oid_t oid)
         }
     }
     nd_fdb_flush_learned(nd, br, 0, false);
+    nd_neigh_bridge_gone(nd, br->index);
     if (br->vx_ifindex) {
         nd_batch_add(&batch, nd_msg_link_del(br->vx_ifindex), NULL);
     }

@@ -107,6 +107,7 @@ struct hal_netdev {
     struct hmap bindings_by_ifindex;
     struct hmap tunnels;
     uint32_t n_fdb, n_flood, n_mcast;
+    struct hmap neighs; /* neigh.c's: neighbour entries programmed. */
 
     bool clear_on_close;
     bool resyncing;
@@ -243,5 +244,24 @@ int nd_state_load(struct hal_netdev *, bool cold, bool *warm);
 void nd_state_clear(struct hal_netdev *);
 int nd_resync_begin(struct hal *);
 int nd_resync_end(struct hal *);
+
+/* neigh.c: neighbour entries (ARP/ND suppression). */
+int nd_neigh_set(struct hal *, const struct hal_neigh_entry *, size_t n,
+                 int *status);
+int nd_neigh_remove(struct hal *, const struct hal_neigh_entry *, size_t n,
+                    int *status);
+void nd_neigh_walk(const struct hal *, hal_oid_t bridge, hal_neigh_walk_cb *cb,
+                   void *aux);
+/* Forgets the entries of bridge index 'bridge' (its devices went, and the
+ * kernel's entries with them). */
+void nd_neigh_bridge_gone(struct hal_netdev *, uint32_t bridge);
+/* Queues in 'batch' what the new VXLAN device of 'br' needs for the
+ * bridge's neighbour entries: neigh_suppress, their MACs' FDB entries and
+ * the neighbours themselves again. */
+struct nd_batch;
+void nd_neigh_replay_vxlan(struct hal_netdev *, const struct nd_bridge *br,
+                           struct nd_batch *batch);
+/* Forgets every entry and frees the map. */
+void nd_neigh_destroy_all(struct hal_netdev *);
 
 #endif /* hal/netdev/netdev-private.h */

@@ -36,6 +36,7 @@ nd_open(const struct hal_config *config, struct hal **halp)
     hmap_init(&nd->bindings);
     hmap_init(&nd->bindings_by_ifindex);
     hmap_init(&nd->tunnels);
+    hmap_init(&nd->neighs);
     nd->sw.vxlan_port = 4789;
     nd->sw.aging_time_s = 300;
     nd->clear_on_close = config->clear_on_close;
@@ -107,6 +108,7 @@ nd_free(struct hal_netdev *nd)
     hmap_destroy(&nd->bindings_by_ifindex);
     hmap_destroy(&nd->bridges);
     hmap_destroy(&nd->tunnels);
+    nd_neigh_destroy_all(nd);
     nd_monitor_close(nd);
     nd_nl_close(&nd->nl);
     free(nd->ports);
@@ -186,6 +188,9 @@ const struct hal_provider hal_netdev_provider = {
     .port_get = nd_port_get,
     .bridge_set = nd_bridge_set,
     .bridge_remove = nd_bridge_remove,
+    .neigh_set = nd_neigh_set,
+    .neigh_remove = nd_neigh_remove,
+    .neigh_walk = nd_neigh_walk,
     .bridge_get = nd_bridge_get,
     .binding_set = nd_binding_set,
     .binding_remove = nd_binding_remove,

@@ -881,3 +881,76 @@ nd_msg_link_updown(int ifindex, bool up)
     }
     return link_change(ifindex, changes);
 }
+
+struct nl_msg *
+nd_msg_brport_neigh_suppress(int ifindex, bool on)
+{
+    struct ifinfomsg ifi = { .ifi_family = AF_BRIDGE, .ifi_index = ifindex };
+    struct nl_msg *msg = nlmsg_alloc_simple(RTM_SETLINK, NLM_F_REQUEST);
+    struct nlattr *protinfo;
+
+    /* libnl-route-3.7 has no flag for IFLA_BRPORT_NEIGH_SUPPRESS. */
+    if (!msg || nlmsg_append(msg, &ifi, sizeof ifi, NLMSG_ALIGNTO)
+        || !(protinfo = nla_nest_start(msg, IFLA_PROTINFO | NLA_F_NESTED))
+        || nla_put_u8(msg, IFLA_BRPORT_NEIGH_SUPPRESS, on)) {
+        nlmsg_free(msg);
+        return NULL;
+    }
+    nla_nest_end(msg, protinfo);
+    return msg;
+}
+
+/* An IPv4 or IPv6 neighbour 'ip' → 'mac' on interface 'ifindex'. */
+static struct rtnl_neigh *
+ip_neigh_build(int ifindex, const struct hal_ip *ip, const struct hal_mac *mac)
+{
+    struct rtnl_neigh *neigh = rtnl_neigh_alloc();
+    struct nl_addr *addr;
+
+    if (!neigh) {
+        return NULL;
+    }
+    rtnl_neigh_set_family(neigh, ip->family);
+    rtnl_neigh_set_ifindex(neigh, ifindex);
+    addr =
+        nl_addr_build(ip->family, &ip->v6,
+                      ip->family == AF_INET ? sizeof ip->v4 : sizeof ip->v6);
+    rtnl_neigh_set_dst(neigh, addr);
+    nl_addr_put(addr);
+    if (mac) {
+        addr = nl_addr_build(AF_LLC, mac, sizeof *mac);
+        rtnl_neigh_set_lladdr(neigh, addr);
+        nl_addr_put(addr);
+    }
+    rtnl_neigh_set_state(neigh, NUD_PERMANENT);
+    return neigh;
+}
+
+struct nl_msg *
+nd_msg_ip_neigh_add(int ifindex, const struct hal_ip *ip,
+                    const struct hal_mac *mac)
+{
+    struct rtnl_neigh *neigh = ip_neigh_build(ifindex, ip, mac);
+    struct nl_msg *msg = NULL;
+
+    if (neigh
+        && rtnl_neigh_build_add_request(neigh, NLM_F_CREATE | NLM_F_REPLACE,
+                                        &msg)) {
+        msg = NULL;
+    }
+    rtnl_neigh_put(neigh);
+    return msg;
+}
+
+struct nl_msg *
+nd_msg_ip_neigh_del(int ifindex, const struct hal_ip *ip)
+{
+    struct rtnl_neigh *neigh = ip_neigh_build(ifindex, ip, NULL);
+    struct nl_msg *msg = NULL;
+
+    if (neigh && rtnl_neigh_build_delete_request(neigh, 0, &msg)) {
+        msg = NULL;
+    }
+    rtnl_neigh_put(neigh);
+    return msg;
+}

@@ -178,5 +178,13 @@ struct nl_msg *nd_msg_neigh_del(const struct nd_neigh *);
  * its operational state. */
 struct nl_msg *nd_msg_neigh_learn(int ifindex, const struct hal_mac *mac);
 struct nl_msg *nd_msg_link_updown(int ifindex, bool up);
+/* Bridge port 'ifindex''s neigh_suppress flag: the bridge answers ARP and
+ * NS from its neighbour table for MACs behind such a port. */
+struct nl_msg *nd_msg_brport_neigh_suppress(int ifindex, bool on);
+/* A permanent IPv4/IPv6 neighbour 'ip' → 'mac' on 'ifindex' (replaced if
+ * present), and its removal. */
+struct nl_msg *nd_msg_ip_neigh_add(int ifindex, const struct hal_ip *ip,
+                                   const struct hal_mac *mac);
+struct nl_msg *nd_msg_ip_neigh_del(int ifindex, const struct hal_ip *ip);
 
 #endif /* hal/netdev/nl.h */

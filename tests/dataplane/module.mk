@@ -4,6 +4,8 @@
 # modules: sim/module.mk, hal/netdev/module.mk.)
 SCRIPT_TESTS += tests/dataplane/vtepd-sim.sh
 SCRIPT_TESTS += tests/dataplane/vtepd-full-disk.sh
+SCRIPT_TESTS += tests/dataplane/vtepd-arp.sh
+SCRIPT_TESTS += tests/dataplane/vtepd-arp-netdev.sh
 SCRIPT_TESTS += tests/dataplane/vtepd-netdev.sh
 SCRIPT_TESTS += tests/dataplane/vtepd-ovn.sh
 

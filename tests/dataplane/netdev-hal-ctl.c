@@ -85,6 +85,8 @@ event_name(enum hal_event_type type)
         return "freed";
     case HAL_EVENT_OVERFLOW:
         return "overflow";
+    case HAL_EVENT_NEIGH_LEARNED:
+        return "neigh-learned";
     }
     return "?";
 }

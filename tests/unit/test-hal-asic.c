@@ -25,6 +25,7 @@ test_builtin_profiles(void **state)
 
     assert_int_equal(hal_asic_profile_load("trident2", &p, &error), 0);
     assert_int_equal(hal_asic_profile_fdb_capacity(p), 288 * 1024);
+    assert_int_equal(p->neigh_entries, 16384);
     assert_int_equal(p->n_banks, 6);
     assert_int_equal(p->banks[0].n_buckets * p->banks[0].ways, 16384);
     assert_int_equal(p->banks[5].n_buckets * p->banks[5].ways, 65536);
@@ -78,7 +79,31 @@ test_profile_from_file(void **state)
     assert_int_equal(p->n_ports, 2);
     assert_string_equal(p->ports[1].name, "eth1");
     assert_int_equal(p->ports[1].speed_mbps, 25000);
+    /* "neigh_entries" is optional. */
+    assert_int_equal(p->neigh_entries, HAL_ASIC_DEFAULT_NEIGH);
     hal_asic_profile_destroy(p);
+
+    write_file(name, "{\"name\": \"hosts\", \"fdb_banks\": ["
+                     "{\"entries\": 32, \"ways\": 4}],"
+                     "\"bridges\": 2, \"bindings\": 4, \"tunnels\": 3,"
+                     "\"flood_entries\": 8, \"mcast_groups\": 2,"
+                     "\"event_fifo\": 16, \"neigh_entries\": 3,"
+                     "\"ports\": {\"prefix\": \"x\", \"count\": 2,"
+                     "\"speed_mbps\": 1}}");
+    assert_int_equal(hal_asic_profile_load(name, &p, &error), 0);
+    assert_int_equal(p->neigh_entries, 3);
+    hal_asic_profile_destroy(p);
+    write_file(name, "{\"name\": \"hosts\", \"fdb_banks\": ["
+                     "{\"entries\": 32, \"ways\": 4}],"
+                     "\"bridges\": 2, \"bindings\": 4, \"tunnels\": 3,"
+                     "\"flood_entries\": 8, \"mcast_groups\": 2,"
+                     "\"event_fifo\": 16, \"neigh_entries\": -1,"
+                     "\"ports\": {\"prefix\": \"x\", \"count\": 2,"
+                     "\"speed_mbps\": 1}}");
+    assert_int_equal(hal_asic_profile_load(name, &p, &error), -EINVAL);
+    assert_non_null(strstr(error, "neigh_entries"));
+    free(error);
+    error = NULL;
 
     /* A bank that is not a power of two, and a port range. */
     write_file(name, "{\"name\": \"bad\", \"fdb_banks\": ["

@@ -89,7 +89,7 @@ env_teardown(void **state)
     return 0;
 }
 
-/* Builds an ARP-typed frame dst/src with 'vlan' in the bytes if nonzero;
+/* Builds a frame dst/src of an experimental EtherType, with 'vlan' in the bytes if nonzero;
  * returns its length. */
 static size_t
 make_frame(uint8_t *buf, const uint8_t *dst, const uint8_t *src, uint16_t vlan)
@@ -104,8 +104,9 @@ make_frame(uint8_t *buf, const uint8_t *dst, const uint8_t *src, uint16_t vlan)
         buf[len++] = (uint8_t) (vlan >> 8);
         buf[len++] = (uint8_t) vlan;
     }
-    buf[len++] = 0x08;
-    buf[len++] = 0x06;
+    /* IEEE 802 local experimental EtherType: payload nobody parses. */
+    buf[len++] = 0x88;
+    buf[len++] = 0xb5;
     memset(buf + len, 0x5a, 46);
     return len + 46;
 }

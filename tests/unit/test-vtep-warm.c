@@ -128,11 +128,56 @@ test_warm_restart(void **state)
     unlink(file);
 }
 
+/* The host table is not in the chip file: a warm restart starts it empty
+ * and the replay fills it again, one write per entry and none else. */
+static void
+test_warm_restart_neighbours(void **state)
+{
+    struct ds before = DS_EMPTY_INITIALIZER, after = DS_EMPTY_INITIALIZER;
+    struct vfx f;
+    uint64_t writes;
+    char file[64];
+
+    snprintf(file, sizeof file, "/tmp/test-vtep-warm-n-%d.chip",
+             (int) getpid());
+    unlink(file);
+    hal_unregister_all();
+    assert_int_equal(hal_register_provider(&hal_asic_provider), 0);
+
+    memset(&f, 0, sizeof f);
+    vfx_setup_hal(&f, open_asic(file));
+    program(&f);
+    vfx_transact(&f, "[{\"op\": \"update\", \"table\": "
+                     "\"Ucast_Macs_Remote\", \"where\": [[\"MAC\", \"==\", "
+                     "\"02:00:00:00:00:02\"]], \"row\": {\"ipaddr\": "
+                     "\"192.168.0.2\"}}]");
+    vfx_run(&f);
+    assert_int_equal(hal_dump_neigh(f.hal, NULL, &before), 0);
+    assert_non_null(strstr(ds_cstr(&before), "192.168.0.2"));
+
+    vfx_stop(&f);
+    hal_close(f.hal);
+    f.hal = open_asic(file);
+    assert_true(hal_is_warm(f.hal));
+    writes = hal_asic_writes(hal_asic_cast(f.hal));
+    vfx_start(&f);
+    vfx_run(&f);
+    assert_int_equal(hal_asic_writes(hal_asic_cast(f.hal)) - writes, 1);
+    assert_int_equal(hal_dump_neigh(f.hal, NULL, &after), 0);
+    assert_string_equal(ds_cstr(&before), ds_cstr(&after));
+
+    vfx_teardown(&f);
+    ds_destroy(&before);
+    ds_destroy(&after);
+    unlink(file);
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_warm_restart),
+        cmocka_unit_test(test_warm_restart_neighbours),
     };
 
     return cmocka_run_group_tests_name("vtepd/vtep/warm", tests, NULL, NULL);

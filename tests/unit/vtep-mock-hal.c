@@ -32,6 +32,7 @@ struct mock_fdb {
 
 static const struct hal_provider mock_provider;
 static void fdb_forget_bridge(struct mock *, hal_oid_t bridge);
+static void neigh_forget_bridge(struct mock_hal *, hal_oid_t bridge);
 
 static struct mock *
 mock_cast(const struct hal *hal)
@@ -82,6 +83,7 @@ mock_open(const struct hal_config *config, struct hal **halp)
     ds_init(&mock->m.log);
     hmap_init(&mock->fdb);
     mock->m.fdb_capacity = SIZE_MAX;
+    mock->m.neigh_capacity = SIZE_MAX;
     *halp = &mock->up;
     return 0;
 }
@@ -94,6 +96,7 @@ mock_close(struct hal *hal)
     ds_destroy(&mock->m.log);
     free(mock->m.events);
     free(mock->m.learned);
+    free(mock->m.neighs);
     fdb_forget_bridge(mock, HAL_OID_NULL);
     hmap_destroy(&mock->fdb);
     free(mock);
@@ -207,6 +210,7 @@ mock_bridge_remove(struct hal *hal, hal_oid_t oid)
     }
     mock->used[i] = false;
     fdb_forget_bridge(mock, oid);
+    neigh_forget_bridge(&mock->m, oid);
     return 0;
 }
 
@@ -439,6 +443,113 @@ mock_binding_stats_get(const struct hal *hal, hal_oid_t port, uint16_t vlan,
     return 0;
 }
 
+/* ---- Neighbours ---- */
+
+static size_t
+neigh_find(const struct mock_hal *m, const struct hal_neigh_entry *e)
+{
+    size_t i;
+
+    for (i = 0; i < m->n_neighs; i++) {
+        if (m->neighs[i].bridge == e->bridge
+            && hal_ip_equals(&m->neighs[i].ip, &e->ip)) {
+            return i;
+        }
+    }
+    return SIZE_MAX;
+}
+
+static void
+neigh_forget_bridge(struct mock_hal *m, hal_oid_t bridge)
+{
+    size_t i = 0;
+
+    while (i < m->n_neighs) {
+        if (m->neighs[i].bridge == bridge) {
+            m->neighs[i] = m->neighs[--m->n_neighs];
+        } else {
+            i++;
+        }
+    }
+}
+
+static int
+neigh_set_one(struct mock *mock, const struct hal_neigh_entry *e)
+{
+    struct mock_hal *m = &mock->m;
+    size_t idx = neigh_find(m, e);
+    char ip[HAL_IP_STRLEN];
+
+    ds_put_format(&m->log, "neigh_set %s %s " HAL_MAC_FMT,
+                  bridge_name(mock, e->bridge), hal_ip_format(&e->ip, ip),
+                  HAL_MAC_ARGS(&e->mac));
+    if (idx == SIZE_MAX && m->n_neighs >= m->neigh_capacity) {
+        ds_put_cstr(&m->log, " FULL\n");
+        return HAL_E_TABLE_FULL;
+    }
+    ds_put_char(&m->log, '\n');
+    if (idx == SIZE_MAX) {
+        m->neighs = xrealloc(m->neighs, (m->n_neighs + 1) * sizeof *e);
+        idx = m->n_neighs++;
+    }
+    m->neighs[idx] = *e;
+    return 0;
+}
+
+static int
+neigh_remove_one(struct mock *mock, const struct hal_neigh_entry *e)
+{
+    struct mock_hal *m = &mock->m;
+    size_t idx = neigh_find(m, e);
+    char ip[HAL_IP_STRLEN];
+
+    ds_put_format(&m->log, "neigh_remove %s %s\n",
+                  bridge_name(mock, e->bridge), hal_ip_format(&e->ip, ip));
+    if (idx == SIZE_MAX) {
+        return -ENOENT;
+    }
+    m->neighs[idx] = m->neighs[--m->n_neighs];
+    return 0;
+}
+
+static int
+mock_neigh_set(struct hal *hal, const struct hal_neigh_entry *e, size_t n,
+               int *status)
+{
+    note_bulk(mock_cast(hal), n);
+    return HAL_BULK_APPLY(neigh_set_one, mock_cast(hal), e, n, status);
+}
+
+static int
+mock_neigh_remove(struct hal *hal, const struct hal_neigh_entry *e, size_t n,
+                  int *status)
+{
+    note_bulk(mock_cast(hal), n);
+    return HAL_BULK_APPLY(neigh_remove_one, mock_cast(hal), e, n, status);
+}
+
+static int
+mock_neigh_stats_get(const struct hal *hal, hal_oid_t bridge,
+                     struct hal_neigh_stats *stats)
+{
+    memset(stats, 0, sizeof *stats);
+    return 0;
+}
+
+static void
+mock_neigh_walk(const struct hal *hal, hal_oid_t bridge, hal_neigh_walk_cb *cb,
+                void *aux)
+{
+    const struct mock_hal *m = &mock_cast(hal)->m;
+    size_t i;
+
+    for (i = 0; i < m->n_neighs; i++) {
+        if (!bridge || m->neighs[i].bridge == bridge) {
+            cb(&m->neighs[i], aux);
+        }
+    }
+}
+
 static void
 mock_resources_get(const struct hal *hal, struct hal_resource res[])
 {
@@ -511,6 +622,10 @@ static const struct hal_provider mock_provider = {
     .binding_walk = mock_binding_walk,
     .flood_walk = mock_flood_walk,
     .bridge_walk = mock_bridge_walk,
+    .neigh_set = mock_neigh_set,
+    .neigh_remove = mock_neigh_remove,
+    .neigh_stats_get = mock_neigh_stats_get,
+    .neigh_walk = mock_neigh_walk,
 };
 
 struct mock_hal *
@@ -592,4 +707,15 @@ mock_hal_add_learned(struct mock_hal *m, const char *bridge, const char *mac,
     e->type = HAL_FDB_LEARNED;
     e->port = PORT_OID(port);
     e->vlan = vlan;
+}
+
+void
+mock_hal_neigh_event(struct mock_hal *m, const char *bridge, const char *ip,
+                     const char *mac)
+{
+    struct hal_event *ev = new_event(m, HAL_EVENT_NEIGH_LEARNED);
+
+    ev->neigh.bridge = bridge_by_name(mock_from_m(m), bridge);
+    hal_ip_from_string(ip, &ev->neigh.ip);
+    hal_mac_from_string(mac, &ev->neigh.mac);
 }

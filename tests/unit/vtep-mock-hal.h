@@ -27,6 +27,9 @@ struct mock_hal {
     size_t n_learned;
     struct hal_binding_stats stats; /* Of every binding. */
     struct hal_switch_config sw;    /* As last set. */
+    size_t neigh_capacity; /* Neighbour entries that fit (SIZE_MAX). */
+    struct hal_neigh_entry *neighs; /* Held, unordered. */
+    size_t n_neighs;
 };
 
 /* Registers the provider (idempotent) and opens it; the returned mock is
@@ -43,6 +46,9 @@ void mock_hal_fdb_event(struct mock_hal *, enum hal_event_type,
                         uint16_t vlan);
 void mock_hal_resource_event(struct mock_hal *, enum hal_event_type,
                              enum hal_table);
+/* Queues HAL_EVENT_NEIGH_LEARNED: 'mac' uses 'ip' in 'bridge_name'. */
+void mock_hal_neigh_event(struct mock_hal *, const char *bridge_name,
+                          const char *ip, const char *mac);
 /* Makes fdb_walk() report a learned entry. */
 void mock_hal_add_learned(struct mock_hal *, const char *bridge_name,
                           const char *mac, int port, uint16_t vlan);

@@ -4,7 +4,8 @@ LIBRARIES += vtep
 vtep_SRCS := vtepd/vtep/vtep.c vtepd/vtep/vtep-queue.c vtepd/vtep/vtep-db.c \
              vtepd/vtep/vtep-switch.c \
              vtepd/vtep/vtep-ls.c vtepd/vtep/vtep-macs.c \
-             vtepd/vtep/vtep-local.c vtepd/vtep/vtep-stats.c
+             vtepd/vtep/vtep-local.c vtepd/vtep/vtep-stats.c \
+             vtepd/vtep/vtep-neigh.c
 
 $(call UNIT_TEST,test-vtep,\
     tests/unit/test-vtep.c tests/unit/vtep-fixture.c tests/unit/vtep-mock-hal.c,\
@@ -12,6 +13,10 @@ $(call UNIT_TEST,test-vtep,\
 
 $(call UNIT_TEST,test-vtep-local,\
     tests/unit/test-vtep-local.c tests/unit/vtep-fixture.c tests/unit/vtep-mock-hal.c,\
+    vtep vtep-schema ovsdb hal lib)
+
+$(call UNIT_TEST,test-vtep-neigh,\
+    tests/unit/test-vtep-neigh.c tests/unit/vtep-fixture.c tests/unit/vtep-mock-hal.c,\
     vtep vtep-schema ovsdb hal lib)
 
 $(call UNIT_TEST,test-vtep-warm,\

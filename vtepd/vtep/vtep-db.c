@@ -138,6 +138,7 @@ vtep_schema_init(struct vtep_schema *s, struct ovsdb_db *db)
         { &s->uml_mac, &s->uml, "MAC" },
         { &s->uml_ls, &s->uml, "logical_switch" },
         { &s->uml_locator, &s->uml, "locator" },
+        { &s->uml_ipaddr, &s->uml, "ipaddr" },
         { &s->mml_mac, &s->mml, "MAC" },
         { &s->mml_ls, &s->mml, "logical_switch" },
         { &s->mml_set, &s->mml, "locator_set" },

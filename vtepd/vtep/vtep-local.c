@@ -70,9 +70,37 @@ local_mac_want(struct vtep *vtep, struct vtep_local_mac *lm, bool want)
     vtep_q_dirty(&vtep->local_dirty, &lm->q);
 }
 
+static uint32_t
+local_ip_hash(const struct vtep_ls *ls, const struct hal_ip *ip)
+{
+    return hal_ip_hash(ip, uuid_hash(&ls->uuid));
+}
+
+/* Sets the learned address of 'lm' to 'ip', or with NULL clears it. */
+static void
+local_mac_set_ip(struct vtep *vtep, struct vtep_local_mac *lm,
+                 const struct hal_ip *ip)
+{
+    if (lm->ip.family) {
+        hmap_remove(&vtep->local_ips, &lm->ip_node);
+        vtep_neigh_learned(vtep, &lm->ls->uuid, &lm->ip, NULL);
+    }
+    memset(&lm->ip, 0, sizeof lm->ip);
+    if (ip) {
+        lm->ip = *ip;
+        hmap_insert(&vtep->local_ips, &lm->ip_node, local_ip_hash(lm->ls, ip));
+        vtep_neigh_learned(vtep, &lm->ls->uuid, ip, &lm->mac);
+    }
+    vtep_q_dirty(&vtep->local_dirty, &lm->q);
+}
+
 static void
 local_mac_free(struct vtep *vtep, struct vtep_local_mac *lm)
 {
+    if (lm->ip.family) {
+        hmap_remove(&vtep->local_ips, &lm->ip_node);
+        vtep_neigh_learned(vtep, &lm->ls->uuid, &lm->ip, NULL);
+    }
     vtep_q_idle(&lm->q);
     list_remove(&lm->ls_node);
     hmap_remove(&vtep->local_macs, &lm->node);
@@ -124,6 +152,46 @@ fdb_event(struct vtep *vtep, const struct hal_event *ev, bool want)
     }
 }
 
+/* IP learning: 'ev->neigh.ip' belongs to the learned MAC 'ev->neigh.mac'.
+ * The newest binding wins: another local MAC of the switch that had the
+ * address loses it, with a log line.  An address of a MAC that is not
+ * learned (yet, or any more) is dropped; it comes again. */
+static void
+neigh_event(struct vtep *vtep, const struct hal_event *ev)
+{
+    static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(10, 10);
+    struct vtep_ls *ls = ls_by_bridge(vtep, ev->neigh.bridge);
+    const struct hal_ip *ip = &ev->neigh.ip;
+    struct vtep_local_mac *lm, *owner = NULL;
+    char s[HAL_IP_STRLEN];
+
+    if (!ls) {
+        return;
+    }
+    HMAP_FOR_EACH_WITH_HASH(lm, node,
+                            vtep_hash_ls_mac(&ls->uuid, &ev->neigh.mac),
+                            &vtep->local_macs) {
+        if (lm->ls == ls && !memcmp(&lm->mac, &ev->neigh.mac, 6)) {
+            owner = lm;
+        }
+    }
+    if (!owner || !owner->want || hal_ip_equals(&owner->ip, ip)) {
+        return;
+    }
+    HMAP_FOR_EACH_WITH_HASH(lm, ip_node, local_ip_hash(ls, ip),
+                            &vtep->local_ips) {
+        if (lm->ls == ls && hal_ip_equals(&lm->ip, ip)) {
+            VLOG_INFO_RL(
+                &rl, "%s: IP %s moves from " HAL_MAC_FMT " to " HAL_MAC_FMT,
+                ls->name, hal_ip_format(ip, s), HAL_MAC_ARGS(&lm->mac),
+                HAL_MAC_ARGS(&owner->mac));
+            local_mac_set_ip(vtep, lm, NULL);
+            break;
+        }
+    }
+    local_mac_set_ip(vtep, owner, ip);
+}
+
 static void
 resource_event(struct vtep *vtep, const struct hal_event *ev, bool freed)
 {
@@ -142,6 +210,7 @@ resource_event(struct vtep *vtep, const struct hal_event *ev, bool freed)
         vtep_q_unblock(&vtep->ucast_blocked, &vtep->ucast_dirty);
         vtep_q_unblock(&vtep->flood_blocked, &vtep->flood_dirty);
         vtep_q_unblock(&vtep->mcast_blocked, &vtep->mcast_dirty);
+        vtep_neigh_unblock(vtep);
     }
 }
 
@@ -169,6 +238,9 @@ vtep_local_on_events(const struct hal_event *events, size_t n, void *vtep_)
             break;
         case HAL_EVENT_RESOURCE_FREED:
             resource_event(vtep, ev, true);
+            break;
+        case HAL_EVENT_NEIGH_LEARNED:
+            neigh_event(vtep, ev);
             break;
         case HAL_EVENT_OVERFLOW:
             VLOG_WARN("HAL lost %llu events: rebuilding local MACs",
@@ -253,6 +325,10 @@ local_sweep(struct vtep *vtep, struct vtep_txn *t)
         }
         lm->in_db = true;
         lm->row_uuid = row->uuid;
+        if (hal_ip_from_string(ovsdb_row_get_string(row, vtep->s.uml_ipaddr),
+                               &lm->db_ip)) {
+            memset(&lm->db_ip, 0, sizeof lm->db_ip);
+        }
         local_mac_want(vtep, lm, false);
     }
     for (size_t i = 0; i < n_duplicates; i++) {
@@ -350,6 +426,25 @@ own_set(struct vtep *vtep, struct own *own, struct vtep_txn *t)
     return &own->set;
 }
 
+/* Writes 'lm->ip' into the 'ipaddr' of its row (in the transaction, which
+ * may have inserted the row). */
+static void
+write_ipaddr(struct vtep *vtep, struct vtep_txn *t, struct vtep_local_mac *lm)
+{
+    struct ovsdb_row *row = vtep_txn_modify(t, vtep->s.uml, &lm->row_uuid);
+    char ip[HAL_IP_STRLEN] = "";
+
+    if (!row) {
+        return;
+    }
+    if (lm->ip.family) {
+        hal_ip_format(&lm->ip, ip);
+    }
+    vtep_txn_check(t, ovsdb_txn_write_string(vtep_txn_get(t), vtep->s.uml, row,
+                                             vtep->s.uml_ipaddr, ip));
+    lm->db_ip = lm->ip;
+}
+
 static void
 local_macs_run(struct vtep *vtep, struct own *own, struct vtep_txn *t)
 {
@@ -372,9 +467,13 @@ local_macs_run(struct vtep *vtep, struct own *own, struct vtep_txn *t)
             insert_local_mac_row(t, vtep->s.uml, columns, &lm->row_uuid, mac,
                                  lm->ls, own_locator(vtep, own, t));
             lm->in_db = true;
+            memset(&lm->db_ip, 0, sizeof lm->db_ip);
         } else if (!want && lm->in_db) {
             vtep_txn_delete(t, vtep->s.uml, &lm->row_uuid);
             lm->in_db = false;
+        }
+        if (want && !hal_ip_equals(&lm->ip, &lm->db_ip)) {
+            write_ipaddr(vtep, t, lm);
         }
         if (!want) {
             local_mac_free(vtep, lm);
@@ -429,6 +528,9 @@ vtep_local_destroy(struct vtep *vtep)
 
     HMAP_FOR_EACH_SAFE(lm, node, &vtep->local_macs) {
         hmap_remove(&vtep->local_macs, &lm->node);
+        if (lm->ip.family) {
+            hmap_remove(&vtep->local_ips, &lm->ip_node);
+        }
         free(lm);
     }
 }

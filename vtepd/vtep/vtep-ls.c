@@ -60,6 +60,7 @@ vtep_ls_row_changed(struct vtep *vtep, const struct ovsdb_row *old,
     bool has_key;
     int64_t key = 0;
 
+    vtep_neigh_ls_changed(vtep, old, new);
     if (!new) {
         ls = ls_find(vtep, &old->uuid);
         if (ls) {
@@ -113,6 +114,7 @@ vtep_ls_mark_entries(struct vtep *vtep, struct vtep_ls *ls)
     }
     ls_mark_flood(vtep, ls);
     vtep_q_dirty(&vtep->local_ls_dirty, &ls->local_q);
+    vtep_neigh_bridge_changed(vtep, ls, false);
 }
 
 static void
@@ -141,6 +143,7 @@ ls_bridge_gone(struct vtep *vtep, struct vtep_ls *ls)
 
     hmap_remove(&vtep->ls_by_oid, &ls->oid_node);
     ls->bridge = HAL_OID_NULL;
+    vtep_neigh_bridge_changed(vtep, ls, true);
     LIST_FOR_EACH(uc, ls_node, &ls->ucasts) {
         uc->programmed = false;
         vtep_q_dirty(&vtep->ucast_dirty, &uc->q);

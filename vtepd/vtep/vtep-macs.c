@@ -269,6 +269,7 @@ void
 vtep_umr_row_changed(struct vtep *vtep, const struct ovsdb_row *old,
                      const struct ovsdb_row *new)
 {
+    vtep_neigh_umr_changed(vtep, old, new);
     if (old) {
         struct vtep_umr *umr = umr_find(vtep, &old->uuid);
 

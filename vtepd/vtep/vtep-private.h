@@ -216,6 +216,10 @@ struct vtep_local_mac {
     struct uuid row_uuid;
     bool want; /* The HAL has the entry. */
     struct vtep_qnode q;
+    /* IP learning: the address the host last used (family 0: none), and
+     * the row's 'ipaddr' as written. */
+    struct hal_ip ip, db_ip;
+    struct hmap_node ip_node; /* In vtep->local_ips while 'ip' is set. */
 };
 
 /* ---- Schema ---- */
@@ -233,7 +237,7 @@ struct vtep_schema {
     const struct ovsdb_column *set_locators;
     const struct ovsdb_column *umr_mac, *umr_ls, *umr_locator;
     const struct ovsdb_column *mmr_mac, *mmr_ls, *mmr_set;
-    const struct ovsdb_column *uml_mac, *uml_ls, *uml_locator;
+    const struct ovsdb_column *uml_mac, *uml_ls, *uml_locator, *uml_ipaddr;
     const struct ovsdb_column *mml_mac, *mml_ls, *mml_set;
     const struct ovsdb_column *lbs_columns[4];
     const struct ovsdb_column *lr_fault, *acl_fault;
@@ -257,6 +261,7 @@ struct vtep {
 
     struct hmap lss, ls_by_oid, ports, bindings, locators, sets, umrs, ucasts,
         mmrs, mcasts, local_macs;
+    struct hmap local_ips; /* vtep_local_mac's 'ip_node', by LS and IP. */
 
     struct list ls_dirty, binding_dirty, ucast_dirty, flood_dirty, mcast_dirty,
         fault_dirty, local_ls_dirty, local_dirty;
@@ -277,6 +282,7 @@ struct vtep {
     int64_t db_backoff_ms; /* Wait after the last failure; 0 after success. */
 
     struct vtep_stats stats;
+    struct vtep_neigh_model *neigh; /* vtep-neigh.c's. */
 };
 
 /* vtep.c */
@@ -374,6 +380,31 @@ void vtep_local_on_events(const struct hal_event *, size_t n, void *vtep);
 void vtep_local_ls_gone(struct vtep *, struct vtep_ls *);
 void vtep_local_run(struct vtep *, struct vtep_txn *);
 void vtep_local_destroy(struct vtep *);
+
+/* vtep-neigh.c: Ucast_Macs_Remote.ipaddr → HAL neighbour entries. */
+struct vtep_neigh_model;
+/* Creates the neighbour model.  Returns 0 or -EINVAL if the schema lacks
+ * the columns it reads; vtep_neigh_destroy() frees it either way. */
+int vtep_neigh_init(struct vtep *);
+void vtep_neigh_destroy(struct vtep *);
+void vtep_neigh_umr_changed(struct vtep *, const struct ovsdb_row *old,
+                            const struct ovsdb_row *new);
+void vtep_neigh_ls_changed(struct vtep *, const struct ovsdb_row *old,
+                           const struct ovsdb_row *new);
+/* Queues the keys of 'ls' after its bridge was created or, with 'gone',
+ * removed (which removed its HAL entries). */
+void vtep_neigh_bridge_changed(struct vtep *, const struct vtep_ls *ls,
+                               bool gone);
+/* A local host learned with 'ip' and 'mac' in switch 'ls', or with 'mac'
+ * NULL no longer: answered from the table unless a Ucast_Macs_Remote row
+ * gives the address. */
+void vtep_neigh_learned(struct vtep *, const struct uuid *ls,
+                        const struct hal_ip *ip, const struct hal_mac *mac);
+/* Retries the keys that waited for room (HAL_EVENT_RESOURCE_FREED). */
+void vtep_neigh_unblock(struct vtep *);
+void vtep_neigh_run(struct vtep *);
+bool vtep_neigh_pending(const struct vtep *);
+bool vtep_neigh_blocked(const struct vtep *);
 
 /* vtep-stats.c: counters into Logical_Binding_Stats. */
 void vtep_stats_run(struct vtep *, struct vtep_txn *);

@@ -230,7 +230,7 @@ switch_faults(const struct vtep *vtep)
         || !list_is_empty(&vtep->ls_blocked)
         || !list_is_empty(&vtep->binding_blocked)
         || !list_is_empty(&vtep->flood_blocked)
-        || !list_is_empty(&vtep->mcast_blocked)) {
+        || !list_is_empty(&vtep->mcast_blocked) || vtep_neigh_blocked(vtep)) {
         faults |= 1u << FAULT_UNSPECIFIED;
     }
     return faults;

@@ -247,7 +247,7 @@ vtep_init_containers(struct vtep *vtep)
     struct hmap *maps[] = {
         &vtep->lss,      &vtep->ls_by_oid, &vtep->ports,      &vtep->bindings,
         &vtep->locators, &vtep->sets,      &vtep->umrs,       &vtep->ucasts,
-        &vtep->mmrs,     &vtep->mcasts,    &vtep->local_macs,
+        &vtep->mmrs,     &vtep->mcasts,    &vtep->local_macs, &vtep->local_ips,
     };
     struct list *lists[] = {
         &vtep->ls_dirty,        &vtep->binding_dirty, &vtep->ucast_dirty,
@@ -294,6 +294,9 @@ vtep_create(struct ovsdb_db *db, struct hal *hal,
 
     error = vtep_schema_init(&vtep->s, db);
     if (!error) {
+        error = vtep_neigh_init(vtep);
+    }
+    if (!error) {
         error = vtep_switch_init(vtep, config);
     }
     if (!error) {
@@ -331,6 +334,7 @@ vtep_destroy(struct vtep *vtep)
         hal_set_event_cb(vtep->hal, NULL, NULL);
     }
     vtep_local_destroy(vtep);
+    vtep_neigh_destroy(vtep);
     vtep_macs_model_destroy(vtep);
     vtep_ls_model_destroy(vtep);
 
@@ -345,6 +349,7 @@ vtep_destroy(struct vtep *vtep)
     hmap_destroy(&vtep->mmrs);
     hmap_destroy(&vtep->mcasts);
     hmap_destroy(&vtep->local_macs);
+    hmap_destroy(&vtep->local_ips);
     free(vtep->switch_name);
     free(vtep->tunnel_ip_s);
     free(vtep);
@@ -359,7 +364,7 @@ hal_work_pending(const struct vtep *vtep)
            || !list_is_empty(&vtep->binding_dirty)
            || !list_is_empty(&vtep->ucast_dirty)
            || !list_is_empty(&vtep->flood_dirty)
-           || !list_is_empty(&vtep->mcast_dirty);
+           || !list_is_empty(&vtep->mcast_dirty) || vtep_neigh_pending(vtep);
 }
 
 static bool
@@ -385,6 +390,7 @@ vtep_run(struct vtep *vtep, int64_t now_ms)
     vtep_ucast_run(vtep);
     vtep_flood_run(vtep);
     vtep_mcast_run(vtep);
+    vtep_neigh_run(vtep);
 
     if (vtep->resyncing && !hal_work_pending(vtep)) {
         int error = hal_resync_end(vtep->hal);
