@@ -275,6 +275,7 @@ struct vtep {
     size_t n_bad_locators;      /* Present locators with unparsable IPs. */
 
     struct vtep_stats stats;
+    struct vtep_tunnels *tunnels; /* vtep-tunnel.c. */
 };
 
 /* vtep.c */
@@ -366,6 +367,19 @@ void vtep_local_on_events(const struct hal_event *, size_t n, void *vtep);
 void vtep_local_ls_gone(struct vtep *, struct vtep_ls *);
 void vtep_local_run(struct vtep *, struct vtep_txn *);
 void vtep_local_destroy(struct vtep *);
+
+/* vtep-tunnel.c: Tunnel rows for the remote locators in use. */
+struct vtep_tunnels;
+/* Sets up vtep->tunnels (freed by vtep_tunnels_destroy()); -EINVAL if the
+ * schema lacks the Tunnel table or its columns. */
+int vtep_tunnels_init(struct vtep *);
+void vtep_tunnels_destroy(struct vtep *);
+/* Tells the tunnel code that a commit changed a row of 'table'. */
+void vtep_tunnels_note_change(struct vtep *, const struct ovsdb_table *);
+/* Returns true if vtep_tunnels_run() has work. */
+bool vtep_tunnels_pending(const struct vtep *);
+/* Inserts and deletes Tunnel rows in 't' to match the remotes in use. */
+void vtep_tunnels_run(struct vtep *, struct vtep_txn *);
 
 /* vtep-stats.c: counters into Logical_Binding_Stats. */
 void vtep_stats_run(struct vtep *, struct vtep_txn *);

@@ -195,6 +195,7 @@ vtep_on_commit(const struct ovsdb_changeset *cs, void *vtep_)
             vtep_prefetch_change(vtep, &cs->changes[i + 2], 2);
         }
 
+        vtep_tunnels_note_change(vtep, c->table);
         if (fn) {
             fn(vtep, c->old, c->new);
         } else if (own) {
@@ -294,6 +295,9 @@ vtep_create(struct ovsdb_db *db, struct hal *hal,
 
     error = vtep_schema_init(&vtep->s, db);
     if (!error) {
+        error = vtep_tunnels_init(vtep);
+    }
+    if (!error) {
         error = vtep_switch_init(vtep, config);
     }
     if (!error) {
@@ -331,6 +335,7 @@ vtep_destroy(struct vtep *vtep)
         hal_set_event_cb(vtep->hal, NULL, NULL);
     }
     vtep_local_destroy(vtep);
+    vtep_tunnels_destroy(vtep);
     vtep_macs_model_destroy(vtep);
     vtep_ls_model_destroy(vtep);
 
@@ -368,7 +373,7 @@ db_work_pending(const struct vtep *vtep)
     return !list_is_empty(&vtep->fault_dirty)
            || !list_is_empty(&vtep->local_ls_dirty)
            || !list_is_empty(&vtep->local_dirty) || vtep->switch_dirty
-           || vtep->local_sweep;
+           || vtep->local_sweep || vtep_tunnels_pending(vtep);
 }
 
 /* Commits 't' if it changed anything.  A rejected transaction leaves
@@ -411,6 +416,9 @@ vtep_run(struct vtep *vtep, int64_t now_ms)
         vtep_local_run(vtep, &t);
         vtep_commit(vtep, &t);
     }
+
+    vtep_tunnels_run(vtep, &t);
+    vtep_commit(vtep, &t);
 
     vtep_faults_run(vtep, &t);
     vtep_commit(vtep, &t);
