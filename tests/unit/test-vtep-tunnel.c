@@ -11,6 +11,9 @@
 
 #include <cmocka.h>
 
+#include <arpa/inet.h>
+
+#include "lib/bfd.h"
 #include "lib/util.h"
 #include "tests/unit/vtep-fixture.h"
 
@@ -274,6 +277,130 @@ test_restart_keeps_rows(void **state)
     assert_tunnels(f, "");
 }
 
+/* ---- BFD ---- */
+
+static void
+set_bfd_params(struct vfx *f, const char *pairs)
+{
+    vfx_transact(f,
+                 "[{\"op\": \"update\", \"table\": \"Tunnel\", "
+                 "\"where\": [], \"row\": {\"bfd_params\": [\"map\", "
+                 "[%s]]}}]",
+                 pairs);
+}
+
+static char *
+bfd_status(struct vfx *f)
+{
+    return vfx_query(f, "Tunnel", "bfd_status", "[]");
+}
+
+static void
+assert_status_has(struct vfx *f, const char *needle)
+{
+    char *st = bfd_status(f);
+
+    if (!strstr(st, needle)) {
+        fail_msg("bfd_status %s lacks %s", st, needle);
+    }
+    free(st);
+}
+
+/* Enabling BFD on a Tunnel row makes a HAL session with its parameters;
+ * bfd_config_local and bfd_status follow; disabling clears the status. */
+static void
+test_bfd_session_and_status(void **state)
+{
+    struct vfx *f = *state;
+    struct mock_bfd *b;
+    char *log;
+
+    add_umr(f, "00:00:00:00:00:02", "10.0.0.2");
+    vfx_run(f);
+    free(vfx_log(f));
+    vfx_assert_query(f, "Tunnel", "bfd_status", "[]", "[\"map\",[]]");
+
+    set_bfd_params(f, "[\"enable\", \"true\"], [\"min_rx\", \"300\"]");
+    vfx_run(f);
+    vfx_assert_log(f, "bfd_set 10.0.0.2 min_tx=100 min_rx=300\n");
+    b = mock_hal_bfd_find(f->mock, "10.0.0.2");
+    assert_non_null(b);
+    assert_int_equal(b->config.vni, 0);
+    assert_string_equal(inet_ntoa(b->config.dst_ip), "169.254.1.1");
+    vfx_assert_query(f, "Tunnel", "bfd_config_local", "[]",
+                     "[\"map\",[[\"bfd_dst_ip\",\"169.254.1.0\"],"
+                     "[\"bfd_dst_mac\",\"00:23:20:00:00:01\"]]]");
+    vfx_assert_query(
+        f, "Tunnel", "bfd_status", "[]",
+        "[\"map\",[[\"diagnostic\",\"No Diagnostic\"],[\"enabled\","
+        "\"true\"],[\"forwarding\",\"false\"],[\"remote_diagnostic\","
+        "\"No Diagnostic\"],[\"remote_state\",\"admin_down\"],"
+        "[\"state\",\"down\"]]]");
+
+    /* The session comes up: written at the next poll, not before. */
+    b->info.status.state = BFD_STATE_UP;
+    b->info.status.remote_state = BFD_STATE_UP;
+    b->info.status.forwarding = true;
+    vfx_run(f);
+    assert_status_has(f, "[\"state\",\"down\"]");
+    f->now += 100;
+    vfx_run(f);
+    assert_status_has(f, "[\"state\",\"up\"]");
+    assert_status_has(f, "[\"forwarding\",\"true\"]");
+
+    set_bfd_params(f, "[\"enable\", \"false\"]");
+    vfx_run(f);
+    log = vfx_log(f);
+    assert_string_equal(log, "bfd_remove 10.0.0.2\n");
+    free(log);
+    vfx_assert_query(f, "Tunnel", "bfd_status", "[]", "[\"map\",[]]");
+}
+
+/* Bad parameters: a clear info, the session runs on the defaults, and the
+ * reconciler settles (no write loop). */
+static void
+test_bfd_bad_params(void **state)
+{
+    struct vfx *f = *state;
+    struct mock_bfd *b;
+
+    add_umr(f, "00:00:00:00:00:02", "10.0.0.2");
+    vfx_run(f);
+    set_bfd_params(f, "[\"enable\", \"true\"], [\"min_rx\", \"0\"]");
+    assert_true(vfx_run(f) < 10);
+    assert_status_has(f, "[\"info\",\"bfd_params:min_rx: 0 is out of "
+                         "range 1 to 4294967 ms\"]");
+    b = mock_hal_bfd_find(f->mock, "10.0.0.2");
+    assert_int_equal(b->config.bfd.min_rx, 1000);
+
+    set_bfd_params(f, "[\"enable\", \"true\"], [\"min_tx\", \"abc\"]");
+    assert_true(vfx_run(f) < 10);
+    assert_status_has(f, "\"bfd_params:min_tx: \\\"abc\\\" is not a number "
+                         "of milliseconds\"");
+    set_bfd_params(f, "[\"enable\", \"true\"], [\"colour\", \"red\"]");
+    assert_true(vfx_run(f) < 10);
+    assert_status_has(f, "unknown key \\\"colour\\\" ignored");
+    assert_status_has(f, "[\"enabled\",\"true\"]");
+    f->now += 1000;
+    assert_true(vfx_run(f) < 10);
+}
+
+/* A backend without BFD: enabled=false and the reason. */
+static void
+test_bfd_unsupported(void **state)
+{
+    struct vfx *f = *state;
+
+    f->mock->no_bfd = true;
+    add_umr(f, "00:00:00:00:00:02", "10.0.0.2");
+    vfx_run(f);
+    set_bfd_params(f, "[\"enable\", \"true\"]");
+    vfx_run(f);
+    vfx_assert_query(f, "Tunnel", "bfd_status", "[]",
+                     "[\"map\",[[\"enabled\",\"false\"],[\"info\",\"the "
+                     "mock backend cannot run BFD\"]]]");
+}
+
 int
 main(void)
 {
@@ -283,6 +410,10 @@ main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_restart_keeps_rows, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_bfd_session_and_status, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_bfd_bad_params, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_bfd_unsupported, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -196,6 +196,7 @@ vtep_on_commit(const struct ovsdb_changeset *cs, void *vtep_)
         }
 
         vtep_tunnels_note_change(vtep, c->table);
+        vtep_bfd_note_change(vtep, c, own);
         if (fn) {
             fn(vtep, c->old, c->new);
         } else if (own) {
@@ -298,6 +299,9 @@ vtep_create(struct ovsdb_db *db, struct hal *hal,
         error = vtep_tunnels_init(vtep);
     }
     if (!error) {
+        error = vtep_bfd_init(vtep);
+    }
+    if (!error) {
         error = vtep_switch_init(vtep, config);
     }
     if (!error) {
@@ -336,6 +340,7 @@ vtep_destroy(struct vtep *vtep)
     }
     vtep_local_destroy(vtep);
     vtep_tunnels_destroy(vtep);
+    vtep_bfd_destroy(vtep);
     vtep_macs_model_destroy(vtep);
     vtep_ls_model_destroy(vtep);
 
@@ -419,6 +424,8 @@ vtep_run(struct vtep *vtep, int64_t now_ms)
 
     vtep_tunnels_run(vtep, &t);
     vtep_commit(vtep, &t);
+    vtep_bfd_run(vtep, &t);
+    vtep_commit(vtep, &t);
 
     vtep_faults_run(vtep, &t);
     vtep_commit(vtep, &t);
@@ -438,7 +445,7 @@ vtep_next_wake(const struct vtep *vtep)
     if (hal_work_pending(vtep) || db_work_pending(vtep) || vtep->resyncing) {
         return vtep->now_ms;
     }
-    wake = hal_next_wake(vtep->hal);
+    wake = MIN(hal_next_wake(vtep->hal), vtep_bfd_next_wake(vtep));
     return MIN(wake, vtep->next_stats_ms);
 }
 
