@@ -401,6 +401,87 @@ test_bfd_unsupported(void **state)
                      "mock backend cannot run BFD\"]]]");
 }
 
+/* Returns the broadcast flood list the mock last logged, or "". */
+static char *
+last_broadcast(struct vfx *f)
+{
+    char *log = vfx_log(f), *line = NULL, *p = log, *found;
+
+    while ((found = strstr(p, "flood_set ls0 broadcast"))) {
+        line = found;
+        p = found + 1;
+    }
+    if (line) {
+        char *end = strchr(line, '\n');
+
+        line = xstrndup(line, end ? (size_t) (end - line) : strlen(line));
+    } else {
+        line = xstrdup("");
+    }
+    free(log);
+    return line;
+}
+
+static void
+assert_broadcast(struct vfx *f, const char *expected)
+{
+    char *line = last_broadcast(f);
+
+    assert_string_equal(line, expected);
+    free(line);
+}
+
+static void
+set_health(struct vfx *f, const char *ip, bool up)
+{
+    struct mock_bfd *b = mock_hal_bfd_find(f->mock, ip);
+
+    assert_non_null(b);
+    b->info.status.state = up ? BFD_STATE_UP : BFD_STATE_DOWN;
+    b->info.status.forwarding = up;
+    f->now += 100;
+    vfx_run(f);
+}
+
+/* Service node replication: BUM traffic goes to the lowest service node
+ * whose BFD session forwards, moves when it fails, returns when it
+ * recovers; without BFD, to the lowest. */
+static void
+test_service_node_by_health(void **state)
+{
+    struct vfx *f = *state;
+
+    add_flood(f, "10.0.0.2", "10.0.0.3");
+    vfx_run(f);
+    assert_broadcast(f, "flood_set ls0 broadcast 10.0.0.2");
+
+    /* Sessions start down: none forwards, so the lowest stays. */
+    set_bfd_params(f, "[\"enable\", \"true\"]");
+    vfx_run(f);
+    free(vfx_log(f));
+    set_health(f, "10.0.0.2", true);
+    set_health(f, "10.0.0.3", true);
+    assert_broadcast(f, "");
+
+    set_health(f, "10.0.0.2", false);
+    assert_broadcast(f, "flood_set ls0 broadcast 10.0.0.3");
+    set_health(f, "10.0.0.2", true);
+    assert_broadcast(f, "flood_set ls0 broadcast 10.0.0.2");
+
+    /* Both fail: the lowest, as without BFD. */
+    set_health(f, "10.0.0.2", false);
+    set_health(f, "10.0.0.3", false);
+    assert_broadcast(f, "flood_set ls0 broadcast 10.0.0.2");
+
+    /* BFD off: back to today's choice. */
+    set_health(f, "10.0.0.2", false);
+    set_health(f, "10.0.0.3", true);
+    assert_broadcast(f, "flood_set ls0 broadcast 10.0.0.3");
+    set_bfd_params(f, "[\"enable\", \"false\"]");
+    vfx_run(f);
+    assert_broadcast(f, "flood_set ls0 broadcast 10.0.0.2");
+}
+
 int
 main(void)
 {
@@ -414,6 +495,8 @@ main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_bfd_bad_params, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bfd_unsupported, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_service_node_by_health, setup,
+                                        teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -43,9 +43,10 @@ struct vtep_bfd_session {
     struct uuid tunnel;
     bool seen;
     struct hal_bfd_config config;
-    hal_oid_t oid; /* HAL_OID_NULL if none. */
-    int error;     /* Of the last hal_bfd_set(), or 0. */
-    char *info;    /* A configuration problem, or NULL. */
+    hal_oid_t oid;   /* HAL_OID_NULL if none. */
+    int error;       /* Of the last hal_bfd_set(), or 0. */
+    char *info;      /* A configuration problem, or NULL. */
+    bool forwarding; /* As last read from the HAL. */
 };
 
 struct vtep_bfds {
@@ -85,11 +86,26 @@ vtep_bfd_init(struct vtep *vtep)
                : -EINVAL;
 }
 
+/* Queues the flood lists that choose a service node by health. */
+static void
+service_nodes_changed(struct vtep *vtep)
+{
+    struct vtep_ls *ls;
+
+    HMAP_FOR_EACH(ls, node, &vtep->lss) {
+        if (ls->bridge != HAL_OID_NULL
+            && ls->programmed.replication == HAL_REPLICATION_SERVICE_NODE) {
+            vtep_q_dirty(&vtep->flood_dirty, &ls->flood_q);
+        }
+    }
+}
+
 static void
 session_destroy(struct vtep *vtep, struct vtep_bfd_session *s)
 {
     if (s->oid != HAL_OID_NULL) {
         hal_bfd_remove(vtep->hal, s->oid);
+        service_nodes_changed(vtep);
     }
     hmap_remove(&vtep->bfds->sessions, &s->node);
     free(s->info);
@@ -244,12 +260,17 @@ session_configure(struct vtep *vtep, struct vtep_bfd_session *s,
         if (s->oid != HAL_OID_NULL) {
             hal_bfd_remove(vtep->hal, s->oid);
             s->oid = HAL_OID_NULL;
+            service_nodes_changed(vtep);
         }
         s->error = 0;
         return;
     }
     if (s->oid != HAL_OID_NULL && !memcmp(&c, &s->config, sizeof c)) {
         return;
+    }
+    if (s->oid == HAL_OID_NULL) {
+        s->forwarding = false;
+        service_nodes_changed(vtep);
     }
     s->config = c;
     s->error = hal_bfd_set(vtep->hal, &c, &s->oid);
@@ -295,8 +316,8 @@ write_map(struct vtep *vtep, struct vtep_txn *t, const struct ovsdb_row *row,
 /* Writes bfd_status of 'row' for session 's'.  Returns true if the session
  * runs (and so must be polled). */
 static bool
-write_status(struct vtep *vtep, struct vtep_txn *t,
-             const struct vtep_bfd_session *s, const struct ovsdb_row *row)
+write_status(struct vtep *vtep, struct vtep_txn *t, struct vtep_bfd_session *s,
+             const struct ovsdb_row *row)
 {
     const char *keys[7], *values[7];
     struct hal_bfd_info info;
@@ -317,6 +338,10 @@ write_status(struct vtep *vtep, struct vtep_txn *t,
         keys[n] = "remote_diagnostic";
         values[n++] = bfd_diag_to_string(info.status.remote_diag);
         running = true;
+        if (info.status.forwarding != s->forwarding) {
+            s->forwarding = info.status.forwarding;
+            service_nodes_changed(vtep);
+        }
     } else if (s->error) {
         keys[n] = "enabled", values[n++] = "false";
         unsupported = s->error == -EOPNOTSUPP
@@ -435,17 +460,16 @@ vtep_bfd_forwarding(const struct vtep *vtep, struct in_addr remote,
 {
     const struct vtep_bfds *vb = vtep->bfds;
     const struct vtep_bfd_session *s;
-    struct hal_bfd_info info;
 
     *has_session = false;
     if (!vb) {
         return true;
     }
     HMAP_FOR_EACH(s, node, &vb->sessions) {
-        if (s->oid != HAL_OID_NULL && s->config.remote.s_addr == remote.s_addr
-            && !hal_bfd_get(vtep->hal, s->oid, &info)) {
+        if (s->oid != HAL_OID_NULL
+            && s->config.remote.s_addr == remote.s_addr) {
             *has_session = true;
-            return info.status.forwarding;
+            return s->forwarding;
         }
     }
     return true;
