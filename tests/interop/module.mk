@@ -10,6 +10,6 @@ SCRIPT_TESTS += tests/interop/full-disk.sh tests/interop/chip-space.sh
 SCRIPT_TESTS += tests/interop/fd-limit.sh
 SCRIPT_TESTS += tests/interop/relative-names.sh
 SCRIPT_TESTS += tests/interop/ovn-vtep.sh
-SCRIPT_TESTS += tests/interop/vtepd-hal.sh
+SCRIPT_TESTS += tests/interop/vtepd-hal.sh tests/interop/bfd-tunnels.sh
 SCRIPT_TESTS += tests/interop/raw-controller.sh
 SCRIPT_TESTS += tests/interop/managers.sh

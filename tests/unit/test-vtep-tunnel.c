@@ -15,7 +15,9 @@
 
 #include "lib/bfd.h"
 #include "lib/util.h"
+#include "lib/ds.h"
 #include "tests/unit/vtep-fixture.h"
+#include "vtepd/vtep/vtep.h"
 
 static int
 setup(void **state)
@@ -347,6 +349,20 @@ test_bfd_session_and_status(void **state)
     vfx_run(f);
     assert_status_has(f, "[\"state\",\"up\"]");
     assert_status_has(f, "[\"forwarding\",\"true\"]");
+    b->info.counters.tx_packets = 7;
+    b->info.status.flaps = 1;
+    {
+        struct ds out = DS_EMPTY_INITIALIZER;
+
+        vtep_dump_tunnels(f->vtep, &out);
+        assert_string_equal(
+            ds_cstr(&out),
+            "remote 10.0.0.2\n"
+            "  bfd: up, remote up, forwarding true, flaps 1, diagnostic "
+            "\"No Diagnostic\", remote diagnostic \"No Diagnostic\"\n"
+            "  bfd packets: tx 7, rx 0, dropped 0\n");
+        ds_destroy(&out);
+    }
 
     set_bfd_params(f, "[\"enable\", \"false\"]");
     vfx_run(f);

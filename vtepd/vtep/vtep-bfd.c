@@ -12,10 +12,12 @@
  * for what was bad, or not at all if it cannot. */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "hal/hal.h"
+#include "lib/ds.h"
 #include "lib/hash.h"
 #include "lib/hmap.h"
 #include "lib/util.h"
@@ -353,6 +355,12 @@ write_status(struct vtep *vtep, struct vtep_txn *t, struct vtep_bfd_session *s,
     } else if (s->info) {
         keys[n] = "enabled", values[n++] = "false";
     }
+    if (unsupported && s->info) {
+        char *both = xasprintf("%s; %s", s->info, unsupported);
+
+        free(unsupported);
+        unsupported = both;
+    }
     if (unsupported || s->info) {
         keys[n] = "info", values[n++] = unsupported ? unsupported : s->info;
     }
@@ -473,4 +481,86 @@ vtep_bfd_forwarding(const struct vtep *vtep, struct in_addr remote,
         }
     }
     return true;
+}
+
+/* ---- hal/dump-tunnels ---- */
+
+static void
+dump_session(const struct vtep *vtep, const struct vtep_bfd_session *s,
+             struct ds *out)
+{
+    struct hal_bfd_info info;
+
+    if (s->oid == HAL_OID_NULL || hal_bfd_get(vtep->hal, s->oid, &info)) {
+        ds_put_format(out, "  bfd: off%s%s\n", s->info ? ": " : "",
+                      s->info ? s->info : "");
+        return;
+    }
+    ds_put_format(out,
+                  "  bfd: %s, remote %s, forwarding %s, flaps %u, "
+                  "diagnostic \"%s\", remote diagnostic \"%s\"\n",
+                  bfd_state_to_string(info.status.state),
+                  bfd_state_to_string(info.status.remote_state),
+                  info.status.forwarding ? "true" : "false", info.status.flaps,
+                  bfd_diag_to_string(info.status.diag),
+                  bfd_diag_to_string(info.status.remote_diag));
+    ds_put_format(out,
+                  "  bfd packets: tx %" PRIu64 ", rx %" PRIu64
+                  ", dropped %" PRIu64 "\n",
+                  info.counters.tx_packets, info.counters.rx_packets,
+                  info.counters.rx_dropped);
+}
+
+static void
+dump_tunnel(const struct vtep *vtep, const struct ovsdb_row *row,
+            struct ds *out)
+{
+    const struct vtep_bfds *vb = vtep->bfds;
+    const struct vtep_bfd_session *s;
+    const struct ovsdb_row *loc;
+    struct hal_tunnel_stats st;
+    struct in_addr ip = { 0 };
+    struct uuid remote;
+    const char *ip_s = "?";
+
+    if (ovsdb_row_get_uuid(row, vb->remote, &remote)
+        && (loc = ovsdb_table_find(vtep->s.locator, &remote))) {
+        ip_s = ovsdb_row_get_string(loc, vtep->s.locator_ip);
+        inet_pton(AF_INET, ip_s, &ip);
+    }
+    ds_put_format(out, "remote %s", ip_s);
+    if (!hal_tunnel_stats_get(vtep->hal, ip, &st)) {
+        ds_put_format(out,
+                      ": tx %" PRIu64 " packets %" PRIu64 " bytes, rx %" PRIu64
+                      " packets %" PRIu64 " bytes",
+                      st.tx_packets, st.tx_bytes, st.rx_packets, st.rx_bytes);
+    }
+    ds_put_char(out, '\n');
+    HMAP_FOR_EACH_WITH_HASH(s, node, uuid_hash(&row->uuid), &vb->sessions) {
+        if (uuid_equals(&s->tunnel, &row->uuid)) {
+            dump_session(vtep, s, out);
+            return;
+        }
+    }
+    ds_put_cstr(out, "  bfd: off\n");
+}
+
+void
+vtep_dump_tunnels(const struct vtep *vtep, struct ds *out)
+{
+    const struct ovsdb_row *ps = vtep_switch_row(vtep);
+    struct ovsdb_datum d;
+
+    if (!ps || !vtep->bfds) {
+        return;
+    }
+    ovsdb_row_get(ps, vtep->bfds->ps_tunnels, &d);
+    for (unsigned int i = 0; i < d.n; i++) {
+        const struct ovsdb_row *row =
+            ovsdb_table_find(vtep->bfds->tunnel, &d.keys[i].uuid);
+
+        if (row) {
+            dump_tunnel(vtep, row, out);
+        }
+    }
 }
