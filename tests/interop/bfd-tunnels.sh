@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
 # vtepd's Tunnel rows and their BFD columns, driven by vtep-ctl as a
-# controller would, on the asic backend (which does not run BFD sessions
-# yet): rows appear and go with the remote locators in use, a controller's
-# bfd_params get a clear bfd_status, bad values are named and never make
+# controller would, on the asic backend with no peer answering: rows
+# appear and go with the remote locators in use, a controller's bfd_params
+# start a session that stays down, bad values are named and never make
 # vtepd spin, and hal/dump-tunnels lists the remotes.
 . tests/lib.sh
 . tests/interop/ovsdb-server-lib.sh
@@ -55,23 +55,23 @@ check_output "rows go with the last use" 5 '"192.0.2.2"' remotes
 
 t=$(vc --bare --columns=_uuid list Tunnel)
 vc set Tunnel "$t" bfd_params:enable=true
-check_output "a backend without BFD says so" 5 \
-    '{enabled="false", info="the asic backend cannot run BFD"}' status
+check_output "a session starts, down without a peer" 5 \
+    '{diagnostic="No Diagnostic", enabled="true", forwarding="false", remote_diagnostic="No Diagnostic", remote_state=down, state=down}' status
 check_output "bfd_config_local as ovs-vtep writes it" 5 \
     '{bfd_dst_ip="169.254.1.0", bfd_dst_mac="00:23:20:00:00:01"}' \
     vc get Tunnel "$t" bfd_config_local
 
 vc set Tunnel "$t" bfd_params:min_rx=0
 check_output "min_rx=0 is named in info" 5 \
-    '{enabled="false", info="bfd_params:min_rx: 0 is out of range 1 to 4294967 ms; the asic backend cannot run BFD"}' \
+    '{diagnostic="No Diagnostic", enabled="true", forwarding="false", info="bfd_params:min_rx: 0 is out of range 1 to 4294967 ms", remote_diagnostic="No Diagnostic", remote_state=down, state=down}' \
     status
 vc set Tunnel "$t" bfd_params:min_rx=fast
 check_output "a non-numeric value is named" 5 \
-    '{enabled="false", info="bfd_params:min_rx: \"fast\" is not a number of milliseconds; the asic backend cannot run BFD"}' \
+    '{diagnostic="No Diagnostic", enabled="true", forwarding="false", info="bfd_params:min_rx: \"fast\" is not a number of milliseconds", remote_diagnostic="No Diagnostic", remote_state=down, state=down}' \
     status
 vc remove Tunnel "$t" bfd_params min_rx -- set Tunnel "$t" bfd_params:colour=red
 check_output "an unknown key is named" 5 \
-    '{enabled="false", info="bfd_params: unknown key \"colour\" ignored; the asic backend cannot run BFD"}' \
+    '{diagnostic="No Diagnostic", enabled="true", forwarding="false", info="bfd_params: unknown key \"colour\" ignored", remote_diagnostic="No Diagnostic", remote_state=down, state=down}' \
     status
 sleep 1
 cpu=$(ps -o times= -p "$(cat "$v/pid")")
