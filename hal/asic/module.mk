@@ -19,3 +19,7 @@ TEST_PROGRAMS += bench-asic-fdb
 bench-asic-fdb_SRCS := tests/bench/bench-asic-fdb.c
 bench-asic-fdb_LIBS := hal-asic hal lib
 BENCH_SCRIPTS += tests/bench/asic-fdb.sh
+
+$(call UNIT_TEST,test-hal-asic-bfd,\
+    tests/unit/test-hal-asic-bfd.c tests/unit/hal-asic-fixture.c,\
+    hal-asic hal lib)
