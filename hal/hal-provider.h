@@ -262,6 +262,12 @@ struct hal_provider {
     int (*tunnel_stats_get)(const struct hal *hal, struct in_addr remote,
                             struct hal_tunnel_stats *);
 
+    /* BFD sessions; NULL if the backend has none (optional). */
+    int (*bfd_set)(struct hal *hal, const struct hal_bfd_config *,
+                   hal_oid_t *oid);
+    int (*bfd_remove)(struct hal *hal, hal_oid_t oid);
+    int (*bfd_get)(const struct hal *hal, hal_oid_t oid,
+                   struct hal_bfd_info *);
     void (*resources_get)(const struct hal *hal,
                           struct hal_resource resources[HAL_TABLE_N]);
 

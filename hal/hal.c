@@ -545,6 +545,35 @@ hal_tunnel_stats_get(const struct hal *hal, struct in_addr remote,
     return hal->provider->tunnel_stats_get(hal, remote, stats);
 }
 
+int
+hal_bfd_set(struct hal *hal, const struct hal_bfd_config *config,
+            hal_oid_t *oid)
+{
+    if (!hal->provider->bfd_set) {
+        return -EOPNOTSUPP;
+    }
+    return hal->provider->bfd_set(hal, config, oid);
+}
+
+int
+hal_bfd_remove(struct hal *hal, hal_oid_t oid)
+{
+    if (!hal->provider->bfd_remove) {
+        return -EOPNOTSUPP;
+    }
+    return hal->provider->bfd_remove(hal, oid);
+}
+
+int
+hal_bfd_get(const struct hal *hal, hal_oid_t oid, struct hal_bfd_info *info)
+{
+    memset(info, 0, sizeof *info);
+    if (!hal->provider->bfd_get) {
+        return -EOPNOTSUPP;
+    }
+    return hal->provider->bfd_get(hal, oid, info);
+}
+
 void
 hal_resources_get(const struct hal *hal,
                   struct hal_resource resources[HAL_TABLE_N])

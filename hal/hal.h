@@ -69,6 +69,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lib/bfd.h"
+
 struct ds;
 struct hal;
 
@@ -81,6 +83,7 @@ enum hal_object_type {
     HAL_OBJECT_NONE = 0,
     HAL_OBJECT_PORT = 1,
     HAL_OBJECT_BRIDGE = 2,
+    HAL_OBJECT_BFD = 3,
 };
 
 static inline enum hal_object_type
@@ -547,6 +550,39 @@ struct hal_resource {
     uint32_t used;
     uint32_t capacity;
 };
+
+/* ---- BFD sessions ------------------------------------------------------- *
+ *
+ * After SAI's BFD session object: the backend runs the session (lib/bfd.h)
+ * over VXLAN to 'remote', sending and receiving its frames and running its
+ * timers, and the caller reads its state.  Backends without BFD leave the
+ * provider functions NULL: the calls then return -EOPNOTSUPP. */
+
+struct hal_bfd_config {
+    struct in_addr remote;   /* Outer destination: the remote VTEP. */
+    uint32_t vni;            /* VNI of the frames; 0, as OVS expects. */
+    struct hal_mac dst_mac;  /* Inner destination MAC. */
+    struct in_addr src_ip;   /* Inner source IP. */
+    struct in_addr dst_ip;   /* Inner destination IP. */
+    struct bfd_settings bfd; /* Intervals and options. */
+};
+
+struct hal_bfd_info {
+    struct bfd_status status;
+    struct bfd_counters counters;
+    uint64_t seq; /* Changes whenever 'status' does. */
+};
+
+/* Creates a session for 'config' if '*oid' is HAL_OID_NULL (storing its id
+ * in '*oid'), else reconfigures session '*oid'.  Returns 0, -EOPNOTSUPP,
+ * -EEXIST (another session to that remote) or -ENOENT. */
+int hal_bfd_set(struct hal *hal, const struct hal_bfd_config *config,
+                hal_oid_t *oid);
+/* Removes session 'oid'.  Returns 0, -EOPNOTSUPP or -ENOENT. */
+int hal_bfd_remove(struct hal *hal, hal_oid_t oid);
+/* Reads session 'oid' into '*info'.  Returns 0, -EOPNOTSUPP or -ENOENT. */
+int hal_bfd_get(const struct hal *hal, hal_oid_t oid,
+                struct hal_bfd_info *info);
 
 /* Fills 'resources' (indexed by enum hal_table) with table occupancy. */
 void hal_resources_get(const struct hal *hal,

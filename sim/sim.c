@@ -22,6 +22,9 @@
 
 VLOG_DEFINE_THIS_MODULE(sim);
 
+/* Outer UDP source port of BFD frames: one flow per remote VTEP. */
+#define SIM_BFD_SPORT 49152
+
 /* Large enough for any UDP payload, hence for any frame we accept. */
 #define SIM_BUF_SIZE 65536
 
@@ -193,6 +196,33 @@ send_remote(struct sim *sim, const struct hal_asic_remote_out *out,
     sim->stats.vxlan_tx_bytes += SIM_ENCAP_HLEN + inner_len;
 }
 
+/* Sends a BFD frame of the model (hal_asic_bfd_tx_fn) in VXLAN. */
+static void
+bfd_tx(void *sim_, struct in_addr remote, uint32_t vni, const uint8_t *frame,
+       size_t len)
+{
+    struct sim *sim = sim_;
+    uint8_t hdr[SIM_ENCAP_HLEN];
+    struct iovec iov[2];
+
+    if (!sim->has_underlay
+        || sim_vxlan_encap(hdr, SIM_BFD_SPORT, sim->underlay.port, vni, len)) {
+        count_drop(sim, DROP_NO_UNDERLAY);
+        return;
+    }
+    iov[0].iov_base = hdr;
+    iov[0].iov_len = sizeof hdr;
+    iov[1].iov_base = (void *) frame;
+    iov[1].iov_len = len;
+    if (sim_underlay_send(&sim->underlay, remote, iov, 2)) {
+        sim->stats.tx_errors++;
+        count_drop(sim, DROP_TX_ERROR);
+        return;
+    }
+    sim->stats.vxlan_tx++;
+    sim->stats.vxlan_tx_bytes += SIM_ENCAP_HLEN + len;
+}
+
 /* Carries out the decision in sim->decision for 'frame'. */
 static void
 execute(struct sim *sim, const uint8_t *frame, size_t len,
@@ -322,6 +352,10 @@ vxlan_input(struct sim *sim, struct in_addr src, const uint8_t *pkt,
         return;
     }
 
+    if (hal_asic_bfd_input(sim->asic, src, vni, inner, inner_len,
+                           time_msec())) {
+        return;
+    }
     memset(&f, 0, sizeof f);
     f.vni = vni;
     f.outer_src = src;
@@ -520,6 +554,7 @@ sim_create(struct ev_loop *loop, struct hal *hal,
         sim_destroy(sim);
         return error;
     }
+    hal_asic_set_bfd_tx(asic, bfd_tx, sim);
     *simp = sim;
     return 0;
 }
@@ -540,6 +575,7 @@ sim_destroy(struct sim *sim)
         ev_io_stop(sim->loop, &sim->underlay_watcher);
         sim_underlay_close(&sim->underlay);
     }
+    hal_asic_set_bfd_tx(sim->asic, NULL, NULL);
     hmap_destroy(&sim->ports_by_oid);
     hal_asic_decision_uninit(&sim->decision);
     free(sim->ports);

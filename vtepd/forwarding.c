@@ -127,6 +127,17 @@ dump_flood_cb(struct unixctl_conn *conn, int argc, const char *argv[],
 }
 
 static void
+dump_tunnels_cb(struct unixctl_conn *conn, int argc, const char *argv[],
+                void *fw_)
+{
+    struct vtepd_forwarding *fw = fw_;
+    struct ds out = DS_EMPTY_INITIALIZER;
+
+    vtep_dump_tunnels(fw->vtep, &out);
+    reply_dump(conn, 0, &out, argv[0]);
+}
+
+static void
 dump_bindings_cb(struct unixctl_conn *conn, int argc, const char *argv[],
                  void *fw_)
 {
@@ -193,6 +204,8 @@ register_commands(struct vtepd_forwarding *fw)
     unixctl_command_register("hal/dump-neigh", "[LS]", 0, 1, dump_neigh_cb,
                              fw);
     unixctl_command_register("hal/dump-flood", "", 0, 0, dump_flood_cb, fw);
+    unixctl_command_register("hal/dump-tunnels", "", 0, 0, dump_tunnels_cb,
+                             fw);
     unixctl_command_register("hal/dump-bindings", "", 0, 0, dump_bindings_cb,
                              fw);
     unixctl_command_register("hal/resources", "", 0, 0, resources_cb, fw);

@@ -205,6 +205,12 @@ struct hal_asic {
     uint8_t *seen_mcast;
     uint8_t *seen_fdb;
 
+    /* BFD sessions (bfd.c), in process memory. */
+    struct hmap bfds;
+    uint64_t bfd_last_id;
+    hal_asic_bfd_tx_fn *bfd_tx;
+    void *bfd_tx_aux;
+
     /* Statistics. */
     uint64_t writes;
     uint64_t bucket_full;
@@ -352,5 +358,16 @@ void asic_fdb_walk(const struct hal *, hal_oid_t, hal_fdb_walk_cb *, void *);
 void asic_binding_walk(const struct hal *, hal_binding_walk_cb *, void *);
 void asic_flood_walk(const struct hal *, hal_flood_walk_cb *, void *);
 void asic_bridge_walk(const struct hal *, hal_bridge_walk_cb *, void *);
+
+/* bfd.c: BFD sessions, the provider's bfd_* functions. */
+int asic_bfd_set(struct hal *, const struct hal_bfd_config *, hal_oid_t *);
+int asic_bfd_remove(struct hal *, hal_oid_t);
+int asic_bfd_get(const struct hal *, hal_oid_t, struct hal_bfd_info *);
+/* Runs the sessions' timers and sends what is due. */
+void asic_bfd_run(struct hal_asic *, int64_t now);
+/* Returns when asic_bfd_run() next has work, INT64_MAX if never. */
+int64_t asic_bfd_next_wake(const struct hal_asic *);
+/* Frees every session and the index. */
+void asic_bfd_destroy_all(struct hal_asic *);
 
 #endif /* hal/asic/asic-private.h */

@@ -43,6 +43,7 @@ asic_open(const struct hal_config *config, struct hal **halp)
     bool warm;
     int retval;
 
+    hmap_init(&asic->bfds);
     retval = hal_asic_profile_load(config->platform, &asic->profile, &error);
     if (!retval && config->n_ports) {
         retval = hal_asic_profile_set_ports(asic->profile, config->ports,
@@ -97,6 +98,7 @@ asic_close(struct hal *hal)
     }
     asic_neigh_destroy(asic);
     asic_indexes_destroy(asic);
+    asic_bfd_destroy_all(asic);
     asic_chip_detach(asic);
     hal_asic_profile_destroy(asic->profile);
     free(asic);
@@ -106,12 +108,15 @@ static void
 asic_run(struct hal *hal, int64_t now_ms)
 {
     asic_fdb_age(asic_cast(hal));
+    asic_bfd_run(asic_cast(hal), now_ms);
 }
 
 static int64_t
 asic_next_wake(const struct hal *hal)
 {
-    return asic_cast(hal)->next_age_ms;
+    const struct hal_asic *asic = asic_cast(hal);
+
+    return MIN(asic->next_age_ms, asic_bfd_next_wake(asic));
 }
 
 static int
@@ -295,6 +300,9 @@ const struct hal_provider hal_asic_provider = {
     .neigh_remove = asic_neigh_remove,
     .neigh_stats_get = asic_neigh_stats_get,
     .neigh_walk = asic_neigh_walk,
+    .bfd_set = asic_bfd_set,
+    .bfd_remove = asic_bfd_remove,
+    .bfd_get = asic_bfd_get,
 };
 
 /* ---- Backend-specific API ----------------------------------------------- */

@@ -135,4 +135,20 @@ struct hal_asic_vxlan_frame {
 void hal_asic_decap(struct hal_asic *, const struct hal_asic_vxlan_frame *,
                     struct hal_asic_decision *);
 
+/* Sends the inner Ethernet 'frame' of 'len' bytes (borrowed) in VXLAN with
+ * 'vni' to 'remote': how the dataplane carries the model's BFD frames. */
+typedef void hal_asic_bfd_tx_fn(void *aux, struct in_addr remote, uint32_t vni,
+                                const uint8_t *frame, size_t len);
+
+/* Sets (or, with NULL, clears) the function that sends BFD frames. */
+void hal_asic_set_bfd_tx(struct hal_asic *, hal_asic_bfd_tx_fn *, void *aux);
+
+/* Offers the model the inner 'frame' of 'len' bytes that arrived in VXLAN
+ * with 'vni' from 'outer_src' at 'now'.  Returns true if it was a BFD
+ * control frame for a session (consumed), false if it is traffic for the
+ * dataplane (then counted as received data for that session, if any). */
+bool hal_asic_bfd_input(struct hal_asic *, struct in_addr outer_src,
+                        uint32_t vni, const uint8_t *frame, size_t len,
+                        int64_t now);
+
 #endif /* hal/asic/asic.h */

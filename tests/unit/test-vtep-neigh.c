@@ -31,7 +31,10 @@ add_ls(struct vfx *f, const char *name, int key)
 static void
 add_umr(struct vfx *f, const char *ls, const char *mac, const char *ipaddr)
 {
-    char *loc = vfx_query(f, "Physical_Locator", "_uuid", "[]");
+    /* The remote locator: the switch keeps its own one (a Tunnel's
+     * "local") in the same table. */
+    char *loc = vfx_query(f, "Physical_Locator", "_uuid",
+                          "[[\"dst_ip\", \"==\", \"10.0.0.2\"]]");
     char *where = xasprintf("[[\"name\", \"==\", \"%s\"]]", ls);
     char *ls_uuid = vfx_query(f, "Logical_Switch", "_uuid", where);
 

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* The recording HAL of the reconciler's unit tests. */
 #include <arpa/inet.h>
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -593,6 +594,93 @@ mock_bridge_walk(const struct hal *hal, hal_bridge_walk_cb *cb, void *aux)
     }
 }
 
+/* ---- BFD sessions ---- */
+
+#define BFD_OID(N) (((hal_oid_t) HAL_OBJECT_BFD << 56) | (N))
+
+static struct mock_bfd *
+bfd_by_oid(struct mock *mock, hal_oid_t oid)
+{
+    size_t i = (oid & 0xffffff) - 1;
+
+    return hal_oid_type(oid) == HAL_OBJECT_BFD && i < MOCK_MAX_BFD
+                   && mock->m.bfd[i].used
+               ? &mock->m.bfd[i]
+               : NULL;
+}
+
+static int
+mock_bfd_set(struct hal *hal, const struct hal_bfd_config *c, hal_oid_t *oid)
+{
+    struct mock *mock = mock_cast(hal);
+    struct mock_bfd *b = NULL;
+
+    if (mock->m.no_bfd) {
+        return -EOPNOTSUPP;
+    }
+    if (*oid == HAL_OID_NULL) {
+        for (size_t i = 0; i < MOCK_MAX_BFD && !b; i++) {
+            if (!mock->m.bfd[i].used) {
+                b = &mock->m.bfd[i];
+                memset(b, 0, sizeof *b);
+                b->used = true;
+                b->info.status.state = BFD_STATE_DOWN;
+                *oid = BFD_OID(i + 1);
+            }
+        }
+    } else {
+        b = bfd_by_oid(mock, *oid);
+    }
+    if (!b) {
+        return -ENOENT;
+    }
+    b->config = *c;
+    ds_put_format(&mock->m.log, "bfd_set %s min_tx=%u min_rx=%u\n",
+                  inet_ntoa(c->remote), c->bfd.min_tx, c->bfd.min_rx);
+    return 0;
+}
+
+static int
+mock_bfd_remove(struct hal *hal, hal_oid_t oid)
+{
+    struct mock *mock = mock_cast(hal);
+    struct mock_bfd *b = bfd_by_oid(mock, oid);
+
+    if (!b) {
+        return -ENOENT;
+    }
+    ds_put_format(&mock->m.log, "bfd_remove %s\n",
+                  inet_ntoa(b->config.remote));
+    b->used = false;
+    return 0;
+}
+
+static int
+mock_bfd_get(const struct hal *hal, hal_oid_t oid, struct hal_bfd_info *info)
+{
+    struct mock_bfd *b = bfd_by_oid(mock_cast(hal), oid);
+
+    if (!b) {
+        return -ENOENT;
+    }
+    *info = b->info;
+    return 0;
+}
+
+struct mock_bfd *
+mock_hal_bfd_find(struct mock_hal *m, const char *remote)
+{
+    struct in_addr ip;
+
+    inet_pton(AF_INET, remote, &ip);
+    for (size_t i = 0; i < MOCK_MAX_BFD; i++) {
+        if (m->bfd[i].used && m->bfd[i].config.remote.s_addr == ip.s_addr) {
+            return &m->bfd[i];
+        }
+    }
+    return NULL;
+}
+
 static const struct hal_provider mock_provider = {
     .name = "mock",
     .open = mock_open,
@@ -626,6 +714,9 @@ static const struct hal_provider mock_provider = {
     .neigh_remove = mock_neigh_remove,
     .neigh_stats_get = mock_neigh_stats_get,
     .neigh_walk = mock_neigh_walk,
+    .bfd_set = mock_bfd_set,
+    .bfd_remove = mock_bfd_remove,
+    .bfd_get = mock_bfd_get,
 };
 
 struct mock_hal *

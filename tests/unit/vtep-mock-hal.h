@@ -13,6 +13,15 @@
 #include "hal/hal.h"
 #include "lib/ds.h"
 
+#define MOCK_MAX_BFD 16
+
+/* A BFD session the reconciler made; tests set 'info' to play the peer. */
+struct mock_bfd {
+    bool used;
+    struct hal_bfd_config config;
+    struct hal_bfd_info info;
+};
+
 struct mock_hal {
     struct ds log;            /* "op args\n" per entry, since the last take. */
     size_t n_calls;           /* Bulk and bridge calls. */
@@ -30,6 +39,8 @@ struct mock_hal {
     size_t neigh_capacity; /* Neighbour entries that fit (SIZE_MAX). */
     struct hal_neigh_entry *neighs; /* Held, unordered. */
     size_t n_neighs;
+    bool no_bfd;                       /* Refuse BFD sessions (-EOPNOTSUPP). */
+    struct mock_bfd bfd[MOCK_MAX_BFD]; /* By oid - 1. */
 };
 
 /* Registers the provider (idempotent) and opens it; the returned mock is
@@ -52,5 +63,8 @@ void mock_hal_neigh_event(struct mock_hal *, const char *bridge_name,
 /* Makes fdb_walk() report a learned entry. */
 void mock_hal_add_learned(struct mock_hal *, const char *bridge_name,
                           const char *mac, int port, uint16_t vlan);
+
+/* Returns the BFD session to 'remote' (dotted quad), or NULL. */
+struct mock_bfd *mock_hal_bfd_find(struct mock_hal *, const char *remote);
 
 #endif /* tests/unit/vtep-mock-hal.h */

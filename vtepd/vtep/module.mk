@@ -5,7 +5,8 @@ vtep_SRCS := vtepd/vtep/vtep.c vtepd/vtep/vtep-queue.c vtepd/vtep/vtep-db.c \
              vtepd/vtep/vtep-switch.c \
              vtepd/vtep/vtep-ls.c vtepd/vtep/vtep-macs.c \
              vtepd/vtep/vtep-local.c vtepd/vtep/vtep-stats.c \
-             vtepd/vtep/vtep-neigh.c
+             vtepd/vtep/vtep-neigh.c vtepd/vtep/vtep-tunnel.c \
+             vtepd/vtep/vtep-bfd.c
 
 $(call UNIT_TEST,test-vtep,\
     tests/unit/test-vtep.c tests/unit/vtep-fixture.c tests/unit/vtep-mock-hal.c,\
@@ -29,3 +30,7 @@ bench-vtep-local_SRCS := tests/bench/bench-vtep-local.c \
     tests/unit/vtep-fixture.c tests/unit/vtep-mock-hal.c
 bench-vtep-local_LIBS := vtep vtep-schema ovsdb hal lib
 bench-vtep-local_PKGS := cmocka
+
+$(call UNIT_TEST,test-vtep-tunnel,\
+    tests/unit/test-vtep-tunnel.c tests/unit/vtep-fixture.c tests/unit/vtep-mock-hal.c,\
+    vtep vtep-schema ovsdb hal lib)

@@ -549,10 +549,27 @@ compare_ip(const void *a_, const void *b_)
     return a < b ? -1 : a > b;
 }
 
+/* Moves to the front of the 'n' sorted 'remotes' the service node to use:
+ * the lowest address whose BFD session forwards (or that has none), else
+ * the lowest.  Returns 1, the length of the list that remains. */
+static size_t
+pick_service_node(const struct vtep *vtep, struct in_addr *remotes, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        bool has_session;
+
+        if (vtep_bfd_forwarding(vtep, remotes[i], &has_session)) {
+            remotes[0] = remotes[i];
+            break;
+        }
+    }
+    return 1;
+}
+
 /* Computes the remote VTEPs of the rows on 'rows' (linked through
  * 'node_in_key'): every usable locator of their sets, sorted, without
  * duplicates or our own address; with service node replication, only the
- * first of them.  Returns the number stored in '*remotesp' (which the
+ * first healthy one (pick_service_node()).  Returns the number stored in '*remotesp' (which the
  * caller frees). */
 static size_t
 remotes_from_rows(const struct vtep *vtep, const struct list *rows,
@@ -584,7 +601,7 @@ remotes_from_rows(const struct vtep *vtep, const struct list *rows,
         n = j;
     }
     if (replication == HAL_REPLICATION_SERVICE_NODE && n > 1) {
-        n = 1;
+        n = pick_service_node(vtep, remotes, n);
     }
     *remotesp = remotes;
     return n;

@@ -283,6 +283,8 @@ struct vtep {
 
     struct vtep_stats stats;
     struct vtep_neigh_model *neigh; /* vtep-neigh.c's. */
+    struct vtep_tunnels *tunnels; /* vtep-tunnel.c. */
+    struct vtep_bfds *bfds;       /* vtep-bfd.c. */
 };
 
 /* vtep.c */
@@ -405,6 +407,38 @@ void vtep_neigh_unblock(struct vtep *);
 void vtep_neigh_run(struct vtep *);
 bool vtep_neigh_pending(const struct vtep *);
 bool vtep_neigh_blocked(const struct vtep *);
+/* vtep-tunnel.c: Tunnel rows for the remote locators in use. */
+struct vtep_tunnels;
+/* Sets up vtep->tunnels (freed by vtep_tunnels_destroy()); -EINVAL if the
+ * schema lacks the Tunnel table or its columns. */
+int vtep_tunnels_init(struct vtep *);
+void vtep_tunnels_destroy(struct vtep *);
+/* Tells the tunnel code that a commit changed a row of 'table'. */
+void vtep_tunnels_note_change(struct vtep *, const struct ovsdb_table *);
+/* Returns true if vtep_tunnels_run() has work. */
+bool vtep_tunnels_pending(const struct vtep *);
+/* Inserts and deletes Tunnel rows in 't' to match the remotes in use. */
+void vtep_tunnels_run(struct vtep *, struct vtep_txn *);
+
+/* vtep-bfd.c: a HAL BFD session per Tunnel row; bfd_status. */
+struct ovsdb_row_change;
+struct vtep_bfds;
+/* Sets up vtep->bfds (freed, with the HAL sessions, by
+ * vtep_bfd_destroy()); -EINVAL if the schema lacks the Tunnel columns. */
+int vtep_bfd_init(struct vtep *);
+void vtep_bfd_destroy(struct vtep *);
+/* Tells the BFD code about change 'c' of a commit ('own' if ours). */
+void vtep_bfd_note_change(struct vtep *, const struct ovsdb_row_change *c,
+                          bool own);
+/* Returns when vtep_bfd_run() next has work, INT64_MAX if never. */
+int64_t vtep_bfd_next_wake(const struct vtep *);
+/* Configures sessions after Tunnel changes and writes their status into
+ * 't', at most every poll period. */
+void vtep_bfd_run(struct vtep *, struct vtep_txn *);
+/* Returns false if a BFD session to 'remote' runs and does not forward;
+ * '*has_session' tells whether one runs. */
+bool vtep_bfd_forwarding(const struct vtep *, struct in_addr remote,
+                         bool *has_session);
 
 /* vtep-stats.c: counters into Logical_Binding_Stats. */
 void vtep_stats_run(struct vtep *, struct vtep_txn *);

@@ -195,6 +195,8 @@ vtep_on_commit(const struct ovsdb_changeset *cs, void *vtep_)
             vtep_prefetch_change(vtep, &cs->changes[i + 2], 2);
         }
 
+        vtep_tunnels_note_change(vtep, c->table);
+        vtep_bfd_note_change(vtep, c, own);
         if (fn) {
             fn(vtep, c->old, c->new);
         } else if (own) {
@@ -297,6 +299,12 @@ vtep_create(struct ovsdb_db *db, struct hal *hal,
         error = vtep_neigh_init(vtep);
     }
     if (!error) {
+        error = vtep_tunnels_init(vtep);
+    }
+    if (!error) {
+        error = vtep_bfd_init(vtep);
+    }
+    if (!error) {
         error = vtep_switch_init(vtep, config);
     }
     if (!error) {
@@ -335,6 +343,8 @@ vtep_destroy(struct vtep *vtep)
     }
     vtep_local_destroy(vtep);
     vtep_neigh_destroy(vtep);
+    vtep_tunnels_destroy(vtep);
+    vtep_bfd_destroy(vtep);
     vtep_macs_model_destroy(vtep);
     vtep_ls_model_destroy(vtep);
 
@@ -373,7 +383,7 @@ db_work_pending(const struct vtep *vtep)
     return !list_is_empty(&vtep->fault_dirty)
            || !list_is_empty(&vtep->local_ls_dirty)
            || !list_is_empty(&vtep->local_dirty) || vtep->switch_dirty
-           || vtep->local_sweep;
+           || vtep->local_sweep || vtep_tunnels_pending(vtep);
 }
 
 void
@@ -409,6 +419,10 @@ vtep_run(struct vtep *vtep, int64_t now_ms)
         vtep_txn_commit(&t);
     }
     if (vtep_db_writable(vtep, now_ms)) {
+        vtep_tunnels_run(vtep, &t);
+        vtep_txn_commit(&t);
+        vtep_bfd_run(vtep, &t);
+        vtep_txn_commit(&t);
         vtep_faults_run(vtep, &t);
         vtep_txn_commit(&t);
     }
@@ -427,7 +441,7 @@ vtep_next_wake(const struct vtep *vtep)
     if (hal_work_pending(vtep) || vtep->resyncing) {
         return vtep->now_ms;
     }
-    wake = hal_next_wake(vtep->hal);
+    wake = MIN(hal_next_wake(vtep->hal), vtep_bfd_next_wake(vtep));
     if (!vtep_db_writable(vtep, vtep->now_ms)) {
         return MIN(wake, vtep->db_retry_ms);
     } else if (db_work_pending(vtep)) {

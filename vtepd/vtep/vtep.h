@@ -91,4 +91,9 @@ int64_t vtep_next_wake(const struct vtep *vtep);
 /* Fills '*stats'. */
 void vtep_get_stats(const struct vtep *vtep, struct vtep_stats *stats);
 
+struct ds;
+/* Appends to 'out' a line per Tunnel row of the switch: the remote VTEP,
+ * its HAL counters, and its BFD session's state and counters. */
+void vtep_dump_tunnels(const struct vtep *vtep, struct ds *out);
+
 #endif /* vtepd/vtep/vtep.h */
