@@ -17,6 +17,9 @@ packages=(
     busybox-static iproute2
     libc6 libev4 libjansson4 libssl3 libnl-3-200 libnl-route-3-200
     libbpf1 libelf1 libmnl0 libbsd0 libcap2 libmd0 zlib1g
+    # --metrics (libmicrohttpd and the TLS library it links).
+    libmicrohttpd12 libgnutls30 libp11-kit0 libidn2-0 libunistring2
+    libtasn1-6 libnettle8 libhogweed6 libgmp10 libffi8
 )
 
 # linux-image-amd64 only depends on the versioned kernel package: fetch

@@ -46,6 +46,9 @@ cp "$src/bin/ip" "$root/sbin/ip"
 cp "$src/sbin/bridge" "$root/sbin/bridge"
 install -m 0755 "$vtepd" "$root/usr/sbin/vtepd"
 strip "$root/usr/sbin/vtepd"
+# The operator CLI, built beside vtepd.
+install -m 0755 "$(dirname "$vtepd")/vtep-cli" "$root/usr/bin/vtep-cli"
+strip "$root/usr/bin/vtep-cli"
 for applet in $("$src/bin/busybox" --list-full); do
     [ -e "$root/$applet" ] || [ -e "$root/sbin/${applet##*/}" ] ||
         ln -s /bin/busybox "$root/$applet"
@@ -63,7 +66,8 @@ find_lib() {
     done
     return 1
 }
-todo=("$root/usr/sbin/vtepd" "$root/sbin/ip" "$root/sbin/bridge")
+todo=("$root/usr/sbin/vtepd" "$root/usr/bin/vtep-cli" "$root/sbin/ip"
+      "$root/sbin/bridge")
 while [ ${#todo[@]} -ne 0 ]; do
     elf=${todo[0]}
     todo=("${todo[@]:1}")
@@ -108,7 +112,8 @@ depmod -b "$root" "$kver"
 # The image's own files, and what busybox and the C library expect.
 cp -a "$here/rootfs/." "$root/"
 echo "$kver" >"$root/etc/vtep-tor-kernel"
-"$vtepd" --version | head -1 >"$root/etc/vtep-tor-version"
+# vtep-cli knows it runs on the switch by this file.
+"$vtepd" --version | head -1 >"$root/etc/vtep-tor-release"
 ln -s /bin/busybox "$root/init"
 
 (cd "$root" && find . -print0 | LC_ALL=C sort -z |

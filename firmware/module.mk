@@ -21,7 +21,7 @@ $(FIRMWARE_DIR)/vmlinuz: $(FIRMWARE_CACHE)/kernel-package
 	@echo "  KERNEL  $@"
 	$(Q)cp $(FIRMWARE_CACHE)/root/boot/vmlinuz-$$(sed 's/^linux-image-//' $<) $@
 
-$(FIRMWARE_DIR)/initrd.img: $(BUILD)/bin/vtepd firmware/mkinitrd.sh $(FIRMWARE_FILES) \
+$(FIRMWARE_DIR)/initrd.img: $(BUILD)/bin/vtepd $(BUILD)/bin/vtep-cli firmware/mkinitrd.sh $(FIRMWARE_FILES) \
                             $(FIRMWARE_CACHE)/kernel-package
 	@mkdir -p $(@D)
 	@echo "  INITRD  $@"

@@ -70,6 +70,20 @@ check "the VM's kernel bridges swp1.100 (802.1Q) and swp2" wait_for 20 kernel_bo
 check "no port fault: the tagged binding worked in the VM's kernel" \
     test "$(vctl get Physical_Port swp1 port_fault_status)" = "[]"
 
+# The operator's tools on the switch itself: vtep-cli finds the switch's
+# own database and control socket, and the metrics endpoint answers.
+cli_on_switch() {
+    fw_console "$A" "vtep-cli show vxlan vni" | grep -q '5000'
+}
+check "vtep-cli on the switch shows VNI 5000 from its own database" \
+    wait_for 20 cli_on_switch
+metrics_on_switch() {
+    fw_console "$A" "wget -qO- http://127.0.0.1:9100/metrics" |
+        grep -q '^vtepd_'
+}
+check "the firmware serves Prometheus metrics on port 9100" \
+    wait_for 20 metrics_on_switch
+
 mem=$(fw_console "$A" "free -k" | awk "/^Mem:/ { print \$3 }")
 echo "memory: guest RAM used with vtepd serving: ${mem:-?} KiB of 128 MB"
 

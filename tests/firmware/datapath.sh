@@ -97,7 +97,7 @@ grep 'packet loss' "$TMP/ping0.out"
 nsx red1 ping -i 0.2 -c 50 -W 2 "$RED2_IP" >"$TMP/ping.out" 2>&1 &
 ping_pid=$!
 sleep 2
-fw_console "$A" 'kill -9 $(cat /run/vtep-tor/vtepd.pid)' >/dev/null
+fw_console "$A" 'kill -9 $(cat /run/vtepd/vtepd.pid)' >/dev/null
 restarted() {
     grep -q "vtepd exited with status 137; restarting it" "$A/serial.log" &&
         [ "$(grep -c 'starting vtepd:' "$A/serial.log")" -ge 2 ] && fw_served "$A"

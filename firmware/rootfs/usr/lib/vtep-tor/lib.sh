@@ -2,7 +2,7 @@
 # Shared by the firmware's boot script, supervisor and DHCP hook (busybox
 # sh).  Sourced, not run.
 
-VTEP_TOR_RUN=/run/vtep-tor
+VTEP_TOR_RUN=/run/vtepd     # where vtep-cli and the Debian package look too
 VTEP_TOR_STATE=/var/lib/vtep-tor
 VTEP_TOR_LOG=/var/log/vtep-tor.log
 
