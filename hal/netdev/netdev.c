@@ -24,6 +24,38 @@ VLOG_DEFINE_THIS_MODULE(netdev);
 
 static void nd_free(struct hal_netdev *);
 
+/* Finds the interfaces of the configured ports.  An interface that carries
+ * HAL_NETDEV_TAG is one this backend made (a bridge, VXLAN device or 802.1Q
+ * sub-interface such as "swp1.100", which a "swp*" glob over
+ * /sys/class/net finds after a restart): it is refused as a front-panel
+ * port, since taking it for one would make the warm start see it enslaved
+ * to a bridge as an untagged binding nobody replays, and release it. */
+static void
+ports_resolve(struct hal_netdev *nd)
+{
+    size_t i, n = 0;
+
+    for (i = 0; i < nd->n_ports; i++) {
+        struct nd_port *p = &nd->ports[i];
+        struct nd_link_info info;
+
+        if (nd_link_get(&nd->nl, 0, p->name, &info)) {
+            VLOG_WARN("port %s: no such interface (yet)", p->name);
+        } else if (!strncmp(info.alias, HAL_NETDEV_TAG,
+                            strlen(HAL_NETDEV_TAG))) {
+            VLOG_ERR("port %s: an interface vtepd made (%s), not a "
+                     "front-panel port; ignored",
+                     p->name, info.alias);
+            continue;
+        } else {
+            p->ifindex = info.ifindex;
+            p->oper_up = info.oper_up;
+        }
+        nd->ports[n++] = *p;
+    }
+    nd->n_ports = n;
+}
+
 static int
 nd_open(const struct hal_config *config, struct hal **halp)
 {
@@ -59,16 +91,7 @@ nd_open(const struct hal_config *config, struct hal **halp)
         nd_free(nd);
         return error;
     }
-    for (i = 0; i < nd->n_ports; i++) {
-        struct nd_link_info info;
-
-        if (!nd_link_get(&nd->nl, 0, nd->ports[i].name, &info)) {
-            nd->ports[i].ifindex = info.ifindex;
-            nd->ports[i].oper_up = info.oper_up;
-        } else {
-            VLOG_WARN("port %s: no such interface (yet)", nd->ports[i].name);
-        }
-    }
+    ports_resolve(nd);
     error = nd_state_load(nd, config->cold_start, &warm);
     if (error) {
         VLOG_ERR("netdev: cannot read kernel state: %s", strerror(-error));

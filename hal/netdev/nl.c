@@ -14,6 +14,7 @@
  * Raw netlink is used where libnl-route-3 has no API: NDA_VNI on FDB
  * entries, the bridge ageing time (IFLA_BR_AGEING_TIME), and the batch and
  * dump plumbing itself. */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <linux/if_bridge.h>
 #include <linux/if_link.h>
@@ -141,10 +142,9 @@ nd_batch_add(struct nd_batch *b, struct nl_msg *msg, int *status)
     if (b->n && (b->n >= ND_BATCH_MAX || b->len + len > ND_BATCH_BYTES)) {
         nd_batch_flush(b);
     }
-    if (!b->n) {
-        b->first_seq = b->nl->seq;
-    }
-    nlh->nlmsg_seq = b->nl->seq++;
+    /* The sequence number is given when the batch is sent (see
+     * nd_batch_flush()). */
+    nlh->nlmsg_seq = 0;
     nlh->nlmsg_pid = 0;
     nlh->nlmsg_flags |= NLM_F_REQUEST;
     nlh->nlmsg_flags &= ~NLM_F_ACK;
@@ -219,10 +219,18 @@ nd_batch_flush(struct nd_batch *b)
         return;
     }
     fd = nl_socket_get_fd(b->nl->sock);
-    /* Find the last message and ask for its acknowledgement. */
-    for (last = (struct nlmsghdr *) b->buf;
-         off + NLMSG_ALIGN(last->nlmsg_len) < b->len;
+    /* Number the requests now, not when they were queued: requests sent
+     * on the same socket while this batch was filling (an nd_request() or
+     * a query between two nd_batch_add()) took sequence numbers too, and
+     * the replies are matched to slots by 'seq - first_seq'.  Then ask
+     * for the last one's acknowledgement. */
+    b->first_seq = b->nl->seq;
+    for (last = (struct nlmsghdr *) b->buf;;
          last = (struct nlmsghdr *) (b->buf + off)) {
+        last->nlmsg_seq = b->nl->seq++;
+        if (off + NLMSG_ALIGN(last->nlmsg_len) >= b->len) {
+            break;
+        }
         off += NLMSG_ALIGN(last->nlmsg_len);
     }
     last->nlmsg_flags |= NLM_F_ACK;
@@ -632,31 +640,44 @@ nd_msg_bridge_add(const char *name)
     return link_add(link);
 }
 
+/* Built by hand: libnl-route-3.7 puts IFLA_VXLAN_PORT as a u32, which the
+ * kernel's policy (a be16) answers with "attribute type 15 has an invalid
+ * length" in its log. */
 struct nl_msg *
 nd_msg_vxlan_add(const char *name, uint32_t vni, struct in_addr local,
                  uint16_t port, int master)
 {
-    struct rtnl_link *link = rtnl_link_vxlan_alloc();
+    struct nl_msg *msg =
+        nlmsg_alloc_simple(RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL);
+    struct nlattr *info, *data;
+    struct ifinfomsg ifi;
 
-    if (!link) {
+    if (!msg) {
         return NULL;
     }
-    rtnl_link_set_name(link, name);
-    rtnl_link_vxlan_set_id(link, vni);
-    if (local.s_addr) {
-        struct nl_addr *addr = nl_addr_build(AF_INET, &local, sizeof local);
-
-        rtnl_link_vxlan_set_local(link, addr);
-        nl_addr_put(addr);
-    }
-    rtnl_link_vxlan_set_port(link, port);
-    rtnl_link_vxlan_disable_learning(link);
+    memset(&ifi, 0, sizeof ifi);
+    ifi.ifi_flags = IFF_UP;
+    ifi.ifi_change = IFF_UP;
     /* A hardware VTEP assumes an underlay that carries full-sized frames
      * plus the 50-byte header: keep the overlay at 1500. */
-    rtnl_link_set_mtu(link, 1500);
-    rtnl_link_set_master(link, master);
-    rtnl_link_set_flags(link, IFF_UP);
-    return link_add(link);
+    if (nlmsg_append(msg, &ifi, sizeof ifi, NLMSG_ALIGNTO)
+        || nla_put_string(msg, IFLA_IFNAME, name)
+        || nla_put_u32(msg, IFLA_MTU, 1500)
+        || nla_put_u32(msg, IFLA_MASTER, (uint32_t) master)
+        || !(info = nla_nest_start(msg, IFLA_LINKINFO))
+        || nla_put_string(msg, IFLA_INFO_KIND, "vxlan")
+        || !(data = nla_nest_start(msg, IFLA_INFO_DATA))
+        || nla_put_u32(msg, IFLA_VXLAN_ID, vni)
+        || (local.s_addr
+            && nla_put(msg, IFLA_VXLAN_LOCAL, sizeof local, &local))
+        || nla_put_u16(msg, IFLA_VXLAN_PORT, htons(port))
+        || nla_put_u8(msg, IFLA_VXLAN_LEARNING, 0)) {
+        nlmsg_free(msg);
+        return NULL;
+    }
+    nla_nest_end(msg, data);
+    nla_nest_end(msg, info);
+    return msg;
 }
 
 struct nl_msg *

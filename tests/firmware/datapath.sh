@@ -62,14 +62,18 @@ pass "both VMs boot"
 vctl() { vtep-ctl --timeout=20 --db="$(fw_db "$A")" "$@"; }
 vctl add-ls red -- set Logical_Switch red tunnel_key=100 \
     -- add-ls blue -- set Logical_Switch blue tunnel_key=200
-vctl bind-ls tor1 swp1 100 red
-vctl bind-ls tor1 swp1 0 blue
+# Both bindings of the port in one transaction: the backend creates the
+# sub-interface between the two enslavements of one netlink batch.
+vctl bind-ls tor1 swp1 100 red -- bind-ls tor1 swp1 0 blue
 vctl add-ucast-remote red "$RED1_MAC" "$HV_IP" \
     -- add-mcast-remote red unknown-dst "$HV_IP" \
     -- add-ucast-remote blue "$BLUE1_MAC" "$HV_IP" \
     -- add-mcast-remote blue unknown-dst "$HV_IP"
 check "tor1 does not report swp1 as faulty" \
     test "$(vctl get Physical_Port swp1 port_fault_status)" = "[]"
+
+check "the kernel takes the VXLAN devices' attributes as sent" \
+    fw_console "$A" "! dmesg | grep 'invalid length'"
 
 fw_console "$B" "ip link add link swp1 name swp1.100 type vlan id 100 &&
     ip link set swp1.100 up && ip addr add $RED2_IP/24 dev swp1.100 &&
@@ -108,6 +112,10 @@ wait "$ping_pid"
 echo "kill -9 restart: ping across it: $(grep 'packet loss' "$TMP/ping.out")"
 check "a ping across the restart loses nothing" grep -q ' 0% packet loss' "$TMP/ping.out"
 check "forwarding goes on after the restart" ping_ok red1 "$RED2_IP"
+check "swp1.100 is still a port of its bridge" \
+    fw_console "$A" "ip -o link show swp1.100 | grep -q ' master vtb'"
+check "the warm restart took nothing out of a bridge" \
+    fw_console "$A" "! dmesg | grep 'swp1.100 left promiscuous mode'"
 check "the bindings are still there" \
     test "$(vctl list-bindings tor1 swp1 | tr '\n' ' ')" = "0000 blue 0100 red "
 

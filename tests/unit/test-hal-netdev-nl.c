@@ -215,6 +215,38 @@ test_bridge_ageing_msg(void **state)
     nlmsg_free(msg);
 }
 
+/* IFLA_VXLAN_PORT is a be16 in the kernel's policy: a u32 there makes the
+ * kernel log "attribute type 15 has an invalid length". */
+static void
+test_vxlan_port_attribute(void **state)
+{
+    struct nlattr *linkinfo[IFLA_INFO_MAX + 1];
+    struct nlattr *vx[IFLA_VXLAN_MAX + 1];
+    struct nl_msg *msg = nd_msg_vxlan_add("vx1", 42, ip("192.0.2.1"), 4789, 3);
+    struct nlmsghdr *nlh = nlmsg_hdr(msg);
+    struct nlattr *a;
+
+    assert_int_equal(nlh->nlmsg_type, RTM_NEWLINK);
+    assert_int_equal(nlh->nlmsg_flags & (NLM_F_CREATE | NLM_F_EXCL),
+                     NLM_F_CREATE | NLM_F_EXCL);
+    a = nlmsg_find_attr(nlh, sizeof(struct ifinfomsg), IFLA_LINKINFO);
+    assert_non_null(a);
+    assert_int_equal(nla_parse_nested(linkinfo, IFLA_INFO_MAX, a, NULL), 0);
+    assert_string_equal(nla_get_string(linkinfo[IFLA_INFO_KIND]), "vxlan");
+    assert_int_equal(
+        nla_parse_nested(vx, IFLA_VXLAN_MAX, linkinfo[IFLA_INFO_DATA], NULL),
+        0);
+    assert_non_null(vx[IFLA_VXLAN_PORT]);
+    assert_int_equal(nla_len(vx[IFLA_VXLAN_PORT]), 2);
+    assert_int_equal(ntohs(nla_get_u16(vx[IFLA_VXLAN_PORT])), 4789);
+    assert_int_equal(nla_len(vx[IFLA_VXLAN_ID]), 4);
+    assert_int_equal(nla_get_u32(vx[IFLA_VXLAN_ID]), 42);
+    assert_int_equal(nla_len(vx[IFLA_VXLAN_LOCAL]), 4);
+    assert_non_null(vx[IFLA_VXLAN_LEARNING]);
+    assert_int_equal(nla_get_u8(vx[IFLA_VXLAN_LEARNING]), 0);
+    nlmsg_free(msg);
+}
+
 static void
 test_batch_without_message(void **state)
 {
@@ -344,6 +376,51 @@ test_large_batch(void **state)
     assert_int_equal(nl.writes, N + 1);
     assert_int_equal(nd_link_get(&nl, ifindex, NULL, &info), 0);
     assert_string_equal(info.alias, "alias 1199");
+    nd_nl_close(&nl);
+}
+
+/* A request sent on the socket while a batch fills (as a binding does when
+ * it creates a sub-interface between two queued enslavements) must not
+ * make the batch miss its acknowledgement and wait out the timeout. */
+static void
+test_batch_interleaved(void **state)
+{
+    struct nd_link_info info;
+    struct nd_batch b;
+    struct nd_nl nl;
+    int st[3] = { 0, 0, 0 };
+    int ifindex;
+
+    NEED_NETNS();
+    assert_int_equal(nd_nl_open(&nl), 0);
+    assert_int_equal(nd_request(&nl, nd_msg_bridge_add("tbi0")), 0);
+    assert_int_equal(nd_link_get(&nl, 0, "tbi0", &info), 0);
+    ifindex = info.ifindex;
+
+    nd_batch_init(&b, &nl);
+    nd_batch_add(&b, nd_msg_link_alias(ifindex, "first"), &st[0]);
+    assert_int_equal(nd_request(&nl, nd_msg_bridge_add("tbi1")), 0);
+    assert_int_equal(nd_link_tag(&nl, "tbi1", "between", &info.ifindex), 0);
+    nd_batch_add(&b, nd_msg_link_del(999999), &st[1]);
+    nd_batch_add(&b, nd_msg_link_alias(ifindex, "last"), &st[2]);
+    nd_batch_destroy(&b);
+    assert_int_equal(st[0], 0);
+    assert_int_equal(st[1], -ENODEV);
+    assert_int_equal(st[2], 0);
+    assert_int_equal(nd_link_get(&nl, ifindex, NULL, &info), 0);
+    assert_string_equal(info.alias, "last");
+
+    /* The same with the failing request last, after the interleaving. */
+    st[0] = st[1] = 0;
+    nd_batch_init(&b, &nl);
+    nd_batch_add(&b, nd_msg_link_alias(ifindex, "again"), &st[0]);
+    assert_int_equal(nd_link_get(&nl, 0, "tbi1", &info), 0);
+    nd_batch_add(&b, nd_msg_link_del(999999), &st[1]);
+    nd_batch_destroy(&b);
+    assert_int_equal(st[0], 0);
+    assert_int_equal(st[1], -ENODEV);
+    assert_int_equal(nd_request(&nl, nd_msg_link_del(info.ifindex)), 0);
+    assert_int_equal(nd_request(&nl, nd_msg_link_del(ifindex)), 0);
     nd_nl_close(&nl);
 }
 
@@ -497,10 +574,12 @@ main(void)
         cmocka_unit_test(test_neigh_parse_rejects),
         cmocka_unit_test(test_link_round_trip),
         cmocka_unit_test(test_bridge_ageing_msg),
+        cmocka_unit_test(test_vxlan_port_attribute),
         cmocka_unit_test(test_batch_without_message),
         /* In the namespace kernel_setup() makes. */
         cmocka_unit_test(test_requests),
         cmocka_unit_test(test_large_batch),
+        cmocka_unit_test(test_batch_interleaved),
         cmocka_unit_test(test_vxlan_fdb),
         cmocka_unit_test(test_notifications),
     };
