@@ -283,8 +283,8 @@ struct vtep {
 
     struct vtep_stats stats;
     struct vtep_neigh_model *neigh; /* vtep-neigh.c's. */
-    struct vtep_tunnels *tunnels; /* vtep-tunnel.c. */
-    struct vtep_bfds *bfds;       /* vtep-bfd.c. */
+    struct vtep_tunnels *tunnels;   /* vtep-tunnel.c. */
+    struct vtep_bfds *bfds;         /* vtep-bfd.c. */
 };
 
 /* vtep.c */
