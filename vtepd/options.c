@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "lib/fileio.h"
 #include "lib/util.h"
 #include "vtepd/paths.h"
 
@@ -492,7 +493,7 @@ fill_defaults(struct vtepd_options *opts)
         opts->database = xstrdup("run/vtep.db");
     }
     if (!opts->n_remotes) {
-        char *dir = vtepd_dir_name(opts->database);
+        char *dir = file_dir_name(opts->database);
         char *sock = xasprintf("punix:%s/db.sock", dir);
 
         opts->default_remotes = true;

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "lib/fileio.h"
 #include "lib/util.h"
 
 int
@@ -28,23 +29,9 @@ vtepd_make_parent_dirs(const char *path)
 }
 
 char *
-vtepd_dir_name(const char *path)
-{
-    const char *slash = strrchr(path, '/');
-
-    if (!slash) {
-        return xstrdup(".");
-    }
-    if (slash == path) {
-        return xstrdup("/");
-    }
-    return xstrndup(path, (size_t) (slash - path));
-}
-
-char *
 vtepd_path_beside(const char *path, const char *file)
 {
-    char *dir = vtepd_dir_name(path);
+    char *dir = file_dir_name(path);
     char *result = xasprintf("%s/%s", dir, file);
 
     free(dir);

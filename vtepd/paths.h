@@ -7,9 +7,6 @@
  * directory part of 'path').  Returns 0 or a negative errno. */
 int vtepd_make_parent_dirs(const char *path);
 
-/* Returns the directory part of 'path' ("." if none), newly allocated. */
-char *vtepd_dir_name(const char *path);
-
 /* Returns the path of 'file' in the directory of 'path' (e.g. the control
  * socket beside the database), newly allocated. */
 char *vtepd_path_beside(const char *path, const char *file);

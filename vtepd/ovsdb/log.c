@@ -19,6 +19,7 @@
 #include "lib/ds.h"
 #include "lib/json-text.h"
 #include "lib/vlog.h"
+#include "lib/fileio.h"
 #include "lib/util.h"
 
 VLOG_DEFINE_THIS_MODULE(ovsdb_log);
@@ -179,107 +180,6 @@ check_body(const struct record_header *h, const char *body, json_t **jsonp,
     return 0;
 }
 
-static int
-pread_all(int fd, void *buf, size_t n, off_t offset, size_t *n_read)
-{
-    size_t done = 0;
-
-    while (done < n) {
-        ssize_t r =
-            pread(fd, (char *) buf + done, n - done, offset + (off_t) done);
-
-        if (r < 0) {
-            if (errno == EINTR) {
-                continue;
-            }
-            return -errno;
-        }
-        if (!r) {
-            break;
-        }
-        done += (size_t) r;
-    }
-    *n_read = done;
-    return 0;
-}
-
-static int
-pwrite_all(int fd, const void *buf, size_t n, off_t offset)
-{
-    size_t done = 0;
-
-    while (done < n) {
-        ssize_t r = pwrite(fd, (const char *) buf + done, n - done,
-                           offset + (off_t) done);
-
-        if (r < 0) {
-            if (errno == EINTR) {
-                continue;
-            }
-            return -errno;
-        }
-        done += (size_t) r;
-    }
-    return 0;
-}
-
-/* Writes all of the 'n' buffers 'iov' (modified) at 'offset'. */
-static int
-pwritev_all(int fd, struct iovec *iov, int n, off_t offset)
-{
-    while (n > 0) {
-        ssize_t r = pwritev(fd, iov, n, offset);
-
-        if (r < 0) {
-            if (errno == EINTR) {
-                continue;
-            }
-            return -errno;
-        }
-        offset += (off_t) r;
-        while (n > 0 && (size_t) r >= iov->iov_len) {
-            r -= (ssize_t) iov->iov_len;
-            iov++;
-            n--;
-        }
-        if (n > 0) {
-            iov->iov_base = (char *) iov->iov_base + r;
-            iov->iov_len -= (size_t) r;
-        }
-    }
-    return 0;
-}
-
-/* Splits 'path' into a malloc'd directory name ("." if none). */
-static char *
-dir_name(const char *path)
-{
-    const char *slash = strrchr(path, '/');
-
-    if (!slash) {
-        return xstrdup(".");
-    }
-    return slash == path ? xstrdup("/")
-                         : xstrndup(path, (size_t) (slash - path));
-}
-
-static int
-sync_dir(const char *path)
-{
-    char *dir = dir_name(path);
-    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    int error = 0;
-
-    if (fd < 0 || fsync(fd)) {
-        error = -errno;
-    }
-    if (fd >= 0) {
-        close(fd);
-    }
-    free(dir);
-    return error;
-}
-
 /* Takes ovsdb-server's lock for 'path' ("DIR/.NAME.~lock~").  Returns the
  * lock file's descriptor or a negative errno (-EAGAIN if held). */
 static int
@@ -287,7 +187,7 @@ lock_db(const char *path)
 {
     const char *slash = strrchr(path, '/');
     const char *base = slash ? slash + 1 : path;
-    char *dir = dir_name(path);
+    char *dir = file_dir_name(path);
     char *lock_path = xasprintf("%s/.%s.~lock~", dir, base);
     struct flock lk = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
     int fd = open(lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
@@ -352,8 +252,8 @@ ovsdb_log_open(const char *path, enum ovsdb_log_mode mode,
         }
         return error;
     }
-    if (!pread_all(fd, magic, sizeof magic - 1, 0, &n) && n == sizeof magic - 1
-        && !memcmp(magic, CLUSTER_MAGIC, n)) {
+    if (!file_pread_all(fd, magic, sizeof magic - 1, 0, &n)
+        && n == sizeof magic - 1 && !memcmp(magic, CLUSTER_MAGIC, n)) {
         VLOG_ERR("%s: clustered databases are not supported", path);
         close(fd);
         if (lock_fd >= 0) {
@@ -424,12 +324,12 @@ save_tail(const struct ovsdb_log *log, off_t offset, char **namep)
         size_t want = MIN(sizeof buf, (size_t) (log->file_size - pos));
         size_t got;
 
-        error = pread_all(log->fd, buf, want, pos, &got);
+        error = file_pread_all(log->fd, buf, want, pos, &got);
         if (!error && got != want) {
             error = -EIO;
         }
         if (!error) {
-            error = pwrite_all(fd, buf, got, pos - offset);
+            error = file_pwrite_all(fd, buf, got, pos - offset);
         }
         pos += (off_t) want;
     }
@@ -509,7 +409,7 @@ handle_bad_record(struct ovsdb_log *log, const char *reason)
     }
     if (rest <= MAX_TAIL_SCAN) {
         buf = xmalloc(rest);
-        error = pread_all(log->fd, buf, rest, start, &n);
+        error = file_pread_all(log->fd, buf, rest, start, &n);
         if (error) {
             free(buf);
             return error;
@@ -580,7 +480,7 @@ ovsdb_log_read(struct ovsdb_log *log, json_t **jsonp)
         return 0;
     }
     want = MIN(sizeof hdr_buf, (size_t) (log->file_size - log->offset));
-    error = pread_all(log->fd, hdr_buf, want, log->offset, &n);
+    error = file_pread_all(log->fd, hdr_buf, want, log->offset, &n);
     if (error) {
         return error;
     }
@@ -591,8 +491,8 @@ ovsdb_log_read(struct ovsdb_log *log, json_t **jsonp)
         return handle_bad_record(log, "record extends past end of file");
     }
     body = xmalloc(h.body_len);
-    error = pread_all(log->fd, body, h.body_len,
-                      log->offset + (off_t) h.header_len, &n);
+    error = file_pread_all(log->fd, body, h.body_len,
+                           log->offset + (off_t) h.header_len, &n);
     if (!error && n != h.body_len) {
         error = -EIO;
     }
@@ -683,7 +583,7 @@ write_record_parts(struct ovsdb_log *log, struct iovec *iov, int n)
     for (int i = 0; i < n; i++) {
         size += iov[i].iov_len;
     }
-    error = pwritev_all(log->fd, iov, n, log->offset);
+    error = file_pwritev_all(log->fd, iov, n, log->offset);
     if (error) {
         cut_back(log);
         return error;
@@ -784,8 +684,8 @@ ovsdb_log_stream_write(struct ovsdb_log_stream *s, const char *text, size_t n)
     if (!EVP_DigestUpdate(s->ctx, text, n)) {
         xabort("SHA-1 digest failed");
     }
-    s->error = pwrite_all(s->log->fd, text, n,
-                          s->log->offset + (off_t) (s->header_room + s->n));
+    s->error = file_pwrite_all(
+        s->log->fd, text, n, s->log->offset + (off_t) (s->header_room + s->n));
     s->n += n;
 }
 
@@ -804,12 +704,12 @@ move_in_file(int fd, off_t from, off_t to, size_t n)
         off_t at = to > from ? (off_t) (n - done - len) : (off_t) done;
         size_t got;
 
-        error = pread_all(fd, buf, len, from + at, &got);
+        error = file_pread_all(fd, buf, len, from + at, &got);
         if (!error && got != len) {
             error = -EIO;
         }
         if (!error) {
-            error = pwrite_all(fd, buf, len, to + at);
+            error = file_pwrite_all(fd, buf, len, to + at);
         }
         done += len;
     }
@@ -856,7 +756,7 @@ ovsdb_log_stream_end(struct ovsdb_log_stream *s)
         }
     }
     if (!error) {
-        error = pwrite_all(log->fd, header, hdr_len, log->offset);
+        error = file_pwrite_all(log->fd, header, hdr_len, log->offset);
     }
     if (error && error != -EBADF && !log->broken) {
         /* As in write_record_parts(): take back whatever made it. */
@@ -900,7 +800,7 @@ write_file(const char *path, json_t *const *records, size_t n, mode_t mode,
         size_t size;
         char *buf = ovsdb_log_format_record(records[i], &size);
 
-        error = pwrite_all(fd, buf, size, offset);
+        error = file_pwrite_all(fd, buf, size, offset);
         offset += (off_t) size;
         free(buf);
     }
@@ -940,7 +840,7 @@ write_file_atomic(const char *path, json_t *const *records, size_t n,
         return error;
     }
     free(tmp);
-    error = sync_dir(path);
+    error = file_sync_dir(path);
     if (error) {
         /* The rename happened; only its durability is in doubt. */
         VLOG_WARN("%s: cannot sync directory: %s", path, strerror(-error));
