@@ -277,6 +277,21 @@ compact_cb(struct unixctl_conn *conn, int argc, const char *argv[], void *dbp)
     unixctl_command_reply(conn, NULL);
 }
 
+/* "ovsdb-server/disable-monitor-cond": see
+ * ovsdb_server_disable_monitor_cond().  Replies nothing, like
+ * ovsdb-server. */
+static void
+disable_monitor_cond_cb(struct unixctl_conn *conn, int argc,
+                        const char *argv[], void *dbp)
+{
+    struct vtepd_database *db = dbp;
+
+    (void) argc;
+    (void) argv;
+    ovsdb_server_disable_monitor_cond(db->server);
+    unixctl_command_reply(conn, NULL);
+}
+
 /* Follows the remotes that the database names in 'spec' ("db:DB,TABLE,
  * COLUMN").  Returns 0 or a negative errno after logging why. */
 static int
@@ -379,6 +394,8 @@ vtepd_database_start(struct ev_loop *loop, const struct vtepd_options *opts)
               opts->max_sessions);
     unixctl_memory_register(memory_cb, db);
     unixctl_command_register("ovsdb/compact", "[DB]", 0, 1, compact_cb, db);
+    unixctl_command_register("ovsdb-server/disable-monitor-cond", "", 0, 0,
+                             disable_monitor_cond_cb, db);
     return db;
 }
 

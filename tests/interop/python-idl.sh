@@ -102,5 +102,50 @@ after=$(ovs-appctl -t "$tmp/vtepd/ctl" memory/show | grep -o 'update-encodings:[
 check "five monitors with their own ids get the update, each with its id" \
     test "$out" = "5 1"
 check "and that update is encoded once too" test $((after - before)) -eq 1
+# ovsdb-server/disable-monitor-cond: the IDL is disconnected, its
+# monitor_cond_since is refused with "unknown method", it falls back to
+# plain "monitor" and still sees commits.  (Permanent: keep this last.)
+if $PY -c 'import ovs.db.idl' 2>/dev/null && test -f "$VTEP_SCHEMA"; then
+    report "$(PYTHONPATH=tests/interop timeout 60 $PY - "unix:$sock" \
+        "$tmp/vtepd/ctl" <<'PY' 2>&1
+import subprocess, sys
+import ovs.db.idl
+from python_idl import check, commit, connect, wait
+
+idl = connect(sys.argv[1])
+sent = []
+send = idl._session.send
+idl._session.send = lambda msg: sent.append(msg.method) or send(msg)
+out = subprocess.run(["ovs-appctl", "-t", sys.argv[2],
+                      "ovsdb-server/disable-monitor-cond"],
+                     capture_output=True, text=True)
+check("ovs-appctl ovsdb-server/disable-monitor-cond succeeds, silently",
+      out.returncode == 0 and out.stdout.strip() == "")
+
+
+def fell_back():
+    # _Server is monitored first, then the data: since, refused, plain.
+    return (sent.count("monitor_cond_since") == 1
+            and "monitor" in sent[sent.index("monitor_cond_since"):]
+            and idl.state == idl.IDL_S_MONITORING)
+
+
+check("the IDL reconnects and falls back to plain monitor",
+      wait(idl, fell_back))
+other = connect(sys.argv[1])
+
+
+def add_switch(txn):
+    txn.insert(other.tables['Logical_Switch']).name = 'after-disable'
+
+
+check("a commit succeeds",
+      commit(other, add_switch) == ovs.db.idl.Transaction.SUCCESS)
+check("the plain-monitor IDL sees it",
+      wait(idl, lambda: any(r.name == 'after-disable' for r in
+                            idl.tables['Logical_Switch'].rows.values())))
+PY
+)"
+fi
 check "vtepd is still running" kill -0 "$(cat "$tmp/vtepd/pid")"
 finish

@@ -486,6 +486,60 @@ test_server_database(void **state)
                 "{\"error\":null,\"result\":[{\"rows\":[{\"name\":\"s\"}]}]}");
 }
 
+/* Runs the loop until the server has no session, failing after 2 s. */
+static void
+wait_no_sessions(struct fixture *f)
+{
+    struct ovsdb_server_stats st;
+
+    for (int i = 0; i < 1000; i++) {
+        ev_run(f->loop, EVRUN_NOWAIT);
+        ovsdb_server_get_stats(f->server, &st);
+        if (!st.sessions) {
+            return;
+        }
+        ev_sleep(0.002);
+    }
+    fail_msg("%zu sessions still open", st.sessions);
+}
+
+/* ovsdb-server/disable-monitor-cond: open sessions are closed (with their
+ * monitors), monitor_cond and monitor_cond_since become unknown methods,
+ * and plain monitor keeps working, as with ovsdb-server. */
+static void
+test_disable_monitor_cond(void **state)
+{
+    struct fixture *f = *state;
+    struct ovsdb_server_stats st;
+
+    expect_call(f->client, "monitor_cond",
+                "[\"s\",\"m1\",{\"T\":[{\"columns\":[\"name\"]}]}]",
+                "{\"error\":null,\"result\":{}}");
+    ovsdb_server_disable_monitor_cond(f->server);
+    wait_no_sessions(f);
+    ovsdb_server_get_stats(f->server, &st);
+    assert_int_equal(st.monitors, 0);
+    test_client_close(f->client);
+
+    f->client = test_client_connect(f->loop, f->path);
+    expect_call(f->client, "monitor_cond",
+                "[\"s\",\"m1\",{\"T\":[{\"columns\":[\"name\"]}]}]",
+                "{\"error\":\"unknown method\"}");
+    expect_call(f->client, "monitor_cond_since",
+                "[\"s\",\"m1\",{\"T\":[{\"columns\":[\"name\"]}]},"
+                "\"" ZERO_UUID "\"]",
+                "{\"error\":\"unknown method\"}");
+    expect_call(f->client, "monitor",
+                "[\"s\",\"m1\",{\"T\":{\"columns\":[\"name\"]}}]",
+                "{\"error\":null,\"result\":{}}");
+    transact(f->client, insert_a);
+    expect_notification(f->client,
+                        "{\"method\":\"update\",\"params\":[\"m1\",{\"T\":"
+                        "{\"<0>\":{\"new\":{\"name\":\"a\"}}}}]}");
+    ovsdb_server_get_stats(f->server, &st);
+    assert_int_equal(st.sessions, 1);
+}
+
 int
 main(void)
 {
@@ -501,6 +555,8 @@ main(void)
         cmocka_unit_test_setup_teardown(test_select_and_direct_commit, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_server_database, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_disable_monitor_cond, setup,
+                                        teardown),
     };
 
     return cmocka_run_group_tests_name("vtepd/ovsdb/server-monitor", tests,

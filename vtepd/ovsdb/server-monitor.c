@@ -18,6 +18,7 @@
 #include "vtepd/ovsdb/history.h"
 #include "vtepd/ovsdb/monitor.h"
 #include "vtepd/ovsdb/server-private.h"
+#include "vtepd/ovsdb/server.h"
 #include "vtepd/ovsdb/transaction.h"
 
 /* A distinct monitor request and the monitors that made it. */
@@ -341,6 +342,11 @@ handle_monitor(struct jsonrpc_session *s, const struct jsonrpc_msg *request,
     if (request->type == JSONRPC_NOTIFY) {
         return;
     }
+    if (version != OVSDB_MONITOR_V1
+        && ((struct ovsdb_server *) server_)->monitor_cond_disabled) {
+        jsonrpc_session_reply_error(s, request, json_string("unknown method"));
+        return;
+    }
     ss = ovsdb_server_session_get(server_, s);
     sdb = ovsdb_server_lookup_db(ss, request);
     if (!sdb) {
@@ -500,6 +506,21 @@ handle_monitor_cond_change(struct jsonrpc_session *s,
         monitor_attach(m, spec_ref_get(sdb, spec));
     }
     jsonrpc_session_reply(s, request, json_object());
+}
+
+static void
+disconnect_session(struct jsonrpc_session *s, void *reason)
+{
+    jsonrpc_session_disconnect(s, reason);
+}
+
+void
+ovsdb_server_disable_monitor_cond(struct ovsdb_server *server)
+{
+    server->monitor_cond_disabled = true;
+    jsonrpc_server_for_each_session(
+        server->rpc, disconnect_session,
+        (void *) "monitor_cond disabled: reconnect to use plain monitor");
 }
 
 void

@@ -43,7 +43,8 @@ struct ovsdb_server {
     ev_timer retry_w;          /* Retries triggers after a commit. */
     size_t n_monitors;
     size_t n_encodings;
-    bool convert_enabled; /* See ovsdb_server_enable_convert(). */
+    bool convert_enabled;       /* See ovsdb_server_enable_convert(). */
+    bool monitor_cond_disabled; /* ovsdb_server_disable_monitor_cond(). */
 };
 
 /* What the server keeps per client. */

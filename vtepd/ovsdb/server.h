@@ -89,6 +89,13 @@ void ovsdb_server_set_remote_change_cb(struct ovsdb_server *,
  * permission error. */
 void ovsdb_server_enable_convert(struct ovsdb_server *);
 
+/* From now until the server is destroyed, answers "monitor_cond" and
+ * "monitor_cond_since" with "unknown method", as ovsdb-server does after
+ * "ovsdb-server/disable-monitor-cond", and disconnects every session so
+ * that clients reconnect and fall back to "monitor".  "monitor_cond_change"
+ * is left alone.  There is no way back, as in ovsdb-server. */
+void ovsdb_server_disable_monitor_cond(struct ovsdb_server *);
+
 /* What the server holds, for "memory/show". */
 struct ovsdb_server_stats {
     size_t sessions;         /* Connected clients. */
