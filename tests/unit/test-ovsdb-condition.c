@@ -11,6 +11,7 @@
 
 #include <cmocka.h>
 
+#include "tests/unit/ovsdb-fixture.h"
 #include "vtepd/ovsdb/condition.h"
 #include "vtepd/ovsdb/error.h"
 #include "vtepd/ovsdb/row.h"
@@ -40,62 +41,18 @@ static const char row_text[] =
     "\"],\"oi\":[\"set\",[]],\"set\":[\"set\",[1,2,3]],"
     "\"map\":[\"map\",[[\"a\",\"1\"],[\"b\",\"2\"]]]}";
 
-struct fixture {
-    struct ovsdb_schema *schema;
-    const struct ovsdb_table_schema *ts;
-};
-
 static int
 setup(void **state)
 {
-    struct fixture *f = xzalloc(sizeof *f);
-    json_t *json = json_loads(schema_text, 0, NULL);
-
-    assert_non_null(json);
-    assert_null(ovsdb_schema_from_json(json, &f->schema));
-    json_decref(json);
-    f->ts = ovsdb_schema_find_table(f->schema, "T");
-    assert_non_null(f->ts);
-    *state = f;
+    *state = ovsdb_fixture_create(schema_text);
     return 0;
 }
 
 static int
 teardown(void **state)
 {
-    struct fixture *f = *state;
-
-    ovsdb_schema_destroy(f->schema);
-    free(f);
+    ovsdb_fixture_destroy(*state);
     return 0;
-}
-
-/* Returns a new row of 'ts' with the columns of the JSON object 'text'
- * ("_uuid" sets the row's UUID). */
-static struct ovsdb_row *
-make_row(const struct ovsdb_table_schema *ts, const char *text)
-{
-    struct ovsdb_row *row = ovsdb_row_create(ts);
-    json_t *json = json_loads(text, 0, NULL), *value;
-    const char *name;
-
-    assert_non_null(json);
-    json_object_foreach(json, name, value) {
-        const struct ovsdb_column *column;
-        struct ovsdb_datum datum;
-
-        if (!strcmp(name, "_uuid")) {
-            assert_true(
-                uuid_from_string(&row->uuid, json_string_value(value)));
-            continue;
-        }
-        column = ovsdb_table_schema_find_column(ts, name);
-        assert_non_null(column);
-        assert_null(ovsdb_datum_from_json(&datum, &column->type, value, NULL));
-        ovsdb_row_set(row, column, &datum);
-    }
-    json_decref(json);
-    return row;
 }
 
 /* Parses the condition 'text', which must be valid. */
@@ -197,8 +154,8 @@ test_scalars(void **state)
         { "[\"u\",\"!=\",[\"uuid\",\"" UUID2 "\"]]", true },
         { "[\"u\",\"excludes\",[\"uuid\",\"" UUID1 "\"]]", false },
     };
-    struct fixture *f = *state;
-    struct ovsdb_row *row = make_row(f->ts, row_text);
+    struct ovsdb_fixture *f = *state;
+    struct ovsdb_row *row = ovsdb_fixture_row(f->ts, row_text);
 
     check_cases(f->ts, row, cases, ARRAY_SIZE(cases));
     ovsdb_row_destroy(row, f->ts);
@@ -235,13 +192,13 @@ test_optional(void **state)
         { "[\"oi\",\"excludes\",7]", false },
         { "[\"oi\",\"excludes\",[\"set\",[6,8]]]", true },
     };
-    struct fixture *f = *state;
-    struct ovsdb_row *row = make_row(f->ts, row_text);
+    struct ovsdb_fixture *f = *state;
+    struct ovsdb_row *row = ovsdb_fixture_row(f->ts, row_text);
 
     check_cases(f->ts, row, empty_cases, ARRAY_SIZE(empty_cases));
     ovsdb_row_destroy(row, f->ts);
 
-    row = make_row(f->ts, "{\"oi\":7}");
+    row = ovsdb_fixture_row(f->ts, "{\"oi\":7}");
     check_cases(f->ts, row, full_cases, ARRAY_SIZE(full_cases));
     ovsdb_row_destroy(row, f->ts);
 }
@@ -264,8 +221,8 @@ test_sets(void **state)
         { "[\"set\",\"excludes\",[\"set\",[3,4]]]", false },
         { "[\"set\",\"excludes\",[\"set\",[]]]", true },
     };
-    struct fixture *f = *state;
-    struct ovsdb_row *row = make_row(f->ts, row_text);
+    struct ovsdb_fixture *f = *state;
+    struct ovsdb_row *row = ovsdb_fixture_row(f->ts, row_text);
 
     check_cases(f->ts, row, cases, ARRAY_SIZE(cases));
     ovsdb_row_destroy(row, f->ts);
@@ -289,8 +246,8 @@ test_maps(void **state)
         { "[\"map\",\"excludes\",[\"map\",[[\"c\",\"3\"],[\"b\",\"2\"]]]]",
           false },
     };
-    struct fixture *f = *state;
-    struct ovsdb_row *row = make_row(f->ts, row_text);
+    struct ovsdb_fixture *f = *state;
+    struct ovsdb_row *row = ovsdb_fixture_row(f->ts, row_text);
 
     check_cases(f->ts, row, cases, ARRAY_SIZE(cases));
     ovsdb_row_destroy(row, f->ts);
@@ -299,8 +256,8 @@ test_maps(void **state)
 static void
 test_literals(void **state)
 {
-    struct fixture *f = *state;
-    struct ovsdb_row *row = make_row(f->ts, row_text);
+    struct ovsdb_fixture *f = *state;
+    struct ovsdb_row *row = ovsdb_fixture_row(f->ts, row_text);
 
     assert_true(matches(f->ts, row, "[]"));
     assert_true(matches(f->ts, row, "[true]"));
@@ -336,7 +293,7 @@ check_error(const struct ovsdb_table_schema *ts, const char *text,
 static void
 test_malformed(void **state)
 {
-    struct fixture *f = *state;
+    struct ovsdb_fixture *f = *state;
 
     check_error(f->ts, "[[\"nosuch\",\"==\",1]]", "unknown column",
                 "No column nosuch in table T.");
@@ -372,7 +329,7 @@ test_malformed(void **state)
 static void
 test_named_uuid(void **state)
 {
-    struct fixture *f = *state;
+    struct ovsdb_fixture *f = *state;
     struct ovsdb_symbol_table symtab;
     struct ovsdb_condition cond;
     struct ovsdb_symbol *symbol;
@@ -383,7 +340,7 @@ test_named_uuid(void **state)
     symbol = ovsdb_symbol_table_insert(&symtab, "x");
     json = json_loads("[[\"u\",\"==\",[\"named-uuid\",\"x\"]]]", 0, NULL);
     assert_null(ovsdb_condition_from_json(&cond, f->ts, json, &symtab));
-    row = make_row(f->ts, "{}");
+    row = ovsdb_fixture_row(f->ts, "{}");
     assert_false(ovsdb_condition_match(&cond, row));
     ovsdb_row_destroy(row, f->ts);
 
@@ -418,7 +375,7 @@ make_table(const struct ovsdb_table_schema *ts)
     struct ovsdb_table *table = ovsdb_table_create(ts);
 
     for (size_t i = 0; i < ARRAY_SIZE(rows); i++) {
-        ovsdb_table_insert(table, make_row(ts, rows[i]));
+        ovsdb_table_insert(table, ovsdb_fixture_row(ts, rows[i]));
     }
     return table;
 }
@@ -455,7 +412,7 @@ find(const struct ovsdb_table *table, const char *text)
 static void
 test_find_rows(void **state)
 {
-    struct fixture *f = *state;
+    struct ovsdb_fixture *f = *state;
     struct ovsdb_table *table = make_table(f->ts);
 
     assert_int_equal(find(table, "[]"), 0x1e);

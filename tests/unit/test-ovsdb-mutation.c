@@ -11,6 +11,7 @@
 
 #include <cmocka.h>
 
+#include "tests/unit/ovsdb-fixture.h"
 #include "vtepd/ovsdb/error.h"
 #include "vtepd/ovsdb/mutation.h"
 #include "vtepd/ovsdb/row.h"
@@ -33,56 +34,18 @@ static const char schema_text[] =
     "\"min\":0,\"max\":\"unlimited\"}},"
     "\"imm\":{\"type\":\"integer\",\"mutable\":false}}}}}";
 
-struct fixture {
-    struct ovsdb_schema *schema;
-    const struct ovsdb_table_schema *ts;
-};
-
 static int
 setup(void **state)
 {
-    struct fixture *f = xzalloc(sizeof *f);
-    json_t *json = json_loads(schema_text, 0, NULL);
-
-    assert_non_null(json);
-    assert_null(ovsdb_schema_from_json(json, &f->schema));
-    json_decref(json);
-    f->ts = ovsdb_schema_find_table(f->schema, "T");
-    assert_non_null(f->ts);
-    *state = f;
+    *state = ovsdb_fixture_create(schema_text);
     return 0;
 }
 
 static int
 teardown(void **state)
 {
-    struct fixture *f = *state;
-
-    ovsdb_schema_destroy(f->schema);
-    free(f);
+    ovsdb_fixture_destroy(*state);
     return 0;
-}
-
-/* Returns a new row of 'ts' with the columns of the JSON object 'text'. */
-static struct ovsdb_row *
-make_row(const struct ovsdb_table_schema *ts, const char *text)
-{
-    struct ovsdb_row *row = ovsdb_row_create(ts);
-    json_t *json = json_loads(text, 0, NULL), *value;
-    const char *name;
-
-    assert_non_null(json);
-    json_object_foreach(json, name, value) {
-        const struct ovsdb_column *column;
-        struct ovsdb_datum datum;
-
-        column = ovsdb_table_schema_find_column(ts, name);
-        assert_non_null(column);
-        assert_null(ovsdb_datum_from_json(&datum, &column->type, value, NULL));
-        ovsdb_row_set(row, column, &datum);
-    }
-    json_decref(json);
-    return row;
 }
 
 /* One mutation case: the row before, the mutations, then either the
@@ -102,7 +65,7 @@ static char *
 run_case(const struct ovsdb_table_schema *ts, const struct mutate_case *c)
 {
     json_t *json = json_loads(c->mutations, 0, NULL);
-    struct ovsdb_row *row = make_row(ts, c->row);
+    struct ovsdb_row *row = ovsdb_fixture_row(ts, c->row);
     struct ovsdb_mutation_set set;
     struct ovsdb_error *error;
     char *problem = NULL;
@@ -199,7 +162,8 @@ test_integer(void **state)
             "Division by zero."),
     };
 
-    check_cases(((struct fixture *) *state)->ts, cases, ARRAY_SIZE(cases));
+    check_cases(((struct ovsdb_fixture *) *state)->ts, cases,
+                ARRAY_SIZE(cases));
 }
 
 static void
@@ -221,7 +185,8 @@ test_real(void **state)
             "of type real."),
     };
 
-    check_cases(((struct fixture *) *state)->ts, cases, ARRAY_SIZE(cases));
+    check_cases(((struct ovsdb_fixture *) *state)->ts, cases,
+                ARRAY_SIZE(cases));
 }
 
 /* The argument of an arithmetic mutator is not held to the column's
@@ -238,7 +203,8 @@ test_constraints(void **state)
             "-1 is not in the valid range 0 to 10 (inclusive)"),
     };
 
-    check_cases(((struct fixture *) *state)->ts, cases, ARRAY_SIZE(cases));
+    check_cases(((struct ovsdb_fixture *) *state)->ts, cases,
+                ARRAY_SIZE(cases));
 }
 
 /* Arithmetic applies to every element of a set, which stays sorted and
@@ -265,7 +231,8 @@ test_set_arithmetic(void **state)
             "range error", "Result of \"+=\" operation is out of range."),
     };
 
-    check_cases(((struct fixture *) *state)->ts, cases, ARRAY_SIZE(cases));
+    check_cases(((struct ovsdb_fixture *) *state)->ts, cases,
+                ARRAY_SIZE(cases));
 }
 
 static void
@@ -295,7 +262,8 @@ test_insert_delete(void **state)
             "Attempted to store 0 elements in set of 1 or more strings."),
     };
 
-    check_cases(((struct fixture *) *state)->ts, cases, ARRAY_SIZE(cases));
+    check_cases(((struct ovsdb_fixture *) *state)->ts, cases,
+                ARRAY_SIZE(cases));
 }
 
 /* "insert" keeps a key's existing value; "delete" takes pairs (removed
@@ -321,7 +289,8 @@ test_map(void **state)
     };
 #undef AB
 
-    check_cases(((struct fixture *) *state)->ts, cases, ARRAY_SIZE(cases));
+    check_cases(((struct ovsdb_fixture *) *state)->ts, cases,
+                ARRAY_SIZE(cases));
 }
 
 static void
@@ -353,14 +322,15 @@ test_malformed(void **state)
             "No column nosuch in table T."),
     };
 
-    check_cases(((struct fixture *) *state)->ts, cases, ARRAY_SIZE(cases));
+    check_cases(((struct ovsdb_fixture *) *state)->ts, cases,
+                ARRAY_SIZE(cases));
 }
 
 /* A failed parse leaves an empty set that destroy accepts again. */
 static void
 test_failed_parse_is_empty(void **state)
 {
-    struct fixture *f = *state;
+    struct ovsdb_fixture *f = *state;
     json_t *json = json_loads("[[\"i\",\"+=\",1],[\"i\",\"+=\"]]", 0, NULL);
     struct ovsdb_mutation_set set;
     struct ovsdb_error *error;

@@ -29,8 +29,9 @@ $(call UNIT_TEST,test-ovsdb-insert-text,\
     tests/unit/test-ovsdb-insert-text.c,vtep-schema ovsdb lib)
 $(call UNIT_TEST,test-ovsdb-monitor,tests/unit/test-ovsdb-monitor.c,ovsdb lib)
 $(call UNIT_TEST,test-ovsdb-condition,\
-    tests/unit/test-ovsdb-condition.c,ovsdb lib)
-$(call UNIT_TEST,test-ovsdb-mutation,tests/unit/test-ovsdb-mutation.c,ovsdb lib)
+    tests/unit/test-ovsdb-condition.c tests/unit/ovsdb-fixture.c,ovsdb lib)
+$(call UNIT_TEST,test-ovsdb-mutation,\
+    tests/unit/test-ovsdb-mutation.c tests/unit/ovsdb-fixture.c,ovsdb lib)
 $(call UNIT_TEST,test-ovsdb-row,tests/unit/test-ovsdb-row.c,ovsdb lib)
 $(call UNIT_TEST,test-ovsdb-table,tests/unit/test-ovsdb-table.c,ovsdb lib)
 $(call UNIT_TEST,test-ovsdb-parser,tests/unit/test-ovsdb-parser.c,ovsdb lib)
