@@ -24,8 +24,21 @@ packages=(
 
 # linux-image-amd64 only depends on the versioned kernel package: fetch
 # that, and record which one it is for the image build.
-kernel=$(apt-cache depends linux-image-amd64 2>/dev/null |
-    sed -n 's/^ *Depends: \(linux-image-[0-9].*-amd64\)$/\1/p' | head -1)
+kernel_package() {
+    apt-cache depends linux-image-amd64 2>/dev/null |
+        sed -n 's/^ *Depends: \(linux-image-[0-9].*-amd64\)$/\1/p' | head -1
+}
+kernel=$(kernel_package)
+if [ -z "$kernel" ]; then
+    # A fresh machine may have no package lists yet ('make deps' runs this
+    # before it installs anything): fetch them once and ask again.
+    if [ "$(id -u)" -eq 0 ]; then
+        apt-get update -qq || true
+    else
+        sudo apt-get update -qq || true
+    fi
+    kernel=$(kernel_package)
+fi
 if [ -z "$kernel" ]; then
     echo "firmware: apt-cache does not know linux-image-amd64 (run apt-get update?)" >&2
     exit 1
