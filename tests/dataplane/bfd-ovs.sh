@@ -109,7 +109,8 @@ if [ -n "$BFD_DEBUG" ] && [ "$(vtepd_state)" != up ]; then
 fi
 check "OVS's session comes back" wait_for 20 same_output up ovs_state
 
-check "hal/dump-tunnels shows the session" bash -c \
+# vtepd learns the remote's "up" from its next packet, after OVS shows it.
+check "hal/dump-tunnels shows the session" wait_for 5 bash -c \
     "ovs-appctl -t $VDIR/vtepd.ctl hal/dump-tunnels | grep -q '  bfd: up, remote up'"
 
 vctl set Tunnel "$TUN" bfd_params:enable=false
