@@ -7,6 +7,7 @@
  *   monitor.c  notifications: learned MACs and port link state
  *   l2.c       bridges (Linux bridge + VXLAN device) and bindings
  *   fdb.c      static FDB entries, flood lists, multicast groups, tunnels
+ *   bfd.c      BFD sessions and their sockets beside the VXLAN devices
  *   names.c    names and tags of kernel objects (netdev.h)
  *   nl.c       the rtnetlink transport (nl.h), which calls nothing above
  *
@@ -93,10 +94,22 @@ struct nd_tunnel {
     uint32_t refs;
 };
 
+/* BFD (bfd.c): the sessions and the sockets that carry their frames. */
+struct nd_bfd {
+    struct hal_bfd_sessions sessions;
+    int rx_fd;          /* AF_PACKET, filtered to BFD in VXLAN VNI 0; or -1. */
+    int tx_fd;          /* UDP, to the remotes' VXLAN port; or -1. */
+    uint64_t rx_frames; /* Handed to a session. */
+    uint64_t rx_bad;    /* Passed the filter, refused after it. */
+    uint64_t tx_errors;
+};
+
 struct hal_netdev {
     struct hal up;
     struct nd_nl nl;     /* Requests and dumps. */
     struct nl_sock *mon; /* RTNLGRP_LINK and RTNLGRP_NEIGH (monitor.c). */
+    int epoll_fd;        /* hal_poll_fd(): 'mon' and the BFD socket. */
+    struct nd_bfd bfd;
 
     struct hal_switch_config sw;
     struct nd_port *ports;
@@ -244,6 +257,23 @@ int nd_state_load(struct hal_netdev *, bool cold, bool *warm);
 void nd_state_clear(struct hal_netdev *);
 int nd_resync_begin(struct hal *);
 int nd_resync_end(struct hal *);
+
+/* ---- bfd.c ------------------------------------------------------------- */
+
+/* Empties the session table; no socket is open until the first session. */
+void nd_bfd_init(struct hal_netdev *);
+/* Frees the sessions and closes the sockets. */
+void nd_bfd_destroy(struct hal_netdev *);
+int nd_bfd_set(struct hal *, const struct hal_bfd_config *, hal_oid_t *);
+int nd_bfd_remove(struct hal *, hal_oid_t);
+int nd_bfd_get(const struct hal *, hal_oid_t, struct hal_bfd_info *);
+/* Reads the frames waiting on the receive socket, then runs the sessions'
+ * timers at 'now', sending what is due. */
+void nd_bfd_run(struct hal_netdev *, int64_t now);
+/* Returns when nd_bfd_run() next has timer work, INT64_MAX if never. */
+int64_t nd_bfd_next_wake(const struct hal_netdev *);
+/* Follows a change of the switch's VXLAN port (the receive filter). */
+void nd_bfd_switch_changed(struct hal_netdev *);
 
 /* neigh.c: neighbour entries (ARP/ND suppression). */
 int nd_neigh_set(struct hal *, const struct hal_neigh_entry *, size_t n,

@@ -7,6 +7,7 @@
  *   l2.c       bridges (Linux bridge + VXLAN device) and bindings
  *   fdb.c      static FDB entries, flood lists, multicast groups, tunnels
  *   monitor.c  notifications: learned MACs and port link state
+ *   bfd.c      BFD sessions, over sockets of their own
  *   resync.c   recognising earlier state on open, resync, clearing
  *   names.c    names and tags of the kernel objects
  *   nl.c       the rtnetlink transport, at the bottom
@@ -14,6 +15,8 @@
  * Events go through the generic layer's ring (hal/hal-provider.h). */
 #include <netlink/socket.h>
 #include <stdio.h>
+#include <sys/epoll.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,6 +26,7 @@
 VLOG_DEFINE_THIS_MODULE(netdev);
 
 static void nd_free(struct hal_netdev *);
+static int poll_open(struct hal_netdev *);
 
 /* Finds the interfaces of the configured ports.  An interface that carries
  * HAL_NETDEV_TAG is one this backend made (a bridge, VXLAN device or 802.1Q
@@ -69,6 +73,8 @@ nd_open(const struct hal_config *config, struct hal **halp)
     hmap_init(&nd->bindings_by_ifindex);
     hmap_init(&nd->tunnels);
     hmap_init(&nd->neighs);
+    nd_bfd_init(nd);
+    nd->epoll_fd = -1;
     nd->sw.vxlan_port = 4789;
     nd->sw.aging_time_s = 300;
     nd->clear_on_close = config->clear_on_close;
@@ -87,6 +93,9 @@ nd_open(const struct hal_config *config, struct hal **halp)
     if (!error) {
         error = nd_monitor_open(nd);
     }
+    if (!error) {
+        error = poll_open(nd);
+    }
     if (error) {
         nd_free(nd);
         return error;
@@ -104,6 +113,22 @@ nd_open(const struct hal_config *config, struct hal **halp)
               hmap_count(&nd->bridges), warm ? "warm" : "cold");
     *halp = &nd->up;
     return 0;
+}
+
+/* Opens the epoll set behind hal_poll_fd(): the monitor's socket now,
+ * BFD's receive socket when it opens. */
+static int
+poll_open(struct hal_netdev *nd)
+{
+    struct epoll_event ev = { .events = EPOLLIN };
+
+    nd->epoll_fd = epoll_create1(EPOLL_CLOEXEC);
+    if (nd->epoll_fd < 0) {
+        return -errno;
+    }
+    ev.data.fd = nl_socket_get_fd(nd->mon);
+    return epoll_ctl(nd->epoll_fd, EPOLL_CTL_ADD, ev.data.fd, &ev) ? -errno
+                                                                   : 0;
 }
 
 /* Frees the mirror and the sockets, leaving the kernel alone. */
@@ -132,6 +157,10 @@ nd_free(struct hal_netdev *nd)
     hmap_destroy(&nd->bridges);
     hmap_destroy(&nd->tunnels);
     nd_neigh_destroy_all(nd);
+    nd_bfd_destroy(nd);
+    if (nd->epoll_fd >= 0) {
+        close(nd->epoll_fd);
+    }
     nd_monitor_close(nd);
     nd_nl_close(&nd->nl);
     free(nd->ports);
@@ -149,18 +178,26 @@ nd_close(struct hal *hal)
     nd_free(nd);
 }
 
-/* Reads kernel notifications; the generic layer delivers what they queue.
- * Aging is the kernel's, so there is no next_wake(). */
+/* Reads kernel notifications (the generic layer delivers what they queue)
+ * and runs BFD. */
 static void
 nd_run(struct hal *hal, int64_t now_ms)
 {
     nd_monitor_run(nd_cast(hal));
+    nd_bfd_run(nd_cast(hal), now_ms);
+}
+
+/* Aging is the kernel's; only BFD has timers here. */
+static int64_t
+nd_next_wake(const struct hal *hal)
+{
+    return nd_bfd_next_wake(nd_cast(hal));
 }
 
 static int
 nd_poll_fd(const struct hal *hal)
 {
-    return nl_socket_get_fd(nd_cast(hal)->mon);
+    return nd_cast(hal)->epoll_fd;
 }
 
 /* ---- Conformance hooks (hal-provider.h) --------------------------------- */
@@ -205,6 +242,7 @@ const struct hal_provider hal_netdev_provider = {
     .open = nd_open,
     .close = nd_close,
     .run = nd_run,
+    .next_wake = nd_next_wake,
     .switch_set = nd_switch_set,
     .switch_get = nd_switch_get,
     .port_count = nd_port_count,
@@ -227,6 +265,9 @@ const struct hal_provider hal_netdev_provider = {
     .resync_end = nd_resync_end,
     .binding_stats_get = nd_binding_stats_get,
     .tunnel_stats_get = NULL, /* Linux keeps no per-remote counters. */
+    .bfd_set = nd_bfd_set,
+    .bfd_remove = nd_bfd_remove,
+    .bfd_get = nd_bfd_get,
     .resources_get = nd_resources_get,
     .fdb_walk = nd_fdb_walk,
     .binding_walk = nd_binding_walk,
