@@ -7,6 +7,7 @@
  *   l2.c       bridges (Linux bridge + VXLAN device) and bindings
  *   fdb.c      static FDB entries, flood lists, multicast groups, tunnels
  *   monitor.c  notifications: learned MACs and port link state
+ *   snoop.c    IP learning and suppression counters from ARP/NS on ports
  *   bfd.c      BFD sessions, over sockets of their own
  *   resync.c   recognising earlier state on open, resync, clearing
  *   names.c    names and tags of the kernel objects
@@ -75,6 +76,7 @@ nd_open(const struct hal_config *config, struct hal **halp)
     hmap_init(&nd->neighs);
     nd_bfd_init(nd);
     nd->epoll_fd = -1;
+    nd->snoop_fd = -1;
     nd->sw.vxlan_port = 4789;
     nd->sw.aging_time_s = 300;
     nd->clear_on_close = config->clear_on_close;
@@ -101,6 +103,7 @@ nd_open(const struct hal_config *config, struct hal **halp)
         return error;
     }
     ports_resolve(nd);
+    nd_snoop_open(nd);
     error = nd_state_load(nd, config->cold_start, &warm);
     if (error) {
         VLOG_ERR("netdev: cannot read kernel state: %s", strerror(-error));
@@ -158,6 +161,7 @@ nd_free(struct hal_netdev *nd)
     hmap_destroy(&nd->tunnels);
     nd_neigh_destroy_all(nd);
     nd_bfd_destroy(nd);
+    nd_snoop_close(nd);
     if (nd->epoll_fd >= 0) {
         close(nd->epoll_fd);
     }
@@ -184,6 +188,7 @@ static void
 nd_run(struct hal *hal, int64_t now_ms)
 {
     nd_monitor_run(nd_cast(hal));
+    nd_snoop_run(nd_cast(hal), now_ms);
     nd_bfd_run(nd_cast(hal), now_ms);
 }
 
@@ -252,6 +257,7 @@ const struct hal_provider hal_netdev_provider = {
     .neigh_set = nd_neigh_set,
     .neigh_remove = nd_neigh_remove,
     .neigh_walk = nd_neigh_walk,
+    .neigh_stats_get = nd_neigh_stats_get,
     .bridge_get = nd_bridge_get,
     .binding_set = nd_binding_set,
     .binding_remove = nd_binding_remove,
