@@ -89,6 +89,7 @@ check "red2 reaches an address without ipaddr" ping_ok red2 10.0.0.21
 check "its ARP request was flooded into VXLAN" \
     grep -q "ARP, Request who-has 10.0.0.21" "$TMP/unknown.txt"
 check "counted as flooded" wait_for 3 test "$(neigh_count red 3)" -ge 1
+appctl hal/dump-neigh | sed 's/^/    /'
 
 # Suppression off for red: red1's address is flooded too.
 vctl set Logical_Switch red other_config:arp-suppression=false
