@@ -127,12 +127,25 @@ bridge_enable_ipv6(int ifindex)
     return error ? error : write_sysctl(ifname, "disable_ipv6", "0");
 }
 
+/* Returns true if 'mac' is behind a local binding of 'br' (a static local
+ * entry, or one the bridge learned: an address from IP learning).  Such a
+ * MAC must keep its own FDB entry, not get one on the VXLAN port; the
+ * kernel then does not answer for it (no neigh_suppress on local ports)
+ * and the request is flooded as before. */
+static bool
+mac_is_local(const struct nd_bridge *br, const struct hal_mac *mac)
+{
+    const struct nd_fdb *f = nd_fdb_find(br, mac);
+
+    return f && !f->e.remote;
+}
+
 /* Queues the requests of one set; 'status' collects their first error. */
 static void
 queue_set(struct nd_batch *batch, const struct nd_bridge *br,
           const struct hal_neigh_entry *e, int *status)
 {
-    if (br->vx_ifindex) {
+    if (br->vx_ifindex && !mac_is_local(br, &e->mac)) {
         struct nd_neigh fdb = master_fdb(br, &e->mac);
 
         nd_batch_add(batch, nd_msg_brport_neigh_suppress(br->vx_ifindex, true),
@@ -149,7 +162,8 @@ queue_mac_release(struct hal_netdev *nd, struct nd_batch *batch,
                   const struct nd_bridge *br, const struct hal_mac *mac,
                   const struct nd_neigh_entry *except)
 {
-    if (br->vx_ifindex && !mac_in_use(nd, br->index, mac, except)) {
+    if (br->vx_ifindex && !mac_in_use(nd, br->index, mac, except)
+        && !mac_is_local(br, mac)) {
         struct nd_neigh fdb = master_fdb(br, mac);
 
         nd_batch_add(batch, nd_msg_neigh_del(&fdb), NULL);
@@ -289,7 +303,9 @@ nd_neigh_replay_vxlan(struct hal_netdev *nd, const struct nd_bridge *br,
 
             /* The bridge's own neighbours do not survive the change either
              * (its carrier drops with its only tunnel port). */
-            nd_batch_add(batch, nd_msg_neigh_add(&fdb, false), NULL);
+            if (!mac_is_local(br, &n->mac)) {
+                nd_batch_add(batch, nd_msg_neigh_add(&fdb, false), NULL);
+            }
             nd_batch_add(batch,
                          nd_msg_ip_neigh_add(br->br_ifindex, &n->ip, &n->mac),
                          NULL);

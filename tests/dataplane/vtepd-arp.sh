@@ -109,6 +109,10 @@ local_ip() {
 }
 check "red2's IP learned into Ucast_Macs_Local.ipaddr" \
     wait_for 3 local_ip red "$RED2_MAC" "$RED2_IP"
+# A learned address is a neighbour entry too; its MAC stays on the port.
+nsx red1 ip neigh flush dev eth0
+check "red1 still reaches red2 once red2's address is an entry" \
+    ping_ok red1 "$RED2_IP"
 
 # ---- IPv6 ----
 for h in red1 red2; do
