@@ -84,10 +84,14 @@ struct hal {
     bool warm;
     int64_t now_ms; /* The latest time given to hal_run(). */
     struct hal_event_ring ring;
+    /* HAL_CAP_* of this handle: the provider's 'capabilities', copied by
+     * hal_init(); a provider may change them before its open() returns,
+     * for what it found the platform able to do. */
+    uint32_t capabilities;
 };
 
 /* Initialises the generic part of a backend's handle, with an event ring of
- * the default size.  hal_close() releases what it holds. */
+ * the default size and the provider's declared capabilities.  hal_close() releases what it holds. */
 void hal_init(struct hal *hal, const struct hal_provider *provider, bool warm);
 
 /* Sets the depth of 'hal''s event ring and the largest batch handed to the
@@ -245,7 +249,7 @@ size_t hal_bfd_frame_payload(const uint8_t *f, size_t len);
  *
  * HAL_PROVIDER_ABI_VERSION changes whenever 'struct hal_provider', 'struct
  * hal', 'struct hal_event' or any structure passed to a provider changes. */
-#define HAL_PROVIDER_ABI_VERSION 1u
+#define HAL_PROVIDER_ABI_VERSION 2u
 
 struct hal_provider_module {
     uint32_t abi_version;   /* HAL_PROVIDER_ABI_VERSION when built. */
@@ -381,11 +385,12 @@ struct hal_provider {
     uint64_t (*test_writes)(const struct hal *hal);
 };
 
-/* Returns the capabilities 'hal''s provider declares (HAL_CAP_*). */
+/* Returns the capabilities of 'hal' (HAL_CAP_*): what its provider
+ * declares, as the provider adjusted them at open. */
 static inline uint32_t
 hal_capabilities(const struct hal *hal)
 {
-    return hal->provider->capabilities;
+    return hal->capabilities;
 }
 
 /* For a provider's bulk calls: sets STATUS[i] to ONE(CTX, &ENTRIES[i]) for

@@ -61,6 +61,25 @@ ports_resolve(struct hal_netdev *nd)
     nd->n_ports = n;
 }
 
+/* Returns true if the kernel can make 802.1Q sub-interfaces.  Asks it for
+ * one on no interface at all: with the 8021q module (or its autoload) the
+ * request fails for want of a lower device (-ENODEV or -EINVAL); without,
+ * the kind "vlan" is unknown (-EOPNOTSUPP).  Nothing is created. */
+static bool
+vlan_probe(struct hal_netdev *nd)
+{
+    int error = nd_request(&nd->nl, nd_msg_vlan_add("vtepd-probe", 0, 1));
+
+    if (!error) {
+        struct nd_link_info info;
+
+        if (!nd_link_get(&nd->nl, 0, "vtepd-probe", &info)) {
+            nd_request(&nd->nl, nd_msg_link_del(info.ifindex));
+        }
+    }
+    return error != -EOPNOTSUPP;
+}
+
 static int
 nd_open(const struct hal_config *config, struct hal **halp)
 {
@@ -112,6 +131,9 @@ nd_open(const struct hal_config *config, struct hal **halp)
     }
     /* The default ring: 65536 events, delivered 256 at a time. */
     hal_init(&nd->up, &hal_netdev_provider, warm);
+    if (vlan_probe(nd)) {
+        nd->up.capabilities |= HAL_CAP_TAGGED_BINDINGS;
+    }
     VLOG_INFO("netdev: %zu ports, %zu bridges, %s start", nd->n_ports,
               hmap_count(&nd->bridges), warm ? "warm" : "cold");
     *halp = &nd->up;
@@ -240,8 +262,8 @@ nd_test_writes(const struct hal *hal)
 
 const struct hal_provider hal_netdev_provider = {
     .name = "netdev",
-    /* Not HAL_CAP_TAGGED_BINDINGS: those need the kernel's 8021q, which
-     * the backend only finds out about at the first one. */
+    /* And HAL_CAP_TAGGED_BINDINGS when the kernel has 8021q, which
+     * vlan_probe() finds out at open. */
     .capabilities = HAL_CAP_LEARNING | HAL_CAP_WARM_RESTART
                     | HAL_CAP_BINDING_COUNTERS | HAL_CAP_PORT_EVENTS,
     .open = nd_open,

@@ -99,7 +99,7 @@ check "TAP output: the failing case as not ok" \
 
 # ---- loading ----
 kit_run badabi --hal="$BUILD/tests/hal-bad-abi.so"
-if [ $? -eq 2 ] && grep -qF 'built for HAL provider ABI 2, this program has ABI 1: rebuild it' \
+if [ $? -eq 2 ] && grep -qF 'built for HAL provider ABI 3, this program has ABI 2: rebuild it' \
     "$tmp/badabi.err"; then
     pass "a module built for another ABI is refused with a clear message"
 else
@@ -175,6 +175,6 @@ if timeout 20 $BIN/vtepd --hal="$BUILD/tests/hal-bad-abi.so" \
     fail "vtepd refuses a module built for another ABI (it ran)"
 else
     check "vtepd refuses a module built for another ABI" grep -qF \
-        'built for HAL provider ABI 2, this program has ABI 1' "$bad/log"
+        'built for HAL provider ABI 3, this program has ABI 2' "$bad/log"
 fi
 finish
