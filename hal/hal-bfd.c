@@ -32,6 +32,14 @@ hal_bfd_sessions_init(struct hal_bfd_sessions *s)
 {
     hmap_init(&s->by_remote);
     s->last_id = 0;
+    s->next_wake = INT64_MAX;
+}
+
+/* Notes that session 'b' may need running earlier than 's' thought. */
+static void
+note_wake(struct hal_bfd_sessions *s, const struct hal_bfd_session *b)
+{
+    s->next_wake = MIN(s->next_wake, bfd_next_wakeup(b->bfd));
 }
 
 void
@@ -98,6 +106,7 @@ hal_bfd_sessions_set(struct hal_bfd_sessions *s,
             bfd_create((uint32_t) s->last_id, &c->bfd, c->remote.s_addr, now);
         hmap_insert(&s->by_remote, &b->node, hash_int(c->remote.s_addr, 0));
         *oid = b->oid;
+        note_wake(s, b);
         return 0;
     }
     if (!b || b->oid != *oid) {
@@ -105,6 +114,7 @@ hal_bfd_sessions_set(struct hal_bfd_sessions *s,
     }
     b->config = *c;
     bfd_configure(b->bfd, &c->bfd, now);
+    note_wake(s, b);
     return 0;
 }
 
@@ -189,30 +199,34 @@ hal_bfd_sessions_run(struct hal_bfd_sessions *s, struct in_addr tunnel_src,
                      int64_t now, hal_bfd_send_fn *send, void *aux)
 {
     struct hal_bfd_session *b;
+    int64_t next = INT64_MAX;
 
+    if (now < s->next_wake) {
+        return;
+    }
+    /* Only the sessions that are due: bfd_next_wakeup() covers every
+     * timer of a session (lib/bfd.h). */
     HMAP_FOR_EACH(b, node, &s->by_remote) {
-        bfd_run(b->bfd, now);
-        if (bfd_should_send(b->bfd, now)) {
-            uint8_t frame[HAL_BFD_FRAME_LEN];
+        if (bfd_next_wakeup(b->bfd) <= now) {
+            bfd_run(b->bfd, now);
+            if (bfd_should_send(b->bfd, now)) {
+                uint8_t frame[HAL_BFD_FRAME_LEN];
 
-            build_frame(b, tunnel_src, frame, now);
-            if (send) {
-                send(aux, &b->config, frame, sizeof frame);
+                build_frame(b, tunnel_src, frame, now);
+                if (send) {
+                    send(aux, &b->config, frame, sizeof frame);
+                }
             }
         }
+        next = MIN(next, bfd_next_wakeup(b->bfd));
     }
+    s->next_wake = next;
 }
 
 int64_t
 hal_bfd_sessions_next_wake(const struct hal_bfd_sessions *s)
 {
-    const struct hal_bfd_session *b;
-    int64_t t = INT64_MAX;
-
-    HMAP_FOR_EACH(b, node, &s->by_remote) {
-        t = MIN(t, bfd_next_wakeup(b->bfd));
-    }
-    return t;
+    return s->next_wake;
 }
 
 size_t
@@ -250,10 +264,12 @@ hal_bfd_sessions_input(struct hal_bfd_sessions *s, struct in_addr outer_src,
     off = hal_bfd_frame_payload(frame, len);
     if (!off) {
         bfd_account_rx(b->bfd, now);
+        note_wake(s, b);
         return false;
     }
     if (!b->config.bfd.check_tnl_key || vni == b->config.vni) {
         bfd_process_packet(b->bfd, frame + off, len - off, now);
+        note_wake(s, b);
     }
     return true;
 }

@@ -155,9 +155,10 @@ void hal_deliver_events(struct hal *hal, const struct hal_event *events,
 /* Length of the inner Ethernet frame of a BFD control packet. */
 #define HAL_BFD_FRAME_LEN (14 + 20 + 8 + BFD_PACKET_LEN)
 
-struct hal_bfd_sessions {
-    struct hmap by_remote; /* Private to hal-bfd.c. */
+struct hal_bfd_sessions { /* Private to hal-bfd.c. */
+    struct hmap by_remote;
     uint64_t last_id;
+    int64_t next_wake; /* No session needs running before this. */
 };
 
 /* Empties 's'. */
