@@ -129,11 +129,16 @@ open_rx(struct hal_netdev *nd)
         .sll_family = AF_PACKET,
         .sll_protocol = htons(ETH_P_IP),
     };
-    int one = 1, fd, error;
+    int one = 1, rcvbuf = 4 << 20, fd, error;
 
     fd = socket(AF_PACKET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (fd < 0) {
         return -errno;
+    }
+    /* Room for the frames of 1,000 sessions at 100 ms while vtepd is
+     * busy elsewhere for a while (the default holds about 200). */
+    if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof rcvbuf)) {
+        setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
     }
     error = attach_filter(fd, nd->sw.vxlan_port);
     if (!error) {

@@ -81,6 +81,13 @@ cpu_ticks() {
 up_in_db() {
     vctl --columns=bfd_status list Tunnel | grep -c 'state=up'
 }
+# rcvbuf_errors: UDP datagrams the vtep namespace dropped for a full
+# socket buffer (the software dataplane's underlay socket, mostly).
+rcvbuf_errors() {
+    nsx vtep cat /proc/net/snmp | awk '/^Udp:/ {
+        if (!n) { for (i = 1; i <= NF; i++) if ($i == "RcvbufErrors") n = i }
+        else print $n }'
+}
 # flaps: the sum of every session's flaps (hal/dump-tunnels).
 flaps() {
     appctl hal/dump-tunnels | sed -n 's/.*, flaps \([0-9]*\),.*/\1/p' |
@@ -99,16 +106,18 @@ for interval in 100 300; do
     wait_for 90 grep -q '^up ' "$VDIR/peer-$interval.out"
     sleep 3
     f0=$(flaps)
+    r0=$(rcvbuf_errors)
     t0=$(cpu_ticks)
     sleep "$SECS"
     t1=$(cpu_ticks)
     up=$(up_in_db)
     f1=$(flaps)
+    r1=$(rcvbuf_errors)
     wait "$peer"
     hz=$(getconf CLK_TCK)
-    printf '%s ms: vtepd CPU %.1f%% of one core over %d s; %d of %d up in Tunnel.bfd_status, %d flaps meanwhile; peer: %s\n' \
+    printf '%s ms: vtepd CPU %.1f%% of one core over %d s; %d of %d up in Tunnel.bfd_status, %d flaps, %d datagrams dropped by full socket buffers meanwhile; peer: %s\n' \
         "$interval" "$(echo "100 * ($t1 - $t0) / $hz / $SECS" | bc -l)" \
-        "$SECS" "$up" "$N" $((f1 - f0)) \
+        "$SECS" "$up" "$N" $((f1 - f0)) $((r1 - r0)) \
         "$(tr '\n' ' ' <"$VDIR/peer-$interval.out")"
 done
 set_bfd false 100
