@@ -1,0 +1,124 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The L3 step of the software dataplane.  See route.h. */
+#include "sim/route.h"
+
+#include <arpa/inet.h>
+#include <string.h>
+
+#define IPV4_HLEN 20
+
+static void
+put16(uint8_t *p, uint16_t v)
+{
+    p[0] = (uint8_t) (v >> 8);
+    p[1] = (uint8_t) v;
+}
+
+size_t
+sim_arp_request(const struct hal_mac *sha, const struct hal_ip *spa,
+                const struct hal_ip *tpa, uint8_t frame[SIM_ARP_FRAME_MIN])
+{
+    uint8_t *p = frame + SIM_ETH_HLEN;
+
+    memset(frame, 0, SIM_ARP_FRAME_MIN);
+    memset(frame, 0xff, SIM_ETH_ALEN);
+    memcpy(frame + SIM_ETH_ALEN, sha->ea, SIM_ETH_ALEN);
+    put16(frame + 12, SIM_ETH_TYPE_ARP);
+    put16(p, 1); /* Ethernet. */
+    put16(p + 2, SIM_ETH_TYPE_IPV4);
+    p[4] = 6;
+    p[5] = 4;
+    put16(p + 6, 1); /* Request. */
+    memcpy(p + 8, sha->ea, 6);
+    memcpy(p + 14, &spa->v4, 4);
+    memcpy(p + 24, &tpa->v4, 4);
+    return SIM_ARP_FRAME_MIN;
+}
+
+void
+sim_ipv4_dec_ttl(uint8_t *ip)
+{
+    /* RFC 1624, eqn. 3: HC' = ~(~HC + ~m + m'), on the word TTL|protocol. */
+    uint16_t old = (uint16_t) (ip[8] << 8 | ip[9]);
+    uint16_t new = (uint16_t) (old - 0x100);
+    uint32_t sum = (uint16_t) ~(ip[10] << 8 | ip[11]);
+
+    sum += (uint16_t) ~old;
+    sum += new;
+    sum = (sum & 0xffff) + (sum >> 16);
+    sum = (sum & 0xffff) + (sum >> 16);
+    ip[8]--;
+    put16(ip + 10, (uint16_t) ~sum);
+}
+
+static enum sim_route_verdict
+route_arp(struct hal_asic *asic, hal_oid_t bridge, enum sim_neigh_kind kind,
+          const struct sim_neigh_request *req, uint8_t *out, size_t *out_len,
+          const char **reason)
+{
+    struct hal_mac mac;
+
+    if (kind == SIM_NEIGH_MALFORMED || kind == SIM_NEIGH_OTHER
+        || req->target.family != AF_INET) {
+        *reason = "malformed ARP/ND";
+        return SIM_ROUTE_DROP;
+    }
+    if (req->has_sender) {
+        hal_asic_route_learn(asic, bridge, &req->sender, &req->sha);
+    }
+    if (kind == SIM_NEIGH_REQUEST
+        && hal_asic_route_arp_answer(asic, bridge, &req->target, &mac)) {
+        *out_len = sim_neigh_reply(req, &mac, out);
+        return SIM_ROUTE_REPLY;
+    }
+    *reason = "ARP for the router";
+    return SIM_ROUTE_DROP;
+}
+
+enum sim_route_verdict
+sim_route_frame(struct hal_asic *asic, hal_oid_t bridge, const uint8_t *frame,
+                size_t len, const struct sim_eth *eth,
+                enum sim_neigh_kind kind, const struct sim_neigh_request *req,
+                struct hal_asic_decision *d, uint8_t *out, size_t *out_len,
+                const char **reason)
+{
+    const uint8_t *ip = frame + eth->payload;
+    size_t ip_len = len - eth->payload;
+    struct hal_asic_route_result res;
+    struct hal_ip dst;
+
+    *out_len = 0;
+    if (eth->ethertype == SIM_ETH_TYPE_ARP) {
+        return route_arp(asic, bridge, kind, req, out, out_len, reason);
+    } else if (eth->ethertype != SIM_ETH_TYPE_IPV4) {
+        *reason = "not IPv4 to the router";
+        return SIM_ROUTE_DROP;
+    } else if (ip_len < IPV4_HLEN || (ip[0] >> 4) != 4 || (ip[0] & 15) < 5
+               || (size_t) (ip[0] & 15) * 4 > ip_len) {
+        *reason = "malformed IPv4";
+        return SIM_ROUTE_DROP;
+    }
+    memset(&dst, 0, sizeof dst);
+    dst.family = AF_INET;
+    memcpy(&dst.v4, ip + 16, 4);
+    hal_asic_route(asic, bridge, &dst, ip[8],
+                   (uint32_t) (ip_len + SIM_ETH_HLEN), &res, d);
+    switch (res.action) {
+    case HAL_ASIC_L3_DROP:
+        *reason = res.drop_reason;
+        return SIM_ROUTE_DROP;
+    case HAL_ASIC_L3_RESOLVE:
+        *out_len =
+            sim_arp_request(&res.src, &res.arp_sender, &res.arp_target, out);
+        return SIM_ROUTE_SEND;
+    case HAL_ASIC_L3_FORWARD:
+    default:
+        memcpy(out, res.dst.ea, SIM_ETH_ALEN);
+        memcpy(out + SIM_ETH_ALEN, res.src.ea, SIM_ETH_ALEN);
+        put16(out + 12, SIM_ETH_TYPE_IPV4);
+        memcpy(out + SIM_ETH_HLEN, ip, ip_len);
+        sim_ipv4_dec_ttl(out + SIM_ETH_HLEN);
+        *out_len = SIM_ETH_HLEN + ip_len;
+        return SIM_ROUTE_SEND;
+    }
+}
