@@ -71,6 +71,9 @@ route_arp(struct hal_asic *asic, hal_oid_t bridge, enum sim_neigh_kind kind,
         *out_len = sim_neigh_reply(req, &mac, out);
         return SIM_ROUTE_REPLY;
     }
+    if (kind == SIM_NEIGH_PASSIVE) {
+        return SIM_ROUTE_DONE;
+    }
     *reason = "ARP for the router";
     return SIM_ROUTE_DROP;
 }

@@ -23,6 +23,7 @@ enum sim_route_verdict {
     SIM_ROUTE_DROP,  /* Drop the frame; the reason is in '*reason'. */
     SIM_ROUTE_SEND,  /* Send 'out' as the decision says. */
     SIM_ROUTE_REPLY, /* Send 'out' back where the frame came from. */
+    SIM_ROUTE_DONE,  /* Consumed by the router (an ARP reply it learned). */
 };
 
 /* Handles the 'len'-byte 'frame' (parsed into 'eth'; 'kind' and 'req' from

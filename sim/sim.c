@@ -286,6 +286,8 @@ route_input(struct sim *sim, const struct hal_asic_local_out *in_local,
     case SIM_ROUTE_DROP:
         count_drop(sim, reason);
         break;
+    case SIM_ROUTE_DONE:
+        break;
     case SIM_ROUTE_REPLY:
         if (!sim_eth_parse(sim->route_buf, out_len, &out_eth)) {
             sim->stats.neigh_replies++;
