@@ -23,3 +23,7 @@ BENCH_SCRIPTS += tests/bench/asic-fdb.sh
 $(call UNIT_TEST,test-hal-asic-bfd,\
     tests/unit/test-hal-asic-bfd.c tests/unit/hal-asic-fixture.c,\
     hal-asic hal lib)
+
+$(call UNIT_TEST,test-hal-asic-route,\
+    tests/unit/test-hal-asic-route.c tests/unit/hal-asic-fixture.c,\
+    hal-asic hal lib)
