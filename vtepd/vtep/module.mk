@@ -34,3 +34,7 @@ bench-vtep-local_PKGS := cmocka
 $(call UNIT_TEST,test-vtep-tunnel,\
     tests/unit/test-vtep-tunnel.c tests/unit/vtep-fixture.c tests/unit/vtep-mock-hal.c,\
     vtep vtep-schema ovsdb hal lib)
+
+$(call UNIT_TEST,test-vtep-lr,\
+    tests/unit/test-vtep-lr.c tests/unit/vtep-fixture.c tests/unit/vtep-mock-hal.c,\
+    vtep vtep-schema ovsdb hal-asic hal lib)

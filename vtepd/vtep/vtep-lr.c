@@ -126,6 +126,39 @@ struct lr_binding {
 
 /* ---- Setup ---- */
 
+struct stale_routers {
+    hal_oid_t *oids;
+    size_t n, allocated;
+};
+
+static void
+stale_router_cb(hal_oid_t oid, const struct hal_router_config *c, void *s_)
+{
+    struct stale_routers *s = s_;
+
+    VLOG_INFO("removing router %s left by an earlier run", c->name);
+    if (s->n >= s->allocated) {
+        s->oids =
+            x2nrealloc(s->oids, &s->allocated, s->n + 1, sizeof *s->oids);
+    }
+    s->oids[s->n++] = oid;
+}
+
+/* Removes every router the HAL has: the rows are replayed whole. */
+static void
+remove_stale_routers(struct vtep *vtep)
+{
+    static const struct hal_route_walk walk = { .router = stale_router_cb };
+    struct stale_routers s = { NULL, 0, 0 };
+    size_t i;
+
+    hal_route_walk(vtep->hal, &walk, &s);
+    for (i = 0; i < s.n; i++) {
+        hal_router_remove(vtep->hal, s.oids[i]);
+    }
+    free(s.oids);
+}
+
 int
 vtep_lr_init(struct vtep *vtep)
 {
@@ -135,6 +168,7 @@ vtep_lr_init(struct vtep *vtep)
     hmap_init(&m->lrs);
     m->dirty = true;
     vtep->lrs = m;
+    remove_stale_routers(vtep);
     m->name = ovsdb_table_schema_find_column(lr, "name");
     m->binding = ovsdb_table_schema_find_column(lr, "switch_binding");
     m->routes = ovsdb_table_schema_find_column(lr, "static_routes");
@@ -745,15 +779,19 @@ sync_routes(struct vtep *vtep, struct lr *lr, unsigned int *faults)
         vtep_count_hal_call(vtep, n_set, status);
     }
     for (i = 0; i < n_set; i++) {
+        if (status[i]) {
+            char p[HAL_IP_STRLEN];
+
+            VLOG_WARN_RL(&rl, "%s: route %s/%u: %s", lr->cfg.name,
+                         hal_ip_format(&set_r[i]->prefix, p), set_r[i]->len,
+                         hal_strerror(status[i]));
+        }
         set_r[i]->programmed = !status[i];
         set_r[i]->target = status[i] ? HAL_OID_NULL : set_r[i]->want_target;
         if (status[i]) {
             *faults |= 1u << VTEP_LR_ROUTES;
             lr->blocked |= status[i] == HAL_E_TABLE_FULL;
         }
-    }
-    if (n_set && status[0] == 0 && !(*faults & (1u << VTEP_LR_ROUTES))) {
-        VLOG_DBG("%s: %zu route(s) set", lr->cfg.name, n_set);
     }
     HMAP_FOR_EACH_SAFE(r, node, &lr->routes) {
         if (!r->want || !r->programmed) {
