@@ -5,7 +5,7 @@ vtep_SRCS := vtepd/vtep/vtep.c vtepd/vtep/vtep-queue.c vtepd/vtep/vtep-db.c \
              vtepd/vtep/vtep-switch.c \
              vtepd/vtep/vtep-ls.c vtepd/vtep/vtep-macs.c \
              vtepd/vtep/vtep-local.c vtepd/vtep/vtep-stats.c \
-             vtepd/vtep/vtep-neigh.c vtepd/vtep/vtep-tunnel.c vtepd/vtep/vtep-lr.c \
+             vtepd/vtep/vtep-neigh.c vtepd/vtep/vtep-tunnel.c vtepd/vtep/vtep-lr.c vtepd/vtep/vtep-lr-rows.c \
              vtepd/vtep/vtep-bfd.c
 
 $(call UNIT_TEST,test-vtep,\

@@ -44,15 +44,12 @@
 #include "vtepd/ovsdb/schema.h"
 #include "vtepd/ovsdb/table.h"
 #include "vtepd/ovsdb/transaction.h"
+#include "vtepd/vtep/vtep-lr.h"
 #include "vtepd/vtep/vtep-private.h"
 
 VLOG_DEFINE_THIS_MODULE(vtep_lr);
 
 static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(10, 20);
-
-/* Limits on what one Logical_Router row may ask for. */
-#define LR_MAX_BINDINGS 256
-#define LR_MAX_ROUTES 65536
 
 static const char *const lr_fault_names[VTEP_LR_N_FAULTS] = {
     [VTEP_LR_SUPPORT] = "lr_support_fault",
@@ -99,29 +96,6 @@ struct lr {
     unsigned int faults;
     unsigned int written; /* Faults in the row, or UINT_MAX: unknown. */
     bool blocked;         /* Waits for room in a table. */
-};
-
-struct vtep_lrs {
-    const struct ovsdb_column *name, *binding, *routes, *other;
-    struct ovsdb_table *asl;
-    const struct ovsdb_column *asl_mac, *asl_locator;
-    struct hmap lrs;
-    bool dirty;
-};
-
-/* A logical switch taken by a router, while computing. */
-struct vtep_lr_claim {
-    struct hmap_node node;
-    struct uuid ls;
-    const struct lr *lr;
-};
-
-/* One switch_binding entry while computing. */
-struct lr_binding {
-    struct hal_ip ip;
-    uint8_t len;
-    struct uuid ls;
-    bool ok;
 };
 
 /* ---- Setup ---- */
@@ -387,185 +361,6 @@ vtep_lr_bridge_changed(struct vtep *vtep, const struct vtep_ls *ls, bool gone)
     }
 }
 
-/* ---- Reading the rows ---- */
-
-static const struct vtep_ls *
-ls_find(const struct vtep *vtep, const struct uuid *uuid)
-{
-    const struct vtep_ls *ls;
-
-    HMAP_FOR_EACH_WITH_HASH(ls, node, uuid_hash(uuid), &vtep->lss) {
-        if (uuid_equals(&ls->uuid, uuid)) {
-            return ls;
-        }
-    }
-    return NULL;
-}
-
-/* The default router MAC: locally administered, from the router's name. */
-static void
-default_router_mac(const char *name, struct hal_mac *mac)
-{
-    uint32_t h = hash_string(name, 0x6c72);
-
-    mac->ea[0] = 0x02;
-    mac->ea[1] = 0x00;
-    mac->ea[2] = (uint8_t) (h >> 24);
-    mac->ea[3] = (uint8_t) (h >> 16);
-    mac->ea[4] = (uint8_t) (h >> 8);
-    mac->ea[5] = (uint8_t) h;
-}
-
-/* The source MAC of our ARP requests: Arp_Sources_Local's row for our
- * tunnel IP, if there is one. */
-static bool
-arp_source_mac(const struct vtep *vtep, struct hal_mac *mac)
-{
-    const struct vtep_lrs *m = vtep->lrs;
-    const struct ovsdb_row *row;
-
-    OVSDB_TABLE_FOR_EACH(row, m->asl) {
-        const struct ovsdb_row *loc;
-        struct uuid uuid;
-
-        if (ovsdb_row_get_uuid(row, m->asl_locator, &uuid)
-            && (loc = ovsdb_table_find(vtep->s.locator, &uuid))
-            && !strcmp(ovsdb_row_get_string(loc, vtep->s.locator_ip),
-                       vtep->tunnel_ip_s)
-            && !hal_mac_from_string(ovsdb_row_get_string(row, m->asl_mac), mac)
-            && !hal_mac_is_multicast(mac)) {
-            return true;
-        }
-    }
-    return false;
-}
-
-static void
-router_config(const struct vtep *vtep, const struct ovsdb_row *row,
-              struct hal_router_config *cfg)
-{
-    const struct vtep_lrs *m = vtep->lrs;
-    const char *name = ovsdb_row_get_string(row, m->name);
-    const char *mac = vtep_row_map_get(row, m->other, "router_mac");
-    char uuid[UUID_LEN + 1];
-
-    memset(cfg, 0, sizeof *cfg);
-    if (!name[0]) {
-        uuid_to_string(&row->uuid, uuid);
-        name = uuid;
-    }
-    snprintf(cfg->name, sizeof cfg->name, "%s", name);
-    if (!mac || hal_mac_from_string(mac, &cfg->mac)
-        || hal_mac_is_multicast(&cfg->mac)) {
-        if (mac) {
-            VLOG_WARN_RL(&rl,
-                         "%s: other_config:router_mac=%s is not a "
-                         "unicast MAC; using the default",
-                         name, mac);
-        }
-        default_router_mac(cfg->name, &cfg->mac);
-    }
-    if (!arp_source_mac(vtep, &cfg->arp_mac)) {
-        cfg->arp_mac = cfg->mac;
-    }
-}
-
-/* Returns true if 'a' and 'b' have addresses in common. */
-static bool
-prefixes_overlap(const struct lr_binding *a, const struct lr_binding *b)
-{
-    uint8_t len = MIN(a->len, b->len);
-
-    return hal_prefix_contains(&a->ip, len, &b->ip);
-}
-
-/* A usable interface address: not the subnet's first or last address
- * (below /31), and a subnet with room for a host. */
-static bool
-rif_address_ok(const struct hal_ip *ip, uint8_t len)
-{
-    struct hal_ip net = hal_ip_masked(ip, len);
-    uint8_t max = hal_ip_max_len(ip);
-
-    if (len >= max) {
-        return false;
-    } else if (ip->family == AF_INET && len < 31) {
-        uint32_t host = ntohl(ip->v4.s_addr) & (UINT32_MAX >> len);
-
-        return host && host != UINT32_MAX >> len;
-    }
-    return !hal_ip_equals(&net, ip);
-}
-
-/* Parses switch_binding into 'b' (up to LR_MAX_BINDINGS) and marks the
- * entries that may be programmed.  Returns the count. */
-static size_t
-parse_bindings(const struct vtep *vtep, const struct ovsdb_row *row,
-               const char *name, struct hmap *claims, const struct lr *lr,
-               struct lr_binding *b, unsigned int *faults)
-{
-    struct ovsdb_datum d;
-    size_t n, i, j;
-
-    ovsdb_row_get(row, vtep->lrs->binding, &d);
-    n = MIN(d.n, LR_MAX_BINDINGS);
-    if (d.n > n) {
-        VLOG_WARN_RL(&rl, "%s: more than %d switch bindings", name,
-                     LR_MAX_BINDINGS);
-        *faults |= 1u << VTEP_LR_BINDINGS;
-    }
-    for (i = 0; i < n; i++) {
-        const char *s = d.keys[i].string->s;
-
-        b[i].ls = d.values[i].uuid;
-        b[i].ok = !hal_prefix_from_string(s, &b[i].ip, &b[i].len)
-                  && rif_address_ok(&b[i].ip, b[i].len);
-        if (!b[i].ok) {
-            VLOG_WARN_RL(&rl,
-                         "%s: switch_binding %s: not an interface "
-                         "address with a subnet prefix",
-                         name, s);
-            *faults |= 1u << VTEP_LR_BINDINGS;
-        }
-    }
-    for (i = 0; i < n; i++) {
-        for (j = i + 1; j < n; j++) {
-            if (b[i].ok && b[j].ok && prefixes_overlap(&b[i], &b[j])) {
-                VLOG_WARN_RL(&rl,
-                             "%s: switch_binding %s overlaps %s: "
-                             "neither is programmed",
-                             name, d.keys[i].string->s, d.keys[j].string->s);
-                b[i].ok = b[j].ok = false;
-                *faults |= 1u << VTEP_LR_BINDINGS;
-            }
-        }
-    }
-    for (i = 0; i < n; i++) {
-        struct vtep_lr_claim *c;
-        bool taken = false;
-
-        HMAP_FOR_EACH_WITH_HASH(c, node, uuid_hash(&b[i].ls), claims) {
-            if (uuid_equals(&c->ls, &b[i].ls) && c->lr != lr) {
-                taken = true;
-            }
-        }
-        if (taken && b[i].ok) {
-            VLOG_WARN_RL(&rl,
-                         "%s: switch_binding %s: the logical switch "
-                         "belongs to another router",
-                         name, d.keys[i].string->s);
-            b[i].ok = false;
-            *faults |= 1u << VTEP_LR_BINDINGS;
-        } else if (b[i].ok) {
-            c = xmalloc(sizeof *c);
-            c->ls = b[i].ls;
-            c->lr = lr;
-            hmap_insert(claims, &c->node, uuid_hash(&b[i].ls));
-        }
-    }
-    return n;
-}
-
 /* ---- Programming ---- */
 
 /* Creates the wanted interfaces the HAL does not have yet; removes the
@@ -827,7 +622,7 @@ lr_sync(struct vtep *vtep, struct lr *lr, const struct ovsdb_row *row,
     int error;
 
     lr->blocked = false;
-    router_config(vtep, row, &cfg);
+    vtep_lr_router_config(vtep, row, &cfg);
     if (unsupported) {
         lr->faults = 1u << VTEP_LR_SUPPORT;
         return;
@@ -844,12 +639,13 @@ lr_sync(struct vtep *vtep, struct lr *lr, const struct ovsdb_row *row,
         }
         lr->cfg = cfg;
     }
-    n = parse_bindings(vtep, row, cfg.name, claims, lr, b, &faults);
+    n = vtep_lr_parse_bindings(vtep, row, cfg.name, claims, lr, b, &faults);
     HMAP_FOR_EACH(rif, node, &lr->rifs) {
         rif->want = false;
     }
     for (i = 0; i < n; i++) {
-        const struct vtep_ls *ls = b[i].ok ? ls_find(vtep, &b[i].ls) : NULL;
+        const struct vtep_ls *ls =
+            b[i].ok ? vtep_lr_find_ls(vtep, &b[i].ls) : NULL;
 
         if (ls && ls->bridge) {
             rif = rif_find(lr, &b[i].ls, &b[i].ip, b[i].len);
@@ -975,12 +771,6 @@ vtep_lr_switch_faults(const struct vtep *vtep)
         faults |= lr->faults;
     }
     return faults;
-}
-
-const char *
-vtep_lr_fault_name(enum vtep_lr_fault fault)
-{
-    return lr_fault_names[fault];
 }
 
 void
