@@ -121,6 +121,12 @@ vctl set Logical_Router lr0 'static_routes:"10.3.0.0/24"="10.1.0.10"'
 check "hal/dump-routes: the static route" \
     wait_for 3 routes_has lr0 10.3.0.0/24 10.1.0.10 red
 check "blue2 (local) reaches 10.3.0.1 through red2" ping_ok blue2 10.3.0.1
+check "vtep-cli show ip route lists the static route" bash -c \
+    "$BUILD/bin/vtep-cli --db=unix:$VDIR/db.sock --ctl=$VDIR/vtepd.ctl show ip route | grep -Eq '^lr0 +10.3.0.0/24 +10.1.0.10 +red\$'"
+if [ -n "${VTEPD_LR_SHOW:-}" ]; then
+    appctl hal/dump-routes
+    "$BUILD/bin/vtep-cli" --db=unix:"$VDIR/db.sock" --ctl="$VDIR/vtepd.ctl" show ip route
+fi
 check "blue1 (remote) reaches 10.3.0.1 through red2" ping_ok blue1 10.3.0.1
 before=$(router_count lr0 4)
 check "no route for 10.4.0.1" ping_fails blue2 10.4.0.1
@@ -149,6 +155,11 @@ check "overlapping prefixes: lr_switch_bindings_fault on lr1" \
 check "... in switch_fault_status" wait_for 3 bash -c \
     "vtep-ctl --db=unix:$VDIR/db.sock get Physical_Switch $SWITCH switch_fault_status | grep -q lr_switch_bindings_fault"
 check "neither interface programmed" not_in "10.8." "$(appctl hal/dump-routes)"
+if [ -n "${VTEPD_LR_SHOW:-}" ]; then
+    vctl list Logical_Router lr1
+    switch_fault
+    grep lr1 "$VDIR/vtepd.log"
+fi
 check "lr0 still routes" ping_ok red2 10.2.0.20
 check "lr0 has no fault" no_lr_fault lr0
 vctl remove Logical_Router lr1 switch_binding '"10.8.1.1/24"'
