@@ -322,6 +322,29 @@ nd_l3_resources(const struct hal_netdev *nd, struct hal_resource res[])
 
 /* ---- Routers and interfaces --------------------------------------------- */
 
+/* Turns IPv4 forwarding on for frames arriving on bridge 'br' (per
+ * interface, so that the switch routes only between its router
+ * interfaces, never between management and underlay). */
+static int
+bridge_forwarding(const struct nd_bridge *br)
+{
+    char name[IFNAMSIZ], path[96];
+    FILE *f;
+    int error;
+
+    hal_netdev_bridge_ifname(br->index, name);
+    snprintf(path, sizeof path, "/proc/sys/net/ipv4/conf/%s/forwarding", name);
+    f = fopen(path, "w");
+    if (!f) {
+        return -errno;
+    }
+    error = fputs("1\n", f) < 0 ? -EIO : 0;
+    if (fclose(f) && !error) {
+        error = -errno;
+    }
+    return error;
+}
+
 static int
 rif_bridge_ifindex(struct hal_netdev *nd, const struct nd_rif *rif)
 {
@@ -432,6 +455,9 @@ nd_rif_create(struct hal *hal, const struct hal_rif_config *c, hal_oid_t *oid)
     nd_batch_add(&batch, msg_addr(br->br_ifindex, &c->ip, c->prefix_len, true),
                  &status);
     nd_batch_destroy(&batch);
+    if (!status || status == -EEXIST) {
+        status = bridge_forwarding(br);
+    }
     if (status && status != -EEXIST) {
         VLOG_WARN("%s: interface on bridge %s: %s", l3->routers[r].c.name,
                   br->config.name, strerror(-status));

@@ -32,8 +32,6 @@ on_exit vtepd_stop
 if [ "$HAL" = asic ]; then
     vtepd_start asic --platform=lab
 else
-    # The kernel routes only with forwarding on.
-    nsx vtep sysctl -qw net.ipv4.ip_forward=1
     vtepd_start "$HAL"
 fi
 check "vtep-ctl attaches red and blue" lab_attach
