@@ -215,8 +215,7 @@ register_commands(struct vtepd_forwarding *fw)
     unixctl_command_register("hal/dump-neigh", "[LS]", 0, 1, dump_neigh_cb,
                              fw);
     unixctl_command_register("hal/dump-flood", "", 0, 0, dump_flood_cb, fw);
-    unixctl_command_register("hal/dump-routes", "", 0, 0, dump_routes_cb,
-                             fw);
+    unixctl_command_register("hal/dump-routes", "", 0, 0, dump_routes_cb, fw);
     unixctl_command_register("hal/dump-tunnels", "", 0, 0, dump_tunnels_cb,
                              fw);
     unixctl_command_register("hal/dump-bindings", "", 0, 0, dump_bindings_cb,

@@ -382,8 +382,9 @@ bool asic_neigh_lookup(const struct hal_asic *, uint32_t bridge,
 /* forward.c: sends a frame the switch itself makes (routed, or an ARP
  * request) to 'dst' in bridge index 'bridge': the FDB entry's port or VTEP,
  * else every local binding and the flood list.  Resets 'd' first. */
-void asic_l2_emit(struct hal_asic *, uint32_t bridge, const struct hal_mac *dst,
-                  uint32_t bytes, struct hal_asic_decision *d);
+void asic_l2_emit(struct hal_asic *, uint32_t bridge,
+                  const struct hal_mac *dst, uint32_t bytes,
+                  struct hal_asic_decision *d);
 
 /* route.c: the L3 tables. */
 void asic_l3_init(struct hal_asic *);

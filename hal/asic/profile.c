@@ -61,7 +61,18 @@ static const struct builtin builtins[] = {
       8192,
       { 1024, 8192, 16384, 16384, 16384 } },
     /* Lab: tiny tables so that tests and demos hit every limit. */
-    { "lab", { 64, 64 }, 4, 16, 32, 16, 64, 16, 256, 4, 10000, 8,
+    { "lab",
+      { 64, 64 },
+      4,
+      16,
+      32,
+      16,
+      64,
+      16,
+      256,
+      4,
+      10000,
+      8,
       { 2, 8, 8, 16, 16 } },
 };
 
@@ -163,8 +174,8 @@ hal_asic_profile_validate(const struct hal_asic_profile *p, char **error)
     if (p->routers > HAL_ASIC_MAX_L3 || p->rifs > HAL_ASIC_MAX_L3
         || p->nexthops > HAL_ASIC_MAX_L3 || p->routes > HAL_ASIC_MAX_L3
         || p->rneighs > HAL_ASIC_MAX_L3) {
-        set_error(error, "%s: a routing table larger than %u entries",
-                  p->name, HAL_ASIC_MAX_L3);
+        set_error(error, "%s: a routing table larger than %u entries", p->name,
+                  HAL_ASIC_MAX_L3);
         return -EINVAL;
     }
     if (hal_asic_profile_fdb_capacity(p) > HAL_ASIC_MAX_FDB) {
@@ -305,8 +316,7 @@ static int
 json_u32_opt(const json_t *root, const char *key, uint32_t *value,
              char **error)
 {
-    return json_object_get(root, key) ? json_u32(root, key, value, error)
-                                      : 0;
+    return json_object_get(root, key) ? json_u32(root, key, value, error) : 0;
 }
 
 static int

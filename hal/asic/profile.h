@@ -72,11 +72,11 @@ struct hal_asic_profile {
     uint32_t neigh_entries; /* Neighbour (host) entries for suppression. */
     size_t n_ports;
     struct hal_asic_port_spec *ports; /* Owned. */
-    uint32_t routers;  /* Virtual routers. */
-    uint32_t rifs;     /* Router interfaces. */
-    uint32_t nexthops; /* Next hops. */
-    uint32_t routes;   /* LPM routes. */
-    uint32_t rneighs;  /* Router neighbours (L3 host table). */
+    uint32_t routers;                 /* Virtual routers. */
+    uint32_t rifs;                    /* Router interfaces. */
+    uint32_t nexthops;                /* Next hops. */
+    uint32_t routes;                  /* LPM routes. */
+    uint32_t rneighs;                 /* Router neighbours (L3 host table). */
 };
 
 /* Loads the built-in profile 'name' or, if there is none by that name, the

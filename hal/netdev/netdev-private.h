@@ -276,8 +276,7 @@ void nd_l3_resources(const struct hal_netdev *, struct hal_resource[]);
 /* Forgets the interfaces on 'bridge', whose devices went. */
 void nd_l3_bridge_gone(struct hal_netdev *, hal_oid_t bridge);
 const char *nd_route_unsupported(const struct hal *);
-int nd_router_set(struct hal *, const struct hal_router_config *,
-                  hal_oid_t *);
+int nd_router_set(struct hal *, const struct hal_router_config *, hal_oid_t *);
 int nd_router_remove(struct hal *, hal_oid_t);
 int nd_rif_create(struct hal *, const struct hal_rif_config *, hal_oid_t *);
 int nd_rif_remove(struct hal *, hal_oid_t);

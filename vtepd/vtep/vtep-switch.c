@@ -226,8 +226,8 @@ switch_faults(const struct vtep *vtep)
     faults |= vtep_lr_switch_faults(vtep) << FAULT_LR_SUPPORT;
     for (t = 0; t < HAL_TABLE_N; t++) {
         /* Full routing tables are the routers' faults (vtep-lr.c). */
-        if (vtep->exhausted[t] && t != HAL_TABLE_FDB
-            && t != HAL_TABLE_TUNNEL && t < HAL_TABLE_ROUTER) {
+        if (vtep->exhausted[t] && t != HAL_TABLE_FDB && t != HAL_TABLE_TUNNEL
+            && t < HAL_TABLE_ROUTER) {
             faults |= 1u << FAULT_UNSPECIFIED;
         }
     }
