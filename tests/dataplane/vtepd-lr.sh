@@ -39,6 +39,7 @@ check "vtep-ctl attaches red and blue" lab_attach
 asic() { [ "$HAL" = asic ]; }
 
 ROUTER_MAC=02:00:00:00:00:fe
+ARP_MAC=02:a5:0a:63:00:02 # 02:a5 and the tunnel IP, 10.99.0.2.
 # readdress HOST IP GW: HOST gets IP/24 and a default route via GW.
 readdress() {
     nsx "$1" ip addr flush dev eth0
@@ -101,6 +102,8 @@ check "hal/dump-routes: connected route for red" \
     wait_for 3 routes_has lr0 10.1.0.0/24 connected red
 check "hal/dump-routes: connected route for blue" \
     routes_has lr0 10.2.0.0/24 connected blue
+check "Arp_Sources_Local: the switch's ARP source MAC" wait_for 3 bash -c \
+    "vtep-ctl --db=unix:$VDIR/db.sock --bare --columns=src_mac list Arp_Sources_Local | grep -qx $ARP_MAC"
 check "no fault for a good router" \
     no_lr_fault lr0
 check "switch_fault_status has no lr_support_fault" \
@@ -113,10 +116,14 @@ check "local-remote: red2 -> blue1" ping_ok red2 10.2.0.20
 check "local-remote: blue2 -> red1" ping_ok blue2 10.1.0.20
 check "remote-local: red1 -> blue2" ping_ok red1 10.2.0.10
 check "remote-local: blue1 -> red2" ping_ok blue1 10.1.0.10
-check "red2 resolved the gateway to the router MAC" bash -c \
-    "ip netns exec $NS-red2 ip neigh show 10.1.0.1 | grep -q $ROUTER_MAC"
-check "red1 (behind VXLAN) resolved the gateway too" bash -c \
-    "ip netns exec $NS-red1 ip neigh show 10.1.0.1 | grep -q $ROUTER_MAC"
+# The gateway's MAC as a host sees it: the router MAC, or the switch's ARP
+# source MAC when the host learned it from the router's own request.
+gw_mac_ok() {
+    nsx "$1" ip neigh show "$2" | grep -Eq "$ROUTER_MAC|$ARP_MAC"
+}
+check "red2 resolved the gateway to a MAC of the router" \
+    gw_mac_ok red2 10.1.0.1
+check "red1 (behind VXLAN) resolved the gateway too" gw_mac_ok red1 10.1.0.1
 asic && check "the router learned blue1 by ARP" bash -c \
     "ovs-appctl -t $VDIR/vtepd.ctl hal/dump-routes | grep -q '^blue *10.2.0.20 .*learned'"
 asic && check "routed packets counted" test "$(router_count lr0 2)" -ge 12

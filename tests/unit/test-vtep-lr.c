@@ -138,6 +138,23 @@ assert_lr_fault(struct vfx *f, const char *name, const char *fault)
 }
 
 static void
+arp_mac_cb(hal_oid_t oid, const struct hal_router_config *c, void *mac_)
+{
+    snprintf(mac_, 18, HAL_MAC_FMT, HAL_MAC_ARGS(&c->arp_mac));
+}
+
+/* Asserts that the one router's ARP source MAC is 'mac'. */
+static void
+check_arp_mac(struct vfx *f, const char *mac)
+{
+    static const struct hal_route_walk walk = { .router = arp_mac_cb };
+    char got[18] = "";
+
+    hal_route_walk(f->hal, &walk, got);
+    assert_string_equal(got, mac);
+}
+
+static void
 test_bindings_and_routes(void **state)
 {
     struct vfx *f = *state;
@@ -155,6 +172,13 @@ test_bindings_and_routes(void **state)
     vfx_assert_query(f, "Physical_Switch", "switch_fault_status", "[]",
                      "[\"set\",[]]");
 
+    /* The switch publishes its ARP source MAC, unique per VTEP (from its
+     * tunnel IP 10.0.0.1), with its own locator, and ARPs from it. */
+    vfx_assert_query(f, "Arp_Sources_Local", "src_mac", "[]",
+                     "\"02:a5:0a:00:00:01\"");
+    assert_int_equal(vfx_count(f, "Arp_Sources_Local"), 1);
+    check_arp_mac(f, "02:a5:0a:00:00:01");
+
     /* The next hop moves to blue's subnet: the route follows. */
     lr_set(f, "lr0", "static_routes", "[[\"10.3.0.0/16\", \"10.2.0.10\"]]");
     vfx_run(f);
@@ -166,6 +190,7 @@ test_bindings_and_routes(void **state)
                     "\"where\": []}]");
     vfx_run(f);
     assert_int_equal(n_routes(f), 0);
+    assert_int_equal(vfx_count(f, "Arp_Sources_Local"), 0);
     free(red);
     free(blue);
     free(b);

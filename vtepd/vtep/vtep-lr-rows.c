@@ -12,6 +12,7 @@
 #include "vtepd/ovsdb/datum.h"
 #include "vtepd/ovsdb/row.h"
 #include "vtepd/ovsdb/table.h"
+#include "vtepd/ovsdb/transaction.h"
 #include "vtepd/vtep/vtep-lr.h"
 #include "vtepd/vtep/vtep-private.h"
 
@@ -46,28 +47,115 @@ default_router_mac(const char *name, struct hal_mac *mac)
     mac->ea[5] = (uint8_t) h;
 }
 
-/* The source MAC of our ARP requests: Arp_Sources_Local's row for our
- * tunnel IP, if there is one. */
+/* Returns true if Arp_Sources_Local row 'row' points at our own locator
+ * (our tunnel IP). */
 static bool
+asl_is_ours(const struct vtep *vtep, const struct ovsdb_row *row)
+{
+    const struct ovsdb_row *loc;
+    struct uuid uuid;
+
+    return ovsdb_row_get_uuid(row, vtep->lrs->asl_locator, &uuid)
+           && (loc = ovsdb_table_find(vtep->s.locator, &uuid))
+           && !strcmp(ovsdb_row_get_string(loc, vtep->s.locator_ip),
+                      vtep->tunnel_ip_s);
+}
+
+/* This switch's own ARP source MAC: 02:a5 and the tunnel IP's four bytes,
+ * unique per VTEP as Arp_Sources_Local wants. */
+static void
+default_arp_mac(const struct vtep *vtep, struct hal_mac *mac)
+{
+    const uint8_t *ip = (const uint8_t *) &vtep->tunnel_ip;
+
+    mac->ea[0] = 0x02;
+    mac->ea[1] = 0xa5;
+    memcpy(&mac->ea[2], ip, 4);
+}
+
+/* The source MAC of our ARP requests: that of Arp_Sources_Local's row for
+ * our tunnel IP, if there is one (a MAC an operator chose), else ours. */
+static void
 arp_source_mac(const struct vtep *vtep, struct hal_mac *mac)
 {
-    const struct vtep_lrs *m = vtep->lrs;
     const struct ovsdb_row *row;
 
-    OVSDB_TABLE_FOR_EACH(row, m->asl) {
-        const struct ovsdb_row *loc;
-        struct uuid uuid;
-
-        if (ovsdb_row_get_uuid(row, m->asl_locator, &uuid)
-            && (loc = ovsdb_table_find(vtep->s.locator, &uuid))
-            && !strcmp(ovsdb_row_get_string(loc, vtep->s.locator_ip),
-                       vtep->tunnel_ip_s)
-            && !hal_mac_from_string(ovsdb_row_get_string(row, m->asl_mac), mac)
+    OVSDB_TABLE_FOR_EACH(row, vtep->lrs->asl) {
+        if (asl_is_ours(vtep, row)
+            && !hal_mac_from_string(
+                ovsdb_row_get_string(row, vtep->lrs->asl_mac), mac)
             && !hal_mac_is_multicast(mac)) {
-            return true;
+            return;
         }
     }
-    return false;
+    default_arp_mac(vtep, mac);
+}
+
+/* Our own Physical_Locator: from the mirror, or inserted by 't'. */
+static struct uuid
+own_locator(struct vtep *vtep, struct vtep_txn *t)
+{
+    struct ovsdb_table *table = vtep->s.locator;
+    struct vtep_locator *loc;
+    struct ovsdb_row *row;
+    struct uuid uuid;
+
+    HMAP_FOR_EACH(loc, node, &vtep->locators) {
+        if (loc->present && loc->is_own) {
+            return loc->uuid;
+        }
+    }
+    uuid_generate(&uuid);
+    row = ovsdb_txn_row_create(table);
+    vtep_txn_check(t, ovsdb_txn_write_string(vtep_txn_get(t), table, row,
+                                             vtep->s.locator_encap,
+                                             "vxlan_over_ipv4"));
+    vtep_txn_check(t, ovsdb_txn_write_string(vtep_txn_get(t), table, row,
+                                             vtep->s.locator_ip,
+                                             vtep->tunnel_ip_s));
+    vtep_txn_insert(t, table, row, &uuid);
+    return uuid;
+}
+
+void
+vtep_lr_arp_sources_run(struct vtep *vtep, struct vtep_txn *t, bool want)
+{
+    struct ovsdb_table *asl = vtep->lrs->asl;
+    const struct ovsdb_row *row;
+    struct uuid *gone = NULL;
+    size_t n_gone = 0, allocated = 0, i;
+    bool have = false;
+    char mac_s[18];
+
+    OVSDB_TABLE_FOR_EACH(row, asl) {
+        if (!asl_is_ours(vtep, row)) {
+            continue;
+        } else if (want) {
+            have = true;
+        } else {
+            if (n_gone >= allocated) {
+                gone = x2nrealloc(gone, &allocated, n_gone + 1, sizeof *gone);
+            }
+            gone[n_gone++] = row->uuid;
+        }
+    }
+    for (i = 0; i < n_gone; i++) {
+        vtep_txn_delete(t, asl, &gone[i]);
+    }
+    free(gone);
+    if (want && !have) {
+        struct ovsdb_row *w = ovsdb_txn_row_create(asl);
+        struct uuid loc = own_locator(vtep, t);
+        struct hal_mac mac;
+
+        default_arp_mac(vtep, &mac);
+        snprintf(mac_s, sizeof mac_s, HAL_MAC_FMT, HAL_MAC_ARGS(&mac));
+        vtep_txn_check(t, ovsdb_txn_write_string(vtep_txn_get(t), asl, w,
+                                                 vtep->lrs->asl_mac, mac_s));
+        vtep_txn_check(t, ovsdb_txn_write_uuid(vtep_txn_get(t), asl, w,
+                                               vtep->lrs->asl_locator, &loc));
+        vtep_txn_insert(t, asl, w, NULL);
+    }
 }
 
 void
@@ -95,9 +183,7 @@ vtep_lr_router_config(const struct vtep *vtep, const struct ovsdb_row *row,
         }
         default_router_mac(cfg->name, &cfg->mac);
     }
-    if (!arp_source_mac(vtep, &cfg->arp_mac)) {
-        cfg->arp_mac = cfg->mac;
-    }
+    arp_source_mac(vtep, &cfg->arp_mac);
 }
 
 /* Returns true if 'a' and 'b' have addresses in common. */

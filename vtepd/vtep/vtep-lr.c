@@ -141,6 +141,7 @@ vtep_lr_init(struct vtep *vtep)
 
     hmap_init(&m->lrs);
     m->dirty = true;
+    m->published = -1;
     vtep->lrs = m;
     remove_stale_routers(vtep);
     m->name = ovsdb_table_schema_find_column(lr, "name");
@@ -221,6 +222,7 @@ vtep_lr_note_change(struct vtep *vtep, const struct ovsdb_table *table)
         && (table == vtep->s.lr || table == m->asl
             || table == vtep->s.locator)) {
         m->dirty = true;
+        m->published = table == m->asl ? -1 : m->published;
     }
 }
 
@@ -776,7 +778,16 @@ vtep_lr_switch_faults(const struct vtep *vtep)
 void
 vtep_lr_faults_run(struct vtep *vtep, struct vtep_txn *t)
 {
+    bool any_router = false;
     struct lr *lr;
+
+    HMAP_FOR_EACH(lr, node, &vtep->lrs->lrs) {
+        any_router |= lr->router != HAL_OID_NULL;
+    }
+    if (vtep->lrs->published != any_router) {
+        vtep_lr_arp_sources_run(vtep, t, any_router);
+        vtep->lrs->published = any_router;
+    }
 
     HMAP_FOR_EACH(lr, node, &vtep->lrs->lrs) {
         const char *names[VTEP_LR_N_FAULTS];

@@ -24,6 +24,8 @@ struct vtep_lrs {
     const struct ovsdb_column *asl_mac, *asl_locator;
     struct hmap lrs;
     bool dirty;
+    int published; /* Our Arp_Sources_Local row: 1 written, 0 not, -1 to
+                    * check. */
 };
 
 /* A logical switch taken by a router, while computing. */
@@ -47,7 +49,7 @@ const struct vtep_ls *vtep_lr_find_ls(const struct vtep *,
 
 /* Fills '*cfg' for Logical_Router 'row': name, router MAC
  * (other_config:router_mac or derived from the name) and ARP source MAC
- * (Arp_Sources_Local for our tunnel IP, or the router MAC). */
+ * (Arp_Sources_Local's for our tunnel IP, or 02:a5 and the tunnel IP). */
 void vtep_lr_router_config(const struct vtep *, const struct ovsdb_row *row,
                            struct hal_router_config *cfg);
 
@@ -61,5 +63,11 @@ size_t vtep_lr_parse_bindings(const struct vtep *, const struct ovsdb_row *row,
                               const char *name, struct hmap *claims,
                               const void *lr, struct lr_binding *b,
                               unsigned int *faults);
+
+/* Keeps an Arp_Sources_Local row for this switch (its ARP source MAC and
+ * own locator) while 'want' (some router exists), and none otherwise; the
+ * changes go into 't'. */
+struct vtep_txn;
+void vtep_lr_arp_sources_run(struct vtep *, struct vtep_txn *t, bool want);
 
 #endif /* vtepd/vtep/vtep-lr.h */
