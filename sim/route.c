@@ -53,8 +53,8 @@ sim_ipv4_dec_ttl(uint8_t *ip)
 
 static enum sim_route_verdict
 route_arp(struct hal_asic *asic, hal_oid_t bridge, enum sim_neigh_kind kind,
-          const struct sim_neigh_request *req, uint8_t *out, size_t *out_len,
-          const char **reason)
+          const struct sim_neigh_request *req, int64_t now_ms, uint8_t *out,
+          size_t *out_len, const char **reason)
 {
     struct hal_mac mac;
 
@@ -64,7 +64,7 @@ route_arp(struct hal_asic *asic, hal_oid_t bridge, enum sim_neigh_kind kind,
         return SIM_ROUTE_DROP;
     }
     if (req->has_sender) {
-        hal_asic_route_learn(asic, bridge, &req->sender, &req->sha);
+        hal_asic_route_learn(asic, bridge, &req->sender, &req->sha, now_ms);
     }
     if (kind == SIM_NEIGH_REQUEST
         && hal_asic_route_arp_answer(asic, bridge, &req->target, &mac)) {
@@ -82,8 +82,8 @@ enum sim_route_verdict
 sim_route_frame(struct hal_asic *asic, hal_oid_t bridge, const uint8_t *frame,
                 size_t len, const struct sim_eth *eth,
                 enum sim_neigh_kind kind, const struct sim_neigh_request *req,
-                struct hal_asic_decision *d, uint8_t *out, size_t *out_len,
-                const char **reason)
+                int64_t now_ms, struct hal_asic_decision *d, uint8_t *out,
+                size_t *out_len, const char **reason)
 {
     const uint8_t *ip = frame + eth->payload;
     size_t ip_len = len - eth->payload;
@@ -92,7 +92,8 @@ sim_route_frame(struct hal_asic *asic, hal_oid_t bridge, const uint8_t *frame,
 
     *out_len = 0;
     if (eth->ethertype == SIM_ETH_TYPE_ARP) {
-        return route_arp(asic, bridge, kind, req, out, out_len, reason);
+        return route_arp(asic, bridge, kind, req, now_ms, out, out_len,
+                         reason);
     } else if (eth->ethertype != SIM_ETH_TYPE_IPV4) {
         *reason = "not IPv4 to the router";
         return SIM_ROUTE_DROP;
@@ -105,7 +106,7 @@ sim_route_frame(struct hal_asic *asic, hal_oid_t bridge, const uint8_t *frame,
     dst.family = AF_INET;
     memcpy(&dst.v4, ip + 16, 4);
     hal_asic_route(asic, bridge, &dst, ip[8],
-                   (uint32_t) (ip_len + SIM_ETH_HLEN), &res, d);
+                   (uint32_t) (ip_len + SIM_ETH_HLEN), now_ms, &res, d);
     switch (res.action) {
     case HAL_ASIC_L3_DROP:
         *reason = res.drop_reason;

@@ -28,7 +28,7 @@ enum sim_route_verdict {
 
 /* Handles the 'len'-byte 'frame' (parsed into 'eth'; 'kind' and 'req' from
  * sim_neigh_classify()) that the pipeline gave to the router of bridge
- * 'bridge'.  Writes the frame to send, untagged, into 'out' (at least
+ * 'bridge' at 'now_ms'.  Writes the frame to send, untagged, into 'out' (at least
  * 'len' + SIM_ETH_HLEN bytes and SIM_ARP_FRAME_MIN) and its length into
  * '*out_len', and the L2 egress into 'd'.  Returns the verdict; for
  * SIM_ROUTE_DROP stores a static reason in '*reason'. */
@@ -36,8 +36,8 @@ enum sim_route_verdict
 sim_route_frame(struct hal_asic *asic, hal_oid_t bridge, const uint8_t *frame,
                 size_t len, const struct sim_eth *eth,
                 enum sim_neigh_kind kind, const struct sim_neigh_request *req,
-                struct hal_asic_decision *d, uint8_t *out, size_t *out_len,
-                const char **reason);
+                int64_t now_ms, struct hal_asic_decision *d, uint8_t *out,
+                size_t *out_len, const char **reason);
 
 /* Writes an ARP request from 'sha'/'spa' for 'tpa', broadcast and padded
  * to SIM_ARP_FRAME_MIN, into 'frame'.  Returns its length. */

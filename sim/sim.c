@@ -281,8 +281,8 @@ route_input(struct sim *sim, const struct hal_asic_local_out *in_local,
     size_t out_len;
 
     switch (sim_route_frame(sim->asic, sim->decision.bridge, frame, len, eth,
-                            kind, req, &sim->decision, sim->route_buf,
-                            &out_len, &reason)) {
+                            kind, req, time_msec(), &sim->decision,
+                            sim->route_buf, &out_len, &reason)) {
     case SIM_ROUTE_DROP:
         count_drop(sim, reason);
         break;

@@ -179,12 +179,14 @@ struct hal_asic_route_result {
 };
 
 /* Routes an IP packet to 'dst' with 'ttl', of 'bytes' bytes, that came to
- * the router MAC on bridge 'in_bridge': TTL check, longest prefix match in
- * the bridge's router, next-hop resolution, and the L2 egress in the
- * destination bridge in 'd'.  Counts on the router. */
+ * the router MAC on bridge 'in_bridge' at 'now_ms': TTL check, longest
+ * prefix match in the bridge's router, next-hop resolution, and the L2
+ * egress in the destination bridge in 'd'.  Counts on the router.  An
+ * unresolved next hop is asked for (HAL_ASIC_L3_RESOLVE) at most once a
+ * second; meanwhile its packets are dropped. */
 void hal_asic_route(struct hal_asic *, hal_oid_t in_bridge,
                     const struct hal_ip *dst, uint8_t ttl, uint32_t bytes,
-                    struct hal_asic_route_result *,
+                    int64_t now_ms, struct hal_asic_route_result *,
                     struct hal_asic_decision *d);
 
 /* If 'target' is an interface address of the router on 'bridge', stores
@@ -193,10 +195,13 @@ bool hal_asic_route_arp_answer(struct hal_asic *, hal_oid_t bridge,
                                const struct hal_ip *target,
                                struct hal_mac *mac);
 
-/* A host on 'bridge' showed (in ARP) that it has 'ip' and 'mac': learns
- * the router neighbour if 'ip' is in a router interface's subnet there.
- * Returns 0, -ENOENT (no such subnet) or HAL_E_TABLE_FULL. */
+/* A host on 'bridge' showed (in ARP, at 'now_ms') that it has 'ip' and
+ * 'mac': learns the router neighbour if 'ip' is in a router interface's
+ * subnet there.  A full table gives up its least recently learned entry.
+ * Returns 0, -ENOENT (no such subnet) or HAL_E_TABLE_FULL (every entry
+ * static). */
 int hal_asic_route_learn(struct hal_asic *, hal_oid_t bridge,
-                         const struct hal_ip *ip, const struct hal_mac *mac);
+                         const struct hal_ip *ip, const struct hal_mac *mac,
+                         int64_t now_ms);
 
 #endif /* hal/asic/asic.h */

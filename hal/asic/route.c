@@ -51,6 +51,20 @@ struct l3_rneigh {
     struct hal_ip ip;
     struct hal_mac mac;
     bool learned;
+    int64_t seen_ms; /* Learned entries: when last learned (LRU). */
+};
+
+/* ARP requests for one (rif, IP) go out at most this often, however many
+ * packets wait for it, as a chip's punt path is rate-limited. */
+#define L3_ARP_HOLD_MS 1000
+/* Slots of the direct-mapped cache of recent requests (a power of 2); a
+ * collision only means an early repeat. */
+#define L3_ARP_SLOTS 256
+
+struct l3_arp_sent {
+    uint32_t rif_plus1; /* 0: empty. */
+    struct hal_ip ip;
+    int64_t sent_ms;
 };
 
 struct asic_l3 {
@@ -65,6 +79,7 @@ struct asic_l3 {
     uint32_t *len_count;        /* [router][family 0/1][length]. */
     struct asic_table t_rneigh; /* By (rif, IP). */
     struct l3_rneigh *rneighs;
+    struct l3_arp_sent arp_sent[L3_ARP_SLOTS];
 };
 
 static void
@@ -561,6 +576,39 @@ rneigh_find(const struct asic_l3 *l3, uint32_t rif, const struct hal_ip *ip)
     return -1;
 }
 
+/* Returns the least recently learned entry, or -1 if none is learned. */
+static int64_t
+rneigh_lru(const struct asic_l3 *l3)
+{
+    int64_t best = -1;
+    uint32_t i;
+
+    for (i = 0; i < l3->t_rneigh.capacity; i++) {
+        if (l3->t_rneigh.in_use[i] && l3->rneighs[i].learned
+            && (best < 0
+                || l3->rneighs[i].seen_ms < l3->rneighs[best].seen_ms)) {
+            best = i;
+        }
+    }
+    return best;
+}
+
+/* Takes a slot for a new entry; a learned one may take the slot of the
+ * least recently learned entry when the table is full, so that resolution
+ * never stops for good.  Returns its index or HAL_E_TABLE_FULL. */
+static int64_t
+rneigh_alloc(struct hal_asic *asic, bool learned)
+{
+    struct asic_l3 *l3 = asic->l3;
+    int64_t idx = asic_table_alloc(&l3->t_rneigh);
+
+    if (idx >= 0 || !learned || (idx = rneigh_lru(l3)) < 0) {
+        return idx >= 0 ? idx : HAL_E_TABLE_FULL;
+    }
+    asic_table_unindex(&l3->t_rneigh, (uint32_t) idx);
+    return idx;
+}
+
 /* Sets (rif, ip) → mac; a learned entry never replaces a static one. */
 static int
 rneigh_put(struct hal_asic *asic, uint32_t rif, const struct hal_ip *ip,
@@ -571,17 +619,19 @@ rneigh_put(struct hal_asic *asic, uint32_t rif, const struct hal_ip *ip,
     struct l3_rneigh *n;
 
     if (idx < 0) {
-        idx = asic_table_alloc(&l3->t_rneigh);
+        idx = rneigh_alloc(asic, learned);
         if (idx < 0) {
             hal_event_exhausted(&asic->up, HAL_TABLE_RNEIGH, (int) idx);
             return (int) idx;
         }
-        l3->rneighs[idx] = (struct l3_rneigh){ rif, *ip, *mac, learned };
+        l3->rneighs[idx] =
+            (struct l3_rneigh){ rif, *ip, *mac, learned, hal_now(&asic->up) };
         asic_table_index(&l3->t_rneigh, (uint32_t) idx, rneigh_hash(rif, ip));
         asic->writes++;
         return 0;
     }
     n = &l3->rneighs[idx];
+    n->seen_ms = hal_now(&asic->up);
     if ((learned && !n->learned)
         || (n->learned == learned && !memcmp(&n->mac, mac, sizeof *mac))) {
         return 0;
@@ -777,7 +827,8 @@ hal_asic_route_arp_answer(struct hal_asic *asic, hal_oid_t bridge_oid,
 
 int
 hal_asic_route_learn(struct hal_asic *asic, hal_oid_t bridge_oid,
-                     const struct hal_ip *ip, const struct hal_mac *mac)
+                     const struct hal_ip *ip, const struct hal_mac *mac,
+                     int64_t now_ms)
 {
     int64_t bridge = asic_bridge_index(asic, bridge_oid);
     int64_t rif =
@@ -787,6 +838,7 @@ hal_asic_route_learn(struct hal_asic *asic, hal_oid_t bridge_oid,
         || hal_ip_equals(&asic->l3->rifs[rif].ip, ip)) {
         return -ENOENT;
     }
+    hal_clock_advance(&asic->up, now_ms);
     return rneigh_put(asic, (uint32_t) rif, ip, mac, true);
 }
 
@@ -806,10 +858,30 @@ resolve(struct hal_asic *asic, uint32_t rif, const struct hal_ip *ip,
     return asic_neigh_lookup(asic, l3->rifs[rif].bridge, ip, mac);
 }
 
+/* Returns true if an ARP request for 'ip' behind rif 'rif' may go out now
+ * (and notes that it does). */
+static bool
+arp_due(struct hal_asic *asic, uint32_t rif, const struct hal_ip *ip)
+{
+    struct l3_arp_sent *s =
+        &asic->l3->arp_sent[rneigh_hash(rif, ip) & (L3_ARP_SLOTS - 1)];
+    int64_t now = hal_now(&asic->up);
+
+    if (s->rif_plus1 == rif + 1 && hal_ip_equals(&s->ip, ip)
+        && now - s->sent_ms < L3_ARP_HOLD_MS) {
+        return false;
+    }
+    s->rif_plus1 = rif + 1;
+    s->ip = *ip;
+    s->sent_ms = now;
+    return true;
+}
+
 void
 hal_asic_route(struct hal_asic *asic, hal_oid_t in_bridge,
                const struct hal_ip *dst, uint8_t ttl, uint32_t bytes,
-               struct hal_asic_route_result *res, struct hal_asic_decision *d)
+               int64_t now_ms, struct hal_asic_route_result *res,
+               struct hal_asic_decision *d)
 {
     struct asic_l3 *l3 = asic->l3;
     int64_t bridge = asic_bridge_index(asic, in_bridge);
@@ -821,6 +893,7 @@ hal_asic_route(struct hal_asic *asic, hal_oid_t in_bridge,
     int64_t idx;
 
     memset(res, 0, sizeof *res);
+    hal_clock_advance(&asic->up, now_ms);
     res->action = HAL_ASIC_L3_DROP;
     if (in_rif < 0) {
         res->drop_reason = "no router interface";
@@ -857,6 +930,10 @@ hal_asic_route(struct hal_asic *asic, hal_oid_t in_bridge,
                                                 0xff } };
 
         router->st.unresolved++;
+        if (!arp_due(asic, (uint32_t) (out - l3->rifs), &nh)) {
+            res->drop_reason = "next hop unresolved";
+            return;
+        }
         router->st.arp_requests++;
         res->action = HAL_ASIC_L3_RESOLVE;
         res->src = router->c.arp_mac;

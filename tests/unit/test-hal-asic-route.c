@@ -68,6 +68,7 @@ struct rt {
     hal_oid_t r0, rif0, rif1, nh;
     struct hal_asic_decision d;
     struct hal_asic_route_result res;
+    int64_t now; /* Each packet 2 s after the last: ARPs are not held. */
 };
 
 static const struct hal_mac router_mac = { { 0x02, 0, 0, 0, 0, 0xfe } };
@@ -122,7 +123,8 @@ rt_route(struct rt *t, const char *dst, uint8_t ttl)
 {
     struct hal_ip a = ip(dst);
 
-    hal_asic_route(t->f.asic, t->ls0, &a, ttl, 100, &t->res, &t->d);
+    hal_asic_route(t->f.asic, t->ls0, &a, ttl, 100, t->now += 2000, &t->res,
+                   &t->d);
 }
 
 static void
@@ -218,13 +220,13 @@ test_forward(void **state)
     /* A learned neighbour never replaces a static one. */
     assert_int_equal(
         hal_asic_route_learn(t.f.asic, t.ls1, &n.ip,
-                             &(struct hal_mac){ { 2, 9, 0, 0, 0, 0 } }),
+                             &(struct hal_mac){ { 2, 9, 0, 0, 0, 0 } }, 0),
         0);
     rt_route(&t, "10.3.1.1", 64);
     assert_memory_equal(&t.res.dst, &fdb.mac, sizeof fdb.mac);
     /* Learning outside every subnet of the bridge is refused. */
     n.ip = ip("10.9.0.1");
-    assert_int_equal(hal_asic_route_learn(t.f.asic, t.ls1, &n.ip, &n.mac),
+    assert_int_equal(hal_asic_route_learn(t.f.asic, t.ls1, &n.ip, &n.mac, 0),
                      -ENOENT);
 
     /* ARP for the interface addresses, and only those. */
@@ -238,6 +240,53 @@ test_forward(void **state)
     assert_int_equal(st.ttl_expired, 1);
     assert_int_equal(st.routed, 2);
     assert_int_equal(st.arp_replies, 1);
+    rt_close(&t);
+}
+
+static void
+test_resolution(void **state)
+{
+    struct hal_resource res[HAL_TABLE_N];
+    struct hal_route_entry r;
+    struct hal_ip a;
+    int status, i;
+    struct rt t;
+
+    (void) state;
+    rt_open(&t);
+    r = route(t.r0, "10.2.0.0/24", t.rif1);
+    assert_int_equal(hal_route_set(t.f.hal, &r, 1, &status), 0);
+
+    /* One ARP request a second per address, however many packets. */
+    a = ip("10.2.0.9");
+    hal_asic_route(t.f.asic, t.ls0, &a, 64, 100, 5000, &t.res, &t.d);
+    assert_int_equal(t.res.action, HAL_ASIC_L3_RESOLVE);
+    hal_asic_route(t.f.asic, t.ls0, &a, 64, 100, 5500, &t.res, &t.d);
+    assert_int_equal(t.res.action, HAL_ASIC_L3_DROP);
+    assert_string_equal(t.res.drop_reason, "next hop unresolved");
+    hal_asic_route(t.f.asic, t.ls0, &a, 64, 100, 6000, &t.res, &t.d);
+    assert_int_equal(t.res.action, HAL_ASIC_L3_RESOLVE);
+
+    /* A full table of learned neighbours gives up the least recent. */
+    for (i = 0; i < 17; i++) {
+        char s[16];
+
+        snprintf(s, sizeof s, "10.2.0.%d", 100 + i);
+        a = ip(s);
+        assert_int_equal(hal_asic_route_learn(
+                             t.f.asic, t.ls1, &a,
+                             &(struct hal_mac){ { 2, 0, 0, 0, 0, 100 + i } },
+                             7000 + i),
+                         0);
+    }
+    hal_resources_get(t.f.hal, res);
+    assert_int_equal(res[HAL_TABLE_RNEIGH].used, 16);
+    a = ip("10.2.0.100");
+    hal_asic_route(t.f.asic, t.ls0, &a, 64, 100, 9000, &t.res, &t.d);
+    assert_int_equal(t.res.action, HAL_ASIC_L3_RESOLVE);
+    a = ip("10.2.0.116");
+    hal_asic_route(t.f.asic, t.ls0, &a, 64, 100, 9000, &t.res, &t.d);
+    assert_int_equal(t.res.action, HAL_ASIC_L3_FORWARD);
     rt_close(&t);
 }
 
@@ -360,6 +409,7 @@ main(void)
         cmocka_unit_test(test_prefixes),
         cmocka_unit_test(test_lpm),
         cmocka_unit_test(test_forward),
+        cmocka_unit_test(test_resolution),
         cmocka_unit_test(test_checks_and_tables),
         cmocka_unit_test(test_dump),
     };
