@@ -6,6 +6,12 @@
 #include <string.h>
 
 #define IPV4_HLEN 20
+#define ICMP_HLEN 8
+#define IPPROTO_ICMP_ 1
+#define ICMP_ECHO_REPLY 0
+#define ICMP_ECHO_REQUEST 8
+#define ICMP_TIME_EXCEEDED 11
+#define ICMP_TTL 64
 
 static void
 put16(uint8_t *p, uint16_t v)
@@ -49,6 +55,110 @@ sim_ipv4_dec_ttl(uint8_t *ip)
     sum = (sum & 0xffff) + (sum >> 16);
     ip[8]--;
     put16(ip + 10, (uint16_t) ~sum);
+}
+
+/* The Internet checksum of 'len' bytes at 'p' (RFC 1071). */
+static uint16_t
+csum(const uint8_t *p, size_t len)
+{
+    uint32_t sum = 0;
+    size_t i;
+
+    for (i = 0; i + 1 < len; i += 2) {
+        sum += (uint32_t) (p[i] << 8 | p[i + 1]);
+    }
+    if (len & 1) {
+        sum += (uint32_t) p[len - 1] << 8;
+    }
+    while (sum >> 16) {
+        sum = (sum & 0xffff) + (sum >> 16);
+    }
+    return (uint16_t) ~sum;
+}
+
+/* Writes an Ethernet header to 'dst' from 'src' for IPv4 into 'out'. */
+static void
+put_eth(uint8_t *out, const struct hal_mac *dst, const struct hal_mac *src)
+{
+    memcpy(out, dst->ea, SIM_ETH_ALEN);
+    memcpy(out + SIM_ETH_ALEN, src->ea, SIM_ETH_ALEN);
+    put16(out + 12, SIM_ETH_TYPE_IPV4);
+}
+
+/* Writes an IPv4 header for an ICMP message of 'len' bytes from 'src' to
+ * 'dst' into 'ip'. */
+static void
+put_ip(uint8_t *ip, size_t len, const uint8_t src[4], const uint8_t dst[4])
+{
+    memset(ip, 0, IPV4_HLEN);
+    ip[0] = 0x45;
+    put16(ip + 2, (uint16_t) (IPV4_HLEN + len));
+    ip[8] = ICMP_TTL;
+    ip[9] = IPPROTO_ICMP_;
+    memcpy(ip + 12, src, 4);
+    memcpy(ip + 16, dst, 4);
+    put16(ip + 10, csum(ip, IPV4_HLEN));
+}
+
+/* The total length of the IPv4 packet 'ip' of at most 'len' bytes (the
+ * rest is Ethernet padding), or 0 if its header says something else. */
+static size_t
+ip_total(const uint8_t *ip, size_t len)
+{
+    size_t total = (size_t) (ip[2] << 8 | ip[3]);
+
+    return total >= (size_t) (ip[0] & 15) * 4 && total <= len ? total : 0;
+}
+
+/* An echo request to the router: the reply, back to the sender. */
+static bool
+echo_reply(const uint8_t *ip, size_t len, const struct sim_eth *eth,
+           const struct hal_mac *router_mac, uint8_t *out, size_t *out_len)
+{
+    size_t hl = (size_t) (ip[0] & 15) * 4, total = ip_total(ip, len);
+    uint8_t *icmp = out + SIM_ETH_HLEN + IPV4_HLEN;
+    size_t icmp_len = total - hl;
+
+    if (!total || ip[9] != IPPROTO_ICMP_ || total < hl + ICMP_HLEN
+        || ip[hl] != ICMP_ECHO_REQUEST) {
+        return false;
+    }
+    put_eth(out, &eth->src, router_mac);
+    memcpy(icmp, ip + hl, icmp_len);
+    icmp[0] = ICMP_ECHO_REPLY;
+    put16(icmp + 2, 0);
+    put16(icmp + 2, csum(icmp, icmp_len));
+    put_ip(out + SIM_ETH_HLEN, icmp_len, ip + 16, ip + 12);
+    *out_len = SIM_ETH_HLEN + IPV4_HLEN + icmp_len;
+    return true;
+}
+
+/* A packet whose TTL ran out: ICMP time exceeded (RFC 792) from the
+ * ingress interface's address, quoting its header and 8 bytes, unless it
+ * is itself an ICMP error or from no unicast source. */
+static bool
+time_exceeded(const uint8_t *ip, size_t len, const struct sim_eth *eth,
+              const struct hal_asic_route_result *res, uint8_t *out,
+              size_t *out_len)
+{
+    size_t hl = (size_t) (ip[0] & 15) * 4, total = ip_total(ip, len);
+    uint8_t *icmp = out + SIM_ETH_HLEN + IPV4_HLEN;
+    size_t quote = total < hl + 8 ? total : hl + 8;
+
+    if (!total || !ip[12] || ip[12] >= 224
+        || (ip[9] == IPPROTO_ICMP_ && total >= hl + 1
+            && ip[hl] != ICMP_ECHO_REQUEST && ip[hl] != ICMP_ECHO_REPLY)) {
+        return false;
+    }
+    put_eth(out, &eth->src, &res->src);
+    memset(icmp, 0, ICMP_HLEN);
+    icmp[0] = ICMP_TIME_EXCEEDED;
+    memcpy(icmp + ICMP_HLEN, ip, quote);
+    put16(icmp + 2, csum(icmp, ICMP_HLEN + quote));
+    put_ip(out + SIM_ETH_HLEN, ICMP_HLEN + quote,
+           (const uint8_t *) &res->in_addr.v4, ip + 12);
+    *out_len = SIM_ETH_HLEN + IPV4_HLEN + ICMP_HLEN + quote;
+    return true;
 }
 
 static enum sim_route_verdict
@@ -109,6 +219,12 @@ sim_route_frame(struct hal_asic *asic, hal_oid_t bridge, const uint8_t *frame,
                    (uint32_t) (ip_len + SIM_ETH_HLEN), now_ms, &res, d);
     switch (res.action) {
     case HAL_ASIC_L3_DROP:
+        if ((res.for_router
+             && echo_reply(ip, ip_len, eth, &res.src, out, out_len))
+            || (res.ttl_expired
+                && time_exceeded(ip, ip_len, eth, &res, out, out_len))) {
+            return SIM_ROUTE_REPLY;
+        }
         *reason = res.drop_reason;
         return SIM_ROUTE_DROP;
     case HAL_ASIC_L3_RESOLVE:

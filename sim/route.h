@@ -4,7 +4,9 @@
  * interface addresses is answered, ARP from hosts teaches the router its
  * neighbours, and IPv4 packets are routed (hal_asic_route()) with the TTL
  * decremented, the header checksum updated and the MACs rewritten, or an
- * ARP request goes out for a next hop not yet resolved.
+ * ARP request goes out for a next hop not yet resolved.  Pings to the
+ * router's addresses are answered, and a packet whose TTL runs out gets
+ * an ICMP time exceeded (RFC 792) from the ingress interface's address.
  *
  * Pure over byte buffers apart from the asic calls, like arp.h. */
 #ifndef SIM_ROUTE_H

@@ -176,6 +176,12 @@ struct hal_asic_route_result {
     hal_oid_t out_bridge;
     struct hal_mac src, dst;
     struct hal_ip arp_sender, arp_target;
+    /* HAL_ASIC_L3_DROP because the packet is for one of the router's own
+     * addresses ('for_router') or its TTL ran out ('ttl_expired'): the
+     * router MAC is in 'src' and the ingress interface's address in
+     * 'in_addr', for an answer (ICMP echo reply, time exceeded). */
+    bool for_router, ttl_expired;
+    struct hal_ip in_addr;
 };
 
 /* Routes an IP packet to 'dst' with 'ttl', of 'bytes' bytes, that came to

@@ -858,6 +858,21 @@ resolve(struct hal_asic *asic, uint32_t rif, const struct hal_ip *ip,
     return asic_neigh_lookup(asic, l3->rifs[rif].bridge, ip, mac);
 }
 
+/* Returns true if 'ip' is an interface address of router index 'router'. */
+static bool
+router_owns(const struct asic_l3 *l3, uint32_t router, const struct hal_ip *ip)
+{
+    uint32_t i;
+
+    for (i = 0; i < l3->t_rif.capacity; i++) {
+        if (l3->t_rif.in_use[i] && l3->rifs[i].router == router
+            && hal_ip_equals(&l3->rifs[i].ip, ip)) {
+            return true;
+        }
+    }
+    return false;
+}
+
 /* Returns true if an ARP request for 'ip' behind rif 'rif' may go out now
  * (and notes that it does). */
 static bool
@@ -900,8 +915,15 @@ hal_asic_route(struct hal_asic *asic, hal_oid_t in_bridge,
         return;
     }
     router = &l3->routers[l3->rifs[in_rif].router];
-    if (ttl <= 1) {
+    res->src = router->c.mac;
+    res->in_addr = l3->rifs[in_rif].ip;
+    if (router_owns(l3, l3->rifs[in_rif].router, dst)) {
+        res->for_router = true;
+        res->drop_reason = "addressed to the router";
+        return;
+    } else if (ttl <= 1) {
         router->st.ttl_expired++;
+        res->ttl_expired = true;
         res->drop_reason = "TTL expired";
         return;
     }
@@ -920,11 +942,6 @@ hal_asic_route(struct hal_asic *asic, hal_oid_t in_bridge,
         nh = l3->nexthops[route->target].ip;
     }
     res->out_bridge = asic_bridge_oid(out->bridge);
-    res->src = router->c.mac;
-    if (hal_ip_equals(&nh, &out->ip)) {
-        res->drop_reason = "addressed to the router";
-        return;
-    }
     if (!resolve(asic, (uint32_t) (out - l3->rifs), &nh, &res->dst)) {
         static const struct hal_mac bcast = { { 0xff, 0xff, 0xff, 0xff, 0xff,
                                                 0xff } };

@@ -121,6 +121,9 @@ check "remote-local: blue1 -> red2" ping_ok blue1 10.1.0.10
 gw_mac_ok() {
     nsx "$1" ip neigh show "$2" | grep -Eq "$ROUTER_MAC|$ARP_MAC"
 }
+check "red2 pings its gateway" ping_ok red2 10.1.0.1
+check "red2 pings the router's address on blue" ping_ok red2 10.2.0.1
+check "blue1 (behind VXLAN) pings its gateway" ping_ok blue1 10.2.0.1
 check "red2 resolved the gateway to a MAC of the router" \
     gw_mac_ok red2 10.1.0.1
 check "red1 (behind VXLAN) resolved the gateway too" gw_mac_ok red1 10.1.0.1
@@ -143,6 +146,11 @@ ttl1_dropped() {
     ! ping_ttl red2 1 10.2.0.10 && ! ping_ttl red2 1 10.2.0.10
 }
 check "TTL 1 across the router is dropped" ttl1_dropped
+time_exceeded() {
+    nsx red2 ping -c1 -W1 -t 1 10.2.0.10 2>&1 |
+        grep -q "From 10.1.0.1 .*Time to live exceeded"
+}
+check "... with ICMP time exceeded from the gateway" time_exceeded
 asic && check "... and counted" test "$(router_count lr0 3)" -ge $((before + 2))
 check "TTL 2 gets through" wait_for 3 ping_ttl red2 2 10.2.0.10
 

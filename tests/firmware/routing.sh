@@ -115,6 +115,13 @@ ttl1_dropped() {
     ! nsx red2 ping -c2 -W1 -q -t 1 10.2.0.10 >/dev/null 2>&1
 }
 check "TTL 1 does not cross the router" ttl1_dropped
+time_exceeded() {
+    nsx red2 ping -c1 -W1 -t 1 10.2.0.10 2>&1 |
+        grep -q "From 10.1.0.1 .*Time to live exceeded"
+}
+check "... with ICMP time exceeded from the gateway" time_exceeded
+check "red2 pings its gateway" ping_ok red2 10.1.0.1
+check "blue1 (behind VXLAN) pings its gateway" ping_ok blue1 10.2.0.1
 ttl2_crosses() {
     nsx red2 ping -c1 -W1 -q -t 2 10.2.0.10 >/dev/null 2>&1
 }

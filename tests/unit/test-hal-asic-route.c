@@ -197,10 +197,18 @@ test_forward(void **state)
     r = route(t.r0, "10.3.0.0/16", t.nh);
     assert_int_equal(hal_route_set(t.f.hal, &r, 1, &status), 0);
 
-    /* TTL 1 is dropped and counted. */
+    /* TTL 1 is dropped and counted, with what an ICMP error needs. */
     rt_route(&t, "10.3.1.1", 1);
     assert_int_equal(t.res.action, HAL_ASIC_L3_DROP);
     assert_string_equal(t.res.drop_reason, "TTL expired");
+    assert_true(t.res.ttl_expired);
+    n.ip = ip("10.1.0.1");
+    assert_true(hal_ip_equals(&t.res.in_addr, &n.ip));
+    /* Any of the router's addresses, whatever the TTL, is for it. */
+    rt_route(&t, "10.2.0.1", 1);
+    assert_int_equal(t.res.action, HAL_ASIC_L3_DROP);
+    assert_true(t.res.for_router);
+    assert_false(t.res.ttl_expired);
 
     /* A known next hop behind a remote VTEP: rewrite, re-encapsulate with
      * the destination bridge's VNI. */
