@@ -197,6 +197,35 @@ test_bindings_and_routes(void **state)
 }
 
 static void
+test_switch_later(void **state)
+{
+    struct vfx *f = *state;
+    char *b;
+
+    /* A switch without a VNI has no bridge yet: its interface waits,
+     * without a fault. */
+    vfx_transact(f, "[{\"op\": \"insert\", \"table\": \"Logical_Switch\", "
+                    "\"row\": {\"name\": \"late\"}}]");
+    vfx_run(f);
+    {
+        char *late = ls_ref(f, "late");
+
+        b = xasprintf("[[\"10.6.0.1/24\", %s]]", late);
+        free(late);
+    }
+    lr_insert(f, "lr0", b, "[]");
+    vfx_run(f);
+    assert_int_equal(n_routes(f), 0);
+    assert_lr_fault(f, "lr0", "[\"set\",[]]");
+    vfx_transact(f, "[{\"op\": \"update\", \"table\": \"Logical_Switch\", "
+                    "\"where\": [[\"name\", \"==\", \"late\"]], "
+                    "\"row\": {\"tunnel_key\": 600}}]");
+    vfx_run(f);
+    assert_true(has_route(f, "lr0", "10.6.0.0/24", "connected", "late"));
+    free(b);
+}
+
+static void
 test_overlap(void **state)
 {
     struct vfx *f = *state;
@@ -357,6 +386,7 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_bindings_and_routes, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_switch_later, setup, teardown),
         cmocka_unit_test_setup_teardown(test_overlap, setup, teardown),
         cmocka_unit_test_setup_teardown(test_switch_taken, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_routes, setup, teardown),

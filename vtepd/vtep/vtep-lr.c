@@ -218,9 +218,9 @@ vtep_lr_note_change(struct vtep *vtep, const struct ovsdb_table *table)
 {
     struct vtep_lrs *m = vtep->lrs;
 
-    if (m
-        && (table == vtep->s.lr || table == m->asl
-            || table == vtep->s.locator)) {
+    /* Locators need no watching: an Arp_Sources_Local row comes with its
+     * locator, whose address never changes. */
+    if (m && (table == vtep->s.lr || table == m->asl)) {
         m->dirty = true;
         m->published = table == m->asl ? -1 : m->published;
     }
