@@ -26,6 +26,7 @@ modules=(
     virtio_pci virtio_net e1000 e1000e  # NICs QEMU and lab tools offer
     virtio_blk ata_piix sd_mod          # the persistent disk
     ext4 crc32c_generic
+    vfat nls_cp437 nls_ascii            # the boot partition's image slots
     qemu_fw_cfg                         # per-VM config (-fw_cfg)
     bridge 8021q vxlan veth dummy vrf tun
 )
