@@ -47,7 +47,9 @@ fw_vm_start() {
         set -- -kernel "$FW_DIR/vmlinuz" -initrd "$FW_DIR/initrd.img" \
             -append "console=ttyS0 quiet panic=-1" "$@"
     fi
-    set -- -accel tcg -m 128 -nodefaults -display none -no-reboot "$@" \
+    # A reboot ends QEMU, unless FW_REBOOT=1 (an upgrade's trial boots).
+    [ "${FW_REBOOT-}" = 1 ] || set -- -no-reboot "$@"
+    set -- -accel tcg -m 128 -nodefaults -display none "$@" \
         -chardev "pipe,id=con,path=$dir/console,logfile=$dir/serial.log,logappend=on" \
         -serial chardev:con \
         -netdev "user,id=mgmt,hostfwd=tcp:127.0.0.1:$port-:6640" \
@@ -78,6 +80,25 @@ fw_vm_disk() {
     mkdir -p "$1"
     qemu-img create -q -f qcow2 -F qcow2 -b "$(realpath "$FW_DIR/vtep-tor.qcow2")" \
         "$1/disk.qcow2"
+}
+
+# fw_bundle OUT VERSION [VTEPD]: an upgrade bundle of the built image whose
+# /etc/vtep-tor-release names VERSION, and whose vtepd is the file VTEPD if
+# one is given: a second cpio archive, appended to the initramfs, replaces
+# those files.
+fw_bundle() {
+    local out=$1 version=$2 vtepd=${3-} work
+    work=$(mktemp -d)
+    mkdir -p "$work/root/etc" "$work/root/usr/sbin"
+    echo "vtepd (vtepd) $version" >"$work/root/etc/vtep-tor-release"
+    [ -n "$vtepd" ] && install -m 0755 "$vtepd" "$work/root/usr/sbin/vtepd"
+    zstd -q -dc "$FW_DIR/initrd.img" >"$work/initrd"
+    (cd "$work/root" && find etc usr | cpio --create --format=newc --owner=0:0 --quiet) \
+        >>"$work/initrd"
+    zstd -q -1 -T0 --rm "$work/initrd" -o "$work/initrd.img"
+    firmware/mkbundle.sh "$FW_DIR/vmlinuz" "$work/initrd.img" "$version" \
+        "$(cat "$FW_DIR/root/etc/vtep-tor-kernel")" "$out"
+    rm -rf "$work"
 }
 
 # fw_vm_stop DIR: ends the VM (it keeps nothing worth a clean shutdown
