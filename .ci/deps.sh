@@ -24,7 +24,7 @@ packages=(
     # that work on files without root or loop mounts.  The image's own
     # contents are Debian packages fetched by firmware/fetch-debs.sh.
     qemu-system-x86 qemu-utils cpio zstd kmod e2fsprogs fdisk mtools dosfstools
-    syslinux syslinux-common
+    syslinux syslinux-common squashfs-tools
     # The OVS testsuite driver of make conformance (autom4te expands .at files).
     autoconf
 )

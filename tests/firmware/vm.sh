@@ -116,13 +116,40 @@ fw_vm_alive() {
     kill -0 "$(cat "$1/qemu.pid" 2>/dev/null)" 2>/dev/null
 }
 
+# fw_pki DIR: test TLS files for a VM in DIR/pki (a CA, the switch's key
+# and certificate, a client's), and prints the config lines that give the
+# switch its own; fw_db and fw_ovs_args then speak TLS to it.
+fw_pki() {
+    local tmp=$1/pki
+    mkdir -p "$tmp"
+    . tests/interop/certs.sh
+    make_cert ca "vtep test CA" "" && make_cert switch tor1 ca &&
+        make_cert client controller ca || return 1
+    echo "ssl-private-key=$(base64 -w0 "$tmp/switch.key")"
+    echo "ssl-certificate=$(base64 -w0 "$tmp/switch.crt")"
+    echo "ssl-ca-cert=$(base64 -w0 "$tmp/ca.crt")"
+}
+
 # fw_db DIR: the vtep-ctl/ovsdb-client remote of the VM's OVSDB server.
 fw_db() {
-    echo "tcp:127.0.0.1:$(cat "$1/ovsdb.port")"
+    if [ -d "$1/pki" ]; then
+        echo "ssl:127.0.0.1:$(cat "$1/ovsdb.port")"
+    else
+        echo "tcp:127.0.0.1:$(cat "$1/ovsdb.port")"
+    fi
+}
+
+# fw_ovs_args DIR: the TLS options of vtep-ctl and ovsdb-client for the VM
+# (none unless fw_pki made its files).
+fw_ovs_args() {
+    [ -d "$1/pki" ] || return 0
+    echo "--private-key=$1/pki/client.key --certificate=$1/pki/client.crt --ca-cert=$1/pki/ca.crt"
 }
 
 fw_served() {
-    ovsdb-client --timeout=2 list-dbs "$(fw_db "$1")" 2>/dev/null | grep -qx hardware_vtep
+    # shellcheck disable=SC2046
+    ovsdb-client --timeout=2 $(fw_ovs_args "$1") list-dbs "$(fw_db "$1")" 2>/dev/null |
+        grep -qx hardware_vtep
 }
 
 # fw_vm_wait_served DIR SECONDS: waits until the VM's OVSDB server answers;

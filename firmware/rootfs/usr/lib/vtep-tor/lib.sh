@@ -57,6 +57,12 @@ is_manager_target() {
     esac
 }
 
+# is_pem_base64 S: whether S is base64 whose decoding is a PEM file.
+is_pem_base64() {
+    case $1 in '' | *[!A-Za-z0-9+/=]*) return 1 ;; esac
+    echo "$1" | base64 -d 2>/dev/null | grep -q -- '^-----BEGIN '
+}
+
 # config_check_value KEY VALUE: prints why VALUE is unusable for KEY
 # (nothing when it is usable); returns 2 for an unknown key.
 config_check_value() {
@@ -87,6 +93,10 @@ config_check_value() {
         ;;
     backend)
         case $2 in netdev | asic) ;; *) echo "expected netdev or asic" ;; esac
+        ;;
+    ssl-private-key | ssl-certificate | ssl-ca-cert)
+        is_pem_base64 "$2" ||
+            echo "expected a PEM file encoded on one line by 'base64 -w0 FILE'"
         ;;
     *) return 2 ;;
     esac
@@ -139,6 +149,15 @@ config_parse() {
             echo "CFG_$key='$value'" >>"$tmp"
         fi
     done <"$file"
+    # TLS takes the three files or none.
+    n=0
+    for key in ssl-private-key ssl-certificate ssl-ca-cert; do
+        case $seen in *" $key "*) n=$((n + 1)) ;; esac
+    done
+    if [ $n -ne 0 ] && [ $n -ne 3 ]; then
+        log "config $name: ssl-private-key, ssl-certificate and ssl-ca-cert go together: refused; the previous config stays in force"
+        return 1
+    fi
     mv "$tmp" "$out"
 }
 
