@@ -71,12 +71,13 @@ add_slot(struct cli_table *t, char *line)
     if (n != 4) {
         return;
     }
-    cli_table_add(t, (json_t *[]){
-                         json_string(fields[0]),
-                         strcmp(fields[1], "-") ? json_string(fields[1]) : NULL,
-                         strcmp(fields[2], "-") ? json_string(fields[2]) : NULL,
-                         strcmp(fields[3], "-") ? json_string(fields[3]) : NULL,
-                     });
+    cli_table_add(t,
+                  (json_t *[]){
+                      json_string(fields[0]),
+                      strcmp(fields[1], "-") ? json_string(fields[1]) : NULL,
+                      strcmp(fields[2], "-") ? json_string(fields[2]) : NULL,
+                      strcmp(fields[3], "-") ? json_string(fields[3]) : NULL,
+                  });
 }
 
 int
@@ -145,8 +146,8 @@ cli_image_boot_next(struct cli_ctx *ctx, int argc, char **argv)
     } else if (!on_firmware()) {
         return refuse_off_firmware("image boot-next");
     }
-    return run_tool(
-        (char *[]){ CLI_IMAGE_TOOL, "boot-next", argc ? argv[0] : NULL, NULL });
+    return run_tool((char *[]){ CLI_IMAGE_TOOL, "boot-next",
+                                argc ? argv[0] : NULL, NULL });
 }
 
 int
