@@ -25,6 +25,8 @@ packages=(
     # libraries.
     openvswitch-common openvswitch-vtep
     libnuma1 libxdp1 libunbound8 libevent-2.1-7 libcap-ng0
+    # SSH on the management port.
+    dropbear-bin libtomcrypt1 libtommath1 libcrypt1
 )
 
 # linux-image-amd64 only depends on the versioned kernel package: fetch

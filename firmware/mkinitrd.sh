@@ -10,7 +10,7 @@
 #   OUT     the initramfs to write (newc cpio, zstd)
 #
 # The tree is busybox, ip/bridge from iproute2, vtepd, vtep-cli, vtep-ctl,
-# ovsdb-client and ovs-appctl, exactly the shared
+# ovsdb-client, ovs-appctl, dropbear, exactly the shared
 # libraries those binaries need (from the Debian packages, never the host),
 # the kernel modules listed below with their dependencies, and the files of
 # firmware/rootfs/ (init, supervisor, configuration).
@@ -57,6 +57,9 @@ ovs_tools=(vtep-ctl ovsdb-client ovs-appctl)
 for tool in "${ovs_tools[@]}"; do
     cp "$src/usr/bin/$tool" "$root/usr/bin/$tool"
 done
+# SSH on the management port.
+cp "$src/usr/sbin/dropbear" "$root/usr/sbin/dropbear"
+cp "$src/usr/bin/dropbearkey" "$root/usr/bin/dropbearkey"
 for applet in $("$src/bin/busybox" --list-full); do
     [ -e "$root/$applet" ] || [ -e "$root/sbin/${applet##*/}" ] ||
         ln -s /bin/busybox "$root/$applet"
@@ -76,7 +79,7 @@ find_lib() {
 }
 todo=("$root/usr/sbin/vtepd" "$root/usr/bin/vtep-cli" "$root/sbin/ip"
       "$root/sbin/bridge" "$root/usr/bin/vtep-ctl" "$root/usr/bin/ovsdb-client"
-      "$root/usr/bin/ovs-appctl")
+      "$root/usr/bin/ovs-appctl" "$root/usr/sbin/dropbear" "$root/usr/bin/dropbearkey")
 while [ ${#todo[@]} -ne 0 ]; do
     elf=${todo[0]}
     todo=("${todo[@]:1}")

@@ -3,7 +3,8 @@
 # The firmware image boots under QEMU (TCG) to OVSDB served on its management
 # port, with TLS only (pssl:6640) as its config gives it certificates;
 # vtep-ctl on the host programs the switch through the forwarded port and
-# reads it back; Open vSwitch's tools on the switch reach vtepd; the VM's kernel makes a tagged binding (8021q), which
+# reads it back; Open vSwitch's tools on the switch reach vtepd; an
+# operator logs in over SSH with the config's key; the VM's kernel makes a tagged binding (8021q), which
 # this host's kernel cannot; a config with a bad line is refused with a
 # console message naming the line, and the image's config stays in force.
 set -u
@@ -23,6 +24,9 @@ manager=tcp:192.0.2.10:6640
 manager=ptcp:6641
 CONF
 fw_pki "$A" >>"$TMP/tor1.conf"
+ssh-keygen -q -t ed25519 -N '' -C operator@lab -f "$TMP/id"
+ssh-keygen -q -t ed25519 -N '' -C intruder@lab -f "$TMP/other"
+echo "ssh-authorized-key=$(cat "$TMP/id.pub")" >>"$TMP/tor1.conf"
 cat >"$TMP/bad.conf" <<'CONF'
 switch-name=tor9
 tunnel-ip=10.99.0.9/24
@@ -101,6 +105,16 @@ echo "$out" | sed 's/^/    switch: /'
 check "vtep-ctl, ovsdb-client and ovs-appctl run on the switch" \
     eval 'echo "$out" | grep -qx tor1 && echo "$out" | grep -qx hardware_vtep &&
           echo "$out" | grep -q "^fdb  *[0-9]"'
+
+# SSH on the management port with the config's key, and only with it.
+out=$(fw_ssh "$A" "$TMP/id" vtep-cli show version 2>&1)
+echo "$out" | sed 's/^/    ssh: /'
+check "SSH login with the config's key runs vtep-cli on the switch" \
+    eval 'echo "$out" | grep -q "^Switches: *tor1"'
+check "a key not in the config is refused" \
+    eval '! fw_ssh "$A" "$TMP/other" true 2>/dev/null'
+check "the console still works beside SSH" \
+    test "$(fw_console "$A" "hostname")" = tor1
 
 mem=$(fw_console "$A" "free -k" | awk "/^Mem:/ { print \$3 }")
 echo "memory: guest RAM used with vtepd serving: ${mem:-?} KiB of 128 MB"

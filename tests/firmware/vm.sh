@@ -33,7 +33,7 @@ fw_free_port() {
 # management NIC on user networking and NPORTS front-panel NICs (unplugged
 # user networks unless QEMU ARGS add their own netdevs after them).
 fw_vm_start() {
-    local dir=$1 config=$2 nports=$3 port i mac
+    local dir=$1 config=$2 nports=$3 port sshport i mac
     shift 3
     mkdir -p "$dir"
     # QEMU numbers MACs from the same base in every VM: cabled VMs must not
@@ -41,6 +41,8 @@ fw_vm_start() {
     mac=$(printf '52:54:%02x:%02x:%02x' $((RANDOM % 256)) $((RANDOM % 256)) $((RANDOM % 256)))
     port=$(fw_free_port)
     echo "$port" >"$dir/ovsdb.port"
+    sshport=$(fw_free_port)
+    echo "$sshport" >"$dir/ssh.port"
     if [ -e "$dir/disk.qcow2" ]; then
         set -- -drive "file=$dir/disk.qcow2,if=virtio,format=qcow2" "$@"
     else
@@ -52,7 +54,7 @@ fw_vm_start() {
     set -- -accel tcg -m 128 -nodefaults -display none "$@" \
         -chardev "pipe,id=con,path=$dir/console,logfile=$dir/serial.log,logappend=on" \
         -serial chardev:con \
-        -netdev "user,id=mgmt,hostfwd=tcp:127.0.0.1:$port-:6640" \
+        -netdev "user,id=mgmt,hostfwd=tcp:127.0.0.1:$port-:6640,hostfwd=tcp:127.0.0.1:$sshport-:22" \
         -device "virtio-net-pci,netdev=mgmt,romfile=,mac=$mac:00"
     for ((i = 1; i <= nports; i++)); do
         if ! printf '%s\n' "$@" | grep -q "id=swp$i\b"; then
@@ -164,6 +166,16 @@ fw_vm_wait_served() {
     now=$(date +%s%N)
     echo "$(((now - $(cat "$1/started")) / 1000000))" |
         sed 's/\(...\)$/.\1/'
+}
+
+# fw_ssh DIR KEY COMMAND...: runs COMMAND on the VM over SSH (port 22,
+# forwarded) as root with the private key KEY.
+fw_ssh() {
+    local dir=$1 key=$2
+    shift 2
+    ssh -q -i "$key" -p "$(cat "$dir/ssh.port")" -o BatchMode=yes -o ConnectTimeout=20 \
+        -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null \
+        -o IdentitiesOnly=yes root@127.0.0.1 "$@"
 }
 
 # fw_console DIR COMMAND: runs COMMAND on the VM's console shell.
