@@ -109,6 +109,7 @@ check "the new image in slot b runs" \
 check "its trial boot is counted" grep -q "slot b (0.1.1-test): trial boot 1 of 2" "$A/serial.log"
 check "serving, it becomes the default" \
     wait_for 60 grep -q "slot b (0.1.1-test) serves: it is the default now" "$A/serial.log"
+echo "$(con "vtep-cli image list")"
 check "the bad line is refused on the console, naming the line" \
     grep -q "config opt/vtep-tor/config line 3: backend=fast: expected netdev or asic: refused; the previous config stays in force" "$A/serial.log"
 check "the first boot's config stays in force" test "$(vctl list-ps)" = tor1
