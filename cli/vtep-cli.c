@@ -63,8 +63,9 @@ static const struct cli_node config_nodes[] = {
 static const struct cli_node image_nodes[] = {
     { "list", "the image slots and which boots next", cli_image_list, NULL,
       NULL },
-    { "install", "check a bundle and write it to the other slot "
-                 "URL|FILE [sha256 HEX]",
+    { "install",
+      "check a bundle and write it to the other slot "
+      "URL|FILE [sha256 HEX]",
       cli_image_install, NULL, "sha256" },
     { "boot-next", "boot a slot next, on trial [a|b]", cli_image_boot_next,
       NULL, "a b" },

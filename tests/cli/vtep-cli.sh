@@ -132,6 +132,12 @@ check "reboot on a host is refused with a reason" \
 err=$($BIN/vtep-cli image list 2>&1); rc=$?
 check "image list on a host says it is not the firmware" \
     test $rc -ne 0 -a -n "$(grep 'not running on the vtepd firmware' <<<"$err")"
+err=$($BIN/vtep-cli image install "$tmp/none.bin" 2>&1); rc=$?
+check "image install on a host is refused: upgrade the Debian package" \
+    test $rc -ne 0 -a -n "$(grep 'image install: not running on the vtepd firmware.*Debian package' <<<"$err")"
+err=$($BIN/vtep-cli image install a b c d 2>&1); rc=$?
+check "image install with stray words shows its usage" \
+    test $rc -ne 0 -a -n "$(grep 'usage: image install URL|FILE \[sha256 HEX\]' <<<"$err")"
 
 # config save / reload
 vctl "$tmp" set Physical_Port swp3 'description="uplink to rack 2"'
