@@ -38,7 +38,7 @@ done
 fw_vm_disk "$TMP/disk"
 fw_vm_start "$TMP/disk" "$TMP/tor1.conf" 2
 t=$(fw_vm_wait_served "$TMP/disk" 300)
-echo "  from the disk through syslinux (first boot: makes no keys, new database): ${t:-no answer} s"
+echo "  from the disk through syslinux (first boot, new database): ${t:-no answer} s"
 fw_vm_stop "$TMP/disk"
 echo "  direct boot median: $(median <"$TMP/direct") s"
 
