@@ -66,7 +66,7 @@ is_pem_base64() {
 # is_ssh_key S: whether S is an OpenSSH public key line: TYPE BASE64
 # [COMMENT], the comment of letters, digits and @._:+-.
 is_ssh_key() {
-    local type blob comment extra
+    local type blob comment
     set -f
     set -- $1
     set +f
