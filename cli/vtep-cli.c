@@ -68,7 +68,16 @@ static const struct cli_node config_nodes[] = {
 };
 
 static const struct cli_node image_nodes[] = {
-    { "list", "installed firmware images", cli_image_list, NULL, NULL },
+    { "list", "the image slots and which boots next", cli_image_list, NULL,
+      NULL },
+    { "install",
+      "check a bundle and write it to the other slot "
+      "URL|FILE [sha256 HEX]",
+      cli_image_install, NULL, "sha256" },
+    { "boot-next", "boot a slot next, on trial [a|b]", cli_image_boot_next,
+      NULL, "a b" },
+    { "set-default", "the same as boot-next", cli_image_boot_next, NULL,
+      "a b" },
     { NULL, NULL, NULL, NULL, NULL },
 };
 
@@ -123,7 +132,7 @@ usage(void)
            "  show mac-address-table [vni N] [remote|local]\n"
            "  show controller | resources | logging [lines N]\n"
            "  config save [FILE] | config reload [FILE]\n"
-           "  image list\n"
+           "  image list | install URL|FILE [sha256 HEX] | boot-next [a|b]\n"
            "  reboot\n"
            "\n"
            "Options:\n"

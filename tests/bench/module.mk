@@ -27,3 +27,9 @@ BENCH_SCRIPTS += tests/bench/ovs-vtep.sh tests/bench/ovn-ports.sh
 bench-vtep-quick: tests
 	BUILD=$(BUILD) bash tests/bench/ovs-vtep.sh --quick
 	BUILD=$(BUILD) bash tests/bench/ovn-ports.sh --quick
+
+# The firmware's figures: sizes, boot to OVSDB, memory with 10K MACs.
+BENCH_SCRIPTS += tests/bench/firmware.sh
+.PHONY: bench-firmware
+bench-firmware: firmware
+	BUILD=$(BUILD) bash tests/bench/firmware.sh

@@ -52,7 +52,10 @@ uuid_set_add(struct vtep_txn *t, struct ovsdb_table *table,
     }
     datum.keys = xmalloc((old.n + 1) * sizeof *datum.keys);
     datum.values = NULL;
-    memcpy(datum.keys, old.keys, old.n * sizeof *datum.keys);
+    if (old.n) {
+        /* An empty set may have no key array at all. */
+        memcpy(datum.keys, old.keys, old.n * sizeof *datum.keys);
+    }
     datum.keys[old.n] = atom;
     datum.n = old.n + 1;
     vtep_txn_check(
