@@ -123,6 +123,8 @@ int cli_show_logging(struct cli_ctx *, int argc, char **argv);
 int cli_show_vxlan_tunnels(struct cli_ctx *, int argc, char **argv);
 int cli_show_vxlan_vni(struct cli_ctx *, int argc, char **argv);
 int cli_show_mac(struct cli_ctx *, int argc, char **argv);
+/* show-route.c: "show ip route", the logical routers' routes. */
+int cli_show_ip_route(struct cli_ctx *, int argc, char **argv);
 
 /* ---- config.c: configuration -------------------------------------------- */
 

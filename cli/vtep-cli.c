@@ -34,6 +34,12 @@ static const struct cli_node show_vxlan[] = {
     { NULL, NULL, NULL, NULL, NULL },
 };
 
+static const struct cli_node show_ip[] = {
+    { "route", "routes of the logical routers", cli_show_ip_route, NULL,
+      NULL },
+    { NULL, NULL, NULL, NULL, NULL },
+};
+
 static const struct cli_node show_nodes[] = {
     { "version", "software versions", cli_show_version, NULL, NULL },
     { "platform", "switch identity and table capacities", cli_show_platform,
@@ -41,6 +47,7 @@ static const struct cli_node show_nodes[] = {
     { "interfaces", "front-panel ports [status|counters]", cli_show_interfaces,
       NULL, "status counters" },
     { "vxlan", "VXLAN tunnels and VNIs", NULL, show_vxlan, NULL },
+    { "ip", "routing (logical routers)", NULL, show_ip, NULL },
     { "mac-address-table", "the FDB [vni N] [remote|local]", cli_show_mac,
       NULL, "vni remote local" },
     { "controller", "controllers (Manager rows) and their connections",

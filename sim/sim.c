@@ -18,6 +18,7 @@
 #include "lib/util.h"
 #include "sim/arp.h"
 #include "sim/frame.h"
+#include "sim/route.h"
 #include "sim/underlay.h"
 
 VLOG_DEFINE_THIS_MODULE(sim);
@@ -81,6 +82,7 @@ struct sim {
     struct sim_drop drops[SIM_MAX_DROP_REASONS];
     size_t n_drops;
     uint8_t buf[SIM_BUF_SIZE];
+    uint8_t route_buf[SIM_BUF_SIZE + SIM_ETH_HLEN]; /* Routed frames. */
 };
 
 static void
@@ -265,6 +267,46 @@ send_neigh_reply(struct sim *sim, struct sim_port_slot *slot, uint16_t vlan,
     }
 }
 
+/* Gives the frame to the router of the bridge in sim->decision
+ * (HAL_ASIC_ROUTE) and carries out what it says.  An answer goes back to
+ * 'in_local' (from a port) or 'in_remote' (from the overlay). */
+static void
+route_input(struct sim *sim, const struct hal_asic_local_out *in_local,
+            const struct hal_asic_remote_out *in_remote, const uint8_t *frame,
+            size_t len, const struct sim_eth *eth, enum sim_neigh_kind kind,
+            const struct sim_neigh_request *req)
+{
+    const char *reason = "dropped";
+    struct sim_eth out_eth;
+    size_t out_len;
+
+    switch (sim_route_frame(sim->asic, sim->decision.bridge, frame, len, eth,
+                            kind, req, time_msec(), &sim->decision,
+                            sim->route_buf, &out_len, &reason)) {
+    case SIM_ROUTE_DROP:
+        count_drop(sim, reason);
+        break;
+    case SIM_ROUTE_DONE:
+        break;
+    case SIM_ROUTE_REPLY:
+        if (!sim_eth_parse(sim->route_buf, out_len, &out_eth)) {
+            sim->stats.neigh_replies++;
+            if (in_local) {
+                send_local(sim, in_local, sim->route_buf, out_len, &out_eth);
+            } else {
+                send_remote(sim, in_remote, sim->route_buf, out_len, &out_eth,
+                            SIM_VXLAN_SPORT_MIN);
+            }
+        }
+        break;
+    case SIM_ROUTE_SEND:
+        if (!sim_eth_parse(sim->route_buf, out_len, &out_eth)) {
+            execute(sim, sim->route_buf, out_len, &out_eth);
+        }
+        break;
+    }
+}
+
 /* ---- Input -------------------------------------------------------------- */
 
 /* A frame from front-panel port 'slot'; 'tag' is the TCI the kernel
@@ -317,6 +359,11 @@ port_input(struct sim *sim, struct sim_port_slot *slot, const uint8_t *frame,
     if (sim->decision.action == HAL_ASIC_REPLY) {
         send_neigh_reply(sim, slot, eth.vlan, &req);
         return;
+    } else if (sim->decision.action == HAL_ASIC_ROUTE) {
+        struct hal_asic_local_out in = { .port = slot->oid, .vlan = eth.vlan };
+
+        route_input(sim, &in, NULL, frame, len, &eth, kind, &req);
+        return;
     }
     execute(sim, frame, len, &eth);
 }
@@ -326,6 +373,8 @@ vxlan_input(struct sim *sim, struct in_addr src, const uint8_t *pkt,
             size_t len)
 {
     struct hal_asic_vxlan_frame f;
+    struct sim_neigh_request req;
+    enum sim_neigh_kind kind;
     const uint8_t *inner;
     struct sim_eth eth;
     size_t inner_len;
@@ -362,7 +411,16 @@ vxlan_input(struct sim *sim, struct in_addr src, const uint8_t *pkt,
     f.src = eth.src;
     f.dst = eth.dst;
     f.bytes = (uint32_t) inner_len;
+    kind = sim_neigh_classify(eth.ethertype, inner + eth.payload,
+                              inner_len - eth.payload, &eth.src, &req);
+    f.neigh_target = kind == SIM_NEIGH_REQUEST ? &req.target : NULL;
     hal_asic_decap(sim->asic, &f, &sim->decision);
+    if (sim->decision.action == HAL_ASIC_ROUTE) {
+        struct hal_asic_remote_out in = { .ip = src, .vni = vni };
+
+        route_input(sim, NULL, &in, inner, inner_len, &eth, kind, &req);
+        return;
+    }
     execute(sim, inner, inner_len, &eth);
 }
 

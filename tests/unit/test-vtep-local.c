@@ -187,8 +187,9 @@ test_lr_acl_unsupported(void **state)
     vfx_transact(f, "[{\"op\": \"insert\", \"table\": \"Logical_Router\", "
                     "\"row\": {\"name\": \"lr0\"}}]");
     vfx_run(f);
+    /* The mock HAL cannot route. */
     vfx_assert_query(f, "Logical_Router", "LR_fault_status", "[]",
-                     "\"unspecified_fault\"");
+                     "\"lr_support_fault\"");
     vfx_assert_query(f, "Physical_Switch", "switch_fault_status", "[]",
                      "\"lr_support_fault\"");
     vfx_transact(f, "[{\"op\": \"delete\", \"table\": \"Logical_Router\", "

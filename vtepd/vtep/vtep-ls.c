@@ -115,6 +115,7 @@ vtep_ls_mark_entries(struct vtep *vtep, struct vtep_ls *ls)
     ls_mark_flood(vtep, ls);
     vtep_q_dirty(&vtep->local_ls_dirty, &ls->local_q);
     vtep_neigh_bridge_changed(vtep, ls, false);
+    vtep_lr_bridge_changed(vtep, ls, false);
 }
 
 static void
@@ -144,6 +145,7 @@ ls_bridge_gone(struct vtep *vtep, struct vtep_ls *ls)
     hmap_remove(&vtep->ls_by_oid, &ls->oid_node);
     ls->bridge = HAL_OID_NULL;
     vtep_neigh_bridge_changed(vtep, ls, true);
+    vtep_lr_bridge_changed(vtep, ls, true);
     LIST_FOR_EACH(uc, ls_node, &ls->ucasts) {
         uc->programmed = false;
         vtep_q_dirty(&vtep->ucast_dirty, &uc->q);

@@ -285,6 +285,7 @@ struct vtep {
     struct vtep_neigh_model *neigh; /* vtep-neigh.c's. */
     struct vtep_tunnels *tunnels;   /* vtep-tunnel.c. */
     struct vtep_bfds *bfds;         /* vtep-bfd.c. */
+    struct vtep_lrs *lrs;           /* vtep-lr.c. */
 };
 
 /* vtep.c */
@@ -442,5 +443,35 @@ bool vtep_bfd_forwarding(const struct vtep *, struct in_addr remote,
 
 /* vtep-stats.c: counters into Logical_Binding_Stats. */
 void vtep_stats_run(struct vtep *, struct vtep_txn *);
+
+/* vtep-lr.c: Logical_Router rows → HAL routing objects, LR faults. */
+struct vtep_lrs;
+enum vtep_lr_fault {
+    VTEP_LR_SUPPORT,  /* lr_support_fault: the backend cannot route. */
+    VTEP_LR_CREATION, /* lr_creation_fault: no router for the row. */
+    VTEP_LR_BINDINGS, /* lr_switch_bindings_fault. */
+    VTEP_LR_ROUTES,   /* lr_static_routes_fault. */
+    VTEP_LR_N_FAULTS
+};
+/* Sets up vtep->lrs (freed by vtep_lr_destroy(), which leaves the HAL
+ * objects for a warm restart); -EINVAL if the schema lacks a column. */
+int vtep_lr_init(struct vtep *);
+void vtep_lr_destroy(struct vtep *);
+/* Tells the router code that a commit changed a row of 'table'. */
+void vtep_lr_note_change(struct vtep *, const struct ovsdb_table *);
+/* 'ls''s bridge was created or, with 'gone', removed (with its rifs). */
+void vtep_lr_bridge_changed(struct vtep *, const struct vtep_ls *ls,
+                            bool gone);
+/* A routing table has room again: retry what did not fit. */
+void vtep_lr_unblock(struct vtep *);
+bool vtep_lr_pending(const struct vtep *);
+/* Recomputes the routers and programs the differences, when queued. */
+void vtep_lr_run(struct vtep *);
+/* Returns the union of the routers' faults, as 1 << enum vtep_lr_fault. */
+unsigned int vtep_lr_switch_faults(const struct vtep *);
+/* Returns the fault's name as in the fault columns; static. */
+const char *vtep_lr_fault_name(enum vtep_lr_fault);
+/* Writes each router's LR_fault_status that changed into 't'. */
+void vtep_lr_faults_run(struct vtep *, struct vtep_txn *);
 
 #endif /* vtepd/vtep/vtep-private.h */
