@@ -289,3 +289,9 @@ vtep_db_writable(const struct vtep *vtep, int64_t now_ms)
 {
     return now_ms >= vtep->db_retry_ms;
 }
+
+void
+vtep_db_writes_lost(struct vtep *vtep)
+{
+    vtep_db_resync_later(vtep);
+}

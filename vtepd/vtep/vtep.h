@@ -88,6 +88,12 @@ void vtep_run(struct vtep *vtep, int64_t now_ms);
  * the HAL's next wake and the next counter poll. */
 int64_t vtep_next_wake(const struct vtep *vtep);
 
+/* Tells the reconciler that writes it committed were undone since (in
+ * client mode: refused by the server, or of unknown fate after a lost
+ * connection): it derives its own rows again from its model, the HAL and
+ * what the database now holds, as after a refused commit. */
+void vtep_db_writes_lost(struct vtep *vtep);
+
 /* Fills '*stats'. */
 void vtep_get_stats(const struct vtep *vtep, struct vtep_stats *stats);
 
