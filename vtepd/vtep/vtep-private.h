@@ -355,6 +355,12 @@ void vtep_ls_row_changed(struct vtep *, const struct ovsdb_row *old,
                          const struct ovsdb_row *new);
 void vtep_port_row_changed(struct vtep *, const struct ovsdb_row *old,
                            const struct ovsdb_row *new);
+/* True if the Physical_Port 'uuid' belongs to vtepd's Physical_Switch:
+ * the only ports the reconciler follows, since other switches may share
+ * the database. */
+bool vtep_port_is_ours(const struct vtep *, const struct uuid *uuid);
+/* Follows the ports that joined or left vtepd's Physical_Switch. */
+void vtep_ports_rescan(struct vtep *);
 void vtep_ls_run(struct vtep *);
 void vtep_bindings_run(struct vtep *);
 void vtep_ls_mark_entries(struct vtep *, struct vtep_ls *);

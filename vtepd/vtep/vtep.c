@@ -177,6 +177,7 @@ vtep_on_commit(const struct ovsdb_changeset *cs, void *vtep_)
 {
     struct vtep *vtep = vtep_;
     bool own = cs->origin == vtep;
+    bool ps_changed = false;
     size_t i;
 
     vtep->stats.commits_seen++;
@@ -197,6 +198,7 @@ vtep_on_commit(const struct ovsdb_changeset *cs, void *vtep_)
 
         vtep_tunnels_note_change(vtep, c->table);
         vtep_bfd_note_change(vtep, c, own);
+        ps_changed |= c->table == vtep->s.ps;
         if (fn) {
             fn(vtep, c->old, c->new);
         } else if (own) {
@@ -206,6 +208,9 @@ vtep_on_commit(const struct ovsdb_changeset *cs, void *vtep_)
         } else if (c->table == vtep->s.ps) {
             vtep->aging_dirty = true;
         }
+    }
+    if (ps_changed) {
+        vtep_ports_rescan(vtep);
     }
 }
 
