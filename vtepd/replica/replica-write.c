@@ -91,29 +91,33 @@ column_is_whole(const struct ovsdb_column *column)
 }
 
 /* For a new Ucast_Macs_Local or Mcast_Macs_Local row, a "wait" that fails
- * if the server already has a row for the same switch and MAC: a resent
- * insert then fails rather than adding a second row. */
+ * if the server already has a row for the same switch, MAC and locator (or
+ * locator set): a resent insert then fails rather than adding a second
+ * row.  Other switches' rows for the MAC point at their own locators. */
 static json_t *
 wait_for_no_twin(const struct ovsdb_table_schema *ts,
                  const struct ovsdb_row *row)
 {
-    const struct ovsdb_column *mac, *ls;
+    const struct ovsdb_column *mac, *ls, *loc;
+    bool ucast = !strcmp(ts->name, "Ucast_Macs_Local");
 
-    if (strcmp(ts->name, "Ucast_Macs_Local")
-        && strcmp(ts->name, "Mcast_Macs_Local")) {
+    if (!ucast && strcmp(ts->name, "Mcast_Macs_Local")) {
         return NULL;
     }
     mac = ovsdb_table_schema_find_column(ts, "MAC");
     ls = ovsdb_table_schema_find_column(ts, "logical_switch");
-    if (!mac || !ls) {
+    loc = ovsdb_table_schema_find_column(ts,
+                                         ucast ? "locator" : "locator_set");
+    if (!mac || !ls || !loc) {
         return NULL;
     }
-    return json_pack("{s:s, s:s, s:[[s s o] [s s o]], s:[s], s:s, s:[], "
-                     "s:i}",
+    return json_pack("{s:s, s:s, s:[[s s o] [s s o] [s s o]], s:[s], s:s, "
+                     "s:[], s:i}",
                      "op", "wait", "table", ts->name, "where", "MAC", "==",
                      ovsdb_row_column_to_json(row, mac), "logical_switch",
-                     "==", ovsdb_row_column_to_json(row, ls), "columns",
-                     "_uuid", "until", "==", "rows", "timeout", 0);
+                     "==", ovsdb_row_column_to_json(row, ls), loc->name, "==",
+                     ovsdb_row_column_to_json(row, loc), "columns", "_uuid",
+                     "until", "==", "rows", "timeout", 0);
 }
 
 static void
