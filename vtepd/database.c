@@ -384,6 +384,23 @@ replica_status_cb(struct unixctl_conn *conn, int argc, const char *argv[],
     ds_destroy(&out);
 }
 
+/* "replica/reconnect [--full]": moves to the next remote; --full forgets
+ * the last transaction id, so the whole database comes again. */
+static void
+replica_reconnect_cb(struct unixctl_conn *conn, int argc, const char *argv[],
+                     void *dbp)
+{
+    struct vtepd_database *db = dbp;
+    bool full = argc > 1 && !strcmp(argv[1], "--full");
+
+    if (argc > 1 && !full) {
+        unixctl_command_reply_error(conn, "usage: replica/reconnect [--full]");
+        return;
+    }
+    replica_reconnect(db->replica, full);
+    unixctl_command_reply(conn, NULL);
+}
+
 /* Client mode: an in-memory replica of the remote database, served only on
  * the --remote listeners given. */
 static struct vtepd_database *
@@ -409,6 +426,8 @@ start_client(struct ev_loop *loop, const struct vtepd_options *opts)
     unixctl_memory_register(memory_cb, db);
     unixctl_command_register("replica/status", "", 0, 0, replica_status_cb,
                              db);
+    unixctl_command_register("replica/reconnect", "[--full]", 0, 1,
+                             replica_reconnect_cb, db);
     VLOG_INFO("client mode: waiting for database %s from %s%s",
               schema->name, opts->db_remotes[0],
               opts->n_db_remotes > 1 ? " (and the other --db remotes)" : "");

@@ -75,6 +75,8 @@ struct replica {
     void *lost_aux;
     char *srv_uuid;  /* Our database's _Server row, or NULL. */
     json_t *srv_row; /* Its columns as last received. */
+    int64_t mon_sent_ms; /* When the monitor request went. */
+    int64_t left_ms;     /* When the last ready session was left, or 0. */
     struct replica_stats stats;
 };
 
@@ -304,6 +306,7 @@ request_monitor(struct replica *r)
         json_array_append_new(params, json_string(s));
     }
     r->state = R_MONITOR;
+    r->mon_sent_ms = time_msec();
     r->mon_id = send_request(r, method_names[r->method], params);
 }
 
@@ -376,6 +379,11 @@ handle_monitor_reply(struct replica *r, const struct jsonrpc_msg *msg)
     r->stats.connections++;
     r->state = R_READY;
     r->synced = true;
+    r->stats.last_sync_ms = time_msec() - r->mon_sent_ms;
+    if (r->left_ms) {
+        r->stats.last_reconnect_ms = time_msec() - r->left_ms;
+        r->left_ms = 0;
+    }
     r->n_tried = 0;
     reconnect_init(&r->backoff, 0);
     VLOG_INFO("%s: following %s (%s, %s)", r->active, r->db->schema->name,
@@ -583,6 +591,9 @@ replica_rotate(struct replica *r, const char *why)
     if (r->state != R_CONNECTING || r->active) {
         VLOG_INFO("%s: leaving (%s)", r->active ? r->active : "-", why);
     }
+    if (r->state == R_READY) {
+        r->left_ms = time_msec();
+    }
     r->state = R_CONNECTING;
     /* Writes in flight have an unknown fate; they are resolved once the
      * next member has sent the database. */
@@ -665,6 +676,16 @@ replica_destroy(struct replica *r)
     free(r);
 }
 
+void
+replica_reconnect(struct replica *r, bool forget)
+{
+    if (forget) {
+        uuid_zero(&r->last_txn_id);
+        r->have_txn_id = false;
+    }
+    replica_rotate(r, forget ? "asked to, from scratch" : "asked to");
+}
+
 bool
 replica_is_synced(const struct replica *r)
 {
@@ -710,11 +731,14 @@ replica_format_status(const struct replica *r, struct ds *out)
     ds_put_format(out, "last_txn_id: %s\n", r->have_txn_id ? id : "(none)");
     ds_put_format(out,
                   "connections: %llu\nsnapshots: %llu\nresumes: %llu\n"
-                  "last_initial_bytes: %llu\n",
+                  "last_initial_bytes: %llu\nlast_sync_ms: %llu\n"
+                  "last_reconnect_ms: %llu\n",
                   (unsigned long long) st.connections,
                   (unsigned long long) st.snapshots,
                   (unsigned long long) st.resumes,
-                  (unsigned long long) st.last_initial_bytes);
+                  (unsigned long long) st.last_initial_bytes,
+                  (unsigned long long) st.last_sync_ms,
+                  (unsigned long long) st.last_reconnect_ms);
     ds_put_format(out,
                   "txns_sent: %llu\ntxns_ok: %llu\ntxns_failed: %llu\n"
                   "txns_abandoned: %llu\ntxns_pending: %zu\nreverts: %llu\n",

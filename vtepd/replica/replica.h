@@ -58,11 +58,19 @@ struct replica_stats {
     uint64_t snapshots;   /* Initial replies that held the whole db. */
     uint64_t resumes;     /* Initial replies that held changes only. */
     uint64_t last_initial_bytes; /* Size of the latest initial reply. */
+    uint64_t last_sync_ms;      /* Monitor request to its reply applied. */
+    uint64_t last_reconnect_ms; /* Leaving a session to the next ready. */
     uint64_t txns_sent, txns_ok, txns_failed, txns_abandoned;
     uint64_t reverts; /* Times unconfirmed writes were undone. */
     size_t txns_pending;
 };
 void replica_get_stats(const struct replica *, struct replica_stats *);
+
+/* Drops the session and connects to the next remote; with 'forget', the
+ * last transaction id is forgotten first, so that the whole database is
+ * sent again (for measurements and for an operator who doubts the
+ * replica). */
+void replica_reconnect(struct replica *, bool forget);
 
 /* Appends a human-readable status to 'out' (for "replica/status"). */
 void replica_format_status(const struct replica *, struct ds *out);
