@@ -24,6 +24,9 @@ VLOG_DEFINE_THIS_MODULE(replica);
 
 /* How long a remote may take to connect before the next one is tried. */
 #define REPLICA_CONNECT_TIMEOUT_S 2.0
+/* The wait before going round the remotes again when they were up but
+ * none was the leader (an election is under way). */
+#define REPLICA_ELECTION_RETRY_MS 100
 /* Largest message accepted from the server: an initial reply holds the
  * whole database. */
 #define REPLICA_MAX_MSG_SIZE (512u * 1024 * 1024)
@@ -58,6 +61,7 @@ struct replica {
     char **remotes;
     size_t n_remotes, cur;
     size_t n_tried; /* Remotes tried since the last ready session. */
+    bool saw_follower; /* This round reached a follower of a cluster. */
     struct jsonrpc_server *rpc;
     char *active; /* The remote added to 'rpc', or NULL. */
     enum replica_state state;
@@ -449,6 +453,7 @@ check_server(struct replica *r, const json_t *updates)
     if (!json_is_true(json_object_get(r->srv_row, "connected"))) {
         replica_rotate(r, "member not connected to the cluster");
     } else if (!json_is_true(json_object_get(r->srv_row, "leader"))) {
+        r->saw_follower = true;
         replica_rotate(r, "member is not the leader");
     }
 }
@@ -574,9 +579,13 @@ rotate_cb(struct ev_loop *loop, ev_idle *w, int revents)
     if (r->n_tried < r->n_remotes) {
         connect_current(r);
     } else {
-        int ms = reconnect_failed(&r->backoff);
+        /* A cluster electing a leader has one within an election timeout
+         * or two: look again soon rather than backing off. */
+        int ms = r->saw_follower ? REPLICA_ELECTION_RETRY_MS
+                                 : reconnect_failed(&r->backoff);
 
         r->n_tried = 0;
+        r->saw_follower = false;
         VLOG_INFO("no usable remote; trying again in %d ms", ms);
         ev_timer_set(&r->timer, ms / 1000.0, 0.);
         ev_timer_start(loop, &r->timer);
