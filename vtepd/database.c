@@ -428,8 +428,8 @@ start_client(struct ev_loop *loop, const struct vtepd_options *opts)
                              db);
     unixctl_command_register("replica/reconnect", "[--full]", 0, 1,
                              replica_reconnect_cb, db);
-    VLOG_INFO("client mode: waiting for database %s from %s%s",
-              schema->name, opts->db_remotes[0],
+    VLOG_INFO("client mode: waiting for database %s from %s%s", schema->name,
+              opts->db_remotes[0],
               opts->n_db_remotes > 1 ? " (and the other --db remotes)" : "");
     return db;
 }

@@ -102,7 +102,8 @@ datum_apply_diff(struct ovsdb_datum *d, const struct ovsdb_column *column,
     out.keys = xcalloc(cap + 1, sizeof *out.keys);
     out.values = map ? xcalloc(cap + 1, sizeof *out.values) : NULL;
     for (unsigned int i = 0; i < d->n; i++) {
-        unsigned int j = ovsdb_datum_find_key(diff, &d->keys[i], type->key.type);
+        unsigned int j =
+            ovsdb_datum_find_key(diff, &d->keys[i], type->key.type);
 
         if (j == UINT_MAX) {
             ovsdb_atom_clone(&out.keys[n], &d->keys[i], type->key.type);
@@ -111,8 +112,9 @@ datum_apply_diff(struct ovsdb_datum *d, const struct ovsdb_column *column,
                                  type->value.type);
             }
             n++;
-        } else if (map && !ovsdb_atom_equals(&d->values[i], &diff->values[j],
-                                             type->value.type)) {
+        } else if (map
+                   && !ovsdb_atom_equals(&d->values[i], &diff->values[j],
+                                         type->value.type)) {
             ovsdb_atom_clone(&out.keys[n], &d->keys[i], type->key.type);
             ovsdb_atom_clone(&out.values[n], &diff->values[j],
                              type->value.type);

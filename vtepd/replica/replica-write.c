@@ -43,14 +43,14 @@ datum_minus(struct ovsdb_datum *out, const struct ovsdb_datum *a,
         unsigned int j = ovsdb_datum_find_key(b, &a->keys[i], type->key.type);
 
         if (j != UINT_MAX
-            && (!map || ovsdb_atom_equals(&a->values[i], &b->values[j],
-                                          type->value.type))) {
+            && (!map
+                || ovsdb_atom_equals(&a->values[i], &b->values[j],
+                                     type->value.type))) {
             continue;
         }
         ovsdb_atom_clone(&out->keys[n], &a->keys[i], type->key.type);
         if (map) {
-            ovsdb_atom_clone(&out->values[n], &a->values[i],
-                             type->value.type);
+            ovsdb_atom_clone(&out->values[n], &a->values[i], type->value.type);
         }
         n++;
     }
@@ -106,18 +106,18 @@ wait_for_no_twin(const struct ovsdb_table_schema *ts,
     }
     mac = ovsdb_table_schema_find_column(ts, "MAC");
     ls = ovsdb_table_schema_find_column(ts, "logical_switch");
-    loc = ovsdb_table_schema_find_column(ts,
-                                         ucast ? "locator" : "locator_set");
+    loc =
+        ovsdb_table_schema_find_column(ts, ucast ? "locator" : "locator_set");
     if (!mac || !ls || !loc) {
         return NULL;
     }
     return json_pack("{s:s, s:s, s:[[s s o] [s s o] [s s o]], s:[s], s:s, "
                      "s:[], s:i}",
-                     "op", "wait", "table", ts->name, "where", "MAC", "==",
-                     ovsdb_row_column_to_json(row, mac), "logical_switch",
-                     "==", ovsdb_row_column_to_json(row, ls), loc->name, "==",
-                     ovsdb_row_column_to_json(row, loc), "columns", "_uuid",
-                     "until", "==", "rows", "timeout", 0);
+                     "op", "wait", "table", ts->name, "where", "MAC",
+                     "==", ovsdb_row_column_to_json(row, mac),
+                     "logical_switch", "==", ovsdb_row_column_to_json(row, ls),
+                     loc->name, "==", ovsdb_row_column_to_json(row, loc),
+                     "columns", "_uuid", "until", "==", "rows", "timeout", 0);
 }
 
 static void
@@ -169,8 +169,8 @@ add_modify(json_t *ops, json_t *expect, const struct ovsdb_row_change *c)
         json_array_append_new(expect, json_integer(json_array_size(ops)));
         json_array_append_new(
             ops, json_pack("{s:s, s:s, s:o, s:o}", "op", "update", "table",
-                           ts->name, "where", where_uuid(&c->new->uuid),
-                           "row", values));
+                           ts->name, "where", where_uuid(&c->new->uuid), "row",
+                           values));
     } else {
         json_decref(values);
     }

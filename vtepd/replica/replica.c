@@ -60,7 +60,7 @@ struct replica {
     struct ovsdb_db *db;
     char **remotes;
     size_t n_remotes, cur;
-    size_t n_tried; /* Remotes tried since the last ready session. */
+    size_t n_tried;    /* Remotes tried since the last ready session. */
     bool saw_follower; /* This round reached a follower of a cluster. */
     struct jsonrpc_server *rpc;
     char *active; /* The remote added to 'rpc', or NULL. */
@@ -71,14 +71,14 @@ struct replica {
     struct uuid last_txn_id;
     int64_t next_id, srv_id, mon_id;
     struct reconnect backoff;
-    ev_timer timer; /* Connect timeout, or the wait before retrying. */
+    ev_timer timer;   /* Connect timeout, or the wait before retrying. */
     ev_idle rotate_w; /* Moves to the next remote from the loop. */
     struct hmap base;
     struct list txns;
     void (*lost_cb)(void *aux);
     void *lost_aux;
-    char *srv_uuid;  /* Our database's _Server row, or NULL. */
-    json_t *srv_row; /* Its columns as last received. */
+    char *srv_uuid;      /* Our database's _Server row, or NULL. */
+    json_t *srv_row;     /* Its columns as last received. */
     int64_t mon_sent_ms; /* When the monitor request went. */
     int64_t left_ms;     /* When the last ready session was left, or 0. */
     struct replica_stats stats;
@@ -152,8 +152,7 @@ writes_lost(struct replica *r, const char *why)
               "derives its rows again",
               n, why);
     while (!list_is_empty(&r->txns)) {
-        txn_free(container_of(list_front(&r->txns), struct replica_txn,
-                              node));
+        txn_free(container_of(list_front(&r->txns), struct replica_txn, node));
         r->stats.txns_abandoned++;
     }
     replica_revert(r->db, &r->base, r);
@@ -221,9 +220,8 @@ txn_result_error(const json_t *result, const json_t *expect,
         }
     }
     json_array_foreach(expect, i, e) {
-        const json_t *count =
-            json_object_get(json_array_get(result, json_integer_value(e)),
-                            "count");
+        const json_t *count = json_object_get(
+            json_array_get(result, json_integer_value(e)), "count");
 
         if (!json_is_integer(count) || json_integer_value(count) != 1) {
             *details = "a row to update is gone";
@@ -300,8 +298,7 @@ static void
 request_monitor(struct replica *r)
 {
     const char *name = r->db->schema->name;
-    json_t *params = json_pack("[s s o]", name, "db",
-                               monitor_requests(r->db));
+    json_t *params = json_pack("[s s o]", name, "db", monitor_requests(r->db));
 
     if (r->method == M_SINCE) {
         char s[UUID_LEN + 1];
@@ -397,8 +394,8 @@ handle_monitor_reply(struct replica *r, const struct jsonrpc_msg *msg)
 }
 
 /* "update", "update2", "update3" notifications. */
-static void
-on_update(struct jsonrpc_session *s, const struct jsonrpc_msg *msg, void *r_);
+static void on_update(struct jsonrpc_session *s, const struct jsonrpc_msg *msg,
+                      void *r_);
 
 /* ---- _Server ---- */
 
@@ -430,8 +427,8 @@ check_server(struct replica *r, const json_t *updates)
     json_t *ru;
 
     json_object_foreach((json_t *) rows, uuid, ru) {
-        const json_t *n = json_object_get(json_object_get(ru, "initial"),
-                                          "name");
+        const json_t *n =
+            json_object_get(json_object_get(ru, "initial"), "name");
 
         n = n ? n : json_object_get(json_object_get(ru, "insert"), "name");
         n = n ? n : json_object_get(json_object_get(ru, "new"), "name");
@@ -628,8 +625,8 @@ on_remote_change(const char *name, void *r_)
 }
 
 struct replica *
-replica_create(struct ev_loop *loop, struct ovsdb_db *db,
-               char *const *remotes, size_t n)
+replica_create(struct ev_loop *loop, struct ovsdb_db *db, char *const *remotes,
+               size_t n)
 {
     struct replica *r = xzalloc(sizeof *r);
 
@@ -670,8 +667,7 @@ replica_destroy(struct replica *r)
     jsonrpc_server_set_remote_change_cb(r->rpc, NULL, NULL);
     jsonrpc_server_destroy(r->rpc);
     while (!list_is_empty(&r->txns)) {
-        txn_free(container_of(list_front(&r->txns), struct replica_txn,
-                              node));
+        txn_free(container_of(list_front(&r->txns), struct replica_txn, node));
     }
     replica_base_clear(&r->base);
     hmap_destroy(&r->base);

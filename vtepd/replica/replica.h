@@ -51,15 +51,15 @@ bool replica_is_synced(const struct replica *);
 void replica_set_lost_cb(struct replica *, void (*cb)(void *aux), void *aux);
 
 struct replica_stats {
-    const char *remote;   /* The remote in use (borrowed), or NULL. */
-    const char *state;    /* "connecting", "syncing", "ready"... */
-    const char *method;   /* The monitor method in use. */
-    uint64_t connections; /* Sessions that reached "ready". */
-    uint64_t snapshots;   /* Initial replies that held the whole db. */
-    uint64_t resumes;     /* Initial replies that held changes only. */
+    const char *remote;          /* The remote in use (borrowed), or NULL. */
+    const char *state;           /* "connecting", "syncing", "ready"... */
+    const char *method;          /* The monitor method in use. */
+    uint64_t connections;        /* Sessions that reached "ready". */
+    uint64_t snapshots;          /* Initial replies that held the whole db. */
+    uint64_t resumes;            /* Initial replies that held changes only. */
     uint64_t last_initial_bytes; /* Size of the latest initial reply. */
-    uint64_t last_sync_ms;      /* Monitor request to its reply applied. */
-    uint64_t last_reconnect_ms; /* Leaving a session to the next ready. */
+    uint64_t last_sync_ms;       /* Monitor request to its reply applied. */
+    uint64_t last_reconnect_ms;  /* Leaving a session to the next ready. */
     uint64_t txns_sent, txns_ok, txns_failed, txns_abandoned;
     uint64_t reverts; /* Times unconfirmed writes were undone. */
     size_t txns_pending;

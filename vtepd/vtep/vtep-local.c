@@ -116,8 +116,9 @@ locator_is_own(const struct vtep *vtep, const struct uuid *uuid)
 {
     const struct ovsdb_row *row = ovsdb_table_find(vtep->s.locator, uuid);
 
-    return row && !strcmp(ovsdb_row_get_string(row, vtep->s.locator_ip),
-                          vtep->tunnel_ip_s);
+    return row
+           && !strcmp(ovsdb_row_get_string(row, vtep->s.locator_ip),
+                      vtep->tunnel_ip_s);
 }
 
 /* True if the Physical_Locator_Set 'uuid' holds only vtepd's own

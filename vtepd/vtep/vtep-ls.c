@@ -406,7 +406,7 @@ vtep_port_row_changed(struct vtep *vtep, const struct ovsdb_row *old,
     if (new && !vtep_port_is_ours(vtep, &new->uuid)) {
         /* Another switch's port (several switches share a database). */
         new = NULL;
-    } else if (old && new && port
+    } else if (old && new &&port
                && ovsdb_row_column_equals(old, new, s->port_name)
                && ovsdb_row_column_equals(old, new, s->port_bindings)) {
         return;
