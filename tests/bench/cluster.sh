@@ -92,4 +92,5 @@ echo "reconnection with $ROWS rows, whole database (--full):"
 reconnect --full
 check_output "the HAL kept every MAC" 5 $((ROWS + KILLS)) bash -c \
     "ovs-appctl -t $v/ctl hal/dump-fdb red | tail -n +2 | wc -l"
+[ -n "${BENCH_LOG:-}" ] && cp "$v/log" "$BENCH_LOG"
 echo "vtepd: $(ovs-appctl -t "$v/ctl" memory/show | tr '\n' ' ' | cut -c1-300)"
