@@ -381,6 +381,13 @@ handle_monitor_reply(struct replica *r, const struct jsonrpc_msg *msg)
     r->state = R_READY;
     r->synced = true;
     r->stats.last_sync_ms = time_msec() - r->mon_sent_ms;
+    if (snapshot) {
+        r->stats.snapshot_bytes = r->stats.last_initial_bytes;
+        r->stats.snapshot_ms = r->stats.last_sync_ms;
+    } else {
+        r->stats.resume_bytes = r->stats.last_initial_bytes;
+        r->stats.resume_ms = r->stats.last_sync_ms;
+    }
     if (r->left_ms) {
         r->stats.last_reconnect_ms = time_msec() - r->left_ms;
         r->left_ms = 0;
@@ -621,6 +628,9 @@ on_remote_change(const char *name, void *r_)
         }
     } else if (r->state != R_CONNECTING) {
         replica_rotate(r, "connection lost");
+    } else {
+        /* The attempt failed (refused, unreachable): the next one. */
+        replica_rotate(r, "cannot connect");
     }
 }
 
@@ -744,6 +754,13 @@ replica_format_status(const struct replica *r, struct ds *out)
                   (unsigned long long) st.last_initial_bytes,
                   (unsigned long long) st.last_sync_ms,
                   (unsigned long long) st.last_reconnect_ms);
+    ds_put_format(out,
+                  "snapshot_bytes: %llu\nsnapshot_ms: %llu\n"
+                  "resume_bytes: %llu\nresume_ms: %llu\n",
+                  (unsigned long long) st.snapshot_bytes,
+                  (unsigned long long) st.snapshot_ms,
+                  (unsigned long long) st.resume_bytes,
+                  (unsigned long long) st.resume_ms);
     ds_put_format(out,
                   "txns_sent: %llu\ntxns_ok: %llu\ntxns_failed: %llu\n"
                   "txns_abandoned: %llu\ntxns_pending: %zu\nreverts: %llu\n",

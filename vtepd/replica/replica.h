@@ -60,6 +60,8 @@ struct replica_stats {
     uint64_t last_initial_bytes; /* Size of the latest initial reply. */
     uint64_t last_sync_ms;       /* Monitor request to its reply applied. */
     uint64_t last_reconnect_ms;  /* Leaving a session to the next ready. */
+    uint64_t snapshot_bytes, snapshot_ms; /* Latest whole-database reply. */
+    uint64_t resume_bytes, resume_ms;     /* Latest changes-only reply. */
     uint64_t txns_sent, txns_ok, txns_failed, txns_abandoned;
     uint64_t reverts; /* Times unconfirmed writes were undone. */
     size_t txns_pending;
