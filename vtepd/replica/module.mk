@@ -7,3 +7,6 @@ LIBRARIES += replica
 replica_SRCS := vtepd/replica/replica.c vtepd/replica/replica-apply.c \
                 vtepd/replica/replica-write.c
 replica_PKGS := jansson libev
+
+$(call UNIT_TEST,test-replica,tests/unit/test-replica.c,\
+    replica ovsdb lib,jansson libev)
