@@ -342,6 +342,8 @@ parse_db_remotes(struct vtepd_options *opts, const char *arg, struct ds *err)
                           "tcp:IP:PORT, ssl:IP:PORT or unix:PATH)",
                           arg, r);
             ok = false;
+        } else if (!check_remote(r, err)) {
+            ok = false;
         } else {
             push(&opts->db_remotes, &opts->n_db_remotes, r);
         }
