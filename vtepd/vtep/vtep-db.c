@@ -293,5 +293,15 @@ vtep_db_writable(const struct vtep *vtep, int64_t now_ms)
 void
 vtep_db_writes_lost(struct vtep *vtep)
 {
+    struct vtep_config config = {
+        .switch_name = vtep->switch_name,
+        .tunnel_ip = vtep->tunnel_ip_s,
+        .management_ip = vtep->management_ip,
+        .description = vtep->description,
+    };
+
+    /* The switch's own rows, written once at start, may have been among
+     * the writes undone: write what is missing again. */
+    vtep_switch_init(vtep, &config);
     vtep_db_resync_later(vtep);
 }

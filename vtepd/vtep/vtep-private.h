@@ -253,6 +253,8 @@ struct vtep {
 
     char *switch_name;
     char *tunnel_ip_s;
+    char *management_ip; /* From the config, or NULL. */
+    char *description;   /* Likewise. */
     struct in_addr tunnel_ip;
     size_t batch;
     int64_t stats_interval_ms;

@@ -293,6 +293,10 @@ vtep_create(struct ovsdb_db *db, struct hal *hal,
     vtep->tunnel_ip = ip;
     vtep->switch_name = xstrdup(config->switch_name);
     vtep->tunnel_ip_s = xstrdup(config->tunnel_ip);
+    vtep->management_ip =
+        config->management_ip ? xstrdup(config->management_ip) : NULL;
+    vtep->description =
+        config->description ? xstrdup(config->description) : NULL;
     vtep->batch = config->batch ? config->batch : VTEP_DEFAULT_BATCH;
     vtep->stats_interval_ms =
         (config->stats_interval_ms > 0 ? config->stats_interval_ms
@@ -367,6 +371,8 @@ vtep_destroy(struct vtep *vtep)
     hmap_destroy(&vtep->local_ips);
     free(vtep->switch_name);
     free(vtep->tunnel_ip_s);
+    free(vtep->management_ip);
+    free(vtep->description);
     free(vtep);
 }
 
