@@ -119,18 +119,6 @@ send_txn(struct replica *r, struct replica_txn *t)
 }
 
 static void
-send_queued(struct replica *r)
-{
-    struct replica_txn *t;
-
-    LIST_FOR_EACH(t, node, &r->txns) {
-        if (!t->id) {
-            send_txn(r, t);
-        }
-    }
-}
-
-static void
 txn_free(struct replica_txn *t)
 {
     list_remove(&t->node);
@@ -148,9 +136,9 @@ writes_lost(struct replica *r, const char *why)
     if (!n && !hmap_count(&r->base)) {
         return;
     }
-    VLOG_INFO("%zu unconfirmed write(s) undone (%s); the reconciler "
-              "derives its rows again",
-              n, why);
+    VLOG_INFO("unconfirmed writes undone (%s: %zu in flight, %zu rows); "
+              "the reconciler derives its rows again",
+              why, n, (size_t) hmap_count(&r->base));
     while (!list_is_empty(&r->txns)) {
         txn_free(container_of(list_front(&r->txns), struct replica_txn, node));
         r->stats.txns_abandoned++;
@@ -171,30 +159,29 @@ on_prepare(const struct ovsdb_changeset *cs, void *r_)
 {
     struct replica *r = r_;
     struct replica_txn *t;
-    json_t *ops;
+    json_t *body;
 
     if (cs->origin == r || !cs->n_changes) {
         return NULL;
     }
-    ops = json_array();
-    json_array_append_new(ops, json_string(r->db->schema->name));
+    replica_base_note(&r->base, cs);
+    if (r->state != R_READY) {
+        /* Nothing to send it to: the write is undone, and derived again,
+         * once the next server has sent the database.  Memory stays
+         * bounded by the rows written, however long the outage. */
+        r->stats.txns_abandoned++;
+        return NULL;
+    }
     t = xzalloc(sizeof *t);
     t->expect = json_array();
-    {
-        json_t *body = json_array();
-        json_t *expect = t->expect;
-
-        replica_ops_from_changeset(cs, body, expect);
-        /* Indexes count from the first op, after the database name. */
-        json_array_extend(ops, body);
-        json_decref(body);
-    }
-    t->params = ops;
+    t->params = json_pack("[s]", r->db->schema->name);
+    body = json_array();
+    /* The result of body[i] is result[i]: 'expect' indexes both. */
+    replica_ops_from_changeset(cs, body, t->expect);
+    json_array_extend(t->params, body);
+    json_decref(body);
     list_push_back(&r->txns, &t->node);
-    replica_base_note(&r->base, cs);
-    if (r->state == R_READY) {
-        send_txn(r, t);
-    }
+    send_txn(r, t);
     return NULL;
 }
 
@@ -366,7 +353,8 @@ handle_monitor_reply(struct replica *r, const struct jsonrpc_msg *msg)
         set_last_txn_id(r, json_array_get(msg->result, 1));
         updates = json_array_get(msg->result, 2);
     }
-    r->stats.last_initial_bytes = json_dumpb(updates, NULL, 0, JSON_COMPACT);
+    r->stats.last_initial_bytes =
+        updates ? json_dumpb(updates, NULL, 0, JSON_COMPACT) : 0;
     apply(r, updates, r->method == M_PLAIN ? REPLICA_UPDATE1 : REPLICA_UPDATE2,
           snapshot);
     if (r->state != R_MONITOR) {
@@ -397,7 +385,6 @@ handle_monitor_reply(struct replica *r, const struct jsonrpc_msg *msg)
     VLOG_INFO("%s: following %s (%s, %s)", r->active, r->db->schema->name,
               method_names[r->method],
               snapshot ? "whole database" : "changes since last seen");
-    send_queued(r);
 }
 
 /* "update", "update2", "update3" notifications. */
