@@ -56,7 +56,7 @@ vc add-ls red -- set Logical_Switch red tunnel_key=5000 \
 
 # ---- Writes while the leader dies ----
 # The raw client writes MACs 0..HALF-1, vtep-ctl HALF..N-1 (in batches of
-# 100, each retried until vtep-ctl succeeds: add-ucast-remote is
+# 100 or more, each retried until vtep-ctl succeeds: add-ucast-remote is
 # idempotent), and the leader is killed once a quarter is written.
 $PY tests/interop/cluster_writer.py "$CLUSTER_REMOTES" red 10.0.0.1 0 $HALF \
     50 >"$tmp/writer.out" 2>&1 &
@@ -67,12 +67,15 @@ vmac() { printf '02:01:00:%02x:%02x:%02x' $(($1 >> 16 & 255)) \
 killed=
 retries=0
 binders=()
-for ((b = HALF; b < N; b += 100)); do
+# vtep-ctl reads the whole database on each run: fewer, larger batches on
+# large runs.
+VBATCH=$((N / 40 > 100 ? N / 40 : 100))
+for ((b = HALF; b < N; b += VBATCH)); do
     args=()
-    for ((i = b; i < b + 100 && i < N; i++)); do
+    for ((i = b; i < b + VBATCH && i < N; i++)); do
         args+=(-- add-ucast-remote red "$(vmac $i)" 10.0.0.2)
     done
-    until vtep-ctl --timeout=30 --db="$(live_remotes "$c")" "${args[@]:1}" \
+    until vtep-ctl --timeout=120 --db="$(live_remotes "$c")" "${args[@]:1}" \
         2>>"$tmp/vtep-ctl.err"; do
         retries=$((retries + 1))
         sleep 0.2
