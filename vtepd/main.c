@@ -48,9 +48,9 @@ wait_for_database(struct ev_loop *loop, struct vtepd_database *database)
 
 /* Client mode: undone writes make the reconciler derive its rows again. */
 static void
-writes_lost_cb(void *forwarding)
+writes_lost_cb(bool refused, void *forwarding)
 {
-    vtep_db_writes_lost(vtepd_forwarding_get_vtep(forwarding));
+    vtep_db_writes_lost(vtepd_forwarding_get_vtep(forwarding), refused);
 }
 
 static void

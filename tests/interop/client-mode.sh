@@ -84,4 +84,34 @@ check_output "its rows are there once" 5 1 bash -c \
     "vtep-ctl --db=unix:$s/db.sock list-local-macs red | grep -c unknown-dst"
 check_output "nothing was refused" 1 0 replica_field "$v" txns_failed
 check_clean_exit "$v"
+
+# ---- A write that can never succeed ----
+# This server allows one Tunnel row; vtepd needs two (two remote VTEPs).
+# The refused writes are retried, logged, and the switch's fault column
+# says so; forwarding goes on.
+s=$tmp/small
+v=$tmp/vtepd2
+mkdir -p "$s"
+$PY -c 'import json, sys
+schema = json.load(open(sys.argv[1]))
+schema["tables"]["Tunnel"]["maxRows"] = 1
+json.dump(schema, open(sys.argv[2], "w"))' "$VTEP_SCHEMA" "$s/small.ovsschema"
+ovsdb-tool create "$s/vtep.db" "$s/small.ovsschema" && serve
+if ! start_client_vtepd "$v" unix:"$s/db.sock" --switch-name=tor1 \
+    --tunnel-ip=192.0.2.1; then
+    fail "vtepd follows a server whose schema allows one Tunnel"
+    exit 1
+fi
+vc add-ls red -- set Logical_Switch red tunnel_key=5000 \
+    -- bind-ls tor1 swp1 0 red \
+    -- add-ucast-remote red 00:00:00:00:00:01 10.0.0.1 \
+    -- add-ucast-remote red 00:00:00:00:00:02 10.0.0.2
+check_output "forwarding is programmed all the same" 10 \
+    "$(fdb 00:00:00:00:00:01 10.0.0.1
+       fdb 00:00:00:00:00:02 10.0.0.2)" hal_rows "$v" hal/dump-fdb
+check_output "the refused write makes a switch fault" 30 \
+    '[unspecified_fault]' vc get Physical_Switch tor1 switch_fault_status
+check "and is logged" grep -q "keeps refusing the reconciler's writes" \
+    "$v/log"
+check_clean_exit "$v"
 finish

@@ -75,7 +75,7 @@ struct replica {
     ev_idle rotate_w; /* Moves to the next remote from the loop. */
     struct hmap base;
     struct list txns;
-    void (*lost_cb)(void *aux);
+    void (*lost_cb)(bool refused, void *aux);
     void *lost_aux;
     char *srv_uuid;      /* Our database's _Server row, or NULL. */
     json_t *srv_row;     /* Its columns as last received. */
@@ -129,7 +129,7 @@ txn_free(struct replica_txn *t)
 
 /* Undoes every unconfirmed write and tells the writer. */
 static void
-writes_lost(struct replica *r, const char *why)
+writes_lost(struct replica *r, const char *why, bool refused)
 {
     size_t n = list_size(&r->txns);
 
@@ -146,7 +146,7 @@ writes_lost(struct replica *r, const char *why)
     replica_revert(r->db, &r->base, r);
     r->stats.reverts++;
     if (r->lost_cb) {
-        r->lost_cb(r->lost_aux);
+        r->lost_cb(refused, r->lost_aux);
     }
 }
 
@@ -258,7 +258,7 @@ handle_txn_reply(struct replica *r, struct replica_txn *t,
     }
     VLOG_WARN_RL(&rl, "write refused by the server: %s%s%s", tag,
                  details ? ": " : "", details ? details : "");
-    writes_lost(r, tag);
+    writes_lost(r, tag, true);
 }
 
 /* ---- Following the database ---- */
@@ -362,7 +362,7 @@ handle_monitor_reply(struct replica *r, const struct jsonrpc_msg *msg)
     }
     /* Writes sent before the reconnection may or may not have committed:
      * the replica now says which, and the writer looks again. */
-    writes_lost(r, "reconnected");
+    writes_lost(r, "reconnected", false);
     r->stats.snapshots += snapshot;
     r->stats.resumes += !snapshot;
     r->stats.connections++;
@@ -695,7 +695,8 @@ replica_is_synced(const struct replica *r)
 }
 
 void
-replica_set_lost_cb(struct replica *r, void (*cb)(void *aux), void *aux)
+replica_set_lost_cb(struct replica *r, void (*cb)(bool refused, void *aux),
+                    void *aux)
 {
     r->lost_cb = cb;
     r->lost_aux = aux;

@@ -45,10 +45,11 @@ void replica_destroy(struct replica *);
 /* True once the replica has received the whole database at least once. */
 bool replica_is_synced(const struct replica *);
 
-/* Calls 'cb' with 'aux' whenever writes were undone (refused by the server,
- * or of unknown fate after a disconnection): the writer should derive its
- * rows again from the database.  NULL stops the calls. */
-void replica_set_lost_cb(struct replica *, void (*cb)(void *aux), void *aux);
+/* Calls 'cb' with 'aux' whenever writes were undone ('refused' by the
+ * server, or of unknown fate after a disconnection): the writer should
+ * derive its rows again from the database.  NULL stops the calls. */
+void replica_set_lost_cb(struct replica *, void (*cb)(bool refused, void *aux),
+                         void *aux);
 
 struct replica_stats {
     const char *remote;          /* The remote in use (borrowed), or NULL. */

@@ -282,6 +282,8 @@ struct vtep {
     size_t n_bad_locators;      /* Present locators with unparsable IPs. */
     int64_t db_retry_ms;   /* No reconciler commit before, after a failure. */
     int64_t db_backoff_ms; /* Wait after the last failure; 0 after success. */
+    unsigned int db_refusals; /* Refusals in a row (client mode). */
+    int64_t db_refused_ms;    /* When the last one came. */
 
     struct vtep_stats stats;
     struct vtep_neigh_model *neigh; /* vtep-neigh.c's. */
@@ -343,6 +345,9 @@ int vtep_txn_finish(struct vtep_txn *);
  * schedules every row the reconciler owns to be derived again from its
  * model and the HAL, for a retry after a backoff.  Returns 0 or -EIO. */
 int vtep_txn_commit(struct vtep_txn *);
+/* True while the server keeps refusing the reconciler's writes (see
+ * vtep_db_writes_lost()). */
+bool vtep_db_refusing(const struct vtep *);
 /* Returns true unless a failed commit's backoff is running at 'now_ms'. */
 bool vtep_db_writable(const struct vtep *, int64_t now_ms);
 
