@@ -8,8 +8,9 @@ disconnection either commits or fails with "duplicate uuid" (it had
 committed): never lost, never doubled.  On any error the client moves to the
 next remote and resends.
 
-usage: cluster_writer.py REMOTES LS IP FIRST COUNT BATCH
-(REMOTES: tcp:IP:PORT,...)"""
+usage: cluster_writer.py REMOTES LS IP FIRST COUNT BATCH [SPREAD]
+(REMOTES: tcp:IP:PORT,...; SPREAD: pause between batches so that the
+writes take at least SPREAD seconds, default 0)"""
 import json
 import socket
 import sys
@@ -93,6 +94,8 @@ def write_batch(conn, ls_uuid, loc, ip, first, n):
 def main():
     remotes, ls, ip = sys.argv[1].split(","), sys.argv[2], sys.argv[3]
     first, count, batch = (int(a) for a in sys.argv[4:7])
+    spread = float(sys.argv[7]) if len(sys.argv) > 7 else 0.0
+    pause = spread / max(1, (count + batch - 1) // batch)
     cur, conn, resends = 0, None, 0
     deadline = time.time() + 300
     i = first
@@ -111,6 +114,7 @@ def main():
             n = min(batch, first + count - i)
             write_batch(conn, ls_uuid, loc, ip, i, n)
             i += n
+            time.sleep(pause)
         except Exception as e:  # noqa: BLE001 - any failure: next member
             if time.time() > deadline:
                 print("giving up: %s" % e, file=sys.stderr)
