@@ -87,10 +87,13 @@ for ((b = HALF; b < N; b += VBATCH)); do
         kill_member "$c" "$killed"
         echo "killed leader s$killed" >>"$tmp/events"
         # vtepd writes during the failover: a Mcast_Macs_Local row for each
-        # newly bound logical switch.
+        # newly bound logical switch (each retried until it commits).
         for k in 2 3 4 5 6; do
-            vc add-ls b$k -- set Logical_Switch b$k tunnel_key=$((5000 + k)) \
-                -- bind-ls tor1 swp$k 0 b$k 2>>"$tmp/vtep-ctl.err" &
+            until vc --may-exist add-ls b$k \
+                -- set Logical_Switch b$k tunnel_key=$((5000 + k)) \
+                -- bind-ls tor1 swp$k 0 b$k 2>>"$tmp/vtep-ctl.err"; do
+                sleep 0.2
+            done &
             binders+=($!)
         done
     fi
