@@ -360,9 +360,6 @@ handle_monitor_reply(struct replica *r, const struct jsonrpc_msg *msg)
     if (r->state != R_MONITOR) {
         return; /* apply() gave up on the session. */
     }
-    /* Writes sent before the reconnection may or may not have committed:
-     * the replica now says which, and the writer looks again. */
-    writes_lost(r, "reconnected", false);
     r->stats.snapshots += snapshot;
     r->stats.resumes += !snapshot;
     r->stats.connections++;
@@ -385,6 +382,10 @@ handle_monitor_reply(struct replica *r, const struct jsonrpc_msg *msg)
     VLOG_INFO("%s: following %s (%s, %s)", r->active, r->db->schema->name,
               method_names[r->method],
               snapshot ? "whole database" : "changes since last seen");
+    /* Writes sent before the reconnection may or may not have committed:
+     * the replica now says which, and the writer looks again.  Ready
+     * first, so that what the writer writes again is sent. */
+    writes_lost(r, "reconnected", false);
 }
 
 /* "update", "update2", "update3" notifications. */
