@@ -24,13 +24,14 @@ check_output "--db refuses a listener" 1 \
     "vtepd: --db=ptcp:6640: ptcp:6640 is not an active remote (expected tcp:IP:PORT, ssl:IP:PORT or unix:PATH)" \
     bash -c "$BIN/vtepd --db=ptcp:6640 2>&1"
 
+# serve: the ovsdb-server of $s (again), stopped at exit.
 serve() {
     ovsdb-server --remote=punix:"$s/db.sock" --unixctl="$s/ctl" \
         --pidfile="$s/pid" --log-file="$s/log" --detach "$s/vtep.db" \
         2>>"$s/stderr"
+    on_exit "kill \$(cat '$s/pid' 2>/dev/null) 2>/dev/null"
 }
 ovsdb-tool create "$s/vtep.db" "$VTEP_SCHEMA" && serve
-on_exit "kill \$(cat '$s/pid' 2>/dev/null) 2>/dev/null"
 vc() { vtep-ctl --db=unix:"$s/db.sock" "$@"; }
 
 if ! start_client_vtepd "$v" unix:"$s/db.sock" --switch-name=tor1 \
