@@ -187,6 +187,9 @@ configure_tls(const struct vtepd_options *opts)
         wants_tls |= str_starts_with(opts->remotes[i], "pssl:")
                      || str_starts_with(opts->remotes[i], "ssl:");
     }
+    for (size_t i = 0; i < opts->n_db_remotes; i++) {
+        wants_tls |= str_starts_with(opts->db_remotes[i], "ssl:");
+    }
     if (opts->private_key) {
         stream_ssl_set_private_key_file(opts->private_key);
     }
@@ -197,8 +200,8 @@ configure_tls(const struct vtepd_options *opts)
         stream_ssl_set_ca_cert_file(opts->ca_cert);
     }
     if (wants_tls && !stream_ssl_is_configured()) {
-        VLOG_ERR("pssl: and ssl: remotes need --private-key, --certificate "
-                 "and --ca-cert");
+        VLOG_ERR("pssl: and ssl: remotes (--remote, --db) need "
+                 "--private-key, --certificate and --ca-cert");
         return false;
     }
     return true;
