@@ -253,6 +253,8 @@ struct vtep {
 
     char *switch_name;
     char *tunnel_ip_s;
+    char *management_ip; /* From the config, or NULL. */
+    char *description;   /* Likewise. */
     struct in_addr tunnel_ip;
     size_t batch;
     int64_t stats_interval_ms;
@@ -280,6 +282,8 @@ struct vtep {
     size_t n_bad_locators;      /* Present locators with unparsable IPs. */
     int64_t db_retry_ms;   /* No reconciler commit before, after a failure. */
     int64_t db_backoff_ms; /* Wait after the last failure; 0 after success. */
+    unsigned int db_refusals; /* Refusals in a row (client mode). */
+    int64_t db_refused_ms;    /* When the last one came. */
 
     struct vtep_stats stats;
     struct vtep_neigh_model *neigh; /* vtep-neigh.c's. */
@@ -342,6 +346,9 @@ int vtep_txn_finish(struct vtep_txn *);
  * schedules every row the reconciler owns to be derived again from its
  * model and the HAL, for a retry after a backoff.  Returns 0 or -EIO. */
 int vtep_txn_commit(struct vtep_txn *);
+/* True while the server keeps refusing the reconciler's writes (see
+ * vtep_db_writes_lost()). */
+bool vtep_db_refusing(const struct vtep *);
 /* Returns true unless a failed commit's backoff is running at 'now_ms'. */
 bool vtep_db_writable(const struct vtep *, int64_t now_ms);
 
@@ -356,6 +363,12 @@ void vtep_ls_row_changed(struct vtep *, const struct ovsdb_row *old,
                          const struct ovsdb_row *new);
 void vtep_port_row_changed(struct vtep *, const struct ovsdb_row *old,
                            const struct ovsdb_row *new);
+/* True if the Physical_Port 'uuid' belongs to vtepd's Physical_Switch:
+ * the only ports the reconciler follows, since other switches may share
+ * the database. */
+bool vtep_port_is_ours(const struct vtep *, const struct uuid *uuid);
+/* Follows the ports that joined or left vtepd's Physical_Switch. */
+void vtep_ports_rescan(struct vtep *);
 void vtep_ls_run(struct vtep *);
 void vtep_bindings_run(struct vtep *);
 void vtep_ls_mark_entries(struct vtep *, struct vtep_ls *);

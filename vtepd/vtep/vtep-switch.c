@@ -235,7 +235,7 @@ switch_faults(const struct vtep *vtep)
         }
     }
     if (vtep->n_bad_rows || vtep->n_bad_locators || vtep->n_ls_failed
-        || !list_is_empty(&vtep->ls_blocked)
+        || vtep_db_refusing(vtep) || !list_is_empty(&vtep->ls_blocked)
         || !list_is_empty(&vtep->binding_blocked)
         || !list_is_empty(&vtep->flood_blocked)
         || !list_is_empty(&vtep->mcast_blocked) || vtep_neigh_blocked(vtep)) {

@@ -177,6 +177,7 @@ vtep_on_commit(const struct ovsdb_changeset *cs, void *vtep_)
 {
     struct vtep *vtep = vtep_;
     bool own = cs->origin == vtep;
+    bool ps_changed = false;
     size_t i;
 
     vtep->stats.commits_seen++;
@@ -200,6 +201,7 @@ vtep_on_commit(const struct ovsdb_changeset *cs, void *vtep_)
         if (!own) {
             vtep_lr_note_change(vtep, c->table);
         }
+        ps_changed |= c->table == vtep->s.ps;
         if (fn) {
             fn(vtep, c->old, c->new);
         } else if (own) {
@@ -209,6 +211,9 @@ vtep_on_commit(const struct ovsdb_changeset *cs, void *vtep_)
         } else if (c->table == vtep->s.ps) {
             vtep->aging_dirty = true;
         }
+    }
+    if (ps_changed) {
+        vtep_ports_rescan(vtep);
     }
 }
 
@@ -291,6 +296,10 @@ vtep_create(struct ovsdb_db *db, struct hal *hal,
     vtep->tunnel_ip = ip;
     vtep->switch_name = xstrdup(config->switch_name);
     vtep->tunnel_ip_s = xstrdup(config->tunnel_ip);
+    vtep->management_ip =
+        config->management_ip ? xstrdup(config->management_ip) : NULL;
+    vtep->description =
+        config->description ? xstrdup(config->description) : NULL;
     vtep->batch = config->batch ? config->batch : VTEP_DEFAULT_BATCH;
     vtep->stats_interval_ms =
         (config->stats_interval_ms > 0 ? config->stats_interval_ms
@@ -369,6 +378,8 @@ vtep_destroy(struct vtep *vtep)
     hmap_destroy(&vtep->local_ips);
     free(vtep->switch_name);
     free(vtep->tunnel_ip_s);
+    free(vtep->management_ip);
+    free(vtep->description);
     free(vtep);
 }
 
