@@ -25,12 +25,23 @@ VLOG_DEFINE_THIS_MODULE(sim);
 /* Outer UDP source port of BFD frames: one flow per remote VTEP. */
 #define SIM_BFD_SPORT 49152
 
-/* Large enough for any UDP payload, hence for any frame we accept. */
-#define SIM_BUF_SIZE 65536
+/* Large enough for any UDP payload and any TCP super-frame, hence for
+ * any frame we accept. */
+#define SIM_BUF_SIZE (65536 + 256)
 
-/* Frames handled per readiness callback before yielding to the loop, so
- * that one busy port cannot starve the others. */
-#define SIM_BATCH 64
+/* Frames received with one system call, forwarded, and sent (with one
+ * system call per output) per readiness callback before the callback
+ * returns to the loop: one busy port cannot starve the others, nor the
+ * OVSDB and control connections in the same loop, which wait at most one
+ * batch per busy socket (docs/dataplane.md, "Batches"). */
+#define SIM_BATCH 32
+
+/* Frames queued per output before it is sent. */
+#define SIM_TXQ_LEN 64
+
+/* Room for frames the dataplane makes (TCP segments, neighbour replies)
+ * until the queues that point into it are sent. */
+#define SIM_ARENA_SIZE (256 * 1024)
 
 /* Distinct drop reasons counted; more would be a bug. */
 #define SIM_MAX_DROP_REASONS 32
@@ -48,9 +59,28 @@ static const char DROP_VXLAN_FLAGS[] = "VXLAN flags";
 static const char DROP_INNER_TAG[] = "inner VLAN tag";
 static const char DROP_NEIGH_MALFORMED[] = "malformed ARP/ND";
 
+/* A frame queued for output: the pieces point into a receive buffer or
+ * the arena, and to the tag or headers here. */
+struct sim_tx {
+    struct iovec iov[1 + 4];
+    uint8_t hdr[SIM_ENCAP_HLEN]; /* UDP and VXLAN headers. */
+    uint8_t tag[SIM_VLAN_HLEN];
+    struct sockaddr_in dst; /* Underlay only. */
+    uint32_t bytes;         /* Frame (or UDP datagram) length. */
+};
+
+/* Frames for one output, sent with one system call when the batch ends. */
+struct sim_txq {
+    size_t n;
+    bool dirty; /* In the list of queues to send. */
+    struct mmsghdr msgs[SIM_TXQ_LEN];
+    struct sim_tx tx[SIM_TXQ_LEN];
+};
+
 struct sim_port_slot {
     struct sim *sim;
     struct sim_port io;
+    struct sim_txq txq;
     ev_io watcher;
     hal_oid_t oid;
     struct hmap_node node; /* In sim->ports_by_oid. */
@@ -75,12 +105,19 @@ struct sim {
     bool has_underlay;
     struct sim_underlay underlay;
     ev_io underlay_watcher;
+    struct sim_txq vxlan_txq;
+
+    /* Ports with frames queued. */
+    struct sim_port_slot **dirty;
+    size_t n_dirty;
 
     struct hal_asic_decision decision;
     struct sim_stats stats;
     struct sim_drop drops[SIM_MAX_DROP_REASONS];
     size_t n_drops;
-    uint8_t buf[SIM_BUF_SIZE];
+    uint8_t *rx_bufs; /* SIM_BATCH buffers of SIM_BUF_SIZE bytes. */
+    uint8_t *arena;   /* SIM_ARENA_SIZE bytes. */
+    size_t arena_used;
 };
 
 static void
@@ -121,79 +158,181 @@ port_by_oid(const struct sim *sim, hal_oid_t oid)
 /* ---- Output ------------------------------------------------------------- */
 
 static void
+tx_failed(struct sim *sim, const char *where, int error)
+{
+    static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(60, 5);
+
+    if (error != -EAGAIN && error != -ENOBUFS) {
+        VLOG_WARN_RL(&rl, "%s: send failed (%s)", where, strerror(-error));
+    }
+}
+
+/* Sends the frames queued on 'slot'. */
+static void
+flush_port(struct sim *sim, struct sim_port_slot *slot)
+{
+    struct sim_txq *q = &slot->txq;
+    int error = 0;
+    size_t i;
+
+    if (!q->n) {
+        return;
+    }
+    if (sim_port_send_batch(&slot->io, q->msgs, q->n, &error) < q->n) {
+        tx_failed(sim, slot->io.name, error);
+    }
+    for (i = 0; i < q->n; i++) {
+        if (q->msgs[i].msg_len) {
+            slot->tx_packets++;
+            slot->tx_bytes += q->tx[i].bytes;
+            sim->stats.port_tx++;
+            sim->stats.port_tx_bytes += q->tx[i].bytes;
+        } else {
+            sim->stats.tx_errors++;
+            count_drop(sim, DROP_TX_ERROR);
+        }
+    }
+    q->n = 0;
+}
+
+/* Sends the VXLAN datagrams queued. */
+static void
+flush_vxlan(struct sim *sim)
+{
+    struct sim_txq *q = &sim->vxlan_txq;
+    int error = 0;
+    size_t i;
+
+    if (!q->n) {
+        return;
+    }
+    if (sim_underlay_send_batch(&sim->underlay, q->msgs, q->n, &error)
+        < q->n) {
+        tx_failed(sim, "VXLAN", error);
+    }
+    for (i = 0; i < q->n; i++) {
+        if (q->msgs[i].msg_len) {
+            sim->stats.vxlan_tx++;
+            sim->stats.vxlan_tx_bytes += q->tx[i].bytes;
+        } else {
+            sim->stats.tx_errors++;
+            count_drop(sim, DROP_TX_ERROR);
+        }
+    }
+    q->n = 0;
+}
+
+/* Sends everything queued and frees the arena: the end of a batch. */
+static void
+flush_all(struct sim *sim)
+{
+    size_t i;
+
+    for (i = 0; i < sim->n_dirty; i++) {
+        flush_port(sim, sim->dirty[i]);
+        sim->dirty[i]->txq.dirty = false;
+    }
+    sim->n_dirty = 0;
+    flush_vxlan(sim);
+    sim->arena_used = 0;
+}
+
+/* Returns 'size' bytes of the arena, valid until the frames queued are
+ * sent; sends them first if the arena is full.  'size' is at most
+ * SIM_ARENA_SIZE. */
+static uint8_t *
+arena_alloc(struct sim *sim, size_t size)
+{
+    uint8_t *p;
+
+    if (SIM_ARENA_SIZE - sim->arena_used < size) {
+        flush_all(sim);
+    }
+    p = sim->arena + sim->arena_used;
+    sim->arena_used += (size + 15) & ~(size_t) 15;
+    return p;
+}
+
+/* Returns the next free entry of 'q' with its msghdr cleared; sends the
+ * queue first if it is full ('slot' is the queue's port, or NULL for the
+ * underlay's). */
+static struct sim_tx *
+txq_add(struct sim *sim, struct sim_txq *q, struct sim_port_slot *slot)
+{
+    if (q->n == SIM_TXQ_LEN) {
+        if (slot) {
+            flush_port(sim, slot);
+        } else {
+            flush_vxlan(sim);
+        }
+    }
+    if (slot && !q->dirty) {
+        q->dirty = true;
+        sim->dirty[sim->n_dirty++] = slot;
+    }
+    memset(&q->msgs[q->n], 0, sizeof q->msgs[q->n]);
+    return &q->tx[q->n++];
+}
+
+/* Queues the frame for 'out'. */
+static void
 send_local(struct sim *sim, const struct hal_asic_local_out *out,
            const uint8_t *frame, size_t len, const struct sim_eth *eth)
 {
-    static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(60, 5);
     struct sim_port_slot *slot = port_by_oid(sim, out->port);
-    uint8_t tag[SIM_VLAN_HLEN];
-    struct iovec iov[3];
-    size_t n, bytes;
-    int error;
+    struct msghdr *msg;
+    struct sim_tx *t;
+    size_t n;
 
     if (!slot) {
         count_drop(sim, DROP_NOT_ATTACHED);
         return;
     }
-    n = sim_eth_retag(frame, len, eth, out->vlan, tag, iov);
-    bytes = sim_iov_length(iov, n);
-    error = sim_port_send(&slot->io, iov, n);
-    if (error) {
-        if (error != -EAGAIN) {
-            VLOG_WARN_RL(&rl, "%s: send failed (%s)", slot->io.name,
-                         strerror(-error));
-        }
-        sim->stats.tx_errors++;
-        count_drop(sim, DROP_TX_ERROR);
-        return;
-    }
-    slot->tx_packets++;
-    slot->tx_bytes += bytes;
-    sim->stats.port_tx++;
-    sim->stats.port_tx_bytes += bytes;
+    t = txq_add(sim, &slot->txq, slot);
+    n = sim_eth_retag(frame, len, eth, out->vlan, t->tag,
+                      t->iov + SIM_PORT_TX_HDR_IOV);
+    t->bytes = (uint32_t) sim_iov_length(t->iov + SIM_PORT_TX_HDR_IOV, n);
+    msg = &slot->txq.msgs[slot->txq.n - 1].msg_hdr;
+    msg->msg_iov = t->iov;
+    msg->msg_iovlen = SIM_PORT_TX_HDR_IOV + n;
 }
 
-/* Encapsulates the frame (without its 802.1Q tag: bindings map VLANs to
- * VNIs, the tag does not travel) toward 'out'. */
+/* Queues the frame, encapsulated (without its 802.1Q tag: bindings map
+ * VLANs to VNIs, the tag does not travel), toward 'out'. */
 static void
 send_remote(struct sim *sim, const struct hal_asic_remote_out *out,
             const uint8_t *frame, size_t len, const struct sim_eth *eth,
             uint16_t sport)
 {
-    static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(60, 5);
-    uint8_t hdr[SIM_ENCAP_HLEN];
-    uint8_t tag[SIM_VLAN_HLEN];
-    struct iovec iov[4];
+    struct sim_txq *q = &sim->vxlan_txq;
+    struct msghdr *msg;
+    struct sim_tx *t;
     size_t n, inner_len;
-    int error;
 
     if (!sim->has_underlay) {
         count_drop(sim, DROP_NO_UNDERLAY);
         return;
     }
-    n = 1 + sim_eth_retag(frame, len, eth, 0, tag, iov + 1);
-    inner_len = sim_iov_length(iov + 1, n - 1);
-    if (sim_vxlan_encap(hdr, sport, sim->underlay.port, out->vni, inner_len)) {
+    t = txq_add(sim, q, NULL);
+    n = 1 + sim_eth_retag(frame, len, eth, 0, t->tag, t->iov + 1);
+    inner_len = sim_iov_length(t->iov + 1, n - 1);
+    if (sim_vxlan_encap(t->hdr, sport, sim->underlay.port, out->vni,
+                        inner_len)) {
+        q->n--;
         count_drop(sim, DROP_OVERSIZE);
         return;
     }
-    iov[0].iov_base = hdr;
-    iov[0].iov_len = sizeof hdr;
-    error = sim_underlay_send(&sim->underlay, out->ip, iov, n);
-    if (error) {
-        char ip[INET_ADDRSTRLEN];
-
-        if (error != -EAGAIN) {
-            VLOG_WARN_RL(&rl, "VXLAN to %s failed (%s)",
-                         inet_ntop(AF_INET, &out->ip, ip, sizeof ip),
-                         strerror(-error));
-        }
-        sim->stats.tx_errors++;
-        count_drop(sim, DROP_TX_ERROR);
-        return;
-    }
-    sim->stats.vxlan_tx++;
-    sim->stats.vxlan_tx_bytes += SIM_ENCAP_HLEN + inner_len;
+    t->iov[0].iov_base = t->hdr;
+    t->iov[0].iov_len = sizeof t->hdr;
+    t->bytes = (uint32_t) (SIM_ENCAP_HLEN + inner_len);
+    memset(&t->dst, 0, sizeof t->dst);
+    t->dst.sin_family = AF_INET;
+    t->dst.sin_addr = out->ip;
+    msg = &q->msgs[q->n - 1].msg_hdr;
+    msg->msg_name = &t->dst;
+    msg->msg_namelen = sizeof t->dst;
+    msg->msg_iov = t->iov;
+    msg->msg_iovlen = n;
 }
 
 /* Sends a BFD frame of the model (hal_asic_bfd_tx_fn) in VXLAN. */
@@ -254,7 +393,7 @@ send_neigh_reply(struct sim *sim, struct sim_port_slot *slot, uint16_t vlan,
                  const struct sim_neigh_request *req)
 {
     struct hal_asic_local_out out = { .port = slot->oid, .vlan = vlan };
-    uint8_t reply[SIM_NEIGH_REPLY_MAX];
+    uint8_t *reply = arena_alloc(sim, SIM_NEIGH_REPLY_MAX);
     struct sim_eth eth;
     size_t len;
 
@@ -321,12 +460,51 @@ port_input(struct sim *sim, struct sim_port_slot *slot, const uint8_t *frame,
     execute(sim, frame, len, &eth);
 }
 
+/* Forwards the decapsulated frame 'inner' (of 'f', parsed into 'eth'). */
 static void
-vxlan_input(struct sim *sim, struct in_addr src, const uint8_t *pkt,
-            size_t len)
+vxlan_forward(struct sim *sim, struct hal_asic_vxlan_frame *f,
+              const uint8_t *inner, size_t len, const struct sim_eth *eth)
+{
+    f->bytes = (uint32_t) len;
+    hal_asic_decap(sim->asic, f, &sim->decision);
+    execute(sim, inner, len, eth);
+}
+
+/* A decapsulated frame larger than the tunnel's MTU: on a veth underlay,
+ * the far end's kernel hands its VXLAN device's TCP super-frames over
+ * whole, and its UDP stack delivers them to us so.  Cuts a TCP one into
+ * segments that fit the tunnel, as that kernel would have before a real
+ * NIC, forwards them and returns true; returns false for any other. */
+static bool
+vxlan_input_tso(struct sim *sim, struct hal_asic_vxlan_frame *f,
+                const uint8_t *inner, size_t len, const struct sim_eth *eth)
+{
+    struct sim_tso tso;
+    size_t k, n, l3_hdrs;
+
+    if (sim_tso_init(&tso, inner, len, 0, 1)) {
+        return false;
+    }
+    l3_hdrs = tso.hdr - tso.l3;
+    if (l3_hdrs + 64 > sim->underlay.inner_mtu) {
+        return false;
+    }
+    tso.mss = (uint16_t) (sim->underlay.inner_mtu - l3_hdrs);
+    n = sim_tso_count(&tso);
+    for (k = 0; k < n; k++) {
+        uint8_t *seg = arena_alloc(sim, tso.hdr + tso.mss);
+        size_t seg_len = sim_tso_segment(&tso, k, seg);
+
+        vxlan_forward(sim, f, seg, seg_len, eth);
+    }
+    return true;
+}
+
+static void
+vxlan_input(struct sim *sim, struct in_addr src, uint8_t *pkt, size_t len)
 {
     struct hal_asic_vxlan_frame f;
-    const uint8_t *inner;
+    uint8_t *inner;
     struct sim_eth eth;
     size_t inner_len;
     uint32_t vni;
@@ -362,8 +540,15 @@ vxlan_input(struct sim *sim, struct in_addr src, const uint8_t *pkt,
     f.src = eth.src;
     f.dst = eth.dst;
     f.bytes = (uint32_t) inner_len;
-    hal_asic_decap(sim->asic, &f, &sim->decision);
-    execute(sim, inner, inner_len, &eth);
+    if (sim->has_underlay
+        && inner_len > SIM_ETH_HLEN + (size_t) sim->underlay.inner_mtu
+        && vxlan_input_tso(sim, &f, inner, inner_len, &eth)) {
+        return;
+    }
+    /* A sender behind a kernel VXLAN device may have left its checksum
+     * partial (and that kernel's own receive would have trusted it). */
+    sim_csum_fix_inner(inner, inner_len, &eth);
+    vxlan_forward(sim, &f, inner, inner_len, &eth);
 }
 
 /* Counts a failed receive; returns true if the socket has more to read. */
@@ -393,44 +578,86 @@ rx_error(struct sim *sim, const char *where, ssize_t error)
     }
 }
 
+/* Cuts the TCP super-frame of 'm' into segments, as the NIC it was handed
+ * to would have, and forwards each. */
+static void
+port_input_tso(struct sim *sim, struct sim_port_slot *slot,
+               const struct sim_port_msg *m, int64_t now_ms)
+{
+    struct sim_tso tso;
+    size_t k, n;
+
+    if (sim_tso_init(&tso, m->buf, (size_t) m->len, m->l4_off, m->gso_size)) {
+        count_drop(sim, DROP_OFFLOAD);
+        return;
+    }
+    n = sim_tso_count(&tso);
+    for (k = 0; k < n; k++) {
+        uint8_t *seg = arena_alloc(sim, tso.hdr + tso.mss);
+        size_t len = sim_tso_segment(&tso, k, seg);
+
+        port_input(sim, slot, seg, len, m->tag, now_ms);
+    }
+}
+
 static void
 port_cb(struct ev_loop *loop, ev_io *w, int revents)
 {
     struct sim_port_slot *slot =
         container_of(w, struct sim_port_slot, watcher);
     struct sim *sim = slot->sim;
-    int64_t now_ms = time_msec();
-    int i;
+    struct sim_port_msg msgs[SIM_BATCH];
+    int64_t now_ms;
+    int i, n;
 
     for (i = 0; i < SIM_BATCH; i++) {
-        int tag;
-        ssize_t n = sim_port_recv(&slot->io, sim->buf, sizeof sim->buf, &tag);
+        msgs[i].buf = sim->rx_bufs + (size_t) i * SIM_BUF_SIZE;
+        msgs[i].size = SIM_BUF_SIZE;
+    }
+    n = sim_port_recv_batch(&slot->io, msgs, SIM_BATCH);
+    if (n < 0) {
+        rx_error(sim, slot->io.name, n);
+        return;
+    }
+    now_ms = time_msec();
+    for (i = 0; i < n; i++) {
+        const struct sim_port_msg *m = &msgs[i];
 
-        if (n >= 0) {
-            port_input(sim, slot, sim->buf, (size_t) n, tag, now_ms);
-        } else if (!rx_error(sim, slot->io.name, n)) {
-            break;
+        if (m->len < 0) {
+            rx_error(sim, slot->io.name, m->len);
+        } else if (m->gso_size) {
+            port_input_tso(sim, slot, m, now_ms);
+        } else {
+            port_input(sim, slot, m->buf, (size_t) m->len, m->tag, now_ms);
         }
     }
+    flush_all(sim);
 }
 
 static void
 underlay_cb(struct ev_loop *loop, ev_io *w, int revents)
 {
     struct sim *sim = container_of(w, struct sim, underlay_watcher);
-    int i;
+    struct sim_underlay_msg msgs[SIM_BATCH];
+    int i, n;
 
     for (i = 0; i < SIM_BATCH; i++) {
-        struct in_addr src;
-        ssize_t n =
-            sim_underlay_recv(&sim->underlay, sim->buf, sizeof sim->buf, &src);
-
-        if (n >= 0) {
-            vxlan_input(sim, src, sim->buf, (size_t) n);
-        } else if (!rx_error(sim, "underlay", n)) {
-            break;
+        msgs[i].buf = sim->rx_bufs + (size_t) i * SIM_BUF_SIZE;
+        msgs[i].size = SIM_BUF_SIZE;
+    }
+    n = sim_underlay_recv_batch(&sim->underlay, msgs, SIM_BATCH);
+    if (n < 0) {
+        rx_error(sim, "underlay", n);
+        return;
+    }
+    for (i = 0; i < n; i++) {
+        if (msgs[i].len < 0) {
+            rx_error(sim, "underlay", msgs[i].len);
+        } else {
+            vxlan_input(sim, msgs[i].src, msgs[i].buf, (size_t) msgs[i].len);
         }
     }
+    flush_all(sim);
 }
 
 /* ---- Lifecycle ---------------------------------------------------------- */
@@ -442,6 +669,8 @@ open_ports(struct sim *sim, const struct sim_config *config)
 
     sim->ports =
         xcalloc(config->n_ports ? config->n_ports : 1, sizeof *sim->ports);
+    sim->dirty =
+        xcalloc(config->n_ports ? config->n_ports : 1, sizeof *sim->dirty);
     for (i = 0; i < config->n_ports; i++) {
         const struct sim_port_spec *spec = &config->ports[i];
         struct sim_port_slot *slot = &sim->ports[i];
@@ -537,6 +766,8 @@ sim_create(struct ev_loop *loop, struct hal *hal,
     sim->asic = asic;
     hmap_init(&sim->ports_by_oid);
     hal_asic_decision_init(&sim->decision);
+    sim->rx_bufs = xmalloc((size_t) SIM_BATCH * SIM_BUF_SIZE);
+    sim->arena = xmalloc(SIM_ARENA_SIZE);
 
     error = open_ports(sim, config);
     if (!error) {
@@ -579,6 +810,9 @@ sim_destroy(struct sim *sim)
     hmap_destroy(&sim->ports_by_oid);
     hal_asic_decision_uninit(&sim->decision);
     free(sim->ports);
+    free(sim->dirty);
+    free(sim->rx_bufs);
+    free(sim->arena);
     free(sim);
 }
 
@@ -642,6 +876,7 @@ sim_inject_frame(struct sim *sim, size_t port_index, const uint8_t *frame,
 {
     if (port_index < sim->n_ports) {
         port_input(sim, &sim->ports[port_index], frame, len, tag, time_msec());
+        flush_all(sim);
     }
 }
 
@@ -649,5 +884,9 @@ void
 sim_inject_vxlan(struct sim *sim, struct in_addr src, const uint8_t *pkt,
                  size_t len)
 {
-    vxlan_input(sim, src, pkt, len);
+    /* The dataplane may complete a checksum in place. */
+    len = len < SIM_BUF_SIZE ? len : SIM_BUF_SIZE;
+    memcpy(sim->rx_bufs, pkt, len);
+    vxlan_input(sim, src, sim->rx_bufs, len);
+    flush_all(sim);
 }
