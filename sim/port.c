@@ -81,6 +81,9 @@ open_packet(struct sim_port *port)
         error =
             setsockopt_int(port->fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, 1);
     }
+    if (!error) {
+        sim_socket_grow_rcvbuf(port->fd);
+    }
     if (error) {
         return error;
     }
@@ -141,6 +144,17 @@ open_tap(struct sim_port *port)
     }
     close(sock);
     return error;
+}
+
+void
+sim_socket_grow_rcvbuf(int fd)
+{
+    /* The process is not scheduled the moment frames arrive; a queue of a
+     * few thousand frames rides out a time slice of another process.
+     * Privileged processes may exceed net.core.rmem_max. */
+    if (setsockopt_int(fd, SOL_SOCKET, SO_RCVBUFFORCE, SIM_RCVBUF)) {
+        setsockopt_int(fd, SOL_SOCKET, SO_RCVBUF, SIM_RCVBUF);
+    }
 }
 
 int

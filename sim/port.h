@@ -83,6 +83,13 @@ ssize_t sim_port_recv(struct sim_port *port, uint8_t *buf, size_t size,
  * Returns 0 or a negative errno (-EAGAIN: the interface queue is full). */
 int sim_port_send(struct sim_port *port, const struct iovec *iov, size_t n);
 
+/* Receive buffer asked for on sockets of the dataplane, in bytes. */
+#define SIM_RCVBUF (4 * 1024 * 1024)
+
+/* Asks for a SIM_RCVBUF receive buffer on socket 'fd', beyond the system's
+ * limit if the process may; keeps what it has otherwise. */
+void sim_socket_grow_rcvbuf(int fd);
+
 /* One frame of sim_port_recv_batch(). */
 struct sim_port_msg {
     uint8_t *buf;      /* Set by the caller: where the frame goes, */

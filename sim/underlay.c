@@ -13,6 +13,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "sim/port.h"
+
 static int
 bind_in(int fd, struct in_addr addr, uint16_t port)
 {
@@ -38,6 +40,7 @@ open_rx(struct sim_underlay *u)
     if (setsockopt(u->rx_fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one)) {
         return -errno;
     }
+    sim_socket_grow_rcvbuf(u->rx_fd);
     return bind_in(u->rx_fd, u->local, u->port);
 }
 
