@@ -453,6 +453,25 @@ send_batch_writev(struct sim_port *port, struct mmsghdr *msgs, size_t n,
     return sent;
 }
 
+_Static_assert(sizeof(struct virtio_net_hdr) == SIM_PORT_VNET_HLEN,
+               "virtio-net header size");
+
+void
+sim_port_tso_hdr(uint8_t hdr[SIM_PORT_VNET_HLEN], bool ipv6, uint16_t mss,
+                 uint16_t l4_off, uint16_t hdr_len)
+{
+    struct virtio_net_hdr vh;
+
+    memset(&vh, 0, sizeof vh);
+    vh.flags = VIRTIO_NET_HDR_F_NEEDS_CSUM;
+    vh.gso_type = ipv6 ? VIRTIO_NET_HDR_GSO_TCPV6 : VIRTIO_NET_HDR_GSO_TCPV4;
+    vh.hdr_len = hdr_len;
+    vh.gso_size = mss;
+    vh.csum_start = l4_off;
+    vh.csum_offset = 16; /* The TCP checksum field. */
+    memcpy(hdr, &vh, sizeof vh);
+}
+
 size_t
 sim_port_send_batch(struct sim_port *port, struct mmsghdr *msgs, size_t n,
                     int *error)
@@ -464,9 +483,13 @@ sim_port_send_batch(struct sim_port *port, struct mmsghdr *msgs, size_t n,
         struct iovec *hdr = &msgs[i].msg_hdr.msg_iov[0];
 
         /* With PACKET_VNET_HDR every frame we send starts with one; ours
-         * asks for no offload. */
-        hdr->iov_base = (void *) &no_offload;
-        hdr->iov_len = port->kind == SIM_PORT_PACKET ? sizeof no_offload : 0;
+         * asks for no offload unless the caller gave its own. */
+        if (port->kind != SIM_PORT_PACKET
+            || hdr->iov_len != sizeof no_offload) {
+            hdr->iov_base = (void *) &no_offload;
+            hdr->iov_len =
+                port->kind == SIM_PORT_PACKET ? sizeof no_offload : 0;
+        }
         msgs[i].msg_len = 0;
     }
     if (port->kind == SIM_PORT_TAP) {

@@ -110,8 +110,21 @@ int sim_port_recv_batch(struct sim_port *port, struct sim_port_msg *msgs,
                         size_t n);
 
 /* The first iovec of every message given to sim_port_send_batch() is the
- * port's: it sets it to its own per-frame header, or to nothing. */
+ * port's: it sets it to its own per-frame header, or to nothing, unless
+ * it is a SIM_PORT_VNET_HLEN-byte header from sim_port_tso_hdr() and the
+ * port a SIM_PORT_PACKET one. */
 #define SIM_PORT_TX_HDR_IOV 1
+
+/* Length of the per-frame header of a SIM_PORT_PACKET port. */
+#define SIM_PORT_VNET_HLEN 10
+
+/* Writes into 'hdr' the per-frame header that makes a SIM_PORT_PACKET port
+ * send a TCP super-frame whole, for the kernel to segment into 'mss'-byte
+ * payloads (or to deliver whole to a local stack, as it does its own):
+ * IPv4 or 'ipv6', TCP header at 'l4_off', 'hdr_len' bytes of headers, the
+ * TCP checksum left partial. */
+void sim_port_tso_hdr(uint8_t hdr[SIM_PORT_VNET_HLEN], bool ipv6, uint16_t mss,
+                      uint16_t l4_off, uint16_t hdr_len);
 
 /* Sends the 'n' frames of 'msgs', frame i gathered from msgs[i].msg_hdr's
  * iovecs after the first (see SIM_PORT_TX_HDR_IOV); the other fields of

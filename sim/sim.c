@@ -65,8 +65,9 @@ struct sim_tx {
     struct iovec iov[1 + 4];
     uint8_t hdr[SIM_ENCAP_HLEN]; /* UDP and VXLAN headers. */
     uint8_t tag[SIM_VLAN_HLEN];
-    struct sockaddr_in dst; /* Underlay only. */
-    uint32_t bytes;         /* Frame (or UDP datagram) length. */
+    uint8_t vnet[SIM_PORT_VNET_HLEN]; /* A super-frame's offload request. */
+    struct sockaddr_in dst;           /* Underlay only. */
+    uint32_t bytes;                   /* Frame (or UDP datagram) length. */
 };
 
 /* Frames for one output, sent with one system call when the batch ends. */
@@ -292,9 +293,43 @@ send_local(struct sim *sim, const struct hal_asic_local_out *out,
     n = sim_eth_retag(frame, len, eth, out->vlan, t->tag,
                       t->iov + SIM_PORT_TX_HDR_IOV);
     t->bytes = (uint32_t) sim_iov_length(t->iov + SIM_PORT_TX_HDR_IOV, n);
+    t->iov[0].iov_base = NULL;
+    t->iov[0].iov_len = 0;
     msg = &slot->txq.msgs[slot->txq.n - 1].msg_hdr;
     msg->msg_iov = t->iov;
     msg->msg_iovlen = SIM_PORT_TX_HDR_IOV + n;
+}
+
+/* Returns the AF_PACKET port of 'out', which takes TCP super-frames whole,
+ * or NULL. */
+static struct sim_port_slot *
+gso_port(const struct sim *sim, const struct hal_asic_local_out *out)
+{
+    struct sim_port_slot *slot = port_by_oid(sim, out->port);
+
+    return slot && slot->io.kind == SIM_PORT_PACKET ? slot : NULL;
+}
+
+/* Queues the TCP super-frame of 'tso' whole for 'out', a gso_port(), with
+ * the request to segment it. */
+static void
+send_local_tso(struct sim *sim, const struct hal_asic_local_out *out,
+               const struct sim_tso *tso, const struct sim_eth *eth)
+{
+    struct sim_port_slot *slot = gso_port(sim, out);
+    struct sim_tx *t;
+    size_t shift;
+
+    send_local(sim, out, tso->frame, tso->len, eth);
+    t = &slot->txq.tx[slot->txq.n - 1];
+    /* The headers move with the tag that output adds or removes. */
+    shift = (out->vlan ? SIM_VLAN_HLEN : 0) + tso->l3
+            - (eth->tagged ? SIM_VLAN_HLEN : 0);
+    sim_port_tso_hdr(t->vnet, tso->ipv6, tso->mss,
+                     (uint16_t) (tso->l4 - tso->l3 + shift),
+                     (uint16_t) (tso->hdr - tso->l3 + shift));
+    t->iov[0].iov_base = t->vnet;
+    t->iov[0].iov_len = sizeof t->vnet;
 }
 
 /* Queues the frame, encapsulated (without its 802.1Q tag: bindings map
@@ -362,16 +397,56 @@ bfd_tx(void *sim_, struct in_addr remote, uint32_t vni, const uint8_t *frame,
     sim->stats.vxlan_tx_bytes += SIM_ENCAP_HLEN + len;
 }
 
-/* Carries out the decision in sim->decision for 'frame'. */
+/* Carries out the decision in sim->decision for the TCP super-frame of
+ * 'tso': whole to AF_PACKET ports, whose kernel segments it (or hands it
+ * whole to a local stack); cut into segments here for every other
+ * output. */
+static void
+execute_tso(struct sim *sim, const struct sim_tso *tso,
+            const struct sim_eth *eth)
+{
+    const struct hal_asic_decision *d = &sim->decision;
+    bool segment = d->n_remotes > 0;
+    size_t i, k, n;
+
+    for (i = 0; i < d->n_locals; i++) {
+        if (gso_port(sim, &d->locals[i])) {
+            send_local_tso(sim, &d->locals[i], tso, eth);
+        } else {
+            segment = true;
+        }
+    }
+    n = segment ? sim_tso_count(tso) : 0;
+    for (k = 0; k < n; k++) {
+        uint8_t *seg = arena_alloc(sim, tso->hdr + tso->mss);
+        size_t len = sim_tso_segment(tso, k, seg);
+        uint16_t sport = sim_vxlan_sport(seg, len, eth);
+
+        for (i = 0; i < d->n_locals; i++) {
+            if (!gso_port(sim, &d->locals[i])) {
+                send_local(sim, &d->locals[i], seg, len, eth);
+            }
+        }
+        for (i = 0; i < d->n_remotes; i++) {
+            send_remote(sim, &d->remotes[i], seg, len, eth, sport);
+        }
+    }
+}
+
+/* Carries out the decision in sim->decision for 'frame', or for the TCP
+ * super-frame of 'tso' if it is nonnull. */
 static void
 execute(struct sim *sim, const uint8_t *frame, size_t len,
-        const struct sim_eth *eth)
+        const struct sim_eth *eth, const struct sim_tso *tso)
 {
     const struct hal_asic_decision *d = &sim->decision;
     size_t i;
 
     if (d->action == HAL_ASIC_DROP) {
         count_drop(sim, d->drop_reason ? d->drop_reason : "dropped");
+        return;
+    } else if (tso) {
+        execute_tso(sim, tso, eth);
         return;
     }
     for (i = 0; i < d->n_locals; i++) {
@@ -407,10 +482,11 @@ send_neigh_reply(struct sim *sim, struct sim_port_slot *slot, uint16_t vlan,
 /* ---- Input -------------------------------------------------------------- */
 
 /* A frame from front-panel port 'slot'; 'tag' is the TCI the kernel
- * stripped, or SIM_PORT_NO_TAG. */
+ * stripped, or SIM_PORT_NO_TAG.  'tso' is nonnull if the frame is a TCP
+ * super-frame (one decision for all its segments). */
 static void
 port_input(struct sim *sim, struct sim_port_slot *slot, const uint8_t *frame,
-           size_t len, int tag, int64_t now_ms)
+           size_t len, int tag, int64_t now_ms, const struct sim_tso *tso)
 {
     struct sim_neigh_request req;
     enum sim_neigh_kind kind;
@@ -457,30 +533,33 @@ port_input(struct sim *sim, struct sim_port_slot *slot, const uint8_t *frame,
         send_neigh_reply(sim, slot, eth.vlan, &req);
         return;
     }
-    execute(sim, frame, len, &eth);
+    execute(sim, frame, len, &eth, tso);
 }
 
-/* Forwards the decapsulated frame 'inner' (of 'f', parsed into 'eth'). */
+/* Forwards the decapsulated frame 'inner' (of 'f', parsed into 'eth'), or
+ * the TCP super-frame 'tso' if nonnull. */
 static void
 vxlan_forward(struct sim *sim, struct hal_asic_vxlan_frame *f,
-              const uint8_t *inner, size_t len, const struct sim_eth *eth)
+              const uint8_t *inner, size_t len, const struct sim_eth *eth,
+              const struct sim_tso *tso)
 {
     f->bytes = (uint32_t) len;
     hal_asic_decap(sim->asic, f, &sim->decision);
-    execute(sim, inner, len, eth);
+    execute(sim, inner, len, eth, tso);
 }
 
 /* A decapsulated frame larger than the tunnel's MTU: on a veth underlay,
  * the far end's kernel hands its VXLAN device's TCP super-frames over
- * whole, and its UDP stack delivers them to us so.  Cuts a TCP one into
- * segments that fit the tunnel, as that kernel would have before a real
- * NIC, forwards them and returns true; returns false for any other. */
+ * whole, and its UDP stack delivers them to us so.  Forwards a TCP one
+ * as a super-frame of segments that fit the tunnel (as that kernel would
+ * have cut them before a real NIC) and returns true; returns false for any
+ * other. */
 static bool
 vxlan_input_tso(struct sim *sim, struct hal_asic_vxlan_frame *f,
                 const uint8_t *inner, size_t len, const struct sim_eth *eth)
 {
     struct sim_tso tso;
-    size_t k, n, l3_hdrs;
+    size_t l3_hdrs;
 
     if (sim_tso_init(&tso, inner, len, 0, 1)) {
         return false;
@@ -490,13 +569,7 @@ vxlan_input_tso(struct sim *sim, struct hal_asic_vxlan_frame *f,
         return false;
     }
     tso.mss = (uint16_t) (sim->underlay.inner_mtu - l3_hdrs);
-    n = sim_tso_count(&tso);
-    for (k = 0; k < n; k++) {
-        uint8_t *seg = arena_alloc(sim, tso.hdr + tso.mss);
-        size_t seg_len = sim_tso_segment(&tso, k, seg);
-
-        vxlan_forward(sim, f, seg, seg_len, eth);
-    }
+    vxlan_forward(sim, f, inner, len, eth, &tso);
     return true;
 }
 
@@ -548,7 +621,7 @@ vxlan_input(struct sim *sim, struct in_addr src, uint8_t *pkt, size_t len)
     /* A sender behind a kernel VXLAN device may have left its checksum
      * partial (and that kernel's own receive would have trusted it). */
     sim_csum_fix_inner(inner, inner_len, &eth);
-    vxlan_forward(sim, &f, inner, inner_len, &eth);
+    vxlan_forward(sim, &f, inner, inner_len, &eth, NULL);
 }
 
 /* Counts a failed receive; returns true if the socket has more to read. */
@@ -578,26 +651,18 @@ rx_error(struct sim *sim, const char *where, ssize_t error)
     }
 }
 
-/* Cuts the TCP super-frame of 'm' into segments, as the NIC it was handed
- * to would have, and forwards each. */
+/* Forwards the TCP super-frame of 'm' (see execute_tso()). */
 static void
 port_input_tso(struct sim *sim, struct sim_port_slot *slot,
                const struct sim_port_msg *m, int64_t now_ms)
 {
     struct sim_tso tso;
-    size_t k, n;
 
     if (sim_tso_init(&tso, m->buf, (size_t) m->len, m->l4_off, m->gso_size)) {
         count_drop(sim, DROP_OFFLOAD);
         return;
     }
-    n = sim_tso_count(&tso);
-    for (k = 0; k < n; k++) {
-        uint8_t *seg = arena_alloc(sim, tso.hdr + tso.mss);
-        size_t len = sim_tso_segment(&tso, k, seg);
-
-        port_input(sim, slot, seg, len, m->tag, now_ms);
-    }
+    port_input(sim, slot, m->buf, (size_t) m->len, m->tag, now_ms, &tso);
 }
 
 static void
@@ -628,7 +693,8 @@ port_cb(struct ev_loop *loop, ev_io *w, int revents)
         } else if (m->gso_size) {
             port_input_tso(sim, slot, m, now_ms);
         } else {
-            port_input(sim, slot, m->buf, (size_t) m->len, m->tag, now_ms);
+            port_input(sim, slot, m->buf, (size_t) m->len, m->tag, now_ms,
+                       NULL);
         }
     }
     flush_all(sim);
@@ -875,7 +941,8 @@ sim_inject_frame(struct sim *sim, size_t port_index, const uint8_t *frame,
                  size_t len, int tag)
 {
     if (port_index < sim->n_ports) {
-        port_input(sim, &sim->ports[port_index], frame, len, tag, time_msec());
+        port_input(sim, &sim->ports[port_index], frame, len, tag, time_msec(),
+                   NULL);
         flush_all(sim);
     }
 }
