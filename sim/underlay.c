@@ -10,6 +10,7 @@
 #include <string.h>
 #include <stdio.h>
 #include <sys/ioctl.h>
+#include <netinet/udp.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -113,10 +114,13 @@ inner_mtu(struct in_addr local)
 int
 sim_underlay_open(struct sim_underlay *u, struct in_addr local, uint16_t port)
 {
-    int error;
+    int error, i;
 
     memset(u, 0, sizeof *u);
     u->rx_fd = u->tx_fd = -1;
+    for (i = 0; i < SIM_UNDERLAY_GSO_SOCKETS; i++) {
+        u->gso_fd[i] = -1;
+    }
     u->local = local;
     u->port = port;
     u->inner_mtu = inner_mtu(local);
@@ -140,6 +144,12 @@ sim_underlay_close(struct sim_underlay *u)
         close(u->tx_fd);
     }
     u->rx_fd = u->tx_fd = -1;
+    for (int i = 0; i < SIM_UNDERLAY_GSO_SOCKETS; i++) {
+        if (u->gso_fd[i] >= 0) {
+            close(u->gso_fd[i]);
+        }
+        u->gso_fd[i] = -1;
+    }
 }
 
 ssize_t
@@ -243,4 +253,71 @@ sim_underlay_send_batch(struct sim_underlay *u, struct mmsghdr *msgs, size_t n,
         i++;
     }
     return sent;
+}
+
+/* Opens the segmentation-offload socket 'i': UDP from the tunnel IP and
+ * the i-th of the top SIM_UNDERLAY_GSO_SOCKETS ports, receiving nothing. */
+static int
+open_gso(struct sim_underlay *u, int i)
+{
+    struct sock_filter reject = BPF_STMT(BPF_RET | BPF_K, 0);
+    struct sock_fprog prog = { 1, &reject };
+    int pmtu = IP_PMTUDISC_DONT;
+    int fd;
+
+    fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    if (fd < 0) {
+        return -1;
+    }
+    if (setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof prog)
+        || setsockopt(fd, IPPROTO_IP, IP_MTU_DISCOVER, &pmtu, sizeof pmtu)
+        || bind_in(fd, u->local,
+                   (uint16_t) (65535 - SIM_UNDERLAY_GSO_SOCKETS + 1 + i))) {
+        close(fd);
+        return -2;
+    }
+    return fd;
+}
+
+int
+sim_underlay_send_gso(struct sim_underlay *u, struct in_addr dst,
+                      uint16_t sport, const uint8_t *buf, size_t len,
+                      uint16_t seg_size)
+{
+    union {
+        char buf[CMSG_SPACE(sizeof(uint16_t))];
+        struct cmsghdr align;
+    } control;
+    int i = sport % SIM_UNDERLAY_GSO_SOCKETS;
+    struct iovec iov = { (void *) buf, len };
+    struct sockaddr_in sin;
+    struct cmsghdr *cmsg;
+    struct msghdr msg;
+
+    if (u->gso_fd[i] == -1) {
+        u->gso_fd[i] = open_gso(u, i);
+    }
+    if (u->gso_fd[i] < 0 || !seg_size) {
+        return -EOPNOTSUPP;
+    }
+    memset(&sin, 0, sizeof sin);
+    sin.sin_family = AF_INET;
+    sin.sin_addr = dst;
+    sin.sin_port = htons(u->port);
+    memset(&msg, 0, sizeof msg);
+    msg.msg_name = &sin;
+    msg.msg_namelen = sizeof sin;
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = &control;
+    msg.msg_controllen = sizeof control;
+    cmsg = CMSG_FIRSTHDR(&msg);
+    cmsg->cmsg_level = SOL_UDP;
+    cmsg->cmsg_type = UDP_SEGMENT;
+    cmsg->cmsg_len = CMSG_LEN(sizeof seg_size);
+    memcpy(CMSG_DATA(cmsg), &seg_size, sizeof seg_size);
+    if (sendmsg(u->gso_fd[i], &msg, MSG_DONTWAIT) < 0) {
+        return -errno;
+    }
+    return (int) ((len + seg_size - 1) / seg_size);
 }

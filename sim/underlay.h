@@ -25,6 +25,9 @@
 #include <sys/types.h>
 #include <sys/uio.h>
 
+/* Source ports (flows) that sim_underlay_send_gso() spreads over. */
+#define SIM_UNDERLAY_GSO_SOCKETS 16
+
 struct sim_underlay {
     int rx_fd; /* UDP, bound to local:port. */
     int tx_fd; /* Raw IPPROTO_UDP, bound to local. */
@@ -32,6 +35,9 @@ struct sim_underlay {
     uint16_t port;      /* Host order. */
     uint16_t inner_mtu; /* The underlay interface's MTU less VXLAN's 50
                          * bytes (1450 if unknown). */
+    /* UDP sockets for segmentation offload (UDP_SEGMENT), one per source
+     * port, opened on first use; -1 until then, -2 if that failed. */
+    int gso_fd[SIM_UNDERLAY_GSO_SOCKETS];
 };
 
 /* Opens the sockets for VXLAN at 'local' (which must be an address of this
@@ -79,5 +85,17 @@ int sim_underlay_recv_batch(struct sim_underlay *u,
  * too). */
 size_t sim_underlay_send_batch(struct sim_underlay *u, struct mmsghdr *msgs,
                                size_t n, int *error);
+
+/* Sends to 'dst' the 'len' bytes of 'buf' as UDP datagrams of 'seg_size'
+ * bytes of payload each (the last may be shorter), with one system call
+ * (UDP segmentation offload): VXLAN packets of a TCP super-frame's
+ * segments.  They leave from one of SIM_UNDERLAY_GSO_SOCKETS fixed source
+ * ports in the upper part of the RFC 7348 range, picked by 'sport' (a flow
+ * hash), so one flow keeps one port.  Returns the number of datagrams
+ * sent, or a negative errno (then nothing was sent; -EOPNOTSUPP: no
+ * socket for that port). */
+int sim_underlay_send_gso(struct sim_underlay *u, struct in_addr dst,
+                          uint16_t sport, const uint8_t *buf, size_t len,
+                          uint16_t seg_size);
 
 #endif /* sim/underlay.h */
