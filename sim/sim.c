@@ -18,111 +18,13 @@
 #include "lib/util.h"
 #include "sim/arp.h"
 #include "sim/frame.h"
+#include "sim/sim-private.h"
 #include "sim/underlay.h"
 
 VLOG_DEFINE_THIS_MODULE(sim);
 
-/* Outer UDP source port of BFD frames: one flow per remote VTEP. */
-#define SIM_BFD_SPORT 49152
-
-/* Large enough for any UDP payload and any TCP super-frame, hence for
- * any frame we accept. */
-#define SIM_BUF_SIZE (65536 + 256)
-
-/* Frames received with one system call, forwarded, and sent (with one
- * system call per output) per readiness callback before the callback
- * returns to the loop: one busy port cannot starve the others, nor the
- * OVSDB and control connections in the same loop, which wait at most one
- * batch per busy socket (docs/dataplane.md, "Batches"). */
-#define SIM_BATCH 32
-
-/* Frames queued per output before it is sent. */
-#define SIM_TXQ_LEN 64
-
-/* Room for frames the dataplane makes (TCP segments, neighbour replies)
- * until the queues that point into it are sent. */
-#define SIM_ARENA_SIZE (256 * 1024)
-
-/* Distinct drop reasons counted; more would be a bug. */
-#define SIM_MAX_DROP_REASONS 32
-
-/* Drop reasons of our own (the asic pipeline has its own strings). */
-static const char DROP_MALFORMED[] = "malformed frame";
-static const char DROP_OVERSIZE[] = "oversize frame";
-static const char DROP_OFFLOAD[] = "GSO frame or 802.1ad tag";
-static const char DROP_RX_ERROR[] = "receive error";
-static const char DROP_TX_ERROR[] = "send error";
-static const char DROP_NOT_ATTACHED[] = "output port not attached";
-static const char DROP_NO_UNDERLAY[] = "no underlay";
-static const char DROP_VXLAN_SHORT[] = "VXLAN packet too short";
-static const char DROP_VXLAN_FLAGS[] = "VXLAN flags";
-static const char DROP_INNER_TAG[] = "inner VLAN tag";
-static const char DROP_NEIGH_MALFORMED[] = "malformed ARP/ND";
-
-/* A frame queued for output: the pieces point into a receive buffer or
- * the arena, and to the tag or headers here. */
-struct sim_tx {
-    struct iovec iov[1 + 4];
-    uint8_t hdr[SIM_ENCAP_HLEN]; /* UDP and VXLAN headers. */
-    uint8_t tag[SIM_VLAN_HLEN];
-    uint8_t vnet[SIM_PORT_VNET_HLEN]; /* A super-frame's offload request. */
-    struct sockaddr_in dst;           /* Underlay only. */
-    uint32_t bytes;                   /* Frame (or UDP datagram) length. */
-};
-
-/* Frames for one output, sent with one system call when the batch ends. */
-struct sim_txq {
-    size_t n;
-    bool dirty; /* In the list of queues to send. */
-    struct mmsghdr msgs[SIM_TXQ_LEN];
-    struct sim_tx tx[SIM_TXQ_LEN];
-};
-
-struct sim_port_slot {
-    struct sim *sim;
-    struct sim_port io;
-    struct sim_txq txq;
-    ev_io watcher;
-    hal_oid_t oid;
-    struct hmap_node node; /* In sim->ports_by_oid. */
-    uint64_t rx_packets, rx_bytes;
-    uint64_t tx_packets, tx_bytes;
-};
-
-struct sim_drop {
-    const char *reason; /* Static. */
-    uint64_t count;
-};
-
-struct sim {
-    struct ev_loop *loop;
-    struct hal *hal;
-    struct hal_asic *asic;
-
-    struct sim_port_slot *ports;
-    size_t n_ports;
-    struct hmap ports_by_oid;
-
-    bool has_underlay;
-    struct sim_underlay underlay;
-    ev_io underlay_watcher;
-    struct sim_txq vxlan_txq;
-
-    /* Ports with frames queued. */
-    struct sim_port_slot **dirty;
-    size_t n_dirty;
-
-    struct hal_asic_decision decision;
-    struct sim_stats stats;
-    struct sim_drop drops[SIM_MAX_DROP_REASONS];
-    size_t n_drops;
-    uint8_t *rx_bufs; /* SIM_BATCH buffers of SIM_BUF_SIZE bytes. */
-    uint8_t *arena;   /* SIM_ARENA_SIZE bytes. */
-    size_t arena_used;
-};
-
-static void
-count_drop(struct sim *sim, const char *reason)
+void
+sim_count_drop(struct sim *sim, const char *reason)
 {
     static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(60, 10);
     size_t i;
@@ -142,8 +44,8 @@ count_drop(struct sim *sim, const char *reason)
     }
 }
 
-static struct sim_port_slot *
-port_by_oid(const struct sim *sim, hal_oid_t oid)
+struct sim_port_slot *
+sim_port_by_oid(const struct sim *sim, hal_oid_t oid)
 {
     struct sim_port_slot *slot;
 
@@ -154,220 +56,6 @@ port_by_oid(const struct sim *sim, hal_oid_t oid)
         }
     }
     return NULL;
-}
-
-/* ---- Output ------------------------------------------------------------- */
-
-static void
-tx_failed(struct sim *sim, const char *where, int error)
-{
-    static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(60, 5);
-
-    if (error != -EAGAIN && error != -ENOBUFS) {
-        VLOG_WARN_RL(&rl, "%s: send failed (%s)", where, strerror(-error));
-    }
-}
-
-/* Sends the frames queued on 'slot'. */
-static void
-flush_port(struct sim *sim, struct sim_port_slot *slot)
-{
-    struct sim_txq *q = &slot->txq;
-    int error = 0;
-    size_t i;
-
-    if (!q->n) {
-        return;
-    }
-    if (sim_port_send_batch(&slot->io, q->msgs, q->n, &error) < q->n) {
-        tx_failed(sim, slot->io.name, error);
-    }
-    for (i = 0; i < q->n; i++) {
-        if (q->msgs[i].msg_len) {
-            slot->tx_packets++;
-            slot->tx_bytes += q->tx[i].bytes;
-            sim->stats.port_tx++;
-            sim->stats.port_tx_bytes += q->tx[i].bytes;
-        } else {
-            sim->stats.tx_errors++;
-            count_drop(sim, DROP_TX_ERROR);
-        }
-    }
-    q->n = 0;
-}
-
-/* Sends the VXLAN datagrams queued. */
-static void
-flush_vxlan(struct sim *sim)
-{
-    struct sim_txq *q = &sim->vxlan_txq;
-    int error = 0;
-    size_t i;
-
-    if (!q->n) {
-        return;
-    }
-    if (sim_underlay_send_batch(&sim->underlay, q->msgs, q->n, &error)
-        < q->n) {
-        tx_failed(sim, "VXLAN", error);
-    }
-    for (i = 0; i < q->n; i++) {
-        if (q->msgs[i].msg_len) {
-            sim->stats.vxlan_tx++;
-            sim->stats.vxlan_tx_bytes += q->tx[i].bytes;
-        } else {
-            sim->stats.tx_errors++;
-            count_drop(sim, DROP_TX_ERROR);
-        }
-    }
-    q->n = 0;
-}
-
-/* Sends everything queued and frees the arena: the end of a batch. */
-static void
-flush_all(struct sim *sim)
-{
-    size_t i;
-
-    for (i = 0; i < sim->n_dirty; i++) {
-        flush_port(sim, sim->dirty[i]);
-        sim->dirty[i]->txq.dirty = false;
-    }
-    sim->n_dirty = 0;
-    flush_vxlan(sim);
-    sim->arena_used = 0;
-}
-
-/* Returns 'size' bytes of the arena, valid until the frames queued are
- * sent; sends them first if the arena is full.  'size' is at most
- * SIM_ARENA_SIZE. */
-static uint8_t *
-arena_alloc(struct sim *sim, size_t size)
-{
-    uint8_t *p;
-
-    if (SIM_ARENA_SIZE - sim->arena_used < size) {
-        flush_all(sim);
-    }
-    p = sim->arena + sim->arena_used;
-    sim->arena_used += (size + 15) & ~(size_t) 15;
-    return p;
-}
-
-/* Returns the next free entry of 'q' with its msghdr cleared; sends the
- * queue first if it is full ('slot' is the queue's port, or NULL for the
- * underlay's). */
-static struct sim_tx *
-txq_add(struct sim *sim, struct sim_txq *q, struct sim_port_slot *slot)
-{
-    if (q->n == SIM_TXQ_LEN) {
-        if (slot) {
-            flush_port(sim, slot);
-        } else {
-            flush_vxlan(sim);
-        }
-    }
-    if (slot && !q->dirty) {
-        q->dirty = true;
-        sim->dirty[sim->n_dirty++] = slot;
-    }
-    memset(&q->msgs[q->n], 0, sizeof q->msgs[q->n]);
-    return &q->tx[q->n++];
-}
-
-/* Queues the frame for 'out'. */
-static void
-send_local(struct sim *sim, const struct hal_asic_local_out *out,
-           const uint8_t *frame, size_t len, const struct sim_eth *eth)
-{
-    struct sim_port_slot *slot = port_by_oid(sim, out->port);
-    struct msghdr *msg;
-    struct sim_tx *t;
-    size_t n;
-
-    if (!slot) {
-        count_drop(sim, DROP_NOT_ATTACHED);
-        return;
-    }
-    t = txq_add(sim, &slot->txq, slot);
-    n = sim_eth_retag(frame, len, eth, out->vlan, t->tag,
-                      t->iov + SIM_PORT_TX_HDR_IOV);
-    t->bytes = (uint32_t) sim_iov_length(t->iov + SIM_PORT_TX_HDR_IOV, n);
-    t->iov[0].iov_base = NULL;
-    t->iov[0].iov_len = 0;
-    msg = &slot->txq.msgs[slot->txq.n - 1].msg_hdr;
-    msg->msg_iov = t->iov;
-    msg->msg_iovlen = SIM_PORT_TX_HDR_IOV + n;
-}
-
-/* Returns the AF_PACKET port of 'out', which takes TCP super-frames whole,
- * or NULL. */
-static struct sim_port_slot *
-gso_port(const struct sim *sim, const struct hal_asic_local_out *out)
-{
-    struct sim_port_slot *slot = port_by_oid(sim, out->port);
-
-    return slot && slot->io.kind == SIM_PORT_PACKET ? slot : NULL;
-}
-
-/* Queues the TCP super-frame of 'tso' whole for 'out', a gso_port(), with
- * the request to segment it. */
-static void
-send_local_tso(struct sim *sim, const struct hal_asic_local_out *out,
-               const struct sim_tso *tso, const struct sim_eth *eth)
-{
-    struct sim_port_slot *slot = gso_port(sim, out);
-    struct sim_tx *t;
-    size_t shift;
-
-    send_local(sim, out, tso->frame, tso->len, eth);
-    t = &slot->txq.tx[slot->txq.n - 1];
-    /* The headers move with the tag that output adds or removes. */
-    shift = (out->vlan ? SIM_VLAN_HLEN : 0) + tso->l3
-            - (eth->tagged ? SIM_VLAN_HLEN : 0);
-    sim_port_tso_hdr(t->vnet, tso->ipv6, tso->mss,
-                     (uint16_t) (tso->l4 - tso->l3 + shift),
-                     (uint16_t) (tso->hdr - tso->l3 + shift));
-    t->iov[0].iov_base = t->vnet;
-    t->iov[0].iov_len = sizeof t->vnet;
-}
-
-/* Queues the frame, encapsulated (without its 802.1Q tag: bindings map
- * VLANs to VNIs, the tag does not travel), toward 'out'. */
-static void
-send_remote(struct sim *sim, const struct hal_asic_remote_out *out,
-            const uint8_t *frame, size_t len, const struct sim_eth *eth,
-            uint16_t sport)
-{
-    struct sim_txq *q = &sim->vxlan_txq;
-    struct msghdr *msg;
-    struct sim_tx *t;
-    size_t n, inner_len;
-
-    if (!sim->has_underlay) {
-        count_drop(sim, DROP_NO_UNDERLAY);
-        return;
-    }
-    t = txq_add(sim, q, NULL);
-    n = 1 + sim_eth_retag(frame, len, eth, 0, t->tag, t->iov + 1);
-    inner_len = sim_iov_length(t->iov + 1, n - 1);
-    if (sim_vxlan_encap(t->hdr, sport, sim->underlay.port, out->vni,
-                        inner_len)) {
-        q->n--;
-        count_drop(sim, DROP_OVERSIZE);
-        return;
-    }
-    t->iov[0].iov_base = t->hdr;
-    t->iov[0].iov_len = sizeof t->hdr;
-    t->bytes = (uint32_t) (SIM_ENCAP_HLEN + inner_len);
-    memset(&t->dst, 0, sizeof t->dst);
-    t->dst.sin_family = AF_INET;
-    t->dst.sin_addr = out->ip;
-    msg = &q->msgs[q->n - 1].msg_hdr;
-    msg->msg_name = &t->dst;
-    msg->msg_namelen = sizeof t->dst;
-    msg->msg_iov = t->iov;
-    msg->msg_iovlen = n;
 }
 
 /* Sends a BFD frame of the model (hal_asic_bfd_tx_fn) in VXLAN. */
@@ -381,7 +69,7 @@ bfd_tx(void *sim_, struct in_addr remote, uint32_t vni, const uint8_t *frame,
 
     if (!sim->has_underlay
         || sim_vxlan_encap(hdr, SIM_BFD_SPORT, sim->underlay.port, vni, len)) {
-        count_drop(sim, DROP_NO_UNDERLAY);
+        sim_count_drop(sim, DROP_NO_UNDERLAY);
         return;
     }
     iov[0].iov_base = hdr;
@@ -390,141 +78,11 @@ bfd_tx(void *sim_, struct in_addr remote, uint32_t vni, const uint8_t *frame,
     iov[1].iov_len = len;
     if (sim_underlay_send(&sim->underlay, remote, iov, 2)) {
         sim->stats.tx_errors++;
-        count_drop(sim, DROP_TX_ERROR);
+        sim_count_drop(sim, DROP_TX_ERROR);
         return;
     }
     sim->stats.vxlan_tx++;
     sim->stats.vxlan_tx_bytes += SIM_ENCAP_HLEN + len;
-}
-
-/* Sends the segments of the TCP super-frame 'tso' to the remote 'out' in
- * VXLAN with UDP segmentation offload: a system call per 64 KB instead of
- * per segment.  Returns false if the offload is unavailable (then nothing
- * was sent). */
-static bool
-send_remote_gso(struct sim *sim, const struct hal_asic_remote_out *out,
-                const struct sim_tso *tso, const struct sim_eth *eth,
-                uint16_t sport)
-{
-    size_t tag = eth->tagged ? SIM_VLAN_HLEN : 0;
-    size_t seg_size = SIM_VXLAN_HLEN + tso->hdr - tag + tso->mss;
-    size_t per_call = 65000 / seg_size;
-    size_t n = sim_tso_count(tso), k, j;
-    uint8_t hdr[SIM_ENCAP_HLEN];
-
-    if (!per_call || seg_size > UINT16_MAX
-        || sim_vxlan_encap(hdr, sport, sim->underlay.port, out->vni,
-                           seg_size - SIM_VXLAN_HLEN)) {
-        return false;
-    }
-    per_call = per_call < 64 ? per_call : 64;
-    flush_vxlan(sim); /* Keeps the flow's frames in order. */
-    for (k = 0; k < n; k += per_call) {
-        size_t m = n - k < per_call ? n - k : per_call;
-        uint8_t *buf = arena_alloc(sim, m * seg_size), *p = buf;
-        int sent;
-
-        for (j = 0; j < m; j++) {
-            size_t len = sim_tso_segment(tso, k + j, p + SIM_VXLAN_HLEN);
-
-            memcpy(p, hdr + SIM_UDP_HLEN, SIM_VXLAN_HLEN);
-            if (tag) {
-                /* The tag does not travel: the VNI replaces it. */
-                memmove(p + SIM_VXLAN_HLEN + 2 * SIM_ETH_ALEN,
-                        p + SIM_VXLAN_HLEN + 2 * SIM_ETH_ALEN + tag,
-                        len - 2 * SIM_ETH_ALEN - tag);
-            }
-            p += SIM_VXLAN_HLEN + len - tag;
-        }
-        sent = sim_underlay_send_gso(&sim->underlay, out->ip, sport, buf,
-                                     (size_t) (p - buf), (uint16_t) seg_size);
-        if (sent < 0 && !k) {
-            return false;
-        } else if (sent < 0) {
-            sim->stats.tx_errors += m;
-            for (j = 0; j < m; j++) {
-                count_drop(sim, DROP_TX_ERROR);
-            }
-        } else {
-            sim->stats.vxlan_tx += (uint64_t) sent;
-            sim->stats.vxlan_tx_bytes +=
-                (uint64_t) (p - buf) + (uint64_t) sent * SIM_UDP_HLEN;
-        }
-    }
-    return true;
-}
-
-/* Carries out the decision in sim->decision for the TCP super-frame of
- * 'tso': whole to AF_PACKET ports, whose kernel segments it (or hands it
- * whole to a local stack); cut into segments here for every other
- * output. */
-static void
-execute_tso(struct sim *sim, const struct sim_tso *tso,
-            const struct sim_eth *eth)
-{
-    const struct hal_asic_decision *d = &sim->decision;
-    uint16_t sport = sim_vxlan_sport(tso->frame, tso->len, eth);
-    bool segment = false;
-    size_t i, k, n, first_remote;
-
-    for (i = 0; i < d->n_locals; i++) {
-        if (gso_port(sim, &d->locals[i])) {
-            send_local_tso(sim, &d->locals[i], tso, eth);
-        } else {
-            segment = true;
-        }
-    }
-    /* Remotes from 'first_remote' on need segments cut here. */
-    for (first_remote = 0; first_remote < d->n_remotes; first_remote++) {
-        if (!sim->has_underlay
-            || !send_remote_gso(sim, &d->remotes[first_remote], tso, eth,
-                                sport)) {
-            segment = true;
-            break;
-        }
-    }
-    n = segment ? sim_tso_count(tso) : 0;
-    for (k = 0; k < n; k++) {
-        uint8_t *seg = arena_alloc(sim, tso->hdr + tso->mss);
-        size_t len = sim_tso_segment(tso, k, seg);
-
-        for (i = 0; i < d->n_locals; i++) {
-            if (!gso_port(sim, &d->locals[i])) {
-                send_local(sim, &d->locals[i], seg, len, eth);
-            }
-        }
-        for (i = first_remote; i < d->n_remotes; i++) {
-            send_remote(sim, &d->remotes[i], seg, len, eth, sport);
-        }
-    }
-}
-
-/* Carries out the decision in sim->decision for 'frame', or for the TCP
- * super-frame of 'tso' if it is nonnull. */
-static void
-execute(struct sim *sim, const uint8_t *frame, size_t len,
-        const struct sim_eth *eth, const struct sim_tso *tso)
-{
-    const struct hal_asic_decision *d = &sim->decision;
-    size_t i;
-
-    if (d->action == HAL_ASIC_DROP) {
-        count_drop(sim, d->drop_reason ? d->drop_reason : "dropped");
-        return;
-    } else if (tso) {
-        execute_tso(sim, tso, eth);
-        return;
-    }
-    for (i = 0; i < d->n_locals; i++) {
-        send_local(sim, &d->locals[i], frame, len, eth);
-    }
-    if (d->n_remotes) {
-        uint16_t sport = sim_vxlan_sport(frame, len, eth);
-
-        for (i = 0; i < d->n_remotes; i++) {
-            send_remote(sim, &d->remotes[i], frame, len, eth, sport);
-        }
-    }
 }
 
 /* Answers a neighbour request from 'slot' on its VLAN 'vlan' with the MAC
@@ -534,14 +92,14 @@ send_neigh_reply(struct sim *sim, struct sim_port_slot *slot, uint16_t vlan,
                  const struct sim_neigh_request *req)
 {
     struct hal_asic_local_out out = { .port = slot->oid, .vlan = vlan };
-    uint8_t *reply = arena_alloc(sim, SIM_NEIGH_REPLY_MAX);
+    uint8_t *reply = sim_arena_alloc(sim, SIM_NEIGH_REPLY_MAX);
     struct sim_eth eth;
     size_t len;
 
     len = sim_neigh_reply(req, &sim->decision.reply_mac, reply);
     if (!sim_eth_parse(reply, len, &eth)) {
         sim->stats.neigh_replies++;
-        send_local(sim, &out, reply, len, &eth);
+        sim_send_local(sim, &out, reply, len, &eth);
     }
 }
 
@@ -560,7 +118,7 @@ port_input(struct sim *sim, struct sim_port_slot *slot, const uint8_t *frame,
     struct sim_eth eth;
 
     if (sim_eth_parse(frame, len, &eth)) {
-        count_drop(sim, DROP_MALFORMED);
+        sim_count_drop(sim, DROP_MALFORMED);
         return;
     }
     if (tag != SIM_PORT_NO_TAG) {
@@ -585,7 +143,7 @@ port_input(struct sim *sim, struct sim_port_slot *slot, const uint8_t *frame,
     kind = sim_neigh_classify(eth.ethertype, frame + eth.payload,
                               len - eth.payload, &eth.src, &req);
     if (kind == SIM_NEIGH_MALFORMED) {
-        count_drop(sim, DROP_NEIGH_MALFORMED);
+        sim_count_drop(sim, DROP_NEIGH_MALFORMED);
         hal_asic_neigh_count_malformed(sim->asic, slot->oid, eth.vlan);
         return;
     }
@@ -599,7 +157,7 @@ port_input(struct sim *sim, struct sim_port_slot *slot, const uint8_t *frame,
         send_neigh_reply(sim, slot, eth.vlan, &req);
         return;
     }
-    execute(sim, frame, len, &eth, tso);
+    sim_execute(sim, frame, len, &eth, tso);
 }
 
 /* Forwards the decapsulated frame 'inner' (of 'f', parsed into 'eth'), or
@@ -611,7 +169,7 @@ vxlan_forward(struct sim *sim, struct hal_asic_vxlan_frame *f,
 {
     f->bytes = (uint32_t) len;
     hal_asic_decap(sim->asic, f, &sim->decision);
-    execute(sim, inner, len, eth, tso);
+    sim_execute(sim, inner, len, eth, tso);
 }
 
 /* A decapsulated frame larger than the tunnel's MTU: on a veth underlay,
@@ -653,19 +211,19 @@ vxlan_input(struct sim *sim, struct in_addr src, uint8_t *pkt, size_t len)
     sim->stats.vxlan_rx_bytes += len;
     error = sim_vxlan_decap(pkt, len, &vni);
     if (error) {
-        count_drop(sim,
-                   error == -EBADMSG ? DROP_VXLAN_FLAGS : DROP_VXLAN_SHORT);
+        sim_count_drop(sim, error == -EBADMSG ? DROP_VXLAN_FLAGS
+                                              : DROP_VXLAN_SHORT);
         return;
     }
     inner = pkt + SIM_VXLAN_HLEN;
     inner_len = len - SIM_VXLAN_HLEN;
     if (sim_eth_parse(inner, inner_len, &eth)) {
-        count_drop(sim, DROP_VXLAN_SHORT);
+        sim_count_drop(sim, DROP_VXLAN_SHORT);
         return;
     } else if (eth.tagged) {
         /* RFC 7348, 6.1: decapsulated frames with an inner VLAN tag
          * SHOULD be discarded. */
-        count_drop(sim, DROP_INNER_TAG);
+        sim_count_drop(sim, DROP_INNER_TAG);
         return;
     }
 
@@ -701,18 +259,18 @@ rx_error(struct sim *sim, const char *where, ssize_t error)
     case -EINTR:
         return false;
     case -EMSGSIZE:
-        count_drop(sim, DROP_OVERSIZE);
+        sim_count_drop(sim, DROP_OVERSIZE);
         return true;
     case -EOPNOTSUPP:
-        count_drop(sim, DROP_OFFLOAD);
+        sim_count_drop(sim, DROP_OFFLOAD);
         return true;
     case -EINVAL:
-        count_drop(sim, DROP_MALFORMED);
+        sim_count_drop(sim, DROP_MALFORMED);
         return true;
     default:
         VLOG_WARN_RL(&rl, "%s: receive failed (%s)", where,
                      strerror((int) -error));
-        count_drop(sim, DROP_RX_ERROR);
+        sim_count_drop(sim, DROP_RX_ERROR);
         return false;
     }
 }
@@ -725,7 +283,7 @@ port_input_tso(struct sim *sim, struct sim_port_slot *slot,
     struct sim_tso tso;
 
     if (sim_tso_init(&tso, m->buf, (size_t) m->len, m->l4_off, m->gso_size)) {
-        count_drop(sim, DROP_OFFLOAD);
+        sim_count_drop(sim, DROP_OFFLOAD);
         return;
     }
     port_input(sim, slot, m->buf, (size_t) m->len, m->tag, now_ms, &tso);
@@ -763,7 +321,7 @@ port_cb(struct ev_loop *loop, ev_io *w, int revents)
                        NULL);
         }
     }
-    flush_all(sim);
+    sim_flush_all(sim);
 }
 
 static void
@@ -789,7 +347,7 @@ underlay_cb(struct ev_loop *loop, ev_io *w, int revents)
             vxlan_input(sim, msgs[i].src, msgs[i].buf, (size_t) msgs[i].len);
         }
     }
-    flush_all(sim);
+    sim_flush_all(sim);
 }
 
 /* ---- Lifecycle ---------------------------------------------------------- */
@@ -812,7 +370,7 @@ open_ports(struct sim *sim, const struct sim_config *config)
         if (hal_port_by_name(sim->hal, spec->name, &oid)) {
             VLOG_ERR("%s: the HAL has no port of that name", spec->name);
             error = -ENOENT;
-        } else if (port_by_oid(sim, oid)) {
+        } else if (sim_port_by_oid(sim, oid)) {
             VLOG_ERR("%s: port given twice", spec->name);
             error = -EEXIST;
         } else {
@@ -1009,7 +567,7 @@ sim_inject_frame(struct sim *sim, size_t port_index, const uint8_t *frame,
     if (port_index < sim->n_ports) {
         port_input(sim, &sim->ports[port_index], frame, len, tag, time_msec(),
                    NULL);
-        flush_all(sim);
+        sim_flush_all(sim);
     }
 }
 
@@ -1021,5 +579,5 @@ sim_inject_vxlan(struct sim *sim, struct in_addr src, const uint8_t *pkt,
     len = len < SIM_BUF_SIZE ? len : SIM_BUF_SIZE;
     memcpy(sim->rx_bufs, pkt, len);
     vxlan_input(sim, src, sim->rx_bufs, len);
-    flush_all(sim);
+    sim_flush_all(sim);
 }
