@@ -31,6 +31,7 @@ SECONDS_PER_RUN=${SECONDS_PER_RUN:-5}
 IPERF_SECONDS=${IPERF_SECONDS:-5}
 SIZES=${SIZES:-"60 1464"}
 GEN=$BUILD/tests/bench-sim-gen
+OUT=${OUT:-$BUILD/bench-sim}
 lab_require "sim-pps benchmark" iperf3
 TMP=$(make_tmpdir)
 lab_build
@@ -95,7 +96,6 @@ report() {
 iperf() {
     local from=$1 ip=$2 pid
     shift 2
-    if [ "$from" = red2 ]; then srv=red1; else srv=red2; fi
     nsx red1 timeout 60 iperf3 -s -1 -p 5201 >/dev/null 2>&1 &
     pid=$!
     wait_for 5 nsx red1 sh -c "ss -ltn | grep -q ':5201 '"
@@ -200,6 +200,9 @@ lab_start "$TMP/tcp.conf"
 run_tcp vtep-sim
 sim_stop
 
+mkdir -p "$OUT"
+: >"$OUT/pps.dat"
+: >"$OUT/tcp.dat"
 echo
 echo "vtep-sim / kernel, forwarded packets per second (load average" \
     "$(cut -d' ' -f1-3 /proc/loadavg)):"
@@ -209,6 +212,7 @@ for size in $SIZES; do
         printf '  %-6s %5d B   kernel %9d   vtep-sim %9d   ratio %s\n' \
             "$path" $((size + 4)) "$k" "$s" \
             "$(awk -v a="$s" -v b="$k" 'BEGIN { printf "%.2f", b ? a / b : 0 }')"
+        echo "$path-$((size + 4))B $((k / 1000)) $((s / 1000))" >>"$OUT/pps.dat"
     done
 done
 for dir in up down; do
@@ -216,4 +220,10 @@ for dir in up down; do
     printf '  iperf3 %-4s kernel %6d Mbit/s   vtep-sim %6d Mbit/s   ratio %s\n' \
         "$dir" "$k" "$s" \
         "$(awk -v a="$s" -v b="$k" 'BEGIN { printf "%.2f", b ? a / b : 0 }')"
+    echo "$( [ $dir = up ] && echo red2-to-red1 || echo red1-to-red2) $k $s" \
+        >>"$OUT/tcp.dat"
 done
+if command -v gnuplot >/dev/null; then
+    gnuplot -e "data='$OUT'; out='$OUT'" tests/bench/sim-pps.gp &&
+        echo "plot: $OUT/bench-sim-pps.png"
+fi
