@@ -2,9 +2,10 @@
 # Plot of tests/bench/sim-pps.sh's figures.  Usage:
 #   gnuplot -e "data='DIR'; out='DIR'" tests/bench/sim-pps.gp
 # reads DIR/pps.dat and DIR/tcp.dat; writes DIR/bench-sim-pps.png.
-set terminal pngcairo size 900,420 font ",10" noenhanced
+set terminal pngcairo size 900,460 font ",10" noenhanced
 set grid ytics
-set key top right
+set key outside bottom center horizontal
+set xtics rotate by -30
 set style data histograms
 set style histogram clustered gap 1
 set style fill solid 0.8 border -1
