@@ -2,9 +2,9 @@
 # SPDX-License-Identifier: Apache-2.0
 # The software dataplane (vtep-sim) against the Linux kernel doing the same
 # job, in one run on the namespace lab of tests/dataplane/sim-topology.sh.
-# The vtep namespace forwards first with a Linux bridge and a VXLAN device
-# (the baseline), then with vtep-sim, on the same veths, with the same
-# generator:
+# The vtep namespace forwards with a Linux bridge and a VXLAN device (the
+# baseline), then with vtep-sim, for each figure in turn, on the same
+# veths, with the same generator:
 #
 #   encap   port p1 -> VXLAN to the hypervisor (one remote FDB hit)
 #   decap   VXLAN from the hypervisor -> port p1 (one local FDB hit)
@@ -68,22 +68,26 @@ measure() {
     echo "$((offered / SECONDS_PER_RUN)) $(((after - before) / SECONDS_PER_RUN))"
 }
 
-# run_paths WHO: the three paths at every size; stores the forwarded rates
-# in RESULT[WHO-PATH-SIZE] and prints a line each.
+# run_path WHO PATH SIZE: one path at one frame size; stores the
+# forwarded rate in RESULT[WHO-PATH-SIZE] and prints a line.
 declare -A RESULT
-run_paths() {
-    local who=$1 size r
-    for size in $SIZES; do
+run_path() {
+    local who=$1 path=$2 size=$3 r
+    case $path in
+    encap)
         r=$(measure u0 nsx red2 "$GEN" eth eth0 "$REMOTE_MAC" "$P1_MAC" \
             "$SECONDS_PER_RUN" "$size")
-        report "$who" encap "$size" $r
+        ;;
+    decap)
         r=$(measure p1 nsx hv "$GEN" vxlan "$VTEP_IP" 999 "$P1_MAC" \
             "$REMOTE_MAC" "$SECONDS_PER_RUN" "$size")
-        report "$who" decap "$size" $r
+        ;;
+    local)
         r=$(measure p2 nsx red2 "$GEN" eth eth0 "$P2_MAC" "$P1_MAC" \
             "$SECONDS_PER_RUN" "$size")
-        report "$who" local "$size" $r
-    done
+        ;;
+    esac
+    report "$who" "$path" "$size" $r
 }
 
 report() {
@@ -106,12 +110,16 @@ print(int(json.load(sys.stdin)["end"]["sum_received"]["bits_per_second"] / 1e6))
     wait "$pid"
 }
 
+# run_tcp WHO DIR: iperf3 red2 -> red1 (DIR up) or back (down).
 run_tcp() {
-    local who=$1
-    RESULT[$who-tcp-up]=$(iperf red2 "$RED1_IP")
-    RESULT[$who-tcp-down]=$(iperf red2 "$RED1_IP" -R)
-    printf '%-8s iperf3 red2 -> red1 %6d Mbit/s   red1 -> red2 %6d Mbit/s\n' \
-        "$who" "${RESULT[$who-tcp-up]}" "${RESULT[$who-tcp-down]}"
+    local who=$1 dir=$2
+    if [ "$dir" = up ]; then
+        RESULT[$who-tcp-up]=$(iperf red2 "$RED1_IP")
+    else
+        RESULT[$who-tcp-down]=$(iperf red2 "$RED1_IP" -R)
+    fi
+    printf '%-8s iperf3 %-4s %6d Mbit/s\n' "$who" "$dir" \
+        "${RESULT[$who-tcp-$dir]}"
 }
 
 # The baseline: what 'lab_hv_vni' builds on the hypervisor, in the vtep
@@ -184,20 +192,28 @@ EOF2
 
 echo "$(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg)," \
     "${SECONDS_PER_RUN} s per pps run, ${IPERF_SECONDS} s per iperf3 run"
-kernel_pps_up
-run_paths kernel
-kernel_down
-kernel_tcp_up
-run_tcp kernel
-kernel_down
-
+# Each figure right after the kernel's, so that the load of other jobs,
+# which changes from minute to minute, weighs on both alike.
+for size in $SIZES; do
+    for path in encap decap local; do
+        kernel_pps_up
+        run_path kernel "$path" "$size"
+        kernel_down
+        lab_start "$TMP/pps.conf"
+        run_path vtep-sim "$path" "$size"
+        sim_stop
+    done
+done
+for dir in up down; do
+    kernel_tcp_up
+    run_tcp kernel "$dir"
+    kernel_down
+    lab_start "$TMP/tcp.conf"
+    run_tcp vtep-sim "$dir"
+    sim_stop
+done
 lab_start "$TMP/pps.conf"
-run_paths vtep-sim
 ctl_latency
-ctl stats
-sim_stop
-lab_start "$TMP/tcp.conf"
-run_tcp vtep-sim
 sim_stop
 
 mkdir -p "$OUT"
