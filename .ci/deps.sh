@@ -15,6 +15,8 @@ packages=(
     openvswitch-common openvswitch-switch openvswitch-vtep python3-openvswitch
     ovn-central ovn-controller-vtep
     iproute2 iputils-ping tcpdump openssl openssh-client python3
+    # TCP through the dataplane (tests/dataplane/sim-tcp.sh, sim-pps bench).
+    netcat-openbsd iperf3
     # Checkers (make valgrind, make lint, make fuzz: libFuzzer comes with
     # clang's runtime libraries).
     valgrind clang-format cppcheck clang libclang-rt-14-dev
