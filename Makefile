@@ -146,18 +146,18 @@ bench: deps
 
 SAN_COMMON := -O1 -g -fno-omit-frame-pointer
 asan: deps
-	@$(MAKE) --no-print-directory BUILD=build/asan CFLAGS="$(SAN_COMMON)" \
+	@NO_FIRMWARE=1 $(MAKE) --no-print-directory BUILD=build/asan CFLAGS="$(SAN_COMMON)" \
 	    EXTRA_CFLAGS="-fsanitize=address" EXTRA_LDFLAGS="-fsanitize=address" \
 	    check-nodeps
 
 ubsan: deps
-	@UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	@NO_FIRMWARE=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	    $(MAKE) --no-print-directory BUILD=build/ubsan CFLAGS="$(SAN_COMMON)" \
 	    EXTRA_CFLAGS="-fsanitize=undefined -fno-sanitize-recover=undefined" \
 	    EXTRA_LDFLAGS="-fsanitize=undefined" check-nodeps
 
 valgrind: deps
-	@$(MAKE) --no-print-directory BUILD=build/valgrind CFLAGS="-O1 -g" \
+	@NO_FIRMWARE=1 $(MAKE) --no-print-directory BUILD=build/valgrind CFLAGS="-O1 -g" \
 	    TEST_WRAPPER="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect" \
 	    check-nodeps
 

@@ -14,7 +14,9 @@ packages=(
     # Real peers for interop and dataplane tests.
     openvswitch-common openvswitch-switch openvswitch-vtep python3-openvswitch
     ovn-central ovn-controller-vtep
-    iproute2 iputils-ping tcpdump openssl python3
+    iproute2 iputils-ping tcpdump openssl openssh-client python3
+    # TCP through the dataplane (tests/dataplane/sim-tcp.sh, sim-pps bench).
+    netcat-openbsd iperf3
     # Checkers (make valgrind, make lint, make fuzz: libFuzzer comes with
     # clang's runtime libraries).
     valgrind clang-format cppcheck clang libclang-rt-14-dev
@@ -24,7 +26,7 @@ packages=(
     # that work on files without root or loop mounts.  The image's own
     # contents are Debian packages fetched by firmware/fetch-debs.sh.
     qemu-system-x86 qemu-utils cpio zstd kmod e2fsprogs fdisk mtools dosfstools
-    syslinux syslinux-common
+    syslinux syslinux-common squashfs-tools
     # The OVS testsuite driver of make conformance (autom4te expands .at files).
     autoconf
 )

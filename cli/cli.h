@@ -14,6 +14,9 @@
  * image and reboot commands refuse. */
 #define CLI_FIRMWARE_RELEASE "/etc/vtep-tor-release"
 
+/* The firmware's tool that owns the image slots (firmware/rootfs). */
+#define CLI_IMAGE_TOOL "/usr/sbin/vtep-tor-image"
+
 /* The system service's sockets (Debian package, firmware). */
 #define CLI_SYSTEM_DIR "/run/vtepd"
 /* Where the system service's "config save" goes by default: beside its
@@ -120,12 +123,19 @@ int cli_show_logging(struct cli_ctx *, int argc, char **argv);
 int cli_show_vxlan_tunnels(struct cli_ctx *, int argc, char **argv);
 int cli_show_vxlan_vni(struct cli_ctx *, int argc, char **argv);
 int cli_show_mac(struct cli_ctx *, int argc, char **argv);
+/* show-route.c: "show ip route", the logical routers' routes. */
+int cli_show_ip_route(struct cli_ctx *, int argc, char **argv);
 
-/* ---- config.c: configuration, images, reboot ---------------------------- */
+/* ---- config.c: configuration -------------------------------------------- */
 
 int cli_config_save(struct cli_ctx *, int argc, char **argv);
 int cli_config_reload(struct cli_ctx *, int argc, char **argv);
+
+/* ---- image.c: firmware images, reboot ----------------------------------- */
+
 int cli_image_list(struct cli_ctx *, int argc, char **argv);
+int cli_image_install(struct cli_ctx *, int argc, char **argv);
+int cli_image_boot_next(struct cli_ctx *, int argc, char **argv);
 int cli_reboot(struct cli_ctx *, int argc, char **argv);
 
 #endif /* cli/cli.h */

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* "config save" / "config reload", "image ...", "reboot".
+/* "config save" / "config reload".
  *
  * The saved configuration is what belongs to the switch and not to the
  * controller: the controllers it dials (Manager rows: target, max_backoff,
@@ -308,37 +308,4 @@ cli_config_reload(struct cli_ctx *ctx, int argc, char **argv)
     json_decref(config);
     free(path);
     return status;
-}
-
-static bool
-on_firmware(void)
-{
-    return access(CLI_FIRMWARE_RELEASE, F_OK) == 0;
-}
-
-int
-cli_image_list(struct cli_ctx *ctx, int argc, char **argv)
-{
-    if (!on_firmware()) {
-        return cli_error("image: not running on the vtepd firmware (no %s); "
-                         "on a Linux host vtepd is upgraded with its "
-                         "Debian package",
-                         CLI_FIRMWARE_RELEASE);
-    }
-    return cli_error("image: this build of vtep-cli has no image support "
-                     "yet");
-}
-
-int
-cli_reboot(struct cli_ctx *ctx, int argc, char **argv)
-{
-    if (!on_firmware()) {
-        return cli_error("reboot: refused: not running on the vtepd "
-                         "firmware (no %s); this host is not the switch "
-                         "(to restart vtepd, restart its service)",
-                         CLI_FIRMWARE_RELEASE);
-    }
-    fflush(stdout);
-    execl("/sbin/reboot", "reboot", (char *) NULL);
-    return cli_error("/sbin/reboot: %s", strerror(errno));
 }

@@ -5,7 +5,8 @@
 # reconciler.
 PROGRAMS += vtep-cli
 vtep-cli_SRCS := cli/vtep-cli.c cli/rpc.c cli/ovsdb.c cli/table.c \
-                 cli/show.c cli/show-fwd.c cli/config.c
+                 cli/show.c cli/show-fwd.c cli/show-route.c \
+                 cli/config.c cli/image.c
 vtep-cli_LIBS := jsonrpc lib
 vtep-cli_PKGS := jansson
 

@@ -129,6 +129,61 @@ bfd_state(const json_t *db, const char *uuid)
     return NULL;
 }
 
+/* The counters and BFD session of each tunnel, from the control socket's
+ * hal/dump-tunnels: a new object {REMOTE-IP: {"tx_packets": N, ...,
+ * "bfd": STATE, "bfd_remote": STATE, "bfd_flaps": N}}, empty if vtepd
+ * did not answer (after saying why on stderr). */
+static json_t *
+tunnel_dump(struct cli_ctx *ctx)
+{
+    char *text =
+        cli_ctl_run(ctx, 1, (const char *const[]){ "hal/dump-tunnels" });
+    json_t *dump = json_object(), *cur = NULL;
+    char *save = NULL;
+
+    for (char *line = text ? strtok_r(text, "\n", &save) : NULL; line;
+         line = strtok_r(NULL, "\n", &save)) {
+        unsigned long long tp, tb, rp, rb;
+        char ip[64], state[32], remote[32];
+        unsigned int flaps;
+
+        if (sscanf(line, "remote %63[0-9.]", ip) == 1) {
+            cur = json_object();
+            json_object_set_new(dump, ip, cur);
+            if (sscanf(line,
+                       "remote %*[0-9.]: tx %llu packets %llu bytes, "
+                       "rx %llu packets %llu bytes",
+                       &tp, &tb, &rp, &rb)
+                == 4) {
+                json_object_set_new(cur, "tx_packets", json_integer(tp));
+                json_object_set_new(cur, "tx_bytes", json_integer(tb));
+                json_object_set_new(cur, "rx_packets", json_integer(rp));
+                json_object_set_new(cur, "rx_bytes", json_integer(rb));
+            }
+        } else if (cur
+                   && sscanf(line,
+                             "  bfd: %31[^,], remote %31[^,], "
+                             "forwarding %*[a-z], flaps %u",
+                             state, remote, &flaps)
+                          == 3) {
+            json_object_set_new(cur, "bfd", json_string(state));
+            json_object_set_new(cur, "bfd_remote", json_string(remote));
+            json_object_set_new(cur, "bfd_flaps", json_integer(flaps));
+        } else if (cur && str_starts_with(line, "  bfd: off")) {
+            json_object_set_new(cur, "bfd", json_string("off"));
+        }
+    }
+    free(text);
+    return dump;
+}
+
+/* A new reference to member 'key' of 'obj' (borrowed), or NULL. */
+static json_t *
+member(const json_t *obj, const char *key)
+{
+    return json_incref(json_object_get(obj, key));
+}
+
 int
 cli_show_vxlan_tunnels(struct cli_ctx *ctx, int argc, char **argv)
 {
@@ -145,8 +200,14 @@ cli_show_vxlan_tunnels(struct cli_ctx *ctx, int argc, char **argv)
                                         "remote_macs:REMOTE-MACS",
                                         "flood_vnis:FLOOD-LISTS",
                                         "bfd:BFD",
+                                        "bfd_remote:BFD-REMOTE",
+                                        "bfd_flaps:FLAPS",
+                                        "tx_packets:TX-PKTS",
+                                        "tx_bytes:TX-BYTES",
+                                        "rx_packets:RX-PKTS",
+                                        "rx_bytes:RX-BYTES",
                                         NULL };
-    json_t *db = argc ? NULL : cli_db_read(ctx, tables), *row, *macs;
+    json_t *db = argc ? NULL : cli_db_read(ctx, tables), *row, *macs, *dump;
     struct cli_table *t;
     const char *uuid;
 
@@ -157,18 +218,29 @@ cli_show_vxlan_tunnels(struct cli_ctx *ctx, int argc, char **argv)
     }
     t = cli_table_create(cols);
     macs = count_by_ref(db, "Ucast_Macs_Remote", "locator");
+    dump = tunnel_dump(ctx);
     json_object_foreach(cli_rows(db, "Physical_Locator"), uuid, row) {
         const char *ip = cli_str(row, "dst_ip");
+        const json_t *hal;
+        json_t *bfd;
 
         if (!ip || is_local_ip(db, ip)) {
             continue;
         }
+        /* The session's state from vtepd, else the database's. */
+        hal = json_object_get(dump, ip);
+        bfd = json_object_get(hal, "bfd") ? member(hal, "bfd")
+                                          : bfd_state(db, uuid);
         cli_table_add(
-            t, (json_t *[]){ json_string(ip),
-                             json_string(cli_str(row, "encapsulation_type")),
-                             count_of(macs, uuid), flood_switches(db, uuid),
-                             bfd_state(db, uuid) });
+            t, (json_t *[]){
+                   json_string(ip),
+                   json_string(cli_str(row, "encapsulation_type")),
+                   count_of(macs, uuid), flood_switches(db, uuid), bfd,
+                   member(hal, "bfd_remote"), member(hal, "bfd_flaps"),
+                   member(hal, "tx_packets"), member(hal, "tx_bytes"),
+                   member(hal, "rx_packets"), member(hal, "rx_bytes") });
     }
+    json_decref(dump);
     json_decref(macs);
     json_decref(db);
     return emit(ctx, t, "tunnels");

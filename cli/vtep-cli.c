@@ -34,6 +34,12 @@ static const struct cli_node show_vxlan[] = {
     { NULL, NULL, NULL, NULL, NULL },
 };
 
+static const struct cli_node show_ip[] = {
+    { "route", "routes of the logical routers", cli_show_ip_route, NULL,
+      NULL },
+    { NULL, NULL, NULL, NULL, NULL },
+};
+
 static const struct cli_node show_nodes[] = {
     { "version", "software versions", cli_show_version, NULL, NULL },
     { "platform", "switch identity and table capacities", cli_show_platform,
@@ -41,6 +47,7 @@ static const struct cli_node show_nodes[] = {
     { "interfaces", "front-panel ports [status|counters]", cli_show_interfaces,
       NULL, "status counters" },
     { "vxlan", "VXLAN tunnels and VNIs", NULL, show_vxlan, NULL },
+    { "ip", "routing (logical routers)", NULL, show_ip, NULL },
     { "mac-address-table", "the FDB [vni N] [remote|local]", cli_show_mac,
       NULL, "vni remote local" },
     { "controller", "controllers (Manager rows) and their connections",
@@ -61,7 +68,16 @@ static const struct cli_node config_nodes[] = {
 };
 
 static const struct cli_node image_nodes[] = {
-    { "list", "installed firmware images", cli_image_list, NULL, NULL },
+    { "list", "the image slots and which boots next", cli_image_list, NULL,
+      NULL },
+    { "install",
+      "check a bundle and write it to the other slot "
+      "URL|FILE [sha256 HEX]",
+      cli_image_install, NULL, "sha256" },
+    { "boot-next", "boot a slot next, on trial [a|b]", cli_image_boot_next,
+      NULL, "a b" },
+    { "set-default", "the same as boot-next", cli_image_boot_next, NULL,
+      "a b" },
     { NULL, NULL, NULL, NULL, NULL },
 };
 
@@ -116,7 +132,7 @@ usage(void)
            "  show mac-address-table [vni N] [remote|local]\n"
            "  show controller | resources | logging [lines N]\n"
            "  config save [FILE] | config reload [FILE]\n"
-           "  image list\n"
+           "  image list | install URL|FILE [sha256 HEX] | boot-next [a|b]\n"
            "  reboot\n"
            "\n"
            "Options:\n"

@@ -10,8 +10,9 @@ set -eu
 
 cache=${1:?usage: $0 CACHE_DIR}
 
-# What the image holds: Debian's kernel, busybox, iproute2 (ip, bridge) and
-# the shared libraries vtepd and ip link against.  firmware/mkinitrd.sh
+# What the image holds: Debian's kernel, busybox, iproute2 (ip, bridge),
+# Open vSwitch's client tools and the shared libraries they and vtepd link
+# against.  firmware/mkinitrd.sh
 # checks that every library an image binary needs is among them.
 packages=(
     busybox-static iproute2
@@ -20,6 +21,12 @@ packages=(
     # --metrics (libmicrohttpd and the TLS library it links).
     libmicrohttpd12 libgnutls30 libp11-kit0 libidn2-0 libunistring2
     libtasn1-6 libnettle8 libhogweed6 libgmp10 libffi8
+    # vtep-ctl, ovsdb-client and ovs-appctl (binaries only) and their
+    # libraries.
+    openvswitch-common openvswitch-vtep
+    libnuma1 libxdp1 libunbound8 libevent-2.1-7 libcap-ng0
+    # SSH on the management port.
+    dropbear-bin libtomcrypt1 libtommath1 libcrypt1
 )
 
 # linux-image-amd64 only depends on the versioned kernel package: fetch

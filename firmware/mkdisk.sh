@@ -1,20 +1,23 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
-# Builds the firmware's bootable disk (BIOS, MBR) from the direct-boot
-# kernel and initramfs, without root or loop mounts: each partition is made
-# in a file of its own and copied into place.
+# Builds the firmware's bootable disk (BIOS, MBR) from the upgrade bundle,
+# without root or loop mounts: each partition is made in a file of its own
+# and copied into place.
 #
-# usage: firmware/mkdisk.sh VMLINUZ INITRD WORKDIR OUT.qcow2
+# usage: firmware/mkdisk.sh BUNDLE WORKDIR OUT.qcow2
 #
-#   partition 1  FAT, bootable: syslinux, syslinux.cfg, vmlinuz, initrd.img
+#   partition 1  FAT labelled VTEPBOOT, bootable: syslinux, syslinux.cfg and
+#                two image slots, a/ (the bundle, unpacked) and b/ (empty
+#                until an upgrade); room for both and one being installed
 #   partition 2  ext4 labelled vtep-tor-state: the saved config, the OVSDB
 #                file and the logs, kept across reboots
 set -eu
 
-vmlinuz=$1 initrd=$2 work=$3 out=$4
+bundle=$1 work=$2 out=$3
+here=$(cd "$(dirname "$0")" && pwd)
 syslinux_dir=/usr/lib/syslinux
 sector=512
-boot_start=2048 boot_mib=32 state_mib=64
+boot_start=2048 boot_mib=128 state_mib=64
 boot_sectors=$((boot_mib * 2048))
 state_start=$((boot_start + boot_sectors))
 state_sectors=$((state_mib * 2048))
@@ -24,7 +27,7 @@ die() {
     echo "mkdisk: $*" >&2
     exit 1
 }
-for tool in mkfs.vfat mcopy syslinux mke2fs sfdisk qemu-img; do
+for tool in mkfs.vfat mcopy mmd syslinux mke2fs sfdisk qemu-img; do
     command -v "$tool" >/dev/null || die "$tool is missing: run 'make deps'"
 done
 [ -r $syslinux_dir/mbr/mbr.bin ] || die "no $syslinux_dir/mbr/mbr.bin: run 'make deps'"
@@ -33,20 +36,18 @@ rm -rf "$work"
 mkdir -p "$work/state/vtep-tor" "$work/state/log"
 
 # The boot partition: FAT whose hidden-sector count is the partition's
-# start, as syslinux's boot sector expects.
-cat >"$work/syslinux.cfg" <<'CFG'
-SERIAL 0 115200
-DEFAULT vtep-tor
-TIMEOUT 0
-LABEL vtep-tor
-    KERNEL /vmlinuz
-    INITRD /initrd.img
-    APPEND console=tty0 console=ttyS0,115200 quiet panic=10
-CFG
+# start, as syslinux's boot sector expects.  syslinux.cfg is written by the
+# image's own tool, so the first boot and an upgraded one read the same.
+mkdir "$work/a"
+tar -x -f "$bundle" -C "$work/a" manifest vmlinuz initrd.img
+sed -n '/^write_cfg() {/,/^}/p' "$here/rootfs/usr/sbin/vtep-tor-image" >"$work/write_cfg.sh"
+(BOOT=$work && . "$work/write_cfg.sh" && write_cfg a)
 truncate -s $((boot_sectors * sector)) "$work/boot.img"
 mkfs.vfat -F 16 -n VTEPBOOT -h $boot_start "$work/boot.img" >/dev/null
-mcopy -i "$work/boot.img" "$vmlinuz" ::/vmlinuz
-mcopy -i "$work/boot.img" "$initrd" ::/initrd.img
+mmd -i "$work/boot.img" ::/a
+for f in manifest vmlinuz initrd.img; do
+    mcopy -i "$work/boot.img" "$work/a/$f" ::/a/$f
+done
 mcopy -i "$work/boot.img" "$work/syslinux.cfg" ::/syslinux.cfg
 syslinux --install "$work/boot.img"
 

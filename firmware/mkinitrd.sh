@@ -9,7 +9,8 @@
 #   ROOTDIR scratch directory, rebuilt from nothing
 #   OUT     the initramfs to write (newc cpio, zstd)
 #
-# The tree is busybox, ip/bridge from iproute2, vtepd, exactly the shared
+# The tree is busybox, ip/bridge from iproute2, vtepd, vtep-cli, vtep-ctl,
+# ovsdb-client, ovs-appctl, dropbear, exactly the shared
 # libraries those binaries need (from the Debian packages, never the host),
 # the kernel modules listed below with their dependencies, and the files of
 # firmware/rootfs/ (init, supervisor, configuration).
@@ -26,8 +27,10 @@ modules=(
     virtio_pci virtio_net e1000 e1000e  # NICs QEMU and lab tools offer
     virtio_blk ata_piix sd_mod          # the persistent disk
     ext4 crc32c_generic
+    vfat nls_cp437 nls_ascii            # the boot partition's image slots
     qemu_fw_cfg                         # per-VM config (-fw_cfg)
     bridge 8021q vxlan veth dummy vrf tun
+    loop squashfs                       # the system image (below)
 )
 
 die() {
@@ -49,6 +52,14 @@ strip "$root/usr/sbin/vtepd"
 # The operator CLI, built beside vtepd.
 install -m 0755 "$(dirname "$vtepd")/vtep-cli" "$root/usr/bin/vtep-cli"
 strip "$root/usr/bin/vtep-cli"
+# Open vSwitch's clients, for operators used to them (already stripped).
+ovs_tools=(vtep-ctl ovsdb-client ovs-appctl)
+for tool in "${ovs_tools[@]}"; do
+    cp "$src/usr/bin/$tool" "$root/usr/bin/$tool"
+done
+# SSH on the management port.
+cp "$src/usr/sbin/dropbear" "$root/usr/sbin/dropbear"
+cp "$src/usr/bin/dropbearkey" "$root/usr/bin/dropbearkey"
 for applet in $("$src/bin/busybox" --list-full); do
     [ -e "$root/$applet" ] || [ -e "$root/sbin/${applet##*/}" ] ||
         ln -s /bin/busybox "$root/$applet"
@@ -67,7 +78,8 @@ find_lib() {
     return 1
 }
 todo=("$root/usr/sbin/vtepd" "$root/usr/bin/vtep-cli" "$root/sbin/ip"
-      "$root/sbin/bridge")
+      "$root/sbin/bridge" "$root/usr/bin/vtep-ctl" "$root/usr/bin/ovsdb-client"
+      "$root/usr/bin/ovs-appctl" "$root/usr/sbin/dropbear" "$root/usr/bin/dropbearkey")
 while [ ${#todo[@]} -ne 0 ]; do
     elf=${todo[0]}
     todo=("${todo[@]:1}")
@@ -115,6 +127,30 @@ echo "$kver" >"$root/etc/vtep-tor-kernel"
 # vtep-cli knows it runs on the switch by this file.
 "$vtepd" --version | head -1 >"$root/etc/vtep-tor-release"
 ln -s /bin/busybox "$root/init"
+
+# The system image: the shared libraries, the kernel modules and the Open
+# vSwitch tools (30 MB) go in a squashfs image, which stays compressed in
+# RAM and is read on demand (page cache the kernel can reclaim): unpacked
+# whole, the initramfs did not fit in 128 MB of guest RAM beside the
+# kernel.  The boot script loads loop and squashfs (kept aside, in
+# /lib/early) with busybox, which is static, mounts the image on /system,
+# and symbolic links lead there.
+sys=$root.system
+rm -rf "$sys"
+mkdir -p "$sys/lib" "$sys/bin" "$root/system" "$root/lib/early"
+for m in loop squashfs; do
+    cp "$root/$moddir/$(grep -E "/$m\.ko:" "$root/$moddir/modules.dep" | cut -d: -f1)" \
+        "$root/lib/early/$m.ko"
+done
+mv "$root/$libdir" "$root/lib/modules" "$sys/lib/"
+ln -s "/system/$libdir" "$root/$libdir"
+ln -s /system/lib/modules "$root/lib/modules"
+for tool in "${ovs_tools[@]}"; do
+    mv "$root/usr/bin/$tool" "$sys/bin/$tool"
+    ln -s "/system/bin/$tool" "$root/usr/bin/$tool"
+done
+mksquashfs "$sys" "$root/lib/early/system.sqfs" -comp zstd -Xcompression-level 19 \
+    -all-root -noappend -quiet >/dev/null
 
 (cd "$root" && find . -print0 | LC_ALL=C sort -z |
     cpio --null --create --format=newc --owner=0:0 --quiet) |

@@ -33,25 +33,30 @@ $(FIRMWARE_CACHE)/kernel-package:
 
 # The firmware tests boot the image: build it with the tests when its
 # packages are there (the tests SKIP, saying why, when they are not).
+# Sanitizer builds set NO_FIRMWARE=1: their vtepd needs the sanitizer's
+# runtime, which the image does not carry, and the image's tests are
+# 'make check's to run.
+ifeq ($(NO_FIRMWARE),)
 ifneq ($(wildcard $(FIRMWARE_CACHE)/kernel-package),)
 tests: firmware
 endif
+endif
 
-firmware: $(FIRMWARE_DIR)/vtep-tor.qcow2
+# The upgrade bundle, named after vtepd's version; the disk's first slot
+# is this bundle.
+FIRMWARE_VERSION := $(shell sed -n 's/^\#define VTEPD_VERSION "\(.*\)"/\1/p' vtepd/options.h)
+FIRMWARE_BUNDLE := $(FIRMWARE_DIR)/vtep-tor-$(FIRMWARE_VERSION).bin
+firmware: $(FIRMWARE_BUNDLE) $(FIRMWARE_DIR)/vtep-tor.qcow2
 
-$(FIRMWARE_DIR)/vtep-tor.qcow2: $(FIRMWARE_DIR)/vmlinuz $(FIRMWARE_DIR)/initrd.img firmware/mkdisk.sh
-	@echo "  DISK    $@"
-	$(Q)firmware/mkdisk.sh $(FIRMWARE_DIR)/vmlinuz $(FIRMWARE_DIR)/initrd.img $(FIRMWARE_DIR)/disk $@
-
-# The upgrade bundle, named after vtepd's version.
-FIRMWARE_VERSION = $(shell $(BUILD)/bin/vtepd --version 2>/dev/null | sed -n '1s/.* //p')
-firmware: firmware-bundle
-.PHONY: firmware-bundle
-firmware-bundle: $(FIRMWARE_DIR)/vmlinuz $(FIRMWARE_DIR)/initrd.img firmware/mkbundle.sh
-	@echo "  BUNDLE  $(FIRMWARE_DIR)/vtep-tor-$(FIRMWARE_VERSION).bin"
+$(FIRMWARE_BUNDLE): $(FIRMWARE_DIR)/vmlinuz $(FIRMWARE_DIR)/initrd.img firmware/mkbundle.sh
+	@echo "  BUNDLE  $@"
 	$(Q)firmware/mkbundle.sh $(FIRMWARE_DIR)/vmlinuz $(FIRMWARE_DIR)/initrd.img \
-	    $(FIRMWARE_VERSION) $$(sed 's/^linux-image-//' $(FIRMWARE_CACHE)/kernel-package) \
-	    $(FIRMWARE_DIR)/vtep-tor-$(FIRMWARE_VERSION).bin
+	    $(FIRMWARE_VERSION) $$(sed 's/^linux-image-//' $(FIRMWARE_CACHE)/kernel-package) $@
+
+$(FIRMWARE_DIR)/vtep-tor.qcow2: $(FIRMWARE_BUNDLE) firmware/mkdisk.sh \
+                                firmware/rootfs/usr/sbin/vtep-tor-image
+	@echo "  DISK    $@"
+	$(Q)firmware/mkdisk.sh $(FIRMWARE_BUNDLE) $(FIRMWARE_DIR)/disk $@
 
 # The hardware-VTEP lab on a firmware VM, left running (docs/firmware.md).
 .PHONY: firmware-lab firmware-lab-clean

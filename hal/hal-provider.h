@@ -28,6 +28,7 @@
 #ifndef HAL_HAL_PROVIDER_H
 #define HAL_HAL_PROVIDER_H 1
 
+#include "hal/hal-route.h"
 #include "hal/hal.h"
 #include "lib/hmap.h"
 
@@ -250,7 +251,7 @@ size_t hal_bfd_frame_payload(const uint8_t *f, size_t len);
  *
  * HAL_PROVIDER_ABI_VERSION changes whenever 'struct hal_provider', 'struct
  * hal', 'struct hal_event' or any structure passed to a provider changes. */
-#define HAL_PROVIDER_ABI_VERSION 2u
+#define HAL_PROVIDER_ABI_VERSION 3u
 
 struct hal_provider_module {
     uint32_t abi_version;   /* HAL_PROVIDER_ABI_VERSION when built. */
@@ -384,6 +385,35 @@ struct hal_provider {
     /* Returns the number of table writes since open, so the kit can check
      * that entries already right are not rewritten. */
     uint64_t (*test_writes)(const struct hal *hal);
+
+    /* ---- Routing (hal/hal-route.h) ----------------------------------------
+     *
+     * Optional, all together or none (NULL: -EOPNOTSUPP).  The generic
+     * layer checks object types, families and prefix lengths first. */
+    int (*router_set)(struct hal *hal, const struct hal_router_config *,
+                      hal_oid_t *oid);
+    int (*router_remove)(struct hal *hal, hal_oid_t oid);
+    int (*rif_create)(struct hal *hal, const struct hal_rif_config *,
+                      hal_oid_t *oid);
+    int (*rif_remove)(struct hal *hal, hal_oid_t oid);
+    int (*nexthop_create)(struct hal *hal, const struct hal_nexthop_config *,
+                          hal_oid_t *oid);
+    int (*nexthop_remove)(struct hal *hal, hal_oid_t oid);
+    int (*route_set)(struct hal *hal, const struct hal_route_entry *, size_t n,
+                     int *status);
+    int (*route_remove)(struct hal *hal, const struct hal_route_entry *,
+                        size_t n, int *status);
+    int (*rneigh_set)(struct hal *hal, const struct hal_rneigh_entry *,
+                      size_t n, int *status);
+    int (*rneigh_remove)(struct hal *hal, const struct hal_rneigh_entry *,
+                         size_t n, int *status);
+    int (*router_stats_get)(const struct hal *hal, hal_oid_t oid,
+                            struct hal_router_stats *);
+    void (*route_walk)(const struct hal *hal, const struct hal_route_walk *,
+                       void *aux);
+    /* Optional even with the above: a reason why routing does not work on
+     * this host right now (static string), or NULL. */
+    const char *(*route_unsupported)(const struct hal *hal);
 };
 
 /* Returns the capabilities of 'hal' (HAL_CAP_*): what its provider

@@ -84,6 +84,9 @@ enum hal_object_type {
     HAL_OBJECT_PORT = 1,
     HAL_OBJECT_BRIDGE = 2,
     HAL_OBJECT_BFD = 3,
+    HAL_OBJECT_ROUTER = 4,  /* Virtual router (hal/hal-route.h). */
+    HAL_OBJECT_RIF = 5,     /* Router interface. */
+    HAL_OBJECT_NEXTHOP = 6, /* Next hop. */
 };
 
 static inline enum hal_object_type
@@ -266,6 +269,11 @@ enum hal_table {
     HAL_TABLE_FLOOD,   /* Replication list entries (flood and mcast). */
     HAL_TABLE_MCAST,   /* Multicast MAC groups. */
     HAL_TABLE_NEIGH,   /* Neighbour (host) entries for ARP/ND suppression. */
+    HAL_TABLE_ROUTER,  /* Virtual routers (hal/hal-route.h). */
+    HAL_TABLE_RIF,     /* Router interfaces. */
+    HAL_TABLE_NEXTHOP, /* Next hops. */
+    HAL_TABLE_ROUTE,   /* LPM routes. */
+    HAL_TABLE_RNEIGH,  /* Router neighbours (the L3 host table). */
     HAL_TABLE_N
 };
 

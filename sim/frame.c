@@ -20,6 +20,13 @@ put_be16(uint8_t *p, uint16_t v)
     p[1] = (uint8_t) v;
 }
 
+static void
+put_be32(uint8_t *p, uint32_t v)
+{
+    put_be16(p, (uint16_t) (v >> 16));
+    put_be16(p + 2, (uint16_t) v);
+}
+
 static uint32_t
 get_be32(const uint8_t *p)
 {
@@ -165,28 +172,232 @@ sim_vxlan_decap(const uint8_t *pkt, size_t len, uint32_t *vni)
     return 0;
 }
 
-int
-sim_csum_complete(uint8_t *frame, size_t len, size_t start, size_t offset)
+/* One's complement sum of 'len' bytes at 'p' added to 'sum', in the
+ * host's byte order (RFC 1071, 2(B)): store the folded result as loaded
+ * and it is right on the wire.  'len' must be even except for the last
+ * piece of a sum. */
+static uint64_t
+csum_add(uint64_t sum, const uint8_t *p, size_t len)
 {
-    uint32_t sum = 0;
-    uint16_t csum;
-    size_t i;
+    uint16_t w16 = 0;
 
-    if (start > len || offset > len - start || len - start - offset < 2) {
-        return -EINVAL;
+    for (; len >= 8; p += 8, len -= 8) {
+        uint32_t w[2];
+
+        memcpy(w, p, sizeof w);
+        sum += (uint64_t) w[0] + w[1];
     }
-    for (i = start; i + 1 < len; i += 2) {
-        sum += get_be16(frame + i);
+    for (; len >= 2; p += 2, len -= 2) {
+        memcpy(&w16, p, 2);
+        sum += w16;
     }
-    if (i < len) {
-        sum += (uint32_t) frame[i] << 8;
+    if (len) {
+        w16 = 0;
+        memcpy(&w16, p, 1);
+        sum += w16;
     }
+    return sum;
+}
+
+/* Stores the complement of the folded 'sum' at 'field'; a computed zero
+ * goes out as all ones, which means the same in one's complement and,
+ * for UDP, is not "no checksum". */
+static void
+csum_store(uint8_t *field, uint64_t sum)
+{
+    uint16_t csum;
+
     while (sum >> 16) {
         sum = (sum & 0xffff) + (sum >> 16);
     }
-    /* A computed zero goes out as all ones, which means the same in
-     * one's complement and, for UDP, is not "no checksum". */
     csum = (uint16_t) ~sum;
-    put_be16(frame + start + offset, csum ? csum : 0xffff);
+    if (!csum) {
+        csum = 0xffff;
+    }
+    memcpy(field, &csum, sizeof csum);
+}
+
+int
+sim_csum_complete(uint8_t *frame, size_t len, size_t start, size_t offset)
+{
+    if (start > len || offset > len - start || len - start - offset < 2) {
+        return -EINVAL;
+    }
+    csum_store(frame + start + offset,
+               csum_add(0, frame + start, len - start));
     return 0;
+}
+
+/* Folds 'sum' to 16 bits. */
+static uint16_t
+csum_fold(uint64_t sum)
+{
+    while (sum >> 16) {
+        sum = (sum & 0xffff) + (sum >> 16);
+    }
+    return (uint16_t) sum;
+}
+
+int
+sim_csum_fix_inner(uint8_t *frame, size_t len, const struct sim_eth *eth)
+{
+    uint8_t *ip = frame + eth->payload;
+    size_t avail = len - eth->payload;
+    size_t l4_off, l4_len;
+    uint8_t proto, ph[4];
+    uint16_t field;
+    uint64_t sum;
+
+    if (eth->ethertype == 0x0800 && avail >= 20 && ip[0] >> 4 == 4) {
+        size_t ihl = (size_t) (ip[0] & 0x0f) * 4;
+        size_t tot = get_be16(ip + 2);
+
+        if (ihl < 20 || tot < ihl || tot > avail
+            || get_be16(ip + 6) & 0x3fff) {
+            return -EINVAL;
+        }
+        proto = ip[9];
+        l4_off = ihl;
+        l4_len = tot - ihl;
+        sum = csum_add(0, ip + 12, 8);
+    } else if (eth->ethertype == 0x86dd && avail >= 40 && ip[0] >> 4 == 6) {
+        l4_len = get_be16(ip + 4);
+        if (l4_len > avail - 40) {
+            return -EINVAL;
+        }
+        proto = ip[6];
+        l4_off = 40;
+        sum = csum_add(0, ip + 8, 32);
+    } else {
+        return -EINVAL;
+    }
+    if ((proto != 6 || l4_len < 20) && (proto != 17 || l4_len < 8)) {
+        return -EINVAL;
+    }
+    ip += l4_off;
+    memcpy(&field, ip + (proto == 6 ? 16 : 6), sizeof field);
+    if (proto == 17 && !field) {
+        return 0; /* No checksum (IPv4 only; a receiver decides). */
+    }
+    ph[0] = 0;
+    ph[1] = proto;
+    ph[2] = (uint8_t) (l4_len >> 8);
+    ph[3] = (uint8_t) l4_len;
+    sum = csum_add(sum, ph, sizeof ph);
+    if (csum_fold(csum_add(sum, ip, l4_len)) == 0xffff
+        || field != csum_fold(sum)) {
+        return 0; /* Correct, or wrong in a way no sender left it. */
+    }
+    /* The field holds the pseudo-header's sum: a checksum left to
+     * "hardware".  Sum from the L4 header on, as the NIC would. */
+    csum_store(ip + (proto == 6 ? 16 : 6), csum_add(0, ip, l4_len));
+    return 1;
+}
+
+int
+sim_tso_init(struct sim_tso *tso, const uint8_t *frame, size_t len,
+             size_t l4_off, uint16_t mss)
+{
+    struct sim_eth eth;
+    const uint8_t *ip;
+    size_t l3, tcp_hlen;
+
+    if (sim_eth_parse(frame, len, &eth) || !mss) {
+        return -EINVAL;
+    }
+    l3 = eth.payload;
+    ip = frame + l3;
+    if (eth.ethertype == 0x0800) {
+        /* IPv4, TCP, not a fragment, the TCP header right after. */
+        if (!l4_off && len >= l3 + 20) {
+            l4_off = l3 + (size_t) (ip[0] & 0x0f) * 4;
+        }
+        if (len < l3 + 20 || ip[0] >> 4 != 4 || ip[9] != 6
+            || get_be16(ip + 6) & 0x3fff
+            || l4_off != l3 + (size_t) (ip[0] & 0x0f) * 4) {
+            return -EINVAL;
+        }
+        tso->ipv6 = false;
+    } else if (eth.ethertype == 0x86dd) {
+        /* IPv6 with TCP as the first next header. */
+        if (!l4_off) {
+            l4_off = l3 + 40;
+        }
+        if (len < l3 + 40 || ip[0] >> 4 != 6 || ip[6] != 6
+            || l4_off != l3 + 40) {
+            return -EINVAL;
+        }
+        tso->ipv6 = true;
+    } else {
+        return -EINVAL;
+    }
+    if (len < l4_off + 20) {
+        return -EINVAL;
+    }
+    tcp_hlen = (size_t) (frame[l4_off + 12] >> 4) * 4;
+    if (tcp_hlen < 20 || len < l4_off + tcp_hlen) {
+        return -EINVAL;
+    }
+    tso->frame = frame;
+    tso->len = len;
+    tso->l3 = l3;
+    tso->l4 = l4_off;
+    tso->hdr = l4_off + tcp_hlen;
+    tso->mss = mss;
+    return 0;
+}
+
+size_t
+sim_tso_count(const struct sim_tso *tso)
+{
+    size_t payload = tso->len - tso->hdr;
+
+    return payload ? (payload + tso->mss - 1) / tso->mss : 1;
+}
+
+size_t
+sim_tso_segment(const struct sim_tso *tso, size_t k, uint8_t *out)
+{
+    size_t n = sim_tso_count(tso);
+    size_t start = tso->hdr + k * tso->mss;
+    size_t plen = k + 1 < n ? tso->mss : tso->len - start;
+    size_t seg_len = tso->hdr + plen;
+    uint8_t *ip = out + tso->l3;
+    uint8_t *tcp = out + tso->l4;
+    uint16_t tcp_len = (uint16_t) (seg_len - tso->l4);
+    uint64_t sum;
+
+    memcpy(out, tso->frame, tso->hdr);
+    memcpy(out + tso->hdr, tso->frame + start, plen);
+
+    /* TCP: the sequence number advances; FIN and PSH only on the last
+     * segment, CWR only on the first (as Linux's own segmentation). */
+    put_be32(tcp + 4, get_be32(tcp + 4) + (uint32_t) (k * tso->mss));
+    if (k + 1 < n) {
+        tcp[13] &= (uint8_t) ~0x09;
+    }
+    if (k) {
+        tcp[13] &= (uint8_t) ~0x80;
+    }
+    if (tso->ipv6) {
+        put_be16(ip + 4, (uint16_t) (seg_len - tso->l3 - 40));
+        sum = csum_add(0, ip + 8, 32);
+    } else {
+        size_t ihl = tso->l4 - tso->l3;
+
+        put_be16(ip + 2, (uint16_t) (seg_len - tso->l3));
+        put_be16(ip + 4, (uint16_t) (get_be16(ip + 4) + k));
+        memset(ip + 10, 0, 2);
+        csum_store(ip + 10, csum_add(0, ip, ihl));
+        sum = csum_add(0, ip + 12, 8);
+    }
+    /* The pseudo-header's protocol and length, as big-endian words. */
+    {
+        uint8_t ph[4] = { 0, 6, (uint8_t) (tcp_len >> 8), (uint8_t) tcp_len };
+
+        sum = csum_add(sum, ph, sizeof ph);
+    }
+    memset(tcp + 16, 0, 2);
+    csum_store(tcp + 16, csum_add(sum, tcp, tcp_len));
+    return seg_len;
 }

@@ -92,4 +92,45 @@ int sim_vxlan_decap(const uint8_t *pkt, size_t len, uint32_t *vni);
  * field.  Returns 0, or -EINVAL if the field lies outside the frame. */
 int sim_csum_complete(uint8_t *frame, size_t len, size_t start, size_t offset);
 
+/* Completes the TCP or UDP checksum of the 'len'-byte 'frame', parsed into
+ * 'eth', if its sender left it to "hardware" and the frame arrived
+ * without the metadata that says so (out of a VXLAN tunnel, whose far
+ * end's kernel trusts its own partial checksums): an IPv4 (unfragmented)
+ * or IPv6 TCP/UDP packet whose checksum is wrong but whose checksum field
+ * holds exactly the pseudo-header's sum gets the checksum a NIC would
+ * compute.  Any other frame, including one with a checksum wrong in
+ * another way, is left alone.  Returns 1 if it completed a checksum, 0 if
+ * it left a TCP/UDP packet alone, -EINVAL for other frames. */
+int sim_csum_fix_inner(uint8_t *frame, size_t len, const struct sim_eth *eth);
+
+/* A TCP segmentation-offload super-frame (what a sender hands a NIC with
+ * TSO): headers once, then up to 64 KB of payload, to be sent as segments
+ * of at most 'mss' payload bytes each. */
+struct sim_tso {
+    const uint8_t *frame; /* Borrowed. */
+    size_t len;
+    size_t l3, l4, hdr; /* Offsets of the IP and TCP headers, payload. */
+    uint16_t mss;
+    bool ipv6;
+};
+
+/* Checks that the 'len'-byte 'frame' is an IPv4 or IPv6 TCP packet whose
+ * TCP header is at 'l4_off' (IPv4 without fragmentation, IPv6 without
+ * extension headers; 0: right after the IP header) and prepares '*tso'
+ * to cut it into segments of 'mss' payload bytes.  'frame' is borrowed and must outlive '*tso'.  Returns 0
+ * or -EINVAL. */
+int sim_tso_init(struct sim_tso *tso, const uint8_t *frame, size_t len,
+                 size_t l4_off, uint16_t mss);
+
+/* Returns how many segments 'tso' makes (at least one). */
+size_t sim_tso_count(const struct sim_tso *tso);
+
+/* Writes segment 'k' (0 <= k < sim_tso_count()) into 'out', which must
+ * hold tso->hdr + tso->mss bytes, as a NIC would send it: the headers
+ * with the IPv4 total length, ID (+k) and header checksum or the IPv6
+ * payload length fixed, the TCP sequence number advanced, FIN and PSH on
+ * the last segment only and CWR on the first only, and the TCP checksum
+ * complete.  Returns the segment's length. */
+size_t sim_tso_segment(const struct sim_tso *tso, size_t k, uint8_t *out);
+
 #endif /* sim/frame.h */

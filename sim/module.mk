@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: Apache-2.0
 # sim/: the software dataplane for the asic backend, and the lab runner.
 LIBRARIES += sim
-sim_SRCS := sim/arp.c sim/frame.c sim/port.c sim/underlay.c sim/sim.c sim/lab.c
+sim_SRCS := sim/arp.c sim/frame.c sim/port.c sim/underlay.c sim/sim.c \
+    sim/output.c sim/lab.c sim/route.c
 sim_PKGS := libev
 
 $(call UNIT_TEST,test-sim-frame,tests/unit/test-sim-frame.c,sim hal lib)
@@ -27,6 +28,7 @@ SCRIPT_TESTS += tests/dataplane/sim-interop.sh
 SCRIPT_TESTS += tests/dataplane/sim-tagged.sh
 SCRIPT_TESTS += tests/dataplane/sim-replication.sh
 SCRIPT_TESTS += tests/dataplane/sim-fdb.sh
+SCRIPT_TESTS += tests/dataplane/sim-tcp.sh
 
 TEST_PROGRAMS += bench-sim-arp
 bench-sim-arp_SRCS := tests/bench/bench-sim-arp.c

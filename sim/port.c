@@ -81,6 +81,9 @@ open_packet(struct sim_port *port)
         error =
             setsockopt_int(port->fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, 1);
     }
+    if (!error) {
+        sim_socket_grow_rcvbuf(port->fd);
+    }
     if (error) {
         return error;
     }
@@ -143,6 +146,17 @@ open_tap(struct sim_port *port)
     return error;
 }
 
+void
+sim_socket_grow_rcvbuf(int fd)
+{
+    /* The process is not scheduled the moment frames arrive; a queue of a
+     * few thousand frames rides out a time slice of another process.
+     * Privileged processes may exceed net.core.rmem_max. */
+    if (setsockopt_int(fd, SOL_SOCKET, SO_RCVBUFFORCE, SIM_RCVBUF)) {
+        setsockopt_int(fd, SOL_SOCKET, SO_RCVBUF, SIM_RCVBUF);
+    }
+}
+
 int
 sim_port_open(struct sim_port *port, const char *name, enum sim_port_kind kind,
               int fd)
@@ -192,16 +206,29 @@ sim_port_close(struct sim_port *port)
 }
 
 /* Applies the virtio-net header the kernel put before an AF_PACKET frame:
- * completes a partial checksum, refuses a GSO frame. */
+ * completes a partial checksum; reports a TCP super-frame in 'm' if 'm'
+ * is given, refuses it otherwise; refuses every other GSO frame. */
 static int
-apply_vnet_hdr(const struct virtio_net_hdr *vh, uint8_t *frame, size_t len)
+apply_vnet_hdr(const struct virtio_net_hdr *vh, uint8_t *frame, size_t len,
+               struct sim_port_msg *m)
 {
-    if (vh->gso_type != VIRTIO_NET_HDR_GSO_NONE) {
+    uint8_t gso = vh->gso_type & (uint8_t) ~VIRTIO_NET_HDR_GSO_ECN;
+
+    if (vh->gso_type == VIRTIO_NET_HDR_GSO_NONE) {
+        if (vh->flags & VIRTIO_NET_HDR_F_NEEDS_CSUM) {
+            return sim_csum_complete(frame, len, vh->csum_start,
+                                     vh->csum_offset);
+        }
+        return 0;
+    }
+    if (!m || !vh->gso_size
+        || (gso != VIRTIO_NET_HDR_GSO_TCPV4
+            && gso != VIRTIO_NET_HDR_GSO_TCPV6)) {
         return -EOPNOTSUPP;
     }
-    if (vh->flags & VIRTIO_NET_HDR_F_NEEDS_CSUM) {
-        return sim_csum_complete(frame, len, vh->csum_start, vh->csum_offset);
-    }
+    /* The TCP checksum is computed per segment. */
+    m->gso_size = vh->gso_size;
+    m->l4_off = vh->csum_start;
     return 0;
 }
 
@@ -235,39 +262,119 @@ stripped_tag(struct msghdr *msg, int *tag)
     return 0;
 }
 
+/* Control buffer for one AF_PACKET frame's auxiliary data. */
+union packet_control {
+    char buf[CMSG_SPACE(sizeof(struct tpacket_auxdata))];
+    struct cmsghdr align;
+};
+
+/* Turns the 'n' bytes recvmsg() returned into 'msg' (a virtio-net header
+ * 'vh', then the frame in 'buf' of 'size' bytes) into a frame length or
+ * an error; 'm' as for apply_vnet_hdr(). */
+static ssize_t
+finish_packet(struct msghdr *msg, ssize_t n, const struct virtio_net_hdr *vh,
+              uint8_t *buf, size_t size, int *tag, struct sim_port_msg *m)
+{
+    size_t len;
+    int error;
+
+    *tag = SIM_PORT_NO_TAG;
+    if (n < 0) {
+        return -errno;
+    } else if ((size_t) n < sizeof *vh) {
+        return -EINVAL;
+    } else if ((size_t) n - sizeof *vh > size || msg->msg_flags & MSG_TRUNC) {
+        return -EMSGSIZE;
+    }
+    len = (size_t) n - sizeof *vh;
+    error = apply_vnet_hdr(vh, buf, len, m);
+    if (!error) {
+        error = stripped_tag(msg, tag);
+    }
+    return error ? error : (ssize_t) len;
+}
+
 static ssize_t
 recv_packet(struct sim_port *port, uint8_t *buf, size_t size, int *tag)
 {
-    union {
-        char buf[CMSG_SPACE(sizeof(struct tpacket_auxdata))];
-        struct cmsghdr align;
-    } control;
+    union packet_control control;
     struct virtio_net_hdr vh;
     struct iovec iov[2] = { { &vh, sizeof vh }, { buf, size } };
     struct msghdr msg;
-    ssize_t n;
-    size_t len;
-    int error;
 
     memset(&msg, 0, sizeof msg);
     msg.msg_iov = iov;
     msg.msg_iovlen = 2;
     msg.msg_control = &control;
     msg.msg_controllen = sizeof control;
-    n = recvmsg(port->fd, &msg, MSG_TRUNC);
-    if (n < 0) {
+    return finish_packet(&msg, recvmsg(port->fd, &msg, MSG_TRUNC), &vh, buf,
+                         size, tag, NULL);
+}
+
+/* The most frames one sim_port_recv_batch() system call takes. */
+#define RECV_BATCH_MAX 64
+
+static int
+recv_batch_mmsg(struct sim_port *port, struct sim_port_msg *msgs, size_t n)
+{
+    union packet_control control[RECV_BATCH_MAX];
+    struct virtio_net_hdr vh[RECV_BATCH_MAX];
+    struct iovec iov[RECV_BATCH_MAX][2];
+    struct mmsghdr mm[RECV_BATCH_MAX];
+    bool packet = port->kind == SIM_PORT_PACKET;
+    int got, i;
+
+    n = n < RECV_BATCH_MAX ? n : RECV_BATCH_MAX;
+    memset(mm, 0, n * sizeof *mm);
+    for (i = 0; i < (int) n; i++) {
+        struct msghdr *h = &mm[i].msg_hdr;
+
+        iov[i][0] = (struct iovec){ &vh[i], sizeof vh[i] };
+        iov[i][1] = (struct iovec){ msgs[i].buf, msgs[i].size };
+        h->msg_iov = packet ? iov[i] : iov[i] + 1;
+        h->msg_iovlen = packet ? 2 : 1;
+        if (packet) {
+            h->msg_control = &control[i];
+            h->msg_controllen = sizeof control[i];
+        }
+    }
+    got = recvmmsg(port->fd, mm, (unsigned int) n, MSG_TRUNC, NULL);
+    if (got < 0) {
         return -errno;
-    } else if ((size_t) n < sizeof vh) {
-        return -EINVAL;
-    } else if ((size_t) n - sizeof vh > size) {
-        return -EMSGSIZE;
     }
-    len = (size_t) n - sizeof vh;
-    error = apply_vnet_hdr(&vh, buf, len);
-    if (!error) {
-        error = stripped_tag(&msg, tag);
+    for (i = 0; i < got; i++) {
+        struct sim_port_msg *m = &msgs[i];
+
+        m->gso_size = m->l4_off = 0;
+        if (packet) {
+            m->len = finish_packet(&mm[i].msg_hdr, (ssize_t) mm[i].msg_len,
+                                   &vh[i], m->buf, m->size, &m->tag, m);
+        } else {
+            m->tag = SIM_PORT_NO_TAG;
+            m->len =
+                mm[i].msg_len >= m->size ? -EMSGSIZE : (ssize_t) mm[i].msg_len;
+        }
     }
-    return error ? error : (ssize_t) len;
+    return got;
+}
+
+int
+sim_port_recv_batch(struct sim_port *port, struct sim_port_msg *msgs, size_t n)
+{
+    size_t i;
+
+    if (port->kind != SIM_PORT_TAP) {
+        return recv_batch_mmsg(port, msgs, n);
+    }
+    for (i = 0; i < n; i++) {
+        msgs[i].gso_size = msgs[i].l4_off = 0;
+        msgs[i].len =
+            sim_port_recv(port, msgs[i].buf, msgs[i].size, &msgs[i].tag);
+        if (msgs[i].len == -EAGAIN || msgs[i].len == -EINTR) {
+            break;
+        }
+    }
+    return i ? (int) i : -EAGAIN;
 }
 
 ssize_t
@@ -320,4 +427,88 @@ sim_port_send(struct sim_port *port, const struct iovec *iov, size_t n)
     }
     sent = sendmsg(port->fd, &msg, MSG_DONTWAIT);
     return sent < 0 ? -errno : 0;
+}
+
+/* Sends the frames of 'msgs' from 'i' on, one write per frame (TAP). */
+static size_t
+send_batch_writev(struct sim_port *port, struct mmsghdr *msgs, size_t n,
+                  int *error)
+{
+    size_t i, sent = 0;
+
+    for (i = 0; i < n; i++) {
+        struct msghdr *h = &msgs[i].msg_hdr;
+        ssize_t r = writev(port->fd, h->msg_iov, (int) h->msg_iovlen);
+
+        if (r < 0) {
+            *error = -errno;
+            if (errno == EAGAIN || errno == ENOBUFS) {
+                break;
+            }
+            continue;
+        }
+        msgs[i].msg_len = (unsigned int) r;
+        sent++;
+    }
+    return sent;
+}
+
+_Static_assert(sizeof(struct virtio_net_hdr) == SIM_PORT_VNET_HLEN,
+               "virtio-net header size");
+
+void
+sim_port_tso_hdr(uint8_t hdr[SIM_PORT_VNET_HLEN], bool ipv6, uint16_t mss,
+                 uint16_t l4_off, uint16_t hdr_len)
+{
+    struct virtio_net_hdr vh;
+
+    memset(&vh, 0, sizeof vh);
+    vh.flags = VIRTIO_NET_HDR_F_NEEDS_CSUM;
+    vh.gso_type = ipv6 ? VIRTIO_NET_HDR_GSO_TCPV6 : VIRTIO_NET_HDR_GSO_TCPV4;
+    vh.hdr_len = hdr_len;
+    vh.gso_size = mss;
+    vh.csum_start = l4_off;
+    vh.csum_offset = 16; /* The TCP checksum field. */
+    memcpy(hdr, &vh, sizeof vh);
+}
+
+size_t
+sim_port_send_batch(struct sim_port *port, struct mmsghdr *msgs, size_t n,
+                    int *error)
+{
+    static const struct virtio_net_hdr no_offload;
+    size_t i, sent = 0;
+
+    for (i = 0; i < n; i++) {
+        struct iovec *hdr = &msgs[i].msg_hdr.msg_iov[0];
+
+        /* With PACKET_VNET_HDR every frame we send starts with one; ours
+         * asks for no offload unless the caller gave its own. */
+        if (port->kind != SIM_PORT_PACKET
+            || hdr->iov_len != sizeof no_offload) {
+            hdr->iov_base = (void *) &no_offload;
+            hdr->iov_len =
+                port->kind == SIM_PORT_PACKET ? sizeof no_offload : 0;
+        }
+        msgs[i].msg_len = 0;
+    }
+    if (port->kind == SIM_PORT_TAP) {
+        return send_batch_writev(port, msgs, n, error);
+    }
+    for (i = 0; i < n;) {
+        int r =
+            sendmmsg(port->fd, msgs + i, (unsigned int) (n - i), MSG_DONTWAIT);
+
+        if (r > 0) {
+            i += (size_t) r;
+            sent += (size_t) r;
+            continue;
+        }
+        *error = r < 0 ? -errno : -EIO;
+        if (r == 0 || errno == EAGAIN || errno == ENOBUFS) {
+            break;
+        }
+        msgs[i++].msg_len = 0;
+    }
+    return sent;
 }

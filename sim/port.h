@@ -20,9 +20,14 @@
  *   - Checksum and segmentation offload: a frame from a local stack may
  *     carry a partial TCP/UDP checksum, or be a GSO super-frame larger
  *     than the MTU.  The socket asks for a virtio-net header
- *     (PACKET_VNET_HDR): partial checksums are completed in software and
- *     GSO frames are refused (a switch never sees one; turn off TSO/GSO on
- *     the sender, or segment before the port). */
+ *     (PACKET_VNET_HDR): partial checksums are completed in software;
+ *     sim_port_recv_batch() reports TCP super-frames (TSO) for the caller
+ *     to segment as a NIC would (sim_tso_init()), sim_port_recv() and
+ *     every other kind of GSO refuse them.
+ *
+ * The batch calls move up to a batch of frames per system call
+ * (recvmmsg/sendmmsg; TAP devices, which are not sockets, a read or write
+ * per frame). */
 #ifndef SIM_PORT_H
 #define SIM_PORT_H 1
 
@@ -30,6 +35,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
+#include <sys/socket.h>
 #include <sys/uio.h>
 
 #include "hal/hal.h"
@@ -76,5 +82,57 @@ ssize_t sim_port_recv(struct sim_port *port, uint8_t *buf, size_t size,
 /* Sends the frame gathered from the 'n' entries of 'iov' (at most 4).
  * Returns 0 or a negative errno (-EAGAIN: the interface queue is full). */
 int sim_port_send(struct sim_port *port, const struct iovec *iov, size_t n);
+
+/* Receive buffer asked for on sockets of the dataplane, in bytes. */
+#define SIM_RCVBUF (4 * 1024 * 1024)
+
+/* Asks for a SIM_RCVBUF receive buffer on socket 'fd', beyond the system's
+ * limit if the process may; keeps what it has otherwise. */
+void sim_socket_grow_rcvbuf(int fd);
+
+/* One frame of sim_port_recv_batch(). */
+struct sim_port_msg {
+    uint8_t *buf;      /* Set by the caller: where the frame goes, */
+    size_t size;       /* and how many bytes fit there. */
+    ssize_t len;       /* The frame's length, or an error as sim_port_recv()
+                   * returns it (the frame is dropped). */
+    int tag;           /* As sim_port_recv() reports it. */
+    uint16_t gso_size; /* Nonzero: a TCP super-frame, to be cut into */
+    uint16_t l4_off;   /* segments of 'gso_size' payload bytes; TCP header
+                        * offset. */
+};
+
+/* Receives up to 'n' frames into 'msgs' (whose 'buf' and 'size' the caller
+ * set) with as few system calls as the port allows.  Returns how many
+ * entries were filled (each with a length or its own error), -EAGAIN if
+ * nothing was waiting, or another negative errno. */
+int sim_port_recv_batch(struct sim_port *port, struct sim_port_msg *msgs,
+                        size_t n);
+
+/* The first iovec of every message given to sim_port_send_batch() is the
+ * port's: it sets it to its own per-frame header, or to nothing, unless
+ * it is a SIM_PORT_VNET_HLEN-byte header from sim_port_tso_hdr() and the
+ * port a SIM_PORT_PACKET one. */
+#define SIM_PORT_TX_HDR_IOV 1
+
+/* Length of the per-frame header of a SIM_PORT_PACKET port. */
+#define SIM_PORT_VNET_HLEN 10
+
+/* Writes into 'hdr' the per-frame header that makes a SIM_PORT_PACKET port
+ * send a TCP super-frame whole, for the kernel to segment into 'mss'-byte
+ * payloads (or to deliver whole to a local stack, as it does its own):
+ * IPv4 or 'ipv6', TCP header at 'l4_off', 'hdr_len' bytes of headers, the
+ * TCP checksum left partial. */
+void sim_port_tso_hdr(uint8_t hdr[SIM_PORT_VNET_HLEN], bool ipv6, uint16_t mss,
+                      uint16_t l4_off, uint16_t hdr_len);
+
+/* Sends the 'n' frames of 'msgs', frame i gathered from msgs[i].msg_hdr's
+ * iovecs after the first (see SIM_PORT_TX_HDR_IOV); the other fields of
+ * each msghdr but msg_iov/msg_iovlen must be zero.  Sets msgs[i].msg_len
+ * nonzero for each frame sent.  Returns how many were sent; on a failure
+ * stores its negative errno in '*error' (the frame is skipped, and after
+ * -EAGAIN or -ENOBUFS every later one too). */
+size_t sim_port_send_batch(struct sim_port *port, struct mmsghdr *msgs,
+                           size_t n, int *error);
 
 #endif /* sim/port.h */

@@ -18,73 +18,14 @@
 #include "lib/util.h"
 #include "sim/arp.h"
 #include "sim/frame.h"
+#include "sim/route.h"
+#include "sim/sim-private.h"
 #include "sim/underlay.h"
 
 VLOG_DEFINE_THIS_MODULE(sim);
 
-/* Outer UDP source port of BFD frames: one flow per remote VTEP. */
-#define SIM_BFD_SPORT 49152
-
-/* Large enough for any UDP payload, hence for any frame we accept. */
-#define SIM_BUF_SIZE 65536
-
-/* Frames handled per readiness callback before yielding to the loop, so
- * that one busy port cannot starve the others. */
-#define SIM_BATCH 64
-
-/* Distinct drop reasons counted; more would be a bug. */
-#define SIM_MAX_DROP_REASONS 32
-
-/* Drop reasons of our own (the asic pipeline has its own strings). */
-static const char DROP_MALFORMED[] = "malformed frame";
-static const char DROP_OVERSIZE[] = "oversize frame";
-static const char DROP_OFFLOAD[] = "GSO frame or 802.1ad tag";
-static const char DROP_RX_ERROR[] = "receive error";
-static const char DROP_TX_ERROR[] = "send error";
-static const char DROP_NOT_ATTACHED[] = "output port not attached";
-static const char DROP_NO_UNDERLAY[] = "no underlay";
-static const char DROP_VXLAN_SHORT[] = "VXLAN packet too short";
-static const char DROP_VXLAN_FLAGS[] = "VXLAN flags";
-static const char DROP_INNER_TAG[] = "inner VLAN tag";
-static const char DROP_NEIGH_MALFORMED[] = "malformed ARP/ND";
-
-struct sim_port_slot {
-    struct sim *sim;
-    struct sim_port io;
-    ev_io watcher;
-    hal_oid_t oid;
-    struct hmap_node node; /* In sim->ports_by_oid. */
-    uint64_t rx_packets, rx_bytes;
-    uint64_t tx_packets, tx_bytes;
-};
-
-struct sim_drop {
-    const char *reason; /* Static. */
-    uint64_t count;
-};
-
-struct sim {
-    struct ev_loop *loop;
-    struct hal *hal;
-    struct hal_asic *asic;
-
-    struct sim_port_slot *ports;
-    size_t n_ports;
-    struct hmap ports_by_oid;
-
-    bool has_underlay;
-    struct sim_underlay underlay;
-    ev_io underlay_watcher;
-
-    struct hal_asic_decision decision;
-    struct sim_stats stats;
-    struct sim_drop drops[SIM_MAX_DROP_REASONS];
-    size_t n_drops;
-    uint8_t buf[SIM_BUF_SIZE];
-};
-
-static void
-count_drop(struct sim *sim, const char *reason)
+void
+sim_count_drop(struct sim *sim, const char *reason)
 {
     static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(60, 10);
     size_t i;
@@ -104,8 +45,8 @@ count_drop(struct sim *sim, const char *reason)
     }
 }
 
-static struct sim_port_slot *
-port_by_oid(const struct sim *sim, hal_oid_t oid)
+struct sim_port_slot *
+sim_port_by_oid(const struct sim *sim, hal_oid_t oid)
 {
     struct sim_port_slot *slot;
 
@@ -116,84 +57,6 @@ port_by_oid(const struct sim *sim, hal_oid_t oid)
         }
     }
     return NULL;
-}
-
-/* ---- Output ------------------------------------------------------------- */
-
-static void
-send_local(struct sim *sim, const struct hal_asic_local_out *out,
-           const uint8_t *frame, size_t len, const struct sim_eth *eth)
-{
-    static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(60, 5);
-    struct sim_port_slot *slot = port_by_oid(sim, out->port);
-    uint8_t tag[SIM_VLAN_HLEN];
-    struct iovec iov[3];
-    size_t n, bytes;
-    int error;
-
-    if (!slot) {
-        count_drop(sim, DROP_NOT_ATTACHED);
-        return;
-    }
-    n = sim_eth_retag(frame, len, eth, out->vlan, tag, iov);
-    bytes = sim_iov_length(iov, n);
-    error = sim_port_send(&slot->io, iov, n);
-    if (error) {
-        if (error != -EAGAIN) {
-            VLOG_WARN_RL(&rl, "%s: send failed (%s)", slot->io.name,
-                         strerror(-error));
-        }
-        sim->stats.tx_errors++;
-        count_drop(sim, DROP_TX_ERROR);
-        return;
-    }
-    slot->tx_packets++;
-    slot->tx_bytes += bytes;
-    sim->stats.port_tx++;
-    sim->stats.port_tx_bytes += bytes;
-}
-
-/* Encapsulates the frame (without its 802.1Q tag: bindings map VLANs to
- * VNIs, the tag does not travel) toward 'out'. */
-static void
-send_remote(struct sim *sim, const struct hal_asic_remote_out *out,
-            const uint8_t *frame, size_t len, const struct sim_eth *eth,
-            uint16_t sport)
-{
-    static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(60, 5);
-    uint8_t hdr[SIM_ENCAP_HLEN];
-    uint8_t tag[SIM_VLAN_HLEN];
-    struct iovec iov[4];
-    size_t n, inner_len;
-    int error;
-
-    if (!sim->has_underlay) {
-        count_drop(sim, DROP_NO_UNDERLAY);
-        return;
-    }
-    n = 1 + sim_eth_retag(frame, len, eth, 0, tag, iov + 1);
-    inner_len = sim_iov_length(iov + 1, n - 1);
-    if (sim_vxlan_encap(hdr, sport, sim->underlay.port, out->vni, inner_len)) {
-        count_drop(sim, DROP_OVERSIZE);
-        return;
-    }
-    iov[0].iov_base = hdr;
-    iov[0].iov_len = sizeof hdr;
-    error = sim_underlay_send(&sim->underlay, out->ip, iov, n);
-    if (error) {
-        char ip[INET_ADDRSTRLEN];
-
-        if (error != -EAGAIN) {
-            VLOG_WARN_RL(&rl, "VXLAN to %s failed (%s)",
-                         inet_ntop(AF_INET, &out->ip, ip, sizeof ip),
-                         strerror(-error));
-        }
-        sim->stats.tx_errors++;
-        count_drop(sim, DROP_TX_ERROR);
-        return;
-    }
-    sim->stats.vxlan_tx++;
-    sim->stats.vxlan_tx_bytes += SIM_ENCAP_HLEN + inner_len;
 }
 
 /* Sends a BFD frame of the model (hal_asic_bfd_tx_fn) in VXLAN. */
@@ -207,7 +70,7 @@ bfd_tx(void *sim_, struct in_addr remote, uint32_t vni, const uint8_t *frame,
 
     if (!sim->has_underlay
         || sim_vxlan_encap(hdr, SIM_BFD_SPORT, sim->underlay.port, vni, len)) {
-        count_drop(sim, DROP_NO_UNDERLAY);
+        sim_count_drop(sim, DROP_NO_UNDERLAY);
         return;
     }
     iov[0].iov_base = hdr;
@@ -216,35 +79,11 @@ bfd_tx(void *sim_, struct in_addr remote, uint32_t vni, const uint8_t *frame,
     iov[1].iov_len = len;
     if (sim_underlay_send(&sim->underlay, remote, iov, 2)) {
         sim->stats.tx_errors++;
-        count_drop(sim, DROP_TX_ERROR);
+        sim_count_drop(sim, DROP_TX_ERROR);
         return;
     }
     sim->stats.vxlan_tx++;
     sim->stats.vxlan_tx_bytes += SIM_ENCAP_HLEN + len;
-}
-
-/* Carries out the decision in sim->decision for 'frame'. */
-static void
-execute(struct sim *sim, const uint8_t *frame, size_t len,
-        const struct sim_eth *eth)
-{
-    const struct hal_asic_decision *d = &sim->decision;
-    size_t i;
-
-    if (d->action == HAL_ASIC_DROP) {
-        count_drop(sim, d->drop_reason ? d->drop_reason : "dropped");
-        return;
-    }
-    for (i = 0; i < d->n_locals; i++) {
-        send_local(sim, &d->locals[i], frame, len, eth);
-    }
-    if (d->n_remotes) {
-        uint16_t sport = sim_vxlan_sport(frame, len, eth);
-
-        for (i = 0; i < d->n_remotes; i++) {
-            send_remote(sim, &d->remotes[i], frame, len, eth, sport);
-        }
-    }
 }
 
 /* Answers a neighbour request from 'slot' on its VLAN 'vlan' with the MAC
@@ -254,24 +93,75 @@ send_neigh_reply(struct sim *sim, struct sim_port_slot *slot, uint16_t vlan,
                  const struct sim_neigh_request *req)
 {
     struct hal_asic_local_out out = { .port = slot->oid, .vlan = vlan };
-    uint8_t reply[SIM_NEIGH_REPLY_MAX];
+    uint8_t *reply = sim_arena_alloc(sim, SIM_NEIGH_REPLY_MAX);
     struct sim_eth eth;
     size_t len;
 
     len = sim_neigh_reply(req, &sim->decision.reply_mac, reply);
     if (!sim_eth_parse(reply, len, &eth)) {
         sim->stats.neigh_replies++;
-        send_local(sim, &out, reply, len, &eth);
+        sim_send_local(sim, &out, reply, len, &eth);
+    }
+}
+
+/* Gives the frame to the router of the bridge in sim->decision
+ * (HAL_ASIC_ROUTE) and carries out what it says.  An answer goes back to
+ * 'in_local' (from a port) or 'in_remote' (from the overlay).  A TCP
+ * super-frame ('tso' nonnull) is routed once and stays one, cut with the
+ * same segment size on output. */
+static void
+route_input(struct sim *sim, const struct hal_asic_local_out *in_local,
+            const struct hal_asic_remote_out *in_remote, const uint8_t *frame,
+            size_t len, const struct sim_eth *eth, enum sim_neigh_kind kind,
+            const struct sim_neigh_request *req, const struct sim_tso *tso)
+{
+    size_t size = MAX(len + SIM_ETH_HLEN, (size_t) SIM_ARP_FRAME_MIN);
+    uint8_t *out = sim_arena_alloc(sim, size);
+    const char *reason = "dropped";
+    struct sim_tso routed;
+    struct sim_eth out_eth;
+    size_t out_len;
+
+    switch (sim_route_frame(sim->asic, sim->decision.bridge, frame, len, eth,
+                            kind, req, time_msec(), &sim->decision, out,
+                            &out_len, &reason)) {
+    case SIM_ROUTE_DROP:
+        sim_count_drop(sim, reason);
+        break;
+    case SIM_ROUTE_DONE:
+        break;
+    case SIM_ROUTE_REPLY:
+        if (!sim_eth_parse(out, out_len, &out_eth)) {
+            sim->stats.neigh_replies++;
+            if (in_local) {
+                sim_send_local(sim, in_local, out, out_len, &out_eth);
+            } else {
+                sim_send_remote(sim, in_remote, out, out_len, &out_eth,
+                                SIM_VXLAN_SPORT_MIN);
+            }
+        }
+        break;
+    case SIM_ROUTE_SEND:
+        if (sim_eth_parse(out, out_len, &out_eth)) {
+            break;
+        }
+        if (tso && !sim_tso_init(&routed, out, out_len, 0, tso->mss)) {
+            sim_execute(sim, out, out_len, &out_eth, &routed);
+        } else {
+            sim_execute(sim, out, out_len, &out_eth, NULL);
+        }
+        break;
     }
 }
 
 /* ---- Input -------------------------------------------------------------- */
 
 /* A frame from front-panel port 'slot'; 'tag' is the TCI the kernel
- * stripped, or SIM_PORT_NO_TAG. */
+ * stripped, or SIM_PORT_NO_TAG.  'tso' is nonnull if the frame is a TCP
+ * super-frame (one decision for all its segments). */
 static void
 port_input(struct sim *sim, struct sim_port_slot *slot, const uint8_t *frame,
-           size_t len, int tag, int64_t now_ms)
+           size_t len, int tag, int64_t now_ms, const struct sim_tso *tso)
 {
     struct sim_neigh_request req;
     enum sim_neigh_kind kind;
@@ -279,7 +169,7 @@ port_input(struct sim *sim, struct sim_port_slot *slot, const uint8_t *frame,
     struct sim_eth eth;
 
     if (sim_eth_parse(frame, len, &eth)) {
-        count_drop(sim, DROP_MALFORMED);
+        sim_count_drop(sim, DROP_MALFORMED);
         return;
     }
     if (tag != SIM_PORT_NO_TAG) {
@@ -304,7 +194,7 @@ port_input(struct sim *sim, struct sim_port_slot *slot, const uint8_t *frame,
     kind = sim_neigh_classify(eth.ethertype, frame + eth.payload,
                               len - eth.payload, &eth.src, &req);
     if (kind == SIM_NEIGH_MALFORMED) {
-        count_drop(sim, DROP_NEIGH_MALFORMED);
+        sim_count_drop(sim, DROP_NEIGH_MALFORMED);
         hal_asic_neigh_count_malformed(sim->asic, slot->oid, eth.vlan);
         return;
     }
@@ -317,16 +207,69 @@ port_input(struct sim *sim, struct sim_port_slot *slot, const uint8_t *frame,
     if (sim->decision.action == HAL_ASIC_REPLY) {
         send_neigh_reply(sim, slot, eth.vlan, &req);
         return;
+    } else if (sim->decision.action == HAL_ASIC_ROUTE) {
+        struct hal_asic_local_out in = { .port = slot->oid, .vlan = eth.vlan };
+
+        route_input(sim, &in, NULL, frame, len, &eth, kind, &req, tso);
+        return;
     }
-    execute(sim, frame, len, &eth);
+    sim_execute(sim, frame, len, &eth, tso);
+}
+
+/* Forwards the decapsulated frame 'inner' (of 'f', parsed into 'eth'), or
+ * the TCP super-frame 'tso' if nonnull. */
+static void
+vxlan_forward(struct sim *sim, struct hal_asic_vxlan_frame *f,
+              const uint8_t *inner, size_t len, const struct sim_eth *eth,
+              const struct sim_tso *tso)
+{
+    struct sim_neigh_request req;
+    enum sim_neigh_kind kind;
+
+    kind = sim_neigh_classify(eth->ethertype, inner + eth->payload,
+                              len - eth->payload, &eth->src, &req);
+    f->neigh_target = kind == SIM_NEIGH_REQUEST ? &req.target : NULL;
+    f->bytes = (uint32_t) len;
+    hal_asic_decap(sim->asic, f, &sim->decision);
+    if (sim->decision.action == HAL_ASIC_ROUTE) {
+        struct hal_asic_remote_out in = { .ip = f->outer_src, .vni = f->vni };
+
+        route_input(sim, NULL, &in, inner, len, eth, kind, &req, tso);
+        return;
+    }
+    sim_execute(sim, inner, len, eth, tso);
+}
+
+/* A decapsulated frame larger than the tunnel's MTU: on a veth underlay,
+ * the far end's kernel hands its VXLAN device's TCP super-frames over
+ * whole, and its UDP stack delivers them to us so.  Forwards a TCP one
+ * as a super-frame of segments that fit the tunnel (as that kernel would
+ * have cut them before a real NIC) and returns true; returns false for any
+ * other. */
+static bool
+vxlan_input_tso(struct sim *sim, struct hal_asic_vxlan_frame *f,
+                const uint8_t *inner, size_t len, const struct sim_eth *eth)
+{
+    struct sim_tso tso;
+    size_t l3_hdrs;
+
+    if (sim_tso_init(&tso, inner, len, 0, 1)) {
+        return false;
+    }
+    l3_hdrs = tso.hdr - tso.l3;
+    if (l3_hdrs + 64 > sim->underlay.inner_mtu) {
+        return false;
+    }
+    tso.mss = (uint16_t) (sim->underlay.inner_mtu - l3_hdrs);
+    vxlan_forward(sim, f, inner, len, eth, &tso);
+    return true;
 }
 
 static void
-vxlan_input(struct sim *sim, struct in_addr src, const uint8_t *pkt,
-            size_t len)
+vxlan_input(struct sim *sim, struct in_addr src, uint8_t *pkt, size_t len)
 {
     struct hal_asic_vxlan_frame f;
-    const uint8_t *inner;
+    uint8_t *inner;
     struct sim_eth eth;
     size_t inner_len;
     uint32_t vni;
@@ -336,19 +279,19 @@ vxlan_input(struct sim *sim, struct in_addr src, const uint8_t *pkt,
     sim->stats.vxlan_rx_bytes += len;
     error = sim_vxlan_decap(pkt, len, &vni);
     if (error) {
-        count_drop(sim,
-                   error == -EBADMSG ? DROP_VXLAN_FLAGS : DROP_VXLAN_SHORT);
+        sim_count_drop(sim, error == -EBADMSG ? DROP_VXLAN_FLAGS
+                                              : DROP_VXLAN_SHORT);
         return;
     }
     inner = pkt + SIM_VXLAN_HLEN;
     inner_len = len - SIM_VXLAN_HLEN;
     if (sim_eth_parse(inner, inner_len, &eth)) {
-        count_drop(sim, DROP_VXLAN_SHORT);
+        sim_count_drop(sim, DROP_VXLAN_SHORT);
         return;
     } else if (eth.tagged) {
         /* RFC 7348, 6.1: decapsulated frames with an inner VLAN tag
          * SHOULD be discarded. */
-        count_drop(sim, DROP_INNER_TAG);
+        sim_count_drop(sim, DROP_INNER_TAG);
         return;
     }
 
@@ -362,8 +305,15 @@ vxlan_input(struct sim *sim, struct in_addr src, const uint8_t *pkt,
     f.src = eth.src;
     f.dst = eth.dst;
     f.bytes = (uint32_t) inner_len;
-    hal_asic_decap(sim->asic, &f, &sim->decision);
-    execute(sim, inner, inner_len, &eth);
+    if (sim->has_underlay
+        && inner_len > SIM_ETH_HLEN + (size_t) sim->underlay.inner_mtu
+        && vxlan_input_tso(sim, &f, inner, inner_len, &eth)) {
+        return;
+    }
+    /* A sender behind a kernel VXLAN device may have left its checksum
+     * partial (and that kernel's own receive would have trusted it). */
+    sim_csum_fix_inner(inner, inner_len, &eth);
+    vxlan_forward(sim, &f, inner, inner_len, &eth, NULL);
 }
 
 /* Counts a failed receive; returns true if the socket has more to read. */
@@ -377,20 +327,34 @@ rx_error(struct sim *sim, const char *where, ssize_t error)
     case -EINTR:
         return false;
     case -EMSGSIZE:
-        count_drop(sim, DROP_OVERSIZE);
+        sim_count_drop(sim, DROP_OVERSIZE);
         return true;
     case -EOPNOTSUPP:
-        count_drop(sim, DROP_OFFLOAD);
+        sim_count_drop(sim, DROP_OFFLOAD);
         return true;
     case -EINVAL:
-        count_drop(sim, DROP_MALFORMED);
+        sim_count_drop(sim, DROP_MALFORMED);
         return true;
     default:
         VLOG_WARN_RL(&rl, "%s: receive failed (%s)", where,
                      strerror((int) -error));
-        count_drop(sim, DROP_RX_ERROR);
+        sim_count_drop(sim, DROP_RX_ERROR);
         return false;
     }
+}
+
+/* Forwards the TCP super-frame of 'm' (see execute_tso()). */
+static void
+port_input_tso(struct sim *sim, struct sim_port_slot *slot,
+               const struct sim_port_msg *m, int64_t now_ms)
+{
+    struct sim_tso tso;
+
+    if (sim_tso_init(&tso, m->buf, (size_t) m->len, m->l4_off, m->gso_size)) {
+        sim_count_drop(sim, DROP_OFFLOAD);
+        return;
+    }
+    port_input(sim, slot, m->buf, (size_t) m->len, m->tag, now_ms, &tso);
 }
 
 static void
@@ -399,38 +363,59 @@ port_cb(struct ev_loop *loop, ev_io *w, int revents)
     struct sim_port_slot *slot =
         container_of(w, struct sim_port_slot, watcher);
     struct sim *sim = slot->sim;
-    int64_t now_ms = time_msec();
-    int i;
+    struct sim_port_msg msgs[SIM_BATCH];
+    int64_t now_ms;
+    int i, n;
 
     for (i = 0; i < SIM_BATCH; i++) {
-        int tag;
-        ssize_t n = sim_port_recv(&slot->io, sim->buf, sizeof sim->buf, &tag);
+        msgs[i].buf = sim->rx_bufs + (size_t) i * SIM_BUF_SIZE;
+        msgs[i].size = SIM_BUF_SIZE;
+    }
+    n = sim_port_recv_batch(&slot->io, msgs, SIM_BATCH);
+    if (n < 0) {
+        rx_error(sim, slot->io.name, n);
+        return;
+    }
+    now_ms = time_msec();
+    for (i = 0; i < n; i++) {
+        const struct sim_port_msg *m = &msgs[i];
 
-        if (n >= 0) {
-            port_input(sim, slot, sim->buf, (size_t) n, tag, now_ms);
-        } else if (!rx_error(sim, slot->io.name, n)) {
-            break;
+        if (m->len < 0) {
+            rx_error(sim, slot->io.name, m->len);
+        } else if (m->gso_size) {
+            port_input_tso(sim, slot, m, now_ms);
+        } else {
+            port_input(sim, slot, m->buf, (size_t) m->len, m->tag, now_ms,
+                       NULL);
         }
     }
+    sim_flush_all(sim);
 }
 
 static void
 underlay_cb(struct ev_loop *loop, ev_io *w, int revents)
 {
     struct sim *sim = container_of(w, struct sim, underlay_watcher);
-    int i;
+    struct sim_underlay_msg msgs[SIM_BATCH];
+    int i, n;
 
     for (i = 0; i < SIM_BATCH; i++) {
-        struct in_addr src;
-        ssize_t n =
-            sim_underlay_recv(&sim->underlay, sim->buf, sizeof sim->buf, &src);
-
-        if (n >= 0) {
-            vxlan_input(sim, src, sim->buf, (size_t) n);
-        } else if (!rx_error(sim, "underlay", n)) {
-            break;
+        msgs[i].buf = sim->rx_bufs + (size_t) i * SIM_BUF_SIZE;
+        msgs[i].size = SIM_BUF_SIZE;
+    }
+    n = sim_underlay_recv_batch(&sim->underlay, msgs, SIM_BATCH);
+    if (n < 0) {
+        rx_error(sim, "underlay", n);
+        return;
+    }
+    for (i = 0; i < n; i++) {
+        if (msgs[i].len < 0) {
+            rx_error(sim, "underlay", msgs[i].len);
+        } else {
+            vxlan_input(sim, msgs[i].src, msgs[i].buf, (size_t) msgs[i].len);
         }
     }
+    sim_flush_all(sim);
 }
 
 /* ---- Lifecycle ---------------------------------------------------------- */
@@ -442,6 +427,8 @@ open_ports(struct sim *sim, const struct sim_config *config)
 
     sim->ports =
         xcalloc(config->n_ports ? config->n_ports : 1, sizeof *sim->ports);
+    sim->dirty =
+        xcalloc(config->n_ports ? config->n_ports : 1, sizeof *sim->dirty);
     for (i = 0; i < config->n_ports; i++) {
         const struct sim_port_spec *spec = &config->ports[i];
         struct sim_port_slot *slot = &sim->ports[i];
@@ -451,7 +438,7 @@ open_ports(struct sim *sim, const struct sim_config *config)
         if (hal_port_by_name(sim->hal, spec->name, &oid)) {
             VLOG_ERR("%s: the HAL has no port of that name", spec->name);
             error = -ENOENT;
-        } else if (port_by_oid(sim, oid)) {
+        } else if (sim_port_by_oid(sim, oid)) {
             VLOG_ERR("%s: port given twice", spec->name);
             error = -EEXIST;
         } else {
@@ -537,6 +524,8 @@ sim_create(struct ev_loop *loop, struct hal *hal,
     sim->asic = asic;
     hmap_init(&sim->ports_by_oid);
     hal_asic_decision_init(&sim->decision);
+    sim->rx_bufs = xmalloc((size_t) SIM_BATCH * SIM_BUF_SIZE);
+    sim->arena = xmalloc(SIM_ARENA_SIZE);
 
     error = open_ports(sim, config);
     if (!error) {
@@ -579,6 +568,9 @@ sim_destroy(struct sim *sim)
     hmap_destroy(&sim->ports_by_oid);
     hal_asic_decision_uninit(&sim->decision);
     free(sim->ports);
+    free(sim->dirty);
+    free(sim->rx_bufs);
+    free(sim->arena);
     free(sim);
 }
 
@@ -641,7 +633,9 @@ sim_inject_frame(struct sim *sim, size_t port_index, const uint8_t *frame,
                  size_t len, int tag)
 {
     if (port_index < sim->n_ports) {
-        port_input(sim, &sim->ports[port_index], frame, len, tag, time_msec());
+        port_input(sim, &sim->ports[port_index], frame, len, tag, time_msec(),
+                   NULL);
+        sim_flush_all(sim);
     }
 }
 
@@ -649,5 +643,9 @@ void
 sim_inject_vxlan(struct sim *sim, struct in_addr src, const uint8_t *pkt,
                  size_t len)
 {
-    vxlan_input(sim, src, pkt, len);
+    /* The dataplane may complete a checksum in place. */
+    len = len < SIM_BUF_SIZE ? len : SIM_BUF_SIZE;
+    memcpy(sim->rx_bufs, pkt, len);
+    vxlan_input(sim, src, sim->rx_bufs, len);
+    sim_flush_all(sim);
 }

@@ -4,10 +4,17 @@
 #include "sim/underlay.h"
 
 #include <errno.h>
+#include <ifaddrs.h>
+#include <net/if.h>
 #include <linux/filter.h>
 #include <string.h>
+#include <stdio.h>
+#include <sys/ioctl.h>
+#include <netinet/udp.h>
 #include <sys/socket.h>
 #include <unistd.h>
+
+#include "sim/port.h"
 
 static int
 bind_in(int fd, struct in_addr addr, uint16_t port)
@@ -24,7 +31,7 @@ bind_in(int fd, struct in_addr addr, uint16_t port)
 static int
 open_rx(struct sim_underlay *u)
 {
-    int one = 1, rcvbuf = 4 << 20;
+    int one = 1;
 
     u->rx_fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
     if (u->rx_fd < 0) {
@@ -34,13 +41,7 @@ open_rx(struct sim_underlay *u)
     if (setsockopt(u->rx_fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one)) {
         return -errno;
     }
-    /* A deep queue, as a chip's: with the default (about 200 frames) a
-     * process descheduled for 20 ms drops the BFD of 1,000 sessions at
-     * 100 ms.  Above net.core.rmem_max only with CAP_NET_ADMIN. */
-    if (setsockopt(u->rx_fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf,
-                   sizeof rcvbuf)) {
-        setsockopt(u->rx_fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
-    }
+    sim_socket_grow_rcvbuf(u->rx_fd);
     return bind_in(u->rx_fd, u->local, u->port);
 }
 
@@ -71,15 +72,58 @@ open_tx(struct sim_underlay *u)
     return bind_in(u->tx_fd, u->local, 0);
 }
 
+/* The overhead of VXLAN over IPv4: outer IP, UDP, VXLAN, inner Ethernet. */
+#define VXLAN_OVERHEAD 50
+
+/* Returns the MTU of the interface that has address 'local', less VXLAN's
+ * overhead: the largest inner IP packet that fits, as Linux sizes its
+ * VXLAN devices. */
+static uint16_t
+inner_mtu(struct in_addr local)
+{
+    struct ifaddrs *ifa, *i;
+    int mtu = 1500;
+
+    if (getifaddrs(&ifa)) {
+        return 1500 - VXLAN_OVERHEAD;
+    }
+    for (i = ifa; i; i = i->ifa_next) {
+        if (i->ifa_addr && i->ifa_addr->sa_family == AF_INET
+            && ((struct sockaddr_in *) i->ifa_addr)->sin_addr.s_addr
+                   == local.s_addr) {
+            struct ifreq ifr;
+            int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+            memset(&ifr, 0, sizeof ifr);
+            snprintf(ifr.ifr_name, sizeof ifr.ifr_name, "%s", i->ifa_name);
+            if (fd >= 0 && !ioctl(fd, SIOCGIFMTU, &ifr)) {
+                mtu = ifr.ifr_mtu;
+            }
+            if (fd >= 0) {
+                close(fd);
+            }
+            break;
+        }
+    }
+    freeifaddrs(ifa);
+    return (uint16_t) (mtu > 576 + VXLAN_OVERHEAD && mtu <= 65535
+                           ? mtu - VXLAN_OVERHEAD
+                           : 1500 - VXLAN_OVERHEAD);
+}
+
 int
 sim_underlay_open(struct sim_underlay *u, struct in_addr local, uint16_t port)
 {
-    int error;
+    int error, i;
 
     memset(u, 0, sizeof *u);
     u->rx_fd = u->tx_fd = -1;
+    for (i = 0; i < SIM_UNDERLAY_GSO_SOCKETS; i++) {
+        u->gso_fd[i] = -1;
+    }
     u->local = local;
     u->port = port;
+    u->inner_mtu = inner_mtu(local);
     error = open_rx(u);
     if (!error) {
         error = open_tx(u);
@@ -100,6 +144,12 @@ sim_underlay_close(struct sim_underlay *u)
         close(u->tx_fd);
     }
     u->rx_fd = u->tx_fd = -1;
+    for (int i = 0; i < SIM_UNDERLAY_GSO_SOCKETS; i++) {
+        if (u->gso_fd[i] >= 0) {
+            close(u->gso_fd[i]);
+        }
+        u->gso_fd[i] = -1;
+    }
 }
 
 ssize_t
@@ -140,4 +190,134 @@ sim_underlay_send(struct sim_underlay *u, struct in_addr dst,
     msg.msg_iov = (struct iovec *) iov;
     msg.msg_iovlen = n;
     return sendmsg(u->tx_fd, &msg, MSG_DONTWAIT) < 0 ? -errno : 0;
+}
+
+/* The most datagrams one sim_underlay_recv_batch() system call takes. */
+#define RECV_BATCH_MAX 64
+
+int
+sim_underlay_recv_batch(struct sim_underlay *u, struct sim_underlay_msg *msgs,
+                        size_t n)
+{
+    struct sockaddr_in sin[RECV_BATCH_MAX];
+    struct mmsghdr mm[RECV_BATCH_MAX];
+    struct iovec iov[RECV_BATCH_MAX];
+    int got, i;
+
+    n = n < RECV_BATCH_MAX ? n : RECV_BATCH_MAX;
+    memset(mm, 0, n * sizeof *mm);
+    for (i = 0; i < (int) n; i++) {
+        iov[i].iov_base = msgs[i].buf;
+        iov[i].iov_len = msgs[i].size;
+        mm[i].msg_hdr.msg_iov = &iov[i];
+        mm[i].msg_hdr.msg_iovlen = 1;
+        mm[i].msg_hdr.msg_name = &sin[i];
+        mm[i].msg_hdr.msg_namelen = sizeof sin[i];
+    }
+    got = recvmmsg(u->rx_fd, mm, (unsigned int) n, MSG_TRUNC, NULL);
+    if (got < 0) {
+        return -errno;
+    }
+    for (i = 0; i < got; i++) {
+        msgs[i].src = sin[i].sin_addr;
+        msgs[i].len =
+            mm[i].msg_hdr.msg_flags & MSG_TRUNC || mm[i].msg_len > msgs[i].size
+                ? -EMSGSIZE
+                : (ssize_t) mm[i].msg_len;
+    }
+    return got;
+}
+
+size_t
+sim_underlay_send_batch(struct sim_underlay *u, struct mmsghdr *msgs, size_t n,
+                        int *error)
+{
+    size_t i, sent = 0;
+
+    for (i = 0; i < n; i++) {
+        msgs[i].msg_len = 0;
+    }
+    for (i = 0; i < n;) {
+        int r =
+            sendmmsg(u->tx_fd, msgs + i, (unsigned int) (n - i), MSG_DONTWAIT);
+
+        if (r > 0) {
+            i += (size_t) r;
+            sent += (size_t) r;
+            continue;
+        }
+        *error = r < 0 ? -errno : -EIO;
+        if (r == 0 || errno == EAGAIN || errno == ENOBUFS) {
+            break;
+        }
+        i++;
+    }
+    return sent;
+}
+
+/* Opens the segmentation-offload socket 'i': UDP from the tunnel IP and
+ * the i-th of the top SIM_UNDERLAY_GSO_SOCKETS ports, receiving nothing. */
+static int
+open_gso(struct sim_underlay *u, int i)
+{
+    struct sock_filter reject = BPF_STMT(BPF_RET | BPF_K, 0);
+    struct sock_fprog prog = { 1, &reject };
+    int pmtu = IP_PMTUDISC_DONT;
+    int fd;
+
+    fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    if (fd < 0) {
+        return -1;
+    }
+    if (setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof prog)
+        || setsockopt(fd, IPPROTO_IP, IP_MTU_DISCOVER, &pmtu, sizeof pmtu)
+        || bind_in(fd, u->local,
+                   (uint16_t) (65535 - SIM_UNDERLAY_GSO_SOCKETS + 1 + i))) {
+        close(fd);
+        return -2;
+    }
+    return fd;
+}
+
+int
+sim_underlay_send_gso(struct sim_underlay *u, struct in_addr dst,
+                      uint16_t sport, const uint8_t *buf, size_t len,
+                      uint16_t seg_size)
+{
+    union {
+        char buf[CMSG_SPACE(sizeof(uint16_t))];
+        struct cmsghdr align;
+    } control;
+    int i = sport % SIM_UNDERLAY_GSO_SOCKETS;
+    struct iovec iov = { (void *) buf, len };
+    struct sockaddr_in sin;
+    struct cmsghdr *cmsg;
+    struct msghdr msg;
+
+    if (u->gso_fd[i] == -1) {
+        u->gso_fd[i] = open_gso(u, i);
+    }
+    if (u->gso_fd[i] < 0 || !seg_size) {
+        return -EOPNOTSUPP;
+    }
+    memset(&sin, 0, sizeof sin);
+    sin.sin_family = AF_INET;
+    sin.sin_addr = dst;
+    sin.sin_port = htons(u->port);
+    memset(&msg, 0, sizeof msg);
+    msg.msg_name = &sin;
+    msg.msg_namelen = sizeof sin;
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = &control;
+    msg.msg_controllen = sizeof control;
+    cmsg = CMSG_FIRSTHDR(&msg);
+    cmsg->cmsg_level = SOL_UDP;
+    cmsg->cmsg_type = UDP_SEGMENT;
+    cmsg->cmsg_len = CMSG_LEN(sizeof seg_size);
+    memcpy(CMSG_DATA(cmsg), &seg_size, sizeof seg_size);
+    if (sendmsg(u->gso_fd[i], &msg, MSG_DONTWAIT) < 0) {
+        return -errno;
+    }
+    return (int) ((len + seg_size - 1) / seg_size);
 }

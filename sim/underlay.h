@@ -21,14 +21,23 @@
 #include <netinet/in.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/socket.h>
 #include <sys/types.h>
 #include <sys/uio.h>
+
+/* Source ports (flows) that sim_underlay_send_gso() spreads over. */
+#define SIM_UNDERLAY_GSO_SOCKETS 16
 
 struct sim_underlay {
     int rx_fd; /* UDP, bound to local:port. */
     int tx_fd; /* Raw IPPROTO_UDP, bound to local. */
     struct in_addr local;
-    uint16_t port; /* Host order. */
+    uint16_t port;      /* Host order. */
+    uint16_t inner_mtu; /* The underlay interface's MTU less VXLAN's 50
+                         * bytes (1450 if unknown). */
+    /* UDP sockets for segmentation offload (UDP_SEGMENT), one per source
+     * port, opened on first use; -1 until then, -2 if that failed. */
+    int gso_fd[SIM_UNDERLAY_GSO_SOCKETS];
 };
 
 /* Opens the sockets for VXLAN at 'local' (which must be an address of this
@@ -53,5 +62,40 @@ ssize_t sim_underlay_recv(struct sim_underlay *u, uint8_t *buf, size_t size,
  * negative errno. */
 int sim_underlay_send(struct sim_underlay *u, struct in_addr dst,
                       const struct iovec *iov, size_t n);
+
+/* One UDP payload of sim_underlay_recv_batch(). */
+struct sim_underlay_msg {
+    uint8_t *buf; /* Set by the caller: where the payload goes, */
+    size_t size;  /* and how many bytes fit there. */
+    ssize_t len;  /* Its length, or -EMSGSIZE (dropped). */
+    struct in_addr src;
+};
+
+/* Receives up to 'n' UDP payloads into 'msgs' (whose 'buf' and 'size' the
+ * caller set) with one system call.  Returns how many entries were filled,
+ * -EAGAIN if nothing was waiting, or another negative errno. */
+int sim_underlay_recv_batch(struct sim_underlay *u,
+                            struct sim_underlay_msg *msgs, size_t n);
+
+/* Sends the 'n' UDP datagrams of 'msgs', each a complete msghdr with its
+ * destination (struct sockaddr_in) and iovecs starting with the UDP
+ * header.  Sets msgs[i].msg_len nonzero for each one sent.  Returns how
+ * many were sent; on a failure stores its negative errno in '*error' (the
+ * datagram is skipped, and after -EAGAIN or -ENOBUFS every later one
+ * too). */
+size_t sim_underlay_send_batch(struct sim_underlay *u, struct mmsghdr *msgs,
+                               size_t n, int *error);
+
+/* Sends to 'dst' the 'len' bytes of 'buf' as UDP datagrams of 'seg_size'
+ * bytes of payload each (the last may be shorter), with one system call
+ * (UDP segmentation offload): VXLAN packets of a TCP super-frame's
+ * segments.  They leave from one of SIM_UNDERLAY_GSO_SOCKETS fixed source
+ * ports in the upper part of the RFC 7348 range, picked by 'sport' (a flow
+ * hash), so one flow keeps one port.  Returns the number of datagrams
+ * sent, or a negative errno (then nothing was sent; -EOPNOTSUPP: no
+ * socket for that port). */
+int sim_underlay_send_gso(struct sim_underlay *u, struct in_addr dst,
+                          uint16_t sport, const uint8_t *buf, size_t len,
+                          uint16_t seg_size);
 
 #endif /* sim/underlay.h */

@@ -25,6 +25,7 @@
 #include "vtepd/jsonrpc/stream.h"
 #include "vtepd/ovsdb/table.h"
 #include "vtepd/paths.h"
+#include "vtepd/replica/replica.h"
 #include "vtepd/unixctl.h"
 
 VLOG_DEFINE_THIS_MODULE(database);
@@ -34,6 +35,9 @@ struct vtepd_database {
     struct ovsdb_server *server;
     struct ovsdb_remotes *db_remotes; /* --remote=db:..., or NULL. */
     struct vtepd_memtrim *memtrim;
+    struct ovsdb_db *replica_db; /* Client mode: the replica, else NULL. */
+    struct replica *replica;
+    bool ready; /* vtepd_database_poll_ready() said so. */
 };
 
 /* Logs 'error' (destroying it) as the reason 'what' failed. */
@@ -183,6 +187,9 @@ configure_tls(const struct vtepd_options *opts)
         wants_tls |= str_starts_with(opts->remotes[i], "pssl:")
                      || str_starts_with(opts->remotes[i], "ssl:");
     }
+    for (size_t i = 0; i < opts->n_db_remotes; i++) {
+        wants_tls |= str_starts_with(opts->db_remotes[i], "ssl:");
+    }
     if (opts->private_key) {
         stream_ssl_set_private_key_file(opts->private_key);
     }
@@ -193,8 +200,8 @@ configure_tls(const struct vtepd_options *opts)
         stream_ssl_set_ca_cert_file(opts->ca_cert);
     }
     if (wants_tls && !stream_ssl_is_configured()) {
-        VLOG_ERR("pssl: and ssl: remotes need --private-key, --certificate "
-                 "and --ca-cert");
+        VLOG_ERR("pssl: and ssl: remotes (--remote, --db) need "
+                 "--private-key, --certificate and --ca-cert");
         return false;
     }
     return true;
@@ -243,9 +250,12 @@ memory_cb(struct ds *out, void *dbp)
     unixctl_memory_put(out, "rows", st.rows);
     unixctl_memory_put(out, "history-txns", st.history_txns);
     unixctl_memory_put(out, "history-bytes", st.history_bytes);
-    ovsdb_store_get_stats(db->store, &ss);
-    unixctl_memory_put(out, "log-bytes", (unsigned long long) ss.log_bytes);
-    unixctl_memory_put(out, "log-write-errors", ss.n_write_errors);
+    if (db->store) {
+        ovsdb_store_get_stats(db->store, &ss);
+        unixctl_memory_put(out, "log-bytes",
+                           (unsigned long long) ss.log_bytes);
+        unixctl_memory_put(out, "log-write-errors", ss.n_write_errors);
+    }
     slab_get_stats(&slab);
     unixctl_memory_put(out, "slab-bytes", slab.block_bytes);
     unixctl_memory_put(out, "heap-trims", vtepd_memtrim_count(db->memtrim));
@@ -259,6 +269,10 @@ compact_cb(struct unixctl_conn *conn, int argc, const char *argv[], void *dbp)
     const char *name = vtepd_database_get_db(db)->schema->name;
     int error;
 
+    if (!db->store) {
+        unixctl_command_reply_error(conn, "client mode: no database file");
+        return;
+    }
     if (argc > 1 && strcmp(argv[1], name)) {
         char *msg = xasprintf("%s: unknown database", argv[1]);
 
@@ -358,6 +372,87 @@ add_remotes(struct ev_loop *loop, struct vtepd_database *db,
     return 0;
 }
 
+/* "replica/status": where client mode is and what it did. */
+static void
+replica_status_cb(struct unixctl_conn *conn, int argc, const char *argv[],
+                  void *dbp)
+{
+    struct vtepd_database *db = dbp;
+    struct ds out = DS_EMPTY_INITIALIZER;
+
+    (void) argc;
+    (void) argv;
+    replica_format_status(db->replica, &out);
+    unixctl_command_reply(conn, ds_cstr(&out));
+    ds_destroy(&out);
+}
+
+/* "replica/reconnect [--full]": moves to the next remote; --full forgets
+ * the last transaction id, so the whole database comes again. */
+static void
+replica_reconnect_cb(struct unixctl_conn *conn, int argc, const char *argv[],
+                     void *dbp)
+{
+    struct vtepd_database *db = dbp;
+    bool full = argc > 1 && !strcmp(argv[1], "--full");
+
+    if (argc > 1 && !full) {
+        unixctl_command_reply_error(conn, "usage: replica/reconnect [--full]");
+        return;
+    }
+    replica_reconnect(db->replica, full);
+    unixctl_command_reply(conn, NULL);
+}
+
+/* Client mode: an in-memory replica of the remote database, served only on
+ * the --remote listeners given. */
+static struct vtepd_database *
+start_client(struct ev_loop *loop, const struct vtepd_options *opts)
+{
+    struct vtepd_database *db = xzalloc(sizeof *db);
+    struct ovsdb_schema *schema;
+    json_t *json = json_loads(vtep_schema_text(), 0, NULL);
+    struct ovsdb_error *error = ovsdb_schema_from_json(json, &schema);
+
+    json_decref(json);
+    ASSERT(!error);
+    db->replica_db = ovsdb_db_create(schema);
+    db->server = ovsdb_server_create(loop, db->replica_db);
+    db->memtrim = vtepd_memtrim_create(loop, db->replica_db);
+    ovsdb_server_set_max_sessions(db->server, opts->max_sessions);
+    db->replica = replica_create(loop, db->replica_db, opts->db_remotes,
+                                 opts->n_db_remotes);
+    if (!opts->default_remotes && add_remotes(loop, db, opts)) {
+        vtepd_database_stop(db);
+        return NULL;
+    }
+    unixctl_memory_register(memory_cb, db);
+    unixctl_command_register("replica/status", "", 0, 0, replica_status_cb,
+                             db);
+    unixctl_command_register("replica/reconnect", "[--full]", 0, 1,
+                             replica_reconnect_cb, db);
+    VLOG_INFO("client mode: waiting for database %s from %s%s", schema->name,
+              opts->db_remotes[0],
+              opts->n_db_remotes > 1 ? " (and the other --db remotes)" : "");
+    return db;
+}
+
+bool
+vtepd_database_poll_ready(struct vtepd_database *db)
+{
+    if (db->ready) {
+        return true;
+    }
+    if (db->replica && !replica_is_synced(db->replica)) {
+        return false;
+    }
+    if (db->replica) {
+        ensure_global_row(db->replica_db);
+    }
+    db->ready = true;
+    return true;
+}
+
 struct vtepd_database *
 vtepd_database_start(struct ev_loop *loop, const struct vtepd_options *opts)
 {
@@ -366,6 +461,9 @@ vtepd_database_start(struct ev_loop *loop, const struct vtepd_options *opts)
 
     if (!configure_tls(opts)) {
         return NULL;
+    }
+    if (opts->n_db_remotes) {
+        return start_client(loop, opts);
     }
     store = open_store(loop, opts);
     if (!store) {
@@ -406,6 +504,8 @@ vtepd_database_stop(struct vtepd_database *db)
         ovsdb_remotes_destroy(db->db_remotes);
         vtepd_memtrim_destroy(db->memtrim);
         ovsdb_server_destroy(db->server);
+        replica_destroy(db->replica);
+        ovsdb_db_destroy(db->replica_db);
         ovsdb_store_destroy(db->store);
         free(db);
     }
@@ -414,7 +514,13 @@ vtepd_database_stop(struct vtepd_database *db)
 struct ovsdb_db *
 vtepd_database_get_db(const struct vtepd_database *db)
 {
-    return ovsdb_store_get_db(db->store);
+    return db->replica_db ? db->replica_db : ovsdb_store_get_db(db->store);
+}
+
+struct replica *
+vtepd_database_get_replica(const struct vtepd_database *db)
+{
+    return db->replica;
 }
 
 struct ovsdb_server *

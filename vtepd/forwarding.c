@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "hal/asic/asic.h"
+#include "hal/hal-route.h"
 #include "hal/hal.h"
 #include "hal/netdev/netdev.h"
 #include "lib/ds.h"
@@ -116,6 +117,16 @@ dump_neigh_cb(struct unixctl_conn *conn, int argc, const char *argv[],
 }
 
 static void
+dump_routes_cb(struct unixctl_conn *conn, int argc, const char *argv[],
+               void *fw_)
+{
+    struct vtepd_forwarding *fw = fw_;
+    struct ds out = DS_EMPTY_INITIALIZER;
+
+    reply_dump(conn, hal_dump_routes(fw->hal, &out), &out, argv[0]);
+}
+
+static void
 dump_flood_cb(struct unixctl_conn *conn, int argc, const char *argv[],
               void *fw_)
 {
@@ -204,6 +215,7 @@ register_commands(struct vtepd_forwarding *fw)
     unixctl_command_register("hal/dump-neigh", "[LS]", 0, 1, dump_neigh_cb,
                              fw);
     unixctl_command_register("hal/dump-flood", "", 0, 0, dump_flood_cb, fw);
+    unixctl_command_register("hal/dump-routes", "", 0, 0, dump_routes_cb, fw);
     unixctl_command_register("hal/dump-tunnels", "", 0, 0, dump_tunnels_cb,
                              fw);
     unixctl_command_register("hal/dump-bindings", "", 0, 0, dump_bindings_cb,

@@ -19,15 +19,38 @@
 #include "vtepd/options.h"
 #include "vtepd/ovs-rundir.h"
 #include "vtepd/paths.h"
+#include "vtepd/replica/replica.h"
+#include "vtepd/vtep/vtep.h"
 #include "vtepd/unixctl.h"
 
 VLOG_DEFINE_THIS_MODULE(vtepd);
+
+static bool exiting;
 
 static void
 on_exit_signal(struct ev_loop *loop, ev_signal *w, int revents)
 {
     VLOG_INFO("%s received, exiting", strsignal(w->signum));
+    exiting = true;
     ev_break(loop, EVBREAK_ALL);
+}
+
+/* Client mode: runs 'loop' until the replica holds the remote database.
+ * Returns false if vtepd was told to exit first. */
+static bool
+wait_for_database(struct ev_loop *loop, struct vtepd_database *database)
+{
+    while (!exiting && !vtepd_database_poll_ready(database)) {
+        ev_run(loop, EVRUN_ONCE);
+    }
+    return !exiting;
+}
+
+/* Client mode: undone writes make the reconciler derive its rows again. */
+static void
+writes_lost_cb(bool refused, void *forwarding)
+{
+    vtep_db_writes_lost(vtepd_forwarding_get_vtep(forwarding), refused);
 }
 
 static void
@@ -144,6 +167,12 @@ start_metrics(struct ev_loop *loop, const struct vtepd_options *opts,
 static void
 report_status(const struct vtepd_options *opts)
 {
+    if (opts->n_db_remotes) {
+        VLOG_INFO("vtepd %s starting (client mode, database at %s, hal %s)",
+                  VTEPD_VERSION, opts->db_remotes[0],
+                  vtepd_hal_name(opts->hal));
+        return;
+    }
     VLOG_INFO("vtepd %s starting (database %s, hal %s)", VTEPD_VERSION,
               opts->database, vtepd_hal_name(opts->hal));
 }
@@ -246,12 +275,19 @@ main(int argc, char *argv[])
     if (unixctl) {
         database = vtepd_database_start(loop, &opts);
     }
+    if (database && !wait_for_database(loop, database)) {
+        vtepd_database_stop(database);
+        database = NULL;
+    }
     if (database && opts.hal != VTEPD_HAL_NONE) {
         forwarding = vtepd_forwarding_start(loop, &opts,
                                             vtepd_database_get_db(database));
         if (!forwarding) {
             vtepd_database_stop(database);
             database = NULL;
+        } else if (vtepd_database_get_replica(database)) {
+            replica_set_lost_cb(vtepd_database_get_replica(database),
+                                writes_lost_cb, forwarding);
         }
     }
     if (database

@@ -13,7 +13,7 @@ vtepd-ctl_PKGS := jansson libev
 PROGRAMS += vtepd
 vtepd_SRCS := vtepd/main.c vtepd/database.c vtepd/forwarding.c \
               vtepd/ovs-rundir.c vtepd/memtrim.c vtepd/metrics.c
-vtepd_LIBS := vtepd-ctl vtepd-core ovsdb-server ovsdb-storage ovsdb jsonrpc \
+vtepd_LIBS := vtepd-ctl vtepd-core replica ovsdb-server ovsdb-storage ovsdb jsonrpc \
               vtep vtep-schema sim hal-asic hal-netdev hal lib
 vtepd_PKGS := libev libmicrohttpd
 # Loadable HAL providers (--hal=FILE) call the provider API in vtepd.

@@ -36,6 +36,7 @@ enum {
     OPT_BUSY_POLL,
     OPT_MAX_SESSIONS,
     OPT_METRICS,
+    OPT_DB,
 };
 
 static const struct option long_options[] = {
@@ -59,6 +60,7 @@ static const struct option long_options[] = {
     { "busy-poll", required_argument, NULL, OPT_BUSY_POLL },
     { "max-sessions", required_argument, NULL, OPT_MAX_SESSIONS },
     { "metrics", required_argument, NULL, OPT_METRICS },
+    { "db", required_argument, NULL, OPT_DB },
     { "verbose", no_argument, NULL, 'v' },
     { "help", no_argument, NULL, 'h' },
     { "version", no_argument, NULL, 'V' },
@@ -85,6 +87,13 @@ static const char usage_text[] =
     "Manager\n"
     "                              rows as the table changes "
     "(db:DB,TABLE,COLUMN)\n"
+    "Client mode (the database is served elsewhere; no DATABASE file, and no\n"
+    "listeners unless --remote is given):\n"
+    "  --db=REMOTE[,REMOTE...]     follow the hardware_vtep database at "
+    "these\n"
+    "                              remotes (tcp:IP:PORT, ssl:IP:PORT, "
+    "unix:PATH),\n"
+    "                              an ovsdb-server or a Raft cluster\n"
     "TLS:\n"
     "  --private-key=FILE --certificate=FILE --ca-cert=FILE\n"
     "Forwarding:\n"
@@ -302,6 +311,51 @@ parse_hal(struct vtepd_options *opts, const char *arg, struct ds *err)
     return VTEPD_OPTIONS_RUN;
 }
 
+static void
+free_array(char **array, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        free(array[i]);
+    }
+    free(array);
+}
+
+/* Splits --db=REMOTE[,REMOTE...] into 'opts->db_remotes', checking that
+ * each is an active remote.  Returns false with the reason in 'err'. */
+static bool
+parse_db_remotes(struct vtepd_options *opts, const char *arg, struct ds *err)
+{
+    char *copy = xstrdup(arg), *save = NULL;
+    bool ok = true;
+
+    free_array(opts->db_remotes, opts->n_db_remotes);
+    opts->db_remotes = NULL;
+    opts->n_db_remotes = 0;
+    for (char *r = strtok_r(copy, ",", &save); r && ok;
+         r = strtok_r(NULL, ",", &save)) {
+        if (!str_starts_with(r, "tcp:") && !str_starts_with(r, "ssl:")
+            && !str_starts_with(r, "unix:")) {
+            ds_put_format(err,
+                          "--db=%s: %s is not an active remote (expected "
+                          "tcp:IP:PORT, ssl:IP:PORT or unix:PATH)",
+                          arg, r);
+            ok = false;
+        } else if (!check_remote(r, err)) {
+            ok = false;
+        } else {
+            push(&opts->db_remotes, &opts->n_db_remotes, r);
+        }
+    }
+    if (ok && !opts->n_db_remotes) {
+        ds_put_format(err, "--db=%s: no remote given", arg);
+        ok = false;
+    }
+    free(copy);
+    return ok;
+}
+
 static enum vtepd_options_result
 parse_option(struct vtepd_options *opts, int c, const char *arg,
              struct ds *out, struct ds *err)
@@ -312,6 +366,11 @@ parse_option(struct vtepd_options *opts, int c, const char *arg,
             return VTEPD_OPTIONS_EXIT_ERROR;
         }
         push(&opts->remotes, &opts->n_remotes, arg);
+        break;
+    case OPT_DB:
+        if (!parse_db_remotes(opts, arg, err)) {
+            return VTEPD_OPTIONS_EXIT_ERROR;
+        }
         break;
     case OPT_PRIVATE_KEY:
         replace(&opts->private_key, arg);
@@ -478,6 +537,11 @@ check_combinations(struct vtepd_options *opts, struct ds *err)
     if (check_provider(opts, err) != VTEPD_OPTIONS_RUN) {
         return VTEPD_OPTIONS_EXIT_ERROR;
     }
+    if (opts->n_db_remotes && opts->schema) {
+        ds_put_cstr(err, "--db (client mode) follows a hardware_vtep "
+                         "database; --schema does not apply");
+        return VTEPD_OPTIONS_EXIT_ERROR;
+    }
     if (opts->schema && opts->hal != VTEPD_HAL_NONE) {
         ds_put_cstr(err, "--schema serves a schema other than hardware_vtep, "
                          "so it requires --hal=none");
@@ -492,7 +556,7 @@ fill_defaults(struct vtepd_options *opts)
     if (!opts->database) {
         opts->database = xstrdup("run/vtep.db");
     }
-    if (!opts->n_remotes) {
+    if (!opts->n_remotes && !opts->n_db_remotes) {
         char *dir = file_dir_name(opts->database);
         char *sock = xasprintf("punix:%s/db.sock", dir);
 
@@ -551,17 +615,6 @@ vtepd_options_parse(struct vtepd_options *opts, int argc, char *argv[],
     return result;
 }
 
-static void
-free_array(char **array, size_t n)
-{
-    size_t i;
-
-    for (i = 0; i < n; i++) {
-        free(array[i]);
-    }
-    free(array);
-}
-
 void
 vtepd_options_destroy(struct vtepd_options *opts)
 {
@@ -570,6 +623,7 @@ vtepd_options_destroy(struct vtepd_options *opts)
     }
     free(opts->database);
     free_array(opts->remotes, opts->n_remotes);
+    free_array(opts->db_remotes, opts->n_db_remotes);
     free(opts->private_key);
     free(opts->certificate);
     free(opts->ca_cert);

@@ -28,6 +28,8 @@ struct vtepd_options {
     char **remotes; /* --remote, in order given. */
     size_t n_remotes;
     bool default_remotes; /* True if no --remote was given. */
+    char **db_remotes;    /* --db: client mode if nonempty (in order). */
+    size_t n_db_remotes;
     char *private_key;
     char *certificate;
     char *ca_cert;

@@ -22,6 +22,7 @@
 #include "hal/asic/asic.h"
 #include "hal/asic/profile.h"
 #include "hal/hal-provider.h"
+#include "hal/hal-route.h"
 #include "lib/hmap.h"
 #include "lib/list.h"
 
@@ -214,6 +215,9 @@ struct hal_asic {
     uint64_t writes;
     uint64_t bucket_full;
     uint64_t learn_failures;
+
+    /* L3 tables (route.c), in process memory. */
+    struct asic_l3 *l3;
 };
 
 static inline struct hal_asic *
@@ -368,5 +372,52 @@ void asic_bfd_run(struct hal_asic *, int64_t now);
 int64_t asic_bfd_next_wake(const struct hal_asic *);
 /* Frees every session and the index. */
 void asic_bfd_destroy_all(struct hal_asic *);
+
+/* neigh.c: looks 'ip' up in bridge index 'bridge''s host table without
+ * counting; true with '*mac' set if it is there. */
+bool asic_neigh_lookup(const struct hal_asic *, uint32_t bridge,
+                       const struct hal_ip *ip, struct hal_mac *mac);
+
+/* forward.c: sends a frame the switch itself makes (routed, or an ARP
+ * request) to 'dst' in bridge index 'bridge': the FDB entry's port or VTEP,
+ * else every local binding and the flood list.  Resets 'd' first. */
+void asic_l2_emit(struct hal_asic *, uint32_t bridge,
+                  const struct hal_mac *dst, uint32_t bytes,
+                  struct hal_asic_decision *d);
+
+/* route.c: the L3 tables. */
+void asic_l3_init(struct hal_asic *);
+void asic_l3_destroy(struct hal_asic *);
+void asic_l3_resources(const struct hal_asic *, struct hal_resource res[]);
+/* Removes the router interfaces on bridge index 'bridge'. */
+void asic_l3_bridge_gone(struct hal_asic *, uint32_t bridge);
+/* Returns true if a frame to 'dst' (with 'arp_target' for an ARP request)
+ * on bridge index 'bridge' is for the bridge's router. */
+bool asic_l3_punt(const struct hal_asic *, uint32_t bridge,
+                  const struct hal_mac *dst, const struct hal_ip *arp_target);
+/* Returns the index of router index 'router''s longest match for 'dst', or
+ * -1. */
+int64_t asic_l3_lpm(const struct hal_asic *, uint32_t router,
+                    const struct hal_ip *dst);
+int asic_router_set(struct hal *, const struct hal_router_config *,
+                    hal_oid_t *);
+int asic_router_remove(struct hal *, hal_oid_t);
+int asic_router_stats_get(const struct hal *, hal_oid_t,
+                          struct hal_router_stats *);
+int asic_rif_create(struct hal *, const struct hal_rif_config *, hal_oid_t *);
+int asic_rif_remove(struct hal *, hal_oid_t);
+int asic_nexthop_create(struct hal *, const struct hal_nexthop_config *,
+                        hal_oid_t *);
+int asic_nexthop_remove(struct hal *, hal_oid_t);
+int asic_route_set(struct hal *, const struct hal_route_entry *, size_t,
+                   int *);
+int asic_route_remove(struct hal *, const struct hal_route_entry *, size_t,
+                      int *);
+int asic_rneigh_set(struct hal *, const struct hal_rneigh_entry *, size_t,
+                    int *);
+int asic_rneigh_remove(struct hal *, const struct hal_rneigh_entry *, size_t,
+                       int *);
+void asic_route_walk(const struct hal *, const struct hal_route_walk *,
+                     void *);
 
 #endif /* hal/asic/asic-private.h */

@@ -72,6 +72,7 @@ asic_open(const struct hal_config *config, struct hal **halp)
                         ASIC_EVENT_BATCH);
     asic_indexes_build(asic);
     asic_neigh_init(asic);
+    asic_l3_init(asic);
     asic->next_age_ms = asic->fdb_learned ? 0 : INT64_MAX;
     VLOG_INFO("asic: platform %s, %u L2 entries in %zu banks, %s start "
               "(generation %llu)",
@@ -97,6 +98,7 @@ asic_close(struct hal *hal)
         free(asic->seen_fdb);
     }
     asic_neigh_destroy(asic);
+    asic_l3_destroy(asic);
     asic_indexes_destroy(asic);
     asic_bfd_destroy_all(asic);
     asic_chip_detach(asic);
@@ -219,6 +221,7 @@ asic_resources_get(const struct hal *hal, struct hal_resource res[])
     res[HAL_TABLE_MCAST] =
         (struct hal_resource){ asic->t_mcast.used, asic->t_mcast.capacity };
     asic_neigh_resources(asic, &res[HAL_TABLE_NEIGH]);
+    asic_l3_resources(asic, res);
 }
 
 /* ---- Conformance hooks (hal-provider.h) --------------------------------- */
@@ -303,6 +306,18 @@ const struct hal_provider hal_asic_provider = {
     .bfd_set = asic_bfd_set,
     .bfd_remove = asic_bfd_remove,
     .bfd_get = asic_bfd_get,
+    .router_set = asic_router_set,
+    .router_remove = asic_router_remove,
+    .rif_create = asic_rif_create,
+    .rif_remove = asic_rif_remove,
+    .nexthop_create = asic_nexthop_create,
+    .nexthop_remove = asic_nexthop_remove,
+    .route_set = asic_route_set,
+    .route_remove = asic_route_remove,
+    .rneigh_set = asic_rneigh_set,
+    .rneigh_remove = asic_rneigh_remove,
+    .router_stats_get = asic_router_stats_get,
+    .route_walk = asic_route_walk,
 };
 
 /* ---- Backend-specific API ----------------------------------------------- */

@@ -58,7 +58,11 @@ enum hal_asic_action {
     HAL_ASIC_FORWARD,
     /* The frame was a neighbour request the host table knows: answer it on
      * the ingress port and VLAN with 'reply_mac', and send it nowhere. */
-    HAL_ASIC_REPLY
+    HAL_ASIC_REPLY,
+    /* The frame is for the router of 'bridge' (to its MAC, or an ARP
+     * request for an interface address): hand it to the L3 step,
+     * hal_asic_route() and friends, below. */
+    HAL_ASIC_ROUTE
 };
 
 struct hal_asic_local_out {
@@ -128,6 +132,9 @@ struct hal_asic_vxlan_frame {
     struct hal_mac src;
     struct hal_mac dst;
     uint32_t bytes; /* Of the inner frame. */
+    /* An ARP request's target, borrowed, or NULL (as in hal_asic_frame):
+     * a request for a router interface address goes to the router. */
+    const struct hal_ip *neigh_target;
 };
 
 /* Decides which local bindings get a decapsulated frame.  Never sends it
@@ -150,5 +157,57 @@ void hal_asic_set_bfd_tx(struct hal_asic *, hal_asic_bfd_tx_fn *, void *aux);
 bool hal_asic_bfd_input(struct hal_asic *, struct in_addr outer_src,
                         uint32_t vni, const uint8_t *frame, size_t len,
                         int64_t now);
+
+/* ---- Routing (hal/hal-route.h) ------------------------------------------ */
+
+enum hal_asic_l3_action {
+    HAL_ASIC_L3_DROP,    /* 'drop_reason' says why; counted on the router. */
+    HAL_ASIC_L3_FORWARD, /* Rewrite to 'src' → 'dst', TTL - 1, send per
+                          * the decision. */
+    HAL_ASIC_L3_RESOLVE, /* Next hop unknown: broadcast an ARP request
+                          * from 'src' (sender 'arp_sender') for
+                          * 'arp_target' per the decision; drop the
+                          * packet. */
+};
+
+struct hal_asic_route_result {
+    enum hal_asic_l3_action action;
+    const char *drop_reason; /* Static. */
+    hal_oid_t out_bridge;
+    struct hal_mac src, dst;
+    struct hal_ip arp_sender, arp_target;
+    /* HAL_ASIC_L3_DROP because the packet is for one of the router's own
+     * addresses ('for_router') or its TTL ran out ('ttl_expired'): the
+     * router MAC is in 'src' and the ingress interface's address in
+     * 'in_addr', for an answer (ICMP echo reply, time exceeded). */
+    bool for_router, ttl_expired;
+    struct hal_ip in_addr;
+};
+
+/* Routes an IP packet to 'dst' with 'ttl', of 'bytes' bytes, that came to
+ * the router MAC on bridge 'in_bridge' at 'now_ms': TTL check, longest
+ * prefix match in the bridge's router, next-hop resolution, and the L2
+ * egress in the destination bridge in 'd'.  Counts on the router.  An
+ * unresolved next hop is asked for (HAL_ASIC_L3_RESOLVE) at most once a
+ * second; meanwhile its packets are dropped. */
+void hal_asic_route(struct hal_asic *, hal_oid_t in_bridge,
+                    const struct hal_ip *dst, uint8_t ttl, uint32_t bytes,
+                    int64_t now_ms, struct hal_asic_route_result *,
+                    struct hal_asic_decision *d);
+
+/* If 'target' is an interface address of the router on 'bridge', stores
+ * the router MAC in '*mac', counts an ARP reply and returns true. */
+bool hal_asic_route_arp_answer(struct hal_asic *, hal_oid_t bridge,
+                               const struct hal_ip *target,
+                               struct hal_mac *mac);
+
+/* A host on 'bridge' showed (in ARP, at 'now_ms') that it has 'ip' and
+ * 'mac': learns the router neighbour if 'ip' is in a router interface's
+ * subnet there.  A full table gives up its least recently learned entry.
+ * Returns 0, -ENOENT (no such subnet) or HAL_E_TABLE_FULL (every entry
+ * static). */
+int hal_asic_route_learn(struct hal_asic *, hal_oid_t bridge,
+                         const struct hal_ip *ip, const struct hal_mac *mac,
+                         int64_t now_ms);
 
 #endif /* hal/asic/asic.h */

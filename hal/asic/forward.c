@@ -208,6 +208,10 @@ hal_asic_forward(struct hal_asic *asic, const struct hal_asic_frame *f,
     if (learn && b->learning) {
         asic_fdb_learn(asic, bridge, &f->src, (uint32_t) port, f->vlan);
     }
+    if (asic_l3_punt(asic, bridge, &f->dst, f->neigh_target)) {
+        d->action = HAL_ASIC_ROUTE;
+        return;
+    }
     if (f->neigh_target
         && asic_neigh_resolve(asic, bridge, f->neigh_target, &d->reply_mac)) {
         d->action = HAL_ASIC_REPLY;
@@ -261,7 +265,9 @@ hal_asic_decap(struct hal_asic *asic, const struct hal_asic_vxlan_frame *f,
         return;
     }
     d->bridge = asic_bridge_oid((uint32_t) bridge);
-    if (hal_mac_is_multicast(&f->dst)) {
+    if (asic_l3_punt(asic, (uint32_t) bridge, &f->dst, f->neigh_target)) {
+        d->action = HAL_ASIC_ROUTE;
+    } else if (hal_mac_is_multicast(&f->dst)) {
         d->flooded = true;
         flood_local(asic, d, (uint32_t) bridge, -1, f->bytes);
     } else {
@@ -278,9 +284,35 @@ hal_asic_decap(struct hal_asic *asic, const struct hal_asic_vxlan_frame *f,
             add_local(asic, d, s->port, s->vlan, f->bytes);
         }
     }
-    if (d->n_locals) {
+    if (d->action == HAL_ASIC_ROUTE) {
+        return;
+    } else if (d->n_locals) {
         d->action = HAL_ASIC_FORWARD;
     } else {
+        drop(d, "no destination");
+    }
+}
+
+void
+asic_l2_emit(struct hal_asic *asic, uint32_t bridge, const struct hal_mac *dst,
+             uint32_t bytes, struct hal_asic_decision *d)
+{
+    const struct asic_bridge *b = &asic->bridges[bridge];
+    struct hal_asic_frame f = { .dst = *dst, .bytes = bytes };
+
+    decision_reset(d);
+    d->bridge = asic_bridge_oid(bridge);
+    if (hal_mac_is_multicast(dst)) {
+        d->flooded = true;
+        flood_local(asic, d, bridge, -1, bytes);
+        flood_remote(asic, d, bridge, b->flood_head[HAL_FLOOD_BROADCAST],
+                     b->flood_len[HAL_FLOOD_BROADCAST], &f);
+    } else {
+        forward_unicast(asic, d, bridge, -1, &f);
+    }
+    if (d->n_locals || d->n_remotes) {
+        d->action = HAL_ASIC_FORWARD;
+    } else if (!d->drop_reason) {
         drop(d, "no destination");
     }
 }

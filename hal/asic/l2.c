@@ -169,6 +169,7 @@ asic_bridge_destroy(struct hal_asic *asic, uint32_t idx)
         }
     }
     asic_neigh_bridge_gone(asic, idx);
+    asic_l3_bridge_gone(asic, idx);
     asic_table_unindex(&asic->t_bridge, idx);
     if (b->vni != HAL_VNI_NONE) {
         hmap_remove(&asic->bridge_by_vni, &asic->bridge_vni_nodes[idx]);

@@ -4,7 +4,7 @@ LIBRARIES += hal-asic
 hal-asic_SRCS := hal/asic/asic.c hal/asic/chip.c \
                  hal/asic/fdb.c hal/asic/forward.c hal/asic/l2.c hal/asic/neigh.c \
                  hal/asic/profile.c hal/asic/repl.c hal/asic/resync.c \
-                 hal/asic/table.c hal/asic/bfd.c
+                 hal/asic/table.c hal/asic/bfd.c hal/asic/route.c
 hal-asic_PKGS := jansson
 
 $(call UNIT_TEST,test-hal-asic,\
@@ -22,4 +22,8 @@ BENCH_SCRIPTS += tests/bench/asic-fdb.sh
 
 $(call UNIT_TEST,test-hal-asic-bfd,\
     tests/unit/test-hal-asic-bfd.c tests/unit/hal-asic-fixture.c,\
+    hal-asic hal lib)
+
+$(call UNIT_TEST,test-hal-asic-route,\
+    tests/unit/test-hal-asic-route.c tests/unit/hal-asic-fixture.c,\
     hal-asic hal lib)

@@ -297,3 +297,17 @@ hal_asic_neigh_count_malformed(struct hal_asic *asic, hal_oid_t port,
     asic->neigh->stats[asic->bindings[binding].bridge].malformed++;
     return 0;
 }
+
+bool
+asic_neigh_lookup(const struct hal_asic *asic, uint32_t bridge,
+                  const struct hal_ip *ip, struct hal_mac *mac)
+{
+    const struct asic_neigh_table *nt = asic->neigh;
+    int64_t idx = neigh_find(nt, bridge, ip);
+
+    if (idx < 0) {
+        return false;
+    }
+    *mac = nt->slots[idx].mac;
+    return true;
+}

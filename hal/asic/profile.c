@@ -26,6 +26,8 @@ struct builtin {
     uint32_t event_fifo;
     uint32_t n_ports, speed_mbps;
     uint32_t neigh_entries; /* Host table; 0 for the JSON default. */
+    /* Routers, rifs, next hops, routes, router neighbours; 0: default. */
+    uint32_t l3[5];
 };
 
 static const struct builtin builtins[] = {
@@ -42,7 +44,8 @@ static const struct builtin builtins[] = {
       4096,
       32,
       40000,
-      16384 },
+      16384,
+      { 1024, 8192, 16384, 16384, 16384 } },
     /* Tomahawk-like: 136K L2 entries as 2×4K + 2×64K; 32 × 100G ports. */
     { "tomahawk",
       { 4096, 4096, 65536, 65536 },
@@ -55,9 +58,22 @@ static const struct builtin builtins[] = {
       4096,
       32,
       100000,
-      8192 },
+      8192,
+      { 1024, 8192, 16384, 16384, 16384 } },
     /* Lab: tiny tables so that tests and demos hit every limit. */
-    { "lab", { 64, 64 }, 4, 16, 32, 16, 64, 16, 256, 4, 10000, 8 },
+    { "lab",
+      { 64, 64 },
+      4,
+      16,
+      32,
+      16,
+      64,
+      16,
+      256,
+      4,
+      10000,
+      8,
+      { 2, 8, 8, 16, 16 } },
 };
 
 static void set_error(char **error, const char *format, ...)
@@ -96,6 +112,11 @@ builtin_profile(const struct builtin *b)
     p->mcast_groups = b->mcast_groups;
     p->event_fifo = b->event_fifo;
     p->neigh_entries = b->neigh_entries;
+    p->routers = b->l3[0];
+    p->rifs = b->l3[1];
+    p->nexthops = b->l3[2];
+    p->routes = b->l3[3];
+    p->rneighs = b->l3[4];
     p->n_ports = b->n_ports;
     p->ports = xcalloc(b->n_ports, sizeof *p->ports);
     for (i = 0; i < b->n_ports; i++) {
@@ -148,6 +169,13 @@ hal_asic_profile_validate(const struct hal_asic_profile *p, char **error)
     if (p->neigh_entries > HAL_ASIC_MAX_NEIGH) {
         set_error(error, "%s: more than %u neighbour entries", p->name,
                   HAL_ASIC_MAX_NEIGH);
+        return -EINVAL;
+    }
+    if (p->routers > HAL_ASIC_MAX_L3 || p->rifs > HAL_ASIC_MAX_L3
+        || p->nexthops > HAL_ASIC_MAX_L3 || p->routes > HAL_ASIC_MAX_L3
+        || p->rneighs > HAL_ASIC_MAX_L3) {
+        set_error(error, "%s: a routing table larger than %u entries", p->name,
+                  HAL_ASIC_MAX_L3);
         return -EINVAL;
     }
     if (hal_asic_profile_fdb_capacity(p) > HAL_ASIC_MAX_FDB) {
@@ -283,6 +311,14 @@ parse_ports(const json_t *ports, struct hal_asic_profile *p, char **error)
     return 0;
 }
 
+/* Like json_u32(), for a member that may be absent (leaving '*value'). */
+static int
+json_u32_opt(const json_t *root, const char *key, uint32_t *value,
+             char **error)
+{
+    return json_object_get(root, key) ? json_u32(root, key, value, error) : 0;
+}
+
 static int
 parse_profile(const json_t *root, struct hal_asic_profile *p, char **error)
 {
@@ -304,6 +340,11 @@ parse_profile(const json_t *root, struct hal_asic_profile *p, char **error)
         || json_u32(root, "event_fifo", &p->event_fifo, error)
         || (json_object_get(root, "neigh_entries")
             && json_u32(root, "neigh_entries", &p->neigh_entries, error))
+        || json_u32_opt(root, "routers", &p->routers, error)
+        || json_u32_opt(root, "router_interfaces", &p->rifs, error)
+        || json_u32_opt(root, "next_hops", &p->nexthops, error)
+        || json_u32_opt(root, "routes", &p->routes, error)
+        || json_u32_opt(root, "router_neighbours", &p->rneighs, error)
         || parse_ports(json_object_get(root, "ports"), p, error)) {
         return -EINVAL;
     }
@@ -327,6 +368,11 @@ load_file(const char *file_name, struct hal_asic_profile **profilep,
     }
     p = xzalloc(sizeof *p);
     p->neigh_entries = HAL_ASIC_DEFAULT_NEIGH;
+    p->routers = HAL_ASIC_DEFAULT_ROUTERS;
+    p->rifs = HAL_ASIC_DEFAULT_RIFS;
+    p->nexthops = HAL_ASIC_DEFAULT_NEXTHOPS;
+    p->routes = HAL_ASIC_DEFAULT_ROUTES;
+    p->rneighs = HAL_ASIC_DEFAULT_RNEIGHS;
     retval = parse_profile(root, p, error);
     json_decref(root);
     if (retval) {

@@ -32,6 +32,15 @@
 #define HAL_ASIC_MAX_FDB (1u << 23)
 #define HAL_ASIC_MAX_NEIGH (1u << 20)
 #define HAL_ASIC_DEFAULT_NEIGH 4096
+/* Routing tables (hal/hal-route.h), each optional in a JSON profile:
+ * "routers", "router_interfaces", "next_hops", "routes",
+ * "router_neighbours"; 0 means no routing. */
+#define HAL_ASIC_MAX_L3 (1u << 20)
+#define HAL_ASIC_DEFAULT_ROUTERS 64
+#define HAL_ASIC_DEFAULT_RIFS 1024
+#define HAL_ASIC_DEFAULT_NEXTHOPS 4096
+#define HAL_ASIC_DEFAULT_ROUTES 16384
+#define HAL_ASIC_DEFAULT_RNEIGHS 8192
 
 /* The platform a vtepd runs on when none is given. */
 #define HAL_ASIC_DEFAULT_PLATFORM "trident2"
@@ -63,6 +72,11 @@ struct hal_asic_profile {
     uint32_t neigh_entries; /* Neighbour (host) entries for suppression. */
     size_t n_ports;
     struct hal_asic_port_spec *ports; /* Owned. */
+    uint32_t routers;                 /* Virtual routers. */
+    uint32_t rifs;                    /* Router interfaces. */
+    uint32_t nexthops;                /* Next hops. */
+    uint32_t routes;                  /* LPM routes. */
+    uint32_t rneighs;                 /* Router neighbours (L3 host table). */
 };
 
 /* Loads the built-in profile 'name' or, if there is none by that name, the

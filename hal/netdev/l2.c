@@ -378,6 +378,7 @@ nd_bridge_remove(struct hal *hal, hal_oid_t oid)
     }
     nd_fdb_flush_learned(nd, br, 0, false);
     nd_neigh_bridge_gone(nd, br->index);
+    nd_l3_bridge_gone(nd, nd_bridge_oid(br->index));
     if (br->vx_ifindex) {
         nd_batch_add(&batch, nd_msg_link_del(br->vx_ifindex), NULL);
     }

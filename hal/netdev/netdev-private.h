@@ -126,6 +126,8 @@ struct hal_netdev {
     uint32_t n_fdb, n_flood, n_mcast;
     struct hmap neighs; /* neigh.c's: neighbour entries programmed. */
 
+    struct nd_l3 *l3; /* route.c's: VRFs, addresses, routes. */
+
     bool clear_on_close;
     bool resyncing;
     bool vlan_unsupported;
@@ -319,5 +321,34 @@ int nd_neigh_load(struct hal_netdev *);
 /* Resync: forget the marks; then remove the entries not set since. */
 void nd_neigh_resync_begin(struct hal_netdev *);
 void nd_neigh_resync_end(struct hal_netdev *);
+
+/* route.c: routing in VRFs (hal/hal-route.h). */
+struct nd_l3;
+/* Sets up 'nd->l3': probes the kernel for VRF, deletes stale VRFs. */
+void nd_l3_init(struct hal_netdev *);
+/* Frees 'nd->l3'; with 'clear', deletes the VRF devices too. */
+void nd_l3_destroy(struct hal_netdev *, bool clear);
+void nd_l3_resources(const struct hal_netdev *, struct hal_resource[]);
+/* Forgets the interfaces on 'bridge', whose devices went. */
+void nd_l3_bridge_gone(struct hal_netdev *, hal_oid_t bridge);
+const char *nd_route_unsupported(const struct hal *);
+int nd_router_set(struct hal *, const struct hal_router_config *, hal_oid_t *);
+int nd_router_remove(struct hal *, hal_oid_t);
+int nd_rif_create(struct hal *, const struct hal_rif_config *, hal_oid_t *);
+int nd_rif_remove(struct hal *, hal_oid_t);
+int nd_nexthop_create(struct hal *, const struct hal_nexthop_config *,
+                      hal_oid_t *);
+int nd_nexthop_remove(struct hal *, hal_oid_t);
+int nd_route_set(struct hal *, const struct hal_route_entry *, size_t,
+                 int *status);
+int nd_route_remove(struct hal *, const struct hal_route_entry *, size_t,
+                    int *status);
+int nd_rneigh_set(struct hal *, const struct hal_rneigh_entry *, size_t,
+                  int *status);
+int nd_rneigh_remove(struct hal *, const struct hal_rneigh_entry *, size_t,
+                     int *status);
+int nd_router_stats_get(const struct hal *, hal_oid_t,
+                        struct hal_router_stats *);
+void nd_route_walk(const struct hal *, const struct hal_route_walk *, void *);
 
 #endif /* hal/netdev/netdev-private.h */

@@ -129,6 +129,7 @@ nd_open(const struct hal_config *config, struct hal **halp)
         nd_free(nd);
         return error;
     }
+    nd_l3_init(nd);
     /* The default ring: 65536 events, delivered 256 at a time. */
     hal_init(&nd->up, &hal_netdev_provider, warm);
     if (vlan_probe(nd)) {
@@ -182,6 +183,7 @@ nd_free(struct hal_netdev *nd)
     hmap_destroy(&nd->bridges);
     hmap_destroy(&nd->tunnels);
     nd_neigh_destroy_all(nd);
+    nd_l3_destroy(nd, false);
     nd_bfd_destroy(nd);
     nd_snoop_close(nd);
     if (nd->epoll_fd >= 0) {
@@ -198,6 +200,7 @@ nd_close(struct hal *hal)
 {
     struct hal_netdev *nd = nd_cast(hal);
 
+    nd_l3_destroy(nd, nd->clear_on_close);
     if (nd->clear_on_close) {
         nd_state_clear(nd);
     }
@@ -305,6 +308,19 @@ const struct hal_provider hal_netdev_provider = {
     .test_learn = nd_test_learn,
     .test_link = nd_test_link,
     .test_writes = nd_test_writes,
+    .router_set = nd_router_set,
+    .router_remove = nd_router_remove,
+    .rif_create = nd_rif_create,
+    .rif_remove = nd_rif_remove,
+    .nexthop_create = nd_nexthop_create,
+    .nexthop_remove = nd_nexthop_remove,
+    .route_set = nd_route_set,
+    .route_remove = nd_route_remove,
+    .rneigh_set = nd_rneigh_set,
+    .rneigh_remove = nd_rneigh_remove,
+    .router_stats_get = nd_router_stats_get,
+    .route_walk = nd_route_walk,
+    .route_unsupported = nd_route_unsupported,
 };
 
 /* ---- Backend-specific API ----------------------------------------------- */

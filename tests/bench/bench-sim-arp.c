@@ -95,9 +95,9 @@ setup_hal(struct hal *hal, hal_oid_t *ls, bool suppress)
     }
     for (i = 0; suppress && i < N_HOSTS; i++) {
         struct hal_neigh_entry n = { .bridge = *ls };
-        char ip[16];
+        char ip[INET_ADDRSTRLEN];
 
-        snprintf(ip, sizeof ip, "10.0.1.%d", i + 1);
+        snprintf(ip, sizeof ip, "10.0.1.%d", (i + 1) & 0xff);
         hal_ip_from_string(ip, &n.ip);
         n.mac.ea[0] = 0x02;
         n.mac.ea[5] = (uint8_t) (i + 1);

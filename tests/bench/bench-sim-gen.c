@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Traffic generator for tests/bench/sim-pps.sh: sends minimum-size frames
+/* Traffic generator for tests/bench/sim-pps.sh: sends frames of one size
  * as fast as the kernel takes them for a number of seconds and prints how
  * many it sent.
  *
- *   bench-sim-gen eth IFNAME DST_MAC SRC_MAC SECONDS
- *       64-byte Ethernet frames through AF_PACKET on IFNAME.
- *   bench-sim-gen vxlan DST_IP VNI DST_MAC SRC_MAC SECONDS
- *       VXLAN packets (a 64-byte inner frame) over UDP to DST_IP:4789. */
+ *   bench-sim-gen eth IFNAME DST_MAC SRC_MAC SECONDS [LEN]
+ *       LEN-byte Ethernet frames (without FCS; default 60, 64 on the wire)
+ *       through AF_PACKET on IFNAME.
+ *   bench-sim-gen vxlan DST_IP VNI DST_MAC SRC_MAC SECONDS [LEN]
+ *       VXLAN packets (a LEN-byte inner frame) over UDP to DST_IP:4789. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <linux/if_ether.h>
@@ -24,7 +25,10 @@
 #include "lib/util.h"
 
 #define BATCH 64
-#define FRAME_LEN 60 /* 64 on the wire with the FCS. */
+#define FRAME_MIN 60 /* 64 on the wire with the FCS. */
+#define FRAME_MAX 9000
+
+static size_t frame_len = FRAME_MIN;
 
 static void
 build_frame(uint8_t *frame, const char *dst, const char *src)
@@ -34,7 +38,7 @@ build_frame(uint8_t *frame, const char *dst, const char *src)
     if (hal_mac_from_string(dst, &d) || hal_mac_from_string(src, &s)) {
         xabort("bad MAC address");
     }
-    memset(frame, 0, FRAME_LEN);
+    memset(frame, 0, frame_len);
     memcpy(frame, d.ea, 6);
     memcpy(frame + 6, s.ea, 6);
     frame[12] = 0x88; /* Local experimental EtherType. */
@@ -75,7 +79,7 @@ static uint64_t
 gen_eth(char *argv[])
 {
     struct sockaddr_ll sll;
-    uint8_t frame[FRAME_LEN];
+    uint8_t frame[FRAME_MAX];
     int fd;
 
     build_frame(frame, argv[3], argv[4]);
@@ -88,13 +92,13 @@ gen_eth(char *argv[])
         || bind(fd, (struct sockaddr *) &sll, sizeof sll)) {
         xabort("%s: %s", argv[2], strerror(errno));
     }
-    return blast(fd, frame, sizeof frame, atoi(argv[5]));
+    return blast(fd, frame, frame_len, atoi(argv[5]));
 }
 
 static uint64_t
 gen_vxlan(char *argv[])
 {
-    uint8_t pkt[8 + FRAME_LEN];
+    uint8_t pkt[8 + FRAME_MAX];
     struct sockaddr_in sin;
     uint32_t vni = (uint32_t) atol(argv[3]);
     int fd;
@@ -113,7 +117,7 @@ gen_vxlan(char *argv[])
         || connect(fd, (struct sockaddr *) &sin, sizeof sin)) {
         xabort("%s: %s", argv[2], strerror(errno));
     }
-    return blast(fd, pkt, sizeof pkt, atoi(argv[6]));
+    return blast(fd, pkt, 8 + frame_len, atoi(argv[6]));
 }
 
 int
@@ -122,15 +126,21 @@ main(int argc, char *argv[])
     uint64_t sent;
 
     set_program_name(argv[0]);
-    if (argc == 6 && !strcmp(argv[1], "eth")) {
+    if (argc > 1 && argc == (strcmp(argv[1], "eth") ? 8 : 7)) {
+        frame_len = (size_t) atoi(argv[argc - 1]);
+        frame_len = frame_len < FRAME_MIN   ? FRAME_MIN
+                    : frame_len > FRAME_MAX ? FRAME_MAX
+                                            : frame_len;
+    }
+    if ((argc == 6 || argc == 7) && !strcmp(argv[1], "eth")) {
         sent = gen_eth(argv);
-    } else if (argc == 7 && !strcmp(argv[1], "vxlan")) {
+    } else if ((argc == 7 || argc == 8) && !strcmp(argv[1], "vxlan")) {
         sent = gen_vxlan(argv);
     } else {
         fprintf(stderr,
-                "usage: %s eth IFNAME DST_MAC SRC_MAC SECONDS\n"
+                "usage: %s eth IFNAME DST_MAC SRC_MAC SECONDS [LEN]\n"
                 "       %s vxlan DST_IP VNI DST_MAC SRC_MAC "
-                "SECONDS\n",
+                "SECONDS [LEN]\n",
                 program_name, program_name);
         return EXIT_FAILURE;
     }

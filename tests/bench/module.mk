@@ -35,3 +35,19 @@ TEST_PROGRAMS += bench-bfd-peer
 bench-bfd-peer_SRCS := tests/bench/bench-bfd-peer.c
 bench-bfd-peer_LIBS := hal lib
 BENCH_SCRIPTS += tests/bench/bfd-sessions.sh
+
+# The firmware's figures: sizes, boot to OVSDB, memory with 10K MACs.
+BENCH_SCRIPTS += tests/bench/firmware.sh
+.PHONY: bench-firmware
+bench-firmware: firmware
+	BUILD=$(BUILD) bash tests/bench/firmware.sh
+
+# Issue #21: vtepd in client mode on a 3-member Raft cluster: leader kill to
+# the HAL tracking again (p50/p99), reconnection cost with 100K rows with
+# and without monitor_cond_since; and the failover test at 20,000 MACs.
+BENCH_SCRIPTS += tests/bench/cluster.sh
+
+.PHONY: bench-cluster
+bench-cluster: tests
+	BUILD=$(BUILD) bash tests/bench/cluster.sh
+	CLUSTER_MACS=20000 BUILD=$(BUILD) bash tests/interop/cluster.sh

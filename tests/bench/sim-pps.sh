@@ -1,28 +1,43 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
-# Packet rate of the software dataplane (vtep-sim) in the namespace lab of
-# tests/dataplane/sim-topology.sh, for 64-byte frames in three directions:
+# The software dataplane (vtep-sim) against the Linux kernel doing the same
+# job, in one run on the namespace lab of tests/dataplane/sim-topology.sh.
+# The vtep namespace forwards with a Linux bridge and a VXLAN device (the
+# baseline), then with vtep-sim, for each figure in turn, on the same
+# veths, with the same generator:
 #
 #   encap   port p1 -> VXLAN to the hypervisor (one remote FDB hit)
 #   decap   VXLAN from the hypervisor -> port p1 (one local FDB hit)
 #   local   port p1 -> port p2 (one local FDB hit)
 #
-# A generator (bench-sim-gen) offers as many frames as the kernel takes;
-# the figures are what vtep-sim forwarded, from its own counters.  Prints
-# figures; asserts nothing.  Needs root and ip netns.
+# at 64-byte frames and at 1468-byte frames (1450-byte IP packets, the
+# largest the tunnel's MTU takes), FCS included.  A generator
+# (bench-sim-gen) offers as many frames as the kernel takes; the figures
+# are what left the vtep namespace's output interface (u0 for encap, p1
+# for decap, p2 for local), counted by the kernel the same way for both.
+# Then iperf3 TCP between red2 (behind p1) and red1 (behind the
+# hypervisor's kernel VXLAN), both directions, through each; and the
+# latency of vtep-sim control-socket commands during an encap flood.
+#
+# The machine may be shared: both dataplanes run in the same run, and the
+# ratios are the figures to read.  Prints figures; asserts nothing.  Needs
+# root, ip netns and iperf3 (make deps).
 set -u
 BUILD=${BUILD:-build}
 . tests/lib.sh
 . tests/dataplane/sim-topology.sh
 
 SECONDS_PER_RUN=${SECONDS_PER_RUN:-5}
+IPERF_SECONDS=${IPERF_SECONDS:-5}
+SIZES=${SIZES:-"60 1464"}
 GEN=$BUILD/tests/bench-sim-gen
-lab_require "sim-pps benchmark"
+OUT=${OUT:-$BUILD/bench-sim}
+lab_require "sim-pps benchmark" iperf3
 TMP=$(make_tmpdir)
 lab_build
 
 P1_MAC=02:00:00:00:09:01 P2_MAC=02:00:00:00:09:02 REMOTE_MAC=02:00:00:00:09:99
-cat >"$TMP/lab.conf" <<EOF2
+cat >"$TMP/pps.conf" <<EOF2
 bridge bench 999 nolearning
 bind p1 0 bench
 bind p2 0 bench
@@ -30,34 +45,201 @@ fdb-local bench $P1_MAC p1 0
 fdb-local bench $P2_MAC p2 0
 fdb-remote bench $REMOTE_MAC $HV_IP
 EOF2
-lab_start "$TMP/lab.conf"
+cat >"$TMP/tcp.conf" <<EOF2
+bridge red 100 source_node
+bind p1 0 red
+flood red $HV_IP
+EOF2
 
-# counter WHICH DIR: a counter from 'stats' (WHICH ports|vxlan, DIR rx|tx).
-counter() {
-    ctl stats | awk -v w="$1:" -v d="$2" '$1 == w {
-        for (i = 2; i < NF; i++) if ($i == d) { print $(i + 1); exit } }'
+# tx_packets IF: packets sent by interface IF of the vtep namespace.
+tx_packets() {
+    nsx vtep cat "/sys/class/net/$1/statistics/tx_packets"
 }
 
-# run NAME WHICH DIR GENERATOR...: runs the generator, prints a line.
-run() {
-    local name=$1 which=$2 dir=$3 before after offered drops_before drops
-    shift 3
-    before=$(counter "$which" "$dir")
-    drops_before=$(ctl stats | awk '$1 == "drops:" { print $2 }')
+# measure IF GENERATOR...: runs the generator; prints "OFFERED FORWARDED"
+# in packets per second, forwarded counted on IF.
+measure() {
+    local ifname=$1 before after offered
+    shift
+    before=$(tx_packets "$ifname")
     offered=$("$@")
     sleep 0.2
-    after=$(counter "$which" "$dir")
-    drops=$(($(ctl stats | awk '$1 == "drops:" { print $2 }') - drops_before))
-    printf '%-6s offered %9d pps   forwarded %9d pps   (dataplane drops %d)\n' \
-        "$name" $((offered / SECONDS_PER_RUN)) \
-        $(((after - before) / SECONDS_PER_RUN)) "$drops"
+    after=$(tx_packets "$ifname")
+    echo "$((offered / SECONDS_PER_RUN)) $(((after - before) / SECONDS_PER_RUN))"
 }
 
-echo "vtep-sim, 64-byte frames, ${SECONDS_PER_RUN} s per run, $(nproc) CPUs"
-run encap vxlan tx nsx red2 "$GEN" eth eth0 "$REMOTE_MAC" "$P1_MAC" \
-    "$SECONDS_PER_RUN"
-run decap ports tx nsx hv "$GEN" vxlan "$VTEP_IP" 999 "$P1_MAC" \
-    "$REMOTE_MAC" "$SECONDS_PER_RUN"
-run local ports tx nsx red2 "$GEN" eth eth0 "$P2_MAC" "$P1_MAC" \
-    "$SECONDS_PER_RUN"
-ctl stats
+# run_path WHO PATH SIZE: one path at one frame size; stores the
+# forwarded rate in RESULT[WHO-PATH-SIZE] and prints a line.
+declare -A RESULT
+run_path() {
+    local who=$1 path=$2 size=$3 r
+    case $path in
+    encap)
+        r=$(measure u0 nsx red2 "$GEN" eth eth0 "$REMOTE_MAC" "$P1_MAC" \
+            "$SECONDS_PER_RUN" "$size")
+        ;;
+    decap)
+        r=$(measure p1 nsx hv "$GEN" vxlan "$VTEP_IP" 999 "$P1_MAC" \
+            "$REMOTE_MAC" "$SECONDS_PER_RUN" "$size")
+        ;;
+    local)
+        r=$(measure p2 nsx red2 "$GEN" eth eth0 "$P2_MAC" "$P1_MAC" \
+            "$SECONDS_PER_RUN" "$size")
+        ;;
+    esac
+    report "$who" "$path" "$size" $r
+}
+
+report() {
+    RESULT[$1-$2-$3]=$5
+    printf '%-8s %-6s %5d B   offered %9d pps   forwarded %9d pps\n' \
+        "$1" "$2" $(($3 + 4)) "$4" "$5"
+}
+
+# iperf FROM TO_IP [-R]: iperf3 for IPERF_SECONDS; prints Mbit/s received.
+iperf() {
+    local from=$1 ip=$2 pid
+    shift 2
+    nsx red1 timeout 60 iperf3 -s -1 -p 5201 >/dev/null 2>&1 &
+    pid=$!
+    wait_for 5 nsx red1 sh -c "ss -ltn | grep -q ':5201 '"
+    nsx "$from" timeout 60 iperf3 -c "$ip" -p 5201 -t "$IPERF_SECONDS" -J "$@" \
+        | python3 -c 'import json, sys
+print(int(json.load(sys.stdin)["end"]["sum_received"]["bits_per_second"] / 1e6))' \
+        2>/dev/null || echo 0
+    wait "$pid"
+}
+
+# run_tcp WHO DIR: iperf3 red2 -> red1 (DIR up) or back (down).
+run_tcp() {
+    local who=$1 dir=$2
+    if [ "$dir" = up ]; then
+        RESULT[$who-tcp-up]=$(iperf red2 "$RED1_IP")
+    else
+        RESULT[$who-tcp-down]=$(iperf red2 "$RED1_IP" -R)
+    fi
+    printf '%-8s iperf3 %-4s %6d Mbit/s\n' "$who" "$dir" \
+        "${RESULT[$who-tcp-$dir]}"
+}
+
+# The baseline: what 'lab_hv_vni' builds on the hypervisor, in the vtep
+# namespace, with static FDB entries for the pps paths.
+kernel_pps_up() {
+    nsx vtep ip link add br999 type bridge
+    nsx vtep ip link add vx999 type vxlan id 999 dstport 4789 \
+        local "$VTEP_IP" nolearning
+    local p
+    for p in p1 p2 vx999; do
+        nsx vtep ip link set "$p" master br999
+        nsx vtep bridge link set dev "$p" learning off
+    done
+    nsx vtep bridge fdb add "$P1_MAC" dev p1 master static
+    nsx vtep bridge fdb add "$P2_MAC" dev p2 master static
+    nsx vtep bridge fdb add "$REMOTE_MAC" dev vx999 master static
+    nsx vtep bridge fdb append "$REMOTE_MAC" dev vx999 dst "$HV_IP"
+    nsx vtep ip link set vx999 up
+    nsx vtep ip link set br999 up
+}
+
+kernel_tcp_up() {
+    nsx vtep ip link add br100 type bridge
+    nsx vtep ip link add vx100 type vxlan id 100 dstport 4789 \
+        local "$VTEP_IP" nolearning
+    nsx vtep ip link set vx100 master br100 up
+    nsx vtep ip link set p1 master br100
+    nsx vtep bridge fdb append 00:00:00:00:00:00 dev vx100 dst "$HV_IP"
+    nsx vtep ip link set br100 up
+}
+
+kernel_down() {
+    local dev
+    for dev in br999 vx999 br100 vx100; do
+        nsx vtep ip link del "$dev" 2>/dev/null
+    done
+}
+
+sim_stop() {
+    kill "$SIM_PID"
+    wait "$SIM_PID" 2>/dev/null
+}
+
+# ctl_latency: times control-socket commands ('stats', connection
+# included) during an encap flood; prints the percentiles.
+ctl_latency() {
+    nsx red2 "$GEN" eth eth0 "$REMOTE_MAC" "$P1_MAC" 4 >/dev/null &
+    local gen=$!
+    sleep 0.5
+    python3 - "$CTL" <<'EOF2'
+import socket, sys, time
+lat = []
+for _ in range(200):
+    t = time.perf_counter()
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.connect(sys.argv[1])
+    s.sendall(b"stats\n")
+    while s.recv(65536):
+        pass
+    s.close()
+    lat.append((time.perf_counter() - t) * 1000)
+    time.sleep(0.01)
+lat.sort()
+print("vtep-sim control socket during an encap flood, 200 commands: "
+      "p50 %.2f ms, p99 %.2f ms, max %.2f ms"
+      % (lat[100], lat[197], lat[-1]))
+EOF2
+    wait "$gen"
+}
+
+echo "$(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg)," \
+    "${SECONDS_PER_RUN} s per pps run, ${IPERF_SECONDS} s per iperf3 run"
+# Each figure right after the kernel's, so that the load of other jobs,
+# which changes from minute to minute, weighs on both alike.
+for size in $SIZES; do
+    for path in encap decap local; do
+        kernel_pps_up
+        run_path kernel "$path" "$size"
+        kernel_down
+        lab_start "$TMP/pps.conf"
+        run_path vtep-sim "$path" "$size"
+        sim_stop
+    done
+done
+for dir in up down; do
+    kernel_tcp_up
+    run_tcp kernel "$dir"
+    kernel_down
+    lab_start "$TMP/tcp.conf"
+    run_tcp vtep-sim "$dir"
+    sim_stop
+done
+lab_start "$TMP/pps.conf"
+ctl_latency
+sim_stop
+
+mkdir -p "$OUT"
+: >"$OUT/pps.dat"
+: >"$OUT/tcp.dat"
+echo
+echo "vtep-sim / kernel, forwarded packets per second (load average" \
+    "$(cut -d' ' -f1-3 /proc/loadavg)):"
+for size in $SIZES; do
+    for path in encap decap local; do
+        k=${RESULT[kernel-$path-$size]} s=${RESULT[vtep-sim-$path-$size]}
+        printf '  %-6s %5d B   kernel %9d   vtep-sim %9d   ratio %s\n' \
+            "$path" $((size + 4)) "$k" "$s" \
+            "$(awk -v a="$s" -v b="$k" 'BEGIN { printf "%.2f", b ? a / b : 0 }')"
+        echo "$path-$((size + 4))B $((k / 1000)) $((s / 1000))" >>"$OUT/pps.dat"
+    done
+done
+for dir in up down; do
+    k=${RESULT[kernel-tcp-$dir]} s=${RESULT[vtep-sim-tcp-$dir]}
+    printf '  iperf3 %-4s kernel %6d Mbit/s   vtep-sim %6d Mbit/s   ratio %s\n' \
+        "$dir" "$k" "$s" \
+        "$(awk -v a="$s" -v b="$k" 'BEGIN { printf "%.2f", b ? a / b : 0 }')"
+    echo "$( [ $dir = up ] && echo red2-to-red1 || echo red1-to-red2) $k $s" \
+        >>"$OUT/tcp.dat"
+done
+if command -v gnuplot >/dev/null; then
+    gnuplot -e "data='$OUT'; out='$OUT'" tests/bench/sim-pps.gp &&
+        echo "plot: $OUT/bench-sim-pps.png"
+fi

@@ -50,6 +50,17 @@ check "show vxlan vni --json: VNIs with bindings and MAC counts" \
     json_check "[(v['vni'], v['logical_switch'], v['bindings'], v['remote_macs'], v['replication']) for v in j['vnis']] == [(5000, 'ls0', 1, 2, 'service_node'), (6000, 'ls1', 1, 1, 'service_node')]" show vxlan vni
 check "show vxlan tunnels --json: the remote VTEPs, not our own address" \
     json_check "[(t['remote_vtep'], t['remote_macs'], t['flood_vnis']) for t in j['tunnels']] == [('10.0.0.2', 2, ['ls0']), ('10.0.0.3', 1, [])]" show vxlan tunnels
+check "show vxlan tunnels --json: hal/dump-tunnels' counters, BFD off" \
+    wait_for 10 json_check "[(t['bfd'], t['tx_packets'], t['rx_bytes']) for t in j['tunnels']] == [('off', 0, 0), ('off', 0, 0)]" show vxlan tunnels
+t3=$(vctl "$tmp" --bare --columns=_uuid find Tunnel "remote=$(vctl "$tmp" --bare --columns=_uuid find Physical_Locator dst_ip=10.0.0.3)")
+vctl "$tmp" set Tunnel "$t3" bfd_params:enable=true
+check "show vxlan tunnels --json: a BFD session without a peer is down, both ends" \
+    wait_for 10 json_check "[(t['remote_vtep'], t['bfd'], t['bfd_remote'], t['bfd_flaps']) for t in j['tunnels']] == [('10.0.0.2', 'off', None, None), ('10.0.0.3', 'down', 'down', 0)]" show vxlan tunnels
+cli show vxlan tunnels >"$tmp/tunnels.txt"
+cat "$tmp/tunnels.txt"
+check "show vxlan tunnels: BFD and counter columns, aligned" \
+    bash -c "head -1 '$tmp/tunnels.txt' | grep -q '^REMOTE-VTEP  *ENCAP  *REMOTE-MACS  *FLOOD-LISTS  *BFD  *BFD-REMOTE  *FLAPS  *TX-PKTS  *TX-BYTES  *RX-PKTS  *RX-BYTES\$' && grep -Eq '^10\.0\.0\.3 +vxlan_over_ipv4 +1 +- +down +down +0 +0 +0 +0 +0\$' '$tmp/tunnels.txt'"
+vctl "$tmp" clear Tunnel "$t3" bfd_params
 
 # show mac-address-table
 check "show mac-address-table --json: the hardware's three remote MACs" \
@@ -121,6 +132,12 @@ check "reboot on a host is refused with a reason" \
 err=$($BIN/vtep-cli image list 2>&1); rc=$?
 check "image list on a host says it is not the firmware" \
     test $rc -ne 0 -a -n "$(grep 'not running on the vtepd firmware' <<<"$err")"
+err=$($BIN/vtep-cli image install "$tmp/none.bin" 2>&1); rc=$?
+check "image install on a host is refused: upgrade the Debian package" \
+    test $rc -ne 0 -a -n "$(grep 'image install: not running on the vtepd firmware.*Debian package' <<<"$err")"
+err=$($BIN/vtep-cli image install a b c d 2>&1); rc=$?
+check "image install with stray words shows its usage" \
+    test $rc -ne 0 -a -n "$(grep 'usage: image install URL|FILE \[sha256 HEX\]' <<<"$err")"
 
 # config save / reload
 vctl "$tmp" set Physical_Port swp3 'description="uplink to rack 2"'

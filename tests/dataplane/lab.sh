@@ -69,6 +69,10 @@ Ping across the overlay:
   ip netns exec $NS-red2 ping $RED1_IP
   ip netns exec $NS-blue2 ping $BLUE1_IP
 
+TCP across it (the veths keep Linux's offloads; vtepd handles them):
+  ip netns exec $NS-red1 iperf3 -s -D
+  ip netns exec $NS-red2 iperf3 -c $RED1_IP
+
 Look inside vtepd:
   vtep-ctl $db list-local-macs red
   ovs-appctl -t $LAB/vtepd.ctl hal/dump-fdb red

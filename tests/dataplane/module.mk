@@ -5,6 +5,8 @@
 SCRIPT_TESTS += tests/dataplane/vtepd-sim.sh
 SCRIPT_TESTS += tests/dataplane/vtepd-full-disk.sh
 SCRIPT_TESTS += tests/dataplane/vtepd-arp.sh
+SCRIPT_TESTS += tests/dataplane/vtepd-lr.sh
+SCRIPT_TESTS += tests/dataplane/vtepd-lr-netdev.sh
 SCRIPT_TESTS += tests/dataplane/vtepd-arp-netdev.sh
 SCRIPT_TESTS += tests/dataplane/vtepd-netdev.sh
 SCRIPT_TESTS += tests/dataplane/vtepd-ovn.sh

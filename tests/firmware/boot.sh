@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
 # The firmware image boots under QEMU (TCG) to OVSDB served on its management
-# port; vtep-ctl on the host programs the switch through the forwarded port
-# and reads it back; the VM's kernel makes a tagged binding (8021q), which
+# port, with TLS only (pssl:6640) as its config gives it certificates;
+# vtep-ctl on the host programs the switch through the forwarded port and
+# reads it back; Open vSwitch's tools on the switch reach vtepd; an
+# operator logs in over SSH with the config's key; the VM's kernel makes a tagged binding (8021q), which
 # this host's kernel cannot; a config with a bad line is refused with a
 # console message naming the line, and the image's config stays in force.
 set -u
@@ -21,6 +23,10 @@ management=dhcp
 manager=tcp:192.0.2.10:6640
 manager=ptcp:6641
 CONF
+fw_pki "$A" >>"$TMP/tor1.conf"
+ssh-keygen -q -t ed25519 -N '' -C operator@lab -f "$TMP/id"
+ssh-keygen -q -t ed25519 -N '' -C intruder@lab -f "$TMP/other"
+echo "ssh-authorized-key=$(cat "$TMP/id.pub")" >>"$TMP/tor1.conf"
 cat >"$TMP/bad.conf" <<'CONF'
 switch-name=tor9
 tunnel-ip=10.99.0.9/24
@@ -41,7 +47,16 @@ else
 fi
 
 DB=$(fw_db "$A")
-vctl() { vtep-ctl --timeout=20 --db="$DB" "$@"; }
+# shellcheck disable=SC2046
+vctl() { vtep-ctl --timeout=20 $(fw_ovs_args "$A") --db="$DB" "$@"; }
+
+check "OVSDB on the management port is TLS (pssl:6640) with the config's certificates" \
+    grep -q "starting vtepd: .*--remote=pssl:6640 .*--private-key=" "$A/serial.log"
+check "plain TCP is not served beside it" \
+    eval '! ovsdb-client --timeout=5 list-dbs "tcp:127.0.0.1:$(cat "$A/ovsdb.port")" >/dev/null 2>&1'
+(tmp=$A/pki && . tests/interop/certs.sh && make_cert rogue controller "")
+check "a client whose certificate the switch's CA did not sign is refused" \
+    eval '! ovsdb-client --timeout=5 --private-key="$A/pki/rogue.key" --certificate="$A/pki/rogue.crt" --ca-cert="$A/pki/ca.crt" list-dbs "$DB" >/dev/null 2>&1'
 
 check "Physical_Switch tor1 from the fw_cfg config, with swp1 and swp2" \
     test "$(vctl list-ps) $(vctl list-ports tor1 | tr '\n' ' ')" = "tor1 swp1 swp2 "
@@ -83,6 +98,23 @@ metrics_on_switch() {
 }
 check "the firmware serves Prometheus metrics on port 9100" \
     wait_for 20 metrics_on_switch
+
+# Open vSwitch's own tools ship in the image and find vtepd's sockets.
+out=$(fw_console "$A" "vtep-ctl list-ps; ovsdb-client list-dbs; ovs-appctl -t /run/vtepd/vtepd.ctl hal/resources")
+echo "$out" | sed 's/^/    switch: /'
+check "vtep-ctl, ovsdb-client and ovs-appctl run on the switch" \
+    eval 'echo "$out" | grep -qx tor1 && echo "$out" | grep -qx hardware_vtep &&
+          echo "$out" | grep -q "^fdb  *[0-9]"'
+
+# SSH on the management port with the config's key, and only with it.
+out=$(fw_ssh "$A" "$TMP/id" vtep-cli show version 2>&1)
+echo "$out" | sed 's/^/    ssh: /'
+check "SSH login with the config's key runs vtep-cli on the switch" \
+    eval 'echo "$out" | grep -q "^Switches: *tor1"'
+check "a key not in the config is refused" \
+    eval '! fw_ssh "$A" "$TMP/other" true 2>/dev/null'
+check "the console still works beside SSH" \
+    test "$(fw_console "$A" "hostname")" = tor1
 
 mem=$(fw_console "$A" "free -k" | awk "/^Mem:/ { print \$3 }")
 echo "memory: guest RAM used with vtepd serving: ${mem:-?} KiB of 128 MB"

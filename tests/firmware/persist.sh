@@ -1,9 +1,16 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
 # The firmware's disk: vtep-tor.qcow2 boots through its bootloader (no
-# -kernel), and a reboot keeps the config and the database.  The second boot
-# is given a bad config: it is refused on the console, naming the line, and
-# the first boot's config stays in force.
+# -kernel), a reboot keeps the config and the database, and images are
+# upgraded through the A/B slots.  In order:
+#   boot 1 (slot a): program the switch; a corrupted bundle is refused; a
+#     newer one is installed from a URL into slot b and set to boot next;
+#   boot 2 (slot b, given a bad config): the new release runs, becomes the
+#     default once it serves; the bad config is refused, naming the line,
+#     and the first boot's config and database stay; a bundle whose vtepd
+#     fails is installed into slot a and set to boot next;
+#   boots 3-5: slot a fails twice (vtepd never serves), the switch rolls
+#     back to slot b by itself, which serves with its database.
 set -u
 . tests/lib.sh
 . tests/firmware/vm.sh
@@ -18,40 +25,124 @@ A=$TMP/tor1
 printf 'switch-name=tor1\ntunnel-ip=10.99.0.2/24\n' >"$TMP/good.conf"
 printf '# typo in the backend\nswitch-name=tor2\nbackend=fast\n' >"$TMP/bad.conf"
 
+# The bundles, served over HTTP to the VM (QEMU's user network reaches the
+# host's loopback at 10.0.2.2).
+mkdir "$TMP/www"
+fw_bundle "$TMP/www/new.bin" 0.1.1-test
+printf '#!/bin/sh\necho "vtepd: broken on purpose" >&2\nexit 1\n' >"$TMP/broken-vtepd"
+fw_bundle "$TMP/www/broken.bin" 0.1.2-broken "$TMP/broken-vtepd"
+cp "$TMP/www/new.bin" "$TMP/www/corrupt.bin"
+printf 'garbage' | dd of="$TMP/www/corrupt.bin" bs=1 seek=12000000 conv=notrunc status=none
+HTTP_PORT=$(fw_free_port)
+/usr/bin/python3 -m http.server --bind 127.0.0.1 --directory "$TMP/www" "$HTTP_PORT" \
+    >"$TMP/http.log" 2>&1 &
+HTTP_PID=$!
+on_exit "kill $HTTP_PID 2>/dev/null"
+URL=http://10.0.2.2:$HTTP_PORT
+
+boot_served() {
+    if secs=$(fw_vm_wait_served "$A" "$2"); then
+        echo "QEMU start to OVSDB served: $secs s"
+        pass "$1"
+    else
+        fail "$1"
+        tail -40 "$A/serial.log"
+        exit 1
+    fi
+}
+vctl() { vtep-ctl --timeout=20 --db="$(fw_db "$A")" "$@"; }
+con() { /usr/bin/python3 "$FW_CONSOLE" "$A" "$1" 240; }
+vm_down() { ! fw_vm_alive "$A"; }
+
+# ---- boot 1: slot a ----
 fw_vm_disk "$A"
 fw_vm_start "$A" "$TMP/good.conf" 1
-if secs=$(fw_vm_wait_served "$A" 150); then
-    echo "boot from disk: QEMU start to OVSDB served: $secs s"
-    pass "vtep-tor.qcow2 boots through its bootloader to OVSDB served"
-else
-    fail "vtep-tor.qcow2 boots through its bootloader to OVSDB served"
-    tail -30 "$A/serial.log"
-    exit 1
-fi
+boot_served "vtep-tor.qcow2 boots through its bootloader to OVSDB served" 150
 check "the state partition is mounted" grep -q "persistent state on /dev/vda2" "$A/serial.log"
-vctl() { vtep-ctl --timeout=20 --db="$(fw_db "$A")" "$@"; }
+check "it booted slot a" grep -q "vtepd (vtepd) 0.1.0, kernel .*, slot a" "$A/serial.log"
 vctl add-ls red -- set Logical_Switch red tunnel_key=5000
 vctl bind-ls tor1 swp1 0 red
 
+out=$(con "vtep-cli image list")
+echo "$out"
+check "image list: slot a runs 0.1.0 and is the default, slot b is empty" \
+    eval 'echo "$out" | grep -q "^a  *0.1.0  *6\..*current, default" &&
+          echo "$out" | grep -q "^b  *-  *-  *empty"'
+
+out=$(con "wget -q -O /var/lib/vtep-tor/corrupt.bin $URL/corrupt.bin && vtep-cli image install /var/lib/vtep-tor/corrupt.bin; echo status=\$?")
+echo "$out"
+check "a corrupted bundle (a FILE) is refused, saying why" \
+    eval 'echo "$out" | grep -q "initrd.img has SHA-256 [0-9a-f]* but the manifest says [0-9a-f]*: the bundle is corrupt: refused (slot b unchanged)" &&
+          echo "$out" | grep -q "^status=1"'
+out=$(con "vtep-cli image install $URL/new.bin sha256 $(printf 0%.0s {1..64})")
+check "a bundle whose SHA-256 is not the one given is refused" \
+    eval 'echo "$out" | grep -q "the bundle.s SHA-256 is [0-9a-f]*, not 0*: refused"'
+con "rm /var/lib/vtep-tor/corrupt.bin" >/dev/null
+
+out=$(con "vtep-cli image install $URL/new.bin sha256 $(sha256sum "$TMP/www/new.bin" | cut -d' ' -f1)")
+echo "$out"
+check "a good bundle from a URL is installed in slot b" \
+    eval 'echo "$out" | grep -q "Installed vtep-tor 0.1.1-test (kernel .*) in slot b"'
+out=$(con "vtep-cli image boot-next")
+echo "$out"
+check "boot-next: slot b boots next, on trial" \
+    eval 'echo "$out" | grep -q "Slot b (0.1.1-test) boots next, on trial"'
+out=$(con "vtep-cli --json image list")
+check "image list --json: slot b is next" \
+    eval 'echo "$out" | /usr/bin/python3 -c "
+import json, sys
+images = {i[\"slot\"]: i for i in json.load(sys.stdin)[\"images\"]}
+assert images[\"b\"][\"version\"] == \"0.1.1-test\", images
+assert \"next (trial\" in images[\"b\"][\"status\"], images
+"'
+
+# ---- boot 2: slot b, with a bad config ----
 # A clean power-off (vtepd stopped first), then a boot with the bad config.
-vm_down() { ! fw_vm_alive "$A"; }
-fw_console "$A" poweroff >/dev/null
+con poweroff >/dev/null
 check "the VM powers off" wait_for 60 vm_down
 mv "$A/serial.log" "$A/serial.log.1"
 fw_vm_start "$A" "$TMP/bad.conf" 1
-if fw_vm_wait_served "$A" 150 >/dev/null; then
-    pass "it boots again"
-else
-    fail "it boots again"
-    tail -30 "$A/serial.log"
-    exit 1
-fi
+boot_served "it boots again" 150
+# (Console output may hold the supervisor's messages too.)
+check "the new image in slot b runs" \
+    eval 'con "cat /etc/vtep-tor-release" | grep -qx "vtepd (vtepd) 0.1.1-test"'
+check "its trial boot is counted" grep -q "slot b (0.1.1-test): trial boot 1 of 2" "$A/serial.log"
+check "serving, it becomes the default" \
+    wait_for 60 grep -q "slot b (0.1.1-test) serves: it is the default now" "$A/serial.log"
+echo "$(con "vtep-cli image list")"
 check "the bad line is refused on the console, naming the line" \
     grep -q "config opt/vtep-tor/config line 3: backend=fast: expected netdev or asic: refused; the previous config stays in force" "$A/serial.log"
 check "the first boot's config stays in force" test "$(vctl list-ps)" = tor1
-check "the database survived the reboot" \
+check "the database survived the reboot and the upgrade" \
     test "$(vctl list-bindings tor1 swp1)" = "0000 red"
 check "the log on the state partition spans both boots" \
-    test "$(fw_console "$A" "grep -c 'boot done' /var/log/vtep-tor.log")" = 2
+    test "$(con "grep -c 'boot done' /var/log/vtep-tor.log")" = 2
+
+out=$(con "vtep-cli image install $URL/broken.bin && vtep-cli image boot-next a")
+echo "$out"
+check "a bundle whose vtepd fails is installed in slot a and boots next" \
+    eval 'echo "$out" | grep -q "Slot a (0.1.2-broken) boots next, on trial"'
+echo "$(con "vtep-cli image list")"
+
+# ---- boots 3-5: slot a fails, rollback to b ----
+con "vtep-cli reboot" >/dev/null 2>&1
+check "the VM reboots (QEMU ends: -no-reboot)" wait_for 60 vm_down
+mv "$A/serial.log" "$A/serial.log.2"
+FW_REBOOT=1 fw_vm_start "$A" "" 1
+boot_served "after the failed trial boots, the switch serves again" 600
+cat "$A/serial.log" | grep -a "vtep-tor: .*\(slot\|booting\|rollback\)"
+check "slot a was tried twice" \
+    eval 'grep -q "slot a (0.1.2-broken): trial boot 1 of 2" "$A/serial.log" &&
+          grep -q "slot a (0.1.2-broken): trial boot 2 of 2" "$A/serial.log"'
+check "then rolled back to slot b, saying why" \
+    grep -q "image rollback: slot a (0.1.2-broken) vtepd exited 3 times without serving (boot 2 of 2); slot b (0.1.1-test) boots next" "$A/serial.log"
+check "slot b runs again" \
+    eval 'con "cat /etc/vtep-tor-release" | grep -qx "vtepd (vtepd) 0.1.1-test"'
+out=$(con "vtep-cli image list")
+echo "$out"
+check "image list shows slot a rolled back" \
+    eval 'echo "$out" | grep -q "^a  *0.1.2-broken .*rolled back: vtepd exited 3 times"'
+check "the database survived the rollback" \
+    test "$(vctl list-bindings tor1 swp1)" = "0000 red"
 
 finish

@@ -11,6 +11,10 @@ FW_CONSOLE=tests/firmware/console.py
 # fw_require: SKIPs the whole script, saying why, when a VM cannot boot.
 fw_require() {
     local what
+    if [ -n "${NO_FIRMWARE:-}" ]; then
+        skip "firmware VM (sanitizer build: the image is not built with a sanitized vtepd; make check boots it)"
+        exit 0
+    fi
     for what in qemu-system-x86_64 vtep-ctl ovsdb-client /usr/bin/python3; do
         if ! command -v "$what" >/dev/null; then
             skip "firmware VM ($what is not installed: make deps)"
@@ -33,7 +37,7 @@ fw_free_port() {
 # management NIC on user networking and NPORTS front-panel NICs (unplugged
 # user networks unless QEMU ARGS add their own netdevs after them).
 fw_vm_start() {
-    local dir=$1 config=$2 nports=$3 port i mac
+    local dir=$1 config=$2 nports=$3 port sshport i mac
     shift 3
     mkdir -p "$dir"
     # QEMU numbers MACs from the same base in every VM: cabled VMs must not
@@ -41,16 +45,20 @@ fw_vm_start() {
     mac=$(printf '52:54:%02x:%02x:%02x' $((RANDOM % 256)) $((RANDOM % 256)) $((RANDOM % 256)))
     port=$(fw_free_port)
     echo "$port" >"$dir/ovsdb.port"
+    sshport=$(fw_free_port)
+    echo "$sshport" >"$dir/ssh.port"
     if [ -e "$dir/disk.qcow2" ]; then
         set -- -drive "file=$dir/disk.qcow2,if=virtio,format=qcow2" "$@"
     else
         set -- -kernel "$FW_DIR/vmlinuz" -initrd "$FW_DIR/initrd.img" \
             -append "console=ttyS0 quiet panic=-1" "$@"
     fi
-    set -- -accel tcg -m 128 -nodefaults -display none -no-reboot "$@" \
+    # A reboot ends QEMU, unless FW_REBOOT=1 (an upgrade's trial boots).
+    [ "${FW_REBOOT-}" = 1 ] || set -- -no-reboot "$@"
+    set -- -accel tcg -m 128 -nodefaults -display none "$@" \
         -chardev "pipe,id=con,path=$dir/console,logfile=$dir/serial.log,logappend=on" \
         -serial chardev:con \
-        -netdev "user,id=mgmt,hostfwd=tcp:127.0.0.1:$port-:6640" \
+        -netdev "user,id=mgmt,hostfwd=tcp:127.0.0.1:$port-:6640,hostfwd=tcp:127.0.0.1:$sshport-:22" \
         -device "virtio-net-pci,netdev=mgmt,romfile=,mac=$mac:00"
     for ((i = 1; i <= nports; i++)); do
         if ! printf '%s\n' "$@" | grep -q "id=swp$i\b"; then
@@ -80,6 +88,25 @@ fw_vm_disk() {
         "$1/disk.qcow2"
 }
 
+# fw_bundle OUT VERSION [VTEPD]: an upgrade bundle of the built image whose
+# /etc/vtep-tor-release names VERSION, and whose vtepd is the file VTEPD if
+# one is given: a second cpio archive, appended to the initramfs, replaces
+# those files.
+fw_bundle() {
+    local out=$1 version=$2 vtepd=${3-} work
+    work=$(mktemp -d)
+    mkdir -p "$work/root/etc" "$work/root/usr/sbin"
+    echo "vtepd (vtepd) $version" >"$work/root/etc/vtep-tor-release"
+    [ -n "$vtepd" ] && install -m 0755 "$vtepd" "$work/root/usr/sbin/vtepd"
+    zstd -q -dc "$FW_DIR/initrd.img" >"$work/initrd"
+    (cd "$work/root" && find etc usr | cpio --create --format=newc --owner=0:0 --quiet) \
+        >>"$work/initrd"
+    zstd -q -1 -T0 --rm "$work/initrd" -o "$work/initrd.img"
+    firmware/mkbundle.sh "$FW_DIR/vmlinuz" "$work/initrd.img" "$version" \
+        "$(cat "$FW_DIR/root/etc/vtep-tor-kernel")" "$out"
+    rm -rf "$work"
+}
+
 # fw_vm_stop DIR: ends the VM (it keeps nothing worth a clean shutdown
 # unless it has a disk, and then the test shuts it down itself).
 fw_vm_stop() {
@@ -95,13 +122,40 @@ fw_vm_alive() {
     kill -0 "$(cat "$1/qemu.pid" 2>/dev/null)" 2>/dev/null
 }
 
+# fw_pki DIR: test TLS files for a VM in DIR/pki (a CA, the switch's key
+# and certificate, a client's), and prints the config lines that give the
+# switch its own; fw_db and fw_ovs_args then speak TLS to it.
+fw_pki() {
+    local tmp=$1/pki
+    mkdir -p "$tmp"
+    . tests/interop/certs.sh
+    make_cert ca "vtep test CA" "" && make_cert switch tor1 ca &&
+        make_cert client controller ca || return 1
+    echo "ssl-private-key=$(base64 -w0 "$tmp/switch.key")"
+    echo "ssl-certificate=$(base64 -w0 "$tmp/switch.crt")"
+    echo "ssl-ca-cert=$(base64 -w0 "$tmp/ca.crt")"
+}
+
 # fw_db DIR: the vtep-ctl/ovsdb-client remote of the VM's OVSDB server.
 fw_db() {
-    echo "tcp:127.0.0.1:$(cat "$1/ovsdb.port")"
+    if [ -d "$1/pki" ]; then
+        echo "ssl:127.0.0.1:$(cat "$1/ovsdb.port")"
+    else
+        echo "tcp:127.0.0.1:$(cat "$1/ovsdb.port")"
+    fi
+}
+
+# fw_ovs_args DIR: the TLS options of vtep-ctl and ovsdb-client for the VM
+# (none unless fw_pki made its files).
+fw_ovs_args() {
+    [ -d "$1/pki" ] || return 0
+    echo "--private-key=$1/pki/client.key --certificate=$1/pki/client.crt --ca-cert=$1/pki/ca.crt"
 }
 
 fw_served() {
-    ovsdb-client --timeout=2 list-dbs "$(fw_db "$1")" 2>/dev/null | grep -qx hardware_vtep
+    # shellcheck disable=SC2046
+    ovsdb-client --timeout=2 $(fw_ovs_args "$1") list-dbs "$(fw_db "$1")" 2>/dev/null |
+        grep -qx hardware_vtep
 }
 
 # fw_vm_wait_served DIR SECONDS: waits until the VM's OVSDB server answers;
@@ -116,6 +170,16 @@ fw_vm_wait_served() {
     now=$(date +%s%N)
     echo "$(((now - $(cat "$1/started")) / 1000000))" |
         sed 's/\(...\)$/.\1/'
+}
+
+# fw_ssh DIR KEY COMMAND...: runs COMMAND on the VM over SSH (port 22,
+# forwarded) as root with the private key KEY.
+fw_ssh() {
+    local dir=$1 key=$2
+    shift 2
+    ssh -q -i "$key" -p "$(cat "$dir/ssh.port")" -o BatchMode=yes -o ConnectTimeout=20 \
+        -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null \
+        -o IdentitiesOnly=yes root@127.0.0.1 "$@"
 }
 
 # fw_console DIR COMMAND: runs COMMAND on the VM's console shell.

@@ -463,7 +463,12 @@ test_dumps(void **state)
                                        "tunnel              3         16\n"
                                        "flood               2         64\n"
                                        "mcast               0         16\n"
-                                       "neigh               0          8\n");
+                                       "neigh               0          8\n"
+                                       "router              0          2\n"
+                                       "rif                 0          8\n"
+                                       "nexthop             0          8\n"
+                                       "route               0         16\n"
+                                       "rneigh              0         16\n");
     ds_destroy(&out);
     topo_close(&t);
 }

@@ -238,6 +238,30 @@ test_help_and_version(void **state)
     parse_done(&p);
 }
 
+/* Client mode: --db takes active remotes, comma-separated; no listener
+ * is defaulted. */
+static void
+test_client_mode(void **state)
+{
+    struct parse p;
+
+    parse(&p, "--db=tcp:127.0.0.1:6641,unix:/run/db.sock,ssl:[::1]:6643", END);
+    assert_int_equal(p.result, VTEPD_OPTIONS_RUN);
+    assert_int_equal(p.opts.n_db_remotes, 3);
+    assert_string_equal(p.opts.db_remotes[0], "tcp:127.0.0.1:6641");
+    assert_string_equal(p.opts.db_remotes[1], "unix:/run/db.sock");
+    assert_string_equal(p.opts.db_remotes[2], "ssl:[::1]:6643");
+    assert_int_equal(p.opts.n_remotes, 0);
+    assert_string_equal(p.opts.unixctl, "run/vtepd.ctl");
+    parse_done(&p);
+
+    expect_error("not an active remote", "--db=ptcp:6640", END);
+    expect_error("malformed tcp", "--db=tcp:127.0.0.1", END);
+    expect_error("no remote given", "--db=,", END);
+    expect_error("--schema does not apply", "--db=unix:/x",
+                 "--schema=/tmp/s.ovsschema", END);
+}
+
 static void
 test_bad_input(void **state)
 {
@@ -346,6 +370,7 @@ main(void)
         cmocka_unit_test(test_default_max_sessions),
         cmocka_unit_test(test_hal_provider),
         cmocka_unit_test(test_help_and_version),
+        cmocka_unit_test(test_client_mode),
         cmocka_unit_test(test_bad_input),
         cmocka_unit_test(test_unimplemented),
     };

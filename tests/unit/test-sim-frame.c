@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Unit tests for sim/frame: Ethernet and 802.1Q parsing, tag insertion and
  * removal, the VXLAN header layout of RFC 7348, the UDP source port hash,
- * VXLAN validation and checksum completion. */
+ * VXLAN validation, checksum completion and TCP segmentation. */
+#include <errno.h>
 #include <setjmp.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -291,6 +293,206 @@ test_csum_complete(void **state)
     assert_int_equal(sim_csum_complete(buf, sizeof buf, 2, SIZE_MAX), -EINVAL);
 }
 
+/* ---- Offloads: checked against a plain big-endian RFC 1071 sum. ---- */
+
+static uint32_t
+ref_sum(const uint8_t *p, size_t len, uint32_t sum)
+{
+    size_t i;
+
+    for (i = 0; i + 1 < len; i += 2) {
+        sum += (uint32_t) (p[i] << 8 | p[i + 1]);
+    }
+    if (len & 1) {
+        sum += (uint32_t) p[len - 1] << 8;
+    }
+    return sum;
+}
+
+static uint16_t
+ref_fold(uint32_t sum)
+{
+    while (sum >> 16) {
+        sum = (sum & 0xffff) + (sum >> 16);
+    }
+    return (uint16_t) sum;
+}
+
+/* True if the IPv4 ('v6' false) or IPv6 TCP/UDP packet after the 14-byte
+ * Ethernet header of 'frame' has a correct L4 checksum. */
+static bool
+l4_csum_ok(const uint8_t *frame, size_t len, bool v6, uint8_t proto)
+{
+    const uint8_t *ip = frame + 14;
+    size_t l4 = v6 ? 40 : (size_t) (ip[0] & 0x0f) * 4;
+    size_t l4_len = len - 14 - l4;
+    uint32_t sum = v6 ? ref_sum(ip + 8, 32, 0) : ref_sum(ip + 12, 8, 0);
+
+    sum += proto + (uint32_t) l4_len;
+    return ref_fold(ref_sum(ip + l4, l4_len, sum)) == 0xffff;
+}
+
+/* Writes an Ethernet + IPv4 (or IPv6) + TCP frame with 'payload' bytes of
+ * payload and TCP flags 'flags' into 'buf'; returns its length.  The TCP
+ * checksum field holds the pseudo-header sum, as a sender leaves it. */
+static size_t
+make_tcp(uint8_t *buf, bool v6, size_t payload, uint8_t flags)
+{
+    size_t l3 = v6 ? 40 : 20, len = 14 + l3 + 20 + payload;
+    uint8_t *ip = buf + 14, *tcp = ip + l3;
+    uint32_t sum;
+    size_t i;
+
+    memset(buf, 0, len);
+    memcpy(buf, "\x02\0\0\0\0\x02\x02\0\0\0\0\x01", 12);
+    buf[12] = v6 ? 0x86 : 0x08;
+    buf[13] = v6 ? 0xdd : 0x00;
+    if (v6) {
+        ip[0] = 0x60;
+        ip[4] = (uint8_t) ((20 + payload) >> 8);
+        ip[5] = (uint8_t) (20 + payload);
+        ip[6] = 6;
+        ip[7] = 64;
+        ip[23] = 1;
+        ip[39] = 2;
+    } else {
+        ip[0] = 0x45;
+        ip[2] = (uint8_t) ((l3 + 20 + payload) >> 8);
+        ip[3] = (uint8_t) (l3 + 20 + payload);
+        ip[4] = 0x12; /* ID 0x1234. */
+        ip[5] = 0x34;
+        ip[6] = 0x40; /* DF. */
+        ip[8] = 64;
+        ip[9] = 6;
+        memcpy(ip + 12, "\x0a\0\0\x01\x0a\0\0\x02", 8);
+    }
+    tcp[1] = 80;
+    tcp[3] = 81;
+    memcpy(tcp + 4, "\xff\xff\xff\x00", 4); /* Wraps. */
+    tcp[12] = 5 << 4;
+    tcp[13] = flags;
+    for (i = 0; i < payload; i++) {
+        tcp[20 + i] = (uint8_t) (i * 7 + 3);
+    }
+    sum = v6 ? ref_sum(ip + 8, 32, 0) : ref_sum(ip + 12, 8, 0);
+    sum = ref_fold(sum + 6 + 20 + (uint32_t) payload);
+    tcp[16] = (uint8_t) (sum >> 8);
+    tcp[17] = (uint8_t) sum;
+    return len;
+}
+
+static void
+check_tso(bool v6)
+{
+    static uint8_t frame[14 + 40 + 20 + 2500], seg[14 + 40 + 20 + 1000];
+    size_t len = make_tcp(frame, v6, 2500, 0x80 | 0x08 | 0x01 | 0x10);
+    size_t l4 = 14 + (v6 ? 40 : 20);
+    struct sim_tso tso;
+    size_t k;
+
+    assert_int_equal(sim_tso_init(&tso, frame, len, l4 + 1, 1000), -EINVAL);
+    assert_int_equal(sim_tso_init(&tso, frame, len, l4, 0), -EINVAL);
+    assert_int_equal(sim_tso_init(&tso, frame, len, 0, 1000), 0);
+    assert_int_equal(sim_tso_init(&tso, frame, len, l4, 1000), 0);
+    assert_int_equal(sim_tso_count(&tso), 3);
+    for (k = 0; k < 3; k++) {
+        size_t n = sim_tso_segment(&tso, k, seg);
+        size_t plen = k < 2 ? 1000 : 500;
+        uint8_t *tcp = seg + l4;
+        uint32_t seq = 0xffffff00 + (uint32_t) (k * 1000);
+
+        assert_int_equal(n, l4 + 20 + plen);
+        assert_memory_equal(tcp + 20, frame + l4 + 20 + k * 1000, plen);
+        assert_int_equal((uint32_t) tcp[4] << 24 | (uint32_t) tcp[5] << 16
+                             | (uint32_t) tcp[6] << 8 | tcp[7],
+                         seq);
+        /* CWR on the first only, FIN and PSH on the last only, ACK on
+         * all. */
+        assert_int_equal(tcp[13], k == 0 ? 0x90 : k == 1 ? 0x10 : 0x19);
+        if (v6) {
+            assert_int_equal(seg[18] << 8 | seg[19], 20 + plen);
+        } else {
+            assert_int_equal(seg[16] << 8 | seg[17], 40 + plen);
+            assert_int_equal(seg[18] << 8 | seg[19], 0x1234 + k);
+            assert_int_equal(ref_fold(ref_sum(seg + 14, 20, 0)), 0xffff);
+        }
+        assert_true(l4_csum_ok(seg, n, v6, 6));
+    }
+}
+
+static void
+test_tso_ipv4(void **state)
+{
+    check_tso(false);
+}
+
+static void
+test_tso_ipv6(void **state)
+{
+    check_tso(true);
+}
+
+static void
+test_tso_refuses(void **state)
+{
+    uint8_t frame[14 + 20 + 20 + 10];
+    size_t len = make_tcp(frame, false, 10, 0x10);
+    struct sim_tso tso;
+
+    frame[14 + 9] = 17; /* UDP. */
+    assert_int_equal(sim_tso_init(&tso, frame, len, 0, 4), -EINVAL);
+    frame[14 + 9] = 6;
+    frame[14 + 7] = 8; /* A fragment. */
+    assert_int_equal(sim_tso_init(&tso, frame, len, 0, 4), -EINVAL);
+    frame[14 + 7] = 0;
+    frame[14 + 20 + 12] = 15 << 4; /* TCP header past the end. */
+    assert_int_equal(sim_tso_init(&tso, frame, len, 0, 4), -EINVAL);
+    assert_int_equal(sim_tso_init(&tso, untagged, sizeof untagged, 0, 4),
+                     -EINVAL);
+}
+
+static void
+test_csum_fix_inner(void **state)
+{
+    uint8_t frame[14 + 40 + 20 + 101], good[sizeof frame];
+    struct sim_eth eth;
+    size_t len;
+
+    /* A partial checksum is completed, IPv4 and IPv6, odd lengths. */
+    len = make_tcp(frame, false, 101, 0x18);
+    assert_int_equal(sim_eth_parse(frame, len, &eth), 0);
+    assert_false(l4_csum_ok(frame, len, false, 6));
+    assert_int_equal(sim_csum_fix_inner(frame, len, &eth), 1);
+    assert_true(l4_csum_ok(frame, len, false, 6));
+    /* A complete one is left alone. */
+    memcpy(good, frame, len);
+    assert_int_equal(sim_csum_fix_inner(frame, len, &eth), 0);
+    assert_memory_equal(frame, good, len);
+    /* So is a wrong one that is not a partial sum (a corrupt frame). */
+    frame[len - 1] ^= 0x40;
+    memcpy(good, frame, len);
+    assert_int_equal(sim_csum_fix_inner(frame, len, &eth), 0);
+    assert_memory_equal(frame, good, len);
+
+    len = make_tcp(frame, true, 101, 0x18);
+    assert_int_equal(sim_eth_parse(frame, len, &eth), 0);
+    assert_int_equal(sim_csum_fix_inner(frame, len, &eth), 1);
+    assert_true(l4_csum_ok(frame, len, true, 6));
+
+    /* Ethernet padding after the IPv4 packet is not summed. */
+    len = make_tcp(frame, false, 2, 0x18);
+    memset(frame + len, 0xa5, 6);
+    assert_int_equal(sim_eth_parse(frame, len + 6, &eth), 0);
+    assert_int_equal(sim_csum_fix_inner(frame, len + 6, &eth), 1);
+    assert_true(l4_csum_ok(frame, len, false, 6));
+
+    /* Not TCP/UDP over IP. */
+    assert_int_equal(sim_eth_parse(untagged, sizeof untagged, &eth), 0);
+    assert_int_equal(
+        sim_csum_fix_inner((uint8_t *) untagged, sizeof untagged, &eth),
+        -EINVAL);
+}
+
 int
 main(void)
 {
@@ -306,6 +508,10 @@ main(void)
         cmocka_unit_test(test_vxlan_sport),
         cmocka_unit_test(test_vxlan_decap),
         cmocka_unit_test(test_csum_complete),
+        cmocka_unit_test(test_tso_ipv4),
+        cmocka_unit_test(test_tso_ipv6),
+        cmocka_unit_test(test_tso_refuses),
+        cmocka_unit_test(test_csum_fix_inner),
     };
 
     return cmocka_run_group_tests_name("sim/frame", tests, NULL, NULL);

@@ -147,6 +147,63 @@ test_fd_port(void **state)
 }
 
 static void
+test_fd_port_batch(void **state)
+{
+    uint8_t frame[200], bufs[4][100];
+    struct sim_port_msg msgs[4];
+    struct mmsghdr mm[2];
+    struct iovec iov[2][2];
+    struct sim_port port;
+    int sv[2], error = 0, i;
+
+    memset(frame, 0, sizeof frame);
+    assert_int_equal(socketpair(AF_UNIX, SOCK_DGRAM, 0, sv), 0);
+    assert_int_equal(sim_port_open(&port, "fd0", SIM_PORT_FD, sv[0]), 0);
+    for (i = 0; i < 4; i++) {
+        msgs[i].buf = bufs[i];
+        msgs[i].size = sizeof bufs[i];
+    }
+    assert_int_equal(sim_port_recv_batch(&port, msgs, 4), -EAGAIN);
+
+    /* Three frames, one too big for its buffer: one call takes all three,
+     * the big one reported as an error of its own. */
+    make_frame(frame, 0x0800, 1);
+    assert_int_equal(send(sv[1], frame, 60, 0), 60);
+    assert_int_equal(send(sv[1], frame, sizeof frame, 0), sizeof frame);
+    make_frame(frame, 0x0800, 3);
+    assert_int_equal(send(sv[1], frame, 60, 0), 60);
+    assert_int_equal(sim_port_recv_batch(&port, msgs, 4), 3);
+    assert_int_equal(msgs[0].len, 60);
+    assert_int_equal(msgs[0].tag, SIM_PORT_NO_TAG);
+    assert_int_equal(msgs[0].gso_size, 0);
+    assert_int_equal(msgs[1].len, -EMSGSIZE);
+    assert_int_equal(msgs[2].len, 60);
+    assert_memory_equal(bufs[2], frame, 60);
+
+    /* Two frames out with one call, the port's header iovec first. */
+    memset(mm, 0, sizeof mm);
+    for (i = 0; i < 2; i++) {
+        iov[i][1] = (struct iovec){ bufs[i * 2], 60 };
+        mm[i].msg_hdr.msg_iov = iov[i];
+        mm[i].msg_hdr.msg_iovlen = 2;
+    }
+    assert_int_equal(sim_port_send_batch(&port, mm, 2, &error), 2);
+    assert_int_equal(error, 0);
+    assert_true(mm[0].msg_len && mm[1].msg_len);
+    assert_int_equal(recv(sv[1], frame, sizeof frame, 0), 60);
+    assert_memory_equal(frame, bufs[0], 60);
+    assert_int_equal(recv(sv[1], frame, sizeof frame, 0), 60);
+    assert_memory_equal(frame, bufs[2], 60);
+
+    /* A peer gone: nothing sent, the error reported. */
+    close(sv[1]);
+    assert_int_equal(sim_port_send_batch(&port, mm, 2, &error), 0);
+    assert_true(error < 0);
+    assert_true(!mm[0].msg_len && !mm[1].msg_len);
+    sim_port_close(&port);
+}
+
+static void
 test_open_errors(void **state)
 {
     struct sim_port port;
@@ -338,6 +395,7 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_kind_names),
         cmocka_unit_test(test_fd_port),
+        cmocka_unit_test(test_fd_port_batch),
         cmocka_unit_test(test_open_errors),
         cmocka_unit_test(test_packet_ports),
         cmocka_unit_test(test_packet_partial_checksum),

@@ -142,6 +142,50 @@ test_sweep_on_restart(void **state)
     assert_int_equal(vfx_count(f, "Mcast_Macs_Local"), 1);
 }
 
+/* Another switch sharing the database (client mode, or a controller's
+ * second Physical_Switch): its learned MAC and unknown-dst rows point at
+ * its own locator and survive our sweep; its port named like ours, with a
+ * binding, is none of our business. */
+static void
+test_other_switch_left_alone(void **state)
+{
+    struct vfx *f = *state;
+    char *ls = vfx_query(f, "Logical_Switch", "_uuid", "[]");
+
+    vfx_transact(f,
+                 "[{\"op\": \"insert\", \"table\": \"Physical_Locator\", "
+                 "\"uuid-name\": \"loc\", \"row\": {\"dst_ip\": \"10.9.9.9\", "
+                 "\"encapsulation_type\": \"vxlan_over_ipv4\"}}, "
+                 "{\"op\": \"insert\", \"table\": \"Physical_Locator_Set\", "
+                 "\"uuid-name\": \"set\", \"row\": {\"locators\": "
+                 "[\"named-uuid\", \"loc\"]}}, "
+                 "{\"op\": \"insert\", \"table\": \"Ucast_Macs_Local\", "
+                 "\"row\": {\"MAC\": \"" MAC_B "\", \"locator\": "
+                 "[\"named-uuid\", \"loc\"], \"logical_switch\": "
+                 "%s}}, "
+                 "{\"op\": \"insert\", \"table\": \"Mcast_Macs_Local\", "
+                 "\"row\": {\"MAC\": \"unknown-dst\", \"locator_set\": "
+                 "[\"named-uuid\", \"set\"], \"logical_switch\": "
+                 "%s}}, "
+                 "{\"op\": \"insert\", \"table\": \"Physical_Port\", "
+                 "\"uuid-name\": \"p\", \"row\": {\"name\": \"p2\", "
+                 "\"vlan_bindings\": [\"map\", [[7, %s]]]}}, "
+                 "{\"op\": \"insert\", \"table\": \"Physical_Switch\", "
+                 "\"row\": {\"name\": \"other\", \"ports\": "
+                 "[\"named-uuid\", \"p\"]}}]",
+                 ls, ls, ls);
+    free(ls);
+    vfx_run(f);
+    vfx_assert_log(f, "");
+
+    /* Restarted: the sweep rebuilds our rows only. */
+    vfx_stop(f);
+    vfx_start(f);
+    vfx_run(f);
+    vfx_assert_query(f, "Ucast_Macs_Local", "MAC", "[]", "\"" MAC_B "\"");
+    assert_int_equal(vfx_count(f, "Mcast_Macs_Local"), 2);
+}
+
 static void
 test_stats(void **state)
 {
@@ -187,8 +231,9 @@ test_lr_acl_unsupported(void **state)
     vfx_transact(f, "[{\"op\": \"insert\", \"table\": \"Logical_Router\", "
                     "\"row\": {\"name\": \"lr0\"}}]");
     vfx_run(f);
+    /* The mock HAL cannot route. */
     vfx_assert_query(f, "Logical_Router", "LR_fault_status", "[]",
-                     "\"unspecified_fault\"");
+                     "\"lr_support_fault\"");
     vfx_assert_query(f, "Physical_Switch", "switch_fault_status", "[]",
                      "\"lr_support_fault\"");
     vfx_transact(f, "[{\"op\": \"delete\", \"table\": \"Logical_Router\", "
@@ -356,6 +401,8 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_mcast_local, setup, teardown),
         cmocka_unit_test_setup_teardown(test_learned_aged_moved, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_other_switch_left_alone, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_sweep_on_restart, setup,
                                         teardown),

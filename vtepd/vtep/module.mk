@@ -5,7 +5,7 @@ vtep_SRCS := vtepd/vtep/vtep.c vtepd/vtep/vtep-queue.c vtepd/vtep/vtep-db.c \
              vtepd/vtep/vtep-switch.c \
              vtepd/vtep/vtep-ls.c vtepd/vtep/vtep-macs.c \
              vtepd/vtep/vtep-local.c vtepd/vtep/vtep-stats.c \
-             vtepd/vtep/vtep-neigh.c vtepd/vtep/vtep-tunnel.c \
+             vtepd/vtep/vtep-neigh.c vtepd/vtep/vtep-tunnel.c vtepd/vtep/vtep-lr.c vtepd/vtep/vtep-lr-rows.c \
              vtepd/vtep/vtep-bfd.c
 
 $(call UNIT_TEST,test-vtep,\
@@ -34,3 +34,7 @@ bench-vtep-local_PKGS := cmocka
 $(call UNIT_TEST,test-vtep-tunnel,\
     tests/unit/test-vtep-tunnel.c tests/unit/vtep-fixture.c tests/unit/vtep-mock-hal.c,\
     vtep vtep-schema ovsdb hal lib)
+
+$(call UNIT_TEST,test-vtep-lr,\
+    tests/unit/test-vtep-lr.c tests/unit/vtep-fixture.c tests/unit/vtep-mock-hal.c,\
+    vtep vtep-schema ovsdb hal-asic hal lib)

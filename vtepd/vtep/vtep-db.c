@@ -289,3 +289,39 @@ vtep_db_writable(const struct vtep *vtep, int64_t now_ms)
 {
     return now_ms >= vtep->db_retry_ms;
 }
+
+bool
+vtep_db_refusing(const struct vtep *vtep)
+{
+    return vtep->db_refusals >= VTEP_DB_REFUSALS_FAULT
+           && vtep->now_ms - vtep->db_refused_ms < VTEP_DB_REFUSAL_WINDOW_MS;
+}
+
+void
+vtep_db_writes_lost(struct vtep *vtep, bool refused)
+{
+    struct vtep_config config = {
+        .switch_name = vtep->switch_name,
+        .tunnel_ip = vtep->tunnel_ip_s,
+        .management_ip = vtep->management_ip,
+        .description = vtep->description,
+    };
+
+    if (refused) {
+        bool was = vtep_db_refusing(vtep);
+
+        vtep->db_refusals =
+            vtep->now_ms - vtep->db_refused_ms < VTEP_DB_REFUSAL_WINDOW_MS
+                ? vtep->db_refusals + 1
+                : 1;
+        vtep->db_refused_ms = vtep->now_ms;
+        if (!was && vtep_db_refusing(vtep)) {
+            VLOG_WARN("the database keeps refusing the reconciler's writes; "
+                      "switch_fault_status says so");
+        }
+    }
+    /* The switch's own rows, written once at start, may have been among
+     * the writes undone: write what is missing again. */
+    vtep_switch_init(vtep, &config);
+    vtep_db_resync_later(vtep);
+}

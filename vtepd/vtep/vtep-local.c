@@ -108,8 +108,36 @@ local_mac_free(struct vtep *vtep, struct vtep_local_mac *lm)
     free(lm);
 }
 
+/* True if the Physical_Locator 'uuid' is vtepd's own: its tunnel IP.
+ * The *_Macs_Local rows of other switches that share the database point
+ * at theirs, and are left alone. */
+static bool
+locator_is_own(const struct vtep *vtep, const struct uuid *uuid)
+{
+    const struct ovsdb_row *row = ovsdb_table_find(vtep->s.locator, uuid);
+
+    return row
+           && !strcmp(ovsdb_row_get_string(row, vtep->s.locator_ip),
+                      vtep->tunnel_ip_s);
+}
+
+/* True if the Physical_Locator_Set 'uuid' holds only vtepd's own
+ * locator. */
+static bool
+set_is_own(const struct vtep *vtep, const struct uuid *uuid)
+{
+    const struct ovsdb_row *row = ovsdb_table_find(vtep->s.set, uuid);
+    struct ovsdb_datum locators;
+
+    if (!row) {
+        return false;
+    }
+    ovsdb_row_get(row, vtep->s.set_locators, &locators);
+    return locators.n == 1 && locator_is_own(vtep, &locators.keys[0].uuid);
+}
+
 /* Reads which logical switches have an "unknown-dst" Mcast_Macs_Local
- * row, marking each such switch for a check of its row. */
+ * row of ours, marking each such switch for a check of its row. */
 static void
 local_mml_scan(struct vtep *vtep)
 {
@@ -119,7 +147,11 @@ local_mml_scan(struct vtep *vtep)
         struct uuid ls_uuid;
         struct vtep_ls *ls;
 
-        if (strcmp(ovsdb_row_get_string(row, vtep->s.mml_mac), UNKNOWN_DST)) {
+        struct uuid set;
+
+        if (strcmp(ovsdb_row_get_string(row, vtep->s.mml_mac), UNKNOWN_DST)
+            || !ovsdb_row_get_uuid(row, vtep->s.mml_set, &set)
+            || !set_is_own(vtep, &set)) {
             continue;
         }
         ovsdb_row_get_uuid(row, vtep->s.mml_ls, &ls_uuid);
@@ -211,6 +243,7 @@ resource_event(struct vtep *vtep, const struct hal_event *ev, bool freed)
         vtep_q_unblock(&vtep->flood_blocked, &vtep->flood_dirty);
         vtep_q_unblock(&vtep->mcast_blocked, &vtep->mcast_dirty);
         vtep_neigh_unblock(vtep);
+        vtep_lr_unblock(vtep);
     }
 }
 
@@ -302,12 +335,14 @@ local_sweep(struct vtep *vtep, struct vtep_txn *t)
         local_mac_want(vtep, lm, false);
     }
     OVSDB_TABLE_FOR_EACH(row, vtep->s.uml) {
-        struct uuid ls_uuid;
+        struct uuid ls_uuid, locator;
         struct hal_mac mac;
         struct vtep_ls *ls;
 
         if (hal_mac_from_string(ovsdb_row_get_string(row, vtep->s.uml_mac),
-                                &mac)) {
+                                &mac)
+            || !ovsdb_row_get_uuid(row, vtep->s.uml_locator, &locator)
+            || !locator_is_own(vtep, &locator)) {
             continue;
         }
         ovsdb_row_get_uuid(row, vtep->s.uml_ls, &ls_uuid);

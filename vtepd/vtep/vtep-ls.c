@@ -17,6 +17,7 @@
 #include "lib/util.h"
 #include "vtepd/ovsdb/datum.h"
 #include "vtepd/ovsdb/row.h"
+#include "vtepd/ovsdb/table.h"
 #include "vtepd/vtep/vtep-private.h"
 
 VLOG_DEFINE_THIS_MODULE(vtep_ls);
@@ -115,6 +116,7 @@ vtep_ls_mark_entries(struct vtep *vtep, struct vtep_ls *ls)
     ls_mark_flood(vtep, ls);
     vtep_q_dirty(&vtep->local_ls_dirty, &ls->local_q);
     vtep_neigh_bridge_changed(vtep, ls, false);
+    vtep_lr_bridge_changed(vtep, ls, false);
 }
 
 static void
@@ -144,6 +146,7 @@ ls_bridge_gone(struct vtep *vtep, struct vtep_ls *ls)
     hmap_remove(&vtep->ls_by_oid, &ls->oid_node);
     ls->bridge = HAL_OID_NULL;
     vtep_neigh_bridge_changed(vtep, ls, true);
+    vtep_lr_bridge_changed(vtep, ls, true);
     LIST_FOR_EACH(uc, ls_node, &ls->ucasts) {
         uc->programmed = false;
         vtep_q_dirty(&vtep->ucast_dirty, &uc->q);
@@ -401,11 +404,15 @@ vtep_port_row_changed(struct vtep *vtep, const struct ovsdb_row *old,
     const struct vtep_schema *s = &vtep->s;
     struct vtep_port *port;
 
-    if (old && new &&ovsdb_row_column_equals(old, new, s->port_name)
-        && ovsdb_row_column_equals(old, new, s->port_bindings)) {
+    port = old ? port_find(vtep, &old->uuid) : NULL;
+    if (new && !vtep_port_is_ours(vtep, &new->uuid)) {
+        /* Another switch's port (several switches share a database). */
+        new = NULL;
+    } else if (old && new &&port
+               && ovsdb_row_column_equals(old, new, s->port_name)
+               && ovsdb_row_column_equals(old, new, s->port_bindings)) {
         return;
     }
-    port = old ? port_find(vtep, &old->uuid) : NULL;
     if (port) {
         port_drop_claims(vtep, port);
     }
@@ -429,6 +436,35 @@ vtep_port_row_changed(struct vtep *vtep, const struct ovsdb_row *old,
     port->name = xstrdup(ovsdb_row_get_string(new, s->port_name));
     port_add_claims(vtep, port, new);
     vtep_q_dirty(&vtep->fault_dirty, &port->fault_q);
+}
+
+bool
+vtep_port_is_ours(const struct vtep *vtep, const struct uuid *uuid)
+{
+    const struct ovsdb_row *ps = vtep_switch_row(vtep);
+    union ovsdb_atom atom = { .uuid = *uuid };
+    struct ovsdb_datum ports;
+
+    if (!ps) {
+        return false;
+    }
+    ovsdb_row_get(ps, vtep->s.ps_ports, &ports);
+    return ovsdb_datum_find_key(&ports, &atom, OVSDB_TYPE_UUID) != UINT_MAX;
+}
+
+void
+vtep_ports_rescan(struct vtep *vtep)
+{
+    const struct ovsdb_row *row;
+
+    OVSDB_TABLE_FOR_EACH(row, vtep->s.port) {
+        bool known = port_find(vtep, &row->uuid) != NULL;
+
+        if (known != vtep_port_is_ours(vtep, &row->uuid)) {
+            vtep_port_row_changed(vtep, known ? row : NULL,
+                                  known ? NULL : row);
+        }
+    }
 }
 
 /* ---- Bindings ---- */

@@ -253,6 +253,8 @@ struct vtep {
 
     char *switch_name;
     char *tunnel_ip_s;
+    char *management_ip; /* From the config, or NULL. */
+    char *description;   /* Likewise. */
     struct in_addr tunnel_ip;
     size_t batch;
     int64_t stats_interval_ms;
@@ -280,11 +282,14 @@ struct vtep {
     size_t n_bad_locators;      /* Present locators with unparsable IPs. */
     int64_t db_retry_ms;   /* No reconciler commit before, after a failure. */
     int64_t db_backoff_ms; /* Wait after the last failure; 0 after success. */
+    unsigned int db_refusals; /* Refusals in a row (client mode). */
+    int64_t db_refused_ms;    /* When the last one came. */
 
     struct vtep_stats stats;
     struct vtep_neigh_model *neigh; /* vtep-neigh.c's. */
     struct vtep_tunnels *tunnels;   /* vtep-tunnel.c. */
     struct vtep_bfds *bfds;         /* vtep-bfd.c. */
+    struct vtep_lrs *lrs;           /* vtep-lr.c. */
 };
 
 /* vtep.c */
@@ -341,6 +346,9 @@ int vtep_txn_finish(struct vtep_txn *);
  * schedules every row the reconciler owns to be derived again from its
  * model and the HAL, for a retry after a backoff.  Returns 0 or -EIO. */
 int vtep_txn_commit(struct vtep_txn *);
+/* True while the server keeps refusing the reconciler's writes (see
+ * vtep_db_writes_lost()). */
+bool vtep_db_refusing(const struct vtep *);
 /* Returns true unless a failed commit's backoff is running at 'now_ms'. */
 bool vtep_db_writable(const struct vtep *, int64_t now_ms);
 
@@ -355,6 +363,12 @@ void vtep_ls_row_changed(struct vtep *, const struct ovsdb_row *old,
                          const struct ovsdb_row *new);
 void vtep_port_row_changed(struct vtep *, const struct ovsdb_row *old,
                            const struct ovsdb_row *new);
+/* True if the Physical_Port 'uuid' belongs to vtepd's Physical_Switch:
+ * the only ports the reconciler follows, since other switches may share
+ * the database. */
+bool vtep_port_is_ours(const struct vtep *, const struct uuid *uuid);
+/* Follows the ports that joined or left vtepd's Physical_Switch. */
+void vtep_ports_rescan(struct vtep *);
 void vtep_ls_run(struct vtep *);
 void vtep_bindings_run(struct vtep *);
 void vtep_ls_mark_entries(struct vtep *, struct vtep_ls *);
@@ -442,5 +456,35 @@ bool vtep_bfd_forwarding(const struct vtep *, struct in_addr remote,
 
 /* vtep-stats.c: counters into Logical_Binding_Stats. */
 void vtep_stats_run(struct vtep *, struct vtep_txn *);
+
+/* vtep-lr.c: Logical_Router rows → HAL routing objects, LR faults. */
+struct vtep_lrs;
+enum vtep_lr_fault {
+    VTEP_LR_SUPPORT,  /* lr_support_fault: the backend cannot route. */
+    VTEP_LR_CREATION, /* lr_creation_fault: no router for the row. */
+    VTEP_LR_BINDINGS, /* lr_switch_bindings_fault. */
+    VTEP_LR_ROUTES,   /* lr_static_routes_fault. */
+    VTEP_LR_N_FAULTS
+};
+/* Sets up vtep->lrs (freed by vtep_lr_destroy(), which leaves the HAL
+ * objects for a warm restart); -EINVAL if the schema lacks a column. */
+int vtep_lr_init(struct vtep *);
+void vtep_lr_destroy(struct vtep *);
+/* Tells the router code that a commit changed a row of 'table'. */
+void vtep_lr_note_change(struct vtep *, const struct ovsdb_table *);
+/* 'ls''s bridge was created or, with 'gone', removed (with its rifs). */
+void vtep_lr_bridge_changed(struct vtep *, const struct vtep_ls *ls,
+                            bool gone);
+/* A routing table has room again: retry what did not fit. */
+void vtep_lr_unblock(struct vtep *);
+bool vtep_lr_pending(const struct vtep *);
+/* Recomputes the routers and programs the differences, when queued. */
+void vtep_lr_run(struct vtep *);
+/* Returns the union of the routers' faults, as 1 << enum vtep_lr_fault. */
+unsigned int vtep_lr_switch_faults(const struct vtep *);
+/* Returns the fault's name as in the fault columns; static. */
+const char *vtep_lr_fault_name(enum vtep_lr_fault);
+/* Writes each router's LR_fault_status that changed into 't'. */
+void vtep_lr_faults_run(struct vtep *, struct vtep_txn *);
 
 #endif /* vtepd/vtep/vtep-private.h */

@@ -52,7 +52,10 @@ uuid_set_add(struct vtep_txn *t, struct ovsdb_table *table,
     }
     datum.keys = xmalloc((old.n + 1) * sizeof *datum.keys);
     datum.values = NULL;
-    memcpy(datum.keys, old.keys, old.n * sizeof *datum.keys);
+    if (old.n) {
+        /* An empty set may have no key array at all. */
+        memcpy(datum.keys, old.keys, old.n * sizeof *datum.keys);
+    }
     datum.keys[old.n] = atom;
     datum.n = old.n + 1;
     vtep_txn_check(
@@ -189,6 +192,9 @@ enum {
     FAULT_TUNNEL,
     FAULT_SOURCE_NODE,
     FAULT_LR_SUPPORT,
+    FAULT_LR_CREATION,
+    FAULT_LR_BINDINGS,
+    FAULT_LR_ROUTES,
     FAULT_UNSPECIFIED,
     N_FAULTS
 };
@@ -198,6 +204,9 @@ static const char *const fault_names[N_FAULTS] = {
     [FAULT_TUNNEL] = "tunnel_exhaustion",
     [FAULT_SOURCE_NODE] = "unsupported_source_node_replication",
     [FAULT_LR_SUPPORT] = "lr_support_fault",
+    [FAULT_LR_CREATION] = "lr_creation_fault",
+    [FAULT_LR_BINDINGS] = "lr_switch_bindings_fault",
+    [FAULT_LR_ROUTES] = "lr_static_routes_fault",
     [FAULT_UNSPECIFIED] = "unspecified_fault",
 };
 
@@ -217,17 +226,16 @@ switch_faults(const struct vtep *vtep)
     if (vtep->n_ls_unsupported) {
         faults |= 1u << FAULT_SOURCE_NODE;
     }
-    if (ovsdb_table_count(vtep->s.lr)) {
-        faults |= 1u << FAULT_LR_SUPPORT;
-    }
+    faults |= vtep_lr_switch_faults(vtep) << FAULT_LR_SUPPORT;
     for (t = 0; t < HAL_TABLE_N; t++) {
-        if (vtep->exhausted[t] && t != HAL_TABLE_FDB
-            && t != HAL_TABLE_TUNNEL) {
+        /* Full routing tables are the routers' faults (vtep-lr.c). */
+        if (vtep->exhausted[t] && t != HAL_TABLE_FDB && t != HAL_TABLE_TUNNEL
+            && t < HAL_TABLE_ROUTER) {
             faults |= 1u << FAULT_UNSPECIFIED;
         }
     }
     if (vtep->n_bad_rows || vtep->n_bad_locators || vtep->n_ls_failed
-        || !list_is_empty(&vtep->ls_blocked)
+        || vtep_db_refusing(vtep) || !list_is_empty(&vtep->ls_blocked)
         || !list_is_empty(&vtep->binding_blocked)
         || !list_is_empty(&vtep->flood_blocked)
         || !list_is_empty(&vtep->mcast_blocked) || vtep_neigh_blocked(vtep)) {
@@ -279,8 +287,7 @@ switch_faults_run(struct vtep *vtep, struct vtep_txn *t)
     write_string_set(t, vtep->s.ps, &ps->uuid, vtep->s.ps_fault, names, n);
 }
 
-/* Logical routers and ACLs are not implemented: every such row says so in
- * its fault column. */
+/* ACLs are not implemented: every such row says so in its fault column. */
 static void
 unsupported_rows_run(struct vtep_txn *t, struct ovsdb_table *table,
                      const struct ovsdb_column *column)
@@ -337,7 +344,6 @@ vtep_faults_run(struct vtep *vtep, struct vtep_txn *t)
     port_faults_run(vtep, t);
     if (vtep->switch_dirty) {
         vtep->switch_dirty = false;
-        unsupported_rows_run(t, vtep->s.lr, vtep->s.lr_fault);
         unsupported_rows_run(t, vtep->s.acl, vtep->s.acl_fault);
     }
     switch_faults_run(vtep, t);

@@ -177,6 +177,7 @@ vtep_on_commit(const struct ovsdb_changeset *cs, void *vtep_)
 {
     struct vtep *vtep = vtep_;
     bool own = cs->origin == vtep;
+    bool ps_changed = false;
     size_t i;
 
     vtep->stats.commits_seen++;
@@ -197,15 +198,22 @@ vtep_on_commit(const struct ovsdb_changeset *cs, void *vtep_)
 
         vtep_tunnels_note_change(vtep, c->table);
         vtep_bfd_note_change(vtep, c, own);
+        if (!own) {
+            vtep_lr_note_change(vtep, c->table);
+        }
+        ps_changed |= c->table == vtep->s.ps;
         if (fn) {
             fn(vtep, c->old, c->new);
         } else if (own) {
             continue;
-        } else if (c->table == vtep->s.lr || c->table == vtep->s.acl) {
+        } else if (c->table == vtep->s.acl) {
             vtep->switch_dirty = true;
         } else if (c->table == vtep->s.ps) {
             vtep->aging_dirty = true;
         }
+    }
+    if (ps_changed) {
+        vtep_ports_rescan(vtep);
     }
 }
 
@@ -288,6 +296,10 @@ vtep_create(struct ovsdb_db *db, struct hal *hal,
     vtep->tunnel_ip = ip;
     vtep->switch_name = xstrdup(config->switch_name);
     vtep->tunnel_ip_s = xstrdup(config->tunnel_ip);
+    vtep->management_ip =
+        config->management_ip ? xstrdup(config->management_ip) : NULL;
+    vtep->description =
+        config->description ? xstrdup(config->description) : NULL;
     vtep->batch = config->batch ? config->batch : VTEP_DEFAULT_BATCH;
     vtep->stats_interval_ms =
         (config->stats_interval_ms > 0 ? config->stats_interval_ms
@@ -303,6 +315,9 @@ vtep_create(struct ovsdb_db *db, struct hal *hal,
     }
     if (!error) {
         error = vtep_bfd_init(vtep);
+    }
+    if (!error) {
+        error = vtep_lr_init(vtep);
     }
     if (!error) {
         error = vtep_switch_init(vtep, config);
@@ -345,6 +360,7 @@ vtep_destroy(struct vtep *vtep)
     vtep_neigh_destroy(vtep);
     vtep_tunnels_destroy(vtep);
     vtep_bfd_destroy(vtep);
+    vtep_lr_destroy(vtep);
     vtep_macs_model_destroy(vtep);
     vtep_ls_model_destroy(vtep);
 
@@ -362,6 +378,8 @@ vtep_destroy(struct vtep *vtep)
     hmap_destroy(&vtep->local_ips);
     free(vtep->switch_name);
     free(vtep->tunnel_ip_s);
+    free(vtep->management_ip);
+    free(vtep->description);
     free(vtep);
 }
 
@@ -374,7 +392,8 @@ hal_work_pending(const struct vtep *vtep)
            || !list_is_empty(&vtep->binding_dirty)
            || !list_is_empty(&vtep->ucast_dirty)
            || !list_is_empty(&vtep->flood_dirty)
-           || !list_is_empty(&vtep->mcast_dirty) || vtep_neigh_pending(vtep);
+           || !list_is_empty(&vtep->mcast_dirty) || vtep_neigh_pending(vtep)
+           || vtep_lr_pending(vtep);
 }
 
 static bool
@@ -401,6 +420,7 @@ vtep_run(struct vtep *vtep, int64_t now_ms)
     vtep_flood_run(vtep);
     vtep_mcast_run(vtep);
     vtep_neigh_run(vtep);
+    vtep_lr_run(vtep);
 
     if (vtep->resyncing && !hal_work_pending(vtep)) {
         int error = hal_resync_end(vtep->hal);
@@ -423,6 +443,7 @@ vtep_run(struct vtep *vtep, int64_t now_ms)
         vtep_txn_commit(&t);
         vtep_bfd_run(vtep, &t);
         vtep_txn_commit(&t);
+        vtep_lr_faults_run(vtep, &t);
         vtep_faults_run(vtep, &t);
         vtep_txn_commit(&t);
     }

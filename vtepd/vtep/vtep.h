@@ -17,6 +17,7 @@
 #ifndef VTEPD_VTEP_VTEP_H
 #define VTEPD_VTEP_VTEP_H 1
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -87,6 +88,17 @@ void vtep_run(struct vtep *vtep, int64_t now_ms);
  * work is pending (after any commit, for instance), else the earlier of
  * the HAL's next wake and the next counter poll. */
 int64_t vtep_next_wake(const struct vtep *vtep);
+
+/* Tells the reconciler that writes it committed were undone since (in
+ * client mode: 'refused' by the server, or of unknown fate after a lost
+ * connection): it derives its own rows again from its model, the HAL and
+ * what the database now holds, as after a refused commit.  While the
+ * server keeps refusing (VTEP_DB_REFUSALS_FAULT times, each within
+ * VTEP_DB_REFUSAL_WINDOW_MS of the last), the Physical_Switch's
+ * switch_fault_status says "unspecified_fault". */
+void vtep_db_writes_lost(struct vtep *vtep, bool refused);
+#define VTEP_DB_REFUSALS_FAULT 3
+#define VTEP_DB_REFUSAL_WINDOW_MS 30000
 
 /* Fills '*stats'. */
 void vtep_get_stats(const struct vtep *vtep, struct vtep_stats *stats);

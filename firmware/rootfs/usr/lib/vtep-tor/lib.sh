@@ -57,6 +57,30 @@ is_manager_target() {
     esac
 }
 
+# is_pem_base64 S: whether S is base64 whose decoding is a PEM file.
+is_pem_base64() {
+    case $1 in '' | *[!A-Za-z0-9+/=]*) return 1 ;; esac
+    echo "$1" | base64 -d 2>/dev/null | grep -q -- '^-----BEGIN '
+}
+
+# is_ssh_key S: whether S is an OpenSSH public key line: TYPE BASE64
+# [COMMENT], the comment of letters, digits and @._:+-.
+is_ssh_key() {
+    local type blob comment
+    set -f
+    set -- $1
+    set +f
+    type=$1 blob=${2-} comment=${3-}
+    [ $# -le 3 ] || return 1
+    case $type in
+    ssh-ed25519 | ssh-rsa | ecdsa-sha2-nistp256 | ecdsa-sha2-nistp384 | ecdsa-sha2-nistp521) ;;
+    *) return 1 ;;
+    esac
+    case $blob in '' | *[!A-Za-z0-9+/=]*) return 1 ;; esac
+    case $comment in *[!A-Za-z0-9@._:+-]*) return 1 ;; esac
+    echo "$blob" | base64 -d 2>/dev/null | grep -q "$type"
+}
+
 # config_check_value KEY VALUE: prints why VALUE is unusable for KEY
 # (nothing when it is usable); returns 2 for an unknown key.
 config_check_value() {
@@ -87,6 +111,14 @@ config_check_value() {
         ;;
     backend)
         case $2 in netdev | asic) ;; *) echo "expected netdev or asic" ;; esac
+        ;;
+    ssh-authorized-key)
+        is_ssh_key "$2" ||
+            echo "expected a public key line: ssh-ed25519|ssh-rsa|ecdsa-sha2-* BASE64 [COMMENT]"
+        ;;
+    ssl-private-key | ssl-certificate | ssl-ca-cert)
+        is_pem_base64 "$2" ||
+            echo "expected a PEM file encoded on one line by 'base64 -w0 FILE'"
         ;;
     *) return 2 ;;
     esac
@@ -125,7 +157,7 @@ config_parse() {
             return 1
         fi
         case "$key:$seen" in
-        manager:*) ;;
+        manager:* | ssh-authorized-key:*) ;;
         *" $key "*)
             config_refuse "$name" "$n" "$key given twice"
             return 1
@@ -135,10 +167,22 @@ config_parse() {
         key=$(echo "$key" | tr - _)
         if [ "$key" = manager ]; then
             echo "CFG_managers=\"\$CFG_managers $value\"" >>"$tmp"
+        elif [ "$key" = ssh_authorized_key ]; then
+            # One key a line; checked to hold no quote or '$'.
+            echo "CFG_ssh_keys=\"\${CFG_ssh_keys}$value|\"" >>"$tmp"
         else
             echo "CFG_$key='$value'" >>"$tmp"
         fi
     done <"$file"
+    # TLS takes the three files or none.
+    n=0
+    for key in ssl-private-key ssl-certificate ssl-ca-cert; do
+        case $seen in *" $key "*) n=$((n + 1)) ;; esac
+    done
+    if [ $n -ne 0 ] && [ $n -ne 3 ]; then
+        log "config $name: ssl-private-key, ssl-certificate and ssl-ca-cert go together: refused; the previous config stays in force"
+        return 1
+    fi
     mv "$tmp" "$out"
 }
 

@@ -1,0 +1,312 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Routing in the HAL: prefix helpers, the checked calls in front of the
+ * provider's routing callbacks, and the hal/dump-routes text.
+ * Backend-neutral; the callbacks are optional. */
+#include "hal/hal-route.h"
+
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hal/hal-private.h"
+#include "lib/ds.h"
+#include "lib/util.h"
+
+/* ---- Prefixes ------------------------------------------------------------ */
+
+uint8_t
+hal_ip_max_len(const struct hal_ip *ip)
+{
+    return ip->family == AF_INET6 ? 128 : 32;
+}
+
+struct hal_ip
+hal_ip_masked(const struct hal_ip *ip, uint8_t len)
+{
+    struct hal_ip m = *ip;
+    uint8_t *b = ip->family == AF_INET6 ? m.v6.s6_addr : (uint8_t *) &m.v4;
+    size_t n = ip->family == AF_INET6 ? 16 : 4;
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        if (len >= 8 * (i + 1)) {
+            continue;
+        } else if (len <= 8 * i) {
+            b[i] = 0;
+        } else {
+            b[i] &= (uint8_t) (0xff00 >> (len - 8 * i));
+        }
+    }
+    return m;
+}
+
+bool
+hal_prefix_contains(const struct hal_ip *prefix, uint8_t len,
+                    const struct hal_ip *ip)
+{
+    struct hal_ip a, b;
+
+    if (prefix->family != ip->family) {
+        return false;
+    }
+    a = hal_ip_masked(prefix, len);
+    b = hal_ip_masked(ip, len);
+    return hal_ip_equals(&a, &b);
+}
+
+int
+hal_prefix_from_string(const char *s, struct hal_ip *ip, uint8_t *len)
+{
+    char buf[HAL_IP_STRLEN + 5];
+    const char *slash = strchr(s, '/');
+    unsigned long n;
+    char *end;
+
+    if (!slash || (size_t) (slash - s) >= HAL_IP_STRLEN || slash[1] < '0'
+        || slash[1] > '9' || strlen(slash) > 4) {
+        return -EINVAL;
+    }
+    memcpy(buf, s, (size_t) (slash - s));
+    buf[slash - s] = '\0';
+    n = strtoul(slash + 1, &end, 10);
+    if (*end || hal_ip_from_string(buf, ip) || n > hal_ip_max_len(ip)) {
+        return -EINVAL;
+    }
+    *len = (uint8_t) n;
+    return 0;
+}
+
+/* ---- Checked calls ------------------------------------------------------- */
+
+bool
+hal_route_supported(const struct hal *hal)
+{
+    return hal->provider->router_set != NULL;
+}
+
+const char *
+hal_route_unsupported_reason(const struct hal *hal)
+{
+    if (!hal_route_supported(hal)) {
+        return "the backend has no routing";
+    }
+    return hal->provider->route_unsupported
+               ? hal->provider->route_unsupported(hal)
+               : NULL;
+}
+
+static bool
+ip_ok(const struct hal_ip *ip)
+{
+    return ip->family == AF_INET || ip->family == AF_INET6;
+}
+
+int
+hal_router_set(struct hal *hal, const struct hal_router_config *config,
+               hal_oid_t *oid)
+{
+    if (!hal_route_supported(hal)) {
+        return -EOPNOTSUPP;
+    } else if (hal_mac_is_multicast(&config->mac)
+               || hal_mac_is_multicast(&config->arp_mac)
+               || !memchr(config->name, '\0', sizeof config->name)) {
+        return -EINVAL;
+    } else if (*oid && hal_oid_type(*oid) != HAL_OBJECT_ROUTER) {
+        return -ENOENT;
+    }
+    return hal->provider->router_set(hal, config, oid);
+}
+
+int
+hal_router_remove(struct hal *hal, hal_oid_t oid)
+{
+    if (!hal_route_supported(hal)) {
+        return -EOPNOTSUPP;
+    } else if (hal_oid_type(oid) != HAL_OBJECT_ROUTER) {
+        return -ENOENT;
+    }
+    return hal->provider->router_remove(hal, oid);
+}
+
+int
+hal_rif_create(struct hal *hal, const struct hal_rif_config *config,
+               hal_oid_t *oid)
+{
+    *oid = HAL_OID_NULL;
+    if (!hal_route_supported(hal)) {
+        return -EOPNOTSUPP;
+    } else if (!ip_ok(&config->ip)
+               || config->prefix_len > hal_ip_max_len(&config->ip)) {
+        return -EINVAL;
+    } else if (hal_oid_type(config->router) != HAL_OBJECT_ROUTER
+               || hal_oid_type(config->bridge) != HAL_OBJECT_BRIDGE) {
+        return -ENOENT;
+    }
+    return hal->provider->rif_create(hal, config, oid);
+}
+
+int
+hal_rif_remove(struct hal *hal, hal_oid_t oid)
+{
+    if (!hal_route_supported(hal)) {
+        return -EOPNOTSUPP;
+    } else if (hal_oid_type(oid) != HAL_OBJECT_RIF) {
+        return -ENOENT;
+    }
+    return hal->provider->rif_remove(hal, oid);
+}
+
+int
+hal_nexthop_create(struct hal *hal, const struct hal_nexthop_config *config,
+                   hal_oid_t *oid)
+{
+    *oid = HAL_OID_NULL;
+    if (!hal_route_supported(hal)) {
+        return -EOPNOTSUPP;
+    } else if (!ip_ok(&config->ip)) {
+        return -EINVAL;
+    } else if (hal_oid_type(config->rif) != HAL_OBJECT_RIF) {
+        return -ENOENT;
+    }
+    return hal->provider->nexthop_create(hal, config, oid);
+}
+
+int
+hal_nexthop_remove(struct hal *hal, hal_oid_t oid)
+{
+    if (!hal_route_supported(hal)) {
+        return -EOPNOTSUPP;
+    } else if (hal_oid_type(oid) != HAL_OBJECT_NEXTHOP) {
+        return -ENOENT;
+    }
+    return hal->provider->nexthop_remove(hal, oid);
+}
+
+static bool
+route_key_check(const void *entry_)
+{
+    const struct hal_route_entry *e = entry_;
+    struct hal_ip masked;
+
+    if (hal_oid_type(e->router) != HAL_OBJECT_ROUTER || !ip_ok(&e->prefix)
+        || e->prefix_len > hal_ip_max_len(&e->prefix)) {
+        return false;
+    }
+    masked = hal_ip_masked(&e->prefix, e->prefix_len);
+    return hal_ip_equals(&masked, &e->prefix);
+}
+
+static bool
+route_set_check(const void *entry_)
+{
+    const struct hal_route_entry *e = entry_;
+    enum hal_object_type t = hal_oid_type(e->nexthop);
+
+    return route_key_check(e)
+           && (t == HAL_OBJECT_NEXTHOP || t == HAL_OBJECT_RIF);
+}
+
+static bool
+rneigh_key_check(const void *entry_)
+{
+    const struct hal_rneigh_entry *e = entry_;
+
+    return hal_oid_type(e->rif) == HAL_OBJECT_RIF && ip_ok(&e->ip);
+}
+
+static bool
+rneigh_set_check(const void *entry_)
+{
+    const struct hal_rneigh_entry *e = entry_;
+
+    return rneigh_key_check(e) && !hal_mac_is_multicast(&e->mac);
+}
+
+#define ROUTE_OP(NAME)                                                   \
+    static int NAME##_op(struct hal *hal, const void *entries, size_t n, \
+                         int *status)                                    \
+    {                                                                    \
+        return hal->provider->NAME(hal, entries, n, status);             \
+    }
+ROUTE_OP(route_set)
+ROUTE_OP(route_remove)
+ROUTE_OP(rneigh_set)
+ROUTE_OP(rneigh_remove)
+
+static int
+unsupported(size_t n, int *status)
+{
+    size_t i;
+
+    for (i = 0; status && i < n; i++) {
+        status[i] = -EOPNOTSUPP;
+    }
+    return n ? -EOPNOTSUPP : 0;
+}
+
+int
+hal_route_set(struct hal *hal, const struct hal_route_entry *entries, size_t n,
+              int *status)
+{
+    if (!hal_route_supported(hal)) {
+        return unsupported(n, status);
+    }
+    return hal_bulk_call(hal, entries, sizeof *entries, n, status,
+                         route_set_check, route_set_op);
+}
+
+int
+hal_route_remove(struct hal *hal, const struct hal_route_entry *entries,
+                 size_t n, int *status)
+{
+    if (!hal_route_supported(hal)) {
+        return unsupported(n, status);
+    }
+    return hal_bulk_call(hal, entries, sizeof *entries, n, status,
+                         route_key_check, route_remove_op);
+}
+
+int
+hal_rneigh_set(struct hal *hal, const struct hal_rneigh_entry *entries,
+               size_t n, int *status)
+{
+    if (!hal_route_supported(hal)) {
+        return unsupported(n, status);
+    }
+    return hal_bulk_call(hal, entries, sizeof *entries, n, status,
+                         rneigh_set_check, rneigh_set_op);
+}
+
+int
+hal_rneigh_remove(struct hal *hal, const struct hal_rneigh_entry *entries,
+                  size_t n, int *status)
+{
+    if (!hal_route_supported(hal)) {
+        return unsupported(n, status);
+    }
+    return hal_bulk_call(hal, entries, sizeof *entries, n, status,
+                         rneigh_key_check, rneigh_remove_op);
+}
+
+int
+hal_router_stats_get(const struct hal *hal, hal_oid_t oid,
+                     struct hal_router_stats *stats)
+{
+    memset(stats, 0, sizeof *stats);
+    if (!hal_route_supported(hal)) {
+        return -EOPNOTSUPP;
+    } else if (hal_oid_type(oid) != HAL_OBJECT_ROUTER) {
+        return -ENOENT;
+    }
+    return hal->provider->router_stats_get(hal, oid, stats);
+}
+
+void
+hal_route_walk(const struct hal *hal, const struct hal_route_walk *walk,
+               void *aux)
+{
+    if (hal_route_supported(hal)) {
+        hal->provider->route_walk(hal, walk, aux);
+    }
+}

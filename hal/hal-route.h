@@ -1,0 +1,158 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Routing in the HAL: the switch as an L3 gateway between its bridges
+ * (hardware_vtep's Logical_Router).  Objects after SAI:
+ *
+ *   router    A virtual router (VRF) with its router MAC: frames to that MAC
+ *             on a bridge that has one of its interfaces are routed.
+ *   rif       A router interface: a router's port on a bridge, with the
+ *             interface address and its prefix (the connected subnet).
+ *   rneigh    A router neighbour, (rif, IP) → MAC: the L3 host table.  The
+ *             backend also resolves addresses itself (ARP), and falls back
+ *             to the bridge's suppression entries (hal_neigh_set()).
+ *   nexthop   A next hop: an IP address reached through a rif.
+ *   route     (router, prefix) → a next hop, or a rif for a connected
+ *             route (the destination itself is then the next hop).
+ *             Lookups take the longest matching prefix.
+ *
+ * Routers, rifs and next hops are objects with ids (single calls); routes
+ * and router neighbours are table entries keyed by their natural keys (bulk
+ * calls with a status per entry, as in hal/hal.h).  Each is a finite table
+ * in hal_resources_get() (HAL_TABLE_ROUTER ... HAL_TABLE_RNEIGH).
+ *
+ * A backend without routing leaves the provider callbacks NULL: every call
+ * returns -EOPNOTSUPP and hal_route_supported() is false.  Removing an
+ * object removes what depends on it: a router its rifs and routes, a rif
+ * its next hops, neighbours and routes, a bridge its rifs. */
+#ifndef HAL_HAL_ROUTE_H
+#define HAL_HAL_ROUTE_H 1
+
+#include "hal/hal.h"
+
+/* Returns true if 'hal''s backend routes (has the router callbacks). */
+bool hal_route_supported(const struct hal *hal);
+
+/* Returns a short reason why 'hal' cannot route (static string), or NULL if
+ * it can.  A backend may support routing in general and still lack it on
+ * this host (the netdev backend without VRF in the kernel). */
+const char *hal_route_unsupported_reason(const struct hal *hal);
+
+struct hal_router_config {
+    char name[HAL_NAME_MAX]; /* The Logical_Router's name. */
+    struct hal_mac mac;      /* Router MAC: routed frames go to it. */
+    struct hal_mac arp_mac;  /* Source MAC of the switch's own ARP requests
+                              * (Arp_Sources_Local), or the router MAC. */
+};
+
+/* Creates a router if '*oid' is HAL_OID_NULL (storing its id in '*oid'),
+ * else updates router '*oid'.  Returns 0, HAL_E_TABLE_FULL, -ENOENT,
+ * -EINVAL (multicast MAC) or -EOPNOTSUPP. */
+int hal_router_set(struct hal *hal, const struct hal_router_config *config,
+                   hal_oid_t *oid);
+/* Removes router 'oid' with its rifs, next hops, neighbours and routes.
+ * Returns 0, -ENOENT or -EOPNOTSUPP. */
+int hal_router_remove(struct hal *hal, hal_oid_t oid);
+
+struct hal_rif_config {
+    hal_oid_t router;
+    hal_oid_t bridge;
+    struct hal_ip ip;   /* The interface address (the router's). */
+    uint8_t prefix_len; /* Of the connected subnet. */
+};
+
+/* Creates router interface 'config' and stores its id in '*oid'.  A rif is
+ * never updated: remove it and create another.  Returns 0,
+ * HAL_E_TABLE_FULL, -ENOENT (router or bridge), -EEXIST (the bridge has an
+ * interface of another router, or this address already), -EINVAL or
+ * -EOPNOTSUPP. */
+int hal_rif_create(struct hal *hal, const struct hal_rif_config *config,
+                   hal_oid_t *oid);
+int hal_rif_remove(struct hal *hal, hal_oid_t oid);
+
+struct hal_nexthop_config {
+    hal_oid_t rif;
+    struct hal_ip ip;
+};
+
+/* Creates next hop 'config' and stores its id in '*oid'.  Returns 0,
+ * HAL_E_TABLE_FULL, -ENOENT, -EINVAL or -EOPNOTSUPP. */
+int hal_nexthop_create(struct hal *hal, const struct hal_nexthop_config *,
+                       hal_oid_t *oid);
+/* Removes next hop 'oid' and the routes through it. */
+int hal_nexthop_remove(struct hal *hal, hal_oid_t oid);
+
+struct hal_route_entry {
+    hal_oid_t router;
+    struct hal_ip prefix; /* Host bits must be zero. */
+    uint8_t prefix_len;
+    hal_oid_t nexthop; /* A next hop or a rif (connected); ignored by
+                        * hal_route_remove(). */
+};
+
+/* Adds or replaces routes (router, prefix/len) → nexthop.  Bulk, with a
+ * status per entry (hal/hal.h); a full table gives HAL_E_TABLE_FULL. */
+int hal_route_set(struct hal *hal, const struct hal_route_entry *entries,
+                  size_t n, int *status);
+int hal_route_remove(struct hal *hal, const struct hal_route_entry *entries,
+                     size_t n, int *status);
+
+struct hal_rneigh_entry {
+    hal_oid_t rif;
+    struct hal_ip ip;
+    struct hal_mac mac; /* Ignored by hal_rneigh_remove(). */
+    bool learned;       /* In walks: resolved by the backend (ARP). */
+};
+
+/* Adds or replaces static router neighbours (rif, ip) → mac. */
+int hal_rneigh_set(struct hal *hal, const struct hal_rneigh_entry *entries,
+                   size_t n, int *status);
+int hal_rneigh_remove(struct hal *hal, const struct hal_rneigh_entry *entries,
+                      size_t n, int *status);
+
+/* Counters of one router. */
+struct hal_router_stats {
+    uint64_t routed;       /* Packets forwarded after a lookup. */
+    uint64_t ttl_expired;  /* Dropped with TTL <= 1. */
+    uint64_t no_route;     /* Dropped: no matching route. */
+    uint64_t unresolved;   /* Dropped while the next hop was resolved. */
+    uint64_t arp_requests; /* ARP requests sent on the router's behalf. */
+    uint64_t arp_replies; /* ARP requests for interface addresses, answered. */
+};
+
+/* Reads router 'oid''s counters.  Returns 0, -ENOENT or -EOPNOTSUPP. */
+int hal_router_stats_get(const struct hal *hal, hal_oid_t oid,
+                         struct hal_router_stats *stats);
+
+/* What walks see of the objects. */
+struct hal_route_walk {
+    void (*router)(hal_oid_t, const struct hal_router_config *, void *aux);
+    void (*rif)(hal_oid_t, const struct hal_rif_config *, void *aux);
+    void (*nexthop)(hal_oid_t, const struct hal_nexthop_config *, void *aux);
+    void (*route)(const struct hal_route_entry *, void *aux);
+    void (*rneigh)(const struct hal_rneigh_entry *, void *aux);
+};
+
+/* Calls the nonnull members of 'walk' for every object of their kind
+ * (borrowed for the call, which must not modify the HAL). */
+void hal_route_walk(const struct hal *hal, const struct hal_route_walk *walk,
+                    void *aux);
+
+/* Parses "A.B.C.D/N" or "X::Y/N" into '*ip' and '*len'.  Returns 0 or
+ * -EINVAL. */
+int hal_prefix_from_string(const char *s, struct hal_ip *ip, uint8_t *len);
+
+/* Returns the longest prefix length of 'ip''s family: 32 or 128. */
+uint8_t hal_ip_max_len(const struct hal_ip *ip);
+
+/* Returns 'ip' with every bit after the first 'len' cleared. */
+struct hal_ip hal_ip_masked(const struct hal_ip *ip, uint8_t len);
+
+/* Returns true if 'ip' is inside 'prefix'/'len' (same family). */
+bool hal_prefix_contains(const struct hal_ip *prefix, uint8_t len,
+                         const struct hal_ip *ip);
+
+/* "hal/dump-routes": each router with its interfaces, routes (longest
+ * prefix first), next hops and neighbours, and its counters.  Returns 0 or
+ * -EOPNOTSUPP. */
+int hal_dump_routes(const struct hal *hal, struct ds *out);
+
+#endif /* hal/hal-route.h */

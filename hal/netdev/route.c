@@ -1,0 +1,810 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Routing on the netdev backend: one Linux VRF device per router ("vtrN",
+ * routing table HAL_NETDEV_VRF_TABLE + N), the bridges of its logical
+ * switches enslaved to it with the router interface addresses and the
+ * router MAC, static routes in the VRF's table and router neighbours as
+ * permanent ARP entries on the bridges.  The kernel routes, decrements the
+ * TTL, answers ARP for its addresses and resolves next hops itself.
+ *
+ * A kernel without VRF (CONFIG_NET_VRF) is found at open by creating a
+ * probe device; routing is then unsupported and the reason is reported
+ * (hal_route_unsupported_reason()).
+ *
+ * The mirror is small arrays searched linearly: a switch has few routers,
+ * and routes are compared by key only when set or removed.  The VRFs are
+ * not kept across a restart: they are deleted at open and replayed. */
+#include <errno.h>
+#include <linux/rtnetlink.h>
+#include <netlink/route/addr.h>
+#include <netlink/route/link.h>
+#include <netlink/route/link/vrf.h>
+#include <netlink/route/route.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hal/netdev/netdev-private.h"
+#include "lib/vlog.h"
+
+VLOG_DEFINE_THIS_MODULE(netdev_route);
+
+#define ND_VRF_TABLE 1000 /* Routing table of router 0. */
+#define ND_L3_MAX 4096    /* Objects of each kind. */
+
+struct nd_router {
+    bool valid;
+    struct hal_router_config c;
+    int ifindex;
+};
+
+struct nd_rif {
+    bool valid;
+    struct hal_rif_config c;
+};
+
+struct nd_nh {
+    bool valid;
+    struct hal_nexthop_config c;
+};
+
+struct nd_route {
+    bool valid;
+    struct hal_route_entry e;
+};
+
+struct nd_rneigh {
+    bool valid;
+    struct hal_rneigh_entry e;
+};
+
+#define ND_VEC(TYPE, NAME) \
+    TYPE *NAME;            \
+    size_t n_##NAME
+
+struct nd_l3 {
+    const char *unsupported; /* Why the kernel cannot, or NULL. */
+    ND_VEC(struct nd_router, routers);
+    ND_VEC(struct nd_rif, rifs);
+    ND_VEC(struct nd_nh, nhs);
+    ND_VEC(struct nd_route, routes);
+    ND_VEC(struct nd_rneigh, neighs);
+};
+
+/* Returns a free slot of the vector (growing it), or -1 when full. */
+#define ND_SLOT(L3, NAME)                                                     \
+    ({                                                                        \
+        int64_t nd_i__ = -1;                                                  \
+        for (size_t nd_j__ = 0; nd_j__ < (L3)->n_##NAME; nd_j__++) {          \
+            if (!(L3)->NAME[nd_j__].valid) {                                  \
+                nd_i__ = (int64_t) nd_j__;                                    \
+                break;                                                        \
+            }                                                                 \
+        }                                                                     \
+        if (nd_i__ < 0 && (L3)->n_##NAME < ND_L3_MAX) {                       \
+            (L3)->NAME = xrealloc((L3)->NAME,                                 \
+                                  ((L3)->n_##NAME + 1) * sizeof *(L3)->NAME); \
+            memset(&(L3)->NAME[(L3)->n_##NAME], 0, sizeof *(L3)->NAME);       \
+            nd_i__ = (int64_t) (L3)->n_##NAME++;                              \
+        }                                                                     \
+        nd_i__;                                                               \
+    })
+
+static int64_t
+slot_of(hal_oid_t oid, enum hal_object_type type, size_t n, const void *vec,
+        size_t size)
+{
+    int64_t i = hal_oid_index(oid, type, n);
+
+    return i >= 0 && *(const bool *) ((const char *) vec + i * size) ? i : -1;
+}
+
+#define ND_FIND(L3, NAME, OID, TYPE) \
+    slot_of(OID, TYPE, (L3)->n_##NAME, (L3)->NAME, sizeof *(L3)->NAME)
+
+/* ---- Kernel requests ---------------------------------------------------- */
+
+static void
+vrf_name(size_t idx, char name[IFNAMSIZ])
+{
+    snprintf(name, IFNAMSIZ, "vtr%u", (unsigned) (idx % ND_L3_MAX));
+}
+
+static struct nl_msg *
+msg_vrf_add(const char *name, uint32_t table)
+{
+    struct rtnl_link *link = rtnl_link_vrf_alloc();
+    struct nl_msg *msg = NULL;
+
+    if (!link) {
+        return NULL;
+    }
+    rtnl_link_set_name(link, name);
+    rtnl_link_set_flags(link, IFF_UP);
+    if (rtnl_link_vrf_set_tableid(link, table)
+        || rtnl_link_build_add_request(link, NLM_F_CREATE | NLM_F_EXCL,
+                                       &msg)) {
+        msg = NULL;
+    }
+    rtnl_link_put(link);
+    return msg;
+}
+
+/* Sets the MAC of 'ifindex' (the router MAC on a bridge). */
+static struct nl_msg *
+msg_link_mac(int ifindex, const struct hal_mac *mac)
+{
+    struct rtnl_link *orig = rtnl_link_alloc(), *changes = rtnl_link_alloc();
+    struct nl_addr *addr = nl_addr_build(AF_LLC, mac->ea, 6);
+    struct nl_msg *msg = NULL;
+
+    if (orig && changes && addr) {
+        rtnl_link_set_ifindex(orig, ifindex);
+        rtnl_link_set_addr(changes, addr);
+        if (rtnl_link_build_change_request(orig, changes, 0, &msg)) {
+            msg = NULL;
+        }
+    }
+    nl_addr_put(addr);
+    rtnl_link_put(orig);
+    rtnl_link_put(changes);
+    return msg;
+}
+
+static struct nl_addr *
+ip_addr(const struct hal_ip *ip, uint8_t len)
+{
+    struct nl_addr *a =
+        nl_addr_build(ip->family, &ip->v6, ip->family == AF_INET ? 4 : 16);
+
+    if (a) {
+        nl_addr_set_prefixlen(a, len);
+    }
+    return a;
+}
+
+static struct nl_msg *
+msg_addr(int ifindex, const struct hal_ip *ip, uint8_t len, bool add)
+{
+    struct rtnl_addr *addr = rtnl_addr_alloc();
+    struct nl_addr *local = ip_addr(ip, len);
+    struct nl_msg *msg = NULL;
+
+    if (addr && local) {
+        rtnl_addr_set_ifindex(addr, ifindex);
+        rtnl_addr_set_local(addr, local);
+        if (add ? rtnl_addr_build_add_request(addr, NLM_F_CREATE, &msg)
+                : rtnl_addr_build_delete_request(addr, 0, &msg)) {
+            msg = NULL;
+        }
+    }
+    nl_addr_put(local);
+    rtnl_addr_put(addr);
+    return msg;
+}
+
+static struct nl_msg *
+msg_route(uint32_t table, const struct hal_route_entry *e, int oif,
+          const struct hal_ip *gw, bool add)
+{
+    struct rtnl_route *r = rtnl_route_alloc();
+    struct nl_addr *dst = ip_addr(&e->prefix, e->prefix_len);
+    struct nl_addr *via = gw ? ip_addr(gw, hal_ip_max_len(gw)) : NULL;
+    struct rtnl_nexthop *nh = rtnl_route_nh_alloc();
+    struct nl_msg *msg = NULL;
+
+    if (r && dst && nh && (!gw || via)) {
+        rtnl_route_set_family(r, e->prefix.family);
+        rtnl_route_set_table(r, table);
+        rtnl_route_set_dst(r, dst);
+        rtnl_route_set_protocol(r, RTPROT_STATIC);
+        rtnl_route_nh_set_ifindex(nh, oif);
+        if (via) {
+            rtnl_route_nh_set_gateway(nh, via);
+        }
+        rtnl_route_add_nexthop(r, nh);
+        nh = NULL;
+        if (add ? rtnl_route_build_add_request(r, NLM_F_CREATE | NLM_F_REPLACE,
+                                               &msg)
+                : rtnl_route_build_del_request(r, 0, &msg)) {
+            msg = NULL;
+        }
+    }
+    if (nh) {
+        rtnl_route_nh_free(nh);
+    }
+    nl_addr_put(dst);
+    nl_addr_put(via);
+    rtnl_route_put(r);
+    return msg;
+}
+
+/* ---- Lifecycle ---------------------------------------------------------- */
+
+/* Deletes the VRF devices an earlier run left ("vtr0", "vtr1", ...). */
+static void
+delete_stale_vrfs(struct hal_netdev *nd)
+{
+    size_t i;
+
+    for (i = 0; i < ND_L3_MAX; i++) {
+        struct nd_link_info info;
+        char name[IFNAMSIZ];
+
+        vrf_name(i, name);
+        if (nd_link_get(&nd->nl, 0, name, &info)) {
+            break;
+        }
+        if (!strcmp(info.kind, "vrf")) {
+            nd_request(&nd->nl, nd_msg_link_del(info.ifindex));
+        }
+    }
+}
+
+static void nd_l3_probe(struct hal_netdev *, struct nd_l3 *);
+
+void
+nd_l3_init(struct hal_netdev *nd)
+{
+    struct nd_l3 *l3 = xzalloc(sizeof *l3);
+    uint64_t writes = nd->nl.writes;
+
+    nd->l3 = l3;
+    nd_l3_probe(nd, l3);
+    /* Probing is no table write (warm restarts count those). */
+    nd->nl.writes = writes;
+}
+
+static void
+nd_l3_probe(struct hal_netdev *nd, struct nd_l3 *l3)
+{
+    struct nd_link_info info;
+    int error;
+
+    error = nd_request(&nd->nl, msg_vrf_add("vtrprobe", ND_VRF_TABLE - 1));
+    if (error && error != -EEXIST) {
+        l3->unsupported = "the kernel has no VRF (CONFIG_NET_VRF)";
+        VLOG_INFO("netdev: no routing: %s (%s)", l3->unsupported,
+                  strerror(-error));
+        return;
+    }
+    if (!nd_link_get(&nd->nl, 0, "vtrprobe", &info)) {
+        nd_request(&nd->nl, nd_msg_link_del(info.ifindex));
+    }
+    delete_stale_vrfs(nd);
+}
+
+void
+nd_l3_destroy(struct hal_netdev *nd, bool clear)
+{
+    struct nd_l3 *l3 = nd->l3;
+    size_t i;
+
+    if (!l3) {
+        return;
+    }
+    for (i = 0; clear && i < l3->n_routers; i++) {
+        if (l3->routers[i].valid) {
+            nd_request(&nd->nl, nd_msg_link_del(l3->routers[i].ifindex));
+        }
+    }
+    free(l3->routers);
+    free(l3->rifs);
+    free(l3->nhs);
+    free(l3->routes);
+    free(l3->neighs);
+    free(l3);
+    nd->l3 = NULL;
+}
+
+const char *
+nd_route_unsupported(const struct hal *hal)
+{
+    return nd_cast(hal)->l3->unsupported;
+}
+
+void
+nd_l3_resources(const struct hal_netdev *nd, struct hal_resource res[])
+{
+    const struct nd_l3 *l3 = nd->l3;
+    size_t i;
+
+#define COUNT(NAME, TABLE)                                    \
+    for (i = 0, res[TABLE].used = 0; i < l3->n_##NAME; i++) { \
+        res[TABLE].used += l3->NAME[i].valid;                 \
+    }
+    COUNT(routers, HAL_TABLE_ROUTER);
+    COUNT(rifs, HAL_TABLE_RIF);
+    COUNT(nhs, HAL_TABLE_NEXTHOP);
+    COUNT(routes, HAL_TABLE_ROUTE);
+    COUNT(neighs, HAL_TABLE_RNEIGH);
+#undef COUNT
+}
+
+/* ---- Routers and interfaces --------------------------------------------- */
+
+/* Turns IPv4 forwarding on for frames arriving on bridge 'br' (per
+ * interface, so that the switch routes only between its router
+ * interfaces, never between management and underlay). */
+static int
+bridge_forwarding(const struct nd_bridge *br)
+{
+    char name[IFNAMSIZ], path[96];
+    FILE *f;
+    int error;
+
+    hal_netdev_bridge_ifname(br->index, name);
+    snprintf(path, sizeof path, "/proc/sys/net/ipv4/conf/%s/forwarding", name);
+    f = fopen(path, "w");
+    if (!f) {
+        return -errno;
+    }
+    error = fputs("1\n", f) < 0 ? -EIO : 0;
+    if (fclose(f) && !error) {
+        error = -errno;
+    }
+    return error;
+}
+
+static int
+rif_bridge_ifindex(struct hal_netdev *nd, const struct nd_rif *rif)
+{
+    struct nd_bridge *br = nd_bridge_find(nd, rif->c.bridge);
+
+    return br ? br->br_ifindex : 0;
+}
+
+int
+nd_router_set(struct hal *hal, const struct hal_router_config *c,
+              hal_oid_t *oid)
+{
+    struct hal_netdev *nd = nd_cast(hal);
+    struct nd_l3 *l3 = nd->l3;
+    struct nd_link_info info;
+    char name[IFNAMSIZ];
+    int64_t i = -1;
+    size_t j;
+    int error;
+
+    if (l3->unsupported) {
+        return -EOPNOTSUPP;
+    }
+    if (*oid) {
+        i = ND_FIND(l3, routers, *oid, HAL_OBJECT_ROUTER);
+        if (i < 0) {
+            return -ENOENT;
+        }
+    }
+    for (j = 0; i < 0 && j < l3->n_routers; j++) {
+        if (l3->routers[j].valid && !strcmp(l3->routers[j].c.name, c->name)) {
+            i = (int64_t) j;
+        }
+    }
+    if (i >= 0) {
+        l3->routers[i].c = *c;
+        for (j = 0; j < l3->n_rifs; j++) {
+            if (l3->rifs[j].valid && l3->rifs[j].c.router == *oid) {
+                nd_request(&nd->nl,
+                           msg_link_mac(rif_bridge_ifindex(nd, &l3->rifs[j]),
+                                        &c->mac));
+            }
+        }
+        *oid = hal_oid_make(HAL_OBJECT_ROUTER, (uint64_t) i);
+        return 0;
+    }
+    i = ND_SLOT(l3, routers);
+    if (i < 0) {
+        return HAL_E_TABLE_FULL;
+    }
+    vrf_name((size_t) i, name);
+    error =
+        nd_request(&nd->nl, msg_vrf_add(name, ND_VRF_TABLE + (uint32_t) i));
+    if (!error) {
+        error = nd_link_get(&nd->nl, 0, name, &info);
+    }
+    if (error) {
+        VLOG_WARN("%s: cannot create VRF %s: %s", c->name, name,
+                  strerror(-error));
+        return error;
+    }
+    l3->routers[i].valid = true;
+    l3->routers[i].c = *c;
+    l3->routers[i].ifindex = info.ifindex;
+    *oid = hal_oid_make(HAL_OBJECT_ROUTER, (uint64_t) i);
+    return 0;
+}
+
+static int64_t
+rif_find(const struct nd_l3 *l3, hal_oid_t oid)
+{
+    return ND_FIND(l3, rifs, oid, HAL_OBJECT_RIF);
+}
+
+int
+nd_rif_create(struct hal *hal, const struct hal_rif_config *c, hal_oid_t *oid)
+{
+    struct hal_netdev *nd = nd_cast(hal);
+    struct nd_l3 *l3 = nd->l3;
+    int64_t r = ND_FIND(l3, routers, c->router, HAL_OBJECT_ROUTER);
+    struct nd_bridge *br = nd_bridge_find(nd, c->bridge);
+    struct nd_batch batch;
+    int status = 0;
+    int64_t i;
+    size_t j;
+
+    if (r < 0 || !br) {
+        return -ENOENT;
+    }
+    for (j = 0; j < l3->n_rifs; j++) {
+        if (l3->rifs[j].valid && l3->rifs[j].c.bridge == c->bridge
+            && (l3->rifs[j].c.router != c->router
+                || hal_ip_equals(&l3->rifs[j].c.ip, &c->ip))) {
+            return -EEXIST;
+        }
+    }
+    i = ND_SLOT(l3, rifs);
+    if (i < 0) {
+        return HAL_E_TABLE_FULL;
+    }
+    nd_batch_init(&batch, &nd->nl);
+    nd_batch_add(
+        &batch,
+        nd_msg_link_master(br->br_ifindex, l3->routers[r].ifindex, true),
+        &status);
+    nd_batch_add(&batch, msg_link_mac(br->br_ifindex, &l3->routers[r].c.mac),
+                 &status);
+    nd_batch_add(&batch, msg_addr(br->br_ifindex, &c->ip, c->prefix_len, true),
+                 &status);
+    nd_batch_destroy(&batch);
+    if (!status || status == -EEXIST) {
+        status = bridge_forwarding(br);
+    }
+    if (status && status != -EEXIST) {
+        VLOG_WARN("%s: interface on bridge %s: %s", l3->routers[r].c.name,
+                  br->config.name, strerror(-status));
+        return status;
+    }
+    l3->rifs[i].valid = true;
+    l3->rifs[i].c = *c;
+    *oid = hal_oid_make(HAL_OBJECT_RIF, (uint64_t) i);
+    return 0;
+}
+
+/* Forgets what goes with rif 'i'; removes it from the kernel with 'kernel'
+ * (not when its bridge is already gone). */
+static void
+rif_free(struct hal_netdev *nd, size_t i, bool kernel)
+{
+    struct nd_l3 *l3 = nd->l3;
+    hal_oid_t oid = hal_oid_make(HAL_OBJECT_RIF, i);
+    int ifindex = kernel ? rif_bridge_ifindex(nd, &l3->rifs[i]) : 0;
+    size_t j;
+
+    for (j = 0; j < l3->n_nhs; j++) {
+        if (l3->nhs[j].valid && l3->nhs[j].c.rif == oid) {
+            nd_nexthop_remove(&nd->up, hal_oid_make(HAL_OBJECT_NEXTHOP, j));
+        }
+    }
+    for (j = 0; j < l3->n_routes; j++) {
+        l3->routes[j].valid &= l3->routes[j].e.nexthop != oid;
+    }
+    for (j = 0; j < l3->n_neighs; j++) {
+        if (l3->neighs[j].valid && l3->neighs[j].e.rif == oid) {
+            if (ifindex) {
+                nd_request(&nd->nl,
+                           nd_msg_ip_neigh_del(ifindex, &l3->neighs[j].e.ip));
+            }
+            l3->neighs[j].valid = false;
+        }
+    }
+    if (ifindex) {
+        nd_request(&nd->nl, msg_addr(ifindex, &l3->rifs[i].c.ip,
+                                     l3->rifs[i].c.prefix_len, false));
+        nd_request(&nd->nl, nd_msg_link_master(ifindex, 0, true));
+    }
+    l3->rifs[i].valid = false;
+}
+
+int
+nd_rif_remove(struct hal *hal, hal_oid_t oid)
+{
+    struct hal_netdev *nd = nd_cast(hal);
+    int64_t i = rif_find(nd->l3, oid);
+
+    if (i < 0) {
+        return -ENOENT;
+    }
+    rif_free(nd, (size_t) i, true);
+    return 0;
+}
+
+void
+nd_l3_bridge_gone(struct hal_netdev *nd, hal_oid_t bridge)
+{
+    struct nd_l3 *l3 = nd->l3;
+    size_t i;
+
+    for (i = 0; l3 && i < l3->n_rifs; i++) {
+        if (l3->rifs[i].valid && l3->rifs[i].c.bridge == bridge) {
+            rif_free(nd, i, false);
+        }
+    }
+}
+
+int
+nd_router_remove(struct hal *hal, hal_oid_t oid)
+{
+    struct hal_netdev *nd = nd_cast(hal);
+    struct nd_l3 *l3 = nd->l3;
+    int64_t r = ND_FIND(l3, routers, oid, HAL_OBJECT_ROUTER);
+    size_t i;
+
+    if (r < 0) {
+        return -ENOENT;
+    }
+    for (i = 0; i < l3->n_rifs; i++) {
+        if (l3->rifs[i].valid && l3->rifs[i].c.router == oid) {
+            rif_free(nd, i, true);
+        }
+    }
+    for (i = 0; i < l3->n_routes; i++) {
+        l3->routes[i].valid &= l3->routes[i].e.router != oid;
+    }
+    nd_request(&nd->nl, nd_msg_link_del(l3->routers[r].ifindex));
+    l3->routers[r].valid = false;
+    return 0;
+}
+
+/* ---- Next hops, routes, neighbours -------------------------------------- */
+
+int
+nd_nexthop_create(struct hal *hal, const struct hal_nexthop_config *c,
+                  hal_oid_t *oid)
+{
+    struct nd_l3 *l3 = nd_cast(hal)->l3;
+    int64_t i;
+
+    if (rif_find(l3, c->rif) < 0) {
+        return -ENOENT;
+    }
+    i = ND_SLOT(l3, nhs);
+    if (i < 0) {
+        return HAL_E_TABLE_FULL;
+    }
+    l3->nhs[i].valid = true;
+    l3->nhs[i].c = *c;
+    *oid = hal_oid_make(HAL_OBJECT_NEXTHOP, (uint64_t) i);
+    return 0;
+}
+
+static int64_t
+route_find(const struct nd_l3 *l3, const struct hal_route_entry *e)
+{
+    size_t i;
+
+    for (i = 0; i < l3->n_routes; i++) {
+        const struct hal_route_entry *r = &l3->routes[i].e;
+
+        if (l3->routes[i].valid && r->router == e->router
+            && r->prefix_len == e->prefix_len
+            && hal_ip_equals(&r->prefix, &e->prefix)) {
+            return (int64_t) i;
+        }
+    }
+    return -1;
+}
+
+/* The kernel request for route 'e' (NULL for a connected route, which the
+ * kernel made with the interface address). */
+static struct nl_msg *
+route_msg(struct hal_netdev *nd, const struct hal_route_entry *e, bool add)
+{
+    struct nd_l3 *l3 = nd->l3;
+    int64_t r = ND_FIND(l3, routers, e->router, HAL_OBJECT_ROUTER);
+    int64_t nh = ND_FIND(l3, nhs, e->nexthop, HAL_OBJECT_NEXTHOP);
+    int64_t rif = nh < 0 ? -1 : rif_find(l3, l3->nhs[nh].c.rif);
+
+    if (r < 0 || rif < 0) {
+        return NULL;
+    }
+    return msg_route(ND_VRF_TABLE + (uint32_t) r, e,
+                     rif_bridge_ifindex(nd, &l3->rifs[rif]), &l3->nhs[nh].c.ip,
+                     add);
+}
+
+static int
+route_set_one(struct hal_netdev *nd, const struct hal_route_entry *e)
+{
+    struct nd_l3 *l3 = nd->l3;
+    bool connected = hal_oid_type(e->nexthop) == HAL_OBJECT_RIF;
+    int64_t i;
+    int error = 0;
+
+    if (ND_FIND(l3, routers, e->router, HAL_OBJECT_ROUTER) < 0
+        || (connected ? rif_find(l3, e->nexthop)
+                      : ND_FIND(l3, nhs, e->nexthop, HAL_OBJECT_NEXTHOP))
+               < 0) {
+        return -ENOENT;
+    }
+    i = route_find(l3, e);
+    if (i < 0) {
+        i = ND_SLOT(l3, routes);
+        if (i < 0) {
+            return HAL_E_TABLE_FULL;
+        }
+    } else if (l3->routes[i].e.nexthop == e->nexthop) {
+        return 0;
+    }
+    if (!connected) {
+        error = nd_request(&nd->nl, route_msg(nd, e, true));
+    }
+    if (error) {
+        return error;
+    }
+    l3->routes[i].valid = true;
+    l3->routes[i].e = *e;
+    return 0;
+}
+
+static int
+route_remove_one(struct hal_netdev *nd, const struct hal_route_entry *e)
+{
+    int64_t i = route_find(nd->l3, e);
+
+    if (i < 0) {
+        return -ENOENT;
+    }
+    if (hal_oid_type(nd->l3->routes[i].e.nexthop) == HAL_OBJECT_NEXTHOP) {
+        nd_request(&nd->nl, route_msg(nd, &nd->l3->routes[i].e, false));
+    }
+    nd->l3->routes[i].valid = false;
+    return 0;
+}
+
+int
+nd_route_set(struct hal *hal, const struct hal_route_entry *entries, size_t n,
+             int *status)
+{
+    return HAL_BULK_APPLY(route_set_one, nd_cast(hal), entries, n, status);
+}
+
+int
+nd_route_remove(struct hal *hal, const struct hal_route_entry *entries,
+                size_t n, int *status)
+{
+    return HAL_BULK_APPLY(route_remove_one, nd_cast(hal), entries, n, status);
+}
+
+int
+nd_nexthop_remove(struct hal *hal, hal_oid_t oid)
+{
+    struct hal_netdev *nd = nd_cast(hal);
+    struct nd_l3 *l3 = nd->l3;
+    int64_t i = ND_FIND(l3, nhs, oid, HAL_OBJECT_NEXTHOP);
+    size_t j;
+
+    if (i < 0) {
+        return -ENOENT;
+    }
+    for (j = 0; j < l3->n_routes; j++) {
+        if (l3->routes[j].valid && l3->routes[j].e.nexthop == oid) {
+            route_remove_one(nd, &l3->routes[j].e);
+        }
+    }
+    l3->nhs[i].valid = false;
+    return 0;
+}
+
+static int64_t
+neigh_find(const struct nd_l3 *l3, const struct hal_rneigh_entry *e)
+{
+    size_t i;
+
+    for (i = 0; i < l3->n_neighs; i++) {
+        if (l3->neighs[i].valid && l3->neighs[i].e.rif == e->rif
+            && hal_ip_equals(&l3->neighs[i].e.ip, &e->ip)) {
+            return (int64_t) i;
+        }
+    }
+    return -1;
+}
+
+static int
+rneigh_set_one(struct hal_netdev *nd, const struct hal_rneigh_entry *e)
+{
+    struct nd_l3 *l3 = nd->l3;
+    int64_t rif = rif_find(l3, e->rif), i;
+    int error;
+
+    if (rif < 0) {
+        return -ENOENT;
+    }
+    i = neigh_find(l3, e);
+    if (i < 0 && (i = ND_SLOT(l3, neighs)) < 0) {
+        return HAL_E_TABLE_FULL;
+    }
+    error = nd_request(
+        &nd->nl, nd_msg_ip_neigh_add(rif_bridge_ifindex(nd, &l3->rifs[rif]),
+                                     &e->ip, &e->mac));
+    if (error) {
+        return error;
+    }
+    l3->neighs[i].valid = true;
+    l3->neighs[i].e = *e;
+    l3->neighs[i].e.learned = false;
+    return 0;
+}
+
+static int
+rneigh_remove_one(struct hal_netdev *nd, const struct hal_rneigh_entry *e)
+{
+    struct nd_l3 *l3 = nd->l3;
+    int64_t i = neigh_find(l3, e), rif = rif_find(l3, e->rif);
+
+    if (i < 0 || rif < 0) {
+        return -ENOENT;
+    }
+    nd_request(&nd->nl, nd_msg_ip_neigh_del(
+                            rif_bridge_ifindex(nd, &l3->rifs[rif]), &e->ip));
+    l3->neighs[i].valid = false;
+    return 0;
+}
+
+int
+nd_rneigh_set(struct hal *hal, const struct hal_rneigh_entry *entries,
+              size_t n, int *status)
+{
+    return HAL_BULK_APPLY(rneigh_set_one, nd_cast(hal), entries, n, status);
+}
+
+int
+nd_rneigh_remove(struct hal *hal, const struct hal_rneigh_entry *entries,
+                 size_t n, int *status)
+{
+    return HAL_BULK_APPLY(rneigh_remove_one, nd_cast(hal), entries, n, status);
+}
+
+int
+nd_router_stats_get(const struct hal *hal, hal_oid_t oid,
+                    struct hal_router_stats *stats)
+{
+    const struct nd_l3 *l3 = nd_cast(hal)->l3;
+
+    /* The kernel keeps no per-VRF forwarding counters. */
+    memset(stats, 0, sizeof *stats);
+    return ND_FIND(l3, routers, oid, HAL_OBJECT_ROUTER) < 0 ? -ENOENT : 0;
+}
+
+void
+nd_route_walk(const struct hal *hal, const struct hal_route_walk *w, void *aux)
+{
+    const struct nd_l3 *l3 = nd_cast(hal)->l3;
+    size_t i;
+
+    for (i = 0; w->router && i < l3->n_routers; i++) {
+        if (l3->routers[i].valid) {
+            w->router(hal_oid_make(HAL_OBJECT_ROUTER, i), &l3->routers[i].c,
+                      aux);
+        }
+    }
+    for (i = 0; w->rif && i < l3->n_rifs; i++) {
+        if (l3->rifs[i].valid) {
+            w->rif(hal_oid_make(HAL_OBJECT_RIF, i), &l3->rifs[i].c, aux);
+        }
+    }
+    for (i = 0; w->nexthop && i < l3->n_nhs; i++) {
+        if (l3->nhs[i].valid) {
+            w->nexthop(hal_oid_make(HAL_OBJECT_NEXTHOP, i), &l3->nhs[i].c,
+                       aux);
+        }
+    }
+    for (i = 0; w->route && i < l3->n_routes; i++) {
+        if (l3->routes[i].valid) {
+            w->route(&l3->routes[i].e, aux);
+        }
+    }
+    for (i = 0; w->rneigh && i < l3->n_neighs; i++) {
+        if (l3->neighs[i].valid) {
+            w->rneigh(&l3->neighs[i].e, aux);
+        }
+    }
+}

@@ -1,0 +1,244 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The L3 step of the software dataplane.  See route.h. */
+#include "sim/route.h"
+
+#include <arpa/inet.h>
+#include <string.h>
+
+#define IPV4_HLEN 20
+#define ICMP_HLEN 8
+#define IPPROTO_ICMP_ 1
+#define ICMP_ECHO_REPLY 0
+#define ICMP_ECHO_REQUEST 8
+#define ICMP_TIME_EXCEEDED 11
+#define ICMP_TTL 64
+
+static void
+put16(uint8_t *p, uint16_t v)
+{
+    p[0] = (uint8_t) (v >> 8);
+    p[1] = (uint8_t) v;
+}
+
+size_t
+sim_arp_request(const struct hal_mac *sha, const struct hal_ip *spa,
+                const struct hal_ip *tpa, uint8_t frame[SIM_ARP_FRAME_MIN])
+{
+    uint8_t *p = frame + SIM_ETH_HLEN;
+
+    memset(frame, 0, SIM_ARP_FRAME_MIN);
+    memset(frame, 0xff, SIM_ETH_ALEN);
+    memcpy(frame + SIM_ETH_ALEN, sha->ea, SIM_ETH_ALEN);
+    put16(frame + 12, SIM_ETH_TYPE_ARP);
+    put16(p, 1); /* Ethernet. */
+    put16(p + 2, SIM_ETH_TYPE_IPV4);
+    p[4] = 6;
+    p[5] = 4;
+    put16(p + 6, 1); /* Request. */
+    memcpy(p + 8, sha->ea, 6);
+    memcpy(p + 14, &spa->v4, 4);
+    memcpy(p + 24, &tpa->v4, 4);
+    return SIM_ARP_FRAME_MIN;
+}
+
+void
+sim_ipv4_dec_ttl(uint8_t *ip)
+{
+    /* RFC 1624, eqn. 3: HC' = ~(~HC + ~m + m'), on the word TTL|protocol. */
+    uint16_t old = (uint16_t) (ip[8] << 8 | ip[9]);
+    uint16_t new = (uint16_t) (old - 0x100);
+    uint32_t sum = (uint16_t) ~(ip[10] << 8 | ip[11]);
+
+    sum += (uint16_t) ~old;
+    sum += new;
+    sum = (sum & 0xffff) + (sum >> 16);
+    sum = (sum & 0xffff) + (sum >> 16);
+    ip[8]--;
+    put16(ip + 10, (uint16_t) ~sum);
+}
+
+/* The Internet checksum of 'len' bytes at 'p' (RFC 1071). */
+static uint16_t
+csum(const uint8_t *p, size_t len)
+{
+    uint32_t sum = 0;
+    size_t i;
+
+    for (i = 0; i + 1 < len; i += 2) {
+        sum += (uint32_t) (p[i] << 8 | p[i + 1]);
+    }
+    if (len & 1) {
+        sum += (uint32_t) p[len - 1] << 8;
+    }
+    while (sum >> 16) {
+        sum = (sum & 0xffff) + (sum >> 16);
+    }
+    return (uint16_t) ~sum;
+}
+
+/* Writes an Ethernet header to 'dst' from 'src' for IPv4 into 'out'. */
+static void
+put_eth(uint8_t *out, const struct hal_mac *dst, const struct hal_mac *src)
+{
+    memcpy(out, dst->ea, SIM_ETH_ALEN);
+    memcpy(out + SIM_ETH_ALEN, src->ea, SIM_ETH_ALEN);
+    put16(out + 12, SIM_ETH_TYPE_IPV4);
+}
+
+/* Writes an IPv4 header for an ICMP message of 'len' bytes from 'src' to
+ * 'dst' into 'ip'. */
+static void
+put_ip(uint8_t *ip, size_t len, const uint8_t src[4], const uint8_t dst[4])
+{
+    memset(ip, 0, IPV4_HLEN);
+    ip[0] = 0x45;
+    put16(ip + 2, (uint16_t) (IPV4_HLEN + len));
+    ip[8] = ICMP_TTL;
+    ip[9] = IPPROTO_ICMP_;
+    memcpy(ip + 12, src, 4);
+    memcpy(ip + 16, dst, 4);
+    put16(ip + 10, csum(ip, IPV4_HLEN));
+}
+
+/* The total length of the IPv4 packet 'ip' of at most 'len' bytes (the
+ * rest is Ethernet padding), or 0 if its header says something else. */
+static size_t
+ip_total(const uint8_t *ip, size_t len)
+{
+    size_t total = (size_t) (ip[2] << 8 | ip[3]);
+
+    return total >= (size_t) (ip[0] & 15) * 4 && total <= len ? total : 0;
+}
+
+/* An echo request to the router: the reply, back to the sender. */
+static bool
+echo_reply(const uint8_t *ip, size_t len, const struct sim_eth *eth,
+           const struct hal_mac *router_mac, uint8_t *out, size_t *out_len)
+{
+    size_t hl = (size_t) (ip[0] & 15) * 4, total = ip_total(ip, len);
+    uint8_t *icmp = out + SIM_ETH_HLEN + IPV4_HLEN;
+    size_t icmp_len = total - hl;
+
+    if (!total || ip[9] != IPPROTO_ICMP_ || total < hl + ICMP_HLEN
+        || ip[hl] != ICMP_ECHO_REQUEST) {
+        return false;
+    }
+    put_eth(out, &eth->src, router_mac);
+    memcpy(icmp, ip + hl, icmp_len);
+    icmp[0] = ICMP_ECHO_REPLY;
+    put16(icmp + 2, 0);
+    put16(icmp + 2, csum(icmp, icmp_len));
+    put_ip(out + SIM_ETH_HLEN, icmp_len, ip + 16, ip + 12);
+    *out_len = SIM_ETH_HLEN + IPV4_HLEN + icmp_len;
+    return true;
+}
+
+/* A packet whose TTL ran out: ICMP time exceeded (RFC 792) from the
+ * ingress interface's address, quoting its header and 8 bytes, unless it
+ * is itself an ICMP error or from no unicast source. */
+static bool
+time_exceeded(const uint8_t *ip, size_t len, const struct sim_eth *eth,
+              const struct hal_asic_route_result *res, uint8_t *out,
+              size_t *out_len)
+{
+    size_t hl = (size_t) (ip[0] & 15) * 4, total = ip_total(ip, len);
+    uint8_t *icmp = out + SIM_ETH_HLEN + IPV4_HLEN;
+    size_t quote = total < hl + 8 ? total : hl + 8;
+
+    if (!total || !ip[12] || ip[12] >= 224
+        || (ip[9] == IPPROTO_ICMP_ && total >= hl + 1
+            && ip[hl] != ICMP_ECHO_REQUEST && ip[hl] != ICMP_ECHO_REPLY)) {
+        return false;
+    }
+    put_eth(out, &eth->src, &res->src);
+    memset(icmp, 0, ICMP_HLEN);
+    icmp[0] = ICMP_TIME_EXCEEDED;
+    memcpy(icmp + ICMP_HLEN, ip, quote);
+    put16(icmp + 2, csum(icmp, ICMP_HLEN + quote));
+    put_ip(out + SIM_ETH_HLEN, ICMP_HLEN + quote,
+           (const uint8_t *) &res->in_addr.v4, ip + 12);
+    *out_len = SIM_ETH_HLEN + IPV4_HLEN + ICMP_HLEN + quote;
+    return true;
+}
+
+static enum sim_route_verdict
+route_arp(struct hal_asic *asic, hal_oid_t bridge, enum sim_neigh_kind kind,
+          const struct sim_neigh_request *req, int64_t now_ms, uint8_t *out,
+          size_t *out_len, const char **reason)
+{
+    struct hal_mac mac;
+
+    if (kind == SIM_NEIGH_MALFORMED || kind == SIM_NEIGH_OTHER
+        || req->target.family != AF_INET) {
+        *reason = "malformed ARP/ND";
+        return SIM_ROUTE_DROP;
+    }
+    if (req->has_sender) {
+        hal_asic_route_learn(asic, bridge, &req->sender, &req->sha, now_ms);
+    }
+    if (kind == SIM_NEIGH_REQUEST
+        && hal_asic_route_arp_answer(asic, bridge, &req->target, &mac)) {
+        *out_len = sim_neigh_reply(req, &mac, out);
+        return SIM_ROUTE_REPLY;
+    }
+    if (kind == SIM_NEIGH_PASSIVE) {
+        return SIM_ROUTE_DONE;
+    }
+    *reason = "ARP for the router";
+    return SIM_ROUTE_DROP;
+}
+
+enum sim_route_verdict
+sim_route_frame(struct hal_asic *asic, hal_oid_t bridge, const uint8_t *frame,
+                size_t len, const struct sim_eth *eth,
+                enum sim_neigh_kind kind, const struct sim_neigh_request *req,
+                int64_t now_ms, struct hal_asic_decision *d, uint8_t *out,
+                size_t *out_len, const char **reason)
+{
+    const uint8_t *ip = frame + eth->payload;
+    size_t ip_len = len - eth->payload;
+    struct hal_asic_route_result res;
+    struct hal_ip dst;
+
+    *out_len = 0;
+    if (eth->ethertype == SIM_ETH_TYPE_ARP) {
+        return route_arp(asic, bridge, kind, req, now_ms, out, out_len,
+                         reason);
+    } else if (eth->ethertype != SIM_ETH_TYPE_IPV4) {
+        *reason = "not IPv4 to the router";
+        return SIM_ROUTE_DROP;
+    } else if (ip_len < IPV4_HLEN || (ip[0] >> 4) != 4 || (ip[0] & 15) < 5
+               || (size_t) (ip[0] & 15) * 4 > ip_len) {
+        *reason = "malformed IPv4";
+        return SIM_ROUTE_DROP;
+    }
+    memset(&dst, 0, sizeof dst);
+    dst.family = AF_INET;
+    memcpy(&dst.v4, ip + 16, 4);
+    hal_asic_route(asic, bridge, &dst, ip[8],
+                   (uint32_t) (ip_len + SIM_ETH_HLEN), now_ms, &res, d);
+    switch (res.action) {
+    case HAL_ASIC_L3_DROP:
+        if ((res.for_router
+             && echo_reply(ip, ip_len, eth, &res.src, out, out_len))
+            || (res.ttl_expired
+                && time_exceeded(ip, ip_len, eth, &res, out, out_len))) {
+            return SIM_ROUTE_REPLY;
+        }
+        *reason = res.drop_reason;
+        return SIM_ROUTE_DROP;
+    case HAL_ASIC_L3_RESOLVE:
+        *out_len =
+            sim_arp_request(&res.src, &res.arp_sender, &res.arp_target, out);
+        return SIM_ROUTE_SEND;
+    case HAL_ASIC_L3_FORWARD:
+    default:
+        memcpy(out, res.dst.ea, SIM_ETH_ALEN);
+        memcpy(out + SIM_ETH_ALEN, res.src.ea, SIM_ETH_ALEN);
+        put16(out + 12, SIM_ETH_TYPE_IPV4);
+        memcpy(out + SIM_ETH_HLEN, ip, ip_len);
+        sim_ipv4_dec_ttl(out + SIM_ETH_HLEN);
+        *out_len = SIM_ETH_HLEN + ip_len;
+        return SIM_ROUTE_SEND;
+    }
+}

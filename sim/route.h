@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The L3 step of the software dataplane: what happens to a frame the asic
+ * pipeline hands to the router (HAL_ASIC_ROUTE): ARP for the router's
+ * interface addresses is answered, ARP from hosts teaches the router its
+ * neighbours, and IPv4 packets are routed (hal_asic_route()) with the TTL
+ * decremented, the header checksum updated and the MACs rewritten, or an
+ * ARP request goes out for a next hop not yet resolved.  Pings to the
+ * router's addresses are answered, and a packet whose TTL runs out gets
+ * an ICMP time exceeded (RFC 792) from the ingress interface's address.
+ *
+ * Pure over byte buffers apart from the asic calls, like arp.h. */
+#ifndef SIM_ROUTE_H
+#define SIM_ROUTE_H 1
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "hal/asic/asic.h"
+#include "sim/arp.h"
+#include "sim/frame.h"
+
+#define SIM_ETH_TYPE_IPV4 0x0800
+
+enum sim_route_verdict {
+    SIM_ROUTE_DROP,  /* Drop the frame; the reason is in '*reason'. */
+    SIM_ROUTE_SEND,  /* Send 'out' as the decision says. */
+    SIM_ROUTE_REPLY, /* Send 'out' back where the frame came from. */
+    SIM_ROUTE_DONE,  /* Consumed by the router (an ARP reply it learned). */
+};
+
+/* Handles the 'len'-byte 'frame' (parsed into 'eth'; 'kind' and 'req' from
+ * sim_neigh_classify()) that the pipeline gave to the router of bridge
+ * 'bridge' at 'now_ms'.  Writes the frame to send, untagged, into 'out' (at least
+ * 'len' + SIM_ETH_HLEN bytes and SIM_ARP_FRAME_MIN) and its length into
+ * '*out_len', and the L2 egress into 'd'.  Returns the verdict; for
+ * SIM_ROUTE_DROP stores a static reason in '*reason'. */
+enum sim_route_verdict
+sim_route_frame(struct hal_asic *asic, hal_oid_t bridge, const uint8_t *frame,
+                size_t len, const struct sim_eth *eth,
+                enum sim_neigh_kind kind, const struct sim_neigh_request *req,
+                int64_t now_ms, struct hal_asic_decision *d, uint8_t *out,
+                size_t *out_len, const char **reason);
+
+/* Writes an ARP request from 'sha'/'spa' for 'tpa', broadcast and padded
+ * to SIM_ARP_FRAME_MIN, into 'frame'.  Returns its length. */
+size_t sim_arp_request(const struct hal_mac *sha, const struct hal_ip *spa,
+                       const struct hal_ip *tpa,
+                       uint8_t frame[SIM_ARP_FRAME_MIN]);
+
+/* Decrements the TTL of the IPv4 header 'ip' and updates its checksum
+ * incrementally (RFC 1624). */
+void sim_ipv4_dec_ttl(uint8_t *ip);
+
+#endif /* sim/route.h */

@@ -1,0 +1,249 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# Logical_Router: vtepd's asic backend routes between red (VNI 100,
+# 10.1.0.0/24) and blue (VNI 200, 10.2.0.0/24), with vtep-ctl as the
+# controller and the kernel-VXLAN hypervisor of lab-topology.sh:
+#
+#   red1 10.1.0.20 ─┐ hv          vtep ─ p1 ── red2  10.1.0.10
+#   blue1 10.2.0.20 ┘  ══ VXLAN ══     ─ p2 ── blue2 10.2.0.10
+#
+# Every host's default gateway is the router interface of its switch
+# (10.1.0.1, 10.2.0.1).  Checks every pair across the router in both
+# directions (local-local, local-remote, remote-local), a static route to a
+# third prefix through red2 as next hop, TTL 1 dropped and counted, an
+# overlapping switch_binding that gives lr_switch_bindings_fault and
+# programs nothing of it, and a route table (platform "lab": 16 routes)
+# that fills, says so, and recovers when routes go.
+#
+# VTEPD_LR_HAL=netdev (vtepd-lr-netdev.sh) runs it on the netdev backend,
+# where the kernel routes in a VRF; the asic model's counters, learned
+# neighbours and table sizes are not checked there.  A kernel without VRF
+# (this CI host's) must give lr_support_fault, and the rest is skipped.
+. tests/lib.sh
+HAL=${VTEPD_LR_HAL:-asic}
+NS=vlr$$
+TMP=$(make_tmpdir)
+VDIR=$TMP/vtepd
+. tests/dataplane/vtepd-topology.sh
+
+lab_require "logical router ($HAL backend)" "$VTEPD" vtep-ctl ovs-appctl
+lab_build
+on_exit vtepd_stop
+if [ "$HAL" = asic ]; then
+    vtepd_start asic --platform=lab
+else
+    vtepd_start "$HAL"
+fi
+check "vtep-ctl attaches red and blue" lab_attach
+# asic: true on the asic backend (checks of the model's own counters).
+asic() { [ "$HAL" = asic ]; }
+
+ROUTER_MAC=02:00:00:00:00:fe
+ARP_MAC=02:a5:0a:63:00:02 # 02:a5 and the tunnel IP, 10.99.0.2.
+# readdress HOST IP GW: HOST gets IP/24 and a default route via GW.
+readdress() {
+    nsx "$1" ip addr flush dev eth0
+    nsx "$1" ip addr add "$2/24" dev eth0
+    nsx "$1" ip route add default via "$3"
+}
+readdress red1 10.1.0.20 10.1.0.1
+readdress red2 10.1.0.10 10.1.0.1
+readdress blue1 10.2.0.20 10.2.0.1
+readdress blue2 10.2.0.10 10.2.0.1
+
+ls_uuid() {
+    vctl --bare --columns=_uuid find Logical_Switch "name=$1"
+}
+RED=$(ls_uuid red) BLUE=$(ls_uuid blue)
+
+# lr_fault NAME: NAME's LR_fault_status, one word per fault.
+lr_fault() {
+    vctl --bare --columns=LR_fault_status find Logical_Router "name=$1"
+}
+# no_lr_fault NAME: NAME's LR_fault_status is empty.
+no_lr_fault() {
+    test -z "$(lr_fault "$1")"
+}
+switch_fault() {
+    vctl get Physical_Switch "$SWITCH" switch_fault_status
+}
+# routes_has ROUTER PREFIX NEXTHOP LS: a line of hal/dump-routes.
+routes_has() {
+    appctl hal/dump-routes | grep -q "^$1 *$2 *$3 *$4\$"
+}
+# router_count ROUTER COLUMN: a counter of hal/dump-routes (2: ROUTED,
+# 3: TTL_EXPIRED, 4: NO_ROUTE, 5: UNRESOLVED, 6: ARP_REQ, 7: ARP_REPLY).
+router_count() {
+    appctl hal/dump-routes | awk -v r="$1" -v col="$2" '
+        /TTL_EXPIRED/ { stats = 1; next } stats && $1 == r { print $col }'
+}
+
+check "vtepd reports no LR fault before any router" \
+    not_in lr_support_fault "$(switch_fault)"
+vctl --id=@lr create Logical_Router name=lr0 \
+    "other_config:router_mac=\"$ROUTER_MAC\"" \
+    "switch_binding:\"10.1.0.1/24\"=$RED" \
+    "switch_binding:\"10.2.0.1/24\"=$BLUE" >/dev/null
+if [ "$HAL" != asic ] && ! nsx vtep ip link add vrfprobe type vrf table 999 \
+    2>/dev/null; then
+    check "no VRF in the kernel: lr_support_fault on the router" \
+        wait_for 3 bash -c "vtep-ctl --db=unix:$VDIR/db.sock --bare --columns=LR_fault_status find Logical_Router name=lr0 | grep -qx lr_support_fault"
+    check "... and on the switch" wait_for 3 bash -c \
+        "vtep-ctl --db=unix:$VDIR/db.sock get Physical_Switch $SWITCH switch_fault_status | grep -q lr_support_fault"
+    check "vtepd logs why" grep -q "no routing: the kernel has no VRF" \
+        "$VDIR/vtepd.log"
+    skip "routing on the $HAL backend (this kernel has no VRF)"
+    check "vtepd stops cleanly" vtepd_stop
+    finish
+    exit
+fi
+nsx vtep ip link del vrfprobe 2>/dev/null
+check "hal/dump-routes: connected route for red" \
+    wait_for 3 routes_has lr0 10.1.0.0/24 connected red
+check "hal/dump-routes: connected route for blue" \
+    routes_has lr0 10.2.0.0/24 connected blue
+check "Arp_Sources_Local: the switch's ARP source MAC" wait_for 3 bash -c \
+    "vtep-ctl --db=unix:$VDIR/db.sock --bare --columns=src_mac list Arp_Sources_Local | grep -qx $ARP_MAC"
+check "no fault for a good router" \
+    no_lr_fault lr0
+check "switch_fault_status has no lr_support_fault" \
+    not_in lr_support_fault "$(switch_fault)"
+
+# ---- Every pair, both ways ----
+check "local-local: red2 -> blue2" ping_ok red2 10.2.0.10
+check "local-local: blue2 -> red2" ping_ok blue2 10.1.0.10
+check "local-remote: red2 -> blue1" ping_ok red2 10.2.0.20
+check "local-remote: blue2 -> red1" ping_ok blue2 10.1.0.20
+check "remote-local: red1 -> blue2" ping_ok red1 10.2.0.10
+check "remote-local: blue1 -> red2" ping_ok blue1 10.1.0.10
+# The gateway's MAC as a host sees it: the router MAC, or the switch's ARP
+# source MAC when the host learned it from the router's own request.
+gw_mac_ok() {
+    nsx "$1" ip neigh show "$2" | grep -Eq "$ROUTER_MAC|$ARP_MAC"
+}
+check "red2 pings its gateway" ping_ok red2 10.1.0.1
+check "red2 pings the router's address on blue" ping_ok red2 10.2.0.1
+check "blue1 (behind VXLAN) pings its gateway" ping_ok blue1 10.2.0.1
+check "red2 resolved the gateway to a MAC of the router" \
+    gw_mac_ok red2 10.1.0.1
+check "red1 (behind VXLAN) resolved the gateway too" gw_mac_ok red1 10.1.0.1
+asic && check "the router learned blue1 by ARP" bash -c \
+    "ovs-appctl -t $VDIR/vtepd.ctl hal/dump-routes | grep -q '^blue *10.2.0.20 .*learned'"
+asic && check "routed packets counted" test "$(router_count lr0 2)" -ge 12
+before=$(router_count lr0 7)
+nsx red2 ip neigh flush dev eth0
+check "red2 resolves the gateway again" ping_ok red2 10.2.0.10
+asic && check "ARP for the interface answered and counted" \
+    test "$(router_count lr0 7)" -gt "$before"
+
+# ---- TTL ----
+# ping_ttl FROM TTL IP: one ping with TTL TTL is answered.
+ping_ttl() {
+    nsx "$1" ping -c1 -W1 -q -t "$2" "$3" >/dev/null 2>&1
+}
+before=$(router_count lr0 3)
+ttl1_dropped() {
+    ! ping_ttl red2 1 10.2.0.10 && ! ping_ttl red2 1 10.2.0.10
+}
+check "TTL 1 across the router is dropped" ttl1_dropped
+time_exceeded() {
+    nsx red2 ping -c1 -W1 -t 1 10.2.0.10 2>&1 |
+        grep -q "From 10.1.0.1 .*Time to live exceeded"
+}
+check "... with ICMP time exceeded from the gateway" time_exceeded
+asic && check "... and counted" test "$(router_count lr0 3)" -ge $((before + 2))
+check "TTL 2 gets through" wait_for 3 ping_ttl red2 2 10.2.0.10
+
+
+# ---- A static route through a host ----
+# red2 owns 10.3.0.1 on its loopback: the next hop for 10.3.0.0/24.
+nsx red2 ip addr add 10.3.0.1/32 dev lo
+vctl set Logical_Router lr0 'static_routes:"10.3.0.0/24"="10.1.0.10"'
+check "hal/dump-routes: the static route" \
+    wait_for 3 routes_has lr0 10.3.0.0/24 10.1.0.10 red
+check "blue2 (local) reaches 10.3.0.1 through red2" ping_ok blue2 10.3.0.1
+check "vtep-cli show ip route lists the static route" bash -c \
+    "$BUILD/bin/vtep-cli --db=unix:$VDIR/db.sock --ctl=$VDIR/vtepd.ctl show ip route | grep -Eq '^lr0 +10.3.0.0/24 +10.1.0.10 +red\$'"
+if [ -n "${VTEPD_LR_SHOW:-}" ]; then
+    appctl hal/dump-routes
+    "$BUILD/bin/vtep-cli" --db=unix:"$VDIR/db.sock" --ctl="$VDIR/vtepd.ctl" show ip route
+fi
+check "blue1 (remote) reaches 10.3.0.1 through red2" ping_ok blue1 10.3.0.1
+before=$(router_count lr0 4)
+check "no route for 10.4.0.1" ping_fails blue2 10.4.0.1
+asic && check "counted as no route" test "$(router_count lr0 4)" -gt "$before"
+
+# ---- Bad static routes ----
+vctl set Logical_Router lr0 'static_routes:"10.5.0.0/24"="192.0.2.1"'
+check "a next hop in no bound subnet: lr_static_routes_fault" \
+    wait_for 3 bash -c "vtep-ctl --db=unix:$VDIR/db.sock --bare --columns=LR_fault_status find Logical_Router name=lr0 | grep -qx lr_static_routes_fault"
+check "... in switch_fault_status too" wait_for 3 bash -c \
+    "vtep-ctl --db=unix:$VDIR/db.sock get Physical_Switch $SWITCH switch_fault_status | grep -q lr_static_routes_fault"
+check "... and not programmed" not_in 10.5.0.0 "$(appctl hal/dump-routes)"
+check "the good static route still works" ping_ok blue2 10.3.0.1
+vctl remove Logical_Router lr0 static_routes '"10.5.0.0/24"'
+check "the fault clears" wait_for 3 no_lr_fault lr0
+
+# ---- Overlapping switch bindings ----
+vctl add-ls green -- set Logical_Switch green tunnel_key=300
+vctl add-ls yellow -- set Logical_Switch yellow tunnel_key=400
+GREEN=$(ls_uuid green) YELLOW=$(ls_uuid yellow)
+vctl --id=@lr create Logical_Router name=lr1 \
+    "switch_binding:\"10.8.0.1/16\"=$GREEN" \
+    "switch_binding:\"10.8.1.1/24\"=$YELLOW" >/dev/null
+check "overlapping prefixes: lr_switch_bindings_fault on lr1" \
+    wait_for 3 bash -c "vtep-ctl --db=unix:$VDIR/db.sock --bare --columns=LR_fault_status find Logical_Router name=lr1 | grep -qx lr_switch_bindings_fault"
+check "... in switch_fault_status" wait_for 3 bash -c \
+    "vtep-ctl --db=unix:$VDIR/db.sock get Physical_Switch $SWITCH switch_fault_status | grep -q lr_switch_bindings_fault"
+check "neither interface programmed" not_in "10.8." "$(appctl hal/dump-routes)"
+if [ -n "${VTEPD_LR_SHOW:-}" ]; then
+    vctl list Logical_Router lr1
+    switch_fault
+    grep lr1 "$VDIR/vtepd.log"
+fi
+check "lr0 still routes" ping_ok red2 10.2.0.20
+check "lr0 has no fault" no_lr_fault lr0
+vctl remove Logical_Router lr1 switch_binding '"10.8.1.1/24"'
+check "without the overlap lr1's interface comes" \
+    wait_for 3 routes_has lr1 10.8.0.0/16 connected green
+check "lr1's fault clears" wait_for 3 no_lr_fault lr1
+vctl destroy Logical_Router lr1
+
+# ---- Route table exhaustion (platform "lab": 16 routes) ----
+if asic; then
+    routes=()
+    for i in $(seq 10 29); do
+        routes+=("static_routes:\"10.20.$i.0/24\"=\"10.1.0.10\"")
+    done
+    vctl set Logical_Router lr0 "${routes[@]}"
+    route_full() {
+        appctl hal/resources | grep -q "^route *16 *16$"
+    }
+    check "hal/resources: the route table is full" wait_for 3 route_full
+    check "lr_static_routes_fault" wait_for 3 bash -c \
+        "vtep-ctl --db=unix:$VDIR/db.sock --bare --columns=LR_fault_status find Logical_Router name=lr0 | grep -qx lr_static_routes_fault"
+    check "the routes that fit work" ping_ok blue2 10.3.0.1
+    for i in $(seq 20 29); do
+        vctl remove Logical_Router lr0 static_routes "\"10.20.$i.0/24\""
+    done
+    all_routes() {
+        local i
+        for i in $(seq 10 19); do
+            routes_has lr0 "10.20.$i.0/24" 10.1.0.10 red || return 1
+        done
+    }
+    check "with room again every remaining route is programmed" \
+        wait_for 3 all_routes
+    check "the fault clears" wait_for 3 no_lr_fault lr0
+    check "switch_fault_status clears" wait_for 3 bash -c \
+        "! vtep-ctl --db=unix:$VDIR/db.sock get Physical_Switch $SWITCH switch_fault_status | grep -q lr_"
+fi
+
+# ---- The router goes ----
+vctl destroy Logical_Router lr0
+check "without the router its routes go" wait_for 3 bash -c \
+    "! ovs-appctl -t $VDIR/vtepd.ctl hal/dump-routes | grep -q '^lr0'"
+check "red2 no longer reaches blue2" ping_fails red2 10.2.0.10
+check "red and blue still switch" ping_ok red2 10.1.0.20
+check "vtepd stops cleanly" vtepd_stop
+finish

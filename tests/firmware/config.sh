@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# The firmware's config checks (firmware/rootfs/usr/lib/vtep-tor/lib.sh),
+# run on the host with the image's busybox sh when the image's packages
+# are fetched (else the host's sh): the TLS files and SSH keys the image
+# accepts beside the contract's keys.  No VM.
+set -u
+. tests/lib.sh
+
+TMP=$(make_tmpdir)
+SH=${FIRMWARE_CACHE:-$HOME/.cache/vtep-tor}/root/bin/busybox
+if [ -x "$SH" ]; then SH="$SH sh"; else SH=/bin/sh; fi
+
+# parse FILE: runs config_parse on FILE; prints the messages it logs and
+# the shell assignments it writes.
+parse() {
+    $SH -c '. firmware/rootfs/usr/lib/vtep-tor/lib.sh
+        log() { echo "LOG: $*"; }
+        config_parse "$1" test "$2" && cat "$2"' sh "$1" "$TMP/out.env"
+}
+
+(tmp=$TMP && . tests/interop/certs.sh && make_cert ca ca "" && make_cert sw tor1 ca)
+ssh-keygen -q -t ed25519 -N '' -C operator@lab -f "$TMP/id1"
+ssh-keygen -q -t ed25519 -N '' -C other@lab -f "$TMP/id2"
+{
+    echo "switch-name=tor1"
+    echo "ssl-private-key=$(base64 -w0 "$TMP/sw.key")"
+    echo "ssl-certificate=$(base64 -w0 "$TMP/sw.crt")"
+    echo "ssl-ca-cert=$(base64 -w0 "$TMP/ca.crt")"
+    echo "ssh-authorized-key=$(cat "$TMP/id1.pub")"
+    echo "ssh-authorized-key = $(cat "$TMP/id2.pub")"
+} >"$TMP/good.conf"
+out=$(parse "$TMP/good.conf")
+check "TLS files and two SSH keys are accepted" \
+    eval '! grep -q "^LOG" <<<"$out" && grep -q "^CFG_ssl_ca_cert=" <<<"$out"'
+keys=$($SH -c ". '$TMP/out.env'; echo \"\$CFG_ssh_keys\"" | tr '|' '\n' | sed '/^$/d')
+check "the SSH keys come out one a line, whole" \
+    test "$keys" = "$(cat "$TMP/id1.pub" "$TMP/id2.pub")"
+pem=$($SH -c ". '$TMP/out.env'; echo \"\$CFG_ssl_private_key\"" | base64 -d)
+check "the private key comes out as the PEM file it was" test "$pem" = "$(cat "$TMP/sw.key")"
+
+printf 'switch-name=tor1\nssl-private-key=%s\n' "$(base64 -w0 "$TMP/sw.key")" >"$TMP/half.conf"
+check "a private key without certificate and CA is refused" \
+    eval 'parse "$TMP/half.conf" | grep -q "^LOG: config test: ssl-private-key, ssl-certificate and ssl-ca-cert go together: refused"'
+printf 'switch-name=tor1\nssl-ca-cert=bm90IGEgcGVt\n' >"$TMP/notpem.conf"
+check "a value that is not a base64'd PEM file is refused, naming the line" \
+    eval 'parse "$TMP/notpem.conf" | grep -q "^LOG: config test line 2: ssl-ca-cert=bm90IGEgcGVt: expected a PEM file encoded on one line"'
+printf 'ssh-authorized-key=ssh-ed25519 AAAA"; reboot; " x\n' >"$TMP/badkey.conf"
+check "an SSH key line with quotes is refused" \
+    eval 'parse "$TMP/badkey.conf" | grep -q "^LOG: config test line 1: ssh-authorized-key=.*: expected a public key line"'
+printf 'ssh-authorized-key=ssh-ed25519 %s x\n' "$(printf 'ssh-rsa....' | base64 -w0)" >"$TMP/mismatch.conf"
+check "a key whose blob is of another type is refused" \
+    eval 'parse "$TMP/mismatch.conf" | grep -q "expected a public key line"'
+
+finish

@@ -1,0 +1,137 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# Logical routers on the netdev backend, in the firmware VM, whose Debian
+# kernel has VRF (this CI host's has not: vtepd-lr-netdev.sh only sees
+# lr_support_fault there).  The kernel routes between red (VNI 100,
+# 10.1.0.0/24) and blue (VNI 200, 10.2.0.0/24) in VRF vtr0:
+#
+#   host namespaces           tor1 VM (vtepd, netdev)        host namespaces
+#   red2  10.1.0.10 ── TAP ── swp1 ┐                       ┌─ red1  10.1.0.20
+#                                  vtr0   swp3 ══ TAP u0 ── hv
+#   blue2 10.2.0.10 ── TAP ── swp2 ┘  10.99.0.2  10.99.0.1 └─ blue1 10.2.0.20
+#
+# Every pair pings across the router both ways, a static route reaches a
+# third prefix through red2, and TTL 1 does not cross.
+set -u
+. tests/lib.sh
+. tests/firmware/vm.sh
+. tests/dataplane/lab-topology.sh
+fw_require
+lab_require "firmware routing" ping
+
+TMP=$(make_tmpdir)
+A=$TMP/tor1
+T1=fwr$$ T2=fwb$$ TU=fwu$$
+
+for tap in "$T1" "$T2" "$TU"; do
+    ip tuntap add dev "$tap" mode tap
+    on_exit "ip link del '$tap' 2>/dev/null"
+done
+
+cat >"$TMP/tor1.conf" <<CONF
+switch-name=tor1
+tunnel-ip=$VTEP_IP/24
+uplink=swp3
+CONF
+fw_vm_start "$A" "$TMP/tor1.conf" 3 \
+    -netdev "tap,id=swp1,ifname=$T1,script=no,downscript=no" \
+    -netdev "tap,id=swp2,ifname=$T2,script=no,downscript=no" \
+    -netdev "tap,id=swp3,ifname=$TU,script=no,downscript=no"
+
+# host_on_tap NAME TAP MAC IP GW: a host namespace whose eth0 is TAP.
+host_on_tap() {
+    lab_ns "$1"
+    ip link set "$2" netns "$NS-$1"
+    nsx "$1" ip link set "$2" name eth0
+    nsx "$1" ip link set eth0 address "$3" mtu 1450 up
+    nsx "$1" ip addr add "$4/24" dev eth0
+    nsx "$1" ip route add default via "$5"
+}
+# QEMU holds the TAPs open while they move.
+sleep 1
+lab_ns hv
+ip link set "$TU" netns "$NS-hv"
+nsx hv ip link set "$TU" name u0 up
+nsx hv ip addr add "$HV_IP/24" dev u0
+host_on_tap red2 "$T1" "$RED2_MAC" 10.1.0.10 10.1.0.1
+host_on_tap blue2 "$T2" "$BLUE2_MAC" 10.2.0.10 10.2.0.1
+lab_host red1 "$RED1_MAC" 10.1.0.20 hv h-red1
+lab_host blue1 "$BLUE1_MAC" 10.2.0.20 hv h-blue1
+nsx red1 ip route add default via 10.1.0.1
+nsx blue1 ip route add default via 10.2.0.1
+lab_hv_vni 100 red1
+lab_hv_vni 200 blue1
+
+if ! fw_vm_wait_served "$A" 150 >/dev/null; then
+    fail "the VM boots"
+    tail -30 "$A/serial.log"
+    exit 1
+fi
+pass "the VM boots"
+
+vctl() { vtep-ctl --timeout=20 --db="$(fw_db "$A")" "$@"; }
+vctl add-ls red -- set Logical_Switch red tunnel_key=100 \
+    -- add-ls blue -- set Logical_Switch blue tunnel_key=200
+vctl bind-ls tor1 swp1 0 red -- bind-ls tor1 swp2 0 blue
+vctl add-ucast-remote red "$RED1_MAC" "$HV_IP" \
+    -- add-mcast-remote red unknown-dst "$HV_IP" \
+    -- add-ucast-remote blue "$BLUE1_MAC" "$HV_IP" \
+    -- add-mcast-remote blue unknown-dst "$HV_IP"
+RED=$(vctl --bare --columns=_uuid find Logical_Switch name=red)
+BLUE=$(vctl --bare --columns=_uuid find Logical_Switch name=blue)
+vctl --id=@lr create Logical_Router name=lr0 \
+    'other_config:router_mac="02:00:00:00:00:fe"' \
+    "switch_binding:\"10.1.0.1/24\"=$RED" \
+    "switch_binding:\"10.2.0.1/24\"=$BLUE" \
+    'static_routes:"10.3.0.0/24"="10.1.0.10"' >/dev/null
+nsx red2 ip addr add 10.3.0.1/32 dev lo
+
+lr_fault() {
+    vctl --bare --columns=LR_fault_status find Logical_Router name=lr0
+}
+vrf_up() {
+    fw_console "$A" "ip -d link show vtr0 | grep -q 'vrf table 1000'"
+}
+check "vtepd made VRF vtr0 with table 1000" wait_for 30 vrf_up
+check "both bridges are in the VRF" fw_console "$A" \
+    "test \$(ip -o link show master vtr0 | grep -c vtb) -eq 2"
+check "the static route is in the VRF's table" fw_console "$A" \
+    "ip route show vrf vtr0 | grep -q '10.3.0.0/24 via 10.1.0.10'"
+check "no LR fault" test -z "$(lr_fault)"
+fw_console "$A" "ip -br link show master vtr0; ip -br addr show master vtr0; ip route show vrf vtr0" |
+    sed 's/^/    tor1: /'
+
+check "local-local: red2 -> blue2" wait_for 30 ping_ok red2 10.2.0.10
+check "local-local: blue2 -> red2" ping_ok blue2 10.1.0.10
+check "local-remote: red2 -> blue1" wait_for 20 ping_ok red2 10.2.0.20
+check "local-remote: blue2 -> red1" wait_for 20 ping_ok blue2 10.1.0.20
+check "remote-local: red1 -> blue2" ping_ok red1 10.2.0.10
+check "remote-local: blue1 -> red2" ping_ok blue1 10.1.0.10
+check "the static route: blue2 reaches 10.3.0.1 through red2" \
+    ping_ok blue2 10.3.0.1
+check "the static route: blue1 (remote) reaches 10.3.0.1" \
+    ping_ok blue1 10.3.0.1
+ttl1_dropped() {
+    ! nsx red2 ping -c2 -W1 -q -t 1 10.2.0.10 >/dev/null 2>&1
+}
+check "TTL 1 does not cross the router" ttl1_dropped
+time_exceeded() {
+    nsx red2 ping -c1 -W1 -t 1 10.2.0.10 2>&1 |
+        grep -q "From 10.1.0.1 .*Time to live exceeded"
+}
+check "... with ICMP time exceeded from the gateway" time_exceeded
+check "red2 pings its gateway" ping_ok red2 10.1.0.1
+check "blue1 (behind VXLAN) pings its gateway" ping_ok blue1 10.2.0.1
+ttl2_crosses() {
+    nsx red2 ping -c1 -W1 -q -t 2 10.2.0.10 >/dev/null 2>&1
+}
+check "TTL 2 does" wait_for 5 ttl2_crosses
+
+vctl destroy Logical_Router lr0
+vrf_gone() {
+    fw_console "$A" "! ip link show vtr0 2>/dev/null | grep -q vtr0"
+}
+check "without the router its VRF goes" wait_for 30 vrf_gone
+check "red2 no longer reaches blue2" ping_fails red2 10.2.0.10
+check "red still switches: red2 reaches red1" ping_ok red2 10.1.0.20
+finish

@@ -1,0 +1,283 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Reading Logical_Router rows for vtep-lr.c: router MACs, ARP source MACs
+ * and the checks of switch_binding.  See vtep-lr.c for the semantics. */
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/hash.h"
+#include "lib/util.h"
+#include "lib/vlog.h"
+#include "vtepd/ovsdb/datum.h"
+#include "vtepd/ovsdb/row.h"
+#include "vtepd/ovsdb/table.h"
+#include "vtepd/ovsdb/transaction.h"
+#include "vtepd/vtep/vtep-lr.h"
+#include "vtepd/vtep/vtep-private.h"
+
+VLOG_DEFINE_THIS_MODULE(vtep_lr_rows);
+
+static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(10, 20);
+
+const struct vtep_ls *
+vtep_lr_find_ls(const struct vtep *vtep, const struct uuid *uuid)
+{
+    const struct vtep_ls *ls;
+
+    HMAP_FOR_EACH_WITH_HASH(ls, node, uuid_hash(uuid), &vtep->lss) {
+        if (uuid_equals(&ls->uuid, uuid)) {
+            return ls;
+        }
+    }
+    return NULL;
+}
+
+/* The default router MAC: locally administered, from the router's name. */
+static void
+default_router_mac(const char *name, struct hal_mac *mac)
+{
+    uint32_t h = hash_string(name, 0x6c72);
+
+    mac->ea[0] = 0x02;
+    mac->ea[1] = 0x00;
+    mac->ea[2] = (uint8_t) (h >> 24);
+    mac->ea[3] = (uint8_t) (h >> 16);
+    mac->ea[4] = (uint8_t) (h >> 8);
+    mac->ea[5] = (uint8_t) h;
+}
+
+/* Returns true if Arp_Sources_Local row 'row' points at our own locator
+ * (our tunnel IP). */
+static bool
+asl_is_ours(const struct vtep *vtep, const struct ovsdb_row *row)
+{
+    const struct ovsdb_row *loc;
+    struct uuid uuid;
+
+    return ovsdb_row_get_uuid(row, vtep->lrs->asl_locator, &uuid)
+           && (loc = ovsdb_table_find(vtep->s.locator, &uuid))
+           && !strcmp(ovsdb_row_get_string(loc, vtep->s.locator_ip),
+                      vtep->tunnel_ip_s);
+}
+
+/* This switch's own ARP source MAC: 02:a5 and the tunnel IP's four bytes,
+ * unique per VTEP as Arp_Sources_Local wants. */
+static void
+default_arp_mac(const struct vtep *vtep, struct hal_mac *mac)
+{
+    const uint8_t *ip = (const uint8_t *) &vtep->tunnel_ip;
+
+    mac->ea[0] = 0x02;
+    mac->ea[1] = 0xa5;
+    memcpy(&mac->ea[2], ip, 4);
+}
+
+/* The source MAC of our ARP requests: that of Arp_Sources_Local's row for
+ * our tunnel IP, if there is one (a MAC an operator chose), else ours. */
+static void
+arp_source_mac(const struct vtep *vtep, struct hal_mac *mac)
+{
+    const struct ovsdb_row *row;
+
+    OVSDB_TABLE_FOR_EACH(row, vtep->lrs->asl) {
+        if (asl_is_ours(vtep, row)
+            && !hal_mac_from_string(
+                ovsdb_row_get_string(row, vtep->lrs->asl_mac), mac)
+            && !hal_mac_is_multicast(mac)) {
+            return;
+        }
+    }
+    default_arp_mac(vtep, mac);
+}
+
+/* Our own Physical_Locator: from the mirror, or inserted by 't'. */
+static struct uuid
+own_locator(struct vtep *vtep, struct vtep_txn *t)
+{
+    struct ovsdb_table *table = vtep->s.locator;
+    struct vtep_locator *loc;
+    struct ovsdb_row *row;
+    struct uuid uuid;
+
+    HMAP_FOR_EACH(loc, node, &vtep->locators) {
+        if (loc->present && loc->is_own) {
+            return loc->uuid;
+        }
+    }
+    uuid_generate(&uuid);
+    row = ovsdb_txn_row_create(table);
+    vtep_txn_check(t, ovsdb_txn_write_string(vtep_txn_get(t), table, row,
+                                             vtep->s.locator_encap,
+                                             "vxlan_over_ipv4"));
+    vtep_txn_check(t, ovsdb_txn_write_string(vtep_txn_get(t), table, row,
+                                             vtep->s.locator_ip,
+                                             vtep->tunnel_ip_s));
+    vtep_txn_insert(t, table, row, &uuid);
+    return uuid;
+}
+
+void
+vtep_lr_arp_sources_run(struct vtep *vtep, struct vtep_txn *t, bool want)
+{
+    struct ovsdb_table *asl = vtep->lrs->asl;
+    const struct ovsdb_row *row;
+    struct uuid *gone = NULL;
+    size_t n_gone = 0, allocated = 0, i;
+    bool have = false;
+    char mac_s[18];
+
+    OVSDB_TABLE_FOR_EACH(row, asl) {
+        if (!asl_is_ours(vtep, row)) {
+            continue;
+        } else if (want) {
+            have = true;
+        } else {
+            if (n_gone >= allocated) {
+                gone = x2nrealloc(gone, &allocated, n_gone + 1, sizeof *gone);
+            }
+            gone[n_gone++] = row->uuid;
+        }
+    }
+    for (i = 0; i < n_gone; i++) {
+        vtep_txn_delete(t, asl, &gone[i]);
+    }
+    free(gone);
+    if (want && !have) {
+        struct ovsdb_row *w = ovsdb_txn_row_create(asl);
+        struct uuid loc = own_locator(vtep, t);
+        struct hal_mac mac;
+
+        default_arp_mac(vtep, &mac);
+        snprintf(mac_s, sizeof mac_s, HAL_MAC_FMT, HAL_MAC_ARGS(&mac));
+        vtep_txn_check(t, ovsdb_txn_write_string(vtep_txn_get(t), asl, w,
+                                                 vtep->lrs->asl_mac, mac_s));
+        vtep_txn_check(t, ovsdb_txn_write_uuid(vtep_txn_get(t), asl, w,
+                                               vtep->lrs->asl_locator, &loc));
+        vtep_txn_insert(t, asl, w, NULL);
+    }
+}
+
+void
+vtep_lr_router_config(const struct vtep *vtep, const struct ovsdb_row *row,
+                      struct hal_router_config *cfg)
+{
+    const struct vtep_lrs *m = vtep->lrs;
+    const char *name = ovsdb_row_get_string(row, m->name);
+    const char *mac = vtep_row_map_get(row, m->other, "router_mac");
+    char uuid[UUID_LEN + 1];
+
+    memset(cfg, 0, sizeof *cfg);
+    if (!name[0]) {
+        uuid_to_string(&row->uuid, uuid);
+        name = uuid;
+    }
+    snprintf(cfg->name, sizeof cfg->name, "%s", name);
+    if (!mac || hal_mac_from_string(mac, &cfg->mac)
+        || hal_mac_is_multicast(&cfg->mac)) {
+        if (mac) {
+            VLOG_WARN_RL(&rl,
+                         "%s: other_config:router_mac=%s is not a "
+                         "unicast MAC; using the default",
+                         name, mac);
+        }
+        default_router_mac(cfg->name, &cfg->mac);
+    }
+    arp_source_mac(vtep, &cfg->arp_mac);
+}
+
+/* Returns true if 'a' and 'b' have addresses in common. */
+static bool
+prefixes_overlap(const struct lr_binding *a, const struct lr_binding *b)
+{
+    uint8_t len = MIN(a->len, b->len);
+
+    return hal_prefix_contains(&a->ip, len, &b->ip);
+}
+
+/* A usable interface address: not the subnet's first or last address
+ * (below /31), and a subnet with room for a host. */
+static bool
+rif_address_ok(const struct hal_ip *ip, uint8_t len)
+{
+    struct hal_ip net = hal_ip_masked(ip, len);
+    uint8_t max = hal_ip_max_len(ip);
+
+    if (len >= max) {
+        return false;
+    } else if (ip->family == AF_INET && len < 31) {
+        uint32_t host = ntohl(ip->v4.s_addr) & (UINT32_MAX >> len);
+
+        return host && host != UINT32_MAX >> len;
+    }
+    return !hal_ip_equals(&net, ip);
+}
+
+/* Parses switch_binding into 'b' (up to LR_MAX_BINDINGS) and marks the
+ * entries that may be programmed.  Returns the count. */
+size_t
+vtep_lr_parse_bindings(const struct vtep *vtep, const struct ovsdb_row *row,
+                       const char *name, struct hmap *claims, const void *lr,
+                       struct lr_binding *b, unsigned int *faults)
+{
+    struct ovsdb_datum d;
+    size_t n, i, j;
+
+    ovsdb_row_get(row, vtep->lrs->binding, &d);
+    n = MIN(d.n, LR_MAX_BINDINGS);
+    if (d.n > n) {
+        VLOG_WARN_RL(&rl, "%s: more than %d switch bindings", name,
+                     LR_MAX_BINDINGS);
+        *faults |= 1u << VTEP_LR_BINDINGS;
+    }
+    for (i = 0; i < n; i++) {
+        const char *s = d.keys[i].string->s;
+
+        b[i].ls = d.values[i].uuid;
+        b[i].ok = !hal_prefix_from_string(s, &b[i].ip, &b[i].len)
+                  && rif_address_ok(&b[i].ip, b[i].len);
+        if (!b[i].ok) {
+            VLOG_WARN_RL(&rl,
+                         "%s: switch_binding %s: not an interface "
+                         "address with a subnet prefix",
+                         name, s);
+            *faults |= 1u << VTEP_LR_BINDINGS;
+        }
+    }
+    for (i = 0; i < n; i++) {
+        for (j = i + 1; j < n; j++) {
+            if (b[i].ok && b[j].ok && prefixes_overlap(&b[i], &b[j])) {
+                VLOG_WARN_RL(&rl,
+                             "%s: switch_binding %s overlaps %s: "
+                             "neither is programmed",
+                             name, d.keys[i].string->s, d.keys[j].string->s);
+                b[i].ok = b[j].ok = false;
+                *faults |= 1u << VTEP_LR_BINDINGS;
+            }
+        }
+    }
+    for (i = 0; i < n; i++) {
+        struct vtep_lr_claim *c;
+        bool taken = false;
+
+        HMAP_FOR_EACH_WITH_HASH(c, node, uuid_hash(&b[i].ls), claims) {
+            if (uuid_equals(&c->ls, &b[i].ls) && c->lr != lr) {
+                taken = true;
+            }
+        }
+        if (taken && b[i].ok) {
+            VLOG_WARN_RL(&rl,
+                         "%s: switch_binding %s: the logical switch "
+                         "belongs to another router",
+                         name, d.keys[i].string->s);
+            b[i].ok = false;
+            *faults |= 1u << VTEP_LR_BINDINGS;
+        } else if (b[i].ok) {
+            c = xmalloc(sizeof *c);
+            c->ls = b[i].ls;
+            c->lr = lr;
+            hmap_insert(claims, &c->node, uuid_hash(&b[i].ls));
+        }
+    }
+    return n;
+}
