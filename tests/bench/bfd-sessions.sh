@@ -116,7 +116,7 @@ for interval in 100 300; do
     wait "$peer"
     hz=$(getconf CLK_TCK)
     printf '%s ms: vtepd CPU %.1f%% of one core over %d s; %d of %d up in Tunnel.bfd_status, %d flaps, %d datagrams dropped by full socket buffers meanwhile; peer: %s\n' \
-        "$interval" "$(echo "100 * ($t1 - $t0) / $hz / $SECS" | bc -l)" \
+        "$interval" "$(awk -v d=$((t1 - t0)) -v hz="$hz" -v s="$SECS" 'BEGIN { print 100 * d / hz / s }')" \
         "$SECS" "$up" "$N" $((f1 - f0)) $((r1 - r0)) \
         "$(tr '\n' ' ' <"$VDIR/peer-$interval.out")"
 done
