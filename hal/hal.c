@@ -90,6 +90,7 @@ hal_init(struct hal *hal, const struct hal_provider *provider, bool warm)
     hal->warm = warm;
     hal->now_ms = 0;
     hal_event_ring_init(&hal->ring);
+    hal->capabilities = provider->capabilities;
 }
 
 const char *

@@ -529,7 +529,8 @@ void hal_neigh_walk(const struct hal *hal, hal_oid_t bridge,
 int hal_resync_begin(struct hal *hal);
 
 /* Ends a resync: removes every bridge, binding, static FDB entry, flood
- * list and multicast group that was not set since hal_resync_begin(), and
+ * list, multicast group and neighbour entry that was not set since
+ * hal_resync_begin(), and
  * reports every learned entry that survived as HAL_EVENT_FDB_LEARNED so the
  * caller can rebuild its view.  Returns 0 or -EINVAL without a resync. */
 int hal_resync_end(struct hal *hal);

@@ -3,7 +3,7 @@
 # clock, the event ring, dumps, the loader of provider modules).
 LIBRARIES += hal
 hal_SRCS := hal/hal.c hal/hal-event.c hal/hal-dump.c hal/hal-load.c hal/hal-neigh.c \
-            hal/hal-route.c hal/hal-route-dump.c
+           hal/hal-bfd.c hal/hal-route.c hal/hal-route-dump.c
 
 # What a program that loads provider modules links with, so that a module
 # finds the provider API (and only that) in the program.

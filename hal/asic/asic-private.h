@@ -207,8 +207,7 @@ struct hal_asic {
     uint8_t *seen_fdb;
 
     /* BFD sessions (bfd.c), in process memory. */
-    struct hmap bfds;
-    uint64_t bfd_last_id;
+    struct hal_bfd_sessions bfds;
     hal_asic_bfd_tx_fn *bfd_tx;
     void *bfd_tx_aux;
 

@@ -43,7 +43,7 @@ asic_open(const struct hal_config *config, struct hal **halp)
     bool warm;
     int retval;
 
-    hmap_init(&asic->bfds);
+    hal_bfd_sessions_init(&asic->bfds);
     retval = hal_asic_profile_load(config->platform, &asic->profile, &error);
     if (!retval && config->n_ports) {
         retval = hal_asic_profile_set_ports(asic->profile, config->ports,

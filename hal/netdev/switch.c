@@ -38,6 +38,7 @@ nd_switch_set(struct hal *hal, const struct hal_switch_config *c)
     }
     nd_batch_destroy(&batch);
     if (old.vxlan_port != c->vxlan_port) {
+        nd_bfd_switch_changed(nd);
         /* The kernel cannot change a VXLAN device's port: rebuild them. */
         HMAP_FOR_EACH(br, node, &nd->bridges) {
             if (br->vx_ifindex) {
