@@ -28,6 +28,7 @@
 #ifndef HAL_HAL_PROVIDER_H
 #define HAL_HAL_PROVIDER_H 1
 
+#include "hal/hal-acl.h"
 #include "hal/hal.h"
 
 /* ---- Object ids ----------------------------------------------------------
@@ -180,7 +181,7 @@ void hal_deliver_events(struct hal *hal, const struct hal_event *events,
  *
  * HAL_PROVIDER_ABI_VERSION changes whenever 'struct hal_provider', 'struct
  * hal', 'struct hal_event' or any structure passed to a provider changes. */
-#define HAL_PROVIDER_ABI_VERSION 1u
+#define HAL_PROVIDER_ABI_VERSION 2u
 
 struct hal_provider_module {
     uint32_t abi_version;   /* HAL_PROVIDER_ABI_VERSION when built. */
@@ -314,6 +315,24 @@ struct hal_provider {
     /* Returns the number of table writes since open, so the kit can check
      * that entries already right are not rewritten. */
     uint64_t (*test_writes)(const struct hal *hal);
+
+    /* ---- ACLs (hal/hal-acl.h) -------------------------------------------
+     *
+     * Optional: all of set, remove, bind_set and bind_remove, or none (NULL:
+     * no ACLs, -EOPNOTSUPP); counters_get and dump optional on their own.
+     * hal-acl.c checks stages, VLANs and rules (hal_acl_match_check())
+     * before calling them. */
+    int (*acl_table_set)(struct hal *hal, const struct hal_acl_table_config *,
+                         hal_oid_t *oid);
+    int (*acl_table_remove)(struct hal *hal, hal_oid_t oid);
+    int (*acl_counters_get)(const struct hal *hal, hal_oid_t oid,
+                            uint64_t *packets, size_t n);
+    int (*acl_bind_set)(struct hal *hal, const struct hal_acl_binding *,
+                        size_t n, int *status);
+    int (*acl_bind_remove)(struct hal *hal, const struct hal_acl_binding *,
+                           size_t n, int *status);
+    /* Appends the hal/dump-acl text (see hal_dump_acl()). */
+    void (*acl_dump)(const struct hal *hal, struct ds *out);
 };
 
 /* Returns the capabilities 'hal''s provider declares (HAL_CAP_*). */

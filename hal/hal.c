@@ -131,10 +131,15 @@ const char *
 hal_table_name(enum hal_table table)
 {
     static const char *const names[HAL_TABLE_N] = {
-        [HAL_TABLE_FDB] = "fdb",         [HAL_TABLE_BRIDGE] = "bridge",
-        [HAL_TABLE_BINDING] = "binding", [HAL_TABLE_TUNNEL] = "tunnel",
-        [HAL_TABLE_FLOOD] = "flood",     [HAL_TABLE_MCAST] = "mcast",
+        [HAL_TABLE_FDB] = "fdb",
+        [HAL_TABLE_BRIDGE] = "bridge",
+        [HAL_TABLE_BINDING] = "binding",
+        [HAL_TABLE_TUNNEL] = "tunnel",
+        [HAL_TABLE_FLOOD] = "flood",
+        [HAL_TABLE_MCAST] = "mcast",
         [HAL_TABLE_NEIGH] = "neigh",
+        [HAL_TABLE_ACL_INGRESS] = "acl-ingress",
+        [HAL_TABLE_ACL_EGRESS] = "acl-egress",
     };
     return (unsigned) table < HAL_TABLE_N ? names[table] : "unknown";
 }

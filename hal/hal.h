@@ -84,6 +84,7 @@ enum hal_object_type {
     HAL_OBJECT_PORT = 1,
     HAL_OBJECT_BRIDGE = 2,
     HAL_OBJECT_BFD = 3,
+    HAL_OBJECT_ACL_TABLE = 4, /* hal/hal-acl.h. */
 };
 
 static inline enum hal_object_type
@@ -266,6 +267,8 @@ enum hal_table {
     HAL_TABLE_FLOOD,   /* Replication list entries (flood and mcast). */
     HAL_TABLE_MCAST,   /* Multicast MAC groups. */
     HAL_TABLE_NEIGH,   /* Neighbour (host) entries for ARP/ND suppression. */
+    HAL_TABLE_ACL_INGRESS, /* ACL entries (TCAM) of the ingress stage. */
+    HAL_TABLE_ACL_EGRESS,  /* ACL entries (TCAM) of the egress stage. */
     HAL_TABLE_N
 };
 

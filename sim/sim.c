@@ -47,6 +47,7 @@ static const char DROP_VXLAN_SHORT[] = "VXLAN packet too short";
 static const char DROP_VXLAN_FLAGS[] = "VXLAN flags";
 static const char DROP_INNER_TAG[] = "inner VLAN tag";
 static const char DROP_NEIGH_MALFORMED[] = "malformed ARP/ND";
+static const char DROP_ACL_EGRESS[] = "ACL deny (egress)";
 
 struct sim_port_slot {
     struct sim *sim;
@@ -235,6 +236,9 @@ execute(struct sim *sim, const uint8_t *frame, size_t len,
         count_drop(sim, d->drop_reason ? d->drop_reason : "dropped");
         return;
     }
+    for (i = 0; i < d->n_acl_denied; i++) {
+        count_drop(sim, DROP_ACL_EGRESS);
+    }
     for (i = 0; i < d->n_locals; i++) {
         send_local(sim, &d->locals[i], frame, len, eth);
     }
@@ -274,6 +278,7 @@ port_input(struct sim *sim, struct sim_port_slot *slot, const uint8_t *frame,
            size_t len, int tag, int64_t now_ms)
 {
     struct sim_neigh_request req;
+    struct hal_acl_packet acl;
     enum sim_neigh_kind kind;
     struct hal_asic_frame f;
     struct sim_eth eth;
@@ -309,6 +314,10 @@ port_input(struct sim *sim, struct sim_port_slot *slot, const uint8_t *frame,
         return;
     }
     f.neigh_target = kind == SIM_NEIGH_REQUEST ? &req.target : NULL;
+    if (hal_asic_acl_active(sim->asic)) {
+        hal_acl_packet_parse(frame, len, eth.ethertype, eth.payload, &acl);
+        f.acl = &acl;
+    }
     hal_asic_forward(sim->asic, &f, true, now_ms, &sim->decision);
     if (req.has_sender && sim->decision.bridge) {
         hal_asic_neigh_snoop(sim->asic, slot->oid, eth.vlan, &req.sender,
@@ -326,6 +335,7 @@ vxlan_input(struct sim *sim, struct in_addr src, const uint8_t *pkt,
             size_t len)
 {
     struct hal_asic_vxlan_frame f;
+    struct hal_acl_packet acl;
     const uint8_t *inner;
     struct sim_eth eth;
     size_t inner_len;
@@ -362,6 +372,11 @@ vxlan_input(struct sim *sim, struct in_addr src, const uint8_t *pkt,
     f.src = eth.src;
     f.dst = eth.dst;
     f.bytes = (uint32_t) inner_len;
+    if (hal_asic_acl_active(sim->asic)) {
+        hal_acl_packet_parse(inner, inner_len, eth.ethertype, eth.payload,
+                             &acl);
+        f.acl = &acl;
+    }
     hal_asic_decap(sim->asic, &f, &sim->decision);
     execute(sim, inner, inner_len, &eth);
 }

@@ -72,6 +72,7 @@ asic_open(const struct hal_config *config, struct hal **halp)
                         ASIC_EVENT_BATCH);
     asic_indexes_build(asic);
     asic_neigh_init(asic);
+    asic_acl_init(asic);
     asic->next_age_ms = asic->fdb_learned ? 0 : INT64_MAX;
     VLOG_INFO("asic: platform %s, %u L2 entries in %zu banks, %s start "
               "(generation %llu)",
@@ -97,6 +98,7 @@ asic_close(struct hal *hal)
         free(asic->seen_fdb);
     }
     asic_neigh_destroy(asic);
+    asic_acl_destroy(asic);
     asic_indexes_destroy(asic);
     asic_bfd_destroy_all(asic);
     asic_chip_detach(asic);
@@ -219,6 +221,7 @@ asic_resources_get(const struct hal *hal, struct hal_resource res[])
     res[HAL_TABLE_MCAST] =
         (struct hal_resource){ asic->t_mcast.used, asic->t_mcast.capacity };
     asic_neigh_resources(asic, &res[HAL_TABLE_NEIGH]);
+    asic_acl_resources(asic, res);
 }
 
 /* ---- Conformance hooks (hal-provider.h) --------------------------------- */
@@ -303,6 +306,12 @@ const struct hal_provider hal_asic_provider = {
     .bfd_set = asic_bfd_set,
     .bfd_remove = asic_bfd_remove,
     .bfd_get = asic_bfd_get,
+    .acl_table_set = asic_acl_table_set,
+    .acl_table_remove = asic_acl_table_remove,
+    .acl_counters_get = asic_acl_counters_get,
+    .acl_bind_set = asic_acl_bind_set,
+    .acl_bind_remove = asic_acl_bind_remove,
+    .acl_dump = asic_acl_dump,
 };
 
 /* ---- Backend-specific API ----------------------------------------------- */

@@ -11,6 +11,7 @@
 #ifndef HAL_ASIC_ASIC_H
 #define HAL_ASIC_ASIC_H 1
 
+#include "hal/hal-acl.h"
 #include "hal/hal.h"
 
 struct hal_asic;
@@ -83,6 +84,8 @@ struct hal_asic_decision {
     size_t n_locals, allocated_locals;
     struct hal_asic_remote_out *remotes;
     size_t n_remotes, allocated_remotes;
+    /* Copies an egress ACL denied (not in 'locals'). */
+    size_t n_acl_denied;
 };
 
 void hal_asic_decision_init(struct hal_asic_decision *);
@@ -99,6 +102,9 @@ struct hal_asic_frame {
      * (not gratuitous, not a probe): its target address, borrowed; else
      * NULL. */
     const struct hal_ip *neigh_target;
+    /* The headers ACLs match on, borrowed; NULL when no ACL is bound
+     * (hal_asic_acl_active()), which permits the frame. */
+    const struct hal_acl_packet *acl;
 };
 
 /* Decides what happens to a frame that came in on a front-panel port.  If
@@ -127,7 +133,8 @@ struct hal_asic_vxlan_frame {
     struct in_addr outer_src;
     struct hal_mac src;
     struct hal_mac dst;
-    uint32_t bytes; /* Of the inner frame. */
+    uint32_t bytes;                   /* Of the inner frame. */
+    const struct hal_acl_packet *acl; /* As in 'struct hal_asic_frame'. */
 };
 
 /* Decides which local bindings get a decapsulated frame.  Never sends it
@@ -150,5 +157,9 @@ void hal_asic_set_bfd_tx(struct hal_asic *, hal_asic_bfd_tx_fn *, void *aux);
 bool hal_asic_bfd_input(struct hal_asic *, struct in_addr outer_src,
                         uint32_t vni, const uint8_t *frame, size_t len,
                         int64_t now);
+
+/* Returns true if some ACL is bound, so that the dataplane must parse the
+ * headers into 'acl' of the frames it hands the pipeline. */
+bool hal_asic_acl_active(const struct hal_asic *);
 
 #endif /* hal/asic/asic.h */

@@ -23,3 +23,6 @@ BENCH_SCRIPTS += tests/bench/asic-fdb.sh
 $(call UNIT_TEST,test-hal-asic-bfd,\
     tests/unit/test-hal-asic-bfd.c tests/unit/hal-asic-fixture.c,\
     hal-asic hal lib)
+
+# The ACL TCAM model (hal/asic/acl.c).
+hal-asic_SRCS += hal/asic/acl.c

@@ -25,7 +25,8 @@ struct builtin {
     uint32_t bridges, bindings, tunnels, flood_entries, mcast_groups;
     uint32_t event_fifo;
     uint32_t n_ports, speed_mbps;
-    uint32_t neigh_entries; /* Host table; 0 for the JSON default. */
+    uint32_t neigh_entries;           /* Host table; 0 for the JSON default. */
+    uint32_t acl_ingress, acl_egress; /* ACL TCAM entries per stage. */
 };
 
 static const struct builtin builtins[] = {
@@ -42,7 +43,9 @@ static const struct builtin builtins[] = {
       4096,
       32,
       40000,
-      16384 },
+      16384,
+      3072,
+      1024 },
     /* Tomahawk-like: 136K L2 entries as 2×4K + 2×64K; 32 × 100G ports. */
     { "tomahawk",
       { 4096, 4096, 65536, 65536 },
@@ -55,9 +58,11 @@ static const struct builtin builtins[] = {
       4096,
       32,
       100000,
-      8192 },
+      8192,
+      4608,
+      1024 },
     /* Lab: tiny tables so that tests and demos hit every limit. */
-    { "lab", { 64, 64 }, 4, 16, 32, 16, 64, 16, 256, 4, 10000, 8 },
+    { "lab", { 64, 64 }, 4, 16, 32, 16, 64, 16, 256, 4, 10000, 8, 64, 32 },
 };
 
 static void set_error(char **error, const char *format, ...)
@@ -96,6 +101,8 @@ builtin_profile(const struct builtin *b)
     p->mcast_groups = b->mcast_groups;
     p->event_fifo = b->event_fifo;
     p->neigh_entries = b->neigh_entries;
+    p->acl_ingress_entries = b->acl_ingress;
+    p->acl_egress_entries = b->acl_egress;
     p->n_ports = b->n_ports;
     p->ports = xcalloc(b->n_ports, sizeof *p->ports);
     for (i = 0; i < b->n_ports; i++) {
@@ -148,6 +155,12 @@ hal_asic_profile_validate(const struct hal_asic_profile *p, char **error)
     if (p->neigh_entries > HAL_ASIC_MAX_NEIGH) {
         set_error(error, "%s: more than %u neighbour entries", p->name,
                   HAL_ASIC_MAX_NEIGH);
+        return -EINVAL;
+    }
+    if (p->acl_ingress_entries > HAL_ASIC_MAX_ACL
+        || p->acl_egress_entries > HAL_ASIC_MAX_ACL) {
+        set_error(error, "%s: more than %u ACL entries in a stage", p->name,
+                  HAL_ASIC_MAX_ACL);
         return -EINVAL;
     }
     if (hal_asic_profile_fdb_capacity(p) > HAL_ASIC_MAX_FDB) {
@@ -304,6 +317,12 @@ parse_profile(const json_t *root, struct hal_asic_profile *p, char **error)
         || json_u32(root, "event_fifo", &p->event_fifo, error)
         || (json_object_get(root, "neigh_entries")
             && json_u32(root, "neigh_entries", &p->neigh_entries, error))
+        || (json_object_get(root, "acl_ingress_entries")
+            && json_u32(root, "acl_ingress_entries", &p->acl_ingress_entries,
+                        error))
+        || (json_object_get(root, "acl_egress_entries")
+            && json_u32(root, "acl_egress_entries", &p->acl_egress_entries,
+                        error))
         || parse_ports(json_object_get(root, "ports"), p, error)) {
         return -EINVAL;
     }
@@ -327,6 +346,8 @@ load_file(const char *file_name, struct hal_asic_profile **profilep,
     }
     p = xzalloc(sizeof *p);
     p->neigh_entries = HAL_ASIC_DEFAULT_NEIGH;
+    p->acl_ingress_entries = HAL_ASIC_DEFAULT_ACL_INGRESS;
+    p->acl_egress_entries = HAL_ASIC_DEFAULT_ACL_EGRESS;
     retval = parse_profile(root, p, error);
     json_decref(root);
     if (retval) {
