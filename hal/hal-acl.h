@@ -77,6 +77,7 @@ struct hal_acl_match {
 #define HAL_ACL_TCP_FLAGS_ALL 0x1ff
 
 struct hal_acl_rule {
+    int64_t seq; /* The caller's label (a sequence number), for dumps. */
     enum hal_acl_action action;
     struct hal_acl_match match;
 };

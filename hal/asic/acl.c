@@ -23,6 +23,7 @@
 #include "lib/util.h"
 
 struct asic_acl_rule {
+    int64_t seq;
     enum hal_acl_action action;
     struct hal_acl_match match;
     struct asic_prefix sport[ASIC_MAX_PREFIXES];
@@ -235,6 +236,7 @@ rules_equal(const struct asic_acl_table *t,
     }
     for (size_t i = 0; i < c->n_rules; i++) {
         if (t->rules[i].action != c->rules[i].action
+            || t->rules[i].seq != c->rules[i].seq
             || memcmp(&t->rules[i].match, &c->rules[i].match,
                       sizeof c->rules[i].match)) {
             return false;
@@ -291,6 +293,7 @@ asic_acl_table_set(struct hal *hal, const struct hal_acl_table_config *c,
     t->n_rules = c->n_rules;
     t->rules = xcalloc(c->n_rules ? c->n_rules : 1, sizeof *t->rules);
     for (i = 0; i < c->n_rules; i++) {
+        t->rules[i].seq = c->rules[i].seq;
         t->rules[i].action = c->rules[i].action;
         t->rules[i].match = c->rules[i].match;
         rule_expand(&t->rules[i]);
@@ -514,7 +517,8 @@ dump_table(const struct asic_acl_table *t, struct ds *out)
     for (size_t i = 0; i < t->n_rules; i++) {
         const struct asic_acl_rule *r = &t->rules[i];
 
-        ds_put_format(out, "  %4zu %-6s hits=%llu tcam=%u ", i + 1,
+        ds_put_format(out, "  seq %-6lld %-6s hits=%llu tcam=%u ",
+                      (long long) r->seq,
                       r->action == HAL_ACL_PERMIT ? "permit" : "deny",
                       (unsigned long long) r->hits,
                       (unsigned) r->n_sport * r->n_dport);

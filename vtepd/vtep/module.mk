@@ -34,3 +34,6 @@ bench-vtep-local_PKGS := cmocka
 $(call UNIT_TEST,test-vtep-tunnel,\
     tests/unit/test-vtep-tunnel.c tests/unit/vtep-fixture.c tests/unit/vtep-mock-hal.c,\
     vtep vtep-schema ovsdb hal lib)
+
+# ACLs (vtepd/vtep/vtep-acl.c).
+vtep_SRCS += vtepd/vtep/vtep-acl.c vtepd/vtep/vtep-acl-entry.c

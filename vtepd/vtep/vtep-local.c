@@ -211,6 +211,7 @@ resource_event(struct vtep *vtep, const struct hal_event *ev, bool freed)
         vtep_q_unblock(&vtep->flood_blocked, &vtep->flood_dirty);
         vtep_q_unblock(&vtep->mcast_blocked, &vtep->mcast_dirty);
         vtep_neigh_unblock(vtep);
+        vtep_acl_unblock(vtep);
     }
 }
 

@@ -221,8 +221,9 @@ switch_faults(const struct vtep *vtep)
         faults |= 1u << FAULT_LR_SUPPORT;
     }
     for (t = 0; t < HAL_TABLE_N; t++) {
-        if (vtep->exhausted[t] && t != HAL_TABLE_FDB
-            && t != HAL_TABLE_TUNNEL) {
+        /* A full ACL stage is the ACL's resource_shortage. */
+        if (vtep->exhausted[t] && t != HAL_TABLE_FDB && t != HAL_TABLE_TUNNEL
+            && t != HAL_TABLE_ACL_INGRESS && t != HAL_TABLE_ACL_EGRESS) {
             faults |= 1u << FAULT_UNSPECIFIED;
         }
     }
@@ -279,8 +280,8 @@ switch_faults_run(struct vtep *vtep, struct vtep_txn *t)
     write_string_set(t, vtep->s.ps, &ps->uuid, vtep->s.ps_fault, names, n);
 }
 
-/* Logical routers and ACLs are not implemented: every such row says so in
- * its fault column. */
+/* Logical routers are not implemented: every such row says so in its fault
+ * column. */
 static void
 unsupported_rows_run(struct vtep_txn *t, struct ovsdb_table *table,
                      const struct ovsdb_column *column)
@@ -308,24 +309,29 @@ unsupported_rows_run(struct vtep_txn *t, struct ovsdb_table *table,
 static void
 port_faults_run(struct vtep *vtep, struct vtep_txn *t)
 {
-    static const char *const invalid[] = { "invalid_vlan_map" };
     struct vtep_port *port, *next;
 
     LIST_FOR_EACH_SAFE(port, next, fault_q.node, &vtep->fault_dirty) {
         const struct ovsdb_row *row;
-        bool fault;
+        const char *faults[2];
+        size_t n = 0;
 
         if (vtep_port_busy(port)) {
             continue;
         }
         vtep_q_idle(&port->fault_q);
         row = ovsdb_table_find(vtep->s.port, &port->uuid);
-        fault = vtep_port_fault(port);
+        if (vtep_port_fault(port)) {
+            faults[n++] = "invalid_vlan_map";
+        }
+        if (vtep_acl_port_fault(vtep, &port->uuid)) {
+            faults[n++] = vtep_acl_port_fault(vtep, &port->uuid);
+        }
         if (row
-            && !vtep_row_string_set_equals(row, vtep->s.port_fault, invalid,
-                                           fault)) {
+            && !vtep_row_string_set_equals(row, vtep->s.port_fault, faults,
+                                           n)) {
             write_string_set(t, vtep->s.port, &port->uuid, vtep->s.port_fault,
-                             invalid, fault);
+                             faults, n);
         }
     }
 }
@@ -338,8 +344,8 @@ vtep_faults_run(struct vtep *vtep, struct vtep_txn *t)
     if (vtep->switch_dirty) {
         vtep->switch_dirty = false;
         unsupported_rows_run(t, vtep->s.lr, vtep->s.lr_fault);
-        unsupported_rows_run(t, vtep->s.acl, vtep->s.acl_fault);
     }
+    vtep_acl_faults_run(vtep, t);
     switch_faults_run(vtep, t);
 }
 
