@@ -14,7 +14,7 @@ packages=(
     # Real peers for interop and dataplane tests.
     openvswitch-common openvswitch-switch openvswitch-vtep python3-openvswitch
     ovn-central ovn-controller-vtep
-    iproute2 iputils-ping tcpdump openssl python3
+    iproute2 iputils-ping tcpdump openssl python3 ethtool netcat-openbsd
     # Checkers (make valgrind, make lint, make fuzz: libFuzzer comes with
     # clang's runtime libraries).
     valgrind clang-format cppcheck clang libclang-rt-14-dev
