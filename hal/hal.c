@@ -138,8 +138,8 @@ hal_table_name(enum hal_table table)
         [HAL_TABLE_FLOOD] = "flood",
         [HAL_TABLE_MCAST] = "mcast",
         [HAL_TABLE_NEIGH] = "neigh",
-        [HAL_TABLE_ACL_INGRESS] = "acl-ingress",
-        [HAL_TABLE_ACL_EGRESS] = "acl-egress",
+        [HAL_TABLE_ACL_INGRESS] = "acl-in",
+        [HAL_TABLE_ACL_EGRESS] = "acl-out",
     };
     return (unsigned) table < HAL_TABLE_N ? names[table] : "unknown";
 }

@@ -186,7 +186,7 @@ check "p2: invalid_ACL_binding" wait_for 3 port_fault p2 \
 check "the ACL on p1 still denies 1500" tcp_fails red2 "$RED1_IP" 1500
 check "and has no fault" acl_fault order ""
 check "hal/resources shows the ingress TCAM" \
-    grep -q "acl-ingress .* 64" <(appctl hal/resources)
+    grep -q "^acl-in .* 64$" <(appctl hal/resources)
 unbind p2 0
 check "unbound: p2 fault clears" wait_for 3 port_fault p2 ""
 

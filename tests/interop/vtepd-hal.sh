@@ -87,7 +87,9 @@ binding 2
 tunnel 4
 flood 10
 mcast 1
-neigh 0" bash -c "ovs-appctl -t $v/ctl hal/resources | awk 'NR > 1 {
+neigh 0
+acl-in 0
+acl-out 0" bash -c "ovs-appctl -t $v/ctl hal/resources | awk 'NR > 1 {
         print \$1, \$2 }'"
 check "hal/resources: every table has room left" bash -c \
     "ovs-appctl -t $v/ctl hal/resources | awk 'NR > 1 && \$3 <= \$2 {
