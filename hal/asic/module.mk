@@ -26,3 +26,7 @@ $(call UNIT_TEST,test-hal-asic-bfd,\
 
 # The ACL TCAM model (hal/asic/acl.c).
 hal-asic_SRCS += hal/asic/acl.c
+
+$(call UNIT_TEST,test-hal-acl,\
+    tests/unit/test-hal-acl.c tests/unit/hal-asic-fixture.c,\
+    hal-asic hal lib)
