@@ -120,6 +120,8 @@ int cli_show_logging(struct cli_ctx *, int argc, char **argv);
 int cli_show_vxlan_tunnels(struct cli_ctx *, int argc, char **argv);
 int cli_show_vxlan_vni(struct cli_ctx *, int argc, char **argv);
 int cli_show_mac(struct cli_ctx *, int argc, char **argv);
+/* show-acl.c */
+int cli_show_acl(struct cli_ctx *, int argc, char **argv);
 
 /* ---- config.c: configuration, images, reboot ---------------------------- */
 

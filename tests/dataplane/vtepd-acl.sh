@@ -207,5 +207,19 @@ check "causes on the control socket" grep -q "port range low > high" \
 check "p2: invalid_ACL_binding" wait_for 3 port_fault p2 \
     invalid_ACL_binding
 
+# The operator's view: vtep-cli show acl, with hits and faults.
+cli() {
+    $BUILD/bin/vtep-cli --db=unix:"$VDIR/db.sock" --ctl="$VDIR/vtepd.ctl" "$@"
+}
+cli show acl >"$TMP/show-acl.txt"
+check "show acl: the order ACL's deny has hits" grep -Eq \
+    "^order +10 +ingress +deny +[1-9][0-9]* +- +proto 6" "$TMP/show-acl.txt"
+check "show acl: the bad entry's faults" grep -q \
+    "invalid_acl_entry,invalid_acl .*mask 255.0.0.0" "$TMP/show-acl.txt"
+check "show acl --json" bash -c "$BUILD/bin/vtep-cli --json \
+    --db=unix:$VDIR/db.sock --ctl=$VDIR/vtepd.ctl show acl \
+    | /usr/bin/python3 -c 'import json,sys; \
+        assert any(r[\"acl\"] == \"huge\" for r in json.load(sys.stdin)[\"acl\"])'"
+
 check "vtepd stops cleanly" vtepd_stop
 finish
