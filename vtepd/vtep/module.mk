@@ -37,3 +37,7 @@ $(call UNIT_TEST,test-vtep-tunnel,\
 
 # ACLs (vtepd/vtep/vtep-acl.c).
 vtep_SRCS += vtepd/vtep/vtep-acl.c vtepd/vtep/vtep-acl-entry.c
+
+$(call UNIT_TEST,test-vtep-acl,\
+    tests/unit/test-vtep-acl.c tests/unit/vtep-fixture.c tests/unit/vtep-mock-hal.c,\
+    vtep vtep-schema ovsdb hal-asic hal lib)
