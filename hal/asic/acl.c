@@ -517,11 +517,10 @@ dump_table(const struct asic_acl_table *t, struct ds *out)
     for (size_t i = 0; i < t->n_rules; i++) {
         const struct asic_acl_rule *r = &t->rules[i];
 
-        ds_put_format(out, "  seq %-6lld %-6s hits=%llu tcam=%u ",
-                      (long long) r->seq,
-                      r->action == HAL_ACL_PERMIT ? "permit" : "deny",
-                      (unsigned long long) r->hits,
-                      (unsigned) r->n_sport * r->n_dport);
+        ds_put_format(
+            out, "  seq %-6lld %-6s hits=%llu tcam=%u ", (long long) r->seq,
+            r->action == HAL_ACL_PERMIT ? "permit" : "deny",
+            (unsigned long long) r->hits, (unsigned) r->n_sport * r->n_dport);
         hal_acl_match_format(&r->match, out);
         ds_put_char(out, '\n');
     }
