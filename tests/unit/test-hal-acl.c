@@ -420,6 +420,25 @@ test_parse(void **state)
     assert_true(p.is_icmp && !p.has_ports);
     assert_int_equal(p.icmp_type, 8);
 
+    /* IPv6 UDP, the next header in the fixed header. */
+    uint8_t v6[14 + 40 + 8] = { 0 };
+    v6[14] = 0x60;
+    v6[14 + 6] = 17;
+    v6[14 + 23] = 1;
+    v6[14 + 39] = 2;
+    v6[54] = 0x00, v6[55] = 53, v6[56] = 0x04, v6[57] = 0x00;
+    hal_acl_packet_parse(v6, sizeof v6, 0x86dd, 14, &p);
+    assert_true(p.is_ip && p.has_ports && !p.is_tcp);
+    assert_int_equal(p.src_ip.family, AF_INET6);
+    assert_int_equal(p.src_port, 53);
+    assert_int_equal(p.dst_port, 1024);
+    struct hal_acl_match m6 = { .fields = HAL_ACL_F_DST_IP };
+    assert_int_equal(hal_ip_from_string("::2", &m6.dst_ip), 0);
+    assert_int_equal(hal_ip_from_string("ffff:ffff::", &m6.dst_mask), 0);
+    assert_true(hal_acl_match_packet(&m6, &p));
+    m6.dst_ip.v6.s6_addr[0] = 1;
+    assert_false(hal_acl_match_packet(&m6, &p));
+
     /* Truncated: no L4, and a later fragment has no ports. */
     hal_acl_packet_parse(tcp, 14 + 20 + 2, 0x0800, 14, &p);
     assert_true(p.is_ip && !p.has_ports);

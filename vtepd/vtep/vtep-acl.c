@@ -322,6 +322,11 @@ acl_desired(struct vtep *vtep, const struct ovsdb_row *row,
     size_t n = 0, i;
 
     ovsdb_row_get(row, va->acl_entries, &d);
+    if (d.n > HAL_ACL_MAX_RULES) {
+        fault_add(&va->acl_faults, &row->uuid, "invalid_acl",
+                  "%u entries, more than %d", d.n, HAL_ACL_MAX_RULES);
+        return false;
+    }
     aces = xcalloc(d.n ? d.n : 1, sizeof *aces);
     for (i = 0; i < d.n; i++) {
         const struct ovsdb_row *er =
