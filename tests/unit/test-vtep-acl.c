@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -24,17 +25,29 @@
 /* The port acl_bound() binds: swp1 on the asic, p1 on the mock. */
 static const char *bound_port = "swp1";
 
+static struct hal *
+open_asic(const char *state_file)
+{
+    struct hal_config config = { .platform = "lab", .state_file = state_file };
+    struct hal *hal;
+
+    assert_int_equal(hal_open("asic", &config, &hal), 0);
+    return hal;
+}
+
+static void
+setup_asic_file(struct vfx *f, const char *state_file)
+{
+    hal_unregister_all();
+    assert_int_equal(hal_register_provider(&hal_asic_provider), 0);
+    memset(f, 0, sizeof *f);
+    vfx_setup_hal(f, open_asic(state_file));
+}
+
 static void
 setup_asic(struct vfx *f)
 {
-    struct hal_config config = { .platform = "lab" };
-    struct hal *hal;
-
-    hal_unregister_all();
-    assert_int_equal(hal_register_provider(&hal_asic_provider), 0);
-    assert_int_equal(hal_open("asic", &config, &hal), 0);
-    memset(f, 0, sizeof *f);
-    vfx_setup_hal(f, hal);
+    setup_asic_file(f, NULL);
 }
 
 /* Creates ACL 'name' with the entries in 'entries' (JSON row objects
@@ -265,6 +278,7 @@ test_backend_without_acls(void **state)
     char *text;
 
     (void) state;
+    memset(&f, 0, sizeof f);
     vfx_setup(&f, false);
     bound_port = "p1";
     acl_bound(&f, "acl", 0,
@@ -281,6 +295,39 @@ test_backend_without_acls(void **state)
     vfx_teardown(&f);
 }
 
+/* The TCAM lives in process memory: a warm restart programs it again from
+ * the database, the same as before. */
+static void
+test_warm_restart(void **state)
+{
+    char file[64], *before, *after;
+    struct vfx f;
+
+    (void) state;
+    snprintf(file, sizeof file, "/tmp/test-vtep-acl-%d.chip", (int) getpid());
+    unlink(file);
+    setup_asic_file(&f, file);
+    acl_bound(&f, "web", 10,
+              "{\"sequence\": 10, \"direction\": \"ingress\", "
+              "\"action\": \"deny\", \"protocol\": 6, "
+              "\"dest_port_min\": 1000, \"dest_port_max\": 2000};");
+    before = dump_acl(&f);
+    assert_non_null(strstr(before, "binding swp1 vlan 10 ingress -> web"));
+
+    vfx_stop(&f);
+    hal_close(f.hal);
+    f.hal = open_asic(file);
+    assert_true(hal_is_warm(f.hal));
+    vfx_start(&f);
+    vfx_run(&f);
+    after = dump_acl(&f);
+    assert_string_equal(before, after);
+    free(before);
+    free(after);
+    vfx_teardown(&f);
+    unlink(file);
+}
+
 int
 main(void)
 {
@@ -290,6 +337,7 @@ main(void)
         cmocka_unit_test(test_duplicate_sequence),
         cmocka_unit_test(test_resource_shortage),
         cmocka_unit_test(test_backend_without_acls),
+        cmocka_unit_test(test_warm_restart),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
