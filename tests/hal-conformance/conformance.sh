@@ -99,7 +99,7 @@ check "TAP output: the failing case as not ok" \
 
 # ---- loading ----
 kit_run badabi --hal="$BUILD/tests/hal-bad-abi.so"
-if [ $? -eq 2 ] && grep -qF 'built for HAL provider ABI 2, this program has ABI 1: rebuild it' \
+if [ $? -eq 2 ] && grep -qE 'built for HAL provider ABI [0-9]+, this program has ABI [0-9]+: rebuild it' \
     "$tmp/badabi.err"; then
     pass "a module built for another ABI is refused with a clear message"
 else
@@ -174,7 +174,8 @@ if timeout 20 $BIN/vtepd --hal="$BUILD/tests/hal-bad-abi.so" \
     "$bad/vtep.db" 2>/dev/null; then
     fail "vtepd refuses a module built for another ABI (it ran)"
 else
-    check "vtepd refuses a module built for another ABI" grep -qF \
-        'built for HAL provider ABI 2, this program has ABI 1' "$bad/log"
+    check "vtepd refuses a module built for another ABI" grep -qE \
+        'built for HAL provider ABI [0-9]+, this program has ABI [0-9]+' \
+        "$bad/log"
 fi
 finish
