@@ -168,6 +168,9 @@ void hal_deliver_events(struct hal *hal, const struct hal_event *events,
 /* Reports link changes as HAL_EVENT_PORT_STATE and flushes what was
  * learned on a port whose link goes down. */
 #define HAL_CAP_PORT_EVENTS (1u << 7)
+/* ACL tables, bindings and counters (hal/hal-acl.h); with
+ * HAL_CAP_FINITE_TABLES, each stage fills as resources_get() says. */
+#define HAL_CAP_ACL (1u << 8)
 
 /* ---- Loadable providers --------------------------------------------------
  *
