@@ -26,6 +26,7 @@ struct asic_acl_rule {
     int64_t seq;
     enum hal_acl_action action;
     struct hal_acl_match match;
+    struct hal_acl_match base; /* 'match' without the port ranges. */
     struct asic_prefix sport[ASIC_MAX_PREFIXES];
     struct asic_prefix dport[ASIC_MAX_PREFIXES];
     uint8_t n_sport, n_dport; /* 1 with a wildcard prefix if no range. */
@@ -94,6 +95,9 @@ rule_expand(struct asic_acl_rule *r)
 {
     const struct hal_acl_match *m = &r->match;
 
+    r->base = *m;
+    r->base.fields &= ~(HAL_ACL_F_SRC_PORT | HAL_ACL_F_DST_PORT);
+
     if (m->fields & HAL_ACL_F_SRC_PORT) {
         r->n_sport = (uint8_t) asic_acl_range_prefixes(
             m->src_port_min, m->src_port_max, r->sport);
@@ -133,11 +137,9 @@ asic_acl_rule_cost(const struct hal_acl_match *m)
 static bool
 rule_hits(const struct asic_acl_rule *r, const struct hal_acl_packet *p)
 {
-    struct hal_acl_match m = r->match;
     size_t i, j;
 
-    m.fields &= ~(HAL_ACL_F_SRC_PORT | HAL_ACL_F_DST_PORT);
-    if (!hal_acl_match_packet(&m, p)) {
+    if (!hal_acl_match_packet(&r->base, p)) {
         return false;
     }
     if (!(r->match.fields & (HAL_ACL_F_SRC_PORT | HAL_ACL_F_DST_PORT))) {
