@@ -100,6 +100,7 @@ nd_open(const struct hal_config *config, struct hal **halp)
     }
     /* The default ring: 65536 events, delivered 256 at a time. */
     hal_init(&nd->up, &hal_netdev_provider, warm);
+    nd_acl_init(nd);
     VLOG_INFO("netdev: %zu ports, %zu bridges, %s start", nd->n_ports,
               hmap_count(&nd->bridges), warm ? "warm" : "cold");
     *halp = &nd->up;
@@ -146,6 +147,7 @@ nd_close(struct hal *hal)
     if (nd->clear_on_close) {
         nd_state_clear(nd);
     }
+    nd_acl_destroy(nd, nd->clear_on_close);
     nd_free(nd);
 }
 
@@ -236,6 +238,12 @@ const struct hal_provider hal_netdev_provider = {
     .test_learn = nd_test_learn,
     .test_link = nd_test_link,
     .test_writes = nd_test_writes,
+    .acl_table_set = nd_acl_table_set,
+    .acl_table_remove = nd_acl_table_remove,
+    .acl_counters_get = nd_acl_counters_get,
+    .acl_bind_set = nd_acl_bind_set,
+    .acl_bind_remove = nd_acl_bind_remove,
+    .acl_dump = nd_acl_dump,
 };
 
 /* ---- Backend-specific API ----------------------------------------------- */

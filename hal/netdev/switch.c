@@ -120,4 +120,5 @@ nd_resources_get(const struct hal *hal, struct hal_resource res[])
     res[HAL_TABLE_FLOOD].used = nd->n_flood;
     res[HAL_TABLE_MCAST].used = nd->n_mcast;
     res[HAL_TABLE_NEIGH].used = (uint32_t) hmap_count(&nd->neighs);
+    nd_acl_resources(nd, res);
 }
