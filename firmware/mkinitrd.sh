@@ -28,6 +28,7 @@ modules=(
     ext4 crc32c_generic
     qemu_fw_cfg                         # per-VM config (-fw_cfg)
     bridge 8021q vxlan veth dummy vrf tun
+    nf_tables nft_meta_bridge           # netdev ACLs (docs/acl.md)
 )
 
 die() {

@@ -109,6 +109,8 @@ nd_acl_init(struct hal_netdev *nd)
                   strerror(-acl->error));
         close(acl->fd);
         acl->fd = -1;
+    } else {
+        VLOG_INFO("ACLs in nftables: table bridge %s", ND_NFT_TABLE);
     }
 }
 
@@ -299,6 +301,8 @@ nd_acl_table_set(struct hal *hal, const struct hal_acl_table_config *c,
     }
     error = send_batch(acl, &b);
     if (error) {
+        VLOG_WARN("ACL %s: nftables refused chain %s: %s (%s)", c->name,
+                  t->chain, strerror(-error), nft_last_error());
         if (!*oid) {
             free(t);
         }

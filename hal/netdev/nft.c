@@ -10,6 +10,7 @@
 #include <linux/netfilter/nfnetlink.h>
 #include <linux/netlink.h>
 #include <poll.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -448,15 +449,69 @@ nft_jump_rule(struct nft_buf *b, const char *table, const char *chain,
 
 /* ---- Talking to the kernel -------------------------------------------------- */
 
+static char last_error[160];
+
+const char *
+nft_last_error(void)
+{
+    return last_error;
+}
+
+/* Keeps the kernel's extended ack of failed message 'h' ('sent' is the
+ * batch) in 'last_error': its text and the offending attribute. */
+static void
+note_error(const struct nlmsghdr *h, const struct nft_buf *sent)
+{
+    const struct nlmsgerr *e = NLMSG_DATA(h);
+    size_t off = sizeof *e;
+    const char *msg = "";
+    uint32_t bad = 0;
+
+    if (h->nlmsg_flags & NLM_F_CAPPED) {
+        off = sizeof *e;
+    } else {
+        off = sizeof *e - sizeof e->msg + NLMSG_ALIGN(e->msg.nlmsg_len);
+    }
+    if (h->nlmsg_flags & NLM_F_ACK_TLVS) {
+        const char *p = (const char *) e + off;
+        size_t len = h->nlmsg_len - NLMSG_HDRLEN - off;
+
+        while (len >= NLA_HDRLEN) {
+            const struct nlattr *a = (const void *) p;
+
+            if (a->nla_len < NLA_HDRLEN || a->nla_len > len) {
+                break;
+            }
+            if (a->nla_type == NLMSGERR_ATTR_MSG) {
+                msg = p + NLA_HDRLEN;
+            } else if (a->nla_type == NLMSGERR_ATTR_OFFS) {
+                memcpy(&bad, p + NLA_HDRLEN, 4);
+            }
+            if ((size_t) NLA_ALIGN(a->nla_len) >= len) {
+                break;
+            }
+            len -= NLA_ALIGN(a->nla_len);
+            p += NLA_ALIGN(a->nla_len);
+        }
+    }
+    (void) sent;
+    snprintf(last_error, sizeof last_error,
+             "message %u type %#x: %s (attribute at offset %u)",
+             (unsigned) h->nlmsg_seq, (unsigned) e->msg.nlmsg_type, msg,
+             (unsigned) bad);
+}
+
 int
 nft_open(void)
 {
     int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_NETFILTER);
     struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
+    int one = 1;
 
     if (fd < 0) {
         return -errno;
     }
+    setsockopt(fd, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof one);
     if (bind(fd, (struct sockaddr *) &sa, sizeof sa)) {
         int error = -errno;
 
@@ -494,6 +549,7 @@ read_acks(int fd, uint32_t first, uint32_t last)
             }
             if (e->error && !result) {
                 result = e->error;
+                note_error(h, NULL);
             }
             if (h->nlmsg_seq == last) {
                 return result;

@@ -49,6 +49,8 @@ void nft_jump_rule(struct nft_buf *, const char *table, const char *chain,
 
 /* Opens a NETLINK_NETFILTER socket.  Returns it or a negative errno. */
 int nft_open(void);
+/* Returns what the kernel said about the last failed batch (static). */
+const char *nft_last_error(void);
 /* Sends the batch in 'b' on 'fd' and waits for the kernel's verdict.
  * Returns 0 or the first error (the kernel then applied nothing). */
 int nft_send(int fd, struct nft_buf *b);
