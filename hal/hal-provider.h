@@ -29,6 +29,7 @@
 #define HAL_HAL_PROVIDER_H 1
 
 #include "hal/hal-route.h"
+#include "hal/hal-acl.h"
 #include "hal/hal.h"
 #include "lib/hmap.h"
 
@@ -238,6 +239,9 @@ size_t hal_bfd_frame_payload(const uint8_t *f, size_t len);
 /* Reports link changes as HAL_EVENT_PORT_STATE and flushes what was
  * learned on a port whose link goes down. */
 #define HAL_CAP_PORT_EVENTS (1u << 7)
+/* ACL tables, bindings and counters (hal/hal-acl.h); with
+ * HAL_CAP_FINITE_TABLES, each stage fills as resources_get() says. */
+#define HAL_CAP_ACL (1u << 8)
 
 /* ---- Loadable providers --------------------------------------------------
  *
@@ -251,7 +255,7 @@ size_t hal_bfd_frame_payload(const uint8_t *f, size_t len);
  *
  * HAL_PROVIDER_ABI_VERSION changes whenever 'struct hal_provider', 'struct
  * hal', 'struct hal_event' or any structure passed to a provider changes. */
-#define HAL_PROVIDER_ABI_VERSION 3u
+#define HAL_PROVIDER_ABI_VERSION 4u
 
 struct hal_provider_module {
     uint32_t abi_version;   /* HAL_PROVIDER_ABI_VERSION when built. */
@@ -414,6 +418,24 @@ struct hal_provider {
     /* Optional even with the above: a reason why routing does not work on
      * this host right now (static string), or NULL. */
     const char *(*route_unsupported)(const struct hal *hal);
+
+    /* ---- ACLs (hal/hal-acl.h) -------------------------------------------
+     *
+     * Optional: all of set, remove, bind_set and bind_remove, or none (NULL:
+     * no ACLs, -EOPNOTSUPP); counters_get and dump optional on their own.
+     * hal-acl.c checks stages, VLANs and rules (hal_acl_match_check())
+     * before calling them. */
+    int (*acl_table_set)(struct hal *hal, const struct hal_acl_table_config *,
+                         hal_oid_t *oid);
+    int (*acl_table_remove)(struct hal *hal, hal_oid_t oid);
+    int (*acl_counters_get)(const struct hal *hal, hal_oid_t oid,
+                            uint64_t *packets, size_t n);
+    int (*acl_bind_set)(struct hal *hal, const struct hal_acl_binding *,
+                        size_t n, int *status);
+    int (*acl_bind_remove)(struct hal *hal, const struct hal_acl_binding *,
+                           size_t n, int *status);
+    /* Appends the hal/dump-acl text (see hal_dump_acl()). */
+    void (*acl_dump)(const struct hal *hal, struct ds *out);
 };
 
 /* Returns the capabilities of 'hal' (HAL_CAP_*): what its provider

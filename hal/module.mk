@@ -10,3 +10,6 @@ hal_SRCS := hal/hal.c hal/hal-event.c hal/hal-dump.c hal/hal-load.c hal/hal-neig
 HAL_PROVIDER_LDFLAGS := -Wl,--dynamic-list=hal/hal-provider.dynlist
 
 $(call UNIT_TEST,test-hal,tests/unit/test-hal.c,hal lib)
+
+# ACLs: reference semantics, header parser, checked calls (hal/hal-acl.h).
+hal_SRCS += hal/hal-acl.c

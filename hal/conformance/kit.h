@@ -41,6 +41,7 @@ extern const struct kit_case kit_bulk_cases[];
 extern const struct kit_case kit_event_cases[];
 extern const struct kit_case kit_warm_cases[];
 extern const struct kit_case kit_neigh_bfd_cases[];
+extern const struct kit_case kit_acl_cases[];
 
 /* Calls 'cb' for every case of every table, in report order. */
 void kit_for_each_case(void (*cb)(const struct kit_case *, void *aux),

@@ -131,6 +131,7 @@ struct hal_netdev {
     bool clear_on_close;
     bool resyncing;
     bool vlan_unsupported;
+    struct nd_acl *acl; /* acl.c's. */
 };
 
 static inline struct hal_netdev *
@@ -350,5 +351,25 @@ int nd_rneigh_remove(struct hal *, const struct hal_rneigh_entry *, size_t,
 int nd_router_stats_get(const struct hal *, hal_oid_t,
                         struct hal_router_stats *);
 void nd_route_walk(const struct hal *, const struct hal_route_walk *, void *);
+
+/* acl.c: ACLs in the nftables bridge family. */
+struct ds;
+/* Sets up 'nd->acl' and the kernel's table; without nftables, ACL calls
+ * answer -EOPNOTSUPP. */
+void nd_acl_init(struct hal_netdev *);
+/* Frees 'nd->acl'; with 'clear', deletes the kernel's table. */
+void nd_acl_destroy(struct hal_netdev *, bool clear);
+void nd_acl_resources(const struct hal_netdev *, struct hal_resource res[]);
+/* Hooks the ACLs into a bridge made after them (see acl.c). */
+void nd_acl_bridge_created(struct hal_netdev *);
+int nd_acl_table_set(struct hal *, const struct hal_acl_table_config *,
+                     hal_oid_t *);
+int nd_acl_table_remove(struct hal *, hal_oid_t);
+int nd_acl_counters_get(const struct hal *, hal_oid_t, uint64_t *, size_t);
+int nd_acl_bind_set(struct hal *, const struct hal_acl_binding *, size_t,
+                    int *);
+int nd_acl_bind_remove(struct hal *, const struct hal_acl_binding *, size_t,
+                       int *);
+void nd_acl_dump(const struct hal *, struct ds *);
 
 #endif /* hal/netdev/netdev-private.h */

@@ -135,6 +135,7 @@ nd_open(const struct hal_config *config, struct hal **halp)
     if (vlan_probe(nd)) {
         nd->up.capabilities |= HAL_CAP_TAGGED_BINDINGS;
     }
+    nd_acl_init(nd);
     VLOG_INFO("netdev: %zu ports, %zu bridges, %s start", nd->n_ports,
               hmap_count(&nd->bridges), warm ? "warm" : "cold");
     *halp = &nd->up;
@@ -204,6 +205,7 @@ nd_close(struct hal *hal)
     if (nd->clear_on_close) {
         nd_state_clear(nd);
     }
+    nd_acl_destroy(nd, nd->clear_on_close);
     nd_free(nd);
 }
 
@@ -321,6 +323,12 @@ const struct hal_provider hal_netdev_provider = {
     .router_stats_get = nd_router_stats_get,
     .route_walk = nd_route_walk,
     .route_unsupported = nd_route_unsupported,
+    .acl_table_set = nd_acl_table_set,
+    .acl_table_remove = nd_acl_table_remove,
+    .acl_counters_get = nd_acl_counters_get,
+    .acl_bind_set = nd_acl_bind_set,
+    .acl_bind_remove = nd_acl_bind_remove,
+    .acl_dump = nd_acl_dump,
 };
 
 /* ---- Backend-specific API ----------------------------------------------- */

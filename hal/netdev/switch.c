@@ -122,4 +122,5 @@ nd_resources_get(const struct hal *hal, struct hal_resource res[])
     res[HAL_TABLE_MCAST].used = nd->n_mcast;
     res[HAL_TABLE_NEIGH].used = (uint32_t) hmap_count(&nd->neighs);
     nd_l3_resources(nd, res);
+    nd_acl_resources(nd, res);
 }

@@ -20,3 +20,4 @@ lab: all
 
 lab-clean:
 	@tests/dataplane/lab.sh down
+SCRIPT_TESTS += tests/dataplane/vtepd-acl.sh
