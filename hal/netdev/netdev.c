@@ -68,6 +68,7 @@ ports_resolve(struct hal_netdev *nd)
 static bool
 vlan_probe(struct hal_netdev *nd)
 {
+    uint64_t writes = nd->nl.writes;
     int error = nd_request(&nd->nl, nd_msg_vlan_add("vtepd-probe", 0, 1));
 
     if (!error) {
@@ -77,6 +78,8 @@ vlan_probe(struct hal_netdev *nd)
             nd_request(&nd->nl, nd_msg_link_del(info.ifindex));
         }
     }
+    /* Probing is no table write (warm restarts count those). */
+    nd->nl.writes = writes;
     return error != -EOPNOTSUPP;
 }
 
