@@ -111,6 +111,7 @@ nd_acl_init(struct hal_netdev *nd)
         acl->fd = -1;
     } else {
         VLOG_INFO("ACLs in nftables: table bridge %s", ND_NFT_TABLE);
+        nd->up.capabilities |= HAL_CAP_ACL;
     }
 }
 
