@@ -188,8 +188,12 @@ multi_program() {
     else
         other=tor1 other_ip=$VTEP_IP red=$RED2_MAC blue=$BLUE2_MAC
     fi
-    vctl "$tor" add-ls red -- set Logical_Switch red tunnel_key=100 \
-        -- add-ls blue -- set Logical_Switch blue tunnel_key=200 \
+    # Source-node replication: a flooded frame goes to every remote VTEP
+    # (with the schema's default, service_node, only to the first).
+    vctl "$tor" add-ls red \
+        -- set Logical_Switch red tunnel_key=100 replication_mode=source_node \
+        -- add-ls blue \
+        -- set Logical_Switch blue tunnel_key=200 replication_mode=source_node \
         -- bind-ls "$tor" swp1 0 red -- bind-ls "$tor" swp2 0 blue \
         -- add-ucast-remote red "$RED1_MAC" "$HV_IP" \
         -- add-ucast-remote blue "$BLUE1_MAC" "$HV_IP" \
@@ -323,7 +327,7 @@ lab_trunk() {
 }
 
 lab_up() {
-    local lab=$1
+    local lab=$1 vm
     lab_require "firmware lab" qemu-system-x86_64 vtep-ctl ping
     [ -r "$FW_DIR/vtep-tor.qcow2" ] || { echo "firmware-lab: run 'make firmware' first" >&2; exit 1; }
     lab_down >/dev/null
@@ -335,10 +339,12 @@ lab_up() {
     rm -rf "$_TMPROOT"
     _cleanups=()
     echo "$lab" >"$LAB/lab"
+    echo
+    echo "The firmware lab \"$lab\" is up (state in $LAB):"
+    for vm in "${VMS[@]}"; do
+        [ "$vm" = server ] || echo "  vtep-ctl --db=$(fw_db "$LAB/$vm") show        # $vm"
+    done
     cat <<USAGE
-
-The firmware lab "$lab" is up (state in $LAB):
-  vtep-ctl --db=$(fw_db "$LAB/tor1") show
 $USAGE
   python3 tests/firmware/console.py $LAB/tor1 'bridge fdb show'
   make firmware-lab-clean
