@@ -58,8 +58,9 @@ lab_down() {
     for ns in $(ip netns list | awk -v p="$NS-" 'index($1, p) == 1 { print $1 }'); do
         ip netns del "$ns"
     done
-    for tap in $(ip -o link show | awk -F': ' -v p="$NS-" 'index($2, p) == 1 { print $2 }'); do
-        ip link del "${tap%@*}" 2>/dev/null
+    # TAPs not yet moved into a namespace (a lab that failed early).
+    for tap in $(ip tuntap show | awk -F: -v p="$NS-" 'index($1, p) == 1 { print $1 }'); do
+        ip link del "$tap"
     done
     rm -rf "$LAB"
     echo "firmware-lab: removed"
