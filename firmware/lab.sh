@@ -173,8 +173,8 @@ lab_basic() {
     vctl tor1 add-ucast-remote red "$RED1_MAC" "$HV_IP" -- add-mcast-remote red unknown-dst "$HV_IP"
     vctl tor1 add-ucast-remote blue "$BLUE1_MAC" "$HV_IP" -- add-mcast-remote blue unknown-dst "$HV_IP"
 
-    check "red2 pings red1 across VNI 100" ping_ok red2 "$RED1_IP"
-    check "blue2 pings blue1 across VNI 200" ping_ok blue2 "$BLUE1_IP"
+    check "red2 pings red1 across VNI 100" wait_for 30 ping_ok red2 "$RED1_IP"
+    check "blue2 pings blue1 across VNI 200" wait_for 30 ping_ok blue2 "$BLUE1_IP"
     check "red2 does not reach blue1" ping_fails red2 "$BLUE1_IP"
     USAGE="  ip netns exec $NS-red2 ping $RED1_IP"
 }
@@ -248,13 +248,13 @@ lab_multi() {
     for a in "red1 $RED1_IP" "red2 $RED2_IP" "red3 $RED3_IP"; do
         for b in "red1 $RED1_IP" "red2 $RED2_IP" "red3 $RED3_IP"; do
             [ "${a% *}" \< "${b% *}" ] || continue
-            check "${a% *} pings ${b% *} (VNI 100)" ping_ok "${a% *}" "${b#* }"
+            check "${a% *} pings ${b% *} (VNI 100)" wait_for 30 ping_ok "${a% *}" "${b#* }"
         done
     done
     for a in "blue1 $BLUE1_IP" "blue2 $BLUE2_IP" "blue3 $BLUE3_IP"; do
         for b in "blue1 $BLUE1_IP" "blue2 $BLUE2_IP" "blue3 $BLUE3_IP"; do
             [ "${a% *}" \< "${b% *}" ] || continue
-            check "${a% *} pings ${b% *} (VNI 200)" ping_ok "${a% *}" "${b#* }"
+            check "${a% *} pings ${b% *} (VNI 200)" wait_for 30 ping_ok "${a% *}" "${b#* }"
         done
     done
     check "red2 does not reach blue3" ping_fails red2 "$BLUE3_IP"
