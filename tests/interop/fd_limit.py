@@ -73,7 +73,25 @@ def flood(path, pid, n):
     out = {}
     first = connect(path)
     out["first_before"] = answered(first, 5)
-    socks = [connect(path, blocking=False) for _ in range(n)]
+    # A Unix socket's full backlog refuses a non-blocking connect (EAGAIN)
+    # rather than queueing it: under load vtepd may not have accepted
+    # enough yet to run out of descriptors.  Retry for a while so that it
+    # does.
+    deadline = time.time() + 5
+    socks = []
+    for _ in range(n):
+        while True:
+            sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            sock.setblocking(False)
+            try:
+                sock.connect(path)
+                break
+            except BlockingIOError:
+                if time.time() >= deadline:
+                    break
+                sock.close()
+                time.sleep(0.01)
+        socks.append(sock)
     time.sleep(0.5)
     before = cpu_seconds(pid)
     time.sleep(3)
