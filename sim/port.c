@@ -59,10 +59,12 @@ setsockopt_int(int fd, int level, int name, int value)
 /* The receive ring of an AF_PACKET port: slots big enough for a frame of
  * a 1500-byte MTU after the slot's header and the virtio-net header (a
  * larger one is queued for recvmsg(), PACKET_COPY_THRESH), enough of them
- * for a few scheduler time slices at full rate. */
+ * (8 MB) to ride out a few time slices of other processes at full rate:
+ * 1,024 lost a third of the frames the 4 MB socket buffer of recvmmsg()
+ * kept, under load (docs/benchmarks.md). */
 #define RING_FRAME_SIZE 2048
 #define RING_BLOCK_SIZE (64 * 1024)
-#define RING_FRAME_NR 1024
+#define RING_FRAME_NR 4096
 
 /* Sets up the receive ring of 'port''s socket, or leaves 'port->ring'
  * NULL if the kernel (or VTEP_SIM_RING=0) says no: the socket then works
