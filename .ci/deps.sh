@@ -14,7 +14,7 @@ packages=(
     # Real peers for interop and dataplane tests.
     openvswitch-common openvswitch-switch openvswitch-vtep python3-openvswitch
     ovn-central ovn-controller-vtep
-    iproute2 iputils-ping tcpdump openssl openssh-client python3
+    iproute2 iputils-ping tcpdump openssl openssh-client python3 ethtool
     # TCP through the dataplane (tests/dataplane/sim-tcp.sh, sim-pps bench).
     netcat-openbsd iperf3
     # Checkers (make valgrind, make lint, make fuzz: libFuzzer comes with

@@ -125,6 +125,8 @@ int cli_show_vxlan_vni(struct cli_ctx *, int argc, char **argv);
 int cli_show_mac(struct cli_ctx *, int argc, char **argv);
 /* show-route.c: "show ip route", the logical routers' routes. */
 int cli_show_ip_route(struct cli_ctx *, int argc, char **argv);
+/* show-acl.c */
+int cli_show_acl(struct cli_ctx *, int argc, char **argv);
 
 /* ---- config.c: configuration -------------------------------------------- */
 

@@ -7,6 +7,7 @@ PROGRAMS += vtep-cli
 vtep-cli_SRCS := cli/vtep-cli.c cli/rpc.c cli/ovsdb.c cli/table.c \
                  cli/show.c cli/show-fwd.c cli/show-route.c \
                  cli/config.c cli/image.c
+vtep-cli_SRCS += cli/show-acl.c
 vtep-cli_LIBS := jsonrpc lib
 vtep-cli_PKGS := jansson
 

@@ -54,6 +54,8 @@ static const struct cli_node show_nodes[] = {
       cli_show_controller, NULL, NULL },
     { "resources", "hardware table use and capacity", cli_show_resources, NULL,
       NULL },
+    { "acl", "ACL entries with hit counters and faults", cli_show_acl, NULL,
+      NULL },
     { "logging", "the end of vtepd's log [lines N]", cli_show_logging, NULL,
       "lines" },
     { NULL, NULL, NULL, NULL, NULL },

@@ -31,6 +31,7 @@ modules=(
     qemu_fw_cfg                         # per-VM config (-fw_cfg)
     bridge 8021q vxlan veth dummy vrf tun
     loop squashfs                       # the system image (below)
+    nf_tables nft_meta_bridge           # netdev ACLs (docs/acl.md)
 )
 
 die() {

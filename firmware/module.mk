@@ -58,9 +58,20 @@ $(FIRMWARE_DIR)/vtep-tor.qcow2: $(FIRMWARE_BUNDLE) firmware/mkdisk.sh \
 	@echo "  DISK    $@"
 	$(Q)firmware/mkdisk.sh $(FIRMWARE_BUNDLE) $(FIRMWARE_DIR)/disk $@
 
-# The hardware-VTEP lab on a firmware VM, left running (docs/firmware.md).
-.PHONY: firmware-lab firmware-lab-clean
+# The hardware-VTEP labs on firmware VMs, left running (docs/firmware.md):
+# LAB=basic (the default), multi or trunk.  firmware-lab-check brings up
+# each in turn, checks it and removes it (it boots several VMs: not part of
+# 'make check').
+LAB ?= basic
+.PHONY: firmware-lab firmware-lab-clean firmware-lab-check
 firmware-lab: firmware
-	@BUILD=$(BUILD) firmware/lab.sh up
+	@BUILD=$(BUILD) firmware/lab.sh up $(LAB)
 firmware-lab-clean:
 	@BUILD=$(BUILD) firmware/lab.sh down
+firmware-lab-check: firmware
+	@rc=0; for lab in basic multi trunk; do \
+	    BUILD=$(BUILD) firmware/lab.sh up $$lab || rc=1; \
+	    BUILD=$(BUILD) firmware/lab.sh down; \
+	done; \
+	if [ $$rc = 0 ]; then echo "firmware-lab-check: every lab passed"; \
+	else echo "firmware-lab-check: FAILED" >&2; fi; exit $$rc

@@ -29,7 +29,9 @@
 #define HAL_HAL_PROVIDER_H 1
 
 #include "hal/hal-route.h"
+#include "hal/hal-acl.h"
 #include "hal/hal.h"
+#include "lib/hmap.h"
 
 /* ---- Object ids ----------------------------------------------------------
  *
@@ -84,10 +86,14 @@ struct hal {
     bool warm;
     int64_t now_ms; /* The latest time given to hal_run(). */
     struct hal_event_ring ring;
+    /* HAL_CAP_* of this handle: the provider's 'capabilities', copied by
+     * hal_init(); a provider may change them before its open() returns,
+     * for what it found the platform able to do. */
+    uint32_t capabilities;
 };
 
 /* Initialises the generic part of a backend's handle, with an event ring of
- * the default size.  hal_close() releases what it holds. */
+ * the default size and the provider's declared capabilities.  hal_close() releases what it holds. */
 void hal_init(struct hal *hal, const struct hal_provider *provider, bool warm);
 
 /* Sets the depth of 'hal''s event ring and the largest batch handed to the
@@ -139,6 +145,71 @@ void hal_event_freed(struct hal *hal, enum hal_table table);
 void hal_deliver_events(struct hal *hal, const struct hal_event *events,
                         size_t n);
 
+/* ---- BFD sessions (hal/hal-bfd.c) ----------------------------------------
+ *
+ * The session logic every backend with BFD shares: a table of sessions by
+ * remote VTEP (one each), their lib/bfd state machines, the inner frames
+ * Open vSwitch sends and accepts (docs/bfd.md) and the RFC 5881 checks on
+ * what arrives.  A backend keeps one table, runs it from its run() and
+ * next_wake(), hands it what arrives in VXLAN and sends what it builds;
+ * only the wire differs (the asic's dataplane, netdev's sockets). */
+
+/* Length of the inner Ethernet frame of a BFD control packet. */
+#define HAL_BFD_FRAME_LEN (14 + 20 + 8 + BFD_PACKET_LEN)
+
+struct hal_bfd_sessions { /* Private to hal-bfd.c. */
+    struct hmap by_remote;
+    uint64_t last_id;
+    int64_t next_wake; /* No session needs running before this. */
+};
+
+/* Empties 's'. */
+void hal_bfd_sessions_init(struct hal_bfd_sessions *s);
+/* Frees every session of 's'. */
+void hal_bfd_sessions_destroy(struct hal_bfd_sessions *s);
+/* Returns the number of sessions in 's'. */
+size_t hal_bfd_sessions_count(const struct hal_bfd_sessions *s);
+
+/* The provider's bfd_set, bfd_remove and bfd_get on table 's' at time
+ * 'now' (hal_now()); 'config' is copied.  Results as hal_bfd_set(),
+ * hal_bfd_remove() and hal_bfd_get() document. */
+int hal_bfd_sessions_set(struct hal_bfd_sessions *s,
+                         const struct hal_bfd_config *config, hal_oid_t *oid,
+                         int64_t now);
+int hal_bfd_sessions_remove(struct hal_bfd_sessions *s, hal_oid_t oid);
+int hal_bfd_sessions_get(const struct hal_bfd_sessions *s, hal_oid_t oid,
+                         int64_t now, struct hal_bfd_info *info);
+
+/* Sends the inner Ethernet 'frame' of 'len' bytes (borrowed) of the
+ * session configured by 'config' (borrowed) in VXLAN with 'config->vni' to
+ * 'config->remote'. */
+typedef void hal_bfd_send_fn(void *aux, const struct hal_bfd_config *config,
+                             const uint8_t *frame, size_t len);
+
+/* Runs the timers of every session of 's' at 'now' and passes each frame
+ * due to 'send' (if nonnull) with 'aux'; 'tunnel_src' is our tunnel IP,
+ * from which the inner source MAC is derived. */
+void hal_bfd_sessions_run(struct hal_bfd_sessions *s,
+                          struct in_addr tunnel_src, int64_t now,
+                          hal_bfd_send_fn *send, void *aux);
+
+/* Returns when hal_bfd_sessions_run() next has work, INT64_MAX if never. */
+int64_t hal_bfd_sessions_next_wake(const struct hal_bfd_sessions *s);
+
+/* Offers 's' the inner 'frame' of 'len' bytes (borrowed) that arrived in
+ * VXLAN with 'vni' from 'outer_src' at 'now'.  Returns true if it was a BFD
+ * control frame for a session (consumed; accepted or counted as dropped),
+ * false otherwise (then counted as received data for the session to
+ * 'outer_src', if there is one: forwarding_if_rx, decay_min_rx). */
+bool hal_bfd_sessions_input(struct hal_bfd_sessions *s,
+                            struct in_addr outer_src, uint32_t vni,
+                            const uint8_t *frame, size_t len, int64_t now);
+
+/* Returns the offset of the BFD control packet in inner Ethernet frame
+ * 'f' of 'len' bytes if it is single-hop BFD by RFC 5881's rules (IPv4,
+ * UDP to 3784, TTL exactly 255, not a fragment), else 0. */
+size_t hal_bfd_frame_payload(const uint8_t *f, size_t len);
+
 /* ---- Capabilities ------------------------------------------------------
  *
  * What a provider declares it can do, in 'capabilities'.  The conformance
@@ -168,6 +239,9 @@ void hal_deliver_events(struct hal *hal, const struct hal_event *events,
 /* Reports link changes as HAL_EVENT_PORT_STATE and flushes what was
  * learned on a port whose link goes down. */
 #define HAL_CAP_PORT_EVENTS (1u << 7)
+/* ACL tables, bindings and counters (hal/hal-acl.h); with
+ * HAL_CAP_FINITE_TABLES, each stage fills as resources_get() says. */
+#define HAL_CAP_ACL (1u << 8)
 
 /* ---- Loadable providers --------------------------------------------------
  *
@@ -181,7 +255,7 @@ void hal_deliver_events(struct hal *hal, const struct hal_event *events,
  *
  * HAL_PROVIDER_ABI_VERSION changes whenever 'struct hal_provider', 'struct
  * hal', 'struct hal_event' or any structure passed to a provider changes. */
-#define HAL_PROVIDER_ABI_VERSION 2u
+#define HAL_PROVIDER_ABI_VERSION 4u
 
 struct hal_provider_module {
     uint32_t abi_version;   /* HAL_PROVIDER_ABI_VERSION when built. */
@@ -344,13 +418,32 @@ struct hal_provider {
     /* Optional even with the above: a reason why routing does not work on
      * this host right now (static string), or NULL. */
     const char *(*route_unsupported)(const struct hal *hal);
+
+    /* ---- ACLs (hal/hal-acl.h) -------------------------------------------
+     *
+     * Optional: all of set, remove, bind_set and bind_remove, or none (NULL:
+     * no ACLs, -EOPNOTSUPP); counters_get and dump optional on their own.
+     * hal-acl.c checks stages, VLANs and rules (hal_acl_match_check())
+     * before calling them. */
+    int (*acl_table_set)(struct hal *hal, const struct hal_acl_table_config *,
+                         hal_oid_t *oid);
+    int (*acl_table_remove)(struct hal *hal, hal_oid_t oid);
+    int (*acl_counters_get)(const struct hal *hal, hal_oid_t oid,
+                            uint64_t *packets, size_t n);
+    int (*acl_bind_set)(struct hal *hal, const struct hal_acl_binding *,
+                        size_t n, int *status);
+    int (*acl_bind_remove)(struct hal *hal, const struct hal_acl_binding *,
+                           size_t n, int *status);
+    /* Appends the hal/dump-acl text (see hal_dump_acl()). */
+    void (*acl_dump)(const struct hal *hal, struct ds *out);
 };
 
-/* Returns the capabilities 'hal''s provider declares (HAL_CAP_*). */
+/* Returns the capabilities of 'hal' (HAL_CAP_*): what its provider
+ * declares, as the provider adjusted them at open. */
 static inline uint32_t
 hal_capabilities(const struct hal *hal)
 {
-    return hal->provider->capabilities;
+    return hal->capabilities;
 }
 
 /* For a provider's bulk calls: sets STATUS[i] to ONE(CTX, &ENTRIES[i]) for

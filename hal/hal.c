@@ -90,6 +90,7 @@ hal_init(struct hal *hal, const struct hal_provider *provider, bool warm)
     hal->warm = warm;
     hal->now_ms = 0;
     hal_event_ring_init(&hal->ring);
+    hal->capabilities = provider->capabilities;
 }
 
 const char *
@@ -131,12 +132,20 @@ const char *
 hal_table_name(enum hal_table table)
 {
     static const char *const names[HAL_TABLE_N] = {
-        [HAL_TABLE_FDB] = "fdb",         [HAL_TABLE_BRIDGE] = "bridge",
-        [HAL_TABLE_BINDING] = "binding", [HAL_TABLE_TUNNEL] = "tunnel",
-        [HAL_TABLE_FLOOD] = "flood",     [HAL_TABLE_MCAST] = "mcast",
-        [HAL_TABLE_NEIGH] = "neigh",     [HAL_TABLE_ROUTER] = "router",
-        [HAL_TABLE_RIF] = "rif",         [HAL_TABLE_NEXTHOP] = "nexthop",
-        [HAL_TABLE_ROUTE] = "route",     [HAL_TABLE_RNEIGH] = "rneigh",
+        [HAL_TABLE_FDB] = "fdb",
+        [HAL_TABLE_BRIDGE] = "bridge",
+        [HAL_TABLE_BINDING] = "binding",
+        [HAL_TABLE_TUNNEL] = "tunnel",
+        [HAL_TABLE_FLOOD] = "flood",
+        [HAL_TABLE_MCAST] = "mcast",
+        [HAL_TABLE_NEIGH] = "neigh",
+        [HAL_TABLE_ROUTER] = "router",
+        [HAL_TABLE_RIF] = "rif",
+        [HAL_TABLE_NEXTHOP] = "nexthop",
+        [HAL_TABLE_ROUTE] = "route",
+        [HAL_TABLE_RNEIGH] = "rneigh",
+        [HAL_TABLE_ACL_INGRESS] = "acl-in",
+        [HAL_TABLE_ACL_EGRESS] = "acl-out",
     };
     return (unsigned) table < HAL_TABLE_N ? names[table] : "unknown";
 }

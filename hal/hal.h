@@ -84,9 +84,10 @@ enum hal_object_type {
     HAL_OBJECT_PORT = 1,
     HAL_OBJECT_BRIDGE = 2,
     HAL_OBJECT_BFD = 3,
-    HAL_OBJECT_ROUTER = 4,  /* Virtual router (hal/hal-route.h). */
-    HAL_OBJECT_RIF = 5,     /* Router interface. */
-    HAL_OBJECT_NEXTHOP = 6, /* Next hop. */
+    HAL_OBJECT_ROUTER = 4,    /* Virtual router (hal/hal-route.h). */
+    HAL_OBJECT_RIF = 5,       /* Router interface. */
+    HAL_OBJECT_NEXTHOP = 6,   /* Next hop. */
+    HAL_OBJECT_ACL_TABLE = 7, /* hal/hal-acl.h. */
 };
 
 static inline enum hal_object_type
@@ -274,6 +275,8 @@ enum hal_table {
     HAL_TABLE_NEXTHOP, /* Next hops. */
     HAL_TABLE_ROUTE,   /* LPM routes. */
     HAL_TABLE_RNEIGH,  /* Router neighbours (the L3 host table). */
+    HAL_TABLE_ACL_INGRESS, /* ACL entries (TCAM) of the ingress stage. */
+    HAL_TABLE_ACL_EGRESS,  /* ACL entries (TCAM) of the egress stage. */
     HAL_TABLE_N
 };
 
@@ -529,7 +532,8 @@ void hal_neigh_walk(const struct hal *hal, hal_oid_t bridge,
 int hal_resync_begin(struct hal *hal);
 
 /* Ends a resync: removes every bridge, binding, static FDB entry, flood
- * list and multicast group that was not set since hal_resync_begin(), and
+ * list, multicast group and neighbour entry that was not set since
+ * hal_resync_begin(), and
  * reports every learned entry that survived as HAL_EVENT_FDB_LEARNED so the
  * caller can rebuild its view.  Returns 0 or -EINVAL without a resync. */
 int hal_resync_end(struct hal *hal);

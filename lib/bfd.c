@@ -5,8 +5,9 @@
  *
  * Intervals are kept in milliseconds; the wire carries microseconds.  The
  * intervals a session advertises can differ from those it uses for its own
- * timers while a Poll Sequence is outstanding (RFC 5880 6.8.3): the new
- * values take effect when the peer answers with the Final bit. */
+ * timers while a Poll Sequence is outstanding (RFC 5880 6.8.3): a new
+ * receive interval and a slower transmit interval take effect when the
+ * peer answers with the Final bit, a faster transmit interval at once. */
 #include "lib/bfd.h"
 
 #include <stdlib.h>
@@ -154,6 +155,12 @@ update_intervals(struct bfd *bfd, int64_t now)
     bfd->tx_adv = tx;
     bfd->rx_adv = rx;
     if (bfd->state == BFD_STATE_UP) {
+        /* RFC 5880 6.8.3: only a slower transmit interval must wait for
+         * the Final; a faster one applies at once.  Waiting for it too
+         * lets the peer time us out: it computes its detection time from
+         * the interval we advertise, and our answer to its own Poll would
+         * put our next packet a slow interval away. */
+        bfd->tx_active = MIN(bfd->tx_active, tx);
         bfd->polling = true;
         bfd->next_tx = MIN(bfd->next_tx, now);
     } else {

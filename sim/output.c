@@ -335,7 +335,11 @@ sim_execute(struct sim *sim, const uint8_t *frame, size_t len,
     if (d->action == HAL_ASIC_DROP) {
         sim_count_drop(sim, d->drop_reason ? d->drop_reason : "dropped");
         return;
-    } else if (tso) {
+    }
+    for (i = 0; i < d->n_acl_denied; i++) {
+        sim_count_drop(sim, DROP_ACL_EGRESS);
+    }
+    if (tso) {
         execute_tso(sim, tso, eth);
         return;
     }

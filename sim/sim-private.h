@@ -54,6 +54,7 @@ static const char DROP_VXLAN_SHORT[] = "VXLAN packet too short";
 static const char DROP_VXLAN_FLAGS[] = "VXLAN flags";
 static const char DROP_INNER_TAG[] = "inner VLAN tag";
 static const char DROP_NEIGH_MALFORMED[] = "malformed ARP/ND";
+static const char DROP_ACL_EGRESS[] = "ACL deny (egress)";
 
 /* A frame queued for output: the pieces point into a receive buffer or
  * the arena, and to the tag or headers here. */

@@ -164,6 +164,7 @@ port_input(struct sim *sim, struct sim_port_slot *slot, const uint8_t *frame,
            size_t len, int tag, int64_t now_ms, const struct sim_tso *tso)
 {
     struct sim_neigh_request req;
+    struct hal_acl_packet acl;
     enum sim_neigh_kind kind;
     struct hal_asic_frame f;
     struct sim_eth eth;
@@ -199,6 +200,10 @@ port_input(struct sim *sim, struct sim_port_slot *slot, const uint8_t *frame,
         return;
     }
     f.neigh_target = kind == SIM_NEIGH_REQUEST ? &req.target : NULL;
+    if (hal_asic_acl_active(sim->asic)) {
+        hal_acl_packet_parse(frame, len, eth.ethertype, eth.payload, &acl);
+        f.acl = &acl;
+    }
     hal_asic_forward(sim->asic, &f, true, now_ms, &sim->decision);
     if (req.has_sender && sim->decision.bridge) {
         hal_asic_neigh_snoop(sim->asic, slot->oid, eth.vlan, &req.sender,
@@ -269,6 +274,7 @@ static void
 vxlan_input(struct sim *sim, struct in_addr src, uint8_t *pkt, size_t len)
 {
     struct hal_asic_vxlan_frame f;
+    struct hal_acl_packet acl;
     uint8_t *inner;
     struct sim_eth eth;
     size_t inner_len;
@@ -305,6 +311,11 @@ vxlan_input(struct sim *sim, struct in_addr src, uint8_t *pkt, size_t len)
     f.src = eth.src;
     f.dst = eth.dst;
     f.bytes = (uint32_t) inner_len;
+    if (hal_asic_acl_active(sim->asic)) {
+        hal_acl_packet_parse(inner, inner_len, eth.ethertype, eth.payload,
+                             &acl);
+        f.acl = &acl;
+    }
     if (sim->has_underlay
         && inner_len > SIM_ETH_HLEN + (size_t) sim->underlay.inner_mtu
         && vxlan_input_tso(sim, &f, inner, inner_len, &eth)) {

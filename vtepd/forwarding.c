@@ -10,6 +10,7 @@
 
 #include "hal/asic/asic.h"
 #include "hal/hal-route.h"
+#include "hal/hal-acl.h"
 #include "hal/hal.h"
 #include "hal/netdev/netdev.h"
 #include "lib/ds.h"
@@ -127,6 +128,27 @@ dump_routes_cb(struct unixctl_conn *conn, int argc, const char *argv[],
 }
 
 static void
+dump_acl_cb(struct unixctl_conn *conn, int argc, const char *argv[], void *fw_)
+{
+    struct vtepd_forwarding *fw = fw_;
+    struct ds out = DS_EMPTY_INITIALIZER;
+
+    hal_dump_acl(fw->hal, &out);
+    reply_dump(conn, 0, &out, argv[0]);
+}
+
+static void
+acl_faults_cb(struct unixctl_conn *conn, int argc, const char *argv[],
+              void *fw_)
+{
+    struct vtepd_forwarding *fw = fw_;
+    struct ds out = DS_EMPTY_INITIALIZER;
+
+    vtep_acl_dump_faults(fw->vtep, &out);
+    reply_dump(conn, 0, &out, argv[0]);
+}
+
+static void
 dump_flood_cb(struct unixctl_conn *conn, int argc, const char *argv[],
               void *fw_)
 {
@@ -221,6 +243,8 @@ register_commands(struct vtepd_forwarding *fw)
     unixctl_command_register("hal/dump-bindings", "", 0, 0, dump_bindings_cb,
                              fw);
     unixctl_command_register("hal/resources", "", 0, 0, resources_cb, fw);
+    unixctl_command_register("hal/dump-acl", "", 0, 0, dump_acl_cb, fw);
+    unixctl_command_register("vtep/acl-faults", "", 0, 0, acl_faults_cb, fw);
     unixctl_command_register("sim/show", "", 0, 0, dataplane_cb, fw);
     unixctl_memory_register(vtep_memory_cb, fw);
 }

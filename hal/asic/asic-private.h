@@ -195,6 +195,10 @@ struct hal_asic {
     /* Neighbour (host) table and counters, neigh.c's. */
     struct asic_neigh_table *neigh;
 
+    /* ACL TCAMs, tables and bindings, acl.c's. */
+    struct asic_acl *acl;
+    const struct hal_acl_packet *acl_packet; /* Of the frame in forwarding. */
+
     /* Aging (fdb.c), on the HAL clock, hal_now(). */
     int64_t next_age_ms;
 
@@ -207,8 +211,7 @@ struct hal_asic {
     uint8_t *seen_fdb;
 
     /* BFD sessions (bfd.c), in process memory. */
-    struct hmap bfds;
-    uint64_t bfd_last_id;
+    struct hal_bfd_sessions bfds;
     hal_asic_bfd_tx_fn *bfd_tx;
     void *bfd_tx_aux;
 
@@ -420,5 +423,42 @@ int asic_rneigh_remove(struct hal *, const struct hal_rneigh_entry *, size_t,
                        int *);
 void asic_route_walk(const struct hal *, const struct hal_route_walk *,
                      void *);
+
+/* acl.c: the ACL stages (process memory; see the file comment). */
+
+/* A value/mask TCAM prefix of a 16-bit field. */
+struct asic_prefix {
+    uint16_t value, mask;
+};
+
+/* The most prefixes a 16-bit range needs (2 * 16 - 2), rounded up. */
+#define ASIC_MAX_PREFIXES 32
+
+/* Covers lo..hi (lo <= hi) with the fewest value/mask prefixes, as an SDK
+ * does for a TCAM, into 'out'.  Returns how many. */
+size_t asic_acl_range_prefixes(uint16_t lo, uint16_t hi,
+                               struct asic_prefix out[ASIC_MAX_PREFIXES]);
+/* Returns the TCAM entries a rule with match 'm' costs. */
+uint32_t asic_acl_rule_cost(const struct hal_acl_match *m);
+void asic_acl_init(struct hal_asic *);
+void asic_acl_destroy(struct hal_asic *);
+void asic_acl_resources(const struct hal_asic *, struct hal_resource res[]);
+/* Returns true if some ACL is bound. */
+bool asic_acl_active(const struct hal_asic *);
+/* Looks 'p' up in the table bound to (port index 'port', 'vlan', 'stage'),
+ * else to (port, 0, stage), counts the hit, and returns false if the rule
+ * that matched denies.  No table, no match, or 'p' NULL: true. */
+bool asic_acl_permits(struct hal_asic *, uint32_t port, uint16_t vlan,
+                      enum hal_acl_stage stage,
+                      const struct hal_acl_packet *p);
+int asic_acl_table_set(struct hal *, const struct hal_acl_table_config *,
+                       hal_oid_t *);
+int asic_acl_table_remove(struct hal *, hal_oid_t);
+int asic_acl_counters_get(const struct hal *, hal_oid_t, uint64_t *, size_t);
+int asic_acl_bind_set(struct hal *, const struct hal_acl_binding *, size_t,
+                      int *);
+int asic_acl_bind_remove(struct hal *, const struct hal_acl_binding *, size_t,
+                         int *);
+void asic_acl_dump(const struct hal *, struct ds *);
 
 #endif /* hal/asic/asic-private.h */

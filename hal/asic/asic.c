@@ -43,7 +43,7 @@ asic_open(const struct hal_config *config, struct hal **halp)
     bool warm;
     int retval;
 
-    hmap_init(&asic->bfds);
+    hal_bfd_sessions_init(&asic->bfds);
     retval = hal_asic_profile_load(config->platform, &asic->profile, &error);
     if (!retval && config->n_ports) {
         retval = hal_asic_profile_set_ports(asic->profile, config->ports,
@@ -73,6 +73,7 @@ asic_open(const struct hal_config *config, struct hal **halp)
     asic_indexes_build(asic);
     asic_neigh_init(asic);
     asic_l3_init(asic);
+    asic_acl_init(asic);
     asic->next_age_ms = asic->fdb_learned ? 0 : INT64_MAX;
     VLOG_INFO("asic: platform %s, %u L2 entries in %zu banks, %s start "
               "(generation %llu)",
@@ -99,6 +100,7 @@ asic_close(struct hal *hal)
     }
     asic_neigh_destroy(asic);
     asic_l3_destroy(asic);
+    asic_acl_destroy(asic);
     asic_indexes_destroy(asic);
     asic_bfd_destroy_all(asic);
     asic_chip_detach(asic);
@@ -222,6 +224,7 @@ asic_resources_get(const struct hal *hal, struct hal_resource res[])
         (struct hal_resource){ asic->t_mcast.used, asic->t_mcast.capacity };
     asic_neigh_resources(asic, &res[HAL_TABLE_NEIGH]);
     asic_l3_resources(asic, res);
+    asic_acl_resources(asic, res);
 }
 
 /* ---- Conformance hooks (hal-provider.h) --------------------------------- */
@@ -267,7 +270,8 @@ const struct hal_provider hal_asic_provider = {
     .capabilities = HAL_CAP_LEARNING | HAL_CAP_WARM_RESTART
                     | HAL_CAP_FINITE_TABLES | HAL_CAP_HASHED_FDB
                     | HAL_CAP_TAGGED_BINDINGS | HAL_CAP_BINDING_COUNTERS
-                    | HAL_CAP_TUNNEL_COUNTERS | HAL_CAP_PORT_EVENTS,
+                    | HAL_CAP_TUNNEL_COUNTERS | HAL_CAP_PORT_EVENTS
+                    | HAL_CAP_ACL,
     .open = asic_open,
     .close = asic_close,
     .run = asic_run,
@@ -318,6 +322,12 @@ const struct hal_provider hal_asic_provider = {
     .rneigh_remove = asic_rneigh_remove,
     .router_stats_get = asic_router_stats_get,
     .route_walk = asic_route_walk,
+    .acl_table_set = asic_acl_table_set,
+    .acl_table_remove = asic_acl_table_remove,
+    .acl_counters_get = asic_acl_counters_get,
+    .acl_bind_set = asic_acl_bind_set,
+    .acl_bind_remove = asic_acl_bind_remove,
+    .acl_dump = asic_acl_dump,
 };
 
 /* ---- Backend-specific API ----------------------------------------------- */

@@ -11,6 +11,7 @@
 #ifndef HAL_ASIC_ASIC_H
 #define HAL_ASIC_ASIC_H 1
 
+#include "hal/hal-acl.h"
 #include "hal/hal.h"
 
 struct hal_asic;
@@ -87,6 +88,8 @@ struct hal_asic_decision {
     size_t n_locals, allocated_locals;
     struct hal_asic_remote_out *remotes;
     size_t n_remotes, allocated_remotes;
+    /* Copies an egress ACL denied (not in 'locals'). */
+    size_t n_acl_denied;
 };
 
 void hal_asic_decision_init(struct hal_asic_decision *);
@@ -103,6 +106,9 @@ struct hal_asic_frame {
      * (not gratuitous, not a probe): its target address, borrowed; else
      * NULL. */
     const struct hal_ip *neigh_target;
+    /* The headers ACLs match on, borrowed; NULL when no ACL is bound
+     * (hal_asic_acl_active()), which permits the frame. */
+    const struct hal_acl_packet *acl;
 };
 
 /* Decides what happens to a frame that came in on a front-panel port.  If
@@ -135,6 +141,7 @@ struct hal_asic_vxlan_frame {
     /* An ARP request's target, borrowed, or NULL (as in hal_asic_frame):
      * a request for a router interface address goes to the router. */
     const struct hal_ip *neigh_target;
+    const struct hal_acl_packet *acl; /* As in 'struct hal_asic_frame'. */
 };
 
 /* Decides which local bindings get a decapsulated frame.  Never sends it
@@ -209,5 +216,9 @@ bool hal_asic_route_arp_answer(struct hal_asic *, hal_oid_t bridge,
 int hal_asic_route_learn(struct hal_asic *, hal_oid_t bridge,
                          const struct hal_ip *ip, const struct hal_mac *mac,
                          int64_t now_ms);
+
+/* Returns true if some ACL is bound, so that the dataplane must parse the
+ * headers into 'acl' of the frames it hands the pipeline. */
+bool hal_asic_acl_active(const struct hal_asic *);
 
 #endif /* hal/asic/asic.h */

@@ -17,7 +17,12 @@
  * every VTEP with source-node replication, and one (chosen by a hash of the
  * addresses, like a hardware ECMP pick) with service-node replication.
  *
- * Ingress from the overlay goes to local bindings only (split horizon). */
+ * Ingress from the overlay goes to local bindings only (split horizon).
+ *
+ * ACLs (acl.c): the ingress stage looks at a frame right after its binding
+ * is found, before learning; a denied frame goes nowhere.  The egress
+ * stage looks at each copy for a local binding, from a port or from the
+ * overlay, and drops that copy only. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -48,6 +53,7 @@ decision_reset(struct hal_asic_decision *d)
     d->flooded = false;
     d->n_locals = 0;
     d->n_remotes = 0;
+    d->n_acl_denied = 0;
 }
 
 static void
@@ -65,6 +71,12 @@ add_local(struct hal_asic *asic, struct hal_asic_decision *d, uint32_t port,
     int64_t binding = asic_binding_find(asic, port, vlan);
 
     if (!asic->ports[port].oper_up) {
+        return;
+    }
+    if (asic->acl_packet
+        && !asic_acl_permits(asic, port, vlan, HAL_ACL_EGRESS,
+                             asic->acl_packet)) {
+        d->n_acl_denied++;
         return;
     }
     if (d->n_locals >= d->allocated_locals) {
@@ -180,6 +192,7 @@ hal_asic_forward(struct hal_asic *asic, const struct hal_asic_frame *f,
     uint32_t bridge;
 
     decision_reset(d);
+    asic->acl_packet = f->acl;
     hal_clock_advance(&asic->up, now_ms);
     if (port < 0) {
         drop(d, "no such port");
@@ -203,6 +216,11 @@ hal_asic_forward(struct hal_asic *asic, const struct hal_asic_frame *f,
     d->bridge = asic_bridge_oid(bridge);
     if (hal_mac_is_multicast(&f->src)) {
         drop(d, "multicast source MAC");
+        return;
+    }
+    if (!asic_acl_permits(asic, (uint32_t) port, f->vlan, HAL_ACL_INGRESS,
+                          f->acl)) {
+        drop(d, "ACL deny (ingress)");
         return;
     }
     if (learn && b->learning) {
@@ -244,7 +262,7 @@ hal_asic_forward(struct hal_asic *asic, const struct hal_asic_frame *f,
     if (d->n_locals || d->n_remotes) {
         d->action = HAL_ASIC_FORWARD;
     } else {
-        drop(d, "no destination");
+        drop(d, d->n_acl_denied ? "ACL deny (egress)" : "no destination");
     }
 }
 
@@ -256,6 +274,7 @@ hal_asic_decap(struct hal_asic *asic, const struct hal_asic_vxlan_frame *f,
     int64_t tunnel = asic_tunnel_find(asic, f->outer_src.s_addr);
 
     decision_reset(d);
+    asic->acl_packet = f->acl;
     if (tunnel >= 0) {
         asic->tunnels[tunnel].stats.rx_packets++;
         asic->tunnels[tunnel].stats.rx_bytes += f->bytes;
@@ -289,7 +308,7 @@ hal_asic_decap(struct hal_asic *asic, const struct hal_asic_vxlan_frame *f,
     } else if (d->n_locals) {
         d->action = HAL_ASIC_FORWARD;
     } else {
-        drop(d, "no destination");
+        drop(d, d->n_acl_denied ? "ACL deny (egress)" : "no destination");
     }
 }
 

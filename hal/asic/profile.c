@@ -28,6 +28,7 @@ struct builtin {
     uint32_t neigh_entries; /* Host table; 0 for the JSON default. */
     /* Routers, rifs, next hops, routes, router neighbours; 0: default. */
     uint32_t l3[5];
+    uint32_t acl_ingress, acl_egress; /* ACL TCAM entries per stage. */
 };
 
 static const struct builtin builtins[] = {
@@ -45,7 +46,9 @@ static const struct builtin builtins[] = {
       32,
       40000,
       16384,
-      { 1024, 8192, 16384, 16384, 16384 } },
+      { 1024, 8192, 16384, 16384, 16384 },
+      3072,
+      1024 },
     /* Tomahawk-like: 136K L2 entries as 2×4K + 2×64K; 32 × 100G ports. */
     { "tomahawk",
       { 4096, 4096, 65536, 65536 },
@@ -59,7 +62,9 @@ static const struct builtin builtins[] = {
       32,
       100000,
       8192,
-      { 1024, 8192, 16384, 16384, 16384 } },
+      { 1024, 8192, 16384, 16384, 16384 },
+      4608,
+      1024 },
     /* Lab: tiny tables so that tests and demos hit every limit. */
     { "lab",
       { 64, 64 },
@@ -73,7 +78,9 @@ static const struct builtin builtins[] = {
       4,
       10000,
       8,
-      { 2, 8, 8, 16, 16 } },
+      { 2, 8, 8, 16, 16 },
+      64,
+      32 },
 };
 
 static void set_error(char **error, const char *format, ...)
@@ -117,6 +124,8 @@ builtin_profile(const struct builtin *b)
     p->nexthops = b->l3[2];
     p->routes = b->l3[3];
     p->rneighs = b->l3[4];
+    p->acl_ingress_entries = b->acl_ingress;
+    p->acl_egress_entries = b->acl_egress;
     p->n_ports = b->n_ports;
     p->ports = xcalloc(b->n_ports, sizeof *p->ports);
     for (i = 0; i < b->n_ports; i++) {
@@ -176,6 +185,12 @@ hal_asic_profile_validate(const struct hal_asic_profile *p, char **error)
         || p->rneighs > HAL_ASIC_MAX_L3) {
         set_error(error, "%s: a routing table larger than %u entries", p->name,
                   HAL_ASIC_MAX_L3);
+        return -EINVAL;
+    }
+    if (p->acl_ingress_entries > HAL_ASIC_MAX_ACL
+        || p->acl_egress_entries > HAL_ASIC_MAX_ACL) {
+        set_error(error, "%s: more than %u ACL entries in a stage", p->name,
+                  HAL_ASIC_MAX_ACL);
         return -EINVAL;
     }
     if (hal_asic_profile_fdb_capacity(p) > HAL_ASIC_MAX_FDB) {
@@ -345,6 +360,12 @@ parse_profile(const json_t *root, struct hal_asic_profile *p, char **error)
         || json_u32_opt(root, "next_hops", &p->nexthops, error)
         || json_u32_opt(root, "routes", &p->routes, error)
         || json_u32_opt(root, "router_neighbours", &p->rneighs, error)
+        || (json_object_get(root, "acl_ingress_entries")
+            && json_u32(root, "acl_ingress_entries", &p->acl_ingress_entries,
+                        error))
+        || (json_object_get(root, "acl_egress_entries")
+            && json_u32(root, "acl_egress_entries", &p->acl_egress_entries,
+                        error))
         || parse_ports(json_object_get(root, "ports"), p, error)) {
         return -EINVAL;
     }
@@ -373,6 +394,8 @@ load_file(const char *file_name, struct hal_asic_profile **profilep,
     p->nexthops = HAL_ASIC_DEFAULT_NEXTHOPS;
     p->routes = HAL_ASIC_DEFAULT_ROUTES;
     p->rneighs = HAL_ASIC_DEFAULT_RNEIGHS;
+    p->acl_ingress_entries = HAL_ASIC_DEFAULT_ACL_INGRESS;
+    p->acl_egress_entries = HAL_ASIC_DEFAULT_ACL_EGRESS;
     retval = parse_profile(root, p, error);
     json_decref(root);
     if (retval) {

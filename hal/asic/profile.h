@@ -15,7 +15,9 @@
  * "ports" may instead be { "prefix": "swp", "count": 32, "speed_mbps": N },
  * which names ports swp1..swp32.  "neigh_entries" is optional
  * (HAL_ASIC_DEFAULT_NEIGH); 0 means no suppression.  Each FDB bank may also give a "seed" for
- * its hash; by default every bank gets a different built-in one. */
+ * its hash; by default every bank gets a different built-in one.
+ * "acl_ingress_entries" and "acl_egress_entries" (optional,
+ * HAL_ASIC_DEFAULT_ACL_*) size the ACL TCAM of each stage. */
 #ifndef HAL_ASIC_PROFILE_H
 #define HAL_ASIC_PROFILE_H 1
 
@@ -41,6 +43,9 @@
 #define HAL_ASIC_DEFAULT_NEXTHOPS 4096
 #define HAL_ASIC_DEFAULT_ROUTES 16384
 #define HAL_ASIC_DEFAULT_RNEIGHS 8192
+#define HAL_ASIC_MAX_ACL (1u << 20)
+#define HAL_ASIC_DEFAULT_ACL_INGRESS 2048
+#define HAL_ASIC_DEFAULT_ACL_EGRESS 512
 
 /* The platform a vtepd runs on when none is given. */
 #define HAL_ASIC_DEFAULT_PLATFORM "trident2"
@@ -70,6 +75,8 @@ struct hal_asic_profile {
     uint32_t mcast_groups;  /* Multicast MAC groups. */
     uint32_t event_fifo;    /* Depth of the event FIFO. */
     uint32_t neigh_entries; /* Neighbour (host) entries for suppression. */
+    uint32_t acl_ingress_entries; /* TCAM entries of the ingress stage. */
+    uint32_t acl_egress_entries;  /* TCAM entries of the egress stage. */
     size_t n_ports;
     struct hal_asic_port_spec *ports; /* Owned. */
     uint32_t routers;                 /* Virtual routers. */

@@ -116,8 +116,9 @@ const struct kit_case kit_warm_cases[] = {
       "removed at the end.",
       HAL_CAP_WARM_RESTART, KIT_HOOK_WRITES, warm_zero_writes },
     { "warm.stale-removed", "hal/hal.h",
-      "removes every bridge, binding, static FDB entry, flood list and "
-      "multicast group that was not set since hal_resync_begin()",
+      "removes every bridge, binding, static FDB entry, flood list, "
+      "multicast group and neighbour entry that was not set since "
+      "hal_resync_begin()",
       HAL_CAP_WARM_RESTART, 0, warm_stale_removed },
     { "warm.learned-reported", "hal/hal.h",
       "reports every learned entry that survived as HAL_EVENT_FDB_LEARNED so "

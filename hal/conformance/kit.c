@@ -22,10 +22,8 @@ void
 kit_for_each_case(void (*cb)(const struct kit_case *, void *aux), void *aux)
 {
     static const struct kit_case *const tables[] = {
-        kit_object_cases,
-        kit_bulk_cases,
-        kit_event_cases,
-        kit_warm_cases,
+        kit_object_cases, kit_bulk_cases,      kit_event_cases,
+        kit_warm_cases,   kit_neigh_bfd_cases, kit_acl_cases,
     };
 
     for (size_t t = 0; t < ARRAY_SIZE(tables); t++) {
@@ -247,6 +245,7 @@ skip_reason(const struct kit_case *c, uint32_t caps,
           "provider does not declare HAL_CAP_TUNNEL_COUNTERS" },
         { HAL_CAP_PORT_EVENTS,
           "provider does not declare HAL_CAP_PORT_EVENTS" },
+        { HAL_CAP_ACL, "provider does not declare HAL_CAP_ACL" },
     };
 
     for (size_t i = 0; i < ARRAY_SIZE(cap_names); i++) {
@@ -262,6 +261,15 @@ skip_reason(const struct kit_case *c, uint32_t caps,
     }
     if (c->hooks & KIT_HOOK_WRITES && !p->test_writes) {
         return "provider has no test_writes hook";
+    }
+    if (c->hooks & (KIT_OPS_NEIGH | KIT_OPS_NEIGH_STATS) && !p->neigh_set) {
+        return "provider has no neighbour entries (neigh_set is NULL)";
+    }
+    if (c->hooks & KIT_OPS_NEIGH_STATS && !p->neigh_stats_get) {
+        return "provider has no neighbour counters (neigh_stats_get is NULL)";
+    }
+    if (c->hooks & KIT_OPS_BFD && !p->bfd_set) {
+        return "provider has no BFD sessions (bfd_set is NULL)";
     }
     return NULL;
 }

@@ -17,6 +17,10 @@
 #define KIT_HOOK_LEARN (1u << 0)
 #define KIT_HOOK_LINK (1u << 1)
 #define KIT_HOOK_WRITES (1u << 2)
+/* Optional provider operations a case needs, in the same field. */
+#define KIT_OPS_NEIGH (1u << 3)       /* neigh_set, _remove, _walk. */
+#define KIT_OPS_NEIGH_STATS (1u << 4) /* neigh_stats_get. */
+#define KIT_OPS_BFD (1u << 5)         /* bfd_set, _remove, _get. */
 
 struct kit;
 
@@ -26,7 +30,8 @@ struct kit_case {
     const char *promise; /* The contract text checked, quoted verbatim
                           * (whitespace aside) from 'header'. */
     uint32_t needs;      /* HAL_CAP_* the provider must declare. */
-    uint32_t hooks;      /* KIT_HOOK_* the provider must implement. */
+    uint32_t hooks;      /* KIT_HOOK_* and KIT_OPS_* the provider must
+                          * implement. */
     void (*run)(struct kit *);
 };
 
@@ -35,6 +40,8 @@ extern const struct kit_case kit_object_cases[];
 extern const struct kit_case kit_bulk_cases[];
 extern const struct kit_case kit_event_cases[];
 extern const struct kit_case kit_warm_cases[];
+extern const struct kit_case kit_neigh_bfd_cases[];
+extern const struct kit_case kit_acl_cases[];
 
 /* Calls 'cb' for every case of every table, in report order. */
 void kit_for_each_case(void (*cb)(const struct kit_case *, void *aux),

@@ -6,7 +6,9 @@ hal-kit_SRCS := hal/conformance/kit.c hal/conformance/kit-util.c \
                 hal/conformance/cases-objects.c \
                 hal/conformance/cases-bulk.c \
                 hal/conformance/cases-events.c \
-                hal/conformance/cases-warm.c
+                hal/conformance/cases-warm.c \
+                hal/conformance/cases-neigh-bfd.c
+hal-kit_SRCS += hal/conformance/cases-acl.c
 
 PROGRAMS += hal-conformance
 hal-conformance_SRCS := hal/conformance/main.c

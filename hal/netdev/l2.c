@@ -274,6 +274,7 @@ bridge_create(struct hal_netdev *nd, const struct hal_bridge_config *c,
             return error;
         }
     }
+    nd_acl_bridge_created(nd);
     *oid = nd_bridge_oid(index);
     return 0;
 }

@@ -26,6 +26,8 @@
  * The backend mirrors what it programmed (by bridge index and IP) to make
  * repeated sets free and to know when a MAC's FDB entry is still used. */
 #include <errno.h>
+#include <linux/neighbour.h>
+#include <linux/rtnetlink.h>
 #include <fcntl.h>
 #include <net/if.h>
 #include <stdio.h>
@@ -36,12 +38,16 @@
 #include "hal/netdev/netdev-private.h"
 #include "lib/hash.h"
 #include "lib/util.h"
+#include "lib/vlog.h"
+
+VLOG_DEFINE_THIS_MODULE(netdev_neigh);
 
 struct nd_neigh_entry {
     struct hmap_node node; /* In nd->neighs. */
     uint32_t bridge;       /* Index of the nd_bridge. */
     struct hal_ip ip;
     struct hal_mac mac;
+    bool seen; /* Set since hal_resync_begin(). */
 };
 
 static uint32_t
@@ -121,12 +127,25 @@ bridge_enable_ipv6(int ifindex)
     return error ? error : write_sysctl(ifname, "disable_ipv6", "0");
 }
 
+/* Returns true if 'mac' is behind a local binding of 'br' (a static local
+ * entry, or one the bridge learned: an address from IP learning).  Such a
+ * MAC must keep its own FDB entry, not get one on the VXLAN port; the
+ * kernel then does not answer for it (no neigh_suppress on local ports)
+ * and the request is flooded as before. */
+static bool
+mac_is_local(const struct nd_bridge *br, const struct hal_mac *mac)
+{
+    const struct nd_fdb *f = nd_fdb_find(br, mac);
+
+    return f && !f->e.remote;
+}
+
 /* Queues the requests of one set; 'status' collects their first error. */
 static void
 queue_set(struct nd_batch *batch, const struct nd_bridge *br,
           const struct hal_neigh_entry *e, int *status)
 {
-    if (br->vx_ifindex) {
+    if (br->vx_ifindex && !mac_is_local(br, &e->mac)) {
         struct nd_neigh fdb = master_fdb(br, &e->mac);
 
         nd_batch_add(batch, nd_msg_brport_neigh_suppress(br->vx_ifindex, true),
@@ -143,7 +162,8 @@ queue_mac_release(struct hal_netdev *nd, struct nd_batch *batch,
                   const struct nd_bridge *br, const struct hal_mac *mac,
                   const struct nd_neigh_entry *except)
 {
-    if (br->vx_ifindex && !mac_in_use(nd, br->index, mac, except)) {
+    if (br->vx_ifindex && !mac_in_use(nd, br->index, mac, except)
+        && !mac_is_local(br, mac)) {
         struct nd_neigh fdb = master_fdb(br, mac);
 
         nd_batch_add(batch, nd_msg_neigh_del(&fdb), NULL);
@@ -168,6 +188,7 @@ entry_commit(struct hal_netdev *nd, struct nd_batch *batch,
         queue_mac_release(nd, batch, br, &old, NULL);
     }
     n->mac = e->mac;
+    n->seen = true;
 }
 
 int
@@ -282,7 +303,9 @@ nd_neigh_replay_vxlan(struct hal_netdev *nd, const struct nd_bridge *br,
 
             /* The bridge's own neighbours do not survive the change either
              * (its carrier drops with its only tunnel port). */
-            nd_batch_add(batch, nd_msg_neigh_add(&fdb, false), NULL);
+            if (!mac_is_local(br, &n->mac)) {
+                nd_batch_add(batch, nd_msg_neigh_add(&fdb, false), NULL);
+            }
             nd_batch_add(batch,
                          nd_msg_ip_neigh_add(br->br_ifindex, &n->ip, &n->mac),
                          NULL);
@@ -305,4 +328,110 @@ nd_neigh_destroy_all(struct hal_netdev *nd)
         free(n);
     }
     hmap_destroy(&nd->neighs);
+}
+
+bool
+nd_neigh_known(const struct hal_netdev *nd, uint32_t bridge,
+               const struct hal_ip *ip)
+{
+    return entry_find(nd, bridge, ip) != NULL;
+}
+
+/* Adds to the mirror a permanent neighbour of one of our bridge devices
+ * from a dump (an RTM_NEWNEIGH of family AF_INET or AF_INET6). */
+static void
+load_cb(struct nlmsghdr *nlh, void *nd_)
+{
+    struct hal_netdev *nd = nd_;
+    const struct ndmsg *ndm = NLMSG_DATA(nlh);
+    int len = (int) nlh->nlmsg_len - (int) NLMSG_LENGTH(sizeof *ndm);
+    const struct rtattr *rta =
+        (const struct rtattr *) ((const char *) ndm
+                                 + NLMSG_ALIGN(sizeof *ndm));
+    struct nd_neigh_entry e;
+    bool has_ip = false, has_mac = false;
+    struct nd_bridge *br;
+
+    if (nlh->nlmsg_type != RTM_NEWNEIGH || len < 0
+        || !(ndm->ndm_state & NUD_PERMANENT)
+        || (ndm->ndm_family != AF_INET && ndm->ndm_family != AF_INET6)) {
+        return;
+    }
+    br = NULL;
+    HMAP_FOR_EACH(br, node, &nd->bridges) {
+        if (br->br_ifindex == ndm->ndm_ifindex) {
+            break;
+        }
+    }
+    if (!br) {
+        return;
+    }
+    memset(&e, 0, sizeof e);
+    e.ip.family = ndm->ndm_family;
+    for (; RTA_OK(rta, len); rta = RTA_NEXT(rta, len)) {
+        size_t plen = RTA_PAYLOAD(rta);
+
+        if (rta->rta_type == NDA_DST
+            && plen == (e.ip.family == AF_INET ? 4u : 16u)) {
+            memcpy(&e.ip.v4, RTA_DATA(rta), plen);
+            has_ip = true;
+        } else if (rta->rta_type == NDA_LLADDR && plen == 6) {
+            memcpy(e.mac.ea, RTA_DATA(rta), 6);
+            has_mac = true;
+        }
+    }
+    if (has_ip && has_mac && !entry_find(nd, br->index, &e.ip)) {
+        struct nd_neigh_entry *n = xmemdup(&e, sizeof e);
+
+        n->bridge = br->index;
+        hmap_insert(&nd->neighs, &n->node, entry_hash(br->index, &n->ip));
+    }
+}
+
+int
+nd_neigh_load(struct hal_netdev *nd)
+{
+    int error = nd_dump(&nd->nl, RTM_GETNEIGH, AF_INET, load_cb, nd);
+    int error6 = nd_dump(&nd->nl, RTM_GETNEIGH, AF_INET6, load_cb, nd);
+
+    /* A kernel without IPv6 has no IPv6 neighbours to find. */
+    return error ? error : error6 == -EAFNOSUPPORT ? 0 : error6;
+}
+
+void
+nd_neigh_resync_begin(struct hal_netdev *nd)
+{
+    struct nd_neigh_entry *n;
+
+    HMAP_FOR_EACH(n, node, &nd->neighs) {
+        n->seen = false;
+    }
+}
+
+void
+nd_neigh_resync_end(struct hal_netdev *nd)
+{
+    struct hal_neigh_entry *stale = NULL;
+    size_t n_stale = 0, allocated = 0;
+    struct nd_neigh_entry *n;
+
+    HMAP_FOR_EACH(n, node, &nd->neighs) {
+        if (!n->seen) {
+            if (n_stale >= allocated) {
+                stale =
+                    x2nrealloc(stale, &allocated, n_stale + 1, sizeof *stale);
+            }
+            stale[n_stale].bridge = nd_bridge_oid(n->bridge);
+            stale[n_stale].ip = n->ip;
+            stale[n_stale++].mac = n->mac;
+        }
+    }
+    if (n_stale) {
+        int *status = xcalloc(n_stale, sizeof *status);
+
+        VLOG_INFO("resync: removing %zu stale neighbour entries", n_stale);
+        nd_neigh_remove(&nd->up, stale, n_stale, status);
+        free(status);
+    }
+    free(stale);
 }

@@ -5,8 +5,10 @@
  *   switch.c   switch attributes, ports, counters and resources
  *   resync.c   recognising earlier state on open, resync, clearing
  *   monitor.c  notifications: learned MACs and port link state
+ *   snoop.c    IP learning and suppression counters from ARP/NS on ports
  *   l2.c       bridges (Linux bridge + VXLAN device) and bindings
  *   fdb.c      static FDB entries, flood lists, multicast groups, tunnels
+ *   bfd.c      BFD sessions and their sockets beside the VXLAN devices
  *   names.c    names and tags of kernel objects (netdev.h)
  *   nl.c       the rtnetlink transport (nl.h), which calls nothing above
  *
@@ -58,6 +60,7 @@ struct nd_bridge {
     struct in_addr *bum;
     size_t n_bum;
     uint32_t n_local_static; /* Static entries toward local bindings. */
+    struct hal_neigh_stats neigh_stats; /* snoop.c. */
     bool seen;
 };
 
@@ -93,10 +96,24 @@ struct nd_tunnel {
     uint32_t refs;
 };
 
+/* BFD (bfd.c): the sessions and the sockets that carry their frames. */
+struct nd_bfd {
+    struct hal_bfd_sessions sessions;
+    int rx_fd;          /* AF_PACKET, filtered to BFD in VXLAN VNI 0; or -1. */
+    int tx_fd;          /* UDP, to the remotes' VXLAN port; or -1. */
+    uint64_t rx_frames; /* Handed to a session. */
+    uint64_t rx_bad;    /* Passed the filter, refused after it. */
+    uint64_t tx_errors;
+};
+
 struct hal_netdev {
     struct hal up;
     struct nd_nl nl;     /* Requests and dumps. */
     struct nl_sock *mon; /* RTNLGRP_LINK and RTNLGRP_NEIGH (monitor.c). */
+    int epoll_fd;        /* hal_poll_fd(): 'mon' and the packet sockets. */
+    struct nd_bfd bfd;
+    int snoop_fd;                /* snoop.c: ARP and NS from ports, or -1. */
+    struct nd_snoop_slot *snoop; /* snoop.c: what IP learning reported. */
 
     struct hal_switch_config sw;
     struct nd_port *ports;
@@ -114,6 +131,7 @@ struct hal_netdev {
     bool clear_on_close;
     bool resyncing;
     bool vlan_unsupported;
+    struct nd_acl *acl; /* acl.c's. */
 };
 
 static inline struct hal_netdev *
@@ -247,6 +265,36 @@ void nd_state_clear(struct hal_netdev *);
 int nd_resync_begin(struct hal *);
 int nd_resync_end(struct hal *);
 
+/* ---- snoop.c ----------------------------------------------------------- */
+
+/* Opens the socket that reads ARP and NS from bound ports, in the epoll
+ * set.  Returns 0 or a negative errno (then there is no IP learning and
+ * the counters stay 0; the backend works otherwise). */
+int nd_snoop_open(struct hal_netdev *);
+/* Closes it.  Accepts one that never opened. */
+void nd_snoop_close(struct hal_netdev *);
+/* Reads what waits: learns IPs (events) and counts requests. */
+void nd_snoop_run(struct hal_netdev *, int64_t now);
+int nd_neigh_stats_get(const struct hal *, hal_oid_t bridge,
+                       struct hal_neigh_stats *);
+
+/* ---- bfd.c ------------------------------------------------------------- */
+
+/* Empties the session table; no socket is open until the first session. */
+void nd_bfd_init(struct hal_netdev *);
+/* Frees the sessions and closes the sockets. */
+void nd_bfd_destroy(struct hal_netdev *);
+int nd_bfd_set(struct hal *, const struct hal_bfd_config *, hal_oid_t *);
+int nd_bfd_remove(struct hal *, hal_oid_t);
+int nd_bfd_get(const struct hal *, hal_oid_t, struct hal_bfd_info *);
+/* Reads the frames waiting on the receive socket, then runs the sessions'
+ * timers at 'now', sending what is due. */
+void nd_bfd_run(struct hal_netdev *, int64_t now);
+/* Returns when nd_bfd_run() next has timer work, INT64_MAX if never. */
+int64_t nd_bfd_next_wake(const struct hal_netdev *);
+/* Follows a change of the switch's VXLAN port (the receive filter). */
+void nd_bfd_switch_changed(struct hal_netdev *);
+
 /* neigh.c: neighbour entries (ARP/ND suppression). */
 int nd_neigh_set(struct hal *, const struct hal_neigh_entry *, size_t n,
                  int *status);
@@ -265,6 +313,15 @@ void nd_neigh_replay_vxlan(struct hal_netdev *, const struct nd_bridge *br,
                            struct nd_batch *batch);
 /* Forgets every entry and frees the map. */
 void nd_neigh_destroy_all(struct hal_netdev *);
+/* Returns true if bridge index 'bridge' has a neighbour entry for 'ip'. */
+bool nd_neigh_known(const struct hal_netdev *, uint32_t bridge,
+                    const struct hal_ip *ip);
+/* Reads the permanent neighbours of the bridges an earlier run left into
+ * the mirror (resync.c). */
+int nd_neigh_load(struct hal_netdev *);
+/* Resync: forget the marks; then remove the entries not set since. */
+void nd_neigh_resync_begin(struct hal_netdev *);
+void nd_neigh_resync_end(struct hal_netdev *);
 
 /* route.c: routing in VRFs (hal/hal-route.h). */
 struct nd_l3;
@@ -294,5 +351,25 @@ int nd_rneigh_remove(struct hal *, const struct hal_rneigh_entry *, size_t,
 int nd_router_stats_get(const struct hal *, hal_oid_t,
                         struct hal_router_stats *);
 void nd_route_walk(const struct hal *, const struct hal_route_walk *, void *);
+
+/* acl.c: ACLs in the nftables bridge family. */
+struct ds;
+/* Sets up 'nd->acl' and the kernel's table; without nftables, ACL calls
+ * answer -EOPNOTSUPP. */
+void nd_acl_init(struct hal_netdev *);
+/* Frees 'nd->acl'; with 'clear', deletes the kernel's table. */
+void nd_acl_destroy(struct hal_netdev *, bool clear);
+void nd_acl_resources(const struct hal_netdev *, struct hal_resource res[]);
+/* Hooks the ACLs into a bridge made after them (see acl.c). */
+void nd_acl_bridge_created(struct hal_netdev *);
+int nd_acl_table_set(struct hal *, const struct hal_acl_table_config *,
+                     hal_oid_t *);
+int nd_acl_table_remove(struct hal *, hal_oid_t);
+int nd_acl_counters_get(const struct hal *, hal_oid_t, uint64_t *, size_t);
+int nd_acl_bind_set(struct hal *, const struct hal_acl_binding *, size_t,
+                    int *);
+int nd_acl_bind_remove(struct hal *, const struct hal_acl_binding *, size_t,
+                       int *);
+void nd_acl_dump(const struct hal *, struct ds *);
 
 #endif /* hal/netdev/netdev-private.h */

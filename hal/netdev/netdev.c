@@ -7,6 +7,8 @@
  *   l2.c       bridges (Linux bridge + VXLAN device) and bindings
  *   fdb.c      static FDB entries, flood lists, multicast groups, tunnels
  *   monitor.c  notifications: learned MACs and port link state
+ *   snoop.c    IP learning and suppression counters from ARP/NS on ports
+ *   bfd.c      BFD sessions, over sockets of their own
  *   resync.c   recognising earlier state on open, resync, clearing
  *   names.c    names and tags of the kernel objects
  *   nl.c       the rtnetlink transport, at the bottom
@@ -14,6 +16,8 @@
  * Events go through the generic layer's ring (hal/hal-provider.h). */
 #include <netlink/socket.h>
 #include <stdio.h>
+#include <sys/epoll.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,6 +27,7 @@
 VLOG_DEFINE_THIS_MODULE(netdev);
 
 static void nd_free(struct hal_netdev *);
+static int poll_open(struct hal_netdev *);
 
 /* Finds the interfaces of the configured ports.  An interface that carries
  * HAL_NETDEV_TAG is one this backend made (a bridge, VXLAN device or 802.1Q
@@ -56,6 +61,28 @@ ports_resolve(struct hal_netdev *nd)
     nd->n_ports = n;
 }
 
+/* Returns true if the kernel can make 802.1Q sub-interfaces.  Asks it for
+ * one on no interface at all: with the 8021q module (or its autoload) the
+ * request fails for want of a lower device (-ENODEV or -EINVAL); without,
+ * the kind "vlan" is unknown (-EOPNOTSUPP).  Nothing is created. */
+static bool
+vlan_probe(struct hal_netdev *nd)
+{
+    uint64_t writes = nd->nl.writes;
+    int error = nd_request(&nd->nl, nd_msg_vlan_add("vtepd-probe", 0, 1));
+
+    if (!error) {
+        struct nd_link_info info;
+
+        if (!nd_link_get(&nd->nl, 0, "vtepd-probe", &info)) {
+            nd_request(&nd->nl, nd_msg_link_del(info.ifindex));
+        }
+    }
+    /* Probing is no table write (warm restarts count those). */
+    nd->nl.writes = writes;
+    return error != -EOPNOTSUPP;
+}
+
 static int
 nd_open(const struct hal_config *config, struct hal **halp)
 {
@@ -69,6 +96,9 @@ nd_open(const struct hal_config *config, struct hal **halp)
     hmap_init(&nd->bindings_by_ifindex);
     hmap_init(&nd->tunnels);
     hmap_init(&nd->neighs);
+    nd_bfd_init(nd);
+    nd->epoll_fd = -1;
+    nd->snoop_fd = -1;
     nd->sw.vxlan_port = 4789;
     nd->sw.aging_time_s = 300;
     nd->clear_on_close = config->clear_on_close;
@@ -87,11 +117,15 @@ nd_open(const struct hal_config *config, struct hal **halp)
     if (!error) {
         error = nd_monitor_open(nd);
     }
+    if (!error) {
+        error = poll_open(nd);
+    }
     if (error) {
         nd_free(nd);
         return error;
     }
     ports_resolve(nd);
+    nd_snoop_open(nd);
     error = nd_state_load(nd, config->cold_start, &warm);
     if (error) {
         VLOG_ERR("netdev: cannot read kernel state: %s", strerror(-error));
@@ -101,10 +135,30 @@ nd_open(const struct hal_config *config, struct hal **halp)
     nd_l3_init(nd);
     /* The default ring: 65536 events, delivered 256 at a time. */
     hal_init(&nd->up, &hal_netdev_provider, warm);
+    if (vlan_probe(nd)) {
+        nd->up.capabilities |= HAL_CAP_TAGGED_BINDINGS;
+    }
+    nd_acl_init(nd);
     VLOG_INFO("netdev: %zu ports, %zu bridges, %s start", nd->n_ports,
               hmap_count(&nd->bridges), warm ? "warm" : "cold");
     *halp = &nd->up;
     return 0;
+}
+
+/* Opens the epoll set behind hal_poll_fd(): the monitor's socket now,
+ * BFD's receive socket when it opens. */
+static int
+poll_open(struct hal_netdev *nd)
+{
+    struct epoll_event ev = { .events = EPOLLIN };
+
+    nd->epoll_fd = epoll_create1(EPOLL_CLOEXEC);
+    if (nd->epoll_fd < 0) {
+        return -errno;
+    }
+    ev.data.fd = nl_socket_get_fd(nd->mon);
+    return epoll_ctl(nd->epoll_fd, EPOLL_CTL_ADD, ev.data.fd, &ev) ? -errno
+                                                                   : 0;
 }
 
 /* Frees the mirror and the sockets, leaving the kernel alone. */
@@ -134,6 +188,11 @@ nd_free(struct hal_netdev *nd)
     hmap_destroy(&nd->tunnels);
     nd_neigh_destroy_all(nd);
     nd_l3_destroy(nd, false);
+    nd_bfd_destroy(nd);
+    nd_snoop_close(nd);
+    if (nd->epoll_fd >= 0) {
+        close(nd->epoll_fd);
+    }
     nd_monitor_close(nd);
     nd_nl_close(&nd->nl);
     free(nd->ports);
@@ -149,21 +208,31 @@ nd_close(struct hal *hal)
     if (nd->clear_on_close) {
         nd_state_clear(nd);
     }
+    nd_acl_destroy(nd, nd->clear_on_close);
     nd_free(nd);
 }
 
-/* Reads kernel notifications; the generic layer delivers what they queue.
- * Aging is the kernel's, so there is no next_wake(). */
+/* Reads kernel notifications (the generic layer delivers what they queue)
+ * and runs BFD. */
 static void
 nd_run(struct hal *hal, int64_t now_ms)
 {
     nd_monitor_run(nd_cast(hal));
+    nd_snoop_run(nd_cast(hal), now_ms);
+    nd_bfd_run(nd_cast(hal), now_ms);
+}
+
+/* Aging is the kernel's; only BFD has timers here. */
+static int64_t
+nd_next_wake(const struct hal *hal)
+{
+    return nd_bfd_next_wake(nd_cast(hal));
 }
 
 static int
 nd_poll_fd(const struct hal *hal)
 {
-    return nl_socket_get_fd(nd_cast(hal)->mon);
+    return nd_cast(hal)->epoll_fd;
 }
 
 /* ---- Conformance hooks (hal-provider.h) --------------------------------- */
@@ -201,13 +270,14 @@ nd_test_writes(const struct hal *hal)
 
 const struct hal_provider hal_netdev_provider = {
     .name = "netdev",
-    /* Not HAL_CAP_TAGGED_BINDINGS: those need the kernel's 8021q, which
-     * the backend only finds out about at the first one. */
+    /* And HAL_CAP_TAGGED_BINDINGS when the kernel has 8021q, which
+     * vlan_probe() finds out at open. */
     .capabilities = HAL_CAP_LEARNING | HAL_CAP_WARM_RESTART
                     | HAL_CAP_BINDING_COUNTERS | HAL_CAP_PORT_EVENTS,
     .open = nd_open,
     .close = nd_close,
     .run = nd_run,
+    .next_wake = nd_next_wake,
     .switch_set = nd_switch_set,
     .switch_get = nd_switch_get,
     .port_count = nd_port_count,
@@ -217,6 +287,7 @@ const struct hal_provider hal_netdev_provider = {
     .neigh_set = nd_neigh_set,
     .neigh_remove = nd_neigh_remove,
     .neigh_walk = nd_neigh_walk,
+    .neigh_stats_get = nd_neigh_stats_get,
     .bridge_get = nd_bridge_get,
     .binding_set = nd_binding_set,
     .binding_remove = nd_binding_remove,
@@ -230,6 +301,9 @@ const struct hal_provider hal_netdev_provider = {
     .resync_end = nd_resync_end,
     .binding_stats_get = nd_binding_stats_get,
     .tunnel_stats_get = NULL, /* Linux keeps no per-remote counters. */
+    .bfd_set = nd_bfd_set,
+    .bfd_remove = nd_bfd_remove,
+    .bfd_get = nd_bfd_get,
     .resources_get = nd_resources_get,
     .fdb_walk = nd_fdb_walk,
     .binding_walk = nd_binding_walk,
@@ -252,6 +326,12 @@ const struct hal_provider hal_netdev_provider = {
     .router_stats_get = nd_router_stats_get,
     .route_walk = nd_route_walk,
     .route_unsupported = nd_route_unsupported,
+    .acl_table_set = nd_acl_table_set,
+    .acl_table_remove = nd_acl_table_remove,
+    .acl_counters_get = nd_acl_counters_get,
+    .acl_bind_set = nd_acl_bind_set,
+    .acl_bind_remove = nd_acl_bind_remove,
+    .acl_dump = nd_acl_dump,
 };
 
 /* ---- Backend-specific API ----------------------------------------------- */

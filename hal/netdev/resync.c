@@ -299,6 +299,9 @@ nd_state_load(struct hal_netdev *nd, bool cold, bool *warm)
     }
     load_untagged(nd);
     error = nd_dump(&nd->nl, RTM_GETNEIGH, AF_BRIDGE, load_neigh_cb, nd);
+    if (!error) {
+        error = nd_neigh_load(nd);
+    }
     load_flood(nd);
     *warm = true;
     return error;
@@ -329,6 +332,7 @@ nd_resync_begin(struct hal *hal)
         return -EBUSY;
     }
     nd->resyncing = true;
+    nd_neigh_resync_begin(nd);
     HMAP_FOR_EACH(b, node, &nd->bindings) {
         b->seen = false;
     }
@@ -417,6 +421,7 @@ nd_resync_end(struct hal *hal)
         }
     }
     nd_batch_destroy(&batch);
+    nd_neigh_resync_end(nd);
     HMAP_FOR_EACH(br, node, &nd->bridges) {
         struct nd_fdb *f;
 

@@ -38,6 +38,7 @@ nd_switch_set(struct hal *hal, const struct hal_switch_config *c)
     }
     nd_batch_destroy(&batch);
     if (old.vxlan_port != c->vxlan_port) {
+        nd_bfd_switch_changed(nd);
         /* The kernel cannot change a VXLAN device's port: rebuild them. */
         HMAP_FOR_EACH(br, node, &nd->bridges) {
             if (br->vx_ifindex) {
@@ -121,4 +122,5 @@ nd_resources_get(const struct hal *hal, struct hal_resource res[])
     res[HAL_TABLE_MCAST].used = nd->n_mcast;
     res[HAL_TABLE_NEIGH].used = (uint32_t) hmap_count(&nd->neighs);
     nd_l3_resources(nd, res);
+    nd_acl_resources(nd, res);
 }

@@ -28,6 +28,14 @@ bench-vtep-quick: tests
 	BUILD=$(BUILD) bash tests/bench/ovs-vtep.sh --quick
 	BUILD=$(BUILD) bash tests/bench/ovn-ports.sh --quick
 
+# BFD: CPU of 1,000 sessions at 100 ms and 300 ms, and the time from a
+# service node's death to the fail-over of broadcasts (p50/p99), vtepd on
+# the asic backend against bench-bfd-peer.
+TEST_PROGRAMS += bench-bfd-peer
+bench-bfd-peer_SRCS := tests/bench/bench-bfd-peer.c
+bench-bfd-peer_LIBS := hal lib
+BENCH_SCRIPTS += tests/bench/bfd-sessions.sh
+
 # The firmware's figures: sizes, boot to OVSDB, memory with 10K MACs.
 BENCH_SCRIPTS += tests/bench/firmware.sh
 .PHONY: bench-firmware

@@ -1,22 +1,24 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
-# BFD between vtepd (asic backend, software dataplane) and Debian's
-# ovs-vswitchd on its userspace datapath, as a hypervisor: a keyless VXLAN
-# port with bfd:enable=true toward vtepd, in a namespace of its own with
-# its own database and run directory.  The session comes up on both sides,
-# goes down within the detection time when the hypervisor's link is cut,
-# and comes back when it is restored.
+# BFD between vtepd (the asic backend and its software dataplane, or with
+# BFD_HAL=netdev the Linux backend) and Debian's ovs-vswitchd on its
+# userspace datapath, as a hypervisor: a keyless VXLAN port with
+# bfd:enable=true toward vtepd, in a namespace of its own with its own
+# database and run directory.  The session comes up on both sides, goes
+# down within the detection time when the hypervisor's link is cut, and
+# comes back when it is restored.
 #
 #   hv: ovs-vswitchd, br-phy (u0, 10.99.0.1) and br-int (vx0: VXLAN, BFD)
-#    └── u0 ══ u0 ── vtep: vtepd --hal=asic, tunnel IP 10.99.0.2
+#    └── u0 ══ u0 ── vtep: vtepd --hal=$BFD_HAL, tunnel IP 10.99.0.2
 . tests/lib.sh
+BFD_HAL=${BFD_HAL:-asic}
 BUILD=${BUILD:-build}
 VDIR=$(make_tmpdir)
 . tests/dataplane/vtepd-topology.sh
 
 OVS_SCHEMA=/usr/share/openvswitch/vswitch.ovsschema
 same_output() { local e=$1; shift; [ "$("$@" 2>&1)" = "$e" ]; }
-lab_require "BFD with ovs-vswitchd" ovs-vswitchd ovsdb-server ovsdb-tool \
+lab_require "BFD with ovs-vswitchd ($BFD_HAL)" ovs-vswitchd ovsdb-server ovsdb-tool \
     ovs-vsctl ovs-appctl vtep-ctl
 [ -f "$OVS_SCHEMA" ] || { skip "BFD with ovs-vswitchd (no $OVS_SCHEMA)"; exit 0; }
 
@@ -62,7 +64,7 @@ nsx vtep ip neigh replace "$HV_IP" dev u0 nud permanent \
     lladdr "$(nsx hv cat /sys/class/net/br-phy/address)"
 
 # ---- vtepd, told about the hypervisor by vtep-ctl ----
-vtepd_start asic
+vtepd_start "$BFD_HAL"
 vctl add-ls red -- set Logical_Switch red tunnel_key=100 \
     -- bind-ls "$SWITCH" p1 0 red \
     -- add-ucast-remote red "$RED1_MAC" "$HV_IP"
@@ -112,6 +114,7 @@ check "OVS's session comes back" wait_for 20 same_output up ovs_state
 # vtepd learns the remote's "up" from its next packet, after OVS shows it.
 check "hal/dump-tunnels shows the session" wait_for 5 bash -c \
     "ovs-appctl -t $VDIR/vtepd.ctl hal/dump-tunnels | grep -q '  bfd: up, remote up'"
+appctl hal/dump-tunnels | sed 's/^/    /'
 
 vctl set Tunnel "$TUN" bfd_params:enable=false
 check "disabled: bfd_status cleared" wait_for 3 same_output '{}' \

@@ -11,6 +11,7 @@ SCRIPT_TESTS += tests/dataplane/vtepd-arp-netdev.sh
 SCRIPT_TESTS += tests/dataplane/vtepd-netdev.sh
 SCRIPT_TESTS += tests/dataplane/vtepd-ovn.sh
 SCRIPT_TESTS += tests/dataplane/bfd-ovs.sh tests/dataplane/bfd-failover.sh
+SCRIPT_TESTS += tests/dataplane/bfd-ovs-netdev.sh
 
 # The same lab left running to play with; see "A lab" in README.md.
 .PHONY: lab lab-clean
@@ -19,3 +20,4 @@ lab: all
 
 lab-clean:
 	@tests/dataplane/lab.sh down
+SCRIPT_TESTS += tests/dataplane/vtepd-acl.sh

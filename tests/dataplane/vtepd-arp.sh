@@ -8,7 +8,8 @@
 # default; platform "lab", an 8-entry host table) also the counters, IP
 # learning into Ucast_Macs_Local.ipaddr, and a full host table that floods
 # and says so.  VTEPD_ARP_HAL=netdev runs the kernel's own suppression
-# (vtepd-arp-netdev.sh).
+# (vtepd-arp-netdev.sh), with IP learning and the counters vtepd keeps of
+# what it sees, and the removal of stale neighbours after a restart.
 . tests/lib.sh
 HAL=${VTEPD_ARP_HAL:-asic}
 NS=varp$$
@@ -79,8 +80,7 @@ check "red2 learned red1's MAC from the switch" bash -c \
 check "the ping went over VXLAN" grep -q "ICMP echo request" "$TMP/known.txt"
 check "no ARP request for red1 inside VXLAN" \
     not_in "ARP, Request who-has $RED1_IP" "$(cat "$TMP/known.txt")"
-[ "$HAL" = asic ] &&
-    check "counted as answered" test "$(neigh_count red 2)" -ge 1
+check "counted as answered" wait_for 3 test "$(neigh_count red 2)" -ge 1
 
 # An address the controller did not give: flooded, answered by the host.
 nsx red1 ip addr add 10.0.0.21/24 dev eth0
@@ -88,8 +88,8 @@ underlay_capture unknown red2_resolves 10.0.0.21
 check "red2 reaches an address without ipaddr" ping_ok red2 10.0.0.21
 check "its ARP request was flooded into VXLAN" \
     grep -q "ARP, Request who-has 10.0.0.21" "$TMP/unknown.txt"
-[ "$HAL" = asic ] &&
-    check "counted as flooded" test "$(neigh_count red 3)" -ge 1
+check "counted as flooded" wait_for 3 test "$(neigh_count red 3)" -ge 1
+appctl hal/dump-neigh | sed 's/^/    /'
 
 # Suppression off for red: red1's address is flooded too.
 vctl set Logical_Switch red other_config:arp-suppression=false
@@ -107,10 +107,12 @@ local_ip() {
     vctl --bare --columns=ipaddr find Ucast_Macs_Local "MAC=\"$2\"" \
         | grep -qx "$3"
 }
-if [ "$HAL" = asic ]; then
-    check "red2's IP learned into Ucast_Macs_Local.ipaddr" \
-        wait_for 3 local_ip red "$RED2_MAC" "$RED2_IP"
-fi
+check "red2's IP learned into Ucast_Macs_Local.ipaddr" \
+    wait_for 3 local_ip red "$RED2_MAC" "$RED2_IP"
+# A learned address is a neighbour entry too; its MAC stays on the port.
+nsx red1 ip neigh flush dev eth0
+check "red1 still reaches red2 once red2's address is an entry" \
+    ping_ok red1 "$RED2_IP"
 
 # ---- IPv6 ----
 for h in red1 red2; do
@@ -148,7 +150,28 @@ check "still no neighbour solicitation for red1 inside VXLAN" \
     not_in "neighbor solicitation, who has 2001:db8::1" \
     "$(cat "$TMP/vni6.txt")"
 
+check "red2's IPv6 address learned too" \
+    wait_for 3 local_ip red "$RED2_MAC" 2001:db8::2
+
 if [ "$HAL" != asic ]; then
+    # The kernel keeps the neighbours when vtepd stops; one that the
+    # controller no longer has (left, say, by a run that died before
+    # removing it) must not outlive the restart.
+    bridge_neigh() {
+        nsx vtep ip neigh show nud permanent | grep -q "^$1 dev vtb"
+    }
+    check "vtepd stops cleanly" vtepd_stop
+    check "the kernel keeps red1's neighbour while vtepd is down" \
+        bridge_neigh 2001:db8::1
+    brdev=$(nsx vtep ip neigh show nud permanent |
+        awk '$1 == "2001:db8::1" { print $3; exit }')
+    nsx vtep ip neigh replace 10.0.0.99 lladdr 02:00:00:00:09:99 \
+        dev "$brdev" nud permanent
+    vtepd_start "$HAL"
+    check "after the restart the stale neighbour is gone" \
+        wait_for 5 bash -c "! ip netns exec $NS-vtep ip neigh show nud permanent | grep -q '^10.0.0.99 '"
+    check "red1's neighbour stays" bridge_neigh 2001:db8::1
+    check "and is in hal/dump-neigh" neigh_has red 2001:db8::1 "$RED1_MAC"
     check "vtepd stops cleanly" vtepd_stop
     finish
     exit

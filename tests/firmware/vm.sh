@@ -51,7 +51,7 @@ fw_vm_start() {
         set -- -drive "file=$dir/disk.qcow2,if=virtio,format=qcow2" "$@"
     else
         set -- -kernel "$FW_DIR/vmlinuz" -initrd "$FW_DIR/initrd.img" \
-            -append "console=ttyS0 quiet panic=-1" "$@"
+            -append "console=ttyS0 quiet no_timer_check panic=-1" "$@"
     fi
     # A reboot ends QEMU, unless FW_REBOOT=1 (an upgrade's trial boots).
     [ "${FW_REBOOT-}" = 1 ] || set -- -no-reboot "$@"

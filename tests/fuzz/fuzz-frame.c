@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Fuzzing of the software dataplane's frame parsing (sim/frame.c) and of
- * hal_mac_from_string().
+/* Fuzzing of the software dataplane's frame parsing (sim/frame.c), of the
+ * ACL header parser (hal_acl_packet_parse()) and of hal_mac_from_string().
  *
  * The input is a received frame.  Byte 0 also picks the VLAN to retag
  * with, and bytes 1 and 2 the checksum start and offset, so that one input
@@ -10,10 +10,35 @@
 #include <string.h>
 #include <strings.h>
 
+#include "hal/hal-acl.h"
 #include "hal/hal.h"
 #include "lib/util.h"
 #include "sim/frame.h"
 #include "tests/fuzz/fuzz.h"
+
+/* The ACL parser on the same bytes: what it finds is consistent, and the
+ * reference matcher runs on it. */
+static void
+check_acl(const uint8_t *frame, size_t len, const struct sim_eth *eth)
+{
+    struct hal_acl_match m = {
+        .fields =
+            HAL_ACL_F_PROTOCOL | HAL_ACL_F_DST_PORT | HAL_ACL_F_TCP_FLAGS,
+        .protocol = 6,
+        .dst_port_min = 1000,
+        .dst_port_max = 2000,
+        .tcp_flags = 2,
+        .tcp_flags_mask = 0x12,
+    };
+    struct hal_acl_packet p;
+
+    hal_acl_packet_parse(frame, len, eth->ethertype, eth->payload, &p);
+    ASSERT(!p.has_ports || p.is_ip);
+    ASSERT(!p.is_tcp || p.has_ports);
+    ASSERT(!p.is_icmp || (p.is_ip && !p.has_ports));
+    ASSERT(!hal_acl_match_check(&m));
+    ASSERT(!hal_acl_match_packet(&m, &p) || p.is_tcp);
+}
 
 static void
 check_eth(const uint8_t *frame, size_t len)
@@ -40,6 +65,7 @@ check_eth(const uint8_t *frame, size_t len)
 
     sport = sim_vxlan_sport(frame, len, &eth);
     ASSERT(sport >= SIM_VXLAN_SPORT_MIN);
+    check_acl(frame, len, &eth);
 }
 
 static void

@@ -138,6 +138,22 @@ else
     fail "netdev passes in a namespace"
     show netdev
 fi
+# Tagged bindings are declared exactly when this kernel makes 802.1Q
+# sub-interfaces.
+if [ ! -s "$tmp/netdev" ]; then
+    :
+elif unshare -n bash -c 'ip link add d0 type veth peer name d1 &&
+        ip link add link d0 name d0.5 type vlan id 5' 2>/dev/null; then
+    check "netdev declares tagged bindings (the kernel has 8021q)" \
+        grep -qx 'PASS: binding.tagged' "$tmp/netdev"
+else
+    check "netdev declares no tagged bindings (the kernel has no 8021q)" \
+        grep -qx 'SKIP: binding.tagged (provider does not declare HAL_CAP_TAGGED_BINDINGS)' \
+        "$tmp/netdev"
+fi
+check "netdev runs the neighbour and BFD cases" bash -c "
+    grep -qx 'PASS: neigh.warm-stale-removed' $tmp/netdev &&
+    grep -qx 'PASS: bfd.timers' $tmp/netdev"
 
 # ---- vtepd with the example module ----
 for tool in vtep-ctl ovs-appctl; do

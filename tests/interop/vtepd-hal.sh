@@ -92,7 +92,9 @@ router 0
 rif 0
 nexthop 0
 route 0
-rneigh 0" bash -c "ovs-appctl -t $v/ctl hal/resources | awk 'NR > 1 {
+rneigh 0
+acl-in 0
+acl-out 0" bash -c "ovs-appctl -t $v/ctl hal/resources | awk 'NR > 1 {
         print \$1, \$2 }'"
 check "hal/resources: every table has room left" bash -c \
     "ovs-appctl -t $v/ctl hal/resources | awk 'NR > 1 && \$3 <= \$2 {

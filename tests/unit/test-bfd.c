@@ -261,7 +261,7 @@ test_detection_time(void **state)
 }
 
 /* Until Up, at most a packet a second; once Up the configured interval,
- * reached through a Poll Sequence. */
+ * announced through a Poll Sequence. */
 static void
 test_slow_start_and_poll(void **state)
 {
@@ -274,13 +274,15 @@ test_slow_start_and_poll(void **state)
     feed(bfd, BFD_STATE_DOWN, 0, 10);
     feed(bfd, BFD_STATE_UP, 0, 20);
 
-    /* Up: advertise 100 ms with P; keep 1 s until the Final. */
+    /* Up: advertise 100 ms with P, and send at that rate at once (a
+     * faster interval need not wait for the Final, RFC 5880 6.8.3). */
     assert_true(bfd_should_send(bfd, 20));
     take_packet(bfd, 20, &msg);
     assert_int_equal(msg.min_tx, 100000);
     assert_int_equal(msg.flags, BFD_FLAG_POLL);
-    assert_false(bfd_should_send(bfd, 20 + 749));
-    take_packet(bfd, 800, &msg);
+    assert_false(bfd_should_send(bfd, 20 + 74));
+    assert_true(bfd_should_send(bfd, 20 + 100));
+    take_packet(bfd, 120, &msg);
     assert_int_equal(msg.flags, BFD_FLAG_POLL);
 
     feed(bfd, BFD_STATE_UP, BFD_FLAG_FINAL, 810);
@@ -308,6 +310,27 @@ test_final_answers_poll(void **state)
     /* Our own Poll (slow start over) follows in the next packet. */
     take_packet(bfd, 3, &msg);
     assert_int_equal(msg.flags, BFD_FLAG_POLL);
+    bfd_destroy(bfd);
+}
+
+/* Both ends go Up and poll for 100 ms at once: answering the peer's Poll
+ * with a Final must not put our next packet a second away, since the peer
+ * already expects one every 100 ms (its detection time, 300 ms). */
+static void
+test_poll_answer_keeps_fast_rate(void **state)
+{
+    struct bfd *bfd = session(100, 100);
+    struct bfd_msg msg;
+
+    take_packet(bfd, 0, &msg);
+    feed(bfd, BFD_STATE_DOWN, 0, 10);
+    feed(bfd, BFD_STATE_UP, 0, 20);
+    take_packet(bfd, 20, &msg);
+    assert_int_equal(msg.flags, BFD_FLAG_POLL);
+    feed(bfd, BFD_STATE_UP, BFD_FLAG_POLL, 30);
+    take_packet(bfd, 30, &msg);
+    assert_int_equal(msg.flags, BFD_FLAG_FINAL);
+    assert_true(bfd_next_wakeup(bfd) <= 30 + 100);
     bfd_destroy(bfd);
 }
 
@@ -561,6 +584,7 @@ main(void)
         cmocka_unit_test(test_detection_time),
         cmocka_unit_test(test_slow_start_and_poll),
         cmocka_unit_test(test_final_answers_poll),
+        cmocka_unit_test(test_poll_answer_keeps_fast_rate),
         cmocka_unit_test(test_param_change_polls),
         cmocka_unit_test(test_admin_down),
         cmocka_unit_test(test_peer_wants_no_packets),

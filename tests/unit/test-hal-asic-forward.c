@@ -54,8 +54,8 @@ static const struct hal_asic_decision *
 send_frame(struct topo *t, hal_oid_t port, uint16_t vlan, uint32_t src,
            uint32_t dst, int64_t now)
 {
-    struct hal_asic_frame frame = { port,          vlan, test_mac(src),
-                                    test_mac(dst), 100,  NULL };
+    struct hal_asic_frame frame = { port, vlan, test_mac(src), test_mac(dst),
+                                    100,  NULL, NULL };
 
     if (dst == UINT32_MAX) {
         memset(&frame.dst, 0xff, sizeof frame.dst);
@@ -339,7 +339,8 @@ test_forward_bum(void **state)
     g.remotes = remotes;
     g.n_remotes = 1;
     assert_int_equal(hal_mcast_set(t.f.hal, &g, 1, NULL), 0);
-    struct hal_asic_frame frame = { t.swp1, 10, test_mac(1), g.mac, 64, NULL };
+    struct hal_asic_frame frame = { t.swp1, 10,   test_mac(1), g.mac,
+                                    64,     NULL, NULL };
     hal_asic_forward(t.f.asic, &frame, false, 0, &t.d);
     assert_int_equal(t.d.n_remotes, 1);
     assert_int_equal(t.d.remotes[0].ip.s_addr, remotes[0].s_addr);
@@ -468,7 +469,9 @@ test_dumps(void **state)
                                        "rif                 0          8\n"
                                        "nexthop             0          8\n"
                                        "route               0         16\n"
-                                       "rneigh              0         16\n");
+                                       "rneigh              0         16\n"
+                                       "acl-in              0         64\n"
+                                       "acl-out             0         32\n");
     ds_destroy(&out);
     topo_close(&t);
 }

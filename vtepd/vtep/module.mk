@@ -38,3 +38,10 @@ $(call UNIT_TEST,test-vtep-tunnel,\
 $(call UNIT_TEST,test-vtep-lr,\
     tests/unit/test-vtep-lr.c tests/unit/vtep-fixture.c tests/unit/vtep-mock-hal.c,\
     vtep vtep-schema ovsdb hal-asic hal lib)
+
+# ACLs (vtepd/vtep/vtep-acl.c).
+vtep_SRCS += vtepd/vtep/vtep-acl.c vtepd/vtep/vtep-acl-entry.c
+
+$(call UNIT_TEST,test-vtep-acl,\
+    tests/unit/test-vtep-acl.c tests/unit/vtep-fixture.c tests/unit/vtep-mock-hal.c,\
+    vtep vtep-schema ovsdb hal-asic hal lib)

@@ -244,6 +244,7 @@ resource_event(struct vtep *vtep, const struct hal_event *ev, bool freed)
         vtep_q_unblock(&vtep->mcast_blocked, &vtep->mcast_dirty);
         vtep_neigh_unblock(vtep);
         vtep_lr_unblock(vtep);
+        vtep_acl_unblock(vtep);
     }
 }
 

@@ -31,6 +31,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "hal/hal-acl.h"
 #include "hal/hal.h"
 #include "lib/hmap.h"
 #include "lib/list.h"
@@ -290,6 +291,7 @@ struct vtep {
     struct vtep_tunnels *tunnels;   /* vtep-tunnel.c. */
     struct vtep_bfds *bfds;         /* vtep-bfd.c. */
     struct vtep_lrs *lrs;           /* vtep-lr.c. */
+    struct vtep_acls *acls;         /* vtep-acl.c. */
 };
 
 /* vtep.c */
@@ -486,5 +488,72 @@ unsigned int vtep_lr_switch_faults(const struct vtep *);
 const char *vtep_lr_fault_name(enum vtep_lr_fault);
 /* Writes each router's LR_fault_status that changed into 't'. */
 void vtep_lr_faults_run(struct vtep *, struct vtep_txn *);
+
+/* vtep-acl-entry.c: one ACL_entry row. */
+/* ACL_entry columns, in the order of vtep_ace_columns. */
+enum {
+    ACE_SEQ,
+    ACE_SMAC,
+    ACE_DMAC,
+    ACE_ETYPE,
+    ACE_SIP,
+    ACE_SMASK,
+    ACE_DIP,
+    ACE_DMASK,
+    ACE_PROTO,
+    ACE_SPMIN,
+    ACE_SPMAX,
+    ACE_DPMIN,
+    ACE_DPMAX,
+    ACE_FLAGS,
+    ACE_FMASK,
+    ACE_ICODE,
+    ACE_ITYPE,
+    ACE_DIR,
+    ACE_ACTION,
+    ACE_N
+};
+
+extern const char *const vtep_ace_columns[ACE_N];
+
+/* An ACL_entry row, parsed. */
+struct vtep_ace {
+    int64_t seq;
+    enum hal_acl_stage stage;
+    struct hal_acl_rule rule;
+};
+
+/* Parses ACL_entry 'row', whose columns 'c' are indexed by ACE_*, into
+ * '*e'.  Returns NULL, or the cause of invalid_acl_entry (static). */
+const char *vtep_ace_parse(const struct ovsdb_column *const *c,
+                           const struct ovsdb_row *row, struct vtep_ace *e);
+
+/* vtep-acl.c: ACL and ACL_entry rows, Physical_Port.acl_bindings. */
+struct vtep_acls;
+/* Sets up vtep->acls (freed, not the HAL state, by vtep_acl_destroy());
+ * -EINVAL if the schema lacks the ACL tables or columns. */
+int vtep_acl_init(struct vtep *);
+void vtep_acl_destroy(struct vtep *);
+/* Tells the ACL code about change 'c' of a commit ('own' if ours). */
+void vtep_acl_note_change(struct vtep *, const struct ovsdb_row_change *c,
+                          bool own);
+/* Retries ACLs that did not fit (HAL_EVENT_RESOURCE_FREED). */
+void vtep_acl_unblock(struct vtep *);
+/* Returns true if vtep_acl_run() has work. */
+bool vtep_acl_pending(const struct vtep *);
+/* Recomputes every ACL and port binding and programs the differences. */
+void vtep_acl_run(struct vtep *);
+/* Returns "invalid_ACL_binding" if an acl_bindings entry of port row
+ * 'port' could not be programmed, else NULL.  Static string. */
+const char *vtep_acl_port_fault(const struct vtep *, const struct uuid *port);
+/* Writes acl_fault_status and acle_fault_status into 't' where they
+ * changed. */
+void vtep_acl_faults_run(struct vtep *, struct vtep_txn *);
+bool vtep_acl_faults_pending(const struct vtep *);
+/* For the router code: binds 'acl' to interface 'interface' (an IP
+ * address) of Logical_Router 'lr'.  Returns 0 or a negative errno; today
+ * always -EOPNOTSUPP (router interfaces are not HAL objects yet). */
+int vtep_acl_router_binding(struct vtep *, const struct uuid *lr,
+                            const char *interface, const struct uuid *acl);
 
 #endif /* vtepd/vtep/vtep-private.h */

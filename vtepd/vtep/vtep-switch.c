@@ -228,7 +228,8 @@ switch_faults(const struct vtep *vtep)
     }
     faults |= vtep_lr_switch_faults(vtep) << FAULT_LR_SUPPORT;
     for (t = 0; t < HAL_TABLE_N; t++) {
-        /* Full routing tables are the routers' faults (vtep-lr.c). */
+        /* Full routing tables are the routers' faults (vtep-lr.c), a full
+         * ACL stage is the ACL's resource_shortage (vtep-acl.c). */
         if (vtep->exhausted[t] && t != HAL_TABLE_FDB && t != HAL_TABLE_TUNNEL
             && t < HAL_TABLE_ROUTER) {
             faults |= 1u << FAULT_UNSPECIFIED;
@@ -287,52 +288,32 @@ switch_faults_run(struct vtep *vtep, struct vtep_txn *t)
     write_string_set(t, vtep->s.ps, &ps->uuid, vtep->s.ps_fault, names, n);
 }
 
-/* ACLs are not implemented: every such row says so in its fault column. */
-static void
-unsupported_rows_run(struct vtep_txn *t, struct ovsdb_table *table,
-                     const struct ovsdb_column *column)
-{
-    static const char *const unsupported[] = { "unspecified_fault" };
-    struct uuid *uuids = NULL;
-    size_t n = 0, allocated = 0;
-    const struct ovsdb_row *row;
-
-    /* Writing moves rows within the table: collect them first. */
-    OVSDB_TABLE_FOR_EACH(row, table) {
-        if (!vtep_row_string_set_equals(row, column, unsupported, 1)) {
-            if (n >= allocated) {
-                uuids = x2nrealloc(uuids, &allocated, n + 1, sizeof *uuids);
-            }
-            uuids[n++] = row->uuid;
-        }
-    }
-    for (size_t i = 0; i < n; i++) {
-        write_string_set(t, table, &uuids[i], column, unsupported, 1);
-    }
-    free(uuids);
-}
-
 static void
 port_faults_run(struct vtep *vtep, struct vtep_txn *t)
 {
-    static const char *const invalid[] = { "invalid_vlan_map" };
     struct vtep_port *port, *next;
 
     LIST_FOR_EACH_SAFE(port, next, fault_q.node, &vtep->fault_dirty) {
         const struct ovsdb_row *row;
-        bool fault;
+        const char *faults[2];
+        size_t n = 0;
 
         if (vtep_port_busy(port)) {
             continue;
         }
         vtep_q_idle(&port->fault_q);
         row = ovsdb_table_find(vtep->s.port, &port->uuid);
-        fault = vtep_port_fault(port);
+        if (vtep_port_fault(port)) {
+            faults[n++] = "invalid_vlan_map";
+        }
+        if (vtep_acl_port_fault(vtep, &port->uuid)) {
+            faults[n++] = vtep_acl_port_fault(vtep, &port->uuid);
+        }
         if (row
-            && !vtep_row_string_set_equals(row, vtep->s.port_fault, invalid,
-                                           fault)) {
+            && !vtep_row_string_set_equals(row, vtep->s.port_fault, faults,
+                                           n)) {
             write_string_set(t, vtep->s.port, &port->uuid, vtep->s.port_fault,
-                             invalid, fault);
+                             faults, n);
         }
     }
 }
@@ -342,10 +323,8 @@ void
 vtep_faults_run(struct vtep *vtep, struct vtep_txn *t)
 {
     port_faults_run(vtep, t);
-    if (vtep->switch_dirty) {
-        vtep->switch_dirty = false;
-        unsupported_rows_run(t, vtep->s.acl, vtep->s.acl_fault);
-    }
+    vtep->switch_dirty = false;
+    vtep_acl_faults_run(vtep, t);
     switch_faults_run(vtep, t);
 }
 

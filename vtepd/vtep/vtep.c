@@ -202,12 +202,11 @@ vtep_on_commit(const struct ovsdb_changeset *cs, void *vtep_)
             vtep_lr_note_change(vtep, c->table);
         }
         ps_changed |= c->table == vtep->s.ps;
+        vtep_acl_note_change(vtep, c, own);
         if (fn) {
             fn(vtep, c->old, c->new);
         } else if (own) {
             continue;
-        } else if (c->table == vtep->s.acl) {
-            vtep->switch_dirty = true;
         } else if (c->table == vtep->s.ps) {
             vtep->aging_dirty = true;
         }
@@ -320,6 +319,9 @@ vtep_create(struct ovsdb_db *db, struct hal *hal,
         error = vtep_lr_init(vtep);
     }
     if (!error) {
+        error = vtep_acl_init(vtep);
+    }
+    if (!error) {
         error = vtep_switch_init(vtep, config);
     }
     if (!error) {
@@ -361,6 +363,7 @@ vtep_destroy(struct vtep *vtep)
     vtep_tunnels_destroy(vtep);
     vtep_bfd_destroy(vtep);
     vtep_lr_destroy(vtep);
+    vtep_acl_destroy(vtep);
     vtep_macs_model_destroy(vtep);
     vtep_ls_model_destroy(vtep);
 
@@ -393,7 +396,7 @@ hal_work_pending(const struct vtep *vtep)
            || !list_is_empty(&vtep->ucast_dirty)
            || !list_is_empty(&vtep->flood_dirty)
            || !list_is_empty(&vtep->mcast_dirty) || vtep_neigh_pending(vtep)
-           || vtep_lr_pending(vtep);
+           || vtep_lr_pending(vtep) || vtep_acl_pending(vtep);
 }
 
 static bool
@@ -402,7 +405,8 @@ db_work_pending(const struct vtep *vtep)
     return !list_is_empty(&vtep->fault_dirty)
            || !list_is_empty(&vtep->local_ls_dirty)
            || !list_is_empty(&vtep->local_dirty) || vtep->switch_dirty
-           || vtep->local_sweep || vtep_tunnels_pending(vtep);
+           || vtep->local_sweep || vtep_tunnels_pending(vtep)
+           || vtep_acl_faults_pending(vtep);
 }
 
 void
@@ -421,6 +425,7 @@ vtep_run(struct vtep *vtep, int64_t now_ms)
     vtep_mcast_run(vtep);
     vtep_neigh_run(vtep);
     vtep_lr_run(vtep);
+    vtep_acl_run(vtep);
 
     if (vtep->resyncing && !hal_work_pending(vtep)) {
         int error = hal_resync_end(vtep->hal);

@@ -108,4 +108,8 @@ struct ds;
  * its HAL counters, and its BFD session's state and counters. */
 void vtep_dump_tunnels(const struct vtep *vtep, struct ds *out);
 
+/* Appends to 'out' a line per ACL_entry, ACL and Physical_Port row with an
+ * ACL fault: the row, the fault and its cause ("vtep/acl-faults"). */
+void vtep_acl_dump_faults(const struct vtep *vtep, struct ds *out);
+
 #endif /* vtepd/vtep/vtep.h */

@@ -1,0 +1,567 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The ACL stages of the software ASIC: one TCAM per stage (ingress,
+ * egress) with the profile's number of entries, as a switch's ingress and
+ * egress field processors have.
+ *
+ * A TCAM matches each field under a value/mask, so an L4 port range is not
+ * one entry: the SDK covers it with the fewest value/mask prefixes
+ * (1000-2000 takes 8; 1-65534 takes 30) and a rule with a source and a
+ * destination range costs the product.  A rule's entries sit together in
+ * the rule's priority order and share its hit counter.  Tables are keyed
+ * by an ACL class id that the binding lookup (port, VLAN) → table assigns
+ * to the frame, so a table bound to many ports costs its entries once.
+ *
+ * Like the host table (neigh.c) the TCAM lives in process memory: a warm
+ * restart starts it empty and the caller's replay fills it again. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hal/asic/asic-private.h"
+#include "lib/ds.h"
+#include "lib/hash.h"
+#include "lib/util.h"
+
+struct asic_acl_rule {
+    int64_t seq;
+    enum hal_acl_action action;
+    struct hal_acl_match match;
+    struct hal_acl_match base; /* 'match' without the port ranges. */
+    struct asic_prefix sport[ASIC_MAX_PREFIXES];
+    struct asic_prefix dport[ASIC_MAX_PREFIXES];
+    uint8_t n_sport, n_dport; /* 1 with a wildcard prefix if no range. */
+    uint64_t hits;
+};
+
+struct asic_acl_table {
+    struct hmap_node node; /* In 'tables', by id. */
+    uint64_t id;
+    char name[HAL_NAME_MAX];
+    enum hal_acl_stage stage;
+    struct asic_acl_rule *rules;
+    size_t n_rules;
+    uint32_t cost; /* TCAM entries. */
+    unsigned int n_bindings;
+};
+
+struct asic_acl_binding {
+    struct hmap_node node; /* In 'bindings', by (port, vlan, stage). */
+    uint32_t port;
+    uint16_t vlan;
+    enum hal_acl_stage stage;
+    struct asic_acl_table *table;
+};
+
+struct asic_acl {
+    struct hmap tables;
+    struct hmap bindings;
+    uint64_t last_id;
+    uint32_t used[HAL_ACL_STAGE_N];
+    uint32_t capacity[HAL_ACL_STAGE_N];
+};
+
+static enum hal_table
+stage_table(enum hal_acl_stage stage)
+{
+    return stage == HAL_ACL_INGRESS ? HAL_TABLE_ACL_INGRESS
+                                    : HAL_TABLE_ACL_EGRESS;
+}
+
+/* ---- Range expansion ------------------------------------------------------ */
+
+size_t
+asic_acl_range_prefixes(uint16_t lo, uint16_t hi,
+                        struct asic_prefix out[ASIC_MAX_PREFIXES])
+{
+    uint32_t cur = lo, end = hi;
+    size_t n = 0;
+
+    /* Greedy: from 'cur', the largest aligned block that stays in range. */
+    while (cur <= end && n < ASIC_MAX_PREFIXES) {
+        uint32_t size = 1;
+
+        while (!(cur & size) && size < 0x10000 && cur + size * 2 - 1 <= end) {
+            size *= 2;
+        }
+        out[n].value = (uint16_t) cur;
+        out[n++].mask = (uint16_t) ~(size - 1);
+        cur += size;
+    }
+    return n;
+}
+
+static void
+rule_expand(struct asic_acl_rule *r)
+{
+    const struct hal_acl_match *m = &r->match;
+
+    r->base = *m;
+    r->base.fields &= ~(HAL_ACL_F_SRC_PORT | HAL_ACL_F_DST_PORT);
+
+    if (m->fields & HAL_ACL_F_SRC_PORT) {
+        r->n_sport = (uint8_t) asic_acl_range_prefixes(
+            m->src_port_min, m->src_port_max, r->sport);
+    } else {
+        r->n_sport = 1;
+        r->sport[0] = (struct asic_prefix){ 0, 0 };
+    }
+    if (m->fields & HAL_ACL_F_DST_PORT) {
+        r->n_dport = (uint8_t) asic_acl_range_prefixes(
+            m->dst_port_min, m->dst_port_max, r->dport);
+    } else {
+        r->n_dport = 1;
+        r->dport[0] = (struct asic_prefix){ 0, 0 };
+    }
+}
+
+uint32_t
+asic_acl_rule_cost(const struct hal_acl_match *m)
+{
+    struct asic_prefix p[ASIC_MAX_PREFIXES];
+    uint32_t s = 1, d = 1;
+
+    if (m->fields & HAL_ACL_F_SRC_PORT) {
+        s = (uint32_t) asic_acl_range_prefixes(m->src_port_min,
+                                               m->src_port_max, p);
+    }
+    if (m->fields & HAL_ACL_F_DST_PORT) {
+        d = (uint32_t) asic_acl_range_prefixes(m->dst_port_min,
+                                               m->dst_port_max, p);
+    }
+    return s * d;
+}
+
+/* Returns true if packet 'p' hits one of the TCAM entries of 'r': the
+ * fields other than the ports as the reference says, the ports against
+ * each (source prefix, destination prefix) pair. */
+static bool
+rule_hits(const struct asic_acl_rule *r, const struct hal_acl_packet *p)
+{
+    size_t i, j;
+
+    if (!hal_acl_match_packet(&r->base, p)) {
+        return false;
+    }
+    if (!(r->match.fields & (HAL_ACL_F_SRC_PORT | HAL_ACL_F_DST_PORT))) {
+        return true;
+    }
+    if (!p->has_ports) {
+        return false;
+    }
+    for (i = 0; i < r->n_sport; i++) {
+        if ((p->src_port ^ r->sport[i].value) & r->sport[i].mask) {
+            continue;
+        }
+        for (j = 0; j < r->n_dport; j++) {
+            if (!((p->dst_port ^ r->dport[j].value) & r->dport[j].mask)) {
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
+/* ---- Lifecycle ------------------------------------------------------------- */
+
+void
+asic_acl_init(struct hal_asic *asic)
+{
+    struct asic_acl *acl = xzalloc(sizeof *acl);
+
+    hmap_init(&acl->tables);
+    hmap_init(&acl->bindings);
+    acl->capacity[HAL_ACL_INGRESS] = asic->profile->acl_ingress_entries;
+    acl->capacity[HAL_ACL_EGRESS] = asic->profile->acl_egress_entries;
+    asic->acl = acl;
+}
+
+void
+asic_acl_destroy(struct hal_asic *asic)
+{
+    struct asic_acl *acl = asic->acl;
+    struct asic_acl_binding *b;
+    struct asic_acl_table *t;
+
+    if (!acl) {
+        return;
+    }
+    HMAP_FOR_EACH_SAFE(b, node, &acl->bindings) {
+        hmap_remove(&acl->bindings, &b->node);
+        free(b);
+    }
+    HMAP_FOR_EACH_SAFE(t, node, &acl->tables) {
+        hmap_remove(&acl->tables, &t->node);
+        free(t->rules);
+        free(t);
+    }
+    hmap_destroy(&acl->bindings);
+    hmap_destroy(&acl->tables);
+    free(acl);
+    asic->acl = NULL;
+}
+
+void
+asic_acl_resources(const struct hal_asic *asic, struct hal_resource res[])
+{
+    const struct asic_acl *acl = asic->acl;
+
+    res[HAL_TABLE_ACL_INGRESS] =
+        (struct hal_resource){ acl->used[HAL_ACL_INGRESS],
+                               acl->capacity[HAL_ACL_INGRESS] };
+    res[HAL_TABLE_ACL_EGRESS] =
+        (struct hal_resource){ acl->used[HAL_ACL_EGRESS],
+                               acl->capacity[HAL_ACL_EGRESS] };
+}
+
+/* ---- Tables ------------------------------------------------------------------ */
+
+static struct asic_acl_table *
+table_find(const struct asic_acl *acl, hal_oid_t oid)
+{
+    uint64_t id = oid & HAL_OID_VALUE_MAX;
+    struct asic_acl_table *t;
+
+    HMAP_FOR_EACH_WITH_HASH(t, node, hash_uint64(id, 0), &acl->tables) {
+        if (t->id == id) {
+            return t;
+        }
+    }
+    return NULL;
+}
+
+static bool
+rules_equal(const struct asic_acl_table *t,
+            const struct hal_acl_table_config *c)
+{
+    if (t->n_rules != c->n_rules || t->stage != c->stage) {
+        return false;
+    }
+    for (size_t i = 0; i < c->n_rules; i++) {
+        if (t->rules[i].action != c->rules[i].action
+            || t->rules[i].seq != c->rules[i].seq
+            || memcmp(&t->rules[i].match, &c->rules[i].match,
+                      sizeof c->rules[i].match)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+int
+asic_acl_table_set(struct hal *hal, const struct hal_acl_table_config *c,
+                   hal_oid_t *oid)
+{
+    struct hal_asic *asic = asic_cast(hal);
+    struct asic_acl *acl = asic->acl;
+    struct asic_acl_table *t = NULL;
+    uint64_t cost = 0, room;
+    size_t i;
+
+    if (*oid) {
+        t = table_find(acl, *oid);
+        if (!t) {
+            return -ENOENT;
+        } else if (t->n_bindings && t->stage != c->stage) {
+            return -EINVAL;
+        }
+        if (rules_equal(t, c)) {
+            snprintf(t->name, sizeof t->name, "%s", c->name);
+            return 0;
+        }
+    }
+    for (i = 0; i < c->n_rules; i++) {
+        cost += asic_acl_rule_cost(&c->rules[i].match);
+    }
+    /* Atomic replace: the old version's entries count as room. */
+    room = (uint64_t) acl->capacity[c->stage] - acl->used[c->stage];
+    if (t && t->stage == c->stage) {
+        room += t->cost;
+    }
+    if (cost > room) {
+        hal_event_exhausted(hal, stage_table(c->stage), HAL_E_TABLE_FULL);
+        return HAL_E_TABLE_FULL;
+    }
+    if (!t) {
+        t = xzalloc(sizeof *t);
+        t->id = ++acl->last_id;
+        hmap_insert(&acl->tables, &t->node, hash_uint64(t->id, 0));
+        *oid = hal_oid_make(HAL_OBJECT_ACL_TABLE, t->id);
+    } else {
+        acl->used[t->stage] -= t->cost;
+        free(t->rules);
+    }
+    snprintf(t->name, sizeof t->name, "%s", c->name);
+    t->stage = c->stage;
+    t->n_rules = c->n_rules;
+    t->rules = xcalloc(c->n_rules ? c->n_rules : 1, sizeof *t->rules);
+    for (i = 0; i < c->n_rules; i++) {
+        t->rules[i].seq = c->rules[i].seq;
+        t->rules[i].action = c->rules[i].action;
+        t->rules[i].match = c->rules[i].match;
+        rule_expand(&t->rules[i]);
+    }
+    t->cost = (uint32_t) cost;
+    acl->used[t->stage] += t->cost;
+    asic->writes += cost ? cost : 1;
+    hal_event_freed(hal, stage_table(t->stage));
+    return 0;
+}
+
+static void
+binding_destroy(struct asic_acl *acl, struct asic_acl_binding *b)
+{
+    b->table->n_bindings--;
+    hmap_remove(&acl->bindings, &b->node);
+    free(b);
+}
+
+int
+asic_acl_table_remove(struct hal *hal, hal_oid_t oid)
+{
+    struct hal_asic *asic = asic_cast(hal);
+    struct asic_acl *acl = asic->acl;
+    struct asic_acl_table *t = table_find(acl, oid);
+    struct asic_acl_binding *b;
+
+    if (!t) {
+        return -ENOENT;
+    }
+    HMAP_FOR_EACH_SAFE(b, node, &acl->bindings) {
+        if (b->table == t) {
+            binding_destroy(acl, b);
+        }
+    }
+    acl->used[t->stage] -= t->cost;
+    hmap_remove(&acl->tables, &t->node);
+    asic->writes++;
+    hal_event_freed(hal, stage_table(t->stage));
+    free(t->rules);
+    free(t);
+    return 0;
+}
+
+int
+asic_acl_counters_get(const struct hal *hal, hal_oid_t oid, uint64_t *packets,
+                      size_t n)
+{
+    const struct asic_acl_table *t = table_find(asic_cast(hal)->acl, oid);
+
+    if (!t) {
+        return -ENOENT;
+    } else if (n > t->n_rules) {
+        return -EINVAL;
+    }
+    for (size_t i = 0; i < n; i++) {
+        packets[i] = t->rules[i].hits;
+    }
+    return 0;
+}
+
+/* ---- Bindings ---------------------------------------------------------------- */
+
+static uint32_t
+binding_hash(uint32_t port, uint16_t vlan, enum hal_acl_stage stage)
+{
+    return hash_uint64((uint64_t) port << 20 | (uint64_t) vlan << 4 | stage,
+                       0);
+}
+
+static struct asic_acl_binding *
+binding_find(const struct asic_acl *acl, uint32_t port, uint16_t vlan,
+             enum hal_acl_stage stage)
+{
+    struct asic_acl_binding *b;
+
+    HMAP_FOR_EACH_WITH_HASH(b, node, binding_hash(port, vlan, stage),
+                            &acl->bindings) {
+        if (b->port == port && b->vlan == vlan && b->stage == stage) {
+            return b;
+        }
+    }
+    return NULL;
+}
+
+static int
+bind_set_one(struct hal_asic *asic, const struct hal_acl_binding *e)
+{
+    struct asic_acl *acl = asic->acl;
+    int64_t port = asic_port_index(asic, e->port);
+    struct asic_acl_table *t = table_find(acl, e->table);
+    struct asic_acl_binding *b;
+
+    if (port < 0 || !t) {
+        return -ENOENT;
+    } else if (t->stage != e->stage) {
+        return -EINVAL;
+    }
+    b = binding_find(acl, (uint32_t) port, e->vlan, e->stage);
+    if (b && b->table == t) {
+        return 0;
+    }
+    if (!b) {
+        b = xzalloc(sizeof *b);
+        b->port = (uint32_t) port;
+        b->vlan = e->vlan;
+        b->stage = e->stage;
+        hmap_insert(&acl->bindings, &b->node,
+                    binding_hash(b->port, b->vlan, b->stage));
+    } else {
+        b->table->n_bindings--;
+    }
+    b->table = t;
+    t->n_bindings++;
+    asic->writes++;
+    return 0;
+}
+
+static int
+bind_remove_one(struct hal_asic *asic, const struct hal_acl_binding *e)
+{
+    int64_t port = asic_port_index(asic, e->port);
+    struct asic_acl_binding *b =
+        port < 0 ? NULL
+                 : binding_find(asic->acl, (uint32_t) port, e->vlan, e->stage);
+
+    if (!b) {
+        return -ENOENT;
+    }
+    binding_destroy(asic->acl, b);
+    asic->writes++;
+    return 0;
+}
+
+int
+asic_acl_bind_set(struct hal *hal, const struct hal_acl_binding *e, size_t n,
+                  int *status)
+{
+    return HAL_BULK_APPLY(bind_set_one, asic_cast(hal), e, n, status);
+}
+
+int
+asic_acl_bind_remove(struct hal *hal, const struct hal_acl_binding *e,
+                     size_t n, int *status)
+{
+    return HAL_BULK_APPLY(bind_remove_one, asic_cast(hal), e, n, status);
+}
+
+/* ---- Lookup ------------------------------------------------------------------ */
+
+bool
+asic_acl_active(const struct hal_asic *asic)
+{
+    return asic->acl && !hmap_is_empty(&asic->acl->bindings);
+}
+
+bool
+asic_acl_permits(struct hal_asic *asic, uint32_t port, uint16_t vlan,
+                 enum hal_acl_stage stage, const struct hal_acl_packet *p)
+{
+    struct asic_acl *acl = asic->acl;
+    struct asic_acl_binding *b;
+    struct asic_acl_table *t;
+
+    if (!p || hmap_is_empty(&acl->bindings)) {
+        return true;
+    }
+    b = vlan ? binding_find(acl, port, vlan, stage) : NULL;
+    if (!b) {
+        b = binding_find(acl, port, 0, stage);
+    }
+    if (!b) {
+        return true;
+    }
+    t = b->table;
+    for (size_t i = 0; i < t->n_rules; i++) {
+        if (rule_hits(&t->rules[i], p)) {
+            t->rules[i].hits++;
+            return t->rules[i].action == HAL_ACL_PERMIT;
+        }
+    }
+    return true;
+}
+
+bool
+hal_asic_acl_active(const struct hal_asic *asic)
+{
+    return asic_acl_active(asic);
+}
+
+/* ---- hal/dump-acl ------------------------------------------------------------- */
+
+static int
+compare_tables(const void *a_, const void *b_)
+{
+    const struct asic_acl_table *const *a = a_, *const *b = b_;
+    int c = strcmp((*a)->name, (*b)->name);
+
+    return c ? c : (int) (*a)->stage - (int) (*b)->stage;
+}
+
+static int
+compare_bindings(const void *a_, const void *b_)
+{
+    const struct asic_acl_binding *const *a = a_, *const *b = b_;
+
+    if ((*a)->port != (*b)->port) {
+        return (*a)->port < (*b)->port ? -1 : 1;
+    } else if ((*a)->vlan != (*b)->vlan) {
+        return (*a)->vlan < (*b)->vlan ? -1 : 1;
+    }
+    return (int) (*a)->stage - (int) (*b)->stage;
+}
+
+static void
+dump_table(const struct asic_acl_table *t, struct ds *out)
+{
+    ds_put_format(out, "acl %s %s: %zu rules, %u TCAM entries, %u bindings\n",
+                  t->name, hal_acl_stage_name(t->stage), t->n_rules, t->cost,
+                  t->n_bindings);
+    for (size_t i = 0; i < t->n_rules; i++) {
+        const struct asic_acl_rule *r = &t->rules[i];
+
+        ds_put_format(
+            out, "  seq %-6lld %-6s hits=%llu tcam=%u ", (long long) r->seq,
+            r->action == HAL_ACL_PERMIT ? "permit" : "deny",
+            (unsigned long long) r->hits, (unsigned) r->n_sport * r->n_dport);
+        hal_acl_match_format(&r->match, out);
+        ds_put_char(out, '\n');
+    }
+}
+
+void
+asic_acl_dump(const struct hal *hal, struct ds *out)
+{
+    const struct hal_asic *asic = asic_cast(hal);
+    const struct asic_acl *acl = asic->acl;
+    size_t n_t = hmap_count(&acl->tables), n_b = hmap_count(&acl->bindings);
+    const struct asic_acl_table **tables = xcalloc(n_t + 1, sizeof *tables);
+    const struct asic_acl_binding **bs = xcalloc(n_b + 1, sizeof *bs);
+    const struct asic_acl_binding *b;
+    const struct asic_acl_table *t;
+    size_t i = 0;
+
+    for (int s = 0; s < HAL_ACL_STAGE_N; s++) {
+        ds_put_format(out, "tcam %s: %u/%u entries\n", hal_acl_stage_name(s),
+                      acl->used[s], acl->capacity[s]);
+    }
+    HMAP_FOR_EACH(t, node, &acl->tables) {
+        tables[i++] = t;
+    }
+    qsort(tables, n_t, sizeof *tables, compare_tables);
+    for (i = 0; i < n_t; i++) {
+        dump_table(tables[i], out);
+    }
+    i = 0;
+    HMAP_FOR_EACH(b, node, &acl->bindings) {
+        bs[i++] = b;
+    }
+    qsort(bs, n_b, sizeof *bs, compare_bindings);
+    for (i = 0; i < n_b; i++) {
+        b = bs[i];
+        ds_put_format(out, "binding %s vlan %u %s -> %s\n",
+                      asic->ports[b->port].name, b->vlan,
+                      hal_acl_stage_name(b->stage), b->table->name);
+    }
+    free(tables);
+    free(bs);
+}

@@ -1,0 +1,125 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Conformance cases: ACL tables, bindings and counters (hal/hal-acl.h). */
+#include <string.h>
+
+#include "hal/conformance/kit.h"
+#include "lib/util.h"
+
+/* A rule denying TCP to ports lo..hi. */
+static struct hal_acl_rule
+deny_range(int64_t seq, uint16_t lo, uint16_t hi)
+{
+    struct hal_acl_rule r = { .seq = seq, .action = HAL_ACL_DENY };
+
+    r.match.fields = HAL_ACL_F_PROTOCOL | HAL_ACL_F_DST_PORT;
+    r.match.protocol = 6;
+    r.match.dst_port_min = lo;
+    r.match.dst_port_max = hi;
+    return r;
+}
+
+static int
+table_set(struct kit *k, enum hal_acl_stage stage,
+          const struct hal_acl_rule *rules, size_t n, hal_oid_t *oid)
+{
+    struct hal_acl_table_config c = { .stage = stage,
+                                      .rules = rules,
+                                      .n_rules = n };
+
+    strcpy(c.name, "kit");
+    return hal_acl_table_set(k->hal, &c, oid);
+}
+
+static void
+acl_counters(struct kit *k)
+{
+    struct hal_acl_rule r[2] = { deny_range(1, 80, 80),
+                                 deny_range(2, 1000, 2000) };
+    hal_oid_t oid = HAL_OID_NULL;
+    uint64_t hits[3] = { 1, 1, 1 };
+
+    KIT_EXPECT(k, table_set(k, HAL_ACL_INGRESS, r, 2, &oid), 0);
+    KIT_REQUIRE(k, hal_oid_type(oid) == HAL_OBJECT_ACL_TABLE,
+                "hal_acl_table_set() stored no ACL table id");
+    KIT_EXPECT(k, hal_acl_counters_get(k->hal, oid, hits, 2), 0);
+    KIT_REQUIRE(k, !hits[0] && !hits[1], "a new table's counters are not 0");
+    KIT_EXPECT(k, hal_acl_counters_get(k->hal, oid, hits, 3), -EINVAL);
+    KIT_EXPECT(k, hal_acl_table_remove(k->hal, oid), 0);
+    KIT_EXPECT(k, hal_acl_counters_get(k->hal, oid, hits, 1), -ENOENT);
+}
+
+static void
+acl_bindings(struct kit *k)
+{
+    struct hal_acl_rule r = deny_range(1, 80, 80);
+    hal_oid_t oid = HAL_OID_NULL;
+    struct hal_acl_binding b = { k->port[0], 10, HAL_ACL_INGRESS, 0 };
+    int st;
+
+    KIT_EXPECT(k, table_set(k, HAL_ACL_INGRESS, &r, 1, &oid), 0);
+    b.table = oid;
+    KIT_EXPECT(k, hal_acl_bind_set(k->hal, &b, 1, &st), 0);
+    KIT_EXPECT(k, hal_acl_bind_set(k->hal, &b, 1, &st), 0);
+    b.stage = HAL_ACL_EGRESS;
+    hal_acl_bind_set(k->hal, &b, 1, &st);
+    KIT_REQUIRE(k, st == -EINVAL,
+                "binding an ingress table on egress gave %d, not -EINVAL", st);
+    b.stage = HAL_ACL_INGRESS;
+    KIT_EXPECT(k, hal_acl_table_remove(k->hal, oid), 0);
+    hal_acl_bind_remove(k->hal, &b, 1, &st);
+    KIT_REQUIRE(k, st == -ENOENT,
+                "the binding of a removed table is still there (%d)", st);
+}
+
+/* Grows a second table until the stage is full: the failing call changes
+ * nothing, and the first table stays. */
+static void
+acl_atomic_full(struct kit *k)
+{
+    static struct hal_acl_rule rules[4096];
+    static uint64_t hits[4096];
+    struct hal_acl_rule one = deny_range(1, 1000, 2000);
+    hal_oid_t a = HAL_OID_NULL, b = HAL_OID_NULL;
+    struct hal_resource before, after;
+    size_t n;
+    int error = 0;
+
+    for (size_t i = 0; i < ARRAY_SIZE(rules); i++) {
+        rules[i] = deny_range((int64_t) i, 1, 65534);
+    }
+    KIT_EXPECT(k, table_set(k, HAL_ACL_INGRESS, &one, 1, &a), 0);
+    for (n = 1; n <= ARRAY_SIZE(rules); n *= 2) {
+        before = kit_resource(k, HAL_TABLE_ACL_INGRESS);
+        error = table_set(k, HAL_ACL_INGRESS, rules, n, &b);
+        if (error) {
+            break;
+        }
+    }
+    KIT_REQUIRE(k, error == HAL_E_TABLE_FULL,
+                "%zu wide rules did not fill the ingress stage (%d)", n / 2,
+                error);
+    after = kit_resource(k, HAL_TABLE_ACL_INGRESS);
+    KIT_REQUIRE(k, after.used == before.used,
+                "a table that did not fit changed 'used' from %u to %u",
+                before.used, after.used);
+    KIT_EXPECT(k, hal_acl_counters_get(k->hal, a, hits, 1), 0);
+    if (b) {
+        KIT_EXPECT(k, hal_acl_counters_get(k->hal, b, hits, n / 2), 0);
+    }
+}
+
+const struct kit_case kit_acl_cases[] = {
+    { "acl.counters", "hal/hal-acl.h",
+      "Reads the hit counters of the first 'n' rules of table 'oid' into "
+      "'packets'.  Returns 0, -ENOENT, -EINVAL if the table has fewer rules, "
+      "or -EOPNOTSUPP.",
+      HAL_CAP_ACL, 0, acl_counters },
+    { "acl.bindings", "hal/hal-acl.h",
+      "Removes ACL table 'oid' and the bindings to it.", HAL_CAP_ACL, 0,
+      acl_bindings },
+    { "acl.atomic-full", "hal/hal-acl.h",
+      "a table that does not fit fails with HAL_E_TABLE_FULL and leaves the "
+      "earlier version of the table, and every other table, as they were.",
+      HAL_CAP_ACL | HAL_CAP_FINITE_TABLES, 0, acl_atomic_full },
+    { NULL, NULL, NULL, 0, 0, NULL },
+};

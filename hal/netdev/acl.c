@@ -1,0 +1,508 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* ACLs of the netdev backend in the kernel's nftables bridge family
+ * (docs/acl.md says why not tc flower):
+ *
+ *   table bridge vtepd
+ *     chain forward  (filter hook forward, policy accept): jump in; jump out
+ *     chain in       iifname "swp1.10" goto aclN;  iifname "swp1" goto aclM;
+ *                    iifname "swp1.*" goto aclM ...   (VLAN bindings first)
+ *     chain out      the same with oifname
+ *     chain aclN     one rule per ACL rule: match, counter, drop or return
+ *
+ * The bridge's forward hook sees each frame once per output port, after
+ * the 802.1Q sub-interface took its tag off, so ingress is the binding's
+ * device as input and egress as output, for every copy of a flood and for
+ * frames out of the VXLAN device.  Each change is one nftables batch, which
+ * the kernel applies whole or not at all.  nftables has no fixed capacity:
+ * the stages report their rules as used, out of UINT32_MAX.
+ *
+ * At open the backend (re)creates the table; a kernel without nf_tables or
+ * its bridge family leaves every ACL call answering -EOPNOTSUPP, and the
+ * reason is logged once. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "hal/netdev/netdev-private.h"
+#include "hal/netdev/nft.h"
+#include "lib/ds.h"
+#include "lib/hash.h"
+#include "lib/vlog.h"
+
+VLOG_DEFINE_THIS_MODULE(netdev_acl);
+
+#define ND_NFT_TABLE "vtepd"
+#define ND_NF_BR_FORWARD 2 /* <linux/netfilter_bridge.h> */
+
+struct nd_acl_table {
+    struct hmap_node node; /* In 'tables', by id. */
+    uint32_t id;
+    char name[HAL_NAME_MAX];
+    char chain[32];
+    enum hal_acl_stage stage;
+    struct hal_acl_rule *rules;
+    size_t n_rules;
+};
+
+struct nd_acl_bind {
+    struct hmap_node node; /* In 'binds'. */
+    uint32_t port;
+    uint16_t vlan;
+    enum hal_acl_stage stage;
+    struct nd_acl_table *table;
+};
+
+struct nd_acl {
+    int fd;    /* NETLINK_NETFILTER, or -1 without nftables. */
+    int error; /* Why ACLs are unavailable, or 0. */
+    struct hmap tables, binds;
+    uint32_t last_id;
+    uint32_t used[HAL_ACL_STAGE_N];
+};
+
+static struct nd_acl *
+acl_of(const struct hal *hal)
+{
+    return nd_cast(hal)->acl;
+}
+
+/* Adds to 'b' the base chain and its jumps to the dispatch chains. */
+static void
+base_chain(struct nft_buf *b)
+{
+    nft_chain(b, true, ND_NFT_TABLE, "forward", ND_NF_BR_FORWARD);
+    nft_jump_rule(b, ND_NFT_TABLE, "forward", "in");
+    nft_jump_rule(b, ND_NFT_TABLE, "forward", "out");
+}
+
+void
+nd_acl_init(struct hal_netdev *nd)
+{
+    struct nd_acl *acl = xzalloc(sizeof *acl);
+    struct nft_buf b;
+
+    hmap_init(&acl->tables);
+    hmap_init(&acl->binds);
+    nd->acl = acl;
+    acl->fd = nft_open();
+    if (acl->fd < 0) {
+        acl->error = acl->fd;
+        VLOG_INFO("no ACLs: no netfilter netlink (%s)", strerror(-acl->error));
+        return;
+    }
+    /* Start from an empty table: what a previous run left is replayed. */
+    nft_buf_init(&b);
+    nft_batch_begin(&b);
+    nft_table(&b, true, ND_NFT_TABLE);
+    nft_table(&b, false, ND_NFT_TABLE);
+    nft_table(&b, true, ND_NFT_TABLE);
+    nft_chain(&b, true, ND_NFT_TABLE, "in", -1);
+    nft_chain(&b, true, ND_NFT_TABLE, "out", -1);
+    base_chain(&b);
+    nft_batch_end(&b);
+    acl->error = nft_send(acl->fd, &b);
+    nft_buf_destroy(&b);
+    if (acl->error) {
+        VLOG_INFO("no ACLs: the kernel has no nftables bridge family (%s)",
+                  strerror(-acl->error));
+        close(acl->fd);
+        acl->fd = -1;
+    } else {
+        VLOG_INFO("ACLs in nftables: table bridge %s", ND_NFT_TABLE);
+        nd->up.capabilities |= HAL_CAP_ACL;
+    }
+}
+
+void
+nd_acl_destroy(struct hal_netdev *nd, bool clear)
+{
+    struct nd_acl *acl = nd->acl;
+    struct nd_acl_table *t;
+    struct nd_acl_bind *bd;
+
+    if (!acl) {
+        return;
+    }
+    if (acl->fd >= 0 && clear) {
+        struct nft_buf b;
+
+        nft_buf_init(&b);
+        nft_batch_begin(&b);
+        nft_table(&b, false, ND_NFT_TABLE);
+        nft_batch_end(&b);
+        nft_send(acl->fd, &b);
+        nft_buf_destroy(&b);
+    }
+    if (acl->fd >= 0) {
+        close(acl->fd);
+    }
+    HMAP_FOR_EACH_SAFE(bd, node, &acl->binds) {
+        hmap_remove(&acl->binds, &bd->node);
+        free(bd);
+    }
+    HMAP_FOR_EACH_SAFE(t, node, &acl->tables) {
+        hmap_remove(&acl->tables, &t->node);
+        free(t->rules);
+        free(t);
+    }
+    hmap_destroy(&acl->binds);
+    hmap_destroy(&acl->tables);
+    free(acl);
+    nd->acl = NULL;
+}
+
+/* Some kernels (this project's CI host's 6.18) run the bridge family's
+ * hooks only on bridges that existed when the base chain was registered,
+ * so a new bridge gets the base chain registered again, in one batch: the
+ * frames of the other bridges see the old chain or the new one. */
+void
+nd_acl_bridge_created(struct hal_netdev *nd)
+{
+    struct nd_acl *acl = nd->acl;
+    struct nft_buf b;
+    int error;
+
+    if (!acl || acl->fd < 0) {
+        return;
+    }
+    nft_buf_init(&b);
+    nft_batch_begin(&b);
+    nft_flush(&b, ND_NFT_TABLE, "forward");
+    nft_chain(&b, false, ND_NFT_TABLE, "forward", -1);
+    base_chain(&b);
+    nft_batch_end(&b);
+    error = nft_send(acl->fd, &b);
+    nft_buf_destroy(&b);
+    if (error) {
+        VLOG_WARN("re-registering the ACL hook: %s", strerror(-error));
+    }
+}
+
+void
+nd_acl_resources(const struct hal_netdev *nd, struct hal_resource res[])
+{
+    const struct nd_acl *acl = nd->acl;
+
+    if (acl) {
+        res[HAL_TABLE_ACL_INGRESS].used = acl->used[HAL_ACL_INGRESS];
+        res[HAL_TABLE_ACL_EGRESS].used = acl->used[HAL_ACL_EGRESS];
+    }
+}
+
+static struct nd_acl_table *
+table_find(const struct nd_acl *acl, hal_oid_t oid)
+{
+    uint64_t id = oid & HAL_OID_VALUE_MAX;
+    struct nd_acl_table *t;
+
+    HMAP_FOR_EACH_WITH_HASH(t, node, hash_uint64(id, 0), &acl->tables) {
+        if (t->id == id) {
+            return t;
+        }
+    }
+    return NULL;
+}
+
+/* ---- Dispatch -------------------------------------------------------------- */
+
+/* Appends the dispatch rules of bindings of 'stage' with ('vlan_first')
+ * or without a VLAN. */
+static void
+dispatch_rules(const struct hal_netdev *nd, struct nft_buf *b,
+               enum hal_acl_stage stage, bool vlan)
+{
+    const char *chain = stage == HAL_ACL_INGRESS ? "in" : "out";
+    bool egress = stage == HAL_ACL_EGRESS;
+    struct nd_acl_bind *bd;
+
+    HMAP_FOR_EACH(bd, node, &nd->acl->binds) {
+        const struct nd_port *port = &nd->ports[bd->port];
+        char name[IFNAMSIZ];
+
+        if (bd->stage != stage || (bd->vlan != 0) != vlan) {
+            continue;
+        }
+        if (vlan) {
+            hal_netdev_subif_name(port->name, port->ifindex, bd->vlan, name);
+            nft_dispatch_rule(b, ND_NFT_TABLE, chain, egress, name, false,
+                              bd->table->chain);
+            continue;
+        }
+        /* The whole port: the port itself and every sub-interface. */
+        nft_dispatch_rule(b, ND_NFT_TABLE, chain, egress, port->name, false,
+                          bd->table->chain);
+        if (strlen(port->name) + 1 < IFNAMSIZ) {
+            snprintf(name, sizeof name, "%s.", port->name);
+            nft_dispatch_rule(b, ND_NFT_TABLE, chain, egress, name, true,
+                              bd->table->chain);
+        }
+        snprintf(name, sizeof name, "vts%x.", (unsigned) port->ifindex);
+        nft_dispatch_rule(b, ND_NFT_TABLE, chain, egress, name, true,
+                          bd->table->chain);
+    }
+}
+
+/* Adds to 'b' the rebuilt dispatch chains. */
+static void
+dispatch(const struct hal_netdev *nd, struct nft_buf *b)
+{
+    nft_flush(b, ND_NFT_TABLE, "in");
+    nft_flush(b, ND_NFT_TABLE, "out");
+    for (int s = 0; s < HAL_ACL_STAGE_N; s++) {
+        dispatch_rules(nd, b, s, true);
+        dispatch_rules(nd, b, s, false);
+    }
+}
+
+static int
+send_batch(struct nd_acl *acl, struct nft_buf *b)
+{
+    int error;
+
+    nft_batch_end(b);
+    error = nft_send(acl->fd, b);
+    nft_buf_destroy(b);
+    return error;
+}
+
+/* ---- Provider callbacks ------------------------------------------------------ */
+
+int
+nd_acl_table_set(struct hal *hal, const struct hal_acl_table_config *c,
+                 hal_oid_t *oid)
+{
+    struct nd_acl *acl = acl_of(hal);
+    struct nd_acl_table *t = NULL;
+    struct nft_buf b;
+    int error;
+
+    if (acl->fd < 0) {
+        return -EOPNOTSUPP;
+    }
+    if (*oid && !(t = table_find(acl, *oid))) {
+        return -ENOENT;
+    } else if (t && t->stage != c->stage) {
+        return -EINVAL;
+    }
+    nft_buf_init(&b);
+    nft_batch_begin(&b);
+    if (t) {
+        nft_flush(&b, ND_NFT_TABLE, t->chain);
+    } else {
+        t = xzalloc(sizeof *t);
+        t->id = ++acl->last_id;
+        t->stage = c->stage;
+        snprintf(t->chain, sizeof t->chain, "acl%u", (unsigned) t->id);
+        nft_chain(&b, true, ND_NFT_TABLE, t->chain, -1);
+    }
+    for (size_t i = 0; i < c->n_rules; i++) {
+        nft_acl_rule(&b, ND_NFT_TABLE, t->chain, &c->rules[i]);
+    }
+    error = send_batch(acl, &b);
+    if (error) {
+        VLOG_WARN("ACL %s: nftables refused chain %s: %s (%s)", c->name,
+                  t->chain, strerror(-error), nft_last_error());
+        if (!*oid) {
+            free(t);
+        }
+        return error;
+    }
+    if (!*oid) {
+        hmap_insert(&acl->tables, &t->node, hash_uint64(t->id, 0));
+        *oid = hal_oid_make(HAL_OBJECT_ACL_TABLE, t->id);
+    }
+    acl->used[t->stage] += (uint32_t) c->n_rules - (uint32_t) t->n_rules;
+    free(t->rules);
+    t->rules =
+        xmemdup(c->rules, (c->n_rules ? c->n_rules : 1) * sizeof *c->rules);
+    t->n_rules = c->n_rules;
+    snprintf(t->name, sizeof t->name, "%s", c->name);
+    return 0;
+}
+
+int
+nd_acl_table_remove(struct hal *hal, hal_oid_t oid)
+{
+    struct hal_netdev *nd = nd_cast(hal);
+    struct nd_acl *acl = nd->acl;
+    struct nd_acl_table *t = acl->fd < 0 ? NULL : table_find(acl, oid);
+    struct nd_acl_bind *bd;
+    struct nft_buf b;
+    int error;
+
+    if (acl->fd < 0) {
+        return -EOPNOTSUPP;
+    } else if (!t) {
+        return -ENOENT;
+    }
+    HMAP_FOR_EACH_SAFE(bd, node, &acl->binds) {
+        if (bd->table == t) {
+            hmap_remove(&acl->binds, &bd->node);
+            free(bd);
+        }
+    }
+    nft_buf_init(&b);
+    nft_batch_begin(&b);
+    dispatch(nd, &b);
+    nft_chain(&b, false, ND_NFT_TABLE, t->chain, -1);
+    error = send_batch(acl, &b);
+    acl->used[t->stage] -= (uint32_t) t->n_rules;
+    hmap_remove(&acl->tables, &t->node);
+    free(t->rules);
+    free(t);
+    return error;
+}
+
+int
+nd_acl_counters_get(const struct hal *hal, hal_oid_t oid, uint64_t *packets,
+                    size_t n)
+{
+    const struct nd_acl *acl = acl_of(hal);
+    const struct nd_acl_table *t = acl->fd < 0 ? NULL : table_find(acl, oid);
+
+    if (acl->fd < 0) {
+        return -EOPNOTSUPP;
+    } else if (!t) {
+        return -ENOENT;
+    } else if (n > t->n_rules) {
+        return -EINVAL;
+    }
+    return n ? nft_counters(acl->fd, ND_NFT_TABLE, t->chain, packets, n) : 0;
+}
+
+static uint32_t
+bind_hash(uint32_t port, uint16_t vlan, enum hal_acl_stage stage)
+{
+    return hash_uint64((uint64_t) port << 20 | (uint64_t) vlan << 4 | stage,
+                       0);
+}
+
+static struct nd_acl_bind *
+bind_find(const struct nd_acl *acl, uint32_t port, uint16_t vlan,
+          enum hal_acl_stage stage)
+{
+    struct nd_acl_bind *bd;
+
+    HMAP_FOR_EACH_WITH_HASH(bd, node, bind_hash(port, vlan, stage),
+                            &acl->binds) {
+        if (bd->port == port && bd->vlan == vlan && bd->stage == stage) {
+            return bd;
+        }
+    }
+    return NULL;
+}
+
+static int64_t
+port_index(const struct hal_netdev *nd, hal_oid_t oid)
+{
+    return hal_oid_index(oid, HAL_OBJECT_PORT, nd->n_ports);
+}
+
+/* Applies 'n' binding changes to the model ('set' or remove), then the
+ * dispatch chains in one batch. */
+static int
+bind_apply(struct hal *hal, const struct hal_acl_binding *e, size_t n,
+           int *status, bool set)
+{
+    struct hal_netdev *nd = nd_cast(hal);
+    struct nd_acl *acl = nd->acl;
+    struct nft_buf b;
+    int first = 0, error;
+
+    for (size_t i = 0; i < n; i++) {
+        int64_t port = acl->fd < 0 ? -1 : port_index(nd, e[i].port);
+        struct nd_acl_table *t = set ? table_find(acl, e[i].table) : NULL;
+        struct nd_acl_bind *bd =
+            port < 0 ? NULL
+                     : bind_find(acl, (uint32_t) port, e[i].vlan, e[i].stage);
+
+        status[i] = acl->fd < 0                     ? -EOPNOTSUPP
+                    : port < 0                      ? -ENOENT
+                    : set && !t                     ? -ENOENT
+                    : set && t->stage != e[i].stage ? -EINVAL
+                    : !set && !bd                   ? -ENOENT
+                                                    : 0;
+        if (!status[i] && set) {
+            if (!bd) {
+                bd = xzalloc(sizeof *bd);
+                bd->port = (uint32_t) port;
+                bd->vlan = e[i].vlan;
+                bd->stage = e[i].stage;
+                hmap_insert(&acl->binds, &bd->node,
+                            bind_hash(bd->port, bd->vlan, bd->stage));
+            }
+            bd->table = t;
+        } else if (!status[i]) {
+            hmap_remove(&acl->binds, &bd->node);
+            free(bd);
+        }
+        first = first ? first : status[i];
+    }
+    if (acl->fd < 0) {
+        return first;
+    }
+    nft_buf_init(&b);
+    nft_batch_begin(&b);
+    dispatch(nd, &b);
+    error = send_batch(acl, &b);
+    if (error) {
+        VLOG_WARN("ACL bindings: %s", strerror(-error));
+        for (size_t i = 0; i < n; i++) {
+            status[i] = status[i] ? status[i] : error;
+        }
+        first = first ? first : error;
+    }
+    return first;
+}
+
+int
+nd_acl_bind_set(struct hal *hal, const struct hal_acl_binding *e, size_t n,
+                int *status)
+{
+    return bind_apply(hal, e, n, status, true);
+}
+
+int
+nd_acl_bind_remove(struct hal *hal, const struct hal_acl_binding *e, size_t n,
+                   int *status)
+{
+    return bind_apply(hal, e, n, status, false);
+}
+
+void
+nd_acl_dump(const struct hal *hal, struct ds *out)
+{
+    const struct hal_netdev *nd = nd_cast(hal);
+    const struct nd_acl *acl = nd->acl;
+    const struct nd_acl_table *t;
+    const struct nd_acl_bind *bd;
+
+    if (acl->fd < 0) {
+        ds_put_format(out, "no ACLs: %s\n", strerror(-acl->error));
+        return;
+    }
+    HMAP_FOR_EACH(t, node, &acl->tables) {
+        uint64_t *hits = xcalloc(t->n_rules + 1, sizeof *hits);
+
+        nft_counters(acl->fd, ND_NFT_TABLE, t->chain, hits, t->n_rules);
+        ds_put_format(out, "acl %s %s: %zu rules, nft chain %s\n", t->name,
+                      hal_acl_stage_name(t->stage), t->n_rules, t->chain);
+        for (size_t i = 0; i < t->n_rules; i++) {
+            ds_put_format(out, "  seq %-6lld %-6s hits=%llu ",
+                          (long long) t->rules[i].seq,
+                          t->rules[i].action == HAL_ACL_PERMIT ? "permit"
+                                                               : "deny",
+                          (unsigned long long) hits[i]);
+            hal_acl_match_format(&t->rules[i].match, out);
+            ds_put_char(out, '\n');
+        }
+        free(hits);
+    }
+    HMAP_FOR_EACH(bd, node, &acl->binds) {
+        ds_put_format(out, "binding %s vlan %u %s -> %s\n",
+                      nd->ports[bd->port].name, bd->vlan,
+                      hal_acl_stage_name(bd->stage), bd->table->name);
+    }
+}

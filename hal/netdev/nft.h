@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* nftables over raw netlink for the netdev backend's ACLs (nft.c): build a
+ * batch of messages in a 'struct nft_buf', send it, read counters.  Every
+ * object is in the bridge family. */
+#ifndef HAL_NETDEV_NFT_H
+#define HAL_NETDEV_NFT_H 1
+
+#include <net/if.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "hal/hal-acl.h"
+
+struct nft_buf {
+    uint8_t *data;
+    size_t len, cap;
+    uint32_t seq, first_seq, last_seq;
+};
+
+void nft_buf_init(struct nft_buf *);
+void nft_buf_destroy(struct nft_buf *);
+
+/* A batch: nft_batch_begin(), the messages, nft_batch_end(), nft_send(). */
+void nft_batch_begin(struct nft_buf *);
+void nft_batch_end(struct nft_buf *);
+
+/* Adds ('add') or deletes table 'table'. */
+void nft_table(struct nft_buf *, bool add, const char *table);
+/* Adds or deletes chain 'chain'; with 'hook' >= 0, a filter base chain on
+ * that bridge hook, priority 0, policy accept. */
+void nft_chain(struct nft_buf *, bool add, const char *table,
+               const char *chain, int hook);
+/* Deletes every rule of 'chain'. */
+void nft_flush(struct nft_buf *, const char *table, const char *chain);
+/* Appends to 'chain' the rule for ACL rule 'r': its match, a counter, and
+ * drop (deny) or return (permit). */
+void nft_acl_rule(struct nft_buf *, const char *table, const char *chain,
+                  const struct hal_acl_rule *r);
+/* Appends to 'chain' "iifname (or oifname, if 'egress') IFNAME goto
+ * TARGET" (return if 'target' is NULL); 'prefix' matches names that start
+ * with 'ifname'. */
+void nft_dispatch_rule(struct nft_buf *, const char *table, const char *chain,
+                       bool egress, const char *ifname, bool prefix,
+                       const char *target);
+/* Appends "jump TARGET" to 'chain'. */
+void nft_jump_rule(struct nft_buf *, const char *table, const char *chain,
+                   const char *target);
+
+/* Opens a NETLINK_NETFILTER socket.  Returns it or a negative errno. */
+int nft_open(void);
+/* Returns what the kernel said about the last failed batch (static). */
+const char *nft_last_error(void);
+/* Sends the batch in 'b' on 'fd' and waits for the kernel's verdict.
+ * Returns 0 or the first error (the kernel then applied nothing). */
+int nft_send(int fd, struct nft_buf *b);
+/* Reads the packet counters of the first 'n' rules of 'chain' into
+ * 'packets'.  Returns 0 or a negative errno. */
+int nft_counters(int fd, const char *table, const char *chain,
+                 uint64_t *packets, size_t n);
+
+#endif /* hal/netdev/nft.h */

@@ -1,0 +1,135 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# ACLs of the netdev backend (nftables, bridge family) in the firmware VM's
+# kernel, on the topology of datapath.sh: a tagged (VLAN 100) and an
+# untagged binding on one front-panel port.  An ACL on (swp1, VLAN 100)
+# denies ICMP from the server's VLAN 100 address and leaves the untagged
+# binding alone; the same ACL on VLAN 0 covers the whole port, the
+# sub-interface too.  The CI host has no 8021q, so tagged bindings with
+# ACLs are proven here.
+#
+#   server VM                 tor1 VM (vtepd, netdev)           host namespaces
+#   swp1.100 10.0.1.2 ─┐                                       ┌─ red1  10.0.1.1
+#                      swp1 ══ swp1        swp2 ══ TAP u0 ── hv ┤   (VNI 100)
+#   swp1     10.0.0.12 ─┘  (UDP socket)    10.99.0.2   10.99.0.1 └─ blue1 10.0.0.11
+#                                                                  (VNI 200)
+set -u
+. tests/lib.sh
+. tests/firmware/vm.sh
+. tests/dataplane/lab-topology.sh
+fw_require
+lab_require "firmware ACLs" ping
+
+TMP=$(make_tmpdir)
+A=$TMP/tor1 B=$TMP/server
+TAP=fwu$$
+RED1_IP=10.0.1.1 RED2_IP=10.0.1.2
+
+ip tuntap add dev "$TAP" mode tap
+on_exit "ip link del '$TAP'"
+pa=$(fw_free_port) pb=$(fw_free_port)
+
+cat >"$TMP/tor1.conf" <<CONF
+switch-name=tor1
+tunnel-ip=$VTEP_IP/24
+uplink=swp2
+CONF
+echo "switch-name=server" >"$TMP/server.conf"
+fw_vm_start "$A" "$TMP/tor1.conf" 2 \
+    -netdev "socket,id=swp1,udp=127.0.0.1:$pb,localaddr=127.0.0.1:$pa" \
+    -netdev "tap,id=swp2,ifname=$TAP,script=no,downscript=no"
+fw_vm_start "$B" "$TMP/server.conf" 1 \
+    -netdev "socket,id=swp1,udp=127.0.0.1:$pa,localaddr=127.0.0.1:$pb"
+
+# The hypervisor side; QEMU holds the TAP open while it moves to hv.
+lab_ns hv
+sleep 1
+ip link set "$TAP" netns "$NS-hv"
+nsx hv ip link set "$TAP" name u0 up
+nsx hv ip addr add "$HV_IP/24" dev u0
+lab_host red1 "$RED1_MAC" "$RED1_IP" hv h-red1
+lab_host blue1 "$BLUE1_MAC" "$BLUE1_IP" hv h-blue1
+lab_hv_vni 100 red1
+lab_hv_vni 200 blue1
+
+for vm in "$A" "$B"; do
+    if ! fw_vm_wait_served "$vm" 150 >/dev/null; then
+        fail "the ${vm##*/} VM boots"
+        tail -30 "$vm/serial.log"
+        exit 1
+    fi
+done
+pass "both VMs boot"
+
+vctl() { vtep-ctl --timeout=20 --db="$(fw_db "$A")" "$@"; }
+vctl add-ls red -- set Logical_Switch red tunnel_key=100 \
+    -- add-ls blue -- set Logical_Switch blue tunnel_key=200
+# Both bindings of the port in one transaction: the backend creates the
+# sub-interface between the two enslavements of one netlink batch.
+vctl bind-ls tor1 swp1 100 red -- bind-ls tor1 swp1 0 blue
+vctl add-ucast-remote red "$RED1_MAC" "$HV_IP" \
+    -- add-mcast-remote red unknown-dst "$HV_IP" \
+    -- add-ucast-remote blue "$BLUE1_MAC" "$HV_IP" \
+    -- add-mcast-remote blue unknown-dst "$HV_IP"
+check "tor1 does not report swp1 as faulty" \
+    test "$(vctl get Physical_Port swp1 port_fault_status)" = "[]"
+
+check "the kernel takes the VXLAN devices' attributes as sent" \
+    fw_console "$A" "! dmesg | grep 'invalid length'"
+
+fw_console "$B" "ip link add link swp1 name swp1.100 type vlan id 100 &&
+    ip link set swp1.100 up && ip addr add $RED2_IP/24 dev swp1.100 &&
+    ip addr add $BLUE2_IP/24 dev swp1" >/dev/null
+
+vm_ping() {
+    fw_console "$B" "ping -c 2 -W 2 $1 | grep -q ' 0% packet loss'"
+}
+check "tagged VLAN 100 on swp1: the server pings red1 across VNI 100" \
+    wait_for 30 vm_ping "$RED1_IP"
+check "untagged on swp1: the server pings blue1 across VNI 200" \
+    wait_for 30 vm_ping "$BLUE1_IP"
+check "red1 pings the server's VLAN 100 address" ping_ok red1 "$RED2_IP"
+check "blue1 pings the server's untagged address" ping_ok blue1 "$BLUE2_IP"
+check "red and blue stay apart: blue1 does not reach the red address" \
+    ping_fails blue1 "$RED2_IP"
+
+# acl_bind VLAN: binds ACL "no-icmp" to swp1 VLAN (alone).
+acl_bind() {
+    vctl set Physical_Port swp1 "acl_bindings={$1=$ACL}"
+}
+# shown PATTERN: tor1's "vtep-cli show acl" has a line matching PATTERN.
+shown() {
+    fw_console "$A" "vtep-cli show acl" | grep -Eq "$1"
+}
+vm_ping_fails() {
+    fw_console "$B" "ping -c 2 -W 2 $1 | grep -q ' 100% packet loss'"
+}
+ACL=$(vctl -- --id=@e create ACL_entry sequence=10 direction=ingress \
+    action=deny protocol=1 source_ip=$RED2_IP \
+    -- create ACL acl_name=no-icmp acl_entries=@e | tail -1)
+acl_bind 100
+check "the ACL is programmed (it has a hit counter)" \
+    wait_for 30 shown "^no-icmp +10 +ingress +deny +[0-9]+ +- "
+if ! shown "^no-icmp +10 +ingress +deny +[0-9]+ +- "; then
+    fw_console "$A" "grep -i 'acl\|nft' /var/log/vtepd.log | tail -20;
+        lsmod | grep -i nf_ | head"
+    vctl list ACL
+    vctl get Physical_Port swp1 port_fault_status
+fi
+check "tagged ICMP from the server's VLAN 100 address is denied" \
+    wait_for 30 vm_ping_fails "$RED1_IP"
+check "the untagged binding is not filtered" vm_ping "$BLUE1_IP"
+check "the deny rule counted hits" \
+    shown "^no-icmp +10 +ingress +deny +[1-9][0-9]* "
+check "swp1 has no ACL fault" \
+    test "$(vctl get Physical_Port swp1 port_fault_status)" = "[]"
+vctl set Physical_Port swp1 "acl_bindings={}"
+check "unbound: the server pings red1 again" wait_for 30 vm_ping "$RED1_IP"
+# The whole port: the entry matches the VLAN 100 address only, so the
+# untagged binding still passes, but through the port's ACL.
+acl_bind 0
+check "VLAN 0 covers the sub-interface: tagged ICMP denied" \
+    wait_for 30 vm_ping_fails "$RED1_IP"
+check "VLAN 0: untagged traffic passes the ACL" vm_ping "$BLUE1_IP"
+
+finish

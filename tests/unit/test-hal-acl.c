@@ -1,0 +1,494 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Unit tests for ACLs: the range expansion of the asic TCAM (entry counts
+ * and exact cover), the TCAM model against the reference semantics on
+ * random rules and packets, first-match order and hit counters, atomic
+ * replacement when the TCAM is full, the checks, and the header parser. */
+#include <arpa/inet.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "hal/asic/asic-private.h"
+#include "hal/hal-acl.h"
+#include "lib/ds.h"
+#include "tests/unit/hal-asic-fixture.h"
+
+/* ---- Range expansion ---------------------------------------------------- */
+
+static size_t
+cost(uint16_t lo, uint16_t hi)
+{
+    struct asic_prefix p[ASIC_MAX_PREFIXES];
+
+    return asic_acl_range_prefixes(lo, hi, p);
+}
+
+/* Every port lo..hi hits exactly one prefix, and no other port any. */
+static void
+assert_exact_cover(uint16_t lo, uint16_t hi)
+{
+    struct asic_prefix p[ASIC_MAX_PREFIXES];
+    size_t n = asic_acl_range_prefixes(lo, hi, p);
+
+    for (uint32_t port = 0; port <= 0xffff; port++) {
+        int hits = 0;
+
+        for (size_t i = 0; i < n; i++) {
+            hits += !((port ^ p[i].value) & p[i].mask);
+        }
+        assert_int_equal(hits, port >= lo && port <= hi);
+    }
+}
+
+static void
+test_range_expansion(void **state)
+{
+    (void) state;
+    assert_int_equal(cost(1000, 2000), 8);
+    assert_int_equal(cost(0, 65535), 1);
+    assert_int_equal(cost(1, 65534), 30); /* The worst case, 2w - 2. */
+    assert_int_equal(cost(80, 80), 1);
+    assert_int_equal(cost(1024, 2047), 1);
+    assert_int_equal(cost(1024, 65535), 6);
+    assert_int_equal(cost(0, 1023), 1);
+    assert_exact_cover(1000, 2000);
+    assert_exact_cover(1, 65534);
+    assert_exact_cover(0, 65535);
+    assert_exact_cover(7, 7);
+    srand(1);
+    for (int i = 0; i < 20; i++) {
+        uint16_t a = (uint16_t) rand(), b = (uint16_t) rand();
+
+        assert_exact_cover(a < b ? a : b, a < b ? b : a);
+        assert_true(cost(a < b ? a : b, a < b ? b : a) <= 30);
+    }
+
+    /* A rule with two ranges costs the product. */
+    struct hal_acl_match m = {
+        .fields = HAL_ACL_F_PROTOCOL | HAL_ACL_F_SRC_PORT | HAL_ACL_F_DST_PORT,
+        .protocol = 6,
+        .src_port_min = 1,
+        .src_port_max = 65534,
+        .dst_port_min = 1000,
+        .dst_port_max = 2000,
+    };
+    assert_int_equal(asic_acl_rule_cost(&m), 240);
+}
+
+/* ---- A topology: ls0 on swp1 (untagged) and swp2 VLAN 10 -------------- */
+
+struct topo {
+    struct fixture f;
+    hal_oid_t ls0, swp1, swp2;
+    struct hal_asic_decision d;
+};
+
+static void
+topo_open_platform(struct topo *t, const char *platform)
+{
+    fixture_open(&t->f, platform, NULL, false);
+    t->swp1 = test_port(&t->f, "swp1");
+    t->swp2 = test_port(&t->f, "swp2");
+    t->ls0 = test_bridge(&t->f, "ls0", 5000, HAL_REPLICATION_SOURCE_NODE);
+    test_bind(&t->f, t->swp1, 0, t->ls0);
+    test_bind(&t->f, t->swp2, 10, t->ls0);
+    hal_asic_decision_init(&t->d);
+}
+
+static void
+topo_open(struct topo *t)
+{
+    topo_open_platform(t, "lab");
+}
+
+static void
+topo_close(struct topo *t)
+{
+    hal_asic_decision_uninit(&t->d);
+    fixture_close(&t->f);
+}
+
+/* A TCP packet 10.0.0.S:SPORT -> 10.0.0.D:DPORT with 'flags'. */
+static struct hal_acl_packet
+tcp_packet(uint8_t s, uint16_t sport, uint8_t d, uint16_t dport,
+           uint16_t flags)
+{
+    struct hal_acl_packet p = { .ethertype = 0x0800, .is_ip = true };
+
+    p.src_mac = test_mac(s);
+    p.dst_mac = test_mac(d);
+    p.src_ip.family = p.dst_ip.family = AF_INET;
+    p.src_ip.v4.s_addr = htonl(0x0a000000 | s);
+    p.dst_ip.v4.s_addr = htonl(0x0a000000 | d);
+    p.protocol = 6;
+    p.has_ports = p.is_tcp = true;
+    p.src_port = sport;
+    p.dst_port = dport;
+    p.tcp_flags = flags;
+    return p;
+}
+
+/* Forwards 'p' from swp1 to swp2's host (learned there); returns true if
+ * it got out. */
+static bool
+passes(struct topo *t, const struct hal_acl_packet *p)
+{
+    struct hal_asic_frame f = {
+        .port = t->swp1,
+        .src = p->src_mac,
+        .dst = p->dst_mac,
+        .bytes = 100,
+        .acl = p,
+    };
+
+    hal_asic_forward(t->f.asic, &f, false, 0, &t->d);
+    return t->d.action == HAL_ASIC_FORWARD;
+}
+
+static hal_oid_t
+table(struct topo *t, enum hal_acl_stage stage, const struct hal_acl_rule *r,
+      size_t n, int expect)
+{
+    struct hal_acl_table_config c = { "t", stage, r, n };
+    hal_oid_t oid = HAL_OID_NULL;
+
+    assert_int_equal(hal_acl_table_set(t->f.hal, &c, &oid), expect);
+    return oid;
+}
+
+static void
+acl_bind(struct topo *t, hal_oid_t port, uint16_t vlan,
+         enum hal_acl_stage stage, hal_oid_t oid)
+{
+    struct hal_acl_binding b = { port, vlan, stage, oid };
+    int status;
+
+    assert_int_equal(hal_acl_bind_set(t->f.hal, &b, 1, &status), 0);
+}
+
+/* A random rule: each field present with probability 1/2, values from a
+ * small domain so that packets hit them often. */
+static struct hal_acl_match
+random_match(void)
+{
+    struct hal_acl_match m = { .fields = HAL_ACL_F_PROTOCOL, .protocol = 6 };
+
+    if (rand() & 1) {
+        m.fields |= HAL_ACL_F_SRC_IP;
+        m.src_ip.family = m.src_mask.family = AF_INET;
+        m.src_ip.v4.s_addr = htonl(0x0a000000 | (rand() & 3));
+        m.src_mask.v4.s_addr = htonl(0xfffffffc | (rand() & 3));
+    }
+    if (rand() & 1) {
+        uint16_t a = (uint16_t) (rand() % 4000),
+                 b = (uint16_t) (rand() % 4000);
+
+        m.fields |= HAL_ACL_F_DST_PORT;
+        m.dst_port_min = a < b ? a : b;
+        m.dst_port_max = a < b ? b : a;
+    }
+    if (rand() & 1) {
+        uint16_t a = (uint16_t) (rand() % 4000),
+                 b = (uint16_t) (rand() % 4000);
+
+        m.fields |= HAL_ACL_F_SRC_PORT;
+        m.src_port_min = a < b ? a : b;
+        m.src_port_max = a < b ? b : a;
+    }
+    if (rand() & 1) {
+        m.fields |= HAL_ACL_F_TCP_FLAGS;
+        m.tcp_flags_mask = (uint16_t) (rand() & 0x13);
+        m.tcp_flags = (uint16_t) (rand() & m.tcp_flags_mask);
+    }
+    return m;
+}
+
+/* The TCAM (prefix entries) decides exactly as the reference semantics. */
+static void
+test_tcam_matches_reference(void **state)
+{
+    struct topo t;
+
+    (void) state;
+    topo_open_platform(&t, "trident2"); /* Two ranges may need 900. */
+    srand(7);
+    for (int i = 0; i < 40; i++) {
+        struct hal_acl_rule r = { i, HAL_ACL_DENY, random_match() };
+        hal_oid_t oid = table(&t, HAL_ACL_INGRESS, &r, 1, 0);
+
+        acl_bind(&t, t.swp1, 0, HAL_ACL_INGRESS, oid);
+        for (int j = 0; j < 200; j++) {
+            struct hal_acl_packet p = tcp_packet(
+                (uint8_t) (rand() & 3), (uint16_t) (rand() % 4000), 9,
+                (uint16_t) (rand() % 4000), (uint16_t) (rand() & 0x1f));
+
+            assert_int_equal(passes(&t, &p),
+                             !hal_acl_match_packet(&r.match, &p));
+        }
+        assert_int_equal(hal_acl_table_remove(t.f.hal, oid), 0);
+    }
+    topo_close(&t);
+}
+
+static void
+test_order_and_counters(void **state)
+{
+    struct hal_acl_match port1500 = {
+        .fields = HAL_ACL_F_PROTOCOL | HAL_ACL_F_DST_PORT,
+        .protocol = 6,
+        .dst_port_min = 1500,
+        .dst_port_max = 1500,
+    };
+    struct hal_acl_match range = port1500;
+    struct hal_acl_rule rules[2];
+    struct hal_acl_packet p1500 = tcp_packet(1, 40000, 9, 1500, 0x02);
+    struct hal_acl_packet p1600 = tcp_packet(1, 40000, 9, 1600, 0x02);
+    struct hal_acl_packet p80 = tcp_packet(1, 40000, 9, 80, 0x02);
+    uint64_t hits[2];
+    struct topo t;
+    hal_oid_t oid;
+
+    (void) state;
+    range.dst_port_min = 1000;
+    range.dst_port_max = 2000;
+    topo_open(&t);
+
+    /* Permit before deny: 1500 passes, 1600 not, 80 unmatched passes. */
+    rules[0] = (struct hal_acl_rule){ 5, HAL_ACL_PERMIT, port1500 };
+    rules[1] = (struct hal_acl_rule){ 10, HAL_ACL_DENY, range };
+    oid = table(&t, HAL_ACL_INGRESS, rules, 2, 0);
+    acl_bind(&t, t.swp1, 0, HAL_ACL_INGRESS, oid);
+    assert_true(passes(&t, &p1500));
+    assert_false(passes(&t, &p1600));
+    assert_string_equal(t.d.drop_reason, "ACL deny (ingress)");
+    assert_true(passes(&t, &p80));
+    assert_int_equal(hal_acl_counters_get(t.f.hal, oid, hits, 2), 0);
+    assert_int_equal(hits[0], 1);
+    assert_int_equal(hits[1], 1);
+
+    /* Deny before permit: 1500 is denied; new rules zero the counters. */
+    rules[0] = (struct hal_acl_rule){ 5, HAL_ACL_DENY, range };
+    rules[1] = (struct hal_acl_rule){ 10, HAL_ACL_PERMIT, port1500 };
+    assert_int_equal(hal_acl_table_set(t.f.hal,
+                                       &(struct hal_acl_table_config){
+                                           "t", HAL_ACL_INGRESS, rules, 2 },
+                                       &oid),
+                     0);
+    assert_false(passes(&t, &p1500));
+    assert_int_equal(hal_acl_counters_get(t.f.hal, oid, hits, 2), 0);
+    assert_int_equal(hits[0], 1);
+    assert_int_equal(hits[1], 0);
+
+    /* Egress on swp2 VLAN 10 only: a frame to swp2's host is dropped
+     * there; the port's VLAN 0 binding stands for the other VLANs. */
+    struct hal_fdb_entry e = test_local(t.ls0, 9, t.swp2, 10);
+    int status;
+
+    assert_int_equal(hal_fdb_set(t.f.hal, &e, 1, &status), 0);
+    assert_int_equal(hal_acl_table_remove(t.f.hal, oid), 0);
+    rules[0] = (struct hal_acl_rule){ 1, HAL_ACL_DENY, range };
+    oid = table(&t, HAL_ACL_EGRESS, rules, 1, 0);
+    acl_bind(&t, t.swp2, 10, HAL_ACL_EGRESS, oid);
+    assert_false(passes(&t, &p1500));
+    assert_string_equal(t.d.drop_reason, "ACL deny (egress)");
+    assert_true(passes(&t, &p80));
+    topo_close(&t);
+}
+
+/* A table that does not fit fails whole; earlier tables keep working. */
+static void
+test_tcam_full(void **state)
+{
+    struct hal_acl_match wide = {
+        .fields = HAL_ACL_F_PROTOCOL | HAL_ACL_F_SRC_PORT | HAL_ACL_F_DST_PORT,
+        .protocol = 17,
+        .src_port_min = 1,
+        .src_port_max = 65534,
+        .dst_port_min = 1,
+        .dst_port_max = 65534,
+    };
+    struct hal_acl_match range = {
+        .fields = HAL_ACL_F_PROTOCOL | HAL_ACL_F_DST_PORT,
+        .protocol = 6,
+        .dst_port_min = 1000,
+        .dst_port_max = 2000,
+    };
+    struct hal_acl_rule small = { 1, HAL_ACL_DENY, range };
+    struct hal_acl_rule big[2] = { { 1, HAL_ACL_DENY, range },
+                                   { 2, HAL_ACL_DENY, wide } };
+    struct hal_acl_packet p = tcp_packet(1, 40000, 9, 1500, 0);
+    struct hal_resource res[HAL_TABLE_N];
+    hal_oid_t a, b;
+    struct topo t;
+
+    (void) state;
+    topo_open(&t);
+    a = table(&t, HAL_ACL_INGRESS, &small, 1, 0);
+    acl_bind(&t, t.swp1, 0, HAL_ACL_INGRESS, a);
+    hal_resources_get(t.f.hal, res);
+    assert_int_equal(res[HAL_TABLE_ACL_INGRESS].used, 8);
+    assert_int_equal(res[HAL_TABLE_ACL_INGRESS].capacity, 64);
+
+    b = table(&t, HAL_ACL_INGRESS, big, 2, HAL_E_TABLE_FULL);
+    assert_int_equal(b, HAL_OID_NULL);
+    fixture_run(&t.f, 1);
+    assert_int_equal(fixture_count(&t.f, HAL_EVENT_RESOURCE_EXHAUSTED), 1);
+
+    /* Growing 'a' beyond the TCAM leaves its old version in force. */
+    assert_int_equal(hal_acl_table_set(t.f.hal,
+                                       &(struct hal_acl_table_config){
+                                           "t", HAL_ACL_INGRESS, big, 2 },
+                                       &a),
+                     HAL_E_TABLE_FULL);
+    hal_resources_get(t.f.hal, res);
+    assert_int_equal(res[HAL_TABLE_ACL_INGRESS].used, 8);
+    assert_false(passes(&t, &p));
+
+    /* The egress stage has its own TCAM. */
+    assert_int_equal(res[HAL_TABLE_ACL_EGRESS].used, 0);
+    assert_int_equal(res[HAL_TABLE_ACL_EGRESS].capacity, 32);
+    topo_close(&t);
+}
+
+static void
+test_checks(void **state)
+{
+    struct hal_acl_match m = { .fields = HAL_ACL_F_DST_PORT,
+                               .dst_port_min = 1,
+                               .dst_port_max = 2 };
+
+    (void) state;
+    assert_non_null(hal_acl_match_check(&m)); /* Ports need a protocol. */
+    m.fields |= HAL_ACL_F_PROTOCOL;
+    m.protocol = 1;
+    assert_non_null(hal_acl_match_check(&m));
+    m.protocol = 17;
+    assert_null(hal_acl_match_check(&m));
+    m.dst_port_min = 3;
+    assert_string_equal(hal_acl_match_check(&m), "dest port range low > high");
+
+    m = (struct hal_acl_match){ .fields =
+                                    HAL_ACL_F_PROTOCOL | HAL_ACL_F_TCP_FLAGS,
+                                .protocol = 6,
+                                .tcp_flags = 0x12,
+                                .tcp_flags_mask = 0x02 };
+    assert_non_null(hal_acl_match_check(&m)); /* Flags outside the mask. */
+    m.tcp_flags = 0x02;
+    assert_null(hal_acl_match_check(&m));
+
+    m = (struct hal_acl_match){ .fields = HAL_ACL_F_ETHERTYPE,
+                                .ethertype = 0x0100 };
+    assert_non_null(hal_acl_match_check(&m)); /* A length, not a type. */
+}
+
+/* An IPv4 TCP SYN and an ICMP echo request, parsed from bytes. */
+static void
+test_parse(void **state)
+{
+    static const uint8_t tcp[] = {
+        /* Ethernet */
+        0x02, 0, 0, 0, 0, 0x02, 0x02, 0, 0, 0, 0, 0x01, 0x08, 0x00,
+        /* IPv4: 20 bytes, TCP, 10.0.0.1 -> 10.0.0.2 */
+        0x45, 0, 0, 40, 0, 0, 0x40, 0, 64, 6, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2,
+        /* TCP: 40000 -> 1500, SYN */
+        0x9c, 0x40, 0x05, 0xdc, 0, 0, 0, 0, 0, 0, 0, 0, 0x50, 0x02, 0xff, 0xff,
+        0, 0, 0, 0
+    };
+    uint8_t icmp[14 + 20 + 8];
+    struct hal_acl_packet p;
+
+    (void) state;
+    hal_acl_packet_parse(tcp, sizeof tcp, 0x0800, 14, &p);
+    assert_true(p.is_ip && p.has_ports && p.is_tcp && !p.is_icmp);
+    assert_int_equal(p.protocol, 6);
+    assert_int_equal(p.src_port, 40000);
+    assert_int_equal(p.dst_port, 1500);
+    assert_int_equal(p.tcp_flags, 0x02);
+    assert_int_equal(ntohl(p.dst_ip.v4.s_addr), 0x0a000002);
+    assert_int_equal(p.src_mac.ea[5], 1);
+
+    memcpy(icmp, tcp, 34);
+    icmp[14 + 9] = 1;
+    icmp[34] = 8; /* Echo request. */
+    icmp[35] = 0;
+    hal_acl_packet_parse(icmp, sizeof icmp, 0x0800, 14, &p);
+    assert_true(p.is_icmp && !p.has_ports);
+    assert_int_equal(p.icmp_type, 8);
+
+    /* IPv6 UDP, the next header in the fixed header. */
+    uint8_t v6[14 + 40 + 8] = { 0 };
+    v6[14] = 0x60;
+    v6[14 + 6] = 17;
+    v6[14 + 23] = 1;
+    v6[14 + 39] = 2;
+    v6[54] = 0x00, v6[55] = 53, v6[56] = 0x04, v6[57] = 0x00;
+    hal_acl_packet_parse(v6, sizeof v6, 0x86dd, 14, &p);
+    assert_true(p.is_ip && p.has_ports && !p.is_tcp);
+    assert_int_equal(p.src_ip.family, AF_INET6);
+    assert_int_equal(p.src_port, 53);
+    assert_int_equal(p.dst_port, 1024);
+    struct hal_acl_match m6 = { .fields = HAL_ACL_F_DST_IP };
+    assert_int_equal(hal_ip_from_string("::2", &m6.dst_ip), 0);
+    assert_int_equal(hal_ip_from_string("ffff:ffff::", &m6.dst_mask), 0);
+    assert_true(hal_acl_match_packet(&m6, &p));
+    m6.dst_ip.v6.s6_addr[0] = 1;
+    assert_false(hal_acl_match_packet(&m6, &p));
+
+    /* Truncated: no L4, and a later fragment has no ports. */
+    hal_acl_packet_parse(tcp, 14 + 20 + 2, 0x0800, 14, &p);
+    assert_true(p.is_ip && !p.has_ports);
+    uint8_t frag[sizeof tcp];
+    memcpy(frag, tcp, sizeof tcp);
+    frag[14 + 7] = 1;
+    hal_acl_packet_parse(frag, sizeof frag, 0x0800, 14, &p);
+    assert_true(p.is_ip && !p.has_ports);
+}
+
+static void
+test_dump(void **state)
+{
+    struct hal_acl_match m = { .fields =
+                                   HAL_ACL_F_PROTOCOL | HAL_ACL_F_DST_PORT,
+                               .protocol = 6,
+                               .dst_port_min = 1000,
+                               .dst_port_max = 2000 };
+    struct hal_acl_rule r = { 10, HAL_ACL_DENY, m };
+    struct ds out = DS_EMPTY_INITIALIZER;
+    struct topo t;
+    hal_oid_t oid;
+
+    (void) state;
+    topo_open(&t);
+    oid = table(&t, HAL_ACL_INGRESS, &r, 1, 0);
+    acl_bind(&t, t.swp2, 10, HAL_ACL_INGRESS, oid);
+    hal_dump_acl(t.f.hal, &out);
+    assert_string_equal(ds_cstr(&out),
+                        "tcam ingress: 8/64 entries\n"
+                        "tcam egress: 0/32 entries\n"
+                        "acl t ingress: 1 rules, 8 TCAM entries, 1 bindings\n"
+                        "  seq 10     deny   hits=0 tcam=8 proto 6 "
+                        "dport 1000-2000\n"
+                        "binding swp2 vlan 10 ingress -> t\n");
+    ds_destroy(&out);
+    topo_close(&t);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_range_expansion),
+        cmocka_unit_test(test_tcam_matches_reference),
+        cmocka_unit_test(test_order_and_counters),
+        cmocka_unit_test(test_tcam_full),
+        cmocka_unit_test(test_checks),
+        cmocka_unit_test(test_parse),
+        cmocka_unit_test(test_dump),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,343 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Unit tests for the reconciler's ACLs (vtepd/vtep/vtep-acl.c) on the asic
+ * backend: entries ordered by sequence, bindings, every cause of
+ * invalid_acl_entry, duplicate sequences, resource_shortage keeping the
+ * ACLs that fit, unbinding, and a backend without ACLs. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "hal/asic/asic.h"
+#include "hal/hal-acl.h"
+#include "hal/hal.h"
+#include "lib/ds.h"
+#include "lib/util.h"
+#include "tests/unit/vtep-fixture.h"
+#include "vtepd/vtep/vtep.h"
+
+/* The port acl_bound() binds: swp1 on the asic, p1 on the mock. */
+static const char *bound_port = "swp1";
+
+static struct hal *
+open_asic(const char *state_file)
+{
+    struct hal_config config = { .platform = "lab", .state_file = state_file };
+    struct hal *hal;
+
+    assert_int_equal(hal_open("asic", &config, &hal), 0);
+    return hal;
+}
+
+static void
+setup_asic_file(struct vfx *f, const char *state_file)
+{
+    hal_unregister_all();
+    assert_int_equal(hal_register_provider(&hal_asic_provider), 0);
+    memset(f, 0, sizeof *f);
+    vfx_setup_hal(f, open_asic(state_file));
+}
+
+static void
+setup_asic(struct vfx *f)
+{
+    setup_asic_file(f, NULL);
+}
+
+/* Creates ACL 'name' with the entries in 'entries' (JSON row objects
+ * separated by commas) and binds it to swp1 VLAN 'vlan'. */
+static void
+acl_bound(struct vfx *f, const char *name, int vlan, const char *entries)
+{
+    struct ds ops = DS_EMPTY_INITIALIZER;
+    const char *p = entries;
+    int n = 0;
+
+    ds_put_cstr(&ops, "[");
+    while (*p) {
+        const char *end = strstr(p, "};");
+
+        ds_put_format(&ops,
+                      "{\"op\": \"insert\", \"table\": \"ACL_entry\", "
+                      "\"uuid-name\": \"e%d\", \"row\": %.*s}}, ",
+                      n++, (int) (end ? end - p : (int) strlen(p) - 1), p);
+        p = end ? end + 2 : p + strlen(p);
+    }
+    ds_put_format(&ops,
+                  "{\"op\": \"insert\", \"table\": \"ACL\", \"uuid-name\": "
+                  "\"acl\", \"row\": {\"acl_name\": \"%s\", \"acl_entries\": "
+                  "[\"set\", [",
+                  name);
+    for (int i = 0; i < n; i++) {
+        ds_put_format(&ops, "%s[\"named-uuid\", \"e%d\"]", i ? ", " : "", i);
+    }
+    ds_put_format(&ops,
+                  "]]}}, {\"op\": \"mutate\", \"table\": \"Physical_Port\", "
+                  "\"where\": [[\"name\", \"==\", \"%s\"]], \"mutations\": "
+                  "[[\"acl_bindings\", \"insert\", [\"map\", [[%d, "
+                  "[\"named-uuid\", \"acl\"]]]]]]}]",
+                  bound_port, vlan);
+    vfx_transact(f, "%s", ds_cstr(&ops));
+    ds_destroy(&ops);
+    vfx_run(f);
+}
+
+static char *
+dump_acl(struct vfx *f)
+{
+    struct ds out = DS_EMPTY_INITIALIZER;
+
+    hal_dump_acl(f->hal, &out);
+    return ds_steal_cstr(&out);
+}
+
+static char *
+faults(struct vfx *f)
+{
+    struct ds out = DS_EMPTY_INITIALIZER;
+
+    vtep_acl_dump_faults(f->vtep, &out);
+    return ds_steal_cstr(&out);
+}
+
+static void
+test_order_and_binding(void **state)
+{
+    struct vfx f;
+    char *dump;
+
+    (void) state;
+    setup_asic(&f);
+    acl_bound(&f, "web", 0,
+              "{\"sequence\": 20, \"direction\": \"ingress\", "
+              "\"action\": \"permit\"};"
+              "{\"sequence\": 10, \"direction\": \"ingress\", "
+              "\"action\": \"deny\", \"protocol\": 6, "
+              "\"dest_port_min\": 1000, \"dest_port_max\": 2000};"
+              "{\"sequence\": 5, \"direction\": \"egress\", "
+              "\"action\": \"deny\", \"dest_mac\": \"02:00:00:00:00:09\"};");
+    dump = dump_acl(&f);
+    assert_string_equal(dump,
+                        "tcam ingress: 9/64 entries\n"
+                        "tcam egress: 1/32 entries\n"
+                        "acl web ingress: 2 rules, 9 TCAM entries, 1 "
+                        "bindings\n"
+                        "  seq 10     deny   hits=0 tcam=8 proto 6 dport "
+                        "1000-2000\n"
+                        "  seq 20     permit hits=0 tcam=1 any\n"
+                        "acl web egress: 1 rules, 1 TCAM entries, 1 bindings\n"
+                        "  seq 5      deny   hits=0 tcam=1 "
+                        "dst-mac 02:00:00:00:00:09\n"
+                        "binding swp1 vlan 0 ingress -> web\n"
+                        "binding swp1 vlan 0 egress -> web\n");
+    free(dump);
+    vfx_assert_query(&f, "ACL", "acl_fault_status", "[]", "[\"set\",[]]");
+    vfx_assert_query(&f, "Physical_Port", "port_fault_status",
+                     "[[\"name\", \"==\", \"swp1\"]]", "[\"set\",[]]");
+
+    /* Unbinding removes the tables: nothing else uses them. */
+    vfx_transact(&f, "[{\"op\": \"update\", \"table\": \"Physical_Port\", "
+                     "\"where\": [[\"name\", \"==\", \"swp1\"]], "
+                     "\"row\": {\"acl_bindings\": [\"map\", []]}}]");
+    vfx_run(&f);
+    dump = dump_acl(&f);
+    assert_string_equal(dump, "tcam ingress: 0/64 entries\n"
+                              "tcam egress: 0/32 entries\n");
+    free(dump);
+    vfx_teardown(&f);
+}
+
+/* Each malformed entry: its cause and the faults it leaves. */
+static void
+test_invalid_entries(void **state)
+{
+    static const struct {
+        const char *row;
+        const char *cause;
+    } cases[] = {
+        { "\"source_mask\": \"255.0.0.0\"", "source_mask without source_ip" },
+        { "\"dest_mask\": \"24\"", "dest_mask without dest_ip" },
+        { "\"protocol\": 6, \"dest_port_min\": 2000, \"dest_port_max\": 1000",
+          "port range low > high" },
+        { "\"source_port_min\": 5", "L4 ports need protocol" },
+        { "\"protocol\": 6, \"tcp_flags_mask\": 2",
+          "tcp_flags_mask without tcp_flags" },
+        { "\"protocol\": 6, \"tcp_flags\": 18, \"tcp_flags_mask\": 2",
+          "tcp_flags outside tcp_flags_mask" },
+        { "\"icmp_type\": 8", "ICMP type/code need protocol" },
+        { "\"source_mac\": \"02:00:00:00:00\"", "malformed source_mac" },
+        { "\"ethertype\": \"0xzz\"", "malformed ethertype" },
+        { "\"ethertype\": \"0x0806\", \"source_ip\": \"10.0.0.1\"",
+          "ethertype does not match" },
+        { "\"source_ip\": \"10.0.0.1\", \"source_mask\": \"ffff::\"",
+          "malformed mask or of another family" },
+    };
+
+    (void) state;
+    for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+        char entry[512];
+        struct vfx f;
+        char *text;
+
+        setup_asic(&f);
+        snprintf(entry, sizeof entry,
+                 "{\"sequence\": 1, \"direction\": \"ingress\", "
+                 "\"action\": \"deny\", %s};",
+                 cases[i].row);
+        acl_bound(&f, "bad", 0, entry);
+        vfx_assert_query(&f, "ACL_entry", "acle_fault_status", "[]",
+                         "\"invalid_acl_entry\"");
+        vfx_assert_query(&f, "ACL", "acl_fault_status", "[]",
+                         "\"invalid_acl\"");
+        vfx_assert_query(&f, "Physical_Port", "port_fault_status",
+                         "[[\"name\", \"==\", \"swp1\"]]",
+                         "\"invalid_ACL_binding\"");
+        text = faults(&f);
+        if (!strstr(text, cases[i].cause)) {
+            fail_msg("case %zu: no \"%s\" in:\n%s", i, cases[i].cause, text);
+        }
+        free(text);
+        vfx_teardown(&f);
+    }
+}
+
+static void
+test_duplicate_sequence(void **state)
+{
+    struct vfx f;
+    char *text;
+
+    (void) state;
+    setup_asic(&f);
+    acl_bound(&f, "dup", 0,
+              "{\"sequence\": 7, \"direction\": \"ingress\", "
+              "\"action\": \"deny\"};"
+              "{\"sequence\": 7, \"direction\": \"ingress\", "
+              "\"action\": \"permit\"};");
+    vfx_assert_query(&f, "ACL", "acl_fault_status", "[]", "\"invalid_acl\"");
+    vfx_assert_query(&f, "ACL_entry", "acle_fault_status", "[]",
+                     "[\"set\",[]]");
+    text = faults(&f);
+    assert_non_null(strstr(text, "two entries with sequence 7"));
+    free(text);
+    vfx_teardown(&f);
+}
+
+/* An ACL that does not fit leaves the earlier one programmed. */
+static void
+test_resource_shortage(void **state)
+{
+    struct vfx f;
+    char *dump;
+
+    (void) state;
+    setup_asic(&f);
+    acl_bound(&f, "a-small", 10,
+              "{\"sequence\": 1, \"direction\": \"ingress\", "
+              "\"action\": \"deny\", \"protocol\": 1};");
+    acl_bound(&f, "b-huge", 20,
+              "{\"sequence\": 1, \"direction\": \"ingress\", "
+              "\"action\": \"deny\", \"protocol\": 17, "
+              "\"source_port_min\": 1, \"source_port_max\": 65534, "
+              "\"dest_port_min\": 1, \"dest_port_max\": 65534};");
+    vfx_assert_query(&f, "ACL", "acl_fault_status",
+                     "[[\"acl_name\", \"==\", \"b-huge\"]]",
+                     "\"resource_shortage\"");
+    vfx_assert_query(&f, "ACL", "acl_fault_status",
+                     "[[\"acl_name\", \"==\", \"a-small\"]]", "[\"set\",[]]");
+    vfx_assert_query(&f, "Physical_Port", "port_fault_status",
+                     "[[\"name\", \"==\", \"swp1\"]]",
+                     "\"invalid_ACL_binding\"");
+    dump = dump_acl(&f);
+    assert_non_null(strstr(dump, "binding swp1 vlan 10 ingress -> a-small"));
+    assert_null(strstr(dump, "b-huge"));
+    free(dump);
+
+    /* Removing the huge ACL's binding clears the port's fault. */
+    vfx_transact(&f, "[{\"op\": \"mutate\", \"table\": \"Physical_Port\", "
+                     "\"where\": [[\"name\", \"==\", \"swp1\"]], "
+                     "\"mutations\": [[\"acl_bindings\", \"delete\", "
+                     "[\"set\", [20]]]]}]");
+    vfx_run(&f);
+    vfx_assert_query(&f, "Physical_Port", "port_fault_status",
+                     "[[\"name\", \"==\", \"swp1\"]]", "[\"set\",[]]");
+    vfx_teardown(&f);
+}
+
+/* The recording mock has no ACLs: the ACL and the port say so. */
+static void
+test_backend_without_acls(void **state)
+{
+    struct vfx f;
+    char *text;
+
+    (void) state;
+    memset(&f, 0, sizeof f);
+    vfx_setup(&f, false);
+    bound_port = "p1";
+    acl_bound(&f, "acl", 0,
+              "{\"sequence\": 1, \"direction\": \"ingress\", "
+              "\"action\": \"deny\", \"protocol\": 1};");
+    vfx_assert_query(&f, "ACL", "acl_fault_status", "[]", "\"invalid_acl\"");
+    vfx_assert_query(&f, "Physical_Port", "port_fault_status",
+                     "[[\"name\", \"==\", \"p1\"]]",
+                     "\"invalid_ACL_binding\"");
+    text = faults(&f);
+    assert_non_null(strstr(text, "not supported by backend"));
+    free(text);
+    bound_port = "swp1";
+    vfx_teardown(&f);
+}
+
+/* The TCAM lives in process memory: a warm restart programs it again from
+ * the database, the same as before. */
+static void
+test_warm_restart(void **state)
+{
+    char file[64], *before, *after;
+    struct vfx f;
+
+    (void) state;
+    snprintf(file, sizeof file, "/tmp/test-vtep-acl-%d.chip", (int) getpid());
+    unlink(file);
+    setup_asic_file(&f, file);
+    acl_bound(&f, "web", 10,
+              "{\"sequence\": 10, \"direction\": \"ingress\", "
+              "\"action\": \"deny\", \"protocol\": 6, "
+              "\"dest_port_min\": 1000, \"dest_port_max\": 2000};");
+    before = dump_acl(&f);
+    assert_non_null(strstr(before, "binding swp1 vlan 10 ingress -> web"));
+
+    vfx_stop(&f);
+    hal_close(f.hal);
+    f.hal = open_asic(file);
+    assert_true(hal_is_warm(f.hal));
+    vfx_start(&f);
+    vfx_run(&f);
+    after = dump_acl(&f);
+    assert_string_equal(before, after);
+    free(before);
+    free(after);
+    vfx_teardown(&f);
+    unlink(file);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_order_and_binding),
+        cmocka_unit_test(test_invalid_entries),
+        cmocka_unit_test(test_duplicate_sequence),
+        cmocka_unit_test(test_resource_shortage),
+        cmocka_unit_test(test_backend_without_acls),
+        cmocka_unit_test(test_warm_restart),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
