@@ -27,7 +27,11 @@
  *
  * The batch calls move up to a batch of frames per system call
  * (recvmmsg/sendmmsg; TAP devices, which are not sockets, a read or write
- * per frame). */
+ * per frame).  An AF_PACKET port receives through a memory-mapped ring
+ * instead where the kernel gives one (TPACKET_V2, the virtio-net header
+ * and the stripped tag in each slot): no system call and no copy per
+ * frame; a frame larger than a slot comes through recvmsg() as before.
+ * The environment variable VTEP_SIM_RING=0 turns the ring off. */
 #ifndef SIM_PORT_H
 #define SIM_PORT_H 1
 
@@ -58,6 +62,13 @@ struct sim_port {
     enum sim_port_kind kind; /* Never SIM_PORT_AUTO once open. */
     int fd;
     int ifindex; /* SIM_PORT_PACKET only. */
+
+    /* SIM_PORT_PACKET: the memory-mapped receive ring (TPACKET_V2), or
+     * NULL where the kernel refused one (then recvmmsg() reads). */
+    uint8_t *ring;
+    size_t ring_len;
+    unsigned int ring_head; /* Next frame the kernel hands us. */
+    unsigned int ring_held; /* Frames from ring_head on given out. */
 };
 
 /* Opens the port 'name' of 'kind' into '*port'.  For SIM_PORT_FD, 'fd' is
@@ -105,9 +116,18 @@ struct sim_port_msg {
 /* Receives up to 'n' frames into 'msgs' (whose 'buf' and 'size' the caller
  * set) with as few system calls as the port allows.  Returns how many
  * entries were filled (each with a length or its own error), -EAGAIN if
- * nothing was waiting, or another negative errno. */
+ * nothing was waiting, or another negative errno.  A port with a receive
+ * ring may instead point an entry's 'buf' at the frame in the ring (and
+ * set 'size' to its length): the frame may be changed in place and stays
+ * valid until sim_port_recv_done(), which the caller must call before it
+ * receives on the port again with another function. */
 int sim_port_recv_batch(struct sim_port *port, struct sim_port_msg *msgs,
                         size_t n);
+
+/* Gives the ring slots of the frames sim_port_recv_batch() returned back to
+ * the kernel; their data must not be used any more.  Does nothing for a
+ * port without a ring. */
+void sim_port_recv_done(struct sim_port *port);
 
 /* The first iovec of every message given to sim_port_send_batch() is the
  * port's: it sets it to its own per-frame header, or to nothing, unless

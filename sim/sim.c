@@ -401,6 +401,7 @@ port_cb(struct ev_loop *loop, ev_io *w, int revents)
         }
     }
     sim_flush_all(sim);
+    sim_port_recv_done(&slot->io);
 }
 
 static void

@@ -30,6 +30,8 @@ BUILD=${BUILD:-build}
 SECONDS_PER_RUN=${SECONDS_PER_RUN:-5}
 IPERF_SECONDS=${IPERF_SECONDS:-5}
 SIZES=${SIZES:-"60 1464"}
+PATHS=${PATHS:-"encap decap local"}
+TCP_DIRS=${TCP_DIRS-"up down"}
 GEN=$BUILD/tests/bench-sim-gen
 OUT=${OUT:-$BUILD/bench-sim}
 lab_require "sim-pps benchmark" iperf3
@@ -68,11 +70,17 @@ measure() {
     echo "$((offered / SECONDS_PER_RUN)) $(((after - before) / SECONDS_PER_RUN))"
 }
 
+# sim_cpu: CPU time vtep-sim has used, user and system, in clock ticks.
+sim_cpu() {
+    awk '{ print $14 + $15 }' "/proc/$SIM_PID/stat"
+}
+
 # run_path WHO PATH SIZE: one path at one frame size; stores the
 # forwarded rate in RESULT[WHO-PATH-SIZE] and prints a line.
-declare -A RESULT
+declare -A RESULT CPU_NS
 run_path() {
-    local who=$1 path=$2 size=$3 r
+    local who=$1 path=$2 size=$3 r cpu=
+    [ "$who" = vtep-sim ] && cpu=$(sim_cpu)
     case $path in
     encap)
         r=$(measure u0 nsx red2 "$GEN" eth eth0 "$REMOTE_MAC" "$P1_MAC" \
@@ -87,13 +95,24 @@ run_path() {
             "$SECONDS_PER_RUN" "$size")
         ;;
     esac
-    report "$who" "$path" "$size" $r
+    [ -n "$cpu" ] && cpu=$(($(sim_cpu) - cpu))
+    report "$who" "$path" "$size" $r "$cpu"
 }
 
+# report WHO PATH SIZE OFFERED FORWARDED [TICKS]: TICKS is the CPU time
+# vtep-sim used, printed per frame forwarded, the figure that the load of
+# other jobs moves least.
 report() {
+    local per_frame=
     RESULT[$1-$2-$3]=$5
-    printf '%-8s %-6s %5d B   offered %9d pps   forwarded %9d pps\n' \
-        "$1" "$2" $(($3 + 4)) "$4" "$5"
+    if [ -n "${6:-}" ] && [ "$5" -gt 0 ]; then
+        per_frame=$(awk -v t="$6" -v hz="$(getconf CLK_TCK)" -v f="$5" \
+            -v s="$SECONDS_PER_RUN" \
+            'BEGIN { printf "   vtep-sim CPU %.0f ns/frame", t / hz * 1e9 / (f * s) }')
+        CPU_NS[$1-$2-$3]=${per_frame##* CPU }
+    fi
+    printf '%-8s %-6s %5d B   offered %9d pps   forwarded %9d pps%s\n' \
+        "$1" "$2" $(($3 + 4)) "$4" "$5" "$per_frame"
 }
 
 # iperf FROM TO_IP [-R]: iperf3 for IPERF_SECONDS; prints Mbit/s received.
@@ -195,7 +214,7 @@ echo "$(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg)," \
 # Each figure right after the kernel's, so that the load of other jobs,
 # which changes from minute to minute, weighs on both alike.
 for size in $SIZES; do
-    for path in encap decap local; do
+    for path in $PATHS; do
         kernel_pps_up
         run_path kernel "$path" "$size"
         kernel_down
@@ -204,7 +223,7 @@ for size in $SIZES; do
         sim_stop
     done
 done
-for dir in up down; do
+for dir in $TCP_DIRS; do
     kernel_tcp_up
     run_tcp kernel "$dir"
     kernel_down
@@ -223,15 +242,16 @@ echo
 echo "vtep-sim / kernel, forwarded packets per second (load average" \
     "$(cut -d' ' -f1-3 /proc/loadavg)):"
 for size in $SIZES; do
-    for path in encap decap local; do
+    for path in $PATHS; do
         k=${RESULT[kernel-$path-$size]} s=${RESULT[vtep-sim-$path-$size]}
-        printf '  %-6s %5d B   kernel %9d   vtep-sim %9d   ratio %s\n' \
+        printf '  %-6s %5d B   kernel %9d   vtep-sim %9d   ratio %s   (%s)\n' \
             "$path" $((size + 4)) "$k" "$s" \
-            "$(awk -v a="$s" -v b="$k" 'BEGIN { printf "%.2f", b ? a / b : 0 }')"
+            "$(awk -v a="$s" -v b="$k" 'BEGIN { printf "%.2f", b ? a / b : 0 }')" \
+            "${CPU_NS[vtep-sim-$path-$size]:-}"
         echo "$path-$((size + 4))B $((k / 1000)) $((s / 1000))" >>"$OUT/pps.dat"
     done
 done
-for dir in up down; do
+for dir in $TCP_DIRS; do
     k=${RESULT[kernel-tcp-$dir]} s=${RESULT[vtep-sim-tcp-$dir]}
     printf '  iperf3 %-4s kernel %6d Mbit/s   vtep-sim %6d Mbit/s   ratio %s\n' \
         "$dir" "$k" "$s" \
