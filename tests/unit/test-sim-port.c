@@ -87,6 +87,23 @@ recv_wait(struct sim_port *port, uint8_t *buf, size_t size, int *tag,
     return n;
 }
 
+/* Reads what 'port' has waiting; returns true if a frame of 'ethertype'
+ * is among it. */
+static bool
+own_frame_back(struct sim_port *port, uint8_t *buf, size_t size,
+               uint16_t ethertype)
+{
+    ssize_t n;
+    int tag;
+
+    while ((n = sim_port_recv(port, buf, size, &tag)) >= 0) {
+        if (n >= 14 && (buf[12] << 8 | buf[13]) == ethertype) {
+            return true;
+        }
+    }
+    return false;
+}
+
 /* ---- Without a kernel --------------------------------------------------- */
 
 static void
@@ -245,8 +262,9 @@ test_packet_ports(void **state)
     assert_int_equal(n, 60);
     assert_memory_equal(buf, frame, 60);
     assert_int_equal(tag, SIM_PORT_NO_TAG);
-    /* Our own transmissions do not come back to us. */
-    assert_int_equal(sim_port_recv(&p1, buf, sizeof buf, &tag), -EAGAIN);
+    /* Our own transmissions do not come back to us (the kernel's own
+     * chatter on a new link, IPv6 MLD and the like, may). */
+    assert_false(own_frame_back(&p1, buf, sizeof buf, 0x88b5));
 
     /* Tagged: the veth strips the tag into metadata, and the port reports
      * it beside the untagged frame. */
