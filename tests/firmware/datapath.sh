@@ -4,7 +4,7 @@
 # and an untagged binding on one front-panel port, each in its own logical
 # switch, tunnelled to a kernel-VXLAN hypervisor in host namespaces.  The
 # CI host's kernel has no 8021q, so this is where tagged bindings of the
-# netdev backend are proven.
+# netdev backend are proven, and its ACLs on them (nftables).
 #
 #   server VM                 tor1 VM (vtepd, netdev)           host namespaces
 #   swp1.100 10.0.1.2 ─┐                                       ┌─ red1  10.0.1.1
@@ -118,5 +118,50 @@ check "the warm restart took nothing out of a bridge" \
     fw_console "$A" "! dmesg | grep 'swp1.100 left promiscuous mode'"
 check "the bindings are still there" \
     test "$(vctl list-bindings tor1 swp1 | tr '\n' ' ')" = "0000 blue 0100 red "
+
+# ACLs of the netdev backend (nftables, bridge family) in this kernel: an
+# ACL on (swp1, VLAN 100) denies ICMP from the server's VLAN 100 address
+# and leaves the untagged binding alone; the same ACL on VLAN 0 covers the
+# whole port, the sub-interface too.  The CI host has no 8021q, so tagged
+# bindings with ACLs are proven here.
+
+# acl_bind VLAN: binds ACL "no-icmp" to swp1 VLAN (alone).
+acl_bind() {
+    vctl set Physical_Port swp1 "acl_bindings={$1=$ACL}"
+}
+# shown PATTERN: tor1's "vtep-cli show acl" has a line matching PATTERN.
+shown() {
+    fw_console "$A" "vtep-cli show acl" | grep -Eq "$1"
+}
+vm_ping_fails() {
+    fw_console "$B" "ping -c 2 -W 2 $1 | grep -q ' 100% packet loss'"
+}
+ACL=$(vctl -- --id=@e create ACL_entry sequence=10 direction=ingress \
+    action=deny protocol=1 source_ip=$RED2_IP \
+    -- create ACL acl_name=no-icmp acl_entries=@e | tail -1)
+acl_bind 100
+check "the ACL is programmed (it has a hit counter)" \
+    wait_for 30 shown "^no-icmp +10 +ingress +deny +[0-9]+ +- "
+if ! shown "^no-icmp +10 +ingress +deny +[0-9]+ +- "; then
+    fw_console "$A" "grep -i 'acl\|nft' /var/log/vtepd.log | tail -20;
+        lsmod | grep -i nf_ | head"
+    vctl list ACL
+    vctl get Physical_Port swp1 port_fault_status
+fi
+check "tagged ICMP from the server's VLAN 100 address is denied" \
+    wait_for 30 vm_ping_fails "$RED1_IP"
+check "the untagged binding is not filtered" vm_ping "$BLUE1_IP"
+check "the deny rule counted hits" \
+    shown "^no-icmp +10 +ingress +deny +[1-9][0-9]* "
+check "swp1 has no ACL fault" \
+    test "$(vctl get Physical_Port swp1 port_fault_status)" = "[]"
+vctl set Physical_Port swp1 "acl_bindings={}"
+check "unbound: the server pings red1 again" wait_for 30 vm_ping "$RED1_IP"
+# The whole port: the entry matches the VLAN 100 address only, so the
+# untagged binding still passes, but through the port's ACL.
+acl_bind 0
+check "VLAN 0 covers the sub-interface: tagged ICMP denied" \
+    wait_for 30 vm_ping_fails "$RED1_IP"
+check "VLAN 0: untagged traffic passes the ACL" vm_ping "$BLUE1_IP"
 
 finish
