@@ -366,15 +366,6 @@ hal_acl_match_format(const struct hal_acl_match *m, struct ds *out)
 
 /* ---- Calls ------------------------------------------------------------------ */
 
-static int
-unsupported(size_t n, int *status)
-{
-    for (size_t i = 0; status && i < n; i++) {
-        status[i] = -EOPNOTSUPP;
-    }
-    return n ? -EOPNOTSUPP : 0;
-}
-
 int
 hal_acl_table_set(struct hal *hal, const struct hal_acl_table_config *config,
                   hal_oid_t *oid)
@@ -456,7 +447,7 @@ hal_acl_bind_set(struct hal *hal, const struct hal_acl_binding *bindings,
                  size_t n, int *status)
 {
     if (!hal->provider->acl_bind_set) {
-        return unsupported(n, status);
+        return hal_bulk_unsupported(n, status);
     }
     return hal_bulk_call(hal, bindings, sizeof *bindings, n, status,
                          bind_set_check, bind_set_op);
@@ -467,7 +458,7 @@ hal_acl_bind_remove(struct hal *hal, const struct hal_acl_binding *bindings,
                     size_t n, int *status)
 {
     if (!hal->provider->acl_bind_remove) {
-        return unsupported(n, status);
+        return hal_bulk_unsupported(n, status);
     }
     return hal_bulk_call(hal, bindings, sizeof *bindings, n, status,
                          bind_key_check, bind_remove_op);

@@ -101,23 +101,12 @@ neigh_remove_op(struct hal *hal, const void *entries, size_t n, int *status)
     return hal->provider->neigh_remove(hal, entries, n, status);
 }
 
-static int
-unsupported(size_t n, int *status)
-{
-    size_t i;
-
-    for (i = 0; status && i < n; i++) {
-        status[i] = -EOPNOTSUPP;
-    }
-    return n ? -EOPNOTSUPP : 0;
-}
-
 int
 hal_neigh_set(struct hal *hal, const struct hal_neigh_entry *entries, size_t n,
               int *status)
 {
     if (!hal->provider->neigh_set) {
-        return unsupported(n, status);
+        return hal_bulk_unsupported(n, status);
     }
     return hal_bulk_call(hal, entries, sizeof *entries, n, status,
                          neigh_set_check, neigh_set_op);
@@ -128,7 +117,7 @@ hal_neigh_remove(struct hal *hal, const struct hal_neigh_entry *entries,
                  size_t n, int *status)
 {
     if (!hal->provider->neigh_remove) {
-        return unsupported(n, status);
+        return hal_bulk_unsupported(n, status);
     }
     return hal_bulk_call(hal, entries, sizeof *entries, n, status,
                          neigh_key_check, neigh_remove_op);

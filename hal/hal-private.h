@@ -42,4 +42,9 @@ int hal_bulk_call(struct hal *hal, const void *entries, size_t size, size_t n,
                   int *status, hal_entry_check_fn *check,
                   hal_provider_bulk_fn *fn);
 
+/* A bulk call to a provider without the feature: marks each of the 'n'
+ * entries -EOPNOTSUPP in 'status' (may be NULL).  Returns -EOPNOTSUPP, or
+ * 0 if 'n' is 0. */
+int hal_bulk_unsupported(size_t n, int *status);
+
 #endif /* hal/hal-private.h */

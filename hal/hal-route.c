@@ -234,23 +234,12 @@ ROUTE_OP(route_remove)
 ROUTE_OP(rneigh_set)
 ROUTE_OP(rneigh_remove)
 
-static int
-unsupported(size_t n, int *status)
-{
-    size_t i;
-
-    for (i = 0; status && i < n; i++) {
-        status[i] = -EOPNOTSUPP;
-    }
-    return n ? -EOPNOTSUPP : 0;
-}
-
 int
 hal_route_set(struct hal *hal, const struct hal_route_entry *entries, size_t n,
               int *status)
 {
     if (!hal_route_supported(hal)) {
-        return unsupported(n, status);
+        return hal_bulk_unsupported(n, status);
     }
     return hal_bulk_call(hal, entries, sizeof *entries, n, status,
                          route_set_check, route_set_op);
@@ -261,7 +250,7 @@ hal_route_remove(struct hal *hal, const struct hal_route_entry *entries,
                  size_t n, int *status)
 {
     if (!hal_route_supported(hal)) {
-        return unsupported(n, status);
+        return hal_bulk_unsupported(n, status);
     }
     return hal_bulk_call(hal, entries, sizeof *entries, n, status,
                          route_key_check, route_remove_op);
@@ -272,7 +261,7 @@ hal_rneigh_set(struct hal *hal, const struct hal_rneigh_entry *entries,
                size_t n, int *status)
 {
     if (!hal_route_supported(hal)) {
-        return unsupported(n, status);
+        return hal_bulk_unsupported(n, status);
     }
     return hal_bulk_call(hal, entries, sizeof *entries, n, status,
                          rneigh_set_check, rneigh_set_op);
@@ -283,7 +272,7 @@ hal_rneigh_remove(struct hal *hal, const struct hal_rneigh_entry *entries,
                   size_t n, int *status)
 {
     if (!hal_route_supported(hal)) {
-        return unsupported(n, status);
+        return hal_bulk_unsupported(n, status);
     }
     return hal_bulk_call(hal, entries, sizeof *entries, n, status,
                          rneigh_key_check, rneigh_remove_op);

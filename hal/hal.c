@@ -321,6 +321,15 @@ hal_bridge_get(const struct hal *hal, hal_oid_t bridge,
  * provider never sees a malformed entry. */
 
 int
+hal_bulk_unsupported(size_t n, int *status)
+{
+    for (size_t i = 0; status && i < n; i++) {
+        status[i] = -EOPNOTSUPP;
+    }
+    return n ? -EOPNOTSUPP : 0;
+}
+
+int
 hal_bulk_call(struct hal *hal, const void *entries, size_t size, size_t n,
               int *status, hal_entry_check_fn *check, hal_provider_bulk_fn *fn)
 {
