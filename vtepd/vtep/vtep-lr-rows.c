@@ -91,32 +91,6 @@ arp_source_mac(const struct vtep *vtep, struct hal_mac *mac)
     default_arp_mac(vtep, mac);
 }
 
-/* Our own Physical_Locator: from the mirror, or inserted by 't'. */
-static struct uuid
-own_locator(struct vtep *vtep, struct vtep_txn *t)
-{
-    struct ovsdb_table *table = vtep->s.locator;
-    struct vtep_locator *loc;
-    struct ovsdb_row *row;
-    struct uuid uuid;
-
-    HMAP_FOR_EACH(loc, node, &vtep->locators) {
-        if (loc->present && loc->is_own) {
-            return loc->uuid;
-        }
-    }
-    uuid_generate(&uuid);
-    row = ovsdb_txn_row_create(table);
-    vtep_txn_check(t, ovsdb_txn_write_string(vtep_txn_get(t), table, row,
-                                             vtep->s.locator_encap,
-                                             "vxlan_over_ipv4"));
-    vtep_txn_check(t, ovsdb_txn_write_string(vtep_txn_get(t), table, row,
-                                             vtep->s.locator_ip,
-                                             vtep->tunnel_ip_s));
-    vtep_txn_insert(t, table, row, &uuid);
-    return uuid;
-}
-
 void
 vtep_lr_arp_sources_run(struct vtep *vtep, struct vtep_txn *t, bool want)
 {
@@ -145,7 +119,7 @@ vtep_lr_arp_sources_run(struct vtep *vtep, struct vtep_txn *t, bool want)
     free(gone);
     if (want && !have) {
         struct ovsdb_row *w = ovsdb_txn_row_create(asl);
-        struct uuid loc = own_locator(vtep, t);
+        struct uuid loc = vtep_own_locator(vtep, t);
         struct hal_mac mac;
 
         default_arp_mac(vtep, &mac);

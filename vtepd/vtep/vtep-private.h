@@ -459,6 +459,10 @@ bool vtep_bfd_forwarding(const struct vtep *, struct in_addr remote,
 /* vtep-stats.c: counters into Logical_Binding_Stats. */
 void vtep_stats_run(struct vtep *, struct vtep_txn *);
 
+/* vtep-tunnel.c: returns our own Physical_Locator, inserting it in 't' if
+ * the model has none yet. */
+struct uuid vtep_own_locator(struct vtep *, struct vtep_txn *);
+
 /* vtep-lr.c: Logical_Router rows → HAL routing objects, LR faults. */
 struct vtep_lrs;
 enum vtep_lr_fault {

@@ -162,10 +162,8 @@ collect_in_use(const struct vtep *vtep, struct hmap *used)
     }
 }
 
-/* Returns our own Physical_Locator, inserting it in 't' if the model has
- * none yet. */
-static struct uuid
-own_locator(struct vtep *vtep, struct vtep_txn *t)
+struct uuid
+vtep_own_locator(struct vtep *vtep, struct vtep_txn *t)
 {
     struct ovsdb_table *table = vtep->s.locator;
     const struct vtep_locator *loc;
@@ -276,7 +274,7 @@ vtep_tunnels_run(struct vtep *vtep, struct vtep_txn *t)
     collect_in_use(vtep, &missing);
     keep_existing(vtep, ps, &missing, &keep);
     if (hmap_count(&missing)) {
-        struct uuid local = own_locator(vtep, t);
+        struct uuid local = vtep_own_locator(vtep, t);
 
         HMAP_FOR_EACH(n, node, &missing) {
             struct uuid uuid = insert_tunnel(vtep, t, &local, &n->uuid);
