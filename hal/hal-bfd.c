@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "hal/hal-provider.h"
+#include "lib/csum.h"
 #include "lib/hash.h"
 #include "lib/util.h"
 
@@ -147,20 +148,6 @@ hal_bfd_sessions_get(const struct hal_bfd_sessions *s, hal_oid_t oid,
     return 0;
 }
 
-static uint16_t
-ip_checksum(const uint8_t *p, size_t len)
-{
-    uint32_t sum = 0;
-
-    for (size_t i = 0; i + 1 < len; i += 2) {
-        sum += (uint32_t) (p[i] << 8 | p[i + 1]);
-    }
-    while (sum >> 16) {
-        sum = (sum & 0xffff) + (sum >> 16);
-    }
-    return (uint16_t) ~sum;
-}
-
 /* Builds the inner frame of session 'b' around its next control packet. */
 static void
 build_frame(struct hal_bfd_session *b, struct in_addr tunnel_src, uint8_t *f,
@@ -183,7 +170,7 @@ build_frame(struct hal_bfd_session *b, struct in_addr tunnel_src, uint8_t *f,
     ip[9] = 17;
     memcpy(ip + 12, &b->config.src_ip, 4);
     memcpy(ip + 16, &b->config.dst_ip, 4);
-    csum = ip_checksum(ip, IP_HLEN);
+    csum = csum_rfc1071(ip, IP_HLEN);
     ip[10] = csum >> 8;
     ip[11] = csum & 0xff;
     udp[0] = sport >> 8;

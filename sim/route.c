@@ -5,6 +5,8 @@
 #include <arpa/inet.h>
 #include <string.h>
 
+#include "lib/csum.h"
+
 #define IPV4_HLEN 20
 #define ICMP_HLEN 8
 #define IPPROTO_ICMP_ 1
@@ -57,25 +59,6 @@ sim_ipv4_dec_ttl(uint8_t *ip)
     put16(ip + 10, (uint16_t) ~sum);
 }
 
-/* The Internet checksum of 'len' bytes at 'p' (RFC 1071). */
-static uint16_t
-csum(const uint8_t *p, size_t len)
-{
-    uint32_t sum = 0;
-    size_t i;
-
-    for (i = 0; i + 1 < len; i += 2) {
-        sum += (uint32_t) (p[i] << 8 | p[i + 1]);
-    }
-    if (len & 1) {
-        sum += (uint32_t) p[len - 1] << 8;
-    }
-    while (sum >> 16) {
-        sum = (sum & 0xffff) + (sum >> 16);
-    }
-    return (uint16_t) ~sum;
-}
-
 /* Writes an Ethernet header to 'dst' from 'src' for IPv4 into 'out'. */
 static void
 put_eth(uint8_t *out, const struct hal_mac *dst, const struct hal_mac *src)
@@ -97,7 +80,7 @@ put_ip(uint8_t *ip, size_t len, const uint8_t src[4], const uint8_t dst[4])
     ip[9] = IPPROTO_ICMP_;
     memcpy(ip + 12, src, 4);
     memcpy(ip + 16, dst, 4);
-    put16(ip + 10, csum(ip, IPV4_HLEN));
+    put16(ip + 10, csum_rfc1071(ip, IPV4_HLEN));
 }
 
 /* The total length of the IPv4 packet 'ip' of at most 'len' bytes (the
@@ -127,7 +110,7 @@ echo_reply(const uint8_t *ip, size_t len, const struct sim_eth *eth,
     memcpy(icmp, ip + hl, icmp_len);
     icmp[0] = ICMP_ECHO_REPLY;
     put16(icmp + 2, 0);
-    put16(icmp + 2, csum(icmp, icmp_len));
+    put16(icmp + 2, csum_rfc1071(icmp, icmp_len));
     put_ip(out + SIM_ETH_HLEN, icmp_len, ip + 16, ip + 12);
     *out_len = SIM_ETH_HLEN + IPV4_HLEN + icmp_len;
     return true;
@@ -154,7 +137,7 @@ time_exceeded(const uint8_t *ip, size_t len, const struct sim_eth *eth,
     memset(icmp, 0, ICMP_HLEN);
     icmp[0] = ICMP_TIME_EXCEEDED;
     memcpy(icmp + ICMP_HLEN, ip, quote);
-    put16(icmp + 2, csum(icmp, ICMP_HLEN + quote));
+    put16(icmp + 2, csum_rfc1071(icmp, ICMP_HLEN + quote));
     put_ip(out + SIM_ETH_HLEN, ICMP_HLEN + quote,
            (const uint8_t *) &res->in_addr.v4, ip + 12);
     *out_len = SIM_ETH_HLEN + IPV4_HLEN + ICMP_HLEN + quote;

@@ -31,6 +31,7 @@
 #include <unistd.h>
 
 #include "hal/netdev/netdev-private.h"
+#include "lib/csum.h"
 #include "lib/vlog.h"
 
 VLOG_DEFINE_THIS_MODULE(netdev_bfd);
@@ -237,20 +238,6 @@ nd_bfd_switch_changed(struct hal_netdev *nd)
     }
 }
 
-static uint16_t
-csum16(const uint8_t *p, size_t len)
-{
-    uint32_t sum = 0;
-
-    for (size_t i = 0; i + 1 < len; i += 2) {
-        sum += (uint32_t) (p[i] << 8 | p[i + 1]);
-    }
-    while (sum >> 16) {
-        sum = (sum & 0xffff) + (sum >> 16);
-    }
-    return (uint16_t) ~sum;
-}
-
 /* Checks again, in full, what the filter passed (a filter is a hint: an
  * old one may still be attached after a port change), and hands the inner
  * frame to the sessions. */
@@ -267,7 +254,7 @@ input(struct hal_netdev *nd, const uint8_t *p, size_t len, int64_t now)
     }
     ihl = (size_t) (p[0] & 0x0f) * 4;
     if (ihl < 20 || len < ihl + 8 + VXLAN_HLEN || p[9] != 17
-        || csum16(p, ihl) != 0
+        || csum_rfc1071(p, ihl) != 0
         || (p[ihl + 2] << 8 | p[ihl + 3]) != nd->sw.vxlan_port
         || !(p[ihl + 8] & 0x08)) {
         nd->bfd.rx_bad++;
