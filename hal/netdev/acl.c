@@ -220,6 +220,7 @@ dispatch_rules(const struct hal_netdev *nd, struct nft_buf *b,
     HMAP_FOR_EACH(bd, node, &nd->acl->binds) {
         const struct nd_port *port = &nd->ports[bd->port];
         char name[IFNAMSIZ];
+        size_t len;
 
         if (bd->stage != stage || (bd->vlan != 0) != vlan) {
             continue;
@@ -233,8 +234,11 @@ dispatch_rules(const struct hal_netdev *nd, struct nft_buf *b,
         /* The whole port: the port itself and every sub-interface. */
         nft_dispatch_rule(b, ND_NFT_TABLE, chain, egress, port->name, false,
                           bd->table->chain);
-        if (strlen(port->name) + 1 < IFNAMSIZ) {
-            snprintf(name, sizeof name, "%s.", port->name);
+        len = strlen(port->name);
+        if (len + 1 < IFNAMSIZ) {
+            memcpy(name, port->name, len);
+            name[len] = '.';
+            name[len + 1] = '\0';
             nft_dispatch_rule(b, ND_NFT_TABLE, chain, egress, name, true,
                               bd->table->chain);
         }
