@@ -29,8 +29,9 @@ enum sim_route_verdict {
 };
 
 /* Handles the 'len'-byte 'frame' (parsed into 'eth'; 'kind' and 'req' from
- * sim_neigh_classify()) that the pipeline gave to the router of bridge
- * 'bridge' at 'now_ms'.  Writes the frame to send, untagged, into 'out' (at least
+ * sim_neigh_classify(); 'acl' its headers for the router interfaces' ACLs,
+ * or NULL when no ACL is bound) that the pipeline gave to the router of
+ * bridge 'bridge' at 'now_ms'.  Writes the frame to send, untagged, into 'out' (at least
  * 'len' + SIM_ETH_HLEN bytes and SIM_ARP_FRAME_MIN) and its length into
  * '*out_len', and the L2 egress into 'd'.  Returns the verdict; for
  * SIM_ROUTE_DROP stores a static reason in '*reason'. */
@@ -38,7 +39,7 @@ enum sim_route_verdict
 sim_route_frame(struct hal_asic *asic, hal_oid_t bridge, const uint8_t *frame,
                 size_t len, const struct sim_eth *eth,
                 enum sim_neigh_kind kind, const struct sim_neigh_request *req,
-                int64_t now_ms, struct hal_asic_decision *d, uint8_t *out,
+                const struct hal_acl_packet *acl, int64_t now_ms, struct hal_asic_decision *d, uint8_t *out,
                 size_t *out_len, const char **reason);
 
 /* Writes an ARP request from 'sha'/'spa' for 'tpa', broadcast and padded

@@ -17,6 +17,7 @@
 
 #include "hal/asic/asic-private.h"
 #include "hal/hal-route.h"
+#include "lib/ds.h"
 #include "lib/hash.h"
 #include "lib/util.h"
 
@@ -159,6 +160,12 @@ l3_index(const struct asic_table *t, hal_oid_t oid, enum hal_object_type type)
     return idx >= 0 && t->in_use[idx] ? idx : -1;
 }
 
+int64_t
+asic_l3_rif_index(const struct hal_asic *asic, hal_oid_t oid)
+{
+    return asic->l3 ? l3_index(&asic->l3->t_rif, oid, HAL_OBJECT_RIF) : -1;
+}
+
 static uint32_t
 rif_hash(uint32_t bridge)
 {
@@ -245,6 +252,7 @@ rif_free(struct hal_asic *asic, uint32_t idx)
     uint32_t i;
 
     routes_to_gone(asic, true, idx);
+    asic_acl_rif_gone(asic, idx);
     for (i = 0; i < l3->t_nexthop.capacity; i++) {
         if (l3->t_nexthop.in_use[i] && l3->nexthops[i].rif == idx) {
             nexthop_free(asic, i);
@@ -895,8 +903,8 @@ arp_due(struct hal_asic *asic, uint32_t rif, const struct hal_ip *ip)
 void
 hal_asic_route(struct hal_asic *asic, hal_oid_t in_bridge,
                const struct hal_ip *dst, uint8_t ttl, uint32_t bytes,
-               int64_t now_ms, struct hal_asic_route_result *res,
-               struct hal_asic_decision *d)
+               int64_t now_ms, const struct hal_acl_packet *acl,
+               struct hal_asic_route_result *res, struct hal_asic_decision *d)
 {
     struct asic_l3 *l3 = asic->l3;
     int64_t bridge = asic_bridge_index(asic, in_bridge);
@@ -926,6 +934,10 @@ hal_asic_route(struct hal_asic *asic, hal_oid_t in_bridge,
         res->ttl_expired = true;
         res->drop_reason = "TTL expired";
         return;
+    } else if (!asic_acl_rif_permits(asic, (uint32_t) in_rif, HAL_ACL_INGRESS,
+                                     acl)) {
+        res->drop_reason = "ACL deny (router ingress)";
+        return;
     }
     idx = asic_l3_lpm(asic, l3->rifs[in_rif].router, dst);
     if (idx < 0) {
@@ -942,7 +954,11 @@ hal_asic_route(struct hal_asic *asic, hal_oid_t in_bridge,
         nh = l3->nexthops[route->target].ip;
     }
     res->out_bridge = asic_bridge_oid(out->bridge);
-    if (!resolve(asic, (uint32_t) (out - l3->rifs), &nh, &res->dst)) {
+    if (!asic_acl_rif_permits(asic, (uint32_t) (out - l3->rifs),
+                              HAL_ACL_EGRESS, acl)) {
+        res->drop_reason = "ACL deny (router egress)";
+        return;
+    } else if (!resolve(asic, (uint32_t) (out - l3->rifs), &nh, &res->dst)) {
         static const struct hal_mac bcast = { { 0xff, 0xff, 0xff, 0xff, 0xff,
                                                 0xff } };
 
@@ -963,4 +979,14 @@ hal_asic_route(struct hal_asic *asic, hal_oid_t in_bridge,
     router->st.routed++;
     res->action = HAL_ASIC_L3_FORWARD;
     asic_l2_emit(asic, out->bridge, &res->dst, bytes, d);
+}
+
+void
+asic_l3_rif_format(const struct hal_asic *asic, uint32_t rif, struct ds *out)
+{
+    const struct l3_rif *r = &asic->l3->rifs[rif];
+    char ip[HAL_IP_STRLEN];
+
+    ds_put_format(out, "%s %s/%u", asic->l3->routers[r->router].c.name,
+                  hal_ip_format(&r->ip, ip), r->len);
 }

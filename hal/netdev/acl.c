@@ -416,7 +416,7 @@ bind_apply(struct hal *hal, const struct hal_acl_binding *e, size_t n,
     int first = 0, error;
 
     for (size_t i = 0; i < n; i++) {
-        int64_t port = acl->fd < 0 ? -1 : port_index(nd, e[i].port);
+        int64_t port = acl->fd < 0 ? -1 : port_index(nd, e[i].point);
         struct nd_acl_table *t = set ? table_find(acl, e[i].table) : NULL;
         struct nd_acl_bind *bd =
             port < 0 ? NULL

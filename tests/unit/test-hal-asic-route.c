@@ -123,7 +123,7 @@ rt_route(struct rt *t, const char *dst, uint8_t ttl)
 {
     struct hal_ip a = ip(dst);
 
-    hal_asic_route(t->f.asic, t->ls0, &a, ttl, 100, t->now += 2000, &t->res,
+    hal_asic_route(t->f.asic, t->ls0, &a, ttl, 100, t->now += 2000, NULL, &t->res,
                    &t->d);
 }
 
@@ -267,12 +267,12 @@ test_resolution(void **state)
 
     /* One ARP request a second per address, however many packets. */
     a = ip("10.2.0.9");
-    hal_asic_route(t.f.asic, t.ls0, &a, 64, 100, 5000, &t.res, &t.d);
+    hal_asic_route(t.f.asic, t.ls0, &a, 64, 100, 5000, NULL, &t.res, &t.d);
     assert_int_equal(t.res.action, HAL_ASIC_L3_RESOLVE);
-    hal_asic_route(t.f.asic, t.ls0, &a, 64, 100, 5500, &t.res, &t.d);
+    hal_asic_route(t.f.asic, t.ls0, &a, 64, 100, 5500, NULL, &t.res, &t.d);
     assert_int_equal(t.res.action, HAL_ASIC_L3_DROP);
     assert_string_equal(t.res.drop_reason, "next hop unresolved");
-    hal_asic_route(t.f.asic, t.ls0, &a, 64, 100, 6000, &t.res, &t.d);
+    hal_asic_route(t.f.asic, t.ls0, &a, 64, 100, 6000, NULL, &t.res, &t.d);
     assert_int_equal(t.res.action, HAL_ASIC_L3_RESOLVE);
 
     /* A full table of learned neighbours gives up the least recent. */
@@ -290,10 +290,10 @@ test_resolution(void **state)
     hal_resources_get(t.f.hal, res);
     assert_int_equal(res[HAL_TABLE_RNEIGH].used, 16);
     a = ip("10.2.0.100");
-    hal_asic_route(t.f.asic, t.ls0, &a, 64, 100, 9000, &t.res, &t.d);
+    hal_asic_route(t.f.asic, t.ls0, &a, 64, 100, 9000, NULL, &t.res, &t.d);
     assert_int_equal(t.res.action, HAL_ASIC_L3_RESOLVE);
     a = ip("10.2.0.116");
-    hal_asic_route(t.f.asic, t.ls0, &a, 64, 100, 9000, &t.res, &t.d);
+    hal_asic_route(t.f.asic, t.ls0, &a, 64, 100, 9000, NULL, &t.res, &t.d);
     assert_int_equal(t.res.action, HAL_ASIC_L3_FORWARD);
     rt_close(&t);
 }

@@ -550,7 +550,7 @@ acls_run(struct vtep *vtep)
 static uint32_t
 bind_hash(const struct hal_acl_binding *b)
 {
-    return hash_uint64(b->port ^ ((uint64_t) b->vlan << 8 | b->stage), 0);
+    return hash_uint64(b->point ^ ((uint64_t) b->vlan << 8 | b->stage), 0);
 }
 
 static struct bind_prog *
@@ -559,7 +559,7 @@ bind_find(const struct vtep_acls *va, const struct hal_acl_binding *b)
     struct bind_prog *bp;
 
     HMAP_FOR_EACH_WITH_HASH(bp, node, bind_hash(b), &va->binds) {
-        if (bp->b.port == b->port && bp->b.vlan == b->vlan
+        if (bp->b.point == b->point && bp->b.vlan == b->vlan
             && bp->b.stage == b->stage) {
             return bp;
         }
