@@ -32,8 +32,8 @@
  *
  * At open the backend (re)creates the tables; a kernel without nf_tables or
  * its bridge family leaves every ACL call answering -EOPNOTSUPP, and the
- * reason is logged once; without the inet family, router interface
- * bindings are unsupported (no HAL_CAP_ACL_RIF). */
+ * reason is logged once; without the inet family (or without routing),
+ * router interface bindings are unsupported (no HAL_CAP_ACL_RIF). */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -133,7 +133,10 @@ inet_init(struct hal_netdev *nd)
         return;
     }
     acl->inet = true;
-    nd->up.capabilities |= HAL_CAP_ACL_RIF;
+    /* Router interfaces need routers: not on a kernel without VRF. */
+    if (!nd_route_unsupported(&nd->up)) {
+        nd->up.capabilities |= HAL_CAP_ACL_RIF;
+    }
 }
 
 void
