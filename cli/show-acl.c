@@ -140,19 +140,19 @@ add_bindings(struct cli_table *t, const json_t *db, const char *table,
 
             cli_map_at(map, i, &key, &ref);
             acl = cli_deref(db, "ACL", ref);
-            point = json_is_integer(key)
-                        ? xasprintf("%s %s vlan %lld", what,
-                                    cli_str(row, "name"),
-                                    (long long) json_integer_value(key))
-                        : xasprintf("%s %s %s", what, cli_str(row, "name"),
-                                    json_string_value(key));
+            point =
+                json_is_integer(key)
+                    ? xasprintf("%s %s vlan %lld", what, cli_str(row, "name"),
+                                (long long) json_integer_value(key))
+                    : xasprintf("%s %s %s", what, cli_str(row, "name"),
+                                json_string_value(key));
             cli_table_add(
-                t, (json_t *[]){ json_string(acl && cli_str(acl, "acl_name")
-                                                 ? cli_str(acl, "acl_name")
-                                                 : "?"),
-                                 json_string(point),
-                                 json_string(bad ? "invalid_ACL_binding"
-                                                 : "-") });
+                t, (json_t *[]){
+                       json_string(acl && cli_str(acl, "acl_name")
+                                       ? cli_str(acl, "acl_name")
+                                       : "?"),
+                       json_string(point),
+                       json_string(bad ? "invalid_ACL_binding" : "-") });
             free(point);
         }
     }

@@ -461,8 +461,8 @@ bind_call(struct hal *hal, const struct hal_acl_binding *e, size_t n,
         fn(hal, ports, n_ports, st);
     }
     for (i = j = 0; i < n; i++) {
-        status[i] =
-            hal_oid_type(e[i].point) == HAL_OBJECT_PORT ? st[j++] : -EOPNOTSUPP;
+        status[i] = hal_oid_type(e[i].point) == HAL_OBJECT_PORT ? st[j++]
+                                                                : -EOPNOTSUPP;
     }
     free(st);
     free(ports);

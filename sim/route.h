@@ -39,8 +39,9 @@ enum sim_route_verdict
 sim_route_frame(struct hal_asic *asic, hal_oid_t bridge, const uint8_t *frame,
                 size_t len, const struct sim_eth *eth,
                 enum sim_neigh_kind kind, const struct sim_neigh_request *req,
-                const struct hal_acl_packet *acl, int64_t now_ms, struct hal_asic_decision *d, uint8_t *out,
-                size_t *out_len, const char **reason);
+                const struct hal_acl_packet *acl, int64_t now_ms,
+                struct hal_asic_decision *d, uint8_t *out, size_t *out_len,
+                const char **reason);
 
 /* Writes an ARP request from 'sha'/'spa' for 'tpa', broadcast and padded
  * to SIM_ARP_FRAME_MIN, into 'frame'.  Returns its length. */

@@ -113,8 +113,8 @@ static void
 route_input(struct sim *sim, const struct hal_asic_local_out *in_local,
             const struct hal_asic_remote_out *in_remote, const uint8_t *frame,
             size_t len, const struct sim_eth *eth, enum sim_neigh_kind kind,
-            const struct sim_neigh_request *req, const struct hal_acl_packet *acl,
-            const struct sim_tso *tso)
+            const struct sim_neigh_request *req,
+            const struct hal_acl_packet *acl, const struct sim_tso *tso)
 {
     size_t size = MAX(len + SIM_ETH_HLEN, (size_t) SIM_ARP_FRAME_MIN);
     uint8_t *out = sim_arena_alloc(sim, size);

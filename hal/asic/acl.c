@@ -438,9 +438,9 @@ bind_remove_one(struct hal_asic *asic, const struct hal_acl_binding *e)
     bool rif;
     int64_t port = point_index(asic, e->point, &rif);
     struct asic_acl_binding *b =
-        port < 0 ? NULL
-                 : binding_find(asic->acl, rif, (uint32_t) port, e->vlan,
-                                e->stage);
+        port < 0
+            ? NULL
+            : binding_find(asic->acl, rif, (uint32_t) port, e->vlan, e->stage);
 
     if (!b) {
         return -ENOENT;

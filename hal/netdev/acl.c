@@ -49,7 +49,7 @@
 VLOG_DEFINE_THIS_MODULE(netdev_acl);
 
 #define ND_NFT_TABLE "vtepd"
-#define ND_NF_BR_FORWARD 2 /* <linux/netfilter_bridge.h> */
+#define ND_NF_BR_FORWARD 2   /* <linux/netfilter_bridge.h> */
 #define ND_NF_INET_FORWARD 2 /* NF_INET_FORWARD */
 #define ND_NFPROTO_BRIDGE 7
 #define ND_NFPROTO_INET 1
@@ -423,8 +423,8 @@ nd_acl_table_set(struct hal *hal, const struct hal_acl_table_config *c,
         t->stage = c->stage;
         snprintf(t->chain, sizeof t->chain, "acl%u", (unsigned) t->id);
     }
-    for (int inet = 0; inet <= acl->inet; inet++) {
-        b.family = inet ? ND_NFPROTO_INET : ND_NFPROTO_BRIDGE;
+    for (int f = 0; f < (acl->inet ? 2 : 1); f++) {
+        b.family = f ? ND_NFPROTO_INET : ND_NFPROTO_BRIDGE;
         if (*oid) {
             nft_flush(&b, ND_NFT_TABLE, t->chain);
         } else {
@@ -534,9 +534,8 @@ nd_acl_counters_get(const struct hal *hal, hal_oid_t oid, uint64_t *packets,
 static uint32_t
 bind_hash(bool rif, uint64_t port, uint16_t vlan, enum hal_acl_stage stage)
 {
-    return hash_uint64(port ^ ((uint64_t) rif << 63 | (uint64_t) vlan << 4
-                               | stage),
-                       0);
+    return hash_uint64(
+        port ^ ((uint64_t) rif << 63 | (uint64_t) vlan << 4 | stage), 0);
 }
 
 static struct nd_acl_bind *
@@ -576,7 +575,7 @@ bind_apply(struct hal *hal, const struct hal_acl_binding *e, size_t n,
         bool rif = hal_oid_type(e[i].point) == HAL_OBJECT_RIF;
         int64_t port = acl->fd < 0 ? -1
                        : rif       ? nd_rif_valid(nd, e[i].point)
-                       : port_index(nd, e[i].point);
+                                   : port_index(nd, e[i].point);
         struct nd_acl_table *t = set ? table_find(acl, e[i].table) : NULL;
         struct nd_acl_bind *bd =
             port < 0 ? NULL

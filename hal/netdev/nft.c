@@ -448,14 +448,13 @@ nft_dispatch_rule(struct nft_buf *b, const char *table, const char *chain,
                   const char *target)
 {
     dispatch_rule(b, table, chain,
-                  egress ? NFT_META_OIFNAME : NFT_META_IIFNAME, ifname,
-                  prefix, target);
+                  egress ? NFT_META_OIFNAME : NFT_META_IIFNAME, ifname, prefix,
+                  target);
 }
 
 void
-nft_dispatch_sdif_rule(struct nft_buf *b, const char *table,
-                       const char *chain, const char *ifname,
-                       const char *target)
+nft_dispatch_sdif_rule(struct nft_buf *b, const char *table, const char *chain,
+                       const char *ifname, const char *target)
 {
     dispatch_rule(b, table, chain, NFT_META_SDIFNAME, ifname, false, target);
 }

@@ -123,8 +123,8 @@ rt_route(struct rt *t, const char *dst, uint8_t ttl)
 {
     struct hal_ip a = ip(dst);
 
-    hal_asic_route(t->f.asic, t->ls0, &a, ttl, 100, t->now += 2000, NULL, &t->res,
-                   &t->d);
+    hal_asic_route(t->f.asic, t->ls0, &a, ttl, 100, t->now += 2000, NULL,
+                   &t->res, &t->d);
 }
 
 static void

@@ -581,8 +581,8 @@ bind_find(const struct vtep_acls *va, const struct hal_acl_binding *b)
 
 /* A binding to make, and where its failure goes. */
 struct bind_req {
-    struct uuid owner;    /* Port or router row. */
-    struct hmap *faults;  /* port_faults or lr_faults. */
+    struct uuid owner;             /* Port or router row. */
+    struct hmap *faults;           /* port_faults or lr_faults. */
     char what[HAL_IP_STRLEN + 16]; /* "VLAN 10" or "interface 10.0.1.1". */
 };
 
