@@ -449,6 +449,115 @@ test_parse(void **state)
     assert_true(p.is_ip && !p.has_ports);
 }
 
+/* Builds into 'f' an Ethernet + IPv6 frame whose fixed header's next
+ * header is 'first', followed by the 'n' extension headers 'ext' (each
+ * given as its type and length in bytes) and an upper-layer header of
+ * type 'upper' with 8 bytes: ports 40000 -> 22 (TCP, SYN) or ICMPv6 echo
+ * request.  'frag_off' is the fragment offset (in 8-byte units) of a
+ * fragment header.  Returns the frame's length. */
+static size_t
+v6_chain(uint8_t *f, const uint8_t (*ext)[2], size_t n, uint8_t upper,
+         uint16_t frag_off)
+{
+    size_t off = 14 + 40;
+
+    memset(f, 0, 14 + 40);
+    f[12] = 0x86, f[13] = 0xdd;
+    f[14] = 0x60;
+    f[14 + 6] = n ? ext[0][0] : upper;
+    f[14 + 39] = 2;
+    for (size_t i = 0; i < n; i++) {
+        uint8_t type = ext[i][0], len = ext[i][1];
+
+        memset(f + off, 0, len);
+        f[off] = i + 1 < n ? ext[i + 1][0] : upper;
+        if (type == 44) {
+            f[off + 2] = (uint8_t) (frag_off >> 5);
+            f[off + 3] = (uint8_t) (frag_off << 3) | 1;
+        } else if (type == 51) {
+            f[off + 1] = (uint8_t) (len / 4 - 2);
+        } else {
+            f[off + 1] = (uint8_t) (len / 8 - 1);
+        }
+        off += len;
+    }
+    memset(f + off, 0, 20);
+    if (upper == 6) {
+        f[off] = 0x9c, f[off + 1] = 0x40, f[off + 3] = 22;
+        f[off + 12] = 0x50, f[off + 13] = 0x02;
+        return off + 20;
+    }
+    f[off] = 128; /* ICMPv6 echo request. */
+    return off + 8;
+}
+
+/* IPv6 extension headers are walked to the L4 header; a later fragment
+ * has the protocol but no ports; too long a chain stops the walk. */
+static void
+test_parse_ipv6_ext(void **state)
+{
+    static const uint8_t hbh_dst[][2] = { { 0, 8 }, { 60, 16 } };
+    static const uint8_t rt_ah[][2] = { { 43, 24 }, { 51, 12 } };
+    static const uint8_t frag[][2] = { { 0, 8 }, { 44, 8 } };
+    uint8_t deep[HAL_ACL_IPV6_MAX_EXT + 1][2];
+    struct hal_acl_match ssh = {
+        .fields = HAL_ACL_F_PROTOCOL | HAL_ACL_F_DST_PORT,
+        .protocol = 6, .dst_port_min = 22, .dst_port_max = 22,
+    };
+    struct hal_acl_match tcp = { .fields = HAL_ACL_F_PROTOCOL, .protocol = 6 };
+    struct hal_acl_match echo = { .fields = HAL_ACL_F_PROTOCOL
+                                            | HAL_ACL_F_ICMP_TYPE,
+                                  .protocol = 58, .icmp_type = 128 };
+    uint8_t f[14 + 40 + 16 * 8 + 20];
+    struct hal_acl_packet p;
+    size_t len;
+
+    (void) state;
+    len = v6_chain(f, hbh_dst, 2, 6, 0);
+    hal_acl_packet_parse(f, len, 0x86dd, 14, &p);
+    assert_true(p.is_ip && p.has_ports && p.is_tcp);
+    assert_int_equal(p.protocol, 6);
+    assert_int_equal(p.dst_port, 22);
+    assert_int_equal(p.tcp_flags, 0x02);
+    assert_true(hal_acl_match_packet(&ssh, &p));
+
+    len = v6_chain(f, rt_ah, 2, 58, 0);
+    hal_acl_packet_parse(f, len, 0x86dd, 14, &p);
+    assert_true(p.is_icmp && hal_acl_match_packet(&echo, &p));
+
+    /* First fragment: L4; a later one: only L3 and the protocol. */
+    len = v6_chain(f, frag, 2, 6, 0);
+    hal_acl_packet_parse(f, len, 0x86dd, 14, &p);
+    assert_true(p.has_ports && hal_acl_match_packet(&ssh, &p));
+    len = v6_chain(f, frag, 2, 6, 185);
+    hal_acl_packet_parse(f, len, 0x86dd, 14, &p);
+    assert_true(p.is_ip && !p.has_ports && !p.is_tcp);
+    assert_int_equal(p.protocol, 6);
+    assert_false(hal_acl_match_packet(&ssh, &p));
+    assert_true(hal_acl_match_packet(&tcp, &p));
+    len = v6_chain(f, frag, 2, 58, 1);
+    hal_acl_packet_parse(f, len, 0x86dd, 14, &p);
+    assert_true(!p.is_icmp && !hal_acl_match_packet(&echo, &p));
+
+    /* One header more than the bound: the walk stops there. */
+    for (size_t i = 0; i < ARRAY_SIZE(deep); i++) {
+        deep[i][0] = 60, deep[i][1] = 8;
+    }
+    len = v6_chain(f, deep, ARRAY_SIZE(deep), 6, 0);
+    hal_acl_packet_parse(f, len, 0x86dd, 14, &p);
+    assert_true(p.is_ip && !p.has_ports);
+    assert_int_equal(p.protocol, 60);
+    len = v6_chain(f, deep, ARRAY_SIZE(deep) - 1, 6, 0);
+    hal_acl_packet_parse(f, len, 0x86dd, 14, &p);
+    assert_true(p.has_ports && p.dst_port == 22);
+
+    /* Truncated inside an extension header: no L4. */
+    len = v6_chain(f, hbh_dst, 2, 6, 0);
+    hal_acl_packet_parse(f, 14 + 40 + 8 + 10, 0x86dd, 14, &p);
+    assert_true(p.is_ip && !p.has_ports);
+    assert_int_equal(p.protocol, 60);
+}
+
 static void
 test_dump(void **state)
 {
@@ -488,6 +597,7 @@ main(void)
         cmocka_unit_test(test_tcam_full),
         cmocka_unit_test(test_checks),
         cmocka_unit_test(test_parse),
+        cmocka_unit_test(test_parse_ipv6_ext),
         cmocka_unit_test(test_dump),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
