@@ -8,8 +8,10 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -300,6 +302,123 @@ test_order_and_counters(void **state)
     topo_close(&t);
 }
 
+/* Returns how many times 'needle' occurs in the ACL dump. */
+static size_t
+dump_count(struct topo *t, const char *needle, struct ds *out)
+{
+    size_t n = 0;
+
+    ds_clear(out);
+    hal_dump_acl(t->f.hal, out);
+    for (const char *s = ds_cstr(out); (s = strstr(s, needle)); s++) {
+        n++;
+    }
+    return n;
+}
+
+/* The TCAM is chip memory: after a warm restart it denies from the first
+ * frame, before any replay; the replay adopts it without a write, and the
+ * end of the resync removes what was not set again. */
+static void
+test_warm_restart(void **state)
+{
+    struct hal_acl_match range = {
+        .fields = HAL_ACL_F_PROTOCOL | HAL_ACL_F_DST_PORT,
+        .protocol = 6,
+        .dst_port_min = 1000,
+        .dst_port_max = 2000,
+    };
+    struct hal_acl_rule in[] = { { 10, HAL_ACL_DENY, range } };
+    struct hal_acl_rule out[] = { { 1, HAL_ACL_DENY, { .fields = 0 } } };
+    struct hal_acl_packet p1600 = tcp_packet(1, 40000, 9, 1600, 0x02);
+    struct ds before = DS_EMPTY_INITIALIZER, after = DS_EMPTY_INITIALIZER;
+    struct hal_acl_table_config c = { "t", HAL_ACL_INGRESS, in, 1 };
+    hal_oid_t oid, oid2 = HAL_OID_NULL, eg;
+    struct hal_acl_binding b;
+    uint64_t writes, hits;
+    struct topo t;
+    char file[64];
+    int status;
+
+    (void) state;
+    snprintf(file, sizeof file, "/tmp/test-hal-acl-%d.chip", (int) getpid());
+    unlink(file);
+    fixture_open(&t.f, "lab", file, false);
+    t.swp1 = test_port(&t.f, "swp1");
+    t.swp2 = test_port(&t.f, "swp2");
+    t.ls0 = test_bridge(&t.f, "ls0", 5000, HAL_REPLICATION_SOURCE_NODE);
+    test_bind(&t.f, t.swp1, 0, t.ls0);
+    test_bind(&t.f, t.swp2, 10, t.ls0);
+    hal_asic_decision_init(&t.d);
+    oid = table(&t, HAL_ACL_INGRESS, in, 1, 0);
+    acl_bind(&t, t.swp1, 0, HAL_ACL_INGRESS, oid);
+    eg = table(&t, HAL_ACL_EGRESS, out, 1, 0);
+    acl_bind(&t, t.swp2, 10, HAL_ACL_EGRESS, eg);
+    assert_false(passes(&t, &p1600));
+    hal_dump_acl(t.f.hal, &before);
+    topo_close(&t);
+
+    /* Warm: the same TCAM, enforced before any replay. */
+    fixture_open(&t.f, "lab", file, false);
+    assert_true(hal_is_warm(t.f.hal));
+    t.swp1 = test_port(&t.f, "swp1");
+    hal_asic_decision_init(&t.d);
+    hal_dump_acl(t.f.hal, &after);
+    assert_string_equal(ds_cstr(&before), ds_cstr(&after));
+    assert_false(passes(&t, &p1600));
+    assert_int_equal(hal_acl_counters_get(t.f.hal, oid, &hits, 1), 0);
+    assert_int_equal(hits, 2);
+
+    /* The replay (no ids) adopts the ingress table without a write; the
+     * egress table, not set again, goes at the end. */
+    writes = hal_asic_writes(t.f.asic);
+    assert_int_equal(hal_resync_begin(t.f.hal), 0);
+    assert_int_equal(hal_acl_table_set(t.f.hal, &c, &oid2), 0);
+    assert_int_equal(oid2, oid);
+    b = (struct hal_acl_binding){ t.swp1, 0, HAL_ACL_INGRESS, oid2 };
+    assert_int_equal(hal_acl_bind_set(t.f.hal, &b, 1, &status), 0);
+    assert_int_equal(hal_asic_writes(t.f.asic) - writes, 0);
+    assert_int_equal(hal_resync_end(t.f.hal), 0);
+    assert_int_equal(dump_count(&t, "acl t ", &after), 1);
+    assert_int_equal(dump_count(&t, "tcam egress: 0/32", &after), 1);
+    assert_int_equal(dump_count(&t, "tcam ingress: 8/64", &after), 1);
+    assert_false(passes(&t, &p1600));
+
+    /* Replayed with other rules: replaced in place, still one copy. */
+    topo_close(&t);
+    fixture_open(&t.f, "lab", file, false);
+    t.swp1 = test_port(&t.f, "swp1");
+    hal_asic_decision_init(&t.d);
+    assert_int_equal(hal_resync_begin(t.f.hal), 0);
+    t.ls0 = test_bridge(&t.f, "ls0", 5000, HAL_REPLICATION_SOURCE_NODE);
+    test_bind(&t.f, t.swp1, 0, t.ls0);
+    test_bind(&t.f, test_port(&t.f, "swp2"), 10, t.ls0);
+    in[0].match.dst_port_max = 1023;
+    oid2 = HAL_OID_NULL;
+    assert_int_equal(hal_acl_table_set(t.f.hal, &c, &oid2), 0);
+    assert_int_equal(hal_resync_end(t.f.hal), 0);
+    assert_int_equal(dump_count(&t, "acl t ", &after), 1);
+    assert_int_equal(dump_count(&t, "tcam ingress: 2/64", &after), 1);
+    assert_int_equal(dump_count(&t, "\nbinding ", &after), 0);
+    assert_true(passes(&t, &p1600));
+
+    /* A corrupt TCAM (a rule list pointing at itself) is a cold start. */
+    oid = table(&t, HAL_ACL_INGRESS, in, 1, 0);
+    for (uint32_t i = 0; i < 128; i++) {
+        if (t.f.asic->acl_rules[i].valid) {
+            t.f.asic->acl_rules[i].next = i;
+        }
+    }
+    topo_close(&t);
+    fixture_open(&t.f, "lab", file, false);
+    assert_false(hal_is_warm(t.f.hal));
+    assert_int_equal(dump_count(&t, "acl ", &after), 0);
+    fixture_close(&t.f);
+    unlink(file);
+    ds_destroy(&before);
+    ds_destroy(&after);
+}
+
 /* A table that does not fit fails whole; earlier tables keep working. */
 static void
 test_tcam_full(void **state)
@@ -502,12 +621,15 @@ test_parse_ipv6_ext(void **state)
     uint8_t deep[HAL_ACL_IPV6_MAX_EXT + 1][2];
     struct hal_acl_match ssh = {
         .fields = HAL_ACL_F_PROTOCOL | HAL_ACL_F_DST_PORT,
-        .protocol = 6, .dst_port_min = 22, .dst_port_max = 22,
+        .protocol = 6,
+        .dst_port_min = 22,
+        .dst_port_max = 22,
     };
     struct hal_acl_match tcp = { .fields = HAL_ACL_F_PROTOCOL, .protocol = 6 };
-    struct hal_acl_match echo = { .fields = HAL_ACL_F_PROTOCOL
-                                            | HAL_ACL_F_ICMP_TYPE,
-                                  .protocol = 58, .icmp_type = 128 };
+    struct hal_acl_match echo = { .fields =
+                                      HAL_ACL_F_PROTOCOL | HAL_ACL_F_ICMP_TYPE,
+                                  .protocol = 58,
+                                  .icmp_type = 128 };
     uint8_t f[14 + 40 + 16 * 8 + 20];
     struct hal_acl_packet p;
     size_t len;
@@ -595,6 +717,7 @@ main(void)
         cmocka_unit_test(test_tcam_matches_reference),
         cmocka_unit_test(test_order_and_counters),
         cmocka_unit_test(test_tcam_full),
+        cmocka_unit_test(test_warm_restart),
         cmocka_unit_test(test_checks),
         cmocka_unit_test(test_parse),
         cmocka_unit_test(test_parse_ipv6_ext),
