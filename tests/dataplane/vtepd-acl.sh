@@ -230,9 +230,48 @@ check "show acl --json" bash -c "$BUILD/bin/vtep-cli --json \
     | /usr/bin/python3 -c 'import json,sys; \
         assert any(r[\"acl\"] == \"huge\" for r in json.load(sys.stdin)[\"acl\"])'"
 
+# 8. Warm restart: the TCAM is chip memory, so the deny on p1 holds while
+# vtepd restarts (pings from red2 all through it go unanswered), its hit
+# counter carries on, the replay adopts the table without a write, and the
+# dump shows it once.
+bind p1 0 "$(vctl --bare --columns=_uuid find ACL acl_name=no-icmp)"
+check "no-icmp bound again" wait_for 3 grep -q "binding p1 vlan 0 ingress -> no-icmp" \
+    <(appctl hal/dump-acl)
+check "and denies ICMP from red2" ping_fails red2 "$RED1_IP"
+# 100 denied pings, so that the counter is well above what the probe adds.
+nsx red2 ping -c 100 -i 0.01 -W 1 -q "$RED1_IP" >/dev/null 2>&1
+appctl hal/dump-acl >"$TMP/acl-before.txt"
+hits_before=$(hits no-icmp 10)
+nsx red2 ping -i 0.2 -w 6 -W 1 "$RED1_IP" >"$TMP/restart-ping.txt" 2>&1 &
+PROBE=$!
+sleep 0.5
+check "vtepd stops for a restart" vtepd_stop
+vtepd_start asic --platform=lab
+check "vtepd restarts warm" grep -q "(warm start)" "$VDIR/vtepd.log"
+check "the replay ends" wait_for 10 grep -q "HAL resynchronised" \
+    "$VDIR/vtepd.log"
+check "the replay wrote nothing to the TCAM" \
+    test "$(appctl memory/show | tr ' ' '\n' | sed -n 's/^asic-writes://p')" = 0
+wait "$PROBE"
+check "the deny counter carried on ($hits_before before)" \
+    test "$(hits no-icmp 10)" -ge "$hits_before"
+check "no ping from red2 answered during the restart" \
+    grep -q " 0 received" "$TMP/restart-ping.txt"
+check "ICMP from red2 still denied" ping_fails red2 "$RED1_IP"
+check "TCP from red2 passes after the restart" tcp_ok red2 "$RED1_IP" 5003
+check "hal/dump-acl: the ACL once" test "$(appctl hal/dump-acl \
+    | grep -c '^acl no-icmp ingress')" = 1
+check "hal/dump-acl: the TCAM as before" test \
+    "$(grep '^tcam' "$TMP/acl-before.txt")" = \
+    "$(appctl hal/dump-acl | grep '^tcam')"
+appctl hal/dump-acl >"$TMP/acl-after.txt"
+bind p1 0 "$(vctl --bare --columns=_uuid find ACL acl_name=order)"
+check "order bound again" wait_for 3 grep -q "binding p1 vlan 0 ingress -> order" \
+    <(appctl hal/dump-acl)
+
 check "vtepd stops cleanly" vtepd_stop
 
-# 8. The netdev backend: the same database in the kernel's nftables bridge
+# 9. The netdev backend: the same database in the kernel's nftables bridge
 # family, where the kernel has it (else the ACLs say invalid_acl).
 vtepd_start netdev
 if appctl hal/dump-acl | grep -q "^no ACLs"; then
