@@ -725,6 +725,16 @@ hal_asic_acl_active(const struct hal_asic *asic)
     return asic_acl_active(asic);
 }
 
+bool
+hal_asic_acl_egress_permits(struct hal_asic *asic, hal_oid_t port_oid,
+                            uint16_t vlan, const struct hal_acl_packet *p)
+{
+    int64_t port = asic_port_index(asic, port_oid);
+
+    return port < 0
+           || asic_acl_permits(asic, (uint32_t) port, vlan, HAL_ACL_EGRESS, p);
+}
+
 /* ---- hal/dump-acl ------------------------------------------------------------- */
 
 static int

@@ -151,6 +151,37 @@ check "egress denies counted" grep -q "ACL deny (egress)" <(appctl sim/show)
 unbind p1 0
 check "unbound: red1 reaches red2" ping_ok red1 "$RED2_IP"
 
+# 3b. The switch's ARP answers (suppression) leave p1 through p1's egress
+# ACL too: with ARP toward p1 denied, red2 cannot resolve red1, whose
+# address the switch knows, and the drop is counted.
+umr=$(vctl --bare --columns=_uuid find Ucast_Macs_Remote "MAC=\"$RED1_MAC\"")
+vctl set Ucast_Macs_Remote "$umr" ipaddr="$RED1_IP"
+check "red1's address in the host table" wait_for 3 grep -q "$RED1_IP" \
+    <(appctl hal/dump-neigh red)
+red2_resolves() {
+    nsx red2 ip neigh flush dev eth0
+    ping_ok red2 "$RED1_IP"
+}
+check "red2 resolves red1 through the switch's answer" red2_resolves
+A=$(acl no-arp-out "sequence=1 direction=egress action=deny \
+    ethertype=0x0806")
+bind p1 0 "$A"
+check "egress ARP deny programmed" wait_for 3 grep -q \
+    "binding p1 vlan 0 egress -> no-arp-out" <(appctl hal/dump-acl)
+replies=$(appctl sim/show | sed -n 's/^neighbour replies: //p')
+red2_cannot_resolve() {
+    nsx red2 ip neigh flush dev eth0
+    ping_fails red2 "$RED1_IP"
+}
+check "with ARP denied toward p1, red2 cannot resolve red1" \
+    red2_cannot_resolve
+check "the answers hit the deny rule" test "$(hits no-arp-out 1)" -gt 0
+check "and no answer was sent" test \
+    "$(appctl sim/show | sed -n 's/^neighbour replies: //p')" = "$replies"
+unbind p1 0
+check "unbound: red2 resolves red1 again" wait_for 5 red2_resolves
+vctl set Ucast_Macs_Remote "$umr" ipaddr='""'
+
 # 4. A port range: TCP to 1000-2000 denied.
 A=$(acl range "sequence=10 direction=ingress action=deny protocol=6 \
     dest_port_min=1000 dest_port_max=2000")
