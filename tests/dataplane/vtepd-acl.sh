@@ -98,6 +98,14 @@ port_fault() {
     test "$(vctl --bare --columns=port_fault_status find Physical_Port \
         name="$1")" = "$2"
 }
+# port_fault_has PORT FAULT: FAULT is among PORT's port_fault_status.
+port_fault_has() {
+    vctl --bare --columns=port_fault_status find Physical_Port name="$1" \
+        | tr ' ,' '\n\n' | grep -qx "$2"
+}
+no_port_fault() {
+    ! port_fault_has "$@"
+}
 hits() {
     appctl hal/dump-acl | grep -A20 "^acl $1 " | grep -m1 "seq $2 " \
         | sed 's/.*hits=\([0-9]*\).*/\1/'
@@ -303,8 +311,9 @@ check "order bound again" wait_for 3 grep -q "binding p1 vlan 0 ingress -> order
 check "vtepd stops cleanly" vtepd_stop
 
 # 9. The netdev backend: the same database in the kernel's nftables bridge
-# family, where the kernel has it (else the ACLs say invalid_acl).
-vtepd_start netdev
+# family, where the kernel has it (else the ACLs say invalid_acl), with a
+# rule capacity of 4 ingress and 2 egress rules (--platform).
+vtepd_start netdev --platform=acl_ingress_entries=4,acl_egress_entries=2
 if appctl hal/dump-acl | grep -q "^no ACLs"; then
     check "netdev without nftables: the bound ACL is invalid_acl" \
         wait_for 5 acl_fault order invalid_acl
@@ -333,6 +342,31 @@ else
     check "netdev: unbound, red1 reaches red2" ping_ok red1 "$RED2_IP"
     check "netdev: the bad ACL is still invalid_acl" acl_fault bad \
         invalid_acl
+    # Capacity: order (2 rules) on p1 fits; 3 more rules on p2 do not.
+    bind p1 0 "$(vctl --bare --columns=_uuid find ACL acl_name=order)"
+    check "netdev: order bound again" wait_for 5 grep -q \
+        "binding p1 vlan 0 ingress -> order" <(appctl hal/dump-acl)
+    A=$(acl wide "sequence=1 direction=ingress action=deny protocol=17" \
+        "sequence=2 direction=ingress action=deny protocol=132" \
+        "sequence=3 direction=ingress action=deny protocol=1")
+    bind p2 0 "$A"
+    check "netdev: 2 + 3 rules > 4: resource_shortage" wait_for 5 \
+        acl_fault wide resource_shortage
+    # (p2 may carry another fault: its VLAN 10 binding needs 8021q.)
+    check "netdev: p2: invalid_ACL_binding" wait_for 3 \
+        port_fault_has p2 invalid_ACL_binding
+    check "netdev: hal/resources: 2 of 4 ingress rules" \
+        grep -Eq "^acl-in +2 +4$" <(appctl hal/resources)
+    appctl hal/resources | sed 's/^/    /'
+    appctl vtep/acl-faults | grep wide | sed 's/^/    /'
+    check "netdev: the ACL on p1 still denies 1600" tcp_fails red2 \
+        "$RED1_IP" 1600
+    check "netdev: and has no fault" acl_fault order ""
+    unbind p1 0
+    check "netdev: room again: the wide ACL is programmed" wait_for 5 \
+        acl_fault wide ""
+    check "netdev: and p2's ACL fault clears" wait_for 5 \
+        no_port_fault p2 invalid_ACL_binding
 fi
 check "vtepd (netdev) stops cleanly" vtepd_stop
 finish
