@@ -303,7 +303,9 @@ check "hal/dump-acl: the ACL once" test "$(appctl hal/dump-acl \
 check "hal/dump-acl: the TCAM as before" test \
     "$(grep '^tcam' "$TMP/acl-before.txt")" = \
     "$(appctl hal/dump-acl | grep '^tcam')"
-appctl hal/dump-acl >"$TMP/acl-after.txt"
+appctl hal/dump-acl | sed 's/^/    /'
+grep -E "warm start|asic: platform" "$VDIR/vtepd.log" | tail -3 | sed 's/^/    /'
+cat "$TMP/restart-ping.txt" | tail -3 | sed 's/^/    /'
 bind p1 0 "$(vctl --bare --columns=_uuid find ACL acl_name=order)"
 check "order bound again" wait_for 3 grep -q "binding p1 vlan 0 ingress -> order" \
     <(appctl hal/dump-acl)
