@@ -21,6 +21,7 @@
 
 #include "hal/asic/asic.h"
 #include "hal/asic/profile.h"
+#include "hal/hal-acl.h"
 #include "hal/hal-provider.h"
 #include "hal/hal-route.h"
 #include "lib/hmap.h"
@@ -29,7 +30,7 @@
 /* ---- Chip memory -------------------------------------------------------- */
 
 #define ASIC_CHIP_MAGIC "VTEPASIC"
-#define ASIC_CHIP_VERSION 1
+#define ASIC_CHIP_VERSION 2
 #define ASIC_NONE UINT32_MAX /* "No entry" in index fields. */
 
 struct asic_chip_header {
@@ -115,6 +116,38 @@ struct asic_fdb_slot {
     uint32_t pad2;
 };
 
+/* The ACL stages' TCAM contents (acl.c): tables, their rules on a list in
+ * match order (each rule stands for the TCAM entries its ranges expand
+ * to, and holds their shared hit counter), and bindings. */
+struct asic_acl_chip_table {
+    uint8_t valid;
+    uint8_t stage; /* enum hal_acl_stage. */
+    uint16_t pad;
+    uint32_t n_rules;
+    uint32_t head; /* First asic_acl_chip_rule, or ASIC_NONE. */
+    uint32_t pad2;
+    uint64_t id; /* The table's object id value. */
+    char name[HAL_NAME_MAX];
+};
+
+struct asic_acl_chip_rule {
+    uint8_t valid;
+    uint8_t action; /* enum hal_acl_action. */
+    uint16_t pad;
+    uint32_t next; /* Or ASIC_NONE. */
+    int64_t seq;
+    uint64_t hits;
+    struct hal_acl_match match;
+};
+
+struct asic_acl_chip_bind {
+    uint8_t valid;
+    uint8_t stage;
+    uint16_t vlan;
+    uint32_t port;
+    uint32_t table; /* asic_acl_chip_table index. */
+};
+
 /* ---- Process state ------------------------------------------------------ */
 
 /* A fixed-capacity table of chip slots with a free list and a hash index
@@ -172,6 +205,9 @@ struct hal_asic {
     struct asic_repl *repl;
     struct asic_mcast *mcast;
     struct asic_fdb_slot *fdb;
+    struct asic_acl_chip_table *acl_tables;
+    struct asic_acl_chip_rule *acl_rules;
+    struct asic_acl_chip_bind *acl_binds;
 
     /* L2 table geometry and occupancy. */
     size_t n_banks;
@@ -424,7 +460,8 @@ int asic_rneigh_remove(struct hal *, const struct hal_rneigh_entry *, size_t,
 void asic_route_walk(const struct hal *, const struct hal_route_walk *,
                      void *);
 
-/* acl.c: the ACL stages (process memory; see the file comment). */
+/* acl.c: the ACL stages (chip memory with process indexes; see the file
+ * comment). */
 
 /* A value/mask TCAM prefix of a 16-bit field. */
 struct asic_prefix {
@@ -440,7 +477,23 @@ size_t asic_acl_range_prefixes(uint16_t lo, uint16_t hi,
                                struct asic_prefix out[ASIC_MAX_PREFIXES]);
 /* Returns the TCAM entries a rule with match 'm' costs. */
 uint32_t asic_acl_rule_cost(const struct hal_acl_match *m);
+/* acl-chip.c: slots of chip memory's ACL sections for 'profile': tables,
+ * rules (one per rule, and a rule costs at least one TCAM entry) and
+ * bindings. */
+uint32_t asic_acl_chip_tables(const struct hal_asic_profile *);
+uint32_t asic_acl_chip_rules(const struct hal_asic_profile *);
+uint32_t asic_acl_chip_binds(const struct hal_asic_profile *);
+/* Returns true if chip memory's ACL sections are consistent; otherwise
+ * false with what is wrong in 'why'.  Frees rules on no table's list (left
+ * by a crash). */
+bool asic_acl_chip_ok(struct hal_asic *, char *why, size_t why_size);
+/* Builds the ACL stages from chip memory (empty on a cold start). */
 void asic_acl_init(struct hal_asic *);
+/* Warm restart: between these, a table set with no id adopts a table of
+ * the same name and stage that the TCAM kept; at the end, the tables and
+ * bindings no one set again are removed. */
+void asic_acl_resync_begin(struct hal_asic *);
+void asic_acl_resync_end(struct hal_asic *);
 void asic_acl_destroy(struct hal_asic *);
 void asic_acl_resources(const struct hal_asic *, struct hal_resource res[]);
 /* Returns true if some ACL is bound. */

@@ -221,4 +221,12 @@ int hal_asic_route_learn(struct hal_asic *, hal_oid_t bridge,
  * headers into 'acl' of the frames it hands the pipeline. */
 bool hal_asic_acl_active(const struct hal_asic *);
 
+/* Runs the egress ACL bound to ('port', 'vlan') (else to the whole port) on
+ * a frame the switch itself sends there, such as an ARP or ND answer, with
+ * headers 'p' (borrowed), counting the rule's hit.  Returns false if it
+ * denies; true if it permits or nothing is bound. */
+bool hal_asic_acl_egress_permits(struct hal_asic *, hal_oid_t port,
+                                 uint16_t vlan,
+                                 const struct hal_acl_packet *p);
+
 #endif /* hal/asic/asic.h */

@@ -31,6 +31,7 @@ VLOG_DEFINE_THIS_MODULE(asic_chip);
 
 struct chip_layout {
     size_t ports, bridges, bindings, tunnels, repl, mcast, fdb;
+    size_t acl_tables, acl_rules, acl_binds;
     size_t size;
 };
 
@@ -55,6 +56,9 @@ chip_layout(const struct hal_asic_profile *p, struct chip_layout *l)
     SECTION(repl, struct asic_repl, p->flood_entries);
     SECTION(mcast, struct asic_mcast, p->mcast_groups);
     SECTION(fdb, struct asic_fdb_slot, hal_asic_profile_fdb_capacity(p));
+    SECTION(acl_tables, struct asic_acl_chip_table, asic_acl_chip_tables(p));
+    SECTION(acl_rules, struct asic_acl_chip_rule, asic_acl_chip_rules(p));
+    SECTION(acl_binds, struct asic_acl_chip_bind, asic_acl_chip_binds(p));
 #undef SECTION
     l->size = off;
 }
@@ -85,6 +89,12 @@ chip_set_pointers(struct hal_asic *asic, const struct chip_layout *l)
     asic->repl = (struct asic_repl *) (void *) (base + l->repl);
     asic->mcast = (struct asic_mcast *) (void *) (base + l->mcast);
     asic->fdb = (struct asic_fdb_slot *) (void *) (base + l->fdb);
+    asic->acl_tables =
+        (struct asic_acl_chip_table *) (void *) (base + l->acl_tables);
+    asic->acl_rules =
+        (struct asic_acl_chip_rule *) (void *) (base + l->acl_rules);
+    asic->acl_binds =
+        (struct asic_acl_chip_bind *) (void *) (base + l->acl_binds);
 }
 
 /* Initialises zeroed chip memory for a cold start. */
@@ -350,7 +360,7 @@ chip_contents_ok(struct hal_asic *asic, char *why, size_t why_size)
     ok = check_bridges(&c) && check_bindings_and_mcast(&c) && check_fdb(&c);
     free(c.owned);
     snprintf(why, why_size, "%s", c.why);
-    return ok;
+    return ok && asic_acl_chip_ok(asic, why, why_size);
 }
 
 /* Gives every block of the state file 'fd' (of 'size' bytes) real disk

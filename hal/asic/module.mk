@@ -28,8 +28,8 @@ $(call UNIT_TEST,test-hal-asic-route,\
     tests/unit/test-hal-asic-route.c tests/unit/hal-asic-fixture.c,\
     hal-asic hal lib)
 
-# The ACL TCAM model (hal/asic/acl.c).
-hal-asic_SRCS += hal/asic/acl.c
+# The ACL TCAM model (hal/asic/acl.c) and its chip memory (acl-chip.c).
+hal-asic_SRCS += hal/asic/acl.c hal/asic/acl-chip.c
 
 $(call UNIT_TEST,test-hal-acl,\
     tests/unit/test-hal-acl.c tests/unit/hal-asic-fixture.c,\

@@ -26,6 +26,7 @@ asic_resync_begin(struct hal *hal)
     asic->seen_mcast = xzalloc(p->mcast_groups);
     asic->seen_fdb = xzalloc(asic->fdb_capacity);
     asic->resyncing = true;
+    asic_acl_resync_begin(asic);
     return 0;
 }
 
@@ -89,6 +90,7 @@ asic_resync_end(struct hal *hal)
     if (!asic->resyncing) {
         return -EINVAL;
     }
+    asic_acl_resync_end(asic);
     sweep_bridges_and_lists(asic);
     sweep_fdb(asic);
     asic->resyncing = false;

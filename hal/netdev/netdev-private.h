@@ -354,9 +354,19 @@ void nd_route_walk(const struct hal *, const struct hal_route_walk *, void *);
 
 /* acl.c: ACLs in the nftables bridge family. */
 struct ds;
-/* Sets up 'nd->acl' and the kernel's table; without nftables, ACL calls
- * answer -EOPNOTSUPP. */
-void nd_acl_init(struct hal_netdev *);
+/* The default rule capacity of each ACL stage (nftables rules). */
+#define ND_ACL_DEFAULT_INGRESS 2048
+#define ND_ACL_DEFAULT_EGRESS 512
+#define ND_ACL_MAX_CAPACITY (1u << 24)
+/* Reads the ACL capacities of the netdev platform string 'platform' (NULL,
+ * or comma-separated "acl_ingress_entries=N", "acl_egress_entries=N") into
+ * 'capacity', the defaults for what it does not give.  Returns 0 or
+ * -EINVAL after logging why. */
+int nd_acl_platform(const char *platform, uint32_t capacity[HAL_ACL_STAGE_N]);
+/* Sets up 'nd->acl', with 'capacity' rules per stage, and the kernel's
+ * table; without nftables, ACL calls answer -EOPNOTSUPP. */
+void nd_acl_init(struct hal_netdev *,
+                 const uint32_t capacity[HAL_ACL_STAGE_N]);
 /* Frees 'nd->acl'; with 'clear', deletes the kernel's table. */
 void nd_acl_destroy(struct hal_netdev *, bool clear);
 void nd_acl_resources(const struct hal_netdev *, struct hal_resource res[]);
