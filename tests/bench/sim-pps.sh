@@ -21,7 +21,8 @@
 #
 # The machine may be shared: both dataplanes run in the same run, and the
 # ratios are the figures to read.  Prints figures; asserts nothing.  Needs
-# root, ip netns and iperf3 (make deps).
+# root, ip netns and iperf3 (make deps).  PERF=1 records a perf profile
+# of vtep-sim during each of its pps runs into $OUT/perf-PATH-SIZE.data.
 set -u
 BUILD=${BUILD:-build}
 . tests/lib.sh
@@ -79,8 +80,14 @@ sim_cpu() {
 # forwarded rate in RESULT[WHO-PATH-SIZE] and prints a line.
 declare -A RESULT CPU_NS
 run_path() {
-    local who=$1 path=$2 size=$3 r cpu=
+    local who=$1 path=$2 size=$3 r cpu= perf=
     [ "$who" = vtep-sim ] && cpu=$(sim_cpu)
+    if [ "$who" = vtep-sim ] && [ -n "${PERF:-}" ]; then
+        mkdir -p "$OUT"
+        perf record -q -g -p "$SIM_PID" -o "$OUT/perf-$path-$size.data" \
+            -- sleep "$SECONDS_PER_RUN" >/dev/null 2>&1 &
+        perf=$!
+    fi
     case $path in
     encap)
         r=$(measure u0 nsx red2 "$GEN" eth eth0 "$REMOTE_MAC" "$P1_MAC" \
@@ -96,6 +103,7 @@ run_path() {
         ;;
     esac
     [ -n "$cpu" ] && cpu=$(($(sim_cpu) - cpu))
+    [ -n "$perf" ] && wait "$perf"
     report "$who" "$path" "$size" $r "$cpu"
 }
 
