@@ -39,3 +39,5 @@ TEST_PROGRAMS += bench-sim-gen
 bench-sim-gen_SRCS := tests/bench/bench-sim-gen.c
 bench-sim-gen_LIBS := hal lib
 BENCH_SCRIPTS += tests/bench/sim-pps.sh
+# vtepd's OVSDB and control socket latency during a dataplane flood.
+BENCH_SCRIPTS += tests/bench/vtepd-flood.sh

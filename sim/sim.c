@@ -494,6 +494,7 @@ open_ports(struct sim *sim, const struct sim_config *config)
         hmap_insert(&sim->ports_by_oid, &slot->node, hash_uint64(oid, 0));
         sim->n_ports++;
         ev_io_init(&slot->watcher, port_cb, slot->io.fd, EV_READ);
+        ev_set_priority(&slot->watcher, SIM_PRIORITY);
         ev_io_start(sim->loop, &slot->watcher);
         if (spec->kind == SIM_PORT_AUTO && slot->io.kind == SIM_PORT_TAP) {
             VLOG_INFO("port %s: no such interface, created a TAP device",
@@ -534,6 +535,7 @@ open_underlay(struct sim *sim, const struct sim_config *config)
     sim->has_underlay = true;
     ev_io_init(&sim->underlay_watcher, underlay_cb, sim->underlay.rx_fd,
                EV_READ);
+    ev_set_priority(&sim->underlay_watcher, SIM_PRIORITY);
     ev_io_start(sim->loop, &sim->underlay_watcher);
     VLOG_INFO("VXLAN at %s:%u", s, port);
     return 0;
