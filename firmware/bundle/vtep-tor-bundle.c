@@ -11,6 +11,11 @@
  *       downloads URL (http:// or https://) to OUT.  https verifies the
  *       server's certificate chain against CA.pem (required for https) and
  *       that the certificate names the URL's host (DNS name or IP address).
+ *   once LDLINUX.SYS [LABEL]
+ *       makes syslinux boot LABEL once, at the next boot only (LABEL a
+ *       slot, a or b), or clears a boot-once: its ADV, the last two
+ *       sectors of LDLINUX.SYS, which syslinux reads at boot, clears and
+ *       writes back before it boots the label.
  *
  * Exit status 0 on success; otherwise one line on stderr says why. */
 #include <errno.h>
@@ -18,6 +23,7 @@
 #include <stdarg.h>
 #include <netdb.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,6 +46,16 @@
 #define HEADER_MAX (16 * 1024)
 #define URL_MAX 2048
 #define IO_TIMEOUT_S 60
+
+/* syslinux's ADV (auxiliary data vector): two copies of a 512-byte block,
+ * magic, checksum, 500 bytes of tag-length-value entries, magic; the
+ * checksum makes the 32-bit words after it but the last sum to MAGIC2. */
+#define ADV_SIZE 512
+#define ADV_MAGIC1 0x5a2d2fa5u
+#define ADV_MAGIC2 0xa3041767u
+#define ADV_MAGIC3 0xdd28bf64u
+#define ADV_END 0
+#define ADV_BOOTONCE 1
 
 static const char *prog = "vtep-tor-bundle";
 
@@ -503,6 +519,100 @@ out:
     return rc;
 }
 
+/* ---- once ---- */
+
+static uint32_t
+get32(const unsigned char *p)
+{
+    return p[0] | p[1] << 8 | p[2] << 16 | (uint32_t) p[3] << 24;
+}
+
+static void
+put32(unsigned char *p, uint32_t v)
+{
+    p[0] = v, p[1] = v >> 8, p[2] = v >> 16, p[3] = v >> 24;
+}
+
+static bool
+adv_valid(const unsigned char *adv)
+{
+    uint32_t sum = 0;
+
+    for (int i = 4; i < ADV_SIZE - 4; i += 4) {
+        sum += get32(adv + i);
+    }
+    return get32(adv) == ADV_MAGIC1 && get32(adv + ADV_SIZE - 4) == ADV_MAGIC3
+           && sum == ADV_MAGIC2;
+}
+
+static int
+cmd_once(int argc, char **argv)
+{
+    unsigned char adv[2 * ADV_SIZE], data[ADV_SIZE - 12] = { 0 };
+    const char *label = argc == 2 ? argv[1] : NULL;
+    size_t n = 0, off = 0;
+    uint32_t sum = ADV_MAGIC2;
+    FILE *f;
+
+    if (argc < 1 || argc > 2) {
+        return fail("usage: once LDLINUX.SYS [LABEL]");
+    } else if (label && (strlen(label) != 1 || !strchr("ab", *label))) {
+        return fail("'%s' is not a slot (a or b)", label);
+    }
+    f = fopen(argv[0], "r+b");
+    if (!f) {
+        return fail("%s: %s", argv[0], strerror(errno));
+    }
+    if (fseek(f, -(long) sizeof adv, SEEK_END)
+        || fread(adv, 1, sizeof adv, f) != sizeof adv) {
+        fclose(f);
+        return fail("%s: cannot read its last two sectors", argv[0]);
+    }
+    if (!adv_valid(adv) && !adv_valid(adv + ADV_SIZE)) {
+        fclose(f);
+        return fail("%s: no syslinux ADV in its last two sectors", argv[0]);
+    }
+    /* Keeps every entry but a boot-once, then adds ours. */
+    memcpy(adv, adv_valid(adv) ? adv : adv + ADV_SIZE, ADV_SIZE);
+    while (off + 2 <= sizeof data && adv[8 + off] != ADV_END) {
+        unsigned char tag = adv[8 + off], len = adv[9 + off];
+
+        if (off + 2 + len > sizeof data) {
+            break;
+        }
+        if (tag != ADV_BOOTONCE) {
+            memcpy(data + n, adv + 8 + off, 2 + len);
+            n += 2 + len;
+        }
+        off += 2 + len;
+    }
+    if (label) {
+        if (n + 3 > sizeof data) {
+            fclose(f);
+            return fail("%s: no room in the ADV", argv[0]);
+        }
+        data[n++] = ADV_BOOTONCE, data[n++] = 1, data[n++] = *label;
+    }
+    memcpy(adv + 8, data, sizeof data);
+    put32(adv, ADV_MAGIC1);
+    for (int i = 8; i < ADV_SIZE - 4; i += 4) {
+        sum -= get32(adv + i);
+    }
+    put32(adv + 4, sum);
+    put32(adv + ADV_SIZE - 4, ADV_MAGIC3);
+    memcpy(adv + ADV_SIZE, adv, ADV_SIZE);
+    if (fseek(f, -(long) sizeof adv, SEEK_END)
+        || fwrite(adv, 1, sizeof adv, f) != sizeof adv || fflush(f)
+        || fsync(fileno(f))) {
+        fclose(f);
+        return fail("%s: cannot write its ADV: %s", argv[0], strerror(errno));
+    }
+    if (fclose(f)) {
+        return fail("%s: %s", argv[0], strerror(errno));
+    }
+    return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -510,8 +620,10 @@ main(int argc, char **argv)
         return cmd_verify(argc - 2, argv + 2);
     } else if (argc >= 2 && !strcmp(argv[1], "fetch")) {
         return cmd_fetch(argc - 2, argv + 2);
+    } else if (argc >= 2 && !strcmp(argv[1], "once")) {
+        return cmd_once(argc - 2, argv + 2);
     }
     return fail("usage: %s verify MANIFEST SIGNATURE KEY.pem... | fetch URL "
-                "OUT [CA.pem]",
+                "OUT [CA.pem] | once LDLINUX.SYS [LABEL]",
                 prog);
 }
