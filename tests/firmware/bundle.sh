@@ -5,7 +5,9 @@
 # and vtep-tor-bundle (what the switch's vtep-tor-image runs) accepts the
 # signature with the right public key only, not a tampered manifest; it
 # downloads over plain http, and over https only from a server whose
-# certificate chains to the given CA and names the host.
+# certificate chains to the given CA and names the host; vtep-tor-image's
+# signing policy with and without keys; syslinux's boot-once in the ADV
+# of an ldlinux.sys that syslinux installed.
 set -u
 . tests/lib.sh
 
@@ -67,6 +69,93 @@ tar -C "$TMP/r" -xf "$TMP/resigned.bin"
 check "signing again replaces the signature" \
     eval '[ "$(tar -tf "$TMP/resigned.bin" | grep -c manifest.sig)" = 1 ] &&
           "$TOOL" verify "$TMP/r/manifest" "$TMP/r/manifest.sig" "$TMP/other.pub" >/dev/null'
+
+# ---- the switch's policy (vtep-tor-image's functions, run here) ----
+# image_config, signing_policy and check_signature, with the run directory
+# and the tool here.
+sed -n '/^image_config() {/,/^}/p; /^signing_policy() {/,/^}/p; /^check_signature() {/,/^}/p' \
+    firmware/rootfs/usr/sbin/vtep-tor-image >"$TMP/policy.sh"
+SH=${FIRMWARE_CACHE:-$HOME/.cache/vtep-tor}/root/bin/busybox
+if [ -x "$SH" ]; then SH="$SH sh"; else SH=/bin/sh; fi
+# policy ENV DIR: the policy line, then check_signature DIR's output and
+# status, with config.env ENV.
+policy() {
+    mkdir -p "$TMP/run"
+    cp "$1" "$TMP/run/config.env"
+    $SH -c 'VTEP_TOR_RUN=$1 BUNDLE_TOOL=$2
+        SIGNING_KEYS=$VTEP_TOR_RUN/image-signing-keys.pem IMAGE_CA=$VTEP_TOR_RUN/image-ca-cert.pem
+        . "$3"; image_config; signing_policy; check_signature "$4"; echo "status=$? signature=$(cat "$4/signature" 2>/dev/null)"' \
+        sh "$TMP/run" "$PWD/$TOOL" "$TMP/policy.sh" "$2" 2>&1
+}
+mkdir "$TMP/u"
+tar -C "$TMP/u" -xf "$TMP/unsigned.bin"
+: >"$TMP/nokeys.env"
+echo "CFG_image_signing_keys=\"$(base64 -w0 "$TMP/other.pub") $(base64 -w0 "$TMP/good.pub") \"" >"$TMP/keys.env"
+echo "CFG_image_signing_keys=\"$(base64 -w0 "$TMP/other.pub") \"" >"$TMP/otherkey.env"
+out=$(policy "$TMP/nokeys.env" "$TMP/u")
+echo "$out" | sed 's/^/  no keys: /'
+check "without signing keys an unsigned bundle passes, integrity only, and the policy says so" \
+    eval 'grep -q "^No image-signing-key= in the config: bundles are checked for integrity only" <<<"$out" &&
+          grep -q "^status=0 signature=unchecked" <<<"$out"'
+out=$(policy "$TMP/keys.env" "$TMP/u")
+echo "$out" | sed 's/^/  keys, unsigned: /'
+check "with signing keys an unsigned bundle is refused" \
+    eval 'grep -q "^Bundles must be signed (Ed25519) by one of the 2 image-signing-key= keys" <<<"$out" &&
+          grep -q "^the bundle is not signed, and this switch installs only bundles signed by its image-signing-key= keys" <<<"$out" &&
+          grep -q "^status=1" <<<"$out"'
+rm -f "$TMP/s/signature"
+out=$(policy "$TMP/keys.env" "$TMP/s")
+check "with signing keys a bundle signed by one of them passes (key 2 of 2)" \
+    grep -q "^status=0 signature=key 2" <<<"$out"
+rm -f "$TMP/s/signature"
+out=$(policy "$TMP/otherkey.env" "$TMP/s")
+echo "$out" | sed 's/^/  wrong key: /'
+check "with signing keys a bundle signed by another key is refused" \
+    eval 'grep -q "^bad signature: the signature is not by any of the 1 signing key" <<<"$out" &&
+          grep -q "^status=1" <<<"$out"'
+
+# ---- syslinux boot-once ----
+# A FAT file system with syslinux installed as the firmware's disk has it.
+if command -v syslinux >/dev/null && command -v mkfs.vfat >/dev/null && command -v mcopy >/dev/null; then
+    truncate -s 32M "$TMP/fat.img"
+    mkfs.vfat -F 16 -n T "$TMP/fat.img" >/dev/null
+    syslinux --install "$TMP/fat.img"
+    mcopy -i "$TMP/fat.img" ::/ldlinux.sys "$TMP/ldlinux.sys"
+    cp "$TMP/ldlinux.sys" "$TMP/ldlinux.orig" || fail "syslinux installs ldlinux.sys"
+    # adv FILE: the ADV's boot-once and whether both copies are whole.
+    adv() {
+        python3 - "$1" <<'PY'
+import struct, sys
+d = open(sys.argv[1], "rb").read()[-1024:]
+for c in (d[:512], d[512:]):
+    w = struct.unpack("<128I", c)
+    assert w[0] == 0x5a2d2fa5 and w[127] == 0xdd28bf64, "magic"
+    assert sum(w[1:127]) & 0xffffffff == 0xa3041767, "checksum"
+once, i = "", 8
+while i < 510 and d[i] != 0:
+    if d[i] == 1:
+        once = d[i + 2:i + 2 + d[i + 1]].decode()
+    i += 2 + d[i + 1]
+print("once=" + once)
+PY
+    }
+    "$TOOL" once "$TMP/ldlinux.sys" b
+    check "once writes syslinux's boot-once into a whole ADV (both copies)" \
+        test "$(adv "$TMP/ldlinux.sys")" = "once=b"
+    "$TOOL" once "$TMP/ldlinux.sys" a
+    check "... replacing the one there" test "$(adv "$TMP/ldlinux.sys")" = "once=a"
+    "$TOOL" once "$TMP/ldlinux.sys"
+    check "once without a slot clears it, leaving the ADV as syslinux wrote it" \
+        cmp -s "$TMP/ldlinux.sys" "$TMP/ldlinux.orig"
+    check "the rest of ldlinux.sys is untouched" \
+        cmp -s <(head -c -1024 "$TMP/ldlinux.sys") <(head -c -1024 "$TMP/ldlinux.orig")
+    head -c 4096 /dev/zero >"$TMP/notsys"
+    out=$("$TOOL" once "$TMP/notsys" b 2>&1); rc=$?
+    check "a file without an ADV is refused and left alone" \
+        eval '[ $rc -ne 0 ] && grep -q "no syslinux ADV" <<<"$out" && cmp -s "$TMP/notsys" <(head -c 4096 /dev/zero)'
+else
+    skip "syslinux boot-once (no syslinux, mkfs.vfat or mtools: make deps)"
+fi
 
 # ---- downloads ----
 # A CA, a server certificate from it naming 127.0.0.1 and localhost, one
