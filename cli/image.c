@@ -111,17 +111,7 @@ cli_image_list(struct cli_ctx *ctx, int argc, char **argv)
         cli_table_destroy(t);
         return 1; /* The tool said why on stderr. */
     }
-    if (ctx->json) {
-        json_t *obj = json_object();
-
-        json_object_set_new(obj, "images", cli_table_to_json(t));
-        cli_print_json(obj);
-        json_decref(obj);
-    } else {
-        cli_table_print(t);
-    }
-    cli_table_destroy(t);
-    return 0;
+    return cli_table_emit(ctx, t, "images");
 }
 
 int
