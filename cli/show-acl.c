@@ -157,16 +157,7 @@ cli_show_acl(struct cli_ctx *ctx, int argc, char **argv)
         }
     }
     cli_table_sort(table);
-    if (ctx->json) {
-        json_t *obj = json_object();
-
-        json_object_set_new(obj, "acl", cli_table_to_json(table));
-        cli_print_json(obj);
-        json_decref(obj);
-    } else {
-        cli_table_print(table);
-    }
-    cli_table_destroy(table);
+    cli_table_emit(ctx, table, "acl");
     json_decref(hits);
     json_decref(db);
     (void) argc;

@@ -839,7 +839,7 @@ sim_port_send_batch(struct sim_port *port, struct mmsghdr *msgs, size_t n,
                     int *error)
 {
     static const struct virtio_net_hdr no_offload;
-    size_t i, sent = 0;
+    size_t i;
 
     for (i = 0; i < n; i++) {
         struct iovec *hdr = &msgs[i].msg_hdr.msg_iov[0];
@@ -859,9 +859,16 @@ sim_port_send_batch(struct sim_port *port, struct mmsghdr *msgs, size_t n,
     } else if (port->tx_ring) {
         return send_batch_ring(port, msgs, n, error);
     }
+    return sim_sendmmsg(port->fd, msgs, n, error);
+}
+
+size_t
+sim_sendmmsg(int fd, struct mmsghdr *msgs, size_t n, int *error)
+{
+    size_t i, sent = 0;
+
     for (i = 0; i < n;) {
-        int r =
-            sendmmsg(port->fd, msgs + i, (unsigned int) (n - i), MSG_DONTWAIT);
+        int r = sendmmsg(fd, msgs + i, (unsigned int) (n - i), MSG_DONTWAIT);
 
         if (r > 0) {
             i += (size_t) r;
@@ -872,7 +879,7 @@ sim_port_send_batch(struct sim_port *port, struct mmsghdr *msgs, size_t n,
         if (r == 0 || errno == EAGAIN || errno == ENOBUFS) {
             break;
         }
-        msgs[i++].msg_len = 0;
+        i++;
     }
     return sent;
 }

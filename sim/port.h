@@ -170,4 +170,12 @@ void sim_port_tso_hdr(uint8_t hdr[SIM_PORT_VNET_HLEN], bool ipv6, uint16_t mss,
 size_t sim_port_send_batch(struct sim_port *port, struct mmsghdr *msgs,
                            size_t n, int *error);
 
+/* Sends the 'n' messages of 'msgs' on socket 'fd' with sendmmsg(), without
+ * blocking, as many per call as the kernel takes; each msgs[i].msg_len must
+ * be 0 on entry, and is set nonzero for each message sent.  Returns how
+ * many were sent; on a failure stores its negative errno in '*error' (the
+ * message is skipped, and after -EAGAIN or -ENOBUFS every later one
+ * too).  For sim_port_send_batch() and sim_underlay_send_batch(). */
+size_t sim_sendmmsg(int fd, struct mmsghdr *msgs, size_t n, int *error);
+
 #endif /* sim/port.h */

@@ -49,14 +49,9 @@ sim_ipv4_dec_ttl(uint8_t *ip)
     /* RFC 1624, eqn. 3: HC' = ~(~HC + ~m + m'), on the word TTL|protocol. */
     uint16_t old = (uint16_t) (ip[8] << 8 | ip[9]);
     uint16_t new = (uint16_t) (old - 0x100);
-    uint32_t sum = (uint16_t) ~(ip[10] << 8 | ip[11]);
 
-    sum += (uint16_t) ~old;
-    sum += new;
-    sum = (sum & 0xffff) + (sum >> 16);
-    sum = (sum & 0xffff) + (sum >> 16);
     ip[8]--;
-    put16(ip + 10, (uint16_t) ~sum);
+    put16(ip + 10, csum_update16((uint16_t) (ip[10] << 8 | ip[11]), old, new));
 }
 
 /* Writes an Ethernet header to 'dst' from 'src' for IPv4 into 'out'. */

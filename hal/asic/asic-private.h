@@ -397,6 +397,9 @@ void asic_neigh_walk(const struct hal *, hal_oid_t, hal_neigh_walk_cb *,
                      void *);
 int asic_resync_begin(struct hal *);
 int asic_resync_end(struct hal *);
+/* Ends a resync without sweeping (if one is under way): frees the marks
+ * and clears 'resyncing'. */
+void asic_resync_abandon(struct hal_asic *);
 void asic_fdb_walk(const struct hal *, hal_oid_t, hal_fdb_walk_cb *, void *);
 void asic_binding_walk(const struct hal *, hal_binding_walk_cb *, void *);
 void asic_flood_walk(const struct hal *, hal_flood_walk_cb *, void *);

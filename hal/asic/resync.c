@@ -93,6 +93,13 @@ asic_resync_end(struct hal *hal)
     asic_acl_resync_end(asic);
     sweep_bridges_and_lists(asic);
     sweep_fdb(asic);
+    asic_resync_abandon(asic);
+    return 0;
+}
+
+void
+asic_resync_abandon(struct hal_asic *asic)
+{
     asic->resyncing = false;
     free(asic->seen_bridge);
     free(asic->seen_flood);
@@ -101,5 +108,4 @@ asic_resync_end(struct hal *hal)
     free(asic->seen_fdb);
     asic->seen_bridge = asic->seen_flood = asic->seen_binding = NULL;
     asic->seen_mcast = asic->seen_fdb = NULL;
-    return 0;
 }

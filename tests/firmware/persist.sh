@@ -92,7 +92,7 @@ boot_served() {
         exit 1
     fi
 }
-vctl() { vtep-ctl --timeout=20 --db="$(fw_db "$A")" "$@"; }
+vctl() { fw_vctl "$A" "$@"; }
 con() { /usr/bin/python3 "$FW_CONSOLE" "$A" "$1" 240; }
 vm_down() { ! fw_vm_alive "$A"; }
 

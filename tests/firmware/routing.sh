@@ -21,55 +21,31 @@ lab_require "firmware routing" ping
 
 TMP=$(make_tmpdir)
 A=$TMP/tor1
-T1=fwr$$ T2=fwb$$ TU=fwu$$
 
-for tap in "$T1" "$T2" "$TU"; do
-    ip tuntap add dev "$tap" mode tap
-    on_exit "ip link del '$tap' 2>/dev/null"
-done
-
+fw_tap_new r2 b2 u0
 cat >"$TMP/tor1.conf" <<CONF
 switch-name=tor1
 tunnel-ip=$VTEP_IP/24
 uplink=swp3
 CONF
 fw_vm_start "$A" "$TMP/tor1.conf" 3 \
-    -netdev "tap,id=swp1,ifname=$T1,script=no,downscript=no" \
-    -netdev "tap,id=swp2,ifname=$T2,script=no,downscript=no" \
-    -netdev "tap,id=swp3,ifname=$TU,script=no,downscript=no"
+    -netdev "$(fw_tap_netdev swp1 r2)" \
+    -netdev "$(fw_tap_netdev swp2 b2)" \
+    -netdev "$(fw_tap_netdev swp3 u0)"
 
-# host_on_tap NAME TAP MAC IP GW: a host namespace whose eth0 is TAP.
-host_on_tap() {
-    lab_ns "$1"
-    ip link set "$2" netns "$NS-$1"
-    nsx "$1" ip link set "$2" name eth0
-    nsx "$1" ip link set eth0 address "$3" mtu 1450 up
-    nsx "$1" ip addr add "$4/24" dev eth0
-    nsx "$1" ip route add default via "$5"
-}
 # QEMU holds the TAPs open while they move.
 sleep 1
-lab_ns hv
-ip link set "$TU" netns "$NS-hv"
-nsx hv ip link set "$TU" name u0 up
-nsx hv ip addr add "$HV_IP/24" dev u0
-host_on_tap red2 "$T1" "$RED2_MAC" 10.1.0.10 10.1.0.1
-host_on_tap blue2 "$T2" "$BLUE2_MAC" 10.2.0.10 10.2.0.1
-lab_host red1 "$RED1_MAC" 10.1.0.20 hv h-red1
-lab_host blue1 "$BLUE1_MAC" 10.2.0.20 hv h-blue1
+fw_hv u0 10.1.0.20 10.2.0.20
+fw_tap_host red2 r2 "$RED2_MAC" 10.1.0.10
+fw_tap_host blue2 b2 "$BLUE2_MAC" 10.2.0.10
+nsx red2 ip route add default via 10.1.0.1
+nsx blue2 ip route add default via 10.2.0.1
 nsx red1 ip route add default via 10.1.0.1
 nsx blue1 ip route add default via 10.2.0.1
-lab_hv_vni 100 red1
-lab_hv_vni 200 blue1
 
-if ! fw_vm_wait_served "$A" 150 >/dev/null; then
-    fail "the VM boots"
-    tail -30 "$A/serial.log"
-    exit 1
-fi
-pass "the VM boots"
+fw_vms_boot "the VM boots" "$A"
 
-vctl() { vtep-ctl --timeout=20 --db="$(fw_db "$A")" "$@"; }
+vctl() { fw_vctl "$A" "$@"; }
 vctl add-ls red -- set Logical_Switch red tunnel_key=100 \
     -- add-ls blue -- set Logical_Switch blue tunnel_key=200
 vctl bind-ls tor1 swp1 0 red -- bind-ls tor1 swp2 0 blue

@@ -277,7 +277,7 @@ test_resolution(void **state)
 
     /* A full table of learned neighbours gives up the least recent. */
     for (i = 0; i < 17; i++) {
-        char s[16];
+        char s[32];
 
         snprintf(s, sizeof s, "10.2.0.%d", 100 + i);
         a = ip(s);

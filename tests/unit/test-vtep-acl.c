@@ -14,7 +14,6 @@
 
 #include <cmocka.h>
 
-#include "hal/asic/asic.h"
 #include "hal/hal-acl.h"
 #include "hal/hal.h"
 #include "lib/ds.h"
@@ -25,23 +24,11 @@
 /* The port acl_bound() binds: swp1 on the asic, p1 on the mock. */
 static const char *bound_port = "swp1";
 
-static struct hal *
-open_asic(const char *state_file)
-{
-    struct hal_config config = { .platform = "lab", .state_file = state_file };
-    struct hal *hal;
-
-    assert_int_equal(hal_open("asic", &config, &hal), 0);
-    return hal;
-}
-
 static void
 setup_asic_file(struct vfx *f, const char *state_file)
 {
-    hal_unregister_all();
-    assert_int_equal(hal_register_provider(&hal_asic_provider), 0);
     memset(f, 0, sizeof *f);
-    vfx_setup_hal(f, open_asic(state_file));
+    vfx_setup_hal(f, vfx_open_asic(state_file));
 }
 
 static void
@@ -322,7 +309,7 @@ test_warm_restart(void **state)
 
     vfx_stop(&f);
     hal_close(f.hal);
-    f.hal = open_asic(file);
+    f.hal = vfx_open_asic(file);
     assert_true(hal_is_warm(f.hal));
     after = dump_acl(&f);
     assert_string_equal(before, after);
