@@ -14,6 +14,7 @@
 
 #include <cmocka.h>
 
+#include "hal/asic/asic.h"
 #include "hal/hal-acl.h"
 #include "hal/hal.h"
 #include "lib/ds.h"
@@ -338,7 +339,7 @@ test_warm_restart(void **state)
               "{\"sequence\": 2, \"direction\": \"ingress\", "
               "\"action\": \"deny\", \"protocol\": 17, "
               "\"dest_port_min\": 1, \"dest_port_max\": 65534};");
-    f.hal = open_asic(file);
+    f.hal = vfx_open_asic(file);
     assert_true(hal_is_warm(f.hal));
     vfx_start(&f);
     vfx_run(&f);
