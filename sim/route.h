@@ -5,8 +5,11 @@
  * neighbours, and IPv4 packets are routed (hal_asic_route()) with the TTL
  * decremented, the header checksum updated and the MACs rewritten, or an
  * ARP request goes out for a next hop not yet resolved.  Pings to the
- * router's addresses are answered, and a packet whose TTL runs out gets
- * an ICMP time exceeded (RFC 792) from the ingress interface's address.
+ * router's addresses are answered; a packet whose TTL runs out gets an
+ * ICMP time exceeded (RFC 792) from the ingress interface's address, and
+ * one without a route or whose next hop does not answer ARP a destination
+ * unreachable (net, host), within the router's rate limit.  An ARP packet
+ * to another VTEP's ARP source MAC (Arp_Sources_Remote) goes to that VTEP.
  *
  * Pure over byte buffers apart from the asic calls, like arp.h. */
 #ifndef SIM_ROUTE_H

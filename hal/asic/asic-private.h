@@ -29,7 +29,7 @@
 /* ---- Chip memory -------------------------------------------------------- */
 
 #define ASIC_CHIP_MAGIC "VTEPASIC"
-#define ASIC_CHIP_VERSION 1
+#define ASIC_CHIP_VERSION 2
 #define ASIC_NONE UINT32_MAX /* "No entry" in index fields. */
 
 struct asic_chip_header {
@@ -115,6 +115,51 @@ struct asic_fdb_slot {
     uint32_t pad2;
 };
 
+/* The L3 tables (route.c).  A slot is in use if 'valid'; indexes name
+ * slots of the same kind of table (router, rif, next hop). */
+struct asic_router {
+    uint8_t valid;
+    uint8_t pad[7];
+    struct hal_router_config c;
+    struct hal_router_stats st;
+};
+
+struct asic_rif {
+    uint8_t valid;
+    uint8_t len;
+    uint16_t pad;
+    uint32_t router, bridge;
+    struct hal_ip ip;
+};
+
+struct asic_nexthop {
+    uint8_t valid;
+    uint8_t pad[3];
+    uint32_t rif;
+    struct hal_ip ip;
+};
+
+struct asic_route {
+    uint8_t valid;
+    uint8_t len;
+    uint8_t via_rif; /* Connected: 'target' is a rif, else a next hop. */
+    uint8_t pad;
+    uint32_t router;
+    uint32_t target;
+    struct hal_ip prefix;
+};
+
+struct asic_rneigh {
+    uint8_t valid;
+    uint8_t learned;
+    uint16_t pad;
+    uint32_t rif;
+    struct hal_ip ip;
+    struct hal_mac mac;
+    uint16_t pad2;
+    int64_t seen_ms; /* Learned entries: when last learned (LRU). */
+};
+
 /* ---- Process state ------------------------------------------------------ */
 
 /* A fixed-capacity table of chip slots with a free list and a hash index
@@ -172,6 +217,11 @@ struct hal_asic {
     struct asic_repl *repl;
     struct asic_mcast *mcast;
     struct asic_fdb_slot *fdb;
+    struct asic_router *routers;
+    struct asic_rif *rifs;
+    struct asic_nexthop *nexthops;
+    struct asic_route *routes;
+    struct asic_rneigh *rneighs;
 
     /* L2 table geometry and occupancy. */
     size_t n_banks;
@@ -220,7 +270,7 @@ struct hal_asic {
     uint64_t bucket_full;
     uint64_t learn_failures;
 
-    /* L3 tables (route.c), in process memory. */
+    /* Indexes over the L3 tables, and the L3 step's own state (route.c). */
     struct asic_l3 *l3;
 };
 
@@ -388,9 +438,18 @@ bool asic_neigh_lookup(const struct hal_asic *, uint32_t bridge,
 void asic_l2_emit(struct hal_asic *, uint32_t bridge,
                   const struct hal_mac *dst, uint32_t bytes,
                   struct hal_asic_decision *d);
+/* forward.c: sends a frame of 'bytes' bytes in VXLAN with bridge index
+ * 'bridge''s VNI to the VTEP 'vtep' (counted on its tunnel, if there is
+ * one).  Resets 'd' first. */
+void asic_l2_emit_vtep(struct hal_asic *, uint32_t bridge, struct in_addr vtep,
+                       uint32_t bytes, struct hal_asic_decision *d);
 
 /* route.c: the L3 tables. */
+/* Builds the indexes over the L3 tables of chip memory. */
 void asic_l3_init(struct hal_asic *);
+void asic_l3_resync_begin(struct hal_asic *);
+/* Removes the L3 configuration the resync did not mark. */
+void asic_l3_resync_end(struct hal_asic *);
 void asic_l3_destroy(struct hal_asic *);
 void asic_l3_resources(const struct hal_asic *, struct hal_resource res[]);
 /* Removes the router interfaces on bridge index 'bridge'. */
