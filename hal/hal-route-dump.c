@@ -187,7 +187,6 @@ put_route(const struct rd *rd, const struct hal_route_entry *e, struct ds *out)
                   prefix, nh, rif_ls(rd, rif, ls));
 }
 
-
 /* The other VTEPs' ARP source MACs (Arp_Sources_Remote), if any router
  * has some. */
 static void

@@ -219,8 +219,8 @@ sim_route_frame(struct hal_asic *asic, hal_oid_t bridge, const uint8_t *frame,
         if ((res.for_router
              && echo_reply(ip, ip_len, eth, &res.src, out, out_len))
             || ((res.ttl_expired || res.unreachable)
-                && icmp_error(asic, bridge, ip, ip_len, eth, &res, now_ms,
-                              out, out_len))) {
+                && icmp_error(asic, bridge, ip, ip_len, eth, &res, now_ms, out,
+                              out_len))) {
             return SIM_ROUTE_REPLY;
         }
         *reason = res.drop_reason;

@@ -413,10 +413,10 @@ l3_chip_ok(const struct hal_asic *asic, char *why, size_t why_size)
         if (r->valid
             && (r->router >= p->routers || !asic->routers[r->router].valid
                 || !ip_ok(&r->prefix, r->len)
-                || (r->via_rif ? r->target >= p->rifs
-                                     || !asic->rifs[r->target].valid
-                               : r->target >= p->nexthops
-                                     || !asic->nexthops[r->target].valid))) {
+                || (r->via_rif
+                        ? r->target >= p->rifs || !asic->rifs[r->target].valid
+                        : r->target >= p->nexthops
+                              || !asic->nexthops[r->target].valid))) {
             return L3_FAIL("route %u: bad router, prefix or target", i);
         }
     }
@@ -426,8 +426,7 @@ l3_chip_ok(const struct hal_asic *asic, char *why, size_t why_size)
         if (n->valid
             && (n->rif >= p->rifs || !asic->rifs[n->rif].valid
                 || !ip_ok(&n->ip, 0))) {
-            return L3_FAIL("router neighbour %u: bad interface or address",
-                           i);
+            return L3_FAIL("router neighbour %u: bad interface or address", i);
         }
     }
     return true;

@@ -19,9 +19,9 @@
 struct l3_arp_sent {
     uint32_t rif_plus1; /* 0: empty. */
     struct hal_ip ip;
-    int64_t at_ms;  /* Last request sent, or when resolution failed. */
-    uint8_t tries;  /* Requests sent in this round. */
-    bool failed;    /* Unanswered after L3_ARP_TRIES: host unreachable. */
+    int64_t at_ms; /* Last request sent, or when resolution failed. */
+    uint8_t tries; /* Requests sent in this round. */
+    bool failed;   /* Unanswered after L3_ARP_TRIES: host unreachable. */
 };
 
 /* A token bucket, in milliseconds of credit. */

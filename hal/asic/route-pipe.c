@@ -78,7 +78,8 @@ asic_l3_punt(const struct hal_asic *asic, uint32_t bridge,
     }
     r = &asic->routers[asic->rifs[rif].router];
     if (!memcmp(dst, &r->c.mac, sizeof *dst)
-        || !memcmp(dst, &r->c.arp_mac, sizeof *dst) || router_peer(&r->c, dst)) {
+        || !memcmp(dst, &r->c.arp_mac, sizeof *dst)
+        || router_peer(&r->c, dst)) {
         return true;
     }
     ASIC_TABLE_FOR_EACH_WITH_HASH(i, asic_l3_rif_hash(bridge), &l3->t_rif) {
@@ -249,9 +250,8 @@ hal_asic_route_icmp_allow(struct hal_asic *asic, hal_oid_t bridge_oid,
     st = &asic->routers[asic->rifs[rif].router].st;
     if (!hal_ip_equals(&dst->ip, to)) {
         dst->ip = *to;
-        dst->bucket = (struct l3_bucket){
-            L3_ICMP_DST_MS * L3_ICMP_DST_BURST, now_ms
-        };
+        dst->bucket =
+            (struct l3_bucket){ L3_ICMP_DST_MS * L3_ICMP_DST_BURST, now_ms };
     }
     ok = bucket_take(&dst->bucket, now_ms, L3_ICMP_DST_MS,
                      L3_ICMP_DST_MS * L3_ICMP_DST_BURST)

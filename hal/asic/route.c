@@ -427,10 +427,11 @@ asic_rif_create(struct hal *hal, const struct hal_rif_config *c,
         hal_event_exhausted(hal, HAL_TABLE_RIF, (int) idx);
         return (int) idx;
     }
-    asic->rifs[idx] =
-        (struct asic_rif){ .valid = 1, .len = c->prefix_len,
-                           .router = (uint32_t) router,
-                           .bridge = (uint32_t) bridge, .ip = c->ip };
+    asic->rifs[idx] = (struct asic_rif){ .valid = 1,
+                                         .len = c->prefix_len,
+                                         .router = (uint32_t) router,
+                                         .bridge = (uint32_t) bridge,
+                                         .ip = c->ip };
     asic_table_index(&l3->t_rif, (uint32_t) idx,
                      asic_l3_rif_hash((uint32_t) bridge));
     mark(asic, l3->seen_rif, idx);

@@ -538,8 +538,8 @@ static struct nl_msg *
 msg_addr_del(const struct stale_addr *sa)
 {
     struct rtnl_addr *addr = rtnl_addr_alloc();
-    struct nl_addr *local = nl_addr_build(
-        sa->ip.family, &sa->ip.v6, sa->ip.family == AF_INET ? 4 : 16);
+    struct nl_addr *local = nl_addr_build(sa->ip.family, &sa->ip.v6,
+                                          sa->ip.family == AF_INET ? 4 : 16);
     struct nl_msg *msg = NULL;
 
     if (addr && local) {
@@ -563,8 +563,7 @@ forwarding_off(const char *name)
     char path[96];
     FILE *f;
 
-    snprintf(path, sizeof path, "/proc/sys/net/ipv4/conf/%s/forwarding",
-             name);
+    snprintf(path, sizeof path, "/proc/sys/net/ipv4/conf/%s/forwarding", name);
     f = fopen(path, "w");
     if (f) {
         fputs("0\n", f);

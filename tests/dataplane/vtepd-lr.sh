@@ -238,6 +238,11 @@ EOF
     check "red2 now has the gateway at the other VTEP's MAC" wait_for 3 \
         bash -c "ip netns exec $NS-red2 ip neigh show 10.1.0.1 | grep -q $PEER_MAC"
     check "... and is routed here all the same" ping_ok red2 10.2.0.10
+    if [ -n "${VTEPD_LR_SHOW:-}" ]; then
+        vctl list Arp_Sources_Remote
+        appctl hal/dump-routes | sed -n '/PEER ARP MAC/,/^$/p'
+        cat "$TMP/peer.txt"
+    fi
     nsx red2 ip neigh flush dev eth0
     vctl destroy Arp_Sources_Remote \
         "$(vctl --bare --columns=_uuid list Arp_Sources_Remote)"
@@ -261,6 +266,10 @@ if asic; then
         wait_for 5 grep -q "warm start: HAL resynchronised" "$VDIR/vtepd.log"
     check "routes, interfaces, learned neighbours, counters kept, none twice" \
         test "$before" = "$(l3_state)"
+    if [ -n "${VTEPD_LR_SHOW:-}" ]; then
+        grep -E "asic backend|warm start" "$VDIR/vtepd.log" | tail -3
+        l3_state | tail -6
+    fi
     arp_req=$(router_count lr0 6)
     check "routed at once after the restart" ping_ok red2 10.2.0.10
     check "... without asking for the next hop again" \

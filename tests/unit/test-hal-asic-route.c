@@ -445,8 +445,7 @@ test_unreachable(void **state)
     for (i = 0, now = 5000; i < 3; i++, now += 1000) {
         hal_asic_route(t.f.asic, t.ls0, &a, 64, 100, now, &t.res, &t.d);
         assert_int_equal(t.res.action, HAL_ASIC_L3_RESOLVE);
-        hal_asic_route(t.f.asic, t.ls0, &a, 64, 100, now + 500, &t.res,
-                       &t.d);
+        hal_asic_route(t.f.asic, t.ls0, &a, 64, 100, now + 500, &t.res, &t.d);
         assert_int_equal(t.res.action, HAL_ASIC_L3_DROP);
         assert_false(t.res.unreachable);
     }
@@ -559,9 +558,9 @@ test_warm_restart(void **state)
     unlink(file);
     fixture_open(&t.f, "lab", file, false);
     /* The same objects as rt_open(), on the chip this time. */
-    assert_int_equal(hal_switch_set(t.f.hal, &(struct hal_switch_config){
-                                                 test_ip("192.0.2.100"), 4789,
-                                                 10 }),
+    assert_int_equal(hal_switch_set(t.f.hal,
+                                    &(struct hal_switch_config){
+                                        test_ip("192.0.2.100"), 4789, 10 }),
                      0);
     t.ls0 = test_bridge(&t.f, "ls0", 5000, HAL_REPLICATION_SOURCE_NODE);
     t.ls1 = test_bridge(&t.f, "ls1", 5001, HAL_REPLICATION_SOURCE_NODE);

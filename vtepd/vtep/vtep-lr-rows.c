@@ -121,7 +121,8 @@ router_peers(const struct vtep *vtep, struct hal_router_config *cfg)
             || !(loc = ovsdb_table_find(vtep->s.locator, &uuid))
             || inet_pton(AF_INET,
                          ovsdb_row_get_string(loc, vtep->s.locator_ip),
-                         &p.vtep) != 1
+                         &p.vtep)
+                   != 1
             || !memcmp(&p.mac, &cfg->mac, sizeof p.mac)
             || !memcmp(&p.mac, &cfg->arp_mac, sizeof p.mac)) {
             VLOG_WARN_RL(&rl,
