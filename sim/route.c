@@ -201,8 +201,11 @@ sim_route_frame(struct hal_asic *asic, hal_oid_t bridge, const uint8_t *frame,
     if (eth->ethertype == SIM_ETH_TYPE_ARP) {
         return route_arp(asic, bridge, frame, len, eth, kind, req, now_ms, d,
                          out, out_len, reason);
+    } else if (eth->ethertype == SIM_ETH_TYPE_IPV6) {
+        return sim_route6_frame(asic, bridge, frame, len, eth, kind, req,
+                                now_ms, d, out, out_len, reason);
     } else if (eth->ethertype != SIM_ETH_TYPE_IPV4) {
-        *reason = "not IPv4 to the router";
+        *reason = "not IP to the router";
         return SIM_ROUTE_DROP;
     } else if (ip_len < IPV4_HLEN || (ip[0] >> 4) != 4 || (ip[0] & 15) < 5
                || (size_t) (ip[0] & 15) * 4 > ip_len) {

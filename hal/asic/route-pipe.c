@@ -50,6 +50,26 @@ bridge_rif(const struct hal_asic *asic, uint32_t bridge,
     return -1;
 }
 
+/* Returns the rif of 'bridge' with an address of 'family', else any rif of
+ * it, or -1. */
+static int64_t
+bridge_rif_family(const struct hal_asic *asic, uint32_t bridge, uint8_t family)
+{
+    int64_t any = -1;
+    uint32_t i;
+
+    ASIC_TABLE_FOR_EACH_WITH_HASH(i, asic_l3_rif_hash(bridge),
+                                  &asic->l3->t_rif) {
+        if (asic->rifs[i].bridge == bridge) {
+            if (asic->rifs[i].ip.family == family) {
+                return i;
+            }
+            any = i;
+        }
+    }
+    return any;
+}
+
 /* Returns the peer of router config 'c' whose ARP MAC is 'mac', or NULL. */
 static const struct hal_router_peer *
 router_peer(const struct hal_router_config *c, const struct hal_mac *mac)
@@ -317,7 +337,8 @@ hal_asic_route(struct hal_asic *asic, hal_oid_t in_bridge,
 {
     int64_t bridge = asic_bridge_index(asic, in_bridge);
     int64_t in_rif =
-        bridge < 0 ? -1 : bridge_rif(asic, (uint32_t) bridge, NULL);
+        bridge < 0 ? -1
+                   : bridge_rif_family(asic, (uint32_t) bridge, dst->family);
     struct asic_router *router;
     const struct asic_route *route;
     const struct asic_rif *out;

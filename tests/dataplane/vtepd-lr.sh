@@ -285,6 +285,53 @@ if asic; then
         grep -q "icmp_seq=2[0-5] " "$TMP/restart-ping.txt"
 fi
 
+# ---- IPv6 ----
+if asic; then
+    # v6 HOST IP GW: IPv6 on for HOST's eth0, with IP/64 and a default
+    # route via GW.
+    v6() {
+        nsx "$1" sysctl -qw net.ipv6.conf.all.disable_ipv6=0 \
+            net.ipv6.conf.default.disable_ipv6=0 \
+            net.ipv6.conf.eth0.disable_ipv6=0
+        nsx "$1" ip -6 addr add "$2/64" dev eth0 nodad
+        nsx "$1" ip -6 route add default via "$3"
+    }
+    v6 red2 2001:db8:1::10 2001:db8:1::1
+    v6 blue2 2001:db8:2::10 2001:db8:2::1
+    v6 blue1 2001:db8:2::20 2001:db8:2::1
+    vctl set Logical_Router lr0 "switch_binding:\"2001:db8:1::1/64\"=$RED" \
+        "switch_binding:\"2001:db8:2::1/64\"=$BLUE"
+    check "IPv6: connected routes" \
+        wait_for 3 routes_has lr0 2001:db8:1::/64 connected red
+    check "IPv6: red2 pings its gateway" ping_ok red2 2001:db8:1::1
+    check "IPv6: local-local red2 -> blue2" ping_ok red2 2001:db8:2::10
+    check "IPv6: remote-local blue1 -> red2" ping_ok blue1 2001:db8:1::10
+    check "IPv6: the router learned blue1 by ND" bash -c \
+        "ovs-appctl -t $VDIR/vtepd.ctl hal/dump-routes | grep -q '^blue *2001:db8:2::20 .*learned'"
+    hop_limit_exceeded() {
+        nsx red2 ping -c1 -W1 -t 1 2001:db8:2::10 2>&1 |
+            grep -q "From 2001:db8:1::1 .*Time exceeded: Hop limit"
+    }
+    check "IPv6: hop limit 1: ICMPv6 time exceeded from the gateway" \
+        hop_limit_exceeded
+    no_route6() {
+        nsx red2 ping -c1 -W2 2001:db8:9::1 2>&1 |
+            grep -q "From 2001:db8:1::1 .*Destination unreachable: No route"
+    }
+    check "IPv6: no route: ICMPv6 destination unreachable" \
+        wait_for 3 no_route6
+    if [ -n "${VTEPD_LR_SHOW:-}" ]; then
+        nsx red2 ping -c1 2001:db8:2::10
+        nsx red2 ping -c1 -W1 -t 1 2001:db8:2::10
+        nsx red2 ping -c1 -W2 2001:db8:9::1
+        appctl hal/dump-routes
+    fi
+    vctl remove Logical_Router lr0 switch_binding '"2001:db8:1::1/64"' \
+        '"2001:db8:2::1/64"'
+    check "IPv6: without the bindings their routes go" wait_for 3 bash -c \
+        "! ovs-appctl -t $VDIR/vtepd.ctl hal/dump-routes | grep -q 2001:db8"
+fi
+
 # ---- Bad static routes ----
 vctl set Logical_Router lr0 'static_routes:"10.5.0.0/24"="192.0.2.1"'
 check "a next hop in no bound subnet: lr_static_routes_fault" \
