@@ -320,6 +320,11 @@ if asic; then
     }
     check "IPv6: no route: ICMPv6 destination unreachable" \
         wait_for 3 no_route6
+    addr_unreachable6() {
+        nsx red2 ping -c8 -i0.5 -W1 2001:db8:2::99 2>&1 |
+            grep -q "From 2001:db8:1::1 .*Destination unreachable: Address unreachable"
+    }
+    check "IPv6: unanswered ND: ICMPv6 address unreachable" addr_unreachable6
     if [ -n "${VTEPD_LR_SHOW:-}" ]; then
         nsx red2 ping -c1 2001:db8:2::10
         nsx red2 ping -c1 -W1 -t 1 2001:db8:2::10
