@@ -78,7 +78,9 @@ struct hal_rif_config {
 };
 
 /* Creates router interface 'config' and stores its id in '*oid'.  A rif is
- * never updated: remove it and create another.  Returns 0,
+ * never updated: remove it and create another.  During a resync, the same
+ * interface kept from before a warm restart is found again (its id, no
+ * write).  Returns 0,
  * HAL_E_TABLE_FULL, -ENOENT (router or bridge), -EEXIST (the bridge has an
  * interface of another router, or this address already), -EINVAL or
  * -EOPNOTSUPP. */
@@ -91,7 +93,9 @@ struct hal_nexthop_config {
     struct hal_ip ip;
 };
 
-/* Creates next hop 'config' and stores its id in '*oid'.  Returns 0,
+/* Creates next hop 'config' and stores its id in '*oid' (during a resync,
+ * finds one kept from before a warm restart, as hal_rif_create() does).
+ * Returns 0,
  * HAL_E_TABLE_FULL, -ENOENT, -EINVAL or -EOPNOTSUPP. */
 int hal_nexthop_create(struct hal *hal, const struct hal_nexthop_config *,
                        hal_oid_t *oid);
