@@ -136,7 +136,7 @@ route_input(struct sim *sim, const struct hal_asic_local_out *in_local,
             size_t len, const struct sim_eth *eth, enum sim_neigh_kind kind,
             const struct sim_neigh_request *req, const struct sim_tso *tso)
 {
-    size_t size = MAX(len + SIM_ETH_HLEN, (size_t) SIM_ARP_FRAME_MIN);
+    size_t size = MAX(len + SIM_ETH_HLEN, (size_t) SIM_ROUTE_OUT_MIN);
     uint8_t *out = sim_arena_alloc(sim, size);
     const char *reason = "dropped";
     struct sim_tso routed;

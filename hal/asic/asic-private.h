@@ -146,6 +146,49 @@ struct asic_acl_chip_bind {
     uint16_t vlan;
     uint32_t port;
     uint32_t table; /* asic_acl_chip_table index. */
+/* The L3 tables (route.c).  A slot is in use if 'valid'; indexes name
+ * slots of the same kind of table (router, rif, next hop). */
+struct asic_router {
+    uint8_t valid;
+    uint8_t pad[7];
+    struct hal_router_config c;
+    struct hal_router_stats st;
+};
+
+struct asic_rif {
+    uint8_t valid;
+    uint8_t len;
+    uint16_t pad;
+    uint32_t router, bridge;
+    struct hal_ip ip;
+};
+
+struct asic_nexthop {
+    uint8_t valid;
+    uint8_t pad[3];
+    uint32_t rif;
+    struct hal_ip ip;
+};
+
+struct asic_route {
+    uint8_t valid;
+    uint8_t len;
+    uint8_t via_rif; /* Connected: 'target' is a rif, else a next hop. */
+    uint8_t pad;
+    uint32_t router;
+    uint32_t target;
+    struct hal_ip prefix;
+};
+
+struct asic_rneigh {
+    uint8_t valid;
+    uint8_t learned;
+    uint16_t pad;
+    uint32_t rif;
+    struct hal_ip ip;
+    struct hal_mac mac;
+    uint16_t pad2;
+    int64_t seen_ms; /* Learned entries: when last learned (LRU). */
 };
 
 /* ---- Process state ------------------------------------------------------ */
@@ -208,6 +251,11 @@ struct hal_asic {
     struct asic_acl_chip_table *acl_tables;
     struct asic_acl_chip_rule *acl_rules;
     struct asic_acl_chip_bind *acl_binds;
+    struct asic_router *routers;
+    struct asic_rif *rifs;
+    struct asic_nexthop *nexthops;
+    struct asic_route *routes;
+    struct asic_rneigh *rneighs;
 
     /* L2 table geometry and occupancy. */
     size_t n_banks;
@@ -256,7 +304,7 @@ struct hal_asic {
     uint64_t bucket_full;
     uint64_t learn_failures;
 
-    /* L3 tables (route.c), in process memory. */
+    /* Indexes over the L3 tables, and the L3 step's own state (route.c). */
     struct asic_l3 *l3;
 };
 
@@ -427,9 +475,18 @@ bool asic_neigh_lookup(const struct hal_asic *, uint32_t bridge,
 void asic_l2_emit(struct hal_asic *, uint32_t bridge,
                   const struct hal_mac *dst, uint32_t bytes,
                   struct hal_asic_decision *d);
+/* forward.c: sends a frame of 'bytes' bytes in VXLAN with bridge index
+ * 'bridge''s VNI to the VTEP 'vtep' (counted on its tunnel, if there is
+ * one).  Resets 'd' first. */
+void asic_l2_emit_vtep(struct hal_asic *, uint32_t bridge, struct in_addr vtep,
+                       uint32_t bytes, struct hal_asic_decision *d);
 
 /* route.c: the L3 tables. */
+/* Builds the indexes over the L3 tables of chip memory. */
 void asic_l3_init(struct hal_asic *);
+void asic_l3_resync_begin(struct hal_asic *);
+/* Removes the L3 configuration the resync did not mark. */
+void asic_l3_resync_end(struct hal_asic *);
 void asic_l3_destroy(struct hal_asic *);
 void asic_l3_resources(const struct hal_asic *, struct hal_resource res[]);
 /* Removes the router interfaces on bridge index 'bridge'. */

@@ -25,6 +25,7 @@ asic_resync_begin(struct hal *hal)
     asic->seen_binding = xzalloc(p->bindings);
     asic->seen_mcast = xzalloc(p->mcast_groups);
     asic->seen_fdb = xzalloc(asic->fdb_capacity);
+    asic_l3_resync_begin(asic);
     asic->resyncing = true;
     asic_acl_resync_begin(asic);
     return 0;
@@ -91,6 +92,8 @@ asic_resync_end(struct hal *hal)
         return -EINVAL;
     }
     asic_acl_resync_end(asic);
+    /* Routers first: removing a stale bridge removes its rifs. */
+    asic_l3_resync_end(asic);
     sweep_bridges_and_lists(asic);
     sweep_fdb(asic);
     asic_resync_abandon(asic);

@@ -257,6 +257,13 @@ void nd_monitor_reread(struct hal_netdev *);
 
 /* ---- resync.c ----------------------------------------------------------- */
 
+/* Takes back what the router interfaces of an earlier run gave the bridges
+ * that VRFs 'vrfs' (ifindexes, 'n' of them) still hold: their global
+ * addresses and IPv4 forwarding.  The caller deletes the VRFs after (with
+ * them go the routes in their tables); the replay gives the interfaces
+ * still wanted their addresses again. */
+void nd_resync_rif_addrs(struct hal_netdev *, const int *vrfs, size_t n);
+
 /* Rebuilds the mirror from what an earlier run left in the kernel; sets
  * '*warm' if it found anything.  With 'cold', deletes it instead. */
 int nd_state_load(struct hal_netdev *, bool cold, bool *warm);

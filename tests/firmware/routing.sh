@@ -11,7 +11,8 @@
 #   blue2 10.2.0.10 ── TAP ── swp2 ┘  10.99.0.2  10.99.0.1 └─ blue1 10.2.0.20
 #
 # Every pair pings across the router both ways, a static route reaches a
-# third prefix through red2, and TTL 1 does not cross.
+# third prefix through red2, TTL 1 does not cross, and a restart removes an
+# interface address that no binding wants.
 set -u
 . tests/lib.sh
 . tests/firmware/vm.sh
@@ -102,6 +103,31 @@ ttl2_crosses() {
     nsx red2 ping -c1 -W1 -q -t 2 10.2.0.10 >/dev/null 2>&1
 }
 check "TTL 2 does" wait_for 5 ttl2_crosses
+
+# An interface address that no switch_binding wants any more, as a binding
+# removed while vtepd was down leaves it on its bridge: the restart must
+# take it away (else, out of the VRF, it would be a route in the main
+# table), and give the wanted ones back.
+RED_BR=$(fw_console "$A" "ip -o -4 addr show | awk '/ 10.1.0.1\/24 / { print \$2 }'" |
+    tr -d '\r' | grep -o 'vtb[0-9]*' | head -1)
+check "red's bridge has the interface address" test -n "$RED_BR"
+fw_console "$A" "ip addr add 10.1.9.1/24 dev $RED_BR" >/dev/null
+check "a stale address is on it" \
+    fw_console "$A" "ip -o addr show dev $RED_BR | grep -q 10.1.9.1/24"
+fw_console "$A" 'kill -9 $(cat /run/vtepd/vtepd.pid)' >/dev/null
+restarted() {
+    [ "$(grep -c 'starting vtepd:' "$A/serial.log")" -ge 2 ] && fw_served "$A"
+}
+check "the supervisor restarts vtepd" wait_for 60 restarted
+check "vtepd resyncs" \
+    wait_for 30 grep -q "warm start: HAL resynchronised" "$A/serial.log"
+check "the restart removed the stale address" wait_for 30 fw_console "$A" \
+    "! ip -o addr show dev $RED_BR | grep -q 10.1.9.1"
+check "... and no route for it is left" fw_console "$A" \
+    "! ip route show table all | grep -q 10.1.9.0/24"
+check "the wanted address is back in the VRF" wait_for 30 fw_console "$A" \
+    "ip -o addr show master vtr0 | grep -q 10.1.0.1/24"
+check "routing works after the restart" wait_for 30 ping_ok red2 10.2.0.10
 
 vctl destroy Logical_Router lr0
 vrf_gone() {
