@@ -61,6 +61,9 @@ size_t cli_table_n_rows(const struct cli_table *);
 void cli_table_print(const struct cli_table *);
 /* Returns a new array of row objects. */
 json_t *cli_table_to_json(const struct cli_table *);
+/* Prints 'table' as text, or with --json as the object {KEY: rows}, and
+ * destroys it (takes ownership).  Returns 0, a command's exit status. */
+int cli_table_emit(struct cli_ctx *, struct cli_table *table, const char *key);
 
 /* Prints 'obj' (borrowed) as indented JSON on stdout. */
 void cli_print_json(const json_t *obj);

@@ -56,19 +56,24 @@ run_tool(char *const *argv)
 }
 
 /* Adds to 't' the slot described by the tool's tab-separated 'line' (slot,
- * version, kernel, status); ignores a malformed line. */
+ * version, kernel, status, signature), or copies the text of its "policy"
+ * line into 'policy'; ignores a malformed line. */
 static void
-add_slot(struct cli_table *t, char *line)
+add_slot(struct cli_table *t, char *line, char *policy, size_t policy_size)
 {
-    char *fields[4], *save = NULL;
+    char *fields[5], *save = NULL;
     size_t n = 0;
 
     line[strcspn(line, "\n")] = '\0';
-    for (char *f = strtok_r(line, "\t", &save); f && n < 4;
+    if (!strncmp(line, "policy\t", 7)) {
+        snprintf(policy, policy_size, "%s", line + 7);
+        return;
+    }
+    for (char *f = strtok_r(line, "\t", &save); f && n < 5;
          f = strtok_r(NULL, "\t", &save)) {
         fields[n++] = f;
     }
-    if (n != 4) {
+    if (n != 5) {
         return;
     }
     cli_table_add(t,
@@ -77,6 +82,7 @@ add_slot(struct cli_table *t, char *line)
                       strcmp(fields[1], "-") ? json_string(fields[1]) : NULL,
                       strcmp(fields[2], "-") ? json_string(fields[2]) : NULL,
                       strcmp(fields[3], "-") ? json_string(fields[3]) : NULL,
+                      strcmp(fields[4], "-") ? json_string(fields[4]) : NULL,
                   });
 }
 
@@ -84,10 +90,11 @@ int
 cli_image_list(struct cli_ctx *ctx, int argc, char **argv)
 {
     static const char *const columns[] = {
-        "slot:Slot", "version:Version", "kernel:Kernel", "status:Status", NULL,
+        "slot:Slot",     "version:Version",     "kernel:Kernel",
+        "status:Status", "signature:Signature", NULL,
     };
     struct cli_table *t;
-    char line[IMAGE_LINE_MAX];
+    char line[IMAGE_LINE_MAX], policy[IMAGE_LINE_MAX] = "";
     FILE *out;
     int status;
 
@@ -104,7 +111,7 @@ cli_image_list(struct cli_ctx *ctx, int argc, char **argv)
     }
     t = cli_table_create(columns);
     while (fgets(line, sizeof line, out)) {
-        add_slot(t, line);
+        add_slot(t, line, policy, sizeof policy);
     }
     status = pclose(out);
     if (status || !cli_table_n_rows(t)) {
@@ -115,10 +122,16 @@ cli_image_list(struct cli_ctx *ctx, int argc, char **argv)
         json_t *obj = json_object();
 
         json_object_set_new(obj, "images", cli_table_to_json(t));
+        if (*policy) {
+            json_object_set_new(obj, "policy", json_string(policy));
+        }
         cli_print_json(obj);
         json_decref(obj);
     } else {
         cli_table_print(t);
+        if (*policy) {
+            printf("%s\n", policy);
+        }
     }
     cli_table_destroy(t);
     return 0;

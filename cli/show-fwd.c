@@ -8,21 +8,12 @@
 #include "cli/cli.h"
 #include "lib/util.h"
 
+/* Sorts 'table', then cli_table_emit(). */
 static int
 emit(struct cli_ctx *ctx, struct cli_table *table, const char *key)
 {
     cli_table_sort(table);
-    if (ctx->json) {
-        json_t *obj = json_object();
-
-        json_object_set_new(obj, key, cli_table_to_json(table));
-        cli_print_json(obj);
-        json_decref(obj);
-    } else {
-        cli_table_print(table);
-    }
-    cli_table_destroy(table);
-    return 0;
+    return cli_table_emit(ctx, table, key);
 }
 
 /* True if the uuid datum 'ref' names the row 'uuid'. */

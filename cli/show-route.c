@@ -41,15 +41,5 @@ cli_show_ip_route(struct cli_ctx *ctx, int argc, char **argv)
     }
     free(text);
     cli_table_sort(t);
-    if (ctx->json) {
-        json_t *obj = json_object();
-
-        json_object_set_new(obj, "routes", cli_table_to_json(t));
-        cli_print_json(obj);
-        json_decref(obj);
-    } else {
-        cli_table_print(t);
-    }
-    cli_table_destroy(t);
-    return 0;
+    return cli_table_emit(ctx, t, "routes");
 }

@@ -11,24 +11,6 @@
 #include "lib/ds.h"
 #include "lib/util.h"
 
-/* Prints 'table' as text, or as {KEY: rows} with --json; consumes it.
- * Returns 0. */
-static int
-emit_table(struct cli_ctx *ctx, struct cli_table *table, const char *key)
-{
-    if (ctx->json) {
-        json_t *obj = json_object();
-
-        json_object_set_new(obj, key, cli_table_to_json(table));
-        cli_print_json(obj);
-        json_decref(obj);
-    } else {
-        cli_table_print(table);
-    }
-    cli_table_destroy(table);
-    return 0;
-}
-
 /* Splits 'line' at white space into at most 'max' words in 'words';
  * modifies 'line'.  Returns the number of words. */
 static size_t
@@ -155,7 +137,7 @@ cli_show_resources(struct cli_ctx *ctx, int argc, char **argv)
 {
     struct cli_table *table = read_resources(ctx);
 
-    return table ? emit_table(ctx, table, "resources") : 1;
+    return table ? cli_table_emit(ctx, table, "resources") : 1;
 }
 
 /* ---- show platform ------------------------------------------------------ */
@@ -304,7 +286,7 @@ cli_show_interfaces(struct cli_ctx *ctx, int argc, char **argv)
     }
     json_decref(db);
     cli_table_sort(t);
-    return emit_table(ctx, t, "interfaces");
+    return cli_table_emit(ctx, t, "interfaces");
 }
 
 /* ---- show controller ---------------------------------------------------- */
@@ -371,7 +353,7 @@ cli_show_controller(struct cli_ctx *ctx, int argc, char **argv)
         return 0;
     }
     cli_table_sort(t);
-    return emit_table(ctx, t, "controllers");
+    return cli_table_emit(ctx, t, "controllers");
 }
 
 /* ---- show logging ------------------------------------------------------- */

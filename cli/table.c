@@ -211,6 +211,22 @@ cli_table_to_json(const struct cli_table *t)
     return array;
 }
 
+int
+cli_table_emit(struct cli_ctx *ctx, struct cli_table *table, const char *key)
+{
+    if (ctx->json) {
+        json_t *obj = json_object();
+
+        json_object_set_new(obj, key, cli_table_to_json(table));
+        cli_print_json(obj);
+        json_decref(obj);
+    } else {
+        cli_table_print(table);
+    }
+    cli_table_destroy(table);
+    return 0;
+}
+
 void
 cli_print_json(const json_t *obj)
 {

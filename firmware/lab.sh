@@ -66,36 +66,6 @@ lab_down() {
     echo "firmware-lab: removed"
 }
 
-# tap_new NAME...: TAP devices $NS-NAME, for QEMU to hold.
-tap_new() {
-    local t
-    for t in "$@"; do
-        ip tuntap add dev "$NS-$t" mode tap
-        on_exit "ip link del '$NS-$t' 2>/dev/null"
-    done
-}
-
-# tap_nd ID NAME: the QEMU netdev of front-panel port ID on TAP $NS-NAME.
-tap_nd() {
-    echo "tap,id=$1,ifname=$NS-$2,script=no,downscript=no"
-}
-
-# tap_to NS NAME: moves the TAP $NS-NAME (held open by QEMU) into
-# namespace NS as NAME, up.
-tap_to() {
-    ip link set "$NS-$2" netns "$NS-$1"
-    nsx "$1" ip link set "$NS-$2" name "$2" up
-}
-
-# tap_host NAME TAP MAC IP: a host namespace cabled to a front-panel port
-# by TAP.
-tap_host() {
-    lab_ns "$1"
-    tap_to "$1" "$2"
-    nsx "$1" ip link set "$2" address "$3" mtu 1450
-    nsx "$1" ip addr add "$4/24" dev "$2"
-}
-
 # tor_conf NAME TUNNEL_IP UPLINK: a switch's config file.
 tor_conf() {
     printf 'switch-name=%s\ntunnel-ip=%s/24\nuplink=%s\n' "$1" "$2" "$3" >"$LAB/$1.conf"
@@ -133,7 +103,7 @@ vms_wait() {
 vctl() {
     local vm=$1
     shift
-    vtep-ctl --timeout=30 --db="$(fw_db "$LAB/$vm")" "$@"
+    fw_vctl "$LAB/$vm" "$@"
 }
 
 # hv_flood VNI IP: the hypervisor floods VNI's unknown and broadcast
@@ -150,20 +120,14 @@ vm_ping() {
 }
 
 lab_basic() {
-    tap_new p1 p2 u0
+    fw_tap_new p1 p2 u0
     vm_boot tor1 "$(tor_conf tor1 "$VTEP_IP" swp3)" 3 \
-        "$(tap_nd swp1 p1)" "$(tap_nd swp2 p2)" "$(tap_nd swp3 u0)"
+        "$(fw_tap_netdev swp1 p1)" "$(fw_tap_netdev swp2 p2)" "$(fw_tap_netdev swp3 u0)"
     sleep 1
 
-    lab_ns hv
-    tap_to hv u0
-    nsx hv ip addr add "$HV_IP/24" dev u0
-    lab_host red1 "$RED1_MAC" "$RED1_IP" hv h-red1
-    lab_host blue1 "$BLUE1_MAC" "$BLUE1_IP" hv h-blue1
-    lab_hv_vni 100 red1
-    lab_hv_vni 200 blue1
-    tap_host red2 p1 "$RED2_MAC" "$RED2_IP"
-    tap_host blue2 p2 "$BLUE2_MAC" "$BLUE2_IP"
+    fw_hv u0 "$RED1_IP" "$BLUE1_IP"
+    fw_tap_host red2 p1 "$RED2_MAC" "$RED2_IP"
+    fw_tap_host blue2 p2 "$BLUE2_MAC" "$BLUE2_IP"
 
     vms_wait
     vctl tor1 add-ls red -- set Logical_Switch red tunnel_key=100
@@ -209,17 +173,17 @@ multi_program() {
 
 lab_multi() {
     local a b
-    tap_new p1 p2 u1 q1 q2 u2
+    fw_tap_new p1 p2 u1 q1 q2 u2
     vm_boot tor1 "$(tor_conf tor1 "$VTEP_IP" swp3)" 3 \
-        "$(tap_nd swp1 p1)" "$(tap_nd swp2 p2)" "$(tap_nd swp3 u1)"
+        "$(fw_tap_netdev swp1 p1)" "$(fw_tap_netdev swp2 p2)" "$(fw_tap_netdev swp3 u1)"
     vm_boot tor2 "$(tor_conf tor2 "$TOR2_IP" swp3)" 3 \
-        "$(tap_nd swp1 q1)" "$(tap_nd swp2 q2)" "$(tap_nd swp3 u2)"
+        "$(fw_tap_netdev swp1 q1)" "$(fw_tap_netdev swp2 q2)" "$(fw_tap_netdev swp3 u2)"
     sleep 1
 
     # The underlay: a bridge in hv, the hypervisor's address on it.
     lab_ns hv
-    tap_to hv u1
-    tap_to hv u2
+    fw_tap_to hv u1
+    fw_tap_to hv u2
     nsx hv ip link add ul type bridge
     nsx hv ip link set u1 master ul
     nsx hv ip link set u2 master ul
@@ -236,10 +200,10 @@ lab_multi() {
     nsx hv bridge fdb add "$RED3_MAC" dev vx100 dst "$TOR2_IP"
     nsx hv bridge fdb add "$BLUE2_MAC" dev vx200 dst "$VTEP_IP"
     nsx hv bridge fdb add "$BLUE3_MAC" dev vx200 dst "$TOR2_IP"
-    tap_host red2 p1 "$RED2_MAC" "$RED2_IP"
-    tap_host blue2 p2 "$BLUE2_MAC" "$BLUE2_IP"
-    tap_host red3 q1 "$RED3_MAC" "$RED3_IP"
-    tap_host blue3 q2 "$BLUE3_MAC" "$BLUE3_IP"
+    fw_tap_host red2 p1 "$RED2_MAC" "$RED2_IP"
+    fw_tap_host blue2 p2 "$BLUE2_MAC" "$BLUE2_IP"
+    fw_tap_host red3 q1 "$RED3_MAC" "$RED3_IP"
+    fw_tap_host blue3 q2 "$BLUE3_MAC" "$BLUE3_IP"
 
     vms_wait
     multi_program tor1
@@ -266,23 +230,17 @@ lab_multi() {
 
 lab_trunk() {
     local pa pb
-    tap_new u0
+    fw_tap_new u0
     pa=$(fw_free_port) pb=$(fw_free_port)
     vm_boot tor1 "$(tor_conf tor1 "$VTEP_IP" swp2)" 2 \
-        "socket,id=swp1,udp=127.0.0.1:$pb,localaddr=127.0.0.1:$pa" "$(tap_nd swp2 u0)"
+        "socket,id=swp1,udp=127.0.0.1:$pb,localaddr=127.0.0.1:$pa" "$(fw_tap_netdev swp2 u0)"
     echo "switch-name=server" >"$LAB/server.conf"
     vm_boot server "$LAB/server.conf" 1 \
         "socket,id=swp1,udp=127.0.0.1:$pa,localaddr=127.0.0.1:$pb"
     sleep 1
 
-    lab_ns hv
-    tap_to hv u0
-    nsx hv ip addr add "$HV_IP/24" dev u0
-    lab_host red1 "$RED1_MAC" "$RED1_IP" hv h-red1
-    lab_host blue1 "$BLUE1_MAC" "$BLUE1_IP" hv h-blue1
+    fw_hv u0 "$RED1_IP" "$BLUE1_IP"
     lab_host green1 "$GREEN1_MAC" "$GREEN1_IP" hv h-green1
-    lab_hv_vni 100 red1
-    lab_hv_vni 200 blue1
     lab_hv_vni 300 green1
 
     vms_wait

@@ -53,6 +53,8 @@ strip "$root/usr/sbin/vtepd"
 # The operator CLI, built beside vtepd.
 install -m 0755 "$(dirname "$vtepd")/vtep-cli" "$root/usr/bin/vtep-cli"
 strip "$root/usr/bin/vtep-cli"
+install -m 0755 "$(dirname "$vtepd")/vtep-tor-bundle" "$root/usr/sbin/vtep-tor-bundle"
+strip "$root/usr/sbin/vtep-tor-bundle"
 # Open vSwitch's clients, for operators used to them (already stripped).
 ovs_tools=(vtep-ctl ovsdb-client ovs-appctl)
 for tool in "${ovs_tools[@]}"; do
@@ -78,7 +80,7 @@ find_lib() {
     done
     return 1
 }
-todo=("$root/usr/sbin/vtepd" "$root/usr/bin/vtep-cli" "$root/sbin/ip"
+todo=("$root/usr/sbin/vtepd" "$root/usr/bin/vtep-cli" "$root/usr/sbin/vtep-tor-bundle" "$root/sbin/ip"
       "$root/sbin/bridge" "$root/usr/bin/vtep-ctl" "$root/usr/bin/ovsdb-client"
       "$root/usr/bin/ovs-appctl" "$root/usr/sbin/dropbear" "$root/usr/bin/dropbearkey")
 while [ ${#todo[@]} -ne 0 ]; do

@@ -21,7 +21,7 @@ $(FIRMWARE_DIR)/vmlinuz: $(FIRMWARE_CACHE)/kernel-package
 	@echo "  KERNEL  $@"
 	$(Q)cp $(FIRMWARE_CACHE)/root/boot/vmlinuz-$$(sed 's/^linux-image-//' $<) $@
 
-$(FIRMWARE_DIR)/initrd.img: $(BUILD)/bin/vtepd $(BUILD)/bin/vtep-cli firmware/mkinitrd.sh $(FIRMWARE_FILES) \
+$(FIRMWARE_DIR)/initrd.img: $(BUILD)/bin/vtepd $(BUILD)/bin/vtep-cli $(BUILD)/bin/vtep-tor-bundle firmware/mkinitrd.sh $(FIRMWARE_FILES) \
                             $(FIRMWARE_CACHE)/kernel-package
 	@mkdir -p $(@D)
 	@echo "  INITRD  $@"
@@ -57,6 +57,15 @@ $(FIRMWARE_DIR)/vtep-tor.qcow2: $(FIRMWARE_BUNDLE) firmware/mkdisk.sh \
                                 firmware/rootfs/usr/sbin/vtep-tor-image
 	@echo "  DISK    $@"
 	$(Q)firmware/mkdisk.sh $(FIRMWARE_BUNDLE) $(FIRMWARE_DIR)/disk $@
+
+# Signs a bundle for switches with image-signing-key= in their config
+# (docs/firmware.md, "Signed bundles"): make firmware-sign KEY=signing.key
+# [BUNDLE=...], the bundle built here by default.
+.PHONY: firmware-sign
+BUNDLE ?= $(FIRMWARE_BUNDLE)
+firmware-sign: $(BUNDLE)
+	@test -n "$(KEY)" || { echo "firmware-sign: KEY=PRIVATE-KEY.pem (Ed25519) is needed" >&2; exit 2; }
+	$(Q)tools/sign-bundle.sh $(KEY) $(BUNDLE)
 
 # The hardware-VTEP labs on firmware VMs, left running (docs/firmware.md):
 # LAB=basic (the default), multi or trunk.  firmware-lab-check brings up

@@ -218,6 +218,57 @@ parse_l4(const uint8_t *l4, size_t len, struct hal_acl_packet *p)
     }
 }
 
+/* Returns true if IPv6 next header 'nh' is an extension header that the
+ * parser walks past: hop-by-hop options, routing, fragment, destination
+ * options and the authentication header. */
+static bool
+ipv6_ext_walked(uint8_t nh)
+{
+    return nh == 0 || nh == 43 || nh == 44 || nh == 60 || nh == 51;
+}
+
+/* Walks the extension headers of the IPv6 packet at 'ip' ('left' bytes, at
+ * least the 40 of the fixed header) to the upper-layer header, at most
+ * HAL_ACL_IPV6_MAX_EXT of them, as Linux's ipv6_find_hdr() does for
+ * nftables: 'protocol' is the upper-layer protocol, also behind a later
+ * fragment, whose L4 fields stay unset.  A chain that is truncated or
+ * longer than the bound leaves 'protocol' at the next header where the
+ * walk stopped, with no L4 fields. */
+static void
+parse_ipv6_chain(const uint8_t *ip, size_t left, struct hal_acl_packet *p)
+{
+    uint8_t nh = ip[6];
+    size_t off = 40;
+    bool later_fragment = false;
+
+    for (int n = 0; ipv6_ext_walked(nh); n++) {
+        size_t hlen;
+
+        if (n >= HAL_ACL_IPV6_MAX_EXT || left - off < 8) {
+            p->protocol = nh;
+            return;
+        }
+        if (nh == 44) {
+            hlen = 8;
+            later_fragment = ((ip[off + 2] << 8 | ip[off + 3]) & 0xfff8) != 0;
+        } else if (nh == 51) {
+            hlen = ((size_t) ip[off + 1] + 2) * 4;
+        } else {
+            hlen = ((size_t) ip[off + 1] + 1) * 8;
+        }
+        if (hlen > left - off) {
+            p->protocol = nh;
+            return;
+        }
+        nh = ip[off];
+        off += hlen;
+    }
+    p->protocol = nh;
+    if (!later_fragment) {
+        parse_l4(ip + off, left - off, p);
+    }
+}
+
 void
 hal_acl_packet_parse(const uint8_t *frame, size_t len, uint16_t ethertype,
                      size_t l3, struct hal_acl_packet *p)
@@ -247,14 +298,11 @@ hal_acl_packet_parse(const uint8_t *frame, size_t len, uint16_t ethertype,
             parse_l4(ip + ihl, left - ihl, p);
         }
     } else if (ethertype == ETH_TYPE_IPV6 && left >= 40 && (ip[0] >> 4) == 6) {
-        /* Only the fixed header's next header: extension headers are not
-         * walked (as many TCAM parsers do not). */
         p->is_ip = true;
         p->src_ip.family = p->dst_ip.family = AF_INET6;
         memcpy(&p->src_ip.v6, ip + 8, 16);
         memcpy(&p->dst_ip.v6, ip + 24, 16);
-        p->protocol = ip[6];
-        parse_l4(ip + 40, left - 40, p);
+        parse_ipv6_chain(ip, left, p);
     }
 }
 

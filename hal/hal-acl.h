@@ -129,10 +129,16 @@ const char *hal_acl_match_check(const struct hal_acl_match *m);
 bool hal_acl_match_packet(const struct hal_acl_match *m,
                           const struct hal_acl_packet *p);
 
+/* The most IPv6 extension headers hal_acl_packet_parse() walks. */
+#define HAL_ACL_IPV6_MAX_EXT 8
+
 /* Parses the headers of Ethernet 'frame' of 'len' bytes (borrowed), whose
  * EtherType after any tag is 'ethertype' and L3 header starts at offset
  * 'l3', into '*p'.  Truncated headers leave the fields they would have set
- * unset ('is_ip' etc. false). */
+ * unset ('is_ip' etc. false).  IPv6 extension headers (hop-by-hop,
+ * routing, fragment, destination options, AH; at most
+ * HAL_ACL_IPV6_MAX_EXT) are walked to the upper-layer protocol; a later
+ * fragment (IPv4 or IPv6) has its protocol but no L4 fields. */
 void hal_acl_packet_parse(const uint8_t *frame, size_t len, uint16_t ethertype,
                           size_t l3, struct hal_acl_packet *p);
 

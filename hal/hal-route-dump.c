@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* The hal/dump-routes text: routers, interfaces, routes, neighbours and
  * counters, each sorted so that the output is stable. */
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -186,6 +187,32 @@ put_route(const struct rd *rd, const struct hal_route_entry *e, struct ds *out)
                   prefix, nh, rif_ls(rd, rif, ls));
 }
 
+/* The other VTEPs' ARP source MACs (Arp_Sources_Remote), if any router
+ * has some. */
+static void
+dump_peers(const struct rd *rd, struct ds *out)
+{
+    bool header = false;
+    size_t i, j;
+
+    for (i = 0; i < rd->n_routers; i++) {
+        const struct hal_router_config *c = &rd->routers[i].c;
+
+        for (j = 0; j < c->n_peers && j < HAL_ROUTER_PEERS_MAX; j++) {
+            char vtep[INET_ADDRSTRLEN];
+
+            if (!header) {
+                ds_put_format(out, "\n%-16s %-17s %s\n", "ROUTER",
+                              "PEER ARP MAC", "VTEP");
+                header = true;
+            }
+            inet_ntop(AF_INET, &c->peers[j].vtep, vtep, sizeof vtep);
+            ds_put_format(out, "%-16s " HAL_MAC_FMT " %s\n", c->name,
+                          HAL_MAC_ARGS(&c->peers[j].mac), vtep);
+        }
+    }
+}
+
 static void
 put_all(struct rd *rd, struct ds *out)
 {
@@ -225,20 +252,25 @@ put_all(struct rd *rd, struct ds *out)
                       HAL_MAC_ARGS(&e->mac),
                       e->learned ? "learned" : "static");
     }
-    ds_put_format(out, "\n%-16s %10s %10s %10s %10s %10s %10s\n", "ROUTER",
-                  "ROUTED", "TTL_EXPIRED", "NO_ROUTE", "UNRESOLVED", "ARP_REQ",
-                  "ARP_REPLY");
+    dump_peers(rd, out);
+    ds_put_format(out, "\n%-16s %10s %10s %10s %10s %10s %10s %10s %10s\n",
+                  "ROUTER", "ROUTED", "TTL_EXPIRED", "NO_ROUTE", "UNRESOLVED",
+                  "ARP_REQ", "ARP_REPLY", "ICMP_ERR", "ICMP_LIMIT");
     for (i = 0; i < rd->n_routers; i++) {
         struct hal_router_stats st;
 
         hal_router_stats_get(rd->hal, rd->routers[i].oid, &st);
-        ds_put_format(out, "%-16s %10llu %10llu %10llu %10llu %10llu %10llu\n",
+        ds_put_format(out,
+                      "%-16s %10llu %10llu %10llu %10llu %10llu %10llu "
+                      "%10llu %10llu\n",
                       rd->routers[i].c.name, (unsigned long long) st.routed,
                       (unsigned long long) st.ttl_expired,
                       (unsigned long long) st.no_route,
                       (unsigned long long) st.unresolved,
                       (unsigned long long) st.arp_requests,
-                      (unsigned long long) st.arp_replies);
+                      (unsigned long long) st.arp_replies,
+                      (unsigned long long) st.icmp_errors,
+                      (unsigned long long) st.icmp_limited);
     }
 }
 

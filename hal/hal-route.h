@@ -36,11 +36,29 @@ bool hal_route_supported(const struct hal *hal);
  * this host (the netdev backend without VRF in the kernel). */
 const char *hal_route_unsupported_reason(const struct hal *hal);
 
+/* The most remote VTEPs' ARP source MACs a router knows. */
+#define HAL_ROUTER_PEERS_MAX 64
+
+/* Another VTEP of a distributed router (Arp_Sources_Remote): the source MAC
+ * of the ARP requests it makes for the router, and its tunnel IP. */
+struct hal_router_peer {
+    struct hal_mac mac;
+    uint8_t pad[2];
+    struct in_addr vtep;
+};
+
 struct hal_router_config {
     char name[HAL_NAME_MAX]; /* The Logical_Router's name. */
     struct hal_mac mac;      /* Router MAC: routed frames go to it. */
     struct hal_mac arp_mac;  /* Source MAC of the switch's own ARP requests
                               * (Arp_Sources_Local), or the router MAC. */
+    /* The other VTEPs' ARP source MACs: an ARP packet to one of them goes
+     * to that VTEP (it answers a request the VTEP made), in VXLAN with the
+     * bridge's VNI; an IP packet to one (a host that took it for its
+     * gateway's MAC) is routed here, like one to 'mac'.  Zero the unused
+     * entries. */
+    uint32_t n_peers;
+    struct hal_router_peer peers[HAL_ROUTER_PEERS_MAX];
 };
 
 /* Creates a router if '*oid' is HAL_OID_NULL (storing its id in '*oid'),
@@ -60,7 +78,9 @@ struct hal_rif_config {
 };
 
 /* Creates router interface 'config' and stores its id in '*oid'.  A rif is
- * never updated: remove it and create another.  Returns 0,
+ * never updated: remove it and create another.  During a resync, the same
+ * interface kept from before a warm restart is found again (its id, no
+ * write).  Returns 0,
  * HAL_E_TABLE_FULL, -ENOENT (router or bridge), -EEXIST (the bridge has an
  * interface of another router, or this address already), -EINVAL or
  * -EOPNOTSUPP. */
@@ -73,7 +93,9 @@ struct hal_nexthop_config {
     struct hal_ip ip;
 };
 
-/* Creates next hop 'config' and stores its id in '*oid'.  Returns 0,
+/* Creates next hop 'config' and stores its id in '*oid' (during a resync,
+ * finds one kept from before a warm restart, as hal_rif_create() does).
+ * Returns 0,
  * HAL_E_TABLE_FULL, -ENOENT, -EINVAL or -EOPNOTSUPP. */
 int hal_nexthop_create(struct hal *hal, const struct hal_nexthop_config *,
                        hal_oid_t *oid);
@@ -116,6 +138,8 @@ struct hal_router_stats {
     uint64_t unresolved;   /* Dropped while the next hop was resolved. */
     uint64_t arp_requests; /* ARP requests sent on the router's behalf. */
     uint64_t arp_replies; /* ARP requests for interface addresses, answered. */
+    uint64_t icmp_errors; /* ICMP errors sent (time exceeded, unreachable). */
+    uint64_t icmp_limited; /* ICMP errors not sent: over the rate limit. */
 };
 
 /* Reads router 'oid''s counters.  Returns 0, -ENOENT or -EOPNOTSUPP. */

@@ -5,6 +5,8 @@
 #include <arpa/inet.h>
 #include <string.h>
 
+#include "lib/csum.h"
+
 #define ARP_HTYPE_ETHERNET 1
 #define ARP_OP_REQUEST 1
 #define ARP_OP_REPLY 2
@@ -67,23 +69,8 @@ static uint16_t
 icmpv6_csum(const uint8_t *src, const uint8_t *dst, const uint8_t *msg,
             size_t len)
 {
-    uint32_t sum = 0;
-    size_t i;
-
-    for (i = 0; i < 16; i += 2) {
-        sum += get16(src + i) + get16(dst + i);
-    }
-    sum += (uint32_t) len + IPPROTO_ICMPV6_;
-    for (i = 0; i + 1 < len; i += 2) {
-        sum += get16(msg + i);
-    }
-    if (len & 1) {
-        sum += (uint32_t) msg[len - 1] << 8;
-    }
-    while (sum >> 16) {
-        sum = (sum & 0xffff) + (sum >> 16);
-    }
-    return (uint16_t) ~sum;
+    return csum_finish(
+        csum_add(csum_pseudo_ipv6(src, dst, IPPROTO_ICMPV6_, len), msg, len));
 }
 
 /* Walks the options of an NS: each must have a nonzero length and fit

@@ -5,6 +5,7 @@
 
 #include <string.h>
 
+#include "lib/csum.h"
 #include "lib/hash.h"
 
 static uint16_t
@@ -172,49 +173,15 @@ sim_vxlan_decap(const uint8_t *pkt, size_t len, uint32_t *vni)
     return 0;
 }
 
-/* One's complement sum of 'len' bytes at 'p' added to 'sum', in the
- * host's byte order (RFC 1071, 2(B)): store the folded result as loaded
- * and it is right on the wire.  'len' must be even except for the last
- * piece of a sum. */
-static uint64_t
-csum_add(uint64_t sum, const uint8_t *p, size_t len)
-{
-    uint16_t w16 = 0;
-
-    for (; len >= 8; p += 8, len -= 8) {
-        uint32_t w[2];
-
-        memcpy(w, p, sizeof w);
-        sum += (uint64_t) w[0] + w[1];
-    }
-    for (; len >= 2; p += 2, len -= 2) {
-        memcpy(&w16, p, 2);
-        sum += w16;
-    }
-    if (len) {
-        w16 = 0;
-        memcpy(&w16, p, 1);
-        sum += w16;
-    }
-    return sum;
-}
-
 /* Stores the complement of the folded 'sum' at 'field'; a computed zero
  * goes out as all ones, which means the same in one's complement and,
  * for UDP, is not "no checksum". */
 static void
 csum_store(uint8_t *field, uint64_t sum)
 {
-    uint16_t csum;
+    uint16_t csum = csum_finish(sum);
 
-    while (sum >> 16) {
-        sum = (sum & 0xffff) + (sum >> 16);
-    }
-    csum = (uint16_t) ~sum;
-    if (!csum) {
-        csum = 0xffff;
-    }
-    memcpy(field, &csum, sizeof csum);
+    put_be16(field, csum ? csum : 0xffff);
 }
 
 int
@@ -228,24 +195,13 @@ sim_csum_complete(uint8_t *frame, size_t len, size_t start, size_t offset)
     return 0;
 }
 
-/* Folds 'sum' to 16 bits. */
-static uint16_t
-csum_fold(uint64_t sum)
-{
-    while (sum >> 16) {
-        sum = (sum & 0xffff) + (sum >> 16);
-    }
-    return (uint16_t) sum;
-}
-
 int
 sim_csum_fix_inner(uint8_t *frame, size_t len, const struct sim_eth *eth)
 {
-    uint8_t *ip = frame + eth->payload;
+    uint8_t *ip = frame + eth->payload, *l4, *field;
     size_t avail = len - eth->payload;
-    size_t l4_off, l4_len;
-    uint8_t proto, ph[4];
-    uint16_t field;
+    size_t l4_len;
+    uint8_t proto;
     uint64_t sum;
 
     if (eth->ethertype == 0x0800 && avail >= 20 && ip[0] >> 4 == 4) {
@@ -257,40 +213,34 @@ sim_csum_fix_inner(uint8_t *frame, size_t len, const struct sim_eth *eth)
             return -EINVAL;
         }
         proto = ip[9];
-        l4_off = ihl;
+        l4 = ip + ihl;
         l4_len = tot - ihl;
-        sum = csum_add(0, ip + 12, 8);
+        sum = csum_pseudo_ipv4(ip + 12, ip + 16, proto, l4_len);
     } else if (eth->ethertype == 0x86dd && avail >= 40 && ip[0] >> 4 == 6) {
         l4_len = get_be16(ip + 4);
         if (l4_len > avail - 40) {
             return -EINVAL;
         }
         proto = ip[6];
-        l4_off = 40;
-        sum = csum_add(0, ip + 8, 32);
+        l4 = ip + 40;
+        sum = csum_pseudo_ipv6(ip + 8, ip + 24, proto, l4_len);
     } else {
         return -EINVAL;
     }
     if ((proto != 6 || l4_len < 20) && (proto != 17 || l4_len < 8)) {
         return -EINVAL;
     }
-    ip += l4_off;
-    memcpy(&field, ip + (proto == 6 ? 16 : 6), sizeof field);
-    if (proto == 17 && !field) {
+    field = l4 + (proto == 6 ? 16 : 6);
+    if (proto == 17 && !get_be16(field)) {
         return 0; /* No checksum (IPv4 only; a receiver decides). */
     }
-    ph[0] = 0;
-    ph[1] = proto;
-    ph[2] = (uint8_t) (l4_len >> 8);
-    ph[3] = (uint8_t) l4_len;
-    sum = csum_add(sum, ph, sizeof ph);
-    if (csum_fold(csum_add(sum, ip, l4_len)) == 0xffff
-        || field != csum_fold(sum)) {
+    if (csum_fold(csum_add(sum, l4, l4_len)) == 0xffff
+        || get_be16(field) != csum_fold(sum)) {
         return 0; /* Correct, or wrong in a way no sender left it. */
     }
     /* The field holds the pseudo-header's sum: a checksum left to
      * "hardware".  Sum from the L4 header on, as the NIC would. */
-    csum_store(ip + (proto == 6 ? 16 : 6), csum_add(0, ip, l4_len));
+    csum_store(field, csum_add(0, l4, l4_len));
     return 1;
 }
 
@@ -381,7 +331,7 @@ sim_tso_segment(const struct sim_tso *tso, size_t k, uint8_t *out)
     }
     if (tso->ipv6) {
         put_be16(ip + 4, (uint16_t) (seg_len - tso->l3 - 40));
-        sum = csum_add(0, ip + 8, 32);
+        sum = csum_pseudo_ipv6(ip + 8, ip + 24, 6, tcp_len);
     } else {
         size_t ihl = tso->l4 - tso->l3;
 
@@ -389,13 +339,7 @@ sim_tso_segment(const struct sim_tso *tso, size_t k, uint8_t *out)
         put_be16(ip + 4, (uint16_t) (get_be16(ip + 4) + k));
         memset(ip + 10, 0, 2);
         csum_store(ip + 10, csum_add(0, ip, ihl));
-        sum = csum_add(0, ip + 12, 8);
-    }
-    /* The pseudo-header's protocol and length, as big-endian words. */
-    {
-        uint8_t ph[4] = { 0, 6, (uint8_t) (tcp_len >> 8), (uint8_t) tcp_len };
-
-        sum = csum_add(sum, ph, sizeof ph);
+        sum = csum_pseudo_ipv4(ip + 12, ip + 16, 6, tcp_len);
     }
     memset(tcp + 16, 0, 2);
     csum_store(tcp + 16, csum_add(sum, tcp, tcp_len));

@@ -2,7 +2,7 @@
 # sim/: the software dataplane for the asic backend, and the lab runner.
 LIBRARIES += sim
 sim_SRCS := sim/arp.c sim/frame.c sim/port.c sim/underlay.c sim/sim.c \
-    sim/output.c sim/lab.c sim/route.c
+    sim/output.c sim/lab.c sim/route.c sim/route6.c
 sim_PKGS := libev
 
 $(call UNIT_TEST,test-sim-frame,tests/unit/test-sim-frame.c,sim hal lib)
@@ -39,3 +39,5 @@ TEST_PROGRAMS += bench-sim-gen
 bench-sim-gen_SRCS := tests/bench/bench-sim-gen.c
 bench-sim-gen_LIBS := hal lib
 BENCH_SCRIPTS += tests/bench/sim-pps.sh
+# vtepd's OVSDB and control socket latency during a dataplane flood.
+BENCH_SCRIPTS += tests/bench/vtepd-flood.sh

@@ -66,6 +66,37 @@ setsockopt_int(int fd, int level, int name, int value)
 #define RING_BLOCK_SIZE (64 * 1024)
 #define RING_FRAME_NR 4096
 
+/* The transmit ring: the same slots, few of them (512 KB): the kernel
+ * copies each frame out of its slot (see tx_ring_put()) and gives the
+ * slot back when that copy is freed, for a veth mostly within our
+ * send(). */
+#define TX_RING_FRAME_NR 256
+
+/* Where a frame (its virtio-net header first) starts in a transmit slot:
+ * the kernel's default for TPACKET_V2, its header less the address. */
+#define TX_DATA_OFF (TPACKET2_HDRLEN - sizeof(struct sockaddr_ll))
+#define TX_DATA_MAX (RING_FRAME_SIZE - TX_DATA_OFF)
+
+static bool
+env_off(const char *name)
+{
+    const char *env = getenv(name);
+
+    return env && !strcmp(env, "0");
+}
+
+static void
+ring_req(struct tpacket_req *req, unsigned int frames)
+{
+    memset(req, 0, sizeof *req);
+    if (frames) {
+        req->tp_block_size = RING_BLOCK_SIZE;
+        req->tp_frame_size = RING_FRAME_SIZE;
+        req->tp_block_nr = frames / (RING_BLOCK_SIZE / RING_FRAME_SIZE);
+        req->tp_frame_nr = frames;
+    }
+}
+
 /* Sets up the receive ring of 'port''s socket, or leaves 'port->ring'
  * NULL if the kernel (or VTEP_SIM_RING=0) says no: the socket then works
  * as without. */
@@ -73,17 +104,12 @@ static void
 setup_ring(struct sim_port *port)
 {
     struct tpacket_req req;
-    const char *env = getenv("VTEP_SIM_RING");
     void *ring;
 
-    if (env && !strcmp(env, "0")) {
+    if (env_off("VTEP_SIM_RING")) {
         return;
     }
-    memset(&req, 0, sizeof req);
-    req.tp_block_size = RING_BLOCK_SIZE;
-    req.tp_frame_size = RING_FRAME_SIZE;
-    req.tp_block_nr = RING_FRAME_NR / (RING_BLOCK_SIZE / RING_FRAME_SIZE);
-    req.tp_frame_nr = RING_FRAME_NR;
+    ring_req(&req, RING_FRAME_NR);
     if (setsockopt_int(port->fd, SOL_PACKET, PACKET_VERSION, TPACKET_V2)
         || setsockopt_int(port->fd, SOL_PACKET, PACKET_COPY_THRESH, 1)
         || setsockopt(port->fd, SOL_PACKET, PACKET_RX_RING, &req, sizeof req)
@@ -93,12 +119,57 @@ setup_ring(struct sim_port *port)
     ring = mmap(NULL, (size_t) req.tp_block_size * req.tp_block_nr,
                 PROT_READ | PROT_WRITE, MAP_SHARED, port->fd, 0);
     if (ring == MAP_FAILED) {
-        memset(&req, 0, sizeof req);
+        ring_req(&req, 0);
         setsockopt(port->fd, SOL_PACKET, PACKET_RX_RING, &req, sizeof req);
         return;
     }
     port->ring = ring;
     port->ring_len = (size_t) req.tp_block_size * req.tp_block_nr;
+}
+
+/* Opens the transmit ring of 'port': a socket of its own (with a ring, a
+ * packet socket sends nothing but the ring, and this one is in no epoll
+ * set for a freed frame to wake), bound to the interface for no protocol
+ * (it receives nothing).  Leaves 'port->tx_ring' NULL if the kernel (or
+ * VTEP_SIM_RING=0, VTEP_SIM_TX_RING=0) says no. */
+static void
+setup_tx_ring(struct sim_port *port)
+{
+    struct tpacket_req req;
+    struct sockaddr_ll sll;
+    void *ring;
+    int fd;
+
+    if (env_off("VTEP_SIM_RING") || env_off("VTEP_SIM_TX_RING")) {
+        return;
+    }
+    fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    if (fd < 0) {
+        return;
+    }
+    memset(&sll, 0, sizeof sll);
+    sll.sll_family = AF_PACKET;
+    sll.sll_ifindex = port->ifindex;
+    ring_req(&req, TX_RING_FRAME_NR);
+    /* A frame the kernel finds malformed (it should not happen) is
+     * skipped rather than left to block the ring. */
+    if (setsockopt_int(fd, SOL_PACKET, PACKET_VNET_HDR, 1)
+        || setsockopt_int(fd, SOL_PACKET, PACKET_VERSION, TPACKET_V2)
+        || setsockopt_int(fd, SOL_PACKET, PACKET_LOSS, 1)
+        || setsockopt(fd, SOL_PACKET, PACKET_TX_RING, &req, sizeof req) < 0
+        || bind(fd, (struct sockaddr *) &sll, sizeof sll) < 0) {
+        close(fd);
+        return;
+    }
+    ring = mmap(NULL, (size_t) req.tp_block_size * req.tp_block_nr,
+                PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    if (ring == MAP_FAILED) {
+        close(fd);
+        return;
+    }
+    port->tx_fd = fd;
+    port->tx_ring = ring;
+    port->tx_ring_len = (size_t) req.tp_block_size * req.tp_block_nr;
 }
 
 /* Binds an AF_PACKET socket to 'port''s interface: every protocol,
@@ -152,6 +223,7 @@ open_packet(struct sim_port *port)
     if (bind(port->fd, (struct sockaddr *) &sll, sizeof sll) < 0) {
         return -errno;
     }
+    setup_tx_ring(port);
     return 0;
 }
 
@@ -212,7 +284,7 @@ sim_port_open(struct sim_port *port, const char *name, enum sim_port_kind kind,
     int error;
 
     memset(port, 0, sizeof *port);
-    port->fd = -1;
+    port->fd = port->tx_fd = -1;
     if (strlen(name) >= sizeof port->name || strlen(name) >= IFNAMSIZ) {
         return -ENAMETOOLONG;
     }
@@ -254,6 +326,14 @@ sim_port_close(struct sim_port *port)
     if (port->fd >= 0) {
         close(port->fd);
         port->fd = -1;
+    }
+    if (port->tx_ring) {
+        munmap(port->tx_ring, port->tx_ring_len);
+        port->tx_ring = NULL;
+    }
+    if (port->tx_fd >= 0) {
+        close(port->tx_fd);
+        port->tx_fd = -1;
     }
 }
 
@@ -649,12 +729,117 @@ sim_port_tso_hdr(uint8_t hdr[SIM_PORT_VNET_HLEN], bool ipv6, uint16_t mss,
     memcpy(hdr, &vh, sizeof vh);
 }
 
+static struct tpacket2_hdr *
+tx_slot(const struct sim_port *port, unsigned int i)
+{
+    return (struct tpacket2_hdr *) (port->tx_ring
+                                    + (size_t) (i % TX_RING_FRAME_NR)
+                                          * RING_FRAME_SIZE);
+}
+
+/* Hands the frames placed in the transmit ring to the kernel.  Returns 0
+ * or a negative errno; a frame the kernel could not queue yet (its
+ * socket's send buffer full, the peer's backlog full) stays in its slot
+ * for the next send(). */
+static int
+tx_ring_kick(struct sim_port *port)
+{
+    if (send(port->tx_fd, NULL, 0, MSG_DONTWAIT) < 0 && errno != EAGAIN
+        && errno != ENOBUFS) {
+        return -errno;
+    }
+    return 0;
+}
+
+/* Places the frame of 'msg' (a virtio-net header, then the frame) in the
+ * next slot of the transmit ring.  Returns false if it does not fit a slot
+ * or the ring is full. */
+static bool
+tx_ring_put(struct sim_port *port, const struct msghdr *msg)
+{
+    struct tpacket2_hdr *h = tx_slot(port, port->tx_head);
+    struct virtio_net_hdr vh;
+    uint8_t *p = (uint8_t *) h + TX_DATA_OFF;
+    size_t i, len = sim_iov_length(msg->msg_iov, msg->msg_iovlen);
+
+    if (len > TX_DATA_MAX || msg->msg_iov[0].iov_len != sizeof vh
+        || __atomic_load_n(&h->tp_status, __ATOMIC_ACQUIRE)
+               != TP_STATUS_AVAILABLE) {
+        return false;
+    }
+    memcpy(&vh, msg->msg_iov[0].iov_base, sizeof vh);
+    if (vh.gso_type == VIRTIO_NET_HDR_GSO_NONE && !vh.hdr_len) {
+        /* The whole frame as the header: the kernel copies it into one
+         * buffer instead of linking the slot's page into it. */
+        vh.hdr_len = (uint16_t) (len - sizeof vh);
+    }
+    memcpy(p, &vh, sizeof vh);
+    p += sizeof vh;
+    for (i = 1; i < msg->msg_iovlen; i++) {
+        memcpy(p, msg->msg_iov[i].iov_base, msg->msg_iov[i].iov_len);
+        p += msg->msg_iov[i].iov_len;
+    }
+    h->tp_len = (uint32_t) len;
+    __atomic_store_n(&h->tp_status, TP_STATUS_SEND_REQUEST, __ATOMIC_RELEASE);
+    port->tx_head = (port->tx_head + 1) % TX_RING_FRAME_NR;
+    return true;
+}
+
+/* sim_port_send_batch() on a port with a transmit ring: one send() for the
+ * frames that fit slots; sendmsg() for the others, after the frames
+ * before them, in order. */
+static size_t
+send_batch_ring(struct sim_port *port, struct mmsghdr *msgs, size_t n,
+                int *error)
+{
+    size_t i, sent = 0, queued = 0;
+    int r;
+
+    for (i = 0; i < n; i++) {
+        struct msghdr *h = &msgs[i].msg_hdr;
+        ssize_t len;
+
+        if (tx_ring_put(port, h)) {
+            msgs[i].msg_len =
+                (unsigned int) sim_iov_length(h->msg_iov, h->msg_iovlen);
+            queued++;
+            continue;
+        }
+        if (queued) {
+            r = tx_ring_kick(port);
+            if (r) {
+                *error = r;
+            }
+            sent += queued;
+            queued = 0;
+        }
+        len = sendmsg(port->fd, h, MSG_DONTWAIT);
+        if (len < 0) {
+            *error = -errno;
+            if (errno == EAGAIN || errno == ENOBUFS) {
+                break;
+            }
+            continue;
+        }
+        msgs[i].msg_len = (unsigned int) len;
+        sent++;
+    }
+    if (queued) {
+        r = tx_ring_kick(port);
+        if (r) {
+            *error = r;
+        }
+        sent += queued;
+    }
+    return sent;
+}
+
 size_t
 sim_port_send_batch(struct sim_port *port, struct mmsghdr *msgs, size_t n,
                     int *error)
 {
     static const struct virtio_net_hdr no_offload;
-    size_t i, sent = 0;
+    size_t i;
 
     for (i = 0; i < n; i++) {
         struct iovec *hdr = &msgs[i].msg_hdr.msg_iov[0];
@@ -671,10 +856,19 @@ sim_port_send_batch(struct sim_port *port, struct mmsghdr *msgs, size_t n,
     }
     if (port->kind == SIM_PORT_TAP) {
         return send_batch_writev(port, msgs, n, error);
+    } else if (port->tx_ring) {
+        return send_batch_ring(port, msgs, n, error);
     }
+    return sim_sendmmsg(port->fd, msgs, n, error);
+}
+
+size_t
+sim_sendmmsg(int fd, struct mmsghdr *msgs, size_t n, int *error)
+{
+    size_t i, sent = 0;
+
     for (i = 0; i < n;) {
-        int r =
-            sendmmsg(port->fd, msgs + i, (unsigned int) (n - i), MSG_DONTWAIT);
+        int r = sendmmsg(fd, msgs + i, (unsigned int) (n - i), MSG_DONTWAIT);
 
         if (r > 0) {
             i += (size_t) r;
@@ -685,7 +879,7 @@ sim_port_send_batch(struct sim_port *port, struct mmsghdr *msgs, size_t n,
         if (r == 0 || errno == EAGAIN || errno == ENOBUFS) {
             break;
         }
-        msgs[i++].msg_len = 0;
+        i++;
     }
     return sent;
 }

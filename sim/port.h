@@ -31,7 +31,12 @@
  * instead where the kernel gives one (TPACKET_V2, the virtio-net header
  * and the stripped tag in each slot): no system call and no copy per
  * frame; a frame larger than a slot comes through recvmsg() as before.
- * The environment variable VTEP_SIM_RING=0 turns the ring off. */
+ * It sends through a transmit ring beside it: frames are copied into
+ * slots and one send() hands the batch over, the kernel reads them
+ * through its own mapping; a frame larger than a slot, or one that finds
+ * the ring full, goes with sendmsg().  The environment variable
+ * VTEP_SIM_RING=0 turns both rings off, VTEP_SIM_TX_RING=0 the transmit
+ * ring alone. */
 #ifndef SIM_PORT_H
 #define SIM_PORT_H 1
 
@@ -69,6 +74,14 @@ struct sim_port {
     size_t ring_len;
     unsigned int ring_head; /* Next frame the kernel hands us. */
     unsigned int ring_held; /* Frames from ring_head on given out. */
+
+    /* SIM_PORT_PACKET: the memory-mapped transmit ring (TPACKET_V2) on a
+     * socket of its own, or NULL and -1 (then sendmmsg() on 'fd'
+     * sends). */
+    int tx_fd;
+    uint8_t *tx_ring;
+    size_t tx_ring_len;
+    unsigned int tx_head; /* Next slot we fill. */
 };
 
 /* Opens the port 'name' of 'kind' into '*port'.  For SIM_PORT_FD, 'fd' is
@@ -151,8 +164,18 @@ void sim_port_tso_hdr(uint8_t hdr[SIM_PORT_VNET_HLEN], bool ipv6, uint16_t mss,
  * each msghdr but msg_iov/msg_iovlen must be zero.  Sets msgs[i].msg_len
  * nonzero for each frame sent.  Returns how many were sent; on a failure
  * stores its negative errno in '*error' (the frame is skipped, and after
- * -EAGAIN or -ENOBUFS every later one too). */
+ * -EAGAIN or -ENOBUFS every later one too).  A frame placed in the
+ * transmit ring counts as sent: like a NIC's queue, the kernel takes it
+ * from there, one it could not queue yet at the next send(). */
 size_t sim_port_send_batch(struct sim_port *port, struct mmsghdr *msgs,
                            size_t n, int *error);
+
+/* Sends the 'n' messages of 'msgs' on socket 'fd' with sendmmsg(), without
+ * blocking, as many per call as the kernel takes; each msgs[i].msg_len must
+ * be 0 on entry, and is set nonzero for each message sent.  Returns how
+ * many were sent; on a failure stores its negative errno in '*error' (the
+ * message is skipped, and after -EAGAIN or -ENOBUFS every later one
+ * too).  For sim_port_send_batch() and sim_underlay_send_batch(). */
+size_t sim_sendmmsg(int fd, struct mmsghdr *msgs, size_t n, int *error);
 
 #endif /* sim/port.h */

@@ -11,6 +11,7 @@
 #define ICMP_HLEN 8
 #define IPPROTO_ICMP_ 1
 #define ICMP_ECHO_REPLY 0
+#define ICMP_UNREACHABLE 3
 #define ICMP_ECHO_REQUEST 8
 #define ICMP_TIME_EXCEEDED 11
 #define ICMP_TTL 64
@@ -49,14 +50,9 @@ sim_ipv4_dec_ttl(uint8_t *ip)
     /* RFC 1624, eqn. 3: HC' = ~(~HC + ~m + m'), on the word TTL|protocol. */
     uint16_t old = (uint16_t) (ip[8] << 8 | ip[9]);
     uint16_t new = (uint16_t) (old - 0x100);
-    uint32_t sum = (uint16_t) ~(ip[10] << 8 | ip[11]);
 
-    sum += (uint16_t) ~old;
-    sum += new;
-    sum = (sum & 0xffff) + (sum >> 16);
-    sum = (sum & 0xffff) + (sum >> 16);
     ip[8]--;
-    put16(ip + 10, (uint16_t) ~sum);
+    put16(ip + 10, csum_update16((uint16_t) (ip[10] << 8 | ip[11]), old, new));
 }
 
 /* Writes an Ethernet header to 'dst' from 'src' for IPv4 into 'out'. */
@@ -116,26 +112,32 @@ echo_reply(const uint8_t *ip, size_t len, const struct sim_eth *eth,
     return true;
 }
 
-/* A packet whose TTL ran out: ICMP time exceeded (RFC 792) from the
- * ingress interface's address, quoting its header and 8 bytes, unless it
- * is itself an ICMP error or from no unicast source. */
+/* A packet the router drops with an ICMP error (RFC 792): time exceeded
+ * or destination unreachable, from the ingress interface's address,
+ * quoting its header and 8 bytes; not for an ICMP error, nor to a source
+ * that is no unicast address, nor over the rate limit. */
 static bool
-time_exceeded(const uint8_t *ip, size_t len, const struct sim_eth *eth,
-              const struct hal_asic_route_result *res, uint8_t *out,
-              size_t *out_len)
+icmp_error(struct hal_asic *asic, hal_oid_t bridge, const uint8_t *ip,
+           size_t len, const struct sim_eth *eth,
+           const struct hal_asic_route_result *res, int64_t now_ms,
+           uint8_t *out, size_t *out_len)
 {
     size_t hl = (size_t) (ip[0] & 15) * 4, total = ip_total(ip, len);
     uint8_t *icmp = out + SIM_ETH_HLEN + IPV4_HLEN;
     size_t quote = total < hl + 8 ? total : hl + 8;
+    struct hal_ip to = { .family = AF_INET };
 
+    memcpy(&to.v4, ip + 12, 4);
     if (!total || !ip[12] || ip[12] >= 224
         || (ip[9] == IPPROTO_ICMP_ && total >= hl + 1
-            && ip[hl] != ICMP_ECHO_REQUEST && ip[hl] != ICMP_ECHO_REPLY)) {
+            && ip[hl] != ICMP_ECHO_REQUEST && ip[hl] != ICMP_ECHO_REPLY)
+        || !hal_asic_route_icmp_allow(asic, bridge, &to, now_ms)) {
         return false;
     }
     put_eth(out, &eth->src, &res->src);
     memset(icmp, 0, ICMP_HLEN);
-    icmp[0] = ICMP_TIME_EXCEEDED;
+    icmp[0] = res->ttl_expired ? ICMP_TIME_EXCEEDED : ICMP_UNREACHABLE;
+    icmp[1] = res->ttl_expired ? 0 : res->unreach_code;
     memcpy(icmp + ICMP_HLEN, ip, quote);
     put16(icmp + 2, csum_rfc1071(icmp, ICMP_HLEN + quote));
     put_ip(out + SIM_ETH_HLEN, ICMP_HLEN + quote,
@@ -145,9 +147,11 @@ time_exceeded(const uint8_t *ip, size_t len, const struct sim_eth *eth,
 }
 
 static enum sim_route_verdict
-route_arp(struct hal_asic *asic, hal_oid_t bridge, enum sim_neigh_kind kind,
-          const struct sim_neigh_request *req, int64_t now_ms, uint8_t *out,
-          size_t *out_len, const char **reason)
+route_arp(struct hal_asic *asic, hal_oid_t bridge, const uint8_t *frame,
+          size_t len, const struct sim_eth *eth, enum sim_neigh_kind kind,
+          const struct sim_neigh_request *req, int64_t now_ms,
+          struct hal_asic_decision *d, uint8_t *out, size_t *out_len,
+          const char **reason)
 {
     struct hal_mac mac;
 
@@ -164,7 +168,12 @@ route_arp(struct hal_asic *asic, hal_oid_t bridge, enum sim_neigh_kind kind,
         *out_len = sim_neigh_reply(req, &mac, out);
         return SIM_ROUTE_REPLY;
     }
-    if (kind == SIM_NEIGH_PASSIVE) {
+    if (hal_asic_route_to_peer(asic, bridge, &eth->dst, (uint32_t) len, d)) {
+        /* A reply to another VTEP's request (Arp_Sources_Remote). */
+        memcpy(out, frame, len);
+        *out_len = len;
+        return SIM_ROUTE_SEND;
+    } else if (kind == SIM_NEIGH_PASSIVE) {
         return SIM_ROUTE_DONE;
     }
     *reason = "ARP for the router";
@@ -186,10 +195,13 @@ sim_route_frame(struct hal_asic *asic, hal_oid_t bridge, const uint8_t *frame,
 
     *out_len = 0;
     if (eth->ethertype == SIM_ETH_TYPE_ARP) {
-        return route_arp(asic, bridge, kind, req, now_ms, out, out_len,
-                         reason);
+        return route_arp(asic, bridge, frame, len, eth, kind, req, now_ms, d,
+                         out, out_len, reason);
+    } else if (eth->ethertype == SIM_ETH_TYPE_IPV6) {
+        return sim_route6_frame(asic, bridge, frame, len, eth, kind, req, acl,
+                                now_ms, d, out, out_len, reason);
     } else if (eth->ethertype != SIM_ETH_TYPE_IPV4) {
-        *reason = "not IPv4 to the router";
+        *reason = "not IP to the router";
         return SIM_ROUTE_DROP;
     } else if (ip_len < IPV4_HLEN || (ip[0] >> 4) != 4 || (ip[0] & 15) < 5
                || (size_t) (ip[0] & 15) * 4 > ip_len) {
@@ -205,8 +217,9 @@ sim_route_frame(struct hal_asic *asic, hal_oid_t bridge, const uint8_t *frame,
     case HAL_ASIC_L3_DROP:
         if ((res.for_router
              && echo_reply(ip, ip_len, eth, &res.src, out, out_len))
-            || (res.ttl_expired
-                && time_exceeded(ip, ip_len, eth, &res, out, out_len))) {
+            || ((res.ttl_expired || res.unreachable)
+                && icmp_error(asic, bridge, ip, ip_len, eth, &res, now_ms, out,
+                              out_len))) {
             return SIM_ROUTE_REPLY;
         }
         *reason = res.drop_reason;

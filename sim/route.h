@@ -5,8 +5,11 @@
  * neighbours, and IPv4 packets are routed (hal_asic_route()) with the TTL
  * decremented, the header checksum updated and the MACs rewritten, or an
  * ARP request goes out for a next hop not yet resolved.  Pings to the
- * router's addresses are answered, and a packet whose TTL runs out gets
- * an ICMP time exceeded (RFC 792) from the ingress interface's address.
+ * router's addresses are answered; a packet whose TTL runs out gets an
+ * ICMP time exceeded (RFC 792) from the ingress interface's address, and
+ * one without a route or whose next hop does not answer ARP a destination
+ * unreachable (net, host), within the router's rate limit.  An ARP packet
+ * to another VTEP's ARP source MAC (Arp_Sources_Remote) goes to that VTEP.
  *
  * Pure over byte buffers apart from the asic calls, like arp.h. */
 #ifndef SIM_ROUTE_H
@@ -31,8 +34,9 @@ enum sim_route_verdict {
 /* Handles the 'len'-byte 'frame' (parsed into 'eth'; 'kind' and 'req' from
  * sim_neigh_classify(); 'acl' its headers for the router interfaces' ACLs,
  * or NULL when no ACL is bound) that the pipeline gave to the router of
- * bridge 'bridge' at 'now_ms'.  Writes the frame to send, untagged, into 'out' (at least
- * 'len' + SIM_ETH_HLEN bytes and SIM_ARP_FRAME_MIN) and its length into
+ * bridge 'bridge' at 'now_ms'.  Writes the frame to send, untagged, into
+ * 'out' (at least 'len' + SIM_ETH_HLEN bytes and SIM_ROUTE_OUT_MIN) and its
+ * length into
  * '*out_len', and the L2 egress into 'd'.  Returns the verdict; for
  * SIM_ROUTE_DROP stores a static reason in '*reason'. */
 enum sim_route_verdict
@@ -42,6 +46,31 @@ sim_route_frame(struct hal_asic *asic, hal_oid_t bridge, const uint8_t *frame,
                 const struct hal_acl_packet *acl, int64_t now_ms,
                 struct hal_asic_decision *d, uint8_t *out, size_t *out_len,
                 const char **reason);
+
+/* The same for an IPv6 frame (route6.c): neighbour solicitations and
+ * advertisements for the router, IPv6 packets routed with the hop limit
+ * decremented, echo for the router's addresses, ICMPv6 time exceeded and
+ * destination unreachable (no route: code 0; no answer to the neighbour
+ * solicitations: code 3, address unreachable). */
+enum sim_route_verdict
+sim_route6_frame(struct hal_asic *asic, hal_oid_t bridge, const uint8_t *frame,
+                 size_t len, const struct sim_eth *eth,
+                 enum sim_neigh_kind kind, const struct sim_neigh_request *req,
+                 const struct hal_acl_packet *acl, int64_t now_ms,
+                 struct hal_asic_decision *d, uint8_t *out, size_t *out_len,
+                 const char **reason);
+
+/* The frames the router sends are at most this long beyond the one it
+ * handles, and at least this long; 'out' must have room for both. */
+#define SIM_ROUTE_OUT_MIN 128
+
+#define SIM_NS_FRAME_LEN (14 + 40 + 32)
+
+/* Writes a neighbour solicitation from 'sha'/'spa' for 'tpa' to its
+ * solicited-node multicast address into 'frame'.  Returns its length. */
+size_t sim_ns_request(const struct hal_mac *sha, const struct hal_ip *spa,
+                      const struct hal_ip *tpa,
+                      uint8_t frame[SIM_NS_FRAME_LEN]);
 
 /* Writes an ARP request from 'sha'/'spa' for 'tpa', broadcast and padded
  * to SIM_ARP_FRAME_MIN, into 'frame'.  Returns its length. */

@@ -32,6 +32,13 @@
  * batch per busy socket (docs/dataplane.md, "Batches"). */
 #define SIM_BATCH 32
 
+/* The libev priority of the dataplane's watchers: the lowest, so that in
+ * each loop iteration every other ready watcher (OVSDB connections, the
+ * control socket, timers) runs before the dataplane's batches, and waits
+ * for at most the batches of the iteration before (docs/dataplane.md,
+ * "Batches"). */
+#define SIM_PRIORITY EV_MINPRI
+
 /* Frames queued per output before it is sent. */
 #define SIM_TXQ_LEN 64
 

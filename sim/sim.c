@@ -86,6 +86,28 @@ bfd_tx(void *sim_, struct in_addr remote, uint32_t vni, const uint8_t *frame,
     sim->stats.vxlan_tx_bytes += SIM_ENCAP_HLEN + len;
 }
 
+/* Sends the switch's own answer 'frame' (an ARP reply or NA, parsed into
+ * 'eth') back out of the asker's port and VLAN 'out', through that port's
+ * egress ACL as every frame that leaves a port goes: a deny drops it,
+ * counted. */
+static void
+send_answer(struct sim *sim, const struct hal_asic_local_out *out,
+            const uint8_t *frame, size_t len, const struct sim_eth *eth)
+{
+    struct hal_acl_packet acl;
+
+    if (hal_asic_acl_active(sim->asic)) {
+        hal_acl_packet_parse(frame, len, eth->ethertype, eth->payload, &acl);
+        if (!hal_asic_acl_egress_permits(sim->asic, out->port, out->vlan,
+                                         &acl)) {
+            sim_count_drop(sim, DROP_ACL_EGRESS);
+            return;
+        }
+    }
+    sim->stats.neigh_replies++;
+    sim_send_local(sim, out, frame, len, eth);
+}
+
 /* Answers a neighbour request from 'slot' on its VLAN 'vlan' with the MAC
  * the pipeline found (sim->decision.reply_mac). */
 static void
@@ -99,8 +121,7 @@ send_neigh_reply(struct sim *sim, struct sim_port_slot *slot, uint16_t vlan,
 
     len = sim_neigh_reply(req, &sim->decision.reply_mac, reply);
     if (!sim_eth_parse(reply, len, &eth)) {
-        sim->stats.neigh_replies++;
-        sim_send_local(sim, &out, reply, len, &eth);
+        send_answer(sim, &out, reply, len, &eth);
     }
 }
 
@@ -116,7 +137,7 @@ route_input(struct sim *sim, const struct hal_asic_local_out *in_local,
             const struct sim_neigh_request *req,
             const struct hal_acl_packet *acl, const struct sim_tso *tso)
 {
-    size_t size = MAX(len + SIM_ETH_HLEN, (size_t) SIM_ARP_FRAME_MIN);
+    size_t size = MAX(len + SIM_ETH_HLEN, (size_t) SIM_ROUTE_OUT_MIN);
     uint8_t *out = sim_arena_alloc(sim, size);
     const char *reason = "dropped";
     struct sim_tso routed;
@@ -132,14 +153,14 @@ route_input(struct sim *sim, const struct hal_asic_local_out *in_local,
     case SIM_ROUTE_DONE:
         break;
     case SIM_ROUTE_REPLY:
-        if (!sim_eth_parse(out, out_len, &out_eth)) {
+        if (sim_eth_parse(out, out_len, &out_eth)) {
+            break;
+        } else if (in_local) {
+            send_answer(sim, in_local, out, out_len, &out_eth);
+        } else {
             sim->stats.neigh_replies++;
-            if (in_local) {
-                sim_send_local(sim, in_local, out, out_len, &out_eth);
-            } else {
-                sim_send_remote(sim, in_remote, out, out_len, &out_eth,
-                                SIM_VXLAN_SPORT_MIN);
-            }
+            sim_send_remote(sim, in_remote, out, out_len, &out_eth,
+                            SIM_VXLAN_SPORT_MIN);
         }
         break;
     case SIM_ROUTE_SEND:
@@ -474,6 +495,7 @@ open_ports(struct sim *sim, const struct sim_config *config)
         hmap_insert(&sim->ports_by_oid, &slot->node, hash_uint64(oid, 0));
         sim->n_ports++;
         ev_io_init(&slot->watcher, port_cb, slot->io.fd, EV_READ);
+        ev_set_priority(&slot->watcher, SIM_PRIORITY);
         ev_io_start(sim->loop, &slot->watcher);
         if (spec->kind == SIM_PORT_AUTO && slot->io.kind == SIM_PORT_TAP) {
             VLOG_INFO("port %s: no such interface, created a TAP device",
@@ -514,6 +536,7 @@ open_underlay(struct sim *sim, const struct sim_config *config)
     sim->has_underlay = true;
     ev_io_init(&sim->underlay_watcher, underlay_cb, sim->underlay.rx_fd,
                EV_READ);
+    ev_set_priority(&sim->underlay_watcher, SIM_PRIORITY);
     ev_io_start(sim->loop, &sim->underlay_watcher);
     VLOG_INFO("VXLAN at %s:%u", s, port);
     return 0;

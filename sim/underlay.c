@@ -232,27 +232,12 @@ size_t
 sim_underlay_send_batch(struct sim_underlay *u, struct mmsghdr *msgs, size_t n,
                         int *error)
 {
-    size_t i, sent = 0;
+    size_t i;
 
     for (i = 0; i < n; i++) {
         msgs[i].msg_len = 0;
     }
-    for (i = 0; i < n;) {
-        int r =
-            sendmmsg(u->tx_fd, msgs + i, (unsigned int) (n - i), MSG_DONTWAIT);
-
-        if (r > 0) {
-            i += (size_t) r;
-            sent += (size_t) r;
-            continue;
-        }
-        *error = r < 0 ? -errno : -EIO;
-        if (r == 0 || errno == EAGAIN || errno == ENOBUFS) {
-            break;
-        }
-        i++;
-    }
-    return sent;
+    return sim_sendmmsg(u->tx_fd, msgs, n, error);
 }
 
 /* Opens the segmentation-offload socket 'i': UDP from the tunnel IP and

@@ -106,6 +106,8 @@ static const char usage_text[] =
     ")\n"
     "  --schema=FILE               serve another schema (with --hal=none)\n"
     "  --platform=NAME|FILE        asic port list and table sizes\n"
+    "  --platform=KEY=N[,KEY=N]    netdev ACL rules: acl_ingress_entries,\n"
+    "                              acl_egress_entries\n"
     "  --switch-name=NAME          Physical_Switch name (default: host name)\n"
     "  --tunnel-ip=IP              VXLAN tunnel source address (IPv4)\n"
     "  --management-ip=IP          management address to advertise\n"

@@ -15,8 +15,12 @@
  * and once it has chosen the output interface (egress); their tables sit
  * in the same TCAMs.
  *
- * Like the host table (neigh.c) the TCAM lives in process memory: a warm
- * restart starts it empty and the caller's replay fills it again. */
+ * The TCAM's contents live in chip memory (asic_acl_chip_*: tables, rules
+ * with their hit counters, bindings), so a warm restart keeps them
+ * enforced from the first frame; the structures here are the SDK's host
+ * copy, rebuilt from chip memory at open.  The caller's replay adopts the
+ * tables it finds (by name and stage) and the sweep at the end of the
+ * resync removes the rest. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +31,7 @@
 #include "lib/util.h"
 
 struct asic_acl_rule {
+    uint32_t slot; /* Its asic_acl_chip_rule, which holds the hit counter. */
     int64_t seq;
     enum hal_acl_action action;
     struct hal_acl_match match;
@@ -34,7 +39,6 @@ struct asic_acl_rule {
     struct asic_prefix sport[ASIC_MAX_PREFIXES];
     struct asic_prefix dport[ASIC_MAX_PREFIXES];
     uint8_t n_sport, n_dport; /* 1 with a wildcard prefix if no range. */
-    uint64_t hits;
 };
 
 struct asic_acl_table {
@@ -46,6 +50,8 @@ struct asic_acl_table {
     size_t n_rules;
     uint32_t cost; /* TCAM entries. */
     unsigned int n_bindings;
+    uint32_t slot; /* Its asic_acl_chip_table. */
+    bool seen;     /* Set again during a resync. */
 };
 
 struct asic_acl_binding {
@@ -55,6 +61,8 @@ struct asic_acl_binding {
     uint16_t vlan;
     enum hal_acl_stage stage;
     struct asic_acl_table *table;
+    uint32_t slot; /* Its asic_acl_chip_bind. */
+    bool seen;     /* Set again during a resync. */
 };
 
 struct asic_acl {
@@ -63,6 +71,8 @@ struct asic_acl {
     uint64_t last_id;
     uint32_t used[HAL_ACL_STAGE_N];
     uint32_t capacity[HAL_ACL_STAGE_N];
+    /* Free lists of chip memory's ACL sections. */
+    struct asic_table t_tables, t_rules, t_binds;
 };
 
 static enum hal_table
@@ -166,18 +176,150 @@ rule_hits(const struct asic_acl_rule *r, const struct hal_acl_packet *p)
     return false;
 }
 
+/* ---- Chip memory -------------------------------------------------------------- */
+
+/* Writes table 't' and its rules, with zero hit counters, to chip memory,
+ * in free rule slots: the table's old rules must be freed first. */
+static void
+chip_table_write(struct hal_asic *asic, struct asic_acl_table *t)
+{
+    struct asic_acl_chip_table *ct = &asic->acl_tables[t->slot];
+    uint32_t head = ASIC_NONE;
+
+    for (size_t i = t->n_rules; i-- > 0;) {
+        int64_t slot = asic_table_alloc(&asic->acl->t_rules);
+        struct asic_acl_chip_rule *cr;
+
+        ASSERT(slot >= 0); /* Each rule costs a TCAM entry. */
+        cr = &asic->acl_rules[slot];
+        memset(cr, 0, sizeof *cr);
+        cr->action = (uint8_t) t->rules[i].action;
+        cr->seq = t->rules[i].seq;
+        cr->match = t->rules[i].match;
+        cr->next = head;
+        cr->valid = 1;
+        t->rules[i].slot = (uint32_t) slot;
+        head = (uint32_t) slot;
+    }
+    memcpy(ct->name, t->name, sizeof ct->name);
+    ct->stage = (uint8_t) t->stage;
+    ct->id = t->id;
+    ct->n_rules = (uint32_t) t->n_rules;
+    ct->head = head;
+    ct->valid = 1;
+}
+
+/* Frees the chip rule slots of table 't''s rules. */
+static void
+chip_rules_free(struct hal_asic *asic, const struct asic_acl_table *t)
+{
+    for (size_t i = 0; i < t->n_rules; i++) {
+        asic->acl_rules[t->rules[i].slot].valid = 0;
+        asic_table_free(&asic->acl->t_rules, t->rules[i].slot);
+    }
+}
+
+static uint32_t binding_hash(bool rif, uint32_t port, uint16_t vlan,
+                             enum hal_acl_stage stage);
+static struct asic_acl_binding *binding_find(const struct asic_acl *, bool rif,
+                                             uint32_t port, uint16_t vlan,
+                                             enum hal_acl_stage);
+
+/* Rebuilds table 'i' of chip memory (checked) in the host copy. */
+static struct asic_acl_table *
+chip_restore_table(struct hal_asic *asic, uint32_t i)
+{
+    const struct asic_acl_chip_table *ct = &asic->acl_tables[i];
+    struct asic_acl *acl = asic->acl;
+    struct asic_acl_table *t = xzalloc(sizeof *t);
+    uint32_t r = ct->head;
+
+    t->id = ct->id;
+    memcpy(t->name, ct->name, sizeof t->name);
+    t->stage = ct->stage;
+    t->slot = i;
+    t->n_rules = ct->n_rules;
+    t->rules = xcalloc(t->n_rules ? t->n_rules : 1, sizeof *t->rules);
+    for (size_t j = 0; j < t->n_rules; j++, r = asic->acl_rules[r].next) {
+        const struct asic_acl_chip_rule *cr = &asic->acl_rules[r];
+
+        t->rules[j].slot = r;
+        t->rules[j].seq = cr->seq;
+        t->rules[j].action = cr->action;
+        t->rules[j].match = cr->match;
+        rule_expand(&t->rules[j]);
+        t->cost += asic_acl_rule_cost(&cr->match);
+        asic_table_claim(&acl->t_rules, r);
+    }
+    asic_table_claim(&acl->t_tables, i);
+    hmap_insert(&acl->tables, &t->node, hash_uint64(t->id, 0));
+    acl->used[t->stage] += t->cost;
+    acl->last_id = MAX(acl->last_id, t->id);
+    return t;
+}
+
+/* Rebuilds the host copy from chip memory, which asic_acl_chip_ok() has
+ * checked (or a cold start zeroed). */
+static void
+chip_restore(struct hal_asic *asic)
+{
+    const struct hal_asic_profile *p = asic->profile;
+    uint32_t nt = asic_acl_chip_tables(p), nb = asic_acl_chip_binds(p), i;
+    struct asic_acl_table **by_slot = xcalloc(nt + 1, sizeof *by_slot);
+    struct asic_acl *acl = asic->acl;
+
+    for (i = 0; i < nt; i++) {
+        if (asic->acl_tables[i].valid) {
+            by_slot[i] = chip_restore_table(asic, i);
+        }
+    }
+    for (i = 0; i < nb; i++) {
+        struct asic_acl_chip_bind *cb = &asic->acl_binds[i];
+        bool rif = cb->stage & ASIC_ACL_CHIP_RIF;
+        enum hal_acl_stage stage = cb->stage & ~ASIC_ACL_CHIP_RIF;
+        struct asic_acl_binding *b;
+
+        if (!cb->valid) {
+            continue;
+        } else if (binding_find(acl, rif, cb->port, cb->vlan, stage)) {
+            cb->valid = 0; /* A duplicate: the first one stands. */
+            continue;
+        }
+        b = xzalloc(sizeof *b);
+        b->rif = rif;
+        b->port = cb->port;
+        b->vlan = cb->vlan;
+        b->stage = stage;
+        b->table = by_slot[cb->table];
+        b->table->n_bindings++;
+        b->slot = i;
+        asic_table_claim(&acl->t_binds, i);
+        hmap_insert(&acl->bindings, &b->node,
+                    binding_hash(rif, b->port, b->vlan, b->stage));
+    }
+    asic_table_claims_done(&acl->t_tables);
+    asic_table_claims_done(&acl->t_rules);
+    asic_table_claims_done(&acl->t_binds);
+    free(by_slot);
+}
+
 /* ---- Lifecycle ------------------------------------------------------------- */
 
 void
 asic_acl_init(struct hal_asic *asic)
 {
+    const struct hal_asic_profile *p = asic->profile;
     struct asic_acl *acl = xzalloc(sizeof *acl);
 
     hmap_init(&acl->tables);
     hmap_init(&acl->bindings);
-    acl->capacity[HAL_ACL_INGRESS] = asic->profile->acl_ingress_entries;
-    acl->capacity[HAL_ACL_EGRESS] = asic->profile->acl_egress_entries;
+    acl->capacity[HAL_ACL_INGRESS] = p->acl_ingress_entries;
+    acl->capacity[HAL_ACL_EGRESS] = p->acl_egress_entries;
+    asic_table_init(&acl->t_tables, asic_acl_chip_tables(p));
+    asic_table_init(&acl->t_rules, asic_acl_chip_rules(p));
+    asic_table_init(&acl->t_binds, asic_acl_chip_binds(p));
     asic->acl = acl;
+    chip_restore(asic);
 }
 
 void
@@ -201,6 +343,9 @@ asic_acl_destroy(struct hal_asic *asic)
     }
     hmap_destroy(&acl->bindings);
     hmap_destroy(&acl->tables);
+    asic_table_destroy(&acl->t_tables);
+    asic_table_destroy(&acl->t_rules);
+    asic_table_destroy(&acl->t_binds);
     free(acl);
     asic->acl = NULL;
 }
@@ -252,6 +397,35 @@ rules_equal(const struct asic_acl_table *t,
     return true;
 }
 
+/* During a resync: the table of 'c''s name and stage that the TCAM kept
+ * and no one has set again, preferring one with the same rules; NULL if
+ * none. */
+static struct asic_acl_table *
+table_adopt(const struct asic_acl *acl, const struct hal_acl_table_config *c)
+{
+    struct asic_acl_table *t, *found = NULL;
+
+    HMAP_FOR_EACH(t, node, &acl->tables) {
+        if (!t->seen && t->stage == c->stage && !strcmp(t->name, c->name)) {
+            if (rules_equal(t, c)) {
+                return t;
+            }
+            found = found ? found : t;
+        }
+    }
+    return found;
+}
+
+static void
+table_rename(struct hal_asic *asic, struct asic_acl_table *t, const char *name)
+{
+    if (strcmp(t->name, name)) {
+        snprintf(t->name, sizeof t->name, "%s", name);
+        memcpy(asic->acl_tables[t->slot].name, t->name, sizeof t->name);
+        asic->writes++;
+    }
+}
+
 int
 asic_acl_table_set(struct hal *hal, const struct hal_acl_table_config *c,
                    hal_oid_t *oid)
@@ -260,19 +434,24 @@ asic_acl_table_set(struct hal *hal, const struct hal_acl_table_config *c,
     struct asic_acl *acl = asic->acl;
     struct asic_acl_table *t = NULL;
     uint64_t cost = 0, room;
+    int64_t slot = -1;
     size_t i;
 
-    if (*oid) {
+    if (!*oid && asic->resyncing) {
+        t = table_adopt(acl, c);
+    } else if (*oid) {
         t = table_find(acl, *oid);
         if (!t) {
             return -ENOENT;
         } else if (t->n_bindings && t->stage != c->stage) {
             return -EINVAL;
         }
-        if (rules_equal(t, c)) {
-            snprintf(t->name, sizeof t->name, "%s", c->name);
-            return 0;
-        }
+    }
+    if (t && rules_equal(t, c)) {
+        table_rename(asic, t, c->name);
+        t->seen = true;
+        *oid = hal_oid_make(HAL_OBJECT_ACL_TABLE, t->id);
+        return 0;
     }
     for (i = 0; i < c->n_rules; i++) {
         cost += asic_acl_rule_cost(&c->rules[i].match);
@@ -282,19 +461,25 @@ asic_acl_table_set(struct hal *hal, const struct hal_acl_table_config *c,
     if (t && t->stage == c->stage) {
         room += t->cost;
     }
-    if (cost > room) {
+    if (cost <= room && !t) {
+        slot = asic_table_alloc(&acl->t_tables);
+    }
+    if (cost > room || (!t && slot < 0)) {
         hal_event_exhausted(hal, stage_table(c->stage), HAL_E_TABLE_FULL);
         return HAL_E_TABLE_FULL;
     }
     if (!t) {
         t = xzalloc(sizeof *t);
         t->id = ++acl->last_id;
+        t->slot = (uint32_t) slot;
         hmap_insert(&acl->tables, &t->node, hash_uint64(t->id, 0));
-        *oid = hal_oid_make(HAL_OBJECT_ACL_TABLE, t->id);
     } else {
         acl->used[t->stage] -= t->cost;
+        chip_rules_free(asic, t);
         free(t->rules);
     }
+    *oid = hal_oid_make(HAL_OBJECT_ACL_TABLE, t->id);
+    t->seen = true;
     snprintf(t->name, sizeof t->name, "%s", c->name);
     t->stage = c->stage;
     t->n_rules = c->n_rules;
@@ -305,6 +490,7 @@ asic_acl_table_set(struct hal *hal, const struct hal_acl_table_config *c,
         t->rules[i].match = c->rules[i].match;
         rule_expand(&t->rules[i]);
     }
+    chip_table_write(asic, t);
     t->cost = (uint32_t) cost;
     acl->used[t->stage] += t->cost;
     asic->writes += cost ? cost : 1;
@@ -313,10 +499,12 @@ asic_acl_table_set(struct hal *hal, const struct hal_acl_table_config *c,
 }
 
 static void
-binding_destroy(struct asic_acl *acl, struct asic_acl_binding *b)
+binding_destroy(struct hal_asic *asic, struct asic_acl_binding *b)
 {
     b->table->n_bindings--;
-    hmap_remove(&acl->bindings, &b->node);
+    asic->acl_binds[b->slot].valid = 0;
+    asic_table_free(&asic->acl->t_binds, b->slot);
+    hmap_remove(&asic->acl->bindings, &b->node);
     free(b);
 }
 
@@ -333,9 +521,12 @@ asic_acl_table_remove(struct hal *hal, hal_oid_t oid)
     }
     HMAP_FOR_EACH_SAFE(b, node, &acl->bindings) {
         if (b->table == t) {
-            binding_destroy(acl, b);
+            binding_destroy(asic, b);
         }
     }
+    chip_rules_free(asic, t);
+    asic->acl_tables[t->slot].valid = 0;
+    asic_table_free(&acl->t_tables, t->slot);
     acl->used[t->stage] -= t->cost;
     hmap_remove(&acl->tables, &t->node);
     asic->writes++;
@@ -357,7 +548,7 @@ asic_acl_counters_get(const struct hal *hal, hal_oid_t oid, uint64_t *packets,
         return -EINVAL;
     }
     for (size_t i = 0; i < n; i++) {
-        packets[i] = t->rules[i].hits;
+        packets[i] = asic_cast(hal)->acl_rules[t->rules[i].slot].hits;
     }
     return 0;
 }
@@ -413,21 +604,36 @@ bind_set_one(struct hal_asic *asic, const struct hal_acl_binding *e)
     }
     b = binding_find(acl, rif, (uint32_t) port, e->vlan, e->stage);
     if (b && b->table == t) {
+        b->seen = true;
         return 0;
     }
     if (!b) {
+        int64_t slot = asic_table_alloc(&acl->t_binds);
+
+        if (slot < 0) {
+            return HAL_E_TABLE_FULL;
+        }
         b = xzalloc(sizeof *b);
         b->rif = rif;
         b->port = (uint32_t) port;
         b->vlan = e->vlan;
         b->stage = e->stage;
+        b->slot = (uint32_t) slot;
         hmap_insert(&acl->bindings, &b->node,
                     binding_hash(rif, b->port, b->vlan, b->stage));
     } else {
         b->table->n_bindings--;
     }
     b->table = t;
+    b->seen = true;
     t->n_bindings++;
+    asic->acl_binds[b->slot] = (struct asic_acl_chip_bind){
+        .valid = 1,
+        .stage = (uint8_t) (b->stage | (b->rif ? ASIC_ACL_CHIP_RIF : 0)),
+        .vlan = b->vlan,
+        .port = b->port,
+        .table = t->slot,
+    };
     asic->writes++;
     return 0;
 }
@@ -445,7 +651,7 @@ bind_remove_one(struct hal_asic *asic, const struct hal_acl_binding *e)
     if (!b) {
         return -ENOENT;
     }
-    binding_destroy(asic->acl, b);
+    binding_destroy(asic, b);
     asic->writes++;
     return 0;
 }
@@ -464,6 +670,42 @@ asic_acl_bind_remove(struct hal *hal, const struct hal_acl_binding *e,
     return HAL_BULK_APPLY(bind_remove_one, asic_cast(hal), e, n, status);
 }
 
+/* ---- Warm restart ------------------------------------------------------------ */
+
+void
+asic_acl_resync_begin(struct hal_asic *asic)
+{
+    struct asic_acl_binding *b;
+    struct asic_acl_table *t;
+
+    HMAP_FOR_EACH(t, node, &asic->acl->tables) {
+        t->seen = false;
+    }
+    HMAP_FOR_EACH(b, node, &asic->acl->bindings) {
+        b->seen = false;
+    }
+}
+
+void
+asic_acl_resync_end(struct hal_asic *asic)
+{
+    struct asic_acl_binding *b;
+    struct asic_acl_table *t;
+
+    HMAP_FOR_EACH_SAFE(b, node, &asic->acl->bindings) {
+        if (!b->seen) {
+            binding_destroy(asic, b);
+            asic->writes++;
+        }
+    }
+    HMAP_FOR_EACH_SAFE(t, node, &asic->acl->tables) {
+        if (!t->seen) {
+            asic_acl_table_remove(&asic->up,
+                                  hal_oid_make(HAL_OBJECT_ACL_TABLE, t->id));
+        }
+    }
+}
+
 /* ---- Lookup ------------------------------------------------------------------ */
 
 bool
@@ -474,7 +716,8 @@ asic_acl_active(const struct hal_asic *asic)
 
 /* Runs 'p' through the table of binding 'b' (may be NULL). */
 static bool
-table_permits(const struct asic_acl_binding *b, const struct hal_acl_packet *p)
+table_permits(struct hal_asic *asic, const struct asic_acl_binding *b,
+              const struct hal_acl_packet *p)
 {
     struct asic_acl_table *t;
 
@@ -484,7 +727,7 @@ table_permits(const struct asic_acl_binding *b, const struct hal_acl_packet *p)
     t = b->table;
     for (size_t i = 0; i < t->n_rules; i++) {
         if (rule_hits(&t->rules[i], p)) {
-            t->rules[i].hits++;
+            asic->acl_rules[t->rules[i].slot].hits++;
             return t->rules[i].action == HAL_ACL_PERMIT;
         }
     }
@@ -505,7 +748,7 @@ asic_acl_permits(struct hal_asic *asic, uint32_t port, uint16_t vlan,
     if (!b) {
         b = binding_find(acl, false, port, 0, stage);
     }
-    return table_permits(b, p);
+    return table_permits(asic, b, p);
 }
 
 bool
@@ -517,7 +760,7 @@ asic_acl_rif_permits(struct hal_asic *asic, uint32_t rif,
     if (!p || hmap_is_empty(&acl->bindings)) {
         return true;
     }
-    return table_permits(binding_find(acl, true, rif, 0, stage), p);
+    return table_permits(asic, binding_find(acl, true, rif, 0, stage), p);
 }
 
 void
@@ -528,7 +771,7 @@ asic_acl_rif_gone(struct hal_asic *asic, uint32_t rif)
 
     HMAP_FOR_EACH_SAFE(b, node, &acl->bindings) {
         if (b->rif && b->port == rif) {
-            binding_destroy(acl, b);
+            binding_destroy(asic, b);
         }
     }
 }
@@ -537,6 +780,16 @@ bool
 hal_asic_acl_active(const struct hal_asic *asic)
 {
     return asic_acl_active(asic);
+}
+
+bool
+hal_asic_acl_egress_permits(struct hal_asic *asic, hal_oid_t port_oid,
+                            uint16_t vlan, const struct hal_acl_packet *p)
+{
+    int64_t port = asic_port_index(asic, port_oid);
+
+    return port < 0
+           || asic_acl_permits(asic, (uint32_t) port, vlan, HAL_ACL_EGRESS, p);
 }
 
 /* ---- hal/dump-acl ------------------------------------------------------------- */
@@ -566,7 +819,8 @@ compare_bindings(const void *a_, const void *b_)
 }
 
 static void
-dump_table(const struct asic_acl_table *t, struct ds *out)
+dump_table(const struct hal_asic *asic, const struct asic_acl_table *t,
+           struct ds *out)
 {
     ds_put_format(out, "acl %s %s: %zu rules, %u TCAM entries, %u bindings\n",
                   t->name, hal_acl_stage_name(t->stage), t->n_rules, t->cost,
@@ -574,10 +828,11 @@ dump_table(const struct asic_acl_table *t, struct ds *out)
     for (size_t i = 0; i < t->n_rules; i++) {
         const struct asic_acl_rule *r = &t->rules[i];
 
-        ds_put_format(
-            out, "  seq %-6lld %-6s hits=%llu tcam=%u ", (long long) r->seq,
-            r->action == HAL_ACL_PERMIT ? "permit" : "deny",
-            (unsigned long long) r->hits, (unsigned) r->n_sport * r->n_dport);
+        ds_put_format(out, "  seq %-6lld %-6s hits=%llu tcam=%u ",
+                      (long long) r->seq,
+                      r->action == HAL_ACL_PERMIT ? "permit" : "deny",
+                      (unsigned long long) asic->acl_rules[r->slot].hits,
+                      (unsigned) r->n_sport * r->n_dport);
         hal_acl_match_format(&r->match, out);
         ds_put_char(out, '\n');
     }
@@ -604,7 +859,7 @@ asic_acl_dump(const struct hal *hal, struct ds *out)
     }
     qsort(tables, n_t, sizeof *tables, compare_tables);
     for (i = 0; i < n_t; i++) {
-        dump_table(tables[i], out);
+        dump_table(asic, tables[i], out);
     }
     i = 0;
     HMAP_FOR_EACH(b, node, &acl->bindings) {

@@ -21,6 +21,7 @@
 
 #include "hal/asic/asic.h"
 #include "hal/asic/profile.h"
+#include "hal/hal-acl.h"
 #include "hal/hal-provider.h"
 #include "hal/hal-route.h"
 #include "lib/hmap.h"
@@ -29,7 +30,7 @@
 /* ---- Chip memory -------------------------------------------------------- */
 
 #define ASIC_CHIP_MAGIC "VTEPASIC"
-#define ASIC_CHIP_VERSION 1
+#define ASIC_CHIP_VERSION 2
 #define ASIC_NONE UINT32_MAX /* "No entry" in index fields. */
 
 struct asic_chip_header {
@@ -115,6 +116,86 @@ struct asic_fdb_slot {
     uint32_t pad2;
 };
 
+/* The ACL stages' TCAM contents (acl.c): tables, their rules on a list in
+ * match order (each rule stands for the TCAM entries its ranges expand
+ * to, and holds their shared hit counter), and bindings. */
+struct asic_acl_chip_table {
+    uint8_t valid;
+    uint8_t stage; /* enum hal_acl_stage. */
+    uint16_t pad;
+    uint32_t n_rules;
+    uint32_t head; /* First asic_acl_chip_rule, or ASIC_NONE. */
+    uint32_t pad2;
+    uint64_t id; /* The table's object id value. */
+    char name[HAL_NAME_MAX];
+};
+
+struct asic_acl_chip_rule {
+    uint8_t valid;
+    uint8_t action; /* enum hal_acl_action. */
+    uint16_t pad;
+    uint32_t next; /* Or ASIC_NONE. */
+    int64_t seq;
+    uint64_t hits;
+    struct hal_acl_match match;
+};
+
+/* In asic_acl_chip_bind.stage: 'port' is a router interface index. */
+#define ASIC_ACL_CHIP_RIF 0x80
+
+struct asic_acl_chip_bind {
+    uint8_t valid;
+    uint8_t stage; /* enum hal_acl_stage, | ASIC_ACL_CHIP_RIF. */
+    uint16_t vlan;
+    uint32_t port;
+    uint32_t table; /* asic_acl_chip_table index. */
+};
+
+/* The L3 tables (route.c).  A slot is in use if 'valid'; indexes name
+ * slots of the same kind of table (router, rif, next hop). */
+struct asic_router {
+    uint8_t valid;
+    uint8_t pad[7];
+    struct hal_router_config c;
+    struct hal_router_stats st;
+};
+
+struct asic_rif {
+    uint8_t valid;
+    uint8_t len;
+    uint16_t pad;
+    uint32_t router, bridge;
+    struct hal_ip ip;
+};
+
+struct asic_nexthop {
+    uint8_t valid;
+    uint8_t pad[3];
+    uint32_t rif;
+    struct hal_ip ip;
+};
+
+struct asic_route {
+    uint8_t valid;
+    uint8_t len;
+    uint8_t via_rif; /* Connected: 'target' is a rif, else a next hop. */
+    uint8_t pad;
+    uint32_t router;
+    uint32_t target;
+    struct hal_ip prefix;
+};
+
+struct asic_rneigh {
+    uint8_t valid;
+    uint8_t learned;
+    uint16_t pad;
+    uint32_t rif;
+    struct hal_ip ip;
+    struct hal_mac mac;
+    uint16_t pad2;
+    int64_t seen_ms; /* Learned entries: when last learned (LRU). */
+};
+
 /* ---- Process state ------------------------------------------------------ */
 
 /* A fixed-capacity table of chip slots with a free list and a hash index
@@ -172,6 +253,14 @@ struct hal_asic {
     struct asic_repl *repl;
     struct asic_mcast *mcast;
     struct asic_fdb_slot *fdb;
+    struct asic_acl_chip_table *acl_tables;
+    struct asic_acl_chip_rule *acl_rules;
+    struct asic_acl_chip_bind *acl_binds;
+    struct asic_router *routers;
+    struct asic_rif *rifs;
+    struct asic_nexthop *nexthops;
+    struct asic_route *routes;
+    struct asic_rneigh *rneighs;
 
     /* L2 table geometry and occupancy. */
     size_t n_banks;
@@ -220,7 +309,7 @@ struct hal_asic {
     uint64_t bucket_full;
     uint64_t learn_failures;
 
-    /* L3 tables (route.c), in process memory. */
+    /* Indexes over the L3 tables, and the L3 step's own state (route.c). */
     struct asic_l3 *l3;
 };
 
@@ -361,6 +450,9 @@ void asic_neigh_walk(const struct hal *, hal_oid_t, hal_neigh_walk_cb *,
                      void *);
 int asic_resync_begin(struct hal *);
 int asic_resync_end(struct hal *);
+/* Ends a resync without sweeping (if one is under way): frees the marks
+ * and clears 'resyncing'. */
+void asic_resync_abandon(struct hal_asic *);
 void asic_fdb_walk(const struct hal *, hal_oid_t, hal_fdb_walk_cb *, void *);
 void asic_binding_walk(const struct hal *, hal_binding_walk_cb *, void *);
 void asic_flood_walk(const struct hal *, hal_flood_walk_cb *, void *);
@@ -388,9 +480,18 @@ bool asic_neigh_lookup(const struct hal_asic *, uint32_t bridge,
 void asic_l2_emit(struct hal_asic *, uint32_t bridge,
                   const struct hal_mac *dst, uint32_t bytes,
                   struct hal_asic_decision *d);
+/* forward.c: sends a frame of 'bytes' bytes in VXLAN with bridge index
+ * 'bridge''s VNI to the VTEP 'vtep' (counted on its tunnel, if there is
+ * one).  Resets 'd' first. */
+void asic_l2_emit_vtep(struct hal_asic *, uint32_t bridge, struct in_addr vtep,
+                       uint32_t bytes, struct hal_asic_decision *d);
 
 /* route.c: the L3 tables. */
+/* Builds the indexes over the L3 tables of chip memory. */
 void asic_l3_init(struct hal_asic *);
+void asic_l3_resync_begin(struct hal_asic *);
+/* Removes the L3 configuration the resync did not mark. */
+void asic_l3_resync_end(struct hal_asic *);
 void asic_l3_destroy(struct hal_asic *);
 void asic_l3_resources(const struct hal_asic *, struct hal_resource res[]);
 /* Removes the router interfaces on bridge index 'bridge'. */
@@ -428,7 +529,8 @@ int64_t asic_l3_rif_index(const struct hal_asic *, hal_oid_t oid);
 /* Appends "ROUTER IP/LEN" of router interface index 'rif' to 'out'. */
 void asic_l3_rif_format(const struct hal_asic *, uint32_t rif, struct ds *out);
 
-/* acl.c: the ACL stages (process memory; see the file comment). */
+/* acl.c: the ACL stages (chip memory with process indexes; see the file
+ * comment). */
 
 /* A value/mask TCAM prefix of a 16-bit field. */
 struct asic_prefix {
@@ -444,7 +546,23 @@ size_t asic_acl_range_prefixes(uint16_t lo, uint16_t hi,
                                struct asic_prefix out[ASIC_MAX_PREFIXES]);
 /* Returns the TCAM entries a rule with match 'm' costs. */
 uint32_t asic_acl_rule_cost(const struct hal_acl_match *m);
+/* acl-chip.c: slots of chip memory's ACL sections for 'profile': tables,
+ * rules (one per rule, and a rule costs at least one TCAM entry) and
+ * bindings. */
+uint32_t asic_acl_chip_tables(const struct hal_asic_profile *);
+uint32_t asic_acl_chip_rules(const struct hal_asic_profile *);
+uint32_t asic_acl_chip_binds(const struct hal_asic_profile *);
+/* Returns true if chip memory's ACL sections are consistent; otherwise
+ * false with what is wrong in 'why'.  Frees rules on no table's list (left
+ * by a crash). */
+bool asic_acl_chip_ok(struct hal_asic *, char *why, size_t why_size);
+/* Builds the ACL stages from chip memory (empty on a cold start). */
 void asic_acl_init(struct hal_asic *);
+/* Warm restart: between these, a table set with no id adopts a table of
+ * the same name and stage that the TCAM kept; at the end, the tables and
+ * bindings no one set again are removed. */
+void asic_acl_resync_begin(struct hal_asic *);
+void asic_acl_resync_end(struct hal_asic *);
 void asic_acl_destroy(struct hal_asic *);
 void asic_acl_resources(const struct hal_asic *, struct hal_resource res[]);
 /* Returns true if some ACL is bound. */

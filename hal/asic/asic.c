@@ -89,15 +89,8 @@ asic_close(struct hal *hal)
 {
     struct hal_asic *asic = asic_cast(hal);
 
-    if (asic->resyncing) {
-        /* An unfinished resync removes nothing. */
-        asic->resyncing = false;
-        free(asic->seen_bridge);
-        free(asic->seen_flood);
-        free(asic->seen_binding);
-        free(asic->seen_mcast);
-        free(asic->seen_fdb);
-    }
+    /* An unfinished resync removes nothing. */
+    asic_resync_abandon(asic);
     asic_neigh_destroy(asic);
     asic_l3_destroy(asic);
     asic_acl_destroy(asic);

@@ -189,6 +189,11 @@ struct hal_asic_route_result {
      * 'in_addr', for an answer (ICMP echo reply, time exceeded). */
     bool for_router, ttl_expired;
     struct hal_ip in_addr;
+    /* HAL_ASIC_L3_DROP for want of a route (code 0) or because the next
+     * hop did not answer ARP (code 1): the sender may get an ICMP
+     * destination unreachable with that code, from 'in_addr'. */
+    bool unreachable;
+    uint8_t unreach_code;
 };
 
 /* Routes an IP packet to 'dst' with 'ttl', of 'bytes' bytes, that came to
@@ -198,12 +203,26 @@ struct hal_asic_route_result {
  * destination bridge in 'd'.  'acl' holds the packet's headers when some
  * ACL is bound (hal_asic_acl_active()), else NULL (no ACL applies).  Counts on the router.  An
  * unresolved next hop is asked for (HAL_ASIC_L3_RESOLVE) at most once a
- * second; meanwhile its packets are dropped. */
+ * second; meanwhile its packets are dropped; after three unanswered
+ * requests its packets are unreachable (code 1) for a while. */
 void hal_asic_route(struct hal_asic *, hal_oid_t in_bridge,
                     const struct hal_ip *dst, uint8_t ttl, uint32_t bytes,
                     int64_t now_ms, const struct hal_acl_packet *acl,
                     struct hal_asic_route_result *,
                     struct hal_asic_decision *d);
+
+/* Before the dataplane sends an ICMP error to 'to' from the router of
+ * 'bridge' at 'now_ms': returns true if the rate limit lets it (counted as
+ * sent), false if not (counted as limited). */
+bool hal_asic_route_icmp_allow(struct hal_asic *, hal_oid_t bridge,
+                               const struct hal_ip *to, int64_t now_ms);
+
+/* If 'dst' is the ARP source MAC of another VTEP of the router of 'bridge'
+ * (hal_router_config's peers), sets 'd' to send the frame of 'bytes'
+ * bytes to that VTEP in VXLAN and returns true. */
+bool hal_asic_route_to_peer(struct hal_asic *, hal_oid_t bridge,
+                            const struct hal_mac *dst, uint32_t bytes,
+                            struct hal_asic_decision *d);
 
 /* If 'target' is an interface address of the router on 'bridge', stores
  * the router MAC in '*mac', counts an ARP reply and returns true. */
@@ -223,5 +242,13 @@ int hal_asic_route_learn(struct hal_asic *, hal_oid_t bridge,
 /* Returns true if some ACL is bound, so that the dataplane must parse the
  * headers into 'acl' of the frames it hands the pipeline. */
 bool hal_asic_acl_active(const struct hal_asic *);
+
+/* Runs the egress ACL bound to ('port', 'vlan') (else to the whole port) on
+ * a frame the switch itself sends there, such as an ARP or ND answer, with
+ * headers 'p' (borrowed), counting the rule's hit.  Returns false if it
+ * denies; true if it permits or nothing is bound. */
+bool hal_asic_acl_egress_permits(struct hal_asic *, hal_oid_t port,
+                                 uint16_t vlan,
+                                 const struct hal_acl_packet *p);
 
 #endif /* hal/asic/asic.h */

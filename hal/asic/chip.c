@@ -31,6 +31,8 @@ VLOG_DEFINE_THIS_MODULE(asic_chip);
 
 struct chip_layout {
     size_t ports, bridges, bindings, tunnels, repl, mcast, fdb;
+    size_t acl_tables, acl_rules, acl_binds;
+    size_t routers, rifs, nexthops, routes, rneighs;
     size_t size;
 };
 
@@ -55,6 +57,14 @@ chip_layout(const struct hal_asic_profile *p, struct chip_layout *l)
     SECTION(repl, struct asic_repl, p->flood_entries);
     SECTION(mcast, struct asic_mcast, p->mcast_groups);
     SECTION(fdb, struct asic_fdb_slot, hal_asic_profile_fdb_capacity(p));
+    SECTION(acl_tables, struct asic_acl_chip_table, asic_acl_chip_tables(p));
+    SECTION(acl_rules, struct asic_acl_chip_rule, asic_acl_chip_rules(p));
+    SECTION(acl_binds, struct asic_acl_chip_bind, asic_acl_chip_binds(p));
+    SECTION(routers, struct asic_router, p->routers);
+    SECTION(rifs, struct asic_rif, p->rifs);
+    SECTION(nexthops, struct asic_nexthop, p->nexthops);
+    SECTION(routes, struct asic_route, p->routes);
+    SECTION(rneighs, struct asic_rneigh, p->rneighs);
 #undef SECTION
     l->size = off;
 }
@@ -85,6 +95,17 @@ chip_set_pointers(struct hal_asic *asic, const struct chip_layout *l)
     asic->repl = (struct asic_repl *) (void *) (base + l->repl);
     asic->mcast = (struct asic_mcast *) (void *) (base + l->mcast);
     asic->fdb = (struct asic_fdb_slot *) (void *) (base + l->fdb);
+    asic->acl_tables =
+        (struct asic_acl_chip_table *) (void *) (base + l->acl_tables);
+    asic->acl_rules =
+        (struct asic_acl_chip_rule *) (void *) (base + l->acl_rules);
+    asic->acl_binds =
+        (struct asic_acl_chip_bind *) (void *) (base + l->acl_binds);
+    asic->routers = (struct asic_router *) (void *) (base + l->routers);
+    asic->rifs = (struct asic_rif *) (void *) (base + l->rifs);
+    asic->nexthops = (struct asic_nexthop *) (void *) (base + l->nexthops);
+    asic->routes = (struct asic_route *) (void *) (base + l->routes);
+    asic->rneighs = (struct asic_rneigh *) (void *) (base + l->rneighs);
 }
 
 /* Initialises zeroed chip memory for a cold start. */
@@ -337,6 +358,90 @@ check_fdb(struct chip_check *c)
     return true;
 }
 
+/* The L3 tables (route.c): every index in range and naming a slot in use,
+ * every address and prefix sound. */
+static bool
+ip_ok(const struct hal_ip *ip, uint8_t len)
+{
+    return (ip->family == AF_INET && len <= 32)
+           || (ip->family == AF_INET6 && len <= 128);
+}
+
+#define L3_FAIL(...) (snprintf(why, why_size, __VA_ARGS__), false)
+
+static bool
+check_objects(const struct hal_asic *asic, char *why, size_t why_size)
+{
+    const struct hal_asic_profile *p = asic->profile;
+    uint32_t i;
+
+    for (i = 0; i < p->routers; i++) {
+        const struct asic_router *r = &asic->routers[i];
+
+        if (r->valid
+            && (!memchr(r->c.name, '\0', sizeof r->c.name)
+                || r->c.n_peers > HAL_ROUTER_PEERS_MAX)) {
+            return L3_FAIL("router %u: bad name or peer count", i);
+        }
+    }
+    for (i = 0; i < p->rifs; i++) {
+        const struct asic_rif *r = &asic->rifs[i];
+
+        if (r->valid
+            && (r->router >= p->routers || !asic->routers[r->router].valid
+                || r->bridge >= p->bridges || !asic->bridges[r->bridge].valid
+                || !ip_ok(&r->ip, r->len))) {
+            return L3_FAIL("router interface %u: bad router, bridge or "
+                           "address",
+                           i);
+        }
+    }
+    for (i = 0; i < p->nexthops; i++) {
+        const struct asic_nexthop *n = &asic->nexthops[i];
+
+        if (n->valid
+            && (n->rif >= p->rifs || !asic->rifs[n->rif].valid
+                || !ip_ok(&n->ip, 0))) {
+            return L3_FAIL("next hop %u: bad interface or address", i);
+        }
+    }
+    return true;
+}
+
+static bool
+l3_chip_ok(const struct hal_asic *asic, char *why, size_t why_size)
+{
+    const struct hal_asic_profile *p = asic->profile;
+    uint32_t i;
+
+    if (!check_objects(asic, why, why_size)) {
+        return false;
+    }
+    for (i = 0; i < p->routes; i++) {
+        const struct asic_route *r = &asic->routes[i];
+
+        if (r->valid
+            && (r->router >= p->routers || !asic->routers[r->router].valid
+                || !ip_ok(&r->prefix, r->len)
+                || (r->via_rif
+                        ? r->target >= p->rifs || !asic->rifs[r->target].valid
+                        : r->target >= p->nexthops
+                              || !asic->nexthops[r->target].valid))) {
+            return L3_FAIL("route %u: bad router, prefix or target", i);
+        }
+    }
+    for (i = 0; i < p->rneighs; i++) {
+        const struct asic_rneigh *n = &asic->rneighs[i];
+
+        if (n->valid
+            && (n->rif >= p->rifs || !asic->rifs[n->rif].valid
+                || !ip_ok(&n->ip, 0))) {
+            return L3_FAIL("router neighbour %u: bad interface or address", i);
+        }
+    }
+    return true;
+}
+
 /* Returns true if the tables of reattached chip memory are consistent;
  * otherwise false, with the first problem found in 'why'.  Empties the
  * lists of free bridge slots. */
@@ -350,7 +455,10 @@ chip_contents_ok(struct hal_asic *asic, char *why, size_t why_size)
     ok = check_bridges(&c) && check_bindings_and_mcast(&c) && check_fdb(&c);
     free(c.owned);
     snprintf(why, why_size, "%s", c.why);
-    return ok;
+    if (ok) {
+        ok = l3_chip_ok(asic, why, why_size);
+    }
+    return ok && asic_acl_chip_ok(asic, why, why_size);
 }
 
 /* Gives every block of the state file 'fd' (of 'size' bytes) real disk

@@ -335,3 +335,24 @@ asic_l2_emit(struct hal_asic *asic, uint32_t bridge, const struct hal_mac *dst,
         drop(d, "no destination");
     }
 }
+
+void
+asic_l2_emit_vtep(struct hal_asic *asic, uint32_t bridge, struct in_addr vtep,
+                  uint32_t bytes, struct hal_asic_decision *d)
+{
+    int64_t tunnel = asic_tunnel_find(asic, vtep.s_addr);
+
+    decision_reset(d);
+    d->bridge = asic_bridge_oid(bridge);
+    d->action = HAL_ASIC_FORWARD;
+    if (d->n_remotes >= d->allocated_remotes) {
+        d->remotes = x2nrealloc(d->remotes, &d->allocated_remotes,
+                                d->n_remotes + 1, sizeof *d->remotes);
+    }
+    d->remotes[d->n_remotes].ip = vtep;
+    d->remotes[d->n_remotes++].vni = asic->bridges[bridge].vni;
+    if (tunnel >= 0) {
+        asic->tunnels[tunnel].stats.tx_packets++;
+        asic->tunnels[tunnel].stats.tx_bytes += bytes;
+    }
+}

@@ -25,7 +25,9 @@ asic_resync_begin(struct hal *hal)
     asic->seen_binding = xzalloc(p->bindings);
     asic->seen_mcast = xzalloc(p->mcast_groups);
     asic->seen_fdb = xzalloc(asic->fdb_capacity);
+    asic_l3_resync_begin(asic);
     asic->resyncing = true;
+    asic_acl_resync_begin(asic);
     return 0;
 }
 
@@ -89,8 +91,18 @@ asic_resync_end(struct hal *hal)
     if (!asic->resyncing) {
         return -EINVAL;
     }
+    asic_acl_resync_end(asic);
+    /* Routers first: removing a stale bridge removes its rifs. */
+    asic_l3_resync_end(asic);
     sweep_bridges_and_lists(asic);
     sweep_fdb(asic);
+    asic_resync_abandon(asic);
+    return 0;
+}
+
+void
+asic_resync_abandon(struct hal_asic *asic)
+{
     asic->resyncing = false;
     free(asic->seen_bridge);
     free(asic->seen_flood);
@@ -99,5 +111,4 @@ asic_resync_end(struct hal *hal)
     free(asic->seen_fdb);
     asic->seen_bridge = asic->seen_flood = asic->seen_binding = NULL;
     asic->seen_mcast = asic->seen_fdb = NULL;
-    return 0;
 }

@@ -5,18 +5,6 @@
 
 #include "hal/conformance/kit.h"
 
-/* A bridge "ls-a" bound untagged on ports 0 and 1. */
-static int
-two_port_bridge(struct kit *k, hal_oid_t *a)
-{
-    int error = kit_bridge(k, "ls-a", 5001, a);
-
-    if (!error) {
-        error = kit_bind(k, 0, 0, *a);
-    }
-    return error ? error : kit_bind(k, 1, 0, *a);
-}
-
 static void
 learn_learned(struct kit *k)
 {
@@ -25,7 +13,7 @@ learn_learned(struct kit *k)
     struct hal_mac mac = kit_mac(1);
     hal_oid_t a;
 
-    KIT_EXPECT(k, two_port_bridge(k, &a), 0);
+    KIT_EXPECT(k, kit_two_port_bridge(k, &a), 0);
     KIT_EXPECT(k, kit_learn(k, 0, 0, 1), 0);
     KIT_REQUIRE(k, kit_events_count(k, HAL_EVENT_FDB_LEARNED, &mac, &ev) == 1,
                 "no FDB_LEARNED event after a frame from a new MAC");
@@ -44,7 +32,7 @@ learn_moved(struct kit *k)
     struct hal_mac mac = kit_mac(1);
     hal_oid_t a;
 
-    KIT_EXPECT(k, two_port_bridge(k, &a), 0);
+    KIT_EXPECT(k, kit_two_port_bridge(k, &a), 0);
     KIT_EXPECT(k, kit_learn(k, 0, 0, 1), 0);
     kit_events_clear(k);
     KIT_EXPECT(k, kit_learn(k, 1, 0, 1), 0);
@@ -66,7 +54,7 @@ learn_aged(struct kit *k)
     hal_switch_get(k->hal, &sw);
     sw.aging_time_s = 2;
     KIT_EXPECT(k, hal_switch_set(k->hal, &sw), 0);
-    KIT_EXPECT(k, two_port_bridge(k, &a), 0);
+    KIT_EXPECT(k, kit_two_port_bridge(k, &a), 0);
     KIT_EXPECT(k, kit_learn(k, 0, 0, 1), 0);
     kit_events_clear(k);
     kit_run(k, 1000);
@@ -97,7 +85,7 @@ fdb_flush(struct kit *k)
     hal_oid_t a;
     int st;
 
-    KIT_EXPECT(k, two_port_bridge(k, &a), 0);
+    KIT_EXPECT(k, kit_two_port_bridge(k, &a), 0);
     KIT_EXPECT(k, kit_learn(k, 0, 0, 1), 0);
     KIT_EXPECT(k, kit_learn(k, 1, 0, 2), 0);
     st_entry = kit_remote(a, 3, 1);
@@ -124,7 +112,7 @@ static_takes_learned(struct kit *k)
     hal_oid_t a;
     int st;
 
-    KIT_EXPECT(k, two_port_bridge(k, &a), 0);
+    KIT_EXPECT(k, kit_two_port_bridge(k, &a), 0);
     KIT_EXPECT(k, kit_learn(k, 0, 0, 1), 0);
     kit_events_clear(k);
     e = kit_remote(a, 1, 1);
@@ -146,7 +134,7 @@ flushed_with_owner(struct kit *k)
     hal_oid_t a;
     int st;
 
-    KIT_EXPECT(k, two_port_bridge(k, &a), 0);
+    KIT_EXPECT(k, kit_two_port_bridge(k, &a), 0);
     KIT_EXPECT(k, kit_learn(k, 0, 0, 1), 0);
     KIT_EXPECT(k, kit_learn(k, 1, 0, 2), 0);
     kit_events_clear(k);
@@ -172,7 +160,7 @@ port_state(struct kit *k)
     struct hal_mac mac = kit_mac(1);
     hal_oid_t a;
 
-    KIT_EXPECT(k, two_port_bridge(k, &a), 0);
+    KIT_EXPECT(k, kit_two_port_bridge(k, &a), 0);
     KIT_EXPECT(k, kit_learn(k, 0, 0, 1), 0);
     kit_events_clear(k);
     KIT_EXPECT(k, k->hal->provider->test_link(k->hal, k->port[0], false), 0);
@@ -194,7 +182,7 @@ batching(struct kit *k)
     enum { N = 8 };
     hal_oid_t a;
 
-    KIT_EXPECT(k, two_port_bridge(k, &a), 0);
+    KIT_EXPECT(k, kit_two_port_bridge(k, &a), 0);
     for (uint32_t i = 0; i < N; i++) {
         struct hal_mac mac = kit_mac(100 + i);
 
@@ -224,7 +212,7 @@ not_inside_calls(struct kit *k)
     hal_oid_t a;
 
     /* The recorder fails the case if called outside hal_run(). */
-    KIT_EXPECT(k, two_port_bridge(k, &a), 0);
+    KIT_EXPECT(k, kit_two_port_bridge(k, &a), 0);
     KIT_EXPECT(k, k->hal->provider->test_learn(k->hal, k->port[0], 0, &mac),
                0);
     KIT_EXPECT(k, hal_fdb_flush(k->hal, &all), 0);

@@ -2,62 +2,12 @@
 /* Conformance cases: neighbour entries (ARP/ND suppression) and BFD
  * sessions, the two optional groups of provider operations.  A provider
  * that leaves an operation NULL has the cases that need it skipped. */
-#include <arpa/inet.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "hal/conformance/kit.h"
 
 /* ---- Neighbours --------------------------------------------------------- */
-
-static struct hal_neigh_entry
-neigh(hal_oid_t bridge, const char *ip, uint32_t mac)
-{
-    struct hal_neigh_entry e;
-
-    memset(&e, 0, sizeof e);
-    e.bridge = bridge;
-    hal_ip_from_string(ip, &e.ip);
-    e.mac = kit_mac(mac);
-    return e;
-}
-
-struct neigh_find {
-    const struct hal_neigh_entry *want;
-    size_t n, found;
-    struct hal_mac mac;
-};
-
-static void
-neigh_find_cb(const struct hal_neigh_entry *e, void *f_)
-{
-    struct neigh_find *f = f_;
-
-    f->n++;
-    if (e->bridge == f->want->bridge && hal_ip_equals(&e->ip, &f->want->ip)) {
-        f->found++;
-        f->mac = e->mac;
-    }
-}
-
-/* Returns how many entries hal_neigh_walk() shows for (bridge, ip) of
- * 'want' (0 or 1 for a correct provider), with its MAC in '*mac'; all
- * entries of the walk in '*total' if nonnull. */
-static size_t
-neigh_lookup(const struct kit *k, const struct hal_neigh_entry *want,
-             struct hal_mac *mac, size_t *total)
-{
-    struct neigh_find f = { .want = want };
-
-    hal_neigh_walk(k->hal, HAL_OID_NULL, neigh_find_cb, &f);
-    if (mac) {
-        *mac = f.mac;
-    }
-    if (total) {
-        *total = f.n;
-    }
-    return f.found;
-}
 
 static void
 neigh_set_walk(struct kit *k)
@@ -69,17 +19,17 @@ neigh_set_walk(struct kit *k)
     int st[2];
 
     KIT_EXPECT(k, kit_bridge(k, "ls-a", 5001, &a), 0);
-    e[0] = neigh(a, "10.1.0.1", 1);
-    e[1] = neigh(a, "2001:db8::1", 2);
+    e[0] = kit_neigh(a, "10.1.0.1", 1);
+    e[1] = kit_neigh(a, "2001:db8::1", 2);
     KIT_EXPECT(k, hal_neigh_set(k->hal, e, 2, st), 0);
     KIT_REQUIRE(k,
-                neigh_lookup(k, &e[0], &mac, &total) == 1 && total == 2
+                kit_neigh_lookup(k, &e[0], &mac, &total) == 1 && total == 2
                     && !memcmp(&mac, &e[0].mac, sizeof mac)
-                    && neigh_lookup(k, &e[1], NULL, NULL) == 1,
+                    && kit_neigh_lookup(k, &e[1], NULL, NULL) == 1,
                 "the walk does not show the two entries just set");
     e[0].mac = kit_mac(3);
     KIT_EXPECT(k, hal_neigh_set(k->hal, e, 1, st), 0);
-    KIT_REQUIRE(k, neigh_lookup(k, &e[0], &mac, &total) == 1 && total == 2,
+    KIT_REQUIRE(k, kit_neigh_lookup(k, &e[0], &mac, &total) == 1 && total == 2,
                 "replacing an entry's MAC added an entry");
     KIT_REQUIRE(k, !memcmp(&mac, &e[0].mac, sizeof mac),
                 "the replaced entry kept its old MAC");
@@ -94,13 +44,13 @@ neigh_remove(struct kit *k)
     int st[2];
 
     KIT_EXPECT(k, kit_bridge(k, "ls-a", 5001, &a), 0);
-    e[0] = neigh(a, "10.1.0.1", 1);
-    e[1] = neigh(a, "10.1.0.2", 2);
+    e[0] = kit_neigh(a, "10.1.0.1", 1);
+    e[1] = kit_neigh(a, "10.1.0.2", 2);
     KIT_EXPECT(k, hal_neigh_set(k->hal, e, 2, st), 0);
     /* The MAC does not matter to a removal. */
     e[0].mac = kit_mac(9);
     KIT_EXPECT(k, hal_neigh_remove(k->hal, e, 1, st), 0);
-    KIT_REQUIRE(k, neigh_lookup(k, &e[0], NULL, &total) == 0 && total == 1,
+    KIT_REQUIRE(k, kit_neigh_lookup(k, &e[0], NULL, &total) == 0 && total == 1,
                 "the removed entry is still walked (or another went)");
     KIT_EXPECT(k, hal_neigh_remove(k->hal, e, 1, st), -ENOENT);
 }
@@ -114,7 +64,7 @@ neigh_unknown_bridge(struct kit *k)
 
     KIT_EXPECT(k, kit_bridge(k, "ls-a", 5001, &a), 0);
     KIT_EXPECT(k, hal_bridge_remove(k->hal, a), 0);
-    e = neigh(a, "10.1.0.1", 1);
+    e = kit_neigh(a, "10.1.0.1", 1);
     KIT_EXPECT(k, hal_neigh_set(k->hal, &e, 1, &st), -ENOENT);
     KIT_REQUIRE(k, st == -ENOENT, "status %d, expected -ENOENT", st);
 }
@@ -129,13 +79,13 @@ neigh_bridge_removal(struct kit *k)
 
     KIT_EXPECT(k, kit_bridge(k, "ls-a", 5001, &a), 0);
     KIT_EXPECT(k, kit_bridge(k, "ls-b", 5002, &b), 0);
-    e[0] = neigh(a, "10.1.0.1", 1);
-    e[1] = neigh(b, "10.1.0.1", 2);
+    e[0] = kit_neigh(a, "10.1.0.1", 1);
+    e[1] = kit_neigh(b, "10.1.0.1", 2);
     KIT_EXPECT(k, hal_neigh_set(k->hal, e, 2, st), 0);
     KIT_EXPECT(k, hal_bridge_remove(k->hal, a), 0);
-    KIT_REQUIRE(k, neigh_lookup(k, &e[0], NULL, &total) == 0,
+    KIT_REQUIRE(k, kit_neigh_lookup(k, &e[0], NULL, &total) == 0,
                 "a removed bridge's neighbour entry is still walked");
-    KIT_REQUIRE(k, total == 1 && neigh_lookup(k, &e[1], NULL, NULL) == 1,
+    KIT_REQUIRE(k, total == 1 && kit_neigh_lookup(k, &e[1], NULL, NULL) == 1,
                 "another bridge's entry for the same IP went with it");
 }
 
@@ -154,12 +104,12 @@ neigh_table_full(struct kit *k)
     for (uint32_t i = r.used; i < r.capacity; i++) {
         snprintf(ip, sizeof ip, "10.%u.%u.%u", (i >> 16) & 0xff,
                  (i >> 8) & 0xff, (i & 0xff) + 1);
-        e = neigh(a, ip, i + 1);
+        e = kit_neigh(a, ip, i + 1);
         KIT_EXPECT(k, hal_neigh_set(k->hal, &e, 1, &st), 0);
     }
-    e = neigh(a, "192.168.0.1", 0xffff);
+    e = kit_neigh(a, "192.168.0.1", 0xffff);
     KIT_EXPECT(k, hal_neigh_set(k->hal, &e, 1, &st), HAL_E_TABLE_FULL);
-    KIT_REQUIRE(k, neigh_lookup(k, &e, NULL, NULL) == 0,
+    KIT_REQUIRE(k, kit_neigh_lookup(k, &e, NULL, NULL) == 0,
                 "the refused entry is walked");
 }
 
@@ -188,8 +138,8 @@ neigh_warm_stale(struct kit *k)
 
     KIT_EXPECT(k, kit_reopen(k, true, false), 0);
     KIT_EXPECT(k, kit_bridge(k, "ls-a", 5001, &a), 0);
-    e[0] = neigh(a, "10.1.0.1", 1);
-    e[1] = neigh(a, "10.1.0.2", 2);
+    e[0] = kit_neigh(a, "10.1.0.1", 1);
+    e[1] = kit_neigh(a, "10.1.0.2", 2);
     KIT_EXPECT(k, hal_neigh_set(k->hal, e, 2, st), 0);
     KIT_EXPECT(k, kit_reopen(k, false, true), 0);
     KIT_EXPECT(k, hal_resync_begin(k->hal), 0);
@@ -197,37 +147,22 @@ neigh_warm_stale(struct kit *k)
     e[0].bridge = e[1].bridge = a;
     KIT_EXPECT(k, hal_neigh_set(k->hal, e, 1, st), 0);
     KIT_EXPECT(k, hal_resync_end(k->hal), 0);
-    KIT_REQUIRE(k, neigh_lookup(k, &e[1], NULL, &total) == 0,
+    KIT_REQUIRE(k, kit_neigh_lookup(k, &e[1], NULL, &total) == 0,
                 "a neighbour entry not replayed survived the resync");
-    KIT_REQUIRE(k, total == 1 && neigh_lookup(k, &e[0], NULL, NULL) == 1,
+    KIT_REQUIRE(k, total == 1 && kit_neigh_lookup(k, &e[0], NULL, NULL) == 1,
                 "the replayed neighbour entry did not survive the resync");
 }
 
 /* ---- BFD ---------------------------------------------------------------- */
 
-static struct hal_bfd_config
-bfd_config(uint8_t remote)
-{
-    struct hal_bfd_config c;
-
-    memset(&c, 0, sizeof c);
-    c.remote = kit_ip(remote);
-    hal_mac_from_string("00:23:20:00:00:01", &c.dst_mac);
-    inet_pton(AF_INET, "169.254.1.0", &c.src_ip);
-    inet_pton(AF_INET, "169.254.1.1", &c.dst_ip);
-    bfd_settings_init(&c.bfd);
-    c.bfd.enable = true;
-    return c;
-}
-
 static void
 bfd_create_get(struct kit *k)
 {
-    struct hal_bfd_config c = bfd_config(1);
+    struct hal_bfd_config c;
     struct hal_bfd_info info;
-    hal_oid_t oid = HAL_OID_NULL;
+    hal_oid_t oid;
 
-    KIT_EXPECT(k, hal_bfd_set(k->hal, &c, &oid), 0);
+    KIT_EXPECT(k, kit_bfd_session(k, 1, &c, &oid), 0);
     KIT_REQUIRE(k, hal_oid_type(oid) == HAL_OBJECT_BFD,
                 "the new session's id 0x%llx is not a BFD object",
                 (unsigned long long) oid);
@@ -240,10 +175,10 @@ bfd_create_get(struct kit *k)
 static void
 bfd_one_per_remote(struct kit *k)
 {
-    struct hal_bfd_config c = bfd_config(1);
-    hal_oid_t oid = HAL_OID_NULL, again = HAL_OID_NULL, other = HAL_OID_NULL;
+    struct hal_bfd_config c;
+    hal_oid_t oid, again = HAL_OID_NULL, other = HAL_OID_NULL;
 
-    KIT_EXPECT(k, hal_bfd_set(k->hal, &c, &oid), 0);
+    KIT_EXPECT(k, kit_bfd_session(k, 1, &c, &oid), 0);
     KIT_EXPECT(k, hal_bfd_set(k->hal, &c, &again), -EEXIST);
     c.remote = kit_ip(2);
     KIT_EXPECT(k, hal_bfd_set(k->hal, &c, &other), 0);
@@ -253,11 +188,11 @@ bfd_one_per_remote(struct kit *k)
 static void
 bfd_reconfigure(struct kit *k)
 {
-    struct hal_bfd_config c = bfd_config(1);
+    struct hal_bfd_config c;
     struct hal_bfd_info info;
-    hal_oid_t oid = HAL_OID_NULL, same;
+    hal_oid_t oid, same;
 
-    KIT_EXPECT(k, hal_bfd_set(k->hal, &c, &oid), 0);
+    KIT_EXPECT(k, kit_bfd_session(k, 1, &c, &oid), 0);
     same = oid;
     c.bfd.enable = false;
     KIT_EXPECT(k, hal_bfd_set(k->hal, &c, &oid), 0);
@@ -271,11 +206,11 @@ bfd_reconfigure(struct kit *k)
 static void
 bfd_remove(struct kit *k)
 {
-    struct hal_bfd_config c = bfd_config(1);
+    struct hal_bfd_config c;
     struct hal_bfd_info info;
-    hal_oid_t oid = HAL_OID_NULL;
+    hal_oid_t oid;
 
-    KIT_EXPECT(k, hal_bfd_set(k->hal, &c, &oid), 0);
+    KIT_EXPECT(k, kit_bfd_session(k, 1, &c, &oid), 0);
     KIT_EXPECT(k, hal_bfd_remove(k->hal, oid), 0);
     KIT_EXPECT(k, hal_bfd_get(k->hal, oid, &info), -ENOENT);
     KIT_EXPECT(k, hal_bfd_remove(k->hal, oid), -ENOENT);
@@ -286,12 +221,12 @@ bfd_remove(struct kit *k)
 static void
 bfd_timers(struct kit *k)
 {
-    struct hal_bfd_config c = bfd_config(1);
+    struct hal_bfd_config c;
     struct hal_bfd_info info;
-    hal_oid_t oid = HAL_OID_NULL;
+    hal_oid_t oid;
     int64_t wake;
 
-    KIT_EXPECT(k, hal_bfd_set(k->hal, &c, &oid), 0);
+    KIT_EXPECT(k, kit_bfd_session(k, 1, &c, &oid), 0);
     wake = hal_next_wake(k->hal);
     KIT_REQUIRE(k, wake != INT64_MAX,
                 "hal_next_wake() never asks to run a session's timers");

@@ -45,6 +45,17 @@ kit_bind(struct kit *k, int i, uint16_t vlan, hal_oid_t bridge)
     return hal_binding_set(k->hal, &b, 1, &status);
 }
 
+int
+kit_two_port_bridge(struct kit *k, hal_oid_t *oid)
+{
+    int error = kit_bridge(k, "ls-a", 5001, oid);
+
+    if (!error) {
+        error = kit_bind(k, 0, 0, *oid);
+    }
+    return error ? error : kit_bind(k, 1, 0, *oid);
+}
+
 struct hal_fdb_entry
 kit_remote(hal_oid_t bridge, uint32_t n, uint8_t ip)
 {
@@ -178,6 +189,76 @@ kit_resource(const struct kit *k, enum hal_table table)
 
     hal_resources_get(k->hal, res);
     return res[table];
+}
+
+struct hal_neigh_entry
+kit_neigh(hal_oid_t bridge, const char *ip, uint32_t mac)
+{
+    struct hal_neigh_entry e;
+
+    memset(&e, 0, sizeof e);
+    e.bridge = bridge;
+    hal_ip_from_string(ip, &e.ip);
+    e.mac = kit_mac(mac);
+    return e;
+}
+
+struct neigh_find {
+    const struct hal_neigh_entry *want;
+    size_t n, found;
+    struct hal_mac mac;
+};
+
+static void
+neigh_find_cb(const struct hal_neigh_entry *e, void *f_)
+{
+    struct neigh_find *f = f_;
+
+    f->n++;
+    if (e->bridge == f->want->bridge && hal_ip_equals(&e->ip, &f->want->ip)) {
+        f->found++;
+        f->mac = e->mac;
+    }
+}
+
+size_t
+kit_neigh_lookup(const struct kit *k, const struct hal_neigh_entry *want,
+                 struct hal_mac *mac, size_t *total)
+{
+    struct neigh_find f = { .want = want };
+
+    hal_neigh_walk(k->hal, HAL_OID_NULL, neigh_find_cb, &f);
+    if (mac) {
+        *mac = f.mac;
+    }
+    if (total) {
+        *total = f.n;
+    }
+    return f.found;
+}
+
+struct hal_bfd_config
+kit_bfd_config(uint8_t remote)
+{
+    struct hal_bfd_config c;
+
+    memset(&c, 0, sizeof c);
+    c.remote = kit_ip(remote);
+    hal_mac_from_string("00:23:20:00:00:01", &c.dst_mac);
+    inet_pton(AF_INET, "169.254.1.0", &c.src_ip);
+    inet_pton(AF_INET, "169.254.1.1", &c.dst_ip);
+    bfd_settings_init(&c.bfd);
+    c.bfd.enable = true;
+    return c;
+}
+
+int
+kit_bfd_session(struct kit *k, uint8_t remote, struct hal_bfd_config *config,
+                hal_oid_t *oid)
+{
+    *config = kit_bfd_config(remote);
+    *oid = HAL_OID_NULL;
+    return hal_bfd_set(k->hal, config, oid);
 }
 
 int

@@ -164,6 +164,11 @@ int kit_bridge(struct kit *, const char *name, uint32_t vni, hal_oid_t *oid);
  * result. */
 int kit_bind(struct kit *, int i, uint16_t vlan, hal_oid_t bridge);
 
+/* Creates bridge "ls-a" (VNI 5001) bound untagged on ports 0 and 1; stores
+ * its id in '*oid'.  Returns the first error of kit_bridge() and
+ * kit_bind(), or 0. */
+int kit_two_port_bridge(struct kit *, hal_oid_t *oid);
+
 /* A static remote FDB entry for MAC 'n' behind 192.0.2.'ip'. */
 struct hal_fdb_entry kit_remote(hal_oid_t bridge, uint32_t n, uint8_t ip);
 
@@ -192,6 +197,28 @@ size_t kit_flood_count(const struct kit *, hal_oid_t bridge,
 
 /* Returns table 'table''s occupancy. */
 struct hal_resource kit_resource(const struct kit *, enum hal_table table);
+
+/* A neighbour entry (bridge, ip) -> MAC 'mac' (as kit_mac()); 'ip' is an
+ * IPv4 or IPv6 address string. */
+struct hal_neigh_entry kit_neigh(hal_oid_t bridge, const char *ip,
+                                 uint32_t mac);
+
+/* Returns how many entries hal_neigh_walk() shows for (bridge, ip) of
+ * 'want' (0 or 1 for a correct provider), with its MAC in '*mac' if
+ * nonnull; the number of entries of the whole walk in '*total' if
+ * nonnull. */
+size_t kit_neigh_lookup(const struct kit *, const struct hal_neigh_entry *want,
+                        struct hal_mac *mac, size_t *total);
+
+/* An enabled BFD session's configuration towards 192.0.2.'remote', with
+ * fixed inner addresses and lib/bfd.h's default settings. */
+struct hal_bfd_config kit_bfd_config(uint8_t remote);
+
+/* Creates a session with kit_bfd_config('remote'), stored in '*config' for
+ * later changes; stores its id in '*oid'.  Returns hal_bfd_set()'s
+ * result. */
+int kit_bfd_session(struct kit *, uint8_t remote,
+                    struct hal_bfd_config *config, hal_oid_t *oid);
 
 /* Learns MAC 'n' on (port[i], vlan) through the provider's test_learn hook
  * and runs the HAL.  Returns the hook's result. */

@@ -13,8 +13,11 @@
  * the 802.1Q sub-interface took its tag off, so ingress is the binding's
  * device as input and egress as output, for every copy of a flood and for
  * frames out of the VXLAN device.  Each change is one nftables batch, which
- * the kernel applies whole or not at all.  nftables has no fixed capacity:
- * the stages report their rules as used, out of UINT32_MAX.
+ * the kernel applies whole or not at all.  nftables has no fixed capacity,
+ * but the switch this stands for has: each stage holds the platform's
+ * number of rules (nd_acl_platform()), one per HAL rule, since nftables
+ * matches port ranges natively (no prefix expansion), and a table that
+ * does not fit fails with HAL_E_TABLE_FULL, leaving the rest as it was.
  *
  * Router interfaces (a VRF's bridges, route.c) see routed packets, which
  * never cross the bridge family's forward hook, in the inet family's:
@@ -80,7 +83,15 @@ struct nd_acl {
     struct hmap tables, binds;
     uint32_t last_id;
     uint32_t used[HAL_ACL_STAGE_N];
+    uint32_t capacity[HAL_ACL_STAGE_N];
 };
+
+static enum hal_table
+stage_table(enum hal_acl_stage stage)
+{
+    return stage == HAL_ACL_INGRESS ? HAL_TABLE_ACL_INGRESS
+                                    : HAL_TABLE_ACL_EGRESS;
+}
 
 static struct nd_acl *
 acl_of(const struct hal *hal)
@@ -139,14 +150,68 @@ inet_init(struct hal_netdev *nd)
     }
 }
 
+/* Parses 'value' (the value of 'key') as a capacity into '*out'. */
+static int
+platform_u32(const char *key, const char *value, uint32_t *out)
+{
+    char *end;
+    unsigned long long v;
+
+    errno = 0;
+    v = strtoull(value, &end, 10);
+    if (errno || end == value || *end || value[0] == '-'
+        || v > ND_ACL_MAX_CAPACITY) {
+        VLOG_ERR("netdev platform: %s=%s: expected 0 to %u", key, value,
+                 (unsigned) ND_ACL_MAX_CAPACITY);
+        return -EINVAL;
+    }
+    *out = (uint32_t) v;
+    return 0;
+}
+
+int
+nd_acl_platform(const char *platform, uint32_t capacity[HAL_ACL_STAGE_N])
+{
+    char *copy, *save = NULL, *item;
+    int error = 0;
+
+    capacity[HAL_ACL_INGRESS] = ND_ACL_DEFAULT_INGRESS;
+    capacity[HAL_ACL_EGRESS] = ND_ACL_DEFAULT_EGRESS;
+    if (!platform) {
+        return 0;
+    }
+    copy = xstrdup(platform);
+    for (item = strtok_r(copy, ",", &save); item && !error;
+         item = strtok_r(NULL, ",", &save)) {
+        char *value = strchr(item, '=');
+
+        if (value) {
+            *value++ = '\0';
+        }
+        if (value && !strcmp(item, "acl_ingress_entries")) {
+            error = platform_u32(item, value, &capacity[HAL_ACL_INGRESS]);
+        } else if (value && !strcmp(item, "acl_egress_entries")) {
+            error = platform_u32(item, value, &capacity[HAL_ACL_EGRESS]);
+        } else {
+            VLOG_ERR("netdev platform: %s: expected acl_ingress_entries=N "
+                     "or acl_egress_entries=N",
+                     item);
+            error = -EINVAL;
+        }
+    }
+    free(copy);
+    return error;
+}
+
 void
-nd_acl_init(struct hal_netdev *nd)
+nd_acl_init(struct hal_netdev *nd, const uint32_t capacity[HAL_ACL_STAGE_N])
 {
     struct nd_acl *acl = xzalloc(sizeof *acl);
     struct nft_buf b;
 
     hmap_init(&acl->tables);
     hmap_init(&acl->binds);
+    memcpy(acl->capacity, capacity, sizeof acl->capacity);
     nd->acl = acl;
     acl->fd = nft_open();
     if (acl->fd < 0) {
@@ -248,8 +313,12 @@ nd_acl_resources(const struct hal_netdev *nd, struct hal_resource res[])
     const struct nd_acl *acl = nd->acl;
 
     if (acl) {
-        res[HAL_TABLE_ACL_INGRESS].used = acl->used[HAL_ACL_INGRESS];
-        res[HAL_TABLE_ACL_EGRESS].used = acl->used[HAL_ACL_EGRESS];
+        res[HAL_TABLE_ACL_INGRESS] =
+            (struct hal_resource){ acl->used[HAL_ACL_INGRESS],
+                                   acl->capacity[HAL_ACL_INGRESS] };
+        res[HAL_TABLE_ACL_EGRESS] =
+            (struct hal_resource){ acl->used[HAL_ACL_EGRESS],
+                                   acl->capacity[HAL_ACL_EGRESS] };
     }
 }
 
@@ -415,6 +484,12 @@ nd_acl_table_set(struct hal *hal, const struct hal_acl_table_config *c,
     } else if (t && t->stage != c->stage) {
         return -EINVAL;
     }
+    /* Atomic replace: the old version's rules count as room. */
+    if ((uint64_t) acl->used[c->stage] - (t ? t->n_rules : 0) + c->n_rules
+        > acl->capacity[c->stage]) {
+        hal_event_exhausted(hal, stage_table(c->stage), HAL_E_TABLE_FULL);
+        return HAL_E_TABLE_FULL;
+    }
     nft_buf_init(&b);
     nft_batch_begin(&b);
     if (!t) {
@@ -487,6 +562,7 @@ nd_acl_table_remove(struct hal *hal, hal_oid_t oid)
     }
     error = send_batch(acl, &b);
     acl->used[t->stage] -= (uint32_t) t->n_rules;
+    hal_event_freed(hal, stage_table(t->stage));
     hmap_remove(&acl->tables, &t->node);
     free(t->rules);
     free(t);

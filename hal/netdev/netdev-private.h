@@ -257,6 +257,13 @@ void nd_monitor_reread(struct hal_netdev *);
 
 /* ---- resync.c ----------------------------------------------------------- */
 
+/* Takes back what the router interfaces of an earlier run gave the bridges
+ * that VRFs 'vrfs' (ifindexes, 'n' of them) still hold: their global
+ * addresses and IPv4 forwarding.  The caller deletes the VRFs after (with
+ * them go the routes in their tables); the replay gives the interfaces
+ * still wanted their addresses again. */
+void nd_resync_rif_addrs(struct hal_netdev *, const int *vrfs, size_t n);
+
 /* Rebuilds the mirror from what an earlier run left in the kernel; sets
  * '*warm' if it found anything.  With 'cold', deletes it instead. */
 int nd_state_load(struct hal_netdev *, bool cold, bool *warm);
@@ -362,9 +369,19 @@ void nd_route_walk(const struct hal *, const struct hal_route_walk *, void *);
 
 /* acl.c: ACLs in the nftables bridge family. */
 struct ds;
-/* Sets up 'nd->acl' and the kernel's table; without nftables, ACL calls
- * answer -EOPNOTSUPP. */
-void nd_acl_init(struct hal_netdev *);
+/* The default rule capacity of each ACL stage (nftables rules). */
+#define ND_ACL_DEFAULT_INGRESS 2048
+#define ND_ACL_DEFAULT_EGRESS 512
+#define ND_ACL_MAX_CAPACITY (1u << 24)
+/* Reads the ACL capacities of the netdev platform string 'platform' (NULL,
+ * or comma-separated "acl_ingress_entries=N", "acl_egress_entries=N") into
+ * 'capacity', the defaults for what it does not give.  Returns 0 or
+ * -EINVAL after logging why. */
+int nd_acl_platform(const char *platform, uint32_t capacity[HAL_ACL_STAGE_N]);
+/* Sets up 'nd->acl', with 'capacity' rules per stage, and the kernel's
+ * table; without nftables, ACL calls answer -EOPNOTSUPP. */
+void nd_acl_init(struct hal_netdev *,
+                 const uint32_t capacity[HAL_ACL_STAGE_N]);
 /* Frees 'nd->acl'; with 'clear', deletes the kernel's table. */
 void nd_acl_destroy(struct hal_netdev *, bool clear);
 void nd_acl_resources(const struct hal_netdev *, struct hal_resource res[]);

@@ -86,10 +86,17 @@ vlan_probe(struct hal_netdev *nd)
 static int
 nd_open(const struct hal_config *config, struct hal **halp)
 {
-    struct hal_netdev *nd = xzalloc(sizeof *nd);
+    struct hal_netdev *nd;
+    uint32_t acl_capacity[HAL_ACL_STAGE_N];
     bool warm = false;
     int error;
     size_t i;
+
+    error = nd_acl_platform(config->platform, acl_capacity);
+    if (error) {
+        return error;
+    }
+    nd = xzalloc(sizeof *nd);
 
     hmap_init(&nd->bridges);
     hmap_init(&nd->bindings);
@@ -138,7 +145,7 @@ nd_open(const struct hal_config *config, struct hal **halp)
     if (vlan_probe(nd)) {
         nd->up.capabilities |= HAL_CAP_TAGGED_BINDINGS;
     }
-    nd_acl_init(nd);
+    nd_acl_init(nd, acl_capacity);
     VLOG_INFO("netdev: %zu ports, %zu bridges, %s start", nd->n_ports,
               hmap_count(&nd->bridges), warm ? "warm" : "cold");
     *halp = &nd->up;

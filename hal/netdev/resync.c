@@ -12,6 +12,10 @@
 #include <errno.h>
 #include <linux/neighbour.h>
 #include <linux/rtnetlink.h>
+#include <linux/if_addr.h>
+#include <netlink/msg.h>
+#include <netlink/route/addr.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -434,4 +438,164 @@ nd_resync_end(struct hal *hal)
         }
     }
     return 0;
+}
+
+/* ---- Router interfaces of an earlier run -------------------------------- */
+
+struct stale_addr {
+    int ifindex;
+    struct hal_ip ip;
+    uint8_t len;
+};
+
+struct stale_rifs {
+    const int *vrfs;
+    size_t n_vrfs;
+    struct nd_link_info *bridges; /* vtepd's bridges in those VRFs. */
+    size_t n_bridges, alloc_bridges;
+    struct stale_addr *addrs;
+    size_t n_addrs, alloc_addrs;
+};
+
+static bool
+is_stale_vrf(const struct stale_rifs *s, int ifindex)
+{
+    size_t i;
+
+    for (i = 0; ifindex && i < s->n_vrfs; i++) {
+        if (s->vrfs[i] == ifindex) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static const struct nd_link_info *
+stale_bridge(const struct stale_rifs *s, int ifindex)
+{
+    size_t i;
+
+    for (i = 0; i < s->n_bridges; i++) {
+        if (s->bridges[i].ifindex == ifindex) {
+            return &s->bridges[i];
+        }
+    }
+    return NULL;
+}
+
+static void
+stale_bridge_cb(struct nlmsghdr *nlh, void *s_)
+{
+    struct stale_rifs *s = s_;
+    struct nd_link_info info;
+
+    if (!nd_link_parse(nlh, &info) && is_stale_vrf(s, info.master)
+        && !strncmp(info.name, "vtb", 3)) {
+        if (s->n_bridges >= s->alloc_bridges) {
+            s->bridges = x2nrealloc(s->bridges, &s->alloc_bridges,
+                                    s->n_bridges + 1, sizeof *s->bridges);
+        }
+        s->bridges[s->n_bridges++] = info;
+    }
+}
+
+/* Notes a global address of one of the bridges (link-local ones are the
+ * kernel's). */
+static void
+stale_addr_cb(struct nlmsghdr *nlh, void *s_)
+{
+    struct stale_rifs *s = s_;
+    const struct ifaddrmsg *ifa = nlmsg_data(nlh);
+    struct nlattr *tb[IFA_MAX + 1];
+    struct stale_addr *sa;
+    struct nlattr *a;
+
+    if (nlh->nlmsg_type != RTM_NEWADDR
+        || nlh->nlmsg_len < NLMSG_LENGTH(sizeof *ifa)
+        || ifa->ifa_scope != RT_SCOPE_UNIVERSE
+        || !stale_bridge(s, (int) ifa->ifa_index)
+        || nlmsg_parse(nlh, sizeof *ifa, tb, IFA_MAX, NULL) < 0) {
+        return;
+    }
+    a = tb[IFA_LOCAL] ? tb[IFA_LOCAL] : tb[IFA_ADDRESS];
+    if (!a || (ifa->ifa_family != AF_INET && ifa->ifa_family != AF_INET6)
+        || nla_len(a) != (ifa->ifa_family == AF_INET ? 4 : 16)) {
+        return;
+    }
+    if (s->n_addrs >= s->alloc_addrs) {
+        s->addrs = x2nrealloc(s->addrs, &s->alloc_addrs, s->n_addrs + 1,
+                              sizeof *s->addrs);
+    }
+    sa = &s->addrs[s->n_addrs++];
+    memset(sa, 0, sizeof *sa);
+    sa->ifindex = (int) ifa->ifa_index;
+    sa->ip.family = ifa->ifa_family;
+    memcpy(&sa->ip.v6, nla_data(a), (size_t) nla_len(a));
+    sa->len = ifa->ifa_prefixlen;
+}
+
+static struct nl_msg *
+msg_addr_del(const struct stale_addr *sa)
+{
+    struct rtnl_addr *addr = rtnl_addr_alloc();
+    struct nl_addr *local = nl_addr_build(sa->ip.family, &sa->ip.v6,
+                                          sa->ip.family == AF_INET ? 4 : 16);
+    struct nl_msg *msg = NULL;
+
+    if (addr && local) {
+        nl_addr_set_prefixlen(local, sa->len);
+        rtnl_addr_set_ifindex(addr, sa->ifindex);
+        rtnl_addr_set_local(addr, local);
+        if (rtnl_addr_build_delete_request(addr, 0, &msg)) {
+            msg = NULL;
+        }
+    }
+    nl_addr_put(local);
+    rtnl_addr_put(addr);
+    return msg;
+}
+
+/* Turns IPv4 forwarding off on bridge 'name' (router interfaces turn it
+ * on). */
+static void
+forwarding_off(const char *name)
+{
+    char path[96];
+    FILE *f;
+
+    snprintf(path, sizeof path, "/proc/sys/net/ipv4/conf/%s/forwarding", name);
+    f = fopen(path, "w");
+    if (f) {
+        fputs("0\n", f);
+        fclose(f);
+    }
+}
+
+void
+nd_resync_rif_addrs(struct hal_netdev *nd, const int *vrfs, size_t n)
+{
+    struct stale_rifs s = { .vrfs = vrfs, .n_vrfs = n };
+    size_t i;
+
+    if (!n) {
+        return;
+    }
+    nd_dump(&nd->nl, RTM_GETLINK, AF_UNSPEC, stale_bridge_cb, &s);
+    if (s.n_bridges) {
+        nd_dump(&nd->nl, RTM_GETADDR, AF_UNSPEC, stale_addr_cb, &s);
+    }
+    for (i = 0; i < s.n_addrs; i++) {
+        char ip[HAL_IP_STRLEN];
+
+        VLOG_INFO("removing interface address %s/%u of an earlier run from "
+                  "%s",
+                  hal_ip_format(&s.addrs[i].ip, ip), s.addrs[i].len,
+                  stale_bridge(&s, s.addrs[i].ifindex)->name);
+        nd_request(&nd->nl, msg_addr_del(&s.addrs[i]));
+    }
+    for (i = 0; i < s.n_bridges; i++) {
+        forwarding_off(s.bridges[i].name);
+    }
+    free(s.bridges);
+    free(s.addrs);
 }

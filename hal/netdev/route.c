@@ -12,7 +12,8 @@
  *
  * The mirror is small arrays searched linearly: a switch has few routers,
  * and routes are compared by key only when set or removed.  The VRFs are
- * not kept across a restart: they are deleted at open and replayed. */
+ * not kept across a restart: they are deleted at open (with the addresses
+ * the interfaces gave their bridges, resync.c) and replayed. */
 #include <errno.h>
 #include <linux/rtnetlink.h>
 #include <netlink/route/addr.h>
@@ -221,11 +222,15 @@ msg_route(uint32_t table, const struct hal_route_entry *e, int oif,
 
 /* ---- Lifecycle ---------------------------------------------------------- */
 
-/* Deletes the VRF devices an earlier run left ("vtr0", "vtr1", ...). */
+/* Deletes the VRF devices an earlier run left ("vtr0", "vtr1", ...), after
+ * taking back the addresses it gave their bridges: the interfaces still
+ * wanted are replayed, and a stale address must not stay behind in the
+ * main table once its bridge leaves the VRF. */
 static void
 delete_stale_vrfs(struct hal_netdev *nd)
 {
-    size_t i;
+    int *vrfs = NULL;
+    size_t n = 0, allocated = 0, i;
 
     for (i = 0; i < ND_L3_MAX; i++) {
         struct nd_link_info info;
@@ -236,9 +241,17 @@ delete_stale_vrfs(struct hal_netdev *nd)
             break;
         }
         if (!strcmp(info.kind, "vrf")) {
-            nd_request(&nd->nl, nd_msg_link_del(info.ifindex));
+            if (n >= allocated) {
+                vrfs = x2nrealloc(vrfs, &allocated, n + 1, sizeof *vrfs);
+            }
+            vrfs[n++] = info.ifindex;
         }
     }
+    nd_resync_rif_addrs(nd, vrfs, n);
+    for (i = 0; i < n; i++) {
+        nd_request(&nd->nl, nd_msg_link_del(vrfs[i]));
+    }
+    free(vrfs);
 }
 
 static void nd_l3_probe(struct hal_netdev *, struct nd_l3 *);

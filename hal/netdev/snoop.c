@@ -32,6 +32,7 @@
 #include <unistd.h>
 
 #include "hal/netdev/netdev-private.h"
+#include "lib/csum.h"
 #include "lib/hash.h"
 #include "lib/vlog.h"
 
@@ -207,25 +208,13 @@ arp_input(struct hal_netdev *nd, struct nd_bridge *br, const uint8_t *p,
     }
 }
 
+/* The ICMPv6 checksum of the 'len'-byte message 'msg' in the IPv6 packet
+ * 'ip' (RFC 8200, 8.1): 0 if the message's checksum field is right. */
 static uint16_t
 icmpv6_csum(const uint8_t *ip, const uint8_t *msg, size_t len)
 {
-    uint32_t sum = (uint32_t) len + 58;
-    size_t i;
-
-    for (i = 8; i < 40; i += 2) {
-        sum += get16(ip + i);
-    }
-    for (i = 0; i + 1 < len; i += 2) {
-        sum += get16(msg + i);
-    }
-    if (len & 1) {
-        sum += (uint32_t) msg[len - 1] << 8;
-    }
-    while (sum >> 16) {
-        sum = (sum & 0xffff) + (sum >> 16);
-    }
-    return (uint16_t) ~sum;
+    return csum_finish(
+        csum_add(csum_pseudo_ipv6(ip + 8, ip + 24, 58, len), msg, len));
 }
 
 /* Returns false if the NS options at 'opt' are malformed (RFC 4861 4.6);

@@ -21,7 +21,9 @@
 #
 # The machine may be shared: both dataplanes run in the same run, and the
 # ratios are the figures to read.  Prints figures; asserts nothing.  Needs
-# root, ip netns and iperf3 (make deps).
+# root, ip netns and iperf3 (make deps).  PERF=1 records a perf profile
+# of vtep-sim during each of its runs into $OUT/perf-PATH-SIZE.data and
+# $OUT/perf-tcp-DIR.data.
 set -u
 BUILD=${BUILD:-build}
 . tests/lib.sh
@@ -79,8 +81,11 @@ sim_cpu() {
 # forwarded rate in RESULT[WHO-PATH-SIZE] and prints a line.
 declare -A RESULT CPU_NS
 run_path() {
-    local who=$1 path=$2 size=$3 r cpu=
-    [ "$who" = vtep-sim ] && cpu=$(sim_cpu)
+    local who=$1 path=$2 size=$3 r cpu= perf=
+    if [ "$who" = vtep-sim ]; then
+        cpu=$(sim_cpu)
+        perf=$(perf_start "$path-$size" "$SECONDS_PER_RUN")
+    fi
     case $path in
     encap)
         r=$(measure u0 nsx red2 "$GEN" eth eth0 "$REMOTE_MAC" "$P1_MAC" \
@@ -96,6 +101,7 @@ run_path() {
         ;;
     esac
     [ -n "$cpu" ] && cpu=$(($(sim_cpu) - cpu))
+    perf_wait "$perf"
     report "$who" "$path" "$size" $r "$cpu"
 }
 
@@ -129,14 +135,34 @@ print(int(json.load(sys.stdin)["end"]["sum_received"]["bits_per_second"] / 1e6))
     wait "$pid"
 }
 
+# perf_start NAME SECONDS: with PERF set, records a profile of vtep-sim
+# for SECONDS into $OUT/perf-NAME.data in the background; prints its PID
+# for perf_wait.
+perf_start() {
+    [ -n "${PERF:-}" ] || return 0
+    mkdir -p "$OUT"
+    perf record -q -g -p "$SIM_PID" -o "$OUT/perf-$1.data" \
+        -- sleep "$2" >/dev/null 2>&1 &
+    echo $!
+}
+
+# perf_wait [PID]: waits for perf_start's recording to end.
+perf_wait() {
+    while [ -n "${1:-}" ] && kill -0 "$1" 2>/dev/null; do
+        sleep 0.1
+    done
+}
+
 # run_tcp WHO DIR: iperf3 red2 -> red1 (DIR up) or back (down).
 run_tcp() {
-    local who=$1 dir=$2
+    local who=$1 dir=$2 perf=
+    [ "$who" = vtep-sim ] && perf=$(perf_start "tcp-$dir" "$IPERF_SECONDS")
     if [ "$dir" = up ]; then
         RESULT[$who-tcp-up]=$(iperf red2 "$RED1_IP")
     else
         RESULT[$who-tcp-down]=$(iperf red2 "$RED1_IP" -R)
     fi
+    perf_wait "$perf"
     printf '%-8s iperf3 %-4s %6d Mbit/s\n' "$who" "$dir" \
         "${RESULT[$who-tcp-$dir]}"
 }

@@ -98,6 +98,14 @@ port_fault() {
     test "$(vctl --bare --columns=port_fault_status find Physical_Port \
         name="$1")" = "$2"
 }
+# port_fault_has PORT FAULT: FAULT is among PORT's port_fault_status.
+port_fault_has() {
+    vctl --bare --columns=port_fault_status find Physical_Port name="$1" \
+        | tr ' ,' '\n\n' | grep -qx "$2"
+}
+no_port_fault() {
+    ! port_fault_has "$@"
+}
 hits() {
     appctl hal/dump-acl | grep -A20 "^acl $1 " | grep -m1 "seq $2 " \
         | sed 's/.*hits=\([0-9]*\).*/\1/'
@@ -150,6 +158,37 @@ check "red1 cannot reach red2 (egress deny)" ping_fails red1 "$RED2_IP"
 check "egress denies counted" grep -q "ACL deny (egress)" <(appctl sim/show)
 unbind p1 0
 check "unbound: red1 reaches red2" ping_ok red1 "$RED2_IP"
+
+# 3b. The switch's ARP answers (suppression) leave p1 through p1's egress
+# ACL too: with ARP toward p1 denied, red2 cannot resolve red1, whose
+# address the switch knows, and the drop is counted.
+umr=$(vctl --bare --columns=_uuid find Ucast_Macs_Remote "MAC=\"$RED1_MAC\"")
+vctl set Ucast_Macs_Remote "$umr" ipaddr="$RED1_IP"
+check "red1's address in the host table" wait_for 3 grep -q "$RED1_IP" \
+    <(appctl hal/dump-neigh red)
+red2_resolves() {
+    nsx red2 ip neigh flush dev eth0
+    ping_ok red2 "$RED1_IP"
+}
+check "red2 resolves red1 through the switch's answer" red2_resolves
+A=$(acl no-arp-out "sequence=1 direction=egress action=deny \
+    ethertype=0x0806")
+bind p1 0 "$A"
+check "egress ARP deny programmed" wait_for 3 grep -q \
+    "binding p1 vlan 0 egress -> no-arp-out" <(appctl hal/dump-acl)
+replies=$(appctl sim/show | sed -n 's/^neighbour replies: //p')
+red2_cannot_resolve() {
+    nsx red2 ip neigh flush dev eth0
+    ping_fails red2 "$RED1_IP"
+}
+check "with ARP denied toward p1, red2 cannot resolve red1" \
+    red2_cannot_resolve
+check "the answers hit the deny rule" test "$(hits no-arp-out 1)" -gt 0
+check "and no answer was sent" test \
+    "$(appctl sim/show | sed -n 's/^neighbour replies: //p')" = "$replies"
+unbind p1 0
+check "unbound: red2 resolves red1 again" wait_for 5 red2_resolves
+vctl set Ucast_Macs_Remote "$umr" ipaddr='""'
 
 # 4. A port range: TCP to 1000-2000 denied.
 A=$(acl range "sequence=10 direction=ingress action=deny protocol=6 \
@@ -230,11 +269,53 @@ check "show acl --json" bash -c "$BUILD/bin/vtep-cli --json \
     | /usr/bin/python3 -c 'import json,sys; \
         assert any(r[\"acl\"] == \"huge\" for r in json.load(sys.stdin)[\"acl\"])'"
 
+# 8. Warm restart: the TCAM is chip memory, so the deny on p1 holds while
+# vtepd restarts (pings from red2 all through it go unanswered), its hit
+# counter carries on, the replay adopts the table without a write, and the
+# dump shows it once.
+bind p1 0 "$(vctl --bare --columns=_uuid find ACL acl_name=no-icmp)"
+check "no-icmp bound again" wait_for 3 grep -q "binding p1 vlan 0 ingress -> no-icmp" \
+    <(appctl hal/dump-acl)
+check "and denies ICMP from red2" ping_fails red2 "$RED1_IP"
+# 100 denied pings, so that the counter is well above what the probe adds.
+nsx red2 ping -c 100 -i 0.01 -W 1 -q "$RED1_IP" >/dev/null 2>&1
+appctl hal/dump-acl >"$TMP/acl-before.txt"
+hits_before=$(hits no-icmp 10)
+nsx red2 ping -i 0.2 -w 6 -W 1 "$RED1_IP" >"$TMP/restart-ping.txt" 2>&1 &
+PROBE=$!
+sleep 0.5
+check "vtepd stops for a restart" vtepd_stop
+vtepd_start asic --platform=lab
+check "vtepd restarts warm" grep -q "(warm start)" "$VDIR/vtepd.log"
+check "the replay ends" wait_for 10 grep -q "HAL resynchronised" \
+    "$VDIR/vtepd.log"
+check "the replay wrote nothing to the TCAM" \
+    test "$(appctl memory/show | tr ' ' '\n' | sed -n 's/^asic-writes://p')" = 0
+wait "$PROBE"
+check "the deny counter carried on ($hits_before before)" \
+    test "$(hits no-icmp 10)" -ge "$hits_before"
+check "no ping from red2 answered during the restart" \
+    grep -q " 0 received" "$TMP/restart-ping.txt"
+check "ICMP from red2 still denied" ping_fails red2 "$RED1_IP"
+check "TCP from red2 passes after the restart" tcp_ok red2 "$RED1_IP" 5003
+check "hal/dump-acl: the ACL once" test "$(appctl hal/dump-acl \
+    | grep -c '^acl no-icmp ingress')" = 1
+check "hal/dump-acl: the TCAM as before" test \
+    "$(grep '^tcam' "$TMP/acl-before.txt")" = \
+    "$(appctl hal/dump-acl | grep '^tcam')"
+appctl hal/dump-acl | sed 's/^/    /'
+grep -E "warm start|asic: platform" "$VDIR/vtepd.log" | tail -3 | sed 's/^/    /'
+cat "$TMP/restart-ping.txt" | tail -3 | sed 's/^/    /'
+bind p1 0 "$(vctl --bare --columns=_uuid find ACL acl_name=order)"
+check "order bound again" wait_for 3 grep -q "binding p1 vlan 0 ingress -> order" \
+    <(appctl hal/dump-acl)
+
 check "vtepd stops cleanly" vtepd_stop
 
-# 8. The netdev backend: the same database in the kernel's nftables bridge
-# family, where the kernel has it (else the ACLs say invalid_acl).
-vtepd_start netdev
+# 9. The netdev backend: the same database in the kernel's nftables bridge
+# family, where the kernel has it (else the ACLs say invalid_acl), with a
+# rule capacity of 4 ingress and 2 egress rules (--platform).
+vtepd_start netdev --platform=acl_ingress_entries=4,acl_egress_entries=2
 if appctl hal/dump-acl | grep -q "^no ACLs"; then
     check "netdev without nftables: the bound ACL is invalid_acl" \
         wait_for 5 acl_fault order invalid_acl
@@ -263,6 +344,31 @@ else
     check "netdev: unbound, red1 reaches red2" ping_ok red1 "$RED2_IP"
     check "netdev: the bad ACL is still invalid_acl" acl_fault bad \
         invalid_acl
+    # Capacity: order (2 rules) on p1 fits; 3 more rules on p2 do not.
+    bind p1 0 "$(vctl --bare --columns=_uuid find ACL acl_name=order)"
+    check "netdev: order bound again" wait_for 5 grep -q \
+        "binding p1 vlan 0 ingress -> order" <(appctl hal/dump-acl)
+    A=$(acl wide "sequence=1 direction=ingress action=deny protocol=17" \
+        "sequence=2 direction=ingress action=deny protocol=132" \
+        "sequence=3 direction=ingress action=deny protocol=1")
+    bind p2 0 "$A"
+    check "netdev: 2 + 3 rules > 4: resource_shortage" wait_for 5 \
+        acl_fault wide resource_shortage
+    # (p2 may carry another fault: its VLAN 10 binding needs 8021q.)
+    check "netdev: p2: invalid_ACL_binding" wait_for 3 \
+        port_fault_has p2 invalid_ACL_binding
+    check "netdev: hal/resources: 2 of 4 ingress rules" \
+        grep -Eq "^acl-in +2 +4$" <(appctl hal/resources)
+    appctl hal/resources | sed 's/^/    /'
+    appctl vtep/acl-faults | grep wide | sed 's/^/    /'
+    check "netdev: the ACL on p1 still denies 1600" tcp_fails red2 \
+        "$RED1_IP" 1600
+    check "netdev: and has no fault" acl_fault order ""
+    unbind p1 0
+    check "netdev: room again: the wide ACL is programmed" wait_for 5 \
+        acl_fault wide ""
+    check "netdev: and p2's ACL fault clears" wait_for 5 \
+        no_port_fault p2 invalid_ACL_binding
 fi
 check "vtepd (netdev) stops cleanly" vtepd_stop
 finish

@@ -72,7 +72,8 @@ routes_has() {
     appctl hal/dump-routes | grep -q "^$1 *$2 *$3 *$4\$"
 }
 # router_count ROUTER COLUMN: a counter of hal/dump-routes (2: ROUTED,
-# 3: TTL_EXPIRED, 4: NO_ROUTE, 5: UNRESOLVED, 6: ARP_REQ, 7: ARP_REPLY).
+# 3: TTL_EXPIRED, 4: NO_ROUTE, 5: UNRESOLVED, 6: ARP_REQ, 7: ARP_REPLY,
+# 8: ICMP_ERR, 9: ICMP_LIMIT).
 router_count() {
     appctl hal/dump-routes | awk -v r="$1" -v col="$2" '
         /TTL_EXPIRED/ { stats = 1; next } stats && $1 == r { print $col }'
@@ -172,6 +173,169 @@ check "blue1 (remote) reaches 10.3.0.1 through red2" ping_ok blue1 10.3.0.1
 before=$(router_count lr0 4)
 check "no route for 10.4.0.1" ping_fails blue2 10.4.0.1
 asic && check "counted as no route" test "$(router_count lr0 4)" -gt "$before"
+
+# ---- ICMP destination unreachable ----
+if asic; then
+    net_unreachable() {
+        nsx blue2 ping -c1 -W2 10.4.0.1 2>&1 |
+            grep -q "From 10.2.0.1 .*Destination Net Unreachable"
+    }
+    check "no route: ICMP net unreachable from the gateway" \
+        wait_for 3 net_unreachable
+    # 10.2.0.99 does not exist: three ARP requests a second apart go
+    # unanswered, then its packets get host unreachable.
+    host_unreachable() {
+        nsx red2 ping -c8 -i0.5 -W1 10.2.0.99 2>&1 |
+            grep -q "From 10.1.0.1 .*Destination Host Unreachable"
+    }
+    check "unanswered ARP: ICMP host unreachable from the gateway" \
+        host_unreachable
+    # 50 packets at once to a prefix without a route: the bucket for one
+    # destination lets six errors through, then one a second.
+    sent=$(router_count lr0 8) limited=$(router_count lr0 9)
+    nsx blue2 ping -c50 -i0.01 -W1 -q 10.4.0.1 >/dev/null 2>&1
+    check "ICMP errors are rate limited" \
+        test "$(router_count lr0 9)" -ge $((limited + 30))
+    check "... and the ones sent counted" \
+        test "$(router_count lr0 8)" -le $((sent + 10))
+    if [ -n "${VTEPD_LR_SHOW:-}" ]; then
+        nsx blue2 ping -c1 -W2 10.4.0.1
+        nsx red2 ping -c5 -W1 10.2.0.99
+        appctl hal/dump-routes | tail -2
+    fi
+fi
+
+# ---- Arp_Sources_Remote ----
+# Another VTEP of lr0 at 10.99.0.3 (an address of hv) asks for hosts with
+# ARP from its own MAC.  red2's reply must go to that VTEP, and a host that
+# took that MAC for its gateway's is still routed here.
+if asic; then
+    PEER_MAC=02:a5:0a:63:00:03 PEER_IP=10.99.0.3
+    nsx hv ip addr add "$PEER_IP/24" dev u0
+    vctl --id=@l create Physical_Locator dst_ip=$PEER_IP \
+        encapsulation_type=vxlan_over_ipv4 -- \
+        create Arp_Sources_Remote "src_mac=\"$PEER_MAC\"" locator=@l >/dev/null
+    check "hal/dump-routes: the other VTEP's ARP MAC" wait_for 3 bash -c \
+        "ovs-appctl -t $VDIR/vtepd.ctl hal/dump-routes | grep -q '^lr0 *$PEER_MAC $PEER_IP\$'"
+    nsx hv tcpdump -i u0 -nn -l -c1 "udp dst port 4789 and dst host $PEER_IP" \
+        >"$TMP/peer.txt" 2>"$TMP/peer.err" &
+    PEER_TCPDUMP=$!
+    on_exit "kill $PEER_TCPDUMP 2>/dev/null"
+    wait_for 5 grep -q listening "$TMP/peer.err"
+    # The peer's request for red2, as it reaches red1's hypervisor.
+    nsx red1 /usr/bin/python3 - eth0 "$PEER_MAC" 10.1.0.1 10.1.0.10 <<'EOF'
+import socket, struct, sys
+ifname, mac, spa, tpa = sys.argv[1:]
+m = bytes(int(x, 16) for x in mac.split(":"))
+arp = struct.pack("!HHBBH", 1, 0x0800, 6, 4, 1) + m + socket.inet_aton(spa)
+arp += bytes(6) + socket.inet_aton(tpa)
+s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+s.bind((ifname, 0))
+s.send(b"\xff" * 6 + m + b"\x08\x06" + arp + bytes(18))
+EOF
+    check "red2's ARP reply to the other VTEP's MAC goes to that VTEP" \
+        wait_for 5 grep -q "> $PEER_IP.4789" "$TMP/peer.txt"
+    check "red2 now has the gateway at the other VTEP's MAC" wait_for 3 \
+        bash -c "ip netns exec $NS-red2 ip neigh show 10.1.0.1 | grep -q $PEER_MAC"
+    check "... and is routed here all the same" ping_ok red2 10.2.0.10
+    if [ -n "${VTEPD_LR_SHOW:-}" ]; then
+        vctl list Arp_Sources_Remote
+        appctl hal/dump-routes | sed -n '/PEER ARP MAC/,/^$/p'
+        cat "$TMP/peer.txt"
+    fi
+    nsx red2 ip neigh flush dev eth0
+    vctl destroy Arp_Sources_Remote \
+        "$(vctl --bare --columns=_uuid list Arp_Sources_Remote)"
+    check "without the row the MAC goes" wait_for 3 bash -c \
+        "! ovs-appctl -t $VDIR/vtepd.ctl hal/dump-routes | grep -q $PEER_MAC"
+fi
+
+# ---- Warm restart: the router's tables stay on the chip ----
+if asic; then
+    check "routed before the restart" ping_ok red2 10.2.0.10
+    l3_state() {
+        appctl hal/dump-routes
+        appctl hal/resources | grep -E "^(router|rif|nexthop|route|rneigh) "
+    }
+    before=$(l3_state)
+    check "vtepd stops cleanly" vtepd_stop
+    vtepd_start asic --platform=lab
+    check "the restart is warm" grep -q "asic backend .*(warm start)" \
+        "$VDIR/vtepd.log"
+    check "the resync ends" \
+        wait_for 5 grep -q "warm start: HAL resynchronised" "$VDIR/vtepd.log"
+    check "routes, interfaces, learned neighbours, counters kept, none twice" \
+        test "$before" = "$(l3_state)"
+    if [ -n "${VTEPD_LR_SHOW:-}" ]; then
+        grep -E "asic backend|warm start" "$VDIR/vtepd.log" | tail -3
+        l3_state | tail -6
+    fi
+    arp_req=$(router_count lr0 6)
+    check "routed at once after the restart" ping_ok red2 10.2.0.10
+    check "... without asking for the next hop again" \
+        test "$(router_count lr0 6)" = "$arp_req"
+    # Once more with a ping running through the restart.
+    nsx red2 ping -c25 -i0.2 -W1 10.2.0.10 >"$TMP/restart-ping.txt" 2>&1 &
+    RESTART_PING=$!
+    sleep 1
+    check "vtepd stops cleanly" vtepd_stop
+    vtepd_start asic --platform=lab
+    wait "$RESTART_PING"
+    check "the ping through the restart is answered after it" \
+        grep -q "icmp_seq=2[0-5] " "$TMP/restart-ping.txt"
+fi
+
+# ---- IPv6 ----
+if asic; then
+    # v6 HOST IP GW: IPv6 on for HOST's eth0, with IP/64 and a default
+    # route via GW.
+    v6() {
+        nsx "$1" sysctl -qw net.ipv6.conf.all.disable_ipv6=0 \
+            net.ipv6.conf.default.disable_ipv6=0 \
+            net.ipv6.conf.eth0.disable_ipv6=0
+        nsx "$1" ip -6 addr add "$2/64" dev eth0 nodad
+        nsx "$1" ip -6 route add default via "$3"
+    }
+    v6 red2 2001:db8:1::10 2001:db8:1::1
+    v6 blue2 2001:db8:2::10 2001:db8:2::1
+    v6 blue1 2001:db8:2::20 2001:db8:2::1
+    vctl set Logical_Router lr0 "switch_binding:\"2001:db8:1::1/64\"=$RED" \
+        "switch_binding:\"2001:db8:2::1/64\"=$BLUE"
+    check "IPv6: connected routes" \
+        wait_for 3 routes_has lr0 2001:db8:1::/64 connected red
+    check "IPv6: red2 pings its gateway" ping_ok red2 2001:db8:1::1
+    check "IPv6: local-local red2 -> blue2" ping_ok red2 2001:db8:2::10
+    check "IPv6: remote-local blue1 -> red2" ping_ok blue1 2001:db8:1::10
+    check "IPv6: the router learned blue1 by ND" bash -c \
+        "ovs-appctl -t $VDIR/vtepd.ctl hal/dump-routes | grep -q '^blue *2001:db8:2::20 .*learned'"
+    hop_limit_exceeded() {
+        nsx red2 ping -c1 -W1 -t 1 2001:db8:2::10 2>&1 |
+            grep -q "From 2001:db8:1::1 .*Time exceeded: Hop limit"
+    }
+    check "IPv6: hop limit 1: ICMPv6 time exceeded from the gateway" \
+        hop_limit_exceeded
+    no_route6() {
+        nsx red2 ping -c1 -W2 2001:db8:9::1 2>&1 |
+            grep -q "From 2001:db8:1::1 .*Destination unreachable: No route"
+    }
+    check "IPv6: no route: ICMPv6 destination unreachable" \
+        wait_for 3 no_route6
+    addr_unreachable6() {
+        nsx red2 ping -c8 -i0.5 -W1 2001:db8:2::99 2>&1 |
+            grep -q "From 2001:db8:1::1 .*Destination unreachable: Address unreachable"
+    }
+    check "IPv6: unanswered ND: ICMPv6 address unreachable" addr_unreachable6
+    if [ -n "${VTEPD_LR_SHOW:-}" ]; then
+        nsx red2 ping -c1 2001:db8:2::10
+        nsx red2 ping -c1 -W1 -t 1 2001:db8:2::10
+        nsx red2 ping -c1 -W2 2001:db8:9::1
+        appctl hal/dump-routes
+    fi
+    vctl remove Logical_Router lr0 switch_binding '"2001:db8:1::1/64"' \
+        '"2001:db8:2::1/64"'
+    check "IPv6: without the bindings their routes go" wait_for 3 bash -c \
+        "! ovs-appctl -t $VDIR/vtepd.ctl hal/dump-routes | grep -q 2001:db8"
+fi
 
 # ---- Bad static routes ----
 vctl set Logical_Router lr0 'static_routes:"10.5.0.0/24"="192.0.2.1"'

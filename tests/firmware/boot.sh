@@ -48,7 +48,7 @@ fi
 
 DB=$(fw_db "$A")
 # shellcheck disable=SC2046
-vctl() { vtep-ctl --timeout=20 $(fw_ovs_args "$A") --db="$DB" "$@"; }
+vctl() { fw_vctl "$A" "$@"; }
 
 check "OVSDB on the management port is TLS (pssl:6640) with the config's certificates" \
     grep -q "starting vtepd: .*--remote=pssl:6640 .*--private-key=" "$A/serial.log"
@@ -129,6 +129,6 @@ fi
 check "the bad line is refused on the console, naming the line" \
     grep -q "config opt/vtep-tor/config line 3: unknown key 'colour': refused; the previous config stays in force" "$B/serial.log"
 check "none of the bad config is in force" \
-    test "$(vtep-ctl --timeout=20 --db="$(fw_db "$B")" list-ps)" = vtep-tor
+    test "$(fw_vctl "$B" list-ps)" = vtep-tor
 
 finish

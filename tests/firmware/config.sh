@@ -52,4 +52,20 @@ printf 'ssh-authorized-key=ssh-ed25519 %s x\n' "$(printf 'ssh-rsa....' | base64 
 check "a key whose blob is of another type is refused" \
     eval 'parse "$TMP/mismatch.conf" | grep -q "expected a public key line"'
 
+# Upgrade bundles: signing keys repeat, each a base64'd PEM public key.
+openssl genpkey -algorithm ed25519 2>/dev/null | openssl pkey -pubout >"$TMP/sign1.pub"
+openssl genpkey -algorithm ed25519 2>/dev/null | openssl pkey -pubout >"$TMP/sign2.pub"
+{
+    echo "image-signing-key=$(base64 -w0 "$TMP/sign1.pub")"
+    echo "image-signing-key=$(base64 -w0 "$TMP/sign2.pub")"
+    echo "image-ca-cert=$(base64 -w0 "$TMP/ca.crt")"
+} >"$TMP/image.conf"
+out=$(parse "$TMP/image.conf")
+keys=$($SH -c ". '$TMP/out.env'; for k in \$CFG_image_signing_keys; do echo \$k | base64 -d; done")
+check "two image signing keys are accepted and come out as the PEM files they were" \
+    eval '! grep -q "^LOG" <<<"$out" && test "$keys" = "$(cat "$TMP/sign1.pub" "$TMP/sign2.pub")"'
+printf 'image-signing-key=bm90IGEgcGVt\n' >"$TMP/badsign.conf"
+check "a signing key that is not a base64'd PEM file is refused, naming the line" \
+    eval 'parse "$TMP/badsign.conf" | grep -q "^LOG: config test line 1: image-signing-key=bm90IGEgcGVt: expected a PEM file"'
+
 finish

@@ -20,11 +20,9 @@ lab_require "firmware datapath" ping
 
 TMP=$(make_tmpdir)
 A=$TMP/tor1 B=$TMP/server
-TAP=fwu$$
 RED1_IP=10.0.1.1 RED2_IP=10.0.1.2
 
-ip tuntap add dev "$TAP" mode tap
-on_exit "ip link del '$TAP'"
+fw_tap_new u0
 pa=$(fw_free_port) pb=$(fw_free_port)
 
 cat >"$TMP/tor1.conf" <<CONF
@@ -35,31 +33,17 @@ CONF
 echo "switch-name=server" >"$TMP/server.conf"
 fw_vm_start "$A" "$TMP/tor1.conf" 2 \
     -netdev "socket,id=swp1,udp=127.0.0.1:$pb,localaddr=127.0.0.1:$pa" \
-    -netdev "tap,id=swp2,ifname=$TAP,script=no,downscript=no"
+    -netdev "$(fw_tap_netdev swp2 u0)"
 fw_vm_start "$B" "$TMP/server.conf" 1 \
     -netdev "socket,id=swp1,udp=127.0.0.1:$pa,localaddr=127.0.0.1:$pb"
 
 # The hypervisor side; QEMU holds the TAP open while it moves to hv.
-lab_ns hv
 sleep 1
-ip link set "$TAP" netns "$NS-hv"
-nsx hv ip link set "$TAP" name u0 up
-nsx hv ip addr add "$HV_IP/24" dev u0
-lab_host red1 "$RED1_MAC" "$RED1_IP" hv h-red1
-lab_host blue1 "$BLUE1_MAC" "$BLUE1_IP" hv h-blue1
-lab_hv_vni 100 red1
-lab_hv_vni 200 blue1
+fw_hv u0 "$RED1_IP" "$BLUE1_IP"
 
-for vm in "$A" "$B"; do
-    if ! fw_vm_wait_served "$vm" 150 >/dev/null; then
-        fail "the ${vm##*/} VM boots"
-        tail -30 "$vm/serial.log"
-        exit 1
-    fi
-done
-pass "both VMs boot"
+fw_vms_boot "both VMs boot" "$A" "$B"
 
-vctl() { vtep-ctl --timeout=20 --db="$(fw_db "$A")" "$@"; }
+vctl() { fw_vctl "$A" "$@"; }
 vctl add-ls red -- set Logical_Switch red tunnel_key=100 \
     -- add-ls blue -- set Logical_Switch blue tunnel_key=200
 # Both bindings of the port in one transaction: the backend creates the

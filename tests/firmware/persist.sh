@@ -3,14 +3,20 @@
 # The firmware's disk: vtep-tor.qcow2 boots through its bootloader (no
 # -kernel), a reboot keeps the config and the database, and images are
 # upgraded through the A/B slots.  In order:
-#   boot 1 (slot a): program the switch; a corrupted bundle is refused; a
-#     newer one is installed from a URL into slot b and set to boot next;
+#   boot 1 (slot a, the config has a signing key and an https CA): program
+#     the switch; a corrupted bundle, an unsigned one, one signed by
+#     another key, and one from an https server the CA does not vouch for
+#     are refused; a newer one, signed, is installed from an https URL into
+#     slot b and set to boot next;
 #   boot 2 (slot b, given a bad config): the new release runs, becomes the
 #     default once it serves; the bad config is refused, naming the line,
 #     and the first boot's config and database stay; a bundle whose vtepd
 #     fails is installed into slot a and set to boot next;
 #   boots 3-5: slot a fails twice (vtepd never serves), the switch rolls
-#     back to slot b by itself, which serves with its database.
+#     back to slot b by itself, which serves with its database;
+#   boots 6-7: a bundle whose kernel panics (its initramfs is junk) is
+#     installed into slot a and set to boot next: syslinux boots it once,
+#     the panic reboots (panic=10) into slot b, which rolls a back.
 set -u
 . tests/lib.sh
 . tests/firmware/vm.sh
@@ -22,7 +28,28 @@ fi
 
 TMP=$(make_tmpdir)
 A=$TMP/tor1
-printf 'switch-name=tor1\ntunnel-ip=10.99.0.2/24\n' >"$TMP/good.conf"
+# Bundle signing keys, and the CA of the https server (whose certificate
+# names 10.0.2.2, the host as QEMU's user network shows it).
+for k in sign other; do
+    openssl genpkey -algorithm ed25519 -out "$TMP/$k.key" 2>/dev/null
+done
+openssl pkey -in "$TMP/sign.key" -pubout -out "$TMP/sign.pub"
+for c in ca rogue; do
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
+        -keyout "$TMP/$c.key" -out "$TMP/$c.crt" -subj "/CN=$c" -days 2 2>/dev/null
+done
+for c in ca rogue; do
+    openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
+        -keyout "$TMP/web-$c.key" -out "$TMP/web-$c.csr" -subj /CN=10.0.2.2 2>/dev/null
+    echo "subjectAltName=IP:10.0.2.2" >"$TMP/web.ext"
+    openssl x509 -req -in "$TMP/web-$c.csr" -CA "$TMP/$c.crt" -CAkey "$TMP/$c.key" \
+        -CAcreateserial -extfile "$TMP/web.ext" -out "$TMP/web-$c.crt" -days 2 2>/dev/null
+done
+{
+    printf 'switch-name=tor1\ntunnel-ip=10.99.0.2/24\n'
+    echo "image-signing-key=$(base64 -w0 "$TMP/sign.pub")"
+    echo "image-ca-cert=$(base64 -w0 "$TMP/ca.crt")"
+} >"$TMP/good.conf"
 printf '# typo in the backend\nswitch-name=tor2\nbackend=fast\n' >"$TMP/bad.conf"
 
 # The bundles, served over HTTP to the VM (QEMU's user network reaches the
@@ -31,7 +58,15 @@ mkdir "$TMP/www"
 fw_bundle "$TMP/www/new.bin" 0.1.1-test
 printf '#!/bin/sh\necho "vtepd: broken on purpose" >&2\nexit 1\n' >"$TMP/broken-vtepd"
 fw_bundle "$TMP/www/broken.bin" 0.1.2-broken "$TMP/broken-vtepd"
+cp "$TMP/www/new.bin" "$TMP/www/unsigned.bin"
+tools/sign-bundle.sh "$TMP/other.key" "$TMP/www/new.bin" "$TMP/www/wrongkey.bin" >/dev/null
+tools/sign-bundle.sh "$TMP/sign.key" "$TMP/www/new.bin" >/dev/null
+tools/sign-bundle.sh "$TMP/sign.key" "$TMP/www/broken.bin" >/dev/null
 cp "$TMP/www/new.bin" "$TMP/www/corrupt.bin"
+head -c 1000000 /dev/urandom >"$TMP/junk-initrd"
+firmware/mkbundle.sh "$FW_DIR/vmlinuz" "$TMP/junk-initrd" 0.1.3-panic \
+    "$(cat "$FW_DIR/root/etc/vtep-tor-kernel")" "$TMP/www/panic.bin"
+tools/sign-bundle.sh "$TMP/sign.key" "$TMP/www/panic.bin" >/dev/null
 printf 'garbage' | dd of="$TMP/www/corrupt.bin" bs=1 seek=12000000 conv=notrunc status=none
 HTTP_PORT=$(fw_free_port)
 /usr/bin/python3 -m http.server --bind 127.0.0.1 --directory "$TMP/www" "$HTTP_PORT" \
@@ -39,6 +74,13 @@ HTTP_PORT=$(fw_free_port)
 HTTP_PID=$!
 on_exit "kill $HTTP_PID 2>/dev/null"
 URL=http://10.0.2.2:$HTTP_PORT
+for c in ca rogue; do
+    port=$(fw_free_port)
+    /usr/bin/python3 tests/firmware/https-server.py "$TMP/www" "$port" \
+        "$TMP/web-$c.crt" "$TMP/web-$c.key" >"$TMP/https-$c.log" 2>&1 &
+    on_exit "kill $! 2>/dev/null"
+    eval "HTTPS_$c=https://10.0.2.2:$port"
+done
 
 boot_served() {
     if secs=$(fw_vm_wait_served "$A" "$2"); then
@@ -50,7 +92,7 @@ boot_served() {
         exit 1
     fi
 }
-vctl() { vtep-ctl --timeout=20 --db="$(fw_db "$A")" "$@"; }
+vctl() { fw_vctl "$A" "$@"; }
 con() { /usr/bin/python3 "$FW_CONSOLE" "$A" "$1" 240; }
 vm_down() { ! fw_vm_alive "$A"; }
 
@@ -68,6 +110,8 @@ echo "$out"
 check "image list: slot a runs 0.1.0 and is the default, slot b is empty" \
     eval 'echo "$out" | grep -q "^a  *0.1.0  *6\..*current, default" &&
           echo "$out" | grep -q "^b  *-  *-  *empty"'
+check "image list: bundles must be signed by the config's key" \
+    eval 'echo "$out" | grep -q "^Bundles must be signed (Ed25519) by one of the 1 image-signing-key= keys of the config"'
 
 out=$(con "wget -q -O /var/lib/vtep-tor/corrupt.bin $URL/corrupt.bin && vtep-cli image install /var/lib/vtep-tor/corrupt.bin; echo status=\$?")
 echo "$out"
@@ -79,10 +123,24 @@ check "a bundle whose SHA-256 is not the one given is refused" \
     eval 'echo "$out" | grep -q "the bundle.s SHA-256 is [0-9a-f]*, not 0*: refused"'
 con "rm /var/lib/vtep-tor/corrupt.bin" >/dev/null
 
-out=$(con "vtep-cli image install $URL/new.bin sha256 $(sha256sum "$TMP/www/new.bin" | cut -d' ' -f1)")
+out=$(con "vtep-cli image install $URL/unsigned.bin")
 echo "$out"
-check "a good bundle from a URL is installed in slot b" \
-    eval 'echo "$out" | grep -q "Installed vtep-tor 0.1.1-test (kernel .*) in slot b"'
+check "an unsigned bundle is refused: the config has a signing key" \
+    eval 'echo "$out" | grep -q "unsigned.bin: the bundle is not signed, and this switch installs only bundles signed by its image-signing-key= keys: refused (slot b unchanged)"'
+out=$(con "vtep-cli image install $URL/wrongkey.bin")
+echo "$out"
+check "a bundle signed by another key is refused" \
+    eval 'echo "$out" | grep -q "wrongkey.bin: bad signature: the signature is not by any of the 1 signing key: refused (slot b unchanged)"'
+out=$(con "vtep-cli image install $HTTPS_rogue/new.bin")
+echo "$out"
+check "a bundle from an https server the config's CA does not vouch for is refused" \
+    eval 'echo "$out" | grep -q "cannot download .*: the server.s certificate is not trusted: .*: refused (slot b unchanged)"'
+
+out=$(con "vtep-cli image install $HTTPS_ca/new.bin sha256 $(sha256sum "$TMP/www/new.bin" | cut -d' ' -f1)")
+echo "$out"
+check "a good signed bundle from an https URL is installed in slot b" \
+    eval 'echo "$out" | grep -q "Installed vtep-tor 0.1.1-test (kernel .*) in slot b" &&
+          echo "$out" | grep -q "Signature good: by key 1 of the config.s image-signing-key= lines"'
 out=$(con "vtep-cli image boot-next")
 echo "$out"
 check "boot-next: slot b boots next, on trial" \
@@ -94,6 +152,7 @@ import json, sys
 images = {i[\"slot\"]: i for i in json.load(sys.stdin)[\"images\"]}
 assert images[\"b\"][\"version\"] == \"0.1.1-test\", images
 assert \"next (trial\" in images[\"b\"][\"status\"], images
+assert images[\"b\"][\"signature\"] == \"key 1\", images
 "'
 
 # ---- boot 2: slot b, with a bad config ----
@@ -109,7 +168,11 @@ check "the new image in slot b runs" \
 check "its trial boot is counted" grep -q "slot b (0.1.1-test): trial boot 1 of 2" "$A/serial.log"
 check "serving, it becomes the default" \
     wait_for 60 grep -q "slot b (0.1.1-test) serves: it is the default now" "$A/serial.log"
-echo "$(con "vtep-cli image list")"
+out=$(con "vtep-cli image list")
+echo "$out"
+check "image list: slot b is current and the default now" \
+    eval 'echo "$out" | grep -q "^b  *0.1.1-test .*current, default" &&
+          con "cat /boot/syslinux.cfg" | grep -qx "DEFAULT b"'
 check "the bad line is refused on the console, naming the line" \
     grep -q "config opt/vtep-tor/config line 3: backend=fast: expected netdev or asic: refused; the previous config stays in force" "$A/serial.log"
 check "the first boot's config stays in force" test "$(vctl list-ps)" = tor1
@@ -144,5 +207,30 @@ check "image list shows slot a rolled back" \
     eval 'echo "$out" | grep -q "^a  *0.1.2-broken .*rolled back: vtepd exited 3 times"'
 check "the database survived the rollback" \
     test "$(vctl list-bindings tor1 swp1)" = "0000 red"
+
+# ---- boots 6-7: slot a's kernel panics, syslinux falls back to b ----
+out=$(con "vtep-cli image install $URL/panic.bin && vtep-cli image boot-next a")
+echo "$out"
+check "a bundle whose kernel panics is installed in slot a and boots next" \
+    eval 'echo "$out" | grep -q "Slot a (0.1.3-panic) boots next, on trial"'
+check "the default stays slot b: a boots once" \
+    eval 'con "cat /boot/syslinux.cfg" | grep -qx "DEFAULT b"'
+# (This QEMU reboots in place: power it off and start another.)
+con poweroff >/dev/null
+check "the VM powers off" wait_for 60 vm_down
+mv "$A/serial.log" "$A/serial.log.3"
+FW_REBOOT=1 fw_vm_start "$A" "" 1
+boot_served "after the panic, the switch serves again" 600
+grep -a "Kernel panic\|vtep-tor: .*\(slot\|booting\|rollback\)" "$A/serial.log"
+check "slot a's kernel panicked" grep -q "Kernel panic - not syncing" "$A/serial.log"
+check "the next boot, slot b, rolled a back, saying why" \
+    grep -q "image rollback: slot a (0.1.3-panic) did not boot: its kernel stopped before its boot script ran" "$A/serial.log"
+check "slot b runs" \
+    eval 'con "cat /etc/vtep-tor-release" | grep -qx "vtepd (vtepd) 0.1.1-test"'
+out=$(con "vtep-cli image list")
+echo "$out"
+check "image list shows slot a rolled back, b the default" \
+    eval 'echo "$out" | grep -q "^a  *0.1.3-panic .*rolled back: did not boot" &&
+          echo "$out" | grep -q "^b  *0.1.1-test .*current, default"'
 
 finish

@@ -11,7 +11,8 @@
 #   blue2 10.2.0.10 ── TAP ── swp2 ┘  10.99.0.2  10.99.0.1 └─ blue1 10.2.0.20
 #
 # Every pair pings across the router both ways, a static route reaches a
-# third prefix through red2, and TTL 1 does not cross.  ACLs on the router
+# third prefix through red2, TTL 1 does not cross, and a restart removes an
+# interface address that no binding wants.  ACLs on the router
 # interfaces (Logical_Router.acl_binding, nftables inet family): ingress on
 # red's interface denies ICMP from red's subnet while TCP passes, egress on
 # blue's denies ICMP toward blue2; traffic switched within a subnet and
@@ -26,55 +27,31 @@ lab_require "firmware routing" ping nc
 
 TMP=$(make_tmpdir)
 A=$TMP/tor1
-T1=fwr$$ T2=fwb$$ TU=fwu$$
 
-for tap in "$T1" "$T2" "$TU"; do
-    ip tuntap add dev "$tap" mode tap
-    on_exit "ip link del '$tap' 2>/dev/null"
-done
-
+fw_tap_new r2 b2 u0
 cat >"$TMP/tor1.conf" <<CONF
 switch-name=tor1
 tunnel-ip=$VTEP_IP/24
 uplink=swp3
 CONF
 fw_vm_start "$A" "$TMP/tor1.conf" 3 \
-    -netdev "tap,id=swp1,ifname=$T1,script=no,downscript=no" \
-    -netdev "tap,id=swp2,ifname=$T2,script=no,downscript=no" \
-    -netdev "tap,id=swp3,ifname=$TU,script=no,downscript=no"
+    -netdev "$(fw_tap_netdev swp1 r2)" \
+    -netdev "$(fw_tap_netdev swp2 b2)" \
+    -netdev "$(fw_tap_netdev swp3 u0)"
 
-# host_on_tap NAME TAP MAC IP GW: a host namespace whose eth0 is TAP.
-host_on_tap() {
-    lab_ns "$1"
-    ip link set "$2" netns "$NS-$1"
-    nsx "$1" ip link set "$2" name eth0
-    nsx "$1" ip link set eth0 address "$3" mtu 1450 up
-    nsx "$1" ip addr add "$4/24" dev eth0
-    nsx "$1" ip route add default via "$5"
-}
 # QEMU holds the TAPs open while they move.
 sleep 1
-lab_ns hv
-ip link set "$TU" netns "$NS-hv"
-nsx hv ip link set "$TU" name u0 up
-nsx hv ip addr add "$HV_IP/24" dev u0
-host_on_tap red2 "$T1" "$RED2_MAC" 10.1.0.10 10.1.0.1
-host_on_tap blue2 "$T2" "$BLUE2_MAC" 10.2.0.10 10.2.0.1
-lab_host red1 "$RED1_MAC" 10.1.0.20 hv h-red1
-lab_host blue1 "$BLUE1_MAC" 10.2.0.20 hv h-blue1
+fw_hv u0 10.1.0.20 10.2.0.20
+fw_tap_host red2 r2 "$RED2_MAC" 10.1.0.10
+fw_tap_host blue2 b2 "$BLUE2_MAC" 10.2.0.10
+nsx red2 ip route add default via 10.1.0.1
+nsx blue2 ip route add default via 10.2.0.1
 nsx red1 ip route add default via 10.1.0.1
 nsx blue1 ip route add default via 10.2.0.1
-lab_hv_vni 100 red1
-lab_hv_vni 200 blue1
 
-if ! fw_vm_wait_served "$A" 150 >/dev/null; then
-    fail "the VM boots"
-    tail -30 "$A/serial.log"
-    exit 1
-fi
-pass "the VM boots"
+fw_vms_boot "the VM boots" "$A"
 
-vctl() { vtep-ctl --timeout=20 --db="$(fw_db "$A")" "$@"; }
+vctl() { fw_vctl "$A" "$@"; }
 vctl add-ls red -- set Logical_Switch red tunnel_key=100 \
     -- add-ls blue -- set Logical_Switch blue tunnel_key=200
 vctl bind-ls tor1 swp1 0 red -- bind-ls tor1 swp2 0 blue
@@ -191,6 +168,31 @@ vctl clear Logical_Router lr0 acl_binding
 check "unbound: the fault clears" wait_for 30 bash -c \
     "test -z \"\$(vtep-ctl --timeout=20 --db=$(fw_db "$A") --bare --columns=LR_fault_status find Logical_Router name=lr0)\""
 check "unbound: red2 -> blue2 ICMP passes again" wait_for 10 ping_ok red2 10.2.0.10
+
+# An interface address that no switch_binding wants any more, as a binding
+# removed while vtepd was down leaves it on its bridge: the restart must
+# take it away (else, out of the VRF, it would be a route in the main
+# table), and give the wanted ones back.
+RED_BR=$(fw_console "$A" "ip -o -4 addr show | awk '/ 10.1.0.1\/24 / { print \$2 }'" |
+    tr -d '\r' | grep -o 'vtb[0-9]*' | head -1)
+check "red's bridge has the interface address" test -n "$RED_BR"
+fw_console "$A" "ip addr add 10.1.9.1/24 dev $RED_BR" >/dev/null
+check "a stale address is on it" \
+    fw_console "$A" "ip -o addr show dev $RED_BR | grep -q 10.1.9.1/24"
+fw_console "$A" 'kill -9 $(cat /run/vtepd/vtepd.pid)' >/dev/null
+restarted() {
+    [ "$(grep -c 'starting vtepd:' "$A/serial.log")" -ge 2 ] && fw_served "$A"
+}
+check "the supervisor restarts vtepd" wait_for 60 restarted
+check "vtepd resyncs" \
+    wait_for 30 grep -q "warm start: HAL resynchronised" "$A/serial.log"
+check "the restart removed the stale address" wait_for 30 fw_console "$A" \
+    "! ip -o addr show dev $RED_BR | grep -q 10.1.9.1"
+check "... and no route for it is left" fw_console "$A" \
+    "! ip route show table all | grep -q 10.1.9.0/24"
+check "the wanted address is back in the VRF" wait_for 30 fw_console "$A" \
+    "ip -o addr show master vtr0 | grep -q 10.1.0.1/24"
+check "routing works after the restart" wait_for 30 ping_ok red2 10.2.0.10
 
 vctl destroy Logical_Router lr0
 vrf_gone() {

@@ -186,3 +186,76 @@ fw_ssh() {
 fw_console() {
     /usr/bin/python3 "$FW_CONSOLE" "$1" "$2" 60
 }
+
+# fw_vctl DIR ARGS...: vtep-ctl on the database of the VM in DIR.
+fw_vctl() {
+    local dir=$1
+    shift
+    # shellcheck disable=SC2046
+    vtep-ctl --timeout=30 $(fw_ovs_args "$dir") --db="$(fw_db "$dir")" "$@"
+}
+
+# fw_vms_boot CHECK DIR...: waits up to 150 s for each VM's OVSDB server
+# and passes CHECK, or fails it, shows the console of the VM that did not
+# come up and exits.
+fw_vms_boot() {
+    local check=$1 dir
+    shift
+    for dir; do
+        if ! fw_vm_wait_served "$dir" 150 >/dev/null; then
+            fail "$check (${dir##*/} did not)"
+            tail -30 "$dir/serial.log"
+            exit 1
+        fi
+    done
+    pass "$check"
+}
+
+# ---- Cabling VMs to namespaces ------------------------------------------
+#
+# These need tests/dataplane/lab-topology.sh (nsx, lab_ns, lab_host, NS).
+
+# fw_tap_new NAME...: TAP devices $NS-NAME for QEMU to hold, removed at
+# exit.
+fw_tap_new() {
+    local t
+    for t in "$@"; do
+        ip tuntap add dev "$NS-$t" mode tap
+        on_exit "ip link del '$NS-$t' 2>/dev/null"
+    done
+}
+
+# fw_tap_netdev ID NAME: the QEMU netdev of front-panel port ID on the TAP
+# $NS-NAME.
+fw_tap_netdev() {
+    echo "tap,id=$1,ifname=$NS-$2,script=no,downscript=no"
+}
+
+# fw_tap_to NS NAME: moves the TAP $NS-NAME (held open by QEMU) into
+# namespace NS as NAME, up.
+fw_tap_to() {
+    ip link set "$NS-$2" netns "$NS-$1"
+    nsx "$1" ip link set "$NS-$2" name "$2" up
+}
+
+# fw_tap_host NAME TAP MAC IP: a host namespace cabled to a front-panel
+# port by TAP.
+fw_tap_host() {
+    lab_ns "$1"
+    fw_tap_to "$1" "$2"
+    nsx "$1" ip link set "$2" address "$3" mtu 1450
+    nsx "$1" ip addr add "$4/24" dev "$2"
+}
+
+# fw_hv TAP RED1_IP BLUE1_IP: the hypervisor namespace "hv" on the switch's
+# uplink TAP ($HV_IP), with hosts red1 behind VNI 100 and blue1 behind VNI
+# 200.
+fw_hv() {
+    lab_ns hv
+    fw_tap_to hv "$1"
+    nsx hv ip addr add "$HV_IP/24" dev "$1"
+    lab_host red1 "$RED1_MAC" "$2" hv h-red1
+    lab_host blue1 "$BLUE1_MAC" "$3" hv h-blue1
+    lab_hv_vni 100 red1
+    lab_hv_vni 200 blue1
+}

@@ -5,7 +5,7 @@
  * layout at all (magic, version, signature, size) are kept, so that every
  * input reaches the checks of the tables.  A file the warm start accepts
  * is then dumped, used for forwarding and programming, aged, resynced to
- * nothing and closed, and must be accepted again by the next start. */
+ * nothing, given ACL tables and bindings, and closed, and must be accepted again by the next start. */
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <stddef.h>
@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "hal/asic/asic-private.h"
+#include "hal/hal-acl.h"
 #include "hal/hal.h"
 #include "lib/ds.h"
 #include "lib/util.h"
@@ -114,6 +115,36 @@ program(struct hal *hal)
     (void) hal_fdb_set(hal, &e, 1, NULL);
 }
 
+/* Programs an ACL table with a port range into each stage and binds it,
+ * into whatever room the TCAM has; refusals are fine. */
+static void
+program_acl(struct hal *hal)
+{
+    struct hal_acl_rule r = {
+        .seq = 1,
+        .action = HAL_ACL_DENY,
+        .match = { .fields = HAL_ACL_F_PROTOCOL | HAL_ACL_F_DST_PORT,
+                   .protocol = 6,
+                   .dst_port_min = 1000,
+                   .dst_port_max = 2000 },
+    };
+    struct hal_acl_table_config c = { "fuzz", HAL_ACL_INGRESS, &r, 1 };
+    struct hal_acl_binding b = { .vlan = 10 };
+
+    if (hal_port_by_name(hal, "swp1", &b.point)) {
+        return;
+    }
+    for (int s = 0; s < HAL_ACL_STAGE_N; s++) {
+        hal_oid_t oid = HAL_OID_NULL;
+
+        c.stage = b.stage = s;
+        if (!hal_acl_table_set(hal, &c, &oid)) {
+            b.table = oid;
+            (void) hal_acl_bind_set(hal, &b, 1, NULL);
+        }
+    }
+}
+
 /* Uses every table of a warm-started chip. */
 static void
 exercise(struct hal *hal)
@@ -122,12 +153,20 @@ exercise(struct hal *hal)
     struct hal_asic_frame frame;
     struct ds out = DS_EMPTY_INITIALIZER;
     struct hal_port_info info;
+    struct hal_acl_packet tcp1500 = { .ethertype = 0x0800,
+                                      .is_ip = true,
+                                      .protocol = 6,
+                                      .has_ports = true,
+                                      .is_tcp = true,
+                                      .dst_port = 1500 };
     size_t i;
 
+    tcp1500.src_ip.family = tcp1500.dst_ip.family = AF_INET;
     hal_dump_fdb(hal, NULL, &out);
     hal_dump_flood(hal, &out);
     hal_dump_bindings(hal, &out);
     hal_dump_resources(hal, &out);
+    hal_dump_acl(hal, &out);
     for (i = 0; i < hal_port_count(hal); i++) {
         ASSERT(!hal_port_get(hal, i, &info));
     }
@@ -135,6 +174,7 @@ exercise(struct hal *hal)
     /* A broadcast from every port on VLAN 10 floods and learns. */
     hal_asic_decision_init(&d);
     memset(&frame, 0, sizeof frame);
+    frame.acl = &tcp1500;
     memset(&frame.dst, 0xff, sizeof frame.dst);
     frame.src.ea[0] = 0x02;
     frame.vlan = 10;
@@ -151,6 +191,8 @@ exercise(struct hal *hal)
     hal_run(hal, INT64_C(1) << 40);
     ASSERT(!hal_resync_begin(hal));
     ASSERT(!hal_resync_end(hal));
+    /* Kept for the next start to check and restore. */
+    program_acl(hal);
     ds_destroy(&out);
 }
 

@@ -36,6 +36,10 @@ check_acl(const uint8_t *frame, size_t len, const struct sim_eth *eth)
     ASSERT(!p.has_ports || p.is_ip);
     ASSERT(!p.is_tcp || p.has_ports);
     ASSERT(!p.is_icmp || (p.is_ip && !p.has_ports));
+    /* Ports only for a protocol that has them, never for an IPv6
+     * extension header the walk stopped at. */
+    ASSERT(!p.has_ports || p.protocol == 6 || p.protocol == 17
+           || p.protocol == 132);
     ASSERT(!hal_acl_match_check(&m));
     ASSERT(!hal_acl_match_packet(&m, &p) || p.is_tcp);
 }

@@ -18,7 +18,7 @@ report() {
 }
 
 start_vtepd "$tmp/d" || { fail "vtepd starts"; exit 1; }
-report "$(timeout 30 $PY tests/interop/monitor_since_restart.py before \
+report "$(timeout 30 $PY tests/interop/monitor_since.py before \
     "$tmp/d/db.sock" "$tmp/state" 2>&1)"
 stop "$tmp/d"
 # A change the client did not see, made while it was away.
@@ -26,6 +26,6 @@ start_vtepd "$tmp/d" || { fail "vtepd restarts"; exit 1; }
 timeout 10 $PY tests/interop/raw_rpc.py "$tmp/d/db.sock" transact \
     '["hardware_vtep",{"op":"insert","table":"Logical_Switch","row":{"name":"ls2"}}]' \
     >/dev/null
-report "$(timeout 30 $PY tests/interop/monitor_since_restart.py after \
+report "$(timeout 30 $PY tests/interop/monitor_since.py after \
     "$tmp/d/db.sock" "$tmp/state" 2>&1)"
 finish

@@ -12,10 +12,10 @@ if ! $PY -c 'import ovs.db.idl' 2>/dev/null || ! test -f "$VTEP_SCHEMA"; then
 fi
 tmp=$(make_tmpdir)
 
-# run_idl NAME SOCK: the checks of python_idl_cond.py, named after NAME.
+# run_idl NAME SOCK: the checks of python_idl.py cond, named after NAME.
 run_idl() {
     local name=$1 sock=$2 line out
-    out=$(timeout 60 $PY tests/interop/python_idl_cond.py "unix:$sock" 2>&1)
+    out=$(timeout 60 $PY tests/interop/python_idl.py cond "unix:$sock" 2>&1)
     while IFS= read -r line; do
         case $line in
         ok:*) pass "$name: ${line#ok: }" ;;

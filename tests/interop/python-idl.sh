@@ -22,11 +22,11 @@ report() {
 }
 
 if $PY -c 'import ovs.db.idl' 2>/dev/null && test -f "$VTEP_SCHEMA"; then
-    report "$(timeout 60 $PY tests/interop/python_idl.py "unix:$sock" 2>&1)"
+    report "$(timeout 60 $PY tests/interop/python_idl.py basic "unix:$sock" 2>&1)"
 else
     skip "Python IDL (python3-openvswitch is not installed)"
 fi
-report "$(timeout 60 $PY tests/interop/monitor_since.py "$sock" 2>&1)"
+report "$(timeout 60 $PY tests/interop/monitor_since.py reconnect "$sock" 2>&1)"
 
 # Fan-out: five clients with the same monitor (and id, as the C IDL does)
 # cost one encoding per commit.

@@ -2,6 +2,7 @@
 """A hand-rolled OVSDB client, as people write one to poke a switch: sends
 one JSON-RPC request over a Unix socket and prints the reply as one line of
 JSON (keys sorted).  Answers the server's "echo" requests while waiting.
+Other tests' helpers import its Client.
 
 usage: raw_rpc.py SOCKET METHOD PARAMS_JSON"""
 import json
@@ -38,21 +39,43 @@ def read_messages(sock):
             yield msg
 
 
+class Client:
+    """A connection kept open across requests: call() sends one and
+    returns its reply with the notifications that came before it."""
+
+    def __init__(self, path, timeout=TIMEOUT):
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.sock.settimeout(timeout)
+        self.sock.connect(path)
+        self.messages = read_messages(self.sock)
+        self.next_id = 0
+
+    def call(self, method, params, answer_echo=False):
+        self.next_id += 1
+        self.sock.sendall(json.dumps({"method": method, "params": params,
+                                      "id": self.next_id}).encode())
+        notes = []
+        for msg in self.messages:
+            if (answer_echo and msg.get("method") == "echo"
+                    and msg.get("id") is not None):
+                reply = {"id": msg["id"], "result": msg.get("params"),
+                         "error": None}
+                self.sock.sendall(json.dumps(reply).encode())
+            elif msg.get("id") == self.next_id and "method" not in msg:
+                return msg, notes
+            else:
+                notes.append(msg)
+        raise EOFError("no reply")
+
+    def close(self):
+        self.sock.close()
+
+
 def call(path, method, params):
-    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    sock.settimeout(TIMEOUT)
-    sock.connect(path)
-    request = {"id": 1, "method": method, "params": params}
-    sock.sendall(json.dumps(request).encode())
-    for msg in read_messages(sock):
-        if msg.get("method") == "echo" and msg.get("id") is not None:
-            reply = {"id": msg["id"], "result": msg.get("params"),
-                     "error": None}
-            sock.sendall(json.dumps(reply).encode())
-        elif msg.get("id") == 1 and "method" not in msg:
-            sock.close()
-            return msg
-    raise EOFError("no reply")
+    client = Client(path)
+    reply, _ = client.call(method, params, answer_echo=True)
+    client.close()
+    return reply
 
 
 def main():

@@ -10,8 +10,10 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -302,6 +304,123 @@ test_order_and_counters(void **state)
     topo_close(&t);
 }
 
+/* Returns how many times 'needle' occurs in the ACL dump. */
+static size_t
+dump_count(struct topo *t, const char *needle, struct ds *out)
+{
+    size_t n = 0;
+
+    ds_clear(out);
+    hal_dump_acl(t->f.hal, out);
+    for (const char *s = ds_cstr(out); (s = strstr(s, needle)); s++) {
+        n++;
+    }
+    return n;
+}
+
+/* The TCAM is chip memory: after a warm restart it denies from the first
+ * frame, before any replay; the replay adopts it without a write, and the
+ * end of the resync removes what was not set again. */
+static void
+test_warm_restart(void **state)
+{
+    struct hal_acl_match range = {
+        .fields = HAL_ACL_F_PROTOCOL | HAL_ACL_F_DST_PORT,
+        .protocol = 6,
+        .dst_port_min = 1000,
+        .dst_port_max = 2000,
+    };
+    struct hal_acl_rule in[] = { { 10, HAL_ACL_DENY, range } };
+    struct hal_acl_rule out[] = { { 1, HAL_ACL_DENY, { .fields = 0 } } };
+    struct hal_acl_packet p1600 = tcp_packet(1, 40000, 9, 1600, 0x02);
+    struct ds before = DS_EMPTY_INITIALIZER, after = DS_EMPTY_INITIALIZER;
+    struct hal_acl_table_config c = { "t", HAL_ACL_INGRESS, in, 1 };
+    hal_oid_t oid, oid2 = HAL_OID_NULL, eg;
+    struct hal_acl_binding b;
+    uint64_t writes, hits;
+    struct topo t;
+    char file[64];
+    int status;
+
+    (void) state;
+    snprintf(file, sizeof file, "/tmp/test-hal-acl-%d.chip", (int) getpid());
+    unlink(file);
+    fixture_open(&t.f, "lab", file, false);
+    t.swp1 = test_port(&t.f, "swp1");
+    t.swp2 = test_port(&t.f, "swp2");
+    t.ls0 = test_bridge(&t.f, "ls0", 5000, HAL_REPLICATION_SOURCE_NODE);
+    test_bind(&t.f, t.swp1, 0, t.ls0);
+    test_bind(&t.f, t.swp2, 10, t.ls0);
+    hal_asic_decision_init(&t.d);
+    oid = table(&t, HAL_ACL_INGRESS, in, 1, 0);
+    acl_bind(&t, t.swp1, 0, HAL_ACL_INGRESS, oid);
+    eg = table(&t, HAL_ACL_EGRESS, out, 1, 0);
+    acl_bind(&t, t.swp2, 10, HAL_ACL_EGRESS, eg);
+    assert_false(passes(&t, &p1600));
+    hal_dump_acl(t.f.hal, &before);
+    topo_close(&t);
+
+    /* Warm: the same TCAM, enforced before any replay. */
+    fixture_open(&t.f, "lab", file, false);
+    assert_true(hal_is_warm(t.f.hal));
+    t.swp1 = test_port(&t.f, "swp1");
+    hal_asic_decision_init(&t.d);
+    hal_dump_acl(t.f.hal, &after);
+    assert_string_equal(ds_cstr(&before), ds_cstr(&after));
+    assert_false(passes(&t, &p1600));
+    assert_int_equal(hal_acl_counters_get(t.f.hal, oid, &hits, 1), 0);
+    assert_int_equal(hits, 2);
+
+    /* The replay (no ids) adopts the ingress table without a write; the
+     * egress table, not set again, goes at the end. */
+    writes = hal_asic_writes(t.f.asic);
+    assert_int_equal(hal_resync_begin(t.f.hal), 0);
+    assert_int_equal(hal_acl_table_set(t.f.hal, &c, &oid2), 0);
+    assert_int_equal(oid2, oid);
+    b = (struct hal_acl_binding){ t.swp1, 0, HAL_ACL_INGRESS, oid2 };
+    assert_int_equal(hal_acl_bind_set(t.f.hal, &b, 1, &status), 0);
+    assert_int_equal(hal_asic_writes(t.f.asic) - writes, 0);
+    assert_int_equal(hal_resync_end(t.f.hal), 0);
+    assert_int_equal(dump_count(&t, "acl t ", &after), 1);
+    assert_int_equal(dump_count(&t, "tcam egress: 0/32", &after), 1);
+    assert_int_equal(dump_count(&t, "tcam ingress: 8/64", &after), 1);
+    assert_false(passes(&t, &p1600));
+
+    /* Replayed with other rules: replaced in place, still one copy. */
+    topo_close(&t);
+    fixture_open(&t.f, "lab", file, false);
+    t.swp1 = test_port(&t.f, "swp1");
+    hal_asic_decision_init(&t.d);
+    assert_int_equal(hal_resync_begin(t.f.hal), 0);
+    t.ls0 = test_bridge(&t.f, "ls0", 5000, HAL_REPLICATION_SOURCE_NODE);
+    test_bind(&t.f, t.swp1, 0, t.ls0);
+    test_bind(&t.f, test_port(&t.f, "swp2"), 10, t.ls0);
+    in[0].match.dst_port_max = 1023;
+    oid2 = HAL_OID_NULL;
+    assert_int_equal(hal_acl_table_set(t.f.hal, &c, &oid2), 0);
+    assert_int_equal(hal_resync_end(t.f.hal), 0);
+    assert_int_equal(dump_count(&t, "acl t ", &after), 1);
+    assert_int_equal(dump_count(&t, "tcam ingress: 2/64", &after), 1);
+    assert_int_equal(dump_count(&t, "\nbinding ", &after), 0);
+    assert_true(passes(&t, &p1600));
+
+    /* A corrupt TCAM (a rule list pointing at itself) is a cold start. */
+    oid = table(&t, HAL_ACL_INGRESS, in, 1, 0);
+    for (uint32_t i = 0; i < 128; i++) {
+        if (t.f.asic->acl_rules[i].valid) {
+            t.f.asic->acl_rules[i].next = i;
+        }
+    }
+    topo_close(&t);
+    fixture_open(&t.f, "lab", file, false);
+    assert_false(hal_is_warm(t.f.hal));
+    assert_int_equal(dump_count(&t, "acl ", &after), 0);
+    fixture_close(&t.f);
+    unlink(file);
+    ds_destroy(&before);
+    ds_destroy(&after);
+}
+
 /* A table that does not fit fails whole; earlier tables keep working. */
 static void
 test_tcam_full(void **state)
@@ -451,6 +570,118 @@ test_parse(void **state)
     assert_true(p.is_ip && !p.has_ports);
 }
 
+/* Builds into 'f' an Ethernet + IPv6 frame whose fixed header's next
+ * header is 'first', followed by the 'n' extension headers 'ext' (each
+ * given as its type and length in bytes) and an upper-layer header of
+ * type 'upper' with 8 bytes: ports 40000 -> 22 (TCP, SYN) or ICMPv6 echo
+ * request.  'frag_off' is the fragment offset (in 8-byte units) of a
+ * fragment header.  Returns the frame's length. */
+static size_t
+v6_chain(uint8_t *f, const uint8_t (*ext)[2], size_t n, uint8_t upper,
+         uint16_t frag_off)
+{
+    size_t off = 14 + 40;
+
+    memset(f, 0, 14 + 40);
+    f[12] = 0x86, f[13] = 0xdd;
+    f[14] = 0x60;
+    f[14 + 6] = n ? ext[0][0] : upper;
+    f[14 + 39] = 2;
+    for (size_t i = 0; i < n; i++) {
+        uint8_t type = ext[i][0], len = ext[i][1];
+
+        memset(f + off, 0, len);
+        f[off] = i + 1 < n ? ext[i + 1][0] : upper;
+        if (type == 44) {
+            f[off + 2] = (uint8_t) (frag_off >> 5);
+            f[off + 3] = (uint8_t) (frag_off << 3) | 1;
+        } else if (type == 51) {
+            f[off + 1] = (uint8_t) (len / 4 - 2);
+        } else {
+            f[off + 1] = (uint8_t) (len / 8 - 1);
+        }
+        off += len;
+    }
+    memset(f + off, 0, 20);
+    if (upper == 6) {
+        f[off] = 0x9c, f[off + 1] = 0x40, f[off + 3] = 22;
+        f[off + 12] = 0x50, f[off + 13] = 0x02;
+        return off + 20;
+    }
+    f[off] = 128; /* ICMPv6 echo request. */
+    return off + 8;
+}
+
+/* IPv6 extension headers are walked to the L4 header; a later fragment
+ * has the protocol but no ports; too long a chain stops the walk. */
+static void
+test_parse_ipv6_ext(void **state)
+{
+    static const uint8_t hbh_dst[][2] = { { 0, 8 }, { 60, 16 } };
+    static const uint8_t rt_ah[][2] = { { 43, 24 }, { 51, 12 } };
+    static const uint8_t frag[][2] = { { 0, 8 }, { 44, 8 } };
+    uint8_t deep[HAL_ACL_IPV6_MAX_EXT + 1][2];
+    struct hal_acl_match ssh = {
+        .fields = HAL_ACL_F_PROTOCOL | HAL_ACL_F_DST_PORT,
+        .protocol = 6,
+        .dst_port_min = 22,
+        .dst_port_max = 22,
+    };
+    struct hal_acl_match tcp = { .fields = HAL_ACL_F_PROTOCOL, .protocol = 6 };
+    struct hal_acl_match echo = { .fields =
+                                      HAL_ACL_F_PROTOCOL | HAL_ACL_F_ICMP_TYPE,
+                                  .protocol = 58,
+                                  .icmp_type = 128 };
+    uint8_t f[14 + 40 + 16 * 8 + 20];
+    struct hal_acl_packet p;
+    size_t len;
+
+    (void) state;
+    len = v6_chain(f, hbh_dst, 2, 6, 0);
+    hal_acl_packet_parse(f, len, 0x86dd, 14, &p);
+    assert_true(p.is_ip && p.has_ports && p.is_tcp);
+    assert_int_equal(p.protocol, 6);
+    assert_int_equal(p.dst_port, 22);
+    assert_int_equal(p.tcp_flags, 0x02);
+    assert_true(hal_acl_match_packet(&ssh, &p));
+
+    len = v6_chain(f, rt_ah, 2, 58, 0);
+    hal_acl_packet_parse(f, len, 0x86dd, 14, &p);
+    assert_true(p.is_icmp && hal_acl_match_packet(&echo, &p));
+
+    /* First fragment: L4; a later one: only L3 and the protocol. */
+    len = v6_chain(f, frag, 2, 6, 0);
+    hal_acl_packet_parse(f, len, 0x86dd, 14, &p);
+    assert_true(p.has_ports && hal_acl_match_packet(&ssh, &p));
+    len = v6_chain(f, frag, 2, 6, 185);
+    hal_acl_packet_parse(f, len, 0x86dd, 14, &p);
+    assert_true(p.is_ip && !p.has_ports && !p.is_tcp);
+    assert_int_equal(p.protocol, 6);
+    assert_false(hal_acl_match_packet(&ssh, &p));
+    assert_true(hal_acl_match_packet(&tcp, &p));
+    len = v6_chain(f, frag, 2, 58, 1);
+    hal_acl_packet_parse(f, len, 0x86dd, 14, &p);
+    assert_true(!p.is_icmp && !hal_acl_match_packet(&echo, &p));
+
+    /* One header more than the bound: the walk stops there. */
+    for (size_t i = 0; i < ARRAY_SIZE(deep); i++) {
+        deep[i][0] = 60, deep[i][1] = 8;
+    }
+    len = v6_chain(f, deep, ARRAY_SIZE(deep), 6, 0);
+    hal_acl_packet_parse(f, len, 0x86dd, 14, &p);
+    assert_true(p.is_ip && !p.has_ports);
+    assert_int_equal(p.protocol, 60);
+    len = v6_chain(f, deep, ARRAY_SIZE(deep) - 1, 6, 0);
+    hal_acl_packet_parse(f, len, 0x86dd, 14, &p);
+    assert_true(p.has_ports && p.dst_port == 22);
+
+    /* Truncated inside an extension header: no L4. */
+    len = v6_chain(f, hbh_dst, 2, 6, 0);
+    hal_acl_packet_parse(f, 14 + 40 + 8 + 10, 0x86dd, 14, &p);
+    assert_true(p.is_ip && !p.has_ports);
+    assert_int_equal(p.protocol, 60);
+}
+
 static void
 test_dump(void **state)
 {
@@ -580,6 +811,71 @@ test_router_interfaces(void **state)
     topo_close(&t);
 }
 
+/* A router interface binding is in chip memory too: after a warm restart
+ * it filters before any replay. */
+static void
+test_router_interface_warm(void **state)
+{
+    struct hal_router_config rc = { .name = "r", .mac = test_mac(100) };
+    struct hal_acl_match tcp = { .fields = HAL_ACL_F_PROTOCOL, .protocol = 6 };
+    struct hal_acl_rule deny = { 10, HAL_ACL_DENY, tcp };
+    struct hal_acl_packet p = tcp_packet(2, 40000, 9, 80, 0x02);
+    struct hal_rif_config c0 = { .prefix_len = 24 }, c1 = { .prefix_len = 24 };
+    struct hal_route_entry r = { .prefix_len = 24 };
+    struct hal_rneigh_entry n = { .mac = test_mac(9) };
+    struct ds before = DS_EMPTY_INITIALIZER, after = DS_EMPTY_INITIALIZER;
+    hal_oid_t router = HAL_OID_NULL, ls1, rif0, rif1, in;
+    struct hal_asic_route_result res;
+    struct topo t;
+    char file[64];
+    int st;
+
+    (void) state;
+    snprintf(file, sizeof file, "/tmp/test-hal-acl-rif-%d.chip",
+             (int) getpid());
+    unlink(file);
+    fixture_open(&t.f, "lab", file, false);
+    t.ls0 = test_bridge(&t.f, "ls0", 5000, HAL_REPLICATION_SOURCE_NODE);
+    ls1 = test_bridge(&t.f, "ls1", 5001, HAL_REPLICATION_SOURCE_NODE);
+    hal_asic_decision_init(&t.d);
+    assert_int_equal(hal_router_set(t.f.hal, &rc, &router), 0);
+    c0.router = c1.router = router;
+    c0.bridge = t.ls0;
+    c1.bridge = ls1;
+    assert_int_equal(hal_ip_from_string("10.0.0.1", &c0.ip), 0);
+    assert_int_equal(hal_ip_from_string("10.0.1.1", &c1.ip), 0);
+    assert_int_equal(hal_rif_create(t.f.hal, &c0, &rif0), 0);
+    assert_int_equal(hal_rif_create(t.f.hal, &c1, &rif1), 0);
+    r.router = router;
+    r.nexthop = rif1;
+    assert_int_equal(hal_ip_from_string("10.0.1.0", &r.prefix), 0);
+    assert_int_equal(hal_route_set(t.f.hal, &r, 1, &st), 0);
+    n.rif = rif1;
+    assert_int_equal(hal_ip_from_string("10.0.1.9", &n.ip), 0);
+    assert_int_equal(hal_rneigh_set(t.f.hal, &n, 1, &st), 0);
+    p.dst_ip = n.ip;
+    in = table(&t, HAL_ACL_INGRESS, &deny, 1, 0);
+    acl_bind(&t, rif0, 0, HAL_ACL_INGRESS, in);
+    assert_int_equal(route(&t, &p, &res), HAL_ASIC_L3_DROP);
+    hal_dump_acl(t.f.hal, &before);
+    topo_close(&t);
+
+    fixture_open(&t.f, "lab", file, false);
+    assert_true(hal_is_warm(t.f.hal));
+    t.ls0 = test_bridge(&t.f, "ls0", 5000, HAL_REPLICATION_SOURCE_NODE);
+    hal_asic_decision_init(&t.d);
+    hal_dump_acl(t.f.hal, &after);
+    assert_string_equal(ds_cstr(&before), ds_cstr(&after));
+    assert_non_null(
+        strstr(ds_cstr(&after), "binding rif r 10.0.0.1/24 ingress -> t\n"));
+    assert_int_equal(route(&t, &p, &res), HAL_ASIC_L3_DROP);
+    assert_string_equal(res.drop_reason, "ACL deny (router ingress)");
+    topo_close(&t);
+    unlink(file);
+    ds_destroy(&before);
+    ds_destroy(&after);
+}
+
 int
 main(void)
 {
@@ -588,10 +884,13 @@ main(void)
         cmocka_unit_test(test_tcam_matches_reference),
         cmocka_unit_test(test_order_and_counters),
         cmocka_unit_test(test_tcam_full),
+        cmocka_unit_test(test_warm_restart),
         cmocka_unit_test(test_checks),
         cmocka_unit_test(test_parse),
+        cmocka_unit_test(test_parse_ipv6_ext),
         cmocka_unit_test(test_dump),
         cmocka_unit_test(test_router_interfaces),
+        cmocka_unit_test(test_router_interface_warm),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

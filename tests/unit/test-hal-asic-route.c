@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Unit tests for routing in the HAL and hal/asic: prefix helpers, the
  * objects and their checks, longest prefix match, the routing step of the
- * pipeline (TTL, resolution, rewrite, egress), finite tables and the
+ * pipeline (TTL, resolution, rewrite, egress, ICMP unreachable and its
+ * rate limit, other VTEPs' ARP MACs), finite tables, warm restart and the
  * hal/dump-routes text. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -9,6 +10,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -77,11 +79,14 @@ static void
 rt_open(struct rt *t)
 {
     struct hal_switch_config sw = { test_ip("192.0.2.100"), 4789, 10 };
-    struct hal_router_config rc = { "r0", router_mac, router_mac };
+    struct hal_router_config rc = { .name = "r0",
+                                    .mac = router_mac,
+                                    .arp_mac = router_mac };
     struct hal_rif_config c0, c1;
     struct hal_nexthop_config nc;
 
     fixture_open(&t->f, "lab", NULL, false);
+    t->now = 0;
     assert_int_equal(hal_switch_set(t->f.hal, &sw), 0);
     t->swp1 = test_port(&t->f, "swp1");
     t->swp2 = test_port(&t->f, "swp2");
@@ -277,7 +282,7 @@ test_resolution(void **state)
 
     /* A full table of learned neighbours gives up the least recent. */
     for (i = 0; i < 17; i++) {
-        char s[16];
+        char s[32];
 
         snprintf(s, sizeof s, "10.2.0.%d", 100 + i);
         a = ip(s);
@@ -303,7 +308,9 @@ test_checks_and_tables(void **state)
 {
     struct hal_resource res[HAL_TABLE_N];
     struct hal_route_entry r[20];
-    struct hal_router_config rc = { "r1", router_mac, router_mac };
+    struct hal_router_config rc = { .name = "r1",
+                                    .mac = router_mac,
+                                    .arp_mac = router_mac };
     struct hal_rif_config c;
     hal_oid_t r1 = HAL_OID_NULL, rif;
     int status[20];
@@ -403,11 +410,216 @@ test_dump(void **state)
         "02:00:00:00:00:07 static\n"
         "\n"
         "ROUTER               ROUTED TTL_EXPIRED   NO_ROUTE UNRESOLVED    "
-        "ARP_REQ  ARP_REPLY\n"
+        "ARP_REQ  ARP_REPLY   ICMP_ERR ICMP_LIMIT\n"
         "r0                        0          0          0          0      "
-        "    0          0\n");
+        "    0          0          0          0\n");
     ds_destroy(&out);
     rt_close(&t);
+}
+
+/* No route: ICMP net unreachable; a next hop that never answers ARP: three
+ * requests a second apart, then host unreachable for a while, then it is
+ * asked for again. */
+static void
+test_unreachable(void **state)
+{
+    struct hal_route_entry r;
+    struct hal_router_stats st;
+    struct hal_ip a;
+    int64_t now;
+    int status, i;
+    struct rt t;
+
+    (void) state;
+    rt_open(&t);
+    rt_route(&t, "10.9.0.1", 64);
+    assert_int_equal(t.res.action, HAL_ASIC_L3_DROP);
+    assert_true(t.res.unreachable);
+    assert_int_equal(t.res.unreach_code, 0);
+    a = ip("10.1.0.1");
+    assert_true(hal_ip_equals(&t.res.in_addr, &a));
+
+    r = route(t.r0, "10.2.0.0/24", t.rif1);
+    assert_int_equal(hal_route_set(t.f.hal, &r, 1, &status), 0);
+    a = ip("10.2.0.9");
+    for (i = 0, now = 5000; i < 3; i++, now += 1000) {
+        hal_asic_route(t.f.asic, t.ls0, &a, 64, 100, now, NULL, &t.res, &t.d);
+        assert_int_equal(t.res.action, HAL_ASIC_L3_RESOLVE);
+        hal_asic_route(t.f.asic, t.ls0, &a, 64, 100, now + 500, NULL, &t.res,
+                       &t.d);
+        assert_int_equal(t.res.action, HAL_ASIC_L3_DROP);
+        assert_false(t.res.unreachable);
+    }
+    hal_asic_route(t.f.asic, t.ls0, &a, 64, 100, now, NULL, &t.res, &t.d);
+    assert_int_equal(t.res.action, HAL_ASIC_L3_DROP);
+    assert_true(t.res.unreachable);
+    assert_int_equal(t.res.unreach_code, 1);
+    hal_asic_route(t.f.asic, t.ls0, &a, 64, 100, now + 2000, NULL, &t.res,
+                   &t.d);
+    assert_true(t.res.unreachable);
+    hal_asic_route(t.f.asic, t.ls0, &a, 64, 100, now + 3000, NULL, &t.res,
+                   &t.d);
+    assert_int_equal(t.res.action, HAL_ASIC_L3_RESOLVE);
+    assert_int_equal(hal_router_stats_get(t.f.hal, t.r0, &st), 0);
+    assert_int_equal(st.no_route, 1);
+    assert_int_equal(st.arp_requests, 4);
+    rt_close(&t);
+}
+
+/* ICMP errors: six at once to one destination, then one a second; another
+ * destination has its own bucket; all counted. */
+static void
+test_icmp_rate_limit(void **state)
+{
+    struct hal_router_stats st;
+    struct hal_ip a = ip("10.1.0.20"), b = ip("10.1.0.21");
+    int i, sent = 0;
+    struct rt t;
+
+    (void) state;
+    rt_open(&t);
+    for (i = 0; i < 20; i++) {
+        sent += hal_asic_route_icmp_allow(t.f.asic, t.ls0, &a, 10000);
+    }
+    assert_int_equal(sent, 6);
+    assert_false(hal_asic_route_icmp_allow(t.f.asic, t.ls0, &a, 10500));
+    assert_true(hal_asic_route_icmp_allow(t.f.asic, t.ls0, &a, 11000));
+    assert_true(hal_asic_route_icmp_allow(t.f.asic, t.ls0, &b, 11000));
+    assert_int_equal(hal_router_stats_get(t.f.hal, t.r0, &st), 0);
+    assert_int_equal(st.icmp_errors, 8);
+    assert_int_equal(st.icmp_limited, 15);
+    rt_close(&t);
+}
+
+/* Another VTEP's ARP source MAC (Arp_Sources_Remote): frames to it go to
+ * the router, and the router sends them (ARP replies) to that VTEP. */
+static void
+test_peers(void **state)
+{
+    struct hal_router_config rc = { .name = "r0",
+                                    .mac = router_mac,
+                                    .arp_mac = router_mac };
+    struct hal_mac peer = { { 0x02, 0xa5, 192, 0, 2, 9 } };
+    struct hal_asic_frame f;
+    struct rt t;
+
+    (void) state;
+    rt_open(&t);
+    hal_asic_route_to_peer(t.f.asic, t.ls0, &peer, 60, &t.d);
+    assert_false(hal_asic_route_to_peer(t.f.asic, t.ls0, &peer, 60, &t.d));
+    rc.n_peers = 1;
+    rc.peers[0].mac = peer;
+    rc.peers[0].vtep = test_ip("192.0.2.9");
+    assert_int_equal(hal_router_set(t.f.hal, &rc, &t.r0), 0);
+    rc.n_peers = HAL_ROUTER_PEERS_MAX + 1;
+    assert_int_equal(hal_router_set(t.f.hal, &rc, &t.r0), -EINVAL);
+
+    memset(&f, 0, sizeof f);
+    f.port = t.swp1;
+    f.src = test_mac(1);
+    f.dst = peer;
+    f.bytes = 60;
+    hal_asic_forward(t.f.asic, &f, false, 1000, &t.d);
+    assert_int_equal(t.d.action, HAL_ASIC_ROUTE);
+    assert_true(hal_asic_route_to_peer(t.f.asic, t.ls0, &peer, 60, &t.d));
+    assert_int_equal(t.d.action, HAL_ASIC_FORWARD);
+    assert_int_equal(t.d.n_locals, 0);
+    assert_int_equal(t.d.n_remotes, 1);
+    assert_int_equal(t.d.remotes[0].vni, 5000);
+    assert_int_equal(t.d.remotes[0].ip.s_addr, test_ip("192.0.2.9").s_addr);
+    rt_close(&t);
+}
+
+/* The L3 tables are chip memory: a restart keeps them (routing works
+ * before any replay), a replay of the same writes nothing, and what the
+ * replay leaves out goes at the end of the resync. */
+static void
+test_warm_restart(void **state)
+{
+    struct ds before = DS_EMPTY_INITIALIZER, after = DS_EMPTY_INITIALIZER;
+    struct hal_router_config rc = { .name = "r0",
+                                    .mac = router_mac,
+                                    .arp_mac = router_mac };
+    struct hal_route_entry r[2];
+    struct hal_rif_config c0, c1;
+    struct hal_nexthop_config nc;
+    struct hal_resource res[HAL_TABLE_N];
+    hal_oid_t r0 = HAL_OID_NULL, rif0, rif1, nh;
+    hal_oid_t r0b = HAL_OID_NULL, rif0b, rif1b, nhb;
+    struct hal_ip a = ip("10.2.0.7");
+    struct hal_mac mac = test_mac(7);
+    uint64_t writes;
+    int status[2];
+    char file[64];
+    struct rt t;
+
+    (void) state;
+    rt_open(&t);
+    fixture_close(&t.f);
+    snprintf(file, sizeof file, "/tmp/test-hal-asic-route-%d.chip",
+             (int) getpid());
+    unlink(file);
+    fixture_open(&t.f, "lab", file, false);
+    /* The same objects as rt_open(), on the chip this time. */
+    assert_int_equal(hal_switch_set(t.f.hal,
+                                    &(struct hal_switch_config){
+                                        test_ip("192.0.2.100"), 4789, 10 }),
+                     0);
+    t.ls0 = test_bridge(&t.f, "ls0", 5000, HAL_REPLICATION_SOURCE_NODE);
+    t.ls1 = test_bridge(&t.f, "ls1", 5001, HAL_REPLICATION_SOURCE_NODE);
+    assert_int_equal(hal_router_set(t.f.hal, &rc, &r0), 0);
+    c0 = (struct hal_rif_config){ r0, t.ls0, ip("10.1.0.1"), 24 };
+    c1 = (struct hal_rif_config){ r0, t.ls1, ip("10.2.0.1"), 24 };
+    assert_int_equal(hal_rif_create(t.f.hal, &c0, &rif0), 0);
+    assert_int_equal(hal_rif_create(t.f.hal, &c1, &rif1), 0);
+    nc = (struct hal_nexthop_config){ rif1, ip("10.2.0.254") };
+    assert_int_equal(hal_nexthop_create(t.f.hal, &nc, &nh), 0);
+    r[0] = route(r0, "10.2.0.0/24", rif1);
+    r[1] = route(r0, "10.3.0.0/16", nh);
+    assert_int_equal(hal_route_set(t.f.hal, r, 2, status), 0);
+    assert_int_equal(hal_asic_route_learn(t.f.asic, t.ls1, &a, &mac, 100), 0);
+    hal_dump_routes(t.f.hal, &before);
+    fixture_close(&t.f);
+
+    fixture_open(&t.f, "lab", file, false);
+    assert_true(hal_is_warm(t.f.hal));
+    hal_dump_routes(t.f.hal, &after);
+    assert_string_equal(ds_cstr(&before), ds_cstr(&after));
+    hal_asic_route(t.f.asic, t.ls0, &a, 64, 100, 5000, NULL, &t.res, &t.d);
+    assert_int_equal(t.res.action, HAL_ASIC_L3_FORWARD);
+    assert_memory_equal(&t.res.dst, &mac, sizeof mac);
+
+    /* The replay finds every object where it was, writing nothing... */
+    writes = hal_asic_writes(t.f.asic);
+    assert_int_equal(hal_resync_begin(t.f.hal), 0);
+    assert_int_equal(
+        test_bridge(&t.f, "ls0", 5000, HAL_REPLICATION_SOURCE_NODE), t.ls0);
+    assert_int_equal(
+        test_bridge(&t.f, "ls1", 5001, HAL_REPLICATION_SOURCE_NODE), t.ls1);
+    assert_int_equal(hal_router_set(t.f.hal, &rc, &r0b), 0);
+    assert_int_equal(r0b, r0);
+    assert_int_equal(hal_rif_create(t.f.hal, &c0, &rif0b), 0);
+    assert_int_equal(hal_rif_create(t.f.hal, &c1, &rif1b), 0);
+    assert_int_equal(rif0b, rif0);
+    assert_int_equal(rif1b, rif1);
+    assert_int_equal(hal_nexthop_create(t.f.hal, &nc, &nhb), 0);
+    assert_int_equal(nhb, nh);
+    assert_int_equal(hal_route_set(t.f.hal, r, 1, status), 0);
+    assert_int_equal(hal_asic_writes(t.f.asic) - writes, 0);
+    /* ...and the route it left out goes at the end; the
+     * learned neighbour stays. */
+    assert_int_equal(hal_resync_end(t.f.hal), 0);
+    hal_resources_get(t.f.hal, res);
+    assert_int_equal(res[HAL_TABLE_ROUTER].used, 1);
+    assert_int_equal(res[HAL_TABLE_RIF].used, 2);
+    assert_int_equal(res[HAL_TABLE_NEXTHOP].used, 1);
+    assert_int_equal(res[HAL_TABLE_ROUTE].used, 1);
+    assert_int_equal(res[HAL_TABLE_RNEIGH].used, 1);
+    fixture_close(&t.f);
+    unlink(file);
+    hal_asic_decision_uninit(&t.d);
+    ds_destroy(&before);
+    ds_destroy(&after);
 }
 
 int
@@ -420,6 +632,10 @@ main(void)
         cmocka_unit_test(test_resolution),
         cmocka_unit_test(test_checks_and_tables),
         cmocka_unit_test(test_dump),
+        cmocka_unit_test(test_unreachable),
+        cmocka_unit_test(test_icmp_rate_limit),
+        cmocka_unit_test(test_peers),
+        cmocka_unit_test(test_warm_restart),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

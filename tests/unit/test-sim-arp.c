@@ -22,6 +22,7 @@
 #include "hal/asic/asic.h"
 #include "lib/ds.h"
 #include "sim/arp.h"
+#include "sim/route.h"
 #include "sim/sim.h"
 
 struct env {
@@ -422,6 +423,34 @@ test_table_calls_and_dump(void **state)
     }
 }
 
+/* The router's neighbour solicitation (sim/route6.c) is one that the
+ * classifier, and so any host, takes for a valid request: checksum, hop
+ * limit, solicited-node destination, source link-layer address. */
+static void
+test_router_ns_is_valid(void **state)
+{
+    struct hal_mac sha = { { 0x02, 0xa5, 10, 99, 0, 2 } };
+    struct hal_ip spa, tpa;
+    struct sim_neigh_request req;
+    uint8_t frame[SIM_NS_FRAME_LEN];
+    struct sim_eth eth;
+    size_t len;
+
+    (void) state;
+    assert_int_equal(hal_ip_from_string("2001:db8:2::1", &spa), 0);
+    assert_int_equal(hal_ip_from_string("2001:db8:2::a:b0c", &tpa), 0);
+    len = sim_ns_request(&sha, &spa, &tpa, frame);
+    assert_int_equal(len, SIM_NS_FRAME_LEN);
+    assert_int_equal(sim_eth_parse(frame, len, &eth), 0);
+    assert_memory_equal(frame, "\x33\x33\xff\x0a\x0b\x0c", 6);
+    assert_int_equal(sim_neigh_classify(eth.ethertype, frame + eth.payload,
+                                        len - eth.payload, &eth.src, &req),
+                     SIM_NEIGH_REQUEST);
+    assert_true(hal_ip_equals(&req.target, &tpa));
+    assert_true(hal_ip_equals(&req.sender, &spa));
+    assert_memory_equal(&req.sha, &sha, sizeof sha);
+}
+
 int
 main(void)
 {
@@ -438,6 +467,7 @@ main(void)
                                         env_setup, env_teardown),
         cmocka_unit_test_setup_teardown(test_full_table_floods, env_setup,
                                         env_teardown),
+        cmocka_unit_test(test_router_ns_is_valid),
         cmocka_unit_test_setup_teardown(test_table_calls_and_dump, env_setup,
                                         env_teardown),
     };

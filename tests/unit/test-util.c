@@ -9,7 +9,6 @@
 
 #include <cmocka.h>
 
-#include "lib/csum.h"
 #include "lib/ds.h"
 #include "lib/util.h"
 
@@ -100,32 +99,10 @@ test_str_starts_with(void **state)
     assert_false(str_starts_with("", "x"));
 }
 
-/* An IPv4 header with its checksum (0xb861) from a capture; the sum of a
- * header with a correct checksum is 0; an odd length pads with zero. */
-static void
-test_csum(void **state)
-{
-    uint8_t ip[20] = { 0x45, 0x00, 0x00, 0x73, 0x00, 0x00, 0x40,
-                       0x00, 0x40, 0x11, 0x00, 0x00, 0xc0, 0xa8,
-                       0x00, 0x01, 0xc0, 0xa8, 0x00, 0xc7 };
-    const uint8_t odd[3] = { 0x01, 0x02, 0x03 },
-                  even[4] = { 0x01, 0x02, 0x03, 0x00 };
-
-    (void) state;
-    assert_int_equal(csum_rfc1071(ip, sizeof ip), 0xb861);
-    ip[10] = 0xb8;
-    ip[11] = 0x61;
-    assert_int_equal(csum_rfc1071(ip, sizeof ip), 0);
-    assert_int_equal(csum_rfc1071(odd, sizeof odd),
-                     csum_rfc1071(even, sizeof even));
-    assert_int_equal(csum_rfc1071(odd, sizeof odd), (uint16_t) ~0x0402);
-}
-
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_csum),
         cmocka_unit_test(test_container_of),
         cmocka_unit_test(test_xalloc),
         cmocka_unit_test(test_ds),

@@ -24,14 +24,14 @@
 #define MAC_A "00:00:00:00:00:aa"
 #define MAC_B "00:00:00:00:00:bb"
 
+/* A fixture with a controller's logical switch bound to p1, untagged. */
 static int
 setup(void **state)
 {
-    struct vfx *f = xzalloc(sizeof *f);
+    struct vfx *f;
 
-    vfx_setup(f, false);
-    vfx_run(f);
-    /* A controller's logical switch bound to p1, untagged. */
+    vfx_cmocka_setup(state);
+    f = *state;
     vfx_transact(f, "[{\"op\": \"insert\", \"table\": \"Logical_Switch\", "
                     "\"uuid-name\": \"ls\", \"row\": {\"name\": \"ls0\", "
                     "\"tunnel_key\": 5000}}, "
@@ -41,17 +41,6 @@ setup(void **state)
                     "[\"named-uuid\", \"ls\"]]]]]]}]");
     vfx_run(f);
     free(vfx_log(f));
-    *state = f;
-    return 0;
-}
-
-static int
-teardown(void **state)
-{
-    struct vfx *f = *state;
-
-    vfx_teardown(f);
-    free(f);
     return 0;
 }
 
@@ -399,19 +388,22 @@ int
 main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_mcast_local, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_mcast_local, setup,
+                                        vfx_cmocka_teardown),
         cmocka_unit_test_setup_teardown(test_learned_aged_moved, setup,
-                                        teardown),
+                                        vfx_cmocka_teardown),
         cmocka_unit_test_setup_teardown(test_other_switch_left_alone, setup,
-                                        teardown),
+                                        vfx_cmocka_teardown),
         cmocka_unit_test_setup_teardown(test_sweep_on_restart, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(test_stats, setup, teardown),
+                                        vfx_cmocka_teardown),
+        cmocka_unit_test_setup_teardown(test_stats, setup,
+                                        vfx_cmocka_teardown),
         cmocka_unit_test_setup_teardown(test_lr_acl_unsupported, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(test_slicing, setup, teardown),
+                                        vfx_cmocka_teardown),
+        cmocka_unit_test_setup_teardown(test_slicing, setup,
+                                        vfx_cmocka_teardown),
         cmocka_unit_test_setup_teardown(test_db_refuses_writes, setup,
-                                        teardown),
+                                        vfx_cmocka_teardown),
     };
 
     return cmocka_run_group_tests_name("vtepd/vtep/local", tests, NULL, NULL);

@@ -13,7 +13,6 @@
 
 #include <cmocka.h>
 
-#include "hal/asic/asic.h"
 #include "hal/hal-route.h"
 #include "hal/hal.h"
 #include "lib/ds.h"
@@ -23,14 +22,9 @@
 static int
 setup(void **state)
 {
-    struct hal_config config = { .platform = "lab" };
     struct vfx *f = xzalloc(sizeof *f);
-    struct hal *hal;
 
-    hal_unregister_all();
-    assert_int_equal(hal_register_provider(&hal_asic_provider), 0);
-    assert_int_equal(hal_open("asic", &config, &hal), 0);
-    vfx_setup_hal(f, hal);
+    vfx_setup_hal(f, vfx_open_asic(NULL));
     /* Four logical switches with VNIs, hence bridges. */
     vfx_transact(f, "[{\"op\": \"insert\", \"table\": \"Logical_Switch\", "
                     "\"row\": {\"name\": \"red\", \"tunnel_key\": 100}}, "
@@ -48,10 +42,7 @@ setup(void **state)
 static int
 teardown(void **state)
 {
-    struct vfx *f = *state;
-
-    vfx_teardown(f);
-    free(f);
+    vfx_cmocka_teardown(state);
     hal_unregister_all();
     return 0;
 }
@@ -107,17 +98,6 @@ lr_insert(struct vfx *f, const char *name, const char *bindings_json,
                  name, bindings_json, routes_json);
 }
 
-/* The uuid of logical switch 'name' as ["uuid", "..."] (caller frees). */
-static char *
-ls_ref(struct vfx *f, const char *name)
-{
-    char *where = xasprintf("[[\"name\", \"==\", \"%s\"]]", name);
-    char *uuid = vfx_query(f, "Logical_Switch", "_uuid", where);
-
-    free(where);
-    return uuid;
-}
-
 static void
 lr_set(struct vfx *f, const char *name, const char *column, const char *map)
 {
@@ -158,7 +138,7 @@ static void
 test_bindings_and_routes(void **state)
 {
     struct vfx *f = *state;
-    char *red = ls_ref(f, "red"), *blue = ls_ref(f, "blue");
+    char *red = vfx_ls_uuid(f, "red"), *blue = vfx_ls_uuid(f, "blue");
     char *b =
         xasprintf("[[\"10.1.0.1/24\", %s], [\"10.2.0.1/24\", %s]]", red, blue);
 
@@ -208,7 +188,7 @@ test_switch_later(void **state)
                     "\"row\": {\"name\": \"late\"}}]");
     vfx_run(f);
     {
-        char *late = ls_ref(f, "late");
+        char *late = vfx_ls_uuid(f, "late");
 
         b = xasprintf("[[\"10.6.0.1/24\", %s]]", late);
         free(late);
@@ -229,8 +209,8 @@ static void
 test_overlap(void **state)
 {
     struct vfx *f = *state;
-    char *red = ls_ref(f, "red"), *blue = ls_ref(f, "blue");
-    char *green = ls_ref(f, "green");
+    char *red = vfx_ls_uuid(f, "red"), *blue = vfx_ls_uuid(f, "blue");
+    char *green = vfx_ls_uuid(f, "green");
     char *b = xasprintf("[[\"10.1.0.1/16\", %s], [\"10.1.2.1/24\", %s], "
                         "[\"10.9.0.1/24\", %s]]",
                         red, blue, green);
@@ -274,7 +254,7 @@ static void
 test_switch_taken(void **state)
 {
     struct vfx *f = *state;
-    char *red = ls_ref(f, "red");
+    char *red = vfx_ls_uuid(f, "red");
     char *b0 = xasprintf("[[\"10.1.0.1/24\", %s]]", red);
     char *b1 = xasprintf("[[\"10.5.0.1/24\", %s]]", red);
 
@@ -295,7 +275,7 @@ static void
 test_bad_routes(void **state)
 {
     struct vfx *f = *state;
-    char *red = ls_ref(f, "red");
+    char *red = vfx_ls_uuid(f, "red");
     char *b = xasprintf("[[\"10.1.0.1/24\", %s]]", red);
 
     lr_insert(f, "lr0", b,
@@ -324,7 +304,7 @@ static void
 test_exhaustion(void **state)
 {
     struct vfx *f = *state;
-    char *red = ls_ref(f, "red"), *blue = ls_ref(f, "blue");
+    char *red = vfx_ls_uuid(f, "red"), *blue = vfx_ls_uuid(f, "blue");
     char *b = xasprintf("[[\"10.1.0.1/24\", %s]]", red);
     char *b2 = xasprintf("[[\"10.2.0.1/24\", %s]]", blue);
     struct ds r = DS_EMPTY_INITIALIZER;

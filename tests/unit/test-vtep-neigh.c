@@ -17,59 +17,24 @@
 #include "tests/unit/vtep-fixture.h"
 #include "vtepd/vtep/vtep.h"
 
-static void
-add_ls(struct vfx *f, const char *name, int key)
-{
-    vfx_transact(f,
-                 "[{\"op\": \"insert\", \"table\": \"Logical_Switch\", "
-                 "\"row\": {\"name\": \"%s\", \"tunnel_key\": %d}}]",
-                 name, key);
-}
-
 /* Inserts Ucast_Macs_Remote (ls, mac, ipaddr) behind VTEP 10.0.0.2,
- * creating its locator with the first row (locators are not root rows). */
+ * creating its locator with the first row (locators are not root rows;
+ * the switch keeps its own one, a Tunnel's "local", in the same table). */
 static void
 add_umr(struct vfx *f, const char *ls, const char *mac, const char *ipaddr)
 {
-    /* The remote locator: the switch keeps its own one (a Tunnel's
-     * "local") in the same table. */
-    char *loc = vfx_query(f, "Physical_Locator", "_uuid",
-                          "[[\"dst_ip\", \"==\", \"10.0.0.2\"]]");
-    char *where = xasprintf("[[\"name\", \"==\", \"%s\"]]", ls);
-    char *ls_uuid = vfx_query(f, "Logical_Switch", "_uuid", where);
+    char *ops = xstrdup(""), *loc = vfx_locator(f, "10.0.0.2", "loc", &ops);
+    char *ls_uuid = vfx_ls_uuid(f, ls);
 
-    if (!loc[0]) {
-        free(loc);
-        loc = xstrdup("[\"named-uuid\", \"loc\"]");
-        vfx_transact(f,
-                     "[{\"op\": \"insert\", \"table\": \"Physical_Locator\","
-                     " \"uuid-name\": \"loc\", \"row\": {\"dst_ip\": "
-                     "\"10.0.0.2\", \"encapsulation_type\": "
-                     "\"vxlan_over_ipv4\"}}, {\"op\": \"insert\", \"table\": "
-                     "\"Ucast_Macs_Remote\", \"row\": {\"MAC\": \"%s\", "
-                     "\"ipaddr\": \"%s\", \"locator\": %s, "
-                     "\"logical_switch\": %s}}]",
-                     mac, ipaddr, loc, ls_uuid);
-    } else {
-        vfx_transact(f,
-                     "[{\"op\": \"insert\", \"table\": "
-                     "\"Ucast_Macs_Remote\", \"row\": {\"MAC\": \"%s\", "
-                     "\"ipaddr\": \"%s\", \"locator\": %s, "
-                     "\"logical_switch\": %s}}]",
-                     mac, ipaddr, loc, ls_uuid);
-    }
-    free(loc);
-    free(where);
-    free(ls_uuid);
-}
-
-static void
-del_umr(struct vfx *f, const char *mac)
-{
     vfx_transact(f,
-                 "[{\"op\": \"delete\", \"table\": \"Ucast_Macs_Remote\", "
-                 "\"where\": [[\"MAC\", \"==\", \"%s\"]]}]",
-                 mac);
+                 "[%s{\"op\": \"insert\", \"table\": "
+                 "\"Ucast_Macs_Remote\", \"row\": {\"MAC\": \"%s\", "
+                 "\"ipaddr\": \"%s\", \"locator\": %s, "
+                 "\"logical_switch\": %s}}]",
+                 ops, mac, ipaddr, loc, ls_uuid);
+    free(ops);
+    free(loc);
+    free(ls_uuid);
 }
 
 static void
@@ -80,28 +45,6 @@ set_ipaddr(struct vfx *f, const char *mac, const char *ipaddr)
                  "\"where\": [[\"MAC\", \"==\", \"%s\"]], \"row\": "
                  "{\"ipaddr\": \"%s\"}}]",
                  mac, ipaddr);
-}
-
-static int
-setup(void **state)
-{
-    struct vfx *f = xzalloc(sizeof *f);
-
-    vfx_setup(f, false);
-    vfx_run(f);
-    free(vfx_log(f));
-    *state = f;
-    return 0;
-}
-
-static int
-teardown(void **state)
-{
-    struct vfx *f = *state;
-
-    vfx_teardown(f);
-    free(f);
-    return 0;
 }
 
 /* Returns the mock's log without the FDB lines, which test-vtep covers. */
@@ -136,7 +79,7 @@ test_ipaddr_programs_entries(void **state)
 {
     struct vfx *f = *state;
 
-    add_ls(f, "ls0", 5000);
+    vfx_add_ls(f, "ls0", 5000);
     add_umr(f, "ls0", "00:00:00:00:00:01", "192.168.1.1");
     add_umr(f, "ls0", "00:00:00:00:00:02", "2001:db8::2");
     add_umr(f, "ls0", "00:00:00:00:00:03", "");
@@ -149,7 +92,7 @@ test_ipaddr_programs_entries(void **state)
     vfx_run(f);
     assert_neigh_log(f, "neigh_remove ls0 192.168.1.1\n"
                         "neigh_set ls0 192.168.1.9 00:00:00:00:00:01\n");
-    del_umr(f, "00:00:00:00:00:02");
+    vfx_del_umr(f, "00:00:00:00:00:02");
     vfx_run(f);
     assert_neigh_log(f, "neigh_remove ls0 2001:db8::2\n");
     assert_int_equal(f->mock->n_neighs, 1);
@@ -164,7 +107,7 @@ test_bad_ipaddr_ignored(void **state)
 {
     struct vfx *f = *state;
 
-    add_ls(f, "ls0", 5000);
+    vfx_add_ls(f, "ls0", 5000);
     add_umr(f, "ls0", "00:00:00:00:00:01", "not-an-ip");
     add_umr(f, "ls0", "00:00:00:00:00:02", "224.0.0.1");
     vfx_run(f);
@@ -179,7 +122,7 @@ test_duplicate_ip_oldest_wins(void **state)
 {
     struct vfx *f = *state;
 
-    add_ls(f, "ls0", 5000);
+    vfx_add_ls(f, "ls0", 5000);
     add_umr(f, "ls0", "00:00:00:00:00:01", "192.168.1.1");
     vfx_run(f);
     add_umr(f, "ls0", "00:00:00:00:00:02", "192.168.1.1");
@@ -187,7 +130,7 @@ test_duplicate_ip_oldest_wins(void **state)
     assert_neigh_log(f, "neigh_set ls0 192.168.1.1 00:00:00:00:00:01\n");
 
     /* The older row goes: the newer claim takes over. */
-    del_umr(f, "00:00:00:00:00:01");
+    vfx_del_umr(f, "00:00:00:00:00:01");
     vfx_run(f);
     assert_neigh_log(f, "neigh_set ls0 192.168.1.1 00:00:00:00:00:02\n");
 }
@@ -197,8 +140,8 @@ test_suppression_off_per_switch(void **state)
 {
     struct vfx *f = *state;
 
-    add_ls(f, "ls0", 5000);
-    add_ls(f, "ls1", 5001);
+    vfx_add_ls(f, "ls0", 5000);
+    vfx_add_ls(f, "ls1", 5001);
     add_umr(f, "ls0", "00:00:00:00:00:01", "192.168.1.1");
     add_umr(f, "ls1", "00:00:00:00:00:02", "192.168.1.1");
     vfx_run(f);
@@ -225,7 +168,7 @@ test_switch_deleted_with_entries(void **state)
 {
     struct vfx *f = *state;
 
-    add_ls(f, "ls0", 5000);
+    vfx_add_ls(f, "ls0", 5000);
     add_umr(f, "ls0", "00:00:00:00:00:01", "192.168.1.1");
     vfx_run(f);
     free(vfx_log(f));
@@ -250,7 +193,7 @@ test_table_full_waits(void **state)
     struct vfx *f = *state;
 
     f->mock->neigh_capacity = 1;
-    add_ls(f, "ls0", 5000);
+    vfx_add_ls(f, "ls0", 5000);
     add_umr(f, "ls0", "00:00:00:00:00:01", "192.168.1.1");
     add_umr(f, "ls0", "00:00:00:00:00:02", "192.168.1.2");
     vfx_run(f);
@@ -262,7 +205,7 @@ test_table_full_waits(void **state)
     /* Nothing is retried until the HAL says there is room. */
     vfx_run(f);
     assert_neigh_log(f, "");
-    del_umr(f, "00:00:00:00:00:01");
+    vfx_del_umr(f, "00:00:00:00:00:01");
     mock_hal_resource_event(f->mock, HAL_EVENT_RESOURCE_FREED,
                             HAL_TABLE_NEIGH);
     vfx_run(f);
@@ -284,7 +227,7 @@ test_learned_ip_follows_mac(void **state)
 {
     struct vfx *f = *state;
 
-    add_ls(f, "ls0", 5000);
+    vfx_add_ls(f, "ls0", 5000);
     vfx_run(f);
     mock_hal_fdb_event(f->mock, HAL_EVENT_FDB_LEARNED, "ls0",
                        "00:00:00:00:00:01", 1, 0);
@@ -334,7 +277,7 @@ test_controller_address_beats_learned(void **state)
 {
     struct vfx *f = *state;
 
-    add_ls(f, "ls0", 5000);
+    vfx_add_ls(f, "ls0", 5000);
     vfx_run(f);
     mock_hal_fdb_event(f->mock, HAL_EVENT_FDB_LEARNED, "ls0",
                        "00:00:00:00:00:01", 1, 0);
@@ -344,7 +287,7 @@ test_controller_address_beats_learned(void **state)
     add_umr(f, "ls0", "00:00:00:00:00:07", "10.0.0.5");
     vfx_run(f);
     assert_neigh_log(f, "neigh_set ls0 10.0.0.5 00:00:00:00:00:07\n");
-    del_umr(f, "00:00:00:00:00:07");
+    vfx_del_umr(f, "00:00:00:00:00:07");
     vfx_run(f);
     assert_neigh_log(f, "neigh_set ls0 10.0.0.5 00:00:00:00:00:01\n");
 }
@@ -353,22 +296,22 @@ int
 main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_ipaddr_programs_entries, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(test_bad_ipaddr_ignored, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(test_duplicate_ip_oldest_wins, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(test_suppression_off_per_switch, setup,
-                                        teardown),
+        cmocka_unit_test_setup_teardown(test_ipaddr_programs_entries,
+                                        vfx_cmocka_setup, vfx_cmocka_teardown),
+        cmocka_unit_test_setup_teardown(test_bad_ipaddr_ignored,
+                                        vfx_cmocka_setup, vfx_cmocka_teardown),
+        cmocka_unit_test_setup_teardown(test_duplicate_ip_oldest_wins,
+                                        vfx_cmocka_setup, vfx_cmocka_teardown),
+        cmocka_unit_test_setup_teardown(test_suppression_off_per_switch,
+                                        vfx_cmocka_setup, vfx_cmocka_teardown),
         cmocka_unit_test_setup_teardown(test_switch_deleted_with_entries,
-                                        setup, teardown),
-        cmocka_unit_test_setup_teardown(test_table_full_waits, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(test_learned_ip_follows_mac, setup,
-                                        teardown),
+                                        vfx_cmocka_setup, vfx_cmocka_teardown),
+        cmocka_unit_test_setup_teardown(test_table_full_waits,
+                                        vfx_cmocka_setup, vfx_cmocka_teardown),
+        cmocka_unit_test_setup_teardown(test_learned_ip_follows_mac,
+                                        vfx_cmocka_setup, vfx_cmocka_teardown),
         cmocka_unit_test_setup_teardown(test_controller_address_beats_learned,
-                                        setup, teardown),
+                                        vfx_cmocka_setup, vfx_cmocka_teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -19,68 +19,21 @@
 #include "tests/unit/vtep-fixture.h"
 #include "vtepd/vtep/vtep.h"
 
+/* A fixture with the logical switch ls0 (VNI 5000). */
 static int
 setup(void **state)
 {
-    struct vfx *f = xzalloc(sizeof *f);
-
-    vfx_setup(f, false);
-    vfx_run(f);
-    free(vfx_log(f));
-    vfx_transact(f, "[{\"op\": \"insert\", \"table\": \"Logical_Switch\", "
-                    "\"row\": {\"name\": \"ls0\", \"tunnel_key\": 5000}}]");
-    vfx_run(f);
-    *state = f;
+    vfx_cmocka_setup(state);
+    vfx_add_ls(*state, "ls0", 5000);
+    vfx_run(*state);
     return 0;
-}
-
-static int
-teardown(void **state)
-{
-    struct vfx *f = *state;
-
-    vfx_teardown(f);
-    free(f);
-    return 0;
-}
-
-/* Returns how a transaction refers to the locator for 'ip' (caller
- * frees): its ["uuid", ...] if it exists, else ["named-uuid", 'name'] after
- * appending the insert operation that creates it to '*ops'. */
-static char *
-locator(struct vfx *f, const char *ip, const char *name, char **ops)
-{
-    char *where = xasprintf("[[\"dst_ip\", \"==\", \"%s\"]]", ip);
-    char *uuid = vfx_query(f, "Physical_Locator", "_uuid", where);
-
-    free(where);
-    if (!uuid[0]) {
-        char *next = xasprintf(
-            "%s{\"op\": \"insert\", \"table\": \"Physical_Locator\", "
-            "\"uuid-name\": \"%s\", \"row\": {\"dst_ip\": \"%s\", "
-            "\"encapsulation_type\": \"vxlan_over_ipv4\"}}, ",
-            *ops, name, ip);
-
-        free(*ops);
-        *ops = next;
-        free(uuid);
-        uuid = xasprintf("[\"named-uuid\", \"%s\"]", name);
-    }
-    return uuid;
-}
-
-static char *
-ls_uuid(struct vfx *f)
-{
-    return vfx_query(f, "Logical_Switch", "_uuid",
-                     "[[\"name\", \"==\", \"ls0\"]]");
 }
 
 static void
 add_umr(struct vfx *f, const char *mac, const char *ip)
 {
-    char *ops = xstrdup(""), *loc = locator(f, ip, "l", &ops);
-    char *ls = ls_uuid(f);
+    char *ops = xstrdup(""), *loc = vfx_locator(f, ip, "l", &ops);
+    char *ls = vfx_ls_uuid(f, "ls0");
 
     vfx_transact(f,
                  "[%s{\"op\": \"insert\", \"table\": "
@@ -92,22 +45,14 @@ add_umr(struct vfx *f, const char *mac, const char *ip)
     free(ls);
 }
 
-static void
-del_umr(struct vfx *f, const char *mac)
-{
-    vfx_transact(f,
-                 "[{\"op\": \"delete\", \"table\": \"Ucast_Macs_Remote\", "
-                 "\"where\": [[\"MAC\", \"==\", \"%s\"]]}]",
-                 mac);
-}
-
 /* An unknown-dst Mcast_Macs_Remote row flooding to 'ip1' and 'ip2'. */
 static void
 add_flood(struct vfx *f, const char *ip1, const char *ip2)
 {
     char *ops = xstrdup("");
-    char *l1 = locator(f, ip1, "l1", &ops), *l2 = locator(f, ip2, "l2", &ops);
-    char *ls = ls_uuid(f);
+    char *l1 = vfx_locator(f, ip1, "l1", &ops),
+         *l2 = vfx_locator(f, ip2, "l2", &ops);
+    char *ls = vfx_ls_uuid(f, "ls0");
 
     vfx_transact(
         f,
@@ -217,8 +162,8 @@ test_rows_follow_use(void **state)
     add_flood(f, "10.0.0.2", "10.0.0.3");
     assert_tunnels(f, "10.0.0.1>10.0.0.2 10.0.0.1>10.0.0.3");
 
-    del_umr(f, "00:00:00:00:00:02");
-    del_umr(f, "00:00:00:00:00:22");
+    vfx_del_umr(f, "00:00:00:00:00:02");
+    vfx_del_umr(f, "00:00:00:00:00:22");
     assert_tunnels(f, "10.0.0.1>10.0.0.2 10.0.0.1>10.0.0.3");
     vfx_transact(f, "[{\"op\": \"delete\", \"table\": \"Mcast_Macs_Remote\", "
                     "\"where\": []}]");
@@ -231,7 +176,7 @@ static void
 test_adopts_controller_row(void **state)
 {
     struct vfx *f = *state;
-    char *ops = xstrdup(""), *loc = locator(f, "10.0.0.4", "l", &ops);
+    char *ops = xstrdup(""), *loc = vfx_locator(f, "10.0.0.4", "l", &ops);
     char *before, *after;
 
     vfx_transact(f,
@@ -257,7 +202,7 @@ test_adopts_controller_row(void **state)
     vfx_assert_query(f, "Tunnel", "bfd_params", "[]",
                      "[\"map\",[[\"enable\",\"true\"]]]");
 
-    del_umr(f, "00:00:00:00:00:04");
+    vfx_del_umr(f, "00:00:00:00:00:04");
     vfx_run(f);
     assert_int_equal(vfx_count(f, "Tunnel"), 0);
     free(before);
@@ -275,7 +220,7 @@ test_restart_keeps_rows(void **state)
     vfx_stop(f);
     vfx_start(f);
     assert_tunnels(f, "10.0.0.1>10.0.0.5");
-    del_umr(f, "00:00:00:00:00:05");
+    vfx_del_umr(f, "00:00:00:00:00:05");
     assert_tunnels(f, "");
 }
 
@@ -502,17 +447,20 @@ int
 main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_rows_follow_use, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_rows_follow_use, setup,
+                                        vfx_cmocka_teardown),
         cmocka_unit_test_setup_teardown(test_adopts_controller_row, setup,
-                                        teardown),
+                                        vfx_cmocka_teardown),
         cmocka_unit_test_setup_teardown(test_restart_keeps_rows, setup,
-                                        teardown),
+                                        vfx_cmocka_teardown),
         cmocka_unit_test_setup_teardown(test_bfd_session_and_status, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(test_bfd_bad_params, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_bfd_unsupported, setup, teardown),
+                                        vfx_cmocka_teardown),
+        cmocka_unit_test_setup_teardown(test_bfd_bad_params, setup,
+                                        vfx_cmocka_teardown),
+        cmocka_unit_test_setup_teardown(test_bfd_unsupported, setup,
+                                        vfx_cmocka_teardown),
         cmocka_unit_test_setup_teardown(test_service_node_by_health, setup,
-                                        teardown),
+                                        vfx_cmocka_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -19,16 +19,6 @@
 #include "tests/unit/vtep-fixture.h"
 #include "vtepd/vtep/vtep.h"
 
-static struct hal *
-open_asic(const char *file)
-{
-    struct hal_config config = { .platform = "lab", .state_file = file };
-    struct hal *hal;
-
-    assert_int_equal(hal_open("asic", &config, &hal), 0);
-    return hal;
-}
-
 static void
 dump(struct hal *hal, struct ds *out)
 {
@@ -85,11 +75,8 @@ test_warm_restart(void **state)
 
     snprintf(file, sizeof file, "/tmp/test-vtep-warm-%d.chip", (int) getpid());
     unlink(file);
-    hal_unregister_all();
-    assert_int_equal(hal_register_provider(&hal_asic_provider), 0);
-
     memset(&f, 0, sizeof f);
-    vfx_setup_hal(&f, open_asic(file));
+    vfx_setup_hal(&f, vfx_open_asic(file));
     assert_false(hal_is_warm(f.hal));
     program(&f);
     vfx_run(&f);
@@ -100,7 +87,7 @@ test_warm_restart(void **state)
     /* Restart vtepd: the chip keeps its tables. */
     vfx_stop(&f);
     hal_close(f.hal);
-    f.hal = open_asic(file);
+    f.hal = vfx_open_asic(file);
     assert_true(hal_is_warm(f.hal));
     writes = hal_asic_writes(hal_asic_cast(f.hal));
     vfx_start(&f);
@@ -115,7 +102,7 @@ test_warm_restart(void **state)
     vfx_transact(&f, "[{\"op\": \"delete\", \"table\": "
                      "\"Ucast_Macs_Remote\", \"where\": [[\"MAC\", \"==\", "
                      "\"02:00:00:00:00:01\"]]}]");
-    f.hal = open_asic(file);
+    f.hal = vfx_open_asic(file);
     vfx_start(&f);
     vfx_run(&f);
     dump(f.hal, &after);
@@ -141,11 +128,8 @@ test_warm_restart_neighbours(void **state)
     snprintf(file, sizeof file, "/tmp/test-vtep-warm-n-%d.chip",
              (int) getpid());
     unlink(file);
-    hal_unregister_all();
-    assert_int_equal(hal_register_provider(&hal_asic_provider), 0);
-
     memset(&f, 0, sizeof f);
-    vfx_setup_hal(&f, open_asic(file));
+    vfx_setup_hal(&f, vfx_open_asic(file));
     program(&f);
     vfx_transact(&f, "[{\"op\": \"update\", \"table\": "
                      "\"Ucast_Macs_Remote\", \"where\": [[\"MAC\", \"==\", "
@@ -157,7 +141,7 @@ test_warm_restart_neighbours(void **state)
 
     vfx_stop(&f);
     hal_close(f.hal);
-    f.hal = open_asic(file);
+    f.hal = vfx_open_asic(file);
     assert_true(hal_is_warm(f.hal));
     writes = hal_asic_writes(hal_asic_cast(f.hal));
     vfx_start(&f);

@@ -18,31 +18,10 @@
 #include "vtepd/vtep/vtep-private.h"
 #include "vtepd/vtep/vtep.h"
 
-/* Returns the ["uuid", ...] JSON of the row of 'table' named 'name'. */
-static char *
-uuid_of(struct vfx *f, const char *table, const char *name)
-{
-    char *where = xasprintf("[[\"name\", \"==\", \"%s\"]]", name);
-    char *uuid = vfx_query(f, table, "_uuid", where);
-
-    free(where);
-    assert_true(str_starts_with(uuid, "[\"uuid\""));
-    return uuid;
-}
-
-static void
-add_ls(struct vfx *f, const char *name, int key)
-{
-    vfx_transact(f,
-                 "[{\"op\": \"insert\", \"table\": \"Logical_Switch\", "
-                 "\"row\": {\"name\": \"%s\", \"tunnel_key\": %d}}]",
-                 name, key);
-}
-
 static void
 bind_ls(struct vfx *f, const char *port, int vlan, const char *ls)
 {
-    char *uuid = uuid_of(f, "Logical_Switch", ls);
+    char *uuid = vfx_ls_uuid(f, ls);
 
     vfx_transact(f,
                  "[{\"op\": \"mutate\", \"table\": \"Physical_Port\", "
@@ -69,7 +48,7 @@ static void
 add_umr(struct vfx *f, const char *ls, const char *mac, const char *ip,
         int key)
 {
-    char *ls_uuid = uuid_of(f, "Logical_Switch", ls);
+    char *ls_uuid = vfx_ls_uuid(f, ls);
     char *where =
         key >= 0 ? xasprintf("[[\"dst_ip\", \"==\", \"%s\"], [\"tunnel_key\","
                              " \"==\", %d]]",
@@ -135,7 +114,7 @@ static void
 add_mmr(struct vfx *f, const char *ls, const char *mac, const char **ips,
         size_t n)
 {
-    char *ls_uuid = uuid_of(f, "Logical_Switch", ls);
+    char *ls_uuid = vfx_ls_uuid(f, ls);
     char ops[4096], *p = ops;
     size_t i;
 
@@ -165,28 +144,6 @@ add_mmr(struct vfx *f, const char *ls, const char *mac, const char **ips,
     free(ls_uuid);
 }
 
-static int
-setup(void **state)
-{
-    struct vfx *f = xzalloc(sizeof *f);
-
-    vfx_setup(f, false);
-    vfx_run(f);
-    free(vfx_log(f));
-    *state = f;
-    return 0;
-}
-
-static int
-teardown(void **state)
-{
-    struct vfx *f = *state;
-
-    vfx_teardown(f);
-    free(f);
-    return 0;
-}
-
 /* ---- Switch side ---- */
 
 static void
@@ -213,7 +170,7 @@ test_restart_keeps_rows(void **state)
     struct vfx *f = *state;
     char *ps_before, *ps_after, *bindings, *ls;
 
-    add_ls(f, "ls0", 5000);
+    vfx_add_ls(f, "ls0", 5000);
     bind_ls(f, "p1", 0, "ls0");
     vfx_run(f);
     ps_before = vfx_query(f, "Physical_Switch", "_uuid", "[]");
@@ -227,7 +184,7 @@ test_restart_keeps_rows(void **state)
     assert_int_equal(vfx_count(f, "Physical_Port"), 4);
     bindings = vfx_query(f, "Physical_Port", "vlan_bindings",
                          "[[\"name\", \"==\", \"p1\"]]");
-    ls = uuid_of(f, "Logical_Switch", "ls0");
+    ls = vfx_ls_uuid(f, "ls0");
     assert_true(str_starts_with(bindings, "[\"map\",[[0,"));
     assert_non_null(strstr(bindings, ls));
     free(bindings);
@@ -298,7 +255,7 @@ test_ls_bindings_ucast(void **state)
 {
     struct vfx *f = *state;
 
-    add_ls(f, "ls0", 5000);
+    vfx_add_ls(f, "ls0", 5000);
     bind_ls(f, "p1", 0, "ls0");
     bind_ls(f, "p1", 100, "ls0");
     add_umr(f, "ls0", "00:00:00:00:00:01", "10.0.0.2", -1);
@@ -327,7 +284,7 @@ test_locator_vni_override(void **state)
 {
     struct vfx *f = *state;
 
-    add_ls(f, "ls0", 5000);
+    vfx_add_ls(f, "ls0", 5000);
     add_umr(f, "ls0", "00:00:00:00:00:01", "10.0.0.2", -1);
     add_umr(f, "ls0", "00:00:00:00:00:02", "10.0.0.3", 7000);
     vfx_run(f);
@@ -349,7 +306,7 @@ test_flood_replication_modes(void **state)
     struct vfx *f = *state;
     const char *ips[] = { "10.0.0.9", "10.0.0.3", "10.0.0.5" };
 
-    add_ls(f, "ls0", 5000);
+    vfx_add_ls(f, "ls0", 5000);
     add_mmr(f, "ls0", "unknown-dst", ips, 3);
     vfx_run(f);
     /* Service node (the default): the first service node only. */
@@ -385,7 +342,7 @@ test_mcast_groups(void **state)
     struct vfx *f = *state;
     const char *ips[] = { "10.0.0.2", "10.0.0.3" };
 
-    add_ls(f, "ls0", 5000);
+    vfx_add_ls(f, "ls0", 5000);
     vfx_transact(f, "[{\"op\": \"update\", \"table\": \"Logical_Switch\", "
                     "\"where\": [], \"row\": {\"replication_mode\": "
                     "\"source_node\"}}]");
@@ -405,7 +362,7 @@ test_delete_all_at_once(void **state)
     struct vfx *f = *state;
     const char *ips[] = { "10.0.0.4" };
 
-    add_ls(f, "ls0", 5000);
+    vfx_add_ls(f, "ls0", 5000);
     bind_ls(f, "p2", 7, "ls0");
     add_umr(f, "ls0", "00:00:00:00:00:01", "10.0.0.2", -1);
     add_mmr(f, "ls0", "unknown-dst", ips, 1);
@@ -443,7 +400,7 @@ test_delete_any_order(void **state)
 
     /* The locator row arrives in a later transaction than the one whose
      * MAC row uses it, in the same transaction as the logical switch. */
-    add_ls(f, "ls0", 5000);
+    vfx_add_ls(f, "ls0", 5000);
     add_umr(f, "ls0", "00:00:00:00:00:01", "10.0.0.2", -1);
     add_umr(f, "ls0", "00:00:00:00:00:02", "10.0.0.2", -1);
     vfx_run(f);
@@ -472,7 +429,7 @@ test_duplicate_mac_rows(void **state)
 {
     struct vfx *f = *state;
 
-    add_ls(f, "ls0", 5000);
+    vfx_add_ls(f, "ls0", 5000);
     add_umr(f, "ls0", "00:00:00:00:00:01", "10.0.0.2", -1);
     add_umr(f, "ls0", "00:00:00:00:00:01", "10.0.0.2", -1);
     vfx_run(f);
@@ -518,8 +475,8 @@ test_ls_key_zero(void **state)
 {
     struct vfx *f = *state;
 
-    add_ls(f, "ls0", 0);
-    add_ls(f, "ls1", 0);
+    vfx_add_ls(f, "ls0", 0);
+    vfx_add_ls(f, "ls1", 0);
     bind_ls(f, "p1", 10, "ls0");
     vfx_run(f);
     vfx_assert_log(f, "");
@@ -544,7 +501,7 @@ test_bad_locator(void **state)
 {
     struct vfx *f = *state;
 
-    add_ls(f, "ls0", 5000);
+    vfx_add_ls(f, "ls0", 5000);
     add_umr(f, "ls0", "00:00:00:00:00:01", "not-an-ip", -1);
     add_umr(f, "ls0", "zz:00:00:00:00:01", "10.0.0.2", -1);
     vfx_run(f);
@@ -565,7 +522,7 @@ test_bad_locator(void **state)
 static void
 add_port(struct vfx *f, const char *name, int vlan, const char *ls)
 {
-    char *ls_uuid = uuid_of(f, "Logical_Switch", ls);
+    char *ls_uuid = vfx_ls_uuid(f, ls);
 
     vfx_transact(f,
                  "[{\"op\": \"insert\", \"table\": \"Physical_Port\", "
@@ -584,8 +541,8 @@ test_vlan_bound_twice(void **state)
     struct vfx *f = *state;
     char *fault, *ls1, *where, *dup;
 
-    add_ls(f, "ls0", 5000);
-    add_ls(f, "ls1", 5001);
+    vfx_add_ls(f, "ls0", 5000);
+    vfx_add_ls(f, "ls1", 5001);
     bind_ls(f, "p1", 10, "ls0");
     vfx_run(f);
     free(vfx_log(f));
@@ -604,7 +561,7 @@ test_vlan_bound_twice(void **state)
                      "[\"set\",[]]");
 
     /* Fixed: the duplicate row goes (unreferenced, it is collected). */
-    ls1 = uuid_of(f, "Logical_Switch", "ls1");
+    ls1 = vfx_ls_uuid(f, "ls1");
     where =
         xasprintf("[[\"vlan_bindings\", \"==\", [\"map\", [[10, %s]]]]]", ls1);
     dup = vfx_query(f, "Physical_Port", "_uuid", where);
@@ -628,7 +585,7 @@ test_missing_port(void **state)
 {
     struct vfx *f = *state;
 
-    add_ls(f, "ls0", 5000);
+    vfx_add_ls(f, "ls0", 5000);
     add_port(f, "p9", 5, "ls0");
     vfx_run(f);
     vfx_assert_log(f, "bridge_set ls0 vni=5000 service_node\n");
@@ -668,7 +625,7 @@ test_table_full_retry(void **state)
     struct vtep_stats stats;
 
     f->mock->fdb_capacity = 2;
-    add_ls(f, "ls0", 5000);
+    vfx_add_ls(f, "ls0", 5000);
     add_umr(f, "ls0", "00:00:00:00:00:01", "10.0.0.2", -1);
     add_umr(f, "ls0", "00:00:00:00:00:02", "10.0.0.2", -1);
     add_umr(f, "ls0", "00:00:00:00:00:03", "10.0.0.2", -1);
@@ -700,34 +657,42 @@ int
 main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_switch_rows, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_mac_aging_time, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_bad_config, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_restart_keeps_rows, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(test_ls_bindings_ucast, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(test_locator_vni_override, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(test_flood_replication_modes, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(test_mcast_groups, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_delete_all_at_once, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(test_delete_any_order, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(test_duplicate_mac_rows, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(test_ls_without_key, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_ls_key_zero, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_bad_locator, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_vlan_bound_twice, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(test_missing_port, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_unsupported_source_node, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(test_table_full_retry, setup,
-                                        teardown),
+        cmocka_unit_test_setup_teardown(test_switch_rows, vfx_cmocka_setup,
+                                        vfx_cmocka_teardown),
+        cmocka_unit_test_setup_teardown(test_mac_aging_time, vfx_cmocka_setup,
+                                        vfx_cmocka_teardown),
+        cmocka_unit_test_setup_teardown(test_bad_config, vfx_cmocka_setup,
+                                        vfx_cmocka_teardown),
+        cmocka_unit_test_setup_teardown(test_restart_keeps_rows,
+                                        vfx_cmocka_setup, vfx_cmocka_teardown),
+        cmocka_unit_test_setup_teardown(test_ls_bindings_ucast,
+                                        vfx_cmocka_setup, vfx_cmocka_teardown),
+        cmocka_unit_test_setup_teardown(test_locator_vni_override,
+                                        vfx_cmocka_setup, vfx_cmocka_teardown),
+        cmocka_unit_test_setup_teardown(test_flood_replication_modes,
+                                        vfx_cmocka_setup, vfx_cmocka_teardown),
+        cmocka_unit_test_setup_teardown(test_mcast_groups, vfx_cmocka_setup,
+                                        vfx_cmocka_teardown),
+        cmocka_unit_test_setup_teardown(test_delete_all_at_once,
+                                        vfx_cmocka_setup, vfx_cmocka_teardown),
+        cmocka_unit_test_setup_teardown(test_delete_any_order,
+                                        vfx_cmocka_setup, vfx_cmocka_teardown),
+        cmocka_unit_test_setup_teardown(test_duplicate_mac_rows,
+                                        vfx_cmocka_setup, vfx_cmocka_teardown),
+        cmocka_unit_test_setup_teardown(test_ls_without_key, vfx_cmocka_setup,
+                                        vfx_cmocka_teardown),
+        cmocka_unit_test_setup_teardown(test_ls_key_zero, vfx_cmocka_setup,
+                                        vfx_cmocka_teardown),
+        cmocka_unit_test_setup_teardown(test_bad_locator, vfx_cmocka_setup,
+                                        vfx_cmocka_teardown),
+        cmocka_unit_test_setup_teardown(test_vlan_bound_twice,
+                                        vfx_cmocka_setup, vfx_cmocka_teardown),
+        cmocka_unit_test_setup_teardown(test_missing_port, vfx_cmocka_setup,
+                                        vfx_cmocka_teardown),
+        cmocka_unit_test_setup_teardown(test_unsupported_source_node,
+                                        vfx_cmocka_setup, vfx_cmocka_teardown),
+        cmocka_unit_test_setup_teardown(test_table_full_retry,
+                                        vfx_cmocka_setup, vfx_cmocka_teardown),
     };
 
     return cmocka_run_group_tests_name("vtepd/vtep/vtep", tests, NULL, NULL);

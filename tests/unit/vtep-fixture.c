@@ -9,6 +9,7 @@
 
 #include <cmocka.h>
 
+#include "hal/asic/asic.h"
 #include "hal/hal.h"
 #include "lib/ds.h"
 #include "lib/util.h"
@@ -71,6 +72,40 @@ vfx_teardown(struct vfx *f)
     vfx_stop(f);
     hal_close(f->hal);
     ovsdb_db_destroy(f->db);
+}
+
+int
+vfx_cmocka_setup(void **state)
+{
+    struct vfx *f = xzalloc(sizeof *f);
+
+    vfx_setup(f, false);
+    vfx_run(f);
+    free(vfx_log(f));
+    *state = f;
+    return 0;
+}
+
+int
+vfx_cmocka_teardown(void **state)
+{
+    struct vfx *f = *state;
+
+    vfx_teardown(f);
+    free(f);
+    return 0;
+}
+
+struct hal *
+vfx_open_asic(const char *state_file)
+{
+    struct hal_config config = { .platform = "lab", .state_file = state_file };
+    struct hal *hal;
+
+    hal_unregister_all();
+    assert_int_equal(hal_register_provider(&hal_asic_provider), 0);
+    assert_int_equal(hal_open("asic", &config, &hal), 0);
+    return hal;
 }
 
 json_t *
@@ -203,4 +238,55 @@ size_t
 vfx_count(struct vfx *f, const char *table)
 {
     return ovsdb_table_count(ovsdb_db_find_table(f->db, table));
+}
+
+char *
+vfx_ls_uuid(struct vfx *f, const char *name)
+{
+    char *where = xasprintf("[[\"name\", \"==\", \"%s\"]]", name);
+    char *uuid = vfx_query(f, "Logical_Switch", "_uuid", where);
+
+    free(where);
+    assert_true(str_starts_with(uuid, "[\"uuid\""));
+    return uuid;
+}
+
+void
+vfx_add_ls(struct vfx *f, const char *name, int key)
+{
+    vfx_transact(f,
+                 "[{\"op\": \"insert\", \"table\": \"Logical_Switch\", "
+                 "\"row\": {\"name\": \"%s\", \"tunnel_key\": %d}}]",
+                 name, key);
+}
+
+char *
+vfx_locator(struct vfx *f, const char *ip, const char *name, char **ops)
+{
+    char *where = xasprintf("[[\"dst_ip\", \"==\", \"%s\"]]", ip);
+    char *uuid = vfx_query(f, "Physical_Locator", "_uuid", where);
+
+    free(where);
+    if (!uuid[0]) {
+        char *next = xasprintf(
+            "%s{\"op\": \"insert\", \"table\": \"Physical_Locator\", "
+            "\"uuid-name\": \"%s\", \"row\": {\"dst_ip\": \"%s\", "
+            "\"encapsulation_type\": \"vxlan_over_ipv4\"}}, ",
+            *ops, name, ip);
+
+        free(*ops);
+        *ops = next;
+        free(uuid);
+        uuid = xasprintf("[\"named-uuid\", \"%s\"]", name);
+    }
+    return uuid;
+}
+
+void
+vfx_del_umr(struct vfx *f, const char *mac)
+{
+    vfx_transact(f,
+                 "[{\"op\": \"delete\", \"table\": \"Ucast_Macs_Remote\", "
+                 "\"where\": [[\"MAC\", \"==\", \"%s\"]]}]",
+                 mac);
 }

@@ -36,6 +36,17 @@ void vfx_stop(struct vfx *);
 /* Destroys everything. */
 void vfx_teardown(struct vfx *);
 
+/* A cmocka setup: stores in '*state' a new fixture on the mock HAL, run
+ * once, with the mock's log emptied. */
+int vfx_cmocka_setup(void **state);
+/* A cmocka teardown: destroys and frees the fixture in '*state'. */
+int vfx_cmocka_teardown(void **state);
+
+/* Registers the asic backend as the only HAL provider and returns a new
+ * "lab" switch of it, with 'state_file' (NULL for none) for warm starts;
+ * for vfx_setup_hal(). */
+struct hal *vfx_open_asic(const char *state_file);
+
 /* Executes the operations in 'ops_json' (a JSON array text, '%'-style
  * formatted) and asserts that they succeed. */
 void vfx_transact(struct vfx *, const char *ops_json, ...)
@@ -65,5 +76,21 @@ void vfx_assert_query(struct vfx *, const char *table, const char *column,
                       const char *where_json, const char *expected);
 /* Returns the number of rows of 'table'. */
 size_t vfx_count(struct vfx *, const char *table);
+
+/* Returns the ["uuid", ...] JSON of the Logical_Switch 'name', which must
+ * exist (caller frees). */
+char *vfx_ls_uuid(struct vfx *, const char *name);
+
+/* Inserts the Logical_Switch 'name' with tunnel_key 'key'. */
+void vfx_add_ls(struct vfx *, const char *name, int key);
+
+/* Returns how a transaction refers to the Physical_Locator for 'ip'
+ * (caller frees): its ["uuid", ...] if it exists, else ["named-uuid",
+ * 'name'] after appending the operation that inserts it, and a comma, to
+ * '*ops' (which it reallocates). */
+char *vfx_locator(struct vfx *, const char *ip, const char *name, char **ops);
+
+/* Deletes the Ucast_Macs_Remote rows of 'mac'. */
+void vfx_del_umr(struct vfx *, const char *mac);
 
 #endif /* tests/unit/vtep-fixture.h */

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* The order in which ovsdb-server visits the members of a JSON object: its
- * string hash table's order (Open vSwitch's murmur-based hash_string() and
+ * string hash table's order (Open vSwitch's murmur-based hash_string(),
+ * which lib/hash.h's hash_string() with basis 0 is, step for step, and its
  * hmap bucket layout), reproduced here. */
 #include "vtepd/ovsdb/json-order.h"
 
@@ -8,44 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/hash.h"
 #include "lib/util.h"
-
-static uint32_t
-ovs_mhash_add(uint32_t hash, uint32_t data)
-{
-    if (data) {
-        data *= 0xcc9e2d51;
-        data = (data << 15) | (data >> 17);
-        data *= 0x1b873593;
-        hash ^= data;
-    }
-    hash = (hash << 13) | (hash >> 19);
-    return hash * 5 + 0xe6546b64;
-}
-
-static uint32_t
-ovs_hash_string(const char *s)
-{
-    size_t n = strlen(s), left = n;
-    uint32_t hash = 0, word;
-
-    for (; left >= 4; left -= 4, s += 4) {
-        memcpy(&word, s, 4);
-        hash = ovs_mhash_add(hash, word);
-    }
-    if (left) {
-        word = 0;
-        memcpy(&word, s, left);
-        hash = ovs_mhash_add(hash, word);
-    }
-    hash ^= (uint32_t) n;
-    hash ^= hash >> 16;
-    hash *= 0x85ebca6b;
-    hash ^= hash >> 13;
-    hash *= 0xc2b2ae35;
-    hash ^= hash >> 16;
-    return hash;
-}
 
 static size_t
 ovs_calc_mask(size_t capacity)
@@ -97,7 +62,7 @@ ovsdb_json_member_order(const json_t *json, const char **keys)
         struct ovs_node *node = &nodes[k++];
 
         node->key = key;
-        node->hash = ovs_hash_string(key);
+        node->hash = hash_string(key, 0);
         node->next = buckets[node->hash & mask];
         buckets[node->hash & mask] = node;
         if (k / 2 > mask && ovs_calc_mask(k) > mask) {

@@ -91,6 +91,68 @@ arp_source_mac(const struct vtep *vtep, struct hal_mac *mac)
     default_arp_mac(vtep, mac);
 }
 
+static int
+peer_cmp(const void *a_, const void *b_)
+{
+    const struct hal_router_peer *a = a_, *b = b_;
+
+    return memcmp(&a->mac, &b->mac, sizeof a->mac);
+}
+
+/* Adds the other VTEPs' ARP source MACs, from Arp_Sources_Remote, to
+ * 'cfg' (its own MACs already set): each a unicast MAC, on a locator with
+ * an IPv4 address other than ours, and none twice; sorted, so that the
+ * HAL sees a change only when one comes or goes. */
+static void
+router_peers(const struct vtep *vtep, struct hal_router_config *cfg)
+{
+    const struct vtep_lrs *m = vtep->lrs;
+    const struct ovsdb_row *row, *loc;
+    struct hal_router_peer p;
+    struct uuid uuid;
+    uint32_t i;
+
+    OVSDB_TABLE_FOR_EACH(row, m->ars) {
+        const char *mac = ovsdb_row_get_string(row, m->ars_mac);
+
+        memset(&p, 0, sizeof p);
+        if (hal_mac_from_string(mac, &p.mac) || hal_mac_is_multicast(&p.mac)
+            || !ovsdb_row_get_uuid(row, m->ars_locator, &uuid)
+            || !(loc = ovsdb_table_find(vtep->s.locator, &uuid))
+            || inet_pton(AF_INET,
+                         ovsdb_row_get_string(loc, vtep->s.locator_ip),
+                         &p.vtep)
+                   != 1
+            || !memcmp(&p.mac, &cfg->mac, sizeof p.mac)
+            || !memcmp(&p.mac, &cfg->arp_mac, sizeof p.mac)) {
+            VLOG_WARN_RL(&rl,
+                         "Arp_Sources_Remote: src_mac \"%s\" with its "
+                         "locator is not another VTEP's unicast MAC; "
+                         "ignored",
+                         mac);
+            continue;
+        } else if (p.vtep.s_addr == vtep->tunnel_ip.s_addr) {
+            continue; /* Our own, which Arp_Sources_Local has. */
+        }
+        for (i = 0; i < cfg->n_peers; i++) {
+            if (!memcmp(&cfg->peers[i].mac, &p.mac, sizeof p.mac)) {
+                break;
+            }
+        }
+        if (i < cfg->n_peers) {
+            continue;
+        } else if (cfg->n_peers >= HAL_ROUTER_PEERS_MAX) {
+            VLOG_WARN_RL(&rl,
+                         "Arp_Sources_Remote: more than %d MACs; the "
+                         "rest are ignored",
+                         HAL_ROUTER_PEERS_MAX);
+            break;
+        }
+        cfg->peers[cfg->n_peers++] = p;
+    }
+    qsort(cfg->peers, cfg->n_peers, sizeof *cfg->peers, peer_cmp);
+}
+
 void
 vtep_lr_arp_sources_run(struct vtep *vtep, struct vtep_txn *t, bool want)
 {
@@ -158,6 +220,7 @@ vtep_lr_router_config(const struct vtep *vtep, const struct ovsdb_row *row,
         default_router_mac(cfg->name, &cfg->mac);
     }
     arp_source_mac(vtep, &cfg->arp_mac);
+    router_peers(vtep, cfg);
 }
 
 /* Returns true if 'a' and 'b' have addresses in common. */

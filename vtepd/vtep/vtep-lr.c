@@ -24,6 +24,8 @@
  *                   router agrees without configuration).
  *   Arp_Sources_Local  A row whose locator is this switch's tunnel IP
  *                   gives the source MAC of the switch's own ARP requests.
+ *   Arp_Sources_Remote The other VTEPs' ARP source MACs and locators: every
+ *                   router learns them (hal_router_config's peers).
  *
  * A router the HAL cannot create gives lr_creation_fault; a backend that
  * cannot route gives lr_support_fault.  Each router's faults go to its
@@ -144,7 +146,11 @@ vtep_lr_init(struct vtep *vtep)
     m->dirty = true;
     m->published = -1;
     vtep->lrs = m;
-    remove_stale_routers(vtep);
+    if (!hal_is_warm(vtep->hal)) {
+        /* Warm, the HAL keeps its routers and the resync sweeps what the
+         * replay does not want. */
+        remove_stale_routers(vtep);
+    }
     m->name = ovsdb_table_schema_find_column(lr, "name");
     m->binding = ovsdb_table_schema_find_column(lr, "switch_binding");
     m->routes = ovsdb_table_schema_find_column(lr, "static_routes");
@@ -155,8 +161,14 @@ vtep_lr_init(struct vtep *vtep)
         m->asl_locator =
             ovsdb_table_schema_find_column(m->asl->schema, "locator");
     }
+    m->ars = ovsdb_db_find_table(vtep->db, "Arp_Sources_Remote");
+    if (m->ars) {
+        m->ars_mac = ovsdb_table_schema_find_column(m->ars->schema, "src_mac");
+        m->ars_locator =
+            ovsdb_table_schema_find_column(m->ars->schema, "locator");
+    }
     return m->name && m->binding && m->routes && m->other && m->asl_mac
-                   && m->asl_locator
+                   && m->asl_locator && m->ars_mac && m->ars_locator
                ? 0
                : -EINVAL;
 }
@@ -219,9 +231,9 @@ vtep_lr_note_change(struct vtep *vtep, const struct ovsdb_table *table)
 {
     struct vtep_lrs *m = vtep->lrs;
 
-    /* Locators need no watching: an Arp_Sources_Local row comes with its
+    /* Locators need no watching: an Arp_Sources_* row comes with its
      * locator, whose address never changes. */
-    if (m && (table == vtep->s.lr || table == m->asl)) {
+    if (m && (table == vtep->s.lr || table == m->asl || table == m->ars)) {
         m->dirty = true;
         m->published = table == m->asl ? -1 : m->published;
     }

@@ -20,8 +20,9 @@ struct vtep_ls;
 
 struct vtep_lrs {
     const struct ovsdb_column *name, *binding, *routes, *other;
-    struct ovsdb_table *asl;
+    struct ovsdb_table *asl, *ars; /* Arp_Sources_Local, _Remote. */
     const struct ovsdb_column *asl_mac, *asl_locator;
+    const struct ovsdb_column *ars_mac, *ars_locator;
     struct hmap lrs;
     bool dirty;
     int published; /* Our Arp_Sources_Local row: 1 written, 0 not, -1 to
@@ -48,8 +49,9 @@ const struct vtep_ls *vtep_lr_find_ls(const struct vtep *,
                                       const struct uuid *uuid);
 
 /* Fills '*cfg' for Logical_Router 'row': name, router MAC
- * (other_config:router_mac or derived from the name) and ARP source MAC
- * (Arp_Sources_Local's for our tunnel IP, or 02:a5 and the tunnel IP). */
+ * (other_config:router_mac or derived from the name), ARP source MAC
+ * (Arp_Sources_Local's for our tunnel IP, or 02:a5 and the tunnel IP) and
+ * the other VTEPs' ARP source MACs (Arp_Sources_Remote). */
 void vtep_lr_router_config(const struct vtep *, const struct ovsdb_row *row,
                            struct hal_router_config *cfg);
 

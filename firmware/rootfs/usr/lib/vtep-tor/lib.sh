@@ -116,7 +116,7 @@ config_check_value() {
         is_ssh_key "$2" ||
             echo "expected a public key line: ssh-ed25519|ssh-rsa|ecdsa-sha2-* BASE64 [COMMENT]"
         ;;
-    ssl-private-key | ssl-certificate | ssl-ca-cert)
+    ssl-private-key | ssl-certificate | ssl-ca-cert | image-signing-key | image-ca-cert)
         is_pem_base64 "$2" ||
             echo "expected a PEM file encoded on one line by 'base64 -w0 FILE'"
         ;;
@@ -157,7 +157,7 @@ config_parse() {
             return 1
         fi
         case "$key:$seen" in
-        manager:* | ssh-authorized-key:*) ;;
+        manager:* | ssh-authorized-key:* | image-signing-key:*) ;;
         *" $key "*)
             config_refuse "$name" "$n" "$key given twice"
             return 1
@@ -170,6 +170,9 @@ config_parse() {
         elif [ "$key" = ssh_authorized_key ]; then
             # One key a line; checked to hold no quote or '$'.
             echo "CFG_ssh_keys=\"\${CFG_ssh_keys}$value|\"" >>"$tmp"
+        elif [ "$key" = image_signing_key ]; then
+            # Base64, one PEM public key (or several) each.
+            echo "CFG_image_signing_keys=\"\${CFG_image_signing_keys}$value \"" >>"$tmp"
         else
             echo "CFG_$key='$value'" >>"$tmp"
         fi

@@ -1,0 +1,398 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The routing step of the software ASIC's pipeline (asic.h): which frames
+ * go to a router, ARP for its interfaces, learning its neighbours, the
+ * lookup itself (TTL, longest prefix match, neighbour, L2 egress in the
+ * destination bridge), resolution of unknown next hops, and the rate limit
+ * on the ICMP errors the router sends.
+ *
+ * Resolution: an unknown next hop gets an ARP request at most once a
+ * second however many packets wait for it (a chip's punt path is
+ * rate-limited), and L3_ARP_TRIES of them; if none is answered the host is
+ * unreachable for L3_ARP_FAILED_MS (its packets get ICMP host unreachable,
+ * as from a Linux router whose neighbour entry failed), and then it is
+ * asked for again.
+ *
+ * ICMP errors are limited as Linux limits them: a token bucket for the
+ * whole switch (L3_ICMP_PER_SEC a second, bursts of L3_ICMP_BURST, like
+ * net.ipv4.icmp_msgs_per_sec and icmp_msgs_burst) and one per destination
+ * (one a second, bursts of six, like net.ipv4.icmp_ratelimit). */
+#include <string.h>
+
+#include "hal/asic/l3.h"
+#include "hal/hal-route.h"
+
+#define L3_ARP_HOLD_MS 1000
+#define L3_ARP_TRIES 3
+#define L3_ARP_FAILED_MS 3000
+
+#define L3_ICMP_PER_SEC 1000
+#define L3_ICMP_BURST 50
+#define L3_ICMP_DST_MS 1000 /* Per destination: one each ... */
+#define L3_ICMP_DST_BURST 6 /* ... with bursts of this many. */
+
+/* Returns the rif of 'bridge' (any, with 'ip' NULL; else the one whose
+ * subnet holds 'ip'), or -1. */
+static int64_t
+bridge_rif(const struct hal_asic *asic, uint32_t bridge,
+           const struct hal_ip *ip)
+{
+    uint32_t i;
+
+    ASIC_TABLE_FOR_EACH_WITH_HASH(i, asic_l3_rif_hash(bridge),
+                                  &asic->l3->t_rif) {
+        const struct asic_rif *r = &asic->rifs[i];
+
+        if (r->bridge == bridge
+            && (!ip || hal_prefix_contains(&r->ip, r->len, ip))) {
+            return i;
+        }
+    }
+    return -1;
+}
+
+/* Returns the rif of 'bridge' with an address of 'family', else any rif of
+ * it, or -1. */
+static int64_t
+bridge_rif_family(const struct hal_asic *asic, uint32_t bridge, uint8_t family)
+{
+    int64_t any = -1;
+    uint32_t i;
+
+    ASIC_TABLE_FOR_EACH_WITH_HASH(i, asic_l3_rif_hash(bridge),
+                                  &asic->l3->t_rif) {
+        if (asic->rifs[i].bridge == bridge) {
+            if (asic->rifs[i].ip.family == family) {
+                return i;
+            }
+            any = i;
+        }
+    }
+    return any;
+}
+
+/* Returns the peer of router config 'c' whose ARP MAC is 'mac', or NULL. */
+static const struct hal_router_peer *
+router_peer(const struct hal_router_config *c, const struct hal_mac *mac)
+{
+    uint32_t i;
+
+    for (i = 0; i < c->n_peers && i < HAL_ROUTER_PEERS_MAX; i++) {
+        if (!memcmp(&c->peers[i].mac, mac, sizeof *mac)) {
+            return &c->peers[i];
+        }
+    }
+    return NULL;
+}
+
+bool
+asic_l3_punt(const struct hal_asic *asic, uint32_t bridge,
+             const struct hal_mac *dst, const struct hal_ip *arp_target)
+{
+    const struct asic_l3 *l3 = asic->l3;
+    int64_t rif = l3 ? bridge_rif(asic, bridge, NULL) : -1;
+    const struct asic_router *r;
+    uint32_t i;
+
+    if (rif < 0) {
+        return false;
+    }
+    r = &asic->routers[asic->rifs[rif].router];
+    if (!memcmp(dst, &r->c.mac, sizeof *dst)
+        || !memcmp(dst, &r->c.arp_mac, sizeof *dst)
+        || router_peer(&r->c, dst)) {
+        return true;
+    }
+    ASIC_TABLE_FOR_EACH_WITH_HASH(i, asic_l3_rif_hash(bridge), &l3->t_rif) {
+        if (arp_target && asic->rifs[i].bridge == bridge
+            && hal_ip_equals(&asic->rifs[i].ip, arp_target)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+bool
+hal_asic_route_arp_answer(struct hal_asic *asic, hal_oid_t bridge_oid,
+                          const struct hal_ip *target, struct hal_mac *mac)
+{
+    int64_t bridge = asic_bridge_index(asic, bridge_oid);
+    uint32_t i;
+
+    if (bridge < 0) {
+        return false;
+    }
+    ASIC_TABLE_FOR_EACH_WITH_HASH(i, asic_l3_rif_hash((uint32_t) bridge),
+                                  &asic->l3->t_rif) {
+        const struct asic_rif *r = &asic->rifs[i];
+
+        if (r->bridge == bridge && hal_ip_equals(&r->ip, target)) {
+            asic->routers[r->router].st.arp_replies++;
+            *mac = asic->routers[r->router].c.mac;
+            return true;
+        }
+    }
+    return false;
+}
+
+bool
+hal_asic_route_to_peer(struct hal_asic *asic, hal_oid_t bridge_oid,
+                       const struct hal_mac *dst, uint32_t bytes,
+                       struct hal_asic_decision *d)
+{
+    int64_t bridge = asic_bridge_index(asic, bridge_oid);
+    int64_t rif = bridge < 0 ? -1 : bridge_rif(asic, (uint32_t) bridge, NULL);
+    const struct hal_router_peer *peer =
+        rif < 0 ? NULL
+                : router_peer(&asic->routers[asic->rifs[rif].router].c, dst);
+
+    if (!peer) {
+        return false;
+    }
+    asic_l2_emit_vtep(asic, (uint32_t) bridge, peer->vtep, bytes, d);
+    return true;
+}
+
+int
+hal_asic_route_learn(struct hal_asic *asic, hal_oid_t bridge_oid,
+                     const struct hal_ip *ip, const struct hal_mac *mac,
+                     int64_t now_ms)
+{
+    int64_t bridge = asic_bridge_index(asic, bridge_oid);
+    int64_t rif = bridge < 0 ? -1 : bridge_rif(asic, (uint32_t) bridge, ip);
+
+    if (rif < 0 || hal_mac_is_multicast(mac)
+        || hal_ip_equals(&asic->rifs[rif].ip, ip)) {
+        return -ENOENT;
+    }
+    hal_clock_advance(&asic->up, now_ms);
+    return asic_l3_rneigh_put(asic, (uint32_t) rif, ip, mac, true);
+}
+
+/* Finds the MAC of 'ip' behind rif 'rif': the router neighbours, then the
+ * bridge's suppression entries. */
+static bool
+resolve(struct hal_asic *asic, uint32_t rif, const struct hal_ip *ip,
+        struct hal_mac *mac)
+{
+    int64_t idx = asic_l3_rneigh_find(asic, rif, ip);
+
+    if (idx >= 0) {
+        *mac = asic->rneighs[idx].mac;
+        return true;
+    }
+    return asic_neigh_lookup(asic, asic->rifs[rif].bridge, ip, mac);
+}
+
+/* Returns true if 'ip' is an interface address of router index 'router'. */
+static bool
+router_owns(const struct hal_asic *asic, uint32_t router,
+            const struct hal_ip *ip)
+{
+    const struct asic_l3 *l3 = asic->l3;
+    uint32_t i;
+
+    for (i = 0; i < l3->t_rif.capacity; i++) {
+        if (l3->t_rif.in_use[i] && asic->rifs[i].router == router
+            && hal_ip_equals(&asic->rifs[i].ip, ip)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+enum arp_step {
+    ARP_WAIT,   /* A request is out: drop the packet. */
+    ARP_SEND,   /* Send a request now. */
+    ARP_FAILED, /* Nobody answered: the host is unreachable. */
+};
+
+/* Where the resolution of 'ip' behind rif 'rif' stands, for one more
+ * packet to it (see the file comment). */
+static enum arp_step
+arp_step(struct hal_asic *asic, uint32_t rif, const struct hal_ip *ip)
+{
+    struct l3_arp_sent *s =
+        &asic->l3->arp_sent[asic_l3_rneigh_hash(rif, ip) & (L3_ARP_SLOTS - 1)];
+    int64_t now = hal_now(&asic->up);
+    int64_t elapsed = now - s->at_ms;
+
+    if (s->rif_plus1 != rif + 1 || !hal_ip_equals(&s->ip, ip)
+        || (s->failed && elapsed >= L3_ARP_FAILED_MS)) {
+        *s = (struct l3_arp_sent){ rif + 1, *ip, now, 1, false };
+        return ARP_SEND;
+    } else if (s->failed) {
+        return ARP_FAILED;
+    } else if (elapsed < L3_ARP_HOLD_MS) {
+        return ARP_WAIT;
+    } else if (s->tries < L3_ARP_TRIES) {
+        s->tries++;
+        s->at_ms = now;
+        return ARP_SEND;
+    }
+    s->failed = true;
+    s->at_ms = now;
+    return ARP_FAILED;
+}
+
+/* Takes 'cost_ms' of credit from 'b', which earns a millisecond of credit
+ * a millisecond up to 'max_ms'.  Returns false if it has too little. */
+static bool
+bucket_take(struct l3_bucket *b, int64_t now, int64_t cost_ms, int64_t max_ms)
+{
+    int64_t credit = b->credit_ms + (now - b->last_ms);
+
+    b->last_ms = now;
+    b->credit_ms = credit < 0 ? 0 : credit > max_ms ? max_ms : credit;
+    if (b->credit_ms < cost_ms) {
+        return false;
+    }
+    b->credit_ms -= cost_ms;
+    return true;
+}
+
+bool
+hal_asic_route_icmp_allow(struct hal_asic *asic, hal_oid_t bridge_oid,
+                          const struct hal_ip *to, int64_t now_ms)
+{
+    struct asic_l3 *l3 = asic->l3;
+    int64_t bridge = asic_bridge_index(asic, bridge_oid);
+    int64_t rif = bridge < 0 ? -1 : bridge_rif(asic, (uint32_t) bridge, NULL);
+    struct l3_icmp_dst *dst =
+        &l3->icmp_dst[hal_ip_hash(to, 0x1c) & (L3_ICMP_SLOTS - 1)];
+    struct hal_router_stats *st;
+    bool ok;
+
+    if (rif < 0) {
+        return false;
+    }
+    hal_clock_advance(&asic->up, now_ms);
+    now_ms = hal_now(&asic->up);
+    st = &asic->routers[asic->rifs[rif].router].st;
+    if (!hal_ip_equals(&dst->ip, to)) {
+        dst->ip = *to;
+        dst->bucket =
+            (struct l3_bucket){ L3_ICMP_DST_MS * L3_ICMP_DST_BURST, now_ms };
+    }
+    ok = bucket_take(&dst->bucket, now_ms, L3_ICMP_DST_MS,
+                     L3_ICMP_DST_MS * L3_ICMP_DST_BURST)
+         && bucket_take(&l3->icmp_all, now_ms * L3_ICMP_PER_SEC, 1000,
+                        1000 * L3_ICMP_BURST);
+    if (ok) {
+        st->icmp_errors++;
+    } else {
+        st->icmp_limited++;
+    }
+    return ok;
+}
+
+/* Sets 'res' up for an ICMP destination unreachable with 'code' (RFC 792:
+ * 0 net, 1 host) from the ingress interface. */
+static void
+unreachable(struct hal_asic_route_result *res, uint8_t code,
+            const char *reason)
+{
+    res->action = HAL_ASIC_L3_DROP;
+    res->unreachable = true;
+    res->unreach_code = code;
+    res->drop_reason = reason;
+}
+
+/* The next hop 'nh' behind rif 'out' is not resolved: asks for it, or
+ * gives up on it (see the file comment). */
+static void
+route_unresolved(struct hal_asic *asic, struct asic_router *router,
+                 const struct asic_rif *out, const struct hal_ip *nh,
+                 struct hal_asic_route_result *res,
+                 struct hal_asic_decision *d)
+{
+    static const struct hal_mac bcast = { { 0xff, 0xff, 0xff, 0xff, 0xff,
+                                            0xff } };
+
+    router->st.unresolved++;
+    switch (arp_step(asic, (uint32_t) (out - asic->rifs), nh)) {
+    case ARP_WAIT:
+        res->drop_reason = "next hop unresolved";
+        return;
+    case ARP_FAILED:
+        unreachable(res, 1, "next hop unreachable (ARP failed)");
+        return;
+    case ARP_SEND:
+    default:
+        router->st.arp_requests++;
+        res->action = HAL_ASIC_L3_RESOLVE;
+        res->src = router->c.arp_mac;
+        res->dst = bcast;
+        res->arp_sender = out->ip;
+        res->arp_target = *nh;
+        asic_l2_emit(asic, out->bridge, &bcast, 60, d);
+        return;
+    }
+}
+
+void
+hal_asic_route(struct hal_asic *asic, hal_oid_t in_bridge,
+               const struct hal_ip *dst, uint8_t ttl, uint32_t bytes,
+               int64_t now_ms, const struct hal_acl_packet *acl,
+               struct hal_asic_route_result *res, struct hal_asic_decision *d)
+{
+    int64_t bridge = asic_bridge_index(asic, in_bridge);
+    int64_t in_rif =
+        bridge < 0 ? -1
+                   : bridge_rif_family(asic, (uint32_t) bridge, dst->family);
+    struct asic_router *router;
+    const struct asic_route *route;
+    const struct asic_rif *out;
+    struct hal_ip nh;
+    int64_t idx;
+
+    memset(res, 0, sizeof *res);
+    hal_clock_advance(&asic->up, now_ms);
+    res->action = HAL_ASIC_L3_DROP;
+    if (in_rif < 0) {
+        res->drop_reason = "no router interface";
+        return;
+    }
+    router = &asic->routers[asic->rifs[in_rif].router];
+    res->src = router->c.mac;
+    res->in_addr = asic->rifs[in_rif].ip;
+    if (router_owns(asic, asic->rifs[in_rif].router, dst)) {
+        res->for_router = true;
+        res->drop_reason = "addressed to the router";
+        return;
+    } else if (ttl <= 1) {
+        router->st.ttl_expired++;
+        res->ttl_expired = true;
+        res->drop_reason = "TTL expired";
+        return;
+    } else if (!asic_acl_rif_permits(asic, (uint32_t) in_rif, HAL_ACL_INGRESS,
+                                     acl)) {
+        res->drop_reason = "ACL deny (router ingress)";
+        return;
+    }
+    idx = asic_l3_lpm(asic, asic->rifs[in_rif].router, dst);
+    if (idx < 0) {
+        router->st.no_route++;
+        unreachable(res, 0, "no route");
+        return;
+    }
+    route = &asic->routes[idx];
+    if (route->via_rif) {
+        out = &asic->rifs[route->target];
+        nh = *dst;
+    } else {
+        out = &asic->rifs[asic->nexthops[route->target].rif];
+        nh = asic->nexthops[route->target].ip;
+    }
+    res->out_bridge = asic_bridge_oid(out->bridge);
+    if (!asic_acl_rif_permits(asic, (uint32_t) (out - asic->rifs),
+                              HAL_ACL_EGRESS, acl)) {
+        res->drop_reason = "ACL deny (router egress)";
+        return;
+    } else if (!resolve(asic, (uint32_t) (out - asic->rifs), &nh, &res->dst)) {
+        route_unresolved(asic, router, out, &nh, res, d);
+        return;
+    }
+    router->st.routed++;
+    res->action = HAL_ASIC_L3_FORWARD;
+    asic_l2_emit(asic, out->bridge, &res->dst, bytes, d);
+}
