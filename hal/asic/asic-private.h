@@ -146,6 +146,8 @@ struct asic_acl_chip_bind {
     uint16_t vlan;
     uint32_t port;
     uint32_t table; /* asic_acl_chip_table index. */
+};
+
 /* The L3 tables (route.c).  A slot is in use if 'valid'; indexes name
  * slots of the same kind of table (router, rif, next hop). */
 struct asic_router {
