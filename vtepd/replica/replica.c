@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/json-text.h"
 #include "lib/list.h"
 #include "lib/util.h"
 #include "lib/uuid.h"
@@ -310,15 +311,11 @@ set_last_txn_id(struct replica *r, const json_t *json)
     }
 }
 
-/* Applies 'updates' (borrowed); a failure drops the session, and the next
- * one starts from a whole snapshot. */
+/* Handles the outcome of applying an update: an 'error' (taken) drops
+ * the session, and the next one starts from a whole snapshot. */
 static void
-apply(struct replica *r, const json_t *updates,
-      enum replica_update_format format, bool snapshot)
+apply_failed(struct replica *r, struct ovsdb_error *error)
 {
-    struct ovsdb_error *error =
-        replica_apply(r->db, &r->base, updates, format, snapshot, r);
-
     if (error) {
         VLOG_WARN("cannot apply the server's update (%s: %s); resyncing",
                   ovsdb_error_tag(error),
@@ -331,10 +328,47 @@ apply(struct replica *r, const json_t *updates,
     }
 }
 
+/* Applies 'updates' (borrowed). */
+static void
+apply(struct replica *r, const json_t *updates,
+      enum replica_update_format format, bool snapshot)
+{
+    apply_failed(r,
+                 replica_apply(r->db, &r->base, updates, format, snapshot, r));
+}
+
+/* Applies the reply of "monitor_cond_since" kept as text by the session
+ * ('rt': found, last id, updates): the updates, the bulk of a snapshot,
+ * go straight from the text into the replica.  Returns false if the reply
+ * is not of that shape; the caller then decodes it. */
+static bool
+apply_since_text(struct replica *r, const struct json_text_array *rt,
+                 bool *snapshot)
+{
+    json_t *found, *id;
+    struct ovsdb_error *error;
+
+    if (rt->n != 3 || r->method != M_SINCE) {
+        return false;
+    }
+    found = json_text_array_get(rt, 0);
+    id = json_text_array_get(rt, 1);
+    *snapshot = !json_is_true(found);
+    set_last_txn_id(r, id);
+    json_decref(found);
+    json_decref(id);
+    r->stats.last_initial_bytes = rt->elems[2].len;
+    error =
+        replica_apply_text(r->db, &r->base, rt->buf + rt->elems[2].ofs,
+                           rt->elems[2].len, REPLICA_UPDATE2, *snapshot, r);
+    apply_failed(r, error);
+    return true;
+}
+
 static void
 handle_monitor_reply(struct replica *r, const struct jsonrpc_msg *msg)
 {
-    const json_t *updates = msg->result;
+    const json_t *updates;
     bool snapshot = true;
 
     if (msg->type == JSONRPC_ERROR) {
@@ -348,15 +382,20 @@ handle_monitor_reply(struct replica *r, const struct jsonrpc_msg *msg)
         }
         return;
     }
-    if (r->method == M_SINCE) {
-        snapshot = !json_is_true(json_array_get(msg->result, 0));
-        set_last_txn_id(r, json_array_get(msg->result, 1));
-        updates = json_array_get(msg->result, 2);
+    if (!msg->result_text
+        || !apply_since_text(r, msg->result_text, &snapshot)) {
+        updates = jsonrpc_msg_get_result(msg);
+        if (r->method == M_SINCE) {
+            snapshot = !json_is_true(json_array_get(updates, 0));
+            set_last_txn_id(r, json_array_get(updates, 1));
+            updates = json_array_get(updates, 2);
+        }
+        r->stats.last_initial_bytes =
+            updates ? json_dumpb(updates, NULL, 0, JSON_COMPACT) : 0;
+        apply(r, updates,
+              r->method == M_PLAIN ? REPLICA_UPDATE1 : REPLICA_UPDATE2,
+              snapshot);
     }
-    r->stats.last_initial_bytes =
-        updates ? json_dumpb(updates, NULL, 0, JSON_COMPACT) : 0;
-    apply(r, updates, r->method == M_PLAIN ? REPLICA_UPDATE1 : REPLICA_UPDATE2,
-          snapshot);
     if (r->state != R_MONITOR) {
         return; /* apply() gave up on the session. */
     }
@@ -511,6 +550,9 @@ on_reply(struct jsonrpc_session *s, const struct jsonrpc_msg *msg, void *r_)
         return;
     }
     id = json_integer_value(msg->id);
+    if (id != r->mon_id || r->state != R_MONITOR) {
+        jsonrpc_msg_get_result(msg); /* Only the monitor's is parsed here. */
+    }
     if (id == r->srv_id && r->state == R_SERVER) {
         handle_server_reply(r, msg);
     } else if (id == r->mon_id && r->state == R_MONITOR) {
@@ -530,7 +572,8 @@ on_reply(struct jsonrpc_session *s, const struct jsonrpc_msg *msg, void *r_)
 static void
 connect_current(struct replica *r)
 {
-    struct jsonrpc_options o = { .max_msg_size = REPLICA_MAX_MSG_SIZE };
+    struct jsonrpc_options o = { .max_msg_size = REPLICA_MAX_MSG_SIZE,
+                                 .lazy_result = true };
 
     free(r->active);
     r->active = xstrdup(r->remotes[r->cur]);
