@@ -275,14 +275,26 @@ main(int argc, char *argv[])
     if (unixctl) {
         database = vtepd_database_start(loop, &opts);
     }
+    if (database && opts.hal != VTEPD_HAL_NONE) {
+        /* The backend forwards with what it holds while a client-mode
+         * database is still out of reach. */
+        forwarding = vtepd_forwarding_open(loop, &opts);
+        if (!forwarding) {
+            vtepd_database_stop(database);
+            database = NULL;
+        }
+    }
     if (database && !wait_for_database(loop, database)) {
+        vtepd_forwarding_stop(forwarding);
+        forwarding = NULL;
         vtepd_database_stop(database);
         database = NULL;
     }
-    if (database && opts.hal != VTEPD_HAL_NONE) {
-        forwarding = vtepd_forwarding_start(loop, &opts,
-                                            vtepd_database_get_db(database));
-        if (!forwarding) {
+    if (forwarding && database) {
+        if (!vtepd_forwarding_attach(forwarding, &opts,
+                                     vtepd_database_get_db(database))) {
+            vtepd_forwarding_stop(forwarding);
+            forwarding = NULL;
             vtepd_database_stop(database);
             database = NULL;
         } else if (vtepd_database_get_replica(database)) {
