@@ -46,11 +46,25 @@ wait_for_database(struct ev_loop *loop, struct vtepd_database *database)
     return !exiting;
 }
 
+/* Client mode: the replica whose undone writes make the reconciler
+ * derive its rows again. */
+static struct replica *lost_replica;
+
 /* Client mode: undone writes make the reconciler derive its rows again. */
 static void
 writes_lost_cb(bool refused, void *forwarding)
 {
-    vtep_db_writes_lost(vtepd_forwarding_get_vtep(forwarding), refused);
+    const struct replica_row_ref *rows;
+    size_t n = replica_refused_rows(lost_replica, &rows);
+    struct vtep_row_ref *refs = xcalloc(n + 1, sizeof *refs);
+
+    for (size_t i = 0; i < n; i++) {
+        refs[i].table = rows[i].table;
+        refs[i].uuid = rows[i].uuid;
+    }
+    vtep_db_writes_lost(vtepd_forwarding_get_vtep(forwarding), refused, refs,
+                        n);
+    free(refs);
 }
 
 static void
@@ -298,8 +312,8 @@ main(int argc, char *argv[])
             vtepd_database_stop(database);
             database = NULL;
         } else if (vtepd_database_get_replica(database)) {
-            replica_set_lost_cb(vtepd_database_get_replica(database),
-                                writes_lost_cb, forwarding);
+            lost_replica = vtepd_database_get_replica(database);
+            replica_set_lost_cb(lost_replica, writes_lost_cb, forwarding);
         }
     }
     if (database

@@ -50,10 +50,12 @@ static const char *const method_names[] = { "monitor_cond_since",
 
 /* One write: a commit of vtepd's code as a "transact". */
 struct replica_txn {
-    struct list node; /* In replica->txns, oldest first. */
-    json_t *params;   /* ["hardware_vtep", op...]. */
-    json_t *expect;   /* Indexes of the ops that must count 1. */
-    int64_t id;       /* Request id once sent, else 0. */
+    struct list node;             /* In replica->txns, oldest first. */
+    json_t *params;               /* ["hardware_vtep", op...]. */
+    json_t *expect;               /* Indexes of the ops that must count 1. */
+    int64_t id;                   /* Request id once sent, else 0. */
+    struct replica_row_ref *rows; /* The rows it touches. */
+    size_t n_rows;
 };
 
 struct replica {
@@ -78,6 +80,7 @@ struct replica {
     struct list txns;
     void (*lost_cb)(bool refused, void *aux);
     void *lost_aux;
+    const struct replica_txn *refused; /* During lost_cb, or NULL. */
     char *srv_uuid;      /* Our database's _Server row, or NULL. */
     json_t *srv_row;     /* Its columns as last received. */
     int64_t mon_sent_ms; /* When the monitor request went. */
@@ -125,6 +128,7 @@ txn_free(struct replica_txn *t)
     list_remove(&t->node);
     json_decref(t->params);
     json_decref(t->expect);
+    free(t->rows);
     free(t);
 }
 
@@ -174,6 +178,14 @@ on_prepare(const struct ovsdb_changeset *cs, void *r_)
         return NULL;
     }
     t = xzalloc(sizeof *t);
+    t->rows = xcalloc(cs->n_changes, sizeof *t->rows);
+    for (size_t i = 0; i < cs->n_changes; i++) {
+        const struct ovsdb_row_change *c = &cs->changes[i];
+
+        t->rows[i].table = c->table;
+        t->rows[i].uuid = (c->old ? c->old : c->new)->uuid;
+    }
+    t->n_rows = cs->n_changes;
     t->expect = json_array();
     t->params = json_pack("[s]", r->db->schema->name);
     body = json_array();
@@ -259,7 +271,14 @@ handle_txn_reply(struct replica *r, struct replica_txn *t,
     }
     VLOG_WARN_RL(&rl, "write refused by the server: %s%s%s", tag,
                  details ? ": " : "", details ? details : "");
+    /* The writer learns which rows the refused write touched. */
+    list_remove(&t->node);
+    r->refused = t;
     writes_lost(r, tag, true);
+    r->refused = NULL;
+    list_push_back(&r->txns, &t->node);
+    txn_free(t);
+    r->stats.txns_abandoned++;
 }
 
 /* ---- Following the database ---- */
@@ -730,6 +749,14 @@ replica_reconnect(struct replica *r, bool forget)
         r->have_txn_id = false;
     }
     replica_rotate(r, forget ? "asked to, from scratch" : "asked to");
+}
+
+size_t
+replica_refused_rows(const struct replica *r,
+                     const struct replica_row_ref **rows)
+{
+    *rows = r->refused ? r->refused->rows : NULL;
+    return r->refused ? r->refused->n_rows : 0;
 }
 
 bool
