@@ -80,7 +80,7 @@ $BIN/vtepd --hal=asic --db=ssl:127.0.0.1:$port $tls \
     "$v2/vtep.db" 2>>"$v2/stderr" &
 on_exit "kill $! 2>/dev/null"
 check "vtepd refuses a server whose certificate another CA signed" \
-    wait_for 15 grep -q "TLS handshake failed" "$v2/log"
+    wait_for 15 grep -qs "TLS handshake failed" "$v2/log"
 check_output "and does not follow it" 1 "0" replica_field "$v2" connections
 kill "$(cat "$s/pid")"
 wait_for 10 bash -c "! kill -0 \$(cat '$s/pid' 2>/dev/null) 2>/dev/null"
@@ -92,6 +92,7 @@ check "with a trusted server on that port, vtepd follows it" wait_for 30 \
     replica_ready "$v2"
 check_output "and reconciles the HAL from it" 5 2 bash -c \
     "ovs-appctl -t $v2/ctl hal/dump-fdb red | tail -n +2 | wc -l"
+[ -n "${KEEP_LOG:-}" ] && cp "$v2/log" "$KEEP_LOG"
 
 # A server that does not trust vtepd's certificate refuses vtepd.
 v3=$tmp/tor2
