@@ -232,6 +232,43 @@ test_unknown_columns_and_errors(void **state)
     }
 }
 
+/* Every prefix of a valid update, and every one-byte corruption of it,
+ * is applied or refused with an error, never a crash, and a refused one
+ * leaves the replica as it was. */
+static void
+test_text_truncated_and_corrupt(void **state)
+{
+    static const char text[] =
+        "{\"T\": {\"" U1 "\": {\"initial\": {\"name\": \"a\\\"b\", "
+        "\"n\": 1, \"tags\": [\"set\", [\"x\"]], "
+        "\"opts\": [\"map\", [[\"k\", \"v\"]]]}}, "
+        "\"" U2 "\": {\"modify\": {\"n\": 2}}}}";
+    struct fixture *f = *state;
+    char buf[sizeof text];
+
+    for (size_t n = 0; n < sizeof text - 1; n++) {
+        struct ovsdb_error *error = replica_apply_text(
+            f->db, &f->base, text, n, REPLICA_UPDATE2, false, &server_origin);
+
+        assert_non_null(error);
+        ovsdb_error_destroy(error);
+        assert_row(f, U1, "none");
+    }
+    for (size_t i = 0; i < sizeof text - 1; i++) {
+        static const char junk[] = "{}[],:\"\\x0";
+
+        for (size_t j = 0; j < sizeof junk - 1; j++) {
+            struct ovsdb_error *error;
+
+            memcpy(buf, text, sizeof text);
+            buf[i] = junk[j];
+            error = replica_apply_text(f->db, &f->base, buf, strlen(buf),
+                                       REPLICA_UPDATE2, true, &server_origin);
+            ovsdb_error_destroy(error);
+        }
+    }
+}
+
 /* A local write of the reconciler's: changes 'tags' of U1 to {x, q}. */
 static void
 local_write(struct fixture *f)
@@ -337,6 +374,8 @@ main(void)
         cmocka_unit_test_setup_teardown(test_server_wins_and_revert,
                                         setup_text, teardown),
         cmocka_unit_test_setup_teardown(test_unknown_columns_and_errors,
+                                        setup_text, teardown),
+        cmocka_unit_test_setup_teardown(test_text_truncated_and_corrupt,
                                         setup_text, teardown),
     };
 
