@@ -345,6 +345,8 @@ charge_refusal(struct vtep *vtep, const struct vtep_row_ref *rows, size_t n)
 
         if (port) {
             on_port = true;
+            vtep->db_port_fault_end_ms =
+                vtep->now_ms + VTEP_DB_REFUSAL_WINDOW_MS;
             if (count_refusal(vtep, &port->db_refusals,
                               &port->db_refused_ms)) {
                 VLOG_WARN("the database keeps refusing the reconciler's "

@@ -285,8 +285,10 @@ struct vtep {
     size_t n_bad_locators;      /* Present locators with unparsable IPs. */
     int64_t db_retry_ms;   /* No reconciler commit before, after a failure. */
     int64_t db_backoff_ms; /* Wait after the last failure; 0 after success. */
-    unsigned int db_refusals; /* Refusals in a row (client mode). */
-    int64_t db_refused_ms;    /* When the last one came. */
+    unsigned int db_refusals;     /* Refusals in a row (client mode). */
+    int64_t db_refused_ms;        /* When the last one came. */
+    int64_t db_port_fault_end_ms; /* When the last port's refusal fault
+                                   * ends (recompute then), or 0. */
 
     struct vtep_stats stats;
     struct vtep_neigh_model *neigh; /* vtep-neigh.c's. */
