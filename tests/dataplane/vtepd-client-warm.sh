@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
 # Client mode across a restart of vtepd while the database is out of
-# reach: vtepd (asic backend, software dataplane) follows a standalone
-# ovsdb-server; it is stopped, the server goes away, and vtepd starts again.
+# reach: vtepd (the asic backend with its software dataplane, or with
+# HAL=netdev the kernel's bridges) follows a standalone ovsdb-server; it is stopped, the server goes away, and vtepd starts again.
 # Until the database is back it must forward with what the backend kept
 # (a warm restart), and when the first whole copy arrives it must reconcile
 # without flushing: traffic flows throughout.
 . tests/lib.sh
+HAL=${HAL:-asic}
 NS=vcw$$
 TMP=$(make_tmpdir)
 VDIR=$TMP/vtepd
@@ -14,7 +15,7 @@ S=$TMP/server
 . tests/dataplane/vtepd-topology.sh
 . tests/interop/ovsdb-server-lib.sh
 
-lab_require "vtepd client mode, warm restart without the database" \
+lab_require "vtepd client mode ($HAL), warm restart without the database" \
     "$VTEPD" vtep-ctl ovs-appctl ovsdb-server ovsdb-tool
 lab_build
 on_exit vtepd_stop
@@ -29,7 +30,7 @@ serve() {
 }
 ovsdb-tool create "$S/vtep.db" "$VTEP_SCHEMA" && serve
 
-vtepd_start asic --db=unix:"$S/db.sock"
+vtepd_start "$HAL" --db=unix:"$S/db.sock"
 check "vtep-ctl attaches red and blue through the server" lab_attach
 check "red2 -> red1" ping_ok red2 "$RED1_IP"
 check "blue1 -> blue2" ping_ok blue1 "$BLUE2_IP"
@@ -38,7 +39,7 @@ check "vtepd stops cleanly" vtepd_stop
 # The database goes away; vtepd starts again without it.
 kill "$(cat "$S/pid")"
 wait_for 10 bash -c "! kill -0 \$(cat '$S/pid' 2>/dev/null) 2>/dev/null"
-ip netns exec "$NS-vtep" "$VTEPD" --hal=asic --port=p1 --port=p2 \
+ip netns exec "$NS-vtep" "$VTEPD" --hal="$HAL" --port=p1 --port=p2 \
     --tunnel-ip="$VTEP_IP" --switch-name="$SWITCH" \
     --remote=punix:"$VDIR/db.sock" --unixctl="$VDIR/vtepd.ctl" \
     --pidfile="$VDIR/vtepd.pid" --log-file="$VDIR/vtepd.log" \
@@ -47,7 +48,7 @@ VTEPD_PID=$!
 check "vtepd waits for the database" wait_for 10 grep -q \
     "client mode: waiting for database" "$VDIR/vtepd.log"
 check "its backend restarts warm meanwhile" wait_for 10 grep -q \
-    "asic backend .*(warm start)" "$VDIR/vtepd.log"
+    "$HAL backend .*(warm start)" "$VDIR/vtepd.log"
 check "red2 -> red1 while the database is out of reach" \
     ping_ok red2 "$RED1_IP"
 check "blue2 -> blue1 while the database is out of reach" \
