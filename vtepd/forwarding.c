@@ -32,6 +32,7 @@ struct vtepd_forwarding {
     ev_timer wake_w;      /* Fires at vtep_next_wake(). */
     ev_prepare prepare_w; /* Re-arms 'wake_w' before the loop blocks. */
     ev_io hal_w;          /* The backend's event socket, if any. */
+    bool attached;        /* The reconciler runs (the watchers above). */
 };
 
 void
@@ -366,13 +367,9 @@ start_dataplane(struct vtepd_forwarding *fw, const struct vtepd_options *opts)
 }
 
 struct vtepd_forwarding *
-vtepd_forwarding_start(struct ev_loop *loop, const struct vtepd_options *opts,
-                       struct ovsdb_db *db)
+vtepd_forwarding_open(struct ev_loop *loop, const struct vtepd_options *opts)
 {
     struct vtepd_forwarding *fw = xzalloc(sizeof *fw);
-    struct vtep_config config;
-    char *hostname;
-    int error, fd;
 
     fw->loop = loop;
     fw->hal = open_hal(opts);
@@ -380,6 +377,23 @@ vtepd_forwarding_start(struct ev_loop *loop, const struct vtepd_options *opts,
         free(fw);
         return NULL;
     }
+    if (opts->hal == VTEPD_HAL_ASIC && opts->n_ports
+        && start_dataplane(fw, opts)) {
+        vtepd_forwarding_stop(fw);
+        return NULL;
+    }
+    return fw;
+}
+
+bool
+vtepd_forwarding_attach(struct vtepd_forwarding *fw,
+                        const struct vtepd_options *opts, struct ovsdb_db *db)
+{
+    struct ev_loop *loop = fw->loop;
+    struct vtep_config config;
+    char *hostname;
+    int error, fd;
+
     config = make_vtep_config(opts, &hostname);
     error = vtep_create(db, fw->hal, &config, &fw->vtep);
     if (error) {
@@ -389,14 +403,10 @@ vtepd_forwarding_start(struct ev_loop *loop, const struct vtepd_options *opts,
                   config.tunnel_ip);
     }
     free(hostname);
-    if (!error && opts->hal == VTEPD_HAL_ASIC && opts->n_ports) {
-        error = start_dataplane(fw, opts);
-    }
     if (error) {
-        vtepd_forwarding_stop(fw);
-        return NULL;
+        return false;
     }
-
+    fw->attached = true;
     ev_timer_init(&fw->wake_w, wake_cb, 0., 0.);
     ev_prepare_init(&fw->prepare_w, prepare_cb);
     ev_prepare_start(loop, &fw->prepare_w);
@@ -406,6 +416,19 @@ vtepd_forwarding_start(struct ev_loop *loop, const struct vtepd_options *opts,
         ev_io_start(loop, &fw->hal_w);
     }
     register_commands(fw);
+    return true;
+}
+
+struct vtepd_forwarding *
+vtepd_forwarding_start(struct ev_loop *loop, const struct vtepd_options *opts,
+                       struct ovsdb_db *db)
+{
+    struct vtepd_forwarding *fw = vtepd_forwarding_open(loop, opts);
+
+    if (fw && !vtepd_forwarding_attach(fw, opts, db)) {
+        vtepd_forwarding_stop(fw);
+        fw = NULL;
+    }
     return fw;
 }
 
@@ -415,7 +438,7 @@ vtepd_forwarding_stop(struct vtepd_forwarding *fw)
     if (!fw) {
         return;
     }
-    if (fw->loop) {
+    if (fw->attached) {
         ev_timer_stop(fw->loop, &fw->wake_w);
         ev_prepare_stop(fw->loop, &fw->prepare_w);
         ev_io_stop(fw->loop, &fw->hal_w);

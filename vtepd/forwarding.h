@@ -7,6 +7,7 @@
 #define VTEPD_FORWARDING_H 1
 
 #include <ev.h>
+#include <stdbool.h>
 
 struct hal;
 struct ovsdb_db;
@@ -25,6 +26,20 @@ void vtepd_forwarding_init(void);
 struct vtepd_forwarding *vtepd_forwarding_start(struct ev_loop *,
                                                 const struct vtepd_options *,
                                                 struct ovsdb_db *db);
+/* The same in two steps, for client mode: vtepd_forwarding_open() opens
+ * the backend and starts the dataplane, so that the switch forwards with
+ * what the backend already holds (the asic's tables kept for a warm
+ * restart, the kernel's bridges) while the database is still out of
+ * reach; vtepd_forwarding_attach() then starts the reconciler on 'db'
+ * (borrowed), which replays it into the backend as a warm restart does,
+ * removing only what the database no longer holds.  Open returns NULL
+ * after logging why on failure; attach returns false after logging why
+ * (the caller then stops 'fw'). */
+struct vtepd_forwarding *vtepd_forwarding_open(struct ev_loop *,
+                                               const struct vtepd_options *);
+bool vtepd_forwarding_attach(struct vtepd_forwarding *fw,
+                             const struct vtepd_options *,
+                             struct ovsdb_db *db);
 /* Stops everything; the backend's tables persist for a warm restart.
  * NULL is a no-op. */
 void vtepd_forwarding_stop(struct vtepd_forwarding *);

@@ -46,11 +46,25 @@ wait_for_database(struct ev_loop *loop, struct vtepd_database *database)
     return !exiting;
 }
 
+/* Client mode: the replica whose undone writes make the reconciler
+ * derive its rows again. */
+static struct replica *lost_replica;
+
 /* Client mode: undone writes make the reconciler derive its rows again. */
 static void
 writes_lost_cb(bool refused, void *forwarding)
 {
-    vtep_db_writes_lost(vtepd_forwarding_get_vtep(forwarding), refused);
+    const struct replica_row_ref *rows;
+    size_t n = replica_refused_rows(lost_replica, &rows);
+    struct vtep_row_ref *refs = xcalloc(n + 1, sizeof *refs);
+
+    for (size_t i = 0; i < n; i++) {
+        refs[i].table = rows[i].table;
+        refs[i].uuid = rows[i].uuid;
+    }
+    vtep_db_writes_lost(vtepd_forwarding_get_vtep(forwarding), refused, refs,
+                        n);
+    free(refs);
 }
 
 static void
@@ -275,19 +289,31 @@ main(int argc, char *argv[])
     if (unixctl) {
         database = vtepd_database_start(loop, &opts);
     }
-    if (database && !wait_for_database(loop, database)) {
-        vtepd_database_stop(database);
-        database = NULL;
-    }
     if (database && opts.hal != VTEPD_HAL_NONE) {
-        forwarding = vtepd_forwarding_start(loop, &opts,
-                                            vtepd_database_get_db(database));
+        /* The backend forwards with what it holds while a client-mode
+         * database is still out of reach. */
+        forwarding = vtepd_forwarding_open(loop, &opts);
         if (!forwarding) {
             vtepd_database_stop(database);
             database = NULL;
+        }
+    }
+    if (database && !wait_for_database(loop, database)) {
+        vtepd_forwarding_stop(forwarding);
+        forwarding = NULL;
+        vtepd_database_stop(database);
+        database = NULL;
+    }
+    if (forwarding && database) {
+        if (!vtepd_forwarding_attach(forwarding, &opts,
+                                     vtepd_database_get_db(database))) {
+            vtepd_forwarding_stop(forwarding);
+            forwarding = NULL;
+            vtepd_database_stop(database);
+            database = NULL;
         } else if (vtepd_database_get_replica(database)) {
-            replica_set_lost_cb(vtepd_database_get_replica(database),
-                                writes_lost_cb, forwarding);
+            lost_replica = vtepd_database_get_replica(database);
+            replica_set_lost_cb(lost_replica, writes_lost_cb, forwarding);
         }
     }
     if (database

@@ -80,15 +80,18 @@ echo "$ROWS remote MACs written and programmed in $(($(now_ms) - t0)) ms"
 # leader may change while it sends a large snapshot (ovsdb-server is busy
 # writing it), and vtepd then resumes from the next one: the snapshot's
 # figures are still those kept.
+cpu_ms() { awk '{print ($14 + $15) * 1000 / '"$(getconf CLK_TCK)"'}' "/proc/$1/stat"; }
 reconnect() {
-    local before kind=${!#}
+    local before kind=${!#} cpu0
     before=$(replica_field "$v" connections)
+    cpu0=$(cpu_ms "$(cat "$v/pid")")
     ovs-appctl -t "$v/ctl" replica/reconnect "${@:1:$#-1}" >/dev/null
     wait_for 300 bash -c "[ \"\$(ovs-appctl -t $v/ctl replica/status |
         sed -n 's/^connections: //p')\" -gt $before ] &&
         ovs-appctl -t $v/ctl replica/status | grep -q '^state: ready'"
     echo "  $(replica_field "$v" ${kind}_bytes) bytes," \
-        "monitor request to reply applied $(replica_field "$v" ${kind}_ms) ms"
+        "monitor request to reply applied $(replica_field "$v" ${kind}_ms) ms," \
+        "vtepd CPU $(($(cpu_ms "$(cat "$v/pid")") - cpu0)) ms"
 }
 echo "reconnection with $ROWS rows, monitor_cond_since resuming:"
 reconnect resume

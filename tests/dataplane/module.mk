@@ -9,6 +9,8 @@ SCRIPT_TESTS += tests/dataplane/vtepd-lr.sh
 SCRIPT_TESTS += tests/dataplane/vtepd-lr-netdev.sh
 SCRIPT_TESTS += tests/dataplane/vtepd-arp-netdev.sh
 SCRIPT_TESTS += tests/dataplane/vtepd-netdev.sh
+SCRIPT_TESTS += tests/dataplane/vtepd-client-warm.sh \
+    tests/dataplane/vtepd-client-warm-netdev.sh
 SCRIPT_TESTS += tests/dataplane/vtepd-ovn.sh
 SCRIPT_TESTS += tests/dataplane/bfd-ovs.sh tests/dataplane/bfd-failover.sh
 SCRIPT_TESTS += tests/dataplane/bfd-ovs-netdev.sh

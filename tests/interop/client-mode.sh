@@ -115,4 +115,40 @@ check_output "the refused write makes a switch fault" 30 \
 check "and is logged" grep -q "keeps refusing the reconciler's writes" \
     "$v/log"
 check_clean_exit "$v"
+
+# ---- A write to a port's rows that can never succeed ----
+# This server allows one Logical_Binding_Stats row: the counters of a
+# second binding (a Physical_Port's vlan_stats) are refused, and that
+# port's fault column says so, not the switch's.
+s=$tmp/nostats
+v=$tmp/vtepd3
+mkdir -p "$s"
+$PY -c 'import json, sys
+schema = json.load(open(sys.argv[1]))
+schema["tables"]["Logical_Binding_Stats"]["maxRows"] = 1
+json.dump(schema, open(sys.argv[2], "w"))' "$VTEP_SCHEMA" "$s/small.ovsschema"
+ovsdb-tool create "$s/vtep.db" "$s/small.ovsschema" && serve
+if ! start_client_vtepd "$v" unix:"$s/db.sock" --switch-name=tor1 \
+    --tunnel-ip=192.0.2.1; then
+    fail "vtepd follows a server whose schema allows one stats row"
+    exit 1
+fi
+vc add-ls red -- set Logical_Switch red tunnel_key=5000 \
+    -- bind-ls tor1 swp1 0 red
+stats_of() { vc get Physical_Port "$1" vlan_stats; }
+check_output "the first binding's counters land" 20 "{0=" \
+    bash -c "$(declare -f vc stats_of); s='$s' stats_of swp1 | cut -c1-3"
+vc bind-ls tor1 swp2 0 red
+check_output "the second binding's refused counters fault its port" 40 \
+    '[unspecified_fault]' vc get Physical_Port swp2 port_fault_status
+check_output "not the other port" 1 '[]' \
+    vc get Physical_Port swp1 port_fault_status
+check_output "nor the switch" 1 '[]' \
+    vc get Physical_Switch tor1 switch_fault_status
+check "and is logged" grep -q "refusing the reconciler's writes to port swp2" \
+    "$v/log"
+check_output "the binding is programmed all the same" 5 \
+    "$(printf '%-16s %-8s %-16s %-8s 0/0 0/0\n' swp1 untagged red 5000 \
+        swp2 untagged red 5000)" hal_rows "$v" hal/dump-bindings
+check_clean_exit "$v"
 finish

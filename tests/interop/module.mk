@@ -17,3 +17,4 @@ SCRIPT_TESTS += tests/interop/damaged-log.sh
 SCRIPT_TESTS += tests/interop/ovsdb-convert.sh
 SCRIPT_TESTS += tests/interop/monitor-since-restart.sh
 SCRIPT_TESTS += tests/interop/client-mode.sh tests/interop/cluster.sh
+SCRIPT_TESTS += tests/interop/client-mode-ssl.sh

@@ -38,6 +38,7 @@ static const int server_origin; /* Stands for the replica. */
 static const int writer_origin; /* Stands for the reconciler. */
 
 struct fixture {
+    bool text; /* Updates go through replica_apply_text(). */
     struct ovsdb_db *db;
     struct ovsdb_table *t;
     struct hmap base;
@@ -77,6 +78,15 @@ setup(void **state)
     return 0;
 }
 
+/* The same fixture, with updates applied from their text. */
+static int
+setup_text(void **state)
+{
+    setup(state);
+    ((struct fixture *) *state)->text = true;
+    return 0;
+}
+
 static int
 teardown(void **state)
 {
@@ -94,8 +104,15 @@ teardown(void **state)
 static void
 apply(struct fixture *f, const char *text, bool snapshot)
 {
-    json_t *json = json_loads(text, 0, NULL);
+    json_t *json;
 
+    if (f->text) {
+        assert_null(replica_apply_text(f->db, &f->base, text, strlen(text),
+                                       REPLICA_UPDATE2, snapshot,
+                                       &server_origin));
+        return;
+    }
+    json = json_loads(text, 0, NULL);
     assert_non_null(json);
     assert_null(replica_apply(f->db, &f->base, json, REPLICA_UPDATE2, snapshot,
                               &server_origin));
@@ -173,6 +190,83 @@ test_snapshot_deletes_unmentioned(void **state)
     assert_row(f, U2,
                "{\"n\":0,\"name\":\"b\",\"opts\":[\"map\",[]],"
                "\"tags\":[\"set\",[]]}");
+}
+
+/* Columns the local schema lacks are ignored (a newer server), whichever
+ * path the row takes; a bad update is refused whole. */
+static void
+test_unknown_columns_and_errors(void **state)
+{
+    struct fixture *f = *state;
+
+    apply(f,
+          "{\"T\": {\"" U1 "\": {\"initial\": {\"name\": \"a\", "
+          "\"new_col\": 7}}, \"" U2 "\": {\"insert\": {\"n\": 3}}}, "
+          "\"NewTable\": {\"" U1 "\": {\"initial\": {}}}}",
+          true);
+    assert_row(f, U1,
+               "{\"n\":0,\"name\":\"a\",\"opts\":[\"map\",[]],"
+               "\"tags\":[\"set\",[]]}");
+    assert_row(f, U2,
+               "{\"n\":3,\"name\":\"\",\"opts\":[\"map\",[]],"
+               "\"tags\":[\"set\",[]]}");
+    if (f->text) {
+        static const char *const bad[] = {
+            "{\"T\": {\"not-a-uuid\": {\"initial\": {}}}}",
+            "{\"T\": {\"" U1 "\": {\"initial\": {\"n\": \"x\"}}}}",
+            "{\"T\": {\"" U1 "\": {\"initial\": {}}}",
+            "{\"T\": {\"" U1 "\": {\"modify\": {\"n\": 1}}}} x",
+        };
+
+        for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+            struct ovsdb_error *error =
+                replica_apply_text(f->db, &f->base, bad[i], strlen(bad[i]),
+                                   REPLICA_UPDATE2, false, &server_origin);
+
+            assert_non_null(error);
+            ovsdb_error_destroy(error);
+        }
+        assert_row(f, U2,
+                   "{\"n\":3,\"name\":\"\",\"opts\":[\"map\",[]],"
+                   "\"tags\":[\"set\",[]]}");
+    }
+}
+
+/* Every prefix of a valid update, and every one-byte corruption of it,
+ * is applied or refused with an error, never a crash, and a refused one
+ * leaves the replica as it was. */
+static void
+test_text_truncated_and_corrupt(void **state)
+{
+    static const char text[] =
+        "{\"T\": {\"" U1 "\": {\"initial\": {\"name\": \"a\\\"b\", "
+        "\"n\": 1, \"tags\": [\"set\", [\"x\"]], "
+        "\"opts\": [\"map\", [[\"k\", \"v\"]]]}}, "
+        "\"" U2 "\": {\"modify\": {\"n\": 2}}}}";
+    struct fixture *f = *state;
+    char buf[sizeof text];
+
+    for (size_t n = 0; n < sizeof text - 1; n++) {
+        struct ovsdb_error *error = replica_apply_text(
+            f->db, &f->base, text, n, REPLICA_UPDATE2, false, &server_origin);
+
+        assert_non_null(error);
+        ovsdb_error_destroy(error);
+        assert_row(f, U1, "none");
+    }
+    for (size_t i = 0; i < sizeof text - 1; i++) {
+        static const char junk[] = "{}[],:\"\\x0";
+
+        for (size_t j = 0; j < sizeof junk - 1; j++) {
+            struct ovsdb_error *error;
+
+            memcpy(buf, text, sizeof text);
+            buf[i] = junk[j];
+            error = replica_apply_text(f->db, &f->base, buf, strlen(buf),
+                                       REPLICA_UPDATE2, true, &server_origin);
+            ovsdb_error_destroy(error);
+        }
+    }
 }
 
 /* A local write of the reconciler's: changes 'tags' of U1 to {x, q}. */
@@ -271,6 +365,18 @@ main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_ops_insert_named, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_unknown_columns_and_errors, setup,
+                                        teardown),
+        /* The same updates from their text (the monitor_cond_since path). */
+        cmocka_unit_test_setup_teardown(test_diffs, setup_text, teardown),
+        cmocka_unit_test_setup_teardown(test_snapshot_deletes_unmentioned,
+                                        setup_text, teardown),
+        cmocka_unit_test_setup_teardown(test_server_wins_and_revert,
+                                        setup_text, teardown),
+        cmocka_unit_test_setup_teardown(test_unknown_columns_and_errors,
+                                        setup_text, teardown),
+        cmocka_unit_test_setup_teardown(test_text_truncated_and_corrupt,
+                                        setup_text, teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

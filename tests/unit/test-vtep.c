@@ -16,6 +16,7 @@
 #include "lib/util.h"
 #include "tests/unit/vtep-fixture.h"
 #include "vtepd/vtep/vtep-private.h"
+#include "vtepd/ovsdb/db.h"
 #include "vtepd/vtep/vtep.h"
 
 static void
@@ -653,6 +654,52 @@ test_table_full_retry(void **state)
                      "[\"set\",[]]");
 }
 
+/* Client mode: writes to a port's rows that the server keeps refusing
+ * fault that port (not the switch) for VTEP_DB_REFUSAL_WINDOW_MS after
+ * the last refusal; other rows' refusals fault the switch. */
+static void
+test_refused_writes_fault(void **state)
+{
+    struct vfx *f = *state;
+    const char *p1 = "[[\"name\", \"==\", \"p1\"]]";
+    char *uuid = vfx_query(f, "Physical_Port", "_uuid", p1);
+    struct vtep_row_ref ref;
+    size_t n;
+
+    ref.table = ovsdb_db_find_table(f->db, "Physical_Port");
+    /* uuid is ["uuid","XXXXXXXX-..."]: the UUID ends 2 bytes before. */
+    n = strlen(uuid);
+    assert_true(n > UUID_LEN + 2);
+    uuid[n - 2] = '\0';
+    assert_true(uuid_from_string(&ref.uuid, uuid + n - 2 - UUID_LEN));
+    vfx_run(f);
+    for (int i = 0; i < VTEP_DB_REFUSALS_FAULT; i++) {
+        vtep_db_writes_lost(f->vtep, true, &ref, 1);
+        f->now += 1000;
+        vfx_run(f);
+    }
+    vfx_assert_query(f, "Physical_Port", "port_fault_status", p1,
+                     "\"unspecified_fault\"");
+    vfx_assert_query(f, "Physical_Switch", "switch_fault_status", "[]",
+                     "[\"set\",[]]");
+    /* The window ends: the fault goes without any other change. */
+    f->now += VTEP_DB_REFUSAL_WINDOW_MS;
+    vfx_run(f);
+    vfx_assert_query(f, "Physical_Port", "port_fault_status", p1,
+                     "[\"set\",[]]");
+    /* A refused write that names no port faults the switch. */
+    for (int i = 0; i < VTEP_DB_REFUSALS_FAULT; i++) {
+        vtep_db_writes_lost(f->vtep, true, NULL, 0);
+        f->now += 1000;
+        vfx_run(f);
+    }
+    vfx_assert_query(f, "Physical_Switch", "switch_fault_status", "[]",
+                     "\"unspecified_fault\"");
+    vfx_assert_query(f, "Physical_Port", "port_fault_status", p1,
+                     "[\"set\",[]]");
+    free(uuid);
+}
+
 int
 main(void)
 {
@@ -690,6 +737,8 @@ main(void)
         cmocka_unit_test_setup_teardown(test_missing_port, vfx_cmocka_setup,
                                         vfx_cmocka_teardown),
         cmocka_unit_test_setup_teardown(test_unsupported_source_node,
+                                        vfx_cmocka_setup, vfx_cmocka_teardown),
+        cmocka_unit_test_setup_teardown(test_refused_writes_fault,
                                         vfx_cmocka_setup, vfx_cmocka_teardown),
         cmocka_unit_test_setup_teardown(test_table_full_retry,
                                         vfx_cmocka_setup, vfx_cmocka_teardown),

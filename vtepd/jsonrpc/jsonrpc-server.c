@@ -157,9 +157,12 @@ jsonrpc_server_handle_json(struct jsonrpc_session *s, json_t *json,
     struct jsonrpc_msg *msg;
     char *error;
 
+    bool result_text = params_text && s->options.lazy_result;
+
     if (params_text) {
-        /* Validation only needs to see that "params" is an array. */
-        json_object_set_new(json, "params", json_array());
+        /* Validation only needs to see that the member is an array. */
+        json_object_set_new(json, result_text ? "result" : "params",
+                            json_array());
     }
     msg = jsonrpc_msg_from_json(json, &error);
     if (!msg) {
@@ -170,7 +173,15 @@ jsonrpc_server_handle_json(struct jsonrpc_session *s, json_t *json,
         free(error);
         return;
     }
-    if (params_text && msg->params) {
+    if (result_text) {
+        if (msg->type == JSONRPC_REPLY) {
+            msg->result_text = json_text_array_ref(params_text);
+        } else {
+            /* "result" in a request: left for validation to refuse. */
+            json_decref(msg->result);
+            msg->result = json_text_array_to_json(params_text);
+        }
+    } else if (params_text && msg->params) {
         msg_attach_params(s->server, msg, params_text);
     }
     if (s->remote && s->remote->session == s) {

@@ -82,7 +82,8 @@ jsonrpc_session_create(struct jsonrpc_server *server,
     s->options = remote->options;
     s->parser =
         jsonrpc_parser_create(s->options.max_msg_size, s->options.max_depth);
-    jsonrpc_parser_set_lazy(s->parser);
+    jsonrpc_parser_set_lazy_key(s->parser,
+                                s->options.lazy_result ? "result" : "params");
     s->connecting = connecting;
     s->last_rx = ev_now(server->loop);
     list_init(&s->output);

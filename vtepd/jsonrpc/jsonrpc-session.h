@@ -23,6 +23,10 @@ struct jsonrpc_options {
     int max_backoff_ms;  /* Active remotes: backoff cap (8000). */
     bool no_echo;        /* Don't answer "echo" in the session layer (for
                           * the control socket, like ovs-appctl's server). */
+    bool lazy_result;    /* Keep a reply's "result", when it is an array,
+                          * as text (jsonrpc_msg's 'result_text') instead
+                          * of "params": for clients that parse large
+                          * replies themselves. */
 };
 
 /* Queues 'msg' (takes ownership) for sending.  Messages to a session that

@@ -60,6 +60,7 @@ jsonrpc_msg_destroy(struct jsonrpc_msg *msg)
         free(msg->method);
         json_decref(msg->params);
         json_text_array_unref(msg->params_text);
+        json_text_array_unref(msg->result_text);
         json_decref(msg->result);
         json_decref(msg->error);
         json_decref(msg->id);
@@ -76,6 +77,20 @@ jsonrpc_msg_get_params(const struct jsonrpc_msg *msg_)
         msg->params = json_text_array_to_json(msg->params_text);
     }
     return msg->params;
+}
+
+const json_t *
+jsonrpc_msg_get_result(const struct jsonrpc_msg *msg_)
+{
+    struct jsonrpc_msg *msg = (struct jsonrpc_msg *) msg_;
+
+    if (msg->result_text) {
+        json_decref(msg->result);
+        msg->result = json_text_array_to_json(msg->result_text);
+        json_text_array_unref(msg->result_text);
+        msg->result_text = NULL;
+    }
+    return msg->result;
 }
 
 const char *
@@ -237,11 +252,11 @@ struct jsonrpc_parser {
     /* Bit 'd' set if the bracket open at depth d + 1 is '{', clear if it
      * is '['. */
     uint8_t braces[JSON_PARSER_MAX_DEPTH / 8];
-    bool in_string; /* Inside a string literal. */
-    bool escaped;   /* Just after a backslash inside a string. */
-    struct ds buf;  /* Bytes of the current value. */
-    bool lazy;      /* Keep "params" as text when possible. */
-    json_t *ready;  /* A completed value, until taken. */
+    bool in_string;   /* Inside a string literal. */
+    bool escaped;     /* Just after a backslash inside a string. */
+    struct ds buf;    /* Bytes of the current value. */
+    const char *lazy; /* Member kept as text when possible, or NULL. */
+    json_t *ready;    /* A completed value, until taken. */
     struct json_text_array *ready_params; /* Its "params", if lazy. */
     char *error;                          /* Why parsing failed, or NULL. */
 };
@@ -290,8 +305,8 @@ parser_decode_lazy(struct jsonrpc_parser *p)
     struct json_text_span *elems;
     size_t n_elems;
     bool found;
-    json_t *json = json_text_decode_lazy(p->buf.string, p->buf.length,
-                                         "params", &elems, &n_elems, &found);
+    json_t *json = json_text_decode_lazy(p->buf.string, p->buf.length, p->lazy,
+                                         &elems, &n_elems, &found);
 
     if (json && found) {
         /* The spans point into the buffer: hand it over. */
@@ -490,7 +505,13 @@ jsonrpc_parser_take(struct jsonrpc_parser *p)
 void
 jsonrpc_parser_set_lazy(struct jsonrpc_parser *p)
 {
-    p->lazy = true;
+    p->lazy = "params";
+}
+
+void
+jsonrpc_parser_set_lazy_key(struct jsonrpc_parser *p, const char *key)
+{
+    p->lazy = key;
 }
 
 json_t *

@@ -47,6 +47,11 @@ struct jsonrpc_msg {
                                           * jsonrpc_server_register_text();
                                           * owned reference, or NULL. */
     json_t *result;                      /* Reply; owned reference. */
+    struct json_text_array *result_text; /* Or, with the session option
+                                          * 'lazy_result', a reply's
+                                          * array "result" as text, and
+                                          * 'result' an empty array;
+                                          * owned reference, or NULL. */
     json_t *error;                       /* Error; owned reference. */
     json_t *id; /* Request, reply, error; owned reference (NULL for a
                      * notification). */
@@ -64,6 +69,9 @@ void jsonrpc_msg_destroy(struct jsonrpc_msg *);
  * 'msg->params' first if the message has only the text: for the rare
  * paths (errors, duplicates) that need the whole value. */
 const json_t *jsonrpc_msg_get_params(const struct jsonrpc_msg *msg);
+/* Returns 'msg''s result (borrowed), decoding 'result_text' into
+ * 'msg->result' first if the message has only the text. */
+const json_t *jsonrpc_msg_get_result(const struct jsonrpc_msg *msg);
 const char *jsonrpc_msg_type_to_string(enum jsonrpc_msg_type);
 
 /* Converts a parsed JSON value into a message, checking it the way
@@ -110,6 +118,9 @@ json_t *jsonrpc_parser_take(struct jsonrpc_parser *);
  * the message is plain enough for json_text_decode_lazy(); the caller
  * must then take messages with jsonrpc_parser_take_lazy(). */
 void jsonrpc_parser_set_lazy(struct jsonrpc_parser *);
+/* Like jsonrpc_parser_set_lazy(), for the member named 'key' (static)
+ * instead of "params". */
+void jsonrpc_parser_set_lazy_key(struct jsonrpc_parser *, const char *key);
 /* Like jsonrpc_parser_take(), but if "params" was kept as text, the
  * returned object lacks it and '*params_text' receives it (a new
  * reference); otherwise '*params_text' is NULL. */

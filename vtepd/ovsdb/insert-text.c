@@ -569,6 +569,27 @@ ovsdb_insert_text_parse(struct ovsdb_db *db, const char *text, size_t n,
     return ok;
 }
 
+bool
+ovsdb_insert_text_parse_row(struct ovsdb_table *table, const char *text,
+                            size_t n, struct ovsdb_row **rowp)
+{
+    struct ovsdb_insert_text ins;
+    struct parse p = { .ins = &ins };
+    bool ok;
+
+    ins_init(&ins);
+    ins.table = table;
+    json_text_reader_init(&p.r, text, n);
+    ok = parse_row(&p) && !ins.ref_name && json_text_reader_peek(&p.r) < 0;
+    json_text_reader_destroy(&p.r);
+    *rowp = ok ? ins.row : NULL;
+    if (ok) {
+        ins.row = NULL;
+    }
+    ovsdb_insert_text_destroy(&ins);
+    return ok;
+}
+
 void
 ovsdb_insert_text_destroy(struct ovsdb_insert_text *ins)
 {

@@ -53,4 +53,13 @@ bool ovsdb_insert_text_parse(struct ovsdb_db *db, const char *text, size_t n,
                              struct ovsdb_insert_text *ins);
 void ovsdb_insert_text_destroy(struct ovsdb_insert_text *);
 
+/* Parses the 'n' bytes at 'text', one row object (a monitor's "initial",
+ * "insert" or "new" row) of 'table', into a new row in '*rowp' (owned by
+ * the caller; its _uuid is not set), as the general path would from the
+ * decoded object.  Returns false, with nothing to free, for whatever the
+ * fast path declines (a column 'table' does not have among them): the
+ * caller then decodes the text and takes the general path. */
+bool ovsdb_insert_text_parse_row(struct ovsdb_table *table, const char *text,
+                                 size_t n, struct ovsdb_row **rowp);
+
 #endif /* vtepd/ovsdb/insert-text.h */

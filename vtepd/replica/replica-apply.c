@@ -4,10 +4,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/json-text.h"
 #include "lib/util.h"
 #include "vtepd/ovsdb/datum.h"
 #include "vtepd/ovsdb/db.h"
 #include "vtepd/ovsdb/error.h"
+#include "vtepd/ovsdb/insert-text.h"
 #include "vtepd/ovsdb/row.h"
 #include "vtepd/ovsdb/schema.h"
 #include "vtepd/ovsdb/table.h"
@@ -385,13 +387,51 @@ stale_delete(struct ovsdb_txn *txn, struct hmap *base, struct hmap *stale)
     hmap_destroy(stale);
 }
 
+/* Makes row 'uuid' of 'table' the server's new version 'new' (taken;
+ * NULL: deleted). */
+static void
+apply_row(struct ovsdb_txn *txn, struct hmap *base, struct hmap *stale,
+          struct ovsdb_table *table, const struct uuid *uuid,
+          struct ovsdb_row *new)
+{
+    struct replica_base_row *b = base_find(base, table, uuid);
+
+    stale_forget(stale, table, uuid);
+    /* The server's version wins, over an unconfirmed write too: the
+     * write's own update will bring it back if it commits. */
+    replica_set_row(txn, table, uuid, new);
+    if (b) {
+        ovsdb_row_destroy(b->row, table->schema);
+        b->row = new;
+    } else {
+        ovsdb_row_destroy(new, table->schema);
+    }
+}
+
+/* Applies the update 'ru' of row 'uuid' of 'table'. */
+static struct ovsdb_error *
+apply_row_json(struct ovsdb_txn *txn, struct hmap *base, struct hmap *stale,
+               struct ovsdb_table *table, const struct uuid *uuid,
+               const json_t *ru, enum replica_update_format format)
+{
+    struct replica_base_row *b;
+    const struct ovsdb_row *old = server_row(base, table, uuid, &b);
+    struct ovsdb_row *new;
+    struct ovsdb_error *error =
+        row_update(table->schema, old, ru, format, &new);
+
+    if (!error) {
+        apply_row(txn, base, stale, table, uuid, new);
+    }
+    return error;
+}
+
 /* Applies one table's updates. */
 static struct ovsdb_error *
 apply_table(struct ovsdb_txn *txn, struct hmap *base, struct hmap *stale,
             struct ovsdb_table *table, const json_t *rows,
             enum replica_update_format format)
 {
-    const struct ovsdb_table_schema *ts = table->schema;
     const char *key;
     json_t *ru;
 
@@ -399,32 +439,39 @@ apply_table(struct ovsdb_txn *txn, struct hmap *base, struct hmap *stale,
         return ovsdb_error("syntax error", "table update is not an object");
     }
     json_object_foreach((json_t *) rows, key, ru) {
-        struct replica_base_row *b;
-        const struct ovsdb_row *old;
-        struct ovsdb_row *new;
         struct ovsdb_error *error;
         struct uuid uuid;
 
         if (!uuid_from_string(&uuid, key)) {
             return ovsdb_error("syntax error", "bad row uuid %s", key);
         }
-        old = server_row(base, table, &uuid, &b);
-        error = row_update(ts, old, ru, format, &new);
+        error = apply_row_json(txn, base, stale, table, &uuid, ru, format);
         if (error) {
             return error;
         }
-        stale_forget(stale, table, &uuid);
-        /* The server's version wins, over an unconfirmed write too: the
-         * write's own update will bring it back if it commits. */
-        replica_set_row(txn, table, &uuid, new);
-        if (b) {
-            ovsdb_row_destroy(b->row, ts);
-            b->row = new;
-        } else {
-            ovsdb_row_destroy(new, ts);
-        }
     }
     return NULL;
+}
+
+/* Ends an update: deletes the rows a snapshot did not mention and commits
+ * 'txn', or, after 'error' (taken), aborts it and returns 'error'. */
+static struct ovsdb_error *
+apply_finish(struct ovsdb_txn *txn, struct hmap *base, struct hmap *stale,
+             struct ovsdb_error *error)
+{
+    struct stale_row *s;
+
+    if (!error) {
+        stale_delete(txn, base, stale);
+        return ovsdb_txn_commit(txn, false);
+    }
+    HMAP_FOR_EACH_SAFE(s, node, stale) {
+        hmap_remove(stale, &s->node);
+        free(s);
+    }
+    hmap_destroy(stale);
+    ovsdb_txn_abort(txn);
+    return error;
 }
 
 struct ovsdb_error *
@@ -456,20 +503,188 @@ replica_apply(struct ovsdb_db *db, struct hmap *base, const json_t *updates,
             break;
         }
     }
-    if (!error) {
-        stale_delete(txn, base, &stale);
-    } else {
-        struct stale_row *s;
+    return apply_finish(txn, base, &stale, error);
+}
 
-        HMAP_FOR_EACH_SAFE(s, node, &stale) {
-            hmap_remove(&stale, &s->node);
-            free(s);
+/* ---- Updates as text: rows parsed straight into the replica ---- */
+
+static bool
+text_is(const char *s, size_t n, const char *word)
+{
+    return strlen(word) == n && !memcmp(s, word, n);
+}
+
+/* Parses the whole row of the <row-update2> text 'text' ({"initial": ROW}
+ * or {"insert": ROW}) into '*rowp' without building a tree; false for
+ * any other update, or a row the fast parser declines. */
+static bool
+row_update_text(struct ovsdb_table *table, const char *text, size_t n,
+                struct ovsdb_row **rowp)
+{
+    struct json_text_reader r;
+    const char *kind, *start = NULL, *end = NULL;
+    size_t kind_len;
+    bool ok = false;
+
+    json_text_reader_init(&r, text, n);
+    if (json_text_reader_expect(&r, '{')
+        && json_text_read_string(&r, &kind, &kind_len)
+        && (text_is(kind, kind_len, "initial")
+            || text_is(kind, kind_len, "insert"))
+        && json_text_reader_expect(&r, ':')
+        && json_text_reader_peek(&r) == '{') {
+        start = r.p;
+        if (json_text_skip_value(&r)) {
+            end = r.p;
+            ok = json_text_reader_expect(&r, '}')
+                 && json_text_reader_peek(&r) < 0;
         }
-        hmap_destroy(&stale);
-        ovsdb_txn_abort(txn);
-        return error;
     }
-    return ovsdb_txn_commit(txn, false);
+    json_text_reader_destroy(&r);
+    return ok && ovsdb_insert_text_parse_row(table, start, end - start, rowp);
+}
+
+/* Applies the update of row 'uuid' of 'table', the 'n' bytes at 'text':
+ * whole rows straight from the text, anything else (a diff, a delete, a
+ * row the fast parser declines) through a decoded tree. */
+static struct ovsdb_error *
+apply_row_text(struct ovsdb_txn *txn, struct hmap *base, struct hmap *stale,
+               struct ovsdb_table *table, const struct uuid *uuid,
+               const char *text, size_t n, enum replica_update_format format)
+{
+    struct ovsdb_row *new;
+    struct ovsdb_error *error;
+    json_t *ru;
+
+    if (format == REPLICA_UPDATE2 && row_update_text(table, text, n, &new)) {
+        apply_row(txn, base, stale, table, uuid, new);
+        return NULL;
+    }
+    ru = json_text_decode_value(text, n);
+    if (!ru) {
+        ru = json_loadb(text, n, JSON_DECODE_ANY, NULL);
+    }
+    if (!ru) {
+        return ovsdb_error("syntax error", "bad row update");
+    }
+    error = apply_row_json(txn, base, stale, table, uuid, ru, format);
+    json_decref(ru);
+    return error;
+}
+
+/* Reads a row's "UUID": key, at 'r'. */
+static bool
+read_row_uuid(struct json_text_reader *r, struct uuid *uuid)
+{
+    char buf[UUID_LEN + 1];
+    const char *s;
+    size_t n;
+
+    if (!json_text_read_string(r, &s, &n) || n != UUID_LEN
+        || !json_text_reader_expect(r, ':')) {
+        return false;
+    }
+    memcpy(buf, s, UUID_LEN);
+    buf[UUID_LEN] = '\0';
+    return uuid_from_string(uuid, buf);
+}
+
+/* Applies the rows of one table, the object at 'r'. */
+static struct ovsdb_error *
+apply_table_text(struct ovsdb_txn *txn, struct hmap *base, struct hmap *stale,
+                 struct ovsdb_table *table, struct json_text_reader *r,
+                 enum replica_update_format format)
+{
+    if (!json_text_reader_expect(r, '{')) {
+        return ovsdb_error("syntax error", "table update is not an object");
+    }
+    if (json_text_reader_expect(r, '}')) {
+        return NULL;
+    }
+    do {
+        struct ovsdb_error *error;
+        struct uuid uuid;
+        const char *start;
+
+        if (!read_row_uuid(r, &uuid) || json_text_reader_peek(r) < 0) {
+            return ovsdb_error("syntax error", "bad row uuid");
+        }
+        start = r->p;
+        if (!json_text_skip_value(r)) {
+            return ovsdb_error("syntax error", "bad row update");
+        }
+        error = apply_row_text(txn, base, stale, table, &uuid, start,
+                               r->p - start, format);
+        if (error) {
+            return error;
+        }
+    } while (json_text_reader_expect(r, ','));
+    return json_text_reader_expect(r, '}')
+               ? NULL
+               : ovsdb_error("syntax error", "bad table update");
+}
+
+/* Walks the <table-updates> object at 'r'. */
+static struct ovsdb_error *
+apply_text(struct ovsdb_txn *txn, struct hmap *base, struct hmap *stale,
+           struct ovsdb_db *db, struct json_text_reader *r,
+           enum replica_update_format format)
+{
+    if (!json_text_reader_expect(r, '{')) {
+        return ovsdb_error("syntax error", "table updates not an object");
+    }
+    if (json_text_reader_expect(r, '}')) {
+        return NULL;
+    }
+    do {
+        struct ovsdb_table *table;
+        struct ovsdb_error *error;
+        const char *s;
+        char *name;
+        size_t n;
+
+        if (!json_text_read_string(r, &s, &n) || memchr(s, '\0', n)
+            || !json_text_reader_expect(r, ':')) {
+            return ovsdb_error("syntax error", "bad table name");
+        }
+        name = xstrndup(s, n);
+        table = ovsdb_db_find_table(db, name);
+        free(name);
+        if (!table) {
+            if (!json_text_skip_value(r)) {
+                return ovsdb_error("syntax error", "bad table update");
+            }
+            continue;
+        }
+        error = apply_table_text(txn, base, stale, table, r, format);
+        if (error) {
+            return error;
+        }
+    } while (json_text_reader_expect(r, ','));
+    return json_text_reader_expect(r, '}') && json_text_reader_peek(r) < 0
+               ? NULL
+               : ovsdb_error("syntax error", "bad table updates");
+}
+
+struct ovsdb_error *
+replica_apply_text(struct ovsdb_db *db, struct hmap *base, const char *text,
+                   size_t n, enum replica_update_format format, bool snapshot,
+                   const void *origin)
+{
+    struct hmap stale = HMAP_INITIALIZER(&stale);
+    struct json_text_reader r;
+    struct ovsdb_error *error;
+    struct ovsdb_txn *txn;
+
+    if (snapshot) {
+        stale_collect(db, &stale);
+    }
+    txn = ovsdb_txn_create(db);
+    ovsdb_txn_set_origin(txn, origin);
+    json_text_reader_init(&r, text, n);
+    error = apply_text(txn, base, &stale, db, &r, format);
+    json_text_reader_destroy(&r);
+    return apply_finish(txn, base, &stale, error);
 }
 
 void

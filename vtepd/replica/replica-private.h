@@ -54,6 +54,16 @@ struct ovsdb_error *replica_apply(struct ovsdb_db *db, struct hmap *base,
                                   enum replica_update_format, bool snapshot,
                                   const void *origin) WARN_UNUSED_RESULT;
 
+/* Like replica_apply(), for the table updates given as the 'n' bytes of
+ * JSON text at 'text': whole rows are parsed straight into the replica,
+ * without a jansson tree (the bulk of a snapshot), the rest is decoded
+ * row by row. */
+struct ovsdb_error *replica_apply_text(struct ovsdb_db *db, struct hmap *base,
+                                       const char *text, size_t n,
+                                       enum replica_update_format,
+                                       bool snapshot,
+                                       const void *origin) WARN_UNUSED_RESULT;
+
 /* Puts every row of 'base' back to the server's version in one
  * transaction marked with 'origin', then clears 'base': undoes the
  * unconfirmed writes. */

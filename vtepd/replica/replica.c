@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/json-text.h"
 #include "lib/list.h"
 #include "lib/util.h"
 #include "lib/uuid.h"
@@ -49,10 +50,12 @@ static const char *const method_names[] = { "monitor_cond_since",
 
 /* One write: a commit of vtepd's code as a "transact". */
 struct replica_txn {
-    struct list node; /* In replica->txns, oldest first. */
-    json_t *params;   /* ["hardware_vtep", op...]. */
-    json_t *expect;   /* Indexes of the ops that must count 1. */
-    int64_t id;       /* Request id once sent, else 0. */
+    struct list node;             /* In replica->txns, oldest first. */
+    json_t *params;               /* ["hardware_vtep", op...]. */
+    json_t *expect;               /* Indexes of the ops that must count 1. */
+    int64_t id;                   /* Request id once sent, else 0. */
+    struct replica_row_ref *rows; /* The rows it touches. */
+    size_t n_rows;
 };
 
 struct replica {
@@ -77,6 +80,7 @@ struct replica {
     struct list txns;
     void (*lost_cb)(bool refused, void *aux);
     void *lost_aux;
+    const struct replica_txn *refused; /* During lost_cb, or NULL. */
     char *srv_uuid;      /* Our database's _Server row, or NULL. */
     json_t *srv_row;     /* Its columns as last received. */
     int64_t mon_sent_ms; /* When the monitor request went. */
@@ -124,6 +128,7 @@ txn_free(struct replica_txn *t)
     list_remove(&t->node);
     json_decref(t->params);
     json_decref(t->expect);
+    free(t->rows);
     free(t);
 }
 
@@ -173,6 +178,14 @@ on_prepare(const struct ovsdb_changeset *cs, void *r_)
         return NULL;
     }
     t = xzalloc(sizeof *t);
+    t->rows = xcalloc(cs->n_changes, sizeof *t->rows);
+    for (size_t i = 0; i < cs->n_changes; i++) {
+        const struct ovsdb_row_change *c = &cs->changes[i];
+
+        t->rows[i].table = c->table;
+        t->rows[i].uuid = (c->old ? c->old : c->new)->uuid;
+    }
+    t->n_rows = cs->n_changes;
     t->expect = json_array();
     t->params = json_pack("[s]", r->db->schema->name);
     body = json_array();
@@ -258,7 +271,14 @@ handle_txn_reply(struct replica *r, struct replica_txn *t,
     }
     VLOG_WARN_RL(&rl, "write refused by the server: %s%s%s", tag,
                  details ? ": " : "", details ? details : "");
+    /* The writer learns which rows the refused write touched. */
+    list_remove(&t->node);
+    r->refused = t;
     writes_lost(r, tag, true);
+    r->refused = NULL;
+    list_push_back(&r->txns, &t->node);
+    txn_free(t);
+    r->stats.txns_abandoned++;
 }
 
 /* ---- Following the database ---- */
@@ -310,15 +330,11 @@ set_last_txn_id(struct replica *r, const json_t *json)
     }
 }
 
-/* Applies 'updates' (borrowed); a failure drops the session, and the next
- * one starts from a whole snapshot. */
+/* Handles the outcome of applying an update: an 'error' (taken) drops
+ * the session, and the next one starts from a whole snapshot. */
 static void
-apply(struct replica *r, const json_t *updates,
-      enum replica_update_format format, bool snapshot)
+apply_failed(struct replica *r, struct ovsdb_error *error)
 {
-    struct ovsdb_error *error =
-        replica_apply(r->db, &r->base, updates, format, snapshot, r);
-
     if (error) {
         VLOG_WARN("cannot apply the server's update (%s: %s); resyncing",
                   ovsdb_error_tag(error),
@@ -331,10 +347,47 @@ apply(struct replica *r, const json_t *updates,
     }
 }
 
+/* Applies 'updates' (borrowed). */
+static void
+apply(struct replica *r, const json_t *updates,
+      enum replica_update_format format, bool snapshot)
+{
+    apply_failed(r,
+                 replica_apply(r->db, &r->base, updates, format, snapshot, r));
+}
+
+/* Applies the reply of "monitor_cond_since" kept as text by the session
+ * ('rt': found, last id, updates): the updates, the bulk of a snapshot,
+ * go straight from the text into the replica.  Returns false if the reply
+ * is not of that shape; the caller then decodes it. */
+static bool
+apply_since_text(struct replica *r, const struct json_text_array *rt,
+                 bool *snapshot)
+{
+    json_t *found, *id;
+    struct ovsdb_error *error;
+
+    if (rt->n != 3 || r->method != M_SINCE) {
+        return false;
+    }
+    found = json_text_array_get(rt, 0);
+    id = json_text_array_get(rt, 1);
+    *snapshot = !json_is_true(found);
+    set_last_txn_id(r, id);
+    json_decref(found);
+    json_decref(id);
+    r->stats.last_initial_bytes = rt->elems[2].len;
+    error =
+        replica_apply_text(r->db, &r->base, rt->buf + rt->elems[2].ofs,
+                           rt->elems[2].len, REPLICA_UPDATE2, *snapshot, r);
+    apply_failed(r, error);
+    return true;
+}
+
 static void
 handle_monitor_reply(struct replica *r, const struct jsonrpc_msg *msg)
 {
-    const json_t *updates = msg->result;
+    const json_t *updates;
     bool snapshot = true;
 
     if (msg->type == JSONRPC_ERROR) {
@@ -348,15 +401,20 @@ handle_monitor_reply(struct replica *r, const struct jsonrpc_msg *msg)
         }
         return;
     }
-    if (r->method == M_SINCE) {
-        snapshot = !json_is_true(json_array_get(msg->result, 0));
-        set_last_txn_id(r, json_array_get(msg->result, 1));
-        updates = json_array_get(msg->result, 2);
+    if (!msg->result_text
+        || !apply_since_text(r, msg->result_text, &snapshot)) {
+        updates = jsonrpc_msg_get_result(msg);
+        if (r->method == M_SINCE) {
+            snapshot = !json_is_true(json_array_get(updates, 0));
+            set_last_txn_id(r, json_array_get(updates, 1));
+            updates = json_array_get(updates, 2);
+        }
+        r->stats.last_initial_bytes =
+            updates ? json_dumpb(updates, NULL, 0, JSON_COMPACT) : 0;
+        apply(r, updates,
+              r->method == M_PLAIN ? REPLICA_UPDATE1 : REPLICA_UPDATE2,
+              snapshot);
     }
-    r->stats.last_initial_bytes =
-        updates ? json_dumpb(updates, NULL, 0, JSON_COMPACT) : 0;
-    apply(r, updates, r->method == M_PLAIN ? REPLICA_UPDATE1 : REPLICA_UPDATE2,
-          snapshot);
     if (r->state != R_MONITOR) {
         return; /* apply() gave up on the session. */
     }
@@ -511,6 +569,9 @@ on_reply(struct jsonrpc_session *s, const struct jsonrpc_msg *msg, void *r_)
         return;
     }
     id = json_integer_value(msg->id);
+    if (id != r->mon_id || r->state != R_MONITOR) {
+        jsonrpc_msg_get_result(msg); /* Only the monitor's is parsed here. */
+    }
     if (id == r->srv_id && r->state == R_SERVER) {
         handle_server_reply(r, msg);
     } else if (id == r->mon_id && r->state == R_MONITOR) {
@@ -530,7 +591,8 @@ on_reply(struct jsonrpc_session *s, const struct jsonrpc_msg *msg, void *r_)
 static void
 connect_current(struct replica *r)
 {
-    struct jsonrpc_options o = { .max_msg_size = REPLICA_MAX_MSG_SIZE };
+    struct jsonrpc_options o = { .max_msg_size = REPLICA_MAX_MSG_SIZE,
+                                 .lazy_result = true };
 
     free(r->active);
     r->active = xstrdup(r->remotes[r->cur]);
@@ -687,6 +749,14 @@ replica_reconnect(struct replica *r, bool forget)
         r->have_txn_id = false;
     }
     replica_rotate(r, forget ? "asked to, from scratch" : "asked to");
+}
+
+size_t
+replica_refused_rows(const struct replica *r,
+                     const struct replica_row_ref **rows)
+{
+    *rows = r->refused ? r->refused->rows : NULL;
+    return r->refused ? r->refused->n_rows : 0;
 }
 
 bool

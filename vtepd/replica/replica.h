@@ -28,8 +28,10 @@
 #include <stdint.h>
 
 #include "lib/ds.h"
+#include "lib/uuid.h"
 
 struct ovsdb_db;
+struct ovsdb_table;
 struct replica;
 
 /* Starts following the database named like 'db''s schema at 'remotes'
@@ -50,6 +52,19 @@ bool replica_is_synced(const struct replica *);
  * derive its rows again from the database.  NULL stops the calls. */
 void replica_set_lost_cb(struct replica *, void (*cb)(bool refused, void *aux),
                          void *aux);
+
+/* A row that one of vtepd's writes touched. */
+struct replica_row_ref {
+    const struct ovsdb_table *table;
+    struct uuid uuid;
+};
+
+/* While the "writes lost" callback runs for a write the server refused
+ * for good: stores in '*rows' (borrowed, valid until the callback
+ * returns) the rows that write touched and returns how many (0 at any
+ * other time). */
+size_t replica_refused_rows(const struct replica *,
+                            const struct replica_row_ref **rows);
 
 struct replica_stats {
     const char *remote;          /* The remote in use (borrowed), or NULL. */

@@ -297,8 +297,74 @@ vtep_db_refusing(const struct vtep *vtep)
            && vtep->now_ms - vtep->db_refused_ms < VTEP_DB_REFUSAL_WINDOW_MS;
 }
 
+bool
+vtep_db_port_refusing(const struct vtep *vtep, const struct vtep_port *port)
+{
+    return port->db_refusals >= VTEP_DB_REFUSALS_FAULT
+           && vtep->now_ms - port->db_refused_ms < VTEP_DB_REFUSAL_WINDOW_MS;
+}
+
+/* Counts one refusal in '*count' and '*when'; returns true if that makes
+ * the refusals a fault. */
+static bool
+count_refusal(const struct vtep *vtep, unsigned int *count, int64_t *when)
+{
+    bool was = *count >= VTEP_DB_REFUSALS_FAULT
+               && vtep->now_ms - *when < VTEP_DB_REFUSAL_WINDOW_MS;
+
+    *count = vtep->now_ms - *when < VTEP_DB_REFUSAL_WINDOW_MS ? *count + 1 : 1;
+    *when = vtep->now_ms;
+    return !was && *count >= VTEP_DB_REFUSALS_FAULT;
+}
+
+/* The reconciler's port of the Physical_Port row 'uuid', or NULL. */
+static struct vtep_port *
+find_port(const struct vtep *vtep, const struct uuid *uuid)
+{
+    struct vtep_port *port;
+
+    HMAP_FOR_EACH_WITH_HASH(port, node, uuid_hash(uuid), &vtep->ports) {
+        if (uuid_equals(&port->uuid, uuid)) {
+            return port;
+        }
+    }
+    return NULL;
+}
+
+/* Charges a refused write that touched 'rows' to the objects they belong
+ * to: the ports whose rows it wrote, else the switch. */
+static void
+charge_refusal(struct vtep *vtep, const struct vtep_row_ref *rows, size_t n)
+{
+    bool on_port = false;
+
+    for (size_t i = 0; i < n; i++) {
+        struct vtep_port *port = rows[i].table == vtep->s.port
+                                     ? find_port(vtep, &rows[i].uuid)
+                                     : NULL;
+
+        if (port) {
+            on_port = true;
+            vtep->db_port_fault_end_ms =
+                vtep->now_ms + VTEP_DB_REFUSAL_WINDOW_MS;
+            if (count_refusal(vtep, &port->db_refusals,
+                              &port->db_refused_ms)) {
+                VLOG_WARN("the database keeps refusing the reconciler's "
+                          "writes to port %s; its port_fault_status says so",
+                          port->name);
+            }
+        }
+    }
+    if (!on_port
+        && count_refusal(vtep, &vtep->db_refusals, &vtep->db_refused_ms)) {
+        VLOG_WARN("the database keeps refusing the reconciler's writes; "
+                  "switch_fault_status says so");
+    }
+}
+
 void
-vtep_db_writes_lost(struct vtep *vtep, bool refused)
+vtep_db_writes_lost(struct vtep *vtep, bool refused,
+                    const struct vtep_row_ref *rows, size_t n)
 {
     struct vtep_config config = {
         .switch_name = vtep->switch_name,
@@ -308,17 +374,7 @@ vtep_db_writes_lost(struct vtep *vtep, bool refused)
     };
 
     if (refused) {
-        bool was = vtep_db_refusing(vtep);
-
-        vtep->db_refusals =
-            vtep->now_ms - vtep->db_refused_ms < VTEP_DB_REFUSAL_WINDOW_MS
-                ? vtep->db_refusals + 1
-                : 1;
-        vtep->db_refused_ms = vtep->now_ms;
-        if (!was && vtep_db_refusing(vtep)) {
-            VLOG_WARN("the database keeps refusing the reconciler's writes; "
-                      "switch_fault_status says so");
-        }
+        charge_refusal(vtep, rows, n);
     }
     /* The switch's own rows, written once at start, may have been among
      * the writes undone: write what is missing again. */

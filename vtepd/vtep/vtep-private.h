@@ -117,6 +117,8 @@ struct vtep_port {
     struct vtep_claim *claims;
     size_t n_claims;
     struct vtep_qnode fault_q; /* Fault status to recompute. */
+    unsigned int db_refusals;  /* Refused writes in a row (client mode). */
+    int64_t db_refused_ms;     /* When the last one came. */
 };
 
 /* One vlan_bindings entry of one Physical_Port row. */
@@ -283,8 +285,10 @@ struct vtep {
     size_t n_bad_locators;      /* Present locators with unparsable IPs. */
     int64_t db_retry_ms;   /* No reconciler commit before, after a failure. */
     int64_t db_backoff_ms; /* Wait after the last failure; 0 after success. */
-    unsigned int db_refusals; /* Refusals in a row (client mode). */
-    int64_t db_refused_ms;    /* When the last one came. */
+    unsigned int db_refusals;     /* Refusals in a row (client mode). */
+    int64_t db_refused_ms;        /* When the last one came. */
+    int64_t db_port_fault_end_ms; /* When the last port's refusal fault
+                                   * ends (recompute then), or 0. */
 
     struct vtep_stats stats;
     struct vtep_neigh_model *neigh; /* vtep-neigh.c's. */
@@ -351,6 +355,8 @@ int vtep_txn_commit(struct vtep_txn *);
 /* True while the server keeps refusing the reconciler's writes (see
  * vtep_db_writes_lost()). */
 bool vtep_db_refusing(const struct vtep *);
+/* Likewise for the writes to 'port''s rows. */
+bool vtep_db_port_refusing(const struct vtep *, const struct vtep_port *);
 /* Returns true unless a failed commit's backoff is running at 'now_ms'. */
 bool vtep_db_writable(const struct vtep *, int64_t now_ms);
 

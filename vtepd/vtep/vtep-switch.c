@@ -295,7 +295,7 @@ port_faults_run(struct vtep *vtep, struct vtep_txn *t)
 
     LIST_FOR_EACH_SAFE(port, next, fault_q.node, &vtep->fault_dirty) {
         const struct ovsdb_row *row;
-        const char *faults[2];
+        const char *faults[3];
         size_t n = 0;
 
         if (vtep_port_busy(port)) {
@@ -308,6 +308,9 @@ port_faults_run(struct vtep *vtep, struct vtep_txn *t)
         }
         if (vtep_acl_port_fault(vtep, &port->uuid)) {
             faults[n++] = vtep_acl_port_fault(vtep, &port->uuid);
+        }
+        if (vtep_db_port_refusing(vtep, port)) {
+            faults[n++] = "unspecified_fault";
         }
         if (row
             && !vtep_row_string_set_equals(row, vtep->s.port_fault, faults,

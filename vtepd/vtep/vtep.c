@@ -443,6 +443,15 @@ vtep_run(struct vtep *vtep, int64_t now_ms)
         vtep_local_run(vtep, &t);
         vtep_txn_commit(&t);
     }
+    if (vtep->db_port_fault_end_ms && now_ms >= vtep->db_port_fault_end_ms) {
+        /* A port's refused-writes fault has run its course. */
+        struct vtep_port *port;
+
+        vtep->db_port_fault_end_ms = 0;
+        HMAP_FOR_EACH(port, node, &vtep->ports) {
+            vtep_q_dirty(&vtep->fault_dirty, &port->fault_q);
+        }
+    }
     if (vtep_db_writable(vtep, now_ms)) {
         vtep_tunnels_run(vtep, &t);
         vtep_txn_commit(&t);
@@ -468,6 +477,9 @@ vtep_next_wake(const struct vtep *vtep)
         return vtep->now_ms;
     }
     wake = MIN(hal_next_wake(vtep->hal), vtep_bfd_next_wake(vtep));
+    if (vtep->db_port_fault_end_ms) {
+        wake = MIN(wake, vtep->db_port_fault_end_ms);
+    }
     if (!vtep_db_writable(vtep, vtep->now_ms)) {
         return MIN(wake, vtep->db_retry_ms);
     } else if (db_work_pending(vtep)) {

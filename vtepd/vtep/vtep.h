@@ -21,8 +21,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lib/uuid.h"
+
 struct hal;
 struct ovsdb_db;
+struct ovsdb_table;
 struct vtep;
 
 struct vtep_config {
@@ -89,14 +92,25 @@ void vtep_run(struct vtep *vtep, int64_t now_ms);
  * the HAL's next wake and the next counter poll. */
 int64_t vtep_next_wake(const struct vtep *vtep);
 
+/* A row one of the reconciler's writes touched. */
+struct vtep_row_ref {
+    const struct ovsdb_table *table;
+    struct uuid uuid;
+};
+
 /* Tells the reconciler that writes it committed were undone since (in
  * client mode: 'refused' by the server, or of unknown fate after a lost
  * connection): it derives its own rows again from its model, the HAL and
- * what the database now holds, as after a refused commit.  While the
+ * what the database now holds, as after a refused commit.  A refused
+ * write names the 'n' rows it touched in 'rows' (borrowed).  While the
  * server keeps refusing (VTEP_DB_REFUSALS_FAULT times, each within
- * VTEP_DB_REFUSAL_WINDOW_MS of the last), the Physical_Switch's
- * switch_fault_status says "unspecified_fault". */
-void vtep_db_writes_lost(struct vtep *vtep, bool refused);
+ * VTEP_DB_REFUSAL_WINDOW_MS of the last) the fault column of the object
+ * the rows belong to says "unspecified_fault": a Physical_Port row's (its
+ * vlan_stats, its Logical_Binding_Stats) in its port_fault_status, any
+ * other row's (Tunnel, *_Macs_Local, Physical_Switch...) in the
+ * Physical_Switch's switch_fault_status. */
+void vtep_db_writes_lost(struct vtep *vtep, bool refused,
+                         const struct vtep_row_ref *rows, size_t n);
 #define VTEP_DB_REFUSALS_FAULT 3
 #define VTEP_DB_REFUSAL_WINDOW_MS 30000
 
