@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* "show acl": every ACL entry from the database, in sequence order, with
  * its hit counter from the switch (hal/dump-acl) and the fault statuses of
- * the entry and its ACL. */
+ * the entry and its ACL; then every binding, to a port and VLAN
+ * (Physical_Port.acl_bindings) or to a router interface
+ * (Logical_Router.acl_binding), with the invalid_ACL_binding fault of its
+ * port or router. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -110,16 +113,78 @@ faults(const json_t *acl, const json_t *entry)
     return out;
 }
 
+/* Adds the bindings in map column 'column' of each row of 'table' to 't':
+ * ACL, "WHAT NAME KEY" and the row's fault in 'fault_column'. */
+static void
+add_bindings(struct cli_table *t, const json_t *db, const char *table,
+             const char *column, const char *what, const char *fault_column)
+{
+    const char *uuid;
+    json_t *row;
+
+    json_object_foreach(cli_rows(db, table), uuid, row) {
+        const json_t *map = json_object_get(row, column);
+        json_t *faults = cli_set_to_array(json_object_get(row, fault_column));
+        bool bad = false;
+        json_t *v;
+        size_t i;
+
+        json_array_foreach(faults, i, v) {
+            bad |= !strcmp(json_string_value(v), "invalid_ACL_binding");
+        }
+        json_decref(faults);
+        for (i = 0; i < cli_map_size(map); i++) {
+            const json_t *acl;
+            json_t *key, *ref;
+            char *point;
+
+            cli_map_at(map, i, &key, &ref);
+            acl = cli_deref(db, "ACL", ref);
+            point =
+                json_is_integer(key)
+                    ? xasprintf("%s %s vlan %lld", what, cli_str(row, "name"),
+                                (long long) json_integer_value(key))
+                    : xasprintf("%s %s %s", what, cli_str(row, "name"),
+                                json_string_value(key));
+            cli_table_add(
+                t, (json_t *[]){
+                       json_string(acl && cli_str(acl, "acl_name")
+                                       ? cli_str(acl, "acl_name")
+                                       : "?"),
+                       json_string(point),
+                       json_string(bad ? "invalid_ACL_binding" : "-") });
+            free(point);
+        }
+    }
+}
+
+/* The bindings table of "show acl". */
+static struct cli_table *
+bindings_table(const json_t *db)
+{
+    static const char *const cols[] = { "acl:ACL", "bound:BOUND TO",
+                                        "fault:FAULT", NULL };
+    struct cli_table *t = cli_table_create(cols);
+
+    add_bindings(t, db, "Physical_Port", "acl_bindings", "port",
+                 "port_fault_status");
+    add_bindings(t, db, "Logical_Router", "acl_binding", "router",
+                 "LR_fault_status");
+    cli_table_sort(t);
+    return t;
+}
+
 int
 cli_show_acl(struct cli_ctx *ctx, int argc, char **argv)
 {
-    static const char *const tables[] = { "ACL", "ACL_entry", NULL };
+    static const char *const tables[] = { "ACL", "ACL_entry", "Physical_Port",
+                                          "Logical_Router", NULL };
     static const char *const cols[] = { "acl:ACL",       "sequence:SEQ",
                                         "direction:DIR", "action:ACTION",
                                         "hits:HITS",     "fault:FAULT",
                                         "match:MATCH",   NULL };
     json_t *db = cli_db_read(ctx, tables), *hits, *acl;
-    struct cli_table *table;
+    struct cli_table *table, *binds;
     const char *uuid;
 
     if (!db) {
@@ -157,7 +222,21 @@ cli_show_acl(struct cli_ctx *ctx, int argc, char **argv)
         }
     }
     cli_table_sort(table);
-    cli_table_emit(ctx, table, "acl");
+    binds = bindings_table(db);
+    if (ctx->json) {
+        json_t *obj = json_object();
+
+        json_object_set_new(obj, "acl", cli_table_to_json(table));
+        json_object_set_new(obj, "bindings", cli_table_to_json(binds));
+        cli_print_json(obj);
+        json_decref(obj);
+    } else {
+        cli_table_print(table);
+        printf("\n");
+        cli_table_print(binds);
+    }
+    cli_table_destroy(binds);
+    cli_table_destroy(table);
     json_decref(hits);
     json_decref(db);
     (void) argc;

@@ -6,6 +6,7 @@
 
 #include <arpa/inet.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "hal/hal-private.h"
@@ -465,8 +466,10 @@ static bool
 bind_key_check(const void *entry_)
 {
     const struct hal_acl_binding *b = entry_;
+    enum hal_object_type type = hal_oid_type(b->point);
 
-    return hal_oid_type(b->port) == HAL_OBJECT_PORT && b->vlan <= HAL_VLAN_MAX
+    return ((type == HAL_OBJECT_PORT && b->vlan <= HAL_VLAN_MAX)
+            || (type == HAL_OBJECT_RIF && !b->vlan))
            && (unsigned) b->stage < HAL_ACL_STAGE_N;
 }
 
@@ -478,16 +481,53 @@ bind_set_check(const void *entry_)
     return bind_key_check(b) && hal_oid_type(b->table) == HAL_OBJECT_ACL_TABLE;
 }
 
+/* Calls 'fn' of the provider for 'n' well-formed bindings, unless it lacks
+ * HAL_CAP_ACL_RIF: then router interface bindings get -EOPNOTSUPP here and
+ * it sees only the others. */
+static void
+bind_call(struct hal *hal, const struct hal_acl_binding *e, size_t n,
+          int *status,
+          int (*fn)(struct hal *, const struct hal_acl_binding *, size_t,
+                    int *))
+{
+    struct hal_acl_binding *ports;
+    size_t n_ports = 0, i, j;
+    int *st;
+
+    if (hal_capabilities(hal) & HAL_CAP_ACL_RIF) {
+        fn(hal, e, n, status);
+        return;
+    }
+    ports = xcalloc(n, sizeof *ports);
+    st = xcalloc(n, sizeof *st);
+    for (i = 0; i < n; i++) {
+        if (hal_oid_type(e[i].point) == HAL_OBJECT_PORT) {
+            ports[n_ports++] = e[i];
+        }
+    }
+    if (n_ports) {
+        fn(hal, ports, n_ports, st);
+    }
+    for (i = j = 0; i < n; i++) {
+        status[i] = hal_oid_type(e[i].point) == HAL_OBJECT_PORT ? st[j++]
+                                                                : -EOPNOTSUPP;
+    }
+    free(st);
+    free(ports);
+}
+
 static int
 bind_set_op(struct hal *hal, const void *entries, size_t n, int *status)
 {
-    return hal->provider->acl_bind_set(hal, entries, n, status);
+    bind_call(hal, entries, n, status, hal->provider->acl_bind_set);
+    return 0;
 }
 
 static int
 bind_remove_op(struct hal *hal, const void *entries, size_t n, int *status)
 {
-    return hal->provider->acl_bind_remove(hal, entries, n, status);
+    bind_call(hal, entries, n, status, hal->provider->acl_bind_remove);
+    return 0;
 }
 
 int

@@ -7,11 +7,24 @@
  *               entries.  Rules are given whole and in order; the first
  *               rule that matches decides, and a frame no rule matches is
  *               permitted.  Each rule has a hit counter (SAI ACL counter).
- *   binding     (port, VLAN, stage) → ACL table, like binding a table to a
- *               port (SAI_PORT_ATTR_INGRESS_ACL) narrowed to a VLAN.  VLAN
- *               0 means the whole port (unlike bridge bindings, where it
- *               means untagged frames); a binding of the frame's own VLAN
- *               takes precedence over the port's VLAN 0 binding.
+ *   binding     (bind point, VLAN, stage) → ACL table.  The bind point is
+ *               an object, its type that of its id (SAI's bind point type
+ *               and object):
+ *                 a port (HAL_OBJECT_PORT), like SAI_PORT_ATTR_INGRESS_ACL
+ *                 narrowed to a VLAN.  VLAN 0 means the whole port (unlike
+ *                 bridge bindings, where it means untagged frames); a
+ *                 binding of the frame's own VLAN takes precedence over
+ *                 the port's VLAN 0 binding.
+ *                 a router interface (HAL_OBJECT_RIF, hal/hal-route.h),
+ *                 like SAI_ROUTER_INTERFACE_ATTR_INGRESS_ACL, VLAN 0 only,
+ *                 for backends with HAL_CAP_ACL_RIF: the ingress stage sees
+ *                 routed packets that come to the router through the
+ *                 interface, before the route lookup; the egress stage,
+ *                 packets the router sends out of it, after the route and
+ *                 next hop are chosen and before the next hop is resolved.
+ *                 Frames switched within the interface's bridge never meet
+ *                 them, nor do packets addressed to the router itself.  MAC
+ *                 fields match the frame as it came to the router.
  *
  * A table costs room in its stage's table (HAL_TABLE_ACL_INGRESS or
  * _EGRESS) by what the backend needs for its rules; for a TCAM, a rule
@@ -30,8 +43,8 @@
 struct ds;
 
 enum hal_acl_stage {
-    HAL_ACL_INGRESS, /* Port → bridge. */
-    HAL_ACL_EGRESS,  /* Bridge → port. */
+    HAL_ACL_INGRESS, /* Port → bridge; subnet → router. */
+    HAL_ACL_EGRESS,  /* Bridge → port; router → subnet. */
     HAL_ACL_STAGE_N
 };
 
@@ -148,17 +161,21 @@ int hal_acl_counters_get(const struct hal *, hal_oid_t oid, uint64_t *packets,
                          size_t n);
 
 struct hal_acl_binding {
-    hal_oid_t port;
-    uint16_t vlan; /* 0: the whole port. */
+    hal_oid_t point; /* A port, or a router interface (HAL_CAP_ACL_RIF). */
+    uint16_t vlan;   /* 0: the whole port; always 0 for an interface. */
     enum hal_acl_stage stage;
     hal_oid_t table; /* Ignored by hal_acl_bind_remove(). */
 };
 
-/* Binds (port, vlan, stage) to a table of that stage, replacing an earlier
- * binding of the triple.  Bulk call, as in hal/hal.h. */
+/* Binds (point, vlan, stage) to a table of that stage, replacing an earlier
+ * binding of the triple.  Bulk call, as in hal/hal.h; an entry gets
+ * -EINVAL for another kind of object or a router interface with a VLAN,
+ * -EOPNOTSUPP for a router interface without HAL_CAP_ACL_RIF, -ENOENT for
+ * an unknown point or table.  Removing a port or router interface removes
+ * its bindings. */
 int hal_acl_bind_set(struct hal *, const struct hal_acl_binding *, size_t n,
                      int *status);
-/* Removes bindings by (port, vlan, stage). */
+/* Removes bindings by (point, vlan, stage). */
 int hal_acl_bind_remove(struct hal *, const struct hal_acl_binding *, size_t n,
                         int *status);
 

@@ -242,6 +242,10 @@ size_t hal_bfd_frame_payload(const uint8_t *f, size_t len);
 /* ACL tables, bindings and counters (hal/hal-acl.h); with
  * HAL_CAP_FINITE_TABLES, each stage fills as resources_get() says. */
 #define HAL_CAP_ACL (1u << 8)
+/* With HAL_CAP_ACL: ACL bindings to router interfaces (hal/hal-acl.h).
+ * Without it, hal-acl.c answers such bindings -EOPNOTSUPP itself, so a
+ * provider built before this bit never sees a router interface there. */
+#define HAL_CAP_ACL_RIF (1u << 9)
 
 /* ---- Loadable providers --------------------------------------------------
  *

@@ -184,8 +184,9 @@ enum sim_route_verdict
 sim_route_frame(struct hal_asic *asic, hal_oid_t bridge, const uint8_t *frame,
                 size_t len, const struct sim_eth *eth,
                 enum sim_neigh_kind kind, const struct sim_neigh_request *req,
-                int64_t now_ms, struct hal_asic_decision *d, uint8_t *out,
-                size_t *out_len, const char **reason)
+                const struct hal_acl_packet *acl, int64_t now_ms,
+                struct hal_asic_decision *d, uint8_t *out, size_t *out_len,
+                const char **reason)
 {
     const uint8_t *ip = frame + eth->payload;
     size_t ip_len = len - eth->payload;
@@ -197,7 +198,7 @@ sim_route_frame(struct hal_asic *asic, hal_oid_t bridge, const uint8_t *frame,
         return route_arp(asic, bridge, frame, len, eth, kind, req, now_ms, d,
                          out, out_len, reason);
     } else if (eth->ethertype == SIM_ETH_TYPE_IPV6) {
-        return sim_route6_frame(asic, bridge, frame, len, eth, kind, req,
+        return sim_route6_frame(asic, bridge, frame, len, eth, kind, req, acl,
                                 now_ms, d, out, out_len, reason);
     } else if (eth->ethertype != SIM_ETH_TYPE_IPV4) {
         *reason = "not IP to the router";
@@ -211,7 +212,7 @@ sim_route_frame(struct hal_asic *asic, hal_oid_t bridge, const uint8_t *frame,
     dst.family = AF_INET;
     memcpy(&dst.v4, ip + 16, 4);
     hal_asic_route(asic, bridge, &dst, ip[8],
-                   (uint32_t) (ip_len + SIM_ETH_HLEN), now_ms, &res, d);
+                   (uint32_t) (ip_len + SIM_ETH_HLEN), now_ms, acl, &res, d);
     switch (res.action) {
     case HAL_ASIC_L3_DROP:
         if ((res.for_router

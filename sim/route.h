@@ -32,17 +32,20 @@ enum sim_route_verdict {
 };
 
 /* Handles the 'len'-byte 'frame' (parsed into 'eth'; 'kind' and 'req' from
- * sim_neigh_classify()) that the pipeline gave to the router of bridge
- * 'bridge' at 'now_ms'.  Writes the frame to send, untagged, into 'out' (at least
- * 'len' + SIM_ETH_HLEN bytes and SIM_ROUTE_OUT_MIN) and its length into
+ * sim_neigh_classify(); 'acl' its headers for the router interfaces' ACLs,
+ * or NULL when no ACL is bound) that the pipeline gave to the router of
+ * bridge 'bridge' at 'now_ms'.  Writes the frame to send, untagged, into
+ * 'out' (at least 'len' + SIM_ETH_HLEN bytes and SIM_ROUTE_OUT_MIN) and its
+ * length into
  * '*out_len', and the L2 egress into 'd'.  Returns the verdict; for
  * SIM_ROUTE_DROP stores a static reason in '*reason'. */
 enum sim_route_verdict
 sim_route_frame(struct hal_asic *asic, hal_oid_t bridge, const uint8_t *frame,
                 size_t len, const struct sim_eth *eth,
                 enum sim_neigh_kind kind, const struct sim_neigh_request *req,
-                int64_t now_ms, struct hal_asic_decision *d, uint8_t *out,
-                size_t *out_len, const char **reason);
+                const struct hal_acl_packet *acl, int64_t now_ms,
+                struct hal_asic_decision *d, uint8_t *out, size_t *out_len,
+                const char **reason);
 
 /* The same for an IPv6 frame (route6.c): neighbour solicitations and
  * advertisements for the router, IPv6 packets routed with the hop limit
@@ -53,8 +56,9 @@ enum sim_route_verdict
 sim_route6_frame(struct hal_asic *asic, hal_oid_t bridge, const uint8_t *frame,
                  size_t len, const struct sim_eth *eth,
                  enum sim_neigh_kind kind, const struct sim_neigh_request *req,
-                 int64_t now_ms, struct hal_asic_decision *d, uint8_t *out,
-                 size_t *out_len, const char **reason);
+                 const struct hal_acl_packet *acl, int64_t now_ms,
+                 struct hal_asic_decision *d, uint8_t *out, size_t *out_len,
+                 const char **reason);
 
 /* The frames the router sends are at most this long beyond the one it
  * handles, and at least this long; 'out' must have room for both. */

@@ -216,8 +216,9 @@ enum sim_route_verdict
 sim_route6_frame(struct hal_asic *asic, hal_oid_t bridge, const uint8_t *frame,
                  size_t len, const struct sim_eth *eth,
                  enum sim_neigh_kind kind, const struct sim_neigh_request *req,
-                 int64_t now_ms, struct hal_asic_decision *d, uint8_t *out,
-                 size_t *out_len, const char **reason)
+                 const struct hal_acl_packet *acl, int64_t now_ms,
+                 struct hal_asic_decision *d, uint8_t *out, size_t *out_len,
+                 const char **reason)
 {
     const uint8_t *ip = frame + eth->payload;
     size_t ip_len = len - eth->payload, total;
@@ -234,7 +235,7 @@ sim_route6_frame(struct hal_asic *asic, hal_oid_t bridge, const uint8_t *frame,
     }
     memcpy(&dst.v6, ip + 24, 16);
     hal_asic_route(asic, bridge, &dst, ip[7],
-                   (uint32_t) (total + SIM_ETH_HLEN), now_ms, &res, d);
+                   (uint32_t) (total + SIM_ETH_HLEN), now_ms, acl, &res, d);
     switch (res.action) {
     case HAL_ASIC_L3_DROP:
         if ((res.for_router

@@ -134,7 +134,8 @@ static void
 route_input(struct sim *sim, const struct hal_asic_local_out *in_local,
             const struct hal_asic_remote_out *in_remote, const uint8_t *frame,
             size_t len, const struct sim_eth *eth, enum sim_neigh_kind kind,
-            const struct sim_neigh_request *req, const struct sim_tso *tso)
+            const struct sim_neigh_request *req,
+            const struct hal_acl_packet *acl, const struct sim_tso *tso)
 {
     size_t size = MAX(len + SIM_ETH_HLEN, (size_t) SIM_ROUTE_OUT_MIN);
     uint8_t *out = sim_arena_alloc(sim, size);
@@ -144,7 +145,7 @@ route_input(struct sim *sim, const struct hal_asic_local_out *in_local,
     size_t out_len;
 
     switch (sim_route_frame(sim->asic, sim->decision.bridge, frame, len, eth,
-                            kind, req, time_msec(), &sim->decision, out,
+                            kind, req, acl, time_msec(), &sim->decision, out,
                             &out_len, &reason)) {
     case SIM_ROUTE_DROP:
         sim_count_drop(sim, reason);
@@ -236,7 +237,7 @@ port_input(struct sim *sim, struct sim_port_slot *slot, const uint8_t *frame,
     } else if (sim->decision.action == HAL_ASIC_ROUTE) {
         struct hal_asic_local_out in = { .port = slot->oid, .vlan = eth.vlan };
 
-        route_input(sim, &in, NULL, frame, len, &eth, kind, &req, tso);
+        route_input(sim, &in, NULL, frame, len, &eth, kind, &req, f.acl, tso);
         return;
     }
     sim_execute(sim, frame, len, &eth, tso);
@@ -260,7 +261,7 @@ vxlan_forward(struct sim *sim, struct hal_asic_vxlan_frame *f,
     if (sim->decision.action == HAL_ASIC_ROUTE) {
         struct hal_asic_remote_out in = { .ip = f->outer_src, .vni = f->vni };
 
-        route_input(sim, NULL, &in, inner, len, eth, kind, &req, tso);
+        route_input(sim, NULL, &in, inner, len, eth, kind, &req, f->acl, tso);
         return;
     }
     sim_execute(sim, inner, len, eth, tso);

@@ -25,7 +25,8 @@ asic_acl_chip_rules(const struct hal_asic_profile *p)
 uint32_t
 asic_acl_chip_binds(const struct hal_asic_profile *p)
 {
-    return 2 * (p->bindings + (uint32_t) p->n_ports);
+    /* Two stages of every binding, port and router interface. */
+    return 2 * (p->bindings + (uint32_t) p->n_ports + p->rifs);
 }
 
 static int
@@ -111,12 +112,18 @@ asic_acl_chip_ok(struct hal_asic *asic, char *why, size_t why_size)
     for (i = 0; i < nb && !error; i++) {
         const struct asic_acl_chip_bind *cb = &asic->acl_binds[i];
 
+        bool rif = cb->stage & ASIC_ACL_CHIP_RIF;
+        uint8_t stage = cb->stage & (uint8_t) ~ASIC_ACL_CHIP_RIF;
+
         if (cb->valid
-            && (cb->port >= p->n_ports || cb->vlan > HAL_VLAN_MAX
-                || cb->stage >= HAL_ACL_STAGE_N || cb->table >= nt
+            && ((rif ? cb->port >= p->rifs || !asic->rifs[cb->port].valid
+                           || cb->vlan
+                     : cb->port >= p->n_ports || cb->vlan > HAL_VLAN_MAX)
+                || stage >= HAL_ACL_STAGE_N || cb->table >= nt
                 || !asic->acl_tables[cb->table].valid
-                || asic->acl_tables[cb->table].stage != cb->stage)) {
-            error = "binding with a bad port, VLAN, stage or table";
+                || asic->acl_tables[cb->table].stage != stage)) {
+            error = "binding with a bad port, router interface, VLAN, stage "
+                    "or table";
         }
     }
     /* Rules on no list are left over from a crash while a table was

@@ -10,6 +10,10 @@
  * the rule's priority order and share its hit counter.  Tables are keyed
  * by an ACL class id that the binding lookup (port, VLAN) → table assigns
  * to the frame, so a table bound to many ports costs its entries once.
+ * Router interfaces are bind points too (the L3 interface's class id):
+ * route.c asks asic_acl_rif_permits() before its route lookup (ingress)
+ * and once it has chosen the output interface (egress); their tables sit
+ * in the same TCAMs.
  *
  * The TCAM's contents live in chip memory (asic_acl_chip_*: tables, rules
  * with their hit counters, bindings), so a warm restart keeps them
@@ -51,7 +55,8 @@ struct asic_acl_table {
 };
 
 struct asic_acl_binding {
-    struct hmap_node node; /* In 'bindings', by (port, vlan, stage). */
+    struct hmap_node node; /* In 'bindings', by (rif, port, vlan, stage). */
+    bool rif;              /* 'port' is a router interface index. */
     uint32_t port;
     uint16_t vlan;
     enum hal_acl_stage stage;
@@ -214,9 +219,9 @@ chip_rules_free(struct hal_asic *asic, const struct asic_acl_table *t)
     }
 }
 
-static uint32_t binding_hash(uint32_t port, uint16_t vlan,
+static uint32_t binding_hash(bool rif, uint32_t port, uint16_t vlan,
                              enum hal_acl_stage stage);
-static struct asic_acl_binding *binding_find(const struct asic_acl *,
+static struct asic_acl_binding *binding_find(const struct asic_acl *, bool rif,
                                              uint32_t port, uint16_t vlan,
                                              enum hal_acl_stage);
 
@@ -270,24 +275,27 @@ chip_restore(struct hal_asic *asic)
     }
     for (i = 0; i < nb; i++) {
         struct asic_acl_chip_bind *cb = &asic->acl_binds[i];
+        bool rif = cb->stage & ASIC_ACL_CHIP_RIF;
+        enum hal_acl_stage stage = cb->stage & ~ASIC_ACL_CHIP_RIF;
         struct asic_acl_binding *b;
 
         if (!cb->valid) {
             continue;
-        } else if (binding_find(acl, cb->port, cb->vlan, cb->stage)) {
+        } else if (binding_find(acl, rif, cb->port, cb->vlan, stage)) {
             cb->valid = 0; /* A duplicate: the first one stands. */
             continue;
         }
         b = xzalloc(sizeof *b);
+        b->rif = rif;
         b->port = cb->port;
         b->vlan = cb->vlan;
-        b->stage = cb->stage;
+        b->stage = stage;
         b->table = by_slot[cb->table];
         b->table->n_bindings++;
         b->slot = i;
         asic_table_claim(&acl->t_binds, i);
         hmap_insert(&acl->bindings, &b->node,
-                    binding_hash(b->port, b->vlan, b->stage));
+                    binding_hash(rif, b->port, b->vlan, b->stage));
     }
     asic_table_claims_done(&acl->t_tables);
     asic_table_claims_done(&acl->t_rules);
@@ -548,32 +556,44 @@ asic_acl_counters_get(const struct hal *hal, hal_oid_t oid, uint64_t *packets,
 /* ---- Bindings ---------------------------------------------------------------- */
 
 static uint32_t
-binding_hash(uint32_t port, uint16_t vlan, enum hal_acl_stage stage)
+binding_hash(bool rif, uint32_t port, uint16_t vlan, enum hal_acl_stage stage)
 {
-    return hash_uint64((uint64_t) port << 20 | (uint64_t) vlan << 4 | stage,
+    return hash_uint64((uint64_t) rif << 60 | (uint64_t) port << 20
+                           | (uint64_t) vlan << 4 | stage,
                        0);
 }
 
 static struct asic_acl_binding *
-binding_find(const struct asic_acl *acl, uint32_t port, uint16_t vlan,
-             enum hal_acl_stage stage)
+binding_find(const struct asic_acl *acl, bool rif, uint32_t port,
+             uint16_t vlan, enum hal_acl_stage stage)
 {
     struct asic_acl_binding *b;
 
-    HMAP_FOR_EACH_WITH_HASH(b, node, binding_hash(port, vlan, stage),
+    HMAP_FOR_EACH_WITH_HASH(b, node, binding_hash(rif, port, vlan, stage),
                             &acl->bindings) {
-        if (b->port == port && b->vlan == vlan && b->stage == stage) {
+        if (b->rif == rif && b->port == port && b->vlan == vlan
+            && b->stage == stage) {
             return b;
         }
     }
     return NULL;
 }
 
+/* The index of bind point 'oid' (a port or, '*rif' set, a router
+ * interface), or -1. */
+static int64_t
+point_index(const struct hal_asic *asic, hal_oid_t oid, bool *rif)
+{
+    *rif = hal_oid_type(oid) == HAL_OBJECT_RIF;
+    return *rif ? asic_l3_rif_index(asic, oid) : asic_port_index(asic, oid);
+}
+
 static int
 bind_set_one(struct hal_asic *asic, const struct hal_acl_binding *e)
 {
     struct asic_acl *acl = asic->acl;
-    int64_t port = asic_port_index(asic, e->port);
+    bool rif;
+    int64_t port = point_index(asic, e->point, &rif);
     struct asic_acl_table *t = table_find(acl, e->table);
     struct asic_acl_binding *b;
 
@@ -582,7 +602,7 @@ bind_set_one(struct hal_asic *asic, const struct hal_acl_binding *e)
     } else if (t->stage != e->stage) {
         return -EINVAL;
     }
-    b = binding_find(acl, (uint32_t) port, e->vlan, e->stage);
+    b = binding_find(acl, rif, (uint32_t) port, e->vlan, e->stage);
     if (b && b->table == t) {
         b->seen = true;
         return 0;
@@ -594,12 +614,13 @@ bind_set_one(struct hal_asic *asic, const struct hal_acl_binding *e)
             return HAL_E_TABLE_FULL;
         }
         b = xzalloc(sizeof *b);
+        b->rif = rif;
         b->port = (uint32_t) port;
         b->vlan = e->vlan;
         b->stage = e->stage;
         b->slot = (uint32_t) slot;
         hmap_insert(&acl->bindings, &b->node,
-                    binding_hash(b->port, b->vlan, b->stage));
+                    binding_hash(rif, b->port, b->vlan, b->stage));
     } else {
         b->table->n_bindings--;
     }
@@ -608,7 +629,7 @@ bind_set_one(struct hal_asic *asic, const struct hal_acl_binding *e)
     t->n_bindings++;
     asic->acl_binds[b->slot] = (struct asic_acl_chip_bind){
         .valid = 1,
-        .stage = (uint8_t) b->stage,
+        .stage = (uint8_t) (b->stage | (b->rif ? ASIC_ACL_CHIP_RIF : 0)),
         .vlan = b->vlan,
         .port = b->port,
         .table = t->slot,
@@ -620,10 +641,12 @@ bind_set_one(struct hal_asic *asic, const struct hal_acl_binding *e)
 static int
 bind_remove_one(struct hal_asic *asic, const struct hal_acl_binding *e)
 {
-    int64_t port = asic_port_index(asic, e->port);
+    bool rif;
+    int64_t port = point_index(asic, e->point, &rif);
     struct asic_acl_binding *b =
-        port < 0 ? NULL
-                 : binding_find(asic->acl, (uint32_t) port, e->vlan, e->stage);
+        port < 0
+            ? NULL
+            : binding_find(asic->acl, rif, (uint32_t) port, e->vlan, e->stage);
 
     if (!b) {
         return -ENOENT;
@@ -691,21 +714,13 @@ asic_acl_active(const struct hal_asic *asic)
     return asic->acl && !hmap_is_empty(&asic->acl->bindings);
 }
 
-bool
-asic_acl_permits(struct hal_asic *asic, uint32_t port, uint16_t vlan,
-                 enum hal_acl_stage stage, const struct hal_acl_packet *p)
+/* Runs 'p' through the table of binding 'b' (may be NULL). */
+static bool
+table_permits(struct hal_asic *asic, const struct asic_acl_binding *b,
+              const struct hal_acl_packet *p)
 {
-    struct asic_acl *acl = asic->acl;
-    struct asic_acl_binding *b;
     struct asic_acl_table *t;
 
-    if (!p || hmap_is_empty(&acl->bindings)) {
-        return true;
-    }
-    b = vlan ? binding_find(acl, port, vlan, stage) : NULL;
-    if (!b) {
-        b = binding_find(acl, port, 0, stage);
-    }
     if (!b) {
         return true;
     }
@@ -717,6 +732,48 @@ asic_acl_permits(struct hal_asic *asic, uint32_t port, uint16_t vlan,
         }
     }
     return true;
+}
+
+bool
+asic_acl_permits(struct hal_asic *asic, uint32_t port, uint16_t vlan,
+                 enum hal_acl_stage stage, const struct hal_acl_packet *p)
+{
+    struct asic_acl *acl = asic->acl;
+    struct asic_acl_binding *b;
+
+    if (!p || hmap_is_empty(&acl->bindings)) {
+        return true;
+    }
+    b = vlan ? binding_find(acl, false, port, vlan, stage) : NULL;
+    if (!b) {
+        b = binding_find(acl, false, port, 0, stage);
+    }
+    return table_permits(asic, b, p);
+}
+
+bool
+asic_acl_rif_permits(struct hal_asic *asic, uint32_t rif,
+                     enum hal_acl_stage stage, const struct hal_acl_packet *p)
+{
+    struct asic_acl *acl = asic->acl;
+
+    if (!p || hmap_is_empty(&acl->bindings)) {
+        return true;
+    }
+    return table_permits(asic, binding_find(acl, true, rif, 0, stage), p);
+}
+
+void
+asic_acl_rif_gone(struct hal_asic *asic, uint32_t rif)
+{
+    struct asic_acl *acl = asic->acl;
+    struct asic_acl_binding *b;
+
+    HMAP_FOR_EACH_SAFE(b, node, &acl->bindings) {
+        if (b->rif && b->port == rif) {
+            binding_destroy(asic, b);
+        }
+    }
 }
 
 bool
@@ -751,7 +808,9 @@ compare_bindings(const void *a_, const void *b_)
 {
     const struct asic_acl_binding *const *a = a_, *const *b = b_;
 
-    if ((*a)->port != (*b)->port) {
+    if ((*a)->rif != (*b)->rif) {
+        return (*a)->rif ? 1 : -1;
+    } else if ((*a)->port != (*b)->port) {
         return (*a)->port < (*b)->port ? -1 : 1;
     } else if ((*a)->vlan != (*b)->vlan) {
         return (*a)->vlan < (*b)->vlan ? -1 : 1;
@@ -809,6 +868,13 @@ asic_acl_dump(const struct hal *hal, struct ds *out)
     qsort(bs, n_b, sizeof *bs, compare_bindings);
     for (i = 0; i < n_b; i++) {
         b = bs[i];
+        if (b->rif) {
+            ds_put_cstr(out, "binding rif ");
+            asic_l3_rif_format(asic, b->port, out);
+            ds_put_format(out, " %s -> %s\n", hal_acl_stage_name(b->stage),
+                          b->table->name);
+            continue;
+        }
         ds_put_format(out, "binding %s vlan %u %s -> %s\n",
                       asic->ports[b->port].name, b->vlan,
                       hal_acl_stage_name(b->stage), b->table->name);

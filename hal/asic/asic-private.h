@@ -140,9 +140,12 @@ struct asic_acl_chip_rule {
     struct hal_acl_match match;
 };
 
+/* In asic_acl_chip_bind.stage: 'port' is a router interface index. */
+#define ASIC_ACL_CHIP_RIF 0x80
+
 struct asic_acl_chip_bind {
     uint8_t valid;
-    uint8_t stage;
+    uint8_t stage; /* enum hal_acl_stage, | ASIC_ACL_CHIP_RIF. */
     uint16_t vlan;
     uint32_t port;
     uint32_t table; /* asic_acl_chip_table index. */
@@ -521,6 +524,10 @@ int asic_rneigh_remove(struct hal *, const struct hal_rneigh_entry *, size_t,
                        int *);
 void asic_route_walk(const struct hal *, const struct hal_route_walk *,
                      void *);
+/* Returns the index of router interface 'oid', or -1 if there is none. */
+int64_t asic_l3_rif_index(const struct hal_asic *, hal_oid_t oid);
+/* Appends "ROUTER IP/LEN" of router interface index 'rif' to 'out'. */
+void asic_l3_rif_format(const struct hal_asic *, uint32_t rif, struct ds *out);
 
 /* acl.c: the ACL stages (chip memory with process indexes; see the file
  * comment). */
@@ -566,6 +573,13 @@ bool asic_acl_active(const struct hal_asic *);
 bool asic_acl_permits(struct hal_asic *, uint32_t port, uint16_t vlan,
                       enum hal_acl_stage stage,
                       const struct hal_acl_packet *p);
+/* The same for router interface index 'rif' (no VLANs). */
+bool asic_acl_rif_permits(struct hal_asic *, uint32_t rif,
+                          enum hal_acl_stage stage,
+                          const struct hal_acl_packet *p);
+/* Removes the bindings of router interface index 'rif' (route.c, when the
+ * interface goes). */
+void asic_acl_rif_gone(struct hal_asic *, uint32_t rif);
 int asic_acl_table_set(struct hal *, const struct hal_acl_table_config *,
                        hal_oid_t *);
 int asic_acl_table_remove(struct hal *, hal_oid_t);

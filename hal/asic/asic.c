@@ -264,7 +264,7 @@ const struct hal_provider hal_asic_provider = {
                     | HAL_CAP_FINITE_TABLES | HAL_CAP_HASHED_FDB
                     | HAL_CAP_TAGGED_BINDINGS | HAL_CAP_BINDING_COUNTERS
                     | HAL_CAP_TUNNEL_COUNTERS | HAL_CAP_PORT_EVENTS
-                    | HAL_CAP_ACL,
+                    | HAL_CAP_ACL | HAL_CAP_ACL_RIF,
     .open = asic_open,
     .close = asic_close,
     .run = asic_run,

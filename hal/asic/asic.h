@@ -197,15 +197,18 @@ struct hal_asic_route_result {
 };
 
 /* Routes an IP packet to 'dst' with 'ttl', of 'bytes' bytes, that came to
- * the router MAC on bridge 'in_bridge' at 'now_ms': TTL check, longest
- * prefix match in the bridge's router, next-hop resolution, and the L2
- * egress in the destination bridge in 'd'.  Counts on the router.  An
+ * the router MAC on bridge 'in_bridge' at 'now_ms': TTL check, the ingress
+ * interface's ACL, longest prefix match in the bridge's router, the output
+ * interface's ACL, next-hop resolution, and the L2 egress in the
+ * destination bridge in 'd'.  'acl' holds the packet's headers when some
+ * ACL is bound (hal_asic_acl_active()), else NULL (no ACL applies).  Counts on the router.  An
  * unresolved next hop is asked for (HAL_ASIC_L3_RESOLVE) at most once a
  * second; meanwhile its packets are dropped; after three unanswered
  * requests its packets are unreachable (code 1) for a while. */
 void hal_asic_route(struct hal_asic *, hal_oid_t in_bridge,
                     const struct hal_ip *dst, uint8_t ttl, uint32_t bytes,
-                    int64_t now_ms, struct hal_asic_route_result *,
+                    int64_t now_ms, const struct hal_acl_packet *acl,
+                    struct hal_asic_route_result *,
                     struct hal_asic_decision *d);
 
 /* Before the dataplane sends an ICMP error to 'to' from the router of

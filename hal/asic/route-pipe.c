@@ -332,8 +332,8 @@ route_unresolved(struct hal_asic *asic, struct asic_router *router,
 void
 hal_asic_route(struct hal_asic *asic, hal_oid_t in_bridge,
                const struct hal_ip *dst, uint8_t ttl, uint32_t bytes,
-               int64_t now_ms, struct hal_asic_route_result *res,
-               struct hal_asic_decision *d)
+               int64_t now_ms, const struct hal_acl_packet *acl,
+               struct hal_asic_route_result *res, struct hal_asic_decision *d)
 {
     int64_t bridge = asic_bridge_index(asic, in_bridge);
     int64_t in_rif =
@@ -364,6 +364,10 @@ hal_asic_route(struct hal_asic *asic, hal_oid_t in_bridge,
         res->ttl_expired = true;
         res->drop_reason = "TTL expired";
         return;
+    } else if (!asic_acl_rif_permits(asic, (uint32_t) in_rif, HAL_ACL_INGRESS,
+                                     acl)) {
+        res->drop_reason = "ACL deny (router ingress)";
+        return;
     }
     idx = asic_l3_lpm(asic, asic->rifs[in_rif].router, dst);
     if (idx < 0) {
@@ -380,7 +384,11 @@ hal_asic_route(struct hal_asic *asic, hal_oid_t in_bridge,
         nh = asic->nexthops[route->target].ip;
     }
     res->out_bridge = asic_bridge_oid(out->bridge);
-    if (!resolve(asic, (uint32_t) (out - asic->rifs), &nh, &res->dst)) {
+    if (!asic_acl_rif_permits(asic, (uint32_t) (out - asic->rifs),
+                              HAL_ACL_EGRESS, acl)) {
+        res->drop_reason = "ACL deny (router egress)";
+        return;
+    } else if (!resolve(asic, (uint32_t) (out - asic->rifs), &nh, &res->dst)) {
         route_unresolved(asic, router, out, &nh, res, d);
         return;
     }

@@ -17,6 +17,7 @@
 
 #include "hal/asic/l3.h"
 #include "hal/hal-route.h"
+#include "lib/ds.h"
 #include "lib/hash.h"
 #include "lib/util.h"
 
@@ -158,6 +159,22 @@ l3_index(const struct asic_table *t, hal_oid_t oid, enum hal_object_type type)
     return idx >= 0 && t->in_use[idx] ? idx : -1;
 }
 
+int64_t
+asic_l3_rif_index(const struct hal_asic *asic, hal_oid_t oid)
+{
+    return asic->l3 ? l3_index(&asic->l3->t_rif, oid, HAL_OBJECT_RIF) : -1;
+}
+
+void
+asic_l3_rif_format(const struct hal_asic *asic, uint32_t rif, struct ds *out)
+{
+    const struct asic_rif *r = &asic->rifs[rif];
+    char ip[HAL_IP_STRLEN];
+
+    ds_put_format(out, "%s %s/%u", asic->routers[r->router].c.name,
+                  hal_ip_format(&r->ip, ip), r->len);
+}
+
 uint32_t
 asic_l3_rif_hash(uint32_t bridge)
 {
@@ -257,6 +274,7 @@ rif_free(struct hal_asic *asic, uint32_t idx)
     uint32_t i;
 
     routes_to_gone(asic, true, idx);
+    asic_acl_rif_gone(asic, idx);
     for (i = 0; i < l3->t_nexthop.capacity; i++) {
         if (l3->t_nexthop.in_use[i] && asic->nexthops[i].rif == idx) {
             nexthop_free(asic, i);

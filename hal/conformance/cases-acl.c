@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "hal/conformance/kit.h"
+#include "hal/hal-route.h"
 #include "lib/util.h"
 
 /* A rule denying TCP to ports lo..hi. */
@@ -108,6 +109,47 @@ acl_atomic_full(struct kit *k)
     }
 }
 
+/* A router interface is a bind point (VLAN 0 only) whose bindings go with
+ * it. */
+static void
+acl_rif_bindings(struct kit *k)
+{
+    struct hal_router_config rc = { .name = "kit",
+                                    .mac = { { 0x02, 0, 0, 0, 0, 0xfe } } };
+    struct hal_acl_rule r = deny_range(1, 80, 80);
+    hal_oid_t router = HAL_OID_NULL, bridge, rif, oid = HAL_OID_NULL;
+    struct hal_rif_config c = { .prefix_len = 24 };
+    struct hal_acl_binding b;
+    int st;
+
+    KIT_REQUIRE(k, !hal_route_unsupported_reason(k->hal),
+                "HAL_CAP_ACL_RIF without routing: %s",
+                hal_route_unsupported_reason(k->hal));
+    KIT_EXPECT(k, kit_bridge(k, "kit-rif", 700, &bridge), 0);
+    KIT_EXPECT(k, hal_router_set(k->hal, &rc, &router), 0);
+    c.router = router;
+    c.bridge = bridge;
+    KIT_EXPECT(k, hal_ip_from_string("10.70.0.1", &c.ip), 0);
+    KIT_EXPECT(k, hal_rif_create(k->hal, &c, &rif), 0);
+    KIT_EXPECT(k, table_set(k, HAL_ACL_EGRESS, &r, 1, &oid), 0);
+    b = (struct hal_acl_binding){ rif, 0, HAL_ACL_EGRESS, oid };
+    KIT_EXPECT(k, hal_acl_bind_set(k->hal, &b, 1, &st), 0);
+    b.vlan = 10;
+    hal_acl_bind_set(k->hal, &b, 1, &st);
+    KIT_REQUIRE(k, st == -EINVAL,
+                "a router interface binding with a VLAN gave %d, not -EINVAL",
+                st);
+    b.vlan = 0;
+    KIT_EXPECT(k, hal_rif_remove(k->hal, rif), 0);
+    hal_acl_bind_remove(k->hal, &b, 1, &st);
+    KIT_REQUIRE(k, st == -ENOENT,
+                "the binding of a removed router interface is still there "
+                "(%d)",
+                st);
+    KIT_EXPECT(k, hal_router_remove(k->hal, router), 0);
+    KIT_EXPECT(k, hal_acl_table_remove(k->hal, oid), 0);
+}
+
 const struct kit_case kit_acl_cases[] = {
     { "acl.counters", "hal/hal-acl.h",
       "Reads the hit counters of the first 'n' rules of table 'oid' into "
@@ -121,5 +163,8 @@ const struct kit_case kit_acl_cases[] = {
       "a table that does not fit fails with HAL_E_TABLE_FULL and leaves the "
       "earlier version of the table, and every other table, as they were.",
       HAL_CAP_ACL | HAL_CAP_FINITE_TABLES, 0, acl_atomic_full },
+    { "acl.rif-bindings", "hal/hal-acl.h",
+      "Removing a port or router interface removes its bindings.",
+      HAL_CAP_ACL | HAL_CAP_ACL_RIF, 0, acl_rif_bindings },
     { NULL, NULL, NULL, 0, 0, NULL },
 };

@@ -246,6 +246,7 @@ skip_reason(const struct kit_case *c, uint32_t caps,
         { HAL_CAP_PORT_EVENTS,
           "provider does not declare HAL_CAP_PORT_EVENTS" },
         { HAL_CAP_ACL, "provider does not declare HAL_CAP_ACL" },
+        { HAL_CAP_ACL_RIF, "provider does not declare HAL_CAP_ACL_RIF" },
     };
 
     for (size_t i = 0; i < ARRAY_SIZE(cap_names); i++) {

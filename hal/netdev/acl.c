@@ -19,9 +19,24 @@
  * matches port ranges natively (no prefix expansion), and a table that
  * does not fit fails with HAL_E_TABLE_FULL, leaving the rest as it was.
  *
- * At open the backend (re)creates the table; a kernel without nf_tables or
+ * Router interfaces (a VRF's bridges, route.c) see routed packets, which
+ * never cross the bridge family's forward hook, in the inet family's:
+ *
+ *   table inet vtepd
+ *     chain forward  (filter hook forward, policy accept): jump in; jump out
+ *     chain in       iifname "vtbN" goto aclN; sdifname "vtbN" goto aclN
+ *     chain out      oifname "vtbN" goto aclN
+ *     chain aclN     the same rules as the bridge family's aclN
+ *
+ * Every ACL table has its chain in both tables, changed in one batch; its
+ * hit counters are the sum of the two (a frame is switched or routed, never
+ * both).  A routed packet's input device in that hook is its VRF, the
+ * bridge it came from being the "slave device" (sdifname).
+ *
+ * At open the backend (re)creates the tables; a kernel without nf_tables or
  * its bridge family leaves every ACL call answering -EOPNOTSUPP, and the
- * reason is logged once. */
+ * reason is logged once; without the inet family (or without routing),
+ * router interface bindings are unsupported (no HAL_CAP_ACL_RIF). */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,7 +52,10 @@
 VLOG_DEFINE_THIS_MODULE(netdev_acl);
 
 #define ND_NFT_TABLE "vtepd"
-#define ND_NF_BR_FORWARD 2 /* <linux/netfilter_bridge.h> */
+#define ND_NF_BR_FORWARD 2   /* <linux/netfilter_bridge.h> */
+#define ND_NF_INET_FORWARD 2 /* NF_INET_FORWARD */
+#define ND_NFPROTO_BRIDGE 7
+#define ND_NFPROTO_INET 1
 
 struct nd_acl_table {
     struct hmap_node node; /* In 'tables', by id. */
@@ -51,7 +69,8 @@ struct nd_acl_table {
 
 struct nd_acl_bind {
     struct hmap_node node; /* In 'binds'. */
-    uint32_t port;
+    bool rif;              /* 'port' is a router interface (its oid). */
+    uint64_t port;
     uint16_t vlan;
     enum hal_acl_stage stage;
     struct nd_acl_table *table;
@@ -60,6 +79,7 @@ struct nd_acl_bind {
 struct nd_acl {
     int fd;    /* NETLINK_NETFILTER, or -1 without nftables. */
     int error; /* Why ACLs are unavailable, or 0. */
+    bool inet; /* The inet table exists: router interface bindings. */
     struct hmap tables, binds;
     uint32_t last_id;
     uint32_t used[HAL_ACL_STAGE_N];
@@ -83,9 +103,51 @@ acl_of(const struct hal *hal)
 static void
 base_chain(struct nft_buf *b)
 {
-    nft_chain(b, true, ND_NFT_TABLE, "forward", ND_NF_BR_FORWARD);
+    nft_chain(b, true, ND_NFT_TABLE, "forward",
+              b->family == ND_NFPROTO_INET ? ND_NF_INET_FORWARD
+                                           : ND_NF_BR_FORWARD);
     nft_jump_rule(b, ND_NFT_TABLE, "forward", "in");
     nft_jump_rule(b, ND_NFT_TABLE, "forward", "out");
+}
+
+/* Adds to 'b' an empty table in 'b''s family with its fixed chains. */
+static void
+empty_table(struct nft_buf *b)
+{
+    nft_table(b, true, ND_NFT_TABLE);
+    nft_table(b, false, ND_NFT_TABLE);
+    nft_table(b, true, ND_NFT_TABLE);
+    nft_chain(b, true, ND_NFT_TABLE, "in", -1);
+    nft_chain(b, true, ND_NFT_TABLE, "out", -1);
+    base_chain(b);
+}
+
+/* Creates the inet table for router interfaces' ACLs. */
+static void
+inet_init(struct hal_netdev *nd)
+{
+    struct nd_acl *acl = nd->acl;
+    struct nft_buf b;
+    int error;
+
+    nft_buf_init(&b);
+    nft_batch_begin(&b);
+    b.family = ND_NFPROTO_INET;
+    empty_table(&b);
+    nft_batch_end(&b);
+    error = nft_send(acl->fd, &b);
+    nft_buf_destroy(&b);
+    if (error) {
+        VLOG_INFO("no ACLs on router interfaces: no nftables inet family "
+                  "(%s)",
+                  strerror(-error));
+        return;
+    }
+    acl->inet = true;
+    /* Router interfaces need routers: not on a kernel without VRF. */
+    if (!nd_route_unsupported(&nd->up)) {
+        nd->up.capabilities |= HAL_CAP_ACL_RIF;
+    }
 }
 
 /* Parses 'value' (the value of 'key') as a capacity into '*out'. */
@@ -160,12 +222,7 @@ nd_acl_init(struct hal_netdev *nd, const uint32_t capacity[HAL_ACL_STAGE_N])
     /* Start from an empty table: what a previous run left is replayed. */
     nft_buf_init(&b);
     nft_batch_begin(&b);
-    nft_table(&b, true, ND_NFT_TABLE);
-    nft_table(&b, false, ND_NFT_TABLE);
-    nft_table(&b, true, ND_NFT_TABLE);
-    nft_chain(&b, true, ND_NFT_TABLE, "in", -1);
-    nft_chain(&b, true, ND_NFT_TABLE, "out", -1);
-    base_chain(&b);
+    empty_table(&b);
     nft_batch_end(&b);
     acl->error = nft_send(acl->fd, &b);
     nft_buf_destroy(&b);
@@ -177,6 +234,7 @@ nd_acl_init(struct hal_netdev *nd, const uint32_t capacity[HAL_ACL_STAGE_N])
     } else {
         VLOG_INFO("ACLs in nftables: table bridge %s", ND_NFT_TABLE);
         nd->up.capabilities |= HAL_CAP_ACL;
+        inet_init(nd);
     }
 }
 
@@ -196,6 +254,10 @@ nd_acl_destroy(struct hal_netdev *nd, bool clear)
         nft_buf_init(&b);
         nft_batch_begin(&b);
         nft_table(&b, false, ND_NFT_TABLE);
+        if (acl->inet) {
+            b.family = ND_NFPROTO_INET;
+            nft_table(&b, false, ND_NFT_TABLE);
+        }
         nft_batch_end(&b);
         nft_send(acl->fd, &b);
         nft_buf_destroy(&b);
@@ -287,13 +349,14 @@ dispatch_rules(const struct hal_netdev *nd, struct nft_buf *b,
     struct nd_acl_bind *bd;
 
     HMAP_FOR_EACH(bd, node, &nd->acl->binds) {
-        const struct nd_port *port = &nd->ports[bd->port];
+        const struct nd_port *port;
         char name[IFNAMSIZ];
         size_t len;
 
-        if (bd->stage != stage || (bd->vlan != 0) != vlan) {
+        if (bd->rif || bd->stage != stage || (bd->vlan != 0) != vlan) {
             continue;
         }
+        port = &nd->ports[bd->port];
         if (vlan) {
             hal_netdev_subif_name(port->name, port->ifindex, bd->vlan, name);
             nft_dispatch_rule(b, ND_NFT_TABLE, chain, egress, name, false,
@@ -317,7 +380,31 @@ dispatch_rules(const struct hal_netdev *nd, struct nft_buf *b,
     }
 }
 
-/* Adds to 'b' the rebuilt dispatch chains. */
+/* Appends the inet family's dispatch rules: router interfaces. */
+static void
+dispatch_rif_rules(const struct hal_netdev *nd, struct nft_buf *b)
+{
+    struct nd_acl_bind *bd;
+
+    HMAP_FOR_EACH(bd, node, &nd->acl->binds) {
+        char name[IFNAMSIZ];
+
+        if (!bd->rif || nd_rif_bridge_ifname(nd, bd->port, name)) {
+            continue;
+        }
+        if (bd->stage == HAL_ACL_INGRESS) {
+            nft_dispatch_rule(b, ND_NFT_TABLE, "in", false, name, false,
+                              bd->table->chain);
+            nft_dispatch_sdif_rule(b, ND_NFT_TABLE, "in", name,
+                                   bd->table->chain);
+        } else {
+            nft_dispatch_rule(b, ND_NFT_TABLE, "out", true, name, false,
+                              bd->table->chain);
+        }
+    }
+}
+
+/* Adds to 'b' the rebuilt dispatch chains, of both families. */
 static void
 dispatch(const struct hal_netdev *nd, struct nft_buf *b)
 {
@@ -326,6 +413,13 @@ dispatch(const struct hal_netdev *nd, struct nft_buf *b)
     for (int s = 0; s < HAL_ACL_STAGE_N; s++) {
         dispatch_rules(nd, b, s, true);
         dispatch_rules(nd, b, s, false);
+    }
+    if (nd->acl->inet) {
+        b->family = ND_NFPROTO_INET;
+        nft_flush(b, ND_NFT_TABLE, "in");
+        nft_flush(b, ND_NFT_TABLE, "out");
+        dispatch_rif_rules(nd, b);
+        b->family = ND_NFPROTO_BRIDGE;
     }
 }
 
@@ -338,6 +432,37 @@ send_batch(struct nd_acl *acl, struct nft_buf *b)
     error = nft_send(acl->fd, b);
     nft_buf_destroy(b);
     return error;
+}
+
+void
+nd_acl_rif_gone(struct hal_netdev *nd, hal_oid_t oid)
+{
+    struct nd_acl *acl = nd->acl;
+    struct nd_acl_bind *bd;
+    struct nft_buf b;
+    bool any = false;
+    int error;
+
+    if (!acl || acl->fd < 0) {
+        return;
+    }
+    HMAP_FOR_EACH_SAFE(bd, node, &acl->binds) {
+        if (bd->rif && bd->port == oid) {
+            hmap_remove(&acl->binds, &bd->node);
+            free(bd);
+            any = true;
+        }
+    }
+    if (!any) {
+        return;
+    }
+    nft_buf_init(&b);
+    nft_batch_begin(&b);
+    dispatch(nd, &b);
+    error = send_batch(acl, &b);
+    if (error) {
+        VLOG_WARN("ACL bindings of a router interface: %s", strerror(-error));
+    }
 }
 
 /* ---- Provider callbacks ------------------------------------------------------ */
@@ -367,17 +492,22 @@ nd_acl_table_set(struct hal *hal, const struct hal_acl_table_config *c,
     }
     nft_buf_init(&b);
     nft_batch_begin(&b);
-    if (t) {
-        nft_flush(&b, ND_NFT_TABLE, t->chain);
-    } else {
+    if (!t) {
         t = xzalloc(sizeof *t);
         t->id = ++acl->last_id;
         t->stage = c->stage;
         snprintf(t->chain, sizeof t->chain, "acl%u", (unsigned) t->id);
-        nft_chain(&b, true, ND_NFT_TABLE, t->chain, -1);
     }
-    for (size_t i = 0; i < c->n_rules; i++) {
-        nft_acl_rule(&b, ND_NFT_TABLE, t->chain, &c->rules[i]);
+    for (int f = 0; f < (acl->inet ? 2 : 1); f++) {
+        b.family = f ? ND_NFPROTO_INET : ND_NFPROTO_BRIDGE;
+        if (*oid) {
+            nft_flush(&b, ND_NFT_TABLE, t->chain);
+        } else {
+            nft_chain(&b, true, ND_NFT_TABLE, t->chain, -1);
+        }
+        for (size_t i = 0; i < c->n_rules; i++) {
+            nft_acl_rule(&b, ND_NFT_TABLE, t->chain, &c->rules[i]);
+        }
     }
     error = send_batch(acl, &b);
     if (error) {
@@ -426,12 +556,37 @@ nd_acl_table_remove(struct hal *hal, hal_oid_t oid)
     nft_batch_begin(&b);
     dispatch(nd, &b);
     nft_chain(&b, false, ND_NFT_TABLE, t->chain, -1);
+    if (acl->inet) {
+        b.family = ND_NFPROTO_INET;
+        nft_chain(&b, false, ND_NFT_TABLE, t->chain, -1);
+    }
     error = send_batch(acl, &b);
     acl->used[t->stage] -= (uint32_t) t->n_rules;
     hal_event_freed(hal, stage_table(t->stage));
     hmap_remove(&acl->tables, &t->node);
     free(t->rules);
     free(t);
+    return error;
+}
+
+/* Reads the hits of the first 'n' rules of 't', both families summed. */
+static int
+table_counters(const struct nd_acl *acl, const struct nd_acl_table *t,
+               uint64_t *packets, size_t n)
+{
+    int error = nft_counters(acl->fd, ND_NFPROTO_BRIDGE, ND_NFT_TABLE,
+                             t->chain, packets, n);
+
+    if (!error && acl->inet) {
+        uint64_t *routed = xcalloc(n + 1, sizeof *routed);
+
+        error = nft_counters(acl->fd, ND_NFPROTO_INET, ND_NFT_TABLE, t->chain,
+                             routed, n);
+        for (size_t i = 0; i < n; i++) {
+            packets[i] += routed[i];
+        }
+        free(routed);
+    }
     return error;
 }
 
@@ -449,25 +604,26 @@ nd_acl_counters_get(const struct hal *hal, hal_oid_t oid, uint64_t *packets,
     } else if (n > t->n_rules) {
         return -EINVAL;
     }
-    return n ? nft_counters(acl->fd, ND_NFT_TABLE, t->chain, packets, n) : 0;
+    return n ? table_counters(acl, t, packets, n) : 0;
 }
 
 static uint32_t
-bind_hash(uint32_t port, uint16_t vlan, enum hal_acl_stage stage)
+bind_hash(bool rif, uint64_t port, uint16_t vlan, enum hal_acl_stage stage)
 {
-    return hash_uint64((uint64_t) port << 20 | (uint64_t) vlan << 4 | stage,
-                       0);
+    return hash_uint64(
+        port ^ ((uint64_t) rif << 63 | (uint64_t) vlan << 4 | stage), 0);
 }
 
 static struct nd_acl_bind *
-bind_find(const struct nd_acl *acl, uint32_t port, uint16_t vlan,
+bind_find(const struct nd_acl *acl, bool rif, uint64_t port, uint16_t vlan,
           enum hal_acl_stage stage)
 {
     struct nd_acl_bind *bd;
 
-    HMAP_FOR_EACH_WITH_HASH(bd, node, bind_hash(port, vlan, stage),
+    HMAP_FOR_EACH_WITH_HASH(bd, node, bind_hash(rif, port, vlan, stage),
                             &acl->binds) {
-        if (bd->port == port && bd->vlan == vlan && bd->stage == stage) {
+        if (bd->rif == rif && bd->port == port && bd->vlan == vlan
+            && bd->stage == stage) {
             return bd;
         }
     }
@@ -492,11 +648,15 @@ bind_apply(struct hal *hal, const struct hal_acl_binding *e, size_t n,
     int first = 0, error;
 
     for (size_t i = 0; i < n; i++) {
-        int64_t port = acl->fd < 0 ? -1 : port_index(nd, e[i].port);
+        bool rif = hal_oid_type(e[i].point) == HAL_OBJECT_RIF;
+        int64_t port = acl->fd < 0 ? -1
+                       : rif       ? nd_rif_valid(nd, e[i].point)
+                                   : port_index(nd, e[i].point);
         struct nd_acl_table *t = set ? table_find(acl, e[i].table) : NULL;
         struct nd_acl_bind *bd =
             port < 0 ? NULL
-                     : bind_find(acl, (uint32_t) port, e[i].vlan, e[i].stage);
+                     : bind_find(acl, rif, rif ? e[i].point : (uint64_t) port,
+                                 e[i].vlan, e[i].stage);
 
         status[i] = acl->fd < 0                     ? -EOPNOTSUPP
                     : port < 0                      ? -ENOENT
@@ -507,11 +667,12 @@ bind_apply(struct hal *hal, const struct hal_acl_binding *e, size_t n,
         if (!status[i] && set) {
             if (!bd) {
                 bd = xzalloc(sizeof *bd);
-                bd->port = (uint32_t) port;
+                bd->rif = rif;
+                bd->port = rif ? e[i].point : (uint64_t) port;
                 bd->vlan = e[i].vlan;
                 bd->stage = e[i].stage;
                 hmap_insert(&acl->binds, &bd->node,
-                            bind_hash(bd->port, bd->vlan, bd->stage));
+                            bind_hash(rif, bd->port, bd->vlan, bd->stage));
             }
             bd->table = t;
         } else if (!status[i]) {
@@ -566,7 +727,7 @@ nd_acl_dump(const struct hal *hal, struct ds *out)
     HMAP_FOR_EACH(t, node, &acl->tables) {
         uint64_t *hits = xcalloc(t->n_rules + 1, sizeof *hits);
 
-        nft_counters(acl->fd, ND_NFT_TABLE, t->chain, hits, t->n_rules);
+        table_counters(acl, t, hits, t->n_rules);
         ds_put_format(out, "acl %s %s: %zu rules, nft chain %s\n", t->name,
                       hal_acl_stage_name(t->stage), t->n_rules, t->chain);
         for (size_t i = 0; i < t->n_rules; i++) {
@@ -581,6 +742,17 @@ nd_acl_dump(const struct hal *hal, struct ds *out)
         free(hits);
     }
     HMAP_FOR_EACH(bd, node, &acl->binds) {
+        char name[IFNAMSIZ];
+
+        if (bd->rif) {
+            ds_put_cstr(out, "binding rif ");
+            nd_rif_format(nd, bd->port, out);
+            ds_put_format(out, " %s -> %s (%s)\n",
+                          hal_acl_stage_name(bd->stage), bd->table->name,
+                          nd_rif_bridge_ifname(nd, bd->port, name) ? "?"
+                                                                   : name);
+            continue;
+        }
         ds_put_format(out, "binding %s vlan %u %s -> %s\n",
                       nd->ports[bd->port].name, bd->vlan,
                       hal_acl_stage_name(bd->stage), bd->table->name);

@@ -340,6 +340,14 @@ void nd_l3_resources(const struct hal_netdev *, struct hal_resource[]);
 /* Forgets the interfaces on 'bridge', whose devices went. */
 void nd_l3_bridge_gone(struct hal_netdev *, hal_oid_t bridge);
 const char *nd_route_unsupported(const struct hal *);
+/* For acl.c: returns the index of router interface 'oid', or -1. */
+int64_t nd_rif_valid(const struct hal_netdev *, hal_oid_t oid);
+/* Writes the bridge device of router interface 'oid' to 'name'.  Returns
+ * 0 or -ENOENT. */
+int nd_rif_bridge_ifname(const struct hal_netdev *, hal_oid_t oid,
+                         char name[IFNAMSIZ]);
+/* Appends "ROUTER IP/LEN" of router interface 'oid' to 'out'. */
+void nd_rif_format(const struct hal_netdev *, hal_oid_t oid, struct ds *out);
 int nd_router_set(struct hal *, const struct hal_router_config *, hal_oid_t *);
 int nd_router_remove(struct hal *, hal_oid_t);
 int nd_rif_create(struct hal *, const struct hal_rif_config *, hal_oid_t *);
@@ -379,6 +387,8 @@ void nd_acl_destroy(struct hal_netdev *, bool clear);
 void nd_acl_resources(const struct hal_netdev *, struct hal_resource res[]);
 /* Hooks the ACLs into a bridge made after them (see acl.c). */
 void nd_acl_bridge_created(struct hal_netdev *);
+/* Removes the bindings of router interface 'oid' (route.c, as it goes). */
+void nd_acl_rif_gone(struct hal_netdev *, hal_oid_t oid);
 int nd_acl_table_set(struct hal *, const struct hal_acl_table_config *,
                      hal_oid_t *);
 int nd_acl_table_remove(struct hal *, hal_oid_t);

@@ -2,7 +2,9 @@
 /* nftables over raw netlink, for the netdev backend's ACLs (acl.c): a
  * message builder for NFNL_SUBSYS_NFTABLES batches, the encoding of one
  * ACL rule as a rule of expressions, and the counter read-back.  libnl has
- * no nftables API; this is the little of it the ACLs need. */
+ * no nftables API; this is the little of it the ACLs need.  Messages are
+ * in the family of their buffer: bridge for the ports' ACLs, inet for the
+ * router interfaces'. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <linux/netfilter.h>
@@ -44,6 +46,7 @@ void
 nft_buf_init(struct nft_buf *b)
 {
     memset(b, 0, sizeof *b);
+    b->family = NFPROTO_BRIDGE;
 }
 
 void
@@ -153,7 +156,7 @@ nft_table(struct nft_buf *b, bool add, const char *table)
 {
     size_t m =
         msg_begin(b, NFT_TYPE(add ? NFT_MSG_NEWTABLE : NFT_MSG_DELTABLE),
-                  add ? NLM_F_CREATE : 0, NFPROTO_BRIDGE, 0);
+                  add ? NLM_F_CREATE : 0, b->family, 0);
 
     attr_str(b, NFTA_TABLE_NAME, table);
     msg_end(b, m);
@@ -165,7 +168,7 @@ nft_chain(struct nft_buf *b, bool add, const char *table, const char *chain,
 {
     size_t m =
         msg_begin(b, NFT_TYPE(add ? NFT_MSG_NEWCHAIN : NFT_MSG_DELCHAIN),
-                  add ? NLM_F_CREATE : 0, NFPROTO_BRIDGE, 0);
+                  add ? NLM_F_CREATE : 0, b->family, 0);
 
     attr_str(b, NFTA_CHAIN_TABLE, table);
     attr_str(b, NFTA_CHAIN_NAME, chain);
@@ -184,7 +187,7 @@ nft_chain(struct nft_buf *b, bool add, const char *table, const char *chain,
 void
 nft_flush(struct nft_buf *b, const char *table, const char *chain)
 {
-    size_t m = msg_begin(b, NFT_TYPE(NFT_MSG_DELRULE), 0, NFPROTO_BRIDGE, 0);
+    size_t m = msg_begin(b, NFT_TYPE(NFT_MSG_DELRULE), 0, b->family, 0);
 
     attr_str(b, NFTA_RULE_TABLE, table);
     attr_str(b, NFTA_RULE_CHAIN, chain);
@@ -350,7 +353,14 @@ match_exprs(struct nft_buf *b, const struct hal_acl_match *m)
                               : family == AF_INET     ? 0x0800
                                                       : 0x86dd);
 
-        match_bytes(b, NFT_PAYLOAD_LL_HEADER, 12, &type, NULL, 2);
+        /* Routed packets (inet) are past their link layer's tags: the
+         * packet's protocol is the EtherType. */
+        if (b->family == NFPROTO_BRIDGE) {
+            match_bytes(b, NFT_PAYLOAD_LL_HEADER, 12, &type, NULL, 2);
+        } else {
+            expr_meta(b, NFT_META_PROTOCOL);
+            expr_cmp(b, &type, 2);
+        }
     }
     if (f & HAL_ACL_F_SRC_IP) {
         size_t len = family == AF_INET ? 4 : 16;
@@ -394,7 +404,7 @@ nft_acl_rule(struct nft_buf *b, const char *table, const char *chain,
              const struct hal_acl_rule *r)
 {
     size_t m = msg_begin(b, NFT_TYPE(NFT_MSG_NEWRULE),
-                         NLM_F_CREATE | NLM_F_APPEND, NFPROTO_BRIDGE, 0);
+                         NLM_F_CREATE | NLM_F_APPEND, b->family, 0);
     size_t x;
 
     attr_str(b, NFTA_RULE_TABLE, table);
@@ -409,13 +419,14 @@ nft_acl_rule(struct nft_buf *b, const char *table, const char *chain,
     msg_end(b, m);
 }
 
-void
-nft_dispatch_rule(struct nft_buf *b, const char *table, const char *chain,
-                  bool egress, const char *ifname, bool prefix,
-                  const char *target)
+/* "META IFNAME goto TARGET" with interface name key 'meta'. */
+static void
+dispatch_rule(struct nft_buf *b, const char *table, const char *chain,
+              uint32_t meta, const char *ifname, bool prefix,
+              const char *target)
 {
     size_t m = msg_begin(b, NFT_TYPE(NFT_MSG_NEWRULE),
-                         NLM_F_CREATE | NLM_F_APPEND, NFPROTO_BRIDGE, 0);
+                         NLM_F_CREATE | NLM_F_APPEND, b->family, 0);
     char name[IFNAMSIZ] = "";
     size_t x;
 
@@ -423,7 +434,7 @@ nft_dispatch_rule(struct nft_buf *b, const char *table, const char *chain,
     attr_str(b, NFTA_RULE_TABLE, table);
     attr_str(b, NFTA_RULE_CHAIN, chain);
     x = nest_begin(b, NFTA_RULE_EXPRESSIONS);
-    expr_meta(b, egress ? NFT_META_OIFNAME : NFT_META_IIFNAME);
+    expr_meta(b, meta);
     /* A prefix compares only its own bytes, as nft does for "name*". */
     expr_cmp(b, name, prefix ? strlen(name) : sizeof name);
     expr_verdict(b, target ? NFT_GOTO : NFT_RETURN, target);
@@ -432,11 +443,28 @@ nft_dispatch_rule(struct nft_buf *b, const char *table, const char *chain,
 }
 
 void
+nft_dispatch_rule(struct nft_buf *b, const char *table, const char *chain,
+                  bool egress, const char *ifname, bool prefix,
+                  const char *target)
+{
+    dispatch_rule(b, table, chain,
+                  egress ? NFT_META_OIFNAME : NFT_META_IIFNAME, ifname, prefix,
+                  target);
+}
+
+void
+nft_dispatch_sdif_rule(struct nft_buf *b, const char *table, const char *chain,
+                       const char *ifname, const char *target)
+{
+    dispatch_rule(b, table, chain, NFT_META_SDIFNAME, ifname, false, target);
+}
+
+void
 nft_jump_rule(struct nft_buf *b, const char *table, const char *chain,
               const char *target)
 {
     size_t m = msg_begin(b, NFT_TYPE(NFT_MSG_NEWRULE),
-                         NLM_F_CREATE | NLM_F_APPEND, NFPROTO_BRIDGE, 0);
+                         NLM_F_CREATE | NLM_F_APPEND, b->family, 0);
     size_t x;
 
     attr_str(b, NFTA_RULE_TABLE, table);
@@ -663,8 +691,8 @@ rule_packets(const void *attrs, size_t len, uint64_t *packets)
 }
 
 int
-nft_counters(int fd, const char *table, const char *chain, uint64_t *packets,
-             size_t n)
+nft_counters(int fd, uint8_t family, const char *table, const char *chain,
+             uint64_t *packets, size_t n)
 {
     static uint8_t rx[65536];
     struct nft_buf b;
@@ -672,8 +700,8 @@ nft_counters(int fd, const char *table, const char *chain, uint64_t *packets,
     int error = 0;
 
     nft_buf_init(&b);
-    m = msg_begin(&b, NFT_TYPE(NFT_MSG_GETRULE), NLM_F_DUMP, NFPROTO_BRIDGE,
-                  0);
+    b.family = family;
+    m = msg_begin(&b, NFT_TYPE(NFT_MSG_GETRULE), NLM_F_DUMP, b.family, 0);
     attr_str(&b, NFTA_RULE_TABLE, table);
     attr_str(&b, NFTA_RULE_CHAIN, chain);
     msg_end(&b, m);

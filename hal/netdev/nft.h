@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* nftables over raw netlink for the netdev backend's ACLs (nft.c): build a
- * batch of messages in a 'struct nft_buf', send it, read counters.  Every
- * object is in the bridge family. */
+ * batch of messages in a 'struct nft_buf', send it, read counters.  Each
+ * message is in the family the buffer has when it is added: the bridge
+ * family (NFPROTO_BRIDGE, the default) or inet (NFPROTO_INET, where hook
+ * numbers are NF_INET_* and EtherTypes match the packet's protocol). */
 #ifndef HAL_NETDEV_NFT_H
 #define HAL_NETDEV_NFT_H 1
 
@@ -16,6 +18,7 @@ struct nft_buf {
     uint8_t *data;
     size_t len, cap;
     uint32_t seq, first_seq, last_seq;
+    uint8_t family; /* Of the messages added next: NFPROTO_*. */
 };
 
 void nft_buf_init(struct nft_buf *);
@@ -43,6 +46,12 @@ void nft_acl_rule(struct nft_buf *, const char *table, const char *chain,
 void nft_dispatch_rule(struct nft_buf *, const char *table, const char *chain,
                        bool egress, const char *ifname, bool prefix,
                        const char *target);
+/* Appends "meta sdifname IFNAME goto TARGET" to 'chain': the device a
+ * routed packet came in on when that device is a VRF's slave (whose
+ * iifname is then the VRF's). */
+void nft_dispatch_sdif_rule(struct nft_buf *, const char *table,
+                            const char *chain, const char *ifname,
+                            const char *target);
 /* Appends "jump TARGET" to 'chain'. */
 void nft_jump_rule(struct nft_buf *, const char *table, const char *chain,
                    const char *target);
@@ -54,9 +63,9 @@ const char *nft_last_error(void);
 /* Sends the batch in 'b' on 'fd' and waits for the kernel's verdict.
  * Returns 0 or the first error (the kernel then applied nothing). */
 int nft_send(int fd, struct nft_buf *b);
-/* Reads the packet counters of the first 'n' rules of 'chain' into
- * 'packets'.  Returns 0 or a negative errno. */
-int nft_counters(int fd, const char *table, const char *chain,
+/* Reads the packet counters of the first 'n' rules of 'chain' of 'table'
+ * in 'family' into 'packets'.  Returns 0 or a negative errno. */
+int nft_counters(int fd, uint8_t family, const char *table, const char *chain,
                  uint64_t *packets, size_t n);
 
 #endif /* hal/netdev/nft.h */

@@ -25,6 +25,7 @@
 #include <string.h>
 
 #include "hal/netdev/netdev-private.h"
+#include "lib/ds.h"
 #include "lib/vlog.h"
 
 VLOG_DEFINE_THIS_MODULE(netdev_route);
@@ -515,6 +516,43 @@ rif_free(struct hal_netdev *nd, size_t i, bool kernel)
         nd_request(&nd->nl, nd_msg_link_master(ifindex, 0, true));
     }
     l3->rifs[i].valid = false;
+    nd_acl_rif_gone(nd, oid);
+}
+
+int64_t
+nd_rif_valid(const struct hal_netdev *nd, hal_oid_t oid)
+{
+    return nd->l3 ? rif_find(nd->l3, oid) : -1;
+}
+
+int
+nd_rif_bridge_ifname(const struct hal_netdev *nd, hal_oid_t oid,
+                     char name[IFNAMSIZ])
+{
+    int64_t i = nd_rif_valid(nd, oid);
+
+    if (i < 0) {
+        return -ENOENT;
+    }
+    hal_netdev_bridge_ifname(
+        (uint32_t) (nd->l3->rifs[i].c.bridge & HAL_OID_VALUE_MAX), name);
+    return 0;
+}
+
+void
+nd_rif_format(const struct hal_netdev *nd, hal_oid_t oid, struct ds *out)
+{
+    int64_t i = nd_rif_valid(nd, oid), r;
+    char ip[HAL_IP_STRLEN];
+
+    if (i < 0) {
+        ds_put_cstr(out, "?");
+        return;
+    }
+    r = ND_FIND(nd->l3, routers, nd->l3->rifs[i].c.router, HAL_OBJECT_ROUTER);
+    ds_put_format(out, "%s %s/%u", r < 0 ? "?" : nd->l3->routers[r].c.name,
+                  hal_ip_format(&nd->l3->rifs[i].c.ip, ip),
+                  nd->l3->rifs[i].c.prefix_len);
 }
 
 int

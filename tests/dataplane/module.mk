@@ -23,3 +23,4 @@ lab: all
 lab-clean:
 	@tests/dataplane/lab.sh down
 SCRIPT_TESTS += tests/dataplane/vtepd-acl.sh
+SCRIPT_TESTS += tests/dataplane/vtepd-lr-acl.sh

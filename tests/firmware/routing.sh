@@ -12,13 +12,18 @@
 #
 # Every pair pings across the router both ways, a static route reaches a
 # third prefix through red2, TTL 1 does not cross, and a restart removes an
-# interface address that no binding wants.
+# interface address that no binding wants.  ACLs on the router
+# interfaces (Logical_Router.acl_binding, nftables inet family): ingress on
+# red's interface denies ICMP from red's subnet while TCP passes, egress on
+# blue's denies ICMP toward blue2; traffic switched within a subnet and
+# pings to the router itself pass; an interface no switch_binding has is
+# invalid_ACL_binding; unbinding restores traffic.
 set -u
 . tests/lib.sh
 . tests/firmware/vm.sh
 . tests/dataplane/lab-topology.sh
 fw_require
-lab_require "firmware routing" ping
+lab_require "firmware routing" ping nc
 
 TMP=$(make_tmpdir)
 A=$TMP/tor1
@@ -103,6 +108,66 @@ ttl2_crosses() {
     nsx red2 ping -c1 -W1 -q -t 2 10.2.0.10 >/dev/null 2>&1
 }
 check "TTL 2 does" wait_for 5 ttl2_crosses
+
+# ---- ACLs on router interfaces ----
+# acl NAME "ENTRY COLUMNS": creates a one-entry ACL, prints its uuid.
+acl() {
+    # shellcheck disable=SC2086 # one column=value per word
+    vctl -- --id=@e create ACL_entry $2 \
+        -- create ACL acl_name="$1" acl_entries=@e | tail -1
+}
+# shown PATTERN: tor1's "vtep-cli show acl" has a line matching PATTERN.
+shown() {
+    fw_console "$A" "vtep-cli show acl" | grep -Eq "$1"
+}
+# tcp_ok: red2 reaches a listener on blue2's 10.2.0.10:PORT (a few tries).
+tcp_ok() {
+    local ok=1 pid
+    nsx blue2 timeout 15 nc -l -p "$1" >/dev/null 2>&1 &
+    pid=$!
+    sleep 0.5
+    wait_for 5 nsx red2 nc -z -w2 10.2.0.10 "$1" && ok=0
+    kill "$pid" 2>/dev/null
+    wait "$pid" 2>/dev/null
+    return $ok
+}
+IN=$(acl no-icmp-in "sequence=10 direction=ingress action=deny protocol=1 \
+    source_ip=10.1.0.0 source_mask=24")
+vctl set Logical_Router lr0 "acl_binding:\"10.1.0.1/24\"=$IN"
+check "ingress ACL bound to red's interface" wait_for 30 shown \
+    "^no-icmp-in +router lr0 10.1.0.1/24 +-"
+check "no LR fault" test -z "$(lr_fault)"
+if [ -n "${FW_ROUTING_SHOW:-}" ]; then
+    fw_console "$A" "vtep-cli show acl; nft list table inet vtepd 2>&1; grep -i 'acl\|nft' /var/log/vtepd.log | tail" |
+        sed 's/^/    tor1: /'
+fi
+check "ingress: red2 -> blue2 ICMP denied" wait_for 10 ping_fails red2 10.2.0.10
+check "ingress: red1 (remote) -> blue2 ICMP denied" ping_fails red1 10.2.0.10
+check "ingress: red2 -> blue2 TCP passes" tcp_ok 5001
+check "ingress: red2 -> red1 (switched) passes" ping_ok red2 10.1.0.20
+check "ingress: red2 -> its gateway (the router) passes" ping_ok red2 10.1.0.1
+check "ingress: the deny counts hits" shown \
+    "^no-icmp-in +10 +ingress +deny +[1-9][0-9]* "
+
+OUT=$(acl no-icmp-out "sequence=10 direction=egress action=deny protocol=1 \
+    dest_ip=10.2.0.10")
+vctl set Logical_Router lr0 "acl_binding={\"10.2.0.1\"=$OUT}"
+check "egress ACL bound to blue's interface" wait_for 30 shown \
+    "^no-icmp-out +router lr0 10.2.0.1 +-"
+check "egress: red2 -> blue2 ICMP denied" wait_for 10 ping_fails red2 10.2.0.10
+check "egress: red2 -> blue1 passes" wait_for 10 ping_ok red2 10.2.0.20
+check "egress: blue1 -> blue2 (switched) passes" ping_ok blue1 10.2.0.10
+check "egress: red2 -> blue2 TCP passes" tcp_ok 5002
+check "egress: the deny counts hits" shown \
+    "^no-icmp-out +10 +egress +deny +[1-9][0-9]* "
+
+vctl set Logical_Router lr0 "acl_binding:\"10.7.0.1\"=$OUT"
+check "an interface no switch_binding has: invalid_ACL_binding" \
+    wait_for 30 bash -c "vtep-ctl --timeout=20 --db=$(fw_db "$A") --bare --columns=LR_fault_status find Logical_Router name=lr0 | grep -qx invalid_ACL_binding"
+vctl clear Logical_Router lr0 acl_binding
+check "unbound: the fault clears" wait_for 30 bash -c \
+    "test -z \"\$(vtep-ctl --timeout=20 --db=$(fw_db "$A") --bare --columns=LR_fault_status find Logical_Router name=lr0)\""
+check "unbound: red2 -> blue2 ICMP passes again" wait_for 10 ping_ok red2 10.2.0.10
 
 # An interface address that no switch_binding wants any more, as a binding
 # removed while vtepd was down leaves it on its bridge: the restart must

@@ -131,7 +131,7 @@ program_acl(struct hal *hal)
     struct hal_acl_table_config c = { "fuzz", HAL_ACL_INGRESS, &r, 1 };
     struct hal_acl_binding b = { .vlan = 10 };
 
-    if (hal_port_by_name(hal, "swp1", &b.port)) {
+    if (hal_port_by_name(hal, "swp1", &b.point)) {
         return;
     }
     for (int s = 0; s < HAL_ACL_STAGE_N; s++) {

@@ -2,7 +2,9 @@
 /* Unit tests for ACLs: the range expansion of the asic TCAM (entry counts
  * and exact cover), the TCAM model against the reference semantics on
  * random rules and packets, first-match order and hit counters, atomic
- * replacement when the TCAM is full, the checks, and the header parser. */
+ * replacement when the TCAM is full, the checks, the header parser, and
+ * router interfaces as bind points (around the route lookup, and the
+ * capability). */
 #include <arpa/inet.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -709,6 +711,171 @@ test_dump(void **state)
     topo_close(&t);
 }
 
+/* Routes 'p' (to p->dst_ip) that came to the router on ls0; returns the
+ * result's action. */
+static enum hal_asic_l3_action
+route(struct topo *t, const struct hal_acl_packet *p,
+      struct hal_asic_route_result *res)
+{
+    hal_asic_route(t->f.asic, t->ls0, &p->dst_ip, 64, 100, 0, p, res, &t->d);
+    return res->action;
+}
+
+/* ACLs on router interfaces: ingress before the lookup, egress on the
+ * output interface, switched frames untouched, bindings gone with their
+ * interface, and none without HAL_CAP_ACL_RIF. */
+static void
+test_router_interfaces(void **state)
+{
+    struct hal_router_config rc = { .name = "r", .mac = test_mac(100) };
+    struct hal_acl_match http = { .fields =
+                                      HAL_ACL_F_PROTOCOL | HAL_ACL_F_DST_PORT,
+                                  .protocol = 6,
+                                  .dst_port_min = 80,
+                                  .dst_port_max = 80 };
+    struct hal_acl_rule deny = { 10, HAL_ACL_DENY, http };
+    struct hal_acl_packet p80 = tcp_packet(2, 40000, 9, 80, 0x02);
+    struct hal_acl_packet p81 = tcp_packet(2, 40000, 9, 81, 0x02);
+    struct hal_rif_config c0 = { .prefix_len = 24 }, c1 = { .prefix_len = 24 };
+    struct hal_route_entry r = { .prefix_len = 24 };
+    struct hal_rneigh_entry n = { .mac = test_mac(9) };
+    hal_oid_t router = HAL_OID_NULL, ls1, rif0, rif1, in, out;
+    struct hal_asic_route_result res;
+    struct hal_acl_binding b[2];
+    uint64_t hits;
+    struct topo t;
+    int st[2];
+
+    (void) state;
+    topo_open(&t);
+    /* r: 10.0.0.1/24 on ls0, 10.0.1.1/24 on ls1, host 10.0.1.9 on ls1. */
+    ls1 = test_bridge(&t.f, "ls1", 5001, HAL_REPLICATION_SOURCE_NODE);
+    assert_int_equal(hal_router_set(t.f.hal, &rc, &router), 0);
+    c0.router = c1.router = router;
+    c0.bridge = t.ls0;
+    c1.bridge = ls1;
+    assert_int_equal(hal_ip_from_string("10.0.0.1", &c0.ip), 0);
+    assert_int_equal(hal_ip_from_string("10.0.1.1", &c1.ip), 0);
+    assert_int_equal(hal_rif_create(t.f.hal, &c0, &rif0), 0);
+    assert_int_equal(hal_rif_create(t.f.hal, &c1, &rif1), 0);
+    r.router = router;
+    r.nexthop = rif1;
+    assert_int_equal(hal_ip_from_string("10.0.1.0", &r.prefix), 0);
+    assert_int_equal(hal_route_set(t.f.hal, &r, 1, st), 0);
+    n.rif = rif1;
+    assert_int_equal(hal_ip_from_string("10.0.1.9", &n.ip), 0);
+    assert_int_equal(hal_rneigh_set(t.f.hal, &n, 1, st), 0);
+    p80.dst_ip = p81.dst_ip = n.ip;
+    assert_int_equal(route(&t, &p80, &res), HAL_ASIC_L3_FORWARD);
+
+    /* Ingress on ls0's interface: port 80 is dropped before the lookup,
+     * 81 passes; a frame switched within ls0 is not the router's. */
+    in = table(&t, HAL_ACL_INGRESS, &deny, 1, 0);
+    acl_bind(&t, rif0, 0, HAL_ACL_INGRESS, in);
+    assert_int_equal(route(&t, &p80, &res), HAL_ASIC_L3_DROP);
+    assert_string_equal(res.drop_reason, "ACL deny (router ingress)");
+    assert_int_equal(route(&t, &p81, &res), HAL_ASIC_L3_FORWARD);
+    assert_true(passes(&t, &p80));
+    assert_int_equal(hal_acl_counters_get(t.f.hal, in, &hits, 1), 0);
+    assert_int_equal(hits, 1);
+    /* Not on the output interface's ingress: only where it came in. */
+    b[0] = (struct hal_acl_binding){ rif0, 0, HAL_ACL_INGRESS, in };
+    assert_int_equal(hal_acl_bind_remove(t.f.hal, b, 1, st), 0);
+    acl_bind(&t, rif1, 0, HAL_ACL_INGRESS, in);
+    assert_int_equal(route(&t, &p80, &res), HAL_ASIC_L3_FORWARD);
+
+    /* Egress on ls1's interface, after the lookup. */
+    out = table(&t, HAL_ACL_EGRESS, &deny, 1, 0);
+    acl_bind(&t, rif1, 0, HAL_ACL_EGRESS, out);
+    assert_int_equal(route(&t, &p80, &res), HAL_ASIC_L3_DROP);
+    assert_string_equal(res.drop_reason, "ACL deny (router egress)");
+    assert_int_equal(route(&t, &p81, &res), HAL_ASIC_L3_FORWARD);
+
+    /* An interface binding has no VLAN. */
+    b[0] = (struct hal_acl_binding){ rif0, 10, HAL_ACL_EGRESS, out };
+    assert_int_equal(hal_acl_bind_set(t.f.hal, b, 1, st), -EINVAL);
+
+    /* The interface goes: so do its bindings. */
+    assert_int_equal(hal_rif_remove(t.f.hal, rif1), 0);
+    b[0] = (struct hal_acl_binding){ rif1, 0, HAL_ACL_EGRESS, out };
+    assert_int_equal(hal_acl_bind_remove(t.f.hal, b, 1, st), -ENOENT);
+
+    /* Without HAL_CAP_ACL_RIF the HAL refuses interfaces itself, and the
+     * ports of the same call are bound. */
+    t.f.hal->capabilities &= ~HAL_CAP_ACL_RIF;
+    b[0] = (struct hal_acl_binding){ rif0, 0, HAL_ACL_EGRESS, out };
+    b[1] = (struct hal_acl_binding){ t.swp1, 0, HAL_ACL_EGRESS, out };
+    assert_int_equal(hal_acl_bind_set(t.f.hal, b, 2, st), -EOPNOTSUPP);
+    assert_int_equal(st[0], -EOPNOTSUPP);
+    assert_int_equal(st[1], 0);
+    topo_close(&t);
+}
+
+/* A router interface binding is in chip memory too: after a warm restart
+ * it filters before any replay. */
+static void
+test_router_interface_warm(void **state)
+{
+    struct hal_router_config rc = { .name = "r", .mac = test_mac(100) };
+    struct hal_acl_match tcp = { .fields = HAL_ACL_F_PROTOCOL, .protocol = 6 };
+    struct hal_acl_rule deny = { 10, HAL_ACL_DENY, tcp };
+    struct hal_acl_packet p = tcp_packet(2, 40000, 9, 80, 0x02);
+    struct hal_rif_config c0 = { .prefix_len = 24 }, c1 = { .prefix_len = 24 };
+    struct hal_route_entry r = { .prefix_len = 24 };
+    struct hal_rneigh_entry n = { .mac = test_mac(9) };
+    struct ds before = DS_EMPTY_INITIALIZER, after = DS_EMPTY_INITIALIZER;
+    hal_oid_t router = HAL_OID_NULL, ls1, rif0, rif1, in;
+    struct hal_asic_route_result res;
+    struct topo t;
+    char file[64];
+    int st;
+
+    (void) state;
+    snprintf(file, sizeof file, "/tmp/test-hal-acl-rif-%d.chip",
+             (int) getpid());
+    unlink(file);
+    fixture_open(&t.f, "lab", file, false);
+    t.ls0 = test_bridge(&t.f, "ls0", 5000, HAL_REPLICATION_SOURCE_NODE);
+    ls1 = test_bridge(&t.f, "ls1", 5001, HAL_REPLICATION_SOURCE_NODE);
+    hal_asic_decision_init(&t.d);
+    assert_int_equal(hal_router_set(t.f.hal, &rc, &router), 0);
+    c0.router = c1.router = router;
+    c0.bridge = t.ls0;
+    c1.bridge = ls1;
+    assert_int_equal(hal_ip_from_string("10.0.0.1", &c0.ip), 0);
+    assert_int_equal(hal_ip_from_string("10.0.1.1", &c1.ip), 0);
+    assert_int_equal(hal_rif_create(t.f.hal, &c0, &rif0), 0);
+    assert_int_equal(hal_rif_create(t.f.hal, &c1, &rif1), 0);
+    r.router = router;
+    r.nexthop = rif1;
+    assert_int_equal(hal_ip_from_string("10.0.1.0", &r.prefix), 0);
+    assert_int_equal(hal_route_set(t.f.hal, &r, 1, &st), 0);
+    n.rif = rif1;
+    assert_int_equal(hal_ip_from_string("10.0.1.9", &n.ip), 0);
+    assert_int_equal(hal_rneigh_set(t.f.hal, &n, 1, &st), 0);
+    p.dst_ip = n.ip;
+    in = table(&t, HAL_ACL_INGRESS, &deny, 1, 0);
+    acl_bind(&t, rif0, 0, HAL_ACL_INGRESS, in);
+    assert_int_equal(route(&t, &p, &res), HAL_ASIC_L3_DROP);
+    hal_dump_acl(t.f.hal, &before);
+    topo_close(&t);
+
+    fixture_open(&t.f, "lab", file, false);
+    assert_true(hal_is_warm(t.f.hal));
+    t.ls0 = test_bridge(&t.f, "ls0", 5000, HAL_REPLICATION_SOURCE_NODE);
+    hal_asic_decision_init(&t.d);
+    hal_dump_acl(t.f.hal, &after);
+    assert_string_equal(ds_cstr(&before), ds_cstr(&after));
+    assert_non_null(
+        strstr(ds_cstr(&after), "binding rif r 10.0.0.1/24 ingress -> t\n"));
+    assert_int_equal(route(&t, &p, &res), HAL_ASIC_L3_DROP);
+    assert_string_equal(res.drop_reason, "ACL deny (router ingress)");
+    topo_close(&t);
+    unlink(file);
+    ds_destroy(&before);
+    ds_destroy(&after);
+}
+
 int
 main(void)
 {
@@ -722,6 +889,8 @@ main(void)
         cmocka_unit_test(test_parse),
         cmocka_unit_test(test_parse_ipv6_ext),
         cmocka_unit_test(test_dump),
+        cmocka_unit_test(test_router_interfaces),
+        cmocka_unit_test(test_router_interface_warm),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

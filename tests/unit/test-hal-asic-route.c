@@ -128,8 +128,8 @@ rt_route(struct rt *t, const char *dst, uint8_t ttl)
 {
     struct hal_ip a = ip(dst);
 
-    hal_asic_route(t->f.asic, t->ls0, &a, ttl, 100, t->now += 2000, &t->res,
-                   &t->d);
+    hal_asic_route(t->f.asic, t->ls0, &a, ttl, 100, t->now += 2000, NULL,
+                   &t->res, &t->d);
 }
 
 static void
@@ -272,12 +272,12 @@ test_resolution(void **state)
 
     /* One ARP request a second per address, however many packets. */
     a = ip("10.2.0.9");
-    hal_asic_route(t.f.asic, t.ls0, &a, 64, 100, 5000, &t.res, &t.d);
+    hal_asic_route(t.f.asic, t.ls0, &a, 64, 100, 5000, NULL, &t.res, &t.d);
     assert_int_equal(t.res.action, HAL_ASIC_L3_RESOLVE);
-    hal_asic_route(t.f.asic, t.ls0, &a, 64, 100, 5500, &t.res, &t.d);
+    hal_asic_route(t.f.asic, t.ls0, &a, 64, 100, 5500, NULL, &t.res, &t.d);
     assert_int_equal(t.res.action, HAL_ASIC_L3_DROP);
     assert_string_equal(t.res.drop_reason, "next hop unresolved");
-    hal_asic_route(t.f.asic, t.ls0, &a, 64, 100, 6000, &t.res, &t.d);
+    hal_asic_route(t.f.asic, t.ls0, &a, 64, 100, 6000, NULL, &t.res, &t.d);
     assert_int_equal(t.res.action, HAL_ASIC_L3_RESOLVE);
 
     /* A full table of learned neighbours gives up the least recent. */
@@ -295,10 +295,10 @@ test_resolution(void **state)
     hal_resources_get(t.f.hal, res);
     assert_int_equal(res[HAL_TABLE_RNEIGH].used, 16);
     a = ip("10.2.0.100");
-    hal_asic_route(t.f.asic, t.ls0, &a, 64, 100, 9000, &t.res, &t.d);
+    hal_asic_route(t.f.asic, t.ls0, &a, 64, 100, 9000, NULL, &t.res, &t.d);
     assert_int_equal(t.res.action, HAL_ASIC_L3_RESOLVE);
     a = ip("10.2.0.116");
-    hal_asic_route(t.f.asic, t.ls0, &a, 64, 100, 9000, &t.res, &t.d);
+    hal_asic_route(t.f.asic, t.ls0, &a, 64, 100, 9000, NULL, &t.res, &t.d);
     assert_int_equal(t.res.action, HAL_ASIC_L3_FORWARD);
     rt_close(&t);
 }
@@ -443,19 +443,22 @@ test_unreachable(void **state)
     assert_int_equal(hal_route_set(t.f.hal, &r, 1, &status), 0);
     a = ip("10.2.0.9");
     for (i = 0, now = 5000; i < 3; i++, now += 1000) {
-        hal_asic_route(t.f.asic, t.ls0, &a, 64, 100, now, &t.res, &t.d);
+        hal_asic_route(t.f.asic, t.ls0, &a, 64, 100, now, NULL, &t.res, &t.d);
         assert_int_equal(t.res.action, HAL_ASIC_L3_RESOLVE);
-        hal_asic_route(t.f.asic, t.ls0, &a, 64, 100, now + 500, &t.res, &t.d);
+        hal_asic_route(t.f.asic, t.ls0, &a, 64, 100, now + 500, NULL, &t.res,
+                       &t.d);
         assert_int_equal(t.res.action, HAL_ASIC_L3_DROP);
         assert_false(t.res.unreachable);
     }
-    hal_asic_route(t.f.asic, t.ls0, &a, 64, 100, now, &t.res, &t.d);
+    hal_asic_route(t.f.asic, t.ls0, &a, 64, 100, now, NULL, &t.res, &t.d);
     assert_int_equal(t.res.action, HAL_ASIC_L3_DROP);
     assert_true(t.res.unreachable);
     assert_int_equal(t.res.unreach_code, 1);
-    hal_asic_route(t.f.asic, t.ls0, &a, 64, 100, now + 2000, &t.res, &t.d);
+    hal_asic_route(t.f.asic, t.ls0, &a, 64, 100, now + 2000, NULL, &t.res,
+                   &t.d);
     assert_true(t.res.unreachable);
-    hal_asic_route(t.f.asic, t.ls0, &a, 64, 100, now + 3000, &t.res, &t.d);
+    hal_asic_route(t.f.asic, t.ls0, &a, 64, 100, now + 3000, NULL, &t.res,
+                   &t.d);
     assert_int_equal(t.res.action, HAL_ASIC_L3_RESOLVE);
     assert_int_equal(hal_router_stats_get(t.f.hal, t.r0, &st), 0);
     assert_int_equal(st.no_route, 1);
@@ -582,7 +585,7 @@ test_warm_restart(void **state)
     assert_true(hal_is_warm(t.f.hal));
     hal_dump_routes(t.f.hal, &after);
     assert_string_equal(ds_cstr(&before), ds_cstr(&after));
-    hal_asic_route(t.f.asic, t.ls0, &a, 64, 100, 5000, &t.res, &t.d);
+    hal_asic_route(t.f.asic, t.ls0, &a, 64, 100, 5000, NULL, &t.res, &t.d);
     assert_int_equal(t.res.action, HAL_ASIC_L3_FORWARD);
     assert_memory_equal(&t.res.dst, &mac, sizeof mac);
 

@@ -2,7 +2,8 @@
 /* Unit tests for the reconciler's ACLs (vtepd/vtep/vtep-acl.c) on the asic
  * backend: entries ordered by sequence, bindings, every cause of
  * invalid_acl_entry, duplicate sequences, resource_shortage keeping the
- * ACLs that fit, unbinding, and a backend without ACLs. */
+ * ACLs that fit, unbinding, a backend without ACLs, and router interface
+ * bindings (Logical_Router.acl_binding). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -354,6 +355,160 @@ test_warm_restart(void **state)
     unlink(file);
 }
 
+/* Sets the acl_binding of every Logical_Router to { 'key': 'acl_uuid' }
+ * ('acl_uuid' as vfx_query() gives it) and runs. */
+static void
+router_acl(struct vfx *f, const char *key, const char *acl_uuid)
+{
+    vfx_transact(f,
+                 "[{\"op\": \"update\", \"table\": \"Logical_Router\", "
+                 "\"where\": [], \"row\": {\"acl_binding\": [\"map\", "
+                 "[[\"%s\", %s]]]}}]",
+                 key, acl_uuid);
+    vfx_run(f);
+}
+/* Logical_Router.acl_binding: an ACL on the interface that switch_binding
+ * made, by address with or without the prefix length; a key that names no
+ * switch_binding is invalid_ACL_binding; changes re-bind; removal unbinds. */
+static void
+test_router_binding(void **state)
+{
+    struct vfx f;
+    char *dump, *text, *acl_uuid;
+
+    (void) state;
+    setup_asic(&f);
+    vfx_transact(&f,
+                 "[{\"op\": \"insert\", \"table\": \"Logical_Switch\", "
+                 "\"uuid-name\": \"red\", \"row\": {\"name\": \"red\", "
+                 "\"tunnel_key\": 100}}, "
+                 "{\"op\": \"insert\", \"table\": \"Logical_Switch\", "
+                 "\"uuid-name\": \"blue\", \"row\": {\"name\": \"blue\", "
+                 "\"tunnel_key\": 200}}, "
+                 "{\"op\": \"insert\", \"table\": \"ACL_entry\", "
+                 "\"uuid-name\": \"e1\", \"row\": {\"sequence\": 10, "
+                 "\"direction\": \"ingress\", \"action\": \"deny\", "
+                 "\"protocol\": 1}}, "
+                 "{\"op\": \"insert\", \"table\": \"ACL_entry\", "
+                 "\"uuid-name\": \"e2\", \"row\": {\"sequence\": 20, "
+                 "\"direction\": \"egress\", \"action\": \"deny\", "
+                 "\"protocol\": 17}}, "
+                 "{\"op\": \"insert\", \"table\": \"ACL\", \"uuid-name\": "
+                 "\"acl\", \"row\": {\"acl_name\": \"no-icmp\", "
+                 "\"acl_entries\": [\"set\", [[\"named-uuid\", \"e1\"], "
+                 "[\"named-uuid\", \"e2\"]]]}}, "
+                 "{\"op\": \"insert\", \"table\": \"Logical_Router\", "
+                 "\"row\": {\"name\": \"lr\", \"switch_binding\": [\"map\", "
+                 "[[\"10.0.1.1/24\", [\"named-uuid\", \"red\"]], "
+                 "[\"10.0.2.1/24\", [\"named-uuid\", \"blue\"]]]], "
+                 "\"acl_binding\": [\"map\", [[\"10.0.1.1\", "
+                 "[\"named-uuid\", \"acl\"]]]]}}]");
+    vfx_run(&f);
+    dump = dump_acl(&f);
+    assert_non_null(strstr(dump, "binding rif lr 10.0.1.1/24 ingress -> "
+                                 "no-icmp\n"
+                                 "binding rif lr 10.0.1.1/24 egress -> "
+                                 "no-icmp\n"));
+    free(dump);
+    vfx_assert_query(&f, "Logical_Router", "LR_fault_status", "[]",
+                     "[\"set\",[]]");
+
+    /* Moved to the other interface, by address and length. */
+    acl_uuid = vfx_query(&f, "ACL", "_uuid", "[]");
+    router_acl(&f, "10.0.2.1/24", acl_uuid);
+    dump = dump_acl(&f);
+    assert_null(strstr(dump, "binding rif lr 10.0.1.1/24"));
+    assert_non_null(strstr(dump, "binding rif lr 10.0.2.1/24 ingress -> "
+                                 "no-icmp\n"));
+    free(dump);
+
+    /* An interface no switch_binding has: invalid_ACL_binding, nothing
+     * bound, and the cause on vtep/acl-faults. */
+    router_acl(&f, "10.0.9.1", acl_uuid);
+    vfx_assert_query(&f, "Logical_Router", "LR_fault_status", "[]",
+                     "\"invalid_ACL_binding\"");
+    dump = dump_acl(&f);
+    assert_null(strstr(dump, "binding rif"));
+    free(dump);
+    text = faults(&f);
+    assert_non_null(strstr(text, "invalid_ACL_binding: interface 10.0.9.1: "
+                                 "no switch_binding has it"));
+    free(text);
+    /* A prefix length other than the interface's is no match either. */
+    router_acl(&f, "10.0.2.1/16", acl_uuid);
+    vfx_assert_query(&f, "Logical_Router", "LR_fault_status", "[]",
+                     "\"invalid_ACL_binding\"");
+
+    /* Back to a good one; then the switch_binding goes: the interface and
+     * its binding go with it and the router says why. */
+    router_acl(&f, "10.0.2.1", acl_uuid);
+    vfx_assert_query(&f, "Logical_Router", "LR_fault_status", "[]",
+                     "[\"set\",[]]");
+    vfx_transact(&f, "[{\"op\": \"mutate\", \"table\": "
+                     "\"Logical_Router\", \"where\": [], \"mutations\": "
+                     "[[\"switch_binding\", \"delete\", [\"set\", "
+                     "[\"10.0.2.1/24\"]]]]}]");
+    vfx_run(&f);
+    vfx_assert_query(&f, "Logical_Router", "LR_fault_status", "[]",
+                     "\"invalid_ACL_binding\"");
+    dump = dump_acl(&f);
+    assert_null(strstr(dump, "binding rif"));
+    free(dump);
+
+    /* A change that makes the ACL invalid keeps the version programmed
+     * before in force: the ACL says invalid_acl, the binding stays. */
+    router_acl(&f, "10.0.1.1/24", acl_uuid);
+    vfx_assert_query(&f, "Logical_Router", "LR_fault_status", "[]",
+                     "[\"set\",[]]");
+    vfx_transact(&f, "[{\"op\": \"update\", \"table\": \"ACL_entry\", "
+                     "\"where\": [[\"sequence\", \"==\", 20]], \"row\": "
+                     "{\"sequence\": 10}}]");
+    vfx_run(&f);
+    vfx_assert_query(&f, "ACL", "acl_fault_status", "[]", "\"invalid_acl\"");
+    vfx_assert_query(&f, "Logical_Router", "LR_fault_status", "[]",
+                     "[\"set\",[]]");
+    dump = dump_acl(&f);
+    assert_non_null(strstr(dump, "binding rif lr 10.0.1.1/24 ingress -> "
+                                 "no-icmp\n"));
+    free(dump);
+
+    /* An ACL never programmed: invalid_ACL_binding, nothing bound. */
+    vfx_transact(&f, "[{\"op\": \"insert\", \"table\": \"ACL_entry\", "
+                     "\"uuid-name\": \"e\", \"row\": {\"sequence\": 1, "
+                     "\"direction\": \"ingress\", \"action\": \"deny\", "
+                     "\"source_mask\": \"255.0.0.0\"}}, "
+                     "{\"op\": \"insert\", \"table\": \"ACL\", "
+                     "\"uuid-name\": \"bad\", \"row\": {\"acl_name\": "
+                     "\"bad\", \"acl_entries\": [\"named-uuid\", \"e\"]}}, "
+                     "{\"op\": \"update\", \"table\": \"Logical_Router\", "
+                     "\"where\": [], \"row\": {\"acl_binding\": [\"map\", "
+                     "[[\"10.0.1.1\", [\"named-uuid\", \"bad\"]]]]}}]");
+    vfx_run(&f);
+    vfx_assert_query(&f, "Logical_Router", "LR_fault_status", "[]",
+                     "\"invalid_ACL_binding\"");
+    text = faults(&f);
+    assert_non_null(strstr(text, "interface 10.0.1.1: ACL bad not "
+                                 "programmed (invalid_acl)"));
+    free(text);
+    dump = dump_acl(&f);
+    assert_null(strstr(dump, "binding rif"));
+    free(dump);
+
+    /* Removing the binding unbinds and clears the fault. */
+    vfx_transact(&f, "[{\"op\": \"update\", \"table\": "
+                     "\"Logical_Router\", \"where\": [], \"row\": "
+                     "{\"acl_binding\": [\"map\", []]}}]");
+    vfx_run(&f);
+    vfx_assert_query(&f, "Logical_Router", "LR_fault_status", "[]",
+                     "[\"set\",[]]");
+    dump = dump_acl(&f);
+    assert_null(strstr(dump, "binding rif"));
+    assert_null(strstr(dump, "acl "));
+    free(dump);
+    free(acl_uuid);
+    vfx_teardown(&f);
+}
+
 int
 main(void)
 {
@@ -364,6 +519,7 @@ main(void)
         cmocka_unit_test(test_resource_shortage),
         cmocka_unit_test(test_backend_without_acls),
         cmocka_unit_test(test_warm_restart),
+        cmocka_unit_test(test_router_binding),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -18,8 +18,15 @@
  * ACLs, then add new ones by name, so that ACLs that fit keep working when
  * a new one does not.
  *
- * Logical_Router.acl_binding is the router code's: it calls
- * vtep_acl_router_binding() (a stub until routing lands). */
+ * Logical_Router.acl_binding maps a router interface, by its address as in
+ * switch_binding ("IP" or "IP/LEN"), to an ACL: each entry becomes a
+ * binding of the router interface vtep-lr.c made for that switch_binding
+ * entry (vtep_acl_router_binding()), in the same passes as the ports' and
+ * with the same rules; an entry that names no switch_binding, an interface
+ * not programmed, an ACL not programmed or a binding the HAL refuses gives
+ * the router's LR_fault_status invalid_ACL_binding.  The router code runs
+ * first and calls vtep_acl_unblock() whenever it ran, so a pass sees the
+ * interfaces of this iteration. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdarg.h>
@@ -39,6 +46,7 @@
 #include "vtepd/ovsdb/schema.h"
 #include "vtepd/ovsdb/table.h"
 #include "vtepd/ovsdb/transaction.h"
+#include "vtepd/vtep/vtep-lr.h"
 #include "vtepd/vtep/vtep-private.h"
 
 VLOG_DEFINE_THIS_MODULE(vtep_acl);
@@ -75,9 +83,9 @@ struct fault {
 struct vtep_acls {
     struct ovsdb_table *ace;
     const struct ovsdb_column *acl_entries, *acl_name, *port_acl, *ace_status,
-        *c[ACE_N];
+        *lr_acl, *c[ACE_N];
     struct hmap progs, binds;
-    struct hmap entry_faults, acl_faults, port_faults;
+    struct hmap entry_faults, acl_faults, port_faults, lr_faults;
     bool dirty;
     bool faults_dirty;
 };
@@ -94,6 +102,7 @@ vtep_acl_init(struct vtep *vtep)
     hmap_init(&va->entry_faults);
     hmap_init(&va->acl_faults);
     hmap_init(&va->port_faults);
+    hmap_init(&va->lr_faults);
     va->dirty = true;
     va->faults_dirty = true;
     vtep->acls = va;
@@ -107,6 +116,8 @@ vtep_acl_init(struct vtep *vtep)
         ovsdb_table_schema_find_column(vtep->s.port->schema, "acl_bindings");
     va->ace_status =
         ovsdb_table_schema_find_column(va->ace->schema, "acle_fault_status");
+    va->lr_acl =
+        ovsdb_table_schema_find_column(vtep->s.lr->schema, "acl_binding");
     for (i = 0; i < ACE_N; i++) {
         va->c[i] = ovsdb_table_schema_find_column(va->ace->schema,
                                                   vtep_ace_columns[i]);
@@ -115,6 +126,7 @@ vtep_acl_init(struct vtep *vtep)
         }
     }
     return va->acl_entries && va->acl_name && va->port_acl && va->ace_status
+                   && va->lr_acl
                ? 0
                : -EINVAL;
 }
@@ -197,11 +209,13 @@ vtep_acl_destroy(struct vtep *vtep)
     faults_clear(&va->entry_faults);
     faults_clear(&va->acl_faults);
     faults_clear(&va->port_faults);
+    faults_clear(&va->lr_faults);
     hmap_destroy(&va->progs);
     hmap_destroy(&va->binds);
     hmap_destroy(&va->entry_faults);
     hmap_destroy(&va->acl_faults);
     hmap_destroy(&va->port_faults);
+    hmap_destroy(&va->lr_faults);
     free(va);
     vtep->acls = NULL;
 }
@@ -239,19 +253,6 @@ bool
 vtep_acl_pending(const struct vtep *vtep)
 {
     return vtep->acls && vtep->acls->dirty;
-}
-
-int
-vtep_acl_router_binding(struct vtep *vtep, const struct uuid *lr,
-                        const char *interface, const struct uuid *acl)
-{
-    /* Router interfaces are not HAL objects yet: the router code reports
-     * its own invalid_ACL_binding until they are. */
-    (void) vtep;
-    (void) lr;
-    (void) interface;
-    (void) acl;
-    return -EOPNOTSUPP;
 }
 
 /* ---- One pass ------------------------------------------------------------- */
@@ -445,27 +446,38 @@ prog_destroy(struct vtep *vtep, struct acl_prog *p)
     free(p);
 }
 
-/* Marks the ACLs bound by some port as wanted. */
+/* Marks the ACLs that the rows of 'table' bind in 'column' as wanted. */
 static void
-mark_bound(struct vtep *vtep)
+mark_bound_by(struct vtep *vtep, const struct ovsdb_table *table,
+              const struct ovsdb_column *column)
 {
     struct vtep_acls *va = vtep->acls;
     const struct ovsdb_row *row;
-    struct acl_prog *p;
 
-    HMAP_FOR_EACH(p, node, &va->progs) {
-        p->wanted = false;
-    }
-    OVSDB_TABLE_FOR_EACH(row, vtep->s.port) {
+    OVSDB_TABLE_FOR_EACH(row, table) {
         struct ovsdb_datum d;
 
-        ovsdb_row_get(row, va->port_acl, &d);
+        ovsdb_row_get(row, column, &d);
         for (unsigned int i = 0; i < d.n; i++) {
             if (ovsdb_table_find(vtep->s.acl, &d.values[i].uuid)) {
                 prog_get(va, &d.values[i].uuid)->wanted = true;
             }
         }
     }
+}
+
+/* Marks the ACLs bound by some port or router as wanted. */
+static void
+mark_bound(struct vtep *vtep)
+{
+    struct vtep_acls *va = vtep->acls;
+    struct acl_prog *p;
+
+    HMAP_FOR_EACH(p, node, &va->progs) {
+        p->wanted = false;
+    }
+    mark_bound_by(vtep, vtep->s.port, va->port_acl);
+    mark_bound_by(vtep, vtep->s.lr, va->lr_acl);
 }
 
 static int
@@ -550,7 +562,7 @@ acls_run(struct vtep *vtep)
 static uint32_t
 bind_hash(const struct hal_acl_binding *b)
 {
-    return hash_uint64(b->port ^ ((uint64_t) b->vlan << 8 | b->stage), 0);
+    return hash_uint64(b->point ^ ((uint64_t) b->vlan << 8 | b->stage), 0);
 }
 
 static struct bind_prog *
@@ -559,7 +571,7 @@ bind_find(const struct vtep_acls *va, const struct hal_acl_binding *b)
     struct bind_prog *bp;
 
     HMAP_FOR_EACH_WITH_HASH(bp, node, bind_hash(b), &va->binds) {
-        if (bp->b.port == b->port && bp->b.vlan == b->vlan
+        if (bp->b.point == b->point && bp->b.vlan == b->vlan
             && bp->b.stage == b->stage) {
             return bp;
         }
@@ -567,11 +579,45 @@ bind_find(const struct vtep_acls *va, const struct hal_acl_binding *b)
     return NULL;
 }
 
+/* A binding to make, and where its failure goes. */
+struct bind_req {
+    struct uuid owner;             /* Port or router row. */
+    struct hmap *faults;           /* port_faults or lr_faults. */
+    char what[HAL_IP_STRLEN + 16]; /* "VLAN 10" or "interface 10.0.1.1". */
+};
+
 struct bind_batch {
     struct hal_acl_binding *set, *rm;
-    struct uuid *set_port;
+    struct bind_req *req;
     size_t n_set, n_rm, allocated_set, allocated_rm;
 };
+
+/* Adds binding 'b' of 'owner' to 'bb' unless it is programmed already
+ * (then marks it wanted).  'what' names it in a fault's cause. */
+static void
+batch_add(struct vtep_acls *va, struct bind_batch *bb,
+          const struct hal_acl_binding *b, const struct uuid *owner,
+          struct hmap *faults, const char *what)
+{
+    struct bind_prog *bp = bind_find(va, b);
+
+    if (bp && bp->b.table == b->table) {
+        bp->wanted = true;
+        return;
+    }
+    if (bb->n_set >= bb->allocated_set) {
+        size_t a = bb->allocated_set;
+
+        bb->set = x2nrealloc(bb->set, &a, bb->n_set + 1, sizeof *bb->set);
+        bb->req = x2nrealloc(bb->req, &bb->allocated_set, bb->n_set + 1,
+                             sizeof *bb->req);
+    }
+    bb->req[bb->n_set].owner = *owner;
+    bb->req[bb->n_set].faults = faults;
+    snprintf(bb->req[bb->n_set].what, sizeof bb->req[bb->n_set].what, "%s",
+             what);
+    bb->set[bb->n_set++] = *b;
+}
 
 /* Adds the bindings that port 'row' asks for to 'bb' (or marks them
  * wanted if already right), recording port faults. */
@@ -604,27 +650,93 @@ port_bindings(struct vtep *vtep, const struct ovsdb_row *row,
         for (int s = 0; s < HAL_ACL_STAGE_N; s++) {
             struct hal_acl_binding b = { port, (uint16_t) d.keys[i].integer, s,
                                          p->oid[s] };
-            struct bind_prog *bp;
+            char what[32];
 
-            if (!b.table) {
-                continue;
+            if (b.table) {
+                snprintf(what, sizeof what, "VLAN %u", b.vlan);
+                batch_add(va, bb, &b, &row->uuid, &va->port_faults, what);
             }
-            bp = bind_find(va, &b);
-            if (bp && bp->b.table == b.table) {
-                bp->wanted = true;
-                continue;
-            }
-            if (bb->n_set >= bb->allocated_set) {
-                size_t a = bb->allocated_set;
-
-                bb->set =
-                    x2nrealloc(bb->set, &a, bb->n_set + 1, sizeof *bb->set);
-                bb->set_port = x2nrealloc(bb->set_port, &bb->allocated_set,
-                                          bb->n_set + 1, sizeof *bb->set_port);
-            }
-            bb->set_port[bb->n_set] = row->uuid;
-            bb->set[bb->n_set++] = b;
         }
+    }
+}
+
+/* Parses acl_binding key 'key' ("IP" or "IP/LEN") into 'ip' and, if it
+ * has one, '*len' (else 0).  Returns 0 or -EINVAL. */
+static int
+parse_interface(const char *key, struct hal_ip *ip, uint8_t *len)
+{
+    *len = 0;
+    return strchr(key, '/') ? hal_prefix_from_string(key, ip, len)
+                            : hal_ip_from_string(key, ip);
+}
+
+/* Binds the ACL 'acl' to the interface of Logical_Router 'row' that
+ * acl_binding key 'key' names: adds the bindings to 'bb', or records
+ * invalid_ACL_binding with the cause.  Returns 0 or a negative errno. */
+static int
+vtep_acl_router_binding(struct vtep *vtep, const struct ovsdb_row *row,
+                        const char *key, const struct uuid *acl,
+                        struct bind_batch *bb)
+{
+    struct vtep_acls *va = vtep->acls;
+    const struct acl_prog *p = prog_find(va, acl);
+    const struct fault *f = fault_find(&va->acl_faults, acl);
+    struct ovsdb_datum sb;
+    struct hal_ip ip, b_ip;
+    uint8_t len, b_len;
+    bool found = false;
+    char what[HAL_IP_STRLEN + 16];
+    hal_oid_t rif;
+
+    if (parse_interface(key, &ip, &len)) {
+        fault_add(&va->lr_faults, &row->uuid, "invalid_ACL_binding",
+                  "%s is not an interface address", key);
+        return -EINVAL;
+    }
+    ovsdb_row_get(row, vtep->lrs->binding, &sb);
+    for (unsigned int i = 0; i < sb.n && !found; i++) {
+        found = !hal_prefix_from_string(sb.keys[i].string->s, &b_ip, &b_len)
+                && hal_ip_equals(&b_ip, &ip) && (!len || len == b_len);
+    }
+    if (!found) {
+        fault_add(&va->lr_faults, &row->uuid, "invalid_ACL_binding",
+                  "interface %s: no switch_binding has it", key);
+        return -ENOENT;
+    } else if (!p || !p->programmed) {
+        fault_add(&va->lr_faults, &row->uuid, "invalid_ACL_binding",
+                  "interface %s: ACL %s not programmed (%s)", key,
+                  p ? p->name : "?", f ? f->key : "missing");
+        return -EINVAL;
+    } else if (vtep_lr_rif_find(vtep, &row->uuid, &ip, &rif)) {
+        fault_add(&va->lr_faults, &row->uuid, "invalid_ACL_binding",
+                  "interface %s is not programmed", key);
+        return -ENOENT;
+    }
+    snprintf(what, sizeof what, "interface %s", key);
+    for (int s = 0; s < HAL_ACL_STAGE_N; s++) {
+        struct hal_acl_binding b = { rif, 0, s, p->oid[s] };
+
+        if (b.table) {
+            batch_add(va, bb, &b, &row->uuid, &va->lr_faults, what);
+        }
+    }
+    return 0;
+}
+
+/* Adds the bindings that router 'row' asks for to 'bb'. */
+static void
+router_bindings(struct vtep *vtep, const struct ovsdb_row *row,
+                struct bind_batch *bb)
+{
+    struct ovsdb_datum d;
+
+    if (!vtep->lrs) {
+        return;
+    }
+    ovsdb_row_get(row, vtep->acls->lr_acl, &d);
+    for (unsigned int i = 0; i < d.n && i < LR_MAX_BINDINGS; i++) {
+        vtep_acl_router_binding(vtep, row, d.keys[i].string->s,
+                                &d.values[i].uuid, bb);
     }
 }
 
@@ -644,6 +756,9 @@ binds_run(struct vtep *vtep)
     OVSDB_TABLE_FOR_EACH(row, vtep->s.port) {
         port_bindings(vtep, row, &bb);
     }
+    OVSDB_TABLE_FOR_EACH(row, vtep->s.lr) {
+        router_bindings(vtep, row, &bb);
+    }
     HMAP_FOR_EACH_SAFE(bp, node, &va->binds) {
         if (!bp->wanted) {
             bb.rm = x2nrealloc(bb.rm, &bb.allocated_rm, bb.n_rm + 1,
@@ -662,8 +777,8 @@ binds_run(struct vtep *vtep)
     }
     for (i = 0; i < bb.n_set; i++) {
         if (status[i]) {
-            fault_add(&va->port_faults, &bb.set_port[i], "invalid_ACL_binding",
-                      "VLAN %u %s: %s", bb.set[i].vlan,
+            fault_add(bb.req[i].faults, &bb.req[i].owner,
+                      "invalid_ACL_binding", "%s %s: %s", bb.req[i].what,
                       hal_acl_stage_name(bb.set[i].stage),
                       hal_strerror(status[i]));
             continue;
@@ -679,7 +794,7 @@ binds_run(struct vtep *vtep)
     }
     free(status);
     free(bb.set);
-    free(bb.set_port);
+    free(bb.req);
     free(bb.rm);
 }
 
@@ -709,12 +824,14 @@ vtep_acl_run(struct vtep *vtep)
     faults_clear(&va->entry_faults);
     faults_clear(&va->acl_faults);
     faults_clear(&va->port_faults);
+    faults_clear(&va->lr_faults);
     check_entries(vtep);
     acls_run(vtep);
     binds_run(vtep);
     log_faults(&va->entry_faults, "ACL_entry");
     log_faults(&va->acl_faults, "ACL");
     log_faults(&va->port_faults, "Physical_Port");
+    log_faults(&va->lr_faults, "Logical_Router");
     va->faults_dirty = true;
     HMAP_FOR_EACH(port, node, &vtep->ports) {
         vtep_q_dirty(&vtep->fault_dirty, &port->fault_q);
@@ -722,6 +839,15 @@ vtep_acl_run(struct vtep *vtep)
 }
 
 /* ---- Fault columns ----------------------------------------------------------- */
+
+const char *
+vtep_acl_router_fault(const struct vtep *vtep, const struct uuid *lr)
+{
+    const struct fault *f =
+        vtep->acls ? fault_find(&vtep->acls->lr_faults, lr) : NULL;
+
+    return f ? f->key : NULL;
+}
 
 const char *
 vtep_acl_port_fault(const struct vtep *vtep, const struct uuid *port)
@@ -814,5 +940,6 @@ vtep_acl_dump_faults(const struct vtep *vtep, struct ds *out)
         dump_faults(&va->entry_faults, "ACL_entry", out);
         dump_faults(&va->acl_faults, "ACL", out);
         dump_faults(&va->port_faults, "Physical_Port", out);
+        dump_faults(&va->lr_faults, "Logical_Router", out);
     }
 }

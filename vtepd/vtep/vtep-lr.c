@@ -58,6 +58,7 @@ static const char *const lr_fault_names[VTEP_LR_N_FAULTS] = {
     [VTEP_LR_CREATION] = "lr_creation_fault",
     [VTEP_LR_BINDINGS] = "lr_switch_bindings_fault",
     [VTEP_LR_ROUTES] = "lr_static_routes_fault",
+    [VTEP_LR_ACL] = "invalid_ACL_binding",
 };
 
 struct lr_rif {
@@ -771,6 +772,29 @@ vtep_lr_run(struct vtep *vtep)
     }
     hmap_destroy(&claims);
     free(rows);
+    /* Interfaces may have come or gone: their ACL bindings follow. */
+    vtep_acl_unblock(vtep);
+}
+
+int
+vtep_lr_rif_find(const struct vtep *vtep, const struct uuid *uuid,
+                 const struct hal_ip *ip, hal_oid_t *oid)
+{
+    const struct lr_rif *rif;
+    const struct lr *lr;
+
+    HMAP_FOR_EACH_WITH_HASH(lr, node, uuid_hash(uuid), &vtep->lrs->lrs) {
+        if (!uuid_equals(&lr->uuid, uuid)) {
+            continue;
+        }
+        HMAP_FOR_EACH(rif, node, &lr->rifs) {
+            if (rif->oid && hal_ip_equals(&rif->ip, ip)) {
+                *oid = rif->oid;
+                return 0;
+            }
+        }
+    }
+    return -ENOENT;
 }
 
 /* ---- Faults ---- */
@@ -802,21 +826,24 @@ vtep_lr_faults_run(struct vtep *vtep, struct vtep_txn *t)
     }
 
     HMAP_FOR_EACH(lr, node, &vtep->lrs->lrs) {
+        unsigned int faults =
+            lr->faults
+            | (vtep_acl_router_fault(vtep, &lr->uuid) ? 1u << VTEP_LR_ACL : 0);
         const char *names[VTEP_LR_N_FAULTS];
         const struct ovsdb_row *row;
         struct ovsdb_row *w;
         size_t n = 0;
         int f;
 
-        if (lr->faults == lr->written) {
+        if (faults == lr->written) {
             continue;
         }
         for (f = 0; f < VTEP_LR_N_FAULTS; f++) {
-            if (lr->faults & (1u << f)) {
+            if (faults & (1u << f)) {
                 names[n++] = lr_fault_names[f];
             }
         }
-        lr->written = lr->faults;
+        lr->written = faults;
         row = ovsdb_table_find(vtep->s.lr, &lr->uuid);
         if (!row
             || vtep_row_string_set_equals(row, vtep->s.lr_fault, names, n)) {

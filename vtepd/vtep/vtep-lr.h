@@ -66,6 +66,11 @@ size_t vtep_lr_parse_bindings(const struct vtep *, const struct ovsdb_row *row,
                               const void *lr, struct lr_binding *b,
                               unsigned int *faults);
 
+/* Stores in '*oid' the programmed router interface with address 'ip' of
+ * Logical_Router row 'lr'.  Returns 0 or -ENOENT. */
+int vtep_lr_rif_find(const struct vtep *, const struct uuid *lr,
+                     const struct hal_ip *ip, hal_oid_t *oid);
+
 /* Keeps an Arp_Sources_Local row for this switch (its ARP source MAC and
  * own locator) while 'want' (some router exists), and none otherwise; the
  * changes go into 't'. */

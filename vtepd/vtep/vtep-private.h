@@ -476,6 +476,8 @@ enum vtep_lr_fault {
     VTEP_LR_CREATION, /* lr_creation_fault: no router for the row. */
     VTEP_LR_BINDINGS, /* lr_switch_bindings_fault. */
     VTEP_LR_ROUTES,   /* lr_static_routes_fault. */
+    VTEP_LR_ACL,      /* invalid_ACL_binding: LR_fault_status only, from
+                       * vtep-acl.c, never in switch_fault_status. */
     VTEP_LR_N_FAULTS
 };
 /* Sets up vtep->lrs (freed by vtep_lr_destroy(), which leaves the HAL
@@ -560,10 +562,8 @@ const char *vtep_acl_port_fault(const struct vtep *, const struct uuid *port);
  * changed. */
 void vtep_acl_faults_run(struct vtep *, struct vtep_txn *);
 bool vtep_acl_faults_pending(const struct vtep *);
-/* For the router code: binds 'acl' to interface 'interface' (an IP
- * address) of Logical_Router 'lr'.  Returns 0 or a negative errno; today
- * always -EOPNOTSUPP (router interfaces are not HAL objects yet). */
-int vtep_acl_router_binding(struct vtep *, const struct uuid *lr,
-                            const char *interface, const struct uuid *acl);
+/* Returns "invalid_ACL_binding" if an acl_binding entry of Logical_Router
+ * row 'lr' could not be programmed, else NULL.  Static string. */
+const char *vtep_acl_router_fault(const struct vtep *, const struct uuid *lr);
 
 #endif /* vtepd/vtep/vtep-private.h */
