@@ -23,6 +23,21 @@ enum vtepd_hal {
 #define VTEPD_HAL_DIR "/usr/local/lib/vtepd/hal"
 #endif
 
+/* --dataplane-thread: where the software dataplane runs
+ * (docs/dataplane.md, "Threads"). */
+enum vtepd_dp_thread {
+    VTEPD_DP_THREAD_OFF,   /* In the control thread's loop. */
+    VTEPD_DP_THREAD_IDLE,  /* A thread of its own, SCHED_IDLE. */
+    VTEPD_DP_THREAD_BATCH, /* A thread of its own, SCHED_BATCH, nice 10. */
+    VTEPD_DP_THREAD_NORMAL /* A thread of its own, SCHED_OTHER, nice 0. */
+};
+
+/* The default of --dataplane-thread. */
+#define VTEPD_DEFAULT_DP_THREAD VTEPD_DP_THREAD_OFF
+
+/* Returns the --dataplane-thread name of 'mode' ("off", "idle", ...). */
+const char *vtepd_dp_thread_name(enum vtepd_dp_thread mode);
+
 struct vtepd_options {
     char *database; /* DATABASE, default "run/vtep.db". */
     char **remotes; /* --remote, in order given. */
@@ -56,6 +71,7 @@ struct vtepd_options {
     char *syslog_ident;          /* NULL unless --syslog. */
     int verbosity;               /* Number of -v. */
     unsigned int busy_poll_usec; /* --busy-poll, or the default. */
+    enum vtepd_dp_thread dp_thread; /* --dataplane-thread, or default. */
     size_t max_sessions;         /* --max-sessions, or 0 for the default (see
                           * vtepd_default_max_sessions()). */
     char *metrics;               /* --metrics target, or NULL. */
