@@ -23,8 +23,8 @@ off) ;;
 *)
     check "the dataplane runs in a thread of its own" \
         grep -q "dataplane in a thread of its own" "$VDIR/vtepd.log"
-    check "vtepd has two threads" \
-        test "$(ls /proc/"$VTEPD_PID"/task | wc -l)" -eq 2
+    check "vtepd has a second thread" \
+        test "$(ls /proc/"$VTEPD_PID"/task | wc -l)" -ge 2
     ;;
 esac
 check "vtep-ctl attaches red and blue" lab_attach
