@@ -3,6 +3,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdio.h>
@@ -10,6 +11,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "hal/asic/asic.h"
@@ -51,6 +53,10 @@ struct vtepd_forwarding {
      * loop polls; the dataplane thread takes it per batch. */
     pthread_mutex_t chip_lock;
     bool ctl_locked;   /* Control thread only: it holds 'chip_lock'. */
+    /* Control thread only: how often it found the chip lock taken by a
+     * batch, how often it waited 1 ms or more, the longest wait. */
+    uint64_t lock_waits, lock_waits_1ms;
+    int64_t lock_wait_max_us;
     int64_t wake_at;   /* Under 'chip_lock': when 'wake_w' fires (ms). */
 };
 
@@ -135,16 +141,34 @@ ctl_unlock_cb(struct ev_loop *loop, ev_prepare *w, int revents)
     }
 }
 
+static int64_t
+monotonic_usec(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t) ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
 static void
 ctl_lock_cb(struct ev_loop *loop, ev_check *w, int revents)
 {
     struct vtepd_forwarding *fw =
         container_of(w, struct vtepd_forwarding, lock_w);
 
-    if (!fw->ctl_locked) {
-        chip_lock(fw);
-        fw->ctl_locked = true;
+    if (fw->ctl_locked) {
+        return;
     }
+    if (pthread_mutex_trylock(&fw->chip_lock)) {
+        int64_t start = monotonic_usec(), waited;
+
+        chip_lock(fw);
+        waited = monotonic_usec() - start;
+        fw->lock_waits++;
+        fw->lock_waits_1ms += waited >= 1000;
+        fw->lock_wait_max_us = MAX(fw->lock_wait_max_us, waited);
+    }
+    fw->ctl_locked = true;
 }
 
 /* The dataplane queued HAL events (a learned MAC, a BFD packet): run the
@@ -393,6 +417,14 @@ dataplane_cb(struct unixctl_conn *conn, int argc, const char *argv[],
         return;
     }
     sim_format_stats(fw->sim, &out);
+    if (fw->dp_loop) {
+        ds_put_format(&out,
+                      "thread: %s priority; the control thread waited for "
+                      "the chip lock %" PRIu64 " times, %" PRIu64
+                      " of them 1 ms or more, at most %" PRId64 " us\n",
+                      vtepd_dp_thread_name(fw->dp_mode), fw->lock_waits,
+                      fw->lock_waits_1ms, fw->lock_wait_max_us);
+    }
     unixctl_command_reply(conn, ds_cstr(&out));
     ds_destroy(&out);
 }

@@ -119,6 +119,7 @@ measure() {
     after=$(tx_packets)
     echo "flood forwarded by vtepd: $(((after - before) / flood)) pps" \
         "(64 B, p1 -> VXLAN, $flood s)"
+    ovs-appctl -t "$VDIR/vtepd.ctl" sim/show 2>/dev/null | grep '^thread'
     echo "load average $(cut -d' ' -f1-3 /proc/loadavg)"
 }
 
