@@ -44,6 +44,7 @@ struct vtepd_forwarding {
     struct ev_loop *dp_loop;
     pthread_t dp_thread;
     enum vtepd_dp_thread dp_mode;
+    pid_t dp_tid;       /* The dataplane thread's kernel id. */
     ev_async dp_quit_w; /* In 'dp_loop': ends the thread. */
     ev_async wake_w2;   /* In 'loop': the dataplane queued HAL work. */
     ev_check lock_w;    /* In 'loop': takes the chip lock after polling, */
@@ -180,10 +181,32 @@ dp_wake_cb(struct ev_loop *loop, ev_async *w, int revents)
     run_vtep(container_of(w, struct vtepd_forwarding, wake_w2));
 }
 
+/* Raises the dataplane thread to the control thread's priority while it
+ * holds the chip lock ('boost'), and lowers it back afterwards: a thread
+ * at SCHED_IDLE that other work preempts while it holds the lock would
+ * make the control thread wait until the CPUs fall idle (priority
+ * inversion; priority inheritance does not lift SCHED_IDLE or nice values
+ * under Linux's fair scheduler). */
+static void
+dp_boost(struct vtepd_forwarding *fw, bool boost)
+{
+    struct sched_param param = { .sched_priority = 0 };
+
+    if (fw->dp_mode == VTEPD_DP_THREAD_IDLE) {
+        pthread_setschedparam(pthread_self(),
+                              boost ? SCHED_OTHER : SCHED_IDLE, &param);
+    } else if (fw->dp_mode == VTEPD_DP_THREAD_BATCH) {
+        setpriority(PRIO_PROCESS, (id_t) fw->dp_tid, boost ? 0 : 10);
+    }
+}
+
 static void
 dp_batch_lock(void *fw_)
 {
-    chip_lock(fw_);
+    struct vtepd_forwarding *fw = fw_;
+
+    dp_boost(fw, true);
+    chip_lock(fw);
 }
 
 /* The end of a batch: wakes the control thread if the batch gave the HAL
@@ -199,6 +222,7 @@ dp_batch_unlock(void *fw_)
         ev_async_send(fw->loop, &fw->wake_w2);
     }
     chip_unlock(fw);
+    dp_boost(fw, false);
 }
 
 static void
@@ -234,6 +258,7 @@ dp_main(void *fw_)
 {
     struct vtepd_forwarding *fw = fw_;
 
+    fw->dp_tid = (pid_t) syscall(SYS_gettid);
     dp_set_priority(fw->dp_mode);
     ev_run(fw->dp_loop, 0);
     return NULL;
