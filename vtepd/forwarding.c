@@ -6,6 +6,7 @@
 #include <inttypes.h>
 #include <pthread.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -270,6 +271,7 @@ dp_main(void *fw_)
 static int
 dp_thread_start(struct vtepd_forwarding *fw)
 {
+    sigset_t all, old;
     int error;
 
     ev_async_init(&fw->dp_quit_w, dp_quit_cb);
@@ -284,7 +286,12 @@ dp_thread_start(struct vtepd_forwarding *fw)
     ev_prepare_start(fw->loop, &fw->unlock_w);
     fw->wake_at = INT64_MIN;
 
+    /* Signals are the control thread's (its loop's ev_signal watchers):
+     * the new thread starts with all of them blocked. */
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old);
     error = pthread_create(&fw->dp_thread, NULL, dp_main, fw);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
     if (error) {
         VLOG_ERR("cannot start the dataplane thread (%s)", strerror(error));
         return -error;

@@ -136,7 +136,7 @@ static const char usage_text[] =
     "                              run the software dataplane in a thread "
     "of its\n"
     "                              own at this scheduling priority "
-    "(default off)\n"
+    "(default idle)\n"
     "  -v, --verbose               log debug messages\n"
     "  -h, --help                  show this help and exit\n"
     "  -V, --version               show the version and exit\n";

@@ -32,8 +32,9 @@ enum vtepd_dp_thread {
     VTEPD_DP_THREAD_NORMAL /* A thread of its own, SCHED_OTHER, nice 0. */
 };
 
-/* The default of --dataplane-thread. */
-#define VTEPD_DEFAULT_DP_THREAD VTEPD_DP_THREAD_OFF
+/* The default of --dataplane-thread: a thread that yields to the control
+ * plane (docs/dataplane.md, "Threads"; issue 22). */
+#define VTEPD_DEFAULT_DP_THREAD VTEPD_DP_THREAD_IDLE
 
 /* Returns the --dataplane-thread name of 'mode' ("off", "idle", ...). */
 const char *vtepd_dp_thread_name(enum vtepd_dp_thread mode);

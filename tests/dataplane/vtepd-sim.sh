@@ -5,9 +5,9 @@
 # VXLAN in both directions, isolation, learning into Ucast_Macs_Local,
 # unbinding, a tagged binding end to end (802.1Q frames from a raw-socket
 # host, since this kernel has no 8021q), a MAC move, aging, and source-node
-# versus service-node replication on the underlay.  With
-# VTEPD_DATAPLANE_THREAD=idle|batch|normal (vtepd-sim-thread.sh) the same
-# with the dataplane in a thread of its own.
+# versus service-node replication on the underlay.  The dataplane runs
+# in a thread of its own (vtepd's default); VTEPD_DATAPLANE_THREAD=off
+# (vtepd-sim-nothread.sh) runs the same in vtepd's one thread.
 . tests/lib.sh
 NS=vsim$$
 TMP=$(make_tmpdir)
@@ -18,7 +18,7 @@ lab_require "vtepd with the software dataplane" "$VTEPD" vtep-ctl ovs-appctl
 lab_build
 on_exit vtepd_stop
 vtepd_start asic
-case ${VTEPD_DATAPLANE_THREAD:-off} in
+case ${VTEPD_DATAPLANE_THREAD:-idle} in
 off) ;;
 *)
     check "the dataplane runs in a thread of its own" \
