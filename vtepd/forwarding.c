@@ -45,21 +45,21 @@ struct vtepd_forwarding {
     struct ev_loop *dp_loop;
     pthread_t dp_thread;
     enum vtepd_dp_thread dp_mode;
-    pid_t dp_tid;       /* The dataplane thread's kernel id. */
-    ev_async dp_quit_w; /* In 'dp_loop': ends the thread. */
-    ev_async wake_w2;   /* In 'loop': the dataplane queued HAL work. */
-    ev_check lock_w;    /* In 'loop': takes the chip lock after polling, */
+    pid_t dp_tid;        /* The dataplane thread's kernel id. */
+    ev_async dp_quit_w;  /* In 'dp_loop': ends the thread. */
+    ev_async dp_wake_w;  /* In 'loop': the dataplane queued HAL work. */
+    ev_check lock_w;     /* In 'loop': takes the chip lock after polling, */
     ev_prepare unlock_w; /* and gives it back before polling. */
     /* The chip lock: the HAL, the reconciler that calls it, and the
      * dataplane's state.  The control thread holds it except while its
      * loop polls; the dataplane thread takes it per batch. */
     pthread_mutex_t chip_lock;
-    bool ctl_locked;   /* Control thread only: it holds 'chip_lock'. */
+    bool ctl_locked; /* Control thread only: it holds 'chip_lock'. */
     /* Control thread only: how often it found the chip lock taken by a
      * batch, how often it waited 1 ms or more, the longest wait. */
     uint64_t lock_waits, lock_waits_1ms;
     int64_t lock_wait_max_us;
-    int64_t wake_at;   /* Under 'chip_lock': when 'wake_w' fires (ms). */
+    int64_t wake_at; /* Under 'chip_lock': when 'wake_w' fires (ms). */
 };
 
 void
@@ -179,7 +179,7 @@ ctl_lock_cb(struct ev_loop *loop, ev_check *w, int revents)
 static void
 dp_wake_cb(struct ev_loop *loop, ev_async *w, int revents)
 {
-    run_vtep(container_of(w, struct vtepd_forwarding, wake_w2));
+    run_vtep(container_of(w, struct vtepd_forwarding, dp_wake_w));
 }
 
 /* Raises the dataplane thread to the control thread's priority while it
@@ -194,8 +194,8 @@ dp_boost(struct vtepd_forwarding *fw, bool boost)
     struct sched_param param = { .sched_priority = 0 };
 
     if (fw->dp_mode == VTEPD_DP_THREAD_IDLE) {
-        pthread_setschedparam(pthread_self(),
-                              boost ? SCHED_OTHER : SCHED_IDLE, &param);
+        pthread_setschedparam(pthread_self(), boost ? SCHED_OTHER : SCHED_IDLE,
+                              &param);
     } else if (fw->dp_mode == VTEPD_DP_THREAD_BATCH) {
         setpriority(PRIO_PROCESS, (id_t) fw->dp_tid, boost ? 0 : 10);
     }
@@ -220,7 +220,7 @@ dp_batch_unlock(void *fw_)
 
     if (next < fw->wake_at) {
         fw->wake_at = next;
-        ev_async_send(fw->loop, &fw->wake_w2);
+        ev_async_send(fw->loop, &fw->dp_wake_w);
     }
     chip_unlock(fw);
     dp_boost(fw, false);
@@ -276,8 +276,8 @@ dp_thread_start(struct vtepd_forwarding *fw)
 
     ev_async_init(&fw->dp_quit_w, dp_quit_cb);
     ev_async_start(fw->dp_loop, &fw->dp_quit_w);
-    ev_async_init(&fw->wake_w2, dp_wake_cb);
-    ev_async_start(fw->loop, &fw->wake_w2);
+    ev_async_init(&fw->dp_wake_w, dp_wake_cb);
+    ev_async_start(fw->loop, &fw->dp_wake_w);
     ev_check_init(&fw->lock_w, ctl_lock_cb);
     ev_set_priority(&fw->lock_w, EV_MAXPRI);
     ev_check_start(fw->loop, &fw->lock_w);
@@ -318,7 +318,7 @@ dp_thread_stop(struct vtepd_forwarding *fw)
         pthread_join(fw->dp_thread, NULL);
         ev_check_stop(fw->loop, &fw->lock_w);
         ev_prepare_stop(fw->loop, &fw->unlock_w);
-        ev_async_stop(fw->loop, &fw->wake_w2);
+        ev_async_stop(fw->loop, &fw->dp_wake_w);
     }
 }
 
@@ -613,8 +613,8 @@ start_dataplane(struct vtepd_forwarding *fw, const struct vtepd_options *opts)
         config.unlock = dp_batch_unlock;
         config.lock_aux = fw;
     }
-    error = sim_create(fw->dp_loop ? fw->dp_loop : fw->loop, fw->hal,
-                       &config, &fw->sim);
+    error = sim_create(fw->dp_loop ? fw->dp_loop : fw->loop, fw->hal, &config,
+                       &fw->sim);
     free(specs);
     if (error) {
         VLOG_ERR("cannot start the software dataplane (%s)", strerror(-error));

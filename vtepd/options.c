@@ -483,7 +483,9 @@ parse_option(struct vtepd_options *opts, int c, const char *arg,
     }
     case OPT_DP_THREAD: {
         static const enum vtepd_dp_thread modes[] = {
-            VTEPD_DP_THREAD_OFF, VTEPD_DP_THREAD_IDLE, VTEPD_DP_THREAD_BATCH,
+            VTEPD_DP_THREAD_OFF,
+            VTEPD_DP_THREAD_IDLE,
+            VTEPD_DP_THREAD_BATCH,
             VTEPD_DP_THREAD_NORMAL,
         };
         size_t i;

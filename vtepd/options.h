@@ -72,10 +72,11 @@ struct vtepd_options {
     char *syslog_ident;          /* NULL unless --syslog. */
     int verbosity;               /* Number of -v. */
     unsigned int busy_poll_usec; /* --busy-poll, or the default. */
-    enum vtepd_dp_thread dp_thread; /* --dataplane-thread, or default. */
     size_t max_sessions;         /* --max-sessions, or 0 for the default (see
                           * vtepd_default_max_sessions()). */
     char *metrics;               /* --metrics target, or NULL. */
+    /* --dataplane-thread, or VTEPD_DEFAULT_DP_THREAD. */
+    enum vtepd_dp_thread dp_thread;
 };
 
 /* The default of --busy-poll, in microseconds. */
