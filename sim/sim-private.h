@@ -118,6 +118,9 @@ struct sim {
 
     struct hal_asic_decision decision;
     struct sim_stats stats;
+    void (*lock)(void *aux); /* struct sim_config's; may be NULL. */
+    void (*unlock)(void *aux);
+    void *lock_aux;
     struct sim_drop drops[SIM_MAX_DROP_REASONS];
     size_t n_drops;
     uint8_t *rx_bufs; /* SIM_BATCH buffers of SIM_BUF_SIZE bytes. */

@@ -390,6 +390,24 @@ port_input_tso(struct sim *sim, struct sim_port_slot *slot,
     port_input(sim, slot, m->buf, (size_t) m->len, m->tag, now_ms, &tso);
 }
 
+/* Around the part of a batch that touches the HAL or the dataplane's
+ * state, for a dataplane in a thread of its own. */
+static void
+batch_lock(struct sim *sim)
+{
+    if (sim->lock) {
+        sim->lock(sim->lock_aux);
+    }
+}
+
+static void
+batch_unlock(struct sim *sim)
+{
+    if (sim->unlock) {
+        sim->unlock(sim->lock_aux);
+    }
+}
+
 static void
 port_cb(struct ev_loop *loop, ev_io *w, int revents)
 {
@@ -405,8 +423,10 @@ port_cb(struct ev_loop *loop, ev_io *w, int revents)
         msgs[i].size = SIM_BUF_SIZE;
     }
     n = sim_port_recv_batch(&slot->io, msgs, SIM_BATCH);
+    batch_lock(sim);
     if (n < 0) {
         rx_error(sim, slot->io.name, n);
+        batch_unlock(sim);
         return;
     }
     now_ms = time_msec();
@@ -424,6 +444,7 @@ port_cb(struct ev_loop *loop, ev_io *w, int revents)
     }
     sim_flush_all(sim);
     sim_port_recv_done(&slot->io);
+    batch_unlock(sim);
 }
 
 static void
@@ -438,8 +459,10 @@ underlay_cb(struct ev_loop *loop, ev_io *w, int revents)
         msgs[i].size = SIM_BUF_SIZE;
     }
     n = sim_underlay_recv_batch(&sim->underlay, msgs, SIM_BATCH);
+    batch_lock(sim);
     if (n < 0) {
         rx_error(sim, "underlay", n);
+        batch_unlock(sim);
         return;
     }
     for (i = 0; i < n; i++) {
@@ -450,6 +473,7 @@ underlay_cb(struct ev_loop *loop, ev_io *w, int revents)
         }
     }
     sim_flush_all(sim);
+    batch_unlock(sim);
 }
 
 /* ---- Lifecycle ---------------------------------------------------------- */
@@ -558,6 +582,9 @@ sim_create(struct ev_loop *loop, struct hal *hal,
     sim->loop = loop;
     sim->hal = hal;
     sim->asic = asic;
+    sim->lock = config->lock;
+    sim->unlock = config->unlock;
+    sim->lock_aux = config->lock_aux;
     hmap_init(&sim->ports_by_oid);
     hal_asic_decision_init(&sim->decision);
     sim->rx_bufs = xmalloc((size_t) SIM_BATCH * SIM_BUF_SIZE);

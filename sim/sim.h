@@ -15,7 +15,8 @@
  *       bridge, FDB) ──▶ send to each local binding with its tag.
  *
  * Ports and the underlay are watched with libev (one ev_io each) in the
- * caller's loop.  Learning and counters happen inside the HAL, so the
+ * caller's loop, which may run in a thread of its own (see 'lock' in
+ * struct sim_config).  Learning and counters happen inside the HAL, so the
  * usual HAL calls see them: hal_run() delivers the FDB_LEARNED events that
  * forwarding queues, and hal_binding_stats_get()/hal_tunnel_stats_get()
  * return the traffic counters.  Whoever owns the HAL must therefore
@@ -53,6 +54,18 @@ struct sim_config {
      * tunnel_src, and if that is unset too the dataplane runs without an
      * underlay (frames for remote VTEPs are dropped and counted). */
     struct in_addr tunnel_ip;
+
+    /* For a dataplane in a thread of its own (docs/dataplane.md,
+     * "Threads"): each readiness callback calls 'lock' once it has
+     * received its batch and before it touches the HAL or the dataplane's
+     * state, and 'unlock' when the batch is sent; both get 'lock_aux'.
+     * NULL (the default) for a dataplane in its caller's thread.  Whoever
+     * else calls into 'hal', or any sim_*() function, must hold the same
+     * lock: the asic model's BFD transmit callback, which queues frames
+     * here, runs inside the caller's hal_run(). */
+    void (*lock)(void *aux);
+    void (*unlock)(void *aux);
+    void *lock_aux;
 };
 
 /* Starts forwarding between the ports and the underlay of 'config' in

@@ -3,9 +3,16 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "hal/asic/asic.h"
@@ -33,6 +40,27 @@ struct vtepd_forwarding {
     ev_prepare prepare_w; /* Re-arms 'wake_w' before the loop blocks. */
     ev_io hal_w;          /* The backend's event socket, if any. */
     bool attached;        /* The reconciler runs (the watchers above). */
+
+    /* The dataplane's own thread (docs/dataplane.md, "Threads"), with
+     * --dataplane-thread; 'dp_loop' is NULL without it. */
+    struct ev_loop *dp_loop;
+    pthread_t dp_thread;
+    enum vtepd_dp_thread dp_mode;
+    pid_t dp_tid;        /* The dataplane thread's kernel id. */
+    ev_async dp_quit_w;  /* In 'dp_loop': ends the thread. */
+    ev_async dp_wake_w;  /* In 'loop': the dataplane queued HAL work. */
+    ev_check lock_w;     /* In 'loop': takes the chip lock after polling, */
+    ev_prepare unlock_w; /* and gives it back before polling. */
+    /* The chip lock: the HAL, the reconciler that calls it, and the
+     * dataplane's state.  The control thread holds it except while its
+     * loop polls; the dataplane thread takes it per batch. */
+    pthread_mutex_t chip_lock;
+    bool ctl_locked; /* Control thread only: it holds 'chip_lock'. */
+    /* Control thread only: how often it found the chip lock taken by a
+     * batch, how often it waited 1 ms or more, the longest wait. */
+    uint64_t lock_waits, lock_waits_1ms;
+    int64_t lock_wait_max_us;
+    int64_t wake_at; /* Under 'chip_lock': when 'wake_w' fires (ms). */
 };
 
 void
@@ -49,7 +77,9 @@ vtepd_forwarding_init(void)
 static void
 run_vtep(struct vtepd_forwarding *fw)
 {
-    vtep_run(fw->vtep, time_msec());
+    if (fw->vtep) { /* Not before vtepd_forwarding_attach(). */
+        vtep_run(fw->vtep, time_msec());
+    }
 }
 
 static void
@@ -77,6 +107,222 @@ prepare_cb(struct ev_loop *loop, ev_prepare *w, int revents)
     ev_timer_stop(loop, &fw->wake_w);
     ev_timer_set(&fw->wake_w, delay > 0 ? delay / 1000.0 : 0., 0.);
     ev_timer_start(loop, &fw->wake_w);
+    fw->wake_at = time_msec() + MAX(delay, 0);
+}
+
+/* ---- The dataplane thread ------------------------------------------------
+ *
+ * With --dataplane-thread the dataplane's port and underlay watchers run
+ * in a loop of their own in a thread at a lower scheduling priority, and
+ * the chip lock serialises it with the control thread: the control thread
+ * holds the lock whenever it runs callbacks (taken by the first watcher
+ * after the poll, given back by the last before the next), so every HAL
+ * call, reconciler run and control command sees the chip between two
+ * batches; the dataplane takes it for one batch at a time. */
+
+static void
+chip_lock(struct vtepd_forwarding *fw)
+{
+    pthread_mutex_lock(&fw->chip_lock);
+}
+
+static void
+chip_unlock(struct vtepd_forwarding *fw)
+{
+    pthread_mutex_unlock(&fw->chip_lock);
+}
+
+/* The control thread's loop is about to poll: the chip is the
+ * dataplane's until the poll returns. */
+static void
+ctl_unlock_cb(struct ev_loop *loop, ev_prepare *w, int revents)
+{
+    struct vtepd_forwarding *fw =
+        container_of(w, struct vtepd_forwarding, unlock_w);
+
+    if (fw->ctl_locked) {
+        fw->ctl_locked = false;
+        chip_unlock(fw);
+    }
+}
+
+static int64_t
+monotonic_usec(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t) ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+static void
+ctl_lock_cb(struct ev_loop *loop, ev_check *w, int revents)
+{
+    struct vtepd_forwarding *fw =
+        container_of(w, struct vtepd_forwarding, lock_w);
+
+    if (fw->ctl_locked) {
+        return;
+    }
+    if (pthread_mutex_trylock(&fw->chip_lock)) {
+        int64_t start = monotonic_usec(), waited;
+
+        chip_lock(fw);
+        waited = monotonic_usec() - start;
+        fw->lock_waits++;
+        fw->lock_waits_1ms += waited >= 1000;
+        fw->lock_wait_max_us = MAX(fw->lock_wait_max_us, waited);
+    }
+    fw->ctl_locked = true;
+}
+
+/* The dataplane queued HAL events (a learned MAC, a BFD packet): run the
+ * reconciler now rather than at the time the control thread's timer was
+ * armed for. */
+static void
+dp_wake_cb(struct ev_loop *loop, ev_async *w, int revents)
+{
+    run_vtep(container_of(w, struct vtepd_forwarding, dp_wake_w));
+}
+
+/* Raises the dataplane thread to the control thread's priority while it
+ * holds the chip lock ('boost'), and lowers it back afterwards: a thread
+ * at SCHED_IDLE that other work preempts while it holds the lock would
+ * make the control thread wait until the CPUs fall idle (priority
+ * inversion; priority inheritance does not lift SCHED_IDLE or nice values
+ * under Linux's fair scheduler). */
+static void
+dp_boost(struct vtepd_forwarding *fw, bool boost)
+{
+    struct sched_param param = { .sched_priority = 0 };
+
+    if (fw->dp_mode == VTEPD_DP_THREAD_IDLE) {
+        pthread_setschedparam(pthread_self(), boost ? SCHED_OTHER : SCHED_IDLE,
+                              &param);
+    } else if (fw->dp_mode == VTEPD_DP_THREAD_BATCH) {
+        setpriority(PRIO_PROCESS, (id_t) fw->dp_tid, boost ? 0 : 10);
+    }
+}
+
+static void
+dp_batch_lock(void *fw_)
+{
+    struct vtepd_forwarding *fw = fw_;
+
+    dp_boost(fw, true);
+    chip_lock(fw);
+}
+
+/* The end of a batch: wakes the control thread if the batch gave the HAL
+ * work due before its timer. */
+static void
+dp_batch_unlock(void *fw_)
+{
+    struct vtepd_forwarding *fw = fw_;
+    int64_t next = hal_next_wake(fw->hal);
+
+    if (next < fw->wake_at) {
+        fw->wake_at = next;
+        ev_async_send(fw->loop, &fw->dp_wake_w);
+    }
+    chip_unlock(fw);
+    dp_boost(fw, false);
+}
+
+static void
+dp_quit_cb(struct ev_loop *loop, ev_async *w, int revents)
+{
+    ev_break(loop, EVBREAK_ALL);
+}
+
+/* Lowers the calling thread's scheduling priority for 'mode'. */
+static void
+dp_set_priority(enum vtepd_dp_thread mode)
+{
+    struct sched_param param = { .sched_priority = 0 };
+    pid_t tid = (pid_t) syscall(SYS_gettid);
+    int error = 0;
+
+    if (mode == VTEPD_DP_THREAD_IDLE) {
+        error = pthread_setschedparam(pthread_self(), SCHED_IDLE, &param);
+    } else if (mode == VTEPD_DP_THREAD_BATCH) {
+        error = pthread_setschedparam(pthread_self(), SCHED_BATCH, &param);
+        if (!error && setpriority(PRIO_PROCESS, (id_t) tid, 10)) {
+            error = errno;
+        }
+    }
+    if (error) {
+        VLOG_WARN("dataplane thread: cannot set its %s priority (%s)",
+                  vtepd_dp_thread_name(mode), strerror(error));
+    }
+}
+
+static void *
+dp_main(void *fw_)
+{
+    struct vtepd_forwarding *fw = fw_;
+
+    fw->dp_tid = (pid_t) syscall(SYS_gettid);
+    dp_set_priority(fw->dp_mode);
+    ev_run(fw->dp_loop, 0);
+    return NULL;
+}
+
+/* Starts the dataplane thread on 'fw->dp_loop', whose watchers sim_create()
+ * has set up, and the chip lock's watchers in the control loop.  The
+ * caller holds the chip lock. */
+static int
+dp_thread_start(struct vtepd_forwarding *fw)
+{
+    sigset_t all, old;
+    int error;
+
+    ev_async_init(&fw->dp_quit_w, dp_quit_cb);
+    ev_async_start(fw->dp_loop, &fw->dp_quit_w);
+    ev_async_init(&fw->dp_wake_w, dp_wake_cb);
+    ev_async_start(fw->loop, &fw->dp_wake_w);
+    ev_check_init(&fw->lock_w, ctl_lock_cb);
+    ev_set_priority(&fw->lock_w, EV_MAXPRI);
+    ev_check_start(fw->loop, &fw->lock_w);
+    ev_prepare_init(&fw->unlock_w, ctl_unlock_cb);
+    ev_set_priority(&fw->unlock_w, EV_MINPRI);
+    ev_prepare_start(fw->loop, &fw->unlock_w);
+    fw->wake_at = INT64_MIN;
+
+    /* Signals are the control thread's (its loop's ev_signal watchers):
+     * the new thread starts with all of them blocked. */
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old);
+    error = pthread_create(&fw->dp_thread, NULL, dp_main, fw);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    if (error) {
+        VLOG_ERR("cannot start the dataplane thread (%s)", strerror(error));
+        return -error;
+    }
+    VLOG_INFO("software dataplane in a thread of its own (%s priority)",
+              vtepd_dp_thread_name(fw->dp_mode));
+    return 0;
+}
+
+/* Ends the dataplane thread, if any; the control thread then holds the
+ * chip lock, with no other thread to share it. */
+static void
+dp_thread_stop(struct vtepd_forwarding *fw)
+{
+    if (!fw->dp_loop) {
+        return;
+    }
+    if (ev_is_active(&fw->dp_quit_w)) {
+        if (fw->ctl_locked) {
+            chip_unlock(fw);
+            fw->ctl_locked = false;
+        }
+        ev_async_send(fw->dp_loop, &fw->dp_quit_w);
+        pthread_join(fw->dp_thread, NULL);
+        ev_check_stop(fw->loop, &fw->lock_w);
+        ev_prepare_stop(fw->loop, &fw->unlock_w);
+        ev_async_stop(fw->loop, &fw->dp_wake_w);
+    }
 }
 
 /* The control commands.  Each one answers with a dump of the HAL. */
@@ -206,6 +452,14 @@ dataplane_cb(struct unixctl_conn *conn, int argc, const char *argv[],
         return;
     }
     sim_format_stats(fw->sim, &out);
+    if (fw->dp_loop) {
+        ds_put_format(&out,
+                      "thread: %s priority; the control thread waited for "
+                      "the chip lock %" PRIu64 " times, %" PRIu64
+                      " of them 1 ms or more, at most %" PRId64 " us\n",
+                      vtepd_dp_thread_name(fw->dp_mode), fw->lock_waits,
+                      fw->lock_waits_1ms, fw->lock_wait_max_us);
+    }
     unixctl_command_reply(conn, ds_cstr(&out));
     ds_destroy(&out);
 }
@@ -355,7 +609,15 @@ start_dataplane(struct vtepd_forwarding *fw, const struct vtepd_options *opts)
     if (opts->tunnel_ip) {
         inet_pton(AF_INET, opts->tunnel_ip, &config.tunnel_ip);
     }
-    error = sim_create(fw->loop, fw->hal, &config, &fw->sim);
+    if (opts->dp_thread != VTEPD_DP_THREAD_OFF) {
+        fw->dp_mode = opts->dp_thread;
+        fw->dp_loop = ev_loop_new(EVFLAG_AUTO);
+        config.lock = dp_batch_lock;
+        config.unlock = dp_batch_unlock;
+        config.lock_aux = fw;
+    }
+    error = sim_create(fw->dp_loop ? fw->dp_loop : fw->loop, fw->hal, &config,
+                       &fw->sim);
     free(specs);
     if (error) {
         VLOG_ERR("cannot start the software dataplane (%s)", strerror(-error));
@@ -363,7 +625,7 @@ start_dataplane(struct vtepd_forwarding *fw, const struct vtepd_options *opts)
     }
     VLOG_INFO("software dataplane forwarding on %zu port%s", opts->n_ports,
               opts->n_ports == 1 ? "" : "s");
-    return 0;
+    return fw->dp_loop ? dp_thread_start(fw) : 0;
 }
 
 struct vtepd_forwarding *
@@ -372,8 +634,13 @@ vtepd_forwarding_open(struct ev_loop *loop, const struct vtepd_options *opts)
     struct vtepd_forwarding *fw = xzalloc(sizeof *fw);
 
     fw->loop = loop;
+    pthread_mutex_init(&fw->chip_lock, NULL);
+    chip_lock(fw);
+    fw->ctl_locked = true;
     fw->hal = open_hal(opts);
     if (!fw->hal) {
+        chip_unlock(fw);
+        pthread_mutex_destroy(&fw->chip_lock);
         free(fw);
         return NULL;
     }
@@ -443,9 +710,18 @@ vtepd_forwarding_stop(struct vtepd_forwarding *fw)
         ev_prepare_stop(fw->loop, &fw->prepare_w);
         ev_io_stop(fw->loop, &fw->hal_w);
     }
+    dp_thread_stop(fw);
+    if (!fw->ctl_locked) {
+        chip_lock(fw);
+    }
     sim_destroy(fw->sim);
+    if (fw->dp_loop) {
+        ev_loop_destroy(fw->dp_loop);
+    }
     vtep_destroy(fw->vtep);
     hal_close(fw->hal);
+    chip_unlock(fw);
+    pthread_mutex_destroy(&fw->chip_lock);
     free(fw);
 }
 

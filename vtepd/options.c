@@ -34,6 +34,7 @@ enum {
     OPT_LOG_FILE,
     OPT_SYSLOG,
     OPT_BUSY_POLL,
+    OPT_DP_THREAD,
     OPT_MAX_SESSIONS,
     OPT_METRICS,
     OPT_DB,
@@ -58,6 +59,7 @@ static const struct option long_options[] = {
     { "log-file", optional_argument, NULL, OPT_LOG_FILE },
     { "syslog", optional_argument, NULL, OPT_SYSLOG },
     { "busy-poll", required_argument, NULL, OPT_BUSY_POLL },
+    { "dataplane-thread", required_argument, NULL, OPT_DP_THREAD },
     { "max-sessions", required_argument, NULL, OPT_MAX_SESSIONS },
     { "metrics", required_argument, NULL, OPT_METRICS },
     { "db", required_argument, NULL, OPT_DB },
@@ -130,9 +132,30 @@ static const char usage_text[] =
     "are closed\n"
     "                              at once (default: the descriptor limit "
     "less 64)\n"
+    "  --dataplane-thread=off|idle|batch|normal\n"
+    "                              run the software dataplane in a thread "
+    "of its\n"
+    "                              own at this scheduling priority "
+    "(default idle)\n"
     "  -v, --verbose               log debug messages\n"
     "  -h, --help                  show this help and exit\n"
     "  -V, --version               show the version and exit\n";
+
+const char *
+vtepd_dp_thread_name(enum vtepd_dp_thread mode)
+{
+    switch (mode) {
+    case VTEPD_DP_THREAD_OFF:
+        return "off";
+    case VTEPD_DP_THREAD_IDLE:
+        return "idle";
+    case VTEPD_DP_THREAD_BATCH:
+        return "batch";
+    case VTEPD_DP_THREAD_NORMAL:
+        return "normal";
+    }
+    return "?";
+}
 
 size_t
 vtepd_default_max_sessions(unsigned long long fd_limit)
@@ -458,6 +481,30 @@ parse_option(struct vtepd_options *opts, int c, const char *arg,
         opts->busy_poll_usec = (unsigned int) usec;
         break;
     }
+    case OPT_DP_THREAD: {
+        static const enum vtepd_dp_thread modes[] = {
+            VTEPD_DP_THREAD_OFF,
+            VTEPD_DP_THREAD_IDLE,
+            VTEPD_DP_THREAD_BATCH,
+            VTEPD_DP_THREAD_NORMAL,
+        };
+        size_t i;
+
+        for (i = 0; i < ARRAY_SIZE(modes); i++) {
+            if (!strcmp(arg, vtepd_dp_thread_name(modes[i]))) {
+                break;
+            }
+        }
+        if (i == ARRAY_SIZE(modes)) {
+            ds_put_format(err,
+                          "--dataplane-thread=%s: not off, idle, batch or "
+                          "normal",
+                          arg);
+            return VTEPD_OPTIONS_EXIT_ERROR;
+        }
+        opts->dp_thread = modes[i];
+        break;
+    }
     case OPT_MAX_SESSIONS: {
         char *end;
         long n = strtol(arg, &end, 10);
@@ -591,6 +638,7 @@ vtepd_options_parse(struct vtepd_options *opts, int argc, char *argv[],
     memset(opts, 0, sizeof *opts);
     opts->hal = VTEPD_HAL_ASIC;
     opts->busy_poll_usec = VTEPD_DEFAULT_BUSY_POLL_USEC;
+    opts->dp_thread = VTEPD_DEFAULT_DP_THREAD;
 
     /* Restart GNU getopt from scratch (tests parse repeatedly).  Without a
      * leading '+' GNU getopt permutes, so the DATABASE operand may come

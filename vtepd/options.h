@@ -23,6 +23,22 @@ enum vtepd_hal {
 #define VTEPD_HAL_DIR "/usr/local/lib/vtepd/hal"
 #endif
 
+/* --dataplane-thread: where the software dataplane runs
+ * (docs/dataplane.md, "Threads"). */
+enum vtepd_dp_thread {
+    VTEPD_DP_THREAD_OFF,   /* In the control thread's loop. */
+    VTEPD_DP_THREAD_IDLE,  /* A thread of its own, SCHED_IDLE. */
+    VTEPD_DP_THREAD_BATCH, /* A thread of its own, SCHED_BATCH, nice 10. */
+    VTEPD_DP_THREAD_NORMAL /* A thread of its own, SCHED_OTHER, nice 0. */
+};
+
+/* The default of --dataplane-thread: a thread that yields to the control
+ * plane (docs/dataplane.md, "Threads"; issue 22). */
+#define VTEPD_DEFAULT_DP_THREAD VTEPD_DP_THREAD_IDLE
+
+/* Returns the --dataplane-thread name of 'mode' ("off", "idle", ...). */
+const char *vtepd_dp_thread_name(enum vtepd_dp_thread mode);
+
 struct vtepd_options {
     char *database; /* DATABASE, default "run/vtep.db". */
     char **remotes; /* --remote, in order given. */
@@ -59,6 +75,8 @@ struct vtepd_options {
     size_t max_sessions;         /* --max-sessions, or 0 for the default (see
                           * vtepd_default_max_sessions()). */
     char *metrics;               /* --metrics target, or NULL. */
+    /* --dataplane-thread, or VTEPD_DEFAULT_DP_THREAD. */
+    enum vtepd_dp_thread dp_thread;
 };
 
 /* The default of --busy-poll, in microseconds. */

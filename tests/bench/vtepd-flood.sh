@@ -14,6 +14,8 @@
 # First without a flood (the reference), then during one.  Prints p50,
 # p99 and max; asserts nothing.  Needs root, ip netns, vtep-ctl.
 #   COUNT      requests per figure (default 300)
+#   MODES      vtepd --dataplane-thread modes to measure in turn, same lab
+#              (default "off idle batch"; "" for vtepd's default alone)
 set -u
 BUILD=${BUILD:-build}
 . tests/lib.sh
@@ -26,6 +28,7 @@ COUNT=${COUNT:-300}
 GEN=$BUILD/tests/bench-sim-gen
 lab_require "vtepd flood latency benchmark" "$VTEPD" vtep-ctl
 lab_build
+MODES=${MODES-off idle batch}
 on_exit vtepd_stop
 vtepd_start asic
 lab_attach || exit 1
@@ -100,17 +103,32 @@ tx_packets() {
     nsx vtep cat /sys/class/net/u0/statistics/tx_packets
 }
 
-echo "$(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg)"
-latency idle
-# A flood longer than both figures take (3 x COUNT x 10 ms and more).
-flood=$((COUNT * 4 / 100 + 3))
-before=$(tx_packets)
-nsx red2 "$GEN" eth eth0 "$RED1_MAC" "$RED2_MAC" "$flood" 60 >/dev/null &
-gen=$!
-sleep 0.5
-latency "during flood"
-wait "$gen"
-after=$(tx_packets)
-echo "flood forwarded by vtepd: $(((after - before) / flood)) pps" \
-    "(64 B, p1 -> VXLAN, $flood s)"
-echo "load average $(cut -d' ' -f1-3 /proc/loadavg)"
+# measure LABEL: the figures idle and during a flood.
+measure() {
+    local label=$1 flood before after gen
+    echo "$label: $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+    latency idle
+    # A flood longer than both figures take (3 x COUNT x 10 ms and more).
+    flood=$((COUNT * 4 / 100 + 3))
+    before=$(tx_packets)
+    nsx red2 "$GEN" eth eth0 "$RED1_MAC" "$RED2_MAC" "$flood" 60 >/dev/null &
+    gen=$!
+    sleep 0.5
+    latency "during flood"
+    wait "$gen"
+    after=$(tx_packets)
+    echo "flood forwarded by vtepd: $(((after - before) / flood)) pps" \
+        "(64 B, p1 -> VXLAN, $flood s)"
+    ovs-appctl -t "$VDIR/vtepd.ctl" sim/show 2>/dev/null | grep '^thread'
+    echo "load average $(cut -d' ' -f1-3 /proc/loadavg)"
+}
+
+if [ -z "$MODES" ]; then
+    measure "vtepd's default"
+    exit 0
+fi
+for mode in $MODES; do
+    vtepd_stop
+    vtepd_start asic --dataplane-thread="$mode"
+    measure "--dataplane-thread=$mode"
+done

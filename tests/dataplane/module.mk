@@ -2,7 +2,7 @@
 # tests/dataplane/: the hardware-VTEP lab through vtepd, with vtep-ctl or
 # OVN as the controller.  (The labs of the HAL test programs register with their
 # modules: sim/module.mk, hal/netdev/module.mk.)
-SCRIPT_TESTS += tests/dataplane/vtepd-sim.sh
+SCRIPT_TESTS += tests/dataplane/vtepd-sim.sh tests/dataplane/vtepd-sim-nothread.sh
 SCRIPT_TESTS += tests/dataplane/vtepd-full-disk.sh
 SCRIPT_TESTS += tests/dataplane/vtepd-arp.sh
 SCRIPT_TESTS += tests/dataplane/vtepd-lr.sh

@@ -5,7 +5,9 @@
 # VXLAN in both directions, isolation, learning into Ucast_Macs_Local,
 # unbinding, a tagged binding end to end (802.1Q frames from a raw-socket
 # host, since this kernel has no 8021q), a MAC move, aging, and source-node
-# versus service-node replication on the underlay.
+# versus service-node replication on the underlay.  The dataplane runs
+# in a thread of its own (vtepd's default); VTEPD_DATAPLANE_THREAD=off
+# (vtepd-sim-nothread.sh) runs the same in vtepd's one thread.
 . tests/lib.sh
 NS=vsim$$
 TMP=$(make_tmpdir)
@@ -16,6 +18,15 @@ lab_require "vtepd with the software dataplane" "$VTEPD" vtep-ctl ovs-appctl
 lab_build
 on_exit vtepd_stop
 vtepd_start asic
+case ${VTEPD_DATAPLANE_THREAD:-idle} in
+off) ;;
+*)
+    check "the dataplane runs in a thread of its own" \
+        grep -q "dataplane in a thread of its own" "$VDIR/vtepd.log"
+    check "vtepd has a second thread" \
+        test "$(ls /proc/"$VTEPD_PID"/task | wc -l)" -ge 2
+    ;;
+esac
 check "vtep-ctl attaches red and blue" lab_attach
 
 check "red2 -> red1" ping_ok red2 "$RED1_IP"

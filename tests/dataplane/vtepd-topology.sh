@@ -16,6 +16,8 @@ SWITCH=vtep0
 # with backend HAL, ports p1 and p2 and tunnel IP $VTEP_IP, and waits
 # until its Physical_Switch is in the database.  Starting again after
 # vtepd_stop reuses the database (and the backend's state).
+# VTEPD_DATAPLANE_THREAD=MODE in the environment adds
+# --dataplane-thread=MODE (off, idle, batch, normal).
 vtepd_start() {
     local hal=$1
     shift
@@ -26,6 +28,7 @@ vtepd_start() {
         --tunnel-ip="$VTEP_IP" --switch-name="$SWITCH" \
         --remote=punix:"$VDIR/db.sock" --unixctl="$VDIR/vtepd.ctl" \
         --pidfile="$VDIR/vtepd.pid" --log-file="$VDIR/vtepd.log" \
+        ${VTEPD_DATAPLANE_THREAD:+--dataplane-thread="$VTEPD_DATAPLANE_THREAD"} \
         "$@" "$VDIR/vtep.db" >>"$VDIR/vtepd.stderr" 2>&1 &
     VTEPD_PID=$!
     if ! wait_for 5 vtepd_ready; then

@@ -97,6 +97,7 @@ test_defaults(void **state)
     assert_null(p.opts.log_file);
     assert_false(p.opts.detach);
     assert_int_equal(p.opts.busy_poll_usec, VTEPD_DEFAULT_BUSY_POLL_USEC);
+    assert_int_equal(p.opts.dp_thread, VTEPD_DEFAULT_DP_THREAD);
     assert_int_equal(p.opts.max_sessions, 0);
     parse_done(&p);
 }
@@ -203,6 +204,16 @@ test_everything(void **state)
     parse(&p, "--busy-poll=0", END);
     assert_int_equal(p.opts.busy_poll_usec, 0);
     parse_done(&p);
+    parse(&p, "--dataplane-thread=idle", END);
+    assert_int_equal(p.result, VTEPD_OPTIONS_RUN);
+    assert_int_equal(p.opts.dp_thread, VTEPD_DP_THREAD_IDLE);
+    parse_done(&p);
+    parse(&p, "--dataplane-thread=off", END);
+    assert_int_equal(p.opts.dp_thread, VTEPD_DP_THREAD_OFF);
+    parse_done(&p);
+    parse(&p, "--dataplane-thread=batch", END);
+    assert_int_equal(p.opts.dp_thread, VTEPD_DP_THREAD_BATCH);
+    parse_done(&p);
     parse(&p, "--max-sessions=500", END);
     assert_int_equal(p.result, VTEPD_OPTIONS_RUN);
     assert_int_equal(p.opts.max_sessions, 500);
@@ -284,6 +295,8 @@ test_bad_input(void **state)
     expect_error("at most one DATABASE", "a.db", "b.db", END);
     expect_error("--help", "--no-such-option", END);
     expect_error("not a number of microseconds", "--busy-poll=fast", END);
+    expect_error("not off, idle, batch or normal", "--dataplane-thread=fast",
+                 END);
     expect_error("not a number of microseconds", "--busy-poll=-1", END);
     expect_error("not a number of microseconds", "--busy-poll=2000000", END);
     expect_error("not a number from 1 to", "--max-sessions=0", END);

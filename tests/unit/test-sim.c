@@ -301,7 +301,7 @@ test_create_errors(void **state)
 {
     struct env *e = *state;
     struct sim_port_spec spec = { "swp99", SIM_PORT_FD, -1 };
-    struct sim_config sc = { &spec, 1, { 0 } };
+    struct sim_config sc = { .ports = &spec, .n_ports = 1 };
     struct sim *sim;
     int sv[2];
 
@@ -312,6 +312,79 @@ test_create_errors(void **state)
     /* The descriptor was the dataplane's to close: the peer sees EOF. */
     assert_int_equal(send(sv[1], "x", 1, MSG_DONTWAIT), -1);
     close(sv[1]);
+}
+
+/* The lock hooks of a dataplane in a thread of its own: each readiness
+ * callback takes the lock once, forwards its batch inside it, and gives it
+ * back. */
+struct lock_probe {
+    int locks, unlocks;
+    bool held;
+    struct env *e;
+    size_t seen_out; /* Frames at peer 1 when the lock was given back. */
+};
+
+static void
+probe_lock(void *p_)
+{
+    struct lock_probe *p = p_;
+
+    assert_false(p->held);
+    p->held = true;
+    p->locks++;
+}
+
+static void
+probe_unlock(void *p_)
+{
+    struct lock_probe *p = p_;
+    uint8_t buf[128];
+
+    assert_true(p->held);
+    p->held = false;
+    p->unlocks++;
+    p->seen_out += peer_recv(p->e, 1, buf, sizeof buf) > 0;
+}
+
+static void
+test_batch_lock_hooks(void **state)
+{
+    struct env *e = *state;
+    struct lock_probe probe = { .e = e };
+    struct sim_port_spec specs[2];
+    struct sim_config sc;
+    uint8_t in[128];
+    size_t len = make_frame(in, bcast, host_a, 0);
+    int i;
+
+    /* A dataplane of our own on the same chip, with the hooks. */
+    sim_destroy(e->sim);
+    memset(specs, 0, sizeof specs);
+    for (i = 0; i < 2; i++) {
+        int sv[2];
+
+        assert_int_equal(socketpair(AF_UNIX, SOCK_DGRAM, 0, sv), 0);
+        specs[i].name = i ? "swp2" : "swp1";
+        specs[i].kind = SIM_PORT_FD;
+        specs[i].fd = sv[0];
+        close(e->peer[i]);
+        e->peer[i] = sv[1];
+    }
+    memset(&sc, 0, sizeof sc);
+    sc.ports = specs;
+    sc.n_ports = 2;
+    sc.lock = probe_lock;
+    sc.unlock = probe_unlock;
+    sc.lock_aux = &probe;
+    assert_int_equal(sim_create(e->loop, e->hal, &sc, &e->sim), 0);
+
+    assert_int_equal(send(e->peer[0], in, len, 0), (ssize_t) len);
+    ev_run(e->loop, EVRUN_NOWAIT);
+    assert_int_equal(probe.locks, 1);
+    assert_int_equal(probe.unlocks, 1);
+    assert_false(probe.held);
+    /* The frame went out to swp2 before the lock was given back. */
+    assert_int_equal(probe.seen_out, 1);
 }
 
 int
@@ -333,6 +406,8 @@ main(void)
         cmocka_unit_test_setup_teardown(test_remote_without_underlay,
                                         env_setup, env_teardown),
         cmocka_unit_test_setup_teardown(test_create_errors, env_setup,
+                                        env_teardown),
+        cmocka_unit_test_setup_teardown(test_batch_lock_hooks, env_setup,
                                         env_teardown),
     };
 
