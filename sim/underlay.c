@@ -11,9 +11,12 @@
 #include <stdio.h>
 #include <sys/ioctl.h>
 #include <netinet/udp.h>
+#include <stdbool.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "lib/hash.h"
+#include "sim/frame.h"
 #include "sim/port.h"
 
 static int
@@ -121,6 +124,9 @@ sim_underlay_open(struct sim_underlay *u, struct in_addr local, uint16_t port)
     for (i = 0; i < SIM_UNDERLAY_GSO_SOCKETS; i++) {
         u->gso_fd[i] = -1;
     }
+    for (i = 0; i < SIM_UNDERLAY_CONN_SLOTS; i++) {
+        u->conn[i].fd = -1;
+    }
     u->local = local;
     u->port = port;
     u->inner_mtu = inner_mtu(local);
@@ -150,6 +156,16 @@ sim_underlay_close(struct sim_underlay *u)
         }
         u->gso_fd[i] = -1;
     }
+    for (int i = 0; i < SIM_UNDERLAY_CONN_SLOTS; i++) {
+        struct sim_underlay_conn *c = &u->conn[i];
+
+        if (c->sport && c->fd >= 0) {
+            close(c->fd);
+        }
+        memset(c, 0, sizeof *c);
+        c->fd = -1;
+    }
+    u->n_conn = 0;
 }
 
 ssize_t
@@ -228,16 +244,190 @@ sim_underlay_recv_batch(struct sim_underlay *u, struct sim_underlay_msg *msgs,
     return got;
 }
 
+/* Datagrams a (destination, source port) pair sends through the raw
+ * socket before it earns a connected socket: a pair seen a few times (a
+ * scan, a short flow) costs no socket. */
+#define CONN_ADMIT 32
+
+/* A slot whose pair sent nothing in this many sim_underlay_send_batch()
+ * calls goes to the next pair that hashes there. */
+#define CONN_IDLE 64
+
+/* Opens the connected socket of slot 'c': UDP from the tunnel IP and the
+ * pair's source port to the pair's destination and 'dport', receiving
+ * nothing, sending what the raw socket would (DF clear, checksum 0).
+ * SO_REUSEADDR: pairs with the same port toward different remotes share
+ * it.  Returns the socket or -2. */
+static int
+open_conn(const struct sim_underlay *u, const struct sim_underlay_conn *c,
+          uint16_t dport)
+{
+    struct sock_filter reject = BPF_STMT(BPF_RET | BPF_K, 0);
+    struct sock_fprog prog = { 1, &reject };
+    int pmtu = IP_PMTUDISC_DONT, one = 1;
+    struct sockaddr_in sin;
+    int fd;
+
+    fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    if (fd < 0) {
+        return -2;
+    }
+    memset(&sin, 0, sizeof sin);
+    sin.sin_family = AF_INET;
+    sin.sin_addr = c->dst;
+    sin.sin_port = htons(dport);
+    if (setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof prog)
+        || setsockopt(fd, IPPROTO_IP, IP_MTU_DISCOVER, &pmtu, sizeof pmtu)
+        || setsockopt(fd, SOL_SOCKET, SO_NO_CHECK, &one, sizeof one)
+        || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one)
+        || bind_in(fd, u->local, c->sport)
+        || connect(fd, (struct sockaddr *) &sin, sizeof sin)) {
+        close(fd);
+        return -2;
+    }
+    return fd;
+}
+
+/* Returns the slot with a connected socket for the datagram of 'msg', or
+ * NULL to send it through the raw socket; counts it toward its pair's
+ * admission. */
+static struct sim_underlay_conn *
+conn_lookup(struct sim_underlay *u, const struct msghdr *msg)
+{
+    const struct sockaddr_in *sin = msg->msg_name;
+    struct sim_underlay_conn *c;
+    const uint8_t *udp;
+    uint16_t sport, dport;
+
+    if (!sin || msg->msg_namelen < sizeof *sin || sin->sin_family != AF_INET
+        || !msg->msg_iovlen || msg->msg_iov[0].iov_len < SIM_UDP_HLEN) {
+        return NULL;
+    }
+    udp = msg->msg_iov[0].iov_base;
+    sport = (uint16_t) (udp[0] << 8 | udp[1]);
+    dport = (uint16_t) (udp[2] << 8 | udp[3]);
+    if (!sport || dport != u->port) {
+        return NULL;
+    }
+    c = &u->conn[hash_finish(hash_add(ntohl(sin->sin_addr.s_addr), sport), 0)
+                 % SIM_UNDERLAY_CONN_SLOTS];
+    if (c->sport != sport || c->dst.s_addr != sin->sin_addr.s_addr) {
+        if (c->sport && u->epoch - c->last_use < CONN_IDLE) {
+            return NULL; /* Another pair's, busy. */
+        }
+        if (c->sport && c->fd >= 0) {
+            close(c->fd);
+            u->n_conn--;
+        }
+        c->dst = sin->sin_addr;
+        c->sport = sport;
+        c->hits = 0;
+        c->fd = -1;
+    }
+    c->last_use = u->epoch;
+    if (c->fd == -1 && ++c->hits >= CONN_ADMIT) {
+        c->fd = open_conn(u, c, dport);
+        u->n_conn += c->fd >= 0;
+    }
+    return c->fd >= 0 ? c : NULL;
+}
+
+/* Sends the 'n' datagrams of 'msgs' through the connected socket 'fd'.
+ * As sim_sendmmsg(), except that a failure other than -EAGAIN and -ENOBUFS
+ * is tried again (up to 'n' times in all): a connected UDP socket reports
+ * an ICMP error that came back (port unreachable: -ECONNREFUSED) by
+ * failing the next send, which sends nothing.  The raw socket ignores
+ * them, and so does the kernel's VXLAN device; each datagram sent can
+ * bring back at most one. */
+static size_t
+send_conn(int fd, struct mmsghdr *msgs, size_t n, int *error)
+{
+    size_t i, sent = 0, retries = n;
+
+    for (i = 0; i < n;) {
+        int r = sendmmsg(fd, msgs + i, (unsigned int) (n - i), MSG_DONTWAIT);
+
+        if (r > 0) {
+            i += (size_t) r;
+            sent += (size_t) r;
+            continue;
+        } else if (r < 0 && errno != EAGAIN && errno != ENOBUFS && retries) {
+            retries--;
+            continue;
+        }
+        *error = r < 0 ? -errno : -EIO;
+        if (r == 0 || errno == EAGAIN || errno == ENOBUFS) {
+            break;
+        }
+        i++;
+    }
+    return sent;
+}
+
+/* The most datagrams send_chunk() takes. */
+#define SEND_CHUNK 64
+
+/* sim_underlay_send_batch() for at most SEND_CHUNK datagrams: one
+ * sendmmsg() for those of each connected socket, one for the rest through
+ * the raw socket, each in the order of 'msgs'. */
+static size_t
+send_chunk(struct sim_underlay *u, struct mmsghdr *msgs, size_t n, int *error)
+{
+    struct sim_underlay_conn *conn[SEND_CHUNK];
+    struct mmsghdr group[SEND_CHUNK];
+    size_t idx[SEND_CHUNK], i, j, k, sent = 0;
+    bool done[SEND_CHUNK];
+
+    for (i = 0; i < n; i++) {
+        conn[i] = conn_lookup(u, &msgs[i].msg_hdr);
+        done[i] = false;
+    }
+    for (i = 0; i < n; i++) {
+        if (done[i]) {
+            continue;
+        }
+        for (j = i, k = 0; j < n; j++) {
+            if (!done[j] && conn[j] == conn[i]) {
+                struct msghdr *m = &msgs[j].msg_hdr;
+
+                if (conn[i]) {
+                    /* The socket writes the UDP header and knows the
+                     * destination. */
+                    m->msg_name = NULL;
+                    m->msg_namelen = 0;
+                    m->msg_iov[0].iov_base =
+                        (uint8_t *) m->msg_iov[0].iov_base + SIM_UDP_HLEN;
+                    m->msg_iov[0].iov_len -= SIM_UDP_HLEN;
+                }
+                group[k] = msgs[j];
+                idx[k++] = j;
+                done[j] = true;
+            }
+        }
+        sent += conn[i] ? send_conn(conn[i]->fd, group, k, error)
+                        : sim_sendmmsg(u->tx_fd, group, k, error);
+        for (j = 0; j < k; j++) {
+            msgs[idx[j]].msg_len = group[j].msg_len;
+        }
+    }
+    return sent;
+}
+
 size_t
 sim_underlay_send_batch(struct sim_underlay *u, struct mmsghdr *msgs, size_t n,
                         int *error)
 {
-    size_t i;
+    size_t i, sent = 0;
 
+    u->epoch++;
     for (i = 0; i < n; i++) {
         msgs[i].msg_len = 0;
     }
-    return sim_sendmmsg(u->tx_fd, msgs, n, error);
+    for (i = 0; i < n; i += SEND_CHUNK) {
+        sent += send_chunk(u, msgs + i,
+                           n - i < SEND_CHUNK ? n - i : SEND_CHUNK, error);
+    }
+    return sent;
 }
 
 /* Opens the segmentation-offload socket 'i': UDP from the tunnel IP and

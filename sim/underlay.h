@@ -28,6 +28,20 @@
 /* Source ports (flows) that sim_underlay_send_gso() spreads over. */
 #define SIM_UNDERLAY_GSO_SOCKETS 16
 
+/* Connected UDP sockets that sim_underlay_send_batch() keeps for busy
+ * (remote VTEP, source port) pairs: slots of a direct-mapped table. */
+#define SIM_UNDERLAY_CONN_SLOTS 64
+
+/* One slot of the connected-socket table: a (remote, source port) pair,
+ * its socket once the pair has been busy enough to earn one. */
+struct sim_underlay_conn {
+    struct in_addr dst;
+    uint16_t sport;    /* Host order; 0: the slot is free. */
+    uint16_t hits;     /* Datagrams of the pair since it took the slot. */
+    int fd;            /* -1: none (yet), -2: opening it failed. */
+    uint32_t last_use; /* 'epoch' of the last datagram sent through it. */
+};
+
 struct sim_underlay {
     int rx_fd; /* UDP, bound to local:port. */
     int tx_fd; /* Raw IPPROTO_UDP, bound to local. */
@@ -38,6 +52,10 @@ struct sim_underlay {
     /* UDP sockets for segmentation offload (UDP_SEGMENT), one per source
      * port, opened on first use; -1 until then, -2 if that failed. */
     int gso_fd[SIM_UNDERLAY_GSO_SOCKETS];
+    /* Connected sockets for sim_underlay_send_batch(); see there. */
+    struct sim_underlay_conn conn[SIM_UNDERLAY_CONN_SLOTS];
+    uint32_t epoch;      /* sim_underlay_send_batch() calls so far. */
+    unsigned int n_conn; /* Connected sockets open. */
 };
 
 /* Opens the sockets for VXLAN at 'local' (which must be an address of this
@@ -81,8 +99,18 @@ int sim_underlay_recv_batch(struct sim_underlay *u,
  * destination (struct sockaddr_in) and iovecs starting with the UDP
  * header.  Sets msgs[i].msg_len nonzero for each one sent.  Returns how
  * many were sent; on a failure stores its negative errno in '*error' (the
- * datagram is skipped, and after -EAGAIN or -ENOBUFS every later one
- * too). */
+ * datagram is skipped, and after -EAGAIN or -ENOBUFS every later one of
+ * its socket too).
+ *
+ * What leaves is what the raw socket would send: the source port, TTL,
+ * DF and checksum (0) do not change.  But a (destination, source port)
+ * pair that keeps sending gets a UDP socket bound to that port and
+ * connected to the destination, whose cached route saves the lookup per
+ * datagram (as the kernel's VXLAN device caches its routes); the
+ * datagrams of one socket go with one sendmmsg().  At most
+ * SIM_UNDERLAY_CONN_SLOTS such sockets; a pair whose slot is taken by a
+ * busier one, or whose port is in use, stays on the raw socket.  Rewrites
+ * the msghdrs (not the data) of 'msgs'. */
 size_t sim_underlay_send_batch(struct sim_underlay *u, struct mmsghdr *msgs,
                                size_t n, int *error);
 

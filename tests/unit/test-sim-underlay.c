@@ -190,6 +190,102 @@ test_source_port_is_ours(void **state)
     close(sock);
 }
 
+/* Datagrams of a batch for send_some(): UDP header and a sequence number
+ * per datagram. */
+struct batch {
+    struct mmsghdr msgs[64];
+    struct iovec iov[64][2];
+    uint8_t hdr[64][SIM_UDP_HLEN];
+    uint32_t seq[64];
+    struct sockaddr_in dst[64];
+};
+
+/* Sends 'n' datagrams to 'dst' in one sim_underlay_send_batch(), from
+ * source ports 'sport' and 'sport' + 1 in turn, numbered from '*seq' on;
+ * returns how many were sent. */
+static size_t
+send_some(struct sim_underlay *u, struct batch *b, const char *dst,
+          uint16_t sport, size_t n, uint32_t *seq)
+{
+    int error = 0;
+    size_t i, sent;
+
+    memset(b, 0, sizeof *b);
+    for (i = 0; i < n; i++) {
+        struct msghdr *m = &b->msgs[i].msg_hdr;
+
+        udp_header(b->hdr[i], (uint16_t) (sport + i % 2), 4789,
+                   sizeof b->seq[i]);
+        b->seq[i] = (*seq)++;
+        b->iov[i][0] = (struct iovec){ b->hdr[i], SIM_UDP_HLEN };
+        b->iov[i][1] = (struct iovec){ &b->seq[i], sizeof b->seq[i] };
+        b->dst[i].sin_family = AF_INET;
+        b->dst[i].sin_addr = ip(dst);
+        m->msg_name = &b->dst[i];
+        m->msg_namelen = sizeof b->dst[i];
+        m->msg_iov = b->iov[i];
+        m->msg_iovlen = 2;
+    }
+    sent = sim_underlay_send_batch(u, b->msgs, n, &error);
+    for (i = 0; i < n; i++) {
+        assert_int_equal(b->msgs[i].msg_len != 0, i < sent);
+    }
+    return sent;
+}
+
+/* Busy (destination, source port) pairs get connected sockets: what
+ * arrives is the same, source port and order per flow included. */
+static void
+test_batch_connected(void **state)
+{
+    struct sockaddr_in sin = { .sin_family = AF_INET,
+                               .sin_port = htons(4789) };
+    uint32_t seq = 0, next[2] = { 0, 1 }, got;
+    struct sim_underlay a;
+    struct batch *b = xzalloc(sizeof *b);
+    int sock, i;
+
+    NETNS_REQUIRE(no_netns);
+    sock = socket(AF_INET, SOCK_DGRAM, 0);
+    sin.sin_addr = ip("127.0.0.3");
+    assert_int_equal(bind(sock, (struct sockaddr *) &sin, sizeof sin), 0);
+    assert_int_equal(sim_underlay_open(&a, ip("127.0.0.1"), 4789), 0);
+
+    /* 2 flows, 20 datagrams each per batch: the raw socket until each
+     * has sent 32, then sockets of their own. */
+    for (i = 0; i < 4; i++) {
+        assert_int_equal(send_some(&a, b, "127.0.0.3", 50001, 40, &seq), 40);
+    }
+    assert_int_equal(a.n_conn, 2);
+    for (i = 0; i < 160; i++) {
+        socklen_t sin_len = sizeof sin;
+        int flow;
+
+        wait_readable(sock);
+        assert_int_equal(recvfrom(sock, &got, sizeof got, 0,
+                                  (struct sockaddr *) &sin, &sin_len),
+                         sizeof got);
+        assert_int_equal(sin.sin_addr.s_addr, ip("127.0.0.1").s_addr);
+        flow = ntohs(sin.sin_port) - 50001;
+        assert_true(flow == 0 || flow == 1);
+        assert_int_equal(got, next[flow]);
+        next[flow] += 2;
+    }
+
+    /* A remote with nothing on the port answers ICMP port unreachable,
+     * which a connected socket reports by failing the next send: every
+     * datagram still goes, as through the raw socket. */
+    for (i = 0; i < 4; i++) {
+        assert_int_equal(send_some(&a, b, "127.0.0.4", 50001, 40, &seq), 40);
+    }
+    assert_int_equal(a.n_conn, 4);
+
+    sim_underlay_close(&a);
+    assert_int_equal(a.n_conn, 0);
+    close(sock);
+    free(b);
+}
+
 int
 main(void)
 {
@@ -198,6 +294,7 @@ main(void)
         cmocka_unit_test(test_open_errors),
         cmocka_unit_test(test_exchange),
         cmocka_unit_test(test_source_port_is_ours),
+        cmocka_unit_test(test_batch_connected),
     };
 
     return cmocka_run_group_tests_name("sim/underlay", tests, kernel_setup,
