@@ -78,6 +78,9 @@ open_tx(struct sim_underlay *u)
 /* The overhead of VXLAN over IPv4: outer IP, UDP, VXLAN, inner Ethernet. */
 #define VXLAN_OVERHEAD 50
 
+/* IPv4 and UDP headers. */
+#define IPV4_UDP_HLEN 28
+
 /* Returns the MTU of the interface that has address 'local', less VXLAN's
  * overhead: the largest inner IP packet that fits, as Linux sizes its
  * VXLAN devices. */
@@ -255,8 +258,9 @@ sim_underlay_recv_batch(struct sim_underlay *u, struct sim_underlay_msg *msgs,
 
 /* Opens the connected socket of slot 'c': UDP from the tunnel IP and the
  * pair's source port to the pair's destination and 'dport', receiving
- * nothing, sending what the raw socket would (DF clear, checksum 0).
- * SO_REUSEADDR: pairs with the same port toward different remotes share
+ * nothing, with DF clear like the raw socket.  The UDP checksum is
+ * left on (the device computes it, or its peer trusts it, on veth):
+ * segmentation offload needs it.  SO_REUSEADDR: pairs with the same port toward different remotes share
  * it.  Returns the socket or -2. */
 static int
 open_conn(const struct sim_underlay *u, const struct sim_underlay_conn *c,
@@ -278,7 +282,6 @@ open_conn(const struct sim_underlay *u, const struct sim_underlay_conn *c,
     sin.sin_port = htons(dport);
     if (setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof prog)
         || setsockopt(fd, IPPROTO_IP, IP_MTU_DISCOVER, &pmtu, sizeof pmtu)
-        || setsockopt(fd, SOL_SOCKET, SO_NO_CHECK, &one, sizeof one)
         || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one)
         || bind_in(fd, u->local, c->sport)
         || connect(fd, (struct sockaddr *) &sin, sizeof sin)) {
@@ -327,6 +330,7 @@ conn_lookup(struct sim_underlay *u, const struct msghdr *msg)
     c->last_use = u->epoch;
     if (c->fd == -1 && ++c->hits >= CONN_ADMIT) {
         c->fd = open_conn(u, c, dport);
+        c->gso = c->fd >= 0;
         u->n_conn += c->fd >= 0;
     }
     return c->fd >= 0 ? c : NULL;
@@ -338,9 +342,9 @@ conn_lookup(struct sim_underlay *u, const struct msghdr *msg)
  * an ICMP error that came back (port unreachable: -ECONNREFUSED) by
  * failing the next send, which sends nothing.  The raw socket ignores
  * them, and so does the kernel's VXLAN device; each datagram sent can
- * bring back at most one. */
+ * bring back at most one.  Sets '*stop' after -EAGAIN or -ENOBUFS. */
 static size_t
-send_conn(int fd, struct mmsghdr *msgs, size_t n, int *error)
+send_each(int fd, struct mmsghdr *msgs, size_t n, int *error, bool *stop)
 {
     size_t i, sent = 0, retries = n;
 
@@ -357,11 +361,127 @@ send_conn(int fd, struct mmsghdr *msgs, size_t n, int *error)
         }
         *error = r < 0 ? -errno : -EIO;
         if (r == 0 || errno == EAGAIN || errno == ENOBUFS) {
+            *stop = true;
             break;
         }
         i++;
     }
     return sent;
+}
+
+/* The most datagrams (segments) and UDP payload bytes of one UDP_SEGMENT
+ * send: the kernel's UDP_MAX_SEGMENTS before Linux 6.8, and what fits an
+ * IPv4 packet. */
+#define GSO_SEGS_MAX 64
+#define GSO_BYTES_MAX 65000
+
+/* The most iovecs one datagram of sim_underlay_send_batch() may have for
+ * coalescing (more: it goes alone). */
+#define GSO_IOV_PER_MSG 6
+
+static size_t
+msg_bytes(const struct msghdr *m)
+{
+    size_t i, len = 0;
+
+    for (i = 0; i < m->msg_iovlen; i++) {
+        len += m->msg_iov[i].iov_len;
+    }
+    return len;
+}
+
+/* Sends the 'n' datagrams of 'msgs', each 'seg' bytes of UDP payload (the
+ * last may be shorter), through the connected socket 'fd' with one system
+ * call (UDP segmentation offload).  Returns 0 or a negative errno (then
+ * nothing was sent). */
+static int
+send_gso(int fd, struct mmsghdr *msgs, size_t n, size_t seg)
+{
+    union {
+        char buf[CMSG_SPACE(sizeof(uint16_t))];
+        struct cmsghdr align;
+    } control;
+    struct iovec iov[GSO_SEGS_MAX * GSO_IOV_PER_MSG];
+    uint16_t seg_size = (uint16_t) seg;
+    struct cmsghdr *cmsg;
+    struct msghdr msg;
+    size_t i, k = 0;
+
+    for (i = 0; i < n; i++) {
+        const struct msghdr *m = &msgs[i].msg_hdr;
+
+        memcpy(&iov[k], m->msg_iov, m->msg_iovlen * sizeof *iov);
+        k += m->msg_iovlen;
+    }
+    memset(&msg, 0, sizeof msg);
+    msg.msg_iov = iov;
+    msg.msg_iovlen = k;
+    msg.msg_control = &control;
+    msg.msg_controllen = sizeof control;
+    cmsg = CMSG_FIRSTHDR(&msg);
+    cmsg->cmsg_level = SOL_UDP;
+    cmsg->cmsg_type = UDP_SEGMENT;
+    cmsg->cmsg_len = CMSG_LEN(sizeof seg_size);
+    memcpy(CMSG_DATA(cmsg), &seg_size, sizeof seg_size);
+    return sendmsg(fd, &msg, MSG_DONTWAIT) < 0 ? -errno : 0;
+}
+
+/* Sends the 'n' datagrams of 'msgs' (without UDP headers) through the
+ * connected socket of 'c', in order: runs of datagrams of one size (and
+ * a shorter last one) that each fit the underlay MTU with one UDP_SEGMENT
+ * send each, as a UDP GSO socket of the kernel would; the others with
+ * send_each().  Sets msg_len of each one sent. */
+static size_t
+send_conn(const struct sim_underlay *u, struct sim_underlay_conn *c,
+          struct mmsghdr *msgs, size_t n, int *error)
+{
+    size_t mtu = (size_t) u->inner_mtu + VXLAN_OVERHEAD;
+    size_t i = 0, first = 0, sent = 0;
+    bool stop = false;
+
+    while (i < n) {
+        size_t seg = msg_bytes(&msgs[i].msg_hdr), total = seg, j = i + 1;
+        int error2;
+
+        while (c->gso && msgs[i].msg_hdr.msg_iovlen <= GSO_IOV_PER_MSG && j < n
+               && j - i < GSO_SEGS_MAX
+               && msgs[j].msg_hdr.msg_iovlen <= GSO_IOV_PER_MSG) {
+            size_t len = msg_bytes(&msgs[j].msg_hdr);
+
+            if (len > seg || total + len > GSO_BYTES_MAX) {
+                break;
+            }
+            total += len;
+            j++;
+            if (len < seg) {
+                break;
+            }
+        }
+        if (j - i < 2 || seg + IPV4_UDP_HLEN > mtu) {
+            i++;
+            continue;
+        }
+        /* Those before the run first, in order. */
+        sent += send_each(c->fd, msgs + first, i - first, error, &stop);
+        if (stop) {
+            return sent;
+        }
+        error2 = send_gso(c->fd, msgs + i, j - i, seg);
+        if (error2 == -EAGAIN || error2 == -ENOBUFS) {
+            *error = error2;
+            return sent;
+        } else if (error2) {
+            c->gso = false; /* Unsupported: one by one from now on. */
+            first = i;
+            continue;
+        }
+        sent += j - i;
+        for (; i < j; i++) {
+            msgs[i].msg_len = (unsigned int) msg_bytes(&msgs[i].msg_hdr);
+        }
+        first = j;
+    }
+    return sent + send_each(c->fd, msgs + first, n - first, error, &stop);
 }
 
 /* The most datagrams send_chunk() takes. */
@@ -404,7 +524,7 @@ send_chunk(struct sim_underlay *u, struct mmsghdr *msgs, size_t n, int *error)
                 done[j] = true;
             }
         }
-        sent += conn[i] ? send_conn(conn[i]->fd, group, k, error)
+        sent += conn[i] ? send_conn(u, conn[i], group, k, error)
                         : sim_sendmmsg(u->tx_fd, group, k, error);
         for (j = 0; j < k; j++) {
             msgs[idx[j]].msg_len = group[j].msg_len;

@@ -19,6 +19,7 @@
 #define SIM_UNDERLAY_H 1
 
 #include <netinet/in.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/socket.h>
@@ -40,6 +41,7 @@ struct sim_underlay_conn {
     uint16_t hits;     /* Datagrams of the pair since it took the slot. */
     int fd;            /* -1: none (yet), -2: opening it failed. */
     uint32_t last_use; /* 'epoch' of the last datagram sent through it. */
+    bool gso;          /* Segmentation offload works on 'fd'. */
 };
 
 struct sim_underlay {
@@ -102,15 +104,19 @@ int sim_underlay_recv_batch(struct sim_underlay *u,
  * datagram is skipped, and after -EAGAIN or -ENOBUFS every later one of
  * its socket too).
  *
- * What leaves is what the raw socket would send: the source port, TTL,
- * DF and checksum (0) do not change.  But a (destination, source port)
- * pair that keeps sending gets a UDP socket bound to that port and
- * connected to the destination, whose cached route saves the lookup per
- * datagram (as the kernel's VXLAN device caches its routes); the
- * datagrams of one socket go with one sendmmsg().  At most
- * SIM_UNDERLAY_CONN_SLOTS such sockets; a pair whose slot is taken by a
- * busier one, or whose port is in use, stays on the raw socket.  Rewrites
- * the msghdrs (not the data) of 'msgs'. */
+ * What leaves is what the raw socket would send, source port, TTL and DF
+ * included.  But a (destination, source port) pair that keeps sending gets
+ * a UDP socket bound to that port and connected to the destination, whose
+ * cached route saves the lookup per datagram (as the kernel's VXLAN
+ * device caches its routes); its datagrams go with one sendmmsg(), and a
+ * run of them of one size (a flow's frames, the last may be shorter) that
+ * fits the underlay MTU with one UDP_SEGMENT send, which the kernel
+ * segments.  (Connected sockets compute the UDP checksum, which the
+ * offload needs, or leave it to the device; the raw socket sends zero.)
+ * At most SIM_UNDERLAY_CONN_SLOTS such sockets; a pair whose
+ * slot is taken by a busier one, or whose port is in use, stays on the
+ * raw socket.  Rewrites the msghdrs and first iovecs (not the data) of
+ * 'msgs'. */
 size_t sim_underlay_send_batch(struct sim_underlay *u, struct mmsghdr *msgs,
                                size_t n, int *error);
 
