@@ -467,6 +467,10 @@ send_conn(const struct sim_underlay *u, struct sim_underlay_conn *c,
             return sent;
         }
         error2 = send_gso(c->fd, msgs + i, j - i, seg);
+        if (error2 && error2 != -EAGAIN && error2 != -ENOBUFS) {
+            /* Maybe an ICMP error reported (see send_each()). */
+            error2 = send_gso(c->fd, msgs + i, j - i, seg);
+        }
         if (error2 == -EAGAIN || error2 == -ENOBUFS) {
             *error = error2;
             return sent;

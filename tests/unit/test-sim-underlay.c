@@ -327,6 +327,9 @@ test_batch_connected(void **state)
             send_some(&a, b, "127.0.0.4", 50001, 40, &seq, no_pad), 40);
     }
     assert_int_equal(a.n_conn, 4);
+    for (i = 0; i < SIM_UNDERLAY_CONN_SLOTS; i++) {
+        assert_true(a.conn[i].fd < 0 || a.conn[i].gso);
+    }
 
     sim_underlay_close(&a);
     assert_int_equal(a.n_conn, 0);
