@@ -19,6 +19,7 @@
 #define SIM_UNDERLAY_H 1
 
 #include <netinet/in.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/socket.h>
@@ -27,6 +28,21 @@
 
 /* Source ports (flows) that sim_underlay_send_gso() spreads over. */
 #define SIM_UNDERLAY_GSO_SOCKETS 16
+
+/* Connected UDP sockets that sim_underlay_send_batch() keeps for busy
+ * (remote VTEP, source port) pairs: slots of a direct-mapped table. */
+#define SIM_UNDERLAY_CONN_SLOTS 64
+
+/* One slot of the connected-socket table: a (remote, source port) pair,
+ * its socket once the pair has been busy enough to earn one. */
+struct sim_underlay_conn {
+    struct in_addr dst;
+    uint16_t sport;    /* Host order; 0: the slot is free. */
+    uint16_t hits;     /* Datagrams of the pair since it took the slot. */
+    int fd;            /* -1: none (yet), -2: opening it failed. */
+    uint32_t last_use; /* 'epoch' of the last datagram sent through it. */
+    bool gso;          /* Segmentation offload works on 'fd'. */
+};
 
 struct sim_underlay {
     int rx_fd; /* UDP, bound to local:port. */
@@ -38,6 +54,10 @@ struct sim_underlay {
     /* UDP sockets for segmentation offload (UDP_SEGMENT), one per source
      * port, opened on first use; -1 until then, -2 if that failed. */
     int gso_fd[SIM_UNDERLAY_GSO_SOCKETS];
+    /* Connected sockets for sim_underlay_send_batch(); see there. */
+    struct sim_underlay_conn conn[SIM_UNDERLAY_CONN_SLOTS];
+    uint32_t epoch;      /* sim_underlay_send_batch() calls so far. */
+    unsigned int n_conn; /* Connected sockets open. */
 };
 
 /* Opens the sockets for VXLAN at 'local' (which must be an address of this
@@ -81,8 +101,22 @@ int sim_underlay_recv_batch(struct sim_underlay *u,
  * destination (struct sockaddr_in) and iovecs starting with the UDP
  * header.  Sets msgs[i].msg_len nonzero for each one sent.  Returns how
  * many were sent; on a failure stores its negative errno in '*error' (the
- * datagram is skipped, and after -EAGAIN or -ENOBUFS every later one
- * too). */
+ * datagram is skipped, and after -EAGAIN or -ENOBUFS every later one of
+ * its socket too).
+ *
+ * What leaves is what the raw socket would send, source port, TTL and DF
+ * included.  But a (destination, source port) pair that keeps sending gets
+ * a UDP socket bound to that port and connected to the destination, whose
+ * cached route saves the lookup per datagram (as the kernel's VXLAN
+ * device caches its routes); its datagrams go with one sendmmsg(), and a
+ * run of them of one size (a flow's frames, the last may be shorter) that
+ * fits the underlay MTU with one UDP_SEGMENT send, which the kernel
+ * segments.  (Connected sockets compute the UDP checksum, which the
+ * offload needs, or leave it to the device; the raw socket sends zero.)
+ * At most SIM_UNDERLAY_CONN_SLOTS such sockets; a pair whose
+ * slot is taken by a busier one, or whose port is in use, stays on the
+ * raw socket.  Rewrites the msghdrs and first iovecs (not the data) of
+ * 'msgs'. */
 size_t sim_underlay_send_batch(struct sim_underlay *u, struct mmsghdr *msgs,
                                size_t n, int *error);
 

@@ -13,8 +13,9 @@
 # at 64-byte frames and at 1468-byte frames (1450-byte IP packets, the
 # largest the tunnel's MTU takes), FCS included.  A generator
 # (bench-sim-gen) offers as many frames as the kernel takes; the figures
-# are what left the vtep namespace's output interface (u0 for encap, p1
-# for decap, p2 for local), counted by the kernel the same way for both.
+# are what left the vtep namespace's output interface (p1 for decap, p2
+# for local) or, for encap, the VXLAN datagrams the hypervisor's UDP
+# stack received, counted by the kernel the same way for both.
 # Then iperf3 TCP between red2 (behind p1) and red1 (behind the
 # hypervisor's kernel VXLAN), both directions, through each; and the
 # latency of vtep-sim control-socket commands during an encap flood.
@@ -55,9 +56,16 @@ bind p1 0 red
 flood red $HV_IP
 EOF2
 
-# tx_packets IF: packets sent by interface IF of the vtep namespace.
+# tx_packets IF: packets sent by interface IF of the vtep namespace; for
+# IF "vxlan-in", the UDP datagrams the hypervisor's stack took (Udp
+# InDatagrams), which counts each segment of a UDP GSO packet that u0's
+# tx_packets counts once.
 tx_packets() {
-    nsx vtep cat "/sys/class/net/$1/statistics/tx_packets"
+    if [ "$1" = vxlan-in ]; then
+        nsx hv awk '/^Udp:/ && ++n == 2 { print $2 }' /proc/net/snmp
+    else
+        nsx vtep cat "/sys/class/net/$1/statistics/tx_packets"
+    fi
 }
 
 # measure IF GENERATOR...: runs the generator; prints "OFFERED FORWARDED"
@@ -88,7 +96,7 @@ run_path() {
     fi
     case $path in
     encap)
-        r=$(measure u0 nsx red2 "$GEN" eth eth0 "$REMOTE_MAC" "$P1_MAC" \
+        r=$(measure vxlan-in nsx red2 "$GEN" eth eth0 "$REMOTE_MAC" "$P1_MAC" \
             "$SECONDS_PER_RUN" "$size")
         ;;
     decap)
