@@ -194,6 +194,11 @@ struct hal_asic_route_result {
      * destination unreachable with that code, from 'in_addr'. */
     bool unreachable;
     uint8_t unreach_code;
+    /* HAL_ASIC_L3_FORWARD to a learned neighbour due for a refresh: send
+     * it also an ARP request (NS) from 'probe_src'/'arp_sender' for
+     * 'arp_target', to its MAC 'dst', with the same L2 egress. */
+    bool probe;
+    struct hal_mac probe_src;
 };
 
 /* Routes an IP packet to 'dst' with 'ttl', of 'bytes' bytes, that came to
