@@ -80,6 +80,9 @@ index_l3(struct hal_asic *asic, struct asic_l3 *l3)
         if (l3->t_rneigh.in_use[i]) {
             asic_table_index(&l3->t_rneigh, i,
                              asic_l3_rneigh_hash(n->rif, &n->ip));
+            if (n->learned) {
+                l3->next_age_ms = 0; /* Age what a warm restart kept. */
+            }
         }
     }
 }
@@ -99,7 +102,7 @@ asic_l3_init(struct hal_asic *asic)
                             sizeof *l3->len_count);
     l3->probe_ms = xcalloc(p->rneighs + 1, sizeof *l3->probe_ms);
     l3->probe_tries = xzalloc(p->rneighs + 1);
-    l3->next_age_ms = 0; /* Check what a warm restart kept at once. */
+    l3->next_age_ms = INT64_MAX;
     index_l3(asic, l3);
     asic->l3 = l3;
 }
