@@ -91,7 +91,7 @@ struct hal_asic_profile {
     uint32_t nexthops;                /* Next hops. */
     uint32_t routes;                  /* LPM routes. */
     uint32_t rneighs;                 /* Router neighbours (L3 host table). */
-    uint32_t rneigh_timeout_s; /* Learned neighbours live; 0: ever. */
+    uint32_t rneigh_timeout_s;        /* Life of learned ones; 0: no aging. */
 };
 
 /* Loads the built-in profile 'name' or, if there is none by that name, the

@@ -725,18 +725,17 @@ test_neighbour_aging_warm(void **state)
     unlink(file);
     fixture_open(&t.f, "lab", file, false);
     t.ls1 = test_bridge(&t.f, "ls1", 5001, HAL_REPLICATION_SOURCE_NODE);
-    assert_int_equal(hal_router_set(t.f.hal,
-                                    &(struct hal_router_config){
-                                        .name = "r0",
-                                        .mac = router_mac,
-                                        .arp_mac = router_mac },
-                                    &r0),
-                     0);
+    assert_int_equal(
+        hal_router_set(t.f.hal,
+                       &(struct hal_router_config){ .name = "r0",
+                                                    .mac = router_mac,
+                                                    .arp_mac = router_mac },
+                       &r0),
+        0);
     c1 = (struct hal_rif_config){ r0, t.ls1, ip("10.2.0.1"), 24 };
     assert_int_equal(hal_rif_create(t.f.hal, &c1, &rif1), 0);
     fixture_run(&t.f, 1000);
-    assert_int_equal(hal_asic_route_learn(t.f.asic, t.ls1, &a, &mac, 1000),
-                     0);
+    assert_int_equal(hal_asic_route_learn(t.f.asic, t.ls1, &a, &mac, 1000), 0);
     assert_int_equal(
         hal_asic_route_learn(t.f.asic, t.ls1, &b, &mac, 1000000000), 0);
     fixture_close(&t.f);
