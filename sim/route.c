@@ -186,6 +186,7 @@ sim_route_frame(struct hal_asic *asic, hal_oid_t bridge, const uint8_t *frame,
                 enum sim_neigh_kind kind, const struct sim_neigh_request *req,
                 const struct hal_acl_packet *acl, int64_t now_ms,
                 struct hal_asic_decision *d, uint8_t *out, size_t *out_len,
+                uint8_t probe[SIM_ROUTE_PROBE_MAX], size_t *probe_len,
                 const char **reason)
 {
     const uint8_t *ip = frame + eth->payload;
@@ -193,13 +194,14 @@ sim_route_frame(struct hal_asic *asic, hal_oid_t bridge, const uint8_t *frame,
     struct hal_asic_route_result res;
     struct hal_ip dst;
 
-    *out_len = 0;
+    *out_len = *probe_len = 0;
     if (eth->ethertype == SIM_ETH_TYPE_ARP) {
         return route_arp(asic, bridge, frame, len, eth, kind, req, now_ms, d,
                          out, out_len, reason);
     } else if (eth->ethertype == SIM_ETH_TYPE_IPV6) {
         return sim_route6_frame(asic, bridge, frame, len, eth, kind, req, acl,
-                                now_ms, d, out, out_len, reason);
+                                now_ms, d, out, out_len, probe, probe_len,
+                                reason);
     } else if (eth->ethertype != SIM_ETH_TYPE_IPV4) {
         *reason = "not IP to the router";
         return SIM_ROUTE_DROP;
@@ -236,6 +238,12 @@ sim_route_frame(struct hal_asic *asic, hal_oid_t bridge, const uint8_t *frame,
         memcpy(out + SIM_ETH_HLEN, ip, ip_len);
         sim_ipv4_dec_ttl(out + SIM_ETH_HLEN);
         *out_len = SIM_ETH_HLEN + ip_len;
+        if (res.probe) {
+            /* Linux's unicast probe: to the known MAC, target MAC zero. */
+            *probe_len = sim_arp_request(&res.probe_src, &res.arp_sender,
+                                         &res.arp_target, probe);
+            memcpy(probe, res.dst.ea, SIM_ETH_ALEN);
+        }
         return SIM_ROUTE_SEND;
     }
 }

@@ -10,6 +10,8 @@
  * one without a route or whose next hop does not answer ARP a destination
  * unreachable (net, host), within the router's rate limit.  An ARP packet
  * to another VTEP's ARP source MAC (Arp_Sources_Remote) goes to that VTEP.
+ * A packet routed to a learned neighbour due for a refresh also brings a
+ * unicast ARP request (neighbour solicitation) to that neighbour's MAC.
  *
  * Pure over byte buffers apart from the asic calls, like arp.h. */
 #ifndef SIM_ROUTE_H
@@ -23,6 +25,10 @@
 #include "sim/frame.h"
 
 #define SIM_ETH_TYPE_IPV4 0x0800
+
+/* Room for the probe a routed packet may bring: an ARP request or a
+ * neighbour solicitation (SIM_NS_FRAME_LEN). */
+#define SIM_ROUTE_PROBE_MAX 128
 
 enum sim_route_verdict {
     SIM_ROUTE_DROP,  /* Drop the frame; the reason is in '*reason'. */
@@ -38,13 +44,16 @@ enum sim_route_verdict {
  * 'out' (at least 'len' + SIM_ETH_HLEN bytes and SIM_ROUTE_OUT_MIN) and its
  * length into
  * '*out_len', and the L2 egress into 'd'.  Returns the verdict; for
- * SIM_ROUTE_DROP stores a static reason in '*reason'. */
+ * SIM_ROUTE_DROP stores a static reason in '*reason'.  With
+ * SIM_ROUTE_SEND, '*probe_len' nonzero means 'probe' holds a frame to send
+ * after 'out' with the same decision (a refresh of the neighbour). */
 enum sim_route_verdict
 sim_route_frame(struct hal_asic *asic, hal_oid_t bridge, const uint8_t *frame,
                 size_t len, const struct sim_eth *eth,
                 enum sim_neigh_kind kind, const struct sim_neigh_request *req,
                 const struct hal_acl_packet *acl, int64_t now_ms,
                 struct hal_asic_decision *d, uint8_t *out, size_t *out_len,
+                uint8_t probe[SIM_ROUTE_PROBE_MAX], size_t *probe_len,
                 const char **reason);
 
 /* The same for an IPv6 frame (route6.c): neighbour solicitations and
@@ -58,6 +67,7 @@ sim_route6_frame(struct hal_asic *asic, hal_oid_t bridge, const uint8_t *frame,
                  enum sim_neigh_kind kind, const struct sim_neigh_request *req,
                  const struct hal_acl_packet *acl, int64_t now_ms,
                  struct hal_asic_decision *d, uint8_t *out, size_t *out_len,
+                 uint8_t probe[SIM_ROUTE_PROBE_MAX], size_t *probe_len,
                  const char **reason);
 
 /* The frames the router sends are at most this long beyond the one it

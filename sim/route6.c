@@ -218,6 +218,7 @@ sim_route6_frame(struct hal_asic *asic, hal_oid_t bridge, const uint8_t *frame,
                  enum sim_neigh_kind kind, const struct sim_neigh_request *req,
                  const struct hal_acl_packet *acl, int64_t now_ms,
                  struct hal_asic_decision *d, uint8_t *out, size_t *out_len,
+                 uint8_t probe[SIM_ROUTE_PROBE_MAX], size_t *probe_len,
                  const char **reason)
 {
     const uint8_t *ip = frame + eth->payload;
@@ -259,6 +260,13 @@ sim_route6_frame(struct hal_asic *asic, hal_oid_t bridge, const uint8_t *frame,
         memcpy(out + SIM_ETH_HLEN, ip, total);
         out[SIM_ETH_HLEN + 7]--;
         *out_len = SIM_ETH_HLEN + total;
+        if (res.probe) {
+            /* To the solicited-node address, but in a frame to the known
+             * MAC: only the neighbour hears it. */
+            *probe_len = sim_ns_request(&res.probe_src, &res.arp_sender,
+                                        &res.arp_target, probe);
+            memcpy(probe, res.dst.ea, SIM_ETH_ALEN);
+        }
         return SIM_ROUTE_SEND;
     }
 }

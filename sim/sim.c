@@ -138,15 +138,17 @@ route_input(struct sim *sim, const struct hal_asic_local_out *in_local,
             const struct hal_acl_packet *acl, const struct sim_tso *tso)
 {
     size_t size = MAX(len + SIM_ETH_HLEN, (size_t) SIM_ROUTE_OUT_MIN);
-    uint8_t *out = sim_arena_alloc(sim, size);
+    /* One allocation: a second could flush the arena under the first. */
+    uint8_t *probe = sim_arena_alloc(sim, SIM_ROUTE_PROBE_MAX + size);
+    uint8_t *out = probe + SIM_ROUTE_PROBE_MAX;
     const char *reason = "dropped";
     struct sim_tso routed;
     struct sim_eth out_eth;
-    size_t out_len;
+    size_t out_len, probe_len;
 
     switch (sim_route_frame(sim->asic, sim->decision.bridge, frame, len, eth,
                             kind, req, acl, time_msec(), &sim->decision, out,
-                            &out_len, &reason)) {
+                            &out_len, probe, &probe_len, &reason)) {
     case SIM_ROUTE_DROP:
         sim_count_drop(sim, reason);
         break;
@@ -171,6 +173,9 @@ route_input(struct sim *sim, const struct hal_asic_local_out *in_local,
             sim_execute(sim, out, out_len, &out_eth, &routed);
         } else {
             sim_execute(sim, out, out_len, &out_eth, NULL);
+        }
+        if (probe_len && !sim_eth_parse(probe, probe_len, &out_eth)) {
+            sim_execute(sim, probe, probe_len, &out_eth, NULL);
         }
         break;
     }

@@ -494,6 +494,10 @@ void asic_l3_resync_begin(struct hal_asic *);
 void asic_l3_resync_end(struct hal_asic *);
 void asic_l3_destroy(struct hal_asic *);
 void asic_l3_resources(const struct hal_asic *, struct hal_resource res[]);
+/* route-pipe.c: removes the learned router neighbours past their life
+ * (hal_run()); asic_l3_next_wake() is when that is next due. */
+void asic_l3_age(struct hal_asic *);
+int64_t asic_l3_next_wake(const struct hal_asic *);
 /* Removes the router interfaces on bridge index 'bridge'. */
 void asic_l3_bridge_gone(struct hal_asic *, uint32_t bridge);
 /* Returns true if a frame to 'dst' (with 'arp_target' for an ARP request)

@@ -105,6 +105,7 @@ static void
 asic_run(struct hal *hal, int64_t now_ms)
 {
     asic_fdb_age(asic_cast(hal));
+    asic_l3_age(asic_cast(hal));
     asic_bfd_run(asic_cast(hal), now_ms);
 }
 
@@ -113,7 +114,8 @@ asic_next_wake(const struct hal *hal)
 {
     const struct hal_asic *asic = asic_cast(hal);
 
-    return MIN(asic->next_age_ms, asic_bfd_next_wake(asic));
+    return MIN(MIN(asic->next_age_ms, asic_l3_next_wake(asic)),
+               asic_bfd_next_wake(asic));
 }
 
 static int

@@ -194,6 +194,11 @@ struct hal_asic_route_result {
      * destination unreachable with that code, from 'in_addr'. */
     bool unreachable;
     uint8_t unreach_code;
+    /* HAL_ASIC_L3_FORWARD to a learned neighbour due for a refresh: send
+     * it also an ARP request (NS) from 'probe_src'/'arp_sender' for
+     * 'arp_target', to its MAC 'dst', with the same L2 egress. */
+    bool probe;
+    struct hal_mac probe_src;
 };
 
 /* Routes an IP packet to 'dst' with 'ttl', of 'bytes' bytes, that came to
@@ -204,7 +209,10 @@ struct hal_asic_route_result {
  * ACL is bound (hal_asic_acl_active()), else NULL (no ACL applies).  Counts on the router.  An
  * unresolved next hop is asked for (HAL_ASIC_L3_RESOLVE) at most once a
  * second; meanwhile its packets are dropped; after three unanswered
- * requests its packets are unreachable (code 1) for a while. */
+ * requests its packets are unreachable (code 1) for a while.  A learned
+ * neighbour past half its life (profile rneigh_timeout_s) is forwarded to
+ * with 'probe' set, at most once a second and three times unconfirmed;
+ * then it is removed and resolved afresh. */
 void hal_asic_route(struct hal_asic *, hal_oid_t in_bridge,
                     const struct hal_ip *dst, uint8_t ttl, uint32_t bytes,
                     int64_t now_ms, const struct hal_acl_packet *acl,

@@ -45,6 +45,12 @@ struct asic_l3 {
     struct l3_arp_sent arp_sent[L3_ARP_SLOTS];
     struct l3_bucket icmp_all; /* Every ICMP error of the switch. */
     struct l3_icmp_dst icmp_dst[L3_ICMP_SLOTS];
+    /* Aging of learned router neighbours (route-pipe.c): per rneigh slot,
+     * the last unicast probe and the probes unanswered since the entry was
+     * last confirmed; the time of the next sweep. */
+    int64_t *probe_ms;
+    uint8_t *probe_tries;
+    int64_t next_age_ms;
     /* Resync marks, per slot (NULL outside a resync). */
     uint8_t *seen_router, *seen_rif, *seen_nexthop, *seen_route, *seen_rneigh;
 };
@@ -55,9 +61,18 @@ uint32_t asic_l3_rneigh_hash(uint32_t rif, const struct hal_ip *ip);
 /* Returns the rneigh index of (rif, ip), or -1. */
 int64_t asic_l3_rneigh_find(const struct hal_asic *, uint32_t rif,
                             const struct hal_ip *ip);
-/* Sets (rif, ip) → mac; a learned entry never replaces a static one. */
+/* Sets (rif, ip) → mac; a learned entry never replaces a static one.
+ * Learning confirms a learned entry (its life starts again). */
 int asic_l3_rneigh_put(struct hal_asic *, uint32_t rif,
                        const struct hal_ip *ip, const struct hal_mac *mac,
                        bool learned);
+
+/* Frees rneigh slot 'idx'. */
+void asic_l3_rneigh_free(struct hal_asic *, uint32_t idx);
+
+/* route-pipe.c */
+/* A learned entry was just put in rneigh slot 'idx' or confirmed there:
+ * forgets its probes and starts the age timer if it is stopped. */
+void asic_l3_rneigh_confirmed(struct hal_asic *, uint32_t idx);
 
 #endif /* hal/asic/l3.h */

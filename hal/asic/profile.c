@@ -124,6 +124,7 @@ builtin_profile(const struct builtin *b)
     p->nexthops = b->l3[2];
     p->routes = b->l3[3];
     p->rneighs = b->l3[4];
+    p->rneigh_timeout_s = HAL_ASIC_DEFAULT_RNEIGH_TIMEOUT_S;
     p->acl_ingress_entries = b->acl_ingress;
     p->acl_egress_entries = b->acl_egress;
     p->n_ports = b->n_ports;
@@ -185,6 +186,11 @@ hal_asic_profile_validate(const struct hal_asic_profile *p, char **error)
         || p->rneighs > HAL_ASIC_MAX_L3) {
         set_error(error, "%s: a routing table larger than %u entries", p->name,
                   HAL_ASIC_MAX_L3);
+        return -EINVAL;
+    }
+    if (p->rneigh_timeout_s > HAL_ASIC_MAX_RNEIGH_TIMEOUT_S) {
+        set_error(error, "%s: router_neighbour_timeout_s above %u", p->name,
+                  HAL_ASIC_MAX_RNEIGH_TIMEOUT_S);
         return -EINVAL;
     }
     if (p->acl_ingress_entries > HAL_ASIC_MAX_ACL
@@ -360,6 +366,8 @@ parse_profile(const json_t *root, struct hal_asic_profile *p, char **error)
         || json_u32_opt(root, "next_hops", &p->nexthops, error)
         || json_u32_opt(root, "routes", &p->routes, error)
         || json_u32_opt(root, "router_neighbours", &p->rneighs, error)
+        || json_u32_opt(root, "router_neighbour_timeout_s",
+                        &p->rneigh_timeout_s, error)
         || (json_object_get(root, "acl_ingress_entries")
             && json_u32(root, "acl_ingress_entries", &p->acl_ingress_entries,
                         error))
@@ -394,6 +402,7 @@ load_file(const char *file_name, struct hal_asic_profile **profilep,
     p->nexthops = HAL_ASIC_DEFAULT_NEXTHOPS;
     p->routes = HAL_ASIC_DEFAULT_ROUTES;
     p->rneighs = HAL_ASIC_DEFAULT_RNEIGHS;
+    p->rneigh_timeout_s = HAL_ASIC_DEFAULT_RNEIGH_TIMEOUT_S;
     p->acl_ingress_entries = HAL_ASIC_DEFAULT_ACL_INGRESS;
     p->acl_egress_entries = HAL_ASIC_DEFAULT_ACL_EGRESS;
     retval = parse_profile(root, p, error);

@@ -17,7 +17,10 @@
  * (HAL_ASIC_DEFAULT_NEIGH); 0 means no suppression.  Each FDB bank may also give a "seed" for
  * its hash; by default every bank gets a different built-in one.
  * "acl_ingress_entries" and "acl_egress_entries" (optional,
- * HAL_ASIC_DEFAULT_ACL_*) size the ACL TCAM of each stage. */
+ * HAL_ASIC_DEFAULT_ACL_*) size the ACL TCAM of each stage.
+ * "router_neighbour_timeout_s" (optional,
+ * HAL_ASIC_DEFAULT_RNEIGH_TIMEOUT_S) is how long a learned router
+ * neighbour lives after its last ARP or ND packet; 0 means forever. */
 #ifndef HAL_ASIC_PROFILE_H
 #define HAL_ASIC_PROFILE_H 1
 
@@ -43,6 +46,10 @@
 #define HAL_ASIC_DEFAULT_NEXTHOPS 4096
 #define HAL_ASIC_DEFAULT_ROUTES 16384
 #define HAL_ASIC_DEFAULT_RNEIGHS 8192
+/* SONiC's ARP timeout; Cumulus Linux uses 1080 s, Linux's own reachable
+ * time is 30 s (with a garbage collector behind it). */
+#define HAL_ASIC_DEFAULT_RNEIGH_TIMEOUT_S 1800
+#define HAL_ASIC_MAX_RNEIGH_TIMEOUT_S (7 * 24 * 3600)
 #define HAL_ASIC_MAX_ACL (1u << 20)
 #define HAL_ASIC_DEFAULT_ACL_INGRESS 2048
 #define HAL_ASIC_DEFAULT_ACL_EGRESS 512
@@ -84,6 +91,7 @@ struct hal_asic_profile {
     uint32_t nexthops;                /* Next hops. */
     uint32_t routes;                  /* LPM routes. */
     uint32_t rneighs;                 /* Router neighbours (L3 host table). */
+    uint32_t rneigh_timeout_s;        /* Life of learned ones; 0: no aging. */
 };
 
 /* Loads the built-in profile 'name' or, if there is none by that name, the

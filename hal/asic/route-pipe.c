@@ -12,6 +12,17 @@
  * as from a Linux router whose neighbour entry failed), and then it is
  * asked for again.
  *
+ * Learned neighbours age (the profile's router_neighbour_timeout_s, T):
+ * an entry lives T after the last ARP or ND packet that showed it.  Like
+ * a Linux neighbour gone stale, an entry older than T/2 that a packet
+ * uses gets a unicast request to its MAC (at most one a second,
+ * L3_ARP_TRIES of them); the answer confirms it, and once they all go
+ * unanswered the entry is removed and the next packet resolves afresh.
+ * An entry nothing uses is removed at T by the sweep in hal_run().
+ * Times are on the HAL clock (monotonic), kept in chip memory across a
+ * warm restart; one beyond the clock (a file kept across a reboot) counts
+ * as now.
+ *
  * ICMP errors are limited as Linux limits them: a token bucket for the
  * whole switch (L3_ICMP_PER_SEC a second, bursts of L3_ICMP_BURST, like
  * net.ipv4.icmp_msgs_per_sec and icmp_msgs_burst) and one per destination
@@ -168,17 +179,105 @@ hal_asic_route_learn(struct hal_asic *asic, hal_oid_t bridge_oid,
     return asic_l3_rneigh_put(asic, (uint32_t) rif, ip, mac, true);
 }
 
+/* ---- Aging of learned neighbours (see the file comment) ---------------- */
+
+static int64_t
+rneigh_life_ms(const struct hal_asic *asic)
+{
+    return (int64_t) asic->profile->rneigh_timeout_s * 1000;
+}
+
+void
+asic_l3_rneigh_confirmed(struct hal_asic *asic, uint32_t idx)
+{
+    struct asic_l3 *l3 = asic->l3;
+    int64_t life = rneigh_life_ms(asic);
+
+    l3->probe_ms[idx] = INT64_MIN / 2;
+    l3->probe_tries[idx] = 0;
+    if (life && l3->next_age_ms == INT64_MAX) {
+        l3->next_age_ms = asic->rneighs[idx].seen_ms + life;
+    }
+}
+
+void
+asic_l3_age(struct hal_asic *asic)
+{
+    struct asic_l3 *l3 = asic->l3;
+    int64_t life = rneigh_life_ms(asic);
+    int64_t now = hal_now(&asic->up);
+    int64_t earliest = INT64_MAX;
+    uint32_t i;
+
+    if (!l3 || now < l3->next_age_ms) {
+        return;
+    }
+    for (i = 0; life && i < l3->t_rneigh.capacity; i++) {
+        struct asic_rneigh *n = &asic->rneighs[i];
+
+        if (!l3->t_rneigh.in_use[i] || !n->learned) {
+            continue;
+        } else if (n->seen_ms > now) {
+            n->seen_ms = now;
+        }
+        if (now - n->seen_ms >= life) {
+            asic_l3_rneigh_free(asic, i);
+        } else {
+            earliest = MIN(earliest, n->seen_ms + life);
+        }
+    }
+    l3->next_age_ms = earliest == INT64_MAX
+                          ? INT64_MAX
+                          : MAX(earliest, now + L3_ARP_HOLD_MS);
+}
+
+int64_t
+asic_l3_next_wake(const struct hal_asic *asic)
+{
+    return asic->l3 ? asic->l3->next_age_ms : INT64_MAX;
+}
+
+/* Learned neighbour 'idx' is about to be used at 'now': returns true if it
+ * is time to probe it (and counts the probe); frees it and returns false
+ * through '*gone' if its probes went unanswered. */
+static bool
+rneigh_probe(struct hal_asic *asic, uint32_t idx, int64_t now, bool *gone)
+{
+    struct asic_l3 *l3 = asic->l3;
+    const struct asic_rneigh *n = &asic->rneighs[idx];
+    int64_t life = rneigh_life_ms(asic);
+
+    *gone = false;
+    if (!n->learned || !life || now - n->seen_ms < life / 2
+        || now - l3->probe_ms[idx] < L3_ARP_HOLD_MS) {
+        return false;
+    } else if (l3->probe_tries[idx] >= L3_ARP_TRIES) {
+        asic_l3_rneigh_free(asic, idx);
+        *gone = true;
+        return false;
+    }
+    l3->probe_tries[idx]++;
+    l3->probe_ms[idx] = now;
+    return true;
+}
+
 /* Finds the MAC of 'ip' behind rif 'rif': the router neighbours, then the
- * bridge's suppression entries. */
+ * bridge's suppression entries.  Sets '*probe' if the neighbour should get
+ * a unicast probe. */
 static bool
 resolve(struct hal_asic *asic, uint32_t rif, const struct hal_ip *ip,
-        struct hal_mac *mac)
+        struct hal_mac *mac, bool *probe)
 {
     int64_t idx = asic_l3_rneigh_find(asic, rif, ip);
+    bool gone;
 
+    *probe = false;
     if (idx >= 0) {
         *mac = asic->rneighs[idx].mac;
-        return true;
+        *probe = rneigh_probe(asic, (uint32_t) idx, hal_now(&asic->up), &gone);
+        if (!gone) {
+            return true;
+        }
     }
     return asic_neigh_lookup(asic, asic->rifs[rif].bridge, ip, mac);
 }
@@ -344,6 +443,7 @@ hal_asic_route(struct hal_asic *asic, hal_oid_t in_bridge,
     const struct asic_rif *out;
     struct hal_ip nh;
     int64_t idx;
+    bool probe;
 
     memset(res, 0, sizeof *res);
     hal_clock_advance(&asic->up, now_ms);
@@ -388,9 +488,17 @@ hal_asic_route(struct hal_asic *asic, hal_oid_t in_bridge,
                               HAL_ACL_EGRESS, acl)) {
         res->drop_reason = "ACL deny (router egress)";
         return;
-    } else if (!resolve(asic, (uint32_t) (out - asic->rifs), &nh, &res->dst)) {
+    } else if (!resolve(asic, (uint32_t) (out - asic->rifs), &nh, &res->dst,
+                        &probe)) {
         route_unresolved(asic, router, out, &nh, res, d);
         return;
+    }
+    if (probe) {
+        router->st.arp_requests++;
+        res->probe = true;
+        res->probe_src = router->c.arp_mac;
+        res->arp_sender = out->ip;
+        res->arp_target = nh;
     }
     router->st.routed++;
     res->action = HAL_ASIC_L3_FORWARD;

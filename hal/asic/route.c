@@ -80,6 +80,9 @@ index_l3(struct hal_asic *asic, struct asic_l3 *l3)
         if (l3->t_rneigh.in_use[i]) {
             asic_table_index(&l3->t_rneigh, i,
                              asic_l3_rneigh_hash(n->rif, &n->ip));
+            if (n->learned) {
+                l3->next_age_ms = 0; /* Age what a warm restart kept. */
+            }
         }
     }
 }
@@ -97,6 +100,9 @@ asic_l3_init(struct hal_asic *asic)
     asic_table_init(&l3->t_rneigh, p->rneighs);
     l3->len_count = xcalloc((p->routers ? p->routers : 1) * 2 * L3_LENS,
                             sizeof *l3->len_count);
+    l3->probe_ms = xcalloc(p->rneighs + 1, sizeof *l3->probe_ms);
+    l3->probe_tries = xzalloc(p->rneighs + 1);
+    l3->next_age_ms = INT64_MAX;
     index_l3(asic, l3);
     asic->l3 = l3;
 }
@@ -127,6 +133,8 @@ asic_l3_destroy(struct hal_asic *asic)
     asic_table_destroy(&l3->t_route);
     asic_table_destroy(&l3->t_rneigh);
     free(l3->len_count);
+    free(l3->probe_ms);
+    free(l3->probe_tries);
     free_marks(l3);
     free(l3);
     asic->l3 = NULL;
@@ -227,8 +235,8 @@ route_free(struct hal_asic *asic, uint32_t idx)
     hal_event_freed(&asic->up, HAL_TABLE_ROUTE);
 }
 
-static void
-rneigh_free(struct hal_asic *asic, uint32_t idx)
+void
+asic_l3_rneigh_free(struct hal_asic *asic, uint32_t idx)
 {
     struct asic_l3 *l3 = asic->l3;
 
@@ -282,7 +290,7 @@ rif_free(struct hal_asic *asic, uint32_t idx)
     }
     for (i = 0; i < l3->t_rneigh.capacity; i++) {
         if (l3->t_rneigh.in_use[i] && asic->rneighs[i].rif == idx) {
-            rneigh_free(asic, i);
+            asic_l3_rneigh_free(asic, i);
         }
     }
     asic_table_unindex(&l3->t_rif, idx);
@@ -727,12 +735,16 @@ asic_l3_rneigh_put(struct hal_asic *asic, uint32_t rif,
         asic_table_index(&l3->t_rneigh, (uint32_t) idx,
                          asic_l3_rneigh_hash(rif, ip));
         mark(asic, l3->seen_rneigh, learned ? -1 : idx);
+        if (learned) {
+            asic_l3_rneigh_confirmed(asic, (uint32_t) idx);
+        }
         asic->writes++;
         return 0;
     }
     n = &asic->rneighs[idx];
     if (learned) {
         n->seen_ms = hal_now(&asic->up);
+        asic_l3_rneigh_confirmed(asic, (uint32_t) idx);
     }
     mark(asic, l3->seen_rneigh, learned ? -1 : idx);
     if ((learned && !n->learned)
@@ -765,7 +777,7 @@ rneigh_remove_one(struct hal_asic *asic, const struct hal_rneigh_entry *e)
     if (idx < 0) {
         return -ENOENT;
     }
-    rneigh_free(asic, (uint32_t) idx);
+    asic_l3_rneigh_free(asic, (uint32_t) idx);
     return 0;
 }
 
@@ -833,7 +845,7 @@ asic_l3_resync_end(struct hal_asic *asic)
     for (i = 0; i < l3->t_rneigh.capacity; i++) {
         if (l3->t_rneigh.in_use[i] && !asic->rneighs[i].learned
             && !l3->seen_rneigh[i]) {
-            rneigh_free(asic, i);
+            asic_l3_rneigh_free(asic, i);
         }
     }
     free_marks(l3);

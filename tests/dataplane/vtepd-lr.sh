@@ -403,6 +403,47 @@ if asic; then
         "! vtep-ctl --db=unix:$VDIR/db.sock get Physical_Switch $SWITCH switch_fault_status | grep -q lr_"
 fi
 
+# ---- Learned neighbours age; used ones are probed and stay ----
+if asic; then
+    # "lab"'s geometry with a 4 s neighbour timeout: a new layout, so the
+    # restart is cold and vtepd replays the database.
+    cat >"$TMP/aging.json" <<'EOF2'
+{ "name": "lab-aging",
+  "fdb_banks": [ { "entries": 64, "ways": 4 }, { "entries": 64, "ways": 4 } ],
+  "bridges": 16, "bindings": 32, "tunnels": 16, "flood_entries": 64,
+  "mcast_groups": 16, "event_fifo": 256,
+  "ports": { "prefix": "p", "count": 2, "speed_mbps": 10000 },
+  "router_neighbour_timeout_s": 4 }
+EOF2
+    check "vtepd stops cleanly" vtepd_stop
+    vtepd_start asic --platform="$TMP/aging.json"
+    learned_blue2() {
+        appctl hal/dump-routes | grep -q '^blue *10.2.0.10 .*learned'
+    }
+    check "routed on the new platform" ping_ok red2 10.2.0.10
+    arp_req=$(router_count lr0 6)
+    # blue2 sees the router's unicast probe: an ARP request to its MAC.
+    ip netns exec "$NS-blue2" tcpdump -i eth0 -nn -l -c1 \
+        "arp and ether dst $BLUE2_MAC and arp[6:2] = 1" \
+        >"$TMP/probe.txt" 2>"$TMP/probe.err" &
+    PROBE_PID=$!
+    on_exit "kill $PROBE_PID 2>/dev/null"
+    wait_for 5 grep -q listening "$TMP/probe.err"
+    # 7 s of pings, past the timeout: the probes from 2 s on (and the
+    # hosts' own ARP for their gateway) are answered, so no packet waits
+    # for a new resolution.
+    check "pings through the timeout, none lost" bash -c \
+        "ip netns exec $NS-red2 ping -q -c35 -i0.2 -W2 10.2.0.10 | grep -q ' 0% packet loss'"
+    check "... blue2 got a unicast ARP probe from the router" \
+        grep -q "Request who-has 10.2.0.10 tell 10.2.0.1" "$TMP/probe.txt"
+    [ -n "${VTEPD_LR_SHOW:-}" ] && cat "$TMP/probe.txt"
+    check "... blue2 still learned" learned_blue2
+    check "... probes counted in ARP_REQ" \
+        test "$(router_count lr0 6)" -gt "$arp_req"
+    check "unused, blue2 ages out" wait_for 10 bash -c "! ovs-appctl -t $VDIR/vtepd.ctl hal/dump-routes | grep -q '^blue *10.2.0.10 .*learned'"
+    check "and is learned again when needed" ping_ok red2 10.2.0.10
+fi
+
 # ---- The router goes ----
 vctl destroy Logical_Router lr0
 check "without the router its routes go" wait_for 3 bash -c \

@@ -14,6 +14,7 @@
 
 #include <cmocka.h>
 
+#include "hal/asic/profile.h"
 #include "hal/hal-route.h"
 #include "lib/ds.h"
 #include "tests/unit/hal-asic-fixture.h"
@@ -622,6 +623,138 @@ test_warm_restart(void **state)
     ds_destroy(&after);
 }
 
+/* Learned neighbours live HAL_ASIC_DEFAULT_RNEIGH_TIMEOUT_S after the last
+ * ARP packet that showed them; a used one past half of that gets unicast
+ * probes, and goes when three are unanswered. */
+static void
+test_neighbour_aging(void **state)
+{
+    const int64_t life = (int64_t) HAL_ASIC_DEFAULT_RNEIGH_TIMEOUT_S * 1000;
+    struct hal_resource res[HAL_TABLE_N];
+    struct hal_mac mac7 = test_mac(7), mac8 = test_mac(8);
+    struct hal_ip a7 = ip("10.2.0.7"), a8 = ip("10.2.0.8");
+    struct hal_route_entry r;
+    char buf[HAL_IP_STRLEN];
+    int64_t t0 = 1000, now;
+    int status, i;
+    struct rt t;
+
+    (void) state;
+    rt_open(&t);
+    r = route(t.r0, "10.2.0.0/24", t.rif1);
+    assert_int_equal(hal_route_set(t.f.hal, &r, 1, &status), 0);
+    fixture_run(&t.f, t0);
+    assert_int_equal(hal_asic_route_learn(t.f.asic, t.ls1, &a7, &mac7, t0), 0);
+    assert_int_equal(hal_asic_route_learn(t.f.asic, t.ls1, &a8, &mac8, t0), 0);
+    assert_int_equal(hal_next_wake(t.f.hal), t0 + life);
+
+    /* Young: forwarded without a probe. */
+    hal_asic_route(t.f.asic, t.ls0, &a8, 64, 100, t0 + life / 2 - 1, NULL,
+                   &t.res, &t.d);
+    assert_int_equal(t.res.action, HAL_ASIC_L3_FORWARD);
+    assert_false(t.res.probe);
+
+    /* Stale and used: forwarded, with a probe to the known MAC, at most
+     * one a second; the answer confirms the entry. */
+    now = t0 + life / 2;
+    hal_asic_route(t.f.asic, t.ls0, &a8, 64, 100, now, NULL, &t.res, &t.d);
+    assert_int_equal(t.res.action, HAL_ASIC_L3_FORWARD);
+    assert_true(t.res.probe);
+    assert_memory_equal(&t.res.dst, &mac8, sizeof mac8);
+    assert_memory_equal(&t.res.probe_src, &router_mac, sizeof router_mac);
+    assert_string_equal(hal_ip_format(&t.res.arp_target, buf), "10.2.0.8");
+    assert_string_equal(hal_ip_format(&t.res.arp_sender, buf), "10.2.0.1");
+    hal_asic_route(t.f.asic, t.ls0, &a8, 64, 100, now + 500, NULL, &t.res,
+                   &t.d);
+    assert_false(t.res.probe);
+    assert_int_equal(
+        hal_asic_route_learn(t.f.asic, t.ls1, &a8, &mac8, now + 600), 0);
+    hal_asic_route(t.f.asic, t.ls0, &a8, 64, 100, now + 2000, NULL, &t.res,
+                   &t.d);
+    assert_false(t.res.probe);
+
+    /* The unused one goes at its time, the confirmed one stays. */
+    fixture_run(&t.f, t0 + life - 1);
+    hal_resources_get(t.f.hal, res);
+    assert_int_equal(res[HAL_TABLE_RNEIGH].used, 2);
+    fixture_clear_events(&t.f);
+    fixture_run(&t.f, t0 + life);
+    hal_resources_get(t.f.hal, res);
+    assert_int_equal(res[HAL_TABLE_RNEIGH].used, 1);
+    assert_int_equal(hal_next_wake(t.f.hal), now + 600 + life);
+    hal_asic_route(t.f.asic, t.ls0, &a7, 64, 100, t0 + life, NULL, &t.res,
+                   &t.d);
+    assert_int_equal(t.res.action, HAL_ASIC_L3_RESOLVE);
+
+    /* Three unanswered probes: the entry goes, and the next packet asks
+     * for the address by broadcast. */
+    now = now + 600 + life / 2;
+    for (i = 0; i < 3; i++) {
+        hal_asic_route(t.f.asic, t.ls0, &a8, 64, 100, now + i * 1000, NULL,
+                       &t.res, &t.d);
+        assert_int_equal(t.res.action, HAL_ASIC_L3_FORWARD);
+        assert_true(t.res.probe);
+    }
+    hal_asic_route(t.f.asic, t.ls0, &a8, 64, 100, now + 3000, NULL, &t.res,
+                   &t.d);
+    assert_int_equal(t.res.action, HAL_ASIC_L3_RESOLVE);
+    assert_true(hal_mac_is_multicast(&t.res.dst));
+    hal_resources_get(t.f.hal, res);
+    assert_int_equal(res[HAL_TABLE_RNEIGH].used, 0);
+    rt_close(&t);
+}
+
+/* A learned neighbour kept in chip memory keeps its age across a warm
+ * restart; a time beyond the clock (the file outlived a reboot) counts as
+ * the first run's. */
+static void
+test_neighbour_aging_warm(void **state)
+{
+    const int64_t life = (int64_t) HAL_ASIC_DEFAULT_RNEIGH_TIMEOUT_S * 1000;
+    struct hal_rif_config c1;
+    struct hal_resource res[HAL_TABLE_N];
+    struct hal_ip a = ip("10.2.0.7"), b = ip("10.2.0.8");
+    struct hal_mac mac = test_mac(7);
+    hal_oid_t r0 = HAL_OID_NULL, rif1;
+    char file[64];
+    struct rt t;
+
+    (void) state;
+    snprintf(file, sizeof file, "/tmp/test-hal-asic-rneigh-%d.chip",
+             (int) getpid());
+    unlink(file);
+    fixture_open(&t.f, "lab", file, false);
+    t.ls1 = test_bridge(&t.f, "ls1", 5001, HAL_REPLICATION_SOURCE_NODE);
+    assert_int_equal(
+        hal_router_set(t.f.hal,
+                       &(struct hal_router_config){ .name = "r0",
+                                                    .mac = router_mac,
+                                                    .arp_mac = router_mac },
+                       &r0),
+        0);
+    c1 = (struct hal_rif_config){ r0, t.ls1, ip("10.2.0.1"), 24 };
+    assert_int_equal(hal_rif_create(t.f.hal, &c1, &rif1), 0);
+    fixture_run(&t.f, 1000);
+    assert_int_equal(hal_asic_route_learn(t.f.asic, t.ls1, &a, &mac, 1000), 0);
+    assert_int_equal(
+        hal_asic_route_learn(t.f.asic, t.ls1, &b, &mac, 1000000000), 0);
+    fixture_close(&t.f);
+
+    fixture_open(&t.f, "lab", file, false);
+    assert_true(hal_is_warm(t.f.hal));
+    fixture_run(&t.f, 5000);
+    hal_resources_get(t.f.hal, res);
+    assert_int_equal(res[HAL_TABLE_RNEIGH].used, 2);
+    fixture_run(&t.f, 1000 + life);
+    hal_resources_get(t.f.hal, res);
+    assert_int_equal(res[HAL_TABLE_RNEIGH].used, 1);
+    fixture_run(&t.f, 5000 + life);
+    hal_resources_get(t.f.hal, res);
+    assert_int_equal(res[HAL_TABLE_RNEIGH].used, 0);
+    fixture_close(&t.f);
+    unlink(file);
+}
+
 int
 main(void)
 {
@@ -636,6 +769,8 @@ main(void)
         cmocka_unit_test(test_icmp_rate_limit),
         cmocka_unit_test(test_peers),
         cmocka_unit_test(test_warm_restart),
+        cmocka_unit_test(test_neighbour_aging),
+        cmocka_unit_test(test_neighbour_aging_warm),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

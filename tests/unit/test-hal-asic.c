@@ -79,8 +79,9 @@ test_profile_from_file(void **state)
     assert_int_equal(p->n_ports, 2);
     assert_string_equal(p->ports[1].name, "eth1");
     assert_int_equal(p->ports[1].speed_mbps, 25000);
-    /* "neigh_entries" is optional. */
+    /* "neigh_entries" is optional, so is the neighbours' timeout. */
     assert_int_equal(p->neigh_entries, HAL_ASIC_DEFAULT_NEIGH);
+    assert_int_equal(p->rneigh_timeout_s, HAL_ASIC_DEFAULT_RNEIGH_TIMEOUT_S);
     hal_asic_profile_destroy(p);
 
     write_file(name, "{\"name\": \"hosts\", \"fdb_banks\": ["
@@ -88,11 +89,25 @@ test_profile_from_file(void **state)
                      "\"bridges\": 2, \"bindings\": 4, \"tunnels\": 3,"
                      "\"flood_entries\": 8, \"mcast_groups\": 2,"
                      "\"event_fifo\": 16, \"neigh_entries\": 3,"
+                     "\"router_neighbour_timeout_s\": 30,"
                      "\"ports\": {\"prefix\": \"x\", \"count\": 2,"
                      "\"speed_mbps\": 1}}");
     assert_int_equal(hal_asic_profile_load(name, &p, &error), 0);
     assert_int_equal(p->neigh_entries, 3);
+    assert_int_equal(p->rneigh_timeout_s, 30);
     hal_asic_profile_destroy(p);
+    write_file(name, "{\"name\": \"hosts\", \"fdb_banks\": ["
+                     "{\"entries\": 32, \"ways\": 4}],"
+                     "\"bridges\": 2, \"bindings\": 4, \"tunnels\": 3,"
+                     "\"flood_entries\": 8, \"mcast_groups\": 2,"
+                     "\"event_fifo\": 16,"
+                     "\"router_neighbour_timeout_s\": 99999999,"
+                     "\"ports\": {\"prefix\": \"x\", \"count\": 2,"
+                     "\"speed_mbps\": 1}}");
+    assert_int_equal(hal_asic_profile_load(name, &p, &error), -EINVAL);
+    assert_non_null(strstr(error, "router_neighbour_timeout_s"));
+    free(error);
+    error = NULL;
     write_file(name, "{\"name\": \"hosts\", \"fdb_banks\": ["
                      "{\"entries\": 32, \"ways\": 4}],"
                      "\"bridges\": 2, \"bindings\": 4, \"tunnels\": 3,"
