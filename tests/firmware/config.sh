@@ -119,4 +119,20 @@ check "an unknown dataplane-thread mode is refused, naming the line" \
 out=$(refused 'backend=asic\nplatform=lab\nplatform=tomahawk\n')
 check "platform given twice is refused" grep -q "line 3: platform given twice" <<<"$out"
 
+# The image's VM profile (platform=/usr/lib/vtep-tor/platform-vm.json):
+# vtepd takes it, with the capacities it names, and a chip file of about
+# 1 MB (trident2's is 16 MB).
+vm=firmware/rootfs/usr/lib/vtep-tor/platform-vm.json
+mkdir "$TMP/vtepd"
+"${BUILD:-build}/bin/vtepd" --hal=asic --platform="$vm" --unixctl="$TMP/vtepd/ctl" \
+    --pidfile="$TMP/vtepd/pid" "$TMP/vtepd/vtep.db" >"$TMP/vtepd/log" 2>&1 &
+on_exit "kill $! 2>/dev/null"
+wait_for 30 ovs-appctl -t "$TMP/vtepd/ctl" version >/dev/null 2>&1
+out=$(ovs-appctl -t "$TMP/vtepd/ctl" hal/resources 2>&1)
+chip=$(stat -c %s "$TMP/vtepd/vtepd.chip" 2>/dev/null || echo 0)
+echo "  platform-vm.json: chip file $chip bytes"
+check "vtepd takes the image's VM profile: fdb 16384, binding 2048, a chip file under 2 MB" \
+    eval 'echo "$out" | grep -Eq "^fdb +0 +16384$" && echo "$out" | grep -Eq "^binding +0 +2048$" &&
+          [ "$chip" -gt 0 ] && [ "$chip" -lt 2097152 ]'
+
 finish
