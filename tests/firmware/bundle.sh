@@ -97,7 +97,7 @@ installable() {
 out=$(installable 0.1.0 0.1.1)
 echo "  0.1.0 over 0.1.1: $out"
 check "an older bundle is refused, saying it is a downgrade and how to force it" \
-    eval 'grep -q "^version 0.1.0 is older than the running 0.1.1: a downgrade, refused unless forced (.image install SOURCE \[sha256 HEX\] force.)" <<<"$out" &&
+    eval 'grep -q "^version 0.1.0 is older than the running 0.1.1: a downgrade, which only .image install SOURCE \[sha256 HEX\] force. makes" <<<"$out" &&
           grep -qx "status=1" <<<"$out"'
 check "the same version is allowed (a reinstall)" test "$(installable 0.1.1 0.1.1)" = "status=0"
 check "a newer version is allowed" test "$(installable 0.2.0 0.1.1)" = "status=0"

@@ -187,7 +187,7 @@ check "the log on the state partition spans both boots" \
 out=$(con "vtep-cli image install $URL/old.bin; echo status=\$?")
 echo "$out"
 check "a signed bundle older than the running version is refused (a downgrade)" \
-    eval 'echo "$out" | grep -q "old.bin: version 0.1.0 is older than the running 0.1.1-test: a downgrade, refused unless forced (.image install SOURCE \[sha256 HEX\] force.): refused (slot a unchanged)" &&
+    eval 'echo "$out" | grep -q "old.bin: version 0.1.0 is older than the running 0.1.1-test: a downgrade, which only .image install SOURCE \[sha256 HEX\] force. makes: refused (slot a unchanged)" &&
           echo "$out" | grep -q "^status=1"'
 out=$(con "vtep-cli image install $URL/old.bin force")
 echo "$out"
