@@ -140,14 +140,18 @@ cli_image_list(struct cli_ctx *ctx, int argc, char **argv)
 int
 cli_image_install(struct cli_ctx *ctx, int argc, char **argv)
 {
+    bool force = argc > 1 && !strcmp(argv[argc - 1], "force");
+    int n = argc - force; /* The source and "sha256 HEX". */
+
     (void) ctx;
-    if (argc != 1 && !(argc == 3 && !strcmp(argv[1], "sha256"))) {
-        return cli_error("usage: image install URL|FILE [sha256 HEX]");
+    if (n != 1 && !(n == 3 && !strcmp(argv[1], "sha256"))) {
+        return cli_error("usage: image install URL|FILE [sha256 HEX] [force]");
     } else if (!on_firmware()) {
         return refuse_off_firmware("image install");
     }
     return run_tool((char *[]){ CLI_IMAGE_TOOL, "install", argv[0],
-                                argc == 3 ? argv[2] : NULL, NULL });
+                                n == 3 ? argv[2] : "", force ? "force" : NULL,
+                                NULL });
 }
 
 int

@@ -74,8 +74,8 @@ static const struct cli_node image_nodes[] = {
       NULL },
     { "install",
       "check a bundle and write it to the other slot "
-      "URL|FILE [sha256 HEX]",
-      cli_image_install, NULL, "sha256" },
+      "URL|FILE [sha256 HEX] [force]",
+      cli_image_install, NULL, "sha256 force" },
     { "boot-next", "boot a slot next, on trial [a|b]", cli_image_boot_next,
       NULL, "a b" },
     { "set-default", "the same as boot-next", cli_image_boot_next, NULL,
@@ -134,7 +134,8 @@ usage(void)
            "  show mac-address-table [vni N] [remote|local]\n"
            "  show controller | resources | logging [lines N]\n"
            "  config save [FILE] | config reload [FILE]\n"
-           "  image list | install URL|FILE [sha256 HEX] | boot-next [a|b]\n"
+           "  image list | install URL|FILE [sha256 HEX] [force] | boot-next "
+           "[a|b]\n"
            "  reboot\n"
            "\n"
            "Options:\n"

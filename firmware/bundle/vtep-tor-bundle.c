@@ -16,8 +16,12 @@
  *       slot, a or b), or clears a boot-once: its ADV, the last two
  *       sectors of LDLINUX.SYS, which syslinux reads at boot, clears and
  *       writes back before it boots the label.
+ *   vercmp A B
+ *       prints "older", "same" or "newer": bundle version A against B
+ *       (the ordering is in version_cmp() below and docs/firmware.md).
  *
  * Exit status 0 on success; otherwise one line on stderr says why. */
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -613,6 +617,96 @@ cmd_once(int argc, char **argv)
     return 0;
 }
 
+/* The weight of character 'c' (0 for the end of a string) in a run of
+ * non-digits: '~' below the end, the end below letters, letters below the
+ * other characters. */
+static int
+char_weight(char c)
+{
+    if (c == '~') {
+        return -1;
+    } else if (!c) {
+        return 0;
+    } else if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) {
+        return (unsigned char) c;
+    }
+    return (unsigned char) c + 256;
+}
+
+/* Compares bundle versions 'a' and 'b' (strcmp()-like result).  Each is
+ * read as alternating runs of non-digits and digits from its start; runs
+ * are compared in turn: non-digit runs character by character by
+ * char_weight() (so "1.0~rc1" < "1.0" < "1.0-test" < "1.0.1"), digit runs
+ * as numbers (so "0.9" < "0.10", "01" = "1").  This is the ordering of a
+ * Debian package's upstream version, the form vtepd's versions take. */
+static int
+version_cmp(const char *a, const char *b)
+{
+    while (*a || *b) {
+        /* Non-digits (possibly none). */
+        while ((*a && !isdigit((unsigned char) *a))
+               || (*b && !isdigit((unsigned char) *b))) {
+            int wa = isdigit((unsigned char) *a) ? 0 : char_weight(*a);
+            int wb = isdigit((unsigned char) *b) ? 0 : char_weight(*b);
+
+            if (wa != wb) {
+                return wa < wb ? -1 : 1;
+            }
+            a += !isdigit((unsigned char) *a) && *a;
+            b += !isdigit((unsigned char) *b) && *b;
+        }
+        /* Digits (possibly none, which is 0): leading zeros do not count,
+         * then the longer run is the larger, else the first difference. */
+        while (*a == '0') {
+            a++;
+        }
+        while (*b == '0') {
+            b++;
+        }
+        size_t na = 0, nb = 0;
+
+        while (isdigit((unsigned char) a[na])) {
+            na++;
+        }
+        while (isdigit((unsigned char) b[nb])) {
+            nb++;
+        }
+        if (na != nb) {
+            return na < nb ? -1 : 1;
+        }
+        int c = strncmp(a, b, na);
+
+        if (c) {
+            return c < 0 ? -1 : 1;
+        }
+        a += na;
+        b += nb;
+    }
+    return 0;
+}
+
+static int
+cmd_vercmp(int argc, char **argv)
+{
+    int c;
+
+    if (argc != 2) {
+        return fail("usage: vercmp A B");
+    }
+    for (int i = 0; i < 2; i++) {
+        if (!*argv[i]
+            || strspn(argv[i], "0123456789abcdefghijklmnopqrstuvwxyz"
+                               "ABCDEFGHIJKLMNOPQRSTUVWXYZ.+~_-")
+                   != strlen(argv[i])) {
+            return fail("'%s' is not a version (letters, digits and .+~_-)",
+                        argv[i]);
+        }
+    }
+    c = version_cmp(argv[0], argv[1]);
+    printf("%s\n", c < 0 ? "older" : c > 0 ? "newer" : "same");
+    return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -622,8 +716,10 @@ main(int argc, char **argv)
         return cmd_fetch(argc - 2, argv + 2);
     } else if (argc >= 2 && !strcmp(argv[1], "once")) {
         return cmd_once(argc - 2, argv + 2);
+    } else if (argc >= 2 && !strcmp(argv[1], "vercmp")) {
+        return cmd_vercmp(argc - 2, argv + 2);
     }
     return fail("usage: %s verify MANIFEST SIGNATURE KEY.pem... | fetch URL "
-                "OUT [CA.pem] | once LDLINUX.SYS [LABEL]",
+                "OUT [CA.pem] | once LDLINUX.SYS [LABEL] | vercmp A B",
                 prog);
 }

@@ -137,7 +137,10 @@ check "image install on a host is refused: upgrade the Debian package" \
     test $rc -ne 0 -a -n "$(grep 'image install: not running on the vtepd firmware.*Debian package' <<<"$err")"
 err=$($BIN/vtep-cli image install a b c d 2>&1); rc=$?
 check "image install with stray words shows its usage" \
-    test $rc -ne 0 -a -n "$(grep 'usage: image install URL|FILE \[sha256 HEX\]' <<<"$err")"
+    test $rc -ne 0 -a -n "$(grep 'usage: image install URL|FILE \[sha256 HEX\] \[force\]' <<<"$err")"
+err=$($BIN/vtep-cli image install "$tmp/none.bin" sha256 "$(printf '0%.0s' $(seq 64))" force 2>&1); rc=$?
+check "image install takes 'force' after the SHA-256 (refused on a host for being one)" \
+    test $rc -ne 0 -a -n "$(grep 'image install: not running on the vtepd firmware' <<<"$err")"
 
 # config save / reload
 vctl "$tmp" set Physical_Port swp3 'description="uplink to rack 2"'

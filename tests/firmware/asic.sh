@@ -5,7 +5,9 @@
 # the tunnel IP) instead of the kernel's bridges and VXLAN devices.  One
 # switch VM, an access port to a host namespace and the uplink to a
 # kernel-VXLAN hypervisor: it serves, programs the binding into its tables
-# and forwards both ways.
+# and forwards both ways.  The config picks the lab platform (platform=lab:
+# its small tables are what hal/resources shows), and the dataplane runs
+# in a thread of its own (dataplane-thread= left at vtepd's default).
 #
 #   red1 ── br100─vx100 ── hv ══ TAP ══ swp2  tor1 VM (asic)  swp1 ══ TAP ── red2
 #                       10.99.0.1      10.99.0.2
@@ -23,7 +25,7 @@ for t in p1 u0; do
     ip tuntap add dev "$NS-$t" mode tap
     on_exit "ip link del '$NS-$t' 2>/dev/null"
 done
-printf 'switch-name=tor1\ntunnel-ip=%s/24\nuplink=swp2\nbackend=asic\n' "$VTEP_IP" >"$TMP/tor1.conf"
+printf 'switch-name=tor1\ntunnel-ip=%s/24\nuplink=swp2\nbackend=asic\nplatform=lab\n' "$VTEP_IP" >"$TMP/tor1.conf"
 fw_vm_start "$A" "$TMP/tor1.conf" 2 \
     -netdev "tap,id=swp1,ifname=$NS-p1,script=no,downscript=no" \
     -netdev "tap,id=swp2,ifname=$NS-u0,script=no,downscript=no"
@@ -65,6 +67,15 @@ out=$(fw_console "$A" "ovs-appctl -t /run/vtepd/vtepd.ctl hal/resources")
 echo "$out"
 check "the binding and the tunnel are in the ASIC's tables" \
     eval 'echo "$out" | grep -Eq "^binding +[1-9]" && echo "$out" | grep -Eq "^tunnel +[1-9]"'
+check "vtepd was started with the config's --platform=lab" \
+    grep -q "starting vtepd: .* --platform=lab" "$A/serial.log"
+check "hal/resources shows the lab profile's capacities (fdb 128, binding 32, tunnel 16)" \
+    eval 'echo "$out" | grep -Eq "^fdb +[0-9]+ +128$" && echo "$out" | grep -Eq "^binding +[0-9]+ +32$" &&
+          echo "$out" | grep -Eq "^tunnel +[0-9]+ +16$"'
+out=$(fw_console "$A" 'ls -l /var/lib/vtep-tor/vtepd.chip; p=$(cat /run/vtepd/vtepd.pid); echo tasks $(ls /proc/$p/task | wc -l); ovs-appctl -t /run/vtepd/vtepd.ctl sim/show | grep ^thread; free')
+echo "$out"
+check "the dataplane runs in a thread of its own by default (2 tasks, sim/show: idle priority)" \
+    eval 'echo "$out" | grep -q "^tasks 2" && echo "$out" | grep -q "^thread: idle priority"'
 check "red2 pings red1 across VNI 100 (through the asic dataplane)" \
     wait_for 60 ping_ok red2 "$RED1_IP"
 check "red1 pings red2" ping_ok red1 "$RED2_IP"

@@ -6,7 +6,8 @@
 # signature with the right public key only, not a tampered manifest; it
 # downloads over plain http, and over https only from a server whose
 # certificate chains to the given CA and names the host; vtep-tor-image's
-# signing policy with and without keys; syslinux's boot-once in the ADV
+# signing policy with and without keys; the version ordering, and its
+# refusal of a downgrade unless forced; syslinux's boot-once in the ADV
 # of an ldlinux.sys that syslinux installed.
 set -u
 . tests/lib.sh
@@ -70,13 +71,44 @@ check "signing again replaces the signature" \
     eval '[ "$(tar -tf "$TMP/resigned.bin" | grep -c manifest.sig)" = 1 ] &&
           "$TOOL" verify "$TMP/r/manifest" "$TMP/r/manifest.sig" "$TMP/other.pub" >/dev/null'
 
+# The image's busybox sh runs vtep-tor-image's functions, when the image's
+# packages are fetched (else the host's sh).
+SH=${FIRMWARE_CACHE:-$HOME/.cache/vtep-tor}/root/bin/busybox
+if [ -x "$SH" ]; then SH="$SH sh"; else SH=/bin/sh; fi
+
+# ---- versions: their ordering, and no downgrade without "force" ----
+order=
+for pair in "0.1.0 0.1.0" "0.1.0 0.1.1" "0.1.1-test 0.1.1" "0.9 0.10" "1.0~rc1 1.0" \
+    "1.0 1.0.1" "01.2 1.2" "1.0 1.0-1" "0.1.2-broken 0.1.1-test" "2.0 10.0~beta"; do
+    # shellcheck disable=SC2086
+    order="$order$("$TOOL" vercmp $pair) "
+done
+echo "  vercmp: $order"
+check "vercmp orders versions: numbers as numbers, '~' before the end, a suffix after it" \
+    test "$order" = "same older newer older older older same older newer older "
+check "vercmp refuses what is not a version" \
+    eval 'out=$("$TOOL" vercmp "1.0;reboot" 1.0 2>&1); [ $? -ne 0 ] && grep -q "is not a version" <<<"$out"'
+sed -n '/^check_version() {/,/^}/p' firmware/rootfs/usr/sbin/vtep-tor-image >"$TMP/version.sh"
+# installable NEW RUNNING [force]: check_version's output and status.
+installable() {
+    $SH -c 'BUNDLE_TOOL=$1; . "$2"; shift 2; check_version "$@"; echo "status=$?"' \
+        sh "$PWD/$TOOL" "$TMP/version.sh" "$@" 2>&1
+}
+out=$(installable 0.1.0 0.1.1)
+echo "  0.1.0 over 0.1.1: $out"
+check "an older bundle is refused, saying it is a downgrade and how to force it" \
+    eval 'grep -q "^version 0.1.0 is older than the running 0.1.1: a downgrade, which only .image install SOURCE \[sha256 HEX\] force. makes" <<<"$out" &&
+          grep -qx "status=1" <<<"$out"'
+check "the same version is allowed (a reinstall)" test "$(installable 0.1.1 0.1.1)" = "status=0"
+check "a newer version is allowed" test "$(installable 0.2.0 0.1.1)" = "status=0"
+check "an older version with force is allowed" test "$(installable 0.1.0 0.1.1 force)" = "status=0"
+check "a running slot of unknown version lets anything in" test "$(installable 0.1.0 -)" = "status=0"
+
 # ---- the switch's policy (vtep-tor-image's functions, run here) ----
 # image_config, signing_policy and check_signature, with the run directory
 # and the tool here.
 sed -n '/^image_config() {/,/^}/p; /^signing_policy() {/,/^}/p; /^check_signature() {/,/^}/p' \
     firmware/rootfs/usr/sbin/vtep-tor-image >"$TMP/policy.sh"
-SH=${FIRMWARE_CACHE:-$HOME/.cache/vtep-tor}/root/bin/busybox
-if [ -x "$SH" ]; then SH="$SH sh"; else SH=/bin/sh; fi
 # policy ENV DIR: the policy line, then check_signature DIR's output and
 # status, with config.env ENV.
 policy() {

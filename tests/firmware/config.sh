@@ -68,4 +68,71 @@ printf 'image-signing-key=bm90IGEgcGVt\n' >"$TMP/badsign.conf"
 check "a signing key that is not a base64'd PEM file is refused, naming the line" \
     eval 'parse "$TMP/badsign.conf" | grep -q "^LOG: config test line 1: image-signing-key=bm90IGEgcGVt: expected a PEM file"'
 
+# vtepd's --platform and --dataplane-thread: the platform must be the
+# backend's (an asic profile, or netdev ACL sizes).
+printf 'backend=asic\nplatform=lab\ndataplane-thread=batch\n' >"$TMP/asic.conf"
+out=$(parse "$TMP/asic.conf")
+check "backend=asic with platform=lab and dataplane-thread=batch is accepted" \
+    eval '! grep -q "^LOG" <<<"$out" && grep -qx "CFG_platform='"'lab'"'" <<<"$out" &&
+          grep -qx "CFG_dataplane_thread='"'batch'"'" <<<"$out"'
+echo '{}' >"$TMP/profile.json"
+printf 'backend=asic\nplatform=%s\n' "$TMP/profile.json" >"$TMP/json.conf"
+check "an asic JSON profile that exists is accepted" \
+    eval 'parse "$TMP/json.conf" | grep -qx "CFG_platform='"'$TMP/profile.json'"'"'
+printf 'platform=acl_ingress_entries=100,acl_egress_entries=10\n' >"$TMP/netdev.conf"
+check "netdev ACL sizes are accepted with the default backend (netdev)" \
+    eval 'parse "$TMP/netdev.conf" | grep -qx "CFG_platform='"'acl_ingress_entries=100,acl_egress_entries=10'"'"'
+# refused CONF LINE: the message config_parse logs for CONF (printf format).
+refused() {
+    printf "$1" >"$TMP/bad.conf"
+    parse "$TMP/bad.conf" | grep "^LOG:"
+}
+out=$(refused 'switch-name=tor1\nbackend=asic\nplatform=trident3\n')
+echo "  $out"
+check "an unknown asic profile is refused, naming the line" \
+    grep -q "^LOG: config test line 3: platform=trident3: expected trident2, tomahawk, lab, /PATH/TO/PROFILE.json (asic) or acl_ingress_entries=N,acl_egress_entries=N (netdev): refused" <<<"$out"
+out=$(refused 'switch-name=tor1\nplatform=lab\n')
+echo "  $out"
+check "an asic profile with the netdev backend is refused, naming the line" \
+    grep -q "^LOG: config test line 2: platform=lab: an asic profile, and this config's backend is netdev (add backend=asic): refused" <<<"$out"
+out=$(refused 'platform=acl_ingress_entries=5\nbackend=asic\n')
+check "netdev ACL sizes with the asic backend are refused, naming the line" \
+    grep -q "^LOG: config test line 1: platform=acl_ingress_entries=5: netdev ACL sizes, and this config's backend is asic" <<<"$out"
+out=$(refused 'platform=acl_ingress_entries=1x\n')
+check "an ACL size that is not a number is refused" \
+    grep -q "^LOG: config test line 1: platform=acl_ingress_entries=1x: acl_ingress_entries=1x: expected a number" <<<"$out"
+out=$(refused 'platform=acl_egress_entries=99999999\n')
+check "an ACL size over vtepd's limit is refused" \
+    grep -q "acl_egress_entries=99999999: more than 16777216" <<<"$out"
+out=$(refused 'platform=acl_ingress_entries=1,tcam=5\n')
+check "an unknown netdev platform key is refused" \
+    grep -q "expected acl_ingress_entries=N or acl_egress_entries=N, not 'tcam'" <<<"$out"
+out=$(refused 'backend=asic\nplatform=/nonexistent/profile.json\n')
+check "an asic JSON profile that is not there is refused" \
+    grep -q "^LOG: config test line 2: platform=/nonexistent/profile.json: no such file on the switch" <<<"$out"
+out=$(refused "backend=asic\\nplatform=/tmp/a'b.json\\n")
+check "a profile path with a quote is refused" \
+    grep -q "expected a file name of letters" <<<"$out"
+out=$(refused 'dataplane-thread=fast\n')
+check "an unknown dataplane-thread mode is refused, naming the line" \
+    grep -q "^LOG: config test line 1: dataplane-thread=fast: expected off, idle, batch or normal: refused" <<<"$out"
+out=$(refused 'backend=asic\nplatform=lab\nplatform=tomahawk\n')
+check "platform given twice is refused" grep -q "line 3: platform given twice" <<<"$out"
+
+# The image's VM profile (platform=/usr/lib/vtep-tor/platform-vm.json):
+# vtepd takes it, with the capacities it names, and a chip file of about
+# 1 MB (trident2's is 16 MB).
+vm=firmware/rootfs/usr/lib/vtep-tor/platform-vm.json
+mkdir "$TMP/vtepd"
+"${BUILD:-build}/bin/vtepd" --hal=asic --platform="$vm" --unixctl="$TMP/vtepd/ctl" \
+    --pidfile="$TMP/vtepd/pid" "$TMP/vtepd/vtep.db" >"$TMP/vtepd/log" 2>&1 &
+on_exit "kill $! 2>/dev/null"
+wait_for 30 ovs-appctl -t "$TMP/vtepd/ctl" version >/dev/null 2>&1
+out=$(ovs-appctl -t "$TMP/vtepd/ctl" hal/resources 2>&1)
+chip=$(stat -c %s "$TMP/vtepd/vtepd.chip" 2>/dev/null || echo 0)
+echo "  platform-vm.json: chip file $chip bytes"
+check "vtepd takes the image's VM profile: fdb 16384, binding 2048, a chip file under 2 MB" \
+    eval 'echo "$out" | grep -Eq "^fdb +0 +16384$" && echo "$out" | grep -Eq "^binding +0 +2048$" &&
+          [ "$chip" -gt 0 ] && [ "$chip" -lt 2097152 ]'
+
 finish

@@ -10,8 +10,9 @@
 #     slot b and set to boot next;
 #   boot 2 (slot b, given a bad config): the new release runs, becomes the
 #     default once it serves; the bad config is refused, naming the line,
-#     and the first boot's config and database stay; a bundle whose vtepd
-#     fails is installed into slot a and set to boot next;
+#     and the first boot's config and database stay; the older signed
+#     0.1.0 bundle is refused (a downgrade) and installed with force; a
+#     bundle whose vtepd fails is installed into slot a and set to boot next;
 #   boots 3-5: slot a fails twice (vtepd never serves), the switch rolls
 #     back to slot b by itself, which serves with its database;
 #   boots 6-7: a bundle whose kernel panics (its initramfs is junk) is
@@ -63,6 +64,7 @@ tools/sign-bundle.sh "$TMP/other.key" "$TMP/www/new.bin" "$TMP/www/wrongkey.bin"
 tools/sign-bundle.sh "$TMP/sign.key" "$TMP/www/new.bin" >/dev/null
 tools/sign-bundle.sh "$TMP/sign.key" "$TMP/www/broken.bin" >/dev/null
 cp "$TMP/www/new.bin" "$TMP/www/corrupt.bin"
+tools/sign-bundle.sh "$TMP/sign.key" "$FW_DIR/vtep-tor-0.1.0.bin" "$TMP/www/old.bin" >/dev/null
 head -c 1000000 /dev/urandom >"$TMP/junk-initrd"
 firmware/mkbundle.sh "$FW_DIR/vmlinuz" "$TMP/junk-initrd" 0.1.3-panic \
     "$(cat "$FW_DIR/root/etc/vtep-tor-kernel")" "$TMP/www/panic.bin"
@@ -180,6 +182,18 @@ check "the database survived the reboot and the upgrade" \
     test "$(vctl list-bindings tor1 swp1)" = "0000 red"
 check "the log on the state partition spans both boots" \
     test "$(con "grep -c 'boot done' /var/log/vtep-tor.log")" = 2
+
+# A signed bundle older than the running one: a downgrade, only if forced.
+out=$(con "vtep-cli image install $URL/old.bin; echo status=\$?")
+echo "$out"
+check "a signed bundle older than the running version is refused (a downgrade)" \
+    eval 'echo "$out" | grep -q "old.bin: version 0.1.0 is older than the running 0.1.1-test: a downgrade, which only .image install SOURCE \[sha256 HEX\] force. makes: refused (slot a unchanged)" &&
+          echo "$out" | grep -q "^status=1"'
+out=$(con "vtep-cli image install $URL/old.bin force")
+echo "$out"
+check "with force it is installed, and the install says it was a forced downgrade" \
+    eval 'echo "$out" | grep -q "Installed vtep-tor 0.1.0 (kernel .*) in slot a" &&
+          echo "$out" | grep -q "Forced: 0.1.0 is older than the running 0.1.1-test (a downgrade)"'
 
 out=$(con "vtep-cli image install $URL/broken.bin && vtep-cli image boot-next a")
 echo "$out"

@@ -81,6 +81,48 @@ is_ssh_key() {
     echo "$blob" | base64 -d 2>/dev/null | grep -q "$type"
 }
 
+# is_platform S: whether S is a --platform vtepd takes: a built-in asic
+# profile, an absolute path to an asic JSON profile that exists, or the
+# netdev backend's acl_ingress_entries=N[,acl_egress_entries=N].  Prints
+# why not.
+is_platform() {
+    local item n
+    case $1 in
+    trident2 | tomahawk | lab) return 0 ;;
+    /*)
+        case $1 in
+        *[!A-Za-z0-9._/-]* | *..*) echo "expected a file name of letters, digits, '.', '_', '-' and '/'" ;;
+        *) [ -f "$1" ] || echo "no such file on the switch" ;;
+        esac
+        return 0
+        ;;
+    *=*)
+        for item in $(echo "$1" | tr , ' '); do
+            n=${item#*=}
+            case ${item%%=*} in
+            acl_ingress_entries | acl_egress_entries) ;;
+            *)
+                echo "expected acl_ingress_entries=N or acl_egress_entries=N, not '${item%%=*}'"
+                return 0
+                ;;
+            esac
+            case $n in
+            '' | *[!0-9]*)
+                echo "${item%%=*}=$n: expected a number"
+                return 0
+                ;;
+            esac
+            if [ ${#n} -gt 8 ] || [ "$n" -gt 16777216 ]; then
+                echo "${item%%=*}=$n: more than 16777216"
+                return 0
+            fi
+        done
+        ;;
+    *) echo "expected trident2, tomahawk, lab, /PATH/TO/PROFILE.json (asic) or acl_ingress_entries=N,acl_egress_entries=N (netdev)" ;;
+    esac
+    return 0
+}
+
 # config_check_value KEY VALUE: prints why VALUE is unusable for KEY
 # (nothing when it is usable); returns 2 for an unknown key.
 config_check_value() {
@@ -112,6 +154,10 @@ config_check_value() {
     backend)
         case $2 in netdev | asic) ;; *) echo "expected netdev or asic" ;; esac
         ;;
+    platform) is_platform "$2" ;;
+    dataplane-thread)
+        case $2 in off | idle | batch | normal) ;; *) echo "expected off, idle, batch or normal" ;; esac
+        ;;
     ssh-authorized-key)
         is_ssh_key "$2" ||
             echo "expected a public key line: ssh-ed25519|ssh-rsa|ecdsa-sha2-* BASE64 [COMMENT]"
@@ -131,6 +177,7 @@ config_check_value() {
 # writes nothing and returns 1.
 config_parse() {
     local file=$1 name=$2 out=$3 n=0 line key value why seen=" " tmp
+    local backend=netdev platform= platform_line=
     tmp=$out.new
     : >"$tmp"
     while IFS= read -r line || [ -n "$line" ]; do
@@ -164,6 +211,10 @@ config_parse() {
             ;;
         esac
         seen="$seen$key "
+        case $key in
+        backend) backend=$value ;;
+        platform) platform=$value platform_line=$n ;;
+        esac
         key=$(echo "$key" | tr - _)
         if [ "$key" = manager ]; then
             echo "CFG_managers=\"\$CFG_managers $value\"" >>"$tmp"
@@ -184,6 +235,17 @@ config_parse() {
     done
     if [ $n -ne 0 ] && [ $n -ne 3 ]; then
         log "config $name: ssl-private-key, ssl-certificate and ssl-ca-cert go together: refused; the previous config stays in force"
+        return 1
+    fi
+    # A platform is the backend's: asic profiles or netdev ACL sizes.
+    why=
+    case $platform in
+    '') ;;
+    *=*) [ "$backend" = netdev ] || why="netdev ACL sizes, and this config's backend is $backend (give a profile: trident2, tomahawk, lab or a JSON file)" ;;
+    *) [ "$backend" = asic ] || why="an asic profile, and this config's backend is $backend (add backend=asic)" ;;
+    esac
+    if [ -n "$platform" ] && [ -n "$why" ]; then
+        config_refuse "$name" "$platform_line" "platform=$platform: $why"
         return 1
     fi
     mv "$tmp" "$out"
