@@ -161,14 +161,21 @@ perf_wait() {
     done
 }
 
+# sim_ucpu: the user part of sim_cpu.
+sim_ucpu() {
+    awk '{ print $14 }' "/proc/$SIM_PID/stat"
+}
+
 # run_tcp WHO DIR: iperf3 red2 -> red1 (DIR up) or back (down).  For
 # vtep-sim, also the CPU time it used per GB carried (the whole run,
 # iperf3's start included, over the bytes its rate makes in
-# IPERF_SECONDS).
+# IPERF_SECONDS), and its user part (the rest is the kernel's, much of it
+# the receiver's softirq run in vtep-sim's sends over veth).
 run_tcp() {
-    local who=$1 dir=$2 perf= cpu= per_gb=
+    local who=$1 dir=$2 perf= cpu= ucpu= per_gb=
     if [ "$who" = vtep-sim ]; then
         cpu=$(sim_cpu)
+        ucpu=$(sim_ucpu)
         perf=$(perf_start "tcp-$dir" "$IPERF_SECONDS")
     fi
     if [ "$dir" = up ]; then
@@ -179,8 +186,10 @@ run_tcp() {
     perf_wait "$perf"
     if [ -n "$cpu" ] && [ "${RESULT[$who-tcp-$dir]}" -gt 0 ]; then
         per_gb=$(awk -v t="$(($(sim_cpu) - cpu))" -v hz="$(getconf CLK_TCK)" \
-            -v r="${RESULT[$who-tcp-$dir]}" -v s="$IPERF_SECONDS" \
-            'BEGIN { printf "   vtep-sim CPU %.2f s/GB", t / hz / (r * s / 8000) }')
+            -v u="$(($(sim_ucpu) - ucpu))" -v r="${RESULT[$who-tcp-$dir]}" \
+            -v s="$IPERF_SECONDS" \
+            'BEGIN { gb = r * s / 8000
+                     printf "   vtep-sim CPU %.2f s/GB, user %.2f", t / hz / gb, u / hz / gb }')
         CPU_NS[$who-tcp-$dir]=${per_gb##* CPU }
     fi
     printf '%-8s iperf3 %-4s %6d Mbit/s%s\n' "$who" "$dir" \
