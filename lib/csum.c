@@ -7,19 +7,27 @@
 
 /* The one's complement sum does not depend on the order of the bytes in
  * its words (RFC 1071, 2(B)): words are loaded as the host stores them,
- * 32 bits at a time into a 64-bit sum, and the result is swapped once. */
+ * 32 bits at a time into 64-bit sums, and the result is swapped once.
+ * Four sums, one per word of 16 bytes, let the additions overlap (half
+ * again as fast as one sum on x86-64: the TCP segmentation of the
+ * software dataplane sums every payload byte it sends). */
 uint64_t
 csum_add(uint64_t sum, const void *p_, size_t len)
 {
     const uint8_t *p = p_;
+    uint64_t s1 = 0, s2 = 0, s3 = 0;
     uint16_t w16 = 0;
 
-    for (; len >= 8; p += 8, len -= 8) {
-        uint32_t w[2];
+    for (; len >= 16; p += 16, len -= 16) {
+        uint32_t w[4];
 
         memcpy(w, p, sizeof w);
-        sum += (uint64_t) w[0] + w[1];
+        sum += w[0];
+        s1 += w[1];
+        s2 += w[2];
+        s3 += w[3];
     }
+    sum += s1 + s2 + s3;
     for (; len >= 2; p += 2, len -= 2) {
         memcpy(&w16, p, 2);
         sum += w16;

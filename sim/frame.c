@@ -306,19 +306,22 @@ sim_tso_count(const struct sim_tso *tso)
 }
 
 size_t
-sim_tso_segment(const struct sim_tso *tso, size_t k, uint8_t *out)
+sim_tso_segment_hdr(const struct sim_tso *tso, size_t k, uint8_t *out,
+                    const uint8_t **payload, size_t *plen)
 {
     size_t n = sim_tso_count(tso);
     size_t start = tso->hdr + k * tso->mss;
-    size_t plen = k + 1 < n ? tso->mss : tso->len - start;
-    size_t seg_len = tso->hdr + plen;
+    size_t pl = k + 1 < n ? tso->mss : tso->len - start;
+    size_t seg_len = tso->hdr + pl;
     uint8_t *ip = out + tso->l3;
     uint8_t *tcp = out + tso->l4;
     uint16_t tcp_len = (uint16_t) (seg_len - tso->l4);
+    size_t tcp_hlen = tso->hdr - tso->l4;
     uint64_t sum;
 
     memcpy(out, tso->frame, tso->hdr);
-    memcpy(out + tso->hdr, tso->frame + start, plen);
+    *payload = tso->frame + start;
+    *plen = pl;
 
     /* TCP: the sequence number advances; FIN and PSH only on the last
      * segment, CWR only on the first (as Linux's own segmentation). */
@@ -341,7 +344,20 @@ sim_tso_segment(const struct sim_tso *tso, size_t k, uint8_t *out)
         csum_store(ip + 10, csum_add(0, ip, ihl));
         sum = csum_pseudo_ipv4(ip + 12, ip + 16, 6, tcp_len);
     }
+    /* The TCP header is a multiple of 4 bytes long, so the payload, read
+     * where it lies, continues the sum on a word boundary. */
     memset(tcp + 16, 0, 2);
-    csum_store(tcp + 16, csum_add(sum, tcp, tcp_len));
+    sum = csum_add(csum_add(sum, tcp, tcp_hlen), *payload, pl);
+    csum_store(tcp + 16, sum);
     return seg_len;
+}
+
+size_t
+sim_tso_segment(const struct sim_tso *tso, size_t k, uint8_t *out)
+{
+    const uint8_t *payload;
+    size_t plen, len = sim_tso_segment_hdr(tso, k, out, &payload, &plen);
+
+    memcpy(out + tso->hdr, payload, plen);
+    return len;
 }

@@ -133,4 +133,13 @@ size_t sim_tso_count(const struct sim_tso *tso);
  * complete.  Returns the segment's length. */
 size_t sim_tso_segment(const struct sim_tso *tso, size_t k, uint8_t *out);
 
+/* Writes the headers of segment 'k' (0 <= k < sim_tso_count()) into 'out',
+ * which must hold tso->hdr bytes, exactly as sim_tso_segment() would,
+ * TCP checksum included, and points '*payload' at the segment's '*plen'
+ * payload bytes where they lie in the super-frame, without copying them:
+ * for a send that gathers headers and payload.  Returns the segment's
+ * length (tso->hdr + '*plen'). */
+size_t sim_tso_segment_hdr(const struct sim_tso *tso, size_t k, uint8_t *out,
+                           const uint8_t **payload, size_t *plen);
+
 #endif /* sim/frame.h */

@@ -221,19 +221,27 @@ sim_send_remote(struct sim *sim, const struct hal_asic_remote_out *out,
     msg->msg_iovlen = n;
 }
 
+/* The most segments one UDP_SEGMENT send of send_remote_gso() carries
+ * (the kernel's UDP_MAX_SEGMENTS before Linux 6.8). */
+#define GSO_SEGS_MAX 64
+
 /* Sends the segments of the TCP super-frame 'tso' to the remote 'out' in
  * VXLAN with UDP segmentation offload: a system call per 64 KB instead of
- * per segment.  Returns false if the offload is unavailable (then nothing
- * was sent). */
+ * per segment.  Each segment is gathered from its VXLAN and rewritten
+ * inner headers, built in the arena, and its payload, read in place in
+ * the super-frame (no copy but the kernel's).  Returns false if the
+ * offload is unavailable (then nothing was sent). */
 static bool
 send_remote_gso(struct sim *sim, const struct hal_asic_remote_out *out,
                 const struct sim_tso *tso, const struct sim_eth *eth,
                 uint16_t sport)
 {
     size_t tag = eth->tagged ? SIM_VLAN_HLEN : 0;
-    size_t seg_size = SIM_VXLAN_HLEN + tso->hdr - tag + tso->mss;
+    size_t hdr_size = SIM_VXLAN_HLEN + tso->hdr - tag;
+    size_t seg_size = hdr_size + tso->mss;
     size_t per_call = 65000 / seg_size;
     size_t n = sim_tso_count(tso), k, j;
+    struct iovec iov[2 * GSO_SEGS_MAX];
     uint8_t hdr[SIM_ENCAP_HLEN];
 
     if (!per_call || seg_size > UINT16_MAX
@@ -241,27 +249,35 @@ send_remote_gso(struct sim *sim, const struct hal_asic_remote_out *out,
                            seg_size - SIM_VXLAN_HLEN)) {
         return false;
     }
-    per_call = per_call < 64 ? per_call : 64;
+    per_call = per_call < GSO_SEGS_MAX ? per_call : GSO_SEGS_MAX;
     flush_vxlan(sim); /* Keeps the flow's frames in order. */
     for (k = 0; k < n; k += per_call) {
-        size_t m = n - k < per_call ? n - k : per_call;
-        uint8_t *buf = sim_arena_alloc(sim, m * seg_size), *p = buf;
+        size_t m = n - k < per_call ? n - k : per_call, bytes = 0;
+        uint8_t *p = sim_arena_alloc(sim, m * (hdr_size + tag));
         int sent;
 
         for (j = 0; j < m; j++) {
-            size_t len = sim_tso_segment(tso, k + j, p + SIM_VXLAN_HLEN);
+            const uint8_t *payload;
+            size_t plen;
 
+            sim_tso_segment_hdr(tso, k + j, p + SIM_VXLAN_HLEN, &payload,
+                                &plen);
             memcpy(p, hdr + SIM_UDP_HLEN, SIM_VXLAN_HLEN);
             if (tag) {
                 /* The tag does not travel: the VNI replaces it. */
                 memmove(p + SIM_VXLAN_HLEN + 2 * SIM_ETH_ALEN,
                         p + SIM_VXLAN_HLEN + 2 * SIM_ETH_ALEN + tag,
-                        len - 2 * SIM_ETH_ALEN - tag);
+                        tso->hdr - 2 * SIM_ETH_ALEN - tag);
             }
-            p += SIM_VXLAN_HLEN + len - tag;
+            iov[2 * j].iov_base = p;
+            iov[2 * j].iov_len = hdr_size;
+            iov[2 * j + 1].iov_base = (void *) payload;
+            iov[2 * j + 1].iov_len = plen;
+            bytes += hdr_size + plen;
+            p += hdr_size + tag;
         }
-        sent = sim_underlay_send_gso(&sim->underlay, out->ip, sport, buf,
-                                     (size_t) (p - buf), (uint16_t) seg_size);
+        sent = sim_underlay_send_gso(&sim->underlay, out->ip, sport, iov,
+                                     2 * m, (uint16_t) seg_size);
         if (sent < 0 && !k) {
             return false;
         } else if (sent < 0) {
@@ -272,7 +288,7 @@ send_remote_gso(struct sim *sim, const struct hal_asic_remote_out *out,
         } else {
             sim->stats.vxlan_tx += (uint64_t) sent;
             sim->stats.vxlan_tx_bytes +=
-                (uint64_t) (p - buf) + (uint64_t) sent * SIM_UDP_HLEN;
+                (uint64_t) bytes + (uint64_t) sent * SIM_UDP_HLEN;
         }
     }
     return true;

@@ -580,7 +580,7 @@ open_gso(struct sim_underlay *u, int i)
 
 int
 sim_underlay_send_gso(struct sim_underlay *u, struct in_addr dst,
-                      uint16_t sport, const uint8_t *buf, size_t len,
+                      uint16_t sport, const struct iovec *iov, size_t n_iov,
                       uint16_t seg_size)
 {
     union {
@@ -588,7 +588,7 @@ sim_underlay_send_gso(struct sim_underlay *u, struct in_addr dst,
         struct cmsghdr align;
     } control;
     int i = sport % SIM_UNDERLAY_GSO_SOCKETS;
-    struct iovec iov = { (void *) buf, len };
+    size_t j, len = 0;
     struct sockaddr_in sin;
     struct cmsghdr *cmsg;
     struct msghdr msg;
@@ -599,6 +599,9 @@ sim_underlay_send_gso(struct sim_underlay *u, struct in_addr dst,
     if (u->gso_fd[i] < 0 || !seg_size) {
         return -EOPNOTSUPP;
     }
+    for (j = 0; j < n_iov; j++) {
+        len += iov[j].iov_len;
+    }
     memset(&sin, 0, sizeof sin);
     sin.sin_family = AF_INET;
     sin.sin_addr = dst;
@@ -606,8 +609,8 @@ sim_underlay_send_gso(struct sim_underlay *u, struct in_addr dst,
     memset(&msg, 0, sizeof msg);
     msg.msg_name = &sin;
     msg.msg_namelen = sizeof sin;
-    msg.msg_iov = &iov;
-    msg.msg_iovlen = 1;
+    msg.msg_iov = (struct iovec *) iov;
+    msg.msg_iovlen = n_iov;
     msg.msg_control = &control;
     msg.msg_controllen = sizeof control;
     cmsg = CMSG_FIRSTHDR(&msg);

@@ -120,8 +120,10 @@ int sim_underlay_recv_batch(struct sim_underlay *u,
 size_t sim_underlay_send_batch(struct sim_underlay *u, struct mmsghdr *msgs,
                                size_t n, int *error);
 
-/* Sends to 'dst' the 'len' bytes of 'buf' as UDP datagrams of 'seg_size'
- * bytes of payload each (the last may be shorter), with one system call
+/* Sends to 'dst' the bytes gathered from the 'n_iov' (at most IOV_MAX)
+ * entries of 'iov' as UDP datagrams of 'seg_size' bytes of payload each
+ * (the last may be shorter; the entries need not align with datagrams),
+ * with one system call
  * (UDP segmentation offload): VXLAN packets of a TCP super-frame's
  * segments.  They leave from one of SIM_UNDERLAY_GSO_SOCKETS fixed source
  * ports in the upper part of the RFC 7348 range, picked by 'sport' (a flow
@@ -129,7 +131,7 @@ size_t sim_underlay_send_batch(struct sim_underlay *u, struct mmsghdr *msgs,
  * sent, or a negative errno (then nothing was sent; -EOPNOTSUPP: no
  * socket for that port). */
 int sim_underlay_send_gso(struct sim_underlay *u, struct in_addr dst,
-                          uint16_t sport, const uint8_t *buf, size_t len,
-                          uint16_t seg_size);
+                          uint16_t sport, const struct iovec *iov,
+                          size_t n_iov, uint16_t seg_size);
 
 #endif /* sim/underlay.h */

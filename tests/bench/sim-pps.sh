@@ -161,18 +161,39 @@ perf_wait() {
     done
 }
 
-# run_tcp WHO DIR: iperf3 red2 -> red1 (DIR up) or back (down).
+# sim_ucpu: the user part of sim_cpu.
+sim_ucpu() {
+    awk '{ print $14 }' "/proc/$SIM_PID/stat"
+}
+
+# run_tcp WHO DIR: iperf3 red2 -> red1 (DIR up) or back (down).  For
+# vtep-sim, also the CPU time it used per GB carried (the whole run,
+# iperf3's start included, over the bytes its rate makes in
+# IPERF_SECONDS), and its user part (the rest is the kernel's, much of it
+# the receiver's softirq run in vtep-sim's sends over veth).
 run_tcp() {
-    local who=$1 dir=$2 perf=
-    [ "$who" = vtep-sim ] && perf=$(perf_start "tcp-$dir" "$IPERF_SECONDS")
+    local who=$1 dir=$2 perf= cpu= ucpu= per_gb=
+    if [ "$who" = vtep-sim ]; then
+        cpu=$(sim_cpu)
+        ucpu=$(sim_ucpu)
+        perf=$(perf_start "tcp-$dir" "$IPERF_SECONDS")
+    fi
     if [ "$dir" = up ]; then
         RESULT[$who-tcp-up]=$(iperf red2 "$RED1_IP")
     else
         RESULT[$who-tcp-down]=$(iperf red2 "$RED1_IP" -R)
     fi
     perf_wait "$perf"
-    printf '%-8s iperf3 %-4s %6d Mbit/s\n' "$who" "$dir" \
-        "${RESULT[$who-tcp-$dir]}"
+    if [ -n "$cpu" ] && [ "${RESULT[$who-tcp-$dir]}" -gt 0 ]; then
+        per_gb=$(awk -v t="$(($(sim_cpu) - cpu))" -v hz="$(getconf CLK_TCK)" \
+            -v u="$(($(sim_ucpu) - ucpu))" -v r="${RESULT[$who-tcp-$dir]}" \
+            -v s="$IPERF_SECONDS" \
+            'BEGIN { gb = r * s / 8000
+                     printf "   vtep-sim CPU %.2f s/GB, user %.2f", t / hz / gb, u / hz / gb }')
+        CPU_NS[$who-tcp-$dir]=${per_gb##* CPU }
+    fi
+    printf '%-8s iperf3 %-4s %6d Mbit/s%s\n' "$who" "$dir" \
+        "${RESULT[$who-tcp-$dir]}" "$per_gb"
 }
 
 # The baseline: what 'lab_hv_vni' builds on the hypervisor, in the vtep
@@ -287,9 +308,10 @@ for size in $SIZES; do
 done
 for dir in $TCP_DIRS; do
     k=${RESULT[kernel-tcp-$dir]} s=${RESULT[vtep-sim-tcp-$dir]}
-    printf '  iperf3 %-4s kernel %6d Mbit/s   vtep-sim %6d Mbit/s   ratio %s\n' \
+    printf '  iperf3 %-4s kernel %6d Mbit/s   vtep-sim %6d Mbit/s   ratio %s   (%s)\n' \
         "$dir" "$k" "$s" \
-        "$(awk -v a="$s" -v b="$k" 'BEGIN { printf "%.2f", b ? a / b : 0 }')"
+        "$(awk -v a="$s" -v b="$k" 'BEGIN { printf "%.2f", b ? a / b : 0 }')" \
+        "${CPU_NS[vtep-sim-tcp-$dir]:-}"
     echo "$( [ $dir = up ] && echo red2-to-red1 || echo red1-to-red2) $k $s" \
         >>"$OUT/tcp.dat"
 done

@@ -432,6 +432,132 @@ test_tso_ipv6(void **state)
     check_tso(true);
 }
 
+/* The segment 'k' of the super-frame 'f' ('len' bytes, IP header at
+ * 'l3', TCP at 'l4', payload at 'hdr') as the copying segmentation of the
+ * fourth round of issue 22 cut it: headers and payload copied into 'out',
+ * headers fixed, checksums summed over the copy.  Returns its length. */
+static size_t
+ref_segment(const uint8_t *f, size_t len, size_t l3, size_t l4, size_t hdr,
+            size_t mss, bool v6, size_t k, uint8_t *out)
+{
+    size_t n = len > hdr ? (len - hdr + mss - 1) / mss : 1;
+    size_t start = hdr + k * mss;
+    size_t plen = k + 1 < n ? mss : len - start;
+    size_t seg_len = hdr + plen, tcp_len = seg_len - l4;
+    uint8_t *ip = out + l3, *tcp = out + l4;
+    uint32_t seq, sum;
+    uint16_t v;
+
+    memcpy(out, f, hdr);
+    memcpy(out + hdr, f + start, plen);
+    seq = (uint32_t) tcp[4] << 24 | (uint32_t) tcp[5] << 16
+          | (uint32_t) tcp[6] << 8 | tcp[7];
+    seq += (uint32_t) (k * mss);
+    tcp[4] = (uint8_t) (seq >> 24);
+    tcp[5] = (uint8_t) (seq >> 16);
+    tcp[6] = (uint8_t) (seq >> 8);
+    tcp[7] = (uint8_t) seq;
+    if (k + 1 < n) {
+        tcp[13] &= (uint8_t) ~0x09;
+    }
+    if (k) {
+        tcp[13] &= (uint8_t) ~0x80;
+    }
+    if (v6) {
+        ip[4] = (uint8_t) ((seg_len - l3 - 40) >> 8);
+        ip[5] = (uint8_t) (seg_len - l3 - 40);
+        sum = ref_sum(ip + 8, 32, 0);
+    } else {
+        ip[2] = (uint8_t) ((seg_len - l3) >> 8);
+        ip[3] = (uint8_t) (seg_len - l3);
+        v = (uint16_t) ((ip[4] << 8 | ip[5]) + k);
+        ip[4] = (uint8_t) (v >> 8);
+        ip[5] = (uint8_t) v;
+        ip[10] = ip[11] = 0;
+        v = (uint16_t) ~ref_fold(ref_sum(ip, l4 - l3, 0));
+        ip[10] = (uint8_t) (v >> 8);
+        ip[11] = (uint8_t) v;
+        sum = ref_sum(ip + 12, 8, 0);
+    }
+    sum += 6 + (uint32_t) tcp_len;
+    tcp[16] = tcp[17] = 0;
+    v = (uint16_t) ~ref_fold(ref_sum(tcp, tcp_len, sum));
+    tcp[16] = (uint8_t) (v >> 8);
+    tcp[17] = (uint8_t) v;
+    return seg_len;
+}
+
+/* Segments built by sim_tso_segment() and gathered from
+ * sim_tso_segment_hdr() and the payload in place are byte for byte those
+ * of the copying reference: IPv4 and IPv6, tagged or not, with TCP
+ * options, for odd and even payload lengths and sizes. */
+static void
+test_tso_matches_reference(void **state)
+{
+    static const size_t payloads[] = { 0, 1, 999, 1000, 1001, 4097, 17377 };
+    static const size_t msses[] = { 1, 7, 536, 1000, 1448, 8948 };
+    static uint8_t frame[18 + 40 + 32 + 17377], seg[sizeof frame],
+        ref[sizeof frame], gathered[sizeof frame];
+    size_t a, b, c, i, k;
+
+    for (a = 0; a < 4; a++) {
+        bool v6 = a & 1, tag = a & 2;
+
+        for (b = 0; b < sizeof payloads / sizeof *payloads; b++) {
+            for (c = 0; c < sizeof msses / sizeof *msses; c++) {
+                size_t pl = payloads[b], mss = msses[c], len, l3, l4, n;
+                struct sim_tso tso;
+
+                if (mss == 1 && pl > 1001) {
+                    continue; /* Enough segments already. */
+                }
+                /* 12 bytes of options (NOP, NOP, timestamps) before the
+                 * payload, which the tag, if any, shifts by 4. */
+                len = make_tcp(frame, v6, pl + 12, 0x80 | 0x08 | 0x01 | 0x10);
+                l3 = 14;
+                l4 = l3 + (v6 ? 40 : 20);
+                memcpy(frame + l4 + 20, "\x01\x01\x08\x0a", 4);
+                for (i = 0; i < 8; i++) {
+                    frame[l4 + 24 + i] = (uint8_t) (0xa5 ^ (i * 31));
+                }
+                frame[l4 + 12] = 8 << 4;
+                for (i = 0; i < pl; i++) {
+                    frame[l4 + 32 + i] = (uint8_t) (i * 131 + b + c);
+                }
+                if (tag) {
+                    memmove(frame + 16, frame + 12, len - 12);
+                    memcpy(frame + 12, "\x81\x00\x00\x14", 4);
+                    len += 4;
+                    l3 += 4;
+                    l4 += 4;
+                }
+                assert_int_equal(
+                    sim_tso_init(&tso, frame, len, 0, (uint16_t) mss), 0);
+                assert_int_equal(tso.hdr, l4 + 32);
+                n = sim_tso_count(&tso);
+                assert_int_equal(n, pl ? (pl + mss - 1) / mss : 1);
+                for (k = 0; k < n; k++) {
+                    size_t rlen = ref_segment(frame, len, l3, l4, l4 + 32, mss,
+                                              v6, k, ref);
+                    const uint8_t *payload;
+                    size_t plen, glen;
+
+                    assert_int_equal(sim_tso_segment(&tso, k, seg), rlen);
+                    assert_memory_equal(seg, ref, rlen);
+                    glen = sim_tso_segment_hdr(&tso, k, gathered, &payload,
+                                               &plen);
+                    assert_int_equal(glen, rlen);
+                    assert_int_equal(tso.hdr + plen, rlen);
+                    assert_true(payload >= frame
+                                && payload + plen <= frame + len);
+                    memcpy(gathered + tso.hdr, payload, plen);
+                    assert_memory_equal(gathered, ref, rlen);
+                }
+            }
+        }
+    }
+}
+
 static void
 test_tso_refuses(void **state)
 {
@@ -510,6 +636,7 @@ main(void)
         cmocka_unit_test(test_csum_complete),
         cmocka_unit_test(test_tso_ipv4),
         cmocka_unit_test(test_tso_ipv6),
+        cmocka_unit_test(test_tso_matches_reference),
         cmocka_unit_test(test_tso_refuses),
         cmocka_unit_test(test_csum_fix_inner),
     };
