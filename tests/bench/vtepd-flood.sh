@@ -99,8 +99,11 @@ report("unixctl", lat)
 EOF
 }
 
+# What reached the hypervisor: its stack's UDP InDatagrams count each
+# segment of a UDP GSO packet, which u0's tx_packets counts once (the
+# dataplane coalesces a flow's datagrams into UDP_SEGMENT sends).
 tx_packets() {
-    nsx vtep cat /sys/class/net/u0/statistics/tx_packets
+    nsx hv awk '/^Udp:/ && ++n == 2 { print $2 }' /proc/net/snmp
 }
 
 # measure LABEL: the figures idle and during a flood.
