@@ -91,14 +91,16 @@ fw_vm_disk() {
         "$1/disk.qcow2"
 }
 
-# fw_bundle OUT VERSION [VTEPD]: an upgrade bundle of the built image whose
-# /etc/vtep-tor-release names VERSION, and whose vtepd is the file VTEPD if
-# one is given: a second cpio archive, appended to the initramfs, replaces
-# those files.
+# fw_bundle OUT VERSION [VTEPD [OVERLAY]]: an upgrade bundle of the built
+# image whose /etc/vtep-tor-release names VERSION, whose vtepd is the file
+# VTEPD if one is given (not empty), and with the files of the directory
+# OVERLAY (under etc/ and usr/) if one is given: a second cpio archive,
+# appended to the initramfs, replaces those files.
 fw_bundle() {
-    local out=$1 version=$2 vtepd=${3-} work
+    local out=$1 version=$2 vtepd=${3-} overlay=${4-} work
     work=$(mktemp -d)
     mkdir -p "$work/root/etc" "$work/root/usr/sbin"
+    [ -n "$overlay" ] && cp -a "$overlay/." "$work/root/"
     echo "vtepd (vtepd) $version" >"$work/root/etc/vtep-tor-release"
     [ -n "$vtepd" ] && install -m 0755 "$vtepd" "$work/root/usr/sbin/vtepd"
     zstd -q -dc "$FW_DIR/initrd.img" >"$work/initrd"
