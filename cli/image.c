@@ -57,16 +57,21 @@ run_tool(char *const *argv)
 
 /* Adds to 't' the slot described by the tool's tab-separated 'line' (slot,
  * version, kernel, status, signature), or copies the text of its "policy"
- * line into 'policy'; ignores a malformed line. */
+ * line into 'policy' and the version of its "highest" line into 'highest'
+ * ("-": none known, left empty); ignores a malformed line. */
 static void
-add_slot(struct cli_table *t, char *line, char *policy, size_t policy_size)
+add_slot(struct cli_table *t, char *line, char *policy, char *highest,
+         size_t size)
 {
     char *fields[5], *save = NULL;
     size_t n = 0;
 
     line[strcspn(line, "\n")] = '\0';
     if (!strncmp(line, "policy\t", 7)) {
-        snprintf(policy, policy_size, "%s", line + 7);
+        snprintf(policy, size, "%s", line + 7);
+        return;
+    } else if (!strncmp(line, "highest\t", 8)) {
+        snprintf(highest, size, "%s", strcmp(line + 8, "-") ? line + 8 : "");
         return;
     }
     for (char *f = strtok_r(line, "\t", &save); f && n < 5;
@@ -95,6 +100,7 @@ cli_image_list(struct cli_ctx *ctx, int argc, char **argv)
     };
     struct cli_table *t;
     char line[IMAGE_LINE_MAX], policy[IMAGE_LINE_MAX] = "";
+    char highest[IMAGE_LINE_MAX] = "";
     FILE *out;
     int status;
 
@@ -111,7 +117,7 @@ cli_image_list(struct cli_ctx *ctx, int argc, char **argv)
     }
     t = cli_table_create(columns);
     while (fgets(line, sizeof line, out)) {
-        add_slot(t, line, policy, sizeof policy);
+        add_slot(t, line, policy, highest, sizeof line);
     }
     status = pclose(out);
     if (status || !cli_table_n_rows(t)) {
@@ -125,12 +131,20 @@ cli_image_list(struct cli_ctx *ctx, int argc, char **argv)
         if (*policy) {
             json_object_set_new(obj, "policy", json_string(policy));
         }
+        if (*highest) {
+            json_object_set_new(obj, "highest", json_string(highest));
+        }
         cli_print_json(obj);
         json_decref(obj);
     } else {
         cli_table_print(t);
         if (*policy) {
             printf("%s\n", policy);
+        }
+        if (*highest) {
+            printf("Highest version run here: %s (older bundles install only "
+                   "with force).\n",
+                   highest);
         }
     }
     cli_table_destroy(t);

@@ -31,7 +31,8 @@
 #   swp1.200  10.0.0.22 (ns green)┘ (UDP socket)  10.99.0.2         └ green1 VNI 300
 #
 # Every host is in 10.0.0.0/24: only the VNIs (and VLANs) keep the logical
-# switches apart.
+# switches apart.  Each VM has the hardware watchdog a switch has (QEMU's
+# i6300esb, from fw_vm_start), which its image pets.
 #
 #   firmware/lab.sh up [basic|multi|trunk]  builds one, checks it and says
 #                                           how to use it (the last one up

@@ -7,7 +7,9 @@
 # downloads over plain http, and over https only from a server whose
 # certificate chains to the given CA and names the host; vtep-tor-image's
 # signing policy with and without keys; the version ordering, and its
-# refusal of a downgrade unless forced; syslinux's boot-once in the ADV
+# refusal of a downgrade unless forced, below the running version or the
+# highest that has served, which a forced downgrade does not lower;
+# syslinux's boot-once in the ADV
 # of an ldlinux.sys that syslinux installed.
 set -u
 . tests/lib.sh
@@ -88,8 +90,10 @@ check "vercmp orders versions: numbers as numbers, '~' before the end, a suffix 
     test "$order" = "same older newer older older older same older newer older "
 check "vercmp refuses what is not a version" \
     eval 'out=$("$TOOL" vercmp "1.0;reboot" 1.0 2>&1); [ $? -ne 0 ] && grep -q "is not a version" <<<"$out"'
-sed -n '/^check_version() {/,/^}/p' firmware/rootfs/usr/sbin/vtep-tor-image >"$TMP/version.sh"
-# installable NEW RUNNING [force]: check_version's output and status.
+sed -n '/^older_than() {/,/^}/p; /^check_version() {/,/^}/p; /^highest() {/,/^}/p
+        /^record_highest() {/,/^}/p' firmware/rootfs/usr/sbin/vtep-tor-image >"$TMP/version.sh"
+# installable NEW RUNNING [HIGHEST [force]]: check_version's output and
+# status.
 installable() {
     $SH -c 'BUNDLE_TOOL=$1; . "$2"; shift 2; check_version "$@"; echo "status=$?"' \
         sh "$PWD/$TOOL" "$TMP/version.sh" "$@" 2>&1
@@ -101,8 +105,40 @@ check "an older bundle is refused, saying it is a downgrade and how to force it"
           grep -qx "status=1" <<<"$out"'
 check "the same version is allowed (a reinstall)" test "$(installable 0.1.1 0.1.1)" = "status=0"
 check "a newer version is allowed" test "$(installable 0.2.0 0.1.1)" = "status=0"
-check "an older version with force is allowed" test "$(installable 0.1.0 0.1.1 force)" = "status=0"
+check "an older version with force is allowed" test "$(installable 0.1.0 0.1.1 - force)" = "status=0"
 check "a running slot of unknown version lets anything in" test "$(installable 0.1.0 -)" = "status=0"
+
+# ---- the highest version that has served: a floor a forced downgrade
+# does not lower ----
+# served VERSION...: record_highest for each (as each boot that serves
+# does), then the file's content and the log.
+served() {
+    $SH -c 'BUNDLE_TOOL=$1 HIGHEST=$2; . "$3"; log() { echo "LOG: $*"; }; shift 3
+        for v; do record_highest "$v"; done; echo "highest=$(highest)"' \
+        sh "$PWD/$TOOL" "$TMP/highest" "$TMP/version.sh" "$@" 2>&1
+}
+out=$(served 0.1.0 0.1.1)
+echo "$out" | sed 's/^/  served 0.1.0 0.1.1: /'
+check "the first version served and a higher one are recorded, each saying so" \
+    eval 'grep -qx "LOG: image 0.1.1 is the highest version this switch has run: older ones install only with force" <<<"$out" &&
+          grep -qx "highest=0.1.1" <<<"$out" && [ "$(cat "$TMP/highest")" = 0.1.1 ]'
+out=$(served 0.1.0)
+check "a forced downgrade that serves (0.1.0) leaves the highest at 0.1.1, quietly" \
+    test "$out" = "highest=0.1.1"
+out=$(installable 0.1.0.5 0.1.0 0.1.1)
+echo "  0.1.0.5, running 0.1.0, highest 0.1.1: $out"
+check "after the forced downgrade, a version between it and the highest is refused" \
+    eval 'grep -q "^version 0.1.0.5 is older than 0.1.1, the highest version this switch has run: a downgrade, which only .image install SOURCE \[sha256 HEX\] force. makes" <<<"$out" &&
+          grep -qx "status=1" <<<"$out"'
+check "... but with force" test "$(installable 0.1.0.5 0.1.0 0.1.1 force)" = "status=0"
+check "... and the highest itself installs again" test "$(installable 0.1.1 0.1.0 0.1.1)" = "status=0"
+check "... and a newer one" test "$(installable 0.1.2 0.1.0 0.1.1)" = "status=0"
+check "older than the running version is said so first" \
+    eval 'installable 0.0.9 0.1.0 0.1.1 | grep -q "older than the running 0.1.0: a downgrade"'
+echo "0.1.1;reboot" >"$TMP/highest"
+out=$(served 0.1.0)
+check "a highest file that is not a version is ignored and replaced" \
+    eval 'grep -qx "highest=0.1.0" <<<"$out"'
 
 # ---- the switch's policy (vtep-tor-image's functions, run here) ----
 # image_config, signing_policy and check_signature, with the run directory

@@ -116,6 +116,15 @@ check "a profile path with a quote is refused" \
 out=$(refused 'dataplane-thread=fast\n')
 check "an unknown dataplane-thread mode is refused, naming the line" \
     grep -q "^LOG: config test line 1: dataplane-thread=fast: expected off, idle, batch or normal: refused" <<<"$out"
+# The trial boot's watchdog timeout (vtep-tor-image boot-next).
+printf 'image-trial-watchdog=60\n' >"$TMP/wd.conf"
+check "image-trial-watchdog=60 is accepted" \
+    eval 'parse "$TMP/wd.conf" | grep -qx "CFG_image_trial_watchdog='"'60'"'"'
+for v in 29 2041 99999 60s ''; do
+    out=$(refused "image-trial-watchdog=$v\\n")
+    check "image-trial-watchdog=$v is refused, naming the range" \
+        grep -q "^LOG: config test line 1: image-trial-watchdog=$v: expected seconds, 30 to 2040: refused" <<<"$out"
+done
 out=$(refused 'backend=asic\nplatform=lab\nplatform=tomahawk\n')
 check "platform given twice is refused" grep -q "line 3: platform given twice" <<<"$out"
 

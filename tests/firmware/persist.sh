@@ -8,16 +8,23 @@
 #     another key, and one from an https server the CA does not vouch for
 #     are refused; a newer one, signed, is installed from an https URL into
 #     slot b and set to boot next;
-#   boot 2 (slot b, given a bad config): the new release runs, becomes the
-#     default once it serves; the bad config is refused, naming the line,
+#   boot 2 (slot b, given a bad config): the new release runs, its trial
+#     boot arms the hardware watchdog unpetted, it becomes the default and
+#     the watchdog is petted once it serves, and 0.1.1-test is the highest
+#     version run; the bad config is refused, naming the line,
 #     and the first boot's config and database stay; the older signed
 #     0.1.0 bundle is refused (a downgrade) and installed with force; a
 #     bundle whose vtepd fails is installed into slot a and set to boot next;
 #   boots 3-5: slot a fails twice (vtepd never serves), the switch rolls
-#     back to slot b by itself, which serves with its database;
+#     back to slot b by itself, which serves with its database; the
+#     highest version run stays 0.1.1-test (0.1.2-broken never served);
 #   boots 6-7: a bundle whose kernel panics (its initramfs is junk) is
 #     installed into slot a and set to boot next: syslinux boots it once,
-#     the panic reboots (panic=10) into slot b, which rolls a back.
+#     the panic reboots (panic=10) into slot b, which rolls a back;
+#   boots 8-9 (the config's image-trial-watchdog=60): a bundle whose boot
+#     hangs (every process stopped at the end of its boot script, vtepd
+#     never started) into slot a, set to boot next: the watchdog, unpetted,
+#     resets it, and slot b boots and rolls a back, saying so.
 set -u
 . tests/lib.sh
 . tests/firmware/vm.sh
@@ -69,6 +76,22 @@ head -c 1000000 /dev/urandom >"$TMP/junk-initrd"
 firmware/mkbundle.sh "$FW_DIR/vmlinuz" "$TMP/junk-initrd" 0.1.3-panic \
     "$(cat "$FW_DIR/root/etc/vtep-tor-kernel")" "$TMP/www/panic.bin"
 tools/sign-bundle.sh "$TMP/sign.key" "$TMP/www/panic.bin" >/dev/null
+# A boot that hangs: after the boot script, init runs a script that stops
+# every other process (the trial's watch too) and sleeps.
+mkdir -p "$TMP/hang/etc" "$TMP/hang/usr/sbin"
+sed 's|^::sysinit:/etc/init.d/rcS$|&\n::sysinit:/usr/sbin/vtep-tor-test-hang|' \
+    firmware/rootfs/etc/inittab >"$TMP/hang/etc/inittab"
+grep -q vtep-tor-test-hang "$TMP/hang/etc/inittab" || fail "the hanging bundle's inittab"
+cat >"$TMP/hang/usr/sbin/vtep-tor-test-hang" <<'HANG'
+#!/bin/sh
+. /usr/lib/vtep-tor/lib.sh
+log "test: this boot hangs: every process stopped, vtepd never started"
+kill -STOP -1
+exec sleep 2147483647
+HANG
+chmod +x "$TMP/hang/usr/sbin/vtep-tor-test-hang"
+fw_bundle "$TMP/www/hang.bin" 0.1.4-hang "" "$TMP/hang"
+tools/sign-bundle.sh "$TMP/sign.key" "$TMP/www/hang.bin" >/dev/null
 printf 'garbage' | dd of="$TMP/www/corrupt.bin" bs=1 seek=12000000 conv=notrunc status=none
 HTTP_PORT=$(fw_free_port)
 /usr/bin/python3 -m http.server --bind 127.0.0.1 --directory "$TMP/www" "$HTTP_PORT" \
@@ -168,13 +191,24 @@ boot_served "it boots again" 150
 check "the new image in slot b runs" \
     eval 'con "cat /etc/vtep-tor-release" | grep -qx "vtepd (vtepd) 0.1.1-test"'
 check "its trial boot is counted" grep -q "slot b (0.1.1-test): trial boot 1 of 2" "$A/serial.log"
+check "the trial boot arms the watchdog, unpetted until vtepd serves (180 s by default)" \
+    grep -q "watchdog armed: 180 s, held until vtepd serves" "$A/serial.log"
 check "serving, it becomes the default" \
     wait_for 60 grep -q "slot b (0.1.1-test) serves: it is the default now" "$A/serial.log"
+out=$(con "cat /sys/class/watchdog/watchdog0/state; ls /run/vtepd/watchdog-hold 2>&1; ps | grep -c '[v]tep-tor-watchdog run'")
+echo "$out"
+check "... and the watchdog is petted from then on (armed, no hold, its loop running)" \
+    eval 'echo "$out" | grep -qx active && echo "$out" | grep -q "watchdog-hold: No such file" &&
+          echo "$out" | grep -qx 1'
+check "0.1.1-test is the highest version run" \
+    grep -q "image 0.1.1-test is the highest version this switch has run" "$A/serial.log"
 out=$(con "vtep-cli image list")
 echo "$out"
 check "image list: slot b is current and the default now" \
     eval 'echo "$out" | grep -q "^b  *0.1.1-test .*current, default" &&
           con "cat /boot/syslinux.cfg" | grep -qx "DEFAULT b"'
+check "image list: the highest version run is 0.1.1-test" \
+    eval 'echo "$out" | grep -q "^Highest version run here: 0.1.1-test (older bundles install only with force)"'
 check "the bad line is refused on the console, naming the line" \
     grep -q "config opt/vtep-tor/config line 3: backend=fast: expected netdev or asic: refused; the previous config stays in force" "$A/serial.log"
 check "the first boot's config stays in force" test "$(vctl list-ps)" = tor1
@@ -219,6 +253,10 @@ out=$(con "vtep-cli image list")
 echo "$out"
 check "image list shows slot a rolled back" \
     eval 'echo "$out" | grep -q "^a  *0.1.2-broken .*rolled back: vtepd exited 3 times"'
+check "the highest version run is still 0.1.1-test: 0.1.2-broken never served" \
+    eval 'con "vtep-cli --json image list" | /usr/bin/python3 -c "
+import json, sys
+assert json.load(sys.stdin)[\"highest\"] == \"0.1.1-test\""'
 check "the database survived the rollback" \
     test "$(vctl list-bindings tor1 swp1)" = "0000 red"
 
@@ -229,11 +267,13 @@ check "a bundle whose kernel panics is installed in slot a and boots next" \
     eval 'echo "$out" | grep -q "Slot a (0.1.3-panic) boots next, on trial"'
 check "the default stays slot b: a boots once" \
     eval 'con "cat /boot/syslinux.cfg" | grep -qx "DEFAULT b"'
-# (This QEMU reboots in place: power it off and start another.)
+# (This QEMU reboots in place: power it off and start another, its
+# config giving the next trials a watchdog of 60 s.)
 con poweroff >/dev/null
 check "the VM powers off" wait_for 60 vm_down
 mv "$A/serial.log" "$A/serial.log.3"
-FW_REBOOT=1 fw_vm_start "$A" "" 1
+{ cat "$TMP/good.conf"; echo image-trial-watchdog=60; } >"$TMP/wd.conf"
+FW_REBOOT=1 fw_vm_start "$A" "$TMP/wd.conf" 1
 boot_served "after the panic, the switch serves again" 600
 grep -a "Kernel panic\|vtep-tor: .*\(slot\|booting\|rollback\)" "$A/serial.log"
 check "slot a's kernel panicked" grep -q "Kernel panic - not syncing" "$A/serial.log"
@@ -246,5 +286,29 @@ echo "$out"
 check "image list shows slot a rolled back, b the default" \
     eval 'echo "$out" | grep -q "^a  *0.1.3-panic .*rolled back: did not boot" &&
           echo "$out" | grep -q "^b  *0.1.1-test .*current, default"'
+
+# ---- boots 8-9: slot a hangs, the watchdog resets it, b rolls it back ----
+out=$(con "vtep-cli image install $URL/hang.bin && vtep-cli image boot-next a")
+echo "$out"
+check "a bundle whose boot hangs is installed in slot a and boots next, the watchdog's 60 s said" \
+    eval 'echo "$out" | grep -q "Slot a (0.1.4-hang) boots next, on trial" &&
+          echo "$out" | grep -q "a hang, the watchdog resets after 60 s"'
+con poweroff >/dev/null
+check "the VM powers off" wait_for 60 vm_down
+mv "$A/serial.log" "$A/serial.log.4"
+FW_REBOOT=1 fw_vm_start "$A" "" 1
+boot_served "after the hang, the watchdog's reset and the rollback, the switch serves again" 600
+grep -a "vtep-tor: .*\(slot\|booting\|rollback\|watchdog\|test:\)" "$A/serial.log"
+check "slot a's trial boot armed the watchdog for 60 s, unpetted" \
+    grep -q "watchdog armed: 60 s, held until vtepd serves" "$A/serial.log"
+check "slot a hung" grep -q "test: this boot hangs" "$A/serial.log"
+check "the watchdog reset it and slot b rolled it back, saying why" \
+    grep -q "image rollback: slot a (0.1.4-hang) hung during trial boot 1 of 2: the watchdog reset it, vtepd not serving after 60 s; slot b (0.1.1-test) boots next" "$A/serial.log"
+out=$(con "vtep-cli image list")
+echo "$out"
+check "image list shows slot a rolled back by the watchdog, b the default" \
+    eval 'echo "$out" | grep -q "^a  *0.1.4-hang .*rolled back: hung during trial boot 1 of 2: the watchdog reset it" &&
+          echo "$out" | grep -q "^b  *0.1.1-test .*current, default"'
+check "the database survived the hang" test "$(vctl list-bindings tor1 swp1)" = "0000 red"
 
 finish

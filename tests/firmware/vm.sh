@@ -34,8 +34,9 @@ fw_free_port() {
 
 # fw_vm_start DIR CONFIG NPORTS [QEMU ARGS...]: boots the image in the
 # background with CONFIG (a file, or "" for none) as its fw_cfg config, a
-# management NIC on user networking and NPORTS front-panel NICs (unplugged
-# user networks unless QEMU ARGS add their own netdevs after them).
+# management NIC on user networking, NPORTS front-panel NICs (unplugged
+# user networks unless QEMU ARGS add their own netdevs after them) and a
+# hardware watchdog (i6300esb), as a switch has.
 fw_vm_start() {
     local dir=$1 config=$2 nports=$3 port sshport i mac
     shift 3
@@ -53,9 +54,11 @@ fw_vm_start() {
         set -- -kernel "$FW_DIR/vmlinuz" -initrd "$FW_DIR/initrd.img" \
             -append "console=ttyS0 quiet no_timer_check panic=-1" "$@"
     fi
-    # A reboot ends QEMU, unless FW_REBOOT=1 (an upgrade's trial boots).
+    # A reboot ends QEMU, unless FW_REBOOT=1 (an upgrade's trial boots);
+    # so does a reset by the hardware watchdog, the i6300esb the image
+    # pets (and arms unpetted on a trial boot).
     [ "${FW_REBOOT-}" = 1 ] || set -- -no-reboot "$@"
-    set -- -accel tcg -m 128 -nodefaults -display none "$@" \
+    set -- -accel tcg -m 128 -nodefaults -display none -device i6300esb "$@" \
         -chardev "pipe,id=con,path=$dir/console,logfile=$dir/serial.log,logappend=on" \
         -serial chardev:con \
         -netdev "user,id=mgmt,hostfwd=tcp:127.0.0.1:$port-:6640,hostfwd=tcp:127.0.0.1:$sshport-:22" \
@@ -88,14 +91,16 @@ fw_vm_disk() {
         "$1/disk.qcow2"
 }
 
-# fw_bundle OUT VERSION [VTEPD]: an upgrade bundle of the built image whose
-# /etc/vtep-tor-release names VERSION, and whose vtepd is the file VTEPD if
-# one is given: a second cpio archive, appended to the initramfs, replaces
-# those files.
+# fw_bundle OUT VERSION [VTEPD [OVERLAY]]: an upgrade bundle of the built
+# image whose /etc/vtep-tor-release names VERSION, whose vtepd is the file
+# VTEPD if one is given (not empty), and with the files of the directory
+# OVERLAY (under etc/ and usr/) if one is given: a second cpio archive,
+# appended to the initramfs, replaces those files.
 fw_bundle() {
-    local out=$1 version=$2 vtepd=${3-} work
+    local out=$1 version=$2 vtepd=${3-} overlay=${4-} work
     work=$(mktemp -d)
     mkdir -p "$work/root/etc" "$work/root/usr/sbin"
+    [ -n "$overlay" ] && cp -a "$overlay/." "$work/root/"
     echo "vtepd (vtepd) $version" >"$work/root/etc/vtep-tor-release"
     [ -n "$vtepd" ] && install -m 0755 "$vtepd" "$work/root/usr/sbin/vtepd"
     zstd -q -dc "$FW_DIR/initrd.img" >"$work/initrd"

@@ -158,6 +158,13 @@ config_check_value() {
     dataplane-thread)
         case $2 in off | idle | batch | normal) ;; *) echo "expected off, idle, batch or normal" ;; esac
         ;;
+    image-trial-watchdog)
+        # Seconds; the i6300esb takes up to 2046.
+        case $2 in
+        '' | *[!0-9]*) echo "expected seconds, 30 to 2040" ;;
+        *) [ ${#2} -le 4 ] && [ "$2" -ge 30 ] && [ "$2" -le 2040 ] || echo "expected seconds, 30 to 2040" ;;
+        esac
+        ;;
     ssh-authorized-key)
         is_ssh_key "$2" ||
             echo "expected a public key line: ssh-ed25519|ssh-rsa|ecdsa-sha2-* BASE64 [COMMENT]"
