@@ -926,9 +926,9 @@ test_router_interfaces_ipv6(void **state)
     /* Ingress: ICMPv6 echo from 2001:db8::/64 is denied before the
      * lookup, TCP to the same host passes. */
     deny_in.match.src_ip = echo9.src_ip;
-    assert_int_equal(hal_ip_from_string("ffff:ffff:ffff:ffff::",
-                                        &deny_in.match.src_mask),
-                     0);
+    assert_int_equal(
+        hal_ip_from_string("ffff:ffff:ffff:ffff::", &deny_in.match.src_mask),
+        0);
     in = table(&t, HAL_ACL_INGRESS, &deny_in, 1, 0);
     acl_bind(&t, v6in, 0, HAL_ACL_INGRESS, in);
     assert_int_equal(route(&t, &echo9, &res), HAL_ASIC_L3_DROP);
