@@ -24,9 +24,19 @@
  *
  *   table inet vtepd
  *     chain forward  (filter hook forward, policy accept): jump in; jump out
- *     chain in       iifname "vtbN" goto aclN; sdifname "vtbN" goto aclN
- *     chain out      oifname "vtbN" goto aclN
+ *     chain in       iifname "vtbN" counter jump aclN;
+ *                    iifname "vtbN" counter return;
+ *                    sdifname "vtbN" counter jump aclN;
+ *                    sdifname "vtbN" counter return
+ *     chain out      oifname "vtbN" counter jump aclN;
+ *                    oifname "vtbN" counter return
  *     chain aclN     the same rules as the bridge family's aclN
+ *
+ * The two counters of a pair see every routed packet of the interface and
+ * those its ACL let return: the difference is what the ACL dropped, the
+ * router's acl_denied_in or _out.  Rebuilding the dispatch chains resets
+ * them, so each rebuild first adds what they counted to the interfaces'
+ * routers (route.c keeps it), once the kernel took the new chains.
  *
  * Every ACL table has its chain in both tables, changed in one batch; its
  * hit counters are the sum of the two (a frame is switched or routed, never
@@ -76,10 +86,26 @@ struct nd_acl_bind {
     struct nd_acl_table *table;
 };
 
+/* A router interface binding in the inet table's dispatch chain. */
+struct nd_acl_counted {
+    hal_oid_t router; /* The interface's. */
+    uint64_t denied;  /* Before a rebuild: what its rules counted. */
+};
+
+/* The bindings of the dispatch chain of a stage, in rule order: whose
+ * drops its counters count. */
+struct nd_acl_layout {
+    struct nd_acl_counted *b;
+    size_t n;
+};
+
 struct nd_acl {
     int fd;    /* NETLINK_NETFILTER, or -1 without nftables. */
     int error; /* Why ACLs are unavailable, or 0. */
     bool inet; /* The inet table exists: router interface bindings. */
+    struct nd_acl_layout layout[HAL_ACL_STAGE_N]; /* In the kernel. */
+    struct nd_acl_layout next[HAL_ACL_STAGE_N];   /* In the batch, */
+    bool pending;                                 /* if it has them. */
     struct hmap tables, binds;
     uint32_t last_id;
     uint32_t used[HAL_ACL_STAGE_N];
@@ -276,6 +302,10 @@ nd_acl_destroy(struct hal_netdev *nd, bool clear)
     }
     hmap_destroy(&acl->binds);
     hmap_destroy(&acl->tables);
+    for (int s = 0; s < HAL_ACL_STAGE_N; s++) {
+        free(acl->layout[s].b);
+        free(acl->next[s].b);
+    }
     free(acl);
     nd->acl = NULL;
 }
@@ -380,28 +410,134 @@ dispatch_rules(const struct hal_netdev *nd, struct nft_buf *b,
     }
 }
 
-/* Appends the inet family's dispatch rules: router interfaces. */
+/* Counted rules per binding in the inet dispatch chain of 'stage': a pair
+ * for iifname and one for sdifname (ingress), or one for oifname. */
+static size_t
+rules_per_binding(enum hal_acl_stage stage)
+{
+    return stage == HAL_ACL_INGRESS ? 4 : 2;
+}
+
+static const char *
+dispatch_chain(enum hal_acl_stage stage)
+{
+    return stage == HAL_ACL_INGRESS ? "in" : "out";
+}
+
+/* Reads what the ACL of each binding of 'layout' (the dispatch chain of
+ * 'stage' in the kernel) dropped into its 'denied'.  Returns 0 or a
+ * negative errno. */
+static int
+layout_read(const struct nd_acl *acl, enum hal_acl_stage stage,
+            struct nd_acl_layout *layout)
+{
+    size_t per = rules_per_binding(stage), n = layout->n * per;
+    uint64_t *c;
+    int error;
+
+    if (!layout->n) {
+        return 0;
+    }
+    c = xcalloc(n, sizeof *c);
+    error = nft_counters(acl->fd, ND_NFPROTO_INET, ND_NFT_TABLE,
+                         dispatch_chain(stage), c, n);
+    for (size_t i = 0; i < layout->n; i++) {
+        layout->b[i].denied = 0;
+        for (size_t k = i * per; !error && k < (i + 1) * per; k += 2) {
+            /* A packet between the two rules may be in the first only. */
+            layout->b[i].denied += c[k] > c[k + 1] ? c[k] - c[k + 1] : 0;
+        }
+    }
+    free(c);
+    return error;
+}
+
+static void
+layout_append(struct nd_acl_layout *l, hal_oid_t router)
+{
+    l->b = xrealloc(l->b, (l->n + 1) * sizeof *l->b);
+    l->b[l->n++] = (struct nd_acl_counted){ router, 0 };
+}
+
+/* After a batch: on success the kernel has 'next' and the old chains'
+ * drops go to their routers; else it still has 'layout'. */
+static void
+layout_commit(struct hal_netdev *nd, bool ok)
+{
+    struct nd_acl *acl = nd->acl;
+
+    if (!acl->pending) {
+        return;
+    }
+    acl->pending = false;
+    for (int s = 0; s < HAL_ACL_STAGE_N; s++) {
+        struct nd_acl_layout *l = ok ? &acl->layout[s] : &acl->next[s];
+
+        for (size_t i = 0; ok && i < l->n; i++) {
+            nd_router_acl_denied_add(nd, l->b[i].router, s, l->b[i].denied);
+        }
+        free(l->b);
+        if (ok) {
+            acl->layout[s] = acl->next[s];
+        }
+        acl->next[s] = (struct nd_acl_layout){ NULL, 0 };
+    }
+}
+
+/* Appends the inet family's dispatch rules, router interfaces, and
+ * records them in 'next' after reading what the rules in place counted. */
 static void
 dispatch_rif_rules(const struct hal_netdev *nd, struct nft_buf *b)
 {
+    struct nd_acl *acl = nd->acl;
     struct nd_acl_bind *bd;
 
-    HMAP_FOR_EACH(bd, node, &nd->acl->binds) {
+    acl->pending = true;
+    for (int s = 0; s < HAL_ACL_STAGE_N; s++) {
+        int error = layout_read(acl, s, &acl->layout[s]);
+
+        if (error) {
+            VLOG_WARN("router ACL counters (%s): %s", dispatch_chain(s),
+                      strerror(-error));
+        }
+    }
+    HMAP_FOR_EACH(bd, node, &acl->binds) {
         char name[IFNAMSIZ];
 
         if (!bd->rif || nd_rif_bridge_ifname(nd, bd->port, name)) {
             continue;
         }
-        if (bd->stage == HAL_ACL_INGRESS) {
-            nft_dispatch_rule(b, ND_NFT_TABLE, "in", false, name, false,
-                              bd->table->chain);
-            nft_dispatch_sdif_rule(b, ND_NFT_TABLE, "in", name,
+        nft_dispatch_counted_rules(b, ND_NFT_TABLE, dispatch_chain(bd->stage),
+                                   bd->stage == HAL_ACL_EGRESS, false, name,
                                    bd->table->chain);
-        } else {
-            nft_dispatch_rule(b, ND_NFT_TABLE, "out", true, name, false,
-                              bd->table->chain);
+        if (bd->stage == HAL_ACL_INGRESS) {
+            nft_dispatch_counted_rules(b, ND_NFT_TABLE, "in", false, true,
+                                       name, bd->table->chain);
+        }
+        layout_append(&acl->next[bd->stage], nd_rif_router(nd, bd->port));
+    }
+}
+
+uint64_t
+nd_acl_router_denied(const struct hal_netdev *nd, hal_oid_t router,
+                     enum hal_acl_stage stage)
+{
+    const struct nd_acl *acl = nd->acl;
+    struct nd_acl_layout l;
+    uint64_t sum = 0;
+
+    if (!acl || acl->fd < 0 || !acl->inet || !acl->layout[stage].n) {
+        return 0;
+    }
+    l.n = acl->layout[stage].n;
+    l.b = xmemdup(acl->layout[stage].b, l.n * sizeof *l.b);
+    if (!layout_read(acl, stage, &l)) {
+        for (size_t i = 0; i < l.n; i++) {
+            sum += l.b[i].router == router ? l.b[i].denied : 0;
         }
     }
+    free(l.b);
+    return sum;
 }
 
 /* Adds to 'b' the rebuilt dispatch chains, of both families. */
@@ -423,14 +559,17 @@ dispatch(const struct hal_netdev *nd, struct nft_buf *b)
     }
 }
 
+/* Sends batch 'b' (and frees it); a dispatch() in it takes effect with
+ * it. */
 static int
-send_batch(struct nd_acl *acl, struct nft_buf *b)
+send_batch(struct hal_netdev *nd, struct nft_buf *b)
 {
     int error;
 
     nft_batch_end(b);
-    error = nft_send(acl->fd, b);
+    error = nft_send(nd->acl->fd, b);
     nft_buf_destroy(b);
+    layout_commit(nd, !error);
     return error;
 }
 
@@ -459,7 +598,7 @@ nd_acl_rif_gone(struct hal_netdev *nd, hal_oid_t oid)
     nft_buf_init(&b);
     nft_batch_begin(&b);
     dispatch(nd, &b);
-    error = send_batch(acl, &b);
+    error = send_batch(nd, &b);
     if (error) {
         VLOG_WARN("ACL bindings of a router interface: %s", strerror(-error));
     }
@@ -471,7 +610,8 @@ int
 nd_acl_table_set(struct hal *hal, const struct hal_acl_table_config *c,
                  hal_oid_t *oid)
 {
-    struct nd_acl *acl = acl_of(hal);
+    struct hal_netdev *nd = nd_cast(hal);
+    struct nd_acl *acl = nd->acl;
     struct nd_acl_table *t = NULL;
     struct nft_buf b;
     int error;
@@ -509,7 +649,7 @@ nd_acl_table_set(struct hal *hal, const struct hal_acl_table_config *c,
             nft_acl_rule(&b, ND_NFT_TABLE, t->chain, &c->rules[i]);
         }
     }
-    error = send_batch(acl, &b);
+    error = send_batch(nd, &b);
     if (error) {
         VLOG_WARN("ACL %s: nftables refused chain %s: %s (%s)", c->name,
                   t->chain, strerror(-error), nft_last_error());
@@ -560,7 +700,7 @@ nd_acl_table_remove(struct hal *hal, hal_oid_t oid)
         b.family = ND_NFPROTO_INET;
         nft_chain(&b, false, ND_NFT_TABLE, t->chain, -1);
     }
-    error = send_batch(acl, &b);
+    error = send_batch(nd, &b);
     acl->used[t->stage] -= (uint32_t) t->n_rules;
     hal_event_freed(hal, stage_table(t->stage));
     hmap_remove(&acl->tables, &t->node);
@@ -687,7 +827,7 @@ bind_apply(struct hal *hal, const struct hal_acl_binding *e, size_t n,
     nft_buf_init(&b);
     nft_batch_begin(&b);
     dispatch(nd, &b);
-    error = send_batch(acl, &b);
+    error = send_batch(nd, &b);
     if (error) {
         VLOG_WARN("ACL bindings: %s", strerror(-error));
         for (size_t i = 0; i < n; i++) {

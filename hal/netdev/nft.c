@@ -452,11 +452,40 @@ nft_dispatch_rule(struct nft_buf *b, const char *table, const char *chain,
                   target);
 }
 
-void
-nft_dispatch_sdif_rule(struct nft_buf *b, const char *table, const char *chain,
-                       const char *ifname, const char *target)
+/* "META IFNAME counter VERDICT [TARGET]". */
+static void
+counted_rule(struct nft_buf *b, const char *table, const char *chain,
+             uint32_t meta, const char *ifname, int verdict,
+             const char *target)
 {
-    dispatch_rule(b, table, chain, NFT_META_SDIFNAME, ifname, false, target);
+    size_t m = msg_begin(b, NFT_TYPE(NFT_MSG_NEWRULE),
+                         NLM_F_CREATE | NLM_F_APPEND, b->family, 0);
+    char name[IFNAMSIZ] = "";
+    size_t x;
+
+    strncpy(name, ifname, sizeof name - 1);
+    attr_str(b, NFTA_RULE_TABLE, table);
+    attr_str(b, NFTA_RULE_CHAIN, chain);
+    x = nest_begin(b, NFTA_RULE_EXPRESSIONS);
+    expr_meta(b, meta);
+    expr_cmp(b, name, sizeof name);
+    expr_counter(b);
+    expr_verdict(b, verdict, target);
+    nest_end(b, x);
+    msg_end(b, m);
+}
+
+void
+nft_dispatch_counted_rules(struct nft_buf *b, const char *table,
+                           const char *chain, bool egress, bool sdif,
+                           const char *ifname, const char *target)
+{
+    uint32_t meta = sdif     ? NFT_META_SDIFNAME
+                    : egress ? NFT_META_OIFNAME
+                             : NFT_META_IIFNAME;
+
+    counted_rule(b, table, chain, meta, ifname, NFT_JUMP, target);
+    counted_rule(b, table, chain, meta, ifname, NFT_RETURN, NULL);
 }
 
 void
