@@ -66,6 +66,8 @@ VLOG_DEFINE_THIS_MODULE(netdev_acl);
 #define ND_NF_INET_FORWARD 2 /* NF_INET_FORWARD */
 #define ND_NFPROTO_BRIDGE 7
 #define ND_NFPROTO_INET 1
+#define ND_NFPROTO_ARP 3
+#define ND_NF_ARP_OUT 1 /* <linux/netfilter_arp.h> */
 
 struct nd_acl_table {
     struct hmap_node node; /* In 'tables', by id. */
@@ -103,6 +105,7 @@ struct nd_acl {
     int fd;    /* NETLINK_NETFILTER, or -1 without nftables. */
     int error; /* Why ACLs are unavailable, or 0. */
     bool inet; /* The inet table exists: router interface bindings. */
+    bool arp;  /* The arp table exists: the bridge's own ARP answers. */
     struct nd_acl_layout layout[HAL_ACL_STAGE_N]; /* In the kernel. */
     struct nd_acl_layout next[HAL_ACL_STAGE_N];   /* In the batch, */
     bool pending;                                 /* if it has them. */
@@ -123,6 +126,23 @@ static struct nd_acl *
 acl_of(const struct hal *hal)
 {
     return nd_cast(hal)->acl;
+}
+
+/* Stores in 'f' the families that have a chain per ACL table: bridge,
+ * then inet and arp if their tables exist.  Returns how many. */
+static size_t
+table_families(const struct nd_acl *acl, uint8_t f[3])
+{
+    size_t n = 0;
+
+    f[n++] = ND_NFPROTO_BRIDGE;
+    if (acl->inet) {
+        f[n++] = ND_NFPROTO_INET;
+    }
+    if (acl->arp) {
+        f[n++] = ND_NFPROTO_ARP;
+    }
+    return n;
 }
 
 /* Adds to 'b' the base chain and its jumps to the dispatch chains. */
@@ -174,6 +194,42 @@ inet_init(struct hal_netdev *nd)
     if (!nd_route_unsupported(&nd->up)) {
         nd->up.capabilities |= HAL_CAP_ACL_RIF;
     }
+}
+
+/* Creates the arp table: the ARP replies the bridge makes for its
+ * suppressed ports (neigh_suppress) leave by arp_xmit(), whose output hook
+ * this is, not through the bridge's forward hook:
+ *
+ *   table arp vtepd
+ *     chain output  (filter hook output, policy accept): jump out
+ *     chain out     oifname dispatch of the egress bindings, as above
+ *     chain aclN    the rules of every ACL: only ARP can reach them */
+static void
+arp_init(struct hal_netdev *nd)
+{
+    struct nd_acl *acl = nd->acl;
+    struct nft_buf b;
+    int error;
+
+    nft_buf_init(&b);
+    nft_batch_begin(&b);
+    b.family = ND_NFPROTO_ARP;
+    nft_table(&b, true, ND_NFT_TABLE);
+    nft_table(&b, false, ND_NFT_TABLE);
+    nft_table(&b, true, ND_NFT_TABLE);
+    nft_chain(&b, true, ND_NFT_TABLE, "out", -1);
+    nft_chain(&b, true, ND_NFT_TABLE, "output", ND_NF_ARP_OUT);
+    nft_jump_rule(&b, ND_NFT_TABLE, "output", "out");
+    nft_batch_end(&b);
+    error = nft_send(acl->fd, &b);
+    nft_buf_destroy(&b);
+    if (error) {
+        VLOG_INFO("the bridge's ARP answers are not filtered: no nftables "
+                  "arp family (%s)",
+                  strerror(-error));
+        return;
+    }
+    acl->arp = true;
 }
 
 /* Parses 'value' (the value of 'key') as a capacity into '*out'. */
@@ -261,6 +317,7 @@ nd_acl_init(struct hal_netdev *nd, const uint32_t capacity[HAL_ACL_STAGE_N])
         VLOG_INFO("ACLs in nftables: table bridge %s", ND_NFT_TABLE);
         nd->up.capabilities |= HAL_CAP_ACL;
         inet_init(nd);
+        arp_init(nd);
     }
 }
 
@@ -279,9 +336,11 @@ nd_acl_destroy(struct hal_netdev *nd, bool clear)
 
         nft_buf_init(&b);
         nft_batch_begin(&b);
-        nft_table(&b, false, ND_NFT_TABLE);
-        if (acl->inet) {
-            b.family = ND_NFPROTO_INET;
+        uint8_t f[3];
+        size_t n = table_families(acl, f);
+
+        for (size_t i = 0; i < n; i++) {
+            b.family = f[i];
             nft_table(&b, false, ND_NFT_TABLE);
         }
         nft_batch_end(&b);
@@ -555,8 +614,14 @@ dispatch(const struct hal_netdev *nd, struct nft_buf *b)
         nft_flush(b, ND_NFT_TABLE, "in");
         nft_flush(b, ND_NFT_TABLE, "out");
         dispatch_rif_rules(nd, b);
-        b->family = ND_NFPROTO_BRIDGE;
     }
+    if (nd->acl->arp) {
+        b->family = ND_NFPROTO_ARP;
+        nft_flush(b, ND_NFT_TABLE, "out");
+        dispatch_rules(nd, b, HAL_ACL_EGRESS, true);
+        dispatch_rules(nd, b, HAL_ACL_EGRESS, false);
+    }
+    b->family = ND_NFPROTO_BRIDGE;
 }
 
 /* Sends batch 'b' (and frees it); a dispatch() in it takes effect with
@@ -613,6 +678,8 @@ nd_acl_table_set(struct hal *hal, const struct hal_acl_table_config *c,
     struct hal_netdev *nd = nd_cast(hal);
     struct nd_acl *acl = nd->acl;
     struct nd_acl_table *t = NULL;
+    uint8_t families[3];
+    size_t n_families = table_families(acl, families);
     struct nft_buf b;
     int error;
 
@@ -638,8 +705,8 @@ nd_acl_table_set(struct hal *hal, const struct hal_acl_table_config *c,
         t->stage = c->stage;
         snprintf(t->chain, sizeof t->chain, "acl%u", (unsigned) t->id);
     }
-    for (int f = 0; f < (acl->inet ? 2 : 1); f++) {
-        b.family = f ? ND_NFPROTO_INET : ND_NFPROTO_BRIDGE;
+    for (size_t f = 0; f < n_families; f++) {
+        b.family = families[f];
         if (*oid) {
             nft_flush(&b, ND_NFT_TABLE, t->chain);
         } else {
@@ -679,6 +746,7 @@ nd_acl_table_remove(struct hal *hal, hal_oid_t oid)
     struct nd_acl_table *t = acl->fd < 0 ? NULL : table_find(acl, oid);
     struct nd_acl_bind *bd;
     struct nft_buf b;
+    uint8_t f[3];
     int error;
 
     if (acl->fd < 0) {
@@ -695,9 +763,8 @@ nd_acl_table_remove(struct hal *hal, hal_oid_t oid)
     nft_buf_init(&b);
     nft_batch_begin(&b);
     dispatch(nd, &b);
-    nft_chain(&b, false, ND_NFT_TABLE, t->chain, -1);
-    if (acl->inet) {
-        b.family = ND_NFPROTO_INET;
+    for (size_t i = 0; i < table_families(acl, f); i++) {
+        b.family = f[i];
         nft_chain(&b, false, ND_NFT_TABLE, t->chain, -1);
     }
     error = send_batch(nd, &b);
@@ -709,24 +776,25 @@ nd_acl_table_remove(struct hal *hal, hal_oid_t oid)
     return error;
 }
 
-/* Reads the hits of the first 'n' rules of 't', both families summed. */
+/* Reads the hits of the first 'n' rules of 't', its chains in every
+ * family summed. */
 static int
 table_counters(const struct nd_acl *acl, const struct nd_acl_table *t,
                uint64_t *packets, size_t n)
 {
-    int error = nft_counters(acl->fd, ND_NFPROTO_BRIDGE, ND_NFT_TABLE,
-                             t->chain, packets, n);
+    uint64_t *more = xcalloc(n + 1, sizeof *more);
+    uint8_t f[3];
+    size_t n_f = table_families(acl, f);
+    int error =
+        nft_counters(acl->fd, f[0], ND_NFT_TABLE, t->chain, packets, n);
 
-    if (!error && acl->inet) {
-        uint64_t *routed = xcalloc(n + 1, sizeof *routed);
-
-        error = nft_counters(acl->fd, ND_NFPROTO_INET, ND_NFT_TABLE, t->chain,
-                             routed, n);
-        for (size_t i = 0; i < n; i++) {
-            packets[i] += routed[i];
+    for (size_t i = 1; !error && i < n_f; i++) {
+        error = nft_counters(acl->fd, f[i], ND_NFT_TABLE, t->chain, more, n);
+        for (size_t j = 0; !error && j < n; j++) {
+            packets[j] += more[j];
         }
-        free(routed);
     }
+    free(more);
     return error;
 }
 

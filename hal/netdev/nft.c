@@ -342,11 +342,20 @@ match_exprs(struct nft_buf *b, const struct hal_acl_match *m)
                  : f & HAL_ACL_F_DST_IP ? m->dst_ip.family
                                         : 0;
 
+    /* The arp family sees ARP the host sends, whose link-layer header it
+     * cannot load: an Ethernet ARP reply's sender and target hardware
+     * addresses are its source and destination MACs. */
+    bool arp = b->family == NFPROTO_ARP;
+
     if (f & HAL_ACL_F_SRC_MAC) {
-        match_bytes(b, NFT_PAYLOAD_LL_HEADER, 6, m->src_mac.ea, NULL, 6);
+        match_bytes(b,
+                    arp ? NFT_PAYLOAD_NETWORK_HEADER : NFT_PAYLOAD_LL_HEADER,
+                    arp ? 8 : 6, m->src_mac.ea, NULL, 6);
     }
     if (f & HAL_ACL_F_DST_MAC) {
-        match_bytes(b, NFT_PAYLOAD_LL_HEADER, 0, m->dst_mac.ea, NULL, 6);
+        match_bytes(b,
+                    arp ? NFT_PAYLOAD_NETWORK_HEADER : NFT_PAYLOAD_LL_HEADER,
+                    arp ? 18 : 0, m->dst_mac.ea, NULL, 6);
     }
     if (f & HAL_ACL_F_ETHERTYPE || family) {
         uint16_t type = htons(f & HAL_ACL_F_ETHERTYPE ? m->ethertype
