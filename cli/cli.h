@@ -126,8 +126,10 @@ int cli_show_logging(struct cli_ctx *, int argc, char **argv);
 int cli_show_vxlan_tunnels(struct cli_ctx *, int argc, char **argv);
 int cli_show_vxlan_vni(struct cli_ctx *, int argc, char **argv);
 int cli_show_mac(struct cli_ctx *, int argc, char **argv);
-/* show-route.c: "show ip route", the logical routers' routes. */
+/* show-route.c: "show ip route", the logical routers' routes; "show ip
+ * router", their counters. */
 int cli_show_ip_route(struct cli_ctx *, int argc, char **argv);
+int cli_show_ip_router(struct cli_ctx *, int argc, char **argv);
 /* show-acl.c */
 int cli_show_acl(struct cli_ctx *, int argc, char **argv);
 

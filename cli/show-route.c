@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* "show ip route": the routes of the switch's logical routers, from the
- * routes section of "hal/dump-routes". */
+ * routes section of "hal/dump-routes"; "show ip router": the routers'
+ * counters, from its last section. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,4 +43,67 @@ cli_show_ip_route(struct cli_ctx *ctx, int argc, char **argv)
     free(text);
     cli_table_sort(t);
     return cli_table_emit(ctx, t, "routes");
+}
+
+/* The counters of hal/dump-routes' last section, in its column order. */
+static const char *const router_cols[] = {
+    "router:ROUTER",           "routed:ROUTED",
+    "ttl_expired:TTL-EXPIRED", "no_route:NO-ROUTE",
+    "unresolved:UNRESOLVED",   "arp_requests:ARP-REQ",
+    "arp_replies:ARP-REPLY",   "icmp_errors:ICMP-ERR",
+    "icmp_limited:ICMP-LIMIT", "acl_denied_in:ACL-IN",
+    "acl_denied_out:ACL-OUT",  NULL
+};
+#define ROUTER_N_COUNTERS 10
+
+/* Adds the row of counters line 'line' to 't', if it is one. */
+static void
+add_router_row(struct cli_table *t, const char *line)
+{
+    unsigned long long c[ROUTER_N_COUNTERS];
+    json_t *row[ROUTER_N_COUNTERS + 1];
+    char name[64];
+    size_t i;
+
+    if (sscanf(line, "%63s %llu %llu %llu %llu %llu %llu %llu %llu %llu %llu",
+               name, &c[0], &c[1], &c[2], &c[3], &c[4], &c[5], &c[6], &c[7],
+               &c[8], &c[9])
+        != ROUTER_N_COUNTERS + 1) {
+        return;
+    }
+    row[0] = json_string(name);
+    for (i = 0; i < ROUTER_N_COUNTERS; i++) {
+        row[i + 1] = json_integer((json_int_t) c[i]);
+    }
+    cli_table_add(t, row);
+}
+
+int
+cli_show_ip_router(struct cli_ctx *ctx, int argc, char **argv)
+{
+    const char *const cmd[] = { "hal/dump-routes" };
+    char *text = cli_ctl_run(ctx, 1, cmd), *line, *next;
+    struct cli_table *t;
+    bool counters = false;
+
+    (void) argc;
+    (void) argv;
+    if (!text) {
+        return 1;
+    }
+    t = cli_table_create(router_cols);
+    for (line = text; line && *line; line = next) {
+        next = strchr(line, '\n');
+        if (next) {
+            *next++ = '\0';
+        }
+        if (!strncmp(line, "ROUTER ", 7) && strstr(line, " ROUTED ")) {
+            counters = true;
+        } else if (counters) {
+            add_router_row(t, line);
+        }
+    }
+    free(text);
+    cli_table_sort(t);
+    return cli_table_emit(ctx, t, "routers");
 }

@@ -37,6 +37,8 @@ static const struct cli_node show_vxlan[] = {
 static const struct cli_node show_ip[] = {
     { "route", "routes of the logical routers", cli_show_ip_route, NULL,
       NULL },
+    { "router", "logical routers' counters (routed, dropped, ACL denied)",
+      cli_show_ip_router, NULL, NULL },
     { NULL, NULL, NULL, NULL, NULL },
 };
 

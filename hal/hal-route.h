@@ -140,9 +140,17 @@ struct hal_router_stats {
     uint64_t arp_replies; /* ARP requests for interface addresses, answered. */
     uint64_t icmp_errors; /* ICMP errors sent (time exceeded, unreachable). */
     uint64_t icmp_limited; /* ICMP errors not sent: over the rate limit. */
+    /* Routed packets dropped by the ACL bound to an interface of the
+     * router (hal/hal-acl.h), at the interface they came in by and at the
+     * one they were to leave by: SAI's per-interface in and out discards,
+     * summed over the router's interfaces.  Packets to the router itself
+     * and switched frames never count here. */
+    uint64_t acl_denied_in;
+    uint64_t acl_denied_out;
 };
 
-/* Reads router 'oid''s counters.  Returns 0, -ENOENT or -EOPNOTSUPP. */
+/* Reads router 'oid''s counters, every one of them zero for a new router.
+ * Returns 0, -ENOENT or -EOPNOTSUPP. */
 int hal_router_stats_get(const struct hal *hal, hal_oid_t oid,
                          struct hal_router_stats *stats);
 

@@ -466,6 +466,7 @@ hal_asic_route(struct hal_asic *asic, hal_oid_t in_bridge,
         return;
     } else if (!asic_acl_rif_permits(asic, (uint32_t) in_rif, HAL_ACL_INGRESS,
                                      acl)) {
+        router->st.acl_denied_in++;
         res->drop_reason = "ACL deny (router ingress)";
         return;
     }
@@ -486,6 +487,7 @@ hal_asic_route(struct hal_asic *asic, hal_oid_t in_bridge,
     res->out_bridge = asic_bridge_oid(out->bridge);
     if (!asic_acl_rif_permits(asic, (uint32_t) (out - asic->rifs),
                               HAL_ACL_EGRESS, acl)) {
+        router->st.acl_denied_out++;
         res->drop_reason = "ACL deny (router egress)";
         return;
     } else if (!resolve(asic, (uint32_t) (out - asic->rifs), &nh, &res->dst,

@@ -150,6 +150,46 @@ acl_rif_bindings(struct kit *k)
     KIT_EXPECT(k, hal_acl_table_remove(k->hal, oid), 0);
 }
 
+/* A new router whose interface has an ACL has counted nothing, the ACL
+ * drops included (a provider built for a shorter struct hal_router_stats
+ * would leave them as they were). */
+static void
+acl_router_counters(struct kit *k)
+{
+    struct hal_router_config rc = { .name = "kit",
+                                    .mac = { { 0x02, 0, 0, 0, 0, 0xfe } } };
+    struct hal_acl_rule r = deny_range(1, 80, 80);
+    hal_oid_t router = HAL_OID_NULL, bridge, rif, oid = HAL_OID_NULL;
+    struct hal_rif_config c = { .prefix_len = 24 };
+    static const struct hal_router_stats zero;
+    struct hal_router_stats rs;
+    struct hal_acl_binding b;
+    int st;
+
+    KIT_REQUIRE(k, !hal_route_unsupported_reason(k->hal),
+                "HAL_CAP_ACL_RIF without routing: %s",
+                hal_route_unsupported_reason(k->hal));
+    KIT_EXPECT(k, kit_bridge(k, "kit-rif", 700, &bridge), 0);
+    KIT_EXPECT(k, hal_router_set(k->hal, &rc, &router), 0);
+    c.router = router;
+    c.bridge = bridge;
+    KIT_EXPECT(k, hal_ip_from_string("10.70.0.1", &c.ip), 0);
+    KIT_EXPECT(k, hal_rif_create(k->hal, &c, &rif), 0);
+    KIT_EXPECT(k, table_set(k, HAL_ACL_INGRESS, &r, 1, &oid), 0);
+    b = (struct hal_acl_binding){ rif, 0, HAL_ACL_INGRESS, oid };
+    KIT_EXPECT(k, hal_acl_bind_set(k->hal, &b, 1, &st), 0);
+    memset(&rs, 0xff, sizeof rs);
+    KIT_EXPECT(k, hal_router_stats_get(k->hal, router, &rs), 0);
+    KIT_REQUIRE(k, !memcmp(&rs, &zero, sizeof rs),
+                "a new router has counted (routed %llu, ACL in %llu, out "
+                "%llu)",
+                (unsigned long long) rs.routed,
+                (unsigned long long) rs.acl_denied_in,
+                (unsigned long long) rs.acl_denied_out);
+    KIT_EXPECT(k, hal_router_remove(k->hal, router), 0);
+    KIT_EXPECT(k, hal_acl_table_remove(k->hal, oid), 0);
+}
+
 const struct kit_case kit_acl_cases[] = {
     { "acl.counters", "hal/hal-acl.h",
       "Reads the hit counters of the first 'n' rules of table 'oid' into "
@@ -166,5 +206,9 @@ const struct kit_case kit_acl_cases[] = {
     { "acl.rif-bindings", "hal/hal-acl.h",
       "Removing a port or router interface removes its bindings.",
       HAL_CAP_ACL | HAL_CAP_ACL_RIF, 0, acl_rif_bindings },
+    { "acl.router-counters", "hal/hal-route.h",
+      "Reads router 'oid''s counters, every one of them zero for a new "
+      "router.",
+      HAL_CAP_ACL | HAL_CAP_ACL_RIF, 0, acl_router_counters },
     { NULL, NULL, NULL, 0, 0, NULL },
 };

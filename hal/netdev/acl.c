@@ -24,9 +24,19 @@
  *
  *   table inet vtepd
  *     chain forward  (filter hook forward, policy accept): jump in; jump out
- *     chain in       iifname "vtbN" goto aclN; sdifname "vtbN" goto aclN
- *     chain out      oifname "vtbN" goto aclN
+ *     chain in       iifname "vtbN" counter jump aclN;
+ *                    iifname "vtbN" counter return;
+ *                    sdifname "vtbN" counter jump aclN;
+ *                    sdifname "vtbN" counter return
+ *     chain out      oifname "vtbN" counter jump aclN;
+ *                    oifname "vtbN" counter return
  *     chain aclN     the same rules as the bridge family's aclN
+ *
+ * The two counters of a pair see every routed packet of the interface and
+ * those its ACL let return: the difference is what the ACL dropped, the
+ * router's acl_denied_in or _out.  Rebuilding the dispatch chains resets
+ * them, so each rebuild first adds what they counted to the interfaces'
+ * routers (route.c keeps it), once the kernel took the new chains.
  *
  * Every ACL table has its chain in both tables, changed in one batch; its
  * hit counters are the sum of the two (a frame is switched or routed, never
@@ -56,6 +66,8 @@ VLOG_DEFINE_THIS_MODULE(netdev_acl);
 #define ND_NF_INET_FORWARD 2 /* NF_INET_FORWARD */
 #define ND_NFPROTO_BRIDGE 7
 #define ND_NFPROTO_INET 1
+#define ND_NFPROTO_ARP 3
+#define ND_NF_ARP_OUT 1 /* <linux/netfilter_arp.h> */
 
 struct nd_acl_table {
     struct hmap_node node; /* In 'tables', by id. */
@@ -76,10 +88,27 @@ struct nd_acl_bind {
     struct nd_acl_table *table;
 };
 
+/* A router interface binding in the inet table's dispatch chain. */
+struct nd_acl_counted {
+    hal_oid_t router; /* The interface's. */
+    uint64_t denied;  /* Before a rebuild: what its rules counted. */
+};
+
+/* The bindings of the dispatch chain of a stage, in rule order: whose
+ * drops its counters count. */
+struct nd_acl_layout {
+    struct nd_acl_counted *b;
+    size_t n;
+};
+
 struct nd_acl {
     int fd;    /* NETLINK_NETFILTER, or -1 without nftables. */
     int error; /* Why ACLs are unavailable, or 0. */
     bool inet; /* The inet table exists: router interface bindings. */
+    bool arp;  /* The arp table exists: the bridge's own ARP answers. */
+    struct nd_acl_layout layout[HAL_ACL_STAGE_N]; /* In the kernel. */
+    struct nd_acl_layout next[HAL_ACL_STAGE_N];   /* In the batch, */
+    bool pending;                                 /* if it has them. */
     struct hmap tables, binds;
     uint32_t last_id;
     uint32_t used[HAL_ACL_STAGE_N];
@@ -97,6 +126,23 @@ static struct nd_acl *
 acl_of(const struct hal *hal)
 {
     return nd_cast(hal)->acl;
+}
+
+/* Stores in 'f' the families that have a chain per ACL table: bridge,
+ * then inet and arp if their tables exist.  Returns how many. */
+static size_t
+table_families(const struct nd_acl *acl, uint8_t f[3])
+{
+    size_t n = 0;
+
+    f[n++] = ND_NFPROTO_BRIDGE;
+    if (acl->inet) {
+        f[n++] = ND_NFPROTO_INET;
+    }
+    if (acl->arp) {
+        f[n++] = ND_NFPROTO_ARP;
+    }
+    return n;
 }
 
 /* Adds to 'b' the base chain and its jumps to the dispatch chains. */
@@ -148,6 +194,42 @@ inet_init(struct hal_netdev *nd)
     if (!nd_route_unsupported(&nd->up)) {
         nd->up.capabilities |= HAL_CAP_ACL_RIF;
     }
+}
+
+/* Creates the arp table: the ARP replies the bridge makes for its
+ * suppressed ports (neigh_suppress) leave by arp_xmit(), whose output hook
+ * this is, not through the bridge's forward hook:
+ *
+ *   table arp vtepd
+ *     chain output  (filter hook output, policy accept): jump out
+ *     chain out     oifname dispatch of the egress bindings, as above
+ *     chain aclN    the rules of every ACL: only ARP can reach them */
+static void
+arp_init(struct hal_netdev *nd)
+{
+    struct nd_acl *acl = nd->acl;
+    struct nft_buf b;
+    int error;
+
+    nft_buf_init(&b);
+    nft_batch_begin(&b);
+    b.family = ND_NFPROTO_ARP;
+    nft_table(&b, true, ND_NFT_TABLE);
+    nft_table(&b, false, ND_NFT_TABLE);
+    nft_table(&b, true, ND_NFT_TABLE);
+    nft_chain(&b, true, ND_NFT_TABLE, "out", -1);
+    nft_chain(&b, true, ND_NFT_TABLE, "output", ND_NF_ARP_OUT);
+    nft_jump_rule(&b, ND_NFT_TABLE, "output", "out");
+    nft_batch_end(&b);
+    error = nft_send(acl->fd, &b);
+    nft_buf_destroy(&b);
+    if (error) {
+        VLOG_INFO("the bridge's ARP answers are not filtered: no nftables "
+                  "arp family (%s)",
+                  strerror(-error));
+        return;
+    }
+    acl->arp = true;
 }
 
 /* Parses 'value' (the value of 'key') as a capacity into '*out'. */
@@ -235,6 +317,7 @@ nd_acl_init(struct hal_netdev *nd, const uint32_t capacity[HAL_ACL_STAGE_N])
         VLOG_INFO("ACLs in nftables: table bridge %s", ND_NFT_TABLE);
         nd->up.capabilities |= HAL_CAP_ACL;
         inet_init(nd);
+        arp_init(nd);
     }
 }
 
@@ -253,9 +336,11 @@ nd_acl_destroy(struct hal_netdev *nd, bool clear)
 
         nft_buf_init(&b);
         nft_batch_begin(&b);
-        nft_table(&b, false, ND_NFT_TABLE);
-        if (acl->inet) {
-            b.family = ND_NFPROTO_INET;
+        uint8_t f[3];
+        size_t n = table_families(acl, f);
+
+        for (size_t i = 0; i < n; i++) {
+            b.family = f[i];
             nft_table(&b, false, ND_NFT_TABLE);
         }
         nft_batch_end(&b);
@@ -276,6 +361,10 @@ nd_acl_destroy(struct hal_netdev *nd, bool clear)
     }
     hmap_destroy(&acl->binds);
     hmap_destroy(&acl->tables);
+    for (int s = 0; s < HAL_ACL_STAGE_N; s++) {
+        free(acl->layout[s].b);
+        free(acl->next[s].b);
+    }
     free(acl);
     nd->acl = NULL;
 }
@@ -380,28 +469,134 @@ dispatch_rules(const struct hal_netdev *nd, struct nft_buf *b,
     }
 }
 
-/* Appends the inet family's dispatch rules: router interfaces. */
+/* Counted rules per binding in the inet dispatch chain of 'stage': a pair
+ * for iifname and one for sdifname (ingress), or one for oifname. */
+static size_t
+rules_per_binding(enum hal_acl_stage stage)
+{
+    return stage == HAL_ACL_INGRESS ? 4 : 2;
+}
+
+static const char *
+dispatch_chain(enum hal_acl_stage stage)
+{
+    return stage == HAL_ACL_INGRESS ? "in" : "out";
+}
+
+/* Reads what the ACL of each binding of 'layout' (the dispatch chain of
+ * 'stage' in the kernel) dropped into its 'denied'.  Returns 0 or a
+ * negative errno. */
+static int
+layout_read(const struct nd_acl *acl, enum hal_acl_stage stage,
+            struct nd_acl_layout *layout)
+{
+    size_t per = rules_per_binding(stage), n = layout->n * per;
+    uint64_t *c;
+    int error;
+
+    if (!layout->n) {
+        return 0;
+    }
+    c = xcalloc(n, sizeof *c);
+    error = nft_counters(acl->fd, ND_NFPROTO_INET, ND_NFT_TABLE,
+                         dispatch_chain(stage), c, n);
+    for (size_t i = 0; i < layout->n; i++) {
+        layout->b[i].denied = 0;
+        for (size_t k = i * per; !error && k < (i + 1) * per; k += 2) {
+            /* A packet between the two rules may be in the first only. */
+            layout->b[i].denied += c[k] > c[k + 1] ? c[k] - c[k + 1] : 0;
+        }
+    }
+    free(c);
+    return error;
+}
+
+static void
+layout_append(struct nd_acl_layout *l, hal_oid_t router)
+{
+    l->b = xrealloc(l->b, (l->n + 1) * sizeof *l->b);
+    l->b[l->n++] = (struct nd_acl_counted){ router, 0 };
+}
+
+/* After a batch: on success the kernel has 'next' and the old chains'
+ * drops go to their routers; else it still has 'layout'. */
+static void
+layout_commit(struct hal_netdev *nd, bool ok)
+{
+    struct nd_acl *acl = nd->acl;
+
+    if (!acl->pending) {
+        return;
+    }
+    acl->pending = false;
+    for (int s = 0; s < HAL_ACL_STAGE_N; s++) {
+        struct nd_acl_layout *l = ok ? &acl->layout[s] : &acl->next[s];
+
+        for (size_t i = 0; ok && i < l->n; i++) {
+            nd_router_acl_denied_add(nd, l->b[i].router, s, l->b[i].denied);
+        }
+        free(l->b);
+        if (ok) {
+            acl->layout[s] = acl->next[s];
+        }
+        acl->next[s] = (struct nd_acl_layout){ NULL, 0 };
+    }
+}
+
+/* Appends the inet family's dispatch rules, router interfaces, and
+ * records them in 'next' after reading what the rules in place counted. */
 static void
 dispatch_rif_rules(const struct hal_netdev *nd, struct nft_buf *b)
 {
+    struct nd_acl *acl = nd->acl;
     struct nd_acl_bind *bd;
 
-    HMAP_FOR_EACH(bd, node, &nd->acl->binds) {
+    acl->pending = true;
+    for (int s = 0; s < HAL_ACL_STAGE_N; s++) {
+        int error = layout_read(acl, s, &acl->layout[s]);
+
+        if (error) {
+            VLOG_WARN("router ACL counters (%s): %s", dispatch_chain(s),
+                      strerror(-error));
+        }
+    }
+    HMAP_FOR_EACH(bd, node, &acl->binds) {
         char name[IFNAMSIZ];
 
         if (!bd->rif || nd_rif_bridge_ifname(nd, bd->port, name)) {
             continue;
         }
-        if (bd->stage == HAL_ACL_INGRESS) {
-            nft_dispatch_rule(b, ND_NFT_TABLE, "in", false, name, false,
-                              bd->table->chain);
-            nft_dispatch_sdif_rule(b, ND_NFT_TABLE, "in", name,
+        nft_dispatch_counted_rules(b, ND_NFT_TABLE, dispatch_chain(bd->stage),
+                                   bd->stage == HAL_ACL_EGRESS, false, name,
                                    bd->table->chain);
-        } else {
-            nft_dispatch_rule(b, ND_NFT_TABLE, "out", true, name, false,
-                              bd->table->chain);
+        if (bd->stage == HAL_ACL_INGRESS) {
+            nft_dispatch_counted_rules(b, ND_NFT_TABLE, "in", false, true,
+                                       name, bd->table->chain);
+        }
+        layout_append(&acl->next[bd->stage], nd_rif_router(nd, bd->port));
+    }
+}
+
+uint64_t
+nd_acl_router_denied(const struct hal_netdev *nd, hal_oid_t router,
+                     enum hal_acl_stage stage)
+{
+    const struct nd_acl *acl = nd->acl;
+    struct nd_acl_layout l;
+    uint64_t sum = 0;
+
+    if (!acl || acl->fd < 0 || !acl->inet || !acl->layout[stage].n) {
+        return 0;
+    }
+    l.n = acl->layout[stage].n;
+    l.b = xmemdup(acl->layout[stage].b, l.n * sizeof *l.b);
+    if (!layout_read(acl, stage, &l)) {
+        for (size_t i = 0; i < l.n; i++) {
+            sum += l.b[i].router == router ? l.b[i].denied : 0;
         }
     }
+    free(l.b);
+    return sum;
 }
 
 /* Adds to 'b' the rebuilt dispatch chains, of both families. */
@@ -419,18 +614,27 @@ dispatch(const struct hal_netdev *nd, struct nft_buf *b)
         nft_flush(b, ND_NFT_TABLE, "in");
         nft_flush(b, ND_NFT_TABLE, "out");
         dispatch_rif_rules(nd, b);
-        b->family = ND_NFPROTO_BRIDGE;
     }
+    if (nd->acl->arp) {
+        b->family = ND_NFPROTO_ARP;
+        nft_flush(b, ND_NFT_TABLE, "out");
+        dispatch_rules(nd, b, HAL_ACL_EGRESS, true);
+        dispatch_rules(nd, b, HAL_ACL_EGRESS, false);
+    }
+    b->family = ND_NFPROTO_BRIDGE;
 }
 
+/* Sends batch 'b' (and frees it); a dispatch() in it takes effect with
+ * it. */
 static int
-send_batch(struct nd_acl *acl, struct nft_buf *b)
+send_batch(struct hal_netdev *nd, struct nft_buf *b)
 {
     int error;
 
     nft_batch_end(b);
-    error = nft_send(acl->fd, b);
+    error = nft_send(nd->acl->fd, b);
     nft_buf_destroy(b);
+    layout_commit(nd, !error);
     return error;
 }
 
@@ -459,7 +663,7 @@ nd_acl_rif_gone(struct hal_netdev *nd, hal_oid_t oid)
     nft_buf_init(&b);
     nft_batch_begin(&b);
     dispatch(nd, &b);
-    error = send_batch(acl, &b);
+    error = send_batch(nd, &b);
     if (error) {
         VLOG_WARN("ACL bindings of a router interface: %s", strerror(-error));
     }
@@ -471,8 +675,11 @@ int
 nd_acl_table_set(struct hal *hal, const struct hal_acl_table_config *c,
                  hal_oid_t *oid)
 {
-    struct nd_acl *acl = acl_of(hal);
+    struct hal_netdev *nd = nd_cast(hal);
+    struct nd_acl *acl = nd->acl;
     struct nd_acl_table *t = NULL;
+    uint8_t families[3];
+    size_t n_families = table_families(acl, families);
     struct nft_buf b;
     int error;
 
@@ -498,8 +705,8 @@ nd_acl_table_set(struct hal *hal, const struct hal_acl_table_config *c,
         t->stage = c->stage;
         snprintf(t->chain, sizeof t->chain, "acl%u", (unsigned) t->id);
     }
-    for (int f = 0; f < (acl->inet ? 2 : 1); f++) {
-        b.family = f ? ND_NFPROTO_INET : ND_NFPROTO_BRIDGE;
+    for (size_t f = 0; f < n_families; f++) {
+        b.family = families[f];
         if (*oid) {
             nft_flush(&b, ND_NFT_TABLE, t->chain);
         } else {
@@ -509,7 +716,7 @@ nd_acl_table_set(struct hal *hal, const struct hal_acl_table_config *c,
             nft_acl_rule(&b, ND_NFT_TABLE, t->chain, &c->rules[i]);
         }
     }
-    error = send_batch(acl, &b);
+    error = send_batch(nd, &b);
     if (error) {
         VLOG_WARN("ACL %s: nftables refused chain %s: %s (%s)", c->name,
                   t->chain, strerror(-error), nft_last_error());
@@ -539,6 +746,7 @@ nd_acl_table_remove(struct hal *hal, hal_oid_t oid)
     struct nd_acl_table *t = acl->fd < 0 ? NULL : table_find(acl, oid);
     struct nd_acl_bind *bd;
     struct nft_buf b;
+    uint8_t f[3];
     int error;
 
     if (acl->fd < 0) {
@@ -555,12 +763,11 @@ nd_acl_table_remove(struct hal *hal, hal_oid_t oid)
     nft_buf_init(&b);
     nft_batch_begin(&b);
     dispatch(nd, &b);
-    nft_chain(&b, false, ND_NFT_TABLE, t->chain, -1);
-    if (acl->inet) {
-        b.family = ND_NFPROTO_INET;
+    for (size_t i = 0; i < table_families(acl, f); i++) {
+        b.family = f[i];
         nft_chain(&b, false, ND_NFT_TABLE, t->chain, -1);
     }
-    error = send_batch(acl, &b);
+    error = send_batch(nd, &b);
     acl->used[t->stage] -= (uint32_t) t->n_rules;
     hal_event_freed(hal, stage_table(t->stage));
     hmap_remove(&acl->tables, &t->node);
@@ -569,24 +776,25 @@ nd_acl_table_remove(struct hal *hal, hal_oid_t oid)
     return error;
 }
 
-/* Reads the hits of the first 'n' rules of 't', both families summed. */
+/* Reads the hits of the first 'n' rules of 't', its chains in every
+ * family summed. */
 static int
 table_counters(const struct nd_acl *acl, const struct nd_acl_table *t,
                uint64_t *packets, size_t n)
 {
-    int error = nft_counters(acl->fd, ND_NFPROTO_BRIDGE, ND_NFT_TABLE,
-                             t->chain, packets, n);
+    uint64_t *more = xcalloc(n + 1, sizeof *more);
+    uint8_t f[3];
+    size_t n_f = table_families(acl, f);
+    int error =
+        nft_counters(acl->fd, f[0], ND_NFT_TABLE, t->chain, packets, n);
 
-    if (!error && acl->inet) {
-        uint64_t *routed = xcalloc(n + 1, sizeof *routed);
-
-        error = nft_counters(acl->fd, ND_NFPROTO_INET, ND_NFT_TABLE, t->chain,
-                             routed, n);
-        for (size_t i = 0; i < n; i++) {
-            packets[i] += routed[i];
+    for (size_t i = 1; !error && i < n_f; i++) {
+        error = nft_counters(acl->fd, f[i], ND_NFT_TABLE, t->chain, more, n);
+        for (size_t j = 0; !error && j < n; j++) {
+            packets[j] += more[j];
         }
-        free(routed);
     }
+    free(more);
     return error;
 }
 
@@ -687,7 +895,7 @@ bind_apply(struct hal *hal, const struct hal_acl_binding *e, size_t n,
     nft_buf_init(&b);
     nft_batch_begin(&b);
     dispatch(nd, &b);
-    error = send_batch(acl, &b);
+    error = send_batch(nd, &b);
     if (error) {
         VLOG_WARN("ACL bindings: %s", strerror(-error));
         for (size_t i = 0; i < n; i++) {

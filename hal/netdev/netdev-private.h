@@ -344,6 +344,12 @@ const char *nd_route_unsupported(const struct hal *);
 int64_t nd_rif_valid(const struct hal_netdev *, hal_oid_t oid);
 /* Writes the bridge device of router interface 'oid' to 'name'.  Returns
  * 0 or -ENOENT. */
+/* Returns the router of router interface 'oid', or HAL_OID_NULL. */
+hal_oid_t nd_rif_router(const struct hal_netdev *, hal_oid_t oid);
+/* Adds 'n' to the ACL drops at 'stage' that 'router' keeps for its
+ * replaced nftables rules (no router: nothing). */
+void nd_router_acl_denied_add(struct hal_netdev *, hal_oid_t router,
+                              enum hal_acl_stage stage, uint64_t n);
 int nd_rif_bridge_ifname(const struct hal_netdev *, hal_oid_t oid,
                          char name[IFNAMSIZ]);
 /* Appends "ROUTER IP/LEN" of router interface 'oid' to 'out'. */
@@ -389,6 +395,11 @@ void nd_acl_resources(const struct hal_netdev *, struct hal_resource res[]);
 void nd_acl_bridge_created(struct hal_netdev *);
 /* Removes the bindings of router interface 'oid' (route.c, as it goes). */
 void nd_acl_rif_gone(struct hal_netdev *, hal_oid_t oid);
+/* Returns the routed packets that the ACLs bound at 'stage' to the
+ * interfaces of 'router' dropped, as the nftables rules in place count
+ * them (0 without router interface ACLs). */
+uint64_t nd_acl_router_denied(const struct hal_netdev *, hal_oid_t router,
+                              enum hal_acl_stage stage);
 int nd_acl_table_set(struct hal *, const struct hal_acl_table_config *,
                      hal_oid_t *);
 int nd_acl_table_remove(struct hal *, hal_oid_t);

@@ -342,11 +342,20 @@ match_exprs(struct nft_buf *b, const struct hal_acl_match *m)
                  : f & HAL_ACL_F_DST_IP ? m->dst_ip.family
                                         : 0;
 
+    /* The arp family sees ARP the host sends, whose link-layer header it
+     * cannot load: an Ethernet ARP reply's sender and target hardware
+     * addresses are its source and destination MACs. */
+    bool arp = b->family == NFPROTO_ARP;
+
     if (f & HAL_ACL_F_SRC_MAC) {
-        match_bytes(b, NFT_PAYLOAD_LL_HEADER, 6, m->src_mac.ea, NULL, 6);
+        match_bytes(b,
+                    arp ? NFT_PAYLOAD_NETWORK_HEADER : NFT_PAYLOAD_LL_HEADER,
+                    arp ? 8 : 6, m->src_mac.ea, NULL, 6);
     }
     if (f & HAL_ACL_F_DST_MAC) {
-        match_bytes(b, NFT_PAYLOAD_LL_HEADER, 0, m->dst_mac.ea, NULL, 6);
+        match_bytes(b,
+                    arp ? NFT_PAYLOAD_NETWORK_HEADER : NFT_PAYLOAD_LL_HEADER,
+                    arp ? 18 : 0, m->dst_mac.ea, NULL, 6);
     }
     if (f & HAL_ACL_F_ETHERTYPE || family) {
         uint16_t type = htons(f & HAL_ACL_F_ETHERTYPE ? m->ethertype
@@ -452,11 +461,40 @@ nft_dispatch_rule(struct nft_buf *b, const char *table, const char *chain,
                   target);
 }
 
-void
-nft_dispatch_sdif_rule(struct nft_buf *b, const char *table, const char *chain,
-                       const char *ifname, const char *target)
+/* "META IFNAME counter VERDICT [TARGET]". */
+static void
+counted_rule(struct nft_buf *b, const char *table, const char *chain,
+             uint32_t meta, const char *ifname, int verdict,
+             const char *target)
 {
-    dispatch_rule(b, table, chain, NFT_META_SDIFNAME, ifname, false, target);
+    size_t m = msg_begin(b, NFT_TYPE(NFT_MSG_NEWRULE),
+                         NLM_F_CREATE | NLM_F_APPEND, b->family, 0);
+    char name[IFNAMSIZ] = "";
+    size_t x;
+
+    strncpy(name, ifname, sizeof name - 1);
+    attr_str(b, NFTA_RULE_TABLE, table);
+    attr_str(b, NFTA_RULE_CHAIN, chain);
+    x = nest_begin(b, NFTA_RULE_EXPRESSIONS);
+    expr_meta(b, meta);
+    expr_cmp(b, name, sizeof name);
+    expr_counter(b);
+    expr_verdict(b, verdict, target);
+    nest_end(b, x);
+    msg_end(b, m);
+}
+
+void
+nft_dispatch_counted_rules(struct nft_buf *b, const char *table,
+                           const char *chain, bool egress, bool sdif,
+                           const char *ifname, const char *target)
+{
+    uint32_t meta = sdif     ? NFT_META_SDIFNAME
+                    : egress ? NFT_META_OIFNAME
+                             : NFT_META_IIFNAME;
+
+    counted_rule(b, table, chain, meta, ifname, NFT_JUMP, target);
+    counted_rule(b, table, chain, meta, ifname, NFT_RETURN, NULL);
 }
 
 void

@@ -46,12 +46,16 @@ void nft_acl_rule(struct nft_buf *, const char *table, const char *chain,
 void nft_dispatch_rule(struct nft_buf *, const char *table, const char *chain,
                        bool egress, const char *ifname, bool prefix,
                        const char *target);
-/* Appends "meta sdifname IFNAME goto TARGET" to 'chain': the device a
- * routed packet came in on when that device is a VRF's slave (whose
- * iifname is then the VRF's). */
-void nft_dispatch_sdif_rule(struct nft_buf *, const char *table,
-                            const char *chain, const char *ifname,
-                            const char *target);
+/* Appends to 'chain' the two rules "META IFNAME counter jump TARGET" and
+ * "META IFNAME counter return", META being oifname if 'egress', sdifname
+ * if 'sdif' (the device a routed packet came in on when that device is a
+ * VRF's slave, whose iifname is then the VRF's), else iifname: the first
+ * counter sees every packet of IFNAME,
+ * the second those that TARGET let return, so that their difference is
+ * what TARGET dropped. */
+void nft_dispatch_counted_rules(struct nft_buf *, const char *table,
+                                const char *chain, bool egress, bool sdif,
+                                const char *ifname, const char *target);
 /* Appends "jump TARGET" to 'chain'. */
 void nft_jump_rule(struct nft_buf *, const char *table, const char *chain,
                    const char *target);

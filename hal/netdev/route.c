@@ -37,6 +37,9 @@ struct nd_router {
     bool valid;
     struct hal_router_config c;
     int ifindex;
+    /* ACL drops of its interfaces counted by nftables rules that have
+     * since been replaced (acl.c adds the live ones). */
+    uint64_t acl_denied[HAL_ACL_STAGE_N];
 };
 
 struct nd_rif {
@@ -420,6 +423,7 @@ nd_router_set(struct hal *hal, const struct hal_router_config *c,
                   strerror(-error));
         return error;
     }
+    memset(&l3->routers[i], 0, sizeof l3->routers[i]);
     l3->routers[i].valid = true;
     l3->routers[i].c = *c;
     l3->routers[i].ifindex = info.ifindex;
@@ -523,6 +527,26 @@ int64_t
 nd_rif_valid(const struct hal_netdev *nd, hal_oid_t oid)
 {
     return nd->l3 ? rif_find(nd->l3, oid) : -1;
+}
+
+hal_oid_t
+nd_rif_router(const struct hal_netdev *nd, hal_oid_t oid)
+{
+    int64_t i = nd_rif_valid(nd, oid);
+
+    return i < 0 ? HAL_OID_NULL : nd->l3->rifs[i].c.router;
+}
+
+void
+nd_router_acl_denied_add(struct hal_netdev *nd, hal_oid_t router,
+                         enum hal_acl_stage stage, uint64_t n)
+{
+    int64_t i =
+        nd->l3 ? ND_FIND(nd->l3, routers, router, HAL_OBJECT_ROUTER) : -1;
+
+    if (i >= 0) {
+        nd->l3->routers[i].acl_denied[stage] += n;
+    }
 }
 
 int
@@ -818,11 +842,21 @@ int
 nd_router_stats_get(const struct hal *hal, hal_oid_t oid,
                     struct hal_router_stats *stats)
 {
-    const struct nd_l3 *l3 = nd_cast(hal)->l3;
+    const struct hal_netdev *nd = nd_cast(hal);
+    const struct nd_l3 *l3 = nd->l3;
+    int64_t i = ND_FIND(l3, routers, oid, HAL_OBJECT_ROUTER);
 
-    /* The kernel keeps no per-VRF forwarding counters. */
+    /* The kernel keeps no per-VRF forwarding counters; the ACL drops are
+     * nftables counters (acl.c). */
     memset(stats, 0, sizeof *stats);
-    return ND_FIND(l3, routers, oid, HAL_OBJECT_ROUTER) < 0 ? -ENOENT : 0;
+    if (i < 0) {
+        return -ENOENT;
+    }
+    stats->acl_denied_in = l3->routers[i].acl_denied[HAL_ACL_INGRESS]
+                           + nd_acl_router_denied(nd, oid, HAL_ACL_INGRESS);
+    stats->acl_denied_out = l3->routers[i].acl_denied[HAL_ACL_EGRESS]
+                            + nd_acl_router_denied(nd, oid, HAL_ACL_EGRESS);
+    return 0;
 }
 
 void

@@ -342,6 +342,25 @@ else
         "$RED2_IP"
     unbind p1 0
     check "netdev: unbound, red1 reaches red2" ping_ok red1 "$RED2_IP"
+    # The bridge's own ARP answers (neigh_suppress) leave p1 by arp_xmit(),
+    # not the bridge's forward hook: the arp family's output hook filters
+    # them.
+    vctl set Ucast_Macs_Remote "$umr" ipaddr="$RED1_IP"
+    check "netdev: red2 resolves red1 through the bridge's answer" \
+        wait_for 5 red2_resolves
+    bind p1 0 "$(vctl --bare --columns=_uuid find ACL acl_name=no-arp-out)"
+    check "netdev: egress ARP deny programmed" wait_for 5 grep -q \
+        "binding p1 vlan 0 egress -> no-arp-out" <(appctl hal/dump-acl)
+    check "netdev: with ARP denied toward p1, red2 cannot resolve red1" \
+        red2_cannot_resolve
+    check "netdev: the answers hit the deny rule" \
+        test "$(hits no-arp-out 1)" -gt 0
+    if [ -n "${VTEPD_ACL_SHOW:-}" ]; then
+        appctl hal/dump-acl | grep -A1 "^acl no-arp-out"
+    fi
+    unbind p1 0
+    check "netdev: unbound, red2 resolves red1 again" wait_for 5 red2_resolves
+    vctl set Ucast_Macs_Remote "$umr" ipaddr='""'
     check "netdev: the bad ACL is still invalid_acl" acl_fault bad \
         invalid_acl
     # Capacity: order (2 rules) on p1 fits; 3 more rules on p2 do not.

@@ -73,7 +73,7 @@ routes_has() {
 }
 # router_count ROUTER COLUMN: a counter of hal/dump-routes (2: ROUTED,
 # 3: TTL_EXPIRED, 4: NO_ROUTE, 5: UNRESOLVED, 6: ARP_REQ, 7: ARP_REPLY,
-# 8: ICMP_ERR, 9: ICMP_LIMIT).
+# 8: ICMP_ERR, 9: ICMP_LIMIT, 10: ACL_IN, 11: ACL_OUT).
 router_count() {
     appctl hal/dump-routes | awk -v r="$1" -v col="$2" '
         /TTL_EXPIRED/ { stats = 1; next } stats && $1 == r { print $col }'

@@ -17,7 +17,9 @@
 # red's interface denies ICMP from red's subnet while TCP passes, egress on
 # blue's denies ICMP toward blue2; traffic switched within a subnet and
 # pings to the router itself pass; an interface no switch_binding has is
-# invalid_ACL_binding; unbinding restores traffic.
+# invalid_ACL_binding; unbinding restores traffic.  The router counts
+# the drops (ACL-IN, ACL-OUT of vtep-cli show ip router), also across a
+# change of its bindings.
 set -u
 . tests/lib.sh
 . tests/firmware/vm.sh
@@ -148,6 +150,15 @@ check "ingress: red2 -> red1 (switched) passes" ping_ok red2 10.1.0.20
 check "ingress: red2 -> its gateway (the router) passes" ping_ok red2 10.1.0.1
 check "ingress: the deny counts hits" shown \
     "^no-icmp-in +10 +ingress +deny +[1-9][0-9]* "
+# router_count COLUMN: a counter of lr0 in tor1's "vtep-cli show ip router"
+# (10: ACL-IN, 11: ACL-OUT).
+router_count() {
+    fw_console "$A" "vtep-cli show ip router" | tr -d '\r' |
+        awk -v col="$1" '$1 == "lr0" { print $col }'
+}
+ACL_IN=$(router_count 10)
+check "ingress: lr0 counts the drops in ACL-IN" test "${ACL_IN:-0}" -ge 2
+check "ingress: ... and none in ACL-OUT" test "$(router_count 11)" = 0
 
 OUT=$(acl no-icmp-out "sequence=10 direction=egress action=deny protocol=1 \
     dest_ip=10.2.0.10")
@@ -160,6 +171,14 @@ check "egress: blue1 -> blue2 (switched) passes" ping_ok blue1 10.2.0.10
 check "egress: red2 -> blue2 TCP passes" tcp_ok 5002
 check "egress: the deny counts hits" shown \
     "^no-icmp-out +10 +egress +deny +[1-9][0-9]* "
+check "egress: lr0 counts the drops in ACL-OUT" \
+    test "$(router_count 11)" -ge 2
+check "egress: ACL-IN keeps what the replaced ingress rules counted" \
+    test "$(router_count 10)" = "$ACL_IN"
+if [ -n "${FW_ROUTING_SHOW:-}" ]; then
+    fw_console "$A" "vtep-cli show ip router" |
+        sed 's/^/    tor1: /'
+fi
 
 vctl set Logical_Router lr0 "acl_binding:\"10.7.0.1\"=$OUT"
 check "an interface no switch_binding has: invalid_ACL_binding" \

@@ -742,6 +742,7 @@ test_router_interfaces(void **state)
     hal_oid_t router = HAL_OID_NULL, ls1, rif0, rif1, in, out;
     struct hal_asic_route_result res;
     struct hal_acl_binding b[2];
+    struct hal_router_stats rs;
     uint64_t hits;
     struct topo t;
     int st[2];
@@ -778,6 +779,10 @@ test_router_interfaces(void **state)
     assert_true(passes(&t, &p80));
     assert_int_equal(hal_acl_counters_get(t.f.hal, in, &hits, 1), 0);
     assert_int_equal(hits, 1);
+    assert_int_equal(hal_router_stats_get(t.f.hal, router, &rs), 0);
+    assert_int_equal(rs.acl_denied_in, 1);
+    assert_int_equal(rs.acl_denied_out, 0);
+    assert_int_equal(rs.routed, 2);
     /* Not on the output interface's ingress: only where it came in. */
     b[0] = (struct hal_acl_binding){ rif0, 0, HAL_ACL_INGRESS, in };
     assert_int_equal(hal_acl_bind_remove(t.f.hal, b, 1, st), 0);
@@ -790,6 +795,9 @@ test_router_interfaces(void **state)
     assert_int_equal(route(&t, &p80, &res), HAL_ASIC_L3_DROP);
     assert_string_equal(res.drop_reason, "ACL deny (router egress)");
     assert_int_equal(route(&t, &p81, &res), HAL_ASIC_L3_FORWARD);
+    assert_int_equal(hal_router_stats_get(t.f.hal, router, &rs), 0);
+    assert_int_equal(rs.acl_denied_in, 1);
+    assert_int_equal(rs.acl_denied_out, 1);
 
     /* An interface binding has no VLAN. */
     b[0] = (struct hal_acl_binding){ rif0, 10, HAL_ACL_EGRESS, out };
@@ -811,6 +819,149 @@ test_router_interfaces(void **state)
     topo_close(&t);
 }
 
+/* An ICMPv6 echo request 2001:db8:S::2 -> 'dst' (or, with 'tcp', a TCP
+ * SYN to port 22), as hal_acl_packet_parse() sees it. */
+static struct hal_acl_packet
+v6_packet(const char *src, const char *dst, bool tcp)
+{
+    struct hal_acl_packet p = { .ethertype = 0x86dd, .is_ip = true };
+
+    p.src_mac = test_mac(2);
+    p.dst_mac = test_mac(100);
+    assert_int_equal(hal_ip_from_string(src, &p.src_ip), 0);
+    assert_int_equal(hal_ip_from_string(dst, &p.dst_ip), 0);
+    if (tcp) {
+        p.protocol = 6;
+        p.has_ports = p.is_tcp = true;
+        p.src_port = 40000;
+        p.dst_port = 22;
+        p.tcp_flags = 0x02;
+    } else {
+        p.protocol = 58;
+        p.is_icmp = true;
+        p.icmp_type = 128;
+    }
+    return p;
+}
+
+/* Adds an interface 'ip'/'len' of 'router' on 'bridge'. */
+static hal_oid_t
+rif_add(struct topo *t, hal_oid_t router, hal_oid_t bridge, const char *ip,
+        uint8_t len)
+{
+    struct hal_rif_config c = { router, bridge, .prefix_len = len };
+    hal_oid_t oid;
+
+    assert_int_equal(hal_ip_from_string(ip, &c.ip), 0);
+    assert_int_equal(hal_rif_create(t->f.hal, &c, &oid), 0);
+    return oid;
+}
+
+/* Adds the connected route 'prefix'/'len' through 'rif' and the host 'ip'
+ * (MAC 'mac') behind it. */
+static void
+connected(struct topo *t, hal_oid_t router, hal_oid_t rif, const char *prefix,
+          uint8_t len, const char *ip, uint8_t mac)
+{
+    struct hal_route_entry r = { router, .prefix_len = len, .nexthop = rif };
+    struct hal_rneigh_entry n = { rif, .mac = test_mac(mac) };
+    int st;
+
+    assert_int_equal(hal_ip_from_string(prefix, &r.prefix), 0);
+    assert_int_equal(hal_route_set(t->f.hal, &r, 1, &st), 0);
+    assert_int_equal(hal_ip_from_string(ip, &n.ip), 0);
+    assert_int_equal(hal_rneigh_set(t->f.hal, &n, 1, &st), 0);
+}
+
+/* Routed IPv6 meets the ACLs of the IPv6 interfaces: an ICMPv6 deny by
+ * source prefix on ls0's interface (ingress) and toward one host on ls1's
+ * (egress), while TCP passes, IPv4 through the IPv4 interfaces of the same
+ * bridges is not theirs, and the router counts each drop. */
+static void
+test_router_interfaces_ipv6(void **state)
+{
+    struct hal_router_config rc = { .name = "r", .mac = test_mac(100) };
+    struct hal_acl_match icmp6 = { .fields = HAL_ACL_F_SRC_IP
+                                             | HAL_ACL_F_PROTOCOL
+                                             | HAL_ACL_F_ICMP_TYPE,
+                                   .protocol = 58,
+                                   .icmp_type = 128 };
+    struct hal_acl_match to9 = { .fields =
+                                     HAL_ACL_F_DST_IP | HAL_ACL_F_PROTOCOL,
+                                 .protocol = 58 };
+    struct hal_acl_rule deny_in = { 10, HAL_ACL_DENY, icmp6 };
+    struct hal_acl_rule deny_out = { 10, HAL_ACL_DENY, to9 };
+    struct hal_acl_packet echo9 =
+        v6_packet("2001:db8:0::2", "2001:db8:1::9", false);
+    struct hal_acl_packet echo8 =
+        v6_packet("2001:db8:0::2", "2001:db8:1::8", false);
+    struct hal_acl_packet ssh9 =
+        v6_packet("2001:db8:0::2", "2001:db8:1::9", true);
+    struct hal_acl_packet v4 = { .ethertype = 0x0800,
+                                 .is_ip = true,
+                                 .protocol = 1,
+                                 .is_icmp = true,
+                                 .icmp_type = 8 };
+    hal_oid_t router = HAL_OID_NULL, ls1, v6in, v6out, v4out, in, out;
+    struct hal_asic_route_result res;
+    struct hal_router_stats rs;
+    uint64_t hits[1];
+    struct topo t;
+
+    (void) state;
+    topo_open(&t);
+    ls1 = test_bridge(&t.f, "ls1", 5001, HAL_REPLICATION_SOURCE_NODE);
+    assert_int_equal(hal_router_set(t.f.hal, &rc, &router), 0);
+    rif_add(&t, router, t.ls0, "10.0.0.1", 24);
+    v4out = rif_add(&t, router, ls1, "10.0.1.1", 24);
+    v6in = rif_add(&t, router, t.ls0, "2001:db8:0::1", 64);
+    v6out = rif_add(&t, router, ls1, "2001:db8:1::1", 64);
+    connected(&t, router, v4out, "10.0.1.0", 24, "10.0.1.9", 9);
+    connected(&t, router, v6out, "2001:db8:1::", 64, "2001:db8:1::9", 9);
+    connected(&t, router, v6out, "2001:db8:1::", 64, "2001:db8:1::8", 8);
+    assert_int_equal(hal_ip_from_string("10.0.0.2", &v4.src_ip), 0);
+    assert_int_equal(hal_ip_from_string("10.0.1.9", &v4.dst_ip), 0);
+    assert_int_equal(route(&t, &echo9, &res), HAL_ASIC_L3_FORWARD);
+
+    /* Ingress: ICMPv6 echo from 2001:db8::/64 is denied before the
+     * lookup, TCP to the same host passes. */
+    deny_in.match.src_ip = echo9.src_ip;
+    assert_int_equal(
+        hal_ip_from_string("ffff:ffff:ffff:ffff::", &deny_in.match.src_mask),
+        0);
+    in = table(&t, HAL_ACL_INGRESS, &deny_in, 1, 0);
+    acl_bind(&t, v6in, 0, HAL_ACL_INGRESS, in);
+    assert_int_equal(route(&t, &echo9, &res), HAL_ASIC_L3_DROP);
+    assert_string_equal(res.drop_reason, "ACL deny (router ingress)");
+    assert_int_equal(route(&t, &ssh9, &res), HAL_ASIC_L3_FORWARD);
+    /* IPv4 comes in by the IPv4 interface, which has no ACL. */
+    assert_int_equal(route(&t, &v4, &res), HAL_ASIC_L3_FORWARD);
+    assert_int_equal(hal_acl_counters_get(t.f.hal, in, hits, 1), 0);
+    assert_int_equal(hits[0], 1);
+
+    /* Egress: ICMPv6 toward ::9 only, after the lookup. */
+    deny_out.match.dst_ip = echo9.dst_ip;
+    deny_out.match.dst_mask.family = AF_INET6;
+    memset(&deny_out.match.dst_mask.v6, 0xff, 16);
+    out = table(&t, HAL_ACL_EGRESS, &deny_out, 1, 0);
+    echo9.src_ip.v6.s6_addr[15] = 3;
+    echo9.src_ip.v6.s6_addr[7] = 7; /* 2001:db8:0:7::3: not the ingress's. */
+    acl_bind(&t, v6out, 0, HAL_ACL_EGRESS, out);
+    assert_int_equal(route(&t, &echo9, &res), HAL_ASIC_L3_DROP);
+    assert_string_equal(res.drop_reason, "ACL deny (router egress)");
+    assert_int_equal(route(&t, &echo8, &res), HAL_ASIC_L3_DROP);
+    assert_string_equal(res.drop_reason, "ACL deny (router ingress)");
+    echo8.src_ip = echo9.src_ip;
+    assert_int_equal(route(&t, &echo8, &res), HAL_ASIC_L3_FORWARD);
+    assert_int_equal(route(&t, &v4, &res), HAL_ASIC_L3_FORWARD);
+
+    assert_int_equal(hal_router_stats_get(t.f.hal, router, &rs), 0);
+    assert_int_equal(rs.acl_denied_in, 2);
+    assert_int_equal(rs.acl_denied_out, 1);
+    assert_int_equal(rs.routed, 5);
+    topo_close(&t);
+}
+
 /* A router interface binding is in chip memory too: after a warm restart
  * it filters before any replay. */
 static void
@@ -826,6 +977,7 @@ test_router_interface_warm(void **state)
     struct ds before = DS_EMPTY_INITIALIZER, after = DS_EMPTY_INITIALIZER;
     hal_oid_t router = HAL_OID_NULL, ls1, rif0, rif1, in;
     struct hal_asic_route_result res;
+    struct hal_router_stats rs;
     struct topo t;
     char file[64];
     int st;
@@ -859,6 +1011,8 @@ test_router_interface_warm(void **state)
     assert_int_equal(route(&t, &p, &res), HAL_ASIC_L3_DROP);
     hal_dump_acl(t.f.hal, &before);
     topo_close(&t);
+    /* The router's counters are chip memory too: its ACL drop carries
+     * on. */
 
     fixture_open(&t.f, "lab", file, false);
     assert_true(hal_is_warm(t.f.hal));
@@ -870,6 +1024,8 @@ test_router_interface_warm(void **state)
         strstr(ds_cstr(&after), "binding rif r 10.0.0.1/24 ingress -> t\n"));
     assert_int_equal(route(&t, &p, &res), HAL_ASIC_L3_DROP);
     assert_string_equal(res.drop_reason, "ACL deny (router ingress)");
+    assert_int_equal(hal_router_stats_get(t.f.hal, router, &rs), 0);
+    assert_int_equal(rs.acl_denied_in, 2);
     topo_close(&t);
     unlink(file);
     ds_destroy(&before);
@@ -890,6 +1046,7 @@ main(void)
         cmocka_unit_test(test_parse_ipv6_ext),
         cmocka_unit_test(test_dump),
         cmocka_unit_test(test_router_interfaces),
+        cmocka_unit_test(test_router_interfaces_ipv6),
         cmocka_unit_test(test_router_interface_warm),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -411,9 +411,9 @@ test_dump(void **state)
         "02:00:00:00:00:07 static\n"
         "\n"
         "ROUTER               ROUTED TTL_EXPIRED   NO_ROUTE UNRESOLVED    "
-        "ARP_REQ  ARP_REPLY   ICMP_ERR ICMP_LIMIT\n"
+        "ARP_REQ  ARP_REPLY   ICMP_ERR ICMP_LIMIT     ACL_IN    ACL_OUT\n"
         "r0                        0          0          0          0      "
-        "    0          0          0          0\n");
+        "    0          0          0          0          0          0\n");
     ds_destroy(&out);
     rt_close(&t);
 }

@@ -70,8 +70,17 @@ read_prose(const char *path)
     return text;
 }
 
+/* The headers a case may quote. */
+static const char *const header_names[] = {
+    "hal/hal.h",
+    "hal/hal-provider.h",
+    "hal/hal-acl.h",
+    "hal/hal-route.h",
+};
+#define N_HEADERS ARRAY_SIZE(header_names)
+
 struct check {
-    char *headers[3]; /* Prose of hal/hal.h, hal-provider.h, hal-acl.h. */
+    char *headers[N_HEADERS]; /* Prose of each of 'header_names'. */
     size_t n_cases, n_bad;
     const char *names[128];
 };
@@ -80,15 +89,13 @@ static void
 check_case(const struct kit_case *c, void *check_)
 {
     struct check *check = check_;
-    static const char *const names[3] = { "hal/hal.h", "hal/hal-provider.h",
-                                          "hal/hal-acl.h" };
     char *quote = prose(c->promise);
     size_t h = 0;
 
-    while (h < 3 && strcmp(c->header, names[h])) {
+    while (h < N_HEADERS && strcmp(c->header, header_names[h])) {
         h++;
     }
-    if (h >= 3) {
+    if (h >= N_HEADERS) {
         print_error("%s: quotes unknown header %s\n", c->name, c->header);
         check->n_bad++;
     } else if (!strstr(check->headers[h], quote)) {
@@ -115,16 +122,16 @@ test_quotes_match_headers(void **state)
 {
     struct check check = { .n_cases = 0 };
 
-    check.headers[0] = read_prose("hal/hal.h");
-    check.headers[1] = read_prose("hal/hal-provider.h");
-    check.headers[2] = read_prose("hal/hal-acl.h");
+    for (size_t h = 0; h < N_HEADERS; h++) {
+        check.headers[h] = read_prose(header_names[h]);
+    }
 
     kit_for_each_case(check_case, &check);
     assert_true(check.n_cases >= 30);
     assert_int_equal(check.n_bad, 0);
-    free(check.headers[0]);
-    free(check.headers[1]);
-    free(check.headers[2]);
+    for (size_t h = 0; h < N_HEADERS; h++) {
+        free(check.headers[h]);
+    }
 }
 
 /* The check itself: comment markup and line breaks vanish, but a changed
