@@ -523,8 +523,8 @@ port_cb(struct ev_loop *loop, ev_io *w, int revents)
     drain_start(sim, &d);
     do {
         n = port_read(sim, slot, msgs, held, d.now_ms);
-        more = drain_more(&d, n,
-                          n == SIM_BATCH - held || (free_check && n > 0));
+        more =
+            drain_more(&d, n, n == SIM_BATCH - held || (free_check && n > 0));
         held += n > 0 ? n : 0;
         if (!more || held == SIM_BATCH) {
             sim_flush_all(sim);
