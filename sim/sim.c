@@ -423,8 +423,11 @@ monotonic_usec(void)
     return (int64_t) ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
-/* One readiness callback's reads (SIM_DRAIN_FRAMES): the chip lock is
- * taken once for all of them, and the clock read once per read. */
+/* One readiness callback's reads (SIM_DRAIN_FRAMES), with the clock read
+ * once per read.  The chip lock is still taken per batch (from its first
+ * read to its send), so that vtepd's control thread waits for at most
+ * one batch and a dataplane thread of low priority yields between
+ * batches (docs/dataplane.md, "Threads"). */
 struct drain {
     int64_t start_us; /* When the callback started. */
     int64_t now_ms;   /* For the next read's aging and learning. */
@@ -432,9 +435,8 @@ struct drain {
 };
 
 static void
-drain_start(struct sim *sim, struct drain *d)
+drain_start(struct drain *d)
 {
-    batch_lock(sim);
     d->start_us = monotonic_usec();
     d->now_ms = d->start_us / 1000;
     d->frames = 0;
@@ -461,12 +463,6 @@ drain_more(struct drain *d, int n, bool go_on)
     }
     d->now_ms = now_us / 1000;
     return true;
-}
-
-static void
-drain_end(struct sim *sim)
-{
-    batch_unlock(sim);
 }
 
 /* Reads frames from 'slot' into entries 'first' to SIM_BATCH - 1 of
@@ -520,8 +516,11 @@ port_cb(struct ev_loop *loop, ev_io *w, int revents)
     struct drain d;
     bool more;
 
-    drain_start(sim, &d);
+    drain_start(&d);
     do {
+        if (!held) {
+            batch_lock(sim);
+        }
         n = port_read(sim, slot, msgs, held, d.now_ms);
         more =
             drain_more(&d, n, n == SIM_BATCH - held || (free_check && n > 0));
@@ -529,10 +528,10 @@ port_cb(struct ev_loop *loop, ev_io *w, int revents)
         if (!more || held == SIM_BATCH) {
             sim_flush_all(sim);
             sim_port_recv_done(&slot->io);
+            batch_unlock(sim);
             held = 0;
         }
     } while (more);
-    drain_end(sim);
 }
 
 static void
@@ -543,13 +542,14 @@ underlay_cb(struct ev_loop *loop, ev_io *w, int revents)
     struct drain d;
     int i, n;
 
-    drain_start(sim, &d);
+    drain_start(&d);
     do {
         for (i = 0; i < SIM_BATCH; i++) {
             msgs[i].buf = sim->rx_bufs + (size_t) i * SIM_BUF_SIZE;
             msgs[i].size = SIM_BUF_SIZE;
         }
         n = sim_underlay_recv_batch(&sim->underlay, msgs, SIM_BATCH);
+        batch_lock(sim);
         if (n < 0) {
             rx_error(sim, "underlay", n);
         }
@@ -562,8 +562,8 @@ underlay_cb(struct ev_loop *loop, ev_io *w, int revents)
             }
         }
         sim_flush_all(sim);
+        batch_unlock(sim);
     } while (drain_more(&d, n, n == SIM_BATCH));
-    drain_end(sim);
 }
 
 /* ---- Lifecycle ---------------------------------------------------------- */
