@@ -137,6 +137,14 @@ struct sim_port_msg {
 int sim_port_recv_batch(struct sim_port *port, struct sim_port_msg *msgs,
                         size_t n);
 
+/* True if sim_port_recv_batch() on 'port' finds out that nothing waits
+ * without a system call: the port has a receive ring. */
+static inline bool
+sim_port_recv_is_free(const struct sim_port *port)
+{
+    return port->ring != NULL;
+}
+
 /* Gives the ring slots of the frames sim_port_recv_batch() returned back to
  * the kernel; their data must not be used any more.  Does nothing for a
  * port without a ring. */

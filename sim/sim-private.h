@@ -25,12 +25,21 @@
  * any frame we accept. */
 #define SIM_BUF_SIZE (65536 + 256)
 
-/* Frames received with one system call, forwarded, and sent (with one
- * system call per output) per readiness callback before the callback
- * returns to the loop: one busy port cannot starve the others, nor the
- * OVSDB and control connections in the same loop, which wait at most one
- * batch per busy socket (docs/dataplane.md, "Batches"). */
+/* Frames forwarded and then sent together (one system call per output):
+ * received with one system call, or in as many reads of a receive ring
+ * as they took to come (docs/dataplane.md, "Batches"). */
 #define SIM_BATCH 32
+
+/* A readiness callback reads on without going back to the loop: after a
+ * full batch, or after any read but an empty one from a receive ring
+ * (where finding it empty costs no system call), until it has taken
+ * SIM_DRAIN_FRAMES frames or SIM_DRAIN_USEC microseconds have passed since
+ * it started (a batch of TCP super-frames can take long).  One poll of the
+ * loop per callback instead of one per batch while frames keep coming, and
+ * still a bounded wait for the OVSDB and control connections in the same
+ * loop, one callback per busy socket (docs/dataplane.md, "Draining"). */
+#define SIM_DRAIN_FRAMES (8 * SIM_BATCH)
+#define SIM_DRAIN_USEC 250
 
 /* The libev priority of the dataplane's watchers: the lowest, so that in
  * each loop iteration every other ready watcher (OVSDB connections, the

@@ -8,6 +8,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "hal/asic/asic.h"
@@ -298,7 +299,8 @@ vxlan_input_tso(struct sim *sim, struct hal_asic_vxlan_frame *f,
 }
 
 static void
-vxlan_input(struct sim *sim, struct in_addr src, uint8_t *pkt, size_t len)
+vxlan_input(struct sim *sim, struct in_addr src, uint8_t *pkt, size_t len,
+            int64_t now_ms)
 {
     struct hal_asic_vxlan_frame f;
     struct hal_acl_packet acl;
@@ -328,8 +330,7 @@ vxlan_input(struct sim *sim, struct in_addr src, uint8_t *pkt, size_t len)
         return;
     }
 
-    if (hal_asic_bfd_input(sim->asic, src, vni, inner, inner_len,
-                           time_msec())) {
+    if (hal_asic_bfd_input(sim->asic, src, vni, inner, inner_len, now_ms)) {
         return;
     }
     memset(&f, 0, sizeof f);
@@ -413,29 +414,77 @@ batch_unlock(struct sim *sim)
     }
 }
 
-static void
-port_cb(struct ev_loop *loop, ev_io *w, int revents)
+static int64_t
+monotonic_usec(void)
 {
-    struct sim_port_slot *slot =
-        container_of(w, struct sim_port_slot, watcher);
-    struct sim *sim = slot->sim;
-    struct sim_port_msg msgs[SIM_BATCH];
-    int64_t now_ms;
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t) ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* One readiness callback's reads (SIM_DRAIN_FRAMES), with the clock read
+ * once per read.  The chip lock is still taken per batch (from its first
+ * read to its send), so that vtepd's control thread waits for at most
+ * one batch and a dataplane thread of low priority yields between
+ * batches (docs/dataplane.md, "Threads"). */
+struct drain {
+    int64_t start_us; /* When the callback started. */
+    int64_t now_ms;   /* For the next read's aging and learning. */
+    int frames;       /* Frames taken so far. */
+};
+
+static void
+drain_start(struct drain *d)
+{
+    d->start_us = monotonic_usec();
+    d->now_ms = d->start_us / 1000;
+    d->frames = 0;
+}
+
+/* A read gave 'n' frames (negative if none); 'go_on' says whether another
+ * is worth it.  Returns true if the callback should read again: within
+ * the drain's budget. */
+static bool
+drain_more(struct drain *d, int n, bool go_on)
+{
+    int64_t now_us;
+
+    if (!go_on) {
+        return false;
+    }
+    d->frames += n;
+    if (d->frames >= SIM_DRAIN_FRAMES) {
+        return false;
+    }
+    now_us = monotonic_usec();
+    if (now_us - d->start_us >= SIM_DRAIN_USEC) {
+        return false;
+    }
+    d->now_ms = now_us / 1000;
+    return true;
+}
+
+/* Reads frames from 'slot' into entries 'first' to SIM_BATCH - 1 of
+ * 'msgs' and runs the pipeline on them, queueing their outputs; returns
+ * how many it read, or a negative errno. */
+static int
+port_read(struct sim *sim, struct sim_port_slot *slot,
+          struct sim_port_msg *msgs, int first, int64_t now_ms)
+{
     int i, n;
 
-    for (i = 0; i < SIM_BATCH; i++) {
+    for (i = first; i < SIM_BATCH; i++) {
         msgs[i].buf = sim->rx_bufs + (size_t) i * SIM_BUF_SIZE;
         msgs[i].size = SIM_BUF_SIZE;
     }
-    n = sim_port_recv_batch(&slot->io, msgs, SIM_BATCH);
-    batch_lock(sim);
+    n = sim_port_recv_batch(&slot->io, msgs + first,
+                            (size_t) (SIM_BATCH - first));
     if (n < 0) {
         rx_error(sim, slot->io.name, n);
-        batch_unlock(sim);
-        return;
+        return n;
     }
-    now_ms = time_msec();
-    for (i = 0; i < n; i++) {
+    for (i = first; i < first + n; i++) {
         const struct sim_port_msg *m = &msgs[i];
 
         if (m->len < 0) {
@@ -447,9 +496,42 @@ port_cb(struct ev_loop *loop, ev_io *w, int revents)
                        NULL);
         }
     }
-    sim_flush_all(sim);
-    sim_port_recv_done(&slot->io);
-    batch_unlock(sim);
+    return n;
+}
+
+/* A port's frames: a batch is sent when it has SIM_BATCH frames or the
+ * port has no more.  From a receive ring, where finding it empty costs
+ * no system call, a batch gathers what comes in while the frames before
+ * are forwarded, in as many reads as that takes; elsewhere only a full
+ * read is followed by another. */
+static void
+port_cb(struct ev_loop *loop, ev_io *w, int revents)
+{
+    struct sim_port_slot *slot =
+        container_of(w, struct sim_port_slot, watcher);
+    struct sim *sim = slot->sim;
+    bool free_check = sim_port_recv_is_free(&slot->io);
+    struct sim_port_msg msgs[SIM_BATCH];
+    int held = 0, n;
+    struct drain d;
+    bool more;
+
+    drain_start(&d);
+    do {
+        if (!held) {
+            batch_lock(sim);
+        }
+        n = port_read(sim, slot, msgs, held, d.now_ms);
+        more =
+            drain_more(&d, n, n == SIM_BATCH - held || (free_check && n > 0));
+        held += n > 0 ? n : 0;
+        if (!more || held == SIM_BATCH) {
+            sim_flush_all(sim);
+            sim_port_recv_done(&slot->io);
+            batch_unlock(sim);
+            held = 0;
+        }
+    } while (more);
 }
 
 static void
@@ -457,28 +539,31 @@ underlay_cb(struct ev_loop *loop, ev_io *w, int revents)
 {
     struct sim *sim = container_of(w, struct sim, underlay_watcher);
     struct sim_underlay_msg msgs[SIM_BATCH];
+    struct drain d;
     int i, n;
 
-    for (i = 0; i < SIM_BATCH; i++) {
-        msgs[i].buf = sim->rx_bufs + (size_t) i * SIM_BUF_SIZE;
-        msgs[i].size = SIM_BUF_SIZE;
-    }
-    n = sim_underlay_recv_batch(&sim->underlay, msgs, SIM_BATCH);
-    batch_lock(sim);
-    if (n < 0) {
-        rx_error(sim, "underlay", n);
-        batch_unlock(sim);
-        return;
-    }
-    for (i = 0; i < n; i++) {
-        if (msgs[i].len < 0) {
-            rx_error(sim, "underlay", msgs[i].len);
-        } else {
-            vxlan_input(sim, msgs[i].src, msgs[i].buf, (size_t) msgs[i].len);
+    drain_start(&d);
+    do {
+        for (i = 0; i < SIM_BATCH; i++) {
+            msgs[i].buf = sim->rx_bufs + (size_t) i * SIM_BUF_SIZE;
+            msgs[i].size = SIM_BUF_SIZE;
         }
-    }
-    sim_flush_all(sim);
-    batch_unlock(sim);
+        n = sim_underlay_recv_batch(&sim->underlay, msgs, SIM_BATCH);
+        batch_lock(sim);
+        if (n < 0) {
+            rx_error(sim, "underlay", n);
+        }
+        for (i = 0; i < n; i++) {
+            if (msgs[i].len < 0) {
+                rx_error(sim, "underlay", msgs[i].len);
+            } else {
+                vxlan_input(sim, msgs[i].src, msgs[i].buf,
+                            (size_t) msgs[i].len, d.now_ms);
+            }
+        }
+        sim_flush_all(sim);
+        batch_unlock(sim);
+    } while (drain_more(&d, n, n == SIM_BATCH));
 }
 
 /* ---- Lifecycle ---------------------------------------------------------- */
@@ -714,6 +799,6 @@ sim_inject_vxlan(struct sim *sim, struct in_addr src, const uint8_t *pkt,
     /* The dataplane may complete a checksum in place. */
     len = len < SIM_BUF_SIZE ? len : SIM_BUF_SIZE;
     memcpy(sim->rx_bufs, pkt, len);
-    vxlan_input(sim, src, sim->rx_bufs, len);
+    vxlan_input(sim, src, sim->rx_bufs, len, time_msec());
     sim_flush_all(sim);
 }
