@@ -46,15 +46,19 @@ cli_show_ip_route(struct cli_ctx *ctx, int argc, char **argv)
 }
 
 /* The counters of hal/dump-routes' last section, in its column order. */
-static const char *const router_cols[] = {
-    "router:ROUTER",           "routed:ROUTED",
-    "ttl_expired:TTL-EXPIRED", "no_route:NO-ROUTE",
-    "unresolved:UNRESOLVED",   "arp_requests:ARP-REQ",
-    "arp_replies:ARP-REPLY",   "icmp_errors:ICMP-ERR",
-    "icmp_limited:ICMP-LIMIT", "acl_denied_in:ACL-IN",
-    "acl_denied_out:ACL-OUT",  "mtu_exceeded:MTU",
-    NULL
-};
+static const char *const router_cols[] = { "router:ROUTER",
+                                           "routed:ROUTED",
+                                           "ttl_expired:TTL-EXPIRED",
+                                           "no_route:NO-ROUTE",
+                                           "unresolved:UNRESOLVED",
+                                           "arp_requests:ARP-REQ",
+                                           "arp_replies:ARP-REPLY",
+                                           "icmp_errors:ICMP-ERR",
+                                           "icmp_limited:ICMP-LIMIT",
+                                           "acl_denied_in:ACL-IN",
+                                           "acl_denied_out:ACL-OUT",
+                                           "mtu_exceeded:MTU",
+                                           NULL };
 #define ROUTER_N_COUNTERS 11
 
 /* Adds the row of counters line 'line' to 't', if it is one. */

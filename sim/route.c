@@ -143,7 +143,8 @@ icmp_error(struct hal_asic *asic, hal_oid_t bridge, const uint8_t *ip,
               : res->too_big   ? ICMP_FRAG_NEEDED
                                : res->unreach_code;
     if (res->too_big) {
-        put16(icmp + 6, (uint16_t) (res->mtu < UINT16_MAX ? res->mtu : UINT16_MAX));
+        put16(icmp + 6,
+              (uint16_t) (res->mtu < UINT16_MAX ? res->mtu : UINT16_MAX));
     }
     memcpy(icmp + ICMP_HLEN, ip, quote);
     put16(icmp + 2, csum_rfc1071(icmp, ICMP_HLEN + quote));
@@ -191,10 +192,10 @@ enum sim_route_verdict
 sim_route_frame(struct hal_asic *asic, hal_oid_t bridge, const uint8_t *frame,
                 size_t len, const struct sim_eth *eth,
                 enum sim_neigh_kind kind, const struct sim_neigh_request *req,
-                const struct hal_acl_packet *acl, size_t seg_len, int64_t now_ms,
-                struct hal_asic_decision *d, uint8_t *out, size_t *out_len,
-                uint8_t probe[SIM_ROUTE_PROBE_MAX], size_t *probe_len,
-                const char **reason)
+                const struct hal_acl_packet *acl, size_t seg_len,
+                int64_t now_ms, struct hal_asic_decision *d, uint8_t *out,
+                size_t *out_len, uint8_t probe[SIM_ROUTE_PROBE_MAX],
+                size_t *probe_len, const char **reason)
 {
     const uint8_t *ip = frame + eth->payload;
     size_t ip_len = len - eth->payload;
@@ -207,8 +208,8 @@ sim_route_frame(struct hal_asic *asic, hal_oid_t bridge, const uint8_t *frame,
                          out, out_len, reason);
     } else if (eth->ethertype == SIM_ETH_TYPE_IPV6) {
         return sim_route6_frame(asic, bridge, frame, len, eth, kind, req, acl,
-                                seg_len, now_ms, d, out, out_len, probe, probe_len,
-                                reason);
+                                seg_len, now_ms, d, out, out_len, probe,
+                                probe_len, reason);
     } else if (eth->ethertype != SIM_ETH_TYPE_IPV4) {
         *reason = "not IP to the router";
         return SIM_ROUTE_DROP;

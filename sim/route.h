@@ -56,10 +56,10 @@ enum sim_route_verdict
 sim_route_frame(struct hal_asic *asic, hal_oid_t bridge, const uint8_t *frame,
                 size_t len, const struct sim_eth *eth,
                 enum sim_neigh_kind kind, const struct sim_neigh_request *req,
-                const struct hal_acl_packet *acl, size_t seg_len, int64_t now_ms,
-                struct hal_asic_decision *d, uint8_t *out, size_t *out_len,
-                uint8_t probe[SIM_ROUTE_PROBE_MAX], size_t *probe_len,
-                const char **reason);
+                const struct hal_acl_packet *acl, size_t seg_len,
+                int64_t now_ms, struct hal_asic_decision *d, uint8_t *out,
+                size_t *out_len, uint8_t probe[SIM_ROUTE_PROBE_MAX],
+                size_t *probe_len, const char **reason);
 
 /* The same for an IPv6 frame (route6.c): neighbour solicitations and
  * advertisements for the router, IPv6 packets routed with the hop limit
@@ -71,10 +71,10 @@ enum sim_route_verdict
 sim_route6_frame(struct hal_asic *asic, hal_oid_t bridge, const uint8_t *frame,
                  size_t len, const struct sim_eth *eth,
                  enum sim_neigh_kind kind, const struct sim_neigh_request *req,
-                 const struct hal_acl_packet *acl, size_t seg_len, int64_t now_ms,
-                 struct hal_asic_decision *d, uint8_t *out, size_t *out_len,
-                 uint8_t probe[SIM_ROUTE_PROBE_MAX], size_t *probe_len,
-                 const char **reason);
+                 const struct hal_acl_packet *acl, size_t seg_len,
+                 int64_t now_ms, struct hal_asic_decision *d, uint8_t *out,
+                 size_t *out_len, uint8_t probe[SIM_ROUTE_PROBE_MAX],
+                 size_t *probe_len, const char **reason);
 
 /* The frames the router sends are at most this long beyond the one it
  * handles, and at least this long; 'out' must have room for both. */

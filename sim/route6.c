@@ -135,9 +135,9 @@ learn_na(struct hal_asic *asic, hal_oid_t bridge, const uint8_t *ip,
     }
 }
 
-/* An ICMPv6 error (time exceeded, unreachable, packet too big) for 'ip' from the ingress interface, unless
- * 'ip' is itself an error or from no unicast source, or the rate limit
- * says no. */
+/* An ICMPv6 error (time exceeded, unreachable, packet too big) for 'ip'
+ * from the ingress interface, unless 'ip' is itself an error or from no
+ * unicast source, or the rate limit says no. */
 static bool
 icmp6_error(struct hal_asic *asic, hal_oid_t bridge, const uint8_t *ip,
             size_t total, const struct sim_eth *eth,
@@ -161,9 +161,7 @@ icmp6_error(struct hal_asic *asic, hal_oid_t bridge, const uint8_t *ip,
               : res->too_big   ? ICMP6_TOO_BIG
                                : ICMP6_UNREACHABLE;
     /* Unreachable: 0 no route, 3 address unreachable (RFC 4443, 3.1). */
-    icmp[1] = res->ttl_expired || res->too_big ? 0
-              : res->unreach_code              ? 3
-                                               : 0;
+    icmp[1] = res->ttl_expired || res->too_big ? 0 : res->unreach_code ? 3 : 0;
     if (res->too_big) {
         /* RFC 4443, 3.2: the MTU of the next-hop link. */
         icmp[4] = (uint8_t) (res->mtu >> 24);
@@ -228,10 +226,10 @@ enum sim_route_verdict
 sim_route6_frame(struct hal_asic *asic, hal_oid_t bridge, const uint8_t *frame,
                  size_t len, const struct sim_eth *eth,
                  enum sim_neigh_kind kind, const struct sim_neigh_request *req,
-                 const struct hal_acl_packet *acl, size_t seg_len, int64_t now_ms,
-                 struct hal_asic_decision *d, uint8_t *out, size_t *out_len,
-                 uint8_t probe[SIM_ROUTE_PROBE_MAX], size_t *probe_len,
-                 const char **reason)
+                 const struct hal_acl_packet *acl, size_t seg_len,
+                 int64_t now_ms, struct hal_asic_decision *d, uint8_t *out,
+                 size_t *out_len, uint8_t probe[SIM_ROUTE_PROBE_MAX],
+                 size_t *probe_len, const char **reason)
 {
     const uint8_t *ip = frame + eth->payload;
     size_t ip_len = len - eth->payload, total;
@@ -247,10 +245,9 @@ sim_route6_frame(struct hal_asic *asic, hal_oid_t bridge, const uint8_t *frame,
                         out_len, reason);
     }
     memcpy(&dst.v6, ip + 24, 16);
-    hal_asic_route(asic, bridge, &dst, ip[7],
-                   (uint32_t) (total + SIM_ETH_HLEN),
-                   (uint32_t) (seg_len ? seg_len : total), true, now_ms, acl,
-                   &res, d);
+    hal_asic_route(
+        asic, bridge, &dst, ip[7], (uint32_t) (total + SIM_ETH_HLEN),
+        (uint32_t) (seg_len ? seg_len : total), true, now_ms, acl, &res, d);
     switch (res.action) {
     case HAL_ASIC_L3_DROP:
         if ((res.for_router

@@ -147,11 +147,10 @@ route_input(struct sim *sim, const struct hal_asic_local_out *in_local,
     struct sim_eth out_eth;
     size_t out_len, probe_len;
 
-    switch (sim_route_frame(sim->asic, sim->decision.bridge, frame, len, eth,
-                            kind, req, acl,
-                            tso ? tso->hdr - tso->l3 + tso->mss : 0,
-                            time_msec(), &sim->decision, out,
-                            &out_len, probe, &probe_len, &reason)) {
+    switch (sim_route_frame(
+        sim->asic, sim->decision.bridge, frame, len, eth, kind, req, acl,
+        tso ? tso->hdr - tso->l3 + tso->mss : 0, time_msec(), &sim->decision,
+        out, &out_len, probe, &probe_len, &reason)) {
     case SIM_ROUTE_DROP:
         sim_count_drop(sim, reason);
         break;

@@ -214,9 +214,10 @@ struct hal_asic_route_result {
  * the IP packet's length, against HAL_RIF_MTU or the tunnel's inner MTU
  * if it leaves in VXLAN and that is smaller; 'df' if it may not be
  * fragmented: IPv4 with DF set, or IPv6; a larger packet is dropped, and
- * with 'df' marked 'too_big'), and the L2 egress in the
- * destination bridge in 'd'.  'acl' holds the packet's headers when some
- * ACL is bound (hal_asic_acl_active()), else NULL (no ACL applies).  Counts on the router.  An
+ * with 'df' marked 'too_big'), and the L2 egress in the destination
+ * bridge in 'd'.  'acl' holds the packet's headers when some ACL is bound
+ * (hal_asic_acl_active()), else NULL (no ACL applies).  Counts on the
+ * router.  An
  * unresolved next hop is asked for (HAL_ASIC_L3_RESOLVE) at most once a
  * second; meanwhile its packets are dropped; after three unanswered
  * requests its packets are unreachable (code 1) for a while.  A learned

@@ -2,8 +2,8 @@
 /* The routing step of the software ASIC's pipeline (asic.h): which frames
  * go to a router, ARP for its interfaces, learning its neighbours, the
  * lookup itself (TTL, longest prefix match, neighbour, egress MTU, L2
- * egress in the destination bridge), resolution of unknown next hops, and the rate limit
- * on the ICMP errors the router sends.
+ * egress in the destination bridge), resolution of unknown next hops, and
+ * the rate limit on the ICMP errors the router sends.
  *
  * Resolution: an unknown next hop gets an ARP request at most once a
  * second however many packets wait for it (a chip's punt path is
