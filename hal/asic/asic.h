@@ -210,15 +210,14 @@ struct hal_asic_route_result {
 /* Routes an IP packet to 'dst' with 'ttl', of 'bytes' bytes, that came to
  * the router MAC on bridge 'in_bridge' at 'now_ms': TTL check, the ingress
  * interface's ACL, longest prefix match in the bridge's router, the output
- * interface's ACL, next-hop resolution, the egress MTU check ('ip_len',
- * the IP packet's length, against HAL_RIF_MTU or the tunnel's inner MTU
- * if it leaves in VXLAN and that is smaller; 'df' if it may not be
- * fragmented: IPv4 with DF set, or IPv6; a larger packet is dropped, and
- * with 'df' marked 'too_big'), and the L2 egress in the destination
- * bridge in 'd'.  'acl' holds the packet's headers when some ACL is bound
+ * interface's ACL, the egress MTU ('ip_len', the IP packet's length,
+ * against HAL_RIF_MTU or the tunnel's inner MTU if it leaves in VXLAN and
+ * that is smaller; 'df' if it may not be fragmented: IPv4 with DF set, or
+ * IPv6; a larger packet is dropped, and with 'df' marked 'too_big'),
+ * next-hop resolution, and the L2 egress in the destination bridge in
+ * 'd'.  'acl' holds the packet's headers when some ACL is bound
  * (hal_asic_acl_active()), else NULL (no ACL applies).  Counts on the
- * router.  An
- * unresolved next hop is asked for (HAL_ASIC_L3_RESOLVE) at most once a
+ * router.  An unresolved next hop is asked for (HAL_ASIC_L3_RESOLVE) at most once a
  * second; meanwhile its packets are dropped; after three unanswered
  * requests its packets are unreachable (code 1) for a while.  A learned
  * neighbour past half its life (profile rneigh_timeout_s) is forwarded to

@@ -436,20 +436,31 @@ hal_asic_route_set_tunnel_mtu(struct hal_asic *asic, uint32_t mtu)
     }
 }
 
-/* The MTU of rif 'out' for a packet to 'mac' on its bridge: HAL_RIF_MTU,
- * or the tunnel's inner MTU if smaller and 'mac' is behind a VTEP (or
- * unknown: flooded, a copy goes in VXLAN). */
+/* The MTU of rif 'out' for a packet of 'ip_len' bytes to next hop 'nh':
+ * HAL_RIF_MTU, or the tunnel's inner MTU if smaller and the next hop's
+ * MAC is behind a VTEP (or unknown to the bridge: flooded, a copy goes in
+ * VXLAN).  Looks the MAC up only for a packet between the two MTUs, and
+ * without the side effects of resolve() (a dropped packet neither probes
+ * nor asks for its next hop). */
 static uint32_t
 egress_mtu(const struct hal_asic *asic, const struct asic_rif *out,
-           const struct hal_mac *mac)
+           const struct hal_ip *nh, uint32_t ip_len)
 {
     uint32_t tunnel = asic->l3->tunnel_mtu;
     const struct asic_fdb_slot *s;
+    struct hal_mac mac;
+    int64_t idx;
 
-    if (!tunnel || tunnel >= HAL_RIF_MTU) {
+    if (!tunnel || tunnel >= HAL_RIF_MTU || ip_len <= tunnel) {
         return HAL_RIF_MTU;
     }
-    s = asic_fdb_find(asic, asic_fdb_key(out->bridge, mac));
+    idx = asic_l3_rneigh_find(asic, (uint32_t) (out - asic->rifs), nh);
+    if (idx >= 0) {
+        mac = asic->rneighs[idx].mac;
+    } else if (!asic_neigh_lookup(asic, out->bridge, nh, &mac)) {
+        return HAL_RIF_MTU; /* Unresolved: resolution comes first. */
+    }
+    s = asic_fdb_find(asic, asic_fdb_key(out->bridge, &mac));
     return !s || s->flags & ASIC_FDB_REMOTE ? tunnel : HAL_RIF_MTU;
 }
 
@@ -516,12 +527,8 @@ hal_asic_route(struct hal_asic *asic, hal_oid_t in_bridge,
         router->st.acl_denied_out++;
         res->drop_reason = "ACL deny (router egress)";
         return;
-    } else if (!resolve(asic, (uint32_t) (out - asic->rifs), &nh, &res->dst,
-                        &probe)) {
-        route_unresolved(asic, router, out, &nh, res, d);
-        return;
     }
-    res->mtu = egress_mtu(asic, out, &res->dst);
+    res->mtu = egress_mtu(asic, out, &nh, ip_len);
     if (ip_len > res->mtu) {
         /* An ASIC's egress MTU check; without DF, the packet would need
          * fragmenting, which the router does not do (docs/routing.md). */
@@ -529,6 +536,10 @@ hal_asic_route(struct hal_asic *asic, hal_oid_t in_bridge,
         res->too_big = df;
         res->drop_reason = df ? "larger than the MTU"
                               : "larger than the MTU (not fragmented)";
+        return;
+    } else if (!resolve(asic, (uint32_t) (out - asic->rifs), &nh, &res->dst,
+                        &probe)) {
+        route_unresolved(asic, router, out, &nh, res, d);
         return;
     }
     if (probe) {

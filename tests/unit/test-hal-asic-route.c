@@ -445,7 +445,7 @@ test_mtu(void **state)
 {
     struct hal_rneigh_entry n[2];
     struct hal_fdb_entry fdb[2];
-    struct hal_router_stats st;
+    struct hal_router_stats st, st2;
     struct hal_route_entry r;
     struct hal_ip in;
     struct rt t;
@@ -505,6 +505,16 @@ test_mtu(void **state)
     rt_route_len(&t, "10.2.0.7", HAL_RIF_MTU + 1, true);
     assert_int_equal(t.res.mtu, HAL_RIF_MTU);
 
+    /* Over the MTU to a next hop not yet resolved: no ARP request for a
+     * packet that cannot go. */
+    assert_int_equal(hal_router_stats_get(t.f.hal, t.r0, &st), 0);
+    rt_route_len(&t, "10.2.0.99", HAL_RIF_MTU + 1, true);
+    assert_true(t.res.too_big);
+    assert_int_equal(t.res.mtu, HAL_RIF_MTU);
+    assert_int_equal(hal_router_stats_get(t.f.hal, t.r0, &st2), 0);
+    assert_int_equal(st2.arp_requests, st.arp_requests);
+    assert_int_equal(st2.unresolved, st.unresolved);
+
     /* TTL and the route come first: an oversize packet with TTL 1 is a
      * time exceeded; one to no route is unreachable. */
     in = ip("10.2.0.8");
@@ -517,7 +527,7 @@ test_mtu(void **state)
     assert_false(t.res.too_big);
 
     assert_int_equal(hal_router_stats_get(t.f.hal, t.r0, &st), 0);
-    assert_int_equal(st.mtu_exceeded, 4);
+    assert_int_equal(st.mtu_exceeded, 5);
     assert_int_equal(st.routed, 4);
     assert_int_equal(st.icmp_errors, 0); /* The dataplane asks for them. */
     rt_close(&t);
