@@ -46,15 +46,20 @@ cli_show_ip_route(struct cli_ctx *ctx, int argc, char **argv)
 }
 
 /* The counters of hal/dump-routes' last section, in its column order. */
-static const char *const router_cols[] = {
-    "router:ROUTER",           "routed:ROUTED",
-    "ttl_expired:TTL-EXPIRED", "no_route:NO-ROUTE",
-    "unresolved:UNRESOLVED",   "arp_requests:ARP-REQ",
-    "arp_replies:ARP-REPLY",   "icmp_errors:ICMP-ERR",
-    "icmp_limited:ICMP-LIMIT", "acl_denied_in:ACL-IN",
-    "acl_denied_out:ACL-OUT",  NULL
-};
-#define ROUTER_N_COUNTERS 10
+static const char *const router_cols[] = { "router:ROUTER",
+                                           "routed:ROUTED",
+                                           "ttl_expired:TTL-EXPIRED",
+                                           "no_route:NO-ROUTE",
+                                           "unresolved:UNRESOLVED",
+                                           "arp_requests:ARP-REQ",
+                                           "arp_replies:ARP-REPLY",
+                                           "icmp_errors:ICMP-ERR",
+                                           "icmp_limited:ICMP-LIMIT",
+                                           "acl_denied_in:ACL-IN",
+                                           "acl_denied_out:ACL-OUT",
+                                           "mtu_exceeded:MTU",
+                                           NULL };
+#define ROUTER_N_COUNTERS 11
 
 /* Adds the row of counters line 'line' to 't', if it is one. */
 static void
@@ -65,9 +70,10 @@ add_router_row(struct cli_table *t, const char *line)
     char name[64];
     size_t i;
 
-    if (sscanf(line, "%63s %llu %llu %llu %llu %llu %llu %llu %llu %llu %llu",
+    if (sscanf(line,
+               "%63s %llu %llu %llu %llu %llu %llu %llu %llu %llu %llu %llu",
                name, &c[0], &c[1], &c[2], &c[3], &c[4], &c[5], &c[6], &c[7],
-               &c[8], &c[9])
+               &c[8], &c[9], &c[10])
         != ROUTER_N_COUNTERS + 1) {
         return;
     }

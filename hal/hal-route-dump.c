@@ -255,17 +255,17 @@ put_all(struct rd *rd, struct ds *out)
     dump_peers(rd, out);
     ds_put_format(out,
                   "\n%-16s %10s %10s %10s %10s %10s %10s %10s %10s %10s "
-                  "%10s\n",
+                  "%10s %10s\n",
                   "ROUTER", "ROUTED", "TTL_EXPIRED", "NO_ROUTE", "UNRESOLVED",
                   "ARP_REQ", "ARP_REPLY", "ICMP_ERR", "ICMP_LIMIT", "ACL_IN",
-                  "ACL_OUT");
+                  "ACL_OUT", "MTU");
     for (i = 0; i < rd->n_routers; i++) {
         struct hal_router_stats st = { 0 };
 
         hal_router_stats_get(rd->hal, rd->routers[i].oid, &st);
         ds_put_format(out,
                       "%-16s %10llu %10llu %10llu %10llu %10llu %10llu "
-                      "%10llu %10llu %10llu %10llu\n",
+                      "%10llu %10llu %10llu %10llu %10llu\n",
                       rd->routers[i].c.name, (unsigned long long) st.routed,
                       (unsigned long long) st.ttl_expired,
                       (unsigned long long) st.no_route,
@@ -275,7 +275,8 @@ put_all(struct rd *rd, struct ds *out)
                       (unsigned long long) st.icmp_errors,
                       (unsigned long long) st.icmp_limited,
                       (unsigned long long) st.acl_denied_in,
-                      (unsigned long long) st.acl_denied_out);
+                      (unsigned long long) st.acl_denied_out,
+                      (unsigned long long) st.mtu_exceeded);
     }
 }
 

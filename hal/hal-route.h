@@ -70,6 +70,12 @@ int hal_router_set(struct hal *hal, const struct hal_router_config *config,
  * Returns 0, -ENOENT or -EOPNOTSUPP. */
 int hal_router_remove(struct hal *hal, hal_oid_t oid);
 
+/* The IP MTU of every router interface, a switch's default for an SVI:
+ * hardware_vtep has no MTU column.  A routed packet larger than it (or
+ * than the VXLAN tunnel's inner MTU, if smaller, when it leaves in VXLAN)
+ * is dropped; the backend counts it in mtu_exceeded. */
+#define HAL_RIF_MTU 1500
+
 struct hal_rif_config {
     hal_oid_t router;
     hal_oid_t bridge;
@@ -147,6 +153,13 @@ struct hal_router_stats {
      * and switched frames never count here. */
     uint64_t acl_denied_in;
     uint64_t acl_denied_out;
+    /* Routed packets dropped for being larger than the MTU of the
+     * interface they were to leave by (HAL_RIF_MTU, or less over VXLAN):
+     * IPv4 with DF set and every IPv6 packet, whose senders may get an
+     * ICMP fragmentation needed or packet too big (counted in icmp_errors
+     * or icmp_limited too), and IPv4 without DF, which the router does not
+     * fragment. */
+    uint64_t mtu_exceeded;
 };
 
 /* Reads router 'oid''s counters, every one of them zero for a new router.

@@ -12,6 +12,7 @@
 #define IPPROTO_ICMP_ 1
 #define ICMP_ECHO_REPLY 0
 #define ICMP_UNREACHABLE 3
+#define ICMP_FRAG_NEEDED 4 /* Code of ICMP_UNREACHABLE (RFC 1191). */
 #define ICMP_ECHO_REQUEST 8
 #define ICMP_TIME_EXCEEDED 11
 #define ICMP_TTL 64
@@ -113,7 +114,8 @@ echo_reply(const uint8_t *ip, size_t len, const struct sim_eth *eth,
 }
 
 /* A packet the router drops with an ICMP error (RFC 792): time exceeded
- * or destination unreachable, from the ingress interface's address,
+ * or destination unreachable (fragmentation needed with the next-hop MTU,
+ * RFC 1191), from the ingress interface's address,
  * quoting its header and 8 bytes; not for an ICMP error, nor to a source
  * that is no unicast address, nor over the rate limit. */
 static bool
@@ -137,7 +139,13 @@ icmp_error(struct hal_asic *asic, hal_oid_t bridge, const uint8_t *ip,
     put_eth(out, &eth->src, &res->src);
     memset(icmp, 0, ICMP_HLEN);
     icmp[0] = res->ttl_expired ? ICMP_TIME_EXCEEDED : ICMP_UNREACHABLE;
-    icmp[1] = res->ttl_expired ? 0 : res->unreach_code;
+    icmp[1] = res->ttl_expired ? 0
+              : res->too_big   ? ICMP_FRAG_NEEDED
+                               : res->unreach_code;
+    if (res->too_big) {
+        put16(icmp + 6,
+              (uint16_t) (res->mtu < UINT16_MAX ? res->mtu : UINT16_MAX));
+    }
     memcpy(icmp + ICMP_HLEN, ip, quote);
     put16(icmp + 2, csum_rfc1071(icmp, ICMP_HLEN + quote));
     put_ip(out + SIM_ETH_HLEN, ICMP_HLEN + quote,
@@ -184,10 +192,10 @@ enum sim_route_verdict
 sim_route_frame(struct hal_asic *asic, hal_oid_t bridge, const uint8_t *frame,
                 size_t len, const struct sim_eth *eth,
                 enum sim_neigh_kind kind, const struct sim_neigh_request *req,
-                const struct hal_acl_packet *acl, int64_t now_ms,
-                struct hal_asic_decision *d, uint8_t *out, size_t *out_len,
-                uint8_t probe[SIM_ROUTE_PROBE_MAX], size_t *probe_len,
-                const char **reason)
+                const struct hal_acl_packet *acl, size_t seg_len,
+                int64_t now_ms, struct hal_asic_decision *d, uint8_t *out,
+                size_t *out_len, uint8_t probe[SIM_ROUTE_PROBE_MAX],
+                size_t *probe_len, const char **reason)
 {
     const uint8_t *ip = frame + eth->payload;
     size_t ip_len = len - eth->payload;
@@ -200,8 +208,8 @@ sim_route_frame(struct hal_asic *asic, hal_oid_t bridge, const uint8_t *frame,
                          out, out_len, reason);
     } else if (eth->ethertype == SIM_ETH_TYPE_IPV6) {
         return sim_route6_frame(asic, bridge, frame, len, eth, kind, req, acl,
-                                now_ms, d, out, out_len, probe, probe_len,
-                                reason);
+                                seg_len, now_ms, d, out, out_len, probe,
+                                probe_len, reason);
     } else if (eth->ethertype != SIM_ETH_TYPE_IPV4) {
         *reason = "not IP to the router";
         return SIM_ROUTE_DROP;
@@ -214,12 +222,14 @@ sim_route_frame(struct hal_asic *asic, hal_oid_t bridge, const uint8_t *frame,
     dst.family = AF_INET;
     memcpy(&dst.v4, ip + 16, 4);
     hal_asic_route(asic, bridge, &dst, ip[8],
-                   (uint32_t) (ip_len + SIM_ETH_HLEN), now_ms, acl, &res, d);
+                   (uint32_t) (ip_len + SIM_ETH_HLEN),
+                   (uint32_t) (seg_len ? seg_len : ip_total(ip, ip_len)),
+                   (ip[6] & 0x40) != 0, now_ms, acl, &res, d);
     switch (res.action) {
     case HAL_ASIC_L3_DROP:
         if ((res.for_router
              && echo_reply(ip, ip_len, eth, &res.src, out, out_len))
-            || ((res.ttl_expired || res.unreachable)
+            || ((res.ttl_expired || res.unreachable || res.too_big)
                 && icmp_error(asic, bridge, ip, ip_len, eth, &res, now_ms, out,
                               out_len))) {
             return SIM_ROUTE_REPLY;

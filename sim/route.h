@@ -46,29 +46,35 @@ enum sim_route_verdict {
  * '*out_len', and the L2 egress into 'd'.  Returns the verdict; for
  * SIM_ROUTE_DROP stores a static reason in '*reason'.  With
  * SIM_ROUTE_SEND, '*probe_len' nonzero means 'probe' holds a frame to send
- * after 'out' with the same decision (a refresh of the neighbour). */
+ * after 'out' with the same decision (a refresh of the neighbour).
+ * 'seg_len' is, for a TCP super-frame, the IP length of the segments it
+ * stands for (their size on the wire, checked against the egress MTU),
+ * else 0 (the packet's own length).  A packet over the MTU with DF set
+ * gets an ICMP fragmentation needed (RFC 1191) with the MTU; one without
+ * DF is dropped (the router does not fragment). */
 enum sim_route_verdict
 sim_route_frame(struct hal_asic *asic, hal_oid_t bridge, const uint8_t *frame,
                 size_t len, const struct sim_eth *eth,
                 enum sim_neigh_kind kind, const struct sim_neigh_request *req,
-                const struct hal_acl_packet *acl, int64_t now_ms,
-                struct hal_asic_decision *d, uint8_t *out, size_t *out_len,
-                uint8_t probe[SIM_ROUTE_PROBE_MAX], size_t *probe_len,
-                const char **reason);
+                const struct hal_acl_packet *acl, size_t seg_len,
+                int64_t now_ms, struct hal_asic_decision *d, uint8_t *out,
+                size_t *out_len, uint8_t probe[SIM_ROUTE_PROBE_MAX],
+                size_t *probe_len, const char **reason);
 
 /* The same for an IPv6 frame (route6.c): neighbour solicitations and
  * advertisements for the router, IPv6 packets routed with the hop limit
- * decremented, echo for the router's addresses, ICMPv6 time exceeded and
+ * decremented, echo for the router's addresses, ICMPv6 time exceeded,
  * destination unreachable (no route: code 0; no answer to the neighbour
- * solicitations: code 3, address unreachable). */
+ * solicitations: code 3, address unreachable) and packet too big (any
+ * packet over the egress MTU: routers never fragment IPv6). */
 enum sim_route_verdict
 sim_route6_frame(struct hal_asic *asic, hal_oid_t bridge, const uint8_t *frame,
                  size_t len, const struct sim_eth *eth,
                  enum sim_neigh_kind kind, const struct sim_neigh_request *req,
-                 const struct hal_acl_packet *acl, int64_t now_ms,
-                 struct hal_asic_decision *d, uint8_t *out, size_t *out_len,
-                 uint8_t probe[SIM_ROUTE_PROBE_MAX], size_t *probe_len,
-                 const char **reason);
+                 const struct hal_acl_packet *acl, size_t seg_len,
+                 int64_t now_ms, struct hal_asic_decision *d, uint8_t *out,
+                 size_t *out_len, uint8_t probe[SIM_ROUTE_PROBE_MAX],
+                 size_t *probe_len, const char **reason);
 
 /* The frames the router sends are at most this long beyond the one it
  * handles, and at least this long; 'out' must have room for both. */

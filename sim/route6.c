@@ -11,6 +11,7 @@
 #define ICMP6_HLEN 8
 #define IPPROTO_ICMPV6_ 58
 #define ICMP6_UNREACHABLE 1
+#define ICMP6_TOO_BIG 2
 #define ICMP6_TIME_EXCEEDED 3
 #define ICMP6_ECHO_REQUEST 128
 #define ICMP6_ECHO_REPLY 129
@@ -134,9 +135,9 @@ learn_na(struct hal_asic *asic, hal_oid_t bridge, const uint8_t *ip,
     }
 }
 
-/* An ICMPv6 error (type, code) for 'ip' from the ingress interface, unless
- * 'ip' is itself an error or from no unicast source, or the rate limit
- * says no. */
+/* An ICMPv6 error (time exceeded, unreachable, packet too big) for 'ip'
+ * from the ingress interface, unless 'ip' is itself an error or from no
+ * unicast source, or the rate limit says no. */
 static bool
 icmp6_error(struct hal_asic *asic, hal_oid_t bridge, const uint8_t *ip,
             size_t total, const struct sim_eth *eth,
@@ -156,9 +157,18 @@ icmp6_error(struct hal_asic *asic, hal_oid_t bridge, const uint8_t *ip,
         return false;
     }
     memset(icmp, 0, ICMP6_HLEN);
-    icmp[0] = res->ttl_expired ? ICMP6_TIME_EXCEEDED : ICMP6_UNREACHABLE;
+    icmp[0] = res->ttl_expired ? ICMP6_TIME_EXCEEDED
+              : res->too_big   ? ICMP6_TOO_BIG
+                               : ICMP6_UNREACHABLE;
     /* Unreachable: 0 no route, 3 address unreachable (RFC 4443, 3.1). */
-    icmp[1] = res->ttl_expired ? 0 : res->unreach_code ? 3 : 0;
+    icmp[1] = res->ttl_expired || res->too_big ? 0 : res->unreach_code ? 3 : 0;
+    if (res->too_big) {
+        /* RFC 4443, 3.2: the MTU of the next-hop link. */
+        icmp[4] = (uint8_t) (res->mtu >> 24);
+        icmp[5] = (uint8_t) (res->mtu >> 16);
+        icmp[6] = (uint8_t) (res->mtu >> 8);
+        icmp[7] = (uint8_t) res->mtu;
+    }
     memcpy(icmp + ICMP6_HLEN, ip, quote);
     *out_len = put_icmp6(out, &eth->src, &res->src,
                          (const uint8_t *) &res->in_addr.v6, ip + 8,
@@ -216,10 +226,10 @@ enum sim_route_verdict
 sim_route6_frame(struct hal_asic *asic, hal_oid_t bridge, const uint8_t *frame,
                  size_t len, const struct sim_eth *eth,
                  enum sim_neigh_kind kind, const struct sim_neigh_request *req,
-                 const struct hal_acl_packet *acl, int64_t now_ms,
-                 struct hal_asic_decision *d, uint8_t *out, size_t *out_len,
-                 uint8_t probe[SIM_ROUTE_PROBE_MAX], size_t *probe_len,
-                 const char **reason)
+                 const struct hal_acl_packet *acl, size_t seg_len,
+                 int64_t now_ms, struct hal_asic_decision *d, uint8_t *out,
+                 size_t *out_len, uint8_t probe[SIM_ROUTE_PROBE_MAX],
+                 size_t *probe_len, const char **reason)
 {
     const uint8_t *ip = frame + eth->payload;
     size_t ip_len = len - eth->payload, total;
@@ -235,13 +245,14 @@ sim_route6_frame(struct hal_asic *asic, hal_oid_t bridge, const uint8_t *frame,
                         out_len, reason);
     }
     memcpy(&dst.v6, ip + 24, 16);
-    hal_asic_route(asic, bridge, &dst, ip[7],
-                   (uint32_t) (total + SIM_ETH_HLEN), now_ms, acl, &res, d);
+    hal_asic_route(
+        asic, bridge, &dst, ip[7], (uint32_t) (total + SIM_ETH_HLEN),
+        (uint32_t) (seg_len ? seg_len : total), true, now_ms, acl, &res, d);
     switch (res.action) {
     case HAL_ASIC_L3_DROP:
         if ((res.for_router
              && echo6_reply(ip, total, eth, &res.src, out, out_len))
-            || ((res.ttl_expired || res.unreachable)
+            || ((res.ttl_expired || res.unreachable || res.too_big)
                 && icmp6_error(asic, bridge, ip, total, eth, &res, now_ms, out,
                                out_len))) {
             return SIM_ROUTE_REPLY;

@@ -147,9 +147,10 @@ route_input(struct sim *sim, const struct hal_asic_local_out *in_local,
     struct sim_eth out_eth;
     size_t out_len, probe_len;
 
-    switch (sim_route_frame(sim->asic, sim->decision.bridge, frame, len, eth,
-                            kind, req, acl, time_msec(), &sim->decision, out,
-                            &out_len, probe, &probe_len, &reason)) {
+    switch (sim_route_frame(
+        sim->asic, sim->decision.bridge, frame, len, eth, kind, req, acl,
+        tso ? tso->hdr - tso->l3 + tso->mss : 0, time_msec(), &sim->decision,
+        out, &out_len, probe, &probe_len, &reason)) {
     case SIM_ROUTE_DROP:
         sim_count_drop(sim, reason);
         break;
@@ -648,6 +649,7 @@ open_underlay(struct sim *sim, const struct sim_config *config)
         return error;
     }
     sim->has_underlay = true;
+    hal_asic_route_set_tunnel_mtu(sim->asic, sim->underlay.inner_mtu);
     ev_io_init(&sim->underlay_watcher, underlay_cb, sim->underlay.rx_fd,
                EV_READ);
     ev_set_priority(&sim->underlay_watcher, SIM_PRIORITY);

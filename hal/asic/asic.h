@@ -194,6 +194,12 @@ struct hal_asic_route_result {
      * destination unreachable with that code, from 'in_addr'. */
     bool unreachable;
     uint8_t unreach_code;
+    /* HAL_ASIC_L3_DROP because the packet is larger than the egress MTU
+     * and may not be fragmented (IPv4 with DF, IPv6): the sender may get
+     * an ICMP fragmentation needed (RFC 1191) or packet too big (RFC 4443)
+     * with 'mtu', from 'in_addr'. */
+    bool too_big;
+    uint32_t mtu;
     /* HAL_ASIC_L3_FORWARD to a learned neighbour due for a refresh: send
      * it also an ARP request (NS) from 'probe_src'/'arp_sender' for
      * 'arp_target', to its MAC 'dst', with the same L2 egress. */
@@ -204,10 +210,14 @@ struct hal_asic_route_result {
 /* Routes an IP packet to 'dst' with 'ttl', of 'bytes' bytes, that came to
  * the router MAC on bridge 'in_bridge' at 'now_ms': TTL check, the ingress
  * interface's ACL, longest prefix match in the bridge's router, the output
- * interface's ACL, next-hop resolution, and the L2 egress in the
- * destination bridge in 'd'.  'acl' holds the packet's headers when some
- * ACL is bound (hal_asic_acl_active()), else NULL (no ACL applies).  Counts on the router.  An
- * unresolved next hop is asked for (HAL_ASIC_L3_RESOLVE) at most once a
+ * interface's ACL, the egress MTU ('ip_len', the IP packet's length,
+ * against HAL_RIF_MTU or the tunnel's inner MTU if it leaves in VXLAN and
+ * that is smaller; 'df' if it may not be fragmented: IPv4 with DF set, or
+ * IPv6; a larger packet is dropped, and with 'df' marked 'too_big'),
+ * next-hop resolution, and the L2 egress in the destination bridge in
+ * 'd'.  'acl' holds the packet's headers when some ACL is bound
+ * (hal_asic_acl_active()), else NULL (no ACL applies).  Counts on the
+ * router.  An unresolved next hop is asked for (HAL_ASIC_L3_RESOLVE) at most once a
  * second; meanwhile its packets are dropped; after three unanswered
  * requests its packets are unreachable (code 1) for a while.  A learned
  * neighbour past half its life (profile rneigh_timeout_s) is forwarded to
@@ -215,9 +225,15 @@ struct hal_asic_route_result {
  * then it is removed and resolved afresh. */
 void hal_asic_route(struct hal_asic *, hal_oid_t in_bridge,
                     const struct hal_ip *dst, uint8_t ttl, uint32_t bytes,
-                    int64_t now_ms, const struct hal_acl_packet *acl,
+                    uint32_t ip_len, bool df, int64_t now_ms,
+                    const struct hal_acl_packet *acl,
                     struct hal_asic_route_result *,
                     struct hal_asic_decision *d);
+
+/* The dataplane's VXLAN tunnels carry inner IP packets of at most 'mtu'
+ * bytes (the underlay's MTU less the encapsulation; 0: no limit): routed
+ * packets leaving in VXLAN are checked against it too. */
+void hal_asic_route_set_tunnel_mtu(struct hal_asic *, uint32_t mtu);
 
 /* Before the dataplane sends an ICMP error to 'to' from the router of
  * 'bridge' at 'now_ms': returns true if the rate limit lets it (counted as

@@ -45,6 +45,7 @@ struct asic_l3 {
     struct l3_arp_sent arp_sent[L3_ARP_SLOTS];
     struct l3_bucket icmp_all; /* Every ICMP error of the switch. */
     struct l3_icmp_dst icmp_dst[L3_ICMP_SLOTS];
+    uint32_t tunnel_mtu; /* hal_asic_route_set_tunnel_mtu(), 0 if none. */
     /* Aging of learned router neighbours (route-pipe.c): per rneigh slot,
      * the last unicast probe and the probes unanswered since the entry was
      * last confirmed; the time of the next sweep. */

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* The routing step of the software ASIC's pipeline (asic.h): which frames
  * go to a router, ARP for its interfaces, learning its neighbours, the
- * lookup itself (TTL, longest prefix match, neighbour, L2 egress in the
- * destination bridge), resolution of unknown next hops, and the rate limit
- * on the ICMP errors the router sends.
+ * lookup itself (TTL, longest prefix match, neighbour, egress MTU, L2
+ * egress in the destination bridge), resolution of unknown next hops, and
+ * the rate limit on the ICMP errors the router sends.
  *
  * Resolution: an unknown next hop gets an ARP request at most once a
  * second however many packets wait for it (a chip's punt path is
@@ -429,9 +429,46 @@ route_unresolved(struct hal_asic *asic, struct asic_router *router,
 }
 
 void
+hal_asic_route_set_tunnel_mtu(struct hal_asic *asic, uint32_t mtu)
+{
+    if (asic->l3) {
+        asic->l3->tunnel_mtu = mtu;
+    }
+}
+
+/* The MTU of rif 'out' for a packet of 'ip_len' bytes to next hop 'nh':
+ * HAL_RIF_MTU, or the tunnel's inner MTU if smaller and the next hop's
+ * MAC is behind a VTEP (or unknown to the bridge: flooded, a copy goes in
+ * VXLAN).  Looks the MAC up only for a packet between the two MTUs, and
+ * without the side effects of resolve() (a dropped packet neither probes
+ * nor asks for its next hop). */
+static uint32_t
+egress_mtu(const struct hal_asic *asic, const struct asic_rif *out,
+           const struct hal_ip *nh, uint32_t ip_len)
+{
+    uint32_t tunnel = asic->l3->tunnel_mtu;
+    const struct asic_fdb_slot *s;
+    struct hal_mac mac;
+    int64_t idx;
+
+    if (!tunnel || tunnel >= HAL_RIF_MTU || ip_len <= tunnel) {
+        return HAL_RIF_MTU;
+    }
+    idx = asic_l3_rneigh_find(asic, (uint32_t) (out - asic->rifs), nh);
+    if (idx >= 0) {
+        mac = asic->rneighs[idx].mac;
+    } else if (!asic_neigh_lookup(asic, out->bridge, nh, &mac)) {
+        return HAL_RIF_MTU; /* Unresolved: resolution comes first. */
+    }
+    s = asic_fdb_find(asic, asic_fdb_key(out->bridge, &mac));
+    return !s || s->flags & ASIC_FDB_REMOTE ? tunnel : HAL_RIF_MTU;
+}
+
+void
 hal_asic_route(struct hal_asic *asic, hal_oid_t in_bridge,
                const struct hal_ip *dst, uint8_t ttl, uint32_t bytes,
-               int64_t now_ms, const struct hal_acl_packet *acl,
+               uint32_t ip_len, bool df, int64_t now_ms,
+               const struct hal_acl_packet *acl,
                struct hal_asic_route_result *res, struct hal_asic_decision *d)
 {
     int64_t bridge = asic_bridge_index(asic, in_bridge);
@@ -489,6 +526,16 @@ hal_asic_route(struct hal_asic *asic, hal_oid_t in_bridge,
                               HAL_ACL_EGRESS, acl)) {
         router->st.acl_denied_out++;
         res->drop_reason = "ACL deny (router egress)";
+        return;
+    }
+    res->mtu = egress_mtu(asic, out, &nh, ip_len);
+    if (ip_len > res->mtu) {
+        /* An ASIC's egress MTU check; without DF, the packet would need
+         * fragmenting, which the router does not do (docs/routing.md). */
+        router->st.mtu_exceeded++;
+        res->too_big = df;
+        res->drop_reason = df ? "larger than the MTU"
+                              : "larger than the MTU (not fragmented)";
         return;
     } else if (!resolve(asic, (uint32_t) (out - asic->rifs), &nh, &res->dst,
                         &probe)) {

@@ -253,7 +253,7 @@ check "ACL_OUT is sim/show's router egress drops" \
     test "$(router_count 11)" = "$(drops egress)"
 cli show ip router >"$TMP/show-router.txt"
 check "show ip router: lr0's ACL counters" grep -Eq \
-    "^lr0( +[0-9]+){8} +[1-9][0-9]* +[1-9][0-9]*\$" "$TMP/show-router.txt"
+    "^lr0( +[0-9]+){8} +[1-9][0-9]* +[1-9][0-9]* +0\$" "$TMP/show-router.txt"
 check "show ip router --json: acl_denied_out" bash -c \
     "$BUILD/bin/vtep-cli --json --db=unix:$VDIR/db.sock --ctl=$VDIR/vtepd.ctl show ip router | grep -Eq '\"acl_denied_out\": [1-9]'"
 if [ -n "${VTEPD_LR_ACL_SHOW:-}" ]; then

@@ -73,7 +73,7 @@ routes_has() {
 }
 # router_count ROUTER COLUMN: a counter of hal/dump-routes (2: ROUTED,
 # 3: TTL_EXPIRED, 4: NO_ROUTE, 5: UNRESOLVED, 6: ARP_REQ, 7: ARP_REPLY,
-# 8: ICMP_ERR, 9: ICMP_LIMIT, 10: ACL_IN, 11: ACL_OUT).
+# 8: ICMP_ERR, 9: ICMP_LIMIT, 10: ACL_IN, 11: ACL_OUT, 12: MTU).
 router_count() {
     appctl hal/dump-routes | awk -v r="$1" -v col="$2" '
         /TTL_EXPIRED/ { stats = 1; next } stats && $1 == r { print $col }'
@@ -205,6 +205,94 @@ if asic; then
     fi
 fi
 
+# ---- The egress MTU (asic: HAL_RIF_MTU, 1500; 1450 into the tunnel) ----
+# jumbo MTU: red2 and blue2 and their ports get MTU (9000 to send more than
+# the router's MTU; 1450 and the veth default 1500 as lab_build left them).
+jumbo() {
+    local host_mtu=$1 port_mtu=$1
+    [ "$1" = 9000 ] || port_mtu=1500
+    nsx vtep ip link set p1 mtu "$port_mtu"
+    nsx vtep ip link set p2 mtu "$port_mtu"
+    nsx red2 ip link set eth0 mtu "$host_mtu"
+    nsx blue2 ip link set eth0 mtu "$host_mtu"
+}
+# ping_size FROM SIZE IP [-6]: the output of one ping with SIZE bytes of
+# data and DF.
+ping_size() {
+    nsx "$1" ping ${4:-} -c1 -W1 -M do -s "$2" "$3" 2>&1
+}
+# size_ok FROM SIZE IP [-6]: that ping is answered.
+size_ok() {
+    ping_size "$@" | grep -q " 0% packet loss"
+}
+# pmtu FROM IP MTU [-6]: FROM's route cache has MTU for IP.
+pmtu() {
+    nsx "$1" ip ${4:-} route get "$2" | grep -q "mtu $3"
+}
+if asic; then
+    jumbo 9000
+    # frag_needed FROM SIZE IP MTU: the gateway says fragmentation needed,
+    # with MTU (a retry: errors to red2 may still be rate limited).
+    frag_needed() {
+        ping_size "$1" "$2" "$3" |
+            grep -q "From 10.1.0.1 .*Frag needed and DF set (mtu = $4)"
+    }
+    local_too_long() {
+        ping_size red2 1972 10.2.0.10 | grep -q "message too long, mtu=1500"
+    }
+    no_df_dropped() {
+        ! nsx blue2 ping -c1 -W1 -M dont -s 1972 10.1.0.10 >/dev/null 2>&1
+    }
+    before=$(router_count lr0 12)
+    check "1500 bytes (the MTU) red2 -> blue2 pass" \
+        wait_for 5 size_ok red2 1472 10.2.0.10
+    check "2000 bytes with DF: frag needed (mtu = 1500) from the gateway" \
+        wait_for 5 frag_needed red2 1972 10.2.0.10 1500
+    check "red2's route cache learned the PMTU" pmtu red2 10.2.0.10 1500
+    check "... so ping refuses 2000 bytes itself" local_too_long
+    check "blue1 behind VXLAN: 1450 bytes pass" \
+        wait_for 5 size_ok red2 1422 10.2.0.20
+    check "... 1451 do not: frag needed (mtu = 1450), the tunnel's" \
+        wait_for 5 frag_needed red2 1423 10.2.0.20 1450
+    check "counted in MTU" test "$(router_count lr0 12)" -ge $((before + 2))
+    # Without DF: dropped (the router does not fragment), no ICMP error.
+    before=$(router_count lr0 12)
+    check "2000 bytes without DF: dropped, no answer" no_df_dropped
+    check "... counted in MTU" test "$(router_count lr0 12)" -gt "$before"
+    # TCP between hosts with MTU 9000 (both offer MSS 8960): path MTU
+    # discovery through the router, and the veths' TSO super-frames routed
+    # by the size of their segments once the sender cut them to 1500.
+    tcp_copy() {
+        local port=$((5000 + RANDOM % 1000)) pid
+        head -c 1000000 /dev/urandom >"$TMP/tcp-data"
+        rm -f "$TMP/tcp-got"
+        nsx red2 timeout 30 nc -l -n 10.1.0.10 "$port" >"$TMP/tcp-got" &
+        pid=$!
+        wait_for 5 nsx red2 sh -c "ss -ltn | grep -q ':$port '"
+        nsx blue2 timeout 30 nc -N -n 10.1.0.10 "$port" <"$TMP/tcp-data"
+        wait "$pid"
+        cmp -s "$TMP/tcp-data" "$TMP/tcp-got"
+    }
+    if command -v nc >/dev/null; then
+        nsx red2 ip route flush cache
+        nsx blue2 ip route flush cache
+        check "TCP blue2 -> red2 (MSS 8960) gets 1 MB through" tcp_copy
+        check "... blue2 learned the PMTU" pmtu blue2 10.1.0.10 1500
+    else
+        skip "TCP across the router's MTU (no nc)"
+    fi
+    if [ -n "${VTEPD_LR_SHOW:-}" ]; then
+        nsx red2 ip route flush cache
+        nsx red2 ping -c1 -W1 -M do -s 1972 10.2.0.10
+        nsx red2 ip route get 10.2.0.10
+        nsx red2 ping -c1 -W1 -M do -s 1972 10.2.0.10
+        nsx red2 ping -c1 -W1 -M do -s 1423 10.2.0.20
+        appctl hal/dump-routes | tail -2
+    fi
+    jumbo 1450
+    nsx red2 ip route flush cache
+fi
+
 # ---- Arp_Sources_Remote ----
 # Another VTEP of lr0 at 10.99.0.3 (an address of hv) asks for hosts with
 # ARP from its own MAC.  red2's reply must go to that VTEP, and a host that
@@ -332,6 +420,23 @@ if asic; then
             grep -q "From 2001:db8:1::1 .*Destination unreachable: Address unreachable"
     }
     check "IPv6: unanswered ND: ICMPv6 address unreachable" addr_unreachable6
+    jumbo 9000
+    too_big6() {
+        ping_size red2 1952 2001:db8:2::10 -6 |
+            grep -q "From 2001:db8:1::1 .*Packet too big: mtu=1500"
+    }
+    check "IPv6: 1500 bytes red2 -> blue2 pass" \
+        wait_for 5 size_ok red2 1452 2001:db8:2::10 -6
+    check "IPv6: 2000 bytes: ICMPv6 packet too big (mtu=1500) from the gateway" \
+        wait_for 5 too_big6
+    check "IPv6: red2's route cache learned the PMTU" \
+        pmtu red2 2001:db8:2::10 1500 -6
+    if [ -n "${VTEPD_LR_SHOW:-}" ]; then
+        nsx red2 ip -6 route flush cache
+        nsx red2 ping -6 -c1 -W1 -s 1952 2001:db8:2::10
+        nsx red2 ip -6 route get 2001:db8:2::10
+    fi
+    jumbo 1450
     if [ -n "${VTEPD_LR_SHOW:-}" ]; then
         nsx red2 ping -c1 2001:db8:2::10
         nsx red2 ping -c1 -W1 -t 1 2001:db8:2::10

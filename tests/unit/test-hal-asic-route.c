@@ -129,8 +129,8 @@ rt_route(struct rt *t, const char *dst, uint8_t ttl)
 {
     struct hal_ip a = ip(dst);
 
-    hal_asic_route(t->f.asic, t->ls0, &a, ttl, 100, t->now += 2000, NULL,
-                   &t->res, &t->d);
+    hal_asic_route(t->f.asic, t->ls0, &a, ttl, 100, 86, false, t->now += 2000,
+                   NULL, &t->res, &t->d);
 }
 
 static void
@@ -273,12 +273,15 @@ test_resolution(void **state)
 
     /* One ARP request a second per address, however many packets. */
     a = ip("10.2.0.9");
-    hal_asic_route(t.f.asic, t.ls0, &a, 64, 100, 5000, NULL, &t.res, &t.d);
+    hal_asic_route(t.f.asic, t.ls0, &a, 64, 100, 86, false, 5000, NULL, &t.res,
+                   &t.d);
     assert_int_equal(t.res.action, HAL_ASIC_L3_RESOLVE);
-    hal_asic_route(t.f.asic, t.ls0, &a, 64, 100, 5500, NULL, &t.res, &t.d);
+    hal_asic_route(t.f.asic, t.ls0, &a, 64, 100, 86, false, 5500, NULL, &t.res,
+                   &t.d);
     assert_int_equal(t.res.action, HAL_ASIC_L3_DROP);
     assert_string_equal(t.res.drop_reason, "next hop unresolved");
-    hal_asic_route(t.f.asic, t.ls0, &a, 64, 100, 6000, NULL, &t.res, &t.d);
+    hal_asic_route(t.f.asic, t.ls0, &a, 64, 100, 86, false, 6000, NULL, &t.res,
+                   &t.d);
     assert_int_equal(t.res.action, HAL_ASIC_L3_RESOLVE);
 
     /* A full table of learned neighbours gives up the least recent. */
@@ -296,10 +299,12 @@ test_resolution(void **state)
     hal_resources_get(t.f.hal, res);
     assert_int_equal(res[HAL_TABLE_RNEIGH].used, 16);
     a = ip("10.2.0.100");
-    hal_asic_route(t.f.asic, t.ls0, &a, 64, 100, 9000, NULL, &t.res, &t.d);
+    hal_asic_route(t.f.asic, t.ls0, &a, 64, 100, 86, false, 9000, NULL, &t.res,
+                   &t.d);
     assert_int_equal(t.res.action, HAL_ASIC_L3_RESOLVE);
     a = ip("10.2.0.116");
-    hal_asic_route(t.f.asic, t.ls0, &a, 64, 100, 9000, NULL, &t.res, &t.d);
+    hal_asic_route(t.f.asic, t.ls0, &a, 64, 100, 86, false, 9000, NULL, &t.res,
+                   &t.d);
     assert_int_equal(t.res.action, HAL_ASIC_L3_FORWARD);
     rt_close(&t);
 }
@@ -411,10 +416,120 @@ test_dump(void **state)
         "02:00:00:00:00:07 static\n"
         "\n"
         "ROUTER               ROUTED TTL_EXPIRED   NO_ROUTE UNRESOLVED    "
-        "ARP_REQ  ARP_REPLY   ICMP_ERR ICMP_LIMIT     ACL_IN    ACL_OUT\n"
+        "ARP_REQ  ARP_REPLY   ICMP_ERR ICMP_LIMIT     ACL_IN    ACL_OUT   "
+        "     MTU\n"
         "r0                        0          0          0          0      "
-        "    0          0          0          0          0          0\n");
+        "    0          0          0          0          0          0      "
+        "    0\n");
     ds_destroy(&out);
+    rt_close(&t);
+}
+
+/* Routes a packet of 'ip_len' bytes to 'dst' ('df': may not be
+ * fragmented) that arrived on ls0. */
+static void
+rt_route_len(struct rt *t, const char *dst, uint32_t ip_len, bool df)
+{
+    struct hal_ip a = ip(dst);
+
+    hal_asic_route(t->f.asic, t->ls0, &a, 64, ip_len + 14, ip_len, df,
+                   t->now += 2000, NULL, &t->res, &t->d);
+}
+
+/* The egress MTU: HAL_RIF_MTU for a local host, the tunnel's inner MTU
+ * for one behind a VTEP once the dataplane sets it; over it, DF (and
+ * IPv6) gets what an ICMP error needs, no DF is only dropped; both count
+ * in mtu_exceeded, nothing reaches the L2 egress. */
+static void
+test_mtu(void **state)
+{
+    struct hal_rneigh_entry n[2];
+    struct hal_fdb_entry fdb[2];
+    struct hal_router_stats st, st2;
+    struct hal_route_entry r;
+    struct hal_ip in;
+    struct rt t;
+    int status[2];
+
+    (void) state;
+    rt_open(&t);
+    r = route(t.r0, "10.2.0.0/24", t.rif1);
+    assert_int_equal(hal_route_set(t.f.hal, &r, 1, status), 0);
+    n[0] = (struct hal_rneigh_entry){ t.rif1, ip("10.2.0.7"), test_mac(7),
+                                      false };
+    n[1] = (struct hal_rneigh_entry){ t.rif1, ip("10.2.0.8"), test_mac(8),
+                                      false };
+    assert_int_equal(hal_rneigh_set(t.f.hal, n, 2, status), 0);
+    fdb[0] = test_remote(t.ls1, 7, "192.0.2.7");
+    fdb[1] = test_local(t.ls1, 8, t.swp2, 0);
+    assert_int_equal(hal_fdb_set(t.f.hal, fdb, 2, status), 0);
+
+    /* Exactly the MTU passes, one byte more does not. */
+    rt_route_len(&t, "10.2.0.8", HAL_RIF_MTU, true);
+    assert_int_equal(t.res.action, HAL_ASIC_L3_FORWARD);
+    assert_false(t.res.too_big);
+    rt_route_len(&t, "10.2.0.8", HAL_RIF_MTU + 1, true);
+    assert_int_equal(t.res.action, HAL_ASIC_L3_DROP);
+    assert_string_equal(t.res.drop_reason, "larger than the MTU");
+    assert_true(t.res.too_big);
+    assert_int_equal(t.res.mtu, HAL_RIF_MTU);
+    in = ip("10.1.0.1");
+    assert_true(hal_ip_equals(&t.res.in_addr, &in));
+    assert_memory_equal(&t.res.src, &router_mac, sizeof router_mac);
+    /* Without DF: dropped, no ICMP error due. */
+    rt_route_len(&t, "10.2.0.8", HAL_RIF_MTU + 1, false);
+    assert_int_equal(t.res.action, HAL_ASIC_L3_DROP);
+    assert_string_equal(t.res.drop_reason,
+                        "larger than the MTU (not fragmented)");
+    assert_false(t.res.too_big);
+    assert_false(t.res.unreachable);
+
+    /* Behind a VTEP, before the dataplane tells the tunnel's MTU: the
+     * interface's. */
+    rt_route_len(&t, "10.2.0.7", HAL_RIF_MTU, true);
+    assert_int_equal(t.res.action, HAL_ASIC_L3_FORWARD);
+    /* Then the tunnel's, for remote hosts only. */
+    hal_asic_route_set_tunnel_mtu(t.f.asic, 1450);
+    rt_route_len(&t, "10.2.0.7", 1451, true);
+    assert_int_equal(t.res.action, HAL_ASIC_L3_DROP);
+    assert_true(t.res.too_big);
+    assert_int_equal(t.res.mtu, 1450);
+    rt_route_len(&t, "10.2.0.7", 1450, true);
+    assert_int_equal(t.res.action, HAL_ASIC_L3_FORWARD);
+    assert_int_equal(t.d.n_remotes, 1);
+    rt_route_len(&t, "10.2.0.8", HAL_RIF_MTU, true);
+    assert_int_equal(t.res.action, HAL_ASIC_L3_FORWARD);
+    assert_int_equal(t.d.n_locals, 1);
+    /* A tunnel MTU above the interface's changes nothing. */
+    hal_asic_route_set_tunnel_mtu(t.f.asic, 9000);
+    rt_route_len(&t, "10.2.0.7", HAL_RIF_MTU + 1, true);
+    assert_int_equal(t.res.mtu, HAL_RIF_MTU);
+
+    /* Over the MTU to a next hop not yet resolved: no ARP request for a
+     * packet that cannot go. */
+    assert_int_equal(hal_router_stats_get(t.f.hal, t.r0, &st), 0);
+    rt_route_len(&t, "10.2.0.99", HAL_RIF_MTU + 1, true);
+    assert_true(t.res.too_big);
+    assert_int_equal(t.res.mtu, HAL_RIF_MTU);
+    assert_int_equal(hal_router_stats_get(t.f.hal, t.r0, &st2), 0);
+    assert_int_equal(st2.arp_requests, st.arp_requests);
+    assert_int_equal(st2.unresolved, st.unresolved);
+
+    /* TTL and the route come first: an oversize packet with TTL 1 is a
+     * time exceeded; one to no route is unreachable. */
+    in = ip("10.2.0.8");
+    hal_asic_route(t.f.asic, t.ls0, &in, 1, 9014, 9000, true, t.now += 2000,
+                   NULL, &t.res, &t.d);
+    assert_true(t.res.ttl_expired);
+    assert_false(t.res.too_big);
+    rt_route_len(&t, "10.9.0.1", 9000, true);
+    assert_true(t.res.unreachable);
+    assert_false(t.res.too_big);
+
+    assert_int_equal(hal_router_stats_get(t.f.hal, t.r0, &st), 0);
+    assert_int_equal(st.mtu_exceeded, 5);
+    assert_int_equal(st.routed, 4);
+    assert_int_equal(st.icmp_errors, 0); /* The dataplane asks for them. */
     rt_close(&t);
 }
 
@@ -444,22 +559,24 @@ test_unreachable(void **state)
     assert_int_equal(hal_route_set(t.f.hal, &r, 1, &status), 0);
     a = ip("10.2.0.9");
     for (i = 0, now = 5000; i < 3; i++, now += 1000) {
-        hal_asic_route(t.f.asic, t.ls0, &a, 64, 100, now, NULL, &t.res, &t.d);
+        hal_asic_route(t.f.asic, t.ls0, &a, 64, 100, 86, false, now, NULL,
+                       &t.res, &t.d);
         assert_int_equal(t.res.action, HAL_ASIC_L3_RESOLVE);
-        hal_asic_route(t.f.asic, t.ls0, &a, 64, 100, now + 500, NULL, &t.res,
-                       &t.d);
+        hal_asic_route(t.f.asic, t.ls0, &a, 64, 100, 86, false, now + 500,
+                       NULL, &t.res, &t.d);
         assert_int_equal(t.res.action, HAL_ASIC_L3_DROP);
         assert_false(t.res.unreachable);
     }
-    hal_asic_route(t.f.asic, t.ls0, &a, 64, 100, now, NULL, &t.res, &t.d);
+    hal_asic_route(t.f.asic, t.ls0, &a, 64, 100, 86, false, now, NULL, &t.res,
+                   &t.d);
     assert_int_equal(t.res.action, HAL_ASIC_L3_DROP);
     assert_true(t.res.unreachable);
     assert_int_equal(t.res.unreach_code, 1);
-    hal_asic_route(t.f.asic, t.ls0, &a, 64, 100, now + 2000, NULL, &t.res,
-                   &t.d);
+    hal_asic_route(t.f.asic, t.ls0, &a, 64, 100, 86, false, now + 2000, NULL,
+                   &t.res, &t.d);
     assert_true(t.res.unreachable);
-    hal_asic_route(t.f.asic, t.ls0, &a, 64, 100, now + 3000, NULL, &t.res,
-                   &t.d);
+    hal_asic_route(t.f.asic, t.ls0, &a, 64, 100, 86, false, now + 3000, NULL,
+                   &t.res, &t.d);
     assert_int_equal(t.res.action, HAL_ASIC_L3_RESOLVE);
     assert_int_equal(hal_router_stats_get(t.f.hal, t.r0, &st), 0);
     assert_int_equal(st.no_route, 1);
@@ -586,7 +703,8 @@ test_warm_restart(void **state)
     assert_true(hal_is_warm(t.f.hal));
     hal_dump_routes(t.f.hal, &after);
     assert_string_equal(ds_cstr(&before), ds_cstr(&after));
-    hal_asic_route(t.f.asic, t.ls0, &a, 64, 100, 5000, NULL, &t.res, &t.d);
+    hal_asic_route(t.f.asic, t.ls0, &a, 64, 100, 86, false, 5000, NULL, &t.res,
+                   &t.d);
     assert_int_equal(t.res.action, HAL_ASIC_L3_FORWARD);
     assert_memory_equal(&t.res.dst, &mac, sizeof mac);
 
@@ -649,28 +767,29 @@ test_neighbour_aging(void **state)
     assert_int_equal(hal_next_wake(t.f.hal), t0 + life);
 
     /* Young: forwarded without a probe. */
-    hal_asic_route(t.f.asic, t.ls0, &a8, 64, 100, t0 + life / 2 - 1, NULL,
-                   &t.res, &t.d);
+    hal_asic_route(t.f.asic, t.ls0, &a8, 64, 100, 86, false, t0 + life / 2 - 1,
+                   NULL, &t.res, &t.d);
     assert_int_equal(t.res.action, HAL_ASIC_L3_FORWARD);
     assert_false(t.res.probe);
 
     /* Stale and used: forwarded, with a probe to the known MAC, at most
      * one a second; the answer confirms the entry. */
     now = t0 + life / 2;
-    hal_asic_route(t.f.asic, t.ls0, &a8, 64, 100, now, NULL, &t.res, &t.d);
+    hal_asic_route(t.f.asic, t.ls0, &a8, 64, 100, 86, false, now, NULL, &t.res,
+                   &t.d);
     assert_int_equal(t.res.action, HAL_ASIC_L3_FORWARD);
     assert_true(t.res.probe);
     assert_memory_equal(&t.res.dst, &mac8, sizeof mac8);
     assert_memory_equal(&t.res.probe_src, &router_mac, sizeof router_mac);
     assert_string_equal(hal_ip_format(&t.res.arp_target, buf), "10.2.0.8");
     assert_string_equal(hal_ip_format(&t.res.arp_sender, buf), "10.2.0.1");
-    hal_asic_route(t.f.asic, t.ls0, &a8, 64, 100, now + 500, NULL, &t.res,
-                   &t.d);
+    hal_asic_route(t.f.asic, t.ls0, &a8, 64, 100, 86, false, now + 500, NULL,
+                   &t.res, &t.d);
     assert_false(t.res.probe);
     assert_int_equal(
         hal_asic_route_learn(t.f.asic, t.ls1, &a8, &mac8, now + 600), 0);
-    hal_asic_route(t.f.asic, t.ls0, &a8, 64, 100, now + 2000, NULL, &t.res,
-                   &t.d);
+    hal_asic_route(t.f.asic, t.ls0, &a8, 64, 100, 86, false, now + 2000, NULL,
+                   &t.res, &t.d);
     assert_false(t.res.probe);
 
     /* The unused one goes at its time, the confirmed one stays. */
@@ -682,21 +801,21 @@ test_neighbour_aging(void **state)
     hal_resources_get(t.f.hal, res);
     assert_int_equal(res[HAL_TABLE_RNEIGH].used, 1);
     assert_int_equal(hal_next_wake(t.f.hal), now + 600 + life);
-    hal_asic_route(t.f.asic, t.ls0, &a7, 64, 100, t0 + life, NULL, &t.res,
-                   &t.d);
+    hal_asic_route(t.f.asic, t.ls0, &a7, 64, 100, 86, false, t0 + life, NULL,
+                   &t.res, &t.d);
     assert_int_equal(t.res.action, HAL_ASIC_L3_RESOLVE);
 
     /* Three unanswered probes: the entry goes, and the next packet asks
      * for the address by broadcast. */
     now = now + 600 + life / 2;
     for (i = 0; i < 3; i++) {
-        hal_asic_route(t.f.asic, t.ls0, &a8, 64, 100, now + i * 1000, NULL,
-                       &t.res, &t.d);
+        hal_asic_route(t.f.asic, t.ls0, &a8, 64, 100, 86, false,
+                       now + i * 1000, NULL, &t.res, &t.d);
         assert_int_equal(t.res.action, HAL_ASIC_L3_FORWARD);
         assert_true(t.res.probe);
     }
-    hal_asic_route(t.f.asic, t.ls0, &a8, 64, 100, now + 3000, NULL, &t.res,
-                   &t.d);
+    hal_asic_route(t.f.asic, t.ls0, &a8, 64, 100, 86, false, now + 3000, NULL,
+                   &t.res, &t.d);
     assert_int_equal(t.res.action, HAL_ASIC_L3_RESOLVE);
     assert_true(hal_mac_is_multicast(&t.res.dst));
     hal_resources_get(t.f.hal, res);
@@ -766,6 +885,7 @@ main(void)
         cmocka_unit_test(test_checks_and_tables),
         cmocka_unit_test(test_dump),
         cmocka_unit_test(test_unreachable),
+        cmocka_unit_test(test_mtu),
         cmocka_unit_test(test_icmp_rate_limit),
         cmocka_unit_test(test_peers),
         cmocka_unit_test(test_warm_restart),
