@@ -82,6 +82,11 @@ struct sim_port {
     uint8_t *tx_ring;
     size_t tx_ring_len;
     unsigned int tx_head; /* Next slot we fill. */
+
+    /* With a transmit ring: send system calls of sim_port_send_batch(), a
+     * kick of the ring or a run of frames too large for a slot (one
+     * sendmmsg() unless the kernel takes part of it). */
+    uint64_t tx_calls;
 };
 
 /* Opens the port 'name' of 'kind' into '*port'.  For SIM_PORT_FD, 'fd' is

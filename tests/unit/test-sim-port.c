@@ -564,6 +564,44 @@ test_packet_tx_ring(void **state)
         sim_port_recv_done(&p0);
     }
 
+    /* Small, 4,000, 4,000, 4,000, small: the three large frames (TCP
+     * super-frames in the dataplane) go in one sendmmsg() between the
+     * ring's two kicks, and everything arrives in order. */
+    {
+        static uint8_t bigs[3][4000];
+        static const uint8_t seq5[] = { 0x51, 0x52, 0x53, 0x54, 0x55 };
+        struct iovec iov5[5][2];
+        struct mmsghdr mm5[5];
+        uint64_t calls = p1.tx_calls;
+
+        memset(mm5, 0, sizeof mm5);
+        for (i = 0; i < 5; i++) {
+            bool is_big = i >= 1 && i <= 3;
+            uint8_t *f = is_big ? bigs[i - 1] : small[i ? 1 : 0];
+            size_t len = is_big ? sizeof bigs[0] : sizeof small[0];
+
+            make_frame(f, 0x88b5, seq5[i]);
+            memset(f + 60, seq5[i], len - 60);
+            iov5[i][1] = (struct iovec){ f, len };
+            mm5[i].msg_hdr.msg_iov = iov5[i];
+            mm5[i].msg_hdr.msg_iovlen = 2;
+        }
+        assert_int_equal(sim_port_send_batch(&p1, mm5, 5, &error), 5);
+        assert_int_equal(error, 0);
+        assert_int_equal(p1.tx_calls - calls, 3);
+        for (i = 0; i < 5; i++) {
+            size_t len = mm5[i].msg_hdr.msg_iov[1].iov_len;
+
+            assert_true(mm5[i].msg_len > 0);
+            m.buf = buf;
+            m.size = sizeof buf;
+            assert_int_equal(recv_batch_wait(&p0, &m, 0x88b5), len);
+            assert_memory_equal(m.buf, mm5[i].msg_hdr.msg_iov[1].iov_base,
+                                len);
+            sim_port_recv_done(&p0);
+        }
+    }
+
     /* Many batches: the ring's slots come back and are used again. */
     for (i = 0; i < 600; i++) {
         mm[0].msg_len = 0;
