@@ -16,6 +16,8 @@
 #define ICMP_ECHO_REQUEST 8
 #define ICMP_TIME_EXCEEDED 11
 #define ICMP_TTL 64
+/* The most of a packet an ICMP error quotes: what fits in 576 bytes. */
+#define ICMP_QUOTE_MAX (576 - IPV4_HLEN - ICMP_HLEN)
 
 static void
 put16(uint8_t *p, uint16_t v)
@@ -116,7 +118,9 @@ echo_reply(const uint8_t *ip, size_t len, const struct sim_eth *eth,
 /* A packet the router drops with an ICMP error (RFC 792): time exceeded
  * or destination unreachable (fragmentation needed with the next-hop MTU,
  * RFC 1191), from the ingress interface's address,
- * quoting its header and 8 bytes; not for an ICMP error, nor to a source
+ * quoting as much of it as fits in 576 bytes (RFC 1812, 4.3.2.3, as
+ * Linux does; RFC 792's minimum is its header and 8 bytes); not for an
+ * ICMP error, nor to a source
  * that is no unicast address, nor over the rate limit. */
 static bool
 icmp_error(struct hal_asic *asic, hal_oid_t bridge, const uint8_t *ip,
@@ -126,7 +130,7 @@ icmp_error(struct hal_asic *asic, hal_oid_t bridge, const uint8_t *ip,
 {
     size_t hl = (size_t) (ip[0] & 15) * 4, total = ip_total(ip, len);
     uint8_t *icmp = out + SIM_ETH_HLEN + IPV4_HLEN;
-    size_t quote = total < hl + 8 ? total : hl + 8;
+    size_t quote = total < ICMP_QUOTE_MAX ? total : ICMP_QUOTE_MAX;
     struct hal_ip to = { .family = AF_INET };
 
     memcpy(&to.v4, ip + 12, 4);

@@ -41,8 +41,8 @@ enum sim_route_verdict {
  * sim_neigh_classify(); 'acl' its headers for the router interfaces' ACLs,
  * or NULL when no ACL is bound) that the pipeline gave to the router of
  * bridge 'bridge' at 'now_ms'.  Writes the frame to send, untagged, into
- * 'out' (at least 'len' + SIM_ETH_HLEN bytes and SIM_ROUTE_OUT_MIN) and its
- * length into
+ * 'out' (at least 'len' + SIM_ROUTE_OUT_MIN bytes: an ICMP error quotes
+ * up to the whole packet after headers of its own) and its length into
  * '*out_len', and the L2 egress into 'd'.  Returns the verdict; for
  * SIM_ROUTE_DROP stores a static reason in '*reason'.  With
  * SIM_ROUTE_SEND, '*probe_len' nonzero means 'probe' holds a frame to send
@@ -76,8 +76,9 @@ sim_route6_frame(struct hal_asic *asic, hal_oid_t bridge, const uint8_t *frame,
                  size_t *out_len, uint8_t probe[SIM_ROUTE_PROBE_MAX],
                  size_t *probe_len, const char **reason);
 
-/* The frames the router sends are at most this long beyond the one it
- * handles, and at least this long; 'out' must have room for both. */
+/* The frames the router sends are at most this much longer than the one
+ * it handles (an ICMPv6 error: Ethernet, IPv6 and ICMPv6 headers before
+ * the quote), and at most this long when they answer a shorter one. */
 #define SIM_ROUTE_OUT_MIN 128
 
 #define SIM_NS_FRAME_LEN (14 + 40 + 32)

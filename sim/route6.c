@@ -21,9 +21,10 @@
 #define ND_OPT_TLLA 2
 #define ND_HOP_LIMIT 255
 #define ICMP6_HOP_LIMIT 64
-/* The most of an offending packet an ICMPv6 error quotes here (enough for
- * its header and the ports or ICMP identifier after it). */
-#define ICMP6_QUOTE_MAX 64
+/* The most of an offending packet an ICMPv6 error quotes: as much as fits
+ * in the minimum IPv6 MTU (RFC 4443, 2.4 (c)), 1280 less the IPv6 and
+ * ICMPv6 headers. */
+#define ICMP6_QUOTE_MAX (1280 - IPV6_HLEN - ICMP6_HLEN)
 
 static uint16_t
 get16(const uint8_t *p)

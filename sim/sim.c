@@ -138,7 +138,7 @@ route_input(struct sim *sim, const struct hal_asic_local_out *in_local,
             const struct sim_neigh_request *req,
             const struct hal_acl_packet *acl, const struct sim_tso *tso)
 {
-    size_t size = MAX(len + SIM_ETH_HLEN, (size_t) SIM_ROUTE_OUT_MIN);
+    size_t size = len + SIM_ROUTE_OUT_MIN;
     /* One allocation: a second could flush the arena under the first. */
     uint8_t *probe = sim_arena_alloc(sim, SIM_ROUTE_PROBE_MAX + size);
     uint8_t *out = probe + SIM_ROUTE_PROBE_MAX;

@@ -229,6 +229,14 @@ size_ok() {
 pmtu() {
     nsx "$1" ip ${4:-} route get "$2" | grep -q "mtu $3"
 }
+# capture NAME FILTER: the first packet red2's eth0 receives that matches
+# FILTER, written to $TMP/NAME.txt by tcpdump in the background.
+capture() {
+    ip netns exec "$NS-red2" tcpdump -i eth0 -nn -l -c1 "$2" \
+        >"$TMP/$1.txt" 2>"$TMP/$1.err" &
+    on_exit "kill $! 2>/dev/null"
+    wait_for 5 grep -q listening "$TMP/$1.err"
+}
 if asic; then
     jumbo 9000
     # frag_needed FROM SIZE IP MTU: the gateway says fragmentation needed,
@@ -246,8 +254,12 @@ if asic; then
     before=$(router_count lr0 12)
     check "1500 bytes (the MTU) red2 -> blue2 pass" \
         wait_for 5 size_ok red2 1472 10.2.0.10
+    capture frag "icmp[icmptype] = icmp-unreach"
     check "2000 bytes with DF: frag needed (mtu = 1500) from the gateway" \
         wait_for 5 frag_needed red2 1972 10.2.0.10 1500
+    # RFC 1812, 4.3.2.3: as much of the packet as fits in 576 bytes.
+    check "... quoting 548 bytes of the packet (576 in all)" wait_for 3 \
+        grep -q "need to frag (mtu 1500), length 556" "$TMP/frag.txt"
     check "red2's route cache learned the PMTU" pmtu red2 10.2.0.10 1500
     check "... so ping refuses 2000 bytes itself" local_too_long
     check "blue1 behind VXLAN: 1450 bytes pass" \
@@ -427,8 +439,12 @@ if asic; then
     }
     check "IPv6: 1500 bytes red2 -> blue2 pass" \
         wait_for 5 size_ok red2 1452 2001:db8:2::10 -6
+    capture too_big "icmp6 and ip6[40] = 2"
     check "IPv6: 2000 bytes: ICMPv6 packet too big (mtu=1500) from the gateway" \
         wait_for 5 too_big6
+    # RFC 4443, 2.4 (c): as much of the packet as fits in 1280 bytes.
+    check "... quoting 1232 bytes of the packet (1280 in all)" wait_for 3 \
+        grep -q "packet too big, mtu 1500, length 1240" "$TMP/too_big.txt"
     check "IPv6: red2's route cache learned the PMTU" \
         pmtu red2 2001:db8:2::10 1500 -6
     if [ -n "${VTEPD_LR_SHOW:-}" ]; then
