@@ -428,11 +428,12 @@ nft_acl_rule(struct nft_buf *b, const char *table, const char *chain,
     msg_end(b, m);
 }
 
-/* "META IFNAME goto TARGET" with interface name key 'meta'. */
+/* "META IFNAME [counter] VERDICT [TARGET]" with interface name key 'meta';
+ * a 'prefix' name compares only its own bytes, as nft does for "name*". */
 static void
-dispatch_rule(struct nft_buf *b, const char *table, const char *chain,
-              uint32_t meta, const char *ifname, bool prefix,
-              const char *target)
+iface_rule(struct nft_buf *b, const char *table, const char *chain,
+           uint32_t meta, const char *ifname, bool prefix, bool counter,
+           int verdict, const char *target)
 {
     size_t m = msg_begin(b, NFT_TYPE(NFT_MSG_NEWRULE),
                          NLM_F_CREATE | NLM_F_APPEND, b->family, 0);
@@ -444,9 +445,11 @@ dispatch_rule(struct nft_buf *b, const char *table, const char *chain,
     attr_str(b, NFTA_RULE_CHAIN, chain);
     x = nest_begin(b, NFTA_RULE_EXPRESSIONS);
     expr_meta(b, meta);
-    /* A prefix compares only its own bytes, as nft does for "name*". */
     expr_cmp(b, name, prefix ? strlen(name) : sizeof name);
-    expr_verdict(b, target ? NFT_GOTO : NFT_RETURN, target);
+    if (counter) {
+        expr_counter(b);
+    }
+    expr_verdict(b, verdict, target);
     nest_end(b, x);
     msg_end(b, m);
 }
@@ -456,32 +459,8 @@ nft_dispatch_rule(struct nft_buf *b, const char *table, const char *chain,
                   bool egress, const char *ifname, bool prefix,
                   const char *target)
 {
-    dispatch_rule(b, table, chain,
-                  egress ? NFT_META_OIFNAME : NFT_META_IIFNAME, ifname, prefix,
-                  target);
-}
-
-/* "META IFNAME counter VERDICT [TARGET]". */
-static void
-counted_rule(struct nft_buf *b, const char *table, const char *chain,
-             uint32_t meta, const char *ifname, int verdict,
-             const char *target)
-{
-    size_t m = msg_begin(b, NFT_TYPE(NFT_MSG_NEWRULE),
-                         NLM_F_CREATE | NLM_F_APPEND, b->family, 0);
-    char name[IFNAMSIZ] = "";
-    size_t x;
-
-    strncpy(name, ifname, sizeof name - 1);
-    attr_str(b, NFTA_RULE_TABLE, table);
-    attr_str(b, NFTA_RULE_CHAIN, chain);
-    x = nest_begin(b, NFTA_RULE_EXPRESSIONS);
-    expr_meta(b, meta);
-    expr_cmp(b, name, sizeof name);
-    expr_counter(b);
-    expr_verdict(b, verdict, target);
-    nest_end(b, x);
-    msg_end(b, m);
+    iface_rule(b, table, chain, egress ? NFT_META_OIFNAME : NFT_META_IIFNAME,
+               ifname, prefix, false, target ? NFT_GOTO : NFT_RETURN, target);
 }
 
 void
@@ -493,8 +472,8 @@ nft_dispatch_counted_rules(struct nft_buf *b, const char *table,
                     : egress ? NFT_META_OIFNAME
                              : NFT_META_IIFNAME;
 
-    counted_rule(b, table, chain, meta, ifname, NFT_JUMP, target);
-    counted_rule(b, table, chain, meta, ifname, NFT_RETURN, NULL);
+    iface_rule(b, table, chain, meta, ifname, false, true, NFT_JUMP, target);
+    iface_rule(b, table, chain, meta, ifname, false, true, NFT_RETURN, NULL);
 }
 
 void
