@@ -361,3 +361,148 @@ sim_tso_segment(const struct sim_tso *tso, size_t k, uint8_t *out)
     memcpy(out + tso->hdr, payload, plen);
     return len;
 }
+
+/* ---- IPv4 fragmentation --------------------------------------------------- */
+
+/* The total length of the IPv4 packet 'ip' of at most 'len' bytes (the
+ * rest is Ethernet padding), or 0 if its header says something else. */
+static size_t
+ipv4_total(const uint8_t *ip, size_t len)
+{
+    size_t total = (size_t) get_be16(ip + 2);
+
+    return total >= (size_t) (ip[0] & 15) * 4 && total <= len ? total : 0;
+}
+
+#define IPV4_HLEN 20
+#define IPV4_MF 0x2000
+#define IPV4_OFFSET_MASK 0x1fff
+#define IPV4_OPT_EOL 0
+#define IPV4_OPT_NOP 1
+#define IPV4_OPT_COPIED 0x80
+
+/* The options of the IPv4 header 'ip' ('hl' bytes) that every fragment
+ * carries (RFC 791: those whose copied flag is set), written to 'opts' if
+ * it is nonnull.  Returns their length, or -1 if the options are
+ * malformed. */
+static int
+copied_options(const uint8_t *ip, size_t hl, uint8_t *opts)
+{
+    size_t i = IPV4_HLEN, n = 0;
+
+    while (i < hl && ip[i] != IPV4_OPT_EOL) {
+        size_t olen;
+
+        if (ip[i] == IPV4_OPT_NOP) {
+            i++;
+            continue;
+        }
+        olen = i + 1 < hl ? ip[i + 1] : 0;
+        if (olen < 2 || i + olen > hl) {
+            return -1;
+        }
+        if (ip[i] & IPV4_OPT_COPIED) {
+            if (opts) {
+                memcpy(opts + n, ip + i, olen);
+            }
+            n += olen;
+        }
+        i += olen;
+    }
+    return (int) n;
+}
+
+/* How an IPv4 packet is cut. */
+struct frag_plan {
+    const uint8_t *ip;
+    size_t hl, later_hl;     /* Header lengths: first, later fragments. */
+    size_t data, later_data; /* Data bytes per fragment: the same. */
+    size_t payload;          /* The packet's data bytes. */
+};
+
+/* Plans the fragments of the IPv4 packet in 'frame' at 'l3_off' for
+ * 'mtu' into '*p'.  Returns false if it cannot be cut. */
+static bool
+frag_plan(const uint8_t *frame, size_t len, size_t l3_off, uint32_t mtu,
+          struct frag_plan *p)
+{
+    const uint8_t *ip = frame + l3_off;
+    size_t ip_len = len > l3_off ? len - l3_off : 0, total;
+    int copied;
+
+    if (ip_len < IPV4_HLEN || (ip[0] >> 4) != 4 || (ip[0] & 15) < 5) {
+        return false;
+    }
+    p->ip = ip;
+    p->hl = (size_t) (ip[0] & 15) * 4;
+    total = p->hl <= ip_len ? ipv4_total(ip, ip_len) : 0;
+    copied = copied_options(ip, p->hl, NULL);
+    if (!total || total <= p->hl || copied < 0) {
+        return false;
+    }
+    p->later_hl = IPV4_HLEN + ((size_t) copied + 3) / 4 * 4;
+    p->payload = total - p->hl;
+    /* Every fragment but the last carries a multiple of 8 bytes. */
+    p->data = mtu > p->hl ? (mtu - p->hl) / 8 * 8 : 0;
+    p->later_data = mtu > p->later_hl ? (mtu - p->later_hl) / 8 * 8 : 0;
+    return p->data >= 8 && p->later_data >= 8;
+}
+
+size_t
+sim_ipv4_fragment_count(const uint8_t *frame, size_t len, size_t l3_off,
+                        uint32_t mtu)
+{
+    struct frag_plan p;
+
+    if (!frag_plan(frame, len, l3_off, mtu, &p)) {
+        return 0;
+    } else if (p.payload <= p.data) {
+        return 1;
+    }
+    return 1 + (p.payload - p.data + p.later_data - 1) / p.later_data;
+}
+
+size_t
+sim_ipv4_fragment(const uint8_t *frame, size_t len, size_t l3_off,
+                  uint32_t mtu, size_t i, uint8_t *out)
+{
+    struct frag_plan p;
+    uint16_t frag_field;
+    size_t off, size, hl;
+    uint8_t *ip = out + l3_off;
+    bool more;
+
+    if (!frag_plan(frame, len, l3_off, mtu, &p)) {
+        return 0;
+    }
+    off = i ? p.data + (i - 1) * p.later_data : 0;
+    if (off >= p.payload) {
+        return 0;
+    }
+    size = i ? p.later_data : p.data;
+    size = size < p.payload - off ? size : p.payload - off;
+    memcpy(out, frame, l3_off);
+    if (i) {
+        hl = p.later_hl;
+        memcpy(ip, p.ip, IPV4_HLEN);
+        memset(ip + IPV4_HLEN, IPV4_OPT_EOL, hl - IPV4_HLEN);
+        copied_options(p.ip, p.hl, ip + IPV4_HLEN);
+        ip[0] = (uint8_t) (0x40 | hl / 4);
+    } else {
+        hl = p.hl;
+        memcpy(ip, p.ip, hl);
+    }
+    memcpy(ip + hl, p.ip + p.hl + off, size);
+    /* A fragment of a fragment: offsets add up, and the last piece keeps
+     * the original's More Fragments. */
+    frag_field = get_be16(p.ip + 6);
+    more = off + size < p.payload || frag_field & IPV4_MF;
+    put_be16(ip + 6, (uint16_t) ((frag_field & ~(IPV4_MF | IPV4_OFFSET_MASK))
+                                 | (more ? IPV4_MF : 0)
+                                 | (((frag_field & IPV4_OFFSET_MASK) + off / 8)
+                                    & IPV4_OFFSET_MASK)));
+    put_be16(ip + 2, (uint16_t) (hl + size));
+    put_be16(ip + 10, 0);
+    put_be16(ip + 10, csum_rfc1071(ip, hl));
+    return l3_off + hl + size;
+}

@@ -142,4 +142,22 @@ size_t sim_tso_segment(const struct sim_tso *tso, size_t k, uint8_t *out);
 size_t sim_tso_segment_hdr(const struct sim_tso *tso, size_t k, uint8_t *out,
                            const uint8_t **payload, size_t *plen);
 
+/* Fragments of an IPv4 packet (RFC 791, 3.2 and RFC 815's arithmetic):
+ * the 'len'-byte 'frame' (an Ethernet header of 'l3_off' bytes, then the
+ * packet, perhaps itself a fragment) cut to fit an IP MTU of 'mtu'.
+ * Returns how many fragments it makes, or 0 if it cannot be cut that
+ * small (the MTU leaves less than 8 bytes of data after the header) or
+ * the header is malformed. */
+size_t sim_ipv4_fragment_count(const uint8_t *frame, size_t len, size_t l3_off,
+                               uint32_t mtu);
+
+/* Writes fragment 'i' (from 0, less than sim_ipv4_fragment_count()) of
+ * 'frame' into 'out', which has room for SIM_ETH_HLEN + 'mtu' bytes: the
+ * Ethernet header of 'frame' as it is, the first fragment's IP header
+ * with every option, the later ones' with only the options whose copied
+ * flag is set, each with its offset, More Fragments and length, and its
+ * checksum.  Returns the fragment's length. */
+size_t sim_ipv4_fragment(const uint8_t *frame, size_t len, size_t l3_off,
+                         uint32_t mtu, size_t i, uint8_t *out);
+
 #endif /* sim/frame.h */

@@ -197,23 +197,25 @@ sim_route_frame(struct hal_asic *asic, hal_oid_t bridge, const uint8_t *frame,
                 size_t len, const struct sim_eth *eth,
                 enum sim_neigh_kind kind, const struct sim_neigh_request *req,
                 const struct hal_acl_packet *acl, size_t seg_len,
-                int64_t now_ms, struct hal_asic_decision *d, uint8_t *out,
-                size_t *out_len, uint8_t probe[SIM_ROUTE_PROBE_MAX],
-                size_t *probe_len, const char **reason)
+                int64_t now_ms, struct hal_asic_decision *d,
+                struct sim_route_out *o)
 {
+    uint8_t *out = o->frame, *probe = o->probe;
+    size_t *out_len = &o->len, *probe_len = &o->probe_len;
+    const char **reason = &o->reason;
     const uint8_t *ip = frame + eth->payload;
     size_t ip_len = len - eth->payload;
     struct hal_asic_route_result res;
     struct hal_ip dst;
 
     *out_len = *probe_len = 0;
+    o->mtu = 0;
     if (eth->ethertype == SIM_ETH_TYPE_ARP) {
         return route_arp(asic, bridge, frame, len, eth, kind, req, now_ms, d,
                          out, out_len, reason);
     } else if (eth->ethertype == SIM_ETH_TYPE_IPV6) {
         return sim_route6_frame(asic, bridge, frame, len, eth, kind, req, acl,
-                                seg_len, now_ms, d, out, out_len, probe,
-                                probe_len, reason);
+                                seg_len, now_ms, d, o);
     } else if (eth->ethertype != SIM_ETH_TYPE_IPV4) {
         *reason = "not IP to the router";
         return SIM_ROUTE_DROP;
@@ -239,6 +241,10 @@ sim_route_frame(struct hal_asic *asic, hal_oid_t bridge, const uint8_t *frame,
             return SIM_ROUTE_REPLY;
         }
         *reason = res.drop_reason;
+        if (res.fragment) {
+            o->mtu = res.mtu;
+            return SIM_ROUTE_FRAGMENT;
+        }
         return SIM_ROUTE_DROP;
     case HAL_ASIC_L3_RESOLVE:
         *out_len =

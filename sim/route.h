@@ -31,35 +31,48 @@
 #define SIM_ROUTE_PROBE_MAX 128
 
 enum sim_route_verdict {
-    SIM_ROUTE_DROP,  /* Drop the frame; the reason is in '*reason'. */
-    SIM_ROUTE_SEND,  /* Send 'out' as the decision says. */
-    SIM_ROUTE_REPLY, /* Send 'out' back where the frame came from. */
-    SIM_ROUTE_DONE,  /* Consumed by the router (an ARP reply it learned). */
+    SIM_ROUTE_DROP,     /* Drop the frame; the reason is in 'reason'. */
+    SIM_ROUTE_SEND,     /* Send 'frame' as the decision says. */
+    SIM_ROUTE_REPLY,    /* Send 'frame' back where the frame came from. */
+    SIM_ROUTE_DONE,     /* Consumed by the router (an ARP reply it learned). */
+    SIM_ROUTE_FRAGMENT, /* IPv4 without DF over the egress MTU: the ASIC
+                         * traps it to the CPU, which may cut it into
+                         * fragments of at most 'mtu' bytes and route
+                         * each (sim_ipv4_fragment(), frame.h). */
+};
+
+/* What the router makes of a frame. */
+struct sim_route_out {
+    uint8_t *frame;     /* Set by the caller: room for the handled frame's
+                         * length + SIM_ROUTE_OUT_MIN bytes. */
+    size_t len;         /* The length of the frame written there. */
+    uint8_t *probe;     /* Set by the caller: SIM_ROUTE_PROBE_MAX bytes. */
+    size_t probe_len;   /* Nonzero: a probe to send after 'frame'. */
+    const char *reason; /* SIM_ROUTE_DROP, SIM_ROUTE_FRAGMENT: static. */
+    uint32_t mtu;       /* SIM_ROUTE_FRAGMENT: the egress IP MTU. */
 };
 
 /* Handles the 'len'-byte 'frame' (parsed into 'eth'; 'kind' and 'req' from
  * sim_neigh_classify(); 'acl' its headers for the router interfaces' ACLs,
  * or NULL when no ACL is bound) that the pipeline gave to the router of
  * bridge 'bridge' at 'now_ms'.  Writes the frame to send, untagged, into
- * 'out' (at least 'len' + SIM_ROUTE_OUT_MIN bytes: an ICMP error quotes
- * up to the whole packet after headers of its own) and its length into
- * '*out_len', and the L2 egress into 'd'.  Returns the verdict; for
- * SIM_ROUTE_DROP stores a static reason in '*reason'.  With
- * SIM_ROUTE_SEND, '*probe_len' nonzero means 'probe' holds a frame to send
- * after 'out' with the same decision (a refresh of the neighbour).
- * 'seg_len' is, for a TCP super-frame, the IP length of the segments it
- * stands for (their size on the wire, checked against the egress MTU),
- * else 0 (the packet's own length).  A packet over the MTU with DF set
- * gets an ICMP fragmentation needed (RFC 1191) with the MTU; one without
- * DF is dropped (the router does not fragment). */
+ * 'o->frame' (an ICMP error quotes up to the whole packet after headers
+ * of its own) and its length into 'o->len', and the L2 egress into 'd'.
+ * Returns the verdict; for SIM_ROUTE_DROP stores a static reason in
+ * 'o->reason'.  With SIM_ROUTE_SEND, 'o->probe_len' nonzero means
+ * 'o->probe' holds a frame to send after 'o->frame' with the same
+ * decision (a refresh of the neighbour).  'seg_len' is, for a TCP
+ * super-frame, the IP length of the segments it stands for (their size on
+ * the wire, checked against the egress MTU), else 0 (the packet's own
+ * length).  A packet over the MTU with DF set gets an ICMP fragmentation
+ * needed (RFC 1191) with the MTU; one without DF is SIM_ROUTE_FRAGMENT. */
 enum sim_route_verdict
 sim_route_frame(struct hal_asic *asic, hal_oid_t bridge, const uint8_t *frame,
                 size_t len, const struct sim_eth *eth,
                 enum sim_neigh_kind kind, const struct sim_neigh_request *req,
                 const struct hal_acl_packet *acl, size_t seg_len,
-                int64_t now_ms, struct hal_asic_decision *d, uint8_t *out,
-                size_t *out_len, uint8_t probe[SIM_ROUTE_PROBE_MAX],
-                size_t *probe_len, const char **reason);
+                int64_t now_ms, struct hal_asic_decision *d,
+                struct sim_route_out *o);
 
 /* The same for an IPv6 frame (route6.c): neighbour solicitations and
  * advertisements for the router, IPv6 packets routed with the hop limit
@@ -72,9 +85,8 @@ sim_route6_frame(struct hal_asic *asic, hal_oid_t bridge, const uint8_t *frame,
                  size_t len, const struct sim_eth *eth,
                  enum sim_neigh_kind kind, const struct sim_neigh_request *req,
                  const struct hal_acl_packet *acl, size_t seg_len,
-                 int64_t now_ms, struct hal_asic_decision *d, uint8_t *out,
-                 size_t *out_len, uint8_t probe[SIM_ROUTE_PROBE_MAX],
-                 size_t *probe_len, const char **reason);
+                 int64_t now_ms, struct hal_asic_decision *d,
+                 struct sim_route_out *o);
 
 /* The frames the router sends are at most this much longer than the one
  * it handles (an ICMPv6 error: Ethernet, IPv6 and ICMPv6 headers before

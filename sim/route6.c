@@ -228,10 +228,12 @@ sim_route6_frame(struct hal_asic *asic, hal_oid_t bridge, const uint8_t *frame,
                  size_t len, const struct sim_eth *eth,
                  enum sim_neigh_kind kind, const struct sim_neigh_request *req,
                  const struct hal_acl_packet *acl, size_t seg_len,
-                 int64_t now_ms, struct hal_asic_decision *d, uint8_t *out,
-                 size_t *out_len, uint8_t probe[SIM_ROUTE_PROBE_MAX],
-                 size_t *probe_len, const char **reason)
+                 int64_t now_ms, struct hal_asic_decision *d,
+                 struct sim_route_out *o)
 {
+    uint8_t *out = o->frame, *probe = o->probe;
+    size_t *out_len = &o->len, *probe_len = &o->probe_len;
+    const char **reason = &o->reason;
     const uint8_t *ip = frame + eth->payload;
     size_t ip_len = len - eth->payload, total;
     struct hal_asic_route_result res;

@@ -126,6 +126,54 @@ send_neigh_reply(struct sim *sim, struct sim_port_slot *slot, uint16_t vlan,
     }
 }
 
+static void route_input(struct sim *, const struct hal_asic_local_out *,
+                        const struct hal_asic_remote_out *, const uint8_t *,
+                        size_t, const struct sim_eth *, enum sim_neigh_kind,
+                        const struct sim_neigh_request *,
+                        const struct hal_acl_packet *, const struct sim_tso *);
+
+/* An IPv4 packet without DF over the egress MTU, which the ASIC trapped
+ * (SIM_ROUTE_FRAGMENT, 'o'): the CPU cuts it into fragments that fit and
+ * routes each from the same ingress, as a switch's kernel does with what
+ * SAI's L3_MTU_ERROR trap brings it.  A TCP super-frame (no DF: a sender
+ * that turned path MTU discovery off) is not cut; nor is a packet too
+ * large for any fragment to hold 8 bytes after its header. */
+static void
+route_fragments(struct sim *sim, const struct hal_asic_local_out *in_local,
+                const struct hal_asic_remote_out *in_remote,
+                const uint8_t *frame, size_t len, const struct sim_eth *eth,
+                const struct hal_acl_packet *acl, const struct sim_tso *tso,
+                const struct sim_route_out *o)
+{
+    hal_oid_t bridge = sim->decision.bridge;
+    size_t i,
+        n = tso ? 0
+                : sim_ipv4_fragment_count(frame, len, eth->payload, o->mtu);
+
+    if (!n) {
+        sim_count_drop(sim, o->reason);
+        return;
+    }
+    sim->stats.fragmented++;
+    for (i = 0; i < n; i++) {
+        uint8_t *frag = sim_arena_alloc(sim, eth->payload + o->mtu);
+        size_t frag_len =
+            sim_ipv4_fragment(frame, len, eth->payload, o->mtu, i, frag);
+        struct sim_eth frag_eth;
+
+        if (!frag_len || sim_eth_parse(frag, frag_len, &frag_eth)) {
+            sim_count_drop(sim, DROP_MALFORMED);
+            return;
+        }
+        frag_eth.vlan = eth->vlan;
+        sim->stats.fragments++;
+        /* Routing a fragment leaves its egress bridge here. */
+        sim->decision.bridge = bridge;
+        route_input(sim, in_local, in_remote, frag, frag_len, &frag_eth,
+                    SIM_NEIGH_OTHER, NULL, acl, NULL);
+    }
+}
+
 /* Gives the frame to the router of the bridge in sim->decision
  * (HAL_ASIC_ROUTE) and carries out what it says.  An answer goes back to
  * 'in_local' (from a port) or 'in_remote' (from the overlay).  A TCP
@@ -141,43 +189,47 @@ route_input(struct sim *sim, const struct hal_asic_local_out *in_local,
     size_t size = len + SIM_ROUTE_OUT_MIN;
     /* One allocation: a second could flush the arena under the first. */
     uint8_t *probe = sim_arena_alloc(sim, SIM_ROUTE_PROBE_MAX + size);
-    uint8_t *out = probe + SIM_ROUTE_PROBE_MAX;
-    const char *reason = "dropped";
+    struct sim_route_out o = { .frame = probe + SIM_ROUTE_PROBE_MAX,
+                               .probe = probe,
+                               .reason = "dropped" };
     struct sim_tso routed;
     struct sim_eth out_eth;
-    size_t out_len, probe_len;
 
-    switch (sim_route_frame(
-        sim->asic, sim->decision.bridge, frame, len, eth, kind, req, acl,
-        tso ? tso->hdr - tso->l3 + tso->mss : 0, time_msec(), &sim->decision,
-        out, &out_len, probe, &probe_len, &reason)) {
+    switch (sim_route_frame(sim->asic, sim->decision.bridge, frame, len, eth,
+                            kind, req, acl,
+                            tso ? tso->hdr - tso->l3 + tso->mss : 0,
+                            time_msec(), &sim->decision, &o)) {
     case SIM_ROUTE_DROP:
-        sim_count_drop(sim, reason);
+        sim_count_drop(sim, o.reason);
         break;
     case SIM_ROUTE_DONE:
         break;
+    case SIM_ROUTE_FRAGMENT:
+        route_fragments(sim, in_local, in_remote, frame, len, eth, acl, tso,
+                        &o);
+        break;
     case SIM_ROUTE_REPLY:
-        if (sim_eth_parse(out, out_len, &out_eth)) {
+        if (sim_eth_parse(o.frame, o.len, &out_eth)) {
             break;
         } else if (in_local) {
-            send_answer(sim, in_local, out, out_len, &out_eth);
+            send_answer(sim, in_local, o.frame, o.len, &out_eth);
         } else {
             sim->stats.neigh_replies++;
-            sim_send_remote(sim, in_remote, out, out_len, &out_eth,
+            sim_send_remote(sim, in_remote, o.frame, o.len, &out_eth,
                             SIM_VXLAN_SPORT_MIN);
         }
         break;
     case SIM_ROUTE_SEND:
-        if (sim_eth_parse(out, out_len, &out_eth)) {
+        if (sim_eth_parse(o.frame, o.len, &out_eth)) {
             break;
         }
-        if (tso && !sim_tso_init(&routed, out, out_len, 0, tso->mss)) {
-            sim_execute(sim, out, out_len, &out_eth, &routed);
+        if (tso && !sim_tso_init(&routed, o.frame, o.len, 0, tso->mss)) {
+            sim_execute(sim, o.frame, o.len, &out_eth, &routed);
         } else {
-            sim_execute(sim, out, out_len, &out_eth, NULL);
+            sim_execute(sim, o.frame, o.len, &out_eth, NULL);
         }
-        if (probe_len && !sim_eth_parse(probe, probe_len, &out_eth)) {
-            sim_execute(sim, probe, probe_len, &out_eth, NULL);
+        if (o.probe_len && !sim_eth_parse(o.probe, o.probe_len, &out_eth)) {
+            sim_execute(sim, o.probe, o.probe_len, &out_eth, NULL);
         }
         break;
     }
@@ -766,6 +818,10 @@ sim_format_stats(const struct sim *sim, struct ds *out)
                   s->vxlan_rx, s->vxlan_rx_bytes, s->vxlan_tx,
                   s->vxlan_tx_bytes);
     ds_put_format(out, "neighbour replies: %" PRIu64 "\n", s->neigh_replies);
+    ds_put_format(out,
+                  "fragmented: %" PRIu64 " IPv4 packets into %" PRIu64
+                  " fragments\n",
+                  s->fragmented, s->fragments);
     ds_put_format(out, "drops: %" PRIu64 " (tx errors %" PRIu64 ")\n",
                   s->drops, s->tx_errors);
     for (i = 0; i < sim->n_drops; i++) {

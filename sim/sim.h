@@ -91,6 +91,9 @@ struct sim_stats {
     uint64_t drops;                    /* Every drop, whatever the reason. */
     uint64_t tx_errors;     /* Send calls that failed (included in drops). */
     uint64_t neigh_replies; /* ARP replies and NAs sent for the switch. */
+    /* IPv4 packets over a router's MTU that the CPU fragmented, and the
+     * fragments it made of them. */
+    uint64_t fragmented, fragments;
 };
 
 void sim_get_stats(const struct sim *sim, struct sim_stats *stats);

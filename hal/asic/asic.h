@@ -200,6 +200,11 @@ struct hal_asic_route_result {
      * with 'mtu', from 'in_addr'. */
     bool too_big;
     uint32_t mtu;
+    /* HAL_ASIC_L3_DROP because the packet is larger than the egress MTU
+     * and may be fragmented (IPv4 without DF): an ASIC has no
+     * fragmentation engine and traps it to the CPU (SAI's L3_MTU_ERROR),
+     * which may fragment it to 'mtu' and route the fragments. */
+    bool fragment;
     /* HAL_ASIC_L3_FORWARD to a learned neighbour due for a refresh: send
      * it also an ARP request (NS) from 'probe_src'/'arp_sender' for
      * 'arp_target', to its MAC 'dst', with the same L2 egress. */
@@ -213,7 +218,8 @@ struct hal_asic_route_result {
  * interface's ACL, the egress MTU ('ip_len', the IP packet's length,
  * against HAL_RIF_MTU or the tunnel's inner MTU if it leaves in VXLAN and
  * that is smaller; 'df' if it may not be fragmented: IPv4 with DF set, or
- * IPv6; a larger packet is dropped, and with 'df' marked 'too_big'),
+ * IPv6; a larger packet is dropped, and marked 'too_big' with 'df',
+ * 'fragment' without),
  * next-hop resolution, and the L2 egress in the destination bridge in
  * 'd'.  'acl' holds the packet's headers when some ACL is bound
  * (hal_asic_acl_active()), else NULL (no ACL applies).  Counts on the

@@ -530,10 +530,11 @@ hal_asic_route(struct hal_asic *asic, hal_oid_t in_bridge,
     }
     res->mtu = egress_mtu(asic, out, &nh, ip_len);
     if (ip_len > res->mtu) {
-        /* An ASIC's egress MTU check; without DF, the packet would need
-         * fragmenting, which the router does not do (docs/routing.md). */
+        /* An ASIC's egress MTU check; without DF, the trap to the CPU,
+         * which fragments (docs/routing.md). */
         router->st.mtu_exceeded++;
         res->too_big = df;
+        res->fragment = !df;
         res->drop_reason = df ? "larger than the MTU"
                               : "larger than the MTU (not fragmented)";
         return;

@@ -248,8 +248,12 @@ if asic; then
     local_too_long() {
         ping_size red2 1972 10.2.0.10 | grep -q "message too long, mtu=1500"
     }
-    no_df_dropped() {
-        ! nsx blue2 ping -c1 -W1 -M dont -s 1972 10.1.0.10 >/dev/null 2>&1
+    no_df_answered() {
+        nsx blue2 ping -c1 -W1 -M dont -s 1972 10.1.0.10 >/dev/null 2>&1
+    }
+    # sim_fragmented: IPv4 packets the switch's CPU fragmented so far.
+    sim_fragmented() {
+        appctl sim/show | sed -n 's/^fragmented: \([0-9]*\) .*/\1/p'
     }
     before=$(router_count lr0 12)
     check "1500 bytes (the MTU) red2 -> blue2 pass" \
@@ -267,10 +271,24 @@ if asic; then
     check "... 1451 do not: frag needed (mtu = 1450), the tunnel's" \
         wait_for 5 frag_needed red2 1423 10.2.0.20 1450
     check "counted in MTU" test "$(router_count lr0 12)" -ge $((before + 2))
-    # Without DF: dropped (the router does not fragment), no ICMP error.
+    # Without DF: the ASIC traps it (counted in MTU) and the CPU cuts it
+    # into fragments that fit (SAI's L3_MTU_ERROR trap, then the kernel),
+    # both ways: red2's echo reply, 2000 bytes without DF too, as well
+    # (once red2 forgets the PMTU it learned above, or it cuts it itself).
+    nsx red2 ip route flush cache
     before=$(router_count lr0 12)
-    check "2000 bytes without DF: dropped, no answer" no_df_dropped
-    check "... counted in MTU" test "$(router_count lr0 12)" -gt "$before"
+    frags=$(sim_fragmented)
+    capture frag1 "icmp and ip[6:2] & 0x3fff = 0x2000"
+    capture frag2 "ip[6:2] & 0x1fff = 185"
+    check "2000 bytes without DF: fragmented on the way, answered" \
+        wait_for 5 no_df_answered
+    check "... red2 got 1480 bytes of ICMP in the first fragment" wait_for 3 \
+        grep -q "ICMP echo request.*length 1480" "$TMP/frag1.txt"
+    check "... and the rest at offset 1480" wait_for 3 \
+        grep -q "10.2.0.10 > 10.1.0.10: ip-proto-1" "$TMP/frag2.txt"
+    check "... counted in MTU" test "$(router_count lr0 12)" -ge $((before + 2))
+    check "... and in the CPU's fragmented (sim/show)" \
+        test "$(sim_fragmented)" -ge $((frags + 2))
     # TCP between hosts with MTU 9000 (both offer MSS 8960): path MTU
     # discovery through the router, and the veths' TSO super-frames routed
     # by the size of their segments once the sender cut them to 1500.
@@ -299,6 +317,9 @@ if asic; then
         nsx red2 ip route get 10.2.0.10
         nsx red2 ping -c1 -W1 -M do -s 1972 10.2.0.10
         nsx red2 ping -c1 -W1 -M do -s 1423 10.2.0.20
+        nsx red2 ip route flush cache
+        nsx blue2 ping -c1 -W1 -M dont -s 1972 10.1.0.10
+        appctl sim/show | grep ^fragmented
         appctl hal/dump-routes | tail -2
     fi
     jumbo 1450

@@ -476,11 +476,15 @@ test_mtu(void **state)
     in = ip("10.1.0.1");
     assert_true(hal_ip_equals(&t.res.in_addr, &in));
     assert_memory_equal(&t.res.src, &router_mac, sizeof router_mac);
-    /* Without DF: dropped, no ICMP error due. */
+    assert_false(t.res.fragment);
+    /* Without DF: trapped to the CPU to fragment to the MTU, no ICMP
+     * error due. */
     rt_route_len(&t, "10.2.0.8", HAL_RIF_MTU + 1, false);
     assert_int_equal(t.res.action, HAL_ASIC_L3_DROP);
     assert_string_equal(t.res.drop_reason,
                         "larger than the MTU (not fragmented)");
+    assert_true(t.res.fragment);
+    assert_int_equal(t.res.mtu, HAL_RIF_MTU);
     assert_false(t.res.too_big);
     assert_false(t.res.unreachable);
 

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Unit tests for sim/frame: Ethernet and 802.1Q parsing, tag insertion and
  * removal, the VXLAN header layout of RFC 7348, the UDP source port hash,
- * VXLAN validation, checksum completion and TCP segmentation. */
+ * VXLAN validation, checksum completion, TCP segmentation and IPv4
+ * fragmentation. */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdbool.h>
@@ -12,6 +13,7 @@
 
 #include <cmocka.h>
 
+#include "lib/csum.h"
 #include "sim/frame.h"
 
 static const uint8_t untagged[] = {
@@ -619,6 +621,161 @@ test_csum_fix_inner(void **state)
         -EINVAL);
 }
 
+/* ---- IPv4 fragmentation ---------------------------------- */
+
+/* Writes into 'f' an Ethernet frame with an IPv4 packet of 'payload' data
+ * bytes (byte i of the data is i * 7), header options 'opts' ('n_opts'
+ * bytes, a multiple of 4), the fragment field 'frag'.  Returns its
+ * length. */
+static size_t
+ipv4_frame(uint8_t *f, size_t payload, const uint8_t *opts, size_t n_opts,
+           uint16_t frag)
+{
+    size_t hl = 20 + n_opts, i;
+    uint8_t *ip = f + 14;
+
+    memset(f, 0, 14 + hl);
+    memcpy(f, "\x02\x00\x00\x00\x00\x09\x02\x00\x00\x00\x00\x01", 12);
+    f[12] = 0x08;
+    ip[0] = (uint8_t) (0x40 | hl / 4);
+    ip[2] = (uint8_t) ((hl + payload) >> 8);
+    ip[3] = (uint8_t) (hl + payload);
+    ip[4] = 0x12; /* Identification. */
+    ip[5] = 0x34;
+    ip[6] = (uint8_t) (frag >> 8);
+    ip[7] = (uint8_t) frag;
+    ip[8] = 64;
+    ip[9] = 17;
+    memcpy(ip + 12, "\x0a\x01\x00\x0a\x0a\x02\x00\x0a", 8);
+    if (n_opts) {
+        memcpy(ip + 20, opts, n_opts);
+    }
+    ip[10] = ip[11] = 0;
+    {
+        uint16_t c = csum_rfc1071(ip, hl);
+
+        ip[10] = (uint8_t) (c >> 8);
+        ip[11] = (uint8_t) c;
+    }
+    for (i = 0; i < payload; i++) {
+        ip[hl + i] = (uint8_t) (i * 7);
+    }
+    return 14 + hl + payload;
+}
+
+/* Cuts 'f' ('len' bytes) for 'mtu' into 'n' fragments and checks each:
+ * at most 'mtu' bytes of IP, the header fields the original had, a valid
+ * checksum, data a multiple of 8 but in the last, offsets that follow on
+ * from 'first_off' (in 8-byte units), More Fragments on all but the last
+ * (which has 'last_mf'), header length 'hl' in the first and 'later_hl'
+ * in the rest, and together the original data. */
+static void
+check_fragments(const uint8_t *f, size_t len, uint32_t mtu, size_t n,
+                uint16_t first_off, bool last_mf, size_t hl, size_t later_hl)
+{
+    size_t hl0 = (size_t) (f[14] & 15) * 4, total = len - 14 - hl0, got = 0;
+    uint8_t frag[14 + 1500];
+    size_t i;
+
+    assert_int_equal(sim_ipv4_fragment_count(f, len, 14, mtu), n);
+    for (i = 0; i < n; i++) {
+        size_t flen = sim_ipv4_fragment(f, len, 14, mtu, i, frag);
+        const uint8_t *ip = frag + 14;
+        size_t fhl = (size_t) (ip[0] & 15) * 4;
+        size_t data = (size_t) (ip[2] << 8 | ip[3]) - fhl;
+        uint16_t field = (uint16_t) (ip[6] << 8 | ip[7]);
+
+        assert_true(flen > 14 && flen - 14 <= mtu);
+        assert_int_equal(flen, 14 + fhl + data);
+        assert_memory_equal(frag, f, 14);
+        assert_int_equal(ip[0] >> 4, 4);
+        assert_int_equal(fhl, i ? later_hl : hl);
+        assert_memory_equal(ip + 4, f + 14 + 4, 2); /* Identification. */
+        assert_memory_equal(ip + 8, f + 14 + 8, 2); /* TTL, protocol. */
+        assert_memory_equal(ip + 12, f + 14 + 12, 8);
+        assert_int_equal(csum_rfc1071(ip, fhl), 0);
+        assert_int_equal(field & 0x1fff, first_off + got / 8);
+        assert_int_equal((field & 0x2000) != 0, i + 1 < n || last_mf);
+        assert_int_equal(field & 0x4000, 0);
+        if (i + 1 < n) {
+            assert_int_equal(data % 8, 0);
+        }
+        assert_memory_equal(ip + fhl, f + 14 + hl0 + got, data);
+        got += data;
+    }
+    assert_int_equal(got, total);
+    assert_int_equal(sim_ipv4_fragment(f, len, 14, mtu, n, frag), 0);
+}
+
+static void
+test_fragment_plain(void **state)
+{
+    uint8_t f[14 + 2000];
+    size_t len = ipv4_frame(f, 1980, NULL, 0, 0);
+
+    (void) state;
+    /* 1480 + 500, as Linux cuts 2000 bytes for 1500. */
+    check_fragments(f, len, 1500, 2, 0, false, 20, 20);
+    /* The tunnel's 1450: 1424 + 556. */
+    check_fragments(f, len, 1450, 2, 0, false, 20, 20);
+    /* Small: 576 leaves 552 per fragment, 4 of them. */
+    check_fragments(f, len, 576, 4, 0, false, 20, 20);
+}
+
+static void
+test_fragment_options(void **state)
+{
+    /* Router alert (copied), a NOP and an empty record route (not). */
+    static const uint8_t opts[8] = { 0x94, 4, 0, 0, 1, 7, 3, 4 };
+    uint8_t f[14 + 128], frag[14 + 1500];
+    size_t len = ipv4_frame(f, 100, opts, sizeof opts, 0);
+
+    (void) state;
+    /* MTU 56: 24 bytes after the first 28-byte header, 32 after the
+     * later 24-byte ones: 24 + 32 + 32 + 12. */
+    check_fragments(f, len, 56, 4, 0, false, 28, 24);
+    sim_ipv4_fragment(f, len, 14, 56, 1, frag);
+    assert_memory_equal(frag + 14 + 20, opts, 4);
+    /* The first keeps every option. */
+    sim_ipv4_fragment(f, len, 14, 56, 0, frag);
+    assert_memory_equal(frag + 14 + 20, opts, sizeof opts);
+}
+
+static void
+test_fragment_of_fragment(void **state)
+{
+    uint8_t f[14 + 2000];
+    /* A middle fragment: offset 100 units, More Fragments set. */
+    size_t len = ipv4_frame(f, 1600, NULL, 0, 0x2000 | 100);
+
+    (void) state;
+    check_fragments(f, len, 1500, 2, 100, true, 20, 20);
+    /* The last one: no More Fragments to keep. */
+    len = ipv4_frame(f, 1600, NULL, 0, 100);
+    check_fragments(f, len, 1500, 2, 100, false, 20, 20);
+}
+
+static void
+test_fragment_refuses(void **state)
+{
+    static const uint8_t bad_opt[4] = { 0x94, 0, 0, 0 };
+    uint8_t f[14 + 2000], frag[14 + 1500];
+    size_t len = ipv4_frame(f, 1980, NULL, 0, 0);
+
+    (void) state;
+    /* Not 8 bytes of data after the header. */
+    assert_int_equal(sim_ipv4_fragment_count(f, len, 14, 27), 0);
+    assert_int_equal(sim_ipv4_fragment(f, len, 14, 27, 0, frag), 0);
+    assert_int_equal(sim_ipv4_fragment_count(f, len, 14, 28), 248);
+    /* A total length past the frame, an option of length 0, not IPv4. */
+    assert_int_equal(sim_ipv4_fragment_count(f, len - 1, 14, 1500), 0);
+    len = ipv4_frame(f, 1980, bad_opt, sizeof bad_opt, 0);
+    assert_int_equal(sim_ipv4_fragment_count(f, len, 14, 1500), 0);
+    len = ipv4_frame(f, 1980, NULL, 0, 0);
+    f[14] = 0x65;
+    assert_int_equal(sim_ipv4_fragment_count(f, len, 14, 1500), 0);
+}
+
 int
 main(void)
 {
@@ -639,6 +796,10 @@ main(void)
         cmocka_unit_test(test_tso_matches_reference),
         cmocka_unit_test(test_tso_refuses),
         cmocka_unit_test(test_csum_fix_inner),
+        cmocka_unit_test(test_fragment_plain),
+        cmocka_unit_test(test_fragment_options),
+        cmocka_unit_test(test_fragment_of_fragment),
+        cmocka_unit_test(test_fragment_refuses),
     };
 
     return cmocka_run_group_tests_name("sim/frame", tests, NULL, NULL);
