@@ -436,8 +436,11 @@ frag_plan(const uint8_t *frame, size_t len, size_t l3_off, uint32_t mtu,
     p->ip = ip;
     p->hl = (size_t) (ip[0] & 15) * 4;
     total = p->hl <= ip_len ? ipv4_total(ip, ip_len) : 0;
+    if (!total || total <= p->hl) {
+        return false;
+    }
     copied = copied_options(ip, p->hl, NULL);
-    if (!total || total <= p->hl || copied < 0) {
+    if (copied < 0) {
         return false;
     }
     p->later_hl = IPV4_HLEN + ((size_t) copied + 3) / 4 * 4;

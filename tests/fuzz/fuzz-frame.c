@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Fuzzing of the software dataplane's frame parsing (sim/frame.c), of the
- * ACL header parser (hal_acl_packet_parse()) and of hal_mac_from_string().
+ * ACL header parser (hal_acl_packet_parse()), of IPv4 fragmentation and of
+ * hal_mac_from_string().
  *
  * The input is a received frame.  Byte 0 also picks the VLAN to retag
- * with, and bytes 1 and 2 the checksum start and offset, so that one input
- * drives every function on the same bytes. */
+ * with, bytes 1 and 2 the checksum start and offset, and bytes 3 and 4
+ * the MTU to fragment to, so that one input drives every function on the
+ * same bytes. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +14,7 @@
 
 #include "hal/hal-acl.h"
 #include "hal/hal.h"
+#include "lib/csum.h"
 #include "lib/util.h"
 #include "sim/frame.h"
 #include "tests/fuzz/fuzz.h"
@@ -108,6 +111,51 @@ check_csum(const uint8_t *frame, size_t len)
     free(copy);
 }
 
+/* The IPv4 packet after an Ethernet header, cut for an MTU of 28 to
+ * 1,527: each fragment fits a buffer of exactly its MTU (for ASan),
+ * carries a valid header checksum and a multiple of 8 bytes but the last,
+ * at the offsets that follow on, and together they carry the packet's
+ * data. */
+static void
+check_fragment(const uint8_t *frame, size_t len)
+{
+    uint32_t mtu;
+    size_t n, i, data = 0, payload;
+    uint16_t first_off;
+
+    if (len < SIM_ETH_HLEN + 20) {
+        return;
+    }
+    mtu = 28 + (uint32_t) ((frame[3] << 8 | frame[4]) % 1500);
+    n = sim_ipv4_fragment_count(frame, len, SIM_ETH_HLEN, mtu);
+    if (!n) {
+        return;
+    }
+    payload = (size_t) (frame[SIM_ETH_HLEN + 2] << 8 | frame[SIM_ETH_HLEN + 3])
+              - (size_t) (frame[SIM_ETH_HLEN] & 15) * 4;
+    first_off =
+        (uint16_t) ((frame[SIM_ETH_HLEN + 6] << 8 | frame[SIM_ETH_HLEN + 7])
+                    & 0x1fff);
+    ASSERT(n <= payload / 8 + 1);
+    for (i = 0; i < n; i++) {
+        uint8_t *out = xmalloc(SIM_ETH_HLEN + mtu);
+        size_t flen = sim_ipv4_fragment(frame, len, SIM_ETH_HLEN, mtu, i, out);
+        const uint8_t *ip = out + SIM_ETH_HLEN;
+        size_t hl = (size_t) (ip[0] & 15) * 4, fdata;
+
+        ASSERT(flen > SIM_ETH_HLEN + 20 && flen <= SIM_ETH_HLEN + mtu);
+        ASSERT((size_t) (ip[2] << 8 | ip[3]) == flen - SIM_ETH_HLEN);
+        ASSERT(!csum_rfc1071(ip, hl));
+        fdata = flen - SIM_ETH_HLEN - hl;
+        ASSERT(i + 1 == n || fdata % 8 == 0);
+        ASSERT((((ip[6] << 8 | ip[7]) - first_off) & 0x1fff)
+               == ((data / 8) & 0x1fff));
+        data += fdata;
+        free(out);
+    }
+    ASSERT(data == payload);
+}
+
 static void
 check_mac(const uint8_t *data, size_t len)
 {
@@ -133,6 +181,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     check_eth(data, size);
     check_vxlan(data, size);
     check_csum(data, size);
+    check_fragment(data, size);
     check_mac(data, size);
     return 0;
 }
