@@ -124,4 +124,8 @@ void vlog_for_each_module(void (*cb)(const struct vlog_module *, void *aux),
 /* Monotonic milliseconds, for rate limits and timers. */
 int64_t time_msec(void);
 
+/* The same clock in microseconds, for budgets and waits shorter than a
+ * millisecond. */
+int64_t time_usec(void);
+
 #endif /* lib/log.h */

@@ -130,7 +130,8 @@ static void route_input(struct sim *, const struct hal_asic_local_out *,
                         const struct hal_asic_remote_out *, const uint8_t *,
                         size_t, const struct sim_eth *, enum sim_neigh_kind,
                         const struct sim_neigh_request *,
-                        const struct hal_acl_packet *, const struct sim_tso *);
+                        const struct hal_acl_packet *, const struct sim_tso *,
+                        int64_t now_ms);
 
 /* An IPv4 packet without DF over the egress MTU, which the ASIC trapped
  * (SIM_ROUTE_FRAGMENT, 'o'): the CPU cuts it into fragments that fit and
@@ -143,7 +144,7 @@ route_fragments(struct sim *sim, const struct hal_asic_local_out *in_local,
                 const struct hal_asic_remote_out *in_remote,
                 const uint8_t *frame, size_t len, const struct sim_eth *eth,
                 const struct hal_acl_packet *acl, const struct sim_tso *tso,
-                const struct sim_route_out *o)
+                const struct sim_route_out *o, int64_t now_ms)
 {
     hal_oid_t bridge = sim->decision.bridge;
     size_t i,
@@ -170,7 +171,7 @@ route_fragments(struct sim *sim, const struct hal_asic_local_out *in_local,
         /* Routing a fragment leaves its egress bridge here. */
         sim->decision.bridge = bridge;
         route_input(sim, in_local, in_remote, frag, frag_len, &frag_eth,
-                    SIM_NEIGH_OTHER, NULL, acl, NULL);
+                    SIM_NEIGH_OTHER, NULL, acl, NULL, now_ms);
     }
 }
 
@@ -184,7 +185,8 @@ route_input(struct sim *sim, const struct hal_asic_local_out *in_local,
             const struct hal_asic_remote_out *in_remote, const uint8_t *frame,
             size_t len, const struct sim_eth *eth, enum sim_neigh_kind kind,
             const struct sim_neigh_request *req,
-            const struct hal_acl_packet *acl, const struct sim_tso *tso)
+            const struct hal_acl_packet *acl, const struct sim_tso *tso,
+            int64_t now_ms)
 {
     size_t size = len + SIM_ROUTE_OUT_MIN;
     /* One allocation: a second could flush the arena under the first. */
@@ -195,10 +197,9 @@ route_input(struct sim *sim, const struct hal_asic_local_out *in_local,
     struct sim_tso routed;
     struct sim_eth out_eth;
 
-    switch (sim_route_frame(sim->asic, sim->decision.bridge, frame, len, eth,
-                            kind, req, acl,
-                            tso ? tso->hdr - tso->l3 + tso->mss : 0,
-                            time_msec(), &sim->decision, &o)) {
+    switch (sim_route_frame(
+        sim->asic, sim->decision.bridge, frame, len, eth, kind, req, acl,
+        tso ? tso->hdr - tso->l3 + tso->mss : 0, now_ms, &sim->decision, &o)) {
     case SIM_ROUTE_DROP:
         sim_count_drop(sim, o.reason);
         break;
@@ -206,7 +207,7 @@ route_input(struct sim *sim, const struct hal_asic_local_out *in_local,
         break;
     case SIM_ROUTE_FRAGMENT:
         route_fragments(sim, in_local, in_remote, frame, len, eth, acl, tso,
-                        &o);
+                        &o, now_ms);
         break;
     case SIM_ROUTE_REPLY:
         if (sim_eth_parse(o.frame, o.len, &out_eth)) {
@@ -296,18 +297,19 @@ port_input(struct sim *sim, struct sim_port_slot *slot, const uint8_t *frame,
     } else if (sim->decision.action == HAL_ASIC_ROUTE) {
         struct hal_asic_local_out in = { .port = slot->oid, .vlan = eth.vlan };
 
-        route_input(sim, &in, NULL, frame, len, &eth, kind, &req, f.acl, tso);
+        route_input(sim, &in, NULL, frame, len, &eth, kind, &req, f.acl, tso,
+                    now_ms);
         return;
     }
     sim_execute(sim, frame, len, &eth, tso);
 }
 
 /* Forwards the decapsulated frame 'inner' (of 'f', parsed into 'eth'), or
- * the TCP super-frame 'tso' if nonnull. */
+ * the TCP super-frame 'tso' if nonnull, received at 'now_ms'. */
 static void
 vxlan_forward(struct sim *sim, struct hal_asic_vxlan_frame *f,
               const uint8_t *inner, size_t len, const struct sim_eth *eth,
-              const struct sim_tso *tso)
+              const struct sim_tso *tso, int64_t now_ms)
 {
     struct sim_neigh_request req;
     enum sim_neigh_kind kind;
@@ -320,7 +322,8 @@ vxlan_forward(struct sim *sim, struct hal_asic_vxlan_frame *f,
     if (sim->decision.action == HAL_ASIC_ROUTE) {
         struct hal_asic_remote_out in = { .ip = f->outer_src, .vni = f->vni };
 
-        route_input(sim, NULL, &in, inner, len, eth, kind, &req, f->acl, tso);
+        route_input(sim, NULL, &in, inner, len, eth, kind, &req, f->acl, tso,
+                    now_ms);
         return;
     }
     sim_execute(sim, inner, len, eth, tso);
@@ -334,7 +337,8 @@ vxlan_forward(struct sim *sim, struct hal_asic_vxlan_frame *f,
  * other. */
 static bool
 vxlan_input_tso(struct sim *sim, struct hal_asic_vxlan_frame *f,
-                const uint8_t *inner, size_t len, const struct sim_eth *eth)
+                const uint8_t *inner, size_t len, const struct sim_eth *eth,
+                int64_t now_ms)
 {
     struct sim_tso tso;
     size_t l3_hdrs;
@@ -347,7 +351,7 @@ vxlan_input_tso(struct sim *sim, struct hal_asic_vxlan_frame *f,
         return false;
     }
     tso.mss = (uint16_t) (sim->underlay.inner_mtu - l3_hdrs);
-    vxlan_forward(sim, f, inner, len, eth, &tso);
+    vxlan_forward(sim, f, inner, len, eth, &tso, now_ms);
     return true;
 }
 
@@ -399,13 +403,13 @@ vxlan_input(struct sim *sim, struct in_addr src, uint8_t *pkt, size_t len,
     }
     if (sim->has_underlay
         && inner_len > SIM_ETH_HLEN + (size_t) sim->underlay.inner_mtu
-        && vxlan_input_tso(sim, &f, inner, inner_len, &eth)) {
+        && vxlan_input_tso(sim, &f, inner, inner_len, &eth, now_ms)) {
         return;
     }
     /* A sender behind a kernel VXLAN device may have left its checksum
      * partial (and that kernel's own receive would have trusted it). */
     sim_csum_fix_inner(inner, inner_len, &eth);
-    vxlan_forward(sim, &f, inner, inner_len, &eth, NULL);
+    vxlan_forward(sim, &f, inner, inner_len, &eth, NULL, now_ms);
 }
 
 /* Counts a failed receive; returns true if the socket has more to read. */
@@ -467,15 +471,6 @@ batch_unlock(struct sim *sim)
     }
 }
 
-static int64_t
-monotonic_usec(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t) ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
-
 /* One readiness callback's reads (SIM_DRAIN_FRAMES), with the clock read
  * once per read.  The chip lock is still taken per batch (from its first
  * read to its send), so that vtepd's control thread waits for at most
@@ -490,7 +485,7 @@ struct drain {
 static void
 drain_start(struct drain *d)
 {
-    d->start_us = monotonic_usec();
+    d->start_us = time_usec();
     d->now_ms = d->start_us / 1000;
     d->frames = 0;
 }
@@ -510,7 +505,7 @@ drain_more(struct drain *d, int n, bool go_on)
     if (d->frames >= SIM_DRAIN_FRAMES) {
         return false;
     }
-    now_us = monotonic_usec();
+    now_us = time_usec();
     if (now_us - d->start_us >= SIM_DRAIN_USEC) {
         return false;
     }

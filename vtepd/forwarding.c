@@ -146,15 +146,6 @@ ctl_unlock_cb(struct ev_loop *loop, ev_prepare *w, int revents)
     }
 }
 
-static int64_t
-monotonic_usec(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t) ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
-
 static void
 ctl_lock_cb(struct ev_loop *loop, ev_check *w, int revents)
 {
@@ -165,10 +156,10 @@ ctl_lock_cb(struct ev_loop *loop, ev_check *w, int revents)
         return;
     }
     if (pthread_mutex_trylock(&fw->chip_lock)) {
-        int64_t start = monotonic_usec(), waited;
+        int64_t start = time_usec(), waited;
 
         chip_lock(fw);
-        waited = monotonic_usec() - start;
+        waited = time_usec() - start;
         fw->lock_waits++;
         fw->lock_waits_1ms += waited >= 1000;
         fw->lock_wait_max_us = MAX(fw->lock_wait_max_us, waited);
