@@ -29,6 +29,7 @@ SCRIPT_TESTS += tests/dataplane/sim-tagged.sh
 SCRIPT_TESTS += tests/dataplane/sim-replication.sh
 SCRIPT_TESTS += tests/dataplane/sim-fdb.sh
 SCRIPT_TESTS += tests/dataplane/sim-tcp.sh
+SCRIPT_TESTS += tests/dataplane/sim-block-ring.sh
 
 TEST_PROGRAMS += bench-sim-arp
 bench-sim-arp_SRCS := tests/bench/bench-sim-arp.c

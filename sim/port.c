@@ -97,16 +97,59 @@ ring_req(struct tpacket_req *req, unsigned int frames)
     }
 }
 
-/* Sets up the receive ring of 'port''s socket, or leaves 'port->ring'
- * NULL if the kernel (or VTEP_SIM_RING=0) says no: the socket then works
- * as without. */
+/* Sets up the receive ring of 'port''s socket (a block ring with
+ * VTEP_SIM_RING=block), or leaves 'port->ring' NULL if the kernel (or
+ * VTEP_SIM_RING=0) says no: the socket then works as without. */
+/* The block ring (VTEP_SIM_RING=block): the same 8 MB in blocks of
+ * RING_BLOCK_SIZE, which the kernel hands over when full or after
+ * BLOCK_RETIRE_MS, the least it takes. */
+#define BLOCK_NR (RING_FRAME_NR * RING_FRAME_SIZE / RING_BLOCK_SIZE)
+#define BLOCK_RETIRE_MS 1
+
+/* Sets up 'port''s receive ring as a TPACKET_V3 block ring.  Returns
+ * false, with the socket as before, if the kernel says no. */
+static bool
+setup_block_ring(struct sim_port *port)
+{
+    struct tpacket_req3 req;
+    void *ring;
+
+    memset(&req, 0, sizeof req);
+    req.tp_block_size = RING_BLOCK_SIZE;
+    req.tp_block_nr = BLOCK_NR;
+    req.tp_frame_size = RING_FRAME_SIZE;
+    req.tp_frame_nr = RING_FRAME_NR;
+    req.tp_retire_blk_tov = BLOCK_RETIRE_MS;
+    if (setsockopt_int(port->fd, SOL_PACKET, PACKET_VERSION, TPACKET_V3)
+        || setsockopt_int(port->fd, SOL_PACKET, PACKET_COPY_THRESH, 1)
+        || setsockopt(port->fd, SOL_PACKET, PACKET_RX_RING, &req, sizeof req)
+               < 0) {
+        return false;
+    }
+    ring = mmap(NULL, (size_t) req.tp_block_size * req.tp_block_nr,
+                PROT_READ | PROT_WRITE, MAP_SHARED, port->fd, 0);
+    if (ring == MAP_FAILED) {
+        memset(&req, 0, sizeof req);
+        setsockopt(port->fd, SOL_PACKET, PACKET_RX_RING, &req, sizeof req);
+        return false;
+    }
+    port->ring = ring;
+    port->ring_len = (size_t) req.tp_block_size * req.tp_block_nr;
+    port->ring_blocks = true;
+    return true;
+}
+
 static void
 setup_ring(struct sim_port *port)
 {
     struct tpacket_req req;
     void *ring;
+    const char *env = getenv("VTEP_SIM_RING");
 
     if (env_off("VTEP_SIM_RING")) {
+        return;
+    }
+    if (env && !strcmp(env, "block") && setup_block_ring(port)) {
         return;
     }
     ring_req(&req, RING_FRAME_NR);
@@ -495,6 +538,107 @@ ring_frame(const struct tpacket2_hdr *h, uint32_t status,
     return (ssize_t) h->tp_snaplen;
 }
 
+/* Turns the frame 'h' of a block into the frame of 'm', in place. */
+static ssize_t
+block_frame(const struct tpacket3_hdr *h, struct sim_port_msg *m)
+{
+    struct virtio_net_hdr vh;
+    uint8_t *frame;
+    int error;
+
+    if (h->tp_snaplen < h->tp_len) {
+        return -EMSGSIZE;
+    } else if (h->tp_mac < sizeof vh) {
+        return -EINVAL;
+    }
+    frame = (uint8_t *) h + h->tp_mac;
+    memcpy(&vh, frame - sizeof vh, sizeof vh);
+    error = apply_vnet_hdr(&vh, frame, h->tp_snaplen, m);
+    if (error) {
+        return error;
+    }
+    if (h->tp_status & TP_STATUS_VLAN_VALID) {
+        if (h->tp_status & TP_STATUS_VLAN_TPID_VALID
+            && h->hv1.tp_vlan_tpid != SIM_ETH_TPID_8021Q) {
+            return -EOPNOTSUPP;
+        }
+        m->tag = (int) h->hv1.tp_vlan_tci;
+    }
+    m->buf = frame;
+    m->size = h->tp_snaplen;
+    return (ssize_t) h->tp_snaplen;
+}
+
+static struct tpacket_block_desc *
+ring_block(const struct sim_port *port, unsigned int i)
+{
+    return (struct tpacket_block_desc *) (port->ring
+                                          + (size_t) (i % BLOCK_NR)
+                                                * RING_BLOCK_SIZE);
+}
+
+/* sim_port_recv_batch() on a block ring: the frames of the blocks the
+ * kernel has handed over, in order, without a system call unless one was
+ * too large for a block. */
+static int
+recv_batch_blocks(struct sim_port *port, struct sim_port_msg *msgs, size_t n)
+{
+    size_t i = 0;
+
+    while (i < n && port->ring_held < BLOCK_NR) {
+        struct tpacket_block_desc *b =
+            ring_block(port, port->ring_head + port->ring_held);
+        uint32_t status =
+            __atomic_load_n(&b->hdr.bh1.block_status, __ATOMIC_ACQUIRE);
+        struct tpacket3_hdr *h;
+        struct sim_port_msg *m = &msgs[i];
+
+        if (!(status & TP_STATUS_USER)) {
+            break;
+        }
+        if (!port->block_taken) {
+            port->block_off = b->hdr.bh1.offset_to_first_pkt;
+        }
+        if (port->block_taken == b->hdr.bh1.num_pkts) {
+            port->ring_held++;
+            port->block_taken = 0;
+            continue;
+        }
+        h = (struct tpacket3_hdr *) ((uint8_t *) b + port->block_off);
+        port->block_taken++;
+        port->block_off += h->tp_next_offset;
+        m->gso_size = m->l4_off = 0;
+        m->tag = SIM_PORT_NO_TAG;
+        m->len = h->tp_status & TP_STATUS_COPY ? recv_copied(port, m)
+                                               : block_frame(h, m);
+        i++;
+    }
+    return i ? (int) i : -EAGAIN;
+}
+
+/* sim_port_recv_done() on a block ring: gives back every block whose
+ * frames were all given out. */
+static void
+recv_done_blocks(struct sim_port *port)
+{
+    if (port->block_taken && port->ring_held < BLOCK_NR) {
+        struct tpacket_block_desc *b =
+            ring_block(port, port->ring_head + port->ring_held);
+
+        if (port->block_taken == b->hdr.bh1.num_pkts) {
+            port->ring_held++;
+            port->block_taken = 0;
+        }
+    }
+    for (; port->ring_held; port->ring_held--) {
+        struct tpacket_block_desc *b = ring_block(port, port->ring_head);
+
+        __atomic_store_n(&b->hdr.bh1.block_status, TP_STATUS_KERNEL,
+                         __ATOMIC_RELEASE);
+        port->ring_head = (port->ring_head + 1) % BLOCK_NR;
+    }
+}
+
 static struct tpacket2_hdr *
 ring_slot(const struct sim_port *port, unsigned int i)
 {
@@ -532,6 +676,10 @@ recv_batch_ring(struct sim_port *port, struct sim_port_msg *msgs, size_t n)
 void
 sim_port_recv_done(struct sim_port *port)
 {
+    if (port->ring_blocks) {
+        recv_done_blocks(port);
+        return;
+    }
     for (; port->ring_held; port->ring_held--) {
         struct tpacket2_hdr *h = ring_slot(port, port->ring_head);
 
@@ -545,7 +693,8 @@ static ssize_t
 recv_ring(struct sim_port *port, uint8_t *buf, size_t size, int *tag)
 {
     struct sim_port_msg m = { .buf = buf, .size = size };
-    int n = recv_batch_ring(port, &m, 1);
+    int n = port->ring_blocks ? recv_batch_blocks(port, &m, 1)
+                              : recv_batch_ring(port, &m, 1);
 
     if (n < 0) {
         return n;
@@ -616,7 +765,9 @@ sim_port_recv_batch(struct sim_port *port, struct sim_port_msg *msgs, size_t n)
 {
     size_t i;
 
-    if (port->ring) {
+    if (port->ring_blocks) {
+        return recv_batch_blocks(port, msgs, n);
+    } else if (port->ring) {
         return recv_batch_ring(port, msgs, n);
     } else if (port->kind != SIM_PORT_TAP) {
         return recv_batch_mmsg(port, msgs, n);

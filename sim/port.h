@@ -36,7 +36,15 @@
  * through its own mapping; a frame larger than a slot, or one that finds
  * the ring full, goes with sendmsg().  The environment variable
  * VTEP_SIM_RING=0 turns both rings off, VTEP_SIM_TX_RING=0 the transmit
- * ring alone. */
+ * ring alone.
+ *
+ * VTEP_SIM_RING=block makes the receive ring a block ring (TPACKET_V3):
+ * the kernel packs frames one after another into 64 KB blocks and hands
+ * a block over when it is full or 1 ms after its first frame, with one
+ * wake-up.  The sender's kernel touches a block's status once per block,
+ * not once per frame, and we are woken once per block: more packets per
+ * second, for up to 1 ms more latency per port when traffic is light
+ * (docs/dataplane.md). */
 #ifndef SIM_PORT_H
 #define SIM_PORT_H 1
 
@@ -74,6 +82,13 @@ struct sim_port {
     size_t ring_len;
     unsigned int ring_head; /* Next frame the kernel hands us. */
     unsigned int ring_held; /* Frames from ring_head on given out. */
+    /* A block ring (TPACKET_V3, VTEP_SIM_RING=block): ring_head and
+     * ring_held count blocks (ring_held: those whose frames were all given
+     * out); of the next block, how many frames were given out and where
+     * the next one is. */
+    bool ring_blocks;
+    unsigned int block_taken;
+    size_t block_off;
 
     /* SIM_PORT_PACKET: the memory-mapped transmit ring (TPACKET_V2) on a
      * socket of its own, or NULL and -1 (then sendmmsg() on 'fd'

@@ -663,8 +663,9 @@ open_ports(struct sim *sim, const struct sim_config *config)
             VLOG_INFO("port %s: no such interface, created a TAP device",
                       spec->name);
         } else {
-            VLOG_INFO("port %s: %s", spec->name,
-                      sim_port_kind_name(slot->io.kind));
+            VLOG_INFO("port %s: %s%s", spec->name,
+                      sim_port_kind_name(slot->io.kind),
+                      slot->io.ring_blocks ? ", block ring" : "");
         }
     }
     return 0;
@@ -827,10 +828,11 @@ sim_format_stats(const struct sim *sim, struct ds *out)
         const struct sim_port_slot *p = &sim->ports[i];
 
         ds_put_format(out,
-                      "port %s (%s): rx %" PRIu64 " (%" PRIu64
+                      "port %s (%s%s): rx %" PRIu64 " (%" PRIu64
                       " bytes), tx %" PRIu64 " (%" PRIu64 " bytes)\n",
                       p->io.name, sim_port_kind_name(p->io.kind),
-                      p->rx_packets, p->rx_bytes, p->tx_packets, p->tx_bytes);
+                      p->io.ring_blocks ? ", block ring" : "", p->rx_packets,
+                      p->rx_bytes, p->tx_packets, p->tx_bytes);
     }
 }
 

@@ -24,7 +24,8 @@
 # ratios are the figures to read.  Prints figures; asserts nothing.  Needs
 # root, ip netns and iperf3 (make deps).  PERF=1 records a perf profile
 # of vtep-sim during each of its runs into $OUT/perf-PATH-SIZE.data and
-# $OUT/perf-tcp-DIR.data.
+# $OUT/perf-tcp-DIR.data.  VTEP_SIM_RING=block measures vtep-sim with
+# block rings on its ports (sim/port.h).
 set -u
 BUILD=${BUILD:-build}
 . tests/lib.sh
@@ -265,7 +266,8 @@ EOF2
 }
 
 echo "$(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg)," \
-    "${SECONDS_PER_RUN} s per pps run, ${IPERF_SECONDS} s per iperf3 run"
+    "${SECONDS_PER_RUN} s per pps run, ${IPERF_SECONDS} s per iperf3 run," \
+    "vtep-sim's port receive rings: ${VTEP_SIM_RING:-frame}"
 # Each figure right after the kernel's, so that the load of other jobs,
 # which changes from minute to minute, weighs on both alike.
 for size in $SIZES; do

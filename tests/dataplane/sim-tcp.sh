@@ -74,5 +74,10 @@ else
     skip "iperf3 through vtep-sim (iperf3 not installed; make deps)"
 fi
 
+# sim-block-ring.sh runs this test with block rings.
+if [ "${VTEP_SIM_RING:-}" = block ]; then
+    check "p1 and p2 read block rings" \
+        test "$(grep -c 'port p[12]: packet, block ring' "$TMP/vtep-sim.log")" = 2
+fi
 ctl stats
 finish
