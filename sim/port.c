@@ -505,68 +505,61 @@ recv_copied(struct sim_port *port, struct sim_port_msg *m)
                          m->size, &m->tag, m);
 }
 
+/* Turns the 'len'-byte frame at 'frame' in a ring, its virtio-net header
+ * right before it, into the frame of 'm', in place, with the tag 'tci'
+ * (of TPID 'tpid') the kernel stripped if 'status' says so. */
+static ssize_t
+ring_frame_in_place(uint8_t *frame, uint32_t len, uint32_t status,
+                    uint16_t tpid, uint16_t tci, struct sim_port_msg *m)
+{
+    struct virtio_net_hdr vh;
+    int error;
+
+    memcpy(&vh, frame - sizeof vh, sizeof vh);
+    error = apply_vnet_hdr(&vh, frame, len, m);
+    if (error) {
+        return error;
+    }
+    if (status & TP_STATUS_VLAN_VALID) {
+        if (status & TP_STATUS_VLAN_TPID_VALID && tpid != SIM_ETH_TPID_8021Q) {
+            return -EOPNOTSUPP;
+        }
+        m->tag = tci;
+    }
+    m->buf = frame;
+    m->size = len;
+    return (ssize_t) len;
+}
+
 /* Turns ring slot 'h' (status 'status') into the frame of 'm', in place. */
 static ssize_t
 ring_frame(const struct tpacket2_hdr *h, uint32_t status,
            struct sim_port_msg *m)
 {
-    struct virtio_net_hdr vh;
-    uint8_t *frame;
-    int error;
-
     if (h->tp_snaplen < h->tp_len) {
         return -EMSGSIZE;
-    } else if (h->tp_mac < TPACKET2_HDRLEN + sizeof vh
+    } else if (h->tp_mac < TPACKET2_HDRLEN + sizeof(struct virtio_net_hdr)
                || (size_t) h->tp_mac + h->tp_snaplen > RING_FRAME_SIZE) {
         return -EINVAL;
     }
-    frame = (uint8_t *) h + h->tp_mac;
-    memcpy(&vh, frame - sizeof vh, sizeof vh);
-    error = apply_vnet_hdr(&vh, frame, h->tp_snaplen, m);
-    if (error) {
-        return error;
-    }
-    if (status & TP_STATUS_VLAN_VALID) {
-        if (status & TP_STATUS_VLAN_TPID_VALID
-            && h->tp_vlan_tpid != SIM_ETH_TPID_8021Q) {
-            return -EOPNOTSUPP;
-        }
-        m->tag = h->tp_vlan_tci;
-    }
-    m->buf = frame;
-    m->size = h->tp_snaplen;
-    return (ssize_t) h->tp_snaplen;
+    return ring_frame_in_place((uint8_t *) h + h->tp_mac, h->tp_snaplen,
+                               status, h->tp_vlan_tpid, h->tp_vlan_tci, m);
 }
 
-/* Turns the frame 'h' of a block into the frame of 'm', in place. */
+/* Turns the frame 'h' of a block, 'room' bytes before the block's end,
+ * into the frame of 'm', in place. */
 static ssize_t
-block_frame(const struct tpacket3_hdr *h, struct sim_port_msg *m)
+block_frame(const struct tpacket3_hdr *h, size_t room, struct sim_port_msg *m)
 {
-    struct virtio_net_hdr vh;
-    uint8_t *frame;
-    int error;
-
     if (h->tp_snaplen < h->tp_len) {
         return -EMSGSIZE;
-    } else if (h->tp_mac < sizeof vh) {
+    } else if (h->tp_mac < TPACKET3_HDRLEN + sizeof(struct virtio_net_hdr)
+               || (size_t) h->tp_mac + h->tp_snaplen > room) {
         return -EINVAL;
     }
-    frame = (uint8_t *) h + h->tp_mac;
-    memcpy(&vh, frame - sizeof vh, sizeof vh);
-    error = apply_vnet_hdr(&vh, frame, h->tp_snaplen, m);
-    if (error) {
-        return error;
-    }
-    if (h->tp_status & TP_STATUS_VLAN_VALID) {
-        if (h->tp_status & TP_STATUS_VLAN_TPID_VALID
-            && h->hv1.tp_vlan_tpid != SIM_ETH_TPID_8021Q) {
-            return -EOPNOTSUPP;
-        }
-        m->tag = (int) h->hv1.tp_vlan_tci;
-    }
-    m->buf = frame;
-    m->size = h->tp_snaplen;
-    return (ssize_t) h->tp_snaplen;
+    return ring_frame_in_place((uint8_t *) h + h->tp_mac, h->tp_snaplen,
+                               h->tp_status, h->hv1.tp_vlan_tpid,
+                               (uint16_t) h->hv1.tp_vlan_tci, m);
 }
 
 static struct tpacket_block_desc *
@@ -578,12 +571,11 @@ ring_block(const struct sim_port *port, unsigned int i)
 }
 
 /* sim_port_recv_batch() on a block ring: the frames of the blocks the
- * kernel has handed over, in order, without a system call unless one was
- * too large for a block. */
+ * kernel has handed over, in order, without a system call. */
 static int
 recv_batch_blocks(struct sim_port *port, struct sim_port_msg *msgs, size_t n)
 {
-    size_t i = 0;
+    size_t i = 0, off;
 
     while (i < n && port->ring_held < BLOCK_NR) {
         struct tpacket_block_desc *b =
@@ -604,13 +596,20 @@ recv_batch_blocks(struct sim_port *port, struct sim_port_msg *msgs, size_t n)
             port->block_taken = 0;
             continue;
         }
-        h = (struct tpacket3_hdr *) ((uint8_t *) b + port->block_off);
+        off = port->block_off;
+        if (off > RING_BLOCK_SIZE - sizeof *h) {
+            /* Not where the kernel writes: the block is done. */
+            port->block_taken = b->hdr.bh1.num_pkts;
+            continue;
+        }
+        h = (struct tpacket3_hdr *) ((uint8_t *) b + off);
         port->block_taken++;
         port->block_off += h->tp_next_offset;
         m->gso_size = m->l4_off = 0;
         m->tag = SIM_PORT_NO_TAG;
-        m->len = h->tp_status & TP_STATUS_COPY ? recv_copied(port, m)
-                                               : block_frame(h, m);
+        m->len = h->tp_status & TP_STATUS_COPY
+                     ? recv_copied(port, m)
+                     : block_frame(h, RING_BLOCK_SIZE - off, m);
         i++;
     }
     return i ? (int) i : -EAGAIN;

@@ -443,6 +443,30 @@ recv_batch_wait(struct sim_port *port, struct sim_port_msg *m,
     return -EAGAIN;
 }
 
+/* Sends from 'p1' a small frame tagged for VLAN 7 and checks that 'p0'
+ * reads it in place in its ring, the tag stripped and reported. */
+static void
+check_tagged_in_ring(struct sim_port *p0, struct sim_port *p1)
+{
+    uint8_t frame[64], buf[SIM_BUF_SIZE_TEST];
+    struct sim_port_msg m = { .buf = buf, .size = sizeof buf };
+    struct iovec iov = { frame, sizeof frame };
+
+    make_frame(frame, SIM_ETH_TPID_8021Q, 0x55);
+    frame[14] = 0x00;
+    frame[15] = 0x07;
+    frame[16] = 0x88;
+    frame[17] = 0xb5;
+    memset(frame + 60, 0x55, 4);
+    assert_int_equal(sim_port_send(p1, &iov, 1), 0);
+    assert_int_equal(recv_batch_wait(p0, &m, 0x88b5), 60);
+    assert_true(m.buf >= p0->ring && m.buf < p0->ring + p0->ring_len);
+    assert_int_equal(m.tag, 7);
+    assert_memory_equal(m.buf, frame, 12);
+    assert_memory_equal(m.buf + 14, frame + 18, 46);
+    sim_port_recv_done(p0);
+}
+
 /* AF_PACKET ports receive through a memory-mapped ring: frames are read in
  * place, with their stripped tag; one too large for a slot comes whole
  * through the socket; VTEP_SIM_RING=0 turns the ring off. */
@@ -464,19 +488,7 @@ test_packet_ring(void **state)
     assert_non_null(p0.ring);
 
     /* A small tagged frame: in place in the ring. */
-    make_frame(frame, SIM_ETH_TPID_8021Q, 0x55);
-    frame[14] = 0x00;
-    frame[15] = 0x07;
-    frame[16] = 0x88;
-    frame[17] = 0xb5;
-    iov = (struct iovec){ frame, 64 };
-    assert_int_equal(sim_port_send(&p1, &iov, 1), 0);
-    assert_int_equal(recv_batch_wait(&p0, &m, 0x88b5), 60);
-    assert_true(m.buf >= p0.ring && m.buf < p0.ring + p0.ring_len);
-    assert_int_equal(m.tag, 7);
-    assert_memory_equal(m.buf, frame, 12);
-    assert_memory_equal(m.buf + 14, frame + 18, 46);
-    sim_port_recv_done(&p0);
+    check_tagged_in_ring(&p0, &p1);
 
     /* A 4,000-byte frame does not fit a slot: copied into our buffer. */
     make_frame(frame, 0x88b5, 0x66);
@@ -597,19 +609,7 @@ test_packet_block_ring(void **state)
     assert_true(p0.ring_blocks);
     assert_false(p1.ring_blocks);
 
-    make_frame(frame, SIM_ETH_TPID_8021Q, 0x55);
-    frame[14] = 0x00;
-    frame[15] = 0x07;
-    frame[16] = 0x88;
-    frame[17] = 0xb5;
-    iov = (struct iovec){ frame, 64 };
-    assert_int_equal(sim_port_send(&p1, &iov, 1), 0);
-    assert_int_equal(recv_batch_wait(&p0, &m, 0x88b5), 60);
-    assert_true(m.buf >= p0.ring && m.buf < p0.ring + p0.ring_len);
-    assert_int_equal(m.tag, 7);
-    assert_memory_equal(m.buf, frame, 12);
-    assert_memory_equal(m.buf + 14, frame + 18, 46);
-    sim_port_recv_done(&p0);
+    check_tagged_in_ring(&p0, &p1);
 
     make_frame(frame, 0x88b5, 0x66);
     memset(frame + 60, 0x77, sizeof frame - 60);
