@@ -759,7 +759,7 @@ static void
 test_fragment_refuses(void **state)
 {
     static const uint8_t bad_opt[4] = { 0x94, 0, 0, 0 };
-    uint8_t f[14 + 2000], frag[14 + 1500];
+    uint8_t f[14 + 2048], frag[14 + 1500];
     size_t len = ipv4_frame(f, 1980, NULL, 0, 0);
 
     (void) state;
