@@ -2,6 +2,7 @@
 /* Front-panel port I/O over AF_PACKET, TAP or a caller's descriptor.  See
  * port.h for what the kernel does to frames and how it is undone. */
 #include "sim/port.h"
+#include "sim/port-private.h"
 
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -50,21 +51,11 @@ set_nonblocking(int fd)
     return 0;
 }
 
-static int
-setsockopt_int(int fd, int level, int name, int value)
+int
+sim_port_setsockopt_int(int fd, int level, int name, int value)
 {
     return setsockopt(fd, level, name, &value, sizeof value) < 0 ? -errno : 0;
 }
-
-/* The receive ring of an AF_PACKET port: slots big enough for a frame of
- * a 1500-byte MTU after the slot's header and the virtio-net header (a
- * larger one is queued for recvmsg(), PACKET_COPY_THRESH), enough of them
- * (8 MB) to ride out a few time slices of other processes at full rate:
- * 1,024 lost a third of the frames the 4 MB socket buffer of recvmmsg()
- * kept, under load (docs/benchmarks.md). */
-#define RING_FRAME_SIZE 2048
-#define RING_BLOCK_SIZE (64 * 1024)
-#define RING_FRAME_NR 4096
 
 /* The transmit ring: the same slots, few of them (512 KB): the kernel
  * copies each frame out of its slot (see tx_ring_put()) and gives the
@@ -100,45 +91,6 @@ ring_req(struct tpacket_req *req, unsigned int frames)
 /* Sets up the receive ring of 'port''s socket (a block ring with
  * VTEP_SIM_RING=block), or leaves 'port->ring' NULL if the kernel (or
  * VTEP_SIM_RING=0) says no: the socket then works as without. */
-/* The block ring (VTEP_SIM_RING=block): the same 8 MB in blocks of
- * RING_BLOCK_SIZE, which the kernel hands over when full or after
- * BLOCK_RETIRE_MS, the least it takes. */
-#define BLOCK_NR (RING_FRAME_NR * RING_FRAME_SIZE / RING_BLOCK_SIZE)
-#define BLOCK_RETIRE_MS 1
-
-/* Sets up 'port''s receive ring as a TPACKET_V3 block ring.  Returns
- * false, with the socket as before, if the kernel says no. */
-static bool
-setup_block_ring(struct sim_port *port)
-{
-    struct tpacket_req3 req;
-    void *ring;
-
-    memset(&req, 0, sizeof req);
-    req.tp_block_size = RING_BLOCK_SIZE;
-    req.tp_block_nr = BLOCK_NR;
-    req.tp_frame_size = RING_FRAME_SIZE;
-    req.tp_frame_nr = RING_FRAME_NR;
-    req.tp_retire_blk_tov = BLOCK_RETIRE_MS;
-    if (setsockopt_int(port->fd, SOL_PACKET, PACKET_VERSION, TPACKET_V3)
-        || setsockopt_int(port->fd, SOL_PACKET, PACKET_COPY_THRESH, 1)
-        || setsockopt(port->fd, SOL_PACKET, PACKET_RX_RING, &req, sizeof req)
-               < 0) {
-        return false;
-    }
-    ring = mmap(NULL, (size_t) req.tp_block_size * req.tp_block_nr,
-                PROT_READ | PROT_WRITE, MAP_SHARED, port->fd, 0);
-    if (ring == MAP_FAILED) {
-        memset(&req, 0, sizeof req);
-        setsockopt(port->fd, SOL_PACKET, PACKET_RX_RING, &req, sizeof req);
-        return false;
-    }
-    port->ring = ring;
-    port->ring_len = (size_t) req.tp_block_size * req.tp_block_nr;
-    port->ring_blocks = true;
-    return true;
-}
-
 static void
 setup_ring(struct sim_port *port)
 {
@@ -149,12 +101,13 @@ setup_ring(struct sim_port *port)
     if (env_off("VTEP_SIM_RING")) {
         return;
     }
-    if (env && !strcmp(env, "block") && setup_block_ring(port)) {
+    if (env && !strcmp(env, "block") && sim_port_setup_block_ring(port)) {
         return;
     }
     ring_req(&req, RING_FRAME_NR);
-    if (setsockopt_int(port->fd, SOL_PACKET, PACKET_VERSION, TPACKET_V2)
-        || setsockopt_int(port->fd, SOL_PACKET, PACKET_COPY_THRESH, 1)
+    if (sim_port_setsockopt_int(port->fd, SOL_PACKET, PACKET_VERSION,
+                                TPACKET_V2)
+        || sim_port_setsockopt_int(port->fd, SOL_PACKET, PACKET_COPY_THRESH, 1)
         || setsockopt(port->fd, SOL_PACKET, PACKET_RX_RING, &req, sizeof req)
                < 0) {
         return;
@@ -196,9 +149,9 @@ setup_tx_ring(struct sim_port *port)
     ring_req(&req, TX_RING_FRAME_NR);
     /* A frame the kernel finds malformed (it should not happen) is
      * skipped rather than left to block the ring. */
-    if (setsockopt_int(fd, SOL_PACKET, PACKET_VNET_HDR, 1)
-        || setsockopt_int(fd, SOL_PACKET, PACKET_VERSION, TPACKET_V2)
-        || setsockopt_int(fd, SOL_PACKET, PACKET_LOSS, 1)
+    if (sim_port_setsockopt_int(fd, SOL_PACKET, PACKET_VNET_HDR, 1)
+        || sim_port_setsockopt_int(fd, SOL_PACKET, PACKET_VERSION, TPACKET_V2)
+        || sim_port_setsockopt_int(fd, SOL_PACKET, PACKET_LOSS, 1)
         || setsockopt(fd, SOL_PACKET, PACKET_TX_RING, &req, sizeof req) < 0
         || bind(fd, (struct sockaddr *) &sll, sizeof sll) < 0) {
         close(fd);
@@ -234,13 +187,14 @@ open_packet(struct sim_port *port)
     if (port->fd < 0) {
         return -errno;
     }
-    error = setsockopt_int(port->fd, SOL_PACKET, PACKET_AUXDATA, 1);
-    if (!error) {
-        error = setsockopt_int(port->fd, SOL_PACKET, PACKET_VNET_HDR, 1);
-    }
+    error = sim_port_setsockopt_int(port->fd, SOL_PACKET, PACKET_AUXDATA, 1);
     if (!error) {
         error =
-            setsockopt_int(port->fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, 1);
+            sim_port_setsockopt_int(port->fd, SOL_PACKET, PACKET_VNET_HDR, 1);
+    }
+    if (!error) {
+        error = sim_port_setsockopt_int(port->fd, SOL_PACKET,
+                                        PACKET_IGNORE_OUTGOING, 1);
     }
     if (!error) {
         sim_socket_grow_rcvbuf(port->fd);
@@ -315,8 +269,8 @@ sim_socket_grow_rcvbuf(int fd)
     /* The process is not scheduled the moment frames arrive; a queue of a
      * few thousand frames rides out a time slice of another process.
      * Privileged processes may exceed net.core.rmem_max. */
-    if (setsockopt_int(fd, SOL_SOCKET, SO_RCVBUFFORCE, SIM_RCVBUF)) {
-        setsockopt_int(fd, SOL_SOCKET, SO_RCVBUF, SIM_RCVBUF);
+    if (sim_port_setsockopt_int(fd, SOL_SOCKET, SO_RCVBUFFORCE, SIM_RCVBUF)) {
+        sim_port_setsockopt_int(fd, SOL_SOCKET, SO_RCVBUF, SIM_RCVBUF);
     }
 }
 
@@ -488,8 +442,8 @@ recv_packet(struct sim_port *port, uint8_t *buf, size_t size, int *tag)
 
 /* Reads with recvmsg() the frame that did not fit its ring slot, for 'm'
  * (see recv_batch_ring()). */
-static ssize_t
-recv_copied(struct sim_port *port, struct sim_port_msg *m)
+ssize_t
+sim_port_recv_copied(struct sim_port *port, struct sim_port_msg *m)
 {
     union packet_control control;
     struct virtio_net_hdr vh;
@@ -508,9 +462,10 @@ recv_copied(struct sim_port *port, struct sim_port_msg *m)
 /* Turns the 'len'-byte frame at 'frame' in a ring, its virtio-net header
  * right before it, into the frame of 'm', in place, with the tag 'tci'
  * (of TPID 'tpid') the kernel stripped if 'status' says so. */
-static ssize_t
-ring_frame_in_place(uint8_t *frame, uint32_t len, uint32_t status,
-                    uint16_t tpid, uint16_t tci, struct sim_port_msg *m)
+ssize_t
+sim_port_ring_frame_in_place(uint8_t *frame, uint32_t len, uint32_t status,
+                             uint16_t tpid, uint16_t tci,
+                             struct sim_port_msg *m)
 {
     struct virtio_net_hdr vh;
     int error;
@@ -542,100 +497,9 @@ ring_frame(const struct tpacket2_hdr *h, uint32_t status,
                || (size_t) h->tp_mac + h->tp_snaplen > RING_FRAME_SIZE) {
         return -EINVAL;
     }
-    return ring_frame_in_place((uint8_t *) h + h->tp_mac, h->tp_snaplen,
-                               status, h->tp_vlan_tpid, h->tp_vlan_tci, m);
-}
-
-/* Turns the frame 'h' of a block, 'room' bytes before the block's end,
- * into the frame of 'm', in place. */
-static ssize_t
-block_frame(const struct tpacket3_hdr *h, size_t room, struct sim_port_msg *m)
-{
-    if (h->tp_snaplen < h->tp_len) {
-        return -EMSGSIZE;
-    } else if (h->tp_mac < TPACKET3_HDRLEN + sizeof(struct virtio_net_hdr)
-               || (size_t) h->tp_mac + h->tp_snaplen > room) {
-        return -EINVAL;
-    }
-    return ring_frame_in_place((uint8_t *) h + h->tp_mac, h->tp_snaplen,
-                               h->tp_status, h->hv1.tp_vlan_tpid,
-                               (uint16_t) h->hv1.tp_vlan_tci, m);
-}
-
-static struct tpacket_block_desc *
-ring_block(const struct sim_port *port, unsigned int i)
-{
-    return (struct tpacket_block_desc *) (port->ring
-                                          + (size_t) (i % BLOCK_NR)
-                                                * RING_BLOCK_SIZE);
-}
-
-/* sim_port_recv_batch() on a block ring: the frames of the blocks the
- * kernel has handed over, in order, without a system call. */
-static int
-recv_batch_blocks(struct sim_port *port, struct sim_port_msg *msgs, size_t n)
-{
-    size_t i = 0, off;
-
-    while (i < n && port->ring_held < BLOCK_NR) {
-        struct tpacket_block_desc *b =
-            ring_block(port, port->ring_head + port->ring_held);
-        uint32_t status =
-            __atomic_load_n(&b->hdr.bh1.block_status, __ATOMIC_ACQUIRE);
-        struct tpacket3_hdr *h;
-        struct sim_port_msg *m = &msgs[i];
-
-        if (!(status & TP_STATUS_USER)) {
-            break;
-        }
-        if (!port->block_taken) {
-            port->block_off = b->hdr.bh1.offset_to_first_pkt;
-        }
-        if (port->block_taken == b->hdr.bh1.num_pkts) {
-            port->ring_held++;
-            port->block_taken = 0;
-            continue;
-        }
-        off = port->block_off;
-        if (off > RING_BLOCK_SIZE - sizeof *h) {
-            /* Not where the kernel writes: the block is done. */
-            port->block_taken = b->hdr.bh1.num_pkts;
-            continue;
-        }
-        h = (struct tpacket3_hdr *) ((uint8_t *) b + off);
-        port->block_taken++;
-        port->block_off += h->tp_next_offset;
-        m->gso_size = m->l4_off = 0;
-        m->tag = SIM_PORT_NO_TAG;
-        m->len = h->tp_status & TP_STATUS_COPY
-                     ? recv_copied(port, m)
-                     : block_frame(h, RING_BLOCK_SIZE - off, m);
-        i++;
-    }
-    return i ? (int) i : -EAGAIN;
-}
-
-/* sim_port_recv_done() on a block ring: gives back every block whose
- * frames were all given out. */
-static void
-recv_done_blocks(struct sim_port *port)
-{
-    if (port->block_taken && port->ring_held < BLOCK_NR) {
-        struct tpacket_block_desc *b =
-            ring_block(port, port->ring_head + port->ring_held);
-
-        if (port->block_taken == b->hdr.bh1.num_pkts) {
-            port->ring_held++;
-            port->block_taken = 0;
-        }
-    }
-    for (; port->ring_held; port->ring_held--) {
-        struct tpacket_block_desc *b = ring_block(port, port->ring_head);
-
-        __atomic_store_n(&b->hdr.bh1.block_status, TP_STATUS_KERNEL,
-                         __ATOMIC_RELEASE);
-        port->ring_head = (port->ring_head + 1) % BLOCK_NR;
-    }
+    return sim_port_ring_frame_in_place((uint8_t *) h + h->tp_mac,
+                                        h->tp_snaplen, status, h->tp_vlan_tpid,
+                                        h->tp_vlan_tci, m);
 }
 
 static struct tpacket2_hdr *
@@ -666,7 +530,7 @@ recv_batch_ring(struct sim_port *port, struct sim_port_msg *msgs, size_t n)
         port->ring_held++;
         m->gso_size = m->l4_off = 0;
         m->tag = SIM_PORT_NO_TAG;
-        m->len = status & TP_STATUS_COPY ? recv_copied(port, m)
+        m->len = status & TP_STATUS_COPY ? sim_port_recv_copied(port, m)
                                          : ring_frame(h, status, m);
     }
     return i ? (int) i : -EAGAIN;
@@ -676,7 +540,7 @@ void
 sim_port_recv_done(struct sim_port *port)
 {
     if (port->ring_blocks) {
-        recv_done_blocks(port);
+        sim_port_recv_done_blocks(port);
         return;
     }
     for (; port->ring_held; port->ring_held--) {
@@ -692,7 +556,7 @@ static ssize_t
 recv_ring(struct sim_port *port, uint8_t *buf, size_t size, int *tag)
 {
     struct sim_port_msg m = { .buf = buf, .size = size };
-    int n = port->ring_blocks ? recv_batch_blocks(port, &m, 1)
+    int n = port->ring_blocks ? sim_port_recv_batch_blocks(port, &m, 1)
                               : recv_batch_ring(port, &m, 1);
 
     if (n < 0) {
@@ -765,7 +629,7 @@ sim_port_recv_batch(struct sim_port *port, struct sim_port_msg *msgs, size_t n)
     size_t i;
 
     if (port->ring_blocks) {
-        return recv_batch_blocks(port, msgs, n);
+        return sim_port_recv_batch_blocks(port, msgs, n);
     } else if (port->ring) {
         return recv_batch_ring(port, msgs, n);
     } else if (port->kind != SIM_PORT_TAP) {
