@@ -364,10 +364,8 @@ sim_tso_segment(const struct sim_tso *tso, size_t k, uint8_t *out)
 
 /* ---- IPv4 fragmentation --------------------------------------------------- */
 
-/* The total length of the IPv4 packet 'ip' of at most 'len' bytes (the
- * rest is Ethernet padding), or 0 if its header says something else. */
-static size_t
-ipv4_total(const uint8_t *ip, size_t len)
+size_t
+sim_ipv4_total(const uint8_t *ip, size_t len)
 {
     size_t total = (size_t) get_be16(ip + 2);
 
@@ -435,7 +433,7 @@ frag_plan(const uint8_t *frame, size_t len, size_t l3_off, uint32_t mtu,
     }
     p->ip = ip;
     p->hl = (size_t) (ip[0] & 15) * 4;
-    total = p->hl <= ip_len ? ipv4_total(ip, ip_len) : 0;
+    total = p->hl <= ip_len ? sim_ipv4_total(ip, ip_len) : 0;
     if (!total || total <= p->hl) {
         return false;
     }

@@ -142,6 +142,10 @@ size_t sim_tso_segment(const struct sim_tso *tso, size_t k, uint8_t *out);
 size_t sim_tso_segment_hdr(const struct sim_tso *tso, size_t k, uint8_t *out,
                            const uint8_t **payload, size_t *plen);
 
+/* The total length of the IPv4 packet 'ip' of at most 'len' bytes (the
+ * rest is Ethernet padding), or 0 if its header says something else. */
+size_t sim_ipv4_total(const uint8_t *ip, size_t len);
+
 /* Fragments of an IPv4 packet (RFC 791, 3.2 and RFC 815's arithmetic):
  * the 'len'-byte 'frame' (an Ethernet header of 'l3_off' bytes, then the
  * packet, perhaps itself a fragment) cut to fit an IP MTU of 'mtu'.

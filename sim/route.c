@@ -82,22 +82,12 @@ put_ip(uint8_t *ip, size_t len, const uint8_t src[4], const uint8_t dst[4])
     put16(ip + 10, csum_rfc1071(ip, IPV4_HLEN));
 }
 
-/* The total length of the IPv4 packet 'ip' of at most 'len' bytes (the
- * rest is Ethernet padding), or 0 if its header says something else. */
-static size_t
-ip_total(const uint8_t *ip, size_t len)
-{
-    size_t total = (size_t) (ip[2] << 8 | ip[3]);
-
-    return total >= (size_t) (ip[0] & 15) * 4 && total <= len ? total : 0;
-}
-
 /* An echo request to the router: the reply, back to the sender. */
 static bool
 echo_reply(const uint8_t *ip, size_t len, const struct sim_eth *eth,
            const struct hal_mac *router_mac, uint8_t *out, size_t *out_len)
 {
-    size_t hl = (size_t) (ip[0] & 15) * 4, total = ip_total(ip, len);
+    size_t hl = (size_t) (ip[0] & 15) * 4, total = sim_ipv4_total(ip, len);
     uint8_t *icmp = out + SIM_ETH_HLEN + IPV4_HLEN;
     size_t icmp_len = total - hl;
 
@@ -128,7 +118,7 @@ icmp_error(struct hal_asic *asic, hal_oid_t bridge, const uint8_t *ip,
            const struct hal_asic_route_result *res, int64_t now_ms,
            uint8_t *out, size_t *out_len)
 {
-    size_t hl = (size_t) (ip[0] & 15) * 4, total = ip_total(ip, len);
+    size_t hl = (size_t) (ip[0] & 15) * 4, total = sim_ipv4_total(ip, len);
     uint8_t *icmp = out + SIM_ETH_HLEN + IPV4_HLEN;
     size_t quote = total < ICMP_QUOTE_MAX ? total : ICMP_QUOTE_MAX;
     struct hal_ip to = { .family = AF_INET };
@@ -229,7 +219,7 @@ sim_route_frame(struct hal_asic *asic, hal_oid_t bridge, const uint8_t *frame,
     memcpy(&dst.v4, ip + 16, 4);
     hal_asic_route(asic, bridge, &dst, ip[8],
                    (uint32_t) (ip_len + SIM_ETH_HLEN),
-                   (uint32_t) (seg_len ? seg_len : ip_total(ip, ip_len)),
+                   (uint32_t) (seg_len ? seg_len : sim_ipv4_total(ip, ip_len)),
                    (ip[6] & 0x40) != 0, now_ms, acl, &res, d);
     switch (res.action) {
     case HAL_ASIC_L3_DROP:
