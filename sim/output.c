@@ -221,6 +221,53 @@ sim_send_remote(struct sim *sim, const struct hal_asic_remote_out *out,
     msg->msg_iovlen = n;
 }
 
+/* Sends the TCP super-frame 'tso' to the remote 'out' whole, as one VXLAN
+ * packet with UDP tunnel segmentation offload, through the underlay's TAP
+ * device (see gso-tap.h).  Returns false if it cannot (then nothing was
+ * sent): no such device, a single segment, segments too large for the
+ * underlay, or the kernel refused it. */
+static bool
+send_remote_tap(struct sim *sim, const struct hal_asic_remote_out *out,
+                const struct sim_tso *tso, const struct sim_eth *eth,
+                uint16_t sport)
+{
+    size_t tag = eth->tagged ? SIM_VLAN_HLEN : 0, n = sim_tso_count(tso);
+    uint8_t hdr[SIM_GSO_TAP_HDR_MAX];
+    struct sim_gso_tap_frame f;
+
+    if (sim->underlay.tap.fd < 0 || n < 2 || tso->hdr - tag > sizeof hdr
+        || tso->hdr - tso->l3 + tso->mss > sim->underlay.inner_mtu) {
+        return false;
+    }
+    /* The tag does not travel: the VNI replaces it. */
+    memcpy(hdr, tso->frame, 2 * SIM_ETH_ALEN);
+    memcpy(hdr + 2 * SIM_ETH_ALEN, tso->frame + 2 * SIM_ETH_ALEN + tag,
+           tso->hdr - 2 * SIM_ETH_ALEN - tag);
+    memset(&f, 0, sizeof f);
+    f.src = sim->underlay.local;
+    f.dst = out->ip;
+    f.sport = sport;
+    f.dport = sim->underlay.port;
+    f.vni = out->vni;
+    f.hdr = hdr;
+    f.hdr_len = tso->hdr - tag;
+    f.l3 = tso->l3 - tag;
+    f.l4 = tso->l4 - tag;
+    f.ipv6 = tso->ipv6;
+    f.payload = tso->frame + tso->hdr;
+    f.payload_len = tso->len - tso->hdr;
+    f.mss = tso->mss;
+    flush_vxlan(sim); /* Keeps the flow's frames in order. */
+    if (sim_gso_tap_send(&sim->underlay.tap, &f)) {
+        return false;
+    }
+    /* Counted as the segments that leave. */
+    sim->stats.vxlan_tx += n;
+    sim->stats.vxlan_tx_bytes +=
+        (uint64_t) n * (SIM_ENCAP_HLEN + f.hdr_len) + f.payload_len;
+    return true;
+}
+
 /* The most segments one UDP_SEGMENT send of send_remote_gso() carries
  * (the kernel's UDP_MAX_SEGMENTS before Linux 6.8). */
 #define GSO_SEGS_MAX 64
@@ -317,8 +364,10 @@ execute_tso(struct sim *sim, const struct sim_tso *tso,
     /* Remotes from 'first_remote' on need segments cut here. */
     for (first_remote = 0; first_remote < d->n_remotes; first_remote++) {
         if (!sim->has_underlay
-            || !send_remote_gso(sim, &d->remotes[first_remote], tso, eth,
-                                sport)) {
+            || (!send_remote_tap(sim, &d->remotes[first_remote], tso, eth,
+                                 sport)
+                && !send_remote_gso(sim, &d->remotes[first_remote], tso, eth,
+                                    sport))) {
             segment = true;
             break;
         }

@@ -703,6 +703,14 @@ open_underlay(struct sim *sim, const struct sim_config *config)
     ev_set_priority(&sim->underlay_watcher, SIM_PRIORITY);
     ev_io_start(sim->loop, &sim->underlay_watcher);
     VLOG_INFO("VXLAN at %s:%u", s, port);
+    if (sim->underlay.tap.fd >= 0) {
+        VLOG_INFO("VXLAN: TCP super-frames leave whole through %s (UDP "
+                  "tunnel segmentation offload)",
+                  sim->underlay.tap.name);
+    } else {
+        VLOG_INFO("VXLAN: TCP super-frames leave as UDP_SEGMENT sends: %s",
+                  sim->underlay.tap_why);
+    }
     return 0;
 }
 

@@ -9,6 +9,7 @@
 #include <linux/filter.h>
 #include <string.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <sys/ioctl.h>
 #include <netinet/udp.h>
 #include <stdbool.h>
@@ -120,10 +121,11 @@ inner_mtu(struct in_addr local)
 int
 sim_underlay_open(struct sim_underlay *u, struct in_addr local, uint16_t port)
 {
+    const char *env;
     int error, i;
 
     memset(u, 0, sizeof *u);
-    u->rx_fd = u->tx_fd = -1;
+    u->rx_fd = u->tx_fd = u->tap.fd = -1;
     for (i = 0; i < SIM_UNDERLAY_GSO_SOCKETS; i++) {
         u->gso_fd[i] = -1;
     }
@@ -139,8 +141,16 @@ sim_underlay_open(struct sim_underlay *u, struct in_addr local, uint16_t port)
     }
     if (error) {
         sim_underlay_close(u);
+        return error;
     }
-    return error;
+    env = getenv("VTEP_SIM_GSO_TAP");
+    if (env && !strcmp(env, "0")) {
+        u->tap.fd = -1;
+        u->tap_why = "VTEP_SIM_GSO_TAP=0";
+    } else {
+        sim_gso_tap_open(&u->tap, &u->tap_why);
+    }
+    return 0;
 }
 
 void
@@ -153,6 +163,7 @@ sim_underlay_close(struct sim_underlay *u)
         close(u->tx_fd);
     }
     u->rx_fd = u->tx_fd = -1;
+    sim_gso_tap_close(&u->tap);
     for (int i = 0; i < SIM_UNDERLAY_GSO_SOCKETS; i++) {
         if (u->gso_fd[i] >= 0) {
             close(u->gso_fd[i]);

@@ -26,6 +26,8 @@
 #include <sys/types.h>
 #include <sys/uio.h>
 
+#include "sim/gso-tap.h"
+
 /* Source ports (flows) that sim_underlay_send_gso() spreads over. */
 #define SIM_UNDERLAY_GSO_SOCKETS 16
 
@@ -58,6 +60,11 @@ struct sim_underlay {
     struct sim_underlay_conn conn[SIM_UNDERLAY_CONN_SLOTS];
     uint32_t epoch;      /* sim_underlay_send_batch() calls so far. */
     unsigned int n_conn; /* Connected sockets open. */
+    /* TCP super-frames whole, with UDP tunnel segmentation offload, if
+     * this kernel can (see gso-tap.h; VTEP_SIM_GSO_TAP=0 turns it off);
+     * else tap.fd is -1 and 'tap_why' says why. */
+    struct sim_gso_tap tap;
+    const char *tap_why;
 };
 
 /* Opens the sockets for VXLAN at 'local' (which must be an address of this
