@@ -821,6 +821,16 @@ sim_format_stats(const struct sim *sim, struct ds *out)
                   " (%" PRIu64 " bytes)\n",
                   s->vxlan_rx, s->vxlan_rx_bytes, s->vxlan_tx,
                   s->vxlan_tx_bytes);
+    if (sim->has_underlay && sim->underlay.tap.fd >= 0) {
+        ds_put_format(out,
+                      "vxlan super-frames whole: %" PRIu64
+                      " through %s (%" PRIu64 " refused)\n",
+                      sim->underlay.tap.sent, sim->underlay.tap.name,
+                      sim->underlay.tap.failed);
+    } else if (sim->has_underlay) {
+        ds_put_format(out, "vxlan super-frames whole: off (%s)\n",
+                      sim->underlay.tap_why);
+    }
     ds_put_format(out, "neighbour replies: %" PRIu64 "\n", s->neigh_replies);
     ds_put_format(out,
                   "fragmented: %" PRIu64 " IPv4 packets into %" PRIu64

@@ -90,6 +90,9 @@ if grep -q "super-frames leave whole through vtsim" "$TMP/vtep-sim.log"; then
     echo "the hypervisor's vx100 received $vx_rx packets for 4 MB"
     check "the hypervisor's VXLAN device took super-frames whole" \
         test "$vx_rx" -lt 1430
+    check "vtep-sim counts the super-frames it sent whole" \
+        grep -Eq '^vxlan super-frames whole: [1-9][0-9]* through vtsim[0-9]+ \(0 refused\)$' \
+        <(ctl stats)
     # Without the offload on the underlay, the vtep namespace's kernel
     # cuts the super-frames and completes every checksum itself, which
     # red1 checks: the inner TCP checksum field vtep-sim wrote must be
