@@ -34,6 +34,11 @@ ssize_t sim_port_ring_frame_in_place(uint8_t *frame, uint32_t len,
                                      uint32_t status, uint16_t tpid,
                                      uint16_t tci, struct sim_port_msg *m);
 
+/* sim_port_recv_batch() and sim_port_recv_done() on a frame ring. */
+int sim_port_recv_batch_frames(struct sim_port *port,
+                               struct sim_port_msg *msgs, size_t n);
+void sim_port_recv_done_frames(struct sim_port *port);
+
 /* port-block.c. */
 
 /* Sets up 'port''s receive ring as a block ring.  Returns false, with the
@@ -48,5 +53,13 @@ int sim_port_recv_batch_blocks(struct sim_port *port,
 /* sim_port_recv_done() on a block ring: gives back every block whose
  * frames were all given out. */
 void sim_port_recv_done_blocks(struct sim_port *port);
+
+/* Gives 'port', open and bound with a frame ring, a block-ring socket in
+ * a fanout group with it (port->burst), where the kernel can. */
+void sim_port_setup_adaptive(struct sim_port *port);
+
+/* sim_port_recv_batch() on a port with port->burst. */
+int sim_port_recv_batch_adaptive(struct sim_port *port,
+                                 struct sim_port_msg *msgs, size_t n);
 
 #endif /* sim/port-private.h */

@@ -221,6 +221,7 @@ open_packet(struct sim_port *port)
         return -errno;
     }
     setup_tx_ring(port);
+    sim_port_setup_adaptive(port);
     return 0;
 }
 
@@ -316,6 +317,11 @@ sim_port_open(struct sim_port *port, const char *name, enum sim_port_kind kind,
 void
 sim_port_close(struct sim_port *port)
 {
+    if (port->burst) {
+        sim_port_close(port->burst);
+        free(port->burst);
+        port->burst = NULL;
+    }
     if (port->ring) {
         munmap(port->ring, port->ring_len);
         port->ring = NULL;
@@ -441,7 +447,7 @@ recv_packet(struct sim_port *port, uint8_t *buf, size_t size, int *tag)
 }
 
 /* Reads with recvmsg() the frame that did not fit its ring slot, for 'm'
- * (see recv_batch_ring()). */
+ * (see sim_port_recv_batch_frames()). */
 ssize_t
 sim_port_recv_copied(struct sim_port *port, struct sim_port_msg *m)
 {
@@ -513,8 +519,9 @@ ring_slot(const struct sim_port *port, unsigned int i)
 /* sim_port_recv_batch() on a port with a ring: takes the frames the kernel
  * has filled, in order, without a system call unless one did not fit its
  * slot. */
-static int
-recv_batch_ring(struct sim_port *port, struct sim_port_msg *msgs, size_t n)
+int
+sim_port_recv_batch_frames(struct sim_port *port, struct sim_port_msg *msgs,
+                           size_t n)
 {
     size_t i;
 
@@ -543,6 +550,15 @@ sim_port_recv_done(struct sim_port *port)
         sim_port_recv_done_blocks(port);
         return;
     }
+    if (port->burst) {
+        sim_port_recv_done_blocks(port->burst);
+    }
+    sim_port_recv_done_frames(port);
+}
+
+void
+sim_port_recv_done_frames(struct sim_port *port)
+{
     for (; port->ring_held; port->ring_held--) {
         struct tpacket2_hdr *h = ring_slot(port, port->ring_head);
 
@@ -556,8 +572,7 @@ static ssize_t
 recv_ring(struct sim_port *port, uint8_t *buf, size_t size, int *tag)
 {
     struct sim_port_msg m = { .buf = buf, .size = size };
-    int n = port->ring_blocks ? sim_port_recv_batch_blocks(port, &m, 1)
-                              : recv_batch_ring(port, &m, 1);
+    int n = sim_port_recv_batch(port, &m, 1);
 
     if (n < 0) {
         return n;
@@ -630,8 +645,10 @@ sim_port_recv_batch(struct sim_port *port, struct sim_port_msg *msgs, size_t n)
 
     if (port->ring_blocks) {
         return sim_port_recv_batch_blocks(port, msgs, n);
+    } else if (port->burst) {
+        return sim_port_recv_batch_adaptive(port, msgs, n);
     } else if (port->ring) {
-        return recv_batch_ring(port, msgs, n);
+        return sim_port_recv_batch_frames(port, msgs, n);
     } else if (port->kind != SIM_PORT_TAP) {
         return recv_batch_mmsg(port, msgs, n);
     }

@@ -45,7 +45,17 @@
  * once per block, not once per frame, and we are woken once per block:
  * more packets per second, for milliseconds more latency per port when
  * traffic is light (measured: a ping through one port 0.63 ms on average
- * against 0.25, at most 1.6; docs/dataplane.md). */
+ * against 0.25, at most 1.6; docs/dataplane.md).
+ *
+ * By default (VTEP_SIM_RING unset), where the kernel can, a port has both,
+ * like a NIC that interrupts per frame until it is flooded and then polls
+ * (NAPI): two sockets in a fanout group whose program hands every frame
+ * to exactly one of them, the frame ring while vtep-sim keeps up, the
+ * block ring once reads of the frame ring keep coming back full, the
+ * frame ring again once blocks keep being closed by their timer with few
+ * frames in them.  At each switch the ring that no longer receives is
+ * emptied first, so that frames stay in order.  VTEP_SIM_RING=frame
+ * keeps the frame ring alone. */
 #ifndef SIM_PORT_H
 #define SIM_PORT_H 1
 
@@ -90,6 +100,24 @@ struct sim_port {
     bool ring_blocks;
     unsigned int block_taken;
     size_t block_off;
+    /* Of the blocks handed over in a row, how many the retire timer
+     * closed with few frames in them (light traffic). */
+    unsigned int light_blocks;
+    unsigned int block_seq; /* The sequence number of the last block read. */
+
+    /* Adaptive receive (the default): a second socket with a block ring,
+     * in one fanout group with 'fd', and the mode that the group's
+     * program follows; see sim_port_recv_batch_adaptive().  NULL where
+     * the kernel cannot (then the frame ring alone). */
+    struct sim_port *burst;
+    enum sim_port_rx_mode {
+        SIM_PORT_RX_FRAMES,  /* Frames go to the frame ring, */
+        SIM_PORT_RX_BLOCKS,  /* to the block ring, */
+        SIM_PORT_RX_CLOSING, /* to the frame ring, the last block not yet
+                              * handed over. */
+    } rx_mode;
+    unsigned int full_reads; /* Frame-ring reads in a row that filled. */
+    uint64_t to_blocks;      /* Switches to the block ring so far. */
 
     /* SIM_PORT_PACKET: the memory-mapped transmit ring (TPACKET_V2) on a
      * socket of its own, or NULL and -1 (then sendmmsg() on 'fd'

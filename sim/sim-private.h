@@ -96,6 +96,7 @@ struct sim_port_slot {
     struct sim_port io;
     struct sim_txq txq;
     ev_io watcher;
+    ev_io burst_watcher; /* io.burst's socket, if the port has one. */
     hal_oid_t oid;
     struct hmap_node node; /* In sim->ports_by_oid. */
     uint64_t rx_packets, rx_bytes;

@@ -553,10 +553,8 @@ port_read(struct sim *sim, struct sim_port_slot *slot,
  * are forwarded, in as many reads as that takes; elsewhere only a full
  * read is followed by another. */
 static void
-port_cb(struct ev_loop *loop, ev_io *w, int revents)
+port_drain(struct sim_port_slot *slot)
 {
-    struct sim_port_slot *slot =
-        container_of(w, struct sim_port_slot, watcher);
     struct sim *sim = slot->sim;
     bool free_check = sim_port_recv_is_free(&slot->io);
     struct sim_port_msg msgs[SIM_BATCH];
@@ -580,6 +578,29 @@ port_cb(struct ev_loop *loop, ev_io *w, int revents)
             held = 0;
         }
     } while (more);
+}
+
+static void
+port_cb(struct ev_loop *loop, ev_io *w, int revents)
+{
+    port_drain(container_of(w, struct sim_port_slot, watcher));
+}
+
+/* The block ring's socket of a port with adaptive receive: the same
+ * drain, which reads whichever ring receives. */
+static void
+port_burst_cb(struct ev_loop *loop, ev_io *w, int revents)
+{
+    port_drain(container_of(w, struct sim_port_slot, burst_watcher));
+}
+
+/* ", block ring" or ", adaptive rings" for the log and 'stats'. */
+static const char *
+port_ring_name(const struct sim_port *port)
+{
+    return port->ring_blocks ? ", block ring"
+           : port->burst     ? ", adaptive rings"
+                             : "";
 }
 
 static void
@@ -659,13 +680,19 @@ open_ports(struct sim *sim, const struct sim_config *config)
         ev_io_init(&slot->watcher, port_cb, slot->io.fd, EV_READ);
         ev_set_priority(&slot->watcher, SIM_PRIORITY);
         ev_io_start(sim->loop, &slot->watcher);
+        if (slot->io.burst) {
+            ev_io_init(&slot->burst_watcher, port_burst_cb, slot->io.burst->fd,
+                       EV_READ);
+            ev_set_priority(&slot->burst_watcher, SIM_PRIORITY);
+            ev_io_start(sim->loop, &slot->burst_watcher);
+        }
         if (spec->kind == SIM_PORT_AUTO && slot->io.kind == SIM_PORT_TAP) {
             VLOG_INFO("port %s: no such interface, created a TAP device",
                       spec->name);
         } else {
             VLOG_INFO("port %s: %s%s", spec->name,
                       sim_port_kind_name(slot->io.kind),
-                      slot->io.ring_blocks ? ", block ring" : "");
+                      port_ring_name(&slot->io));
         }
     }
     return 0;
@@ -769,6 +796,9 @@ sim_destroy(struct sim *sim)
     }
     for (i = 0; i < sim->n_ports; i++) {
         ev_io_stop(sim->loop, &sim->ports[i].watcher);
+        if (sim->ports[i].io.burst) {
+            ev_io_stop(sim->loop, &sim->ports[i].burst_watcher);
+        }
         sim_port_close(&sim->ports[i].io);
     }
     if (sim->has_underlay) {
@@ -847,10 +877,15 @@ sim_format_stats(const struct sim *sim, struct ds *out)
 
         ds_put_format(out,
                       "port %s (%s%s): rx %" PRIu64 " (%" PRIu64
-                      " bytes), tx %" PRIu64 " (%" PRIu64 " bytes)\n",
+                      " bytes), tx %" PRIu64 " (%" PRIu64 " bytes)",
                       p->io.name, sim_port_kind_name(p->io.kind),
-                      p->io.ring_blocks ? ", block ring" : "", p->rx_packets,
-                      p->rx_bytes, p->tx_packets, p->tx_bytes);
+                      port_ring_name(&p->io), p->rx_packets, p->rx_bytes,
+                      p->tx_packets, p->tx_bytes);
+        if (p->io.burst) {
+            ds_put_format(out, ", %" PRIu64 " switches to the block ring",
+                          p->io.to_blocks);
+        }
+        ds_put_char(out, '\n');
     }
 }
 

@@ -636,6 +636,117 @@ test_packet_block_ring(void **state)
                      0);
 }
 
+/* Sends from 'port' the frame numbered 'i' of send_numbered() alone and
+ * receives it on 'in' (within a second); returns whether the frame came
+ * from 'in''s frame ring (not its block ring). */
+static bool
+one_numbered(struct sim_port *port, struct sim_port *in, int i)
+{
+    uint8_t buf[SIM_BUF_SIZE_TEST];
+    struct sim_port_msg m = { .buf = buf, .size = sizeof buf };
+    bool framed;
+
+    send_numbered(port, i, 1);
+    assert_int_equal(recv_batch_wait(in, &m, 0x88b6), 60);
+    assert_int_equal(m.buf[14] << 8 | m.buf[15], i);
+    framed = m.buf >= in->ring && m.buf < in->ring + in->ring_len;
+    sim_port_recv_done(in);
+    return framed;
+}
+
+/* By default a port receives adaptively: the frame ring while it keeps
+ * up, the block ring once full reads pile up, the frame ring again once
+ * blocks come light; at each switch the frames already in the other ring
+ * come first, so that every frame comes once and in order. */
+static void
+test_packet_adaptive(void **state)
+{
+    struct sim_port p0, p1;
+    int i;
+
+    NETNS_REQUIRE(no_netns);
+    assert_int_equal(sim_port_open(&p0, "sp0", SIM_PORT_PACKET, -1), 0);
+    assert_int_equal(sim_port_open(&p1, "sp1", SIM_PORT_PACKET, -1), 0);
+    if (!p0.burst) {
+        print_message("SKIP: this kernel has no PACKET_FANOUT_FLAG_"
+                      "IGNORE_OUTGOING (Linux 6.10): frame rings alone\n");
+        sim_port_close(&p0);
+        sim_port_close(&p1);
+        skip();
+    }
+    assert_false(p0.ring_blocks);
+    assert_true(p0.burst->ring_blocks);
+    assert_int_equal(p0.rx_mode, SIM_PORT_RX_FRAMES);
+
+    /* Light traffic: the frame ring. */
+    for (i = 0; i < 3; i++) {
+        assert_true(one_numbered(&p1, &p0, i));
+    }
+    check_tagged_in_ring(&p0, &p1);
+
+    /* 3,000 frames waiting: the first 16 reads of 32 come back full and
+     * the port switches; the frames left in the frame ring come before
+     * any of the block ring. */
+    send_numbered(&p1, 3, 3000);
+    assert_int_equal(recv_numbered(&p0, 3, 3000), 3000);
+    assert_int_equal(p0.rx_mode, SIM_PORT_RX_BLOCKS);
+    assert_int_equal(p0.to_blocks, 1);
+
+    /* The next ones all go to blocks. */
+    send_numbered(&p1, 3003, 3000);
+    assert_int_equal(recv_numbered(&p0, 3003, 3000), 3000);
+    assert_int_equal(p0.rx_mode, SIM_PORT_RX_BLOCKS);
+
+    /* Single frames: each block closed by the timer with one frame; after
+     * at most 8 of them (the last block of the 3,000 may count) the port
+     * goes back to the frame ring. */
+    for (i = 6003; p0.rx_mode == SIM_PORT_RX_BLOCKS; i++) {
+        assert_true(i < 6011);
+        assert_false(one_numbered(&p1, &p0, i));
+    }
+    assert_int_equal(p0.rx_mode, SIM_PORT_RX_CLOSING);
+    assert_true(one_numbered(&p1, &p0, i));
+    assert_int_equal(p0.rx_mode, SIM_PORT_RX_FRAMES);
+    send_numbered(&p1, i + 1, 100);
+    assert_int_equal(recv_numbered(&p0, i + 1, 100), 100);
+    assert_int_equal(p0.to_blocks, 1);
+
+    /* Our own transmissions, from the socket of the transmit ring (not in
+     * the group), are not received. */
+    {
+        uint8_t frames[10][60];
+        struct iovec iov[10][2];
+        struct mmsghdr mm[10];
+        int error = 0;
+
+        memset(mm, 0, sizeof mm);
+        for (i = 0; i < 10; i++) {
+            make_frame(frames[i], 0x88b6, 0);
+            frames[i][14] = (uint8_t) ((7000 + i) >> 8);
+            frames[i][15] = (uint8_t) (7000 + i);
+            iov[i][1] = (struct iovec){ frames[i], sizeof frames[i] };
+            mm[i].msg_hdr.msg_iov = iov[i];
+            mm[i].msg_hdr.msg_iovlen = 2;
+        }
+        assert_non_null(p0.tx_ring);
+        assert_int_equal(sim_port_send_batch(&p0, mm, 10, &error), 10);
+        assert_int_equal(recv_numbered(&p1, 7000, 10), 10);
+        assert_int_equal(recv_numbered(&p0, 7000, 1), 0);
+    }
+
+    sim_port_close(&p0);
+    assert_null(p0.burst);
+    sim_port_close(&p1);
+
+    /* VTEP_SIM_RING=frame: the frame ring alone. */
+    assert_int_equal(setenv("VTEP_SIM_RING", "frame", 1), 0);
+    assert_int_equal(sim_port_open(&p0, "sp0", SIM_PORT_PACKET, -1), 0);
+    unsetenv("VTEP_SIM_RING");
+    assert_non_null(p0.ring);
+    assert_null(p0.burst);
+    sim_port_close(&p0);
+}
+
 /* AF_PACKET ports send through a memory-mapped ring: a batch goes in one
  * send(), a frame too large for a slot with sendmsg() in its place in the
  * order, and the frames arrive whole; VTEP_SIM_TX_RING=0 turns the ring
@@ -765,6 +876,7 @@ main(void)
         cmocka_unit_test(test_tap_port),
         cmocka_unit_test(test_packet_ring),
         cmocka_unit_test(test_packet_block_ring),
+        cmocka_unit_test(test_packet_adaptive),
         cmocka_unit_test(test_packet_tx_ring),
     };
 
