@@ -265,9 +265,12 @@ EOF2
     wait "$gen"
 }
 
+gso_out="whole through a TAP device where the kernel can"
+[ "${VTEP_SIM_GSO_TAP:-}" = 0 ] && gso_out="UDP_SEGMENT"
 echo "$(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg)," \
     "${SECONDS_PER_RUN} s per pps run, ${IPERF_SECONDS} s per iperf3 run," \
-    "vtep-sim's port receive rings: ${VTEP_SIM_RING:-frame}"
+    "vtep-sim's port receive rings: ${VTEP_SIM_RING:-adaptive}," \
+    "TCP super-frames to VXLAN: $gso_out"
 # Each figure right after the kernel's, so that the load of other jobs,
 # which changes from minute to minute, weighs on both alike.
 for size in $SIZES; do
