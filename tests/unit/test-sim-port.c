@@ -51,6 +51,17 @@ kernel_teardown(void **state)
     return 0;
 }
 
+/* Opens the AF_PACKET port 'name' into '*port' with the environment
+ * variable 'var' set to 'value' (then unset). */
+static void
+open_with_env(struct sim_port *port, const char *name, const char *var,
+              const char *value)
+{
+    assert_int_equal(setenv(var, value, 1), 0);
+    assert_int_equal(sim_port_open(port, name, SIM_PORT_PACKET, -1), 0);
+    unsetenv(var);
+}
+
 /* A 60-byte Ethernet frame from 02:..:01 to 02:..:02 with 'ethertype'
  * and a payload of 'fill' bytes. */
 static size_t
@@ -509,9 +520,7 @@ test_packet_ring(void **state)
     assert_memory_equal(buf, frame, sizeof frame);
 
     /* Without the ring, the same frames through recvmmsg(). */
-    assert_int_equal(setenv("VTEP_SIM_RING", "0", 1), 0);
-    assert_int_equal(sim_port_open(&plain, "sp0", SIM_PORT_PACKET, -1), 0);
-    unsetenv("VTEP_SIM_RING");
+    open_with_env(&plain, "sp0", "VTEP_SIM_RING", "0");
     assert_null(plain.ring);
     assert_int_equal(sim_port_send(&p1, &iov, 1), 0);
     m.buf = buf;
@@ -602,9 +611,7 @@ test_packet_block_ring(void **state)
     assert_int_equal(system("ip link set sp0 mtu 9000 && "
                             "ip link set sp1 mtu 9000"),
                      0);
-    assert_int_equal(setenv("VTEP_SIM_RING", "block", 1), 0);
-    assert_int_equal(sim_port_open(&p0, "sp0", SIM_PORT_PACKET, -1), 0);
-    unsetenv("VTEP_SIM_RING");
+    open_with_env(&p0, "sp0", "VTEP_SIM_RING", "block");
     assert_int_equal(sim_port_open(&p1, "sp1", SIM_PORT_PACKET, -1), 0);
     assert_true(p0.ring_blocks);
     assert_false(p1.ring_blocks);
@@ -739,9 +746,7 @@ test_packet_adaptive(void **state)
     sim_port_close(&p1);
 
     /* VTEP_SIM_RING=frame: the frame ring alone. */
-    assert_int_equal(setenv("VTEP_SIM_RING", "frame", 1), 0);
-    assert_int_equal(sim_port_open(&p0, "sp0", SIM_PORT_PACKET, -1), 0);
-    unsetenv("VTEP_SIM_RING");
+    open_with_env(&p0, "sp0", "VTEP_SIM_RING", "frame");
     assert_non_null(p0.ring);
     assert_null(p0.burst);
     sim_port_close(&p0);
@@ -844,9 +849,7 @@ test_packet_tx_ring(void **state)
         sim_port_recv_done(&p0);
     }
 
-    assert_int_equal(setenv("VTEP_SIM_TX_RING", "0", 1), 0);
-    assert_int_equal(sim_port_open(&plain, "sp1", SIM_PORT_PACKET, -1), 0);
-    unsetenv("VTEP_SIM_TX_RING");
+    open_with_env(&plain, "sp1", "VTEP_SIM_TX_RING", "0");
     assert_non_null(plain.ring);
     assert_null(plain.tx_ring);
     assert_int_equal(sim_port_send_batch(&plain, mm, 1, &error), 1);
