@@ -347,25 +347,147 @@ get16(const uint8_t *p)
     return (uint16_t) (p[0] << 8 | p[1]);
 }
 
-/* A TCP super-frame through the TAP device (sim/gso-tap.h): the kernel of
- * this namespace routes it out of a veth that has neither the tunnel's
+/* Builds in 'hdr' the inner headers of a super-frame: Ethernet, IPv4 (ID
+ * 0x1000, DF) or IPv6, TCP (ports 80 -> 81, seq 7, ACK|PSH) for 'payload'
+ * bytes; the TCP checksum is garbage, which the offload must not care
+ * about.  Returns the headers' length; the TCP header is its last 20. */
+static size_t
+inner_headers(uint8_t *hdr, bool ipv6, size_t payload)
+{
+    static const uint8_t macs[12] = { 2, 0, 0, 0, 0, 0xb, 2, 0, 0, 0, 0, 0xa };
+    size_t l4 = 14 + (ipv6 ? 40 : 20);
+    uint8_t *tcp = hdr + l4;
+
+    memset(hdr, 0, l4 + 20);
+    memcpy(hdr, macs, 12);
+    if (ipv6) {
+        hdr[12] = 0x86;
+        hdr[13] = 0xdd;
+        hdr[14] = 0x60;
+        hdr[18] = (uint8_t) ((20 + payload) >> 8);
+        hdr[19] = (uint8_t) (20 + payload);
+        hdr[20] = 6;
+        hdr[21] = 64;
+        hdr[22] = hdr[38] = 0xfd; /* fd00::1 -> fd00::2 */
+        hdr[37] = 1;
+        hdr[53] = 2;
+    } else {
+        hdr[12] = 0x08;
+        hdr[14] = 0x45;
+        hdr[16] = (uint8_t) ((40 + payload) >> 8);
+        hdr[17] = (uint8_t) (40 + payload);
+        hdr[18] = 0x10;
+        hdr[20] = 0x40;
+        hdr[22] = 64;
+        hdr[23] = 6;
+        memcpy(hdr + 26, (const uint8_t[]){ 10, 0, 0, 1, 10, 0, 0, 2 }, 8);
+    }
+    tcp[1] = 80;
+    tcp[3] = 81;
+    tcp[7] = 7;
+    tcp[12] = 0x50;
+    tcp[13] = 0x18;
+    tcp[16] = 0xde;
+    tcp[17] = 0xad;
+    return l4 + 20;
+}
+
+/* Writes a super-frame of 2.5 segments (inner IPv4 or 'ipv6') to 'u''s TAP
+ * device and checks the VXLAN segments that 'sock' captures behind the
+ * veth. */
+static void
+check_gso_tap(struct sim_underlay *u, int sock, bool ipv6)
+{
+    enum { MSS = 1000, PAYLOAD = 2500, SEGS = 3 };
+    static const uint8_t outer_ips[8] = { 10, 8, 0, 1, 10, 8, 0, 2 };
+    static const uint8_t vni[3] = { 0x12, 0x34, 0x56 };
+    uint8_t hdr[14 + 40 + 20], payload[PAYLOAD], buf[2048];
+    size_t hlen = inner_headers(hdr, ipv6, PAYLOAD);
+    struct sim_gso_tap_frame f;
+    uint64_t sent = u->tap.sent;
+    int k, got = 0;
+
+    for (k = 0; k < PAYLOAD; k++) {
+        payload[k] = (uint8_t) (k * 7 + k / 256 + ipv6);
+    }
+    memset(&f, 0, sizeof f);
+    f.src = ip("10.8.0.1");
+    f.dst = ip("10.8.0.2");
+    f.sport = 50123;
+    f.dport = 4789;
+    f.vni = 0x123456;
+    f.hdr = hdr;
+    f.hdr_len = hlen;
+    f.l3 = 14;
+    f.l4 = hlen - 20;
+    f.ipv6 = ipv6;
+    f.payload = payload;
+    f.payload_len = PAYLOAD;
+    f.mss = MSS;
+    assert_int_equal(sim_gso_tap_send(&u->tap, &f), 0);
+    assert_int_equal(u->tap.sent, sent + 1);
+
+    for (k = 0; k < 50 && got < SEGS; k++) {
+        ssize_t n = recv(sock, buf, sizeof buf, 0);
+        const uint8_t *o = buf + 14, *udp = o + 20, *vx = udp + 8;
+        const uint8_t *in = vx + 8, *iip = in + 14, *tcp = in + hlen - 20;
+        size_t plen = got < SEGS - 1 ? MSS : PAYLOAD - (SEGS - 1) * MSS;
+
+        if (n < 0) {
+            assert_int_equal(errno, EAGAIN);
+            usleep(20000);
+            continue;
+        }
+        if (n < 50 + 54 || o[9] != 17 || get16(udp + 2) != 4789) {
+            continue; /* Not ours. */
+        }
+        /* The outer headers of the kernel's VXLAN device: TTL 64 once
+         * forwarded, DF clear, no UDP checksum, the flow's port. */
+        assert_int_equal((size_t) n, 50 + hlen + plen);
+        assert_int_equal(o[8], 64);
+        assert_int_equal(get16(o + 6) & 0x4000, 0);
+        assert_int_equal(csum_rfc1071(o, 20), 0);
+        assert_memory_equal(o + 12, outer_ips, 8);
+        assert_int_equal(get16(udp), 50123);
+        assert_int_equal(get16(udp + 4), 8 + 8 + hlen + plen);
+        assert_int_equal(get16(udp + 6), 0);
+        assert_int_equal(vx[0], 0x08);
+        assert_memory_equal(vx + 4, vni, 3);
+        /* The inner segment, as TSO cuts it. */
+        assert_memory_equal(in, hdr, 14);
+        if (ipv6) {
+            assert_int_equal(get16(iip + 4), 20 + plen);
+            assert_memory_equal(iip + 8, hdr + 22, 32);
+        } else {
+            assert_int_equal(get16(iip + 2), 40 + plen);
+            assert_int_equal(get16(iip + 4), 0x1000 + got);
+            assert_int_equal(csum_rfc1071(iip, 20), 0);
+        }
+        assert_int_equal(get16(tcp + 6), 7 + got * MSS);
+        assert_int_equal(tcp[13], got == SEGS - 1 ? 0x18 : 0x10);
+        assert_int_equal(
+            csum_finish(csum_add(
+                ipv6 ? csum_pseudo_ipv6(iip + 8, iip + 24, 6, 20 + plen)
+                     : csum_pseudo_ipv4(iip + 12, iip + 16, 6, 20 + plen),
+                tcp, 20 + plen)),
+            0);
+        assert_memory_equal(tcp + 20, payload + got * MSS, plen);
+        got++;
+    }
+    assert_int_equal(got, SEGS);
+}
+
+/* TCP super-frames through the TAP device (sim/gso-tap.h): the kernel of
+ * this namespace routes each out of a veth that has neither the tunnel's
  * segmentation offload nor checksum offload, so it cuts the segments and
- * completes every checksum itself; the peer receives VXLAN packets as
- * the kernel's own VXLAN device would send them. */
+ * completes every checksum itself; the peer receives VXLAN packets as the
+ * kernel's own VXLAN device would send them, inner IPv4 and IPv6. */
 static void
 test_gso_tap(void **state)
 {
-    enum { MSS = 1000, PAYLOAD = 2500, SEGS = 3 };
-    static const uint8_t inner_dst[6] = { 2, 0, 0, 0, 0, 0xb };
-    static const uint8_t inner_src[6] = { 2, 0, 0, 0, 0, 0xa };
-    static const uint8_t inner_ips[8] = { 10, 0, 0, 1, 10, 0, 0, 2 };
-    static const uint8_t outer_ips[8] = { 10, 8, 0, 1, 10, 8, 0, 2 };
-    static const uint8_t vni[3] = { 0x12, 0x34, 0x56 };
-    uint8_t hdr[14 + 20 + 20], payload[PAYLOAD], buf[2048];
-    struct sim_gso_tap_frame f;
     struct sockaddr_ll sll;
     struct sim_underlay u;
-    int sock, k, got = 0;
+    int sock;
 
     NETNS_REQUIRE(no_netns);
     assert_int_equal(
@@ -391,89 +513,8 @@ test_gso_tap(void **state)
     sll.sll_ifindex = (int) if_nametoindex("gb");
     assert_int_equal(bind(sock, (struct sockaddr *) &sll, sizeof sll), 0);
 
-    /* Ethernet, IPv4 (ID 0x1000, DF), TCP (seq 7, ACK|PSH) and a payload
-     * of 2.5 segments; the TCP checksum is garbage, which the offload
-     * must not care about. */
-    memset(hdr, 0, sizeof hdr);
-    memcpy(hdr, inner_dst, 6);
-    memcpy(hdr + 6, inner_src, 6);
-    hdr[12] = 0x08;
-    hdr[14] = 0x45;
-    hdr[16] = (uint8_t) ((40 + PAYLOAD) >> 8);
-    hdr[17] = (uint8_t) (40 + PAYLOAD);
-    hdr[18] = 0x10;
-    hdr[20] = 0x40;
-    hdr[22] = 64;
-    hdr[23] = 6;
-    memcpy(hdr + 26, inner_ips, 8);
-    hdr[34 + 1] = 80;
-    hdr[34 + 3] = 81;
-    hdr[34 + 7] = 7;
-    hdr[34 + 12] = 0x50;
-    hdr[34 + 13] = 0x18;
-    hdr[34 + 16] = 0xde;
-    hdr[34 + 17] = 0xad;
-    for (k = 0; k < PAYLOAD; k++) {
-        payload[k] = (uint8_t) (k * 7 + k / 256);
-    }
-    memset(&f, 0, sizeof f);
-    f.src = ip("10.8.0.1");
-    f.dst = ip("10.8.0.2");
-    f.sport = 50123;
-    f.dport = 4789;
-    f.vni = 0x123456;
-    f.hdr = hdr;
-    f.hdr_len = sizeof hdr;
-    f.l3 = 14;
-    f.l4 = 34;
-    f.payload = payload;
-    f.payload_len = PAYLOAD;
-    f.mss = MSS;
-    assert_int_equal(sim_gso_tap_send(&u.tap, &f), 0);
-    assert_int_equal(u.tap.sent, 1);
-
-    for (k = 0; k < 50 && got < SEGS; k++) {
-        ssize_t n = recv(sock, buf, sizeof buf, 0);
-        const uint8_t *o = buf + 14, *udp = o + 20, *vx = udp + 8;
-        const uint8_t *in = vx + 8, *iip = in + 14, *tcp = iip + 20;
-        size_t plen = got < SEGS - 1 ? MSS : PAYLOAD - (SEGS - 1) * MSS;
-
-        if (n < 0) {
-            assert_int_equal(errno, EAGAIN);
-            usleep(20000);
-            continue;
-        }
-        if (n < 14 + 20 + 8 + 8 + 54 || o[9] != 17 || get16(udp + 2) != 4789) {
-            continue; /* Not ours. */
-        }
-        /* The outer headers of the kernel's VXLAN device: TTL 64 once
-         * forwarded, DF clear, no UDP checksum, the flow's port. */
-        assert_int_equal((size_t) n, 50 + 54 + plen);
-        assert_int_equal(o[8], 64);
-        assert_int_equal(get16(o + 6) & 0x4000, 0);
-        assert_int_equal(csum_rfc1071(o, 20), 0);
-        assert_memory_equal(o + 12, outer_ips, 8);
-        assert_int_equal(get16(udp), 50123);
-        assert_int_equal(get16(udp + 4), 8 + 8 + 54 + plen);
-        assert_int_equal(get16(udp + 6), 0);
-        assert_int_equal(vx[0], 0x08);
-        assert_memory_equal(vx + 4, vni, 3);
-        /* The inner segment, as TSO cuts it. */
-        assert_memory_equal(in, hdr, 12);
-        assert_int_equal(get16(iip + 2), 40 + plen);
-        assert_int_equal(get16(iip + 4), 0x1000 + got);
-        assert_int_equal(csum_rfc1071(iip, 20), 0);
-        assert_int_equal(get16(tcp + 6), 7 + got * MSS);
-        assert_int_equal(tcp[13], got == SEGS - 1 ? 0x18 : 0x10);
-        assert_int_equal(
-            csum_finish(
-                csum_add(csum_pseudo_ipv4(iip + 12, iip + 16, 6, 20 + plen),
-                         tcp, 20 + plen)),
-            0);
-        assert_memory_equal(tcp + 20, payload + got * MSS, plen);
-        got++;
-    }
-    assert_int_equal(got, SEGS);
+    check_gso_tap(&u, sock, false);
+    check_gso_tap(&u, sock, true);
 
     close(sock);
     sim_underlay_close(&u);
