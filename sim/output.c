@@ -232,17 +232,21 @@ send_remote_tap(struct sim *sim, const struct hal_asic_remote_out *out,
                 uint16_t sport)
 {
     size_t tag = eth->tagged ? SIM_VLAN_HLEN : 0, n = sim_tso_count(tso);
-    uint8_t hdr[SIM_GSO_TAP_HDR_MAX];
+    uint8_t hdr[SIM_GSO_TAP_HDR_MAX], unused[SIM_VLAN_HLEN], *p = hdr;
     struct sim_gso_tap_frame f;
+    struct iovec iov[3];
+    size_t i, n_iov;
 
     if (sim->underlay.tap.fd < 0 || n < 2 || tso->hdr - tag > sizeof hdr
         || tso->hdr - tso->l3 + tso->mss > sim->underlay.inner_mtu) {
         return false;
     }
-    /* The tag does not travel: the VNI replaces it. */
-    memcpy(hdr, tso->frame, 2 * SIM_ETH_ALEN);
-    memcpy(hdr + 2 * SIM_ETH_ALEN, tso->frame + 2 * SIM_ETH_ALEN + tag,
-           tso->hdr - 2 * SIM_ETH_ALEN - tag);
+    /* The headers without the tag: the VNI replaces it. */
+    n_iov = sim_eth_retag(tso->frame, tso->hdr, eth, 0, unused, iov);
+    for (i = 0; i < n_iov; i++) {
+        memcpy(p, iov[i].iov_base, iov[i].iov_len);
+        p += iov[i].iov_len;
+    }
     memset(&f, 0, sizeof f);
     f.src = sim->underlay.local;
     f.dst = out->ip;
