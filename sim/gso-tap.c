@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "lib/csum.h"
+#include "lib/vlog.h"
 #include "sim/frame.h"
 
 /* Linux 6.17's additions to if_tun.h and virtio_net.h, which Debian 12's
@@ -170,6 +171,7 @@ sim_gso_tap_open(struct sim_gso_tap *t, const char **why)
         goto fail;
     }
     t->ip_id = (uint16_t) getpid();
+    t->checked_ms = time_msec();
     return 0;
 
 fail:
@@ -231,8 +233,39 @@ put_outer(struct sim_gso_tap *t, const struct sim_gso_tap_frame *f,
     vxlan[6] = (uint8_t) f->vni;
 }
 
+/* Reads the integer in the sysctl of device 'name' under
+ * /proc/sys/net/ipv4/conf. */
+static int
+sysctl_dev_get(const char *name, const char *key, int *value)
+{
+    char path[128];
+
+    snprintf(path, sizeof path, "/proc/sys/net/ipv4/conf/%s/%s", name, key);
+    return sysctl_get(path, value);
+}
+
+/* Returns NULL if the sysctls the path needs still say what
+ * sim_gso_tap_open() set, else what changed. */
+static const char *
+sysctls_changed(const struct sim_gso_tap *t)
+{
+    int all_rpf = 1, rpf = 1, fwd = 0, local = 0;
+
+    if (sysctl_get("/proc/sys/net/ipv4/conf/all/rp_filter", &all_rpf)
+        || all_rpf) {
+        return "net.ipv4.conf.all.rp_filter is no longer 0";
+    } else if (sysctl_dev_get(t->name, "rp_filter", &rpf)
+               || sysctl_dev_get(t->name, "forwarding", &fwd)
+               || sysctl_dev_get(t->name, "accept_local", &local) || rpf
+               || !fwd || !local) {
+        return "the TAP device's forwarding sysctls changed";
+    }
+    return NULL;
+}
+
 int
-sim_gso_tap_send(struct sim_gso_tap *t, const struct sim_gso_tap_frame *f)
+sim_gso_tap_send(struct sim_gso_tap *t, const struct sim_gso_tap_frame *f,
+                 const char **why)
 {
     uint8_t
         buf[sizeof(struct vnet_tunnel_hdr) + OUTER_HLEN + SIM_GSO_TAP_HDR_MAX];
@@ -243,6 +276,21 @@ sim_gso_tap_send(struct sim_gso_tap *t, const struct sim_gso_tap_frame *f)
     struct iovec iov[2];
     uint64_t sum;
 
+    int64_t now = time_msec();
+
+    if (t->fd < 0) {
+        return -EBADF;
+    }
+    if (now - t->checked_ms >= 1000) {
+        const char *changed = sysctls_changed(t);
+
+        if (changed) {
+            sim_gso_tap_close(t);
+            *why = changed;
+            return -EACCES;
+        }
+        t->checked_ms = now;
+    }
     if (f->hdr_len > SIM_GSO_TAP_HDR_MAX || f->l4 + 20 > f->hdr_len
         || OUTER_HLEN - SIM_ETH_HLEN + inner_len > 65535) {
         return -EMSGSIZE;

@@ -37,10 +37,11 @@
 struct sim_gso_tap {
     int fd; /* -1: not open. */
     char name[IF_NAMESIZE];
-    uint8_t mac[6];  /* The TAP device's: the frames' destination. */
-    uint16_t ip_id;  /* The next outer IPv4 ID. */
-    uint64_t sent;   /* Super-frames written, */
-    uint64_t failed; /* and refused by the kernel. */
+    uint8_t mac[6];     /* The TAP device's: the frames' destination. */
+    uint16_t ip_id;     /* The next outer IPv4 ID. */
+    uint64_t sent;      /* Super-frames written, */
+    uint64_t failed;    /* and refused by the kernel. */
+    int64_t checked_ms; /* When the sysctls were last found right. */
 };
 
 /* Opens the TAP device into '*t' (t->fd stays -1 on failure).  Returns 0,
@@ -77,7 +78,13 @@ struct sim_gso_tap_frame {
  * into segments of f->mss payload bytes.  The inner TCP checksum is left
  * to be completed per segment: the kernel (or the NIC, or the far end's
  * stack) does.  Returns 0 or a negative errno (-EMSGSIZE: larger than an
- * IPv4 packet; -EINVAL: the kernel refused it). */
-int sim_gso_tap_send(struct sim_gso_tap *t, const struct sim_gso_tap_frame *f);
+ * IPv4 packet; -EINVAL: the kernel refused it).
+ *
+ * At most once a second it first reads the sysctls the path needs again:
+ * if someone changed one (rp_filter on, forwarding off), the kernel would
+ * drop every packet written, so it closes the device instead, stores why
+ * in '*why' and returns -EACCES. */
+int sim_gso_tap_send(struct sim_gso_tap *t, const struct sim_gso_tap_frame *f,
+                     const char **why);
 
 #endif /* sim/gso-tap.h */

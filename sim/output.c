@@ -236,6 +236,7 @@ send_remote_tap(struct sim *sim, const struct hal_asic_remote_out *out,
     struct sim_gso_tap_frame f;
     struct iovec iov[3];
     size_t i, n_iov;
+    int error;
 
     if (sim->underlay.tap.fd < 0 || n < 2 || tso->hdr - tag > sizeof hdr
         || tso->hdr - tso->l3 + tso->mss > sim->underlay.inner_mtu) {
@@ -262,7 +263,13 @@ send_remote_tap(struct sim *sim, const struct hal_asic_remote_out *out,
     f.payload_len = tso->len - tso->hdr;
     f.mss = tso->mss;
     flush_vxlan(sim); /* Keeps the flow's frames in order. */
-    if (sim_gso_tap_send(&sim->underlay.tap, &f)) {
+    error = sim_gso_tap_send(&sim->underlay.tap, &f, &sim->underlay.tap_why);
+    if (error == -EACCES) {
+        VLOG_WARN("VXLAN: TCP super-frames leave as UDP_SEGMENT sends from "
+                  "now on: %s",
+                  sim->underlay.tap_why);
+    }
+    if (error) {
         return false;
     }
     /* Counted as the segments that leave. */

@@ -101,6 +101,16 @@ if grep -q "super-frames leave whole through vtsim" "$TMP/vtep-sim.log"; then
     check "nc red2 -> red1, segmented and summed by the vtep's kernel" \
         nc_copy red2 red1 "$RED1_IP"
     nsx vtep ethtool -K u0 tx-udp_tnl-segmentation on tx on >/dev/null
+    # rp_filter turned on while it runs: the kernel would drop what the
+    # TAP device forwards; vtep-sim notices within a second and goes back
+    # to UDP_SEGMENT, and TCP recovers.
+    nsx vtep sysctl -qw net.ipv4.conf.all.rp_filter=1
+    check "nc red2 -> red1 after rp_filter was turned on" \
+        nc_copy red2 red1 "$RED1_IP"
+    check "vtep-sim stopped writing to the TAP device" \
+        grep -q '^vxlan super-frames whole: off (net.ipv4.conf.all.rp_filter is no longer 0)$' \
+        <(ctl stats)
+    nsx vtep sysctl -qw net.ipv4.conf.all.rp_filter=0
 else
     skip "super-frames through a TAP device ($(grep -o 'UDP_SEGMENT sends: .*' \
         "$TMP/vtep-sim.log"))"

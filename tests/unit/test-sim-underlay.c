@@ -405,6 +405,7 @@ check_gso_tap(struct sim_underlay *u, int sock, bool ipv6)
     size_t hlen = inner_headers(hdr, ipv6, PAYLOAD);
     struct sim_gso_tap_frame f;
     uint64_t sent = u->tap.sent;
+    const char *why = NULL;
     int k, got = 0;
 
     for (k = 0; k < PAYLOAD; k++) {
@@ -424,7 +425,7 @@ check_gso_tap(struct sim_underlay *u, int sock, bool ipv6)
     f.payload = payload;
     f.payload_len = PAYLOAD;
     f.mss = MSS;
-    assert_int_equal(sim_gso_tap_send(&u->tap, &f), 0);
+    assert_int_equal(sim_gso_tap_send(&u->tap, &f, &why), 0);
     assert_int_equal(u->tap.sent, sent + 1);
 
     for (k = 0; k < 50 && got < SEGS; k++) {
@@ -515,6 +516,37 @@ test_gso_tap(void **state)
 
     check_gso_tap(&u, sock, false);
     check_gso_tap(&u, sock, true);
+
+    /* rp_filter turned on behind its back: the kernel would drop what it
+     * writes, so the next send (once a second) closes the device. */
+    {
+        uint8_t hdr[14 + 20 + 20], payload[3000] = { 0 };
+        struct sim_gso_tap_frame f = {
+            .src = ip("10.8.0.1"),
+            .dst = ip("10.8.0.2"),
+            .sport = 50000,
+            .dport = 4789,
+            .hdr = hdr,
+            .l3 = 14,
+            .l4 = 34,
+            .payload = payload,
+            .payload_len = sizeof payload,
+            .mss = 1000,
+        };
+        const char *why = NULL;
+
+        f.hdr_len = inner_headers(hdr, false, sizeof payload);
+        assert_int_equal(system("sysctl -qw net.ipv4.conf.all.rp_filter=1"),
+                         0);
+        assert_int_equal(sim_gso_tap_send(&u.tap, &f, &why), 0);
+        u.tap.checked_ms -= 1000;
+        assert_int_equal(sim_gso_tap_send(&u.tap, &f, &why), -EACCES);
+        assert_string_equal(why, "net.ipv4.conf.all.rp_filter is no longer 0");
+        assert_int_equal(u.tap.fd, -1);
+        assert_int_equal(sim_gso_tap_send(&u.tap, &f, &why), -EBADF);
+        assert_int_equal(system("sysctl -qw net.ipv4.conf.all.rp_filter=0"),
+                         0);
+    }
 
     close(sock);
     sim_underlay_close(&u);
