@@ -80,7 +80,15 @@ usage(void)
            "Commands (see sim/lab.h): tunnel-ip, aging, bridge,\n"
            "bridge-remove, bind, unbind, fdb-remote, fdb-local, fdb-remove,\n"
            "flush, flood, link, dump-fdb, dump-flood, dump-bindings,\n"
-           "resources, binding-stats, tunnel-stats, stats.\n",
+           "resources, binding-stats, tunnel-stats, stats.\n"
+           "\n"
+           "Environment (vtepd's software dataplane reads the same):\n"
+           "  VTEP_SIM_RING=frame|block|0  port receive rings: frame ring\n"
+           "                      only, block ring only, none (default:\n"
+           "                      both, the block ring during floods)\n"
+           "  VTEP_SIM_TX_RING=0  no port transmit ring\n"
+           "  VTEP_SIM_GSO_TAP=0  TCP super-frames to VXLAN as UDP_SEGMENT\n"
+           "                      sends, not whole through a TAP device\n",
            program_name, program_name, program_name);
 }
 
