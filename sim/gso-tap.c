@@ -119,6 +119,36 @@ tap_up(struct sim_gso_tap *t)
     return error;
 }
 
+/* Reads the namespace's ForwDatagrams counter from /proc/net/snmp (its
+ * "Ip:" header line names the columns, the next one has the values). */
+static int
+ip_forwarded(uint64_t *value)
+{
+    char names[1024], values[1024];
+    char *name, *val, *np, *vp;
+    int error = -ENOENT;
+    FILE *f = fopen("/proc/net/snmp", "re");
+
+    if (!f) {
+        return -errno;
+    }
+    if (fgets(names, sizeof names, f) && fgets(values, sizeof values, f)
+        && !strncmp(names, "Ip:", 3) && !strncmp(values, "Ip:", 3)) {
+        name = strtok_r(names + 3, " \n", &np);
+        val = strtok_r(values + 3, " \n", &vp);
+        for (; name && val; name = strtok_r(NULL, " \n", &np),
+                            val = strtok_r(NULL, " \n", &vp)) {
+            if (!strcmp(name, "ForwDatagrams")) {
+                *value = strtoull(val, NULL, 10);
+                error = 0;
+                break;
+            }
+        }
+    }
+    fclose(f);
+    return error;
+}
+
 int
 sim_gso_tap_open(struct sim_gso_tap *t, const char **why)
 {
@@ -168,6 +198,11 @@ sim_gso_tap_open(struct sim_gso_tap *t, const char **why)
     error = tap_up(t);
     if (error) {
         *why = "cannot bring the TAP device up";
+        goto fail;
+    }
+    if (ip_forwarded(&t->forw_seen)) {
+        error = -ENOENT;
+        *why = "cannot read the forwarding counter in /proc/net/snmp";
         goto fail;
     }
     t->ip_id = (uint16_t) getpid();
@@ -244,12 +279,13 @@ sysctl_dev_get(const char *name, const char *key, int *value)
     return sysctl_get(path, value);
 }
 
-/* Returns NULL if the sysctls the path needs still say what
- * sim_gso_tap_open() set, else what changed. */
+/* Returns NULL if the path still works (see sim_gso_tap_send()), else
+ * what is wrong. */
 static const char *
-sysctls_changed(const struct sim_gso_tap *t)
+path_broken(struct sim_gso_tap *t)
 {
     int all_rpf = 1, rpf = 1, fwd = 0, local = 0;
+    uint64_t forw = 0;
 
     if (sysctl_get("/proc/sys/net/ipv4/conf/all/rp_filter", &all_rpf)
         || all_rpf) {
@@ -259,7 +295,13 @@ sysctls_changed(const struct sim_gso_tap *t)
                || sysctl_dev_get(t->name, "accept_local", &local) || rpf
                || !fwd || !local) {
         return "the TAP device's forwarding sysctls changed";
+    } else if (ip_forwarded(&forw)
+               || forw - t->forw_seen < t->sent - t->sent_seen) {
+        return "super-frames written to the TAP device were not forwarded "
+               "(a netfilter FORWARD rule, a route?)";
     }
+    t->forw_seen = forw;
+    t->sent_seen = t->sent;
     return NULL;
 }
 
@@ -282,7 +324,7 @@ sim_gso_tap_send(struct sim_gso_tap *t, const struct sim_gso_tap_frame *f,
         return -EBADF;
     }
     if (now - t->checked_ms >= 1000) {
-        const char *changed = sysctls_changed(t);
+        const char *changed = path_broken(t);
 
         if (changed) {
             sim_gso_tap_close(t);

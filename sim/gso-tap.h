@@ -41,7 +41,9 @@ struct sim_gso_tap {
     uint16_t ip_id;     /* The next outer IPv4 ID. */
     uint64_t sent;      /* Super-frames written, */
     uint64_t failed;    /* and refused by the kernel. */
-    int64_t checked_ms; /* When the sysctls were last found right. */
+    int64_t checked_ms; /* When the path was last found working: */
+    uint64_t sent_seen; /* 'sent' then, */
+    uint64_t forw_seen; /* and the namespace's forwarded IP packets. */
 };
 
 /* Opens the TAP device into '*t' (t->fd stays -1 on failure).  Returns 0,
@@ -80,10 +82,15 @@ struct sim_gso_tap_frame {
  * stack) does.  Returns 0 or a negative errno (-EMSGSIZE: larger than an
  * IPv4 packet; -EINVAL: the kernel refused it).
  *
- * At most once a second it first reads the sysctls the path needs again:
- * if someone changed one (rp_filter on, forwarding off), the kernel would
- * drop every packet written, so it closes the device instead, stores why
- * in '*why' and returns -EACCES. */
+ * At most once a second it first checks that the path still works: that
+ * the sysctls it needs still say so (rp_filter off, forwarding on), and
+ * that the namespace forwarded at least as many IP packets (ForwDatagrams
+ * in /proc/net/snmp, counted after netfilter's FORWARD hook) as were
+ * written since the last check; a FORWARD rule that drops them, a
+ * blackhole route, anything the kernel does to a forwarded packet and
+ * not to a sent one, shows there.  If not, the kernel would drop what is
+ * written, so it closes the device instead, stores why in '*why' and
+ * returns -EACCES. */
 int sim_gso_tap_send(struct sim_gso_tap *t, const struct sim_gso_tap_frame *f,
                      const char **why);
 

@@ -546,6 +546,22 @@ test_gso_tap(void **state)
         assert_int_equal(sim_gso_tap_send(&u.tap, &f, &why), -EBADF);
         assert_int_equal(system("sysctl -qw net.ipv4.conf.all.rp_filter=0"),
                          0);
+
+        /* A route that drops what is forwarded (as a netfilter FORWARD
+         * rule would): the namespace forwarded fewer packets than were
+         * written, and the next check closes the device. */
+        sim_underlay_close(&u);
+        assert_int_equal(sim_underlay_open(&u, ip("10.8.0.1"), 4789), 0);
+        assert_true(u.tap.fd >= 0);
+        u.tap.checked_ms -= 1000;
+        assert_int_equal(sim_gso_tap_send(&u.tap, &f, &why), 0);
+        assert_int_equal(system("ip route add blackhole 10.8.0.2/32"), 0);
+        assert_int_equal(sim_gso_tap_send(&u.tap, &f, &why), 0);
+        u.tap.checked_ms -= 1000;
+        assert_int_equal(sim_gso_tap_send(&u.tap, &f, &why), -EACCES);
+        assert_non_null(strstr(why, "were not forwarded"));
+        assert_int_equal(u.tap.fd, -1);
+        assert_int_equal(system("ip route del blackhole 10.8.0.2/32"), 0);
     }
 
     close(sock);
