@@ -25,7 +25,8 @@
 # root, ip netns and iperf3 (make deps).  PERF=1 records a perf profile
 # of vtep-sim during each of its runs into $OUT/perf-PATH-SIZE.data and
 # $OUT/perf-tcp-DIR.data.  VTEP_SIM_RING=block measures vtep-sim with
-# block rings on its ports (sim/port.h).
+# block rings on its ports (sim/port.h).  vtep-sim's 'stats' after each
+# pps run go to $OUT/stats-PATH-SIZE.txt.
 set -u
 BUILD=${BUILD:-build}
 . tests/lib.sh
@@ -111,6 +112,10 @@ run_path() {
     esac
     [ -n "$cpu" ] && cpu=$(($(sim_cpu) - cpu))
     perf_wait "$perf"
+    if [ "$who" = vtep-sim ]; then
+        mkdir -p "$OUT"
+        ctl stats >"$OUT/stats-$path-$size.txt"
+    fi
     report "$who" "$path" "$size" $r "$cpu"
 }
 
