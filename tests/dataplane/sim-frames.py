@@ -13,6 +13,17 @@ has no 8021q module to make a VLAN interface.
       then pings it with a tagged ICMP echo request.  Succeeds only if both
       replies come back tagged with VLAN.  Prints one line per step.
 
+  sim-frames.py tso-send IFACE VLAN SRC_MAC DST_MAC SRC_IP DST_IP MSS LEN
+      Sends one TCP super-frame (IPv4, tagged with VLAN if nonzero) of LEN
+      payload bytes from port 40000 to port 5999, as a guest hands one to
+      a virtio-net device: with a virtio-net header asking for
+      segmentation into MSS-byte segments and a partial checksum.
+
+  sim-frames.py tso-receive IFACE SRC_IP LEN SECONDS
+      Collects the TCP payload to port 5999 from SRC_IP, however the
+      segments come, for up to SECONDS; succeeds if all LEN bytes of
+      tso-send's payload arrived, in untagged frames.  Prints what came.
+
 The kernel may strip a received tag into metadata (veths do), so replies
 are read with PACKET_AUXDATA and the tag is taken from there or from the
 frame bytes.
@@ -145,11 +156,84 @@ def send(iface, src, dst, vlan="0"):
     return 0
 
 
+PACKET_VNET_HDR = 15
+TSO_SPORT, TSO_DPORT, TSO_SEQ = 40000, 5999, 1000000
+
+
+def tso_payload(length):
+    return bytes((i * 7 + i // 251) & 0xff for i in range(length))
+
+
+def tso_send(iface, vlan, src, dst, src_ip, dst_ip, mss, length):
+    vlan, mss, length = int(vlan), int(mss), int(length)
+    src_ip, dst_ip = socket.inet_aton(src_ip), socket.inet_aton(dst_ip)
+    payload = tso_payload(length)
+    tcp_len = 20 + length
+    iph = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + tcp_len, 0x1000,
+                      0x4000, 64, 6, 0, src_ip, dst_ip)
+    iph = iph[:10] + struct.pack("!H", checksum(iph)) + iph[12:]
+    # A partial checksum, as a sender with checksum offload leaves it: the
+    # pseudo-header's sum, not complemented.
+    pseudo = ~checksum(src_ip + dst_ip + struct.pack("!BBH", 0, 6, tcp_len))
+    tcp = struct.pack("!HHIIBBHHH", TSO_SPORT, TSO_DPORT, TSO_SEQ, 1, 0x50,
+                      0x18, 65535, pseudo & 0xffff, 0)
+    l3 = 14 + (4 if vlan else 0)
+    # struct virtio_net_hdr: NEEDS_CSUM, GSO_TCPV4, hdr_len, gso_size,
+    # csum_start, csum_offset (little-endian, as on x86).
+    vnet = struct.pack("<BBHHHH", 1, 1, l3 + 40, mss, l3 + 20, 16)
+    s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW,
+                      socket.htons(ETH_P_ALL))
+    s.setsockopt(SOL_PACKET, PACKET_VNET_HDR, 1)
+    s.bind((iface, 0))
+    s.send(vnet + tagged(mac_bytes(dst), mac_bytes(src), vlan, 0x0800,
+                         iph + tcp + payload))
+    return 0
+
+
+def tso_receive(iface, src_ip, length, seconds):
+    src_ip, length = socket.inet_aton(src_ip), int(length)
+    want = tso_payload(length)
+    got = bytearray(length)
+    have = set()
+    frames = tagged_frames = 0
+    s = open_socket(iface)
+    for vlan, frame in receive(s, time.time() + float(seconds)):
+        if len(frame) < 54 or frame[12:14] != b"\x08\x00":
+            continue
+        ihl = (frame[14] & 0x0f) * 4
+        tcp = 14 + ihl
+        if frame[23] != 6 or frame[26:30] != src_ip:
+            continue
+        sport, dport, seq = struct.unpack_from("!HHI", frame, tcp)
+        if (sport, dport) != (TSO_SPORT, TSO_DPORT):
+            continue
+        frames += 1
+        tagged_frames += vlan != 0
+        end = 14 + struct.unpack_from("!H", frame, 16)[0]
+        data = frame[tcp + (frame[tcp + 12] >> 4) * 4:end]
+        off = seq - TSO_SEQ
+        if off < 0 or off + len(data) > length:
+            continue
+        got[off:off + len(data)] = data
+        have.update(range(off, off + len(data)))
+        if len(have) == length:
+            break
+    print("tso-receive: %d of %d bytes in %d frames, %d tagged, %s"
+          % (len(have), length, frames, tagged_frames,
+             "intact" if bytes(got) == want else "corrupt"))
+    return 0 if len(have) == length and bytes(got) == want \
+        and not tagged_frames else 1
+
+
 def main(argv):
     if len(argv) >= 4 and argv[1] == "send":
         return send(*argv[2:])
     if len(argv) == 7 and argv[1] == "vlan-ping":
         return vlan_ping(*argv[2:])
+    if len(argv) == 10 and argv[1] == "tso-send":
+        return tso_send(*argv[2:])
+    if len(argv) == 6 and argv[1] == "tso-receive":
+        return tso_receive(*argv[2:])
     sys.stderr.write(__doc__)
     return 2
 
