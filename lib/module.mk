@@ -2,7 +2,8 @@
 # lib/: shared plumbing (logging, allocation, containers).
 LIBRARIES += lib
 lib_SRCS := lib/bfd.c lib/bfd-packet.c lib/util.c lib/hash.c lib/hmap.c lib/list.c lib/ds.c lib/vlog.c \
-            lib/uuid.c lib/json-text.c lib/slab.c lib/fileio.c lib/csum.c
+            lib/uuid.c lib/json-text.c lib/slab.c lib/fileio.c lib/csum.c \
+            lib/sysctl.c
 lib_PKGS := jansson
 
 $(call UNIT_TEST,test-lib-hmap,tests/unit/test-hmap.c,lib)
@@ -15,3 +16,4 @@ $(call UNIT_TEST,test-lib-slab,tests/unit/test-slab.c,lib)
 $(call UNIT_TEST,test-lib-bfd,tests/unit/test-bfd.c,lib)
 $(call UNIT_TEST,test-lib-fileio,tests/unit/test-fileio.c,lib)
 $(call UNIT_TEST,test-lib-csum,tests/unit/test-csum.c,lib)
+$(call UNIT_TEST,test-lib-sysctl,tests/unit/test-sysctl.c tests/unit/netns-fixture.c,lib)

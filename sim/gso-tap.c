@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "lib/csum.h"
+#include "lib/sysctl.h"
 #include "lib/vlog.h"
 #include "sim/frame.h"
 
@@ -49,45 +50,6 @@ _Static_assert(sizeof(struct vnet_tunnel_hdr) == 24, "virtio-net header");
 #define IPV4_HLEN 20
 #define OUTER_L4 (SIM_ETH_HLEN + IPV4_HLEN)
 #define OUTER_HLEN (OUTER_L4 + SIM_UDP_HLEN + SIM_VXLAN_HLEN)
-
-/* Reads the integer in the sysctl file 'path' into '*value'. */
-static int
-sysctl_get(const char *path, int *value)
-{
-    FILE *f = fopen(path, "re");
-    int ok;
-
-    if (!f) {
-        return -errno;
-    }
-    ok = fscanf(f, "%d", value) == 1;
-    fclose(f);
-    return ok ? 0 : -EINVAL;
-}
-
-/* Writes 'value' to the sysctl of device 'name' under /proc/sys/net/'dir'
- * ('dir' the protocol's "conf" directory). */
-static int
-sysctl_dev_set(const char *dir, const char *name, const char *key,
-               const char *value)
-{
-    char path[128];
-    int error = 0;
-    FILE *f;
-
-    snprintf(path, sizeof path, "/proc/sys/net/%s/%s/%s", dir, name, key);
-    f = fopen(path, "we");
-    if (!f) {
-        return -errno;
-    }
-    if (fputs(value, f) < 0) {
-        error = -EIO;
-    }
-    if (fclose(f) && !error) {
-        error = -errno;
-    }
-    return error;
-}
 
 /* Brings the device up without ARP (it has no address) and reads its MAC
  * into t->mac. */
@@ -159,8 +121,7 @@ sim_gso_tap_open(struct sim_gso_tap *t, const char **why)
 
     memset(t, 0, sizeof *t);
     t->fd = -1;
-    if (sysctl_get("/proc/sys/net/ipv4/conf/all/rp_filter", &rp_filter)
-        || rp_filter) {
+    if (sysctl_dev_get("ipv4", "all", "rp_filter", &rp_filter) || rp_filter) {
         *why = "net.ipv4.conf.all.rp_filter is not 0";
         return -EACCES;
     }
@@ -186,15 +147,15 @@ sim_gso_tap_open(struct sim_gso_tap *t, const char **why)
                "offload (Linux 6.17)";
         goto fail;
     }
-    if (sysctl_dev_set("ipv4/conf", t->name, "forwarding", "1")
-        || sysctl_dev_set("ipv4/conf", t->name, "accept_local", "1")
-        || sysctl_dev_set("ipv4/conf", t->name, "rp_filter", "0")) {
+    if (sysctl_dev_set("ipv4", t->name, "forwarding", "1")
+        || sysctl_dev_set("ipv4", t->name, "accept_local", "1")
+        || sysctl_dev_set("ipv4", t->name, "rp_filter", "0")) {
         error = -EACCES;
         *why = "cannot set the TAP device's forwarding sysctls";
         goto fail;
     }
     /* Nothing to say over IPv6 there; absent IPv6 is fine too. */
-    sysctl_dev_set("ipv6/conf", t->name, "disable_ipv6", "1");
+    sysctl_dev_set("ipv6", t->name, "disable_ipv6", "1");
     error = tap_up(t);
     if (error) {
         *why = "cannot bring the TAP device up";
@@ -268,17 +229,6 @@ put_outer(struct sim_gso_tap *t, const struct sim_gso_tap_frame *f,
     vxlan[6] = (uint8_t) f->vni;
 }
 
-/* Reads the integer in the sysctl of device 'name' under
- * /proc/sys/net/ipv4/conf. */
-static int
-sysctl_dev_get(const char *name, const char *key, int *value)
-{
-    char path[128];
-
-    snprintf(path, sizeof path, "/proc/sys/net/ipv4/conf/%s/%s", name, key);
-    return sysctl_get(path, value);
-}
-
 /* Returns NULL if the path still works (see sim_gso_tap_send()), else
  * what is wrong. */
 static const char *
@@ -287,13 +237,12 @@ path_broken(struct sim_gso_tap *t)
     int all_rpf = 1, rpf = 1, fwd = 0, local = 0;
     uint64_t forw = 0;
 
-    if (sysctl_get("/proc/sys/net/ipv4/conf/all/rp_filter", &all_rpf)
-        || all_rpf) {
+    if (sysctl_dev_get("ipv4", "all", "rp_filter", &all_rpf) || all_rpf) {
         return "net.ipv4.conf.all.rp_filter is no longer 0";
-    } else if (sysctl_dev_get(t->name, "rp_filter", &rpf)
-               || sysctl_dev_get(t->name, "forwarding", &fwd)
-               || sysctl_dev_get(t->name, "accept_local", &local) || rpf
-               || !fwd || !local) {
+    } else if (sysctl_dev_get("ipv4", t->name, "rp_filter", &rpf)
+               || sysctl_dev_get("ipv4", t->name, "forwarding", &fwd)
+               || sysctl_dev_get("ipv4", t->name, "accept_local", &local)
+               || rpf || !fwd || !local) {
         return "the TAP device's forwarding sysctls changed";
     } else if (ip_forwarded(&forw)
                || forw - t->forw_seen < t->sent - t->sent_seen) {

@@ -37,6 +37,7 @@
 
 #include "hal/netdev/netdev-private.h"
 #include "lib/hash.h"
+#include "lib/sysctl.h"
 #include "lib/util.h"
 #include "lib/vlog.h"
 
@@ -95,23 +96,6 @@ master_fdb(const struct nd_bridge *br, const struct hal_mac *mac)
     return fdb;
 }
 
-static int
-write_sysctl(const char *ifname, const char *name, const char *value)
-{
-    char path[128];
-    ssize_t n;
-    int fd;
-
-    snprintf(path, sizeof path, "/proc/sys/net/ipv6/conf/%s/%s", ifname, name);
-    fd = open(path, O_WRONLY | O_CLOEXEC);
-    if (fd < 0) {
-        return errno == ENOENT ? -EAFNOSUPPORT : -errno;
-    }
-    n = write(fd, value, strlen(value));
-    close(fd);
-    return n == (ssize_t) strlen(value) ? 0 : -EIO;
-}
-
 /* Lets bridge device 'ifindex' hold IPv6 neighbours without an address of
  * its own.  Returns 0 or a negative errno (-EAFNOSUPPORT without IPv6). */
 static int
@@ -123,8 +107,11 @@ bridge_enable_ipv6(int ifindex)
     if (!if_indextoname((unsigned) ifindex, ifname)) {
         return -errno;
     }
-    error = write_sysctl(ifname, "addr_gen_mode", "1");
-    return error ? error : write_sysctl(ifname, "disable_ipv6", "0");
+    error = sysctl_dev_set("ipv6", ifname, "addr_gen_mode", "1");
+    if (!error) {
+        error = sysctl_dev_set("ipv6", ifname, "disable_ipv6", "0");
+    }
+    return error == -ENOENT ? -EAFNOSUPPORT : error;
 }
 
 /* Returns true if 'mac' is behind a local binding of 'br' (a static local

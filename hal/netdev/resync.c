@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "hal/netdev/netdev-private.h"
+#include "lib/sysctl.h"
 #include "lib/vlog.h"
 
 VLOG_DEFINE_THIS_MODULE(netdev_resync);
@@ -560,15 +561,7 @@ msg_addr_del(const struct stale_addr *sa)
 static void
 forwarding_off(const char *name)
 {
-    char path[96];
-    FILE *f;
-
-    snprintf(path, sizeof path, "/proc/sys/net/ipv4/conf/%s/forwarding", name);
-    f = fopen(path, "w");
-    if (f) {
-        fputs("0\n", f);
-        fclose(f);
-    }
+    sysctl_dev_set("ipv4", name, "forwarding", "0");
 }
 
 void

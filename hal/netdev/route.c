@@ -26,6 +26,7 @@
 
 #include "hal/netdev/netdev-private.h"
 #include "lib/ds.h"
+#include "lib/sysctl.h"
 #include "lib/vlog.h"
 
 VLOG_DEFINE_THIS_MODULE(netdev_route);
@@ -345,21 +346,10 @@ nd_l3_resources(const struct hal_netdev *nd, struct hal_resource res[])
 static int
 bridge_forwarding(const struct nd_bridge *br)
 {
-    char name[IFNAMSIZ], path[96];
-    FILE *f;
-    int error;
+    char name[IFNAMSIZ];
 
     hal_netdev_bridge_ifname(br->index, name);
-    snprintf(path, sizeof path, "/proc/sys/net/ipv4/conf/%s/forwarding", name);
-    f = fopen(path, "w");
-    if (!f) {
-        return -errno;
-    }
-    error = fputs("1\n", f) < 0 ? -EIO : 0;
-    if (fclose(f) && !error) {
-        error = -errno;
-    }
-    return error;
+    return sysctl_dev_set("ipv4", name, "forwarding", "1");
 }
 
 static int

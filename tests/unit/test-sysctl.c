@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Unit tests for lib/sysctl.c, in a network namespace of their own (the
+ * sysctls under /proc/sys/net are the namespace's): skip without root. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+#include <errno.h>
+
+#include "lib/sysctl.h"
+#include "tests/unit/netns-fixture.h"
+
+static const char *no_netns;
+
+static int
+setup(void **state)
+{
+    no_netns = netns_enter();
+    return 0;
+}
+
+static int
+teardown(void **state)
+{
+    netns_leave();
+    return 0;
+}
+
+static void
+test_set_get(void **state)
+{
+    int v = -1;
+
+    NETNS_REQUIRE(no_netns);
+    assert_int_equal(sysctl_dev_set("ipv4", "lo", "forwarding", "1"), 0);
+    assert_int_equal(sysctl_dev_get("ipv4", "lo", "forwarding", &v), 0);
+    assert_int_equal(v, 1);
+    assert_int_equal(sysctl_dev_set("ipv4", "lo", "forwarding", "0\n"), 0);
+    assert_int_equal(sysctl_dev_get("ipv4", "lo", "forwarding", &v), 0);
+    assert_int_equal(v, 0);
+    /* "all" is a device here; rp_filter takes 0-2. */
+    assert_int_equal(sysctl_dev_set("ipv4", "all", "rp_filter", "2"), 0);
+    assert_int_equal(sysctl_dev_get("ipv4", "all", "rp_filter", &v), 0);
+    assert_int_equal(v, 2);
+}
+
+static void
+test_errors(void **state)
+{
+    int v = 7;
+
+    NETNS_REQUIRE(no_netns);
+    assert_int_equal(sysctl_dev_get("ipv4", "nosuchdev0", "forwarding", &v),
+                     -ENOENT);
+    assert_int_equal(sysctl_dev_set("ipv4", "nosuchdev0", "forwarding", "1"),
+                     -ENOENT);
+    assert_int_equal(sysctl_dev_get("ipv4", "lo", "nosuchkey", &v), -ENOENT);
+    /* Names that would leave the device's directory. */
+    assert_int_equal(sysctl_dev_get("ipv4", "..", "forwarding", &v), -EINVAL);
+    assert_int_equal(sysctl_dev_set("ipv4", "lo/../all", "forwarding", "1"),
+                     -EINVAL);
+    assert_int_equal(sysctl_dev_get("ipv4", "lo", "../lo/forwarding", &v),
+                     -EINVAL);
+    /* The kernel refuses what is not a number. */
+    assert_int_equal(sysctl_dev_set("ipv4", "lo", "forwarding", "yes"),
+                     -EINVAL);
+    /* Nothing was stored on failure. */
+    assert_int_equal(v, 7);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_set_get),
+        cmocka_unit_test(test_errors),
+    };
+
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
