@@ -527,6 +527,7 @@ nd_fdb_set(struct hal *hal, const struct hal_fdb_entry *entries, size_t n,
         f = nd_fdb_find(br, &e->mac);
         if (f && fdb_same(br, f, e)) {
             f->seen = true;
+            f->peer = false; /* The client's from now on. */
             continue;
         }
         write[i] = true;
@@ -614,6 +615,60 @@ nd_fdb_remove(struct hal *hal, const struct hal_fdb_entry *entries, size_t n,
     return first;
 }
 
+int
+nd_fdb_peer_add(struct hal_netdev *nd, struct nd_bridge *br,
+                const struct hal_mac *mac, struct in_addr vtep)
+{
+    struct nd_fdb *f = nd_fdb_find(br, mac);
+    struct nd_neigh add = { br->vx_ifindex, *mac, true, vtep, HAL_VNI_NONE };
+    struct hal_fdb_entry e;
+    int error;
+
+    if (f && !f->peer) {
+        if (nd->resyncing && f->e.type == HAL_FDB_STATIC && f->e.remote
+            && f->e.remote_ip.s_addr == vtep.s_addr && !f->seen) {
+            f->peer = true; /* Ours, from before a restart. */
+        }
+        return 0;
+    } else if (f && f->e.remote_ip.s_addr == vtep.s_addr) {
+        return 0;
+    } else if (!br->vx_ifindex) {
+        return -ENODEV;
+    }
+    error = nd_request(&nd->nl, nd_msg_neigh_add(&add, false));
+    if (error) {
+        return error;
+    }
+    if (f) {
+        nd_fdb_delete(nd, br, f);
+    }
+    memset(&e, 0, sizeof e);
+    e.bridge = nd_bridge_oid(br->index);
+    e.mac = *mac;
+    e.type = HAL_FDB_STATIC;
+    e.remote = true;
+    e.remote_ip = vtep;
+    e.vni = HAL_VNI_NONE;
+    nd_fdb_insert(nd, br, &e)->peer = true;
+    return 0;
+}
+
+void
+nd_fdb_peer_remove(struct hal_netdev *nd, struct nd_bridge *br,
+                   const struct hal_mac *mac)
+{
+    struct nd_fdb *f = nd_fdb_find(br, mac);
+
+    if (f && f->peer) {
+        struct nd_batch batch;
+
+        nd_batch_init(&batch, &nd->nl);
+        fdb_kernel_del(br, f, &batch, NULL);
+        nd_batch_destroy(&batch);
+        nd_fdb_delete(nd, br, f);
+    }
+}
+
 static void
 flush_bridge(struct hal_netdev *nd, struct nd_bridge *br, int ifindex,
              hal_oid_t port, struct nd_batch *batch)
@@ -690,7 +745,9 @@ nd_fdb_walk(const struct hal *hal, hal_oid_t bridge, hal_fdb_walk_cb *cb,
             continue;
         }
         HMAP_FOR_EACH(f, node, &br->fdb) {
-            cb(&f->e, aux);
+            if (!f->peer) {
+                cb(&f->e, aux);
+            }
         }
     }
 }

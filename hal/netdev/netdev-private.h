@@ -69,6 +69,9 @@ struct nd_fdb {
     struct hal_fdb_entry e;
     int ifindex; /* Local entries: the binding's interface. */
     bool seen;
+    /* A router peer's ARP MAC (nd_fdb_peer_add()), not the HAL client's:
+     * left out of walks and resync sweeps. */
+    bool peer;
 };
 
 struct nd_mcast {
@@ -195,6 +198,16 @@ struct nd_fdb *nd_fdb_find(const struct nd_bridge *, const struct hal_mac *);
 struct nd_fdb *nd_fdb_insert(struct hal_netdev *, struct nd_bridge *,
                              const struct hal_fdb_entry *);
 void nd_fdb_delete(struct hal_netdev *, struct nd_bridge *, struct nd_fdb *);
+/* A router peer's ARP MAC (hal_router_peer) in bridge 'br': a static
+ * entry toward the peer's VTEP, so that local hosts' replies to its
+ * requests go there.  An entry the HAL's client set for the same MAC is
+ * left alone (and wins); one loaded from the kernel by a warm start, to
+ * the same VTEP, is taken over.  Returns 0 or a negative errno. */
+int nd_fdb_peer_add(struct hal_netdev *, struct nd_bridge *br,
+                    const struct hal_mac *, struct in_addr vtep);
+/* Removes the entry nd_fdb_peer_add() made for 'mac' in 'br', if any. */
+void nd_fdb_peer_remove(struct hal_netdev *, struct nd_bridge *br,
+                        const struct hal_mac *);
 struct nd_mcast *nd_mcast_find(const struct nd_bridge *,
                                const struct hal_mac *);
 void nd_mcast_delete(struct hal_netdev *, struct nd_bridge *,

@@ -369,7 +369,7 @@ sweep_bridge(struct hal_netdev *nd, struct nd_bridge *br)
     int t;
 
     HMAP_FOR_EACH(f, node, &br->fdb) {
-        if (!f->seen && f->e.type == HAL_FDB_STATIC) {
+        if (!f->seen && !f->peer && f->e.type == HAL_FDB_STATIC) {
             if (n >= allocated) {
                 stale = x2nrealloc(stale, &allocated, n + 1, sizeof *stale);
             }

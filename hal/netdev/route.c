@@ -360,6 +360,51 @@ rif_bridge_ifindex(struct hal_netdev *nd, const struct nd_rif *rif)
     return br ? br->br_ifindex : 0;
 }
 
+/* Returns true if router config 'c' has peer 'p' (same MAC and VTEP). */
+static bool
+has_peer(const struct hal_router_config *c, const struct hal_router_peer *p)
+{
+    uint32_t i;
+
+    for (i = 0; i < c->n_peers && i < HAL_ROUTER_PEERS_MAX; i++) {
+        if (!memcmp(&c->peers[i].mac, &p->mac, sizeof p->mac)
+            && c->peers[i].vtep.s_addr == p->vtep.s_addr) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Brings the peers' FDB entries in the bridge of rif 'rif' from those of
+ * router config 'had' (NULL: none) to those of 'want' (NULL: none). */
+static void
+rif_peers_sync(struct hal_netdev *nd, const struct nd_rif *rif,
+               const struct hal_router_config *had,
+               const struct hal_router_config *want)
+{
+    struct nd_bridge *br = nd_bridge_find(nd, rif->c.bridge);
+    uint32_t i;
+
+    for (i = 0; br && had && i < had->n_peers && i < HAL_ROUTER_PEERS_MAX;
+         i++) {
+        if (!want || !has_peer(want, &had->peers[i])) {
+            nd_fdb_peer_remove(nd, br, &had->peers[i].mac);
+        }
+    }
+    for (i = 0; br && want && i < want->n_peers && i < HAL_ROUTER_PEERS_MAX;
+         i++) {
+        int error =
+            nd_fdb_peer_add(nd, br, &want->peers[i].mac, want->peers[i].vtep);
+
+        if (error) {
+            VLOG_WARN("%s: ARP MAC " HAL_MAC_FMT
+                      " of another VTEP in bridge %s: %s",
+                      want->name, HAL_MAC_ARGS(&want->peers[i].mac),
+                      br->config.name, strerror(-error));
+        }
+    }
+}
+
 int
 nd_router_set(struct hal *hal, const struct hal_router_config *c,
               hal_oid_t *oid)
@@ -387,12 +432,15 @@ nd_router_set(struct hal *hal, const struct hal_router_config *c,
         }
     }
     if (i >= 0) {
+        struct hal_router_config old = l3->routers[i].c;
+
         l3->routers[i].c = *c;
         for (j = 0; j < l3->n_rifs; j++) {
             if (l3->rifs[j].valid && l3->rifs[j].c.router == *oid) {
                 nd_request(&nd->nl,
                            msg_link_mac(rif_bridge_ifindex(nd, &l3->rifs[j]),
                                         &c->mac));
+                rif_peers_sync(nd, &l3->rifs[j], &old, c);
             }
         }
         *oid = hal_oid_make(HAL_OBJECT_ROUTER, (uint64_t) i);
@@ -473,6 +521,7 @@ nd_rif_create(struct hal *hal, const struct hal_rif_config *c, hal_oid_t *oid)
     }
     l3->rifs[i].valid = true;
     l3->rifs[i].c = *c;
+    rif_peers_sync(nd, &l3->rifs[i], NULL, &l3->routers[r].c);
     *oid = hal_oid_make(HAL_OBJECT_RIF, (uint64_t) i);
     return 0;
 }
@@ -505,9 +554,15 @@ rif_free(struct hal_netdev *nd, size_t i, bool kernel)
         }
     }
     if (ifindex) {
+        int64_t r =
+            ND_FIND(l3, routers, l3->rifs[i].c.router, HAL_OBJECT_ROUTER);
+
         nd_request(&nd->nl, msg_addr(ifindex, &l3->rifs[i].c.ip,
                                      l3->rifs[i].c.prefix_len, false));
         nd_request(&nd->nl, nd_msg_link_master(ifindex, 0, true));
+        if (r >= 0) {
+            rif_peers_sync(nd, &l3->rifs[i], &l3->routers[r].c, NULL);
+        }
     }
     l3->rifs[i].valid = false;
     nd_acl_rif_gone(nd, oid);

@@ -153,3 +153,20 @@ sports_in_range() {
     sed -n "s/.*$VTEP_IP\.\([0-9]*\) > .*/\1/p" \
         | awk '$1 < 49152 || $1 > 65535 { bad++ } END { exit bad > 0 }'
 }
+
+# peer_reply_seen PEER_MAC PEER_IP: another VTEP of a router on red's
+# subnet (PEER_IP, an address of hv) asks for red2 (10.1.0.10) from its
+# ARP MAC, as the request reaches red1's hypervisor; succeeds if red2's
+# reply leaves in VXLAN toward PEER_IP within 10 s (in $TMP/peer.txt).
+peer_reply_seen() {
+    local pid ok=1
+    nsx hv tcpdump -i u0 -nn -l -c1 "udp dst port 4789 and dst host $2" \
+        >"$TMP/peer.txt" 2>"$TMP/peer.err" &
+    pid=$!
+    wait_for 5 grep -q listening "$TMP/peer.err"
+    nsx red1 $FRAMES arp-request eth0 "$1" 10.1.0.1 10.1.0.10
+    wait_for 10 grep -q "> $2.4789" "$TMP/peer.txt" && ok=0
+    kill "$pid" 2>/dev/null
+    wait "$pid" 2>/dev/null
+    return "$ok"
+}

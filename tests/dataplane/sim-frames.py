@@ -13,6 +13,10 @@ has no 8021q module to make a VLAN interface.
       then pings it with a tagged ICMP echo request.  Succeeds only if both
       replies come back tagged with VLAN.  Prints one line per step.
 
+  sim-frames.py arp-request IFACE SRC_MAC SPA TPA
+      Broadcasts one untagged ARP request for TPA from SRC_MAC and SPA, as
+      another VTEP's router asks (Arp_Sources_Remote), and returns.
+
   sim-frames.py tso-send IFACE VLAN SRC_MAC DST_MAC SRC_IP DST_IP MSS LEN
       Sends one TCP super-frame (IPv4, tagged with VLAN if nonzero) of LEN
       payload bytes from port 40000 to port 5999, as a guest hands one to
@@ -156,6 +160,17 @@ def send(iface, src, dst, vlan="0"):
     return 0
 
 
+def arp_request(iface, src, spa, tpa):
+    mac = mac_bytes(src)
+    arp = struct.pack("!HHBBH6s4s6s4s", 1, 0x0800, 6, 4, 1, mac,
+                      socket.inet_aton(spa), b"\0" * 6,
+                      socket.inet_aton(tpa))
+    s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+    s.bind((iface, 0))
+    s.send(tagged(b"\xff" * 6, mac, 0, 0x0806, arp + bytes(18)))
+    return 0
+
+
 PACKET_VNET_HDR = 15
 TSO_SPORT, TSO_DPORT, TSO_SEQ = 40000, 5999, 1000000
 
@@ -230,6 +245,8 @@ def main(argv):
         return send(*argv[2:])
     if len(argv) == 7 and argv[1] == "vlan-ping":
         return vlan_ping(*argv[2:])
+    if len(argv) == 6 and argv[1] == "arp-request":
+        return arp_request(*argv[2:])
     if len(argv) == 10 and argv[1] == "tso-send":
         return tso_send(*argv[2:])
     if len(argv) == 6 and argv[1] == "tso-receive":

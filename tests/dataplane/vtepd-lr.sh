@@ -338,24 +338,8 @@ if asic; then
         create Arp_Sources_Remote "src_mac=\"$PEER_MAC\"" locator=@l >/dev/null
     check "hal/dump-routes: the other VTEP's ARP MAC" wait_for 3 bash -c \
         "ovs-appctl -t $VDIR/vtepd.ctl hal/dump-routes | grep -q '^lr0 *$PEER_MAC $PEER_IP\$'"
-    nsx hv tcpdump -i u0 -nn -l -c1 "udp dst port 4789 and dst host $PEER_IP" \
-        >"$TMP/peer.txt" 2>"$TMP/peer.err" &
-    PEER_TCPDUMP=$!
-    on_exit "kill $PEER_TCPDUMP 2>/dev/null"
-    wait_for 5 grep -q listening "$TMP/peer.err"
-    # The peer's request for red2, as it reaches red1's hypervisor.
-    nsx red1 /usr/bin/python3 - eth0 "$PEER_MAC" 10.1.0.1 10.1.0.10 <<'EOF'
-import socket, struct, sys
-ifname, mac, spa, tpa = sys.argv[1:]
-m = bytes(int(x, 16) for x in mac.split(":"))
-arp = struct.pack("!HHBBH", 1, 0x0800, 6, 4, 1) + m + socket.inet_aton(spa)
-arp += bytes(6) + socket.inet_aton(tpa)
-s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
-s.bind((ifname, 0))
-s.send(b"\xff" * 6 + m + b"\x08\x06" + arp + bytes(18))
-EOF
     check "red2's ARP reply to the other VTEP's MAC goes to that VTEP" \
-        wait_for 5 grep -q "> $PEER_IP.4789" "$TMP/peer.txt"
+        peer_reply_seen "$PEER_MAC" "$PEER_IP"
     check "red2 now has the gateway at the other VTEP's MAC" wait_for 3 \
         bash -c "ip netns exec $NS-red2 ip neigh show 10.1.0.1 | grep -q $PEER_MAC"
     check "... and is routed here all the same" ping_ok red2 10.2.0.10

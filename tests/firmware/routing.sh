@@ -19,7 +19,8 @@
 # pings to the router itself pass; an interface no switch_binding has is
 # invalid_ACL_binding; unbinding restores traffic.  The router counts
 # the drops (ACL-IN, ACL-OUT of vtep-cli show ip router), also across a
-# change of its bindings.
+# change of its bindings.  Another VTEP's ARP MAC (Arp_Sources_Remote)
+# gets FDB entries toward that VTEP, kept across a restart of vtepd.
 set -u
 . tests/lib.sh
 . tests/firmware/vm.sh
@@ -188,6 +189,31 @@ check "unbound: the fault clears" wait_for 30 bash -c \
     "test -z \"\$(vtep-ctl --timeout=20 --db=$(fw_db "$A") --bare --columns=LR_fault_status find Logical_Router name=lr0)\""
 check "unbound: red2 -> blue2 ICMP passes again" wait_for 10 ping_ok red2 10.2.0.10
 
+# ---- Arp_Sources_Remote ----
+# Another VTEP of lr0 at 10.99.0.3 (an address of hv) asks for hosts with
+# ARP from its own MAC: each of lr0's bridges gets an entry for that MAC
+# toward that VTEP, so that red2's reply goes there and not to the flood
+# list.  (An IP packet to that MAC still goes to that VTEP: routing it
+# here too needs a bridge-family nftables rule, docs/routing.md.)
+PEER_MAC=02:a5:0a:63:00:03 PEER_IP=10.99.0.3
+nsx hv ip addr add "$PEER_IP/24" dev u0
+vctl --id=@l create Physical_Locator dst_ip=$PEER_IP \
+    encapsulation_type=vxlan_over_ipv4 -- \
+    create Arp_Sources_Remote "src_mac=\"$PEER_MAC\"" locator=@l >/dev/null
+# peer_entries: how many of tor1's VXLAN devices send PEER_MAC to PEER_IP.
+peer_entries() {
+    fw_console "$A" "bridge fdb show | grep -c '^$PEER_MAC dev vtx.* dst $PEER_IP self'" |
+        tr -d '\r' | tail -1
+}
+peer_entries_are() {
+    [ "$(peer_entries)" = "$1" ]
+}
+check "both of lr0's bridges send the other VTEP's ARP MAC to it" \
+    wait_for 30 peer_entries_are 2
+check "red2's ARP reply to the other VTEP's MAC goes to that VTEP" \
+    peer_reply_seen "$PEER_MAC" "$PEER_IP"
+nsx red2 ip neigh flush dev eth0
+
 # An interface address that no switch_binding wants any more, as a binding
 # removed while vtepd was down leaves it on its bridge: the restart must
 # take it away (else, out of the VRF, it would be a route in the main
@@ -212,6 +238,10 @@ check "... and no route for it is left" fw_console "$A" \
 check "the wanted address is back in the VRF" wait_for 30 fw_console "$A" \
     "ip -o addr show master vtr0 | grep -q 10.1.0.1/24"
 check "routing works after the restart" wait_for 30 ping_ok red2 10.2.0.10
+check "the other VTEP's entries survive the restart" peer_entries_are 2
+vctl destroy Arp_Sources_Remote \
+    "$(vctl --bare --columns=_uuid list Arp_Sources_Remote)"
+check "without the row, its entries go" wait_for 30 peer_entries_are 0
 
 vctl destroy Logical_Router lr0
 vrf_gone() {
