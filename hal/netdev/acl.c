@@ -61,7 +61,6 @@
 
 VLOG_DEFINE_THIS_MODULE(netdev_acl);
 
-#define ND_NFT_TABLE "vtepd"
 #define ND_NF_BR_FORWARD 2   /* <linux/netfilter_bridge.h> */
 #define ND_NF_INET_FORWARD 2 /* NF_INET_FORWARD */
 #define ND_NFPROTO_BRIDGE 7
@@ -319,6 +318,12 @@ nd_acl_init(struct hal_netdev *nd, const uint32_t capacity[HAL_ACL_STAGE_N])
         inet_init(nd);
         arp_init(nd);
     }
+}
+
+int
+nd_acl_nft_fd(const struct hal_netdev *nd)
+{
+    return nd->acl ? nd->acl->fd : -1;
 }
 
 void

@@ -192,6 +192,22 @@ int nd_binding_remove(struct hal *, const struct hal_binding *, size_t,
                       int *status);
 void nd_binding_walk(const struct hal *, hal_binding_walk_cb *, void *);
 
+/* ---- gateway.c ----------------------------------------------------------- */
+
+/* A MAC that a router's bridge takes as its own for IP: another VTEP's
+ * ARP MAC (Arp_Sources_Remote), which hosts may have learned as their
+ * gateway's. */
+struct nd_gateway_alias {
+    char bridge[IFNAMSIZ]; /* The router interface's bridge, */
+    struct hal_mac alias;  /* frames to this MAC on it */
+    struct hal_mac mac;    /* go to its own, the router's. */
+};
+
+/* Replaces the kernel's gateway aliases with the 'n' of 'aliases'.
+ * Returns 0 or a negative errno (-EOPNOTSUPP without nftables). */
+int nd_gateway_aliases_set(struct hal_netdev *,
+                           const struct nd_gateway_alias *aliases, size_t n);
+
 /* ---- fdb.c -------------------------------------------------------------- */
 
 struct nd_fdb *nd_fdb_find(const struct nd_bridge *, const struct hal_mac *);
@@ -401,6 +417,11 @@ int nd_acl_platform(const char *platform, uint32_t capacity[HAL_ACL_STAGE_N]);
  * table; without nftables, ACL calls answer -EOPNOTSUPP. */
 void nd_acl_init(struct hal_netdev *,
                  const uint32_t capacity[HAL_ACL_STAGE_N]);
+/* The nftables table of the ACLs (in the bridge, inet and arp families)
+ * and of the gateway aliases (bridge family, chain "gateway"). */
+#define ND_NFT_TABLE "vtepd"
+/* The NETLINK_NETFILTER socket of 'nd->acl', or -1 without nftables. */
+int nd_acl_nft_fd(const struct hal_netdev *);
 /* Frees 'nd->acl'; with 'clear', deletes the kernel's table. */
 void nd_acl_destroy(struct hal_netdev *, bool clear);
 void nd_acl_resources(const struct hal_netdev *, struct hal_resource res[]);

@@ -214,15 +214,40 @@ data_value(struct nft_buf *b, uint16_t type, const void *v, size_t len)
     nest_end(b, d);
 }
 
+/* Loads 'len' bytes at 'offset' of header 'base' into register 1, or
+ * with 'set' writes register 1 there. */
 static void
-expr_payload(struct nft_buf *b, uint32_t base, uint32_t offset, uint32_t len)
+expr_payload_io(struct nft_buf *b, bool set, uint32_t base, uint32_t offset,
+                uint32_t len)
 {
     size_t e = expr_begin(b, "payload"), d = nest_begin(b, NFTA_EXPR_DATA);
 
-    attr_u32(b, NFTA_PAYLOAD_DREG, NFT_REG_1);
+    attr_u32(b, set ? NFTA_PAYLOAD_SREG : NFTA_PAYLOAD_DREG, NFT_REG_1);
     attr_u32(b, NFTA_PAYLOAD_BASE, base);
     attr_u32(b, NFTA_PAYLOAD_OFFSET, offset);
     attr_u32(b, NFTA_PAYLOAD_LEN, len);
+    if (set) {
+        attr_u32(b, NFTA_PAYLOAD_CSUM_TYPE, NFT_PAYLOAD_CSUM_NONE);
+    }
+    nest_end(b, d);
+    nest_end(b, e);
+}
+
+static void
+expr_payload(struct nft_buf *b, uint32_t base, uint32_t offset, uint32_t len)
+{
+    expr_payload_io(b, false, base, offset, len);
+}
+
+/* Loads meta key 'key' into register 1, or with 'set' sets it from
+ * register 1. */
+static void
+expr_meta_io(struct nft_buf *b, bool set, uint32_t key)
+{
+    size_t e = expr_begin(b, "meta"), d = nest_begin(b, NFTA_EXPR_DATA);
+
+    attr_u32(b, NFTA_META_KEY, key);
+    attr_u32(b, set ? NFTA_META_SREG : NFTA_META_DREG, NFT_REG_1);
     nest_end(b, d);
     nest_end(b, e);
 }
@@ -230,12 +255,7 @@ expr_payload(struct nft_buf *b, uint32_t base, uint32_t offset, uint32_t len)
 static void
 expr_meta(struct nft_buf *b, uint32_t key)
 {
-    size_t e = expr_begin(b, "meta"), d = nest_begin(b, NFTA_EXPR_DATA);
-
-    attr_u32(b, NFTA_META_KEY, key);
-    attr_u32(b, NFTA_META_DREG, NFT_REG_1);
-    nest_end(b, d);
-    nest_end(b, e);
+    expr_meta_io(b, false, key);
 }
 
 static void
@@ -490,6 +510,52 @@ nft_jump_rule(struct nft_buf *b, const char *table, const char *chain,
     expr_verdict(b, NFT_JUMP, target);
     nest_end(b, x);
     msg_end(b, m);
+}
+
+/* Loads 'len' bytes of 'v' into register 1. */
+static void
+expr_immediate(struct nft_buf *b, const void *v, size_t len)
+{
+    size_t e = expr_begin(b, "immediate"), d = nest_begin(b, NFTA_EXPR_DATA);
+
+    attr_u32(b, NFTA_IMMEDIATE_DREG, NFT_REG_1);
+    data_value(b, NFTA_IMMEDIATE_DATA, v, len);
+    nest_end(b, d);
+    nest_end(b, e);
+}
+
+void
+nft_gateway_alias_rules(struct nft_buf *b, const char *table,
+                        const char *chain, const char *bridge,
+                        const uint8_t alias[6], const uint8_t mac[6])
+{
+    static const uint16_t protocols[] = { 0x0800, 0x86dd };
+    static const uint8_t host = 0; /* PACKET_HOST */
+    char name[IFNAMSIZ] = "";
+
+    strncpy(name, bridge, sizeof name - 1);
+    for (size_t i = 0; i < sizeof protocols / sizeof *protocols; i++) {
+        size_t m = msg_begin(b, NFT_TYPE(NFT_MSG_NEWRULE),
+                             NLM_F_CREATE | NLM_F_APPEND, b->family, 0);
+        uint16_t proto = htons(protocols[i]);
+        size_t x;
+
+        attr_str(b, NFTA_RULE_TABLE, table);
+        attr_str(b, NFTA_RULE_CHAIN, chain);
+        x = nest_begin(b, NFTA_RULE_EXPRESSIONS);
+        expr_meta(b, NFT_META_BRI_IIFNAME);
+        expr_cmp(b, name, sizeof name);
+        match_bytes(b, NFT_PAYLOAD_LL_HEADER, 0, alias, NULL, 6);
+        expr_meta(b, NFT_META_PROTOCOL);
+        expr_cmp(b, &proto, sizeof proto);
+        expr_counter(b);
+        expr_immediate(b, mac, 6);
+        expr_payload_io(b, true, NFT_PAYLOAD_LL_HEADER, 0, 6);
+        expr_immediate(b, &host, 1);
+        expr_meta_io(b, true, NFT_META_PKTTYPE);
+        nest_end(b, x);
+        msg_end(b, m);
+    }
 }
 
 /* ---- Talking to the kernel -------------------------------------------------- */

@@ -56,6 +56,15 @@ void nft_dispatch_rule(struct nft_buf *, const char *table, const char *chain,
 void nft_dispatch_counted_rules(struct nft_buf *, const char *table,
                                 const char *chain, bool egress, bool sdif,
                                 const char *ifname, const char *target);
+/* Appends to 'chain' (a bridge family chain on the prerouting hook) the
+ * rules that make an IPv4 or IPv6 frame to MAC 'alias' that came in on a
+ * port of bridge 'bridge' one to 'mac', the bridge's own address, for
+ * the host ("meta ibrname BRIDGE ether daddr ALIAS meta protocol ip
+ * counter ether daddr set MAC meta pkttype set host", and ip6): the bridge
+ * passes up only frames to its own address.  ARP is left alone. */
+void nft_gateway_alias_rules(struct nft_buf *, const char *table,
+                             const char *chain, const char *bridge,
+                             const uint8_t alias[6], const uint8_t mac[6]);
 /* Appends "jump TARGET" to 'chain'. */
 void nft_jump_rule(struct nft_buf *, const char *table, const char *chain,
                    const char *target);

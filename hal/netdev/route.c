@@ -74,6 +74,7 @@ struct nd_l3 {
     ND_VEC(struct nd_nh, nhs);
     ND_VEC(struct nd_route, routes);
     ND_VEC(struct nd_rneigh, neighs);
+    size_t n_aliases; /* Gateway aliases in the kernel (gateway.c). */
 };
 
 /* Returns a free slot of the vector (growing it), or -1 when full. */
@@ -405,6 +406,41 @@ rif_peers_sync(struct hal_netdev *nd, const struct nd_rif *rif,
     }
 }
 
+/* Gives the kernel the gateway aliases of every router: each peer's ARP
+ * MAC on the bridge of each of its interfaces (gateway.c). */
+static void
+gateway_aliases_sync(struct hal_netdev *nd)
+{
+    struct nd_l3 *l3 = nd->l3;
+    struct nd_gateway_alias *a = NULL;
+    size_t n = 0, allocated = 0, i;
+    uint32_t k;
+
+    for (i = 0; i < l3->n_rifs; i++) {
+        const struct nd_rif *rif = &l3->rifs[i];
+        int64_t r =
+            rif->valid ? ND_FIND(l3, routers, rif->c.router, HAL_OBJECT_ROUTER)
+                       : -1;
+        const struct hal_router_config *c = r < 0 ? NULL : &l3->routers[r].c;
+
+        for (k = 0; c && k < c->n_peers && k < HAL_ROUTER_PEERS_MAX; k++) {
+            if (n >= allocated) {
+                a = x2nrealloc(a, &allocated, n + 1, sizeof *a);
+            }
+            memset(&a[n], 0, sizeof a[n]);
+            hal_netdev_bridge_ifname(
+                (uint32_t) (rif->c.bridge & HAL_OID_VALUE_MAX), a[n].bridge);
+            a[n].alias = c->peers[k].mac;
+            a[n].mac = c->mac;
+            n++;
+        }
+    }
+    if (n || l3->n_aliases) {
+        l3->n_aliases = nd_gateway_aliases_set(nd, a, n) ? 0 : n;
+    }
+    free(a);
+}
+
 int
 nd_router_set(struct hal *hal, const struct hal_router_config *c,
               hal_oid_t *oid)
@@ -443,6 +479,7 @@ nd_router_set(struct hal *hal, const struct hal_router_config *c,
                 rif_peers_sync(nd, &l3->rifs[j], &old, c);
             }
         }
+        gateway_aliases_sync(nd);
         *oid = hal_oid_make(HAL_OBJECT_ROUTER, (uint64_t) i);
         return 0;
     }
@@ -522,6 +559,7 @@ nd_rif_create(struct hal *hal, const struct hal_rif_config *c, hal_oid_t *oid)
     l3->rifs[i].valid = true;
     l3->rifs[i].c = *c;
     rif_peers_sync(nd, &l3->rifs[i], NULL, &l3->routers[r].c);
+    gateway_aliases_sync(nd);
     *oid = hal_oid_make(HAL_OBJECT_RIF, (uint64_t) i);
     return 0;
 }
@@ -565,6 +603,7 @@ rif_free(struct hal_netdev *nd, size_t i, bool kernel)
         }
     }
     l3->rifs[i].valid = false;
+    gateway_aliases_sync(nd);
     nd_acl_rif_gone(nd, oid);
 }
 

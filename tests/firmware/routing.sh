@@ -20,7 +20,8 @@
 # invalid_ACL_binding; unbinding restores traffic.  The router counts
 # the drops (ACL-IN, ACL-OUT of vtep-cli show ip router), also across a
 # change of its bindings.  Another VTEP's ARP MAC (Arp_Sources_Remote)
-# gets FDB entries toward that VTEP, kept across a restart of vtepd.
+# gets FDB entries toward that VTEP and is a gateway alias, both kept
+# across a restart of vtepd.
 set -u
 . tests/lib.sh
 . tests/firmware/vm.sh
@@ -193,8 +194,8 @@ check "unbound: red2 -> blue2 ICMP passes again" wait_for 10 ping_ok red2 10.2.0
 # Another VTEP of lr0 at 10.99.0.3 (an address of hv) asks for hosts with
 # ARP from its own MAC: each of lr0's bridges gets an entry for that MAC
 # toward that VTEP, so that red2's reply goes there and not to the flood
-# list.  (An IP packet to that MAC still goes to that VTEP: routing it
-# here too needs a bridge-family nftables rule, docs/routing.md.)
+# list; red2, which took that MAC for its gateway's, is routed here all
+# the same (a gateway alias in nftables, hal/netdev/gateway.c).
 PEER_MAC=02:a5:0a:63:00:03 PEER_IP=10.99.0.3
 nsx hv ip addr add "$PEER_IP/24" dev u0
 vctl --id=@l create Physical_Locator dst_ip=$PEER_IP \
@@ -212,6 +213,9 @@ check "both of lr0's bridges send the other VTEP's ARP MAC to it" \
     wait_for 30 peer_entries_are 2
 check "red2's ARP reply to the other VTEP's MAC goes to that VTEP" \
     peer_reply_seen "$PEER_MAC" "$PEER_IP"
+check "red2 now has its gateway at the other VTEP's MAC" wait_for 3 \
+    bash -c "ip netns exec $NS-red2 ip neigh show 10.1.0.1 | grep -q $PEER_MAC"
+check "... and is routed here all the same" ping_ok red2 10.2.0.10
 nsx red2 ip neigh flush dev eth0
 
 # An interface address that no switch_binding wants any more, as a binding
@@ -239,6 +243,11 @@ check "the wanted address is back in the VRF" wait_for 30 fw_console "$A" \
     "ip -o addr show master vtr0 | grep -q 10.1.0.1/24"
 check "routing works after the restart" wait_for 30 ping_ok red2 10.2.0.10
 check "the other VTEP's entries survive the restart" peer_entries_are 2
+peer_reply_seen "$PEER_MAC" "$PEER_IP"
+check "the gateway alias is back after the restart" wait_for 10 bash -c \
+    "ip netns exec $NS-red2 ip neigh show 10.1.0.1 | grep -q $PEER_MAC &&
+     ip netns exec $NS-red2 ping -c1 -W1 -q 10.2.0.10 >/dev/null"
+nsx red2 ip neigh flush dev eth0
 vctl destroy Arp_Sources_Remote \
     "$(vctl --bare --columns=_uuid list Arp_Sources_Remote)"
 check "without the row, its entries go" wait_for 30 peer_entries_are 0
