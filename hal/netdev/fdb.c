@@ -608,7 +608,12 @@ nd_fdb_remove(struct hal *hal, const struct hal_fdb_entry *entries, size_t n,
             status[i] = 0; /* Already gone from the kernel. */
         }
         if (f && !status[i]) {
+            bool peer = f->peer;
+
             nd_fdb_delete(nd, br, f);
+            if (!peer) {
+                nd_l3_peer_restore(nd, br, &entries[i].mac);
+            }
         }
         first = first ? first : status[i];
     }

@@ -5,7 +5,8 @@ LIBRARIES += hal-netdev
 hal-netdev_SRCS := hal/netdev/netdev.c hal/netdev/switch.c hal/netdev/resync.c \
                    hal/netdev/monitor.c hal/netdev/l2.c hal/netdev/fdb.c \
                    hal/netdev/names.c hal/netdev/nl.c \
-                   hal/netdev/neigh.c hal/netdev/route.c hal/netdev/bfd.c \
+                   hal/netdev/neigh.c hal/netdev/route.c hal/netdev/route-msg.c \
+                   hal/netdev/bfd.c \
                    hal/netdev/snoop.c
 hal-netdev_SRCS += hal/netdev/acl.c hal/netdev/nft.c hal/netdev/gateway.c
 hal-netdev_PKGS := libnl-3.0 libnl-route-3.0

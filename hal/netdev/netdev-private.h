@@ -359,6 +359,19 @@ int nd_neigh_load(struct hal_netdev *);
 void nd_neigh_resync_begin(struct hal_netdev *);
 void nd_neigh_resync_end(struct hal_netdev *);
 
+/* route-msg.c: the requests of route.c (NULL if out of memory). */
+/* Creates VRF device 'name', up, for routing table 'table'. */
+struct nl_msg *nd_msg_vrf_add(const char *name, uint32_t table);
+/* Sets the MAC of 'ifindex' (the router MAC on a bridge). */
+struct nl_msg *nd_msg_link_mac(int ifindex, const struct hal_mac *mac);
+/* Adds (or deletes) address 'ip'/'len' on 'ifindex'. */
+struct nl_msg *nd_msg_addr(int ifindex, const struct hal_ip *ip, uint8_t len,
+                           bool add);
+/* Adds (replacing) or deletes the route of 'e' in 'table', out of 'oif'
+ * through 'gw' (NULL: on link). */
+struct nl_msg *nd_msg_route(uint32_t table, const struct hal_route_entry *e,
+                            int oif, const struct hal_ip *gw, bool add);
+
 /* route.c: routing in VRFs (hal/hal-route.h). */
 struct nd_l3;
 /* Sets up 'nd->l3': probes the kernel for VRF, deletes stale VRFs. */
@@ -368,6 +381,11 @@ void nd_l3_destroy(struct hal_netdev *, bool clear);
 void nd_l3_resources(const struct hal_netdev *, struct hal_resource[]);
 /* Forgets the interfaces on 'bridge', whose devices went. */
 void nd_l3_bridge_gone(struct hal_netdev *, hal_oid_t bridge);
+/* Puts back the FDB entry of router peer 'mac' in 'br' if a router with an
+ * interface there has that peer (after the HAL client's own entry for the
+ * MAC went). */
+void nd_l3_peer_restore(struct hal_netdev *, struct nd_bridge *br,
+                        const struct hal_mac *mac);
 const char *nd_route_unsupported(const struct hal *);
 /* For acl.c: returns the index of router interface 'oid', or -1. */
 int64_t nd_rif_valid(const struct hal_netdev *, hal_oid_t oid);

@@ -116,115 +116,6 @@ vrf_name(size_t idx, char name[IFNAMSIZ])
     snprintf(name, IFNAMSIZ, "vtr%u", (unsigned) (idx % ND_L3_MAX));
 }
 
-static struct nl_msg *
-msg_vrf_add(const char *name, uint32_t table)
-{
-    struct rtnl_link *link = rtnl_link_vrf_alloc();
-    struct nl_msg *msg = NULL;
-
-    if (!link) {
-        return NULL;
-    }
-    rtnl_link_set_name(link, name);
-    rtnl_link_set_flags(link, IFF_UP);
-    if (rtnl_link_vrf_set_tableid(link, table)
-        || rtnl_link_build_add_request(link, NLM_F_CREATE | NLM_F_EXCL,
-                                       &msg)) {
-        msg = NULL;
-    }
-    rtnl_link_put(link);
-    return msg;
-}
-
-/* Sets the MAC of 'ifindex' (the router MAC on a bridge). */
-static struct nl_msg *
-msg_link_mac(int ifindex, const struct hal_mac *mac)
-{
-    struct rtnl_link *orig = rtnl_link_alloc(), *changes = rtnl_link_alloc();
-    struct nl_addr *addr = nl_addr_build(AF_LLC, mac->ea, 6);
-    struct nl_msg *msg = NULL;
-
-    if (orig && changes && addr) {
-        rtnl_link_set_ifindex(orig, ifindex);
-        rtnl_link_set_addr(changes, addr);
-        if (rtnl_link_build_change_request(orig, changes, 0, &msg)) {
-            msg = NULL;
-        }
-    }
-    nl_addr_put(addr);
-    rtnl_link_put(orig);
-    rtnl_link_put(changes);
-    return msg;
-}
-
-static struct nl_addr *
-ip_addr(const struct hal_ip *ip, uint8_t len)
-{
-    struct nl_addr *a =
-        nl_addr_build(ip->family, &ip->v6, ip->family == AF_INET ? 4 : 16);
-
-    if (a) {
-        nl_addr_set_prefixlen(a, len);
-    }
-    return a;
-}
-
-static struct nl_msg *
-msg_addr(int ifindex, const struct hal_ip *ip, uint8_t len, bool add)
-{
-    struct rtnl_addr *addr = rtnl_addr_alloc();
-    struct nl_addr *local = ip_addr(ip, len);
-    struct nl_msg *msg = NULL;
-
-    if (addr && local) {
-        rtnl_addr_set_ifindex(addr, ifindex);
-        rtnl_addr_set_local(addr, local);
-        if (add ? rtnl_addr_build_add_request(addr, NLM_F_CREATE, &msg)
-                : rtnl_addr_build_delete_request(addr, 0, &msg)) {
-            msg = NULL;
-        }
-    }
-    nl_addr_put(local);
-    rtnl_addr_put(addr);
-    return msg;
-}
-
-static struct nl_msg *
-msg_route(uint32_t table, const struct hal_route_entry *e, int oif,
-          const struct hal_ip *gw, bool add)
-{
-    struct rtnl_route *r = rtnl_route_alloc();
-    struct nl_addr *dst = ip_addr(&e->prefix, e->prefix_len);
-    struct nl_addr *via = gw ? ip_addr(gw, hal_ip_max_len(gw)) : NULL;
-    struct rtnl_nexthop *nh = rtnl_route_nh_alloc();
-    struct nl_msg *msg = NULL;
-
-    if (r && dst && nh && (!gw || via)) {
-        rtnl_route_set_family(r, e->prefix.family);
-        rtnl_route_set_table(r, table);
-        rtnl_route_set_dst(r, dst);
-        rtnl_route_set_protocol(r, RTPROT_STATIC);
-        rtnl_route_nh_set_ifindex(nh, oif);
-        if (via) {
-            rtnl_route_nh_set_gateway(nh, via);
-        }
-        rtnl_route_add_nexthop(r, nh);
-        nh = NULL;
-        if (add ? rtnl_route_build_add_request(r, NLM_F_CREATE | NLM_F_REPLACE,
-                                               &msg)
-                : rtnl_route_build_del_request(r, 0, &msg)) {
-            msg = NULL;
-        }
-    }
-    if (nh) {
-        rtnl_route_nh_free(nh);
-    }
-    nl_addr_put(dst);
-    nl_addr_put(via);
-    rtnl_route_put(r);
-    return msg;
-}
-
 /* ---- Lifecycle ---------------------------------------------------------- */
 
 /* Deletes the VRF devices an earlier run left ("vtr0", "vtr1", ...), after
@@ -279,7 +170,7 @@ nd_l3_probe(struct hal_netdev *nd, struct nd_l3 *l3)
     struct nd_link_info info;
     int error;
 
-    error = nd_request(&nd->nl, msg_vrf_add("vtrprobe", ND_VRF_TABLE - 1));
+    error = nd_request(&nd->nl, nd_msg_vrf_add("vtrprobe", ND_VRF_TABLE - 1));
     if (error && error != -EEXIST) {
         l3->unsupported = "the kernel has no VRF (CONFIG_NET_VRF)";
         VLOG_INFO("netdev: no routing: %s (%s)", l3->unsupported,
@@ -474,8 +365,8 @@ nd_router_set(struct hal *hal, const struct hal_router_config *c,
         for (j = 0; j < l3->n_rifs; j++) {
             if (l3->rifs[j].valid && l3->rifs[j].c.router == *oid) {
                 nd_request(&nd->nl,
-                           msg_link_mac(rif_bridge_ifindex(nd, &l3->rifs[j]),
-                                        &c->mac));
+                           nd_msg_link_mac(
+                               rif_bridge_ifindex(nd, &l3->rifs[j]), &c->mac));
                 rif_peers_sync(nd, &l3->rifs[j], &old, c);
             }
         }
@@ -489,7 +380,7 @@ nd_router_set(struct hal *hal, const struct hal_router_config *c,
     }
     vrf_name((size_t) i, name);
     error =
-        nd_request(&nd->nl, msg_vrf_add(name, ND_VRF_TABLE + (uint32_t) i));
+        nd_request(&nd->nl, nd_msg_vrf_add(name, ND_VRF_TABLE + (uint32_t) i));
     if (!error) {
         error = nd_link_get(&nd->nl, 0, name, &info);
     }
@@ -543,9 +434,11 @@ nd_rif_create(struct hal *hal, const struct hal_rif_config *c, hal_oid_t *oid)
         &batch,
         nd_msg_link_master(br->br_ifindex, l3->routers[r].ifindex, true),
         &status);
-    nd_batch_add(&batch, msg_link_mac(br->br_ifindex, &l3->routers[r].c.mac),
+    nd_batch_add(&batch,
+                 nd_msg_link_mac(br->br_ifindex, &l3->routers[r].c.mac),
                  &status);
-    nd_batch_add(&batch, msg_addr(br->br_ifindex, &c->ip, c->prefix_len, true),
+    nd_batch_add(&batch,
+                 nd_msg_addr(br->br_ifindex, &c->ip, c->prefix_len, true),
                  &status);
     nd_batch_destroy(&batch);
     if (!status || status == -EEXIST) {
@@ -595,8 +488,8 @@ rif_free(struct hal_netdev *nd, size_t i, bool kernel)
         int64_t r =
             ND_FIND(l3, routers, l3->rifs[i].c.router, HAL_OBJECT_ROUTER);
 
-        nd_request(&nd->nl, msg_addr(ifindex, &l3->rifs[i].c.ip,
-                                     l3->rifs[i].c.prefix_len, false));
+        nd_request(&nd->nl, nd_msg_addr(ifindex, &l3->rifs[i].c.ip,
+                                        l3->rifs[i].c.prefix_len, false));
         nd_request(&nd->nl, nd_msg_link_master(ifindex, 0, true));
         if (r >= 0) {
             rif_peers_sync(nd, &l3->rifs[i], &l3->routers[r].c, NULL);
@@ -689,6 +582,31 @@ nd_l3_bridge_gone(struct hal_netdev *nd, hal_oid_t bridge)
     }
 }
 
+void
+nd_l3_peer_restore(struct hal_netdev *nd, struct nd_bridge *br,
+                   const struct hal_mac *mac)
+{
+    struct nd_l3 *l3 = nd->l3;
+    hal_oid_t bridge = nd_bridge_oid(br->index);
+    size_t i;
+
+    for (i = 0; l3 && i < l3->n_rifs; i++) {
+        int64_t r =
+            l3->rifs[i].valid && l3->rifs[i].c.bridge == bridge
+                ? ND_FIND(l3, routers, l3->rifs[i].c.router, HAL_OBJECT_ROUTER)
+                : -1;
+        const struct hal_router_config *c = r < 0 ? NULL : &l3->routers[r].c;
+
+        for (uint32_t k = 0; c && k < c->n_peers && k < HAL_ROUTER_PEERS_MAX;
+             k++) {
+            if (!memcmp(&c->peers[k].mac, mac, sizeof *mac)) {
+                nd_fdb_peer_add(nd, br, mac, c->peers[k].vtep);
+                return;
+            }
+        }
+    }
+}
+
 int
 nd_router_remove(struct hal *hal, hal_oid_t oid)
 {
@@ -765,9 +683,9 @@ route_msg(struct hal_netdev *nd, const struct hal_route_entry *e, bool add)
     if (r < 0 || rif < 0) {
         return NULL;
     }
-    return msg_route(ND_VRF_TABLE + (uint32_t) r, e,
-                     rif_bridge_ifindex(nd, &l3->rifs[rif]), &l3->nhs[nh].c.ip,
-                     add);
+    return nd_msg_route(ND_VRF_TABLE + (uint32_t) r, e,
+                        rif_bridge_ifindex(nd, &l3->rifs[rif]),
+                        &l3->nhs[nh].c.ip, add);
 }
 
 static int

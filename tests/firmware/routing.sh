@@ -213,6 +213,12 @@ check "both of lr0's bridges send the other VTEP's ARP MAC to it" \
     wait_for 30 peer_entries_are 2
 check "red2's ARP reply to the other VTEP's MAC goes to that VTEP" \
     peer_reply_seen "$PEER_MAC" "$PEER_IP"
+vctl add-ucast-remote red "$PEER_MAC" "$HV_IP"
+check "a Ucast_Macs_Remote row for that MAC wins on red's bridge" \
+    wait_for 30 peer_entries_are 1
+vctl del-ucast-remote red "$PEER_MAC"
+check "... and without it the other VTEP's entry is back" \
+    wait_for 30 peer_entries_are 2
 check "red2 now has its gateway at the other VTEP's MAC" wait_for 3 \
     bash -c "ip netns exec $NS-red2 ip neigh show 10.1.0.1 | grep -q $PEER_MAC"
 check "... and is routed here all the same" ping_ok red2 10.2.0.10
