@@ -637,10 +637,10 @@ nd_fdb_peer_add(struct hal_netdev *nd, struct nd_bridge *br,
         return 0;
     } else if (f && f->e.remote_ip.s_addr == vtep.s_addr) {
         return 0;
-    } else if (!br->vx_ifindex) {
-        return -ENODEV;
     }
-    error = nd_request(&nd->nl, nd_msg_neigh_add(&add, false));
+    /* Without a VXLAN device yet, nd_bridge_replay_vxlan() installs it. */
+    error = br->vx_ifindex ? nd_request(&nd->nl, nd_msg_neigh_add(&add, false))
+                           : 0;
     if (error) {
         return error;
     }
