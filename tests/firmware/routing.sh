@@ -258,6 +258,39 @@ vctl destroy Arp_Sources_Remote \
     "$(vctl --bare --columns=_uuid list Arp_Sources_Remote)"
 check "without the row, its entries go" wait_for 30 peer_entries_are 0
 
+# ---- IPv6 ----
+# v6 HOST IFACE IP GW: IPv6 on for HOST's IFACE, with IP/64 and a default
+# route via GW.
+v6() {
+    nsx "$1" sysctl -qw net.ipv6.conf.all.disable_ipv6=0 \
+        net.ipv6.conf.default.disable_ipv6=0 \
+        "net.ipv6.conf.$2.disable_ipv6=0"
+    nsx "$1" ip -6 addr add "$3/64" dev "$2" nodad
+    nsx "$1" ip -6 route add default via "$4"
+}
+v6 red2 r2 2001:db8:1::10 2001:db8:1::1
+v6 blue2 b2 2001:db8:2::10 2001:db8:2::1
+v6 blue1 eth0 2001:db8:2::20 2001:db8:2::1
+fw_console "$A" "sysctl -w net.ipv6.conf.all.forwarding=1"
+vctl set Logical_Router lr0 "switch_binding:\"2001:db8:1::1/64\"=$RED" \
+    "switch_binding:\"2001:db8:2::1/64\"=$BLUE"
+check "IPv6: the interface addresses are in the VRF" wait_for 30 \
+    fw_console "$A" "ip -6 -o addr show master vtr0 | grep -q 2001:db8:2::1/64"
+check "IPv6: red2 pings its gateway" wait_for 20 ping_ok red2 2001:db8:1::1
+check "IPv6: local-local red2 -> blue2" wait_for 10 ping_ok red2 2001:db8:2::10
+check "IPv6: remote-local blue1 -> red2" wait_for 10 ping_ok blue1 2001:db8:1::10
+check "IPv6: local-remote red2 -> blue1" ping_ok red2 2001:db8:2::20
+hop_limit_exceeded() {
+    nsx red2 ping -c1 -W1 -t 1 2001:db8:2::10 2>&1 |
+        grep -q "From 2001:db8:1::1 .*Time exceeded: Hop limit"
+}
+check "IPv6: hop limit 1: ICMPv6 time exceeded from the gateway" \
+    hop_limit_exceeded
+if [ -n "${FW_ROUTING_SHOW:-}" ]; then
+    fw_console "$A" "ip -6 addr show dev vtb2; ip -6 route show vrf vtr0; ip -6 neigh show; sysctl net.ipv6.conf.all.forwarding net.ipv6.conf.vtb2.forwarding net.ipv6.conf.vtb2.disable_ipv6 net.ipv6.conf.swp1.disable_ipv6; bridge -d link show | head -20" |
+        sed 's/^/    tor1: /'
+fi
+
 vctl destroy Logical_Router lr0
 vrf_gone() {
     fw_console "$A" "! ip link show vtr0 2>/dev/null | grep -q vtr0"
