@@ -232,16 +232,33 @@ nd_l3_resources(const struct hal_netdev *nd, struct hal_resource res[])
 
 /* ---- Routers and interfaces --------------------------------------------- */
 
-/* Turns IPv4 forwarding on for frames arriving on bridge 'br' (per
- * interface, so that the switch routes only between its router
- * interfaces, never between management and underlay). */
+/* Turns forwarding on for frames of 'family' arriving on bridge 'br'.
+ * IPv4 per interface, so that the switch routes only between its router
+ * interfaces, never between management and underlay.  IPv6 forwarding
+ * has no such switch per interface (before Linux 6.17): it is turned on
+ * for the whole namespace, once, with a log line. */
 static int
-bridge_forwarding(const struct nd_bridge *br)
+bridge_forwarding(struct hal_netdev *nd, const struct nd_bridge *br,
+                  int family)
 {
     char name[IFNAMSIZ];
+    int on = 0, error;
 
     hal_netdev_bridge_ifname(br->index, name);
-    return sysctl_dev_set("ipv4", name, "forwarding", "1");
+    if (family == AF_INET) {
+        return sysctl_dev_set("ipv4", name, "forwarding", "1");
+    }
+    error = sysctl_dev_get("ipv6", "all", "forwarding", &on);
+    if (!error && !on) {
+        error = sysctl_dev_set("ipv6", "all", "forwarding", "1");
+        if (!error) {
+            VLOG_INFO("IPv6 forwarding on (net.ipv6.conf.all.forwarding=1) "
+                      "for the IPv6 router interface on %s: the kernel "
+                      "routes IPv6 between all interfaces from now on",
+                      name);
+        }
+    }
+    return error;
 }
 
 static int
@@ -442,7 +459,7 @@ nd_rif_create(struct hal *hal, const struct hal_rif_config *c, hal_oid_t *oid)
                  &status);
     nd_batch_destroy(&batch);
     if (!status || status == -EEXIST) {
-        status = bridge_forwarding(br);
+        status = bridge_forwarding(nd, br, c->ip.family);
     }
     if (status && status != -EEXIST) {
         VLOG_WARN("%s: interface on bridge %s: %s", l3->routers[r].c.name,
