@@ -192,6 +192,25 @@ int nd_binding_remove(struct hal *, const struct hal_binding *, size_t,
                       int *status);
 void nd_binding_walk(const struct hal *, hal_binding_walk_cb *, void *);
 
+/* ---- snmp6.c ------------------------------------------------------------- */
+
+/* What the netdev backend's routers count from an interface's IPv6
+ * counters. */
+struct nd_snmp6 {
+    uint64_t forwarded;   /* Ip6OutForwDatagrams: routed out of it. */
+    uint64_t hdr_errors;  /* Ip6InHdrErrors: hop limit exceeded among them. */
+    uint64_t icmp_errors; /* Destination unreachable, time exceeded and
+                           * packet too big sent. */
+};
+
+/* Reads the counters of interface 'dev' into '*c' (zeros on failure).
+ * Returns 0 or a negative errno (-ENOENT: no such interface, or IPv6 off
+ * on it). */
+int nd_snmp6_read(const char *dev, struct nd_snmp6 *c);
+/* Adds to '*sum' what the counters went up by from 'base' to 'now'. */
+void nd_snmp6_add_delta(struct nd_snmp6 *sum, const struct nd_snmp6 *now,
+                        const struct nd_snmp6 *base);
+
 /* ---- gateway.c ----------------------------------------------------------- */
 
 /* A MAC that a router's bridge takes as its own for IP: another VTEP's

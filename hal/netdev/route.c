@@ -41,11 +41,13 @@ struct nd_router {
     /* ACL drops of its interfaces counted by nftables rules that have
      * since been replaced (acl.c adds the live ones). */
     uint64_t acl_denied[HAL_ACL_STAGE_N];
+    struct nd_snmp6 gone; /* IPv6 counts of its removed interfaces. */
 };
 
 struct nd_rif {
     bool valid;
     struct hal_rif_config c;
+    struct nd_snmp6 base; /* Its bridge's IPv6 counters when it came. */
 };
 
 struct nd_nh {
@@ -261,6 +263,37 @@ bridge_forwarding(struct hal_netdev *nd, const struct nd_bridge *br,
     return error;
 }
 
+/* Returns the index of a valid router interface other than 'except' with
+ * the router and bridge of 'rif' ('first': only one before 'except'), or
+ * -1.  Counters are kept per bridge: its first interface of a router holds
+ * the base, the others share it. */
+static int64_t
+rif_sibling(const struct nd_l3 *l3, const struct nd_rif *rif, size_t except,
+            bool first)
+{
+    size_t k, n = first ? except : l3->n_rifs;
+
+    for (k = 0; k < n; k++) {
+        if (k != except && l3->rifs[k].valid
+            && l3->rifs[k].c.router == rif->c.router
+            && l3->rifs[k].c.bridge == rif->c.bridge) {
+            return (int64_t) k;
+        }
+    }
+    return -1;
+}
+
+/* Reads the IPv6 counters of the bridge of 'rif' into '*c'. */
+static void
+rif_snmp6(const struct nd_rif *rif, struct nd_snmp6 *c)
+{
+    char name[IFNAMSIZ];
+
+    hal_netdev_bridge_ifname((uint32_t) (rif->c.bridge & HAL_OID_VALUE_MAX),
+                             name);
+    nd_snmp6_read(name, c);
+}
+
 static int
 rif_bridge_ifindex(struct hal_netdev *nd, const struct nd_rif *rif)
 {
@@ -429,7 +462,7 @@ nd_rif_create(struct hal *hal, const struct hal_rif_config *c, hal_oid_t *oid)
     struct nd_bridge *br = nd_bridge_find(nd, c->bridge);
     struct nd_batch batch;
     int status = 0;
-    int64_t i;
+    int64_t i, sib;
     size_t j;
 
     if (r < 0 || !br) {
@@ -468,6 +501,12 @@ nd_rif_create(struct hal *hal, const struct hal_rif_config *c, hal_oid_t *oid)
     }
     l3->rifs[i].valid = true;
     l3->rifs[i].c = *c;
+    sib = rif_sibling(l3, &l3->rifs[i], (size_t) i, false);
+    if (sib >= 0) {
+        l3->rifs[i].base = l3->rifs[sib].base;
+    } else {
+        rif_snmp6(&l3->rifs[i], &l3->rifs[i].base);
+    }
     rif_peers_sync(nd, &l3->rifs[i], NULL, &l3->routers[r].c);
     gateway_aliases_sync(nd);
     *oid = hal_oid_make(HAL_OBJECT_RIF, (uint64_t) i);
@@ -504,7 +543,12 @@ rif_free(struct hal_netdev *nd, size_t i, bool kernel)
     if (ifindex) {
         int64_t r =
             ND_FIND(l3, routers, l3->rifs[i].c.router, HAL_OBJECT_ROUTER);
+        struct nd_snmp6 now;
 
+        if (r >= 0 && rif_sibling(l3, &l3->rifs[i], i, false) < 0) {
+            rif_snmp6(&l3->rifs[i], &now);
+            nd_snmp6_add_delta(&l3->routers[r].gone, &now, &l3->rifs[i].base);
+        }
         nd_request(&nd->nl, nd_msg_addr(ifindex, &l3->rifs[i].c.ip,
                                         l3->rifs[i].c.prefix_len, false));
         nd_request(&nd->nl, nd_msg_link_master(ifindex, 0, true));
@@ -864,6 +908,8 @@ nd_router_stats_get(const struct hal *hal, hal_oid_t oid,
     const struct hal_netdev *nd = nd_cast(hal);
     const struct nd_l3 *l3 = nd->l3;
     int64_t i = ND_FIND(l3, routers, oid, HAL_OBJECT_ROUTER);
+    struct nd_snmp6 v6;
+    size_t j;
 
     /* The kernel keeps no per-VRF forwarding counters; the ACL drops are
      * nftables counters (acl.c). */
@@ -875,6 +921,20 @@ nd_router_stats_get(const struct hal *hal, hal_oid_t oid,
                            + nd_acl_router_denied(nd, oid, HAL_ACL_INGRESS);
     stats->acl_denied_out = l3->routers[i].acl_denied[HAL_ACL_EGRESS]
                             + nd_acl_router_denied(nd, oid, HAL_ACL_EGRESS);
+    /* IPv6 only: the kernel counts it per interface, the bridges'. */
+    v6 = l3->routers[i].gone;
+    for (j = 0; j < l3->n_rifs; j++) {
+        if (l3->rifs[j].valid && l3->rifs[j].c.router == oid
+            && rif_sibling(l3, &l3->rifs[j], j, true) < 0) {
+            struct nd_snmp6 now;
+
+            rif_snmp6(&l3->rifs[j], &now);
+            nd_snmp6_add_delta(&v6, &now, &l3->rifs[j].base);
+        }
+    }
+    stats->routed = v6.forwarded;
+    stats->ttl_expired = v6.hdr_errors;
+    stats->icmp_errors = v6.icmp_errors;
     return 0;
 }
 
