@@ -386,6 +386,13 @@ struct nl_msg *nd_msg_link_mac(int ifindex, const struct hal_mac *mac);
 /* Adds (or deletes) address 'ip'/'len' on 'ifindex'. */
 struct nl_msg *nd_msg_addr(int ifindex, const struct hal_ip *ip, uint8_t len,
                            bool add);
+/* The metric of a VRF table's last route, "unreachable default": the
+ * highest, as the kernel's VRF documentation recommends. */
+#define ND_VRF_UNREACHABLE_METRIC 4278198272u
+/* Adds "unreachable default" of 'family' to 'table': a VRF's lookup that
+ * finds nothing there must end there, not go on to the main table's
+ * default route (out of the management port). */
+struct nl_msg *nd_msg_route_unreachable(uint32_t table, int family);
 /* Adds (replacing) or deletes the route of 'e' in 'table', out of 'oif'
  * through 'gw' (NULL: on link). */
 struct nl_msg *nd_msg_route(uint32_t table, const struct hal_route_entry *e,

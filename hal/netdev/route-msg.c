@@ -117,3 +117,30 @@ nd_msg_route(uint32_t table, const struct hal_route_entry *e, int oif,
     rtnl_route_put(r);
     return msg;
 }
+
+struct nl_msg *
+nd_msg_route_unreachable(uint32_t table, int family)
+{
+    static const uint8_t any[16];
+    struct rtnl_route *r = rtnl_route_alloc();
+    struct nl_addr *dst =
+        nl_addr_build(family, any, family == AF_INET ? 4 : 16);
+    struct nl_msg *msg = NULL;
+
+    if (r && dst) {
+        nl_addr_set_prefixlen(dst, 0);
+        rtnl_route_set_family(r, (uint8_t) family);
+        rtnl_route_set_table(r, table);
+        rtnl_route_set_dst(r, dst);
+        rtnl_route_set_type(r, RTN_UNREACHABLE);
+        rtnl_route_set_priority(r, ND_VRF_UNREACHABLE_METRIC);
+        rtnl_route_set_protocol(r, RTPROT_STATIC);
+        if (rtnl_route_build_add_request(r, NLM_F_CREATE | NLM_F_REPLACE,
+                                         &msg)) {
+            msg = NULL;
+        }
+    }
+    nl_addr_put(dst);
+    rtnl_route_put(r);
+    return msg;
+}

@@ -439,6 +439,18 @@ nd_router_set(struct hal *hal, const struct hal_router_config *c,
                   strerror(-error));
         return error;
     }
+    error = nd_request(&nd->nl, nd_msg_route_unreachable(
+                                    ND_VRF_TABLE + (uint32_t) i, AF_INET));
+    if (error) {
+        VLOG_WARN("%s: cannot end VRF %s's table with an unreachable "
+                  "default route: %s",
+                  c->name, name, strerror(-error));
+        nd_request(&nd->nl, nd_msg_link_del(info.ifindex));
+        return error;
+    }
+    /* Without IPv6 in the kernel, there is no IPv6 to leak. */
+    nd_request(&nd->nl, nd_msg_route_unreachable(ND_VRF_TABLE + (uint32_t) i,
+                                                 AF_INET6));
     memset(&l3->routers[i], 0, sizeof l3->routers[i]);
     l3->routers[i].valid = true;
     l3->routers[i].c = *c;

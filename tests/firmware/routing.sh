@@ -109,6 +109,18 @@ time_exceeded() {
 check "... with ICMP time exceeded from the gateway" time_exceeded
 check "red2 pings its gateway" ping_ok red2 10.1.0.1
 check "blue1 (behind VXLAN) pings its gateway" ping_ok blue1 10.2.0.1
+# No route in the VRF: the lookup must end in the VRF's table, not go on
+# to the main table's default route, out of the management port.
+no_route_unreachable() {
+    nsx red2 ping -c1 -W2 10.9.9.9 2>&1 |
+        grep -Eq "From 10.1.0.1 .*Destination (Net|Host) Unreachable"
+}
+check "no route: ICMP destination unreachable from the gateway" \
+    no_route_unreachable
+check "the VRF's table ends in an unreachable default route" \
+    fw_console "$A" "ip route show table 1000 | grep -q '^unreachable default .*metric 4278198272'"
+check "... so no lookup in the VRF leaves by the management port" \
+    fw_console "$A" "! ip route get 10.9.9.9 vrf vtr0 2>&1 | grep -q eth0"
 ttl2_crosses() {
     nsx red2 ping -c1 -W1 -q -t 2 10.2.0.10 >/dev/null 2>&1
 }
@@ -286,6 +298,12 @@ hop_limit_exceeded() {
 }
 check "IPv6: hop limit 1: ICMPv6 time exceeded from the gateway" \
     hop_limit_exceeded
+no_route6() {
+    nsx red2 ping -c1 -W2 2001:db8:9::1 2>&1 |
+        grep -q "From 2001:db8:1::1 .*Destination unreachable: No route"
+}
+check "IPv6: no route: ICMPv6 destination unreachable from the gateway" \
+    no_route6
 # lr0's counters from the kernel's IPv6 counters of its bridges (the
 # pings above: at least 6 routed, one hop limit exceeded and answered).
 check "IPv6: lr0 counts what it routed (ROUTED)" \
