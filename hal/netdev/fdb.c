@@ -629,13 +629,13 @@ nd_fdb_peer_add(struct hal_netdev *nd, struct nd_bridge *br,
     struct hal_fdb_entry e;
     int error;
 
-    if (f && !f->peer) {
-        if (nd->resyncing && f->e.type == HAL_FDB_STATIC && f->e.remote
-            && f->e.remote_ip.s_addr == vtep.s_addr && !f->seen) {
-            f->peer = true; /* Ours, from before a restart. */
-        }
-        return 0;
+    if (f && !f->peer
+        && !(nd->resyncing && !f->seen && f->e.type == HAL_FDB_STATIC
+             && f->e.remote)) {
+        return 0; /* The client's. */
     } else if (f && f->e.remote_ip.s_addr == vtep.s_addr) {
+        /* Ours, or one the kernel kept from before a restart: take it. */
+        f->peer = true;
         return 0;
     }
     /* Without a VXLAN device yet, nd_bridge_replay_vxlan() installs it. */

@@ -236,8 +236,9 @@ void nd_fdb_delete(struct hal_netdev *, struct nd_bridge *, struct nd_fdb *);
 /* A router peer's ARP MAC (hal_router_peer) in bridge 'br': a static
  * entry toward the peer's VTEP, so that local hosts' replies to its
  * requests go there.  An entry the HAL's client set for the same MAC is
- * left alone (and wins); one loaded from the kernel by a warm start, to
- * the same VTEP, is taken over.  Returns 0 or a negative errno. */
+ * left alone (and wins); one loaded from the kernel by a warm start and
+ * not replayed (yet) is taken over, and pointed at 'vtep' if it is not.
+ * Returns 0 or a negative errno. */
 int nd_fdb_peer_add(struct hal_netdev *, struct nd_bridge *br,
                     const struct hal_mac *, struct in_addr vtep);
 /* Removes the entry nd_fdb_peer_add() made for 'mac' in 'br', if any. */
