@@ -298,6 +298,9 @@ hop_limit_exceeded() {
 }
 check "IPv6: hop limit 1: ICMPv6 time exceeded from the gateway" \
     hop_limit_exceeded
+check "IPv6 forwarding is on, and the management port still takes RAs" \
+    fw_console "$A" "test \$(sysctl -n net.ipv6.conf.all.forwarding) = 1 &&
+        test \$(sysctl -n net.ipv6.conf.eth0.accept_ra) = 2"
 no_route6() {
     nsx red2 ping -c1 -W2 2001:db8:9::1 2>&1 |
         grep -q "From 2001:db8:1::1 .*Destination unreachable: No route"
