@@ -199,6 +199,8 @@ void nd_binding_walk(const struct hal *, hal_binding_walk_cb *, void *);
 struct nd_snmp6 {
     uint64_t forwarded;   /* Ip6OutForwDatagrams: routed out of it. */
     uint64_t hdr_errors;  /* Ip6InHdrErrors: hop limit exceeded among them. */
+    uint64_t no_route;    /* Ip6InNoRoutes (charged to the interface a
+                           * packet came in by, also in a VRF). */
     uint64_t icmp_errors; /* Destination unreachable, time exceeded and
                            * packet too big sent. */
 };

@@ -946,6 +946,7 @@ nd_router_stats_get(const struct hal *hal, hal_oid_t oid,
     }
     stats->routed = v6.forwarded;
     stats->ttl_expired = v6.hdr_errors;
+    stats->no_route = v6.no_route;
     stats->icmp_errors = v6.icmp_errors;
     return 0;
 }

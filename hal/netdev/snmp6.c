@@ -18,6 +18,7 @@ nd_snmp6_read(const char *dev, struct nd_snmp6 *c)
     } fields[] = {
         { "Ip6OutForwDatagrams", offsetof(struct nd_snmp6, forwarded) },
         { "Ip6InHdrErrors", offsetof(struct nd_snmp6, hdr_errors) },
+        { "Ip6InNoRoutes", offsetof(struct nd_snmp6, no_route) },
         { "Icmp6OutDestUnreachs", offsetof(struct nd_snmp6, icmp_errors) },
         { "Icmp6OutTimeExcds", offsetof(struct nd_snmp6, icmp_errors) },
         { "Icmp6OutPktTooBigs", offsetof(struct nd_snmp6, icmp_errors) },
@@ -47,19 +48,20 @@ nd_snmp6_read(const char *dev, struct nd_snmp6 *c)
     return 0;
 }
 
+/* Returns what counter 'now' went up by from 'base': all of it if it is
+ * below its base (reset: the device made anew). */
+static uint64_t
+delta(uint64_t now, uint64_t base)
+{
+    return now >= base ? now - base : now;
+}
+
 void
 nd_snmp6_add_delta(struct nd_snmp6 *sum, const struct nd_snmp6 *now,
                    const struct nd_snmp6 *base)
 {
-    /* A counter below its base was reset (the device made anew): all of
-     * it is new. */
-    sum->forwarded +=
-        now->forwarded
-        - (now->forwarded >= base->forwarded ? base->forwarded : 0);
-    sum->hdr_errors +=
-        now->hdr_errors
-        - (now->hdr_errors >= base->hdr_errors ? base->hdr_errors : 0);
-    sum->icmp_errors +=
-        now->icmp_errors
-        - (now->icmp_errors >= base->icmp_errors ? base->icmp_errors : 0);
+    sum->forwarded += delta(now->forwarded, base->forwarded);
+    sum->hdr_errors += delta(now->hdr_errors, base->hdr_errors);
+    sum->no_route += delta(now->no_route, base->no_route);
+    sum->icmp_errors += delta(now->icmp_errors, base->icmp_errors);
 }

@@ -308,13 +308,16 @@ no_route6() {
 check "IPv6: no route: ICMPv6 destination unreachable from the gateway" \
     no_route6
 # lr0's counters from the kernel's IPv6 counters of its bridges (the
-# pings above: at least 6 routed, one hop limit exceeded and answered).
+# pings above: at least 6 routed, one hop limit exceeded and one packet
+# without a route, each answered).
 check "IPv6: lr0 counts what it routed (ROUTED)" \
     test "$(router_count 2)" -ge 6
 check "IPv6: ... the expired hop limit (TTL-EXPIRED)" \
     test "$(router_count 3)" -ge 1
-check "IPv6: ... and the ICMPv6 error it sent (ICMP-ERR)" \
-    test "$(router_count 8)" -ge 1
+check "IPv6: ... the ICMPv6 errors it sent (ICMP-ERR)" \
+    test "$(router_count 8)" -ge 2
+check "IPv6: ... and the packet without a route (NO-ROUTE)" \
+    test "$(router_count 4)" -ge 1
 if [ -n "${FW_ROUTING_SHOW:-}" ]; then
     fw_console "$A" "for d in vtr0 vtb1 vtb2 swp1 swp2 vtx1 vtx2; do echo \$d; grep -E 'Icmp6Out(DestUnreachs|TimeExcds|Msgs)|Ip6OutForwDatagrams|Ip6InNoRoutes|Ip6InHdrErrors' /proc/net/dev_snmp6/\$d; done" | sed 's/^/    snmp6: /'
     fw_console "$A" "vtep-cli show ip router; ip -6 -o addr show master vtr0; ip -6 route show vrf vtr0; ip -6 neigh show" |
