@@ -308,6 +308,18 @@ expr_counter(struct nft_buf *b)
     nest_end(b, e);
 }
 
+/* Loads 'len' bytes of 'v' into register 1. */
+static void
+expr_immediate(struct nft_buf *b, const void *v, size_t len)
+{
+    size_t e = expr_begin(b, "immediate"), d = nest_begin(b, NFTA_EXPR_DATA);
+
+    attr_u32(b, NFTA_IMMEDIATE_DREG, NFT_REG_1);
+    data_value(b, NFTA_IMMEDIATE_DATA, v, len);
+    nest_end(b, d);
+    nest_end(b, e);
+}
+
 static void
 expr_verdict(struct nft_buf *b, int code, const char *chain)
 {
@@ -510,18 +522,6 @@ nft_jump_rule(struct nft_buf *b, const char *table, const char *chain,
     expr_verdict(b, NFT_JUMP, target);
     nest_end(b, x);
     msg_end(b, m);
-}
-
-/* Loads 'len' bytes of 'v' into register 1. */
-static void
-expr_immediate(struct nft_buf *b, const void *v, size_t len)
-{
-    size_t e = expr_begin(b, "immediate"), d = nest_begin(b, NFTA_EXPR_DATA);
-
-    attr_u32(b, NFTA_IMMEDIATE_DREG, NFT_REG_1);
-    data_value(b, NFTA_IMMEDIATE_DATA, v, len);
-    nest_end(b, d);
-    nest_end(b, e);
 }
 
 void

@@ -16,10 +16,6 @@
  * the interfaces gave their bridges, resync.c) and replayed. */
 #include <errno.h>
 #include <linux/rtnetlink.h>
-#include <netlink/route/addr.h>
-#include <netlink/route/link.h>
-#include <netlink/route/link/vrf.h>
-#include <netlink/route/route.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -302,6 +298,17 @@ rif_bridge_ifindex(struct hal_netdev *nd, const struct nd_rif *rif)
     return br ? br->br_ifindex : 0;
 }
 
+/* Returns the config of the router of 'rif' if 'rif' is valid, else NULL. */
+static const struct hal_router_config *
+rif_router_config(const struct nd_l3 *l3, const struct nd_rif *rif)
+{
+    int64_t r = rif->valid
+                    ? ND_FIND(l3, routers, rif->c.router, HAL_OBJECT_ROUTER)
+                    : -1;
+
+    return r < 0 ? NULL : &l3->routers[r].c;
+}
+
 /* Returns true if router config 'c' has peer 'p' (same MAC and VTEP). */
 static bool
 has_peer(const struct hal_router_config *c, const struct hal_router_peer *p)
@@ -359,10 +366,7 @@ gateway_aliases_sync(struct hal_netdev *nd)
 
     for (i = 0; i < l3->n_rifs; i++) {
         const struct nd_rif *rif = &l3->rifs[i];
-        int64_t r =
-            rif->valid ? ND_FIND(l3, routers, rif->c.router, HAL_OBJECT_ROUTER)
-                       : -1;
-        const struct hal_router_config *c = r < 0 ? NULL : &l3->routers[r].c;
+        const struct hal_router_config *c = rif_router_config(l3, rif);
 
         for (k = 0; c && k < c->n_peers && k < HAL_ROUTER_PEERS_MAX; k++) {
             if (n >= allocated) {
@@ -664,11 +668,10 @@ nd_l3_peer_restore(struct hal_netdev *nd, struct nd_bridge *br,
     size_t i;
 
     for (i = 0; l3 && i < l3->n_rifs; i++) {
-        int64_t r =
-            l3->rifs[i].valid && l3->rifs[i].c.bridge == bridge
-                ? ND_FIND(l3, routers, l3->rifs[i].c.router, HAL_OBJECT_ROUTER)
-                : -1;
-        const struct hal_router_config *c = r < 0 ? NULL : &l3->routers[r].c;
+        const struct hal_router_config *c =
+            l3->rifs[i].c.bridge == bridge
+                ? rif_router_config(l3, &l3->rifs[i])
+                : NULL;
 
         for (uint32_t k = 0; c && k < c->n_peers && k < HAL_ROUTER_PEERS_MAX;
              k++) {
@@ -923,8 +926,8 @@ nd_router_stats_get(const struct hal *hal, hal_oid_t oid,
     struct nd_snmp6 v6;
     size_t j;
 
-    /* The kernel keeps no per-VRF forwarding counters; the ACL drops are
-     * nftables counters (acl.c). */
+    /* The kernel keeps no per-VRF counters: the ACL drops are nftables
+     * counters (acl.c), the rest the bridges' IPv6 counters (snmp6.c). */
     memset(stats, 0, sizeof *stats);
     if (i < 0) {
         return -ENOENT;
