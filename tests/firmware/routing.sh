@@ -232,10 +232,14 @@ check "a Ucast_Macs_Remote row for that MAC wins on red's bridge" \
 vctl del-ucast-remote red "$PEER_MAC"
 check "... and without it the other VTEP's entry is back" \
     wait_for 30 peer_entries_are 2
-check "red2 now has its gateway at the other VTEP's MAC" wait_for 3 \
-    bash -c "ip netns exec $NS-red2 ip neigh show 10.1.0.1 | grep -q $PEER_MAC"
+# gateway_is_peer: red2 has its gateway 10.1.0.1 at PEER_MAC.
+gateway_is_peer() {
+    nsx red2 ip neigh show 10.1.0.1 | grep -q "$PEER_MAC"
+}
+check "red2 now has its gateway at the other VTEP's MAC" \
+    wait_for 3 gateway_is_peer
 check "... and is routed here all the same" ping_ok red2 10.2.0.10
-nsx red2 ip neigh flush dev eth0
+nsx red2 ip neigh flush dev r2
 
 # An interface address that no switch_binding wants any more, as a binding
 # removed while vtepd was down leaves it on its bridge: the restart must
@@ -263,10 +267,12 @@ check "the wanted address is back in the VRF" wait_for 30 fw_console "$A" \
 check "routing works after the restart" wait_for 30 ping_ok red2 10.2.0.10
 check "the other VTEP's entries survive the restart" peer_entries_are 2
 peer_reply_seen "$PEER_MAC" "$PEER_IP"
-check "the gateway alias is back after the restart" wait_for 10 bash -c \
-    "ip netns exec $NS-red2 ip neigh show 10.1.0.1 | grep -q $PEER_MAC &&
-     ip netns exec $NS-red2 ping -c1 -W1 -q 10.2.0.10 >/dev/null"
-nsx red2 ip neigh flush dev eth0
+routed_via_peer() {
+    gateway_is_peer && ping_ok red2 10.2.0.10
+}
+check "the gateway alias is back after the restart" \
+    wait_for 10 routed_via_peer
+nsx red2 ip neigh flush dev r2
 vctl destroy Arp_Sources_Remote \
     "$(vctl --bare --columns=_uuid list Arp_Sources_Remote)"
 check "without the row, its entries go" wait_for 30 peer_entries_are 0
