@@ -94,11 +94,17 @@ def checksum(data):
     return ~total & 0xffff
 
 
+def arp_request_body(mac, spa, tpa):
+    """The ARP payload of a request for IPv4 address TPA (4 bytes) from MAC
+    and SPA."""
+    return struct.pack("!HHBBH6s4s6s4s", 1, 0x0800, 6, 4, 1, mac, spa,
+                       b"\0" * 6, tpa)
+
+
 def arp_resolve(s, vlan, mac, ip, peer_ip):
     bcast = b"\xff" * 6
-    arp = struct.pack("!HHBBH6s4s6s4s", 1, 0x0800, 6, 4, 1, mac, ip,
-                      b"\0" * 6, peer_ip)
-    s.send(tagged(bcast, mac, vlan, 0x0806, arp))
+    s.send(tagged(bcast, mac, vlan, 0x0806,
+                  arp_request_body(mac, ip, peer_ip)))
     for rx_vlan, frame in receive(s, time.time() + 2):
         if len(frame) < 42 or frame[12:14] != b"\x08\x06":
             continue
@@ -162,9 +168,7 @@ def send(iface, src, dst, vlan="0"):
 
 def arp_request(iface, src, spa, tpa):
     mac = mac_bytes(src)
-    arp = struct.pack("!HHBBH6s4s6s4s", 1, 0x0800, 6, 4, 1, mac,
-                      socket.inet_aton(spa), b"\0" * 6,
-                      socket.inet_aton(tpa))
+    arp = arp_request_body(mac, socket.inet_aton(spa), socket.inet_aton(tpa))
     s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
     s.bind((iface, 0))
     s.send(tagged(b"\xff" * 6, mac, 0, 0x0806, arp + bytes(18)))
