@@ -194,7 +194,7 @@ sim_route_frame(struct hal_asic *asic, hal_oid_t bridge, const uint8_t *frame,
     size_t *out_len = &o->len, *probe_len = &o->probe_len;
     const char **reason = &o->reason;
     const uint8_t *ip = frame + eth->payload;
-    size_t ip_len = len - eth->payload;
+    size_t ip_len = len - eth->payload, hl;
     struct hal_asic_route_result res;
     struct hal_ip dst;
 
@@ -209,11 +209,19 @@ sim_route_frame(struct hal_asic *asic, hal_oid_t bridge, const uint8_t *frame,
     } else if (eth->ethertype != SIM_ETH_TYPE_IPV4) {
         *reason = "not IP to the router";
         return SIM_ROUTE_DROP;
-    } else if (ip_len < IPV4_HLEN || (ip[0] >> 4) != 4 || (ip[0] & 15) < 5
-               || (size_t) (ip[0] & 15) * 4 > ip_len) {
+    }
+    /* RFC 1812, 5.2.2: the length fields and the checksum, before anything
+     * else; what follows the total length (Ethernet padding) goes. */
+    hl = ip_len >= IPV4_HLEN ? (size_t) (ip[0] & 15) * 4 : 0;
+    if (hl < IPV4_HLEN || (ip[0] >> 4) != 4 || hl > ip_len
+        || !sim_ipv4_total(ip, ip_len)) {
         *reason = "malformed IPv4";
         return SIM_ROUTE_DROP;
+    } else if (csum_rfc1071(ip, hl)) {
+        *reason = "IPv4 header checksum";
+        return SIM_ROUTE_DROP;
     }
+    ip_len = sim_ipv4_total(ip, ip_len);
     memset(&dst, 0, sizeof dst);
     dst.family = AF_INET;
     memcpy(&dst.v4, ip + 16, 4);

@@ -901,6 +901,28 @@ sim_inject_frame(struct sim *sim, size_t port_index, const uint8_t *frame,
 }
 
 void
+sim_inject_superframe(struct sim *sim, size_t port_index, const uint8_t *frame,
+                      size_t len, int tag, uint16_t l4_off, uint16_t gso_size)
+{
+    struct sim_port_msg m;
+
+    if (port_index < sim->n_ports) {
+        /* The dataplane may complete a checksum in place. */
+        len = len < SIM_BUF_SIZE ? len : SIM_BUF_SIZE;
+        memcpy(sim->rx_bufs, frame, len);
+        memset(&m, 0, sizeof m);
+        m.buf = sim->rx_bufs;
+        m.size = SIM_BUF_SIZE;
+        m.len = (ssize_t) len;
+        m.tag = tag;
+        m.gso_size = gso_size;
+        m.l4_off = l4_off;
+        port_input_tso(sim, &sim->ports[port_index], &m, time_msec());
+        sim_flush_all(sim);
+    }
+}
+
+void
 sim_inject_vxlan(struct sim *sim, struct in_addr src, const uint8_t *pkt,
                  size_t len)
 {

@@ -113,6 +113,14 @@ void sim_format_stats(const struct sim *sim, struct ds *out);
 void sim_inject_frame(struct sim *sim, size_t port_index, const uint8_t *frame,
                       size_t len, int tag);
 
+/* As sim_inject_frame(), for a TCP super-frame as a port with segmentation
+ * offload hands one over (a virtio-net header): its TCP header at 'l4_off',
+ * to be cut into segments of 'gso_size' payload bytes.  A super-frame the
+ * dataplane cannot segment is dropped and counted, as from a port. */
+void sim_inject_superframe(struct sim *sim, size_t port_index,
+                           const uint8_t *frame, size_t len, int tag,
+                           uint16_t l4_off, uint16_t gso_size);
+
 /* Feeds the 'len'-byte UDP payload 'pkt' to the pipeline as if it had
  * arrived on the VXLAN port from 'src'.  'pkt' is borrowed. */
 void sim_inject_vxlan(struct sim *sim, struct in_addr src, const uint8_t *pkt,

@@ -17,6 +17,10 @@ has no 8021q module to make a VLAN interface.
       Broadcasts one untagged ARP request for TPA from SRC_MAC and SPA, as
       another VTEP's router asks (Arp_Sources_Remote), and returns.
 
+  sim-frames.py udp-send IFACE SRC_MAC DST_MAC SRC_IP DST_IP good|bad
+      Sends one untagged IPv4 UDP packet from port 40000 to port 5998,
+      its IPv4 header checksum right (good) or wrong (bad).
+
   sim-frames.py tso-send IFACE VLAN SRC_MAC DST_MAC SRC_IP DST_IP MSS LEN
       Sends one TCP super-frame (IPv4, tagged with VLAN if nonzero) of LEN
       payload bytes from port 40000 to port 5999, as a guest hands one to
@@ -175,6 +179,20 @@ def arp_request(iface, src, spa, tpa):
     return 0
 
 
+def udp_send(iface, src, dst, src_ip, dst_ip, csum):
+    data = b"vtep-sim udp test"
+    udp = struct.pack("!HHHH", 40000, 5998, 8 + len(data), 0) + data
+    header = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(udp), 1, 0, 64,
+                         17, 0, socket.inet_aton(src_ip),
+                         socket.inet_aton(dst_ip))
+    good = checksum(header)
+    header = header[:10] + struct.pack(
+        "!H", good if csum == "good" else good ^ 0x5a5a) + header[12:]
+    s = open_socket(iface)
+    s.send(tagged(mac_bytes(dst), mac_bytes(src), 0, 0x0800, header + udp))
+    return 0
+
+
 PACKET_VNET_HDR = 15
 TSO_SPORT, TSO_DPORT, TSO_SEQ = 40000, 5999, 1000000
 
@@ -251,6 +269,8 @@ def main(argv):
         return vlan_ping(*argv[2:])
     if len(argv) == 6 and argv[1] == "arp-request":
         return arp_request(*argv[2:])
+    if len(argv) == 8 and argv[1] == "udp-send":
+        return udp_send(*argv[2:])
     if len(argv) == 10 and argv[1] == "tso-send":
         return tso_send(*argv[2:])
     if len(argv) == 6 and argv[1] == "tso-receive":

@@ -155,6 +155,36 @@ check "... with ICMP time exceeded from the gateway" time_exceeded
 asic && check "... and counted" test "$(router_count lr0 3)" -ge $((before + 2))
 check "TTL 2 gets through" wait_for 3 ping_ttl red2 2 10.2.0.10
 
+# ---- A header the router refuses (RFC 1812, 5.2.2) ----
+# A UDP packet from red2 to blue2 whose IPv4 header checksum is wrong is
+# not routed, and the asic says why; the same packet with it right is.
+# (On the netdev backend the kernel's ip_rcv() drops it, in InHdrErrors.)
+udp_to_blue2() {
+    nsx red2 python3 tests/dataplane/sim-frames.py udp-send eth0 \
+        "$RED2_MAC" "$ROUTER_MAC" 10.1.0.10 10.2.0.10 "$1"
+}
+bad_checksums_are() {
+    test "$(appctl sim/show |
+        sed -n 's/^  drop IPv4 header checksum: //p')" = "$1"
+}
+routed_is() {
+    test "$(router_count lr0 2)" = "$1"
+}
+# (blue2's port unreachable for it is routed too.)
+routed_more_than() {
+    test "$(router_count lr0 2)" -gt "$1"
+}
+if asic; then
+    before=$(router_count lr0 2)
+    udp_to_blue2 bad
+    check "a bad IPv4 header checksum is dropped and counted" \
+        wait_for 3 bad_checksums_are 1
+    check "... and not routed" routed_is "$before"
+    udp_to_blue2 good
+    check "the same packet with its checksum right is routed" \
+        wait_for 3 routed_more_than "$before"
+fi
+
 
 # ---- A static route through a host ----
 # red2 owns 10.3.0.1 on its loopback: the next hop for 10.3.0.0/24.

@@ -12,7 +12,8 @@
 #     'make fuzz-long' runs each for FUZZ_LONG_RUNS inputs (10 million;
 #     or FUZZ_LONG_SECONDS) and keeps what it finds in tests/fuzz/corpus/.
 FUZZ_ALL := fuzz-json-text fuzz-jsonrpc fuzz-transact fuzz-transact-text \
-            fuzz-schema fuzz-schema-transact fuzz-log fuzz-frame fuzz-chip
+            fuzz-schema fuzz-schema-transact fuzz-log fuzz-frame fuzz-chip \
+            fuzz-dataplane
 fuzz-json-text_FUZZ_LIBS := lib
 fuzz-jsonrpc_FUZZ_LIBS := jsonrpc lib
 fuzz-transact_FUZZ_LIBS := vtep-schema ovsdb-storage ovsdb lib
@@ -24,6 +25,7 @@ fuzz-schema-transact_FUZZ_LIBS := ovsdb-storage ovsdb lib
 fuzz-log_FUZZ_LIBS := ovsdb-storage ovsdb lib
 fuzz-frame_FUZZ_LIBS := sim hal lib
 fuzz-chip_FUZZ_LIBS := hal-asic hal lib
+fuzz-dataplane_FUZZ_LIBS := sim hal-asic hal lib
 
 # OVS's test schemas, compiled into fuzz-db.c.
 FUZZ_SCHEMAS := ordinal constraint weak gc immutable idltest
