@@ -196,7 +196,7 @@ sim_route_frame(struct hal_asic *asic, hal_oid_t bridge, const uint8_t *frame,
     const uint8_t *ip = frame + eth->payload;
     size_t ip_len = len - eth->payload, hl;
     struct hal_asic_route_result res;
-    struct hal_ip dst;
+    struct hal_ip src, dst;
 
     *out_len = *probe_len = 0;
     o->mtu = 0;
@@ -222,9 +222,14 @@ sim_route_frame(struct hal_asic *asic, hal_oid_t bridge, const uint8_t *frame,
         return SIM_ROUTE_DROP;
     }
     ip_len = sim_ipv4_total(ip, ip_len);
-    memset(&dst, 0, sizeof dst);
-    dst.family = AF_INET;
+    memset(&src, 0, sizeof src);
+    src.family = AF_INET;
+    memcpy(&src.v4, ip + 12, 4);
+    dst = src;
     memcpy(&dst.v4, ip + 16, 4);
+    if ((*reason = hal_asic_route_martian(asic, bridge, &src, &dst))) {
+        return SIM_ROUTE_DROP;
+    }
     hal_asic_route(asic, bridge, &dst, ip[8],
                    (uint32_t) (ip_len + SIM_ETH_HLEN),
                    (uint32_t) (seg_len ? seg_len : sim_ipv4_total(ip, ip_len)),

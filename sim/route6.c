@@ -237,7 +237,7 @@ sim_route6_frame(struct hal_asic *asic, hal_oid_t bridge, const uint8_t *frame,
     const uint8_t *ip = frame + eth->payload;
     size_t ip_len = len - eth->payload, total;
     struct hal_asic_route_result res;
-    struct hal_ip dst = { .family = AF_INET6 };
+    struct hal_ip src = { .family = AF_INET6 }, dst = { .family = AF_INET6 };
 
     if (ip_len < IPV6_HLEN || (ip[0] >> 4) != 6
         || (total = IPV6_HLEN + get16(ip + 4)) > ip_len) {
@@ -247,7 +247,11 @@ sim_route6_frame(struct hal_asic *asic, hal_oid_t bridge, const uint8_t *frame,
         return route_nd(asic, bridge, ip, total, eth, kind, req, now_ms, out,
                         out_len, reason);
     }
+    memcpy(&src.v6, ip + 8, 16);
     memcpy(&dst.v6, ip + 24, 16);
+    if ((*reason = hal_asic_route_martian(asic, bridge, &src, &dst))) {
+        return SIM_ROUTE_DROP;
+    }
     hal_asic_route(
         asic, bridge, &dst, ip[7], (uint32_t) (total + SIM_ETH_HLEN),
         (uint32_t) (seg_len ? seg_len : total), true, now_ms, acl, &res, d);

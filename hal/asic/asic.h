@@ -236,6 +236,19 @@ void hal_asic_route(struct hal_asic *, hal_oid_t in_bridge,
                     struct hal_asic_route_result *,
                     struct hal_asic_decision *d);
 
+/* The address checks of a router's input, before hal_asic_route(), as
+ * RFC 1812 (5.3.7) and RFC 4291 (2.5.6) ask and Linux's input route and
+ * ip6_forward() make them: returns why a packet from 'src' to 'dst' that
+ * came in on 'bridge' is dropped (a drop reason), or NULL.  A source no
+ * host can have (multicast, IPv4 broadcast, loopback, IPv4 "this
+ * network") is refused whoever the packet is for; a destination that
+ * cannot be routed to (loopback, multicast, broadcast, unspecified, IPv6
+ * link-local) or an IPv6 unspecified or link-local source only if the
+ * packet is not for an address of the router. */
+const char *hal_asic_route_martian(const struct hal_asic *, hal_oid_t bridge,
+                                   const struct hal_ip *src,
+                                   const struct hal_ip *dst);
+
 /* The dataplane's VXLAN tunnels carry inner IP packets of at most 'mtu'
  * bytes (the underlay's MTU less the encapsulation; 0: no limit): routed
  * packets leaving in VXLAN are checked against it too. */

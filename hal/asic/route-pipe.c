@@ -464,6 +464,77 @@ egress_mtu(const struct hal_asic *asic, const struct asic_rif *out,
     return !s || s->flags & ASIC_FDB_REMOTE ? tunnel : HAL_RIF_MTU;
 }
 
+static bool
+ip_is_v4(const struct hal_ip *ip, uint8_t first, uint8_t mask)
+{
+    const uint8_t *a = (const uint8_t *) &ip->v4;
+
+    return ip->family == AF_INET && (a[0] & mask) == first;
+}
+
+static bool
+ip_is_v4_broadcast(const struct hal_ip *ip)
+{
+    return ip->family == AF_INET && ip->v4.s_addr == htonl(INADDR_BROADCAST);
+}
+
+/* Why no host can have 'src', or NULL. */
+static const char *
+martian_source(const struct hal_ip *src)
+{
+    if (src->family == AF_INET) {
+        return ip_is_v4(src, 224, 0xf0)   ? "multicast source"
+               : ip_is_v4_broadcast(src)  ? "broadcast source"
+               : ip_is_v4(src, 127, 0xff) ? "loopback source"
+               : ip_is_v4(src, 0, 0xff)   ? "unspecified source"
+                                          : NULL;
+    }
+    return IN6_IS_ADDR_MULTICAST(&src->v6)  ? "multicast source"
+           : IN6_IS_ADDR_LOOPBACK(&src->v6) ? "loopback source"
+                                            : NULL;
+}
+
+/* Why a packet from 'src' to 'dst' may not leave the link it came in on,
+ * or NULL. */
+static const char *
+martian_forward(const struct hal_ip *src, const struct hal_ip *dst)
+{
+    if (dst->family == AF_INET) {
+        return ip_is_v4(dst, 127, 0xff)   ? "loopback destination"
+               : ip_is_v4(dst, 0, 0xff)   ? "unspecified destination"
+               : ip_is_v4(dst, 224, 0xf0) ? "multicast destination"
+               : ip_is_v4_broadcast(dst)  ? "broadcast destination"
+                                          : NULL;
+    }
+    return IN6_IS_ADDR_LOOPBACK(&dst->v6)      ? "loopback destination"
+           : IN6_IS_ADDR_MULTICAST(&dst->v6)   ? "multicast destination"
+           : IN6_IS_ADDR_UNSPECIFIED(&src->v6) ? "unspecified source"
+           : IN6_IS_ADDR_LINKLOCAL(&src->v6)   ? "link-local source"
+           : IN6_IS_ADDR_UNSPECIFIED(&dst->v6) ? "unspecified destination"
+           : IN6_IS_ADDR_LINKLOCAL(&dst->v6)   ? "link-local destination"
+                                               : NULL;
+}
+
+const char *
+hal_asic_route_martian(const struct hal_asic *asic, hal_oid_t in_bridge,
+                       const struct hal_ip *src, const struct hal_ip *dst)
+{
+    int64_t bridge = asic_bridge_index(asic, in_bridge);
+    int64_t in_rif =
+        bridge < 0 ? -1
+                   : bridge_rif_family(asic, (uint32_t) bridge, dst->family);
+    const char *why;
+
+    if (in_rif < 0 || src->family != dst->family) {
+        return NULL; /* hal_asic_route() drops it, with its reason. */
+    } else if ((why = martian_source(src)) != NULL) {
+        return why;
+    }
+    return router_owns(asic, asic->rifs[in_rif].router, dst)
+               ? NULL
+               : martian_forward(src, dst);
+}
+
 void
 hal_asic_route(struct hal_asic *asic, hal_oid_t in_bridge,
                const struct hal_ip *dst, uint8_t ttl, uint32_t bytes,

@@ -161,11 +161,14 @@ check "TTL 2 gets through" wait_for 3 ping_ttl red2 2 10.2.0.10
 # (On the netdev backend the kernel's ip_rcv() drops it, in InHdrErrors.)
 udp_to_blue2() {
     nsx red2 python3 tests/dataplane/sim-frames.py udp-send eth0 \
-        "$RED2_MAC" "$ROUTER_MAC" 10.1.0.10 10.2.0.10 "$1"
+        "$RED2_MAC" "$ROUTER_MAC" "${2:-10.1.0.10}" 10.2.0.10 "$1"
+}
+# sim_drops_are REASON N: vtep-sim dropped N packets for REASON.
+sim_drops_are() {
+    test "$(appctl sim/show | sed -n "s/^  drop $1: //p")" = "$2"
 }
 bad_checksums_are() {
-    test "$(appctl sim/show |
-        sed -n 's/^  drop IPv4 header checksum: //p')" = "$1"
+    sim_drops_are "IPv4 header checksum" "$1"
 }
 routed_is() {
     test "$(router_count lr0 2)" = "$1"
@@ -183,6 +186,13 @@ if asic; then
     udp_to_blue2 good
     check "the same packet with its checksum right is routed" \
         wait_for 3 routed_more_than "$before"
+    # RFC 1812, 5.3.7: sources no host has are not routed.
+    udp_to_blue2 good 127.0.0.1
+    udp_to_blue2 good 224.0.0.5
+    check "a loopback source is dropped and counted" \
+        wait_for 3 sim_drops_are "loopback source" 1
+    check "a multicast source is dropped and counted" \
+        wait_for 3 sim_drops_are "multicast source" 1
 fi
 
 

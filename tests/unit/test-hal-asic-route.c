@@ -878,6 +878,64 @@ test_neighbour_aging_warm(void **state)
     unlink(file);
 }
 
+/* hal_asic_route_martian(): sources no host has, destinations nothing
+ * routes to; the router's own addresses take what only it may get. */
+static void
+test_martians(void **state)
+{
+    static const struct {
+        const char *src, *dst, *why; /* 'why' NULL: routed as usual. */
+    } cases[] = {
+        { "10.1.0.7", "10.2.0.9", NULL },
+        { "224.0.0.5", "10.2.0.9", "multicast source" },
+        { "239.1.1.1", "10.1.0.1", "multicast source" },
+        { "255.255.255.255", "10.2.0.9", "broadcast source" },
+        { "127.0.0.1", "10.2.0.9", "loopback source" },
+        { "0.0.0.0", "10.2.0.9", "unspecified source" },
+        { "0.1.2.3", "10.1.0.1", "unspecified source" },
+        { "10.1.0.7", "127.0.0.1", "loopback destination" },
+        { "10.1.0.7", "0.0.0.0", "unspecified destination" },
+        { "10.1.0.7", "224.0.0.1", "multicast destination" },
+        { "10.1.0.7", "255.255.255.255", "broadcast destination" },
+        { "10.1.0.7", "240.0.0.1", NULL }, /* Class E: Linux routes it. */
+        { "2001:db8:1::7", "2001:db8:2::9", NULL },
+        { "ff02::1", "2001:db8:2::9", "multicast source" },
+        { "::1", "2001:db8:2::9", "loopback source" },
+        { "2001:db8:1::7", "::1", "loopback destination" },
+        { "2001:db8:1::7", "ff05::2", "multicast destination" },
+        { "::", "2001:db8:2::9", "unspecified source" },
+        { "fe80::7", "2001:db8:2::9", "link-local source" },
+        { "2001:db8:1::7", "fe80::9", "link-local destination" },
+        { "2001:db8:1::7", "::", "unspecified destination" },
+        /* To the router itself: a link-local or unspecified source is a
+         * host on the link (ping from fe80::), but not a loopback one. */
+        { "fe80::7", "2001:db8:1::1", NULL },
+        { "::", "2001:db8:1::1", NULL },
+        { "::1", "2001:db8:1::1", "loopback source" },
+    };
+    struct hal_rif_config c;
+    hal_oid_t rif6;
+    struct rt t;
+    size_t i;
+
+    (void) state;
+    rt_open(&t);
+    c = (struct hal_rif_config){ t.r0, t.ls0, ip("2001:db8:1::1"), 64 };
+    assert_int_equal(hal_rif_create(t.f.hal, &c, &rif6), 0);
+    for (i = 0; i < ARRAY_SIZE(cases); i++) {
+        struct hal_ip src = ip(cases[i].src), dst = ip(cases[i].dst);
+        const char *why = hal_asic_route_martian(t.f.asic, t.ls0, &src, &dst);
+
+        if (cases[i].why) {
+            assert_non_null(why);
+            assert_string_equal(why, cases[i].why);
+        } else {
+            assert_null(why);
+        }
+    }
+    rt_close(&t);
+}
+
 int
 main(void)
 {
@@ -887,6 +945,7 @@ main(void)
         cmocka_unit_test(test_forward),
         cmocka_unit_test(test_resolution),
         cmocka_unit_test(test_checks_and_tables),
+        cmocka_unit_test(test_martians),
         cmocka_unit_test(test_dump),
         cmocka_unit_test(test_unreachable),
         cmocka_unit_test(test_mtu),
