@@ -241,7 +241,8 @@ void hal_asic_route(struct hal_asic *, hal_oid_t in_bridge,
  * ip6_forward() make them: returns why a packet from 'src' to 'dst' that
  * came in on 'bridge' is dropped (a drop reason), or NULL.  A source no
  * host can have (multicast, IPv4 broadcast, loopback, IPv4 "this
- * network") is refused whoever the packet is for; a destination that
+ * network"), or one of the router's own addresses (a spoof: Linux's
+ * accept_local 0), is refused whoever the packet is for; a destination that
  * cannot be routed to (loopback, multicast, broadcast, unspecified, IPv6
  * link-local) or an IPv6 unspecified or link-local source only if the
  * packet is not for an address of the router. */

@@ -529,6 +529,8 @@ hal_asic_route_martian(const struct hal_asic *asic, hal_oid_t in_bridge,
         return NULL; /* hal_asic_route() drops it, with its reason. */
     } else if ((why = martian_source(src)) != NULL) {
         return why;
+    } else if (router_owns(asic, asic->rifs[in_rif].router, src)) {
+        return "the router's address as source";
     }
     return router_owns(asic, asic->rifs[in_rif].router, dst)
                ? NULL

@@ -29,10 +29,13 @@
  * A frame whose source MAC is the router's gets one bit flipped, so that
  * whatever leaves with the router's MAC was made by the router.
  *
- * Checked on every frame that leaves a port: at least an Ethernet header,
- * at most what the input could become (plus a tag) or an ICMP error; and
- * the router's own frames are sound: IPv4 header checksums of routed
- * packets, and the checksums of the ICMP and ICMPv6 messages it sends.
+ * Checked on every frame that leaves a port or goes to a remote VTEP (the
+ * remotes' sockets are in the namespace too): at least an Ethernet header,
+ * at most what the input could become (plus a tag) or an ICMP error; on
+ * swp2, tagged 10; in VXLAN, a valid header, a VNI of a bridge (or 0 for
+ * BFD, to its remote) and no tag; and the router's own frames are sound:
+ * IPv4 header checksums of routed packets, and the checksums of the ICMP
+ * and ICMPv6 messages it sends.
  * FUZZ_DATAPLANE_VERBOSE=1 prints each frame that leaves, and the
  * dataplane's counters at the end. */
 #include <arpa/inet.h>
@@ -71,6 +74,7 @@ static struct sim *sim;
 static int peer[N_PORTS]; /* The far ends of swp1..swp3. */
 static hal_oid_t ls0, ls1;
 static struct in_addr remote[2];
+static int remote_fd[2] = { -1, -1 }; /* The remotes' VXLAN sockets. */
 static bool verbose; /* FUZZ_DATAPLANE_VERBOSE: print what leaves. */
 
 static const struct hal_mac router_mac = { { 2, 0, 0, 0, 0, 0xfe } };
@@ -120,6 +124,22 @@ private_netns(void)
     ok = ok && !ioctl(fd, SIOCSIFFLAGS, &ifr);
     close(fd);
     return ok;
+}
+
+/* A socket that receives what the dataplane sends to VTEP 'ip'. */
+static int
+udp_socket(struct in_addr ip)
+{
+    struct sockaddr_in sin = { .sin_family = AF_INET,
+                               .sin_port = htons(4789),
+                               .sin_addr = ip };
+    int fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, 0);
+    int size = 4 << 20;
+
+    ASSERT(fd >= 0);
+    setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof size);
+    ASSERT(!bind(fd, (struct sockaddr *) &sin, sizeof sin));
+    return fd;
 }
 
 static hal_oid_t
@@ -320,6 +340,9 @@ fuzz_init(void)
     }
     if (private_netns()) {
         sw.tunnel_src = ip4("127.0.0.1");
+        for (i = 0; i < ARRAY_SIZE(remote_fd); i++) {
+            remote_fd[i] = udp_socket(remote[i]);
+        }
     } else {
         fprintf(stderr, "fuzz-dataplane: no network namespace of its own "
                         "(not root?): running without an underlay\n");
@@ -406,44 +429,77 @@ check_router_ipv6(const uint8_t *p, size_t len)
     }
 }
 
-/* Reads and checks what left the ports for an input of 'in_len' bytes. */
+/* Checks a frame that left port 'port' (0-based; -1: inside VXLAN), for an
+ * input of 'in_len' bytes. */
+static void
+check_frame(const uint8_t *frame, size_t len, int port, size_t in_len)
+{
+    size_t off = ETH_HLEN;
+    uint16_t type;
+
+    ASSERT(len >= ETH_HLEN);
+    ASSERT(len <= MAX(in_len + 4, MADE_MAX));
+    if (verbose) {
+        fprintf(stderr, "%s%d: %zu bytes, type %02x%02x%s\n",
+                port < 0 ? "vxlan" : "swp", port + 1, len, frame[12],
+                frame[13],
+                memcmp(frame + 6, router_mac.ea, 6) ? "" : ", the router's");
+    }
+    type = (uint16_t) (frame[12] << 8 | frame[13]);
+    if (port == 1) {
+        /* swp2's only binding is VLAN 10. */
+        ASSERT(len >= ETH_HLEN + 4 && type == 0x8100
+               && ((frame[14] << 8 | frame[15]) & 0xfff) == 10);
+    }
+    if (type == 0x8100 && port == 1) {
+        type = (uint16_t) (frame[16] << 8 | frame[17]);
+        off += 4;
+    }
+    if (!memcmp(frame + 6, router_mac.ea, 6)) {
+        if (type == 0x0800) {
+            check_router_ipv4(frame + off, len - off);
+        } else if (type == 0x86dd) {
+            check_router_ipv6(frame + off, len - off);
+        }
+    }
+}
+
+/* Checks the VXLAN packet 'pkt' (a UDP payload) sent to remote 'i'. */
+static void
+check_vxlan(const uint8_t *pkt, size_t len, size_t i, size_t in_len)
+{
+    uint32_t vni;
+
+    ASSERT(len >= 8 + ETH_HLEN);
+    ASSERT(pkt[0] == 0x08 && !pkt[1] && !pkt[2] && !pkt[3] && !pkt[7]);
+    vni = (uint32_t) (pkt[4] << 16 | pkt[5] << 8 | pkt[6]);
+    /* A frame of a bridge, or BFD (VNI 0) to the remote of the session. */
+    ASSERT(vni == 5000 || vni == 5001 || (vni == 0 && i == 1));
+    /* RFC 7348: the VNI replaces the binding's tag. */
+    ASSERT(pkt[8 + 12] != 0x81 || pkt[8 + 13] != 0x00);
+    check_frame(pkt + 8, len - 8, -1, in_len);
+}
+
+/* Reads and checks what left the ports and the underlay for an input of
+ * 'in_len' bytes. */
 static void
 drain(size_t in_len)
 {
     static uint8_t buf[65536 + 64];
+    ssize_t n;
     size_t i;
 
     for (i = 0; i < N_PORTS; i++) {
-        ssize_t n;
-
         while ((n = recv(peer[i], buf, sizeof buf, 0)) >= 0) {
-            size_t len = (size_t) n, off = ETH_HLEN;
-            uint16_t type;
-
-            ASSERT(len >= ETH_HLEN);
-            ASSERT(len <= MAX(in_len + 4, MADE_MAX));
-            if (verbose) {
-                fprintf(stderr, "swp%zu: %zu bytes, type %02x%02x%s\n", i + 1,
-                        len, buf[12], buf[13],
-                        memcmp(buf + 6, router_mac.ea, 6) ? ""
-                                                          : ", the router's");
-            }
-            if (memcmp(buf + 6, router_mac.ea, 6)) {
-                continue;
-            }
-            type = (uint16_t) (buf[12] << 8 | buf[13]);
-            if (type == 0x8100) {
-                ASSERT(len >= ETH_HLEN + 4);
-                type = (uint16_t) (buf[16] << 8 | buf[17]);
-                off += 4;
-            }
-            if (type == 0x0800) {
-                check_router_ipv4(buf + off, len - off);
-            } else if (type == 0x86dd) {
-                check_router_ipv6(buf + off, len - off);
-            }
+            check_frame(buf, (size_t) n, (int) i, in_len);
         }
         ASSERT(errno == EAGAIN || errno == EWOULDBLOCK);
+    }
+    for (i = 0; i < ARRAY_SIZE(remote_fd); i++) {
+        while (remote_fd[i] >= 0
+               && (n = recv(remote_fd[i], buf, sizeof buf, 0)) >= 0) {
+            check_vxlan(buf, (size_t) n, i, in_len);
+        }
     }
 }
 

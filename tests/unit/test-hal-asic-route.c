@@ -912,6 +912,9 @@ test_martians(void **state)
         { "fe80::7", "2001:db8:1::1", NULL },
         { "::", "2001:db8:1::1", NULL },
         { "::1", "2001:db8:1::1", "loopback source" },
+        /* The router's own address as source: a spoof. */
+        { "10.2.0.1", "10.1.0.7", "the router's address as source" },
+        { "2001:db8:1::1", "2001:db8:2::9", "the router's address as source" },
     };
     struct hal_rif_config c;
     hal_oid_t rif6;
