@@ -26,8 +26,8 @@
  *   4     a super-frame on swp1 (swp3 if bit 3): TCP header offset and
  *         segment size (2 bytes each) before the frame;
  *   5     hal_run() (and, if bit 3, the learned MACs flushed).
- * A frame whose source MAC is the router's gets one bit flipped, so that
- * whatever leaves with the router's MAC was made by the router.
+ * A frame whose source MAC is one of the router's gets one bit flipped, so
+ * that whatever leaves with the router's MACs was made by the router.
  *
  * Checked on every frame that leaves a port or goes to a remote VTEP (the
  * remotes' sockets are in the namespace too): at least an Ethernet header,
@@ -429,6 +429,14 @@ check_router_ipv6(const uint8_t *p, size_t len)
     }
 }
 
+/* True if 'mac' is one the router sends from: its own or its ARP source
+ * MAC (Arp_Sources_Local). */
+static bool
+routers(const uint8_t *mac)
+{
+    return !memcmp(mac, router_mac.ea, 6) || !memcmp(mac, arp_mac.ea, 6);
+}
+
 /* Checks a frame that left port 'port' (0-based; -1: inside VXLAN), for an
  * input of 'in_len' bytes. */
 static void
@@ -442,8 +450,7 @@ check_frame(const uint8_t *frame, size_t len, int port, size_t in_len)
     if (verbose) {
         fprintf(stderr, "%s%d: %zu bytes, type %02x%02x%s\n",
                 port < 0 ? "vxlan" : "swp", port + 1, len, frame[12],
-                frame[13],
-                memcmp(frame + 6, router_mac.ea, 6) ? "" : ", the router's");
+                frame[13], routers(frame + 6) ? ", the router's" : "");
     }
     type = (uint16_t) (frame[12] << 8 | frame[13]);
     if (port == 1) {
@@ -455,7 +462,7 @@ check_frame(const uint8_t *frame, size_t len, int port, size_t in_len)
         type = (uint16_t) (frame[16] << 8 | frame[17]);
         off += 4;
     }
-    if (!memcmp(frame + 6, router_mac.ea, 6)) {
+    if (routers(frame + 6)) {
         if (type == 0x0800) {
             check_router_ipv4(frame + off, len - off);
         } else if (type == 0x86dd) {
@@ -503,11 +510,11 @@ drain(size_t in_len)
     }
 }
 
-/* Flips a bit of the source MAC at 'mac' if it is the router's. */
+/* Flips a bit of the source MAC at 'mac' if it is one of the router's. */
 static void
 not_the_router(uint8_t *frame, size_t len, size_t mac_off)
 {
-    if (len >= mac_off + 6 && !memcmp(frame + mac_off, router_mac.ea, 6)) {
+    if (len >= mac_off + 6 && routers(frame + mac_off)) {
         frame[mac_off + 5] ^= 1;
     }
 }
