@@ -19,8 +19,10 @@
 # pings to the router itself pass; an interface no switch_binding has is
 # invalid_ACL_binding; unbinding restores traffic.  The router counts
 # the drops (ACL-IN, ACL-OUT of vtep-cli show ip router), also across a
-# change of its bindings.  IPv6 across the router (hosts with static
-# addresses and routes).  Another VTEP's ARP MAC (Arp_Sources_Remote)
+# change of its bindings, and counts what it routed, expired TTLs,
+# packets without a route and the ICMP errors it sent, IPv4 (nftables
+# rules per VRF) and IPv6 (the bridges' kernel counters).  IPv6 across the
+# router (hosts with static addresses and routes).  Another VTEP's ARP MAC (Arp_Sources_Remote)
 # gets FDB entries toward that VTEP and is a gateway alias, both kept
 # across a restart of vtepd.
 set -u
