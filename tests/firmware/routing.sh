@@ -393,6 +393,10 @@ vrf_gone() {
     fw_console "$A" "! ip link show vtr0 2>/dev/null | grep -q vtr0"
 }
 check "without the router its VRF goes" wait_for 30 vrf_gone
+if [ -n "${FW_ROUTING_SHOW:-}" ]; then
+    fw_console "$A" "grep -c counters4 /var/log/vtepd.log*" |
+        sed 's/^/    tor1: IPv4 counter warnings: /'
+fi
 check "red2 no longer reaches blue2" ping_fails red2 10.2.0.10
 check "red still switches: red2 reaches red1" ping_ok red2 10.1.0.20
 finish
