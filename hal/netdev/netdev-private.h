@@ -134,7 +134,8 @@ struct hal_netdev {
     bool clear_on_close;
     bool resyncing;
     bool vlan_unsupported;
-    struct nd_acl *acl; /* acl.c's. */
+    struct nd_acl *acl;      /* acl.c's. */
+    struct nd_counters4 *c4; /* counters4.c's, or NULL before a router. */
 };
 
 static inline struct hal_netdev *
@@ -448,6 +449,19 @@ int nd_rneigh_remove(struct hal *, const struct hal_rneigh_entry *, size_t,
 int nd_router_stats_get(const struct hal *, hal_oid_t,
                         struct hal_router_stats *);
 void nd_route_walk(const struct hal *, const struct hal_route_walk *, void *);
+
+/* counters4.c: routers' IPv4 counters, nftables rules in the inet table
+ * of the ACLs (docs/routing.md, "netdev: counters"). */
+/* Gives the router of VRF 'vrf' ('add') chains that count its IPv4, from
+ * zero, or deletes them.  Returns 0 or a negative errno (-EOPNOTSUPP
+ * without nftables; the router then counts IPv6 only). */
+int nd_counters4_router(struct hal_netdev *, const char *vrf, bool add);
+/* Adds to 'stats' what the chains of the router of VRF 'vrf' counted.
+ * Returns 0 or a negative errno ('stats' then unchanged). */
+int nd_counters4_add(const struct hal_netdev *, const char *vrf,
+                     struct hal_router_stats *stats);
+/* Frees 'nd->c4' (the chains go with the ACLs' table). */
+void nd_counters4_destroy(struct hal_netdev *);
 
 /* acl.c: ACLs in the nftables bridge family. */
 struct ds;

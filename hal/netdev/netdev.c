@@ -195,6 +195,7 @@ nd_free(struct hal_netdev *nd)
     hmap_destroy(&nd->tunnels);
     nd_neigh_destroy_all(nd);
     nd_l3_destroy(nd, false);
+    nd_counters4_destroy(nd);
     nd_bfd_destroy(nd);
     nd_snoop_close(nd);
     if (nd->epoll_fd >= 0) {

@@ -166,6 +166,13 @@ void
 nft_chain(struct nft_buf *b, bool add, const char *table, const char *chain,
           int hook)
 {
+    nft_chain_prio(b, add, table, chain, hook, 0);
+}
+
+void
+nft_chain_prio(struct nft_buf *b, bool add, const char *table,
+               const char *chain, int hook, int32_t priority)
+{
     size_t m =
         msg_begin(b, NFT_TYPE(add ? NFT_MSG_NEWCHAIN : NFT_MSG_DELCHAIN),
                   add ? NLM_F_CREATE : 0, b->family, 0);
@@ -176,7 +183,7 @@ nft_chain(struct nft_buf *b, bool add, const char *table, const char *chain,
         size_t h = nest_begin(b, NFTA_CHAIN_HOOK);
 
         attr_u32(b, NFTA_HOOK_HOOKNUM, (uint32_t) hook);
-        attr_u32(b, NFTA_HOOK_PRIORITY, 0);
+        attr_u32(b, NFTA_HOOK_PRIORITY, (uint32_t) priority);
         nest_end(b, h);
         attr_str(b, NFTA_CHAIN_TYPE, "filter");
         attr_u32(b, NFTA_CHAIN_POLICY, NF_ACCEPT);
@@ -556,6 +563,34 @@ nft_gateway_alias_rules(struct nft_buf *b, const char *table,
         nest_end(b, x);
         msg_end(b, m);
     }
+}
+
+void
+nft_count4_rule(struct nft_buf *b, const char *table, const char *chain,
+                int icmp_type, uint8_t code, uint8_t code_mask)
+{
+    size_t m = msg_begin(b, NFT_TYPE(NFT_MSG_NEWRULE),
+                         NLM_F_CREATE | NLM_F_APPEND, b->family, 0);
+    static const uint8_t ipv4 = NFPROTO_IPV4, icmp = 1; /* IPPROTO_ICMP */
+    size_t x;
+
+    attr_str(b, NFTA_RULE_TABLE, table);
+    attr_str(b, NFTA_RULE_CHAIN, chain);
+    x = nest_begin(b, NFTA_RULE_EXPRESSIONS);
+    expr_meta(b, NFT_META_NFPROTO);
+    expr_cmp(b, &ipv4, 1);
+    if (icmp_type >= 0) {
+        expr_meta(b, NFT_META_L4PROTO);
+        expr_cmp(b, &icmp, 1);
+        match_u8(b, 0, (uint8_t) icmp_type);
+        if (code_mask) {
+            match_bytes(b, NFT_PAYLOAD_TRANSPORT_HEADER, 1, &code,
+                        code_mask == 0xff ? NULL : &code_mask, 1);
+        }
+    }
+    expr_counter(b);
+    nest_end(b, x);
+    msg_end(b, m);
 }
 
 /* ---- Talking to the kernel -------------------------------------------------- */

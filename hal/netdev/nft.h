@@ -34,6 +34,10 @@ void nft_table(struct nft_buf *, bool add, const char *table);
  * that bridge hook, priority 0, policy accept. */
 void nft_chain(struct nft_buf *, bool add, const char *table,
                const char *chain, int hook);
+/* nft_chain() with base chain priority 'priority' (nft_chain()'s is 0;
+ * the lower, the earlier on the hook). */
+void nft_chain_prio(struct nft_buf *, bool add, const char *table,
+                    const char *chain, int hook, int32_t priority);
 /* Deletes every rule of 'chain'. */
 void nft_flush(struct nft_buf *, const char *table, const char *chain);
 /* Appends to 'chain' the rule for ACL rule 'r': its match, a counter, and
@@ -65,6 +69,13 @@ void nft_dispatch_counted_rules(struct nft_buf *, const char *table,
 void nft_gateway_alias_rules(struct nft_buf *, const char *table,
                              const char *chain, const char *bridge,
                              const uint8_t alias[6], const uint8_t mac[6]);
+/* Appends to 'chain' a rule that counts IPv4 packets ("meta nfproto ipv4
+ * counter"); with 'icmp_type' >= 0, ICMP messages of that type only, and
+ * of those, with 'code_mask' nonzero, only the codes whose bits under
+ * 'code_mask' are those of 'code' ("icmp type T icmp code & MASK ==
+ * CODE").  Its verdict is to go on. */
+void nft_count4_rule(struct nft_buf *, const char *table, const char *chain,
+                     int icmp_type, uint8_t code, uint8_t code_mask);
 /* Appends "jump TARGET" to 'chain'. */
 void nft_jump_rule(struct nft_buf *, const char *table, const char *chain,
                    const char *target);

@@ -459,6 +459,7 @@ nd_router_set(struct hal *hal, const struct hal_router_config *c,
     l3->routers[i].valid = true;
     l3->routers[i].c = *c;
     l3->routers[i].ifindex = info.ifindex;
+    nd_counters4_router(nd, name, true);
     *oid = hal_oid_make(HAL_OBJECT_ROUTER, (uint64_t) i);
     return 0;
 }
@@ -689,11 +690,14 @@ nd_router_remove(struct hal *hal, hal_oid_t oid)
     struct hal_netdev *nd = nd_cast(hal);
     struct nd_l3 *l3 = nd->l3;
     int64_t r = ND_FIND(l3, routers, oid, HAL_OBJECT_ROUTER);
+    char name[IFNAMSIZ];
     size_t i;
 
     if (r < 0) {
         return -ENOENT;
     }
+    vrf_name((size_t) r, name);
+    nd_counters4_router(nd, name, false);
     for (i = 0; i < l3->n_rifs; i++) {
         if (l3->rifs[i].valid && l3->rifs[i].c.router == oid) {
             rif_free(nd, i, true);
@@ -923,11 +927,12 @@ nd_router_stats_get(const struct hal *hal, hal_oid_t oid,
     const struct hal_netdev *nd = nd_cast(hal);
     const struct nd_l3 *l3 = nd->l3;
     int64_t i = ND_FIND(l3, routers, oid, HAL_OBJECT_ROUTER);
+    char name[IFNAMSIZ];
     struct nd_snmp6 v6;
     size_t j;
 
-    /* The kernel keeps no per-VRF counters: the ACL drops are nftables
-     * counters (acl.c), the rest the bridges' IPv6 counters (snmp6.c). */
+    /* The kernel keeps no per-VRF counters: the ACL drops and IPv4 are
+     * nftables counters (acl.c, counters4.c), IPv6 the bridges' (snmp6.c). */
     memset(stats, 0, sizeof *stats);
     if (i < 0) {
         return -ENOENT;
@@ -936,7 +941,6 @@ nd_router_stats_get(const struct hal *hal, hal_oid_t oid,
                            + nd_acl_router_denied(nd, oid, HAL_ACL_INGRESS);
     stats->acl_denied_out = l3->routers[i].acl_denied[HAL_ACL_EGRESS]
                             + nd_acl_router_denied(nd, oid, HAL_ACL_EGRESS);
-    /* IPv6 only: the kernel counts it per interface, the bridges'. */
     v6 = l3->routers[i].gone;
     for (j = 0; j < l3->n_rifs; j++) {
         if (l3->rifs[j].valid && l3->rifs[j].c.router == oid
@@ -951,6 +955,8 @@ nd_router_stats_get(const struct hal *hal, hal_oid_t oid,
     stats->ttl_expired = v6.hdr_errors;
     stats->no_route = v6.no_route;
     stats->icmp_errors = v6.icmp_errors;
+    vrf_name((size_t) i, name);
+    nd_counters4_add(nd, name, stats);
     return 0;
 }
 

@@ -19,8 +19,10 @@
 # pings to the router itself pass; an interface no switch_binding has is
 # invalid_ACL_binding; unbinding restores traffic.  The router counts
 # the drops (ACL-IN, ACL-OUT of vtep-cli show ip router), also across a
-# change of its bindings.  IPv6 across the router (hosts with static
-# addresses and routes).  Another VTEP's ARP MAC (Arp_Sources_Remote)
+# change of its bindings, and counts what it routed, expired TTLs,
+# packets without a route and the ICMP errors it sent, IPv4 (nftables
+# rules per VRF) and IPv6 (the bridges' kernel counters).  IPv6 across the
+# router (hosts with static addresses and routes).  Another VTEP's ARP MAC (Arp_Sources_Remote)
 # gets FDB entries toward that VTEP and is a gateway alias, both kept
 # across a restart of vtepd.
 set -u
@@ -126,6 +128,59 @@ ttl2_crosses() {
 }
 check "TTL 2 does" wait_for 5 ttl2_crosses
 
+# router_count COLUMN: a counter of lr0 in tor1's "vtep-cli show ip router"
+# (2: ROUTED, 3: TTL-EXPIRED, 4: NO-ROUTE, 8: ICMP-ERR, 10: ACL-IN, 11:
+# ACL-OUT).
+router_count() {
+    fw_console "$A" "vtep-cli show ip router" | tr -d '\r' |
+        awk -v col="$1" '$1 == "lr0" { print $col }'
+}
+# grew COLUMN BY: lr0's counter COLUMN is at least BY above what it was at
+# the last "counts_now" (in COUNT_<COLUMN>).
+counts_now() {
+    local c
+    for c in 2 3 4 8; do
+        eval "COUNT_$c=\$(router_count $c)"
+    done
+}
+grew() {
+    local now was
+    now=$(router_count "$1")
+    eval "was=\${COUNT_$1:-0}"
+    [ "${now:-0}" -ge $((${was:-0} + $2)) ] ||
+        { echo "    column $1: $was -> $now, expected +$2"; return 1; }
+}
+# same COLUMN...: lr0's counters COLUMN... are what they were.
+same() {
+    local c now was
+    for c; do
+        now=$(router_count "$c")
+        eval "was=\${COUNT_$c:-0}"
+        [ "$now" = "$was" ] || { echo "    column $c: $was -> $now"; return 1; }
+    done
+}
+# IPv4 counters (nftables rules per VRF, hal/netdev/counters4.c): three
+# pings across, one with TTL 1, one to a prefix without a route.
+counts_now
+nsx red2 ping -c3 -i0.3 -W1 -q 10.2.0.10 >/dev/null 2>&1
+routed_only() { grew 2 6 && same 3 4 8; }
+check "IPv4: lr0 counts the pings it routed, both ways (ROUTED), no error" \
+    routed_only
+counts_now
+wait_for 5 time_exceeded
+expired_only() { grew 3 1 && same 2; }
+check "IPv4: TTL 1: lr0 counts the expired TTL (TTL-EXPIRED), not routed" \
+    expired_only
+check "IPv4: ... and the ICMP time exceeded it sent (ICMP-ERR)" grew 8 1
+counts_now
+wait_for 5 no_route_unreachable
+check "IPv4: no route: lr0 counts the packet (NO-ROUTE)" grew 4 1
+check "IPv4: ... and the ICMP destination unreachable it sent (ICMP-ERR)" \
+    grew 8 1
+if [ -n "${FW_ROUTING_SHOW:-}" ]; then
+    fw_console "$A" "vtep-cli show ip router" | sed 's/^/    tor1: /'
+fi
+
 # ---- ACLs on router interfaces ----
 # acl NAME "ENTRY COLUMNS": creates a one-entry ACL, prints its uuid.
 acl() {
@@ -165,12 +220,18 @@ check "ingress: red2 -> red1 (switched) passes" ping_ok red2 10.1.0.20
 check "ingress: red2 -> its gateway (the router) passes" ping_ok red2 10.1.0.1
 check "ingress: the deny counts hits" shown \
     "^no-icmp-in +10 +ingress +deny +[1-9][0-9]* "
-# router_count COLUMN: a counter of lr0 in tor1's "vtep-cli show ip router"
-# (10: ACL-IN, 11: ACL-OUT).
-router_count() {
-    fw_console "$A" "vtep-cli show ip router" | tr -d '\r' |
-        awk -v col="$1" '$1 == "lr0" { print $col }'
+# blue2's pings to red2 cross, their replies hit the ACL: lr0 counts the
+# requests as routed, not the replies it dropped.
+counts_now
+nsx blue2 ping -c2 -i0.3 -W1 -q 10.1.0.10 >/dev/null 2>&1
+requests_routed() {
+    local now
+    now=$(router_count 2)
+    [ "$now" = $((COUNT_2 + 2)) ] ||
+        { echo "    ROUTED $COUNT_2 -> $now, expected +2"; return 1; }
 }
+check "ingress: ROUTED counts the requests, not the replies denied" \
+    requests_routed
 ACL_IN=$(router_count 10)
 check "ingress: lr0 counts the drops in ACL-IN" test "${ACL_IN:-0}" -ge 2
 check "ingress: ... and none in ACL-OUT" test "$(router_count 11)" = 0
@@ -287,6 +348,7 @@ v6() {
     nsx "$1" ip -6 addr add "$3/64" dev "$2" nodad
     nsx "$1" ip -6 route add default via "$4"
 }
+counts_now
 v6 red2 r2 2001:db8:1::10 2001:db8:1::1
 v6 blue2 b2 2001:db8:2::10 2001:db8:2::1
 v6 blue1 eth0 2001:db8:2::20 2001:db8:2::1
@@ -315,15 +377,11 @@ check "IPv6: no route: ICMPv6 destination unreachable from the gateway" \
     no_route6
 # lr0's counters from the kernel's IPv6 counters of its bridges (the
 # pings above: at least 6 routed, one hop limit exceeded and one packet
-# without a route, each answered).
-check "IPv6: lr0 counts what it routed (ROUTED)" \
-    test "$(router_count 2)" -ge 6
-check "IPv6: ... the expired hop limit (TTL-EXPIRED)" \
-    test "$(router_count 3)" -ge 1
-check "IPv6: ... the ICMPv6 errors it sent (ICMP-ERR)" \
-    test "$(router_count 8)" -ge 2
-check "IPv6: ... and the packet without a route (NO-ROUTE)" \
-    test "$(router_count 4)" -ge 1
+# without a route, each answered), on top of IPv4's.
+check "IPv6: lr0 counts what it routed (ROUTED)" grew 2 6
+check "IPv6: ... the expired hop limit (TTL-EXPIRED)" grew 3 1
+check "IPv6: ... the ICMPv6 errors it sent (ICMP-ERR)" grew 8 2
+check "IPv6: ... and the packet without a route (NO-ROUTE)" grew 4 1
 if [ -n "${FW_ROUTING_SHOW:-}" ]; then
     fw_console "$A" "for d in vtr0 vtb1 vtb2 swp1 swp2 vtx1 vtx2; do echo \$d; grep -E 'Icmp6Out(DestUnreachs|TimeExcds|Msgs)|Ip6OutForwDatagrams|Ip6InNoRoutes|Ip6InHdrErrors' /proc/net/dev_snmp6/\$d; done" | sed 's/^/    snmp6: /'
     fw_console "$A" "vtep-cli show ip router; ip -6 -o addr show master vtr0; ip -6 route show vrf vtr0; ip -6 neigh show" |
@@ -335,6 +393,10 @@ vrf_gone() {
     fw_console "$A" "! ip link show vtr0 2>/dev/null | grep -q vtr0"
 }
 check "without the router its VRF goes" wait_for 30 vrf_gone
+if [ -n "${FW_ROUTING_SHOW:-}" ]; then
+    fw_console "$A" "grep -c counters4 /var/log/vtepd.log*" |
+        sed 's/^/    tor1: IPv4 counter warnings: /'
+fi
 check "red2 no longer reaches blue2" ping_fails red2 10.2.0.10
 check "red still switches: red2 reaches red1" ping_ok red2 10.1.0.20
 finish

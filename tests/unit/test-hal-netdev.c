@@ -2,7 +2,7 @@
 /* Unit tests for hal/netdev/: kernel object naming and tags, and, in a
  * private network namespace of the test process's own (root only; skipped
  * otherwise), argument validation, zero-churn sets and resync against the
- * real kernel. */
+ * real kernel; the nftables messages of nft.h. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,10 +13,14 @@
 
 #include <arpa/inet.h>
 #include <cmocka.h>
+#include <linux/netfilter/nf_tables.h>
+#include <linux/netfilter/nfnetlink.h>
+#include <linux/netlink.h>
 #include <sched.h>
 
 #include "hal/hal.h"
 #include "hal/netdev/netdev.h"
+#include "hal/netdev/nft.h"
 #include "lib/util.h"
 
 /* ---- Naming ------------------------------------------------------------- */
@@ -399,6 +403,139 @@ setup_group(void **state)
     return 0;
 }
 
+/* ---- nftables messages (nft.h) ------------------------------------------- */
+
+/* Returns the first attribute of type 'type' among the 'len' bytes at
+ * 'p', its payload length in '*n', or NULL. */
+static const uint8_t *
+nla_find(const uint8_t *p, size_t len, uint16_t type, size_t *n)
+{
+    while (len >= NLA_HDRLEN) {
+        const struct nlattr *a = (const void *) p;
+
+        if (a->nla_len < NLA_HDRLEN || a->nla_len > len) {
+            return NULL;
+        }
+        if ((a->nla_type & NLA_TYPE_MASK) == type) {
+            *n = a->nla_len - NLA_HDRLEN;
+            return p + NLA_HDRLEN;
+        }
+        if ((size_t) NLA_ALIGN(a->nla_len) >= len) {
+            return NULL;
+        }
+        len -= NLA_ALIGN(a->nla_len);
+        p += NLA_ALIGN(a->nla_len);
+    }
+    return NULL;
+}
+
+/* Returns the attributes of the first message of type NFT_MSG_'msg' in
+ * 'b' and their length in '*len'. */
+static const uint8_t *
+nft_msg_attrs(const struct nft_buf *b, uint16_t msg, size_t *len)
+{
+    for (size_t off = 0; off < b->len;) {
+        const struct nlmsghdr *h = (const void *) (b->data + off);
+
+        if (h->nlmsg_type == ((NFNL_SUBSYS_NFTABLES << 8) | msg)) {
+            size_t hdr = NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(struct nfgenmsg));
+
+            *len = h->nlmsg_len - hdr;
+            return (const uint8_t *) h + hdr;
+        }
+        off += NLMSG_ALIGN(h->nlmsg_len);
+    }
+    return NULL;
+}
+
+/* Writes the names of the expressions of the first rule in 'b' to 'out',
+ * comma-separated. */
+static void
+rule_exprs(const struct nft_buf *b, char *out, size_t size)
+{
+    size_t len = 0, n = 0;
+    const uint8_t *a = nft_msg_attrs(b, NFT_MSG_NEWRULE, &len);
+    const uint8_t *x = a ? nla_find(a, len, NFTA_RULE_EXPRESSIONS, &n) : NULL;
+
+    out[0] = '\0';
+    assert_non_null(x);
+    while (n >= NLA_HDRLEN) {
+        const struct nlattr *e = (const void *) x;
+        size_t name_len;
+        const char *name =
+            (const char *) nla_find(x + NLA_HDRLEN, e->nla_len - NLA_HDRLEN,
+                                    NFTA_EXPR_NAME, &name_len);
+
+        assert_non_null(name);
+        snprintf(out + strlen(out), size - strlen(out), "%s%s",
+                 out[0] ? "," : "", name);
+        if ((size_t) NLA_ALIGN(e->nla_len) >= n) {
+            break;
+        }
+        n -= NLA_ALIGN(e->nla_len);
+        x += NLA_ALIGN(e->nla_len);
+    }
+}
+
+/* The rules counters4.c counts with: IPv4, then ICMP of a type, then a
+ * code under a mask. */
+static void
+test_nft_count4_rule(void **state)
+{
+    static const struct {
+        int type;
+        uint8_t code, mask;
+        const char *exprs;
+    } cases[] = {
+        { -1, 0, 0, "meta,cmp,counter" },
+        { 11, 0, 0, "meta,cmp,meta,cmp,payload,cmp,counter" },
+        { 11, 0, 0xff, "meta,cmp,meta,cmp,payload,cmp,payload,cmp,counter" },
+        { 3, 0, 0xfe,
+          "meta,cmp,meta,cmp,payload,cmp,payload,bitwise,cmp,counter" },
+    };
+    char exprs[256];
+
+    (void) state;
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        struct nft_buf b;
+
+        nft_buf_init(&b);
+        nft_count4_rule(&b, "vtepd", "vtr0-icmp4", cases[i].type,
+                        cases[i].code, cases[i].mask);
+        rule_exprs(&b, exprs, sizeof exprs);
+        assert_string_equal(exprs, cases[i].exprs);
+        nft_buf_destroy(&b);
+    }
+}
+
+/* A base chain's priority goes to the kernel as a big-endian signed 32. */
+static void
+test_nft_chain_prio(void **state)
+{
+    static const int32_t prios[] = { 0, 100, -200 };
+
+    (void) state;
+    for (size_t i = 0; i < sizeof prios / sizeof *prios; i++) {
+        const uint8_t *a, *hook, *prio;
+        size_t len = 0, n = 0, m = 0;
+        struct nft_buf b;
+        uint32_t be;
+
+        nft_buf_init(&b);
+        nft_chain_prio(&b, true, "vtepd", "routed4", 2, prios[i]);
+        a = nft_msg_attrs(&b, NFT_MSG_NEWCHAIN, &len);
+        assert_non_null(a);
+        hook = nla_find(a, len, NFTA_CHAIN_HOOK, &n);
+        assert_non_null(hook);
+        prio = nla_find(hook, n, NFTA_HOOK_PRIORITY, &m);
+        assert_non_null(prio);
+        assert_int_equal(m, 4);
+        memcpy(&be, prio, 4);
+        assert_int_equal((int32_t) ntohl(be), prios[i]);
+        nft_buf_destroy(&b);
+    }
+}
+
 int
 main(void)
 {
@@ -411,6 +548,8 @@ main(void)
         cmocka_unit_test(test_zero_churn),
         cmocka_unit_test(test_warm_resync),
         cmocka_unit_test(test_warm_own_interface_as_port),
+        cmocka_unit_test(test_nft_count4_rule),
+        cmocka_unit_test(test_nft_chain_prio),
     };
 
     return cmocka_run_group_tests_name("hal/netdev", tests, setup_group, NULL);
