@@ -422,7 +422,12 @@ sim_execute(struct sim *sim, const uint8_t *frame, size_t len,
     for (i = 0; i < d->n_locals; i++) {
         sim_send_local(sim, &d->locals[i], frame, len, eth);
     }
-    if (d->n_remotes) {
+    if (d->n_remotes && eth->ethertype == SIM_ETH_TPID_8021Q) {
+        /* A tag behind the binding's: RFC 7348, 6.1, a VTEP SHOULD NOT
+         * send an inner tag (and every receiver drops it, as vxlan_input()
+         * does).  Local ports take it as payload. */
+        sim_count_drop(sim, DROP_INNER_TAG);
+    } else if (d->n_remotes) {
         uint16_t sport = sim_vxlan_sport(frame, len, eth);
 
         for (i = 0; i < d->n_remotes; i++) {

@@ -33,7 +33,8 @@
  * remotes' sockets are in the namespace too): at least an Ethernet header,
  * at most what the input could become (plus a tag) or an ICMP error; on
  * swp2, tagged 10; in VXLAN, a valid header, a VNI of a bridge (or 0 for
- * BFD, to its remote) and no tag; and the router's own frames are sound:
+ * BFD, to its remote) and no tag; no frame back out of its port unchanged,
+ * no VXLAN packet into a tunnel again; and the router's own frames are sound:
  * IPv4 header checksums of routed packets, and the checksums of the ICMP
  * and ICMPv6 messages it sends.
  * FUZZ_DATAPLANE_VERBOSE=1 prints each frame that leaves, and the
@@ -487,6 +488,11 @@ check_vxlan(const uint8_t *pkt, size_t len, size_t i, size_t in_len)
     check_frame(pkt + 8, len - 8, -1, in_len);
 }
 
+/* The record being checked: what came in, and where (a port's index, or
+ * -1 for VXLAN; -2 for neither). */
+static const uint8_t *in_bytes;
+static int in_where = -2;
+
 /* Reads and checks what left the ports and the underlay for an input of
  * 'in_len' bytes. */
 static void
@@ -499,6 +505,9 @@ drain(size_t in_len)
     for (i = 0; i < N_PORTS; i++) {
         while ((n = recv(peer[i], buf, sizeof buf, 0)) >= 0) {
             check_frame(buf, (size_t) n, (int) i, in_len);
+            /* Never back out of the port it came in by, unchanged. */
+            ASSERT(in_where != (int) i || (size_t) n != in_len
+                   || memcmp(buf, in_bytes, in_len));
         }
         ASSERT(errno == EAGAIN || errno == EWOULDBLOCK);
     }
@@ -506,6 +515,9 @@ drain(size_t in_len)
         while (remote_fd[i] >= 0
                && (n = recv(remote_fd[i], buf, sizeof buf, 0)) >= 0) {
             check_vxlan(buf, (size_t) n, i, in_len);
+            /* Split horizon: never from a tunnel into a tunnel. */
+            ASSERT(in_where != -1 || (size_t) n != in_len
+                   || memcmp(buf, in_bytes, in_len));
         }
     }
 }
@@ -525,10 +537,13 @@ one_record(uint8_t op, uint8_t *p, size_t len)
     bool bit3 = (op & 8) != 0;
     struct hal_fdb_flush all = { HAL_OID_NULL, HAL_OID_NULL };
 
+    in_bytes = p;
+    in_where = -2;
     switch (op & 7) {
     case 0:
     case 6:
         not_the_router(p, len, 6);
+        in_where = 0;
         sim_inject_frame(sim, 0, p, len, SIM_PORT_NO_TAG);
         break;
     case 1:
@@ -537,11 +552,13 @@ one_record(uint8_t op, uint8_t *p, size_t len)
         break;
     case 2:
         not_the_router(p, len, 6);
+        in_where = 2;
         sim_inject_frame(sim, 2, p, len, SIM_PORT_NO_TAG);
         break;
     case 3:
     case 7:
         not_the_router(p, len, 8 + 6);
+        in_where = -1;
         sim_inject_vxlan(sim, remote[bit3], p, len);
         break;
     case 4:

@@ -296,6 +296,58 @@ test_remote_without_underlay(void **state)
     assert_int_equal(peer_recv(e, 1, out, sizeof out), 0);
 }
 
+/* A frame from swp2 (VLAN 10) with a second tag behind it: swp1 takes
+ * it with that tag as payload, a remote VTEP never (RFC 7348, 6.1). */
+static void
+test_inner_tag_not_tunnelled(void **state)
+{
+    struct env *e = *state;
+    struct hal_flood_group flood;
+    struct hal_fdb_entry fdb;
+    uint8_t in[128], out[128];
+    size_t len = make_frame(in, host_b, host_a, 20), n;
+
+    memset(&fdb, 0, sizeof fdb);
+    fdb.bridge = e->ls0;
+    memcpy(fdb.mac.ea, host_b, 6);
+    fdb.type = HAL_FDB_STATIC;
+    fdb.remote = true;
+    fdb.remote_ip.s_addr = htonl(0xc0000201);
+    fdb.vni = HAL_VNI_NONE;
+    assert_int_equal(hal_fdb_set(e->hal, &fdb, 1, NULL), 0);
+    memset(&flood, 0, sizeof flood);
+
+    /* Known remote MAC: not sent (nor counted as lacking an underlay). */
+    sim_inject_frame(e->sim, 1, in, len, 0x2000 | 10);
+    assert_int_equal(sim_drop_count(e->sim, "inner VLAN tag"), 1);
+    assert_int_equal(sim_drop_count(e->sim, "no underlay"), 0);
+
+    /* Flooded: swp1 gets it, tag 20 and all; the tunnels do not. */
+    flood.bridge = e->ls0;
+    flood.type = HAL_FLOOD_BROADCAST;
+    flood.remotes = &fdb.remote_ip;
+    flood.n_remotes = 1;
+    assert_int_equal(hal_flood_set(e->hal, &flood, 1, NULL), 0);
+    make_frame(in, bcast, host_a, 20);
+    sim_inject_frame(e->sim, 1, in, len, 0x2000 | 10);
+    n = peer_recv(e, 0, out, sizeof out);
+    assert_int_equal(n, len);
+    assert_memory_equal(out, in, len);
+    assert_int_equal(sim_drop_count(e->sim, "inner VLAN tag"), 2);
+
+    /* The same with the outer tag in the bytes. */
+    memmove(in + 16, in + 12, len - 12);
+    in[12] = 0x81;
+    in[13] = 0x00;
+    in[14] = 0x00;
+    in[15] = 10;
+    sim_inject_frame(e->sim, 1, in, len + 4, SIM_PORT_NO_TAG);
+    n = peer_recv(e, 0, out, sizeof out);
+    assert_int_equal(n, len);
+    assert_memory_equal(out + 12, in + 16, len - 12);
+    assert_int_equal(sim_drop_count(e->sim, "inner VLAN tag"), 3);
+}
+
 static void
 test_create_errors(void **state)
 {
@@ -460,6 +512,8 @@ main(void)
         cmocka_unit_test_setup_teardown(test_decap_validation, env_setup,
                                         env_teardown),
         cmocka_unit_test_setup_teardown(test_remote_without_underlay,
+                                        env_setup, env_teardown),
+        cmocka_unit_test_setup_teardown(test_inner_tag_not_tunnelled,
                                         env_setup, env_teardown),
         cmocka_unit_test_setup_teardown(test_create_errors, env_setup,
                                         env_teardown),
