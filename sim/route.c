@@ -152,9 +152,11 @@ static enum sim_route_verdict
 route_arp(struct hal_asic *asic, hal_oid_t bridge, const uint8_t *frame,
           size_t len, const struct sim_eth *eth, enum sim_neigh_kind kind,
           const struct sim_neigh_request *req, int64_t now_ms,
-          struct hal_asic_decision *d, uint8_t *out, size_t *out_len,
-          const char **reason)
+          struct hal_asic_decision *d, struct sim_route_out *o)
 {
+    uint8_t *out = o->frame;
+    size_t *out_len = &o->len;
+    const char **reason = &o->reason;
     struct hal_mac mac;
 
     if (kind == SIM_NEIGH_MALFORMED || kind == SIM_NEIGH_OTHER
@@ -170,8 +172,12 @@ route_arp(struct hal_asic *asic, hal_oid_t bridge, const uint8_t *frame,
         *out_len = sim_neigh_reply(req, &mac, out);
         return SIM_ROUTE_REPLY;
     }
-    if (hal_asic_route_to_peer(asic, bridge, &eth->dst, (uint32_t) len, d)) {
-        /* A reply to another VTEP's request (Arp_Sources_Remote). */
+    if (!o->from_overlay
+        && hal_asic_route_to_peer(asic, bridge, &eth->dst, (uint32_t) len,
+                                  d)) {
+        /* A local host's reply to another VTEP's request
+         * (Arp_Sources_Remote); one from the overlay went to that VTEP
+         * itself, and a VTEP never sends from a tunnel into a tunnel. */
         memcpy(out, frame, len);
         *out_len = len;
         return SIM_ROUTE_SEND;
@@ -202,7 +208,7 @@ sim_route_frame(struct hal_asic *asic, hal_oid_t bridge, const uint8_t *frame,
     o->mtu = 0;
     if (eth->ethertype == SIM_ETH_TYPE_ARP) {
         return route_arp(asic, bridge, frame, len, eth, kind, req, now_ms, d,
-                         out, out_len, reason);
+                         o);
     } else if (eth->ethertype == SIM_ETH_TYPE_IPV6) {
         return sim_route6_frame(asic, bridge, frame, len, eth, kind, req, acl,
                                 seg_len, now_ms, d, o);

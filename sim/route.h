@@ -17,6 +17,7 @@
 #ifndef SIM_ROUTE_H
 #define SIM_ROUTE_H 1
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -50,6 +51,7 @@ struct sim_route_out {
     size_t probe_len;   /* Nonzero: a probe to send after 'frame'. */
     const char *reason; /* SIM_ROUTE_DROP, SIM_ROUTE_FRAGMENT: static. */
     uint32_t mtu;       /* SIM_ROUTE_FRAGMENT: the egress IP MTU. */
+    bool from_overlay;  /* Set by the caller: the frame came in VXLAN. */
 };
 
 /* Handles the 'len'-byte 'frame' (parsed into 'eth'; 'kind' and 'req' from

@@ -193,7 +193,8 @@ route_input(struct sim *sim, const struct hal_asic_local_out *in_local,
     uint8_t *probe = sim_arena_alloc(sim, SIM_ROUTE_PROBE_MAX + size);
     struct sim_route_out o = { .frame = probe + SIM_ROUTE_PROBE_MAX,
                                .probe = probe,
-                               .reason = "dropped" };
+                               .reason = "dropped",
+                               .from_overlay = in_remote != NULL };
     struct sim_tso routed;
     struct sim_eth out_eth;
 
