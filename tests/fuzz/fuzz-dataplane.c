@@ -34,7 +34,8 @@
  * at most what the input could become (plus a tag) or an ICMP error; on
  * swp2, tagged 10; in VXLAN, a valid header, a VNI of a bridge (or 0 for
  * BFD, to its remote) and no tag; no frame back out of its port unchanged,
- * no VXLAN packet into a tunnel again; and the router's own frames are sound:
+ * no VXLAN packet into a tunnel again; nothing at all for what swp3's
+ * ingress ACL denies; and the router's own frames are sound:
  * IPv4 header checksums of routed packets, and the checksums of the ICMP
  * and ICMPv6 messages it sends.
  * FUZZ_DATAPLANE_VERBOSE=1 prints each frame that leaves, and the
@@ -59,6 +60,7 @@
 #include "lib/ds.h"
 #include "lib/util.h"
 #include "lib/vlog.h"
+#include "sim/frame.h"
 #include "sim/port.h"
 #include "sim/sim.h"
 #include "tests/fuzz/fuzz.h"
@@ -489,9 +491,27 @@ check_vxlan(const uint8_t *pkt, size_t len, size_t i, size_t in_len)
 }
 
 /* The record being checked: what came in, and where (a port's index, or
- * -1 for VXLAN; -2 for neither). */
+ * -1 for VXLAN; -2 for neither); and whether swp3's ingress ACL denies
+ * it, so that nothing at all may leave. */
 static const uint8_t *in_bytes;
 static int in_where = -2;
+static bool in_denied;
+
+/* True if swp3's ingress ACL (configure_router()) denies 'frame'. */
+static bool
+ingress_denied(const uint8_t *frame, size_t len)
+{
+    struct hal_acl_packet acl;
+    struct sim_eth eth;
+
+    if (sim_eth_parse(frame, len, &eth)) {
+        return false;
+    }
+    hal_acl_packet_parse(frame, len, eth.ethertype, eth.payload, &acl);
+    return (acl.has_ports && acl.protocol == 6 && acl.dst_port == 23)
+           || (acl.is_ip && acl.src_ip.family == AF_INET
+               && acl.src_ip.v4.s_addr == ip4("198.51.100.66").s_addr);
+}
 
 /* Reads and checks what left the ports and the underlay for an input of
  * 'in_len' bytes. */
@@ -504,6 +524,7 @@ drain(size_t in_len)
 
     for (i = 0; i < N_PORTS; i++) {
         while ((n = recv(peer[i], buf, sizeof buf, 0)) >= 0) {
+            ASSERT(!in_denied);
             check_frame(buf, (size_t) n, (int) i, in_len);
             /* Never back out of the port it came in by, unchanged. */
             ASSERT(in_where != (int) i || (size_t) n != in_len
@@ -514,6 +535,7 @@ drain(size_t in_len)
     for (i = 0; i < ARRAY_SIZE(remote_fd); i++) {
         while (remote_fd[i] >= 0
                && (n = recv(remote_fd[i], buf, sizeof buf, 0)) >= 0) {
+            ASSERT(!in_denied);
             check_vxlan(buf, (size_t) n, i, in_len);
             /* Split horizon: never from a tunnel into a tunnel. */
             ASSERT(in_where != -1 || (size_t) n != in_len
@@ -539,6 +561,7 @@ one_record(uint8_t op, uint8_t *p, size_t len)
 
     in_bytes = p;
     in_where = -2;
+    in_denied = false;
     switch (op & 7) {
     case 0:
     case 6:
@@ -553,6 +576,7 @@ one_record(uint8_t op, uint8_t *p, size_t len)
     case 2:
         not_the_router(p, len, 6);
         in_where = 2;
+        in_denied = ingress_denied(p, len);
         sim_inject_frame(sim, 2, p, len, SIM_PORT_NO_TAG);
         break;
     case 3:
@@ -564,6 +588,7 @@ one_record(uint8_t op, uint8_t *p, size_t len)
     case 4:
         if (len >= 4) {
             not_the_router(p + 4, len - 4, 6);
+            in_denied = bit3 && ingress_denied(p + 4, len - 4);
             sim_inject_superframe(
                 sim, bit3 ? 2 : 0, p + 4, len - 4, SIM_PORT_NO_TAG,
                 (uint16_t) (p[0] << 8 | p[1]), (uint16_t) (p[2] << 8 | p[3]));
