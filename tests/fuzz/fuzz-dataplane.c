@@ -35,7 +35,8 @@
  * swp2, tagged 10; in VXLAN, a valid header, a VNI of a bridge (or 0 for
  * BFD, to its remote) and no tag; no frame back out of its port unchanged,
  * no VXLAN packet into a tunnel again; nothing at all for what swp3's
- * ingress ACL denies; and the router's own frames are sound:
+ * ingress ACL denies, no DNS routed into ls1 (its egress ACL); and the
+ * router's own frames are sound:
  * IPv4 header checksums of routed packets, and the checksums of the ICMP
  * and ICMPv6 messages it sends.
  * FUZZ_DATAPLANE_VERBOSE=1 prints each frame that leaves, and the
@@ -396,9 +397,10 @@ is_rif_ip(int family, const uint8_t *addr)
     return false;
 }
 
-/* The router's IPv4 packet 'p' ('len' bytes to the frame's end). */
+/* The router's IPv4 packet 'p' ('len' bytes to the frame's end), which
+ * left into ls1 if 'to_ls1'. */
 static void
-check_router_ipv4(const uint8_t *p, size_t len)
+check_router_ipv4(const uint8_t *p, size_t len, bool to_ls1)
 {
     size_t ihl, total;
 
@@ -410,6 +412,11 @@ check_router_ipv4(const uint8_t *p, size_t len)
     if (p[9] == 1 && is_rif_ip(AF_INET, p + 12)) {
         ASSERT(total - ihl >= 8);
         ASSERT(csum_rfc1071(p + ihl, total - ihl) == 0);
+    }
+    /* The egress ACL of the ls1 interface denies DNS (a first fragment or
+     * a whole packet). */
+    if (to_ls1 && p[9] == 17 && !(p[6] & 0x1f) && !p[7] && total >= ihl + 4) {
+        ASSERT((p[ihl + 2] << 8 | p[ihl + 3]) != 53);
     }
 }
 
@@ -440,10 +447,11 @@ routers(const uint8_t *mac)
     return !memcmp(mac, router_mac.ea, 6) || !memcmp(mac, arp_mac.ea, 6);
 }
 
-/* Checks a frame that left port 'port' (0-based; -1: inside VXLAN), for an
- * input of 'in_len' bytes. */
+/* Checks a frame that left port 'port' (0-based; -1: inside VXLAN with
+ * 'vni'), for an input of 'in_len' bytes. */
 static void
-check_frame(const uint8_t *frame, size_t len, int port, size_t in_len)
+check_frame(const uint8_t *frame, size_t len, int port, uint32_t vni,
+            size_t in_len)
 {
     size_t off = ETH_HLEN;
     uint16_t type;
@@ -467,7 +475,8 @@ check_frame(const uint8_t *frame, size_t len, int port, size_t in_len)
     }
     if (routers(frame + 6)) {
         if (type == 0x0800) {
-            check_router_ipv4(frame + off, len - off);
+            check_router_ipv4(frame + off, len - off,
+                              port == 2 || (port < 0 && vni == 5001));
         } else if (type == 0x86dd) {
             check_router_ipv6(frame + off, len - off);
         }
@@ -487,7 +496,7 @@ check_vxlan(const uint8_t *pkt, size_t len, size_t i, size_t in_len)
     ASSERT(vni == 5000 || vni == 5001 || (vni == 0 && i == 1));
     /* RFC 7348: the VNI replaces the binding's tag. */
     ASSERT(pkt[8 + 12] != 0x81 || pkt[8 + 13] != 0x00);
-    check_frame(pkt + 8, len - 8, -1, in_len);
+    check_frame(pkt + 8, len - 8, -1, vni, in_len);
 }
 
 /* The record being checked: what came in, and where (a port's index, or
@@ -525,7 +534,7 @@ drain(size_t in_len)
     for (i = 0; i < N_PORTS; i++) {
         while ((n = recv(peer[i], buf, sizeof buf, 0)) >= 0) {
             ASSERT(!in_denied);
-            check_frame(buf, (size_t) n, (int) i, in_len);
+            check_frame(buf, (size_t) n, (int) i, 0, in_len);
             /* Never back out of the port it came in by, unchanged. */
             ASSERT(in_where != (int) i || (size_t) n != in_len
                    || memcmp(buf, in_bytes, in_len));
