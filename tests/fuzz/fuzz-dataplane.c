@@ -238,6 +238,20 @@ configure_l2(hal_oid_t swp1, hal_oid_t swp2, hal_oid_t swp3)
     ASSERT(!hal_neigh_set(hal, neigh, ARRAY_SIZE(neigh), NULL));
 }
 
+/* A rule that denies protocol 'proto' to port 'port'. */
+static struct hal_acl_rule
+deny_port(uint8_t proto, uint16_t port)
+{
+    struct hal_acl_rule r;
+
+    memset(&r, 0, sizeof r);
+    r.action = HAL_ACL_DENY;
+    r.match.fields = HAL_ACL_F_PROTOCOL | HAL_ACL_F_DST_PORT;
+    r.match.protocol = proto;
+    r.match.dst_port_min = r.match.dst_port_max = port;
+    return r;
+}
+
 static void
 configure_router(hal_oid_t swp3)
 {
@@ -265,10 +279,7 @@ configure_router(hal_oid_t swp3)
     /* Ingress on swp3: telnet and one source denied.  Egress at the
      * router's ls1 interface: DNS denied. */
     memset(in, 0, sizeof in);
-    in[0].action = HAL_ACL_DENY;
-    in[0].match.fields = HAL_ACL_F_PROTOCOL | HAL_ACL_F_DST_PORT;
-    in[0].match.protocol = 6;
-    in[0].match.dst_port_min = in[0].match.dst_port_max = 23;
+    in[0] = deny_port(6, 23);
     in[1].action = HAL_ACL_DENY;
     in[1].match.fields = HAL_ACL_F_SRC_IP;
     in[1].match.src_ip = ip("198.51.100.66");
@@ -282,10 +293,7 @@ configure_router(hal_oid_t swp3)
     ASSERT(!hal_acl_table_set(hal, &t, &acl_in));
 
     memset(out, 0, sizeof out);
-    out[0].action = HAL_ACL_DENY;
-    out[0].match.fields = HAL_ACL_F_PROTOCOL | HAL_ACL_F_DST_PORT;
-    out[0].match.protocol = 17;
-    out[0].match.dst_port_min = out[0].match.dst_port_max = 53;
+    out[0] = deny_port(17, 53);
     out[1].action = HAL_ACL_PERMIT;
     snprintf(t.name, sizeof t.name, "out");
     t.stage = HAL_ACL_EGRESS;

@@ -274,13 +274,11 @@ test_decap_validation(void **state)
     assert_int_equal(st.drops, 5);
 }
 
-static void
-test_remote_without_underlay(void **state)
+/* Puts host_b behind the VTEP 192.0.2.1 and returns its entry. */
+static struct hal_fdb_entry
+remote_host_b(struct env *e)
 {
-    struct env *e = *state;
     struct hal_fdb_entry fdb;
-    uint8_t in[128], out[128];
-    size_t len = make_frame(in, host_b, host_a, 0);
 
     memset(&fdb, 0, sizeof fdb);
     fdb.bridge = e->ls0;
@@ -290,6 +288,17 @@ test_remote_without_underlay(void **state)
     fdb.remote_ip.s_addr = htonl(0xc0000201);
     fdb.vni = HAL_VNI_NONE;
     assert_int_equal(hal_fdb_set(e->hal, &fdb, 1, NULL), 0);
+    return fdb;
+}
+
+static void
+test_remote_without_underlay(void **state)
+{
+    struct env *e = *state;
+    uint8_t in[128], out[128];
+    size_t len = make_frame(in, host_b, host_a, 0);
+
+    remote_host_b(e);
 
     sim_inject_frame(e->sim, 0, in, len, SIM_PORT_NO_TAG);
     assert_int_equal(sim_drop_count(e->sim, "no underlay"), 1);
@@ -307,14 +316,7 @@ test_inner_tag_not_tunnelled(void **state)
     uint8_t in[128], out[128];
     size_t len = make_frame(in, host_b, host_a, 20), n;
 
-    memset(&fdb, 0, sizeof fdb);
-    fdb.bridge = e->ls0;
-    memcpy(fdb.mac.ea, host_b, 6);
-    fdb.type = HAL_FDB_STATIC;
-    fdb.remote = true;
-    fdb.remote_ip.s_addr = htonl(0xc0000201);
-    fdb.vni = HAL_VNI_NONE;
-    assert_int_equal(hal_fdb_set(e->hal, &fdb, 1, NULL), 0);
+    fdb = remote_host_b(e);
     memset(&flood, 0, sizeof flood);
 
     /* Known remote MAC: not sent (nor counted as lacking an underlay). */
