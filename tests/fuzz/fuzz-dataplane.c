@@ -256,7 +256,7 @@ static void
 configure_router(hal_oid_t swp3)
 {
     struct hal_router_config rc = { .mac = router_mac, .arp_mac = arp_mac };
-    struct hal_acl_rule in[3], out[2];
+    struct hal_acl_rule in[5], out[2];
     struct hal_acl_table_config t;
     struct hal_acl_binding bind[2];
     hal_oid_t r0 = HAL_OID_NULL, rif1, rif1v6, nh, nh6;
@@ -276,15 +276,24 @@ configure_router(hal_oid_t swp3)
     route(r0, "10.0.0.0/8", nh);
     route(r0, "2001:db8:99::/48", nh6);
 
-    /* Ingress on swp3: telnet and one source denied.  Egress at the
-     * router's ls1 interface: DNS denied. */
+    /* Ingress on swp3: telnet, an IPv4 source, an IPv6 /124 and IPv6
+     * echo requests denied.  Egress at the router's ls1 interface: DNS
+     * denied. */
     memset(in, 0, sizeof in);
     in[0] = deny_port(6, 23);
     in[1].action = HAL_ACL_DENY;
     in[1].match.fields = HAL_ACL_F_SRC_IP;
     in[1].match.src_ip = ip("198.51.100.66");
     in[1].match.src_mask = ip("255.255.255.255");
-    in[2].action = HAL_ACL_PERMIT;
+    in[2].action = HAL_ACL_DENY;
+    in[2].match.fields = HAL_ACL_F_SRC_IP;
+    in[2].match.src_ip = ip("2001:db8:1::66");
+    in[2].match.src_mask = ip("ffff:ffff:ffff:ffff:ffff:ffff:ffff:fff0");
+    in[3].action = HAL_ACL_DENY;
+    in[3].match.fields = HAL_ACL_F_PROTOCOL | HAL_ACL_F_ICMP_TYPE;
+    in[3].match.protocol = 58;
+    in[3].match.icmp_type = 128; /* Echo request. */
+    in[4].action = HAL_ACL_PERMIT;
     memset(&t, 0, sizeof t);
     snprintf(t.name, sizeof t.name, "in");
     t.stage = HAL_ACL_INGRESS;
@@ -518,6 +527,7 @@ static bool in_denied;
 static bool
 ingress_denied(const uint8_t *frame, size_t len)
 {
+    struct hal_ip denied6 = ip("2001:db8:1::60");
     struct hal_acl_packet acl;
     struct sim_eth eth;
 
@@ -527,7 +537,11 @@ ingress_denied(const uint8_t *frame, size_t len)
     hal_acl_packet_parse(frame, len, eth.ethertype, eth.payload, &acl);
     return (acl.has_ports && acl.protocol == 6 && acl.dst_port == 23)
            || (acl.is_ip && acl.src_ip.family == AF_INET
-               && acl.src_ip.v4.s_addr == ip4("198.51.100.66").s_addr);
+               && acl.src_ip.v4.s_addr == ip4("198.51.100.66").s_addr)
+           || (acl.is_ip && acl.src_ip.family == AF_INET6
+               && !memcmp(&acl.src_ip.v6, &denied6.v6, 15)
+               && (acl.src_ip.v6.s6_addr[15] & 0xf0) == 0x60)
+           || (acl.is_icmp && acl.protocol == 58 && acl.icmp_type == 128);
 }
 
 /* Reads and checks what left the ports and the underlay for an input of
