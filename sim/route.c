@@ -220,25 +220,21 @@ sim_route_frame(struct hal_asic *asic, hal_oid_t bridge, const uint8_t *frame,
      * else; what follows the total length (Ethernet padding) goes. */
     hl = ip_len >= IPV4_HLEN ? (size_t) (ip[0] & 15) * 4 : 0;
     if (hl < IPV4_HLEN || (ip[0] >> 4) != 4 || hl > ip_len
-        || !sim_ipv4_total(ip, ip_len)) {
+        || !(ip_len = sim_ipv4_total(ip, ip_len))) {
         *reason = "malformed IPv4";
         return SIM_ROUTE_DROP;
     } else if (csum_rfc1071(ip, hl)) {
         *reason = "IPv4 header checksum";
         return SIM_ROUTE_DROP;
     }
-    ip_len = sim_ipv4_total(ip, ip_len);
     memset(&src, 0, sizeof src);
     src.family = AF_INET;
     memcpy(&src.v4, ip + 12, 4);
     dst = src;
     memcpy(&dst.v4, ip + 16, 4);
-    if ((*reason = hal_asic_route_martian(asic, bridge, &src, &dst))) {
-        return SIM_ROUTE_DROP;
-    }
-    hal_asic_route(asic, bridge, &dst, ip[8],
+    hal_asic_route(asic, bridge, &src, &dst, ip[8],
                    (uint32_t) (ip_len + SIM_ETH_HLEN),
-                   (uint32_t) (seg_len ? seg_len : sim_ipv4_total(ip, ip_len)),
+                   (uint32_t) (seg_len ? seg_len : ip_len),
                    (ip[6] & 0x40) != 0, now_ms, acl, &res, d);
     switch (res.action) {
     case HAL_ASIC_L3_DROP:

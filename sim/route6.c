@@ -249,11 +249,8 @@ sim_route6_frame(struct hal_asic *asic, hal_oid_t bridge, const uint8_t *frame,
     }
     memcpy(&src.v6, ip + 8, 16);
     memcpy(&dst.v6, ip + 24, 16);
-    if ((*reason = hal_asic_route_martian(asic, bridge, &src, &dst))) {
-        return SIM_ROUTE_DROP;
-    }
     hal_asic_route(
-        asic, bridge, &dst, ip[7], (uint32_t) (total + SIM_ETH_HLEN),
+        asic, bridge, &src, &dst, ip[7], (uint32_t) (total + SIM_ETH_HLEN),
         (uint32_t) (seg_len ? seg_len : total), true, now_ms, acl, &res, d);
     switch (res.action) {
     case HAL_ASIC_L3_DROP:

@@ -212,14 +212,14 @@ struct hal_asic_route_result {
     struct hal_mac probe_src;
 };
 
-/* Routes an IP packet to 'dst' with 'ttl', of 'bytes' bytes, that came to
- * the router MAC on bridge 'in_bridge' at 'now_ms': TTL check, the ingress
- * interface's ACL, longest prefix match in the bridge's router, the output
- * interface's ACL, the egress MTU ('ip_len', the IP packet's length,
- * against HAL_RIF_MTU or the tunnel's inner MTU if it leaves in VXLAN and
- * that is smaller; 'df' if it may not be fragmented: IPv4 with DF set, or
- * IPv6; a larger packet is dropped, and marked 'too_big' with 'df',
- * 'fragment' without),
+/* Routes an IP packet from 'src' to 'dst' with 'ttl', of 'bytes' bytes,
+ * that came to the router MAC on bridge 'in_bridge' at 'now_ms': the
+ * address checks, TTL check, the ingress interface's ACL, longest prefix
+ * match in the bridge's router, the output interface's ACL, the egress MTU
+ * ('ip_len', the IP packet's length, against HAL_RIF_MTU or the tunnel's
+ * inner MTU if it leaves in VXLAN and that is smaller; 'df' if it may not
+ * be fragmented: IPv4 with DF set, or IPv6; a larger packet is dropped,
+ * and marked 'too_big' with 'df', 'fragment' without),
  * next-hop resolution, and the L2 egress in the destination bridge in
  * 'd'.  'acl' holds the packet's headers when some ACL is bound
  * (hal_asic_acl_active()), else NULL (no ACL applies).  Counts on the
@@ -228,27 +228,22 @@ struct hal_asic_route_result {
  * requests its packets are unreachable (code 1) for a while.  A learned
  * neighbour past half its life (profile rneigh_timeout_s) is forwarded to
  * with 'probe' set, at most once a second and three times unconfirmed;
- * then it is removed and resolved afresh. */
+ * then it is removed and resolved afresh.
+ *
+ * The address checks, as RFC 1812 (5.3.7) and RFC 4291 (2.5.6) ask and
+ * Linux's input route and ip6_forward() make them, drop without a count
+ * or an ICMP error: a source no host can have (multicast, IPv4 broadcast,
+ * loopback, IPv4 "this network") or one of the router's own addresses (a
+ * spoof: Linux's accept_local 0), whoever the packet is for; a destination
+ * that cannot be routed to (loopback, multicast, broadcast, unspecified,
+ * IPv6 link-local) or an IPv6 unspecified or link-local source, unless the
+ * packet is for an address of the router. */
 void hal_asic_route(struct hal_asic *, hal_oid_t in_bridge,
-                    const struct hal_ip *dst, uint8_t ttl, uint32_t bytes,
-                    uint32_t ip_len, bool df, int64_t now_ms,
-                    const struct hal_acl_packet *acl,
+                    const struct hal_ip *src, const struct hal_ip *dst,
+                    uint8_t ttl, uint32_t bytes, uint32_t ip_len, bool df,
+                    int64_t now_ms, const struct hal_acl_packet *acl,
                     struct hal_asic_route_result *,
                     struct hal_asic_decision *d);
-
-/* The address checks of a router's input, before hal_asic_route(), as
- * RFC 1812 (5.3.7) and RFC 4291 (2.5.6) ask and Linux's input route and
- * ip6_forward() make them: returns why a packet from 'src' to 'dst' that
- * came in on 'bridge' is dropped (a drop reason), or NULL.  A source no
- * host can have (multicast, IPv4 broadcast, loopback, IPv4 "this
- * network"), or one of the router's own addresses (a spoof: Linux's
- * accept_local 0), is refused whoever the packet is for; a destination that
- * cannot be routed to (loopback, multicast, broadcast, unspecified, IPv6
- * link-local) or an IPv6 unspecified or link-local source only if the
- * packet is not for an address of the router. */
-const char *hal_asic_route_martian(const struct hal_asic *, hal_oid_t bridge,
-                                   const struct hal_ip *src,
-                                   const struct hal_ip *dst);
 
 /* The dataplane's VXLAN tunnels carry inner IP packets of at most 'mtu'
  * bytes (the underlay's MTU less the encapsulation; 0: no limit): routed

@@ -515,32 +515,10 @@ martian_forward(const struct hal_ip *src, const struct hal_ip *dst)
                                                : NULL;
 }
 
-const char *
-hal_asic_route_martian(const struct hal_asic *asic, hal_oid_t in_bridge,
-                       const struct hal_ip *src, const struct hal_ip *dst)
-{
-    int64_t bridge = asic_bridge_index(asic, in_bridge);
-    int64_t in_rif =
-        bridge < 0 ? -1
-                   : bridge_rif_family(asic, (uint32_t) bridge, dst->family);
-    const char *why;
-
-    if (in_rif < 0 || src->family != dst->family) {
-        return NULL; /* hal_asic_route() drops it, with its reason. */
-    } else if ((why = martian_source(src)) != NULL) {
-        return why;
-    } else if (router_owns(asic, asic->rifs[in_rif].router, src)) {
-        return "the router's address as source";
-    }
-    return router_owns(asic, asic->rifs[in_rif].router, dst)
-               ? NULL
-               : martian_forward(src, dst);
-}
-
 void
 hal_asic_route(struct hal_asic *asic, hal_oid_t in_bridge,
-               const struct hal_ip *dst, uint8_t ttl, uint32_t bytes,
-               uint32_t ip_len, bool df, int64_t now_ms,
+               const struct hal_ip *src, const struct hal_ip *dst, uint8_t ttl,
+               uint32_t bytes, uint32_t ip_len, bool df, int64_t now_ms,
                const struct hal_acl_packet *acl,
                struct hal_asic_route_result *res, struct hal_asic_decision *d)
 {
@@ -565,9 +543,16 @@ hal_asic_route(struct hal_asic *asic, hal_oid_t in_bridge,
     router = &asic->routers[asic->rifs[in_rif].router];
     res->src = router->c.mac;
     res->in_addr = asic->rifs[in_rif].ip;
-    if (router_owns(asic, asic->rifs[in_rif].router, dst)) {
+    if ((res->drop_reason = martian_source(src)) != NULL) {
+        return;
+    } else if (router_owns(asic, asic->rifs[in_rif].router, src)) {
+        res->drop_reason = "the router's address as source";
+        return;
+    } else if (router_owns(asic, asic->rifs[in_rif].router, dst)) {
         res->for_router = true;
         res->drop_reason = "addressed to the router";
+        return;
+    } else if ((res->drop_reason = martian_forward(src, dst)) != NULL) {
         return;
     } else if (ttl <= 1) {
         router->st.ttl_expired++;

@@ -717,8 +717,8 @@ static enum hal_asic_l3_action
 route(struct topo *t, const struct hal_acl_packet *p,
       struct hal_asic_route_result *res)
 {
-    hal_asic_route(t->f.asic, t->ls0, &p->dst_ip, 64, 100, 86, false, 0, p,
-                   res, &t->d);
+    hal_asic_route(t->f.asic, t->ls0, &p->src_ip, &p->dst_ip, 64, 100, 86,
+                   false, 0, p, res, &t->d);
     return res->action;
 }
 

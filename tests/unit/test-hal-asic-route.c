@@ -75,6 +75,8 @@ struct rt {
 };
 
 static const struct hal_mac router_mac = { { 0x02, 0, 0, 0, 0, 0xfe } };
+/* The source of the packets routed: a host on ls0 (set by rt_open()). */
+static struct hal_ip host;
 
 static void
 rt_open(struct rt *t)
@@ -86,6 +88,7 @@ rt_open(struct rt *t)
     struct hal_rif_config c0, c1;
     struct hal_nexthop_config nc;
 
+    host = ip("10.1.0.7");
     fixture_open(&t->f, "lab", NULL, false);
     t->now = 0;
     assert_int_equal(hal_switch_set(t->f.hal, &sw), 0);
@@ -129,8 +132,8 @@ rt_route(struct rt *t, const char *dst, uint8_t ttl)
 {
     struct hal_ip a = ip(dst);
 
-    hal_asic_route(t->f.asic, t->ls0, &a, ttl, 100, 86, false, t->now += 2000,
-                   NULL, &t->res, &t->d);
+    hal_asic_route(t->f.asic, t->ls0, &host, &a, ttl, 100, 86, false,
+                   t->now += 2000, NULL, &t->res, &t->d);
 }
 
 static void
@@ -273,15 +276,15 @@ test_resolution(void **state)
 
     /* One ARP request a second per address, however many packets. */
     a = ip("10.2.0.9");
-    hal_asic_route(t.f.asic, t.ls0, &a, 64, 100, 86, false, 5000, NULL, &t.res,
-                   &t.d);
+    hal_asic_route(t.f.asic, t.ls0, &host, &a, 64, 100, 86, false, 5000, NULL,
+                   &t.res, &t.d);
     assert_int_equal(t.res.action, HAL_ASIC_L3_RESOLVE);
-    hal_asic_route(t.f.asic, t.ls0, &a, 64, 100, 86, false, 5500, NULL, &t.res,
-                   &t.d);
+    hal_asic_route(t.f.asic, t.ls0, &host, &a, 64, 100, 86, false, 5500, NULL,
+                   &t.res, &t.d);
     assert_int_equal(t.res.action, HAL_ASIC_L3_DROP);
     assert_string_equal(t.res.drop_reason, "next hop unresolved");
-    hal_asic_route(t.f.asic, t.ls0, &a, 64, 100, 86, false, 6000, NULL, &t.res,
-                   &t.d);
+    hal_asic_route(t.f.asic, t.ls0, &host, &a, 64, 100, 86, false, 6000, NULL,
+                   &t.res, &t.d);
     assert_int_equal(t.res.action, HAL_ASIC_L3_RESOLVE);
 
     /* A full table of learned neighbours gives up the least recent. */
@@ -299,12 +302,12 @@ test_resolution(void **state)
     hal_resources_get(t.f.hal, res);
     assert_int_equal(res[HAL_TABLE_RNEIGH].used, 16);
     a = ip("10.2.0.100");
-    hal_asic_route(t.f.asic, t.ls0, &a, 64, 100, 86, false, 9000, NULL, &t.res,
-                   &t.d);
+    hal_asic_route(t.f.asic, t.ls0, &host, &a, 64, 100, 86, false, 9000, NULL,
+                   &t.res, &t.d);
     assert_int_equal(t.res.action, HAL_ASIC_L3_RESOLVE);
     a = ip("10.2.0.116");
-    hal_asic_route(t.f.asic, t.ls0, &a, 64, 100, 86, false, 9000, NULL, &t.res,
-                   &t.d);
+    hal_asic_route(t.f.asic, t.ls0, &host, &a, 64, 100, 86, false, 9000, NULL,
+                   &t.res, &t.d);
     assert_int_equal(t.res.action, HAL_ASIC_L3_FORWARD);
     rt_close(&t);
 }
@@ -432,7 +435,7 @@ rt_route_len(struct rt *t, const char *dst, uint32_t ip_len, bool df)
 {
     struct hal_ip a = ip(dst);
 
-    hal_asic_route(t->f.asic, t->ls0, &a, 64, ip_len + 14, ip_len, df,
+    hal_asic_route(t->f.asic, t->ls0, &host, &a, 64, ip_len + 14, ip_len, df,
                    t->now += 2000, NULL, &t->res, &t->d);
 }
 
@@ -522,8 +525,8 @@ test_mtu(void **state)
     /* TTL and the route come first: an oversize packet with TTL 1 is a
      * time exceeded; one to no route is unreachable. */
     in = ip("10.2.0.8");
-    hal_asic_route(t.f.asic, t.ls0, &in, 1, 9014, 9000, true, t.now += 2000,
-                   NULL, &t.res, &t.d);
+    hal_asic_route(t.f.asic, t.ls0, &host, &in, 1, 9014, 9000, true,
+                   t.now += 2000, NULL, &t.res, &t.d);
     assert_true(t.res.ttl_expired);
     assert_false(t.res.too_big);
     rt_route_len(&t, "10.9.0.1", 9000, true);
@@ -563,24 +566,24 @@ test_unreachable(void **state)
     assert_int_equal(hal_route_set(t.f.hal, &r, 1, &status), 0);
     a = ip("10.2.0.9");
     for (i = 0, now = 5000; i < 3; i++, now += 1000) {
-        hal_asic_route(t.f.asic, t.ls0, &a, 64, 100, 86, false, now, NULL,
-                       &t.res, &t.d);
-        assert_int_equal(t.res.action, HAL_ASIC_L3_RESOLVE);
-        hal_asic_route(t.f.asic, t.ls0, &a, 64, 100, 86, false, now + 500,
+        hal_asic_route(t.f.asic, t.ls0, &host, &a, 64, 100, 86, false, now,
                        NULL, &t.res, &t.d);
+        assert_int_equal(t.res.action, HAL_ASIC_L3_RESOLVE);
+        hal_asic_route(t.f.asic, t.ls0, &host, &a, 64, 100, 86, false,
+                       now + 500, NULL, &t.res, &t.d);
         assert_int_equal(t.res.action, HAL_ASIC_L3_DROP);
         assert_false(t.res.unreachable);
     }
-    hal_asic_route(t.f.asic, t.ls0, &a, 64, 100, 86, false, now, NULL, &t.res,
-                   &t.d);
+    hal_asic_route(t.f.asic, t.ls0, &host, &a, 64, 100, 86, false, now, NULL,
+                   &t.res, &t.d);
     assert_int_equal(t.res.action, HAL_ASIC_L3_DROP);
     assert_true(t.res.unreachable);
     assert_int_equal(t.res.unreach_code, 1);
-    hal_asic_route(t.f.asic, t.ls0, &a, 64, 100, 86, false, now + 2000, NULL,
-                   &t.res, &t.d);
+    hal_asic_route(t.f.asic, t.ls0, &host, &a, 64, 100, 86, false, now + 2000,
+                   NULL, &t.res, &t.d);
     assert_true(t.res.unreachable);
-    hal_asic_route(t.f.asic, t.ls0, &a, 64, 100, 86, false, now + 3000, NULL,
-                   &t.res, &t.d);
+    hal_asic_route(t.f.asic, t.ls0, &host, &a, 64, 100, 86, false, now + 3000,
+                   NULL, &t.res, &t.d);
     assert_int_equal(t.res.action, HAL_ASIC_L3_RESOLVE);
     assert_int_equal(hal_router_stats_get(t.f.hal, t.r0, &st), 0);
     assert_int_equal(st.no_route, 1);
@@ -707,8 +710,8 @@ test_warm_restart(void **state)
     assert_true(hal_is_warm(t.f.hal));
     hal_dump_routes(t.f.hal, &after);
     assert_string_equal(ds_cstr(&before), ds_cstr(&after));
-    hal_asic_route(t.f.asic, t.ls0, &a, 64, 100, 86, false, 5000, NULL, &t.res,
-                   &t.d);
+    hal_asic_route(t.f.asic, t.ls0, &host, &a, 64, 100, 86, false, 5000, NULL,
+                   &t.res, &t.d);
     assert_int_equal(t.res.action, HAL_ASIC_L3_FORWARD);
     assert_memory_equal(&t.res.dst, &mac, sizeof mac);
 
@@ -771,29 +774,29 @@ test_neighbour_aging(void **state)
     assert_int_equal(hal_next_wake(t.f.hal), t0 + life);
 
     /* Young: forwarded without a probe. */
-    hal_asic_route(t.f.asic, t.ls0, &a8, 64, 100, 86, false, t0 + life / 2 - 1,
-                   NULL, &t.res, &t.d);
+    hal_asic_route(t.f.asic, t.ls0, &host, &a8, 64, 100, 86, false,
+                   t0 + life / 2 - 1, NULL, &t.res, &t.d);
     assert_int_equal(t.res.action, HAL_ASIC_L3_FORWARD);
     assert_false(t.res.probe);
 
     /* Stale and used: forwarded, with a probe to the known MAC, at most
      * one a second; the answer confirms the entry. */
     now = t0 + life / 2;
-    hal_asic_route(t.f.asic, t.ls0, &a8, 64, 100, 86, false, now, NULL, &t.res,
-                   &t.d);
+    hal_asic_route(t.f.asic, t.ls0, &host, &a8, 64, 100, 86, false, now, NULL,
+                   &t.res, &t.d);
     assert_int_equal(t.res.action, HAL_ASIC_L3_FORWARD);
     assert_true(t.res.probe);
     assert_memory_equal(&t.res.dst, &mac8, sizeof mac8);
     assert_memory_equal(&t.res.probe_src, &router_mac, sizeof router_mac);
     assert_string_equal(hal_ip_format(&t.res.arp_target, buf), "10.2.0.8");
     assert_string_equal(hal_ip_format(&t.res.arp_sender, buf), "10.2.0.1");
-    hal_asic_route(t.f.asic, t.ls0, &a8, 64, 100, 86, false, now + 500, NULL,
-                   &t.res, &t.d);
+    hal_asic_route(t.f.asic, t.ls0, &host, &a8, 64, 100, 86, false, now + 500,
+                   NULL, &t.res, &t.d);
     assert_false(t.res.probe);
     assert_int_equal(
         hal_asic_route_learn(t.f.asic, t.ls1, &a8, &mac8, now + 600), 0);
-    hal_asic_route(t.f.asic, t.ls0, &a8, 64, 100, 86, false, now + 2000, NULL,
-                   &t.res, &t.d);
+    hal_asic_route(t.f.asic, t.ls0, &host, &a8, 64, 100, 86, false, now + 2000,
+                   NULL, &t.res, &t.d);
     assert_false(t.res.probe);
 
     /* The unused one goes at its time, the confirmed one stays. */
@@ -805,21 +808,21 @@ test_neighbour_aging(void **state)
     hal_resources_get(t.f.hal, res);
     assert_int_equal(res[HAL_TABLE_RNEIGH].used, 1);
     assert_int_equal(hal_next_wake(t.f.hal), now + 600 + life);
-    hal_asic_route(t.f.asic, t.ls0, &a7, 64, 100, 86, false, t0 + life, NULL,
-                   &t.res, &t.d);
+    hal_asic_route(t.f.asic, t.ls0, &host, &a7, 64, 100, 86, false, t0 + life,
+                   NULL, &t.res, &t.d);
     assert_int_equal(t.res.action, HAL_ASIC_L3_RESOLVE);
 
     /* Three unanswered probes: the entry goes, and the next packet asks
      * for the address by broadcast. */
     now = now + 600 + life / 2;
     for (i = 0; i < 3; i++) {
-        hal_asic_route(t.f.asic, t.ls0, &a8, 64, 100, 86, false,
+        hal_asic_route(t.f.asic, t.ls0, &host, &a8, 64, 100, 86, false,
                        now + i * 1000, NULL, &t.res, &t.d);
         assert_int_equal(t.res.action, HAL_ASIC_L3_FORWARD);
         assert_true(t.res.probe);
     }
-    hal_asic_route(t.f.asic, t.ls0, &a8, 64, 100, 86, false, now + 3000, NULL,
-                   &t.res, &t.d);
+    hal_asic_route(t.f.asic, t.ls0, &host, &a8, 64, 100, 86, false, now + 3000,
+                   NULL, &t.res, &t.d);
     assert_int_equal(t.res.action, HAL_ASIC_L3_RESOLVE);
     assert_true(hal_mac_is_multicast(&t.res.dst));
     hal_resources_get(t.f.hal, res);
@@ -878,8 +881,9 @@ test_neighbour_aging_warm(void **state)
     unlink(file);
 }
 
-/* hal_asic_route_martian(): sources no host has, destinations nothing
- * routes to; the router's own addresses take what only it may get. */
+/* hal_asic_route()'s address checks: sources no host has, destinations
+ * nothing routes to; the router's own addresses take what only it may
+ * get. */
 static void
 test_martians(void **state)
 {
@@ -927,13 +931,22 @@ test_martians(void **state)
     assert_int_equal(hal_rif_create(t.f.hal, &c, &rif6), 0);
     for (i = 0; i < ARRAY_SIZE(cases); i++) {
         struct hal_ip src = ip(cases[i].src), dst = ip(cases[i].dst);
-        const char *why = hal_asic_route_martian(t.f.asic, t.ls0, &src, &dst);
+        const char *why;
 
+        hal_asic_route(t.f.asic, t.ls0, &src, &dst, 64, 100, 86, false,
+                       t.now += 2000, NULL, &t.res, &t.d);
+        why = t.res.drop_reason;
         if (cases[i].why) {
+            assert_int_equal(t.res.action, HAL_ASIC_L3_DROP);
             assert_non_null(why);
             assert_string_equal(why, cases[i].why);
+            /* No ICMP error to such a source. */
+            assert_false(t.res.for_router || t.res.ttl_expired
+                         || t.res.unreachable || t.res.too_big);
         } else {
-            assert_null(why);
+            /* Past the address checks: for the router, or to the lookup
+             * (no routes in this router but the connected ones). */
+            assert_true(t.res.for_router || !why || !strcmp(why, "no route"));
         }
     }
     rt_close(&t);
