@@ -105,6 +105,7 @@ struct nd_acl {
     int error; /* Why ACLs are unavailable, or 0. */
     bool inet; /* The inet table exists: router interface bindings. */
     bool arp;  /* The arp table exists: the bridge's own ARP answers. */
+    bool tags; /* tags.c's chains exist. */
     struct nd_acl_layout layout[HAL_ACL_STAGE_N]; /* In the kernel. */
     struct nd_acl_layout next[HAL_ACL_STAGE_N];   /* In the batch, */
     bool pending;                                 /* if it has them. */
@@ -144,15 +145,20 @@ table_families(const struct nd_acl *acl, uint8_t f[3])
     return n;
 }
 
-/* Adds to 'b' the base chain and its jumps to the dispatch chains. */
-static void
-base_chain(struct nft_buf *b)
+void
+nd_acl_base_chain(struct nft_buf *b, bool tags)
 {
     nft_chain(b, true, ND_NFT_TABLE, "forward",
               b->family == ND_NFPROTO_INET ? ND_NF_INET_FORWARD
                                            : ND_NF_BR_FORWARD);
+    if (tags) {
+        nft_jump_rule(b, ND_NFT_TABLE, "forward", ND_TAGS_IN);
+    }
     nft_jump_rule(b, ND_NFT_TABLE, "forward", "in");
     nft_jump_rule(b, ND_NFT_TABLE, "forward", "out");
+    if (tags) {
+        nft_jump_rule(b, ND_NFT_TABLE, "forward", ND_TAGS_OUT);
+    }
 }
 
 /* Adds to 'b' an empty table in 'b''s family with its fixed chains. */
@@ -164,7 +170,7 @@ empty_table(struct nft_buf *b)
     nft_table(b, true, ND_NFT_TABLE);
     nft_chain(b, true, ND_NFT_TABLE, "in", -1);
     nft_chain(b, true, ND_NFT_TABLE, "out", -1);
-    base_chain(b);
+    nd_acl_base_chain(b, false);
 }
 
 /* Creates the inet table for router interfaces' ACLs. */
@@ -317,6 +323,7 @@ nd_acl_init(struct hal_netdev *nd, const uint32_t capacity[HAL_ACL_STAGE_N])
         nd->up.capabilities |= HAL_CAP_ACL;
         inet_init(nd);
         arp_init(nd);
+        acl->tags = nd_tags_init(acl->fd);
     }
 }
 
@@ -392,7 +399,7 @@ nd_acl_bridge_created(struct hal_netdev *nd)
     nft_batch_begin(&b);
     nft_flush(&b, ND_NFT_TABLE, "forward");
     nft_chain(&b, false, ND_NFT_TABLE, "forward", -1);
-    base_chain(&b);
+    nd_acl_base_chain(&b, acl->tags);
     nft_batch_end(&b);
     error = nft_send(acl->fd, &b);
     nft_buf_destroy(&b);
@@ -969,5 +976,8 @@ nd_acl_dump(const struct hal *hal, struct ds *out)
         ds_put_format(out, "binding %s vlan %u %s -> %s\n",
                       nd->ports[bd->port].name, bd->vlan,
                       hal_acl_stage_name(bd->stage), bd->table->name);
+    }
+    if (acl->tags) {
+        nd_tags_dump(acl->fd, out);
     }
 }

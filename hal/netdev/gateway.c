@@ -12,10 +12,12 @@
  * packet type to host before the bridge looks the destination up.  ARP
  * is left alone: replies to that VTEP go to it (fdb.c). */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "hal/netdev/netdev-private.h"
 #include "hal/netdev/nft.h"
+#include "hal/netdev/route-private.h"
 #include "lib/vlog.h"
 
 VLOG_DEFINE_THIS_MODULE(netdev_gateway);
@@ -24,9 +26,20 @@ VLOG_DEFINE_THIS_MODULE(netdev_gateway);
 #define ND_NF_BR_PRE_ROUTING 0 /* <linux/netfilter_bridge.h> */
 #define ND_NFPROTO_BRIDGE 7
 
-int
-nd_gateway_aliases_set(struct hal_netdev *nd,
-                       const struct nd_gateway_alias *aliases, size_t n)
+/* A MAC that a router's bridge takes as its own for IP: another VTEP's
+ * ARP MAC (Arp_Sources_Remote), which hosts may have learned as their
+ * gateway's. */
+struct nd_gateway_alias {
+    char bridge[IFNAMSIZ]; /* The router interface's bridge, */
+    struct hal_mac alias;  /* frames to this MAC on it */
+    struct hal_mac mac;    /* go to its own, the router's. */
+};
+
+/* Replaces the kernel's gateway aliases with the 'n' of 'aliases'.
+ * Returns 0 or a negative errno (-EOPNOTSUPP without nftables). */
+static int
+aliases_set(struct hal_netdev *nd, const struct nd_gateway_alias *aliases,
+            size_t n)
 {
     int fd = nd_acl_nft_fd(nd), error;
     struct nft_buf b;
@@ -64,4 +77,34 @@ nd_gateway_aliases_set(struct hal_netdev *nd,
                   n);
     }
     return error;
+}
+
+void
+nd_gateway_sync(struct hal_netdev *nd)
+{
+    struct nd_l3 *l3 = nd->l3;
+    struct nd_gateway_alias *a = NULL;
+    size_t n = 0, allocated = 0, i;
+    uint32_t k;
+
+    for (i = 0; i < l3->n_rifs; i++) {
+        const struct nd_rif *rif = &l3->rifs[i];
+        const struct hal_router_config *c = rif_router_config(l3, rif);
+
+        for (k = 0; c && k < c->n_peers && k < HAL_ROUTER_PEERS_MAX; k++) {
+            if (n >= allocated) {
+                a = x2nrealloc(a, &allocated, n + 1, sizeof *a);
+            }
+            memset(&a[n], 0, sizeof a[n]);
+            hal_netdev_bridge_ifname(
+                (uint32_t) (rif->c.bridge & HAL_OID_VALUE_MAX), a[n].bridge);
+            a[n].alias = c->peers[k].mac;
+            a[n].mac = c->mac;
+            n++;
+        }
+    }
+    if (n || l3->n_aliases) {
+        l3->n_aliases = aliases_set(nd, a, n) ? 0 : n;
+    }
+    free(a);
 }

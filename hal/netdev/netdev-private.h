@@ -214,22 +214,6 @@ int nd_snmp6_read(const char *dev, struct nd_snmp6 *c);
 void nd_snmp6_add_delta(struct nd_snmp6 *sum, const struct nd_snmp6 *now,
                         const struct nd_snmp6 *base);
 
-/* ---- gateway.c ----------------------------------------------------------- */
-
-/* A MAC that a router's bridge takes as its own for IP: another VTEP's
- * ARP MAC (Arp_Sources_Remote), which hosts may have learned as their
- * gateway's. */
-struct nd_gateway_alias {
-    char bridge[IFNAMSIZ]; /* The router interface's bridge, */
-    struct hal_mac alias;  /* frames to this MAC on it */
-    struct hal_mac mac;    /* go to its own, the router's. */
-};
-
-/* Replaces the kernel's gateway aliases with the 'n' of 'aliases'.
- * Returns 0 or a negative errno (-EOPNOTSUPP without nftables). */
-int nd_gateway_aliases_set(struct hal_netdev *,
-                           const struct nd_gateway_alias *aliases, size_t n);
-
 /* ---- fdb.c -------------------------------------------------------------- */
 
 struct nd_fdb *nd_fdb_find(const struct nd_bridge *, const struct hal_mac *);
@@ -488,6 +472,20 @@ void nd_acl_destroy(struct hal_netdev *, bool clear);
 void nd_acl_resources(const struct hal_netdev *, struct hal_resource res[]);
 /* Hooks the ACLs into a bridge made after them (see acl.c). */
 void nd_acl_bridge_created(struct hal_netdev *);
+/* Adds to 'b' the base chain "forward" of the ACLs' table in 'b''s family
+ * and its jumps; with 'tags' (bridge family), to tags.c's chains too. */
+struct nft_buf;
+void nd_acl_base_chain(struct nft_buf *b, bool tags);
+
+/* tags.c: 802.1Q tags on the bridges, checked as the switch does. */
+#define ND_TAGS_IN "tags-in"
+#define ND_TAGS_OUT "tags-out"
+/* Adds the chains to the bridge family's table on 'fd' and hooks them
+ * into its base chain.  Returns false (after logging why) if the kernel
+ * refused them. */
+bool nd_tags_init(int fd);
+/* Appends to 'out' the frames the chains on 'fd' dropped, one line. */
+void nd_tags_dump(int fd, struct ds *out);
 /* Removes the bindings of router interface 'oid' (route.c, as it goes). */
 void nd_acl_rif_gone(struct hal_netdev *, hal_oid_t oid);
 /* Returns the routed packets that the ACLs bound at 'stage' to the

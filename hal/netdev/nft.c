@@ -265,16 +265,23 @@ expr_meta(struct nft_buf *b, uint32_t key)
     expr_meta_io(b, false, key);
 }
 
+/* Compares register 1 with 'v' by 'op' (NFT_CMP_EQ, NFT_CMP_NEQ, ...). */
 static void
-expr_cmp(struct nft_buf *b, const void *v, size_t len)
+expr_cmp_op(struct nft_buf *b, uint32_t op, const void *v, size_t len)
 {
     size_t e = expr_begin(b, "cmp"), d = nest_begin(b, NFTA_EXPR_DATA);
 
     attr_u32(b, NFTA_CMP_SREG, NFT_REG_1);
-    attr_u32(b, NFTA_CMP_OP, NFT_CMP_EQ);
+    attr_u32(b, NFTA_CMP_OP, op);
     data_value(b, NFTA_CMP_DATA, v, len);
     nest_end(b, d);
     nest_end(b, e);
+}
+
+static void
+expr_cmp(struct nft_buf *b, const void *v, size_t len)
+{
+    expr_cmp_op(b, NFT_CMP_EQ, v, len);
 }
 
 static void
@@ -589,6 +596,70 @@ nft_count4_rule(struct nft_buf *b, const char *table, const char *chain,
         }
     }
     expr_counter(b);
+    nest_end(b, x);
+    msg_end(b, m);
+}
+
+void
+nft_tag_rule(struct nft_buf *b, const char *table, const char *chain, bool out,
+             const char *kind, enum nft_tag_match tag, bool drop)
+{
+    size_t m = msg_begin(b, NFT_TYPE(NFT_MSG_NEWRULE),
+                         NLM_F_CREATE | NLM_F_APPEND, b->family, 0);
+    static const uint8_t tpid[2] = { 0x81, 0x00 },
+                         vid_mask[2] = { 0x0f, 0xff }, zero[2] = { 0, 0 };
+    size_t x;
+
+    attr_str(b, NFTA_RULE_TABLE, table);
+    attr_str(b, NFTA_RULE_CHAIN, chain);
+    x = nest_begin(b, NFTA_RULE_EXPRESSIONS);
+    if (kind) {
+        char name[IFNAMSIZ] = "";
+
+        strncpy(name, kind, sizeof name - 1);
+        expr_meta(b, out ? NFT_META_OIFKIND : NFT_META_IIFKIND);
+        expr_cmp(b, name, sizeof name);
+    }
+    if (tag != NFT_TAG_ALL) {
+        /* A tag the device moved into metadata reads as if in the bytes:
+         * the payload expression rebuilds the header around it. */
+        expr_payload(b, NFT_PAYLOAD_LL_HEADER, 12, 2);
+        expr_cmp(b, tpid, 2);
+    }
+    if (tag == NFT_TAG_VID) {
+        expr_payload(b, NFT_PAYLOAD_LL_HEADER, 14, 2);
+        expr_mask(b, vid_mask, 2);
+        expr_cmp_op(b, NFT_CMP_NEQ, zero, 2);
+    }
+    if (drop) {
+        expr_counter(b);
+    }
+    expr_verdict(b, drop ? NF_DROP : NFT_RETURN, NULL);
+    nest_end(b, x);
+    msg_end(b, m);
+}
+
+void
+nft_source_drop_rule(struct nft_buf *b, const char *table, const char *chain,
+                     const char *ifname, const struct in6_addr *src)
+{
+    size_t m = msg_begin(b, NFT_TYPE(NFT_MSG_NEWRULE),
+                         NLM_F_CREATE | NLM_F_APPEND, b->family, 0);
+    static const uint8_t ipv6 = NFPROTO_IPV6;
+    char name[IFNAMSIZ] = "";
+    size_t x;
+
+    strncpy(name, ifname, sizeof name - 1);
+    attr_str(b, NFTA_RULE_TABLE, table);
+    attr_str(b, NFTA_RULE_CHAIN, chain);
+    x = nest_begin(b, NFTA_RULE_EXPRESSIONS);
+    expr_meta(b, NFT_META_IIFNAME);
+    expr_cmp(b, name, sizeof name);
+    expr_meta(b, NFT_META_NFPROTO);
+    expr_cmp(b, &ipv6, 1);
+    match_bytes(b, NFT_PAYLOAD_NETWORK_HEADER, 8, src, NULL, 16);
+    expr_counter(b);
+    expr_verdict(b, NF_DROP, NULL);
     nest_end(b, x);
     msg_end(b, m);
 }

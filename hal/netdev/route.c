@@ -21,98 +21,14 @@
 #include <string.h>
 
 #include "hal/netdev/netdev-private.h"
+#include "hal/netdev/route-private.h"
 #include "lib/ds.h"
 #include "lib/sysctl.h"
 #include "lib/vlog.h"
 
 VLOG_DEFINE_THIS_MODULE(netdev_route);
 
-#define ND_VRF_TABLE 1000 /* Routing table of router 0. */
-#define ND_L3_MAX 4096    /* Objects of each kind. */
-
-struct nd_router {
-    bool valid;
-    struct hal_router_config c;
-    int ifindex;
-    /* ACL drops of its interfaces counted by nftables rules that have
-     * since been replaced (acl.c adds the live ones). */
-    uint64_t acl_denied[HAL_ACL_STAGE_N];
-    struct nd_snmp6 gone; /* IPv6 counts of its removed interfaces. */
-};
-
-struct nd_rif {
-    bool valid;
-    struct hal_rif_config c;
-    struct nd_snmp6 base; /* Its bridge's IPv6 counters when it came. */
-};
-
-struct nd_nh {
-    bool valid;
-    struct hal_nexthop_config c;
-};
-
-struct nd_route {
-    bool valid;
-    struct hal_route_entry e;
-};
-
-struct nd_rneigh {
-    bool valid;
-    struct hal_rneigh_entry e;
-};
-
-#define ND_VEC(TYPE, NAME) \
-    TYPE *NAME;            \
-    size_t n_##NAME
-
-struct nd_l3 {
-    const char *unsupported; /* Why the kernel cannot, or NULL. */
-    ND_VEC(struct nd_router, routers);
-    ND_VEC(struct nd_rif, rifs);
-    ND_VEC(struct nd_nh, nhs);
-    ND_VEC(struct nd_route, routes);
-    ND_VEC(struct nd_rneigh, neighs);
-    size_t n_aliases; /* Gateway aliases in the kernel (gateway.c). */
-};
-
-/* Returns a free slot of the vector (growing it), or -1 when full. */
-#define ND_SLOT(L3, NAME)                                                     \
-    ({                                                                        \
-        int64_t nd_i__ = -1;                                                  \
-        for (size_t nd_j__ = 0; nd_j__ < (L3)->n_##NAME; nd_j__++) {          \
-            if (!(L3)->NAME[nd_j__].valid) {                                  \
-                nd_i__ = (int64_t) nd_j__;                                    \
-                break;                                                        \
-            }                                                                 \
-        }                                                                     \
-        if (nd_i__ < 0 && (L3)->n_##NAME < ND_L3_MAX) {                       \
-            (L3)->NAME = xrealloc((L3)->NAME,                                 \
-                                  ((L3)->n_##NAME + 1) * sizeof *(L3)->NAME); \
-            memset(&(L3)->NAME[(L3)->n_##NAME], 0, sizeof *(L3)->NAME);       \
-            nd_i__ = (int64_t) (L3)->n_##NAME++;                              \
-        }                                                                     \
-        nd_i__;                                                               \
-    })
-
-static int64_t
-slot_of(hal_oid_t oid, enum hal_object_type type, size_t n, const void *vec,
-        size_t size)
-{
-    int64_t i = hal_oid_index(oid, type, n);
-
-    return i >= 0 && *(const bool *) ((const char *) vec + i * size) ? i : -1;
-}
-
-#define ND_FIND(L3, NAME, OID, TYPE) \
-    slot_of(OID, TYPE, (L3)->n_##NAME, (L3)->NAME, sizeof *(L3)->NAME)
-
 /* ---- Kernel requests ---------------------------------------------------- */
-
-static void
-vrf_name(size_t idx, char name[IFNAMSIZ])
-{
-    snprintf(name, IFNAMSIZ, "vtr%u", (unsigned) (idx % ND_L3_MAX));
-}
 
 /* ---- Lifecycle ---------------------------------------------------------- */
 
@@ -130,7 +46,7 @@ delete_stale_vrfs(struct hal_netdev *nd)
         struct nd_link_info info;
         char name[IFNAMSIZ];
 
-        vrf_name(i, name);
+        nd_vrf_name(i, name);
         if (nd_link_get(&nd->nl, 0, name, &info)) {
             break;
         }
@@ -298,17 +214,6 @@ rif_bridge_ifindex(struct hal_netdev *nd, const struct nd_rif *rif)
     return br ? br->br_ifindex : 0;
 }
 
-/* Returns the config of the router of 'rif' if 'rif' is valid, else NULL. */
-static const struct hal_router_config *
-rif_router_config(const struct nd_l3 *l3, const struct nd_rif *rif)
-{
-    int64_t r = rif->valid
-                    ? ND_FIND(l3, routers, rif->c.router, HAL_OBJECT_ROUTER)
-                    : -1;
-
-    return r < 0 ? NULL : &l3->routers[r].c;
-}
-
 /* Returns true if router config 'c' has peer 'p' (same MAC and VTEP). */
 static bool
 has_peer(const struct hal_router_config *c, const struct hal_router_peer *p)
@@ -354,38 +259,6 @@ rif_peers_sync(struct hal_netdev *nd, const struct nd_rif *rif,
     }
 }
 
-/* Gives the kernel the gateway aliases of every router: each peer's ARP
- * MAC on the bridge of each of its interfaces (gateway.c). */
-static void
-gateway_aliases_sync(struct hal_netdev *nd)
-{
-    struct nd_l3 *l3 = nd->l3;
-    struct nd_gateway_alias *a = NULL;
-    size_t n = 0, allocated = 0, i;
-    uint32_t k;
-
-    for (i = 0; i < l3->n_rifs; i++) {
-        const struct nd_rif *rif = &l3->rifs[i];
-        const struct hal_router_config *c = rif_router_config(l3, rif);
-
-        for (k = 0; c && k < c->n_peers && k < HAL_ROUTER_PEERS_MAX; k++) {
-            if (n >= allocated) {
-                a = x2nrealloc(a, &allocated, n + 1, sizeof *a);
-            }
-            memset(&a[n], 0, sizeof a[n]);
-            hal_netdev_bridge_ifname(
-                (uint32_t) (rif->c.bridge & HAL_OID_VALUE_MAX), a[n].bridge);
-            a[n].alias = c->peers[k].mac;
-            a[n].mac = c->mac;
-            n++;
-        }
-    }
-    if (n || l3->n_aliases) {
-        l3->n_aliases = nd_gateway_aliases_set(nd, a, n) ? 0 : n;
-    }
-    free(a);
-}
-
 int
 nd_router_set(struct hal *hal, const struct hal_router_config *c,
               hal_oid_t *oid)
@@ -424,7 +297,7 @@ nd_router_set(struct hal *hal, const struct hal_router_config *c,
                 rif_peers_sync(nd, &l3->rifs[j], &old, c);
             }
         }
-        gateway_aliases_sync(nd);
+        nd_router_chains_sync(nd);
         *oid = hal_oid_make(HAL_OBJECT_ROUTER, (uint64_t) i);
         return 0;
     }
@@ -432,7 +305,7 @@ nd_router_set(struct hal *hal, const struct hal_router_config *c,
     if (i < 0) {
         return HAL_E_TABLE_FULL;
     }
-    vrf_name((size_t) i, name);
+    nd_vrf_name((size_t) i, name);
     error =
         nd_request(&nd->nl, nd_msg_vrf_add(name, ND_VRF_TABLE + (uint32_t) i));
     if (!error) {
@@ -525,7 +398,7 @@ nd_rif_create(struct hal *hal, const struct hal_rif_config *c, hal_oid_t *oid)
         rif_snmp6(&l3->rifs[i], &l3->rifs[i].base);
     }
     rif_peers_sync(nd, &l3->rifs[i], NULL, &l3->routers[r].c);
-    gateway_aliases_sync(nd);
+    nd_router_chains_sync(nd);
     *oid = hal_oid_make(HAL_OBJECT_RIF, (uint64_t) i);
     return 0;
 }
@@ -574,7 +447,7 @@ rif_free(struct hal_netdev *nd, size_t i, bool kernel)
         }
     }
     l3->rifs[i].valid = false;
-    gateway_aliases_sync(nd);
+    nd_router_chains_sync(nd);
     nd_acl_rif_gone(nd, oid);
 }
 
@@ -696,7 +569,7 @@ nd_router_remove(struct hal *hal, hal_oid_t oid)
     if (r < 0) {
         return -ENOENT;
     }
-    vrf_name((size_t) r, name);
+    nd_vrf_name((size_t) r, name);
     nd_counters4_router(nd, name, false);
     for (i = 0; i < l3->n_rifs; i++) {
         if (l3->rifs[i].valid && l3->rifs[i].c.router == oid) {
@@ -955,7 +828,7 @@ nd_router_stats_get(const struct hal *hal, hal_oid_t oid,
     stats->ttl_expired = v6.hdr_errors;
     stats->no_route = v6.no_route;
     stats->icmp_errors = v6.icmp_errors;
-    vrf_name((size_t) i, name);
+    nd_vrf_name((size_t) i, name);
     nd_counters4_add(nd, name, stats);
     return 0;
 }

@@ -4,9 +4,11 @@
 over 802.1Q tagged frames through an AF_PACKET socket, because this kernel
 has no 8021q module to make a VLAN interface.
 
-  sim-frames.py send IFACE SRC_MAC DST_MAC [VLAN]
+  sim-frames.py send IFACE SRC_MAC DST_MAC [VLAN [INNER_VLAN]]
       Sends one frame (EtherType 0x88b5, local experimental) from SRC_MAC
-      to DST_MAC, tagged with VLAN if given and nonzero.
+      to DST_MAC, tagged with VLAN if given and nonzero (VLAN "p": a
+      priority tag, VLAN ID 0), and then with INNER_VLAN if given (a
+      double-tagged frame).
 
   sim-frames.py vlan-ping IFACE VLAN MAC IP PEER_IP
       As host MAC/IP on VLAN: resolves PEER_IP with a tagged ARP request,
@@ -162,11 +164,18 @@ def vlan_ping(iface, vlan, mac, ip, peer_ip):
     return 0 if ok else 1
 
 
-def send(iface, src, dst, vlan="0"):
+def send(iface, src, dst, vlan="0", inner=None):
     s = open_socket(iface)
     payload = b"vtep-sim test frame".ljust(46, b"\0")
-    s.send(tagged(mac_bytes(dst), mac_bytes(src), int(vlan), 0x88b5,
-                  payload))
+    ethertype = 0x88b5
+    if inner is not None:
+        payload = struct.pack("!HH", int(inner), ethertype) + payload
+        ethertype = 0x8100
+    frame = tagged(mac_bytes(dst), mac_bytes(src),
+                   0 if vlan == "p" else int(vlan), ethertype, payload)
+    if vlan == "p":
+        frame = frame[:12] + struct.pack("!HH", 0x8100, 0) + frame[12:]
+    s.send(frame)
     return 0
 
 

@@ -70,6 +70,46 @@ vctl del-ucast-remote red "$RED1_MAC"
 check "removed remote MAC leaves the kernel's FDB" \
     wait_for 3 no_remote_in_kernel p1 "$RED1_MAC"
 check "red2 still reaches red1 by flooding" ping_ok red2 "$RED1_IP"
+
+# 802.1Q tags as the switch treats them (hal/netdev/tags.c).  frames_seen
+# HOST MAC FROM SEND-ARGS...: how many frames from MAC HOST's eth0 takes in
+# while FROM sends one with sim-frames.py send eth0 MAC SEND-ARGS (a flood
+# from red2 reaches red1 twice: red's source_node flood list has two
+# addresses of the hypervisor).
+frames_seen() {
+    local host=$1 mac=$2 from=$3 pcap=$TMP/seen.pcap pid
+    shift 3
+    rm -f "$pcap" "$TMP/seen.err"
+    ip netns exec "$NS-$host" tcpdump -i eth0 -nn -U --immediate-mode \
+        -Z root -w "$pcap" "ether src $mac" >/dev/null 2>"$TMP/seen.err" &
+    pid=$!
+    wait_for 5 grep -q listening "$TMP/seen.err"
+    nsx "$from" $FRAMES send eth0 "$mac" "$@"
+    sleep 0.5
+    kill "$pid"
+    wait "$pid"
+    # One line per frame, starting with its time (and a hex dump of an
+    # unknown EtherType's payload on lines of their own).
+    tcpdump -r "$pcap" 2>/dev/null | grep -c "^[0-9]"
+}
+# tag_drops: hal/dump-acl's line of the tag checks' drops.
+tag_drops() {
+    appctl hal/dump-acl | grep '^802.1Q drops:'
+}
+TAGGED=02:00:00:00:07:01
+check "an untagged frame from red2 reaches red1 through the tunnel" \
+    test "$(frames_seen red1 $TAGGED red2 ff:ff:ff:ff:ff:ff)" -ge 1
+check "one tagged with VLAN 7 (no binding on p1) does not" \
+    test "$(frames_seen red1 $TAGGED red2 ff:ff:ff:ff:ff:ff 7)" = 0
+check "... counted as such in hal/dump-acl" \
+    grep -q "no binding for port and VLAN 1," <<<"$(tag_drops)"
+check "a priority-tagged one (VLAN ID 0) is the untagged binding's" \
+    test "$(frames_seen red1 $TAGGED red2 ff:ff:ff:ff:ff:ff p)" -ge 1
+check "an untagged frame from red1 reaches red2 from the tunnel" \
+    test "$(frames_seen red2 $TAGGED red1 ff:ff:ff:ff:ff:ff)" = 1
+check "a tagged one is dropped at decapsulation" \
+    test "$(frames_seen red2 $TAGGED red1 ff:ff:ff:ff:ff:ff 7)" = 0
+check "... and counted" grep -q "tagged from a tunnel 1," <<<"$(tag_drops)"
 vctl add-ucast-remote red "$RED1_MAC" "$HV_IP"
 
 vctl unbind-ls "$SWITCH" p1 0

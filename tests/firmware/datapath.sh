@@ -75,6 +75,38 @@ check "blue1 pings the server's untagged address" ping_ok blue1 "$BLUE2_IP"
 check "red and blue stay apart: blue1 does not reach the red address" \
     ping_fails blue1 "$RED2_IP"
 
+# 802.1Q tags as the switch treats them (hal/netdev/tags.c): a frame
+# tagged with a VLAN that no binding of swp1 has (7, behind the untagged
+# binding) and a double-tagged one (VLAN 100, then 5) do not go into the
+# tunnels, as the asic backend drops them.  The server ARPs for an address
+# on each; the hypervisor's hosts must not hear it.  Control: an address
+# on VLAN 100 itself, whose request red1 hears.
+fw_console "$B" "ip link add link swp1.100 name swp1.100.5 type vlan id 5 &&
+    ip link set swp1.100.5 up && ip addr add 10.0.5.2/24 dev swp1.100.5 &&
+    ip link add link swp1 name swp1.7 type vlan id 7 &&
+    ip link set swp1.7 up && ip addr add 10.0.7.2/24 dev swp1.7" >/dev/null
+# arp_heard HOST IP: HOST hears, within 5 s, the server's ARP request for
+# IP (tagged or not).
+arp_heard() {
+    local out=$TMP/arp-$1-$2.txt pid
+    nsx "$1" timeout 6 tcpdump -i eth0 -nn -e -l >"$out" 2>/dev/null &
+    pid=$!
+    sleep 1
+    fw_console "$B" "ping -c 3 -W 1 $2" >/dev/null
+    wait "$pid"
+    grep -q "who-has $2 " "$out"
+}
+check "tags: red1 hears the server ask on VLAN 100 (control)" \
+    arp_heard red1 10.0.1.99
+check "tags: no double-tagged frame (VLAN 100, then 5) reaches red1" \
+    eval '! arp_heard red1 10.0.5.1'
+check "tags: no frame of unbound VLAN 7 reaches blue1" \
+    eval '! arp_heard blue1 10.0.7.1'
+tag_drops=$(fw_console "$A" \
+    "ovs-appctl -t /run/vtepd/vtepd.ctl hal/dump-acl | grep '^802.1Q'")
+check "tags: tor1 counts both (hal/dump-acl)" \
+    grep -Eq "VLAN [1-9][0-9]*, .* inner tag to a tunnel [1-9]" <<<"$tag_drops"
+
 # A steady ping first: what the restart below is compared with.
 nsx red1 ping -i 0.2 -c 25 -W 2 "$RED2_IP" >"$TMP/ping0.out" 2>&1
 check "a steady ping loses nothing" grep -q ' 0% packet loss' "$TMP/ping0.out"

@@ -22,7 +22,8 @@
 # change of its bindings, and counts what it routed, expired TTLs,
 # packets without a route and the ICMP errors it sent, IPv4 (nftables
 # rules per VRF) and IPv6 (the bridges' kernel counters).  IPv6 across the
-# router (hosts with static addresses and routes).  Another VTEP's ARP MAC (Arp_Sources_Remote)
+# router (hosts with static addresses and routes), and not from the
+# router's own address.  Another VTEP's ARP MAC (Arp_Sources_Remote)
 # gets FDB entries toward that VTEP and is a gateway alias, both kept
 # across a restart of vtepd.
 set -u
@@ -382,6 +383,22 @@ check "IPv6: lr0 counts what it routed (ROUTED)" grew 2 6
 check "IPv6: ... the expired hop limit (TTL-EXPIRED)" grew 3 1
 check "IPv6: ... the ICMPv6 errors it sent (ICMP-ERR)" grew 8 2
 check "IPv6: ... and the packet without a route (NO-ROUTE)" grew 4 1
+# Packets "from" the router's own address are not routed (ip6_forward()
+# would; hal/netdev/source6.c): red2 takes lr0's address on blue as its
+# own and pings blue2 from it.  blue2's count of echo requests tells.
+echos() {
+    nsx blue2 awk '$1 == "Icmp6InEchos" { print $2 }' /proc/net/snmp6
+}
+nsx red2 ip -6 addr add 2001:db8:2::1/128 dev lo nodad
+before=$(echos)
+nsx red2 ping -c1 -W1 2001:db8:2::10 >/dev/null 2>&1
+check "IPv6: blue2 counts an echo request from red2's address (control)" \
+    test "$(echos)" -gt "$before"
+before=$(echos)
+nsx red2 ping -c2 -W1 -I 2001:db8:2::1 2001:db8:2::10 >/dev/null 2>&1
+check "IPv6: none from the router's own address 2001:db8:2::1" \
+    test "$(echos)" = "$before"
+nsx red2 ip -6 addr del 2001:db8:2::1/128 dev lo
 if [ -n "${FW_ROUTING_SHOW:-}" ]; then
     fw_console "$A" "for d in vtr0 vtb1 vtb2 swp1 swp2 vtx1 vtx2; do echo \$d; grep -E 'Icmp6Out(DestUnreachs|TimeExcds|Msgs)|Ip6OutForwDatagrams|Ip6InNoRoutes|Ip6InHdrErrors' /proc/net/dev_snmp6/\$d; done" | sed 's/^/    snmp6: /'
     fw_console "$A" "vtep-cli show ip router; ip -6 -o addr show master vtr0; ip -6 route show vrf vtr0; ip -6 neigh show" |

@@ -1,0 +1,104 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* 802.1Q tags on the netdev backend's bridges, checked as the switch does.
+ *
+ * A Linux bridge without VLAN filtering forwards whatever tag a frame
+ * carries: a frame tagged with a VLAN that has no binding on a port whose
+ * untagged binding enslaved the port itself (the 8021q sub-interface for
+ * that VLAN does not exist, so the tag stays on the frame) reaches the
+ * other ports of the bridge with its tag, and the VXLAN device sends it
+ * into the overlay with the tag inside (vxlan_xmit() pushes a tag held in
+ * metadata back into the frame).  The same happens to the inner tag of a
+ * double-tagged frame on a tagged binding, once the sub-interface took
+ * the outer one.  The switch (hal/asic, sim/) drops the first at ingress
+ * ("no binding for port and VLAN"), and does not send the second into a
+ * tunnel (RFC 7348 6.1: a VTEP SHOULD NOT send an inner tag; receivers
+ * SHOULD discard decapsulated frames with one), so the bridge family's
+ * table of the ACLs (acl.c) gets two chains:
+ *
+ *   chain tags-in   meta iifkind "vxlan" vlan tagged counter drop
+ *                   meta iifkind "vlan" return
+ *                   vlan id != 0 counter drop
+ *   chain tags-out  meta oifkind "vxlan" vlan id != 0 counter drop
+ *
+ * which the forward base chain jumps to before the ingress ACLs and after
+ * the egress ACLs: decapsulated frames with a tag go nowhere; frames from
+ * a sub-interface ("vlan") are its VLAN's, whatever tag follows; a frame
+ * from any other port (the port of an untagged binding) with a tag whose
+ * VLAN ID is not 0 has no binding; and no tag but a priority tag goes into
+ * a tunnel.  A priority-tagged frame (VLAN ID 0) belongs to the untagged
+ * binding and is forwarded, but with its tag: nftables cannot pop it, where
+ * the switch's egress leaves it out.  A port device of kind "vlan" (a
+ * sub-interface used as a port) is not checked.  The iifkind of a device
+ * without rtnl_link_ops (a physical NIC) never matches, which is why the
+ * untagged case is the chain's last rule rather than a match on "not
+ * vlan". */
+#include <errno.h>
+#include <string.h>
+
+#include "hal/netdev/netdev-private.h"
+#include "hal/netdev/nft.h"
+#include "lib/ds.h"
+#include "lib/vlog.h"
+
+VLOG_DEFINE_THIS_MODULE(netdev_tags);
+
+#define ND_NFPROTO_BRIDGE 7
+
+/* The counted rules of each chain, in order. */
+enum { IN_FROM_OVERLAY, IN_SUBIF, IN_UNBOUND, N_IN_RULES };
+
+bool
+nd_tags_init(int fd)
+{
+    struct nft_buf b;
+    int error;
+
+    nft_buf_init(&b);
+    b.family = ND_NFPROTO_BRIDGE;
+    nft_batch_begin(&b);
+    nft_chain(&b, true, ND_NFT_TABLE, ND_TAGS_IN, -1);
+    nft_flush(&b, ND_NFT_TABLE, ND_TAGS_IN);
+    nft_tag_rule(&b, ND_NFT_TABLE, ND_TAGS_IN, false, "vxlan", NFT_TAG_ANY,
+                 true);
+    nft_tag_rule(&b, ND_NFT_TABLE, ND_TAGS_IN, false, "vlan", NFT_TAG_ALL,
+                 false);
+    nft_tag_rule(&b, ND_NFT_TABLE, ND_TAGS_IN, false, NULL, NFT_TAG_VID, true);
+    nft_chain(&b, true, ND_NFT_TABLE, ND_TAGS_OUT, -1);
+    nft_flush(&b, ND_NFT_TABLE, ND_TAGS_OUT);
+    nft_tag_rule(&b, ND_NFT_TABLE, ND_TAGS_OUT, true, "vxlan", NFT_TAG_VID,
+                 true);
+    /* The base chain again, now with its jumps to these. */
+    nft_flush(&b, ND_NFT_TABLE, "forward");
+    nft_chain(&b, false, ND_NFT_TABLE, "forward", -1);
+    nd_acl_base_chain(&b, true);
+    nft_batch_end(&b);
+    error = nft_send(fd, &b);
+    nft_buf_destroy(&b);
+    if (error) {
+        VLOG_WARN("802.1Q tags are not checked: frames of unbound VLANs "
+                  "and inner tags cross the bridges (%s: %s)",
+                  strerror(-error), nft_last_error());
+        return false;
+    }
+    return true;
+}
+
+void
+nd_tags_dump(int fd, struct ds *out)
+{
+    uint64_t in[N_IN_RULES] = { 0 }, to_overlay = 0;
+
+    if (nft_counters(fd, ND_NFPROTO_BRIDGE, ND_NFT_TABLE, ND_TAGS_IN, in,
+                     N_IN_RULES)
+        || nft_counters(fd, ND_NFPROTO_BRIDGE, ND_NFT_TABLE, ND_TAGS_OUT,
+                        &to_overlay, 1)) {
+        ds_put_cstr(out, "802.1Q drops: unreadable\n");
+        return;
+    }
+    ds_put_format(out,
+                  "802.1Q drops: no binding for port and VLAN %llu, "
+                  "tagged from a tunnel %llu, inner tag to a tunnel %llu\n",
+                  (unsigned long long) in[IN_UNBOUND],
+                  (unsigned long long) in[IN_FROM_OVERLAY],
+                  (unsigned long long) to_overlay);
+}
