@@ -4,6 +4,8 @@
  *
  *   table bridge vtepd
  *     chain forward  (filter hook forward, policy accept): jump in; jump out
+ *                    (and tags.c's chains around them)
+ *     chain output   (filter hook output, policy accept): jump out
  *     chain in       iifname "swp1.10" goto aclN;  iifname "swp1" goto aclM;
  *                    iifname "swp1.*" goto aclM ...   (VLAN bindings first)
  *     chain out      the same with oifname
@@ -61,8 +63,6 @@
 
 VLOG_DEFINE_THIS_MODULE(netdev_acl);
 
-#define ND_NF_BR_FORWARD 2   /* <linux/netfilter_bridge.h> */
-#define ND_NF_INET_FORWARD 2 /* NF_INET_FORWARD */
 #define ND_NFPROTO_BRIDGE 7
 #define ND_NFPROTO_INET 1
 #define ND_NFPROTO_ARP 3
@@ -143,22 +143,6 @@ table_families(const struct nd_acl *acl, uint8_t f[3])
         f[n++] = ND_NFPROTO_ARP;
     }
     return n;
-}
-
-void
-nd_acl_base_chain(struct nft_buf *b, bool tags)
-{
-    nft_chain(b, true, ND_NFT_TABLE, "forward",
-              b->family == ND_NFPROTO_INET ? ND_NF_INET_FORWARD
-                                           : ND_NF_BR_FORWARD);
-    if (tags) {
-        nft_jump_rule(b, ND_NFT_TABLE, "forward", ND_TAGS_IN);
-    }
-    nft_jump_rule(b, ND_NFT_TABLE, "forward", "in");
-    nft_jump_rule(b, ND_NFT_TABLE, "forward", "out");
-    if (tags) {
-        nft_jump_rule(b, ND_NFT_TABLE, "forward", ND_TAGS_OUT);
-    }
 }
 
 /* Adds to 'b' an empty table in 'b''s family with its fixed chains. */
@@ -397,9 +381,7 @@ nd_acl_bridge_created(struct hal_netdev *nd)
     }
     nft_buf_init(&b);
     nft_batch_begin(&b);
-    nft_flush(&b, ND_NFT_TABLE, "forward");
-    nft_chain(&b, false, ND_NFT_TABLE, "forward", -1);
-    nd_acl_base_chain(&b, acl->tags);
+    nd_acl_base_chain_renew(&b, acl->tags);
     nft_batch_end(&b);
     error = nft_send(acl->fd, &b);
     nft_buf_destroy(&b);

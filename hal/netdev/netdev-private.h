@@ -472,10 +472,13 @@ void nd_acl_destroy(struct hal_netdev *, bool clear);
 void nd_acl_resources(const struct hal_netdev *, struct hal_resource res[]);
 /* Hooks the ACLs into a bridge made after them (see acl.c). */
 void nd_acl_bridge_created(struct hal_netdev *);
-/* Adds to 'b' the base chain "forward" of the ACLs' table in 'b''s family
- * and its jumps; with 'tags' (bridge family), to tags.c's chains too. */
+/* Adds to 'b' the base chains of the ACLs' table in 'b''s family and their
+ * jumps: "forward" (with 'tags', in the bridge family, to tags.c's chains
+ * too) and, in the bridge family, "output".  _renew() deletes them first,
+ * so that their hooks are registered anew. */
 struct nft_buf;
 void nd_acl_base_chain(struct nft_buf *b, bool tags);
+void nd_acl_base_chain_renew(struct nft_buf *b, bool tags);
 
 /* tags.c: 802.1Q tags on the bridges, checked as the switch does. */
 #define ND_TAGS_IN "tags-in"

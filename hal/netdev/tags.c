@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* 802.1Q tags on the netdev backend's bridges, checked as the switch does.
+/* The base chains of the ACLs' tables (acl.c), and 802.1Q tags on the
+ * netdev backend's bridges, checked as the switch does.
  *
  * A Linux bridge without VLAN filtering forwards whatever tag a frame
  * carries: a frame tagged with a VLAN that has no binding on a port whose
@@ -43,6 +44,48 @@
 VLOG_DEFINE_THIS_MODULE(netdev_tags);
 
 #define ND_NFPROTO_BRIDGE 7
+#define ND_NF_BR_FORWARD 2 /* <linux/netfilter_bridge.h> */
+#define ND_NF_BR_LOCAL_OUT 3
+#define ND_NF_INET_FORWARD 2 /* NF_INET_FORWARD */
+
+/* ---- The base chains of the ACLs' tables (acl.c) --------------------------- */
+
+void
+nd_acl_base_chain(struct nft_buf *b, bool tags)
+{
+    bool bridge = b->family == ND_NFPROTO_BRIDGE;
+
+    nft_chain(b, true, ND_NFT_TABLE, "forward",
+              bridge ? ND_NF_BR_FORWARD : ND_NF_INET_FORWARD);
+    if (tags) {
+        nft_jump_rule(b, ND_NFT_TABLE, "forward", ND_TAGS_IN);
+    }
+    nft_jump_rule(b, ND_NFT_TABLE, "forward", "in");
+    nft_jump_rule(b, ND_NFT_TABLE, "forward", "out");
+    if (tags) {
+        nft_jump_rule(b, ND_NFT_TABLE, "forward", ND_TAGS_OUT);
+    }
+    if (bridge) {
+        /* What the bridge device sends (the router's packets and answers)
+         * meets the egress ACLs of its ports, as on the switch. */
+        nft_chain(b, true, ND_NFT_TABLE, "output", ND_NF_BR_LOCAL_OUT);
+        nft_jump_rule(b, ND_NFT_TABLE, "output", "out");
+    }
+}
+
+void
+nd_acl_base_chain_renew(struct nft_buf *b, bool tags)
+{
+    static const char *const chains[] = { "forward", "output" };
+
+    for (size_t i = 0; i < sizeof chains / sizeof *chains; i++) {
+        nft_flush(b, ND_NFT_TABLE, chains[i]);
+        nft_chain(b, false, ND_NFT_TABLE, chains[i], -1);
+    }
+    nd_acl_base_chain(b, tags);
+}
+
+/* ---- The tag chains --------------------------------------------------------- */
 
 /* The counted rules of each chain, in order. */
 enum { IN_FROM_OVERLAY, IN_SUBIF, IN_UNBOUND, N_IN_RULES };
@@ -67,10 +110,8 @@ nd_tags_init(int fd)
     nft_flush(&b, ND_NFT_TABLE, ND_TAGS_OUT);
     nft_tag_rule(&b, ND_NFT_TABLE, ND_TAGS_OUT, true, "vxlan", NFT_TAG_VID,
                  true);
-    /* The base chain again, now with its jumps to these. */
-    nft_flush(&b, ND_NFT_TABLE, "forward");
-    nft_chain(&b, false, ND_NFT_TABLE, "forward", -1);
-    nd_acl_base_chain(&b, true);
+    /* The base chains again, now with the jumps to these. */
+    nd_acl_base_chain_renew(&b, true);
     nft_batch_end(&b);
     error = nft_send(fd, &b);
     nft_buf_destroy(&b);

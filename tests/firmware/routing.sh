@@ -265,6 +265,26 @@ check "unbound: the fault clears" wait_for 30 bash -c \
     "test -z \"\$(vtep-ctl --timeout=20 --db=$(fw_db "$A") --bare --columns=LR_fault_status find Logical_Router name=lr0)\""
 check "unbound: red2 -> blue2 ICMP passes again" wait_for 10 ping_ok red2 10.2.0.10
 
+# A port's egress ACL meets what the router sends out of that port, as on
+# the asic backend: routed packets and the router's own answers leave by
+# the bridge device, not through the bridge's forward hook (hence the
+# bridge family's output hook, hal/netdev/acl.c).
+PORT_OUT=$(acl no-icmp-swp2 "sequence=10 direction=egress action=deny \
+    protocol=1 dest_ip=10.2.0.10")
+vctl set Physical_Port swp2 "acl_bindings={0=$PORT_OUT}"
+check "port egress: the ACL on swp2 is programmed" wait_for 30 shown \
+    "^no-icmp-swp2 +10 +egress +deny +[0-9]+ "
+check "port egress: red2 -> blue2 (routed) ICMP denied" \
+    wait_for 10 ping_fails red2 10.2.0.10
+check "port egress: the router's echo replies to blue2 denied" \
+    ping_fails blue2 10.2.0.1
+check "port egress: red2 -> blue2 TCP (routed) passes" tcp_ok 5003
+check "port egress: the deny counts hits" shown \
+    "^no-icmp-swp2 +10 +egress +deny +[1-9][0-9]* "
+vctl set Physical_Port swp2 "acl_bindings={}"
+check "port egress: unbound, red2 -> blue2 ICMP passes" \
+    wait_for 10 ping_ok red2 10.2.0.10
+
 # ---- Arp_Sources_Remote ----
 # Another VTEP of lr0 at 10.99.0.3 (an address of hv) asks for hosts with
 # ARP from its own MAC: each of lr0's bridges gets an entry for that MAC
