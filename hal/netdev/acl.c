@@ -317,6 +317,12 @@ nd_acl_nft_fd(const struct hal_netdev *nd)
     return nd->acl ? nd->acl->fd : -1;
 }
 
+bool
+nd_acl_has_arp(const struct hal_netdev *nd)
+{
+    return nd->acl && nd->acl->arp;
+}
+
 void
 nd_acl_destroy(struct hal_netdev *nd, bool clear)
 {

@@ -371,6 +371,8 @@ void nd_neigh_resync_end(struct hal_netdev *);
 struct nl_msg *nd_msg_vrf_add(const char *name, uint32_t table);
 /* Sets the MAC of 'ifindex' (the router MAC on a bridge). */
 struct nl_msg *nd_msg_link_mac(int ifindex, const struct hal_mac *mac);
+/* Puts 'ifindex' in device group 'group' (0: the default). */
+struct nl_msg *nd_msg_link_group(int ifindex, uint32_t group);
 /* Adds (or deletes) address 'ip'/'len' on 'ifindex'. */
 struct nl_msg *nd_msg_addr(int ifindex, const struct hal_ip *ip, uint8_t len,
                            bool add);
@@ -447,6 +449,16 @@ int nd_counters4_add(const struct hal_netdev *, const char *vrf,
 /* Frees 'nd->c4' (the chains go with the ACLs' table). */
 void nd_counters4_destroy(struct hal_netdev *);
 
+/* counters-arp.c: routers' ARP counters.  The device group of the bridges
+ * of router 'IDX''s interfaces, which its counters match. */
+#define ND_ROUTER_GROUP(IDX) (0x76740000u + (uint32_t) (IDX))
+/* Makes (or with '!add' deletes) the counters of router 'idx' (its slot).
+ * Returns 0 or a negative errno (-EOPNOTSUPP: no nftables arp family). */
+int nd_counters_arp_router(struct hal_netdev *, size_t idx, bool add);
+/* Adds what router 'idx' sent to 'stats' (arp_requests, arp_replies). */
+void nd_counters_arp_add(const struct hal_netdev *, size_t idx,
+                         struct hal_router_stats *stats);
+
 /* acl.c: ACLs in the nftables bridge family. */
 struct ds;
 /* The default rule capacity of each ACL stage (nftables rules). */
@@ -467,6 +479,8 @@ void nd_acl_init(struct hal_netdev *,
 #define ND_NFT_TABLE "vtepd"
 /* The NETLINK_NETFILTER socket of 'nd->acl', or -1 without nftables. */
 int nd_acl_nft_fd(const struct hal_netdev *);
+/* Whether the ACLs' arp table exists (the kernel has the arp family). */
+bool nd_acl_has_arp(const struct hal_netdev *);
 /* Frees 'nd->acl'; with 'clear', deletes the kernel's table. */
 void nd_acl_destroy(struct hal_netdev *, bool clear);
 void nd_acl_resources(const struct hal_netdev *, struct hal_resource res[]);

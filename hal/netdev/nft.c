@@ -664,6 +664,42 @@ nft_source_drop_rule(struct nft_buf *b, const char *table, const char *chain,
     msg_end(b, m);
 }
 
+void
+nft_group_dispatch_rule(struct nft_buf *b, const char *table,
+                        const char *chain, uint32_t group, const char *target)
+{
+    size_t m = msg_begin(b, NFT_TYPE(NFT_MSG_NEWRULE),
+                         NLM_F_CREATE | NLM_F_APPEND, b->family, 0);
+    size_t x;
+
+    attr_str(b, NFTA_RULE_TABLE, table);
+    attr_str(b, NFTA_RULE_CHAIN, chain);
+    x = nest_begin(b, NFTA_RULE_EXPRESSIONS);
+    expr_meta(b, NFT_META_OIFGROUP);
+    expr_cmp(b, &group, sizeof group); /* Host order, as the kernel's. */
+    expr_verdict(b, NFT_GOTO, target);
+    nest_end(b, x);
+    msg_end(b, m);
+}
+
+void
+nft_arp_count_rule(struct nft_buf *b, const char *table, const char *chain,
+                   uint16_t op)
+{
+    size_t m = msg_begin(b, NFT_TYPE(NFT_MSG_NEWRULE),
+                         NLM_F_CREATE | NLM_F_APPEND, b->family, 0);
+    uint16_t be = htons(op);
+    size_t x;
+
+    attr_str(b, NFTA_RULE_TABLE, table);
+    attr_str(b, NFTA_RULE_CHAIN, chain);
+    x = nest_begin(b, NFTA_RULE_EXPRESSIONS);
+    match_bytes(b, NFT_PAYLOAD_NETWORK_HEADER, 6, &be, NULL, 2);
+    expr_counter(b);
+    nest_end(b, x);
+    msg_end(b, m);
+}
+
 /* ---- Talking to the kernel -------------------------------------------------- */
 
 static char last_error[160];

@@ -97,6 +97,13 @@ struct in6_addr;
 void nft_source_drop_rule(struct nft_buf *, const char *table,
                           const char *chain, const char *ifname,
                           const struct in6_addr *src);
+/* Appends to 'chain' "meta oifgroup GROUP goto TARGET". */
+void nft_group_dispatch_rule(struct nft_buf *, const char *table,
+                             const char *chain, uint32_t group,
+                             const char *target);
+/* Appends to 'chain' (arp family) "arp operation OP counter". */
+void nft_arp_count_rule(struct nft_buf *, const char *table, const char *chain,
+                        uint16_t op);
 /* Appends "jump TARGET" to 'chain'. */
 void nft_jump_rule(struct nft_buf *, const char *table, const char *chain,
                    const char *target);

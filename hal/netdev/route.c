@@ -333,6 +333,7 @@ nd_router_set(struct hal *hal, const struct hal_router_config *c,
     l3->routers[i].c = *c;
     l3->routers[i].ifindex = info.ifindex;
     nd_counters4_router(nd, name, true);
+    nd_counters_arp_router(nd, (size_t) i, true);
     *oid = hal_oid_make(HAL_OBJECT_ROUTER, (uint64_t) i);
     return 0;
 }
@@ -376,6 +377,8 @@ nd_rif_create(struct hal *hal, const struct hal_rif_config *c, hal_oid_t *oid)
         &status);
     nd_batch_add(&batch,
                  nd_msg_link_mac(br->br_ifindex, &l3->routers[r].c.mac),
+                 &status);
+    nd_batch_add(&batch, nd_msg_link_group(br->br_ifindex, ND_ROUTER_GROUP(r)),
                  &status);
     nd_batch_add(&batch,
                  nd_msg_addr(br->br_ifindex, &c->ip, c->prefix_len, true),
@@ -442,6 +445,7 @@ rif_free(struct hal_netdev *nd, size_t i, bool kernel)
         nd_request(&nd->nl, nd_msg_addr(ifindex, &l3->rifs[i].c.ip,
                                         l3->rifs[i].c.prefix_len, false));
         nd_request(&nd->nl, nd_msg_link_master(ifindex, 0, true));
+        nd_request(&nd->nl, nd_msg_link_group(ifindex, 0));
         if (r >= 0) {
             rif_peers_sync(nd, &l3->rifs[i], &l3->routers[r].c, NULL);
         }
@@ -571,6 +575,7 @@ nd_router_remove(struct hal *hal, hal_oid_t oid)
     }
     nd_vrf_name((size_t) r, name);
     nd_counters4_router(nd, name, false);
+    nd_counters_arp_router(nd, (size_t) r, false);
     for (i = 0; i < l3->n_rifs; i++) {
         if (l3->rifs[i].valid && l3->rifs[i].c.router == oid) {
             rif_free(nd, i, true);
@@ -830,6 +835,7 @@ nd_router_stats_get(const struct hal *hal, hal_oid_t oid,
     stats->icmp_errors = v6.icmp_errors;
     nd_vrf_name((size_t) i, name);
     nd_counters4_add(nd, name, stats);
+    nd_counters_arp_add(nd, (size_t) i, stats);
     return 0;
 }
 

@@ -130,8 +130,8 @@ ttl2_crosses() {
 check "TTL 2 does" wait_for 5 ttl2_crosses
 
 # router_count COLUMN: a counter of lr0 in tor1's "vtep-cli show ip router"
-# (2: ROUTED, 3: TTL-EXPIRED, 4: NO-ROUTE, 8: ICMP-ERR, 10: ACL-IN, 11:
-# ACL-OUT).
+# (2: ROUTED, 3: TTL-EXPIRED, 4: NO-ROUTE, 6: ARP-REQ, 7: ARP-REPLY, 8:
+# ICMP-ERR, 10: ACL-IN, 11: ACL-OUT).
 router_count() {
     fw_console "$A" "vtep-cli show ip router" | tr -d '\r' |
         awk -v col="$1" '$1 == "lr0" { print $col }'
@@ -140,7 +140,7 @@ router_count() {
 # the last "counts_now" (in COUNT_<COLUMN>).
 counts_now() {
     local c
-    for c in 2 3 4 8; do
+    for c in 2 3 4 6 7 8; do
         eval "COUNT_$c=\$(router_count $c)"
     done
 }
@@ -178,6 +178,17 @@ wait_for 5 no_route_unreachable
 check "IPv4: no route: lr0 counts the packet (NO-ROUTE)" grew 4 1
 check "IPv4: ... and the ICMP destination unreachable it sent (ICMP-ERR)" \
     grew 8 1
+# ARP (device groups and nftables arp rules, hal/netdev/counters-arp.c):
+# red2 forgets its gateway and lr0 its dynamic neighbours (blue2's entry
+# is permanent, from vtepd), then red2 pings blue1 behind the tunnel: lr0
+# answers red2's request and asks for blue1.
+counts_now
+nsx red2 ip neigh flush dev r2
+fw_console "$A" "ip -4 neigh flush dev vtb1; ip -4 neigh flush dev vtb2" \
+    >/dev/null
+nsx red2 ping -c1 -W2 -q 10.2.0.20 >/dev/null 2>&1
+check "ARP: lr0 counts the reply it sent red2 (ARP-REPLY)" grew 7 1
+check "ARP: ... and its request for blue1 (ARP-REQ)" grew 6 1
 if [ -n "${FW_ROUTING_SHOW:-}" ]; then
     fw_console "$A" "vtep-cli show ip router" | sed 's/^/    tor1: /'
 fi
