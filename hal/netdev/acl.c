@@ -55,6 +55,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "hal/netdev/acl-private.h"
 #include "hal/netdev/netdev-private.h"
 #include "hal/netdev/nft.h"
 #include "lib/ds.h"
@@ -62,58 +63,6 @@
 #include "lib/vlog.h"
 
 VLOG_DEFINE_THIS_MODULE(netdev_acl);
-
-#define ND_NFPROTO_BRIDGE 7
-#define ND_NFPROTO_INET 1
-#define ND_NFPROTO_ARP 3
-#define ND_NF_ARP_OUT 1 /* <linux/netfilter_arp.h> */
-
-struct nd_acl_table {
-    struct hmap_node node; /* In 'tables', by id. */
-    uint32_t id;
-    char name[HAL_NAME_MAX];
-    char chain[32];
-    enum hal_acl_stage stage;
-    struct hal_acl_rule *rules;
-    size_t n_rules;
-};
-
-struct nd_acl_bind {
-    struct hmap_node node; /* In 'binds'. */
-    bool rif;              /* 'port' is a router interface (its oid). */
-    uint64_t port;
-    uint16_t vlan;
-    enum hal_acl_stage stage;
-    struct nd_acl_table *table;
-};
-
-/* A router interface binding in the inet table's dispatch chain. */
-struct nd_acl_counted {
-    hal_oid_t router; /* The interface's. */
-    uint64_t denied;  /* Before a rebuild: what its rules counted. */
-};
-
-/* The bindings of the dispatch chain of a stage, in rule order: whose
- * drops its counters count. */
-struct nd_acl_layout {
-    struct nd_acl_counted *b;
-    size_t n;
-};
-
-struct nd_acl {
-    int fd;    /* NETLINK_NETFILTER, or -1 without nftables. */
-    int error; /* Why ACLs are unavailable, or 0. */
-    bool inet; /* The inet table exists: router interface bindings. */
-    bool arp;  /* The arp table exists: the bridge's own ARP answers. */
-    bool tags; /* tags.c's chains exist. */
-    struct nd_acl_layout layout[HAL_ACL_STAGE_N]; /* In the kernel. */
-    struct nd_acl_layout next[HAL_ACL_STAGE_N];   /* In the batch, */
-    bool pending;                                 /* if it has them. */
-    struct hmap tables, binds;
-    uint32_t last_id;
-    uint32_t used[HAL_ACL_STAGE_N];
-    uint32_t capacity[HAL_ACL_STAGE_N];
-};
 
 static enum hal_table
 stage_table(enum hal_acl_stage stage)
@@ -129,9 +78,9 @@ acl_of(const struct hal *hal)
 }
 
 /* Stores in 'f' the families that have a chain per ACL table: bridge,
- * then inet and arp if their tables exist.  Returns how many. */
+ * then inet, arp and netdev if their tables exist.  Returns how many. */
 static size_t
-table_families(const struct nd_acl *acl, uint8_t f[3])
+table_families(const struct nd_acl *acl, uint8_t f[4])
 {
     size_t n = 0;
 
@@ -141,6 +90,9 @@ table_families(const struct nd_acl *acl, uint8_t f[3])
     }
     if (acl->arp) {
         f[n++] = ND_NFPROTO_ARP;
+    }
+    if (acl->egress) {
+        f[n++] = ND_NFPROTO_NETDEV;
     }
     return n;
 }
@@ -154,7 +106,7 @@ empty_table(struct nft_buf *b)
     nft_table(b, true, ND_NFT_TABLE);
     nft_chain(b, true, ND_NFT_TABLE, "in", -1);
     nft_chain(b, true, ND_NFT_TABLE, "out", -1);
-    nd_acl_base_chain(b, false);
+    nd_acl_base_chain(b, false, false);
 }
 
 /* Creates the inet table for router interfaces' ACLs. */
@@ -307,7 +259,8 @@ nd_acl_init(struct hal_netdev *nd, const uint32_t capacity[HAL_ACL_STAGE_N])
         nd->up.capabilities |= HAL_CAP_ACL;
         inet_init(nd);
         arp_init(nd);
-        acl->tags = nd_tags_init(acl->fd);
+        acl->egress = nd_acl_egress_init(acl);
+        acl->tags = nd_tags_init(acl->fd, acl->egress);
     }
 }
 
@@ -338,7 +291,7 @@ nd_acl_destroy(struct hal_netdev *nd, bool clear)
 
         nft_buf_init(&b);
         nft_batch_begin(&b);
-        uint8_t f[3];
+        uint8_t f[4];
         size_t n = table_families(acl, f);
 
         for (size_t i = 0; i < n; i++) {
@@ -356,6 +309,7 @@ nd_acl_destroy(struct hal_netdev *nd, bool clear)
         hmap_remove(&acl->binds, &bd->node);
         free(bd);
     }
+    nd_acl_egress_destroy(acl);
     HMAP_FOR_EACH_SAFE(t, node, &acl->tables) {
         hmap_remove(&acl->tables, &t->node);
         free(t->rules);
@@ -387,7 +341,7 @@ nd_acl_bridge_created(struct hal_netdev *nd)
     }
     nft_buf_init(&b);
     nft_batch_begin(&b);
-    nd_acl_base_chain_renew(&b, acl->tags);
+    nd_acl_base_chain_renew(&b, acl->tags, acl->egress);
     nft_batch_end(&b);
     error = nft_send(acl->fd, &b);
     nft_buf_destroy(&b);
@@ -615,11 +569,13 @@ dispatch(const struct hal_netdev *nd, struct nft_buf *b)
         nft_flush(b, ND_NFT_TABLE, "out");
         dispatch_rif_rules(nd, b);
     }
-    if (nd->acl->arp) {
-        b->family = ND_NFPROTO_ARP;
-        nft_flush(b, ND_NFT_TABLE, "out");
-        dispatch_rules(nd, b, HAL_ACL_EGRESS, true);
-        dispatch_rules(nd, b, HAL_ACL_EGRESS, false);
+    for (int i = 0; i < 2; i++) {
+        if (i ? nd->acl->egress : nd->acl->arp) {
+            b->family = i ? ND_NFPROTO_NETDEV : ND_NFPROTO_ARP;
+            nft_flush(b, ND_NFT_TABLE, "out");
+            dispatch_rules(nd, b, HAL_ACL_EGRESS, true);
+            dispatch_rules(nd, b, HAL_ACL_EGRESS, false);
+        }
     }
     b->family = ND_NFPROTO_BRIDGE;
 }
@@ -678,7 +634,7 @@ nd_acl_table_set(struct hal *hal, const struct hal_acl_table_config *c,
     struct hal_netdev *nd = nd_cast(hal);
     struct nd_acl *acl = nd->acl;
     struct nd_acl_table *t = NULL;
-    uint8_t families[3];
+    uint8_t families[4];
     size_t n_families = table_families(acl, families);
     struct nft_buf b;
     int error;
@@ -746,7 +702,7 @@ nd_acl_table_remove(struct hal *hal, hal_oid_t oid)
     struct nd_acl_table *t = acl->fd < 0 ? NULL : table_find(acl, oid);
     struct nd_acl_bind *bd;
     struct nft_buf b;
-    uint8_t f[3];
+    uint8_t f[4];
     int error;
 
     if (acl->fd < 0) {
@@ -783,7 +739,7 @@ table_counters(const struct nd_acl *acl, const struct nd_acl_table *t,
                uint64_t *packets, size_t n)
 {
     uint64_t *more = xcalloc(n + 1, sizeof *more);
-    uint8_t f[3];
+    uint8_t f[4];
     size_t n_f = table_families(acl, f);
     int error =
         nft_counters(acl->fd, f[0], ND_NFT_TABLE, t->chain, packets, n);
@@ -896,7 +852,9 @@ bind_apply(struct hal *hal, const struct hal_acl_binding *e, size_t n,
     nft_batch_begin(&b);
     dispatch(nd, &b);
     error = send_batch(nd, &b);
-    if (error) {
+    if (!error) {
+        nd_acl_egress_sync(nd, acl);
+    } else {
         VLOG_WARN("ACL bindings: %s", strerror(-error));
         for (size_t i = 0; i < n; i++) {
             status[i] = status[i] ? status[i] : error;

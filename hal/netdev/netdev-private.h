@@ -488,19 +488,21 @@ void nd_acl_resources(const struct hal_netdev *, struct hal_resource res[]);
 void nd_acl_bridge_created(struct hal_netdev *);
 /* Adds to 'b' the base chains of the ACLs' table in 'b''s family and their
  * jumps: "forward" (with 'tags', in the bridge family, to tags.c's chains
- * too) and, in the bridge family, "output".  _renew() deletes them first,
- * so that their hooks are registered anew. */
+ * too) and, in the bridge family, "output" (with 'na_egress', where
+ * neighbour advertisements return first: the ports' egress hooks filter
+ * them, acl-egress.c).  _renew() deletes them first, so that their hooks
+ * are registered anew. */
 struct nft_buf;
-void nd_acl_base_chain(struct nft_buf *b, bool tags);
-void nd_acl_base_chain_renew(struct nft_buf *b, bool tags);
+void nd_acl_base_chain(struct nft_buf *b, bool tags, bool na_egress);
+void nd_acl_base_chain_renew(struct nft_buf *b, bool tags, bool na_egress);
 
 /* tags.c: 802.1Q tags on the bridges, checked as the switch does. */
 #define ND_TAGS_IN "tags-in"
 #define ND_TAGS_OUT "tags-out"
 /* Adds the chains to the bridge family's table on 'fd' and hooks them
- * into its base chain.  Returns false (after logging why) if the kernel
+ * into its base chains (renewed with 'na_egress').  Returns false (after logging why) if the kernel
  * refused them. */
-bool nd_tags_init(int fd);
+bool nd_tags_init(int fd, bool na_egress);
 /* Appends to 'out' the frames the chains on 'fd' dropped, one line. */
 void nd_tags_dump(int fd, struct ds *out);
 /* Removes the bindings of router interface 'oid' (route.c, as it goes). */

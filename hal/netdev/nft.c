@@ -192,12 +192,53 @@ nft_chain_prio(struct nft_buf *b, bool add, const char *table,
 }
 
 void
+nft_chain_dev(struct nft_buf *b, const char *table, const char *chain,
+              int hook, const char *dev)
+{
+    size_t m =
+        msg_begin(b, NFT_TYPE(NFT_MSG_NEWCHAIN), NLM_F_CREATE, b->family, 0);
+    size_t h;
+
+    attr_str(b, NFTA_CHAIN_TABLE, table);
+    attr_str(b, NFTA_CHAIN_NAME, chain);
+    h = nest_begin(b, NFTA_CHAIN_HOOK);
+    attr_u32(b, NFTA_HOOK_HOOKNUM, (uint32_t) hook);
+    attr_u32(b, NFTA_HOOK_PRIORITY, 0);
+    attr_str(b, NFTA_HOOK_DEV, dev);
+    nest_end(b, h);
+    attr_str(b, NFTA_CHAIN_TYPE, "filter");
+    attr_u32(b, NFTA_CHAIN_POLICY, NF_ACCEPT);
+    msg_end(b, m);
+}
+
+void
 nft_flush(struct nft_buf *b, const char *table, const char *chain)
 {
     size_t m = msg_begin(b, NFT_TYPE(NFT_MSG_DELRULE), 0, b->family, 0);
 
     attr_str(b, NFTA_RULE_TABLE, table);
     attr_str(b, NFTA_RULE_CHAIN, chain);
+    msg_end(b, m);
+}
+
+/* Starts a rule appended to 'chain' of 'table': returns its message, and
+ * in '*x' the nest of its expressions; rule_end() closes both. */
+static size_t
+rule_begin(struct nft_buf *b, const char *table, const char *chain, size_t *x)
+{
+    size_t m = msg_begin(b, NFT_TYPE(NFT_MSG_NEWRULE),
+                         NLM_F_CREATE | NLM_F_APPEND, b->family, 0);
+
+    attr_str(b, NFTA_RULE_TABLE, table);
+    attr_str(b, NFTA_RULE_CHAIN, chain);
+    *x = nest_begin(b, NFTA_RULE_EXPRESSIONS);
+    return m;
+}
+
+static void
+rule_end(struct nft_buf *b, size_t m, size_t x)
+{
+    nest_end(b, x);
     msg_end(b, m);
 }
 
@@ -458,20 +499,14 @@ void
 nft_acl_rule(struct nft_buf *b, const char *table, const char *chain,
              const struct hal_acl_rule *r)
 {
-    size_t m = msg_begin(b, NFT_TYPE(NFT_MSG_NEWRULE),
-                         NLM_F_CREATE | NLM_F_APPEND, b->family, 0);
-    size_t x;
+    size_t x, m = rule_begin(b, table, chain, &x);
 
-    attr_str(b, NFTA_RULE_TABLE, table);
-    attr_str(b, NFTA_RULE_CHAIN, chain);
-    x = nest_begin(b, NFTA_RULE_EXPRESSIONS);
     match_exprs(b, &r->match);
     expr_counter(b);
     /* A permit ends the ACL and goes on with the hook (the other
      * direction's ACL may still drop the frame). */
     expr_verdict(b, r->action == HAL_ACL_DENY ? NF_DROP : NFT_RETURN, NULL);
-    nest_end(b, x);
-    msg_end(b, m);
+    rule_end(b, m, x);
 }
 
 /* "META IFNAME [counter] VERDICT [TARGET]" with interface name key 'meta';
@@ -481,23 +516,17 @@ iface_rule(struct nft_buf *b, const char *table, const char *chain,
            uint32_t meta, const char *ifname, bool prefix, bool counter,
            int verdict, const char *target)
 {
-    size_t m = msg_begin(b, NFT_TYPE(NFT_MSG_NEWRULE),
-                         NLM_F_CREATE | NLM_F_APPEND, b->family, 0);
+    size_t x, m = rule_begin(b, table, chain, &x);
     char name[IFNAMSIZ] = "";
-    size_t x;
 
     strncpy(name, ifname, sizeof name - 1);
-    attr_str(b, NFTA_RULE_TABLE, table);
-    attr_str(b, NFTA_RULE_CHAIN, chain);
-    x = nest_begin(b, NFTA_RULE_EXPRESSIONS);
     expr_meta(b, meta);
     expr_cmp(b, name, prefix ? strlen(name) : sizeof name);
     if (counter) {
         expr_counter(b);
     }
     expr_verdict(b, verdict, target);
-    nest_end(b, x);
-    msg_end(b, m);
+    rule_end(b, m, x);
 }
 
 void
@@ -526,16 +555,10 @@ void
 nft_jump_rule(struct nft_buf *b, const char *table, const char *chain,
               const char *target)
 {
-    size_t m = msg_begin(b, NFT_TYPE(NFT_MSG_NEWRULE),
-                         NLM_F_CREATE | NLM_F_APPEND, b->family, 0);
-    size_t x;
+    size_t x, m = rule_begin(b, table, chain, &x);
 
-    attr_str(b, NFTA_RULE_TABLE, table);
-    attr_str(b, NFTA_RULE_CHAIN, chain);
-    x = nest_begin(b, NFTA_RULE_EXPRESSIONS);
     expr_verdict(b, NFT_JUMP, target);
-    nest_end(b, x);
-    msg_end(b, m);
+    rule_end(b, m, x);
 }
 
 void
@@ -549,14 +572,9 @@ nft_gateway_alias_rules(struct nft_buf *b, const char *table,
 
     strncpy(name, bridge, sizeof name - 1);
     for (size_t i = 0; i < sizeof protocols / sizeof *protocols; i++) {
-        size_t m = msg_begin(b, NFT_TYPE(NFT_MSG_NEWRULE),
-                             NLM_F_CREATE | NLM_F_APPEND, b->family, 0);
+        size_t x, m = rule_begin(b, table, chain, &x);
         uint16_t proto = htons(protocols[i]);
-        size_t x;
 
-        attr_str(b, NFTA_RULE_TABLE, table);
-        attr_str(b, NFTA_RULE_CHAIN, chain);
-        x = nest_begin(b, NFTA_RULE_EXPRESSIONS);
         expr_meta(b, NFT_META_BRI_IIFNAME);
         expr_cmp(b, name, sizeof name);
         match_bytes(b, NFT_PAYLOAD_LL_HEADER, 0, alias, NULL, 6);
@@ -567,8 +585,7 @@ nft_gateway_alias_rules(struct nft_buf *b, const char *table,
         expr_payload_io(b, true, NFT_PAYLOAD_LL_HEADER, 0, 6);
         expr_immediate(b, &host, 1);
         expr_meta_io(b, true, NFT_META_PKTTYPE);
-        nest_end(b, x);
-        msg_end(b, m);
+        rule_end(b, m, x);
     }
 }
 
@@ -576,14 +593,9 @@ void
 nft_count4_rule(struct nft_buf *b, const char *table, const char *chain,
                 int icmp_type, uint8_t code, uint8_t code_mask)
 {
-    size_t m = msg_begin(b, NFT_TYPE(NFT_MSG_NEWRULE),
-                         NLM_F_CREATE | NLM_F_APPEND, b->family, 0);
+    size_t x, m = rule_begin(b, table, chain, &x);
     static const uint8_t ipv4 = NFPROTO_IPV4, icmp = 1; /* IPPROTO_ICMP */
-    size_t x;
 
-    attr_str(b, NFTA_RULE_TABLE, table);
-    attr_str(b, NFTA_RULE_CHAIN, chain);
-    x = nest_begin(b, NFTA_RULE_EXPRESSIONS);
     expr_meta(b, NFT_META_NFPROTO);
     expr_cmp(b, &ipv4, 1);
     if (icmp_type >= 0) {
@@ -596,23 +608,17 @@ nft_count4_rule(struct nft_buf *b, const char *table, const char *chain,
         }
     }
     expr_counter(b);
-    nest_end(b, x);
-    msg_end(b, m);
+    rule_end(b, m, x);
 }
 
 void
 nft_tag_rule(struct nft_buf *b, const char *table, const char *chain, bool out,
              const char *kind, enum nft_tag_match tag, bool drop)
 {
-    size_t m = msg_begin(b, NFT_TYPE(NFT_MSG_NEWRULE),
-                         NLM_F_CREATE | NLM_F_APPEND, b->family, 0);
+    size_t x, m = rule_begin(b, table, chain, &x);
     static const uint8_t tpid[2] = { 0x81, 0x00 },
                          vid_mask[2] = { 0x0f, 0xff }, zero[2] = { 0, 0 };
-    size_t x;
 
-    attr_str(b, NFTA_RULE_TABLE, table);
-    attr_str(b, NFTA_RULE_CHAIN, chain);
-    x = nest_begin(b, NFTA_RULE_EXPRESSIONS);
     if (kind) {
         char name[IFNAMSIZ] = "";
 
@@ -635,24 +641,18 @@ nft_tag_rule(struct nft_buf *b, const char *table, const char *chain, bool out,
         expr_counter(b);
     }
     expr_verdict(b, drop ? NF_DROP : NFT_RETURN, NULL);
-    nest_end(b, x);
-    msg_end(b, m);
+    rule_end(b, m, x);
 }
 
 void
 nft_source_drop_rule(struct nft_buf *b, const char *table, const char *chain,
                      const char *ifname, const struct in6_addr *src)
 {
-    size_t m = msg_begin(b, NFT_TYPE(NFT_MSG_NEWRULE),
-                         NLM_F_CREATE | NLM_F_APPEND, b->family, 0);
+    size_t x, m = rule_begin(b, table, chain, &x);
     static const uint8_t ipv6 = NFPROTO_IPV6;
     char name[IFNAMSIZ] = "";
-    size_t x;
 
     strncpy(name, ifname, sizeof name - 1);
-    attr_str(b, NFTA_RULE_TABLE, table);
-    attr_str(b, NFTA_RULE_CHAIN, chain);
-    x = nest_begin(b, NFTA_RULE_EXPRESSIONS);
     expr_meta(b, NFT_META_IIFNAME);
     expr_cmp(b, name, sizeof name);
     expr_meta(b, NFT_META_NFPROTO);
@@ -660,44 +660,65 @@ nft_source_drop_rule(struct nft_buf *b, const char *table, const char *chain,
     match_bytes(b, NFT_PAYLOAD_NETWORK_HEADER, 8, src, NULL, 16);
     expr_counter(b);
     expr_verdict(b, NF_DROP, NULL);
-    nest_end(b, x);
-    msg_end(b, m);
+    rule_end(b, m, x);
 }
 
 void
 nft_group_dispatch_rule(struct nft_buf *b, const char *table,
                         const char *chain, uint32_t group, const char *target)
 {
-    size_t m = msg_begin(b, NFT_TYPE(NFT_MSG_NEWRULE),
-                         NLM_F_CREATE | NLM_F_APPEND, b->family, 0);
-    size_t x;
+    size_t x, m = rule_begin(b, table, chain, &x);
 
-    attr_str(b, NFTA_RULE_TABLE, table);
-    attr_str(b, NFTA_RULE_CHAIN, chain);
-    x = nest_begin(b, NFTA_RULE_EXPRESSIONS);
     expr_meta(b, NFT_META_OIFGROUP);
     expr_cmp(b, &group, sizeof group); /* Host order, as the kernel's. */
     expr_verdict(b, NFT_GOTO, target);
-    nest_end(b, x);
-    msg_end(b, m);
+    rule_end(b, m, x);
 }
 
 void
 nft_arp_count_rule(struct nft_buf *b, const char *table, const char *chain,
                    uint16_t op)
 {
-    size_t m = msg_begin(b, NFT_TYPE(NFT_MSG_NEWRULE),
-                         NLM_F_CREATE | NLM_F_APPEND, b->family, 0);
+    size_t x, m = rule_begin(b, table, chain, &x);
     uint16_t be = htons(op);
-    size_t x;
 
-    attr_str(b, NFTA_RULE_TABLE, table);
-    attr_str(b, NFTA_RULE_CHAIN, chain);
-    x = nest_begin(b, NFTA_RULE_EXPRESSIONS);
     match_bytes(b, NFT_PAYLOAD_NETWORK_HEADER, 6, &be, NULL, 2);
     expr_counter(b);
-    nest_end(b, x);
-    msg_end(b, m);
+    rule_end(b, m, x);
+}
+
+void
+nft_na_rule(struct nft_buf *b, const char *table, const char *chain,
+            bool host_only, const char *target)
+{
+    size_t x, m = rule_begin(b, table, chain, &x);
+    static const uint8_t host = 0, icmpv6 = 58, na = 136; /* PACKET_HOST */
+
+    if (host_only) {
+        expr_meta(b, NFT_META_PKTTYPE);
+        expr_cmp(b, &host, 1);
+    }
+    expr_meta(b, NFT_META_L4PROTO);
+    expr_cmp(b, &icmpv6, 1);
+    match_u8(b, 0, na);
+    expr_verdict(b, target ? NFT_JUMP : NFT_RETURN, target);
+    rule_end(b, m, x);
+}
+
+void
+nft_vlan_return_rule(struct nft_buf *b, const char *table, const char *chain,
+                     uint16_t vid)
+{
+    size_t x, m = rule_begin(b, table, chain, &x);
+    static const uint8_t tpid[2] = { 0x81, 0x00 },
+                         vid_mask[2] = { 0x0f, 0xff };
+    uint8_t v[2] = { (uint8_t) (vid >> 8), (uint8_t) vid };
+
+    expr_payload(b, NFT_PAYLOAD_LL_HEADER, 12, 2);
+    expr_cmp(b, tpid, 2);
+    match_bytes(b, NFT_PAYLOAD_LL_HEADER, 14, v, vid_mask, 2);
+    expr_verdict(b, NFT_RETURN, NULL);
+    rule_end(b, m, x);
 }
 
 /* ---- Talking to the kernel -------------------------------------------------- */

@@ -38,6 +38,10 @@ void nft_chain(struct nft_buf *, bool add, const char *table,
  * the lower, the earlier on the hook). */
 void nft_chain_prio(struct nft_buf *, bool add, const char *table,
                     const char *chain, int hook, int32_t priority);
+/* Adds (or updates) base chain 'chain' on hook 'hook' of device 'dev'
+ * (netdev family), priority 0, policy accept. */
+void nft_chain_dev(struct nft_buf *, const char *table, const char *chain,
+                   int hook, const char *dev);
 /* Deletes every rule of 'chain'. */
 void nft_flush(struct nft_buf *, const char *table, const char *chain);
 /* Appends to 'chain' the rule for ACL rule 'r': its match, a counter, and
@@ -104,6 +108,15 @@ void nft_group_dispatch_rule(struct nft_buf *, const char *table,
 /* Appends to 'chain' (arp family) "arp operation OP counter". */
 void nft_arp_count_rule(struct nft_buf *, const char *table, const char *chain,
                         uint16_t op);
+/* Appends to 'chain' "[meta pkttype host] meta l4proto ipv6-icmp icmpv6
+ * type nd-neighbor-advert jump TARGET" (return if 'target' is NULL); the
+ * packet type only with 'host_only'. */
+void nft_na_rule(struct nft_buf *, const char *table, const char *chain,
+                 bool host_only, const char *target);
+/* Appends to 'chain' "vlan id VID return" (the tag in the frame or in its
+ * metadata). */
+void nft_vlan_return_rule(struct nft_buf *, const char *table,
+                          const char *chain, uint16_t vid);
 /* Appends "jump TARGET" to 'chain'. */
 void nft_jump_rule(struct nft_buf *, const char *table, const char *chain,
                    const char *target);

@@ -51,7 +51,7 @@ VLOG_DEFINE_THIS_MODULE(netdev_tags);
 /* ---- The base chains of the ACLs' tables (acl.c) --------------------------- */
 
 void
-nd_acl_base_chain(struct nft_buf *b, bool tags)
+nd_acl_base_chain(struct nft_buf *b, bool tags, bool na_egress)
 {
     bool bridge = b->family == ND_NFPROTO_BRIDGE;
 
@@ -69,12 +69,17 @@ nd_acl_base_chain(struct nft_buf *b, bool tags)
         /* What the bridge device sends (the router's packets and answers)
          * meets the egress ACLs of its ports, as on the switch. */
         nft_chain(b, true, ND_NFT_TABLE, "output", ND_NF_BR_LOCAL_OUT);
+        if (na_egress) {
+            /* Neighbour advertisements meet it in the port's egress hook,
+             * with the bridge's own (acl-egress.c): once. */
+            nft_na_rule(b, ND_NFT_TABLE, "output", false, NULL);
+        }
         nft_jump_rule(b, ND_NFT_TABLE, "output", "out");
     }
 }
 
 void
-nd_acl_base_chain_renew(struct nft_buf *b, bool tags)
+nd_acl_base_chain_renew(struct nft_buf *b, bool tags, bool na_egress)
 {
     static const char *const chains[] = { "forward", "output" };
 
@@ -82,7 +87,7 @@ nd_acl_base_chain_renew(struct nft_buf *b, bool tags)
         nft_flush(b, ND_NFT_TABLE, chains[i]);
         nft_chain(b, false, ND_NFT_TABLE, chains[i], -1);
     }
-    nd_acl_base_chain(b, tags);
+    nd_acl_base_chain(b, tags, na_egress);
 }
 
 /* ---- The tag chains --------------------------------------------------------- */
@@ -91,7 +96,7 @@ nd_acl_base_chain_renew(struct nft_buf *b, bool tags)
 enum { IN_FROM_OVERLAY, IN_SUBIF, IN_UNBOUND, N_IN_RULES };
 
 bool
-nd_tags_init(int fd)
+nd_tags_init(int fd, bool na_egress)
 {
     struct nft_buf b;
     int error;
@@ -111,7 +116,7 @@ nd_tags_init(int fd)
     nft_tag_rule(&b, ND_NFT_TABLE, ND_TAGS_OUT, true, "vxlan", NFT_TAG_VID,
                  true);
     /* The base chains again, now with the jumps to these. */
-    nd_acl_base_chain_renew(&b, true);
+    nd_acl_base_chain_renew(&b, true, na_egress);
     nft_batch_end(&b);
     error = nft_send(fd, &b);
     nft_buf_destroy(&b);

@@ -131,6 +131,27 @@ check "red2 learned red1's MAC from the switch (NA)" bash -c \
 check "no neighbour solicitation for red1 inside VXLAN" \
     not_in "neighbor solicitation, who has 2001:db8::1" \
     "$(cat "$TMP/known6.txt")"
+# The switch's advertisements leave p1 through p1's egress ACL, as every
+# frame to p1 does (docs/acl.md; on netdev the port's egress hook,
+# hal/netdev/acl-egress.c): with advertisements toward p1 denied, red2
+# gets no answer, and the deny rule counts it.
+NA_ACL=$(vctl -- --id=@e create ACL_entry sequence=1 direction=egress \
+    action=deny ethertype=0x86dd protocol=58 icmp_type=136 \
+    -- create ACL acl_name=no-na-out acl_entries=@e | tail -1)
+P1=$(vctl --bare --columns=_uuid find Physical_Port name=p1)
+vctl set Physical_Port "$P1" "acl_bindings:0=$NA_ACL"
+na_denied() {
+    ! red2_resolves 2001:db8::1
+}
+check "IPv6: advertisements denied toward p1: red2 cannot resolve red1" \
+    wait_for 10 na_denied
+check "IPv6: ... and the deny rule counted them" bash -c \
+    "ovs-appctl -t $VDIR/vtepd.ctl hal/dump-acl | grep -A2 '^acl no-na-out' |
+        grep -q 'seq 1 .*hits=[1-9]'"
+check "IPv6: ... while red2 still pings red1 by IPv4" ping_ok red2 "$RED1_IP"
+vctl remove Physical_Port "$P1" acl_bindings 0
+check "IPv6: unbound, red2 resolves red1 again" \
+    wait_for 10 red2_resolves 2001:db8::1
 nsx red1 ip addr add 2001:db8::21/64 dev eth0 nodad
 underlay_capture unknown6 red2_resolves 2001:db8::21
 check "red2 reaches an IPv6 address without ipaddr" \

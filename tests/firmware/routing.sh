@@ -430,6 +430,44 @@ nsx red2 ping -c2 -W1 -I 2001:db8:2::1 2001:db8:2::10 >/dev/null 2>&1
 check "IPv6: none from the router's own address 2001:db8:2::1" \
     test "$(echos)" = "$before"
 nsx red2 ip -6 addr del 2001:db8:2::1/128 dev lo
+# The router's own advertisements meet swp2's egress ACL, once
+# (hal/netdev/acl-egress.c: the port's egress hook takes them, the
+# bridge's output chain lets them by).  A rule permitting them counts as
+# many as reach blue2 while it resolves its gateway; turned to deny, blue2
+# cannot resolve it.
+NA_OUT=$(acl no-na-swp2 "sequence=10 direction=egress action=permit \
+    ethertype=0x86dd protocol=58 icmp_type=136")
+vctl set Physical_Port swp2 "acl_bindings={0=$NA_OUT}"
+check "IPv6: an ACL on advertisements toward swp2 is programmed" \
+    wait_for 30 shown "^no-na-swp2 +10 +egress +permit +[0-9]+ "
+na_hits() {
+    fw_console "$A" "vtep-cli show acl" | tr -d '\r' |
+        awk '$1 == "no-na-swp2" && $2 == 10 { print $5 }'
+}
+# blue2 counts the advertisements that reach it while it resolves its
+# gateway twice.
+hits0=$(na_hits)
+nsx blue2 timeout 8 tcpdump -i b2 -Q in -nn -l "icmp6 and ip6[40] == 136" \
+    >"$TMP/na.txt" 2>/dev/null &
+na_pid=$!
+sleep 1
+for i in 1 2; do
+    nsx blue2 ip -6 neigh del 2001:db8:2::1 dev b2 2>/dev/null
+    nsx blue2 ping -c1 -W3 2001:db8:2::1 >/dev/null 2>&1
+done
+wait "$na_pid"
+got=$(grep -c "neighbor advertisement" "$TMP/na.txt") hits=$(($(na_hits) - hits0))
+echo "    blue2 got $got advertisements, the rule counted $hits"
+check "IPv6: permitted, each advertisement to blue2 counted once" \
+    test "$got" -ge 1 -a "$hits" = "$got"
+vctl set ACL_entry "$(vctl --bare --columns=acl_entries find ACL \
+    acl_name=no-na-swp2)" action=deny
+check "IPv6: denied, blue2 cannot resolve its gateway" wait_for 20 eval \
+    'nsx blue2 ip -6 neigh flush dev b2;
+     ! nsx blue2 ping -c1 -W3 2001:db8:2::1 >/dev/null 2>&1'
+vctl set Physical_Port swp2 "acl_bindings={}"
+check "IPv6: unbound, blue2 reaches its gateway" \
+    wait_for 10 nsx blue2 ping -c1 -W2 2001:db8:2::1
 if [ -n "${FW_ROUTING_SHOW:-}" ]; then
     fw_console "$A" "for d in vtr0 vtb1 vtb2 swp1 swp2 vtx1 vtx2; do echo \$d; grep -E 'Icmp6Out(DestUnreachs|TimeExcds|Msgs)|Ip6OutForwDatagrams|Ip6InNoRoutes|Ip6InHdrErrors' /proc/net/dev_snmp6/\$d; done" | sed 's/^/    snmp6: /'
     fw_console "$A" "vtep-cli show ip router; ip -6 -o addr show master vtr0; ip -6 route show vrf vtr0; ip -6 neigh show" |
