@@ -33,9 +33,9 @@
  *
  * A base chain of the netdev family belongs to its device, and the kernel
  * removes it with the device: each chain is made, or deleted, in a batch
- * of its own, so that a device that went fails alone.  A sub-interface
- * made again (its binding removed and added back) gets its chain at the
- * next change of the ACL bindings. */
+ * of its own, so that a device that went fails alone; a sub-interface
+ * made again (its binding removed and added back) gets its chain back
+ * from nd_acl_subifs_made(). */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -187,4 +187,12 @@ nd_acl_egress_destroy(struct nd_acl *acl)
     free(acl->egress_devs);
     acl->egress_devs = NULL;
     acl->n_egress_devs = 0;
+}
+
+void
+nd_acl_subifs_made(struct hal_netdev *nd)
+{
+    if (nd->acl && nd->acl->fd >= 0) {
+        nd_acl_egress_sync(nd, nd->acl);
+    }
 }

@@ -533,6 +533,7 @@ nd_binding_set(struct hal *hal, const struct hal_binding *entries, size_t n,
     struct hal_netdev *nd = nd_cast(hal);
     struct binding_op *ops = xcalloc(n ? n : 1, sizeof *ops);
     struct nd_batch batch;
+    bool subifs = false;
     int first = 0;
     size_t i;
 
@@ -579,6 +580,7 @@ nd_binding_set(struct hal *hal, const struct hal_binding *entries, size_t n,
     nd_batch_flush(&batch);
     for (i = 0; i < n; i++) {
         if (ops[i].write && !status[i]) {
+            subifs |= !ops[i].b && entries[i].vlan;
             binding_commit(nd, &entries[i], &ops[i], &batch);
         } else if (ops[i].write && !ops[i].b && entries[i].vlan) {
             /* Do not leave a half-made sub-interface behind. */
@@ -588,6 +590,9 @@ nd_binding_set(struct hal *hal, const struct hal_binding *entries, size_t n,
     }
     nd_batch_destroy(&batch);
     free(ops);
+    if (subifs) {
+        nd_acl_subifs_made(nd);
+    }
     return first;
 }
 

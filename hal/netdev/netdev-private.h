@@ -486,6 +486,9 @@ void nd_acl_destroy(struct hal_netdev *, bool clear);
 void nd_acl_resources(const struct hal_netdev *, struct hal_resource res[]);
 /* Hooks the ACLs into a bridge made after them (see acl.c). */
 void nd_acl_bridge_created(struct hal_netdev *);
+/* Gives the 802.1Q sub-interfaces just made the egress chains of their
+ * ACL bindings, which went with the ones they replace (acl-egress.c). */
+void nd_acl_subifs_made(struct hal_netdev *);
 /* Adds to 'b' the base chains of the ACLs' table in 'b''s family and their
  * jumps: "forward" (with 'tags', in the bridge family, to tags.c's chains
  * too) and, in the bridge family, "output" (with 'na_egress', where

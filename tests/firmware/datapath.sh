@@ -4,7 +4,9 @@
 # and an untagged binding on one front-panel port, each in its own logical
 # switch, tunnelled to a kernel-VXLAN hypervisor in host namespaces.  The
 # CI host's kernel has no 8021q, so this is where tagged bindings of the
-# netdev backend are proven, and its ACLs on them (nftables).
+# netdev backend are proven, and its ACLs on them (nftables), 802.1Q tags
+# that no binding takes, and the switch's IPv6 neighbour advertisements
+# through a tagged binding's egress ACL.
 #
 #   server VM                 tor1 VM (vtepd, netdev)           host namespaces
 #   swp1.100 10.0.1.2 ─┐                                       ┌─ red1  10.0.1.1
@@ -179,5 +181,42 @@ acl_bind 0
 check "VLAN 0 covers the sub-interface: tagged ICMP denied" \
     wait_for 30 vm_ping_fails "$RED1_IP"
 check "VLAN 0: untagged traffic passes the ACL" vm_ping "$BLUE1_IP"
+
+# The switch's own neighbour advertisements (ND suppression, red1's IPv6
+# address known) leave a tagged binding through its egress ACL, in the
+# sub-interface's egress hook (hal/netdev/acl-egress.c), also once the
+# binding is removed and added back, which makes the sub-interface anew.
+nsx red1 sysctl -qw net.ipv6.conf.all.disable_ipv6=0 \
+    net.ipv6.conf.eth0.disable_ipv6=0
+nsx red1 ip -6 addr add 2001:db8:100::1/64 dev eth0 nodad
+vctl set Ucast_Macs_Remote "$(vctl --bare --columns=_uuid find \
+    Ucast_Macs_Remote "MAC=\"$RED1_MAC\"")" ipaddr='"2001:db8:100::1"'
+fw_console "$B" "ip -6 addr add 2001:db8:100::2/64 dev swp1.100 nodad" \
+    >/dev/null
+vctl set Physical_Port swp1 "acl_bindings={}"
+# resolves6: the server forgets red1's IPv6 address and pings it.
+resolves6() {
+    fw_console "$B" "ip -6 neigh flush dev swp1.100;
+        ping -6 -c 2 -W 2 2001:db8:100::1 | grep -q ' 0% packet loss'"
+}
+check "IPv6: the server pings red1 on VLAN 100" wait_for 30 resolves6
+check "IPv6: tor1 answers for red1 (its address in the bridge)" \
+    fw_console "$A" "bridge neigh show 2>/dev/null | grep -q 2001:db8:100::1 ||
+        ip -6 neigh show | grep -q 2001:db8:100::1"
+NA=$(vctl -- --id=@e create ACL_entry sequence=10 direction=egress \
+    action=deny ethertype=0x86dd protocol=58 icmp_type=136 \
+    -- create ACL acl_name=no-na acl_entries=@e | tail -1)
+vctl set Physical_Port swp1 "acl_bindings={100=$NA}"
+check "IPv6: advertisements denied on VLAN 100: the server cannot resolve red1" \
+    wait_for 30 eval '! resolves6'
+check "IPv6: ... the deny rule counted them" \
+    shown "^no-na +10 +egress +deny +[1-9][0-9]* "
+vctl unbind-ls tor1 swp1 100
+vctl bind-ls tor1 swp1 100 red
+check "IPv6: the binding is back (swp1.100 made anew)" wait_for 30 \
+    fw_console "$A" "ip -o link show swp1.100 | grep -q ' master vtb'"
+check "IPv6: still denied on the new sub-interface" eval '! resolves6'
+vctl set Physical_Port swp1 "acl_bindings={}"
+check "IPv6: unbound, the server resolves red1 again" wait_for 30 resolves6
 
 finish
