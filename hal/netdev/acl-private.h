@@ -49,11 +49,13 @@ struct nd_acl_layout {
 };
 
 struct nd_acl {
-    int fd;      /* NETLINK_NETFILTER, or -1 without nftables. */
-    int error;   /* Why ACLs are unavailable, or 0. */
-    bool inet;   /* The inet table exists: router interface bindings. */
-    bool arp;    /* The arp table exists: the bridge's own ARP answers. */
-    bool tags;   /* tags.c's chains exist. */
+    int fd;    /* NETLINK_NETFILTER, or -1 without nftables. */
+    int error; /* Why ACLs are unavailable, or 0. */
+    bool inet; /* The inet table exists: router interface bindings. */
+    bool arp;  /* The arp table exists: the bridge's own ARP answers. */
+    bool tags; /* tags.c's chains exist. */
+    size_t tags_n_unbound;      /* Rules in tags.c's "tags-unbound", */
+    uint64_t tags_unbound_gone; /* and what the rules it had counted. */
     bool egress; /* The netdev table exists: the ports' egress hooks. */
     char (*egress_devs)[IFNAMSIZ]; /* Devices with an egress chain. */
     size_t n_egress_devs;

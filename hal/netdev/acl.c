@@ -924,6 +924,6 @@ nd_acl_dump(const struct hal *hal, struct ds *out)
                       hal_acl_stage_name(bd->stage), bd->table->name);
     }
     if (acl->tags) {
-        nd_tags_dump(acl->fd, out);
+        nd_tags_dump(nd, out);
     }
 }

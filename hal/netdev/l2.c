@@ -593,6 +593,7 @@ nd_binding_set(struct hal *hal, const struct hal_binding *entries, size_t n,
     if (subifs) {
         nd_acl_subifs_made(nd);
     }
+    nd_tags_sync(nd);
     return first;
 }
 
@@ -618,6 +619,7 @@ nd_binding_remove(struct hal *hal, const struct hal_binding *entries, size_t n,
         first = first ? first : status[i];
     }
     nd_batch_destroy(&batch);
+    nd_tags_sync(nd);
     return first;
 }
 

@@ -503,11 +503,13 @@ void nd_acl_base_chain_renew(struct nft_buf *b, bool tags, bool na_egress);
 #define ND_TAGS_IN "tags-in"
 #define ND_TAGS_OUT "tags-out"
 /* Adds the chains to the bridge family's table on 'fd' and hooks them
- * into its base chains (renewed with 'na_egress').  Returns false (after logging why) if the kernel
- * refused them. */
+ * into its base chains (renewed with 'na_egress').  Returns false (after
+ * logging why) if the kernel refused them. */
 bool nd_tags_init(int fd, bool na_egress);
-/* Appends to 'out' the frames the chains on 'fd' dropped, one line. */
-void nd_tags_dump(int fd, struct ds *out);
+/* Rebuilds the checks of the untagged bindings, after they changed. */
+void nd_tags_sync(struct hal_netdev *);
+/* Appends to 'out' the frames the chains dropped, one line. */
+void nd_tags_dump(const struct hal_netdev *, struct ds *out);
 /* Removes the bindings of router interface 'oid' (route.c, as it goes). */
 void nd_acl_rif_gone(struct hal_netdev *, hal_oid_t oid);
 /* Returns the routed packets that the ACLs bound at 'stage' to the

@@ -613,25 +613,21 @@ nft_count4_rule(struct nft_buf *b, const char *table, const char *chain,
 
 void
 nft_tag_rule(struct nft_buf *b, const char *table, const char *chain, bool out,
-             const char *kind, enum nft_tag_match tag, bool drop)
+             const char *ifname, bool prefix, enum nft_tag_match tag,
+             bool drop)
 {
     size_t x, m = rule_begin(b, table, chain, &x);
     static const uint8_t tpid[2] = { 0x81, 0x00 },
                          vid_mask[2] = { 0x0f, 0xff }, zero[2] = { 0, 0 };
+    char name[IFNAMSIZ] = "";
 
-    if (kind) {
-        char name[IFNAMSIZ] = "";
-
-        strncpy(name, kind, sizeof name - 1);
-        expr_meta(b, out ? NFT_META_OIFKIND : NFT_META_IIFKIND);
-        expr_cmp(b, name, sizeof name);
-    }
-    if (tag != NFT_TAG_ALL) {
-        /* A tag the device moved into metadata reads as if in the bytes:
-         * the payload expression rebuilds the header around it. */
-        expr_payload(b, NFT_PAYLOAD_LL_HEADER, 12, 2);
-        expr_cmp(b, tpid, 2);
-    }
+    strncpy(name, ifname, sizeof name - 1);
+    expr_meta(b, out ? NFT_META_OIFNAME : NFT_META_IIFNAME);
+    expr_cmp(b, name, prefix ? strlen(name) : sizeof name);
+    /* A tag the device moved into metadata reads as if in the bytes: the
+     * payload expression rebuilds the header around it. */
+    expr_payload(b, NFT_PAYLOAD_LL_HEADER, 12, 2);
+    expr_cmp(b, tpid, 2);
     if (tag == NFT_TAG_VID) {
         expr_payload(b, NFT_PAYLOAD_LL_HEADER, 14, 2);
         expr_mask(b, vid_mask, 2);

@@ -82,19 +82,17 @@ void nft_count4_rule(struct nft_buf *, const char *table, const char *chain,
                      int icmp_type, uint8_t code, uint8_t code_mask);
 /* Which frames nft_tag_rule() matches. */
 enum nft_tag_match {
-    NFT_TAG_ALL, /* Every frame. */
     NFT_TAG_ANY, /* An 802.1Q tag (TPID 0x8100), whatever its VLAN ID. */
     NFT_TAG_VID, /* An 802.1Q tag with a nonzero VLAN ID (not a priority
                   * tag). */
 };
 /* Appends to 'chain' (bridge family) a rule for the frames 'tag' says,
- * whether the tag is in the frame or in its metadata; with 'kind', only
- * those whose input (or with 'out', output) device is of that kind
- * ("vlan", "vxlan": meta iifkind).  Its verdict: with 'drop', counter and
- * drop; else return. */
+ * whether the tag is in the frame or in its metadata, whose input (or
+ * with 'out', output) device is 'ifname' (with 'prefix', whose name starts
+ * with it).  Its verdict: with 'drop', counter and drop; else return. */
 void nft_tag_rule(struct nft_buf *, const char *table, const char *chain,
-                  bool out, const char *kind, enum nft_tag_match tag,
-                  bool drop);
+                  bool out, const char *ifname, bool prefix,
+                  enum nft_tag_match tag, bool drop);
 /* Appends to 'chain' (inet family) "iifname IFNAME meta nfproto ipv6 ip6
  * saddr SRC counter drop". */
 struct in6_addr;

@@ -14,36 +14,41 @@
  * ("no binding for port and VLAN"), and does not send the second into a
  * tunnel (RFC 7348 6.1: a VTEP SHOULD NOT send an inner tag; receivers
  * SHOULD discard decapsulated frames with one), so the bridge family's
- * table of the ACLs (acl.c) gets two chains:
+ * table of the ACLs (acl.c) gets three chains:
  *
- *   chain tags-in   meta iifkind "vxlan" vlan tagged counter drop
- *                   meta iifkind "vlan" return
- *                   vlan id != 0 counter drop
- *   chain tags-out  meta oifkind "vxlan" vlan id != 0 counter drop
+ *   chain tags-in       iifname "vtx*" vlan tagged counter drop
+ *                       jump tags-unbound
+ *   chain tags-unbound  iifname "swp1" vlan id != 0 counter drop
+ *                       ... one rule per port with an untagged binding
+ *   chain tags-out      oifname "vtx*" vlan id != 0 counter drop
  *
  * which the forward base chain jumps to before the ingress ACLs and after
- * the egress ACLs: decapsulated frames with a tag go nowhere; frames from
- * a sub-interface ("vlan") are its VLAN's, whatever tag follows; a frame
- * from any other port (the port of an untagged binding) with a tag whose
- * VLAN ID is not 0 has no binding; and no tag but a priority tag goes into
+ * the egress ACLs: decapsulated frames with a tag go nowhere; a frame
+ * from the port of an untagged binding with a tag whose VLAN ID is not 0
+ * has no binding (a tagged binding's frames come in by its
+ * sub-interface, another device); and no tag but a priority tag goes into
  * a tunnel.  A priority-tagged frame (VLAN ID 0) belongs to the untagged
- * binding and is forwarded, but with its tag: nftables cannot pop it, where
- * the switch's egress leaves it out.  A port device of kind "vlan" (a
- * sub-interface used as a port) is not checked.  The iifkind of a device
- * without rtnl_link_ops (a physical NIC) never matches, which is why the
- * untagged case is the chain's last rule rather than a match on "not
- * vlan". */
+ * binding and is forwarded, but with its tag: nftables cannot pop it,
+ * where the switch's egress leaves it out.  Every rule names vtepd's own
+ * devices (its VXLAN devices "vtxN", its ports), since the hook sees
+ * every bridge of the namespace; tags-unbound is rebuilt as the untagged
+ * bindings change, what it counted kept across. */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "hal/netdev/acl-private.h"
 #include "hal/netdev/netdev-private.h"
 #include "hal/netdev/nft.h"
 #include "lib/ds.h"
+#include "lib/util.h"
 #include "lib/vlog.h"
 
 VLOG_DEFINE_THIS_MODULE(netdev_tags);
 
 #define ND_NFPROTO_BRIDGE 7
+#define TAGS_UNBOUND "tags-unbound"
+#define VXLAN_DEVS "vtx"   /* vtepd's VXLAN devices (names.c). */
 #define ND_NF_BR_FORWARD 2 /* <linux/netfilter_bridge.h> */
 #define ND_NF_BR_LOCAL_OUT 3
 #define ND_NF_INET_FORWARD 2 /* NF_INET_FORWARD */
@@ -92,9 +97,6 @@ nd_acl_base_chain_renew(struct nft_buf *b, bool tags, bool na_egress)
 
 /* ---- The tag chains --------------------------------------------------------- */
 
-/* The counted rules of each chain, in order. */
-enum { IN_FROM_OVERLAY, IN_SUBIF, IN_UNBOUND, N_IN_RULES };
-
 bool
 nd_tags_init(int fd, bool na_egress)
 {
@@ -104,17 +106,16 @@ nd_tags_init(int fd, bool na_egress)
     nft_buf_init(&b);
     b.family = ND_NFPROTO_BRIDGE;
     nft_batch_begin(&b);
+    nft_chain(&b, true, ND_NFT_TABLE, TAGS_UNBOUND, -1);
     nft_chain(&b, true, ND_NFT_TABLE, ND_TAGS_IN, -1);
     nft_flush(&b, ND_NFT_TABLE, ND_TAGS_IN);
-    nft_tag_rule(&b, ND_NFT_TABLE, ND_TAGS_IN, false, "vxlan", NFT_TAG_ANY,
-                 true);
-    nft_tag_rule(&b, ND_NFT_TABLE, ND_TAGS_IN, false, "vlan", NFT_TAG_ALL,
-                 false);
-    nft_tag_rule(&b, ND_NFT_TABLE, ND_TAGS_IN, false, NULL, NFT_TAG_VID, true);
+    nft_tag_rule(&b, ND_NFT_TABLE, ND_TAGS_IN, false, VXLAN_DEVS, true,
+                 NFT_TAG_ANY, true);
+    nft_jump_rule(&b, ND_NFT_TABLE, ND_TAGS_IN, TAGS_UNBOUND);
     nft_chain(&b, true, ND_NFT_TABLE, ND_TAGS_OUT, -1);
     nft_flush(&b, ND_NFT_TABLE, ND_TAGS_OUT);
-    nft_tag_rule(&b, ND_NFT_TABLE, ND_TAGS_OUT, true, "vxlan", NFT_TAG_VID,
-                 true);
+    nft_tag_rule(&b, ND_NFT_TABLE, ND_TAGS_OUT, true, VXLAN_DEVS, true,
+                 NFT_TAG_VID, true);
     /* The base chains again, now with the jumps to these. */
     nd_acl_base_chain_renew(&b, true, na_egress);
     nft_batch_end(&b);
@@ -129,22 +130,79 @@ nd_tags_init(int fd, bool na_egress)
     return true;
 }
 
-void
-nd_tags_dump(int fd, struct ds *out)
+/* What tags-unbound's 'n' rules counted, or 0 if unreadable. */
+static uint64_t
+unbound_count(int fd, size_t n)
 {
-    uint64_t in[N_IN_RULES] = { 0 }, to_overlay = 0;
+    uint64_t *c = xcalloc(n + 1, sizeof *c), sum = 0;
 
-    if (nft_counters(fd, ND_NFPROTO_BRIDGE, ND_NFT_TABLE, ND_TAGS_IN, in,
-                     N_IN_RULES)
-        || nft_counters(fd, ND_NFPROTO_BRIDGE, ND_NFT_TABLE, ND_TAGS_OUT,
+    if (n
+        && !nft_counters(fd, ND_NFPROTO_BRIDGE, ND_NFT_TABLE, TAGS_UNBOUND, c,
+                         n)) {
+        for (size_t i = 0; i < n; i++) {
+            sum += c[i];
+        }
+    }
+    free(c);
+    return sum;
+}
+
+void
+nd_tags_sync(struct hal_netdev *nd)
+{
+    struct nd_acl *acl = nd->acl;
+    const struct nd_binding *bd;
+    struct nft_buf b;
+    uint64_t old;
+    size_t n = 0;
+    int error;
+
+    if (!acl || acl->fd < 0 || !acl->tags) {
+        return;
+    }
+    nft_buf_init(&b);
+    b.family = ND_NFPROTO_BRIDGE;
+    nft_batch_begin(&b);
+    nft_flush(&b, ND_NFT_TABLE, TAGS_UNBOUND);
+    HMAP_FOR_EACH(bd, node, &nd->bindings) {
+        if (bd->vlan == HAL_VLAN_UNTAGGED) {
+            nft_tag_rule(&b, ND_NFT_TABLE, TAGS_UNBOUND, false,
+                         nd->ports[bd->port].name, false, NFT_TAG_VID, true);
+            n++;
+        }
+    }
+    nft_batch_end(&b);
+    old = unbound_count(acl->fd, acl->tags_n_unbound);
+    error = nft_send(acl->fd, &b);
+    nft_buf_destroy(&b);
+    if (error) {
+        /* The old rules, and their counts, stay. */
+        VLOG_WARN("802.1Q tags of %zu untagged bindings: %s (%s)", n,
+                  strerror(-error), nft_last_error());
+    } else {
+        acl->tags_unbound_gone += old;
+        acl->tags_n_unbound = n;
+    }
+}
+
+void
+nd_tags_dump(const struct hal_netdev *nd, struct ds *out)
+{
+    const struct nd_acl *acl = nd->acl;
+    uint64_t from_overlay = 0, to_overlay = 0;
+
+    if (nft_counters(acl->fd, ND_NFPROTO_BRIDGE, ND_NFT_TABLE, ND_TAGS_IN,
+                     &from_overlay, 1)
+        || nft_counters(acl->fd, ND_NFPROTO_BRIDGE, ND_NFT_TABLE, ND_TAGS_OUT,
                         &to_overlay, 1)) {
         ds_put_cstr(out, "802.1Q drops: unreadable\n");
         return;
     }
-    ds_put_format(out,
-                  "802.1Q drops: no binding for port and VLAN %llu, "
-                  "tagged from a tunnel %llu, inner tag to a tunnel %llu\n",
-                  (unsigned long long) in[IN_UNBOUND],
-                  (unsigned long long) in[IN_FROM_OVERLAY],
-                  (unsigned long long) to_overlay);
+    ds_put_format(
+        out,
+        "802.1Q drops: no binding for port and VLAN %llu, "
+        "tagged from a tunnel %llu, inner tag to a tunnel %llu\n",
+        (unsigned long long) (acl->tags_unbound_gone
+                              + unbound_count(acl->fd, acl->tags_n_unbound)),
+        (unsigned long long) from_overlay, (unsigned long long) to_overlay);
 }

@@ -110,6 +110,16 @@ check "an untagged frame from red1 reaches red2 from the tunnel" \
 check "a tagged one is dropped at decapsulation" \
     test "$(frames_seen red2 $TAGGED red1 ff:ff:ff:ff:ff:ff 7)" = 0
 check "... and counted" grep -q "tagged from a tunnel 1," <<<"$(tag_drops)"
+# The checks are the switch's bridges' only: a bridge of someone else's in
+# the same namespace (xbr0, x1 -- x2) still carries tagged frames.
+lab_host x1 02:00:00:00:0a:01 10.9.0.1 vtep xa
+lab_host x2 02:00:00:00:0a:02 10.9.0.2 vtep xb
+nsx vtep ip link add xbr0 type bridge
+nsx vtep ip link set xa master xbr0
+nsx vtep ip link set xb master xbr0
+nsx vtep ip link set xbr0 up
+check "another bridge in the namespace still carries VLAN 7" \
+    test "$(frames_seen x2 $TAGGED x1 ff:ff:ff:ff:ff:ff 7)" -ge 1
 vctl add-ucast-remote red "$RED1_MAC" "$HV_IP"
 
 vctl unbind-ls "$SWITCH" p1 0
