@@ -371,8 +371,6 @@ void nd_neigh_resync_end(struct hal_netdev *);
 struct nl_msg *nd_msg_vrf_add(const char *name, uint32_t table);
 /* Sets the MAC of 'ifindex' (the router MAC on a bridge). */
 struct nl_msg *nd_msg_link_mac(int ifindex, const struct hal_mac *mac);
-/* Puts 'ifindex' in device group 'group' (0: the default). */
-struct nl_msg *nd_msg_link_group(int ifindex, uint32_t group);
 /* Adds (or deletes) address 'ip'/'len' on 'ifindex'. */
 struct nl_msg *nd_msg_addr(int ifindex, const struct hal_ip *ip, uint8_t len,
                            bool add);

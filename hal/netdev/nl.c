@@ -723,6 +723,18 @@ nd_msg_link_alias(int ifindex, const char *alias)
 }
 
 struct nl_msg *
+nd_msg_link_group(int ifindex, uint32_t group)
+{
+    struct rtnl_link *changes = rtnl_link_alloc();
+
+    if (!changes) {
+        return NULL;
+    }
+    rtnl_link_set_group(changes, group);
+    return link_change(ifindex, changes);
+}
+
+struct nl_msg *
 nd_msg_link_master(int ifindex, int master, bool up)
 {
     struct rtnl_link *changes = rtnl_link_alloc();

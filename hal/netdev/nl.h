@@ -153,6 +153,8 @@ struct nl_msg *nd_msg_vlan_add(const char *name, int lower, uint16_t vlan);
 struct nl_msg *nd_msg_link_del(int ifindex);
 struct nl_msg *nd_msg_link_alias(int ifindex, const char *alias);
 struct nl_msg *nd_msg_link_master(int ifindex, int master, bool up);
+/* Puts 'ifindex' in device group 'group' (0: the default). */
+struct nl_msg *nd_msg_link_group(int ifindex, uint32_t group);
 struct nl_msg *nd_msg_vxlan_local(int ifindex, struct in_addr local);
 struct nl_msg *nd_msg_bridge_ageing(int ifindex, uint32_t ageing_cs);
 struct nl_msg *nd_msg_brport_learning(int ifindex, bool learning);

@@ -50,24 +50,6 @@ nd_msg_link_mac(int ifindex, const struct hal_mac *mac)
     return msg;
 }
 
-struct nl_msg *
-nd_msg_link_group(int ifindex, uint32_t group)
-{
-    struct rtnl_link *orig = rtnl_link_alloc(), *changes = rtnl_link_alloc();
-    struct nl_msg *msg = NULL;
-
-    if (orig && changes) {
-        rtnl_link_set_ifindex(orig, ifindex);
-        rtnl_link_set_group(changes, group);
-        if (rtnl_link_build_change_request(orig, changes, 0, &msg)) {
-            msg = NULL;
-        }
-    }
-    rtnl_link_put(orig);
-    rtnl_link_put(changes);
-    return msg;
-}
-
 static struct nl_addr *
 ip_addr(const struct hal_ip *ip, uint8_t len)
 {
