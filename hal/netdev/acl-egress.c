@@ -48,8 +48,6 @@
 
 VLOG_DEFINE_THIS_MODULE(netdev_acl_egress);
 
-#define ND_NF_NETDEV_EGRESS 1 /* <linux/netfilter.h> */
-
 static void
 chain_name(const char *dev, char chain[32])
 {

@@ -11,11 +11,6 @@
 #include "hal/netdev/netdev-private.h"
 #include "lib/hmap.h"
 
-#define ND_NFPROTO_BRIDGE 7
-#define ND_NFPROTO_INET 1
-#define ND_NFPROTO_ARP 3
-#define ND_NF_ARP_OUT 1 /* <linux/netfilter_arp.h> */
-
 struct nd_acl_table {
     struct hmap_node node; /* In 'tables', by id. */
     uint32_t id;
@@ -67,8 +62,6 @@ struct nd_acl {
     uint32_t used[HAL_ACL_STAGE_N];
     uint32_t capacity[HAL_ACL_STAGE_N];
 };
-
-#define ND_NFPROTO_NETDEV 5
 
 /* acl-egress.c: the bridge's own neighbour advertisements (ND suppression)
  * through the egress ACLs of their ports, in the netdev family's egress

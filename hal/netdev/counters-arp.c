@@ -30,8 +30,6 @@
 
 VLOG_DEFINE_THIS_MODULE(netdev_counters_arp);
 
-#define ND_NFPROTO_ARP 3
-#define ND_NF_ARP_OUT 1
 #define COUNT_PRIORITY 100 /* After the ACLs' output chain (0). */
 #define DISPATCH_CHAIN "arp-count"
 #define ARP_REQUEST 1

@@ -38,9 +38,6 @@
 
 VLOG_DEFINE_THIS_MODULE(netdev_counters4);
 
-#define ND_NFPROTO_INET 1
-#define ND_NF_INET_FORWARD 2
-#define ND_NF_INET_LOCAL_OUT 3
 #define COUNT_PRIORITY 100 /* After the ACLs' filter chain (0). */
 #define ROUTED_CHAIN "routed4"
 #define ICMP_CHAIN "icmp4"

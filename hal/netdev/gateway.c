@@ -23,8 +23,6 @@
 VLOG_DEFINE_THIS_MODULE(netdev_gateway);
 
 #define GATEWAY_CHAIN "gateway"
-#define ND_NF_BR_PRE_ROUTING 0 /* <linux/netfilter_bridge.h> */
-#define ND_NFPROTO_BRIDGE 7
 
 /* A MAC that a router's bridge takes as its own for IP: another VTEP's
  * ARP MAC (Arp_Sources_Remote), which hosts may have learned as their

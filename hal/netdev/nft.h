@@ -14,6 +14,20 @@
 
 #include "hal/hal-acl.h"
 
+/* Families and hook numbers as <linux/netfilter.h> and its per-family
+ * headers define them (those headers clash with the C library's). */
+#define ND_NFPROTO_INET 1
+#define ND_NFPROTO_ARP 3
+#define ND_NFPROTO_NETDEV 5
+#define ND_NFPROTO_BRIDGE 7
+#define ND_NF_INET_FORWARD 2
+#define ND_NF_INET_LOCAL_OUT 3
+#define ND_NF_ARP_OUT 1
+#define ND_NF_BR_PRE_ROUTING 0
+#define ND_NF_BR_FORWARD 2
+#define ND_NF_BR_LOCAL_OUT 3
+#define ND_NF_NETDEV_EGRESS 1
+
 struct nft_buf {
     uint8_t *data;
     size_t len, cap;

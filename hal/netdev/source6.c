@@ -32,8 +32,6 @@
 VLOG_DEFINE_THIS_MODULE(netdev_source6);
 
 #define SOURCE6_CHAIN "source6"
-#define ND_NFPROTO_INET 1
-#define ND_NF_INET_FORWARD 2
 #define SOURCE6_PRIORITY (-10) /* Before the ACLs' filter chain (0). */
 
 void

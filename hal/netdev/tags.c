@@ -46,12 +46,8 @@
 
 VLOG_DEFINE_THIS_MODULE(netdev_tags);
 
-#define ND_NFPROTO_BRIDGE 7
 #define TAGS_UNBOUND "tags-unbound"
-#define VXLAN_DEVS "vtx"   /* vtepd's VXLAN devices (names.c). */
-#define ND_NF_BR_FORWARD 2 /* <linux/netfilter_bridge.h> */
-#define ND_NF_BR_LOCAL_OUT 3
-#define ND_NF_INET_FORWARD 2 /* NF_INET_FORWARD */
+#define VXLAN_DEVS "vtx" /* vtepd's VXLAN devices (names.c). */
 
 /* ---- The base chains of the ACLs' tables (acl.c) --------------------------- */
 
