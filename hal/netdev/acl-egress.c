@@ -63,9 +63,7 @@ nd_acl_egress_init(struct nd_acl *acl)
     nft_buf_init(&b);
     b.family = ND_NFPROTO_NETDEV;
     nft_batch_begin(&b);
-    nft_table(&b, true, ND_NFT_TABLE);
-    nft_table(&b, false, ND_NFT_TABLE);
-    nft_table(&b, true, ND_NFT_TABLE);
+    nft_table_anew(&b, ND_NFT_TABLE);
     nft_chain(&b, true, ND_NFT_TABLE, "out", -1);
     /* Whether the kernel has the egress hook: a chain on lo, deleted in
      * the same batch. */
@@ -99,20 +97,18 @@ dev_chain(const struct nd_acl *acl, const char *dev, int64_t port, bool add)
     nft_buf_init(&b);
     b.family = ND_NFPROTO_NETDEV;
     nft_batch_begin(&b);
-    if (add) {
-        nft_chain_dev(&b, ND_NFT_TABLE, chain, ND_NF_NETDEV_EGRESS, dev);
-    }
-    nft_flush(&b, ND_NFT_TABLE, chain);
     if (!add) {
+        nft_flush(&b, ND_NFT_TABLE, chain);
         nft_chain(&b, false, ND_NFT_TABLE, chain, -1);
-    }
-    HMAP_FOR_EACH(bd, node, &acl->binds) {
-        if (add && port >= 0 && !bd->rif && bd->stage == HAL_ACL_EGRESS
-            && bd->port == (uint64_t) port && bd->vlan) {
-            nft_vlan_return_rule(&b, ND_NFT_TABLE, chain, bd->vlan);
+    } else {
+        nft_chain_dev(&b, ND_NFT_TABLE, chain, ND_NF_NETDEV_EGRESS, dev);
+        nft_flush(&b, ND_NFT_TABLE, chain);
+        HMAP_FOR_EACH(bd, node, &acl->binds) {
+            if (port >= 0 && !bd->rif && bd->stage == HAL_ACL_EGRESS
+                && bd->port == (uint64_t) port && bd->vlan) {
+                nft_vlan_return_rule(&b, ND_NFT_TABLE, chain, bd->vlan);
+            }
         }
-    }
-    if (add) {
         nft_na_rule(&b, ND_NFT_TABLE, chain, true, "out");
     }
     nft_batch_end(&b);

@@ -101,9 +101,7 @@ table_families(const struct nd_acl *acl, uint8_t f[4])
 static void
 empty_table(struct nft_buf *b)
 {
-    nft_table(b, true, ND_NFT_TABLE);
-    nft_table(b, false, ND_NFT_TABLE);
-    nft_table(b, true, ND_NFT_TABLE);
+    nft_table_anew(b, ND_NFT_TABLE);
     nft_chain(b, true, ND_NFT_TABLE, "in", -1);
     nft_chain(b, true, ND_NFT_TABLE, "out", -1);
     nd_acl_base_chain(b, false, false);
@@ -155,9 +153,7 @@ arp_init(struct hal_netdev *nd)
     nft_buf_init(&b);
     nft_batch_begin(&b);
     b.family = ND_NFPROTO_ARP;
-    nft_table(&b, true, ND_NFT_TABLE);
-    nft_table(&b, false, ND_NFT_TABLE);
-    nft_table(&b, true, ND_NFT_TABLE);
+    nft_table_anew(&b, ND_NFT_TABLE);
     nft_chain(&b, true, ND_NFT_TABLE, "out", -1);
     nft_chain(&b, true, ND_NFT_TABLE, "output", ND_NF_ARP_OUT);
     nft_jump_rule(&b, ND_NFT_TABLE, "output", "out");

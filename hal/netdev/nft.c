@@ -163,15 +163,26 @@ nft_table(struct nft_buf *b, bool add, const char *table)
 }
 
 void
+nft_table_anew(struct nft_buf *b, const char *table)
+{
+    nft_table(b, true, table);
+    nft_table(b, false, table);
+    nft_table(b, true, table);
+}
+
+void
 nft_chain(struct nft_buf *b, bool add, const char *table, const char *chain,
           int hook)
 {
     nft_chain_prio(b, add, table, chain, hook, 0);
 }
 
-void
-nft_chain_prio(struct nft_buf *b, bool add, const char *table,
-               const char *chain, int hook, int32_t priority)
+/* A NEWCHAIN (or with '!add' DELCHAIN) message for 'chain'; with 'hook'
+ * >= 0, a filter base chain on that hook at 'priority', on device 'dev'
+ * if not NULL (netdev family), policy accept. */
+static void
+chain_msg(struct nft_buf *b, bool add, const char *table, const char *chain,
+          int hook, int32_t priority, const char *dev)
 {
     size_t m =
         msg_begin(b, NFT_TYPE(add ? NFT_MSG_NEWCHAIN : NFT_MSG_DELCHAIN),
@@ -184,6 +195,9 @@ nft_chain_prio(struct nft_buf *b, bool add, const char *table,
 
         attr_u32(b, NFTA_HOOK_HOOKNUM, (uint32_t) hook);
         attr_u32(b, NFTA_HOOK_PRIORITY, (uint32_t) priority);
+        if (dev) {
+            attr_str(b, NFTA_HOOK_DEV, dev);
+        }
         nest_end(b, h);
         attr_str(b, NFTA_CHAIN_TYPE, "filter");
         attr_u32(b, NFTA_CHAIN_POLICY, NF_ACCEPT);
@@ -192,23 +206,17 @@ nft_chain_prio(struct nft_buf *b, bool add, const char *table,
 }
 
 void
+nft_chain_prio(struct nft_buf *b, bool add, const char *table,
+               const char *chain, int hook, int32_t priority)
+{
+    chain_msg(b, add, table, chain, hook, priority, NULL);
+}
+
+void
 nft_chain_dev(struct nft_buf *b, const char *table, const char *chain,
               int hook, const char *dev)
 {
-    size_t m =
-        msg_begin(b, NFT_TYPE(NFT_MSG_NEWCHAIN), NLM_F_CREATE, b->family, 0);
-    size_t h;
-
-    attr_str(b, NFTA_CHAIN_TABLE, table);
-    attr_str(b, NFTA_CHAIN_NAME, chain);
-    h = nest_begin(b, NFTA_CHAIN_HOOK);
-    attr_u32(b, NFTA_HOOK_HOOKNUM, (uint32_t) hook);
-    attr_u32(b, NFTA_HOOK_PRIORITY, 0);
-    attr_str(b, NFTA_HOOK_DEV, dev);
-    nest_end(b, h);
-    attr_str(b, NFTA_CHAIN_TYPE, "filter");
-    attr_u32(b, NFTA_CHAIN_POLICY, NF_ACCEPT);
-    msg_end(b, m);
+    chain_msg(b, true, table, chain, hook, 0, dev);
 }
 
 void
@@ -325,6 +333,18 @@ expr_cmp(struct nft_buf *b, const void *v, size_t len)
     expr_cmp_op(b, NFT_CMP_EQ, v, len);
 }
 
+/* Compares interface name key 'meta' with 'ifname'; a 'prefix' name
+ * compares only its own bytes, as nft does for "name*". */
+static void
+expr_ifname(struct nft_buf *b, uint32_t meta, const char *ifname, bool prefix)
+{
+    char name[IFNAMSIZ] = "";
+
+    strncpy(name, ifname, sizeof name - 1);
+    expr_meta(b, meta);
+    expr_cmp(b, name, prefix ? strlen(name) : sizeof name);
+}
+
 static void
 expr_mask(struct nft_buf *b, const void *mask, size_t len)
 {
@@ -418,6 +438,21 @@ static void
 match_u8(struct nft_buf *b, uint32_t offset, uint8_t v)
 {
     match_bytes(b, NFT_PAYLOAD_TRANSPORT_HEADER, offset, &v, NULL, 1);
+}
+
+/* Matches an 802.1Q tag (TPID 0x8100) and loads its VLAN ID into register
+ * 1.  A tag the device moved into metadata reads as if in the bytes: the
+ * payload expression rebuilds the header around it. */
+static void
+expr_vlan_id(struct nft_buf *b)
+{
+    static const uint8_t tpid[2] = { 0x81, 0x00 },
+                         vid_mask[2] = { 0x0f, 0xff };
+
+    expr_payload(b, NFT_PAYLOAD_LL_HEADER, 12, 2);
+    expr_cmp(b, tpid, 2);
+    expr_payload(b, NFT_PAYLOAD_LL_HEADER, 14, 2);
+    expr_mask(b, vid_mask, 2);
 }
 
 /* The expressions of match 'm'. */
@@ -517,11 +552,8 @@ iface_rule(struct nft_buf *b, const char *table, const char *chain,
            int verdict, const char *target)
 {
     size_t x, m = rule_begin(b, table, chain, &x);
-    char name[IFNAMSIZ] = "";
 
-    strncpy(name, ifname, sizeof name - 1);
-    expr_meta(b, meta);
-    expr_cmp(b, name, prefix ? strlen(name) : sizeof name);
+    expr_ifname(b, meta, ifname, prefix);
     if (counter) {
         expr_counter(b);
     }
@@ -568,15 +600,12 @@ nft_gateway_alias_rules(struct nft_buf *b, const char *table,
 {
     static const uint16_t protocols[] = { 0x0800, 0x86dd };
     static const uint8_t host = 0; /* PACKET_HOST */
-    char name[IFNAMSIZ] = "";
 
-    strncpy(name, bridge, sizeof name - 1);
     for (size_t i = 0; i < sizeof protocols / sizeof *protocols; i++) {
         size_t x, m = rule_begin(b, table, chain, &x);
         uint16_t proto = htons(protocols[i]);
 
-        expr_meta(b, NFT_META_BRI_IIFNAME);
-        expr_cmp(b, name, sizeof name);
+        expr_ifname(b, NFT_META_BRI_IIFNAME, bridge, false);
         match_bytes(b, NFT_PAYLOAD_LL_HEADER, 0, alias, NULL, 6);
         expr_meta(b, NFT_META_PROTOCOL);
         expr_cmp(b, &proto, sizeof proto);
@@ -617,20 +646,11 @@ nft_tag_rule(struct nft_buf *b, const char *table, const char *chain, bool out,
              bool drop)
 {
     size_t x, m = rule_begin(b, table, chain, &x);
-    static const uint8_t tpid[2] = { 0x81, 0x00 },
-                         vid_mask[2] = { 0x0f, 0xff }, zero[2] = { 0, 0 };
-    char name[IFNAMSIZ] = "";
+    static const uint8_t zero[2] = { 0, 0 };
 
-    strncpy(name, ifname, sizeof name - 1);
-    expr_meta(b, out ? NFT_META_OIFNAME : NFT_META_IIFNAME);
-    expr_cmp(b, name, prefix ? strlen(name) : sizeof name);
-    /* A tag the device moved into metadata reads as if in the bytes: the
-     * payload expression rebuilds the header around it. */
-    expr_payload(b, NFT_PAYLOAD_LL_HEADER, 12, 2);
-    expr_cmp(b, tpid, 2);
+    expr_ifname(b, out ? NFT_META_OIFNAME : NFT_META_IIFNAME, ifname, prefix);
+    expr_vlan_id(b);
     if (tag == NFT_TAG_VID) {
-        expr_payload(b, NFT_PAYLOAD_LL_HEADER, 14, 2);
-        expr_mask(b, vid_mask, 2);
         expr_cmp_op(b, NFT_CMP_NEQ, zero, 2);
     }
     if (drop) {
@@ -646,11 +666,8 @@ nft_source_drop_rule(struct nft_buf *b, const char *table, const char *chain,
 {
     size_t x, m = rule_begin(b, table, chain, &x);
     static const uint8_t ipv6 = NFPROTO_IPV6;
-    char name[IFNAMSIZ] = "";
 
-    strncpy(name, ifname, sizeof name - 1);
-    expr_meta(b, NFT_META_IIFNAME);
-    expr_cmp(b, name, sizeof name);
+    expr_ifname(b, NFT_META_IIFNAME, ifname, false);
     expr_meta(b, NFT_META_NFPROTO);
     expr_cmp(b, &ipv6, 1);
     match_bytes(b, NFT_PAYLOAD_NETWORK_HEADER, 8, src, NULL, 16);
@@ -706,13 +723,10 @@ nft_vlan_return_rule(struct nft_buf *b, const char *table, const char *chain,
                      uint16_t vid)
 {
     size_t x, m = rule_begin(b, table, chain, &x);
-    static const uint8_t tpid[2] = { 0x81, 0x00 },
-                         vid_mask[2] = { 0x0f, 0xff };
     uint8_t v[2] = { (uint8_t) (vid >> 8), (uint8_t) vid };
 
-    expr_payload(b, NFT_PAYLOAD_LL_HEADER, 12, 2);
-    expr_cmp(b, tpid, 2);
-    match_bytes(b, NFT_PAYLOAD_LL_HEADER, 14, v, vid_mask, 2);
+    expr_vlan_id(b);
+    expr_cmp(b, v, 2);
     expr_verdict(b, NFT_RETURN, NULL);
     rule_end(b, m, x);
 }

@@ -44,6 +44,9 @@ void nft_batch_end(struct nft_buf *);
 
 /* Adds ('add') or deletes table 'table'. */
 void nft_table(struct nft_buf *, bool add, const char *table);
+/* Adds table 'table' empty: made (if need be), deleted with what it holds
+ * and made again, in the batch. */
+void nft_table_anew(struct nft_buf *, const char *table);
 /* Adds or deletes chain 'chain'; with 'hook' >= 0, a filter base chain on
  * that bridge hook, priority 0, policy accept. */
 void nft_chain(struct nft_buf *, bool add, const char *table,
