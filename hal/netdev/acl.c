@@ -549,7 +549,18 @@ nd_acl_router_denied(const struct hal_netdev *nd, hal_oid_t router,
     return sum;
 }
 
-/* Adds to 'b' the rebuilt dispatch chains, of both families. */
+/* Adds to 'b' the rebuilt "out" chain of 'family', whose tables have the
+ * egress bindings only (the arp and netdev tables). */
+static void
+egress_dispatch(const struct hal_netdev *nd, struct nft_buf *b, uint8_t family)
+{
+    b->family = family;
+    nft_flush(b, ND_NFT_TABLE, "out");
+    dispatch_rules(nd, b, HAL_ACL_EGRESS, true);
+    dispatch_rules(nd, b, HAL_ACL_EGRESS, false);
+}
+
+/* Adds to 'b' the rebuilt dispatch chains, of every family. */
 static void
 dispatch(const struct hal_netdev *nd, struct nft_buf *b)
 {
@@ -565,13 +576,11 @@ dispatch(const struct hal_netdev *nd, struct nft_buf *b)
         nft_flush(b, ND_NFT_TABLE, "out");
         dispatch_rif_rules(nd, b);
     }
-    for (int i = 0; i < 2; i++) {
-        if (i ? nd->acl->egress : nd->acl->arp) {
-            b->family = i ? ND_NFPROTO_NETDEV : ND_NFPROTO_ARP;
-            nft_flush(b, ND_NFT_TABLE, "out");
-            dispatch_rules(nd, b, HAL_ACL_EGRESS, true);
-            dispatch_rules(nd, b, HAL_ACL_EGRESS, false);
-        }
+    if (nd->acl->arp) {
+        egress_dispatch(nd, b, ND_NFPROTO_ARP);
+    }
+    if (nd->acl->egress) {
+        egress_dispatch(nd, b, ND_NFPROTO_NETDEV);
     }
     b->family = ND_NFPROTO_BRIDGE;
 }
