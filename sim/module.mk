@@ -17,6 +17,9 @@ $(call UNIT_TEST,test-sim-port,\
     tests/unit/test-sim-port.c tests/unit/netns-fixture.c,sim hal lib)
 $(call UNIT_TEST,test-sim-underlay,\
     tests/unit/test-sim-underlay.c tests/unit/netns-fixture.c,sim hal lib)
+$(call UNIT_TEST,test-sim-moderation,\
+    tests/unit/test-sim-moderation.c tests/unit/netns-fixture.c,\
+    sim hal-asic hal lib)
 
 # The lab runner: the asic backend, a scripted configuration and the
 # dataplane, without OVSDB.

@@ -41,6 +41,11 @@
 #define SIM_DRAIN_FRAMES (8 * SIM_BATCH)
 #define SIM_DRAIN_USEC 250
 
+/* Receive moderation (struct sim_config's rx_usecs) waits after a read of
+ * the VXLAN socket that gave at least this many datagrams: one alone is
+ * light traffic, which a wait would only delay. */
+#define SIM_RX_MODERATE_MIN 2
+
 /* The libev priority of the dataplane's watchers: the lowest, so that in
  * each loop iteration every other ready watcher (OVSDB connections, the
  * control socket, timers) runs before the dataplane's batches, and waits
@@ -128,6 +133,7 @@ struct sim {
 
     struct hal_asic_decision decision;
     struct sim_stats stats;
+    int rx_usecs;            /* Receive moderation's wait, 0 if off. */
     void (*lock)(void *aux); /* struct sim_config's; may be NULL. */
     void (*unlock)(void *aux);
     void *lock_aux;

@@ -66,7 +66,24 @@ struct sim_config {
     void (*lock)(void *aux);
     void (*unlock)(void *aux);
     void *lock_aux;
+
+    /* Receive moderation on the VXLAN socket, as a NIC's "rx-usecs": after
+     * a read that found datagrams coming (at least SIM_RX_MODERATE_MIN)
+     * but not a whole batch, the readiness callback sleeps this many
+     * microseconds, within its drain's budget, and reads again, so that a
+     * flood arrives in full batches (docs/dataplane.md, "Receive
+     * moderation").  0 takes SIM_RX_USECS_DEFAULT; SIM_RX_USECS_OFF (or
+     * any negative value) reads again only after a full batch.  The
+     * thread that runs the dataplane's callbacks gets a timer slack of
+     * 1 µs (prctl(PR_SET_TIMERSLACK)) the first time it waits, so that the
+     * wait is what it says. */
+    int rx_usecs;
 };
+
+#define SIM_RX_USECS_DEFAULT 20
+#define SIM_RX_USECS_OFF (-1)
+/* The largest rx_usecs: a wait must leave room in a drain's budget. */
+#define SIM_RX_USECS_MAX 100
 
 /* Starts forwarding between the ports and the underlay of 'config' in
  * 'loop' through 'hal', which must be an asic backend.  'loop', 'hal' and
@@ -94,6 +111,8 @@ struct sim_stats {
     /* IPv4 packets over a router's MTU that the CPU fragmented, and the
      * fragments it made of them. */
     uint64_t fragmented, fragments;
+    /* Reads of the VXLAN socket, and receive moderation's waits. */
+    uint64_t vxlan_reads, rx_waits;
 };
 
 void sim_get_stats(const struct sim *sim, struct sim_stats *stats);

@@ -41,7 +41,8 @@ struct options {
     const char *config;
     const char *ctl;
     const char *tunnel_ip;
-    long aging; /* -1: leave the HAL default. */
+    long aging;   /* -1: leave the HAL default. */
+    int rx_usecs; /* struct sim_config's. */
     const char **ports;
     size_t n_ports;
     char **command; /* Client mode: the words of a control command. */
@@ -71,6 +72,9 @@ usage(void)
            "                      (repeatable; named the same in the HAL)\n"
            "  --tunnel-ip=IP      local VTEP address (VXLAN on UDP 4789)\n"
            "  --aging=SECONDS     FDB aging time\n"
+           "  --rx-usecs=USEC     during a VXLAN flood, wait USEC (0 to 100,\n"
+           "                      0 = off; default 20) for a fuller batch\n"
+           "                      before reading again\n"
            "  --config=FILE       lab commands to apply at start\n"
            "  --ctl=PATH          control socket\n"
            "  --platform=NAME     asic profile (default lab)\n"
@@ -99,6 +103,7 @@ parse_options(int argc, char *argv[], struct options *o)
         { "port", required_argument, NULL, 'p' },
         { "tunnel-ip", required_argument, NULL, 't' },
         { "aging", required_argument, NULL, 'a' },
+        { "rx-usecs", required_argument, NULL, 'r' },
         { "config", required_argument, NULL, 'c' },
         { "ctl", required_argument, NULL, 'C' },
         { "platform", required_argument, NULL, 'P' },
@@ -124,6 +129,20 @@ parse_options(int argc, char *argv[], struct options *o)
         case 'a':
             o->aging = atol(optarg);
             break;
+        case 'r': {
+            char *end;
+            long usec = strtol(optarg, &end, 10);
+
+            if (!*optarg || *end || usec < 0 || usec > SIM_RX_USECS_MAX) {
+                fprintf(stderr,
+                        "%s: --rx-usecs=%s: not a number of microseconds "
+                        "from 0 to %d\n",
+                        program_name, optarg, SIM_RX_USECS_MAX);
+                return -EINVAL;
+            }
+            o->rx_usecs = usec ? (int) usec : SIM_RX_USECS_OFF;
+            break;
+        }
         case 'c':
             o->config = optarg;
             break;
@@ -467,6 +486,7 @@ start(struct vtep_sim *vs, const struct options *o)
         memset(&sc, 0, sizeof sc);
         sc.ports = specs;
         sc.n_ports = o->n_ports;
+        sc.rx_usecs = o->rx_usecs;
         error = sim_create(vs->loop, vs->hal, &sc, &vs->sim);
     }
     if (!error && o->ctl) {

@@ -35,6 +35,7 @@ enum {
     OPT_SYSLOG,
     OPT_BUSY_POLL,
     OPT_DP_THREAD,
+    OPT_DP_RX_USECS,
     OPT_MAX_SESSIONS,
     OPT_METRICS,
     OPT_DB,
@@ -60,6 +61,7 @@ static const struct option long_options[] = {
     { "syslog", optional_argument, NULL, OPT_SYSLOG },
     { "busy-poll", required_argument, NULL, OPT_BUSY_POLL },
     { "dataplane-thread", required_argument, NULL, OPT_DP_THREAD },
+    { "dataplane-rx-usecs", required_argument, NULL, OPT_DP_RX_USECS },
     { "max-sessions", required_argument, NULL, OPT_MAX_SESSIONS },
     { "metrics", required_argument, NULL, OPT_METRICS },
     { "db", required_argument, NULL, OPT_DB },
@@ -137,6 +139,11 @@ static const char usage_text[] =
     "of its\n"
     "                              own at this scheduling priority "
     "(default idle)\n"
+    "  --dataplane-rx-usecs=USEC   during a VXLAN flood, wait USEC "
+    "microseconds\n"
+    "                              for a fuller batch before reading again "
+    "(0 to\n"
+    "                              100, 0 = off; default 20)\n"
     "  -v, --verbose               log debug messages\n"
     "  -h, --help                  show this help and exit\n"
     "  -V, --version               show the version and exit\n";
@@ -503,6 +510,20 @@ parse_option(struct vtepd_options *opts, int c, const char *arg,
             return VTEPD_OPTIONS_EXIT_ERROR;
         }
         opts->dp_thread = modes[i];
+        break;
+    }
+    case OPT_DP_RX_USECS: {
+        char *end;
+        long usec = strtol(arg, &end, 10);
+
+        if (!*arg || *end || usec < 0 || usec > VTEPD_MAX_DP_RX_USECS) {
+            ds_put_format(err,
+                          "--dataplane-rx-usecs=%s: not a number of "
+                          "microseconds from 0 to %d",
+                          arg, VTEPD_MAX_DP_RX_USECS);
+            return VTEPD_OPTIONS_EXIT_ERROR;
+        }
+        opts->dp_rx_usecs = usec ? (int) usec : -1;
         break;
     }
     case OPT_MAX_SESSIONS: {

@@ -24,9 +24,12 @@
 # ratios are the figures to read.  Prints figures; asserts nothing.  Needs
 # root, ip netns and iperf3 (make deps).  PERF=1 records a perf profile
 # of vtep-sim during each of its runs into $OUT/perf-PATH-SIZE.data and
-# $OUT/perf-tcp-DIR.data.  VTEP_SIM_RING=block measures vtep-sim with
-# block rings on its ports (sim/port.h).  vtep-sim's 'stats' after each
-# pps run go to $OUT/stats-PATH-SIZE.txt.
+# $OUT/perf-tcp-DIR.data; PERF=all records the whole machine instead
+# (the generator's CPU too), for the kernel's runs as well, into
+# $OUT/perf-kernel-PATH-SIZE.data for those.  VTEP_SIM_RING=block measures
+# vtep-sim with block rings on its ports (sim/port.h); SIM_OPTS adds
+# options to vtep-sim's command line (e.g. --rx-usecs=0).  vtep-sim's
+# 'stats' after each pps run go to $OUT/stats-PATH-SIZE.txt.
 set -u
 BUILD=${BUILD:-build}
 . tests/lib.sh
@@ -95,6 +98,8 @@ run_path() {
     if [ "$who" = vtep-sim ]; then
         cpu=$(sim_cpu)
         perf=$(perf_start "$path-$size" "$SECONDS_PER_RUN")
+    elif [ "${PERF:-}" = all ]; then
+        perf=$(perf_start "kernel-$path-$size" "$SECONDS_PER_RUN")
     fi
     case $path in
     encap)
@@ -155,8 +160,13 @@ print(int(json.load(sys.stdin)["end"]["sum_received"]["bits_per_second"] / 1e6))
 perf_start() {
     [ -n "${PERF:-}" ] || return 0
     mkdir -p "$OUT"
-    perf record -q -g -p "$SIM_PID" -o "$OUT/perf-$1.data" \
-        -- sleep "$2" >/dev/null 2>&1 &
+    if [ "$PERF" = all ]; then
+        perf record -q -g -a -o "$OUT/perf-$1.data" \
+            -- sleep "$2" >/dev/null 2>&1 &
+    else
+        perf record -q -g -p "$SIM_PID" -o "$OUT/perf-$1.data" \
+            -- sleep "$2" >/dev/null 2>&1 &
+    fi
     echo $!
 }
 
@@ -283,7 +293,7 @@ for size in $SIZES; do
         kernel_pps_up
         run_path kernel "$path" "$size"
         kernel_down
-        lab_start "$TMP/pps.conf"
+        lab_start "$TMP/pps.conf" ${SIM_OPTS:-}
         run_path vtep-sim "$path" "$size"
         sim_stop
     done
@@ -292,11 +302,11 @@ for dir in $TCP_DIRS; do
     kernel_tcp_up
     run_tcp kernel "$dir"
     kernel_down
-    lab_start "$TMP/tcp.conf"
+    lab_start "$TMP/tcp.conf" ${SIM_OPTS:-}
     run_tcp vtep-sim "$dir"
     sim_stop
 done
-lab_start "$TMP/pps.conf"
+lab_start "$TMP/pps.conf" ${SIM_OPTS:-}
 ctl_latency
 sim_stop
 

@@ -98,6 +98,7 @@ test_defaults(void **state)
     assert_false(p.opts.detach);
     assert_int_equal(p.opts.busy_poll_usec, VTEPD_DEFAULT_BUSY_POLL_USEC);
     assert_int_equal(p.opts.dp_thread, VTEPD_DEFAULT_DP_THREAD);
+    assert_int_equal(p.opts.dp_rx_usecs, 0); /* The dataplane's default. */
     assert_int_equal(p.opts.max_sessions, 0);
     parse_done(&p);
 }
@@ -214,6 +215,13 @@ test_everything(void **state)
     parse(&p, "--dataplane-thread=batch", END);
     assert_int_equal(p.opts.dp_thread, VTEPD_DP_THREAD_BATCH);
     parse_done(&p);
+    parse(&p, "--dataplane-rx-usecs=50", END);
+    assert_int_equal(p.result, VTEPD_OPTIONS_RUN);
+    assert_int_equal(p.opts.dp_rx_usecs, 50);
+    parse_done(&p);
+    parse(&p, "--dataplane-rx-usecs=0", END);
+    assert_int_equal(p.opts.dp_rx_usecs, -1); /* Off. */
+    parse_done(&p);
     parse(&p, "--max-sessions=500", END);
     assert_int_equal(p.result, VTEPD_OPTIONS_RUN);
     assert_int_equal(p.opts.max_sessions, 500);
@@ -298,6 +306,10 @@ test_bad_input(void **state)
     expect_error("not off, idle, batch or normal", "--dataplane-thread=fast",
                  END);
     expect_error("not a number of microseconds", "--busy-poll=-1", END);
+    expect_error("microseconds from 0 to 100", "--dataplane-rx-usecs=101",
+                 END);
+    expect_error("microseconds from 0 to 100", "--dataplane-rx-usecs=20us",
+                 END);
     expect_error("not a number of microseconds", "--busy-poll=2000000", END);
     expect_error("not a number from 1 to", "--max-sessions=0", END);
     expect_error("not a number from 1 to", "--max-sessions=many", END);
