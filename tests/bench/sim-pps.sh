@@ -28,15 +28,18 @@
 # (the generator's CPU too), for the kernel's runs as well, into
 # $OUT/perf-kernel-PATH-SIZE.data for those.  VTEP_SIM_RING=block measures
 # vtep-sim with block rings on its ports (sim/port.h); SIM_OPTS adds
-# options to vtep-sim's command line (e.g. --rx-usecs=0).  vtep-sim's
+# options to vtep-sim's command line (e.g. --rx-usecs=0).  ROUNDS=N
+# takes every figure N times, kernel and vtep-sim alternating, and
+# summarizes each with medians and the range of the ratios.  vtep-sim's
 # 'stats' after each pps run go to $OUT/stats-PATH-SIZE.txt.
 set -u
 BUILD=${BUILD:-build}
 . tests/lib.sh
 . tests/dataplane/sim-topology.sh
 
-SECONDS_PER_RUN=${SECONDS_PER_RUN:-5}
-IPERF_SECONDS=${IPERF_SECONDS:-5}
+SECONDS_PER_RUN=${SECONDS_PER_RUN:-3}
+ROUNDS=${ROUNDS:-3}
+IPERF_SECONDS=${IPERF_SECONDS:-4}
 SIZES=${SIZES:-"60 1464"}
 PATHS=${PATHS:-"encap decap local"}
 TCP_DIRS=${TCP_DIRS-"up down"}
@@ -288,24 +291,63 @@ echo "$(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg)," \
     "TCP super-frames to VXLAN: $gso_out"
 # Each figure right after the kernel's, so that the load of other jobs,
 # which changes from minute to minute, weighs on both alike.
-for size in $SIZES; do
-    for path in $PATHS; do
-        kernel_pps_up
-        run_path kernel "$path" "$size"
+# With ROUNDS > 1, each figure is taken ROUNDS times, alternating, and
+# the summary gives the median of each dataplane's rate and of the
+# rounds' ratios, with their range.
+declare -A ROUND_K ROUND_S ROUND_R ROUND_C
+# keep_round KEY: adds the round just measured for KEY to the lists.
+keep_round() {
+    local k=${RESULT[kernel-$1]} s=${RESULT[vtep-sim-$1]} c
+    ROUND_K[$1]+=" $k"
+    ROUND_S[$1]+=" $s"
+    ROUND_R[$1]+=" $(awk -v a="$s" -v b="$k" 'BEGIN { printf "%.2f", b ? a / b : 0 }')"
+    c=${CPU_NS[vtep-sim-$1]:-0}
+    ROUND_C[$1]+=" ${c%% *}"
+    unset "CPU_NS[vtep-sim-$1]"
+}
+
+# median LIST...: the median of the numbers (the lower one of an even
+# count's middle two).
+median() {
+    printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
+}
+
+for round in $(seq "$ROUNDS"); do
+    for size in $SIZES; do
+        for path in $PATHS; do
+            kernel_pps_up
+            run_path kernel "$path" "$size"
+            kernel_down
+            lab_start "$TMP/pps.conf" ${SIM_OPTS:-}
+            run_path vtep-sim "$path" "$size"
+            sim_stop
+            keep_round "$path-$size"
+        done
+    done
+    for dir in $TCP_DIRS; do
+        kernel_tcp_up
+        run_tcp kernel "$dir"
         kernel_down
-        lab_start "$TMP/pps.conf" ${SIM_OPTS:-}
-        run_path vtep-sim "$path" "$size"
+        lab_start "$TMP/tcp.conf" ${SIM_OPTS:-}
+        run_tcp vtep-sim "$dir"
         sim_stop
+        keep_round "tcp-$dir"
     done
 done
-for dir in $TCP_DIRS; do
-    kernel_tcp_up
-    run_tcp kernel "$dir"
-    kernel_down
-    lab_start "$TMP/tcp.conf" ${SIM_OPTS:-}
-    run_tcp vtep-sim "$dir"
-    sim_stop
-done
+
+# summary KEY: "KERNEL VTEP-SIM RATIO" medians, and " (of N: LOW-HIGH)"
+# when there were rounds, into SUMMARY; the median CPU figure into
+# SUMMARY_CPU.
+summary() {
+    local r
+    r=$(printf '%s\n' ${ROUND_R[$1]} | sort -g | tr '\n' ' ')
+    SUMMARY="$(median ${ROUND_K[$1]}) $(median ${ROUND_S[$1]}) $(median ${ROUND_R[$1]})"
+    SUMMARY_RANGE=
+    if [ "$ROUNDS" -gt 1 ]; then
+        SUMMARY_RANGE=" (median of $ROUNDS: ${r%% *}-$(echo $r | awk '{ print $NF }'))"
+    fi
+    SUMMARY_CPU=$(median ${ROUND_C[$1]})
+}
 lab_start "$TMP/pps.conf" ${SIM_OPTS:-}
 ctl_latency
 sim_stop
@@ -318,20 +360,19 @@ echo "vtep-sim / kernel, forwarded packets per second (load average" \
     "$(cut -d' ' -f1-3 /proc/loadavg)):"
 for size in $SIZES; do
     for path in $PATHS; do
-        k=${RESULT[kernel-$path-$size]} s=${RESULT[vtep-sim-$path-$size]}
-        printf '  %-6s %5d B   kernel %9d   vtep-sim %9d   ratio %s   (%s)\n' \
-            "$path" $((size + 4)) "$k" "$s" \
-            "$(awk -v a="$s" -v b="$k" 'BEGIN { printf "%.2f", b ? a / b : 0 }')" \
-            "${CPU_NS[vtep-sim-$path-$size]:-}"
+        summary "$path-$size"
+        read -r k s ratio <<<"$SUMMARY"
+        printf '  %-6s %5d B   kernel %9d   vtep-sim %9d   ratio %s%s   (%s ns/frame)\n' \
+            "$path" $((size + 4)) "$k" "$s" "$ratio" "$SUMMARY_RANGE" \
+            "$SUMMARY_CPU"
         echo "$path-$((size + 4))B $((k / 1000)) $((s / 1000))" >>"$OUT/pps.dat"
     done
 done
 for dir in $TCP_DIRS; do
-    k=${RESULT[kernel-tcp-$dir]} s=${RESULT[vtep-sim-tcp-$dir]}
-    printf '  iperf3 %-4s kernel %6d Mbit/s   vtep-sim %6d Mbit/s   ratio %s   (%s)\n' \
-        "$dir" "$k" "$s" \
-        "$(awk -v a="$s" -v b="$k" 'BEGIN { printf "%.2f", b ? a / b : 0 }')" \
-        "${CPU_NS[vtep-sim-tcp-$dir]:-}"
+    summary "tcp-$dir"
+    read -r k s ratio <<<"$SUMMARY"
+    printf '  iperf3 %-4s kernel %6d Mbit/s   vtep-sim %6d Mbit/s   ratio %s%s   (%s s/GB)\n' \
+        "$dir" "$k" "$s" "$ratio" "$SUMMARY_RANGE" "$SUMMARY_CPU"
     echo "$( [ $dir = up ] && echo red2-to-red1 || echo red1-to-red2) $k $s" \
         >>"$OUT/tcp.dat"
 done
