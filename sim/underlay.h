@@ -13,7 +13,8 @@
  * UDP socket sends from one fixed port.  The kernel still builds the IPv4
  * header (source address, routing, TTL, ID, fragmentation) as it would for
  * its own VXLAN device.  The raw socket would also receive a copy of every
- * incoming UDP datagram; a filter that accepts nothing keeps its queue
+ * incoming UDP datagram: connected to its own address, it matches none
+ * from elsewhere, and a filter that accepts nothing keeps its queue
  * empty. */
 #ifndef SIM_UNDERLAY_H
 #define SIM_UNDERLAY_H 1

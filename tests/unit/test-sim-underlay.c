@@ -118,6 +118,7 @@ test_exchange(void **state)
     struct in_addr src;
     uint8_t hdr[SIM_UDP_HLEN], buf[256];
     struct iovec iov[9];
+    int zero = 0;
     ssize_t n;
 
     NETNS_REQUIRE(no_netns);
@@ -145,6 +146,24 @@ test_exchange(void **state)
     /* The raw sender's filter keeps incoming UDP out of its queue. */
     assert_int_equal(recv(b.tx_fd, buf, sizeof buf, MSG_DONTWAIT), -1);
     assert_int_equal(errno, EAGAIN);
+
+    /* And the kernel does not even hand it a copy (a clone per datagram
+     * in the sender's softirq): without the filter, still nothing. */
+    assert_int_equal(
+        setsockopt(b.tx_fd, SOL_SOCKET, SO_DETACH_FILTER, &zero, sizeof zero),
+        0);
+    assert_int_equal(sim_underlay_send(&a, ip("127.0.0.2"), iov, 2), 0);
+    wait_readable(b.rx_fd);
+    assert_int_equal(recv(b.tx_fd, buf, sizeof buf, MSG_DONTWAIT), -1);
+    assert_int_equal(errno, EAGAIN);
+    assert_int_equal(sim_underlay_recv(&b, buf, sizeof buf, &src),
+                     sizeof payload);
+    /* The connected sender still sends anywhere. */
+    assert_int_equal(sim_underlay_send(&b, ip("127.0.0.1"), iov, 2), 0);
+    wait_readable(a.rx_fd);
+    assert_int_equal(sim_underlay_recv(&a, buf, sizeof buf, &src),
+                     sizeof payload);
+    assert_int_equal(src.s_addr, ip("127.0.0.2").s_addr);
 
     /* Too big for the buffer: refused, not truncated. */
     assert_int_equal(sim_underlay_send(&a, ip("127.0.0.2"), iov, 2), 0);
