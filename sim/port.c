@@ -314,6 +314,34 @@ sim_port_open(struct sim_port *port, const char *name, enum sim_port_kind kind,
     return error;
 }
 
+/* The drops the kernel counted on the packet socket 'fd' since the last
+ * call (PACKET_STATISTICS resets them).  struct tpacket_stats_v3, which a
+ * block ring's socket fills, begins as struct tpacket_stats does. */
+static uint64_t
+packet_drops(int fd)
+{
+    struct tpacket_stats_v3 st;
+    socklen_t len = sizeof st;
+
+    memset(&st, 0, sizeof st);
+    if (fd < 0 || getsockopt(fd, SOL_PACKET, PACKET_STATISTICS, &st, &len)) {
+        return 0;
+    }
+    return st.tp_drops;
+}
+
+uint64_t
+sim_port_rx_missed(struct sim_port *port)
+{
+    if (port->kind == SIM_PORT_PACKET) {
+        port->rx_missed += packet_drops(port->fd);
+        if (port->burst) {
+            port->rx_missed += packet_drops(port->burst->fd);
+        }
+    }
+    return port->rx_missed;
+}
+
 void
 sim_port_close(struct sim_port *port)
 {

@@ -131,6 +131,11 @@ struct sim_port {
      * kick of the ring or a run of frames too large for a slot (one
      * sendmmsg() unless the kernel takes part of it). */
     uint64_t tx_calls;
+
+    /* Frames the kernel could not hand to this port's receive sockets (a
+     * full ring or socket buffer) counted so far: see
+     * sim_port_rx_missed(). */
+    uint64_t rx_missed;
 };
 
 /* Opens the port 'name' of 'kind' into '*port'.  For SIM_PORT_FD, 'fd' is
@@ -142,6 +147,13 @@ int sim_port_open(struct sim_port *port, const char *name,
 
 /* Closes 'port''s descriptor.  Accepts a port that failed to open. */
 void sim_port_close(struct sim_port *port);
+
+/* Returns how many frames 'port' has lost so far because its receive ring
+ * or socket buffer was full when they came, a NIC's "rx_missed": the
+ * kernel's count (PACKET_STATISTICS), which reading resets, added up in
+ * 'port'.  Always 0 for a port that is not an AF_PACKET socket (a TAP
+ * device's queue drops are its own, in its tx_dropped). */
+uint64_t sim_port_rx_missed(struct sim_port *port);
 
 /* Receives one frame into 'buf' (of 'size' bytes).  On success returns its
  * length and stores in '*tag' the 802.1Q TCI (0..65535) the kernel stripped from it,

@@ -882,7 +882,7 @@ sim_drop_count(const struct sim *sim, const char *reason)
 }
 
 void
-sim_format_stats(const struct sim *sim, struct ds *out)
+sim_format_stats(struct sim *sim, struct ds *out)
 {
     const struct sim_stats *s = &sim->stats;
     size_t i;
@@ -910,11 +910,13 @@ sim_format_stats(const struct sim *sim, struct ds *out)
         ds_put_format(out, "vxlan reads: %" PRIu64 ", receive moderation: ",
                       s->vxlan_reads);
         if (sim->rx_usecs) {
-            ds_put_format(out, "%d us, %" PRIu64 " waits\n", sim->rx_usecs,
+            ds_put_format(out, "%d us, %" PRIu64 " waits", sim->rx_usecs,
                           s->rx_waits);
         } else {
-            ds_put_cstr(out, "off\n");
+            ds_put_cstr(out, "off");
         }
+        ds_put_format(out, ", %" PRIu64 " missed (receive buffer full)\n",
+                      sim_underlay_rx_drops(&sim->underlay));
     }
     ds_put_format(out, "neighbour replies: %" PRIu64 "\n", s->neigh_replies);
     ds_put_format(out,
@@ -928,7 +930,7 @@ sim_format_stats(const struct sim *sim, struct ds *out)
                       sim->drops[i].count);
     }
     for (i = 0; i < sim->n_ports; i++) {
-        const struct sim_port_slot *p = &sim->ports[i];
+        struct sim_port_slot *p = &sim->ports[i];
 
         ds_put_format(out,
                       "port %s (%s%s): rx %" PRIu64 " (%" PRIu64
@@ -936,6 +938,10 @@ sim_format_stats(const struct sim *sim, struct ds *out)
                       p->io.name, sim_port_kind_name(p->io.kind),
                       port_ring_name(&p->io), p->rx_packets, p->rx_bytes,
                       p->tx_packets, p->tx_bytes);
+        if (p->io.kind == SIM_PORT_PACKET) {
+            ds_put_format(out, ", %" PRIu64 " missed (receive queue full)",
+                          sim_port_rx_missed(&p->io));
+        }
         if (p->io.burst) {
             ds_put_format(out, ", %" PRIu64 " switches to the block ring",
                           p->io.to_blocks);

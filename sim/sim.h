@@ -122,8 +122,10 @@ void sim_get_stats(const struct sim *sim, struct sim_stats *stats);
  * "unknown VNI", or a reason from the asic pipeline). */
 uint64_t sim_drop_count(const struct sim *sim, const char *reason);
 
-/* Appends the counters, per port and per drop reason, to 'out'. */
-void sim_format_stats(const struct sim *sim, struct ds *out);
+/* Appends the counters, per port and per drop reason, to 'out', with the
+ * frames the kernel could not hand over (full receive rings and socket
+ * buffers), which it asks the kernel for. */
+void sim_format_stats(struct sim *sim, struct ds *out);
 
 /* Feeds the 'len'-byte 'frame' to the pipeline as if port number
  * 'port_index' (in config order) had received it with the kernel-stripped

@@ -7,6 +7,7 @@
 #include <ifaddrs.h>
 #include <net/if.h>
 #include <linux/filter.h>
+#include <linux/sock_diag.h>
 #include <string.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -92,6 +93,19 @@ open_tx(struct sim_underlay *u)
         return -errno;
     }
     return 0;
+}
+
+uint64_t
+sim_underlay_rx_drops(const struct sim_underlay *u)
+{
+    uint32_t mem[SK_MEMINFO_VARS];
+    socklen_t len = sizeof mem;
+
+    if (u->rx_fd < 0 || getsockopt(u->rx_fd, SOL_SOCKET, SO_MEMINFO, mem, &len)
+        || len <= SK_MEMINFO_DROPS * sizeof mem[0]) {
+        return 0;
+    }
+    return mem[SK_MEMINFO_DROPS];
 }
 
 /* The overhead of VXLAN over IPv4: outer IP, UDP, VXLAN, inner Ethernet. */

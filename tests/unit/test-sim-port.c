@@ -25,6 +25,7 @@
 #include "lib/util.h"
 #include "sim/frame.h"
 #include "sim/port.h"
+#include "sim/port-private.h"
 #include "tests/unit/netns-fixture.h"
 
 static const char *no_netns;
@@ -866,6 +867,40 @@ test_packet_tx_ring(void **state)
                      0);
 }
 
+/* Frames that find the receive ring full are lost and counted, as a
+ * NIC's rx_missed: the kernel's count, which reading resets, adds up in
+ * the port. */
+static void
+test_packet_rx_missed(void **state)
+{
+    struct sim_port p0, p1;
+    uint64_t missed;
+    int n = RING_FRAME_NR + 500;
+
+    NETNS_REQUIRE(no_netns);
+    assert_int_equal(sim_port_open(&p0, "sp0", SIM_PORT_PACKET, -1), 0);
+    assert_int_equal(sim_port_open(&p1, "sp1", SIM_PORT_PACKET, -1), 0);
+    assert_non_null(p0.ring);
+    assert_int_equal(sim_port_rx_missed(&p0), 0);
+
+    /* Nobody reads p0: the frame ring takes RING_FRAME_NR, the rest go. */
+    send_numbered(&p1, 0, n);
+    missed = sim_port_rx_missed(&p0);
+    assert_true(missed >= 500);
+    assert_true(missed <= (uint64_t) n);
+    /* Asked again, the same total. */
+    assert_int_equal(sim_port_rx_missed(&p0), missed);
+    /* What the ring holds comes, first frame first. */
+    assert_int_equal(recv_numbered(&p0, 0, n - (int) missed),
+                     n - (int) missed);
+    assert_int_equal(sim_port_rx_missed(&p0), missed);
+    /* The sender lost nothing of its own. */
+    assert_int_equal(sim_port_rx_missed(&p1), 0);
+
+    sim_port_close(&p0);
+    sim_port_close(&p1);
+}
+
 int
 main(void)
 {
@@ -881,6 +916,7 @@ main(void)
         cmocka_unit_test(test_packet_block_ring),
         cmocka_unit_test(test_packet_adaptive),
         cmocka_unit_test(test_packet_tx_ring),
+        cmocka_unit_test(test_packet_rx_missed),
     };
 
     return cmocka_run_group_tests_name("sim/port", tests, kernel_setup,

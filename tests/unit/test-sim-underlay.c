@@ -118,7 +118,7 @@ test_exchange(void **state)
     struct in_addr src;
     uint8_t hdr[SIM_UDP_HLEN], buf[256];
     struct iovec iov[9];
-    int zero = 0;
+    int zero = 0, big = 1 << 20;
     ssize_t n;
 
     NETNS_REQUIRE(no_netns);
@@ -164,6 +164,22 @@ test_exchange(void **state)
     assert_int_equal(sim_underlay_recv(&a, buf, sizeof buf, &src),
                      sizeof payload);
     assert_int_equal(src.s_addr, ip("127.0.0.2").s_addr);
+
+    /* A full receive buffer loses datagrams, and says how many. */
+    assert_int_equal(sim_underlay_rx_drops(&b), 0);
+    assert_int_equal(
+        setsockopt(b.rx_fd, SOL_SOCKET, SO_RCVBUF, &zero, sizeof zero), 0);
+    for (n = 0; n < 100; n++) {
+        assert_int_equal(sim_underlay_send(&a, ip("127.0.0.2"), iov, 2), 0);
+    }
+    n = 0;
+    while (sim_underlay_recv(&b, buf, sizeof buf, &src) > 0) {
+        n++;
+    }
+    assert_true(n > 0 && n < 100);
+    assert_int_equal(sim_underlay_rx_drops(&b), 100 - n);
+    assert_int_equal(
+        setsockopt(b.rx_fd, SOL_SOCKET, SO_RCVBUF, &big, sizeof big), 0);
 
     /* Too big for the buffer: refused, not truncated. */
     assert_int_equal(sim_underlay_send(&a, ip("127.0.0.2"), iov, 2), 0);
