@@ -66,3 +66,21 @@ netns_leave(void)
         orig_fd = -1;
     }
 }
+
+const char *netns_missing;
+
+int
+netns_group_setup(void **state)
+{
+    (void) state;
+    netns_missing = netns_enter();
+    return 0;
+}
+
+int
+netns_group_teardown(void **state)
+{
+    (void) state;
+    netns_leave();
+    return 0;
+}

@@ -14,6 +14,15 @@ const char *netns_enter(void);
  * nothing if netns_enter() failed or was not called. */
 void netns_leave(void);
 
+/* Why netns_group_setup() could not enter a namespace, or NULL. */
+extern const char *netns_missing;
+
+/* A cmocka group setup and teardown for tests that all run in one new
+ * namespace: netns_enter(), keeping its answer in 'netns_missing' for
+ * NETNS_REQUIRE(netns_missing); and netns_leave(). */
+int netns_group_setup(void **state);
+int netns_group_teardown(void **state);
+
 /* In a cmocka test: skips it, printing 'REASON', unless 'REASON' is NULL. */
 #define NETNS_REQUIRE(REASON)                      \
     do {                                           \

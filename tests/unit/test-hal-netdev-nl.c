@@ -29,24 +29,7 @@
 #include "lib/util.h"
 #include "tests/unit/netns-fixture.h"
 
-/* Why the kernel tests cannot run, or NULL. */
-static const char *no_netns;
-
-static int
-kernel_setup(void **state)
-{
-    no_netns = netns_enter();
-    return 0;
-}
-
-static int
-kernel_teardown(void **state)
-{
-    netns_leave();
-    return 0;
-}
-
-#define NEED_NETNS() NETNS_REQUIRE(no_netns)
+#define NEED_NETNS() NETNS_REQUIRE(netns_missing)
 
 static struct in_addr
 ip(const char *s)
@@ -576,7 +559,7 @@ main(void)
         cmocka_unit_test(test_bridge_ageing_msg),
         cmocka_unit_test(test_vxlan_port_attribute),
         cmocka_unit_test(test_batch_without_message),
-        /* In the namespace kernel_setup() makes. */
+        /* In the namespace netns_group_setup() makes. */
         cmocka_unit_test(test_requests),
         cmocka_unit_test(test_large_batch),
         cmocka_unit_test(test_batch_interleaved),
@@ -584,6 +567,6 @@ main(void)
         cmocka_unit_test(test_notifications),
     };
 
-    return cmocka_run_group_tests_name("hal/netdev/nl", tests, kernel_setup,
-                                       kernel_teardown);
+    return cmocka_run_group_tests_name(
+        "hal/netdev/nl", tests, netns_group_setup, netns_group_teardown);
 }

@@ -29,8 +29,6 @@
 #include "sim/sim.h"
 #include "tests/unit/netns-fixture.h"
 
-static const char *no_netns;
-
 struct env {
     struct ev_loop *loop;
     struct hal *hal;
@@ -185,20 +183,6 @@ run_once(struct env *e, uint64_t *reads, uint64_t *waits)
     return now_usec() - start;
 }
 
-static int
-kernel_setup(void **state)
-{
-    no_netns = netns_enter();
-    return 0;
-}
-
-static int
-kernel_teardown(void **state)
-{
-    netns_leave();
-    return 0;
-}
-
 /* Datagrams that arrive while the dataplane forwards a short batch are
  * forwarded by the same readiness callback, after a wait of rx_usecs:
  * the read found a flood coming (five datagrams), waited, and read the
@@ -213,7 +197,7 @@ test_flood_waits_and_reads_again(void **state)
     int64_t took = 0;
     int round, got = 0;
 
-    NETNS_REQUIRE(no_netns);
+    NETNS_REQUIRE(netns_missing);
     e = env_create(40);
     for (round = 0; round < 5; round++) {
         env_send(e, 5);
@@ -243,7 +227,7 @@ test_single_datagram_does_not_wait(void **state)
     struct env *e;
     uint64_t reads, waits;
 
-    NETNS_REQUIRE(no_netns);
+    NETNS_REQUIRE(netns_missing);
     e = env_create(40);
     env_send(e, 1);
     e->inject_on_lock = 3;
@@ -267,7 +251,7 @@ test_off(void **state)
     uint64_t reads, waits;
     struct ds out = DS_EMPTY_INITIALIZER;
 
-    NETNS_REQUIRE(no_netns);
+    NETNS_REQUIRE(netns_missing);
     e = env_create(SIM_RX_USECS_OFF);
     env_send(e, 5);
     e->inject_on_lock = 5;
@@ -291,7 +275,7 @@ test_config_values(void **state)
     struct ds out = DS_EMPTY_INITIALIZER;
     struct env *e;
 
-    NETNS_REQUIRE(no_netns);
+    NETNS_REQUIRE(netns_missing);
     e = env_create(0);
     sim_format_stats(e->sim, &out);
     assert_non_null(strstr(ds_cstr(&out), "receive moderation: "));
@@ -317,6 +301,6 @@ main(void)
         cmocka_unit_test(test_config_values),
     };
 
-    return cmocka_run_group_tests_name("sim/moderation", tests, kernel_setup,
-                                       kernel_teardown);
+    return cmocka_run_group_tests_name(
+        "sim/moderation", tests, netns_group_setup, netns_group_teardown);
 }

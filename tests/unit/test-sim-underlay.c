@@ -29,22 +29,6 @@
 #include "sim/underlay.h"
 #include "tests/unit/netns-fixture.h"
 
-static const char *no_netns;
-
-static int
-kernel_setup(void **state)
-{
-    no_netns = netns_enter();
-    return 0;
-}
-
-static int
-kernel_teardown(void **state)
-{
-    netns_leave();
-    return 0;
-}
-
 static struct in_addr
 ip(const char *s)
 {
@@ -101,7 +85,7 @@ test_open_errors(void **state)
 {
     struct sim_underlay u;
 
-    NETNS_REQUIRE(no_netns);
+    NETNS_REQUIRE(netns_missing);
     /* Not an address of this host. */
     assert_int_equal(sim_underlay_open(&u, ip("192.0.2.99"), 4789),
                      -EADDRNOTAVAIL);
@@ -121,7 +105,7 @@ test_exchange(void **state)
     int zero = 0, big = 1 << 20;
     ssize_t n;
 
-    NETNS_REQUIRE(no_netns);
+    NETNS_REQUIRE(netns_missing);
     assert_int_equal(sim_underlay_open(&a, ip("127.0.0.1"), 4789), 0);
     assert_int_equal(sim_underlay_open(&b, ip("127.0.0.2"), 4789), 0);
     assert_int_equal(a.port, 4789);
@@ -208,7 +192,7 @@ test_source_port_is_ours(void **state)
     struct iovec iov[2];
     int sock;
 
-    NETNS_REQUIRE(no_netns);
+    NETNS_REQUIRE(netns_missing);
     sock = socket(AF_INET, SOCK_DGRAM, 0);
     sin.sin_addr = ip("127.0.0.3");
     assert_int_equal(bind(sock, (struct sockaddr *) &sin, sizeof sin), 0);
@@ -332,7 +316,7 @@ test_batch_connected(void **state)
     struct batch *b = xzalloc(sizeof *b);
     int sock, i;
 
-    NETNS_REQUIRE(no_netns);
+    NETNS_REQUIRE(netns_missing);
     sock = socket(AF_INET, SOCK_DGRAM, 0);
     sin.sin_addr = ip("127.0.0.3");
     assert_int_equal(bind(sock, (struct sockaddr *) &sin, sizeof sin), 0);
@@ -525,7 +509,7 @@ test_gso_tap(void **state)
     struct sim_underlay u;
     int sock;
 
-    NETNS_REQUIRE(no_netns);
+    NETNS_REQUIRE(netns_missing);
     assert_int_equal(
         system("ip link add ga type veth peer name gb && "
                "ip addr add 10.8.0.1/24 dev ga && ip link set ga up && "
@@ -617,6 +601,6 @@ main(void)
         cmocka_unit_test(test_gso_tap),
     };
 
-    return cmocka_run_group_tests_name("sim/underlay", tests, kernel_setup,
-                                       kernel_teardown);
+    return cmocka_run_group_tests_name(
+        "sim/underlay", tests, netns_group_setup, netns_group_teardown);
 }

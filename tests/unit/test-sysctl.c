@@ -12,28 +12,12 @@
 #include "lib/sysctl.h"
 #include "tests/unit/netns-fixture.h"
 
-static const char *no_netns;
-
-static int
-setup(void **state)
-{
-    no_netns = netns_enter();
-    return 0;
-}
-
-static int
-teardown(void **state)
-{
-    netns_leave();
-    return 0;
-}
-
 static void
 test_set_get(void **state)
 {
     int v = -1;
 
-    NETNS_REQUIRE(no_netns);
+    NETNS_REQUIRE(netns_missing);
     assert_int_equal(sysctl_dev_set("ipv4", "lo", "forwarding", "1"), 0);
     assert_int_equal(sysctl_dev_get("ipv4", "lo", "forwarding", &v), 0);
     assert_int_equal(v, 1);
@@ -51,7 +35,7 @@ test_errors(void **state)
 {
     int v = 7;
 
-    NETNS_REQUIRE(no_netns);
+    NETNS_REQUIRE(netns_missing);
     assert_int_equal(sysctl_dev_get("ipv4", "nosuchdev0", "forwarding", &v),
                      -ENOENT);
     assert_int_equal(sysctl_dev_set("ipv4", "nosuchdev0", "forwarding", "1"),
@@ -78,5 +62,6 @@ main(void)
         cmocka_unit_test(test_errors),
     };
 
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, netns_group_setup,
+                                  netns_group_teardown);
 }
