@@ -4,11 +4,11 @@
 #include "sim/sim.h"
 
 #include <arpa/inet.h>
-#include <sys/prctl.h>
 #include <ev.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -915,8 +915,11 @@ sim_format_stats(struct sim *sim, struct ds *out)
         } else {
             ds_put_cstr(out, "off");
         }
-        ds_put_format(out, ", %" PRIu64 " missed (receive buffer full)\n",
-                      sim_underlay_rx_drops(&sim->underlay));
+        ds_put_format(
+            out,
+            ", %" PRIu64
+            " dropped by the kernel (buffer full, bad UDP checksum)\n",
+            sim_underlay_rx_drops(&sim->underlay));
     }
     ds_put_format(out, "neighbour replies: %" PRIu64 "\n", s->neigh_replies);
     ds_put_format(out,

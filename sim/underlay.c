@@ -303,8 +303,8 @@ sim_underlay_recv_batch(struct sim_underlay *u, struct sim_underlay_msg *msgs,
  * pair's source port to the pair's destination and 'dport', receiving
  * nothing, with DF clear like the raw socket.  The UDP checksum is
  * left on (the device computes it, or its peer trusts it, on veth):
- * segmentation offload needs it.  SO_REUSEADDR: pairs with the same port toward different remotes share
- * it.  Returns the socket or -2. */
+ * segmentation offload needs it.  SO_REUSEADDR: pairs with the same port
+ * toward different remotes share it.  Returns the socket or -2. */
 static int
 open_conn(const struct sim_underlay *u, const struct sim_underlay_conn *c,
           uint16_t dport)

@@ -72,9 +72,9 @@ struct sim_underlay {
  * host) and UDP port 'port' into '*u'.  Both are nonblocking.  Returns 0 or
  * a negative errno (-EADDRNOTAVAIL, -EADDRINUSE, -EPERM without
  * CAP_NET_RAW). */
-/* Returns how many VXLAN datagrams the receiving socket of 'u' has lost
- * because its buffer was full when they came (the kernel's count,
- * SO_MEMINFO), or 0 if it cannot tell. */
+/* Returns how many VXLAN datagrams the kernel dropped at the receiving
+ * socket of 'u': its buffer full when they came, or a bad UDP checksum
+ * (the socket's drop count, SO_MEMINFO); 0 if it cannot tell. */
 uint64_t sim_underlay_rx_drops(const struct sim_underlay *u);
 
 int sim_underlay_open(struct sim_underlay *u, struct in_addr local,

@@ -263,7 +263,7 @@ test_off(void **state)
     assert_int_equal(peer_drain(e), 5);
     sim_format_stats(e->sim, &out);
     assert_non_null(strstr(
-        ds_cstr(&out), "vxlan reads: 2, receive moderation: off, 0 missed"));
+        ds_cstr(&out), "vxlan reads: 2, receive moderation: off, 0 dropped"));
     ds_destroy(&out);
     env_destroy(e);
 }
