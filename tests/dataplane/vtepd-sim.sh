@@ -17,7 +17,19 @@ VDIR=$TMP/vtepd
 lab_require "vtepd with the software dataplane" "$VTEPD" vtep-ctl ovs-appctl
 lab_build
 on_exit vtepd_stop
-vtepd_start asic
+# Receive moderation on the VXLAN socket: the default in a thread of its
+# own, turned off in the one-thread variant, so that both the option and
+# the default are seen through sim/show with traffic flowing.
+case ${VTEPD_DATAPLANE_THREAD:-idle} in
+off) RX_OPTS=--dataplane-rx-usecs=0 RX_SHOWN="receive moderation: off" ;;
+*) RX_OPTS= RX_SHOWN="receive moderation: 20 us" ;;
+esac
+# shows_moderation: sim/show has $RX_SHOWN.
+shows_moderation() {
+    appctl sim/show | grep -q "$RX_SHOWN"
+}
+vtepd_start asic $RX_OPTS
+check "sim/show: $RX_SHOWN" shows_moderation
 case ${VTEPD_DATAPLANE_THREAD:-idle} in
 off) ;;
 *)
