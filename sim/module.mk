@@ -2,7 +2,7 @@
 # sim/: the software dataplane for the asic backend, and the lab runner.
 LIBRARIES += sim
 sim_SRCS := sim/arp.c sim/frame.c sim/port.c sim/port-block.c sim/underlay.c \
-    sim/gso-tap.c sim/sim.c sim/output.c sim/lab.c sim/route.c sim/route6.c
+    sim/gso-tap.c sim/sim.c sim/stats.c sim/output.c sim/lab.c sim/route.c sim/route6.c
 sim_PKGS := libev
 
 $(call UNIT_TEST,test-sim-frame,tests/unit/test-sim-frame.c,sim hal lib)

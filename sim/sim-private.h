@@ -153,6 +153,11 @@ void sim_count_drop(struct sim *sim, const char *reason);
 /* Returns the port slot of HAL port 'oid', or NULL if it is not attached. */
 struct sim_port_slot *sim_port_by_oid(const struct sim *sim, hal_oid_t oid);
 
+/* ---- stats.c ------------------------------------------------------------ */
+
+/* ", block ring" or ", adaptive rings" (or "") for the log and 'stats'. */
+const char *sim_port_ring_name(const struct sim_port *port);
+
 /* ---- output.c ----------------------------------------------------------- */
 
 /* Sends every frame queued and frees the arena: the end of a batch. */
