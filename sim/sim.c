@@ -492,27 +492,33 @@ drain_start(struct drain *d)
     d->frames = 0;
 }
 
+/* Counts the 'n' frames of a read against the drain's budget.  Returns
+ * true if another read, after a wait of 'wait_us', still fits it (and
+ * takes the clock for that read), false if the drain is over. */
+static bool
+drain_room(struct drain *d, int n, int wait_us)
+{
+    int64_t now_us;
+
+    d->frames += n;
+    if (d->frames >= SIM_DRAIN_FRAMES) {
+        return false;
+    }
+    now_us = time_usec();
+    if (now_us - d->start_us + wait_us >= SIM_DRAIN_USEC) {
+        return false;
+    }
+    d->now_ms = now_us / 1000;
+    return true;
+}
+
 /* A read gave 'n' frames (negative if none); 'go_on' says whether another
  * is worth it.  Returns true if the callback should read again: within
  * the drain's budget. */
 static bool
 drain_more(struct drain *d, int n, bool go_on)
 {
-    int64_t now_us;
-
-    if (!go_on) {
-        return false;
-    }
-    d->frames += n;
-    if (d->frames >= SIM_DRAIN_FRAMES) {
-        return false;
-    }
-    now_us = time_usec();
-    if (now_us - d->start_us >= SIM_DRAIN_USEC) {
-        return false;
-    }
-    d->now_ms = now_us / 1000;
-    return true;
+    return go_on && drain_room(d, n, 0);
 }
 
 /* Receive moderation (struct sim_config's rx_usecs): a read of the VXLAN
@@ -527,17 +533,9 @@ drain_wait(struct sim *sim, struct drain *d, int n)
 {
     static __thread bool slack_set;
     struct timespec ts;
-    int64_t now_us;
 
-    if (!sim->rx_usecs || n < SIM_RX_MODERATE_MIN || n >= SIM_BATCH) {
-        return false;
-    }
-    d->frames += n;
-    if (d->frames >= SIM_DRAIN_FRAMES) {
-        return false;
-    }
-    now_us = time_usec();
-    if (now_us - d->start_us + sim->rx_usecs > SIM_DRAIN_USEC) {
+    if (!sim->rx_usecs || n < SIM_RX_MODERATE_MIN || n >= SIM_BATCH
+        || !drain_room(d, n, sim->rx_usecs)) {
         return false;
     }
     if (!slack_set) {
