@@ -600,10 +600,7 @@ start_dataplane(struct vtepd_forwarding *fw, const struct vtepd_options *opts)
     if (opts->tunnel_ip) {
         inet_pton(AF_INET, opts->tunnel_ip, &config.tunnel_ip);
     }
-    _Static_assert(VTEPD_MAX_DP_RX_USECS == SIM_RX_USECS_MAX,
-                   "--dataplane-rx-usecs takes what the dataplane takes");
-    config.rx_usecs =
-        opts->dp_rx_usecs < 0 ? SIM_RX_USECS_OFF : opts->dp_rx_usecs;
+    config.rx_usecs = opts->dp_rx_usecs;
     if (opts->dp_thread != VTEPD_DP_THREAD_OFF) {
         fw->dp_mode = opts->dp_thread;
         fw->dp_loop = ev_loop_new(EVFLAG_AUTO);

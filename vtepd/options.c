@@ -11,6 +11,7 @@
 
 #include "lib/fileio.h"
 #include "lib/util.h"
+#include "sim/sim.h"
 #include "vtepd/paths.h"
 
 struct vtepd_features vtepd_features;
@@ -516,14 +517,14 @@ parse_option(struct vtepd_options *opts, int c, const char *arg,
         char *end;
         long usec = strtol(arg, &end, 10);
 
-        if (!*arg || *end || usec < 0 || usec > VTEPD_MAX_DP_RX_USECS) {
+        if (!*arg || *end || usec < 0 || usec > SIM_RX_USECS_MAX) {
             ds_put_format(err,
                           "--dataplane-rx-usecs=%s: not a number of "
                           "microseconds from 0 to %d",
-                          arg, VTEPD_MAX_DP_RX_USECS);
+                          arg, SIM_RX_USECS_MAX);
             return VTEPD_OPTIONS_EXIT_ERROR;
         }
-        opts->dp_rx_usecs = usec ? (int) usec : -1;
+        opts->dp_rx_usecs = usec ? (int) usec : SIM_RX_USECS_OFF;
         break;
     }
     case OPT_MAX_SESSIONS: {

@@ -77,12 +77,10 @@ struct vtepd_options {
     char *metrics;               /* --metrics target, or NULL. */
     /* --dataplane-thread, or VTEPD_DEFAULT_DP_THREAD. */
     enum vtepd_dp_thread dp_thread;
-    /* --dataplane-rx-usecs: 0 for the dataplane's default, -1 for off. */
+    /* --dataplane-rx-usecs as struct sim_config's rx_usecs: 0 for the
+     * dataplane's default, SIM_RX_USECS_OFF (-1) for off. */
     int dp_rx_usecs;
 };
-
-/* The largest --dataplane-rx-usecs (sim/sim.h's SIM_RX_USECS_MAX). */
-#define VTEPD_MAX_DP_RX_USECS 100
 
 /* The default of --busy-poll, in microseconds. */
 #define VTEPD_DEFAULT_BUSY_POLL_USEC 0
