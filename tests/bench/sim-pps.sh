@@ -163,13 +163,10 @@ print(int(json.load(sys.stdin)["end"]["sum_received"]["bits_per_second"] / 1e6))
 perf_start() {
     [ -n "${PERF:-}" ] || return 0
     mkdir -p "$OUT"
-    if [ "$PERF" = all ]; then
-        perf record -q -g -a -o "$OUT/perf-$1.data" \
-            -- sleep "$2" >/dev/null 2>&1 &
-    else
-        perf record -q -g -p "$SIM_PID" -o "$OUT/perf-$1.data" \
-            -- sleep "$2" >/dev/null 2>&1 &
-    fi
+    local target=(-a)
+    [ "$PERF" = all ] || target=(-p "$SIM_PID")
+    perf record -q -g "${target[@]}" -o "$OUT/perf-$1.data" \
+        -- sleep "$2" >/dev/null 2>&1 &
     echo $!
 }
 
@@ -335,9 +332,9 @@ for round in $(seq "$ROUNDS"); do
     done
 done
 
-# summary KEY: "KERNEL VTEP-SIM RATIO" medians, and " (of N: LOW-HIGH)"
-# when there were rounds, into SUMMARY; the median CPU figure into
-# SUMMARY_CPU.
+# summary KEY: "KERNEL VTEP-SIM RATIO" medians into SUMMARY, " (median of
+# N: LOW-HIGH)" into SUMMARY_RANGE when there were rounds, and the median
+# CPU figure into SUMMARY_CPU.
 summary() {
     local r
     r=$(printf '%s\n' ${ROUND_R[$1]} | sort -g | tr '\n' ' ')
