@@ -32,6 +32,7 @@ modules=(
     bridge 8021q vxlan veth dummy vrf tun
     loop squashfs                       # the system image (below)
     nf_tables nft_meta_bridge           # netdev ACLs (docs/acl.md)
+    sch_ingress cls_flower act_vlan     # priority tags popped (netdev)
     i6300esb                            # the hardware watchdog (-device i6300esb)
 )
 

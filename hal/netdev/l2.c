@@ -482,6 +482,7 @@ nd_binding_destroy(struct hal_netdev *nd, struct nd_binding *b,
     nd_fdb_flush_learned(nd, br, b->ifindex, false);
     local_static_rebind(nd, br, b->port, b->vlan, 0, batch);
     if (b->vlan == HAL_VLAN_UNTAGGED) {
+        nd_prio_tags_del(nd, b->ifindex, batch);
         nd_batch_add(batch, nd_msg_link_master(b->ifindex, 0, false), NULL);
     } else {
         nd_batch_add(batch, nd_msg_link_del(b->ifindex), NULL);
@@ -524,6 +525,9 @@ binding_commit(struct hal_netdev *nd, const struct hal_binding *e,
     }
     b->seen = true;
     local_static_rebind(nd, br, b->port, b->vlan, b->ifindex, batch);
+    if (b->vlan == HAL_VLAN_UNTAGGED) {
+        nd_prio_tags_add(nd, b->ifindex);
+    }
 }
 
 int

@@ -134,8 +134,9 @@ struct hal_netdev {
     bool clear_on_close;
     bool resyncing;
     bool vlan_unsupported;
-    struct nd_acl *acl;      /* acl.c's. */
-    struct nd_counters4 *c4; /* counters4.c's, or NULL before a router. */
+    bool prio_tags_unsupported; /* No tc flower or act_vlan (prio-tags.c). */
+    struct nd_acl *acl;         /* acl.c's. */
+    struct nd_counters4 *c4;    /* counters4.c's, or NULL before a router. */
 };
 
 static inline struct hal_netdev *
@@ -508,6 +509,13 @@ bool nd_tags_init(int fd, bool na_egress);
 void nd_tags_sync(struct hal_netdev *);
 /* Appends to 'out' the frames the chains dropped, one line. */
 void nd_tags_dump(const struct hal_netdev *, struct ds *out);
+
+/* prio-tags.c: the port 'ifindex' of an untagged binding pops priority
+ * tags (VLAN ID 0) at ingress from now on, if the kernel can; and no
+ * longer, through 'batch'. */
+void nd_prio_tags_add(struct hal_netdev *, int ifindex);
+void nd_prio_tags_del(struct hal_netdev *, int ifindex, struct nd_batch *);
+
 /* Removes the bindings of router interface 'oid' (route.c, as it goes). */
 void nd_acl_rif_gone(struct hal_netdev *, hal_oid_t oid);
 /* Returns the routed packets that the ACLs bound at 'stage' to the

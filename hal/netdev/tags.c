@@ -28,8 +28,8 @@
  * has no binding (a tagged binding's frames come in by its
  * sub-interface, another device); and no tag but a priority tag goes into
  * a tunnel.  A priority-tagged frame (VLAN ID 0) belongs to the untagged
- * binding and is forwarded, but with its tag: nftables cannot pop it,
- * where the switch's egress leaves it out.  Every rule names vtepd's own
+ * binding: nftables cannot pop its tag, so a tc filter does, ahead of the
+ * bridge (prio-tags.c), where the kernel can.  Every rule names vtepd's own
  * devices (its VXLAN devices "vtxN", its ports), since the hook sees
  * every bridge of the namespace; tags-unbound is rebuilt as the untagged
  * bindings change, what it counted kept across. */

@@ -104,6 +104,15 @@ check "tags: no double-tagged frame (VLAN 100, then 5) reaches red1" \
     eval '! arp_heard red1 10.0.5.1'
 check "tags: no frame of unbound VLAN 7 reaches blue1" \
     eval '! arp_heard blue1 10.0.7.1'
+# A priority tag (VLAN ID 0, the server's swp1.0) belongs to the untagged
+# binding, blue, and is taken off at tor1's ingress
+# (hal/netdev/prio-tags.c): blue1 hears the server's ARP request, untagged.
+fw_console "$B" "ip link add link swp1 name swp1.0 type vlan id 0 &&
+    ip link set swp1.0 up && ip addr add 10.0.8.2/24 dev swp1.0" >/dev/null
+check "priority tag: blue1 hears the server ask on swp1.0" \
+    arp_heard blue1 10.0.8.1
+check "priority tag: ... without the tag" \
+    eval "! grep 'who-has 10.0.8.1 ' '$TMP/arp-blue1-10.0.8.1.txt' | grep -q 'vlan 0'"
 tag_drops=$(fw_console "$A" \
     "ovs-appctl -t /run/vtepd/vtepd.ctl hal/dump-acl | grep '^802.1Q'")
 check "tags: tor1 counts both (hal/dump-acl)" \
