@@ -3,8 +3,8 @@
  * requests and replies and the neighbour solicitations that local hosts
  * send on bound ports.  The kernel answers and floods them itself
  * (neigh.c); vtepd only reads them, through one AF_PACKET socket on every
- * interface whose classic BPF filter passes untagged ARP and ICMPv6 type
- * 135 (NS) and nothing else.  A frame counts only if it arrived on the
+ * interface whose classic BPF filter passes untagged (or priority-tagged)
+ * ARP and ICMPv6 type 135 (NS) and nothing else.  A frame counts only if it arrived on the
  * interface of a binding (a port or its 802.1Q sub-interface: the tag is
  * out of the frame there, so tagged copies on the parent port are
  * dropped by the filter).
@@ -53,33 +53,39 @@ struct nd_snoop_slot {
     struct hal_mac mac;
 };
 
-#define FILTER_ACCEPT 9
-#define FILTER_DROP 10
+#define FILTER_ACCEPT 11
+#define FILTER_DROP 12
 #define TO(TARGET, I) ((TARGET) - (I) -1)
 
 static int
 attach_filter(int fd)
 {
     struct sock_filter code[] = {
-        /* 0: untagged on this interface. */
+        /* 0: untagged on this interface, or priority-tagged (VLAN ID 0:
+         * the untagged binding's, whose tag prio-tags.c pops only after
+         * the taps); either way the tag, if any, is out of the frame. */
         BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
                  SKF_AD_OFF + SKF_AD_VLAN_TAG_PRESENT),
-        /* 1 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0, 0, TO(FILTER_DROP, 1)),
-        /* 2 */ BPF_STMT(BPF_LD | BPF_H | BPF_ABS, 12),
+        /* 1 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0, 2, 0),
+        /* 2 */
+        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, SKF_AD_OFF + SKF_AD_VLAN_TAG),
         /* 3 */
-        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ETH_P_ARP, TO(FILTER_ACCEPT, 3),
+        BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, 0x0fff, TO(FILTER_DROP, 3), 0),
+        /* 4 */ BPF_STMT(BPF_LD | BPF_H | BPF_ABS, 12),
+        /* 5 */
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ETH_P_ARP, TO(FILTER_ACCEPT, 5),
                  0),
-        /* 4 */
-        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ETH_P_IPV6, 0, TO(FILTER_DROP, 4)),
-        /* 5: ICMPv6 right after the fixed header. */
+        /* 6 */
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ETH_P_IPV6, 0, TO(FILTER_DROP, 6)),
+        /* 7: ICMPv6 right after the fixed header. */
         BPF_STMT(BPF_LD | BPF_B | BPF_ABS, 14 + 6),
-        /* 6 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 58, 0, TO(FILTER_DROP, 6)),
-        /* 7: type 135, neighbour solicitation. */
+        /* 8 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 58, 0, TO(FILTER_DROP, 8)),
+        /* 9: type 135, neighbour solicitation. */
         BPF_STMT(BPF_LD | BPF_B | BPF_ABS, 14 + 40),
-        /* 8 */
-        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 135, 0, TO(FILTER_DROP, 8)),
-        /* 9 (FILTER_ACCEPT) */ BPF_STMT(BPF_RET | BPF_K, 2048),
-        /* 10 (FILTER_DROP) */ BPF_STMT(BPF_RET | BPF_K, 0),
+        /* 10 */
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 135, 0, TO(FILTER_DROP, 10)),
+        /* 11 (FILTER_ACCEPT) */ BPF_STMT(BPF_RET | BPF_K, 2048),
+        /* 12 (FILTER_DROP) */ BPF_STMT(BPF_RET | BPF_K, 0),
     };
     struct sock_fprog prog = { .len = ARRAY_SIZE(code), .filter = code };
 

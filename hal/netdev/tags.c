@@ -22,8 +22,10 @@
  *                       ... one rule per port with an untagged binding
  *   chain tags-out      oifname "vtx*" vlan id != 0 counter drop
  *
- * which the forward base chain jumps to before the ingress ACLs and after
- * the egress ACLs: decapsulated frames with a tag go nowhere; a frame
+ * the first jumped to from a prerouting base chain, ahead of the bridge's
+ * learning and of the ingress ACLs, the last from the forward base chain
+ * after the egress ACLs: decapsulated frames with a tag go nowhere (nor
+ * are they learned from); a frame
  * from the port of an untagged binding with a tag whose VLAN ID is not 0
  * has no binding (a tagged binding's frames come in by its
  * sub-interface, another device); and no tag but a priority tag goes into
@@ -47,6 +49,7 @@
 VLOG_DEFINE_THIS_MODULE(netdev_tags);
 
 #define TAGS_UNBOUND "tags-unbound"
+#define TAGS_PREROUTING "prerouting"
 #define VXLAN_DEVS "vtx" /* vtepd's VXLAN devices (names.c). */
 
 /* ---- The base chains of the ACLs' tables (acl.c) --------------------------- */
@@ -56,11 +59,15 @@ nd_acl_base_chain(struct nft_buf *b, bool tags, bool na_egress)
 {
     bool bridge = b->family == ND_NFPROTO_BRIDGE;
 
+    if (bridge && tags) {
+        /* Ahead of the bridge, which learns a frame's source before its
+         * forward hook: the switch drops at ingress, learning nothing. */
+        nft_chain(b, true, ND_NFT_TABLE, TAGS_PREROUTING,
+                  ND_NF_BR_PRE_ROUTING);
+        nft_jump_rule(b, ND_NFT_TABLE, TAGS_PREROUTING, ND_TAGS_IN);
+    }
     nft_chain(b, true, ND_NFT_TABLE, "forward",
               bridge ? ND_NF_BR_FORWARD : ND_NF_INET_FORWARD);
-    if (tags) {
-        nft_jump_rule(b, ND_NFT_TABLE, "forward", ND_TAGS_IN);
-    }
     nft_jump_rule(b, ND_NFT_TABLE, "forward", "in");
     nft_jump_rule(b, ND_NFT_TABLE, "forward", "out");
     if (tags) {
@@ -82,9 +89,12 @@ nd_acl_base_chain(struct nft_buf *b, bool tags, bool na_egress)
 void
 nd_acl_base_chain_renew(struct nft_buf *b, bool tags, bool na_egress)
 {
-    static const char *const chains[] = { "forward", "output" };
+    static const char *const chains[] = { "forward", "output",
+                                          TAGS_PREROUTING };
 
     for (size_t i = 0; i < sizeof chains / sizeof *chains; i++) {
+        /* Made first if missing (the tags' before nd_tags_init()). */
+        nft_chain(b, true, ND_NFT_TABLE, chains[i], -1);
         nft_flush(b, ND_NFT_TABLE, chains[i]);
         nft_chain(b, false, ND_NFT_TABLE, chains[i], -1);
     }

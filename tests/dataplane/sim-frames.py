@@ -15,9 +15,10 @@ has no 8021q module to make a VLAN interface.
       then pings it with a tagged ICMP echo request.  Succeeds only if both
       replies come back tagged with VLAN.  Prints one line per step.
 
-  sim-frames.py arp-request IFACE SRC_MAC SPA TPA
-      Broadcasts one untagged ARP request for TPA from SRC_MAC and SPA, as
-      another VTEP's router asks (Arp_Sources_Remote), and returns.
+  sim-frames.py arp-request IFACE SRC_MAC SPA TPA [VLAN]
+      Broadcasts one ARP request for TPA from SRC_MAC and SPA, as another
+      VTEP's router asks (Arp_Sources_Remote), and returns; untagged, or
+      tagged with VLAN as for send (VLAN "p": a priority tag).
 
   sim-frames.py udp-send IFACE SRC_MAC DST_MAC SRC_IP DST_IP good|bad
       Sends one untagged IPv4 UDP packet from port 40000 to port 5998,
@@ -164,6 +165,16 @@ def vlan_ping(iface, vlan, mac, ip, peer_ip):
     return 0 if ok else 1
 
 
+def tagged_arg(dst, src, vlan, ethertype, payload):
+    """tagged(), with VLAN as the command line gives it: a number, or "p"
+    for a priority tag (VLAN ID 0)."""
+    frame = tagged(dst, src, 0 if vlan == "p" else int(vlan), ethertype,
+                   payload)
+    if vlan == "p":
+        frame = frame[:12] + struct.pack("!HH", 0x8100, 0) + frame[12:]
+    return frame
+
+
 def send(iface, src, dst, vlan="0", inner=None):
     s = open_socket(iface)
     payload = b"vtep-sim test frame".ljust(46, b"\0")
@@ -171,20 +182,17 @@ def send(iface, src, dst, vlan="0", inner=None):
     if inner is not None:
         payload = struct.pack("!HH", int(inner), ethertype) + payload
         ethertype = 0x8100
-    frame = tagged(mac_bytes(dst), mac_bytes(src),
-                   0 if vlan == "p" else int(vlan), ethertype, payload)
-    if vlan == "p":
-        frame = frame[:12] + struct.pack("!HH", 0x8100, 0) + frame[12:]
-    s.send(frame)
+    s.send(tagged_arg(mac_bytes(dst), mac_bytes(src), vlan, ethertype,
+                      payload))
     return 0
 
 
-def arp_request(iface, src, spa, tpa):
+def arp_request(iface, src, spa, tpa, vlan="0"):
     mac = mac_bytes(src)
     arp = arp_request_body(mac, socket.inet_aton(spa), socket.inet_aton(tpa))
     s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
     s.bind((iface, 0))
-    s.send(tagged(b"\xff" * 6, mac, 0, 0x0806, arp + bytes(18)))
+    s.send(tagged_arg(b"\xff" * 6, mac, vlan, 0x0806, arp + bytes(18)))
     return 0
 
 
@@ -276,7 +284,7 @@ def main(argv):
         return send(*argv[2:])
     if len(argv) == 7 and argv[1] == "vlan-ping":
         return vlan_ping(*argv[2:])
-    if len(argv) == 6 and argv[1] == "arp-request":
+    if len(argv) in (6, 7) and argv[1] == "arp-request":
         return arp_request(*argv[2:])
     if len(argv) == 8 and argv[1] == "udp-send":
         return udp_send(*argv[2:])

@@ -109,6 +109,19 @@ local_ip() {
 }
 check "red2's IP learned into Ucast_Macs_Local.ipaddr" \
     wait_for 3 local_ip red "$RED2_MAC" "$RED2_IP"
+# A priority-tagged request (VLAN ID 0) is the untagged binding's: its
+# sender is learned too (hal/netdev/snoop.c's filter takes the tag's VLAN
+# ID 0 as untagged, as the asic does).
+# One tagged with VLAN 7, which p1 has no binding for, sent first, is not.
+PRIO_MAC=02:00:00:00:0b:01 PRIO_IP=10.0.0.77
+nsx red2 $FRAMES arp-request eth0 02:00:00:00:0b:07 10.0.0.78 "$RED1_IP" 7
+nsx red2 $FRAMES arp-request eth0 "$PRIO_MAC" "$PRIO_IP" "$RED1_IP" p
+check "a priority-tagged ARP request's sender learned too" \
+    wait_for 3 local_ip red "$PRIO_MAC" "$PRIO_IP"
+check "... one tagged with an unbound VLAN's not" \
+    not_in 10.0.0.78 "$(vctl --bare --columns=ipaddr list Ucast_Macs_Local)"
+check "... nor its MAC (dropped before the bridge learns)" \
+    not_in 02:00:00:00:0b:07 "$(vctl --bare --columns=MAC list Ucast_Macs_Local)"
 # A learned address is a neighbour entry too; its MAC stays on the port.
 nsx red1 ip neigh flush dev eth0
 check "red1 still reaches red2 once red2's address is an entry" \
