@@ -2,7 +2,7 @@
 # sim/: the software dataplane for the asic backend, and the lab runner.
 LIBRARIES += sim
 sim_SRCS := sim/arp.c sim/frame.c sim/port.c sim/port-block.c sim/underlay.c \
-    sim/gso-tap.c sim/sim.c sim/stats.c sim/output.c sim/lab.c sim/route.c sim/route6.c
+    sim/gso-tap.c sim/sim.c sim/stats.c sim/carrier.c sim/output.c sim/lab.c sim/route.c sim/route6.c
 sim_PKGS := libev
 
 $(call UNIT_TEST,test-sim-frame,tests/unit/test-sim-frame.c,sim hal lib)
@@ -17,6 +17,9 @@ $(call UNIT_TEST,test-sim-port,\
     tests/unit/test-sim-port.c tests/unit/netns-fixture.c,sim hal lib)
 $(call UNIT_TEST,test-sim-underlay,\
     tests/unit/test-sim-underlay.c tests/unit/netns-fixture.c,sim hal lib)
+$(call UNIT_TEST,test-sim-carrier,\
+    tests/unit/test-sim-carrier.c tests/unit/netns-fixture.c,\
+    sim hal-asic hal lib)
 $(call UNIT_TEST,test-sim-moderation,\
     tests/unit/test-sim-moderation.c tests/unit/netns-fixture.c,\
     sim hal-asic hal lib)

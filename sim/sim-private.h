@@ -104,6 +104,8 @@ struct sim_port_slot {
     ev_io burst_watcher; /* io.burst's socket, if the port has one. */
     hal_oid_t oid;
     struct hmap_node node; /* In sim->ports_by_oid. */
+    int carrier_ifindex;   /* The interface followed (carrier.c), or 0. */
+    enum { SIM_CARRIER_UNKNOWN, SIM_CARRIER_UP, SIM_CARRIER_DOWN } carrier;
     uint64_t rx_packets, rx_bytes;
     uint64_t tx_packets, tx_bytes;
 };
@@ -121,6 +123,9 @@ struct sim {
     struct sim_port_slot *ports;
     size_t n_ports;
     struct hmap ports_by_oid;
+
+    int carrier_fd; /* Link notifications (carrier.c), or -1. */
+    ev_io carrier_watcher;
 
     bool has_underlay;
     struct sim_underlay underlay;
@@ -152,6 +157,14 @@ void sim_count_drop(struct sim *sim, const char *reason);
 
 /* Returns the port slot of HAL port 'oid', or NULL if it is not attached. */
 struct sim_port_slot *sim_port_by_oid(const struct sim *sim, hal_oid_t oid);
+
+/* ---- carrier.c ---------------------------------------------------------- */
+
+/* Sets the ports' links as their interfaces are now, and follows them from
+ * then on in the dataplane's loop.  Call without the dataplane's lock,
+ * before its loop runs. */
+void sim_carrier_open(struct sim *sim);
+void sim_carrier_close(struct sim *sim);
 
 /* ---- stats.c ------------------------------------------------------------ */
 

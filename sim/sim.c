@@ -790,6 +790,7 @@ sim_create(struct ev_loop *loop, struct hal *hal,
     sim->lock = config->lock;
     sim->unlock = config->unlock;
     sim->lock_aux = config->lock_aux;
+    sim->carrier_fd = -1;
     sim->rx_usecs = config->rx_usecs < 0 ? 0
                     : !config->rx_usecs  ? SIM_RX_USECS_DEFAULT
                     : config->rx_usecs > SIM_RX_USECS_MAX ? SIM_RX_USECS_MAX
@@ -815,6 +816,7 @@ sim_create(struct ev_loop *loop, struct hal *hal,
         sim_destroy(sim);
         return error;
     }
+    sim_carrier_open(sim);
     hal_asic_set_bfd_tx(asic, bfd_tx, sim);
     *simp = sim;
     return 0;
@@ -828,6 +830,7 @@ sim_destroy(struct sim *sim)
     if (!sim) {
         return;
     }
+    sim_carrier_close(sim);
     for (i = 0; i < sim->n_ports; i++) {
         ev_io_stop(sim->loop, &sim->ports[i].watcher);
         if (sim->ports[i].io.burst) {

@@ -84,6 +84,18 @@ check "red2's MAC leaves Ucast_Macs_Local" \
 vctl bind-ls "$SWITCH" p1 0 red
 check "rebound red2 reaches red1" ping_ok red2 "$RED1_IP"
 
+# Unplugging red2 (its veth set down: p1 loses the carrier) takes p1's
+# link down (sim/carrier.c), and the switch forgets what p1 learned: red2's
+# MAC leaves Ucast_Macs_Local now, not at aging.  Plugged back, it works.
+check "red2's MAC back in Ucast_Macs_Local" wait_for 3 local_mac red "$RED2_MAC"
+nsx red2 ip link set eth0 down
+check "red2 unplugged: its MAC leaves Ucast_Macs_Local" \
+    wait_for 3 no_local_mac red "$RED2_MAC"
+check "... and vtepd logs p1's link down" \
+    grep -q "port p1: link down" "$VDIR/vtepd.log"
+nsx red2 ip link set eth0 up
+check "plugged back, red2 reaches red1" wait_for 5 ping_ok red2 "$RED1_IP"
+
 # BUM replication on the wire: three VTEPs in red's unknown-dst set (all
 # addresses of the hypervisor); one broadcast from red2 leaves as three
 # VXLAN copies with source-node replication, as one with service node.
