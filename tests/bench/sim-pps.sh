@@ -28,7 +28,8 @@
 # (the generator's CPU too), for the kernel's runs as well, into
 # $OUT/perf-kernel-PATH-SIZE.data for those.  VTEP_SIM_RING=block measures
 # vtep-sim with block rings on its ports (sim/port.h); SIM_OPTS adds
-# options to vtep-sim's command line (e.g. --rx-usecs=0).  ROUNDS=N
+# options to vtep-sim's command line (e.g. --rx-usecs=0); TCP_CC sets
+# iperf3's congestion control (-C; the header says which ran).  ROUNDS=N
 # takes every figure N times, kernel and vtep-sim alternating, and
 # summarizes each with medians and the range of the ratios.  vtep-sim's
 # 'stats' after each pps run go to $OUT/stats-PATH-SIZE.txt.
@@ -150,7 +151,8 @@ iperf() {
     nsx red1 timeout 60 iperf3 -s -1 -p 5201 >/dev/null 2>&1 &
     pid=$!
     wait_for 5 nsx red1 sh -c "ss -ltn | grep -q ':5201 '"
-    nsx "$from" timeout 60 iperf3 -c "$ip" -p 5201 -t "$IPERF_SECONDS" -J "$@" \
+    nsx "$from" timeout 60 iperf3 -c "$ip" -p 5201 -t "$IPERF_SECONDS" -J \
+        ${TCP_CC:+-C "$TCP_CC"} "$@" \
         | python3 -c 'import json, sys
 print(int(json.load(sys.stdin)["end"]["sum_received"]["bits_per_second"] / 1e6))' \
         2>/dev/null || echo 0
@@ -285,7 +287,8 @@ gso_out="whole through a TAP device where the kernel can"
 echo "$(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg)," \
     "${SECONDS_PER_RUN} s per pps run, ${IPERF_SECONDS} s per iperf3 run," \
     "vtep-sim's port receive rings: ${VTEP_SIM_RING:-adaptive}," \
-    "TCP super-frames to VXLAN: $gso_out"
+    "TCP super-frames to VXLAN: $gso_out," \
+    "TCP congestion control: ${TCP_CC:-$(nsx red2 sysctl -n net.ipv4.tcp_congestion_control)}"
 # Each figure right after the kernel's, so that the load of other jobs,
 # which changes from minute to minute, weighs on both alike.
 # With ROUNDS > 1, each figure is taken ROUNDS times, alternating, and
