@@ -201,11 +201,40 @@ ls_name(const json_t *db, const json_t *ref)
     return name ? name : "?";
 }
 
+/* Each port's link ("up" or "down") by name, from vtepd's "hal/dump-ports";
+ * an empty object, after saying why, if vtepd cannot be asked. */
+static json_t *
+read_links(struct cli_ctx *ctx)
+{
+    const char *const cmd[] = { "hal/dump-ports" };
+    char *text = cli_ctl_run(ctx, 1, cmd), *save = NULL;
+    json_t *links = json_object();
+    bool header = true;
+
+    if (!text) {
+        cli_error("the LINK column is unknown (-) without vtepd's control "
+                  "socket");
+        return links;
+    }
+    for (char *line = strtok_r(text, "\n", &save); line;
+         line = strtok_r(NULL, "\n", &save), header = false) {
+        char *w[3];
+
+        if (!header && split_words(line, w, 3) == 3) {
+            json_object_set_new(links, w[0], json_string(w[1]));
+        }
+    }
+    free(text);
+    return links;
+}
+
 static void
-add_port_status(struct cli_table *t, const json_t *db, const json_t *port)
+add_port_status(struct cli_table *t, const json_t *db, const json_t *port,
+                const json_t *links)
 {
     const json_t *bindings = json_object_get(port, "vlan_bindings");
     const json_t *faults = json_object_get(port, "port_fault_status");
+    const json_t *link = json_object_get(links, cli_str(port, "name"));
     json_t *list = json_array();
 
     for (size_t i = 0; i < cli_map_size(bindings); i++) {
@@ -218,6 +247,7 @@ add_port_status(struct cli_table *t, const json_t *db, const json_t *port)
     }
     cli_table_add(
         t, (json_t *[]){ json_string(cli_str(port, "name")),
+                         link ? json_incref((json_t *) link) : NULL,
                          json_string(cli_set_size(faults) ? "fault" : "ok"),
                          list, cli_set_to_array(faults),
                          json_string(cli_str(port, "description")) });
@@ -257,6 +287,7 @@ cli_show_interfaces(struct cli_ctx *ctx, int argc, char **argv)
     static const char *const tables[] = { "Physical_Port", "Logical_Switch",
                                           "Logical_Binding_Stats", NULL };
     static const char *const status_cols[] = { "port:PORT",
+                                               "link:LINK",
                                                "status:STATUS",
                                                "bindings:BINDINGS (VLAN=LS)",
                                                "faults:FAULTS",
@@ -270,7 +301,7 @@ cli_show_interfaces(struct cli_ctx *ctx, int argc, char **argv)
     };
     bool counters = argc > 0 && !strcmp(argv[0], "counters");
     struct cli_table *t;
-    json_t *db, *row;
+    json_t *db, *row, *links;
     const char *uuid;
 
     if (argc > 1 || (argc && !counters && strcmp(argv[0], "status"))) {
@@ -280,10 +311,16 @@ cli_show_interfaces(struct cli_ctx *ctx, int argc, char **argv)
     if (!db) {
         return 1;
     }
+    links = counters ? NULL : read_links(ctx);
     t = cli_table_create(counters ? counter_cols : status_cols);
     json_object_foreach(cli_rows(db, "Physical_Port"), uuid, row) {
-        (counters ? add_port_counters : add_port_status)(t, db, row);
+        if (counters) {
+            add_port_counters(t, db, row);
+        } else {
+            add_port_status(t, db, row, links);
+        }
     }
+    json_decref(links);
     json_decref(db);
     cli_table_sort(t);
     return cli_table_emit(ctx, t, "interfaces");

@@ -408,6 +408,30 @@ hal_dump_bindings(const struct hal *hal, struct ds *out)
     names_destroy(&names);
 }
 
+/* ---- hal/dump-ports ----------------------------------------------------- */
+
+void
+hal_dump_ports(const struct hal *hal, struct ds *out)
+{
+    size_t i, n = hal_port_count(hal);
+
+    ds_put_format(out, "%-16s %-6s %s\n", "PORT", "LINK", "SPEED");
+    for (i = 0; i < n; i++) {
+        struct hal_port_info info;
+
+        if (hal_port_get(hal, i, &info)) {
+            continue;
+        }
+        ds_put_format(out, "%-16s %-6s ", info.name,
+                      info.oper_up ? "up" : "down");
+        if (info.speed_mbps) {
+            ds_put_format(out, "%u\n", (unsigned) info.speed_mbps);
+        } else {
+            ds_put_cstr(out, "-\n");
+        }
+    }
+}
+
 /* ---- hal/resources ------------------------------------------------------ */
 
 void

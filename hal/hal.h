@@ -634,6 +634,9 @@ int hal_dump_fdb(const struct hal *hal, const char *bridge_name,
 void hal_dump_flood(const struct hal *hal, struct ds *out);
 void hal_dump_bindings(const struct hal *hal, struct ds *out);
 void hal_dump_resources(const struct hal *hal, struct ds *out);
+/* "hal/dump-ports": each front-panel port in the backend's order, its link
+ * ("up" or "down") and its speed in Mbit/s ("-" if unknown). */
+void hal_dump_ports(const struct hal *hal, struct ds *out);
 
 /* "hal/dump-neigh [LS]": the neighbour entries, then each bridge's
  * suppression counters.  Returns 0, -ENOENT for an unknown bridge name or

@@ -431,6 +431,17 @@ resources_cb(struct unixctl_conn *conn, int argc, const char *argv[],
 }
 
 static void
+dump_ports_cb(struct unixctl_conn *conn, int argc, const char *argv[],
+              void *fw_)
+{
+    struct vtepd_forwarding *fw = fw_;
+    struct ds out = DS_EMPTY_INITIALIZER;
+
+    hal_dump_ports(fw->hal, &out);
+    reply_dump(conn, 0, &out, argv[0]);
+}
+
+static void
 dataplane_cb(struct unixctl_conn *conn, int argc, const char *argv[],
              void *fw_)
 {
@@ -489,6 +500,7 @@ register_commands(struct vtepd_forwarding *fw)
     unixctl_command_register("hal/dump-bindings", "", 0, 0, dump_bindings_cb,
                              fw);
     unixctl_command_register("hal/resources", "", 0, 0, resources_cb, fw);
+    unixctl_command_register("hal/dump-ports", "", 0, 0, dump_ports_cb, fw);
     unixctl_command_register("hal/dump-acl", "", 0, 0, dump_acl_cb, fw);
     unixctl_command_register("vtep/acl-faults", "", 0, 0, acl_faults_cb, fw);
     unixctl_command_register("sim/show", "", 0, 0, dataplane_cb, fw);

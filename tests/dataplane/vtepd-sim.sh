@@ -93,6 +93,8 @@ check "red2 unplugged: its MAC leaves Ucast_Macs_Local" \
     wait_for 3 no_local_mac red "$RED2_MAC"
 check "... and vtepd logs p1's link down" \
     grep -q "port p1: link down" "$VDIR/vtepd.log"
+check "... and hal/dump-ports says so" \
+    bash -c "ovs-appctl -t '$VDIR/vtepd.ctl' hal/dump-ports | grep -Eq '^p1 +down '"
 nsx red2 ip link set eth0 up
 check "plugged back, red2 reaches red1" wait_for 5 ping_ok red2 "$RED1_IP"
 
