@@ -615,6 +615,33 @@ EOF2
         test "$(router_count lr0 6)" -gt "$arp_req"
     check "unused, blue2 ages out" wait_for 10 bash -c "! ovs-appctl -t $VDIR/vtepd.ctl hal/dump-routes | grep -q '^blue *10.2.0.10 .*learned'"
     check "and is learned again when needed" ping_ok red2 10.2.0.10
+
+    # IPv6 neighbours age the same way; the probe is a neighbour
+    # solicitation for blue2's address in a frame to its MAC (neighbour
+    # unreachability detection, RFC 4861 7.3).
+    vctl set Logical_Router lr0 "switch_binding:\"2001:db8:1::1/64\"=$RED" \
+        "switch_binding:\"2001:db8:2::1/64\"=$BLUE"
+    learned6_blue2() {
+        appctl hal/dump-routes | grep -q '^blue *2001:db8:2::10 .*learned'
+    }
+    check "IPv6: routed on the new platform" \
+        wait_for 5 ping_ok red2 2001:db8:2::10
+    ip netns exec "$NS-blue2" tcpdump -i eth0 -nn -l -c1 \
+        "icmp6 and ether dst $BLUE2_MAC and ip6[40] = 135" \
+        >"$TMP/probe6.txt" 2>"$TMP/probe6.err" &
+    PROBE6_PID=$!
+    on_exit "kill $PROBE6_PID 2>/dev/null"
+    wait_for 5 grep -q listening "$TMP/probe6.err"
+    check "IPv6: pings through the timeout, none lost" bash -c \
+        "ip netns exec $NS-red2 ping -q -c35 -i0.2 -W2 2001:db8:2::10 | grep -q ' 0% packet loss'"
+    check "... blue2 got a neighbour solicitation probe to its MAC" \
+        grep -q "2001:db8:2::1 > .*neighbor solicitation, who has 2001:db8:2::10" \
+        "$TMP/probe6.txt"
+    [ -n "${VTEPD_LR_SHOW:-}" ] && cat "$TMP/probe6.txt"
+    check "... blue2 still learned" learned6_blue2
+    check "IPv6: unused, blue2 ages out" \
+        wait_for 10 bash -c "! ovs-appctl -t $VDIR/vtepd.ctl hal/dump-routes | grep -q '^blue *2001:db8:2::10 .*learned'"
+    check "IPv6: and is learned again when needed" ping_ok red2 2001:db8:2::10
 fi
 
 # ---- The router goes ----
