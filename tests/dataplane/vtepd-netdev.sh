@@ -36,6 +36,19 @@ check "blue1 cannot reach red2" ping_fails blue1 "$RED2_IP"
 check "red2's MAC in Ucast_Macs_Local" wait_for 3 local_mac red "$RED2_MAC"
 check "blue2's MAC in Ucast_Macs_Local" wait_for 3 local_mac blue "$BLUE2_MAC"
 
+# Unplugging red2 (its veth set down: p1 loses the carrier) takes p1's
+# link down; the kernel bridge forgets what p1 learned, and red2's MAC
+# leaves Ucast_Macs_Local now, as on the asic backend (vtepd-sim.sh).
+nsx red2 ip link set eth0 down
+check "red2 unplugged: its MAC leaves Ucast_Macs_Local" \
+    wait_for 3 no_local_mac red "$RED2_MAC"
+check "... and hal/dump-ports says p1 is down" \
+    bash -c "ovs-appctl -t '$VDIR/vtepd.ctl' hal/dump-ports | grep -Eq '^p1 +down '"
+nsx red2 ip link set eth0 up
+check "plugged back, red2 reaches red1" wait_for 5 ping_ok red2 "$RED1_IP"
+check "... and p1 is up" \
+    bash -c "ovs-appctl -t '$VDIR/vtepd.ctl' hal/dump-ports | grep -Eq '^p1 +up '"
+
 # vxlan_of PORT: the VXLAN device of the bridge PORT is enslaved to.
 vxlan_of() {
     nsx vtep bridge -o link show dev "$1" \
