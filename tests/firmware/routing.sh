@@ -97,6 +97,27 @@ check "local-remote: red2 -> blue1" wait_for 20 ping_ok red2 10.2.0.20
 check "local-remote: blue2 -> red1" wait_for 20 ping_ok blue2 10.1.0.20
 check "remote-local: red1 -> blue2" ping_ok red1 10.2.0.10
 check "remote-local: blue1 -> red2" ping_ok blue1 10.1.0.10
+
+# The MTU (docs/routing.md, "The MTU"): red2 at MTU 1500, then 2000.
+# To a remote host the VXLAN device's own path MTU check answers a 1,500-
+# byte packet with DF (the underlay's 1500 less 50); without DF it goes;
+# to a local host the bridge's MTU (1500) is the router interface's.
+nsx red2 ip link set r2 mtu 1500
+check "MTU: 1500 bytes with DF to blue1 (remote): frag needed, mtu 1450" \
+    bash -c "ip netns exec $NS-red2 ping -c1 -W2 -M do -s 1472 10.2.0.20 2>&1 |
+        grep -q 'Frag needed and DF set (mtu = 1450)'"
+check "MTU: 1500 bytes without DF reach blue1" \
+    bash -c "ip netns exec $NS-red2 ping -c1 -W2 -M dont -s 1472 10.2.0.20 |
+        grep -q ' 0% packet loss'"
+check "MTU: 1500 bytes with DF reach blue2 (local)" \
+    bash -c "ip netns exec $NS-red2 ping -c1 -W2 -M do -s 1472 10.2.0.10 |
+        grep -q ' 0% packet loss'"
+nsx red2 ip link set r2 mtu 2000
+check "MTU: 1600 bytes with DF to blue2: frag needed, mtu 1500, from the router" \
+    bash -c "ip netns exec $NS-red2 ping -c1 -W2 -M do -s 1572 10.2.0.10 2>&1 |
+        grep -q 'From 10.1.0.1 .*Frag needed and DF set (mtu = 1500)'"
+nsx red2 ip link set r2 mtu 1450
+nsx red2 ip route flush cache
 check "the static route: blue2 reaches 10.3.0.1 through red2" \
     ping_ok blue2 10.3.0.1
 check "the static route: blue1 (remote) reaches 10.3.0.1" \
