@@ -17,7 +17,8 @@
  *   flood BRIDGE [TYPE] [IP...]       flood list for TYPE (unknown-unicast,
  *                                     broadcast, unknown-multicast) or all
  *                                     three; no IP clears it
- *   link PORT up|down
+ *   link PORT up|down                 the port's link, until its interface's
+ *                                     carrier next changes (sim/carrier.c)
  *   dump-fdb [BRIDGE] | dump-flood | dump-bindings | resources
  *   binding-stats PORT VLAN | tunnel-stats IP
  *
