@@ -341,6 +341,8 @@ cmd_dump(struct hal *hal, int argc, char *argv[], struct ds *out)
         hal_dump_flood(hal, out);
     } else if (!strcmp(argv[0], "dump-bindings")) {
         hal_dump_bindings(hal, out);
+    } else if (!strcmp(argv[0], "dump-ports")) {
+        hal_dump_ports(hal, out);
     } else {
         hal_dump_resources(hal, out);
     }
@@ -407,6 +409,7 @@ static const struct lab_cmd lab_cmds[] = {
     { "dump-fdb", 0, 1, cmd_dump },
     { "dump-flood", 0, 0, cmd_dump },
     { "dump-bindings", 0, 0, cmd_dump },
+    { "dump-ports", 0, 0, cmd_dump },
     { "resources", 0, 0, cmd_dump },
     { "binding-stats", 2, 2, cmd_binding_stats },
     { "tunnel-stats", 1, 1, cmd_tunnel_stats },

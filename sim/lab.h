@@ -19,7 +19,7 @@
  *                                     three; no IP clears it
  *   link PORT up|down                 the port's link, until its interface's
  *                                     carrier next changes (sim/carrier.c)
- *   dump-fdb [BRIDGE] | dump-flood | dump-bindings | resources
+ *   dump-fdb [BRIDGE] | dump-flood | dump-bindings | dump-ports | resources
  *   binding-stats PORT VLAN | tunnel-stats IP
  *
  * Blank lines and lines starting with '#' do nothing. */

@@ -46,4 +46,22 @@ check "learned again on p1" wait_for 2 learned_on p1
 ctl link p1 down
 check "link down flushes" gone
 check "flush reported" grep -q "flushed: $MAC on p1" "$TMP/vtep-sim.log"
+check "dump-ports: p1 down" bash -c "$SIM --ctl=$CTL dump-ports | grep -Eq '^p1 +down '"
+
+# The link follows p1's interface too (sim/carrier.c): red2 unplugged (its
+# veth set down) takes p1 down and flushes it; plugged back, p1 is up.
+ctl link p1 up
+nsx red2 $FRAMES send eth0 "$MAC" ff:ff:ff:ff:ff:ff
+check "learned on p1 with the link up by hand" wait_for 2 learned_on p1
+nsx red2 ip link set eth0 down
+check "red2 unplugged: p1's entries flushed" wait_for 2 gone
+check "... p1 down in dump-ports" \
+    bash -c "$SIM --ctl=$CTL dump-ports | grep -Eq '^p1 +down '"
+check "... and logged" grep -q "port p1: link down (its interface" \
+    "$TMP/vtep-sim.log"
+nsx red2 ip link set eth0 up
+check "plugged back: p1 up" \
+    wait_for 3 bash -c "$SIM --ctl=$CTL dump-ports | grep -Eq '^p1 +up '"
+check "p2 was up all along" \
+    bash -c "$SIM --ctl=$CTL dump-ports | grep -Eq '^p2 +up '"
 finish
