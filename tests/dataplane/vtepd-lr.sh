@@ -595,13 +595,17 @@ EOF2
     }
     check "routed on the new platform" ping_ok red2 10.2.0.10
     arp_req=$(router_count lr0 6)
+    # capture_probe NAME FILTER: captures in blue2, in the background, the
+    # first frame to blue2's MAC that FILTER also takes into
+    # $TMP/NAME.txt.
+    capture_probe() {
+        ip netns exec "$NS-blue2" tcpdump -i eth0 -nn -l -c1 \
+            "ether dst $BLUE2_MAC and $2" >"$TMP/$1.txt" 2>"$TMP/$1.err" &
+        on_exit "kill $! 2>/dev/null"
+        wait_for 5 grep -q listening "$TMP/$1.err"
+    }
     # blue2 sees the router's unicast probe: an ARP request to its MAC.
-    ip netns exec "$NS-blue2" tcpdump -i eth0 -nn -l -c1 \
-        "arp and ether dst $BLUE2_MAC and arp[6:2] = 1" \
-        >"$TMP/probe.txt" 2>"$TMP/probe.err" &
-    PROBE_PID=$!
-    on_exit "kill $PROBE_PID 2>/dev/null"
-    wait_for 5 grep -q listening "$TMP/probe.err"
+    capture_probe probe "arp and arp[6:2] = 1"
     # 7 s of pings, past the timeout: the probes from 2 s on (and the
     # hosts' own ARP for their gateway) are answered, so no packet waits
     # for a new resolution.
@@ -626,12 +630,7 @@ EOF2
     }
     check "IPv6: routed on the new platform" \
         wait_for 5 ping_ok red2 2001:db8:2::10
-    ip netns exec "$NS-blue2" tcpdump -i eth0 -nn -l -c1 \
-        "icmp6 and ether dst $BLUE2_MAC and ip6[40] = 135" \
-        >"$TMP/probe6.txt" 2>"$TMP/probe6.err" &
-    PROBE6_PID=$!
-    on_exit "kill $PROBE6_PID 2>/dev/null"
-    wait_for 5 grep -q listening "$TMP/probe6.err"
+    capture_probe probe6 "icmp6 and ip6[40] = 135"
     check "IPv6: pings through the timeout, none lost" bash -c \
         "ip netns exec $NS-red2 ping -q -c35 -i0.2 -W2 2001:db8:2::10 | grep -q ' 0% packet loss'"
     check "... blue2 got a neighbour solicitation probe to its MAC" \
