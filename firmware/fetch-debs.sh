@@ -10,7 +10,7 @@ set -eu
 
 cache=${1:?usage: $0 CACHE_DIR}
 
-# What the image holds: Debian's kernel, busybox, iproute2 (ip, bridge),
+# What the image holds: Debian's kernel, busybox, iproute2 (ip, bridge, tc),
 # Open vSwitch's client tools and the shared libraries they and vtepd link
 # against.  firmware/mkinitrd.sh
 # checks that every library an image binary needs is among them.
@@ -18,6 +18,8 @@ packages=(
     busybox-static iproute2
     libc6 libev4 libjansson4 libssl3 libnl-3-200 libnl-route-3-200
     libbpf1 libelf1 libmnl0 libbsd0 libcap2 libmd0 zlib1g
+    # tc (iproute2), for the netdev backend's filters.
+    libxtables12
     # --metrics (libmicrohttpd and the TLS library it links).
     libmicrohttpd12 libgnutls30 libp11-kit0 libidn2-0 libunistring2
     libtasn1-6 libnettle8 libhogweed6 libgmp10 libffi8

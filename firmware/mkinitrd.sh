@@ -50,6 +50,7 @@ mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,lib64,$libdir,dev,proc,sys,run,tmp,v
 cp "$src/bin/busybox" "$root/bin/busybox"
 cp "$src/bin/ip" "$root/sbin/ip"
 cp "$src/sbin/bridge" "$root/sbin/bridge"
+cp "$src/sbin/tc" "$root/sbin/tc"
 install -m 0755 "$vtepd" "$root/usr/sbin/vtepd"
 strip "$root/usr/sbin/vtepd"
 # The operator CLI, built beside vtepd.
@@ -83,7 +84,7 @@ find_lib() {
     return 1
 }
 todo=("$root/usr/sbin/vtepd" "$root/usr/bin/vtep-cli" "$root/usr/sbin/vtep-tor-bundle" "$root/sbin/ip"
-      "$root/sbin/bridge" "$root/usr/bin/vtep-ctl" "$root/usr/bin/ovsdb-client"
+      "$root/sbin/bridge" "$root/sbin/tc" "$root/usr/bin/vtep-ctl" "$root/usr/bin/ovsdb-client"
       "$root/usr/bin/ovs-appctl" "$root/usr/sbin/dropbear" "$root/usr/bin/dropbearkey")
 while [ ${#todo[@]} -ne 0 ]; do
     elf=${todo[0]}

@@ -113,6 +113,19 @@ check "priority tag: blue1 hears the server ask on swp1.0" \
     arp_heard blue1 10.0.8.1
 check "priority tag: ... without the tag" \
     eval "! grep 'who-has 10.0.8.1 ' '$TMP/arp-blue1-10.0.8.1.txt' | grep -q 'vlan 0'"
+# prio_filter: swp1 has the filter that pops priority tags.
+prio_filter() {
+    fw_console "$A" "tc filter show dev swp1 ingress |
+        grep -q 'vlan_id 0' && tc filter show dev swp1 ingress | grep -q 'vlan.*pop'"
+}
+check "priority tag: tc shows the filter on swp1" prio_filter
+vctl unbind-ls tor1 swp1 0
+check "priority tag: the filter goes with the untagged binding" \
+    eval '! prio_filter'
+vctl bind-ls tor1 swp1 0 blue
+check "priority tag: ... and comes back with it" wait_for 10 prio_filter
+check "untagged on swp1: the server pings blue1 again" \
+    wait_for 30 vm_ping "$BLUE1_IP"
 tag_drops=$(fw_console "$A" \
     "ovs-appctl -t /run/vtepd/vtepd.ctl hal/dump-acl | grep '^802.1Q'")
 check "tags: tor1 counts both (hal/dump-acl)" \
