@@ -466,21 +466,29 @@ na_hits() {
         awk '$1 == "no-na-swp2" && $2 == 10 { print $5 }'
 }
 # blue2 counts the advertisements that reach it while it resolves its
-# gateway twice.
-hits0=$(na_hits)
-nsx blue2 timeout 8 tcpdump -i b2 -Q in -nn -l "icmp6 and ip6[40] == 136" \
-    >"$TMP/na.txt" 2>/dev/null &
+# gateway twice.  Its capture runs from before the rule's count is first
+# read to after it is read again, so that an advertisement the switch
+# sends on its own (neighbour unreachability detection) in between is in
+# both: the rule counts at most what blue2 got (twice as many if both
+# hooks counted), and at least the two answers.
+ip netns exec "$NS-blue2" tcpdump -i b2 -Q in -nn -l \
+    "icmp6 and ip6[40] == 136" >"$TMP/na.txt" 2>"$TMP/na.err" &
 na_pid=$!
-sleep 1
+on_exit "kill $na_pid 2>/dev/null"
+wait_for 5 grep -q listening "$TMP/na.err"
+hits0=$(na_hits)
 for i in 1 2; do
     nsx blue2 ip -6 neigh del 2001:db8:2::1 dev b2 2>/dev/null
     nsx blue2 ping -c1 -W3 2001:db8:2::1 >/dev/null 2>&1
 done
+hits=$(($(na_hits) - hits0))
+sleep 0.5
+kill "$na_pid"
 wait "$na_pid"
-got=$(grep -c "neighbor advertisement" "$TMP/na.txt") hits=$(($(na_hits) - hits0))
+got=$(grep -c "neighbor advertisement" "$TMP/na.txt")
 echo "    blue2 got $got advertisements, the rule counted $hits"
 check "IPv6: permitted, each advertisement to blue2 counted once" \
-    test "$got" -ge 1 -a "$hits" = "$got"
+    test "$hits" -ge 2 -a "$hits" -le "$got"
 vctl set ACL_entry "$(vctl --bare --columns=acl_entries find ACL \
     acl_name=no-na-swp2)" action=deny
 check "IPv6: denied, blue2 cannot resolve its gateway" wait_for 20 eval \
