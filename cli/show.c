@@ -201,8 +201,9 @@ ls_name(const json_t *db, const json_t *ref)
     return name ? name : "?";
 }
 
-/* Each port's link ("up" or "down") by name, from vtepd's "hal/dump-ports";
- * an empty object, after saying why, if vtepd cannot be asked. */
+/* Each port's link ("up" or "down") and speed in Mbit/s (or null) by name,
+ * as {"link": ..., "speed": ...}, from vtepd's "hal/dump-ports"; an empty
+ * object, after saying why, if vtepd cannot be asked. */
 static json_t *
 read_links(struct cli_ctx *ctx)
 {
@@ -221,7 +222,11 @@ read_links(struct cli_ctx *ctx)
         char *w[3];
 
         if (!header && split_words(line, w, 3) == 3) {
-            json_object_set_new(links, w[0], json_string(w[1]));
+            json_object_set_new(links, w[0],
+                                json_pack("{s:s, s:o}", "link", w[1], "speed",
+                                          strcmp(w[2], "-")
+                                              ? json_integer(atoll(w[2]))
+                                              : json_null()));
         }
     }
     free(text);
@@ -235,6 +240,8 @@ add_port_status(struct cli_table *t, const json_t *db, const json_t *port,
     const json_t *bindings = json_object_get(port, "vlan_bindings");
     const json_t *faults = json_object_get(port, "port_fault_status");
     const json_t *link = json_object_get(links, cli_str(port, "name"));
+    json_t *state = json_object_get(link, "link");
+    json_t *speed = json_object_get(link, "speed");
     json_t *list = json_array();
 
     for (size_t i = 0; i < cli_map_size(bindings); i++) {
@@ -247,7 +254,8 @@ add_port_status(struct cli_table *t, const json_t *db, const json_t *port,
     }
     cli_table_add(
         t, (json_t *[]){ json_string(cli_str(port, "name")),
-                         link ? json_incref((json_t *) link) : NULL,
+                         state ? json_incref(state) : NULL,
+                         json_is_integer(speed) ? json_incref(speed) : NULL,
                          json_string(cli_set_size(faults) ? "fault" : "ok"),
                          list, cli_set_to_array(faults),
                          json_string(cli_str(port, "description")) });
@@ -288,6 +296,7 @@ cli_show_interfaces(struct cli_ctx *ctx, int argc, char **argv)
                                           "Logical_Binding_Stats", NULL };
     static const char *const status_cols[] = { "port:PORT",
                                                "link:LINK",
+                                               "speed_mbps:SPEED (Mb/s)",
                                                "status:STATUS",
                                                "bindings:BINDINGS (VLAN=LS)",
                                                "faults:FAULTS",

@@ -43,9 +43,9 @@ check "show interfaces counters --json: one row per binding, counters read" \
     wait_for 10 json_check "sorted((r['port'], r['vlan'], r['logical_switch']) for r in j['interfaces']) == [('swp1', 0, 'ls0'), ('swp2', 100, 'ls1')] and all(r['rx_packets'] == 0 for r in j['interfaces'])" show interfaces counters
 cli show interfaces >"$tmp/if.txt"
 check "show interfaces: a header and one aligned line per port" \
-    bash -c "head -1 '$tmp/if.txt' | grep -q '^PORT  *LINK  *STATUS  *BINDINGS' && [ \$(wc -l <'$tmp/if.txt') -eq 5 ] && grep -Eq '^swp2 +up +ok +100=ls1' '$tmp/if.txt'"
-check "show interfaces --json: each port's link, from hal/dump-ports" \
-    json_check "{p['port']: p['link'] for p in j['interfaces']} == {'swp1': 'up', 'swp2': 'up', 'swp3': 'up', 'swp4': 'up'}" show interfaces
+    bash -c "head -1 '$tmp/if.txt' | grep -q '^PORT  *LINK  *SPEED (Mb/s)  *STATUS  *BINDINGS' && [ \$(wc -l <'$tmp/if.txt') -eq 5 ] && grep -Eq '^swp2 +up +10000 +ok +100=ls1' '$tmp/if.txt'"
+check "show interfaces --json: each port's link and speed, from hal/dump-ports" \
+    json_check "{p['port']: (p['link'], p['speed_mbps']) for p in j['interfaces']} == {s: ('up', 10000) for s in ('swp1', 'swp2', 'swp3', 'swp4')}" show interfaces
 check "hal/dump-ports: a port per line, its link and speed" \
     bash -c "ovs-appctl -t '$tmp/vtepd.ctl' hal/dump-ports | grep -Eq '^swp1 +up +[0-9]+\$'"
 
