@@ -365,13 +365,30 @@ dump_routes_cb(struct unixctl_conn *conn, int argc, const char *argv[],
     reply_dump(conn, hal_dump_routes(fw->hal, &out), &out, argv[0]);
 }
 
+/* The control-socket commands that print one of the HAL's dumps, each its
+ * hal_dump_*() function's text. */
+static const struct {
+    const char *name;
+    void (*dump)(const struct hal *, struct ds *);
+} hal_dumps[] = {
+    { "hal/dump-flood", hal_dump_flood },
+    { "hal/dump-bindings", hal_dump_bindings },
+    { "hal/dump-ports", hal_dump_ports },
+    { "hal/resources", hal_dump_resources },
+    { "hal/dump-acl", hal_dump_acl },
+};
+
 static void
-dump_acl_cb(struct unixctl_conn *conn, int argc, const char *argv[], void *fw_)
+hal_dump_cb(struct unixctl_conn *conn, int argc, const char *argv[], void *fw_)
 {
     struct vtepd_forwarding *fw = fw_;
     struct ds out = DS_EMPTY_INITIALIZER;
 
-    hal_dump_acl(fw->hal, &out);
+    for (size_t i = 0; i < ARRAY_SIZE(hal_dumps); i++) {
+        if (!strcmp(argv[0], hal_dumps[i].name)) {
+            hal_dumps[i].dump(fw->hal, &out);
+        }
+    }
     reply_dump(conn, 0, &out, argv[0]);
 }
 
@@ -387,17 +404,6 @@ acl_faults_cb(struct unixctl_conn *conn, int argc, const char *argv[],
 }
 
 static void
-dump_flood_cb(struct unixctl_conn *conn, int argc, const char *argv[],
-              void *fw_)
-{
-    struct vtepd_forwarding *fw = fw_;
-    struct ds out = DS_EMPTY_INITIALIZER;
-
-    hal_dump_flood(fw->hal, &out);
-    reply_dump(conn, 0, &out, argv[0]);
-}
-
-static void
 dump_tunnels_cb(struct unixctl_conn *conn, int argc, const char *argv[],
                 void *fw_)
 {
@@ -405,39 +411,6 @@ dump_tunnels_cb(struct unixctl_conn *conn, int argc, const char *argv[],
     struct ds out = DS_EMPTY_INITIALIZER;
 
     vtep_dump_tunnels(fw->vtep, &out);
-    reply_dump(conn, 0, &out, argv[0]);
-}
-
-static void
-dump_bindings_cb(struct unixctl_conn *conn, int argc, const char *argv[],
-                 void *fw_)
-{
-    struct vtepd_forwarding *fw = fw_;
-    struct ds out = DS_EMPTY_INITIALIZER;
-
-    hal_dump_bindings(fw->hal, &out);
-    reply_dump(conn, 0, &out, argv[0]);
-}
-
-static void
-resources_cb(struct unixctl_conn *conn, int argc, const char *argv[],
-             void *fw_)
-{
-    struct vtepd_forwarding *fw = fw_;
-    struct ds out = DS_EMPTY_INITIALIZER;
-
-    hal_dump_resources(fw->hal, &out);
-    reply_dump(conn, 0, &out, argv[0]);
-}
-
-static void
-dump_ports_cb(struct unixctl_conn *conn, int argc, const char *argv[],
-              void *fw_)
-{
-    struct vtepd_forwarding *fw = fw_;
-    struct ds out = DS_EMPTY_INITIALIZER;
-
-    hal_dump_ports(fw->hal, &out);
     reply_dump(conn, 0, &out, argv[0]);
 }
 
@@ -493,15 +466,12 @@ register_commands(struct vtepd_forwarding *fw)
     unixctl_command_register("hal/dump-fdb", "[LS]", 0, 1, dump_fdb_cb, fw);
     unixctl_command_register("hal/dump-neigh", "[LS]", 0, 1, dump_neigh_cb,
                              fw);
-    unixctl_command_register("hal/dump-flood", "", 0, 0, dump_flood_cb, fw);
     unixctl_command_register("hal/dump-routes", "", 0, 0, dump_routes_cb, fw);
     unixctl_command_register("hal/dump-tunnels", "", 0, 0, dump_tunnels_cb,
                              fw);
-    unixctl_command_register("hal/dump-bindings", "", 0, 0, dump_bindings_cb,
-                             fw);
-    unixctl_command_register("hal/resources", "", 0, 0, resources_cb, fw);
-    unixctl_command_register("hal/dump-ports", "", 0, 0, dump_ports_cb, fw);
-    unixctl_command_register("hal/dump-acl", "", 0, 0, dump_acl_cb, fw);
+    for (size_t i = 0; i < ARRAY_SIZE(hal_dumps); i++) {
+        unixctl_command_register(hal_dumps[i].name, "", 0, 0, hal_dump_cb, fw);
+    }
     unixctl_command_register("vtep/acl-faults", "", 0, 0, acl_faults_cb, fw);
     unixctl_command_register("sim/show", "", 0, 0, dataplane_cb, fw);
     unixctl_memory_register(vtep_memory_cb, fw);
