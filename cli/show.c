@@ -213,7 +213,7 @@ read_links(struct cli_ctx *ctx)
     bool header = true;
 
     if (!text) {
-        cli_error("the LINK column is unknown (-) without vtepd's control "
+        cli_error("LINK and SPEED are unknown (-) without vtepd's control "
                   "socket");
         return links;
     }

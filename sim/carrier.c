@@ -22,7 +22,6 @@
 #include <linux/rtnetlink.h>
 #include <net/if.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
@@ -125,10 +124,10 @@ static void
 carrier_cb(struct ev_loop *loop, ev_io *w, int revents)
 {
     struct sim *sim = container_of(w, struct sim, carrier_watcher);
-    uint8_t *buf = xmalloc(CARRIER_BUF);
+    uint8_t buf[CARRIER_BUF];
 
     for (;;) {
-        ssize_t n = recv(sim->carrier_fd, buf, CARRIER_BUF, 0);
+        ssize_t n = recv(sim->carrier_fd, buf, sizeof buf, 0);
 
         if (n < 0 && errno == EINTR) {
             continue;
@@ -149,7 +148,6 @@ carrier_cb(struct ev_loop *loop, ev_io *w, int revents)
             sim->unlock(sim->lock_aux);
         }
     }
-    free(buf);
 }
 
 void
