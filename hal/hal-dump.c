@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Text dumps of HAL tables for the control socket (hal/dump-fdb,
- * hal/dump-flood, hal/dump-bindings, hal/resources).  Built only on the
- * provider's walks, so every backend gets the same output. */
+ * hal/dump-flood, hal/dump-bindings, hal/dump-ports, hal/resources).
+ * Built only on the provider's walks, so every backend gets the same
+ * output. */
 #include "hal/hal.h"
 
 #include <arpa/inet.h>
