@@ -224,8 +224,8 @@ put_all(struct rd *rd, struct ds *out)
     for (i = 0; i < rd->n_routes; i++) {
         put_route(rd, &rd->routes[i], out);
     }
-    ds_put_format(out, "\n%-16s %-24s %-17s %s\n", "ROUTER", "INTERFACE",
-                  "MAC", "LS");
+    ds_put_format(out, "\n%-16s %-24s %-17s %5s %-9s %s\n", "ROUTER",
+                  "INTERFACE", "MAC", "MTU", "NEIGH_AGE", "LS");
     for (i = 0; i < rd->n_rifs; i++) {
         const struct rd_rif *r = &rd->rifs[i];
         char addr[HAL_IP_STRLEN + 5];
@@ -234,11 +234,17 @@ put_all(struct rd *rd, struct ds *out)
         snprintf(addr, sizeof addr, "%s/%u", hal_ip_format(&r->c.ip, ip),
                  r->c.prefix_len);
         for (j = 0; j < rd->n_routers; j++) {
+            const struct hal_router_config *c = &rd->routers[j].c;
+
             if (rd->routers[j].oid == r->c.router) {
-                ds_put_format(out, "%-16s %-24s " HAL_MAC_FMT " %s\n",
-                              rd->routers[j].c.name, addr,
-                              HAL_MAC_ARGS(&rd->routers[j].c.mac),
-                              rif_ls(rd, r->oid, ls));
+                char age[16] = "default";
+
+                if (c->neigh_timeout_s) {
+                    snprintf(age, sizeof age, "%us", c->neigh_timeout_s);
+                }
+                ds_put_format(out, "%-16s %-24s " HAL_MAC_FMT " %5u %-9s %s\n",
+                              c->name, addr, HAL_MAC_ARGS(&c->mac),
+                              hal_router_mtu(c), age, rif_ls(rd, r->oid, ls));
             }
         }
     }

@@ -102,6 +102,12 @@ ip_ok(const struct hal_ip *ip)
     return ip->family == AF_INET || ip->family == AF_INET6;
 }
 
+uint32_t
+hal_router_mtu(const struct hal_router_config *c)
+{
+    return c->mtu ? c->mtu : HAL_RIF_MTU;
+}
+
 int
 hal_router_set(struct hal *hal, const struct hal_router_config *config,
                hal_oid_t *oid)
@@ -110,7 +116,11 @@ hal_router_set(struct hal *hal, const struct hal_router_config *config,
         return -EOPNOTSUPP;
     } else if (hal_mac_is_multicast(&config->mac)
                || hal_mac_is_multicast(&config->arp_mac)
-               || !memchr(config->name, '\0', sizeof config->name)) {
+               || !memchr(config->name, '\0', sizeof config->name)
+               || (config->mtu
+                   && (config->mtu < HAL_RIF_MTU_MIN
+                       || config->mtu > HAL_RIF_MTU_MAX))
+               || config->neigh_timeout_s > HAL_ROUTER_NEIGH_TIMEOUT_MAX) {
         return -EINVAL;
     } else if (*oid && hal_oid_type(*oid) != HAL_OBJECT_ROUTER) {
         return -ENOENT;

@@ -47,6 +47,19 @@ struct hal_router_peer {
     struct in_addr vtep;
 };
 
+/* The IP MTU of a router's interfaces unless its config says otherwise
+ * (hal_router_config's 'mtu'), a switch's default for an SVI.  A routed
+ * packet larger than it (or than the VXLAN tunnel's inner MTU, if smaller,
+ * when it leaves in VXLAN) is dropped; the backend counts it in
+ * mtu_exceeded.  The least is IPv6's minimum link MTU (RFC 8200), the
+ * most a common switch ASIC's jumbo frame. */
+#define HAL_RIF_MTU 1500
+#define HAL_RIF_MTU_MIN 1280
+#define HAL_RIF_MTU_MAX 9216
+
+/* The longest neighbour timeout a router takes: a week. */
+#define HAL_ROUTER_NEIGH_TIMEOUT_MAX (7 * 24 * 3600)
+
 struct hal_router_config {
     char name[HAL_NAME_MAX]; /* The Logical_Router's name. */
     struct hal_mac mac;      /* Router MAC: routed frames go to it. */
@@ -59,22 +72,28 @@ struct hal_router_config {
      * entries. */
     uint32_t n_peers;
     struct hal_router_peer peers[HAL_ROUTER_PEERS_MAX];
+    /* The IP MTU of the router's interfaces, HAL_RIF_MTU_MIN to
+     * HAL_RIF_MTU_MAX; 0 for HAL_RIF_MTU. */
+    uint32_t mtu;
+    /* How long a neighbour the router learned lives after the last ARP or
+     * ND packet that showed it, in seconds, at most
+     * HAL_ROUTER_NEIGH_TIMEOUT_MAX; 0 for the backend's default (the asic
+     * backend: its profile's; netdev: the kernel's). */
+    uint32_t neigh_timeout_s;
 };
+
+/* Returns the IP MTU of the interfaces of a router configured as 'c'. */
+uint32_t hal_router_mtu(const struct hal_router_config *c);
 
 /* Creates a router if '*oid' is HAL_OID_NULL (storing its id in '*oid'),
  * else updates router '*oid'.  Returns 0, HAL_E_TABLE_FULL, -ENOENT,
- * -EINVAL (multicast MAC) or -EOPNOTSUPP. */
+ * -EINVAL (a multicast MAC, an MTU or a timeout out of range) or
+ * -EOPNOTSUPP. */
 int hal_router_set(struct hal *hal, const struct hal_router_config *config,
                    hal_oid_t *oid);
 /* Removes router 'oid' with its rifs, next hops, neighbours and routes.
  * Returns 0, -ENOENT or -EOPNOTSUPP. */
 int hal_router_remove(struct hal *hal, hal_oid_t oid);
-
-/* The IP MTU of every router interface, a switch's default for an SVI:
- * hardware_vtep has no MTU column.  A routed packet larger than it (or
- * than the VXLAN tunnel's inner MTU, if smaller, when it leaves in VXLAN)
- * is dropped; the backend counts it in mtu_exceeded. */
-#define HAL_RIF_MTU 1500
 
 struct hal_rif_config {
     hal_oid_t router;
@@ -154,7 +173,7 @@ struct hal_router_stats {
     uint64_t acl_denied_in;
     uint64_t acl_denied_out;
     /* Routed packets dropped for being larger than the MTU of the
-     * interface they were to leave by (HAL_RIF_MTU, or less over VXLAN):
+     * interface they were to leave by (the router's MTU, or less over VXLAN):
      * IPv4 with DF set and every IPv6 packet, whose senders may get an
      * ICMP fragmentation needed or packet too big (counted in icmp_errors
      * or icmp_limited too), and IPv4 without DF, which the router does not

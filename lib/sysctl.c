@@ -8,17 +8,18 @@
 #include <string.h>
 #include <unistd.h>
 
-/* Opens the sysctl file of ('proto', 'dev', 'key') with 'flags'.  Returns
- * a file descriptor or a negative errno. */
+/* Opens the sysctl file of ('proto', 'table', 'dev', 'key') with 'flags'.
+ * Returns a file descriptor or a negative errno. */
 static int
-open_dev_sysctl(const char *proto, const char *dev, const char *key, int flags)
+open_dev_sysctl(const char *proto, const char *table, const char *dev,
+                const char *key, int flags)
 {
     char path[160];
     int fd;
 
     if (strchr(dev, '/') || strchr(key, '/') || !strcmp(dev, "..")
-        || (size_t) snprintf(path, sizeof path, "/proc/sys/net/%s/conf/%s/%s",
-                             proto, dev, key)
+        || (size_t) snprintf(path, sizeof path, "/proc/sys/net/%s/%s/%s/%s",
+                             proto, table, dev, key)
                >= sizeof path) {
         return -EINVAL;
     }
@@ -26,15 +27,16 @@ open_dev_sysctl(const char *proto, const char *dev, const char *key, int flags)
     return fd < 0 ? -errno : fd;
 }
 
-int
-sysctl_dev_get(const char *proto, const char *dev, const char *key, int *value)
+static int
+sysctl_get(const char *proto, const char *table, const char *dev,
+           const char *key, int *value)
 {
     char buf[32], *end;
     ssize_t n;
     long v;
     int fd;
 
-    fd = open_dev_sysctl(proto, dev, key, O_RDONLY);
+    fd = open_dev_sysctl(proto, table, dev, key, O_RDONLY);
     if (fd < 0) {
         return fd;
     }
@@ -57,15 +59,15 @@ sysctl_dev_get(const char *proto, const char *dev, const char *key, int *value)
     return 0;
 }
 
-int
-sysctl_dev_set(const char *proto, const char *dev, const char *key,
-               const char *value)
+static int
+sysctl_set(const char *proto, const char *table, const char *dev,
+           const char *key, const char *value)
 {
     size_t len = strlen(value);
     ssize_t n;
     int fd;
 
-    fd = open_dev_sysctl(proto, dev, key, O_WRONLY);
+    fd = open_dev_sysctl(proto, table, dev, key, O_WRONLY);
     if (fd < 0) {
         return fd;
     }
@@ -75,4 +77,31 @@ sysctl_dev_set(const char *proto, const char *dev, const char *key,
     }
     close(fd);
     return n < 0 ? (int) n : (size_t) n == len ? 0 : -EIO;
+}
+
+int
+sysctl_dev_get(const char *proto, const char *dev, const char *key, int *value)
+{
+    return sysctl_get(proto, "conf", dev, key, value);
+}
+
+int
+sysctl_dev_set(const char *proto, const char *dev, const char *key,
+               const char *value)
+{
+    return sysctl_set(proto, "conf", dev, key, value);
+}
+
+int
+sysctl_neigh_get(const char *proto, const char *dev, const char *key,
+                 int *value)
+{
+    return sysctl_get(proto, "neigh", dev, key, value);
+}
+
+int
+sysctl_neigh_set(const char *proto, const char *dev, const char *key,
+                 const char *value)
+{
+    return sysctl_set(proto, "neigh", dev, key, value);
 }

@@ -30,7 +30,7 @@
 /* ---- Chip memory -------------------------------------------------------- */
 
 #define ASIC_CHIP_MAGIC "VTEPASIC"
-#define ASIC_CHIP_VERSION 4
+#define ASIC_CHIP_VERSION 5
 #define ASIC_NONE UINT32_MAX /* "No entry" in index fields. */
 
 struct asic_chip_header {

@@ -380,8 +380,14 @@ check_objects(const struct hal_asic *asic, char *why, size_t why_size)
 
         if (r->valid
             && (!memchr(r->c.name, '\0', sizeof r->c.name)
-                || r->c.n_peers > HAL_ROUTER_PEERS_MAX)) {
-            return L3_FAIL("router %u: bad name or peer count", i);
+                || r->c.n_peers > HAL_ROUTER_PEERS_MAX
+                || (r->c.mtu
+                    && (r->c.mtu < HAL_RIF_MTU_MIN
+                        || r->c.mtu > HAL_RIF_MTU_MAX))
+                || r->c.neigh_timeout_s > HAL_ROUTER_NEIGH_TIMEOUT_MAX)) {
+            return L3_FAIL("router %u: bad name, peer count, MTU or "
+                           "neighbour timeout",
+                           i);
         }
     }
     for (i = 0; i < p->rifs; i++) {

@@ -75,5 +75,8 @@ void asic_l3_rneigh_free(struct hal_asic *, uint32_t idx);
 /* A learned entry was just put in rneigh slot 'idx' or confirmed there:
  * forgets its probes and starts the age timer if it is stopped. */
 void asic_l3_rneigh_confirmed(struct hal_asic *, uint32_t idx);
+/* A router's neighbour timeout changed: the next hal_run() sweeps every
+ * learned neighbour against its life. */
+void asic_l3_age_soon(struct hal_asic *);
 
 #endif /* hal/asic/l3.h */

@@ -12,7 +12,8 @@
  * as from a Linux router whose neighbour entry failed), and then it is
  * asked for again.
  *
- * Learned neighbours age (the profile's router_neighbour_timeout_s, T):
+ * Learned neighbours age (T: the router's neigh_timeout_s, or else the
+ * profile's router_neighbour_timeout_s):
  * an entry lives T after the last ARP or ND packet that showed it.  Like
  * a Linux neighbour gone stale, an entry older than T/2 that a packet
  * uses gets a unicast request to its MAC (at most one a second,
@@ -181,22 +182,35 @@ hal_asic_route_learn(struct hal_asic *asic, hal_oid_t bridge_oid,
 
 /* ---- Aging of learned neighbours (see the file comment) ---------------- */
 
+/* The life of a neighbour learned in rneigh slot 'idx', 0 for forever. */
 static int64_t
-rneigh_life_ms(const struct hal_asic *asic)
+rneigh_life_ms(const struct hal_asic *asic, uint32_t idx)
 {
-    return (int64_t) asic->profile->rneigh_timeout_s * 1000;
+    const struct asic_rif *rif = &asic->rifs[asic->rneighs[idx].rif];
+    uint32_t s = asic->routers[rif->router].c.neigh_timeout_s;
+
+    return (int64_t) (s ? s : asic->profile->rneigh_timeout_s) * 1000;
 }
 
 void
 asic_l3_rneigh_confirmed(struct hal_asic *asic, uint32_t idx)
 {
     struct asic_l3 *l3 = asic->l3;
-    int64_t life = rneigh_life_ms(asic);
+    int64_t life = rneigh_life_ms(asic, idx);
 
     l3->probe_ms[idx] = INT64_MIN / 2;
     l3->probe_tries[idx] = 0;
-    if (life && l3->next_age_ms == INT64_MAX) {
-        l3->next_age_ms = asic->rneighs[idx].seen_ms + life;
+    if (life) {
+        l3->next_age_ms =
+            MIN(l3->next_age_ms, asic->rneighs[idx].seen_ms + life);
+    }
+}
+
+void
+asic_l3_age_soon(struct hal_asic *asic)
+{
+    if (asic->l3) {
+        asic->l3->next_age_ms = 0;
     }
 }
 
@@ -204,7 +218,6 @@ void
 asic_l3_age(struct hal_asic *asic)
 {
     struct asic_l3 *l3 = asic->l3;
-    int64_t life = rneigh_life_ms(asic);
     int64_t now = hal_now(&asic->up);
     int64_t earliest = INT64_MAX;
     uint32_t i;
@@ -212,10 +225,12 @@ asic_l3_age(struct hal_asic *asic)
     if (!l3 || now < l3->next_age_ms) {
         return;
     }
-    for (i = 0; life && i < l3->t_rneigh.capacity; i++) {
+    for (i = 0; i < l3->t_rneigh.capacity; i++) {
         struct asic_rneigh *n = &asic->rneighs[i];
+        int64_t life;
 
-        if (!l3->t_rneigh.in_use[i] || !n->learned) {
+        if (!l3->t_rneigh.in_use[i] || !n->learned
+            || !(life = rneigh_life_ms(asic, i))) {
             continue;
         } else if (n->seen_ms > now) {
             n->seen_ms = now;
@@ -245,7 +260,7 @@ rneigh_probe(struct hal_asic *asic, uint32_t idx, int64_t now, bool *gone)
 {
     struct asic_l3 *l3 = asic->l3;
     const struct asic_rneigh *n = &asic->rneighs[idx];
-    int64_t life = rneigh_life_ms(asic);
+    int64_t life = rneigh_life_ms(asic, idx);
 
     *gone = false;
     if (!n->learned || !life || now - n->seen_ms < life / 2
@@ -437,7 +452,7 @@ hal_asic_route_set_tunnel_mtu(struct hal_asic *asic, uint32_t mtu)
 }
 
 /* The MTU of rif 'out' for a packet of 'ip_len' bytes to next hop 'nh':
- * HAL_RIF_MTU, or the tunnel's inner MTU if smaller and the next hop's
+ * its router's, or the tunnel's inner MTU if smaller and the next hop's
  * MAC is behind a VTEP (or unknown to the bridge: flooded, a copy goes in
  * VXLAN).  Looks the MAC up only for a packet between the two MTUs, and
  * without the side effects of resolve() (a dropped packet neither probes
@@ -446,22 +461,23 @@ static uint32_t
 egress_mtu(const struct hal_asic *asic, const struct asic_rif *out,
            const struct hal_ip *nh, uint32_t ip_len)
 {
+    uint32_t mtu = hal_router_mtu(&asic->routers[out->router].c);
     uint32_t tunnel = asic->l3->tunnel_mtu;
     const struct asic_fdb_slot *s;
     struct hal_mac mac;
     int64_t idx;
 
-    if (!tunnel || tunnel >= HAL_RIF_MTU || ip_len <= tunnel) {
-        return HAL_RIF_MTU;
+    if (!tunnel || tunnel >= mtu || ip_len <= tunnel) {
+        return mtu;
     }
     idx = asic_l3_rneigh_find(asic, (uint32_t) (out - asic->rifs), nh);
     if (idx >= 0) {
         mac = asic->rneighs[idx].mac;
     } else if (!asic_neigh_lookup(asic, out->bridge, nh, &mac)) {
-        return HAL_RIF_MTU; /* Unresolved: resolution comes first. */
+        return mtu; /* Unresolved: resolution comes first. */
     }
     s = asic_fdb_find(asic, asic_fdb_key(out->bridge, &mac));
-    return !s || s->flags & ASIC_FDB_REMOTE ? tunnel : HAL_RIF_MTU;
+    return !s || s->flags & ASIC_FDB_REMOTE ? tunnel : mtu;
 }
 
 static bool

@@ -357,6 +357,9 @@ asic_router_set(struct hal *hal, const struct hal_router_config *c,
         return 0;
     } else {
         asic_table_unindex(&l3->t_router, (uint32_t) idx);
+        if (asic->routers[idx].c.neigh_timeout_s != c->neigh_timeout_s) {
+            asic_l3_age_soon(asic);
+        }
     }
     asic->routers[idx].c = *c;
     asic->routers[idx].valid = 1;

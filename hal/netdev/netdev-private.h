@@ -370,8 +370,10 @@ void nd_neigh_resync_end(struct hal_netdev *);
 /* route-msg.c: the requests of route.c (NULL if out of memory). */
 /* Creates VRF device 'name', up, for routing table 'table'. */
 struct nl_msg *nd_msg_vrf_add(const char *name, uint32_t table);
-/* Sets the MAC of 'ifindex' (the router MAC on a bridge). */
-struct nl_msg *nd_msg_link_mac(int ifindex, const struct hal_mac *mac);
+/* Sets the MAC and the MTU of 'ifindex' (a bridge with a router
+ * interface: the router's MAC and its interfaces' MTU). */
+struct nl_msg *nd_msg_link_router(int ifindex, const struct hal_mac *mac,
+                                  uint32_t mtu);
 /* Adds (or deletes) address 'ip'/'len' on 'ifindex'. */
 struct nl_msg *nd_msg_addr(int ifindex, const struct hal_ip *ip, uint8_t len,
                            bool add);

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* The netlink requests of the netdev backend's routing (route.c): VRF
- * devices, interface MACs and addresses, routes. */
+ * devices, interface MACs, MTUs and addresses, routes. */
 #include <linux/rtnetlink.h>
 #include <netlink/route/addr.h>
 #include <netlink/route/link.h>
@@ -29,9 +29,8 @@ nd_msg_vrf_add(const char *name, uint32_t table)
     return msg;
 }
 
-/* Sets the MAC of 'ifindex' (the router MAC on a bridge). */
 struct nl_msg *
-nd_msg_link_mac(int ifindex, const struct hal_mac *mac)
+nd_msg_link_router(int ifindex, const struct hal_mac *mac, uint32_t mtu)
 {
     struct rtnl_link *orig = rtnl_link_alloc(), *changes = rtnl_link_alloc();
     struct nl_addr *addr = nl_addr_build(AF_LLC, mac->ea, 6);
@@ -40,6 +39,7 @@ nd_msg_link_mac(int ifindex, const struct hal_mac *mac)
     if (orig && changes && addr) {
         rtnl_link_set_ifindex(orig, ifindex);
         rtnl_link_set_addr(changes, addr);
+        rtnl_link_set_mtu(changes, mtu);
         if (rtnl_link_build_change_request(orig, changes, 0, &msg)) {
             msg = NULL;
         }

@@ -214,6 +214,41 @@ rif_bridge_ifindex(struct hal_netdev *nd, const struct nd_rif *rif)
     return br ? br->br_ifindex : 0;
 }
 
+/* Gives the bridge of rif 'rif' neighbour timeout 'timeout_s' (0: the
+ * kernel's default) of router 'router', for IPv4 and IPv6: Linux's
+ * base_reachable_time, which Cumulus Linux calls its ARP timeout.  A
+ * neighbour is then reachable for 1/2 to 3/2 of it after it was last
+ * confirmed, stale after that, and probed when next used. */
+static void
+rif_neigh_timeout(const struct nd_rif *rif, const char *router,
+                  uint32_t timeout_s)
+{
+    static const char *const protos[] = { "ipv4", "ipv6" };
+    char name[IFNAMSIZ];
+    size_t i;
+
+    hal_netdev_bridge_ifname((uint32_t) (rif->c.bridge & HAL_OID_VALUE_MAX),
+                             name);
+    for (i = 0; i < ARRAY_SIZE(protos); i++) {
+        int ms = (int) timeout_s * 1000, error = 0;
+        char value[16];
+
+        if (!ms) {
+            error = sysctl_neigh_get(protos[i], "default",
+                                     "base_reachable_time_ms", &ms);
+        }
+        if (!error) {
+            snprintf(value, sizeof value, "%d", ms);
+            error = sysctl_neigh_set(protos[i], name, "base_reachable_time_ms",
+                                     value);
+        }
+        if (error && error != -ENOENT) { /* ENOENT: no IPv6 on it. */
+            VLOG_WARN("%s: neighbour timeout on %s (%s): %s", router, name,
+                      protos[i], strerror(-error));
+        }
+    }
+}
+
 /* Returns true if router config 'c' has peer 'p' (same MAC and VTEP). */
 static bool
 has_peer(const struct hal_router_config *c, const struct hal_router_peer *p)
@@ -291,9 +326,13 @@ nd_router_set(struct hal *hal, const struct hal_router_config *c,
         l3->routers[i].c = *c;
         for (j = 0; j < l3->n_rifs; j++) {
             if (l3->rifs[j].valid && l3->rifs[j].c.router == *oid) {
-                nd_request(&nd->nl,
-                           nd_msg_link_mac(
-                               rif_bridge_ifindex(nd, &l3->rifs[j]), &c->mac));
+                nd_request(&nd->nl, nd_msg_link_router(
+                                        rif_bridge_ifindex(nd, &l3->rifs[j]),
+                                        &c->mac, hal_router_mtu(c)));
+                if (old.neigh_timeout_s != c->neigh_timeout_s) {
+                    rif_neigh_timeout(&l3->rifs[j], c->name,
+                                      c->neigh_timeout_s);
+                }
                 rif_peers_sync(nd, &l3->rifs[j], &old, c);
             }
         }
@@ -376,7 +415,8 @@ nd_rif_create(struct hal *hal, const struct hal_rif_config *c, hal_oid_t *oid)
         nd_msg_link_master(br->br_ifindex, l3->routers[r].ifindex, true),
         &status);
     nd_batch_add(&batch,
-                 nd_msg_link_mac(br->br_ifindex, &l3->routers[r].c.mac),
+                 nd_msg_link_router(br->br_ifindex, &l3->routers[r].c.mac,
+                                    hal_router_mtu(&l3->routers[r].c)),
                  &status);
     nd_batch_add(&batch, nd_msg_link_group(br->br_ifindex, ND_ROUTER_GROUP(r)),
                  &status);
@@ -394,6 +434,10 @@ nd_rif_create(struct hal *hal, const struct hal_rif_config *c, hal_oid_t *oid)
     }
     l3->rifs[i].valid = true;
     l3->rifs[i].c = *c;
+    if (l3->routers[r].c.neigh_timeout_s) {
+        rif_neigh_timeout(&l3->rifs[i], l3->routers[r].c.name,
+                          l3->routers[r].c.neigh_timeout_s);
+    }
     sib = rif_sibling(l3, &l3->rifs[i], (size_t) i, false);
     if (sib >= 0) {
         l3->rifs[i].base = l3->rifs[sib].base;
@@ -448,6 +492,10 @@ rif_free(struct hal_netdev *nd, size_t i, bool kernel)
         nd_request(&nd->nl, nd_msg_link_group(ifindex, 0));
         if (r >= 0) {
             rif_peers_sync(nd, &l3->rifs[i], &l3->routers[r].c, NULL);
+            if (l3->routers[r].c.neigh_timeout_s
+                && rif_sibling(l3, &l3->rifs[i], i, false) < 0) {
+                rif_neigh_timeout(&l3->rifs[i], l3->routers[r].c.name, 0);
+            }
         }
     }
     l3->rifs[i].valid = false;

@@ -362,6 +362,36 @@ if asic; then
         appctl sim/show | grep ^fragmented
         appctl hal/dump-routes | tail -2
     fi
+    # The router's own MTU (other_config:mtu), above the tunnel's and
+    # below it.
+    router_mtu() {
+        vctl set Logical_Router lr0 "other_config:mtu=$1"
+        wait_for 3 bash -c "ovs-appctl -t $VDIR/vtepd.ctl hal/dump-routes | grep -q '^lr0 .* $1 default '"
+        nsx red2 ip route flush cache
+    }
+    check "other_config:mtu=4000 in hal/dump-routes" router_mtu 4000
+    check "MTU 4000: 4000 bytes red2 -> blue2 pass" \
+        wait_for 5 size_ok red2 3972 10.2.0.10
+    check "... 4001 do not: frag needed (mtu = 4000) from the gateway" \
+        wait_for 5 frag_needed red2 3973 10.2.0.10 4000
+    check "... blue1 behind VXLAN: still the tunnel's 1450" \
+        wait_for 5 frag_needed red2 1423 10.2.0.20 1450
+    check "other_config:mtu=1400" router_mtu 1400
+    check "MTU 1400: 1400 bytes red2 -> blue2 pass" \
+        wait_for 5 size_ok red2 1372 10.2.0.10
+    check "... 1401 do not: frag needed (mtu = 1400) from the gateway" \
+        wait_for 5 frag_needed red2 1373 10.2.0.10 1400
+    check "... to blue1 behind VXLAN too (1400, below the tunnel's)" \
+        wait_for 5 frag_needed red2 1373 10.2.0.20 1400
+    vctl set Logical_Router lr0 other_config:mtu=100
+    check "other_config:mtu=100: logged, and the default (1500) used" \
+        wait_for 3 bash -c "grep -q 'lr0: other_config:mtu=100 is not a number from 1280 to 9216; using the default' $VDIR/vtepd.log && ovs-appctl -t $VDIR/vtepd.ctl hal/dump-routes | grep -q '^lr0 .* 1500 default '"
+    router_mtu 1400
+    vctl remove Logical_Router lr0 other_config mtu
+    check "without the key, 1500 again" wait_for 3 bash -c \
+        "ovs-appctl -t $VDIR/vtepd.ctl hal/dump-routes | grep -q '^lr0 .* 1500 default '"
+    check "... 1500 bytes red2 -> blue2 pass" \
+        wait_for 5 size_ok red2 1472 10.2.0.10
     jumbo 1450
     nsx red2 ip route flush cache
 fi
@@ -574,6 +604,21 @@ if asic; then
     check "the fault clears" wait_for 3 no_lr_fault lr0
     check "switch_fault_status clears" wait_for 3 bash -c \
         "! vtep-ctl --db=unix:$VDIR/db.sock get Physical_Switch $SWITCH switch_fault_status | grep -q lr_"
+fi
+
+# ---- A router's own neighbour timeout (other_config) ----
+# On "lab" learned neighbours live 1800 s; lr0's are to live 3 s.
+if asic; then
+    vctl set Logical_Router lr0 other_config:neighbour_timeout=3
+    check "other_config:neighbour_timeout=3 in hal/dump-routes" \
+        wait_for 3 bash -c "ovs-appctl -t $VDIR/vtepd.ctl hal/dump-routes | grep -q '^lr0 .* 1500 3s  *blue\$'"
+    # blue2, learned minutes ago, went at once; the first ping after it
+    # waits for resolution.
+    check "routed, blue2 learned again" wait_for 5 bash -c "ip netns exec $NS-red2 ping -c1 -W1 10.2.0.10 >/dev/null && ovs-appctl -t $VDIR/vtepd.ctl hal/dump-routes | grep -q '^blue *10.2.0.10 .*learned'"
+    check "unused, blue2 ages out in 3 s, not the profile's 1800 s" \
+        wait_for 6 bash -c "! ovs-appctl -t $VDIR/vtepd.ctl hal/dump-routes | grep -q '^blue *10.2.0.10 .*learned'"
+    vctl remove Logical_Router lr0 other_config neighbour_timeout
+    check "and is learned again when needed" ping_ok red2 10.2.0.10
 fi
 
 # ---- Learned neighbours age; used ones are probed and stay ----

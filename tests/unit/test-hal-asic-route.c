@@ -409,9 +409,12 @@ test_dump(void **state)
         "r0               0.0.0.0/0                10.2.0.254               "
         "ls1\n"
         "\n"
-        "ROUTER           INTERFACE                MAC               LS\n"
-        "r0               10.1.0.1/24              02:00:00:00:00:fe ls0\n"
-        "r0               10.2.0.1/24              02:00:00:00:00:fe ls1\n"
+        "ROUTER           INTERFACE                MAC                 MTU "
+        "NEIGH_AGE LS\n"
+        "r0               10.1.0.1/24              02:00:00:00:00:fe  1500 "
+        "default   ls0\n"
+        "r0               10.2.0.1/24              02:00:00:00:00:fe  1500 "
+        "default   ls1\n"
         "\n"
         "LS               NEIGHBOUR                               MAC        "
         "       TYPE\n"
@@ -537,6 +540,82 @@ test_mtu(void **state)
     assert_int_equal(st.mtu_exceeded, 5);
     assert_int_equal(st.routed, 4);
     assert_int_equal(st.icmp_errors, 0); /* The dataplane asks for them. */
+    rt_close(&t);
+}
+
+/* A router's own MTU (hal_router_config's 'mtu') replaces HAL_RIF_MTU on
+ * all its interfaces, the tunnel's still limiting what goes in VXLAN; out
+ * of range is refused and changes nothing. */
+static void
+test_router_mtu(void **state)
+{
+    struct hal_router_config rc = { .name = "r0",
+                                    .mac = router_mac,
+                                    .arp_mac = router_mac };
+    struct hal_rneigh_entry n[2];
+    struct hal_fdb_entry fdb[2];
+    struct hal_route_entry r;
+    hal_oid_t r0;
+    struct rt t;
+    int status[2];
+
+    (void) state;
+    rt_open(&t);
+    r = route(t.r0, "10.2.0.0/24", t.rif1);
+    assert_int_equal(hal_route_set(t.f.hal, &r, 1, status), 0);
+    n[0] = (struct hal_rneigh_entry){ t.rif1, ip("10.2.0.7"), test_mac(7),
+                                      false };
+    n[1] = (struct hal_rneigh_entry){ t.rif1, ip("10.2.0.8"), test_mac(8),
+                                      false };
+    assert_int_equal(hal_rneigh_set(t.f.hal, n, 2, status), 0);
+    fdb[0] = test_remote(t.ls1, 7, "192.0.2.7");
+    fdb[1] = test_local(t.ls1, 8, t.swp2, 0);
+    assert_int_equal(hal_fdb_set(t.f.hal, fdb, 2, status), 0);
+    hal_asic_route_set_tunnel_mtu(t.f.asic, 1450);
+
+    /* Jumbo: 9000 bytes go to a local host, not 9001; a remote host still
+     * gets the tunnel's. */
+    rc.mtu = 9000;
+    r0 = t.r0;
+    assert_int_equal(hal_router_set(t.f.hal, &rc, &r0), 0);
+    assert_true(r0 == t.r0);
+    rt_route_len(&t, "10.2.0.8", 9000, true);
+    assert_int_equal(t.res.action, HAL_ASIC_L3_FORWARD);
+    rt_route_len(&t, "10.2.0.8", 9001, true);
+    assert_int_equal(t.res.action, HAL_ASIC_L3_DROP);
+    assert_true(t.res.too_big);
+    assert_int_equal(t.res.mtu, 9000);
+    rt_route_len(&t, "10.2.0.7", 1451, true);
+    assert_true(t.res.too_big);
+    assert_int_equal(t.res.mtu, 1450);
+
+    /* Below the tunnel's: the router's, for remote hosts too. */
+    rc.mtu = 1400;
+    assert_int_equal(hal_router_set(t.f.hal, &rc, &r0), 0);
+    rt_route_len(&t, "10.2.0.8", 1400, true);
+    assert_int_equal(t.res.action, HAL_ASIC_L3_FORWARD);
+    rt_route_len(&t, "10.2.0.8", 1401, false);
+    assert_true(t.res.fragment);
+    assert_int_equal(t.res.mtu, 1400);
+    rt_route_len(&t, "10.2.0.7", 1401, true);
+    assert_true(t.res.too_big);
+    assert_int_equal(t.res.mtu, 1400);
+
+    /* Out of range: refused, the router keeps 1400. */
+    rc.mtu = HAL_RIF_MTU_MIN - 1;
+    assert_int_equal(hal_router_set(t.f.hal, &rc, &r0), -EINVAL);
+    rc.mtu = HAL_RIF_MTU_MAX + 1;
+    assert_int_equal(hal_router_set(t.f.hal, &rc, &r0), -EINVAL);
+    rt_route_len(&t, "10.2.0.8", 1401, true);
+    assert_int_equal(t.res.mtu, 1400);
+
+    /* 0: back to HAL_RIF_MTU. */
+    rc.mtu = 0;
+    assert_int_equal(hal_router_set(t.f.hal, &rc, &r0), 0);
+    rt_route_len(&t, "10.2.0.8", HAL_RIF_MTU, true);
+    assert_int_equal(t.res.action, HAL_ASIC_L3_FORWARD);
+    rt_route_len(&t, "10.2.0.8", HAL_RIF_MTU + 1, true);
+    assert_int_equal(t.res.mtu, HAL_RIF_MTU);
     rt_close(&t);
 }
 
@@ -830,6 +909,82 @@ test_neighbour_aging(void **state)
     rt_close(&t);
 }
 
+/* A router's own neighbour timeout replaces the profile's for the
+ * neighbours it learns; changing it applies at once to those it has. */
+static void
+test_router_neigh_timeout(void **state)
+{
+    const int64_t life = (int64_t) HAL_ASIC_DEFAULT_RNEIGH_TIMEOUT_S * 1000;
+    struct hal_router_config rc = { .name = "r0",
+                                    .mac = router_mac,
+                                    .arp_mac = router_mac,
+                                    .neigh_timeout_s = 60 };
+    struct hal_resource res[HAL_TABLE_N];
+    struct hal_mac mac7 = test_mac(7), mac8 = test_mac(8);
+    struct hal_ip a7 = ip("10.2.0.7"), a8 = ip("10.2.0.8");
+    struct hal_route_entry r;
+    int64_t t0 = 1000;
+    hal_oid_t r0;
+    struct rt t;
+    int status;
+
+    (void) state;
+    rt_open(&t);
+    r = route(t.r0, "10.2.0.0/24", t.rif1);
+    assert_int_equal(hal_route_set(t.f.hal, &r, 1, &status), 0);
+    r0 = t.r0;
+    assert_int_equal(hal_router_set(t.f.hal, &rc, &r0), 0);
+    fixture_run(&t.f, t0);
+    assert_int_equal(hal_asic_route_learn(t.f.asic, t.ls1, &a7, &mac7, t0), 0);
+    assert_int_equal(hal_next_wake(t.f.hal), t0 + 60000);
+
+    /* Probed from half of it when used. */
+    hal_asic_route(t.f.asic, t.ls0, &host, &a7, 64, 100, 86, false, t0 + 29999,
+                   NULL, &t.res, &t.d);
+    assert_false(t.res.probe);
+    hal_asic_route(t.f.asic, t.ls0, &host, &a7, 64, 100, 86, false, t0 + 30000,
+                   NULL, &t.res, &t.d);
+    assert_true(t.res.probe);
+
+    /* Gone at it, unused. */
+    fixture_run(&t.f, t0 + 59999);
+    hal_resources_get(t.f.hal, res);
+    assert_int_equal(res[HAL_TABLE_RNEIGH].used, 1);
+    fixture_run(&t.f, t0 + 60000);
+    hal_resources_get(t.f.hal, res);
+    assert_int_equal(res[HAL_TABLE_RNEIGH].used, 0);
+
+    /* Longer: a neighbour learned under 60 s lives the new timeout. */
+    assert_int_equal(
+        hal_asic_route_learn(t.f.asic, t.ls1, &a8, &mac8, t0 + 60000), 0);
+    rc.neigh_timeout_s = 120;
+    assert_int_equal(hal_router_set(t.f.hal, &rc, &r0), 0);
+    fixture_run(&t.f, t0 + 120000);
+    hal_resources_get(t.f.hal, res);
+    assert_int_equal(res[HAL_TABLE_RNEIGH].used, 1);
+    assert_int_equal(hal_next_wake(t.f.hal), t0 + 180000);
+
+    /* Shorter: the next run sweeps what is already older than it. */
+    rc.neigh_timeout_s = 10;
+    assert_int_equal(hal_router_set(t.f.hal, &rc, &r0), 0);
+    fixture_run(&t.f, t0 + 120001);
+    hal_resources_get(t.f.hal, res);
+    assert_int_equal(res[HAL_TABLE_RNEIGH].used, 0);
+
+    /* 0: the profile's again. */
+    rc.neigh_timeout_s = 0;
+    assert_int_equal(hal_router_set(t.f.hal, &rc, &r0), 0);
+    fixture_run(&t.f, t0 + 200000);
+    assert_int_equal(
+        hal_asic_route_learn(t.f.asic, t.ls1, &a7, &mac7, t0 + 200000), 0);
+    assert_int_equal(hal_next_wake(t.f.hal), t0 + 200000 + life);
+
+    /* Beyond a week: refused. */
+    rc.neigh_timeout_s = HAL_ROUTER_NEIGH_TIMEOUT_MAX + 1;
+    assert_int_equal(hal_router_set(t.f.hal, &rc, &r0), -EINVAL);
+    rt_close(&t);
+}
+
 /* A learned neighbour kept in chip memory keeps its age across a warm
  * restart; a time beyond the clock (the file outlived a reboot) counts as
  * the first run's. */
@@ -965,6 +1120,8 @@ main(void)
         cmocka_unit_test(test_dump),
         cmocka_unit_test(test_unreachable),
         cmocka_unit_test(test_mtu),
+        cmocka_unit_test(test_router_mtu),
+        cmocka_unit_test(test_router_neigh_timeout),
         cmocka_unit_test(test_icmp_rate_limit),
         cmocka_unit_test(test_peers),
         cmocka_unit_test(test_warm_restart),

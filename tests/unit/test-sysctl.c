@@ -30,6 +30,35 @@ test_set_get(void **state)
     assert_int_equal(v, 2);
 }
 
+/* Neighbour table parameters: per device, with "default" as a device; the
+ * conf table's keys are not the neigh table's. */
+static void
+test_neigh(void **state)
+{
+    int v = -1, def = -1;
+
+    NETNS_REQUIRE(netns_missing);
+    assert_int_equal(
+        sysctl_neigh_get("ipv4", "default", "base_reachable_time_ms", &def),
+        0);
+    assert_int_equal(def, 30000); /* Linux's default. */
+    assert_int_equal(
+        sysctl_neigh_set("ipv4", "lo", "base_reachable_time_ms", "60000"), 0);
+    assert_int_equal(
+        sysctl_neigh_get("ipv4", "lo", "base_reachable_time_ms", &v), 0);
+    assert_int_equal(v, 60000);
+    assert_int_equal(
+        sysctl_neigh_get("ipv4", "default", "base_reachable_time_ms", &v), 0);
+    assert_int_equal(v, def);
+    assert_int_equal(sysctl_neigh_get("ipv4", "lo", "forwarding", &v),
+                     -ENOENT);
+    assert_int_equal(
+        sysctl_dev_get("ipv4", "lo", "base_reachable_time_ms", &v), -ENOENT);
+    assert_int_equal(sysctl_neigh_set("ipv4", "nosuchdev0",
+                                      "base_reachable_time_ms", "1000"),
+                     -ENOENT);
+}
+
 static void
 test_errors(void **state)
 {
@@ -59,6 +88,7 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_set_get),
+        cmocka_unit_test(test_neigh),
         cmocka_unit_test(test_errors),
     };
 

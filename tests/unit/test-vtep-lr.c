@@ -177,6 +177,83 @@ test_bindings_and_routes(void **state)
 }
 
 static void
+router_cfg_cb(hal_oid_t oid, const struct hal_router_config *c, void *cfg)
+{
+    (void) oid;
+    memcpy(cfg, c, sizeof *c);
+}
+
+/* Asserts that the one router has MTU 'mtu' and neighbour timeout
+ * 'timeout_s' in the HAL (0: the defaults). */
+static void
+check_router_options(struct vfx *f, uint32_t mtu, uint32_t timeout_s)
+{
+    static const struct hal_route_walk walk = { .router = router_cfg_cb };
+    struct hal_router_config c;
+
+    memset(&c, 0xff, sizeof c);
+    hal_route_walk(f->hal, &walk, &c);
+    assert_int_equal(c.mtu, mtu);
+    assert_int_equal(c.neigh_timeout_s, timeout_s);
+}
+
+/* other_config:mtu and other_config:neighbour_timeout reach the HAL, and
+ * hal/dump-routes shows them; a value out of range or not a number is
+ * logged and the default used, with no fault. */
+static void
+test_router_options(void **state)
+{
+    struct vfx *f = *state;
+    char *red = vfx_ls_uuid(f, "red");
+    char *b = xasprintf("[[\"10.1.0.1/24\", %s]]", red);
+    struct ds out = DS_EMPTY_INITIALIZER;
+
+    lr_insert(f, "lr0", b, "[]");
+    vfx_run(f);
+    check_router_options(f, 0, 0);
+
+    lr_set(f, "lr0", "other_config",
+           "[[\"mtu\", \"9000\"], [\"neighbour_timeout\", \"60\"]]");
+    vfx_run(f);
+    check_router_options(f, 9000, 60);
+    assert_int_equal(hal_dump_routes(f->hal, &out), 0);
+    assert_non_null(strstr(ds_cstr(&out), " 9000 60s       red\n"));
+    assert_lr_fault(f, "lr0", "[\"set\",[]]");
+
+    /* The least and the most. */
+    lr_set(f, "lr0", "other_config",
+           "[[\"mtu\", \"1280\"], [\"neighbour_timeout\", \"604800\"]]");
+    vfx_run(f);
+    check_router_options(f, 1280, 604800);
+
+    /* Out of range, or not numbers: the defaults. */
+    lr_set(f, "lr0", "other_config",
+           "[[\"mtu\", \"1279\"], [\"neighbour_timeout\", \"0\"]]");
+    vfx_run(f);
+    check_router_options(f, 0, 0);
+    lr_set(f, "lr0", "other_config",
+           "[[\"mtu\", \"9217\"], [\"neighbour_timeout\", \"604801\"]]");
+    vfx_run(f);
+    check_router_options(f, 0, 0);
+    lr_set(f, "lr0", "other_config",
+           "[[\"mtu\", \"1500x\"], [\"neighbour_timeout\", \"-5\"]]");
+    vfx_run(f);
+    check_router_options(f, 0, 0);
+    assert_lr_fault(f, "lr0", "[\"set\",[]]");
+
+    /* Back, and the keys removed. */
+    lr_set(f, "lr0", "other_config", "[[\"mtu\", \"1400\"]]");
+    vfx_run(f);
+    check_router_options(f, 1400, 0);
+    lr_set(f, "lr0", "other_config", "[]");
+    vfx_run(f);
+    check_router_options(f, 0, 0);
+    ds_destroy(&out);
+    free(red);
+    free(b);
+}
+
+static void
 test_switch_later(void **state)
 {
     struct vfx *f = *state;
@@ -366,6 +443,7 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_bindings_and_routes, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_router_options, setup, teardown),
         cmocka_unit_test_setup_teardown(test_switch_later, setup, teardown),
         cmocka_unit_test_setup_teardown(test_overlap, setup, teardown),
         cmocka_unit_test_setup_teardown(test_switch_taken, setup, teardown),

@@ -36,6 +36,24 @@ vtep_row_map_get(const struct ovsdb_row *row, const struct ovsdb_column *col,
 }
 
 bool
+vtep_parse_uint(const char *s, uint32_t min, uint32_t max, uint32_t *value)
+{
+    unsigned long v;
+    char *end;
+
+    if (*s < '0' || *s > '9') {
+        return false;
+    }
+    errno = 0;
+    v = strtoul(s, &end, 10);
+    if (errno || *end || v < min || v > max) {
+        return false;
+    }
+    *value = (uint32_t) v;
+    return true;
+}
+
+bool
 vtep_row_string_set_equals(const struct ovsdb_row *row,
                            const struct ovsdb_column *col,
                            const char *const *strings, size_t n)

@@ -194,6 +194,24 @@ vtep_lr_arp_sources_run(struct vtep *vtep, struct vtep_txn *t, bool want)
     }
 }
 
+/* Reads other_config:'key' of router 'name' (its 'row') into '*value' if
+ * it is a number from 'min' to 'max'; leaves '*value' (the default) alone
+ * if the key is absent, and logs why if it is anything else. */
+static void
+router_number(const struct ovsdb_row *row, const struct ovsdb_column *other,
+              const char *key, uint32_t min, uint32_t max, const char *name,
+              uint32_t *value)
+{
+    const char *s = vtep_row_map_get(row, other, key);
+
+    if (s && !vtep_parse_uint(s, min, max, value)) {
+        VLOG_WARN_RL(&rl,
+                     "%s: other_config:%s=%s is not a number from %u to %u; "
+                     "using the default",
+                     name, key, s, min, max);
+    }
+}
+
 void
 vtep_lr_router_config(const struct vtep *vtep, const struct ovsdb_row *row,
                       struct hal_router_config *cfg)
@@ -219,6 +237,10 @@ vtep_lr_router_config(const struct vtep *vtep, const struct ovsdb_row *row,
         }
         default_router_mac(cfg->name, &cfg->mac);
     }
+    router_number(row, m->other, "mtu", HAL_RIF_MTU_MIN, HAL_RIF_MTU_MAX, name,
+                  &cfg->mtu);
+    router_number(row, m->other, "neighbour_timeout", 1,
+                  HAL_ROUTER_NEIGH_TIMEOUT_MAX, name, &cfg->neigh_timeout_s);
     arp_source_mac(vtep, &cfg->arp_mac);
     router_peers(vtep, cfg);
 }

@@ -21,7 +21,12 @@
  *                   lr_static_routes_fault, as does a full table.
  *   other_config    "router_mac": the router MAC (default: derived from
  *                   the router's name, so that every VTEP of a distributed
- *                   router agrees without configuration).
+ *                   router agrees without configuration).  "mtu": the IP
+ *                   MTU of its interfaces (HAL_RIF_MTU_MIN to _MAX,
+ *                   default HAL_RIF_MTU).  "neighbour_timeout": seconds a
+ *                   learned neighbour lives (1 to a week; default the
+ *                   backend's).  A bad value is logged and the default
+ *                   used.
  *   Arp_Sources_Local  A row whose locator is this switch's tunnel IP
  *                   gives the source MAC of the switch's own ARP requests.
  *   Arp_Sources_Remote The other VTEPs' ARP source MACs and locators: every

@@ -309,6 +309,11 @@ void vtep_count_hal_call(struct vtep *, size_t n_entries, const int *status);
  * 'row' (borrowed from the row), or NULL if the key is absent. */
 const char *vtep_row_map_get(const struct ovsdb_row *,
                              const struct ovsdb_column *, const char *key);
+/* Parses 's', an other_config value, as a decimal number from 'min' to
+ * 'max' into '*value'.  Returns false (leaving '*value' alone) if it is
+ * anything else. */
+bool vtep_parse_uint(const char *s, uint32_t min, uint32_t max,
+                     uint32_t *value);
 /* Returns true if the string set in column 'col' of 'row' is exactly
  * 'strings'. */
 bool vtep_row_string_set_equals(const struct ovsdb_row *,

@@ -331,26 +331,6 @@ vtep_faults_run(struct vtep *vtep, struct vtep_txn *t)
     switch_faults_run(vtep, t);
 }
 
-/* Parses 's', an other_config:mac_aging_time value, into '*seconds'.
- * Returns false if it is not a decimal number of seconds in range. */
-static bool
-parse_aging_time(const char *s, uint32_t *seconds)
-{
-    unsigned long value;
-    char *end;
-
-    if (*s < '0' || *s > '9') {
-        return false;
-    }
-    errno = 0;
-    value = strtoul(s, &end, 10);
-    if (errno || *end || value > VTEP_MAX_MAC_AGING_S) {
-        return false;
-    }
-    *seconds = value;
-    return true;
-}
-
 /* Gives the HAL the aging time that vtepd's Physical_Switch asks for in
  * other_config:mac_aging_time (seconds, 0 for never), or the default when
  * the key is absent or malformed. */
@@ -373,7 +353,7 @@ vtep_aging_run(struct vtep *vtep)
         value =
             vtep_row_map_get(ps, vtep->s.ps_other_config, "mac_aging_time");
     }
-    if (value && !parse_aging_time(value, &seconds)) {
+    if (value && !vtep_parse_uint(value, 0, VTEP_MAX_MAC_AGING_S, &seconds)) {
         VLOG_WARN_RL(&rl,
                      "other_config:mac_aging_time=%s: expected seconds, "
                      "0 to %u; using %u",
