@@ -234,8 +234,15 @@ rif_neigh_timeout(const struct nd_rif *rif, const char *router,
         char value[16];
 
         if (!ms) {
+            /* A namespace other than the first has no "default": its
+             * loopback device got the kernel's default when it was made,
+             * as the bridge did. */
             error = sysctl_neigh_get(protos[i], "default",
                                      "base_reachable_time_ms", &ms);
+            if (error == -ENOENT) {
+                error = sysctl_neigh_get(protos[i], "lo",
+                                         "base_reachable_time_ms", &ms);
+            }
         }
         if (!error) {
             snprintf(value, sizeof value, "%d", ms);
