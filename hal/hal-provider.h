@@ -259,7 +259,7 @@ size_t hal_bfd_frame_payload(const uint8_t *f, size_t len);
  *
  * HAL_PROVIDER_ABI_VERSION changes whenever 'struct hal_provider', 'struct
  * hal', 'struct hal_event' or any structure passed to a provider changes. */
-#define HAL_PROVIDER_ABI_VERSION 6u
+#define HAL_PROVIDER_ABI_VERSION 7u
 
 struct hal_provider_module {
     uint32_t abi_version;   /* HAL_PROVIDER_ABI_VERSION when built. */

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "hal/hal-route.h"
 #include "lib/util.h"
 
 static const char reentry_promise[] =
@@ -22,8 +23,8 @@ void
 kit_for_each_case(void (*cb)(const struct kit_case *, void *aux), void *aux)
 {
     static const struct kit_case *const tables[] = {
-        kit_object_cases, kit_bulk_cases,      kit_event_cases,
-        kit_warm_cases,   kit_neigh_bfd_cases, kit_acl_cases,
+        kit_object_cases,    kit_bulk_cases, kit_event_cases, kit_warm_cases,
+        kit_neigh_bfd_cases, kit_acl_cases,  kit_route_cases,
     };
 
     for (size_t t = 0; t < ARRAY_SIZE(tables); t++) {
@@ -224,9 +225,9 @@ struct kit_report {
 /* Returns why 'c' cannot run against a provider with 'caps' and
  * 'provider''s hooks, or NULL if it can. */
 static const char *
-skip_reason(const struct kit_case *c, uint32_t caps,
-            const struct hal_provider *p)
+skip_reason(const struct kit_case *c, uint32_t caps, const struct hal *hal)
 {
+    const struct hal_provider *p = hal->provider;
     static const struct {
         uint32_t cap;
         const char *why;
@@ -271,6 +272,12 @@ skip_reason(const struct kit_case *c, uint32_t caps,
     }
     if (c->hooks & KIT_OPS_BFD && !p->bfd_set) {
         return "provider has no BFD sessions (bfd_set is NULL)";
+    }
+    if (c->hooks & KIT_OPS_ROUTE && !p->router_set) {
+        return "provider has no routing (router_set is NULL)";
+    }
+    if (c->hooks & KIT_OPS_ROUTE && hal_route_unsupported_reason(hal)) {
+        return hal_route_unsupported_reason(hal);
     }
     return NULL;
 }
@@ -322,7 +329,7 @@ run_case(struct kit *k, const struct kit_case *c)
     kit_events_clear(k);
     unlink(k->state_file);
     if (!kit_open(k, NULL, true, true)) {
-        skip = skip_reason(c, k->caps, k->hal->provider);
+        skip = skip_reason(c, k->caps, k->hal);
         if (!skip) {
             c->run(k);
         }

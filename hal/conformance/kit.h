@@ -21,6 +21,7 @@
 #define KIT_OPS_NEIGH (1u << 3)       /* neigh_set, _remove, _walk. */
 #define KIT_OPS_NEIGH_STATS (1u << 4) /* neigh_stats_get. */
 #define KIT_OPS_BFD (1u << 5)         /* bfd_set, _remove, _get. */
+#define KIT_OPS_ROUTE (1u << 6) /* router_set ... route_walk, working here. */
 
 struct kit;
 
@@ -42,6 +43,7 @@ extern const struct kit_case kit_event_cases[];
 extern const struct kit_case kit_warm_cases[];
 extern const struct kit_case kit_neigh_bfd_cases[];
 extern const struct kit_case kit_acl_cases[];
+extern const struct kit_case kit_route_cases[];
 
 /* Calls 'cb' for every case of every table, in report order. */
 void kit_for_each_case(void (*cb)(const struct kit_case *, void *aux),

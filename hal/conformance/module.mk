@@ -8,7 +8,7 @@ hal-kit_SRCS := hal/conformance/kit.c hal/conformance/kit-util.c \
                 hal/conformance/cases-events.c \
                 hal/conformance/cases-warm.c \
                 hal/conformance/cases-neigh-bfd.c
-hal-kit_SRCS += hal/conformance/cases-acl.c
+hal-kit_SRCS += hal/conformance/cases-acl.c hal/conformance/cases-route.c
 
 PROGRAMS += hal-conformance
 hal-conformance_SRCS := hal/conformance/main.c

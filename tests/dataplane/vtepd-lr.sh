@@ -370,6 +370,7 @@ if asic; then
         nsx red2 ip route flush cache
     }
     check "other_config:mtu=4000 in hal/dump-routes" router_mtu 4000
+    [ -n "${VTEPD_LR_SHOW:-}" ] && appctl hal/dump-routes | grep -A2 INTERFACE
     check "MTU 4000: 4000 bytes red2 -> blue2 pass" \
         wait_for 5 size_ok red2 3972 10.2.0.10
     check "... 4001 do not: frag needed (mtu = 4000) from the gateway" \
@@ -386,6 +387,7 @@ if asic; then
     vctl set Logical_Router lr0 other_config:mtu=100
     check "other_config:mtu=100: logged, and the default (1500) used" \
         wait_for 3 bash -c "grep -q 'lr0: other_config:mtu=100 is not a number from 1280 to 9216; using the default' $VDIR/vtepd.log && ovs-appctl -t $VDIR/vtepd.ctl hal/dump-routes | grep -q '^lr0 .* 1500 default '"
+    [ -n "${VTEPD_LR_SHOW:-}" ] && grep other_config: "$VDIR/vtepd.log"
     router_mtu 1400
     vctl remove Logical_Router lr0 other_config mtu
     check "without the key, 1500 again" wait_for 3 bash -c \
@@ -612,6 +614,7 @@ if asic; then
     vctl set Logical_Router lr0 other_config:neighbour_timeout=3
     check "other_config:neighbour_timeout=3 in hal/dump-routes" \
         wait_for 3 bash -c "ovs-appctl -t $VDIR/vtepd.ctl hal/dump-routes | grep -q '^lr0 .* 1500 3s  *blue\$'"
+    [ -n "${VTEPD_LR_SHOW:-}" ] && appctl hal/dump-routes | grep -A2 INTERFACE
     # blue2, learned minutes ago, went at once; the first ping after it
     # waits for resolution.
     check "routed, blue2 learned again" wait_for 5 bash -c "ip netns exec $NS-red2 ping -c1 -W1 10.2.0.10 >/dev/null && ovs-appctl -t $VDIR/vtepd.ctl hal/dump-routes | grep -q '^blue *10.2.0.10 .*learned'"

@@ -116,6 +116,35 @@ nsx red2 ip link set r2 mtu 2000
 check "MTU: 1600 bytes with DF to blue2: frag needed, mtu 1500, from the router" \
     bash -c "ip netns exec $NS-red2 ping -c1 -W2 -M do -s 1572 10.2.0.10 2>&1 |
         grep -q 'From 10.1.0.1 .*Frag needed and DF set (mtu = 1500)'"
+# The router's own MTU and neighbour timeout (Logical_Router
+# other_config): its bridges' MTU and base_reachable_time, and back to
+# the kernel's defaults without the keys.
+vctl set Logical_Router lr0 other_config:mtu=1400 \
+    other_config:neighbour_timeout=90
+# bridges_are MTU MS: vtb1 and vtb2 have MTU and base_reachable_time_ms MS
+# for IPv4 and IPv6.
+bridges_are() {
+    local b n=/proc/sys/net ok=
+    for b in vtb1 vtb2; do
+        ok="$ok ip link show $b | grep -q 'mtu $1 ' &&"
+        ok="$ok test \$(cat $n/ipv4/neigh/$b/base_reachable_time_ms) = $2 &&"
+        ok="$ok test \$(cat $n/ipv6/neigh/$b/base_reachable_time_ms) = $2 &&"
+    done
+    fw_console "$A" "$ok true"
+}
+check "other_config: both bridges at MTU 1400, neighbours reachable 90 s" \
+    wait_for 10 bridges_are 1400 90000
+nsx red2 ip route flush cache
+check "MTU 1400: 1400 bytes with DF reach blue2" \
+    bash -c "ip netns exec $NS-red2 ping -c1 -W2 -M do -s 1372 10.2.0.10 |
+        grep -q ' 0% packet loss'"
+check "MTU 1400: 1401 bytes with DF: frag needed, mtu 1400, from the router" \
+    bash -c "ip netns exec $NS-red2 ping -c1 -W2 -M do -s 1373 10.2.0.10 2>&1 |
+        grep -q 'From 10.1.0.1 .*Frag needed and DF set (mtu = 1400)'"
+vctl remove Logical_Router lr0 other_config mtu \
+    -- remove Logical_Router lr0 other_config neighbour_timeout
+check "without the keys: MTU 1500, the kernel's 30 s" \
+    wait_for 10 bridges_are 1500 30000
 nsx red2 ip link set r2 mtu 1450
 nsx red2 ip route flush cache
 check "the static route: blue2 reaches 10.3.0.1 through red2" \
