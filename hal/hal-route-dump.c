@@ -224,8 +224,8 @@ put_all(struct rd *rd, struct ds *out)
     for (i = 0; i < rd->n_routes; i++) {
         put_route(rd, &rd->routes[i], out);
     }
-    ds_put_format(out, "\n%-16s %-24s %-17s %5s %-9s %s\n", "ROUTER",
-                  "INTERFACE", "MAC", "MTU", "NEIGH_AGE", "LS");
+    ds_put_format(out, "\n%-16s %-24s %-17s %5s %-9s %-5s %s\n", "ROUTER",
+                  "INTERFACE", "MAC", "MTU", "NEIGH_AGE", "RA", "LS");
     for (i = 0; i < rd->n_rifs; i++) {
         const struct rd_rif *r = &rd->rifs[i];
         char addr[HAL_IP_STRLEN + 5];
@@ -237,14 +237,20 @@ put_all(struct rd *rd, struct ds *out)
             const struct hal_router_config *c = &rd->routers[j].c;
 
             if (rd->routers[j].oid == r->c.router) {
-                char age[16] = "default";
+                char age[16] = "default", ra[16] = "off";
 
                 if (c->neigh_timeout_s) {
                     snprintf(age, sizeof age, "%us", c->neigh_timeout_s);
                 }
-                ds_put_format(out, "%-16s %-24s " HAL_MAC_FMT " %5u %-9s %s\n",
-                              c->name, addr, HAL_MAC_ARGS(&c->mac),
-                              hal_router_mtu(c), age, rif_ls(rd, r->oid, ls));
+                if (c->ra_interval_s && r->c.ip.family == AF_INET6) {
+                    snprintf(ra, sizeof ra, "%us", c->ra_interval_s);
+                } else if (r->c.ip.family != AF_INET6) {
+                    snprintf(ra, sizeof ra, "-");
+                }
+                ds_put_format(
+                    out, "%-16s %-24s " HAL_MAC_FMT " %5u %-9s %-5s %s\n",
+                    c->name, addr, HAL_MAC_ARGS(&c->mac), hal_router_mtu(c),
+                    age, ra, rif_ls(rd, r->oid, ls));
             }
         }
     }

@@ -102,6 +102,25 @@ ip_ok(const struct hal_ip *ip)
     return ip->family == AF_INET || ip->family == AF_INET6;
 }
 
+void
+hal_router_link_local(const struct hal_mac *mac, struct hal_ip *ip)
+{
+    uint8_t *a = ip->v6.s6_addr;
+
+    memset(ip, 0, sizeof *ip);
+    ip->family = AF_INET6;
+    a[0] = 0xfe;
+    a[1] = 0x80;
+    a[8] = mac->ea[0] ^ 0x02; /* The universal/local bit, inverted. */
+    a[9] = mac->ea[1];
+    a[10] = mac->ea[2];
+    a[11] = 0xff;
+    a[12] = 0xfe;
+    a[13] = mac->ea[3];
+    a[14] = mac->ea[4];
+    a[15] = mac->ea[5];
+}
+
 uint32_t
 hal_router_mtu(const struct hal_router_config *c)
 {
@@ -120,7 +139,11 @@ hal_router_set(struct hal *hal, const struct hal_router_config *config,
                || (config->mtu
                    && (config->mtu < HAL_RIF_MTU_MIN
                        || config->mtu > HAL_RIF_MTU_MAX))
-               || config->neigh_timeout_s > HAL_ROUTER_NEIGH_TIMEOUT_MAX) {
+               || config->neigh_timeout_s > HAL_ROUTER_NEIGH_TIMEOUT_MAX
+               || (config->ra_interval_s
+                   && (config->ra_interval_s < HAL_ROUTER_RA_INTERVAL_MIN
+                       || config->ra_interval_s
+                              > HAL_ROUTER_RA_INTERVAL_MAX))) {
         return -EINVAL;
     } else if (*oid && hal_oid_type(*oid) != HAL_OBJECT_ROUTER) {
         return -ENOENT;

@@ -60,6 +60,11 @@ struct hal_router_peer {
 /* The longest neighbour timeout a router takes: a week. */
 #define HAL_ROUTER_NEIGH_TIMEOUT_MAX (7 * 24 * 3600)
 
+/* The range of a router's interval between IPv6 router advertisements,
+ * RFC 4861 6.2.1's MaxRtrAdvInterval, in seconds. */
+#define HAL_ROUTER_RA_INTERVAL_MIN 4
+#define HAL_ROUTER_RA_INTERVAL_MAX 1800
+
 struct hal_router_config {
     char name[HAL_NAME_MAX]; /* The Logical_Router's name. */
     struct hal_mac mac;      /* Router MAC: routed frames go to it. */
@@ -80,14 +85,30 @@ struct hal_router_config {
      * HAL_ROUTER_NEIGH_TIMEOUT_MAX; 0 for the backend's default (the asic
      * backend: its profile's; netdev: the kernel's). */
     uint32_t neigh_timeout_s;
+    /* IPv6 router advertisements (RFC 4861 6.2), 0 for none: the most
+     * seconds between unsolicited ones on each bridge with an IPv6
+     * interface of the router, HAL_ROUTER_RA_INTERVAL_MIN to _MAX.  An
+     * advertisement comes from the router's link-local address
+     * (hal_router_link_local()) and MAC, with the MTU, and a prefix
+     * information option for each IPv6 interface on that bridge
+     * (autonomous configuration for a /64); router solicitations are
+     * answered. */
+    uint32_t ra_interval_s;
 };
+
+/* Stores in '*ip' the link-local address of a router with MAC 'mac' (its
+ * modified EUI-64, RFC 4291 2.5.1): the source of its router
+ * advertisements, which hosts take as their default gateway, and an
+ * address the router answers neighbour solicitations for on every bridge
+ * where it has an IPv6 interface. */
+void hal_router_link_local(const struct hal_mac *mac, struct hal_ip *ip);
 
 /* Returns the IP MTU of the interfaces of a router configured as 'c'. */
 uint32_t hal_router_mtu(const struct hal_router_config *c);
 
 /* Creates a router if '*oid' is HAL_OID_NULL (storing its id in '*oid'),
  * else updates router '*oid'.  Returns 0, HAL_E_TABLE_FULL, -ENOENT,
- * -EINVAL (a multicast MAC, an MTU or a timeout out of range) or
+ * -EINVAL (a multicast MAC, an MTU, timeout or interval out of range) or
  * -EOPNOTSUPP. */
 int hal_router_set(struct hal *hal, const struct hal_router_config *config,
                    hal_oid_t *oid);

@@ -14,6 +14,8 @@
 #define IPV6_HLEN 40
 #define IPPROTO_ICMPV6_ 58
 #define ND_HOP_LIMIT 255
+#define ND_RS 133
+#define ND_RS_LEN 8 /* Type, code, checksum, reserved. */
 #define ND_NS 135
 #define ND_NA 136
 #define ND_NS_LEN 24 /* Type, code, checksum, reserved, target. */
@@ -144,6 +146,22 @@ classify_ipv6(const uint8_t *p, size_t len, const struct hal_mac *src,
     default:
         return SIM_NEIGH_OTHER;
     }
+}
+
+bool
+sim_is_router_solicitation(uint16_t ethertype, const uint8_t *p, size_t len)
+{
+    size_t plen;
+
+    if (ethertype != SIM_ETH_TYPE_IPV6 || len < IPV6_HLEN + ND_RS_LEN
+        || (p[0] >> 4) != 6 || p[6] != IPPROTO_ICMPV6_
+        || p[IPV6_HLEN] != ND_RS) {
+        return false;
+    }
+    plen = get16(p + 4);
+    return plen >= ND_RS_LEN && plen <= len - IPV6_HLEN
+           && p[7] == ND_HOP_LIMIT && p[IPV6_HLEN + 1] == 0
+           && !icmpv6_csum(p + 8, p + 24, p + IPV6_HLEN, plen);
 }
 
 enum sim_neigh_kind

@@ -47,6 +47,12 @@ enum sim_neigh_kind sim_neigh_classify(uint16_t ethertype,
                                        const struct hal_mac *src,
                                        struct sim_neigh_request *req);
 
+/* Returns true if the 'len'-byte 'payload' that followed an Ethernet
+ * header of 'ethertype' is a valid IPv6 router solicitation (RFC 4861
+ * 6.1.1: hop limit 255, code 0, checksum right). */
+bool sim_is_router_solicitation(uint16_t ethertype, const uint8_t *payload,
+                                size_t len);
+
 /* Writes into 'frame' the untagged Ethernet frame that answers 'req' with
  * 'mac': an ARP reply or a solicited neighbour advertisement.  Returns its
  * length (at most SIM_NEIGH_REPLY_MAX). */

@@ -88,6 +88,41 @@ bfd_tx(void *sim_, struct in_addr remote, uint32_t vni, const uint8_t *frame,
     sim->stats.vxlan_tx_bytes += SIM_ENCAP_HLEN + len;
 }
 
+/* Sends a router advertisement of the model (hal_asic_ra_tx_fn) into its
+ * bridge, as the router sends its own frames; from hal_run(), between
+ * batches. */
+static void
+ra_tx(void *sim_, hal_oid_t bridge, const struct hal_asic_ra *ra)
+{
+    struct sim *sim = sim_;
+    uint8_t *frame = sim_arena_alloc(sim, SIM_RA_FRAME_MAX);
+    size_t len = sim_ra_frame(ra, frame);
+    struct sim_eth eth;
+
+    if (sim_eth_parse(frame, len, &eth)) {
+        return;
+    }
+    hal_asic_router_emit(sim->asic, bridge, &eth.dst, (uint32_t) len,
+                         &sim->decision);
+    sim_execute(sim, frame, len, &eth, NULL);
+    sim_flush_all(sim);
+    sim->stats.ra_sent++;
+}
+
+/* A frame that came in on 'bridge' at 'now_ms': if it is a router
+ * solicitation, the router there answers it (hal_asic_route_rs()). */
+static void
+router_solicited(struct sim *sim, hal_oid_t bridge, const uint8_t *frame,
+                 size_t len, const struct sim_eth *eth, int64_t now_ms)
+{
+    if (bridge && sim_is_router_solicitation(eth->ethertype,
+                                             frame + eth->payload,
+                                             len - eth->payload)) {
+        sim->stats.rs_received++;
+        hal_asic_route_rs(sim->asic, bridge, now_ms);
+    }
+}
+
 /* Sends the switch's own answer 'frame' (an ARP reply or NA, parsed into
  * 'eth') back out of the asker's port and VLAN 'out', through that port's
  * egress ACL as every frame that leaves a port goes: a deny drops it,
@@ -289,6 +324,9 @@ port_input(struct sim *sim, struct sim_port_slot *slot, const uint8_t *frame,
         f.acl = &acl;
     }
     hal_asic_forward(sim->asic, &f, true, now_ms, &sim->decision);
+    if (kind == SIM_NEIGH_OTHER) {
+        router_solicited(sim, sim->decision.bridge, frame, len, &eth, now_ms);
+    }
     if (req.has_sender && sim->decision.bridge) {
         hal_asic_neigh_snoop(sim->asic, slot->oid, eth.vlan, &req.sender,
                              &req.sha, now_ms);
@@ -321,6 +359,9 @@ vxlan_forward(struct sim *sim, struct hal_asic_vxlan_frame *f,
     f->neigh_target = kind == SIM_NEIGH_REQUEST ? &req.target : NULL;
     f->bytes = (uint32_t) len;
     hal_asic_decap(sim->asic, f, &sim->decision);
+    if (kind == SIM_NEIGH_OTHER) {
+        router_solicited(sim, sim->decision.bridge, inner, len, eth, now_ms);
+    }
     if (sim->decision.action == HAL_ASIC_ROUTE) {
         struct hal_asic_remote_out in = { .ip = f->outer_src, .vni = f->vni };
 
@@ -818,6 +859,7 @@ sim_create(struct ev_loop *loop, struct hal *hal,
     }
     sim_carrier_open(sim);
     hal_asic_set_bfd_tx(asic, bfd_tx, sim);
+    hal_asic_set_ra_tx(asic, ra_tx, sim);
     *simp = sim;
     return 0;
 }
@@ -843,6 +885,7 @@ sim_destroy(struct sim *sim)
         sim_underlay_close(&sim->underlay);
     }
     hal_asic_set_bfd_tx(sim->asic, NULL, NULL);
+    hal_asic_set_ra_tx(sim->asic, NULL, NULL);
     hmap_destroy(&sim->ports_by_oid);
     hal_asic_decision_uninit(&sim->decision);
     free(sim->ports);

@@ -111,6 +111,8 @@ struct sim_stats {
     /* IPv4 packets over a router's MTU that the CPU fragmented, and the
      * fragments it made of them. */
     uint64_t fragmented, fragments;
+    /* IPv6 router advertisements sent, and router solicitations heard. */
+    uint64_t ra_sent, rs_received;
     /* Reads of the VXLAN socket, and receive moderation's waits. */
     uint64_t vxlan_reads, rx_waits;
 };

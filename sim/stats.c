@@ -84,6 +84,10 @@ sim_format_stats(struct sim *sim, struct ds *out)
                   "fragmented: %" PRIu64 " IPv4 packets into %" PRIu64
                   " fragments\n",
                   s->fragmented, s->fragments);
+    ds_put_format(out,
+                  "router advertisements: %" PRIu64 " sent, %" PRIu64
+                  " solicitations heard\n",
+                  s->ra_sent, s->rs_received);
     ds_put_format(out, "drops: %" PRIu64 " (tx errors %" PRIu64 ")\n",
                   s->drops, s->tx_errors);
     for (i = 0; i < sim->n_drops; i++) {

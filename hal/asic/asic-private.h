@@ -303,6 +303,8 @@ struct hal_asic {
     struct hal_bfd_sessions bfds;
     hal_asic_bfd_tx_fn *bfd_tx;
     void *bfd_tx_aux;
+    hal_asic_ra_tx_fn *ra_tx;
+    void *ra_tx_aux;
 
     /* Statistics. */
     uint64_t writes;
@@ -498,6 +500,10 @@ void asic_l3_resources(const struct hal_asic *, struct hal_resource res[]);
  * (hal_run()); asic_l3_next_wake() is when that is next due. */
 void asic_l3_age(struct hal_asic *);
 int64_t asic_l3_next_wake(const struct hal_asic *);
+/* ra.c: sends the router advertisements that are due (hal_run());
+ * asic_l3_ra_next_wake() is when the next is. */
+void asic_l3_ra_run(struct hal_asic *, int64_t now_ms);
+int64_t asic_l3_ra_next_wake(const struct hal_asic *);
 /* Removes the router interfaces on bridge index 'bridge'. */
 void asic_l3_bridge_gone(struct hal_asic *, uint32_t bridge);
 /* Returns true if a frame to 'dst' (with 'arp_target' for an ARP request)

@@ -106,6 +106,7 @@ asic_run(struct hal *hal, int64_t now_ms)
 {
     asic_fdb_age(asic_cast(hal));
     asic_l3_age(asic_cast(hal));
+    asic_l3_ra_run(asic_cast(hal), now_ms);
     asic_bfd_run(asic_cast(hal), now_ms);
 }
 
@@ -115,7 +116,7 @@ asic_next_wake(const struct hal *hal)
     const struct hal_asic *asic = asic_cast(hal);
 
     return MIN(MIN(asic->next_age_ms, asic_l3_next_wake(asic)),
-               asic_bfd_next_wake(asic));
+               MIN(asic_l3_ra_next_wake(asic), asic_bfd_next_wake(asic)));
 }
 
 static int

@@ -278,6 +278,43 @@ int hal_asic_route_learn(struct hal_asic *, hal_oid_t bridge,
                          const struct hal_ip *ip, const struct hal_mac *mac,
                          int64_t now_ms);
 
+/* ---- IPv6 router advertisements (hal_router_config's ra_interval_s) ---- */
+
+/* The most prefixes one advertisement carries. */
+#define HAL_ASIC_RA_PREFIXES_MAX 8
+
+/* What a router advertisement on one bridge says. */
+struct hal_asic_ra {
+    struct hal_mac mac;    /* The router's: the frame's source. */
+    struct hal_ip src;     /* The router's link-local address. */
+    uint32_t mtu;          /* The router's MTU (an MTU option). */
+    uint16_t lifetime_s;   /* Router lifetime: 3 intervals, at most 9000. */
+    uint8_t n_prefixes;    /* The router's IPv6 interfaces on the bridge. */
+    struct hal_ip prefixes[HAL_ASIC_RA_PREFIXES_MAX]; /* Host bits zero. */
+    uint8_t prefix_lens[HAL_ASIC_RA_PREFIXES_MAX];
+};
+
+/* Sends router advertisement 'ra' into 'bridge', to all nodes: the
+ * dataplane builds the frame and sends it where hal_asic_router_emit()
+ * says.  Called from hal_run(), under the chip lock. */
+typedef void hal_asic_ra_tx_fn(void *aux, hal_oid_t bridge,
+                               const struct hal_asic_ra *ra);
+
+/* Sets (or, with NULL, clears) the function that sends advertisements. */
+void hal_asic_set_ra_tx(struct hal_asic *, hal_asic_ra_tx_fn *, void *aux);
+
+/* A router solicitation arrived on 'bridge' at 'now_ms': brings the next
+ * advertisement there forward, to within half a second (RFC 4861 6.2.6:
+ * a random delay, and at least 3 s after the previous one). */
+void hal_asic_route_rs(struct hal_asic *, hal_oid_t bridge, int64_t now_ms);
+
+/* Sets 'd' to send a frame of 'bytes' bytes that the router itself makes
+ * into 'bridge' to 'dst' (the FDB entry's port or VTEP, else every local
+ * binding and the flood list). */
+void hal_asic_router_emit(struct hal_asic *, hal_oid_t bridge,
+                          const struct hal_mac *dst, uint32_t bytes,
+                          struct hal_asic_decision *d);
+
 /* Returns true if some ACL is bound, so that the dataplane must parse the
  * headers into 'acl' of the frames it hands the pipeline. */
 bool hal_asic_acl_active(const struct hal_asic *);

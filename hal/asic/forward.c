@@ -337,6 +337,21 @@ asic_l2_emit(struct hal_asic *asic, uint32_t bridge, const struct hal_mac *dst,
 }
 
 void
+hal_asic_router_emit(struct hal_asic *asic, hal_oid_t bridge_oid,
+                     const struct hal_mac *dst, uint32_t bytes,
+                     struct hal_asic_decision *d)
+{
+    int64_t bridge = asic_bridge_index(asic, bridge_oid);
+
+    if (bridge < 0) {
+        decision_reset(d);
+        drop(d, "no such bridge");
+        return;
+    }
+    asic_l2_emit(asic, (uint32_t) bridge, dst, bytes, d);
+}
+
+void
 asic_l2_emit_vtep(struct hal_asic *asic, uint32_t bridge, struct in_addr vtep,
                   uint32_t bytes, struct hal_asic_decision *d)
 {

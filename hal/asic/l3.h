@@ -35,6 +35,13 @@ struct l3_icmp_dst {
     struct l3_bucket bucket;
 };
 
+/* Router advertisements on one bridge (ra.c). */
+struct l3_ra {
+    int64_t next_ms; /* The next one; 0: not started. */
+    int64_t last_ms; /* The last one sent. */
+    uint32_t sent;   /* Since it started. */
+};
+
 struct asic_l3 {
     struct asic_table t_router;  /* By name. */
     struct asic_table t_rif;     /* By bridge. */
@@ -52,6 +59,10 @@ struct asic_l3 {
     int64_t *probe_ms;
     uint8_t *probe_tries;
     int64_t next_age_ms;
+    /* Router advertisements, per bridge index, and when the next is due
+     * (0: look again at the next run). */
+    struct l3_ra *ra;
+    int64_t ra_wake_ms;
     /* Resync marks, per slot (NULL outside a resync). */
     uint8_t *seen_router, *seen_rif, *seen_nexthop, *seen_route, *seen_rneigh;
 };
@@ -72,6 +83,10 @@ int asic_l3_rneigh_put(struct hal_asic *, uint32_t rif,
 void asic_l3_rneigh_free(struct hal_asic *, uint32_t idx);
 
 /* route-pipe.c */
+/* Returns the rif of 'family' on bridge index 'bridge' (else any of its
+ * rifs), or -1. */
+int64_t asic_l3_bridge_rif(const struct hal_asic *, uint32_t bridge,
+                           uint8_t family);
 /* A learned entry was just put in rneigh slot 'idx' or confirmed there:
  * forgets its probes and starts the age timer if it is stopped. */
 void asic_l3_rneigh_confirmed(struct hal_asic *, uint32_t idx);

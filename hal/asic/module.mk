@@ -5,7 +5,7 @@ hal-asic_SRCS := hal/asic/asic.c hal/asic/chip.c \
                  hal/asic/fdb.c hal/asic/forward.c hal/asic/l2.c hal/asic/neigh.c \
                  hal/asic/profile.c hal/asic/repl.c hal/asic/resync.c \
                  hal/asic/table.c hal/asic/bfd.c hal/asic/route.c \
-                 hal/asic/route-pipe.c
+                 hal/asic/route-pipe.c hal/asic/ra.c
 hal-asic_PKGS := jansson
 
 $(call UNIT_TEST,test-hal-asic,\

@@ -64,8 +64,8 @@ bridge_rif(const struct hal_asic *asic, uint32_t bridge,
 
 /* Returns the rif of 'bridge' with an address of 'family', else any rif of
  * it, or -1. */
-static int64_t
-bridge_rif_family(const struct hal_asic *asic, uint32_t bridge, uint8_t family)
+int64_t
+asic_l3_bridge_rif(const struct hal_asic *asic, uint32_t bridge, uint8_t family)
 {
     int64_t any = -1;
     uint32_t i;
@@ -96,6 +96,23 @@ router_peer(const struct hal_router_config *c, const struct hal_mac *mac)
     return NULL;
 }
 
+/* Returns true if 'ip' is the link-local address of the router with an
+ * IPv6 interface on bridge index 'bridge' (hal_router_link_local()). */
+static bool
+is_link_local_of(const struct hal_asic *asic, uint32_t bridge,
+                 const struct hal_ip *ip)
+{
+    int64_t rif = asic_l3_bridge_rif(asic, bridge, AF_INET6);
+    struct hal_ip ll;
+
+    if (ip->family != AF_INET6 || !IN6_IS_ADDR_LINKLOCAL(&ip->v6) || rif < 0
+        || asic->rifs[rif].ip.family != AF_INET6) {
+        return false;
+    }
+    hal_router_link_local(&asic->routers[asic->rifs[rif].router].c.mac, &ll);
+    return hal_ip_equals(&ll, ip);
+}
+
 bool
 asic_l3_punt(const struct hal_asic *asic, uint32_t bridge,
              const struct hal_mac *dst, const struct hal_ip *arp_target)
@@ -120,7 +137,7 @@ asic_l3_punt(const struct hal_asic *asic, uint32_t bridge,
             return true;
         }
     }
-    return false;
+    return arp_target && is_link_local_of(asic, bridge, arp_target);
 }
 
 bool
@@ -142,6 +159,14 @@ hal_asic_route_arp_answer(struct hal_asic *asic, hal_oid_t bridge_oid,
             *mac = asic->routers[r->router].c.mac;
             return true;
         }
+    }
+    if (is_link_local_of(asic, (uint32_t) bridge, target)) {
+        int64_t rif = asic_l3_bridge_rif(asic, (uint32_t) bridge, AF_INET6);
+        struct asic_router *r = &asic->routers[asic->rifs[rif].router];
+
+        r->st.arp_replies++;
+        *mac = r->c.mac;
+        return true;
     }
     return false;
 }
@@ -541,7 +566,7 @@ hal_asic_route(struct hal_asic *asic, hal_oid_t in_bridge,
     int64_t bridge = asic_bridge_index(asic, in_bridge);
     int64_t in_rif =
         bridge < 0 ? -1
-                   : bridge_rif_family(asic, (uint32_t) bridge, dst->family);
+                   : asic_l3_bridge_rif(asic, (uint32_t) bridge, dst->family);
     struct asic_router *router;
     const struct asic_route *route;
     const struct asic_rif *out;

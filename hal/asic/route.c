@@ -103,6 +103,8 @@ asic_l3_init(struct hal_asic *asic)
     l3->probe_ms = xcalloc(p->rneighs + 1, sizeof *l3->probe_ms);
     l3->probe_tries = xzalloc(p->rneighs + 1);
     l3->next_age_ms = INT64_MAX;
+    l3->ra = xcalloc(p->bridges + 1, sizeof *l3->ra);
+    l3->ra_wake_ms = 0;
     index_l3(asic, l3);
     asic->l3 = l3;
 }
@@ -134,6 +136,7 @@ asic_l3_destroy(struct hal_asic *asic)
     asic_table_destroy(&l3->t_rneigh);
     free(l3->len_count);
     free(l3->probe_ms);
+    free(l3->ra);
     free(l3->probe_tries);
     free_marks(l3);
     free(l3);
@@ -360,6 +363,12 @@ asic_router_set(struct hal *hal, const struct hal_router_config *c,
         if (asic->routers[idx].c.neigh_timeout_s != c->neigh_timeout_s) {
             asic_l3_age_soon(asic);
         }
+        if (asic->routers[idx].c.ra_interval_s != c->ra_interval_s
+            || asic->routers[idx].c.mtu != c->mtu) {
+            /* Advertise the change at once, with the initial pace. */
+            memset(l3->ra, 0, asic->profile->bridges * sizeof *l3->ra);
+            l3->ra_wake_ms = 0;
+        }
     }
     asic->routers[idx].c = *c;
     asic->routers[idx].valid = 1;
@@ -463,6 +472,11 @@ asic_rif_create(struct hal *hal, const struct hal_rif_config *c,
                                          .ip = c->ip };
     asic_table_index(&l3->t_rif, (uint32_t) idx,
                      asic_l3_rif_hash((uint32_t) bridge));
+    if (c->ip.family == AF_INET6) {
+        /* A new prefix to advertise (ra.c). */
+        memset(&l3->ra[bridge], 0, sizeof l3->ra[bridge]);
+        l3->ra_wake_ms = 0;
+    }
     mark(asic, l3->seen_rif, idx);
     asic->writes++;
     *oid = hal_oid_make(HAL_OBJECT_RIF, (uint64_t) idx);

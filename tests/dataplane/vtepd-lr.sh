@@ -366,7 +366,7 @@ if asic; then
     # below it.
     router_mtu() {
         vctl set Logical_Router lr0 "other_config:mtu=$1"
-        wait_for 3 bash -c "ovs-appctl -t $VDIR/vtepd.ctl hal/dump-routes | grep -q '^lr0 .* $1 default '"
+        wait_for 3 bash -c "ovs-appctl -t $VDIR/vtepd.ctl hal/dump-routes | grep -q '^lr0 .* $1 default  '"
         nsx red2 ip route flush cache
     }
     check "other_config:mtu=4000 in hal/dump-routes" router_mtu 4000
@@ -536,6 +536,59 @@ if asic; then
         nsx red2 ping -c1 -W2 2001:db8:9::1
         appctl hal/dump-routes
     fi
+    # Router advertisements (other_config:ipv6_ra): red2, without its
+    # static default route, takes the router's link-local address
+    # (fe80::ff:fe00:fe, the EUI-64 of 02:00:00:00:00:fe) from them, an
+    # address of its own in the prefix (SLAAC) and the router's MTU; a
+    # router solicitation is answered at once.
+    RA_GW=fe80::ff:fe00:fe
+    ra_route() {
+        nsx red2 ip -6 route show default | grep -q "via $RA_GW dev eth0 proto ra"
+    }
+    # rs_heard: the solicitations vtepd's dataplane heard.
+    rs_heard() {
+        appctl sim/show | sed -n 's/^router advertisements: .* sent, \([0-9]*\) solicitations heard$/\1/p'
+    }
+    nsx red2 ip -6 route del default
+    vctl set Logical_Router lr0 other_config:ipv6_ra=true \
+        other_config:ipv6_ra_interval=60 other_config:mtu=1400
+    check "RA: hal/dump-routes says 60s for the IPv6 interfaces" \
+        wait_for 3 bash -c "ovs-appctl -t $VDIR/vtepd.ctl hal/dump-routes | grep -q '^lr0  *2001:db8:1::1/64 .* 1400 default   60s  *red\$'"
+    check "RA: red2's default route is the router's link-local address" \
+        wait_for 5 ra_route
+    # 02:00:00:00:01:02's EUI-64 in the /64.
+    check "RA: red2 made an address in 2001:db8:1::/64 (SLAAC)" bash -c \
+        "ip netns exec $NS-red2 ip -6 addr show dev eth0 | grep -q 'inet6 2001:db8:1::ff:fe00:102/64 scope global .*dynamic'"
+    check "RA: red2 took the MTU option (1400)" \
+        test "$(nsx red2 cat /proc/sys/net/ipv6/conf/eth0/mtu)" = 1400
+    check "RA: red2 -> blue2 through the advertised gateway" \
+        ping_ok red2 2001:db8:2::10
+    [ -n "${VTEPD_LR_SHOW:-}" ] && nsx red2 ip -6 route show default &&
+        nsx red2 ip -6 addr show dev eth0 &&
+        appctl hal/dump-routes | grep -A4 INTERFACE
+    nsx red2 ip -6 route del default
+    heard=$(rs_heard)
+    sleep 3 # At least 3 s after the last advertisement.
+    nsx red2 python3 -c "
+import socket
+s = socket.socket(socket.AF_INET6, socket.SOCK_RAW, socket.IPPROTO_ICMPV6)
+s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_MULTICAST_HOPS, 255)
+s.sendto(bytes([133, 0, 0, 0, 0, 0, 0, 0]),
+         ('ff02::2', 0, 0, socket.if_nametoindex('eth0')))"
+    check "RS: red2's solicitation heard" \
+        wait_for 2 bash -c "test \$(ovs-appctl -t $VDIR/vtepd.ctl sim/show | sed -n 's/^router advertisements: .* sent, \([0-9]*\) solicitations heard\$/\1/p') -gt $heard"
+    check "RS: answered within a second" wait_for 1 ra_route
+    [ -n "${VTEPD_LR_SHOW:-}" ] && appctl sim/show | grep '^router adv'
+    vctl remove Logical_Router lr0 other_config ipv6_ra \
+        -- remove Logical_Router lr0 other_config ipv6_ra_interval \
+        -- remove Logical_Router lr0 other_config mtu
+    nsx red2 ip -6 route del default
+    nsx red2 ip -6 route add default via 2001:db8:1::1
+    nsx red2 sh -c \
+        'sysctl -qw net.ipv6.conf.eth0.mtu=$(cat /sys/class/net/eth0/mtu)'
+    check "RA: off again in hal/dump-routes" \
+        wait_for 3 bash -c "ovs-appctl -t $VDIR/vtepd.ctl hal/dump-routes | grep -q '^lr0  *2001:db8:1::1/64 .* off  *red\$'"
+
     vctl remove Logical_Router lr0 switch_binding '"2001:db8:1::1/64"' \
         '"2001:db8:2::1/64"'
     check "IPv6: without the bindings their routes go" wait_for 3 bash -c \
@@ -613,7 +666,7 @@ fi
 if asic; then
     vctl set Logical_Router lr0 other_config:neighbour_timeout=3
     check "other_config:neighbour_timeout=3 in hal/dump-routes" \
-        wait_for 3 bash -c "ovs-appctl -t $VDIR/vtepd.ctl hal/dump-routes | grep -q '^lr0 .* 1500 3s  *blue\$'"
+        wait_for 3 bash -c "ovs-appctl -t $VDIR/vtepd.ctl hal/dump-routes | grep -q '^lr0  *10.2.0.1/24 .* 1500 3s  *-  *blue\$'"
     [ -n "${VTEPD_LR_SHOW:-}" ] && appctl hal/dump-routes | grep -A2 INTERFACE
     # blue2, learned minutes ago, went at once; the first ping after it
     # waits for resolution.

@@ -410,11 +410,11 @@ test_dump(void **state)
         "ls1\n"
         "\n"
         "ROUTER           INTERFACE                MAC                 MTU "
-        "NEIGH_AGE LS\n"
+        "NEIGH_AGE RA    LS\n"
         "r0               10.1.0.1/24              02:00:00:00:00:fe  1500 "
-        "default   ls0\n"
+        "default   -     ls0\n"
         "r0               10.2.0.1/24              02:00:00:00:00:fe  1500 "
-        "default   ls1\n"
+        "default   -     ls1\n"
         "\n"
         "LS               NEIGHBOUR                               MAC        "
         "       TYPE\n"
@@ -985,6 +985,131 @@ test_router_neigh_timeout(void **state)
     rt_close(&t);
 }
 
+/* What the RA callback saw. */
+struct ra_log {
+    size_t n;
+    hal_oid_t bridge[16];
+    struct hal_asic_ra ra[16];
+};
+
+static void
+ra_log_tx(void *log_, hal_oid_t bridge, const struct hal_asic_ra *ra)
+{
+    struct ra_log *log = log_;
+
+    if (log->n < ARRAY_SIZE(log->ra)) {
+        log->bridge[log->n] = bridge;
+        log->ra[log->n] = *ra;
+    }
+    log->n++;
+}
+
+/* Router advertisements: only on bridges with an IPv6 interface of a
+ * router with an interval, from its link-local address and MAC, with its
+ * MTU and every IPv6 prefix there; three at the initial pace, then from
+ * I/3 to I apart; a solicitation brings the next forward, not to within
+ * 3 s of the last; off again with interval 0. */
+static void
+test_router_advertisements(void **state)
+{
+    struct hal_router_config rc = { .name = "r0",
+                                    .mac = router_mac,
+                                    .arp_mac = router_mac,
+                                    .ra_interval_s = 30 };
+    struct hal_rif_config c6a, c6b;
+    struct hal_ip ll = ip("fe80::ff:fe00:fe"), p;
+    hal_oid_t r0, rif6a, rif6b;
+    struct ra_log log = { 0 };
+    struct hal_mac mac;
+    int64_t t0 = 1000, next;
+    struct rt t;
+
+    (void) state;
+    rt_open(&t);
+    hal_asic_set_ra_tx(t.f.asic, ra_log_tx, &log);
+    /* IPv4 only: nothing to advertise, even with an interval. */
+    r0 = t.r0;
+    assert_int_equal(hal_router_set(t.f.hal, &rc, &r0), 0);
+    fixture_run(&t.f, t0);
+    assert_int_equal(log.n, 0);
+    assert_int_equal(hal_next_wake(t.f.hal), INT64_MAX);
+
+    c6a = (struct hal_rif_config){ t.r0, t.ls1, ip("2001:db8:2::1"), 64 };
+    c6b = (struct hal_rif_config){ t.r0, t.ls1, ip("2001:db8:3:1ff::1"), 56 };
+    assert_int_equal(hal_rif_create(t.f.hal, &c6a, &rif6a), 0);
+    assert_int_equal(hal_rif_create(t.f.hal, &c6b, &rif6b), 0);
+    fixture_run(&t.f, t0);
+    assert_int_equal(log.n, 1);
+    assert_true(log.bridge[0] == t.ls1);
+    assert_memory_equal(&log.ra[0].mac, &router_mac, sizeof router_mac);
+    assert_true(hal_ip_equals(&log.ra[0].src, &ll));
+    assert_int_equal(log.ra[0].mtu, HAL_RIF_MTU);
+    assert_int_equal(log.ra[0].lifetime_s, 90);
+    assert_int_equal(log.ra[0].n_prefixes, 2);
+    p = ip("2001:db8:2::");
+    assert_true(hal_ip_equals(&log.ra[0].prefixes[0], &p)
+                || hal_ip_equals(&log.ra[0].prefixes[1], &p));
+    p = ip("2001:db8:3:100::");
+    assert_true(hal_ip_equals(&log.ra[0].prefixes[0], &p)
+                || hal_ip_equals(&log.ra[0].prefixes[1], &p));
+    assert_int_equal(log.ra[0].prefix_lens[0] + log.ra[0].prefix_lens[1],
+                     64 + 56);
+
+    /* The initial pace: at most 16 s apart. */
+    assert_int_equal(hal_next_wake(t.f.hal), t0 + 16000);
+    fixture_run(&t.f, t0 + 15999);
+    assert_int_equal(log.n, 1);
+    fixture_run(&t.f, t0 + 16000);
+    fixture_run(&t.f, t0 + 32000);
+    assert_int_equal(log.n, 3);
+    /* Then from I/3 to I. */
+    next = hal_next_wake(t.f.hal);
+    assert_true(next >= t0 + 32000 + 10000 && next <= t0 + 32000 + 30000);
+
+    /* A solicitation 1 s after the last: the answer waits for 3 s after
+     * it; one later: within 500 ms. */
+    hal_asic_route_rs(t.f.asic, t.ls1, t0 + 33000);
+    assert_int_equal(hal_next_wake(t.f.hal), t0 + 35000);
+    fixture_run(&t.f, t0 + 35000);
+    assert_int_equal(log.n, 4);
+    next = hal_next_wake(t.f.hal);
+    hal_asic_route_rs(t.f.asic, t.ls1, t0 + 40000);
+    assert_true(hal_next_wake(t.f.hal) >= t0 + 40000
+                && hal_next_wake(t.f.hal) <= t0 + 40500
+                && hal_next_wake(t.f.hal) < next);
+    /* Not on a bridge without one. */
+    hal_asic_route_rs(t.f.asic, t.ls0, t0 + 40000);
+    fixture_run(&t.f, t0 + 40500);
+    assert_int_equal(log.n, 5);
+    assert_true(log.bridge[4] == t.ls1);
+
+    /* The router's link-local address is answered where it advertises. */
+    assert_true(hal_asic_route_arp_answer(t.f.asic, t.ls1, &ll, &mac));
+    assert_memory_equal(&mac, &router_mac, sizeof mac);
+    assert_false(hal_asic_route_arp_answer(t.f.asic, t.ls0, &ll, &mac));
+
+    /* A new MTU is advertised at once. */
+    rc.mtu = 9000;
+    assert_int_equal(hal_router_set(t.f.hal, &rc, &r0), 0);
+    fixture_run(&t.f, t0 + 41000);
+    assert_int_equal(log.n, 6);
+    assert_int_equal(log.ra[5].mtu, 9000);
+
+    /* Out of range: refused; 0: no more. */
+    rc.ra_interval_s = HAL_ROUTER_RA_INTERVAL_MIN - 1;
+    assert_int_equal(hal_router_set(t.f.hal, &rc, &r0), -EINVAL);
+    rc.ra_interval_s = HAL_ROUTER_RA_INTERVAL_MAX + 1;
+    assert_int_equal(hal_router_set(t.f.hal, &rc, &r0), -EINVAL);
+    rc.ra_interval_s = 0;
+    assert_int_equal(hal_router_set(t.f.hal, &rc, &r0), 0);
+    fixture_run(&t.f, t0 + 100000);
+    fixture_run(&t.f, t0 + 2000000);
+    assert_int_equal(log.n, 6);
+    assert_int_equal(hal_next_wake(t.f.hal), INT64_MAX);
+    hal_asic_set_ra_tx(t.f.asic, NULL, NULL);
+    rt_close(&t);
+}
+
 /* A learned neighbour kept in chip memory keeps its age across a warm
  * restart; a time beyond the clock (the file outlived a reboot) counts as
  * the first run's. */
@@ -1122,6 +1247,7 @@ main(void)
         cmocka_unit_test(test_mtu),
         cmocka_unit_test(test_router_mtu),
         cmocka_unit_test(test_router_neigh_timeout),
+        cmocka_unit_test(test_router_advertisements),
         cmocka_unit_test(test_icmp_rate_limit),
         cmocka_unit_test(test_peers),
         cmocka_unit_test(test_warm_restart),

@@ -217,7 +217,7 @@ test_router_options(void **state)
     vfx_run(f);
     check_router_options(f, 9000, 60);
     assert_int_equal(hal_dump_routes(f->hal, &out), 0);
-    assert_non_null(strstr(ds_cstr(&out), " 9000 60s       red\n"));
+    assert_non_null(strstr(ds_cstr(&out), " 9000 60s       -     red\n"));
     assert_lr_fault(f, "lr0", "[\"set\",[]]");
 
     /* The least and the most. */

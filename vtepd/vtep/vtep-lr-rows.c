@@ -212,6 +212,27 @@ router_number(const struct ovsdb_row *row, const struct ovsdb_column *other,
     }
 }
 
+/* Reads other_config:ipv6_ra ("true" or "false") and ipv6_ra_interval of
+ * router 'name' (its 'row') into 'cfg'. */
+static void
+router_ra(const struct ovsdb_row *row, const struct ovsdb_column *other,
+          const char *name, struct hal_router_config *cfg)
+{
+    const char *ra = vtep_row_map_get(row, other, "ipv6_ra");
+
+    if (ra && !strcmp(ra, "true")) {
+        cfg->ra_interval_s = VTEP_LR_RA_INTERVAL_DEFAULT;
+        router_number(row, other, "ipv6_ra_interval",
+                      HAL_ROUTER_RA_INTERVAL_MIN, HAL_ROUTER_RA_INTERVAL_MAX,
+                      name, &cfg->ra_interval_s);
+    } else if (ra && strcmp(ra, "false")) {
+        VLOG_WARN_RL(&rl,
+                     "%s: other_config:ipv6_ra=%s is not true or false; "
+                     "no router advertisements",
+                     name, ra);
+    }
+}
+
 void
 vtep_lr_router_config(const struct vtep *vtep, const struct ovsdb_row *row,
                       struct hal_router_config *cfg)
@@ -241,6 +262,7 @@ vtep_lr_router_config(const struct vtep *vtep, const struct ovsdb_row *row,
                   &cfg->mtu);
     router_number(row, m->other, "neighbour_timeout", 1,
                   HAL_ROUTER_NEIGH_TIMEOUT_MAX, name, &cfg->neigh_timeout_s);
+    router_ra(row, m->other, name, cfg);
     arp_source_mac(vtep, &cfg->arp_mac);
     router_peers(vtep, cfg);
 }

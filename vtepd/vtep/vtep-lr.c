@@ -25,7 +25,10 @@
  *                   MTU of its interfaces (HAL_RIF_MTU_MIN to _MAX,
  *                   default HAL_RIF_MTU).  "neighbour_timeout": seconds a
  *                   learned neighbour lives (1 to a week; default the
- *                   backend's).  A bad value is logged and the default
+ *                   backend's).  "ipv6_ra": "true" for IPv6 router
+ *                   advertisements on the router's IPv6 interfaces, every
+ *                   "ipv6_ra_interval" seconds at most (4 to 1800,
+ *                   default 600).  A bad value is logged and the default
  *                   used.
  *   Arp_Sources_Local  A row whose locator is this switch's tunnel IP
  *                   gives the source MAC of the switch's own ARP requests.

@@ -18,6 +18,10 @@ struct vtep_ls;
 #define LR_MAX_BINDINGS 256
 #define LR_MAX_ROUTES 65536
 
+/* other_config:ipv6_ra=true without ipv6_ra_interval: RFC 4861 6.2.1's
+ * default MaxRtrAdvInterval, in seconds. */
+#define VTEP_LR_RA_INTERVAL_DEFAULT 600
+
 struct vtep_lrs {
     const struct ovsdb_column *name, *binding, *routes, *other;
     struct ovsdb_table *asl, *ars; /* Arp_Sources_Local, _Remote. */
