@@ -102,6 +102,75 @@ ip_ok(const struct hal_ip *ip)
     return ip->family == AF_INET || ip->family == AF_INET6;
 }
 
+/* Router advertisement fields (RFC 4861 4.2, 4.6). */
+#define ND_RA 134
+#define ND_RA_HLEN 16
+#define ND_RA_HOP_LIMIT 64 /* Cur Hop Limit for the hosts. */
+#define ND_OPT_SLLA 1
+#define ND_OPT_PREFIX 3
+#define ND_OPT_MTU 5
+#define ND_PREFIX_ONLINK 0x80
+#define ND_PREFIX_AUTO 0x40
+/* The prefix lifetimes RFC 4861 6.2.1 (and radvd) default to: 30 days
+ * valid, 7 days preferred. */
+#define ND_PREFIX_VALID_S 2592000
+#define ND_PREFIX_PREFERRED_S 604800
+#define RA_LIFETIME_MAX 9000
+
+static void
+put_be16(uint8_t *p, uint16_t v)
+{
+    p[0] = (uint8_t) (v >> 8);
+    p[1] = (uint8_t) v;
+}
+
+static void
+put_be32(uint8_t *p, uint32_t v)
+{
+    put_be16(p, (uint16_t) (v >> 16));
+    put_be16(p + 2, (uint16_t) v);
+}
+
+uint16_t
+hal_ra_lifetime(uint32_t interval_s)
+{
+    return (uint16_t) MIN(3 * interval_s, RA_LIFETIME_MAX);
+}
+
+size_t
+hal_ra_message(const struct hal_ra *ra, uint8_t msg[HAL_RA_MSG_MAX])
+{
+    uint8_t *o = msg + ND_RA_HLEN;
+    size_t i;
+
+    memset(msg, 0, HAL_RA_MSG_MAX);
+    msg[0] = ND_RA;
+    msg[4] = ND_RA_HOP_LIMIT;
+    put_be16(msg + 6, ra->lifetime_s);
+    o[0] = ND_OPT_SLLA;
+    o[1] = 1;
+    memcpy(o + 2, ra->mac.ea, 6);
+    o += 8;
+    o[0] = ND_OPT_MTU;
+    o[1] = 1;
+    put_be32(o + 4, ra->mtu);
+    o += 8;
+    for (i = 0; i < ra->n_prefixes && i < HAL_RA_PREFIXES_MAX; i++) {
+        o[0] = ND_OPT_PREFIX;
+        o[1] = 4;
+        o[2] = ra->prefix_lens[i];
+        /* SLAAC makes addresses of 64-bit interface identifiers: only a
+         * /64 is for autonomous configuration (RFC 4862 5.5.3). */
+        o[3] =
+            ND_PREFIX_ONLINK | (ra->prefix_lens[i] == 64 ? ND_PREFIX_AUTO : 0);
+        put_be32(o + 4, ND_PREFIX_VALID_S);
+        put_be32(o + 8, ND_PREFIX_PREFERRED_S);
+        memcpy(o + 16, &ra->prefixes[i].v6, 16);
+        o += 32;
+    }
+    return (size_t) (o - msg);
+}
+
 void
 hal_router_link_local(const struct hal_mac *mac, struct hal_ip *ip)
 {

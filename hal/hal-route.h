@@ -96,6 +96,34 @@ struct hal_router_config {
     uint32_t ra_interval_s;
 };
 
+/* ---- IPv6 router advertisements (ra_interval_s) ---- */
+
+/* The most prefixes one advertisement carries. */
+#define HAL_RA_PREFIXES_MAX 8
+/* The longest advertisement message (ICMPv6, without the IPv6 header):
+ * the fixed part, the source link-layer address and MTU options, and a
+ * prefix information option per prefix. */
+#define HAL_RA_MSG_MAX (16 + 8 + 8 + 32 * HAL_RA_PREFIXES_MAX)
+
+/* What a router advertisement on one bridge says. */
+struct hal_ra {
+    struct hal_mac mac;  /* The router's: the source link-layer address. */
+    struct hal_ip src;   /* The router's link-local address. */
+    uint32_t mtu;        /* The router's MTU (an MTU option). */
+    uint16_t lifetime_s; /* Router lifetime: 3 intervals, at most 9000. */
+    uint8_t n_prefixes;  /* The router's IPv6 interfaces on the bridge. */
+    struct hal_ip prefixes[HAL_RA_PREFIXES_MAX]; /* Host bits zero. */
+    uint8_t prefix_lens[HAL_RA_PREFIXES_MAX];
+};
+
+/* The router lifetime an advertisement every 'interval_s' at most
+ * carries (RFC 4861 6.2.1: three times the interval, at most 9000 s). */
+uint16_t hal_ra_lifetime(uint32_t interval_s);
+
+/* Writes the ICMPv6 message of router advertisement 'ra' (RFC 4861 4.2),
+ * checksum zero, into 'msg'.  Returns its length. */
+size_t hal_ra_message(const struct hal_ra *ra, uint8_t msg[HAL_RA_MSG_MAX]);
+
 /* Stores in '*ip' the link-local address of a router with MAC 'mac' (its
  * modified EUI-64, RFC 4291 2.5.1): the source of its router
  * advertisements, which hosts take as their default gateway, and an

@@ -159,8 +159,8 @@ sim_is_router_solicitation(uint16_t ethertype, const uint8_t *p, size_t len)
         return false;
     }
     plen = get16(p + 4);
-    return plen >= ND_RS_LEN && plen <= len - IPV6_HLEN
-           && p[7] == ND_HOP_LIMIT && p[IPV6_HLEN + 1] == 0
+    return plen >= ND_RS_LEN && plen <= len - IPV6_HLEN && p[7] == ND_HOP_LIMIT
+           && p[IPV6_HLEN + 1] == 0
            && !icmpv6_csum(p + 8, p + 24, p + IPV6_HLEN, plen);
 }
 

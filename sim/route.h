@@ -103,15 +103,12 @@ size_t sim_ns_request(const struct hal_mac *sha, const struct hal_ip *spa,
                       const struct hal_ip *tpa,
                       uint8_t frame[SIM_NS_FRAME_LEN]);
 
-/* A router advertisement: headers, the source link-layer address and MTU
- * options, and a prefix information option per prefix. */
-#define SIM_RA_FRAME_MAX \
-    (14 + 40 + 16 + 8 + 8 + 32 * HAL_ASIC_RA_PREFIXES_MAX)
+/* A router advertisement: Ethernet and IPv6 headers and the message. */
+#define SIM_RA_FRAME_MAX (14 + 40 + HAL_RA_MSG_MAX)
 
 /* Writes the router advertisement 'ra' (RFC 4861 4.2), to all nodes
  * (ff02::1), into 'frame'.  Returns its length. */
-size_t sim_ra_frame(const struct hal_asic_ra *ra,
-                    uint8_t frame[SIM_RA_FRAME_MAX]);
+size_t sim_ra_frame(const struct hal_ra *ra, uint8_t frame[SIM_RA_FRAME_MAX]);
 
 /* Writes an ARP request from 'sha'/'spa' for 'tpa', broadcast and padded
  * to SIM_ARP_FRAME_MIN, into 'frame'.  Returns its length. */

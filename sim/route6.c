@@ -108,63 +108,16 @@ sim_ns_request(const struct hal_mac *sha, const struct hal_ip *spa,
                      ND_HOP_LIMIT, 32);
 }
 
-/* Router advertisement fields (RFC 4861 4.2, 4.6). */
-#define ND_RA 134
-#define ND_RA_HLEN 16
-#define ND_OPT_PREFIX 3
-#define ND_OPT_MTU 5
-#define ND_PREFIX_ONLINK 0x80
-#define ND_PREFIX_AUTO 0x40
-/* The prefix lifetimes radvd and RFC 4861 6.2.1 default to: 30 days
- * valid, 7 days preferred. */
-#define ND_PREFIX_VALID_S 2592000
-#define ND_PREFIX_PREFERRED_S 604800
-
-static void
-put32(uint8_t *p, uint32_t v)
-{
-    put16(p, (uint16_t) (v >> 16));
-    put16(p + 2, (uint16_t) v);
-}
-
 size_t
-sim_ra_frame(const struct hal_asic_ra *ra, uint8_t frame[SIM_RA_FRAME_MAX])
+sim_ra_frame(const struct hal_ra *ra, uint8_t frame[SIM_RA_FRAME_MAX])
 {
     static const uint8_t all_nodes[16] = { 0xff, 0x02, [15] = 1 };
-    static const struct hal_mac all_nodes_mac = { { 0x33, 0x33, 0, 0, 0,
-                                                    1 } };
-    uint8_t *icmp = frame + SIM_ETH_HLEN + IPV6_HLEN, *o;
-    size_t i;
+    static const struct hal_mac all_nodes_mac = { { 0x33, 0x33, 0, 0, 0, 1 } };
+    size_t len = hal_ra_message(ra, frame + SIM_ETH_HLEN + IPV6_HLEN);
 
-    memset(icmp, 0, SIM_RA_FRAME_MAX - SIM_ETH_HLEN - IPV6_HLEN);
-    icmp[0] = ND_RA;
-    icmp[4] = ICMP6_HOP_LIMIT; /* Cur Hop Limit for the hosts. */
-    put16(icmp + 6, ra->lifetime_s);
-    o = icmp + ND_RA_HLEN;
-    o[0] = ND_OPT_SLLA;
-    o[1] = 1;
-    memcpy(o + 2, ra->mac.ea, SIM_ETH_ALEN);
-    o += 8;
-    o[0] = ND_OPT_MTU;
-    o[1] = 1;
-    put32(o + 4, ra->mtu);
-    o += 8;
-    for (i = 0; i < ra->n_prefixes && i < HAL_ASIC_RA_PREFIXES_MAX; i++) {
-        o[0] = ND_OPT_PREFIX;
-        o[1] = 4;
-        o[2] = ra->prefix_lens[i];
-        /* SLAAC makes addresses of 64-bit interface identifiers: only a
-         * /64 is for autonomous configuration (RFC 4862 5.5.3). */
-        o[3] = ND_PREFIX_ONLINK
-               | (ra->prefix_lens[i] == 64 ? ND_PREFIX_AUTO : 0);
-        put32(o + 4, ND_PREFIX_VALID_S);
-        put32(o + 8, ND_PREFIX_PREFERRED_S);
-        memcpy(o + 16, &ra->prefixes[i].v6, 16);
-        o += 32;
-    }
     return put_icmp6(frame, &all_nodes_mac, &ra->mac,
                      (const uint8_t *) &ra->src.v6, all_nodes, ND_HOP_LIMIT,
-                     (size_t) (o - icmp));
+                     len);
 }
 
 /* An NA to the router: learns its target at the MAC of its target

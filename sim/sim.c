@@ -92,7 +92,7 @@ bfd_tx(void *sim_, struct in_addr remote, uint32_t vni, const uint8_t *frame,
  * bridge, as the router sends its own frames; from hal_run(), between
  * batches. */
 static void
-ra_tx(void *sim_, hal_oid_t bridge, const struct hal_asic_ra *ra)
+ra_tx(void *sim_, hal_oid_t bridge, const struct hal_ra *ra)
 {
     struct sim *sim = sim_;
     uint8_t *frame = sim_arena_alloc(sim, SIM_RA_FRAME_MAX);
@@ -115,9 +115,9 @@ static void
 router_solicited(struct sim *sim, hal_oid_t bridge, const uint8_t *frame,
                  size_t len, const struct sim_eth *eth, int64_t now_ms)
 {
-    if (bridge && sim_is_router_solicitation(eth->ethertype,
-                                             frame + eth->payload,
-                                             len - eth->payload)) {
+    if (bridge
+        && sim_is_router_solicitation(eth->ethertype, frame + eth->payload,
+                                      len - eth->payload)) {
         sim->stats.rs_received++;
         hal_asic_route_rs(sim->asic, bridge, now_ms);
     }

@@ -12,6 +12,7 @@
 #define HAL_ASIC_ASIC_H 1
 
 #include "hal/hal-acl.h"
+#include "hal/hal-route.h"
 #include "hal/hal.h"
 
 struct hal_asic;
@@ -280,25 +281,11 @@ int hal_asic_route_learn(struct hal_asic *, hal_oid_t bridge,
 
 /* ---- IPv6 router advertisements (hal_router_config's ra_interval_s) ---- */
 
-/* The most prefixes one advertisement carries. */
-#define HAL_ASIC_RA_PREFIXES_MAX 8
-
-/* What a router advertisement on one bridge says. */
-struct hal_asic_ra {
-    struct hal_mac mac;    /* The router's: the frame's source. */
-    struct hal_ip src;     /* The router's link-local address. */
-    uint32_t mtu;          /* The router's MTU (an MTU option). */
-    uint16_t lifetime_s;   /* Router lifetime: 3 intervals, at most 9000. */
-    uint8_t n_prefixes;    /* The router's IPv6 interfaces on the bridge. */
-    struct hal_ip prefixes[HAL_ASIC_RA_PREFIXES_MAX]; /* Host bits zero. */
-    uint8_t prefix_lens[HAL_ASIC_RA_PREFIXES_MAX];
-};
-
 /* Sends router advertisement 'ra' into 'bridge', to all nodes: the
  * dataplane builds the frame and sends it where hal_asic_router_emit()
  * says.  Called from hal_run(), under the chip lock. */
 typedef void hal_asic_ra_tx_fn(void *aux, hal_oid_t bridge,
-                               const struct hal_asic_ra *ra);
+                               const struct hal_ra *ra);
 
 /* Sets (or, with NULL, clears) the function that sends advertisements. */
 void hal_asic_set_ra_tx(struct hal_asic *, hal_asic_ra_tx_fn *, void *aux);

@@ -24,7 +24,6 @@
 #define RA_INITIAL_MS 16000
 #define RA_MIN_DELAY_MS 3000
 #define RA_MAX_DELAY_MS 500
-#define RA_LIFETIME_MAX 9000
 
 void
 hal_asic_set_ra_tx(struct hal_asic *asic, hal_asic_ra_tx_fn *fn, void *aux)
@@ -60,7 +59,7 @@ random_ms(int64_t lo, int64_t hi)
  * 'bridge'. */
 static void
 ra_build(const struct hal_asic *asic, uint32_t router, uint32_t bridge,
-         struct hal_asic_ra *ra)
+         struct hal_ra *ra)
 {
     const struct hal_router_config *c = &asic->routers[router].c;
     const struct asic_l3 *l3 = asic->l3;
@@ -70,13 +69,13 @@ ra_build(const struct hal_asic *asic, uint32_t router, uint32_t bridge,
     ra->mac = c->mac;
     hal_router_link_local(&c->mac, &ra->src);
     ra->mtu = hal_router_mtu(c);
-    ra->lifetime_s = (uint16_t) MIN(3 * c->ra_interval_s, RA_LIFETIME_MAX);
+    ra->lifetime_s = hal_ra_lifetime(c->ra_interval_s);
     ASIC_TABLE_FOR_EACH_WITH_HASH(i, asic_l3_rif_hash(bridge), &l3->t_rif) {
         const struct asic_rif *r = &asic->rifs[i];
 
         if (r->bridge == bridge && r->router == router
             && r->ip.family == AF_INET6
-            && ra->n_prefixes < HAL_ASIC_RA_PREFIXES_MAX) {
+            && ra->n_prefixes < HAL_RA_PREFIXES_MAX) {
             ra->prefixes[ra->n_prefixes] = hal_ip_masked(&r->ip, r->len);
             ra->prefix_lens[ra->n_prefixes++] = r->len;
         }
@@ -107,7 +106,7 @@ asic_l3_ra_run(struct hal_asic *asic, int64_t now)
             ra->next_ms = now;
         }
         if (now >= ra->next_ms) {
-            struct hal_asic_ra adv;
+            struct hal_ra adv;
 
             ra_build(asic, (uint32_t) router, b, &adv);
             if (asic->ra_tx) {
@@ -116,9 +115,9 @@ asic_l3_ra_run(struct hal_asic *asic, int64_t now)
             ra->last_ms = now;
             ra->sent++;
             ra->next_ms =
-                now + (ra->sent < RA_INITIAL
-                           ? MIN(interval, RA_INITIAL_MS)
-                           : random_ms(interval / 3, interval));
+                now
+                + (ra->sent < RA_INITIAL ? MIN(interval, RA_INITIAL_MS)
+                                         : random_ms(interval / 3, interval));
         }
         wake = MIN(wake, ra->next_ms);
     }
@@ -132,8 +131,7 @@ asic_l3_ra_next_wake(const struct hal_asic *asic)
 }
 
 void
-hal_asic_route_rs(struct hal_asic *asic, hal_oid_t bridge_oid,
-                  int64_t now_ms)
+hal_asic_route_rs(struct hal_asic *asic, hal_oid_t bridge_oid, int64_t now_ms)
 {
     int64_t bridge = asic_bridge_index(asic, bridge_oid);
     struct l3_ra *ra;

@@ -65,7 +65,8 @@ bridge_rif(const struct hal_asic *asic, uint32_t bridge,
 /* Returns the rif of 'bridge' with an address of 'family', else any rif of
  * it, or -1. */
 int64_t
-asic_l3_bridge_rif(const struct hal_asic *asic, uint32_t bridge, uint8_t family)
+asic_l3_bridge_rif(const struct hal_asic *asic, uint32_t bridge,
+                   uint8_t family)
 {
     int64_t any = -1;
     uint32_t i;

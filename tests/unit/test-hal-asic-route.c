@@ -989,11 +989,11 @@ test_router_neigh_timeout(void **state)
 struct ra_log {
     size_t n;
     hal_oid_t bridge[16];
-    struct hal_asic_ra ra[16];
+    struct hal_ra ra[16];
 };
 
 static void
-ra_log_tx(void *log_, hal_oid_t bridge, const struct hal_asic_ra *ra)
+ra_log_tx(void *log_, hal_oid_t bridge, const struct hal_ra *ra)
 {
     struct ra_log *log = log_;
 
