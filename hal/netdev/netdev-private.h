@@ -334,6 +334,10 @@ int nd_bfd_get(const struct hal *, hal_oid_t, struct hal_bfd_info *);
 /* Reads the frames waiting on the receive socket, then runs the sessions'
  * timers at 'now', sending what is due. */
 void nd_bfd_run(struct hal_netdev *, int64_t now);
+/* ra.c: sends the router advertisements that are due and reads the
+ * solicitations; nd_ra_next_wake() is when the next is due. */
+void nd_ra_run(struct hal_netdev *, int64_t now);
+int64_t nd_ra_next_wake(const struct hal_netdev *);
 /* Returns when nd_bfd_run() next has timer work, INT64_MAX if never. */
 int64_t nd_bfd_next_wake(const struct hal_netdev *);
 /* Follows a change of the switch's VXLAN port (the receive filter). */

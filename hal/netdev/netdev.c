@@ -228,13 +228,14 @@ nd_run(struct hal *hal, int64_t now_ms)
     nd_monitor_run(nd_cast(hal));
     nd_snoop_run(nd_cast(hal), now_ms);
     nd_bfd_run(nd_cast(hal), now_ms);
+    nd_ra_run(nd_cast(hal), now_ms);
 }
 
-/* Aging is the kernel's; only BFD has timers here. */
+/* Aging is the kernel's; BFD and router advertisements have timers. */
 static int64_t
 nd_next_wake(const struct hal *hal)
 {
-    return nd_bfd_next_wake(nd_cast(hal));
+    return MIN(nd_bfd_next_wake(nd_cast(hal)), nd_ra_next_wake(nd_cast(hal)));
 }
 
 static int

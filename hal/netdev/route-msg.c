@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* The netlink requests of the netdev backend's routing (route.c): VRF
  * devices, interface MACs, MTUs and addresses, routes. */
+#include <linux/if_addr.h>
 #include <linux/rtnetlink.h>
+#include <netinet/in.h>
 #include <netlink/route/addr.h>
 #include <netlink/route/link.h>
 #include <netlink/route/link/vrf.h>
@@ -72,6 +74,11 @@ nd_msg_addr(int ifindex, const struct hal_ip *ip, uint8_t len, bool add)
     if (addr && local) {
         rtnl_addr_set_ifindex(addr, ifindex);
         rtnl_addr_set_local(addr, local);
+        if (ip->family == AF_INET6 && IN6_IS_ADDR_LINKLOCAL(&ip->v6)) {
+            /* The router's link-local address (ra.c sends from it at
+             * once): derived from its MAC, so no duplicate to detect. */
+            rtnl_addr_set_flags(addr, IFA_F_NODAD);
+        }
         if (add ? rtnl_addr_build_add_request(addr, NLM_F_CREATE, &msg)
                 : rtnl_addr_build_delete_request(addr, 0, &msg)) {
             msg = NULL;

@@ -30,6 +30,10 @@ struct nd_rif {
     bool valid;
     struct hal_rif_config c;
     struct nd_snmp6 base; /* Its bridge's IPv6 counters when it came. */
+    /* Router advertisements on its bridge, if it keeps them (ra.c): the
+     * next (0: not started), the last, how many since the start. */
+    int64_t ra_next_ms, ra_last_ms;
+    uint32_t ra_sent;
 };
 
 struct nd_nh {
@@ -58,8 +62,10 @@ struct nd_l3 {
     ND_VEC(struct nd_nh, nhs);
     ND_VEC(struct nd_route, routes);
     ND_VEC(struct nd_rneigh, neighs);
-    size_t n_aliases; /* Gateway aliases in the kernel (gateway.c). */
-    size_t n_sources; /* Own-source drops in the kernel (source6.c). */
+    size_t n_aliases;   /* Gateway aliases in the kernel (gateway.c). */
+    size_t n_sources;   /* Own-source drops in the kernel (source6.c). */
+    int ra_fd;          /* Router advertisements' socket (ra.c), or -1. */
+    int64_t ra_wake_ms; /* When the next is due (0: look at the next run). */
 };
 
 /* Returns a free slot of the vector (growing it), or -1 when full. */
@@ -117,6 +123,11 @@ nd_vrf_name(size_t idx, char name[IFNAMSIZ])
  * addresses (source6.c). */
 void nd_gateway_sync(struct hal_netdev *);
 void nd_source6_sync(struct hal_netdev *);
+
+/* ra.c: router advertisements.  nd_ra_restart() starts every bridge's
+ * again (the next run sends); nd_ra_close() closes the socket. */
+void nd_ra_restart(struct hal_netdev *);
+void nd_ra_close(struct hal_netdev *);
 
 static inline void
 nd_router_chains_sync(struct hal_netdev *nd)

@@ -72,6 +72,8 @@ nd_l3_init(struct hal_netdev *nd)
     struct nd_l3 *l3 = xzalloc(sizeof *l3);
     uint64_t writes = nd->nl.writes;
 
+    l3->ra_fd = -1;
+    l3->ra_wake_ms = INT64_MAX;
     nd->l3 = l3;
     nd_l3_probe(nd, l3);
     /* Probing is no table write (warm restarts count those). */
@@ -111,6 +113,7 @@ nd_l3_destroy(struct hal_netdev *nd, bool clear)
             nd_request(&nd->nl, nd_msg_link_del(l3->routers[i].ifindex));
         }
     }
+    nd_ra_close(nd);
     free(l3->routers);
     free(l3->rifs);
     free(l3->nhs);
@@ -193,6 +196,41 @@ rif_sibling(const struct nd_l3 *l3, const struct nd_rif *rif, size_t except,
         }
     }
     return -1;
+}
+
+/* Returns true if a valid IPv6 router interface other than 'except' has
+ * the router and bridge of 'rif'. */
+static bool
+rif_v6_sibling(const struct nd_l3 *l3, const struct nd_rif *rif, size_t except)
+{
+    size_t k;
+
+    for (k = 0; k < l3->n_rifs; k++) {
+        if (k != except && l3->rifs[k].valid
+            && l3->rifs[k].c.ip.family == AF_INET6
+            && l3->rifs[k].c.router == rif->c.router
+            && l3->rifs[k].c.bridge == rif->c.bridge) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Adds (or deletes) the link-local address of a router with MAC 'mac' on
+ * bridge device 'ifindex' (hal_router_link_local()). */
+static void
+bridge_link_local(struct hal_netdev *nd, int ifindex,
+                  const struct hal_mac *mac, bool add)
+{
+    struct hal_ip ll;
+    int error;
+
+    hal_router_link_local(mac, &ll);
+    error = nd_request(&nd->nl, nd_msg_addr(ifindex, &ll, 64, add));
+    if (error && error != -EEXIST && error != -EADDRNOTAVAIL) {
+        VLOG_WARN("%s the router's link-local address: %s",
+                  add ? "adding" : "deleting", strerror(-error));
+    }
 }
 
 /* Reads the IPv6 counters of the bridge of 'rif' into '*c'. */
@@ -333,15 +371,25 @@ nd_router_set(struct hal *hal, const struct hal_router_config *c,
         l3->routers[i].c = *c;
         for (j = 0; j < l3->n_rifs; j++) {
             if (l3->rifs[j].valid && l3->rifs[j].c.router == *oid) {
-                nd_request(&nd->nl, nd_msg_link_router(
-                                        rif_bridge_ifindex(nd, &l3->rifs[j]),
-                                        &c->mac, hal_router_mtu(c)));
+                int ifindex = rif_bridge_ifindex(nd, &l3->rifs[j]);
+
+                nd_request(&nd->nl, nd_msg_link_router(ifindex, &c->mac,
+                                                       hal_router_mtu(c)));
+                if (l3->rifs[j].c.ip.family == AF_INET6
+                    && memcmp(&old.mac, &c->mac, sizeof c->mac)) {
+                    bridge_link_local(nd, ifindex, &old.mac, false);
+                    bridge_link_local(nd, ifindex, &c->mac, true);
+                }
                 if (old.neigh_timeout_s != c->neigh_timeout_s) {
                     rif_neigh_timeout(&l3->rifs[j], c->name,
                                       c->neigh_timeout_s);
                 }
                 rif_peers_sync(nd, &l3->rifs[j], &old, c);
             }
+        }
+        if (memcmp(&old.mac, &c->mac, sizeof c->mac) || old.mtu != c->mtu
+            || old.ra_interval_s != c->ra_interval_s) {
+            nd_ra_restart(nd);
         }
         nd_router_chains_sync(nd);
         *oid = hal_oid_make(HAL_OBJECT_ROUTER, (uint64_t) i);
@@ -431,6 +479,9 @@ nd_rif_create(struct hal *hal, const struct hal_rif_config *c, hal_oid_t *oid)
                  nd_msg_addr(br->br_ifindex, &c->ip, c->prefix_len, true),
                  &status);
     nd_batch_destroy(&batch);
+    if (c->ip.family == AF_INET6 && (!status || status == -EEXIST)) {
+        bridge_link_local(nd, br->br_ifindex, &l3->routers[r].c.mac, true);
+    }
     if (!status || status == -EEXIST) {
         status = bridge_forwarding(nd, br, c->ip.family);
     }
@@ -452,6 +503,9 @@ nd_rif_create(struct hal *hal, const struct hal_rif_config *c, hal_oid_t *oid)
         rif_snmp6(&l3->rifs[i], &l3->rifs[i].base);
     }
     rif_peers_sync(nd, &l3->rifs[i], NULL, &l3->routers[r].c);
+    if (c->ip.family == AF_INET6) {
+        nd_ra_restart(nd);
+    }
     nd_router_chains_sync(nd);
     *oid = hal_oid_make(HAL_OBJECT_RIF, (uint64_t) i);
     return 0;
@@ -497,6 +551,10 @@ rif_free(struct hal_netdev *nd, size_t i, bool kernel)
                                         l3->rifs[i].c.prefix_len, false));
         nd_request(&nd->nl, nd_msg_link_master(ifindex, 0, true));
         nd_request(&nd->nl, nd_msg_link_group(ifindex, 0));
+        if (r >= 0 && l3->rifs[i].c.ip.family == AF_INET6
+            && !rif_v6_sibling(l3, &l3->rifs[i], i)) {
+            bridge_link_local(nd, ifindex, &l3->routers[r].c.mac, false);
+        }
         if (r >= 0) {
             rif_peers_sync(nd, &l3->rifs[i], &l3->routers[r].c, NULL);
             if (l3->routers[r].c.neigh_timeout_s
@@ -506,6 +564,9 @@ rif_free(struct hal_netdev *nd, size_t i, bool kernel)
         }
     }
     l3->rifs[i].valid = false;
+    if (l3->rifs[i].c.ip.family == AF_INET6) {
+        nd_ra_restart(nd);
+    }
     nd_router_chains_sync(nd);
     nd_acl_rif_gone(nd, oid);
 }

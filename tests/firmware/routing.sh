@@ -480,6 +480,41 @@ nsx red2 ping -c2 -W1 -I 2001:db8:2::1 2001:db8:2::10 >/dev/null 2>&1
 check "IPv6: none from the router's own address 2001:db8:2::1" \
     test "$(echos)" = "$before"
 nsx red2 ip -6 addr del 2001:db8:2::1/128 dev lo
+
+# Router advertisements (other_config:ipv6_ra), which vtepd sends itself
+# from the router's link-local address (the EUI-64 of its MAC, on every
+# bridge with an IPv6 interface): red2, without its static default route,
+# takes it as its gateway, makes its own address in the prefix and routes
+# through it; a solicitation is answered at once.
+RA_GW=fe80::ff:fe00:fe
+ra_route() {
+    nsx red2 ip -6 route show default | grep -q "via $RA_GW dev r2 proto ra"
+}
+check "RA: the router's link-local address is on both bridges" \
+    fw_console "$A" "ip -6 addr show dev vtb1 | grep -q 'inet6 $RA_GW/64' &&
+        ip -6 addr show dev vtb2 | grep -q 'inet6 $RA_GW/64'"
+nsx red2 ip -6 route del default
+vctl set Logical_Router lr0 other_config:ipv6_ra=true \
+    other_config:ipv6_ra_interval=60
+check "RA: red2's default route is the router's link-local address" \
+    wait_for 10 ra_route
+check "RA: red2 made its EUI-64 address in 2001:db8:1::/64 (SLAAC)" bash -c \
+    "ip netns exec $NS-red2 ip -6 addr show dev r2 | grep -q 'inet6 2001:db8:1::ff:fe00:102/64 scope global .*dynamic'"
+check "RA: red2 -> blue2 through the advertised gateway" \
+    wait_for 5 ping_ok red2 2001:db8:2::10
+nsx red2 ip -6 route del default
+sleep 3 # At least 3 s after the last advertisement.
+nsx red2 python3 -c "
+import socket
+s = socket.socket(socket.AF_INET6, socket.SOCK_RAW, socket.IPPROTO_ICMPV6)
+s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_MULTICAST_HOPS, 255)
+s.sendto(bytes([133, 0, 0, 0, 0, 0, 0, 0]),
+         ('ff02::2', 0, 0, socket.if_nametoindex('r2')))"
+check "RS: red2's solicitation answered within a second" wait_for 1 ra_route
+vctl remove Logical_Router lr0 other_config ipv6_ra \
+    -- remove Logical_Router lr0 other_config ipv6_ra_interval
+nsx red2 ip -6 route del default
+nsx red2 ip -6 route add default via 2001:db8:1::1
 # The router's own advertisements meet swp2's egress ACL, once
 # (hal/netdev/acl-egress.c: the port's egress hook takes them, the
 # bridge's output chain lets them by).  A rule permitting them counts as

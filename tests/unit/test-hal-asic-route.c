@@ -985,6 +985,130 @@ test_router_neigh_timeout(void **state)
     rt_close(&t);
 }
 
+/* hal_ra_message(): RFC 4861 4.2's layout, with the options the routers
+ * send (4.6.1, 4.6.2, 4.6.4). */
+static void
+test_ra_message(void **state)
+{
+    static const uint8_t want[] = {
+        134,
+        0,
+        0,
+        0,
+        64,
+        0,
+        0x07,
+        0x08,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        /* Source link-layer address. */
+        1,
+        1,
+        0x02,
+        0,
+        0,
+        0,
+        0,
+        0xfe,
+        /* MTU. */
+        5,
+        1,
+        0,
+        0,
+        0,
+        0,
+        0x05,
+        0x78,
+        /* A /64: on link and autonomous; 30 days valid, 7 preferred. */
+        3,
+        4,
+        64,
+        0xc0,
+        0,
+        0x27,
+        0x8d,
+        0,
+        0,
+        0x09,
+        0x3a,
+        0x80,
+        0,
+        0,
+        0,
+        0,
+        0x20,
+        0x01,
+        0x0d,
+        0xb8,
+        0,
+        2,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        /* A /56: on link only. */
+        3,
+        4,
+        56,
+        0x80,
+        0,
+        0x27,
+        0x8d,
+        0,
+        0,
+        0x09,
+        0x3a,
+        0x80,
+        0,
+        0,
+        0,
+        0,
+        0x20,
+        0x01,
+        0x0d,
+        0xb8,
+        0,
+        3,
+        0x01,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+    };
+    struct hal_ra ra = { .mac = router_mac,
+                         .mtu = 1400,
+                         .lifetime_s = 1800,
+                         .n_prefixes = 2,
+                         .prefix_lens = { 64, 56 } };
+    uint8_t msg[HAL_RA_MSG_MAX];
+
+    (void) state;
+    ra.prefixes[0] = ip("2001:db8:2::");
+    ra.prefixes[1] = ip("2001:db8:3:100::");
+    assert_int_equal(hal_ra_message(&ra, msg), sizeof want);
+    assert_memory_equal(msg, want, sizeof want);
+    assert_int_equal(hal_ra_lifetime(600), 1800);
+    assert_int_equal(hal_ra_lifetime(1800), 5400);
+    assert_int_equal(hal_ra_lifetime(4000), 9000);
+}
+
 /* What the RA callback saw. */
 struct ra_log {
     size_t n;
@@ -1247,6 +1371,7 @@ main(void)
         cmocka_unit_test(test_mtu),
         cmocka_unit_test(test_router_mtu),
         cmocka_unit_test(test_router_neigh_timeout),
+        cmocka_unit_test(test_ra_message),
         cmocka_unit_test(test_router_advertisements),
         cmocka_unit_test(test_icmp_rate_limit),
         cmocka_unit_test(test_peers),

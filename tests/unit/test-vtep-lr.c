@@ -197,9 +197,21 @@ check_router_options(struct vfx *f, uint32_t mtu, uint32_t timeout_s)
     assert_int_equal(c.neigh_timeout_s, timeout_s);
 }
 
-/* other_config:mtu and other_config:neighbour_timeout reach the HAL, and
- * hal/dump-routes shows them; a value out of range or not a number is
- * logged and the default used, with no fault. */
+/* Returns the one router's advertisement interval in the HAL. */
+static uint32_t
+router_ra(struct vfx *f)
+{
+    static const struct hal_route_walk walk = { .router = router_cfg_cb };
+    struct hal_router_config c;
+
+    memset(&c, 0xff, sizeof c);
+    hal_route_walk(f->hal, &walk, &c);
+    return c.ra_interval_s;
+}
+
+/* other_config:mtu, neighbour_timeout, ipv6_ra and ipv6_ra_interval
+ * reach the HAL, and hal/dump-routes shows them; a value out of range or
+ * not a number is logged and the default used, with no fault. */
 static void
 test_router_options(void **state)
 {
@@ -240,6 +252,28 @@ test_router_options(void **state)
     vfx_run(f);
     check_router_options(f, 0, 0);
     assert_lr_fault(f, "lr0", "[\"set\",[]]");
+
+    /* Router advertisements: the default interval, one in range, one out
+     * of it; anything but true or false is off. */
+    lr_set(f, "lr0", "other_config", "[[\"ipv6_ra\", \"true\"]]");
+    vfx_run(f);
+    assert_int_equal(router_ra(f), 600);
+    lr_set(f, "lr0", "other_config",
+           "[[\"ipv6_ra\", \"true\"], [\"ipv6_ra_interval\", \"30\"]]");
+    vfx_run(f);
+    assert_int_equal(router_ra(f), 30);
+    lr_set(f, "lr0", "other_config",
+           "[[\"ipv6_ra\", \"true\"], [\"ipv6_ra_interval\", \"3\"]]");
+    vfx_run(f);
+    assert_int_equal(router_ra(f), 600);
+    lr_set(f, "lr0", "other_config",
+           "[[\"ipv6_ra\", \"yes\"], [\"ipv6_ra_interval\", \"30\"]]");
+    vfx_run(f);
+    assert_int_equal(router_ra(f), 0);
+    lr_set(f, "lr0", "other_config",
+           "[[\"ipv6_ra\", \"false\"], [\"ipv6_ra_interval\", \"30\"]]");
+    vfx_run(f);
+    assert_int_equal(router_ra(f), 0);
 
     /* Back, and the keys removed. */
     lr_set(f, "lr0", "other_config", "[[\"mtu\", \"1400\"]]");
