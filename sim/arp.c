@@ -21,6 +21,7 @@
 #define ND_NS_LEN 24 /* Type, code, checksum, reserved, target. */
 #define ND_OPT_SLLA 1
 #define ND_OPT_TLLA 2
+#define ND_NA_FLAG_ROUTER 0x80
 #define ND_NA_FLAG_SOLICITED 0x40
 #define ND_NA_FLAG_OVERRIDE 0x20
 
@@ -201,7 +202,7 @@ arp_reply(const struct sim_neigh_request *req, const struct hal_mac *mac,
 
 static size_t
 na_reply(const struct sim_neigh_request *req, const struct hal_mac *mac,
-         uint8_t *f)
+         bool router, uint8_t *f)
 {
     uint8_t *ip = f + 14, *icmp = ip + IPV6_HLEN;
     size_t icmp_len = SIM_NA_FRAME_LEN - 14 - IPV6_HLEN;
@@ -217,7 +218,8 @@ na_reply(const struct sim_neigh_request *req, const struct hal_mac *mac,
     memcpy(ip + 8, &req->target.v6, 16);
     memcpy(ip + 24, &req->sender.v6, 16);
     icmp[0] = ND_NA;
-    icmp[4] = ND_NA_FLAG_SOLICITED | ND_NA_FLAG_OVERRIDE;
+    icmp[4] = ND_NA_FLAG_SOLICITED | ND_NA_FLAG_OVERRIDE
+              | (router ? ND_NA_FLAG_ROUTER : 0);
     memcpy(icmp + 8, &req->target.v6, 16);
     icmp[24] = ND_OPT_TLLA;
     icmp[25] = 1;
@@ -231,5 +233,14 @@ sim_neigh_reply(const struct sim_neigh_request *req, const struct hal_mac *mac,
                 uint8_t frame[SIM_NEIGH_REPLY_MAX])
 {
     return req->target.family == AF_INET ? arp_reply(req, mac, frame)
-                                         : na_reply(req, mac, frame);
+                                         : na_reply(req, mac, false, frame);
+}
+
+size_t
+sim_router_neigh_reply(const struct sim_neigh_request *req,
+                       const struct hal_mac *mac,
+                       uint8_t frame[SIM_NEIGH_REPLY_MAX])
+{
+    return req->target.family == AF_INET ? arp_reply(req, mac, frame)
+                                         : na_reply(req, mac, true, frame);
 }

@@ -60,4 +60,12 @@ size_t sim_neigh_reply(const struct sim_neigh_request *req,
                        const struct hal_mac *mac,
                        uint8_t frame[SIM_NEIGH_REPLY_MAX]);
 
+/* The same, for the router's own addresses: an NA has the Router flag
+ * (RFC 4861 4.4), without which a host that takes the router as its
+ * default gateway drops it at its next neighbour unreachability probe
+ * (7.2.5). */
+size_t sim_router_neigh_reply(const struct sim_neigh_request *req,
+                              const struct hal_mac *mac,
+                              uint8_t frame[SIM_NEIGH_REPLY_MAX]);
+
 #endif /* sim/arp.h */

@@ -169,7 +169,7 @@ route_arp(struct hal_asic *asic, hal_oid_t bridge, const uint8_t *frame,
     }
     if (kind == SIM_NEIGH_REQUEST
         && hal_asic_route_arp_answer(asic, bridge, &req->target, &mac)) {
-        *out_len = sim_neigh_reply(req, &mac, out);
+        *out_len = sim_router_neigh_reply(req, &mac, out);
         return SIM_ROUTE_REPLY;
     }
     if (!o->from_overlay

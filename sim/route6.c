@@ -228,7 +228,7 @@ route_nd(struct hal_asic *asic, hal_oid_t bridge, const uint8_t *ip,
         hal_asic_route_learn(asic, bridge, &req->sender, &req->sha, now_ms);
     }
     if (hal_asic_route_arp_answer(asic, bridge, &req->target, &mac)) {
-        *out_len = sim_neigh_reply(req, &mac, out);
+        *out_len = sim_router_neigh_reply(req, &mac, out);
         return SIM_ROUTE_REPLY;
     }
     *reason = "ND for the router";

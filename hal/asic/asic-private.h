@@ -504,6 +504,11 @@ int64_t asic_l3_next_wake(const struct hal_asic *);
  * asic_l3_ra_next_wake() is when the next is. */
 void asic_l3_ra_run(struct hal_asic *, int64_t now_ms);
 int64_t asic_l3_ra_next_wake(const struct hal_asic *);
+/* ra.c: bridge index 'bridge' (every bridge router index 'router'
+ * advertises on) stops being advertised on: sends the final advertisement
+ * (router lifetime 0) if any was sent there, and forgets the timers. */
+void asic_l3_ra_cease(struct hal_asic *, uint32_t bridge);
+void asic_l3_ra_cease_router(struct hal_asic *, uint32_t router);
 /* Removes the router interfaces on bridge index 'bridge'. */
 void asic_l3_bridge_gone(struct hal_asic *, uint32_t bridge);
 /* Returns true if a frame to 'dst' (with 'arp_target' for an ARP request)

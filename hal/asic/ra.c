@@ -13,7 +13,10 @@
  * I/3 and I (MinRtrAdvInterval's default, 0.33 I).  A router solicitation
  * brings the next forward to within 500 ms (MAX_RA_DELAY_TIME), but not to
  * less than 3 s after the previous one (MIN_DELAY_BETWEEN_RAS): the answer
- * goes to all nodes, as the RFC allows. */
+ * goes to all nodes, as the RFC allows.  A bridge that stops being
+ * advertised on (the interval goes to 0, the router MAC changes, the last
+ * IPv6 interface goes) gets one final advertisement with router lifetime
+ * 0 first (RFC 4861 6.2.5), so that hosts drop the router at once. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -122,6 +125,36 @@ asic_l3_ra_run(struct hal_asic *asic, int64_t now)
         wake = MIN(wake, ra->next_ms);
     }
     l3->ra_wake_ms = wake;
+}
+
+void
+asic_l3_ra_cease(struct hal_asic *asic, uint32_t bridge)
+{
+    struct l3_ra *ra = asic->l3 ? &asic->l3->ra[bridge] : NULL;
+    int64_t router = ra && ra->sent ? ra_router(asic, bridge) : -1;
+    struct hal_ra adv;
+
+    if (router < 0) {
+        return;
+    }
+    ra_build(asic, (uint32_t) router, bridge, &adv);
+    adv.lifetime_s = 0;
+    if (asic->ra_tx) {
+        asic->ra_tx(asic->ra_tx_aux, asic_bridge_oid(bridge), &adv);
+    }
+    memset(ra, 0, sizeof *ra);
+}
+
+void
+asic_l3_ra_cease_router(struct hal_asic *asic, uint32_t router)
+{
+    uint32_t b;
+
+    for (b = 0; asic->l3 && b < asic->profile->bridges; b++) {
+        if (ra_router(asic, b) == (int64_t) router) {
+            asic_l3_ra_cease(asic, b);
+        }
+    }
 }
 
 int64_t

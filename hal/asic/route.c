@@ -278,11 +278,39 @@ nexthop_free(struct hal_asic *asic, uint32_t idx)
     hal_event_freed(&asic->up, HAL_TABLE_NEXTHOP);
 }
 
+/* Returns true if rif 'idx' is the only IPv6 interface on its bridge. */
+static bool
+last_v6_rif(const struct hal_asic *asic, uint32_t idx)
+{
+    const struct asic_rif *rif = &asic->rifs[idx];
+    uint32_t i;
+
+    if (rif->ip.family != AF_INET6) {
+        return false;
+    }
+    ASIC_TABLE_FOR_EACH_WITH_HASH(i, asic_l3_rif_hash(rif->bridge),
+                                  &asic->l3->t_rif) {
+        if (i != idx && asic->rifs[i].bridge == rif->bridge
+            && asic->rifs[i].ip.family == AF_INET6) {
+            return false;
+        }
+    }
+    return true;
+}
+
 static void
 rif_free(struct hal_asic *asic, uint32_t idx)
 {
     struct asic_l3 *l3 = asic->l3;
     uint32_t i;
+
+    if (last_v6_rif(asic, idx)) {
+        asic_l3_ra_cease(asic, asic->rifs[idx].bridge);
+    } else if (asic->rifs[idx].ip.family == AF_INET6) {
+        /* One prefix fewer to advertise (ra.c). */
+        memset(&l3->ra[asic->rifs[idx].bridge], 0, sizeof *l3->ra);
+        l3->ra_wake_ms = 0;
+    }
 
     routes_to_gone(asic, true, idx);
     asic_acl_rif_gone(asic, idx);
@@ -363,8 +391,16 @@ asic_router_set(struct hal *hal, const struct hal_router_config *c,
         if (asic->routers[idx].c.neigh_timeout_s != c->neigh_timeout_s) {
             asic_l3_age_soon(asic);
         }
+        if (asic->routers[idx].c.ra_interval_s
+            && (!c->ra_interval_s
+                || memcmp(&asic->routers[idx].c.mac, &c->mac,
+                          sizeof c->mac))) {
+            /* Hosts drop the old gateway (link-local) at once. */
+            asic_l3_ra_cease_router(asic, (uint32_t) idx);
+        }
         if (asic->routers[idx].c.ra_interval_s != c->ra_interval_s
-            || asic->routers[idx].c.mtu != c->mtu) {
+            || asic->routers[idx].c.mtu != c->mtu
+            || memcmp(&asic->routers[idx].c.mac, &c->mac, sizeof c->mac)) {
             /* Advertise the change at once, with the initial pace. */
             memset(l3->ra, 0, asic->profile->bridges * sizeof *l3->ra);
             l3->ra_wake_ms = 0;

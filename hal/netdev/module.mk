@@ -13,7 +13,7 @@ hal-netdev_SRCS += hal/netdev/acl.c hal/netdev/nft.c hal/netdev/gateway.c \
                     hal/netdev/tags.c hal/netdev/prio-tags.c \
                     hal/netdev/source6.c \
                     hal/netdev/counters-arp.c hal/netdev/acl-egress.c \
-                    hal/netdev/ra.c
+                    hal/netdev/ra.c hal/netdev/rif.c
 hal-netdev_PKGS := libnl-3.0 libnl-route-3.0
 
 $(call UNIT_TEST,test-hal-netdev,\

@@ -13,7 +13,12 @@
  * interface) and receives the solicitations (an ICMPv6 filter passes only
  * those; the kernel checks their checksum, this their hop limit).  The
  * bridges hear ff02::2 because IPv6 forwarding is on, which makes the
- * kernel join all-routers on every interface. */
+ * kernel join all-routers on every interface.
+ *
+ * A bridge that stops being advertised on (the interval goes to 0, the
+ * router MAC changes, the last IPv6 interface goes) gets one final
+ * advertisement with router lifetime 0 (RFC 4861 6.2.5), from route.c,
+ * while the link-local address is still there. */
 #include <errno.h>
 #include <netinet/icmp6.h>
 #include <netinet/in.h>
@@ -98,9 +103,11 @@ ra_open(struct hal_netdev *nd)
     return 0;
 }
 
-/* Sends the advertisement of router 'c' on the bridge of rif 'i'. */
+/* Sends the advertisement of router 'c' on the bridge of rif 'i' (with
+ * 'final', router lifetime 0). */
 static void
-ra_send(struct hal_netdev *nd, size_t i, const struct hal_router_config *c)
+ra_send(struct hal_netdev *nd, size_t i, const struct hal_router_config *c,
+        bool final)
 {
     const struct nd_l3 *l3 = nd->l3;
     const struct nd_rif *rif = &l3->rifs[i];
@@ -124,7 +131,7 @@ ra_send(struct hal_netdev *nd, size_t i, const struct hal_router_config *c)
     ra.mac = c->mac;
     hal_router_link_local(&c->mac, &ra.src);
     ra.mtu = hal_router_mtu(c);
-    ra.lifetime_s = hal_ra_lifetime(c->ra_interval_s);
+    ra.lifetime_s = final ? 0 : hal_ra_lifetime(c->ra_interval_s);
     for (k = i; k < l3->n_rifs && ra.n_prefixes < HAL_RA_PREFIXES_MAX; k++) {
         const struct nd_rif *r = &l3->rifs[k];
 
@@ -276,7 +283,7 @@ nd_ra_run(struct hal_netdev *nd, int64_t now)
             rif->ra_next_ms = now;
         }
         if (now >= rif->ra_next_ms) {
-            ra_send(nd, i, c);
+            ra_send(nd, i, c, false);
             rif->ra_last_ms = now;
             rif->ra_sent++;
             rif->ra_next_ms = now
@@ -293,6 +300,24 @@ int64_t
 nd_ra_next_wake(const struct hal_netdev *nd)
 {
     return nd->l3 ? nd->l3->ra_wake_ms : INT64_MAX;
+}
+
+void
+nd_ra_cease(struct hal_netdev *nd, hal_oid_t router, hal_oid_t bridge)
+{
+    struct nd_l3 *l3 = nd->l3;
+    size_t i;
+
+    for (i = 0; l3 && l3->ra_fd >= 0 && i < l3->n_rifs; i++) {
+        const struct nd_rif *rif = &l3->rifs[i];
+        const struct hal_router_config *c =
+            rif->valid ? ra_config(l3, i) : NULL;
+
+        if (c && rif->ra_sent && rif->c.router == router
+            && (!bridge || rif->c.bridge == bridge)) {
+            ra_send(nd, i, c, true);
+        }
+    }
 }
 
 void

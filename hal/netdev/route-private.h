@@ -124,9 +124,22 @@ nd_vrf_name(size_t idx, char name[IFNAMSIZ])
 void nd_gateway_sync(struct hal_netdev *);
 void nd_source6_sync(struct hal_netdev *);
 
+/* rif.c: adds (or deletes) the link-local address of a router with MAC
+ * 'mac' on bridge device 'ifindex' (hal_router_link_local()); gives the
+ * bridge of 'rif' neighbour timeout 'timeout_s' of router 'router' (0: the
+ * kernel's default), as its base_reachable_time, IPv4 and IPv6. */
+void nd_bridge_link_local(struct hal_netdev *, int ifindex,
+                          const struct hal_mac *mac, bool add);
+void nd_rif_neigh_timeout(const struct nd_rif *, const char *router,
+                          uint32_t timeout_s);
+
 /* ra.c: router advertisements.  nd_ra_restart() starts every bridge's
  * again (the next run sends); nd_ra_close() closes the socket. */
 void nd_ra_restart(struct hal_netdev *);
+/* Sends the final advertisement (router lifetime 0) on every bridge where
+ * router 'router' advertised (only on 'bridge', unless it is 0), with the
+ * router's config as the mirror has it. */
+void nd_ra_cease(struct hal_netdev *, hal_oid_t router, hal_oid_t bridge);
 void nd_ra_close(struct hal_netdev *);
 
 static inline void

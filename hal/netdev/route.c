@@ -216,23 +216,6 @@ rif_v6_sibling(const struct nd_l3 *l3, const struct nd_rif *rif, size_t except)
     return false;
 }
 
-/* Adds (or deletes) the link-local address of a router with MAC 'mac' on
- * bridge device 'ifindex' (hal_router_link_local()). */
-static void
-bridge_link_local(struct hal_netdev *nd, int ifindex,
-                  const struct hal_mac *mac, bool add)
-{
-    struct hal_ip ll;
-    int error;
-
-    hal_router_link_local(mac, &ll);
-    error = nd_request(&nd->nl, nd_msg_addr(ifindex, &ll, 64, add));
-    if (error && error != -EEXIST && error != -EADDRNOTAVAIL) {
-        VLOG_WARN("%s the router's link-local address: %s",
-                  add ? "adding" : "deleting", strerror(-error));
-    }
-}
-
 /* Reads the IPv6 counters of the bridge of 'rif' into '*c'. */
 static void
 rif_snmp6(const struct nd_rif *rif, struct nd_snmp6 *c)
@@ -250,48 +233,6 @@ rif_bridge_ifindex(struct hal_netdev *nd, const struct nd_rif *rif)
     struct nd_bridge *br = nd_bridge_find(nd, rif->c.bridge);
 
     return br ? br->br_ifindex : 0;
-}
-
-/* Gives the bridge of rif 'rif' neighbour timeout 'timeout_s' (0: the
- * kernel's default) of router 'router', for IPv4 and IPv6: Linux's
- * base_reachable_time, which Cumulus Linux calls its ARP timeout.  A
- * neighbour is then reachable for 1/2 to 3/2 of it after it was last
- * confirmed, stale after that, and probed when next used. */
-static void
-rif_neigh_timeout(const struct nd_rif *rif, const char *router,
-                  uint32_t timeout_s)
-{
-    static const char *const protos[] = { "ipv4", "ipv6" };
-    char name[IFNAMSIZ];
-    size_t i;
-
-    hal_netdev_bridge_ifname((uint32_t) (rif->c.bridge & HAL_OID_VALUE_MAX),
-                             name);
-    for (i = 0; i < ARRAY_SIZE(protos); i++) {
-        int ms = (int) timeout_s * 1000, error = 0;
-        char value[16];
-
-        if (!ms) {
-            /* A namespace other than the first has no "default": its
-             * loopback device got the kernel's default when it was made,
-             * as the bridge did. */
-            error = sysctl_neigh_get(protos[i], "default",
-                                     "base_reachable_time_ms", &ms);
-            if (error == -ENOENT) {
-                error = sysctl_neigh_get(protos[i], "lo",
-                                         "base_reachable_time_ms", &ms);
-            }
-        }
-        if (!error) {
-            snprintf(value, sizeof value, "%d", ms);
-            error = sysctl_neigh_set(protos[i], name, "base_reachable_time_ms",
-                                     value);
-        }
-        if (error && error != -ENOENT) { /* ENOENT: no IPv6 on it. */
-            VLOG_WARN("%s: neighbour timeout on %s (%s): %s", router, name,
-                      protos[i], strerror(-error));
-        }
-    }
 }
 
 /* Returns true if router config 'c' has peer 'p' (same MAC and VTEP). */
@@ -368,6 +309,12 @@ nd_router_set(struct hal *hal, const struct hal_router_config *c,
     if (i >= 0) {
         struct hal_router_config old = l3->routers[i].c;
 
+        if (old.ra_interval_s
+            && (!c->ra_interval_s
+                || memcmp(&old.mac, &c->mac, sizeof c->mac))) {
+            /* Hosts drop the old gateway (link-local) at once. */
+            nd_ra_cease(nd, hal_oid_make(HAL_OBJECT_ROUTER, (uint64_t) i), 0);
+        }
         l3->routers[i].c = *c;
         for (j = 0; j < l3->n_rifs; j++) {
             if (l3->rifs[j].valid && l3->rifs[j].c.router == *oid) {
@@ -377,12 +324,12 @@ nd_router_set(struct hal *hal, const struct hal_router_config *c,
                                                        hal_router_mtu(c)));
                 if (l3->rifs[j].c.ip.family == AF_INET6
                     && memcmp(&old.mac, &c->mac, sizeof c->mac)) {
-                    bridge_link_local(nd, ifindex, &old.mac, false);
-                    bridge_link_local(nd, ifindex, &c->mac, true);
+                    nd_bridge_link_local(nd, ifindex, &old.mac, false);
+                    nd_bridge_link_local(nd, ifindex, &c->mac, true);
                 }
                 if (old.neigh_timeout_s != c->neigh_timeout_s) {
-                    rif_neigh_timeout(&l3->rifs[j], c->name,
-                                      c->neigh_timeout_s);
+                    nd_rif_neigh_timeout(&l3->rifs[j], c->name,
+                                         c->neigh_timeout_s);
                 }
                 rif_peers_sync(nd, &l3->rifs[j], &old, c);
             }
@@ -480,7 +427,7 @@ nd_rif_create(struct hal *hal, const struct hal_rif_config *c, hal_oid_t *oid)
                  &status);
     nd_batch_destroy(&batch);
     if (c->ip.family == AF_INET6 && (!status || status == -EEXIST)) {
-        bridge_link_local(nd, br->br_ifindex, &l3->routers[r].c.mac, true);
+        nd_bridge_link_local(nd, br->br_ifindex, &l3->routers[r].c.mac, true);
     }
     if (!status || status == -EEXIST) {
         status = bridge_forwarding(nd, br, c->ip.family);
@@ -493,8 +440,8 @@ nd_rif_create(struct hal *hal, const struct hal_rif_config *c, hal_oid_t *oid)
     l3->rifs[i].valid = true;
     l3->rifs[i].c = *c;
     if (l3->routers[r].c.neigh_timeout_s) {
-        rif_neigh_timeout(&l3->rifs[i], l3->routers[r].c.name,
-                          l3->routers[r].c.neigh_timeout_s);
+        nd_rif_neigh_timeout(&l3->rifs[i], l3->routers[r].c.name,
+                             l3->routers[r].c.neigh_timeout_s);
     }
     sib = rif_sibling(l3, &l3->rifs[i], (size_t) i, false);
     if (sib >= 0) {
@@ -553,13 +500,14 @@ rif_free(struct hal_netdev *nd, size_t i, bool kernel)
         nd_request(&nd->nl, nd_msg_link_group(ifindex, 0));
         if (r >= 0 && l3->rifs[i].c.ip.family == AF_INET6
             && !rif_v6_sibling(l3, &l3->rifs[i], i)) {
-            bridge_link_local(nd, ifindex, &l3->routers[r].c.mac, false);
+            nd_ra_cease(nd, l3->rifs[i].c.router, l3->rifs[i].c.bridge);
+            nd_bridge_link_local(nd, ifindex, &l3->routers[r].c.mac, false);
         }
         if (r >= 0) {
             rif_peers_sync(nd, &l3->rifs[i], &l3->routers[r].c, NULL);
             if (l3->routers[r].c.neigh_timeout_s
                 && rif_sibling(l3, &l3->rifs[i], i, false) < 0) {
-                rif_neigh_timeout(&l3->rifs[i], l3->routers[r].c.name, 0);
+                nd_rif_neigh_timeout(&l3->rifs[i], l3->routers[r].c.name, 0);
             }
         }
     }

@@ -563,6 +563,18 @@ if asic; then
         test "$(nsx red2 cat /proc/sys/net/ipv6/conf/eth0/mtu)" = 1400
     check "RA: red2 -> blue2 through the advertised gateway" \
         ping_ok red2 2001:db8:2::10
+    # Neighbour unreachability detection of the gateway: a stale entry,
+    # used, is probed after 5 s; the answer must have the Router flag, or
+    # red2 drops the router and its route (RFC 4861 7.2.5).
+    nud_router() {
+        nsx red2 ip -6 neigh show "$RA_GW" dev eth0 | grep -q 'router REACHABLE'
+    }
+    nsx red2 ip -6 neigh replace "$RA_GW" dev eth0 lladdr 02:00:00:00:00:fe \
+        nud stale router
+    nsx red2 ping -c1 -W1 2001:db8:2::10 >/dev/null
+    check "RA: red2 probes its gateway, the answer keeps it a router" \
+        wait_for 10 nud_router
+    check "... and red2 keeps its default route" ra_route
     [ -n "${VTEPD_LR_SHOW:-}" ] && nsx red2 ip -6 route show default &&
         nsx red2 ip -6 addr show dev eth0 &&
         appctl hal/dump-routes | grep -A4 INTERFACE
@@ -582,7 +594,9 @@ s.sendto(bytes([133, 0, 0, 0, 0, 0, 0, 0]),
     vctl remove Logical_Router lr0 other_config ipv6_ra \
         -- remove Logical_Router lr0 other_config ipv6_ra_interval \
         -- remove Logical_Router lr0 other_config mtu
-    nsx red2 ip -6 route del default
+    check "RA off: the final advertisement (lifetime 0) takes red2's route" \
+        wait_for 3 bash -c "! ip netns exec $NS-red2 ip -6 route show default | grep -q 'proto ra'"
+    nsx red2 ip -6 route del default proto ra 2>/dev/null
     nsx red2 ip -6 route add default via 2001:db8:1::1
     nsx red2 sh -c \
         'sysctl -qw net.ipv6.conf.eth0.mtu=$(cat /sys/class/net/eth0/mtu)'
@@ -671,8 +685,10 @@ if asic; then
     # blue2, learned minutes ago, went at once; the first ping after it
     # waits for resolution.
     check "routed, blue2 learned again" wait_for 5 bash -c "ip netns exec $NS-red2 ping -c1 -W1 10.2.0.10 >/dev/null && ovs-appctl -t $VDIR/vtepd.ctl hal/dump-routes | grep -q '^blue *10.2.0.10 .*learned'"
+    # blue2's own ARP probe of its gateway, 5 s after its entry for it is
+    # used while stale, refreshes blue2 once: allow for it.
     check "unused, blue2 ages out in 3 s, not the profile's 1800 s" \
-        wait_for 6 bash -c "! ovs-appctl -t $VDIR/vtepd.ctl hal/dump-routes | grep -q '^blue *10.2.0.10 .*learned'"
+        wait_for 12 bash -c "! ovs-appctl -t $VDIR/vtepd.ctl hal/dump-routes | grep -q '^blue *10.2.0.10 .*learned'"
     vctl remove Logical_Router lr0 other_config neighbour_timeout
     check "and is learned again when needed" ping_ok red2 10.2.0.10
 fi

@@ -502,6 +502,14 @@ check "RA: red2 made its EUI-64 address in 2001:db8:1::/64 (SLAAC)" bash -c \
     "ip netns exec $NS-red2 ip -6 addr show dev r2 | grep -q 'inet6 2001:db8:1::ff:fe00:102/64 scope global .*dynamic'"
 check "RA: red2 -> blue2 through the advertised gateway" \
     wait_for 5 ping_ok red2 2001:db8:2::10
+# Neighbour unreachability detection of the gateway: the answer has the
+# Router flag, so red2 keeps the router and its route (RFC 4861 7.2.5).
+nsx red2 ip -6 neigh replace "$RA_GW" dev r2 lladdr 02:00:00:00:00:fe \
+    nud stale router
+nsx red2 ping -c1 -W1 2001:db8:2::10 >/dev/null
+check "RA: red2 probes its gateway, the answer keeps it a router" \
+    wait_for 10 bash -c "ip netns exec $NS-red2 ip -6 neigh show $RA_GW dev r2 | grep -q 'router REACHABLE'"
+check "... and red2 keeps its default route" ra_route
 nsx red2 ip -6 route del default
 sleep 3 # At least 3 s after the last advertisement.
 nsx red2 python3 -c "
@@ -513,7 +521,9 @@ s.sendto(bytes([133, 0, 0, 0, 0, 0, 0, 0]),
 check "RS: red2's solicitation answered within a second" wait_for 1 ra_route
 vctl remove Logical_Router lr0 other_config ipv6_ra \
     -- remove Logical_Router lr0 other_config ipv6_ra_interval
-nsx red2 ip -6 route del default
+check "RA off: the final advertisement (lifetime 0) takes red2's route" \
+    wait_for 5 bash -c "! ip netns exec $NS-red2 ip -6 route show default | grep -q 'proto ra'"
+nsx red2 ip -6 route del default proto ra 2>/dev/null
 nsx red2 ip -6 route add default via 2001:db8:1::1
 # The router's own advertisements meet swp2's egress ACL, once
 # (hal/netdev/acl-egress.c: the port's egress hook takes them, the

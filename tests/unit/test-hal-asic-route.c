@@ -1132,7 +1132,8 @@ ra_log_tx(void *log_, hal_oid_t bridge, const struct hal_ra *ra)
  * router with an interval, from its link-local address and MAC, with its
  * MTU and every IPv6 prefix there; three at the initial pace, then from
  * I/3 to I apart; a solicitation brings the next forward, not to within
- * 3 s of the last; off again with interval 0. */
+ * 3 s of the last; a final one with lifetime 0 when the last prefix goes
+ * or the interval goes to 0. */
 static void
 test_router_advertisements(void **state)
 {
@@ -1219,16 +1220,38 @@ test_router_advertisements(void **state)
     assert_int_equal(log.n, 6);
     assert_int_equal(log.ra[5].mtu, 9000);
 
-    /* Out of range: refused; 0: no more. */
+    /* One of the two prefixes goes: advertised without it at once; the
+     * last goes: a final advertisement, router lifetime 0. */
+    assert_int_equal(hal_rif_remove(t.f.hal, rif6b), 0);
+    fixture_run(&t.f, t0 + 41001);
+    assert_int_equal(log.n, 7);
+    assert_int_equal(log.ra[6].n_prefixes, 1);
+    assert_int_equal(log.ra[6].lifetime_s, 90);
+    assert_int_equal(hal_rif_remove(t.f.hal, rif6a), 0);
+    assert_int_equal(log.n, 8);
+    assert_int_equal(log.ra[7].lifetime_s, 0);
+    assert_true(log.bridge[7] == t.ls1);
+    fixture_run(&t.f, t0 + 100000);
+    assert_int_equal(log.n, 8);
+    assert_int_equal(hal_next_wake(t.f.hal), INT64_MAX);
+
+    /* Out of range: refused; 0: a final advertisement, then no more. */
+    assert_int_equal(hal_rif_create(t.f.hal, &c6a, &rif6a), 0);
+    fixture_run(&t.f, t0 + 200000);
+    assert_int_equal(log.n, 9);
+    assert_int_equal(log.ra[8].lifetime_s, 90);
     rc.ra_interval_s = HAL_ROUTER_RA_INTERVAL_MIN - 1;
     assert_int_equal(hal_router_set(t.f.hal, &rc, &r0), -EINVAL);
     rc.ra_interval_s = HAL_ROUTER_RA_INTERVAL_MAX + 1;
     assert_int_equal(hal_router_set(t.f.hal, &rc, &r0), -EINVAL);
+    assert_int_equal(log.n, 9);
     rc.ra_interval_s = 0;
     assert_int_equal(hal_router_set(t.f.hal, &rc, &r0), 0);
-    fixture_run(&t.f, t0 + 100000);
+    assert_int_equal(log.n, 10);
+    assert_int_equal(log.ra[9].lifetime_s, 0);
+    fixture_run(&t.f, t0 + 300000);
     fixture_run(&t.f, t0 + 2000000);
-    assert_int_equal(log.n, 6);
+    assert_int_equal(log.n, 10);
     assert_int_equal(hal_next_wake(t.f.hal), INT64_MAX);
     hal_asic_set_ra_tx(t.f.asic, NULL, NULL);
     rt_close(&t);
