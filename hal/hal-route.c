@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "hal/hal-private.h"
+#include "lib/bytes.h"
 #include "lib/ds.h"
 #include "lib/util.h"
 
@@ -116,20 +117,6 @@ ip_ok(const struct hal_ip *ip)
 #define ND_PREFIX_VALID_S 2592000
 #define ND_PREFIX_PREFERRED_S 604800
 #define RA_LIFETIME_MAX 9000
-
-static void
-put_be16(uint8_t *p, uint16_t v)
-{
-    p[0] = (uint8_t) (v >> 8);
-    p[1] = (uint8_t) v;
-}
-
-static void
-put_be32(uint8_t *p, uint32_t v)
-{
-    put_be16(p, (uint16_t) (v >> 16));
-    put_be16(p + 2, (uint16_t) v);
-}
 
 uint16_t
 hal_ra_lifetime(uint32_t interval_s)

@@ -5,6 +5,7 @@
 #include <arpa/inet.h>
 #include <string.h>
 
+#include "lib/bytes.h"
 #include "lib/csum.h"
 
 #define ARP_HTYPE_ETHERNET 1
@@ -25,29 +26,16 @@
 #define ND_NA_FLAG_SOLICITED 0x40
 #define ND_NA_FLAG_OVERRIDE 0x20
 
-static uint16_t
-get16(const uint8_t *p)
-{
-    return (uint16_t) (p[0] << 8 | p[1]);
-}
-
-static void
-put16(uint8_t *p, uint16_t v)
-{
-    p[0] = (uint8_t) (v >> 8);
-    p[1] = (uint8_t) v;
-}
-
 static enum sim_neigh_kind
 classify_arp(const uint8_t *p, size_t len, struct sim_neigh_request *req)
 {
     uint16_t op;
 
-    if (len < SIM_ARP_LEN || get16(p) != ARP_HTYPE_ETHERNET
-        || get16(p + 2) != 0x0800 || p[4] != 6 || p[5] != 4) {
+    if (len < SIM_ARP_LEN || get_be16(p) != ARP_HTYPE_ETHERNET
+        || get_be16(p + 2) != 0x0800 || p[4] != 6 || p[5] != 4) {
         return SIM_NEIGH_MALFORMED;
     }
-    op = get16(p + 6);
+    op = get_be16(p + 6);
     if (op != ARP_OP_REQUEST && op != ARP_OP_REPLY) {
         return SIM_NEIGH_MALFORMED;
     }
@@ -135,7 +123,7 @@ classify_ipv6(const uint8_t *p, size_t len, const struct hal_mac *src,
     if (len < IPV6_HLEN || (p[0] >> 4) != 6 || p[6] != IPPROTO_ICMPV6_) {
         return SIM_NEIGH_OTHER;
     }
-    plen = get16(p + 4);
+    plen = get_be16(p + 4);
     if (plen < 1 || plen > len - IPV6_HLEN) {
         return SIM_NEIGH_OTHER;
     }
@@ -159,7 +147,7 @@ sim_is_router_solicitation(uint16_t ethertype, const uint8_t *p, size_t len)
         || p[IPV6_HLEN] != ND_RS) {
         return false;
     }
-    plen = get16(p + 4);
+    plen = get_be16(p + 4);
     return plen >= ND_RS_LEN && plen <= len - IPV6_HLEN && p[7] == ND_HOP_LIMIT
            && p[IPV6_HLEN + 1] == 0
            && !icmpv6_csum(p + 8, p + 24, p + IPV6_HLEN, plen);
@@ -187,12 +175,12 @@ arp_reply(const struct sim_neigh_request *req, const struct hal_mac *mac,
     memset(f, 0, SIM_ARP_FRAME_MIN);
     memcpy(f, req->sha.ea, 6);
     memcpy(f + 6, mac->ea, 6);
-    put16(f + 12, SIM_ETH_TYPE_ARP);
-    put16(a, ARP_HTYPE_ETHERNET);
-    put16(a + 2, 0x0800);
+    put_be16(f + 12, SIM_ETH_TYPE_ARP);
+    put_be16(a, ARP_HTYPE_ETHERNET);
+    put_be16(a + 2, 0x0800);
     a[4] = 6;
     a[5] = 4;
-    put16(a + 6, ARP_OP_REPLY);
+    put_be16(a + 6, ARP_OP_REPLY);
     memcpy(a + 8, mac->ea, 6);
     memcpy(a + 14, &req->target.v4, 4);
     memcpy(a + 18, req->sha.ea, 6);
@@ -210,9 +198,9 @@ na_reply(const struct sim_neigh_request *req, const struct hal_mac *mac,
     memset(f, 0, SIM_NA_FRAME_LEN);
     memcpy(f, req->sha.ea, 6);
     memcpy(f + 6, mac->ea, 6);
-    put16(f + 12, SIM_ETH_TYPE_IPV6);
+    put_be16(f + 12, SIM_ETH_TYPE_IPV6);
     ip[0] = 0x60;
-    put16(ip + 4, (uint16_t) icmp_len);
+    put_be16(ip + 4, (uint16_t) icmp_len);
     ip[6] = IPPROTO_ICMPV6_;
     ip[7] = ND_HOP_LIMIT;
     memcpy(ip + 8, &req->target.v6, 16);
@@ -224,7 +212,7 @@ na_reply(const struct sim_neigh_request *req, const struct hal_mac *mac,
     icmp[24] = ND_OPT_TLLA;
     icmp[25] = 1;
     memcpy(icmp + 26, mac->ea, 6);
-    put16(icmp + 2, icmpv6_csum(ip + 8, ip + 24, icmp, icmp_len));
+    put_be16(icmp + 2, icmpv6_csum(ip + 8, ip + 24, icmp, icmp_len));
     return SIM_NA_FRAME_LEN;
 }
 

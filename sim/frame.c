@@ -5,35 +5,9 @@
 
 #include <string.h>
 
+#include "lib/bytes.h"
 #include "lib/csum.h"
 #include "lib/hash.h"
-
-static uint16_t
-get_be16(const uint8_t *p)
-{
-    return (uint16_t) (p[0] << 8 | p[1]);
-}
-
-static void
-put_be16(uint8_t *p, uint16_t v)
-{
-    p[0] = (uint8_t) (v >> 8);
-    p[1] = (uint8_t) v;
-}
-
-static void
-put_be32(uint8_t *p, uint32_t v)
-{
-    put_be16(p, (uint16_t) (v >> 16));
-    put_be16(p + 2, (uint16_t) v);
-}
-
-static uint32_t
-get_be32(const uint8_t *p)
-{
-    return (uint32_t) p[0] << 24 | (uint32_t) p[1] << 16 | (uint32_t) p[2] << 8
-           | p[3];
-}
 
 int
 sim_eth_parse(const uint8_t *frame, size_t len, struct sim_eth *eth)

@@ -14,6 +14,7 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include "lib/bytes.h"
 #include "lib/csum.h"
 #include "lib/sysctl.h"
 #include "lib/vlog.h"
@@ -184,13 +185,6 @@ sim_gso_tap_close(struct sim_gso_tap *t)
     t->fd = -1;
 }
 
-static void
-put16(uint8_t *p, uint16_t v)
-{
-    p[0] = (uint8_t) (v >> 8);
-    p[1] = (uint8_t) v;
-}
-
 /* Writes the outer Ethernet (to the TAP device), IPv4, UDP and VXLAN
  * headers of 'f', whose inner frame is 'inner_len' bytes, at 'o'. */
 static void
@@ -203,24 +197,24 @@ put_outer(struct sim_gso_tap *t, const struct sim_gso_tap_frame *f,
     memcpy(o, t->mac, SIM_ETH_ALEN);
     memcpy(o + SIM_ETH_ALEN, t->mac, SIM_ETH_ALEN);
     o[SIM_ETH_ALEN + 5] ^= 1; /* Any other unicast address. */
-    put16(o + 12, 0x0800);
+    put_be16(o + 12, 0x0800);
 
     ip[0] = 0x45;
     ip[1] = 0;
-    put16(ip + 2, (uint16_t) (OUTER_HLEN - SIM_ETH_HLEN + inner_len));
-    put16(ip + 4, t->ip_id++);
-    put16(ip + 6, 0); /* DF clear, as the kernel's VXLAN device. */
+    put_be16(ip + 2, (uint16_t) (OUTER_HLEN - SIM_ETH_HLEN + inner_len));
+    put_be16(ip + 4, t->ip_id++);
+    put_be16(ip + 6, 0); /* DF clear, as the kernel's VXLAN device. */
     ip[8] = 65;       /* 64 once forwarded. */
     ip[9] = 17;       /* UDP */
-    put16(ip + 10, 0);
+    put_be16(ip + 10, 0);
     memcpy(ip + 12, &f->src, 4);
     memcpy(ip + 16, &f->dst, 4);
-    put16(ip + 10, csum_rfc1071(ip, IPV4_HLEN));
+    put_be16(ip + 10, csum_rfc1071(ip, IPV4_HLEN));
 
-    put16(udp, f->sport);
-    put16(udp + 2, f->dport);
-    put16(udp + 4, (uint16_t) (SIM_UDP_HLEN + SIM_VXLAN_HLEN + inner_len));
-    put16(udp + 6, 0); /* None over IPv4 (RFC 7348, 5). */
+    put_be16(udp, f->sport);
+    put_be16(udp + 2, f->dport);
+    put_be16(udp + 4, (uint16_t) (SIM_UDP_HLEN + SIM_VXLAN_HLEN + inner_len));
+    put_be16(udp + 6, 0); /* None over IPv4 (RFC 7348, 5). */
 
     memset(vxlan, 0, SIM_VXLAN_HLEN);
     vxlan[0] = 0x08; /* The VNI is valid. */
@@ -295,7 +289,7 @@ sim_gso_tap_send(struct sim_gso_tap *t, const struct sim_gso_tap_frame *f,
     tcp_len = inner_len - f->l4;
     sum = f->ipv6 ? csum_pseudo_ipv6(l3 + 8, l3 + 24, 6, tcp_len)
                   : csum_pseudo_ipv4(l3 + 12, l3 + 16, 6, tcp_len);
-    put16(inner + f->l4 + 16, csum_fold(sum));
+    put_be16(inner + f->l4 + 16, csum_fold(sum));
 
     memset(&vh, 0, sizeof vh);
     vh.flags = VNET_F_NEEDS_CSUM;

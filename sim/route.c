@@ -5,6 +5,7 @@
 #include <arpa/inet.h>
 #include <string.h>
 
+#include "lib/bytes.h"
 #include "lib/csum.h"
 
 #define IPV4_HLEN 20
@@ -19,13 +20,6 @@
 /* The most of a packet an ICMP error quotes: what fits in 576 bytes. */
 #define ICMP_QUOTE_MAX (576 - IPV4_HLEN - ICMP_HLEN)
 
-static void
-put16(uint8_t *p, uint16_t v)
-{
-    p[0] = (uint8_t) (v >> 8);
-    p[1] = (uint8_t) v;
-}
-
 size_t
 sim_arp_request(const struct hal_mac *sha, const struct hal_ip *spa,
                 const struct hal_ip *tpa, uint8_t frame[SIM_ARP_FRAME_MIN])
@@ -35,12 +29,12 @@ sim_arp_request(const struct hal_mac *sha, const struct hal_ip *spa,
     memset(frame, 0, SIM_ARP_FRAME_MIN);
     memset(frame, 0xff, SIM_ETH_ALEN);
     memcpy(frame + SIM_ETH_ALEN, sha->ea, SIM_ETH_ALEN);
-    put16(frame + 12, SIM_ETH_TYPE_ARP);
-    put16(p, 1); /* Ethernet. */
-    put16(p + 2, SIM_ETH_TYPE_IPV4);
+    put_be16(frame + 12, SIM_ETH_TYPE_ARP);
+    put_be16(p, 1); /* Ethernet. */
+    put_be16(p + 2, SIM_ETH_TYPE_IPV4);
     p[4] = 6;
     p[5] = 4;
-    put16(p + 6, 1); /* Request. */
+    put_be16(p + 6, 1); /* Request. */
     memcpy(p + 8, sha->ea, 6);
     memcpy(p + 14, &spa->v4, 4);
     memcpy(p + 24, &tpa->v4, 4);
@@ -55,7 +49,7 @@ sim_ipv4_dec_ttl(uint8_t *ip)
     uint16_t new = (uint16_t) (old - 0x100);
 
     ip[8]--;
-    put16(ip + 10, csum_update16((uint16_t) (ip[10] << 8 | ip[11]), old, new));
+    put_be16(ip + 10, csum_update16((uint16_t) (ip[10] << 8 | ip[11]), old, new));
 }
 
 /* Writes an Ethernet header to 'dst' from 'src' for IPv4 into 'out'. */
@@ -64,7 +58,7 @@ put_eth(uint8_t *out, const struct hal_mac *dst, const struct hal_mac *src)
 {
     memcpy(out, dst->ea, SIM_ETH_ALEN);
     memcpy(out + SIM_ETH_ALEN, src->ea, SIM_ETH_ALEN);
-    put16(out + 12, SIM_ETH_TYPE_IPV4);
+    put_be16(out + 12, SIM_ETH_TYPE_IPV4);
 }
 
 /* Writes an IPv4 header for an ICMP message of 'len' bytes from 'src' to
@@ -74,12 +68,12 @@ put_ip(uint8_t *ip, size_t len, const uint8_t src[4], const uint8_t dst[4])
 {
     memset(ip, 0, IPV4_HLEN);
     ip[0] = 0x45;
-    put16(ip + 2, (uint16_t) (IPV4_HLEN + len));
+    put_be16(ip + 2, (uint16_t) (IPV4_HLEN + len));
     ip[8] = ICMP_TTL;
     ip[9] = IPPROTO_ICMP_;
     memcpy(ip + 12, src, 4);
     memcpy(ip + 16, dst, 4);
-    put16(ip + 10, csum_rfc1071(ip, IPV4_HLEN));
+    put_be16(ip + 10, csum_rfc1071(ip, IPV4_HLEN));
 }
 
 /* An echo request to the router: the reply, back to the sender. */
@@ -98,8 +92,8 @@ echo_reply(const uint8_t *ip, size_t len, const struct sim_eth *eth,
     put_eth(out, &eth->src, router_mac);
     memcpy(icmp, ip + hl, icmp_len);
     icmp[0] = ICMP_ECHO_REPLY;
-    put16(icmp + 2, 0);
-    put16(icmp + 2, csum_rfc1071(icmp, icmp_len));
+    put_be16(icmp + 2, 0);
+    put_be16(icmp + 2, csum_rfc1071(icmp, icmp_len));
     put_ip(out + SIM_ETH_HLEN, icmp_len, ip + 16, ip + 12);
     *out_len = SIM_ETH_HLEN + IPV4_HLEN + icmp_len;
     return true;
@@ -137,11 +131,11 @@ icmp_error(struct hal_asic *asic, hal_oid_t bridge, const uint8_t *ip,
               : res->too_big   ? ICMP_FRAG_NEEDED
                                : res->unreach_code;
     if (res->too_big) {
-        put16(icmp + 6,
+        put_be16(icmp + 6,
               (uint16_t) (res->mtu < UINT16_MAX ? res->mtu : UINT16_MAX));
     }
     memcpy(icmp + ICMP_HLEN, ip, quote);
-    put16(icmp + 2, csum_rfc1071(icmp, ICMP_HLEN + quote));
+    put_be16(icmp + 2, csum_rfc1071(icmp, ICMP_HLEN + quote));
     put_ip(out + SIM_ETH_HLEN, ICMP_HLEN + quote,
            (const uint8_t *) &res->in_addr.v4, ip + 12);
     *out_len = SIM_ETH_HLEN + IPV4_HLEN + ICMP_HLEN + quote;
@@ -259,7 +253,7 @@ sim_route_frame(struct hal_asic *asic, hal_oid_t bridge, const uint8_t *frame,
     default:
         memcpy(out, res.dst.ea, SIM_ETH_ALEN);
         memcpy(out + SIM_ETH_ALEN, res.src.ea, SIM_ETH_ALEN);
-        put16(out + 12, SIM_ETH_TYPE_IPV4);
+        put_be16(out + 12, SIM_ETH_TYPE_IPV4);
         memcpy(out + SIM_ETH_HLEN, ip, ip_len);
         sim_ipv4_dec_ttl(out + SIM_ETH_HLEN);
         *out_len = SIM_ETH_HLEN + ip_len;

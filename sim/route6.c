@@ -5,6 +5,7 @@
 #include <arpa/inet.h>
 #include <string.h>
 
+#include "lib/bytes.h"
 #include "sim/route.h"
 
 #define IPV6_HLEN 40
@@ -26,19 +27,6 @@
  * ICMPv6 headers. */
 #define ICMP6_QUOTE_MAX (1280 - IPV6_HLEN - ICMP6_HLEN)
 
-static uint16_t
-get16(const uint8_t *p)
-{
-    return (uint16_t) (p[0] << 8 | p[1]);
-}
-
-static void
-put16(uint8_t *p, uint16_t v)
-{
-    p[0] = (uint8_t) (v >> 8);
-    p[1] = (uint8_t) v;
-}
-
 /* The ICMPv6 checksum of the 'len'-byte message 'msg' from 'src' to 'dst'
  * (RFC 8200, 8.1). */
 static uint16_t
@@ -49,11 +37,11 @@ icmp6_csum(const uint8_t *src, const uint8_t *dst, const uint8_t *msg,
     size_t i;
 
     for (i = 0; i < 16; i += 2) {
-        sum += get16(src + i) + get16(dst + i);
+        sum += get_be16(src + i) + get_be16(dst + i);
     }
     sum += (uint32_t) len + IPPROTO_ICMPV6_;
     for (i = 0; i + 1 < len; i += 2) {
-        sum += get16(msg + i);
+        sum += get_be16(msg + i);
     }
     if (len & 1) {
         sum += (uint32_t) msg[len - 1] << 8;
@@ -75,16 +63,16 @@ put_icmp6(uint8_t *out, const struct hal_mac *dst_mac,
 
     memcpy(out, dst_mac->ea, SIM_ETH_ALEN);
     memcpy(out + SIM_ETH_ALEN, src_mac->ea, SIM_ETH_ALEN);
-    put16(out + 12, SIM_ETH_TYPE_IPV6);
+    put_be16(out + 12, SIM_ETH_TYPE_IPV6);
     memset(ip, 0, IPV6_HLEN);
     ip[0] = 0x60;
-    put16(ip + 4, (uint16_t) len);
+    put_be16(ip + 4, (uint16_t) len);
     ip[6] = IPPROTO_ICMPV6_;
     ip[7] = hop_limit;
     memcpy(ip + 8, src, 16);
     memcpy(ip + 24, dst, 16);
-    put16(icmp + 2, 0);
-    put16(icmp + 2, icmp6_csum(src, dst, icmp, len));
+    put_be16(icmp + 2, 0);
+    put_be16(icmp + 2, icmp6_csum(src, dst, icmp, len));
     return SIM_ETH_HLEN + IPV6_HLEN + len;
 }
 
@@ -127,7 +115,7 @@ learn_na(struct hal_asic *asic, hal_oid_t bridge, const uint8_t *ip,
          size_t len, const struct sim_eth *eth, int64_t now_ms)
 {
     const uint8_t *icmp = ip + IPV6_HLEN, *opt = icmp + 24;
-    size_t plen = get16(ip + 4), left;
+    size_t plen = get_be16(ip + 4), left;
     struct hal_mac mac = eth->src;
     struct hal_ip target = { .family = AF_INET6 };
 
@@ -252,7 +240,7 @@ sim_route6_frame(struct hal_asic *asic, hal_oid_t bridge, const uint8_t *frame,
     struct hal_ip src = { .family = AF_INET6 }, dst = { .family = AF_INET6 };
 
     if (ip_len < IPV6_HLEN || (ip[0] >> 4) != 6
-        || (total = IPV6_HLEN + get16(ip + 4)) > ip_len) {
+        || (total = IPV6_HLEN + get_be16(ip + 4)) > ip_len) {
         *reason = "malformed IPv6";
         return SIM_ROUTE_DROP;
     } else if (kind != SIM_NEIGH_OTHER) {
@@ -283,7 +271,7 @@ sim_route6_frame(struct hal_asic *asic, hal_oid_t bridge, const uint8_t *frame,
     default:
         memcpy(out, res.dst.ea, SIM_ETH_ALEN);
         memcpy(out + SIM_ETH_ALEN, res.src.ea, SIM_ETH_ALEN);
-        put16(out + 12, SIM_ETH_TYPE_IPV6);
+        put_be16(out + 12, SIM_ETH_TYPE_IPV6);
         memcpy(out + SIM_ETH_HLEN, ip, total);
         out[SIM_ETH_HLEN + 7]--;
         *out_len = SIM_ETH_HLEN + total;
