@@ -15,8 +15,8 @@ get_be16(const uint8_t *p)
 static inline uint32_t
 get_be32(const uint8_t *p)
 {
-    return (uint32_t) p[0] << 24 | (uint32_t) p[1] << 16
-           | (uint32_t) p[2] << 8 | p[3];
+    return (uint32_t) p[0] << 24 | (uint32_t) p[1] << 16 | (uint32_t) p[2] << 8
+           | p[3];
 }
 
 static inline void
