@@ -442,6 +442,28 @@ rt_route_len(struct rt *t, const char *dst, uint32_t ip_len, bool df)
                    t->now += 2000, NULL, &t->res, &t->d);
 }
 
+/* Routes ls1's subnet, with 10.2.0.7 a neighbour behind a VTEP and
+ * 10.2.0.8 one on swp2: the hosts of the MTU tests. */
+static void
+mtu_hosts(struct rt *t)
+{
+    struct hal_rneigh_entry n[2];
+    struct hal_fdb_entry fdb[2];
+    struct hal_route_entry r;
+    int status[2];
+
+    r = route(t->r0, "10.2.0.0/24", t->rif1);
+    assert_int_equal(hal_route_set(t->f.hal, &r, 1, status), 0);
+    n[0] = (struct hal_rneigh_entry){ t->rif1, ip("10.2.0.7"), test_mac(7),
+                                      false };
+    n[1] = (struct hal_rneigh_entry){ t->rif1, ip("10.2.0.8"), test_mac(8),
+                                      false };
+    assert_int_equal(hal_rneigh_set(t->f.hal, n, 2, status), 0);
+    fdb[0] = test_remote(t->ls1, 7, "192.0.2.7");
+    fdb[1] = test_local(t->ls1, 8, t->swp2, 0);
+    assert_int_equal(hal_fdb_set(t->f.hal, fdb, 2, status), 0);
+}
+
 /* The egress MTU: HAL_RIF_MTU for a local host, the tunnel's inner MTU
  * for one behind a VTEP once the dataplane sets it; over it, DF (and
  * IPv6) gets what an ICMP error needs, no DF is only dropped; both count
@@ -449,26 +471,13 @@ rt_route_len(struct rt *t, const char *dst, uint32_t ip_len, bool df)
 static void
 test_mtu(void **state)
 {
-    struct hal_rneigh_entry n[2];
-    struct hal_fdb_entry fdb[2];
     struct hal_router_stats st, st2;
-    struct hal_route_entry r;
     struct hal_ip in;
     struct rt t;
-    int status[2];
 
     (void) state;
     rt_open(&t);
-    r = route(t.r0, "10.2.0.0/24", t.rif1);
-    assert_int_equal(hal_route_set(t.f.hal, &r, 1, status), 0);
-    n[0] = (struct hal_rneigh_entry){ t.rif1, ip("10.2.0.7"), test_mac(7),
-                                      false };
-    n[1] = (struct hal_rneigh_entry){ t.rif1, ip("10.2.0.8"), test_mac(8),
-                                      false };
-    assert_int_equal(hal_rneigh_set(t.f.hal, n, 2, status), 0);
-    fdb[0] = test_remote(t.ls1, 7, "192.0.2.7");
-    fdb[1] = test_local(t.ls1, 8, t.swp2, 0);
-    assert_int_equal(hal_fdb_set(t.f.hal, fdb, 2, status), 0);
+    mtu_hosts(&t);
 
     /* Exactly the MTU passes, one byte more does not. */
     rt_route_len(&t, "10.2.0.8", HAL_RIF_MTU, true);
@@ -552,25 +561,12 @@ test_router_mtu(void **state)
     struct hal_router_config rc = { .name = "r0",
                                     .mac = router_mac,
                                     .arp_mac = router_mac };
-    struct hal_rneigh_entry n[2];
-    struct hal_fdb_entry fdb[2];
-    struct hal_route_entry r;
     hal_oid_t r0;
     struct rt t;
-    int status[2];
 
     (void) state;
     rt_open(&t);
-    r = route(t.r0, "10.2.0.0/24", t.rif1);
-    assert_int_equal(hal_route_set(t.f.hal, &r, 1, status), 0);
-    n[0] = (struct hal_rneigh_entry){ t.rif1, ip("10.2.0.7"), test_mac(7),
-                                      false };
-    n[1] = (struct hal_rneigh_entry){ t.rif1, ip("10.2.0.8"), test_mac(8),
-                                      false };
-    assert_int_equal(hal_rneigh_set(t.f.hal, n, 2, status), 0);
-    fdb[0] = test_remote(t.ls1, 7, "192.0.2.7");
-    fdb[1] = test_local(t.ls1, 8, t.swp2, 0);
-    assert_int_equal(hal_fdb_set(t.f.hal, fdb, 2, status), 0);
+    mtu_hosts(&t);
     hal_asic_route_set_tunnel_mtu(t.f.asic, 1450);
 
     /* Jumbo: 9000 bytes go to a local host, not 9001; a remote host still

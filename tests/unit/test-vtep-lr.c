@@ -183,10 +183,12 @@ router_cfg_cb(hal_oid_t oid, const struct hal_router_config *c, void *cfg)
     memcpy(cfg, c, sizeof *c);
 }
 
-/* Asserts that the one router has MTU 'mtu' and neighbour timeout
- * 'timeout_s' in the HAL (0: the defaults). */
+/* Asserts that the one router has MTU 'mtu', neighbour timeout
+ * 'timeout_s' and advertisement interval 'ra_s' in the HAL (0: the
+ * defaults, none). */
 static void
-check_router_options(struct vfx *f, uint32_t mtu, uint32_t timeout_s)
+check_router_options(struct vfx *f, uint32_t mtu, uint32_t timeout_s,
+                     uint32_t ra_s)
 {
     static const struct hal_route_walk walk = { .router = router_cfg_cb };
     struct hal_router_config c;
@@ -195,18 +197,7 @@ check_router_options(struct vfx *f, uint32_t mtu, uint32_t timeout_s)
     hal_route_walk(f->hal, &walk, &c);
     assert_int_equal(c.mtu, mtu);
     assert_int_equal(c.neigh_timeout_s, timeout_s);
-}
-
-/* Returns the one router's advertisement interval in the HAL. */
-static uint32_t
-router_ra(struct vfx *f)
-{
-    static const struct hal_route_walk walk = { .router = router_cfg_cb };
-    struct hal_router_config c;
-
-    memset(&c, 0xff, sizeof c);
-    hal_route_walk(f->hal, &walk, &c);
-    return c.ra_interval_s;
+    assert_int_equal(c.ra_interval_s, ra_s);
 }
 
 /* other_config:mtu, neighbour_timeout, ipv6_ra and ipv6_ra_interval
@@ -215,73 +206,56 @@ router_ra(struct vfx *f)
 static void
 test_router_options(void **state)
 {
+    static const struct {
+        const char *other_config;
+        uint32_t mtu, timeout_s, ra_s; /* What the HAL gets. */
+    } cases[] = {
+        { "[[\"mtu\", \"9000\"], [\"neighbour_timeout\", \"60\"]]", 9000, 60,
+          0 },
+        /* The least and the most. */
+        { "[[\"mtu\", \"1280\"], [\"neighbour_timeout\", \"604800\"]]", 1280,
+          604800, 0 },
+        /* Out of range, or not numbers: the defaults. */
+        { "[[\"mtu\", \"1279\"], [\"neighbour_timeout\", \"0\"]]", 0, 0, 0 },
+        { "[[\"mtu\", \"9217\"], [\"neighbour_timeout\", \"604801\"]]", 0, 0,
+          0 },
+        { "[[\"mtu\", \"1500x\"], [\"neighbour_timeout\", \"-5\"]]", 0, 0, 0 },
+        /* Router advertisements: the default interval, one in range, one
+         * out of it; anything but true or false is off. */
+        { "[[\"ipv6_ra\", \"true\"]]", 0, 0, 600 },
+        { "[[\"ipv6_ra\", \"true\"], [\"ipv6_ra_interval\", \"30\"]]", 0, 0,
+          30 },
+        { "[[\"ipv6_ra\", \"true\"], [\"ipv6_ra_interval\", \"3\"]]", 0, 0,
+          600 },
+        { "[[\"ipv6_ra\", \"yes\"], [\"ipv6_ra_interval\", \"30\"]]", 0, 0,
+          0 },
+        { "[[\"ipv6_ra\", \"false\"], [\"ipv6_ra_interval\", \"30\"]]", 0, 0,
+          0 },
+        /* Back, and the keys removed. */
+        { "[[\"mtu\", \"1400\"]]", 1400, 0, 0 },
+        { "[]", 0, 0, 0 },
+    };
     struct vfx *f = *state;
     char *red = vfx_ls_uuid(f, "red");
     char *b = xasprintf("[[\"10.1.0.1/24\", %s]]", red);
     struct ds out = DS_EMPTY_INITIALIZER;
+    size_t i;
 
     lr_insert(f, "lr0", b, "[]");
     vfx_run(f);
-    check_router_options(f, 0, 0);
-
-    lr_set(f, "lr0", "other_config",
-           "[[\"mtu\", \"9000\"], [\"neighbour_timeout\", \"60\"]]");
-    vfx_run(f);
-    check_router_options(f, 9000, 60);
-    assert_int_equal(hal_dump_routes(f->hal, &out), 0);
-    assert_non_null(strstr(ds_cstr(&out), " 9000 60s       -     red\n"));
-    assert_lr_fault(f, "lr0", "[\"set\",[]]");
-
-    /* The least and the most. */
-    lr_set(f, "lr0", "other_config",
-           "[[\"mtu\", \"1280\"], [\"neighbour_timeout\", \"604800\"]]");
-    vfx_run(f);
-    check_router_options(f, 1280, 604800);
-
-    /* Out of range, or not numbers: the defaults. */
-    lr_set(f, "lr0", "other_config",
-           "[[\"mtu\", \"1279\"], [\"neighbour_timeout\", \"0\"]]");
-    vfx_run(f);
-    check_router_options(f, 0, 0);
-    lr_set(f, "lr0", "other_config",
-           "[[\"mtu\", \"9217\"], [\"neighbour_timeout\", \"604801\"]]");
-    vfx_run(f);
-    check_router_options(f, 0, 0);
-    lr_set(f, "lr0", "other_config",
-           "[[\"mtu\", \"1500x\"], [\"neighbour_timeout\", \"-5\"]]");
-    vfx_run(f);
-    check_router_options(f, 0, 0);
-    assert_lr_fault(f, "lr0", "[\"set\",[]]");
-
-    /* Router advertisements: the default interval, one in range, one out
-     * of it; anything but true or false is off. */
-    lr_set(f, "lr0", "other_config", "[[\"ipv6_ra\", \"true\"]]");
-    vfx_run(f);
-    assert_int_equal(router_ra(f), 600);
-    lr_set(f, "lr0", "other_config",
-           "[[\"ipv6_ra\", \"true\"], [\"ipv6_ra_interval\", \"30\"]]");
-    vfx_run(f);
-    assert_int_equal(router_ra(f), 30);
-    lr_set(f, "lr0", "other_config",
-           "[[\"ipv6_ra\", \"true\"], [\"ipv6_ra_interval\", \"3\"]]");
-    vfx_run(f);
-    assert_int_equal(router_ra(f), 600);
-    lr_set(f, "lr0", "other_config",
-           "[[\"ipv6_ra\", \"yes\"], [\"ipv6_ra_interval\", \"30\"]]");
-    vfx_run(f);
-    assert_int_equal(router_ra(f), 0);
-    lr_set(f, "lr0", "other_config",
-           "[[\"ipv6_ra\", \"false\"], [\"ipv6_ra_interval\", \"30\"]]");
-    vfx_run(f);
-    assert_int_equal(router_ra(f), 0);
-
-    /* Back, and the keys removed. */
-    lr_set(f, "lr0", "other_config", "[[\"mtu\", \"1400\"]]");
-    vfx_run(f);
-    check_router_options(f, 1400, 0);
-    lr_set(f, "lr0", "other_config", "[]");
-    vfx_run(f);
-    check_router_options(f, 0, 0);
+    check_router_options(f, 0, 0, 0);
+    for (i = 0; i < ARRAY_SIZE(cases); i++) {
+        lr_set(f, "lr0", "other_config", cases[i].other_config);
+        vfx_run(f);
+        check_router_options(f, cases[i].mtu, cases[i].timeout_s,
+                             cases[i].ra_s);
+        assert_lr_fault(f, "lr0", "[\"set\",[]]");
+        if (!i) {
+            assert_int_equal(hal_dump_routes(f->hal, &out), 0);
+            assert_non_null(
+                strstr(ds_cstr(&out), " 9000 60s       -     red\n"));
+        }
+    }
     ds_destroy(&out);
     free(red);
     free(b);
