@@ -116,6 +116,17 @@ ping_ok() {
     wait_for 5 nsx "$1" ping -c1 -W1 -q "$2" >/dev/null 2>&1
 }
 
+# send_rs HOST IFACE: HOST sends an IPv6 router solicitation out of IFACE
+# (to ff02::2, hop limit 255; the kernel fills in the checksum).
+send_rs() {
+    nsx "$1" python3 -c "
+import socket
+s = socket.socket(socket.AF_INET6, socket.SOCK_RAW, socket.IPPROTO_ICMPV6)
+s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_MULTICAST_HOPS, 255)
+s.sendto(bytes([133, 0, 0, 0, 0, 0, 0, 0]),
+         ('ff02::2', 0, 0, socket.if_nametoindex('$2')))"
+}
+
 # ping_fails FROM IP: two pings go unanswered.
 ping_fails() {
     ! nsx "$1" ping -c2 -i0.3 -W1 -q "$2" >/dev/null 2>&1

@@ -581,12 +581,7 @@ if asic; then
     nsx red2 ip -6 route del default
     heard=$(rs_heard)
     sleep 3 # At least 3 s after the last advertisement.
-    nsx red2 python3 -c "
-import socket
-s = socket.socket(socket.AF_INET6, socket.SOCK_RAW, socket.IPPROTO_ICMPV6)
-s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_MULTICAST_HOPS, 255)
-s.sendto(bytes([133, 0, 0, 0, 0, 0, 0, 0]),
-         ('ff02::2', 0, 0, socket.if_nametoindex('eth0')))"
+    send_rs red2 eth0
     check "RS: red2's solicitation heard" \
         wait_for 2 bash -c "test \$(ovs-appctl -t $VDIR/vtepd.ctl sim/show | sed -n 's/^router advertisements: .* sent, \([0-9]*\) solicitations heard\$/\1/p') -gt $heard"
     check "RS: answered within a second" wait_for 1 ra_route

@@ -512,12 +512,7 @@ check "RA: red2 probes its gateway, the answer keeps it a router" \
 check "... and red2 keeps its default route" ra_route
 nsx red2 ip -6 route del default
 sleep 3 # At least 3 s after the last advertisement.
-nsx red2 python3 -c "
-import socket
-s = socket.socket(socket.AF_INET6, socket.SOCK_RAW, socket.IPPROTO_ICMPV6)
-s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_MULTICAST_HOPS, 255)
-s.sendto(bytes([133, 0, 0, 0, 0, 0, 0, 0]),
-         ('ff02::2', 0, 0, socket.if_nametoindex('r2')))"
+send_rs red2 r2
 check "RS: red2's solicitation answered within a second" wait_for 1 ra_route
 vctl remove Logical_Router lr0 other_config ipv6_ra \
     -- remove Logical_Router lr0 other_config ipv6_ra_interval

@@ -986,108 +986,19 @@ test_router_neigh_timeout(void **state)
 static void
 test_ra_message(void **state)
 {
-    static const uint8_t want[] = {
-        134,
-        0,
-        0,
-        0,
-        64,
-        0,
-        0x07,
-        0x08,
-        0,
-        0,
-        0,
-        0,
-        0,
-        0,
-        0,
-        0,
+    /* As bytes, with the string's NUL after them. */
+    static const uint8_t want[] =
+        "\x86\x00\x00\x00\x40\x00\x07\x08\x00\x00\x00\x00\x00\x00\x00\x00"
         /* Source link-layer address. */
-        1,
-        1,
-        0x02,
-        0,
-        0,
-        0,
-        0,
-        0xfe,
-        /* MTU. */
-        5,
-        1,
-        0,
-        0,
-        0,
-        0,
-        0x05,
-        0x78,
+        "\x01\x01\x02\x00\x00\x00\x00\xfe"
+        /* MTU 1400. */
+        "\x05\x01\x00\x00\x00\x00\x05\x78"
         /* A /64: on link and autonomous; 30 days valid, 7 preferred. */
-        3,
-        4,
-        64,
-        0xc0,
-        0,
-        0x27,
-        0x8d,
-        0,
-        0,
-        0x09,
-        0x3a,
-        0x80,
-        0,
-        0,
-        0,
-        0,
-        0x20,
-        0x01,
-        0x0d,
-        0xb8,
-        0,
-        2,
-        0,
-        0,
-        0,
-        0,
-        0,
-        0,
-        0,
-        0,
-        0,
-        0,
+        "\x03\x04\x40\xc0\x00\x27\x8d\x00\x00\x09\x3a\x80\x00\x00\x00\x00"
+        "\x20\x01\x0d\xb8\x00\x02\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00"
         /* A /56: on link only. */
-        3,
-        4,
-        56,
-        0x80,
-        0,
-        0x27,
-        0x8d,
-        0,
-        0,
-        0x09,
-        0x3a,
-        0x80,
-        0,
-        0,
-        0,
-        0,
-        0x20,
-        0x01,
-        0x0d,
-        0xb8,
-        0,
-        3,
-        0x01,
-        0,
-        0,
-        0,
-        0,
-        0,
-        0,
-        0,
-        0,
-        0,
-    };
+        "\x03\x04\x38\x80\x00\x27\x8d\x00\x00\x09\x3a\x80\x00\x00\x00\x00"
+        "\x20\x01\x0d\xb8\x00\x03\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00";
     struct hal_ra ra = { .mac = router_mac,
                          .mtu = 1400,
                          .lifetime_s = 1800,
@@ -1098,8 +1009,8 @@ test_ra_message(void **state)
     (void) state;
     ra.prefixes[0] = ip("2001:db8:2::");
     ra.prefixes[1] = ip("2001:db8:3:100::");
-    assert_int_equal(hal_ra_message(&ra, msg), sizeof want);
-    assert_memory_equal(msg, want, sizeof want);
+    assert_int_equal(hal_ra_message(&ra, msg), sizeof want - 1);
+    assert_memory_equal(msg, want, sizeof want - 1);
     assert_int_equal(hal_ra_lifetime(600), 1800);
     assert_int_equal(hal_ra_lifetime(1800), 5400);
     assert_int_equal(hal_ra_lifetime(4000), 9000);
