@@ -110,6 +110,7 @@ ip_ok(const struct hal_ip *ip)
 #define ND_OPT_SLLA 1
 #define ND_OPT_PREFIX 3
 #define ND_OPT_MTU 5
+#define ND_OPT_RDNSS 25 /* RFC 8106 5.1. */
 #define ND_PREFIX_ONLINK 0x80
 #define ND_PREFIX_AUTO 0x40
 /* The prefix lifetimes RFC 4861 6.2.1 (and radvd) default to: 30 days
@@ -155,7 +156,30 @@ hal_ra_message(const struct hal_ra *ra, uint8_t msg[HAL_RA_MSG_MAX])
         memcpy(o + 16, &ra->prefixes[i].v6, 16);
         o += 32;
     }
+    if (ra->n_dns) {
+        size_t n = MIN(ra->n_dns, HAL_RA_DNS_MAX);
+
+        o[0] = ND_OPT_RDNSS;
+        o[1] = (uint8_t) (1 + 2 * n);
+        put_be32(o + 4, ra->dns_lifetime_s);
+        memcpy(o + 8, ra->dns, 16 * n);
+        o += 8 + 16 * n;
+    }
     return (size_t) (o - msg);
+}
+
+void
+hal_ra_init(struct hal_ra *ra, const struct hal_router_config *c)
+{
+    memset(ra, 0, sizeof *ra);
+    ra->mac = c->mac;
+    hal_router_link_local(&c->mac, &ra->src);
+    ra->mtu = hal_router_mtu(c);
+    ra->lifetime_s = hal_ra_lifetime(c->ra_interval_s);
+    ra->n_dns = (uint8_t) MIN(c->n_ra_dns, HAL_RA_DNS_MAX);
+    memcpy(ra->dns, c->ra_dns, ra->n_dns * sizeof *ra->dns);
+    /* RFC 8106 5.1: from the interval to twice it (radvd's default). */
+    ra->dns_lifetime_s = 2 * c->ra_interval_s;
 }
 
 void
@@ -183,6 +207,24 @@ hal_router_mtu(const struct hal_router_config *c)
     return c->mtu ? c->mtu : HAL_RIF_MTU;
 }
 
+/* Returns true if the DNS servers of 'c' are few enough and unicast. */
+static bool
+ra_dns_ok(const struct hal_router_config *c)
+{
+    uint32_t i;
+
+    if (c->n_ra_dns > HAL_RA_DNS_MAX) {
+        return false;
+    }
+    for (i = 0; i < c->n_ra_dns; i++) {
+        if (IN6_IS_ADDR_MULTICAST(&c->ra_dns[i])
+            || IN6_IS_ADDR_UNSPECIFIED(&c->ra_dns[i])) {
+            return false;
+        }
+    }
+    return true;
+}
+
 int
 hal_router_set(struct hal *hal, const struct hal_router_config *config,
                hal_oid_t *oid)
@@ -198,8 +240,8 @@ hal_router_set(struct hal *hal, const struct hal_router_config *config,
                || config->neigh_timeout_s > HAL_ROUTER_NEIGH_TIMEOUT_MAX
                || (config->ra_interval_s
                    && (config->ra_interval_s < HAL_ROUTER_RA_INTERVAL_MIN
-                       || config->ra_interval_s
-                              > HAL_ROUTER_RA_INTERVAL_MAX))) {
+                       || config->ra_interval_s > HAL_ROUTER_RA_INTERVAL_MAX))
+               || !ra_dns_ok(config)) {
         return -EINVAL;
     } else if (*oid && hal_oid_type(*oid) != HAL_OBJECT_ROUTER) {
         return -ENOENT;

@@ -64,6 +64,8 @@ struct hal_router_peer {
  * RFC 4861 6.2.1's MaxRtrAdvInterval, in seconds. */
 #define HAL_ROUTER_RA_INTERVAL_MIN 4
 #define HAL_ROUTER_RA_INTERVAL_MAX 1800
+/* The most DNS servers a router advertises (radvd's limit too). */
+#define HAL_RA_DNS_MAX 3
 
 struct hal_router_config {
     char name[HAL_NAME_MAX]; /* The Logical_Router's name. */
@@ -94,6 +96,10 @@ struct hal_router_config {
      * (autonomous configuration for a /64); router solicitations are
      * answered. */
     uint32_t ra_interval_s;
+    /* DNS servers the advertisements name (RFC 8106's RDNSS option), the
+     * first 'n_ra_dns' of 'ra_dns'; unicast IPv6 addresses. */
+    uint32_t n_ra_dns;
+    struct in6_addr ra_dns[HAL_RA_DNS_MAX];
 };
 
 /* ---- IPv6 router advertisements (ra_interval_s) ---- */
@@ -101,9 +107,10 @@ struct hal_router_config {
 /* The most prefixes one advertisement carries. */
 #define HAL_RA_PREFIXES_MAX 8
 /* The longest advertisement message (ICMPv6, without the IPv6 header):
- * the fixed part, the source link-layer address and MTU options, and a
- * prefix information option per prefix. */
-#define HAL_RA_MSG_MAX (16 + 8 + 8 + 32 * HAL_RA_PREFIXES_MAX)
+ * the fixed part, the source link-layer address and MTU options, a prefix
+ * information option per prefix, and the RDNSS option. */
+#define HAL_RA_MSG_MAX \
+    (16 + 8 + 8 + 32 * HAL_RA_PREFIXES_MAX + 8 + 16 * HAL_RA_DNS_MAX)
 
 /* What a router advertisement on one bridge says. */
 struct hal_ra {
@@ -114,7 +121,16 @@ struct hal_ra {
     uint8_t n_prefixes;  /* The router's IPv6 interfaces on the bridge. */
     struct hal_ip prefixes[HAL_RA_PREFIXES_MAX]; /* Host bits zero. */
     uint8_t prefix_lens[HAL_RA_PREFIXES_MAX];
+    /* DNS servers (an RDNSS option if any), valid for 'dns_lifetime_s'. */
+    uint8_t n_dns;
+    struct in6_addr dns[HAL_RA_DNS_MAX];
+    uint32_t dns_lifetime_s;
 };
+
+/* Fills the parts of '*ra' that follow from router config 'c' alone: MAC,
+ * link-local source, MTU, router lifetime and DNS servers (the prefixes
+ * are the backend's to add). */
+void hal_ra_init(struct hal_ra *ra, const struct hal_router_config *c);
 
 /* The router lifetime an advertisement every 'interval_s' at most
  * carries (RFC 4861 6.2.1: three times the interval, at most 9000 s). */
@@ -136,7 +152,8 @@ uint32_t hal_router_mtu(const struct hal_router_config *c);
 
 /* Creates a router if '*oid' is HAL_OID_NULL (storing its id in '*oid'),
  * else updates router '*oid'.  Returns 0, HAL_E_TABLE_FULL, -ENOENT,
- * -EINVAL (a multicast MAC, an MTU, timeout or interval out of range) or
+ * -EINVAL (a multicast MAC, an MTU, timeout or interval out of range, a DNS
+ * server that is not unicast) or
  * -EOPNOTSUPP. */
 int hal_router_set(struct hal *hal, const struct hal_router_config *config,
                    hal_oid_t *oid);

@@ -385,9 +385,10 @@ check_objects(const struct hal_asic *asic, char *why, size_t why_size)
                     && (r->c.mtu < HAL_RIF_MTU_MIN
                         || r->c.mtu > HAL_RIF_MTU_MAX))
                 || r->c.neigh_timeout_s > HAL_ROUTER_NEIGH_TIMEOUT_MAX
-                || r->c.ra_interval_s > HAL_ROUTER_RA_INTERVAL_MAX)) {
+                || r->c.ra_interval_s > HAL_ROUTER_RA_INTERVAL_MAX
+                || r->c.n_ra_dns > HAL_RA_DNS_MAX)) {
             return L3_FAIL("router %u: bad name, peer count, MTU, "
-                           "neighbour timeout or advertisement interval",
+                           "neighbour timeout or advertisement settings",
                            i);
         }
     }

@@ -68,11 +68,7 @@ ra_build(const struct hal_asic *asic, uint32_t router, uint32_t bridge,
     const struct asic_l3 *l3 = asic->l3;
     uint32_t i;
 
-    memset(ra, 0, sizeof *ra);
-    ra->mac = c->mac;
-    hal_router_link_local(&c->mac, &ra->src);
-    ra->mtu = hal_router_mtu(c);
-    ra->lifetime_s = hal_ra_lifetime(c->ra_interval_s);
+    hal_ra_init(ra, c);
     ASIC_TABLE_FOR_EACH_WITH_HASH(i, asic_l3_rif_hash(bridge), &l3->t_rif) {
         const struct asic_rif *r = &asic->rifs[i];
 
@@ -139,6 +135,7 @@ asic_l3_ra_cease(struct hal_asic *asic, uint32_t bridge)
     }
     ra_build(asic, (uint32_t) router, bridge, &adv);
     adv.lifetime_s = 0;
+    adv.dns_lifetime_s = 0;
     if (asic->ra_tx) {
         asic->ra_tx(asic->ra_tx_aux, asic_bridge_oid(bridge), &adv);
     }

@@ -400,7 +400,10 @@ asic_router_set(struct hal *hal, const struct hal_router_config *c,
         }
         if (asic->routers[idx].c.ra_interval_s != c->ra_interval_s
             || asic->routers[idx].c.mtu != c->mtu
-            || memcmp(&asic->routers[idx].c.mac, &c->mac, sizeof c->mac)) {
+            || memcmp(&asic->routers[idx].c.mac, &c->mac, sizeof c->mac)
+            || asic->routers[idx].c.n_ra_dns != c->n_ra_dns
+            || memcmp(asic->routers[idx].c.ra_dns, c->ra_dns,
+                      sizeof c->ra_dns)) {
             /* Advertise the change at once, with the initial pace. */
             memset(l3->ra, 0, asic->profile->bridges * sizeof *l3->ra);
             l3->ra_wake_ms = 0;

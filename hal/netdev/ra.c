@@ -127,11 +127,11 @@ ra_send(struct hal_netdev *nd, size_t i, const struct hal_router_config *c,
     if (!br) {
         return;
     }
-    memset(&ra, 0, sizeof ra);
-    ra.mac = c->mac;
-    hal_router_link_local(&c->mac, &ra.src);
-    ra.mtu = hal_router_mtu(c);
-    ra.lifetime_s = final ? 0 : hal_ra_lifetime(c->ra_interval_s);
+    hal_ra_init(&ra, c);
+    if (final) {
+        ra.lifetime_s = 0;
+        ra.dns_lifetime_s = 0;
+    }
     for (k = i; k < l3->n_rifs && ra.n_prefixes < HAL_RA_PREFIXES_MAX; k++) {
         const struct nd_rif *r = &l3->rifs[k];
 

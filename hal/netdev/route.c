@@ -335,7 +335,9 @@ nd_router_set(struct hal *hal, const struct hal_router_config *c,
             }
         }
         if (memcmp(&old.mac, &c->mac, sizeof c->mac) || old.mtu != c->mtu
-            || old.ra_interval_s != c->ra_interval_s) {
+            || old.ra_interval_s != c->ra_interval_s
+            || old.n_ra_dns != c->n_ra_dns
+            || memcmp(old.ra_dns, c->ra_dns, sizeof c->ra_dns)) {
             nd_ra_restart(nd);
         }
         nd_router_chains_sync(nd);

@@ -550,8 +550,13 @@ if asic; then
         appctl sim/show | sed -n 's/^router advertisements: .* sent, \([0-9]*\) solicitations heard$/\1/p'
     }
     nsx red2 ip -6 route del default
+    ip netns exec "$NS-red2" tcpdump -i eth0 -nn -v -l -c1 \
+        "icmp6 and ip6[40] = 134" >"$TMP/ra.txt" 2>"$TMP/ra.err" &
+    on_exit "kill $! 2>/dev/null"
+    wait_for 5 grep -q listening "$TMP/ra.err"
     vctl set Logical_Router lr0 other_config:ipv6_ra=true \
-        other_config:ipv6_ra_interval=60 other_config:mtu=1400
+        other_config:ipv6_ra_interval=60 other_config:mtu=1400 \
+        other_config:ipv6_ra_rdnss=2001:db8::53
     check "RA: hal/dump-routes says 60s for the IPv6 interfaces" \
         wait_for 3 bash -c "ovs-appctl -t $VDIR/vtepd.ctl hal/dump-routes | grep -q '^lr0  *2001:db8:1::1/64 .* 1400 default   60s  *red\$'"
     check "RA: red2's default route is the router's link-local address" \
@@ -559,6 +564,11 @@ if asic; then
     # 02:00:00:00:01:02's EUI-64 in the /64.
     check "RA: red2 made an address in 2001:db8:1::/64 (SLAAC)" bash -c \
         "ip netns exec $NS-red2 ip -6 addr show dev eth0 | grep -q 'inet6 2001:db8:1::ff:fe00:102/64 scope global .*dynamic'"
+    check "RA: from the router's link-local address, lifetime 180 s" \
+        bash -c "grep -q '$RA_GW > ff02::1: .*router advertisement' $TMP/ra.txt && grep -q 'router lifetime 180s' $TMP/ra.txt"
+    check "RA: the DNS server in an RDNSS option, lifetime 120 s" \
+        grep -q "rdnss option (25).*lifetime 120s, addr: 2001:db8::53" "$TMP/ra.txt"
+    [ -n "${VTEPD_LR_SHOW:-}" ] && cat "$TMP/ra.txt"
     check "RA: red2 took the MTU option (1400)" \
         test "$(nsx red2 cat /proc/sys/net/ipv6/conf/eth0/mtu)" = 1400
     check "RA: red2 -> blue2 through the advertised gateway" \
@@ -588,6 +598,7 @@ if asic; then
     [ -n "${VTEPD_LR_SHOW:-}" ] && appctl sim/show | grep '^router adv'
     vctl remove Logical_Router lr0 other_config ipv6_ra \
         -- remove Logical_Router lr0 other_config ipv6_ra_interval \
+        -- remove Logical_Router lr0 other_config ipv6_ra_rdnss \
         -- remove Logical_Router lr0 other_config mtu
     check "RA off: the final advertisement (lifetime 0) takes red2's route" \
         wait_for 3 bash -c "! ip netns exec $NS-red2 ip -6 route show default | grep -q 'proto ra'"

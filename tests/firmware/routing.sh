@@ -494,10 +494,19 @@ check "RA: the router's link-local address is on both bridges" \
     fw_console "$A" "ip -6 addr show dev vtb1 | grep -q 'inet6 $RA_GW/64' &&
         ip -6 addr show dev vtb2 | grep -q 'inet6 $RA_GW/64'"
 nsx red2 ip -6 route del default
+ip netns exec "$NS-red2" tcpdump -i r2 -nn -v -l -c1 \
+    "icmp6 and ip6[40] = 134" >"$TMP/ra.txt" 2>"$TMP/ra.err" &
+on_exit "kill $! 2>/dev/null"
+wait_for 5 grep -q listening "$TMP/ra.err"
 vctl set Logical_Router lr0 other_config:ipv6_ra=true \
-    other_config:ipv6_ra_interval=60
+    other_config:ipv6_ra_interval=60 other_config:ipv6_ra_rdnss=2001:db8::53
 check "RA: red2's default route is the router's link-local address" \
     wait_for 10 ra_route
+check "RA: the advertisement as vtepd builds it (tcpdump)" wait_for 5 bash -c \
+    "grep -q '$RA_GW > ff02::1: .*router advertisement' $TMP/ra.txt &&
+        grep -q 'router lifetime 180s' $TMP/ra.txt &&
+        grep -q 'prefix info option (3), length 32 (4): 2001:db8:1::/64, Flags \[onlink, auto\]' $TMP/ra.txt &&
+        grep -q 'rdnss option (25).*lifetime 120s, addr: 2001:db8::53' $TMP/ra.txt"
 check "RA: red2 made its EUI-64 address in 2001:db8:1::/64 (SLAAC)" bash -c \
     "ip netns exec $NS-red2 ip -6 addr show dev r2 | grep -q 'inet6 2001:db8:1::ff:fe00:102/64 scope global .*dynamic'"
 check "RA: red2 -> blue2 through the advertised gateway" \
@@ -515,7 +524,8 @@ sleep 3 # At least 3 s after the last advertisement.
 send_rs red2 r2
 check "RS: red2's solicitation answered within a second" wait_for 1 ra_route
 vctl remove Logical_Router lr0 other_config ipv6_ra \
-    -- remove Logical_Router lr0 other_config ipv6_ra_interval
+    -- remove Logical_Router lr0 other_config ipv6_ra_interval \
+    -- remove Logical_Router lr0 other_config ipv6_ra_rdnss
 check "RA off: the final advertisement (lifetime 0) takes red2's route" \
     wait_for 5 bash -c "! ip netns exec $NS-red2 ip -6 route show default | grep -q 'proto ra'"
 nsx red2 ip -6 route del default proto ra 2>/dev/null

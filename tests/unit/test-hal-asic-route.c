@@ -1011,6 +1011,21 @@ test_ra_message(void **state)
     ra.prefixes[1] = ip("2001:db8:3:100::");
     assert_int_equal(hal_ra_message(&ra, msg), sizeof want - 1);
     assert_memory_equal(msg, want, sizeof want - 1);
+
+    /* With DNS servers, an RDNSS option (RFC 8106 5.1) at the end. */
+    ra.n_dns = 2;
+    ra.dns[0] = ip("2001:db8::53").v6;
+    ra.dns[1] = ip("2001:db8::54").v6;
+    ra.dns_lifetime_s = 1200;
+    assert_int_equal(hal_ra_message(&ra, msg), sizeof want - 1 + 40);
+    assert_memory_equal(msg, want, sizeof want - 1);
+    assert_memory_equal(msg + sizeof want - 1,
+                        "\x19\x05\x00\x00\x00\x00\x04\xb0"
+                        "\x20\x01\x0d\xb8\x00\x00\x00\x00"
+                        "\x00\x00\x00\x00\x00\x00\x00\x53"
+                        "\x20\x01\x0d\xb8\x00\x00\x00\x00"
+                        "\x00\x00\x00\x00\x00\x00\x00\x54",
+                        40);
     assert_int_equal(hal_ra_lifetime(600), 1800);
     assert_int_equal(hal_ra_lifetime(1800), 5400);
     assert_int_equal(hal_ra_lifetime(4000), 9000);
@@ -1115,6 +1130,23 @@ test_router_advertisements(void **state)
     assert_int_equal(log.n, 5);
     assert_true(log.bridge[4] == t.ls1);
 
+    /* DNS servers: in the advertisements, at once, with twice the
+     * interval as their lifetime; not a multicast one, nor four. */
+    rc.n_ra_dns = 1;
+    rc.ra_dns[0] = ip("2001:db8::53").v6;
+    assert_int_equal(hal_router_set(t.f.hal, &rc, &r0), 0);
+    fixture_run(&t.f, t0 + 40600);
+    assert_int_equal(log.n, 6);
+    assert_int_equal(log.ra[5].n_dns, 1);
+    assert_memory_equal(&log.ra[5].dns[0], &rc.ra_dns[0], 16);
+    assert_int_equal(log.ra[5].dns_lifetime_s, 60);
+    rc.ra_dns[0] = ip("ff02::1").v6;
+    assert_int_equal(hal_router_set(t.f.hal, &rc, &r0), -EINVAL);
+    rc.ra_dns[0] = ip("2001:db8::53").v6;
+    rc.n_ra_dns = HAL_RA_DNS_MAX + 1;
+    assert_int_equal(hal_router_set(t.f.hal, &rc, &r0), -EINVAL);
+    rc.n_ra_dns = 1;
+
     /* The router's link-local address is answered where it advertises. */
     assert_true(hal_asic_route_arp_answer(t.f.asic, t.ls1, &ll, &mac));
     assert_memory_equal(&mac, &router_mac, sizeof mac);
@@ -1124,41 +1156,41 @@ test_router_advertisements(void **state)
     rc.mtu = 9000;
     assert_int_equal(hal_router_set(t.f.hal, &rc, &r0), 0);
     fixture_run(&t.f, t0 + 41000);
-    assert_int_equal(log.n, 6);
-    assert_int_equal(log.ra[5].mtu, 9000);
+    assert_int_equal(log.n, 7);
+    assert_int_equal(log.ra[6].mtu, 9000);
 
     /* One of the two prefixes goes: advertised without it at once; the
      * last goes: a final advertisement, router lifetime 0. */
     assert_int_equal(hal_rif_remove(t.f.hal, rif6b), 0);
     fixture_run(&t.f, t0 + 41001);
-    assert_int_equal(log.n, 7);
-    assert_int_equal(log.ra[6].n_prefixes, 1);
-    assert_int_equal(log.ra[6].lifetime_s, 90);
+    assert_int_equal(log.n, 8);
+    assert_int_equal(log.ra[7].n_prefixes, 1);
+    assert_int_equal(log.ra[7].lifetime_s, 90);
     assert_int_equal(hal_rif_remove(t.f.hal, rif6a), 0);
-    assert_int_equal(log.n, 8);
-    assert_int_equal(log.ra[7].lifetime_s, 0);
-    assert_true(log.bridge[7] == t.ls1);
+    assert_int_equal(log.n, 9);
+    assert_int_equal(log.ra[8].lifetime_s, 0);
+    assert_true(log.bridge[8] == t.ls1);
     fixture_run(&t.f, t0 + 100000);
-    assert_int_equal(log.n, 8);
+    assert_int_equal(log.n, 9);
     assert_int_equal(hal_next_wake(t.f.hal), INT64_MAX);
 
     /* Out of range: refused; 0: a final advertisement, then no more. */
     assert_int_equal(hal_rif_create(t.f.hal, &c6a, &rif6a), 0);
     fixture_run(&t.f, t0 + 200000);
-    assert_int_equal(log.n, 9);
-    assert_int_equal(log.ra[8].lifetime_s, 90);
+    assert_int_equal(log.n, 10);
+    assert_int_equal(log.ra[9].lifetime_s, 90);
     rc.ra_interval_s = HAL_ROUTER_RA_INTERVAL_MIN - 1;
     assert_int_equal(hal_router_set(t.f.hal, &rc, &r0), -EINVAL);
     rc.ra_interval_s = HAL_ROUTER_RA_INTERVAL_MAX + 1;
     assert_int_equal(hal_router_set(t.f.hal, &rc, &r0), -EINVAL);
-    assert_int_equal(log.n, 9);
+    assert_int_equal(log.n, 10);
     rc.ra_interval_s = 0;
     assert_int_equal(hal_router_set(t.f.hal, &rc, &r0), 0);
-    assert_int_equal(log.n, 10);
-    assert_int_equal(log.ra[9].lifetime_s, 0);
+    assert_int_equal(log.n, 11);
+    assert_int_equal(log.ra[10].lifetime_s, 0);
     fixture_run(&t.f, t0 + 300000);
     fixture_run(&t.f, t0 + 2000000);
-    assert_int_equal(log.n, 10);
+    assert_int_equal(log.n, 11);
     assert_int_equal(hal_next_wake(t.f.hal), INT64_MAX);
     hal_asic_set_ra_tx(t.f.asic, NULL, NULL);
     rt_close(&t);

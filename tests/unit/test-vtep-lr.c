@@ -200,6 +200,18 @@ check_router_options(struct vfx *f, uint32_t mtu, uint32_t timeout_s,
     assert_int_equal(c.ra_interval_s, ra_s);
 }
 
+/* Returns how many DNS servers the one router advertises in the HAL. */
+static uint32_t
+router_n_dns(struct vfx *f)
+{
+    static const struct hal_route_walk walk = { .router = router_cfg_cb };
+    struct hal_router_config c;
+
+    memset(&c, 0xff, sizeof c);
+    hal_route_walk(f->hal, &walk, &c);
+    return c.n_ra_dns;
+}
+
 /* other_config:mtu, neighbour_timeout, ipv6_ra and ipv6_ra_interval
  * reach the HAL, and hal/dump-routes shows them; a value out of range or
  * not a number is logged and the default used, with no fault. */
@@ -208,32 +220,50 @@ test_router_options(void **state)
 {
     static const struct {
         const char *other_config;
-        uint32_t mtu, timeout_s, ra_s; /* What the HAL gets. */
+        uint32_t mtu, timeout_s, ra_s, n_dns; /* What the HAL gets. */
     } cases[] = {
         { "[[\"mtu\", \"9000\"], [\"neighbour_timeout\", \"60\"]]", 9000, 60,
-          0 },
+          0, 0 },
         /* The least and the most. */
         { "[[\"mtu\", \"1280\"], [\"neighbour_timeout\", \"604800\"]]", 1280,
-          604800, 0 },
+          604800, 0, 0 },
         /* Out of range, or not numbers: the defaults. */
-        { "[[\"mtu\", \"1279\"], [\"neighbour_timeout\", \"0\"]]", 0, 0, 0 },
-        { "[[\"mtu\", \"9217\"], [\"neighbour_timeout\", \"604801\"]]", 0, 0,
+        { "[[\"mtu\", \"1279\"], [\"neighbour_timeout\", \"0\"]]", 0, 0, 0,
           0 },
-        { "[[\"mtu\", \"1500x\"], [\"neighbour_timeout\", \"-5\"]]", 0, 0, 0 },
+        { "[[\"mtu\", \"9217\"], [\"neighbour_timeout\", \"604801\"]]", 0, 0,
+          0, 0 },
+        { "[[\"mtu\", \"1500x\"], [\"neighbour_timeout\", \"-5\"]]", 0, 0, 0,
+          0 },
         /* Router advertisements: the default interval, one in range, one
          * out of it; anything but true or false is off. */
-        { "[[\"ipv6_ra\", \"true\"]]", 0, 0, 600 },
+        { "[[\"ipv6_ra\", \"true\"]]", 0, 0, 600, 0 },
         { "[[\"ipv6_ra\", \"true\"], [\"ipv6_ra_interval\", \"30\"]]", 0, 0,
-          30 },
+          30, 0 },
         { "[[\"ipv6_ra\", \"true\"], [\"ipv6_ra_interval\", \"3\"]]", 0, 0,
-          600 },
-        { "[[\"ipv6_ra\", \"yes\"], [\"ipv6_ra_interval\", \"30\"]]", 0, 0,
+          600, 0 },
+        { "[[\"ipv6_ra\", \"yes\"], [\"ipv6_ra_interval\", \"30\"]]", 0, 0, 0,
           0 },
         { "[[\"ipv6_ra\", \"false\"], [\"ipv6_ra_interval\", \"30\"]]", 0, 0,
-          0 },
+          0, 0 },
+        /* DNS servers: two, separated either way; four, a multicast one,
+         * an IPv4 one: none.  Not without ipv6_ra. */
+        { "[[\"ipv6_ra\", \"true\"], "
+          "[\"ipv6_ra_rdnss\", \"2001:db8::53, 2001:db8::54\"]]",
+          0, 0, 600, 2 },
+        { "[[\"ipv6_ra\", \"true\"], "
+          "[\"ipv6_ra_rdnss\", \"2001:db8::53 2001:db8::54\"]]",
+          0, 0, 600, 2 },
+        { "[[\"ipv6_ra\", \"true\"], [\"ipv6_ra_rdnss\", "
+          "\"2001:db8::1,2001:db8::2,2001:db8::3,2001:db8::4\"]]",
+          0, 0, 600, 0 },
+        { "[[\"ipv6_ra\", \"true\"], [\"ipv6_ra_rdnss\", \"ff02::1\"]]", 0, 0,
+          600, 0 },
+        { "[[\"ipv6_ra\", \"true\"], [\"ipv6_ra_rdnss\", \"10.0.0.53\"]]", 0,
+          0, 600, 0 },
+        { "[[\"ipv6_ra_rdnss\", \"2001:db8::53\"]]", 0, 0, 0, 0 },
         /* Back, and the keys removed. */
-        { "[[\"mtu\", \"1400\"]]", 1400, 0, 0 },
-        { "[]", 0, 0, 0 },
+        { "[[\"mtu\", \"1400\"]]", 1400, 0, 0, 0 },
+        { "[]", 0, 0, 0, 0 },
     };
     struct vfx *f = *state;
     char *red = vfx_ls_uuid(f, "red");
@@ -249,6 +279,7 @@ test_router_options(void **state)
         vfx_run(f);
         check_router_options(f, cases[i].mtu, cases[i].timeout_s,
                              cases[i].ra_s);
+        assert_int_equal(router_n_dns(f), cases[i].n_dns);
         assert_lr_fault(f, "lr0", "[\"set\",[]]");
         if (!i) {
             assert_int_equal(hal_dump_routes(f->hal, &out), 0);

@@ -212,6 +212,44 @@ router_number(const struct ovsdb_row *row, const struct ovsdb_column *other,
     }
 }
 
+/* Parses 's', other_config:ipv6_ra_rdnss of router 'name' (up to
+ * HAL_RA_DNS_MAX unicast IPv6 addresses, separated by commas or spaces),
+ * into 'cfg'; logs why and leaves 'cfg' without any if it is anything
+ * else. */
+static void
+router_ra_dns(const char *s, const char *name, struct hal_router_config *cfg)
+{
+    char *copy, *save = NULL, *tok;
+    uint32_t n = 0;
+    bool ok = true;
+
+    if (!s) {
+        return;
+    }
+    copy = xstrdup(s);
+    for (tok = strtok_r(copy, ", ", &save); tok && ok;
+         tok = strtok_r(NULL, ", ", &save)) {
+        struct hal_ip ip;
+
+        ok = n < HAL_RA_DNS_MAX && !hal_ip_from_string(tok, &ip)
+             && ip.family == AF_INET6 && !IN6_IS_ADDR_MULTICAST(&ip.v6)
+             && !IN6_IS_ADDR_UNSPECIFIED(&ip.v6);
+        if (ok) {
+            cfg->ra_dns[n++] = ip.v6;
+        }
+    }
+    free(copy);
+    if (ok) {
+        cfg->n_ra_dns = n;
+    } else {
+        memset(cfg->ra_dns, 0, sizeof cfg->ra_dns);
+        VLOG_WARN_RL(&rl,
+                     "%s: other_config:ipv6_ra_rdnss=%s is not up to %d "
+                     "unicast IPv6 addresses; advertising no DNS server",
+                     name, s, HAL_RA_DNS_MAX);
+    }
+}
+
 /* Reads other_config:ipv6_ra ("true" or "false") and ipv6_ra_interval of
  * router 'name' (its 'row') into 'cfg'. */
 static void
@@ -225,6 +263,8 @@ router_ra(const struct ovsdb_row *row, const struct ovsdb_column *other,
         router_number(row, other, "ipv6_ra_interval",
                       HAL_ROUTER_RA_INTERVAL_MIN, HAL_ROUTER_RA_INTERVAL_MAX,
                       name, &cfg->ra_interval_s);
+        router_ra_dns(vtep_row_map_get(row, other, "ipv6_ra_rdnss"), name,
+                      cfg);
     } else if (ra && strcmp(ra, "false")) {
         VLOG_WARN_RL(&rl,
                      "%s: other_config:ipv6_ra=%s is not true or false; "

@@ -28,7 +28,8 @@
  *                   backend's).  "ipv6_ra": "true" for IPv6 router
  *                   advertisements on the router's IPv6 interfaces, every
  *                   "ipv6_ra_interval" seconds at most (4 to 1800,
- *                   default 600).  A bad value is logged and the default
+ *                   default 600), naming the DNS servers of
+ *                   "ipv6_ra_rdnss" (up to 3 IPv6 addresses).  A bad value is logged and the default
  *                   used.
  *   Arp_Sources_Local  A row whose locator is this switch's tunnel IP
  *                   gives the source MAC of the switch's own ARP requests.
