@@ -13,7 +13,8 @@
  *     198.51.100.1/24 (egress ACL) and 2001:db8:1::1/64; the next hop
  *     198.51.100.254 behind swp3; routes 10.0.0.0/8, 2001:db8:99::/48.
  *   The router's MAC 02:00:00:00:00:fe, ARP source 02:00:00:00:00:fd, a
- *   peer 02:00:00:00:00:fc at 127.0.0.2; a BFD session to 127.0.0.3.
+ *   peer 02:00:00:00:00:fc at 127.0.0.2, router advertisements every 4 s
+ *   at most; a BFD session to 127.0.0.3.
  * The underlay is real: the target runs in a network namespace of its own
  * (root only; elsewhere without an underlay), tunnel IP 127.0.0.1.
  *
@@ -263,6 +264,11 @@ configure_router(hal_oid_t swp3)
     hal_oid_t acl_in = HAL_OID_NULL, acl_out = HAL_OID_NULL;
 
     snprintf(rc.name, sizeof rc.name, "r0");
+    /* Router advertisements (hal_run() sends them, solicitations bring
+     * them forward), with a DNS server. */
+    rc.ra_interval_s = HAL_ROUTER_RA_INTERVAL_MIN;
+    rc.n_ra_dns = 1;
+    ASSERT(inet_pton(AF_INET6, "2001:db8::53", &rc.ra_dns[0]) == 1);
     rc.n_peers = 1;
     rc.peers[0] =
         (struct hal_router_peer){ .mac = peer_mac, .vtep = remote[0] };
