@@ -130,6 +130,7 @@ int cli_show_mac(struct cli_ctx *, int argc, char **argv);
  * router", their counters. */
 int cli_show_ip_route(struct cli_ctx *, int argc, char **argv);
 int cli_show_ip_router(struct cli_ctx *, int argc, char **argv);
+int cli_show_ip_interfaces(struct cli_ctx *, int argc, char **argv);
 /* show-acl.c */
 int cli_show_acl(struct cli_ctx *, int argc, char **argv);
 

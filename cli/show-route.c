@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* "show ip route": the routes of the switch's logical routers, from the
- * routes section of "hal/dump-routes"; "show ip router": the routers'
+ * routes section of "hal/dump-routes"; "show ip interfaces": their
+ * interfaces, from its interfaces section; "show ip router": the routers'
  * counters, from its last section. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,6 +44,52 @@ cli_show_ip_route(struct cli_ctx *ctx, int argc, char **argv)
     free(text);
     cli_table_sort(t);
     return cli_table_emit(ctx, t, "routes");
+}
+
+int
+cli_show_ip_interfaces(struct cli_ctx *ctx, int argc, char **argv)
+{
+    static const char *const cols[] = {
+        "router:ROUTER", "interface:INTERFACE", "logical_switch:LS", "mac:MAC",
+        "mtu:MTU",       "neigh_age:NEIGH-AGE", "ra_interval:RA",    NULL
+    };
+    const char *const cmd[] = { "hal/dump-routes" };
+    char *text = cli_ctl_run(ctx, 1, cmd), *line, *next;
+    struct cli_table *t;
+    bool section = false;
+
+    (void) argc;
+    (void) argv;
+    if (!text) {
+        return 1;
+    }
+    t = cli_table_create(cols);
+    for (line = text; line && *line; line = next) {
+        char r[64], ip[64], mac[64], age[64], ra[64], ls[64];
+        unsigned long mtu;
+
+        next = strchr(line, '\n');
+        if (next) {
+            *next++ = '\0';
+        }
+        if (!strncmp(line, "ROUTER ", 7) && strstr(line, " INTERFACE ")) {
+            section = true;
+        } else if (!*line) {
+            section = false;
+        } else if (section
+                   && sscanf(line, "%63s %63s %63s %lu %63s %63s %63s", r, ip,
+                             mac, &mtu, age, ra, ls)
+                          == 7) {
+            cli_table_add(t,
+                          (json_t *[]){ json_string(r), json_string(ip),
+                                        json_string(ls), json_string(mac),
+                                        json_integer((json_int_t) mtu),
+                                        json_string(age), json_string(ra) });
+        }
+    }
+    free(text);
+    cli_table_sort(t);
+    return cli_table_emit(ctx, t, "interfaces");
 }
 
 /* The counters of hal/dump-routes' last section, in its column order. */

@@ -39,6 +39,8 @@ static const struct cli_node show_ip[] = {
       NULL },
     { "router", "logical routers' counters (routed, dropped, ACL denied)",
       cli_show_ip_router, NULL, NULL },
+    { "interfaces", "router interfaces: address, MAC, MTU, advertisements",
+      cli_show_ip_interfaces, NULL, NULL },
     { NULL, NULL, NULL, NULL, NULL },
 };
 

@@ -569,6 +569,12 @@ if asic; then
     check "RA: the DNS server in an RDNSS option, lifetime 120 s" \
         grep -q "rdnss option (25).*lifetime 120s, addr: 2001:db8::53" "$TMP/ra.txt"
     [ -n "${VTEPD_LR_SHOW:-}" ] && cat "$TMP/ra.txt"
+    check "vtep-cli show ip interfaces: MTU and RA of red's IPv6 interface" \
+        bash -c "$BUILD/bin/vtep-cli --db=unix:$VDIR/db.sock --ctl=$VDIR/vtepd.ctl show ip interfaces | grep -Eq '^lr0 +2001:db8:1::1/64 +red +02:00:00:00:00:fe +1400 +default +60s\$'"
+    check "... in JSON" bash -c \
+        "$BUILD/bin/vtep-cli --db=unix:$VDIR/db.sock --ctl=$VDIR/vtepd.ctl --json show ip interfaces | python3 -c 'import json,sys; i=[x for x in json.load(sys.stdin)[\"interfaces\"] if x[\"interface\"]==\"2001:db8:1::1/64\"][0]; sys.exit(not (i[\"mtu\"]==1400 and i[\"ra_interval\"]==\"60s\" and i[\"logical_switch\"]==\"red\"))'"
+    [ -n "${VTEPD_LR_SHOW:-}" ] &&
+        "$BUILD/bin/vtep-cli" --db=unix:"$VDIR/db.sock" --ctl="$VDIR/vtepd.ctl" show ip interfaces
     check "RA: red2 took the MTU option (1400)" \
         test "$(nsx red2 cat /proc/sys/net/ipv6/conf/eth0/mtu)" = 1400
     check "RA: red2 -> blue2 through the advertised gateway" \
