@@ -204,8 +204,8 @@ put_outer(struct sim_gso_tap *t, const struct sim_gso_tap_frame *f,
     put_be16(ip + 2, (uint16_t) (OUTER_HLEN - SIM_ETH_HLEN + inner_len));
     put_be16(ip + 4, t->ip_id++);
     put_be16(ip + 6, 0); /* DF clear, as the kernel's VXLAN device. */
-    ip[8] = 65;       /* 64 once forwarded. */
-    ip[9] = 17;       /* UDP */
+    ip[8] = 65;          /* 64 once forwarded. */
+    ip[9] = 17;          /* UDP */
     put_be16(ip + 10, 0);
     memcpy(ip + 12, &f->src, 4);
     memcpy(ip + 16, &f->dst, 4);

@@ -49,7 +49,8 @@ sim_ipv4_dec_ttl(uint8_t *ip)
     uint16_t new = (uint16_t) (old - 0x100);
 
     ip[8]--;
-    put_be16(ip + 10, csum_update16((uint16_t) (ip[10] << 8 | ip[11]), old, new));
+    put_be16(ip + 10,
+             csum_update16((uint16_t) (ip[10] << 8 | ip[11]), old, new));
 }
 
 /* Writes an Ethernet header to 'dst' from 'src' for IPv4 into 'out'. */
@@ -132,7 +133,7 @@ icmp_error(struct hal_asic *asic, hal_oid_t bridge, const uint8_t *ip,
                                : res->unreach_code;
     if (res->too_big) {
         put_be16(icmp + 6,
-              (uint16_t) (res->mtu < UINT16_MAX ? res->mtu : UINT16_MAX));
+                 (uint16_t) (res->mtu < UINT16_MAX ? res->mtu : UINT16_MAX));
     }
     memcpy(icmp + ICMP_HLEN, ip, quote);
     put_be16(icmp + 2, csum_rfc1071(icmp, ICMP_HLEN + quote));
