@@ -119,6 +119,35 @@ ip_ok(const struct hal_ip *ip)
 #define ND_PREFIX_PREFERRED_S 604800
 #define RA_LIFETIME_MAX 9000
 
+#define RA_INITIAL 3
+#define RA_INITIAL_MS 16000
+#define RA_MIN_DELAY_MS 3000
+#define RA_MAX_DELAY_MS 500
+
+/* Returns a random time from 'lo' to 'hi' milliseconds. */
+static int64_t
+random_ms(int64_t lo, int64_t hi)
+{
+    return lo + (hi > lo ? random() % (hi - lo + 1) : 0);
+}
+
+int64_t
+hal_ra_next_ms(uint32_t interval_s, uint32_t sent, int64_t now_ms)
+{
+    int64_t interval = (int64_t) interval_s * 1000;
+
+    return now_ms
+           + (sent < RA_INITIAL ? MIN(interval, RA_INITIAL_MS)
+                                : random_ms(interval / 3, interval));
+}
+
+int64_t
+hal_ra_solicited_ms(int64_t now_ms, int64_t last_ms)
+{
+    return MAX(now_ms + random_ms(0, RA_MAX_DELAY_MS),
+               last_ms + RA_MIN_DELAY_MS);
+}
+
 uint16_t
 hal_ra_lifetime(uint32_t interval_s)
 {

@@ -132,6 +132,21 @@ struct hal_ra {
  * are the backend's to add). */
 void hal_ra_init(struct hal_ra *ra, const struct hal_router_config *c);
 
+/* The schedule of a router's advertisements on one bridge, every
+ * 'interval_s' at most (RFC 4861 6.2.4, 6.2.6): returns when the next is
+ * due after the 'sent'th (1 for the first) went at 'now_ms': the first
+ * three at most 16 s apart (MAX_INITIAL_RTR_ADVERTISEMENTS,
+ * MAX_INITIAL_RTR_ADVERT_INTERVAL), then at a random time from a third of
+ * the interval (MinRtrAdvInterval's default) to the interval. */
+int64_t hal_ra_next_ms(uint32_t interval_s, uint32_t sent, int64_t now_ms);
+
+/* Returns when a router solicitation at 'now_ms' brings the next
+ * advertisement to, the last having gone at 'last_ms': a random time
+ * within 500 ms (MAX_RA_DELAY_TIME), but not sooner than 3 s after the
+ * last (MIN_DELAY_BETWEEN_RAS).  The caller keeps the earlier of this and
+ * what was due. */
+int64_t hal_ra_solicited_ms(int64_t now_ms, int64_t last_ms);
+
 /* The router lifetime an advertisement every 'interval_s' at most
  * carries (RFC 4861 6.2.1: three times the interval, at most 9000 s). */
 uint16_t hal_ra_lifetime(uint32_t interval_s);

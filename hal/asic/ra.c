@@ -17,16 +17,10 @@
  * advertised on (the interval goes to 0, the router MAC changes, the last
  * IPv6 interface goes) gets one final advertisement with router lifetime
  * 0 first (RFC 4861 6.2.5), so that hosts drop the router at once. */
-#include <stdlib.h>
 #include <string.h>
 
 #include "hal/asic/l3.h"
 #include "hal/hal-route.h"
-
-#define RA_INITIAL 3
-#define RA_INITIAL_MS 16000
-#define RA_MIN_DELAY_MS 3000
-#define RA_MAX_DELAY_MS 500
 
 void
 hal_asic_set_ra_tx(struct hal_asic *asic, hal_asic_ra_tx_fn *fn, void *aux)
@@ -49,13 +43,6 @@ ra_router(const struct hal_asic *asic, uint32_t bridge)
         return -1;
     }
     return asic->rifs[rif].router;
-}
-
-/* Returns a random time from 'lo' to 'hi' milliseconds. */
-static int64_t
-random_ms(int64_t lo, int64_t hi)
-{
-    return lo + (hi > lo ? random() % (hi - lo + 1) : 0);
 }
 
 /* Fills '*ra' with the advertisement of router 'router' on bridge index
@@ -94,13 +81,11 @@ asic_l3_ra_run(struct hal_asic *asic, int64_t now)
     for (b = 0; b < asic->profile->bridges; b++) {
         int64_t router = ra_router(asic, b);
         struct l3_ra *ra = &l3->ra[b];
-        uint32_t interval;
 
         if (router < 0) {
             memset(ra, 0, sizeof *ra);
             continue;
         }
-        interval = asic->routers[router].c.ra_interval_s * 1000;
         if (!ra->next_ms) {
             ra->next_ms = now;
         }
@@ -113,10 +98,8 @@ asic_l3_ra_run(struct hal_asic *asic, int64_t now)
             }
             ra->last_ms = now;
             ra->sent++;
-            ra->next_ms =
-                now
-                + (ra->sent < RA_INITIAL ? MIN(interval, RA_INITIAL_MS)
-                                         : random_ms(interval / 3, interval));
+            ra->next_ms = hal_ra_next_ms(asic->routers[router].c.ra_interval_s,
+                                         ra->sent, now);
         }
         wake = MIN(wake, ra->next_ms);
     }
@@ -174,8 +157,7 @@ hal_asic_route_rs(struct hal_asic *asic, hal_oid_t bridge_oid, int64_t now_ms)
     if (!ra->next_ms) {
         return; /* The first run sends one at once. */
     }
-    when = MAX(now_ms + random_ms(0, RA_MAX_DELAY_MS),
-               ra->last_ms + RA_MIN_DELAY_MS);
+    when = hal_ra_solicited_ms(now_ms, ra->last_ms);
     if (when < ra->next_ms) {
         ra->next_ms = when;
         asic->l3->ra_wake_ms = MIN(asic->l3->ra_wake_ms, when);

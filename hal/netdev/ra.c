@@ -22,7 +22,6 @@
 #include <errno.h>
 #include <netinet/icmp6.h>
 #include <netinet/in.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
@@ -36,10 +35,6 @@ VLOG_DEFINE_THIS_MODULE(netdev_ra);
 
 static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(5, 20);
 
-#define RA_INITIAL 3
-#define RA_INITIAL_MS 16000
-#define RA_MIN_DELAY_MS 3000
-#define RA_MAX_DELAY_MS 500
 #define RS_BATCH 64 /* Solicitations read per run. */
 
 /* Returns the config of the router that advertises on the bridge of rif
@@ -63,13 +58,6 @@ ra_config(const struct nd_l3 *l3, size_t i)
         }
     }
     return c;
-}
-
-/* Returns a random time from 'lo' to 'hi' milliseconds. */
-static int64_t
-random_ms(int64_t lo, int64_t hi)
-{
-    return lo + (hi > lo ? random() % (hi - lo + 1) : 0);
 }
 
 static int
@@ -184,8 +172,7 @@ ra_solicited(struct hal_netdev *nd, int ifindex, int64_t now)
             || !ra_config(l3, i) || !rif->ra_next_ms) {
             continue;
         }
-        when = MAX(now + random_ms(0, RA_MAX_DELAY_MS),
-                   rif->ra_last_ms + RA_MIN_DELAY_MS);
+        when = hal_ra_solicited_ms(now, rif->ra_last_ms);
         if (when < rif->ra_next_ms) {
             rif->ra_next_ms = when;
             l3->ra_wake_ms = MIN(l3->ra_wake_ms, when);
@@ -262,7 +249,6 @@ nd_ra_run(struct hal_netdev *nd, int64_t now)
         const struct hal_router_config *c =
             l3->rifs[i].valid ? ra_config(l3, i) : NULL;
         struct nd_rif *rif = &l3->rifs[i];
-        int64_t interval;
 
         if (!c) {
             rif->ra_next_ms = rif->ra_last_ms = 0;
@@ -278,7 +264,6 @@ nd_ra_run(struct hal_netdev *nd, int64_t now)
                 break;
             }
         }
-        interval = (int64_t) c->ra_interval_s * 1000;
         if (!rif->ra_next_ms) {
             rif->ra_next_ms = now;
         }
@@ -286,10 +271,8 @@ nd_ra_run(struct hal_netdev *nd, int64_t now)
             ra_send(nd, i, c, false);
             rif->ra_last_ms = now;
             rif->ra_sent++;
-            rif->ra_next_ms = now
-                              + (rif->ra_sent < RA_INITIAL
-                                     ? MIN(interval, RA_INITIAL_MS)
-                                     : random_ms(interval / 3, interval));
+            rif->ra_next_ms =
+                hal_ra_next_ms(c->ra_interval_s, rif->ra_sent, now);
         }
         wake = MIN(wake, rif->ra_next_ms);
     }
