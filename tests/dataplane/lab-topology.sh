@@ -127,6 +127,16 @@ s.sendto(bytes([133, 0, 0, 0, 0, 0, 0, 0]),
          ('ff02::2', 0, 0, socket.if_nametoindex('$2')))"
 }
 
+# capture_ra HOST IFACE FILE: captures, in the background, the first router
+# advertisement HOST hears on IFACE, decoded (tcpdump -v), into FILE; returns
+# once tcpdump listens.
+capture_ra() {
+    ip netns exec "$NS-$1" tcpdump -i "$2" -nn -v -l -c1 \
+        "icmp6 and ip6[40] = 134" >"$3" 2>"$3.err" &
+    on_exit "kill $! 2>/dev/null"
+    wait_for 5 grep -q listening "$3.err"
+}
+
 # ping_fails FROM IP: two pings go unanswered.
 ping_fails() {
     ! nsx "$1" ping -c2 -i0.3 -W1 -q "$2" >/dev/null 2>&1

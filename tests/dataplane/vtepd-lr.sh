@@ -550,10 +550,7 @@ if asic; then
         appctl sim/show | sed -n 's/^router advertisements: .* sent, \([0-9]*\) solicitations heard$/\1/p'
     }
     nsx red2 ip -6 route del default
-    ip netns exec "$NS-red2" tcpdump -i eth0 -nn -v -l -c1 \
-        "icmp6 and ip6[40] = 134" >"$TMP/ra.txt" 2>"$TMP/ra.err" &
-    on_exit "kill $! 2>/dev/null"
-    wait_for 5 grep -q listening "$TMP/ra.err"
+    capture_ra red2 eth0 "$TMP/ra.txt"
     vctl set Logical_Router lr0 other_config:ipv6_ra=true \
         other_config:ipv6_ra_interval=60 other_config:mtu=1400 \
         other_config:ipv6_ra_rdnss=2001:db8::53

@@ -494,10 +494,7 @@ check "RA: the router's link-local address is on both bridges" \
     fw_console "$A" "ip -6 addr show dev vtb1 | grep -q 'inet6 $RA_GW/64' &&
         ip -6 addr show dev vtb2 | grep -q 'inet6 $RA_GW/64'"
 nsx red2 ip -6 route del default
-ip netns exec "$NS-red2" tcpdump -i r2 -nn -v -l -c1 \
-    "icmp6 and ip6[40] = 134" >"$TMP/ra.txt" 2>"$TMP/ra.err" &
-on_exit "kill $! 2>/dev/null"
-wait_for 5 grep -q listening "$TMP/ra.err"
+capture_ra red2 r2 "$TMP/ra.txt"
 vctl set Logical_Router lr0 other_config:ipv6_ra=true \
     other_config:ipv6_ra_interval=60 other_config:ipv6_ra_rdnss=2001:db8::53
 check "RA: red2's default route is the router's link-local address" \
