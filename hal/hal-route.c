@@ -148,6 +148,26 @@ hal_ra_solicited_ms(int64_t now_ms, int64_t last_ms)
                last_ms + RA_MIN_DELAY_MS);
 }
 
+bool
+hal_ra_ceases(const struct hal_router_config *old_c,
+              const struct hal_router_config *new_c)
+{
+    return old_c->ra_interval_s
+           && (!new_c->ra_interval_s
+               || memcmp(&old_c->mac, &new_c->mac, sizeof new_c->mac));
+}
+
+bool
+hal_ra_changed(const struct hal_router_config *old_c,
+               const struct hal_router_config *new_c)
+{
+    return old_c->ra_interval_s != new_c->ra_interval_s
+           || old_c->mtu != new_c->mtu
+           || memcmp(&old_c->mac, &new_c->mac, sizeof new_c->mac)
+           || old_c->n_ra_dns != new_c->n_ra_dns
+           || memcmp(old_c->ra_dns, new_c->ra_dns, sizeof new_c->ra_dns);
+}
+
 uint16_t
 hal_ra_lifetime(uint32_t interval_s)
 {

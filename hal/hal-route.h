@@ -147,6 +147,19 @@ int64_t hal_ra_next_ms(uint32_t interval_s, uint32_t sent, int64_t now_ms);
  * what was due. */
 int64_t hal_ra_solicited_ms(int64_t now_ms, int64_t last_ms);
 
+/* A router's config goes from 'old_c' to 'new_c': returns true if it stops
+ * advertising where it did, or as the gateway it was (the interval goes
+ * to 0, the MAC and so the link-local address change), so that a final
+ * advertisement (router lifetime 0) is due first. */
+bool hal_ra_ceases(const struct hal_router_config *old_c,
+                   const struct hal_router_config *new_c);
+
+/* Returns true if the advertisements of a router configured as 'old_c' and
+ * as 'new_c' differ (MAC, MTU, interval, DNS servers): the change is to be
+ * advertised at once, with the initial pace. */
+bool hal_ra_changed(const struct hal_router_config *old_c,
+                    const struct hal_router_config *new_c);
+
 /* The router lifetime an advertisement every 'interval_s' at most
  * carries (RFC 4861 6.2.1: three times the interval, at most 9000 s). */
 uint16_t hal_ra_lifetime(uint32_t interval_s);

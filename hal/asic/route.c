@@ -391,19 +391,11 @@ asic_router_set(struct hal *hal, const struct hal_router_config *c,
         if (asic->routers[idx].c.neigh_timeout_s != c->neigh_timeout_s) {
             asic_l3_age_soon(asic);
         }
-        if (asic->routers[idx].c.ra_interval_s
-            && (!c->ra_interval_s
-                || memcmp(&asic->routers[idx].c.mac, &c->mac,
-                          sizeof c->mac))) {
+        if (hal_ra_ceases(&asic->routers[idx].c, c)) {
             /* Hosts drop the old gateway (link-local) at once. */
             asic_l3_ra_cease_router(asic, (uint32_t) idx);
         }
-        if (asic->routers[idx].c.ra_interval_s != c->ra_interval_s
-            || asic->routers[idx].c.mtu != c->mtu
-            || memcmp(&asic->routers[idx].c.mac, &c->mac, sizeof c->mac)
-            || asic->routers[idx].c.n_ra_dns != c->n_ra_dns
-            || memcmp(asic->routers[idx].c.ra_dns, c->ra_dns,
-                      sizeof c->ra_dns)) {
+        if (hal_ra_changed(&asic->routers[idx].c, c)) {
             /* Advertise the change at once, with the initial pace. */
             memset(l3->ra, 0, asic->profile->bridges * sizeof *l3->ra);
             l3->ra_wake_ms = 0;

@@ -309,9 +309,7 @@ nd_router_set(struct hal *hal, const struct hal_router_config *c,
     if (i >= 0) {
         struct hal_router_config old = l3->routers[i].c;
 
-        if (old.ra_interval_s
-            && (!c->ra_interval_s
-                || memcmp(&old.mac, &c->mac, sizeof c->mac))) {
+        if (hal_ra_ceases(&old, c)) {
             /* Hosts drop the old gateway (link-local) at once. */
             nd_ra_cease(nd, hal_oid_make(HAL_OBJECT_ROUTER, (uint64_t) i), 0);
         }
@@ -334,10 +332,7 @@ nd_router_set(struct hal *hal, const struct hal_router_config *c,
                 rif_peers_sync(nd, &l3->rifs[j], &old, c);
             }
         }
-        if (memcmp(&old.mac, &c->mac, sizeof c->mac) || old.mtu != c->mtu
-            || old.ra_interval_s != c->ra_interval_s
-            || old.n_ra_dns != c->n_ra_dns
-            || memcmp(old.ra_dns, c->ra_dns, sizeof c->ra_dns)) {
+        if (hal_ra_changed(&old, c)) {
             nd_ra_restart(nd);
         }
         nd_router_chains_sync(nd);
