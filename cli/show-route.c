@@ -9,6 +9,19 @@
 
 #include "cli/cli.h"
 
+/* Ends line 'line' of a dump at its newline and returns the next line, or
+ * NULL after the last. */
+static char *
+cut_line(char *line)
+{
+    char *next = strchr(line, '\n');
+
+    if (next) {
+        *next++ = '\0';
+    }
+    return next;
+}
+
 int
 cli_show_ip_route(struct cli_ctx *ctx, int argc, char **argv)
 {
@@ -30,10 +43,7 @@ cli_show_ip_route(struct cli_ctx *ctx, int argc, char **argv)
     for (line = text; line && *line && *line != '\n'; line = next) {
         char r[64], p[64], nh[64], ls[64];
 
-        next = strchr(line, '\n');
-        if (next) {
-            *next++ = '\0';
-        }
+        next = cut_line(line);
         if (!header
             && sscanf(line, "%63s %63s %63s %63s", r, p, nh, ls) == 4) {
             cli_table_add(t, (json_t *[]){ json_string(r), json_string(p),
@@ -68,10 +78,7 @@ cli_show_ip_interfaces(struct cli_ctx *ctx, int argc, char **argv)
         char r[64], ip[64], mac[64], age[64], ra[64], ls[64];
         unsigned long mtu;
 
-        next = strchr(line, '\n');
-        if (next) {
-            *next++ = '\0';
-        }
+        next = cut_line(line);
         if (!strncmp(line, "ROUTER ", 7) && strstr(line, " INTERFACE ")) {
             section = true;
         } else if (!*line) {
@@ -146,10 +153,7 @@ cli_show_ip_router(struct cli_ctx *ctx, int argc, char **argv)
     }
     t = cli_table_create(router_cols);
     for (line = text; line && *line; line = next) {
-        next = strchr(line, '\n');
-        if (next) {
-            *next++ = '\0';
-        }
+        next = cut_line(line);
         if (!strncmp(line, "ROUTER ", 7) && strstr(line, " ROUTED ")) {
             counters = true;
         } else if (counters) {

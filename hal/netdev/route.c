@@ -485,8 +485,14 @@ rif_free(struct hal_netdev *nd, size_t i, bool kernel)
     if (ifindex) {
         int64_t r =
             ND_FIND(l3, routers, l3->rifs[i].c.router, HAL_OBJECT_ROUTER);
+        bool last_v6 = r >= 0 && l3->rifs[i].c.ip.family == AF_INET6
+                       && !rif_v6_sibling(l3, &l3->rifs[i], i);
         struct nd_snmp6 now;
 
+        if (last_v6) {
+            /* While the bridge is still the router's. */
+            nd_ra_cease(nd, l3->rifs[i].c.router, l3->rifs[i].c.bridge);
+        }
         if (r >= 0 && rif_sibling(l3, &l3->rifs[i], i, false) < 0) {
             rif_snmp6(&l3->rifs[i], &now);
             nd_snmp6_add_delta(&l3->routers[r].gone, &now, &l3->rifs[i].base);
@@ -495,9 +501,7 @@ rif_free(struct hal_netdev *nd, size_t i, bool kernel)
                                         l3->rifs[i].c.prefix_len, false));
         nd_request(&nd->nl, nd_msg_link_master(ifindex, 0, true));
         nd_request(&nd->nl, nd_msg_link_group(ifindex, 0));
-        if (r >= 0 && l3->rifs[i].c.ip.family == AF_INET6
-            && !rif_v6_sibling(l3, &l3->rifs[i], i)) {
-            nd_ra_cease(nd, l3->rifs[i].c.router, l3->rifs[i].c.bridge);
+        if (last_v6) {
             nd_bridge_link_local(nd, ifindex, &l3->routers[r].c.mac, false);
         }
         if (r >= 0) {
